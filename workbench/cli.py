@@ -1,0 +1,248 @@
+"""The `workbench` command: thin typer commands over `workbench.core`.
+
+Exit codes: 0 success, 1 a check failed (a suite case, a refused sign-off), 2 bad input or
+usage. Errors are one located message on stderr, never a traceback. Textual is imported only
+by `open`, so `workbench --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from workbench.core import store
+from workbench.core.describe import summary
+from workbench.core.errors import InputError, Problem, WorkbenchError
+from workbench.core.evaluator import evaluate
+from workbench.core.signoff import sign as sign_definition
+from workbench.core.stages import STAGES
+from workbench.core.suite import SuiteResult, run_suite
+from workbench.core.templates import from_template
+from workbench.core.vocab import STAGE_IDS
+
+app = typer.Typer(
+    name="workbench",
+    help="Draft, test and sign an MQL definition and SLA with marketing and sales.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DirOption = Annotated[
+    Path, typer.Option("--dir", "-d", help="Definitions folder.", show_default=True)
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def friendly(command: F) -> F:
+    """Turn a WorkbenchError into its message and exit code instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except WorkbenchError as error:
+            for problem in error.problems:
+                _err(f"error: {problem}")
+            raise typer.Exit(error.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _warn_altered(loaded: store.DefinitionFile) -> None:
+    if loaded.altered:
+        _err(
+            f"error: {loaded.path}: altered after signing: its content no longer matches the "
+            "signed hash. Restore the signed file, or make the change as a new version."
+        )
+
+
+@app.callback(invoke_without_command=True)
+def root(ctx: typer.Context) -> None:
+    """With no command, open the workshop on ./definitions."""
+    if ctx.invoked_subcommand is None:
+        open_app(store.DEFAULT_DIR)
+
+
+@app.command("open")
+@friendly
+def open_cmd(
+    folder: Annotated[Path, typer.Argument(help="Definitions folder.")] = store.DEFAULT_DIR,
+) -> None:
+    """Open the workshop app on a definitions folder."""
+    open_app(folder)
+
+
+def open_app(folder: Path) -> None:
+    from workbench.tui.app import run_app  # noqa: PLC0415  (Textual only when needed)
+
+    run_app(folder)
+
+
+@app.command()
+def stages() -> None:
+    """List the five company stages with their approach and typical monthly volume."""
+    for stage in STAGES.values():
+        typer.echo(f"{stage.id:<9} {stage.label:<13} {stage.volume:<15} {stage.approach}")
+
+
+@app.command()
+@friendly
+def new(
+    slug: Annotated[str, typer.Argument(help="Short id, e.g. acme-inbound.")],
+    stage: Annotated[str, typer.Option("--stage", "-s", help=f"One of {', '.join(STAGE_IDS)}.")],
+    folder: DirOption = store.DEFAULT_DIR,
+    name: Annotated[str | None, typer.Option(help="Human-readable name.")] = None,
+) -> None:
+    """Start a v1 draft from the stage's template, edge cases included."""
+    if stage not in STAGES:
+        raise InputError(
+            [Problem(f"unknown stage {stage!r}; expected one of {', '.join(STAGE_IDS)}", field="--stage")]
+        )
+    store.version_path(folder, slug, 1)  # validates the slug before anything else
+    definition = from_template(slug, stage, date.today(), name=name)
+    path = store.create(definition, folder)
+    suite = run_suite(definition)
+    typer.echo(f"created {path} ({STAGES[stage].label}, {suite.passed}/{len(suite.results)} edge cases passing)")
+
+
+@app.command()
+@friendly
+def show(
+    path: Annotated[Path, typer.Argument(help="A definition file.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Print a definition in plain sentences (or as JSON)."""
+    loaded = store.load_definition(path)
+    if as_json:
+        typer.echo(json.dumps(loaded.definition.model_dump(mode="json"), indent=2))
+    else:
+        for heading, lines in summary(loaded.definition):
+            typer.echo(heading)
+            for line in lines:
+                typer.echo(f"  {line}")
+        suite = run_suite(loaded.definition)
+        typer.echo(f"Edge cases: {suite.passed}/{len(suite.results)} passing")
+        if loaded.integrity == "intact":
+            typer.echo("Signature hash: intact")
+    _warn_altered(loaded)
+    if loaded.altered:
+        raise typer.Exit(1)
+
+
+def _print_suite(suite: SuiteResult) -> None:
+    width = max((len(r.name) for r in suite.results), default=10)
+    for result in suite.results:
+        expected = result.case.expect
+        wanted = expected.status + (f" → {expected.route}" if expected.route else "")
+        mark = "PASS" if result.passed else "FAIL"
+        typer.echo(f"{mark}  {result.name:<{width}}  expected {wanted:<32} got {result.verdict.summary()}")
+        if not result.passed:
+            for mismatch in result.mismatches:
+                typer.echo(f"      {mismatch}")
+            for reason in result.verdict.reasons:
+                typer.echo(f"      because {reason}")
+    typer.echo(f"{suite.passed} passed, {suite.failed} failed")
+
+
+@app.command()
+@friendly
+def test(
+    path: Annotated[Path, typer.Argument(help="A definition file.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Run the edge-case suite like a test runner; exit 1 on any failure."""
+    loaded = store.load_definition(path)
+    suite = run_suite(loaded.definition)
+    if as_json:
+        payload = suite.to_dict()
+        payload["altered"] = loaded.altered
+        typer.echo(json.dumps(payload, indent=2))
+    else:
+        _print_suite(suite)
+    _warn_altered(loaded)
+    if suite.failed or loaded.altered:
+        raise typer.Exit(1)
+
+
+@app.command("evaluate")
+@friendly
+def evaluate_cmd(
+    path: Annotated[Path, typer.Argument(help="A definition file.")],
+    lead: Annotated[Path, typer.Option("--lead", "-l", help="A lead TOML file.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Evaluate one lead against a definition and explain the verdict."""
+    loaded = store.load_definition(path)
+    verdict = evaluate(loaded.definition, store.load_lead(lead), datetime.now(UTC))
+    if as_json:
+        typer.echo(json.dumps(verdict.to_dict(), indent=2))
+    else:
+        typer.echo(verdict.summary())
+        if verdict.response_minutes is not None:
+            typer.echo(f"respond within {verdict.response_minutes} min")
+        for reason in verdict.reasons:
+            typer.echo(f"  because {reason}")
+    _warn_altered(loaded)
+
+
+def _parse_date(raw: str | None) -> date | None:
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(
+            [Problem(f"expected a date as YYYY-MM-DD, got {raw!r}", field="--review-date")]
+        ) from None
+
+
+@app.command()
+@friendly
+def sign(
+    path: Annotated[Path, typer.Argument(help="The draft to sign.")],
+    marketing: Annotated[
+        str | None, typer.Option("--marketing", help="Marketing signer as 'Name, Role'.")
+    ] = None,
+    sales: Annotated[str | None, typer.Option("--sales", help="Sales signer as 'Name, Role'.")] = None,
+    review_date: Annotated[
+        str | None,
+        typer.Option("--review-date", help="YYYY-MM-DD; default: end of next quarter."),
+    ] = None,
+) -> None:
+    """Record dual sign-off with a review date; refuses on a failing suite or a missing side."""
+    loaded = store.load_definition(path)
+    result = sign_definition(loaded, marketing, sales, _parse_date(review_date), datetime.now(UTC))
+    signoff = result.definition.signoff
+    assert signoff is not None
+    typer.echo(f"signed {result.path}")
+    typer.echo(f"  marketing: {signoff.marketing.name}, {signoff.marketing.role}")
+    typer.echo(f"  sales:     {signoff.sales.name}, {signoff.sales.role}")
+    typer.echo(f"  review by: {signoff.review_date.isoformat()}")
+    typer.echo(f"  sha256:    {signoff.content_sha256}")
+    open_questions = [q for q in result.definition.questions if not q.resolved]
+    if open_questions:
+        typer.echo(f"  note: {len(open_questions)} open question(s) were signed as open")
+    typer.echo(f"next: git add {result.path} && git commit -m 'Sign {result.definition.slug} v{result.definition.version}'")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,337 @@
+"""The MQL definition: every clause a workshop reads, argues about and signs.
+
+Field order here is the key order on disk, so a pull request reads top to bottom the way the
+room built it: identity, fit gate, triggers, scoring, recycling, review rule, segments or
+motions, SLA, open questions, edge cases, sign-off.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, field_validator, model_validator
+
+from workbench.core.lead import Lead, Strict
+from workbench.core.vocab import (
+    ACTIVITY_KINDS,
+    TIER_KEYS,
+    ActivityKind,
+    CustomerHandling,
+    DefinitionStatus,
+    LeadType,
+    Persona,
+    Route,
+    Seniority,
+    StageId,
+    Status,
+)
+
+SCHEMA_VERSION = 1
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def check_slug(value: str) -> str:
+    """A slug becomes a folder name, so it may hold only lowercase letters, digits and '-'."""
+    if not SLUG_RE.match(value):
+        raise ValueError(
+            "a slug is 1-64 lowercase letters, digits or '-', not starting or ending with '-'"
+        )
+    return value
+
+
+Slug = Annotated[str, AfterValidator(check_slug)]
+
+
+def _check_range(low: int | None, high: int | None, what: str) -> None:
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"{what}: the minimum {low} is above the maximum {high}")
+
+
+class FitGate(Strict):
+    """Part 1 of the template: who is eligible at all, before any behaviour counts."""
+
+    min_employees: int | None = Field(default=None, ge=0)
+    max_employees: int | None = Field(default=None, ge=0)
+    industries: list[str] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)
+    min_seniority: Seniority | None = None
+    excluded_personas: list[Persona] = Field(default_factory=list)
+    competitors: list[str] = Field(default_factory=list)
+    existing_customers: CustomerHandling = "account-owner"
+
+    @model_validator(mode="after")
+    def _sizes(self) -> FitGate:
+        _check_range(self.min_employees, self.max_employees, "company size")
+        return self
+
+
+class Tier2Rule(Strict):
+    """High-intent engagement: `min_count` of `kind` within the last `within_days` days."""
+
+    kind: ActivityKind
+    min_count: int = Field(default=2, ge=1)
+    within_days: int = Field(default=14, ge=1)
+
+
+class Triggers(Strict):
+    """Part 2 and 3 of the template: what turns an eligible lead into an MQL, by tier."""
+
+    route: Route = "sdr"
+    tier1: list[ActivityKind] = Field(default_factory=list)
+    tier2: list[Tier2Rule] = Field(default_factory=list)
+    tier3: bool = False
+    tier4: list[ActivityKind] = Field(default_factory=list)
+
+
+class Scoring(Strict):
+    """Point scoring for the tier 3 catch-all; negative points are allowed."""
+
+    threshold: int = Field(default=75, ge=1)
+    window_days: int | None = Field(default=90, ge=1)
+    half_life_days: int | float | None = Field(default=None, gt=0)
+    activity_points: dict[ActivityKind, int] = Field(default_factory=dict)
+    seniority_points: dict[Seniority, int] = Field(default_factory=dict)
+
+
+class Recycling(Strict):
+    """The resubmit rule: a hand raise inside the window belongs to whoever owns the first MQL."""
+
+    resubmit_after_days: int = Field(default=90, ge=1)
+    inside_window_route: Route = "mql-owner"
+
+
+class ReviewRule(Strict):
+    """Suspicious engagement: lots of activity and no high-intent action goes to a human."""
+
+    enabled: bool = True
+    min_low_intent_actions: int | None = Field(default=50, ge=1)
+    high_intent: list[ActivityKind] = Field(default_factory=list)
+    route: Route = "marketing"
+
+
+class Segment(Strict):
+    """A `10m-30m` segment: chosen by company size, with its own fit, triggers and SLA."""
+
+    id: Slug
+    label: str = ""
+    min_employees: int | None = Field(default=None, ge=0)
+    max_employees: int | None = Field(default=None, ge=0)
+    fit: FitGate | None = None
+    triggers: Triggers | None = None
+    scoring: Scoring | None = None
+    response_minutes: dict[str, int] | None = None
+
+    @model_validator(mode="after")
+    def _sizes(self) -> Segment:
+        _check_range(self.min_employees, self.max_employees, f"segment {self.id} size")
+        return self
+
+    @field_validator("response_minutes")
+    @classmethod
+    def _keys(cls, value: dict[str, int] | None) -> dict[str, int] | None:
+        return None if value is None else check_response_keys(value)
+
+
+class Motion(Strict):
+    """A `30m-plus` motion: inbound MQL, product-led PQL or account-based AQL, each its own rules."""
+
+    id: Slug
+    label: str = ""
+    lead_type: LeadType = "mql"
+    target_accounts_only: bool = False
+    min_engaged_contacts: int = Field(default=0, ge=0)
+    fit: FitGate | None = None
+    triggers: Triggers | None = None
+    scoring: Scoring | None = None
+    response_minutes: dict[str, int] | None = None
+
+    @field_validator("response_minutes")
+    @classmethod
+    def _keys(cls, value: dict[str, int] | None) -> dict[str, int] | None:
+        return None if value is None else check_response_keys(value)
+
+
+def check_response_keys(value: dict[str, int]) -> dict[str, int]:
+    """Response times are keyed by trigger kind, or by tier as the fallback."""
+    allowed = set(ACTIVITY_KINDS) | set(TIER_KEYS)
+    for key, minutes in value.items():
+        if key not in allowed:
+            raise ValueError(f"response time key {key!r} is neither an activity kind nor tier1-4")
+        if minutes < 0:
+            raise ValueError(f"response time for {key} must be 0 minutes or more")
+    return value
+
+
+class MarketingSla(Strict):
+    quality_pct: int = Field(default=70, ge=0, le=100)
+    monthly_volume: int = Field(default=100, ge=0)
+    required_fields: list[str] = Field(
+        default_factory=lambda: [
+            "email",
+            "name",
+            "company",
+            "title",
+            "lead_source",
+            "mql_trigger",
+        ]
+    )
+    notify_seconds: int = Field(default=30, ge=0)
+
+
+class Escalation(Strict):
+    """What happens when a response deadline is missed; without it an SLA is a suggestion."""
+
+    to: str = "SDR manager"
+    after_minutes: int = Field(default=0, ge=0)
+    reassign: bool = True
+
+
+class SalesSla(Strict):
+    response_minutes: dict[str, int] = Field(default_factory=dict)
+    decide_within_hours: int = Field(default=48, ge=1)
+    rejection_reasons: list[str] = Field(default_factory=list)
+    follow_up_touches: int = Field(default=3, ge=0)
+    follow_up_days: int = Field(default=7, ge=1)
+
+    @field_validator("response_minutes")
+    @classmethod
+    def _keys(cls, value: dict[str, int]) -> dict[str, int]:
+        return check_response_keys(value)
+
+
+class Sla(Strict):
+    marketing: MarketingSla = Field(default_factory=MarketingSla)
+    sales: SalesSla = Field(default_factory=SalesSla)
+    escalation: Escalation | None = Field(default_factory=Escalation)
+
+
+class OpenQuestion(Strict):
+    text: str = Field(min_length=1)
+    raised_by: str | None = None
+    resolved: bool = False
+    answer: str | None = None
+
+
+class Expectation(Strict):
+    """What the room agreed a case should come out as; unset fields are not checked."""
+
+    status: Status
+    route: Route | None = None
+    tier: int | None = Field(default=None, ge=1, le=4)
+    lead_type: LeadType | None = None
+    segment: str | None = None
+
+
+class EdgeCase(Strict):
+    name: Slug
+    why: str = ""
+    depends: bool = False
+    expect: Expectation
+    lead: Lead
+
+
+class Signer(Strict):
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    signed_at: datetime
+
+    @field_validator("name", "role")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+
+class SignOff(Strict):
+    review_date: date
+    content_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    marketing: Signer
+    sales: Signer
+
+
+class Definition(Strict):
+    schema_version: int = SCHEMA_VERSION
+    name: str = Field(min_length=1)
+    slug: Slug
+    version: int = Field(default=1, ge=1)
+    stage: StageId
+    status: DefinitionStatus = "draft"
+    supersedes: int | None = Field(default=None, ge=1)
+    created: date
+
+    fit: FitGate = Field(default_factory=FitGate)
+    triggers: Triggers = Field(default_factory=Triggers)
+    scoring: Scoring | None = None
+    recycling: Recycling = Field(default_factory=Recycling)
+    review_rule: ReviewRule = Field(default_factory=ReviewRule)
+    segments: list[Segment] = Field(default_factory=list)
+    motions: list[Motion] = Field(default_factory=list)
+    sla: Sla = Field(default_factory=Sla)
+    questions: list[OpenQuestion] = Field(default_factory=list)
+    cases: list[EdgeCase] = Field(default_factory=list)
+    signoff: SignOff | None = None
+
+    @field_validator("schema_version")
+    @classmethod
+    def _schema(cls, value: int) -> int:
+        if value != SCHEMA_VERSION:
+            raise ValueError(f"this workbench reads schema_version {SCHEMA_VERSION}, not {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Definition:
+        if self.supersedes is not None and self.supersedes >= self.version:
+            raise ValueError(
+                f"supersedes {self.supersedes} must be an earlier version than {self.version}"
+            )
+        if self.segments and self.motions:
+            raise ValueError("use segments (10m-30m) or motions (30m-plus), not both")
+        _unique([s.id for s in self.segments], "segment id")
+        _unique([m.id for m in self.motions], "motion id")
+        _unique([c.name for c in self.cases], "edge case name")
+        for where, triggers, scoring in self.rule_sets():
+            if triggers.tier3 and scoring is None:
+                raise ValueError(f"{where}: tier3 (score threshold) needs a [scoring] table")
+        if self.status == "signed" and self.signoff is None:
+            raise ValueError("a signed definition needs a [signoff] table")
+        if self.status == "draft" and self.signoff is not None:
+            raise ValueError("a draft carries no [signoff]; sign it with `workbench sign`")
+        return self
+
+    def rule_sets(self) -> list[tuple[str, Triggers, Scoring | None]]:
+        """Every (clause path, triggers, scoring) combination the evaluator may apply."""
+        found: list[tuple[str, Triggers, Scoring | None]] = []
+        if not self.segments and not self.motions:
+            found.append(("triggers", self.triggers, self.scoring))
+        for segment in self.segments:
+            found.append(
+                (
+                    f"segments.{segment.id}",
+                    segment.triggers or self.triggers,
+                    segment.scoring or self.scoring,
+                )
+            )
+        for motion in self.motions:
+            found.append(
+                (
+                    f"motions.{motion.id}",
+                    motion.triggers or self.triggers,
+                    motion.scoring or self.scoring,
+                )
+            )
+        return found
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == "signed"
+
+
+def _unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} {value!r} appears twice")
+        seen.add(value)

@@ -1,0 +1,178 @@
+"""The definitions folder: one file per version at `DIR/<slug>/v<N>.toml`.
+
+Nothing here overwrites a signed version or a file that changed since it was read, and
+nothing is written outside the folder: slugs are validated before they become paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from workbench.core.definition import Definition, check_slug
+from workbench.core.errors import (
+    ConflictError,
+    InputError,
+    Problem,
+    SignedVersionError,
+)
+from workbench.core.lead import Lead
+from workbench.core.tomlfile import atomic_write, dumps, load_model, parse_toml, read_bytes, validate
+
+DEFAULT_DIR = Path("definitions")
+_VERSION_FILE = re.compile(r"^v(\d+)\.toml$")
+_OMIT_WHEN_EMPTY = ("segments", "motions", "questions")
+
+Integrity = Literal["draft", "intact", "altered"]
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionFile:
+    """A definition as read from disk, with what we need to write it back safely."""
+
+    path: Path
+    definition: Definition
+    file_sha256: str
+    integrity: Integrity
+
+    @property
+    def altered(self) -> bool:
+        return self.integrity == "altered"
+
+
+def to_toml(definition: Definition) -> str:
+    """The file text: stable key order, one table per clause, no empty noise."""
+    data = definition.model_dump(mode="python", exclude_none=True)
+    for key in _OMIT_WHEN_EMPTY:
+        if not data.get(key):
+            data.pop(key, None)
+    # A case's lead is written sparsely: only what the scenario is about, not every default.
+    for case, raw in zip(definition.cases, data.get("cases", []), strict=True):
+        raw["lead"] = case.lead.model_dump(mode="python", exclude_defaults=True, exclude_none=True)
+        if not case.depends:
+            raw.pop("depends", None)
+    return dumps(data)
+
+
+def content_hash(definition: Definition, review_date: date) -> str:
+    """sha256 of everything signed: the whole definition and the review date, not the signers."""
+    body = definition.model_dump(mode="json", exclude={"signoff", "status"})
+    canonical = json.dumps(
+        {"definition": body, "review_date": review_date.isoformat()},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def integrity_of(definition: Definition) -> Integrity:
+    if definition.signoff is None:
+        return "draft"
+    expected = content_hash(definition, definition.signoff.review_date)
+    return "intact" if expected == definition.signoff.content_sha256 else "altered"
+
+
+def load_definition(path: Path) -> DefinitionFile:
+    raw = read_bytes(path)
+    data, text = parse_toml(raw, path)
+    definition = validate(Definition, data, text, path)
+    return DefinitionFile(
+        path=path,
+        definition=definition,
+        file_sha256=hashlib.sha256(raw).hexdigest(),
+        integrity=integrity_of(definition),
+    )
+
+
+def load_lead(path: Path) -> Lead:
+    return load_model(Lead, path)
+
+
+def version_path(folder: Path, slug: str, version: int) -> Path:
+    try:
+        check_slug(slug)
+    except ValueError as error:
+        raise InputError([Problem(str(error), field="slug")]) from None
+    root = folder.resolve()
+    path = (root / slug / f"v{version}.toml").resolve()
+    if root not in path.parents:
+        raise InputError([Problem("the slug would leave the definitions folder", field="slug")])
+    return folder / slug / f"v{version}.toml"
+
+
+def versions(folder: Path, slug: str) -> list[tuple[int, Path]]:
+    """Version files of a slug, oldest first."""
+    base = folder / slug
+    if not base.is_dir():
+        return []
+    found = []
+    for child in base.iterdir():
+        match = _VERSION_FILE.match(child.name)
+        if match and child.is_file():
+            found.append((int(match.group(1)), child))
+    return sorted(found)
+
+
+def slugs(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(
+        child.name
+        for child in folder.iterdir()
+        if child.is_dir() and not child.name.startswith(".") and versions(folder, child.name)
+    )
+
+
+def create(definition: Definition, folder: Path) -> Path:
+    """Write a new version file; refuses if that version already exists."""
+    path = version_path(folder, definition.slug, definition.version)
+    if path.exists():
+        raise InputError(
+            [Problem("already exists; pick another slug or make a new version", file=path)]
+        )
+    atomic_write(path, to_toml(definition).encode("utf-8"), create=True)
+    return path
+
+
+def save(definition: Definition, path: Path, expected_sha256: str) -> str:
+    """Rewrite a draft in place, only if the file is still exactly what the caller read.
+
+    Returns the sha256 of the bytes written, which the caller keeps for its next save.
+    """
+    current = read_bytes(path)
+    if hashlib.sha256(current).hexdigest() != expected_sha256:
+        raise ConflictError(
+            [
+                Problem(
+                    "changed on disk since it was opened (someone else, or git); "
+                    "nothing was written. Reload it, or save your work as a new version.",
+                    file=path,
+                )
+            ]
+        )
+    on_disk = _status_on_disk(current, path)
+    if on_disk == "signed":
+        raise SignedVersionError(
+            [Problem("is a signed version and is never rewritten; make a new version", file=path)]
+        )
+    payload = to_toml(definition).encode("utf-8")
+    atomic_write(path, payload)
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _status_on_disk(raw: bytes, path: Path) -> Any:
+    try:
+        data, _text = parse_toml(raw, path)
+    except InputError:
+        return None
+    return data.get("status")
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(read_bytes(path)).hexdigest()

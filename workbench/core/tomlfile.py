@@ -1,0 +1,248 @@
+"""Reading and writing TOML: located errors on the way in, atomic writes on the way out.
+
+Reads use the standard library's `tomllib`; writes use `tomli-w`. A validation error is
+mapped back to the line of the key that caused it, because "cases[3].lead.person.seniority"
+means little to someone looking at a pull request, and "line 212" means a lot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import tomllib
+import types
+import typing
+from pathlib import Path
+from typing import Any, TypeVar
+
+import tomli_w
+from pydantic import BaseModel, ValidationError
+
+from workbench.core.errors import InputError, Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=""")
+_DECODE_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a file or raise a located InputError (missing, a folder, unreadable)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem("no such file", file=path)]) from None
+    except IsADirectoryError:
+        raise InputError([Problem("is a folder, expected a .toml file", file=path)]) from None
+    except OSError as error:
+        raise InputError([Problem(f"cannot read: {error.strerror}", file=path)]) from None
+
+
+def parse_toml(raw: bytes, path: Path) -> tuple[dict[str, Any], str]:
+    """Decode and parse TOML, returning the data and the text (for locating errors)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            [Problem(f"not UTF-8 text (byte {error.start}); expected a TOML file", file=path)]
+        ) from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _DECODE_POS.search(message)
+        line = int(match.group(1)) if match else None
+        column = int(match.group(2)) if match else None
+        clean = _DECODE_POS.sub("", message).strip().rstrip(".")
+        raise InputError(
+            [Problem(f"malformed TOML: {clean}", file=path, line=line, column=column)]
+        ) from None
+
+
+def validate(model: type[M], data: dict[str, Any], text: str, path: Path) -> M:
+    """Validate parsed TOML into a model, turning every pydantic error into a located Problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        index = key_lines(text)
+        problems = []
+        for item in error.errors(include_url=False):
+            loc = tuple(item["loc"])
+            problems.append(
+                Problem(
+                    _explain(model, item),
+                    file=path,
+                    line=_line_for(index, loc),
+                    field=_dotted(loc) or None,
+                )
+            )
+        raise InputError(problems) from None
+
+
+def load_model(model: type[M], path: Path) -> M:
+    data, text = parse_toml(read_bytes(path), path)
+    return validate(model, data, text, path)
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return tomli_w.dumps(data)
+
+
+def atomic_write(path: Path, payload: bytes, *, create: bool = False) -> None:
+    """Write all or nothing: temp file in the same folder, fsync, then rename into place.
+
+    With `create`, the final step is a hard link, which fails if the file appeared meanwhile,
+    so a new version never replaces a file someone else just wrote.
+    """
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if create:
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                raise InputError(
+                    [Problem("already exists; nothing was written", file=path)]
+                ) from None
+            temp.unlink()
+        else:
+            os.replace(temp, path)
+        _fsync_dir(folder)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- locating errors -------------------------------------------------------------------
+
+
+def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    """Map each table and key path (array-of-tables indices included) to its line number."""
+    index: dict[tuple[str | int, ...], int] = {}
+    counts: dict[tuple[str | int, ...], int] = {}
+    current: tuple[str | int, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header and not _KEY.match(line):
+            parts = _split_key(header.group(2))
+            resolved: tuple[str | int, ...] = ()
+            for part in parts[:-1]:
+                resolved += (part,)
+                if resolved in counts:
+                    resolved += (counts[resolved] - 1,)
+            resolved += (parts[-1],)
+            if header.group(1) == "[[":
+                counts[resolved] = counts.get(resolved, 0) + 1
+                index.setdefault(resolved, number)
+                resolved += (counts[resolved] - 1,)
+            elif resolved in counts:
+                resolved += (counts[resolved] - 1,)
+            current = resolved
+            index.setdefault(current, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            index.setdefault(current + tuple(_split_key(key.group(1))), number)
+    return index
+
+
+def _split_key(raw: str) -> list[str]:
+    parts = []
+    for piece in re.findall(r'"[^"]*"|\'[^\']*\'|[^.\s]+', raw):
+        parts.append(piece[1:-1] if piece[:1] in "\"'" else piece)
+    return parts
+
+
+def _line_for(index: dict[tuple[str | int, ...], int], loc: tuple[Any, ...]) -> int | None:
+    for size in range(len(loc), 0, -1):
+        found = index.get(tuple(loc[:size]))
+        if found is not None:
+            return found
+    return None
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _explain(model: type[BaseModel], item: Any) -> str:
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, tuple(item["loc"][:-1]))
+        hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
+        return f"unknown key{hint}"
+    if kind == "missing":
+        return "required, but missing"
+    message = str(item["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if "input" in item and kind not in ("model_type", "dict_type") and not isinstance(
+        item["input"], dict | list
+    ):
+        message += f" (got {item['input']!r})"
+    return message
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the model found at `loc`, for 'did you mean' style messages."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        target = _unwrap(current)
+        if not (isinstance(target, type) and issubclass(target, BaseModel)):
+            return []
+        field = target.model_fields.get(str(part))
+        if field is None:
+            return []
+        current = field.annotation
+    target = _unwrap(current)
+    if isinstance(target, type) and issubclass(target, BaseModel):
+        return list(target.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """list[X] -> X, X | None -> X, Annotated[X, ...] -> X: the model a nested key lives in."""
+    for _ in range(5):
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (list, tuple):
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0] if len(options) == 1 else annotation
+            if len(options) != 1:
+                return annotation
+        else:
+            return annotation
+    return annotation

@@ -1,0 +1,62 @@
+"""What the evaluator returns: a verdict and the clauses that decided it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One plain sentence, tied to the clause (its path in the file) that decided."""
+
+    clause: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.text} [{self.clause}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    status: str
+    route: str
+    lead_type: str = "mql"
+    tier: int | None = None
+    trigger: str | None = None
+    response_minutes: int | None = None
+    segment: str | None = None
+    motion: str | None = None
+    score: int | None = None
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
+
+    def clauses(self) -> tuple[str, ...]:
+        return tuple(reason.clause for reason in self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "route": self.route,
+            "lead_type": self.lead_type,
+            "tier": self.tier,
+            "trigger": self.trigger,
+            "response_minutes": self.response_minutes,
+            "segment": self.segment,
+            "motion": self.motion,
+            "score": self.score,
+            "reasons": [{"clause": r.clause, "text": r.text} for r in self.reasons],
+        }
+
+    def summary(self) -> str:
+        """A short label such as 'mql → sdr (tier 1, demo_request)' for tables."""
+        extra = []
+        if self.tier is not None:
+            extra.append(f"tier {self.tier}")
+        if self.trigger:
+            extra.append(self.trigger)
+        if self.lead_type != "mql":
+            extra.append(self.lead_type)
+        if self.segment:
+            extra.append(self.segment)
+        tail = f" ({', '.join(extra)})" if extra else ""
+        return f"{self.status} → {self.route}{tail}"
