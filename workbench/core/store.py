@@ -176,3 +176,58 @@ def _status_on_disk(raw: bytes, path: Path) -> Any:
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(read_bytes(path)).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class SlugSummary:
+    """One row of the home screen: a definition and where its versions stand."""
+
+    slug: str
+    latest: DefinitionFile | None
+    latest_signed: DefinitionFile | None
+    draft: DefinitionFile | None
+    problem: str | None = None
+
+
+def summarize(folder: Path, slug: str) -> SlugSummary:
+    """Latest, latest signed and open draft of a slug; a broken file becomes `problem`."""
+    latest = latest_signed = draft = None
+    try:
+        for _number, path in versions(folder, slug):
+            loaded = load_definition(path)
+            latest = loaded
+            if loaded.definition.is_signed:
+                latest_signed = loaded
+            else:
+                draft = loaded
+    except InputError as error:
+        return SlugSummary(slug, latest, latest_signed, draft, problem=str(error))
+    return SlugSummary(slug, latest, latest_signed, draft)
+
+
+def new_version(folder: Path, slug: str, today: date) -> Path:
+    """A draft v(N+1) from the latest signed version, sign-off cleared, `supersedes = N`."""
+    state = summarize(folder, slug)
+    if state.problem:
+        raise InputError(state.problem)
+    if state.draft is not None:
+        raise InputError(
+            [Problem("a draft already exists; edit it instead of starting another", file=state.draft.path)]
+        )
+    if state.latest_signed is None:
+        raise InputError(
+            [Problem(f"{slug} has no signed version to start from", file=folder / slug)]
+        )
+    signed = state.latest_signed.definition
+    assert state.latest is not None
+    data = signed.model_dump()
+    data.update(
+        {
+            "version": state.latest.definition.version + 1,
+            "status": "draft",
+            "signoff": None,
+            "supersedes": signed.version,
+            "created": today,
+        }
+    )
+    return create(Definition.model_validate(data), folder)

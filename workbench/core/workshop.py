@@ -1,0 +1,254 @@
+"""A live editing session on one draft: apply an edit, re-run the suite, save safely.
+
+The TUI is a view over this object. Keeping the session here means the rules for what an
+edit may do (validation, the suite, flips, conflict-safe saving) are tested without a screen.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from workbench.core import store
+from workbench.core.definition import Definition, EdgeCase, Expectation, OpenQuestion
+from workbench.core.diff import Change, diff
+from workbench.core.errors import ConflictError, InputError, Problem
+from workbench.core.signoff import SignResult, sign
+from workbench.core.suite import Flip, SuiteResult, flips, run_suite
+
+
+@dataclass(frozen=True, slots=True)
+class EditResult:
+    """What one edit did: the error that blocked it, or the cases that flipped."""
+
+    ok: bool
+    errors: tuple[str, ...] = ()
+    flips: tuple[Flip, ...] = ()
+
+
+@lru_cache(maxsize=None)
+def _adapter(field: str) -> TypeAdapter[Any]:
+    return TypeAdapter(Definition.model_fields[field].annotation)
+
+
+def _set_path(data: Any, parts: list[str], value: Any) -> None:
+    for part in parts[:-1]:
+        data = data[int(part)] if isinstance(data, list) else data.setdefault(part, {})
+    last = parts[-1]
+    if isinstance(data, list):
+        data[int(last)] = value
+    elif value is None:
+        data.pop(last, None)
+    else:
+        data[last] = value
+
+
+def _format_error(error: ValidationError, prefix: str) -> tuple[str, ...]:
+    messages = []
+    for item in error.errors(include_url=False):
+        where = ".".join(str(p) for p in (prefix, *item["loc"]) if p != "")
+        message = str(item["msg"]).removeprefix("Value error, ")
+        messages.append(f"{where}: {message}" if where else message)
+    return tuple(messages)
+
+
+class Workshop:
+    """One open definition file and the room's edits to it."""
+
+    def __init__(self, loaded: store.DefinitionFile) -> None:
+        self.path: Path = loaded.path
+        self.definition: Definition = loaded.definition
+        self.integrity = loaded.integrity
+        self._disk_sha = loaded.file_sha256
+        self._saved_definition = loaded.definition
+        self._lock = threading.Lock()
+        self.suite: SuiteResult = run_suite(self.definition)
+        self.conflict: str | None = None
+
+    @classmethod
+    def open(cls, path: Path) -> Workshop:
+        return cls(store.load_definition(path))
+
+    # --- state -----------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.definition.is_signed
+
+    @property
+    def dirty(self) -> bool:
+        return self.definition != self._saved_definition
+
+    def status_line(self) -> str:
+        total = len(self.suite.results)
+        return f"edge cases {self.suite.passed}/{total} passing"
+
+    def changed_on_disk(self) -> bool:
+        try:
+            return store.file_sha256(self.path) != self._disk_sha
+        except InputError:
+            return True
+
+    # --- edits -----------------------------------------------------------------------
+
+    def apply(self, path: str, value: Any) -> EditResult:
+        """Set one clause (a dotted path such as 'fit.min_employees') and re-run the suite."""
+        if self.read_only:
+            return EditResult(False, ("This version is signed and read-only: make a new version.",))
+        parts = path.split(".")
+        top = parts[0]
+        if top not in Definition.model_fields:
+            return EditResult(False, (f"{path}: no such clause",))
+        current = getattr(self.definition, top)
+        dumped = current.model_dump() if hasattr(current, "model_dump") else _dump(current)
+        if len(parts) == 1:
+            dumped = value
+        else:
+            if dumped is None:
+                dumped = {}
+            _set_path(dumped, parts[1:], value)
+        try:
+            clause = _adapter(top).validate_python(dumped)
+        except ValidationError as error:
+            return EditResult(False, _format_error(error, top))
+        return self._replace(self.definition.model_copy(update={top: clause}))
+
+    def _replace(self, candidate: Definition) -> EditResult:
+        try:
+            Definition._consistent(candidate)
+        except ValueError as error:
+            return EditResult(False, (str(error),))
+        before = self.suite
+        self.definition = candidate
+        self.suite = run_suite(candidate)
+        return EditResult(True, (), tuple(flips(before, self.suite)))
+
+    def set_expectation(self, case_name: str, expect: Expectation) -> EditResult:
+        cases = [
+            c.model_copy(update={"expect": expect}) if c.name == case_name else c
+            for c in self.definition.cases
+        ]
+        return self._replace(self.definition.model_copy(update={"cases": cases}))
+
+    def accept_actual(self, case_name: str) -> EditResult:
+        """Make the case expect what the definition now does (a 'depends' case, decided)."""
+        result = self.suite.by_name()[case_name]
+        old = result.case.expect
+        verdict = result.verdict
+        expect = Expectation(
+            status=verdict.status,  # type: ignore[arg-type]
+            route=verdict.route if old.route is not None else None,  # type: ignore[arg-type]
+            tier=verdict.tier if old.tier is not None else None,
+            lead_type=verdict.lead_type if old.lead_type is not None else None,  # type: ignore[arg-type]
+            segment=verdict.segment if old.segment is not None else None,
+        )
+        return self.set_expectation(case_name, expect)
+
+    def add_case(self, case: EdgeCase) -> EditResult:
+        if any(c.name == case.name for c in self.definition.cases):
+            return EditResult(False, (f"an edge case named {case.name!r} already exists",))
+        cases = [*self.definition.cases, case]
+        return self._replace(self.definition.model_copy(update={"cases": cases}))
+
+    def add_question(self, text: str, raised_by: str | None = None) -> EditResult:
+        try:
+            question = OpenQuestion(text=text.strip(), raised_by=raised_by or None)
+        except ValidationError:
+            return EditResult(False, ("a question needs some text",))
+        questions = [*self.definition.questions, question]
+        return self._replace(self.definition.model_copy(update={"questions": questions}))
+
+    def toggle_question(self, index: int) -> EditResult:
+        questions = list(self.definition.questions)
+        q = questions[index]
+        questions[index] = q.model_copy(update={"resolved": not q.resolved})
+        return self._replace(self.definition.model_copy(update={"questions": questions}))
+
+    # --- disk ------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Write the draft if it changed; raises ConflictError if the file changed under us."""
+        with self._lock:
+            snapshot = self.definition
+            if snapshot == self._saved_definition or self.read_only:
+                return False
+            try:
+                self._disk_sha = store.save(snapshot, self.path, self._disk_sha)
+            except ConflictError as error:
+                self.conflict = str(error)
+                raise
+            self._saved_definition = snapshot
+            self.conflict = None
+            return True
+
+    def reload(self) -> None:
+        """Drop unsaved edits and take what is on disk now (after a conflict, say)."""
+        with self._lock:
+            loaded = store.load_definition(self.path)
+            self.definition = loaded.definition
+            self._saved_definition = loaded.definition
+            self._disk_sha = loaded.file_sha256
+            self.integrity = loaded.integrity
+            self.suite = run_suite(self.definition)
+            self.conflict = None
+
+    def save_as_new_version(self, folder: Path, today: date) -> Path:
+        """After a conflict: keep the room's edits as the next free version number."""
+        numbers = [n for n, _p in store.versions(folder, self.definition.slug)]
+        version = max(numbers, default=0) + 1
+        data = self.definition.model_dump()
+        data.update({"version": version, "status": "draft", "signoff": None, "created": today})
+        candidate = Definition.model_validate(data)
+        path = store.create(candidate, folder)
+        loaded = store.load_definition(path)
+        with self._lock:
+            self.path = path
+            self.definition = loaded.definition
+            self._saved_definition = loaded.definition
+            self._disk_sha = loaded.file_sha256
+            self.conflict = None
+        return path
+
+    def changes_since_signed(self, folder: Path) -> tuple[int | None, list[Change]]:
+        """The last signed version's number and what this draft changes relative to it."""
+        state = store.summarize(folder, self.definition.slug)
+        signed = state.latest_signed
+        if signed is None or signed.path == self.path:
+            return None, []
+        return signed.definition.version, diff(signed.definition, self.definition)
+
+    def sign(
+        self,
+        marketing: str | None,
+        sales: str | None,
+        review_date: date | None,
+        now: datetime,
+    ) -> SignResult:
+        """Save pending edits, then sign through the core (which re-runs every check)."""
+        if self.dirty:
+            self.save()
+        with self._lock:
+            loaded = store.load_definition(self.path)
+            if loaded.file_sha256 != self._disk_sha:
+                raise ConflictError(
+                    [Problem("changed on disk since it was opened; nothing was signed", file=self.path)]
+                )
+            result = sign(loaded, marketing, sales, review_date, now)
+            self.definition = result.definition
+            self._saved_definition = result.definition
+            self._disk_sha = result.file_sha256
+            self.integrity = "intact"
+            self.suite = result.suite
+            return result
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, list):
+        return [v.model_dump() if hasattr(v, "model_dump") else v for v in value]
+    return value
