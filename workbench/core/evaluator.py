@@ -61,7 +61,11 @@ def evaluate(definition: Definition, lead: Lead, as_of: datetime | None = None) 
 
 
 def _disqualifiers(definition: Definition, lead: Lead) -> Verdict | None:
-    fit = definition.fit
+    return _disqualify(definition.fit, "fit", lead)
+
+
+def _disqualify(fit: FitGate, path: str, lead: Lead) -> Verdict | None:
+    """Competitors and existing customers, judged by one fit gate (`path` names it)."""
     company = lead.company
     competitor = company.relationship == "competitor" or _matches_competitor(fit, lead)
     if competitor:
@@ -71,7 +75,7 @@ def _disqualifiers(definition: Definition, lead: Lead) -> Verdict | None:
             route="marketing-leadership",
             reasons=(
                 Reason(
-                    "fit.competitors",
+                    f"{path}.competitors",
                     f"{who} is a competitor: automatic disqualification, "
                     "marketing leadership reviews it.",
                 ),
@@ -83,7 +87,7 @@ def _disqualifiers(definition: Definition, lead: Lead) -> Verdict | None:
             route="account-owner",
             reasons=(
                 Reason(
-                    "fit.existing_customers",
+                    f"{path}.existing_customers",
                     "The company is an existing customer: an expansion signal for the account "
                     "owner, not a new MQL.",
                 ),
@@ -199,6 +203,11 @@ def _rule_sets(definition: Definition, lead: Lead) -> list[RuleSet] | Verdict:
 
 def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: datetime) -> Verdict:
     stamp = {"lead_type": rules.lead_type, "segment": rules.segment, "motion": rules.motion}
+    if rules.fit is not definition.fit:
+        # A segment's or motion's own fit gate brings its own competitor list and customer rule.
+        own = _disqualify(rules.fit, rules.fit_path, lead)
+        if own is not None:
+            return replace(own, **stamp)  # type: ignore[arg-type]
     fit_verdict = _check_fit(rules, lead)
     if fit_verdict is not None:
         return replace(fit_verdict, **stamp)  # type: ignore[arg-type]
