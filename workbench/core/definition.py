@@ -44,6 +44,11 @@ def check_slug(value: str) -> str:
 Slug = Annotated[str, AfterValidator(check_slug)]
 
 
+def _off(value: object) -> object:
+    """0 is how a file says 'switched off' for an optional count whose default is on."""
+    return None if type(value) is int and value == 0 else value
+
+
 def _check_range(low: int | None, high: int | None, what: str) -> None:
     if low is not None and high is not None and low > high:
         raise ValueError(f"{what}: the minimum {low} is above the maximum {high}")
@@ -86,13 +91,21 @@ class Triggers(Strict):
 
 
 class Scoring(Strict):
-    """Point scoring for the tier 3 catch-all; negative points are allowed."""
+    """Point scoring for the tier 3 catch-all; negative points are allowed.
+
+    `window_days = 0` on disk means no window (TOML has no null to write `None` with).
+    """
 
     threshold: int = Field(default=75, ge=1)
     window_days: int | None = Field(default=90, ge=1)
     half_life_days: int | float | None = Field(default=None, gt=0)
     activity_points: dict[ActivityKind, int] = Field(default_factory=dict)
     seniority_points: dict[Seniority, int] = Field(default_factory=dict)
+
+    @field_validator("window_days", mode="before")
+    @classmethod
+    def _no_window(cls, value: object) -> object:
+        return _off(value)
 
 
 class Recycling(Strict):
@@ -103,12 +116,20 @@ class Recycling(Strict):
 
 
 class ReviewRule(Strict):
-    """Suspicious engagement: lots of activity and no high-intent action goes to a human."""
+    """Suspicious engagement: lots of activity and no high-intent action goes to a human.
+
+    `min_low_intent_actions = 0` on disk means no count rule (TOML has no null).
+    """
 
     enabled: bool = True
     min_low_intent_actions: int | None = Field(default=50, ge=1)
     high_intent: list[ActivityKind] = Field(default_factory=list)
     route: Route = "marketing"
+
+    @field_validator("min_low_intent_actions", mode="before")
+    @classmethod
+    def _no_count(cls, value: object) -> object:
+        return _off(value)
 
 
 class Segment(Strict):
@@ -202,9 +223,16 @@ class SalesSla(Strict):
 
 
 class Sla(Strict):
+    """`escalation = false` on disk means no escalation (TOML has no null)."""
+
     marketing: MarketingSla = Field(default_factory=MarketingSla)
     sales: SalesSla = Field(default_factory=SalesSla)
     escalation: Escalation | None = Field(default_factory=Escalation)
+
+    @field_validator("escalation", mode="before")
+    @classmethod
+    def _no_escalation(cls, value: object) -> object:
+        return None if value is False else value
 
 
 class OpenQuestion(Strict):

@@ -47,7 +47,7 @@ class DefinitionFile:
 
 def to_toml(definition: Definition) -> str:
     """The file text: stable key order, one table per clause, no empty noise."""
-    data = definition.model_dump(mode="python", exclude_none=True)
+    data = _drop_none(_write_switched_off(definition, definition.model_dump(mode="python")))
     for key in _OMIT_WHEN_EMPTY:
         if not data.get(key):
             data.pop(key, None)
@@ -57,6 +57,31 @@ def to_toml(definition: Definition) -> str:
         if not case.depends:
             raw.pop("depends", None)
     return dumps(data)
+
+
+def _write_switched_off(definition: Definition, data: dict[str, Any]) -> dict[str, Any]:
+    """TOML has no null: an optional clause switched off where the default is on is written
+    as 0 (a window or a count) or false (escalation), which the model reads back as None."""
+    if definition.review_rule.min_low_intent_actions is None:
+        data["review_rule"]["min_low_intent_actions"] = 0
+    if definition.sla.escalation is None:
+        data["sla"]["escalation"] = False
+    scorings = [(definition.scoring, data.get("scoring"))]
+    for kind in ("segments", "motions"):
+        for model, raw in zip(getattr(definition, kind), data.get(kind, []), strict=True):
+            scorings.append((model.scoring, raw.get("scoring")))
+    for scoring, raw_scoring in scorings:
+        if scoring is not None and scoring.window_days is None and raw_scoring is not None:
+            raw_scoring["window_days"] = 0
+    return data
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
 
 
 def content_hash(definition: Definition, review_date: date) -> str:
