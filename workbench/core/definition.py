@@ -98,7 +98,7 @@ class Scoring(Strict):
 
     threshold: int = Field(default=75, ge=1)
     window_days: int | None = Field(default=90, ge=1)
-    half_life_days: int | float | None = Field(default=None, gt=0)
+    half_life_days: int | float | None = Field(default=None, gt=0, allow_inf_nan=False)
     activity_points: dict[ActivityKind, int] = Field(default_factory=dict)
     seniority_points: dict[Seniority, int] = Field(default_factory=dict)
 

@@ -39,7 +39,7 @@ class Company(Strict):
 
 class Activity(Strict):
     kind: ActivityKind
-    days_ago: int | float | None = Field(default=None, ge=0)
+    days_ago: int | float | None = Field(default=None, ge=0, allow_inf_nan=False)
     at: datetime | None = None
     count: int = Field(default=1, ge=1)
 
@@ -58,7 +58,7 @@ class Activity(Strict):
 
 
 class History(Strict):
-    last_mql_days_ago: int | float | None = Field(default=None, ge=0)
+    last_mql_days_ago: int | float | None = Field(default=None, ge=0, allow_inf_nan=False)
     last_mql_outcome: MqlOutcome | None = None
 
 
