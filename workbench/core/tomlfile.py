@@ -95,8 +95,17 @@ def atomic_write(path: Path, payload: bytes, *, create: bool = False) -> None:
     """Write all or nothing: temp file in the same folder, fsync, then rename into place.
 
     With `create`, the final step is a hard link, which fails if the file appeared meanwhile,
-    so a new version never replaces a file someone else just wrote.
+    so a new version never replaces a file someone else just wrote. An OS error (the folder
+    is a file, no permission, disk full) becomes a located InputError, not a traceback.
     """
+    try:
+        _atomic_write(path, payload, create=create)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError([Problem(f"cannot write: {reason}", file=path)]) from None
+
+
+def _atomic_write(path: Path, payload: bytes, *, create: bool) -> None:
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
