@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from workbench.core import store
+from workbench.core import gitops, store
 from workbench.core.describe import summary
 from workbench.core.errors import InputError, Problem, WorkbenchError
 from workbench.core.evaluator import evaluate
@@ -88,7 +88,7 @@ def open_cmd(
 
 
 def open_app(folder: Path) -> None:
-    from workbench.tui.app import run_app  # noqa: PLC0415  (Textual only when needed)
+    from workbench.tui.app import run_app
 
     run_app(folder)
 
@@ -111,13 +111,20 @@ def new(
     """Start a v1 draft from the stage's template, edge cases included."""
     if stage not in STAGES:
         raise InputError(
-            [Problem(f"unknown stage {stage!r}; expected one of {', '.join(STAGE_IDS)}", field="--stage")]
+            [
+                Problem(
+                    f"unknown stage {stage!r}; expected one of {', '.join(STAGE_IDS)}",
+                    field="--stage",
+                )
+            ]
         )
     store.version_path(folder, slug, 1)  # validates the slug before anything else
     definition = from_template(slug, stage, date.today(), name=name)
     path = store.create(definition, folder)
     suite = run_suite(definition)
-    typer.echo(f"created {path} ({STAGES[stage].label}, {suite.passed}/{len(suite.results)} edge cases passing)")
+    typer.echo(
+        f"created {path} ({STAGES[stage].label}, {suite.passed}/{len(suite.results)} edge cases passing)"
+    )
 
 
 @app.command()
@@ -150,7 +157,9 @@ def _print_suite(suite: SuiteResult) -> None:
         expected = result.case.expect
         wanted = expected.status + (f" → {expected.route}" if expected.route else "")
         mark = "PASS" if result.passed else "FAIL"
-        typer.echo(f"{mark}  {result.name:<{width}}  expected {wanted:<32} got {result.verdict.summary()}")
+        typer.echo(
+            f"{mark}  {result.name:<{width}}  expected {wanted:<32} got {result.verdict.summary()}"
+        )
         if not result.passed:
             for mismatch in result.mismatches:
                 typer.echo(f"      {mismatch}")
@@ -218,7 +227,9 @@ def sign(
     marketing: Annotated[
         str | None, typer.Option("--marketing", help="Marketing signer as 'Name, Role'.")
     ] = None,
-    sales: Annotated[str | None, typer.Option("--sales", help="Sales signer as 'Name, Role'.")] = None,
+    sales: Annotated[
+        str | None, typer.Option("--sales", help="Sales signer as 'Name, Role'.")
+    ] = None,
     review_date: Annotated[
         str | None,
         typer.Option("--review-date", help="YYYY-MM-DD; default: end of next quarter."),
@@ -237,7 +248,8 @@ def sign(
     open_questions = [q for q in result.definition.questions if not q.resolved]
     if open_questions:
         typer.echo(f"  note: {len(open_questions)} open question(s) were signed as open")
-    typer.echo(f"next: git add {result.path} && git commit -m 'Sign {result.definition.slug} v{result.definition.version}'")
+    lines = gitops.commit_lines(result.path, result.definition.slug, result.definition.version)
+    typer.echo("next: " + " && ".join(lines))
 
 
 def main() -> None:

@@ -41,14 +41,14 @@ def fit_sentences(fit: FitGate) -> list[str]:
     lines.append(f"Industry: {_list(fit.industries)}.")
     lines.append(f"Region: {_list(fit.regions)}.")
     lines.append(
-        f"Seniority: {fit.min_seniority} or above."
-        if fit.min_seniority
-        else "Seniority: any."
+        f"Seniority: {fit.min_seniority} or above." if fit.min_seniority else "Seniority: any."
     )
     if fit.excluded_personas:
         lines.append(f"Not a {_list(list(fit.excluded_personas))}.")
     if fit.competitors:
-        lines.append(f"Not a competitor ({', '.join(fit.competitors)}): those go to marketing leadership.")
+        lines.append(
+            f"Not a competitor ({', '.join(fit.competitors)}): those go to marketing leadership."
+        )
     else:
         lines.append("Not a competitor (no competitor list yet).")
     if fit.existing_customers == "account-owner":
@@ -80,7 +80,9 @@ def scoring_sentences(scoring: Scoring | None) -> list[str]:
     if scoring is None:
         return ["No point scoring at this stage."]
     points = ", ".join(f"{kind} {value:+d}" for kind, value in scoring.activity_points.items())
-    seniority = ", ".join(f"{level} {value:+d}" for level, value in scoring.seniority_points.items())
+    seniority = ", ".join(
+        f"{level} {value:+d}" for level, value in scoring.seniority_points.items()
+    )
     lines = [f"Threshold {scoring.threshold} points."]
     if scoring.window_days:
         lines.append(f"Only activity in the last {scoring.window_days} days counts.")
@@ -147,7 +149,11 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
     response = ", ".join(f"{k} {_minutes(v)}" for k, v in sla.sales.response_minutes.items())
     escalation = (
         f"Missed deadlines escalate to {sla.escalation.to}"
-        + (f" after {_minutes(sla.escalation.after_minutes)}" if sla.escalation.after_minutes else "")
+        + (
+            f" after {_minutes(sla.escalation.after_minutes)}"
+            if sla.escalation.after_minutes
+            else ""
+        )
         + (" and the lead is reassigned." if sla.escalation.reassign else ".")
         if sla.escalation
         else "No escalation: a missed deadline has no consequence."

@@ -124,15 +124,18 @@ def _sentence(path: str, a: Any, b: Any) -> str:
 def _tier2(rules: list[dict[str, Any]]) -> str:
     if not rules:
         return "none"
-    return "; ".join(
-        f"{r['kind']} {r['min_count']}+ in {r['within_days']} days" for r in rules
-    )
+    return "; ".join(f"{r['kind']} {r['min_count']}+ in {r['within_days']} days" for r in rules)
 
 
 def _diff_keyed(
     top: str, old: list[dict[str, Any]], new: list[dict[str, Any]], key: str
 ) -> list[Change]:
-    what = {"cases": "edge case", "segments": "segment", "motions": "motion", "questions": "question"}[top]
+    what = {
+        "cases": "edge case",
+        "segments": "segment",
+        "motions": "motion",
+        "questions": "question",
+    }[top]
     a, b = _keyed(old, key), _keyed(new, key)
     changes = []
     for name in dict.fromkeys([*a, *b]):

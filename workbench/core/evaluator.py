@@ -154,7 +154,10 @@ def _rule_sets(definition: Definition, lead: Lead) -> list[RuleSet] | Verdict:
                         triggers_path=f"{where}.triggers" if segment.triggers else "triggers",
                         scoring=segment.scoring or base.scoring,
                         scoring_path=f"{where}.scoring" if segment.scoring else "scoring",
-                        response_minutes={**base.response_minutes, **(segment.response_minutes or {})},
+                        response_minutes={
+                            **base.response_minutes,
+                            **(segment.response_minutes or {}),
+                        },
                         segment=segment.id,
                     )
                 ]
@@ -230,7 +233,7 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
         fired = _instant(triggers.tier4, ages, 4, rules.triggers_path + ".tier4")
 
     score = _score(rules.scoring, lead, ages) if rules.scoring is not None else None
-    score_label = None if score is None else int(round(score))
+    score_label = None if score is None else round(score)
 
     if fired is None:
         suspicious = _suspicious(definition, rules, ages, score)
@@ -261,10 +264,15 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
     recycling = definition.recycling
     inside_window = last_mql is not None and last_mql < recycling.resubmit_after_days
     if fired is None:
-        if inside_window and history is not None and history.last_mql_outcome in (
-            None,
-            "open",
-            "accepted",
+        if (
+            inside_window
+            and history is not None
+            and history.last_mql_outcome
+            in (
+                None,
+                "open",
+                "accepted",
+            )
         ):
             return Verdict(
                 status="routed",
@@ -365,7 +373,9 @@ def _check_fit(rules: RuleSet, lead: Lead) -> Verdict | None:
                     f"{fit.max_employees}.",
                 )
             )
-    _check_listed(fit.industries, company.industry, f"{path}.industries", "industry", failed, unknown)
+    _check_listed(
+        fit.industries, company.industry, f"{path}.industries", "industry", failed, unknown
+    )
     _check_listed(fit.regions, company.region, f"{path}.regions", "region", failed, unknown)
     if fit.min_seniority is not None:
         if person.seniority is None:
@@ -422,7 +432,9 @@ def _instant(
             latest = (kind, age)
     if latest is None:
         return None
-    label = "an instant MQL, no score needed" if tier == 1 else "sales asked for it; fit still applies"
+    label = (
+        "an instant MQL, no score needed" if tier == 1 else "sales asked for it; fit still applies"
+    )
     return (
         tier,
         latest[0],
@@ -434,7 +446,9 @@ def _tier2(
     triggers: Triggers, ages: list[tuple[str, float, int]], path: str
 ) -> tuple[int, str, Reason] | None:
     for index, rule in enumerate(triggers.tier2):
-        seen = sum(count for kind, age, count in ages if kind == rule.kind and age <= rule.within_days)
+        seen = sum(
+            count for kind, age, count in ages if kind == rule.kind and age <= rule.within_days
+        )
         if seen >= rule.min_count:
             return (
                 2,
@@ -483,7 +497,7 @@ def _suspicious(
     if triggers.tier3 and scoring is not None and score is not None and score >= scoring.threshold:
         return Reason(
             "review_rule",
-            f"Score {int(round(score))} reached the threshold with no high-intent action: "
+            f"Score {round(score)} reached the threshold with no high-intent action: "
             "high volume and low intent is suspicious (researcher, journalist, competitor?), "
             "so a person reviews it.",
         )

@@ -31,7 +31,12 @@ def parse_signer(raw: str | None, side: str, now: datetime) -> Signer:
     name, comma, role = raw.partition(",")
     if not comma or not name.strip() or not role.strip():
         raise InputError(
-            [Problem(f"expected 'Name, Role' (for example 'Dana Reyes, VP Marketing'), got {raw!r}", field=side)]
+            [
+                Problem(
+                    f"expected 'Name, Role' (for example 'Dana Reyes, VP Marketing'), got {raw!r}",
+                    field=side,
+                )
+            ]
         )
     return Signer(name=name.strip(), role=role.strip(), signed_at=now)
 
@@ -44,9 +49,7 @@ class SignResult:
     file_sha256: str
 
 
-def signing_blockers(
-    source: DefinitionFile, suite: SuiteResult
-) -> list[Problem]:
+def signing_blockers(source: DefinitionFile, suite: SuiteResult) -> list[Problem]:
     """Why this file cannot be signed now; empty when it can."""
     problems = []
     if source.definition.is_signed:
@@ -73,16 +76,9 @@ def sign(
     now = now.replace(microsecond=0)
     today = now.date()
     due = review_date or end_of_next_quarter(today)
-    if due <= today:
-        raise InputError(
-            [
-                Problem(
-                    f"the review date {due.isoformat()} is not in the future "
-                    f"(today is {today.isoformat()})",
-                    field="review_date",
-                )
-            ]
-        )
+    too_early = check_review_date(due, today)
+    if too_early:
+        raise InputError([Problem(too_early, field="review_date")])
     suite = run_suite(source.definition)
     missing = []
     for side, raw in (("marketing", marketing), ("sales", sales)):
@@ -111,3 +107,33 @@ def sign(
     )
     written = save(signed, source.path, source.file_sha256)
     return SignResult(path=source.path, definition=signed, suite=suite, file_sha256=written)
+
+
+def check_review_date(due: date, today: date) -> str | None:
+    """Why a review date is unacceptable, or None: it must lie in the future."""
+    if due <= today:
+        return (
+            f"the review date {due.isoformat()} is not in the future (today is {today.isoformat()})"
+        )
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewState:
+    label: str
+    level: str  # "none" | "ok" | "due-soon" | "overdue"
+
+
+DUE_SOON_DAYS = 14
+
+
+def review_state(review: date | None, today: date) -> ReviewState:
+    """How urgent a definition's review is: due within 14 days or overdue stands out."""
+    if review is None:
+        return ReviewState("—", "none")
+    days = (review - today).days
+    if days < 0:
+        return ReviewState(f"{review.isoformat()} OVERDUE by {-days}d", "overdue")
+    if days <= DUE_SOON_DAYS:
+        return ReviewState(f"{review.isoformat()} due in {days}d", "due-soon")
+    return ReviewState(review.isoformat(), "ok")

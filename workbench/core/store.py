@@ -22,7 +22,14 @@ from workbench.core.errors import (
     SignedVersionError,
 )
 from workbench.core.lead import Lead
-from workbench.core.tomlfile import atomic_write, dumps, load_model, parse_toml, read_bytes, validate
+from workbench.core.tomlfile import (
+    atomic_write,
+    dumps,
+    load_model,
+    parse_toml,
+    read_bytes,
+    validate,
+)
 
 DEFAULT_DIR = Path("definitions")
 _VERSION_FILE = re.compile(r"^v(\d+)\.toml$")
@@ -237,7 +244,12 @@ def new_version(folder: Path, slug: str, today: date) -> Path:
         raise InputError(state.problem)
     if state.draft is not None:
         raise InputError(
-            [Problem("a draft already exists; edit it instead of starting another", file=state.draft.path)]
+            [
+                Problem(
+                    "a draft already exists; edit it instead of starting another",
+                    file=state.draft.path,
+                )
+            ]
         )
     if state.latest_signed is None:
         raise InputError(

@@ -99,34 +99,66 @@ def _case(
 
 # The eight scenarios of the framework's "MQL vs Not-MQL" table, as leads.
 CEO_EBOOK = _lead(
-    "CEO", "c-level", "Northwind Apps", "northwind.example", 200,
+    "CEO",
+    "c-level",
+    "Northwind Apps",
+    "northwind.example",
+    200,
     activities=[{"kind": "content_download", "days_ago": 1}],
 )
 INTERN_DEMO = _lead(
-    "Marketing Intern", "intern", "Globex Software", "globex.example", 500,
+    "Marketing Intern",
+    "intern",
+    "Globex Software",
+    "globex.example",
+    500,
     activities=[{"kind": "demo_request", "days_ago": 0}],
 )
 AGENCY_VP_DEMO = _lead(
-    "VP Sales", "vp", "Brightside Agency", "brightside.example", 10, industry="agency",
+    "VP Sales",
+    "vp",
+    "Brightside Agency",
+    "brightside.example",
+    10,
+    industry="agency",
     activities=[{"kind": "demo_request", "days_ago": 0}],
 )
 COMPETITOR_DEMO = _lead(
-    "Director of Sales", "director", "RivalCRM", "rivalcrm.com", 400, relationship="competitor",
+    "Director of Sales",
+    "director",
+    "RivalCRM",
+    "rivalcrm.com",
+    400,
+    relationship="competitor",
     activities=[{"kind": "demo_request", "days_ago": 0}],
 )
 CHATBOT_VISITOR = _lead(
-    "Director of Operations", "director", "Lumen Systems", "lumen.example", 300, region="europe",
+    "Director of Operations",
+    "director",
+    "Lumen Systems",
+    "lumen.example",
+    300,
+    region="europe",
     activities=[
         {"kind": "pricing_page_view", "days_ago": 0, "count": 5},
         {"kind": "chatbot_identified", "days_ago": 0},
     ],
 )
 CUSTOMER_DEMO = _lead(
-    "Director of IT", "director", "Initech", "initech.example", 600, relationship="customer",
+    "Director of IT",
+    "director",
+    "Initech",
+    "initech.example",
+    600,
+    relationship="customer",
     activities=[{"kind": "demo_request", "days_ago": 0}],
 )
 RESUBMIT_90 = _lead(
-    "VP Marketing", "vp", "Umbrella Cloud", "umbrella.example", 400,
+    "VP Marketing",
+    "vp",
+    "Umbrella Cloud",
+    "umbrella.example",
+    400,
     activities=[
         {"kind": "demo_request", "days_ago": 90},
         {"kind": "demo_request", "days_ago": 0},
@@ -134,7 +166,11 @@ RESUBMIT_90 = _lead(
     history={"last_mql_days_ago": 90, "last_mql_outcome": "unworked"},
 )
 BLOG_RESEARCHER = _lead(
-    "Director of Research", "director", "Vandelay Data", "vandelay.example", 150,
+    "Director of Research",
+    "director",
+    "Vandelay Data",
+    "vandelay.example",
+    150,
     activities=[{"kind": "blog_visit", "days_ago": 3, "count": 200}],
 )
 
@@ -166,8 +202,7 @@ def _standard_cases(
         ),
         _case(
             "chatbot-pricing-visitor",
-            "Five pricing page views, then identified by the chatbot: high intent, and fit "
-            "passes.",
+            "Five pricing page views, then identified by the chatbot: high intent, and fit passes.",
             {"status": "mql", "route": route, "tier": 2},
             CHATBOT_VISITOR,
         ),
@@ -280,7 +315,9 @@ def _1m_3m(base: dict[str, Any]) -> Definition:
                 "competitors": list(EXAMPLE_COMPETITORS),
             },
             "triggers": Triggers(
-                route="sdr", tier1=list(HAND_RAISES), tier2=[_pricing_rule()],
+                route="sdr",
+                tier1=list(HAND_RAISES),
+                tier2=[_pricing_rule()],
                 tier4=["sales_requested"],
             ),
             "review_rule": ReviewRule(high_intent=list(HIGH_INTENT)),
@@ -344,14 +381,21 @@ def _10m_30m(base: dict[str, Any]) -> Definition:
     enterprise_fit.max_employees = None
     segments = [
         Segment(
-            id="smb", label="SMB", min_employees=50, max_employees=199,
-            fit=_full_fit("manager"), triggers=smb_triggers,
+            id="smb",
+            label="SMB",
+            min_employees=50,
+            max_employees=199,
+            fit=_full_fit("manager"),
+            triggers=smb_triggers,
             response_minutes={"tier3": 480},
         ),
         Segment(id="mid-market", label="Mid-market", min_employees=200, max_employees=999),
         Segment(
-            id="enterprise", label="Enterprise", min_employees=1000,
-            fit=enterprise_fit, triggers=enterprise_triggers,
+            id="enterprise",
+            label="Enterprise",
+            min_employees=1000,
+            fit=enterprise_fit,
+            triggers=enterprise_triggers,
         ),
     ]
     cases = _standard_cases(
@@ -370,7 +414,11 @@ def _10m_30m(base: dict[str, Any]) -> Definition:
             "Enterprise demo requests go to an account executive within five minutes.",
             {"status": "mql", "route": "ae", "tier": 1, "segment": "enterprise"},
             _lead(
-                "VP Revenue", "vp", "Massive Dynamic", "massive.example", 1000,
+                "VP Revenue",
+                "vp",
+                "Massive Dynamic",
+                "massive.example",
+                1000,
                 activities=[{"kind": "demo_request", "days_ago": 0}],
             ),
         )
@@ -403,8 +451,11 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
             label="Product-led PQL",
             lead_type="pql",
             fit=FitGate(
-                min_employees=50, max_employees=1000, industries=list(ICP_INDUSTRIES),
-                regions=list(ICP_REGIONS), excluded_personas=["student", "job-seeker"],
+                min_employees=50,
+                max_employees=1000,
+                industries=list(ICP_INDUSTRIES),
+                regions=list(ICP_REGIONS),
+                excluded_personas=["student", "job-seeker"],
                 competitors=list(EXAMPLE_COMPETITORS),
             ),
             triggers=Triggers(
@@ -443,7 +494,11 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
             "raise through the product.",
             {"status": "mql", "route": "sdr", "lead_type": "pql"},
             _lead(
-                "Data Engineer", "individual", "Hooli", "hooli.example", 250,
+                "Data Engineer",
+                "individual",
+                "Hooli",
+                "hooli.example",
+                250,
                 activities=[
                     {"kind": "trial_signup", "days_ago": 12},
                     {"kind": "product_usage_limit", "days_ago": 0},
@@ -458,8 +513,13 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
             "the account executive.",
             {"status": "mql", "route": "ae", "lead_type": "aql"},
             _lead(
-                "Director of Finance", "director", "Stark Analytics", "stark.example", 900,
-                target_account=True, engaged_contacts=3,
+                "Director of Finance",
+                "director",
+                "Stark Analytics",
+                "stark.example",
+                900,
+                target_account=True,
+                engaged_contacts=3,
                 activities=[{"kind": "pricing_page_view", "days_ago": 4}],
             ),
         )

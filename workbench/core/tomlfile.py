@@ -25,7 +25,9 @@ from workbench.core.errors import InputError, Problem
 M = TypeVar("M", bound=BaseModel)
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=""")
+_KEY = re.compile(
+    r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*="""
+)
 _DECODE_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -213,8 +215,10 @@ def _explain(model: type[BaseModel], item: Any) -> str:
     message = str(item["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    if "input" in item and kind not in ("model_type", "dict_type") and not isinstance(
-        item["input"], dict | list
+    if (
+        "input" in item
+        and kind not in ("model_type", "dict_type")
+        and not isinstance(item["input"], dict | list)
     ):
         message += f" (got {item['input']!r})"
     return message
@@ -243,9 +247,7 @@ def _unwrap(annotation: Any) -> Any:
     """list[X] -> X, X | None -> X, Annotated[X, ...] -> X: the model a nested key lives in."""
     for _ in range(5):
         origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (list, tuple):
+        if origin is typing.Annotated or origin in (list, tuple):
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, types.UnionType):
             options = [a for a in typing.get_args(annotation) if a is not type(None)]

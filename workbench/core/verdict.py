@@ -60,3 +60,12 @@ class Verdict:
             extra.append(self.segment)
         tail = f" ({', '.join(extra)})" if extra else ""
         return f"{self.status} → {self.route}{tail}"
+
+    def short(self) -> str:
+        """The verdict in a table cell: 'mql → sdr t1', 'nurture'."""
+        text = self.status if self.route == self.status else f"{self.status} → {self.route}"
+        if self.tier is not None:
+            text += f" t{self.tier}"
+        if self.lead_type != "mql":
+            text += f" {self.lead_type}"
+        return text

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ class EditResult:
     flips: tuple[Flip, ...] = ()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _adapter(field: str) -> TypeAdapter[Any]:
     return TypeAdapter(Definition.model_fields[field].annotation)
 
@@ -237,7 +237,12 @@ class Workshop:
             loaded = store.load_definition(self.path)
             if loaded.file_sha256 != self._disk_sha:
                 raise ConflictError(
-                    [Problem("changed on disk since it was opened; nothing was signed", file=self.path)]
+                    [
+                        Problem(
+                            "changed on disk since it was opened; nothing was signed",
+                            file=self.path,
+                        )
+                    ]
                 )
             result = sign(loaded, marketing, sales, review_date, now)
             self.definition = result.definition

@@ -1,0 +1,196 @@
+"""Step 7: what changed, what is failing or open, both signers, the review date, confirm."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from workbench.core.diff import Change
+from workbench.core.signoff import check_review_date, end_of_next_quarter
+from workbench.core.workshop import Workshop
+from workbench.tui.components.steps import EXPLAIN
+from workbench.tui.components.text import PlainText
+
+
+class SignRequested(Message):
+    """The facilitator confirmed: sign with these signers and this review date."""
+
+    def __init__(self, marketing: str, sales: str, review_date: date) -> None:
+        super().__init__()
+        self.marketing = marketing
+        self.sales = sales
+        self.review_date = review_date
+
+
+class QuestionToggled(Message):
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+
+class SignoffPane(VerticalScroll):
+    def __init__(
+        self,
+        workshop: Workshop,
+        changes: tuple[int | None, list[Change]],
+        today: date,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.workshop = workshop
+        self.changes = changes
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        d = self.workshop.definition
+        yield PlainText(EXPLAIN["signoff"], classes="explain")
+        signed_version, changes = self.changes
+        yield PlainText(
+            f"What changed since v{signed_version} (signed)" if signed_version else "What changed",
+            classes="section-title",
+        )
+        if signed_version is None:
+            yield PlainText("First version: nothing was signed before.", classes="summary")
+        else:
+            yield PlainText(
+                "\n".join(f"• {c.text}" for c in changes) or "No clause changed.", classes="summary"
+            )
+        yield PlainText("Edge cases", classes="section-title")
+        yield PlainText(self._suite_text(), id="signoff-suite", classes="summary")
+        yield PlainText("Open questions (enter toggles resolved)", classes="section-title")
+        if d.questions:
+            yield OptionList(*self._question_options(), id="signoff-questions")
+        else:
+            yield PlainText("None parked. ctrl+o parks one.", classes="summary")
+        if d.signoff is not None:
+            s = d.signoff
+            state = {
+                "intact": "content matches the signed hash",
+                "altered": "ALTERED AFTER SIGNING",
+            }
+            yield PlainText("Signed", classes="section-title")
+            yield PlainText(
+                f"Marketing: {s.marketing.name}, {s.marketing.role} ({s.marketing.signed_at:%Y-%m-%d})\n"
+                f"Sales:     {s.sales.name}, {s.sales.role} ({s.sales.signed_at:%Y-%m-%d})\n"
+                f"Review by: {s.review_date.isoformat()}\n"
+                f"Integrity: {state.get(self.workshop.integrity, self.workshop.integrity)}\n"
+                f"File:      {self.workshop.path}",
+                id="signed-record",
+                classes="summary",
+            )
+            return
+        yield PlainText("Signers", classes="section-title")
+        with Horizontal(classes="row"):
+            yield self._field("mk-name", "Marketing: name")
+            yield self._field("mk-role", "Marketing: role")
+        with Horizontal(classes="row"):
+            yield self._field("sl-name", "Sales: name")
+            yield self._field("sl-role", "Sales: role")
+        with Horizontal(classes="row"):
+            yield self._field(
+                "review-date",
+                "Review date (YYYY-MM-DD)",
+                end_of_next_quarter(self.today).isoformat(),
+            )
+        yield PlainText("", id="sign-error", classes="field-error")
+        with Horizontal(classes="buttons"):
+            yield Button("Sign both sides (ctrl+s)", id="sign", variant="success")
+        yield PlainText("", id="sign-result", classes="summary")
+
+    def _field(self, key: str, label: str, value: str = "") -> Vertical:
+        return Vertical(
+            Label(label, classes="field-label"),
+            Input(value, id=key, compact=True),
+            PlainText("", id=f"{key}-error", classes="field-error"),
+            classes="clause-field",
+        )
+
+    def _question_options(self) -> list[Option]:
+        return [
+            Option(f"({'resolved' if q.resolved else 'OPEN'}) {q.text}", id=str(i))
+            for i, q in enumerate(self.workshop.definition.questions)
+        ]
+
+    def _suite_text(self) -> str:
+        suite = self.workshop.suite
+        failing = [r.name for r in suite.results if not r.passed]
+        text = f"{suite.passed}/{len(suite.results)} passing."
+        if failing:
+            text += " FAILING (signing is blocked): " + ", ".join(failing)
+        return text
+
+    def refresh_suite(self) -> None:
+        self.query_one("#signoff-suite", PlainText).update(self._suite_text())
+        lists = self.query("#signoff-questions")
+        if lists:
+            options = lists.first(OptionList)
+            highlighted = options.highlighted
+            options.clear_options()
+            options.add_options(self._question_options())
+            options.highlighted = highlighted
+
+    @on(OptionList.OptionSelected, "#signoff-questions")
+    def _toggle(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.post_message(QuestionToggled(int(event.option.id)))
+
+    @on(Input.Changed)
+    def _validate(self, event: Input.Changed) -> None:
+        if event.input.id:
+            self._check(event.input.id)
+
+    def _check(self, key: str) -> bool:
+        value = self.query_one(f"#{key}", Input).value.strip()
+        message = ""
+        if key == "review-date":
+            try:
+                message = check_review_date(date.fromisoformat(value), self.today) or ""
+            except ValueError:
+                message = "expected a date as YYYY-MM-DD"
+        elif not value:
+            message = "required: both sides sign with a name and a role"
+        error = self.query_one(f"#{key}-error", PlainText)
+        error.update(f"✗ {message}" if message else "")
+        if error.parent is not None:
+            error.parent.set_class(bool(message), "-invalid")
+        return not message
+
+    @on(Button.Pressed, "#sign")
+    def request_sign(self) -> None:
+        keys = ["mk-name", "mk-role", "sl-name", "sl-role", "review-date"]
+        results = [self._check(key) for key in keys]
+        if not all(results):
+            self.query_one("#sign-error", PlainText).update("✗ fix the fields marked above first")
+            return
+        self.query_one("#sign-error", PlainText).update("")
+
+        def value(key: str) -> str:
+            return self.query_one(f"#{key}", Input).value.strip()
+
+        self.post_message(
+            SignRequested(
+                f"{value('mk-name')}, {value('mk-role')}",
+                f"{value('sl-name')}, {value('sl-role')}",
+                date.fromisoformat(value("review-date")),
+            )
+        )
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#sign-error", PlainText).update(f"✗ {text}")
+
+    def show_signed(self, path: Path, lines: list[str], in_repo: bool) -> None:
+        text = f"Signed: {path}\n"
+        if in_repo:
+            text += "Press the button to commit it now, or run:\n"
+        else:
+            text += "Not in a git repository. To record it, run in your repository:\n"
+        text += "\n".join(f"  {line}" for line in lines)
+        self.query_one("#sign-result", PlainText).update(text)

@@ -1,0 +1,452 @@
+"""The workshop steps as panes: each explains itself and edits its clauses.
+
+Every value shown comes from the definition; every edit goes back as a `ClauseEdited`
+message to the editor screen, which hands it to the core.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from workbench.core.definition import Definition
+from workbench.core.describe import fit_sentences, trigger_sentences
+from workbench.core.stages import STAGES
+from workbench.core.vocab import (
+    ACTIVITY_KINDS,
+    PERSONAS,
+    ROUTES,
+    SENIORITY_ORDER,
+    TIER_KEYS,
+)
+from workbench.tui.components.fields import ChoiceField, KindsField, TextField, ToggleField
+from workbench.tui.components.text import PlainText
+from workbench.tui.messages import ClauseEdited
+
+EXPLAIN = {
+    "stage": "Pick the stage the company is at. Earlier stages need less machinery: before "
+    "$1M the founder takes every hand raise; by $10M the queue needs scoring and an SLA.",
+    "fit": "The fit gate must pass before any behaviour counts. Behaviour without fit produces "
+    "engaged people who will never buy: a student downloading every ebook is not an MQL.",
+    "triggers": "Tier 1 hand raises (demo, contact sales, pricing) are instant MQLs and bypass "
+    "scoring: don't make a buyer earn points. Tier 2 needs recency: a pricing visit six months "
+    "ago is stale. Tier 3 is the score catch-all; tier 4 is sales asking, and still passes fit.",
+    "segments": "Segments buy differently: each one is chosen by company size and carries its "
+    "own fit, triggers and response times.",
+    "motions": "PQLs (product usage) and AQLs (account-level, ABM) are different motions, not "
+    "MQL variants: each runs its own rules and is reported apart.",
+    "sla": "A definition is only useful with an SLA: marketing commits to quality and volume, "
+    "sales to a response time per trigger. Without escalation a deadline is a suggestion.",
+    "cases": "The arguments the room keeps having, as tests. Every edit re-runs them. 'Depends' "
+    "cases are yours to decide: press e to accept what the definition now does.",
+    "signoff": "Both sides sign the same written definition, with a date to review it. "
+    "Unreviewed definitions drift: calibrate at least quarterly.",
+}
+
+ROUTE_OPTIONS = [(route, route) for route in ROUTES]
+SENIORITY_OPTIONS = [(level, level) for level in SENIORITY_ORDER]
+KIND_OPTIONS = [(kind, kind) for kind in ACTIVITY_KINDS]
+
+
+def _explain(key: str) -> Static:
+    return PlainText(EXPLAIN[key], classes="explain")
+
+
+def _section(title: str) -> Static:
+    return PlainText(title, classes="section-title")
+
+
+class StagePane(VerticalScroll):
+    """Step 1: the name, and which of the five stages the company is at."""
+
+    def __init__(self, definition: Definition, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.definition = definition
+
+    def compose(self) -> ComposeResult:
+        yield _explain("stage")
+        yield TextField("name", "Definition name", self.definition.name)
+        yield _section("Stage")
+        options = [
+            Option(f"{s.label:<13} {s.volume:<15} {s.approach}", id=s.id) for s in STAGES.values()
+        ]
+        stage_list = OptionList(*options, id="stage-list")
+        yield stage_list
+        yield PlainText(self._guidance(self.definition.stage), id="stage-guidance")
+
+    def on_mount(self) -> None:
+        stage_list = self.query_one("#stage-list", OptionList)
+        stage_list.highlighted = list(STAGES).index(self.definition.stage)
+
+    def _guidance(self, stage_id: str) -> str:
+        stage = STAGES[stage_id]
+        current = " (this definition)" if stage_id == self.definition.stage else ""
+        return (
+            f"{stage.label}{current}: {stage.approach}\nTypical volume {stage.volume}. "
+            f"{stage.guidance}\nPress enter to set this stage; the rules stay as they are."
+        )
+
+    @on(OptionList.OptionHighlighted, "#stage-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.query_one("#stage-guidance", PlainText).update(self._guidance(event.option.id))
+
+    @on(OptionList.OptionSelected, "#stage-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and event.option.id != self.definition.stage:
+            self.post_message(ClauseEdited("stage", event.option.id, self))
+
+
+class FitPane(VerticalScroll):
+    """Step 2: who is eligible at all."""
+
+    def __init__(self, definition: Definition, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.definition = definition
+
+    def compose(self) -> ComposeResult:
+        fit = self.definition.fit
+        yield _explain("fit")
+        with Horizontal(classes="row"):
+            yield TextField("fit.min_employees", "Min employees", fit.min_employees, "int", "any")
+            yield TextField("fit.max_employees", "Max employees", fit.max_employees, "int", "any")
+        yield TextField(
+            "fit.industries", "Industries (comma-separated; empty = any)", fit.industries, "list"
+        )
+        yield TextField(
+            "fit.regions", "Regions (comma-separated; empty = any)", fit.regions, "list"
+        )
+        yield ChoiceField(
+            "fit.min_seniority",
+            "Minimum seniority",
+            fit.min_seniority,
+            SENIORITY_OPTIONS,
+            allow_blank=True,
+        )
+        yield KindsField(
+            "fit.excluded_personas",
+            "Excluded personas (space to tick)",
+            fit.excluded_personas,
+            [p for p in PERSONAS if p != "employee"],
+        )
+        yield TextField(
+            "fit.competitors",
+            "Competitors (domains or names, comma-separated)",
+            fit.competitors,
+            "list",
+            help_text="Competitors are disqualified automatically and go to marketing leadership.",
+        )
+        yield ChoiceField(
+            "fit.existing_customers",
+            "Existing customers",
+            fit.existing_customers,
+            [("route to the account owner", "account-owner"), ("treat as a prospect", "prospect")],
+        )
+
+
+class TriggersPane(VerticalScroll):
+    """Step 3: tiers 1-4, scoring, recycling and the review rule."""
+
+    def __init__(self, definition: Definition, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.definition = definition
+
+    def compose(self) -> ComposeResult:
+        d = self.definition
+        t = d.triggers
+        yield _explain("triggers")
+        yield ChoiceField("triggers.route", "MQLs go to", t.route, ROUTE_OPTIONS)
+        yield KindsField(
+            "triggers.tier1", "Tier 1: instant MQL (hand raises)", t.tier1, ACTIVITY_KINDS
+        )
+        yield _section("Tier 2: high-intent engagement within a recency window")
+        for index, rule in enumerate(t.tier2):
+            with Horizontal(classes="row tier2-row"):
+                yield ChoiceField(
+                    f"triggers.tier2.{index}.kind",
+                    f"Rule {index + 1} kind",
+                    rule.kind,
+                    KIND_OPTIONS,
+                )
+                yield TextField(
+                    f"triggers.tier2.{index}.min_count", "At least", rule.min_count, "int"
+                )
+                yield TextField(
+                    f"triggers.tier2.{index}.within_days", "Within days", rule.within_days, "int"
+                )
+        with Horizontal(classes="buttons"):
+            yield Button("Add tier 2 rule", id="add-tier2", compact=True)
+            if t.tier2:
+                yield Button("Remove last rule", id="remove-tier2", compact=True)
+        yield ToggleField(
+            "triggers.tier3",
+            "Tier 3: score threshold reached",
+            t.tier3,
+            help_text="Needs scoring (below)." if d.scoring is None else "",
+        )
+        yield KindsField(
+            "triggers.tier4", "Tier 4: sales-requested (fit still applies)", t.tier4, ACTIVITY_KINDS
+        )
+        yield _section("Scoring")
+        if d.scoring is None:
+            yield PlainText("No point scoring in this definition.", classes="field-help")
+            yield Button("Add scoring", id="add-scoring", compact=True)
+        else:
+            s = d.scoring
+            with Horizontal(classes="row"):
+                yield TextField("scoring.threshold", "Threshold", s.threshold, "int")
+                yield TextField(
+                    "scoring.window_days", "Window (days)", s.window_days, "int", "all time"
+                )
+                yield TextField(
+                    "scoring.half_life_days",
+                    "Half-life (days)",
+                    s.half_life_days,
+                    "number",
+                    "no decay",
+                )
+            yield PlainText(
+                "Behaviour points per action (negative allowed; empty = 0)", classes="field-label"
+            )
+            with Vertical(classes="points-grid"):
+                for kind in ACTIVITY_KINDS:
+                    yield TextField(
+                        f"scoring.activity_points.{kind}",
+                        kind,
+                        s.activity_points.get(kind),  # type: ignore[call-overload]
+                        "number",
+                        "0",
+                        classes="clause-field compact-field",
+                    )
+            yield PlainText("Seniority points", classes="field-label")
+            with Horizontal(classes="row"):
+                for level in SENIORITY_ORDER:
+                    yield TextField(
+                        f"scoring.seniority_points.{level}",
+                        level,
+                        s.seniority_points.get(level),  # type: ignore[call-overload]
+                        "number",
+                        "0",
+                    )
+        yield _section("Recycling")
+        with Horizontal(classes="row"):
+            yield TextField(
+                "recycling.resubmit_after_days",
+                "Fresh MQL after (days)",
+                d.recycling.resubmit_after_days,
+                "int",
+            )
+            yield ChoiceField(
+                "recycling.inside_window_route",
+                "Inside the window, goes to",
+                d.recycling.inside_window_route,
+                ROUTE_OPTIONS,
+            )
+        yield _section("Review rule: suspicious engagement")
+        r = d.review_rule
+        yield ToggleField(
+            "review_rule.enabled",
+            "High activity with no high-intent action goes to review",
+            r.enabled,
+        )
+        with Horizontal(classes="row"):
+            yield TextField(
+                "review_rule.min_low_intent_actions",
+                "Actions before review",
+                r.min_low_intent_actions,
+                "int",
+                "off",
+            )
+            yield ChoiceField("review_rule.route", "Review by", r.route, ROUTE_OPTIONS)
+        yield KindsField(
+            "review_rule.high_intent", "Counts as high intent", r.high_intent, ACTIVITY_KINDS
+        )
+
+    @on(Button.Pressed, "#add-tier2")
+    def _add_rule(self) -> None:
+        rules = [r.model_dump() for r in self.definition.triggers.tier2]
+        rules.append({"kind": "pricing_page_view", "min_count": 2, "within_days": 14})
+        self.post_message(ClauseEdited("triggers.tier2", rules, self))
+
+    @on(Button.Pressed, "#remove-tier2")
+    def _remove_rule(self) -> None:
+        rules = [r.model_dump() for r in self.definition.triggers.tier2][:-1]
+        self.post_message(ClauseEdited("triggers.tier2", rules, self))
+
+    @on(Button.Pressed, "#add-scoring")
+    def _add_scoring(self) -> None:
+        self.post_message(ClauseEdited("scoring", {"threshold": 75}, self))
+
+
+class SegmentsPane(VerticalScroll):
+    """The `10m-30m` segments, each chosen by company size."""
+
+    def __init__(self, definition: Definition, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.definition = definition
+
+    def compose(self) -> ComposeResult:
+        yield _explain("segments")
+        for index, segment in enumerate(self.definition.segments):
+            yield _section(f"Segment: {segment.label or segment.id}")
+            with Horizontal(classes="row"):
+                yield TextField(f"segments.{index}.label", "Label", segment.label)
+                yield TextField(
+                    f"segments.{index}.min_employees",
+                    "Min employees",
+                    segment.min_employees,
+                    "int",
+                    "any",
+                )
+                yield TextField(
+                    f"segments.{index}.max_employees",
+                    "Max employees",
+                    segment.max_employees,
+                    "int",
+                    "any",
+                )
+            lines = []
+            if segment.fit:
+                lines += fit_sentences(segment.fit)
+            if segment.triggers:
+                lines += trigger_sentences(
+                    segment.triggers, segment.scoring or self.definition.scoring
+                )
+            if segment.response_minutes:
+                lines.append(
+                    "Response times: "
+                    + ", ".join(f"{k} {v} min" for k, v in segment.response_minutes.items())
+                )
+            if not lines:
+                lines.append("Uses the definition's own fit, triggers and SLA.")
+            yield PlainText("\n".join(lines), classes="summary")
+
+
+class MotionsPane(VerticalScroll):
+    """The `30m-plus` motions: inbound MQL, product-led PQL, account-based AQL."""
+
+    def __init__(self, definition: Definition, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.definition = definition
+
+    def compose(self) -> ComposeResult:
+        yield _explain("motions")
+        for index, motion in enumerate(self.definition.motions):
+            yield _section(f"Motion: {motion.label or motion.id} ({motion.lead_type.upper()})")
+            with Horizontal(classes="row"):
+                yield TextField(f"motions.{index}.label", "Label", motion.label)
+                yield TextField(
+                    f"motions.{index}.min_engaged_contacts",
+                    "Engaged contacts needed",
+                    motion.min_engaged_contacts,
+                    "int",
+                )
+            yield ToggleField(
+                f"motions.{index}.target_accounts_only",
+                "Target accounts only",
+                motion.target_accounts_only,
+            )
+            lines = []
+            if motion.fit:
+                lines += fit_sentences(motion.fit)
+            if motion.triggers:
+                lines += trigger_sentences(
+                    motion.triggers, motion.scoring or self.definition.scoring
+                )
+            if not lines:
+                lines.append("Uses the definition's own fit gate and triggers.")
+            yield PlainText("\n".join(lines), classes="summary")
+
+
+class SlaPane(VerticalScroll):
+    """Step 5: what each side commits to."""
+
+    def __init__(self, definition: Definition, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.definition = definition
+
+    def compose(self) -> ComposeResult:
+        sla = self.definition.sla
+        yield _explain("sla")
+        yield _section("Marketing commits to")
+        with Horizontal(classes="row"):
+            yield TextField(
+                "sla.marketing.quality_pct", "Meet fit (%)", sla.marketing.quality_pct, "int"
+            )
+            yield TextField(
+                "sla.marketing.monthly_volume", "MQLs / month", sla.marketing.monthly_volume, "int"
+            )
+            yield TextField(
+                "sla.marketing.notify_seconds",
+                "Notify within (s)",
+                sla.marketing.notify_seconds,
+                "int",
+            )
+        yield TextField(
+            "sla.marketing.required_fields", "Every MQL has", sla.marketing.required_fields, "list"
+        )
+        yield _section("Sales commits to: first response (minutes) by trigger")
+        keys = list(
+            dict.fromkeys(
+                [*self.definition.triggers.tier1, *sla.sales.response_minutes.keys(), *TIER_KEYS]
+            )
+        )
+        with Vertical(classes="points-grid"):
+            for key in keys:
+                yield TextField(
+                    f"sla.sales.response_minutes.{key}",
+                    key,
+                    sla.sales.response_minutes.get(key),
+                    "int",
+                    "none",
+                    classes="clause-field compact-field",
+                )
+        with Horizontal(classes="row"):
+            yield TextField(
+                "sla.sales.decide_within_hours",
+                "Accept/reject within (h)",
+                sla.sales.decide_within_hours,
+                "int",
+            )
+            yield TextField(
+                "sla.sales.follow_up_touches",
+                "Follow-up touches",
+                sla.sales.follow_up_touches,
+                "int",
+            )
+            yield TextField(
+                "sla.sales.follow_up_days", "within (days)", sla.sales.follow_up_days, "int"
+            )
+        yield TextField(
+            "sla.sales.rejection_reasons",
+            "Rejection reasons (a reason is required)",
+            sla.sales.rejection_reasons,
+            "list",
+        )
+        yield _section("Escalation when a deadline is missed")
+        if sla.escalation is None:
+            yield PlainText(
+                "No escalation: a missed deadline has no consequence.", classes="field-help"
+            )
+            yield Button("Add escalation", id="add-escalation", compact=True)
+        else:
+            with Horizontal(classes="row"):
+                yield TextField("sla.escalation.to", "Escalate to", sla.escalation.to)
+                yield TextField(
+                    "sla.escalation.after_minutes",
+                    "after (min)",
+                    sla.escalation.after_minutes,
+                    "int",
+                )
+            yield ToggleField(
+                "sla.escalation.reassign", "Reassign the lead", sla.escalation.reassign
+            )
+
+    @on(Button.Pressed, "#add-escalation")
+    def _add_escalation(self) -> None:
+        self.post_message(ClauseEdited("sla.escalation", {"to": "SDR manager"}, self))

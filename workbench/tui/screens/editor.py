@@ -1,0 +1,508 @@
+"""The workshop editor: the steps as tabs, the suite re-run on every edit, autosave."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.lazy import Lazy
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from workbench.core import gitops
+from workbench.core.errors import ConflictError, WorkbenchError
+from workbench.core.workshop import Workshop
+from workbench.tui.components.cases import CasesPane
+from workbench.tui.components.fields import ClauseField
+from workbench.tui.components.modals import CaseModal, ConfirmModal, NewCaseModal, QuestionModal
+from workbench.tui.components.signoff_pane import QuestionToggled, SignoffPane, SignRequested
+from workbench.tui.components.status_bar import SuiteStatusBar
+from workbench.tui.components.steps import (
+    FitPane,
+    MotionsPane,
+    SegmentsPane,
+    SlaPane,
+    StagePane,
+    TriggersPane,
+)
+from workbench.tui.components.text import PlainText
+from workbench.tui.messages import (
+    CaseAcceptRequested,
+    CaseAddRequested,
+    CaseOpenRequested,
+    ClauseEdited,
+)
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+STEP_KEYS = ["f1", "f2", "f3", "f4", "f5", "f6", "f7"]
+
+
+class EditorScreen(Screen[None]):
+    """One definition, edited by the room; every value shown comes from the core."""
+
+    BINDINGS = [
+        Binding(
+            "ctrl+n",
+            "next_step",
+            "Next step",
+            id="editor.next",
+            tooltip="Go to the next workshop step.",
+        ),
+        Binding(
+            "ctrl+b",
+            "previous_step",
+            "Back",
+            id="editor.back",
+            tooltip="Go to the previous workshop step.",
+        ),
+        Binding(
+            "ctrl+o",
+            "add_question",
+            "Question",
+            id="editor.question",
+            tooltip="Park an open question with the draft.",
+        ),
+        Binding(
+            "ctrl+t", "goto_cases", "Cases", id="editor.cases", tooltip="Show the edge-case suite."
+        ),
+        Binding(
+            "ctrl+s",
+            "sign",
+            "Sign-off",
+            id="editor.sign",
+            tooltip="Go to sign-off; there, sign both sides.",
+        ),
+        Binding(
+            "escape", "home", "Home", id="editor.home", tooltip="Back to the list of definitions."
+        ),
+        Binding(
+            "ctrl+r",
+            "reload",
+            "Reload from disk",
+            show=False,
+            id="editor.reload",
+            tooltip="Drop unsaved edits and load the file as it is on disk.",
+        ),
+        Binding(
+            "ctrl+g",
+            "new_version",
+            "New version",
+            show=False,
+            id="editor.new_version",
+            tooltip="Start a draft v(N+1) from this definition.",
+        ),
+        *[
+            Binding(
+                key,
+                f"goto_step({index})",
+                f"Step {index + 1}",
+                show=False,
+                id=f"editor.step{index + 1}",
+                tooltip=f"Jump to step {index + 1}.",
+            )
+            for index, key in enumerate(STEP_KEYS)
+        ],
+    ]
+
+    def __init__(self, workshop: Workshop) -> None:
+        super().__init__()
+        self.workshop = workshop
+        self.invalid: dict[str, str] = {}
+
+    @property
+    def wb(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]
+
+    # --- layout ----------------------------------------------------------------------
+
+    def steps(self) -> list[tuple[str, str]]:
+        d = self.workshop.definition
+        steps = [("stage", "Stage"), ("fit", "Fit gate"), ("triggers", "Triggers")]
+        if d.segments:
+            steps.append(("segments", "Segments"))
+        if d.motions:
+            steps.append(("motions", "Motions"))
+        steps += [("sla", "SLA"), ("cases", "Edge cases"), ("signoff", "Sign-off")]
+        return steps
+
+    def make_pane(self, key: str) -> Widget:
+        d = self.workshop.definition
+        panes: dict[str, Any] = {
+            "stage": lambda: StagePane(d),
+            "fit": lambda: FitPane(d),
+            "triggers": lambda: TriggersPane(d),
+            "segments": lambda: SegmentsPane(d),
+            "motions": lambda: MotionsPane(d),
+            "sla": lambda: SlaPane(d),
+            "cases": lambda: CasesPane(self.workshop.suite),
+            "signoff": lambda: SignoffPane(
+                self.workshop,
+                self.workshop.changes_since_signed(self.wb.folder),
+                self.wb.today(),
+            ),
+        }
+        pane: Widget = panes[key]()
+        pane.id = f"pane-{key}"
+        if self.workshop.read_only and key not in ("cases", "signoff"):
+            pane.disabled = True
+        return pane
+
+    def title_text(self) -> str:
+        d = self.workshop.definition
+        state = "SIGNED, read-only" if self.workshop.read_only else "draft"
+        return f"{d.slug} v{d.version} · {state}"
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield PlainText("", id="banner")
+        with TabbedContent(id="steps"):
+            for index, (key, label) in enumerate(self.steps()):
+                with TabPane(f"{index + 1} {label}", id=f"step-{key}"):
+                    pane = self.make_pane(key)
+                    yield pane if index == 0 else Lazy(pane)
+        yield SuiteStatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.title_text()
+        self.sub_title = str(self.workshop.path)
+        self.refresh_status(save_note="read-only" if self.workshop.read_only else "saved")
+        self.update_banner()
+        self.set_interval(2.0, self.watch_disk)
+
+    def update_banner(self) -> None:
+        banner = self.query_one("#banner", PlainText)
+        if self.workshop.conflict:
+            banner.update(
+                "✗ This file changed on disk since it was opened; your edits are NOT saved. "
+                "ctrl+r reloads from disk (drops your edits) · ctrl+g keeps them as a new version."
+            )
+            banner.set_class(True, "-conflict")
+            banner.display = True
+        elif self.workshop.read_only:
+            integrity = " ALTERED AFTER SIGNING." if self.workshop.integrity == "altered" else ""
+            banner.update(
+                f"Signed version: read-only.{integrity} ctrl+g starts a new version to change it."
+            )
+            banner.set_class(self.workshop.integrity == "altered", "-conflict")
+            banner.display = True
+        else:
+            banner.display = False
+
+    def refresh_status(self, save_note: str | None = None) -> None:
+        status = self.query_one(SuiteStatusBar)
+        status.show(self.workshop.status_line(), not self.workshop.suite.ok, save_note)
+
+    # --- edits -----------------------------------------------------------------------
+
+    @on(ClauseEdited)
+    async def on_clause_edited(self, event: ClauseEdited) -> None:
+        event.stop()
+        result = self.workshop.apply(event.path, event.value)
+        if isinstance(event.field, ClauseField):
+            event.field.set_errors(result.errors)
+        elif result.errors:
+            self.notify("; ".join(result.errors), severity="error", title="Not applied")
+        if not result.ok:
+            self.invalid[event.path] = "; ".join(result.errors)
+            self.refresh_status()
+            return
+        self.invalid.pop(event.path, None)
+        self.after_change(list(result.flips))
+        if not isinstance(event.field, ClauseField):
+            await self.rebuild_pane(event.field)
+        if event.path == "stage":
+            self.title = self.title_text()
+
+    def after_change(self, flips: list[Any]) -> None:
+        self.refresh_status(save_note="saving…")
+        self.query_one(SuiteStatusBar).show_flips(flips)
+        for cases in self.query(CasesPane):
+            cases.show(self.workshop.suite)
+        for signoff in self.query(SignoffPane):
+            signoff.refresh_suite()
+        self.save_draft()
+
+    async def rebuild_pane(self, pane: Widget) -> None:
+        if hasattr(pane, "definition"):
+            pane.definition = self.workshop.definition  # type: ignore[attr-defined]
+            await pane.recompose()
+
+    async def rebuild_all(self) -> None:
+        """After a reload or signing: every pane shows the definition as it now is."""
+        await self.recompose()
+        self.title = self.title_text()
+        self.refresh_status(save_note="read-only" if self.workshop.read_only else "saved")
+        self.update_banner()
+
+    # --- saving ----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="save")
+    def save_draft(self) -> None:
+        try:
+            saved = self.workshop.save()
+        except ConflictError:
+            self.app.call_from_thread(self.update_banner)
+            self.app.call_from_thread(self.refresh_status, "NOT SAVED: file changed on disk")
+            return
+        except WorkbenchError as error:
+            self.app.call_from_thread(self.refresh_status, f"NOT SAVED: {error}")
+            return
+        if saved or not self.workshop.dirty:
+            stamp = datetime.now().strftime("%H:%M:%S")
+            self.app.call_from_thread(self.refresh_status, f"saved {stamp}")
+
+    @work(thread=True, exclusive=True, group="watch")
+    def watch_disk(self) -> None:
+        if self.workshop.conflict or self.workshop.read_only:
+            return
+        if self.workshop.changed_on_disk():
+            self.workshop.conflict = "changed on disk"
+            self.app.call_from_thread(self.update_banner)
+            self.app.call_from_thread(self.refresh_status, "NOT SAVED: file changed on disk")
+
+    def unsaved_reason(self) -> str | None:
+        """Why leaving now would lose something, after trying to save; None if nothing."""
+        if not self.workshop.read_only and not self.workshop.conflict:
+            with contextlib.suppress(WorkbenchError):
+                self.workshop.save()
+        if self.workshop.conflict and self.workshop.dirty:
+            return "The file changed on disk, so the room's latest edits were not saved."
+        if self.invalid:
+            path, message = next(iter(self.invalid.items()))
+            return f"{path} holds a value that was not applied ({message})."
+        return None
+
+    # --- actions ---------------------------------------------------------------------
+
+    def _tabs(self) -> TabbedContent:
+        return self.query_one("#steps", TabbedContent)
+
+    def action_goto_step(self, index: int) -> None:
+        steps = self.steps()
+        if 0 <= index < len(steps):
+            self.show_step(steps[index][0])
+
+    def show_step(self, key: str) -> None:
+        """Switch to a step and put the cursor in its first field, ready to type."""
+        self._tabs().active = f"step-{key}"
+        self.call_after_refresh(self._focus_first, key)
+
+    def _focus_first(self, key: str) -> None:
+        for pane in self.query(f"#pane-{key}"):
+            for widget in pane.query("*"):
+                if widget.focusable:
+                    widget.focus()
+                    return
+
+    def _step_index(self) -> int:
+        keys = [f"step-{key}" for key, _label in self.steps()]
+        active = self._tabs().active
+        return keys.index(active) if active in keys else 0
+
+    def action_next_step(self) -> None:
+        self.action_goto_step(min(self._step_index() + 1, len(self.steps()) - 1))
+
+    def action_previous_step(self) -> None:
+        self.action_goto_step(max(self._step_index() - 1, 0))
+
+    def action_goto_cases(self) -> None:
+        self.show_step("cases")
+
+    def action_sign(self) -> None:
+        if self._tabs().active == "step-signoff":
+            for pane in self.query(SignoffPane):
+                if not self.workshop.read_only:
+                    pane.request_sign()
+        else:
+            self.show_step("signoff")
+
+    def action_add_question(self) -> None:
+        if self.workshop.read_only:
+            self.notify(
+                "A signed version is read-only: ctrl+g starts a new version.", severity="warning"
+            )
+            return
+
+        def parked(text: str | None) -> None:
+            if text:
+                result = self.workshop.add_question(text)
+                if result.ok:
+                    self.notify(f"Parked: {text}", title="Open question")
+                    self.after_change([])
+                    self.call_later(self._rebuild_signoff)
+
+        self.app.push_screen(QuestionModal(), parked)
+
+    async def _rebuild_signoff(self) -> None:
+        for pane in self.query(SignoffPane):
+            await pane.recompose()
+
+    @on(QuestionToggled)
+    async def _toggle_question(self, event: QuestionToggled) -> None:
+        if self.workshop.read_only:
+            return
+        if self.workshop.toggle_question(event.index).ok:
+            self.after_change([])
+
+    async def action_home(self) -> None:
+        reason = self.unsaved_reason()
+        if reason is None:
+            self.wb.go_home()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "leave":
+                self.wb.go_home()
+            elif choice == "new-version":
+                self.action_new_version()
+
+        self.app.push_screen(
+            ConfirmModal(
+                f"{reason}\nLeave anyway and lose it?",
+                [
+                    ("stay", "Stay"),
+                    ("new-version", "Keep as new version"),
+                    ("leave", "Leave, lose it"),
+                ],
+            ),
+            answered,
+        )
+
+    async def action_reload(self) -> None:
+        try:
+            self.workshop.reload()
+        except WorkbenchError as error:
+            self.notify(str(error), severity="error", title="Cannot reload")
+            return
+        self.invalid.clear()
+        await self.rebuild_all()
+        self.notify("Reloaded from disk.")
+
+    def action_new_version(self) -> None:
+        """Signed: start v(N+1) from it. In conflict: keep the room's edits as a new version."""
+        try:
+            if self.workshop.read_only:
+                path = self.wb.start_new_version(self.workshop.definition.slug)
+            else:
+                path = self.workshop.save_as_new_version(self.wb.folder, self.wb.today())
+        except WorkbenchError as error:
+            self.notify(str(error), severity="error", title="No new version")
+            return
+        self.notify(f"Created {path}", title="New version")
+        self.wb.open_definition(path)
+
+    # --- cases -----------------------------------------------------------------------
+
+    @on(CaseOpenRequested)
+    def _open_case(self, event: CaseOpenRequested) -> None:
+        result = self.workshop.suite.by_name().get(event.name)
+        if result is None:
+            return
+
+        def closed(choice: str | None) -> None:
+            if choice == "accept":
+                self._accept(event.name)
+
+        self.app.push_screen(CaseModal(result, self.workshop.read_only), closed)
+
+    @on(CaseAcceptRequested)
+    def _accept_case(self, event: CaseAcceptRequested) -> None:
+        self._accept(event.name)
+
+    def _accept(self, name: str) -> None:
+        if self.workshop.read_only:
+            self.notify(
+                "A signed version is read-only: ctrl+g starts a new version.", severity="warning"
+            )
+            return
+        result = self.workshop.accept_actual(name)
+        if result.ok:
+            self.notify(
+                f"{name} now expects what the definition does.", title="Expectation changed"
+            )
+            self.after_change(list(result.flips))
+
+    @on(CaseAddRequested)
+    def _add_case(self) -> None:
+        if self.workshop.read_only:
+            self.notify(
+                "A signed version is read-only: ctrl+g starts a new version.", severity="warning"
+            )
+            return
+
+        def added(case: Any) -> None:
+            if case is None:
+                return
+            result = self.workshop.add_case(case)
+            if not result.ok:
+                self.notify("; ".join(result.errors), severity="error", title="Case not added")
+                return
+            verdict = self.workshop.suite.by_name()[case.name]
+            self.notify(
+                f"{case.name}: {'PASS' if verdict.passed else 'FAIL'}, {verdict.verdict.summary()}",
+                title="Case added",
+            )
+            self.after_change([])
+
+        self.app.push_screen(NewCaseModal(), added)
+
+    # --- signing ---------------------------------------------------------------------
+
+    @on(SignRequested)
+    def _sign(self, event: SignRequested) -> None:
+        pane = self.query_one(SignoffPane)
+        if self.invalid:
+            pane.show_error(
+                f"{next(iter(self.invalid))} holds a value that was not applied; fix it first"
+            )
+            return
+        try:
+            result = self.workshop.sign(
+                event.marketing, event.sales, event.review_date, self.wb.now()
+            )
+        except WorkbenchError as error:
+            pane.show_error("; ".join(p.message for p in error.problems))
+            return
+        definition = result.definition
+        lines = gitops.commit_lines(result.path, definition.slug, definition.version)
+        in_repo = gitops.repo_root(result.path) is not None
+        self.call_later(self._after_sign, result.path, lines, in_repo)
+
+    async def _after_sign(self, path: Any, lines: list[str], in_repo: bool) -> None:
+        await self.rebuild_all()
+        self._tabs().active = "step-signoff"
+        text = f"Signed and written: {path}\n\n"
+        if in_repo:
+            text += "Commit it to git now?\n" + "\n".join(lines)
+            answers = [("commit", "Commit now"), ("later", "Not now")]
+        else:
+            text += "Not in a git repository. To record it, run in your repository:\n" + "\n".join(
+                lines
+            )
+            answers = [("later", "OK")]
+
+        def answered(choice: str | None) -> None:
+            if choice == "commit":
+                self.commit_signed(path)
+
+        self.app.push_screen(ConfirmModal(text, answers), answered)
+
+    @work(thread=True, exclusive=True, group="git")
+    def commit_signed(self, path: Any) -> None:
+        d = self.workshop.definition
+        try:
+            summary = gitops.commit(path, d.slug, d.version)
+        except WorkbenchError as error:
+            self.app.call_from_thread(
+                self.notify, str(error), severity="error", title="git commit failed"
+            )
+            return
+        self.app.call_from_thread(self.notify, summary, title="Committed")

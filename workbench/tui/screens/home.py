@@ -1,0 +1,205 @@
+"""Home: the definitions in the folder and where each one stands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header
+
+from workbench.core import store
+from workbench.core.errors import WorkbenchError
+from workbench.core.signoff import review_state
+from workbench.core.stages import STAGES
+from workbench.core.templates import from_template
+from workbench.tui.components.modals import NewDefinitionModal
+from workbench.tui.components.text import PlainText
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding(
+            "n",
+            "new",
+            "New definition",
+            id="home.new",
+            tooltip="Start a draft from a stage template.",
+        ),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="home.open",
+            tooltip="Open the selected definition (its draft if there is one).",
+        ),
+        Binding(
+            "v",
+            "new_version",
+            "New version",
+            id="home.new_version",
+            tooltip="Start a draft v(N+1) from the latest signed version.",
+        ),
+        Binding("r", "refresh", "Refresh", id="home.refresh", tooltip="Read the folder again."),
+        Binding(
+            "q", "app.quit", "Quit", show=False, id="home.quit", tooltip="Leave the workbench."
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[store.SlugSummary] = []
+
+    @property
+    def wb(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield PlainText("", id="home-intro", classes="explain")
+            table: DataTable[str] = DataTable(
+                id="definitions", cursor_type="row", zebra_stripes=True
+            )
+            yield table
+            yield PlainText("", id="home-detail", classes="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "MQL workbench"
+        self.sub_title = str(self.wb.folder)
+        table = self.query_one("#definitions", DataTable)
+        for label, key in (
+            ("Definition", "slug"),
+            ("Stage", "stage"),
+            ("Latest", "latest"),
+            ("Status", "status"),
+            ("Signed by", "signers"),
+            ("Review by", "review"),
+        ):
+            table.add_column(label, key=key)
+        self.load_rows()
+
+    @work(thread=True, exclusive=True, group="home")
+    def load_rows(self) -> None:
+        folder = self.wb.folder
+        rows = [store.summarize(folder, slug) for slug in store.slugs(folder)]
+        self.app.call_from_thread(self.show_rows, rows)
+
+    def show_rows(self, rows: list[store.SlugSummary]) -> None:
+        self.rows = rows
+        table = self.query_one("#definitions", DataTable)
+        table.clear()
+        intro = self.query_one("#home-intro", PlainText)
+        folder = self.wb.folder
+        if not folder.exists():
+            intro.update(
+                f"The folder {folder} does not exist yet. Press n to create it and start a "
+                "definition from a stage template."
+            )
+        elif not rows:
+            intro.update(
+                f"No definitions in {folder} yet. Press n to start one from a stage template; "
+                "the room edits it, tests it against the edge cases and signs it."
+            )
+        else:
+            intro.update(
+                "Pick a definition and press enter to open it (its draft if there is one), "
+                "n to start a new one, v for a new version of a signed one."
+            )
+        today = self.wb.today()
+        for row in rows:
+            if row.problem or row.latest is None:
+                table.add_row(row.slug, "?", "?", "UNREADABLE", "", "", key=row.slug)
+                continue
+            d = row.latest.definition
+            signed = row.latest_signed.definition if row.latest_signed else None
+            status = "signed" if d.is_signed else "draft"
+            if row.latest.altered:
+                status = "ALTERED"
+            signers = ""
+            review = review_state(None, today)
+            if signed is not None and signed.signoff is not None:
+                signers = f"{signed.signoff.marketing.name} + {signed.signoff.sales.name}"
+                review = review_state(signed.signoff.review_date, today)
+            table.add_row(
+                f"{d.slug}",
+                STAGES[d.stage].label,
+                f"v{d.version}",
+                status,
+                signers or "—",
+                review.label,
+                key=row.slug,
+            )
+        self.show_detail()
+
+    @on(DataTable.RowHighlighted, "#definitions")
+    def show_detail(self) -> None:
+        detail = self.query_one("#home-detail", PlainText)
+        row = self.selected()
+        if row is None:
+            detail.update("")
+            return
+        if row.problem:
+            detail.update(f"✗ {row.problem}")
+            return
+        assert row.latest is not None
+        d = row.latest.definition
+        text = f"{d.name}\n{row.latest.path}"
+        if row.draft is not None and row.latest_signed is not None:
+            text += f"\nDraft v{row.draft.definition.version} supersedes signed v{row.latest_signed.definition.version}."
+        detail.update(text)
+
+    def selected(self) -> store.SlugSummary | None:
+        table = self.query_one("#definitions", DataTable)
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#definitions")
+    def action_open(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.problem:
+            self.notify(row.problem, severity="error", title="Cannot open")
+            return
+        target = row.draft or row.latest
+        assert target is not None
+        self.wb.open_definition(target.path)
+
+    def action_new(self) -> None:
+        def chosen(answer: tuple[str, str, str] | None) -> None:
+            if answer is None:
+                return
+            slug, name, stage = answer
+            try:
+                definition = from_template(slug, stage, self.wb.today(), name=name or None)
+                path = store.create(definition, self.wb.folder)
+            except WorkbenchError as error:
+                self.notify(str(error), severity="error", title="Not created")
+                return
+            self.wb.open_definition(path)
+
+        self.app.push_screen(NewDefinitionModal(self.wb.folder), chosen)
+
+    def action_new_version(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        try:
+            path = self.wb.start_new_version(row.slug)
+        except WorkbenchError as error:
+            self.notify(str(error), severity="error", title="No new version")
+            return
+        self.notify(f"Created {path}", title="New version")
+        self.wb.open_definition(path)
+
+    def action_refresh(self) -> None:
+        self.load_rows()
