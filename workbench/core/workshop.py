@@ -30,6 +30,7 @@ class EditResult:
     ok: bool
     errors: tuple[str, ...] = ()
     flips: tuple[Flip, ...] = ()
+    changed: bool = False
 
 
 @cache
@@ -124,10 +125,12 @@ class Workshop:
             Definition._consistent(candidate)
         except ValueError as error:
             return EditResult(False, (str(error),))
+        if candidate == self.definition:
+            return EditResult(True)
         before = self.suite
         self.definition = candidate
         self.suite = run_suite(candidate)
-        return EditResult(True, (), tuple(flips(before, self.suite)))
+        return EditResult(True, (), tuple(flips(before, self.suite)), changed=True)
 
     def set_expectation(self, case_name: str, expect: Expectation) -> EditResult:
         cases = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -215,6 +214,8 @@ class EditorScreen(Screen[None]):
             self.refresh_status()
             return
         self.invalid.pop(event.path, None)
+        if not result.changed:
+            return
         self.after_change(list(result.flips))
         if not isinstance(event.field, ClauseField):
             await self.rebuild_pane(event.field)
@@ -256,7 +257,7 @@ class EditorScreen(Screen[None]):
             self.app.call_from_thread(self.refresh_status, f"NOT SAVED: {error}")
             return
         if saved or not self.workshop.dirty:
-            stamp = datetime.now().strftime("%H:%M:%S")
+            stamp = self.wb.now().astimezone().strftime("%H:%M:%S")
             self.app.call_from_thread(self.refresh_status, f"saved {stamp}")
 
     @work(thread=True, exclusive=True, group="watch")
