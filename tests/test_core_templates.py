@@ -1,0 +1,184 @@
+"""Stage templates: every template's suite passes, and the eight framework cases are there."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workbench.core.definition import Definition
+from workbench.core.evaluator import evaluate
+from workbench.core.lead import Lead
+from workbench.core.stages import STAGES
+from workbench.core.suite import run_suite
+from workbench.core.templates import from_template
+from workbench.core.vocab import STAGE_IDS, STATUSES
+
+CREATED = date(2025, 1, 15)
+
+STANDARD_CASES = (
+    "ceo-ebook-download",
+    "intern-demo-request",
+    "agency-vp-demo-request",
+    "competitor-demo-request",
+    "chatbot-pricing-visitor",
+    "existing-customer-demo-request",
+    "resubmit-after-90-days",
+    "blog-researcher-200-visits",
+)
+
+
+def template(stage: str) -> Definition:
+    return from_template("acme", stage, CREATED)
+
+
+def test_the_five_stage_ids_are_exactly_the_spec_ids() -> None:
+    assert STAGE_IDS == ("pre-1m", "1m-3m", "3m-10m", "10m-30m", "30m-plus")
+    assert tuple(STAGES) == STAGE_IDS
+    for stage in STAGES.values():
+        assert stage.guidance
+        assert stage.volume.endswith("/month")
+
+
+@pytest.mark.parametrize("stage", STAGE_IDS)
+def test_template_is_a_valid_v1_draft(stage: str) -> None:
+    definition = template(stage)
+    assert definition.stage == stage
+    assert definition.slug == "acme"
+    assert definition.version == 1
+    assert definition.status == "draft"
+    assert definition.signoff is None
+    assert definition.created == CREATED
+    # A template survives a round trip through validation unchanged.
+    assert Definition.model_validate(definition.model_dump()) == definition
+
+
+@pytest.mark.parametrize("stage", STAGE_IDS)
+def test_template_whole_suite_passes(stage: str) -> None:
+    suite = run_suite(template(stage))
+    failing = {r.name: r.mismatches for r in suite.results if not r.passed}
+    assert failing == {}
+    assert suite.failed == 0
+    assert suite.passed == len(suite.results) >= len(STANDARD_CASES)
+
+
+@pytest.mark.parametrize("stage", STAGE_IDS)
+def test_template_has_the_eight_standard_cases_with_a_why(stage: str) -> None:
+    cases = {case.name: case for case in template(stage).cases}
+    assert set(STANDARD_CASES) <= set(cases)
+    for name in STANDARD_CASES:
+        assert cases[name].why.strip(), name
+
+
+@pytest.mark.parametrize("case_name", STANDARD_CASES)
+@pytest.mark.parametrize("stage", STAGE_IDS)
+def test_standard_case_verdict_matches_its_expectation(stage: str, case_name: str) -> None:
+    definition = template(stage)
+    case = next(c for c in definition.cases if c.name == case_name)
+    verdict = evaluate(definition, case.lead)
+    assert verdict.status in STATUSES
+    assert verdict.status == case.expect.status
+    for field in ("route", "tier", "lead_type", "segment"):
+        wanted = getattr(case.expect, field)
+        if wanted is not None:
+            assert getattr(verdict, field) == wanted, field
+    assert verdict.reasons, "every verdict names the clause that decided it"
+
+
+# The framework's answers, stated explicitly for the full ($3-10M) definition.
+FRAMEWORK_ANSWERS = {
+    "intern-demo-request": ("rejected", None),
+    "competitor-demo-request": ("rejected", "marketing-leadership"),
+    "existing-customer-demo-request": ("routed", "account-owner"),
+    "resubmit-after-90-days": ("mql", "sdr"),
+    "blog-researcher-200-visits": ("review", None),
+    "ceo-ebook-download": ("nurture", None),
+    "chatbot-pricing-visitor": ("mql", "sdr"),
+}
+
+
+@pytest.mark.parametrize("case_name", sorted(FRAMEWORK_ANSWERS))
+def test_3m_10m_gives_the_framework_answers(case_name: str) -> None:
+    definition = template("3m-10m")
+    case = next(c for c in definition.cases if c.name == case_name)
+    status, route = FRAMEWORK_ANSWERS[case_name]
+    assert case.expect.status == status
+    verdict = evaluate(definition, case.lead)
+    assert verdict.status == status
+    if route is not None:
+        assert case.expect.route == route
+        assert verdict.route == route
+
+
+def test_3m_10m_decisive_clauses() -> None:
+    definition = template("3m-10m")
+    verdicts = {c.name: evaluate(definition, c.lead) for c in definition.cases}
+    assert "fit.min_seniority" in verdicts["intern-demo-request"].clauses()
+    assert "fit.competitors" in verdicts["competitor-demo-request"].clauses()
+    assert "fit.existing_customers" in verdicts["existing-customer-demo-request"].clauses()
+    resubmit = verdicts["resubmit-after-90-days"]
+    assert resubmit.tier == 1
+    assert resubmit.trigger == "demo_request"
+    assert resubmit.response_minutes == 5
+    assert "recycling.resubmit_after_days" in resubmit.clauses()
+    assert "review_rule" in verdicts["blog-researcher-200-visits"].clauses()
+    chatbot = verdicts["chatbot-pricing-visitor"]
+    assert chatbot.tier == 2
+    assert chatbot.trigger == "pricing_page_view"
+    assert chatbot.response_minutes == 15
+
+
+def test_pre_1m_sends_every_demo_request_to_the_founder() -> None:
+    definition = template("pre-1m")
+    intern = next(c for c in definition.cases if c.name == "intern-demo-request")
+    verdict = evaluate(definition, intern.lead)
+    assert (verdict.status, verdict.route) == ("mql", "founder")
+
+
+def test_response_times_follow_the_framework_table() -> None:
+    for stage in STAGE_IDS:
+        minutes = template(stage).sla.sales.response_minutes
+        assert minutes["demo_request"] == 5
+        assert minutes["contact_sales"] == 5
+        assert minutes["pricing_inquiry"] == 15
+        assert minutes["tier3"] == 240
+
+
+def icp_lead(employees: int, region: str, kind: str = "demo_request") -> Lead:
+    return Lead.model_validate(
+        {
+            "person": {
+                "title": "Director of Operations",
+                "seniority": "director",
+                "email": "pat@fit.example",
+            },
+            "company": {
+                "name": "Fit Software",
+                "domain": "fit.example",
+                "employees": employees,
+                "industry": "software",
+                "region": region,
+            },
+            "activities": [{"kind": kind, "days_ago": 0}],
+        }
+    )
+
+
+@pytest.mark.parametrize("region", ["north-america", "europe"])
+@pytest.mark.parametrize("employees", [50, 500, 1000])
+@pytest.mark.parametrize("stage", STAGE_IDS)
+def test_icp_director_demo_request_is_an_mql_in_every_template(
+    stage: str, employees: int, region: str
+) -> None:
+    verdict = evaluate(template(stage), icp_lead(employees, region))
+    assert verdict.status == "mql", verdict.reasons
+    assert verdict.tier == 1
+    assert verdict.trigger == "demo_request"
+    assert verdict.response_minutes == 5
+
+
+@pytest.mark.parametrize("stage", ["3m-10m", "10m-30m", "30m-plus"])
+def test_full_fit_gate_rejects_outside_the_icp(stage: str) -> None:
+    definition = template(stage)
+    assert evaluate(definition, icp_lead(500, "asia-pacific")).status == "rejected"
+    assert evaluate(definition, icp_lead(49, "europe")).status == "rejected"
