@@ -1,0 +1,336 @@
+"""Drive whole workshops through the app by key presses, and the ways they can go wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+from typer.testing import CliRunner
+
+from workbench.cli import app as cli_app
+from workbench.core import store
+from workbench.core.signoff import sign
+from workbench.core.stages import STAGES
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.components.modals import ConfirmModal, NewDefinitionModal
+from workbench.tui.components.status_bar import SuiteStatusBar
+from workbench.tui.components.text import PlainText
+from workbench.tui.screens.editor import EditorScreen
+from workbench.tui.screens.home import HomeScreen
+
+STAGE_IDS = list(STAGES)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for workers (autosave, folder scan) instead of sleeping."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+
+
+async def replace_input(pilot: Pilot[None], text: str, old_length: int = 8) -> None:
+    """Clear the focused input with backspaces and type a new value, as a person would."""
+    await pilot.press("end", *["backspace"] * old_length)
+    await type_text(pilot, text)
+    await settle(pilot)
+
+
+def status_text(app: WorkbenchApp) -> str:
+    return str(app.screen.query_one(SuiteStatusBar).render())
+
+
+def focused_input(app: WorkbenchApp) -> Input:
+    focused = app.focused
+    assert isinstance(focused, Input), f"focus is on {focused!r}, not an input"
+    return focused
+
+
+async def create_definition(pilot: Pilot[None], slug: str, stage: str) -> None:
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, NewDefinitionModal)
+    await type_text(pilot, slug)
+    await pilot.press("enter")  # to the name
+    await type_text(pilot, "Room draft")
+    await pilot.press("enter")  # to the stage list, which starts on 3m-10m
+    await pilot.press("up", "up", *["down"] * STAGE_IDS.index(stage), "enter")
+    await settle(pilot)
+
+
+async def fill_signers(
+    pilot: Pilot[None], marketing: tuple[str, str], sales: tuple[str, str]
+) -> None:
+    for value in (*marketing, *sales):
+        await type_text(pilot, value)
+        await pilot.press("tab")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("stage", STAGE_IDS)
+async def test_whole_workshop_from_blank_folder_to_signed_file(
+    stage: str, make_app: Callable[..., WorkbenchApp], workdir: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "does not exist yet" in str(app.screen.query_one("#home-intro", PlainText).render())
+
+        await create_definition(pilot, "acme", stage)
+        assert isinstance(app.screen, EditorScreen)
+        path = workdir / "definitions" / "acme" / "v1.toml"
+        assert path.exists()
+        assert app.screen.workshop.definition.stage == stage
+        assert "edge cases" in status_text(app) and "passing" in status_text(app)
+        total = len(app.screen.workshop.suite.results)
+        assert f"{total}/{total} passing" in status_text(app)
+
+        # Edit a clause: raise the minimum company size above the chatbot visitor's 300.
+        original = app.screen.workshop.definition.fit.min_employees
+        await pilot.press("ctrl+n")  # step 2, the fit gate; the cursor lands in min employees
+        await settle(pilot)
+        assert focused_input(app).parent is not None
+        assert focused_input(app).parent.id == "field-fit-min-employees"
+        await replace_input(pilot, "600")
+        text = status_text(app)
+        assert f"{total}/{total} passing" not in text
+        assert "PASS→FAIL" in text and "fit.min_employees" in text, "the flip names its clause"
+        assert not app.screen.workshop.suite.by_name()["chatbot-pricing-visitor"].passed
+        on_disk = store.load_definition(path).definition
+        assert on_disk.fit.min_employees == 600, "the edit was autosaved"
+
+        # Fix it: back to the template's value, and every case passes again.
+        await replace_input(pilot, "" if original is None else str(original))
+        text = status_text(app)
+        assert f"{total}/{total} passing" in text
+        assert "FAIL→PASS" in text
+
+        # Sign both sides.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await fill_signers(pilot, ("Dana Reyes", "VP Marketing"), ("Sam Ortiz", "VP Sales"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal), "after signing the app says what to commit"
+        assert "git commit" in app.screen.question
+        await pilot.press("enter")
+        await settle(pilot)
+
+    loaded = store.load_definition(path)
+    assert loaded.definition.is_signed
+    assert loaded.integrity == "intact"
+    assert loaded.definition.fit.min_employees == original
+    signoff = loaded.definition.signoff
+    assert signoff is not None
+    assert (signoff.marketing.name, signoff.sales.role) == ("Dana Reyes", "VP Sales")
+    assert signoff.review_date.isoformat() == "2026-09-30", "default: end of the next quarter"
+    result = CliRunner().invoke(cli_app, ["test", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"{total} passed, 0 failed" in result.output
+
+
+async def test_signing_is_refused_while_a_case_fails(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await replace_input(pilot, "600")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await fill_signers(pilot, ("Dana Reyes", "VP Marketing"), ("Sam Ortiz", "VP Sales"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        error = str(app.screen.query_one("#sign-error", PlainText).render())
+        assert "edge case(s) fail" in error
+        assert "chatbot-pricing-visitor" in error
+    assert not store.load_definition(path).definition.is_signed
+
+
+async def test_signing_needs_both_sides(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "1m-3m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await fill_signers(pilot, ("Dana Reyes", "VP Marketing"), ("", ""))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert "required" in str(screen.query_one("#sl-name-error", PlainText).render())
+        assert "fix the fields" in str(screen.query_one("#sign-error", PlainText).render())
+    assert not store.load_definition(path).definition.is_signed
+
+
+async def test_quit_with_an_unapplied_change_asks_first(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    before = path.read_bytes()  # min_employees = 50
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await replace_input(pilot, "5000")  # above the maximum of 1000: not applied
+        field_error = app.screen.query_one("#field-fit-min-employees .field-error", PlainText)
+        assert "above the maximum" in str(field_error.render())
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert "fit.min_employees" in app.screen.question
+        await pilot.press("escape")  # stay
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        assert app.is_running
+    # Each keystroke that made a valid value was saved (5, 50, 500); 5000 never reached the file.
+    assert path.read_bytes() != before
+    assert store.load_definition(path).definition.fit.min_employees == 500
+
+
+async def test_a_file_changed_on_disk_is_not_overwritten(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        # Someone else (or git) changes the file while the room is editing.
+        foreign = path.read_text(encoding="utf-8").replace(
+            'name = "acme inbound"', 'name = "theirs"'
+        )
+        path.write_text(foreign, encoding="utf-8")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await replace_input(pilot, "75")
+        banner = str(app.screen.query_one("#banner", PlainText).render())
+        assert "changed on disk" in banner
+        assert "NOT SAVED" in status_text(app)
+        assert path.read_text(encoding="utf-8") == foreign, "their change is intact"
+        # Keep the room's edits as a new version instead of losing them.
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+    kept = store.load_definition(path.parent / "v2.toml").definition
+    assert kept.fit.min_employees == 75
+    assert store.load_definition(path).definition.name == "theirs"
+
+
+async def test_signed_version_is_read_only_and_offers_a_new_version(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], fixed_now: datetime
+) -> None:
+    path = seeded("acme", "3m-10m")
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Ortiz, VP Sales",
+        None,
+        fixed_now,
+    )
+    signed_bytes = path.read_bytes()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        row = home.rows[0]
+        assert row.latest_signed is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        assert app.screen.workshop.read_only
+        assert "read-only" in str(app.screen.query_one("#banner", PlainText).render())
+        assert app.screen.query_one("#pane-fit").disabled
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        assert app.screen.workshop.definition.version == 2
+        assert app.screen.workshop.definition.supersedes == 1
+    assert path.read_bytes() == signed_bytes, "the signed version is never rewritten"
+
+
+async def test_open_question_is_parked_with_the_draft(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await type_text(pilot, "Are agencies in our ICP?")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.query_one("#signoff-questions")
+    questions = store.load_definition(path).definition.questions
+    assert [q.text for q in questions] == ["Are agencies in our ICP?"]
+    assert not questions[0].resolved
+
+
+async def test_depends_case_can_be_decided_and_a_case_added(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        # Agencies are in the ICP after all: drop the size floor, then accept the new outcome.
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await replace_input(pilot, "")
+        await pilot.press("tab", "tab")  # past max employees, into industries
+        assert focused_input(app).parent is not None
+        assert focused_input(app).parent.id == "field-fit-industries"
+        await pilot.press("end")
+        await type_text(pilot, ", agency")
+        await settle(pilot)
+        assert "agency-vp-demo-request PASS→FAIL" in status_text(app)
+        assert "7/8 passing" in status_text(app)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # open the third case
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "8/8 passing" in status_text(app)
+        await pilot.press("a")
+        await settle(pilot)
+        name_input = app.screen.query_one("#new-name", Input)
+        name_input.value = "partner-referral"
+        app.screen.query_one("#new-activities", Input).value = "sales_requested 1"
+        await pilot.click("#add")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+    definition = store.load_definition(path).definition
+    agency = next(c for c in definition.cases if c.name == "agency-vp-demo-request")
+    assert agency.expect.status == "mql"
+    added = next(c for c in definition.cases if c.name == "partner-referral")
+    assert added.lead.activities[0].kind == "sales_requested"
