@@ -206,8 +206,13 @@ def _rule_sets(definition: Definition, lead: Lead) -> list[RuleSet] | Verdict:
 
 def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: datetime) -> Verdict:
     stamp = {"lead_type": rules.lead_type, "segment": rules.segment, "motion": rules.motion}
-    if rules.fit is not definition.fit:
-        # A segment's or motion's own fit gate brings its own competitor list and customer rule.
+    base = definition.fit
+    if rules.fit is not base and (
+        rules.fit.competitors != base.competitors
+        or rules.fit.existing_customers != base.existing_customers
+    ):
+        # A segment's or motion's own fit gate brings its own competitor list and customer rule
+        # (when they equal the base fit's, `evaluate` has already applied them).
         own = _disqualify(rules.fit, rules.fit_path, lead)
         if own is not None:
             return replace(own, **stamp)  # type: ignore[arg-type]
