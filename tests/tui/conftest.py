@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,9 +18,14 @@ FIXED_NOW = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A blinking cursor makes screenshots differ from run to run."""
+def no_blink(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A blinking cursor or the local time zone would make screenshots differ between runs."""
     monkeypatch.setattr(Input, "cursor_blink", False)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

@@ -311,6 +311,11 @@ class Definition(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:
+        self.check_consistent()
+        return self
+
+    def check_consistent(self) -> None:
+        """Rules that span clauses; the editor re-checks them after changing one clause."""
         if self.supersedes is not None and self.supersedes >= self.version:
             raise ValueError(
                 f"supersedes {self.supersedes} must be an earlier version than {self.version}"
@@ -327,7 +332,6 @@ class Definition(Strict):
             raise ValueError("a signed definition needs a [signoff] table")
         if self.status == "draft" and self.signoff is not None:
             raise ValueError("a draft carries no [signoff]; sign it with `workbench sign`")
-        return self
 
     def rule_sets(self) -> list[tuple[str, Triggers, Scoring | None]]:
         """Every (clause path, triggers, scoring) combination the evaluator may apply."""

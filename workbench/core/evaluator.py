@@ -12,6 +12,7 @@ Every rule lives here so the TUI, the CLI and the backtest all apply the same on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -427,7 +428,7 @@ def _check_listed(
 
 
 def _instant(
-    kinds: list[str], ages: list[tuple[str, float, int]], tier: int, clause: str
+    kinds: Sequence[str], ages: list[tuple[str, float, int]], tier: int, clause: str
 ) -> tuple[int, str, Reason] | None:
     if not kinds:
         return None
@@ -479,7 +480,7 @@ def _score(scoring: Scoring, lead: Lead, ages: list[tuple[str, float, int]]) -> 
         weight = 1.0 if scoring.half_life_days is None else 0.5 ** (age / scoring.half_life_days)
         total += value * count * weight
     if lead.person.seniority is not None:
-        total += scoring.seniority_points.get(lead.person.seniority, 0)  # type: ignore[call-overload]
+        total += scoring.seniority_points.get(lead.person.seniority, 0)
     return total
 
 

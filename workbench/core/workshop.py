@@ -35,7 +35,9 @@ class EditResult:
 
 @cache
 def _adapter(field: str) -> TypeAdapter[Any]:
-    return TypeAdapter(Definition.model_fields[field].annotation)
+    annotation = Definition.model_fields[field].annotation
+    assert annotation is not None
+    return TypeAdapter(annotation)
 
 
 def _set_path(data: Any, parts: list[str], value: Any) -> None:
@@ -122,7 +124,7 @@ class Workshop:
 
     def _replace(self, candidate: Definition) -> EditResult:
         try:
-            Definition._consistent(candidate)
+            candidate.check_consistent()
         except ValueError as error:
             return EditResult(False, (str(error),))
         if candidate == self.definition:
@@ -145,10 +147,10 @@ class Workshop:
         old = result.case.expect
         verdict = result.verdict
         expect = Expectation(
-            status=verdict.status,  # type: ignore[arg-type]
-            route=verdict.route if old.route is not None else None,  # type: ignore[arg-type]
+            status=verdict.status,
+            route=verdict.route if old.route is not None else None,
             tier=verdict.tier if old.tier is not None else None,
-            lead_type=verdict.lead_type if old.lead_type is not None else None,  # type: ignore[arg-type]
+            lead_type=verdict.lead_type if old.lead_type is not None else None,
             segment=verdict.segment if old.segment is not None else None,
         )
         return self.set_expectation(case_name, expect)

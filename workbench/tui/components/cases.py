@@ -10,20 +10,27 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
-from workbench.core.suite import SuiteResult
+from workbench.core.suite import CaseResult, SuiteResult
 from workbench.tui.components.steps import EXPLAIN
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import CaseAcceptRequested, CaseAddRequested, CaseOpenRequested
 
 
-def expected_label(result: Any) -> str:
+def expected_label(result: CaseResult) -> str:
     expect = result.case.expect
-    text = expect.status
+    text: str = expect.status
     if expect.route and expect.route != expect.status:
         text += f" → {expect.route}"
     if expect.tier is not None:
         text += f" t{expect.tier}"
-    return text + (" (depends)" if result.case.depends else "")
+    return text
+
+
+def outcome_label(result: CaseResult) -> str:
+    """A passing case shows its verdict; a failing one shows what it got and what was agreed."""
+    if result.passed:
+        return result.verdict.short()
+    return f"got {result.verdict.short()} · want {expected_label(result)}"
 
 
 class CasesPane(Vertical):
@@ -56,8 +63,7 @@ class CasesPane(Vertical):
         table = self.query_one(DataTable)
         table.add_column("Result", key="result", width=6)
         table.add_column("Case", key="case")
-        table.add_column("Expected", key="expected")
-        table.add_column("Actual", key="actual")
+        table.add_column("Outcome (got · want, when they differ)", key="outcome")
         self.show(self.suite)
 
     def show(self, suite: SuiteResult) -> None:
@@ -68,9 +74,8 @@ class CasesPane(Vertical):
         for result in suite.results:
             table.add_row(
                 "PASS" if result.passed else "FAIL",
-                result.name,
-                expected_label(result),
-                result.verdict.short(),
+                result.name + (" (depends)" if result.case.depends else ""),
+                outcome_label(result),
                 key=result.name,
             )
         if suite.results:

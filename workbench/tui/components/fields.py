@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
+from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.strip import Strip
 from textual.widgets import Input, Label, Select, SelectionList, Switch
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import OptionDoesNotExist
 
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import ClauseEdited
@@ -45,12 +49,8 @@ class ClauseField(Vertical):
 
     def set_errors(self, errors: Sequence[str]) -> None:
         error = self.query_one(".field-error", PlainText)
-        if errors:
-            error.update("✗ " + "; ".join(errors))
-            self.add_class("-invalid")
-        else:
-            error.update("")
-            self.remove_class("-invalid")
+        error.say("✗ " + "; ".join(errors) if errors else "")
+        self.set_class(bool(errors), "-invalid")
 
     def send(self, value: Any) -> None:
         if not self._syncing:
@@ -184,6 +184,23 @@ class ToggleField(ClauseField):
         self.query_one(Switch).value = bool(value)
 
 
+class TickList(SelectionList[str]):
+    """A SelectionList whose box shows ✓ when ticked, so the state is not colour alone."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if len(segments) < 2 or segments[1].text != ToggleButton.BUTTON_INNER:
+            return strip
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        mark = "✓" if selection.value in self.selected else " "
+        segments[1] = Segment(mark, segments[1].style)
+        return Strip(segments, strip.cell_length)
+
+
 class KindsField(ClauseField):
     """Several of a closed list (trigger kinds, personas), ticked with space."""
 
@@ -201,7 +218,7 @@ class KindsField(ClauseField):
         self.choices = list(options)
 
     def compose_editor(self) -> ComposeResult:
-        yield SelectionList[str](
+        yield TickList(
             *[(choice, choice, choice in self.initial) for choice in self.choices],
             compact=True,
         )

@@ -69,7 +69,7 @@ class QuestionModal(ModalScreen[str | None]):
     def _park(self) -> None:
         text = self.query_one("#question-text", Input).value.strip()
         if not text:
-            self.query_one(".field-error", PlainText).update("✗ type the question first")
+            self.query_one(".field-error", PlainText).say("✗ type the question first")
             return
         self.dismiss(text)
 
@@ -223,7 +223,7 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
         try:
             activities = parse_activities(self._value("activities"))
         except ValueError as problem:
-            error.update(f"✗ activities: {problem}")
+            error.say(f"✗ activities: {problem}")
             return
         employees = self._value("employees")
         data: dict[str, Any] = {
@@ -252,7 +252,7 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
         except ValidationError as problem:
             first = problem.errors(include_url=False)[0]
             where = ".".join(str(p) for p in first["loc"])
-            error.update(f"✗ {where}: {str(first['msg']).removeprefix('Value error, ')}")
+            error.say(f"✗ {where}: {str(first['msg']).removeprefix('Value error, ')}")
             return
         self.dismiss(case)
 
@@ -286,6 +286,7 @@ class NewDefinitionModal(ModalScreen[tuple[str, str, str] | None]):
             yield OptionList(
                 *[Option(f"{s.label:<13} {s.volume}", id=s.id) for s in STAGES.values()],
                 id="new-stage",
+                compact=True,
             )
             yield PlainText("", id="new-guidance", classes="summary")
             yield PlainText("", id="new-error", classes="field-error")
@@ -301,9 +302,7 @@ class NewDefinitionModal(ModalScreen[tuple[str, str, str] | None]):
     @on(OptionList.OptionHighlighted, "#new-stage")
     def _guide(self, event: OptionList.OptionHighlighted) -> None:
         stage = STAGES[event.option.id or "3m-10m"]
-        self.query_one("#new-guidance", PlainText).update(
-            f"{stage.approach}\nTypical volume {stage.volume}. {stage.guidance}"
-        )
+        self.query_one("#new-guidance", PlainText).update(stage.approach)
 
     @on(Input.Changed, "#new-slug")
     def _check_slug(self, event: Input.Changed) -> None:
@@ -311,9 +310,9 @@ class NewDefinitionModal(ModalScreen[tuple[str, str, str] | None]):
         try:
             if event.value:
                 check_slug(event.value)
-            error.update("")
+            error.say("")
         except ValueError as problem:
-            error.update(f"✗ id: {problem}")
+            error.say(f"✗ id: {problem}")
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
@@ -330,7 +329,7 @@ class NewDefinitionModal(ModalScreen[tuple[str, str, str] | None]):
         try:
             check_slug(slug)
         except ValueError as problem:
-            error.update(f"✗ id: {problem}")
+            error.say(f"✗ id: {problem}")
             self.query_one("#new-slug", Input).focus()
             return
         highlighted = self.query_one("#new-stage", OptionList).highlighted_option

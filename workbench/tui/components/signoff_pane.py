@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -158,7 +157,7 @@ class SignoffPane(VerticalScroll):
         elif not value:
             message = "required: both sides sign with a name and a role"
         error = self.query_one(f"#{key}-error", PlainText)
-        error.update(f"✗ {message}" if message else "")
+        error.say(f"✗ {message}" if message else "")
         if error.parent is not None:
             error.parent.set_class(bool(message), "-invalid")
         return not message
@@ -168,9 +167,9 @@ class SignoffPane(VerticalScroll):
         keys = ["mk-name", "mk-role", "sl-name", "sl-role", "review-date"]
         results = [self._check(key) for key in keys]
         if not all(results):
-            self.query_one("#sign-error", PlainText).update("✗ fix the fields marked above first")
+            self.query_one("#sign-error", PlainText).say("✗ fix the fields marked above first")
             return
-        self.query_one("#sign-error", PlainText).update("")
+        self.query_one("#sign-error", PlainText).say("")
 
         def value(key: str) -> str:
             return self.query_one(f"#{key}", Input).value.strip()
@@ -184,13 +183,4 @@ class SignoffPane(VerticalScroll):
         )
 
     def show_error(self, text: str) -> None:
-        self.query_one("#sign-error", PlainText).update(f"✗ {text}")
-
-    def show_signed(self, path: Path, lines: list[str], in_repo: bool) -> None:
-        text = f"Signed: {path}\n"
-        if in_repo:
-            text += "Press the button to commit it now, or run:\n"
-        else:
-            text += "Not in a git repository. To record it, run in your repository:\n"
-        text += "\n".join(f"  {line}" for line in lines)
-        self.query_one("#sign-result", PlainText).update(text)
+        self.query_one("#sign-error", PlainText).say(f"✗ {text}")

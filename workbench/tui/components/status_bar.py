@@ -10,8 +10,8 @@ from workbench.core.suite import Flip
 def flip_text(flip: Flip) -> str:
     before = "PASS" if flip.was_passing else "FAIL"
     after = "PASS" if flip.now_passing else "FAIL"
-    via = f" via {', '.join(flip.clauses[:2])}" if flip.clauses else ""
-    return f"{flip.name} {before}→{after}: now {flip.after}{via}"
+    via = f" by {', '.join(flip.clauses[:2])}" if flip.clauses else ""
+    return f"{flip.name} {before}→{after}{via}: now {flip.after}"
 
 
 class SuiteStatusBar(Static):

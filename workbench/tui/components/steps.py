@@ -73,7 +73,11 @@ class StagePane(VerticalScroll):
         yield TextField("name", "Definition name", self.definition.name)
         yield _section("Stage")
         options = [
-            Option(f"{s.label:<13} {s.volume:<15} {s.approach}", id=s.id) for s in STAGES.values()
+            Option(
+                f"{'●' if s.id == self.definition.stage else ' '} {s.label:<13} {s.volume}",
+                id=s.id,
+            )
+            for s in STAGES.values()
         ]
         stage_list = OptionList(*options, id="stage-list")
         yield stage_list

@@ -11,3 +11,8 @@ from textual.widgets import Static
 class PlainText(Static):
     def __init__(self, content: str = "", **kwargs: Any) -> None:
         super().__init__(content, markup=False, **kwargs)
+
+    def say(self, message: str) -> None:
+        """Show a message, or hide the line entirely when there is nothing to say."""
+        self.update(message)
+        self.set_class(bool(message), "-shown")

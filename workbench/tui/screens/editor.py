@@ -233,7 +233,7 @@ class EditorScreen(Screen[None]):
 
     async def rebuild_pane(self, pane: Widget) -> None:
         if hasattr(pane, "definition"):
-            pane.definition = self.workshop.definition  # type: ignore[attr-defined]
+            pane.definition = self.workshop.definition
             await pane.recompose()
 
     async def rebuild_all(self) -> None:

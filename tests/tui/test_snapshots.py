@@ -1,0 +1,112 @@
+"""Screenshots of every workshop step at 80x24 and 120x40 (pytest-textual-snapshot).
+
+Update after an intended change with `pytest tests/tui/test_snapshots.py --snapshot-update`
+and look at the report before committing the new SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from workbench.tui.app import WorkbenchApp
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+def steps_to(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """Open the first definition, then press keys, waiting for workers between them."""
+
+    async def run(pilot: Pilot[None]) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_empty_folder(
+    snap_compare: Any, make_app: Callable[..., WorkbenchApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=steps_to())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_with_definition(
+    snap_compare: Any,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    size: tuple[int, int],
+) -> None:
+    seeded("acme", "3m-10m")
+    assert snap_compare(make_app(), terminal_size=size, run_before=steps_to())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_definition_dialog(
+    snap_compare: Any, make_app: Callable[..., WorkbenchApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(
+        make_app(), terminal_size=size, run_before=steps_to("n", "a", "c", "m", "e")
+    )
+
+
+STEPS = {
+    "stage": (),
+    "fit": ("ctrl+n",),
+    "triggers": ("ctrl+n", "ctrl+n"),
+    "sla": ("f4",),
+    "cases": ("ctrl+t",),
+    "case_detail": ("ctrl+t", "down", "enter"),
+    "signoff": ("ctrl+s",),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("step", list(STEPS))
+def test_editor_step(
+    snap_compare: Any,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    step: str,
+    size: tuple[int, int],
+) -> None:
+    seeded("acme", "3m-10m")
+    assert snap_compare(make_app(), terminal_size=size, run_before=steps_to("enter", *STEPS[step]))
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("stage", "key"), [("10m-30m", "f4"), ("30m-plus", "f4")], ids=["segments", "motions"]
+)
+def test_segments_and_motions_tabs(
+    snap_compare: Any,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    stage: str,
+    key: str,
+    size: tuple[int, int],
+) -> None:
+    seeded("acme", stage)
+    assert snap_compare(make_app(), terminal_size=size, run_before=steps_to("enter", key))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_failing_case_is_named_in_the_status_bar(
+    snap_compare: Any,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    size: tuple[int, int],
+) -> None:
+    seeded("acme", "3m-10m")
+    keys = ("enter", "ctrl+n", "end", "backspace", "backspace", "6", "0", "0", "ctrl+t")
+    assert snap_compare(make_app(), terminal_size=size, run_before=steps_to(*keys))
