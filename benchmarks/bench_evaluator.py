@@ -37,7 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench.core.definition import Definition
-from workbench.core.evaluator import evaluate
+from workbench.core.evaluator import evaluate, evaluate_prepared, prepare
 from workbench.core.lead import Lead
 from workbench.core.suite import run_suite
 from workbench.core.templates import from_template
@@ -145,8 +145,10 @@ def main() -> None:
         raw = definition.model_dump()
 
         def evaluate_all(definition: Definition = definition, leads: list[Lead] = leads) -> None:
+            # The bulk path: rule sets are built once per definition, then reused per lead.
+            prepared = prepare(definition)
             for lead in leads:
-                evaluate(definition, lead)
+                evaluate_prepared(prepared, lead)
 
         def suite(definition: Definition = definition) -> None:
             run_suite(definition)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from workbench.core.definition import Definition, FitGate, Scoring, Triggers
+from workbench.core.definition import Definition, FitGate, Motion, Scoring, Triggers
 from workbench.core.lead import Lead
 from workbench.core.verdict import Reason, Verdict
 from workbench.core.vocab import seniority_rank
@@ -41,15 +41,105 @@ class RuleSet:
     lead_type: str = "mql"
     segment: str | None = None
     motion: str | None = None
+    # Lower-cased once per definition, not once per lead.
+    industries: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    competitors: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A definition with its rule sets built once, for evaluating many leads in a row."""
+
+    definition: Definition
+    base: RuleSet
+    segments: tuple[tuple[int | None, int | None, RuleSet], ...]
+    motions: tuple[tuple[Motion, RuleSet], ...]
+
+
+def _lowered(values: list[str]) -> frozenset[str]:
+    return frozenset(v.strip().lower() for v in values if v.strip())
+
+
+def _rule_set(
+    definition: Definition,
+    where: str,
+    fit: FitGate | None,
+    triggers: Triggers | None,
+    scoring: Scoring | None,
+    response_minutes: dict[str, int] | None,
+    **stamp: str | None,
+) -> RuleSet:
+    """A segment's or motion's rules: its own clauses where it has them, else the definition's."""
+    chosen_fit = fit or definition.fit
+    return RuleSet(
+        path=where,
+        fit=chosen_fit,
+        fit_path=f"{where}.fit" if fit else "fit",
+        triggers=triggers or definition.triggers,
+        triggers_path=f"{where}.triggers" if triggers else "triggers",
+        scoring=scoring or definition.scoring,
+        scoring_path=f"{where}.scoring" if scoring else "scoring",
+        response_minutes={**definition.sla.sales.response_minutes, **(response_minutes or {})},
+        industries=_lowered(chosen_fit.industries),
+        regions=_lowered(chosen_fit.regions),
+        competitors=_lowered(chosen_fit.competitors),
+        **stamp,  # type: ignore[arg-type]
+    )
+
+
+def prepare(definition: Definition) -> Prepared:
+    """Build every rule set of a definition once; `run_suite` and the backtest reuse it."""
+    base = _rule_set(definition, "", None, None, None, None)
+    base = replace(base, fit_path="fit", triggers_path="triggers", scoring_path="scoring")
+    segments = tuple(
+        (
+            segment.min_employees,
+            segment.max_employees,
+            _rule_set(
+                definition,
+                f"segments.{segment.id}",
+                segment.fit,
+                segment.triggers,
+                segment.scoring,
+                segment.response_minutes,
+                segment=segment.id,
+            ),
+        )
+        for segment in definition.segments
+    )
+    motions = tuple(
+        (
+            motion,
+            _rule_set(
+                definition,
+                f"motions.{motion.id}",
+                motion.fit,
+                motion.triggers,
+                motion.scoring,
+                motion.response_minutes,
+                lead_type=motion.lead_type,
+                motion=motion.id,
+            ),
+        )
+        for motion in definition.motions
+    )
+    return Prepared(definition, base, segments, motions)
 
 
 def evaluate(definition: Definition, lead: Lead, as_of: datetime | None = None) -> Verdict:
     """Decide what a lead is under a definition; never raises on a valid lead."""
+    return evaluate_prepared(prepare(definition), lead, as_of)
+
+
+def evaluate_prepared(prepared: Prepared, lead: Lead, as_of: datetime | None = None) -> Verdict:
+    """`evaluate` for a definition already prepared: the same verdict, less setup per lead."""
     moment = as_of or _EPOCH
-    disqualified = _disqualifiers(definition, lead)
+    definition = prepared.definition
+    disqualified = _disqualify(prepared.base, lead)
     if disqualified is not None:
         return disqualified
-    candidates = _rule_sets(definition, lead)
+    candidates = _rule_sets(prepared, lead)
     if isinstance(candidates, Verdict):
         return candidates
     best: Verdict | None = None
@@ -61,14 +151,14 @@ def evaluate(definition: Definition, lead: Lead, as_of: datetime | None = None) 
     return best
 
 
-def _disqualifiers(definition: Definition, lead: Lead) -> Verdict | None:
-    return _disqualify(definition.fit, "fit", lead)
-
-
-def _disqualify(fit: FitGate, path: str, lead: Lead) -> Verdict | None:
-    """Competitors and existing customers, judged by one fit gate (`path` names it)."""
+def _disqualify(rules: RuleSet, lead: Lead) -> Verdict | None:
+    """Competitors and existing customers, judged by one rule set's fit gate."""
+    fit = rules.fit
+    path = rules.fit_path
     company = lead.company
-    competitor = company.relationship == "competitor" or _matches_competitor(fit, lead)
+    competitor = company.relationship == "competitor" or _matches_competitor(
+        rules.competitors, lead
+    )
     if competitor:
         who = company.domain or company.name or "this company"
         return Verdict(
@@ -97,10 +187,9 @@ def _disqualify(fit: FitGate, path: str, lead: Lead) -> Verdict | None:
     return None
 
 
-def _matches_competitor(fit: FitGate, lead: Lead) -> bool:
-    if not fit.competitors:
+def _matches_competitor(names: frozenset[str], lead: Lead) -> bool:
+    if not names:
         return False
-    names = {c.strip().lower() for c in fit.competitors if c.strip()}
     domains = []
     if lead.company.domain:
         domains.append(lead.company.domain.strip().lower())
@@ -112,22 +201,8 @@ def _matches_competitor(fit: FitGate, lead: Lead) -> bool:
     return bool(lead.company.name) and lead.company.name.strip().lower() in names
 
 
-def _base_rules(definition: Definition) -> RuleSet:
-    return RuleSet(
-        path="",
-        fit=definition.fit,
-        fit_path="fit",
-        triggers=definition.triggers,
-        triggers_path="triggers",
-        scoring=definition.scoring,
-        scoring_path="scoring",
-        response_minutes=definition.sla.sales.response_minutes,
-    )
-
-
-def _rule_sets(definition: Definition, lead: Lead) -> list[RuleSet] | Verdict:
-    base = _base_rules(definition)
-    if definition.segments:
+def _rule_sets(prepared: Prepared, lead: Lead) -> list[RuleSet] | Verdict:
+    if prepared.segments:
         employees = lead.company.employees
         if employees is None:
             return Verdict(
@@ -141,27 +216,9 @@ def _rule_sets(definition: Definition, lead: Lead) -> list[RuleSet] | Verdict:
                     ),
                 ),
             )
-        for segment in definition.segments:
-            low = segment.min_employees
-            high = segment.max_employees
+        for low, high, rules in prepared.segments:
             if (low is None or employees >= low) and (high is None or employees <= high):
-                where = f"segments.{segment.id}"
-                return [
-                    RuleSet(
-                        path=where,
-                        fit=segment.fit or base.fit,
-                        fit_path=f"{where}.fit" if segment.fit else "fit",
-                        triggers=segment.triggers or base.triggers,
-                        triggers_path=f"{where}.triggers" if segment.triggers else "triggers",
-                        scoring=segment.scoring or base.scoring,
-                        scoring_path=f"{where}.scoring" if segment.scoring else "scoring",
-                        response_minutes={
-                            **base.response_minutes,
-                            **(segment.response_minutes or {}),
-                        },
-                        segment=segment.id,
-                    )
-                ]
+                return [rules]
         return Verdict(
             status="rejected",
             route="marketing",
@@ -172,29 +229,14 @@ def _rule_sets(definition: Definition, lead: Lead) -> list[RuleSet] | Verdict:
                 ),
             ),
         )
-    if definition.motions:
-        chosen: list[RuleSet] = []
+    if prepared.motions:
         company = lead.company
-        for motion in definition.motions:
-            if motion.target_accounts_only and not company.target_account:
-                continue
-            if company.engaged_contacts < motion.min_engaged_contacts:
-                continue
-            where = f"motions.{motion.id}"
-            chosen.append(
-                RuleSet(
-                    path=where,
-                    fit=motion.fit or base.fit,
-                    fit_path=f"{where}.fit" if motion.fit else "fit",
-                    triggers=motion.triggers or base.triggers,
-                    triggers_path=f"{where}.triggers" if motion.triggers else "triggers",
-                    scoring=motion.scoring or base.scoring,
-                    scoring_path=f"{where}.scoring" if motion.scoring else "scoring",
-                    response_minutes={**base.response_minutes, **(motion.response_minutes or {})},
-                    lead_type=motion.lead_type,
-                    motion=motion.id,
-                )
-            )
+        chosen = [
+            rules
+            for motion, rules in prepared.motions
+            if (company.target_account or not motion.target_accounts_only)
+            and company.engaged_contacts >= motion.min_engaged_contacts
+        ]
         if not chosen:
             return Verdict(
                 status="nurture",
@@ -202,7 +244,7 @@ def _rule_sets(definition: Definition, lead: Lead) -> list[RuleSet] | Verdict:
                 reasons=(Reason("motions", "No motion applies to this lead."),),
             )
         return chosen
-    return [base]
+    return [prepared.base]
 
 
 def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: datetime) -> Verdict:
@@ -214,7 +256,7 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
     ):
         # A segment's or motion's own fit gate brings its own competitor list and customer rule
         # (when they equal the base fit's, `evaluate` has already applied them).
-        own = _disqualify(rules.fit, rules.fit_path, lead)
+        own = _disqualify(rules, lead)
         if own is not None:
             return replace(own, **stamp)  # type: ignore[arg-type]
     fit_verdict = _check_fit(rules, lead)
@@ -380,9 +422,17 @@ def _check_fit(rules: RuleSet, lead: Lead) -> Verdict | None:
                 )
             )
     _check_listed(
-        fit.industries, company.industry, f"{path}.industries", "industry", failed, unknown
+        fit.industries,
+        rules.industries,
+        company.industry,
+        f"{path}.industries",
+        "industry",
+        failed,
+        unknown,
     )
-    _check_listed(fit.regions, company.region, f"{path}.regions", "region", failed, unknown)
+    _check_listed(
+        fit.regions, rules.regions, company.region, f"{path}.regions", "region", failed, unknown
+    )
     if fit.min_seniority is not None:
         if person.seniority is None:
             unknown.append(Reason(f"{path}.min_seniority", "The contact's seniority is unknown."))
@@ -409,6 +459,7 @@ def _check_fit(rules: RuleSet, lead: Lead) -> Verdict | None:
 
 def _check_listed(
     allowed: list[str],
+    wanted: frozenset[str],
     value: str | None,
     clause: str,
     what: str,
@@ -420,7 +471,6 @@ def _check_listed(
     if not value:
         unknown.append(Reason(clause, f"The company's {what} is unknown."))
         return
-    wanted = {a.strip().lower() for a in allowed}
     if value.strip().lower() not in wanted:
         failed.append(
             Reason(clause, f"The {what} {value!r} is not one of {', '.join(sorted(allowed))}.")

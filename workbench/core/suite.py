@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from workbench.core.definition import Definition, EdgeCase, Expectation
-from workbench.core.evaluator import evaluate
+from workbench.core.evaluator import Prepared, evaluate_prepared, prepare
 from workbench.core.verdict import Verdict
 
 _CHECKED = ("status", "route", "tier", "lead_type", "segment")
@@ -78,12 +78,17 @@ def compare(expect: Expectation, verdict: Verdict) -> tuple[str, ...]:
 
 
 def run_case(definition: Definition, case: EdgeCase, as_of: datetime | None = None) -> CaseResult:
-    verdict = evaluate(definition, case.lead, as_of)
+    return _run(prepare(definition), case, as_of)
+
+
+def _run(prepared: Prepared, case: EdgeCase, as_of: datetime | None) -> CaseResult:
+    verdict = evaluate_prepared(prepared, case.lead, as_of)
     return CaseResult(case=case, verdict=verdict, mismatches=compare(case.expect, verdict))
 
 
 def run_suite(definition: Definition, as_of: datetime | None = None) -> SuiteResult:
-    return SuiteResult(tuple(run_case(definition, case, as_of) for case in definition.cases))
+    prepared = prepare(definition)
+    return SuiteResult(tuple(_run(prepared, case, as_of) for case in definition.cases))
 
 
 @dataclass(frozen=True, slots=True)
