@@ -1,4 +1,4 @@
-"""The `workbench` command: thin typer commands over `workbench.core`.
+"""Commands for one definition: stages, new, show, test, evaluate, sign, and the app.
 
 Exit codes: 0 success, 1 a check failed (a suite case, a refused sign-off), 2 bad input or
 usage. Errors are one located message on stderr, never a traceback. Textual is imported only
@@ -7,19 +7,17 @@ by `open`, so `workbench --help` stays fast.
 
 from __future__ import annotations
 
-import functools
 import json
-import sys
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
+from workbench.cli._app import DirOption, JsonOption, app, err, friendly
 from workbench.core import gitops, store
 from workbench.core.describe import summary
-from workbench.core.errors import InputError, Problem, WorkbenchError
+from workbench.core.errors import InputError, Problem
 from workbench.core.evaluator import evaluate
 from workbench.core.signoff import sign as sign_definition
 from workbench.core.stages import STAGES
@@ -27,45 +25,10 @@ from workbench.core.suite import SuiteResult, run_suite
 from workbench.core.templates import from_template
 from workbench.core.vocab import STAGE_IDS
 
-app = typer.Typer(
-    name="workbench",
-    help="Draft, test and sign an MQL definition and SLA with marketing and sales.",
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-DirOption = Annotated[
-    Path, typer.Option("--dir", "-d", help="Definitions folder.", show_default=True)
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-
-
-def _err(text: str) -> None:
-    print(text, file=sys.stderr)
-
-
-def friendly(command: F) -> F:
-    """Turn a WorkbenchError into its message and exit code instead of a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except WorkbenchError as error:
-            for problem in error.problems:
-                _err(f"error: {problem}")
-            raise typer.Exit(error.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
 
 def _warn_altered(loaded: store.DefinitionFile) -> None:
     if loaded.altered:
-        _err(
+        err(
             f"error: {loaded.path}: altered after signing: its content no longer matches the "
             "signed hash. Restore the signed file, or make the change as a new version."
         )
@@ -250,11 +213,3 @@ def sign(
         typer.echo(f"  note: {len(open_questions)} open question(s) were signed as open")
     lines = gitops.commit_lines(result.path, result.definition.slug, result.definition.version)
     typer.echo("next: " + " && ".join(lines))
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,10 @@
+"""The `workbench` command line: thin typer commands over `workbench.core`.
+
+Each module registers its commands on the one typer app; Textual is imported only by `open`,
+so `workbench --help` stays fast.
+"""
+
+from workbench.cli import definitions as definitions
+from workbench.cli._app import app, main
+
+__all__ = ["app", "main"]

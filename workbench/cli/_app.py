@@ -1,0 +1,56 @@
+"""The typer app and what every command shares: error handling, common options.
+
+Exit codes: 0 success, 1 a check failed (a suite case, a refused sign-off), 2 bad input or
+usage. Errors are one located message on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from workbench.core.errors import WorkbenchError
+
+app = typer.Typer(
+    name="workbench",
+    help="Draft, test and sign an MQL definition and SLA with marketing and sales.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DirOption = Annotated[
+    Path, typer.Option("--dir", "-d", help="Definitions folder.", show_default=True)
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def friendly(command: F) -> F:
+    """Turn a WorkbenchError into its message and exit code instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except WorkbenchError as error:
+            for problem in error.problems:
+                err(f"error: {problem}")
+            raise typer.Exit(error.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def main() -> None:
+    app()
