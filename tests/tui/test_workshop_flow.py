@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input, Select
 from typer.testing import CliRunner
 
 from workbench.cli import app as cli_app
@@ -334,3 +334,52 @@ async def test_depends_case_can_be_decided_and_a_case_added(
     assert agency.expect.status == "mql"
     added = next(c for c in definition.cases if c.name == "partner-referral")
     assert added.lead.activities[0].kind == "sales_requested"
+
+
+async def test_the_room_can_set_an_expectation_by_hand(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("enter")  # the first case: the CEO's ebook download
+        await settle(pilot)
+        app.screen.query_one("#expect-status", Select).value = "mql"
+        await pilot.click("#set-expect")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        assert "7/8 passing" in status_text(app)
+        assert "ceo-ebook-download PASS→FAIL" in status_text(app)
+    case = next(
+        c for c in store.load_definition(path).definition.cases if c.name == "ceo-ebook-download"
+    )
+    assert case.expect.status == "mql"
+
+
+async def test_leaving_a_signed_version_does_not_ask(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], fixed_now: datetime
+) -> None:
+    path = seeded("acme", "1m-3m")
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Ortiz, VP Sales",
+        None,
+        fixed_now,
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen), "nothing to lose in a read-only version"
+        row = app.screen.query_one("#definitions", DataTable).get_row_at(0)
+        assert row[3] == "signed" and row[4] == "Dana Reyes + Sam Ortiz"

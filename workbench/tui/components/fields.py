@@ -12,7 +12,7 @@ from typing import Any, Literal
 from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.strip import Strip
 from textual.widgets import Input, Label, Select, SelectionList, Switch
 from textual.widgets._toggle_button import ToggleButton
@@ -163,6 +163,8 @@ class ChoiceField(ClauseField):
 
 
 class ToggleField(ClauseField):
+    """On or off, with the state spelled out next to the switch (not colour alone)."""
+
     def __init__(
         self, path: str, label: str, value: bool, help_text: str = "", **kwargs: Any
     ) -> None:
@@ -170,11 +172,14 @@ class ToggleField(ClauseField):
         self.initial = value
 
     def compose_editor(self) -> ComposeResult:
-        yield Switch(self.initial)
+        with Horizontal(classes="toggle-row"):
+            yield Switch(self.initial)
+            yield PlainText(_on_off(self.initial), classes="toggle-state")
 
     @on(Switch.Changed)
     def _changed(self, event: Switch.Changed) -> None:
         event.stop()
+        self.query_one(".toggle-state", PlainText).update(_on_off(event.value))
         if event.value != self.initial:
             self.initial = event.value
             self.send(event.value)
@@ -182,6 +187,10 @@ class ToggleField(ClauseField):
     def render_value(self, value: Any) -> None:
         self.initial = bool(value)
         self.query_one(Switch).value = bool(value)
+
+
+def _on_off(value: bool) -> str:
+    return "ON" if value else "OFF"
 
 
 class TickList(SelectionList[str]):

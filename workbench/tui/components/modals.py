@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from workbench.core.activities_text import format_activities, parse_activities
-from workbench.core.definition import EdgeCase, check_slug
+from workbench.core.definition import EdgeCase, Expectation, check_slug
 from workbench.core.stages import STAGES
 from workbench.core.suite import CaseResult
 from workbench.core.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
@@ -78,8 +78,12 @@ class QuestionModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CaseModal(ModalScreen[str | None]):
-    """One case: its lead, the verdict, and the clauses behind it."""
+class CaseModal(ModalScreen[Expectation | str | None]):
+    """One case: its lead, the verdict, the clauses behind it, and what the room expects.
+
+    Dismisses with "accept" (expect what the definition now does), an Expectation the room
+    chose by hand, or None.
+    """
 
     BINDINGS = [
         CANCEL,
@@ -132,9 +136,19 @@ class CaseModal(ModalScreen[str | None]):
         with Vertical(classes="dialog wide"):
             with VerticalScroll():
                 yield PlainText("\n".join(lines), id="case-detail")
+            if not self.read_only:
+                with Horizontal(classes="row"):
+                    yield _labelled_select(
+                        "expect-status", "The room expects", STATUSES, r.case.expect.status
+                    )
+                    yield _labelled_select(
+                        "expect-route", "routed to", ROUTES, r.case.expect.route, blank=True
+                    )
             with Horizontal(classes="buttons"):
-                if not self.read_only and not r.passed:
-                    yield Button("Accept actual as expected (e)", id="accept", variant="warning")
+                if not self.read_only:
+                    yield Button("Set expectation", id="set-expect", variant="primary")
+                    if not r.passed:
+                        yield Button("Accept actual (e)", id="accept", variant="warning")
                 yield Button("Close (esc)", id="close")
 
     @on(Button.Pressed, "#accept")
@@ -142,9 +156,40 @@ class CaseModal(ModalScreen[str | None]):
         if not self.read_only:
             self.dismiss("accept")
 
+    @on(Button.Pressed, "#set-expect")
+    def _set_expectation(self) -> None:
+        status = self.query_one("#expect-status", Select).value
+        route = self.query_one("#expect-route", Select).value
+        old = self.result.case.expect
+        self.dismiss(
+            old.model_copy(
+                update={
+                    "status": status,
+                    "route": None if route is Select.NULL else route,
+                }
+            )
+        )
+
     @on(Button.Pressed, "#close")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _labelled_select(
+    key: str, label: str, options: Any, value: str | None, blank: bool = False
+) -> Vertical:
+    return Vertical(
+        Label(label, classes="field-label"),
+        Select(
+            [(o, o) for o in options],
+            value=value if value is not None else Select.NULL,
+            allow_blank=blank,
+            prompt="(any)",
+            id=key,
+            compact=True,
+        ),
+        classes="clause-field",
+    )
 
 
 class NewCaseModal(ModalScreen[EdgeCase | None]):

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from workbench.core import gitops
+from workbench.core.definition import Expectation
 from workbench.core.errors import ConflictError, WorkbenchError
 from workbench.core.workshop import Workshop
 from workbench.tui.components.cases import CasesPane
@@ -204,6 +205,8 @@ class EditorScreen(Screen[None]):
     @on(ClauseEdited)
     async def on_clause_edited(self, event: ClauseEdited) -> None:
         event.stop()
+        if self.workshop.read_only:
+            return  # the fields are disabled; a mount-time echo is not an edit
         result = self.workshop.apply(event.path, event.value)
         if isinstance(event.field, ClauseField):
             event.field.set_errors(result.errors)
@@ -408,9 +411,16 @@ class EditorScreen(Screen[None]):
         if result is None:
             return
 
-        def closed(choice: str | None) -> None:
+        def closed(choice: Expectation | str | None) -> None:
             if choice == "accept":
                 self._accept(event.name)
+            elif isinstance(choice, Expectation):
+                outcome = self.workshop.set_expectation(event.name, choice)
+                if outcome.ok and outcome.changed:
+                    self.notify(
+                        f"{event.name} now expects {choice.status}.", title="Expectation changed"
+                    )
+                    self.after_change(list(outcome.flips))
 
         self.app.push_screen(CaseModal(result, self.workshop.read_only), closed)
 
