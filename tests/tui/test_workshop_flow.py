@@ -32,6 +32,13 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def open_first(pilot: Pilot[None]) -> None:
+    """From the home screen, open the first definition in the folder."""
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def type_text(pilot: Pilot[None], text: str) -> None:
     for char in text:
         await pilot.press("space" if char == " " else char)
@@ -144,9 +151,7 @@ async def test_signing_is_refused_while_a_case_fails(
     path = seeded("acme", "3m-10m")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first(pilot)
         await pilot.press("ctrl+n")
         await settle(pilot)
         await replace_input(pilot, "600")
@@ -167,9 +172,7 @@ async def test_signing_needs_both_sides(
     path = seeded("acme", "1m-3m")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
         await fill_signers(pilot, ("Dana Reyes", "VP Marketing"), ("", ""))
@@ -188,9 +191,7 @@ async def test_quit_with_an_unapplied_change_asks_first(
     before = path.read_bytes()  # min_employees = 50
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first(pilot)
         await pilot.press("ctrl+n")
         await settle(pilot)
         await replace_input(pilot, "5000")  # above the maximum of 1000: not applied
@@ -215,9 +216,7 @@ async def test_a_file_changed_on_disk_is_not_overwritten(
     path = seeded("acme", "3m-10m")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first(pilot)
         # Someone else (or git) changes the file while the room is editing.
         foreign = path.read_text(encoding="utf-8").replace(
             'name = "acme inbound"', 'name = "theirs"'
@@ -277,9 +276,7 @@ async def test_open_question_is_parked_with_the_draft(
     path = seeded("acme", "3m-10m")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first(pilot)
         await pilot.press("ctrl+o")
         await settle(pilot)
         await type_text(pilot, "Are agencies in our ICP?")
@@ -299,9 +296,7 @@ async def test_depends_case_can_be_decided_and_a_case_added(
     path = seeded("acme", "3m-10m")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first(pilot)
         # Agencies are in the ICP after all: drop the size floor, then accept the new outcome.
         await pilot.press("ctrl+n")
         await settle(pilot)
@@ -342,9 +337,7 @@ async def test_the_room_can_set_an_expectation_by_hand(
     path = seeded("acme", "3m-10m")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first(pilot)
         await pilot.press("ctrl+t")
         await settle(pilot)
         await pilot.press("enter")  # the first case: the CEO's ebook download
@@ -374,9 +367,7 @@ async def test_leaving_a_signed_version_does_not_ask(
     )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_first(pilot)
         assert isinstance(app.screen, EditorScreen)
         await pilot.press("escape")
         await settle(pilot)

@@ -5,7 +5,7 @@ A sales leader should be able to read these aloud in the workshop and agree or o
 
 from __future__ import annotations
 
-from workbench.core.definition import Definition, FitGate, Scoring, Triggers
+from workbench.core.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.stages import STAGES
 
 
@@ -128,11 +128,7 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
     )
     for segment in definition.segments:
         size = f"{segment.min_employees or 0}-{segment.max_employees or '∞'} employees"
-        lines = [f"Applies to companies of {size}."]
-        if segment.fit:
-            lines += fit_sentences(segment.fit)
-        if segment.triggers:
-            lines += trigger_sentences(segment.triggers, segment.scoring or definition.scoring)
+        lines = [f"Applies to companies of {size}.", *override_sentences(definition, segment)]
         sections.append((f"Segment {segment.label or segment.id}", lines))
     for motion in definition.motions:
         lines = [f"Produces {motion.lead_type.upper()}s."]
@@ -140,10 +136,7 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
             lines.append("Target accounts only.")
         if motion.min_engaged_contacts:
             lines.append(f"Needs {motion.min_engaged_contacts}+ engaged contacts at the account.")
-        if motion.fit:
-            lines += fit_sentences(motion.fit)
-        if motion.triggers:
-            lines += trigger_sentences(motion.triggers, motion.scoring or definition.scoring)
+        lines += override_sentences(definition, motion)
         sections.append((f"Motion {motion.label or motion.id}", lines))
     sla = definition.sla
     response = ", ".join(f"{k} {_minutes(v)}" for k, v in sla.sales.response_minutes.items())
@@ -190,3 +183,21 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
     if open_questions:
         sections.append(("Open questions", open_questions))
     return sections
+
+
+def override_sentences(definition: Definition, part: Segment | Motion) -> list[str]:
+    """What a segment or motion changes from the definition's own clauses, in sentences."""
+    lines: list[str] = []
+    if part.fit:
+        lines += fit_sentences(part.fit)
+    if part.triggers:
+        lines += trigger_sentences(part.triggers, part.scoring or definition.scoring)
+    if part.response_minutes:
+        lines.append(
+            "Response times: "
+            + ", ".join(f"{k} {_minutes(v)}" for k, v in part.response_minutes.items())
+            + "."
+        )
+    if not lines:
+        lines.append("Uses the definition's own fit gate, triggers and SLA.")
+    return lines

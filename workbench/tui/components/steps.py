@@ -15,7 +15,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.core.definition import Definition
-from workbench.core.describe import fit_sentences, trigger_sentences
+from workbench.core.describe import override_sentences
 from workbench.core.stages import STAGES
 from workbench.core.vocab import (
     ACTIVITY_KINDS,
@@ -314,20 +314,7 @@ class SegmentsPane(VerticalScroll):
                     "int",
                     "any",
                 )
-            lines = []
-            if segment.fit:
-                lines += fit_sentences(segment.fit)
-            if segment.triggers:
-                lines += trigger_sentences(
-                    segment.triggers, segment.scoring or self.definition.scoring
-                )
-            if segment.response_minutes:
-                lines.append(
-                    "Response times: "
-                    + ", ".join(f"{k} {v} min" for k, v in segment.response_minutes.items())
-                )
-            if not lines:
-                lines.append("Uses the definition's own fit, triggers and SLA.")
+            lines = override_sentences(self.definition, segment)
             yield PlainText("\n".join(lines), classes="summary")
 
 
@@ -355,15 +342,7 @@ class MotionsPane(VerticalScroll):
                 "Target accounts only",
                 motion.target_accounts_only,
             )
-            lines = []
-            if motion.fit:
-                lines += fit_sentences(motion.fit)
-            if motion.triggers:
-                lines += trigger_sentences(
-                    motion.triggers, motion.scoring or self.definition.scoring
-                )
-            if not lines:
-                lines.append("Uses the definition's own fit gate and triggers.")
+            lines = override_sentences(self.definition, motion)
             yield PlainText("\n".join(lines), classes="summary")
 
 
