@@ -1,0 +1,577 @@
+"""Anti-pattern lint: every rule tripped by a definition made for it, and not by a good one.
+
+Definitions start from the stage templates (which lint clean) and change one clause. Dates
+are relative to a fixed TODAY, so nothing here depends on the real date; `workbench lint`
+runs through typer's runner, with dates relative to date.today() since the CLI uses it.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from workbench.cli import app
+from workbench.core import store
+from workbench.core.definition import Definition
+from workbench.core.lint import RULES, SEVERITIES, Finding, lint
+from workbench.core.signoff import end_of_next_quarter, sign
+from workbench.core.templates import from_template
+from workbench.core.vocab import STAGE_IDS
+
+TODAY = date(2030, 6, 1)
+CREATED = date(2030, 1, 2)
+MARKETING = "Dana Reyes, VP Marketing"
+SALES = "Sam Okafor, VP Sales"
+
+
+def template(stage: str = "3m-10m", slug: str = "acme") -> Definition:
+    return from_template(slug, stage, CREATED)
+
+
+def edited(definition: Definition, change: Callable[[dict[str, Any]], None]) -> Definition:
+    """A copy with `change` applied to its data, validated like a file would be."""
+    data = definition.model_dump()
+    change(data)
+    return Definition.model_validate(data)
+
+
+def signed(
+    definition: Definition,
+    on: date,
+    review: date | None = None,
+    *,
+    version: int | None = None,
+    threshold: int | None = None,
+    marketing: str = MARKETING,
+    sales: str = SALES,
+) -> Definition:
+    """`definition` as a signed version, signed on `on`, through the real `sign`."""
+
+    def change(data: dict[str, Any]) -> None:
+        data.update(status="draft", signoff=None)
+        if version is not None:
+            data["version"] = version
+        if threshold is not None:
+            data["scoring"]["threshold"] = threshold
+
+    source = edited(definition, change)
+    at = datetime(on.year, on.month, on.day, 10, 0, tzinfo=UTC)
+    due = review or on + timedelta(days=90)
+    return _sign_in_memory(source, marketing, sales, due, at)
+
+
+def _sign_in_memory(
+    definition: Definition, marketing: str, sales: str, review: date, now: datetime
+) -> Definition:
+    # `sign` writes the file it signs; a throwaway file keeps these tests in memory otherwise.
+    with tempfile.TemporaryDirectory() as folder:
+        path = store.create(definition, Path(folder))
+        result = sign(store.load_definition(path), marketing, sales, review, now)
+        return result.definition
+
+
+def found(definition: Definition, history: list[Definition] | None = None) -> list[Finding]:
+    return lint(definition, history or [], today=TODAY)
+
+
+def of_rule(findings: list[Finding], rule: str) -> list[Finding]:
+    return [f for f in findings if f.rule == rule]
+
+
+def rule_ids(findings: list[Finding]) -> set[str]:
+    return {f.rule for f in findings}
+
+
+# --- the catalogue ------------------------------------------------------------------------
+
+
+def test_every_rule_has_an_id_a_severity_and_advice() -> None:
+    assert set(RULES) == {
+        "no-fit-gate",
+        "demo-request-scored",
+        "tier2-without-recency",
+        "content-download-trigger",
+        "no-rejection-reasons",
+        "sla-without-escalation",
+        "one-response-time",
+        "stale-threshold",
+        "review-date",
+        "one-sided-signoff",
+        "no-edge-cases",
+    }
+    for rule_id, rule in RULES.items():
+        assert rule.id == rule_id
+        assert rule.severity in SEVERITIES
+        assert len(rule.advice) > 40
+    errors = {rule_id for rule_id, rule in RULES.items() if rule.severity == "error"}
+    assert errors == {"no-fit-gate", "demo-request-scored"}
+
+
+@pytest.mark.parametrize("stage", STAGE_IDS)
+def test_every_stage_template_lints_clean(stage: str) -> None:
+    assert found(template(stage)) == []
+
+
+def test_lint_is_pure_and_findings_serialise() -> None:
+    definition = edited(template(), lambda d: d["sla"].update(escalation=None))
+    first = found(definition)
+    assert first == found(definition)
+    assert first[0].to_dict() == {
+        "rule": "sla-without-escalation",
+        "severity": "warning",
+        "clause": "sla.escalation",
+        "message": first[0].message,
+        "advice": RULES["sla-without-escalation"].advice,
+    }
+    json.dumps([f.to_dict() for f in first])
+
+
+# --- one definition per rule that trips it -----------------------------------------------------
+
+
+def _no_fit(data: dict[str, Any]) -> None:
+    data["fit"] = {"competitors": ["rivalcrm.com"]}
+
+
+def _demo_scored(data: dict[str, Any]) -> None:
+    data["scoring"]["activity_points"]["demo_request"] = 20
+
+
+def _stale_tier2(data: dict[str, Any]) -> None:
+    data["triggers"]["tier2"][0]["within_days"] = 90
+
+
+def _content_tier2(data: dict[str, Any]) -> None:
+    data["triggers"]["tier2"].append(
+        {"kind": "content_download", "min_count": 3, "within_days": 14}
+    )
+
+
+def _no_reasons(data: dict[str, Any]) -> None:
+    data["sla"]["sales"]["rejection_reasons"] = []
+
+
+def _no_escalation(data: dict[str, Any]) -> None:
+    data["sla"]["escalation"] = None
+
+
+def _one_time(data: dict[str, Any]) -> None:
+    data["sla"]["sales"]["response_minutes"] = {"tier1": 60, "tier2": 60, "tier3": 60}
+
+
+def _no_cases(data: dict[str, Any]) -> None:
+    data["cases"] = []
+
+
+def _stale_threshold() -> tuple[Definition, list[Definition]]:
+    v1 = signed(template(), TODAY - timedelta(days=400))
+    return signed(v1, TODAY - timedelta(days=100), version=2), [v1]
+
+
+def _far_review() -> tuple[Definition, list[Definition]]:
+    on = TODAY - timedelta(days=10)
+    return signed(template(), on, on + timedelta(days=200)), []
+
+
+def _same_person() -> tuple[Definition, list[Definition]]:
+    return signed(template(), TODAY, sales="Dana Reyes, VP Sales"), []
+
+
+SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "no-fit-gate": (_no_fit, "fit"),
+    "demo-request-scored": (_demo_scored, "scoring.activity_points.demo_request"),
+    "tier2-without-recency": (_stale_tier2, "triggers.tier2[0]"),
+    "content-download-trigger": (_content_tier2, "triggers.tier2[2]"),
+    "no-rejection-reasons": (_no_reasons, "sla.sales.rejection_reasons"),
+    "sla-without-escalation": (_no_escalation, "sla.escalation"),
+    "one-response-time": (_one_time, "sla.sales.response_minutes"),
+    "no-edge-cases": (_no_cases, "cases"),
+}
+WITH_HISTORY: dict[str, tuple[Callable[[], tuple[Definition, list[Definition]]], str]] = {
+    "stale-threshold": (_stale_threshold, "scoring.threshold"),
+    "review-date": (_far_review, "signoff.review_date"),
+    "one-sided-signoff": (_same_person, "signoff"),
+}
+
+
+def test_every_rule_has_a_definition_that_trips_it() -> None:
+    assert set(SIMPLE) | set(WITH_HISTORY) == set(RULES)
+
+
+@pytest.mark.parametrize("rule", sorted(SIMPLE))
+def test_a_one_clause_change_trips_exactly_its_rule(rule: str) -> None:
+    change, clause = SIMPLE[rule]
+    findings = found(edited(template(), change))
+    assert [(f.rule, f.clause) for f in findings] == [(rule, clause)]
+    assert findings[0].severity == RULES[rule].severity
+    assert findings[0].advice == RULES[rule].advice
+
+
+@pytest.mark.parametrize("rule", sorted(WITH_HISTORY))
+def test_a_history_or_sign_off_trips_exactly_its_rule(rule: str) -> None:
+    make, clause = WITH_HISTORY[rule]
+    definition, history = make()
+    assert [(f.rule, f.clause) for f in found(definition, history)] == [(rule, clause)]
+
+
+# --- no-fit-gate ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fit",
+    [
+        {"min_employees": 20},
+        {"max_employees": 500},
+        {"industries": ["software"]},
+        {"regions": ["europe"]},
+        {"min_seniority": "manager"},
+        {"excluded_personas": ["student"]},
+    ],
+)
+def test_any_one_fit_constraint_is_a_fit_gate(fit: dict[str, Any]) -> None:
+    assert found(edited(template(), lambda d: d.update(fit=fit))) == []
+
+
+@pytest.mark.parametrize(
+    "fit", [{}, {"min_employees": 0}, {"min_seniority": "intern"}, {"competitors": ["rival"]}]
+)
+def test_a_gate_that_excludes_nobody_is_no_fit_gate(fit: dict[str, Any]) -> None:
+    findings = found(edited(template(), lambda d: d.update(fit=fit)))
+    assert rule_ids(findings) == {"no-fit-gate"}
+    assert findings[0].severity == "error"
+
+
+def test_segments_size_bands_count_as_a_gate_and_own_gates_are_named() -> None:
+    def bare_base(data: dict[str, Any]) -> None:
+        data["fit"] = {}
+
+    assert found(edited(template("10m-30m"), bare_base)) == []  # mid-market is banded
+
+    def bare_smb(data: dict[str, Any]) -> None:
+        data["segments"][0].update(min_employees=None, max_employees=None, fit={})
+
+    findings = found(edited(template("10m-30m"), bare_smb))
+    assert [(f.rule, f.clause) for f in findings] == [("no-fit-gate", "segments.smb.fit")]
+
+
+def test_a_motion_gate_and_target_accounts() -> None:
+    def bare(data: dict[str, Any]) -> None:
+        data["fit"] = {}
+        data["motions"][1]["fit"] = {}
+
+    findings = of_rule(found(edited(template("30m-plus"), bare)), "no-fit-gate")
+    # inbound uses the bare base gate, product-led its own bare gate; account-based is
+    # target accounts only, which keeps unfit accounts out.
+    assert sorted(f.clause for f in findings) == ["fit", "motions.product-led.fit"]
+
+
+# --- demo-request-scored -------------------------------------------------------------------------
+
+
+def test_a_hand_raise_that_is_not_tier1_but_scored_must_earn_its_score() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["triggers"]["tier1"] = ["contact_sales"]
+        data["scoring"]["activity_points"]["demo_request"] = 40
+
+    (finding,) = found(edited(template(), change))
+    assert finding.rule == "demo-request-scored"
+    assert "not a tier 1 trigger" in finding.message
+
+
+def test_negative_points_or_an_unscored_hand_raise_are_fine() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["scoring"]["activity_points"]["demo_request"] = -5
+
+    assert found(edited(template(), change)) == []
+
+
+def test_a_shared_scoring_table_is_reported_once_and_a_segment_table_by_its_path() -> None:
+    shared = found(edited(template("10m-30m"), _demo_scored))
+    assert [f.clause for f in shared] == ["scoring.activity_points.demo_request"]
+
+    def own(data: dict[str, Any]) -> None:
+        data["segments"][0]["scoring"] = {
+            "threshold": 60,
+            "activity_points": {"contact_sales": 10, "blog_visit": 1},
+        }
+
+    findings = found(edited(template("10m-30m"), own))
+    assert [f.clause for f in findings] == ["segments.smb.scoring.activity_points.contact_sales"]
+
+
+# --- tier 2, content, response times ---------------------------------------------------------------
+
+
+def test_a_thirty_day_window_is_recent_enough() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["triggers"]["tier2"][0]["within_days"] = 30
+
+    assert found(edited(template(), change)) == []
+
+
+def test_tier2_in_a_segment_is_named_by_its_path() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["segments"][0]["triggers"]["tier2"][0]["within_days"] = 45
+
+    (finding,) = found(edited(template("10m-30m"), change))
+    assert finding.clause == "segments.smb.triggers.tier2[0]"
+    assert "45 days" in finding.message
+
+
+def test_content_downloads_in_tier4() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["triggers"]["tier4"].append("content_download")
+
+    findings = found(edited(template(), change))
+    assert [(f.rule, f.clause) for f in findings] == [
+        ("content-download-trigger", "triggers.tier4")
+    ]
+
+
+def test_a_scored_content_download_made_tier1_trips_both_rules() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["triggers"]["tier1"].append("content_download")
+
+    findings = found(edited(template(), change))
+    assert [(f.rule, f.clause) for f in findings] == [
+        ("demo-request-scored", "scoring.activity_points.content_download"),
+        ("content-download-trigger", "triggers.tier1"),
+    ]
+    assert "a tier 1 trigger and also earns 5 points" in findings[0].message
+
+
+def test_content_downloads_may_earn_points() -> None:
+    assert template().scoring is not None
+    assert template().scoring.activity_points["content_download"] > 0  # type: ignore[union-attr]
+    assert found(template()) == []
+
+
+@pytest.mark.parametrize(
+    ("table", "says"),
+    [
+        ({}, "no response time"),
+        ({"tier1": 10}, "one response time"),
+        ({"demo_request": 30, "tier3": 30}, "same response time (30 min)"),
+    ],
+)
+def test_one_response_time_for_every_trigger(table: dict[str, int], says: str) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["sla"]["sales"]["response_minutes"] = table
+
+    (finding,) = found(edited(template(), change))
+    assert finding.rule == "one-response-time"
+    assert says in finding.message
+
+
+def test_a_motion_override_that_flattens_response_times_is_named() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["sla"]["sales"]["response_minutes"] = {"tier1": 5}
+        data["motions"][2]["response_minutes"] = {"tier1": 60, "tier2": 60}
+
+    clauses = [
+        f.clause for f in of_rule(found(edited(template("30m-plus"), change)), "one-response-time")
+    ]
+    assert "sla.sales.response_minutes" in clauses
+    assert "motions.account-based.response_minutes" in clauses
+
+
+def test_one_custom_rejection_reason_is_a_reason() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["sla"]["sales"]["rejection_reasons"] = ["wrong-territory"]
+
+    assert found(edited(template(), change)) == []
+
+
+# --- stale-threshold ----------------------------------------------------------------------------
+
+
+def test_one_signed_version_older_than_a_year_is_stale() -> None:
+    v1 = signed(template(), TODAY - timedelta(days=366))
+    (finding,) = of_rule(found(v1), "stale-threshold")
+    assert "since v1" in finding.message
+    assert "366 days" in finding.message
+
+
+def test_a_year_to_the_day_is_not_yet_stale() -> None:
+    assert of_rule(found(signed(template(), TODAY - timedelta(days=365))), "stale-threshold") == []
+
+
+def test_a_changed_threshold_restarts_the_clock() -> None:
+    v1 = signed(template(), TODAY - timedelta(days=500))
+    v2 = signed(v1, TODAY - timedelta(days=200), version=2, threshold=80)
+    assert of_rule(found(v2, [v1]), "stale-threshold") == []
+
+
+def test_a_draft_that_keeps_a_stale_threshold_keeps_the_clock_running() -> None:
+    v1 = signed(template(), TODAY - timedelta(days=500))
+    v2 = signed(v1, TODAY - timedelta(days=200), version=2)
+    draft = edited(template(), lambda d: d.update(version=3, supersedes=2))
+    (finding,) = of_rule(found(draft, [v1, v2]), "stale-threshold")
+    assert "since v1" in finding.message
+    changed = edited(draft, lambda d: d["scoring"].update(threshold=70))
+    assert of_rule(found(changed, [v1, v2]), "stale-threshold") == []
+
+
+def test_history_of_other_slugs_and_later_versions_is_ignored() -> None:
+    other = signed(template(slug="other"), TODAY - timedelta(days=900))
+    later = signed(template(), TODAY - timedelta(days=900), version=5)
+    current = signed(template(), TODAY - timedelta(days=30))
+    assert of_rule(found(current, [other, later]), "stale-threshold") == []
+
+
+def test_no_scoring_no_threshold_rule() -> None:
+    old = signed(template("pre-1m"), TODAY - timedelta(days=900))
+    assert of_rule(found(old), "stale-threshold") == []
+
+
+# --- review-date ---------------------------------------------------------------------------------
+
+
+def test_the_sign_default_review_date_never_trips_the_rule() -> None:
+    start = date(2031, 1, 1)
+    for offset in range(366):
+        day = start + timedelta(days=offset)
+        review = end_of_next_quarter(day)
+        assert (review - day).days <= 183, day
+
+
+def test_a_review_within_two_quarters_is_fine_and_drafts_are_not_checked() -> None:
+    on = TODAY - timedelta(days=10)
+    assert of_rule(found(signed(template(), on, on + timedelta(days=183))), "review-date") == []
+    assert of_rule(found(template()), "review-date") == []
+
+
+def test_a_signed_definition_without_a_review_date() -> None:
+    v1 = signed(template(), TODAY)
+    assert v1.signoff is not None
+    record = SimpleNamespace(
+        review_date=None, marketing=v1.signoff.marketing, sales=v1.signoff.sales
+    )
+    findings = of_rule(found(v1.model_copy(update={"signoff": record})), "review-date")
+    assert [f.message for f in findings] == ["signed without a review date"]
+
+
+# --- one-sided-signoff ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("missing", ["marketing", "sales"])
+def test_a_sign_off_missing_a_side(missing: str) -> None:
+    v1 = signed(template(), TODAY)
+    assert v1.signoff is not None
+    sides = {"marketing": v1.signoff.marketing, "sales": v1.signoff.sales, missing: None}
+    record = SimpleNamespace(review_date=v1.signoff.review_date, **sides)
+    (finding,) = of_rule(found(v1.model_copy(update={"signoff": record})), "one-sided-signoff")
+    assert finding.clause == f"signoff.{missing}"
+    assert f"{missing} has not signed" in finding.message
+
+
+def test_a_partial_sign_off_on_a_draft_is_one_sided() -> None:
+    v1 = signed(template(), TODAY)
+    assert v1.signoff is not None
+    partial = SimpleNamespace(marketing=v1.signoff.marketing, sales=None)
+    draft = template().model_copy(update={"partial_signoff": partial})
+    (finding,) = found(draft)
+    assert (finding.rule, finding.clause) == ("one-sided-signoff", "signoff.sales")
+
+
+def test_two_different_people_are_two_sides() -> None:
+    assert of_rule(found(signed(template(), TODAY)), "one-sided-signoff") == []
+
+
+# --- workbench lint -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def write(folder: Path, definition: Definition) -> Path:
+    return store.create(definition, folder)
+
+
+def test_cli_clean_definition_exits_zero(runner: CliRunner, tmp_path: Path) -> None:
+    path = write(tmp_path, template())
+    result = runner.invoke(app, ["lint", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"{path}: no anti-patterns found"
+
+
+def test_cli_error_finding_exits_one_with_one_line_per_finding(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        _no_fit(data)
+        _no_escalation(data)
+
+    path = write(tmp_path, edited(template(), change))
+    result = runner.invoke(app, ["lint", str(path)])
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("ERROR no-fit-gate fit: no company size")
+    assert lines[1] == f"    {RULES['no-fit-gate'].advice}"
+    assert lines[2].startswith("WARNING sla-without-escalation sla.escalation: ")
+    assert lines[-1] == f"{path}: 1 error, 1 warning"
+    assert "Traceback" not in result.output
+
+
+def test_cli_warnings_only_exit_zero_and_json(runner: CliRunner, tmp_path: Path) -> None:
+    path = write(tmp_path, edited(template(), _stale_tier2))
+    result = runner.invoke(app, ["lint", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["path"] == str(path)
+    assert (payload["error"], payload["warning"], payload["info"]) == (0, 1, 0)
+    assert payload["findings"][0]["rule"] == "tier2-without-recency"
+    assert payload["findings"][0]["clause"] == "triggers.tier2[0]"
+
+
+def test_cli_reads_earlier_versions_for_a_stale_threshold(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    today = date.today()
+    v1 = write(tmp_path, from_template("acme", "3m-10m", today - timedelta(days=420)))
+    long_ago = datetime.now(UTC) - timedelta(days=400)
+    sign(
+        store.load_definition(v1), MARKETING, SALES, long_ago.date() + timedelta(days=90), long_ago
+    )
+    v2 = store.new_version(tmp_path, "acme", today)
+    (tmp_path / "acme" / "v0.toml").write_text("not toml", encoding="utf-8")  # not a version
+    result = runner.invoke(app, ["lint", str(v2)])
+    assert result.exit_code == 0, result.output
+    assert "WARNING stale-threshold scoring.threshold: threshold 75 unchanged since v1" in (
+        result.stdout
+    )
+    assert result.stderr == ""
+
+
+def test_cli_an_unreadable_earlier_version_is_a_note_not_a_failure(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    write(tmp_path, template())
+    path = write(tmp_path, edited(template(), lambda d: d.update(version=2)))
+    (tmp_path / "acme" / "v1.toml").write_text("name = [", encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("note: earlier version skipped: ")
+    assert "v1.toml: malformed TOML" in result.stderr
+
+
+@pytest.mark.parametrize("content", [None, "name = [", "unknown_key = 1\n"])
+def test_cli_bad_input_exits_two(runner: CliRunner, tmp_path: Path, content: str | None) -> None:
+    path = tmp_path / "v1.toml"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.output
+    assert result.stdout == ""

@@ -1,0 +1,107 @@
+"""Commands for CI, pre-commit and review: `lint` one definition, `check` a whole folder.
+
+Exit codes: 0 clean (warnings allowed), 1 an error-level finding, 2 unusable input (a file
+that cannot be read for `lint`; a missing folder for `check`). Findings go to stdout so CI
+can keep them as a report; usage errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench.cli._app import JsonOption, app, err, friendly
+from workbench.core import store
+from workbench.core.check import (
+    check_folder,
+    earlier_versions,
+    render_junit,
+    render_text,
+)
+from workbench.core.lint import SEVERITIES, Finding, lint
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _tally(findings: list[Finding]) -> dict[str, int]:
+    return {level: sum(1 for f in findings if f.severity == level) for level in SEVERITIES}
+
+
+def _lint_summary(path: Path, findings: list[Finding]) -> str:
+    if not findings:
+        return f"{path}: no anti-patterns found"
+    tally = _tally(findings)
+    return f"{path}: {_plural(tally['error'], 'error')}, {_plural(tally['warning'], 'warning')}" + (
+        f", {_plural(tally['info'], 'note')}" if tally["info"] else ""
+    )
+
+
+@app.command("lint")
+@friendly
+def lint_cmd(
+    path: Annotated[Path, typer.Argument(help="A definition file.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Check a definition against the framework's anti-patterns; exit 1 on an error."""
+    loaded = store.load_definition(path)
+    history, unreadable = earlier_versions(path, loaded.definition)
+    for problem in unreadable:
+        err(f"note: earlier version skipped: {problem}")
+    findings = lint(loaded.definition, history, today=date.today())
+    if as_json:
+        payload: dict[str, object] = {"path": str(path)}
+        payload.update(_tally(findings))
+        payload["findings"] = [f.to_dict() for f in findings]
+        typer.echo(json.dumps(payload, indent=2))
+    else:
+        for finding in findings:
+            typer.echo(
+                f"{finding.severity.upper()} {finding.rule} {finding.clause}: {finding.message}"
+            )
+            typer.echo(f"    {finding.advice}")
+        typer.echo(_lint_summary(path, findings))
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command("check")
+@friendly
+def check_cmd(
+    folder: Annotated[
+        Path, typer.Argument(help="Definitions folder.", metavar="DIR", show_default=True)
+    ] = store.DEFAULT_DIR,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="An overdue review date is an error, not a warning.")
+    ] = False,
+    output: Annotated[
+        Format, typer.Option("--format", "-f", help="text, json or junit (JUnit XML).")
+    ] = Format.text,
+) -> None:
+    """Check every definition file for CI and pre-commit; exit 1 on an error-level finding.
+
+    Parses and validates, runs each suite, checks signed files against their hash and (in
+    git) their history, one draft per slug, versions without gaps, review dates and lint.
+    """
+    report = check_folder(folder, date.today(), strict=strict)
+    if output is Format.json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    elif output is Format.junit:
+        typer.echo(render_junit(report))
+    else:
+        for line in render_text(report):
+            typer.echo(line)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
