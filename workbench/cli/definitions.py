@@ -16,9 +16,11 @@ import typer
 
 from workbench.cli._app import DirOption, JsonOption, app, err, friendly
 from workbench.core import gitops, store
+from workbench.core.definition import Signer
 from workbench.core.describe import summary
 from workbench.core.errors import InputError, Problem
 from workbench.core.evaluator import evaluate
+from workbench.core.signoff import SignResult, check_side, sign_as
 from workbench.core.signoff import sign as sign_definition
 from workbench.core.stages import STAGES
 from workbench.core.suite import SuiteResult, run_suite
@@ -197,19 +199,102 @@ def sign(
         str | None,
         typer.Option("--review-date", help="YYYY-MM-DD; default: end of next quarter."),
     ] = None,
+    side: Annotated[
+        str | None,
+        typer.Option("--as", help="Sign one side with an SSH key: marketing or sales."),
+    ] = None,
+    ssh_key: Annotated[
+        Path | None,
+        typer.Option("--ssh-key", help="With --as: your SSH key (or its .pub with ssh-agent)."),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="With --as: 'Name, Role'; default: the principal."),
+    ] = None,
+    principal: Annotated[
+        str | None,
+        typer.Option(
+            "--principal", help="With --as: your allowed_signers identity; default: looked up."
+        ),
+    ] = None,
 ) -> None:
-    """Record dual sign-off with a review date; refuses on a failing suite or a missing side."""
+    """Record dual sign-off with a review date; refuses on a failing suite or a missing side.
+
+    Typed names: --marketing and --sales together. SSH: --as SIDE --ssh-key KEY, one side at a
+    time, each from its own machine; the second signature completes the sign-off.
+    """
+    due = _parse_date(review_date)
+    if side is None and ssh_key is None and name is None and principal is None:
+        loaded = store.load_definition(path)
+        now = datetime.now(UTC)
+        _print_signed(sign_definition(loaded, marketing, sales, due, now))
+        return
+    _check_ssh_options(side, ssh_key, marketing, sales)
+    assert side is not None and ssh_key is not None
     loaded = store.load_definition(path)
-    result = sign_definition(loaded, marketing, sales, _parse_date(review_date), datetime.now(UTC))
+    result = sign_as(loaded, side, ssh_key, name, principal, due, datetime.now(UTC))
+    if result.definition.is_signed:
+        _print_signed(result)
+    else:
+        _print_partial(result)
+
+
+def _check_ssh_options(
+    side: str | None, ssh_key: Path | None, marketing: str | None, sales: str | None
+) -> None:
+    """SSH signing is one side with one key; typed names are both sides at once."""
+    if marketing is not None or sales is not None:
+        raise InputError(
+            [
+                Problem(
+                    "use either --marketing and --sales (typed names, both at once) or "
+                    "--as SIDE --ssh-key KEY (one side, signed with SSH), not both",
+                    field="--as",
+                )
+            ]
+        )
+    if side is not None:
+        check_side(side)
+    if side is None or ssh_key is None:
+        missing = "--as marketing|sales" if side is None else "--ssh-key KEY"
+        raise InputError(
+            [Problem(f"signing with SSH needs --as SIDE and --ssh-key KEY: add {missing}")]
+        )
+
+
+def _signer_line(signer: Signer) -> str:
+    proof = f" (SSH: {signer.principal})" if signer.principal else ""
+    return f"{signer.name}, {signer.role}{proof}"
+
+
+def _print_signed(result: SignResult) -> None:
     signoff = result.definition.signoff
     assert signoff is not None
     typer.echo(f"signed {result.path}")
-    typer.echo(f"  marketing: {signoff.marketing.name}, {signoff.marketing.role}")
-    typer.echo(f"  sales:     {signoff.sales.name}, {signoff.sales.role}")
+    typer.echo(f"  marketing: {_signer_line(signoff.marketing)}")
+    typer.echo(f"  sales:     {_signer_line(signoff.sales)}")
     typer.echo(f"  review by: {signoff.review_date.isoformat()}")
     typer.echo(f"  sha256:    {signoff.content_sha256}")
     open_questions = [q for q in result.definition.questions if not q.resolved]
     if open_questions:
         typer.echo(f"  note: {len(open_questions)} open question(s) were signed as open")
+    _print_next(result)
+
+
+def _print_partial(result: SignResult) -> None:
+    partial = result.definition.partial_signoff
+    assert partial is not None
+    first = partial.signed_side
+    signer = getattr(partial, first)
+    typer.echo(f"signed the {first} side of {result.path}; it stays a draft, read-only")
+    typer.echo(f"  {first + ':':<10} {_signer_line(signer)}")
+    typer.echo(f"  review by: {partial.review_date.isoformat()}")
+    typer.echo(f"  sha256:    {partial.content_sha256}")
+    other = partial.missing_side
+    typer.echo(f"  waiting for {other}: workbench sign {result.path} --as {other} --ssh-key KEY")
+    _print_next(result)
+
+
+def _print_next(result: SignResult) -> None:
     lines = gitops.commit_lines(result.path, result.definition.slug, result.definition.version)
     typer.echo("next: " + " && ".join(lines))

@@ -24,6 +24,7 @@ from workbench.core.vocab import (
     Persona,
     Route,
     Seniority,
+    Side,
     StageId,
     Status,
 )
@@ -260,10 +261,32 @@ class EdgeCase(Strict):
     lead: Lead
 
 
+SIDES: tuple[Side, ...] = ("marketing", "sales")
+_PRINCIPAL = re.compile(r"^[^\s,\"]+$")
+
+
+def check_principal(value: str) -> str:
+    """A principal is what `ssh-keygen -Y verify -I` matches in allowed_signers: one identity."""
+    if not _PRINCIPAL.match(value):
+        raise ValueError(
+            "a principal is one identity such as dana@acme.example: no spaces, commas or quotes"
+        )
+    return value
+
+
 class Signer(Strict):
+    """One side's signature: a typed name is a record; an SSH signature is also a proof.
+
+    `principal` is the identity `ssh-keygen -Y verify -I` checks against the definitions
+    folder's `allowed_signers`; `ssh_signature` is the armored `ssh-keygen -Y sign` output.
+    A damaged signature still loads, so `workbench check` can say what is wrong with it.
+    """
+
     name: str = Field(min_length=1)
     role: str = Field(min_length=1)
     signed_at: datetime
+    principal: str | None = None
+    ssh_signature: str | None = None
 
     @field_validator("name", "role")
     @classmethod
@@ -272,12 +295,70 @@ class Signer(Strict):
             raise ValueError("must not be blank")
         return value.strip()
 
+    @field_validator("principal")
+    @classmethod
+    def _one_identity(cls, value: str | None) -> str | None:
+        return None if value is None else check_principal(value)
+
+    @model_validator(mode="after")
+    def _pair(self) -> Signer:
+        if (self.principal is None) != (self.ssh_signature is None):
+            raise ValueError("principal and ssh_signature come together: both or neither")
+        return self
+
+    @property
+    def proven(self) -> bool:
+        """True when this side carries an SSH signature, not just a typed name."""
+        return self.ssh_signature is not None
+
 
 class SignOff(Strict):
+    """Both sides over one content hash: the definition is signed and never rewritten."""
+
     review_date: date
     content_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     marketing: Signer
     sales: Signer
+
+    def signers(self) -> list[tuple[Side, Signer | None]]:
+        return [("marketing", self.marketing), ("sales", self.sales)]
+
+
+class PartialSignOff(Strict):
+    """One side has signed with SSH; the other signs later, from its own machine.
+
+    The first signer fixes the review date and the content hash; the definition stays a
+    draft, and read-only, until the other side signs the same hash.
+    """
+
+    review_date: date
+    content_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    marketing: Signer | None = None
+    sales: Signer | None = None
+
+    @model_validator(mode="after")
+    def _one_ssh_side(self) -> PartialSignOff:
+        present = [signer for _side, signer in self.signers() if signer is not None]
+        if len(present) != 1:
+            raise ValueError(
+                "a partial sign-off holds exactly one side; with both, it is a [signoff]"
+            )
+        if not present[0].proven:
+            raise ValueError(
+                "a partial sign-off is an SSH signature: `workbench sign --as SIDE --ssh-key KEY`"
+            )
+        return self
+
+    def signers(self) -> list[tuple[Side, Signer | None]]:
+        return [("marketing", self.marketing), ("sales", self.sales)]
+
+    @property
+    def signed_side(self) -> Side:
+        return "marketing" if self.marketing is not None else "sales"
+
+    @property
+    def missing_side(self) -> Side:
+        return "sales" if self.marketing is not None else "marketing"
 
 
 class Definition(Strict):
@@ -301,6 +382,7 @@ class Definition(Strict):
     questions: list[OpenQuestion] = Field(default_factory=list)
     cases: list[EdgeCase] = Field(default_factory=list)
     signoff: SignOff | None = None
+    partial_signoff: PartialSignOff | None = None
 
     @field_validator("schema_version")
     @classmethod
@@ -332,6 +414,10 @@ class Definition(Strict):
             raise ValueError("a signed definition needs a [signoff] table")
         if self.status == "draft" and self.signoff is not None:
             raise ValueError("a draft carries no [signoff]; sign it with `workbench sign`")
+        if self.status == "signed" and self.partial_signoff is not None:
+            raise ValueError(
+                "a signed definition carries no [partial_signoff]: both sides are in [signoff]"
+            )
 
     def rule_sets(self) -> list[tuple[str, Triggers, Scoring | None]]:
         """Every (clause path, triggers, scoring) combination the evaluator may apply."""
@@ -359,6 +445,11 @@ class Definition(Strict):
     @property
     def is_signed(self) -> bool:
         return self.status == "signed"
+
+    @property
+    def sign_record(self) -> SignOff | PartialSignOff | None:
+        """Whatever sign-off the file carries: complete, one side so far, or none."""
+        return self.signoff or self.partial_signoff
 
 
 def _unique(values: list[str], what: str) -> None:

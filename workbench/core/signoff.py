@@ -1,4 +1,10 @@
-"""Dual sign-off: both sides, a review date, and a hash that makes later edits visible."""
+"""Dual sign-off: both sides, a review date, and a hash that makes later edits visible.
+
+Two ways to sign. In the workshop, both sides type their names at once (`sign`): a record.
+With SSH keys, each side signs on its own machine (`sign_as`): a proof. The first SSH
+signature fixes the review date and the content hash in a `[partial_signoff]`; the draft is
+then read-only, and the other side's signature over the same hash completes the sign-off.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from workbench.core.definition import Definition, Signer, SignOff
+from workbench.core import sshsig
+from workbench.core.definition import (
+    SIDES,
+    Definition,
+    PartialSignOff,
+    Signer,
+    SignOff,
+    check_principal,
+)
 from workbench.core.errors import CheckFailed, InputError, Problem
 from workbench.core.store import DefinitionFile, content_hash, save
 from workbench.core.suite import SuiteResult, run_suite
+from workbench.core.vocab import Side
 
 
 def end_of_next_quarter(today: date) -> date:
@@ -72,8 +87,7 @@ def sign(
     now: datetime,
 ) -> SignResult:
     """Record both signers and the review date, and write the signed version in place."""
-    now = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
-    now = now.replace(microsecond=0)
+    now = _to_second(now)
     today = now.date()
     due = review_date or end_of_next_quarter(today)
     too_early = check_review_date(due, today)
@@ -86,7 +100,7 @@ def sign(
             missing.append(
                 Problem(f"the {side} signer is missing: both sides must sign", field=side)
             )
-    blockers = signing_blockers(source, suite) + missing
+    blockers = signing_blockers(source, suite) + _awaiting_ssh(source) + missing
     if blockers:
         raise CheckFailed(blockers)
     marketing_signer = parse_signer(marketing, "marketing", now)
@@ -107,6 +121,211 @@ def sign(
     )
     written = save(signed, source.path, source.file_sha256)
     return SignResult(path=source.path, definition=signed, suite=suite, file_sha256=written)
+
+
+def _to_second(now: datetime) -> datetime:
+    """Signing times are stored in UTC-aware whole seconds, the way TOML shows them."""
+    now = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    return now.replace(microsecond=0)
+
+
+def _awaiting_ssh(source: DefinitionFile) -> list[Problem]:
+    """A partly SSH-signed draft is finished with the other side's key, not typed names."""
+    partial = source.definition.partial_signoff
+    if partial is None:
+        return []
+    missing = partial.missing_side
+    return [
+        Problem(
+            f"carries the {partial.signed_side} SSH signature and waits for {missing}: "
+            f"finish with `workbench sign {source.path} --as {missing} --ssh-key KEY`",
+            file=source.path,
+            field="partial_signoff",
+        )
+    ]
+
+
+# --- SSH sign-off, one side at a time --------------------------------------------------
+
+
+def check_side(raw: str) -> Side:
+    """`--as` names the side this key signs for."""
+    for side in SIDES:
+        if raw == side:
+            return side
+    raise InputError([Problem(f"expected marketing or sales, got {raw!r}", field="--as")])
+
+
+def sign_as(
+    source: DefinitionFile,
+    side: str,
+    key: Path,
+    signer: str | None,
+    principal: str | None,
+    review_date: date | None,
+    now: datetime,
+) -> SignResult:
+    """Sign one side with an SSH key; the second side's signature completes the sign-off.
+
+    `signer` is 'Name, Role' (default: the principal and the side); `principal` is the
+    identity allowed_signers names (default: the principal its line gives this key). Where
+    the definitions folder has an allowed_signers file, the new sign-off must already pass
+    `workbench check`, so nothing is written that CI would reject.
+    """
+    chosen = check_side(side)
+    sshsig.check_key_file(key)
+    now = _to_second(now)
+    named = _named(signer, chosen, now)
+    if principal is not None:
+        _check_principal_option(principal)
+    suite = run_suite(source.definition)
+    blockers = signing_blockers(source, suite)
+    if blockers:
+        raise CheckFailed(blockers)
+    partial = source.definition.partial_signoff
+    if partial is None:
+        due = _first_review_date(review_date, now.date())
+    else:
+        due = _second_review_date(source, partial, chosen, review_date, now.date())
+    allowed_path = sshsig.allowed_signers_path(source.path)
+    allowed = sshsig.read_allowed_signers(allowed_path) if allowed_path.is_file() else None
+    if principal is None and allowed is None:
+        raise InputError([Problem(_NO_PRINCIPAL, field="--principal")])
+    message = sshsig.signed_message(source.definition, chosen, due)
+    armored = sshsig.sign_message(message, key, chosen)
+    who = principal or _principal_in(allowed or [], armored, chosen, key)
+    new_signer = Signer(
+        name=named.name if named else who,
+        role=named.role if named else chosen.capitalize(),
+        signed_at=now,
+        principal=who,
+        ssh_signature=armored,
+    )
+    signed = _with_signature(source.definition, chosen, new_signer, due)
+    if allowed is not None:
+        problems = sshsig.verify_definition(signed, allowed_path, file=source.path)
+        if problems:
+            raise CheckFailed(problems)
+    written = save(signed, source.path, source.file_sha256)
+    return SignResult(path=source.path, definition=signed, suite=suite, file_sha256=written)
+
+
+def _named(signer: str | None, side: Side, now: datetime) -> Signer | None:
+    """`--name 'Name, Role'` is optional with SSH, but when given it must be well formed."""
+    if signer is None:
+        return None
+    if not signer.strip():
+        raise InputError([Problem("expected 'Name, Role', got an empty name", field="--name")])
+    return parse_signer(signer, side, now)
+
+
+def _check_principal_option(principal: str) -> None:
+    try:
+        check_principal(principal)
+    except ValueError as error:
+        raise InputError([Problem(str(error), field="--principal")]) from None
+
+
+_NO_PRINCIPAL = (
+    "no principal to sign as: pass --principal (the identity your allowed_signers line "
+    "names, for example dana@acme.example), or add your key to allowed_signers"
+)
+
+
+def _first_review_date(review_date: date | None, today: date) -> date:
+    due = review_date or end_of_next_quarter(today)
+    too_early = check_review_date(due, today)
+    if too_early:
+        raise InputError([Problem(too_early, field="review_date")])
+    return due
+
+
+def _second_review_date(
+    source: DefinitionFile,
+    partial: PartialSignOff,
+    side: Side,
+    review_date: date | None,
+    today: date,
+) -> date:
+    """The second side signs what the first signed: same hash, same review date."""
+    first = partial.signed_side
+    if side == first:
+        raise CheckFailed(
+            [
+                Problem(
+                    f"{first} has already signed; {partial.missing_side} signs with "
+                    f"`workbench sign {source.path} --as {partial.missing_side} --ssh-key KEY`",
+                    file=source.path,
+                    field=f"partial_signoff.{first}",
+                )
+            ]
+        )
+    if review_date is not None and review_date != partial.review_date:
+        raise InputError(
+            [
+                Problem(
+                    f"the {first} signature fixed the review date at "
+                    f"{partial.review_date.isoformat()}; leave out --review-date",
+                    field="--review-date",
+                )
+            ]
+        )
+    if source.altered:
+        raise CheckFailed(
+            [
+                Problem(
+                    f"changed since {first} signed it, so the {first} signature no longer "
+                    "covers it: remove [partial_signoff] and have both sides sign again",
+                    file=source.path,
+                    field="partial_signoff",
+                )
+            ]
+        )
+    first_signer = getattr(partial, first)
+    damaged = sshsig.integrity_problem(source.definition, partial.review_date, first, first_signer)
+    if damaged:
+        raise InputError([Problem(damaged, file=source.path, field=f"partial_signoff.{first}")])
+    too_late = check_review_date(partial.review_date, today)
+    if too_late:
+        raise CheckFailed([Problem(too_late, file=source.path, field="partial_signoff")])
+    return partial.review_date
+
+
+def _principal_in(allowed: list[sshsig.AllowedSigner], armored: str, side: Side, key: Path) -> str:
+    """The principal allowed_signers gives the key that just signed, for this side."""
+    found = sshsig.principal_for(sshsig.parse_signature(armored), side, allowed)
+    if found is None:
+        raise CheckFailed(
+            [
+                Problem(
+                    f"allowed_signers lists no principal with this key for {side}; "
+                    "ask for it to be added, or pass --principal",
+                    file=key,
+                    field="--ssh-key",
+                )
+            ]
+        )
+    return found
+
+
+def _with_signature(definition: Definition, side: Side, signer: Signer, due: date) -> Definition:
+    """The first signature opens a partial sign-off; the second completes it."""
+    data = definition.model_dump()
+    partial = definition.partial_signoff
+    if partial is None:
+        data["partial_signoff"] = PartialSignOff(
+            review_date=due, content_sha256=content_hash(definition, due), **{side: signer}
+        )
+    else:
+        first = partial.signed_side
+        data["status"] = "signed"
+        data["partial_signoff"] = None
+        data["signoff"] = SignOff(
+            review_date=partial.review_date,
+            content_sha256=partial.content_sha256,
+            **{first: getattr(partial, first), side: signer},
+        )
+    return Definition.model_validate(data)
 
 
 def check_review_date(due: date, today: date) -> str | None:

@@ -93,7 +93,7 @@ def _drop_none(value: Any) -> Any:
 
 def content_hash(definition: Definition, review_date: date) -> str:
     """sha256 of everything signed: the whole definition and the review date, not the signers."""
-    body = definition.model_dump(mode="json", exclude={"signoff", "status"})
+    body = definition.model_dump(mode="json", exclude={"signoff", "partial_signoff", "status"})
     canonical = json.dumps(
         {"definition": body, "review_date": review_date.isoformat()},
         sort_keys=True,
@@ -104,10 +104,12 @@ def content_hash(definition: Definition, review_date: date) -> str:
 
 
 def integrity_of(definition: Definition) -> Integrity:
-    if definition.signoff is None:
+    """A sign-off, complete or one side so far, holds only while the content matches its hash."""
+    record = definition.sign_record
+    if record is None:
         return "draft"
-    expected = content_hash(definition, definition.signoff.review_date)
-    return "intact" if expected == definition.signoff.content_sha256 else "altered"
+    expected = content_hash(definition, record.review_date)
+    return "intact" if expected == record.content_sha256 else "altered"
 
 
 def load_definition(path: Path) -> DefinitionFile:
@@ -192,6 +194,17 @@ def save(definition: Definition, path: Path, expected_sha256: str) -> str:
     if on_disk == "signed":
         raise SignedVersionError(
             [Problem("is a signed version and is never rewritten; make a new version", file=path)]
+        )
+    if integrity_of(definition) == "altered":
+        raise SignedVersionError(
+            [
+                Problem(
+                    "carries a signature over different content: editing a partly signed "
+                    "draft would invalidate it. Finish signing it, or remove its "
+                    "[partial_signoff] table to withdraw that signature first.",
+                    file=path,
+                )
+            ]
         )
     payload = to_toml(definition).encode("utf-8")
     atomic_write(path, payload)

@@ -82,7 +82,8 @@ class Workshop:
 
     @property
     def read_only(self) -> bool:
-        return self.definition.is_signed
+        """Signed, or partly signed: any edit would invalidate a signature already made."""
+        return self.definition.is_signed or self.definition.partial_signoff is not None
 
     @property
     def dirty(self) -> bool:
@@ -102,6 +103,15 @@ class Workshop:
 
     def apply(self, path: str, value: Any) -> EditResult:
         """Set one clause (a dotted path such as 'fit.min_employees') and re-run the suite."""
+        partial = self.definition.partial_signoff
+        if partial is not None:
+            return EditResult(
+                False,
+                (
+                    f"This draft carries the {partial.signed_side} SSH signature and is read-only: "
+                    f"finish with `workbench sign --as {partial.missing_side}`.",
+                ),
+            )
         if self.read_only:
             return EditResult(False, ("This version is signed and read-only: make a new version.",))
         parts = path.split(".")
@@ -208,7 +218,15 @@ class Workshop:
         numbers = [n for n, _p in store.versions(folder, self.definition.slug)]
         version = max(numbers, default=0) + 1
         data = self.definition.model_dump()
-        data.update({"version": version, "status": "draft", "signoff": None, "created": today})
+        data.update(
+            {
+                "version": version,
+                "status": "draft",
+                "signoff": None,
+                "partial_signoff": None,
+                "created": today,
+            }
+        )
         candidate = Definition.model_validate(data)
         path = store.create(candidate, folder)
         loaded = store.load_definition(path)
