@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -374,3 +376,49 @@ async def test_leaving_a_signed_version_does_not_ask(
         assert isinstance(app.screen, HomeScreen), "nothing to lose in a read-only version"
         row = app.screen.query_one("#definitions", DataTable).get_row_at(0)
         assert row[3] == "signed" and row[4] == "Dana Reyes + Sam Ortiz"
+
+
+@pytest.mark.skipif(
+    shutil.which("ssh-keygen") is None, reason="ssh-keygen (OpenSSH) is not installed"
+)
+async def test_a_draft_signed_by_one_side_says_who_is_missing(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    path = seeded("acme", "3m-10m")
+    key = workdir / "dana_key"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dana@acme.example", "-f", str(key)],
+        check=True,
+    )
+    signed = CliRunner().invoke(
+        cli_app,
+        [
+            "sign",
+            str(path),
+            "--as",
+            "marketing",
+            "--ssh-key",
+            str(key),
+            "--name",
+            "Dana Reyes, VP Marketing",
+            "--principal",
+            "dana@acme.example",
+        ],
+    )
+    assert signed.exit_code == 0, signed.output
+    before = path.read_bytes()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen) and screen.workshop.read_only
+        banner = str(screen.query_one("#banner", PlainText).render())
+        assert "waiting for sales" in banner and "--as sales" in banner
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        record = str(screen.query_one("#signed-record", PlainText).render())
+        assert "SSH-signed" in record and "Sales:     not yet" in record
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen), "no question can be parked on a signed draft"
+    assert path.read_bytes() == before

@@ -103,17 +103,9 @@ class Workshop:
 
     def apply(self, path: str, value: Any) -> EditResult:
         """Set one clause (a dotted path such as 'fit.min_employees') and re-run the suite."""
-        partial = self.definition.partial_signoff
-        if partial is not None:
-            return EditResult(
-                False,
-                (
-                    f"This draft carries the {partial.signed_side} SSH signature and is read-only: "
-                    f"finish with `workbench sign --as {partial.missing_side}`.",
-                ),
-            )
-        if self.read_only:
-            return EditResult(False, ("This version is signed and read-only: make a new version.",))
+        refused = self._read_only_reason()
+        if refused is not None:
+            return EditResult(False, (refused,))
         parts = path.split(".")
         top = parts[0]
         if top not in Definition.model_fields:
@@ -132,7 +124,22 @@ class Workshop:
             return EditResult(False, _format_error(error, top))
         return self._replace(self.definition.model_copy(update={top: clause}))
 
+    def _read_only_reason(self) -> str | None:
+        partial = self.definition.partial_signoff
+        if partial is not None:
+            return (
+                f"This draft carries the {partial.signed_side} SSH signature and is read-only: "
+                f"finish with `workbench sign --as {partial.missing_side}`."
+            )
+        if self.read_only:
+            return "This version is signed and read-only: make a new version."
+        return None
+
     def _replace(self, candidate: Definition) -> EditResult:
+        """Every edit (clause, case, question) ends here, so read-only is enforced once."""
+        refused = self._read_only_reason()
+        if refused is not None:
+            return EditResult(False, (refused,))
         try:
             candidate.check_consistent()
         except ValueError as error:

@@ -69,22 +69,30 @@ class SignoffPane(VerticalScroll):
             yield OptionList(*self._question_options(), id="signoff-questions")
         else:
             yield PlainText("None parked. ctrl+o parks one.", classes="summary")
-        if d.signoff is not None:
-            s = d.signoff
+        record = d.signoff or d.partial_signoff
+        if record is not None:
             state = {
                 "intact": "content matches the signed hash",
                 "altered": "ALTERED AFTER SIGNING",
             }
-            yield PlainText("Signed", classes="section-title")
-            yield PlainText(
-                f"Marketing: {s.marketing.name}, {s.marketing.role} ({s.marketing.signed_at:%Y-%m-%d})\n"
-                f"Sales:     {s.sales.name}, {s.sales.role} ({s.sales.signed_at:%Y-%m-%d})\n"
-                f"Review by: {s.review_date.isoformat()}\n"
-                f"Integrity: {state.get(self.workshop.integrity, self.workshop.integrity)}\n"
+            lines = []
+            for side, signer in (("Marketing", record.marketing), ("Sales", record.sales)):
+                if signer is None:
+                    lines.append(f"{side + ':':<10} not yet: workbench sign --as {side.lower()}")
+                    continue
+                proof = ", SSH-signed" if signer.ssh_signature else ""
+                lines.append(
+                    f"{side + ':':<10} {signer.name}, {signer.role} "
+                    f"({signer.signed_at:%Y-%m-%d}{proof})"
+                )
+            lines += [
+                f"Review by: {record.review_date.isoformat()}",
+                f"Integrity: {state.get(self.workshop.integrity, self.workshop.integrity)}",
                 f"File:      {self.workshop.path}",
-                id="signed-record",
-                classes="summary",
-            )
+            ]
+            title = "Signed" if d.signoff is not None else "Partly signed"
+            yield PlainText(title, classes="section-title")
+            yield PlainText("\n".join(lines), id="signed-record", classes="summary")
             return
         yield PlainText("Signers", classes="section-title")
         with Horizontal(classes="row"):

@@ -156,7 +156,10 @@ class EditorScreen(Screen[None]):
 
     def title_text(self) -> str:
         d = self.workshop.definition
-        state = "SIGNED, read-only" if self.workshop.read_only else "draft"
+        if d.partial_signoff is not None:
+            state = f"draft, signed by {d.partial_signoff.signed_side} only"
+        else:
+            state = "SIGNED, read-only" if self.workshop.read_only else "draft"
         return f"{d.slug} v{d.version} · {state}"
 
     def compose(self) -> ComposeResult:
@@ -185,6 +188,16 @@ class EditorScreen(Screen[None]):
                 "ctrl+r reloads from disk (drops your edits) · ctrl+g keeps them as a new version."
             )
             banner.set_class(True, "-conflict")
+            banner.display = True
+        elif self.workshop.definition.partial_signoff is not None:
+            partial = self.workshop.definition.partial_signoff
+            banner.update(
+                f"{partial.signed_side.capitalize()} has signed with SSH; waiting for "
+                f"{partial.missing_side}: workbench sign {self.workshop.path} --as "
+                f"{partial.missing_side} --ssh-key KEY. Read-only: an edit would void the "
+                "first signature."
+            )
+            banner.set_class(self.workshop.integrity == "altered", "-conflict")
             banner.display = True
         elif self.workshop.read_only:
             integrity = " ALTERED AFTER SIGNING." if self.workshop.integrity == "altered" else ""
