@@ -17,7 +17,7 @@ def _list(items: list[str], empty: str = "any") -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def _minutes(value: int) -> str:
+def format_minutes(value: int) -> str:
     if value < 60:
         return f"{value} min"
     if value % 1440 == 0:
@@ -139,11 +139,11 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
         lines += override_sentences(definition, motion)
         sections.append((f"Motion {motion.label or motion.id}", lines))
     sla = definition.sla
-    response = ", ".join(f"{k} {_minutes(v)}" for k, v in sla.sales.response_minutes.items())
+    response = ", ".join(f"{k} {format_minutes(v)}" for k, v in sla.sales.response_minutes.items())
     escalation = (
         f"Missed deadlines escalate to {sla.escalation.to}"
         + (
-            f" after {_minutes(sla.escalation.after_minutes)}"
+            f" after {format_minutes(sla.escalation.after_minutes)}"
             if sla.escalation.after_minutes
             else ""
         )
@@ -195,7 +195,7 @@ def override_sentences(definition: Definition, part: Segment | Motion) -> list[s
     if part.response_minutes:
         lines.append(
             "Response times: "
-            + ", ".join(f"{k} {_minutes(v)}" for k, v in part.response_minutes.items())
+            + ", ".join(f"{k} {format_minutes(v)}" for k, v in part.response_minutes.items())
             + "."
         )
     if not lines:

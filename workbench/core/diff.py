@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from workbench.core.definition import Definition
-from workbench.core.describe import _minutes
+from workbench.core.describe import format_minutes
 from workbench.core.errors import InputError, Problem
 
 # Identity and lifecycle fields: they change with every version and are not clauses.
@@ -300,7 +300,7 @@ _MARKETING_SLA = (
     _Field("notify_seconds", "sales notified within", fmt=_unit("s")),
 )
 
-_RESPONSE = _Field("response_minutes", "response time for {key}", kind="map", fmt=_minutes)
+_RESPONSE = _Field("response_minutes", "response time for {key}", kind="map", fmt=format_minutes)
 
 _SALES_SLA = (
     _RESPONSE,
@@ -312,7 +312,7 @@ _SALES_SLA = (
 
 
 def _after_deadline(value: Any) -> str:
-    return f"{_minutes(int(value))} after the deadline" if value else "at the deadline"
+    return f"{format_minutes(int(value))} after the deadline" if value else "at the deadline"
 
 
 _ESCALATION = (
@@ -387,7 +387,7 @@ def _sla(path: str, prefix: str, old: Any, new: Any) -> list[Change]:
 def _escalation_text(escalation: dict[str, Any]) -> str:
     text = f"to {escalation['to']}"
     if escalation.get("after_minutes"):
-        text += f" after {_minutes(escalation['after_minutes'])}"
+        text += f" after {format_minutes(escalation['after_minutes'])}"
     return text + (", lead reassigned" if escalation.get("reassign") else "")
 
 

@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from workbench.core.definition import Definition, EdgeCase, Sla
 from workbench.core.describe import (
-    _minutes,
     fit_sentences,
+    format_minutes,
     scoring_sentences,
     summary,
     trigger_sentences,
@@ -159,7 +159,7 @@ def trigger_label(key: str) -> str:
 
 
 def _response_rows(minutes: dict[str, int]) -> tuple[tuple[str, ...], ...]:
-    return tuple((trigger_label(key), _minutes(value)) for key, value in minutes.items())
+    return tuple((trigger_label(key), format_minutes(value)) for key, value in minutes.items())
 
 
 def _sla_sections(d: Definition) -> list[Section]:
