@@ -94,10 +94,14 @@ class Workshop:
         return f"edge cases {self.suite.passed}/{total} passing"
 
     def changed_on_disk(self) -> bool:
-        try:
-            return store.file_sha256(self.path) != self._disk_sha
-        except InputError:
-            return True
+        """Compare the file with what we last read or wrote, under the save lock: a save
+        renames the new file into place before it records the new hash, and a check in
+        between would see our own write as someone else's."""
+        with self._lock:
+            try:
+                return store.file_sha256(self.path) != self._disk_sha
+            except InputError:
+                return True
 
     # --- edits -----------------------------------------------------------------------
 

@@ -1,0 +1,94 @@
+"""The editing session behind the app: edits, flips, saving, conflicts, read-only."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from workbench.core import store
+from workbench.core.errors import ConflictError
+from workbench.core.templates import from_template
+from workbench.core.workshop import Workshop
+
+NOW = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def draft(tmp_path: Path) -> Path:
+    return store.create(from_template("acme", "3m-10m", date(2026, 5, 1)), tmp_path)
+
+
+def test_an_edit_reruns_the_suite_and_names_the_flip_and_its_clause(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    result = workshop.apply("fit.min_seniority", "intern")
+    assert result.ok and result.changed
+    assert [f.name for f in result.flips] == ["intern-demo-request"]
+    assert "fit.min_seniority" in result.flips[0].clauses
+    assert workshop.status_line() == "edge cases 7/8 passing"
+
+
+def test_an_invalid_edit_is_refused_with_its_reason_and_changes_nothing(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    before = workshop.definition
+    result = workshop.apply("fit.min_employees", "5000")
+    assert not result.ok
+    assert "above the maximum" in result.errors[0]
+    assert workshop.definition == before
+    assert not workshop.dirty
+
+
+def test_a_repeated_value_is_not_a_change(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    result = workshop.apply("fit.min_employees", "50")
+    assert result.ok and not result.changed and not workshop.dirty
+
+
+def test_save_refuses_a_file_changed_on_disk(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    workshop.apply("scoring.threshold", "80")
+    draft.write_text(draft.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert workshop.changed_on_disk()
+    with pytest.raises(ConflictError):
+        workshop.save()
+    assert workshop.conflict
+    kept = workshop.save_as_new_version(draft.parent.parent, date(2026, 5, 4))
+    assert store.load_definition(kept).definition.scoring.threshold == 80  # type: ignore[union-attr]
+
+
+def test_our_own_saves_are_never_mistaken_for_someone_elses(draft: Path) -> None:
+    # The app polls the file from a thread while autosave writes it: a check that lands
+    # between the rename and the recorded hash must not report a conflict.
+    workshop = Workshop.open(draft)
+    stop = threading.Event()
+    false_alarms: list[bool] = []
+
+    def poll() -> None:
+        while not stop.is_set():
+            if workshop.changed_on_disk():
+                false_alarms.append(True)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    try:
+        for i in range(40):
+            workshop.apply("fit.min_employees", str(40 + i % 5))
+            workshop.save()
+    finally:
+        stop.set()
+        poller.join()
+    assert false_alarms == []
+
+
+def test_a_signed_version_takes_no_edit_of_any_kind(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    workshop.sign("Dana Reyes, VP Marketing", "Sam Ortiz, VP Sales", None, NOW)
+    assert workshop.read_only
+    for result in (
+        workshop.apply("scoring.threshold", "80"),
+        workshop.add_question("Anything?"),
+        workshop.accept_actual("intern-demo-request"),
+    ):
+        assert not result.ok and "read-only" in result.errors[0]
