@@ -6,6 +6,7 @@ so `workbench --help` stays fast.
 
 from workbench.cli import checks as checks
 from workbench.cli import definitions as definitions
+from workbench.cli import evidence as evidence
 from workbench.cli import exports as exports
 from workbench.cli import history as history
 from workbench.cli._app import app, main

@@ -1,0 +1,455 @@
+"""Column mapping: how an export's headers and values map onto the canonical tables.
+
+A mapping file is TOML; every key is optional:
+
+    preset = "hubspot"                  # start from a preset: "hubspot", "salesforce", "canonical"
+    date_formats = ["%d.%m.%Y"]         # tried before ISO 8601, which is always accepted
+
+    [leads]
+    lead_id = "Record ID"               # canonical column = "Their Header"
+    employees = "Company Size"
+
+    [activities]
+    kind = "Activity Type"
+
+    [values.sdr_decision]               # canonical column -> "Their value" = "canonical value"
+    "Closed - Converted" = "accepted"
+
+Headers match case-insensitively, ignoring surrounding spaces. A column the mapping does not
+name is looked up under its canonical name, so a file already in the canonical shape needs no
+mapping at all. Choice values (activity kind, seniority, persona, relationship, SDR decision)
+match ignoring case, spaces, '-' and '_' ("Demo Request" is `demo_request`), after the
+`[values]` table. When the seniority column is absent or a cell is empty, the seniority is
+inferred from the job title (`infer_seniority`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.core.errors import InputError, Problem
+from workbench.core.evidence.tables import TABLES, Column
+from workbench.core.tomlfile import key_lines, parse_toml, read_bytes
+from workbench.core.vocab import Seniority
+
+TableName = str
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Headers per canonical column, value translations, and extra date formats."""
+
+    name: str = "canonical"
+    leads: dict[str, str] = field(default_factory=dict)
+    activities: dict[str, str] = field(default_factory=dict)
+    # canonical column -> their value (case-folded, trimmed) -> canonical value
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    date_formats: tuple[str, ...] = ()
+
+    def headers(self, table: TableName) -> dict[str, str]:
+        return self.leads if table == "leads" else self.activities
+
+    def translate(self, column: str, value: str) -> str:
+        """Their value as the canonical value, when the `[values]` table names it."""
+        table = self.values.get(column)
+        if not table:
+            return value
+        return table.get(value.strip().casefold(), value)
+
+
+def _folded(values: dict[str, str]) -> dict[str, str]:
+    return {their.strip().casefold(): ours for their, ours in values.items()}
+
+
+CANONICAL = Mapping()
+
+HUBSPOT = Mapping(
+    name="hubspot",
+    leads={
+        "lead_id": "Record ID",
+        "created_at": "Create Date",
+        "title": "Job Title",
+        "seniority": "Seniority",
+        "email": "Email",
+        "company": "Company Name",
+        "domain": "Website URL",
+        "employees": "Number of Employees",
+        "industry": "Industry",
+        "region": "Country/Region",
+        "relationship": "Lifecycle Stage",
+        "mql_at": "Became a Marketing Qualified Lead Date",
+        "sdr_decision": "Lead Status",
+        "opportunity_at": "Became an Opportunity Date",
+        "won_at": "Became a Customer Date",
+        "amount": "Recent Deal Amount",
+    },
+    activities={"lead_id": "Record ID", "kind": "Activity Type", "at": "Activity Date"},
+    values={
+        # HubSpot's default lifecycle stages: only customers (and evangelists) are not prospects.
+        "relationship": _folded(
+            {
+                "Subscriber": "prospect",
+                "Lead": "prospect",
+                "Marketing Qualified Lead": "prospect",
+                "Sales Qualified Lead": "prospect",
+                "Opportunity": "prospect",
+                "Customer": "customer",
+                "Evangelist": "customer",
+                "Other": "prospect",
+            }
+        ),
+        # HubSpot's default lead statuses, read as the SDR's decision.
+        "sdr_decision": _folded(
+            {
+                "New": "unworked",
+                "Open": "unworked",
+                "Attempted to Contact": "unworked",
+                "In Progress": "accepted",
+                "Connected": "accepted",
+                "Open Deal": "accepted",
+                "Unqualified": "rejected",
+                "Bad Timing": "rejected",
+            }
+        ),
+    },
+    date_formats=("%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
+)
+
+SALESFORCE = Mapping(
+    name="salesforce",
+    leads={
+        "lead_id": "Lead ID",
+        "created_at": "Created Date",
+        "title": "Title",
+        "email": "Email",
+        "company": "Company",
+        "domain": "Website",
+        "employees": "No. of Employees",
+        "industry": "Industry",
+        "region": "Country",
+        "sdr_decision": "Lead Status",
+        "opportunity_at": "Converted Date",
+    },
+    activities={"lead_id": "Lead ID", "kind": "Type", "at": "Activity Date"},
+    values={
+        # Salesforce's default lead statuses.
+        "sdr_decision": _folded(
+            {
+                "Open - Not Contacted": "unworked",
+                "Working - Contacted": "unworked",
+                "Closed - Converted": "accepted",
+                "Closed - Not Converted": "rejected",
+                "Qualified": "accepted",
+                "Unqualified": "rejected",
+            }
+        ),
+    },
+    date_formats=("%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
+)
+
+PRESETS: dict[str, Mapping] = {m.name: m for m in (CANONICAL, HUBSPOT, SALESFORCE)}
+
+
+def fix_line(table: TableName, column: str) -> str:
+    """The mapping line that points a canonical column at the file's own header."""
+    return f'[{table}] {column} = "<your header>"'
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read a mapping TOML; every mistake is located (file, line, key) and says what is allowed."""
+    data, text = parse_toml(read_bytes(path), path)
+    lines = key_lines(text)
+    problems: list[Problem] = []
+
+    def problem(message: str, *loc: str) -> None:
+        line = None
+        for size in range(len(loc), 0, -1):
+            line = lines.get(tuple(loc[:size]))
+            if line is not None:
+                break
+        problems.append(Problem(message, file=path, line=line, field=".".join(loc) or None))
+
+    allowed_top = ("preset", "date_formats", "leads", "activities", "values")
+    for key in data:
+        if key not in allowed_top:
+            problem(f"unknown key; expected one of: {', '.join(allowed_top)}", key)
+
+    base = CANONICAL
+    preset = data.get("preset")
+    if preset is not None:
+        if not isinstance(preset, str) or preset not in PRESETS:
+            problem(f"unknown preset {preset!r}; expected one of: {', '.join(PRESETS)}", "preset")
+        else:
+            base = PRESETS[preset]
+
+    formats = list(base.date_formats)
+    raw_formats = data.get("date_formats", [])
+    if not isinstance(raw_formats, list) or not all(isinstance(f, str) for f in raw_formats):
+        problem('expected a list of strptime formats such as "%d.%m.%Y"', "date_formats")
+    else:
+        formats = [*raw_formats, *formats]
+
+    headers: dict[str, dict[str, str]] = {}
+    for table, columns in TABLES.items():
+        merged = dict(base.headers(table))
+        section = data.get(table, {})
+        if not isinstance(section, dict):
+            problem(f'expected a table: [{table}] column = "Their Header"', table)
+            section = {}
+        names = [c.name for c in columns]
+        for column, header in section.items():
+            if column not in names:
+                problem(
+                    f"unknown {table} column; expected one of: {', '.join(names)}", table, column
+                )
+            elif not isinstance(header, str) or not header.strip():
+                problem("expected the file's header as a non-empty string", table, column)
+            else:
+                merged[column] = header
+        headers[table] = merged
+
+    values = {column: dict(table) for column, table in base.values.items()}
+    raw_values = data.get("values", {})
+    if not isinstance(raw_values, dict):
+        problem('expected tables such as [values.kind] "Their value" = "demo_request"', "values")
+        raw_values = {}
+    choice_columns = {c.name: c for cols in TABLES.values() for c in cols if c.type == "choice"}
+    for column, table in raw_values.items():
+        target = choice_columns.get(column)
+        if target is None:
+            problem(
+                f"values can be translated for: {', '.join(sorted(choice_columns))}",
+                "values",
+                column,
+            )
+            continue
+        if not isinstance(table, dict):
+            problem(
+                f'expected [values.{column}] "Their value" = "canonical value"', "values", column
+            )
+            continue
+        translated = values.setdefault(column, {})
+        for their, ours in table.items():
+            if not isinstance(ours, str) or ours not in target.choices:
+                problem(
+                    f"{ours!r} is not a {column}; expected one of: {', '.join(target.choices)}",
+                    "values",
+                    column,
+                    their,
+                )
+            else:
+                translated[their.strip().casefold()] = ours
+
+    if problems:
+        raise InputError(problems)
+    return Mapping(
+        name=str(path),
+        leads=headers["leads"],
+        activities=headers["activities"],
+        values=values,
+        date_formats=tuple(formats),
+    )
+
+
+def resolve_mapping(spec: str | Path | None) -> Mapping:
+    """A preset name, a mapping file, or None (the canonical headers)."""
+    if spec is None:
+        return CANONICAL
+    if isinstance(spec, str) and spec in PRESETS:
+        return PRESETS[spec]
+    return load_mapping(Path(spec))
+
+
+# --- choice values -----------------------------------------------------------------------
+
+
+def _squash(value: str) -> str:
+    return re.sub(r"[\s_\-/.]+", "", value.casefold())
+
+
+def match_choice(column: Column, value: str) -> str | None:
+    """A cell as one of the column's choices, ignoring case, spaces, '-' and '_'; else None."""
+    if value in column.choices:
+        return value
+    wanted = _squash(value)
+    for choice in column.choices:
+        if _squash(choice) == wanted:
+            return choice
+    return None
+
+
+# --- seniority from job titles -----------------------------------------------------------
+
+_PLACEHOLDERS = frozenset({"", "n a", "na", "none", "null", "unknown", "tbd", "other", "x"})
+_ABBREVIATIONS = {
+    "sr": "senior",
+    "snr": "senior",
+    "jr": "junior",
+    "mgr": "manager",
+    "mngr": "manager",
+    "mgmt": "management",
+    "dir": "director",
+    "pres": "president",
+    "vice-president": "vice president",
+    "eng": "engineer",
+    "engr": "engineer",
+    "exec": "executive",
+    "asst": "assistant",
+    "assoc": "associate",
+    "coord": "coordinator",
+    "rep": "representative",
+    "dev": "developer",
+    "svp": "vp",
+    "evp": "vp",
+    "avp": "vp",
+    "gvp": "vp",
+    "rvp": "vp",
+}
+_C_LEVEL_WORDS = frozenset(
+    {
+        "chief",
+        "ceo",
+        "cto",
+        "cfo",
+        "coo",
+        "cmo",
+        "cro",
+        "cio",
+        "ciso",
+        "cpo",
+        "cdo",
+        "cco",
+        "chro",
+        "cso",
+        "cxo",
+        "csuite",
+        "founder",
+        "cofounder",
+        "owner",
+        "president",
+    }
+)
+_INTERN_WORDS = frozenset(
+    {"intern", "internship", "trainee", "apprentice", "student", "werkstudent"}
+)
+_INDIVIDUAL_WORDS = frozenset(
+    {
+        "engineer",
+        "developer",
+        "programmer",
+        "analyst",
+        "specialist",
+        "associate",
+        "coordinator",
+        "representative",
+        "consultant",
+        "designer",
+        "architect",
+        "scientist",
+        "accountant",
+        "administrator",
+        "admin",
+        "assistant",
+        "executive",
+        "writer",
+        "editor",
+        "recruiter",
+        "sdr",
+        "bdr",
+        "ae",
+        "technician",
+        "agent",
+        "planner",
+        "strategist",
+        "researcher",
+        "marketer",
+        "officer",
+        "staff",
+        "member",
+        "advisor",
+        "clerk",
+        "generalist",
+        "partner",
+        "principal",
+        "contributor",
+    }
+)
+# Long keywords a typo may hit ("Dirctor", "Manger", "Vice Presdent"); short ones never fuzzy-match.
+_FUZZY_TARGETS = (
+    "director",
+    "manager",
+    "president",
+    "engineer",
+    "developer",
+    "officer",
+    "founder",
+    "analyst",
+    "specialist",
+    "coordinator",
+    "intern",
+    "student",
+    "executive",
+    "assistant",
+    "consultant",
+)
+
+
+def _normalise_title(title: str) -> list[str]:
+    text = title.casefold().strip()
+    # "Assistant to the CEO" is an assistant: drop what follows "to the".
+    text = re.split(r"\bto (?:the )?(?=\w)", text, maxsplit=1)[0] if " to " in text else text
+    # Dotted acronyms: "v.p." -> "vp", "c.e.o." -> "ceo".
+    text = re.sub(r"\b(?:[a-z]\.){2,}", lambda m: m.group(0).replace(".", "") + " ", text)
+    text = text.replace("co-founder", "cofounder").replace("c-suite", "csuite")
+    text = re.sub(r"[^a-z0-9']+", " ", text)
+    tokens = []
+    for token in text.split():
+        token = _ABBREVIATIONS.get(token, token)
+        if len(token) >= 5 and token not in _C_LEVEL_WORDS and token not in _INDIVIDUAL_WORDS:
+            close = difflib.get_close_matches(token, _FUZZY_TARGETS, n=1, cutoff=0.85)
+            if close:
+                token = close[0]
+        tokens.extend(token.split())
+    return tokens
+
+
+def infer_seniority(title: str | None) -> Seniority | None:
+    """A seniority level guessed from a job title, or None when the title gives no clue.
+
+    Checked from the top down, so "VP, Engineering Manager" is a vp: c-level (chief, C-suite
+    acronyms, founder, owner, president, managing director), then vp (vice president, VP,
+    SVP/EVP/AVP), then director (director, head of), then manager (manager, team lead,
+    supervisor), then intern (intern, trainee, student), then individual (engineer, analyst,
+    specialist, ...). Casing, punctuation, common abbreviations (Sr., Mgr, Dir.) and one-letter
+    typos in the long keywords are tolerated.
+    """
+    if title is None:
+        return None
+    tokens = _normalise_title(title)
+    joined = " ".join(tokens)
+    if joined in _PLACEHOLDERS:
+        return None
+    words = set(tokens)
+    vice = "vice president" in joined or "vp" in words
+    if "managing director" in joined or (words & _C_LEVEL_WORDS and not vice):
+        return "c-level"
+    if vice:
+        return "vp"
+    if "director" in words or "head" in words:
+        return "director"
+    if (
+        "manager" in words
+        or "supervisor" in words
+        or "team lead" in joined
+        or "team leader" in joined
+        or "general manager" in joined
+    ):
+        return "manager"
+    if words & _INTERN_WORDS:
+        return "intern"
+    if words & _INDIVIDUAL_WORDS or "individual contributor" in joined:
+        return "individual"
+    return None

@@ -1,0 +1,162 @@
+"""The reference replay: every moment a lead would have become an MQL under a definition.
+
+This module is the contract the SQL engine is property-tested against. The semantics, exactly:
+
+1. **Leads are snapshots.** A lead's person and company fields (size, industry, seniority,
+   relationship, ...) are the values in the leads table, the same at every moment. Outcome
+   columns (historical `mql_at`, SDR decision, ...) play no part in the replay.
+2. **Moments.** A lead's moments are the distinct timestamps of its activities, in ascending
+   order (all times are compared in UTC; a naive time is UTC). Several activities at the same
+   timestamp form one moment. A lead with no activities has no moments and no MQL events.
+   Activities before the lead's `created_at` count like any other. Nothing is evaluated
+   between moments: a verdict that would change with time alone (a score decaying, a negative
+   activity leaving the scoring window, a recycling window expiring) is seen at the next
+   activity, not when it happens.
+3. **The verdict at a moment t** is `evaluate_prepared(prepare(definition), lead_t, as_of=t)`
+   where `lead_t` is the lead with every activity at or before t (each with `count` 1, at its
+   absolute time; activities after t are in the future and never count) and with
+   `History(last_mql_days_ago=(t - m) / 1 day, last_mql_outcome=None)`, m being the latest MQL
+   event of this replay before t; with no earlier event, `history` is None. The days are
+   fractional (seconds / 86400), exactly as `Activity.age_days` computes ages.
+4. **An MQL event** is a moment whose verdict has status "mql". It records (lead_id, at=t,
+   tier, trigger, lead_type, segment, motion) from that verdict, and becomes the replay's
+   last MQL for the moments after it. No other status changes the replay's state.
+
+Consequences worth knowing (they follow from the evaluator, not from extra rules here):
+- Inside `recycling.resubmit_after_days` after an MQL, the evaluator routes a fresh hand
+  raise to the MQL's owner, so no second event; at or past the window a trigger makes a new
+  event. MQL events of one lead are therefore at least `resubmit_after_days` apart.
+- Only activity after the last MQL counts (the evaluator drops activity at or before it), but
+  a hand raise that was routed inside the window is not consumed: if a later moment falls at
+  or past the window, that hand raise (a tier 1 trigger has no recency limit) makes an MQL
+  event at that later moment.
+- With segments or motions, the rule set is chosen by the evaluator at each moment exactly as
+  for a single lead; the event carries the chosen segment or motion.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from workbench.core.definition import Definition
+from workbench.core.evaluator import Prepared, evaluate_prepared, prepare
+from workbench.core.evidence.tables import ActivityRow, LeadRow
+from workbench.core.lead import History, Lead
+from workbench.core.verdict import Verdict
+
+_DAY_SECONDS = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class MqlEvent:
+    """One moment a lead would have become an MQL (or PQL/AQL, per `lead_type`)."""
+
+    lead_id: str
+    at: datetime
+    tier: int | None
+    trigger: str | None
+    lead_type: str
+    segment: str | None
+    motion: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """The verdict at one moment of a lead's timeline, and the history it was judged with."""
+
+    at: datetime
+    last_mql_days_ago: float | None
+    verdict: Verdict
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _prepared(definition: Definition | Prepared) -> Prepared:
+    return definition if isinstance(definition, Prepared) else prepare(definition)
+
+
+def timeline(
+    definition: Definition | Prepared, lead: LeadRow, activities: Sequence[ActivityRow]
+) -> list[Moment]:
+    """The verdict at every moment of one lead's timeline (see the module docstring)."""
+    prepared = _prepared(definition)
+    ordered = sorted(activities, key=lambda a: _utc(a.at))
+    # Every activity is on the lead once; the evaluator ignores those after as-of (age < 0),
+    # which is the same as giving it only the activities at or before the moment.
+    base: Lead = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at)) for a in ordered])
+    moments: list[Moment] = []
+    last_mql: datetime | None = None
+    seen: set[datetime] = set()
+    for activity in ordered:
+        at = _utc(activity.at)
+        if at in seen:
+            continue
+        seen.add(at)
+        days = None if last_mql is None else (at - last_mql).total_seconds() / _DAY_SECONDS
+        current = (
+            base
+            if days is None
+            else base.model_copy(update={"history": History(last_mql_days_ago=days)})
+        )
+        verdict = evaluate_prepared(prepared, current, as_of=at)
+        moments.append(Moment(at, days, verdict))
+        if verdict.status == "mql":
+            last_mql = at
+    return moments
+
+
+def _event(lead_id: str, moment: Moment) -> MqlEvent:
+    verdict = moment.verdict
+    return MqlEvent(
+        lead_id=lead_id,
+        at=moment.at,
+        tier=verdict.tier,
+        trigger=verdict.trigger,
+        lead_type=verdict.lead_type,
+        segment=verdict.segment,
+        motion=verdict.motion,
+    )
+
+
+def replay_one(
+    definition: Definition | Prepared, lead: LeadRow, activities: Sequence[ActivityRow]
+) -> list[MqlEvent]:
+    """One lead's MQL events, in time order."""
+    return [
+        _event(lead.lead_id, moment)
+        for moment in timeline(definition, lead, activities)
+        if moment.verdict.status == "mql"
+    ]
+
+
+def iter_replay(
+    definition: Definition | Prepared,
+    leads: Iterable[LeadRow],
+    activities: Iterable[ActivityRow],
+) -> Iterator[MqlEvent]:
+    """Every lead's MQL events, lead by lead in the leads' order, each lead in time order.
+
+    Activities whose lead is not among `leads` are ignored (the loader reports them).
+    """
+    prepared = _prepared(definition)
+    by_lead: defaultdict[str, list[ActivityRow]] = defaultdict(list)
+    for activity in activities:
+        by_lead[activity.lead_id].append(activity)
+    for lead in leads:
+        mine = by_lead.get(lead.lead_id)
+        if mine:
+            yield from replay_one(prepared, lead, mine)
+
+
+def replay(
+    definition: Definition | Prepared,
+    leads: Iterable[LeadRow],
+    activities: Iterable[ActivityRow],
+) -> list[MqlEvent]:
+    """`iter_replay` as a list."""
+    return list(iter_replay(definition, leads, activities))
