@@ -272,7 +272,7 @@ def test_a_segments_own_rules_read_like_the_main_ones() -> None:
     enterprise.triggers.tier2[0].within_days = 30
     enterprise.fit.min_employees = 1200
     assert texts(old, new) == [
-        "segment enterprise: fit gate: minimum company size 50 → 1200",
+        "segment enterprise: fit gate: minimum company size 1000 → 1200",
         "segment enterprise: tier 2: pricing_page_view now counts only in the last 30 days (was 7)",
     ]
 

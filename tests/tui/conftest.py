@@ -43,7 +43,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def make_app(workdir: Path) -> Callable[..., WorkbenchApp]:
     def factory(folder: str = "definitions") -> WorkbenchApp:
-        return WorkbenchApp(Path(folder), clock=lambda: FIXED_NOW)
+        return WorkbenchApp(Path(folder), clock=lambda: FIXED_NOW, save_delay=0)
 
     return factory
 

@@ -257,7 +257,7 @@ async def test_signed_version_is_read_only_and_offers_a_new_version(
         home = app.screen
         assert isinstance(home, HomeScreen)
         row = home.rows[0]
-        assert row.latest_signed is not None
+        assert row.status == "signed" and row.signers == "Dana Reyes + Sam Ortiz"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
@@ -422,3 +422,24 @@ async def test_a_draft_signed_by_one_side_says_who_is_missing(
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen), "no question can be parked on a signed draft"
     assert path.read_bytes() == before
+
+
+async def test_home_marks_a_file_that_would_not_open(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    # Valid TOML, so the quick read lists it, but an unknown key: the full check must flag it.
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("[fit]\n", "[fit]\nmin_employes = 5\n"),
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert home.rows[0].status == "UNREADABLE"
+        assert "min_employes" in (home.rows[0].problem or "")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen), "a broken file is not opened"

@@ -23,6 +23,7 @@ from workbench.core.check import (
     render_junit,
     render_text,
 )
+from workbench.core.folder import DEFAULT_DIR
 from workbench.core.lint import SEVERITIES, Finding, lint
 
 
@@ -82,7 +83,7 @@ def lint_cmd(
 def check_cmd(
     folder: Annotated[
         Path, typer.Argument(help="Definitions folder.", metavar="DIR", show_default=True)
-    ] = store.DEFAULT_DIR,
+    ] = DEFAULT_DIR,
     strict: Annotated[
         bool, typer.Option("--strict", help="An overdue review date is an error, not a warning.")
     ] = False,

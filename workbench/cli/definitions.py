@@ -20,6 +20,7 @@ from workbench.core.definition import Signer
 from workbench.core.describe import summary
 from workbench.core.errors import InputError, Problem
 from workbench.core.evaluator import evaluate
+from workbench.core.folder import DEFAULT_DIR
 from workbench.core.signoff import SignResult, check_side, sign_as
 from workbench.core.signoff import sign as sign_definition
 from workbench.core.stages import STAGES
@@ -40,13 +41,13 @@ def _warn_altered(loaded: store.DefinitionFile) -> None:
 def root(ctx: typer.Context) -> None:
     """With no command, open the workshop on ./definitions."""
     if ctx.invoked_subcommand is None:
-        open_app(store.DEFAULT_DIR)
+        open_app(DEFAULT_DIR)
 
 
 @app.command("open")
 @friendly
 def open_cmd(
-    folder: Annotated[Path, typer.Argument(help="Definitions folder.")] = store.DEFAULT_DIR,
+    folder: Annotated[Path, typer.Argument(help="Definitions folder.")] = DEFAULT_DIR,
 ) -> None:
     """Open the workshop app on a definitions folder."""
     open_app(folder)
@@ -70,7 +71,7 @@ def stages() -> None:
 def new(
     slug: Annotated[str, typer.Argument(help="Short id, e.g. acme-inbound.")],
     stage: Annotated[str, typer.Option("--stage", "-s", help=f"One of {', '.join(STAGE_IDS)}.")],
-    folder: DirOption = store.DEFAULT_DIR,
+    folder: DirOption = DEFAULT_DIR,
     name: Annotated[str | None, typer.Option(help="Human-readable name.")] = None,
 ) -> None:
     """Start a v1 draft from the stage's template, edge cases included."""

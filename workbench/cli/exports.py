@@ -44,6 +44,10 @@ def check_out_path(out: Path, source: Path, force: bool) -> None:
         )
     if out.is_dir():
         raise InputError([Problem("is a folder; give a file name for --out", file=out)])
+    if not out.parent.is_dir():
+        raise InputError(
+            [Problem("no such folder for --out; nothing was written", file=out.parent)]
+        )
     if out.exists() and not force:
         raise InputError([Problem("already exists; use --force to replace it", file=out)])
 

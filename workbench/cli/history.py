@@ -17,6 +17,7 @@ import typer
 from workbench.cli._app import DirOption, JsonOption, app, err, friendly
 from workbench.core import history, store
 from workbench.core.diff import check_comparable, diff, headline
+from workbench.core.folder import DEFAULT_DIR
 from workbench.core.history import SlugLog, VersionEntry
 
 
@@ -44,7 +45,7 @@ def new_version(
 @friendly
 def log(
     slug: Annotated[str, typer.Argument(help="The definition's slug, e.g. acme-inbound.")],
-    folder: DirOption = store.DEFAULT_DIR,
+    folder: DirOption = DEFAULT_DIR,
     as_json: JsonOption = False,
 ) -> None:
     """Every version: status, signers, review date, when it was in force and, in git, who added it."""

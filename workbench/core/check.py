@@ -26,8 +26,8 @@ from typing import Any
 from workbench.core import gitlog, gitops
 from workbench.core.definition import Definition
 from workbench.core.errors import InputError, Problem, WorkbenchError
+from workbench.core.folder import review_state
 from workbench.core.lint import Finding, Severity, lint
-from workbench.core.signoff import review_state
 from workbench.core.store import DefinitionFile, load_definition
 from workbench.core.suite import run_suite
 from workbench.core.tomlfile import key_lines

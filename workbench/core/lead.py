@@ -16,7 +16,7 @@ from workbench.core.vocab import ActivityKind, MqlOutcome, Persona, Relationship
 class Strict(BaseModel):
     """Base for every file-backed model: an unknown key is an error, never ignored."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
 
 class Person(Strict):

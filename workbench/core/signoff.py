@@ -335,24 +335,3 @@ def check_review_date(due: date, today: date) -> str | None:
             f"the review date {due.isoformat()} is not in the future (today is {today.isoformat()})"
         )
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewState:
-    label: str
-    level: str  # "none" | "ok" | "due-soon" | "overdue"
-
-
-DUE_SOON_DAYS = 14
-
-
-def review_state(review: date | None, today: date) -> ReviewState:
-    """How urgent a definition's review is: due within 14 days or overdue stands out."""
-    if review is None:
-        return ReviewState("—", "none")
-    days = (review - today).days
-    if days < 0:
-        return ReviewState(f"{review.isoformat()} OVERDUE by {-days}d", "overdue")
-    if days <= DUE_SOON_DAYS:
-        return ReviewState(f"{review.isoformat()} due in {days}d", "due-soon")
-    return ReviewState(review.isoformat(), "ok")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from workbench.core.errors import (
     Problem,
     SignedVersionError,
 )
+from workbench.core.folder import slug_folders, version_files
 from workbench.core.lead import Lead
 from workbench.core.tomlfile import (
     atomic_write,
@@ -31,8 +31,6 @@ from workbench.core.tomlfile import (
     validate,
 )
 
-DEFAULT_DIR = Path("definitions")
-_VERSION_FILE = re.compile(r"^v(\d+)\.toml$")
 _OMIT_WHEN_EMPTY = ("segments", "motions", "questions")
 
 Integrity = Literal["draft", "intact", "altered"]
@@ -142,25 +140,11 @@ def version_path(folder: Path, slug: str, version: int) -> Path:
 
 def versions(folder: Path, slug: str) -> list[tuple[int, Path]]:
     """Version files of a slug, oldest first."""
-    base = folder / slug
-    if not base.is_dir():
-        return []
-    found = []
-    for child in base.iterdir():
-        match = _VERSION_FILE.match(child.name)
-        if match and child.is_file():
-            found.append((int(match.group(1)), child))
-    return sorted(found)
+    return version_files(folder, slug)
 
 
 def slugs(folder: Path) -> list[str]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        child.name
-        for child in folder.iterdir()
-        if child.is_dir() and not child.name.startswith(".") and versions(folder, child.name)
-    )
+    return slug_folders(folder)
 
 
 def create(definition: Definition, folder: Path) -> Path:

@@ -120,8 +120,8 @@ def flips(before: SuiteResult, after: SuiteResult) -> list[Flip]:
                     name=result.name,
                     was_passing=prior.passed,
                     now_passing=result.passed,
-                    before=prior.verdict.summary(),
-                    after=result.verdict.summary(),
+                    before=prior.verdict.short(),
+                    after=result.verdict.short(),
                     clauses=clauses,
                 )
             )

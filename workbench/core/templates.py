@@ -377,7 +377,11 @@ def _10m_30m(base: dict[str, Any]) -> Definition:
         tier3=True,
         tier4=["sales_requested"],
     )
+    # Each segment's own fit gate covers the segment's own size band, so the two never disagree.
+    smb_fit = _full_fit("manager")
+    smb_fit.max_employees = 199
     enterprise_fit = _full_fit()
+    enterprise_fit.min_employees = 1000
     enterprise_fit.max_employees = None
     segments = [
         Segment(
@@ -385,7 +389,7 @@ def _10m_30m(base: dict[str, Any]) -> Definition:
             label="SMB",
             min_employees=50,
             max_employees=199,
-            fit=_full_fit("manager"),
+            fit=smb_fit,
             triggers=smb_triggers,
             response_minutes={"tier3": 480},
         ),

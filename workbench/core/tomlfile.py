@@ -28,6 +28,8 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(
     r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*="""
 )
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # read once, at import, before any thread could be writing files
 _DECODE_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -113,6 +115,9 @@ def _atomic_write(path: Path, payload: bytes, *, create: bool) -> None:
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     temp = Path(temp_name)
     try:
+        # mkstemp makes the file 0600; the result should read like any file the user writes
+        # (an exported agreement is shared), or keep the mode of the file it replaces.
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -131,6 +136,13 @@ def _atomic_write(path: Path, payload: bytes, *, create: bool) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_UMASK
 
 
 def _fsync_dir(folder: Path) -> None:

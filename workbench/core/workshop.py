@@ -73,6 +73,7 @@ class Workshop:
         self._lock = threading.Lock()
         self.suite: SuiteResult = run_suite(self.definition)
         self.conflict: str | None = None
+        self._signed_base: tuple[int | None, Definition | None] | None = None
 
     @classmethod
     def open(cls, path: Path) -> Workshop:
@@ -250,12 +251,23 @@ class Workshop:
         return path
 
     def changes_since_signed(self, folder: Path) -> tuple[int | None, list[Change]]:
-        """The last signed version's number and what this draft changes relative to it."""
-        state = store.summarize(folder, self.definition.slug)
-        signed = state.latest_signed
-        if signed is None or signed.path == self.path:
+        """The last signed version's number and what this draft changes relative to it.
+
+        The signed version is read once per session (it never changes), so the sign-off step
+        can recompute the list after every edit for the price of a diff.
+        """
+        if self._signed_base is None:
+            state = store.summarize(folder, self.definition.slug)
+            signed = state.latest_signed
+            self._signed_base = (
+                (None, None)
+                if signed is None or signed.path == self.path
+                else (signed.definition.version, signed.definition)
+            )
+        version, base = self._signed_base
+        if version is None or base is None:
             return None, []
-        return signed.definition.version, diff(signed.definition, self.definition)
+        return version, diff(base, self.definition)
 
     def sign(
         self,

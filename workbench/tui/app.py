@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
-from workbench.core import store
-from workbench.core.errors import WorkbenchError
-from workbench.core.workshop import Workshop
+from workbench.core.folder import DEFAULT_DIR
 from workbench.tui.commands import ScreenActionsProvider
-from workbench.tui.components.modals import ConfirmModal
-from workbench.tui.screens.editor import EditorScreen
 from workbench.tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from workbench.tui.screens.editor import EditorScreen
+
+# The editor, its widgets and the pydantic models load on first use, after the home screen
+# has painted: the room sees the folder at once.
 
 
 class WorkbenchApp(App[None]):
@@ -37,11 +40,14 @@ class WorkbenchApp(App[None]):
 
     def __init__(
         self,
-        folder: Path = store.DEFAULT_DIR,
+        folder: Path = DEFAULT_DIR,
         clock: Callable[[], datetime] | None = None,
+        save_delay: float = 0.8,
     ) -> None:
         super().__init__()
         self.folder = folder
+        # Seconds of quiet typing before an autosave; 0 saves at once (tests use it).
+        self.save_delay = save_delay
         self._clock = clock or (lambda: datetime.now(UTC))
 
     def now(self) -> datetime:
@@ -56,6 +62,10 @@ class WorkbenchApp(App[None]):
     # --- navigation ------------------------------------------------------------------
 
     def open_definition(self, path: Path) -> None:
+        from workbench.core.errors import WorkbenchError
+        from workbench.core.workshop import Workshop
+        from workbench.tui.screens.editor import EditorScreen
+
         try:
             workshop = Workshop.open(path)
         except WorkbenchError as error:
@@ -65,18 +75,29 @@ class WorkbenchApp(App[None]):
             self.pop_screen()
         self.push_screen(EditorScreen(workshop))
 
+    def _editor_open(self) -> EditorScreen | None:
+        from workbench.tui.screens.editor import EditorScreen
+
+        return self.screen if isinstance(self.screen, EditorScreen) else None
+
     def go_home(self) -> None:
+        from workbench.tui.screens.editor import EditorScreen
+
         while isinstance(self.screen, EditorScreen):
             self.pop_screen()
         if isinstance(self.screen, HomeScreen):
             self.screen.load_rows()
 
     def start_new_version(self, slug: str) -> Path:
+        from workbench.core import store
+
         return store.new_version(self.folder, slug, self.today())
 
     async def action_quit(self) -> None:
-        screen = self.screen
-        if isinstance(screen, EditorScreen):
+        screen = self._editor_open()
+        if screen is not None:
+            from workbench.tui.components.modals import ConfirmModal
+
             reason = screen.unsaved_reason()
             if reason is not None:
 
@@ -88,12 +109,7 @@ class WorkbenchApp(App[None]):
 
                 self.push_screen(
                     ConfirmModal(
-                        f"{reason}\nQuit anyway and lose it?",
-                        [
-                            ("stay", "Stay"),
-                            ("new-version", "Keep as new version"),
-                            ("quit", "Quit, lose it"),
-                        ],
+                        f"{reason}\nQuit anyway and lose it?", screen.leave_answers("quit")
                     ),
                     answered,
                 )

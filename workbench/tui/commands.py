@@ -18,13 +18,15 @@ class ScreenActionsProvider(Provider):
     def _commands(self) -> list[tuple[str, str, str]]:
         screen = self.screen
         found: dict[str, tuple[str, str, str]] = {}
+        # A screen's own palette entries come first: they can name things a key can't
+        # ("Go to step 3: Triggers" rather than "Step 3").
+        for extra in getattr(screen, "PALETTE_COMMANDS", []):
+            found.setdefault(extra[1], extra)
         for binding in getattr(screen, "BINDINGS", []):
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             label = binding.description
             found.setdefault(binding.action, (label, binding.action, binding.tooltip or ""))
-        for extra in getattr(screen, "PALETTE_COMMANDS", []):
-            found.setdefault(extra[1], extra)
         return list(found.values())
 
     async def _run(self, action: str) -> None:

@@ -30,7 +30,7 @@ def outcome_label(result: CaseResult) -> str:
     """A passing case shows its verdict; a failing one shows what it got and what was agreed."""
     if result.passed:
         return result.verdict.short()
-    return f"got {result.verdict.short()} · want {expected_label(result)}"
+    return f"got  {result.verdict.short()}\nwant {expected_label(result)}"
 
 
 class CasesPane(Vertical):
@@ -40,11 +40,11 @@ class CasesPane(Vertical):
         Binding(
             "e",
             "accept",
-            "Accept actual",
+            "Accept",
             id="cases.accept",
             tooltip="Make the selected case expect what the definition now does.",
         ),
-        Binding("a", "add", "Add case", id="cases.add", tooltip="Add the room's own case."),
+        Binding("a", "add", "Add", id="cases.add", tooltip="Add the room's own case."),
     ]
 
     def __init__(self, suite: SuiteResult, **kwargs: Any) -> None:
@@ -63,7 +63,7 @@ class CasesPane(Vertical):
         table = self.query_one(DataTable)
         table.add_column("Result", key="result", width=6)
         table.add_column("Case", key="case")
-        table.add_column("Outcome (got · want, when they differ)", key="outcome")
+        table.add_column("Outcome", key="outcome")
         self.show(self.suite)
 
     def show(self, suite: SuiteResult) -> None:
@@ -77,6 +77,7 @@ class CasesPane(Vertical):
                 result.name + (" (depends)" if result.case.depends else ""),
                 outcome_label(result),
                 key=result.name,
+                height=1 if result.passed else 2,
             )
         if suite.results:
             table.move_cursor(row=min(max(cursor, 0), len(suite.results) - 1))

@@ -199,34 +199,49 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield PlainText("New edge case", classes="section-title")
+            yield PlainText(
+                "New edge case: enter in a text field adds it; seniority etc. are optional",
+                classes="section-title",
+            )
             with VerticalScroll():
                 with Horizontal(classes="row"):
-                    yield self._input("name", "Case name (a-z, 0-9, -)", "eg-partner-referral")
-                    yield self._input("why", "Why (one line)", "")
+                    yield self._input("name", "Case name (a-z, 0-9, -)", "partner-referral")
+                    yield self._input("why", "Why (one line)", "what the room agreed, and why")
                 with Horizontal(classes="row"):
                     yield self._input("title", "Job title", "Head of Sales")
-                    yield self._select("seniority", "Seniority", SENIORITY_ORDER, "director")
+                    yield self._select("seniority", "Seniority", SENIORITY_ORDER, None)
                     yield self._select("persona", "Persona", PERSONAS, "employee")
+                    yield self._input("email", "Email", "pat@example.com")
                 with Horizontal(classes="row"):
                     yield self._input("company", "Company", "Example Co")
                     yield self._input("domain", "Domain", "example.com")
                     yield self._input("employees", "Employees", "200", restrict=r"[0-9]*")
-                with Horizontal(classes="row"):
-                    yield self._input("industry", "Industry", "software")
-                    yield self._input("region", "Region", "north-america")
                     yield self._select(
                         "relationship",
                         "Relationship",
                         ("prospect", "customer", "competitor", "partner"),
                         "prospect",
                     )
+                with Horizontal(classes="row"):
+                    yield self._input("industry", "Industry", "software")
+                    yield self._input("region", "Region", "north-america")
+                    yield self._select("target", "Target account", ("no", "yes"), "no")
+                    yield self._input("contacts", "Engaged contacts", "0", restrict=r"[0-9]*")
                 yield self._input(
                     "activities",
                     "Activities: kind days_ago xCOUNT, comma-separated",
-                    "demo_request 0",
+                    "demo_request 0, pricing_page_view 3 x2",
                 )
                 with Horizontal(classes="row"):
+                    yield self._input(
+                        "last-mql", "Last MQL (days ago, if any)", "e.g. 90", restrict=r"[0-9]*"
+                    )
+                    yield self._select(
+                        "last-outcome",
+                        "Its outcome",
+                        ("open", "accepted", "rejected", "unworked"),
+                        None,
+                    )
                     yield self._select("status", "Expected status", STATUSES, "mql")
                     yield self._select("route", "Expected route", ROUTES, None)
             yield PlainText("", id="case-error", classes="field-error")
@@ -234,10 +249,13 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
                 yield Button("Add case", id="add", variant="primary")
                 yield Button("Cancel", id="cancel")
 
-    def _input(self, key: str, label: str, value: str, restrict: str | None = None) -> Vertical:
+    def on_mount(self) -> None:
+        self.query_one("#new-name", Input).focus()
+
+    def _input(self, key: str, label: str, hint: str, restrict: str | None = None) -> Vertical:
         return Vertical(
             Label(label, classes="field-label"),
-            Input(value, id=f"new-{key}", restrict=restrict, compact=True),
+            Input(placeholder=hint, id=f"new-{key}", restrict=restrict, compact=True),
             classes="clause-field",
         )
 
@@ -248,7 +266,7 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
                 [(o, o) for o in options],
                 value=value if value is not None else Select.NULL,
                 allow_blank=value is None,
-                prompt="(any)",
+                prompt="(unset)",
                 id=f"new-{key}",
                 compact=True,
             ),
@@ -262,6 +280,7 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
         value = widget.value  # type: ignore[attr-defined]
         return None if value is Select.NULL else value
 
+    @on(Input.Submitted)
     @on(Button.Pressed, "#add")
     def _add(self) -> None:
         error = self.query_one("#case-error", PlainText)
@@ -271,6 +290,8 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
             error.say(f"✗ activities: {problem}")
             return
         employees = self._value("employees")
+        contacts = self._value("contacts")
+        last_mql = self._value("last-mql")
         data: dict[str, Any] = {
             "name": self._value("name"),
             "why": self._value("why"),
@@ -280,6 +301,7 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
                     "title": self._value("title"),
                     "seniority": self._value("seniority"),
                     "persona": self._value("persona"),
+                    "email": self._value("email") or None,
                 },
                 "company": {
                     "name": self._value("company"),
@@ -288,10 +310,17 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
                     "industry": self._value("industry") or None,
                     "region": self._value("region") or None,
                     "relationship": self._value("relationship"),
+                    "target_account": self._value("target") == "yes",
+                    "engaged_contacts": int(contacts) if contacts else 0,
                 },
                 "activities": activities,
             },
         }
+        if last_mql:
+            data["lead"]["history"] = {
+                "last_mql_days_ago": int(last_mql),
+                "last_mql_outcome": self._value("last-outcome"),
+            }
         try:
             case = EdgeCase.model_validate(data)
         except ValidationError as problem:
@@ -329,7 +358,7 @@ class NewDefinitionModal(ModalScreen[tuple[str, str, str] | None]):
                 "Stage: which one is the company at? (enter creates)", classes="field-label"
             )
             yield OptionList(
-                *[Option(f"{s.label:<13} {s.volume}", id=s.id) for s in STAGES.values()],
+                *[Option(f"{s.id:<9} {s.label:<13} {s.volume}", id=s.id) for s in STAGES.values()],
                 id="new-stage",
                 compact=True,
             )

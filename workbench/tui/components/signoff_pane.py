@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -12,7 +13,6 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from workbench.core.diff import Change
 from workbench.core.signoff import check_review_date, end_of_next_quarter
 from workbench.core.workshop import Workshop
 from workbench.tui.components.steps import EXPLAIN
@@ -39,29 +39,24 @@ class SignoffPane(VerticalScroll):
     def __init__(
         self,
         workshop: Workshop,
-        changes: tuple[int | None, list[Change]],
+        folder: Path,
         today: date,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.workshop = workshop
-        self.changes = changes
+        self.folder = folder
         self.today = today
 
     def compose(self) -> ComposeResult:
         d = self.workshop.definition
         yield PlainText(EXPLAIN["signoff"], classes="explain")
-        signed_version, changes = self.changes
+        signed_version, _changes = self.workshop.changes_since_signed(self.folder)
         yield PlainText(
             f"What changed since v{signed_version} (signed)" if signed_version else "What changed",
             classes="section-title",
         )
-        if signed_version is None:
-            yield PlainText("First version: nothing was signed before.", classes="summary")
-        else:
-            yield PlainText(
-                "\n".join(f"• {c.text}" for c in changes) or "No clause changed.", classes="summary"
-            )
+        yield PlainText(self._changes_text(), id="signoff-changes", classes="summary")
         yield PlainText("Edge cases", classes="section-title")
         yield PlainText(self._suite_text(), id="signoff-suite", classes="summary")
         yield PlainText("Open questions (enter toggles resolved)", classes="section-title")
@@ -126,6 +121,12 @@ class SignoffPane(VerticalScroll):
             for i, q in enumerate(self.workshop.definition.questions)
         ]
 
+    def _changes_text(self) -> str:
+        signed_version, changes = self.workshop.changes_since_signed(self.folder)
+        if signed_version is None:
+            return "First version: nothing was signed before."
+        return "\n".join(f"• {c.text}" for c in changes) or "No clause changed."
+
     def _suite_text(self) -> str:
         suite = self.workshop.suite
         failing = [r.name for r in suite.results if not r.passed]
@@ -135,6 +136,8 @@ class SignoffPane(VerticalScroll):
         return text
 
     def refresh_suite(self) -> None:
+        """After every edit: what changed, the suite, and the questions, as they now are."""
+        self.query_one("#signoff-changes", PlainText).update(self._changes_text())
         self.query_one("#signoff-suite", PlainText).update(self._suite_text())
         lists = self.query("#signoff-questions")
         if lists:

@@ -10,8 +10,7 @@ from workbench.core.suite import Flip
 def flip_text(flip: Flip) -> str:
     before = "PASS" if flip.was_passing else "FAIL"
     after = "PASS" if flip.now_passing else "FAIL"
-    via = f" by {', '.join(flip.clauses[:2])}" if flip.clauses else ""
-    return f"{flip.name} {before}→{after}{via}: now {flip.after}"
+    return f"{flip.name} {before}→{after} (now {flip.after})"
 
 
 class SuiteStatusBar(Static):
@@ -30,10 +29,12 @@ class SuiteStatusBar(Static):
         self.set_class(failing, "-failing")
         self._render_line()
 
-    def show_flips(self, flips: list[Flip]) -> None:
-        """Name what the last edit flipped; an edit that flipped nothing keeps the last note."""
+    def show_flips(self, flips: list[Flip], edited: str | None = None) -> None:
+        """Name what the last edit flipped and the clause that was edited; an edit that
+        flipped nothing keeps the last note."""
         if flips:
-            self.flip_note = "flipped: " + " | ".join(flip_text(f) for f in flips[:2])
+            cause = f"{edited} flipped " if edited else "flipped "
+            self.flip_note = cause + " | ".join(flip_text(f) for f in flips[:2])
             if len(flips) > 2:
                 self.flip_note += f" (+{len(flips) - 2} more: ctrl+t)"
         self._render_line()

@@ -74,7 +74,7 @@ class StagePane(VerticalScroll):
         yield _section("Stage")
         options = [
             Option(
-                f"{'●' if s.id == self.definition.stage else ' '} {s.label:<13} {s.volume}",
+                f"{'●' if s.id == self.definition.stage else ' '} {s.id:<9} {s.label:<13} {s.volume}",
                 id=s.id,
             )
             for s in STAGES.values()
@@ -376,7 +376,11 @@ class SlaPane(VerticalScroll):
         yield _section("Sales commits to: first response (minutes) by trigger")
         keys = list(
             dict.fromkeys(
-                [*self.definition.triggers.tier1, *sla.sales.response_minutes.keys(), *TIER_KEYS]
+                [
+                    *self.definition.triggers.tier1,
+                    *sla.sales.response_minutes.keys(),
+                    *(key for key in TIER_KEYS if key != "tier1"),
+                ]
             )
         )
         with Vertical(classes="points-grid"):

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.lazy import Lazy
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
@@ -51,7 +52,7 @@ class EditorScreen(Screen[None]):
         Binding(
             "ctrl+n",
             "next_step",
-            "Next step",
+            "Next",
             id="editor.next",
             tooltip="Go to the next workshop step.",
         ),
@@ -86,7 +87,6 @@ class EditorScreen(Screen[None]):
             "ctrl+r",
             "reload",
             "Reload from disk",
-            show=False,
             id="editor.reload",
             tooltip="Drop unsaved edits and load the file as it is on disk.",
         ),
@@ -94,7 +94,6 @@ class EditorScreen(Screen[None]):
             "ctrl+g",
             "new_version",
             "New version",
-            show=False,
             id="editor.new_version",
             tooltip="Start a draft v(N+1) from this definition.",
         ),
@@ -115,6 +114,22 @@ class EditorScreen(Screen[None]):
         super().__init__()
         self.workshop = workshop
         self.invalid: dict[str, str] = {}
+        self._save_timer: Timer | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show 'new version' and 'reload' only when they are the way forward."""
+        if action == "new_version":
+            return bool(self.workshop.read_only or self.workshop.conflict)
+        if action == "reload":
+            return bool(self.workshop.conflict)
+        return True
+
+    @property
+    def PALETTE_COMMANDS(self) -> list[tuple[str, str, str]]:
+        return [
+            (f"Go to step {index + 1}: {label}", f"goto_step({index})", f"Show the {label} step.")
+            for index, (_key, label) in enumerate(self.steps())
+        ]
 
     @property
     def wb(self) -> WorkbenchApp:
@@ -142,11 +157,7 @@ class EditorScreen(Screen[None]):
             "motions": lambda: MotionsPane(d),
             "sla": lambda: SlaPane(d),
             "cases": lambda: CasesPane(self.workshop.suite),
-            "signoff": lambda: SignoffPane(
-                self.workshop,
-                self.workshop.changes_since_signed(self.wb.folder),
-                self.wb.today(),
-            ),
+            "signoff": lambda: SignoffPane(self.workshop, self.wb.folder, self.wb.today()),
         }
         pane: Widget = panes[key]()
         pane.id = f"pane-{key}"
@@ -181,6 +192,7 @@ class EditorScreen(Screen[None]):
         self.set_interval(2.0, self.watch_disk)
 
     def update_banner(self) -> None:
+        self.refresh_bindings()
         banner = self.query_one("#banner", PlainText)
         if self.workshop.conflict:
             banner.update(
@@ -227,24 +239,43 @@ class EditorScreen(Screen[None]):
             self.notify("; ".join(result.errors), severity="error", title="Not applied")
         if not result.ok:
             self.invalid[event.path] = "; ".join(result.errors)
-            self.refresh_status()
+            self.refresh_status(save_note=f"not saved while {event.path} is invalid")
             return
         self.invalid.pop(event.path, None)
         if not result.changed:
             return
-        self.after_change(list(result.flips))
+        self.after_change(list(result.flips), edited=event.path)
         if not isinstance(event.field, ClauseField):
             await self.rebuild_pane(event.field)
         if event.path == "stage":
             self.title = self.title_text()
 
-    def after_change(self, flips: list[Any]) -> None:
+    def after_change(self, flips: list[Any], edited: str | None = None) -> None:
         self.refresh_status(save_note="saving…")
-        self.query_one(SuiteStatusBar).show_flips(flips)
+        self.query_one(SuiteStatusBar).show_flips(flips, edited)
         for cases in self.query(CasesPane):
             cases.show(self.workshop.suite)
         for signoff in self.query(SignoffPane):
             signoff.refresh_suite()
+        self.schedule_save()
+
+    def schedule_save(self) -> None:
+        """Save once typing pauses, and never while a field holds a value that was refused:
+        '9999999' must not leave a stray '999' in the file on its way to being rejected."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self.wb.save_delay <= 0:
+            self._save_if_valid()
+        else:
+            self._save_timer = self.set_timer(self.wb.save_delay, self._save_if_valid)
+
+    def _save_if_valid(self) -> None:
+        self._save_timer = None
+        if self.invalid:
+            path = next(iter(self.invalid))
+            self.refresh_status(save_note=f"not saved while {path} is invalid")
+            return
         self.save_draft()
 
     async def rebuild_pane(self, pane: Widget) -> None:
@@ -287,6 +318,9 @@ class EditorScreen(Screen[None]):
 
     def unsaved_reason(self) -> str | None:
         """Why leaving now would lose something, after trying to save; None if nothing."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
         if not self.workshop.read_only and not self.workshop.conflict:
             with contextlib.suppress(WorkbenchError):
                 self.workshop.save()
@@ -382,16 +416,18 @@ class EditorScreen(Screen[None]):
                 self.action_new_version()
 
         self.app.push_screen(
-            ConfirmModal(
-                f"{reason}\nLeave anyway and lose it?",
-                [
-                    ("stay", "Stay"),
-                    ("new-version", "Keep as new version"),
-                    ("leave", "Leave, lose it"),
-                ],
-            ),
+            ConfirmModal(f"{reason}\nLeave anyway and lose it?", self.leave_answers("leave")),
             answered,
         )
+
+    def leave_answers(self, lose: str) -> list[tuple[str, str]]:
+        """Stay, lose it, and, only when the file changed under us, keep the room's edits as
+        a new version (for a value that was refused there is nothing valid to keep)."""
+        answers = [("stay", "Stay")]
+        if self.workshop.conflict:
+            answers.append(("new-version", "Keep as new version"))
+        answers.append((lose, "Leave, lose it" if lose == "leave" else "Quit, lose it"))
+        return answers
 
     async def action_reload(self) -> None:
         try:
@@ -433,7 +469,7 @@ class EditorScreen(Screen[None]):
                     self.notify(
                         f"{event.name} now expects {choice.status}.", title="Expectation changed"
                     )
-                    self.after_change(list(outcome.flips))
+                    self.after_change(list(outcome.flips), edited=f"cases.{event.name}.expect")
 
         self.app.push_screen(CaseModal(result, self.workshop.read_only), closed)
 
@@ -452,7 +488,7 @@ class EditorScreen(Screen[None]):
             self.notify(
                 f"{name} now expects what the definition does.", title="Expectation changed"
             )
-            self.after_change(list(result.flips))
+            self.after_change(list(result.flips), edited=f"cases.{name}.expect")
 
     @on(CaseAddRequested)
     def _add_case(self) -> None:
@@ -488,6 +524,27 @@ class EditorScreen(Screen[None]):
                 f"{next(iter(self.invalid))} holds a value that was not applied; fix it first"
             )
             return
+        open_questions = [q.text for q in self.workshop.definition.questions if not q.resolved]
+        if open_questions:
+
+            def answered(choice: str | None) -> None:
+                if choice == "sign":
+                    self._sign_now(event)
+
+            listing = "\n".join(f"• {text}" for text in open_questions)
+            self.app.push_screen(
+                ConfirmModal(
+                    f"{len(open_questions)} open question(s) would be signed as open:\n{listing}\n"
+                    "Resolve them first (enter on a question), or sign with them on record?",
+                    [("back", "Go back"), ("sign", "Sign with them open")],
+                ),
+                answered,
+            )
+            return
+        self._sign_now(event)
+
+    def _sign_now(self, event: SignRequested) -> None:
+        pane = self.query_one(SignoffPane)
         try:
             result = self.workshop.sign(
                 event.marketing, event.sales, event.review_date, self.wb.now()

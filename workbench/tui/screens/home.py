@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -11,12 +12,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
-from workbench.core import store
-from workbench.core.errors import WorkbenchError
-from workbench.core.signoff import review_state
+from workbench.core.folder import QuickRow, quick_rows, review_state
 from workbench.core.stages import STAGES
-from workbench.core.templates import from_template
-from workbench.tui.components.modals import NewDefinitionModal
 from workbench.tui.components.text import PlainText
 
 if TYPE_CHECKING:
@@ -54,7 +51,7 @@ class HomeScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[store.SlugSummary] = []
+        self.rows: list[QuickRow] = []
 
     @property
     def wb(self) -> WorkbenchApp:
@@ -88,13 +85,28 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home")
     def load_rows(self) -> None:
+        """Rows first from a quick read (no validation), then the full check in the
+        background marks any file that would not open."""
         folder = self.wb.folder
-        rows = [store.summarize(folder, slug) for slug in store.slugs(folder)]
+        rows = quick_rows(folder)
         self.app.call_from_thread(self.show_rows, rows)
+        from workbench.core import store
 
-    def show_rows(self, rows: list[store.SlugSummary]) -> None:
+        checked = []
+        for row in rows:
+            state = store.summarize(folder, row.slug)
+            if state.problem:
+                row = replace(row, status="UNREADABLE", problem=state.problem)
+            elif state.latest is not None and state.latest.altered:
+                row = replace(row, status="ALTERED")
+            checked.append(row)
+        if checked != rows:
+            self.app.call_from_thread(self.show_rows, checked)
+
+    def show_rows(self, rows: list[QuickRow]) -> None:
         self.rows = rows
         table = self.query_one("#definitions", DataTable)
+        cursor = table.cursor_row
         table.clear()
         intro = self.query_one("#home-intro", PlainText)
         folder = self.wb.folder
@@ -115,28 +127,18 @@ class HomeScreen(Screen[None]):
             )
         today = self.wb.today()
         for row in rows:
-            if row.problem or row.latest is None:
-                table.add_row(row.slug, "?", "?", "UNREADABLE", "", "", key=row.slug)
-                continue
-            d = row.latest.definition
-            signed = row.latest_signed.definition if row.latest_signed else None
-            status = "signed" if d.is_signed else "draft"
-            if row.latest.altered:
-                status = "ALTERED"
-            signers = ""
-            review = review_state(None, today)
-            if signed is not None and signed.signoff is not None:
-                signers = f"{signed.signoff.marketing.name} + {signed.signoff.sales.name}"
-                review = review_state(signed.signoff.review_date, today)
+            stage = STAGES.get(row.stage)
             table.add_row(
-                f"{d.slug}",
-                STAGES[d.stage].label,
-                f"v{d.version}",
-                status,
-                signers or "—",
-                review.label,
+                row.slug,
+                stage.label if stage else row.stage,
+                f"v{row.latest_version}",
+                row.status,
+                row.signers or "—",
+                review_state(row.review_date, today).label,
                 key=row.slug,
             )
+        if rows:
+            table.move_cursor(row=min(max(cursor, 0), len(rows) - 1))
         self.show_detail()
 
     @on(DataTable.RowHighlighted, "#definitions")
@@ -145,18 +147,12 @@ class HomeScreen(Screen[None]):
         row = self.selected()
         if row is None:
             detail.update("")
-            return
-        if row.problem:
+        elif row.problem:
             detail.update(f"✗ {row.problem}")
-            return
-        assert row.latest is not None
-        d = row.latest.definition
-        text = f"{d.name}\n{row.latest.path}"
-        if row.draft is not None and row.latest_signed is not None:
-            text += f"\nDraft v{row.draft.definition.version} supersedes signed v{row.latest_signed.definition.version}."
-        detail.update(text)
+        else:
+            detail.update(f"{row.name}\n{row.open_path}")
 
-    def selected(self) -> store.SlugSummary | None:
+    def selected(self) -> QuickRow | None:
         table = self.query_one("#definitions", DataTable)
         if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
             return None
@@ -170,11 +166,14 @@ class HomeScreen(Screen[None]):
         if row.problem:
             self.notify(row.problem, severity="error", title="Cannot open")
             return
-        target = row.draft or row.latest
-        assert target is not None
-        self.wb.open_definition(target.path)
+        self.wb.open_definition(row.open_path)
 
     def action_new(self) -> None:
+        from workbench.core import store
+        from workbench.core.errors import WorkbenchError
+        from workbench.core.templates import from_template
+        from workbench.tui.components.modals import NewDefinitionModal
+
         def chosen(answer: tuple[str, str, str] | None) -> None:
             if answer is None:
                 return
@@ -190,6 +189,8 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(NewDefinitionModal(self.wb.folder), chosen)
 
     def action_new_version(self) -> None:
+        from workbench.core.errors import WorkbenchError
+
         row = self.selected()
         if row is None:
             return
