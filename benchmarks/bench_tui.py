@@ -110,7 +110,7 @@ WORKBENCH_CLI_DRIVER = r"""
 import time
 t_start = time.perf_counter()
 import json, sys
-from workbench.cli import main
+from workbench.launch import main
 import workbench.tui.app as tui_app
 from workbench.tui.screens.home import HomeScreen
 t_imported = time.perf_counter()
@@ -130,6 +130,36 @@ try:
     main()
 except SystemExit as exit:
     assert not exit.code, exit.code
+print(json.dumps({"t_start": t_start, "t_imported": t_imported, **marks}))
+"""
+
+# `workbench` with no arguments, as the README's main command: the entry point opens the app
+# on ./definitions without loading the CLI.
+WORKBENCH_LAUNCH_DRIVER = r"""
+import time
+t_start = time.perf_counter()
+import json, os, sys
+from pathlib import Path
+os.chdir(Path(sys.argv[1]).parent)
+from workbench.launch import main
+import workbench.tui.app as tui_app
+from workbench.tui.screens.home import HomeScreen
+t_imported = time.perf_counter()
+marks = {}
+show_rows = HomeScreen.show_rows
+def patched(self, rows):
+    show_rows(self, rows)
+    if "t_ready" in marks:
+        return
+    marks["rows"] = len(rows)
+    def ready():
+        marks["t_ready"] = time.perf_counter()
+        self.app.exit()
+    self.call_after_refresh(ready)
+HomeScreen.show_rows = patched
+tui_app.run_app = lambda folder: tui_app.WorkbenchApp(folder).run(headless=True)
+sys.argv = ["workbench"]
+main()
 print(json.dumps({"t_start": t_start, "t_imported": t_imported, **marks}))
 """
 
@@ -259,7 +289,8 @@ def bench_startup(runs: int) -> dict[str, StartupSamples]:
     store.create(from_template("acme", "3m-10m", CREATED, name="Acme inbound"), folder)
     py = sys.executable
     variants: dict[str, list[str]] = {
-        "workbench (cli open)": [py, "-c", WORKBENCH_CLI_DRIVER, str(folder)],
+        "workbench (no arguments)": [py, "-c", WORKBENCH_LAUNCH_DRIVER, str(folder)],
+        "workbench open DIR": [py, "-c", WORKBENCH_CLI_DRIVER, str(folder)],
         "bare Textual app": [py, "-c", BARE_DRIVER],
         "WorkbenchApp only (no CLI)": [py, "-c", WORKBENCH_APP_DRIVER, str(folder)],
     }
@@ -299,7 +330,7 @@ def print_startup(samples: dict[str, StartupSamples], runs: int) -> dict[str, fl
             f"| {ms(statistics.median(s.interp)):.0f} | {ms(statistics.median(s.imports)):.0f} "
             f"| {ms(statistics.median(s.app)):.0f} | {ratios[name]:.2f}x |"
         )
-    ratio = ratios["workbench (cli open)"]
+    ratio = max(ratios["workbench (no arguments)"], ratios["workbench open DIR"])
     verdict = "met" if ratio <= STARTUP_TARGET else "NOT met"
     print(f"\nTarget: workbench at most {STARTUP_TARGET}x the bare app: {verdict} ({ratio:.2f}x).")
     print(

@@ -83,13 +83,17 @@ class HomeScreen(Screen[None]):
             table.add_column(label, key=key)
         self.load_rows()
 
-    @work(thread=True, exclusive=True, group="home")
     def load_rows(self) -> None:
-        """Rows first from a quick read (no validation), then the full check in the
-        background marks any file that would not open."""
+        """Rows at once from a quick read (tomllib only, no validation: a few ms even for a
+        folder of many versions), then the full check in a worker marks any file that would
+        not open."""
+        rows = quick_rows(self.wb.folder)
+        self.show_rows(rows)
+        self.check_rows(rows)
+
+    @work(thread=True, exclusive=True, group="home")
+    def check_rows(self, rows: list[QuickRow]) -> None:
         folder = self.wb.folder
-        rows = quick_rows(folder)
-        self.app.call_from_thread(self.show_rows, rows)
         from workbench.core import store
 
         checked = []
