@@ -44,9 +44,9 @@ so that noise from the rest of the machine lands on all of them alike:
    it). Each session is a fresh process running one app (this script with `--session`),
    and sessions of the two variants alternate. The table also counts the full (generation
    2) garbage collections that ran while keys were being timed, and the longest.
-   `Workshop.changed_on_disk` is wrapped to take the workshop's save lock: unwrapped, the
-   2 s disk watcher races the autosave and now and then reports a conflict that is not
-   there, which stops autosaving.
+   (`Workshop.changed_on_disk` now checks under the save lock itself, so the 2 s disk watcher
+   no longer races the autosave.) The app runs with `save_delay=0`, saving on every key: the
+   heaviest path, and the one the keystroke numbers include.
 
 Everything is printed as markdown tables. `--profile` adds, untimed: a `-X importtime`
 breakdown of the two startup drivers' imports; wrapped timers on the keystroke path
@@ -450,7 +450,6 @@ class Probe:
         render_line = SuiteStatusBar._render_line
         render_lines = SuiteStatusBar.render_lines
         save = Workshop.save
-        changed_on_disk = Workshop.changed_on_disk
         suite = getattr(workshop_module, "run_suite")  # noqa: B009 (patched below)
 
         def _render_line(self: SuiteStatusBar) -> None:
@@ -471,15 +470,6 @@ class Probe:
             finally:
                 probe.saves.append(time.perf_counter() - start)
 
-        def _changed_on_disk(self: Workshop) -> bool:
-            # The editor's 2 s disk watcher (a thread) can read the file after the autosave
-            # thread has renamed the new file into place but before it has recorded the new
-            # hash, and then reports a conflict that is not there (see BENCHMARKS.md). Taking
-            # the save lock here keeps long runs from stopping on that; it costs nothing
-            # measurable, as the watcher runs every 2 s.
-            with self._lock:
-                return changed_on_disk(self)
-
         def _run_suite(*args: Any, **kwargs: Any) -> Any:
             probe.suite_runs += 1
             return suite(*args, **kwargs)
@@ -488,7 +478,6 @@ class Probe:
             (SuiteStatusBar, "_render_line"): (render_line, _render_line),
             (SuiteStatusBar, "render_lines"): (render_lines, _render_lines),
             (Workshop, "save"): (save, _save),
-            (Workshop, "changed_on_disk"): (changed_on_disk, _changed_on_disk),
             (workshop_module, "run_suite"): (suite, _run_suite),
         }
         for (owner, name), (_original, patched) in patches.items():
@@ -542,7 +531,7 @@ async def type_keys(
     out: KeySamples,
     profiler: cProfile.Profile | None = None,
 ) -> None:
-    app = WorkbenchApp(folder, clock=lambda: FIXED_NOW)
+    app = WorkbenchApp(folder, clock=lambda: FIXED_NOW, save_delay=0)
     async with app.run_test(size=(120, 40)) as pilot:
 
         async def settle() -> None:
@@ -743,7 +732,7 @@ async def profile_keys(total_keys: int) -> None:
     uninstall = probe.install()
     keys = key_sequence(total_keys)
     try:
-        app = WorkbenchApp(folder, clock=lambda: FIXED_NOW)
+        app = WorkbenchApp(folder, clock=lambda: FIXED_NOW, save_delay=0)
         async with app.run_test(size=(120, 40)) as pilot:
             for key in ("enter", "ctrl+n", "end"):
                 await pilot.pause()
