@@ -444,3 +444,18 @@ def test_read_log_can_skip_git(repo: Path) -> None:
     assert found.git == "repository"
     assert found.entries[0].commit is None
     assert history.read_log(folder, "acme").entries[0].commit is not None
+
+
+def test_diff_notes_arguments_given_newest_first(tmp_path: Path, runner: CliRunner) -> None:
+    from workbench.core.templates import from_template
+
+    first = store.create(from_template("acme", "3m-10m", date(2025, 1, 2)), tmp_path)
+    second_definition = from_template("acme", "3m-10m", date(2025, 1, 2)).model_copy(
+        update={"version": 2}
+    )
+    second = store.create(second_definition, tmp_path)
+    result = runner.invoke(app, ["diff", str(second), str(first)])
+    assert result.exit_code == 0
+    assert "OLD is v2 and NEW is v1" in result.stderr
+    forward = runner.invoke(app, ["diff", str(first), str(second)])
+    assert "OLD is" not in forward.stderr

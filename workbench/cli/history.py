@@ -73,15 +73,16 @@ def _print_log(found: SlugLog) -> None:
     typer.echo(
         f"{found.slug}: {found.name or '(unreadable)'} ({count} version{'s' * (count != 1)})"
     )
+    in_git = found.git == "repository"
     for entry in found.entries:
-        for line in _entry_lines(entry):
+        for line in _entry_lines(entry, in_git):
             typer.echo(line)
     if found.git != "repository":
         reason = "git was not found" if found.git == "git not found" else "not a git repository"
         typer.echo(f"(commits not shown: {reason})")
 
 
-def _entry_lines(entry: VersionEntry) -> list[str]:
+def _entry_lines(entry: VersionEntry, in_git: bool = True) -> list[str]:
     """'v2  signed   in force 2025-05-02 → now' and the detail lines under it."""
     head = f"v{entry.version:<3} {entry.status:<10}"
     if entry.was_in_force:
@@ -116,7 +117,8 @@ def _entry_lines(entry: VersionEntry) -> list[str]:
     if entry.commit is not None:
         c = entry.commit
         lines.append(f"     committed in {c.short} by {c.author} on {c.date:%Y-%m-%d}: {c.subject}")
-    elif entry.was_in_force:
+    elif entry.was_in_force and in_git:
+        # Outside git the closing "(commits not shown: …)" line says it once for all.
         lines.append("     no commit found for the signed file")
     return lines
 
@@ -136,6 +138,11 @@ def diff_cmd(
     for loaded in (before, after):
         if loaded.altered:
             err(f"warning: {loaded.path}: altered after signing: it is not what was signed")
+    if before.definition.version > after.definition.version:
+        err(
+            f"note: OLD is v{before.definition.version} and NEW is v{after.definition.version}: "
+            "the changes read from the newer version back to the older one"
+        )
     if as_json:
         typer.echo(json.dumps([change.to_dict() for change in changes], indent=2))
         return
