@@ -92,3 +92,15 @@ def test_a_signed_version_takes_no_edit_of_any_kind(draft: Path) -> None:
         workshop.accept_actual("intern-demo-request"),
     ):
         assert not result.ok and "read-only" in result.errors[0]
+
+
+def test_a_name_with_a_comma_survives_the_form_with_two_fields(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    result = workshop.sign(
+        ("Dana Reyes, Jr.", "VP Marketing"), ("Sam Ortiz", "VP, Sales"), None, NOW
+    )
+    signoff = result.definition.signoff
+    assert signoff is not None
+    assert (signoff.marketing.name, signoff.marketing.role) == ("Dana Reyes, Jr.", "VP Marketing")
+    assert (signoff.sales.name, signoff.sales.role) == ("Sam Ortiz", "VP, Sales")
+    assert store.load_definition(draft).integrity == "intact"

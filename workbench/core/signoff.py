@@ -37,12 +37,28 @@ def end_of_next_quarter(today: date) -> date:
     return first_after - timedelta(days=1)
 
 
-def parse_signer(raw: str | None, side: str, now: datetime) -> Signer:
+SignerInput = str | tuple[str, str]
+"""'Name, Role' as typed on the command line, or (name, role) from a form with two fields
+(so a name such as 'Reyes, Jr.' is never split at its comma)."""
+
+
+def _blank(raw: SignerInput | None) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, tuple):
+        return not (raw[0].strip() and raw[1].strip())
+    return not raw.strip()
+
+
+def parse_signer(raw: SignerInput | None, side: str, now: datetime) -> Signer:
     """'Name, Role' as typed in a workshop, into a Signer with a timestamp."""
-    if raw is None or not raw.strip():
+    if _blank(raw):
         raise CheckFailed(
             [Problem(f"the {side} signer is missing: both sides must sign", field=side)]
         )
+    assert raw is not None
+    if isinstance(raw, tuple):
+        return Signer(name=raw[0].strip(), role=raw[1].strip(), signed_at=now)
     name, comma, role = raw.partition(",")
     if not comma or not name.strip() or not role.strip():
         raise InputError(
@@ -81,8 +97,8 @@ def signing_blockers(source: DefinitionFile, suite: SuiteResult) -> list[Problem
 
 def sign(
     source: DefinitionFile,
-    marketing: str | None,
-    sales: str | None,
+    marketing: SignerInput | None,
+    sales: SignerInput | None,
     review_date: date | None,
     now: datetime,
 ) -> SignResult:
@@ -96,7 +112,7 @@ def sign(
     suite = run_suite(source.definition)
     missing = []
     for side, raw in (("marketing", marketing), ("sales", sales)):
-        if raw is None or not raw.strip():
+        if _blank(raw):
             missing.append(
                 Problem(f"the {side} signer is missing: both sides must sign", field=side)
             )

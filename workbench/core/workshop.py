@@ -19,7 +19,7 @@ from workbench.core import store
 from workbench.core.definition import Definition, EdgeCase, Expectation, OpenQuestion
 from workbench.core.diff import Change, diff
 from workbench.core.errors import ConflictError, InputError, Problem
-from workbench.core.signoff import SignResult, sign
+from workbench.core.signoff import SignerInput, SignResult, sign
 from workbench.core.suite import Flip, SuiteResult, flips, run_suite
 
 
@@ -271,8 +271,8 @@ class Workshop:
 
     def sign(
         self,
-        marketing: str | None,
-        sales: str | None,
+        marketing: SignerInput | None,
+        sales: SignerInput | None,
         review_date: date | None,
         now: datetime,
     ) -> SignResult:

@@ -22,7 +22,9 @@ from workbench.tui.components.text import PlainText
 class SignRequested(Message):
     """The facilitator confirmed: sign with these signers and this review date."""
 
-    def __init__(self, marketing: str, sales: str, review_date: date) -> None:
+    def __init__(
+        self, marketing: tuple[str, str], sales: tuple[str, str], review_date: date
+    ) -> None:
         super().__init__()
         self.marketing = marketing
         self.sales = sales
@@ -187,8 +189,8 @@ class SignoffPane(VerticalScroll):
 
         self.post_message(
             SignRequested(
-                f"{value('mk-name')}, {value('mk-role')}",
-                f"{value('sl-name')}, {value('sl-role')}",
+                (value("mk-name"), value("mk-role")),
+                (value("sl-name"), value("sl-role")),
                 date.fromisoformat(value("review-date")),
             )
         )
