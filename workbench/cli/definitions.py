@@ -120,8 +120,7 @@ def show(
 def _print_suite(suite: SuiteResult) -> None:
     width = max((len(r.name) for r in suite.results), default=10)
     for result in suite.results:
-        expected = result.case.expect
-        wanted = expected.status + (f" → {expected.route}" if expected.route else "")
+        wanted = result.case.expect.label()
         mark = "PASS" if result.passed else "FAIL"
         typer.echo(
             f"{mark}  {result.name:<{width}}  expected {wanted:<32} got {result.verdict.summary()}"

@@ -252,6 +252,17 @@ class Expectation(Strict):
     lead_type: LeadType | None = None
     segment: str | None = None
 
+    def label(self) -> str:
+        """'mql → sdr t2', 'nurture': the agreed outcome in the same notation as Verdict.short()."""
+        text: str = self.status
+        if self.route and self.route != self.status:
+            text += f" → {self.route}"
+        if self.tier is not None:
+            text += f" t{self.tier}"
+        if self.lead_type is not None and self.lead_type != "mql":
+            text += f" {self.lead_type}"
+        return text
+
 
 class EdgeCase(Strict):
     name: Slug

@@ -59,11 +59,15 @@ class Verdict:
         if self.segment:
             extra.append(self.segment)
         tail = f" ({', '.join(extra)})" if extra else ""
-        return f"{self.status} → {self.route}{tail}"
+        return f"{self._status_route()}{tail}"
+
+    def _status_route(self) -> str:
+        """'rejected → marketing', or just 'nurture' when the route only repeats the status."""
+        return self.status if self.route == self.status else f"{self.status} → {self.route}"
 
     def short(self) -> str:
         """The verdict in a table cell: 'mql → sdr t1', 'nurture'."""
-        text = self.status if self.route == self.status else f"{self.status} → {self.route}"
+        text = self._status_route()
         if self.tier is not None:
             text += f" t{self.tier}"
         if self.lead_type != "mql":

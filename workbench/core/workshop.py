@@ -108,7 +108,7 @@ class Workshop:
 
     def apply(self, path: str, value: Any) -> EditResult:
         """Set one clause (a dotted path such as 'fit.min_employees') and re-run the suite."""
-        refused = self._read_only_reason()
+        refused = self.read_only_reason()
         if refused is not None:
             return EditResult(False, (refused,))
         parts = path.split(".")
@@ -129,7 +129,8 @@ class Workshop:
             return EditResult(False, _format_error(error, top))
         return self._replace(self.definition.model_copy(update={top: clause}))
 
-    def _read_only_reason(self) -> str | None:
+    def read_only_reason(self) -> str | None:
+        """Why no edit is taken now (signed, or signed by one side so far), in words for the room."""
         partial = self.definition.partial_signoff
         if partial is not None:
             return (
@@ -142,7 +143,7 @@ class Workshop:
 
     def _replace(self, candidate: Definition) -> EditResult:
         """Every edit (clause, case, question) ends here, so read-only is enforced once."""
-        refused = self._read_only_reason()
+        refused = self.read_only_reason()
         if refused is not None:
             return EditResult(False, (refused,))
         try:

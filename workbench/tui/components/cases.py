@@ -16,21 +16,11 @@ from workbench.tui.components.text import PlainText
 from workbench.tui.messages import CaseAcceptRequested, CaseAddRequested, CaseOpenRequested
 
 
-def expected_label(result: CaseResult) -> str:
-    expect = result.case.expect
-    text: str = expect.status
-    if expect.route and expect.route != expect.status:
-        text += f" → {expect.route}"
-    if expect.tier is not None:
-        text += f" t{expect.tier}"
-    return text
-
-
 def outcome_label(result: CaseResult) -> str:
     """A passing case shows its verdict; a failing one shows what it got and what was agreed."""
     if result.passed:
         return result.verdict.short()
-    return f"got  {result.verdict.short()}\nwant {expected_label(result)}"
+    return f"got  {result.verdict.short()}\nwant {result.case.expect.label()}"
 
 
 class CasesPane(Vertical):

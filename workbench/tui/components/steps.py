@@ -61,12 +61,17 @@ def _section(title: str) -> Static:
     return PlainText(title, classes="section-title")
 
 
-class StagePane(VerticalScroll):
-    """Step 1: the name, and which of the five stages the company is at."""
+class DefinitionPane(VerticalScroll):
+    """A step that composes its fields from the definition; the editor hands it the current
+    one and recomposes it when a structural edit (a rule added, scoring switched on) lands."""
 
     def __init__(self, definition: Definition, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.definition = definition
+
+
+class StagePane(DefinitionPane):
+    """Step 1: the name, and which of the five stages the company is at."""
 
     def compose(self) -> ComposeResult:
         yield _explain("stage")
@@ -106,12 +111,8 @@ class StagePane(VerticalScroll):
             self.post_message(ClauseEdited("stage", event.option.id, self))
 
 
-class FitPane(VerticalScroll):
+class FitPane(DefinitionPane):
     """Step 2: who is eligible at all."""
-
-    def __init__(self, definition: Definition, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.definition = definition
 
     def compose(self) -> ComposeResult:
         fit = self.definition.fit
@@ -153,12 +154,8 @@ class FitPane(VerticalScroll):
         )
 
 
-class TriggersPane(VerticalScroll):
+class TriggersPane(DefinitionPane):
     """Step 3: tiers 1-4, scoring, recycling and the review rule."""
-
-    def __init__(self, definition: Definition, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.definition = definition
 
     def compose(self) -> ComposeResult:
         d = self.definition
@@ -287,12 +284,8 @@ class TriggersPane(VerticalScroll):
         self.post_message(ClauseEdited("scoring", {"threshold": 75}, self))
 
 
-class SegmentsPane(VerticalScroll):
+class SegmentsPane(DefinitionPane):
     """The `10m-30m` segments, each chosen by company size."""
-
-    def __init__(self, definition: Definition, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.definition = definition
 
     def compose(self) -> ComposeResult:
         yield _explain("segments")
@@ -318,12 +311,8 @@ class SegmentsPane(VerticalScroll):
             yield PlainText("\n".join(lines), classes="summary")
 
 
-class MotionsPane(VerticalScroll):
+class MotionsPane(DefinitionPane):
     """The `30m-plus` motions: inbound MQL, product-led PQL, account-based AQL."""
-
-    def __init__(self, definition: Definition, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.definition = definition
 
     def compose(self) -> ComposeResult:
         yield _explain("motions")
@@ -346,12 +335,8 @@ class MotionsPane(VerticalScroll):
             yield PlainText("\n".join(lines), classes="summary")
 
 
-class SlaPane(VerticalScroll):
+class SlaPane(DefinitionPane):
     """Step 5: what each side commits to."""
-
-    def __init__(self, definition: Definition, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.definition = definition
 
     def compose(self) -> ComposeResult:
         sla = self.definition.sla

@@ -24,6 +24,7 @@ from workbench.tui.components.modals import CaseModal, ConfirmModal, NewCaseModa
 from workbench.tui.components.signoff_pane import QuestionToggled, SignoffPane, SignRequested
 from workbench.tui.components.status_bar import SuiteStatusBar
 from workbench.tui.components.steps import (
+    DefinitionPane,
     FitPane,
     MotionsPane,
     SegmentsPane,
@@ -279,7 +280,7 @@ class EditorScreen(Screen[None]):
         self.save_draft()
 
     async def rebuild_pane(self, pane: Widget) -> None:
-        if hasattr(pane, "definition"):
+        if isinstance(pane, DefinitionPane):
             pane.definition = self.workshop.definition
             await pane.recompose()
 
@@ -376,10 +377,7 @@ class EditorScreen(Screen[None]):
             self.show_step("signoff")
 
     def action_add_question(self) -> None:
-        if self.workshop.read_only:
-            self.notify(
-                "A signed version is read-only: ctrl+g starts a new version.", severity="warning"
-            )
+        if self.refused_read_only():
             return
 
         def parked(text: str | None) -> None:
@@ -392,13 +390,21 @@ class EditorScreen(Screen[None]):
 
         self.app.push_screen(QuestionModal(), parked)
 
+    def refused_read_only(self) -> bool:
+        """Say why an edit is not taken (the core's words: signed, or waiting for the other
+        side's signature) and return True; False when the draft can be edited."""
+        reason = self.workshop.read_only_reason()
+        if reason is not None:
+            self.notify(reason, severity="warning", title="Read-only")
+        return reason is not None
+
     async def _rebuild_signoff(self) -> None:
         for pane in self.query(SignoffPane):
             await pane.recompose()
 
     @on(QuestionToggled)
     async def _toggle_question(self, event: QuestionToggled) -> None:
-        if self.workshop.read_only:
+        if self.refused_read_only():
             return
         if self.workshop.toggle_question(event.index).ok:
             self.after_change([])
@@ -478,10 +484,7 @@ class EditorScreen(Screen[None]):
         self._accept(event.name)
 
     def _accept(self, name: str) -> None:
-        if self.workshop.read_only:
-            self.notify(
-                "A signed version is read-only: ctrl+g starts a new version.", severity="warning"
-            )
+        if self.refused_read_only():
             return
         result = self.workshop.accept_actual(name)
         if result.ok:
@@ -492,10 +495,7 @@ class EditorScreen(Screen[None]):
 
     @on(CaseAddRequested)
     def _add_case(self) -> None:
-        if self.workshop.read_only:
-            self.notify(
-                "A signed version is read-only: ctrl+g starts a new version.", severity="warning"
-            )
+        if self.refused_read_only():
             return
 
         def added(case: Any) -> None:
