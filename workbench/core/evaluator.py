@@ -24,6 +24,9 @@ from workbench.core.vocab import seniority_rank
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 # Lower is stronger: with several motions, the most decisive verdict wins.
 _STATUS_RANK = {"mql": 0, "routed": 1, "review": 2, "rejected": 3, "nurture": 4}
+# A decayed score is a sum of floats, and two engines (this one, the backtest's SQL) add them in
+# different orders; a score within a billionth of the threshold reaches it in both.
+SCORE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +300,7 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
             triggers.tier3
             and rules.scoring is not None
             and score is not None
-            and score >= rules.scoring.threshold
+            and _reaches(score, rules.scoring.threshold)
         ):
             fired = (
                 3,
@@ -550,7 +553,12 @@ def _suspicious(
         return None
     actions = sum(count for _kind, _age, count in ages)
     scoring = rules.scoring
-    if triggers.tier3 and scoring is not None and score is not None and score >= scoring.threshold:
+    if (
+        triggers.tier3
+        and scoring is not None
+        and score is not None
+        and _reaches(score, scoring.threshold)
+    ):
         return Reason(
             "review_rule",
             f"Score {round(score)} reached the threshold with no high-intent action: "
@@ -564,6 +572,10 @@ def _suspicious(
             "so a person reviews it.",
         )
     return None
+
+
+def _reaches(score: float, threshold: int) -> bool:
+    return score >= threshold - SCORE_TOLERANCE
 
 
 def _no_trigger_reason(rules: RuleSet, score: int | None) -> Reason:

@@ -7,7 +7,8 @@ This module is the contract the SQL engine is property-tested against. The seman
    columns (historical `mql_at`, SDR decision, ...) play no part in the replay.
 2. **Moments.** A lead's moments are the distinct timestamps of its activities, in ascending
    order (all times are compared in UTC; a naive time is UTC). Several activities at the same
-   timestamp form one moment. A lead with no activities has no moments and no MQL events.
+   timestamp form one moment; among them, the vocabulary's order (`ACTIVITY_KINDS`) decides
+   which one names a trigger, so the answer never depends on the order of rows in a file. A lead with no activities has no moments and no MQL events.
    Activities before the lead's `created_at` count like any other. Nothing is evaluated
    between moments: a verdict that would change with time alone (a score decaying, a negative
    activity leaving the scoring window, a recycling window expiring) is seen at the next
@@ -46,8 +47,10 @@ from workbench.core.evaluator import Prepared, evaluate_prepared, prepare
 from workbench.core.evidence.tables import ActivityRow, LeadRow
 from workbench.core.lead import History, Lead
 from workbench.core.verdict import Verdict
+from workbench.core.vocab import ACTIVITY_KINDS
 
 _DAY_SECONDS = 86400.0
+_KIND_ORDER = {kind: index for index, kind in enumerate(ACTIVITY_KINDS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ def timeline(
 ) -> list[Moment]:
     """The verdict at every moment of one lead's timeline (see the module docstring)."""
     prepared = _prepared(definition)
-    ordered = sorted(activities, key=lambda a: _utc(a.at))
+    ordered = sorted(activities, key=lambda a: (_utc(a.at), _KIND_ORDER[a.kind]))
     # Every activity is on the lead once; the evaluator ignores those after as-of (age < 0),
     # which is the same as giving it only the activities at or before the moment.
     base: Lead = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at)) for a in ordered])

@@ -1,0 +1,392 @@
+"""The SQL engine agrees with the reference replay, moment by moment.
+
+The guarantee the backtest rests on: what the room tested in the suite (the Python evaluator)
+is what the backtest counts (the compiled SQL). Hand-built timelines pin the tricky edges;
+hypothesis generates definitions and timelines and compares every MQL moment.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbench.core.definition import Definition
+from workbench.core.evidence.engine import compile_replay, load_rows, replay_sql
+from workbench.core.evidence.replay import MqlEvent, replay, timeline
+from workbench.core.evidence.sample import sample_data
+from workbench.core.evidence.tables import ActivityRow, LeadRow
+from workbench.core.stages import STAGES
+from workbench.core.templates import from_template
+from workbench.core.vocab import ACTIVITY_KINDS, PERSONAS, SENIORITY_ORDER
+
+T0 = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
+
+
+def by_sql(definition: Definition, leads: list[LeadRow], acts: list[ActivityRow]) -> list[MqlEvent]:
+    con = duckdb.connect()
+    try:
+        load_rows(con, leads, acts)
+        return replay_sql(con, definition)
+    finally:
+        con.close()
+
+
+def by_python(
+    definition: Definition, leads: list[LeadRow], acts: list[ActivityRow]
+) -> list[MqlEvent]:
+    return sorted(replay(definition, leads, acts), key=lambda e: (e.lead_id, e.at))
+
+
+def agree(definition: Definition, leads: list[LeadRow], acts: list[ActivityRow]) -> list[MqlEvent]:
+    expected = by_python(definition, leads, acts)
+    assert by_sql(definition, leads, acts) == expected
+    return expected
+
+
+def make(**clauses: Any) -> Definition:
+    data: dict[str, Any] = {
+        "name": "Engine test",
+        "slug": "engine-test",
+        "stage": "3m-10m",
+        "created": date(2025, 1, 1),
+        "fit": {"min_employees": 50},
+        "triggers": {
+            "tier1": ["demo_request"],
+            "tier2": [{"kind": "pricing_page_view", "min_count": 2, "within_days": 7}],
+            "tier3": True,
+        },
+        "scoring": {
+            "threshold": 30,
+            "window_days": 90,
+            "activity_points": {"webinar_attended": 10},
+        },
+        "review_rule": {"high_intent": ["webinar_attended"]},
+        "recycling": {"resubmit_after_days": 90},
+        **clauses,
+    }
+    return Definition.model_validate(data)
+
+
+def lead(lead_id: str = "L1", **fields: Any) -> LeadRow:
+    values: dict[str, Any] = {"created_at": T0, "seniority": "director", "employees": 200}
+    values.update(fields)
+    return LeadRow(lead_id=lead_id, **values)
+
+
+def acts(*items: tuple[str, float], lead_id: str = "L1") -> list[ActivityRow]:
+    return [ActivityRow(lead_id, kind, T0 + timedelta(days=d)) for kind, d in items]  # type: ignore[arg-type]
+
+
+# --- hand-built edges --------------------------------------------------------------------
+
+
+def test_a_resubmit_exactly_at_the_window_is_a_second_mql() -> None:
+    events = agree(make(), [lead()], acts(("demo_request", 0), ("demo_request", 90)))
+    assert [e.at for e in events] == [T0, T0 + timedelta(days=90)]
+
+
+def test_a_resubmit_a_second_inside_the_window_is_not() -> None:
+    timeline_ = [ActivityRow("L1", "demo_request", T0)]
+    timeline_.append(ActivityRow("L1", "demo_request", T0 + timedelta(days=90, seconds=-1)))
+    assert len(agree(make(), [lead()], timeline_)) == 1
+
+
+def test_a_hand_raise_routed_inside_the_window_fires_at_the_next_moment_past_it() -> None:
+    events = agree(
+        make(), [lead()], acts(("demo_request", 0), ("demo_request", 60), ("email_open", 100))
+    )
+    assert [e.at for e in events] == [T0, T0 + timedelta(days=100)]
+
+
+def test_tier2_counts_only_activity_after_the_last_mql() -> None:
+    definition = make(
+        triggers={
+            "tier1": ["demo_request"],
+            "tier2": [{"kind": "pricing_page_view", "min_count": 2, "within_days": 30}],
+        },
+        scoring=None,
+        recycling={"resubmit_after_days": 10},
+    )
+    # The view on day 5 is before the MQL on day 6, so day 20's single view is not a pair.
+    plan = acts(("pricing_page_view", 5), ("demo_request", 6), ("pricing_page_view", 20))
+    events = agree(definition, [lead()], plan)
+    assert [e.trigger for e in events] == ["demo_request"]
+    plan += acts(("pricing_page_view", 25))
+    assert [e.trigger for e in agree(definition, [lead()], plan)] == [
+        "demo_request",
+        "pricing_page_view",
+    ]
+
+
+def test_an_activity_at_the_last_mql_does_not_count_again_at_the_window_edge() -> None:
+    definition = make(
+        triggers={"tier2": [{"kind": "pricing_page_view", "min_count": 2, "within_days": 10}]},
+        scoring=None,
+        recycling={"resubmit_after_days": 10},
+    )
+    # MQL at day 0.5; at day 10.5 the 10-day window starts exactly at that MQL's own view,
+    # which made the first MQL and must not help make the second.
+    plan = acts(("pricing_page_view", 0), ("pricing_page_view", 0.5), ("pricing_page_view", 10.5))
+    assert [e.at for e in agree(definition, [lead()], plan)] == [T0 + timedelta(days=0.5)]
+    plan += acts(("pricing_page_view", 10.75))
+    assert len(agree(definition, [lead()], plan)) == 2
+
+
+def test_a_decayed_score_and_negative_points_agree() -> None:
+    definition = make(
+        triggers={"tier3": True},
+        scoring={
+            "threshold": 25,
+            "window_days": 0,
+            "half_life_days": 7,
+            "activity_points": {"webinar_attended": 20, "careers_page_view": -10},
+        },
+        review_rule={"enabled": False},
+        recycling={"resubmit_after_days": 5},
+    )
+    plan = acts(
+        ("webinar_attended", 0),
+        ("webinar_attended", 3),
+        ("careers_page_view", 4),
+        ("webinar_attended", 10),
+        ("webinar_attended", 10.5),
+        ("webinar_attended", 30),
+        ("webinar_attended", 31),
+    )
+    assert len(agree(definition, [lead()], plan)) >= 2
+
+
+def test_ties_name_the_trigger_first_in_the_vocabulary() -> None:
+    definition = make(triggers={"tier1": ["contact_sales", "demo_request"]})
+    plan = acts(("contact_sales", 1), ("demo_request", 1))
+    assert [e.trigger for e in agree(definition, [lead()], plan)] == ["demo_request"]
+
+
+def test_competitors_customers_and_unknown_fit_never_mql() -> None:
+    definition = make(
+        fit={"min_employees": 50, "competitors": ["rival.io"], "industries": ["Software"]}
+    )
+    leads = [
+        lead("A", industry="software", domain="eu.rival.io"),
+        lead("B", industry="software", email="x@rival.io"),
+        lead("C", industry="software", company="Rival.io"),
+        lead("D", industry="software", relationship="customer"),
+        lead("E", industry=None),
+        lead("F", industry="Software "),
+        lead("G", industry="software", domain="notrival.io"),
+    ]
+    plan = [a for x in "ABCDEFG" for a in acts(("demo_request", 1), lead_id=x)]
+    assert [e.lead_id for e in agree(definition, leads, plan)] == ["F", "G"]
+
+
+def test_the_query_names_no_lead_and_reads_the_given_tables() -> None:
+    sql = compile_replay(make(), leads="crm.leads", activities="crm.events")
+    assert "FROM crm.leads AS l" in sql and "FROM crm.events AS a" in sql
+
+
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_every_stage_template_agrees_on_sample_data(stage: str) -> None:
+    leads, activities = sample_data(400, seed=7)
+    definition = from_template("sample", stage, date(2025, 1, 1))
+    events = agree(definition, leads, activities)
+    assert events, "the sample data should make some MQLs under every template"
+
+
+# --- generated definitions and timelines ------------------------------------------------
+
+KINDS = ["demo_request", "pricing_page_view", "webinar_attended", "blog_visit", "careers_page_view"]
+INDUSTRIES = ["software", "fintech", "retail"]
+REGIONS = ["NA", "EU"]
+
+
+def small_kinds(min_size: int = 0) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(KINDS), min_size=min_size, max_size=2, unique=True)
+
+
+def triggers() -> st.SearchStrategy[dict[str, Any]]:
+    tier2 = st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(KINDS),
+            "min_count": st.integers(1, 3),
+            "within_days": st.integers(1, 20),
+        }
+    )
+    return st.fixed_dictionaries(
+        {
+            "tier1": small_kinds(),
+            "tier2": st.lists(tier2, max_size=2),
+            "tier3": st.booleans(),
+            "tier4": small_kinds(),
+        }
+    )
+
+
+def scorings() -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {
+            "threshold": st.integers(1, 30),
+            "window_days": st.sampled_from([0, 5, 20, 60]),
+            "half_life_days": st.sampled_from([None, None, 3, 10.5]),
+            "activity_points": st.dictionaries(
+                st.sampled_from(KINDS), st.integers(-15, 20), max_size=4
+            ),
+            "seniority_points": st.dictionaries(
+                st.sampled_from(SENIORITY_ORDER), st.integers(-5, 10), max_size=2
+            ),
+        }
+    )
+
+
+def fits() -> st.SearchStrategy[dict[str, Any]]:
+    # Mostly permissive gates (and mostly fitting leads below), so most examples make MQLs.
+    return st.fixed_dictionaries(
+        {
+            "min_employees": st.sampled_from([None, None, 20, 100]),
+            "max_employees": st.sampled_from([None, None, 500]),
+            "industries": st.sampled_from([[], [], ["software"], ["Software", "fintech"]]),
+            "regions": st.sampled_from([[], [], ["NA", "EU"]]),
+            "min_seniority": st.sampled_from([None, None, "manager", "director"]),
+            "excluded_personas": st.sampled_from([[], [], ["student", "job-seeker"]]),
+            "competitors": st.sampled_from([[], ["rival.io"], ["Rival Co"]]),
+            "existing_customers": st.sampled_from(["account-owner", "prospect"]),
+        }
+    )
+
+
+@st.composite
+def definitions(draw: st.DrawFn, open_fit: bool = False) -> Definition:
+    data: dict[str, Any] = {
+        "name": "Generated",
+        "slug": "generated",
+        "stage": "10m-30m",
+        "created": date(2025, 1, 1),
+        "fit": {} if open_fit else draw(fits()),
+        "triggers": draw(triggers()),
+        "scoring": draw(scorings()),
+        "recycling": {"resubmit_after_days": draw(st.integers(1, 25))},
+        "review_rule": {
+            "enabled": draw(st.booleans()),
+            "min_low_intent_actions": draw(st.sampled_from([0, 3, 6])),
+            "high_intent": draw(small_kinds()),
+        },
+    }
+    shape = draw(st.sampled_from(["plain", "segments", "motions"]))
+    if shape == "segments":
+        data["segments"] = [
+            {"id": "small", "max_employees": draw(st.sampled_from([50, 150]))},
+            {
+                "id": "big",
+                "min_employees": 100,
+                "triggers": draw(st.one_of(st.none(), triggers())),
+                "fit": draw(st.one_of(st.none(), fits())),
+            },
+        ]
+    elif shape == "motions":
+        data["motions"] = [
+            {"id": "inbound", "triggers": draw(st.one_of(st.none(), triggers()))},
+            {
+                "id": "abm",
+                "lead_type": "aql",
+                "target_accounts_only": True,
+                "min_engaged_contacts": draw(st.integers(0, 3)),
+                "fit": draw(st.one_of(st.none(), fits())),
+                "triggers": draw(triggers()),
+                "scoring": draw(st.one_of(st.none(), scorings())),
+            },
+        ]
+    for where in [data, *data.get("segments", []), *data.get("motions", [])]:
+        if where.get("triggers") and where["triggers"]["tier3"] and not data["scoring"]:
+            where["triggers"]["tier3"] = False
+    return Definition.model_validate(data)
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]]:
+    leads: list[LeadRow] = []
+    activities: list[ActivityRow] = []
+    for n in range(draw(st.integers(1, 3))):
+        lead_id = f"L{n}"
+        leads.append(
+            LeadRow(
+                lead_id=lead_id,
+                created_at=T0,
+                seniority=draw(st.sampled_from([None, *SENIORITY_ORDER, "director", "vp"])),
+                persona=draw(st.sampled_from(["employee"] * 6 + list(PERSONAS[1:]))),
+                email=draw(st.sampled_from([None] + ["a@acme.io"] * 6 + ["b@eu.rival.io"])),
+                company=draw(st.sampled_from([None] + ["Acme"] * 6 + ["rival co"])),
+                domain=draw(st.sampled_from([None] + ["acme.io"] * 6 + ["rival.io"])),
+                employees=draw(st.sampled_from([None, 10, 50, 120, 120, 400, 400, 900])),
+                industry=draw(st.sampled_from([None, "Software", "Software", "fintech", "retail"])),
+                region=draw(st.sampled_from([None, "NA", "NA", "eu", "APAC"])),
+                relationship=draw(st.sampled_from(["prospect"] * 8 + ["customer", "competitor"])),
+                target_account=draw(st.booleans()),
+                engaged_contacts=draw(st.integers(0, 4)),
+            )
+        )
+        # Times on a coarse grid (whole days, sometimes a half day) so that ties and exact
+        # window edges (an activity exactly W days before a moment) happen often.
+        times = draw(
+            st.lists(st.tuples(st.integers(0, 60), st.sampled_from([0, 0, 0, 12])), max_size=16)
+        )
+        for days, hours in times:
+            kind = draw(st.sampled_from(KINDS))
+            at = T0 + timedelta(days=days, hours=hours)
+            activities.append(ActivityRow(lead_id, kind, at))  # type: ignore[arg-type]
+    return leads, activities
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(definition=definitions(), history=histories())
+def test_sql_and_python_agree_at_every_moment(
+    definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]
+) -> None:
+    leads, activities = history
+    expected = by_python(definition, leads, activities)
+    # Every moment the Python verdict is an MQL is an SQL event with the same stamps, and no
+    # other moment is: the two lists are the same set of (lead, moment, tier, trigger, ...).
+    mql_moments = {
+        (lead.lead_id, moment.at)
+        for lead in leads
+        for moment in timeline(
+            definition, lead, [a for a in activities if a.lead_id == lead.lead_id]
+        )
+        if moment.verdict.status == "mql"
+    }
+    assert {(e.lead_id, e.at) for e in expected} == mql_moments
+    assert by_sql(definition, leads, activities) == expected
+
+
+@st.composite
+def fitting_histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]]:
+    """One lead every gate lets through, with a busy timeline: triggers, scores and recycling."""
+    leads = [lead("L1", employees=120, target_account=True, engaged_contacts=3)]
+    times = draw(
+        st.lists(
+            st.tuples(st.integers(0, 50), st.sampled_from([0, 0, 6, 12]), st.sampled_from(KINDS)),
+            min_size=1,
+            max_size=30,
+        )
+    )
+    activities = [
+        ActivityRow("L1", kind, T0 + timedelta(days=d, hours=h))  # type: ignore[arg-type]
+        for d, h, kind in times
+    ]
+    return leads, activities
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(definition=definitions(open_fit=True), history=fitting_histories())
+def test_sql_and_python_agree_on_triggers_scores_and_recycling(
+    definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]
+) -> None:
+    leads, activities = history
+    assert by_sql(definition, leads, activities) == by_python(definition, leads, activities)
+
+
+def test_the_kind_vocabulary_fits_the_trigger_code() -> None:
+    assert len(ACTIVITY_KINDS) < 32

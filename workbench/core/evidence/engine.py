@@ -1,0 +1,576 @@
+"""The SQL engine: a definition compiled to one query that replays every lead's history.
+
+The query reads the two canonical tables (see `tables`) and returns one row per MQL event,
+exactly the events of the reference replay in `replay` (its docstring is the contract, and a
+property test holds the two together). How it gets there without looping over leads:
+
+- **Lead-level clauses are columns.** Disqualifiers, the choice of segment or motion and the
+  fit gate depend only on the lead's snapshot, so each rule set `i` becomes a boolean `e{i}`
+  per lead ("this rule set applies and its fit passes"), and its seniority points `sp{i}`.
+- **Moments are rows.** Activities are grouped by (lead, timestamp in microseconds); window
+  functions give, at every moment, running counts per kind, counts inside each tier 2 window
+  (`RANGE ... PRECEDING`), running and windowed score points, and the latest activity of each
+  trigger kind set, encoded as `t * 32 + (31 - kind index)` so one MAX finds the latest time
+  and, on a tie, the kind first in the vocabulary.
+- **History is state.** Before a lead's first MQL nothing depends on history, so the first event
+  is the first moment where some rule set fires. After an MQL at `m`, only activity in `(m, t]`
+  counts: a count over `(m, t]` inside a window `[t - W, t]` is the window's own count when
+  `m < t - W`, else the running count at `t` minus the running count at `m`, which the event
+  row carries. A recursive CTE walks from event to event: the next event is the first moment
+  at or past the resubmit window where some rule set fires given the last event's state.
+- **Decay** (a scoring half-life) cannot be differenced that way, so its score is summed over
+  (moment, activity) pairs inside the scoring window, restricted to activity after `m`.
+
+The query is written in DuckDB's dialect; `export` translates it for warehouses with sqlglot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from workbench.core.definition import Definition, FitGate, Scoring
+from workbench.core.evaluator import SCORE_TOLERANCE, Prepared, RuleSet, prepare
+from workbench.core.evidence.replay import MqlEvent
+from workbench.core.evidence.tables import TABLES, ActivityRow, LeadRow
+from workbench.core.vocab import ACTIVITY_KINDS, SENIORITY_ORDER
+
+if TYPE_CHECKING:
+    import duckdb
+
+_US_PER_DAY = 86_400 * 1_000_000
+_KIND_SLOTS = 32  # more than there are activity kinds: the low bits of a trigger code
+assert len(ACTIVITY_KINDS) < _KIND_SLOTS
+
+
+def _lit(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _in_list(values: Iterable[str]) -> str:
+    return ", ".join(_lit(v) for v in sorted(values))
+
+
+def _days_us(days: float) -> int:
+    return round(days * _US_PER_DAY)
+
+
+@dataclass
+class _Features:
+    """The per-moment columns the rule sets need, each computed once however often it is used."""
+
+    kind_sets: dict[frozenset[str], int] = field(default_factory=dict)
+    kinds: dict[str, int] = field(default_factory=dict)
+    kind_windows: dict[tuple[str, int], int] = field(default_factory=dict)
+    points: dict[tuple[tuple[str, int], ...], int] = field(default_factory=dict)
+    point_windows: dict[tuple[tuple[tuple[str, int], ...], int], int] = field(default_factory=dict)
+    decays: dict[tuple[tuple[tuple[str, int], ...], int | None, float], int] = field(
+        default_factory=dict
+    )
+
+    @staticmethod
+    def _id(table: dict[Any, int], key: Any) -> int:
+        return table.setdefault(key, len(table))
+
+    def latest(self, kinds: frozenset[str]) -> str:
+        return f"lk{self._id(self.kind_sets, kinds)}"
+
+    def running(self, kind: str) -> str:
+        return f"pc{self._id(self.kinds, kind)}"
+
+    def windowed(self, kind: str, days: int) -> str:
+        self.running(kind)
+        return f"wc{self._id(self.kind_windows, (kind, days))}"
+
+    def running_points(self, points: tuple[tuple[str, int], ...]) -> str:
+        return f"ps{self._id(self.points, points)}"
+
+    def windowed_points(self, points: tuple[tuple[str, int], ...], days: int) -> str:
+        self.running_points(points)
+        return f"ws{self._id(self.point_windows, (points, days))}"
+
+    def decayed(self, points: tuple[tuple[str, int], ...], days: int | None, half: float) -> int:
+        return self._id(self.decays, (points, days, half))
+
+    def state(self) -> list[str]:
+        """Running values an event row carries, so later moments can difference against it."""
+        return (
+            ["pn"]
+            + [f"pc{i}" for i in self.kinds.values()]
+            + [f"ps{i}" for i in self.points.values()]
+        )
+
+
+def _points_key(scoring: Scoring) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted((k, v) for k, v in scoring.activity_points.items() if v))
+
+
+# --- lead-level clauses ----------------------------------------------------------------------
+
+
+def _competitor(names: frozenset[str]) -> str:
+    """The evaluator's competitor match on the lead row `l` (domain, e-mail domain, name)."""
+    tests = ["COALESCE(l.relationship, 'prospect') = 'competitor'"]
+    if names:
+        domains = [
+            "lower(trim(l.domain))",
+            "CASE WHEN strpos(l.email, '@') > 0 "
+            "THEN lower(trim(regexp_extract(l.email, '@([^@]*)$', 1))) END",
+        ]
+        for domain in domains:
+            for name in sorted(names):
+                suffix = "." + name
+                tests.append(
+                    f"COALESCE({domain} = {_lit(name)} OR "
+                    f"right({domain}, {len(suffix)}) = {_lit(suffix)}, FALSE)"
+                )
+        tests.append(f"COALESCE(lower(trim(l.company)) IN ({_in_list(names)}), FALSE)")
+    return "(" + " OR ".join(tests) + ")"
+
+
+def _disqualified(rules: RuleSet) -> str:
+    customer = (
+        "COALESCE(l.relationship, 'prospect') = 'customer'"
+        if rules.fit.existing_customers == "account-owner"
+        else "FALSE"
+    )
+    return f"({_competitor(rules.competitors)} OR {customer})"
+
+
+def _listed(column: str, allowed: list[str], wanted: frozenset[str]) -> str | None:
+    if not allowed:
+        return None
+    if not wanted:
+        return "FALSE"
+    return f"COALESCE(lower(trim(l.{column})) IN ({_in_list(wanted)}), FALSE)"
+
+
+def _fit(rules: RuleSet) -> str:
+    """The fit gate passes: no excluded persona, nothing failed and nothing unknown."""
+    fit: FitGate = rules.fit
+    tests: list[str] = []
+    if fit.excluded_personas:
+        tests.append(f"COALESCE(l.persona, 'employee') NOT IN ({_in_list(fit.excluded_personas)})")
+    if fit.min_employees is not None or fit.max_employees is not None:
+        tests.append("l.employees IS NOT NULL")
+        if fit.min_employees is not None:
+            tests.append(f"l.employees >= {fit.min_employees}")
+        if fit.max_employees is not None:
+            tests.append(f"l.employees <= {fit.max_employees}")
+    for test in (
+        _listed("industry", fit.industries, rules.industries),
+        _listed("region", fit.regions, rules.regions),
+    ):
+        if test is not None:
+            tests.append(test)
+    if fit.min_seniority is not None:
+        allowed = SENIORITY_ORDER[SENIORITY_ORDER.index(fit.min_seniority) :]
+        tests.append(f"COALESCE(l.seniority IN ({_in_list(allowed)}), FALSE)")
+    return "(" + " AND ".join(tests) + ")" if tests else "TRUE"
+
+
+def _in_band(low: int | None, high: int | None) -> str:
+    tests = ["l.employees IS NOT NULL"]
+    if low is not None:
+        tests.append(f"l.employees >= {low}")
+    if high is not None:
+        tests.append(f"l.employees <= {high}")
+    return "(" + " AND ".join(tests) + ")"
+
+
+def _eligibility(prepared: Prepared) -> list[tuple[RuleSet, str]]:
+    """Each rule set the evaluator may apply, with the SQL that says it applies to lead `l`."""
+    definition = prepared.definition
+    base_out = _disqualified(prepared.base)
+    chosen: list[tuple[RuleSet, str]] = []
+    if prepared.segments:
+        earlier: list[str] = []
+        for low, high, rules in prepared.segments:
+            band = _in_band(low, high)
+            first = " AND ".join([band, *(f"NOT {b}" for b in earlier)])
+            chosen.append((rules, f"({first})"))
+            earlier.append(band)
+    elif prepared.motions:
+        for motion, rules in prepared.motions:
+            tests = [f"COALESCE(l.engaged_contacts, 0) >= {motion.min_engaged_contacts}"]
+            if motion.target_accounts_only:
+                tests.append("COALESCE(l.target_account, FALSE)")
+            chosen.append((rules, "(" + " AND ".join(tests) + ")"))
+    else:
+        chosen.append((prepared.base, "TRUE"))
+    out: list[tuple[RuleSet, str]] = []
+    for rules, applies in chosen:
+        tests = [f"NOT {base_out}", applies]
+        base_fit = definition.fit
+        if rules.fit is not base_fit and (
+            rules.fit.competitors != base_fit.competitors
+            or rules.fit.existing_customers != base_fit.existing_customers
+        ):
+            tests.append(f"NOT {_disqualified(rules)}")
+        tests.append(_fit(rules))
+        out.append((rules, " AND ".join(tests)))
+    return out
+
+
+def _seniority_points(scoring: Scoring | None) -> str:
+    if scoring is None or not any(scoring.seniority_points.values()):
+        return "0"
+    arms = " ".join(
+        f"WHEN {_lit(level)} THEN {points}"
+        for level, points in scoring.seniority_points.items()
+        if points
+    )
+    return f"(CASE l.seniority {arms} ELSE 0 END)"
+
+
+# --- moment-level clauses --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tests:
+    """SQL for one rule set's triggers at moment alias `c`, given the last event alias `e`."""
+
+    tier1: str
+    tier2: list[tuple[str, str]]  # (test, trigger kind)
+    tier4: str
+    tier1_code: str
+    tier4_code: str
+    fires: str
+
+
+class _Compiler:
+    def __init__(self, definition: Definition) -> None:
+        self.definition = definition
+        self.prepared = prepare(definition)
+        self.rule_sets = _eligibility(self.prepared)
+        self.features = _Features()
+        self.window_us = _days_us(definition.recycling.resubmit_after_days)
+        # Register every feature up front, so the moment CTEs know every column to build.
+        for rules, _ in self.rule_sets:
+            self.tests(rules, "c", None)
+
+    # -- building blocks on a moment `c` and the last event `e` (None: no MQL yet) --
+
+    @staticmethod
+    def _after(code: str, c: str, e: str | None) -> str:
+        if e is None:
+            return f"({c}.{code} IS NOT NULL)"
+        return f"COALESCE({c}.{code} > {e}.t * {_KIND_SLOTS} + {_KIND_SLOTS - 1}, FALSE)"
+
+    @staticmethod
+    def _since(running: str, windowed: str, days: int | None, c: str, e: str | None) -> str:
+        """A sum over activity in (m, t] and inside the window [t - days, t]."""
+        if e is None:
+            return f"{c}.{windowed}"
+        if days is None:
+            return f"({c}.{running} - {e}.{running})"
+        return (
+            f"(CASE WHEN {e}.t < {c}.t - {_days_us(days)} THEN {c}.{windowed} "
+            f"ELSE {c}.{running} - {e}.{running} END)"
+        )
+
+    def _score(self, rules: RuleSet, index: int, c: str, e: str | None) -> str:
+        scoring = rules.scoring
+        assert scoring is not None
+        points = _points_key(scoring)
+        seniority = f"{c}.sp{index}"
+        if not points:
+            return f"CAST({seniority} AS DOUBLE)"
+        if scoring.half_life_days is not None:
+            n = self.features.decayed(points, scoring.window_days, float(scoring.half_life_days))
+            if e is None:
+                activity = f"{c}.ds{n}"
+            else:
+                activity = (
+                    f"COALESCE((SELECT SUM(p.w) FROM dp{n} p WHERE p.lead_id = {c}.lead_id "
+                    f"AND p.t = {c}.t AND p.a > {e}.t), 0)"
+                )
+            return f"(CAST({activity} AS DOUBLE) + {seniority})"
+        running = self.features.running_points(points)
+        if scoring.window_days is None:
+            windowed = running
+        else:
+            windowed = self.features.windowed_points(points, scoring.window_days)
+        total = self._since(running, windowed, scoring.window_days, c, e)
+        return f"CAST({total} + {seniority} AS DOUBLE)"
+
+    def tests(self, rules: RuleSet, c: str, e: str | None) -> _Tests:
+        index = next(i for i, (r, _) in enumerate(self.rule_sets) if r is rules)
+        triggers = rules.triggers
+        features = self.features
+        tier1 = tier4 = "FALSE"
+        tier1_code = tier4_code = "NULL"
+        if triggers.tier1:
+            tier1_code = f"{c}.{features.latest(frozenset(triggers.tier1))}"
+            tier1 = self._after(features.latest(frozenset(triggers.tier1)), c, e)
+        if triggers.tier4:
+            tier4_code = f"{c}.{features.latest(frozenset(triggers.tier4))}"
+            tier4 = self._after(features.latest(frozenset(triggers.tier4)), c, e)
+        tier2: list[tuple[str, str]] = []
+        for rule in triggers.tier2:
+            count = self._since(
+                features.running(rule.kind),
+                features.windowed(rule.kind, rule.within_days),
+                rule.within_days,
+                c,
+                e,
+            )
+            tier2.append((f"COALESCE({count} >= {rule.min_count}, FALSE)", rule.kind))
+        arms = [tier1, *(t for t, _ in tier2), tier4]
+        scoring = rules.scoring
+        if triggers.tier3 and scoring is not None:
+            reaches = (
+                f"COALESCE({self._score(rules, index, c, e)} >= "
+                f"{scoring.threshold} - {SCORE_TOLERANCE!r}, FALSE)"
+            )
+            review = self.definition.review_rule
+            if review.enabled:
+                high = set(review.high_intent) | set(triggers.tier1) | set(triggers.tier4)
+                high |= {t.kind for t in triggers.tier2}
+                calm = self._after(features.latest(frozenset(high)), c, e) if high else "FALSE"
+                arms.append(f"({reaches} AND {calm})")
+            else:
+                arms.append(reaches)
+        fires = f"({c}.e{index} AND (" + " OR ".join(arms) + "))"
+        return _Tests(tier1, tier2, tier4, tier1_code, tier4_code, fires)
+
+    def choice(self, c: str, e: str | None) -> tuple[str, str, str, str]:
+        """(fires, rule set index, tier, trigger) of the first rule set that fires at `c`."""
+        fires: list[str] = []
+        rule_set: list[str] = []
+        tier: list[str] = []
+        trigger: list[str] = []
+        for index, (rules, _) in enumerate(self.rule_sets):
+            tests = self.tests(rules, c, e)
+            fires.append(tests.fires)
+            rule_set.append(f"WHEN {tests.fires} THEN {index}")
+            arms = [(tests.tier1, 1, _kind_of(tests.tier1_code))]
+            arms += [(test, 2, _lit(kind)) for test, kind in tests.tier2]
+            arms += [(tests.tier4, 4, _kind_of(tests.tier4_code))]
+            tier_arms = " ".join(f"WHEN {t} THEN {n}" for t, n, _ in arms if t != "FALSE")
+            kind_arms = " ".join(f"WHEN {t} THEN {k}" for t, _, k in arms if t != "FALSE")
+            tier.append(
+                f"WHEN {tests.fires} THEN (CASE {tier_arms} ELSE 3 END)".replace(
+                    "(CASE  ELSE 3 END)", "3"
+                )
+            )
+            trigger.append(
+                f"WHEN {tests.fires} THEN (CASE {kind_arms} ELSE 'score' END)".replace(
+                    "(CASE  ELSE 'score' END)", "'score'"
+                )
+            )
+        return (
+            "(" + " OR ".join(fires) + ")",
+            "(CASE " + " ".join(rule_set) + " END)",
+            "(CASE " + " ".join(tier) + " END)",
+            "(CASE " + " ".join(trigger) + " END)",
+        )
+
+    # -- the query --
+
+    def sql(self, leads: str, activities: str) -> str:
+        f = self.features
+        eligible = ",\n    ".join(f"{sql} AS e{i}" for i, (_, sql) in enumerate(self.rule_sets))
+        seniority = ",\n    ".join(
+            f"{_seniority_points(rules.scoring)} AS sp{i}"
+            for i, (rules, _) in enumerate(self.rule_sets)
+        )
+        any_rule = " OR ".join(f"e{i}" for i in range(len(self.rule_sets)))
+        kind_index = (
+            "CASE a.kind "
+            + " ".join(f"WHEN {_lit(k)} THEN {i}" for i, k in enumerate(ACTIVITY_KINDS))
+            + " END"
+        )
+        per_moment = ["COUNT(*) AS n"]
+        for kinds, i in f.kind_sets.items():
+            per_moment.append(f"MIN(CASE WHEN kind IN ({_in_list(kinds)}) THEN ki END) AS bk{i}")
+        for kind, i in f.kinds.items():
+            per_moment.append(f"SUM(CASE WHEN kind = {_lit(kind)} THEN 1 ELSE 0 END) AS c{i}")
+        for points, i in f.points.items():
+            arms = " ".join(f"WHEN {_lit(k)} THEN {v}" for k, v in points)
+            per_moment.append(f"SUM(CASE kind {arms} ELSE 0 END) AS p{i}")
+        running = "PARTITION BY lead_id ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+
+        def ranged(days: int) -> str:
+            return (
+                f"PARTITION BY lead_id ORDER BY t RANGE BETWEEN {_days_us(days)} PRECEDING "
+                "AND CURRENT ROW"
+            )
+
+        windows = [f"SUM(n) OVER ({running}) AS pn"]
+        for i in f.kind_sets.values():
+            windows.append(
+                f"MAX(CASE WHEN bk{i} IS NOT NULL THEN t * {_KIND_SLOTS} + "
+                f"({_KIND_SLOTS - 1} - bk{i}) END) OVER ({running}) AS lk{i}"
+            )
+        for i in f.kinds.values():
+            windows.append(f"SUM(c{i}) OVER ({running}) AS pc{i}")
+        for (kind, days), i in f.kind_windows.items():
+            windows.append(f"SUM(c{f.kinds[kind]}) OVER ({ranged(days)}) AS wc{i}")
+        for i in f.points.values():
+            windows.append(f"SUM(p{i}) OVER ({running}) AS ps{i}")
+        for (points, days), i in f.point_windows.items():
+            windows.append(f"SUM(p{f.points[points]}) OVER ({ranged(days)}) AS ws{i}")
+
+        ctes = [
+            f"lx AS (\n  SELECT l.lead_id,\n    {eligible},\n    {seniority}\n"
+            f"  FROM {leads} AS l\n)",
+            f"lq AS (SELECT * FROM lx WHERE {any_rule})",
+            'act AS (\n  SELECT a.lead_id, a."at", a.kind,\n'
+            '    CAST(round(epoch(a."at") * 1000000) AS BIGINT) AS t,\n'
+            f"    {kind_index} AS ki\n"
+            f"  FROM {activities} AS a\n"
+            '  WHERE a.lead_id IN (SELECT lead_id FROM lq) AND a."at" IS NOT NULL\n)',
+            'mo0 AS (\n  SELECT lead_id, t, MIN("at") AS "at",\n    '
+            + ",\n    ".join(per_moment)
+            + "\n  FROM act\n  GROUP BY lead_id, t\n)",
+            'mo1 AS (\n  SELECT lead_id, t, "at",\n    '
+            + ",\n    ".join(windows)
+            + "\n  FROM mo0\n)",
+        ]
+        decay_columns: list[str] = []
+        decay_joins: list[str] = []
+        for (points, window, half), i in f.decays.items():
+            arms = " ".join(f"WHEN {_lit(k)} THEN {v}" for k, v in points)
+            inside = "" if window is None else f" AND m.t - a.t <= {_days_us(window)}"
+            ctes.append(
+                f"dp{i} AS (\n  SELECT m.lead_id, m.t, a.t AS a,\n"
+                f"    CAST((CASE a.kind {arms} ELSE 0 END) AS DOUBLE) * power(0.5, "
+                f"CAST(m.t - a.t AS DOUBLE) / 1000000.0 / 86400.0 / {half!r}) AS w\n"
+                "  FROM mo0 AS m JOIN act AS a ON a.lead_id = m.lead_id AND a.t <= m.t"
+                f"{inside}\n  WHERE a.kind IN ({_in_list([k for k, _ in points])})\n)"
+            )
+            decay_columns.append(f"COALESCE(d{i}.s, 0) AS ds{i}")
+            decay_joins.append(
+                f"LEFT JOIN (SELECT lead_id, t, SUM(w) AS s FROM dp{i} GROUP BY lead_id, t) "
+                f"AS d{i} ON d{i}.lead_id = mo1.lead_id AND d{i}.t = mo1.t"
+            )
+        lead_columns = [f"lq.e{i}" for i in range(len(self.rule_sets))] + [
+            f"lq.sp{i}" for i in range(len(self.rule_sets))
+        ]
+        ctes.append(
+            "mo AS (\n  SELECT mo1.*, "
+            + ", ".join(lead_columns + decay_columns)
+            + "\n  FROM mo1 JOIN lq ON lq.lead_id = mo1.lead_id"
+            + "".join(f"\n  {j}" for j in decay_joins)
+            + "\n)"
+        )
+        fires0, rule_set0, tier0, trigger0 = self.choice("mo", None)
+        state = f.state()
+        ctes.append(
+            "firsts AS (\n  SELECT * FROM (\n    SELECT mo.*, "
+            f"{rule_set0} AS rs, {tier0} AS tier, {trigger0} AS trg,\n"
+            "      ROW_NUMBER() OVER (PARTITION BY mo.lead_id ORDER BY mo.t) AS rn\n"
+            f"    FROM mo WHERE {fires0}\n  ) AS x WHERE rn = 1\n)"
+        )
+        ctes.append(
+            "cand AS (\n  SELECT mo.* FROM mo JOIN firsts AS f ON f.lead_id = mo.lead_id "
+            f"AND mo.t >= f.t + {self.window_us}\n)"
+        )
+        fires, rule_set, tier, trigger = self.choice("c", "e")
+        fires_d, _, _, _ = self.choice("d", "e")
+        carried = ", ".join(state)
+        ctes.append(
+            f'ev(lead_id, t, "at", rs, tier, trg, {carried}) AS (\n'
+            f'  SELECT lead_id, t, "at", rs, tier, trg, {carried} FROM firsts\n'
+            "  UNION ALL\n"
+            f'  SELECT c.lead_id, c.t, c."at", {rule_set}, {tier}, {trigger}, '
+            + ", ".join(f"c.{s}" for s in state)
+            + "\n  FROM ev AS e JOIN cand AS c ON c.lead_id = e.lead_id "
+            f"AND c.t >= e.t + {self.window_us}\n"
+            f"  WHERE {fires}\n"
+            "    AND NOT EXISTS (\n      SELECT 1 FROM cand AS d WHERE d.lead_id = e.lead_id "
+            f"AND d.t >= e.t + {self.window_us} AND d.t < c.t\n        AND {fires_d}\n    )\n)"
+        )
+        stamps = []
+        for column in ("lead_type", "segment", "motion"):
+            arms = " ".join(
+                f"WHEN {i} THEN {_lit(v) if (v := getattr(rules, column)) else 'NULL'}"
+                for i, (rules, _) in enumerate(self.rule_sets)
+            )
+            stamps.append(f"CASE ev.rs {arms} END AS {column}")
+        return (
+            "WITH RECURSIVE\n"
+            + ",\n".join(ctes)
+            + '\nSELECT ev.lead_id, ev."at", ev.tier, ev.trg AS trigger,\n  '
+            + ",\n  ".join(stamps)
+            + '\nFROM ev\nORDER BY ev.lead_id, ev."at"'
+        )
+
+
+def _kind_of(code: str) -> str:
+    """The activity kind a trigger code names."""
+    arms = " ".join(f"WHEN {i} THEN {_lit(kind)}" for i, kind in enumerate(ACTIVITY_KINDS))
+    return f"(CASE {_KIND_SLOTS - 1} - ({code} % {_KIND_SLOTS}) {arms} END)"
+
+
+def compile_replay(
+    definition: Definition, leads: str = "leads", activities: str = "activities"
+) -> str:
+    """The replay as one DuckDB query over the canonical tables: one row per MQL event."""
+    return _Compiler(definition).sql(leads, activities)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def iter_events(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    leads: str = "leads",
+    activities: str = "activities",
+    batch: int = 50_000,
+) -> Iterator[MqlEvent]:
+    """Run the compiled replay on a DuckDB connection holding the canonical tables."""
+    result = con.execute(compile_replay(definition, leads, activities))
+    while rows := result.fetchmany(batch):
+        for lead_id, at, tier, trigger, lead_type, segment, motion in rows:
+            yield MqlEvent(str(lead_id), _utc(at), tier, trigger, lead_type, segment, motion)
+
+
+def replay_sql(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    leads: str = "leads",
+    activities: str = "activities",
+) -> list[MqlEvent]:
+    """`iter_events` as a list, ordered by lead id and time."""
+    return list(iter_events(con, definition, leads, activities))
+
+
+_SQL_TYPES = {
+    "text": "VARCHAR",
+    "choice": "VARCHAR",
+    "timestamp": "TIMESTAMP",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+}
+
+
+def _naive_utc(value: object) -> object:
+    if isinstance(value, datetime):
+        return _utc(value).replace(tzinfo=None)
+    return value
+
+
+def load_rows(
+    con: duckdb.DuckDBPyConnection,
+    leads: Iterable[LeadRow],
+    activities: Iterable[ActivityRow],
+) -> None:
+    """Put rows already in memory into `leads` and `activities` tables (tests, small data)."""
+    for table, columns in TABLES.items():
+        spec = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in columns)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({spec})")
+    rows = [tuple(_naive_utc(v) for v in lead.values()) for lead in leads]
+    if rows:
+        marks = ", ".join("?" for _ in rows[0])
+        con.executemany(f"INSERT INTO leads VALUES ({marks})", rows)
+    acts = [(a.lead_id, a.kind, _naive_utc(a.at)) for a in activities]
+    if acts:
+        con.executemany("INSERT INTO activities VALUES (?, ?, ?)", acts)
