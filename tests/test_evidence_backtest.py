@@ -1,0 +1,223 @@
+"""The backtest's numbers on hand-built history, where every count is known in advance."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from workbench.core.definition import Definition
+from workbench.core.errors import InputError
+from workbench.core.evidence.backtest import Acceptance, backtest, compare
+from workbench.core.evidence.engine import load_rows
+from workbench.core.evidence.replay import replay
+from workbench.core.evidence.report import backtest_lines, comparison_lines, monthly_chart
+from workbench.core.evidence.sample import sample_data
+from workbench.core.evidence.settings import (
+    EvidenceSource,
+    choose_source,
+    load_source,
+    save_source,
+)
+from workbench.core.evidence.tables import ActivityRow, LeadRow
+from workbench.core.templates import from_template
+
+T0 = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
+
+
+def make(**clauses: Any) -> Definition:
+    data: dict[str, Any] = {
+        "name": "Backtest test",
+        "slug": "backtest-test",
+        "stage": "1m-3m",
+        "created": date(2025, 1, 1),
+        "fit": {"min_employees": 20},
+        "triggers": {"tier1": ["demo_request"]},
+        "recycling": {"resubmit_after_days": 90},
+        **clauses,
+    }
+    return Definition.model_validate(data)
+
+
+def lead(lead_id: str, **fields: Any) -> LeadRow:
+    return LeadRow(**{"lead_id": lead_id, "created_at": T0, "employees": 100, **fields})
+
+
+def demo(lead_id: str, days: float) -> ActivityRow:
+    return ActivityRow(lead_id, "demo_request", T0 + timedelta(days=days))
+
+
+def history() -> tuple[list[LeadRow], list[ActivityRow]]:
+    leads = [
+        lead("A", sdr_decision="accepted", opportunity_at=T0 + timedelta(days=5)),
+        lead(
+            "B",
+            sdr_decision="accepted",
+            opportunity_at=T0 + timedelta(days=5),
+            won_at=T0 + timedelta(days=40),
+        ),
+        lead("C", sdr_decision="rejected", rejection_reason="Bad fit (company)"),
+        lead("D", sdr_decision="rejected", rejection_reason="bad-fit-company"),
+        lead("E", sdr_decision="rejected", rejection_reason="timing"),
+        lead("F", sdr_decision="unworked"),
+        lead("G"),  # never sent to an SDR
+        lead("H", employees=5, won_at=T0 + timedelta(days=60)),  # too small: a false negative
+        lead("I", won_at=T0 + timedelta(days=1)),  # won before its demo request: missed too
+    ]
+    acts = [
+        demo("A", 0),
+        demo("A", 100),  # a resubmit past the 90-day window: a second event
+        demo("B", 1),
+        demo("C", 31),
+        demo("D", 32),
+        demo("E", 33),
+        demo("F", 34),
+        demo("G", 35),
+        demo("H", 2),
+        demo("I", 3),
+        ActivityRow("G", "blog_visit", T0 + timedelta(days=140)),
+    ]
+    return leads, acts
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    load_rows(connection, *history())
+    return connection
+
+
+def test_counts_events_months_and_outcomes(con: duckdb.DuckDBPyConnection) -> None:
+    result = backtest(con, make())
+    assert result.events == 9  # A twice; B-G, I once; H fails the fit gate
+    assert result.leads_passed == 8
+    assert [m for m, _ in result.monthly] == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"]
+    # Jan 10-31: A, B, I (day 3); Feb: C, D, E, F, G (days 31-35); Apr 20: A's resubmit.
+    assert dict(result.monthly) == {
+        "2025-01": 3,
+        "2025-02": 5,
+        "2025-03": 0,
+        "2025-04": 1,
+        "2025-05": 0,
+    }
+    assert result.per_month == pytest.approx(9 / 5)
+    assert result.by_tier == {"tier 1": 9}
+    assert result.acceptance == Acceptance(accepted=2, rejected=3, unworked=1, no_decision=2)
+    assert result.acceptance.rate == pytest.approx(0.4)
+    assert result.acceptance.band() is not None
+    assert result.acceptance.band()[0].startswith("40-60%")  # type: ignore[index]
+    assert (result.opportunities, result.won) == (2, 1)  # I was won before its MQL
+    assert (result.false_negatives.won, result.false_negatives.missed) == (3, 2)
+    assert result.false_negatives.alarm
+
+
+def test_rejection_reasons_merge_spellings_and_carry_advice(con: duckdb.DuckDBPyConnection) -> None:
+    reasons = backtest(con, make()).rejection_reasons
+    assert [(r.reason, r.count) for r in reasons] == [("bad-fit-company", 2), ("timing", 1)]
+    assert "tighten the size, industry or region gate" in reasons[0].advice
+    assert reasons[0].share == pytest.approx(2 / 3)
+
+
+def test_the_events_are_the_reference_replays(con: duckdb.DuckDBPyConnection) -> None:
+    definition = make()
+    backtest(con, definition)
+    rows = con.execute('SELECT lead_id, "at" FROM mql_events ORDER BY lead_id, "at"').fetchall()
+    expected = sorted((e.lead_id, e.at) for e in replay(definition, *history()))
+    assert [(lead_id, at.replace(tzinfo=UTC)) for lead_id, at in rows] == expected
+
+
+@pytest.mark.parametrize(
+    ("accepted", "rejected", "band"),
+    [
+        (7, 3, "above 60%"),
+        (5, 5, "40-60%"),
+        (35, 65, "30-40%"),
+        (1, 9, "below 30%"),
+        (3, 7, "30-40%"),
+    ],
+)
+def test_acceptance_bands(accepted: int, rejected: int, band: str) -> None:
+    found = Acceptance(accepted, rejected, 0, 0).band()
+    assert found is not None and found[0].startswith(band)
+
+
+def test_no_decisions_means_no_band() -> None:
+    assert Acceptance(0, 0, 4, 2).band() is None
+
+
+def test_compare_names_the_leads_gained_and_lost(con: duckdb.DuckDBPyConnection) -> None:
+    looser = make(fit={"min_employees": 1})
+    result = compare(con, make(), looser)
+    assert (result.gained, result.lost, result.gained_won) == (1, 0, 1)  # H is back
+    text = "\n".join(comparison_lines(result))
+    assert "gains 1 leads" in text and "1 closed-won" in text
+
+
+def test_the_report_reads_in_words(con: duckdb.DuckDBPyConnection) -> None:
+    text = "\n".join(backtest_lines(backtest(con, make())))
+    assert "1.8 per month (below the $1-3M ARR typical 20-50/month)" in text
+    assert "Expected acceptance: 40.0% (40-60%: healthy)" in text
+    assert "False negatives: 66.7% (2 of 3 closed-won" in text and "above the 10% alarm" in text
+    assert "Bad fit (company)" in text and "tighten" in text
+
+
+def test_the_chart_scales_bars_and_marks_the_typical_range(con: duckdb.DuckDBPyConnection) -> None:
+    lines = monthly_chart(backtest(con, make()), width=20)
+    bars = {line.split()[0]: line for line in lines[:-1]}
+    assert bars["2025-02"].count("█") > bars["2025-01"].count("█") > 0
+    assert "┆" in bars["2025-03"]  # an empty month still shows where "typical" starts
+    assert "typical 20-50/month" in lines[-1]
+
+
+def test_a_template_on_sample_data_gives_a_full_report() -> None:
+    leads, acts = sample_data(1500, seed=5)
+    connection = duckdb.connect()
+    load_rows(connection, leads, acts)
+    result = backtest(connection, from_template("sample", "1m-3m", date(2025, 1, 1)))
+    assert result.events > 0 and result.acceptance.decided > 0
+    data = result.to_json()
+    assert data["per_month"] == round(result.per_month, 2)
+    assert data["acceptance"]["band"] is not None
+    assert len(data["monthly"]) == len(result.monthly)
+
+
+# --- where the data lives ------------------------------------------------------------------
+
+
+def test_evidence_toml_round_trips_with_relative_paths(tmp_path: Path) -> None:
+    folder = tmp_path / "definitions"
+    folder.mkdir()
+    data = tmp_path / "data"
+    source = EvidenceSource(data / "leads.csv", data / "activities.csv", "hubspot")
+    path = save_source(folder, source)
+    assert 'leads = "../data/leads.csv"' in path.read_text()
+    found = load_source(folder)
+    assert found is not None
+    assert found.leads.resolve() == source.leads.resolve()
+    assert found.mapping == "hubspot"
+    with pytest.raises(InputError, match="already exists"):
+        save_source(folder, source)
+
+
+def test_flags_win_and_half_a_pair_is_refused(tmp_path: Path) -> None:
+    save_source(tmp_path, EvidenceSource(tmp_path / "a.csv", tmp_path / "b.csv"))
+    chosen = choose_source(tmp_path, tmp_path / "x.csv", tmp_path / "y.csv", None)
+    assert chosen.leads.name == "x.csv"
+    assert choose_source(tmp_path, None, None, "salesforce").mapping == "salesforce"
+    with pytest.raises(InputError, match="give --activities too"):
+        choose_source(tmp_path, tmp_path / "x.csv", None, None)
+
+
+def test_no_data_says_how_to_set_it(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"evidence\.toml"):
+        choose_source(tmp_path, None, None, None)
+
+
+def test_a_bad_evidence_toml_is_located(tmp_path: Path) -> None:
+    (tmp_path / "evidence.toml").write_text('leads = "a.csv"\nactivitys = "b.csv"\n')
+    with pytest.raises(InputError) as caught:
+        load_source(tmp_path)
+    assert "evidence.toml:2" in str(caught.value)

@@ -1,0 +1,533 @@
+"""The backtest: what a definition would have done on real lead history, read against the framework.
+
+The workshop's evidence step asks for three numbers before anyone signs: MQLs per month, the
+acceptance rate to expect, and the false negatives (closed-won deals that were never MQLs).
+This module replays a definition over the canonical tables with the SQL engine and reads the
+answer against the framework's bands and calibration rules.
+
+What each number means here (the choices where the framework leaves room):
+- **MQLs per month** counts MQL events (a lead that resubmits after the window counts again),
+  over every calendar month from the first to the last activity in the data, zero months
+  included. The stage's typical volume is the yardstick.
+- **Acceptance** is read from the historical SDR decision of the leads the definition passes:
+  accepted / (accepted + rejected). Leads the old process never handed to an SDR have no
+  decision and are counted apart, so is `unworked` (an SLA miss, not a verdict on the lead).
+- **MQL to opportunity / closed-won** are shares of the leads the definition passes whose
+  opportunity (or win) came at or after the definition's first MQL of the lead: an opportunity
+  opened before the MQL was not converted from it.
+- **A false negative** is a closed-won lead the definition did not make an MQL at or before the
+  win: marketing would never have handed it over. Over 10% of closed-won is the framework's alarm.
+- **Rejection reasons** are the historical reasons among passed leads the SDRs rejected, the
+  five most frequent, each with the framework's advice for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from workbench.core.definition import Definition
+from workbench.core.evidence.engine import compile_replay
+from workbench.core.stages import STAGES
+
+if TYPE_CHECKING:
+    import duckdb
+
+Progress = Callable[[str, float | None], None]
+"""A stage name and, while a query runs, how far it is (0-1), or None when unknown."""
+
+FALSE_NEGATIVE_ALARM = 0.10
+
+# The framework's acceptance bands: (lower bound, name, what it means, what to do).
+ACCEPTANCE_BANDS: tuple[tuple[float, str, str, str], ...] = (
+    (
+        0.60,
+        "above 60%: maybe too strict",
+        "The bar may be too high: pipeline is being left on the table.",
+        "Test a threshold about 10% lower and watch whether the extra MQLs convert.",
+    ),
+    (
+        0.40,
+        "40-60%: healthy",
+        "Marketing's bar and sales' expectations line up.",
+        "Keep it; calibrate quarterly.",
+    ),
+    (
+        0.30,
+        "30-40%: acceptable",
+        "Some misalignment between the bar and what sales will work.",
+        "Fix the top two rejection reasons below: usually a fit or scoring issue.",
+    ),
+    (
+        0.0,
+        "below 30%: broken",
+        "Sales will stop trusting MQLs and follow-up quality will drop.",
+        "Urgent: raise the threshold, tighten the fit gate, and review closed-won data.",
+    ),
+)
+
+# The framework's standard rejection reasons: what each one tells marketing to change.
+REJECTION_ADVICE: dict[str, tuple[str, str]] = {
+    "bad-fit-company": (
+        "Bad fit (company)",
+        "Review the company fit: if it recurs, tighten the size, industry or region gate.",
+    ),
+    "bad-fit-person": (
+        "Bad fit (person)",
+        "Review the seniority and title criteria: if it recurs, raise the minimum seniority.",
+    ),
+    "not-interested": (
+        "Not interested",
+        "Review behaviour scoring: these scores may come from non-buying activity; "
+        "raise the threshold or drop vanity points.",
+    ),
+    "unreachable": (
+        "Unreachable",
+        "Check data quality: verify e-mail addresses before a lead becomes an MQL.",
+    ),
+    "duplicate": (
+        "Duplicate",
+        "Improve de-duplication in routing: already in a deal or disqualified before.",
+    ),
+    "competitor-student-job-seeker": (
+        "Competitor / student / job seeker",
+        "Add them to the disqualifiers (competitor list, excluded personas) and "
+        "strengthen negative points.",
+    ),
+    "already-a-customer": (
+        "Already a customer",
+        "Improve account matching: existing customers go to the account owner, not an SDR.",
+    ),
+    "timing": (
+        "Timing",
+        "Right fit, not buying now: recycle to nurture and re-engage in 30-90 days.",
+    ),
+}
+
+
+def _reason_key(text: str) -> str:
+    """'Bad fit (company)', 'bad_fit_company' and 'bad-fit-company' are the same reason."""
+    squashed = re.sub(r"[^a-z]+", "-", text.casefold()).strip("-")
+    aliases = {
+        "bad-fit-company": "bad-fit-company",
+        "bad-fit-person": "bad-fit-person",
+        "competitor-student-job-seeker": "competitor-student-job-seeker",
+        "competitor": "competitor-student-job-seeker",
+        "student": "competitor-student-job-seeker",
+        "job-seeker": "competitor-student-job-seeker",
+        "customer": "already-a-customer",
+        "existing-customer": "already-a-customer",
+    }
+    return aliases.get(squashed, squashed)
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    accepted: int
+    rejected: int
+    unworked: int
+    no_decision: int
+
+    @property
+    def decided(self) -> int:
+        return self.accepted + self.rejected
+
+    @property
+    def rate(self) -> float | None:
+        return self.accepted / self.decided if self.decided else None
+
+    def band(self) -> tuple[str, str, str] | None:
+        """(band, what it means, what to do) from the framework's table."""
+        rate = self.rate
+        if rate is None:
+            return None
+        for low, name, meaning, action in ACCEPTANCE_BANDS:
+            # "above 60%" is strictly above; 40% and 30% belong to the band they start.
+            if rate > low if low == 0.60 else rate >= low:
+                return name, meaning, action
+        return None  # pragma: no cover - the last band starts at 0
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionReason:
+    reason: str
+    label: str
+    count: int
+    share: float
+    advice: str
+
+
+@dataclass(frozen=True, slots=True)
+class FalseNegatives:
+    won: int
+    missed: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.missed / self.won if self.won else None
+
+    @property
+    def alarm(self) -> bool:
+        rate = self.rate
+        return rate is not None and rate > FALSE_NEGATIVE_ALARM
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Everything a backtest found for one definition over one data set."""
+
+    definition: str
+    stage: str
+    first_day: date | None
+    last_day: date | None
+    leads: int
+    activities: int
+    events: int
+    leads_passed: int
+    monthly: list[tuple[str, int]]
+    historical_monthly: list[tuple[str, int]]
+    by_tier: dict[str, int]
+    by_group: dict[str, int]
+    acceptance: Acceptance
+    opportunities: int
+    won: int
+    false_negatives: FalseNegatives
+    rejection_reasons: list[RejectionReason]
+    median_days_to_mql: float | None
+
+    @property
+    def per_month(self) -> float:
+        return self.events / len(self.monthly) if self.monthly else 0.0
+
+    @property
+    def historical_per_month(self) -> float:
+        total = sum(n for _, n in self.historical_monthly)
+        return total / len(self.historical_monthly) if self.historical_monthly else 0.0
+
+    @property
+    def opportunity_rate(self) -> float | None:
+        return self.opportunities / self.leads_passed if self.leads_passed else None
+
+    @property
+    def won_rate(self) -> float | None:
+        return self.won / self.leads_passed if self.leads_passed else None
+
+    def volume_reading(self) -> str:
+        """The monthly volume against the stage's typical range."""
+        stage = STAGES[self.stage]
+        per_month = self.per_month
+        if per_month < stage.volume_low:
+            where = "below"
+        elif stage.volume_high is not None and per_month > stage.volume_high:
+            where = "above"
+        else:
+            where = "within"
+        return f"{where} the {stage.label} typical {stage.volume}"
+
+    def advice(self) -> list[str]:
+        """The calibration advice this backtest calls for, most urgent first."""
+        out: list[str] = []
+        band = self.acceptance.band()
+        if band is not None:
+            out.append(f"Acceptance {band[0]}: {band[2]}")
+        if self.false_negatives.alarm:
+            out.append(
+                "False negatives above 10%: deals close without marketing ever handing them "
+                "over. Either the triggers miss behaviour that closed-won leads show, or "
+                "outbound deals never pass through the MQL path: investigate both."
+            )
+        for reason in self.rejection_reasons[:2]:
+            out.append(f"Top rejection '{reason.label}': {reason.advice}")
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("first_day", "last_day"):
+            value = data[key]
+            data[key] = value.isoformat() if value is not None else None
+        data["monthly"] = [{"month": m, "mqls": n} for m, n in self.monthly]
+        data["historical_monthly"] = [{"month": m, "mqls": n} for m, n in self.historical_monthly]
+        data["per_month"] = round(self.per_month, 2)
+        data["historical_per_month"] = round(self.historical_per_month, 2)
+        stage = STAGES[self.stage]
+        data["stage_volume"] = {"low": stage.volume_low, "high": stage.volume_high}
+        data["volume_reading"] = self.volume_reading()
+        band = self.acceptance.band()
+        data["acceptance"]["rate"] = _rounded(self.acceptance.rate)
+        data["acceptance"]["band"] = band[0] if band else None
+        data["opportunity_rate"] = _rounded(self.opportunity_rate)
+        data["won_rate"] = _rounded(self.won_rate)
+        data["false_negatives"]["rate"] = _rounded(self.false_negatives.rate)
+        data["false_negatives"]["alarm"] = self.false_negatives.alarm
+        data["advice"] = self.advice()
+        return data
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two definitions over the same history: what adopting `after` instead of `before` changes."""
+
+    before: Backtest
+    after: Backtest
+    gained: int  # leads `after` passes that `before` did not
+    lost: int
+    gained_won: int
+    lost_won: int
+    gained_accepted: int
+    gained_rejected: int
+    lost_accepted: int
+    lost_rejected: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "before": self.before.to_json(),
+            "after": self.after.to_json(),
+            "change": {
+                "per_month": round(self.after.per_month - self.before.per_month, 2),
+                "leads_gained": self.gained,
+                "leads_lost": self.lost,
+                "gained_won": self.gained_won,
+                "lost_won": self.lost_won,
+                "gained_accepted": self.gained_accepted,
+                "gained_rejected": self.gained_rejected,
+                "lost_accepted": self.lost_accepted,
+                "lost_rejected": self.lost_rejected,
+            },
+        }
+
+
+# --- running -------------------------------------------------------------------------------
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, stage: str, progress: Progress | None) -> None:
+    """Run a statement, reporting DuckDB's own progress estimate while it works."""
+    if progress is None:
+        con.execute(sql)
+        return
+    import threading
+
+    done = threading.Event()
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            con.execute(sql)
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    progress(stage, 0.0)
+    while not done.wait(0.2):
+        try:
+            fraction = con.query_progress()
+        except Exception:  # progress is a nicety, never a failure
+            fraction = -1
+        progress(stage, fraction / 100 if fraction is not None and fraction >= 0 else None)
+    worker.join()
+    if failure:
+        raise failure[0]
+    progress(stage, 1.0)
+
+
+def _month(value: date) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def _months(first: date | None, last: date | None) -> list[str]:
+    if first is None or last is None:
+        return []
+    months: list[str] = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _day(value: object) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    assert isinstance(value, date)
+    return value
+
+
+def replay_into(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    table: str,
+    progress: Progress | None = None,
+) -> None:
+    """Materialise a definition's MQL events as a temp table (lead_id, at, tier, ...)."""
+    sql = compile_replay(definition)
+    _run(
+        con,
+        f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}",
+        f"replaying {definition.slug} v{definition.version}",
+        progress,
+    )
+
+
+def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str) -> Backtest:
+    """Read an events table (see `replay_into`) against the leads' outcomes."""
+    row = con.execute(
+        'SELECT CAST(min("at") AS DATE), CAST(max("at") AS DATE), count(*) FROM activities'
+    ).fetchone()
+    assert row is not None
+    first, last, activity_count = _day(row[0]), _day(row[1]), int(row[2])
+    lead_row = con.execute("SELECT count(*) FROM leads").fetchone()
+    lead_count = int(lead_row[0]) if lead_row else 0
+    months = _months(first, last)
+
+    def by_month(query: str) -> list[tuple[str, int]]:
+        counts = {str(m): int(n) for m, n in con.execute(query).fetchall()}
+        return [(m, counts.get(m, 0)) for m in months]
+
+    monthly = by_month(f"SELECT strftime(\"at\", '%Y-%m') AS m, count(*) FROM {table} GROUP BY m")
+    historical = by_month(
+        "SELECT strftime(mql_at, '%Y-%m') AS m, count(*) FROM leads "
+        "WHERE mql_at IS NOT NULL GROUP BY m"
+    )
+    tiers = {
+        f"tier {t}": int(n)
+        for t, n in con.execute(
+            f"SELECT tier, count(*) FROM {table} GROUP BY tier ORDER BY tier"
+        ).fetchall()
+    }
+    groups: dict[str, int] = {}
+    for segment, motion, lead_type, n in con.execute(
+        f"SELECT segment, motion, lead_type, count(*) FROM {table} "
+        "GROUP BY ALL ORDER BY count(*) DESC"
+    ).fetchall():
+        if segment is not None:
+            groups[f"segment {segment}"] = int(n)
+        elif motion is not None:
+            groups[f"motion {motion} ({str(lead_type).upper()})"] = int(n)
+    passed = (
+        f'(SELECT lead_id, min("at") AS first_at FROM {table} GROUP BY lead_id) AS p '
+        "JOIN leads AS l ON l.lead_id = p.lead_id"
+    )
+    outcome = con.execute(
+        "SELECT count(*),"
+        " count(*) FILTER (WHERE l.sdr_decision = 'accepted'),"
+        " count(*) FILTER (WHERE l.sdr_decision = 'rejected'),"
+        " count(*) FILTER (WHERE l.sdr_decision = 'unworked'),"
+        " count(*) FILTER (WHERE l.sdr_decision IS NULL),"
+        " count(*) FILTER (WHERE l.opportunity_at >= p.first_at),"
+        " count(*) FILTER (WHERE l.won_at >= p.first_at),"
+        " median(date_diff('second', l.created_at, p.first_at) / 86400.0)"
+        f" FROM {passed}"
+    ).fetchone()
+    assert outcome is not None
+    passed_count, accepted, rejected, unworked, undecided, opps, won, median_days = outcome
+    fn = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE p.first_at IS NULL OR p.first_at > l.won_at) "
+        f'FROM leads AS l LEFT JOIN (SELECT lead_id, min("at") AS first_at FROM {table} '
+        "GROUP BY lead_id) AS p ON p.lead_id = l.lead_id WHERE l.won_at IS NOT NULL"
+    ).fetchone()
+    assert fn is not None
+    reasons_raw = con.execute(
+        f"SELECT coalesce(nullif(trim(l.rejection_reason), ''), '(no reason given)'), count(*) "
+        f"FROM {passed} WHERE l.sdr_decision = 'rejected' GROUP BY 1"
+    ).fetchall()
+    merged: dict[str, tuple[str, int]] = {}
+    for text, n in reasons_raw:
+        key = _reason_key(str(text))
+        label = REJECTION_ADVICE[key][0] if key in REJECTION_ADVICE else str(text)
+        previous = merged.get(key, (label, 0))
+        merged[key] = (label, previous[1] + int(n))
+    total_rejected = sum(n for _, n in merged.values())
+    reasons = [
+        RejectionReason(
+            reason=key,
+            label=label,
+            count=n,
+            share=n / total_rejected if total_rejected else 0.0,
+            advice=REJECTION_ADVICE[key][1]
+            if key in REJECTION_ADVICE
+            else "Not a standard reason: agree what it means, or map it to one of the "
+            "framework's eight so it can be acted on.",
+        )
+        for key, (label, n) in sorted(merged.items(), key=lambda kv: (-kv[1][1], kv[0]))[:5]
+    ]
+    events_row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return Backtest(
+        definition=f"{definition.slug} v{definition.version} ({definition.status})",
+        stage=definition.stage,
+        first_day=first,
+        last_day=last,
+        leads=lead_count,
+        activities=activity_count,
+        events=int(events_row[0]) if events_row else 0,
+        leads_passed=int(passed_count),
+        monthly=monthly,
+        historical_monthly=historical,
+        by_tier=tiers,
+        by_group=groups,
+        acceptance=Acceptance(int(accepted), int(rejected), int(unworked), int(undecided)),
+        opportunities=int(opps),
+        won=int(won),
+        false_negatives=FalseNegatives(won=int(fn[0]), missed=int(fn[1])),
+        rejection_reasons=reasons,
+        median_days_to_mql=None if median_days is None else float(median_days),
+    )
+
+
+def backtest(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    progress: Progress | None = None,
+    table: str = "mql_events",
+) -> Backtest:
+    """Replay one definition over the `leads` and `activities` tables already in `con`."""
+    replay_into(con, definition, table, progress)
+    return summarize(con, definition, table)
+
+
+def compare(
+    con: duckdb.DuckDBPyConnection,
+    before: Definition,
+    after: Definition,
+    progress: Progress | None = None,
+) -> Comparison:
+    """Both definitions over the same history, and the leads one passes that the other doesn't."""
+    first = backtest(con, before, progress, table="mql_events_before")
+    second = backtest(con, after, progress, table="mql_events_after")
+
+    def moved(into: str, out_of: str) -> tuple[int, int, int, int]:
+        row = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE l.won_at IS NOT NULL),"
+            " count(*) FILTER (WHERE l.sdr_decision = 'accepted'),"
+            " count(*) FILTER (WHERE l.sdr_decision = 'rejected')"
+            f" FROM (SELECT DISTINCT lead_id FROM {into}"
+            f" EXCEPT SELECT DISTINCT lead_id FROM {out_of}) AS x"
+            " JOIN leads AS l ON l.lead_id = x.lead_id"
+        ).fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+
+    gained, gained_won, gained_acc, gained_rej = moved("mql_events_after", "mql_events_before")
+    lost, lost_won, lost_acc, lost_rej = moved("mql_events_before", "mql_events_after")
+    return Comparison(
+        before=first,
+        after=second,
+        gained=gained,
+        lost=lost,
+        gained_won=gained_won,
+        lost_won=lost_won,
+        gained_accepted=gained_acc,
+        gained_rejected=gained_rej,
+        lost_accepted=lost_acc,
+        lost_rejected=lost_rej,
+    )

@@ -1,0 +1,167 @@
+"""A backtest as plain text: the tables, a bar chart and the advice, for a terminal or a panel.
+
+Plain text on purpose: the CLI prints it, the workshop app shows it in a panel, and a facilitator
+can paste it into the pull request that adds the definition. Nothing here is coloured; every
+reading is in words ("healthy", "above the 10% alarm").
+"""
+
+from __future__ import annotations
+
+from workbench.core.evidence.backtest import Backtest, Comparison
+from workbench.core.stages import STAGES
+
+BAR = "█"
+PARTS = " ▏▎▍▌▋▊▉"
+
+
+def percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def _bar(value: float, scale: float, width: int) -> str:
+    """A horizontal bar in eighths of a cell, so small differences still show."""
+    if scale <= 0:
+        return ""
+    eighths = round(value / scale * width * 8)
+    full, part = divmod(eighths, 8)
+    return BAR * full + (PARTS[part] if part else "")
+
+
+def monthly_chart(result: Backtest, width: int = 40) -> list[str]:
+    """One bar per month, with the stage's typical range marked as ┆ on the scale."""
+    stage = STAGES[result.stage]
+    peak = max([n for _, n in result.monthly] + [stage.volume_low])
+    if stage.volume_high is not None:
+        peak = max(peak, min(stage.volume_high, peak * 2))
+    marks = {round(stage.volume_low / peak * width)} if peak else set()
+    if stage.volume_high is not None and stage.volume_high <= peak:
+        marks.add(round(stage.volume_high / peak * width))
+    lines = []
+    for month, count in result.monthly:
+        bar = _bar(count, peak, width)
+        cells = list(bar.ljust(width))
+        for mark in marks:
+            if 0 < mark <= width and cells[mark - 1] == " ":
+                cells[mark - 1] = "┆"
+        lines.append(f"  {month}  {''.join(cells)}  {count:>6}")
+    typical = f"┆ marks the {stage.label} typical {stage.volume}"
+    return [*lines, f"  {'':7}  {typical}"]
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part:>7}  {percent(part / whole) if whole else 'n/a':>6}"
+
+
+def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
+    """The whole report for one definition."""
+    period = (
+        f"{result.first_day} to {result.last_day}, {len(result.monthly)} months"
+        if result.first_day
+        else "no activity in the data"
+    )
+    lines = [
+        f"Backtest of {result.definition}",
+        f"  history: {result.leads} leads, {result.activities} activities, {period}",
+        "",
+        f"MQLs: {result.events} from {result.leads_passed} leads, "
+        f"{result.per_month:.1f} per month ({result.volume_reading()})",
+    ]
+    if any(n for _, n in result.historical_monthly):
+        lines.append(
+            f"  the history's own MQLs (mql_at): {result.historical_per_month:.1f} per month"
+        )
+    if result.median_days_to_mql is not None:
+        lines.append(f"  median {result.median_days_to_mql:.1f} days from lead created to MQL")
+    lines.append("")
+    lines.append("MQLs per month")
+    lines.extend(monthly_chart(result, chart_width))
+    if result.by_tier:
+        lines.append("")
+        lines.append("By tier")
+        for tier, n in result.by_tier.items():
+            lines.append(f"  {tier:<28}{_share(n, result.events)}")
+    if result.by_group:
+        lines.append("")
+        lines.append("By segment or motion")
+        for group, n in result.by_group.items():
+            lines.append(f"  {group:<28}{_share(n, result.events)}")
+    acceptance = result.acceptance
+    lines.append("")
+    band = acceptance.band()
+    reading = f" ({band[0]})" if band else ""
+    lines.append(f"Expected acceptance: {percent(acceptance.rate)}{reading}")
+    lines.append(
+        f"  from the SDR decisions on the leads it passes: {acceptance.accepted} accepted, "
+        f"{acceptance.rejected} rejected; {acceptance.unworked} unworked and "
+        f"{acceptance.no_decision} never sent to an SDR are not counted"
+    )
+    if band:
+        lines.append(f"  {band[1]}")
+    lines.append(
+        f"MQL to opportunity: {percent(result.opportunity_rate)} ({result.opportunities}); "
+        f"MQL to closed-won: {percent(result.won_rate)} ({result.won})"
+    )
+    fn = result.false_negatives
+    alarm = "above the 10% alarm" if fn.alarm else "within the 10% rule"
+    if fn.won:
+        lines.append(
+            f"False negatives: {percent(fn.rate)} ({fn.missed} of {fn.won} closed-won leads "
+            f"never an MQL before the win), {alarm}"
+        )
+    else:
+        lines.append("False negatives: no closed-won leads in the history")
+    if result.rejection_reasons:
+        lines.append("")
+        lines.append("Top rejection reasons among the leads it passes")
+        for reason in result.rejection_reasons:
+            lines.append(f"  {reason.label:<34}{reason.count:>6}  {percent(reason.share):>6}")
+            lines.append(f"    → {reason.advice}")
+    advice = result.advice()
+    if advice:
+        lines.append("")
+        lines.append("What to calibrate")
+        lines.extend(f"  • {item}" for item in advice)
+    return lines
+
+
+def _signed(value: float, digits: int = 1) -> str:
+    return f"{value:+.{digits}f}"
+
+
+def comparison_lines(result: Comparison, chart_width: int = 30) -> list[str]:
+    """Two definitions side by side, then what adopting the second one changes."""
+    a, b = result.before, result.after
+
+    def row(label: str, left: str, right: str) -> str:
+        return f"  {label:<26}{left:>22}  {right:>22}"
+
+    lines = [
+        f"Comparing {a.definition} with {b.definition}",
+        "",
+        row("", a.definition[:22], b.definition[:22]),
+        row("MQLs per month", f"{a.per_month:.1f}", f"{b.per_month:.1f}"),
+        row("leads passed", str(a.leads_passed), str(b.leads_passed)),
+        row("expected acceptance", percent(a.acceptance.rate), percent(b.acceptance.rate)),
+        row("MQL to opportunity", percent(a.opportunity_rate), percent(b.opportunity_rate)),
+        row("MQL to closed-won", percent(a.won_rate), percent(b.won_rate)),
+        row("false negatives", percent(a.false_negatives.rate), percent(b.false_negatives.rate)),
+    ]
+    for tier in sorted(set(a.by_tier) | set(b.by_tier)):
+        lines.append(row(tier, str(a.by_tier.get(tier, 0)), str(b.by_tier.get(tier, 0))))
+    lines += [
+        "",
+        "Adopting the second one",
+        f"  {_signed(b.per_month - a.per_month)} MQLs per month",
+        f"  gains {result.gained} leads ({result.gained_accepted} accepted and "
+        f"{result.gained_rejected} rejected by SDRs before, {result.gained_won} closed-won)",
+        f"  loses {result.lost} leads ({result.lost_accepted} accepted and "
+        f"{result.lost_rejected} rejected by SDRs before, {result.lost_won} closed-won)",
+    ]
+    if result.lost_won:
+        lines.append(
+            f"  ⚠ {result.lost_won} closed-won leads would no longer be MQLs: check them "
+            "before signing"
+        )
+    lines.append("")
+    lines.extend(backtest_lines(b, chart_width))
+    return lines
