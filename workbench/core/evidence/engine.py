@@ -7,17 +7,23 @@ property test holds the two together). How it gets there without looping over le
 - **Lead-level clauses are columns.** Disqualifiers, the choice of segment or motion and the
   fit gate depend only on the lead's snapshot, so each rule set `i` becomes a boolean `e{i}`
   per lead ("this rule set applies and its fit passes"), and its seniority points `sp{i}`.
-- **Moments are rows.** Activities are grouped by (lead, timestamp in microseconds); window
-  functions give, at every moment, running counts per kind, counts inside each tier 2 window
-  (`RANGE ... PRECEDING`), running and windowed score points, and the latest activity of each
-  trigger kind set, encoded as `t * 32 + (31 - kind index)` so one MAX finds the latest time
-  and, on a tie, the kind first in the vocabulary.
-- **History is state.** Before a lead's first MQL nothing depends on history, so the first event
-  is the first moment where some rule set fires. After an MQL at `m`, only activity in `(m, t]`
+  Leads no rule set applies to are dropped before their activities are read.
+- **Moments are rows.** Each activity row carries what it adds at its moment; window functions
+  with RANGE frames (which take in every activity at the same timestamp, so the rows of one
+  moment agree) give the latest activity of each trigger kind set, encoded as
+  `t * 32 + (31 - kind index)` so one MAX finds the latest time and, on a tie, the kind first
+  in the vocabulary; counts inside each tier 2 window; windowed score points.
+- **The first MQL needs no history.** Before it, a lead can only become an MQL at an activity
+  some clause names (between such moments only time passes, and time only lowers counts and
+  positive scores; negative points switch this shortcut off), so the first MQLs are found on
+  those rows alone: usually a small share of the table.
+- **Later MQLs difference running totals.** After an MQL at `m`, only activity in `(m, t]`
   counts: a count over `(m, t]` inside a window `[t - W, t]` is the window's own count when
   `m < t - W`, else the running count at `t` minus the running count at `m`, which the event
-  row carries. A recursive CTE walks from event to event: the next event is the first moment
-  at or past the resubmit window where some rule set fires given the last event's state.
+  row carries. From each lead's first MQL on, every row is kept (a hand raise routed inside the
+  resubmit window makes an MQL at whatever moment comes next past it), and a recursive CTE
+  walks from event to event: the next event is the first moment at or past the window where
+  some rule set fires given the last event's state.
 - **Decay** (a scoring half-life) cannot be differenced that way, so its score is summed over
   (moment, activity) pairs inside the scoring window, restricted to activity after `m`.
 
@@ -66,7 +72,9 @@ class _Features:
     kinds: dict[str, int] = field(default_factory=dict)
     kind_windows: dict[tuple[str, int], int] = field(default_factory=dict)
     points: dict[tuple[tuple[str, int], ...], int] = field(default_factory=dict)
-    point_windows: dict[tuple[tuple[tuple[str, int], ...], int], int] = field(default_factory=dict)
+    point_windows: dict[tuple[tuple[tuple[str, int], ...], int | None], int] = field(
+        default_factory=dict
+    )
     decays: dict[tuple[tuple[tuple[str, int], ...], int | None, float], int] = field(
         default_factory=dict
     )
@@ -88,7 +96,7 @@ class _Features:
     def running_points(self, points: tuple[tuple[str, int], ...]) -> str:
         return f"ps{self._id(self.points, points)}"
 
-    def windowed_points(self, points: tuple[tuple[str, int], ...], days: int) -> str:
+    def windowed_points(self, points: tuple[tuple[str, int], ...], days: int | None) -> str:
         self.running_points(points)
         return f"ws{self._id(self.point_windows, (points, days))}"
 
@@ -97,11 +105,7 @@ class _Features:
 
     def state(self) -> list[str]:
         """Running values an event row carries, so later moments can difference against it."""
-        return (
-            ["pn"]
-            + [f"pc{i}" for i in self.kinds.values()]
-            + [f"ps{i}" for i in self.points.values()]
-        )
+        return [f"pc{i}" for i in self.kinds.values()] + [f"ps{i}" for i in self.points.values()]
 
 
 def _points_key(scoring: Scoring) -> tuple[tuple[str, int], ...]:
@@ -113,30 +117,21 @@ def _points_key(scoring: Scoring) -> tuple[tuple[str, int], ...]:
 
 def _competitor(names: frozenset[str]) -> str:
     """The evaluator's competitor match on the lead row `l` (domain, e-mail domain, name)."""
-    tests = ["COALESCE(l.relationship, 'prospect') = 'competitor'"]
+    tests = ["l.rel_ = 'competitor'"]
     if names:
-        domains = [
-            "lower(trim(l.domain))",
-            "CASE WHEN strpos(l.email, '@') > 0 "
-            "THEN lower(trim(regexp_extract(l.email, '@([^@]*)$', 1))) END",
-        ]
-        for domain in domains:
+        for domain in ("l.domain_", "l.email_domain_"):
             for name in sorted(names):
                 suffix = "." + name
                 tests.append(
                     f"COALESCE({domain} = {_lit(name)} OR "
                     f"right({domain}, {len(suffix)}) = {_lit(suffix)}, FALSE)"
                 )
-        tests.append(f"COALESCE(lower(trim(l.company)) IN ({_in_list(names)}), FALSE)")
+        tests.append(f"COALESCE(l.company_ IN ({_in_list(names)}), FALSE)")
     return "(" + " OR ".join(tests) + ")"
 
 
 def _disqualified(rules: RuleSet) -> str:
-    customer = (
-        "COALESCE(l.relationship, 'prospect') = 'customer'"
-        if rules.fit.existing_customers == "account-owner"
-        else "FALSE"
-    )
+    customer = "l.rel_ = 'customer'" if rules.fit.existing_customers == "account-owner" else "FALSE"
     return f"({_competitor(rules.competitors)} OR {customer})"
 
 
@@ -145,7 +140,7 @@ def _listed(column: str, allowed: list[str], wanted: frozenset[str]) -> str | No
         return None
     if not wanted:
         return "FALSE"
-    return f"COALESCE(lower(trim(l.{column})) IN ({_in_list(wanted)}), FALSE)"
+    return f"COALESCE(l.{column}_ IN ({_in_list(wanted)}), FALSE)"
 
 
 def _fit(rules: RuleSet) -> str:
@@ -153,7 +148,7 @@ def _fit(rules: RuleSet) -> str:
     fit: FitGate = rules.fit
     tests: list[str] = []
     if fit.excluded_personas:
-        tests.append(f"COALESCE(l.persona, 'employee') NOT IN ({_in_list(fit.excluded_personas)})")
+        tests.append(f"l.persona_ NOT IN ({_in_list(fit.excluded_personas)})")
     if fit.min_employees is not None or fit.max_employees is not None:
         tests.append("l.employees IS NOT NULL")
         if fit.min_employees is not None:
@@ -184,7 +179,6 @@ def _in_band(low: int | None, high: int | None) -> str:
 def _eligibility(prepared: Prepared) -> list[tuple[RuleSet, str]]:
     """Each rule set the evaluator may apply, with the SQL that says it applies to lead `l`."""
     definition = prepared.definition
-    base_out = _disqualified(prepared.base)
     chosen: list[tuple[RuleSet, str]] = []
     if prepared.segments:
         earlier: list[str] = []
@@ -203,7 +197,7 @@ def _eligibility(prepared: Prepared) -> list[tuple[RuleSet, str]]:
         chosen.append((prepared.base, "TRUE"))
     out: list[tuple[RuleSet, str]] = []
     for rules, applies in chosen:
-        tests = [f"NOT {base_out}", applies]
+        tests = ["NOT l.out_", applies]
         base_fit = definition.fit
         if rules.fit is not base_fit and (
             rules.fit.competitors != base_fit.competitors
@@ -285,15 +279,12 @@ class _Compiler:
                 activity = f"{c}.ds{n}"
             else:
                 activity = (
-                    f"COALESCE((SELECT SUM(p.w) FROM dp{n} p WHERE p.lead_id = {c}.lead_id "
+                    f"COALESCE((SELECT SUM(p.w) FROM dp{n} p WHERE p.k = {c}.k "
                     f"AND p.t = {c}.t AND p.a > {e}.t), 0)"
                 )
             return f"(CAST({activity} AS DOUBLE) + {seniority})"
         running = self.features.running_points(points)
-        if scoring.window_days is None:
-            windowed = running
-        else:
-            windowed = self.features.windowed_points(points, scoring.window_days)
+        windowed = self.features.windowed_points(points, scoring.window_days)
         total = self._since(running, windowed, scoring.window_days, c, e)
         return f"CAST({total} + {seniority} AS DOUBLE)"
 
@@ -337,6 +328,26 @@ class _Compiler:
         fires = f"({c}.e{index} AND (" + " OR ".join(arms) + "))"
         return _Tests(tier1, tier2, tier4, tier1_code, tier4_code, fires)
 
+    def relevant_kinds(self) -> set[str] | None:
+        """Kinds at whose moments a lead with no MQL yet can become one; None: every kind.
+
+        With no MQL yet, nothing depends on history, and between two such moments only time
+        passes: a latest trigger stays, a window count can only fall, and a score of positive
+        points can only fall. So the first MQL is at a moment with an activity some clause
+        names. Negative points break that (one leaving the window raises the score), and so
+        does decay combined with them: then every moment counts.
+        """
+        kinds: set[str] = set(self.definition.review_rule.high_intent)
+        for rules, _ in self.rule_sets:
+            triggers = rules.triggers
+            kinds |= set(triggers.tier1) | set(triggers.tier4)
+            kinds |= {rule.kind for rule in triggers.tier2}
+            if triggers.tier3 and rules.scoring is not None:
+                if any(v < 0 for v in rules.scoring.activity_points.values()):
+                    return None
+                kinds |= {k for k, v in rules.scoring.activity_points.items() if v}
+        return kinds
+
     def choice(self, c: str, e: str | None) -> tuple[str, str, str, str]:
         """(fires, rule set index, tier, trigger) of the first rule set that fires at `c`."""
         fires: list[str] = []
@@ -373,116 +384,158 @@ class _Compiler:
 
     def sql(self, leads: str, activities: str) -> str:
         f = self.features
+        count = len(self.rule_sets)
         eligible = ",\n    ".join(f"{sql} AS e{i}" for i, (_, sql) in enumerate(self.rule_sets))
         seniority = ",\n    ".join(
             f"{_seniority_points(rules.scoring)} AS sp{i}"
             for i, (rules, _) in enumerate(self.rule_sets)
         )
-        any_rule = " OR ".join(f"e{i}" for i in range(len(self.rule_sets)))
+        any_rule = " OR ".join(f"e{i}" for i in range(count))
+        lead_columns = [f"e{i}" for i in range(count)] + [f"sp{i}" for i in range(count)]
         kind_index = (
             "CASE a.kind "
             + " ".join(f"WHEN {_lit(k)} THEN {i}" for i, k in enumerate(ACTIVITY_KINDS))
             + " END"
         )
-        per_moment = ["COUNT(*) AS n"]
+        # What one activity row adds at its moment. The windows use RANGE frames, which take in
+        # every activity at the same timestamp, so all rows of one moment carry the same values.
+        per_row: list[str] = []
         for kinds, i in f.kind_sets.items():
-            per_moment.append(f"MIN(CASE WHEN kind IN ({_in_list(kinds)}) THEN ki END) AS bk{i}")
+            per_row.append(
+                f"CASE WHEN a.kind IN ({_in_list(kinds)}) THEN a.t * {_KIND_SLOTS} + "
+                f"({_KIND_SLOTS - 1} - {kind_index}) END AS bk{i}"
+            )
         for kind, i in f.kinds.items():
-            per_moment.append(f"SUM(CASE WHEN kind = {_lit(kind)} THEN 1 ELSE 0 END) AS c{i}")
+            per_row.append(f"CASE WHEN a.kind = {_lit(kind)} THEN 1 ELSE 0 END AS c{i}")
         for points, i in f.points.items():
             arms = " ".join(f"WHEN {_lit(k)} THEN {v}" for k, v in points)
-            per_moment.append(f"SUM(CASE kind {arms} ELSE 0 END) AS p{i}")
-        running = "PARTITION BY lead_id ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+            per_row.append(f"CASE a.kind {arms} ELSE 0 END AS p{i}")
+        running = "PARTITION BY k ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
 
-        def ranged(days: int) -> str:
+        def frame(days: int | None) -> str:
+            if days is None:
+                return running
             return (
-                f"PARTITION BY lead_id ORDER BY t RANGE BETWEEN {_days_us(days)} PRECEDING "
+                f"PARTITION BY k ORDER BY t RANGE BETWEEN {_days_us(days)} PRECEDING "
                 "AND CURRENT ROW"
             )
 
-        windows = [f"SUM(n) OVER ({running}) AS pn"]
-        for i in f.kind_sets.values():
-            windows.append(
-                f"MAX(CASE WHEN bk{i} IS NOT NULL THEN t * {_KIND_SLOTS} + "
-                f"({_KIND_SLOTS - 1} - bk{i}) END) OVER ({running}) AS lk{i}"
-            )
-        for i in f.kinds.values():
-            windows.append(f"SUM(c{i}) OVER ({running}) AS pc{i}")
+        # Look-back values at a moment: what an MQL is found with.
+        looking_back = [f"MAX(bk{i}) OVER ({running}) AS lk{i}" for i in f.kind_sets.values()]
         for (kind, days), i in f.kind_windows.items():
-            windows.append(f"SUM(c{f.kinds[kind]}) OVER ({ranged(days)}) AS wc{i}")
-        for i in f.points.values():
-            windows.append(f"SUM(p{i}) OVER ({running}) AS ps{i}")
-        for (points, days), i in f.point_windows.items():
-            windows.append(f"SUM(p{f.points[points]}) OVER ({ranged(days)}) AS ws{i}")
+            looking_back.append(f"SUM(c{f.kinds[kind]}) OVER ({frame(days)}) AS wc{i}")
+        for (points, window), i in f.point_windows.items():
+            looking_back.append(f"SUM(p{f.points[points]}) OVER ({frame(window)}) AS ws{i}")
+        # Running totals from each lead's first MQL on: later MQLs difference them.
+        totals = [f"SUM(c{i}) OVER ({running}) AS pc{i}" for i in f.kinds.values()]
+        totals += [f"SUM(p{i}) OVER ({running}) AS ps{i}" for i in f.points.values()]
+        keep = ["k", "t", '"at"', *lead_columns]
+        moment_columns = keep + [c.split(" AS ")[-1] for c in looking_back]
+        relevant = self.relevant_kinds()
+        only_relevant = "" if relevant is None else f"\n  WHERE kind IN ({_in_list(relevant)})"
+
+        def listed(items: list[str], prefix: str = "") -> str:
+            return ", ".join(prefix + item for item in items)
+
+        def windowed(columns: list[str]) -> str:
+            return (",\n    " + ",\n    ".join(columns)) if columns else ""
 
         ctes = [
-            f"lx AS (\n  SELECT l.lead_id,\n    {eligible},\n    {seniority}\n"
+            # The lead's fields as the evaluator compares them: trimmed, lower case, defaults.
+            "ln AS (\n  SELECT l.lead_id, l.employees, l.seniority, l.target_account,"
+            " l.engaged_contacts,\n"
+            "    lower(trim(l.domain)) AS domain_,\n"
+            # After the last '@', without a regular expression: every warehouse has these.
+            "    CASE WHEN strpos(l.email, '@') > 0 THEN lower(trim(substr(l.email, "
+            "length(l.email) - strpos(reverse(l.email), '@') + 2))) END AS email_domain_,\n"
+            "    lower(trim(l.company)) AS company_, lower(trim(l.industry)) AS industry_,\n"
+            "    lower(trim(l.region)) AS region_,\n"
+            "    COALESCE(l.relationship, 'prospect') AS rel_,"
+            " COALESCE(l.persona, 'employee') AS persona_\n"
             f"  FROM {leads} AS l\n)",
-            f"lq AS (SELECT * FROM lx WHERE {any_rule})",
-            'act AS (\n  SELECT a.lead_id, a."at", a.kind,\n'
-            '    CAST(round(epoch(a."at") * 1000000) AS BIGINT) AS t,\n'
-            f"    {kind_index} AS ki\n"
+            f"lb AS (SELECT l.*, {_disqualified(self.prepared.base)} AS out_ FROM ln AS l)",
+            f"lx AS (\n  SELECT l.lead_id,\n    {eligible},\n    {seniority}\n  FROM lb AS l\n)",
+            f"lq AS (SELECT lx.*, ROW_NUMBER() OVER () AS k FROM lx WHERE {any_rule})",
+            'a0 AS (\n  SELECT lq.k, a."at", a.kind, ' + listed(lead_columns, "lq.") + ",\n"
+            # Exact microseconds since 1970 (naive times are UTC); sqlglot carries date_diff
+            # to every warehouse, where epoch() can lose the fraction of a second.
+            "    date_diff('microsecond', TIMESTAMP '1970-01-01 00:00:00', a.\"at\") AS t\n"
             f"  FROM {activities} AS a\n"
-            '  WHERE a.lead_id IN (SELECT lead_id FROM lq) AND a."at" IS NOT NULL\n)',
-            'mo0 AS (\n  SELECT lead_id, t, MIN("at") AS "at",\n    '
-            + ",\n    ".join(per_moment)
-            + "\n  FROM act\n  GROUP BY lead_id, t\n)",
-            'mo1 AS (\n  SELECT lead_id, t, "at",\n    '
-            + ",\n    ".join(windows)
-            + "\n  FROM mo0\n)",
+            '  JOIN lq ON lq.lead_id = a.lead_id WHERE a."at" IS NOT NULL\n)',
+            'act AS (\n  SELECT a.k, a.t, a."at", a.kind, '
+            + listed(lead_columns, "a.")
+            + (",\n    " + ",\n    ".join(per_row) if per_row else "")
+            + "\n  FROM a0 AS a\n)",
+            # Before its first MQL a lead can only become one at an activity some clause
+            # looks at (see `relevant_kinds`), so the first MQLs are found on those rows alone.
+            "mo1 AS (\n  SELECT "
+            + listed(keep)
+            + windowed(looking_back)
+            + f"\n  FROM act{only_relevant}\n)",
         ]
         decay_columns: list[str] = []
         decay_joins: list[str] = []
+        if f.decays:
+            ctes.append("mo0 AS (SELECT DISTINCT k, t FROM act)")
         for (points, window, half), i in f.decays.items():
             arms = " ".join(f"WHEN {_lit(k)} THEN {v}" for k, v in points)
             inside = "" if window is None else f" AND m.t - a.t <= {_days_us(window)}"
             ctes.append(
-                f"dp{i} AS (\n  SELECT m.lead_id, m.t, a.t AS a,\n"
+                f"dp{i} AS (\n  SELECT m.k, m.t, a.t AS a,\n"
                 f"    CAST((CASE a.kind {arms} ELSE 0 END) AS DOUBLE) * power(0.5, "
                 f"CAST(m.t - a.t AS DOUBLE) / 1000000.0 / 86400.0 / {half!r}) AS w\n"
-                "  FROM mo0 AS m JOIN act AS a ON a.lead_id = m.lead_id AND a.t <= m.t"
+                "  FROM mo0 AS m JOIN act AS a ON a.k = m.k AND a.t <= m.t"
                 f"{inside}\n  WHERE a.kind IN ({_in_list([k for k, _ in points])})\n)"
             )
             decay_columns.append(f"COALESCE(d{i}.s, 0) AS ds{i}")
+            moment_columns.append(f"ds{i}")
             decay_joins.append(
-                f"LEFT JOIN (SELECT lead_id, t, SUM(w) AS s FROM dp{i} GROUP BY lead_id, t) "
-                f"AS d{i} ON d{i}.lead_id = mo1.lead_id AND d{i}.t = mo1.t"
+                f"LEFT JOIN (SELECT k, t, SUM(w) AS s FROM dp{i} GROUP BY k, t) "
+                f"AS d{i} ON d{i}.k = mo1.k AND d{i}.t = mo1.t"
             )
-        lead_columns = [f"lq.e{i}" for i in range(len(self.rule_sets))] + [
-            f"lq.sp{i}" for i in range(len(self.rule_sets))
-        ]
         ctes.append(
-            "mo AS (\n  SELECT mo1.*, "
-            + ", ".join(lead_columns + decay_columns)
-            + "\n  FROM mo1 JOIN lq ON lq.lead_id = mo1.lead_id"
+            "mo AS (\n  SELECT mo1.*"
+            + "".join(f", {c}" for c in decay_columns)
+            + "\n  FROM mo1"
             + "".join(f"\n  {j}" for j in decay_joins)
             + "\n)"
         )
         fires0, rule_set0, tier0, trigger0 = self.choice("mo", None)
         state = f.state()
         ctes.append(
-            "firsts AS (\n  SELECT * FROM (\n    SELECT mo.*, "
+            "firsts AS (\n  SELECT k, t, rs, tier, trg FROM (\n    SELECT mo.k, mo.t, "
             f"{rule_set0} AS rs, {tier0} AS tier, {trigger0} AS trg,\n"
-            "      ROW_NUMBER() OVER (PARTITION BY mo.lead_id ORDER BY mo.t) AS rn\n"
+            "      ROW_NUMBER() OVER (PARTITION BY mo.k ORDER BY mo.t) AS rn\n"
             f"    FROM mo WHERE {fires0}\n  ) AS x WHERE rn = 1\n)"
         )
+        # From each lead's first MQL on, every moment of every kind (a hand raise routed inside
+        # the window makes an MQL at whatever moment comes next past it), with look-back values
+        # and running totals over these rows only: a later MQL needs activity after the first.
         ctes.append(
-            "cand AS (\n  SELECT mo.* FROM mo JOIN firsts AS f ON f.lead_id = mo.lead_id "
-            f"AND mo.t >= f.t + {self.window_us}\n)"
+            "tail AS (\n  SELECT "
+            + listed(keep)
+            + ", ft"
+            + windowed(looking_back + totals)
+            + "\n  FROM (SELECT act.*, f.t AS ft FROM act JOIN firsts AS f ON f.k = act.k "
+            "AND act.t >= f.t) AS x\n)"
         )
+        ctes.append(f"cand AS (SELECT * FROM tail WHERE t >= ft + {self.window_us})")
         fires, rule_set, tier, trigger = self.choice("c", "e")
         fires_d, _, _, _ = self.choice("d", "e")
         carried = ", ".join(state)
+        carried_sep = f", {carried}" if carried else ""
         ctes.append(
-            f'ev(lead_id, t, "at", rs, tier, trg, {carried}) AS (\n'
-            f'  SELECT lead_id, t, "at", rs, tier, trg, {carried} FROM firsts\n'
-            "  UNION ALL\n"
-            f'  SELECT c.lead_id, c.t, c."at", {rule_set}, {tier}, {trigger}, '
-            + ", ".join(f"c.{s}" for s in state)
-            + "\n  FROM ev AS e JOIN cand AS c ON c.lead_id = e.lead_id "
+            f'ev(k, t, "at", rs, tier, trg{carried_sep}) AS (\n'
+            f'  SELECT s.k, s.t, s."at", f.rs, f.tier, f.trg'
+            + "".join(f", s.{c}" for c in state)
+            + "\n  FROM tail AS s JOIN firsts AS f ON f.k = s.k AND f.t = s.t\n"
+            "  UNION\n"
+            f'  SELECT c.k, c.t, c."at", {rule_set}, {tier}, {trigger}'
+            + "".join(f", c.{c}" for c in state)
+            + "\n  FROM ev AS e JOIN cand AS c ON c.k = e.k "
             f"AND c.t >= e.t + {self.window_us}\n"
             f"  WHERE {fires}\n"
-            "    AND NOT EXISTS (\n      SELECT 1 FROM cand AS d WHERE d.lead_id = e.lead_id "
+            "    AND NOT EXISTS (\n      SELECT 1 FROM cand AS d WHERE d.k = e.k "
             f"AND d.t >= e.t + {self.window_us} AND d.t < c.t\n        AND {fires_d}\n    )\n)"
         )
         stamps = []
@@ -495,9 +548,9 @@ class _Compiler:
         return (
             "WITH RECURSIVE\n"
             + ",\n".join(ctes)
-            + '\nSELECT ev.lead_id, ev."at", ev.tier, ev.trg AS trigger,\n  '
+            + '\nSELECT lq.lead_id, ev."at", ev.tier, ev.trg AS trigger,\n  '
             + ",\n  ".join(stamps)
-            + '\nFROM ev\nORDER BY ev.lead_id, ev."at"'
+            + '\nFROM ev JOIN lq ON lq.k = ev.k\nORDER BY lq.lead_id, ev."at"'
         )
 
 
