@@ -1,5 +1,10 @@
 """Commands for evidence: lead history to test a definition against.
 
+`backtest` replays a definition over the history (the folder's evidence.toml, or --leads and
+--activities) and reads the result against the framework: MQLs per month against the stage's
+volume, expected acceptance, conversion, false negatives, top rejection reasons with advice.
+Progress goes to stderr when it is a terminal; rows left out of the files are listed there too.
+
 `sample-data` writes a realistic, reproducible data set (leads and activities in the canonical
 shape) for demos, tests and benchmarks. It never overwrites: when leads.* or activities.*
 already exist in --out, it names them and exits 1 without writing anything.
@@ -7,13 +12,15 @@ already exist in --out, it names them and exits 1 without writing anything.
 
 from __future__ import annotations
 
+import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from workbench.cli._app import app, friendly
+from workbench.cli._app import JsonOption, app, err, friendly
 from workbench.core.errors import InputError, Problem
 from workbench.core.evidence.sample import check_free, sample_data, write_sample
 
@@ -41,3 +48,114 @@ def sample_data_cmd(
     leads_path, activities_path = write_sample(out, lead_rows, activity_rows, fmt.value)
     typer.echo(f"wrote {leads_path} ({len(lead_rows)} leads)")
     typer.echo(f"wrote {activities_path} ({len(activity_rows)} activities)")
+
+
+class _Progress:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.width = 0
+
+    def __call__(self, stage: str, fraction: float | None = None) -> None:
+        if not self.live:
+            return
+        if fraction is None:
+            line = f"{stage}…"
+        else:
+            done = max(0, min(20, round(fraction * 20)))
+            line = f"{stage} ▕{'█' * done}{' ' * (20 - done)}▏ {fraction * 100:3.0f}%"
+        pad = max(0, self.width - len(line))
+        sys.stderr.write("\r" + line + " " * pad)
+        sys.stderr.flush()
+        self.width = len(line)
+
+    def clear(self) -> None:
+        if self.live and self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+            self.width = 0
+
+
+def _folder_of(path: Path) -> Path:
+    """definitions/<slug>/vN.toml belongs to definitions/."""
+    return path.parent.parent if path.parent.parent != path.parent else path.parent
+
+
+@app.command("backtest")
+@friendly
+def backtest_cmd(
+    path: Annotated[Path, typer.Argument(help="The definition file to replay, e.g. a draft.")],
+    leads: Annotated[
+        Path | None,
+        typer.Option("--leads", help="Leads file (CSV or Parquet). Default: evidence.toml."),
+    ] = None,
+    activities: Annotated[
+        Path | None,
+        typer.Option("--activities", help="Activities file (CSV or Parquet)."),
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--mapping", "-m", help="Column mapping: hubspot, salesforce or a mapping TOML file."
+        ),
+    ] = None,
+    compare_with: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            help="Another version (e.g. the signed one): what adopting PATH instead changes.",
+        ),
+    ] = None,
+    remember: Annotated[
+        bool,
+        typer.Option(
+            "--remember", help="Save --leads/--activities/--mapping in the folder's evidence.toml."
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Replay a definition over lead history: MQLs per month, acceptance, false negatives."""
+    import duckdb
+
+    from workbench.core import store
+    from workbench.core.evidence.backtest import backtest, compare
+    from workbench.core.evidence.load import load_to_duckdb
+    from workbench.core.evidence.mapping import resolve_mapping
+    from workbench.core.evidence.report import backtest_lines, comparison_lines
+    from workbench.core.evidence.settings import choose_source, save_source
+
+    definition = store.load_definition(path).definition
+    other = store.load_definition(compare_with).definition if compare_with else None
+    folder = _folder_of(path)
+    source = choose_source(folder, leads, activities, mapping)
+    chosen = resolve_mapping(source.mapping)
+    progress = _Progress()
+    con = duckdb.connect()
+    try:
+        problems = load_to_duckdb(
+            con, source.leads, source.activities, chosen, progress=lambda stage: progress(stage)
+        )
+        if other is not None:
+            comparison = compare(con, other, definition, progress)
+            payload, lines = comparison.to_json(), comparison_lines(comparison)
+        else:
+            result = backtest(con, definition, progress)
+            payload, lines = result.to_json(), backtest_lines(result)
+    finally:
+        progress.clear()
+        con.close()
+    if problems.skipped or any(report.notes for report in (problems.leads, problems.activities)):
+        for line in problems.lines():
+            err(line)
+    if remember:
+        saved = save_source(folder, source, replace=True)
+        err(f"saved where the lead history lives in {saved}")
+    if as_json:
+        payload["skipped_rows"] = {
+            "leads": problems.leads.skipped,
+            "activities": problems.activities.skipped,
+        }
+        typer.echo(json.dumps(payload, indent=2, default=str))
+    else:
+        typer.echo("\n".join(lines))

@@ -1,0 +1,145 @@
+"""`workbench backtest` through typer's runner: the report, --json, --compare, evidence.toml."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from workbench.cli import app
+from workbench.core import store
+from workbench.core.evidence.sample import sample_data, write_sample
+from workbench.core.templates import from_template
+
+
+def cli(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    leads, activities = sample_data(1200, seed=9)
+    return write_sample(tmp_path_factory.mktemp("data"), leads, activities, "csv")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    defs = tmp_path / "definitions"
+    store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), defs)
+    return defs
+
+
+def draft(folder: Path) -> Path:
+    return folder / "acme" / "v1.toml"
+
+
+def test_the_report_names_the_numbers_the_workshop_asks_for(
+    folder: Path, history: tuple[Path, Path]
+) -> None:
+    leads, activities = history
+    result = cli("backtest", draft(folder), "--leads", leads, "--activities", activities)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for expected in (
+        "MQLs per month",
+        "per month (",
+        "Expected acceptance:",
+        "MQL to opportunity:",
+        "False negatives:",
+        "Top rejection reasons",
+    ):
+        assert expected in out
+    assert "Traceback" not in result.output
+
+
+def test_json_is_for_scripts_and_agrees_with_the_text(
+    folder: Path, history: tuple[Path, Path]
+) -> None:
+    leads, activities = history
+    text = cli("backtest", draft(folder), "--leads", leads, "--activities", activities).stdout
+    result = cli("backtest", draft(folder), "--leads", leads, "--activities", activities, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["events"] > 0
+    assert f"MQLs: {data['events']} from {data['leads_passed']} leads" in text
+    assert data["skipped_rows"] == {"leads": 0, "activities": 0}
+    assert {"monthly", "acceptance", "false_negatives", "rejection_reasons", "advice"} <= set(data)
+
+
+def test_compare_says_what_adopting_the_draft_changes(
+    folder: Path, history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    leads, activities = history
+    other = tmp_path / "other" / "x" / "v1.toml"
+    store.create(from_template("x", "3m-10m", date(2025, 1, 1)), tmp_path / "other")
+    result = cli(
+        "backtest", draft(folder), "--compare", other, "--leads", leads, "--activities", activities
+    )
+    assert result.exit_code == 0, result.output
+    assert "Adopting the second one" in result.stdout
+    assert "MQLs per month" in result.stdout
+    data = json.loads(
+        cli(
+            "backtest",
+            draft(folder),
+            "--compare",
+            other,
+            "--leads",
+            leads,
+            "--activities",
+            activities,
+            "--json",
+        ).stdout
+    )
+    # The looser 1m-3m draft passes more leads than the 3m-10m definition it replaces.
+    assert data["change"]["leads_gained"] > 0
+    assert data["after"]["events"] > data["before"]["events"]
+
+
+def test_remember_writes_evidence_toml_and_later_runs_need_no_flags(
+    folder: Path, history: tuple[Path, Path]
+) -> None:
+    leads, activities = history
+    first = cli(
+        "backtest", draft(folder), "--leads", leads, "--activities", activities, "--remember"
+    )
+    assert first.exit_code == 0, first.output
+    assert (folder / "evidence.toml").is_file()
+    again = cli("backtest", draft(folder))
+    assert again.exit_code == 0, again.output
+    assert again.stdout == first.stdout
+
+
+def test_no_data_is_one_clear_error(folder: Path) -> None:
+    result = cli("backtest", draft(folder))
+    assert result.exit_code == 2
+    assert "no lead history" in result.stderr and "evidence.toml" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_file_is_named(folder: Path, tmp_path: Path, history: tuple[Path, Path]) -> None:
+    result = cli(
+        "backtest", draft(folder), "--leads", tmp_path / "nope.csv", "--activities", history[1]
+    )
+    assert result.exit_code == 2
+    assert "nope.csv" in result.stderr and "no such file" in result.stderr
+
+
+def test_bad_rows_are_reported_not_fatal(folder: Path, tmp_path: Path) -> None:
+    leads = tmp_path / "leads.csv"
+    leads.write_text(
+        "lead_id,created_at,employees,seniority\n"
+        "A,2025-01-01,200,director\n"
+        "B,not a date,200,director\n"
+    )
+    activities = tmp_path / "activities.csv"
+    activities.write_text(
+        "lead_id,kind,at\nA,demo_request,2025-01-02T10:00:00Z\nA,dance,2025-01-03\n"
+    )
+    result = cli("backtest", draft(folder), "--leads", leads, "--activities", activities)
+    assert result.exit_code == 0, result.output
+    assert "MQLs: 1 from 1 leads" in result.stdout
+    assert "line 3" in result.stderr and "left out" in result.stderr
