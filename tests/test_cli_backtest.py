@@ -45,7 +45,7 @@ def test_the_report_names_the_numbers_the_workshop_asks_for(
     out = result.stdout
     for expected in (
         "MQLs per month",
-        "per month (",
+        "per month over",
         "Expected acceptance:",
         "MQL to opportunity:",
         "False negatives:",

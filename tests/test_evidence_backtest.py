@@ -103,7 +103,10 @@ def test_counts_events_months_and_outcomes(con: duckdb.DuckDBPyConnection) -> No
         "2025-04": 1,
         "2025-05": 0,
     }
-    assert result.per_month == pytest.approx(9 / 5)
+    # Jan starts on the 10th and May ends on the 30th: the average is over Feb-Apr only.
+    assert result.complete_months == ("2025-02", "2025-03", "2025-04")
+    assert result.per_month == pytest.approx(6 / 3)
+    assert result.recent_per_month == pytest.approx(6 / 3)
     assert result.by_tier == {"tier 1": 9}
     assert result.acceptance == Acceptance(accepted=2, rejected=3, unworked=1, no_decision=2)
     assert result.acceptance.rate == pytest.approx(0.4)
@@ -158,7 +161,8 @@ def test_compare_names_the_leads_gained_and_lost(con: duckdb.DuckDBPyConnection)
 
 def test_the_report_reads_in_words(con: duckdb.DuckDBPyConnection) -> None:
     text = "\n".join(backtest_lines(backtest(con, make())))
-    assert "1.8 per month (below the $1-3M ARR typical 20-50/month)" in text
+    assert "2.0 per month over 3 complete months (below the $1-3M ARR typical 20-50/month)" in text
+    assert "last 3 complete months: 2.0 per month" in text
     assert "Expected acceptance: 40.0% (40-60%: healthy)" in text
     assert "False negatives: 66.7% (2 of 3 closed-won" in text and "above the 10% alarm" in text
     assert "Bad fit (company)" in text and "tighten" in text

@@ -136,6 +136,11 @@ def backtest_cmd(
         problems = load_to_duckdb(
             con, source.leads, source.activities, chosen, progress=lambda stage: progress(stage)
         )
+        progress.clear()
+        # What loading left out comes first, so nobody reads the numbers without knowing.
+        if problems.skipped or any(r.notes for r in (problems.leads, problems.activities)):
+            for line in problems.lines():
+                err(line)
         if other is not None:
             comparison = compare(con, other, definition, progress)
             payload, lines = comparison.to_json(), comparison_lines(comparison)
@@ -145,9 +150,6 @@ def backtest_cmd(
     finally:
         progress.clear()
         con.close()
-    if problems.skipped or any(report.notes for report in (problems.leads, problems.activities)):
-        for line in problems.lines():
-            err(line)
     if remember:
         saved = save_source(folder, source, replace=True)
         err(f"saved where the lead history lives in {saved}")

@@ -6,9 +6,12 @@ This module replays a definition over the canonical tables with the SQL engine a
 answer against the framework's bands and calibration rules.
 
 What each number means here (the choices where the framework leaves room):
-- **MQLs per month** counts MQL events (a lead that resubmits after the window counts again),
-  over every calendar month from the first to the last activity in the data, zero months
-  included. The stage's typical volume is the yardstick.
+- **MQLs per month** counts MQL events (a lead that resubmits after the window counts again)
+  per calendar month, from the first to the last activity in the data, zero months included.
+  The average is over the complete months only (a history that starts on the 20th would
+  understate its first month), and the last three complete months are shown apart: the
+  framework's "based on last quarter's data, ~X MQLs per month". The stage's typical volume is
+  the yardstick.
 - **Acceptance** is read from the historical SDR decision of the leads the definition passes:
   accepted / (accepted + rejected). Leads the old process never handed to an SDR have no
   decision and are counted apart, so is `unworked` (an SLA miss, not a verdict on the lead).
@@ -26,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.definition import Definition
@@ -197,15 +200,27 @@ class Backtest:
     false_negatives: FalseNegatives
     rejection_reasons: list[RejectionReason]
     median_days_to_mql: float | None
+    complete_months: tuple[str, ...] = ()
+
+    def _average(self, series: list[tuple[str, int]], last: int | None = None) -> float:
+        full = [n for m, n in series if m in self.complete_months] or [n for _, n in series]
+        if last is not None:
+            full = full[-last:]
+        return sum(full) / len(full) if full else 0.0
 
     @property
     def per_month(self) -> float:
-        return self.events / len(self.monthly) if self.monthly else 0.0
+        """Mean MQLs per complete month (every month when none is complete)."""
+        return self._average(self.monthly)
+
+    @property
+    def recent_per_month(self) -> float:
+        """Mean over the last three complete months: "last quarter's data"."""
+        return self._average(self.monthly, last=3)
 
     @property
     def historical_per_month(self) -> float:
-        total = sum(n for _, n in self.historical_monthly)
-        return total / len(self.historical_monthly) if self.historical_monthly else 0.0
+        return self._average(self.historical_monthly)
 
     @property
     def opportunity_rate(self) -> float | None:
@@ -251,6 +266,8 @@ class Backtest:
         data["monthly"] = [{"month": m, "mqls": n} for m, n in self.monthly]
         data["historical_monthly"] = [{"month": m, "mqls": n} for m, n in self.historical_monthly]
         data["per_month"] = round(self.per_month, 2)
+        data["recent_per_month"] = round(self.recent_per_month, 2)
+        data["complete_months"] = list(self.complete_months)
         data["historical_per_month"] = round(self.historical_per_month, 2)
         stage = STAGES[self.stage]
         data["stage_volume"] = {"low": stage.volume_low, "high": stage.volume_high}
@@ -352,6 +369,20 @@ def _months(first: date | None, last: date | None) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def _complete(months: list[str], first: date | None, last: date | None) -> tuple[str, ...]:
+    """The months the history covers from their first day to their last."""
+    if first is None or last is None:
+        return ()
+    out = []
+    for month in months:
+        year, number = int(month[:4]), int(month[5:])
+        start = date(year, number, 1)
+        following = date(year + 1, 1, 1) if number == 12 else date(year, number + 1, 1)
+        if first <= start and following - timedelta(days=1) <= last:
+            out.append(month)
+    return tuple(out)
 
 
 def _day(value: object) -> date | None:
@@ -481,6 +512,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         false_negatives=FalseNegatives(won=int(fn[0]), missed=int(fn[1])),
         rejection_reasons=reasons,
         median_days_to_mql=None if median_days is None else float(median_days),
+        complete_months=_complete(months, first, last),
     )
 
 

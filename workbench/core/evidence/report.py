@@ -59,13 +59,17 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         if result.first_day
         else "no activity in the data"
     )
+    complete = len(result.complete_months)
+    over = f"over {complete} complete months" if complete else "over the partial months"
     lines = [
         f"Backtest of {result.definition}",
         f"  history: {result.leads} leads, {result.activities} activities, {period}",
         "",
         f"MQLs: {result.events} from {result.leads_passed} leads, "
-        f"{result.per_month:.1f} per month ({result.volume_reading()})",
+        f"{result.per_month:.1f} per month {over} ({result.volume_reading()})",
     ]
+    if complete >= 3:
+        lines.append(f"  last 3 complete months: {result.recent_per_month:.1f} per month")
     if any(n for _, n in result.historical_monthly):
         lines.append(
             f"  the history's own MQLs (mql_at): {result.historical_per_month:.1f} per month"
