@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_readme_definition_example_is_a_valid_definition() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```toml\n(.*?)```", text, flags=re.S)
-    example = tomllib.loads(blocks[0])
+    example = tomllib.loads(next(b for b in blocks if 'slug = "acme-inbound"' in b))
     definition = Definition.model_validate(example)
     assert definition.slug == "acme-inbound"
     assert definition.scoring is not None and definition.scoring.window_days == 90
@@ -34,6 +34,19 @@ def test_shipped_example_definitions_pass_their_suites() -> None:
         loaded = load_definition(path)
         assert loaded.integrity in ("draft", "intact"), path
         assert run_suite(loaded.definition).ok, path
+
+
+def test_readme_mapping_example_is_a_valid_mapping(tmp_path: Path) -> None:
+    from workbench.core.evidence.mapping import load_mapping
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", text, flags=re.S)
+    example = next(b for b in blocks if "[values.sdr_decision]" in b)
+    path = tmp_path / "mapping.toml"
+    path.write_text("\n".join(line.strip() for line in example.splitlines()), encoding="utf-8")
+    mapping = load_mapping(path)
+    assert mapping.leads["lead_id"] == "Record ID"
+    assert mapping.translate("sdr_decision", "Closed - Converted") == "accepted"
 
 
 def test_example_leads_evaluate() -> None:
