@@ -2,15 +2,50 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import csv
+import io
+import random
+import re
+from dataclasses import MISSING, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
 
 from workbench.core.errors import InputError
-from workbench.core.evidence.load import load_activities, load_evidence, load_leads
-from workbench.core.evidence.mapping import HUBSPOT, infer_seniority
-from workbench.core.evidence.sample import sample_data, write_sample
+from workbench.core.evidence import load
+from workbench.core.evidence.load import (
+    TableReport,
+    fast_sql,
+    fetch_activities,
+    fetch_leads,
+    load_activities,
+    load_evidence,
+    load_leads,
+    load_to_duckdb,
+    read_cell,
+)
+from workbench.core.evidence.mapping import (
+    CANONICAL,
+    HUBSPOT,
+    SALESFORCE,
+    Mapping,
+    infer_seniority,
+)
+from workbench.core.evidence.sample import activities_csv, leads_csv, sample_data, write_sample
+from workbench.core.evidence.tables import (
+    ACTIVITY_COLUMN_NAMES,
+    ACTIVITY_COLUMNS,
+    LEAD_COLUMN_NAMES,
+    LEAD_COLUMNS,
+    ActivityRow,
+    Column,
+    LeadRow,
+    sql_columns,
+    sql_type,
+)
 
 LEADS_HEADER = "lead_id,created_at,title,employees,industry\n"
 
@@ -146,3 +181,584 @@ def test_excel_style_exports_load(tmp_path: Path) -> None:
     assert report.skipped == 0
     assert (lead.lead_id, lead.employees, lead.seniority) == ("7", 1200, "director")
     assert lead.created_at.isoformat() == "2025-02-03T14:05:00+00:00"
+
+
+# --- load_to_duckdb: the same rules, done in DuckDB --------------------------------------------
+#
+# The reference below is the loader as it was before the work moved into DuckDB: every cell of
+# every row through the Python rules, row by row. `load_to_duckdb` must give the same tables and
+# the same reports; its SQL fast paths must never read a cell differently from the Python rules.
+
+
+class _Skip(Exception):
+    def __init__(self, kind: str, reason: str) -> None:
+        super().__init__(reason)
+        self.kind, self.reason = kind, reason
+
+
+def _reference_raw(
+    path: Path,
+) -> tuple[list[str], list[tuple[str | None, ...]], list[int], dict[int, str]]:
+    """The file as text rows, each row's line (CSV) or row number, and the rejected lines."""
+    con = duckdb.connect()
+    try:
+        if path.suffix == ".parquet":
+            result = con.execute(
+                "SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)", [str(path)]
+            )
+        else:
+            result = con.execute(
+                "SELECT * FROM read_csv(?, header = true, all_varchar = true, store_rejects = true)",
+                [str(path)],
+            )
+        headers = [str(d[0]) for d in result.description or ()]
+        rows = [tuple(r) for r in result.fetchall()]
+        if path.suffix == ".parquet":
+            return headers, rows, list(range(1, len(rows) + 1)), {}
+        bad: dict[int, str] = {}
+        for line, message in con.execute(
+            "SELECT line, error_message FROM reject_errors ORDER BY line"
+        ).fetchall():
+            bad.setdefault(int(line), load._reject_reason(str(message)))
+    finally:
+        con.close()
+    positions = []
+    line = 1
+    for _ in rows:
+        line += 1
+        while line in bad:
+            line += 1
+        positions.append(line)
+    return headers, rows, positions, bad
+
+
+def reference_load(
+    path: Path, table: str, mapping: Mapping = CANONICAL, lead_ids: set[str] | None = None
+) -> tuple[list[Any], TableReport]:
+    """The row-by-row loader: the rules exactly as they were before DuckDB did the work."""
+    headers, rows, positions, rejected = _reference_raw(path)
+    columns = LEAD_COLUMNS if table == "leads" else ACTIVITY_COLUMNS
+    index, notes = load._columns(headers, path, table, columns, mapping)
+    report = TableReport(table, path, rows_read=len(rows) + len(rejected), notes=notes)
+    parquet = path.suffix == ".parquet"
+    pending = iter(sorted(rejected.items()))
+    upcoming = next(pending, None)
+    out: list[Any] = []
+    seen: dict[str, str] = {}
+    inferred = 0
+    for row, position in zip(rows, positions, strict=True):
+        where = f"row {position}" if parquet else f"line {position}"
+        while upcoming is not None and upcoming[0] < position:
+            report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
+            upcoming = next(pending, None)
+        values: dict[str, Any] = {}
+        try:
+            for column in columns:
+                i = index.get(column.name)
+                raw = row[i] if i is not None else None
+                if raw is None or not raw.strip():
+                    if column.required:
+                        raise _Skip(
+                            f"bad {column.name}",
+                            f"{column.name} {raw or ''!r}: required, but empty",
+                        )
+                    continue
+                try:
+                    values[column.name] = load._cell(column, raw, mapping)
+                except load._Bad as bad:
+                    raise _Skip(bad.kind, str(bad)) from None
+        except _Skip as skip:
+            report.skip(where, skip.reason, skip.kind)
+            continue
+        lead_id = values["lead_id"]
+        if table == "leads":
+            if lead_id in seen:
+                report.skip(
+                    where,
+                    f"lead_id {lead_id!r} appears again (first at {seen[lead_id]})",
+                    "duplicate lead_id",
+                )
+                continue
+            seen[lead_id] = where
+            if values.get("seniority") is None:
+                guess = infer_seniority(values.get("title"))
+                if guess is not None:
+                    values["seniority"] = guess
+                    inferred += 1
+            out.append(LeadRow(**values))
+        else:
+            if lead_ids is not None and lead_id not in lead_ids:
+                report.skip(
+                    where, f"lead_id {lead_id!r} is not in the leads table", "unknown lead_id"
+                )
+                continue
+            out.append(ActivityRow(**values))
+    while upcoming is not None:
+        report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
+        upcoming = next(pending, None)
+    report.rows_loaded = len(out)
+    if inferred:
+        report.notes.append(f"seniority inferred from the job title for {inferred} leads")
+    return out, report
+
+
+def assert_same_report(got: TableReport, want: TableReport) -> None:
+    assert got.lines() == want.lines()
+    assert list(got.reasons.items()) == list(want.reasons.items())  # same order too
+    assert (got.rows_read, got.rows_loaded, got.skipped) == (
+        want.rows_read,
+        want.rows_loaded,
+        want.skipped,
+    )
+    assert got.first == want.first and got.notes == want.notes
+
+
+# Cells that have tripped parsers: what DuckDB's casts accept and Python does not, and back.
+TRICKY_TIMES = [
+    "2025-01-31", "2025-1-1", "2025-01-31 14:05", "2025-01-31T14:05", "2025-01-31T14:05:00Z",
+    "2025-01-31T14:05:00z", "2025-01-31 14:05:00+02:00", "2025-01-31T14:05:00-05:30",
+    "2025-01-31T14:05:00+0200", "2025-01-31T14:05:00+02", "2025-01-31T14:05:00-00:00",
+    "2025-01-31 24:00:00", "2025-02-30", "2024-02-29", "2025-02-29", "2025-04-31",
+    "2025-01-31 14:05:00.1234567", "2025-01-31 14:05:00.5", "2025-01-31 14:05:00.123456Z",
+    "2025-01-31T14:05:00.12+01:00", " 2025-01-31", "2025-01-31 ", "\t2025-01-31",
+    "2025-01-31\n", "20250131", "2025-01-31T14", "2025-01-31 14:05:60", "2025-01-31 14:60",
+    "0000-01-01", "0001-01-01", "0999-12-31", "1000-01-01", "10000-01-01", "9999-12-31",
+    "9999-12-31T23:00:00-02:00", "0001-01-01T00:00:00+01:00", "1000-01-01T00:00:00+02:00",
+    "2025-01-31  14:05:00", "2025-01-31 4:05:00", "2025-01-31  4:05:00", "2025-01-31\t14:05:00",
+    "2025-01-31T14:05:00+24:00", "2025-01-31T14:05:00+23:59", "2025-01-31T14:05:00+01:60",
+    "2025-01-31Z", "2025-01-31+02:00", "2025-W05-1", "2025-01-31T14:05:00,5",
+    "\u0662\u0660\u0662\u0665-\u0660\u0661-\u0663\u0661", "２０２５-０１-３１", "yesterday",
+    "infinity", "-infinity", "epoch", "1/5/2025", "01/05/2025 1:05 PM", "1/5/2025 12:05 am",
+    "1/5/2025 12:05 PM", "1/5/2025 13:05 PM", "1/5/2025 0:05 AM", "12/31/69", "2025-13-45",
+    "", "   ", "2025-01-31T14:05:00 Z", "+2025-01-31", "2025-01-31T14:05:00.Z",
+    "2025-01-31 14:05:00 +02:00", "2025-01-31T14:05:00Z ", "2025-01-31T1:05:00Z",
+    "2025-01-3lT14:05:00Z", "31.01.2025", "31.01.2025 14:05:00.123456", "31.1.2025",
+    "2025-01-31 14:05", "2025-1-31 14:05", "2025-01-31 14:5", "2025-01-31  14:05",
+    "3/5/2025 2:05 pm", "3/5/2025 2:05 p.m.", "03/05/2025 14:05", "3/5/25", "2025-01-31T14:05:00+02:00Z",
+]  # fmt: skip
+TRICKY_COUNTS = [
+    "0", "007", "1200", "1,200", "1,20", "12,345,678", "1,234,567,890,123", "51-200",
+    "51 - 200", "51–200", "5 to 10", "10,001+", "10001+", " 12 ", "12 ", "1e3", "1.0", "1.5",
+    "-3", "-0", "123456789012345", "1234567890123456", "12345678901234567890",
+    "99999999999999999999999", "１２", "", "fifty", "0x10", "1_000", "+5", "1 200", "1.200",
+    "9223372036854775807", "9223372036854775808", "1e30", "٣",
+]  # fmt: skip
+TRICKY_AMOUNTS = [
+    "1234.50", "1234.5", "-0", "0", "0.1", "0.30000000000000004", "1e5", "$1,200.00", "1 200",
+    "nan", "inf", "-inf", ".5", "5.", "123456789012345.123456789012345", "123456789012345",
+    "1234567890123456", "€99", "1_000", "+5", "00012.5", "-12.25", "", " 12.5 ", "12,5",
+    "0.000000000000001", "999999999999999.9",
+]  # fmt: skip
+TRICKY_TEXT = [
+    "acme", " acme ", "acme\u3000", "\u00a0acme", "x\u0600 ", "é", "abc\u0301", "\x85a", "\x01a",
+    "a\x01", "Ärzte GmbH", "a b", "\u2028a", "a\u200b", "\u200ba", "\t", "\u3000", "",
+]  # fmt: skip
+TRICKY_DOMAINS = [
+    "acme.com", "https://www.Acme.com/about?x=1", "WWW.ACME.COM", "www.", "http://", "HTTP://x.io",
+    " acme.com ", "ftp://x.y/z", "Ärzte.de", "ß.de", "a?b/c", "mailto:x@y", "1http://x.io",
+    "www.www.acme.com", "acme.com/", "?", "/", "h-t+t.p://acme.com", "acme.com\u3000",
+]  # fmt: skip
+TRICKY_BOOLS = [
+    "true",
+    "TRUE",
+    "True",
+    "tRuE",
+    "yes",
+    "Y",
+    "1",
+    "0",
+    "no",
+    "N",
+    "maybe",
+    " true ",
+    "",
+    "t",
+    "F",
+]
+TRICKY_CHOICES = [
+    "demo_request", "Demo Request", "DEMO_REQUEST", "demo-request", "Demo-Request", "webinar",
+    " demo_request ", "Demo  Request", "demo.request", "Customer", "customer", "Lead",
+    "Evangelist", "Closed - Converted", "Unqualified", "accepted", "VP", "Manager",
+    "Sr. Director", "c level", "C-Level", "nonsense", "Student", "job seeker", "", "partner",
+]  # fmt: skip
+
+MAPPINGS = {
+    "canonical": CANONICAL,
+    "hubspot": HUBSPOT,
+    "salesforce": SALESFORCE,
+    "custom": Mapping(date_formats=("%d.%m.%Y", "%d.%m.%Y %H:%M:%S.%f", "%m/%d/%y")),
+    "unfollowable": Mapping(date_formats=("%d.%m.%Y", "%B %d, %Y", "%Y-%m-%d %H:%M")),
+}
+
+
+def _column(name: str, table: tuple[Column, ...] = LEAD_COLUMNS) -> Column:
+    return next(c for c in (*table, *ACTIVITY_COLUMNS) if c.name == name)
+
+
+def fast_values(column: Column, mapping: Mapping, cells: list[str]) -> list[Any]:
+    """Each cell through the column's SQL fast path alone (None: left to Python)."""
+    expression = fast_sql(column, mapping, "v")
+    if expression is None:
+        return [None] * len(cells)
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            f"SELECT i, {expression} FROM (SELECT unnest($1::VARCHAR[]) AS v, "
+            f"unnest($2::BIGINT[]) AS i) ORDER BY i",
+            [cells, list(range(len(cells)))],
+        ).fetchall()
+    finally:
+        con.close()
+    return [value for _, value in rows]
+
+
+def assert_fast_path_agrees(column: Column, mapping: Mapping, cells: list[str]) -> int:
+    """The fast path reads no cell differently from Python; returns how many it read."""
+    read = 0
+    for cell, fast in zip(cells, fast_values(column, mapping, cells), strict=True):
+        if fast is None:
+            continue
+        read += 1
+        status, value = read_cell(column, cell, mapping)
+        if isinstance(value, datetime):
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        assert status == "ok", f"{column.name} {cell!r}: fast path read {fast!r}, Python: {value}"
+        assert (type(fast), repr(fast)) == (type(value), repr(value)), f"{column.name} {cell!r}"
+    return read
+
+
+def test_the_whitespace_table_is_str_isspace() -> None:
+    assert tuple(c for c in range(0x110000) if chr(c).isspace()) == load.WHITESPACE
+
+
+def test_the_followed_strptime_directives_are_pythons() -> None:
+    import _strptime
+
+    python = _strptime.TimeRE()
+    for directive, (pattern, _strict, _numeric) in load._DIRECTIVES.items():
+        theirs = re.sub(r"^\(\?P<\w+>", "(?:", python[directive]).replace(r"\d", "[0-9]")
+        assert pattern == theirs, directive
+
+
+@pytest.mark.parametrize("mapping_name", list(MAPPINGS))
+def test_fast_timestamps_agree_with_parse_timestamp(mapping_name: str) -> None:
+    mapping = MAPPINGS[mapping_name]
+    assert_fast_path_agrees(_column("created_at"), mapping, TRICKY_TIMES)
+
+
+@pytest.mark.parametrize("mapping_name", list(MAPPINGS))
+def test_fast_timestamps_agree_on_near_misses(mapping_name: str) -> None:
+    # Well-formed times in many shapes, each with a character or two changed, dropped or added.
+    mapping = MAPPINGS[mapping_name]
+    rng = random.Random(f"times-{mapping_name}")
+    shapes = [
+        "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d",
+        "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S+05:30", "%m/%d/%Y",
+        "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%d.%m.%Y", "%d.%m.%Y %H:%M:%S.%f", "%m/%d/%y",
+        "%-m/%-d/%Y %-I:%M %p",
+    ]  # fmt: skip
+    alphabet = "0123456789-:/.T Z+apmAPM\t"
+    cells = []
+    for _ in range(3000):
+        moment = datetime(rng.randint(1, 9999), 1, 1) + timedelta(
+            days=rng.randint(0, 364),
+            seconds=rng.randint(0, 86399),
+            microseconds=rng.choice((0, rng.randint(0, 999999))),
+        )
+        text = moment.strftime(rng.choice(shapes))
+        for _ in range(rng.choice((0, 0, 1, 1, 2))):
+            at = rng.randrange(len(text) + 1)
+            edit = rng.choice(("replace", "drop", "insert"))
+            if edit == "replace" and at < len(text):
+                text = text[:at] + rng.choice(alphabet) + text[at + 1 :]
+            elif edit == "drop":
+                text = text[:at] + text[at + 1 :]
+            else:
+                text = text[:at] + rng.choice(alphabet) + text[at:]
+        cells.append(text)
+    read = assert_fast_path_agrees(_column("at"), mapping, cells)
+    accepted = sum(read_cell(_column("at"), cell, mapping)[0] == "ok" for cell in cells)
+    if mapping_name != "unfollowable":
+        assert read > 0.8 * accepted  # and it reads most of what Python accepts
+
+
+def test_the_fast_path_reads_the_common_times() -> None:
+    common = ["2025-01-31T14:05:00Z", "2025-01-31 14:05:00", "2025-01-31", "2025-01-31T14:05:00"]
+    more = ["2025-01-31T14:05:00.123+01:00", "2025-01-31 14:05:00.5", "2025-01-31T14:05"]
+    for name, mapping in MAPPINGS.items():
+        if name != "unfollowable":
+            assert None not in fast_values(_column("at"), mapping, common + more), name
+    hubspot = ["2025-01-31 14:05", "1/5/2025 14:05", "1/5/2025"]
+    salesforce = ["1/5/2025 2:05 PM", "01/05/2025 14:05", "1/5/2025"]
+    assert None not in fast_values(_column("at"), HUBSPOT, hubspot)
+    assert None not in fast_values(_column("at"), SALESFORCE, salesforce)
+
+
+@pytest.mark.parametrize(
+    ("name", "cells"),
+    [
+        ("employees", TRICKY_COUNTS),
+        ("amount", TRICKY_AMOUNTS),
+        ("title", TRICKY_TEXT),
+        ("domain", TRICKY_DOMAINS),
+        ("target_account", TRICKY_BOOLS),
+        ("kind", TRICKY_CHOICES),
+        ("seniority", TRICKY_CHOICES),
+        ("persona", TRICKY_CHOICES),
+        ("relationship", TRICKY_CHOICES),
+        ("sdr_decision", TRICKY_CHOICES),
+    ],
+)
+@pytest.mark.parametrize("mapping_name", ["canonical", "hubspot", "salesforce"])
+def test_fast_cells_agree_with_the_python_rules(
+    name: str, cells: list[str], mapping_name: str
+) -> None:
+    assert_fast_path_agrees(_column(name), MAPPINGS[mapping_name], cells)
+
+
+def test_fast_numbers_agree_on_random_decimals() -> None:
+    rng = random.Random(7)
+    counts = [str(rng.randint(0, 10 ** rng.randint(1, 18))) for _ in range(2000)]
+    counts += [f"{rng.randint(0, 10**12):,}" for _ in range(500)]
+    assert assert_fast_path_agrees(_column("employees"), CANONICAL, counts) > 1500
+    amounts = []
+    for _ in range(3000):
+        whole = str(rng.randint(0, 10 ** rng.randint(0, 15)))
+        fraction = "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 16)))
+        amounts.append(
+            ("-" if rng.random() < 0.2 else "") + whole + ("." + fraction if fraction else "")
+        )
+    assert assert_fast_path_agrees(_column("amount"), CANONICAL, amounts) > 2500
+
+
+def test_the_fast_path_reads_the_common_cells() -> None:
+    checks = {
+        "employees": ["250", "1,200", "0"],
+        "amount": ["12500.00", "-3.5", "7"],
+        "title": ["VP Marketing", "Ärzte"],
+        "domain": ["acme.com", "https://www.acme.com/x"],
+        "target_account": ["true", "false"],
+        "kind": ["demo_request", "Demo Request"],
+        "persona": ["employee", "student"],
+        "seniority": ["vp", "c-level"],
+    }
+    for name, cells in checks.items():
+        assert None not in fast_values(_column(name), CANONICAL, cells), name
+    assert None not in fast_values(_column("relationship"), HUBSPOT, ["Customer", "customer"])
+
+
+def _messy_files(tmp_path: Path, seed: int, mapping: Mapping) -> tuple[Path, Path]:
+    """A sample lead history with every kind of bad and odd cell, in the mapping's headers."""
+    rng = random.Random(seed)
+    leads, activities = sample_data(120, seed=seed)
+    lead_rows = [list(row) for row in csv.reader(io.StringIO(leads_csv(leads).decode()))]
+    activity_rows = [
+        list(row) for row in csv.reader(io.StringIO(activities_csv(activities).decode()))
+    ]
+    odd = {
+        "lead_id": ["", "  ", " L1 ", "\u3000x"],
+        "created_at": TRICKY_TIMES,
+        "title": [*TRICKY_TEXT, "VP Sales", "Dirctor", "n/a"],
+        "seniority": TRICKY_CHOICES,
+        "persona": TRICKY_CHOICES,
+        "domain": TRICKY_DOMAINS,
+        "employees": TRICKY_COUNTS,
+        "relationship": TRICKY_CHOICES,
+        "target_account": TRICKY_BOOLS,
+        "engaged_contacts": TRICKY_COUNTS,
+        "mql_at": TRICKY_TIMES,
+        "sdr_decision": TRICKY_CHOICES,
+        "opportunity_at": TRICKY_TIMES,
+        "won_at": TRICKY_TIMES,
+        "amount": TRICKY_AMOUNTS,
+        "kind": TRICKY_CHOICES,
+        "at": TRICKY_TIMES,
+    }
+
+    def mess(rows: list[list[str]], names: tuple[str, ...]) -> list[list[str]]:
+        out = [rows[0]]
+        for row in rows[1:]:
+            row = list(row)
+            for i, name in enumerate(names):
+                if name in odd and rng.random() < 0.04:
+                    row[i] = rng.choice(odd[name])
+            roll = rng.random()
+            if roll < 0.02 and len(out) > 1:
+                row[0] = rng.choice(out[1:])[0]  # a duplicate (or a known lead, for activities)
+            elif roll < 0.03:
+                row[0] = f"L-unknown-{rng.randint(1, 3)}"
+            elif roll < 0.04:
+                row = row[:-1]  # too few fields
+            elif roll < 0.05:
+                row = [*row, "extra"]  # too many
+            out.append(row)
+        return out
+
+    lead_rows = mess(lead_rows, LEAD_COLUMN_NAMES)
+    activity_rows = mess(activity_rows, ACTIVITY_COLUMN_NAMES)
+    if mapping is not CANONICAL:
+        lead_rows[0] = [mapping.leads.get(h, h) for h in lead_rows[0]]
+        activity_rows[0] = [mapping.activities.get(h, h) for h in activity_rows[0]]
+    paths = []
+    for name, rows in (("leads", lead_rows), ("activities", activity_rows)):
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        path = tmp_path / f"{name}.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def _to_parquet(path: Path) -> Path:
+    """The CSV's readable lines as an all-text Parquet file."""
+    target = path.with_suffix(".parquet")
+    con = duckdb.connect()
+    try:
+        con.execute(
+            f"COPY (SELECT * FROM read_csv('{path}', header = true, all_varchar = true, "
+            f"ignore_errors = true)) TO '{target}' (FORMAT parquet)"
+        )
+    finally:
+        con.close()
+    return target
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("mapping_name", ["canonical", "hubspot", "salesforce", "custom"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_load_to_duckdb_matches_the_row_by_row_rules(
+    seed: int, mapping_name: str, fmt: str, tmp_path: Path
+) -> None:
+    mapping = MAPPINGS[mapping_name]
+    leads_path, activities_path = _messy_files(tmp_path, seed, mapping)
+    if fmt == "parquet":
+        leads_path, activities_path = _to_parquet(leads_path), _to_parquet(activities_path)
+    want_leads, want_lead_report = reference_load(leads_path, "leads", mapping)
+    want_activities, want_activity_report = reference_load(
+        activities_path, "activities", mapping, {lead.lead_id for lead in want_leads}
+    )
+    assert want_lead_report.skipped and want_activity_report.skipped  # the files are messy
+
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads_path, activities_path, mapping)
+    assert fetch_leads(con) == want_leads
+    assert fetch_activities(con) == want_activities
+    assert_same_report(problems.leads, want_lead_report)
+    assert_same_report(problems.activities, want_activity_report)
+
+    evidence = load_evidence(leads_path, activities_path, mapping)
+    assert list(evidence.leads) == want_leads and list(evidence.activities) == want_activities
+    ids = {lead.lead_id for lead in want_leads}
+    for lead_ids in (None, ids):
+        rows, report = load_activities(activities_path, lead_ids, mapping)
+        want_rows, want_report = reference_load(activities_path, "activities", mapping, lead_ids)
+        assert rows == want_rows
+        assert_same_report(report, want_report)
+
+
+def test_load_to_duckdb_creates_the_documented_tables(tmp_path: Path) -> None:
+    leads, activities = sample_data(60, seed=4)
+    leads_path, activities_path = write_sample(tmp_path, leads, activities)
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE leads AS SELECT 1 AS stale")
+    problems = load_to_duckdb(con, leads_path, activities_path)
+    assert problems.skipped == 0
+    for table, columns in (("leads", LEAD_COLUMNS), ("activities", ACTIVITY_COLUMNS)):
+        con.execute(f"CREATE TEMP TABLE expected ({sql_columns(columns)})")
+        expected = con.execute("DESCRIBE expected").fetchall()
+        assert con.execute(f"DESCRIBE {table}").fetchall() == expected
+        con.execute("DROP TABLE expected")
+    assert [c.name for c in LEAD_COLUMNS][:3] == ["lead_id", "created_at", "title"]
+    ids = [row[0] for row in con.execute("SELECT lead_id FROM leads").fetchall()]
+    assert ids == [lead.lead_id for lead in leads]  # file order
+    times = con.execute('SELECT lead_id, kind, "at" FROM activities').fetchall()
+    assert times == [(a.lead_id, a.kind, a.at.replace(tzinfo=None)) for a in activities]
+    leftovers = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name NOT IN ('leads', 'activities')"
+    ).fetchall()
+    assert leftovers == []
+    assert sql_type(_column("employees")) == "BIGINT" and sql_type(_column("at")) == "TIMESTAMP"
+    assert '"persona" VARCHAR NOT NULL' in sql_columns(LEAD_COLUMNS)
+
+
+def test_load_to_duckdb_keeps_order_and_the_connection_settings(tmp_path: Path) -> None:
+    leads, activities = sample_data(400, seed=8)
+    leads_path, activities_path = write_sample(tmp_path, leads, activities, "parquet")
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET threads = 4")
+    load_to_duckdb(con, leads_path, activities_path)
+    got = con.execute("SELECT lead_id, kind FROM activities").fetchall()
+    assert got == [(a.lead_id, a.kind) for a in activities]
+    assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone() == (False,)
+
+
+def test_a_failed_load_leaves_the_connection_as_it_was(tmp_path: Path) -> None:
+    leads, activities = sample_data(20, seed=5)
+    leads_path, _ = write_sample(tmp_path, leads, activities)
+    bad = write(tmp_path / "bad.csv", "lead_id,when\nL1,2025-01-01\n")
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE leads AS SELECT 'kept' AS lead_id")
+    with pytest.raises(InputError, match="no kind column"):
+        load_to_duckdb(con, leads_path, bad)
+    assert con.execute("SELECT * FROM leads").fetchall() == [("kept",)]
+    names = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    assert names == [("leads",)]
+
+
+def test_progress_is_reported(tmp_path: Path) -> None:
+    leads, activities = sample_data(10, seed=5)
+    leads_path, activities_path = write_sample(tmp_path, leads, activities)
+    said: list[str] = []
+    load_to_duckdb(duckdb.connect(), leads_path, activities_path, progress=said.append)
+    assert any("leads" in line for line in said) and any("activities" in line for line in said)
+
+
+def test_column_defaults_are_the_rows_defaults() -> None:
+    for column in LEAD_COLUMNS:
+        default = LeadRow.__dataclass_fields__[column.name].default
+        expected = None if default is MISSING else default
+        assert column.default == expected, column.name
+
+
+def test_a_count_too_large_for_the_table_is_a_bad_cell(tmp_path: Path) -> None:
+    path = write(tmp_path / "leads.csv", "lead_id,created_at,employees\nL1,2025-01-01,1e30\n")
+    leads, report = load_leads(path)
+    assert leads == [] and report.reasons["bad employees"] == 1
+    assert "too large" in report.first[0].reason
+
+
+def test_a_time_out_of_range_in_utc_is_a_bad_cell(tmp_path: Path) -> None:
+    path = write(tmp_path / "leads.csv", "lead_id,created_at\nL1,0001-01-01T00:00:00+01:00\n")
+    leads, report = load_leads(path)
+    assert leads == [] and report.reasons["bad created_at"] == 1
+
+
+def test_big_files_keep_their_order(tmp_path: Path) -> None:
+    # Enough rows for DuckDB to read the files in parallel batches (row groups of ~120k).
+    con = duckdb.connect()
+    con.execute("SET threads = 4")
+    leads, activities = tmp_path / "leads.csv", tmp_path / "activities.csv"
+    con.execute(
+        "COPY (SELECT 'L' || (i * 7919 % 300000) AS lead_id, "
+        "strftime(TIMESTAMP '2025-01-01' + to_minutes(i), '%Y-%m-%dT%H:%M:%SZ') AS created_at, "
+        "['VP Sales', 'Intern', 'CEO'][i % 3 + 1] AS title, ['vp', '', 'Manager'][i % 3 + 1] "
+        "AS seniority, ['employee', 'student'][i % 2 + 1] AS persona, "
+        "['prospect', 'Customer'][i % 2 + 1] AS relationship, (i % 5 = 0)::VARCHAR "
+        "AS target_account, (i % 977)::VARCHAR AS employees "
+        f"FROM range(300000) t(i)) TO '{leads}' (HEADER)"
+    )
+    con.execute(
+        "COPY (SELECT 'L' || (i * 104729 % 300000) AS lead_id, "
+        "['email_open', 'Demo Request', 'blog_visit', 'webinar_attended'][i % 4 + 1] AS kind, "
+        "strftime(TIMESTAMP '2025-01-01' + to_seconds(i), '%Y-%m-%dT%H:%M:%SZ') AS \"at\" "
+        f"FROM range(700000) t(i)) TO '{activities}' (HEADER)"
+    )
+    problems = load_to_duckdb(con, leads, activities)
+    assert problems.skipped == 0
+    for table, path in (("leads", leads), ("activities", activities)):
+        mismatched = con.execute(
+            f"SELECT count(*) FROM {table} POSITIONAL JOIN (SELECT lead_id AS raw FROM "
+            f"read_csv('{path}', header = true, all_varchar = true)) WHERE lead_id <> raw"
+        ).fetchone()
+        assert mismatched == (0,), table

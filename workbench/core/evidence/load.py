@@ -1,7 +1,21 @@
-"""Load the leads and activities tables (CSV or Parquet) into the canonical shape.
+"""Load the leads and activities tables (CSV or Parquet) into the canonical shape, in DuckDB.
 
-DuckDB reads the file in-process (`read_csv` with every column as text, or `read_parquet`
-with every column cast to text), so both formats go through one set of cell parsers.
+`load_to_duckdb` reads both files into a DuckDB connection as the temporary tables `leads` and
+`activities` (the schema is in `tables`), and returns what it left out and why. `load_evidence`,
+`load_leads` and `load_activities` do the same in a connection of their own and fetch the rows
+as `LeadRow` / `ActivityRow`.
+
+DuckDB reads the file in-process (`read_csv` with every column as text, or `read_parquet` with
+every column cast to text), so both formats go through one set of rules. How a cell is read is
+decided by the Python functions below (`_cell`: `parse_timestamp`, `parse_count`,
+`match_choice`, `infer_seniority`, ...): they are the single source of truth. To be fast on
+millions of rows, each column first goes through an SQL *fast path* that reads the common,
+well-formed cells (ISO 8601 times, the mapping's date formats, plain numbers, the canonical
+choice values, text without surrounding spaces) exactly as the Python function does; every
+other cell (empty, bad, an unusual spelling) is read by the Python function, once per distinct
+raw value, and the result joined back. The fast paths never read a cell differently from
+Python: where they are not sure, they leave the cell to Python (see tests/test_evidence_load.py,
+which compares them cell by cell).
 
 What counts as bad data, and what happens to it:
 - an empty file, or a header with no rows: an `InputError` (nothing to backtest);
@@ -10,7 +24,8 @@ What counts as bad data, and what happens to it:
 - a row that cannot be read (a bad date, a non-numeric size, an unknown activity kind, a CSV
   line with too many or too few fields, a duplicate lead id, an activity for a lead that is
   not in the leads table): the row is left out, counted and the first few are shown with
-  where they are and why. Never silently, and never fatal.
+  where they are and why. Never silently, and never fatal. Of rows with the same lead id, the
+  first (in file order) that can be read is kept.
 An empty optional cell is not a problem: it is unknown (`None`), or its documented default.
 
 CSV problems are located by line (assuming one record per line, as exports write them);
@@ -21,11 +36,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.errors import InputError, Problem
 from workbench.core.evidence.mapping import (
@@ -41,7 +57,12 @@ from workbench.core.evidence.tables import (
     ActivityRow,
     Column,
     LeadRow,
+    quote_identifier,
+    sql_type,
 )
+
+if TYPE_CHECKING:
+    import duckdb
 
 SHOWN = 5  # row problems shown per table; all of them are counted
 
@@ -109,146 +130,7 @@ class Evidence:
     problems: Problems
 
 
-# --- reading a file ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Raw:
-    headers: list[str]
-    rows: list[tuple[str | None, ...]]
-    where: list[str]  # "line N" / "row N" per row
-    positions: list[int]  # N per row, to interleave the rejected lines in file order
-    rejected: list[tuple[int, RowProblem]]
-
-    def records(self, report: TableReport) -> Iterator[tuple[tuple[str | None, ...], str]]:
-        """(row, where) in file order; a line DuckDB rejected is reported as it is passed."""
-        pending = iter(self.rejected)
-        upcoming = next(pending, None)
-        for row, where, position in zip(self.rows, self.where, self.positions, strict=True):
-            while upcoming is not None and upcoming[0] < position:
-                report.skip(upcoming[1].where, upcoming[1].reason, "unreadable line")
-                upcoming = next(pending, None)
-            yield row, where
-        while upcoming is not None:
-            report.skip(upcoming[1].where, upcoming[1].reason, "unreadable line")
-            upcoming = next(pending, None)
-
-
-def _is_parquet(path: Path, head: bytes) -> bool:
-    return head.startswith(b"PAR1") or path.suffix.lower() in (".parquet", ".pq")
-
-
-def _read(path: Path, table: str) -> _Raw:
-    import duckdb  # imported here: `workbench --help` should not load DuckDB
-
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except FileNotFoundError:
-        raise InputError([Problem("no such file", file=path)]) from None
-    except IsADirectoryError:
-        raise InputError(
-            [Problem("is a folder, expected a CSV or Parquet file", file=path)]
-        ) from None
-    except OSError as error:
-        raise InputError([Problem(f"cannot read: {error.strerror}", file=path)]) from None
-    if size == 0 or (size <= len(head) and not head.strip()):
-        raise InputError([Problem(f"is empty: expected a header row and {table} rows", file=path)])
-    parquet = _is_parquet(path, head)
-    connection = duckdb.connect()
-    try:
-        if parquet:
-            result = connection.execute(
-                "SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)", [str(path)]
-            )
-        else:
-            result = connection.execute(
-                "SELECT * FROM read_csv(?, header = true, all_varchar = true, "
-                "store_rejects = true)",
-                [str(path)],
-            )
-        headers = [str(d[0]) for d in result.description or ()]
-        rows: list[tuple[str | None, ...]] = [tuple(r) for r in result.fetchall()]
-        rejected: list[tuple[int, RowProblem]] = []
-        positions: list[int]
-        if parquet:
-            positions = list(range(1, len(rows) + 1))
-            where = [f"row {i}" for i in positions]
-        else:
-            bad: dict[int, str] = {}
-            for line, message in connection.execute(
-                "SELECT line, error_message FROM reject_errors ORDER BY line"
-            ).fetchall():
-                bad.setdefault(int(line), _reject_reason(str(message)))
-            rejected = [(n, RowProblem(table, f"line {n}", why)) for n, why in sorted(bad.items())]
-            positions = []
-            line = 1
-            for _ in rows:
-                line += 1
-                while line in bad:
-                    line += 1
-                positions.append(line)
-            where = [f"line {n}" for n in positions]
-    except duckdb.Error as error:
-        kind = "Parquet" if parquet else "CSV"
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise InputError([Problem(f"cannot read as {kind}: {first}", file=path)]) from None
-    finally:
-        connection.close()
-    if not rows and not rejected:
-        raise InputError([Problem(f"has a header but no {table} rows", file=path)])
-    return _Raw(headers, rows, where, positions, rejected)
-
-
-def _reject_reason(message: str) -> str:
-    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
-    if found:
-        return f"expected {found.group(1)} fields, found {found.group(2)}"
-    return message.strip().splitlines()[0] if message.strip() else "unreadable line"
-
-
-def _columns(
-    raw: _Raw, path: Path, table: str, columns: tuple[Column, ...], mapping: Mapping
-) -> tuple[dict[str, int], list[str]]:
-    """Each canonical column's index in the file; a missing required column is an error."""
-    folded = {h.strip().casefold(): i for i, h in enumerate(raw.headers)}
-    named = mapping.headers(table)
-    found: dict[str, int] = {}
-    problems: list[Problem] = []
-    notes: list[str] = []
-    absent: list[str] = []
-    for column in columns:
-        header = named.get(column.name)
-        candidates = [h for h in (header, column.name) if h]
-        index = next(
-            (folded[h.strip().casefold()] for h in candidates if h.strip().casefold() in folded),
-            None,
-        )
-        if index is not None:
-            found[column.name] = index
-            continue
-        if column.required:
-            tried = " or ".join(repr(h) for h in dict.fromkeys(candidates))
-            problems.append(
-                Problem(
-                    f"no {column.name} column ({column.help}): no header {tried}; the file's "
-                    f"headers are {', '.join(repr(h) for h in raw.headers)}. Name yours in "
-                    f"the mapping file: {fix_line(table, column.name)}",
-                    file=path,
-                    field=column.name,
-                )
-            )
-        else:
-            absent.append(column.name)
-    if problems:
-        raise InputError(problems)
-    if absent:
-        notes.append(f"not in the file, left empty: {', '.join(absent)}")
-    return found, notes
-
-
-# --- cells ---------------------------------------------------------------------------------
+# --- cells: the rules ----------------------------------------------------------------------
 
 
 class _Bad(ValueError):
@@ -260,6 +142,7 @@ class _Bad(ValueError):
 
 
 _TIME_HINT = "not a date or time (expected ISO 8601 such as 2025-01-31 or 2025-01-31T14:00:00Z)"
+_BIGINT_MAX = 2**63 - 1  # a count must fit the table's BIGINT
 
 
 def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
@@ -277,7 +160,7 @@ def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
         parsed = datetime.fromisoformat(iso)  # raises ValueError
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return parsed.astimezone(UTC)  # OverflowError at the ends of year 1 and 9999
 
 
 _BAND = re.compile(r"^(\d+)\s*(?:-|–|to)\s*(\d+)$")
@@ -317,7 +200,10 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
         if column.type == "timestamp":
             return parse_timestamp(value, mapping.date_formats)
         if column.type == "int":
-            return parse_count(value)
+            count = parse_count(value)
+            if count > _BIGINT_MAX:
+                raise _Bad(column.name, value, f"too large (at most {_BIGINT_MAX})")
+            return count
         if column.type == "float":
             number = float(re.sub(r"[\s,$€£¥]", "", value))
             if number != number or number in (float("inf"), float("-inf")):
@@ -332,7 +218,7 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
             raise _Bad(column.name, value, "not true or false")
     except _Bad:
         raise
-    except ValueError:
+    except (ValueError, OverflowError):
         why = {
             "timestamp": _TIME_HINT,
             "int": "not a whole number",
@@ -348,92 +234,932 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
     return chosen
 
 
-def _row_values(
-    row: tuple[str | None, ...],
-    index: dict[str, int],
-    columns: tuple[Column, ...],
-    mapping: Mapping,
-) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for column in columns:
-        position = index.get(column.name)
-        raw = row[position] if position is not None else None
-        if raw is None or not raw.strip():
-            if column.required:
-                raise _Bad(column.name, raw or "", "required, but empty")
+Status = Literal["ok", "empty", "bad"]
+
+
+def read_cell(
+    column: Column, value: str | None, mapping: Mapping = CANONICAL
+) -> tuple[Status, Any]:
+    """One raw cell as the loader reads it: ("empty", None), ("ok", value) or ("bad", reason).
+
+    "empty" is a missing or blank cell (the column's default, or a problem when the column is
+    required). Times are aware UTC datetimes, as in `LeadRow`.
+    """
+    if value is None or not value.strip():
+        return "empty", None
+    try:
+        return "ok", _cell(column, value, mapping)
+    except _Bad as bad:
+        return "bad", str(bad)
+
+
+def _empty_reason(column: Column, value: str | None) -> str:
+    return str(_Bad(column.name, value or "", "required, but empty"))
+
+
+# --- SQL fast paths ------------------------------------------------------------------------
+#
+# Each builder returns an SQL expression over `ref` (the raw cell, VARCHAR) that is the cell's
+# value as the Python rules read it, or NULL when the fast path is not sure (then Python reads
+# the cell). A fast path may leave any cell to Python; it must never return a different value.
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# The characters str.strip() removes (str.isspace), as code points.
+WHITESPACE = (
+    *(9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160, 5760),
+    *range(8192, 8203),
+    *(8232, 8233, 8239, 8287, 12288),
+)
+_WHITESPACE_CLASS = "[" + "".join(f"\\x{{{c:x}}}" for c in WHITESPACE) + "]"
+# Printable ASCII, not starting or ending with a space: str.strip() leaves it as it is.
+_PLAIN = r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?"
+
+
+def _printable_ends(ref: str) -> str:
+    """SQL: the cell starts and ends with a printable ASCII character other than a space.
+
+    The first character by string comparison (bytes 0x21-0x7e), which needs no decoding."""
+    return f"{ref} >= '!' AND {ref} < chr(127) AND ord(right({ref}, 1)) BETWEEN 33 AND 126"
+
+
+def _fast_text(ref: str) -> str:
+    """The cell when neither end is whitespace (nothing to strip)."""
+    return (
+        f"CASE WHEN {_printable_ends(ref)} THEN {ref} "
+        f"WHEN {ref} <> '' AND NOT regexp_matches({ref}, "
+        f"'^{_WHITESPACE_CLASS}|{_WHITESPACE_CLASS}$') THEN {ref} END"
+    )
+
+
+def _fast_domain(ref: str) -> str:
+    """`_domain` of a plain ASCII cell, where casefold is lower."""
+    text = rf"regexp_replace(lower({ref}), '^[a-z][a-z0-9+.-]*://', '')"
+    host = f"split_part(split_part({text}, '/', 1), '?', 1)"
+    # Already a bare lower-case host: nothing to strip, no scheme, path or "www.".
+    bare = (
+        f"{_printable_ends(ref)} AND strlen({ref}) = length({ref}) AND {ref} = lower({ref}) "
+        f"AND NOT contains({ref}, '/') AND NOT contains({ref}, '?') "
+        f"AND NOT starts_with({ref}, 'www.')"
+    )
+    return (
+        f"CASE WHEN {bare} THEN {ref} WHEN regexp_full_match({ref}, '{_PLAIN}') "
+        rf"THEN regexp_replace({host}, '^www\.', '') END"
+    )
+
+
+def _fast_int(ref: str) -> str:
+    # Up to 15 digits: float() (in parse_count) is exact there.
+    return (
+        f"CASE WHEN regexp_full_match({ref}, '[0-9]{{1,15}}') THEN CAST({ref} AS BIGINT) "
+        f"WHEN regexp_full_match({ref}, '[0-9]{{1,3}}(?:,[0-9]{{3}}){{1,4}}') "
+        f"THEN CAST(replace({ref}, ',', '') AS BIGINT) END"
+    )
+
+
+def _fast_float(ref: str) -> str:
+    # Both float() and DuckDB's cast round a decimal to the nearest double.
+    return (
+        rf"CASE WHEN regexp_full_match({ref}, '-?[0-9]{{1,15}}(?:\.[0-9]{{1,15}})?') "
+        f"THEN CAST({ref} AS DOUBLE) END"
+    )
+
+
+def _sql_literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return _lit(value)
+    raise TypeError(f"no SQL literal for {value!r}")
+
+
+def _spellings(column: Column, mapping: Mapping) -> list[str]:
+    """Common spellings of a bool or choice column's values, to read without Python."""
+    if column.type == "bool":
+        bases = ["true", "false", "yes", "no", "t", "f", "y", "n", "1", "0"]
+    else:
+        bases = [*column.choices, *mapping.values.get(column.name, {})]
+    out: dict[str, None] = {}
+    for base in bases:
+        for text in (base, base.replace("_", " "), base.replace("-", " ")):
+            for spelled in (text, text.upper(), text.title(), text.capitalize()):
+                out[spelled] = None
+    return list(out)
+
+
+def _fast_known(column: Column, mapping: Mapping, ref: str) -> str | None:
+    """A bool or choice cell among the common spellings, each read by Python ahead of time.
+
+    The lookup is a cast to an ENUM of the spellings (an exact, case-sensitive hash lookup):
+    unlike a long IN list, it does not become a join, which would cost the rows their order.
+    """
+    spelled: list[str] = []
+    values: list[object] = []
+    for spelling in _spellings(column, mapping):
+        if spelling != spelling.strip():
             continue
-        values[column.name] = _cell(column, raw, mapping)
-    return values
+        status, value = read_cell(column, spelling, mapping)
+        if status == "ok" and value is not None:
+            spelled.append(spelling)
+            values.append(value)
+    if not spelled:
+        return None
+    enum = f"ENUM({', '.join(_lit(s) for s in spelled)})"
+    results = f"[{', '.join(_sql_literal(v) for v in values)}]"
+    return f"list_extract({results}, enum_code(TRY_CAST({ref} AS {enum})) + 1)"
 
 
-# --- the two tables ----------------------------------------------------------------------
+# Times. The ISO 8601 shapes read by fromisoformat (after a trailing Z becomes +00:00).
+_ISO_DATE = r"[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+_ISO_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?"
+_ISO_OFFSET = r"(?:Z|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)"
+_ISO_LOCAL = rf"{_ISO_DATE}(?:[T ]{_ISO_TIME})?"
+# The commonest shapes, read by DuckDB's strptime, which skips leading and trailing whitespace
+# (and a run of it where the format has a space) and reads 1 to 2 digits for %m, %d, %H, %M
+# and %S. So: the exact length in bytes, a first character 1-9 (no leading whitespace, a year
+# of 1000 or more), the pattern's separators, and a digit wherever whitespace could be
+# skipped: then every field has all its digits, and strptime reads the cell exactly as
+# fromisoformat does. (%Y reads at most 4 digits: tests/test_evidence_load.py checks it.)
+_ISO_LANES: tuple[tuple[int, str, str, tuple[int, ...]], ...] = (
+    (20, "%Z", "%Y-%m-%dT%H:%M:%SZ", ()),  # "%Z": ends with a Z, all that is needed here
+    (19, "____-__-__ __:__:__", "%Y-%m-%d %H:%M:%S", (12, -1)),
+    (19, "____-__-__T__:__:__", "%Y-%m-%dT%H:%M:%S", (-1,)),
+    (10, "____-__-__", "%Y-%m-%d", (-1,)),
+)
+_ROUTE = "TIMESTAMP '-infinity'"  # "leave it to Python", inside the chain of steps
+
+# strptime directives the fast path follows: Python's own pattern (from _strptime, with [0-9]
+# for \d: the same on ASCII), and a stricter one whose matches DuckDB's strptime reads alike.
+_DIRECTIVES: dict[str, tuple[str, str, bool]] = {
+    "d": (r"(?:3[0-1]|[1-2][0-9]|0[1-9]|[1-9]| [1-9])", "[0-9]{1,2}", True),
+    "m": (r"(?:1[0-2]|0[1-9]|[1-9])", "[0-9]{1,2}", True),
+    "Y": (r"(?:[0-9][0-9][0-9][0-9])", "[1-9][0-9]{3}", True),
+    "y": (r"(?:[0-9][0-9])", "[0-9]{2}", True),
+    "H": (r"(?:2[0-3]|[0-1][0-9]|[0-9])", "[0-9]{1,2}", True),
+    "I": (r"(?:1[0-2]|0[1-9]|[1-9])", "[0-9]{1,2}", True),
+    "M": (r"(?:[0-5][0-9]|[0-9])", "[0-9]{1,2}", True),
+    "S": (r"(?:6[0-1]|[0-5][0-9]|[0-9])", "[0-9]{1,2}", True),
+    "f": (r"(?:[0-9]{1,6})", "[0-9]{6}", True),
+    "p": ("(?:am|pm)", "[AaPp][Mm]", False),
+}
+
+
+def _am_pm() -> tuple[str, str]:
+    return (
+        datetime(2000, 1, 1, 1).strftime("%p").lower(),
+        datetime(2000, 1, 1, 22).strftime("%p").lower(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Format:
+    strict: str  # matches only cells DuckDB's strptime(cell, fmt) reads as Python does
+    loose: str  # matches every cell Python's strptime(cell, fmt) could read (and more)
+    needs: tuple[str, ...]  # characters every such cell contains
+
+
+def _compile_format(fmt: str) -> _Format | None:
+    """A strptime format for the fast path, or None when it cannot follow it exactly."""
+    strict: list[str] = []
+    loose: list[str] = []
+    needs: dict[str, None] = {}
+    seen: set[str] = set()
+    numeric_before = False
+    i = 0
+    while i < len(fmt):
+        char = fmt[i]
+        if char == "%" and fmt[i + 1 : i + 2] != "%":
+            directive = fmt[i + 1 : i + 2]
+            spec = _DIRECTIVES.get(directive)
+            if spec is None or directive in seen or (spec[2] and numeric_before):
+                return None  # unknown, repeated, or two numbers without a separator
+            seen.add(directive)
+            loose.append(spec[0])
+            strict.append(spec[1])
+            numeric_before = spec[2]
+            i += 2
+            continue
+        if char == "%":
+            i += 1  # "%%" is a literal "%"
+        if char.isspace():
+            while i < len(fmt) and fmt[i].isspace():
+                i += 1
+            strict.append(" +")
+            loose.append(" +")
+            needs[" "] = None
+            numeric_before = False
+            continue
+        if not (" " < char <= "~") or char.isdigit():
+            return None
+        escaped = char if char.isalnum() else "\\" + char
+        strict.append(escaped)
+        loose.append(escaped)
+        if not char.isalpha():
+            needs[char] = None
+        numeric_before = False
+        i += 1
+    if not seen or ("I" in seen) != ("p" in seen) or {"H", "I"} <= seen or {"Y", "y"} <= seen:
+        return None
+    if "p" in seen and _am_pm() != ("am", "pm"):
+        return None
+    return _Format("".join(strict), "(?i)" + "".join(loose), tuple(needs))
+
+
+def _fast_timestamp(ref: str, formats: tuple[str, ...]) -> str:
+    """parse_timestamp in SQL: each of the mapping's formats in turn, then ISO 8601."""
+    steps: list[str] = []
+    plain_checked = False
+    iso = True
+    for fmt in formats:
+        compiled = _compile_format(fmt)
+        if compiled is None:
+            steps.append(_ROUTE)  # Python might read anything here: leave the rest to it
+            iso = False
+            break
+        has = " AND ".join(f"contains({ref}, {_lit(c)})" for c in compiled.needs) or "TRUE"
+        steps.append(
+            f"CASE WHEN {has} AND regexp_full_match({ref}, {_lit(compiled.strict)}) "
+            f"THEN try_strptime({ref}, {_lit(fmt)}) END"
+        )
+        if not plain_checked:
+            # Python strips the cell and reads Unicode digits: leave anything unusual to it.
+            steps.append(f"CASE WHEN NOT regexp_full_match({ref}, '{_PLAIN}') THEN {_ROUTE} END")
+            plain_checked = True
+        steps.append(
+            f"CASE WHEN {has} AND regexp_full_match({ref}, {_lit(compiled.loose)}) "
+            f"THEN {_ROUTE} END"
+        )
+    if iso:
+        for size, pattern, fmt, digits in _ISO_LANES:
+            guards = [
+                f"strlen({ref}) = {size}",
+                f"{ref} >= '1'",
+                f"{ref} < ':'",
+                f"{ref} LIKE {_lit(pattern)}",
+            ]
+            for at in digits:
+                char = f"right({ref}, 1)" if at == -1 else f"substr({ref}, {at}, 1)"
+                guards.append(f"ord({char}) BETWEEN 48 AND 57")
+            steps.append(
+                f"CASE WHEN {' AND '.join(guards)} THEN try_strptime({ref}, {_lit(fmt)}) END"
+            )
+        # Any other ISO 8601 time: the local part cast, less the offset. The pattern matches
+        # whole cells only; on any other cell both parts are '' and the cast gives NULL.
+        parts = f"regexp_extract({ref}, '^({_ISO_LOCAL})({_ISO_OFFSET}?)$', ['local', 'offset'])"
+        sign = "CASE WHEN left(m.offset, 1) = '-' THEN -1 ELSE 1 END"
+        minutes = (
+            f"CASE WHEN m.offset IN ('', 'Z') THEN 0 ELSE {sign} * "
+            "(CAST(substr(m.offset, 2, 2) AS INTEGER) * 60 + "
+            "CASE WHEN length(m.offset) = 3 THEN 0 ELSE CAST(right(m.offset, 2) AS INTEGER) END) END"
+        )
+        utc = f"TRY_CAST(m.local AS TIMESTAMP) - to_minutes({minutes})"
+        steps.append(
+            f"list_transform([{parts}], lambda m: "
+            f"CASE WHEN (m.offset = '' OR length(m.local) > 10) AND {utc} < TIMESTAMP '10000-01-01' "
+            f"THEN {utc} END)[1]"
+        )
+    return f"NULLIF(COALESCE({', '.join(steps)}), {_ROUTE})"
+
+
+def fast_sql(column: Column, mapping: Mapping, ref: str) -> str | None:
+    """The column's SQL fast path over the raw cell `ref`, or None when it has none."""
+    if column.type == "text":
+        return _fast_domain(ref) if column.name == "domain" else _fast_text(ref)
+    if column.type == "timestamp":
+        return _fast_timestamp(ref, mapping.date_formats)
+    if column.type == "int":
+        return _fast_int(ref)
+    if column.type == "float":
+        return _fast_float(ref)
+    return _fast_known(column, mapping, ref)
+
+
+# --- reading a file ------------------------------------------------------------------------
+
+_PREFIX = "_wb_load_"  # the loader's own temporary tables and columns
+
+
+def _is_parquet(path: Path, head: bytes) -> bool:
+    return head.startswith(b"PAR1") or path.suffix.lower() in (".parquet", ".pq")
+
+
+def _open(path: Path, table: str) -> bool:
+    """Whether the file is Parquet; InputError when it is missing, a folder or empty."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except FileNotFoundError:
+        raise InputError([Problem("no such file", file=path)]) from None
+    except IsADirectoryError:
+        raise InputError(
+            [Problem("is a folder, expected a CSV or Parquet file", file=path)]
+        ) from None
+    except OSError as error:
+        raise InputError([Problem(f"cannot read: {error.strerror}", file=path)]) from None
+    if size == 0 or (size <= len(head) and not head.strip()):
+        raise InputError([Problem(f"is empty: expected a header row and {table} rows", file=path)])
+    return _is_parquet(path, head)
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    path: Path
+    parquet: bool
+    rejects: str  # CSV: the temporary tables DuckDB writes the lines it rejects to
+
+    @property
+    def kind(self) -> str:
+        return "Parquet" if self.parquet else "CSV"
+
+    def scan(self) -> str:
+        path = _lit(str(self.path))
+        if self.parquet:
+            return f"read_parquet({path})"
+        return (
+            f"read_csv({path}, header = true, all_varchar = true, store_rejects = true, "
+            f"rejects_table = {_lit(self.rejects + '_errors')}, "
+            f"rejects_scan = {_lit(self.rejects + '_scans')})"
+        )
+
+    def unreadable(self, error: Exception) -> InputError:
+        text = str(error).strip()
+        first = text.splitlines()[0] if text else type(error).__name__
+        return InputError([Problem(f"cannot read as {self.kind}: {first}", file=self.path)])
+
+    def forget_rejects(self, con: duckdb.DuckDBPyConnection) -> None:
+        for suffix in ("_errors", "_scans"):
+            con.execute(f"DROP TABLE IF EXISTS temp.{self.rejects}{suffix}")
+
+    def rejected(self, con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+        """The lines DuckDB could not read (CSV), with the first reason for each."""
+        if self.parquet or not _exists(con, self.rejects + "_errors"):
+            return {}
+        bad: dict[int, str] = {}
+        for line, message in con.execute(
+            f"SELECT line, error_message FROM temp.{self.rejects}_errors ORDER BY line"
+        ).fetchall():
+            bad.setdefault(int(line), _reject_reason(str(message)))
+        return bad
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [table]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _reject_reason(message: str) -> str:
+    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+    if found:
+        return f"expected {found.group(1)} fields, found {found.group(2)}"
+    return message.strip().splitlines()[0] if message.strip() else "unreadable line"
+
+
+def _columns(
+    headers: list[str], path: Path, table: str, columns: tuple[Column, ...], mapping: Mapping
+) -> tuple[dict[str, int], list[str]]:
+    """Each canonical column's index in the file; a missing required column is an error."""
+    folded = {h.strip().casefold(): i for i, h in enumerate(headers)}
+    named = mapping.headers(table)
+    found: dict[str, int] = {}
+    problems: list[Problem] = []
+    notes: list[str] = []
+    absent: list[str] = []
+    for column in columns:
+        header = named.get(column.name)
+        candidates = [h for h in (header, column.name) if h]
+        index = next(
+            (folded[h.strip().casefold()] for h in candidates if h.strip().casefold() in folded),
+            None,
+        )
+        if index is not None:
+            found[column.name] = index
+            continue
+        if column.required:
+            tried = " or ".join(repr(h) for h in dict.fromkeys(candidates))
+            problems.append(
+                Problem(
+                    f"no {column.name} column ({column.help}): no header {tried}; the file's "
+                    f"headers are {', '.join(repr(h) for h in headers)}. Name yours in "
+                    f"the mapping file: {fix_line(table, column.name)}",
+                    file=path,
+                    field=column.name,
+                )
+            )
+        else:
+            absent.append(column.name)
+    if problems:
+        raise InputError(problems)
+    if absent:
+        notes.append(f"not in the file, left empty: {', '.join(absent)}")
+    return found, notes
+
+
+# --- loading one table ---------------------------------------------------------------------
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _upload(
+    con: duckdb.DuckDBPyConnection, name: str, column: Column, rows: Sequence[tuple[str, Any]]
+) -> None:
+    """A temporary lookup table (raw VARCHAR, value in the column's type) from Python values."""
+    values: list[Any] = []
+    for _, value in rows:
+        if isinstance(value, datetime):
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        values.append(value)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT unnest($1::VARCHAR[]) AS raw, "
+        f"unnest($2::{sql_type(column)}[]) AS value",
+        [[raw for raw, _ in rows], values],
+    )
+
+
+def _line_finder(rejected: Sequence[int]) -> Callable[[int], int]:
+    """The file line of the n-th (0-based) row DuckDB read: rejected lines are not rows."""
+    skipped = sorted(line for line in set(rejected) if line >= 2)
+
+    def line_of(ordinal: int) -> int:
+        line = ordinal + 2
+        for bad in skipped:
+            if bad > line:
+                break
+            line += 1
+        return line
+
+    return line_of
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """One table being loaded: its name in DuckDB, its columns and helper columns."""
+
+    name: str
+    columns: tuple[Column, ...]
+    present: tuple[Column, ...]  # the columns the file has
+
+    @staticmethod
+    def raw(column: Column) -> str:
+        """The helper column holding the raw cell where the fast path was not sure."""
+        return quote_identifier(f"{_PREFIX}raw_{column.name}")
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    source: _Source,
+    target: str,
+    columns: tuple[Column, ...],
+    index: dict[str, int],
+    headers: list[str],
+    mapping: Mapping,
+    known: str | None,
+) -> _Table:
+    """One pass over the file into `target`: each column's value by the fast path (or its
+    default), plus a helper column with the raw cell wherever the fast path was not sure.
+
+    With `known` (a table of the lead ids there are), lead_id is taken as it is and checked
+    against them afterwards: an id that is a known (trimmed) id needs no trimming; the others
+    go to Python like any cell the fast path is not sure of."""
+    import duckdb
+
+    present = tuple(c for c in columns if c.name in index)
+    scan: list[str] = []
+    fast: list[str] = []
+    final: list[str] = []
+    for n, column in enumerate(columns):
+        default = "NULL" if column.default is None else _sql_literal(column.default)
+        typed = sql_type(column)
+        if column.name not in index:
+            final.append(f"CAST({default} AS {typed}) AS {quote_identifier(column.name)}")
+            continue
+        header = quote_identifier(headers[index[column.name]])
+        src, val = f"_wb_s{n}", f"_wb_v{n}"
+        scan.append(
+            f"CAST({header} AS VARCHAR) AS {src}" if source.parquet else f"{header} AS {src}"
+        )
+        expression = src if known and column.name == "lead_id" else fast_sql(column, mapping, src)
+        if expression is None:
+            fast.append(f"{src}, NULL AS {val}")
+        else:  # an empty cell is NULL: spare it the fast path
+            fast.append(f"{src}, CASE WHEN {src} IS NOT NULL THEN {expression} END AS {val}")
+        final.append(
+            f"CAST(COALESCE({val}, {default}) AS {typed}) AS {quote_identifier(column.name)}"
+        )
+    for n, column in enumerate(columns):
+        if column in present:
+            final.append(f"CASE WHEN _wb_v{n} IS NULL THEN _wb_s{n} END AS {_Table.raw(column)}")
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {', '.join(final)} FROM "
+        f"(SELECT {', '.join(fast) or '1'} FROM "
+        f"(SELECT {', '.join(scan) or '1'} FROM {source.scan()}))"
+    )
+    try:
+        con.execute(sql)
+    except duckdb.Error as error:
+        raise source.unreadable(error) from None
+    table = _Table(target, columns, present)
+    if known and "lead_id" in index:
+        lead_id = next(c for c in columns if c.name == "lead_id")
+        con.execute(
+            f"UPDATE {target} SET {table.raw(lead_id)} = lead_id, lead_id = NULL "
+            f"WHERE lead_id NOT IN (SELECT lead_id FROM {known})"
+        )
+    return table
+
+
+def _read_the_rest(
+    con: duckdb.DuckDBPyConnection, table: _Table, mapping: Mapping
+) -> dict[str, list[str]]:
+    """Python reads the cells the fast path left, once per distinct raw value, and the values
+    are written into the table. Returns the raw values that are bad, per column."""
+    bad_values: dict[str, list[str]] = {}
+    lookup = f"{_PREFIX}lookup"
+    for column in table.present:
+        raw = table.raw(column)
+        distinct = con.execute(
+            f"SELECT DISTINCT {raw} FROM {table.name} WHERE {raw} IS NOT NULL"
+        ).fetchall()
+        read: list[tuple[str, Any]] = []
+        bad: list[str] = []
+        for (text,) in distinct:
+            status, value = read_cell(column, text, mapping)
+            if status == "ok" and value is not None:
+                read.append((text, value))
+            elif status == "bad":
+                bad.append(text)
+        if read:
+            _upload(con, lookup, column, read)
+            con.execute(
+                f"UPDATE {table.name} SET {quote_identifier(column.name)} = l.value "
+                f"FROM {lookup} l WHERE {table.name}.{raw} = l.raw"
+            )
+            con.execute(f"DROP TABLE {lookup}")
+        if bad:
+            bad_values[column.name] = bad
+    return bad_values
+
+
+def _find_problems(
+    con: duckdb.DuckDBPyConnection,
+    table: _Table,
+    bad_values: dict[str, list[str]],
+    unique: bool,
+    known: str | None,
+) -> None:
+    """Temporary tables of the rows to leave out: `..._bad` (ord, col: the first column in
+    order that cannot be read), `..._duplicate` (ord, lead_id, first: the first row with the
+    id) and `..._unknown` (ord, lead_id)."""
+    checks: list[str] = []
+    for n, column in enumerate(table.columns):
+        name = quote_identifier(column.name)
+        if column.required and column in table.present:
+            checks.append(f"WHEN {name} IS NULL THEN {n}")
+        elif column.name in bad_values:
+            values = f"{_PREFIX}badvalues_{n}"
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {values} AS SELECT unnest($1::VARCHAR[]) AS raw",
+                [bad_values[column.name]],
+            )
+            checks.append(f"WHEN {table.raw(column)} IN (SELECT raw FROM {values}) THEN {n}")
+    case = f"CASE {' '.join(checks)} END" if checks else "NULL"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_PREFIX}bad AS SELECT ord, col FROM "
+        f"(SELECT rowid AS ord, {case} AS col FROM {table.name}) WHERE col IS NOT NULL"
+    )
+    good = f"SELECT rowid AS ord, lead_id FROM {table.name}"
+    if _scalar(con, f"SELECT count(*) FROM {_PREFIX}bad"):
+        good += f" WHERE rowid NOT IN (SELECT ord FROM {_PREFIX}bad)"
+    if unique:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_PREFIX}duplicate AS "
+            f"WITH good AS ({good}), "
+            f"firsts AS (SELECT lead_id, min(ord) AS first FROM good GROUP BY lead_id "
+            f"HAVING count(*) > 1) "
+            f"SELECT g.ord, g.lead_id, f.first FROM good g JOIN firsts f "
+            f"ON g.lead_id = f.lead_id WHERE g.ord > f.first"
+        )
+    else:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_PREFIX}duplicate "
+            f"(ord BIGINT, lead_id VARCHAR, first BIGINT)"
+        )
+    if known is not None:
+        # Only ids that did not match as they were can be unknown (see `_stage`).
+        lead_id = next(c for c in table.columns if c.name == "lead_id")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_PREFIX}unknown AS SELECT g.ord, g.lead_id "
+            f"FROM ({good}) g JOIN {table.name} t ON t.rowid = g.ord "
+            f"WHERE t.{table.raw(lead_id)} IS NOT NULL "
+            f"AND g.lead_id NOT IN (SELECT lead_id FROM {known})"
+        )
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {_PREFIX}unknown (ord BIGINT, lead_id VARCHAR)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    """A row left out: its place in the file (line or row number) and why."""
+
+    position: int
+    reason: str
+
+
+def _report(
+    con: duckdb.DuckDBPyConnection,
+    report: TableReport,
+    table: _Table,
+    mapping: Mapping,
+    parquet: bool,
+    rejected: dict[int, str],
+) -> int:
+    """Fill in the report's left-out rows, as a row-by-row reading would have; returns how
+    many rows of the table are left out."""
+    line_of = _line_finder(list(rejected))
+
+    def position(ordinal: int) -> int:
+        return ordinal + 1 if parquet else line_of(ordinal)
+
+    def where(place: int) -> str:
+        return f"row {place}" if parquet else f"line {place}"
+
+    kinds: list[tuple[int, str, int]] = []  # (first position, kind, count)
+    if rejected:
+        kinds.append((min(rejected), "unreadable line", len(rejected)))
+    for col, count, first in con.execute(
+        f"SELECT col, count(*), min(ord) FROM {_PREFIX}bad GROUP BY col"
+    ).fetchall():
+        kinds.append((position(int(first)), f"bad {table.columns[int(col)].name}", int(count)))
+    for name, kind in (("duplicate", "duplicate lead_id"), ("unknown", "unknown lead_id")):
+        count, first = con.execute(f"SELECT count(*), min(ord) FROM {_PREFIX}{name}").fetchall()[0]
+        if count:
+            kinds.append((position(int(first)), kind, int(count)))
+    kinds.sort()
+
+    events = [_Event(line, why) for line, why in list(rejected.items())[:SHOWN]]
+    shown = con.execute(
+        f"SELECT ord, col, NULL AS lead_id, NULL AS first FROM {_PREFIX}bad "
+        f"UNION ALL SELECT ord, NULL, lead_id, first FROM {_PREFIX}duplicate "
+        f"UNION ALL SELECT ord, NULL, lead_id, NULL FROM {_PREFIX}unknown "
+        f"ORDER BY ord LIMIT {SHOWN}"
+    ).fetchall()
+    for ordinal, col, lead_id, first in shown:
+        place = position(int(ordinal))
+        if col is not None:
+            column = table.columns[int(col)]
+            cell = con.execute(
+                f"SELECT {table.raw(column)} FROM {table.name} WHERE rowid = ?", [ordinal]
+            ).fetchone()
+            raw = cell[0] if cell else None
+            status, why = read_cell(column, raw, mapping)
+            reason = str(why) if status == "bad" else _empty_reason(column, raw)
+        elif first is not None:
+            reason = f"lead_id {lead_id!r} appears again (first at {where(position(int(first)))})"
+        else:
+            reason = f"lead_id {lead_id!r} is not in the leads table"
+        events.append(_Event(place, reason))
+    events.sort(key=lambda e: e.position)
+    report.first = [RowProblem(report.table, where(e.position), e.reason) for e in events[:SHOWN]]
+    report.reasons = Counter({kind: count for _, kind, count in kinds})
+    report.skipped = sum(count for _, _, count in kinds)
+    return report.skipped - len(rejected)
+
+
+def _infer_seniority(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Seniority from the title where a lead has none; returns how many leads got one."""
+    titles = con.execute(
+        f"SELECT DISTINCT title FROM {table} WHERE seniority IS NULL AND title IS NOT NULL"
+    ).fetchall()
+    guesses = [(title, guess) for (title,) in titles if (guess := infer_seniority(title))]
+    if not guesses:
+        return 0
+    lookup = f"{_PREFIX}titles"
+    seniority = next(c for c in LEAD_COLUMNS if c.name == "seniority")
+    _upload(con, lookup, seniority, guesses)
+    updated = con.execute(
+        f"UPDATE {table} SET seniority = l.value FROM {lookup} l "
+        f"WHERE {table}.seniority IS NULL AND {table}.title = l.raw"
+    ).fetchone()
+    return int(updated[0]) if updated else 0
+
+
+def _load_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    path: Path,
+    mapping: Mapping,
+    target: str,
+    say: Callable[[str], None],
+    known: str | None = None,
+) -> TableReport:
+    """Load one file into the temporary table `target`: the canonical columns, in file order."""
+    import duckdb  # imported here: `workbench --help` should not load DuckDB
+
+    columns = LEAD_COLUMNS if table == "leads" else ACTIVITY_COLUMNS
+    source = _Source(path, _open(path, table), f"{_PREFIX}rejects")
+    say(f"{table}: reading {path}")
+    source.forget_rejects(con)
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {source.scan()}").fetchall()
+    except duckdb.Error as error:
+        raise source.unreadable(error) from None
+    headers = [str(row[0]) for row in described]
+    try:
+        index, notes = _columns(headers, path, table, columns, mapping)
+    except InputError:
+        # A header with no rows is said first, as it was before the columns are looked at.
+        try:
+            rows = _scalar(con, f"SELECT count(*) FROM {source.scan()}")
+        except duckdb.Error as error:
+            raise source.unreadable(error) from None
+        rejected_any = source.rejected(con)
+        source.forget_rejects(con)
+        if not rows and not rejected_any:
+            raise InputError([Problem(f"has a header but no {table} rows", file=path)]) from None
+        raise
+    staged = _stage(con, source, target, columns, index, headers, mapping, known)
+    rejected = source.rejected(con)
+    source.forget_rejects(con)
+    read = _scalar(con, f"SELECT count(*) FROM {target}")
+    if not read and not rejected:
+        raise InputError([Problem(f"has a header but no {table} rows", file=path)])
+    report = TableReport(table, path, rows_read=read + len(rejected), notes=notes)
+
+    say(f"{table}: {report.rows_read} rows read; checking them")
+    bad_values = _read_the_rest(con, staged, mapping)
+    _find_problems(con, staged, bad_values, unique=table == "leads", known=known)
+    left_out = _report(con, report, staged, mapping, source.parquet, rejected)
+    if left_out:
+        con.execute(
+            f"DELETE FROM {target} WHERE rowid IN (SELECT ord FROM {_PREFIX}bad "
+            f"UNION ALL SELECT ord FROM {_PREFIX}duplicate "
+            f"UNION ALL SELECT ord FROM {_PREFIX}unknown)"
+        )
+    report.rows_loaded = read - left_out
+    if table == "leads":
+        inferred = _infer_seniority(con, target)
+        if inferred:
+            report.notes.append(f"seniority inferred from the job title for {inferred} leads")
+    for column in staged.present:
+        con.execute(f"ALTER TABLE {target} DROP COLUMN {staged.raw(column)}")
+    for column in columns:
+        if column.not_null:
+            con.execute(
+                f"ALTER TABLE {target} ALTER COLUMN {quote_identifier(column.name)} SET NOT NULL"
+            )
+    _drop_scratch(con, keep=(target, *((known,) if known else ())))
+    say(f"{table}: {report.rows_loaded} of {report.rows_read} rows loaded")
+    return report
+
+
+def _drop_scratch(con: duckdb.DuckDBPyConnection, keep: Sequence[str] = ()) -> None:
+    """Drop the loader's temporary tables (but those in `keep`)."""
+    for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, ?)",
+        [_PREFIX],
+    ).fetchall():
+        if name not in keep:
+            con.execute(f"DROP TABLE IF EXISTS temp.{quote_identifier(name)}")
+
+
+@contextmanager
+def _insertion_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Rows must stay in file order while loading, whatever the connection was set to."""
+    row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    before = bool(row[0]) if row else True
+    if not before:
+        con.execute("SET preserve_insertion_order = true")
+    try:
+        yield
+    finally:
+        if not before:
+            con.execute("SET preserve_insertion_order = false")
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+def load_to_duckdb(
+    con: duckdb.DuckDBPyConnection,
+    leads: Path,
+    activities: Path,
+    mapping: Mapping = CANONICAL,
+    progress: Callable[[str], None] | None = None,
+) -> Problems:
+    """Load both files into `con` as the temporary tables `leads` and `activities`.
+
+    The tables have exactly the canonical columns, typed (see `tables`), in file order; an
+    existing `leads` or `activities` temporary table is replaced, but only once both files are
+    loaded: on an `InputError` the connection is left as it was. Activities of leads that are
+    not in the leads table (or were left out) are counted as unknown leads. `progress` is told
+    what is happening, a line at a time.
+    """
+    say = progress or _quiet
+    staged_leads, staged_activities = f"{_PREFIX}leads", f"{_PREFIX}activities"
+    with _insertion_order(con):
+        try:
+            lead_report = _load_table(con, "leads", leads, mapping, staged_leads, say)
+            activity_report = _load_table(
+                con,
+                "activities",
+                activities,
+                mapping,
+                staged_activities,
+                say,
+                known=staged_leads,
+            )
+            for staged, final in ((staged_leads, "leads"), (staged_activities, "activities")):
+                con.execute(f"DROP TABLE IF EXISTS temp.{final}")
+                con.execute(f"ALTER TABLE {staged} RENAME TO {final}")
+        finally:
+            _drop_scratch(con)
+    return Problems(lead_report, activity_report)
+
+
+# --- as Python rows ------------------------------------------------------------------------
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    import duckdb  # imported here: `workbench --help` should not load DuckDB
+
+    return duckdb.connect()
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str) -> Iterator[dict[str, Any]]:
+    cursor = con.execute(f"SELECT * FROM {table}")
+    names = [str(d[0]) for d in cursor.description or ()]
+    while batch := cursor.fetchmany(100_000):
+        for row in batch:
+            values = dict(zip(names, row, strict=True))
+            for name, value in values.items():
+                if isinstance(value, datetime):
+                    values[name] = value.replace(tzinfo=UTC)
+            yield values
+
+
+def fetch_leads(con: duckdb.DuckDBPyConnection, table: str = "leads") -> list[LeadRow]:
+    """The loaded leads table as rows (times as aware UTC datetimes)."""
+    return [LeadRow(**values) for values in _rows(con, table)]
+
+
+def fetch_activities(
+    con: duckdb.DuckDBPyConnection, table: str = "activities"
+) -> list[ActivityRow]:
+    """The loaded activities table as rows (times as aware UTC datetimes)."""
+    return [ActivityRow(**values) for values in _rows(con, table)]
 
 
 def load_leads(path: Path, mapping: Mapping = CANONICAL) -> tuple[list[LeadRow], TableReport]:
-    raw = _read(path, "leads")
-    index, notes = _columns(raw, path, "leads", LEAD_COLUMNS, mapping)
-    report = TableReport("leads", path, rows_read=len(raw.rows) + len(raw.rejected), notes=notes)
-    leads: list[LeadRow] = []
-    seen: dict[str, str] = {}
-    inferred = 0
-    for row, where in raw.records(report):
-        try:
-            values = _row_values(row, index, LEAD_COLUMNS, mapping)
-        except _Bad as bad:
-            report.skip(where, str(bad), bad.kind)
-            continue
-        lead_id = values["lead_id"]
-        if lead_id in seen:
-            report.skip(
-                where,
-                f"lead_id {lead_id!r} appears again (first at {seen[lead_id]})",
-                "duplicate lead_id",
-            )
-            continue
-        seen[lead_id] = where
-        if values.get("seniority") is None:
-            guess = infer_seniority(values.get("title"))
-            if guess is not None:
-                values["seniority"] = guess
-                inferred += 1
-        leads.append(LeadRow(**values))
-    report.rows_loaded = len(leads)
-    if inferred:
-        report.notes.append(f"seniority inferred from the job title for {inferred} leads")
-    return leads, report
+    con = _connect()
+    try:
+        with _insertion_order(con):
+            try:
+                report = _load_table(con, "leads", path, mapping, "leads", _quiet)
+            finally:
+                _drop_scratch(con)
+        return fetch_leads(con), report
+    finally:
+        con.close()
 
 
 def load_activities(
     path: Path, lead_ids: set[str] | None = None, mapping: Mapping = CANONICAL
 ) -> tuple[list[ActivityRow], TableReport]:
-    raw = _read(path, "activities")
-    index, notes = _columns(raw, path, "activities", ACTIVITY_COLUMNS, mapping)
-    report = TableReport(
-        "activities", path, rows_read=len(raw.rows) + len(raw.rejected), notes=notes
-    )
-    activities: list[ActivityRow] = []
-    for row, where in raw.records(report):
-        try:
-            values = _row_values(row, index, ACTIVITY_COLUMNS, mapping)
-        except _Bad as bad:
-            report.skip(where, str(bad), bad.kind)
-            continue
-        if lead_ids is not None and values["lead_id"] not in lead_ids:
-            report.skip(
-                where,
-                f"lead_id {values['lead_id']!r} is not in the leads table",
-                "unknown lead_id",
+    con = _connect()
+    try:
+        known = None
+        if lead_ids is not None:
+            known = f"{_PREFIX}known"
+            con.execute(
+                f"CREATE TEMP TABLE {known} AS SELECT unnest($1::VARCHAR[]) AS lead_id",
+                [sorted(lead_ids)],
             )
-            continue
-        activities.append(ActivityRow(**values))
-    report.rows_loaded = len(activities)
-    return activities, report
+        with _insertion_order(con):
+            try:
+                report = _load_table(con, "activities", path, mapping, "activities", _quiet, known)
+            finally:
+                _drop_scratch(con)
+        return fetch_activities(con), report
+    finally:
+        con.close()
 
 
 def load_evidence(leads: Path, activities: Path, mapping: Mapping = CANONICAL) -> Evidence:
     """Both tables; activities of leads that were left out are counted as unknown leads."""
-    lead_rows, lead_report = load_leads(leads, mapping)
-    activity_rows, activity_report = load_activities(
-        activities, {lead.lead_id for lead in lead_rows}, mapping
-    )
-    return Evidence(tuple(lead_rows), tuple(activity_rows), Problems(lead_report, activity_report))
+    con = _connect()
+    try:
+        problems = load_to_duckdb(con, leads, activities, mapping)
+        return Evidence(tuple(fetch_leads(con)), tuple(fetch_activities(con)), problems)
+    finally:
+        con.close()

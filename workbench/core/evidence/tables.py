@@ -3,6 +3,44 @@
 Every export is mapped onto these columns (see `mapping`), loaded and checked (see `load`),
 then replayed (see `replay`). Times are absolute and timezone-aware (UTC); a naive time in a
 file is read as UTC.
+
+In DuckDB (`load.load_to_duckdb` creates them as temporary tables in a connection) the tables
+have exactly these columns, in this order, and nothing else (`sql_columns` gives the list):
+
+    leads                                       activities
+    lead_id          VARCHAR   NOT NULL         lead_id  VARCHAR    NOT NULL
+    created_at       TIMESTAMP NOT NULL         kind     VARCHAR    NOT NULL
+    title            VARCHAR                    at       TIMESTAMP  NOT NULL
+    seniority        VARCHAR
+    persona          VARCHAR   NOT NULL
+    email            VARCHAR
+    company          VARCHAR
+    domain           VARCHAR
+    employees        BIGINT
+    industry         VARCHAR
+    region           VARCHAR
+    relationship     VARCHAR   NOT NULL
+    target_account   BOOLEAN   NOT NULL
+    engaged_contacts BIGINT    NOT NULL
+    mql_at           TIMESTAMP
+    sdr_decision     VARCHAR
+    rejection_reason VARCHAR
+    opportunity_at   TIMESTAMP
+    won_at           TIMESTAMP
+    amount           DOUBLE
+
+- Types by `Column.type` (`sql_type`): text and choice -> VARCHAR, timestamp -> TIMESTAMP, int ->
+  BIGINT, float -> DOUBLE, bool -> BOOLEAN.
+- TIMESTAMP is naive and means UTC: a time with a zone or offset in the file is converted to UTC
+  and the zone dropped. (`LeadRow`/`ActivityRow` hold the same instants as aware UTC datetimes.)
+- A choice column holds one of `Column.choices` exactly (seniority: "intern", ..., "c-level";
+  kind: the `ActivityKind` names) or NULL. Seniority is inferred from the title when the file
+  has none for a lead, so NULL means "unknown even from the title".
+- NULL is an unknown value. Required columns are never NULL, and the columns with a `default`
+  (persona "employee", relationship "prospect", target_account false, engaged_contacts 0) hold
+  the default instead of NULL. `lead_id` is unique in leads; every activity's lead_id is in leads.
+- Text is trimmed of surrounding whitespace; domain is lower case, without scheme, path or "www.".
+- Rows are in file order (the order of the rows that were loaded; rejected rows are left out).
 """
 
 from __future__ import annotations
@@ -20,15 +58,55 @@ SDR_DECISIONS: tuple[str, ...] = get_args(SdrDecision)
 ColumnType = Literal["text", "timestamp", "int", "float", "bool", "choice"]
 
 
+ColumnDefault = str | int | float | bool | None
+
+_SQL_TYPES: dict[ColumnType, str] = {
+    "text": "VARCHAR",
+    "choice": "VARCHAR",
+    "timestamp": "TIMESTAMP",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One canonical column: its name, how a cell is read, and whether a file must have it."""
+    """One canonical column: its name, how a cell is read, and whether a file must have it.
+
+    `default` is the value an empty cell (or a column the file does not have) stands for;
+    None means the value is unknown (NULL).
+    """
 
     name: str
     type: ColumnType
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
+    default: ColumnDefault = None
+
+    @property
+    def not_null(self) -> bool:
+        """Whether the loaded column can never be NULL (required, or has a default)."""
+        return self.required or self.default is not None
+
+
+def sql_type(column: Column) -> str:
+    """The column's DuckDB type: VARCHAR, TIMESTAMP (naive, UTC), BIGINT, DOUBLE or BOOLEAN."""
+    return _SQL_TYPES[column.type]
+
+
+def quote_identifier(name: str) -> str:
+    """A name as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_columns(columns: tuple[Column, ...]) -> str:
+    """A CREATE TABLE-style column list: '"lead_id" VARCHAR NOT NULL, "created_at" ...'."""
+    return ", ".join(
+        f"{quote_identifier(c.name)} {sql_type(c)}{' NOT NULL' if c.not_null else ''}"
+        for c in columns
+    )
 
 
 LEAD_COLUMNS: tuple[Column, ...] = (
@@ -41,7 +119,13 @@ LEAD_COLUMNS: tuple[Column, ...] = (
         choices=get_args(Seniority),
         help="inferred from the title when the column is absent or the cell is empty",
     ),
-    Column("persona", "choice", choices=get_args(Persona), help="empty means employee"),
+    Column(
+        "persona",
+        "choice",
+        choices=get_args(Persona),
+        help="empty means employee",
+        default="employee",
+    ),
     Column("email", "text"),
     Column("company", "text", help="company name"),
     Column("domain", "text", help="company web domain"),
@@ -53,9 +137,10 @@ LEAD_COLUMNS: tuple[Column, ...] = (
         "choice",
         choices=get_args(Relationship),
         help="empty means prospect",
+        default="prospect",
     ),
-    Column("target_account", "bool", help="empty means false"),
-    Column("engaged_contacts", "int", help="empty means 0"),
+    Column("target_account", "bool", help="empty means false", default=False),
+    Column("engaged_contacts", "int", help="empty means 0", default=0),
     Column("mql_at", "timestamp", help="when the lead historically became an MQL"),
     Column(
         "sdr_decision",
