@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input
@@ -42,8 +43,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def make_app(workdir: Path) -> Callable[..., WorkbenchApp]:
-    def factory(folder: str = "definitions") -> WorkbenchApp:
-        return WorkbenchApp(Path(folder), clock=lambda: FIXED_NOW, save_delay=0)
+    def factory(folder: str = "definitions", **options: Any) -> WorkbenchApp:
+        options.setdefault("evidence_delay", 0)
+        return WorkbenchApp(Path(folder), clock=lambda: FIXED_NOW, save_delay=0, **options)
 
     return factory
 

@@ -110,3 +110,28 @@ def test_a_failing_case_is_named_in_the_status_bar(
     seeded("acme", "3m-10m")
     keys = ("enter", "ctrl+n", "end", "backspace", "backspace", "6", "0", "0", "ctrl+t")
     assert snap_compare(make_app(), terminal_size=size, run_before=steps_to(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_evidence_step(
+    snap_compare: Any,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    size: tuple[int, int],
+) -> None:
+    """The backtest of the draft over a reproducible sample history; 'updated' is the app's
+    fixed clock."""
+    from workbench.core.evidence.sample import sample_data, write_sample
+    from workbench.core.evidence.settings import EvidenceSource
+
+    seeded("acme", "3m-10m")
+    leads, activities = write_sample(Path("data"), *sample_data(2000, 1))
+    app = make_app(evidence=EvidenceSource(leads, activities))
+    assert snap_compare(app, terminal_size=size, run_before=steps_to("enter", "f6"))
+
+
+def test_evidence_step_without_lead_history(
+    snap_compare: Any, make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=steps_to("enter", "f6"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,6 +27,9 @@ from workbench.core.stages import STAGES
 from workbench.core.suite import SuiteResult, run_suite
 from workbench.core.templates import from_template
 from workbench.core.vocab import STAGE_IDS
+
+if TYPE_CHECKING:
+    from workbench.core.evidence.settings import EvidenceSource
 
 
 def _warn_altered(loaded: store.DefinitionFile) -> None:
@@ -48,15 +51,40 @@ def root(ctx: typer.Context) -> None:
 @friendly
 def open_cmd(
     folder: Annotated[Path, typer.Argument(help="Definitions folder.")] = DEFAULT_DIR,
+    leads: Annotated[
+        Path | None,
+        typer.Option(
+            "--leads",
+            help="Lead history for the Evidence step (CSV or Parquet). Default: the folder's "
+            "evidence.toml.",
+        ),
+    ] = None,
+    activities: Annotated[
+        Path | None,
+        typer.Option("--activities", help="The leads' activities (CSV or Parquet), with --leads."),
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--mapping", "-m", help="Column mapping: hubspot, salesforce or a mapping TOML file."
+        ),
+    ] = None,
 ) -> None:
     """Open the workshop app on a definitions folder."""
-    open_app(folder)
+    source = None
+    if leads is not None or activities is not None or mapping is not None:
+        from workbench.core.evidence.settings import choose_source
+
+        # Both files, or evidence.toml read with another mapping; the files are read (and any
+        # problem with them shown) in the app's Evidence step.
+        source = choose_source(folder, leads, activities, mapping)
+    open_app(folder, source)
 
 
-def open_app(folder: Path) -> None:
+def open_app(folder: Path, evidence: EvidenceSource | None = None) -> None:
     from workbench.tui.app import run_app
 
-    run_app(folder)
+    run_app(folder, evidence)
 
 
 @app.command()

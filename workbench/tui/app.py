@@ -15,6 +15,8 @@ from workbench.tui.commands import ScreenActionsProvider
 from workbench.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from workbench.core.evidence.settings import EvidenceSource
+    from workbench.tui.evidence import EvidenceSession
     from workbench.tui.screens.editor import EditorScreen
 
 # The editor, its widgets and the pydantic models load on first use, after the home screen
@@ -43,11 +45,18 @@ class WorkbenchApp(App[None]):
         folder: Path = DEFAULT_DIR,
         clock: Callable[[], datetime] | None = None,
         save_delay: float = 0.8,
+        evidence: EvidenceSource | None = None,
+        evidence_delay: float = 1.5,
     ) -> None:
         super().__init__()
         self.folder = folder
         # Seconds of quiet typing before an autosave; 0 saves at once (tests use it).
         self.save_delay = save_delay
+        # Where the lead history lives when `workbench open` was given the files (they win
+        # over the folder's evidence.toml), and the pause after an edit before a backtest.
+        self.evidence = evidence
+        self.evidence_delay = evidence_delay
+        self._evidence_session: EvidenceSession | None = None
         self._clock = clock or (lambda: datetime.now(UTC))
 
     def now(self) -> datetime:
@@ -58,6 +67,18 @@ class WorkbenchApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+
+    def on_unmount(self) -> None:
+        if self._evidence_session is not None:
+            self._evidence_session.close()  # quitting never waits for a backtest
+
+    def evidence_session(self) -> EvidenceSession:
+        """The folder's lead history, loaded once per session on the first backtest."""
+        if self._evidence_session is None:
+            from workbench.tui.evidence import EvidenceSession
+
+            self._evidence_session = EvidenceSession(self.folder, self.evidence)
+        return self._evidence_session
 
     # --- navigation ------------------------------------------------------------------
 
@@ -117,5 +138,5 @@ class WorkbenchApp(App[None]):
         self.exit()
 
 
-def run_app(folder: Path) -> None:
-    WorkbenchApp(folder).run()
+def run_app(folder: Path, evidence: EvidenceSource | None = None) -> None:
+    WorkbenchApp(folder, evidence=evidence).run()

@@ -1,13 +1,16 @@
 """Command palette: the current screen's own actions, found by their descriptions.
 
 Every binding a screen declares with a description becomes a palette command, so a
-facilitator who forgets a key can type what they want instead.
+facilitator who forgets a key can type what they want instead; a binding the screen has
+switched off for now (`check_action`, e.g. the Evidence step's keys on another step) is left
+out, as it is from the footer. A screen's `PALETTE_COMMANDS` are always offered.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
+from textual.actions import parse
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -24,6 +27,9 @@ class ScreenActionsProvider(Provider):
             found.setdefault(extra[1], extra)
         for binding in getattr(screen, "BINDINGS", []):
             if not isinstance(binding, Binding) or not binding.description:
+                continue
+            _namespace, name, parameters = parse(binding.action)
+            if not screen.check_action(name, parameters):
                 continue
             label = binding.description
             found.setdefault(binding.action, (label, binding.action, binding.tooltip or ""))

@@ -44,6 +44,9 @@ EXPLAIN = {
     "sales to a response time per trigger. Without escalation a deadline is a suggestion.",
     "cases": "The arguments the room keeps having, as tests. Every edit re-runs them. 'Depends' "
     "cases are yours to decide: press e to accept what the definition now does.",
+    "evidence": "Bring evidence before signing: ~X MQLs per month, the acceptance to expect "
+    "(40-60% is healthy) and the false negatives (closed-won deals never handed over; over "
+    "10% is an alarm), from the draft replayed over your lead history.",
     "signoff": "Both sides sign the same written definition, with a date to review it. "
     "Unreviewed definitions drift: calibrate at least quarterly.",
 }

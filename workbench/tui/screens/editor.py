@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.lazy import Lazy
@@ -19,6 +19,8 @@ from workbench.core.definition import Expectation
 from workbench.core.errors import ConflictError, WorkbenchError
 from workbench.core.workshop import Workshop
 from workbench.tui.components.cases import CasesPane
+from workbench.tui.components.evidence_pane import STEP_ID as EVIDENCE_STEP
+from workbench.tui.components.evidence_pane import EvidencePane
 from workbench.tui.components.fields import ClauseField
 from workbench.tui.components.modals import CaseModal, ConfirmModal, NewCaseModal, QuestionModal
 from workbench.tui.components.signoff_pane import QuestionToggled, SignoffPane, SignRequested
@@ -43,7 +45,10 @@ from workbench.tui.messages import (
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
-STEP_KEYS = ["f1", "f2", "f3", "f4", "f5", "f6", "f7"]
+STEP_KEYS = ["f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"]
+# Tab labels when the full ones would not fit the terminal's width (eight steps at 80 columns):
+# every step stays in sight rather than scrolling off the tab bar.
+SHORT_LABELS = {"fit": "Fit", "cases": "Cases"}
 
 
 class EditorScreen(Screen[None]):
@@ -85,6 +90,22 @@ class EditorScreen(Screen[None]):
             "escape", "home", "Home", id="editor.home", tooltip="Back to the list of definitions."
         ),
         Binding(
+            "r",
+            "refresh_evidence",
+            "Refresh",
+            show=False,  # named on the Evidence step's own status line; no room in the footer
+            id="editor.evidence_refresh",
+            tooltip="Run the backtest again now, on the draft as it is.",
+        ),
+        Binding(
+            "c",
+            "compare_evidence",
+            "Compare",
+            show=False,
+            id="editor.evidence_compare",
+            tooltip="Backtest the draft against the signed version it would replace, or alone.",
+        ),
+        Binding(
             "ctrl+r",
             "reload",
             "Reload from disk",
@@ -123,14 +144,38 @@ class EditorScreen(Screen[None]):
             return bool(self.workshop.read_only or self.workshop.conflict)
         if action == "reload":
             return bool(self.workshop.conflict)
+        if action in ("refresh_evidence", "compare_evidence"):
+            # Keys of the Evidence step only; elsewhere 'r' and 'c' belong to the fields.
+            pane = self._evidence_pane()
+            if pane is None or self._tabs().active != EVIDENCE_STEP:
+                return False
+            return action == "refresh_evidence" or pane.base is not None
         return True
 
     @property
     def PALETTE_COMMANDS(self) -> list[tuple[str, str, str]]:
-        return [
+        commands = [
             (f"Go to step {index + 1}: {label}", f"goto_step({index})", f"Show the {label} step.")
             for index, (_key, label) in enumerate(self.steps())
         ]
+        commands.append(
+            (
+                "Evidence: backtest the draft now",
+                "show_evidence('refresh')",
+                "Replay the draft over the lead history: MQLs per month, acceptance, "
+                "false negatives.",
+            )
+        )
+        pane = self._evidence_pane()
+        if pane is not None and pane.base is not None:
+            if pane.comparing:
+                label = "Evidence: show the draft alone"
+                help_text = "The backtest of the draft, without the signed version beside it."
+            else:
+                label = f"Evidence: compare with v{pane.base.version} (signed)"
+                help_text = "What adopting the draft instead of the signed version changes."
+            commands.append((label, "show_evidence('compare')", help_text))
+        return commands
 
     @property
     def wb(self) -> WorkbenchApp:
@@ -145,7 +190,12 @@ class EditorScreen(Screen[None]):
             steps.append(("segments", "Segments"))
         if d.motions:
             steps.append(("motions", "Motions"))
-        steps += [("sla", "SLA"), ("cases", "Edge cases"), ("signoff", "Sign-off")]
+        steps += [
+            ("sla", "SLA"),
+            ("cases", "Edge cases"),
+            ("evidence", "Evidence"),
+            ("signoff", "Sign-off"),
+        ]
         return steps
 
     def make_pane(self, key: str) -> Widget:
@@ -158,11 +208,18 @@ class EditorScreen(Screen[None]):
             "motions": lambda: MotionsPane(d),
             "sla": lambda: SlaPane(d),
             "cases": lambda: CasesPane(self.workshop.suite),
+            "evidence": lambda: EvidencePane(
+                self.workshop,
+                self.wb.evidence_session(),
+                self.wb.folder,
+                self.wb.evidence_delay,
+                self.wb.now,
+            ),
             "signoff": lambda: SignoffPane(self.workshop, self.wb.folder, self.wb.today()),
         }
         pane: Widget = panes[key]()
         pane.id = f"pane-{key}"
-        if self.workshop.read_only and key not in ("cases", "signoff"):
+        if self.workshop.read_only and key not in ("cases", "evidence", "signoff"):
             pane.disabled = True
         return pane
 
@@ -186,11 +243,26 @@ class EditorScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.fit_tab_labels(self.app.size.width)
         self.title = self.title_text()
         self.sub_title = str(self.workshop.path)
         self.refresh_status(save_note="read-only" if self.workshop.read_only else "saved")
         self.update_banner()
         self.set_interval(2.0, self.watch_disk)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_tab_labels(event.size.width)
+
+    def fit_tab_labels(self, width: int) -> None:
+        steps = self.steps()
+        needed = sum(len(f"{index + 1} {label}") + 2 for index, (_k, label) in enumerate(steps))
+        short = needed > width
+        tabs = self._tabs()
+        for index, (key, label) in enumerate(steps):
+            text = f"{index + 1} {SHORT_LABELS.get(key, label) if short else label}"
+            tab = tabs.get_tab(f"step-{key}")
+            if tab.label_text != text:
+                tab.label = text
 
     def update_banner(self) -> None:
         self.refresh_bindings()
@@ -258,6 +330,8 @@ class EditorScreen(Screen[None]):
             cases.show(self.workshop.suite)
         for signoff in self.query(SignoffPane):
             signoff.refresh_suite()
+        for evidence in self.query(EvidencePane):
+            evidence.definition_changed()
         self.schedule_save()
 
     def schedule_save(self) -> None:
@@ -287,6 +361,7 @@ class EditorScreen(Screen[None]):
     async def rebuild_all(self) -> None:
         """After a reload or signing: every pane shows the definition as it now is."""
         await self.recompose()
+        self.fit_tab_labels(self.size.width)
         self.title = self.title_text()
         self.refresh_status(save_note="read-only" if self.workshop.read_only else "saved")
         self.update_banner()
@@ -337,6 +412,18 @@ class EditorScreen(Screen[None]):
     def _tabs(self) -> TabbedContent:
         return self.query_one("#steps", TabbedContent)
 
+    def _evidence_pane(self) -> EvidencePane | None:
+        panes = self.query(EvidencePane)
+        return panes.first() if panes else None
+
+    @on(TabbedContent.TabActivated, "#steps")
+    def _step_shown(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()  # 'r' and 'c' belong to the Evidence step
+        if event.pane.id == EVIDENCE_STEP:
+            pane = self._evidence_pane()
+            if pane is not None:
+                pane.shown()
+
     def action_goto_step(self, index: int) -> None:
         steps = self.steps()
         if 0 <= index < len(steps):
@@ -367,6 +454,31 @@ class EditorScreen(Screen[None]):
 
     def action_goto_cases(self) -> None:
         self.show_step("cases")
+
+    def action_refresh_evidence(self) -> None:
+        pane = self._evidence_pane()
+        if pane is not None:
+            pane.refresh_now()
+
+    def action_compare_evidence(self) -> None:
+        pane = self._evidence_pane()
+        if pane is not None:
+            pane.toggle_compare()
+
+    def action_show_evidence(self, then: str = "") -> None:
+        """From the palette, on any step: show the Evidence step, then refresh or compare."""
+        self.show_step("evidence")
+
+        def act() -> None:
+            pane = self._evidence_pane()
+            if pane is None:
+                return
+            if then == "compare":
+                pane.toggle_compare()
+            elif then == "refresh" and not pane.running:
+                pane.refresh_now()  # unless showing the step started a run already
+
+        self.call_after_refresh(act)
 
     def action_sign(self) -> None:
         if self._tabs().active == "step-signoff":

@@ -1,0 +1,390 @@
+"""The Evidence step: the draft, as the room has it now, replayed over the folder's lead history.
+
+The backtest runs in a worker thread, never on the UI thread. After an edit it waits for a
+pause (`delay` seconds) and runs only while this step is the one on screen; a step that was
+hidden during edits catches up when it is shown. While a run is under way the last result
+stays on screen, marked as being updated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import textwrap
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import TabbedContent
+
+from workbench.core.workshop import Workshop
+from workbench.tui.components.steps import EXPLAIN
+from workbench.tui.components.text import PlainText
+from workbench.tui.evidence import (
+    Closed,
+    EvidenceSession,
+    NoSource,
+    Outcome,
+    error_lines,
+    signed_before,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from workbench.core.definition import Definition
+    from workbench.core.evidence.backtest import Backtest
+
+STEP_ID = "step-evidence"
+
+
+def wrap_lines(lines: list[str], width: int) -> list[str]:
+    """Wrap long lines to `width`, continuing each under its own indent plus two."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= width or width < 20:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out.extend(
+            textwrap.wrap(
+                line,
+                width,
+                initial_indent="",
+                subsequent_indent=indent + "  ",
+                break_on_hyphens=False,
+            )
+        )
+    return out
+
+
+def headline(outcome: Outcome) -> list[str]:
+    """The three numbers the framework asks for, first: the full report follows."""
+    from workbench.core.evidence.report import percent
+
+    before: Backtest | None = None
+    if outcome.comparison is not None:
+        before, after = outcome.comparison.before, outcome.comparison.after
+    else:
+        assert outcome.backtest is not None
+        after = outcome.backtest
+
+    def value(read: Callable[[Backtest], str]) -> str:
+        return read(after) if before is None else f"{read(before)} → {read(after)}"
+
+    band = after.acceptance.band()
+    fn = after.false_negatives
+    if fn.won:
+        alarm = "above the 10% alarm" if fn.alarm else "within the 10% rule"
+        missed = f"{alarm} ({fn.missed} of {fn.won} wins missed)"
+    else:
+        missed = "no closed-won leads in the history"
+    rows = [
+        ("MQLs per month", value(lambda r: f"{r.per_month:.1f}"), after.volume_reading()),
+        (
+            "expected acceptance",
+            value(lambda r: percent(r.acceptance.rate)),
+            band[0] if band else "no SDR decisions on these leads in the history",
+        ),
+        ("false negatives", value(lambda r: percent(r.false_negatives.rate)), missed),
+    ]
+    width = max(len(number) for _label, number, _reading in rows)
+    title = "The three numbers"
+    if before is not None:
+        title += f", {before.definition} → {after.definition}"
+    return [title, *(f"  {label:<20} {n:>{width}}  {reading}" for label, n, reading in rows)]
+
+
+class EvidencePane(Vertical):
+    """The backtest report for the definition being edited, refreshed after edits."""
+
+    def __init__(
+        self,
+        workshop: Workshop,
+        session: EvidenceSession,
+        folder: Path,
+        delay: float,
+        clock: Callable[[], datetime],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.workshop = workshop
+        self.session = session
+        self.folder = folder
+        self.delay = delay
+        self.clock = clock
+        self.comparing = False
+        self.base: Definition | None = None  # the signed version the draft would replace
+        self.base_known = False
+        self._timer: Timer | None = None
+        self._stale = True  # the definition changed since the result on screen (or none yet)
+        self._running = False
+        self._note = ""
+        self._outcome: Outcome | None = None
+        self._shown_for = ""  # which definition and mode the result on screen is for
+        self._updated: datetime | None = None
+        self._problem: list[str] | None = None  # a loading or backtest error, in words
+        self._unset = False  # no lead history configured for this folder
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("", id="evidence-status")
+        with VerticalScroll(id="evidence-scroll"):
+            yield PlainText(EXPLAIN["evidence"], classes="explain")
+            yield PlainText(self._waiting_text(), id="evidence-report")
+
+    def on_mount(self) -> None:
+        self._show_status()
+        if self._visible():
+            self.shown()
+
+    def on_unmount(self) -> None:
+        if self._running:
+            self.session.supersede()  # nobody will see this run: stop it
+
+    def on_resize(self) -> None:
+        self._show_body()
+
+    # --- when to run -----------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def _visible(self) -> bool:
+        """This step is the tab on screen (runs happen only then)."""
+        for ancestor in self.ancestors:
+            if isinstance(ancestor, TabbedContent):
+                return ancestor.active == STEP_ID
+        return False
+
+    def shown(self) -> None:
+        """The room switched to this step: catch up with any edit made meanwhile."""
+        if self._stale or (self._outcome is None and not self._running):
+            self._schedule(0)
+
+    def definition_changed(self) -> None:
+        """An edit landed: refresh once typing pauses, if this step is on screen."""
+        self._stale = True
+        if self._visible():
+            self._schedule(self.delay)
+        self._show_status()
+
+    def refresh_now(self) -> None:
+        """`r`: run again now (and, after a loading error, read the files again)."""
+        self._stale = True
+        self._schedule(0)
+
+    def toggle_compare(self) -> None:
+        """`c`: the draft alone, or the draft against the signed version it would replace."""
+        if self.base is None:
+            self.notify("There is no signed version to compare with.", title="Evidence")
+            return
+        self.comparing = not self.comparing
+        self.refresh_now()
+
+    def _schedule(self, delay: float) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if delay <= 0:
+            self._start()
+        else:
+            self._timer = self.set_timer(delay, self._start)
+
+    def _start(self) -> None:
+        self._timer = None
+        if not self._visible():
+            return  # stays stale; runs when shown
+        self._stale = False
+        self._running = True
+        self._note = "starting"
+        generation = self.session.supersede()
+        self._show_status()
+        self._backtest(generation, self.workshop.definition, self.comparing)
+
+    # --- the worker ------------------------------------------------------------------------
+
+    def _post(self, callback: Callable[..., object], *args: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the app is closing
+            self.app.call_from_thread(callback, *args)
+
+    @work(thread=True, exclusive=True, group="evidence")
+    def _backtest(self, generation: int, definition: Definition, comparing: bool) -> None:
+        try:
+            base = self.base
+            if not self.base_known:
+                base = signed_before(self.folder, definition.slug, definition.version)
+                self._post(self._know_base, base)
+            outcome = self.session.run(
+                generation,
+                definition,
+                base if comparing else None,
+                lambda text: self._post(self._progress, generation, text),
+            )
+        except Closed:
+            return
+        except NoSource:
+            self._post(self._finished, generation, None, None, True)
+            return
+        except Exception as error:  # shown in the panel, never a traceback
+            self._post(self._finished, generation, None, error_lines(error), False)
+            return
+        if outcome is not None:
+            self._post(self._finished, generation, outcome, None, False)
+
+    def _know_base(self, base: Definition | None) -> None:
+        self.base = base
+        self.base_known = True
+        if self.is_attached:  # the room may have left the editor meanwhile
+            self._show_status()
+            self.screen.refresh_bindings()  # 'c' compares only when there is a signed version
+
+    def _progress(self, generation: int, text: str) -> None:
+        if self.session.is_current(generation):
+            self._note = text
+            self._show_status()
+
+    def _finished(
+        self,
+        generation: int,
+        outcome: Outcome | None,
+        problem: list[str] | None,
+        unset: bool,
+    ) -> None:
+        if not self.session.is_current(generation):
+            return  # a newer run is under way; its result replaces this one
+        self._running = False
+        self._note = ""
+        self._unset = unset
+        self._problem = problem
+        if outcome is not None:
+            self._outcome = outcome
+            self._updated = self.clock()
+            self._shown_for = self._label(outcome)
+        self._show_status()
+        self._show_body()
+
+    # --- what is on screen -----------------------------------------------------------------
+
+    def _label(self, outcome: Outcome) -> str:
+        """'v2 (draft)', or 'v2 (draft) vs v1 (signed)': the header names the definition."""
+        slug = f"{self.workshop.definition.slug} "
+        if outcome.comparison is not None:
+            before = outcome.comparison.before.definition.removeprefix(slug)
+            return f"{outcome.comparison.after.definition.removeprefix(slug)} vs {before}"
+        assert outcome.backtest is not None
+        return outcome.backtest.definition.removeprefix(slug)
+
+    def _stamp(self) -> str:
+        return self._updated.astimezone().strftime("%H:%M:%S") if self._updated else ""
+
+    def status_text(self) -> str:
+        keys = "r: refresh"
+        if self.base is not None:
+            keys += (
+                " · c: draft alone"
+                if self.comparing
+                else f" · c: compare with v{self.base.version} (signed)"
+            )
+        if self._running:
+            shown = f" · showing the result of {self._stamp()}" if self._updated else ""
+            return f"… updating: {self._note}{shown}"
+        if self._unset:
+            return f"No lead history set for {self.folder}/ yet · r: look again"
+        if self._problem is not None:
+            return "✗ Could not backtest: see below · r: try again"
+        if self._updated is None:
+            return "Waiting for the first backtest."
+        if self._stale:
+            return (
+                f"… the draft changed: updating after a pause · showing the result of "
+                f"{self._stamp()}"
+            )
+        return f"✓ updated {self._stamp()} · {self._shown_for} · {keys}"
+
+    def _show_status(self) -> None:
+        if self.is_mounted:
+            status = self.query_one("#evidence-status", PlainText)
+            status.update(self.status_text())
+            status.set_class(self._problem is not None, "-problem")
+
+    def body_lines(self, width: int = 76) -> list[str]:
+        from workbench.core.evidence.report import backtest_lines, comparison_lines
+
+        if self._unset:
+            return self._unset_lines()
+        if self._problem is not None:
+            return [
+                "Could not load the lead history or run the backtest:",
+                *(f"  {line}" for line in self._problem),
+                "",
+                "Fix it (the file, evidence.toml or the flags the app was opened with),",
+                "then press r to try again.",
+            ]
+        outcome = self._outcome
+        if outcome is None:
+            return self._waiting_text().splitlines()
+        chart = max(10, min(40, width - 20))
+        lines: list[str] = []
+        problems = outcome.problems
+        if problems is not None and problems.skipped:
+            lines += [
+                f"⚠ {problems.skipped} rows of the lead history were left out: the end of this "
+                "report says which and why.",
+                "",
+            ]
+        lines += [*headline(outcome), ""]
+        if outcome.comparison is not None:
+            lines += comparison_lines(outcome.comparison, min(chart, 30))
+        elif outcome.backtest is not None:
+            lines += backtest_lines(outcome.backtest, chart)
+        lines += ["", f"Lead history: {outcome.source.describe()}"]
+        if problems is not None:
+            lines += [f"  {line}" for line in problems.lines()]
+        return lines
+
+    def _show_body(self) -> None:
+        if not self.is_mounted:
+            return
+        scroll = self.query_one("#evidence-scroll", VerticalScroll)
+        width = max(0, scroll.scrollable_content_region.width - 2) or 76  # less the padding
+        lines = self.body_lines(width)
+        if self._report_shown():
+            lines = wrap_lines(lines, width)  # a report line continues under its own indent
+        self.query_one("#evidence-report", PlainText).update("\n".join(lines))
+
+    def _report_shown(self) -> bool:
+        """A report or an error (wrapped line by line); not the prose of the explanations."""
+        return not self._unset and (self._problem is not None or self._outcome is not None)
+
+    def _waiting_text(self) -> str:
+        return (
+            "The backtest runs when this step is on screen. The first one loads the lead "
+            "history (a file of 100,000 leads takes a few seconds); later ones reuse it."
+        )
+
+    def _unset_lines(self) -> list[str]:
+        folder = self.folder
+        path = self.workshop.path
+        return [
+            "No lead history for this folder yet. Export leads and their activities from the "
+            "CRM (CSV or Parquet), then tell the workbench where they are, in one of three ways:",
+            "",
+            f"1. Write {folder / 'evidence.toml'} (paths relative to it):",
+            '     leads = "../data/leads.csv"',
+            '     activities = "../data/activities.csv"',
+            '     mapping = "hubspot"   # optional: hubspot, salesforce or a mapping file',
+            "",
+            "2. Open the app with the files (they win over evidence.toml):",
+            f"     workbench open {folder} --leads data/leads.csv --activities data/activities.csv",
+            "",
+            "3. Run one backtest from the command line and remember the files:",
+            f"     workbench backtest {path} --leads data/leads.csv "
+            "--activities data/activities.csv --remember",
+            "",
+            "No export at hand? workbench sample-data --out data --leads 20000 --seed 1 writes "
+            "a realistic one. Then press r here.",
+        ]
