@@ -519,11 +519,12 @@ def _fast_timestamp(ref: str, formats: tuple[str, ...]) -> str:
         )
         utc = f"TRY_CAST(m.local AS TIMESTAMP) - to_minutes({minutes})"
         steps.append(
-            f"list_transform([{parts}], lambda m: "
+            f"CASE WHEN {ref} IS NOT NULL THEN list_transform([{parts}], lambda m: "
             f"CASE WHEN (m.offset = '' OR length(m.local) > 10) AND {utc} < TIMESTAMP '10000-01-01' "
-            f"THEN {utc} END)[1]"
+            f"THEN {utc} END)[1] END"
         )
-    return f"NULLIF(COALESCE({', '.join(steps)}), {_ROUTE})"
+    chain = f"COALESCE({', '.join(steps)})" if len(steps) > 1 else steps[0]
+    return f"NULLIF({chain}, {_ROUTE})" if formats else chain
 
 
 def fast_sql(column: Column, mapping: Mapping, ref: str) -> str | None:
@@ -749,13 +750,9 @@ def _stage(
             f"CAST({header} AS VARCHAR) AS {src}" if source.parquet else f"{header} AS {src}"
         )
         expression = src if known and column.name == "lead_id" else fast_sql(column, mapping, src)
-        if expression is None:
-            fast.append(f"{src}, NULL AS {val}")
-        else:  # an empty cell is NULL: spare it the fast path
-            fast.append(f"{src}, CASE WHEN {src} IS NOT NULL THEN {expression} END AS {val}")
-        final.append(
-            f"CAST(COALESCE({val}, {default}) AS {typed}) AS {quote_identifier(column.name)}"
-        )
+        fast.append(f"{src}, {expression or 'NULL'} AS {val}")
+        value = val if column.default is None else f"COALESCE({val}, {default})"
+        final.append(f"CAST({value} AS {typed}) AS {quote_identifier(column.name)}")
     for n, column in enumerate(columns):
         if column in present:
             final.append(f"CASE WHEN _wb_v{n} IS NULL THEN _wb_s{n} END AS {_Table.raw(column)}")

@@ -1,0 +1,178 @@
+"""Loading benchmark: `load_to_duckdb` against a bare DuckDB scan of the same files.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/bench_load.py [--leads 100000 1000000] [--reps 3] [--profile]
+
+For each size it generates a lead history with `workbench.core.evidence.sample` (about 9.4
+activities per lead; seed 1), writes it as CSV and as Parquet, and caches the files under
+/tmp/mql-bench-data/leads-<N>-seed-<S>/ (1,000,000 leads take a few minutes to generate the
+first time). Then, for each format, with `time.perf_counter` (the best of --reps runs, each in
+a fresh in-memory connection):
+
+- count(*): `SELECT count(*)` over both files, the least a scan can do;
+- text copy: both files copied into temporary tables with every column as text, what the old
+  loader asked of DuckDB before parsing every cell in Python (and no less than a loader that
+  keeps every column must do);
+- load_to_duckdb: the typed `leads` and `activities` tables, checked, with the report.
+
+It prints a markdown table. Target: a few seconds for 1,000,000 leads / ~10,000,000 activities.
+`--profile` adds the loader's slowest SQL statements for the largest size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import duckdb
+
+from workbench.core.evidence.load import Problems, load_to_duckdb
+from workbench.core.evidence.sample import sample_data, write_sample
+
+CACHE = Path("/tmp/mql-bench-data")
+FORMATS = ("csv", "parquet")
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def dataset(leads: int, seed: int) -> Path:
+    """The cached folder with leads.{csv,parquet} and activities.{csv,parquet}."""
+    folder = CACHE / f"leads-{leads}-seed-{seed}"
+    if folder.is_dir():
+        return folder
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    print(f"generating {leads:,} leads (seed {seed}) into {folder} ...", flush=True)
+    start = time.perf_counter()
+    lead_rows, activity_rows = sample_data(leads, seed)
+    print(f"  {len(activity_rows):,} activities in {time.perf_counter() - start:.0f} s", flush=True)
+    for fmt in FORMATS:
+        write_sample(partial, lead_rows, activity_rows, fmt)  # type: ignore[arg-type]
+        print(f"  {fmt} written at {time.perf_counter() - start:.0f} s", flush=True)
+    partial.rename(folder)
+    return folder
+
+
+def scan(path: Path, fmt: str) -> str:
+    if fmt == "parquet":
+        return f"read_parquet('{path}')"
+    return f"read_csv('{path}', header = true, all_varchar = true)"
+
+
+def count(con: duckdb.DuckDBPyConnection, paths: tuple[Path, Path], fmt: str) -> int:
+    total = 0
+    for path in paths:
+        row = con.execute(f"SELECT count(*) FROM {scan(path, fmt)}").fetchone()
+        total += int(row[0]) if row else 0
+    return total
+
+
+def copy(con: duckdb.DuckDBPyConnection, paths: tuple[Path, Path], fmt: str) -> None:
+    select = "SELECT *" if fmt == "csv" else "SELECT CAST(COLUMNS(*) AS VARCHAR)"
+    for name, path in zip(("l", "a"), paths, strict=True):
+        con.execute(f"CREATE TEMP TABLE {name} AS {select} FROM {scan(path, fmt)}")
+
+
+def load(con: duckdb.DuckDBPyConnection, paths: tuple[Path, Path]) -> Problems:
+    return load_to_duckdb(con, *paths)
+
+
+def best(action: Callable[[duckdb.DuckDBPyConnection], Any], reps: int) -> tuple[float, Any]:
+    """The fastest of `reps` runs, each in a fresh connection, and the last result."""
+    times = []
+    result: Any = None
+    for _ in range(reps):
+        con = duckdb.connect()
+        try:
+            start = time.perf_counter()
+            result = action(con)
+            times.append(time.perf_counter() - start)
+        finally:
+            con.close()
+    return min(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leads", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reps", type=int, default=3, help="runs per measurement (best kept)")
+    parser.add_argument("--profile", action="store_true", help="slowest SQL of the loader")
+    args = parser.parse_args()
+
+    print(f"Python {platform.python_version()}, DuckDB {duckdb.__version__}")
+    print(f"{cpu_model()}, {os.cpu_count()} CPUs; best of {args.reps} runs\n")
+    folders = {n: dataset(n, args.seed) for n in args.leads}
+    print(
+        "\n| leads | activities | format | MB | count(*) s | text copy s "
+        "| load_to_duckdb s | × count(*) | × text copy |"
+    )
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    for n, folder in folders.items():
+        for fmt in FORMATS:
+            leads, activities = folder / f"leads.{fmt}", folder / f"activities.{fmt}"
+            megabytes = (leads.stat().st_size + activities.stat().st_size) / 1e6
+
+            paths = (leads, activities)
+            counted, rows = best(partial(count, paths=paths, fmt=fmt), args.reps)
+            copied, _ = best(partial(copy, paths=paths, fmt=fmt), args.reps)
+            loaded, problems = best(partial(load, paths=paths), args.reps)
+            assert problems.skipped == 0, problems.lines()
+            print(
+                f"| {n:,} | {rows - n:,} | {fmt} | {megabytes:,.0f} | {counted:.2f} "
+                f"| {copied:.2f} | {loaded:.2f} | {loaded / counted:.1f} "
+                f"| {loaded / copied:.1f} |",
+                flush=True,
+            )
+
+    if args.profile:
+        folder = folders[max(folders)]
+        for fmt in FORMATS:
+            profile(folder / f"leads.{fmt}", folder / f"activities.{fmt}")
+
+
+class _Timed:
+    """A connection that times each statement (what the loader runs, and how long)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.log: list[tuple[float, str]] = []
+
+    def execute(self, sql: str, parameters: object = None) -> duckdb.DuckDBPyConnection:
+        start = time.perf_counter()
+        result = self.con.execute(sql, parameters)
+        self.log.append((time.perf_counter() - start, " ".join(sql.split())[:100]))
+        return result
+
+
+def profile(leads: Path, activities: Path) -> None:
+    timed = _Timed(duckdb.connect())
+    start = time.perf_counter()
+    load_to_duckdb(timed, leads, activities)  # type: ignore[arg-type]
+    total = time.perf_counter() - start
+    print(f"\n{leads.parent.name} {leads.suffix}: {total:.2f} s, {len(timed.log)} statements")
+    for seconds, sql in sorted(timed.log, reverse=True)[:8]:
+        print(f"  {seconds:6.2f} s  {sql}")
+
+
+if __name__ == "__main__":
+    main()
