@@ -455,7 +455,10 @@ class _Compiler:
             f"  FROM {leads} AS l\n)",
             f"lb AS (SELECT l.*, {_disqualified(self.prepared.base)} AS out_ FROM ln AS l)",
             f"lx AS (\n  SELECT l.lead_id,\n    {eligible},\n    {seniority}\n  FROM lb AS l\n)",
-            f"lq AS (SELECT lx.*, ROW_NUMBER() OVER () AS k FROM lx WHERE {any_rule})",
+            # k numbers the leads by id, not in whatever order a scan yields them: a warehouse may
+            # evaluate a CTE once per reference, and every reference must agree.
+            "lq AS (SELECT lx.*, ROW_NUMBER() OVER (ORDER BY lx.lead_id) AS k "
+            f"FROM lx WHERE {any_rule})",
             'a0 AS (\n  SELECT lq.k, a."at", a.kind, ' + listed(lead_columns, "lq.") + ",\n"
             # Exact microseconds since 1970 (naive times are UTC); sqlglot carries date_diff
             # to every warehouse, where epoch() can lose the fraction of a second.
@@ -519,17 +522,19 @@ class _Compiler:
             + "\n  FROM (SELECT act.*, f.t AS ft FROM act JOIN firsts AS f ON f.k = act.k "
             "AND act.t >= f.t) AS x\n)"
         )
-        ctes.append(f"cand AS (SELECT * FROM tail WHERE t >= ft + {self.window_us})")
+        # One row per moment (the rows of one moment agree on every column here), so the
+        # recursion can use UNION ALL: BigQuery and Snowflake take no other.
+        ctes.append(f"cand AS (SELECT DISTINCT * FROM tail WHERE t >= ft + {self.window_us})")
         fires, rule_set, tier, trigger = self.choice("c", "e")
         fires_d, _, _, _ = self.choice("d", "e")
         carried = ", ".join(state)
         carried_sep = f", {carried}" if carried else ""
         ctes.append(
             f'ev(k, t, "at", rs, tier, trg{carried_sep}) AS (\n'
-            f'  SELECT s.k, s.t, s."at", f.rs, f.tier, f.trg'
+            f'  SELECT DISTINCT s.k, s.t, s."at", f.rs, f.tier, f.trg'
             + "".join(f", s.{c}" for c in state)
             + "\n  FROM tail AS s JOIN firsts AS f ON f.k = s.k AND f.t = s.t\n"
-            "  UNION\n"
+            "  UNION ALL\n"
             f'  SELECT c.k, c.t, c."at", {rule_set}, {tier}, {trigger}'
             + "".join(f", c.{c}" for c in state)
             + "\n  FROM ev AS e JOIN cand AS c ON c.k = e.k "
