@@ -1,6 +1,7 @@
 """Commands that write a definition out for people and tools: export and schema.
 
-`export` writes the written agreement (Markdown, HTML or JSON) to stdout or, with --out, to a
+`export` writes the written agreement (Markdown, HTML or JSON), or the definition's replay as
+one SQL query for a warehouse (`--format sql --dialect ...`), to stdout or, with --out, to a
 new file, atomically; it never overwrites a file without --force and never writes a .toml
 file, so a signed version cannot be clobbered by a mistyped --out.
 """
@@ -17,7 +18,8 @@ import typer
 from workbench.cli._app import app, err, friendly
 from workbench.core import store
 from workbench.core.errors import InputError, Problem
-from workbench.core.export import json_schema, render
+from workbench.core.evidence.warehouse import export_sql
+from workbench.core.export import Format, json_schema, render
 from workbench.core.tomlfile import atomic_write
 
 
@@ -25,6 +27,25 @@ class ExportFormat(StrEnum):
     md = "md"
     html = "html"
     json = "json"
+    sql = "sql"
+
+
+# The formats that render the written agreement (sql is the replay query instead).
+DOCUMENTS: dict[ExportFormat, Format] = {
+    ExportFormat.md: "md",
+    ExportFormat.html: "html",
+    ExportFormat.json: "json",
+}
+
+
+class SqlDialect(StrEnum):
+    """The warehouse dialects `--format sql` writes (see `workbench.core.evidence.warehouse`)."""
+
+    duckdb = "duckdb"
+    postgres = "postgres"
+    snowflake = "snowflake"
+    bigquery = "bigquery"
+    spark = "spark"
 
 
 class SchemaKind(StrEnum):
@@ -57,22 +78,73 @@ def check_out_path(out: Path, source: Path, force: bool) -> None:
 def export(
     path: Annotated[Path, typer.Argument(help="A definition file.")],
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="md, html (one printable page) or json.")
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md, html (one printable page), json, or sql (the replay as one query).",
+        ),
     ] = ExportFormat.md,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
+    dialect: Annotated[
+        SqlDialect | None,
+        typer.Option(
+            "--dialect", help="With --format sql: the warehouse's SQL dialect [default: duckdb]."
+        ),
+    ] = None,
+    leads_table: Annotated[
+        str | None,
+        typer.Option(
+            "--leads-table",
+            help="With --format sql: the leads table, as the dialect names it [default: leads].",
+        ),
+    ] = None,
+    activities_table: Annotated[
+        str | None,
+        typer.Option(
+            "--activities-table",
+            help="With --format sql: the activities table [default: activities].",
+        ),
+    ] = None,
 ) -> None:
-    """The written agreement: definition in sentences, SLA, edge cases, signers, review date."""
+    """The written agreement (md, html, json), or the MQL replay as one SQL query (sql).
+
+    md, html and json: the definition in sentences, SLA, edge cases, signers, review date.
+    sql: one query over the leads and activities tables that replays every lead's history
+    under the definition and returns one row per MQL event (see the header it starts with).
+    """
+    sql_only = {
+        "--dialect": dialect,
+        "--leads-table": leads_table,
+        "--activities-table": activities_table,
+    }
+    misplaced = [name for name, value in sql_only.items() if value is not None]
+    if fmt is not ExportFormat.sql and misplaced:
+        raise InputError(
+            [Problem(f"only applies with --format sql (not {fmt.value})", field=misplaced[0])]
+        )
     loaded = store.load_definition(path)
-    text = render(loaded, fmt.value)
+    if fmt is ExportFormat.sql:
+        chosen = dialect or SqlDialect.duckdb
+        text = export_sql(
+            loaded.definition,
+            chosen.value,
+            "leads" if leads_table is None else leads_table,
+            "activities" if activities_table is None else activities_table,
+        )
+        kind = f"sql, {chosen.value}"
+    else:
+        text = render(loaded, DOCUMENTS[fmt])
+        kind = fmt.value
     if out is None:
         typer.echo(text, nl=False)
     else:
         check_out_path(out, path, force)
         atomic_write(out, text.encode("utf-8"), create=not force)
-        err(f"wrote {out} ({fmt.value})")
+        err(f"wrote {out} ({kind})")
     if loaded.altered:
         err(
             f"error: {loaded.path}: altered after signing: the export is marked ALTERED; it is "

@@ -1,0 +1,349 @@
+"""The replay as SQL for a warehouse: the engine's DuckDB query, translated with sqlglot.
+
+`export_sql` returns one query (with a header comment saying what it reads and returns) that
+a data team runs where the lead history lives: DuckDB, PostgreSQL, Snowflake, BigQuery or
+Spark SQL. It is the query `engine.compile_replay` builds, the one the property tests hold to
+the reference replay, parsed as DuckDB and generated in the target dialect. The engine writes
+its SQL with constructs sqlglot carries faithfully to every one of these dialects (`date_diff`
+for times, string functions rather than regular expressions); what sqlglot cannot carry, this
+module fixes on the syntax tree before generating:
+
+- **Null ordering in windows.** DuckDB sorts NULLs last, BigQuery and Spark first, so sqlglot
+  would spell out `NULLS LAST` inside the windows, which BigQuery refuses with a frame (and
+  sqlglot warns). The framed windows order by `t`, a moment's time in microseconds, which is
+  never NULL (rows without a time are dropped first), so there the target's own default order
+  is the same order. Other window orders are left to sqlglot.
+- **Times.** sqlglot writes the microsecond difference as `DATE_DIFF`, which BigQuery has for
+  dates only: there `UNIX_MICROS(CAST(at AS TIMESTAMP))`, exact for a TIMESTAMP column and for
+  a DATETIME holding UTC. Spark's `DATEDIFF(unit, ...)` sqlglot also reads as a difference of
+  dates, so Spark gets the unambiguous `TIMESTAMPDIFF(MICROSECOND, ...)`.
+- **Names.** `at` and `trigger` are keywords in some dialects, so they are always quoted; in
+  Snowflake in upper case, which resolves like an unquoted name (a quoted lower-case name
+  would only match a column created with quotes).
+- **Table names** are given in the target's own syntax (`project.dataset.leads` on BigQuery)
+  and parsed in that dialect, so nothing but a table name reaches the query.
+
+Anything else sqlglot reports as not translatable is an error, never a warning: the query is
+either faithful or not written. sqlglot is imported here, lazily: `workbench --help` and every
+other command never load it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Literal, get_args
+
+from workbench import __version__
+from workbench.core.definition import Definition
+from workbench.core.errors import InputError, Problem, WorkbenchError
+from workbench.core.evidence.engine import compile_replay
+from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, Column
+from workbench.core.store import integrity_of
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+Dialect = Literal["duckdb", "postgres", "snowflake", "bigquery", "spark"]
+DIALECTS: tuple[Dialect, ...] = get_args(Dialect)
+
+DIALECT_NAMES: dict[Dialect, str] = {
+    "duckdb": "DuckDB",
+    "postgres": "PostgreSQL",
+    "snowflake": "Snowflake",
+    "bigquery": "BigQuery",
+    "spark": "Spark SQL",
+}
+
+# How each dialect should hold the canonical timestamps; all of them in UTC.
+_TIME_NOTES: dict[Dialect, str] = {
+    "duckdb": "TIMESTAMP (without time zone) holding UTC",
+    "postgres": "timestamp without time zone holding UTC (for timestamptz columns, run "
+    "SET TIME ZONE 'UTC' first)",
+    "snowflake": "TIMESTAMP_NTZ holding UTC",
+    "bigquery": "DATETIME holding UTC, or TIMESTAMP",
+    "spark": "TIMESTAMP_NTZ holding UTC (or TIMESTAMP with spark.sql.session.timeZone=UTC)",
+}
+
+_DIALECT_NOTES: dict[Dialect, tuple[str, ...]] = {
+    "duckdb": (),
+    "postgres": ("Needs PostgreSQL 11 or later (RANGE window frames with an offset).",),
+    "snowflake": (
+        "Column names are unquoted except AT and TRIGGER, which are quoted in upper case:",
+        "they resolve like unquoted names, so create the tables without quoting names.",
+    ),
+    "bigquery": (
+        "Recursive CTEs run at most 500 iterations; one iteration per MQL event of the",
+        "busiest lead.",
+    ),
+    "spark": (
+        "Needs Spark 4.0 or later (recursive CTEs); one recursion level per MQL event of",
+        "the busiest lead (spark.sql.cteRecursionLevelLimit, 100 by default).",
+    ),
+}
+
+OUTPUT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("lead_id", "the lead (leads.lead_id)"),
+    ("at", "when it became an MQL: the time of the activity that made it one, UTC"),
+    ("tier", "the trigger tier: 1 hand raise, 2 repeated intent, 3 score, 4 product signal"),
+    ("trigger", "the activity kind that triggered it, or 'score' for tier 3"),
+    ("lead_type", "mql, pql or aql (the motion's lead type)"),
+    ("segment", "the segment whose rules applied, else NULL"),
+    ("motion", "the motion whose rules applied, else NULL"),
+)
+
+_SQL_TYPES = {
+    "text": "VARCHAR",
+    "choice": "VARCHAR",
+    "timestamp": "TIMESTAMP",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+}
+
+# Placeholders the engine writes for the two tables; replaced by the parsed real names.
+_LEADS = "wb_leads_input"
+_ACTIVITIES = "wb_activities_input"
+_KEYWORD_NAMES = ("at", "trigger")
+
+
+class TranslationError(WorkbenchError):
+    """sqlglot cannot carry the query to the dialect faithfully. Nothing is written. Exit 1."""
+
+    exit_code = 1
+
+
+def export_sql(
+    definition: Definition,
+    dialect: str,
+    leads_table: str = "leads",
+    activities_table: str = "activities",
+) -> str:
+    """The definition's replay as one query in `dialect`, with a header comment."""
+    if dialect not in DIALECTS:
+        raise InputError(
+            [
+                Problem(
+                    f"unknown SQL dialect {dialect!r}; expected one of {', '.join(DIALECTS)}",
+                    field="dialect",
+                )
+            ]
+        )
+    target: Dialect = dialect
+    import sqlglot
+    from sqlglot.errors import ErrorLevel, SqlglotError
+
+    leads = _table(leads_table, target, "leads table")
+    activities = _table(activities_table, target, "activities table")
+    with _sqlglot_warnings() as warnings:
+        try:
+            tree = sqlglot.parse_one(compile_replay(definition, _LEADS, _ACTIVITIES), read="duckdb")
+            _place(tree, {_LEADS: leads, _ACTIVITIES: activities})
+            _window_nulls(tree, target)
+            _microseconds(tree, target)
+            _names(tree, target)
+            read = {c.name for c in tree.find_all(sqlglot.exp.Column) if c.table == "l"}
+            body = tree.sql(dialect=target, pretty=True, unsupported_level=ErrorLevel.RAISE)
+        except SqlglotError as error:
+            raise _untranslatable(target, str(error)) from None
+    if warnings:
+        raise _untranslatable(target, "; ".join(warnings))
+    header = _header(
+        definition, target, leads.sql(dialect=target), activities.sql(dialect=target), read
+    )
+    return header + body + ";\n"
+
+
+def _untranslatable(dialect: Dialect, detail: str) -> TranslationError:
+    return TranslationError(
+        f"sqlglot cannot translate the query to {DIALECT_NAMES[dialect]} faithfully "
+        f"({detail.strip()}); nothing was written. Export --dialect duckdb and translate "
+        "by hand, or report this."
+    )
+
+
+@contextmanager
+def _sqlglot_warnings() -> Iterator[list[str]]:
+    """Collect what sqlglot logs instead of letting it reach the user's terminal."""
+    logger = logging.getLogger("sqlglot")
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    handler = Collect(logging.WARNING)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _table(name: str, dialect: Dialect, what: str) -> exp.Table:
+    """A table name in the dialect's own syntax, or a clear refusal."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    problem = Problem(
+        f"{name!r} is not a table name in {DIALECT_NAMES[dialect]} "
+        "(expected [catalog.][schema.]table, quoted the way the dialect quotes names)",
+        field=what,
+    )
+    try:
+        with _sqlglot_warnings() as warnings:
+            table = sqlglot.parse_one(name, into=exp.Table, read=dialect)
+    except SqlglotError:
+        raise InputError([problem]) from None
+    parts = {key: value for key, value in table.args.items() if value}
+    if (
+        warnings
+        or not isinstance(table, exp.Table)
+        or not set(parts) <= {"this", "db", "catalog"}
+        or not all(isinstance(part, exp.Identifier) for part in parts.values())
+    ):
+        raise InputError([problem])
+    return table
+
+
+def _place(tree: exp.Expr, tables: dict[str, exp.Table]) -> None:
+    """Put the real table names where the engine wrote the placeholders (once each)."""
+    from sqlglot import exp
+
+    placed = {name: 0 for name in tables}
+    for node in list(tree.find_all(exp.Table)):
+        if node.name in tables and not node.args.get("db"):
+            real = tables[node.name].copy()
+            real.set("alias", node.args.get("alias"))
+            node.replace(real)
+            placed[node.name] += 1
+    assert all(count == 1 for count in placed.values()), placed
+
+
+def _window_nulls(tree: exp.Expr, dialect: Dialect) -> None:
+    """Window ORDER BY t: t is never NULL, so the target's default null order is faithful.
+
+    Any other window order is left to sqlglot, which says when it cannot carry it.
+    """
+    from sqlglot import exp
+    from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+
+    nulls_first = SqlglotDialect.get_or_raise(dialect).NULL_ORDERING == "nulls_are_small"
+    for window in tree.find_all(exp.Window):
+        order = window.args.get("order")
+        for ordered in order.expressions if order is not None else ():
+            key = ordered.this
+            if isinstance(key, exp.Column) and key.name == "t" and not ordered.args.get("desc"):
+                ordered.set("nulls_first", nulls_first)
+
+
+def _names(tree: exp.Expr, dialect: Dialect) -> None:
+    """Quote `at` and `trigger` (keywords somewhere); Snowflake: upper case, like unquoted."""
+    from sqlglot import exp
+
+    for identifier in tree.find_all(exp.Identifier):
+        if identifier.name.lower() in _KEYWORD_NAMES:
+            name = identifier.name.upper() if dialect == "snowflake" else identifier.name
+            identifier.set("this", name)
+            identifier.set("quoted", True)
+
+
+def _microseconds(tree: exp.Expr, dialect: Dialect) -> None:
+    """A moment's time in microseconds, where sqlglot's DATE_DIFF would mean dates."""
+    from sqlglot import exp
+
+    diffs = list(tree.find_all(exp.DateDiff))
+    assert len(diffs) == 1, [d.sql() for d in diffs]
+    diff = diffs[0]
+    assert diff.text("unit").upper() == "MICROSECOND", diff.sql()
+    moment = diff.this  # DateDiff(this=end, expression=start): the activity's time
+    assert isinstance(moment, exp.Column) and moment.name.lower() == "at", diff.sql()
+    if dialect == "bigquery":
+        # DATE_DIFF takes dates; UNIX_MICROS is exact for TIMESTAMP and for DATETIME in UTC.
+        cast = exp.cast(moment.copy(), exp.DataType.Type.TIMESTAMPTZ)
+        diff.replace(exp.UnixMicros(this=cast))
+    elif dialect == "spark":
+        # Spark reads DATEDIFF(unit, ...) both ways; TIMESTAMPDIFF only as timestamps.
+        diff.replace(
+            exp.TimestampDiff(
+                this=moment.copy(), expression=diff.expression.copy(), unit=exp.var("MICROSECOND")
+            )
+        )
+
+
+# --- the header ------------------------------------------------------------------------------
+
+
+def _clean(text: object) -> str:
+    """One line of comment text: no line breaks or control characters from the file."""
+    return "".join(ch if ch.isprintable() else " " for ch in str(text))
+
+
+def _type_name(column: Column, dialect: Dialect) -> str:
+    from sqlglot import exp
+
+    return exp.DataType.build(_SQL_TYPES[column.type], dialect="duckdb").sql(dialect=dialect)
+
+
+def _schema(
+    table: str, what: str, columns: tuple[Column, ...], read: set[str], dialect: Dialect
+) -> list[str]:
+    lines = [f"--   {_clean(table)}: {what}"]
+    width = max(len(c.name) for c in columns)
+    for column in columns:
+        unused = "" if column.name in read else "  (not read by this query)"
+        lines.append(f"--     {column.name:<{width}}  {_type_name(column, dialect)}{unused}")
+    return lines
+
+
+def _header(
+    definition: Definition, dialect: Dialect, leads: str, activities: str, read: set[str]
+) -> str:
+    record = definition.sign_record
+    if record is None:
+        signed = "not signed: no content hash"
+    else:
+        side = "both sides" if definition.signoff is not None else "one side so far"
+        signed = (
+            f"content sha256 {record.content_sha256}\n-- (signed by {side}; review date "
+            f"{record.review_date.isoformat()})"
+        )
+    lines = [
+        f'-- MQL events under "{_clean(definition.name)}"',
+        f"-- {_clean(definition.slug)} v{definition.version}, {definition.status}; {signed}",
+    ]
+    if integrity_of(definition) == "altered":
+        lines += [
+            "-- WARNING: ALTERED AFTER SIGNING: the file no longer matches its content hash;",
+            "-- this query is not what was signed.",
+        ]
+    lines += [
+        f"-- Dialect: {DIALECT_NAMES[dialect]}. Written by mql-workbench {__version__}: its replay",
+        "-- query (held to its Python evaluator by property tests), translated from DuckDB",
+        "-- by sqlglot.",
+        "--",
+        "-- Returns one row per moment a lead would have become an MQL under this definition,",
+        "-- replaying each lead's activities in time order; ordered by lead_id, at:",
+    ]
+    width = max(len(name) for name, _ in OUTPUT_COLUMNS)
+    lines += [f"--   {name:<{width}}  {meaning}" for name, meaning in OUTPUT_COLUMNS]
+    lines += [
+        "--",
+        "-- Reads the workbench's two canonical tables (`workbench sample-data` writes an",
+        f"-- example). All times are UTC: {_TIME_NOTES[dialect]}.",
+    ]
+    lines += _schema(leads, "one row per lead", LEAD_COLUMNS, read, dialect)
+    lines += _schema(
+        activities,
+        "one row per activity",
+        ACTIVITY_COLUMNS,
+        {c.name for c in ACTIVITY_COLUMNS},
+        dialect,
+    )
+    lines += [f"-- {note}" for note in _DIALECT_NOTES[dialect]]
+    return "\n".join(lines) + "\n\n"
