@@ -6,6 +6,7 @@ import csv
 import io
 import random
 import re
+import struct
 from dataclasses import MISSING, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -781,3 +782,125 @@ def test_duckdb_strptime_reads_at_most_four_year_digits() -> None:
         ("20251-1-31", "%Y-%m-%d"),
     ]:
         assert con.execute("SELECT try_strptime(?, ?)", [cell, fmt]).fetchone() == (None,)
+
+
+def _typed_samples(duckdb_type: str, rng: random.Random) -> list[Any]:
+    if duckdb_type == "DOUBLE":
+        values: list[Any] = [0.1, 1 / 3, -0.0, 0.0, 5e-324, 1.7976931348623157e308, 1e15, 1e16]
+        values += [float("nan"), float("inf"), float("-inf"), 123456.78, -2.5]
+        while len(values) < 3000:
+            bits = struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]
+            values.append(bits if bits == bits else 1.0)
+            values.append(round(rng.uniform(-1e6, 1e7), rng.randint(0, 4)))
+        return values
+    if duckdb_type in ("BIGINT", "INTEGER"):
+        bound = 2**31 - 1 if duckdb_type == "INTEGER" else 2**63 - 1
+        values = [0, 1, -1, 10**15 - 1, 10**15, 2**53, 2**53 + 1, bound, -bound]
+        values += [rng.randint(-bound, bound) for _ in range(1000)]
+        values += [rng.randint(0, 10 ** rng.randint(1, 16)) for _ in range(2000)]
+        return [v for v in values if -bound <= v <= bound]
+    if duckdb_type == "BOOLEAN":
+        return [True, False, None]
+    first, last = datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)
+    span = int((last - first).total_seconds() * 1_000_000)
+    values = [
+        first,
+        last,
+        datetime(999, 12, 31, 23, 59),
+        datetime(1000, 1, 1),
+        datetime(2025, 1, 31),
+    ]
+    values += [first + timedelta(microseconds=rng.randrange(span)) for _ in range(3000)]
+    return [v.date() for v in values] if duckdb_type == "DATE" else values
+
+
+@pytest.mark.parametrize(
+    ("name", "duckdb_type"),
+    [
+        ("created_at", "TIMESTAMP"),
+        ("created_at", "DATE"),
+        ("employees", "BIGINT"),
+        ("employees", "INTEGER"),
+        ("amount", "DOUBLE"),
+        ("amount", "BIGINT"),
+        ("target_account", "BOOLEAN"),
+    ],
+)
+@pytest.mark.parametrize("mapping_name", ["canonical", "hubspot"])
+def test_typed_parquet_cells_read_as_their_text(
+    name: str, duckdb_type: str, mapping_name: str
+) -> None:
+    # A typed Parquet cell is read as the Python rules read its text (CAST to VARCHAR).
+    column, mapping = _column(name), MAPPINGS[mapping_name]
+    expression = load.typed_fast_sql(column, mapping, "x", duckdb_type)
+    if mapping.date_formats and column.type == "timestamp":
+        assert expression is None  # the mapping's formats come first: only Python knows
+        return
+    assert expression is not None
+    values = _typed_samples(duckdb_type, random.Random(f"{name}-{duckdb_type}"))
+    con = duckdb.connect()
+    rows = con.execute(
+        f"SELECT i, CAST(x AS VARCHAR), {expression} FROM (SELECT "
+        f"unnest($1::{duckdb_type}[]) AS x, unnest($2::BIGINT[]) AS i) ORDER BY i",
+        [values, list(range(len(values)))],
+    ).fetchall()
+    read = 0
+    for _, text, fast in rows:
+        if fast is None:
+            continue
+        read += 1
+        status, value = read_cell(column, text, mapping)
+        if isinstance(value, datetime):
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        assert status == "ok", (text, fast)
+        assert (type(fast), repr(fast)) == (type(value), repr(value)), text
+    assert read > 0.5 * len(values)
+
+
+def test_a_typed_parquet_file_loads_as_its_text(tmp_path: Path) -> None:
+    leads, activities = tmp_path / "leads.parquet", tmp_path / "activities.parquet"
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT * FROM (VALUES "
+        "('L1', TIMESTAMP '2025-01-31 14:05:00', 250::BIGINT, 12500.5::DOUBLE, true, DATE '2025-02-01'), "
+        "(' L2', TIMESTAMP '0999-12-31 23:59:00', -3, 'nan'::DOUBLE, NULL, NULL), "
+        "('L3', TIMESTAMP '9999-12-31 23:59:59.999999', 10000000000000000, 1e300, false, DATE '0500-01-01'), "
+        "('L4', 'infinity'::TIMESTAMP, 0, -0.0, NULL, DATE '2024-02-29'), "
+        "('L5', TIMESTAMP '2025-01-31 14:05:00.5', 7, 'inf'::DOUBLE, true, NULL), "
+        "('L1', TIMESTAMP '2025-03-01', 1, 1.0, false, NULL)"
+        ") t(lead_id, created_at, employees, amount, target_account, mql_at)) "
+        f"TO '{leads}' (FORMAT parquet)"
+    )
+    con.execute(
+        "COPY (SELECT * FROM (VALUES ('L1', 'demo_request', TIMESTAMP '2025-02-01 10:00:00'), "
+        "('L2', 'Demo Request', TIMESTAMP '2025-02-02 10:00:00'), ('L9', 'email_open', NULL)"
+        f") t(lead_id, kind, \"at\")) TO '{activities}' (FORMAT parquet)"
+    )
+    want_leads, want_lead_report = reference_load(leads, "leads")
+    want_activities, want_activity_report = reference_load(
+        activities, "activities", lead_ids={lead.lead_id for lead in want_leads}
+    )
+    problems = load_to_duckdb(con, leads, activities)
+    assert fetch_leads(con) == want_leads and fetch_activities(con) == want_activities
+    assert_same_report(problems.leads, want_lead_report)
+    assert_same_report(problems.activities, want_activity_report)
+    assert want_lead_report.skipped >= 3  # -3 employees, nan and inf amounts, a duplicate
+
+
+@pytest.mark.parametrize(("update_max", "enum_max"), [(0, 2000), (10**9, 2000), (0, 0)])
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_every_way_of_inferring_seniority_gives_the_same_leads(
+    update_max: int, enum_max: int, fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rewriting the table, an UPDATE through an ENUM lookup, an UPDATE through a join.
+    monkeypatch.setattr(load, "_UPDATE_MAX", update_max)
+    monkeypatch.setattr(load, "_ENUM_LOOKUP_MAX", enum_max)
+    leads_path, activities_path = _messy_files(tmp_path, 4, CANONICAL)
+    if fmt == "parquet":
+        leads_path, activities_path = _to_parquet(leads_path), _to_parquet(activities_path)
+    want, want_report = reference_load(leads_path, "leads")
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads_path, activities_path)
+    assert fetch_leads(con) == want
+    assert_same_report(problems.leads, want_report)
+    assert any("seniority inferred" in note for note in want_report.notes)
