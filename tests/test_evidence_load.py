@@ -892,7 +892,7 @@ def test_a_typed_parquet_file_loads_as_its_text(tmp_path: Path) -> None:
 def test_every_way_of_inferring_seniority_gives_the_same_leads(
     update_max: int, enum_max: int, fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Rewriting the table, an UPDATE through an ENUM lookup, an UPDATE through a join.
+    # Rewriting the table (Parquet, many leads to infer) or an UPDATE through a join.
     monkeypatch.setattr(load, "_UPDATE_MAX", update_max)
     monkeypatch.setattr(load, "_ENUM_LOOKUP_MAX", enum_max)
     leads_path, activities_path = _messy_files(tmp_path, 4, CANONICAL)
@@ -904,3 +904,45 @@ def test_every_way_of_inferring_seniority_gives_the_same_leads(
     assert fetch_leads(con) == want
     assert_same_report(problems.leads, want_report)
     assert any("seniority inferred" in note for note in want_report.notes)
+
+
+class _Recording:
+    """A connection that keeps the statements it runs."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, parameters: object = None) -> duckdb.DuckDBPyConnection:
+        self.statements.append(sql)
+        return self.con.execute(sql, parameters)
+
+
+@pytest.mark.parametrize("mapping_name", list(MAPPINGS))
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_the_one_pass_over_a_file_has_no_join(mapping_name: str, fmt: str, tmp_path: Path) -> None:
+    # A join (DuckDB turns a long IN list into one) would let rows come out of file order.
+    mapping = MAPPINGS[mapping_name]
+    leads_path, activities_path = _messy_files(tmp_path, 5, mapping)
+    if fmt == "parquet":
+        leads_path, activities_path = _to_parquet(leads_path), _to_parquet(activities_path)
+    recording = _Recording(duckdb.connect())
+    load_to_duckdb(recording, leads_path, activities_path, mapping)  # type: ignore[arg-type]
+    passes = [
+        sql.split(" AS ", 1)[1]
+        for sql in recording.statements
+        if re.match(r"CREATE OR REPLACE TEMP TABLE _wb_load_(leads|activities) AS", sql)
+    ]
+    assert len(passes) >= 2
+    con = duckdb.connect()
+    for select in passes:
+        plan = "\n".join(row[1] for row in con.execute("EXPLAIN " + select).fetchall())
+        assert "JOIN" not in plan.upper(), plan
+
+
+def test_paths_with_quotes_load(tmp_path: Path) -> None:
+    folder = tmp_path / "it's here"
+    leads, activities = sample_data(5, seed=2)
+    leads_path, activities_path = write_sample(folder, leads, activities)
+    problems = load_to_duckdb(duckdb.connect(), leads_path, activities_path)
+    assert problems.skipped == 0

@@ -1000,33 +1000,29 @@ def _infer_seniority(con: duckdb.DuckDBPyConnection, table: str, parquet: bool) 
     guesses = [(title, guess) for (title,) in titles if (guess := infer_seniority(title))]
     if not guesses:
         return 0
-    if len(guesses) > _ENUM_LOOKUP_MAX:
-        lookup = f"{_PREFIX}titles"
-        seniority = next(c for c in LEAD_COLUMNS if c.name == "seniority")
-        _upload(con, lookup, seniority, guesses)
-        updated = con.execute(
-            f"UPDATE {table} SET seniority = l.value FROM {lookup} l "
-            f"WHERE {table}.seniority IS NULL AND {table}.title = l.raw"
-        ).fetchone()
-        return int(updated[0]) if updated else 0
-    enum = f"ENUM({', '.join(_lit(title) for title, _ in guesses)})"
-    inferred = f"list_extract($1::VARCHAR[], enum_code(TRY_CAST(title AS {enum})) + 1)"
-    values = [guess for _, guess in guesses]
     missing = f"SELECT count(*) FROM {table} WHERE seniority IS NULL"
-    if not parquet or _scalar(con, f"{missing} AND title IS NOT NULL") <= _UPDATE_MAX:
-        updated = con.execute(
-            f"UPDATE {table} SET seniority = {inferred} WHERE seniority IS NULL "
-            f"AND {inferred} IS NOT NULL",
-            [values],
-        ).fetchone()
-        return int(updated[0]) if updated else 0
-    before = _scalar(con, missing)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * REPLACE "
-        f"(COALESCE(seniority, {inferred}) AS seniority) FROM {table}",
-        [values],
-    )
-    return before - _scalar(con, missing)
+    if (
+        parquet
+        and len(guesses) <= _ENUM_LOOKUP_MAX
+        and _scalar(con, f"{missing} AND title IS NOT NULL") > _UPDATE_MAX
+    ):
+        enum = f"ENUM({', '.join(_lit(title) for title, _ in guesses)})"
+        inferred = f"list_extract($1::VARCHAR[], enum_code(TRY_CAST(title AS {enum})) + 1)"
+        before = _scalar(con, missing)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * REPLACE "
+            f"(COALESCE(seniority, {inferred}) AS seniority) FROM {table}",
+            [[guess for _, guess in guesses]],
+        )
+        return before - _scalar(con, missing)
+    lookup = f"{_PREFIX}titles"
+    seniority = next(c for c in LEAD_COLUMNS if c.name == "seniority")
+    _upload(con, lookup, seniority, guesses)
+    updated = con.execute(
+        f"UPDATE {table} SET seniority = l.value FROM {lookup} l "
+        f"WHERE {table}.seniority IS NULL AND {table}.title = l.raw"
+    ).fetchone()
+    return int(updated[0]) if updated else 0
 
 
 def _load_table(
