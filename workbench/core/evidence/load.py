@@ -1214,9 +1214,10 @@ def load_activities(
         known = None
         if lead_ids is not None:
             known = f"{_PREFIX}known"
+            # A loaded lead id is trimmed; only a trimmed id can match one.
+            ids = sorted(i for i in lead_ids if i and i == i.strip())
             con.execute(
-                f"CREATE TEMP TABLE {known} AS SELECT unnest($1::VARCHAR[]) AS lead_id",
-                [sorted(lead_ids)],
+                f"CREATE TEMP TABLE {known} AS SELECT unnest($1::VARCHAR[]) AS lead_id", [ids]
             )
         with _insertion_order(con):
             try:
