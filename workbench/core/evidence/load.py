@@ -5,17 +5,21 @@
 `load_leads` and `load_activities` do the same in a connection of their own and fetch the rows
 as `LeadRow` / `ActivityRow`.
 
-DuckDB reads the file in-process (`read_csv` with every column as text, or `read_parquet` with
-every column cast to text), so both formats go through one set of rules. How a cell is read is
-decided by the Python functions below (`_cell`: `parse_timestamp`, `parse_count`,
-`match_choice`, `infer_seniority`, ...): they are the single source of truth. To be fast on
-millions of rows, each column first goes through an SQL *fast path* that reads the common,
-well-formed cells (ISO 8601 times, the mapping's date formats, plain numbers, the canonical
-choice values, text without surrounding spaces) exactly as the Python function does; every
-other cell (empty, bad, an unusual spelling) is read by the Python function, once per distinct
-raw value, and the result joined back. The fast paths never read a cell differently from
-Python: where they are not sure, they leave the cell to Python (see tests/test_evidence_load.py,
-which compares them cell by cell).
+DuckDB reads the file in-process (`read_csv` with every column as text, or `read_parquet`
+with every column read as its text), so both formats go through one set of rules. How a cell
+is read is decided by the Python functions below (`_cell`: `parse_timestamp`, `parse_count`,
+`match_choice`, `infer_seniority`, ...): they are the single source of truth.
+
+To be fast on millions of rows, the file is read in one pass, in which each column goes
+through an SQL *fast path* that reads the common, well-formed cells exactly as the Python
+function does: ISO 8601 times and the mapping's date formats, plain numbers, the usual
+spellings of the choice and yes/no values (looked up in a table the Python rules filled),
+text with nothing to trim, and typed Parquet values whose text the rules would read as the
+value itself. Every other cell (empty, bad, an unusual spelling) is kept aside as text and
+read by the Python function, once per distinct value, and the result written back. The fast
+paths never read a cell differently from Python: where they are not sure, they leave the cell
+to Python (tests/test_evidence_load.py compares them cell by cell, and whole messy files with
+a row-by-row reading). The pass has no join, so the rows keep their file order.
 
 What counts as bad data, and what happens to it:
 - an empty file, or a header with no rows: an `InputError` (nothing to backtest);

@@ -41,6 +41,7 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
   the default instead of NULL. `lead_id` is unique in leads; every activity's lead_id is in leads.
 - Text is trimmed of surrounding whitespace; domain is lower case, without scheme, path or "www.".
 - Rows are in file order (the order of the rows that were loaded; rejected rows are left out).
+- Quote the names in SQL (`quote_identifier`): `at` is a keyword in DuckDB (`SELECT "at"`).
 """
 
 from __future__ import annotations
