@@ -6,8 +6,8 @@ Run from the repository root:
 
 For each size it generates a lead history with `workbench.core.evidence.sample` (about 9.4
 activities per lead; seed 1), writes it as CSV and as Parquet, and caches the files under
-/tmp/mql-bench-data/leads-<N>-seed-<S>/ (1,000,000 leads take a few minutes to generate the
-first time). Then, for each format, with `time.perf_counter` (the best of --reps runs, each in
+/tmp/mql-bench-data/leads-<N>-seed-<S>-<generator hash>/ (1,000,000 leads take a few minutes
+to generate the first time). Then, for each format, with `time.perf_counter` (the best of --reps runs, each in
 a fresh in-memory connection):
 
 - count(*): `SELECT count(*)` over both files, the least a scan can do;
@@ -23,6 +23,7 @@ It prints a markdown table. Target: a few seconds for 1,000,000 leads / ~10,000,
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import shutil
@@ -37,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb
 
+from workbench.core.evidence import sample
 from workbench.core.evidence.load import Problems, load_to_duckdb
 from workbench.core.evidence.sample import sample_data, write_sample
 
@@ -55,8 +57,12 @@ def cpu_model() -> str:
 
 
 def dataset(leads: int, seed: int) -> Path:
-    """The cached folder with leads.{csv,parquet} and activities.{csv,parquet}."""
-    folder = CACHE / f"leads-{leads}-seed-{seed}"
+    """The cached folder with leads.{csv,parquet} and activities.{csv,parquet}.
+
+    Keyed by size, seed and the generator's source, so a changed generator makes new files."""
+    source = Path(sample.__file__).read_bytes()
+    version = hashlib.sha256(source).hexdigest()[:8]
+    folder = CACHE / f"leads-{leads}-seed-{seed}-{version}"
     if folder.is_dir():
         return folder
     partial = folder.with_name(folder.name + ".partial")
