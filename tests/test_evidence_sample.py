@@ -113,3 +113,20 @@ def test_sample_data_command_rejects_bad_input(tmp_path: Path) -> None:
     done = runner.invoke(app, ["sample-data", "--leads", "5", "--out", str(a_file)])
     assert done.exit_code == 2
     assert "is a file, expected a folder" in done.stderr
+
+
+def test_nothing_happens_after_the_export_date() -> None:
+    from datetime import timedelta
+
+    from workbench.core.evidence.sample import DEFAULT_EPOCH
+
+    leads, activities = sample_data(600, seed=4, days=200)
+    export = DEFAULT_EPOCH + timedelta(days=200)
+    assert activities and max(a.at for a in activities) <= export
+    for lead in leads:
+        for moment in (lead.mql_at, lead.opportunity_at, lead.won_at):
+            assert moment is None or moment <= export
+        if lead.mql_at is None:
+            assert lead.sdr_decision is None and lead.won_at is None
+    # Some leads were mid-journey at the export: their later steps are simply not there yet.
+    assert any(lead.opportunity_at is not None and lead.won_at is None for lead in leads)

@@ -146,10 +146,15 @@ def _noisy(rng: random.Random, title: str) -> str:
 def sample_data(
     leads: int, seed: int, epoch: datetime = DEFAULT_EPOCH, days: int = 365
 ) -> tuple[list[LeadRow], list[ActivityRow]]:
-    """`leads` leads created over `days` days from `epoch`, their activities and outcomes."""
+    """`leads` leads created over `days` days from `epoch`, their activities and outcomes.
+
+    The data is an export taken at `epoch + days`: nothing after that moment is in it (no
+    activity, no MQL, opportunity or win yet), as in a real CRM export.
+    """
     if leads < 0:
         raise ValueError("leads must be 0 or more")
     rng = random.Random(seed)
+    export = epoch + timedelta(days=days)
     lead_rows: list[LeadRow] = []
     activity_rows: list[ActivityRow] = []
     width = max(6, len(str(leads)))
@@ -158,9 +163,30 @@ def sample_data(
         created = _minute(epoch + timedelta(days=rng.uniform(0, days)))
         lead, person = _lead(rng, lead_id, created)
         activities = _activities(rng, lead, person, created)
-        lead_rows.append(_outcomes(rng, lead, person, activities))
-        activity_rows.extend(ActivityRow(lead_id, kind, at) for at, kind in activities)
+        lead_rows.append(_as_of(_outcomes(rng, lead, person, activities), export))
+        activity_rows.extend(
+            ActivityRow(lead_id, kind, at) for at, kind in activities if at <= export
+        )
     return lead_rows, activity_rows
+
+
+def _as_of(lead: LeadRow, export: datetime) -> LeadRow:
+    """The lead as an export taken at `export` shows it: later outcomes have not happened."""
+    if lead.mql_at is not None and lead.mql_at > export:
+        return replace(
+            lead,
+            mql_at=None,
+            sdr_decision=None,
+            rejection_reason=None,
+            opportunity_at=None,
+            won_at=None,
+            amount=None,
+        )
+    if lead.opportunity_at is not None and lead.opportunity_at > export:
+        return replace(lead, opportunity_at=None, won_at=None, amount=None)
+    if lead.won_at is not None and lead.won_at > export:
+        return replace(lead, won_at=None, amount=None)
+    return lead
 
 
 def _lead(rng: random.Random, lead_id: str, created: datetime) -> tuple[LeadRow, _Person]:
