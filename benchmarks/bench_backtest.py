@@ -5,8 +5,9 @@ Run from the repository root:
     .venv/bin/python benchmarks/bench_backtest.py [--leads 1000000] [--stage 3m-10m]
         [--format parquet] [--reps 3] [--subset 100000]
 
-Data: `workbench.core.evidence.sample` at the given size (seed 1), generated once and cached in
-/tmp/mql-bench-data/leads-N-seed-1/ (CSV and Parquet; generating 1M leads takes minutes).
+Data: `workbench.core.evidence.sample` at the given size (seed 1), generated once and cached
+with bench_load.py's cache (/tmp/mql-bench-data/leads-N-seed-1-<generator hash>/, CSV and
+Parquet; generating 1M leads takes minutes).
 
 Measured, each in a fresh subprocess, interleaved, `--reps` times:
 - **backtest**: what `workbench backtest` does: load both files through the loader (mapping,
@@ -37,7 +38,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CACHE = Path("/tmp/mql-bench-data")
 
 BACKTEST = """
 import json, resource, sys, time
@@ -81,20 +81,11 @@ print(json.dumps({
 
 
 def data(leads: int) -> Path:
-    """The cached sample folder for this size, generated if absent."""
-    folder = CACHE / f"leads-{leads}-seed-1"
-    if (folder / "activities.parquet").exists() and (folder / "activities.csv").exists():
-        return folder
-    from workbench.core.evidence.sample import sample_data, write_sample
+    """The cached sample folder for this size (shared with bench_load), generated if absent."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_load import dataset
 
-    print(f"generating {leads} leads (cached in {folder}) ...", file=sys.stderr)
-    folder.mkdir(parents=True, exist_ok=True)
-    rows, acts = sample_data(leads, seed=1)
-    for fmt in ("csv", "parquet"):
-        for path in (folder / f"leads.{fmt}", folder / f"activities.{fmt}"):
-            path.unlink(missing_ok=True)
-        write_sample(folder, rows, acts, fmt)  # type: ignore[arg-type]
-    return folder
+    return dataset(leads, seed=1)
 
 
 def child(script: str, *args: str) -> dict[str, float]:
@@ -191,8 +182,10 @@ def main() -> None:
         .fetchone()[0]
     )
     ratio = median(runs, "seconds") / median(scans, "seconds")
+    from bench_load import cpu_model
+
     print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"machine: {cpu_model()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, DuckDB {__import__('duckdb').__version__}"
     )
     print(
