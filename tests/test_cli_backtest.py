@@ -143,3 +143,71 @@ def test_bad_rows_are_reported_not_fatal(folder: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "MQLs: 1 from 1 leads" in result.stdout
     assert "line 3" in result.stderr and "left out" in result.stderr
+
+
+def test_no_usable_rows_is_an_error_not_a_finding(folder: Path, tmp_path: Path) -> None:
+    leads = tmp_path / "leads.csv"
+    leads.write_text("lead_id,created_at\nA,2025-01-01\n")
+    activities = tmp_path / "activities.csv"
+    activities.write_text("lead_id,kind,at\nZZZ,blog_visit,2025-01-02\n")
+    result = cli("backtest", draft(folder), "--leads", leads, "--activities", activities)
+    assert result.exit_code == 2
+    assert "none of the 1 activities rows could be used" in result.stderr
+    assert "not in the leads table" in result.stderr
+    assert "False negatives" not in result.stdout
+
+
+def test_a_remembered_mapping_file_is_found_again(
+    folder: Path, history: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leads, activities = history
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / "crm.toml").write_text('[leads]\nlead_id = "lead_id"\n')
+    monkeypatch.chdir(tmp_path)
+    first = cli(
+        "backtest",
+        draft(folder),
+        "--leads",
+        leads,
+        "--activities",
+        activities,
+        "--mapping",
+        "maps/crm.toml",
+        "--remember",
+    )
+    assert first.exit_code == 0, first.output
+    assert 'mapping = "../maps/crm.toml"' in (folder / "evidence.toml").read_text()
+    again = cli("backtest", draft(folder))
+    assert again.exit_code == 0, again.output
+    # Remembering the same files again leaves the file (and any comments in it) alone.
+    (folder / "evidence.toml").write_text(
+        "# ours\n" + (folder / "evidence.toml").read_text(), encoding="utf-8"
+    )
+    same = cli("backtest", draft(folder), "--remember")
+    assert "left as it is" in same.stderr
+    assert (folder / "evidence.toml").read_text().startswith("# ours")
+
+
+def test_an_altered_signed_file_is_flagged_and_exits_one(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from workbench.core.signoff import sign
+
+    folder = tmp_path / "defs"
+    path = store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), folder)
+    sign(
+        store.load_definition(path),
+        ("Dana Reyes", "VP Marketing"),
+        ("Sam Okafor", "VP Sales"),
+        date(2025, 6, 30),
+        datetime(2025, 1, 2, 10, 0, tzinfo=UTC),
+    )
+    text = path.read_text()
+    path.write_text(text.replace("resubmit_after_days = 90", "resubmit_after_days = 30"))
+    leads, activities = history
+    result = cli("backtest", path, "--leads", leads, "--activities", activities)
+    assert result.exit_code == 1
+    assert "altered after signing" in result.stderr
+    assert result.stdout.startswith("ALTERED AFTER SIGNING")

@@ -156,7 +156,7 @@ def test_compare_names_the_leads_gained_and_lost(con: duckdb.DuckDBPyConnection)
     result = compare(con, make(), looser)
     assert (result.gained, result.lost, result.gained_won) == (1, 0, 1)  # H is back
     text = "\n".join(comparison_lines(result))
-    assert "gains 1 leads" in text and "1 closed-won" in text
+    assert "gains 1 lead (" in text and "1 closed-won" in text
 
 
 def test_the_report_reads_in_words(con: duckdb.DuckDBPyConnection) -> None:
@@ -225,3 +225,25 @@ def test_a_bad_evidence_toml_is_located(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_source(tmp_path)
     assert "evidence.toml:2" in str(caught.value)
+
+
+def test_a_same_day_win_with_a_date_only_close_counts_as_converted() -> None:
+    # CRMs often keep close dates without a time: a win dated the day of the 10:00 MQL is
+    # converted from it, not a false negative.
+    day = datetime(2025, 3, 5, tzinfo=UTC)
+    leads = [lead("A", won_at=day, opportunity_at=day)]
+    connection = duckdb.connect()
+    load_rows(connection, leads, [demo("A", (day - T0).days + 10 / 24)])
+    result = backtest(connection, make())
+    assert (result.won, result.opportunities) == (1, 1)
+    assert result.false_negatives.missed == 0
+
+
+@pytest.mark.parametrize(
+    ("accepted", "rejected", "band"),
+    [(1501, 999, "40-60%"), (2999, 7001, "30-40%"), (6, 4, "40-60%")],
+)
+def test_bands_follow_the_rate_as_printed(accepted: int, rejected: int, band: str) -> None:
+    # 60.04% prints as 60.0% and 29.99% as 30.0%: the band must agree with what is read.
+    found = Acceptance(accepted, rejected, 0, 0).band()
+    assert found is not None and found[0].startswith(band)

@@ -13,16 +13,20 @@ already exist in --out, it names them and exits 1 without writing anything.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from workbench.cli._app import JsonOption, app, err, friendly
 from workbench.core.errors import InputError, Problem
 from workbench.core.evidence.sample import check_free, sample_data, write_sample
+
+if TYPE_CHECKING:
+    from workbench.core.evidence.load import Problems
 
 
 class SampleFormat(StrEnum):
@@ -78,8 +82,11 @@ class _Progress:
 
 
 def _folder_of(path: Path) -> Path:
-    """definitions/<slug>/vN.toml belongs to definitions/."""
-    return path.parent.parent if path.parent.parent != path.parent else path.parent
+    """definitions/<slug>/vN.toml belongs to definitions/; any other file to its own folder."""
+    resolved = path.resolve()
+    if re.fullmatch(r"v\d+\.toml", resolved.name) and resolved.parent.parent != resolved.parent:
+        return resolved.parent.parent
+    return resolved.parent
 
 
 @app.command("backtest")
@@ -123,10 +130,23 @@ def backtest_cmd(
     from workbench.core.evidence.load import load_to_duckdb
     from workbench.core.evidence.mapping import resolve_mapping
     from workbench.core.evidence.report import backtest_lines, comparison_lines
-    from workbench.core.evidence.settings import choose_source, save_source
+    from workbench.core.evidence.settings import (
+        choose_source,
+        load_source,
+        same_source,
+        save_source,
+    )
 
-    definition = store.load_definition(path).definition
-    other = store.load_definition(compare_with).definition if compare_with else None
+    loaded = store.load_definition(path)
+    other_file = store.load_definition(compare_with) if compare_with else None
+    altered = [f.path for f in (loaded, other_file) if f is not None and f.altered]
+    for changed in altered:
+        err(
+            f"error: {changed}: altered after signing: its content no longer matches the signed "
+            "hash, so this backtest is not of what was signed"
+        )
+    definition = loaded.definition
+    other = other_file.definition if other_file is not None else None
     folder = _folder_of(path)
     source = choose_source(folder, leads, activities, mapping)
     chosen = resolve_mapping(source.mapping)
@@ -141,23 +161,54 @@ def backtest_cmd(
         if problems.skipped or any(r.notes for r in (problems.leads, problems.activities)):
             for line in problems.lines():
                 err(line)
+        _require_rows(problems)
         if other is not None:
             comparison = compare(con, other, definition, progress)
             payload, lines = comparison.to_json(), comparison_lines(comparison)
         else:
             result = backtest(con, definition, progress)
             payload, lines = result.to_json(), backtest_lines(result)
+    except (KeyboardInterrupt, duckdb.InterruptException):
+        progress.clear()
+        err("interrupted: nothing was written")
+        raise typer.Exit(130) from None
     finally:
         progress.clear()
         con.close()
     if remember:
-        saved = save_source(folder, source, replace=True)
-        err(f"saved where the lead history lives in {saved}")
+        previous = load_source(folder)
+        if previous is not None and same_source(previous, source):
+            err(f"{folder / 'evidence.toml'} already names these files; left as it is")
+        else:
+            saved = save_source(folder, source, replace=True)
+            was = f" (was: {previous.describe()})" if previous is not None else ""
+            err(f"saved where the lead history lives in {saved}{was}")
     if as_json:
         payload["skipped_rows"] = {
             "leads": problems.leads.skipped,
             "activities": problems.activities.skipped,
         }
+        if altered:
+            payload["altered_after_signing"] = [str(p) for p in altered]
         typer.echo(json.dumps(payload, indent=2, default=str))
     else:
+        if altered:
+            lines = ["ALTERED AFTER SIGNING: see the error above", *lines]
         typer.echo("\n".join(lines))
+    if altered:
+        raise typer.Exit(1)
+
+
+def _require_rows(problems: Problems) -> None:
+    """Numbers from no data would read as a finding: refuse them instead."""
+    for report in (problems.leads, problems.activities):
+        if report.rows_loaded == 0:
+            first = f"; the first: {report.first[0]}" if report.first else ""
+            raise InputError(
+                [
+                    Problem(
+                        f"none of the {report.rows_read} {report.table} rows could be used{first}",
+                        file=report.path,
+                    )
+                ]
+            )

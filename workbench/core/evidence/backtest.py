@@ -16,10 +16,11 @@ What each number means here (the choices where the framework leaves room):
   accepted / (accepted + rejected). Leads the old process never handed to an SDR have no
   decision and are counted apart, so is `unworked` (an SLA miss, not a verdict on the lead).
 - **MQL to opportunity / closed-won** are shares of the leads the definition passes whose
-  opportunity (or win) came at or after the definition's first MQL of the lead: an opportunity
-  opened before the MQL was not converted from it.
-- **A false negative** is a closed-won lead the definition did not make an MQL at or before the
-  win: marketing would never have handed it over. Over 10% of closed-won is the framework's alarm.
+  opportunity (or win) came on or after the day of the definition's first MQL of the lead: an
+  opportunity opened before the MQL was not converted from it. Days, not times, because CRMs
+  often keep close dates without a time of day.
+- **A false negative** is a closed-won lead the definition did not make an MQL on or before the
+  day of the win: marketing would never have handed it over. Over 10% of closed-won is the framework's alarm.
 - **Rejection reasons** are the historical reasons among passed leads the SDRs rejected, the
   five most frequent, each with the framework's advice for it.
 """
@@ -147,6 +148,7 @@ class Acceptance:
         rate = self.rate
         if rate is None:
             return None
+        rate = round(rate, 3)  # the band agrees with the rate as printed (one decimal of %)
         for low, name, meaning, action in ACCEPTANCE_BANDS:
             # "above 60%" is strictly above; 40% and 30% belong to the band they start.
             if rate > low if low == 0.60 else rate >= low:
@@ -175,7 +177,7 @@ class FalseNegatives:
     @property
     def alarm(self) -> bool:
         rate = self.rate
-        return rate is not None and rate > FALSE_NEGATIVE_ALARM
+        return rate is not None and round(rate, 3) > FALSE_NEGATIVE_ALARM
 
 
 @dataclass(frozen=True)
@@ -247,15 +249,16 @@ class Backtest:
         out: list[str] = []
         band = self.acceptance.band()
         if band is not None:
-            out.append(f"Acceptance {band[0]}: {band[2]}")
+            out.append(f"Acceptance is {band[0]}. {band[2]}")
         if self.false_negatives.alarm:
             out.append(
-                "False negatives above 10%: deals close without marketing ever handing them "
-                "over. Either the triggers miss behaviour that closed-won leads show, or "
+                "False negatives are above 10%: deals close without marketing ever handing "
+                "them over. Either the triggers miss behaviour that closed-won leads show, or "
                 "outbound deals never pass through the MQL path: investigate both."
             )
-        for reason in self.rejection_reasons[:2]:
-            out.append(f"Top rejection '{reason.label}': {reason.advice}")
+        if self.rejection_reasons and band is not None and not band[0].startswith("40-60%"):
+            top = " and ".join(f"'{r.label}'" for r in self.rejection_reasons[:2])
+            out.append(f"Start with the top rejection reasons ({top}): their advice is above.")
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -341,15 +344,27 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, stage: str, progress: Progres
         finally:
             done.set()
 
+    try:  # DuckDB estimates progress only with its progress bar on; we draw our own
+        con.execute("SET enable_progress_bar = true")
+        con.execute("SET enable_progress_bar_print = false")
+    except Exception:  # an older DuckDB: progress is a nicety, never a failure
+        pass
     worker = threading.Thread(target=work, daemon=True)
     worker.start()
     progress(stage, 0.0)
-    while not done.wait(0.2):
-        try:
-            fraction = con.query_progress()
-        except Exception:  # progress is a nicety, never a failure
-            fraction = -1
-        progress(stage, fraction / 100 if fraction is not None and fraction >= 0 else None)
+    try:
+        while not done.wait(0.2):
+            try:
+                fraction = con.query_progress()
+            except Exception:  # progress is a nicety, never a failure
+                fraction = -1
+            progress(stage, fraction / 100 if fraction is not None and fraction >= 0 else None)
+    except BaseException:
+        # Ctrl-C (or a failing progress callback): stop the query before anyone closes the
+        # connection under it, which DuckDB answers by aborting the process.
+        con.interrupt()
+        worker.join()
+        raise
     worker.join()
     if failure:
         raise failure[0]
@@ -455,15 +470,16 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         " count(*) FILTER (WHERE l.sdr_decision = 'rejected'),"
         " count(*) FILTER (WHERE l.sdr_decision = 'unworked'),"
         " count(*) FILTER (WHERE l.sdr_decision IS NULL),"
-        " count(*) FILTER (WHERE l.opportunity_at >= p.first_at),"
-        " count(*) FILTER (WHERE l.won_at >= p.first_at),"
+        " count(*) FILTER (WHERE CAST(l.opportunity_at AS DATE) >= CAST(p.first_at AS DATE)),"
+        " count(*) FILTER (WHERE CAST(l.won_at AS DATE) >= CAST(p.first_at AS DATE)),"
         " median(date_diff('second', l.created_at, p.first_at) / 86400.0)"
         f" FROM {passed}"
     ).fetchone()
     assert outcome is not None
     passed_count, accepted, rejected, unworked, undecided, opps, won, median_days = outcome
     fn = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE p.first_at IS NULL OR p.first_at > l.won_at) "
+        "SELECT count(*), count(*) FILTER (WHERE p.first_at IS NULL "
+        "OR CAST(p.first_at AS DATE) > CAST(l.won_at AS DATE)) "
         f'FROM leads AS l LEFT JOIN (SELECT lead_id, min("at") AS first_at FROM {table} '
         "GROUP BY lead_id) AS p ON p.lead_id = l.lead_id WHERE l.won_at IS NOT NULL"
     ).fetchone()

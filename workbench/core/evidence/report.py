@@ -44,7 +44,7 @@ def monthly_chart(result: Backtest, width: int = 40) -> list[str]:
             if 0 < mark <= width and cells[mark - 1] == " ":
                 cells[mark - 1] = "┆"
         lines.append(f"  {month}  {''.join(cells)}  {count:>6}")
-    typical = f"┆ marks the {stage.label} typical {stage.volume}"
+    typical = f"┆ marks the {stage.label} typical {stage.volume} (where it fits the scale)"
     return [*lines, f"  {'':7}  {typical}"]
 
 
@@ -55,12 +55,16 @@ def _share(part: int, whole: int) -> str:
 def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
     """The whole report for one definition."""
     period = (
-        f"{result.first_day} to {result.last_day}, {len(result.monthly)} months"
+        f"{result.first_day} to {result.last_day}, {_count(len(result.monthly), 'month')}"
         if result.first_day
         else "no activity in the data"
     )
     complete = len(result.complete_months)
-    over = f"over {complete} complete months" if complete else "over the partial months"
+    over = (
+        f"over {_count(complete, 'complete month')}"
+        if complete
+        else f"over {_count(len(result.monthly), 'partial month')}"
+    )
     lines = [
         f"Backtest of {result.definition}",
         f"  history: {result.leads} leads, {result.activities} activities, {period}",
@@ -72,7 +76,8 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         lines.append(f"  last 3 complete months: {result.recent_per_month:.1f} per month")
     if any(n for _, n in result.historical_monthly):
         lines.append(
-            f"  the history's own MQLs (mql_at): {result.historical_per_month:.1f} per month"
+            f"  the old process made {result.historical_per_month:.1f} MQLs per month "
+            "(the leads file's mql_at)"
         )
     if result.median_days_to_mql is not None:
         lines.append(f"  median {result.median_days_to_mql:.1f} days from lead created to MQL")
@@ -94,6 +99,8 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
     band = acceptance.band()
     reading = f" ({band[0]})" if band else ""
     lines.append(f"Expected acceptance: {percent(acceptance.rate)}{reading}")
+    if 0 < acceptance.decided < 30:
+        lines.append(f"  from only {acceptance.decided} SDR decisions: read it as a rough guide")
     lines.append(
         f"  from the SDR decisions on the leads it passes: {acceptance.accepted} accepted, "
         f"{acceptance.rejected} rejected; {acceptance.unworked} unworked and "
@@ -102,8 +109,9 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
     if band:
         lines.append(f"  {band[1]}")
     lines.append(
-        f"MQL to opportunity: {percent(result.opportunity_rate)} ({result.opportunities}); "
-        f"MQL to closed-won: {percent(result.won_rate)} ({result.won})"
+        f"MQL to opportunity: {percent(result.opportunity_rate)} ({result.opportunities} of "
+        f"{_count(result.leads_passed, 'MQL lead')}); MQL to closed-won: "
+        f"{percent(result.won_rate)} ({result.won})"
     )
     fn = result.false_negatives
     alarm = "above the 10% alarm" if fn.alarm else "within the 10% rule"
@@ -128,6 +136,10 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
     return lines
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _signed(value: float, digits: int = 1) -> str:
     return f"{value:+.{digits}f}"
 
@@ -139,10 +151,13 @@ def comparison_lines(result: Comparison, chart_width: int = 30) -> list[str]:
     def row(label: str, left: str, right: str) -> str:
         return f"  {label:<26}{left:>22}  {right:>22}"
 
+    left, right = a.definition, b.definition
+    if left.split(" ", 1)[0] == right.split(" ", 1)[0]:  # same slug: "v1 (signed)", "v2 (draft)"
+        left, right = left.split(" ", 1)[-1], right.split(" ", 1)[-1]
     lines = [
         f"Comparing {a.definition} with {b.definition}",
         "",
-        row("", a.definition[:22], b.definition[:22]),
+        row("", left[:22], right[:22]),
         row("MQLs per month", f"{a.per_month:.1f}", f"{b.per_month:.1f}"),
         row("leads passed", str(a.leads_passed), str(b.leads_passed)),
         row("expected acceptance", percent(a.acceptance.rate), percent(b.acceptance.rate)),
@@ -156,9 +171,9 @@ def comparison_lines(result: Comparison, chart_width: int = 30) -> list[str]:
         "",
         "Adopting the second one",
         f"  {_signed(b.per_month - a.per_month)} MQLs per month",
-        f"  gains {result.gained} leads ({result.gained_accepted} accepted and "
+        f"  gains {_count(result.gained, 'lead')} ({result.gained_accepted} accepted and "
         f"{result.gained_rejected} rejected by SDRs before, {result.gained_won} closed-won)",
-        f"  loses {result.lost} leads ({result.lost_accepted} accepted and "
+        f"  loses {_count(result.lost, 'lead')} ({result.lost_accepted} accepted and "
         f"{result.lost_rejected} rejected by SDRs before, {result.lost_won} closed-won)",
     ]
     if result.lost_won:

@@ -83,6 +83,19 @@ def _relative(folder: Path, path: Path) -> str:
         return str(path.resolve())
 
 
+def same_source(a: EvidenceSource, b: EvidenceSource) -> bool:
+    """The same files and mapping, however the paths were typed."""
+
+    def norm(value: str | Path | None) -> str | None:
+        return str(value.resolve()) if isinstance(value, Path) else value
+
+    return (
+        a.leads.resolve() == b.leads.resolve()
+        and a.activities.resolve() == b.activities.resolve()
+        and norm(a.mapping) == norm(b.mapping)
+    )
+
+
 def save_source(folder: Path, source: EvidenceSource, *, replace: bool = False) -> Path:
     """Write evidence.toml (paths relative to the folder, so the repo can move)."""
     path = settings_path(folder)
@@ -110,14 +123,21 @@ def choose_source(
     activities: Path | None,
     mapping: str | None,
 ) -> EvidenceSource:
-    """The flags when given (both files), else the folder's evidence.toml, else a clear error."""
+    """The flags when given (both files), else the folder's evidence.toml, else a clear error.
+
+    A mapping that is not a preset name is a file path, as typed (relative to the current
+    folder), so `save_source` can write it relative to the definitions folder.
+    """
+    given: str | Path | None = mapping
+    if mapping is not None and mapping not in PRESETS:
+        given = Path(mapping)
     if (leads is None) != (activities is None):
         missing = "--activities" if activities is None else "--leads"
         raise InputError(
             [Problem(f"give {missing} too: a backtest needs both files", field=missing)]
         )
     if leads is not None and activities is not None:
-        return EvidenceSource(leads, activities, mapping)
+        return EvidenceSource(leads, activities, given)
     found = load_source(folder)
     if found is None:
         raise InputError(
@@ -128,6 +148,6 @@ def choose_source(
                 )
             ]
         )
-    if mapping is not None:
-        return EvidenceSource(found.leads, found.activities, mapping)
+    if given is not None:
+        return EvidenceSource(found.leads, found.activities, given)
     return found
