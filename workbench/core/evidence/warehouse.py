@@ -336,6 +336,10 @@ def _header(
         "--",
         "-- Reads the workbench's two canonical tables (`workbench sample-data` writes an",
         f"-- example). All times are UTC: {_TIME_NOTES[dialect]}.",
+        "-- Values as `workbench backtest` loads them: activity kinds and choices spelled as in",
+        "-- the vocabulary (demo_request, director, customer), domains lower case without",
+        "-- scheme or www., text trimmed, seniority filled in (the loader infers it from the",
+        "-- title): a value spelled otherwise matches nothing, it is not an error.",
     ]
     lines += _schema(leads, "one row per lead", LEAD_COLUMNS, read, dialect)
     lines += _schema(
