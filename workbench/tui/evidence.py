@@ -126,19 +126,28 @@ class EvidenceSession:
 
         from workbench.core.evidence.backtest import backtest, compare
 
-        def progress(stage: str, fraction: float | None = None) -> None:
+        def loading(stage: str, fraction: float | None = None) -> None:
             if self._closed:
                 raise Closed
             share = f" {fraction * 100:.0f}%" if fraction is not None else ""
             note(f"{stage}{share}")
 
+        def progress(stage: str, fraction: float | None = None) -> None:
+            if not self.is_current(generation) and not self._closed:
+                raise _Superseded  # between queries, where an interrupt would be forgotten
+            loading(stage, fraction)
+
         with self._lock:
             if not self.is_current(generation):
                 return None
-            loaded = self._load(progress)
+            loaded = self._load(loading)
             if not self.is_current(generation):
                 return None
             with self._state:
+                # Checked under the lock `supersede` takes: a newer run that arrives after this
+                # finds the connection busy and interrupts it.
+                if self._generation != generation:
+                    return None
                 self._busy = loaded.con
             try:
                 if base is not None:
@@ -146,7 +155,7 @@ class EvidenceSession:
                     return Outcome(loaded.source, loaded.problems, comparison=comparison)
                 result = backtest(loaded.con, definition, progress)
                 return Outcome(loaded.source, loaded.problems, backtest=result)
-            except duckdb.InterruptException:
+            except (duckdb.InterruptException, _Superseded):
                 if self._closed:
                     raise Closed from None
                 return None
@@ -187,6 +196,10 @@ class EvidenceSession:
                 self._loading = None
         self._loaded = _Loaded(con, source, problems)
         return self._loaded
+
+
+class _Superseded(Exception):
+    """A newer run was asked for while this one was between queries."""
 
 
 def error_lines(error: BaseException) -> list[str]:
