@@ -31,6 +31,23 @@ DirOption = Annotated[
     Path, typer.Option("--dir", "-d", help="Definitions folder.", show_default=True)
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+# Lead history, for `backtest` and for the app's Evidence step (`open`).
+LeadsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--leads", help="Lead history (CSV or Parquet). Default: the folder's evidence.toml."
+    ),
+]
+ActivitiesOption = Annotated[
+    Path | None,
+    typer.Option("--activities", help="The leads' activities (CSV or Parquet), with --leads."),
+]
+MappingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--mapping", "-m", help="Column mapping: hubspot, salesforce or a mapping TOML file."
+    ),
+]
 
 
 def err(text: str) -> None:

@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from workbench.cli._app import DirOption, JsonOption, app, err, friendly
+from workbench.cli._app import (
+    ActivitiesOption,
+    DirOption,
+    JsonOption,
+    LeadsOption,
+    MappingOption,
+    app,
+    err,
+    friendly,
+)
 from workbench.core import gitops, store
 from workbench.core.definition import Signer
 from workbench.core.describe import summary
@@ -51,24 +60,9 @@ def root(ctx: typer.Context) -> None:
 @friendly
 def open_cmd(
     folder: Annotated[Path, typer.Argument(help="Definitions folder.")] = DEFAULT_DIR,
-    leads: Annotated[
-        Path | None,
-        typer.Option(
-            "--leads",
-            help="Lead history for the Evidence step (CSV or Parquet). Default: the folder's "
-            "evidence.toml.",
-        ),
-    ] = None,
-    activities: Annotated[
-        Path | None,
-        typer.Option("--activities", help="The leads' activities (CSV or Parquet), with --leads."),
-    ] = None,
-    mapping: Annotated[
-        str | None,
-        typer.Option(
-            "--mapping", "-m", help="Column mapping: hubspot, salesforce or a mapping TOML file."
-        ),
-    ] = None,
+    leads: LeadsOption = None,
+    activities: ActivitiesOption = None,
+    mapping: MappingOption = None,
 ) -> None:
     """Open the workshop app on a definitions folder."""
     source = None

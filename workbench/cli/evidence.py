@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from workbench.cli._app import JsonOption, app, err, friendly
+from workbench.cli._app import (
+    ActivitiesOption,
+    JsonOption,
+    LeadsOption,
+    MappingOption,
+    app,
+    err,
+    friendly,
+)
 from workbench.core.errors import InputError, Problem
 from workbench.core.evidence.sample import check_free, sample_data, write_sample
 
@@ -93,20 +101,9 @@ def _folder_of(path: Path) -> Path:
 @friendly
 def backtest_cmd(
     path: Annotated[Path, typer.Argument(help="The definition file to replay, e.g. a draft.")],
-    leads: Annotated[
-        Path | None,
-        typer.Option("--leads", help="Leads file (CSV or Parquet). Default: evidence.toml."),
-    ] = None,
-    activities: Annotated[
-        Path | None,
-        typer.Option("--activities", help="Activities file (CSV or Parquet)."),
-    ] = None,
-    mapping: Annotated[
-        str | None,
-        typer.Option(
-            "--mapping", "-m", help="Column mapping: hubspot, salesforce or a mapping TOML file."
-        ),
-    ] = None,
+    leads: LeadsOption = None,
+    activities: ActivitiesOption = None,
+    mapping: MappingOption = None,
     compare_with: Annotated[
         Path | None,
         typer.Option(
