@@ -285,6 +285,17 @@ async def test_a_bad_file_is_shown_as_its_located_message(
         assert "data/missing.csv" in report(app)
         assert isinstance(app.screen, EditorScreen)
 
+    # Activities none of which belong to a loaded lead: no numbers, the reason instead.
+    strangers = Path("data/strangers.csv")
+    strangers.write_text("lead_id,kind,at\nZZZ,blog_visit,2025-01-02\n", encoding="utf-8")
+    app = make_app(evidence=EvidenceSource(history.leads, strangers))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await show_evidence(pilot)
+        shown = report(app)
+        assert "none of the 1 activities rows could be used" in shown
+        assert "The three numbers" not in shown
+
 
 async def test_a_new_version_is_compared_with_the_signed_one(
     make_app: Callable[..., WorkbenchApp],

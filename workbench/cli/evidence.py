@@ -13,11 +13,10 @@ already exist in --out, it names them and exits 1 without writing anything.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -32,9 +31,6 @@ from workbench.cli._app import (
 )
 from workbench.core.errors import InputError, Problem
 from workbench.core.evidence.sample import check_free, sample_data, write_sample
-
-if TYPE_CHECKING:
-    from workbench.core.evidence.load import Problems
 
 
 class SampleFormat(StrEnum):
@@ -89,14 +85,6 @@ class _Progress:
             self.width = 0
 
 
-def _folder_of(path: Path) -> Path:
-    """definitions/<slug>/vN.toml belongs to definitions/; any other file to its own folder."""
-    resolved = path.resolve()
-    if re.fullmatch(r"v\d+\.toml", resolved.name) and resolved.parent.parent != resolved.parent:
-        return resolved.parent.parent
-    return resolved.parent
-
-
 @app.command("backtest")
 @friendly
 def backtest_cmd(
@@ -123,12 +111,13 @@ def backtest_cmd(
     import duckdb
 
     from workbench.core import store
-    from workbench.core.evidence.backtest import backtest, compare
+    from workbench.core.evidence.backtest import backtest, compare, require_rows
     from workbench.core.evidence.load import load_to_duckdb
     from workbench.core.evidence.mapping import resolve_mapping
     from workbench.core.evidence.report import backtest_lines, comparison_lines
     from workbench.core.evidence.settings import (
         choose_source,
+        definitions_folder,
         load_source,
         same_source,
         save_source,
@@ -144,7 +133,7 @@ def backtest_cmd(
         )
     definition = loaded.definition
     other = other_file.definition if other_file is not None else None
-    folder = _folder_of(path)
+    folder = definitions_folder(path)
     source = choose_source(folder, leads, activities, mapping)
     chosen = resolve_mapping(source.mapping)
     progress = _Progress()
@@ -158,7 +147,7 @@ def backtest_cmd(
         if problems.skipped or any(r.notes for r in (problems.leads, problems.activities)):
             for line in problems.lines():
                 err(line)
-        _require_rows(problems)
+        require_rows(problems)
         if other is not None:
             comparison = compare(con, other, definition, progress)
             payload, lines = comparison.to_json(), comparison_lines(comparison)
@@ -194,18 +183,3 @@ def backtest_cmd(
         typer.echo("\n".join(lines))
     if altered:
         raise typer.Exit(1)
-
-
-def _require_rows(problems: Problems) -> None:
-    """Numbers from no data would read as a finding: refuse them instead."""
-    for report in (problems.leads, problems.activities):
-        if report.rows_loaded == 0:
-            first = f"; the first: {report.first[0]}" if report.first else ""
-            raise InputError(
-                [
-                    Problem(
-                        f"none of the {report.rows_read} {report.table} rows could be used{first}",
-                        file=report.path,
-                    )
-                ]
-            )

@@ -194,6 +194,13 @@ class EvidenceSession:
         finally:
             with self._state:
                 self._loading = None
+        from workbench.core.evidence.backtest import require_rows
+
+        try:
+            require_rows(problems)
+        except BaseException:
+            con.close()
+            raise
         self._loaded = _Loaded(con, source, problems)
         return self._loaded
 

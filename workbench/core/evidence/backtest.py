@@ -34,11 +34,14 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.definition import Definition
+from workbench.core.errors import InputError, Problem
 from workbench.core.evidence.engine import compile_replay
 from workbench.core.stages import STAGES
 
 if TYPE_CHECKING:
     import duckdb
+
+    from workbench.core.evidence.load import Problems
 
 Progress = Callable[[str, float | None], None]
 """A stage name and, while a query runs, how far it is (0-1), or None when unknown."""
@@ -324,6 +327,21 @@ class Comparison:
 
 
 # --- running -------------------------------------------------------------------------------
+
+
+def require_rows(problems: Problems) -> None:
+    """Numbers from no data would read as a finding ("100% false negatives"): refuse them."""
+    for report in (problems.leads, problems.activities):
+        if report.rows_loaded == 0:
+            first = f"; the first: {report.first[0]}" if report.first else ""
+            raise InputError(
+                [
+                    Problem(
+                        f"none of the {report.rows_read} {report.table} rows could be used{first}",
+                        file=report.path,
+                    )
+                ]
+            )
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, stage: str, progress: Progress | None) -> None:

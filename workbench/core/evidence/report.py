@@ -7,6 +7,8 @@ reading is in words ("healthy", "above the 10% alarm").
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from workbench.core.evidence.backtest import Backtest, Comparison
 from workbench.core.stages import STAGES
 
@@ -134,6 +136,35 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         lines.append("What to calibrate")
         lines.extend(f"  • {item}" for item in advice)
     return lines
+
+
+def three_numbers(after: Backtest, before: Backtest | None = None) -> list[str]:
+    """The three numbers the framework asks the room for, each with its reading in words."""
+
+    def value(read: Callable[[Backtest], str]) -> str:
+        return read(after) if before is None else f"{read(before)} → {read(after)}"
+
+    band = after.acceptance.band()
+    fn = after.false_negatives
+    if fn.won:
+        alarm = "above the 10% alarm" if fn.alarm else "within the 10% rule"
+        missed = f"{alarm} ({fn.missed} of {fn.won} wins missed)"
+    else:
+        missed = "no closed-won leads in the history"
+    rows = [
+        ("MQLs per month", value(lambda r: f"{r.per_month:.1f}"), after.volume_reading()),
+        (
+            "expected acceptance",
+            value(lambda r: percent(r.acceptance.rate)),
+            band[0] if band else "no SDR decisions on these leads in the history",
+        ),
+        ("false negatives", value(lambda r: percent(r.false_negatives.rate)), missed),
+    ]
+    width = max(len(number) for _label, number, _reading in rows)
+    title = "The three numbers"
+    if before is not None:
+        title += f", {before.definition} → {after.definition}"
+    return [title, *(f"  {label:<20} {n:>{width}}  {reading}" for label, n, reading in rows)]
 
 
 def _count(n: int, noun: str) -> str:

@@ -14,6 +14,7 @@ next to the definitions, instead of typed on every command:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,15 @@ class EvidenceSource:
     def describe(self) -> str:
         mapping = f" (mapping: {self.mapping})" if self.mapping else ""
         return f"{self.leads} and {self.activities}{mapping}"
+
+
+def definitions_folder(definition_file: Path) -> Path:
+    """The folder whose evidence.toml applies: `<folder>/<slug>/vN.toml` belongs to `<folder>`;
+    any other file to its own folder."""
+    resolved = definition_file.resolve()
+    if re.fullmatch(r"v\d+\.toml", resolved.name) and resolved.parent.parent != resolved.parent:
+        return resolved.parent.parent
+    return resolved.parent
 
 
 def settings_path(folder: Path) -> Path:

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from workbench.core.definition import Definition
-    from workbench.core.evidence.backtest import Backtest
 
 STEP_ID = "step-evidence"
 
@@ -63,39 +62,12 @@ def wrap_lines(lines: list[str], width: int) -> list[str]:
 
 def headline(outcome: Outcome) -> list[str]:
     """The three numbers the framework asks for, first: the full report follows."""
-    from workbench.core.evidence.report import percent
+    from workbench.core.evidence.report import three_numbers
 
-    before: Backtest | None = None
     if outcome.comparison is not None:
-        before, after = outcome.comparison.before, outcome.comparison.after
-    else:
-        assert outcome.backtest is not None
-        after = outcome.backtest
-
-    def value(read: Callable[[Backtest], str]) -> str:
-        return read(after) if before is None else f"{read(before)} → {read(after)}"
-
-    band = after.acceptance.band()
-    fn = after.false_negatives
-    if fn.won:
-        alarm = "above the 10% alarm" if fn.alarm else "within the 10% rule"
-        missed = f"{alarm} ({fn.missed} of {fn.won} wins missed)"
-    else:
-        missed = "no closed-won leads in the history"
-    rows = [
-        ("MQLs per month", value(lambda r: f"{r.per_month:.1f}"), after.volume_reading()),
-        (
-            "expected acceptance",
-            value(lambda r: percent(r.acceptance.rate)),
-            band[0] if band else "no SDR decisions on these leads in the history",
-        ),
-        ("false negatives", value(lambda r: percent(r.false_negatives.rate)), missed),
-    ]
-    width = max(len(number) for _label, number, _reading in rows)
-    title = "The three numbers"
-    if before is not None:
-        title += f", {before.definition} → {after.definition}"
-    return [title, *(f"  {label:<20} {n:>{width}}  {reading}" for label, n, reading in rows)]
+        return three_numbers(outcome.comparison.after, outcome.comparison.before)
+    assert outcome.backtest is not None
+    return three_numbers(outcome.backtest)
 
 
 class EvidencePane(Vertical):
