@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.core.definition import Definition, FitGate, Scoring
 from workbench.core.evaluator import SCORE_TOLERANCE, Prepared, RuleSet, prepare
 from workbench.core.evidence.replay import MqlEvent
-from workbench.core.evidence.tables import TABLES, ActivityRow, LeadRow
+from workbench.core.evidence.tables import TABLES, ActivityRow, LeadRow, sql_columns
 from workbench.core.vocab import ACTIVITY_KINDS, SENIORITY_ORDER
 
 if TYPE_CHECKING:
@@ -600,16 +600,6 @@ def replay_sql(
     return list(iter_events(con, definition, leads, activities))
 
 
-_SQL_TYPES = {
-    "text": "VARCHAR",
-    "choice": "VARCHAR",
-    "timestamp": "TIMESTAMP",
-    "int": "BIGINT",
-    "float": "DOUBLE",
-    "bool": "BOOLEAN",
-}
-
-
 def _naive_utc(value: object) -> object:
     if isinstance(value, datetime):
         return _utc(value).replace(tzinfo=None)
@@ -623,8 +613,7 @@ def load_rows(
 ) -> None:
     """Put rows already in memory into `leads` and `activities` tables (tests, small data)."""
     for table, columns in TABLES.items():
-        spec = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in columns)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({spec})")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({sql_columns(columns)})")
     rows = [tuple(_naive_utc(v) for v in lead.values()) for lead in leads]
     if rows:
         marks = ", ".join("?" for _ in rows[0])

@@ -38,6 +38,8 @@ from workbench.core.evidence.tables import (
     ActivityRow,
     Column,
     LeadRow,
+    quote_identifier,
+    sql_type,
 )
 from workbench.core.tomlfile import atomic_write
 from workbench.core.vocab import ActivityKind, Persona, Relationship, Seniority
@@ -409,20 +411,11 @@ def activities_csv(activities: Sequence[ActivityRow]) -> bytes:
     return to_csv(ACTIVITY_COLUMN_NAMES, [a.values() for a in activities])
 
 
-_SQL_TYPES = {
-    "text": "VARCHAR",
-    "choice": "VARCHAR",
-    "int": "BIGINT",
-    "float": "DOUBLE",
-    "bool": "BOOLEAN",
-}
-
-
 def _typed(column: Column) -> str:
-    name = '"' + column.name.replace('"', '""') + '"'
+    name = quote_identifier(column.name)
     if column.type == "timestamp":
         return f"strptime({name}, '{TIME_FORMAT}')::TIMESTAMP AS {name}"
-    return f"CAST({name} AS {_SQL_TYPES[column.type]}) AS {name}"
+    return f"CAST({name} AS {sql_type(column)}) AS {name}"
 
 
 def _parquet(csv_bytes: bytes, columns: tuple[Column, ...], path: Path) -> None:

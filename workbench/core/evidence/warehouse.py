@@ -39,7 +39,7 @@ from workbench import __version__
 from workbench.core.definition import Definition
 from workbench.core.errors import InputError, Problem, WorkbenchError
 from workbench.core.evidence.engine import compile_replay
-from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, Column
+from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, Column, sql_type
 from workbench.core.store import integrity_of
 
 if TYPE_CHECKING:
@@ -93,14 +93,6 @@ OUTPUT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("motion", "the motion whose rules applied, else NULL"),
 )
 
-_SQL_TYPES = {
-    "text": "VARCHAR",
-    "choice": "VARCHAR",
-    "timestamp": "TIMESTAMP",
-    "int": "BIGINT",
-    "float": "DOUBLE",
-    "bool": "BOOLEAN",
-}
 
 # Placeholders the engine writes for the two tables; replaced by the parsed real names.
 _LEADS = "wb_leads_input"
@@ -287,7 +279,7 @@ def _clean(text: object) -> str:
 def _type_name(column: Column, dialect: Dialect) -> str:
     from sqlglot import exp
 
-    return exp.DataType.build(_SQL_TYPES[column.type], dialect="duckdb").sql(dialect=dialect)
+    return exp.DataType.build(sql_type(column), dialect="duckdb").sql(dialect=dialect)
 
 
 def _schema(
