@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-BACKTEST = """
+# What both child scripts start with: imports and their own peak memory.
+PRELUDE = """
 import json, resource, sys, time
 
 def peak_mb():
@@ -49,7 +50,9 @@ def peak_mb():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-start = time.perf_counter()
+"""
+
+BACKTEST = PRELUDE + """start = time.perf_counter()
 from datetime import date
 from pathlib import Path
 import duckdb
@@ -72,17 +75,7 @@ print(json.dumps({
 }))
 """
 
-SCAN = """
-import json, resource, sys, time
-
-def peak_mb():
-    # VmHWM is this process's own high-water mark; ru_maxrss would include the RSS the parent
-    # had when it forked us (Linux keeps it across exec).
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-start = time.perf_counter()
+SCAN = PRELUDE + """start = time.perf_counter()
 import duckdb
 con = duckdb.connect()
 reader = "read_parquet" if sys.argv[1].endswith(".parquet") else "read_csv"
