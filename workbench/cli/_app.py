@@ -54,6 +54,14 @@ def err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def warn_altered(path: Path, consequence: str = "") -> None:
+    """The one message for a signed file whose content no longer matches its signed hash."""
+    err(
+        f"error: {path}: altered after signing: its content no longer matches the signed hash"
+        f"{consequence}. Restore the signed file, or make the change as a new version."
+    )
+
+
 def friendly(command: F) -> F:
     """Turn a WorkbenchError into its message and exit code instead of a traceback."""
 

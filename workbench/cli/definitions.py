@@ -21,8 +21,8 @@ from workbench.cli._app import (
     LeadsOption,
     MappingOption,
     app,
-    err,
     friendly,
+    warn_altered,
 )
 from workbench.core import gitops, store
 from workbench.core.definition import Signer
@@ -43,10 +43,7 @@ if TYPE_CHECKING:
 
 def _warn_altered(loaded: store.DefinitionFile) -> None:
     if loaded.altered:
-        err(
-            f"error: {loaded.path}: altered after signing: its content no longer matches the "
-            "signed hash. Restore the signed file, or make the change as a new version."
-        )
+        warn_altered(loaded.path)
 
 
 @app.callback(invoke_without_command=True)

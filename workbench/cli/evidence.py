@@ -28,6 +28,7 @@ from workbench.cli._app import (
     app,
     err,
     friendly,
+    warn_altered,
 )
 from workbench.core.errors import InputError, Problem
 from workbench.core.evidence.sample import check_free, sample_data, write_sample
@@ -127,10 +128,7 @@ def backtest_cmd(
     other_file = store.load_definition(compare_with) if compare_with else None
     altered = [f.path for f in (loaded, other_file) if f is not None and f.altered]
     for changed in altered:
-        err(
-            f"error: {changed}: altered after signing: its content no longer matches the signed "
-            "hash, so this backtest is not of what was signed"
-        )
+        warn_altered(changed, ", so this backtest is not of what was signed")
     definition = loaded.definition
     other = other_file.definition if other_file is not None else None
     folder = definitions_folder(path)

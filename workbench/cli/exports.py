@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli._app import app, err, friendly
+from workbench.cli._app import app, err, friendly, warn_altered
 from workbench.core import store
 from workbench.core.errors import InputError, Problem
 from workbench.core.evidence.warehouse import export_sql
@@ -146,10 +146,7 @@ def export(
         atomic_write(out, text.encode("utf-8"), create=not force)
         err(f"wrote {out} ({kind})")
     if loaded.altered:
-        err(
-            f"error: {loaded.path}: altered after signing: the export is marked ALTERED; it is "
-            "not what was signed. Restore the signed file, or make the change as a new version."
-        )
+        warn_altered(loaded.path, ": the export is marked ALTERED, it is not what was signed")
         raise typer.Exit(1)
 
 

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli._app import DirOption, JsonOption, app, err, friendly
+from workbench.cli._app import DirOption, JsonOption, app, err, friendly, warn_altered
 from workbench.core import history, store
 from workbench.core.diff import check_comparable, diff, headline
 from workbench.core.folder import DEFAULT_DIR
@@ -58,10 +58,7 @@ def log(
         err(f"error: {problem}")
     altered = [e for e in found.entries if e.status == "ALTERED"]
     for entry in altered:
-        err(
-            f"error: {entry.path}: altered after signing: its content no longer matches the "
-            "signed hash. Restore the signed file, or make the change as a new version."
-        )
+        warn_altered(entry.path)
     if found.problems():
         raise typer.Exit(2)
     if altered:
