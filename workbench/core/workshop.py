@@ -251,11 +251,11 @@ class Workshop:
             self.conflict = None
         return path
 
-    def changes_since_signed(self, folder: Path) -> tuple[int | None, list[Change]]:
-        """The last signed version's number and what this draft changes relative to it.
+    def signed_base(self, folder: Path) -> Definition | None:
+        """The latest signed version this one would replace; None when it is that version.
 
-        The signed version is read once per session (it never changes), so the sign-off step
-        can recompute the list after every edit for the price of a diff.
+        Read once per session (a signed version never changes): the sign-off step diffs
+        against it after every edit, and the evidence step backtests it for comparison.
         """
         if self._signed_base is None:
             state = store.summarize(folder, self.definition.slug)
@@ -265,10 +265,14 @@ class Workshop:
                 if signed is None or signed.path == self.path
                 else (signed.definition.version, signed.definition)
             )
-        version, base = self._signed_base
-        if version is None or base is None:
+        return self._signed_base[1]
+
+    def changes_since_signed(self, folder: Path) -> tuple[int | None, list[Change]]:
+        """The last signed version's number and what this draft changes relative to it."""
+        base = self.signed_base(folder)
+        if base is None:
             return None, []
-        return version, diff(base, self.definition)
+        return base.version, diff(base, self.definition)
 
     def sign(
         self,

@@ -214,19 +214,3 @@ def error_lines(error: BaseException) -> list[str]:
     if isinstance(error, WorkbenchError):
         return [str(problem) for problem in error.problems]
     return [f"{type(error).__name__}: {error}"]
-
-
-def signed_before(folder: Path, slug: str, version: int) -> Definition | None:
-    """The latest signed version of `slug` older than `version`: what the draft would replace."""
-    from workbench.core import store
-
-    for number, path in reversed(store.versions(folder, slug)):
-        if number >= version:
-            continue
-        try:
-            loaded = store.load_definition(path)
-        except WorkbenchError:
-            continue  # a broken file is the home screen's to report, not a comparison
-        if loaded.definition.is_signed:
-            return loaded.definition
-    return None

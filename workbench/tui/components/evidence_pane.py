@@ -29,7 +29,6 @@ from workbench.tui.evidence import (
     NoSource,
     Outcome,
     error_lines,
-    signed_before,
 )
 
 if TYPE_CHECKING:
@@ -188,7 +187,7 @@ class EvidencePane(Vertical):
         try:
             base = self.base
             if not self.base_known:
-                base = signed_before(self.folder, definition.slug, definition.version)
+                base = self.workshop.signed_base(self.folder)
                 self._post(self._know_base, base)
             outcome = self.session.run(
                 generation,
