@@ -297,6 +297,11 @@ async def test_a_bad_file_is_shown_as_its_located_message(
         assert "The three numbers" not in shown
 
 
+def sign_both(path: Path, now: datetime) -> None:
+    """Both sides sign the seeded version, as the room would at the end of a workshop."""
+    sign(store.load_definition(path), "Dana Reyes, VP Marketing", "Sam Ortiz, VP Sales", None, now)
+
+
 async def test_a_new_version_is_compared_with_the_signed_one(
     make_app: Callable[..., WorkbenchApp],
     seeded: Callable[..., Path],
@@ -304,13 +309,7 @@ async def test_a_new_version_is_compared_with_the_signed_one(
     fixed_now: datetime,
 ) -> None:
     path = seeded("acme", "3m-10m")
-    sign(
-        store.load_definition(path),
-        "Dana Reyes, VP Marketing",
-        "Sam Ortiz, VP Sales",
-        None,
-        fixed_now,
-    )
+    sign_both(path, fixed_now)
     store.new_version(Path("definitions"), "acme", fixed_now.date())
     app = make_app(evidence=history)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -390,13 +389,7 @@ async def test_a_signed_version_has_evidence_too(
     fixed_now: datetime,
 ) -> None:
     path = seeded("acme", "3m-10m")
-    sign(
-        store.load_definition(path),
-        "Dana Reyes, VP Marketing",
-        "Sam Ortiz, VP Sales",
-        None,
-        fixed_now,
-    )
+    sign_both(path, fixed_now)
     app = make_app(evidence=history)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first(pilot)
