@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -159,6 +160,24 @@ def test_a_decayed_score_and_negative_points_agree() -> None:
         ("webinar_attended", 31),
     )
     assert len(agree(definition, [lead()], plan)) >= 2
+
+
+def test_seniority_worth_the_threshold_makes_any_first_activity_an_mql() -> None:
+    # Found by the property test in CI: the first-MQL shortcut only looked at the kinds some
+    # clause names, but a director worth the whole threshold is an MQL at a demo request
+    # that no clause scores.
+    definition = make(
+        triggers={"tier3": True},
+        scoring={"threshold": 1, "window_days": 0, "seniority_points": {"director": 1}},
+        review_rule={"enabled": False},
+    )
+    events = agree(definition, [lead()], acts(("careers_page_view", 2), ("careers_page_view", 95)))
+    assert [(e.at, e.tier, e.trigger) for e in events] == [
+        (T0 + timedelta(days=2), 3, "score"),
+        (T0 + timedelta(days=95), 3, "score"),
+    ]
+    # A manager's zero points leave the same timeline without an MQL.
+    assert agree(definition, [lead(seniority="manager")], acts(("careers_page_view", 2))) == []
 
 
 def test_ties_name_the_trigger_first_in_the_vocabulary() -> None:
@@ -340,7 +359,7 @@ def histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]]:
     return leads, activities
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(definition=definitions(), history=histories())
 def test_sql_and_python_agree_at_every_moment(
     definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]
@@ -379,7 +398,7 @@ def fitting_histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]
     return leads, activities
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(definition=definitions(open_fit=True), history=fitting_histories())
 def test_sql_and_python_agree_on_triggers_scores_and_recycling(
     definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]

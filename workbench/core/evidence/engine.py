@@ -335,7 +335,8 @@ class _Compiler:
         passes: a latest trigger stays, a window count can only fall, and a score of positive
         points can only fall. So the first MQL is at a moment with an activity some clause
         names. Negative points break that (one leaving the window raises the score), and so
-        does decay combined with them: then every moment counts.
+        does seniority worth the threshold on its own (the lead's first activity of any kind
+        is then an MQL moment): then every moment counts.
         """
         kinds: set[str] = set(self.definition.review_rule.high_intent)
         for rules, _ in self.rule_sets:
@@ -344,6 +345,10 @@ class _Compiler:
             kinds |= {rule.kind for rule in triggers.tier2}
             if triggers.tier3 and rules.scoring is not None:
                 if any(v < 0 for v in rules.scoring.activity_points.values()):
+                    return None
+                if max(rules.scoring.seniority_points.values(), default=0) >= (
+                    rules.scoring.threshold
+                ):
                     return None
                 kinds |= {k for k, v in rules.scoring.activity_points.items() if v}
         return kinds
