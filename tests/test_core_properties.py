@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from budget import examples
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +36,7 @@ from workbench.core.vocab import (
 )
 
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -413,7 +414,7 @@ def test_lead_round_trip_through_toml(lead: Lead) -> None:
 # --- the evaluator never raises ------------------------------------------------------
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(definition=definitions(), lead=leads(), as_of=optional(moments))
 def test_evaluate_never_raises_and_answers_in_the_vocabulary(
     definition: Definition, lead: Lead, as_of: datetime | None
@@ -528,7 +529,7 @@ MUTATIONS: dict[str, Mutation] = {
 }
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     definition=definitions(),
     review_in=st.integers(min_value=1, max_value=2000),

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -152,7 +153,7 @@ def test_good_slugs_map_inside_the_folder(tmp_path: Path, slug: str) -> None:
     assert path == tmp_path / slug / "v3.toml"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(slug=st.text(max_size=20))
 def test_version_path_never_leaves_the_folder(
     tmp_path_factory: pytest.TempPathFactory, slug: str

@@ -9,6 +9,7 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -240,7 +241,7 @@ def timelines(draw: st.DrawFn) -> tuple[LeadRow, list[ActivityRow]]:
 
 
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -1,0 +1,17 @@
+"""Hypothesis profiles: random examples while developing, a fixed sequence in CI.
+
+A property test that finds a new example on a landing run blocks the landing on a bug no one
+changed; CI (`.ci/run` sets HYPOTHESIS_PROFILE=ci) replays the same examples every time, and a
+failure prints the blob that reproduces it. Exploring is left to local runs and to the soak
+run described in `budget.py` (many more examples, same properties).
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
