@@ -223,14 +223,21 @@ def _reference_raw(
             bad.setdefault(int(line), load._reject_reason(str(message)))
     finally:
         con.close()
+    # DuckDB numbers records; a person reads lines. The files here are written by Python's
+    # csv module, so its reading says on which line each record starts.
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        starts = [1]
+        for _ in reader:
+            starts.append(reader.line_num + 1)
     positions = []
-    line = 1
+    record = 1
     for _ in rows:
-        line += 1
-        while line in bad:
-            line += 1
-        positions.append(line)
-    return headers, rows, positions, bad
+        record += 1
+        while record in bad:
+            record += 1
+        positions.append(starts[record - 1])
+    return headers, rows, positions, {starts[record - 1]: why for record, why in bad.items()}
 
 
 def reference_load(
@@ -960,3 +967,24 @@ def test_given_lead_ids_are_matched_trimmed(tmp_path: Path) -> None:
         want_rows, want_report = reference_load(path, "activities", lead_ids=ids)
         assert rows == want_rows
         assert_same_report(report, want_report)
+
+
+def test_a_header_the_loader_reads_twice_is_an_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,title,notes,Title \nL1,2025-01-01,CEO,,CTO\n",
+    )
+    with pytest.raises(InputError) as caught:
+        load_leads(path)
+    message = str(caught.value)
+    assert f"{path}:1" in message
+    assert (
+        "columns 3 and 5 are both headed 'title': which one holds the value is a guess" in message
+    )
+    assert len(caught.value.problems) == 1
+
+
+def test_a_header_no_column_reads_may_appear_twice(tmp_path: Path) -> None:
+    path = write(tmp_path / "leads.csv", "lead_id,created_at,notes,Notes\nL1,2025-01-01,a,b\n")
+    leads, report = load_leads(path)
+    assert [lead.lead_id for lead in leads] == ["L1"] and not report.skipped

@@ -32,8 +32,8 @@ What counts as bad data, and what happens to it:
   first (in file order) that can be read is kept.
 An empty optional cell is not a problem: it is unknown (`None`), or its documented default.
 
-CSV problems are located by line (assuming one record per line, as exports write them);
-Parquet problems by row.
+CSV problems are located by the file's own line (a quoted cell may span lines: see
+`csvlines`); Parquet problems by row.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.errors import InputError, Problem
+from workbench.core.evidence.csvlines import CsvLines, Dialect, Rejected
 from workbench.core.evidence.mapping import (
     CANONICAL,
     Mapping,
@@ -623,10 +624,13 @@ class _Source:
         path = _lit(str(self.path))
         if self.parquet:
             return f"read_parquet({path})"
+        return f"read_csv({path}, {self._csv_options()})"
+
+    def _csv_options(self) -> str:
         return (
-            f"read_csv({path}, header = true, all_varchar = true, store_rejects = true, "
+            f"header = true, all_varchar = true, store_rejects = true, "
             f"rejects_table = {_lit(self.rejects + '_errors')}, "
-            f"rejects_scan = {_lit(self.rejects + '_scans')})"
+            f"rejects_scan = {_lit(self.rejects + '_scans')}"
         )
 
     def unreadable(self, error: Exception) -> InputError:
@@ -638,16 +642,34 @@ class _Source:
         for suffix in ("_errors", "_scans"):
             con.execute(f"DROP TABLE IF EXISTS temp.{self.rejects}{suffix}")
 
-    def rejected(self, con: duckdb.DuckDBPyConnection) -> dict[int, str]:
-        """The lines DuckDB could not read (CSV), with the first reason for each."""
+    def rejected(self, con: duckdb.DuckDBPyConnection) -> list[Rejected]:
+        """The records DuckDB could not read (CSV), each reason it gave."""
         if self.parquet or not _exists(con, self.rejects + "_errors"):
-            return {}
-        bad: dict[int, str] = {}
-        for line, message in con.execute(
-            f"SELECT line, error_message FROM temp.{self.rejects}_errors ORDER BY line"
-        ).fetchall():
-            bad.setdefault(int(line), _reject_reason(str(message)))
-        return bad
+            return []
+        return [
+            Rejected(int(record), int(offset or 0), _reject_reason(str(message)))
+            for record, offset, message in con.execute(
+                f"SELECT line, line_byte_position, error_message "
+                f"FROM temp.{self.rejects}_errors ORDER BY line"
+            ).fetchall()
+        ]
+
+    def dialect(self, con: duckdb.DuckDBPyConnection) -> Dialect:
+        """The delimiter, quote and escape DuckDB found (for reading the file again): sniffed
+        with the scan's own options, which change what the sniffer settles on."""
+        row = con.execute(
+            f"SELECT Delimiter, Quote, Escape FROM "
+            f"sniff_csv({_lit(str(self.path))}, {self._csv_options()})"
+        ).fetchone()
+        self.forget_rejects(con)
+        if not row:
+            return Dialect()
+
+        def char(value: object) -> str:
+            text = str(value or "")
+            return "" if text == "(empty)" else text
+
+        return Dialect(char(row[0]) or ",", char(row[1]), char(row[2]))
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -704,6 +726,46 @@ def _columns(
     return found, notes
 
 
+def _no_header_twice(
+    con: duckdb.DuckDBPyConnection, source: _Source, index: dict[str, int]
+) -> None:
+    """A header the loader reads must name one column: with two (`title` and `Title `), which
+    one holds the value is a guess. DuckDB renames the second (`Title_1`), so the file's own
+    header row is read to see it. CSV only; Parquet names its columns once."""
+    import duckdb
+
+    if source.parquet or not index:
+        return
+    try:
+        row = con.execute(
+            f"SELECT * FROM read_csv({_lit(str(source.path))}, header = false, "
+            f"all_varchar = true, ignore_errors = true) LIMIT 1"
+        ).fetchone()
+    except duckdb.Error:
+        return  # the scan that matters reports what is wrong with the file
+    raw = [str(cell or "") for cell in row or ()]
+    if not raw or max(index.values()) >= len(raw):
+        return  # read differently without a header: nothing to compare with
+    problems = []
+    for name, at in index.items():
+        folded = raw[at].strip().casefold()
+        same = [i for i, header in enumerate(raw) if header.strip().casefold() == folded]
+        if len(same) > 1:
+            places = ", ".join(str(i + 1) for i in same[:-1]) + f" and {same[-1] + 1}"
+            read_as = "" if folded == name else f", read as {name}"
+            problems.append(
+                Problem(
+                    f"columns {places} are {'both' if len(same) == 2 else 'all'} headed {raw[at].strip()!r}{read_as}: which one "
+                    f"holds the value is a guess; rename or remove all but one",
+                    file=source.path,
+                    line=1,
+                    field=name,
+                )
+            )
+    if problems:
+        raise InputError(problems)
+
+
 # --- loading one table ---------------------------------------------------------------------
 
 
@@ -726,21 +788,6 @@ def _upload(
         f"unnest($2::{sql_type(column)}[]) AS value",
         [[raw for raw, _ in rows], values],
     )
-
-
-def _line_finder(rejected: Sequence[int]) -> Callable[[int], int]:
-    """The file line of the n-th (0-based) row DuckDB read: rejected lines are not rows."""
-    skipped = sorted(line for line in set(rejected) if line >= 2)
-
-    def line_of(ordinal: int) -> int:
-        line = ordinal + 2
-        for bad in skipped:
-            if bad > line:
-                break
-            line += 1
-        return line
-
-    return line_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -933,41 +980,51 @@ def _report(
     report: TableReport,
     table: _Table,
     mapping: Mapping,
-    parquet: bool,
-    rejected: dict[int, str],
+    lines: CsvLines | None,
 ) -> int:
     """Fill in the report's left-out rows, as a row-by-row reading would have; returns how
-    many rows of the table are left out."""
-    line_of = _line_finder(list(rejected))
-
-    def position(ordinal: int) -> int:
-        return ordinal + 1 if parquet else line_of(ordinal)
-
-    def where(place: int) -> str:
-        return f"row {place}" if parquet else f"line {place}"
-
-    kinds: list[tuple[int, str, int]] = []  # (first position, kind, count)
-    if rejected:
-        kinds.append((min(rejected), "unreadable line", len(rejected)))
+    many rows of the table are left out. `lines` locates CSV rows; Parquet rows are numbered."""
+    found: list[tuple[int, str, int]] = []  # (first row, kind, count)
     for col, count, first in con.execute(
         f"SELECT col, count(*), min(ord) FROM {_PREFIX}bad GROUP BY col"
     ).fetchall():
-        kinds.append((position(int(first)), f"bad {table.columns[int(col)].name}", int(count)))
+        found.append((int(first), f"bad {table.columns[int(col)].name}", int(count)))
     for name, kind in (("duplicate", "duplicate lead_id"), ("unknown", "unknown lead_id")):
         count, first = con.execute(f"SELECT count(*), min(ord) FROM {_PREFIX}{name}").fetchall()[0]
         if count:
-            kinds.append((position(int(first)), kind, int(count)))
-    kinds.sort()
-
-    events = [_Event(line, why) for line, why in list(rejected.items())[:SHOWN]]
+            found.append((int(first), kind, int(count)))
     shown = con.execute(
         f"SELECT ord, col, NULL AS lead_id, NULL AS first FROM {_PREFIX}bad "
         f"UNION ALL SELECT ord, NULL, lead_id, first FROM {_PREFIX}duplicate "
         f"UNION ALL SELECT ord, NULL, lead_id, NULL FROM {_PREFIX}unknown "
         f"ORDER BY ord LIMIT {SHOWN}"
     ).fetchall()
+
+    ordinals = {first for first, _, _ in found} | {int(row[0]) for row in shown}
+    ordinals |= {int(row[3]) for row in shown if row[3] is not None}
+    if lines is None:
+        position = {ordinal: ordinal + 1 for ordinal in ordinals}
+        rejected: dict[int, str] = {}
+    else:
+        position = lines.locate(ordinals)
+        rejected = lines.rejected()
+        if lines.by_record and (rejected or ordinals):
+            report.notes.append(
+                "a quoted cell spans lines and the file could not be read again to find "
+                "line numbers: the numbers below count records, not lines"
+            )
+
+    def where(place: int) -> str:
+        return f"line {place}" if lines is not None else f"row {place}"
+
+    kinds = [(position[first], kind, count) for first, kind, count in found]
+    if rejected:
+        kinds.append((min(rejected), "unreadable line", len(rejected)))
+    kinds.sort()
+
+    events = [_Event(line, why) for line, why in list(rejected.items())[:SHOWN]]
     for ordinal, col, lead_id, first in shown:
-        place = position(int(ordinal))
+        place = position[int(ordinal)]
         if col is not None:
             column = table.columns[int(col)]
             cell = con.execute(
@@ -977,7 +1034,7 @@ def _report(
             status, why = read_cell(column, raw, mapping)
             reason = str(why) if status == "bad" else _empty_reason(column, raw)
         elif first is not None:
-            reason = f"lead_id {lead_id!r} appears again (first at {where(position(int(first)))})"
+            reason = f"lead_id {lead_id!r} appears again (first at {where(position[int(first)])})"
         else:
             reason = f"lead_id {lead_id!r} is not in the leads table"
         events.append(_Event(place, reason))
@@ -1053,6 +1110,7 @@ def _load_table(
     described_types = [(str(row[0]), str(row[1])) for row in described]
     try:
         index, notes = _columns(headers, path, table, columns, mapping)
+        _no_header_twice(con, source, index)
     except InputError:
         # A header with no rows is said first, as it was before the columns are looked at.
         try:
@@ -1068,14 +1126,18 @@ def _load_table(
     rejected = source.rejected(con)
     source.forget_rejects(con)
     read = _scalar(con, f"SELECT count(*) FROM {target}")
-    if not read and not rejected:
+    records = len({r.record for r in rejected})
+    if not read and not records:
         raise InputError([Problem(f"has a header but no {table} rows", file=path)])
-    report = TableReport(table, path, rows_read=read + len(rejected), notes=notes)
+    report = TableReport(table, path, rows_read=read + records, notes=notes)
+    lines = None
+    if not source.parquet:
+        lines = CsvLines(path, read, rejected, lambda: source.dialect(con))
 
     say(f"{table}: {report.rows_read} rows read; checking them")
     bad_values = _read_the_rest(con, staged, mapping)
     _find_problems(con, staged, bad_values, unique=table == "leads", known=known)
-    left_out = _report(con, report, staged, mapping, source.parquet, rejected)
+    left_out = _report(con, report, staged, mapping, lines)
     if left_out:
         con.execute(
             f"DELETE FROM {target} WHERE rowid IN (SELECT ord FROM {_PREFIX}bad "

@@ -1,0 +1,100 @@
+"""CSV problems are located by the line a person finds in an editor, not DuckDB's record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.core.evidence.csvlines import CsvLines, Dialect, Rejected, count_lines, lines_at
+from workbench.core.evidence.load import load_leads
+
+HEADER = "lead_id,created_at,title,employees,industry\n"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_bytes(text.encode())
+    return path
+
+
+def test_count_lines_counts_a_last_line_without_a_newline(tmp_path: Path) -> None:
+    assert count_lines(write(tmp_path / "a.csv", "a\nb\n")) == 2
+    assert count_lines(write(tmp_path / "b.csv", "a\nb")) == 2
+    assert count_lines(write(tmp_path / "c.csv", "a\n\nb\n")) == 3
+
+
+def test_lines_at_finds_the_line_of_a_byte(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", "ab\ncd\n\nef\n")
+    # Offsets count from 1, as DuckDB's line_byte_position does.
+    assert lines_at(path, [1, 3, 4, 7, 8]) == {1: 1, 3: 1, 4: 2, 7: 3, 8: 4}
+
+
+def test_problems_after_a_cell_that_spans_lines_are_located_by_line(tmp_path: Path) -> None:
+    text = HEADER + (
+        'L1,2025-01-01,"Head of\nGrowth, EMEA",200,software\n'  # lines 2-3
+        "L2,2025-13-45,CEO,200,software\n"  # line 4: bad date
+        'L3,2025-01-02,"VP\n\nSales",200,software\n'  # lines 5-7
+        "L4,2025-01-03,CEO,200\n"  # line 8: too few fields
+        "L1,2025-01-04,CEO,200,software\n"  # line 9: duplicate of line 2
+        "L5,2025-01-05,CEO,fifty,software\n"  # line 10: bad size
+    )
+    leads, report = load_leads(write(tmp_path / "leads.csv", text))
+    assert [lead.lead_id for lead in leads] == ["L1", "L3"]
+    assert leads[1].title == "VP\n\nSales"
+    shown = "\n".join(report.lines())
+    assert "line 4: created_at '2025-13-45': not a date" in shown
+    assert "line 8: expected 5 fields, found 4" in shown
+    assert "line 9: lead_id 'L1' appears again (first at line 2)" in shown
+    assert "line 10: employees 'fifty': not a whole number" in shown
+    assert "count records" not in shown
+
+
+def test_a_semicolon_file_with_blank_lines_is_located_by_line(tmp_path: Path) -> None:
+    text = HEADER.replace(",", ";") + (
+        'L1;2025-01-01;"a\nb";200;software\n'  # lines 2-3
+        "\n"  # line 4: blank
+        "L2;2025-01-02;CEO;many;software\n"  # line 5: bad size
+    )
+    _, report = load_leads(write(tmp_path / "leads.csv", text))
+    assert [p.where for p in report.first] == ["line 5"]
+
+
+def test_one_record_per_line_needs_no_second_reading(tmp_path: Path) -> None:
+    path = write(tmp_path / "leads.csv", HEADER + "L1,2025-01-01,CEO,200,software\n" * 3)
+
+    def never() -> Dialect:
+        raise AssertionError("the file was read again")
+
+    lines = CsvLines(path, rows=3, rejected=[], dialect=never)
+    assert lines.one_record_per_line()
+    assert lines.locate({0, 2}) == {0: 2, 2: 4}
+
+
+def test_rejected_records_are_not_rows(tmp_path: Path) -> None:
+    path = write(tmp_path / "x.csv", "h\na\nb\nc\n")
+    lines = CsvLines(path, rows=2, rejected=[Rejected(3, 5, "bad")], dialect=Dialect)
+    assert lines.locate({0, 1}) == {0: 2, 1: 4}
+    assert lines.rejected() == {3: "bad"}
+
+
+def test_a_reading_that_disagrees_with_duckdb_falls_back_to_records(tmp_path: Path) -> None:
+    # Record 3 (line 4 to DuckDB's byte offset) is not where Python's reading starts a record:
+    # the two readings differ, so the numbers stay records and say so.
+    path = write(tmp_path / "x.csv", 'h\n"a\nb"\nc\nd\n')
+    rejected = [Rejected(3, 7, "bad")]  # byte 7 is on line 3, inside the quoted cell
+    lines = CsvLines(path, rows=2, rejected=rejected, dialect=lambda: Dialect(",", '"', '"'))
+    located = lines.locate({0, 1})
+    assert lines.by_record
+    assert located == {0: 2, 1: 4}
+    assert lines.rejected() == {3: "bad"}
+
+
+def test_the_fallback_is_said_in_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = HEADER + 'L1,2025-01-01,"a\nb",200,software\nL2,nope,CEO,200,software\n'
+    monkeypatch.setattr(CsvLines, "_read", lambda self, wanted: None)
+    _, report = load_leads(write(tmp_path / "leads.csv", text))
+    shown = "\n".join(report.lines())
+    assert "line 3: created_at 'nope'" in shown
+    assert "count records, not lines" in shown
