@@ -98,3 +98,13 @@ def test_the_fallback_is_said_in_the_report(
     shown = "\n".join(report.lines())
     assert "line 3: created_at 'nope'" in shown
     assert "count records, not lines" in shown
+
+
+def test_a_clean_file_is_not_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "gone.csv"  # count_lines would fail on it
+
+    def never() -> Dialect:
+        raise AssertionError("the file was read again")
+
+    lines = CsvLines(path, rows=3, rejected=[], dialect=never)
+    assert lines.locate(set()) == {} and lines.rejected() == {}

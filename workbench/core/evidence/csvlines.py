@@ -98,6 +98,8 @@ class CsvLines:
     def rejected(self) -> dict[int, str]:
         """The line of each rejected record, with the first reason given for it."""
         if self._rejected_lines is None:
+            if not self._rejected:
+                return {}
             if self.by_record or self.one_record_per_line():
                 keyed = [(r.record, r.reason) for r in self._rejected]
             else:
