@@ -159,6 +159,16 @@ def test_compare_names_the_leads_gained_and_lost(con: duckdb.DuckDBPyConnection)
     assert "gains 1 lead (" in text and "1 closed-won" in text
 
 
+def test_compare_reuses_the_signed_sides_result(con: duckdb.DuckDBPyConnection) -> None:
+    signed = make()
+    first = compare(con, signed, make(fit={"min_employees": 1}))
+    # The draft changes again; the signed side's events are still on the connection.
+    stricter = make(fit={"min_employees": 500})
+    again = compare(con, signed, stricter, before_result=first.before)
+    assert again == compare(con, signed, stricter)
+    assert again.before is first.before and again.lost > 0
+
+
 def test_the_report_reads_in_words(con: duckdb.DuckDBPyConnection) -> None:
     text = "\n".join(backtest_lines(backtest(con, make())))
     assert "2.0 per month over 3 complete months (below the $1-3M ARR typical 20-50/month)" in text

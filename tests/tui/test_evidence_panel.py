@@ -452,3 +452,31 @@ async def test_the_history_is_loaded_once_per_session(
         await settle(pilot)
         assert "Backtest of beta v1" in report(app)
     assert loads == [history.leads], "the second definition reuses the loaded history"
+
+
+def test_the_signed_side_of_a_comparison_is_replayed_once(
+    history: EvidenceSource, seeded: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.core.evidence import backtest as backtests
+
+    signed = store.load_definition(seeded("acme", "3m-10m")).definition
+    replayed: list[int] = []
+    original = backtests.backtest
+
+    def counted(con: Any, definition: Any, *args: Any, **kwargs: Any) -> Any:
+        replayed.append(definition.fit.min_employees)
+        return original(con, definition, *args, **kwargs)
+
+    monkeypatch.setattr(backtests, "backtest", counted)
+    session = EvidenceSession(Path("definitions"), history)
+    drafts = [
+        signed.model_copy(update={"fit": signed.fit.model_copy(update={"min_employees": n})})
+        for n in (11, 12)
+    ]
+    outcomes = [session.run(session.supersede(), draft, signed, lambda _: None) for draft in drafts]
+    assert all(o is not None and o.comparison is not None for o in outcomes)
+    assert replayed == [signed.fit.min_employees, 11, 12], "the signed side once, each draft"
+    other = signed.model_copy(update={"version": 9})
+    session.run(session.supersede(), drafts[0], other, lambda _: None)
+    assert replayed[3:] == [signed.fit.min_employees, 11], "another base is replayed"
+    session.close()

@@ -68,6 +68,9 @@ class EvidenceSession:
         self._busy: duckdb.DuckDBPyConnection | None = None  # a backtest runs on it
         self._loading: duckdb.DuckDBPyConnection | None = None  # the history loads into it
         self._closed = False
+        # The signed side of the last comparison, by the definition it replayed: the room
+        # edits the draft, so the signed version is replayed once per session, not per edit.
+        self._base: tuple[str, Backtest] | None = None
 
     # --- called from the UI thread ---------------------------------------------------------
 
@@ -124,7 +127,7 @@ class EvidenceSession:
         """
         import duckdb
 
-        from workbench.core.evidence.backtest import backtest, compare
+        from workbench.core.evidence.backtest import BEFORE_TABLE, backtest, compare
 
         def loading(stage: str, fraction: float | None = None) -> None:
             if self._closed:
@@ -151,7 +154,14 @@ class EvidenceSession:
                 self._busy = loaded.con
             try:
                 if base is not None:
-                    comparison = compare(loaded.con, base, definition, progress)
+                    key = base.model_dump_json()
+                    if self._base is None or self._base[0] != key:
+                        self._base = None  # until the base's events are in place
+                        before = backtest(loaded.con, base, progress, table=BEFORE_TABLE)
+                        self._base = (key, before)
+                    comparison = compare(
+                        loaded.con, base, definition, progress, before_result=self._base[1]
+                    )
                     return Outcome(loaded.source, loaded.problems, comparison=comparison)
                 result = backtest(loaded.con, definition, progress)
                 return Outcome(loaded.source, loaded.problems, backtest=result)

@@ -561,15 +561,27 @@ def backtest(
     return summarize(con, definition, table)
 
 
+BEFORE_TABLE = "mql_events_before"  # `compare`'s events of each side, kept on the connection
+AFTER_TABLE = "mql_events_after"
+
+
 def compare(
     con: duckdb.DuckDBPyConnection,
     before: Definition,
     after: Definition,
     progress: Progress | None = None,
+    *,
+    before_result: Backtest | None = None,
 ) -> Comparison:
-    """Both definitions over the same history, and the leads one passes that the other doesn't."""
-    first = backtest(con, before, progress, table="mql_events_before")
-    second = backtest(con, after, progress, table="mql_events_after")
+    """Both definitions over the same history, and the leads one passes that the other doesn't.
+
+    `before_result` is `before`'s own result from an earlier `compare` on this connection (its
+    events are still in `BEFORE_TABLE`): a workshop edits the draft, not the signed
+    version, so the signed side is replayed once, not on every refresh."""
+    first = before_result
+    if first is None:
+        first = backtest(con, before, progress, table=BEFORE_TABLE)
+    second = backtest(con, after, progress, table=AFTER_TABLE)
 
     def moved(into: str, out_of: str) -> tuple[int, int, int, int]:
         row = con.execute(
@@ -583,8 +595,8 @@ def compare(
         assert row is not None
         return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
-    gained, gained_won, gained_acc, gained_rej = moved("mql_events_after", "mql_events_before")
-    lost, lost_won, lost_acc, lost_rej = moved("mql_events_before", "mql_events_after")
+    gained, gained_won, gained_acc, gained_rej = moved(AFTER_TABLE, BEFORE_TABLE)
+    lost, lost_won, lost_acc, lost_rej = moved(BEFORE_TABLE, AFTER_TABLE)
     return Comparison(
         before=first,
         after=second,
