@@ -442,7 +442,10 @@ def test_a_folder_instead_of_a_file(runner: CliRunner, tmp_path: Path, command: 
     before = snapshot(tmp_path)
     result = run(runner, command, tmp_path / "acme")
     assert_clean_failure(result, 2, "is a folder")
+    assert f"the latest version here is {tmp_path / 'acme' / 'v1.toml'}" in result.output
     assert snapshot(tmp_path) == before
+    result = run(runner, command, tmp_path)
+    assert_clean_failure(result, 2, f"is a folder, expected a .toml file, such as {tmp_path}")
 
 
 def test_a_folder_as_the_lead(runner: CliRunner, tmp_path: Path) -> None:

@@ -40,9 +40,24 @@ def read_bytes(path: Path) -> bytes:
     except FileNotFoundError:
         raise InputError([Problem("no such file", file=path)]) from None
     except IsADirectoryError:
-        raise InputError([Problem("is a folder, expected a .toml file", file=path)]) from None
+        raise InputError(
+            [Problem("is a folder, expected a .toml file" + _in_folder(path), file=path)]
+        ) from None
     except OSError as error:
         raise InputError([Problem(f"cannot read: {error.strerror}", file=path)]) from None
+
+
+def _in_folder(path: Path) -> str:
+    """Which file was probably meant: a definition's latest version, or one from a folder."""
+    from workbench.core.folder import slug_folders, version_files
+
+    versions = version_files(path.parent, path.name)
+    if versions:
+        return f": the latest version here is {versions[-1][1]}"
+    slugs = slug_folders(path)
+    if slugs:
+        return f", such as {version_files(path, slugs[0])[-1][1]}"
+    return ""
 
 
 def parse_toml(raw: bytes, path: Path) -> tuple[dict[str, Any], str]:
