@@ -518,6 +518,54 @@ def test_signer_without_a_role(runner: CliRunner, tmp_path: Path) -> None:
     assert snapshot(tmp_path) == before
 
 
+def test_a_signer_with_two_commas_is_refused_rather_than_guessed(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = make(runner, tmp_path)
+    before = snapshot(tmp_path)
+    result = run(
+        runner, "sign", path, "--marketing", "Sam Reyes, Jr., VP Marketing", "--sales", SALES
+    )
+    assert_clean_failure(result, 2, "more than one comma", "--marketing-role")
+    assert snapshot(tmp_path) == before
+
+
+def test_a_role_given_apart_keeps_the_name_whole(runner: CliRunner, tmp_path: Path) -> None:
+    path = make(runner, tmp_path)
+    result = run(
+        runner,
+        "sign",
+        path,
+        "--marketing",
+        "Sam Reyes, Jr.",
+        "--marketing-role",
+        "VP, Marketing",
+        "--sales",
+        SALES,
+    )
+    assert result.exit_code == 0, result.output
+    signoff = store.load_definition(path).definition.signoff
+    assert signoff is not None
+    assert (signoff.marketing.name, signoff.marketing.role) == ("Sam Reyes, Jr.", "VP, Marketing")
+    assert (signoff.sales.name, signoff.sales.role) == ("Sam Okafor", "VP Sales")
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--marketing-role", "VP Marketing", "--sales", SALES], "a role needs its name"),
+        (["--marketing", "Dana", "--marketing-role", " ", "--sales", SALES], "got an empty one"),
+    ],
+)
+def test_a_role_alone_or_empty_is_refused(
+    runner: CliRunner, tmp_path: Path, args: list[str], needle: str
+) -> None:
+    path = make(runner, tmp_path)
+    before = snapshot(tmp_path)
+    assert_clean_failure(run(runner, "sign", path, *args), 2, needle)
+    assert snapshot(tmp_path) == before
+
+
 @pytest.mark.parametrize(
     "args",
     [["bogus"], ["new", "acme"], ["evaluate", "x.toml"], ["test"], ["test", "x", "--jsn"]],

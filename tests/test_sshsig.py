@@ -687,6 +687,23 @@ def test_cli_signs_each_side_with_its_own_key(
     assert sshsig.verify_folder(folder) == []
 
 
+def test_cli_an_ssh_signer_may_give_the_role_apart(
+    runner: CliRunner, folder: Path, draft: Path, dana: Person, sam: Person
+) -> None:
+    both_allowed(folder, dana, sam)
+    named = ("--name", "Dana Reyes, PhD", "--role", "VP, Marketing")
+    first = run(runner, "sign", draft, "--as", "marketing", "--ssh-key", dana.key, *named)
+    assert first.exit_code == 0, first.output
+    assert "Dana Reyes, PhD, VP, Marketing (SSH: dana@acme.example)" in first.stdout
+    partial = store.load_definition(draft).definition.partial_signoff
+    assert partial is not None and partial.marketing is not None
+    assert (partial.marketing.name, partial.marketing.role) == ("Dana Reyes, PhD", "VP, Marketing")
+    second = run(runner, "sign", draft, "--as", "sales", "--ssh-key", sam.key)
+    assert second.exit_code == 0, second.output
+    assert store.load_definition(draft).definition.is_signed
+    assert sshsig.verify_folder(folder) == []
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
@@ -697,6 +714,9 @@ def test_cli_signs_each_side_with_its_own_key(
         (("--as", "sales", "--ssh-key", "missing-key"), "no such SSH key file"),
         (("--as", "sales", "--ssh-key", "KEY", "--name", "Sam"), "expected 'Name, Role'"),
         (("--as", "sales", "--ssh-key", "KEY", "--name", " "), "got an empty name"),
+        (("--as", "sales", "--ssh-key", "KEY", "--name", "S, Jr., VP"), "more than one comma"),
+        (("--as", "sales", "--ssh-key", "KEY", "--role", "VP Sales"), "give --name NAME"),
+        (("--as", "sales", "--ssh-key", "KEY", "--sales-role", "VP"), "give the role with --role"),
         (("--as", "sales", "--ssh-key", "KEY", "--principal", "sam okafor"), "one identity"),
         (("--as", "sales", "--ssh-key", "KEY", "--review-date", "soon"), "YYYY-MM-DD"),
     ],

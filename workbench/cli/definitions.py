@@ -30,7 +30,7 @@ from workbench.core.describe import summary
 from workbench.core.errors import InputError, Problem
 from workbench.core.evaluator import evaluate
 from workbench.core.folder import DEFAULT_DIR
-from workbench.core.signoff import SignResult, check_side, sign_as
+from workbench.core.signoff import SignerInput, SignResult, check_side, sign_as
 from workbench.core.signoff import sign as sign_definition
 from workbench.core.stages import STAGES
 from workbench.core.suite import SuiteResult, run_suite
@@ -214,6 +214,16 @@ def sign(
     sales: Annotated[
         str | None, typer.Option("--sales", help="Sales signer as 'Name, Role'.")
     ] = None,
+    marketing_role: Annotated[
+        str | None,
+        typer.Option(
+            "--marketing-role", help="The marketing signer's role; --marketing is then the name."
+        ),
+    ] = None,
+    sales_role: Annotated[
+        str | None,
+        typer.Option("--sales-role", help="The sales signer's role; --sales is then the name."),
+    ] = None,
     review_date: Annotated[
         str | None,
         typer.Option("--review-date", help="YYYY-MM-DD; default: end of next quarter."),
@@ -230,6 +240,10 @@ def sign(
         str | None,
         typer.Option("--name", help="With --as: 'Name, Role'; default: the principal."),
     ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="With --as and --name: the role; --name is then the name."),
+    ] = None,
     principal: Annotated[
         str | None,
         typer.Option(
@@ -243,19 +257,41 @@ def sign(
     time, each from its own machine; the second signature completes the sign-off.
     """
     due = _parse_date(review_date)
-    if side is None and ssh_key is None and name is None and principal is None:
+    if side is None and ssh_key is None and name is None and principal is None and role is None:
+        typed_marketing = _signer(marketing, marketing_role, "--marketing", "--marketing-role")
+        typed_sales = _signer(sales, sales_role, "--sales", "--sales-role")
         loaded = store.load_definition(path)
         now = datetime.now(UTC)
-        _print_signed(sign_definition(loaded, marketing, sales, due, now))
+        _print_signed(sign_definition(loaded, typed_marketing, typed_sales, due, now))
         return
     _check_ssh_options(side, ssh_key, marketing, sales)
+    if marketing_role is not None or sales_role is not None:
+        raise InputError(
+            [Problem("with --as, give the role with --role", field="--marketing-role")]
+        )
     assert side is not None and ssh_key is not None
     loaded = store.load_definition(path)
-    result = sign_as(loaded, side, ssh_key, name, principal, due, datetime.now(UTC))
+    signer = _signer(name, role, "--name", "--role")
+    result = sign_as(loaded, side, ssh_key, signer, principal, due, datetime.now(UTC))
     if result.definition.is_signed:
         _print_signed(result)
     else:
         _print_partial(result)
+
+
+def _signer(
+    typed: str | None, role: str | None, option: str, role_option: str
+) -> SignerInput | None:
+    """'Name, Role' as typed, or the name and the role apart when the role is given."""
+    if role is None:
+        return typed
+    if typed is None or not typed.strip():
+        raise InputError(
+            [Problem(f"a role needs its name: give {option} NAME with it", field=option)]
+        )
+    if not role.strip():
+        raise InputError([Problem("expected a role, got an empty one", field=role_option)])
+    return (typed, role)
 
 
 def _check_ssh_options(

@@ -59,6 +59,19 @@ def parse_signer(raw: SignerInput | None, side: str, now: datetime) -> Signer:
     assert raw is not None
     if isinstance(raw, tuple):
         return Signer(name=raw[0].strip(), role=raw[1].strip(), signed_at=now)
+    if raw.count(",") > 1:
+        # "Sam Reyes, Jr., VP Sales" or "Dana Reyes, VP, Marketing": which comma ends the
+        # name is a guess, and a signature must not record a guess.
+        raise InputError(
+            [
+                Problem(
+                    f"{raw!r} has more than one comma: which part is the role? Give the name "
+                    f"and the role separately (in the command line: the name alone, and the "
+                    f"role with --{side}-role, or --role with --as)",
+                    field=side,
+                )
+            ]
+        )
     name, comma, role = raw.partition(",")
     if not comma or not name.strip() or not role.strip():
         raise InputError(
@@ -176,14 +189,14 @@ def sign_as(
     source: DefinitionFile,
     side: str,
     key: Path,
-    signer: str | None,
+    signer: SignerInput | None,
     principal: str | None,
     review_date: date | None,
     now: datetime,
 ) -> SignResult:
     """Sign one side with an SSH key; the second side's signature completes the sign-off.
 
-    `signer` is 'Name, Role' (default: the principal and the side); `principal` is the
+    `signer` is 'Name, Role' or (name, role) (default: the principal and the side); `principal` is the
     identity allowed_signers names (default: the principal its line gives this key). Where
     the definitions folder has an allowed_signers file, the new sign-off must already pass
     `workbench check`, so nothing is written that CI would reject.
@@ -226,11 +239,11 @@ def sign_as(
     return SignResult(path=source.path, definition=signed, suite=suite, file_sha256=written)
 
 
-def _named(signer: str | None, side: Side, now: datetime) -> Signer | None:
+def _named(signer: SignerInput | None, side: Side, now: datetime) -> Signer | None:
     """`--name 'Name, Role'` is optional with SSH, but when given it must be well formed."""
     if signer is None:
         return None
-    if not signer.strip():
+    if _blank(signer):
         raise InputError([Problem("expected 'Name, Role', got an empty name", field="--name")])
     return parse_signer(signer, side, now)
 
