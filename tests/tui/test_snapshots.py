@@ -101,6 +101,30 @@ def test_segments_and_motions_tabs(
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_a_segments_own_rules_opened(
+    snap_compare: Any,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    size: tuple[int, int],
+) -> None:
+    from textual.widgets import Collapsible
+
+    seeded("acme", "10m-30m")
+
+    async def open_enterprise(pilot: Pilot[None]) -> None:
+        await steps_to("enter", "f4")(pilot)
+        block = pilot.app.screen.query_one("#own-segments-2", Collapsible)
+        block.collapsed = False
+        await pilot.pause()
+        block.scroll_visible(top=True, animate=False)
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=open_enterprise)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_a_failing_case_is_named_in_the_status_bar(
     snap_compare: Any,
     make_app: Callable[..., WorkbenchApp],

@@ -11,10 +11,10 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Collapsible, OptionList, Static
 from textual.widgets.option_list import Option
 
-from workbench.core.definition import Definition
+from workbench.core.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.describe import override_sentences
 from workbench.core.stages import STAGES
 from workbench.core.vocab import (
@@ -114,129 +114,173 @@ class StagePane(DefinitionPane):
             self.post_message(ClauseEdited("stage", event.option.id, self))
 
 
+def _clause_id(action: str, prefix: str) -> str:
+    """A button's id: the main clause keeps its short id, an override's names its path."""
+    main = prefix in ("triggers", "scoring", "fit")
+    return action if main else f"{action}-{prefix.replace('.', '-').replace('_', '-')}"
+
+
+def fit_fields(prefix: str, fit: FitGate) -> ComposeResult:
+    """The fit gate's fields, at `prefix` (`fit`, or a segment's or motion's own)."""
+    with Horizontal(classes="row"):
+        yield TextField(f"{prefix}.min_employees", "Min employees", fit.min_employees, "int", "any")
+        yield TextField(f"{prefix}.max_employees", "Max employees", fit.max_employees, "int", "any")
+    yield TextField(
+        f"{prefix}.industries", "Industries (comma-separated; empty = any)", fit.industries, "list"
+    )
+    yield TextField(
+        f"{prefix}.regions", "Regions (comma-separated; empty = any)", fit.regions, "list"
+    )
+    yield ChoiceField(
+        f"{prefix}.min_seniority",
+        "Minimum seniority",
+        fit.min_seniority,
+        SENIORITY_OPTIONS,
+        allow_blank=True,
+    )
+    yield KindsField(
+        f"{prefix}.excluded_personas",
+        "Excluded personas (space to tick)",
+        fit.excluded_personas,
+        [p for p in PERSONAS if p != "employee"],
+    )
+    yield TextField(
+        f"{prefix}.competitors",
+        "Competitors (domains or names, comma-separated)",
+        fit.competitors,
+        "list",
+        help_text="Competitors are disqualified automatically and go to marketing leadership.",
+    )
+    yield ChoiceField(
+        f"{prefix}.existing_customers",
+        "Existing customers",
+        fit.existing_customers,
+        [("route to the account owner", "account-owner"), ("treat as a prospect", "prospect")],
+    )
+
+
+def trigger_fields(prefix: str, t: Triggers, scoring: Scoring | None) -> ComposeResult:
+    """Tiers 1-4 at `prefix`; `scoring` is the one that applies alongside (for tier 3)."""
+    yield ChoiceField(f"{prefix}.route", "MQLs go to", t.route, ROUTE_OPTIONS)
+    yield KindsField(
+        f"{prefix}.tier1", "Tier 1: instant MQL (hand raises)", t.tier1, ACTIVITY_KINDS
+    )
+    yield _section("Tier 2: high-intent engagement within a recency window")
+    for index, rule in enumerate(t.tier2):
+        with Horizontal(classes="row tier2-row"):
+            yield ChoiceField(
+                f"{prefix}.tier2.{index}.kind", f"Rule {index + 1} kind", rule.kind, KIND_OPTIONS
+            )
+            yield TextField(f"{prefix}.tier2.{index}.min_count", "At least", rule.min_count, "int")
+            yield TextField(
+                f"{prefix}.tier2.{index}.within_days", "Within days", rule.within_days, "int"
+            )
+    with Horizontal(classes="buttons"):
+        yield Button(
+            "Add tier 2 rule",
+            id=_clause_id("add-tier2", prefix),
+            name=prefix,
+            classes="add-tier2",
+            compact=True,
+        )
+        if t.tier2:
+            yield Button(
+                "Remove last rule",
+                id=_clause_id("remove-tier2", prefix),
+                name=prefix,
+                classes="remove-tier2",
+                compact=True,
+            )
+    yield ToggleField(
+        f"{prefix}.tier3",
+        "Tier 3: score threshold reached",
+        t.tier3,
+        help_text="Needs scoring (below)." if scoring is None else "",
+    )
+    yield KindsField(
+        f"{prefix}.tier4", "Tier 4: sales-requested (fit still applies)", t.tier4, ACTIVITY_KINDS
+    )
+
+
+def scoring_fields(prefix: str, s: Scoring) -> ComposeResult:
+    """Threshold, window, decay and the points, at `prefix`."""
+    with Horizontal(classes="row"):
+        yield TextField(f"{prefix}.threshold", "Threshold", s.threshold, "int")
+        yield TextField(f"{prefix}.window_days", "Window (days)", s.window_days, "int", "all time")
+        yield TextField(
+            f"{prefix}.half_life_days", "Half-life (days)", s.half_life_days, "number", "no decay"
+        )
+    yield PlainText(
+        "Behaviour points per action (negative allowed; empty = 0)", classes="field-label"
+    )
+    with Vertical(classes="points-grid"):
+        for kind in ACTIVITY_KINDS:
+            yield TextField(
+                f"{prefix}.activity_points.{kind}",
+                kind,
+                s.activity_points.get(kind),  # type: ignore[call-overload]
+                "number",
+                "0",
+                classes="clause-field compact-field",
+            )
+    yield PlainText("Seniority points", classes="field-label")
+    with Horizontal(classes="row"):
+        for level in SENIORITY_ORDER:
+            yield TextField(
+                f"{prefix}.seniority_points.{level}",
+                level,
+                s.seniority_points.get(level),  # type: ignore[call-overload]
+                "number",
+                "0",
+            )
+
+
+def clause_at(definition: Definition, path: str) -> Any:
+    """The value at a dotted clause path (`triggers`, `segments.2.triggers`)."""
+    value: Any = definition
+    for part in path.split("."):
+        value = value[int(part)] if part.isdigit() else getattr(value, part)
+    return value
+
+
+class TriggerButtons(DefinitionPane):
+    """The tier 2 add and remove buttons of any triggers clause in the pane."""
+
+    @on(Button.Pressed, ".add-tier2")
+    def _add_rule(self, event: Button.Pressed) -> None:
+        prefix = event.button.name or "triggers"
+        rules = [r.model_dump() for r in clause_at(self.definition, prefix).tier2]
+        rules.append({"kind": "pricing_page_view", "min_count": 2, "within_days": 14})
+        self.post_message(ClauseEdited(f"{prefix}.tier2", rules, self))
+
+    @on(Button.Pressed, ".remove-tier2")
+    def _remove_rule(self, event: Button.Pressed) -> None:
+        prefix = event.button.name or "triggers"
+        rules = [r.model_dump() for r in clause_at(self.definition, prefix).tier2][:-1]
+        self.post_message(ClauseEdited(f"{prefix}.tier2", rules, self))
+
+
 class FitPane(DefinitionPane):
     """Step 2: who is eligible at all."""
 
     def compose(self) -> ComposeResult:
-        fit = self.definition.fit
         yield _explain("fit")
-        with Horizontal(classes="row"):
-            yield TextField("fit.min_employees", "Min employees", fit.min_employees, "int", "any")
-            yield TextField("fit.max_employees", "Max employees", fit.max_employees, "int", "any")
-        yield TextField(
-            "fit.industries", "Industries (comma-separated; empty = any)", fit.industries, "list"
-        )
-        yield TextField(
-            "fit.regions", "Regions (comma-separated; empty = any)", fit.regions, "list"
-        )
-        yield ChoiceField(
-            "fit.min_seniority",
-            "Minimum seniority",
-            fit.min_seniority,
-            SENIORITY_OPTIONS,
-            allow_blank=True,
-        )
-        yield KindsField(
-            "fit.excluded_personas",
-            "Excluded personas (space to tick)",
-            fit.excluded_personas,
-            [p for p in PERSONAS if p != "employee"],
-        )
-        yield TextField(
-            "fit.competitors",
-            "Competitors (domains or names, comma-separated)",
-            fit.competitors,
-            "list",
-            help_text="Competitors are disqualified automatically and go to marketing leadership.",
-        )
-        yield ChoiceField(
-            "fit.existing_customers",
-            "Existing customers",
-            fit.existing_customers,
-            [("route to the account owner", "account-owner"), ("treat as a prospect", "prospect")],
-        )
+        yield from fit_fields("fit", self.definition.fit)
 
 
-class TriggersPane(DefinitionPane):
+class TriggersPane(TriggerButtons):
     """Step 3: tiers 1-4, scoring, recycling and the review rule."""
 
     def compose(self) -> ComposeResult:
         d = self.definition
-        t = d.triggers
         yield _explain("triggers")
-        yield ChoiceField("triggers.route", "MQLs go to", t.route, ROUTE_OPTIONS)
-        yield KindsField(
-            "triggers.tier1", "Tier 1: instant MQL (hand raises)", t.tier1, ACTIVITY_KINDS
-        )
-        yield _section("Tier 2: high-intent engagement within a recency window")
-        for index, rule in enumerate(t.tier2):
-            with Horizontal(classes="row tier2-row"):
-                yield ChoiceField(
-                    f"triggers.tier2.{index}.kind",
-                    f"Rule {index + 1} kind",
-                    rule.kind,
-                    KIND_OPTIONS,
-                )
-                yield TextField(
-                    f"triggers.tier2.{index}.min_count", "At least", rule.min_count, "int"
-                )
-                yield TextField(
-                    f"triggers.tier2.{index}.within_days", "Within days", rule.within_days, "int"
-                )
-        with Horizontal(classes="buttons"):
-            yield Button("Add tier 2 rule", id="add-tier2", compact=True)
-            if t.tier2:
-                yield Button("Remove last rule", id="remove-tier2", compact=True)
-        yield ToggleField(
-            "triggers.tier3",
-            "Tier 3: score threshold reached",
-            t.tier3,
-            help_text="Needs scoring (below)." if d.scoring is None else "",
-        )
-        yield KindsField(
-            "triggers.tier4", "Tier 4: sales-requested (fit still applies)", t.tier4, ACTIVITY_KINDS
-        )
+        yield from trigger_fields("triggers", d.triggers, d.scoring)
         yield _section("Scoring")
         if d.scoring is None:
             yield PlainText("No point scoring in this definition.", classes="field-help")
             yield Button("Add scoring", id="add-scoring", compact=True)
         else:
-            s = d.scoring
-            with Horizontal(classes="row"):
-                yield TextField("scoring.threshold", "Threshold", s.threshold, "int")
-                yield TextField(
-                    "scoring.window_days", "Window (days)", s.window_days, "int", "all time"
-                )
-                yield TextField(
-                    "scoring.half_life_days",
-                    "Half-life (days)",
-                    s.half_life_days,
-                    "number",
-                    "no decay",
-                )
-            yield PlainText(
-                "Behaviour points per action (negative allowed; empty = 0)", classes="field-label"
-            )
-            with Vertical(classes="points-grid"):
-                for kind in ACTIVITY_KINDS:
-                    yield TextField(
-                        f"scoring.activity_points.{kind}",
-                        kind,
-                        s.activity_points.get(kind),  # type: ignore[call-overload]
-                        "number",
-                        "0",
-                        classes="clause-field compact-field",
-                    )
-            yield PlainText("Seniority points", classes="field-label")
-            with Horizontal(classes="row"):
-                for level in SENIORITY_ORDER:
-                    yield TextField(
-                        f"scoring.seniority_points.{level}",
-                        level,
-                        s.seniority_points.get(level),  # type: ignore[call-overload]
-                        "number",
-                        "0",
-                    )
+            yield from scoring_fields("scoring", d.scoring)
         yield _section("Recycling")
         with Horizontal(classes="row"):
             yield TextField(
@@ -271,24 +315,119 @@ class TriggersPane(DefinitionPane):
             "review_rule.high_intent", "Counts as high intent", r.high_intent, ACTIVITY_KINDS
         )
 
-    @on(Button.Pressed, "#add-tier2")
-    def _add_rule(self) -> None:
-        rules = [r.model_dump() for r in self.definition.triggers.tier2]
-        rules.append({"kind": "pricing_page_view", "min_count": 2, "within_days": 14})
-        self.post_message(ClauseEdited("triggers.tier2", rules, self))
-
-    @on(Button.Pressed, "#remove-tier2")
-    def _remove_rule(self) -> None:
-        rules = [r.model_dump() for r in self.definition.triggers.tier2][:-1]
-        self.post_message(ClauseEdited("triggers.tier2", rules, self))
-
     @on(Button.Pressed, "#add-scoring")
     def _add_scoring(self) -> None:
         self.post_message(ClauseEdited("scoring", {"threshold": 75}, self))
 
 
-class SegmentsPane(DefinitionPane):
+_OWN = {"fit": "fit gate", "triggers": "triggers", "scoring": "scoring"}
+
+
+class OverridesPane(TriggerButtons):
+    """Segments or motions: each one's own fields, then its own fit, triggers and scoring.
+
+    A clause a segment does not override is the main one; "Give it its own" copies the main
+    clause into the segment to edit there, "Use the main one" drops the copy. Each segment's
+    own rules sit in a collapsible block, closed until the room opens it (and kept open or
+    closed across the pane's rebuilds)."""
+
+    LIST = "segments"
+
+    def __init__(self, definition: Definition, **kwargs: Any) -> None:
+        super().__init__(definition, **kwargs)
+        self.opened: set[str] = set()
+
+    def entities(self) -> list[Segment | Motion]:
+        if self.LIST == "segments":
+            return list(self.definition.segments)
+        return list(self.definition.motions)
+
+    def compose_own_rules(self, index: int, entity: Segment | Motion) -> ComposeResult:
+        """The summary of what differs, then the three clauses, each its own or the main one."""
+        prefix = f"{self.LIST}.{index}"
+        name = entity.label or entity.id
+        yield PlainText(
+            "\n".join(override_sentences(self.definition, entity)),
+            id=f"summary-{self.LIST}-{index}",
+            classes="summary",
+        )
+        collapsible = Collapsible(
+            title=f"{name}'s own rules: {self._own_list(entity)}",
+            collapsed=prefix not in self.opened,
+            id=f"own-{self.LIST}-{index}",
+            name=prefix,
+        )
+        with collapsible:
+            for clause, words in _OWN.items():
+                path = f"{prefix}.{clause}"
+                own = getattr(entity, clause)
+                yield _section(f"{name}: {words}")
+                if own is None:
+                    yield PlainText(f"Uses the main {words}.", classes="field-help")
+                    yield Button(
+                        f"Give {name} its own {words}",
+                        id=f"own-{path.replace('.', '-')}",
+                        name=path,
+                        classes="own-clause",
+                        compact=True,
+                    )
+                    continue
+                if clause == "fit":
+                    yield from fit_fields(path, own)
+                elif clause == "triggers":
+                    yield from trigger_fields(path, own, entity.scoring or self.definition.scoring)
+                else:
+                    yield from scoring_fields(path, own)
+                yield Button(
+                    f"Use the main {words}",
+                    id=f"main-{path.replace('.', '-')}",
+                    name=path,
+                    classes="main-clause",
+                    compact=True,
+                )
+
+    @staticmethod
+    def _own_list(entity: Segment | Motion) -> str:
+        own = [words for clause, words in _OWN.items() if getattr(entity, clause) is not None]
+        main = [words for words in _OWN.values() if words not in own]
+        if not own:
+            return "none (the main fit gate, triggers and scoring apply)"
+        return "own " + ", ".join(own) + (f" (main {', '.join(main)})" if main else "")
+
+    def refresh_summaries(self, definition: Definition) -> None:
+        """After an edit in a field: the sentences say what now differs (no rebuild)."""
+        self.definition = definition
+        for index, entity in enumerate(self.entities()):
+            for summary in self.query(f"#summary-{self.LIST}-{index}").results(PlainText):
+                summary.update("\n".join(override_sentences(definition, entity)))
+
+    @on(Collapsible.Toggled)
+    def _toggled(self, event: Collapsible.Toggled) -> None:
+        event.stop()
+        name = event.collapsible.name
+        if name:
+            if event.collapsible.collapsed:
+                self.opened.discard(name)
+            else:
+                self.opened.add(name)
+
+    @on(Button.Pressed, ".own-clause")
+    def _own(self, event: Button.Pressed) -> None:
+        path = event.button.name or ""
+        clause = path.rsplit(".", 1)[-1]
+        main = getattr(self.definition, clause)
+        copied = main.model_dump() if main is not None else Scoring().model_dump()
+        self.post_message(ClauseEdited(path, copied, self))
+
+    @on(Button.Pressed, ".main-clause")
+    def _main(self, event: Button.Pressed) -> None:
+        self.post_message(ClauseEdited(event.button.name or "", None, self))
+
+
+class SegmentsPane(OverridesPane):
     """The `10m-30m` segments, each chosen by company size."""
+
+    LIST = "segments"
 
     def compose(self) -> ComposeResult:
         yield _explain("segments")
@@ -310,12 +449,13 @@ class SegmentsPane(DefinitionPane):
                     "int",
                     "any",
                 )
-            lines = override_sentences(self.definition, segment)
-            yield PlainText("\n".join(lines), classes="summary")
+            yield from self.compose_own_rules(index, segment)
 
 
-class MotionsPane(DefinitionPane):
+class MotionsPane(OverridesPane):
     """The `30m-plus` motions: inbound MQL, product-led PQL, account-based AQL."""
+
+    LIST = "motions"
 
     def compose(self) -> ComposeResult:
         yield _explain("motions")
@@ -334,8 +474,7 @@ class MotionsPane(DefinitionPane):
                 "Target accounts only",
                 motion.target_accounts_only,
             )
-            lines = override_sentences(self.definition, motion)
-            yield PlainText("\n".join(lines), classes="summary")
+            yield from self.compose_own_rules(index, motion)
 
 
 class SlaPane(DefinitionPane):

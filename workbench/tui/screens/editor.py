@@ -29,6 +29,7 @@ from workbench.tui.components.steps import (
     DefinitionPane,
     FitPane,
     MotionsPane,
+    OverridesPane,
     SegmentsPane,
     SlaPane,
     StagePane,
@@ -324,6 +325,13 @@ class EditorScreen(Screen[None]):
             self.title = self.title_text()
 
     def after_change(self, flips: list[Any], edited: str | None = None) -> None:
+        definition = self.workshop.definition
+        for pane in self.query(DefinitionPane):
+            # A field's edit does not rebuild its pane; the pane's buttons (add a rule, give a
+            # segment its own triggers) must still start from the definition as it now is.
+            pane.definition = definition
+        for overrides in self.query(OverridesPane):
+            overrides.refresh_summaries(definition)
         self.refresh_status(save_note="saving…")
         self.query_one(SuiteStatusBar).show_flips(flips, edited)
         for cases in self.query(CasesPane):

@@ -1,0 +1,148 @@
+"""A segment's or motion's own fit, triggers and scoring are edited in the app, not the file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Collapsible, Input
+
+from workbench.core import store
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.components.steps import MotionsPane, SegmentsPane
+from workbench.tui.components.text import PlainText
+from workbench.tui.screens.editor import EditorScreen
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_step(pilot: Pilot[None], key: str) -> EditorScreen:
+    """Open the first definition and show one of its steps."""
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EditorScreen)
+    screen.show_step(key)
+    await settle(pilot)
+    return screen
+
+
+async def press_button(pilot: Pilot[None], selector: str) -> None:
+    button = pilot.app.screen.query_one(selector, Button)
+    button.scroll_visible(animate=False)
+    await settle(pilot)
+    button.press()
+    await settle(pilot)
+
+
+async def open_block(pilot: Pilot[None], selector: str) -> None:
+    block = pilot.app.screen.query_one(selector, Collapsible)
+    block.collapsed = False
+    await settle(pilot)
+
+
+async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
+    field = pilot.app.screen.query_one(selector)
+    editor = field.query_one(Input)
+    editor.scroll_visible(animate=False)
+    editor.focus()
+    await settle(pilot)
+    await pilot.press("end", *["backspace"] * 8, *text)
+    await settle(pilot)
+
+
+async def test_a_segment_gets_its_own_triggers_edits_them_and_gives_them_back(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("bigco", "10m-30m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "segments")
+        main = screen.workshop.definition.triggers
+        assert screen.workshop.definition.segments[1].triggers is None  # mid-market
+        block = screen.query_one("#own-segments-1", Collapsible)
+        assert block.collapsed and "none (the main fit gate" in str(block.title)
+
+        await open_block(pilot, "#own-segments-1")
+        await press_button(pilot, "#own-segments-1-triggers")
+        own = screen.workshop.definition.segments[1].triggers
+        assert own == main, "its own triggers start as a copy of the main ones"
+        block = screen.query_one("#own-segments-1", Collapsible)
+        assert not block.collapsed, "the block stays open across the rebuild"
+        assert "own triggers (main fit gate, scoring)" in str(block.title)
+
+        # Tier 2 in mid-market only: a rule added there, its window changed by typing.
+        await press_button(pilot, "#add-tier2-segments-1-triggers")
+        rules = screen.workshop.definition.segments[1].triggers
+        assert rules is not None and len(rules.tier2) == len(main.tier2) + 1
+        last = len(rules.tier2) - 1
+        await type_into(pilot, f"#field-segments-1-triggers-tier2-{last}-within-days", "30")
+        rules = screen.workshop.definition.segments[1].triggers
+        assert rules is not None and rules.tier2[-1].within_days == 30
+        assert screen.workshop.definition.triggers == main, "the main triggers are untouched"
+        summary = str(screen.query_one("#summary-segments-1", PlainText).render())
+        assert "within the last 30 days" in summary, "the sentences follow a field's edit"
+
+        on_disk = store.load_definition(path).definition.segments[1].triggers
+        assert on_disk is not None and on_disk.tier2[-1].within_days == 30, "autosaved"
+
+        await press_button(pilot, "#main-segments-1-triggers")
+        assert screen.workshop.definition.segments[1].triggers is None
+        assert "none (the main" in str(screen.query_one("#own-segments-1", Collapsible).title)
+
+
+async def test_a_segment_gets_scoring_of_its_own_when_the_definition_has_none(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("bigco", "10m-30m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "segments")
+        pane = screen.query_one(SegmentsPane)
+        await open_block(pilot, "#own-segments-2")
+        await press_button(pilot, "#own-segments-2-scoring")
+        own = screen.workshop.definition.segments[2].scoring
+        main = screen.workshop.definition.scoring
+        assert own is not None and (main is None or own == main)
+        await type_into(pilot, "#field-segments-2-scoring-threshold", "120")
+        own = screen.workshop.definition.segments[2].scoring
+        assert own is not None and own.threshold == 120
+        assert pane.definition is screen.workshop.definition, "the pane follows field edits"
+
+
+async def test_a_motion_can_narrow_its_own_fit(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("global", "30m-plus")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "motions")
+        assert screen.query_one(MotionsPane)
+        await open_block(pilot, "#own-motions-0")
+        await press_button(pilot, "#own-motions-0-fit")
+        await type_into(pilot, "#field-motions-0-fit-min-employees", "777")
+        motion = screen.workshop.definition.motions[0]
+        assert motion.fit is not None and motion.fit.min_employees == 777
+        assert screen.workshop.definition.fit.min_employees != 777
+
+
+async def test_adding_a_main_tier2_rule_keeps_an_edit_typed_just_before(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "triggers")
+        before = len(screen.workshop.definition.triggers.tier2)
+        assert before, "the template has a tier 2 rule"
+        await type_into(pilot, "#field-triggers-tier2-0-within-days", "21")
+        await press_button(pilot, "#add-tier2")
+        rules = screen.workshop.definition.triggers.tier2
+        assert rules[0].within_days == 21, "the button started from the edited definition"
+        assert len(rules) == before + 1
