@@ -988,3 +988,19 @@ def test_a_header_no_column_reads_may_appear_twice(tmp_path: Path) -> None:
     path = write(tmp_path / "leads.csv", "lead_id,created_at,notes,Notes\nL1,2025-01-01,a,b\n")
     leads, report = load_leads(path)
     assert [lead.lead_id for lead in leads] == ["L1"] and not report.skipped
+
+
+@pytest.mark.parametrize(
+    ("headers", "maybe"),
+    [
+        (["lead_id", "title", "created_at"], False),
+        (["lead_id", "title", "Title_1"], True),
+        (["lead_id", "title", " title"], True),
+        (["lead_id", "title_1"], False),
+        (["a_2", "a"], True),
+    ],
+)
+def test_only_names_that_hint_at_a_header_used_twice_read_it_again(
+    headers: list[str], maybe: bool
+) -> None:
+    assert load._maybe_twice(headers) is maybe

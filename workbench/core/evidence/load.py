@@ -726,15 +726,28 @@ def _columns(
     return found, notes
 
 
+def _maybe_twice(headers: list[str]) -> bool:
+    """Whether DuckDB's names hint at a header used twice: two that fold to one name, or a
+    renamed one (`title_1` next to `title`). Only then is the header row read again."""
+    folded = [h.strip().casefold() for h in headers]
+    if len(set(folded)) < len(folded):
+        return True
+    names = set(folded)
+    return any(
+        (m := re.fullmatch(r"(.*)_\d+", name)) is not None and m.group(1) in names
+        for name in folded
+    )
+
+
 def _no_header_twice(
-    con: duckdb.DuckDBPyConnection, source: _Source, index: dict[str, int]
+    con: duckdb.DuckDBPyConnection, source: _Source, headers: list[str], index: dict[str, int]
 ) -> None:
     """A header the loader reads must name one column: with two (`title` and `Title `), which
     one holds the value is a guess. DuckDB renames the second (`Title_1`), so the file's own
     header row is read to see it. CSV only; Parquet names its columns once."""
     import duckdb
 
-    if source.parquet or not index:
+    if source.parquet or not index or not _maybe_twice(headers):
         return
     try:
         row = con.execute(
@@ -1110,7 +1123,7 @@ def _load_table(
     described_types = [(str(row[0]), str(row[1])) for row in described]
     try:
         index, notes = _columns(headers, path, table, columns, mapping)
-        _no_header_twice(con, source, index)
+        _no_header_twice(con, source, headers, index)
     except InputError:
         # A header with no rows is said first, as it was before the columns are looked at.
         try:
