@@ -67,7 +67,7 @@ async def test_a_segment_gets_its_own_triggers_edits_them_and_gives_them_back(
         main = screen.workshop.definition.triggers
         assert screen.workshop.definition.segments[1].triggers is None  # mid-market
         block = screen.query_one("#own-segments-1", Collapsible)
-        assert block.collapsed and "none (the main fit gate" in str(block.title)
+        assert block.collapsed and "none (uses the main ones)" in str(block.title)
 
         await open_block(pilot, "#own-segments-1")
         await press_button(pilot, "#own-segments-1-triggers")
@@ -94,7 +94,7 @@ async def test_a_segment_gets_its_own_triggers_edits_them_and_gives_them_back(
 
         await press_button(pilot, "#main-segments-1-triggers")
         assert screen.workshop.definition.segments[1].triggers is None
-        assert "none (the main" in str(screen.query_one("#own-segments-1", Collapsible).title)
+        assert "none (uses the main ones)" in str(screen.query_one("#own-segments-1", Collapsible).title)
 
 
 async def test_a_segment_gets_scoring_of_its_own_when_the_definition_has_none(

@@ -391,7 +391,7 @@ class OverridesPane(TriggerButtons):
         own = [words for clause, words in _OWN.items() if getattr(entity, clause) is not None]
         main = [words for words in _OWN.values() if words not in own]
         if not own:
-            return "none (the main fit gate, triggers and scoring apply)"
+            return "none (uses the main ones)"
         return "own " + ", ".join(own) + (f" (main {', '.join(main)})" if main else "")
 
     def refresh_summaries(self, definition: Definition) -> None:
