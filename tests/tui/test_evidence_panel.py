@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from pilot_steps import open_first, settle
 from textual.binding import Binding
 from textual.pilot import Pilot
 from typer.testing import CliRunner
@@ -66,19 +67,6 @@ def expected_mql_line(source: EvidenceSource, definition: Definition) -> str:
     load_to_duckdb(con, source.leads, source.activities)
     result = backtest(con, definition)
     return f"MQLs: {result.events} from {result.leads_passed} leads"
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait for workers (the backtest, autosave) instead of sleeping."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def open_first(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 async def clear_input(pilot: Pilot[None], length: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from pilot_steps import open_first, settle
 from textual.pilot import Pilot
 from textual.widgets import Button, Collapsible, Input
 
@@ -15,17 +16,9 @@ from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def open_step(pilot: Pilot[None], key: str) -> EditorScreen:
     """Open the first definition and show one of its steps."""
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
+    await open_first(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, EditorScreen)
     screen.show_step(key)
@@ -94,7 +87,9 @@ async def test_a_segment_gets_its_own_triggers_edits_them_and_gives_them_back(
 
         await press_button(pilot, "#main-segments-1-triggers")
         assert screen.workshop.definition.segments[1].triggers is None
-        assert "none (uses the main ones)" in str(screen.query_one("#own-segments-1", Collapsible).title)
+        assert "none (uses the main ones)" in str(
+            screen.query_one("#own-segments-1", Collapsible).title
+        )
 
 
 async def test_a_segment_gets_scoring_of_its_own_when_the_definition_has_none(

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from pilot_steps import open_first, settle, type_text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 from typer.testing import CliRunner
@@ -25,25 +26,6 @@ from workbench.tui.screens.editor import EditorScreen
 from workbench.tui.screens.home import HomeScreen
 
 STAGE_IDS = list(STAGES)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait for workers (autosave, folder scan) instead of sleeping."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def open_first(pilot: Pilot[None]) -> None:
-    """From the home screen, open the first definition in the folder."""
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    for char in text:
-        await pilot.press("space" if char == " " else char)
 
 
 async def replace_input(pilot: Pilot[None], text: str, old_length: int = 8) -> None:
