@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.core.definition import Definition
 from workbench.core.errors import InputError, Problem
 from workbench.core.evidence.engine import compile_replay
+from workbench.core.evidence.missed import MissedClause, MissedWins, missed_wins
 from workbench.core.stages import STAGES
 
 if TYPE_CHECKING:
@@ -206,6 +207,7 @@ class Backtest:
     rejection_reasons: list[RejectionReason]
     median_days_to_mql: float | None
     complete_months: tuple[str, ...] = ()
+    missed_wins: MissedWins | None = None  # why the false negatives were missed
 
     def _average(self, series: list[tuple[str, int]], last: int | None = None) -> float:
         full = [n for m, n in series if m in self.complete_months] or [n for _, n in series]
@@ -259,10 +261,25 @@ class Backtest:
                 "them over. Either the triggers miss behaviour that closed-won leads show, or "
                 "outbound deals never pass through the MQL path: investigate both."
             )
+            best = self.best_loosening()
+            if best is not None:
+                seen = ", ".join(value for value, _ in best.values)
+                out.append(
+                    f"Loosening {best.clause} alone would have made {best.recovered} of the "
+                    f"missed wins MQLs before they closed{f' ({seen})' if seen else ''}: if "
+                    "those deals are business you want, widen it."
+                )
         if self.rejection_reasons and band is not None and not band[0].startswith("40-60%"):
             top = " and ".join(f"'{r.label}'" for r in self.rejection_reasons[:2])
             out.append(f"Start with the top rejection reasons ({top}): their advice is above.")
         return out
+
+    def best_loosening(self) -> MissedClause | None:
+        """The fit clause whose loosening alone wins back the most missed wins."""
+        if self.missed_wins is None:
+            return None
+        found = [c for c in self.missed_wins.clauses if c.recovered]
+        return max(found, key=lambda c: c.recovered or 0, default=None)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -286,6 +303,7 @@ class Backtest:
         data["false_negatives"]["rate"] = _rounded(self.false_negatives.rate)
         data["false_negatives"]["alarm"] = self.false_negatives.alarm
         data["advice"] = self.advice()
+        data["missed_wins"] = None if self.missed_wins is None else self.missed_wins.to_json()
         return data
 
 
@@ -547,6 +565,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         rejection_reasons=reasons,
         median_days_to_mql=None if median_days is None else float(median_days),
         complete_months=_complete(months, first, last),
+        missed_wins=missed_wins(con, definition, table, int(fn[1])),
     )
 
 

@@ -83,16 +83,16 @@ def _prepared(definition: Definition | Prepared) -> Prepared:
     return definition if isinstance(definition, Prepared) else prepare(definition)
 
 
-def timeline(
+def moments(
     definition: Definition | Prepared, lead: LeadRow, activities: Sequence[ActivityRow]
-) -> list[Moment]:
-    """The verdict at every moment of one lead's timeline (see the module docstring)."""
+) -> Iterator[Moment]:
+    """The verdict at each moment of one lead's timeline, lazily (see the module docstring):
+    a caller that wants only the first MQL stops evaluating there."""
     prepared = _prepared(definition)
     ordered = sorted(activities, key=lambda a: (_utc(a.at), _KIND_ORDER[a.kind]))
     # Every activity is on the lead once; the evaluator ignores those after as-of (age < 0),
     # which is the same as giving it only the activities at or before the moment.
     base: Lead = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at)) for a in ordered])
-    moments: list[Moment] = []
     last_mql: datetime | None = None
     seen: set[datetime] = set()
     for activity in ordered:
@@ -107,10 +107,39 @@ def timeline(
             else base.model_copy(update={"history": History(last_mql_days_ago=days)})
         )
         verdict = evaluate_prepared(prepared, current, as_of=at)
-        moments.append(Moment(at, days, verdict))
+        yield Moment(at, days, verdict)
         if verdict.status == "mql":
             last_mql = at
-    return moments
+
+
+def timeline(
+    definition: Definition | Prepared, lead: LeadRow, activities: Sequence[ActivityRow]
+) -> list[Moment]:
+    """The verdict at every moment of one lead's timeline (see the module docstring)."""
+    return list(moments(definition, lead, activities))
+
+
+def first_mql(
+    definition: Definition | Prepared, lead: LeadRow, activities: Sequence[ActivityRow]
+) -> Moment | None:
+    """The lead's first MQL moment, evaluating no further; None if it never becomes one."""
+    return next(
+        (m for m in moments(definition, lead, activities) if m.verdict.status == "mql"), None
+    )
+
+
+def last_verdict(
+    definition: Definition | Prepared, lead: LeadRow, activities: Sequence[ActivityRow]
+) -> Moment | None:
+    """The moment at the lead's last activity, for a lead with no MQL before it (its history
+    is empty, so one evaluation gives what the whole timeline would end on); None without
+    activities."""
+    if not activities:
+        return None
+    ordered = sorted(activities, key=lambda a: (_utc(a.at), _KIND_ORDER[a.kind]))
+    at = _utc(ordered[-1].at)
+    base = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at)) for a in ordered])
+    return Moment(at, None, evaluate_prepared(_prepared(definition), base, as_of=at))
 
 
 def _event(lead_id: str, moment: Moment) -> MqlEvent:

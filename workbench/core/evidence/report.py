@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from workbench.core.evidence.backtest import Backtest, Comparison
+from workbench.core.evidence.missed import MissedWins
 from workbench.core.stages import STAGES
 
 BAR = "█"
@@ -124,6 +125,8 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         )
     else:
         lines.append("False negatives: no closed-won leads in the history")
+    if result.missed_wins is not None and result.missed_wins.read:
+        lines.extend(missed_lines(result.missed_wins))
     if result.rejection_reasons:
         lines.append("")
         lines.append("Top rejection reasons among the leads it passes")
@@ -164,7 +167,36 @@ def three_numbers(after: Backtest, before: Backtest | None = None) -> list[str]:
     title = "The three numbers"
     if before is not None:
         title += f", {before.definition} → {after.definition}"
-    return [title, *(f"  {label:<20} {n:>{width}}  {reading}" for label, n, reading in rows)]
+    lines = [title, *(f"  {label:<20} {n:>{width}}  {reading}" for label, n, reading in rows)]
+    best = after.best_loosening() if fn.alarm else None
+    if best is not None:
+        lines.append(
+            f"  {'':<20} {'':>{width}}  loosening {best.clause} alone wins back {best.recovered}"
+        )
+    return lines
+
+
+def missed_lines(missed: MissedWins) -> list[str]:
+    """Why the missed wins were missed: each clause, the wins it kept out, what loosening it
+    alone wins back, and the leads' values for it."""
+    scope = f"the {missed.read:,} most recent of {missed.missed:,}" if missed.sample else "each one"
+    lines = [f"  Why they were missed ({scope}: the verdict at its last activity up to the win)"]
+    rows: list[tuple[str, int, str]] = []
+    if missed.no_activity:
+        rows.append(("no activity before the win", missed.no_activity, "sourced without marketing"))
+    for clause in missed.clauses:
+        notes = []
+        if clause.recovered is not None:
+            notes.append(f"loosening it alone wins back {clause.recovered}")
+        elif clause.clause == "triggers" and missed.activity:
+            did = ", ".join(f"{kind} {n}" for kind, n in missed.activity)
+            notes.append(f"fit passes, nothing fired; their activity: {did}")
+        if clause.values:
+            notes.append(", ".join(f"{value} {n}" for value, n in clause.values))
+        rows.append((clause.clause, clause.wins, " · ".join(notes) or clause.example))
+    width = max(len(label) for label, _, _ in rows)
+    lines.extend(f"    {label:<{width}} {n:>5}  {note}".rstrip() for label, n, note in rows)
+    return lines
 
 
 def _count(n: int, noun: str) -> str:

@@ -1,0 +1,239 @@
+"""Why closed-won leads were never MQLs: the clauses that kept them out, and what loosening
+each one would win back.
+
+The false-negative rate says how many wins a definition misses; the room's next question is
+which clause to change. For each missed win this reads the verdict of the definition (the
+Python evaluator, the one the edge-case suite runs) at the lead's last activity on or before
+the day of the win, the most the lead had shown, and counts the clauses that verdict names.
+For each fit clause it then replays those leads with that one clause loosened (no size
+limit, any industry, any region, any seniority, no excluded persona) and counts the wins that
+would have been MQLs before they closed: the number that says whether a clause is worth
+arguing about.
+
+A win with no activity up to its day never had a moment to become an MQL under any
+definition: a deal sourced without marketing. Those are counted apart.
+
+Only the most recent `LIMIT` missed wins are read (ties by lead id), so a large history
+costs the same as a small one; the report says when it is a sample.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from workbench.core.definition import Definition
+from workbench.core.evaluator import Prepared, prepare
+from workbench.core.evidence.replay import first_mql, last_verdict
+from workbench.core.evidence.tables import ActivityRow, LeadRow
+
+if TYPE_CHECKING:
+    import duckdb
+
+LIMIT = 500  # missed wins read at most (the most recent)
+SHOWN_VALUES = 3  # values shown per clause ("fintech 20, agency 10, retail 8")
+
+# Fit clauses that can be loosened, the value that lets everyone through, and the lead field
+# whose values are worth naming.
+LOOSER: dict[str, tuple[Any, str | None]] = {
+    "min_employees": (None, "employees"),
+    "max_employees": (None, "employees"),
+    "industries": ([], "industry"),
+    "regions": ([], "region"),
+    "min_seniority": (None, "seniority"),
+    "excluded_personas": ([], "persona"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MissedClause:
+    """One clause named by the verdicts of missed wins."""
+
+    clause: str  # its path, as the verdicts name it ("fit.industries", "triggers", ...)
+    wins: int  # missed wins whose verdict names it
+    unknown: int  # of those, wins whose value was missing (the verdict asked for enrichment)
+    recovered: (
+        int | None
+    )  # wins that loosening this clause alone makes MQLs; None: not a fit clause
+    values: tuple[tuple[str, int], ...]  # the leads' values for it, most common first
+    example: str  # one verdict's sentence for it
+
+
+@dataclass(frozen=True, slots=True)
+class MissedWins:
+    """What kept the missed wins out (see the module docstring)."""
+
+    missed: int  # all missed wins in the history
+    read: int  # how many of them were read (at most LIMIT)
+    no_activity: int  # of those read, wins with no activity up to their day
+    clauses: tuple[MissedClause, ...]
+    activity: tuple[tuple[str, int], ...]  # what fit-passing, trigger-less wins did most
+
+    @property
+    def sample(self) -> bool:
+        return self.read < self.missed
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "missed": self.missed,
+            "read": self.read,
+            "no_activity": self.no_activity,
+            "clauses": [
+                {
+                    "clause": c.clause,
+                    "wins": c.wins,
+                    "unknown": c.unknown,
+                    "recovered": c.recovered,
+                    "values": [{"value": v, "wins": n} for v, n in c.values],
+                    "example": c.example,
+                }
+                for c in self.clauses
+            ],
+            "activity": [{"kind": k, "count": n} for k, n in self.activity],
+        }
+
+
+def missed_wins(
+    con: duckdb.DuckDBPyConnection, definition: Definition, table: str, missed: int
+) -> MissedWins:
+    """Read the missed wins of an events table (see `backtest.replay_into`)."""
+    from workbench.core.evidence.load import fetch_activities, fetch_leads
+
+    if not missed:
+        return MissedWins(0, 0, 0, (), ())
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _wb_missed AS SELECT l.* FROM leads AS l "
+        f'LEFT JOIN (SELECT lead_id, min("at") AS first_at FROM {table} GROUP BY lead_id) AS p '
+        "ON p.lead_id = l.lead_id WHERE l.won_at IS NOT NULL AND (p.first_at IS NULL "
+        "OR CAST(p.first_at AS DATE) > CAST(l.won_at AS DATE)) "
+        f"ORDER BY l.won_at DESC, l.lead_id LIMIT {LIMIT}"
+    )
+    try:
+        leads = fetch_leads(con, "_wb_missed")
+        activities = fetch_activities(
+            con,
+            "(SELECT a.* FROM activities AS a JOIN _wb_missed AS m ON m.lead_id = a.lead_id "
+            'WHERE CAST(a."at" AS DATE) <= CAST(m.won_at AS DATE))',
+        )
+    finally:
+        con.execute("DROP TABLE IF EXISTS _wb_missed")
+    return explain(definition, leads, activities, missed)
+
+
+def explain(
+    definition: Definition,
+    leads: Sequence[LeadRow],
+    activities: Iterable[ActivityRow],
+    missed: int | None = None,
+) -> MissedWins:
+    """Why these won leads were not MQLs; `activities` are theirs up to each win's day."""
+    by_lead: dict[str, list[ActivityRow]] = {lead.lead_id: [] for lead in leads}
+    for activity in activities:
+        if activity.lead_id in by_lead:
+            by_lead[activity.lead_id].append(activity)
+    prepared = prepare(definition)
+    no_activity = 0
+    named: dict[str, list[_Named]] = {}
+    kinds: Counter[str] = Counter()
+    for lead in leads:
+        own = [a for a in by_lead[lead.lead_id] if _on_or_before_win(a.at, lead)]
+        last = last_verdict(prepared, lead, own)
+        if last is None:
+            no_activity += 1
+            continue
+        verdict = last.verdict
+        if verdict.status == "mql":
+            continue  # the engines disagree about this lead; the property tests say never
+        in_verdict = frozenset(verdict.clauses())
+        for reason in verdict.reasons:
+            # A fit gate that cannot tell (a missing size, industry, ...) asks for review.
+            unknown = verdict.status == "review" and ".fit." in f".{reason.clause}"
+            named.setdefault(reason.clause, []).append(
+                _Named(lead, reason.text, unknown, in_verdict - {reason.clause})
+            )
+        if verdict.status == "nurture" and any(r.clause == "triggers" for r in verdict.reasons):
+            kinds.update(a.kind for a in own)
+    clauses = [_clause(definition, clause, found, by_lead) for clause, found in named.items()]
+    clauses.sort(key=lambda c: (-c.wins, -(c.recovered or 0), c.clause))
+    return MissedWins(
+        missed=len(leads) if missed is None else missed,
+        read=len(leads),
+        no_activity=no_activity,
+        clauses=tuple(clauses),
+        activity=tuple(kinds.most_common(SHOWN_VALUES)),
+    )
+
+
+def _on_or_before_win(at: datetime, lead: LeadRow) -> bool:
+    assert lead.won_at is not None
+    return at.date() <= lead.won_at.date()
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """A missed win whose verdict names a clause: the sentence, and the other clauses named."""
+
+    lead: LeadRow
+    text: str
+    unknown: bool
+    others: frozenset[str]
+
+
+def _clause(
+    definition: Definition,
+    clause: str,
+    found: list[_Named],
+    by_lead: dict[str, list[ActivityRow]],
+) -> MissedClause:
+    gate, _, leaf = clause.rpartition(".")
+    looser = LOOSER.get(leaf) if ".fit." in f".{clause}" else None
+    recovered: int | None = None
+    values: tuple[tuple[str, int], ...] = ()
+    if looser is not None:
+        relaxed = prepare(_loosened(definition, clause, looser[0]))
+        # Another clause of the same fit gate named too still keeps the lead out, whatever
+        # this one says: the gate passes only when every clause does (replay not needed).
+        alone = [n for n in found if not any(o.rpartition(".")[0] == gate for o in n.others)]
+        recovered = sum(1 for n in alone if _becomes_mql(relaxed, n.lead, by_lead))
+        field = looser[1]
+        counted: Counter[str] = Counter()
+        if field == "employees":
+            sizes = [n.lead.employees for n in found if n.lead.employees is not None]
+            if sizes:
+                counted[f"{min(sizes)}-{max(sizes)} employees"] = len(sizes)
+        elif field is not None:
+            counted.update(str(getattr(n.lead, field)) for n in found if getattr(n.lead, field))
+        values = tuple(counted.most_common(SHOWN_VALUES))
+        missing = sum(1 for n in found if n.unknown)
+        if missing:
+            values += (("unknown", missing),)
+    return MissedClause(
+        clause=clause,
+        wins=len(found),
+        unknown=sum(1 for n in found if n.unknown),
+        recovered=recovered,
+        values=values,
+        example=found[0].text,
+    )
+
+
+def _loosened(definition: Definition, clause: str, value: Any) -> Definition:
+    """The definition with one clause set to let everyone through."""
+    data = definition.model_dump()
+    node: Any = data
+    *parents, leaf = clause.split(".")
+    for part in parents:
+        if isinstance(node, list):  # segments and motions are named by id ("segments.smb")
+            node = node[int(part)] if part.isdigit() else next(n for n in node if n["id"] == part)
+        else:
+            node = node[part]
+    node[leaf] = value
+    return Definition.model_validate(data)
+
+
+def _becomes_mql(prepared: Prepared, lead: LeadRow, by_lead: dict[str, list[ActivityRow]]) -> bool:
+    own = [a for a in by_lead[lead.lead_id] if _on_or_before_win(a.at, lead)]
+    return first_mql(prepared, lead, own) is not None
