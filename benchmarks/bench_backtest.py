@@ -52,7 +52,9 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 """
 
-BACKTEST = PRELUDE + """start = time.perf_counter()
+BACKTEST = (
+    PRELUDE
+    + """start = time.perf_counter()
 from datetime import date
 from pathlib import Path
 import duckdb
@@ -74,8 +76,11 @@ print(json.dumps({
     "events": result.events, "per_month": result.per_month, "skipped": problems.skipped,
 }))
 """
+)
 
-SCAN = PRELUDE + """start = time.perf_counter()
+SCAN = (
+    PRELUDE
+    + """start = time.perf_counter()
 import duckdb
 con = duckdb.connect()
 reader = "read_parquet" if sys.argv[1].endswith(".parquet") else "read_csv"
@@ -87,6 +92,7 @@ print(json.dumps({
     "peak_mb": peak_mb(),
 }))
 """
+)
 
 
 def data(leads: int) -> Path:
