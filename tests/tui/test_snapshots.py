@@ -33,6 +33,22 @@ def steps_to(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
     return run
 
 
+async def settled_layout(pilot: Pilot[None]) -> None:
+    """Wait until the screen's scrollable sizes stop changing: fields inside a block that was
+    just opened mount over several refreshes, and the scrollbar follows them."""
+    previous = None
+    for _ in range(50):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        sizes = [
+            (w.virtual_size, w.scroll_y) for w in pilot.app.screen.query("*") if w.is_scrollable
+        ]
+        if sizes == previous:
+            return
+        previous = sizes
+    raise AssertionError("the layout never settled")
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_home_empty_folder(
     snap_compare: Any, make_app: Callable[..., WorkbenchApp], size: tuple[int, int]
@@ -115,11 +131,9 @@ def test_a_segments_own_rules_opened(
         await steps_to("enter", "f4")(pilot)
         block = pilot.app.screen.query_one("#own-segments-2", Collapsible)
         block.collapsed = False
-        await pilot.pause()
+        await settled_layout(pilot)
         block.scroll_visible(top=True, animate=False)
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled_layout(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=open_enterprise)
 
