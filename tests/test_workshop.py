@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from workbench.core import store
+from workbench.core.definition import Scoring
 from workbench.core.errors import ConflictError
 from workbench.core.templates import from_template
-from workbench.core.workshop import Workshop
+from workbench.core.workshop import Workshop, clause_value, override_seed
 
 NOW = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
 
@@ -104,3 +105,18 @@ def test_a_name_with_a_comma_survives_the_form_with_two_fields(draft: Path) -> N
     assert (signoff.marketing.name, signoff.marketing.role) == ("Dana Reyes, Jr.", "VP Marketing")
     assert (signoff.sales.name, signoff.sales.role) == ("Sam Ortiz", "VP, Sales")
     assert store.load_definition(draft).integrity == "intact"
+
+
+def test_a_clause_is_found_by_index_or_by_id() -> None:
+    definition = from_template("bigco", "10m-30m", date(2025, 1, 1))
+    enterprise = definition.segments[2]
+    assert clause_value(definition, "segments.2.fit") == enterprise.fit
+    assert clause_value(definition, f"segments.{enterprise.id}.fit") == enterprise.fit
+    assert clause_value(definition, "triggers.tier1") == definition.triggers.tier1
+
+
+def test_an_override_starts_as_a_copy_of_the_main_clause() -> None:
+    definition = from_template("bigco", "10m-30m", date(2025, 1, 1))
+    assert override_seed(definition, "segments.1.triggers") == definition.triggers.model_dump()
+    no_scoring = definition.model_copy(update={"scoring": None})
+    assert override_seed(no_scoring, "segments.1.scoring") == Scoring().model_dump()

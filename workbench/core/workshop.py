@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from workbench.core import store
-from workbench.core.definition import Definition, EdgeCase, Expectation, OpenQuestion
+from workbench.core.definition import Definition, EdgeCase, Expectation, OpenQuestion, Scoring
 from workbench.core.diff import Change, diff
 from workbench.core.errors import ConflictError, InputError, Problem
 from workbench.core.signoff import SignerInput, SignResult, sign
@@ -308,3 +308,25 @@ def _dump(value: Any) -> Any:
     if isinstance(value, list):
         return [v.model_dump() if hasattr(v, "model_dump") else v for v in value]
     return value
+
+
+def clause_value(definition: Definition, path: str) -> Any:
+    """The value at a dotted clause path (`triggers`, `segments.2.triggers`; a segment or
+    motion by its index, or by its id as verdicts name it: `segments.smb.fit`)."""
+    value: Any = definition
+    for part in path.split("."):
+        if isinstance(value, list):
+            value = value[int(part)] if part.isdigit() else next(v for v in value if v.id == part)
+        else:
+            value = getattr(value, part)
+    return value
+
+
+def override_seed(definition: Definition, path: str) -> dict[str, Any]:
+    """What a segment's or motion's own clause (`segments.2.fit`) starts as: a copy of the
+    main one, so the room edits only the difference; own scoring for a definition that has
+    none starts from the defaults."""
+    main = getattr(definition, path.rsplit(".", 1)[-1])
+    seed = main if main is not None else Scoring()
+    dumped: dict[str, Any] = seed.model_dump()
+    return dumped

@@ -24,6 +24,7 @@ from workbench.core.vocab import (
     SENIORITY_ORDER,
     TIER_KEYS,
 )
+from workbench.core.workshop import clause_value, override_seed
 from workbench.tui.components.fields import ChoiceField, KindsField, TextField, ToggleField
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import ClauseEdited
@@ -235,28 +236,20 @@ def scoring_fields(prefix: str, s: Scoring) -> ComposeResult:
             )
 
 
-def clause_at(definition: Definition, path: str) -> Any:
-    """The value at a dotted clause path (`triggers`, `segments.2.triggers`)."""
-    value: Any = definition
-    for part in path.split("."):
-        value = value[int(part)] if part.isdigit() else getattr(value, part)
-    return value
-
-
 class TriggerButtons(DefinitionPane):
     """The tier 2 add and remove buttons of any triggers clause in the pane."""
 
     @on(Button.Pressed, ".add-tier2")
     def _add_rule(self, event: Button.Pressed) -> None:
         prefix = event.button.name or "triggers"
-        rules = [r.model_dump() for r in clause_at(self.definition, prefix).tier2]
+        rules = [r.model_dump() for r in clause_value(self.definition, prefix).tier2]
         rules.append({"kind": "pricing_page_view", "min_count": 2, "within_days": 14})
         self.post_message(ClauseEdited(f"{prefix}.tier2", rules, self))
 
     @on(Button.Pressed, ".remove-tier2")
     def _remove_rule(self, event: Button.Pressed) -> None:
         prefix = event.button.name or "triggers"
-        rules = [r.model_dump() for r in clause_at(self.definition, prefix).tier2][:-1]
+        rules = [r.model_dump() for r in clause_value(self.definition, prefix).tier2][:-1]
         self.post_message(ClauseEdited(f"{prefix}.tier2", rules, self))
 
 
@@ -414,10 +407,7 @@ class OverridesPane(TriggerButtons):
     @on(Button.Pressed, ".own-clause")
     def _own(self, event: Button.Pressed) -> None:
         path = event.button.name or ""
-        clause = path.rsplit(".", 1)[-1]
-        main = getattr(self.definition, clause)
-        copied = main.model_dump() if main is not None else Scoring().model_dump()
-        self.post_message(ClauseEdited(path, copied, self))
+        self.post_message(ClauseEdited(path, override_seed(self.definition, path), self))
 
     @on(Button.Pressed, ".main-clause")
     def _main(self, event: Button.Pressed) -> None:
