@@ -197,7 +197,7 @@ def main() -> None:
         .fetchone()[0]
     )
     ratio = median(runs, "seconds") / median(scans, "seconds")
-    from bench_load import cpu_model
+    from machine import cpu_model
 
     print(
         f"machine: {cpu_model()}, {os.cpu_count()} cores, "

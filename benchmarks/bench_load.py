@@ -37,6 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb
+from machine import cpu_model
 
 from workbench.core.evidence import sample
 from workbench.core.evidence.load import Problems, load_to_duckdb
@@ -44,16 +45,6 @@ from workbench.core.evidence.sample import sample_data, write_sample
 
 CACHE = Path("/tmp/mql-bench-data")
 FORMATS = ("csv", "parquet")
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def dataset(leads: int, seed: int) -> Path:

@@ -82,6 +82,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import textual  # noqa: E402
+from machine import cpu_model  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 from workbench.core import store  # noqa: E402
@@ -233,16 +234,6 @@ def ms(seconds: float) -> float:
 def pct(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def child_env() -> dict[str, str]:

@@ -10,8 +10,16 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings
+from typer.testing import CliRunner
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("dev", print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A fresh typer test runner (stdout and stderr kept apart)."""
+    return CliRunner()

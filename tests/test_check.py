@@ -535,11 +535,6 @@ def test_junit_is_valid_xml_with_a_failure_per_error(tmp_path: Path) -> None:
 # --- workbench check ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
 def cli(runner: CliRunner, *args: str | Path) -> Result:
     return runner.invoke(app, ["check", *(str(a) for a in args)])
 

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from cli_steps import one_error, run
+from typer.testing import CliRunner
 
-from workbench.cli import app
 from workbench.core import store
 from workbench.core.signoff import end_of_next_quarter
 from workbench.core.vocab import STAGE_IDS
@@ -51,15 +51,6 @@ days_ago = 0
 """
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def run(runner: CliRunner, *args: str | Path) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
-
-
 def make(runner: CliRunner, folder: Path, slug: str = "acme", stage: str = "3m-10m") -> Path:
     result = run(runner, "new", slug, "--stage", stage, "--dir", folder)
     assert result.exit_code == 0, result.output
@@ -76,18 +67,6 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def assert_clean_failure(result: Result, code: int, *needles: str) -> str:
-    """Exit `code`, one error line on stderr mentioning `needles`, no traceback anywhere."""
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.stderr
-    for needle in needles:
-        assert needle in errors[0], (needle, errors[0])
-    return errors[0]
 
 
 # --- stages and new ------------------------------------------------------------------
@@ -121,7 +100,7 @@ def test_new_refuses_to_overwrite(runner: CliRunner, tmp_path: Path) -> None:
     edit(path, 'name = "acme', 'name = "Hand edited acme')
     before = snapshot(tmp_path)
     result = run(runner, "new", "acme", "--stage", "pre-1m", "--dir", tmp_path)
-    assert_clean_failure(result, 2, "already exists", str(path))
+    one_error(result, 2, "already exists", str(path))
     assert snapshot(tmp_path) == before
 
 
@@ -299,7 +278,7 @@ def test_sign_refuses_one_signer(runner: CliRunner, tmp_path: Path, present: str
     before = snapshot(tmp_path)
     result = run(runner, "sign", path, present, MARKETING)
     missing = "sales" if present == "--marketing" else "marketing"
-    assert_clean_failure(result, 1, f"the {missing} signer is missing")
+    one_error(result, 1, f"the {missing} signer is missing")
     assert snapshot(tmp_path) == before
 
 
@@ -308,7 +287,7 @@ def test_sign_refuses_a_failing_case(runner: CliRunner, tmp_path: Path) -> None:
     edit(path, 'status = "nurture"', 'status = "mql"')
     before = snapshot(tmp_path)
     result = run(runner, "sign", path, "--marketing", MARKETING, "--sales", SALES)
-    assert_clean_failure(result, 1, "edge case(s) fail", "ceo-ebook-download")
+    one_error(result, 1, "edge case(s) fail", "ceo-ebook-download")
     assert snapshot(tmp_path) == before
 
 
@@ -317,7 +296,7 @@ def test_sign_refuses_an_already_signed_file(runner: CliRunner, tmp_path: Path) 
     assert run(runner, "sign", path, "--marketing", MARKETING, "--sales", SALES).exit_code == 0
     before = snapshot(tmp_path)
     result = run(runner, "sign", path, "--marketing", MARKETING, "--sales", SALES)
-    assert_clean_failure(result, 1, "already signed")
+    one_error(result, 1, "already signed")
     assert snapshot(tmp_path) == before
 
 
@@ -334,7 +313,7 @@ def tampered(runner: CliRunner, tmp_path: Path) -> Iterator[Path]:
 
 def test_show_reports_a_tampered_file(runner: CliRunner, tampered: Path) -> None:
     result = run(runner, "show", tampered)
-    assert_clean_failure(result, 1, "altered after signing", str(tampered))
+    one_error(result, 1, "altered after signing", str(tampered))
     assert "Company size 5-1000 employees." in result.stdout
 
 
@@ -396,7 +375,7 @@ def test_a_bad_definition_file_is_a_clean_exit_2(
     elif command == "sign":
         extra = ["--marketing", MARKETING, "--sales", SALES]
     result = run(runner, command, path, *extra)
-    message = assert_clean_failure(result, 2, str(path), needle)
+    message = one_error(result, 2, str(path), needle)
     # File and line are named (line and column for malformed TOML).
     assert f"{path}:" in message
     located = int(message.split(f"{path}:", 1)[1].split(":", 1)[0])
@@ -411,7 +390,7 @@ def test_unknown_activity_kind_in_a_lead_file(
     edit(lead_file, 'kind = "demo_request"', 'kind = "demo_requested"')
     before = snapshot(tmp_path)
     result = run(runner, "evaluate", path, "--lead", lead_file)
-    assert_clean_failure(result, 2, f"{lead_file}:14", "activities[0].kind", "demo_request")
+    one_error(result, 2, f"{lead_file}:14", "activities[0].kind", "demo_request")
     assert snapshot(tmp_path) == before
 
 
@@ -419,21 +398,21 @@ def test_wrong_type_in_a_lead_file(runner: CliRunner, tmp_path: Path, lead_file:
     path = make(runner, tmp_path / "defs")
     edit(lead_file, "employees = 300", 'employees = "lots"')
     result = run(runner, "evaluate", path, "--lead", lead_file)
-    assert_clean_failure(result, 2, f"{lead_file}:9", "company.employees")
+    one_error(result, 2, f"{lead_file}:9", "company.employees")
 
 
 @pytest.mark.parametrize("command", ["show", "test", "sign"])
 def test_missing_file(runner: CliRunner, tmp_path: Path, command: str) -> None:
     missing = tmp_path / "nope" / "v1.toml"
     result = run(runner, command, missing)
-    assert_clean_failure(result, 2, str(missing), "no such file")
+    one_error(result, 2, str(missing), "no such file")
     assert not missing.exists()
 
 
 def test_missing_lead_file(runner: CliRunner, tmp_path: Path) -> None:
     path = make(runner, tmp_path)
     result = run(runner, "evaluate", path, "--lead", tmp_path / "lead.toml")
-    assert_clean_failure(result, 2, "lead.toml", "no such file")
+    one_error(result, 2, "lead.toml", "no such file")
 
 
 @pytest.mark.parametrize("command", ["show", "test", "sign"])
@@ -441,17 +420,17 @@ def test_a_folder_instead_of_a_file(runner: CliRunner, tmp_path: Path, command: 
     make(runner, tmp_path)
     before = snapshot(tmp_path)
     result = run(runner, command, tmp_path / "acme")
-    assert_clean_failure(result, 2, "is a folder")
+    one_error(result, 2, "is a folder")
     assert f"the latest version here is {tmp_path / 'acme' / 'v1.toml'}" in result.output
     assert snapshot(tmp_path) == before
     result = run(runner, command, tmp_path)
-    assert_clean_failure(result, 2, f"is a folder, expected a .toml file, such as {tmp_path}")
+    one_error(result, 2, f"is a folder, expected a .toml file, such as {tmp_path}")
 
 
 def test_a_folder_as_the_lead(runner: CliRunner, tmp_path: Path) -> None:
     path = make(runner, tmp_path)
     result = run(runner, "evaluate", path, "--lead", tmp_path)
-    assert_clean_failure(result, 2, "is a folder")
+    one_error(result, 2, "is a folder")
 
 
 @pytest.mark.parametrize(
@@ -461,14 +440,14 @@ def test_bad_slugs_are_refused(runner: CliRunner, tmp_path: Path, slug: str) -> 
     folder = tmp_path / "defs"
     folder.mkdir()
     result = run(runner, "new", slug, "--stage", "pre-1m", "--dir", folder)
-    assert_clean_failure(result, 2, "slug")
+    one_error(result, 2, "slug")
     assert snapshot(tmp_path) == {}
     assert list(tmp_path.rglob("*.toml")) == []
 
 
 def test_unknown_stage_for_new(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, "new", "acme", "--stage", "series-b", "--dir", tmp_path)
-    assert_clean_failure(result, 2, "unknown stage", "3m-10m")
+    one_error(result, 2, "unknown stage", "3m-10m")
     assert snapshot(tmp_path) == {}
 
 
@@ -476,7 +455,7 @@ def test_new_into_a_file_instead_of_a_folder(runner: CliRunner, tmp_path: Path) 
     blocker = tmp_path / "definitions"
     blocker.write_bytes(b"keep me")
     result = run(runner, "new", "acme", "--stage", "pre-1m", "--dir", blocker)
-    assert_clean_failure(result, 2, "cannot write")
+    one_error(result, 2, "cannot write")
     assert blocker.read_bytes() == b"keep me"
 
 
@@ -506,7 +485,7 @@ def test_bad_review_dates(runner: CliRunner, tmp_path: Path, review_date: str, n
         "--review-date",
         review_date,
     )
-    assert_clean_failure(result, 2, "review", needle)
+    one_error(result, 2, "review", needle)
     assert snapshot(tmp_path) == before
 
 
@@ -514,7 +493,7 @@ def test_signer_without_a_role(runner: CliRunner, tmp_path: Path) -> None:
     path = make(runner, tmp_path)
     before = snapshot(tmp_path)
     result = run(runner, "sign", path, "--marketing", "Dana", "--sales", SALES)
-    assert_clean_failure(result, 2, "Name, Role")
+    one_error(result, 2, "Name, Role")
     assert snapshot(tmp_path) == before
 
 
@@ -526,7 +505,7 @@ def test_a_signer_with_two_commas_is_refused_rather_than_guessed(
     result = run(
         runner, "sign", path, "--marketing", "Sam Reyes, Jr., VP Marketing", "--sales", SALES
     )
-    assert_clean_failure(result, 2, "more than one comma", "--marketing-role")
+    one_error(result, 2, "more than one comma", "--marketing-role")
     assert snapshot(tmp_path) == before
 
 
@@ -562,7 +541,7 @@ def test_a_role_alone_or_empty_is_refused(
 ) -> None:
     path = make(runner, tmp_path)
     before = snapshot(tmp_path)
-    assert_clean_failure(run(runner, "sign", path, *args), 2, needle)
+    one_error(run(runner, "sign", path, *args), 2, needle)
     assert snapshot(tmp_path) == before
 
 

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from cli_steps import one_error, run
+from typer.testing import CliRunner
 
-from workbench.cli import app
 from workbench.core import store
 from workbench.core.definition import (
     Definition,
@@ -33,15 +33,6 @@ NOW = datetime(2025, 2, 10, 15, 30, tzinfo=UTC)
 REVIEW = date(2025, 6, 30)
 MARKETING = "Dana Reyes, VP Marketing"
 SALES = "Sam Ortiz, VP Sales"
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def run(runner: CliRunner, *args: str | Path) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def base(stage: str = "3m-10m", slug: str = "acme") -> Definition:
@@ -68,16 +59,6 @@ def rewrite(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def one_error(result: Result, code: int, *needles: str) -> str:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.stderr
-    for needle in needles:
-        assert needle in errors[0], (needle, errors[0])
-    return errors[0]
 
 
 # --- wording per clause type ---------------------------------------------------------

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from cli_steps import one_error, run
 from typer.testing import CliRunner, Result
 
-from workbench.cli import app
 from workbench.core import store
 from workbench.core.definition import Definition, OpenQuestion, PartialSignOff, Signer
 from workbench.core.export import md_escape
@@ -26,25 +26,6 @@ REVIEW = date(2025, 6, 30)
 MARKETING = "Dana Reyes, VP Marketing"
 SALES = "Sam Ortiz, VP Sales"
 HOSTILE = 'Acme <script>alert("x")</script> & <b>bold</b> | pipe'
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def run(runner: CliRunner, *args: str | Path) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def one_error(result: Result, code: int, *needles: str) -> str:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.stderr
-    for needle in needles:
-        assert needle in errors[0], (needle, errors[0])
-    return errors[0]
 
 
 def make(folder: Path, stage: str = "3m-10m", **changes: object) -> Path:

@@ -35,10 +35,10 @@ from typing import Any, NoReturn
 import duckdb
 import pytest
 import sqlglot
+from cli_steps import one_error, run
 from sqlglot import exp
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
-from workbench.cli import app
 from workbench.core import store
 from workbench.core.definition import Definition
 from workbench.core.errors import InputError
@@ -607,25 +607,6 @@ def test_what_sqlglot_cannot_carry_is_an_error_not_a_warning(
 
 
 # --- the command line ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def run(runner: CliRunner, *args: str | Path) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def one_error(result: Result, code: int, *needles: str) -> str:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.stderr
-    for needle in needles:
-        assert needle in errors[0], (needle, errors[0])
-    return errors[0]
 
 
 def a_definition(folder: Path, stage: str = "3m-10m") -> Path:

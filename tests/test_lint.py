@@ -489,11 +489,6 @@ def test_two_different_people_are_two_sides() -> None:
 # --- workbench lint -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
 def write(folder: Path, definition: Definition) -> Path:
     return store.create(definition, folder)
 

@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from cli_steps import one_error, run
+from typer.testing import CliRunner
 
-from workbench.cli import app
 from workbench.core import sshsig, store
 from workbench.core.definition import Definition, PartialSignOff, Signer
 from workbench.core.errors import CheckFailed, InputError, SignedVersionError
@@ -649,24 +649,6 @@ def test_allowed_signers_lines_are_read_like_openssh(tmp_path: Path, dana: Perso
 # --- the command line ------------------------------------------------------------------
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def run(runner: CliRunner, *args: str | Path) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def assert_refused(result: Result, code: int, *needles: str) -> None:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.stderr
-    for needle in needles:
-        assert needle in errors[0], (needle, errors[0])
-
-
 def test_cli_signs_each_side_with_its_own_key(
     runner: CliRunner, folder: Path, draft: Path, dana: Person, sam: Person
 ) -> None:
@@ -729,7 +711,7 @@ def test_cli_bad_ssh_input_exits_2_and_writes_nothing(
     if "--principal" not in concrete:
         concrete += ["--principal", sam.principal]
     result = run(runner, "sign", draft, *concrete)
-    assert_refused(result, 2, needle)
+    one_error(result, 2, needle)
     assert draft.read_bytes() == before
 
 
@@ -740,7 +722,7 @@ def test_cli_a_damaged_first_signature_exits_2(
     flip_signature_byte(draft, "marketing")
     before = draft.read_bytes()
     result = run(runner, "sign", draft, "--as", "sales", "--ssh-key", sam.key, "--principal", "s")
-    assert_refused(result, 2, "marketing signature does not check out")
+    one_error(result, 2, "marketing signature does not check out")
     assert draft.read_bytes() == before
 
 
@@ -750,7 +732,7 @@ def test_cli_an_unlisted_key_exits_1(
     both_allowed(folder, dana, sam)
     before = draft.read_bytes()
     result = run(runner, "sign", draft, "--as", "sales", "--ssh-key", eve.key)
-    assert_refused(result, 1, "allowed_signers lists no principal with this key for sales")
+    one_error(result, 1, "allowed_signers lists no principal with this key for sales")
     assert draft.read_bytes() == before
 
 
@@ -760,7 +742,7 @@ def test_cli_typed_names_after_an_ssh_side_exit_1(
     sign_side(draft, "marketing", dana, now=datetime.now(UTC))
     before = draft.read_bytes()
     result = run(runner, "sign", draft, "--marketing", MARKETING, "--sales", SALES)
-    assert_refused(result, 1, f"finish with `workbench sign {draft} --as sales --ssh-key KEY`")
+    one_error(result, 1, f"finish with `workbench sign {draft} --as sales --ssh-key KEY`")
     assert draft.read_bytes() == before
 
 
@@ -770,7 +752,7 @@ def test_cli_without_ssh_keygen_exits_2(
     monkeypatch.setattr(sshsig.shutil, "which", lambda _name: None)
     before = draft.read_bytes()
     result = run(runner, "sign", draft, "--as", "sales", "--ssh-key", sam.key, "--principal", "s")
-    assert_refused(result, 2, "ssh-keygen was not found")
+    one_error(result, 2, "ssh-keygen was not found")
     assert draft.read_bytes() == before
 
 
@@ -780,7 +762,7 @@ def test_cli_show_reports_a_partly_signed_draft_that_changed(
     sign_side(draft, "marketing", dana)
     assert "Signature hash: intact" in run(runner, "show", draft).stdout
     replace_in(draft, "min_employees = 50", "min_employees = 60")
-    assert_refused(run(runner, "show", draft), 1, "altered after signing")
+    one_error(run(runner, "show", draft), 1, "altered after signing")
 
 
 def test_key_validity_is_judged_at_signing_time(
