@@ -12,7 +12,7 @@ from workbench.core import store
 from workbench.core.definition import Scoring
 from workbench.core.errors import ConflictError
 from workbench.core.templates import from_template
-from workbench.core.workshop import Workshop, clause_value, override_seed
+from workbench.core.workshop import Workshop, clause_value, override_seed, with_clause
 
 NOW = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
 
@@ -120,3 +120,13 @@ def test_an_override_starts_as_a_copy_of_the_main_clause() -> None:
     assert override_seed(definition, "segments.1.triggers") == definition.triggers.model_dump()
     no_scoring = definition.model_copy(update={"scoring": None})
     assert override_seed(no_scoring, "segments.1.scoring") == Scoring().model_dump()
+
+
+def test_a_clause_is_set_by_index_or_by_id() -> None:
+    definition = from_template("bigco", "10m-30m", date(2025, 1, 1))
+    enterprise = definition.segments[2]
+    by_id = with_clause(definition, f"segments.{enterprise.id}.fit.industries", [])
+    assert by_id.segments[2].fit is not None and by_id.segments[2].fit.industries == []
+    assert by_id.fit == definition.fit, "only the named clause changes"
+    dropped = with_clause(definition, "segments.2.fit", None)
+    assert dropped.segments[2].fit is None, "None gives the clause back its default"

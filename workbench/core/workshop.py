@@ -314,12 +314,26 @@ def clause_value(definition: Definition, path: str) -> Any:
     """The value at a dotted clause path (`triggers`, `segments.2.triggers`; a segment or
     motion by its index, or by its id as verdicts name it: `segments.smb.fit`)."""
     value: Any = definition
-    for part in path.split("."):
-        if isinstance(value, list):
-            value = value[int(part)] if part.isdigit() else next(v for v in value if v.id == part)
-        else:
-            value = getattr(value, part)
+    for part in _indexed(definition, path):
+        value = value[int(part)] if isinstance(value, list) else getattr(value, part)
     return value
+
+
+def with_clause(definition: Definition, path: str, value: Any) -> Definition:
+    """The definition with one clause set (None restores its default), validated whole."""
+    data = definition.model_dump()
+    _set_path(data, _indexed(definition, path), value)
+    return Definition.model_validate(data)
+
+
+def _indexed(definition: Definition, path: str) -> list[str]:
+    """The path with segments and motions named by index (`segments.smb` → `segments.2`)."""
+    parts = path.split(".")
+    for at in range(1, len(parts)):
+        if parts[at - 1] in ("segments", "motions") and not parts[at].isdigit():
+            ids = [item.id for item in getattr(definition, parts[at - 1])]
+            parts[at] = str(ids.index(parts[at]))
+    return parts
 
 
 def override_seed(definition: Definition, path: str) -> dict[str, Any]:

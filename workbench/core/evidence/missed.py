@@ -29,6 +29,7 @@ from workbench.core.definition import Definition
 from workbench.core.evaluator import Prepared, prepare
 from workbench.core.evidence.replay import first_mql, last_verdict
 from workbench.core.evidence.tables import ActivityRow, LeadRow
+from workbench.core.workshop import with_clause
 
 if TYPE_CHECKING:
     import duckdb
@@ -193,7 +194,7 @@ def _clause(
     recovered: int | None = None
     values: tuple[tuple[str, int], ...] = ()
     if looser is not None:
-        relaxed = prepare(_loosened(definition, clause, looser[0]))
+        relaxed = prepare(loosened(definition, clause))
         # Another clause of the same fit gate named too still keeps the lead out, whatever
         # this one says: the gate passes only when every clause does (replay not needed).
         alone = [n for n in found if not any(o.rpartition(".")[0] == gate for o in n.others)]
@@ -220,18 +221,10 @@ def _clause(
     )
 
 
-def _loosened(definition: Definition, clause: str, value: Any) -> Definition:
-    """The definition with one clause set to let everyone through."""
-    data = definition.model_dump()
-    node: Any = data
-    *parents, leaf = clause.split(".")
-    for part in parents:
-        if isinstance(node, list):  # segments and motions are named by id ("segments.smb")
-            node = node[int(part)] if part.isdigit() else next(n for n in node if n["id"] == part)
-        else:
-            node = node[part]
-    node[leaf] = value
-    return Definition.model_validate(data)
+def loosened(definition: Definition, clause: str) -> Definition:
+    """The definition with one fit clause (`fit.industries`, `segments.smb.fit.min_seniority`)
+    set to let everyone through."""
+    return with_clause(definition, clause, LOOSER[clause.rsplit(".", 1)[-1]][0])
 
 
 def _becomes_mql(prepared: Prepared, lead: LeadRow, by_lead: dict[str, list[ActivityRow]]) -> bool:
