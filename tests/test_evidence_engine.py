@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 from budget import examples
+from evidence_steps import replay_definition
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -49,30 +50,6 @@ def agree(definition: Definition, leads: list[LeadRow], acts: list[ActivityRow])
     return expected
 
 
-def make(**clauses: Any) -> Definition:
-    data: dict[str, Any] = {
-        "name": "Engine test",
-        "slug": "engine-test",
-        "stage": "3m-10m",
-        "created": date(2025, 1, 1),
-        "fit": {"min_employees": 50},
-        "triggers": {
-            "tier1": ["demo_request"],
-            "tier2": [{"kind": "pricing_page_view", "min_count": 2, "within_days": 7}],
-            "tier3": True,
-        },
-        "scoring": {
-            "threshold": 30,
-            "window_days": 90,
-            "activity_points": {"webinar_attended": 10},
-        },
-        "review_rule": {"high_intent": ["webinar_attended"]},
-        "recycling": {"resubmit_after_days": 90},
-        **clauses,
-    }
-    return Definition.model_validate(data)
-
-
 def lead(lead_id: str = "L1", **fields: Any) -> LeadRow:
     values: dict[str, Any] = {"created_at": T0, "seniority": "director", "employees": 200}
     values.update(fields)
@@ -87,25 +64,27 @@ def acts(*items: tuple[str, float], lead_id: str = "L1") -> list[ActivityRow]:
 
 
 def test_a_resubmit_exactly_at_the_window_is_a_second_mql() -> None:
-    events = agree(make(), [lead()], acts(("demo_request", 0), ("demo_request", 90)))
+    events = agree(replay_definition(), [lead()], acts(("demo_request", 0), ("demo_request", 90)))
     assert [e.at for e in events] == [T0, T0 + timedelta(days=90)]
 
 
 def test_a_resubmit_a_second_inside_the_window_is_not() -> None:
     timeline_ = [ActivityRow("L1", "demo_request", T0)]
     timeline_.append(ActivityRow("L1", "demo_request", T0 + timedelta(days=90, seconds=-1)))
-    assert len(agree(make(), [lead()], timeline_)) == 1
+    assert len(agree(replay_definition(), [lead()], timeline_)) == 1
 
 
 def test_a_hand_raise_routed_inside_the_window_fires_at_the_next_moment_past_it() -> None:
     events = agree(
-        make(), [lead()], acts(("demo_request", 0), ("demo_request", 60), ("email_open", 100))
+        replay_definition(),
+        [lead()],
+        acts(("demo_request", 0), ("demo_request", 60), ("email_open", 100)),
     )
     assert [e.at for e in events] == [T0, T0 + timedelta(days=100)]
 
 
 def test_tier2_counts_only_activity_after_the_last_mql() -> None:
-    definition = make(
+    definition = replay_definition(
         triggers={
             "tier1": ["demo_request"],
             "tier2": [{"kind": "pricing_page_view", "min_count": 2, "within_days": 30}],
@@ -125,7 +104,7 @@ def test_tier2_counts_only_activity_after_the_last_mql() -> None:
 
 
 def test_an_activity_at_the_last_mql_does_not_count_again_at_the_window_edge() -> None:
-    definition = make(
+    definition = replay_definition(
         triggers={"tier2": [{"kind": "pricing_page_view", "min_count": 2, "within_days": 10}]},
         scoring=None,
         recycling={"resubmit_after_days": 10},
@@ -139,7 +118,7 @@ def test_an_activity_at_the_last_mql_does_not_count_again_at_the_window_edge() -
 
 
 def test_a_decayed_score_and_negative_points_agree() -> None:
-    definition = make(
+    definition = replay_definition(
         triggers={"tier3": True},
         scoring={
             "threshold": 25,
@@ -166,7 +145,7 @@ def test_seniority_worth_the_threshold_makes_any_first_activity_an_mql() -> None
     # Found by the property test in CI: the first-MQL shortcut only looked at the kinds some
     # clause names, but a director worth the whole threshold is an MQL at a demo request
     # that no clause scores.
-    definition = make(
+    definition = replay_definition(
         triggers={"tier3": True},
         scoring={"threshold": 1, "window_days": 0, "seniority_points": {"director": 1}},
         review_rule={"enabled": False},
@@ -181,13 +160,13 @@ def test_seniority_worth_the_threshold_makes_any_first_activity_an_mql() -> None
 
 
 def test_ties_name_the_trigger_first_in_the_vocabulary() -> None:
-    definition = make(triggers={"tier1": ["contact_sales", "demo_request"]})
+    definition = replay_definition(triggers={"tier1": ["contact_sales", "demo_request"]})
     plan = acts(("contact_sales", 1), ("demo_request", 1))
     assert [e.trigger for e in agree(definition, [lead()], plan)] == ["demo_request"]
 
 
 def test_competitors_customers_and_unknown_fit_never_mql() -> None:
-    definition = make(
+    definition = replay_definition(
         fit={"min_employees": 50, "competitors": ["rival.io"], "industries": ["Software"]}
     )
     leads = [
@@ -204,7 +183,7 @@ def test_competitors_customers_and_unknown_fit_never_mql() -> None:
 
 
 def test_the_query_names_no_lead_and_reads_the_given_tables() -> None:
-    sql = compile_replay(make(), leads="crm.leads", activities="crm.events")
+    sql = compile_replay(replay_definition(), leads="crm.leads", activities="crm.events")
     assert "FROM crm.leads AS l" in sql and "FROM crm.events AS a" in sql
 
 

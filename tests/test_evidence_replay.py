@@ -6,10 +6,11 @@ These pin the contract in `workbench.core.evidence.replay` that the SQL engine m
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from budget import examples
+from evidence_steps import replay_definition
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,31 +24,7 @@ from workbench.core.vocab import ActivityKind
 T0 = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 
 
-def make_definition(**clauses: Any) -> Definition:
-    data: dict[str, Any] = {
-        "name": "Replay test",
-        "slug": "replay-test",
-        "stage": "3m-10m",
-        "created": date(2025, 1, 1),
-        "fit": {"min_employees": 50, "competitors": ["rivalcrm.com"]},
-        "triggers": {
-            "tier1": ["demo_request"],
-            "tier2": [{"kind": "pricing_page_view", "min_count": 2, "within_days": 7}],
-            "tier3": True,
-        },
-        "scoring": {
-            "threshold": 30,
-            "window_days": 90,
-            "activity_points": {"webinar_attended": 10},
-        },
-        "review_rule": {"high_intent": ["webinar_attended"]},
-        "recycling": {"resubmit_after_days": 90},
-        **clauses,
-    }
-    return Definition.model_validate(data)
-
-
-DEFINITION = make_definition()
+DEFINITION = replay_definition()
 
 
 def lead(lead_id: str = "L1", **fields: Any) -> LeadRow:
@@ -136,7 +113,7 @@ def test_a_routed_resubmit_is_not_consumed() -> None:
 
 
 def test_segments_stamp_the_event() -> None:
-    definition = make_definition(
+    definition = replay_definition(
         stage="10m-30m",
         segments=[
             {"id": "smb", "max_employees": 199},
@@ -221,7 +198,7 @@ def definitions(draw: st.DrawFn) -> Definition:
             {"id": "inbound"},
             {"id": "abm", "lead_type": "aql", "target_accounts_only": True},
         ]
-    return make_definition(**clauses)
+    return replay_definition(**clauses)
 
 
 @st.composite
