@@ -10,7 +10,7 @@ import pytest
 
 from workbench.core import store
 from workbench.core.definition import Scoring
-from workbench.core.errors import ConflictError
+from workbench.core.errors import CheckFailed, ConflictError, InputError, Problem
 from workbench.core.templates import from_template
 from workbench.core.workshop import Workshop, clause_value, override_seed, with_clause
 
@@ -55,8 +55,52 @@ def test_save_refuses_a_file_changed_on_disk(draft: Path) -> None:
     with pytest.raises(ConflictError):
         workshop.save()
     assert workshop.conflict
-    kept = workshop.save_as_new_version(draft.parent.parent, date(2026, 5, 4))
-    assert store.load_definition(kept).definition.scoring.threshold == 80  # type: ignore[union-attr]
+
+
+def test_edits_to_a_draft_changed_on_disk_are_never_a_second_draft(draft: Path) -> None:
+    # Two open drafts would be two competing proposals, which `check` rejects: the room
+    # reloads or keeps its edits as a copy to compare, nothing else is written.
+    workshop = Workshop.open(draft)
+    workshop.apply("scoring.threshold", "80")
+    draft.write_text(draft.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(ConflictError):
+        workshop.save()
+    with pytest.raises(CheckFailed, match="a draft already exists"):
+        workshop.keep_as_new_version(draft.parent.parent, date(2026, 5, 4))
+    assert [p.name for p in draft.parent.iterdir()] == ["v1.toml"]
+    copy = workshop.save_copy(draft.parent.parent / "rescued.toml")
+    assert store.load_definition(copy).definition.scoring.threshold == 80  # type: ignore[union-attr]
+    with pytest.raises(InputError, match="already exists"):
+        workshop.save_copy(copy)
+
+
+def test_edits_to_a_draft_signed_meanwhile_become_the_next_version(draft: Path) -> None:
+    room = Workshop.open(draft)
+    room.apply("scoring.threshold", "80")
+    Workshop.open(draft).sign("Dana Reyes, VP Marketing", "Sam Ortiz, VP Sales", None, NOW)
+    with pytest.raises(ConflictError):
+        room.save()
+    kept = room.keep_as_new_version(draft.parent.parent, date(2026, 5, 4))
+    assert kept.name == "v2.toml" and room.path == kept and not room.conflict
+    loaded = store.load_definition(kept).definition
+    assert loaded.scoring.threshold == 80  # type: ignore[union-attr]
+    assert (loaded.status, loaded.supersedes, loaded.signoff) == ("draft", 1, None)
+    assert store.load_definition(draft).definition.is_signed, "the signed v1 is untouched"
+
+
+def test_a_failed_save_that_is_not_a_conflict_is_remembered(
+    draft: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workshop = Workshop.open(draft)
+    workshop.apply("scoring.threshold", "80")
+    with monkeypatch.context() as patched:  # a full disk, as the OS reports it
+        patched.setattr(store, "atomic_write", _disk_full)
+        with pytest.raises(InputError):
+            workshop.save()
+    assert workshop.save_error and "No space left" in workshop.save_error
+    assert workshop.dirty and not workshop.conflict
+    assert workshop.save()
+    assert workshop.save_error is None
 
 
 def test_our_own_saves_are_never_mistaken_for_someone_elses(draft: Path) -> None:
@@ -130,3 +174,7 @@ def test_a_clause_is_set_by_index_or_by_id() -> None:
     assert by_id.fit == definition.fit, "only the named clause changes"
     dropped = with_clause(definition, "segments.2.fit", None)
     assert dropped.segments[2].fit is None, "None gives the clause back its default"
+
+
+def _disk_full(path: Path, payload: bytes, *, create: bool = False) -> None:
+    raise InputError([Problem("cannot write: No space left on device", file=path)])

@@ -45,7 +45,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def make_app(workdir: Path) -> Callable[..., WorkbenchApp]:
     def factory(folder: str = "definitions", **options: Any) -> WorkbenchApp:
         options.setdefault("evidence_delay", 0)
-        return WorkbenchApp(Path(folder), clock=lambda: FIXED_NOW, save_delay=0, **options)
+        options.setdefault("save_delay", 0)
+        options.setdefault("rescue_dir", workdir / "rescued")  # never the real home folder
+        return WorkbenchApp(Path(folder), clock=lambda: FIXED_NOW, **options)
 
     return factory
 

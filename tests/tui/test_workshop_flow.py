@@ -213,12 +213,48 @@ async def test_a_file_changed_on_disk_is_not_overwritten(
         assert "changed on disk" in banner
         assert "NOT SAVED" in status_text(app)
         assert path.read_text(encoding="utf-8") == foreign, "their change is intact"
-        # Keep the room's edits as a new version instead of losing them.
+        # The draft on disk is still a draft: a second one would compete with it, so the
+        # app says why and keeps the room's edits as a copy instead.
         await pilot.press("ctrl+g")
         await settle(pilot)
-    kept = store.load_definition(path.parent / "v2.toml").definition
-    assert kept.fit.min_employees == 75
+        assert isinstance(app.screen, ConfirmModal)
+        assert "a draft already exists" in app.screen.question
+        await pilot.click("#answer-copy")
+        await settle(pilot)
+        await pilot.press("enter")  # the suggested path
+        await settle(pilot)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["v1.toml"]
+    (copy,) = (Path.cwd() / "rescued").iterdir()
+    assert copy.name == "acme-v1-unsaved-20260504-093000.toml"
+    assert store.load_definition(copy).definition.fit.min_employees == 75
     assert store.load_definition(path).definition.name == "theirs"
+
+
+async def test_edits_to_a_draft_signed_meanwhile_become_the_next_version(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], fixed_now: datetime
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        # The sales lead signs the draft from the command line while the room edits it.
+        sign(
+            store.load_definition(path),
+            "Dana Reyes, VP Marketing",
+            "Sam Ortiz, VP Sales",
+            None,
+            fixed_now,
+        )
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await replace_input(pilot, "75")
+        assert "NOT SAVED" in status_text(app)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen) and app.screen.workshop.path.name == "v2.toml"
+    kept = store.load_definition(path.parent / "v2.toml").definition
+    assert (kept.fit.min_employees, kept.supersedes, kept.status) == (75, 1, "draft")
+    assert store.load_definition(path).integrity == "intact"
 
 
 async def test_signed_version_is_read_only_and_offers_a_new_version(

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from workbench.core import gitlog, gitops, store
 from workbench.core.definition import Definition, Signer, check_slug
 from workbench.core.errors import CheckFailed, InputError, Problem
+from workbench.core.filelock import folder_lock
 
 _VERSION_FILE = re.compile(r"^v(\d+)\.toml$")
 
@@ -299,13 +300,47 @@ def start_new_version(path: Path, today: date) -> NewVersion:
     misplaced file would make "the latest signed version" a guess.
     """
     folder, slug = locate(path)
+    with folder_lock(folder / slug):
+        log = _ready_log(folder, slug)
+        created = store.new_version(folder, slug, today)
+    signed = [e for e in log.entries if e.status == "signed"][-1]
+    return NewVersion(created, store.load_definition(created).definition, signed.path)
+
+
+def keep_as_new_version(folder: Path, edited: Definition, today: date) -> NewVersion:
+    """The room's edits to a draft that changed on disk, kept as the next version.
+
+    Only where that is a valid next version: the draft on disk was signed meanwhile (the
+    room's edits then propose v(N+1) on top of it). While a draft is still open on disk a
+    second one would leave two competing drafts, which `check` rejects: that is refused, and
+    the room reloads or saves its edits as a copy to compare (`store.write_copy`).
+    """
+    slug = edited.slug
+    with folder_lock(folder / slug):
+        log = _ready_log(folder, slug)
+        signed = [e for e in log.entries if e.status == "signed"][-1]
+        data = edited.model_dump()
+        data.update(
+            {
+                "version": log.entries[-1].version + 1,
+                "status": "draft",
+                "signoff": None,
+                "partial_signoff": None,
+                "supersedes": signed.version,
+                "created": today,
+            }
+        )
+        created = store.create(Definition.model_validate(data), folder)
+    return NewVersion(created, store.load_definition(created).definition, signed.path)
+
+
+def _ready_log(folder: Path, slug: str) -> SlugLog:
+    """The slug's versions, read cleanly, with no draft open and an intact signed latest."""
     log = read_log(folder, slug, use_git=False)
     if log.problems():
         raise InputError(log.problems())
     _refuse_unless_ready(log)
-    created = store.new_version(folder, slug, today)
-    signed = [e for e in log.entries if e.status == "signed"][-1]
-    return NewVersion(created, store.load_definition(created).definition, signed.path)
+    return log
 
 
 def _refuse_unless_ready(log: SlugLog) -> None:

@@ -20,6 +20,7 @@ from workbench.core.errors import (
     Problem,
     SignedVersionError,
 )
+from workbench.core.filelock import folder_lock
 from workbench.core.folder import slug_folders, version_files
 from workbench.core.lead import Lead
 from workbench.core.tomlfile import (
@@ -150,19 +151,35 @@ def slugs(folder: Path) -> list[str]:
 def create(definition: Definition, folder: Path) -> Path:
     """Write a new version file; refuses if that version already exists."""
     path = version_path(folder, definition.slug, definition.version)
-    if path.exists():
-        raise InputError(
-            [Problem("already exists; pick another slug or make a new version", file=path)]
-        )
-    atomic_write(path, to_toml(definition).encode("utf-8"), create=True)
+    with folder_lock(path.parent):
+        if path.exists():
+            raise InputError(
+                [Problem("already exists; pick another slug or make a new version", file=path)]
+            )
+        atomic_write(path, to_toml(definition).encode("utf-8"), create=True)
     return path
+
+
+def write_copy(definition: Definition, target: Path) -> Path:
+    """The definition as a file outside the version sequence (a rescue copy of unsaved
+    edits); refuses to replace an existing file."""
+    atomic_write(target, to_toml(definition).encode("utf-8"), create=True)
+    return target
 
 
 def save(definition: Definition, path: Path, expected_sha256: str) -> str:
     """Rewrite a draft in place, only if the file is still exactly what the caller read.
 
-    Returns the sha256 of the bytes written, which the caller keeps for its next save.
+    Returns the sha256 of the bytes written, which the caller keeps for its next save. The
+    comparison and the write happen under the folder's lock, so of two racing writers that
+    read the same file (two sign-offs, an autosave and a sign-off) exactly one writes and the
+    other is refused with a ConflictError.
     """
+    with folder_lock(path.parent):
+        return _save_locked(definition, path, expected_sha256)
+
+
+def _save_locked(definition: Definition, path: Path, expected_sha256: str) -> str:
     current = read_bytes(path)
     if hashlib.sha256(current).hexdigest() != expected_sha256:
         raise ConflictError(
@@ -235,7 +252,14 @@ def summarize(folder: Path, slug: str) -> SlugSummary:
 
 
 def new_version(folder: Path, slug: str, today: date) -> Path:
-    """A draft v(N+1) from the latest signed version, sign-off cleared, `supersedes = N`."""
+    """A draft v(N+1) from the latest signed version, sign-off cleared, `supersedes = N`.
+
+    Under the slug folder's lock: of two racing calls, the second finds the first's draft."""
+    with folder_lock(version_path(folder, slug, 1).parent):
+        return _new_version_locked(folder, slug, today)
+
+
+def _new_version_locked(folder: Path, slug: str, today: date) -> Path:
     state = summarize(folder, slug)
     if state.problem:
         raise InputError(state.problem)

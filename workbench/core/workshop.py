@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from workbench.core import store
+from workbench.core import history, store
 from workbench.core.definition import Definition, EdgeCase, Expectation, OpenQuestion, Scoring
 from workbench.core.diff import Change, diff
-from workbench.core.errors import ConflictError, InputError, Problem
+from workbench.core.errors import ConflictError, InputError, Problem, WorkbenchError
 from workbench.core.signoff import SignerInput, SignResult, sign
 from workbench.core.suite import Flip, SuiteResult, flips, run_suite
 
@@ -73,6 +73,9 @@ class Workshop:
         self._lock = threading.Lock()
         self.suite: SuiteResult = run_suite(self.definition)
         self.conflict: str | None = None
+        # Why the last save failed when it was not a conflict (a full disk, a read-only
+        # folder); cleared by the next save that succeeds.
+        self.save_error: str | None = None
         self._signed_base: tuple[int | None, Definition | None] | None = None
 
     @classmethod
@@ -211,45 +214,40 @@ class Workshop:
             except ConflictError as error:
                 self.conflict = str(error)
                 raise
+            except WorkbenchError as error:
+                self.save_error = str(error)
+                raise
             self._saved_definition = snapshot
             self.conflict = None
+            self.save_error = None
             return True
 
     def reload(self) -> None:
         """Drop unsaved edits and take what is on disk now (after a conflict, say)."""
+        self._adopt(store.load_definition(self.path))
+
+    def keep_as_new_version(self, folder: Path, today: date) -> Path:
+        """After a conflict: the room's edits as the next version, where that is valid (the
+        core's one rule for new versions: `history.keep_as_new_version`); then edit that."""
+        made = history.keep_as_new_version(folder, self.definition, today)
+        self._adopt(store.load_definition(made.path))
+        return made.path
+
+    def save_copy(self, target: Path) -> Path:
+        """The room's edits written to a new file elsewhere (never over an existing one), for
+        when the draft itself cannot be saved: a full disk, a read-only folder, a conflict."""
+        return store.write_copy(self.definition, target)
+
+    def _adopt(self, loaded: store.DefinitionFile) -> None:
         with self._lock:
-            loaded = store.load_definition(self.path)
+            self.path = loaded.path
             self.definition = loaded.definition
+            self.integrity = loaded.integrity
             self._saved_definition = loaded.definition
             self._disk_sha = loaded.file_sha256
-            self.integrity = loaded.integrity
             self.suite = run_suite(self.definition)
             self.conflict = None
-
-    def save_as_new_version(self, folder: Path, today: date) -> Path:
-        """After a conflict: keep the room's edits as the next free version number."""
-        numbers = [n for n, _p in store.versions(folder, self.definition.slug)]
-        version = max(numbers, default=0) + 1
-        data = self.definition.model_dump()
-        data.update(
-            {
-                "version": version,
-                "status": "draft",
-                "signoff": None,
-                "partial_signoff": None,
-                "created": today,
-            }
-        )
-        candidate = Definition.model_validate(data)
-        path = store.create(candidate, folder)
-        loaded = store.load_definition(path)
-        with self._lock:
-            self.path = path
-            self.definition = loaded.definition
-            self._saved_definition = loaded.definition
-            self._disk_sha = loaded.file_sha256
-            self.conflict = None
-        return path
+            self.save_error = None
 
     def signed_base(self, folder: Path) -> Definition | None:
         """The latest signed version this one would replace; None when it is that version.
@@ -302,6 +300,12 @@ class Workshop:
             self.integrity = "intact"
             self.suite = result.suite
             return result
+
+
+def rescue_name(definition: Definition, now: datetime) -> str:
+    """A file name for the room's edits saved elsewhere: which definition, which version,
+    and when, so two rescues never collide and a reader knows what the file is."""
+    return f"{definition.slug}-v{definition.version}-unsaved-{now:%Y%m%d-%H%M%S}.toml"
 
 
 def _dump(value: Any) -> Any:

@@ -38,6 +38,27 @@ class WorkbenchApp(App[None]):
             tooltip="Leave the workbench; asks first if something would be lost.",
             priority=True,
         ),
+        # Moving between fields is decided when the key arrives, not after it has passed
+        # through the field being left: otherwise keys typed right after tab, while tab is
+        # still on its way, land in the old field ("VP Sales" saved as " Sales").
+        Binding(
+            "tab",
+            "app.focus_next",
+            "Next field",
+            show=False,
+            priority=True,
+            id="app.focus_next",
+            tooltip="Move to the next field.",
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="app.focus_previous",
+            tooltip="Move to the previous field.",
+        ),
     ]
 
     def __init__(
@@ -47,9 +68,13 @@ class WorkbenchApp(App[None]):
         save_delay: float = 0.8,
         evidence: EvidenceSource | None = None,
         evidence_delay: float = 1.5,
+        rescue_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.folder = folder
+        # Where "Save a copy…" suggests writing the room's edits when the draft cannot be
+        # saved (the folder may be the thing that is full or read-only): the home folder.
+        self.rescue_dir = rescue_dir if rescue_dir is not None else Path.home()
         # Seconds of quiet typing before an autosave; 0 saves at once (tests use it).
         self.save_delay = save_delay
         # Where the lead history lives when `workbench open` was given the files (they win
@@ -110,32 +135,17 @@ class WorkbenchApp(App[None]):
             self.screen.load_rows()
 
     def start_new_version(self, slug: str) -> Path:
-        from workbench.core import store
+        """The core's one use case, with every refusal `workbench new-version` makes."""
+        from workbench.core import history
 
-        return store.new_version(self.folder, slug, self.today())
+        return history.start_new_version(self.folder / slug, self.today()).path
 
     async def action_quit(self) -> None:
         screen = self._editor_open()
-        if screen is not None:
-            from workbench.tui.components.modals import ConfirmModal
-
-            reason = screen.unsaved_reason()
-            if reason is not None:
-
-                def answered(choice: str | None) -> None:
-                    if choice == "quit":
-                        self.exit()
-                    elif choice == "new-version":
-                        screen.action_new_version()
-
-                self.push_screen(
-                    ConfirmModal(
-                        f"{reason}\nQuit anyway and lose it?", screen.leave_answers("quit")
-                    ),
-                    answered,
-                )
-                return
-        self.exit()
+        if screen is None:
+            self.exit()
+        else:
+            await screen.leave(self.exit, "Quit")
 
 
 def run_app(folder: Path, evidence: EvidenceSource | None = None) -> None:

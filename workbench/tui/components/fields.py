@@ -18,10 +18,13 @@ from textual.widgets import Input, Label, Select, SelectionList, Switch
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
+from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import ClauseEdited
 
 TextKind = Literal["int", "text", "list", "number"]
+
+NOTHING_PENDING: Any = object()  # a field whose text has all reached the core
 
 
 class ClauseField(Vertical):
@@ -35,7 +38,6 @@ class ClauseField(Vertical):
         self.path = path
         self.label_text = label
         self.help_text = help_text
-        self._syncing = False
 
     def compose(self) -> ComposeResult:
         yield Label(self.label_text, classes="field-label")
@@ -53,22 +55,23 @@ class ClauseField(Vertical):
         self.set_class(bool(errors), "-invalid")
 
     def send(self, value: Any) -> None:
-        if not self._syncing:
-            self.post_message(ClauseEdited(self.path, value, self))
+        self.post_message(ClauseEdited(self.path, value, self))
 
-    def show_value(self, value: Any) -> None:
-        """Show a value from the model without sending it back as an edit."""
-        self._syncing = True
-        try:
-            self.render_value(value)
-        finally:
-            self.call_after_refresh(self._done_syncing)
+    def sent(self, value: Any) -> None:
+        """The editor took this value from the field (the edit reached the core)."""
 
-    def _done_syncing(self) -> None:
-        self._syncing = False
+    def shown(self, sent: Any) -> Any:
+        """What the field shows now, given a value it sent earlier: an edit message can
+        arrive after later keys were typed, and the screen, not the message, is the truth."""
+        return sent
 
-    def render_value(self, value: Any) -> None:
-        raise NotImplementedError
+    def pending_value(self) -> Any:
+        """What the field shows that has not reached the core yet, or NOTHING_PENDING.
+
+        The app never writes into a field: the person's keys are the only source of its
+        text, so before anything is decided for the room (leaving, quitting) the screen
+        asks each field for what it shows rather than trusting the last message."""
+        return NOTHING_PENDING
 
 
 class TextField(ClauseField):
@@ -88,10 +91,11 @@ class TextField(ClauseField):
         self.kind = kind
         self.initial = self.to_text(value)
         self.placeholder = placeholder
+        self._taken: Any = self.parse(self.initial)
 
     def compose_editor(self) -> ComposeResult:
         restrict = r"[0-9]*" if self.kind == "int" else None
-        yield Input(
+        yield RoomInput(
             self.initial,
             placeholder=self.placeholder,
             restrict=restrict,
@@ -118,8 +122,12 @@ class TextField(ClauseField):
         event.stop()
         self.send(self.parse(event.value))
 
-    def render_value(self, value: Any) -> None:
-        self.query_one(Input).value = self.to_text(value)
+    def sent(self, value: Any) -> None:
+        self._taken = value
+
+    def pending_value(self) -> Any:
+        shown = self.parse(self.query_one(Input).value)
+        return NOTHING_PENDING if shown == self._taken else shown
 
 
 class ChoiceField(ClauseField):
@@ -157,10 +165,6 @@ class ChoiceField(ClauseField):
             self.initial = value
             self.send(value)
 
-    def render_value(self, value: Any) -> None:
-        self.initial = value
-        self.query_one(Select).value = value if value is not None else Select.NULL
-
 
 class ToggleField(ClauseField):
     """On or off, with the state spelled out next to the switch (not colour alone)."""
@@ -183,10 +187,6 @@ class ToggleField(ClauseField):
         if event.value != self.initial:
             self.initial = event.value
             self.send(event.value)
-
-    def render_value(self, value: Any) -> None:
-        self.initial = bool(value)
-        self.query_one(Switch).value = bool(value)
 
 
 def _on_off(value: bool) -> str:
@@ -239,10 +239,3 @@ class KindsField(ClauseField):
         if chosen != self.initial:
             self.initial = chosen
             self.send(chosen)
-
-    def render_value(self, value: Any) -> None:
-        self.initial = list(value or [])
-        selection = self.query_one(SelectionList)
-        selection.deselect_all()
-        for choice in self.initial:
-            selection.select(choice)

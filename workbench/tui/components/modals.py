@@ -19,6 +19,7 @@ from workbench.core.definition import EdgeCase, Expectation, check_slug
 from workbench.core.stages import STAGES
 from workbench.core.suite import CaseResult
 from workbench.core.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
+from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 
 CANCEL = Binding("escape", "cancel", "Cancel", id="modal.cancel", tooltip="Close without changes.")
@@ -58,7 +59,7 @@ class QuestionModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Open question (saved with the draft, listed at sign-off)")
-            yield Input(placeholder="e.g. Are agencies in our ICP?", id="question-text")
+            yield RoomInput(placeholder="e.g. Are agencies in our ICP?", id="question-text")
             yield PlainText("", classes="field-error")
             with Horizontal(classes="buttons"):
                 yield Button("Park it", id="park", variant="primary")
@@ -255,7 +256,7 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
     def _input(self, key: str, label: str, hint: str, restrict: str | None = None) -> Vertical:
         return Vertical(
             Label(label, classes="field-label"),
-            Input(placeholder=hint, id=f"new-{key}", restrict=restrict, compact=True),
+            RoomInput(placeholder=hint, id=f"new-{key}", restrict=restrict, compact=True),
             classes="clause-field",
         )
 
@@ -350,10 +351,10 @@ class NewDefinitionModal(ModalScreen[tuple[str, str, str] | None]):
             with Horizontal(classes="row"):
                 with Vertical(classes="clause-field"):
                     yield Label("Short id (folder name)", classes="field-label")
-                    yield Input(placeholder="acme-inbound", id="new-slug", compact=True)
+                    yield RoomInput(placeholder="acme-inbound", id="new-slug", compact=True)
                 with Vertical(classes="clause-field"):
                     yield Label("Name", classes="field-label")
-                    yield Input(placeholder="Acme inbound MQL", id="new-name", compact=True)
+                    yield RoomInput(placeholder="Acme inbound MQL", id="new-name", compact=True)
             yield Label(
                 "Stage: which one is the company at? (enter creates)", classes="field-label"
             )

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from workbench.core.signoff import check_review_date, end_of_next_quarter
 from workbench.core.workshop import Workshop
+from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.steps import EXPLAIN
 from workbench.tui.components.text import PlainText
 
@@ -112,7 +113,7 @@ class SignoffPane(VerticalScroll):
     def _field(self, key: str, label: str, value: str = "") -> Vertical:
         return Vertical(
             Label(label, classes="field-label"),
-            Input(value, id=key, compact=True),
+            RoomInput(value, id=key, compact=True),
             PlainText("", id=f"{key}-error", classes="field-error"),
             classes="clause-field",
         )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
@@ -16,13 +19,14 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from workbench.core import gitops
 from workbench.core.definition import Expectation
-from workbench.core.errors import ConflictError, WorkbenchError
-from workbench.core.workshop import Workshop
+from workbench.core.errors import WorkbenchError
+from workbench.core.workshop import Workshop, rescue_name
 from workbench.tui.components.cases import CasesPane
 from workbench.tui.components.evidence_pane import STEP_ID as EVIDENCE_STEP
 from workbench.tui.components.evidence_pane import EvidencePane
-from workbench.tui.components.fields import ClauseField
+from workbench.tui.components.fields import NOTHING_PENDING, ClauseField
 from workbench.tui.components.modals import CaseModal, ConfirmModal, NewCaseModal, QuestionModal
+from workbench.tui.components.save_copy import SaveCopyModal
 from workbench.tui.components.signoff_pane import QuestionToggled, SignoffPane, SignRequested
 from workbench.tui.components.status_bar import SuiteStatusBar
 from workbench.tui.components.steps import (
@@ -62,6 +66,7 @@ class EditorScreen(Screen[None]):
             "Next",
             id="editor.next",
             tooltip="Go to the next workshop step.",
+            priority=True,
         ),
         Binding(
             "ctrl+b",
@@ -69,6 +74,7 @@ class EditorScreen(Screen[None]):
             "Back",
             id="editor.back",
             tooltip="Go to the previous workshop step.",
+            priority=True,
         ),
         Binding(
             "ctrl+o",
@@ -78,7 +84,12 @@ class EditorScreen(Screen[None]):
             tooltip="Park an open question with the draft.",
         ),
         Binding(
-            "ctrl+t", "goto_cases", "Cases", id="editor.cases", tooltip="Show the edge-case suite."
+            "ctrl+t",
+            "goto_cases",
+            "Cases",
+            id="editor.cases",
+            tooltip="Show the edge-case suite.",
+            priority=True,
         ),
         Binding(
             "ctrl+s",
@@ -128,6 +139,7 @@ class EditorScreen(Screen[None]):
                 show=False,
                 id=f"editor.step{index + 1}",
                 tooltip=f"Jump to step {index + 1}.",
+                priority=True,
             )
             for index, key in enumerate(STEP_KEYS)
         ],
@@ -138,6 +150,8 @@ class EditorScreen(Screen[None]):
         self.workshop = workshop
         self.invalid: dict[str, str] = {}
         self._save_timer: Timer | None = None
+        self._saved_at: str | None = None  # when this screen last wrote the draft
+        self._leaving = False  # set once the room has left: late messages change nothing
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show 'new version' and 'reload' only when they are the way forward."""
@@ -247,7 +261,7 @@ class EditorScreen(Screen[None]):
         self.fit_tab_labels(self.app.size.width)
         self.title = self.title_text()
         self.sub_title = str(self.workshop.path)
-        self.refresh_status(save_note="read-only" if self.workshop.read_only else "saved")
+        self.refresh_status()
         self.update_banner()
         self.set_interval(2.0, self.watch_disk)
 
@@ -275,6 +289,13 @@ class EditorScreen(Screen[None]):
             )
             banner.set_class(True, "-conflict")
             banner.display = True
+        elif self.workshop.save_error and self.workshop.dirty:
+            banner.update(
+                f"✗ The draft could not be saved: {self.workshop.save_error}. The room's edits "
+                "are kept here; leaving asks first and offers to save a copy elsewhere."
+            )
+            banner.set_class(True, "-conflict")
+            banner.display = True
         elif self.workshop.definition.partial_signoff is not None:
             partial = self.workshop.definition.partial_signoff
             banner.update(
@@ -295,33 +316,57 @@ class EditorScreen(Screen[None]):
         else:
             banner.display = False
 
-    def refresh_status(self, save_note: str | None = None) -> None:
+    def refresh_status(self) -> None:
         status = self.query_one(SuiteStatusBar)
-        status.show(self.workshop.status_line(), not self.workshop.suite.ok, save_note)
+        status.show(self.workshop.status_line(), not self.workshop.suite.ok, self.save_note())
+
+    def save_note(self) -> str:
+        """Where the draft stands, worked out from the session every time, so the status bar
+        can never say "saved" while the banner says the opposite."""
+        workshop = self.workshop
+        if workshop.read_only:
+            return "read-only"
+        if workshop.conflict:
+            return "NOT SAVED: file changed on disk"
+        if self.invalid:
+            return f"not saved while {next(iter(self.invalid))} is invalid"
+        if workshop.dirty:
+            if workshop.save_error:
+                return f"NOT SAVED: {workshop.save_error}"
+            return "saving…"
+        return f"saved {self._saved_at}" if self._saved_at else "saved"
 
     # --- edits -----------------------------------------------------------------------
 
     @on(ClauseEdited)
     async def on_clause_edited(self, event: ClauseEdited) -> None:
         event.stop()
-        if self.workshop.read_only:
-            return  # the fields are disabled; a mount-time echo is not an edit
-        result = self.workshop.apply(event.path, event.value)
+        value = event.value
         if isinstance(event.field, ClauseField):
-            event.field.set_errors(result.errors)
+            value = event.field.shown(value)  # a stale message never undoes later keys
+        await self.apply_edit(event.path, value, event.field)
+
+    async def apply_edit(self, path: str, value: Any, source: Widget) -> None:
+        if self.workshop.read_only or self._leaving:
+            return  # the fields are disabled; a mount-time echo is not an edit
+        result = self.workshop.apply(path, value)
+        if isinstance(source, ClauseField):
+            source.sent(value)
+            source.set_errors(result.errors)
         elif result.errors:
             self.notify("; ".join(result.errors), severity="error", title="Not applied")
         if not result.ok:
-            self.invalid[event.path] = "; ".join(result.errors)
-            self.refresh_status(save_note=f"not saved while {event.path} is invalid")
+            self.invalid[path] = "; ".join(result.errors)
+            self.refresh_status()
             return
-        self.invalid.pop(event.path, None)
+        self.invalid.pop(path, None)
         if not result.changed:
+            self.refresh_status()
             return
-        self.after_change(list(result.flips), edited=event.path)
-        if not isinstance(event.field, ClauseField):
-            await self.rebuild_pane(event.field)
-        if event.path == "stage":
+        self.after_change(list(result.flips), edited=path)
+        if not isinstance(source, ClauseField):
+            await self.rebuild_pane(source)
+        if path == "stage":
             self.title = self.title_text()
 
     def after_change(self, flips: list[Any], edited: str | None = None) -> None:
@@ -332,7 +377,7 @@ class EditorScreen(Screen[None]):
             pane.definition = definition
         for overrides in self.query(OverridesPane):
             overrides.refresh_summaries(definition)
-        self.refresh_status(save_note="saving…")
+        self.refresh_status()
         self.query_one(SuiteStatusBar).show_flips(flips, edited)
         for cases in self.query(CasesPane):
             cases.show(self.workshop.suite)
@@ -356,8 +401,7 @@ class EditorScreen(Screen[None]):
     def _save_if_valid(self) -> None:
         self._save_timer = None
         if self.invalid:
-            path = next(iter(self.invalid))
-            self.refresh_status(save_note=f"not saved while {path} is invalid")
+            self.refresh_status()
             return
         self.save_draft()
 
@@ -371,7 +415,7 @@ class EditorScreen(Screen[None]):
         await self.recompose()
         self.fit_tab_labels(self.size.width)
         self.title = self.title_text()
-        self.refresh_status(save_note="read-only" if self.workshop.read_only else "saved")
+        self.refresh_status()
         self.update_banner()
 
     # --- saving ----------------------------------------------------------------------
@@ -379,17 +423,12 @@ class EditorScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="save")
     def save_draft(self) -> None:
         try:
-            saved = self.workshop.save()
-        except ConflictError:
-            self.app.call_from_thread(self.update_banner)
-            self.app.call_from_thread(self.refresh_status, "NOT SAVED: file changed on disk")
-            return
-        except WorkbenchError as error:
-            self.app.call_from_thread(self.refresh_status, f"NOT SAVED: {error}")
-            return
-        if saved or not self.workshop.dirty:
-            stamp = self.wb.now().astimezone().strftime("%H:%M:%S")
-            self.app.call_from_thread(self.refresh_status, f"saved {stamp}")
+            if self.workshop.save():
+                self._saved_at = self.wb.now().astimezone().strftime("%H:%M:%S")
+        except WorkbenchError:
+            pass  # the session holds why (conflict or save_error); the line and banner say it
+        self.app.call_from_thread(self.update_banner)
+        self.app.call_from_thread(self.refresh_status)
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_disk(self) -> None:
@@ -398,22 +437,47 @@ class EditorScreen(Screen[None]):
         if self.workshop.changed_on_disk():
             self.workshop.conflict = "changed on disk"
             self.app.call_from_thread(self.update_banner)
-            self.app.call_from_thread(self.refresh_status, "NOT SAVED: file changed on disk")
+            self.app.call_from_thread(self.refresh_status)
 
-    def unsaved_reason(self) -> str | None:
-        """Why leaving now would lose something, after trying to save; None if nothing."""
+    async def unsaved_reason(self) -> str | None:
+        """Why leaving now would lose something, after taking in every key already typed and
+        trying to save; None if nothing would be lost."""
+        await self.take_typing()
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
         if not self.workshop.read_only and not self.workshop.conflict:
             with contextlib.suppress(WorkbenchError):
                 self.workshop.save()
+        self.refresh_status()
+        self.update_banner()
         if self.workshop.conflict and self.workshop.dirty:
             return "The file changed on disk, so the room's latest edits were not saved."
         if self.invalid:
             path, message = next(iter(self.invalid.items()))
             return f"{path} holds a value that was not applied ({message})."
+        if self.workshop.dirty:
+            return f"The draft could not be saved ({self.workshop.save_error})."
         return None
+
+    async def take_typing(self) -> None:
+        """Apply what the fields show before deciding anything on the room's behalf.
+
+        A key typed just before ctrl+q may still be waiting in the field's queue, and its
+        edit still on its way here as a message: first let the focused widget handle what it
+        was sent (a callback queued behind those keys), then apply every field whose text
+        differs from what it last sent. What is on screen is what is saved.
+        """
+        focused = self.app.focused
+        if focused is not None and focused.is_attached:
+            handled = asyncio.Event()
+            focused.call_later(handled.set)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(handled.wait(), timeout=2.0)
+        for field in self.query(ClauseField):
+            pending = field.pending_value()
+            if pending is not NOTHING_PENDING:
+                await self.apply_edit(field.path, pending, field)
 
     # --- actions ---------------------------------------------------------------------
 
@@ -440,14 +504,16 @@ class EditorScreen(Screen[None]):
     def show_step(self, key: str) -> None:
         """Switch to a step and put the cursor in its first field, ready to type."""
         self._tabs().active = f"step-{key}"
-        self.call_after_refresh(self._focus_first, key)
+        if not self._focus_first(key):  # not mounted yet (Lazy): once it is
+            self.call_after_refresh(self._focus_first, key)
 
-    def _focus_first(self, key: str) -> None:
+    def _focus_first(self, key: str) -> bool:
         for pane in self.query(f"#pane-{key}"):
             for widget in pane.query("*"):
                 if widget.focusable:
-                    widget.focus()
-                    return
+                    self.set_focus(widget)
+                    return True
+        return False
 
     def _step_index(self) -> int:
         keys = [f"step-{key}" for key, _label in self.steps()]
@@ -530,30 +596,55 @@ class EditorScreen(Screen[None]):
             self.after_change([])
 
     async def action_home(self) -> None:
-        reason = self.unsaved_reason()
+        await self.leave(self.wb.go_home, "Leave")
+
+    async def leave(self, go: Callable[[], None], verb: str) -> None:
+        """Go (home, or quit) unless that would lose the room's work; then ask first."""
+        reason = await self.unsaved_reason()
         if reason is None:
-            self.wb.go_home()
+            self._leaving = True
+            go()
             return
 
         def answered(choice: str | None) -> None:
-            if choice == "leave":
-                self.wb.go_home()
+            if choice == "lose":
+                self._leaving = True
+                go()
             elif choice == "new-version":
                 self.action_new_version()
+            elif choice == "copy":
+                self.offer_copy(then=go)
 
         self.app.push_screen(
-            ConfirmModal(f"{reason}\nLeave anyway and lose it?", self.leave_answers("leave")),
+            ConfirmModal(f"{reason}\n{verb} anyway and lose it?", self.leave_answers(verb)),
             answered,
         )
 
-    def leave_answers(self, lose: str) -> list[tuple[str, str]]:
-        """Stay, lose it, and, only when the file changed under us, keep the room's edits as
-        a new version (for a value that was refused there is nothing valid to keep)."""
+    def leave_answers(self, verb: str) -> list[tuple[str, str]]:
+        """Stay; save a copy elsewhere whenever the draft itself could not be saved; keep the
+        edits as a new version when the file changed under us; or lose them. For a value that
+        was refused there is nothing valid to keep."""
         answers = [("stay", "Stay")]
-        if self.workshop.conflict:
+        if not self.invalid:
+            answers.append(("copy", "Save a copy…"))
+        if self.workshop.conflict and not self.invalid:
             answers.append(("new-version", "Keep as new version"))
-        answers.append((lose, "Leave, lose it" if lose == "leave" else "Quit, lose it"))
+        answers.append(("lose", f"{verb}, lose it"))
         return answers
+
+    def offer_copy(self, then: Callable[[], None] | None = None) -> None:
+        """Ask where to write the room's edits as a new file; `then` runs once it is written."""
+        suggested = self.wb.rescue_dir / rescue_name(self.workshop.definition, self.wb.now())
+
+        def written(path: Path | None) -> None:
+            if path is None:
+                return
+            self.notify(f"The room's edits are in {path}", title="Copy saved")
+            if then is not None:
+                self._leaving = True
+                then()
+
+        self.app.push_screen(SaveCopyModal(suggested, self.workshop.save_copy), written)
 
     async def action_reload(self) -> None:
         try:
@@ -566,14 +657,32 @@ class EditorScreen(Screen[None]):
         self.notify("Reloaded from disk.")
 
     def action_new_version(self) -> None:
-        """Signed: start v(N+1) from it. In conflict: keep the room's edits as a new version."""
+        """Signed: start v(N+1) from it. In conflict: keep the room's edits as the next
+        version where that is valid; where it is not (the draft on disk is still a draft),
+        say why and offer a copy or a reload instead of a second draft."""
         try:
             if self.workshop.read_only:
                 path = self.wb.start_new_version(self.workshop.definition.slug)
             else:
-                path = self.workshop.save_as_new_version(self.wb.folder, self.wb.today())
+                path = self.workshop.keep_as_new_version(self.wb.folder, self.wb.today())
         except WorkbenchError as error:
-            self.notify(str(error), severity="error", title="No new version")
+            if self.workshop.read_only:
+                self.notify(str(error), severity="error", title="No new version")
+                return
+
+            def answered(choice: str | None) -> None:
+                if choice == "copy":
+                    self.offer_copy()
+                elif choice == "reload":
+                    self.run_worker(self.action_reload())
+
+            self.app.push_screen(
+                ConfirmModal(
+                    f"The room's edits cannot be a new version: {error}",
+                    [("stay", "Stay"), ("copy", "Save a copy…"), ("reload", "Reload, lose them")],
+                ),
+                answered,
+            )
             return
         self.notify(f"Created {path}", title="New version")
         self.wb.open_definition(path)

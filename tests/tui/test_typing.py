@@ -1,0 +1,184 @@
+"""What is typed is what is saved, at a person's speed and faster, on a busy event loop.
+
+Pilot's `press` waits for the app to go idle after every key, which hides every race a room
+meets on a loaded laptop. These tests post key events the way the terminal driver does, as
+they arrive (a burst, or one every 1/8 s), while the event loop is kept busy: each edit's
+suite re-run is slowed down and a background task hogs the loop. The saved file must hold
+exactly what was typed, every time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from pathlib import Path
+
+import pytest
+from pilot_steps import open_first, settle
+from textual import events
+from textual.pilot import Pilot
+
+from workbench.core import store
+from workbench.core.workshop import Workshop
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.components.modals import ConfirmModal, NewCaseModal
+from workbench.tui.screens.editor import EditorScreen
+from workbench.tui.screens.home import HomeScreen
+
+HUMAN = 1 / 8  # seconds between keys: a person typing steadily
+BURST = 0.0  # keys arriving together, as after a stall of the machine
+
+SPEEDS = [pytest.param(HUMAN, id="human"), pytest.param(BURST, id="burst")]
+
+
+def keys_for(text: str) -> list[str]:
+    return ["space" if char == " " else char for char in text]
+
+
+async def send(pilot: Pilot[None], keys: Iterable[str], gap: float) -> None:
+    """Post keys as the driver does: without waiting for the app to handle the last one."""
+    for key in keys:
+        char = " " if key == "space" else (key if len(key) == 1 else None)
+        pilot.app.post_message(events.Key(key, char))
+        await asyncio.sleep(gap)
+
+
+@pytest.fixture
+async def busy_loop(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    """A loaded machine: every edit's suite re-run takes 40 ms more, and a task hogs the
+    loop for 15 ms at a time."""
+    apply = Workshop.apply
+
+    def slow_apply(self: Workshop, path: str, value: object) -> object:
+        time.sleep(0.04)
+        return apply(self, path, value)
+
+    monkeypatch.setattr(Workshop, "apply", slow_apply)
+    stop = asyncio.Event()
+
+    async def hog() -> None:
+        while not stop.is_set():
+            time.sleep(0.015)
+            await asyncio.sleep(0.005)
+
+    task = asyncio.create_task(hog())
+    yield
+    stop.set()
+    await task
+
+
+def clear(length: int = 10) -> list[str]:
+    return ["end", *["backspace"] * length]
+
+
+@pytest.mark.parametrize("gap", SPEEDS)
+async def test_numbers_typed_across_tab_are_saved_as_typed(
+    gap: float,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    busy_loop: None,
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app(save_delay=0.3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")  # the fit gate; the cursor is in min employees
+        await settle(pilot)
+        keys = [*clear(), *keys_for("1000"), "tab", *clear(), *keys_for("20000")]
+        await send(pilot, keys, gap)
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+    saved = store.load_definition(path).definition
+    assert (saved.fit.min_employees, saved.fit.max_employees) == (1000, 20000)
+
+
+@pytest.mark.parametrize("gap", SPEEDS)
+async def test_a_form_reached_by_tab_keeps_every_letter(
+    gap: float,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    busy_loop: None,
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCaseModal)
+        keys = [
+            *keys_for("agency-vp"),
+            "tab",
+            *keys_for("agencies resell us"),
+            "tab",
+            *keys_for("VP Sales"),
+            "tab",  # seniority
+            "tab",  # persona
+            "tab",
+            *keys_for("vp@agency.io"),
+            "tab",
+            *keys_for("Agency"),
+            "tab",
+            *keys_for("agency.io"),
+            "tab",
+            *keys_for("250"),
+            "tab",  # relationship
+            "tab",
+            *keys_for("retail"),
+            "tab",
+            *keys_for("north-america"),
+            "enter",
+        ]
+        await send(pilot, keys, gap)
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen), "the form was accepted"
+        await pilot.pause(0.3)
+        await settle(pilot)
+    case = next(c for c in store.load_definition(path).definition.cases if c.name == "agency-vp")
+    assert case.why == "agencies resell us"
+    assert case.lead.person.title == "VP Sales"
+    assert case.lead.person.email == "vp@agency.io"
+    company = case.lead.company
+    assert (company.name, company.domain, company.employees) == ("Agency", "agency.io", 250)
+    assert (company.industry, company.region) == ("retail", "north-america")
+
+
+@pytest.mark.parametrize("gap", SPEEDS)
+async def test_quitting_right_after_typing_keeps_the_last_letter(
+    gap: float,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    busy_loop: None,
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app(save_delay=0.8)  # as in the room: the autosave waits for a pause
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("tab", "tab")  # industries
+        await settle(pilot)
+        await send(pilot, [*clear(80), *keys_for("retail"), "ctrl+q"], gap)
+        await settle(pilot)
+        asked = isinstance(app.screen, ConfirmModal)
+    assert not asked, "nothing was lost, so nothing to ask"
+    assert store.load_definition(path).definition.fit.industries == ["retail"]
+
+
+async def test_escape_right_after_typing_keeps_the_last_letter(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], busy_loop: None
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app(save_delay=0.8)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await send(pilot, [*clear(), *keys_for("800"), "escape"], BURST)
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen), "went home without asking"
+    assert store.load_definition(path).definition.fit.min_employees == 800
