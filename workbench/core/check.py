@@ -9,6 +9,7 @@ and version match its folder and file name; its suite passes; a signed file stil
 its hash; in git, no commit (and no uncommitted edit) changed it after it was signed. Per
 slug: at most one open draft; versions 1..N without gaps; the review date of the latest
 signed version (due within 14 days, or overdue); the lint rules on the latest version.
+A symbolic link inside DIR (slug folder, version file, allowed_signers) is refused.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ class _Version:
 class _Scan:
     slugs: dict[str, list[_Version]] = field(default_factory=dict)
     strays: list[Path] = field(default_factory=list)
+    links: list[Path] = field(default_factory=list)
 
 
 def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckReport:
@@ -139,6 +141,7 @@ def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckRep
         )
         for path in scan.strays
     ]
+    findings += [_link_finding(folder, path) for path in scan.links]
     files: list[Path] = []
     for slug, versions in sorted(scan.slugs.items()):
         for version in versions:
@@ -167,10 +170,23 @@ def _hidden(path: Path, folder: Path) -> bool:
 
 
 def _scan(folder: Path) -> _Scan:
-    """Version files by slug folder; any other .toml is a stray. Other files are ignored."""
+    """Version files by slug folder; any other .toml is a stray. Other files are ignored.
+
+    A symbolic link to a slug folder, a .toml file or allowed_signers is set apart in
+    `links`: it is refused, not followed (see `_link_finding`).
+    """
     scan = _Scan()
+    for child in sorted(folder.iterdir()):
+        watched = child.name == ALLOWED_SIGNERS or child.suffix == ".toml" or child.is_dir()
+        if child.is_symlink() and watched and not _hidden(child, folder):
+            scan.links.append(child)
     for path in sorted(folder.rglob("*.toml")):
-        if _hidden(path, folder) or not path.is_file():
+        if _hidden(path, folder) or path in scan.links:
+            continue
+        if path.is_symlink():
+            scan.links.append(path)
+            continue
+        if not path.is_file():
             continue
         relative = path.relative_to(folder)
         match = VERSION_FILE.match(path.name)
@@ -181,6 +197,30 @@ def _scan(folder: Path) -> _Scan:
     for versions in scan.slugs.values():
         versions.sort(key=lambda v: v.number)
     return scan
+
+
+def _link_finding(folder: Path, link: Path) -> CheckFinding:
+    """A link inside DIR is refused rather than followed.
+
+    Git records a link as the path it points to, not as the files behind it, so neither the
+    history check nor a reviewer reading the pull request sees a change made behind the link
+    (in another folder, or outside the repository). `check` would vouch for files it cannot
+    trace; other commands would read them all the same. Hence an error, strict or not.
+    """
+    try:
+        target = str(link.readlink())
+    except OSError:
+        target = "?"
+    what = "slug folder" if link.is_dir() else "file"
+    return CheckFinding(
+        "error",
+        "symlink",
+        link,
+        f"is a symbolic link (to {target}); expected a real {what} inside {folder}: git "
+        "tracks the link, not the files behind it, so what they say cannot be traced to a "
+        "commit and check cannot vouch for them",
+        advice="Replace the link with the folder or file itself (copy it in and commit it).",
+    )
 
 
 # --- one file ------------------------------------------------------------------------
