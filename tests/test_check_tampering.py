@@ -13,8 +13,12 @@ from pathlib import Path
 import pytest
 from test_check import (
     cli,
+    commit,
     draft,
     edit,
+    errors,
+    git,
+    init_repo,
     rehash,
     run,
     sign_file,
@@ -63,3 +67,36 @@ def test_a_symlinked_version_file_or_allowed_signers_is_refused(tmp_path: Path) 
     assert found == [("error", v1), ("error", folder / "allowed_signers")]
     assert report.files == ()
     assert report.exit_code == 1
+
+
+# --- shallow clones ----------------------------------------------------------------------------
+
+
+@needs_git
+def test_a_shallow_clone_says_the_history_check_could_not_run(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    repo = init_repo(tmp_path / "repo")
+    v1 = signed_today(repo / "definitions", review_in_days=60)
+    commit(repo, "add signed v1")
+    edit(v1, "min_employees = 50", "min_employees = 10")
+    rehash(v1)
+    commit(repo, "quietly widen the fit gate")
+    assert errors(run(repo / "definitions")) == ["changed-after-signing"]
+
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", (repo).as_uri(), str(clone))
+    assert git(clone, "rev-parse", "--is-shallow-repository") == "true"
+    folder = clone / "definitions"
+
+    report = run(folder)
+    assert errors(report) == []
+    (finding,) = [f for f in report.findings if f.rule == "shallow-clone"]
+    assert (finding.level, finding.path) == ("warning", folder)
+    assert "the git history check could not run" in finding.message
+    assert report.exit_code == 0
+
+    strict = cli(runner, folder, "--strict")
+    assert strict.exit_code == 1, strict.output
+    assert f"ERROR {folder} shallow-clone: this is a shallow clone" in strict.stdout
+    assert "git fetch --unshallow" in strict.stdout

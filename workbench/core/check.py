@@ -152,7 +152,7 @@ def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckRep
         findings.append(
             CheckFinding("warning", "no-definitions", folder, "no DIR/<slug>/v<N>.toml files")
         )
-    findings += _check_git(folder, files)
+    findings += _check_git(folder, files, strict)
     findings += signature_findings(folder)
     findings.sort(key=lambda f: (str(f.path), f.line or 0))
     return CheckReport(folder, tuple(files), tuple(findings))
@@ -375,11 +375,13 @@ def _review(version: _Version, today: date, strict: bool) -> list[CheckFinding]:
 # --- git ---------------------------------------------------------------------------
 
 
-def _check_git(folder: Path, files: Sequence[Path]) -> list[CheckFinding]:
+def _check_git(folder: Path, files: Sequence[Path], strict: bool) -> list[CheckFinding]:
     """No commit, and no uncommitted edit, changed a signed file after it was signed.
 
     The hash check cannot see an edit whose hash was recomputed by hand; git history can.
-    Without git, or outside a repository, this is one note and the rest still runs.
+    Without git, or outside a repository, this is one note and the rest still runs. In a
+    shallow clone the history is cut off, so a committed, rehashed edit looks like the
+    signed original: a warning, or an error with `strict` (CI asked for proof).
     """
     if not files:
         return []
@@ -393,7 +395,7 @@ def _check_git(folder: Path, files: Sequence[Path]) -> list[CheckFinding]:
                 "against their hashes only",
             )
         ]
-    findings = []
+    findings = [_shallow(folder, strict)] if gitlog.is_shallow(folder) else []
     for path in files:
         found = changed_after_signing(path)
         if found is not None:
@@ -401,6 +403,20 @@ def _check_git(folder: Path, files: Sequence[Path]) -> list[CheckFinding]:
                 CheckFinding("error", "changed-after-signing", path, found, advice=CHANGED_ADVICE)
             )
     return findings
+
+
+def _shallow(folder: Path, strict: bool) -> CheckFinding:
+    return CheckFinding(
+        "error" if strict else "warning",
+        "shallow-clone",
+        folder,
+        "this is a shallow clone (git rev-parse --is-shallow-repository): its history is cut "
+        "off, so the git history check could not run: a signed file changed and rehashed in "
+        "a commit, or a key added to allowed_signers after a version was signed, would not "
+        "be seen",
+        advice="Fetch the full history (`git fetch --unshallow`; on GitHub Actions "
+        "`fetch-depth: 0`) and run check again.",
+    )
 
 
 def changed_after_signing(path: Path) -> str | None:
