@@ -42,6 +42,10 @@ REVIEW_ADVICE = (
     "rate and false negatives. Adjust the criteria and have both sides sign a new version "
     "(`workbench new-version`)."
 )
+COVER_ADVICE = (
+    "Nothing to fix in a signed file: signatures made from now on (`workbench sign --as`) "
+    "cover the name and role. In git, check's history check catches a later edit of them."
+)
 CHANGED_ADVICE = (
     "A signed version is a contract: restore the signed content and make the change as a "
     "new version (`workbench new-version`) for both sides to sign."
@@ -502,7 +506,9 @@ def signature_findings(folder: Path) -> list[CheckFinding]:
     Integration point: `workbench.core.sshsig.verify_folder(folder)` is written separately
     and returns Problems (a signature that does not verify, a key not listed, a signer
     signing for the other side). It is imported only if the module exists, so `check` works
-    before it lands; its problems become error findings with rule id `signature`.
+    before it lands; its problems become error findings with rule id `signature`. Its
+    `signature_notes(folder)`, if present, become notes (`signature-coverage`): old
+    signatures that do not cover the signer's name and role.
     """
     if not (folder / ALLOWED_SIGNERS).is_file():
         return []
@@ -519,25 +525,39 @@ def signature_findings(folder: Path) -> list[CheckFinding]:
         problems: Iterable[object] = verify(folder)
     except WorkbenchError as error:
         problems = error.problems
-    return [_from_problem(p, folder / ALLOWED_SIGNERS, "signature") for p in problems]
+    findings = [_from_problem(p, folder / ALLOWED_SIGNERS, "signature") for p in problems]
+    notes = getattr(module, "signature_notes", None)
+    if callable(notes):
+        findings += [
+            _from_problem(p, folder / ALLOWED_SIGNERS, "signature-coverage", "info", COVER_ADVICE)
+            for p in notes(folder)
+        ]
+    return findings
 
 
 # --- locating findings -----------------------------------------------------------------
 
 
-def _from_problem(problem: object, default: Path, rule: str) -> CheckFinding:
-    """A core Problem (or anything like one, or a string) as an error finding."""
+def _from_problem(
+    problem: object,
+    default: Path,
+    rule: str,
+    level: Severity = "error",
+    advice: str | None = None,
+) -> CheckFinding:
+    """A core Problem (or anything like one, or a string) as a finding, an error by default."""
     if isinstance(problem, Problem):
         field_prefix = f"{problem.field}: " if problem.field else ""
         return CheckFinding(
-            "error",
+            level,
             rule,
             problem.file or default,
             field_prefix + problem.message,
             line=problem.line,
             clause=problem.field,
+            advice=advice,
         )
-    return CheckFinding("error", rule, default, str(problem))
+    return CheckFinding(level, rule, default, str(problem), advice=advice)
 
 
 def _from_lint(version: _Version, finding: Finding) -> CheckFinding:
