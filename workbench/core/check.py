@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from workbench.core import gitlog, gitops
+from workbench.core import gitlog, gitops, signers_history
 from workbench.core.definition import Definition
 from workbench.core.errors import InputError, Problem, WorkbenchError
 from workbench.core.folder import review_state
@@ -399,13 +399,37 @@ def _check_git(folder: Path, files: Sequence[Path], strict: bool) -> list[CheckF
                 "against their hashes only",
             )
         ]
-    findings = [_shallow(folder, strict)] if gitlog.is_shallow(folder) else []
+    shallow = gitlog.is_shallow(folder)
+    findings = [_shallow(folder, strict)] if shallow else []
     for path in files:
         found = changed_after_signing(path)
         if found is not None:
             findings.append(
                 CheckFinding("error", "changed-after-signing", path, found, advice=CHANGED_ADVICE)
             )
+    allowed = folder / ALLOWED_SIGNERS
+    if not shallow and allowed.is_file() and not allowed.is_symlink():
+        findings += _signers_history(folder, allowed)
+    return findings
+
+
+def _signers_history(folder: Path, allowed: Path) -> list[CheckFinding]:
+    """Who last changed allowed_signers (a note), and every key listed only after the
+    version it vouches for was signed (an error)."""
+    findings = [
+        CheckFinding("info", "allowed-signers", allowed, signers_history.last_change(allowed))
+    ]
+    for problem in signers_history.key_order_problems(folder):
+        findings.append(
+            _from_problem(
+                problem,
+                allowed,
+                "key-added-after-signing",
+                advice="Have the version signed with a key that was listed when it was "
+                "signed, or sign a new version; a key cannot vouch for what was signed "
+                "before it was trusted.",
+            )
+        )
     return findings
 
 
@@ -484,13 +508,33 @@ def _signed_changes(signed: dict[str, Any], later: dict[str, Any] | None) -> lis
     if before.get("review_date") != after.get("review_date"):
         changes.append("review date")
     for side in ("marketing", "sales"):
-        was = _table(before.get(side))
-        now = _table(after.get(side))
-        if was and any(was.get(k) != now.get(k) for k in ("name", "role", "signed_at")):
+        if _signer_changed(_table(before.get(side)), _table(after.get(side))):
             changes.append(f"{side} signer")
     if later.get("status") != "signed":
         changes.append("status")
     return changes
+
+
+# What a signer shows; and, once recorded, the proof: swapping in another key's signature
+# (even one allowed_signers lists) is a change too.
+_SIGNER_SHOWN = ("name", "role", "signed_at")
+_SIGNER_PROOF = ("principal", "message_version", "ssh_signature")
+
+
+def _signer_changed(was: dict[str, Any], now: dict[str, Any]) -> bool:
+    if not was:
+        return False
+    if any(was.get(k) != now.get(k) for k in _SIGNER_SHOWN):
+        return True
+    return any(
+        was.get(k) is not None and _squeeze(was.get(k)) != _squeeze(now.get(k))
+        for k in _SIGNER_PROOF
+    )
+
+
+def _squeeze(value: object) -> object:
+    """An armored signature rewrapped is the same signature."""
+    return "".join(value.split()) if isinstance(value, str) else value
 
 
 def _table(value: object) -> dict[str, Any]:

@@ -62,6 +62,14 @@ def is_shallow(path: Path) -> bool:
     return out is not None and out.strip() == "true"
 
 
+def is_ancestor(path: Path, older: str, newer: str) -> bool:
+    """True when commit `older` is `newer` or one of its ancestors (in `path`'s repository)."""
+    root = repo_root(path)
+    if root is None:
+        return False
+    return _git(root, "merge-base", "--is-ancestor", older, newer) is not None
+
+
 def history(path: Path) -> list[Commit]:
     """Commits that touched `path`, oldest first, following renames; [] without git."""
     root = repo_root(path)

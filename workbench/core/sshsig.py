@@ -228,6 +228,10 @@ class AllowedSigner:
     def permits(self, side: Side) -> bool:
         return self.namespaces is None or _match_list(namespace(side), self.namespaces)
 
+    def vouches(self, key: str, principal: str, side: Side) -> bool:
+        """This line lets `key` sign as `principal` for `side`."""
+        return self.key == key and self.names(principal) and self.permits(side)
+
     def declared_sides(self) -> list[Side]:
         """The sides this line explicitly lets its principals sign for."""
         if self.namespaces is None:
@@ -244,6 +248,11 @@ def read_allowed_signers(path: Path) -> list[AllowedSigner]:
         raise InputError(
             [Problem(f"not UTF-8 text (byte {error.start}); expected allowed_signers", file=path)]
         ) from None
+    return parse_allowed_signers(text)
+
+
+def parse_allowed_signers(text: str) -> list[AllowedSigner]:
+    """The readable lines of allowed_signers text (also as committed in an older version)."""
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
         entry = _parse_line(number, line.strip())
