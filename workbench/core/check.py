@@ -6,7 +6,8 @@ or is a file) raises InputError (exit 2). `today` is passed in, so a run is repr
 
 What is checked, per version file `DIR/<slug>/v<N>.toml`: it parses and validates; its slug
 and version match its folder and file name; its suite passes; a signed file still matches
-its hash; in git, no commit (and no uncommitted edit) changed it after it was signed. Per
+its hash; in git, no commit (and no uncommitted edit) changed it after it was signed, and
+each key vouching for its SSH signatures was in allowed_signers when it was signed in. Per
 slug: at most one open draft; versions 1..N without gaps; the review date of the latest
 signed version (due within 14 days, or overdue); the lint rules on the latest version.
 A symbolic link inside DIR (slug folder, version file, allowed_signers) is refused.
