@@ -176,6 +176,10 @@ def test_a_key_listed_after_the_version_was_signed_cannot_vouch_for_it(
     assert errors(report) == ["key-added-after-signing"]
     (finding,) = [f for f in report.findings if f.rule == "key-added-after-signing"]
     assert (finding.path, finding.clause) == (v1, "signoff.sales.ssh_signature")
+    assert finding.line is not None
+    assert (
+        v1.read_text(encoding="utf-8").splitlines()[finding.line - 1].startswith("ssh_signature = ")
+    )
     assert finding.message == (
         f"signoff.sales.ssh_signature: key {fingerprint(v1, 'sales')} (eve@acme.example, "
         f"sales) was added to allowed_signers in {listed_in} (Eve Mallory, 2030-05-03), after "

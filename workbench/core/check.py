@@ -590,19 +590,33 @@ def _from_problem(
     level: Severity = "error",
     advice: str | None = None,
 ) -> CheckFinding:
-    """A core Problem (or anything like one, or a string) as a finding, an error by default."""
+    """A core Problem (or anything like one, or a string) as a finding, an error by default.
+
+    A problem that names a field of a file but no line is located by that field's key.
+    """
     if isinstance(problem, Problem):
         field_prefix = f"{problem.field}: " if problem.field else ""
+        line = problem.line
+        if line is None and problem.field and problem.file is not None:
+            line = _field_line(problem.file, problem.field)
         return CheckFinding(
             level,
             rule,
             problem.file or default,
             field_prefix + problem.message,
-            line=problem.line,
+            line=line,
             clause=problem.field,
             advice=advice,
         )
     return CheckFinding(level, rule, default, str(problem), advice=advice)
+
+
+def _field_line(path: Path, field: str) -> int | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return clause_line(text, None, field)
 
 
 def _from_lint(version: _Version, finding: Finding) -> CheckFinding:
