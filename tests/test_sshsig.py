@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from cli_steps import one_error, run
 from typer.testing import CliRunner
 
 from workbench.core import sshsig, store
+from workbench.core.check import check_folder
 from workbench.core.definition import Definition, PartialSignOff, Signer
 from workbench.core.errors import CheckFailed, InputError, SignedVersionError
 from workbench.core.signoff import SignResult, end_of_next_quarter, sign, sign_as
@@ -795,3 +796,147 @@ def test_a_principal_allowed_another_namespace_signs_for_neither_side(
         message
         == "sam@acme.example may sign for neither side (allowed_signers line 2), not for sales"
     )
+
+
+# --- the signature covers the signer shown (message v2) ----------------------------------
+
+
+LEGACY = Path(__file__).resolve().parent / "data" / "legacy-ssh"
+
+
+@pytest.fixture
+def legacy(tmp_path: Path) -> Path:
+    """A folder signed by an earlier workbench: message v1, no message_version."""
+    folder = tmp_path / "legacy"
+    shutil.copytree(LEGACY, folder)
+    return folder
+
+
+def test_the_v2_message_adds_the_signer_as_displayed(draft: Path) -> None:
+    definition = store.load_definition(draft).definition
+    due = date(2025, 6, 30)
+    at = datetime(2025, 2, 10, 16, 30, 12, tzinfo=timezone(timedelta(hours=1)))
+    message = sshsig.signed_message_v2(definition, "sales", due, "Sam Okafor", "VP Sales", at)
+    assert message.decode() == (
+        "mql-workbench sign-off v2\n"
+        "slug=acme\n"
+        "version=1\n"
+        "side=sales\n"
+        "review_date=2025-06-30\n"
+        f"sha256={store.content_hash(definition, due)}\n"
+        'name="Sam Okafor"\n'
+        'role="VP Sales"\n'
+        "signed_at=2025-02-10T15:30:12Z\n"
+    )
+    # A newline in a name cannot pass for another line: the two signers differ.
+    forged = sshsig.signed_message_v2(definition, "sales", due, 'A"\nrole="B', "C", at)
+    honest = sshsig.signed_message_v2(definition, "sales", due, "A", 'B"\nrole="C', at)
+    assert forged != honest
+
+
+def test_a_new_signature_is_written_as_message_v2(
+    folder: Path, draft: Path, dana: Person, sam: Person
+) -> None:
+    loaded = store.load_definition(draft)
+    sign_as(loaded, "marketing", dana.key, MARKETING, dana.principal, None, NOW)
+    sign_side(draft, "sales", sam, now=NOW + timedelta(days=1))
+    signoff = store.load_definition(draft).definition.signoff
+    assert signoff is not None
+    assert signoff.marketing.message_version == 2 == signoff.sales.message_version
+    assert draft.read_text(encoding="utf-8").count("\nmessage_version = 2\n") == 2
+    both_allowed(folder, dana, sam)
+    assert sshsig.verify_folder(folder) == []
+    assert sshsig.signature_notes(folder) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('name = "Dana Reyes"', 'name = "Eve Mallory"'),
+        ('role = "VP Marketing"', 'role = "CEO"'),
+        ("2025-02-10 15:30:12+00:00", "2025-02-09 15:30:12+00:00"),
+    ],
+    ids=["name", "role", "signed_at"],
+)
+def test_a_renamed_signer_fails_outside_git(
+    folder: Path, draft: Path, dana: Person, sam: Person, old: str, new: str
+) -> None:
+    both_allowed(folder, dana, sam)
+    sign_as(store.load_definition(draft), "marketing", dana.key, MARKETING, None, None, NOW)
+    sign_side(draft, "sales", sam, now=NOW + timedelta(days=1))
+    assert problems_for(folder) == []
+    replace_in(draft, old, new)
+    assert store.load_definition(draft).integrity == "intact"  # the hash does not cover it
+    [(field, message)] = problems_for(folder)
+    assert field == "signoff.marketing.ssh_signature"
+    assert "does not verify over this content and the signer shown" in message
+    assert "the name, role or signing time was edited after signing" in message
+
+
+def test_dropping_message_version_does_not_downgrade_a_signature(
+    folder: Path, draft: Path, dana: Person, sam: Person
+) -> None:
+    fully_signed(draft, dana, sam)
+    both_allowed(folder, dana, sam)
+    replace_in(draft, "message_version = 2\n", "")
+    [(field, message)] = problems_for(folder)
+    assert field == "signoff.marketing.ssh_signature"
+    assert "does not verify over this content: it is damaged" in message
+
+
+def test_message_version_belongs_to_an_ssh_signature(draft: Path, dana: Person) -> None:
+    with pytest.raises(ValueError, match="belongs to an SSH signature"):
+        Signer(name="Dana", role="VP", signed_at=NOW, message_version=2)
+    signer = _ssh_signer(draft, dana)
+    with pytest.raises(ValueError, match="Input should be 2"):
+        Signer.model_validate({**signer.model_dump(), "message_version": 3})
+
+
+def test_without_a_public_key_next_to_it_the_principal_must_be_given(
+    folder: Path, draft: Path, dana: Person, sam: Person, tmp_path: Path
+) -> None:
+    both_allowed(folder, dana, sam)
+    bare = tmp_path / "bare-key"
+    shutil.copy(dana.key, bare)
+    bare.chmod(0o600)
+    before = draft.read_bytes()
+    loaded = store.load_definition(draft)
+    with pytest.raises(InputError, match=r"no public key next to it \(KEY.pub\)"):
+        sign_as(loaded, "marketing", bare, None, None, None, NOW)
+    assert draft.read_bytes() == before
+    sign_as(loaded, "marketing", bare, None, dana.principal, None, NOW)
+    assert sshsig.verify_folder(folder) == []
+
+
+def test_a_signature_from_an_earlier_workbench_keeps_its_hash_and_verifies(legacy: Path) -> None:
+    path = legacy / "acme" / "v1.toml"
+    loaded = store.load_definition(path)
+    assert loaded.integrity == "intact"
+    assert loaded.definition.signoff is not None
+    assert loaded.definition.signoff.marketing.message_version is None
+    assert sshsig.verify_folder(legacy) == []
+    notes = sshsig.signature_notes(legacy)
+    assert [(p.file, p.field) for p in notes] == [
+        (path, "signoff.marketing"),
+        (path, "signoff.sales"),
+    ]
+    assert notes[0].message == (
+        "the marketing SSH signature was made before signatures covered the signer: it proves "
+        "that dana@acme.example signed this content, not the name and role shown "
+        "(Dana Reyes, VP Marketing)"
+    )
+
+
+def test_an_old_signature_renamed_is_a_note_not_an_error(legacy: Path) -> None:
+    """The v1 message never covered the name: say so, but it still proves the principal."""
+    path = legacy / "acme" / "v1.toml"
+    replace_in(path, 'name = "Dana Reyes"', 'name = "Eve Mallory"')
+    report = check_folder(legacy, date(2025, 3, 1), strict=True)
+    assert [f.rule for f in report.findings if f.level == "error"] == []
+    notes = [f for f in report.findings if f.rule == "signature-coverage"]
+    assert [(f.level, f.clause) for f in notes] == [
+        ("info", "signoff.marketing"),
+        ("info", "signoff.sales"),
+    ]
+    assert "not the name and role shown (Eve Mallory, VP Marketing)" in notes[0].message
+    assert report.exit_code == 0

@@ -85,7 +85,11 @@ def check_cmd(
         Path, typer.Argument(help="Definitions folder.", metavar="DIR", show_default=True)
     ] = DEFAULT_DIR,
     strict: Annotated[
-        bool, typer.Option("--strict", help="An overdue review date is an error, not a warning.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="An overdue review date, or a shallow clone (no history check), is an error.",
+        ),
     ] = False,
     output: Annotated[
         Format, typer.Option("--format", "-f", help="text, json or junit (JUnit XML).")
@@ -94,7 +98,8 @@ def check_cmd(
     """Check every definition file for CI and pre-commit; exit 1 on an error-level finding.
 
     Parses and validates, runs each suite, checks signed files against their hash and (in
-    git) their history, one draft per slug, versions without gaps, review dates and lint.
+    git) their history and allowed_signers' history, one draft per slug, versions without
+    gaps, review dates and lint.
     """
     report = check_folder(folder, date.today(), strict=strict)
     if output is Format.json:

@@ -6,9 +6,11 @@ or is a file) raises InputError (exit 2). `today` is passed in, so a run is repr
 
 What is checked, per version file `DIR/<slug>/v<N>.toml`: it parses and validates; its slug
 and version match its folder and file name; its suite passes; a signed file still matches
-its hash; in git, no commit (and no uncommitted edit) changed it after it was signed. Per
+its hash; in git, no commit (and no uncommitted edit) changed it after it was signed, and
+each key vouching for its SSH signatures was in allowed_signers when it was signed in. Per
 slug: at most one open draft; versions 1..N without gaps; the review date of the latest
 signed version (due within 14 days, or overdue); the lint rules on the latest version.
+A symbolic link inside DIR (slug folder, version file, allowed_signers) is refused.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from workbench.core import gitlog, gitops
+from workbench.core import gitlog, gitops, signers_history
 from workbench.core.definition import Definition
 from workbench.core.errors import InputError, Problem, WorkbenchError
 from workbench.core.folder import review_state
@@ -40,6 +42,10 @@ REVIEW_ADVICE = (
     "Hold the quarterly review: acceptance rate, top rejection reasons, MQL-to-opportunity "
     "rate and false negatives. Adjust the criteria and have both sides sign a new version "
     "(`workbench new-version`)."
+)
+COVER_ADVICE = (
+    "Nothing to fix in a signed file: signatures made from now on (`workbench sign --as`) "
+    "cover the name and role. In git, check's history check catches a later edit of them."
 )
 CHANGED_ADVICE = (
     "A signed version is a contract: restore the signed content and make the change as a "
@@ -124,6 +130,7 @@ class _Version:
 class _Scan:
     slugs: dict[str, list[_Version]] = field(default_factory=dict)
     strays: list[Path] = field(default_factory=list)
+    links: list[Path] = field(default_factory=list)
 
 
 def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckReport:
@@ -139,6 +146,7 @@ def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckRep
         )
         for path in scan.strays
     ]
+    findings += [_link_finding(folder, path) for path in scan.links]
     files: list[Path] = []
     for slug, versions in sorted(scan.slugs.items()):
         for version in versions:
@@ -149,7 +157,7 @@ def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckRep
         findings.append(
             CheckFinding("warning", "no-definitions", folder, "no DIR/<slug>/v<N>.toml files")
         )
-    findings += _check_git(folder, files)
+    findings += _check_git(folder, files, strict)
     findings += signature_findings(folder)
     findings.sort(key=lambda f: (str(f.path), f.line or 0))
     return CheckReport(folder, tuple(files), tuple(findings))
@@ -167,10 +175,23 @@ def _hidden(path: Path, folder: Path) -> bool:
 
 
 def _scan(folder: Path) -> _Scan:
-    """Version files by slug folder; any other .toml is a stray. Other files are ignored."""
+    """Version files by slug folder; any other .toml is a stray. Other files are ignored.
+
+    A symbolic link to a slug folder, a .toml file or allowed_signers is set apart in
+    `links`: it is refused, not followed (see `_link_finding`).
+    """
     scan = _Scan()
+    for child in sorted(folder.iterdir()):
+        watched = child.name == ALLOWED_SIGNERS or child.suffix == ".toml" or child.is_dir()
+        if child.is_symlink() and watched and not _hidden(child, folder):
+            scan.links.append(child)
     for path in sorted(folder.rglob("*.toml")):
-        if _hidden(path, folder) or not path.is_file():
+        if _hidden(path, folder) or path in scan.links:
+            continue
+        if path.is_symlink():
+            scan.links.append(path)
+            continue
+        if not path.is_file():
             continue
         relative = path.relative_to(folder)
         match = VERSION_FILE.match(path.name)
@@ -181,6 +202,30 @@ def _scan(folder: Path) -> _Scan:
     for versions in scan.slugs.values():
         versions.sort(key=lambda v: v.number)
     return scan
+
+
+def _link_finding(folder: Path, link: Path) -> CheckFinding:
+    """A link inside DIR is refused rather than followed.
+
+    Git records a link as the path it points to, not as the files behind it, so neither the
+    history check nor a reviewer reading the pull request sees a change made behind the link
+    (in another folder, or outside the repository). `check` would vouch for files it cannot
+    trace; other commands would read them all the same. Hence an error, strict or not.
+    """
+    try:
+        target = str(link.readlink())
+    except OSError:
+        target = "?"
+    what = "slug folder" if link.is_dir() else "file"
+    return CheckFinding(
+        "error",
+        "symlink",
+        link,
+        f"is a symbolic link (to {target}); expected a real {what} inside {folder}: git "
+        "tracks the link, not the files behind it, so what they say cannot be traced to a "
+        "commit and check cannot vouch for them",
+        advice="Replace the link with the folder or file itself (copy it in and commit it).",
+    )
 
 
 # --- one file ------------------------------------------------------------------------
@@ -335,11 +380,13 @@ def _review(version: _Version, today: date, strict: bool) -> list[CheckFinding]:
 # --- git ---------------------------------------------------------------------------
 
 
-def _check_git(folder: Path, files: Sequence[Path]) -> list[CheckFinding]:
+def _check_git(folder: Path, files: Sequence[Path], strict: bool) -> list[CheckFinding]:
     """No commit, and no uncommitted edit, changed a signed file after it was signed.
 
     The hash check cannot see an edit whose hash was recomputed by hand; git history can.
-    Without git, or outside a repository, this is one note and the rest still runs.
+    Without git, or outside a repository, this is one note and the rest still runs. In a
+    shallow clone the history is cut off, so a committed, rehashed edit looks like the
+    signed original: a warning, or an error with `strict` (CI asked for proof).
     """
     if not files:
         return []
@@ -353,14 +400,52 @@ def _check_git(folder: Path, files: Sequence[Path]) -> list[CheckFinding]:
                 "against their hashes only",
             )
         ]
-    findings = []
+    shallow = gitlog.is_shallow(folder)
+    findings = [_shallow(folder, strict)] if shallow else []
     for path in files:
         found = changed_after_signing(path)
         if found is not None:
             findings.append(
                 CheckFinding("error", "changed-after-signing", path, found, advice=CHANGED_ADVICE)
             )
+    allowed = folder / ALLOWED_SIGNERS
+    if not shallow and allowed.is_file() and not allowed.is_symlink():
+        findings += _signers_history(folder, allowed)
     return findings
+
+
+def _signers_history(folder: Path, allowed: Path) -> list[CheckFinding]:
+    """Who last changed allowed_signers (a note), and every key listed only after the
+    version it vouches for was signed (an error)."""
+    findings = [
+        CheckFinding("info", "allowed-signers", allowed, signers_history.last_change(allowed))
+    ]
+    for problem in signers_history.key_order_problems(folder):
+        findings.append(
+            _from_problem(
+                problem,
+                allowed,
+                "key-added-after-signing",
+                advice="Have the version signed with a key that was listed when it was "
+                "signed, or sign a new version; a key cannot vouch for what was signed "
+                "before it was trusted.",
+            )
+        )
+    return findings
+
+
+def _shallow(folder: Path, strict: bool) -> CheckFinding:
+    return CheckFinding(
+        "error" if strict else "warning",
+        "shallow-clone",
+        folder,
+        "this is a shallow clone (git rev-parse --is-shallow-repository): its history is cut "
+        "off, so the git history check could not run: a signed file changed and rehashed in "
+        "a commit, or a key added to allowed_signers after a version was signed, would not "
+        "be seen",
+        advice="Fetch the full history (`git fetch --unshallow`; on GitHub Actions "
+        "`fetch-depth: 0`) and run check again.",
+    )
 
 
 def changed_after_signing(path: Path) -> str | None:
@@ -424,13 +509,33 @@ def _signed_changes(signed: dict[str, Any], later: dict[str, Any] | None) -> lis
     if before.get("review_date") != after.get("review_date"):
         changes.append("review date")
     for side in ("marketing", "sales"):
-        was = _table(before.get(side))
-        now = _table(after.get(side))
-        if was and any(was.get(k) != now.get(k) for k in ("name", "role", "signed_at")):
+        if _signer_changed(_table(before.get(side)), _table(after.get(side))):
             changes.append(f"{side} signer")
     if later.get("status") != "signed":
         changes.append("status")
     return changes
+
+
+# What a signer shows; and, once recorded, the proof: swapping in another key's signature
+# (even one allowed_signers lists) is a change too.
+_SIGNER_SHOWN = ("name", "role", "signed_at")
+_SIGNER_PROOF = ("principal", "message_version", "ssh_signature")
+
+
+def _signer_changed(was: dict[str, Any], now: dict[str, Any]) -> bool:
+    if not was:
+        return False
+    if any(was.get(k) != now.get(k) for k in _SIGNER_SHOWN):
+        return True
+    return any(
+        was.get(k) is not None and _squeeze(was.get(k)) != _squeeze(now.get(k))
+        for k in _SIGNER_PROOF
+    )
+
+
+def _squeeze(value: object) -> object:
+    """An armored signature rewrapped is the same signature."""
+    return "".join(value.split()) if isinstance(value, str) else value
 
 
 def _table(value: object) -> dict[str, Any]:
@@ -446,7 +551,9 @@ def signature_findings(folder: Path) -> list[CheckFinding]:
     Integration point: `workbench.core.sshsig.verify_folder(folder)` is written separately
     and returns Problems (a signature that does not verify, a key not listed, a signer
     signing for the other side). It is imported only if the module exists, so `check` works
-    before it lands; its problems become error findings with rule id `signature`.
+    before it lands; its problems become error findings with rule id `signature`. Its
+    `signature_notes(folder)`, if present, become notes (`signature-coverage`): old
+    signatures that do not cover the signer's name and role.
     """
     if not (folder / ALLOWED_SIGNERS).is_file():
         return []
@@ -463,25 +570,53 @@ def signature_findings(folder: Path) -> list[CheckFinding]:
         problems: Iterable[object] = verify(folder)
     except WorkbenchError as error:
         problems = error.problems
-    return [_from_problem(p, folder / ALLOWED_SIGNERS, "signature") for p in problems]
+    findings = [_from_problem(p, folder / ALLOWED_SIGNERS, "signature") for p in problems]
+    notes = getattr(module, "signature_notes", None)
+    if callable(notes):
+        findings += [
+            _from_problem(p, folder / ALLOWED_SIGNERS, "signature-coverage", "info", COVER_ADVICE)
+            for p in notes(folder)
+        ]
+    return findings
 
 
 # --- locating findings -----------------------------------------------------------------
 
 
-def _from_problem(problem: object, default: Path, rule: str) -> CheckFinding:
-    """A core Problem (or anything like one, or a string) as an error finding."""
+def _from_problem(
+    problem: object,
+    default: Path,
+    rule: str,
+    level: Severity = "error",
+    advice: str | None = None,
+) -> CheckFinding:
+    """A core Problem (or anything like one, or a string) as a finding, an error by default.
+
+    A problem that names a field of a file but no line is located by that field's key.
+    """
     if isinstance(problem, Problem):
         field_prefix = f"{problem.field}: " if problem.field else ""
+        line = problem.line
+        if line is None and problem.field and problem.file is not None:
+            line = _field_line(problem.file, problem.field)
         return CheckFinding(
-            "error",
+            level,
             rule,
             problem.file or default,
             field_prefix + problem.message,
-            line=problem.line,
+            line=line,
             clause=problem.field,
+            advice=advice,
         )
-    return CheckFinding("error", rule, default, str(problem))
+    return CheckFinding(level, rule, default, str(problem), advice=advice)
+
+
+def _field_line(path: Path, field: str) -> int | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return clause_line(text, None, field)
 
 
 def _from_lint(version: _Version, finding: Finding) -> CheckFinding:

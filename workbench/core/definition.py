@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -291,12 +291,17 @@ class Signer(Strict):
     `principal` is the identity `ssh-keygen -Y verify -I` checks against the definitions
     folder's `allowed_signers`; `ssh_signature` is the armored `ssh-keygen -Y sign` output.
     A damaged signature still loads, so `workbench check` can say what is wrong with it.
+
+    `message_version = 2` says the signature also covers `name`, `role` and `signed_at` as
+    written here (`sshsig.signed_message_v2`). Absent, it is a signature made before that
+    (message v1: the content and the side only), which keeps verifying as it always did.
     """
 
     name: str = Field(min_length=1)
     role: str = Field(min_length=1)
     signed_at: datetime
     principal: str | None = None
+    message_version: Literal[2] | None = None
     ssh_signature: str | None = None
 
     @field_validator("name", "role")
@@ -315,6 +320,8 @@ class Signer(Strict):
     def _pair(self) -> Signer:
         if (self.principal is None) != (self.ssh_signature is None):
             raise ValueError("principal and ssh_signature come together: both or neither")
+        if self.message_version is not None and self.ssh_signature is None:
+            raise ValueError("message_version belongs to an SSH signature (ssh_signature)")
         return self
 
     @property

@@ -49,6 +49,27 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def is_shallow(path: Path) -> bool:
+    """True in a shallow clone (`git clone --depth N`, CI's usual checkout).
+
+    Its history stops at a grafted commit that looks as if it added every file, so nothing
+    before it (when a file was signed, when a key was added) can be known.
+    """
+    root = repo_root(path)
+    if root is None:
+        return False
+    out = _git(root, "rev-parse", "--is-shallow-repository")
+    return out is not None and out.strip() == "true"
+
+
+def is_ancestor(path: Path, older: str, newer: str) -> bool:
+    """True when commit `older` is `newer` or one of its ancestors (in `path`'s repository)."""
+    root = repo_root(path)
+    if root is None:
+        return False
+    return _git(root, "merge-base", "--is-ancestor", older, newer) is not None
+
+
 def history(path: Path) -> list[Commit]:
     """Commits that touched `path`, oldest first, following renames; [] without git."""
     root = repo_root(path)

@@ -199,7 +199,8 @@ def sign_as(
     `signer` is 'Name, Role' or (name, role) (default: the principal and the side); `principal` is the
     identity allowed_signers names (default: the principal its line gives this key). Where
     the definitions folder has an allowed_signers file, the new sign-off must already pass
-    `workbench check`, so nothing is written that CI would reject.
+    `workbench check`, so nothing is written that CI would reject. The signature covers the
+    name, role and signing time as written (message v2), so none can be edited afterwards.
     """
     chosen = check_side(side)
     sshsig.check_key_file(key)
@@ -220,14 +221,27 @@ def sign_as(
     allowed = sshsig.read_allowed_signers(allowed_path) if allowed_path.is_file() else None
     if principal is None and allowed is None:
         raise InputError([Problem(_NO_PRINCIPAL, field="--principal")])
-    message = sshsig.signed_message(source.definition, chosen, due)
+    who = principal or _principal_of_key(allowed or [], key, chosen)
+    name = named.name if named else who
+    role = named.role if named else chosen.capitalize()
+    message = sshsig.signed_message_v2(source.definition, chosen, due, name, role, now)
     armored = sshsig.sign_message(message, key, chosen)
-    who = principal or _principal_in(allowed or [], armored, chosen, key)
+    if principal is None and _principal_in(allowed or [], armored, chosen, key) != who:
+        raise CheckFailed(
+            [
+                Problem(
+                    "the public key next to it is not the key that signed; pass --principal",
+                    file=key,
+                    field="--ssh-key",
+                )
+            ]
+        )
     new_signer = Signer(
-        name=named.name if named else who,
-        role=named.role if named else chosen.capitalize(),
+        name=name,
+        role=role,
         signed_at=now,
         principal=who,
+        message_version=sshsig.CURRENT_MESSAGE_VERSION,
         ssh_signature=armored,
     )
     signed = _with_signature(source.definition, chosen, new_signer, due)
@@ -318,6 +332,36 @@ def _second_review_date(
     if too_late:
         raise CheckFailed([Problem(too_late, file=source.path, field="partial_signoff")])
     return partial.review_date
+
+
+def _principal_of_key(allowed: list[sshsig.AllowedSigner], key: Path, side: Side) -> str:
+    """The principal allowed_signers gives this key, known before signing (it may be the name
+    that is signed): from the key file if it is public, else from KEY.pub."""
+    public = sshsig.public_key_of(key)
+    if public is None:
+        raise InputError(
+            [
+                Problem(
+                    "no public key next to it (KEY.pub) to look its principal up in "
+                    "allowed_signers; pass --principal",
+                    file=key,
+                    field="--ssh-key",
+                )
+            ]
+        )
+    found = sshsig.principal_for_key(public, side, allowed)
+    if found is None:
+        raise CheckFailed(
+            [
+                Problem(
+                    f"allowed_signers lists no principal with this key for {side}; "
+                    "ask for it to be added, or pass --principal",
+                    file=key,
+                    field="--ssh-key",
+                )
+            ]
+        )
+    return found
 
 
 def _principal_in(allowed: list[sshsig.AllowedSigner], armored: str, side: Side, key: Path) -> str:

@@ -13,6 +13,13 @@ sign-off, and an allowed_signers line says which side its principal signs for wi
 
     dana@acme.example namespaces="mql-workbench-marketing" ssh-ed25519 AAAAC3Nza...
     sam@acme.example namespaces="mql-workbench-sales" ssh-ed25519 AAAAC3Nza...
+
+What is signed is versioned by its first line. Message v1 ("mql-workbench sign-off v1") covers
+the slug, version, side, review date and content hash, but not the signer's name and role, so
+a v1 signature proves the principal, not the name shown. Message v2 adds the name, role and
+signing time exactly as the file shows them; a signer written with `message_version = 2` is
+verified against it. Old v1 signatures keep verifying against the v1 message, and `check`
+notes that they do not cover the name and role.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import re
 import shutil
 import struct
@@ -37,6 +45,8 @@ from workbench.core.vocab import Side
 
 ALLOWED_SIGNERS = "allowed_signers"
 MESSAGE_HEADER = "mql-workbench sign-off v1"
+MESSAGE_HEADER_V2 = "mql-workbench sign-off v2"
+CURRENT_MESSAGE_VERSION = 2
 VERIFY_TIMEOUT_SECONDS = 30
 
 _BEGIN = "-----BEGIN SSH SIGNATURE-----"
@@ -60,21 +70,62 @@ def other_side(side: Side) -> Side:
     return "sales" if side == "marketing" else "marketing"
 
 
-def signed_message(definition: Definition, side: Side, review_date: date) -> bytes:
-    """The exact bytes one side signs: readable, and bound to this slug, version and side.
-
-    The content hash is recomputed from the definition, never copied from the file, so a
-    signature verifies only while the content it was made over is still what the file says.
-    """
-    lines = [
-        MESSAGE_HEADER,
+def _content_lines(definition: Definition, side: Side, review_date: date) -> list[str]:
+    return [
         f"slug={definition.slug}",
         f"version={definition.version}",
         f"side={side}",
         f"review_date={review_date.isoformat()}",
         f"sha256={store.content_hash(definition, review_date)}",
     ]
+
+
+def signed_message(definition: Definition, side: Side, review_date: date) -> bytes:
+    """Message v1, the bytes signatures made before v2 cover: slug, version, side, content.
+
+    The content hash is recomputed from the definition, never copied from the file, so a
+    signature verifies only while the content it was made over is still what the file says.
+    Kept byte for byte: signed files are never rewritten, so their v1 signatures must verify.
+    """
+    lines = [MESSAGE_HEADER, *_content_lines(definition, side, review_date)]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def signed_message_v2(
+    definition: Definition,
+    side: Side,
+    review_date: date,
+    name: str,
+    role: str,
+    signed_at: datetime,
+) -> bytes:
+    """Message v2: v1's lines plus the signer's name, role and signing time as displayed.
+
+    Name and role are JSON strings, so a newline or quote in them cannot forge another line;
+    the time is UTC to the second, as `sign` writes it. A renamed signer no longer verifies.
+    """
+    lines = [
+        MESSAGE_HEADER_V2,
+        *_content_lines(definition, side, review_date),
+        f"name={json.dumps(name, ensure_ascii=False)}",
+        f"role={json.dumps(role, ensure_ascii=False)}",
+        f"signed_at={_utc(signed_at).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def message_for(definition: Definition, side: Side, review_date: date, signer: Signer) -> bytes:
+    """The message this signer's signature was made over, by its `message_version`."""
+    if signer.message_version is None:
+        return signed_message(definition, side, review_date)
+    return signed_message_v2(
+        definition, side, review_date, signer.name, signer.role, signer.signed_at
+    )
+
+
+def covers_signer(signer: Signer) -> bool:
+    """True when the SSH signature also covers the name, role and time shown (message v2)."""
+    return signer.message_version is not None
 
 
 def allowed_signers_path(definition_path: Path) -> Path:
@@ -177,6 +228,10 @@ class AllowedSigner:
     def permits(self, side: Side) -> bool:
         return self.namespaces is None or _match_list(namespace(side), self.namespaces)
 
+    def vouches(self, key: str, principal: str, side: Side) -> bool:
+        """This line lets `key` sign as `principal` for `side`."""
+        return self.key == key and self.names(principal) and self.permits(side)
+
     def declared_sides(self) -> list[Side]:
         """The sides this line explicitly lets its principals sign for."""
         if self.namespaces is None:
@@ -193,6 +248,11 @@ def read_allowed_signers(path: Path) -> list[AllowedSigner]:
         raise InputError(
             [Problem(f"not UTF-8 text (byte {error.start}); expected allowed_signers", file=path)]
         ) from None
+    return parse_allowed_signers(text)
+
+
+def parse_allowed_signers(text: str) -> list[AllowedSigner]:
+    """The readable lines of allowed_signers text (also as committed in an older version)."""
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
         entry = _parse_line(number, line.strip())
@@ -244,8 +304,13 @@ def _glob(value: str, pattern: str) -> bool:
 
 def principal_for(blob: SignatureBlob, side: Side, allowed: list[AllowedSigner]) -> str | None:
     """The identity allowed_signers gives this key for this side, when the signer names none."""
+    return principal_for_key(blob.key, side, allowed)
+
+
+def principal_for_key(key: str, side: Side, allowed: list[AllowedSigner]) -> str | None:
+    """As `principal_for`, from the key as allowed_signers writes it (`ssh-ed25519 AAAA...`)."""
     for entry in allowed:
-        if entry.key == blob.key and entry.permits(side):
+        if entry.key == key and entry.permits(side):
             for principal in entry.principals:
                 if not any(c in principal for c in "*?!"):
                     return principal
@@ -294,6 +359,22 @@ def _detail(stderr: str, scratch: Path) -> str:
         if line.strip() and not line.startswith(_NOISE)
     ]
     return "; ".join(lines) or "no reason given"
+
+
+def public_key_of(key: Path) -> str | None:
+    """`keytype base64` of a key file: the file itself if it is a public key, else KEY.pub.
+
+    Signing covers the signer's name, so when the name defaults to the principal, the
+    principal must be known before ssh-keygen signs; None when there is no public half here.
+    """
+    for candidate in (key, key.with_name(key.name + ".pub")):
+        try:
+            words = candidate.read_text(encoding="utf-8", errors="replace").split()
+        except OSError:
+            continue
+        if len(words) >= 2 and _KEY_TYPE.match(words[0]):
+            return f"{words[0]} {words[1]}"
+    return None
 
 
 def check_key_file(key: Path) -> None:
@@ -359,7 +440,7 @@ def _ssh_verify(check: SignatureCheck) -> tuple[bool, str]:
         args += ["-n", namespace(check.side), "-s", str(signature_file)]
         if any(entry.validity for entry in check.allowed):
             args.append(f"-Overify-time={_stamp(check.signer.signed_at)}")
-        message = signed_message(check.definition, check.side, check.review_date)
+        message = message_for(check.definition, check.side, check.review_date, check.signer)
         code, stderr = _run(args, message, VERIFY_TIMEOUT_SECONDS)
         return code == 0, _detail(stderr, Path(scratch))
 
@@ -384,17 +465,22 @@ def integrity_problem(
             signer.ssh_signature.strip() + "\n", encoding="ascii", errors="replace"
         )
         args = [program, "-Y", "check-novalidate", "-n", namespace(side), "-s", str(signature_file)]
-        message = signed_message(definition, side, review_date)
+        message = message_for(definition, side, review_date, signer)
         code, stderr = _run(args, message, VERIFY_TIMEOUT_SECONDS)
         if code == 0:
             return None
         return f"the {side} signature does not check out: {_detail(stderr, Path(scratch))}"
 
 
+def _utc(moment: datetime) -> datetime:
+    """A TOML local date-time (no offset) is read as UTC, as `sign` writes UTC."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC)
+
+
 def _stamp(moment: datetime) -> str:
     """valid-after/valid-before are judged at signing time, as git does with commit time."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y%m%d%H%M%SZ")
+    return _utc(moment).strftime("%Y%m%d%H%M%SZ")
 
 
 # --- explaining a verdict --------------------------------------------------------------
@@ -451,6 +537,14 @@ def _why_rejected(check: SignatureCheck, blob: SignatureBlob, detail: str) -> st
         return (
             f"does not verify: the definition changed since {check.principal} signed it "
             f"(content sha256 now {current[:12]}…, signed {check.signed_sha256[:12]}…)"
+        )
+    if covers_signer(check.signer):
+        return (
+            f"{check.principal}'s signature does not verify over this content and the "
+            f"signer shown ({check.signer.name}, {check.signer.role}, signed "
+            f"{_utc(check.signer.signed_at):%Y-%m-%d %H:%M:%S} UTC): the name, role or "
+            f"signing time was edited after signing, or the signature is damaged or was "
+            f"made over other content (ssh-keygen: {detail})"
         )
     return (
         f"{check.principal}'s signature does not verify over this content: it is damaged "
@@ -554,6 +648,35 @@ def verify_folder(folder: Path) -> list[Problem]:
             problems += _verify(
                 item.definition, allowed_path, allowed, item.path, require_ssh=item is in_force
             )
+    return problems
+
+
+def signature_notes(folder: Path) -> list[Problem]:
+    """SSH signatures made before message v2: they prove the principal, not the name shown.
+
+    Not an error, even under `check --strict`: such a signature still proves who signed which
+    content, a signed file is never rewritten, and in git a later edit of the name is caught
+    by the history check. Runs no ssh-keygen.
+    """
+    problems: list[Problem] = []
+    for slug in store.slugs(folder):
+        for item in _loadable(folder, slug):
+            record = item.definition.sign_record
+            if record is None:
+                continue
+            table = "signoff" if item.definition.signoff is not None else "partial_signoff"
+            for side, signer in record.signers():
+                if signer is None or not signer.proven or covers_signer(signer):
+                    continue
+                problems.append(
+                    Problem(
+                        f"the {side} SSH signature was made before signatures covered the "
+                        f"signer: it proves that {signer.principal} signed this content, not "
+                        f"the name and role shown ({signer.name}, {signer.role})",
+                        file=item.path,
+                        field=f"{table}.{side}",
+                    )
+                )
     return problems
 
 
