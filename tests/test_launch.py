@@ -6,20 +6,39 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workbench.launch import _app_folder
+import pytest
 
+from workbench.launch import _app_target
 
-def test_the_app_commands_skip_the_cli() -> None:
-    assert _app_folder([]) == Path("definitions")
-    assert _app_folder(["open"]) == Path("definitions")
-    assert _app_folder(["open", "elsewhere"]) == Path("elsewhere")
+def test_the_app_commands_skip_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for args in ([], ["open"]):
+        target = _app_target(args)
+        assert target is not None and target.folder == Path("definitions"), args
+    elsewhere = _app_target(["open", "elsewhere"])
+    assert elsewhere is not None and elsewhere.folder == Path("elsewhere")
 
 
 def test_everything_else_goes_to_the_cli() -> None:
-    assert _app_folder(["--help"]) is None
-    assert _app_folder(["open", "--help"]) is None
-    assert _app_folder(["open", "a", "b"]) is None
-    assert _app_folder(["test", "x.toml"]) is None
+    assert _app_target(["--help"]) is None
+    assert _app_target(["open", "--help"]) is None
+    assert _app_target(["open", "a", "b"]) is None
+    assert _app_target(["test", "x.toml"]) is None
+    assert _app_target(["--leads", "l.csv", "--activities", "a.csv"]) is None
+
+
+def test_open_a_version_file_opens_that_definition_in_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`workbench open definitions/x/v2.toml` used to show an empty home screen of `v2.toml`."""
+    version = tmp_path / "definitions" / "acme" / "v2.toml"
+    version.parent.mkdir(parents=True)
+    version.write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    target = _app_target(["open", "definitions/acme/v2.toml"])
+    assert target is not None
+    assert target.folder == Path("definitions")
+    assert target.definition_file() == Path("definitions/acme/v2.toml")
 
 
 def test_python_m_workbench_runs_the_cli() -> None:

@@ -28,7 +28,8 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 DirOption = Annotated[
-    Path, typer.Option("--dir", "-d", help="Definitions folder.", show_default=True)
+    Path | None,
+    typer.Option("--dir", "-d", help="Definitions folder. Default: ./definitions, or . inside it."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 # Lead history, for `backtest` and for the app's Evidence step (`open`).

@@ -47,9 +47,13 @@ class WorkbenchApp(App[None]):
         save_delay: float = 0.8,
         evidence: EvidenceSource | None = None,
         evidence_delay: float = 1.5,
+        open_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.folder = folder
+        # `workbench open FILE` (or a definition's folder): the editor opens over the home
+        # screen at once; a file that cannot be opened is said there, on the home screen.
+        self.open_path = open_path
         # Seconds of quiet typing before an autosave; 0 saves at once (tests use it).
         self.save_delay = save_delay
         # Where the lead history lives when `workbench open` was given the files (they win
@@ -67,6 +71,8 @@ class WorkbenchApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+        if self.open_path is not None:
+            self.open_definition(self.open_path)
 
     def on_unmount(self) -> None:
         if self._evidence_session is not None:
@@ -138,5 +144,7 @@ class WorkbenchApp(App[None]):
         self.exit()
 
 
-def run_app(folder: Path, evidence: EvidenceSource | None = None) -> None:
-    WorkbenchApp(folder, evidence=evidence).run()
+def run_app(
+    folder: Path, evidence: EvidenceSource | None = None, open_path: Path | None = None
+) -> None:
+    WorkbenchApp(folder, evidence=evidence, open_path=open_path).run()

@@ -1,0 +1,143 @@
+"""What a newcomer trips over, from a fresh clone with the README in hand (issue 11).
+
+Each test here failed before its fix: a command run from inside `definitions/`, a slug folder
+or a version file where another command accepted it, a lead file given as a definition, a
+refusal to overwrite with a different exit code per command, `show --json` without what the
+README says it shows, `--leads` without `open`, Ctrl-C during a command.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_steps import one_error, run
+from typer.testing import CliRunner
+
+import workbench.tui.app
+from workbench.core import store
+from workbench.core.evidence.settings import EvidenceSource
+from workbench.core.templates import from_template
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clone's root: definitions/acme/v1.toml (a draft); the test runs in it."""
+    store.create(from_template("acme", "3m-10m", date(2025, 1, 6)), tmp_path / "definitions")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# --- which folder, slug or file -------------------------------------------------------
+
+
+def test_check_inside_the_definitions_folder_checks_it(
+    runner: CliRunner, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo / "definitions")
+    result = run(runner, "check", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["files"] == 1
+
+
+def test_check_given_a_definition_names_the_folder_to_check(runner: CliRunner, repo: Path) -> None:
+    result = run(runner, "check", "definitions/acme")
+    one_error(result, 2, "definitions/acme", "workbench check definitions")
+
+
+@pytest.mark.parametrize(
+    ("where", "typed"),
+    [
+        (".", "acme"),  # a bare slug, from the repository root
+        (".", "definitions/acme"),  # the slug folder, as new-version takes it
+        (".", "definitions/acme/v1.toml"),  # a version file, as new-version takes it
+        ("definitions", "acme"),  # inside definitions/
+        ("definitions/acme", "."),  # inside the slug folder
+        ("definitions/acme", "v1.toml"),
+    ],
+)
+def test_log_takes_what_new_version_takes(
+    runner: CliRunner, repo: Path, monkeypatch: pytest.MonkeyPatch, where: str, typed: str
+) -> None:
+    monkeypatch.chdir(repo / where)
+    result = run(runner, "log", typed, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["slug"] == "acme"
+    assert [v["version"] for v in payload["versions"]] == [1]
+
+
+def test_log_given_the_definitions_folder_lists_its_slugs(runner: CliRunner, repo: Path) -> None:
+    one_error(run(runner, "log", "definitions"), 2, "definitions folder", "acme")
+
+
+def test_new_version_takes_a_bare_slug(runner: CliRunner, repo: Path) -> None:
+    # The only version is a draft: the refusal names it, so the slug was found.
+    one_error(run(runner, "new-version", "acme"), 1, "a draft already exists", "acme/v1.toml")
+
+
+def test_new_inside_the_definitions_folder_writes_there(
+    runner: CliRunner, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo / "definitions")
+    result = run(runner, "new", "globex", "--stage", "1m-3m")
+    assert result.exit_code == 0, result.output
+    assert (repo / "definitions" / "globex" / "v1.toml").is_file()
+    assert not (repo / "definitions" / "definitions").exists()
+
+
+# --- the app: open FILE, --leads without open -------------------------------------------
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """What the app would have been started with, instead of starting it."""
+    calls: list[dict[str, Any]] = []
+
+    def run_app(
+        folder: Path, evidence: EvidenceSource | None = None, open_path: Path | None = None
+    ) -> None:
+        calls.append({"folder": folder, "evidence": evidence, "open_path": open_path})
+
+    monkeypatch.setattr(workbench.tui.app, "run_app", run_app)
+    return calls
+
+
+def test_leads_and_activities_without_open_start_the_app_with_them(
+    runner: CliRunner, repo: Path, opened: list[dict[str, Any]]
+) -> None:
+    result = run(runner, "--leads", "data/leads.csv", "--activities", "data/activities.csv")
+    assert result.exit_code == 0, result.output
+    [call] = opened
+    assert call["folder"] == Path("definitions")
+    assert call["evidence"] == EvidenceSource(Path("data/leads.csv"), Path("data/activities.csv"))
+
+
+def test_leads_before_another_command_is_refused_in_one_line(
+    runner: CliRunner, repo: Path, opened: list[dict[str, Any]]
+) -> None:
+    one_error(run(runner, "--leads", "l.csv", "stages"), 2, "--leads", "after the command")
+    assert opened == []
+
+
+def test_open_a_version_file_with_evidence_opens_that_definition(
+    runner: CliRunner, repo: Path, opened: list[dict[str, Any]]
+) -> None:
+    result = run(
+        runner, "open", "definitions/acme/v1.toml", "--leads", "l.csv", "--activities", "a.csv"
+    )
+    assert result.exit_code == 0, result.output
+    [call] = opened
+    assert call["folder"] == Path("definitions")
+    assert call["open_path"] == Path("definitions/acme/v1.toml")
+
+
+def test_open_a_slug_folder_opens_its_latest_version(
+    runner: CliRunner, repo: Path, opened: list[dict[str, Any]]
+) -> None:
+    assert run(runner, "open", "definitions/acme").exit_code == 0
+    assert opened[0]["folder"] == Path("definitions")
+    assert opened[0]["open_path"] == Path("definitions/acme/v1.toml")
