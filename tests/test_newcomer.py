@@ -9,6 +9,7 @@ README says it shows, `--leads` without `open`, Ctrl-C during a command.
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,11 @@ from typer.testing import CliRunner
 
 import workbench.tui.app
 from workbench.core import store
-from workbench.core.evidence.settings import EvidenceSource
+from workbench.core.evidence.settings import EvidenceSource, save_source
 from workbench.core.templates import from_template
+
+ROOT = Path(__file__).resolve().parent.parent
+LEAD = ROOT / "examples" / "leads" / "director-demo-request.toml"
 
 
 @pytest.fixture
@@ -141,3 +145,29 @@ def test_open_a_slug_folder_opens_its_latest_version(
     assert run(runner, "open", "definitions/acme").exit_code == 0
     assert opened[0]["folder"] == Path("definitions")
     assert opened[0]["open_path"] == Path("definitions/acme/v1.toml")
+
+
+# --- check and evidence.toml ----------------------------------------------------------------
+
+
+def test_check_knows_evidence_toml_is_not_a_stray(runner: CliRunner, repo: Path) -> None:
+    save_source(repo / "definitions", EvidenceSource(repo / "l.csv", repo / "a.csv"))
+    text = run(runner, "check")
+    assert text.exit_code == 0, text.output
+    assert "stray" not in text.stdout and "evidence.toml" not in text.stdout
+    junit = ET.fromstring(run(runner, "check", "--format", "junit").stdout)
+    names = [case.get("name") for case in junit.iter("testcase")]
+    assert "definitions/acme/v1.toml" in names
+    assert "definitions/evidence.toml" not in names
+
+
+def test_check_warns_about_an_evidence_toml_that_does_not_read(
+    runner: CliRunner, repo: Path
+) -> None:
+    (repo / "definitions" / "evidence.toml").write_text('leads = "l.csv"\n', encoding="utf-8")
+    result = run(runner, "check")
+    assert result.exit_code == 0, result.output
+    assert (
+        "WARNING definitions/evidence.toml evidence-settings: activities: required, but missing"
+        in result.stdout
+    )
