@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 import workbench.tui.app
 from workbench.core import store
+from workbench.core.errors import AlreadyExists, CheckFailed, InputError
 from workbench.core.evidence.settings import EvidenceSource, save_source
 from workbench.core.templates import from_template
 
@@ -171,3 +172,31 @@ def test_check_warns_about_an_evidence_toml_that_does_not_read(
         "WARNING definitions/evidence.toml evidence-settings: activities: required, but missing"
         in result.stdout
     )
+
+
+# --- exit codes that agree ----------------------------------------------------------------------
+
+
+def test_refusing_to_overwrite_exits_1_in_every_command(runner: CliRunner, repo: Path) -> None:
+    """The README's table: 1 = a check failed or was refused; 2 = bad input or usage."""
+    agreement = repo / "agreement.html"
+    agreement.write_text("keep", encoding="utf-8")
+    data = repo / "data"
+    data.mkdir()
+    (data / "leads.csv").write_text("keep", encoding="utf-8")
+    refusals = {
+        "new": run(runner, "new", "acme", "--stage", "3m-10m"),
+        "export": run(
+            runner, "export", "definitions/acme/v1.toml", "--format", "html", "--out", agreement
+        ),
+        "sample-data": run(runner, "sample-data", "--out", data, "--leads", "5"),
+    }
+    for command, result in refusals.items():
+        assert result.exit_code == 1, (command, result.output)
+        assert "already exists" in result.stderr, command
+    assert agreement.read_text(encoding="utf-8") == "keep"
+
+
+def test_already_exists_is_a_refusal_not_bad_input() -> None:
+    assert AlreadyExists.exit_code == CheckFailed.exit_code == 1
+    assert not issubclass(AlreadyExists, InputError)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from workbench.core.errors import InputError, Problem
+from workbench.core.errors import AlreadyExists, InputError, Problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -141,7 +141,7 @@ def _atomic_write(path: Path, payload: bytes, *, create: bool) -> None:
             try:
                 os.link(temp, path)
             except FileExistsError:
-                raise InputError(
+                raise AlreadyExists(
                     [Problem("already exists; nothing was written", file=path)]
                 ) from None
             temp.unlink()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from workbench.core.errors import InputError, Problem
+from workbench.core.errors import AlreadyExists, InputError, Problem
 from workbench.core.evidence.mapping import PRESETS
 from workbench.core.lead import Strict
 from workbench.core.tomlfile import atomic_write, dumps, parse_toml, read_bytes, validate
@@ -110,7 +110,7 @@ def save_source(folder: Path, source: EvidenceSource, *, replace: bool = False) 
     """Write evidence.toml (paths relative to the folder, so the repo can move)."""
     path = settings_path(folder)
     if path.exists() and not replace:
-        raise InputError([Problem("already exists; pass --replace to change it", file=path)])
+        raise AlreadyExists([Problem("already exists; pass --replace to change it", file=path)])
     data: dict[str, str] = {
         "leads": _relative(folder, source.leads),
         "activities": _relative(folder, source.activities),
