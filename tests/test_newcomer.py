@@ -174,6 +174,40 @@ def test_check_warns_about_an_evidence_toml_that_does_not_read(
     )
 
 
+# --- a lead file and a definition file swapped ------------------------------------------------
+
+
+def test_a_lead_file_given_as_a_definition_is_one_line(runner: CliRunner, repo: Path) -> None:
+    line = one_error(run(runner, "test", LEAD), 2, str(LEAD))
+    assert "expected a definition file" in line
+    assert "but this is a lead file" in line
+
+
+def test_a_definition_given_as_a_lead_is_one_line(runner: CliRunner, repo: Path) -> None:
+    definition = "definitions/acme/v1.toml"
+    line = one_error(run(runner, "evaluate", definition, "--lead", definition), 2, definition)
+    assert "expected a lead file" in line
+    assert "but this is a definition file" in line
+
+
+def test_evidence_settings_given_as_a_mapping_is_one_line(runner: CliRunner, repo: Path) -> None:
+    settings = save_source(repo / "definitions", EvidenceSource(repo / "l.csv", repo / "a.csv"))
+    result = run(runner, "backtest", "definitions/acme/v1.toml", "--mapping", settings)
+    line = one_error(result, 2, "expected a column mapping file")
+    assert "lead-history settings file" in line
+
+
+def test_a_definition_that_is_merely_wrong_keeps_its_located_errors(
+    runner: CliRunner, repo: Path
+) -> None:
+    path = repo / "definitions" / "acme" / "v1.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("[fit]", "[fit]\nsize = 3", 1), encoding="utf-8"
+    )
+    line = one_error(run(runner, "test", path), 2, "fit.size", "unknown key")
+    assert "expected a" not in line.split("unknown key")[0]
+
+
 # --- exit codes that agree ----------------------------------------------------------------------
 
 
