@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 import workbench.tui.app
 from workbench.core import store
+from workbench.core.definition import Definition
 from workbench.core.errors import AlreadyExists, CheckFailed, InputError
 from workbench.core.evidence.settings import EvidenceSource, save_source
 from workbench.core.templates import from_template
@@ -234,3 +235,22 @@ def test_refusing_to_overwrite_exits_1_in_every_command(runner: CliRunner, repo:
 def test_already_exists_is_a_refusal_not_bad_input() -> None:
     assert AlreadyExists.exit_code == CheckFailed.exit_code == 1
     assert not issubclass(AlreadyExists, InputError)
+
+
+# --- show --json ----------------------------------------------------------------------------------
+
+
+def test_show_json_carries_the_suite_and_integrity(runner: CliRunner, repo: Path) -> None:
+    result = run(runner, "show", "definitions/acme/v1.toml", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["slug"] == "acme"  # the definition's own keys stay where they were
+    assert payload["integrity"] == "draft"
+    suite = payload["suite"]
+    assert (suite["passed"], suite["failed"]) == (8, 0)
+    assert len(suite["cases"]) == 8
+    assert {"name", "passed", "expected", "actual"} <= set(suite["cases"][0])
+
+
+def test_show_json_keys_cannot_collide_with_the_definitions_own() -> None:
+    assert not {"integrity", "suite"} & set(Definition.model_fields)

@@ -157,14 +157,20 @@ def show(
 ) -> None:
     """Print a definition in plain sentences (or as JSON)."""
     loaded = store.load_definition(path)
+    suite = run_suite(loaded.definition)
     if as_json:
-        typer.echo(json.dumps(loaded.definition.model_dump(mode="json"), indent=2))
+        # The definition's own keys, then what the text shows below them: the suite's status
+        # and the file's integrity (draft, intact, altered). `export --format json` is the
+        # model alone.
+        payload = loaded.definition.model_dump(mode="json")
+        payload["integrity"] = loaded.integrity
+        payload["suite"] = suite.to_dict()
+        typer.echo(json.dumps(payload, indent=2))
     else:
         for heading, lines in summary(loaded.definition):
             typer.echo(heading)
             for line in lines:
                 typer.echo(f"  {line}")
-        suite = run_suite(loaded.definition)
         typer.echo(f"Edge cases: {suite.passed}/{len(suite.results)} passing")
         if loaded.integrity == "intact":
             typer.echo("Signature hash: intact")
