@@ -254,3 +254,19 @@ def test_show_json_carries_the_suite_and_integrity(runner: CliRunner, repo: Path
 
 def test_show_json_keys_cannot_collide_with_the_definitions_own() -> None:
     assert not {"integrity", "suite"} & set(Definition.model_fields)
+
+
+# --- Ctrl-C during a command -----------------------------------------------------------------
+
+
+def test_ctrl_c_during_a_command_is_one_line_and_130(
+    runner: CliRunner, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(path: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "load_definition", interrupted)
+    result = run(runner, "test", "definitions/acme/v1.toml")
+    assert result.exit_code == 130
+    assert result.stderr == "interrupted\n"
+    assert "Traceback" not in result.output

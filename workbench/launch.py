@@ -4,6 +4,9 @@
 the room, so it goes straight to the app without importing typer and every command module;
 the app paints its home screen before pydantic is even imported. Anything else, `--help`
 included, goes to the full command line.
+
+Ctrl-C at any moment, imports included, ends with one line and exit code 130 (the shell's
+code for an interrupt), never a traceback.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from workbench.core.target import Target
+
+INTERRUPTED = "interrupted"
+INTERRUPT_EXIT = 130
+
 
 def _app_target(args: list[str]) -> Target | None:
     """What to open when the arguments only ask for the app; None otherwise."""
@@ -40,4 +47,8 @@ def _run(args: list[str]) -> None:
 
 
 def main() -> None:
-    _run(sys.argv[1:])
+    try:
+        _run(sys.argv[1:])
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        sys.exit(INTERRUPT_EXIT)
