@@ -100,7 +100,7 @@ def test_new_refuses_to_overwrite(runner: CliRunner, tmp_path: Path) -> None:
     edit(path, 'name = "acme', 'name = "Hand edited acme')
     before = snapshot(tmp_path)
     result = run(runner, "new", "acme", "--stage", "pre-1m", "--dir", tmp_path)
-    one_error(result, 2, "already exists", str(path))
+    one_error(result, 1, "already exists", str(path))
     assert snapshot(tmp_path) == before
 
 

@@ -14,7 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.core import store, tomlfile
-from workbench.core.errors import CheckFailed, ConflictError, InputError, SignedVersionError
+from workbench.core.errors import (
+    AlreadyExists,
+    CheckFailed,
+    ConflictError,
+    InputError,
+    SignedVersionError,
+)
 from workbench.core.signoff import end_of_next_quarter, sign
 from workbench.core.suite import run_suite
 from workbench.core.templates import from_template
@@ -87,7 +93,7 @@ def test_create_never_replaces_a_file_that_appeared_meanwhile(tmp_path: Path) ->
     target = tmp_path / "acme" / "v1.toml"
     target.parent.mkdir()
     target.write_bytes(b"someone else's work\n")
-    with pytest.raises(InputError, match="already exists"):
+    with pytest.raises(AlreadyExists, match="already exists"):
         tomlfile.atomic_write(target, b"mine\n", create=True)
     assert target.read_bytes() == b"someone else's work\n"
     assert listing(tmp_path) == ["acme", "acme/v1.toml"]
@@ -107,7 +113,7 @@ def test_writing_where_the_folder_is_a_file_is_a_clear_error(tmp_path: Path) -> 
 def test_create_refuses_an_existing_version(tmp_path: Path) -> None:
     path = new_file(tmp_path)
     before = path.read_bytes()
-    with pytest.raises(InputError, match="already exists"):
+    with pytest.raises(AlreadyExists, match="already exists"):
         store.create(from_template("acme", "pre-1m", date(2025, 1, 6)), tmp_path)
     assert path.read_bytes() == before
 

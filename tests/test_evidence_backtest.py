@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from workbench.core.definition import Definition
-from workbench.core.errors import InputError
+from workbench.core.errors import AlreadyExists, InputError
 from workbench.core.evidence.backtest import Acceptance, backtest, compare
 from workbench.core.evidence.engine import load_rows
 from workbench.core.evidence.replay import replay
@@ -212,7 +212,7 @@ def test_evidence_toml_round_trips_with_relative_paths(tmp_path: Path) -> None:
     assert found is not None
     assert found.leads.resolve() == source.leads.resolve()
     assert found.mapping == "hubspot"
-    with pytest.raises(InputError, match="already exists"):
+    with pytest.raises(AlreadyExists, match="already exists"):
         save_source(folder, source)
 
 

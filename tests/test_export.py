@@ -234,7 +234,7 @@ def test_out_refuses_to_replace_a_file_unless_forced(runner: CliRunner, tmp_path
     path = signed(tmp_path / "definitions")
     out = tmp_path / "agreement.md"
     out.write_text("keep me", encoding="utf-8")
-    one_error(export(runner, path, "md", "--out", out), 2, str(out), "--force")
+    one_error(export(runner, path, "md", "--out", out), 1, str(out), "--force")
     assert out.read_text(encoding="utf-8") == "keep me"
     result = export(runner, path, "md", "--out", out, "--force")
     assert result.exit_code == 0, result.output

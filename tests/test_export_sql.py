@@ -648,7 +648,7 @@ def test_cli_sql_out_file_follows_the_other_formats(runner: CliRunner, tmp_path:
     assert f"wrote {out} (sql, spark)" in result.stderr
     assert "Dialect: Spark SQL" in out.read_text(encoding="utf-8")
     again = run(runner, "export", path, "--format", "sql", "--out", out)
-    one_error(again, 2, "already exists")
+    one_error(again, 1, "already exists")
     assert "Dialect: Spark SQL" in out.read_text(encoding="utf-8")
     forced = run(runner, "export", path, "--format", "sql", "--out", out, "--force")
     assert forced.exit_code == 0, forced.output

@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from workbench.core.errors import WorkbenchError
+from workbench.launch import INTERRUPT_EXIT, INTERRUPTED
 
 app = typer.Typer(
     name="workbench",
@@ -28,7 +29,8 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 DirOption = Annotated[
-    Path, typer.Option("--dir", "-d", help="Definitions folder.", show_default=True)
+    Path | None,
+    typer.Option("--dir", "-d", help="Definitions folder. Default: ./definitions, or . inside it."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 # Lead history, for `backtest` and for the app's Evidence step (`open`).
@@ -63,7 +65,8 @@ def warn_altered(path: Path, consequence: str = "") -> None:
 
 
 def friendly(command: F) -> F:
-    """Turn a WorkbenchError into its message and exit code instead of a traceback."""
+    """Turn a WorkbenchError into its message and exit code instead of a traceback, and
+    Ctrl-C into one line and exit 130 (what the entry point does before a command runs)."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -73,6 +76,9 @@ def friendly(command: F) -> F:
             for problem in error.problems:
                 err(f"error: {problem}")
             raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            err(INTERRUPTED)
+            raise typer.Exit(INTERRUPT_EXIT) from None
 
     return wrapper  # type: ignore[return-value]
 

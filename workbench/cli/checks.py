@@ -23,8 +23,9 @@ from workbench.core.check import (
     render_junit,
     render_text,
 )
-from workbench.core.folder import DEFAULT_DIR
+from workbench.core.errors import InputError, Problem
 from workbench.core.lint import SEVERITIES, Finding, lint
+from workbench.core.target import resolve
 
 
 class Format(StrEnum):
@@ -78,12 +79,38 @@ def lint_cmd(
         raise typer.Exit(1)
 
 
+def definitions_folder(arg: Path | None) -> Path:
+    """The folder to check; a slug or a version file names its folder in the message.
+
+    The rules are about a whole folder (one draft per slug, versions without gaps), so
+    `check` takes the definitions folder, not one definition.
+    """
+    target = resolve(arg)
+    if arg is not None and (target.slug is not None or target.file is not None):
+        what = "a version file" if target.file is not None else "a definition's folder"
+        raise InputError(
+            [
+                Problem(
+                    f"is {what}; check takes the definitions folder: "
+                    f"workbench check {target.folder}",
+                    file=arg,
+                )
+            ]
+        )
+    return target.folder
+
+
 @app.command("check")
 @friendly
 def check_cmd(
     folder: Annotated[
-        Path, typer.Argument(help="Definitions folder.", metavar="DIR", show_default=True)
-    ] = DEFAULT_DIR,
+        Path | None,
+        typer.Argument(
+            help="Definitions folder. Default: ./definitions, or . inside it.",
+            metavar="DIR",
+            show_default=False,
+        ),
+    ] = None,
     strict: Annotated[
         bool,
         typer.Option(
@@ -101,7 +128,7 @@ def check_cmd(
     git) their history and allowed_signers' history, one draft per slug, versions without
     gaps, review dates and lint.
     """
-    report = check_folder(folder, date.today(), strict=strict)
+    report = check_folder(definitions_folder(folder), date.today(), strict=strict)
     if output is Format.json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     elif output is Format.junit:

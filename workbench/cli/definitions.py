@@ -29,11 +29,11 @@ from workbench.core.definition import Signer
 from workbench.core.describe import summary
 from workbench.core.errors import InputError, Problem
 from workbench.core.evaluator import evaluate
-from workbench.core.folder import DEFAULT_DIR
 from workbench.core.signoff import SignerInput, SignResult, check_side, sign_as
 from workbench.core.signoff import sign as sign_definition
 from workbench.core.stages import STAGES
 from workbench.core.suite import SuiteResult, run_suite
+from workbench.core.target import Target, default_folder, resolve
 from workbench.core.templates import from_template
 from workbench.core.vocab import STAGE_IDS
 
@@ -47,35 +47,71 @@ def _warn_altered(loaded: store.DefinitionFile) -> None:
 
 
 @app.callback(invoke_without_command=True)
-def root(ctx: typer.Context) -> None:
-    """With no command, open the workshop on ./definitions."""
+@friendly
+def root(
+    ctx: typer.Context,
+    leads: LeadsOption = None,
+    activities: ActivitiesOption = None,
+    mapping: MappingOption = None,
+) -> None:
+    """With no command, open the workshop on ./definitions (with --leads/--activities: and
+    that lead history in its Evidence step)."""
     if ctx.invoked_subcommand is None:
-        open_app(DEFAULT_DIR)
+        target = resolve(None)
+        open_app(target, _evidence(target.folder, leads, activities, mapping))
+    else:
+        flags = (("--leads", leads), ("--activities", activities), ("--mapping", mapping))
+        given = next((flag for flag, value in flags if value is not None), None)
+        if given is None:
+            return
+        raise InputError(
+            [
+                Problem(
+                    f"before a command, the lead history only goes with the app; put it after "
+                    f"the command (workbench {ctx.invoked_subcommand} ... {given} F)",
+                    field=given,
+                )
+            ]
+        )
 
 
 @app.command("open")
 @friendly
 def open_cmd(
-    folder: Annotated[Path, typer.Argument(help="Definitions folder.")] = DEFAULT_DIR,
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Definitions folder, a definition's folder or a version file to open at once. "
+            "Default: ./definitions, or . inside it.",
+            metavar="[DIR|PATH]",
+            show_default=False,
+        ),
+    ] = None,
     leads: LeadsOption = None,
     activities: ActivitiesOption = None,
     mapping: MappingOption = None,
 ) -> None:
-    """Open the workshop app on a definitions folder."""
-    source = None
-    if leads is not None or activities is not None or mapping is not None:
-        from workbench.core.evidence.settings import choose_source
-
-        # Both files, or evidence.toml read with another mapping; the files are read (and any
-        # problem with them shown) in the app's Evidence step.
-        source = choose_source(folder, leads, activities, mapping)
-    open_app(folder, source)
+    """Open the workshop app on a definitions folder (or straight into one definition)."""
+    target = resolve(folder)
+    open_app(target, _evidence(target.folder, leads, activities, mapping))
 
 
-def open_app(folder: Path, evidence: EvidenceSource | None = None) -> None:
+def _evidence(
+    folder: Path, leads: Path | None, activities: Path | None, mapping: str | None
+) -> EvidenceSource | None:
+    """Both files, or evidence.toml read with another mapping; the files themselves are read
+    (and any problem with them shown) in the app's Evidence step."""
+    if leads is None and activities is None and mapping is None:
+        return None
+    from workbench.core.evidence.settings import choose_source
+
+    return choose_source(folder, leads, activities, mapping)
+
+
+def open_app(target: Target, evidence: EvidenceSource | None = None) -> None:
     from workbench.tui.app import run_app
 
-    run_app(folder, evidence)
+    run_app(target.folder, evidence, target.definition_file())
 
 
 @app.command()
@@ -90,7 +126,7 @@ def stages() -> None:
 def new(
     slug: Annotated[str, typer.Argument(help="Short id, e.g. acme-inbound.")],
     stage: Annotated[str, typer.Option("--stage", "-s", help=f"One of {', '.join(STAGE_IDS)}.")],
-    folder: DirOption = DEFAULT_DIR,
+    folder: DirOption = None,
     name: Annotated[str | None, typer.Option(help="Human-readable name.")] = None,
 ) -> None:
     """Start a v1 draft from the stage's template, edge cases included."""
@@ -103,9 +139,10 @@ def new(
                 )
             ]
         )
-    store.version_path(folder, slug, 1)  # validates the slug before anything else
+    where = folder if folder is not None else default_folder()
+    store.version_path(where, slug, 1)  # validates the slug before anything else
     definition = from_template(slug, stage, date.today(), name=name)
-    path = store.create(definition, folder)
+    path = store.create(definition, where)
     suite = run_suite(definition)
     typer.echo(
         f"created {path} ({STAGES[stage].label}, {suite.passed}/{len(suite.results)} edge cases passing)"
@@ -120,14 +157,20 @@ def show(
 ) -> None:
     """Print a definition in plain sentences (or as JSON)."""
     loaded = store.load_definition(path)
+    suite = run_suite(loaded.definition)
     if as_json:
-        typer.echo(json.dumps(loaded.definition.model_dump(mode="json"), indent=2))
+        # The definition's own keys, then what the text shows below them: the suite's status
+        # and the file's integrity (draft, intact, altered). `export --format json` is the
+        # model alone.
+        payload = loaded.definition.model_dump(mode="json")
+        payload["integrity"] = loaded.integrity
+        payload["suite"] = suite.to_dict()
+        typer.echo(json.dumps(payload, indent=2))
     else:
         for heading, lines in summary(loaded.definition):
             typer.echo(heading)
             for line in lines:
                 typer.echo(f"  {line}")
-        suite = run_suite(loaded.definition)
         typer.echo(f"Edge cases: {suite.passed}/{len(suite.results)} passing")
         if loaded.integrity == "intact":
             typer.echo("Signature hash: intact")

@@ -2,8 +2,9 @@
 
 `export` writes the written agreement (Markdown, HTML or JSON), or the definition's replay as
 one SQL query for a warehouse (`--format sql --dialect ...`), to stdout or, with --out, to a
-new file, atomically; it never overwrites a file without --force and never writes a .toml
-file, so a signed version cannot be clobbered by a mistyped --out.
+new file, atomically; it never overwrites a file without --force (refusing exits 1, as every
+refusal to overwrite does) and never writes a .toml file, so a signed version cannot be
+clobbered by a mistyped --out.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import typer
 
 from workbench.cli._app import app, err, friendly, warn_altered
 from workbench.core import store
-from workbench.core.errors import InputError, Problem
+from workbench.core.errors import AlreadyExists, InputError, Problem
 from workbench.core.evidence.warehouse import export_sql
 from workbench.core.export import Format, json_schema, render
 from workbench.core.tomlfile import atomic_write
@@ -70,7 +71,7 @@ def check_out_path(out: Path, source: Path, force: bool) -> None:
             [Problem("no such folder for --out; nothing was written", file=out.parent)]
         )
     if out.exists() and not force:
-        raise InputError([Problem("already exists; use --force to replace it", file=out)])
+        raise AlreadyExists([Problem("already exists; use --force to replace it", file=out)])
 
 
 @app.command("export")

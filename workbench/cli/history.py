@@ -14,23 +14,38 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli._app import DirOption, JsonOption, app, err, friendly, warn_altered
+from workbench.cli._app import JsonOption, app, err, friendly, warn_altered
 from workbench.core import history, store
 from workbench.core.diff import check_comparable, diff, headline
-from workbench.core.folder import DEFAULT_DIR
 from workbench.core.history import SlugLog, VersionEntry
+
+# `log` and `new-version` take the same argument, resolved by the same core function.
+TargetArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="A slug (e.g. acme-inbound), its folder, or a version file (DIR/<slug>/v<N>.toml).",
+        metavar="SLUG|PATH",
+    ),
+]
+FolderOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--dir",
+        "-d",
+        help="Definitions folder for a bare slug. Default: ./definitions, or . inside it.",
+    ),
+]
 
 
 @app.command("new-version")
 @friendly
 def new_version(
-    path: Annotated[
-        Path, typer.Argument(help="A version file (DIR/<slug>/v<N>.toml) or its slug folder.")
-    ],
+    path: TargetArgument,
+    folder: FolderOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Start a draft v(N+1) from the latest signed version, sign-off cleared; one draft at a time."""
-    made = history.start_new_version(path, date.today())
+    made = history.start_new_version(path, date.today(), folder)
     if as_json:
         typer.echo(json.dumps(made.to_dict(), indent=2))
         return
@@ -44,12 +59,12 @@ def new_version(
 @app.command("log")
 @friendly
 def log(
-    slug: Annotated[str, typer.Argument(help="The definition's slug, e.g. acme-inbound.")],
-    folder: DirOption = DEFAULT_DIR,
+    path: TargetArgument,
+    folder: FolderOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Every version: status, signers, review date, when it was in force and, in git, who added it."""
-    found = history.read_log(folder, slug)
+    found = history.read_log(*history.locate(path, folder))
     if as_json:
         typer.echo(json.dumps(found.to_dict(), indent=2))
     else:

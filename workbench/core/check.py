@@ -20,7 +20,7 @@ import re
 import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from typing import Any
 from workbench.core import gitlog, gitops, signers_history
 from workbench.core.definition import Definition
 from workbench.core.errors import InputError, Problem, WorkbenchError
+from workbench.core.evidence.settings import SETTINGS_FILE, load_source
 from workbench.core.folder import review_state
 from workbench.core.lint import Finding, Severity, lint
 from workbench.core.store import DefinitionFile, load_definition
@@ -147,6 +148,7 @@ def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckRep
         for path in scan.strays
     ]
     findings += [_link_finding(folder, path) for path in scan.links]
+    findings += _evidence_settings(folder)
     files: list[Path] = []
     for slug, versions in sorted(scan.slugs.items()):
         for version in versions:
@@ -194,6 +196,8 @@ def _scan(folder: Path) -> _Scan:
         if not path.is_file():
             continue
         relative = path.relative_to(folder)
+        if relative == Path(SETTINGS_FILE):
+            continue  # where the lead history lives (`backtest --remember`): see below
         match = VERSION_FILE.match(path.name)
         if len(relative.parts) == 2 and match:
             scan.slugs.setdefault(relative.parts[0], []).append(_Version(int(match.group(1)), path))
@@ -226,6 +230,19 @@ def _link_finding(folder: Path, link: Path) -> CheckFinding:
         "commit and check cannot vouch for them",
         advice="Replace the link with the folder or file itself (copy it in and commit it).",
     )
+def _evidence_settings(folder: Path) -> list[CheckFinding]:
+    """`DIR/evidence.toml` belongs in the folder, so it is not a stray; one that does not read
+    is a warning, since it stops backtests and the app's Evidence step, not a definition. The
+    data files it names are not looked for: CI rarely has the lead history."""
+    try:
+        load_source(folder)
+    except WorkbenchError as error:
+        path = folder / SETTINGS_FILE
+        return [
+            replace(_from_problem(p, path, "evidence-settings"), level="warning")
+            for p in error.problems
+        ]
+    return []
 
 
 # --- one file ------------------------------------------------------------------------

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from workbench.core.filekind import Kind
 from workbench.core.lead import Lead, Strict
 from workbench.core.vocab import (
     ACTIVITY_KINDS,
@@ -380,6 +381,8 @@ class PartialSignOff(Strict):
 
 
 class Definition(Strict):
+    FILE_KIND: ClassVar[Kind] = "definition"  # a lead file given as one is said in one line
+
     schema_version: int = SCHEMA_VERSION
     name: str = Field(min_length=1)
     slug: Slug

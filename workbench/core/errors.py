@@ -56,6 +56,14 @@ class CheckFailed(WorkbenchError):
     exit_code = 1
 
 
+class AlreadyExists(WorkbenchError):
+    """A refusal to overwrite a file that exists (`new`, `export` without --force,
+    `sample-data`). Exit 1, the same for every command: the README's table gives 1 to "a check
+    failed or was refused"; the input was well formed, the disk's state refused it."""
+
+    exit_code = 1
+
+
 class ConflictError(WorkbenchError):
     """The file on disk is not what we read: someone else changed it. Nothing was written."""
 

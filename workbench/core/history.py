@@ -20,7 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
-from workbench.core import gitlog, gitops, store
+from workbench.core import gitlog, gitops, store, target
 from workbench.core.definition import Definition, Signer, check_slug
 from workbench.core.errors import CheckFailed, InputError, Problem
 from workbench.core.filelock import folder_lock
@@ -266,24 +266,41 @@ class NewVersion:
         }
 
 
-def locate(path: Path) -> tuple[Path, str]:
-    """(definitions folder, slug) from a version file or a slug folder.
+def locate(path: Path, folder: Path | None = None) -> tuple[Path, str]:
+    """(definitions folder, slug) from a slug, a slug folder or a version file.
 
-    A file must be `<slug>/v<N>.toml` and hold that slug and version; anything else is a
-    copy or a typo, and starting a new version from it would number it wrongly.
+    `log` and `new-version` both ask this, so they accept the same spellings (see
+    `target.resolve`; `folder` is `--dir`, for a bare slug). A file must be
+    `<slug>/v<N>.toml` and hold that slug and version; anything else is a copy or a typo,
+    and starting a new version from it would number it wrongly.
     """
-    if len(path.parts) < 3:  # typed inside the slug folder: `v1.toml` or `.`
-        path = path.absolute()
-    if path.is_dir():
-        slug = path.name
-        if not store.versions(path.parent, slug):
-            raise InputError([Problem("holds no v<N>.toml version files", file=path)])
-        return path.parent, _valid_slug(slug, path)
-    loaded = store.load_definition(path)  # missing, truncated or invalid: a located error
-    problem = layout_problem(path, loaded.definition)
-    if problem is not None:
-        raise InputError([problem])
-    return path.parent.parent, loaded.definition.slug
+    found = target.resolve(path, folder=folder, want_slug=True)
+    if found.file is not None:
+        loaded = store.load_definition(found.file)  # missing, truncated, invalid: located
+        problem = layout_problem(found.file, loaded.definition)
+        if problem is not None:
+            raise InputError([problem])
+        return found.folder, loaded.definition.slug
+    if found.slug is None:
+        if not path.exists():
+            raise InputError(
+                [
+                    Problem(
+                        "no such file or folder; expected a slug, its folder or a version file",
+                        file=path,
+                    )
+                ]
+            )
+        slugs = store.slugs(path)
+        message = (
+            f"is a definitions folder, not a definition: name one of its slugs ({', '.join(slugs)})"
+            if slugs
+            else "holds no v<N>.toml version files; expected a slug, its folder or a version file"
+        )
+        raise InputError([Problem(message, file=path)])
+    if len(path.parts) > 1 or path.is_dir():  # a folder was typed, not a slug
+        return found.folder, _valid_slug(found.slug, path)
+    return found.folder, found.slug
 
 
 def _valid_slug(slug: str, path: Path) -> str:
@@ -293,13 +310,13 @@ def _valid_slug(slug: str, path: Path) -> str:
         raise InputError([Problem(f"the folder name is not a slug: {error}", file=path)]) from None
 
 
-def start_new_version(path: Path, today: date) -> NewVersion:
+def start_new_version(path: Path, today: date, folder: Path | None = None) -> NewVersion:
     """A draft v(N+1) from the latest signed version; refuses while a draft is open.
 
     Every version of the slug must read cleanly and sit in its place first: a broken or
     misplaced file would make "the latest signed version" a guess.
     """
-    folder, slug = locate(path)
+    folder, slug = locate(path, folder)
     with folder_lock(folder / slug):
         log = _ready_log(folder, slug)
         created = store.new_version(folder, slug, today)

@@ -7,9 +7,11 @@ Times are relative (`days_ago`) so a suite gives the same answer on any day; an 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from workbench.core.filekind import Kind
 from workbench.core.vocab import ActivityKind, MqlOutcome, Persona, Relationship, Seniority
 
 
@@ -63,6 +65,8 @@ class History(Strict):
 
 
 class Lead(Strict):
+    FILE_KIND: ClassVar[Kind] = "lead"  # a definition given as --lead is said in one line
+
     person: Person = Field(default_factory=Person)
     company: Company = Field(default_factory=Company)
     activities: list[Activity] = Field(default_factory=list)

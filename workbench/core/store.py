@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from workbench.core.definition import Definition, check_slug
 from workbench.core.errors import (
+    AlreadyExists,
     ConflictError,
     InputError,
     Problem,
@@ -153,7 +154,7 @@ def create(definition: Definition, folder: Path) -> Path:
     path = version_path(folder, definition.slug, definition.version)
     with folder_lock(path.parent):
         if path.exists():
-            raise InputError(
+            raise AlreadyExists(
                 [Problem("already exists; pick another slug or make a new version", file=path)]
             )
         atomic_write(path, to_toml(definition).encode("utf-8"), create=True)

@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from workbench.core.errors import InputError, Problem
+from workbench.core.errors import AlreadyExists, InputError, Problem
+from workbench.core.filekind import refuse_other_kind
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -82,10 +83,17 @@ def parse_toml(raw: bytes, path: Path) -> tuple[dict[str, Any], str]:
 
 
 def validate(model: type[M], data: dict[str, Any], text: str, path: Path) -> M:
-    """Validate parsed TOML into a model, turning every pydantic error into a located Problem."""
+    """Validate parsed TOML into a model, turning every pydantic error into a located Problem.
+
+    A model that names its `FILE_KIND` gets one line instead of a dozen when the file is
+    plainly another kind (a lead file given as a definition, and so on).
+    """
     try:
         return model.model_validate(data)
     except ValidationError as error:
+        kind = getattr(model, "FILE_KIND", None)
+        if kind is not None:
+            refuse_other_kind(kind, data, path)
         index = key_lines(text)
         problems = []
         for item in error.errors(include_url=False):
@@ -141,7 +149,7 @@ def _atomic_write(path: Path, payload: bytes, *, create: bool) -> None:
             try:
                 os.link(temp, path)
             except FileExistsError:
-                raise InputError(
+                raise AlreadyExists(
                     [Problem("already exists; nothing was written", file=path)]
                 ) from None
             temp.unlink()

@@ -69,9 +69,13 @@ class WorkbenchApp(App[None]):
         evidence: EvidenceSource | None = None,
         evidence_delay: float = 1.5,
         rescue_dir: Path | None = None,
+        open_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.folder = folder
+        # `workbench open FILE` (or a definition's folder): the editor opens over the home
+        # screen at once; a file that cannot be opened is said there, on the home screen.
+        self.open_path = open_path
         # Where "Save a copy…" suggests writing the room's edits when the draft cannot be
         # saved (the folder may be the thing that is full or read-only): the home folder.
         self.rescue_dir = rescue_dir if rescue_dir is not None else Path.home()
@@ -92,6 +96,8 @@ class WorkbenchApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+        if self.open_path is not None:
+            self.open_definition(self.open_path)
 
     def on_unmount(self) -> None:
         if self._evidence_session is not None:
@@ -148,5 +154,7 @@ class WorkbenchApp(App[None]):
             await screen.leave(self.exit, "Quit")
 
 
-def run_app(folder: Path, evidence: EvidenceSource | None = None) -> None:
-    WorkbenchApp(folder, evidence=evidence).run()
+def run_app(
+    folder: Path, evidence: EvidenceSource | None = None, open_path: Path | None = None
+) -> None:
+    WorkbenchApp(folder, evidence=evidence, open_path=open_path).run()

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from workbench.core.errors import InputError, Problem
 from workbench.core.evidence.tables import TABLES, Column
+from workbench.core.filekind import refuse_other_kind
 from workbench.core.tomlfile import key_lines, parse_toml, read_bytes
 from workbench.core.vocab import Seniority
 
@@ -161,6 +162,7 @@ def fix_line(table: TableName, column: str) -> str:
 def load_mapping(path: Path) -> Mapping:
     """Read a mapping TOML; every mistake is located (file, line, key) and says what is allowed."""
     data, text = parse_toml(read_bytes(path), path)
+    refuse_other_kind("mapping", data, path)
     lines = key_lines(text)
     problems: list[Problem] = []
 

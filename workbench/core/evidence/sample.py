@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from workbench.core.errors import ConflictError, InputError, Problem
+from workbench.core.errors import AlreadyExists, InputError, Problem
 from workbench.core.evidence.tables import (
     ACTIVITY_COLUMN_NAMES,
     ACTIVITY_COLUMNS,
@@ -443,7 +443,9 @@ def _parquet(csv_bytes: bytes, columns: tuple[Column, ...], path: Path) -> None:
         try:
             os.link(target, path)
         except FileExistsError:
-            raise InputError([Problem("already exists; nothing was written", file=path)]) from None
+            raise AlreadyExists(
+                [Problem("already exists; nothing was written", file=path)]
+            ) from None
     except OSError as error:
         raise InputError([Problem(f"cannot write: {error.strerror or error}", file=path)]) from None
     finally:
@@ -461,13 +463,13 @@ def sample_paths(out: Path, fmt: SampleFormat = "csv") -> tuple[Path, Path]:
 
 
 def check_free(out: Path, fmt: SampleFormat = "csv") -> tuple[Path, Path]:
-    """The two paths a sample would be written to; ConflictError naming any that exist."""
+    """The two paths a sample would be written to; AlreadyExists naming any that exist."""
     leads_path, activities_path = sample_paths(out, fmt)
     if out.exists() and not out.is_dir():
         raise InputError([Problem("is a file, expected a folder", file=out)])
     existing = [p for p in (leads_path, activities_path) if p.exists()]
     if existing:
-        raise ConflictError(
+        raise AlreadyExists(
             [Problem("already exists; nothing was written", file=p) for p in existing]
         )
     return leads_path, activities_path
@@ -479,7 +481,7 @@ def write_sample(
     activities: Sequence[ActivityRow],
     fmt: SampleFormat = "csv",
 ) -> tuple[Path, Path]:
-    """Write leads and activities into `out`; refuses (ConflictError) if either file exists.
+    """Write leads and activities into `out`; refuses (AlreadyExists) if either file exists.
 
     Each file is written to a temporary name and linked into place, so a reader never sees
     half a file and an existing file is never replaced.

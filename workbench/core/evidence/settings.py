@@ -17,11 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import Field
 
-from workbench.core.errors import InputError, Problem
+from workbench.core.errors import AlreadyExists, InputError, Problem
 from workbench.core.evidence.mapping import PRESETS
+from workbench.core.filekind import Kind
 from workbench.core.lead import Strict
 from workbench.core.tomlfile import atomic_write, dumps, parse_toml, read_bytes, validate
 
@@ -29,6 +31,8 @@ SETTINGS_FILE = "evidence.toml"
 
 
 class _File(Strict):
+    FILE_KIND: ClassVar[Kind] = "evidence settings"
+
     leads: str = Field(min_length=1)
     activities: str = Field(min_length=1)
     mapping: str | None = None
@@ -110,7 +114,7 @@ def save_source(folder: Path, source: EvidenceSource, *, replace: bool = False) 
     """Write evidence.toml (paths relative to the folder, so the repo can move)."""
     path = settings_path(folder)
     if path.exists() and not replace:
-        raise InputError([Problem("already exists; pass --replace to change it", file=path)])
+        raise AlreadyExists([Problem("already exists; pass --replace to change it", file=path)])
     data: dict[str, str] = {
         "leads": _relative(folder, source.leads),
         "activities": _relative(folder, source.activities),
