@@ -30,9 +30,10 @@ from workbench.core.folder import review_state
 from workbench.core.lint import Finding, Severity, lint
 from workbench.core.store import DefinitionFile, load_definition
 from workbench.core.suite import run_suite
-from workbench.core.tomlfile import key_lines
+from workbench.core.tomlfile import key_lines, read_bytes
+from workbench.core.tomlguard import parse_text
 
-VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.toml$")
+VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.toml\Z")
 ALLOWED_SIGNERS = "allowed_signers"
 SIGNATURE_MODULE = "workbench.core.sshsig"
 
@@ -190,10 +191,10 @@ def _check_file(version: _Version, slug: str) -> list[CheckFinding]:
     path = version.path
     try:
         loaded = load_definition(path)
-        text = path.read_text(encoding="utf-8")  # for locating clauses by line
+        text = read_bytes(path).decode("utf-8")  # for locating clauses by line
     except WorkbenchError as error:
         return [_from_problem(p, path, "invalid-file") for p in error.problems]
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         return [CheckFinding("error", "invalid-file", path, f"cannot read: {error}")]
     version.loaded, version.text = loaded, text
     definition = loaded.definition
@@ -386,8 +387,8 @@ def changed_after_signing(path: Path) -> str | None:
     if signed_in is None:
         return None
     try:
-        current = _parse(path.read_bytes())
-    except OSError:
+        current = _parse(read_bytes(path))
+    except InputError:
         return None
     if current is None:
         return None  # already an invalid-file finding
@@ -404,8 +405,8 @@ def _parse(raw: bytes | None) -> dict[str, Any] | None:
     if raw is None:
         return None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return parse_text(raw.decode("utf-8"))
+    except (InputError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
 
 
