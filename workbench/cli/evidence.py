@@ -142,7 +142,11 @@ def backtest_cmd(
         )
         progress.clear()
         # What loading left out comes first, so nobody reads the numbers without knowing.
-        if problems.skipped or any(r.notes for r in (problems.leads, problems.activities)):
+        if (
+            problems.skipped
+            or problems.emptied
+            or any(r.notes for r in (problems.leads, problems.activities))
+        ):
             for line in problems.lines():
                 err(line)
         require_rows(problems)
@@ -171,6 +175,10 @@ def backtest_cmd(
         payload["skipped_rows"] = {
             "leads": problems.leads.skipped,
             "activities": problems.activities.skipped,
+        }
+        payload["emptied_cells"] = {
+            "leads": problems.leads.emptied,
+            "activities": problems.activities.emptied,
         }
         if altered:
             payload["altered_after_signing"] = [str(p) for p in altered]

@@ -32,6 +32,11 @@ _KEY = re.compile(
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once, at import, before any thread could be writing files
 _DECODE_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+# tomllib's words for a key given twice, as someone editing the file would put it.
+_PLAINER = {
+    "Cannot overwrite a value": "this key is given twice (or redefines one above); "
+    "each key once per table",
+}
 
 
 def read_bytes(path: Path) -> bytes:
@@ -78,6 +83,7 @@ def parse_toml(raw: bytes, path: Path) -> tuple[dict[str, Any], str]:
         line = int(match.group(1)) if match else None
         column = int(match.group(2)) if match else None
         clean = _DECODE_POS.sub("", message).strip().rstrip(".")
+        clean = _PLAINER.get(clean, clean)
         raise InputError(
             [Problem(f"malformed TOML: {clean}", file=path, line=line, column=column)]
         ) from None
