@@ -28,6 +28,7 @@ from workbench.core.definition import Definition
 from workbench.core.errors import InputError, Problem, WorkbenchError
 from workbench.core.folder import review_state
 from workbench.core.lint import Finding, Severity, lint
+from workbench.core.safe_text import printable
 from workbench.core.store import DefinitionFile, load_definition
 from workbench.core.suite import run_suite
 from workbench.core.tomlfile import key_lines, read_bytes
@@ -577,17 +578,22 @@ def render_text(report: CheckReport) -> list[str]:
     """A line per finding, `LEVEL path[:line] rule: message`, its advice indented below."""
     lines = []
     for finding in report.findings:
-        lines.append(f"{finding.level.upper()} {finding.where} {finding.rule}: {finding.message}")
+        lines.append(printable(_headline(finding), one_line=True))
         if finding.advice:
-            lines.append(f"    {finding.advice}")
+            lines.append(printable(f"    {finding.advice}", one_line=True))
     lines.append(summary_line(report))
     return lines
+
+
+def _headline(finding: CheckFinding) -> str:
+    return f"{finding.level.upper()} {finding.where} {finding.rule}: {finding.message}"
 
 
 def render_junit(report: CheckReport) -> str:
     """JUnit XML: one testsuite, one testcase per file (and per folder with findings).
 
     Error findings are <failure>s; warnings and notes go to the testcase's <system-out>.
+    Every text from a file is escaped (`printable`): XML 1.0 has no way to hold \x00-\x1f.
     """
     by_path: dict[Path, list[CheckFinding]] = {path: [] for path in report.files}
     for finding in report.findings:
@@ -604,12 +610,19 @@ def render_junit(report: CheckReport) -> str:
     suite = ET.SubElement(root, "testsuite", attrs)
     for path, findings in sorted(by_path.items(), key=lambda item: str(item[0])):
         case = ET.SubElement(
-            suite, "testcase", {"classname": _classname(report.folder, path), "name": str(path)}
+            suite,
+            "testcase",
+            {
+                "classname": printable(_classname(report.folder, path), one_line=True),
+                "name": printable(str(path), one_line=True),
+            },
         )
         for finding in findings:
             if finding.level == "error":
                 failure = ET.SubElement(
-                    case, "failure", {"type": finding.rule, "message": finding.message}
+                    case,
+                    "failure",
+                    {"type": finding.rule, "message": printable(finding.message, one_line=True)},
                 )
                 failure.text = _detail(finding)
         notes = [_detail(f) for f in findings if f.level != "error"]
@@ -620,8 +633,8 @@ def render_junit(report: CheckReport) -> str:
 
 
 def _detail(finding: CheckFinding) -> str:
-    text = f"{finding.level.upper()} {finding.where} {finding.rule}: {finding.message}"
-    return text + (f"\n    {finding.advice}" if finding.advice else "")
+    text = printable(_headline(finding), one_line=True)
+    return text + (f"\n    {printable(finding.advice, one_line=True)}" if finding.advice else "")
 
 
 def _classname(folder: Path, path: Path) -> str:
