@@ -260,6 +260,7 @@ def reference_load(
             report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
             upcoming = next(pending, None)
         values: dict[str, Any] = {}
+        emptied: list[tuple[str, str, str]] = []  # counted only if the row is kept
         try:
             for column in columns:
                 i = index.get(column.name)
@@ -273,6 +274,10 @@ def reference_load(
                     continue
                 try:
                     values[column.name] = load._cell(column, raw, mapping)
+                except load._Placeholder as bad:
+                    if column.required:
+                        raise _Skip(bad.kind, str(bad)) from None
+                    emptied.append((where, f"{bad}; read as empty", column.name))
                 except load._Bad as bad:
                     raise _Skip(bad.kind, str(bad)) from None
         except _Skip as skip:
@@ -294,6 +299,8 @@ def reference_load(
                     values["seniority"] = guess
                     inferred += 1
             out.append(LeadRow(**values))
+            for event in emptied:
+                report.empty(*event)
         else:
             if lead_ids is not None and lead_id not in lead_ids:
                 report.skip(
@@ -301,6 +308,8 @@ def reference_load(
                 )
                 continue
             out.append(ActivityRow(**values))
+            for event in emptied:
+                report.empty(*event)
     while upcoming is not None:
         report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
         upcoming = next(pending, None)
@@ -819,7 +828,13 @@ def _typed_samples(duckdb_type: str, rng: random.Random) -> list[Any]:
         datetime(1000, 1, 1),
         datetime(2025, 1, 31),
     ]
-    values += [first + timedelta(microseconds=rng.randrange(span)) for _ in range(3000)]
+    values += [first + timedelta(microseconds=rng.randrange(span)) for _ in range(500)]
+    # Mostly real times: outside 1901-2099 a time is a placeholder, which only Python reads.
+    low = load.EARLIEST_TIME.replace(tzinfo=None) - timedelta(days=2)
+    real = int((load.LATEST_TIME.replace(tzinfo=None) - low).total_seconds() * 1_000_000)
+    values += [
+        low + timedelta(microseconds=rng.randrange(real + 4 * 86_400_000_000)) for _ in range(2500)
+    ]
     return [v.date() for v in values] if duckdb_type == "DATE" else values
 
 
@@ -1004,3 +1019,72 @@ def test_only_names_that_hint_at_a_header_used_twice_read_it_again(
     headers: list[str], maybe: bool
 ) -> None:
     assert load._maybe_twice(headers) is maybe
+
+
+# --- placeholder times ("never", "unknown") -----------------------------------------------------
+
+
+def test_a_placeholder_time_in_an_optional_column_is_read_as_empty_and_reported(
+    tmp_path: Path,
+) -> None:
+    # 9999-12-31 is a CRM's "never": the lead was not won, not a lead won in year 9999.
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,mql_at,won_at\n"
+        "L1,2025-01-01,,9999-12-31\n"  # line 2: won_at emptied, lead kept
+        "L2,2025-01-02,0001-01-01T00:00:00Z,2025-03-01\n"  # line 3: mql_at emptied
+        "L3,9999-12-31,,\n"  # line 4: created_at is required: left out
+        "L4,2025-01-04,1900-01-01,2999-12-31\n",  # line 5: both emptied
+    )
+    rows, report = load_leads(leads)
+    assert [(r.lead_id, r.mql_at, r.won_at is None) for r in rows] == [
+        ("L1", None, True),
+        ("L2", None, False),
+        ("L4", None, True),
+    ]
+    assert report.skipped == 1 and report.reasons["bad created_at"] == 1
+    assert report.emptied == 4
+    shown = "\n".join(report.lines())
+    assert (
+        "4 cells with a placeholder time read as empty, the rows kept (2 won_at, 2 mql_at)" in shown
+    )
+    assert (
+        "line 2: won_at '9999-12-31': a placeholder, not a real time (outside 1901-2099)" in shown
+    )
+    assert "line 4: created_at '9999-12-31': a placeholder" in shown
+    want, want_report = reference_load(leads, "leads")
+    assert rows == want
+    assert_same_report(report, want_report)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_placeholder_times_load_as_the_row_by_row_reading_does(fmt: str, tmp_path: Path) -> None:
+    con = duckdb.connect()
+    leads, activities = tmp_path / f"leads.{fmt}", tmp_path / f"activities.{fmt}"
+    option = "(FORMAT parquet)" if fmt == "parquet" else "(HEADER)"
+    con.execute(
+        "COPY (SELECT * FROM (VALUES "
+        "('L1', TIMESTAMP '2025-01-31 14:05:00', TIMESTAMP '9999-12-31 00:00:00', NULL), "
+        "('L2', TIMESTAMP '2025-02-01 00:00:00', TIMESTAMP '2025-02-03 00:00:00', "
+        "TIMESTAMP '0001-01-01 00:00:00'), "
+        "('L3', TIMESTAMP '2100-01-01 00:00:00', NULL, NULL), "
+        "('L4', TIMESTAMP '2099-12-31 23:59:59', TIMESTAMP '1901-01-01 00:00:00', NULL)"
+        f") t(lead_id, created_at, won_at, mql_at)) TO '{leads}' {option}"
+    )
+    con.execute(
+        "COPY (SELECT * FROM (VALUES ('L1', 'demo_request', TIMESTAMP '9999-12-31 00:00:00'), "
+        "('L2', 'demo_request', TIMESTAMP '2025-02-02 10:00:00'), "
+        "('L4', 'demo_request', TIMESTAMP '1900-12-31 23:59:59')"
+        f") t(lead_id, kind, \"at\")) TO '{activities}' {option}"
+    )
+    want_leads, want_lead_report = reference_load(leads, "leads")
+    want_activities, want_activity_report = reference_load(
+        activities, "activities", lead_ids={lead.lead_id for lead in want_leads}
+    )
+    problems = load_to_duckdb(con, leads, activities)
+    assert fetch_leads(con) == want_leads and fetch_activities(con) == want_activities
+    assert_same_report(problems.leads, want_lead_report)
+    assert_same_report(problems.activities, want_activity_report)
+    assert [lead.lead_id for lead in want_leads] == ["L1", "L2", "L4"]
+    assert (problems.leads.emptied, problems.leads.skipped) == (2, 1)
+    assert problems.activities.reasons["bad at"] == 2

@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.safe_text import printable
 from workbench.launch import INTERRUPT_EXIT, INTERRUPTED
 
 app = typer.Typer(
@@ -52,8 +53,14 @@ MappingOption = Annotated[
 ]
 
 
+def echo(text: str, *, nl: bool = True) -> None:
+    """Every line the CLI prints to stdout: text from a file cannot steer the terminal."""
+    typer.echo(printable(text), nl=nl)
+
+
 def err(text: str) -> None:
-    print(text, file=sys.stderr)
+    """Every line the CLI prints to stderr, made safe like `echo`."""
+    print(printable(text), file=sys.stderr)
 
 
 def warn_altered(path: Path, consequence: str = "") -> None:

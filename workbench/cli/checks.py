@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli._app import JsonOption, app, err, friendly
+from workbench.cli._app import JsonOption, app, echo, err, friendly
 from workbench.core import store
 from workbench.core.check import (
     check_folder,
@@ -67,14 +67,12 @@ def lint_cmd(
         payload: dict[str, object] = {"path": str(path)}
         payload.update(_tally(findings))
         payload["findings"] = [f.to_dict() for f in findings]
-        typer.echo(json.dumps(payload, indent=2))
+        echo(json.dumps(payload, indent=2))
     else:
         for finding in findings:
-            typer.echo(
-                f"{finding.severity.upper()} {finding.rule} {finding.clause}: {finding.message}"
-            )
-            typer.echo(f"    {finding.advice}")
-        typer.echo(_lint_summary(path, findings))
+            echo(f"{finding.severity.upper()} {finding.rule} {finding.clause}: {finding.message}")
+            echo(f"    {finding.advice}")
+        echo(_lint_summary(path, findings))
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(1)
 
@@ -130,11 +128,11 @@ def check_cmd(
     """
     report = check_folder(definitions_folder(folder), date.today(), strict=strict)
     if output is Format.json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
+        echo(json.dumps(report.to_dict(), indent=2))
     elif output is Format.junit:
-        typer.echo(render_junit(report))
+        echo(render_junit(report))
     else:
         for line in render_text(report):
-            typer.echo(line)
+            echo(line)
     if report.exit_code:
         raise typer.Exit(report.exit_code)

@@ -21,6 +21,7 @@ from workbench.cli._app import (
     LeadsOption,
     MappingOption,
     app,
+    echo,
     friendly,
     warn_altered,
 )
@@ -118,7 +119,7 @@ def open_app(target: Target, evidence: EvidenceSource | None = None) -> None:
 def stages() -> None:
     """List the five company stages with their approach and typical monthly volume."""
     for stage in STAGES.values():
-        typer.echo(f"{stage.id:<9} {stage.label:<13} {stage.volume:<15} {stage.approach}")
+        echo(f"{stage.id:<9} {stage.label:<13} {stage.volume:<15} {stage.approach}")
 
 
 @app.command()
@@ -144,7 +145,7 @@ def new(
     definition = from_template(slug, stage, date.today(), name=name)
     path = store.create(definition, where)
     suite = run_suite(definition)
-    typer.echo(
+    echo(
         f"created {path} ({STAGES[stage].label}, {suite.passed}/{len(suite.results)} edge cases passing)"
     )
 
@@ -165,15 +166,15 @@ def show(
         payload = loaded.definition.model_dump(mode="json")
         payload["integrity"] = loaded.integrity
         payload["suite"] = suite.to_dict()
-        typer.echo(json.dumps(payload, indent=2))
+        echo(json.dumps(payload, indent=2))
     else:
         for heading, lines in summary(loaded.definition):
-            typer.echo(heading)
+            echo(heading)
             for line in lines:
-                typer.echo(f"  {line}")
-        typer.echo(f"Edge cases: {suite.passed}/{len(suite.results)} passing")
+                echo(f"  {line}")
+        echo(f"Edge cases: {suite.passed}/{len(suite.results)} passing")
         if loaded.integrity == "intact":
-            typer.echo("Signature hash: intact")
+            echo("Signature hash: intact")
     _warn_altered(loaded)
     if loaded.altered:
         raise typer.Exit(1)
@@ -184,15 +185,15 @@ def _print_suite(suite: SuiteResult) -> None:
     for result in suite.results:
         wanted = result.case.expect.label()
         mark = "PASS" if result.passed else "FAIL"
-        typer.echo(
+        echo(
             f"{mark}  {result.name:<{width}}  expected {wanted:<32} got {result.verdict.summary()}"
         )
         if not result.passed:
             for mismatch in result.mismatches:
-                typer.echo(f"      {mismatch}")
+                echo(f"      {mismatch}")
             for reason in result.verdict.reasons:
-                typer.echo(f"      because {reason}")
-    typer.echo(f"{suite.passed} passed, {suite.failed} failed")
+                echo(f"      because {reason}")
+    echo(f"{suite.passed} passed, {suite.failed} failed")
 
 
 @app.command()
@@ -207,7 +208,7 @@ def test(
     if as_json:
         payload = suite.to_dict()
         payload["altered"] = loaded.altered
-        typer.echo(json.dumps(payload, indent=2))
+        echo(json.dumps(payload, indent=2))
     else:
         _print_suite(suite)
     _warn_altered(loaded)
@@ -226,13 +227,13 @@ def evaluate_cmd(
     loaded = store.load_definition(path)
     verdict = evaluate(loaded.definition, store.load_lead(lead), datetime.now(UTC))
     if as_json:
-        typer.echo(json.dumps(verdict.to_dict(), indent=2))
+        echo(json.dumps(verdict.to_dict(), indent=2))
     else:
-        typer.echo(verdict.summary())
+        echo(verdict.summary())
         if verdict.response_minutes is not None:
-            typer.echo(f"respond within {verdict.response_minutes} min")
+            echo(f"respond within {verdict.response_minutes} min")
         for reason in verdict.reasons:
-            typer.echo(f"  because {reason}")
+            echo(f"  because {reason}")
     _warn_altered(loaded)
 
 
@@ -368,14 +369,14 @@ def _signer_line(signer: Signer) -> str:
 def _print_signed(result: SignResult) -> None:
     signoff = result.definition.signoff
     assert signoff is not None
-    typer.echo(f"signed {result.path}")
-    typer.echo(f"  marketing: {_signer_line(signoff.marketing)}")
-    typer.echo(f"  sales:     {_signer_line(signoff.sales)}")
-    typer.echo(f"  review by: {signoff.review_date.isoformat()}")
-    typer.echo(f"  sha256:    {signoff.content_sha256}")
+    echo(f"signed {result.path}")
+    echo(f"  marketing: {_signer_line(signoff.marketing)}")
+    echo(f"  sales:     {_signer_line(signoff.sales)}")
+    echo(f"  review by: {signoff.review_date.isoformat()}")
+    echo(f"  sha256:    {signoff.content_sha256}")
     open_questions = [q for q in result.definition.questions if not q.resolved]
     if open_questions:
-        typer.echo(f"  note: {len(open_questions)} open question(s) were signed as open")
+        echo(f"  note: {len(open_questions)} open question(s) were signed as open")
     _print_next(result)
 
 
@@ -384,15 +385,15 @@ def _print_partial(result: SignResult) -> None:
     assert partial is not None
     first = partial.signed_side
     signer = getattr(partial, first)
-    typer.echo(f"signed the {first} side of {result.path}; it stays a draft, read-only")
-    typer.echo(f"  {first + ':':<10} {_signer_line(signer)}")
-    typer.echo(f"  review by: {partial.review_date.isoformat()}")
-    typer.echo(f"  sha256:    {partial.content_sha256}")
+    echo(f"signed the {first} side of {result.path}; it stays a draft, read-only")
+    echo(f"  {first + ':':<10} {_signer_line(signer)}")
+    echo(f"  review by: {partial.review_date.isoformat()}")
+    echo(f"  sha256:    {partial.content_sha256}")
     other = partial.missing_side
-    typer.echo(f"  waiting for {other}: workbench sign {result.path} --as {other} --ssh-key KEY")
+    echo(f"  waiting for {other}: workbench sign {result.path} --as {other} --ssh-key KEY")
     _print_next(result)
 
 
 def _print_next(result: SignResult) -> None:
     lines = gitops.commit_lines(result.path, result.definition.slug, result.definition.version)
-    typer.echo("next: " + " && ".join(lines))
+    echo("next: " + " && ".join(lines))

@@ -26,6 +26,7 @@ from workbench.cli._app import (
     LeadsOption,
     MappingOption,
     app,
+    echo,
     err,
     friendly,
     warn_altered,
@@ -55,8 +56,8 @@ def sample_data_cmd(
     check_free(out, fmt.value)  # before generating: a refusal should be instant
     lead_rows, activity_rows = sample_data(leads, seed)
     leads_path, activities_path = write_sample(out, lead_rows, activity_rows, fmt.value)
-    typer.echo(f"wrote {leads_path} ({len(lead_rows)} leads)")
-    typer.echo(f"wrote {activities_path} ({len(activity_rows)} activities)")
+    echo(f"wrote {leads_path} ({len(lead_rows)} leads)")
+    echo(f"wrote {activities_path} ({len(activity_rows)} activities)")
 
 
 class _Progress:
@@ -142,7 +143,11 @@ def backtest_cmd(
         )
         progress.clear()
         # What loading left out comes first, so nobody reads the numbers without knowing.
-        if problems.skipped or any(r.notes for r in (problems.leads, problems.activities)):
+        if (
+            problems.skipped
+            or problems.emptied
+            or any(r.notes for r in (problems.leads, problems.activities))
+        ):
             for line in problems.lines():
                 err(line)
         require_rows(problems)
@@ -172,12 +177,16 @@ def backtest_cmd(
             "leads": problems.leads.skipped,
             "activities": problems.activities.skipped,
         }
+        payload["emptied_cells"] = {
+            "leads": problems.leads.emptied,
+            "activities": problems.activities.emptied,
+        }
         if altered:
             payload["altered_after_signing"] = [str(p) for p in altered]
-        typer.echo(json.dumps(payload, indent=2, default=str))
+        echo(json.dumps(payload, indent=2, default=str))
     else:
         if altered:
             lines = ["ALTERED AFTER SIGNING: see the error above", *lines]
-        typer.echo("\n".join(lines))
+        echo("\n".join(lines))
     if altered:
         raise typer.Exit(1)

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli._app import app, err, friendly, warn_altered
+from workbench.cli._app import app, echo, err, friendly, warn_altered
 from workbench.core import store
 from workbench.core.errors import AlreadyExists, InputError, Problem
 from workbench.core.evidence.warehouse import export_sql
@@ -141,7 +141,7 @@ def export(
         text = render(loaded, DOCUMENTS[fmt])
         kind = fmt.value
     if out is None:
-        typer.echo(text, nl=False)
+        echo(text, nl=False)
     else:
         check_out_path(out, path, force)
         atomic_write(out, text.encode("utf-8"), create=not force)
@@ -158,4 +158,4 @@ def schema_cmd(
     ] = SchemaKind.definition,
 ) -> None:
     """Print the JSON Schema of a definition (or lead) file, for editors that validate TOML."""
-    typer.echo(json.dumps(json_schema(kind.value), indent=2))
+    echo(json.dumps(json_schema(kind.value), indent=2))

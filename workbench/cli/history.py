@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli._app import JsonOption, app, err, friendly, warn_altered
+from workbench.cli._app import JsonOption, app, echo, err, friendly, warn_altered
 from workbench.core import history, store
 from workbench.core.diff import check_comparable, diff, headline
 from workbench.core.history import SlugLog, VersionEntry
@@ -47,13 +47,13 @@ def new_version(
     """Start a draft v(N+1) from the latest signed version, sign-off cleared; one draft at a time."""
     made = history.start_new_version(path, date.today(), folder)
     if as_json:
-        typer.echo(json.dumps(made.to_dict(), indent=2))
+        echo(json.dumps(made.to_dict(), indent=2))
         return
-    typer.echo(
+    echo(
         f"created {made.path}: a draft of {made.definition.slug} v{made.definition.version}, "
         f"from v{made.definition.supersedes} (signed), sign-off cleared"
     )
-    typer.echo(f"next: edit it, run `workbench diff {made.source} {made.path}`, then sign it")
+    echo(f"next: edit it, run `workbench diff {made.source} {made.path}`, then sign it")
 
 
 @app.command("log")
@@ -66,7 +66,7 @@ def log(
     """Every version: status, signers, review date, when it was in force and, in git, who added it."""
     found = history.read_log(*history.locate(path, folder))
     if as_json:
-        typer.echo(json.dumps(found.to_dict(), indent=2))
+        echo(json.dumps(found.to_dict(), indent=2))
     else:
         _print_log(found)
     for problem in found.problems():
@@ -82,16 +82,14 @@ def log(
 
 def _print_log(found: SlugLog) -> None:
     count = len(found.entries)
-    typer.echo(
-        f"{found.slug}: {found.name or '(unreadable)'} ({count} version{'s' * (count != 1)})"
-    )
+    echo(f"{found.slug}: {found.name or '(unreadable)'} ({count} version{'s' * (count != 1)})")
     in_git = found.git == "repository"
     for entry in found.entries:
         for line in _entry_lines(entry, in_git):
-            typer.echo(line)
+            echo(line)
     if found.git != "repository":
         reason = "git was not found" if found.git == "git not found" else "not a git repository"
-        typer.echo(f"(commits not shown: {reason})")
+        echo(f"(commits not shown: {reason})")
 
 
 def _entry_lines(entry: VersionEntry, in_git: bool = True) -> list[str]:
@@ -156,10 +154,10 @@ def diff_cmd(
             "the changes read from the newer version back to the older one"
         )
     if as_json:
-        typer.echo(json.dumps([change.to_dict() for change in changes], indent=2))
+        echo(json.dumps([change.to_dict() for change in changes], indent=2))
         return
-    typer.echo(headline(before.definition, after.definition, before.integrity, after.integrity))
+    echo(headline(before.definition, after.definition, before.integrity, after.integrity))
     if not changes:
-        typer.echo("No clause changed.")
+        echo("No clause changed.")
     for change in changes:
-        typer.echo(f"  {change.text}")
+        echo(f"  {change.text}")

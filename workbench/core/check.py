@@ -31,11 +31,13 @@ from workbench.core.errors import InputError, Problem, WorkbenchError
 from workbench.core.evidence.settings import SETTINGS_FILE, load_source
 from workbench.core.folder import review_state
 from workbench.core.lint import Finding, Severity, lint
+from workbench.core.safe_text import printable
 from workbench.core.store import DefinitionFile, load_definition
 from workbench.core.suite import run_suite
-from workbench.core.tomlfile import key_lines
+from workbench.core.tomlfile import key_lines, read_bytes
+from workbench.core.tomlguard import parse_text
 
-VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.toml$")
+VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.toml\Z")
 ALLOWED_SIGNERS = "allowed_signers"
 SIGNATURE_MODULE = "workbench.core.sshsig"
 
@@ -230,6 +232,8 @@ def _link_finding(folder: Path, link: Path) -> CheckFinding:
         "commit and check cannot vouch for them",
         advice="Replace the link with the folder or file itself (copy it in and commit it).",
     )
+
+
 def _evidence_settings(folder: Path) -> list[CheckFinding]:
     """`DIR/evidence.toml` belongs in the folder, so it is not a stray; one that does not read
     is a warning, since it stops backtests and the app's Evidence step, not a definition. The
@@ -252,10 +256,10 @@ def _check_file(version: _Version, slug: str) -> list[CheckFinding]:
     path = version.path
     try:
         loaded = load_definition(path)
-        text = path.read_text(encoding="utf-8")  # for locating clauses by line
+        text = read_bytes(path).decode("utf-8")  # for locating clauses by line
     except WorkbenchError as error:
         return [_from_problem(p, path, "invalid-file") for p in error.problems]
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         return [CheckFinding("error", "invalid-file", path, f"cannot read: {error}")]
     version.loaded, version.text = loaded, text
     definition = loaded.definition
@@ -488,8 +492,8 @@ def changed_after_signing(path: Path) -> str | None:
     if signed_in is None:
         return None
     try:
-        current = _parse(path.read_bytes())
-    except OSError:
+        current = _parse(read_bytes(path))
+    except InputError:
         return None
     if current is None:
         return None  # already an invalid-file finding
@@ -506,8 +510,8 @@ def _parse(raw: bytes | None) -> dict[str, Any] | None:
     if raw is None:
         return None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return parse_text(raw.decode("utf-8"))
+    except (InputError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
 
 
@@ -728,17 +732,22 @@ def render_text(report: CheckReport) -> list[str]:
     """A line per finding, `LEVEL path[:line] rule: message`, its advice indented below."""
     lines = []
     for finding in report.findings:
-        lines.append(f"{finding.level.upper()} {finding.where} {finding.rule}: {finding.message}")
+        lines.append(printable(_headline(finding), one_line=True))
         if finding.advice:
-            lines.append(f"    {finding.advice}")
+            lines.append(printable(f"    {finding.advice}", one_line=True))
     lines.append(summary_line(report))
     return lines
+
+
+def _headline(finding: CheckFinding) -> str:
+    return f"{finding.level.upper()} {finding.where} {finding.rule}: {finding.message}"
 
 
 def render_junit(report: CheckReport) -> str:
     """JUnit XML: one testsuite, one testcase per file (and per folder with findings).
 
     Error findings are <failure>s; warnings and notes go to the testcase's <system-out>.
+    Every text from a file is escaped (`printable`): XML 1.0 has no way to hold \x00-\x1f.
     """
     by_path: dict[Path, list[CheckFinding]] = {path: [] for path in report.files}
     for finding in report.findings:
@@ -755,12 +764,19 @@ def render_junit(report: CheckReport) -> str:
     suite = ET.SubElement(root, "testsuite", attrs)
     for path, findings in sorted(by_path.items(), key=lambda item: str(item[0])):
         case = ET.SubElement(
-            suite, "testcase", {"classname": _classname(report.folder, path), "name": str(path)}
+            suite,
+            "testcase",
+            {
+                "classname": printable(_classname(report.folder, path), one_line=True),
+                "name": printable(str(path), one_line=True),
+            },
         )
         for finding in findings:
             if finding.level == "error":
                 failure = ET.SubElement(
-                    case, "failure", {"type": finding.rule, "message": finding.message}
+                    case,
+                    "failure",
+                    {"type": finding.rule, "message": printable(finding.message, one_line=True)},
                 )
                 failure.text = _detail(finding)
         notes = [_detail(f) for f in findings if f.level != "error"]
@@ -771,8 +787,8 @@ def render_junit(report: CheckReport) -> str:
 
 
 def _detail(finding: CheckFinding) -> str:
-    text = f"{finding.level.upper()} {finding.where} {finding.rule}: {finding.message}"
-    return text + (f"\n    {finding.advice}" if finding.advice else "")
+    text = printable(_headline(finding), one_line=True)
+    return text + (f"\n    {printable(finding.advice, one_line=True)}" if finding.advice else "")
 
 
 def _classname(folder: Path, path: Path) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.core.safe_text import printable
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -20,16 +22,17 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
+        """The located message; controls in it (a crafted key, a file name) are escaped."""
         where = ""
         if self.file is not None:
-            where = str(self.file)
+            where = printable(str(self.file), one_line=True)
             if self.line is not None:
                 where += f":{self.line}"
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        field = f"{self.field}: " if self.field else ""
-        return f"{where}{field}{self.message}"
+        field = f"{printable(self.field, one_line=True)}: " if self.field else ""
+        return f"{where}{field}{printable(self.message)}"
 
 
 class WorkbenchError(Exception):

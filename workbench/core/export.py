@@ -29,6 +29,7 @@ from workbench.core.describe import (
 )
 from workbench.core.diff import expectation_text
 from workbench.core.lead import Lead
+from workbench.core.safe_text import printable
 from workbench.core.stages import STAGES
 from workbench.core.store import DefinitionFile
 from workbench.core.suite import run_suite
@@ -466,6 +467,11 @@ def to_json(definition: Definition) -> str:
 
 
 def render(loaded: DefinitionFile, fmt: Format) -> str:
+    """The document in `fmt`, every control character from the file shown as an escape."""
+    return printable(_render(loaded, fmt))
+
+
+def _render(loaded: DefinitionFile, fmt: Format) -> str:
     if fmt == "json":
         return to_json(loaded.definition)
     document = agreement(loaded)

@@ -14,8 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from workbench.core.errors import InputError
+from workbench.core.tomlguard import load_file
+
 DEFAULT_DIR = Path("definitions")
-VERSION_FILE = re.compile(r"^v(\d+)\.toml$")
+VERSION_FILE = re.compile(r"^v(\d+)\.toml\Z")
 DUE_SOON_DAYS = 14
 
 
@@ -94,8 +97,8 @@ def quick_row(folder: Path, slug: str) -> QuickRow | None:
     parsed: dict[int, dict[str, Any]] = {}
     for number, path in files:
         try:
-            parsed[number] = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            parsed[number] = load_file(path)
+        except (InputError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             return QuickRow(
                 slug,
                 slug,
@@ -105,7 +108,7 @@ def quick_row(folder: Path, slug: str) -> QuickRow | None:
                 "",
                 None,
                 latest_path,
-                problem=f"{path}: {error}",
+                problem=str(error) if isinstance(error, InputError) else f"{path}: {error}",
             )
     latest = parsed[latest_number]
     draft = next(

@@ -24,8 +24,9 @@ from workbench.core import gitlog, gitops, store, target
 from workbench.core.definition import Definition, Signer, check_slug
 from workbench.core.errors import CheckFailed, InputError, Problem
 from workbench.core.filelock import folder_lock
+from workbench.core.tomlguard import parse_text
 
-_VERSION_FILE = re.compile(r"^v(\d+)\.toml$")
+_VERSION_FILE = re.compile(r"^v(\d+)\.toml\Z")
 
 GitState = Literal["repository", "not a repository", "git not found"]
 Status = Literal["draft", "signed", "ALTERED", "UNREADABLE"]
@@ -210,8 +211,8 @@ def signed_commit(path: Path) -> gitlog.Commit | None:
 
 def _is_signed(raw: bytes) -> bool:
     try:
-        return tomllib.loads(raw.decode("utf-8")).get("status") == "signed"
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return parse_text(raw.decode("utf-8")).get("status") == "signed"
+    except (InputError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
 
 

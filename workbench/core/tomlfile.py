@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from workbench.core.errors import AlreadyExists, InputError, Problem
 from workbench.core.filekind import refuse_other_kind
+from workbench.core.tomlguard import check_shape, read_limited
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,20 +33,23 @@ _KEY = re.compile(
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once, at import, before any thread could be writing files
 _DECODE_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+# tomllib's words for a key given twice, as someone editing the file would put it.
+_PLAINER = {
+    "Cannot overwrite a value": "this key is given twice (or redefines one above); "
+    "each key once per table",
+}
 
 
 def read_bytes(path: Path) -> bytes:
-    """Read a file or raise a located InputError (missing, a folder, unreadable)."""
+    """Read a file or raise a located InputError (missing, a folder, a device, too large)."""
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem("no such file", file=path)]) from None
-    except IsADirectoryError:
-        raise InputError(
-            [Problem("is a folder, expected a .toml file" + _in_folder(path), file=path)]
-        ) from None
-    except OSError as error:
-        raise InputError([Problem(f"cannot read: {error.strerror}", file=path)]) from None
+        return read_limited(path)
+    except InputError as error:
+        if path.is_dir():
+            raise InputError(
+                [Problem("is a folder, expected a .toml file" + _in_folder(path), file=path)]
+            ) from None
+        raise error from None
 
 
 def _in_folder(path: Path) -> str:
@@ -62,13 +66,16 @@ def _in_folder(path: Path) -> str:
 
 
 def parse_toml(raw: bytes, path: Path) -> tuple[dict[str, Any], str]:
-    """Decode and parse TOML, returning the data and the text (for locating errors)."""
+    """Decode and parse TOML, returning the data and the text (for locating errors).
+
+    The text's nesting is checked first (`tomlguard`): too deep is refused, never parsed."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InputError(
             [Problem(f"not UTF-8 text (byte {error.start}); expected a TOML file", file=path)]
         ) from None
+    check_shape(text, path)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
@@ -77,6 +84,7 @@ def parse_toml(raw: bytes, path: Path) -> tuple[dict[str, Any], str]:
         line = int(match.group(1)) if match else None
         column = int(match.group(2)) if match else None
         clean = _DECODE_POS.sub("", message).strip().rstrip(".")
+        clean = _PLAINER.get(clean, clean)
         raise InputError(
             [Problem(f"malformed TOML: {clean}", file=path, line=line, column=column)]
         ) from None

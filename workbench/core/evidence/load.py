@@ -31,6 +31,11 @@ What counts as bad data, and what happens to it:
   where they are and why. Never silently, and never fatal. Of rows with the same lead id, the
   first (in file order) that can be read is kept.
 An empty optional cell is not a problem: it is unknown (`None`), or its documented default.
+- a placeholder time outside 1901-2099 (9999-12-31 is a CRM's "never", 0001-01-01 or 1900-01-01
+  its "unknown"): in an optional column (won_at, mql_at, ...) the cell is read as empty and the
+  row kept, counted and the first few shown by line; in a required column (created_at, an
+  activity's at) the row is left out like any bad cell. Nothing later does arithmetic on such
+  a time (a month after 9999-12 does not exist).
 
 CSV problems are located by the file's own line (a quoted cell may span lines: see
 `csvlines`); Parquet problems by row.
@@ -86,7 +91,8 @@ class RowProblem:
 
 @dataclass(slots=True)
 class TableReport:
-    """How one file loaded: rows read, rows kept, rows left out (the first few), notes."""
+    """How one file loaded: rows read, rows kept, rows left out (the first few), cells read as
+    empty (placeholder times in optional columns: the first few), notes."""
 
     table: str
     path: Path
@@ -96,6 +102,9 @@ class TableReport:
     first: list[RowProblem] = field(default_factory=list)
     reasons: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    emptied: int = 0
+    emptied_first: list[RowProblem] = field(default_factory=list)
+    emptied_columns: Counter[str] = field(default_factory=Counter)
 
     def skip(self, where: str, reason: str, kind: str) -> None:
         self.skipped += 1
@@ -103,12 +112,27 @@ class TableReport:
         if len(self.first) < SHOWN:
             self.first.append(RowProblem(self.table, where, reason))
 
+    def empty(self, where: str, reason: str, column: str) -> None:
+        """A kept row whose placeholder time in `column` was read as empty."""
+        self.emptied += 1
+        self.emptied_columns[column] += 1
+        if len(self.emptied_first) < SHOWN:
+            self.emptied_first.append(RowProblem(self.table, where, reason))
+
     def lines(self) -> list[str]:
         out = [f"{self.path}: {self.rows_loaded} of {self.rows_read} {self.table} rows loaded"]
         if self.skipped:
             kinds = ", ".join(f"{n} {kind}" for kind, n in self.reasons.most_common())
             out.append(f"  {self.skipped} left out ({kinds}); the first {len(self.first)}:")
             out.extend(f"    {p.where}: {p.reason}" for p in self.first)
+        if self.emptied:
+            columns = ", ".join(f"{n} {c}" for c, n in self.emptied_columns.most_common())
+            cells = "1 cell" if self.emptied == 1 else f"{self.emptied} cells"
+            out.append(
+                f"  {cells} with a placeholder time read as empty, the rows kept ({columns}); "
+                f"the first {len(self.emptied_first)}:"
+            )
+            out.extend(f"    {p.where}: {p.reason}" for p in self.emptied_first)
         out.extend(f"  note: {note}" for note in self.notes)
         return out
 
@@ -121,6 +145,10 @@ class Problems:
     @property
     def skipped(self) -> int:
         return self.leads.skipped + self.activities.skipped
+
+    @property
+    def emptied(self) -> int:
+        return self.leads.emptied + self.activities.emptied
 
     def lines(self) -> list[str]:
         return [*self.leads.lines(), *self.activities.lines()]
@@ -147,6 +175,33 @@ class _Bad(ValueError):
 
 
 _TIME_HINT = "not a date or time (expected ISO 8601 such as 2025-01-31 or 2025-01-31T14:00:00Z)"
+EARLIEST_TIME = datetime(1901, 1, 1, tzinfo=UTC)
+"""Times before this are placeholders: 0001-01-01, and 1900-01-01 (Excel's and SQL Server's
+day zero), stand for "unknown" in CRM exports; no lead history is that old."""
+LATEST_TIME = datetime(2100, 1, 1, tzinfo=UTC)
+"""Times from this on are placeholders: 9999-12-31 and 2999-12-31 stand for "never"."""
+_PLACEHOLDER_HINT = (
+    f"a placeholder, not a real time (outside {EARLIEST_TIME.year}-{LATEST_TIME.year - 1})"
+)
+
+
+class _Placeholder(_Bad):
+    """A time that parses but stands for "never" or "unknown"."""
+
+
+def is_placeholder(column: Column, value: str | None, mapping: Mapping = CANONICAL) -> bool:
+    """Whether a cell is a well-formed time outside EARLIEST_TIME..LATEST_TIME."""
+    if column.type != "timestamp" or value is None or not value.strip():
+        return False
+    try:
+        _cell(column, value, mapping)
+    except _Placeholder:
+        return True
+    except _Bad:
+        return False
+    return False
+
+
 _BIGINT_MAX = 2**63 - 1  # a count must fit the table's BIGINT
 
 
@@ -203,7 +258,13 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
         if column.type == "text":
             return _domain(value) if column.name == "domain" else value.strip()
         if column.type == "timestamp":
-            return parse_timestamp(value, mapping.date_formats)
+            try:
+                moment = parse_timestamp(value, mapping.date_formats)
+            except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+                raise _Placeholder(column.name, value, _PLACEHOLDER_HINT) from None
+            if not EARLIEST_TIME <= moment < LATEST_TIME:
+                raise _Placeholder(column.name, value, _PLACEHOLDER_HINT)
+            return moment
         if column.type == "int":
             count = parse_count(value)
             if count > _BIGINT_MAX:
@@ -475,7 +536,7 @@ def _compile_format(fmt: str) -> _Format | None:
     return _Format("".join(strict), "(?i)" + "".join(loose), tuple(needs))
 
 
-def _fast_timestamp(ref: str, formats: tuple[str, ...]) -> str:
+def _fast_timestamp(ref: str, formats: tuple[str, ...], *, bounded: bool = True) -> str:
     """parse_timestamp in SQL: each of the mapping's formats in turn, then ISO 8601."""
     steps: list[str] = []
     plain_checked = False
@@ -529,7 +590,17 @@ def _fast_timestamp(ref: str, formats: tuple[str, ...]) -> str:
             f"THEN {utc} END)[1] END"
         )
     chain = f"COALESCE({', '.join(steps)})" if len(steps) > 1 else steps[0]
-    return f"NULLIF({chain}, {_ROUTE})" if formats else chain
+    if not bounded:  # the caller bounds the result (`_stage`, over a column: cheaper)
+        return f"NULLIF({chain}, {_ROUTE})" if formats else chain
+    # A placeholder time (and the route to Python, -infinity) is left to Python, which says so.
+    return f"list_transform([{chain}], lambda t: CASE WHEN {_in_range('t')} THEN t END)[1]"
+
+
+def _in_range(ref: str) -> str:
+    """SQL: a TIMESTAMP (naive UTC) within EARLIEST_TIME..LATEST_TIME."""
+    low = EARLIEST_TIME.replace(tzinfo=None).isoformat(sep=" ")
+    high = LATEST_TIME.replace(tzinfo=None).isoformat(sep=" ")
+    return f"{ref} >= TIMESTAMP '{low}' AND {ref} < TIMESTAMP '{high}'"
 
 
 _INTEGER_TYPES = frozenset(
@@ -550,10 +621,7 @@ def typed_fast_sql(column: Column, mapping: Mapping, ref: str, duckdb_type: str)
     kind = duckdb_type.upper()
     if column.type == "timestamp" and kind in ("TIMESTAMP", "DATE") and not mapping.date_formats:
         value = ref if kind == "TIMESTAMP" else f"CAST({ref} AS TIMESTAMP)"
-        return (
-            f"CASE WHEN {value} >= TIMESTAMP '1000-01-01' "
-            f"AND {value} < TIMESTAMP '10000-01-01' THEN {value} END"
-        )
+        return f"CASE WHEN {_in_range(value)} THEN {value} END"
     if column.type == "int" and kind in _INTEGER_TYPES:
         return f"CASE WHEN {ref} BETWEEN 0 AND 999999999999999 THEN CAST({ref} AS BIGINT) END"
     if column.type == "float":
@@ -863,9 +931,13 @@ def _stage(
             )
             if known and column.name == "lead_id":
                 expression: str | None = text  # checked against the known ids after the pass
+            elif column.type == "timestamp":
+                expression = _fast_timestamp(text, mapping.date_formats, bounded=False)
             else:
                 expression = fast_sql(column, mapping, text)
             fast.append(f"{text}, {expression or 'NULL'} AS {value}")
+            if column.type == "timestamp":
+                value = f"CASE WHEN {_in_range(value)} THEN {value} END"  # as fast_sql bounds it
             helpers.append(f"CASE WHEN {value} IS NULL THEN {text} END")
         settled = value if column.default is None else f"COALESCE({value}, {default})"
         final.append(f"CAST({settled} AS {typed}) AS {name}")
@@ -893,10 +965,12 @@ def _stage(
 
 def _read_the_rest(
     con: duckdb.DuckDBPyConnection, table: _Table, mapping: Mapping
-) -> dict[str, list[str]]:
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Python reads the cells the fast path left, once per distinct raw value, and the values
-    are written into the table. Returns the raw values that are bad, per column."""
+    are written into the table. Returns the raw values that are bad, per column, and the
+    placeholder times of optional columns, which stay empty (NULL) in rows that are kept."""
     bad_values: dict[str, list[str]] = {}
+    emptied_values: dict[str, list[str]] = {}
     lookup = f"{_PREFIX}lookup"
     for column in table.present:
         raw = table.raw(column)
@@ -905,10 +979,13 @@ def _read_the_rest(
         ).fetchall()
         read: list[tuple[str, Any]] = []
         bad: list[str] = []
+        emptied: list[str] = []
         for (text,) in distinct:
             status, value = read_cell(column, text, mapping)
             if status == "ok" and value is not None:
                 read.append((text, value))
+            elif status == "bad" and not column.required and is_placeholder(column, text, mapping):
+                emptied.append(text)
             elif status == "bad":
                 bad.append(text)
         if read:
@@ -920,7 +997,9 @@ def _read_the_rest(
             con.execute(f"DROP TABLE {lookup}")
         if bad:
             bad_values[column.name] = bad
-    return bad_values
+        if emptied:
+            emptied_values[column.name] = emptied
+    return bad_values, emptied_values
 
 
 def _find_problems(
@@ -994,9 +1073,12 @@ def _report(
     table: _Table,
     mapping: Mapping,
     lines: CsvLines | None,
+    emptied_values: dict[str, list[str]],
 ) -> int:
-    """Fill in the report's left-out rows, as a row-by-row reading would have; returns how
-    many rows of the table are left out. `lines` locates CSV rows; Parquet rows are numbered."""
+    """Fill in the report's left-out rows and emptied cells, as a row-by-row reading would
+    have; returns how many rows of the table are left out. `lines` locates CSV rows; Parquet
+    rows are numbered."""
+    emptied = _emptied(con, table, emptied_values)
     found: list[tuple[int, str, int]] = []  # (first row, kind, count)
     for col, count, first in con.execute(
         f"SELECT col, count(*), min(ord) FROM {_PREFIX}bad GROUP BY col"
@@ -1015,6 +1097,7 @@ def _report(
 
     ordinals = {first for first, _, _ in found} | {int(row[0]) for row in shown}
     ordinals |= {int(row[3]) for row in shown if row[3] is not None}
+    ordinals |= {ordinal for ordinal, _ in emptied.shown}
     if lines is None:
         position = {ordinal: ordinal + 1 for ordinal in ordinals}
         rejected: dict[int, str] = {}
@@ -1055,7 +1138,65 @@ def _report(
     report.first = [RowProblem(report.table, where(e.position), e.reason) for e in events[:SHOWN]]
     report.reasons = Counter({kind: count for _, kind, count in kinds})
     report.skipped = sum(count for _, _, count in kinds)
+    report.emptied = emptied.total
+    report.emptied_columns = Counter(
+        {
+            name: count
+            for _, name, count in sorted((f, n, c) for n, (c, f) in emptied.by_column.items())
+        }
+    )
+    report.emptied_first = [
+        RowProblem(report.table, where(position[ordinal]), reason)
+        for ordinal, reason in emptied.shown
+    ]
     return report.skipped - len(rejected)
+
+
+@dataclass(frozen=True, slots=True)
+class _Emptied:
+    total: int
+    by_column: dict[str, tuple[int, int]]  # column -> (rows, first row's ordinal)
+    shown: list[tuple[int, str]]  # the first few (ordinal, reason), in file order
+
+
+def _emptied(
+    con: duckdb.DuckDBPyConnection, table: _Table, emptied_values: dict[str, list[str]]
+) -> _Emptied:
+    """The kept rows with a placeholder time read as empty: per column, and the first few."""
+    if not emptied_values:
+        return _Emptied(0, {}, [])
+    left_out = (
+        f"SELECT ord FROM {_PREFIX}bad UNION ALL SELECT ord FROM {_PREFIX}duplicate "
+        f"UNION ALL SELECT ord FROM {_PREFIX}unknown"
+    )
+    selects = []
+    for n, column in enumerate(table.columns):
+        if column.name not in emptied_values:
+            continue
+        values = f"{_PREFIX}emptied_{n}"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {values} AS SELECT unnest($1::VARCHAR[]) AS raw",
+            [emptied_values[column.name]],
+        )
+        raw = table.raw(column)
+        selects.append(
+            f"SELECT rowid AS ord, {n} AS col, {raw} AS raw FROM {table.name} "
+            f"WHERE {raw} IN (SELECT raw FROM {values}) AND rowid NOT IN ({left_out})"
+        )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_PREFIX}emptied AS {' UNION ALL '.join(selects)}")
+    by_column = {
+        table.columns[int(col)].name: (int(count), int(first))
+        for col, count, first in con.execute(
+            f"SELECT col, count(*), min(ord) FROM {_PREFIX}emptied GROUP BY col"
+        ).fetchall()
+    }
+    shown = []
+    for ordinal, col, raw in con.execute(
+        f"SELECT ord, col, raw FROM {_PREFIX}emptied ORDER BY ord, col LIMIT {SHOWN}"
+    ).fetchall():
+        name = table.columns[int(col)].name
+        shown.append((int(ordinal), f"{name} {raw!r}: {_PLACEHOLDER_HINT}; read as empty"))
+    return _Emptied(sum(count for count, _ in by_column.values()), by_column, shown)
 
 
 _ENUM_LOOKUP_MAX = 2000  # keys in an ENUM lookup written into the SQL
@@ -1148,9 +1289,9 @@ def _load_table(
         lines = CsvLines(path, read, rejected, lambda: source.dialect(con))
 
     say(f"{table}: {report.rows_read} rows read; checking them")
-    bad_values = _read_the_rest(con, staged, mapping)
+    bad_values, emptied_values = _read_the_rest(con, staged, mapping)
     _find_problems(con, staged, bad_values, unique=table == "leads", known=known)
-    left_out = _report(con, report, staged, mapping, lines)
+    left_out = _report(con, report, staged, mapping, lines, emptied_values)
     if left_out:
         con.execute(
             f"DELETE FROM {target} WHERE rowid IN (SELECT ord FROM {_PREFIX}bad "

@@ -28,6 +28,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from workbench.core.errors import InputError, Problem
@@ -192,6 +193,10 @@ def load_mapping(path: Path) -> Mapping:
     if not isinstance(raw_formats, list) or not all(isinstance(f, str) for f in raw_formats):
         problem('expected a list of strptime formats such as "%d.%m.%Y"', "date_formats")
     else:
+        for fmt in raw_formats:
+            why = date_format_problem(fmt)
+            if why is not None:
+                problem(f"{fmt!r}: {why}", "date_formats")
         formats = [*raw_formats, *formats]
 
     headers: dict[str, dict[str, str]] = {}
@@ -254,6 +259,41 @@ def load_mapping(path: Path) -> Mapping:
         values=values,
         date_formats=tuple(formats),
     )
+
+
+# The directives Python's strptime knows (3.11); %h is another name for %b's field.
+_DIRECTIVES = frozenset("aAbBcdfGHIjmMpSUuVwWyYzZxXh")
+_SAME_FIELD = {"h": "b"}
+
+
+def date_format_problem(fmt: str) -> str | None:
+    """Why strptime cannot use `fmt`, or None. A repeated field (`%d/%m/%d`) makes strptime
+    raise re.error on every cell, which is not a ValueError: it is refused here, up front."""
+    seen: dict[str, str] = {}
+    index = 0
+    while index < len(fmt):
+        if fmt[index] != "%":
+            index += 1
+            continue
+        directive = fmt[index + 1 : index + 2]
+        index += 2
+        if directive == "%":
+            continue
+        if not directive:
+            return "ends with a lone '%'; write '%%' for a percent sign"
+        if directive not in _DIRECTIVES:
+            return f"'%{directive}' is not a strptime directive"
+        field = _SAME_FIELD.get(directive, directive)
+        if field in seen:
+            return f"'%{directive}' repeats the field of '%{seen[field]}'; give each field once"
+        seen[field] = directive
+    try:
+        datetime.strptime("", fmt)
+    except re.error:
+        return "repeats a field (%c, %x and %X stand for several); give each field once"
+    except ValueError:
+        pass  # "" does not match: the format itself is usable
+    return None
 
 
 def resolve_mapping(spec: str | Path | None) -> Mapping:

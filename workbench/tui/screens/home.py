@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
 from workbench.core.folder import QuickRow, quick_rows, review_state
+from workbench.core.safe_text import printable
 from workbench.core.stages import STAGES
 from workbench.tui.components.text import PlainText
 
@@ -132,15 +133,15 @@ class HomeScreen(Screen[None]):
         today = self.wb.today()
         for row in rows:
             stage = STAGES.get(row.stage)
-            table.add_row(
+            cells = (
                 row.slug,
                 stage.label if stage else row.stage,
                 f"v{row.latest_version}",
                 row.status,
                 row.signers or "—",
                 review_state(row.review_date, today).label,
-                key=row.slug,
             )
+            table.add_row(*(printable(cell, one_line=True) for cell in cells), key=row.slug)
         if rows:
             table.move_cursor(row=min(max(cursor, 0), len(rows) - 1))
         self.show_detail()
@@ -168,7 +169,7 @@ class HomeScreen(Screen[None]):
         if row is None:
             return
         if row.problem:
-            self.notify(row.problem, severity="error", title="Cannot open")
+            self.notify(printable(row.problem), severity="error", title="Cannot open")
             return
         self.wb.open_definition(row.open_path)
 
