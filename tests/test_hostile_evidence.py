@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from cli_steps import one_error, run
 from typer.testing import CliRunner
 
-from tests.cli_steps import one_error, run
 from workbench.core import store
 from workbench.core.evidence.mapping import date_format_problem
 from workbench.core.templates import from_template

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 import tomli_w
+from cli_steps import one_error, run
 from typer.testing import CliRunner
 
-from tests.cli_steps import one_error, run
 from workbench.core import store, tomlguard
 from workbench.core.check import check_folder
 from workbench.core.definition import MAX_CASES, Definition

@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from cli_steps import one_error, run
 from typer.testing import CliRunner
 
-from tests.cli_steps import one_error, run
 from workbench.core import store
 from workbench.core.check import check_folder, render_junit, render_text
 from workbench.core.definition import check_slug
