@@ -10,7 +10,7 @@ import pytest
 
 from workbench.core import store
 from workbench.core.definition import Scoring
-from workbench.core.errors import CheckFailed, ConflictError, InputError, Problem
+from workbench.core.errors import AlreadyExists, CheckFailed, ConflictError, InputError, Problem
 from workbench.core.templates import from_template
 from workbench.core.workshop import Workshop, clause_value, override_seed, with_clause
 
@@ -70,7 +70,7 @@ def test_edits_to_a_draft_changed_on_disk_are_never_a_second_draft(draft: Path) 
     assert [p.name for p in draft.parent.iterdir()] == ["v1.toml"]
     copy = workshop.save_copy(draft.parent.parent / "rescued.toml")
     assert store.load_definition(copy).definition.scoring.threshold == 80  # type: ignore[union-attr]
-    with pytest.raises(InputError, match="already exists"):
+    with pytest.raises(AlreadyExists, match="already exists"):
         workshop.save_copy(copy)
 
 

@@ -355,7 +355,8 @@ def test_long_report_lines_wrap_under_their_own_indent() -> None:
 def test_open_passes_the_files_to_the_app(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[tuple[Path, EvidenceSource | None]] = []
     monkeypatch.setattr(
-        "workbench.tui.app.run_app", lambda folder, evidence=None: opened.append((folder, evidence))
+        "workbench.tui.app.run_app",
+        lambda folder, evidence=None, open_path=None: opened.append((folder, evidence)),
     )
     runner = CliRunner()
     done = runner.invoke(
