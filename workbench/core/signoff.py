@@ -349,24 +349,16 @@ def _principal_of_key(allowed: list[sshsig.AllowedSigner], key: Path, side: Side
                 )
             ]
         )
-    found = sshsig.principal_for_key(public, side, allowed)
-    if found is None:
-        raise CheckFailed(
-            [
-                Problem(
-                    f"allowed_signers lists no principal with this key for {side}; "
-                    "ask for it to be added, or pass --principal",
-                    file=key,
-                    field="--ssh-key",
-                )
-            ]
-        )
-    return found
+    return _listed(sshsig.principal_for_key(public, side, allowed), side, key)
 
 
 def _principal_in(allowed: list[sshsig.AllowedSigner], armored: str, side: Side, key: Path) -> str:
     """The principal allowed_signers gives the key that just signed, for this side."""
-    found = sshsig.principal_for(sshsig.parse_signature(armored), side, allowed)
+    return _listed(sshsig.principal_for(sshsig.parse_signature(armored), side, allowed), side, key)
+
+
+def _listed(found: str | None, side: Side, key: Path) -> str:
+    """The principal allowed_signers gives the key, or the refusal that says it gives none."""
     if found is None:
         raise CheckFailed(
             [
