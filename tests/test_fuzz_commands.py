@@ -774,3 +774,124 @@ def test_a_broken_mapping_or_evidence_file(material: Path, data: st.DataObject) 
             args = ["backtest", "defs/acme-inbound/v2.toml"]
             may_write = []
         run_checked(root, args, may_write)
+
+
+# A shell cannot pass a NUL byte in an argument, and "/" would let a slug name any path.
+arg_text = st.one_of(
+    st.sampled_from([s for s in ODD_STRINGS if "\x00" not in s]),
+    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00/"), max_size=20),
+)
+SPECIAL_PATHS = [
+    "missing.toml",
+    "defs",
+    "defs/acme-inbound",
+    "/dev/null",
+    "empty.toml",
+    "mapping.toml",
+    "leads/student-ebook.toml",
+    "data/csv/leads.csv",
+    "data/parquet/leads.parquet",
+]
+if not KNOWN_FIXED_ELSEWHERE:
+    SPECIAL_PATHS.append("/dev/zero")
+special_path = st.sampled_from(SPECIAL_PATHS)
+
+
+@st.composite
+def odd_invocation(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """A command with odd arguments, and the files it may write."""
+    command = draw(
+        st.sampled_from(["new", "sign", "sample-data", "export", "path", "backtest-path"])
+    )
+    if command == "new":
+        slug = draw(st.sampled_from(["fresh", "../escape", "a/b", "acme-inbound", "UP"]) | arg_text)
+        stage = draw(st.sampled_from([*STAGE_IDS, "1M-3M", ""]) | arg_text)
+        args = ["new", slug, "--stage", stage, "--dir", "defs"]
+        if draw(st.booleans()):
+            args += ["--name", draw(arg_text)]
+        return args, [f"defs/{slug}/v1.toml"]
+    if command == "sign":
+        target = draw(st.sampled_from(DEFINITION_FILES))
+        args = ["sign", target]
+        for option in (
+            "--marketing",
+            "--sales",
+            "--marketing-role",
+            "--sales-role",
+            "--review-date",
+        ):
+            if draw(st.booleans()):
+                value = draw(arg_text | st.sampled_from(["Dana, VP", "2027-01-01", "9999-12-31"]))
+                args += [option, value]
+        return args, [target]
+    if command == "sample-data":
+        out = draw(
+            st.sampled_from(["data/new", "data/csv", "data/csv/leads.csv", "deep/er", "defs"])
+        )
+        fmt = draw(st.sampled_from(["csv", "parquet", "xlsx"]))
+        count = draw(st.integers(-2, 25))
+        seed = draw(st.integers(-(2**70), 2**70))
+        args = ["sample-data", "--out", out, "-n", str(count), "--seed", str(seed), "-f", fmt]
+        return args, [f"{out}/leads.{fmt}", f"{out}/activities.{fmt}"]
+    if command == "export":
+        source = draw(st.sampled_from(DEFINITION_FILES))
+        out = draw(
+            st.sampled_from(
+                ["out.md", "defs", "missing/out.md", "data/csv/leads.csv", "OUT.TOML", source]
+            )
+        )
+        args = [
+            "export",
+            source,
+            "--out",
+            out,
+            "-f",
+            draw(st.sampled_from(["md", "html", "json", "sql"])),
+        ]
+        if draw(st.booleans()):
+            args.append("--force")
+        return args, [out]
+    if command == "path":
+        path = draw(special_path)
+        other = draw(st.sampled_from(["defs/acme-inbound/v1.toml", path]))
+        args = draw(
+            st.sampled_from(
+                [
+                    ["show", path],
+                    ["test", path],
+                    ["lint", path],
+                    ["export", path],
+                    ["diff", other, path],
+                    ["evaluate", "defs/acme-inbound/v2.toml", "--lead", path],
+                    ["evaluate", path, "--lead", "leads/student-ebook.toml"],
+                    ["new-version", path],
+                    ["log", draw(arg_text), "--dir", path],
+                    ["check", path],
+                ]
+            )
+        )
+        return args, [] if args[0] != "new-version" else [
+            f"{path}/v2.toml",
+            f"{Path(path).parent}/v2.toml",
+        ]
+    path = draw(special_path)
+    kind = draw(st.sampled_from(["--leads", "--activities", "--mapping", "--compare", "PATH"]))
+    files = {"--leads": "data/csv/leads.csv", "--activities": "data/csv/activities.csv"}
+    if kind in files:
+        files[kind] = path
+    args = ["backtest", path if kind == "PATH" else "defs/acme-inbound/v2.toml"]
+    args += ["--leads", files["--leads"], "--activities", files["--activities"]]
+    if kind in ("--mapping", "--compare"):
+        args += [kind, path]
+    return args, []
+
+
+@FUZZ
+@given(invocation=odd_invocation())
+def test_odd_arguments_and_paths(material: Path, invocation: tuple[list[str], list[str]]) -> None:
+    """Arguments people mistype: odd slugs, names, dates, counts, --out targets, paths that are
+    folders, devices, empty or the wrong kind of file."""
+    args, may_write = invocation
+    with workspace(material) as root:
+        (root / "empty.toml").write_bytes(b"")
+        run_checked(root, args, [Path(p) for p in may_write])
