@@ -6,6 +6,8 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from cli_steps import one_error
 from typer.testing import CliRunner
 
 from workbench.cli import app
@@ -113,6 +115,18 @@ def test_sample_data_command_rejects_bad_input(tmp_path: Path) -> None:
     done = runner.invoke(app, ["sample-data", "--leads", "5", "--out", str(a_file)])
     assert done.exit_code == 2
     assert "is a file, expected a folder" in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_sample_data_under_a_file_is_bad_input_not_a_traceback(tmp_path: Path, fmt: str) -> None:
+    """--out inside a path whose parent is a file: one located error, exit 2, nothing written
+    (Parquet raised NotADirectoryError from the folder it makes; found by the command fuzz)."""
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    out = a_file / "sub"
+    done = CliRunner().invoke(app, ["sample-data", "-n", "3", "--out", str(out), "-f", fmt])
+    one_error(done, 2, f"{out / f'leads.{fmt}'}: cannot write: Not a directory")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
 def test_nothing_happens_after_the_export_date() -> None:

@@ -423,8 +423,13 @@ def _parquet(csv_bytes: bytes, columns: tuple[Column, ...], path: Path) -> None:
     import duckdb  # imported here: `workbench --help` should not load DuckDB
 
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, source_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".csv", dir=folder)
+    try:
+        # Inside the same mapping as the writes: --out under a file, or where the folder cannot
+        # be made, is bad input (exit 2), like it is for CSV, not a traceback.
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, source_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".csv", dir=folder)
+    except OSError as error:
+        raise InputError([Problem(f"cannot write: {error.strerror or error}", file=path)]) from None
     source = Path(source_name)
     target = source.with_suffix(".parquet")
     try:
