@@ -37,14 +37,6 @@ from typer.testing import CliRunner, Result
 from workbench.cli import app
 from workbench.core.vocab import STAGE_IDS
 
-# Crashes another branch fixes (issue 11): RecursionError on deeply nested arrays, quadratic
-# dotted keys, an activity dated 9999-12-31 and a repeated date directive in a mapping that
-# crash `backtest`, control characters copied into the output, `show /dev/zero`.
-# While True, the strategy branches below that produce them are switched OFF (and the output
-# is not checked for control characters), so this branch stays green; set it to False once
-# that branch is merged to switch them on.
-KNOWN_FIXED_ELSEWHERE = True
-
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "acme-inbound"
 SAMPLE_LEADS = 12
@@ -75,9 +67,8 @@ def survived(result: Result) -> None:
         raise AssertionError(f"uncaught {type(error).__name__}:\n{trace}\n{result.output}")
     assert result.exit_code in (0, 1, 2), (result.exit_code, result.output)
     assert "Traceback" not in result.output, result.output
-    if not KNOWN_FIXED_ELSEWHERE:
-        found = _CONTROL.search(result.output)
-        assert found is None, f"control character {found.group()!r} in: {result.output!r}"
+    found = _CONTROL.search(result.output)
+    assert found is None, f"control character {found.group()!r} in: {result.output!r}"
 
 
 Snapshot = dict[str, bytes]
@@ -306,8 +297,8 @@ def _nested(depth: int, kind: str) -> str:
 
 # Depth and size of the nesting and dotted-key branches: modest unless the known crashes
 # (RecursionError, quadratic dotted keys) are switched on.
-MAX_DEPTH = 40 if KNOWN_FIXED_ELSEWHERE else 1200
-MAX_DOTS = 40 if KNOWN_FIXED_ELSEWHERE else 3000
+MAX_DEPTH = 1200
+MAX_DOTS = 3000
 
 
 @st.composite
@@ -437,10 +428,11 @@ BAD_DATES = [
     "12/31/2025",
     "31.12.2025",
     "1735689600",
+    # "Never", as CRMs write it: the month after such an activity is in year 10000.
+    "9999-12-31",
+    "9999-12-31T23:59:59Z",
+    "31.12.9999",
 ]
-if not KNOWN_FIXED_ELSEWHERE:
-    # backtest: the month after the last activity is in year 10000.
-    BAD_DATES += ["9999-12-31", "9999-12-31T23:59:59Z", "31.12.9999"]
 BAD_CELLS = [
     *BAD_DATES,
     " ",
@@ -545,8 +537,7 @@ PARQUET_VALUES = [
     ("TIMESTAMPTZ", "TIMESTAMPTZ '2025-06-01 10:00:00+05'"),
     ("HUGEINT", "170141183460469231731687303715884105727::HUGEINT"),
 ]
-if not KNOWN_FIXED_ELSEWHERE:
-    PARQUET_VALUES += [("TIMESTAMP", "TIMESTAMP '9999-12-31 00:00:00'")]
+PARQUET_VALUES += [("TIMESTAMP", "TIMESTAMP '9999-12-31 00:00:00'")]
 
 
 @st.composite
@@ -599,15 +590,10 @@ def parquet_edit(draw: st.DrawFn, columns: Sequence[str]) -> Callable[[Path, Pat
 
 # --- mapping mutations ----------------------------------------------------------------------
 
-DATE_FORMATS = ["%d.%m.%Y", "%Y", "%", "%Q", "%%", "", "%d/%m/%Y %H:%M:%S %z", "%s", "x" * 300]
-if not KNOWN_FIXED_ELSEWHERE:
-    DATE_FORMATS += ["%Y-%m-%d %Y", "%d.%m.%Y.%d"]
-
-
-def repeats_directive(fmt: str) -> bool:
-    """Whether a strptime format names a directive twice ("%d.%m.%Y.%d"): a known crash."""
-    directives = re.findall(r"%(.)", fmt.replace("%%", ""))
-    return len(directives) != len(set(directives))
+DATE_FORMATS = [
+    *["%d.%m.%Y", "%Y", "%", "%Q", "%%", "", "%d/%m/%Y %H:%M:%S %z", "%s", "x" * 300],
+    *["%Y-%m-%d %Y", "%d.%m.%Y.%d"],  # a directive given twice
+]
 
 
 @st.composite
@@ -617,8 +603,6 @@ def mutated_mapping(draw: st.DrawFn) -> bytes:
     op = draw(st.sampled_from(["formats", "preset", "header", "value", "toml", "toml"]))
     if op == "formats":
         formats = draw(st.lists(st.sampled_from(DATE_FORMATS) | odd_text, max_size=3))
-        if KNOWN_FIXED_ELSEWHERE:
-            formats = [f for f in formats if not repeats_directive(f)]
         data["date_formats"] = formats
     elif op == "preset":
         data["preset"] = draw(
@@ -829,8 +813,7 @@ SPECIAL_PATHS = [
     "data/csv/leads.csv",
     "data/parquet/leads.parquet",
 ]
-if not KNOWN_FIXED_ELSEWHERE:
-    SPECIAL_PATHS.append("/dev/zero")
+SPECIAL_PATHS.append("/dev/zero")
 special_path = st.sampled_from(SPECIAL_PATHS)
 
 
