@@ -62,7 +62,7 @@ from workbench.core.evidence.backtest import backtest
 from workbench.core.evidence.load import load_to_duckdb
 from workbench.core.evidence.mapping import CANONICAL
 from workbench.core.evidence.report import backtest_lines
-from workbench.core.templates import from_template
+from workbench.core.domain.templates import from_template
 leads, activities, stage = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 con = duckdb.connect()
 problems = load_to_duckdb(con, leads, activities, CANONICAL)
@@ -120,13 +120,13 @@ def subset_speedup(folder: Path, fmt: str, stage: str, subset: int, reps: int) -
     """SQL engine vs the Python reference replay on the first `subset` leads."""
     import duckdb
 
-    from workbench.core.evaluator import prepare
+    from workbench.core.domain.evaluator import prepare
+    from workbench.core.domain.templates import from_template
     from workbench.core.evidence.engine import replay_sql
     from workbench.core.evidence.load import load_to_duckdb
     from workbench.core.evidence.mapping import CANONICAL
     from workbench.core.evidence.replay import replay
     from workbench.core.evidence.tables import ActivityRow, LeadRow
-    from workbench.core.templates import from_template
 
     definition = from_template("bench", stage, date(2025, 1, 1))
     con = duckdb.connect()

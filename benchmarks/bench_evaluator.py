@@ -38,11 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from machine import cpu_model
 
-from workbench.core.definition import Definition
-from workbench.core.evaluator import evaluate, evaluate_prepared, prepare
-from workbench.core.lead import Lead
-from workbench.core.suite import run_suite
-from workbench.core.templates import from_template
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.evaluator import evaluate, evaluate_prepared, prepare
+from workbench.core.domain.lead import Lead
+from workbench.core.domain.suite import run_suite
+from workbench.core.domain.templates import from_template
 
 STAGES = ("3m-10m", "10m-30m", "30m-plus")
 CASES = 100

@@ -85,12 +85,12 @@ import textual  # noqa: E402
 from machine import cpu_model  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
-from workbench.core import store  # noqa: E402
-from workbench.core import workshop as workshop_module  # noqa: E402
-from workbench.core.definition import Definition  # noqa: E402
-from workbench.core.suite import run_suite  # noqa: E402
-from workbench.core.templates import from_template  # noqa: E402
-from workbench.core.workshop import Workshop  # noqa: E402
+from workbench.core.domain.definition import Definition  # noqa: E402
+from workbench.core.domain.suite import run_suite  # noqa: E402
+from workbench.core.domain.templates import from_template  # noqa: E402
+from workbench.core.files import store  # noqa: E402
+from workbench.core.services import workshop as workshop_module  # noqa: E402
+from workbench.core.services.workshop import Workshop  # noqa: E402
 from workbench.tui.app import WorkbenchApp  # noqa: E402
 from workbench.tui.components.status_bar import SuiteStatusBar  # noqa: E402
 from workbench.tui.screens.editor import EditorScreen  # noqa: E402

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from workbench.core.definition import Definition
+from workbench.core.domain.definition import Definition
 
 
 def replay_definition(**clauses: Any) -> Definition:

@@ -19,8 +19,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from workbench.cli import app
-from workbench.core import store
-from workbench.core.check import (
+from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
+from workbench.core.services.check import (
     ALLOWED_SIGNERS,
     SIGNATURE_MODULE,
     CheckFinding,
@@ -30,9 +32,7 @@ from workbench.core.check import (
     render_junit,
     render_text,
 )
-from workbench.core.errors import InputError, Problem
-from workbench.core.signoff import sign
-from workbench.core.templates import from_template
+from workbench.core.services.signoff import sign
 
 TODAY = date(2030, 6, 1)
 NOW = datetime(2030, 5, 1, 9, 30, tzinfo=UTC)

@@ -30,7 +30,7 @@ from test_check import (
 from test_sshsig import NOW, Person, allow, sign_side
 from typer.testing import CliRunner
 
-from workbench.core import sshsig, store
+from workbench.core.files import sshsig, store
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 needs_ssh = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen")

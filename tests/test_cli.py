@@ -15,9 +15,9 @@ import pytest
 from cli_steps import one_error, run
 from typer.testing import CliRunner
 
-from workbench.core import store
-from workbench.core.signoff import end_of_next_quarter
-from workbench.core.vocab import STAGE_IDS
+from workbench.core.domain.vocab import STAGE_IDS
+from workbench.core.files import store
+from workbench.core.services.signoff import end_of_next_quarter
 
 MARKETING = "Dana Reyes, VP Marketing"
 SALES = "Sam Okafor, VP Sales"

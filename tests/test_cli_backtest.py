@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from workbench.cli import app
-from workbench.core import store
+from workbench.core.domain.templates import from_template
 from workbench.core.evidence.sample import sample_data, write_sample
-from workbench.core.templates import from_template
+from workbench.core.files import store
 
 
 def cli(*args: str | Path) -> Result:
@@ -193,7 +193,7 @@ def test_an_altered_signed_file_is_flagged_and_exits_one(
 ) -> None:
     from datetime import UTC, datetime
 
-    from workbench.core.signoff import sign
+    from workbench.core.services.signoff import sign
 
     folder = tmp_path / "defs"
     path = store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), folder)

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from workbench.core.definition import Definition, Scoring
-from workbench.core.evaluator import evaluate
-from workbench.core.lead import Lead
-from workbench.core.suite import flips, run_suite
-from workbench.core.templates import from_template
-from workbench.core.verdict import Verdict
-from workbench.core.vocab import SENIORITY_ORDER, STATUSES
+from workbench.core.domain.definition import Definition, Scoring
+from workbench.core.domain.evaluator import evaluate
+from workbench.core.domain.lead import Lead
+from workbench.core.domain.suite import flips, run_suite
+from workbench.core.domain.templates import from_template
+from workbench.core.domain.verdict import Verdict
+from workbench.core.domain.vocab import SENIORITY_ORDER, STATUSES
 
 Act = tuple[str, float] | tuple[str, float, int]
 

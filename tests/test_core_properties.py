@@ -19,13 +19,11 @@ from budget import examples
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from workbench.core import store
-from workbench.core.definition import SLUG_RE, Definition
-from workbench.core.evaluator import evaluate
-from workbench.core.lead import Lead
-from workbench.core.signoff import sign
-from workbench.core.suite import run_suite
-from workbench.core.vocab import (
+from workbench.core.domain.definition import SLUG_RE, Definition
+from workbench.core.domain.evaluator import evaluate
+from workbench.core.domain.lead import Lead
+from workbench.core.domain.suite import run_suite
+from workbench.core.domain.vocab import (
     ACTIVITY_KINDS,
     PERSONAS,
     ROUTES,
@@ -34,6 +32,8 @@ from workbench.core.vocab import (
     STATUSES,
     TIER_KEYS,
 )
+from workbench.core.files import store
+from workbench.core.services.signoff import sign
 
 SETTINGS = settings(
     max_examples=examples(60),

@@ -13,17 +13,17 @@ from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.core import store, tomlfile
-from workbench.core.errors import (
+from workbench.core.domain.errors import (
     AlreadyExists,
     CheckFailed,
     ConflictError,
     InputError,
     SignedVersionError,
 )
-from workbench.core.signoff import end_of_next_quarter, sign
-from workbench.core.suite import run_suite
-from workbench.core.templates import from_template
+from workbench.core.domain.suite import run_suite
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store, tomlfile
+from workbench.core.services.signoff import end_of_next_quarter, sign
 
 NOW = datetime(2025, 2, 10, 15, 30, 12, 123456, tzinfo=UTC)
 MARKETING = "Dana Reyes, VP Marketing"

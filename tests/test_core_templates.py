@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from workbench.core.definition import Definition
-from workbench.core.evaluator import evaluate
-from workbench.core.lead import Lead
-from workbench.core.stages import STAGES
-from workbench.core.suite import run_suite
-from workbench.core.templates import from_template
-from workbench.core.vocab import STAGE_IDS, STATUSES
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.evaluator import evaluate
+from workbench.core.domain.lead import Lead
+from workbench.core.domain.stages import STAGES
+from workbench.core.domain.suite import run_suite
+from workbench.core.domain.templates import from_template
+from workbench.core.domain.vocab import STAGE_IDS, STATUSES
 
 CREATED = date(2025, 1, 15)
 

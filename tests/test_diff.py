@@ -15,8 +15,7 @@ import pytest
 from cli_steps import one_error, run
 from typer.testing import CliRunner
 
-from workbench.core import store
-from workbench.core.definition import (
+from workbench.core.domain.definition import (
     Definition,
     Escalation,
     Motion,
@@ -24,10 +23,11 @@ from workbench.core.definition import (
     Segment,
     Tier2Rule,
 )
-from workbench.core.diff import Change, diff
-from workbench.core.signoff import sign
-from workbench.core.templates import from_template
-from workbench.core.workshop import Workshop
+from workbench.core.domain.diff import Change, diff
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
+from workbench.core.services.signoff import sign
+from workbench.core.services.workshop import Workshop
 
 NOW = datetime(2025, 2, 10, 15, 30, tzinfo=UTC)
 REVIEW = date(2025, 6, 30)

@@ -9,8 +9,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from workbench.core.definition import Definition
-from workbench.core.errors import AlreadyExists, InputError
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.errors import AlreadyExists, InputError
+from workbench.core.domain.templates import from_template
 from workbench.core.evidence.backtest import Acceptance, backtest, compare
 from workbench.core.evidence.engine import load_rows
 from workbench.core.evidence.replay import replay
@@ -23,7 +24,6 @@ from workbench.core.evidence.settings import (
     save_source,
 )
 from workbench.core.evidence.tables import ActivityRow, LeadRow
-from workbench.core.templates import from_template
 
 T0 = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
 

@@ -17,14 +17,14 @@ from evidence_steps import replay_definition
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.definition import Definition
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.stages import STAGES
+from workbench.core.domain.templates import from_template
+from workbench.core.domain.vocab import ACTIVITY_KINDS, PERSONAS, SENIORITY_ORDER
 from workbench.core.evidence.engine import compile_replay, load_rows, replay_sql
 from workbench.core.evidence.replay import MqlEvent, replay, timeline
 from workbench.core.evidence.sample import sample_data
 from workbench.core.evidence.tables import ActivityRow, LeadRow
-from workbench.core.stages import STAGES
-from workbench.core.templates import from_template
-from workbench.core.vocab import ACTIVITY_KINDS, PERSONAS, SENIORITY_ORDER
 
 T0 = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from workbench.core.errors import InputError
+from workbench.core.domain.errors import InputError
 from workbench.core.evidence import load
 from workbench.core.evidence.load import (
     TableReport,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.errors import InputError
+from workbench.core.domain.errors import InputError
 from workbench.core.evidence.load import load_leads
 from workbench.core.evidence.mapping import (
     HUBSPOT,

@@ -8,7 +8,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from workbench.core.definition import Definition
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.templates import from_template
 from workbench.core.evidence import missed as missed_module
 from workbench.core.evidence.backtest import backtest
 from workbench.core.evidence.engine import load_rows
@@ -17,7 +18,6 @@ from workbench.core.evidence.replay import first_mql, last_verdict, timeline
 from workbench.core.evidence.report import backtest_lines, three_numbers
 from workbench.core.evidence.sample import sample_data
 from workbench.core.evidence.tables import ActivityRow, LeadRow
-from workbench.core.templates import from_template
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 

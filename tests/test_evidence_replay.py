@@ -14,12 +14,12 @@ from evidence_steps import replay_definition
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.definition import Definition
-from workbench.core.evaluator import evaluate
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.evaluator import evaluate
+from workbench.core.domain.lead import History
+from workbench.core.domain.vocab import ActivityKind
 from workbench.core.evidence.replay import MqlEvent, replay, replay_one, timeline
 from workbench.core.evidence.tables import ActivityRow, LeadRow
-from workbench.core.lead import History
-from workbench.core.vocab import ActivityKind
 
 T0 = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 

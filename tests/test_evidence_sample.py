@@ -11,6 +11,7 @@ from cli_steps import one_error
 from typer.testing import CliRunner
 
 from workbench.cli import app
+from workbench.core.domain.vocab import STANDARD_REJECTION_REASONS
 from workbench.core.evidence.load import load_evidence
 from workbench.core.evidence.sample import (
     COMPETITORS,
@@ -19,7 +20,6 @@ from workbench.core.evidence.sample import (
     leads_csv,
     sample_data,
 )
-from workbench.core.vocab import STANDARD_REJECTION_REASONS
 
 
 def test_the_same_seed_gives_the_same_bytes() -> None:

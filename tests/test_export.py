@@ -15,11 +15,11 @@ import pytest
 from cli_steps import one_error, run
 from typer.testing import CliRunner, Result
 
-from workbench.core import store
-from workbench.core.definition import Definition, OpenQuestion, PartialSignOff, Signer
-from workbench.core.export import md_escape
-from workbench.core.signoff import sign
-from workbench.core.templates import from_template
+from workbench.core.domain.definition import Definition, OpenQuestion, PartialSignOff, Signer
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
+from workbench.core.render.export import md_escape
+from workbench.core.services.signoff import sign
 
 NOW = datetime(2025, 2, 10, 15, 30, tzinfo=UTC)
 REVIEW = date(2025, 6, 30)

@@ -39,9 +39,10 @@ from cli_steps import one_error, run
 from sqlglot import exp
 from typer.testing import CliRunner
 
-from workbench.core import store
-from workbench.core.definition import Definition
-from workbench.core.errors import InputError
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.errors import InputError
+from workbench.core.domain.stages import STAGES
+from workbench.core.domain.templates import from_template
 from workbench.core.evidence import warehouse
 from workbench.core.evidence.engine import load_rows
 from workbench.core.evidence.replay import MqlEvent, replay
@@ -53,9 +54,8 @@ from workbench.core.evidence.warehouse import (
     TranslationError,
     export_sql,
 )
-from workbench.core.signoff import sign
-from workbench.core.stages import STAGES
-from workbench.core.templates import from_template
+from workbench.core.files import store
+from workbench.core.services.signoff import sign
 
 ROOT = Path(__file__).resolve().parent.parent
 CREATED = date(2025, 1, 1)

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from workbench.cli import app
-from workbench.core.vocab import STAGE_IDS
+from workbench.core.domain.vocab import STAGE_IDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "acme-inbound"

@@ -17,10 +17,10 @@ from cli_steps import one_error, run
 from typer.testing import CliRunner
 
 from workbench.cli import app
-from workbench.core import history, store
-from workbench.core.definition import Definition, PartialSignOff, Signer, SignOff
-from workbench.core.signoff import sign
-from workbench.core.templates import from_template
+from workbench.core.domain.definition import Definition, PartialSignOff, Signer, SignOff
+from workbench.core.domain.templates import from_template
+from workbench.core.files import history, store
+from workbench.core.services.signoff import sign
 
 FIRST = datetime(2025, 2, 10, 15, 30, tzinfo=UTC)
 SECOND = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
@@ -429,7 +429,7 @@ def test_read_log_can_skip_git(repo: Path) -> None:
 
 
 def test_diff_notes_arguments_given_newest_first(tmp_path: Path, runner: CliRunner) -> None:
-    from workbench.core.templates import from_template
+    from workbench.core.domain.templates import from_template
 
     first = store.create(from_template("acme", "3m-10m", date(2025, 1, 2)), tmp_path)
     second_definition = from_template("acme", "3m-10m", date(2025, 1, 2)).model_copy(

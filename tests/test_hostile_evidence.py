@@ -11,9 +11,9 @@ import pytest
 from cli_steps import one_error, run
 from typer.testing import CliRunner
 
-from workbench.core import store
+from workbench.core.domain.templates import from_template
 from workbench.core.evidence.mapping import date_format_problem
-from workbench.core.templates import from_template
+from workbench.core.files import store
 
 LEADS = (
     "lead_id,created_at,title,won_at\n"

@@ -19,13 +19,13 @@ import tomli_w
 from cli_steps import one_error, run
 from typer.testing import CliRunner
 
-from workbench.core import store, tomlguard
-from workbench.core.check import check_folder
-from workbench.core.definition import MAX_CASES, Definition
-from workbench.core.errors import InputError
-from workbench.core.folder import quick_rows
-from workbench.core.templates import from_template
-from workbench.core.workshop import Workshop
+from workbench.core.domain.definition import MAX_CASES, Definition
+from workbench.core.domain.errors import InputError
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store, tomlguard
+from workbench.core.files.folder import quick_rows
+from workbench.core.services.check import check_folder
+from workbench.core.services.workshop import Workshop
 
 NESTED = "x = " + "[" * 500 + "]" * 500 + "\n"  # the reporter's 1 KB line
 DOTTED = ".".join(["a"] * 23_000) + " = 1\n"  # 46 KB: 20 s and 2.1 GB before the guard

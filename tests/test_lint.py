@@ -19,12 +19,12 @@ import pytest
 from typer.testing import CliRunner
 
 from workbench.cli import app
-from workbench.core import store
-from workbench.core.definition import Definition
-from workbench.core.lint import RULES, SEVERITIES, Finding, lint
-from workbench.core.signoff import end_of_next_quarter, sign
-from workbench.core.templates import from_template
-from workbench.core.vocab import STAGE_IDS
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.lint import RULES, SEVERITIES, Finding, lint
+from workbench.core.domain.templates import from_template
+from workbench.core.domain.vocab import STAGE_IDS
+from workbench.core.files import store
+from workbench.core.services.signoff import end_of_next_quarter, sign
 
 TODAY = date(2030, 6, 1)
 CREATED = date(2030, 1, 2)

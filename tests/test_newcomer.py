@@ -19,11 +19,11 @@ from cli_steps import one_error, run
 from typer.testing import CliRunner
 
 import workbench.tui.app
-from workbench.core import store
-from workbench.core.definition import Definition
-from workbench.core.errors import AlreadyExists, CheckFailed, InputError
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.errors import AlreadyExists, CheckFailed, InputError
+from workbench.core.domain.templates import from_template
 from workbench.core.evidence.settings import EvidenceSource, save_source
-from workbench.core.templates import from_template
+from workbench.core.files import store
 
 ROOT = Path(__file__).resolve().parent.parent
 LEAD = ROOT / "examples" / "leads" / "director-demo-request.toml"

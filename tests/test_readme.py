@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from workbench.cli import app
-from workbench.core.definition import Definition
-from workbench.core.store import load_definition
-from workbench.core.suite import run_suite
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.suite import run_suite
+from workbench.core.files.store import load_definition
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,13 +16,13 @@ import pytest
 from cli_steps import one_error, run
 from typer.testing import CliRunner
 
-from workbench.core import sshsig, store
-from workbench.core.check import check_folder
-from workbench.core.definition import Definition, PartialSignOff, Signer
-from workbench.core.errors import CheckFailed, InputError, SignedVersionError
-from workbench.core.signoff import SignResult, end_of_next_quarter, sign, sign_as
-from workbench.core.templates import from_template
-from workbench.core.workshop import Workshop
+from workbench.core.domain.definition import Definition, PartialSignOff, Signer
+from workbench.core.domain.errors import CheckFailed, InputError, SignedVersionError
+from workbench.core.domain.templates import from_template
+from workbench.core.files import sshsig, store
+from workbench.core.services.check import check_folder
+from workbench.core.services.signoff import SignResult, end_of_next_quarter, sign, sign_as
+from workbench.core.services.workshop import Workshop
 
 pytestmark = pytest.mark.skipif(
     shutil.which("ssh-keygen") is None,

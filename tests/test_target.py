@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core import store
-from workbench.core.target import Target, default_folder, resolve
-from workbench.core.templates import from_template
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
+from workbench.core.files.target import Target, default_folder, resolve
 
 
 @pytest.fixture

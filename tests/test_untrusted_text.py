@@ -15,12 +15,12 @@ import pytest
 from cli_steps import one_error, run
 from typer.testing import CliRunner
 
-from workbench.core import store
-from workbench.core.check import check_folder, render_junit, render_text
-from workbench.core.definition import check_slug
-from workbench.core.errors import Problem
-from workbench.core.safe_text import is_printable, printable
-from workbench.core.templates import from_template
+from workbench.core.domain.definition import check_slug
+from workbench.core.domain.errors import Problem
+from workbench.core.domain.safe_text import is_printable, printable
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
+from workbench.core.services.check import check_folder, render_junit, render_text
 from workbench.tui.components.text import PlainText
 
 ATTACK = "\x1b[2K\r0 errors"

@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core import store
-from workbench.core.definition import Scoring
-from workbench.core.errors import AlreadyExists, CheckFailed, ConflictError, InputError, Problem
-from workbench.core.templates import from_template
-from workbench.core.workshop import Workshop, clause_value, override_seed, with_clause
+from workbench.core.domain.clauses import clause_value, override_seed, with_clause
+from workbench.core.domain.definition import Scoring
+from workbench.core.domain.errors import (
+    AlreadyExists,
+    CheckFailed,
+    ConflictError,
+    InputError,
+    Problem,
+)
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
+from workbench.core.services.workshop import Workshop
 
 NOW = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
 

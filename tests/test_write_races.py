@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from budget import examples
 
-from workbench.core import store
-from workbench.core.templates import from_template
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
 
 ROUNDS = examples(12)
 
@@ -40,8 +40,8 @@ sys.stdout.write(f"{result.exit_code}\\n{result.output}")
 AUTOSAVE = """
 import sys, time
 from pathlib import Path
-from workbench.core.errors import WorkbenchError
-from workbench.core.workshop import Workshop
+from workbench.core.domain.errors import WorkbenchError
+from workbench.core.services.workshop import Workshop
 barrier, path = Path(sys.argv[1]), Path(sys.argv[2])
 workshop = Workshop.open(path)
 while not barrier.exists():

@@ -15,10 +15,9 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from workbench.core.target import Target
+    from workbench.core.files.target import Target
 
-INTERRUPTED = "interrupted"
-INTERRUPT_EXIT = 130
+from workbench.core.domain.exits import INTERRUPT_EXIT, INTERRUPTED
 
 
 def _app_target(args: list[str]) -> Target | None:
@@ -29,7 +28,7 @@ def _app_target(args: list[str]) -> Target | None:
         return None
     from pathlib import Path
 
-    from workbench.core.target import resolve
+    from workbench.core.files.target import resolve
 
     return resolve(Path(args[1]) if len(args) == 2 else None)
 

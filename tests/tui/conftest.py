@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from workbench.core import store
-from workbench.core.templates import from_template
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
 
 FIXED_NOW = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)

@@ -16,17 +16,17 @@ from textual.pilot import Pilot
 from typer.testing import CliRunner
 
 from workbench.cli import app as cli_app
-from workbench.core import store
-from workbench.core.definition import Definition
+from workbench.core.domain.definition import Definition
 from workbench.core.evidence.backtest import backtest
 from workbench.core.evidence.load import load_to_duckdb
 from workbench.core.evidence.sample import sample_data, write_sample
 from workbench.core.evidence.settings import EvidenceSource
-from workbench.core.signoff import sign
+from workbench.core.files import store
+from workbench.core.services.backtest_session import EvidenceSession
+from workbench.core.services.signoff import sign
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.evidence_pane import EvidencePane, wrap_lines
 from workbench.tui.components.text import PlainText
-from workbench.tui.evidence import EvidenceSession
 from workbench.tui.screens.editor import EditorScreen
 
 LEADS = 400

@@ -10,8 +10,8 @@ import pytest
 from pilot_steps import open_first, settle
 from test_workshop_flow import replace_input, status_text
 
-from workbench.core import store
-from workbench.core.errors import InputError, Problem
+from workbench.core.domain.errors import InputError, Problem
+from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.modals import ConfirmModal
 from workbench.tui.components.save_copy import SaveCopyModal

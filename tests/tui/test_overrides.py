@@ -9,7 +9,7 @@ from pilot_steps import open_first, settle
 from textual.pilot import Pilot
 from textual.widgets import Button, Collapsible, Input
 
-from workbench.core import store
+from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.steps import MotionsPane, SegmentsPane
 from workbench.tui.components.text import PlainText

@@ -19,8 +19,8 @@ from pilot_steps import open_first, settle
 from textual import events
 from textual.pilot import Pilot
 
-from workbench.core import store
-from workbench.core.workshop import Workshop
+from workbench.core.files import store
+from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.modals import ConfirmModal, NewCaseModal
 from workbench.tui.screens.editor import EditorScreen

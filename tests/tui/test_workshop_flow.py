@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Input, Select
 from typer.testing import CliRunner
 
 from workbench.cli import app as cli_app
-from workbench.core import store
-from workbench.core.signoff import sign
-from workbench.core.stages import STAGES
+from workbench.core.domain.stages import STAGES
+from workbench.core.files import store
+from workbench.core.services.signoff import sign
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.modals import ConfirmModal, NewDefinitionModal
 from workbench.tui.components.status_bar import SuiteStatusBar

@@ -14,9 +14,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from workbench.core.errors import WorkbenchError
-from workbench.core.safe_text import printable
-from workbench.launch import INTERRUPT_EXIT, INTERRUPTED
+from workbench.core.domain.errors import WorkbenchError
+from workbench.core.domain.exits import INTERRUPT_EXIT, INTERRUPTED
+from workbench.core.domain.safe_text import printable
 
 app = typer.Typer(
     name="workbench",

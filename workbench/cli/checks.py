@@ -16,16 +16,16 @@ from typing import Annotated
 import typer
 
 from workbench.cli._app import JsonOption, app, echo, err, friendly
-from workbench.core import store
-from workbench.core.check import (
+from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.lint import SEVERITIES, Finding, lint
+from workbench.core.files import store
+from workbench.core.files.target import resolve
+from workbench.core.services.check import (
     check_folder,
     earlier_versions,
     render_junit,
     render_text,
 )
-from workbench.core.errors import InputError, Problem
-from workbench.core.lint import SEVERITIES, Finding, lint
-from workbench.core.target import resolve
 
 
 class Format(StrEnum):

@@ -25,18 +25,18 @@ from workbench.cli._app import (
     friendly,
     warn_altered,
 )
-from workbench.core import gitops, store
-from workbench.core.definition import Signer
-from workbench.core.describe import summary
-from workbench.core.errors import InputError, Problem
-from workbench.core.evaluator import evaluate
-from workbench.core.signoff import SignerInput, SignResult, check_side, sign_as
-from workbench.core.signoff import sign as sign_definition
-from workbench.core.stages import STAGES
-from workbench.core.suite import SuiteResult, run_suite
-from workbench.core.target import Target, default_folder, resolve
-from workbench.core.templates import from_template
-from workbench.core.vocab import STAGE_IDS
+from workbench.core.domain.definition import Signer
+from workbench.core.domain.describe import summary
+from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.evaluator import evaluate
+from workbench.core.domain.stages import STAGES
+from workbench.core.domain.suite import SuiteResult, run_suite
+from workbench.core.domain.templates import from_template
+from workbench.core.domain.vocab import STAGE_IDS
+from workbench.core.files import gitops, store
+from workbench.core.files.target import Target, default_folder, resolve
+from workbench.core.services.signoff import SignerInput, SignResult, check_side, sign_as
+from workbench.core.services.signoff import sign as sign_definition
 
 if TYPE_CHECKING:
     from workbench.core.evidence.settings import EvidenceSource

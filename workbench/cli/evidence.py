@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,8 +32,11 @@ from workbench.cli._app import (
     friendly,
     warn_altered,
 )
-from workbench.core.errors import InputError, Problem
+from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.sample import check_free, sample_data, write_sample
+
+if TYPE_CHECKING:
+    from workbench.core.evidence.load import Problems
 
 
 class SampleFormat(StrEnum):
@@ -87,6 +91,22 @@ class _Progress:
             self.width = 0
 
 
+def _say_left_out(progress: _Progress) -> Callable[[Problems], None]:
+    """What loading left out comes first, so nobody reads the numbers without knowing."""
+
+    def say(problems: Problems) -> None:
+        progress.clear()
+        if (
+            problems.skipped
+            or problems.emptied
+            or any(r.notes for r in (problems.leads, problems.activities))
+        ):
+            for line in problems.lines():
+                err(line)
+
+    return say
+
+
 @app.command("backtest")
 @friendly
 def backtest_cmd(
@@ -112,10 +132,7 @@ def backtest_cmd(
     """Replay a definition over lead history: MQLs per month, acceptance, false negatives."""
     import duckdb
 
-    from workbench.core import store
-    from workbench.core.evidence.backtest import backtest, compare, require_rows
-    from workbench.core.evidence.load import load_to_duckdb
-    from workbench.core.evidence.mapping import resolve_mapping
+    from workbench.core.evidence.backtest import backtest, compare
     from workbench.core.evidence.report import backtest_lines, comparison_lines
     from workbench.core.evidence.settings import (
         choose_source,
@@ -124,6 +141,8 @@ def backtest_cmd(
         same_source,
         save_source,
     )
+    from workbench.core.files import store
+    from workbench.core.services.backtest_session import load_history
 
     loaded = store.load_definition(path)
     other_file = store.load_definition(compare_with) if compare_with else None
@@ -134,23 +153,12 @@ def backtest_cmd(
     other = other_file.definition if other_file is not None else None
     folder = definitions_folder(path)
     source = choose_source(folder, leads, activities, mapping)
-    chosen = resolve_mapping(source.mapping)
     progress = _Progress()
     con = duckdb.connect()
     try:
-        problems = load_to_duckdb(
-            con, source.leads, source.activities, chosen, progress=lambda stage: progress(stage)
+        problems = load_history(
+            con, source, progress=lambda stage: progress(stage), left_out=_say_left_out(progress)
         )
-        progress.clear()
-        # What loading left out comes first, so nobody reads the numbers without knowing.
-        if (
-            problems.skipped
-            or problems.emptied
-            or any(r.notes for r in (problems.leads, problems.activities))
-        ):
-            for line in problems.lines():
-                err(line)
-        require_rows(problems)
         if other is not None:
             comparison = compare(con, other, definition, progress)
             payload, lines = comparison.to_json(), comparison_lines(comparison)

@@ -17,11 +17,11 @@ from typing import Annotated
 import typer
 
 from workbench.cli._app import app, echo, err, friendly, warn_altered
-from workbench.core import store
-from workbench.core.errors import AlreadyExists, InputError, Problem
+from workbench.core.domain.errors import AlreadyExists, InputError, Problem
 from workbench.core.evidence.warehouse import export_sql
-from workbench.core.export import Format, json_schema, render
-from workbench.core.tomlfile import atomic_write
+from workbench.core.files import store
+from workbench.core.files.tomlfile import atomic_write
+from workbench.core.render.export import Format, json_schema, render
 
 
 class ExportFormat(StrEnum):

@@ -15,9 +15,10 @@ from typing import Annotated
 import typer
 
 from workbench.cli._app import JsonOption, app, echo, err, friendly, warn_altered
-from workbench.core import history, store
-from workbench.core.diff import check_comparable, diff, headline
-from workbench.core.history import SlugLog, VersionEntry
+from workbench.core.domain.diff import check_comparable, diff, headline
+from workbench.core.files import history, store
+from workbench.core.files.history import SlugLog, VersionEntry
+from workbench.core.services import versions
 
 # `log` and `new-version` take the same argument, resolved by the same core function.
 TargetArgument = Annotated[
@@ -45,7 +46,7 @@ def new_version(
     as_json: JsonOption = False,
 ) -> None:
     """Start a draft v(N+1) from the latest signed version, sign-off cleared; one draft at a time."""
-    made = history.start_new_version(path, date.today(), folder)
+    made = versions.start_new_version(path, date.today(), folder)
     if as_json:
         echo(json.dumps(made.to_dict(), indent=2))
         return

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 
-from workbench.core.folder import DEFAULT_DIR
+from workbench.core.files.folder import DEFAULT_DIR
 from workbench.tui.commands import ScreenActionsProvider
 from workbench.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from workbench.core.evidence.settings import EvidenceSource
-    from workbench.tui.evidence import EvidenceSession
+    from workbench.core.services.backtest_session import EvidenceSession
     from workbench.tui.screens.editor import EditorScreen
 
 # The editor, its widgets and the pydantic models load on first use, after the home screen
@@ -106,7 +106,7 @@ class WorkbenchApp(App[None]):
     def evidence_session(self) -> EvidenceSession:
         """The folder's lead history, loaded once per session on the first backtest."""
         if self._evidence_session is None:
-            from workbench.tui.evidence import EvidenceSession
+            from workbench.core.services.backtest_session import EvidenceSession
 
             self._evidence_session = EvidenceSession(self.folder, self.evidence)
         return self._evidence_session
@@ -114,8 +114,8 @@ class WorkbenchApp(App[None]):
     # --- navigation ------------------------------------------------------------------
 
     def open_definition(self, path: Path) -> None:
-        from workbench.core.errors import WorkbenchError
-        from workbench.core.workshop import Workshop
+        from workbench.core.domain.errors import WorkbenchError
+        from workbench.core.services.workshop import Workshop
         from workbench.tui.screens.editor import EditorScreen
 
         try:
@@ -142,9 +142,9 @@ class WorkbenchApp(App[None]):
 
     def start_new_version(self, slug: str) -> Path:
         """The core's one use case, with every refusal `workbench new-version` makes."""
-        from workbench.core import history
+        from workbench.core.services import versions
 
-        return history.start_new_version(self.folder / slug, self.today()).path
+        return versions.start_new_version(self.folder / slug, self.today()).path
 
     async def action_quit(self) -> None:
         screen = self._editor_open()

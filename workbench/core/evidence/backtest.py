@@ -33,11 +33,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.definition import Definition
-from workbench.core.errors import InputError, Problem
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.stages import STAGES
 from workbench.core.evidence.engine import compile_replay
 from workbench.core.evidence.missed import MissedClause, MissedWins, missed_wins
-from workbench.core.stages import STAGES
 
 if TYPE_CHECKING:
     import duckdb

@@ -37,11 +37,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.definition import Definition, FitGate, Scoring
-from workbench.core.evaluator import SCORE_TOLERANCE, Prepared, RuleSet, prepare
+from workbench.core.domain.definition import Definition, FitGate, Scoring
+from workbench.core.domain.evaluator import SCORE_TOLERANCE, Prepared, RuleSet, prepare
+from workbench.core.domain.vocab import ACTIVITY_KINDS, SENIORITY_ORDER
 from workbench.core.evidence.replay import MqlEvent
 from workbench.core.evidence.tables import TABLES, ActivityRow, LeadRow, sql_columns
-from workbench.core.vocab import ACTIVITY_KINDS, SENIORITY_ORDER
 
 if TYPE_CHECKING:
     import duckdb

@@ -52,7 +52,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from workbench.core.errors import InputError, Problem
+from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.csvlines import CsvLines, Dialect, Rejected
 from workbench.core.evidence.mapping import (
     CANONICAL,

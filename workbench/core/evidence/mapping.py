@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from workbench.core.errors import InputError, Problem
+from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.filekind import refuse_other_kind
+from workbench.core.domain.vocab import Seniority
 from workbench.core.evidence.tables import TABLES, Column
-from workbench.core.filekind import refuse_other_kind
-from workbench.core.tomlfile import key_lines, parse_toml, read_bytes
-from workbench.core.vocab import Seniority
+from workbench.core.files.tomlfile import key_lines, parse_toml, read_bytes
 
 TableName = str
 

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.definition import Definition
-from workbench.core.evaluator import Prepared, prepare
+from workbench.core.domain.clauses import with_clause
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.evaluator import Prepared, prepare
 from workbench.core.evidence.replay import first_mql, last_verdict
 from workbench.core.evidence.tables import ActivityRow, LeadRow
-from workbench.core.workshop import with_clause
 
 if TYPE_CHECKING:
     import duckdb

@@ -42,12 +42,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from workbench.core.definition import Definition
-from workbench.core.evaluator import Prepared, evaluate_prepared, prepare
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.evaluator import Prepared, evaluate_prepared, prepare
+from workbench.core.domain.lead import History, Lead
+from workbench.core.domain.verdict import Verdict
+from workbench.core.domain.vocab import ACTIVITY_KINDS
 from workbench.core.evidence.tables import ActivityRow, LeadRow
-from workbench.core.lead import History, Lead
-from workbench.core.verdict import Verdict
-from workbench.core.vocab import ACTIVITY_KINDS
 
 _DAY_SECONDS = 86400.0
 _KIND_ORDER = {kind: index for index, kind in enumerate(ACTIVITY_KINDS)}

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from workbench.core.domain.stages import STAGES
 from workbench.core.evidence.backtest import Backtest, Comparison
 from workbench.core.evidence.missed import MissedWins
-from workbench.core.stages import STAGES
 
 BAR = "█"
 PARTS = " ▏▎▍▌▋▊▉"

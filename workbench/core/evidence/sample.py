@@ -29,7 +29,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from workbench.core.errors import AlreadyExists, InputError, Problem
+from workbench.core.domain.errors import AlreadyExists, InputError, Problem
+from workbench.core.domain.vocab import ActivityKind, Persona, Relationship, Seniority
 from workbench.core.evidence.tables import (
     ACTIVITY_COLUMN_NAMES,
     ACTIVITY_COLUMNS,
@@ -41,8 +42,7 @@ from workbench.core.evidence.tables import (
     quote_identifier,
     sql_type,
 )
-from workbench.core.tomlfile import atomic_write
-from workbench.core.vocab import ActivityKind, Persona, Relationship, Seniority
+from workbench.core.files.tomlfile import atomic_write
 
 DEFAULT_EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"

@@ -21,11 +21,11 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from workbench.core.errors import AlreadyExists, InputError, Problem
+from workbench.core.domain.errors import AlreadyExists, InputError, Problem
+from workbench.core.domain.filekind import Kind
+from workbench.core.domain.lead import Strict
 from workbench.core.evidence.mapping import PRESETS
-from workbench.core.filekind import Kind
-from workbench.core.lead import Strict
-from workbench.core.tomlfile import atomic_write, dumps, parse_toml, read_bytes, validate
+from workbench.core.files.tomlfile import atomic_write, dumps, parse_toml, read_bytes, validate
 
 SETTINGS_FILE = "evidence.toml"
 

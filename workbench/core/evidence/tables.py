@@ -50,8 +50,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, get_args
 
-from workbench.core.lead import Activity, Company, Lead, Person
-from workbench.core.vocab import ActivityKind, Persona, Relationship, Seniority
+from workbench.core.domain.lead import Activity, Company, Lead, Person
+from workbench.core.domain.vocab import ActivityKind, Persona, Relationship, Seniority
 
 SdrDecision = Literal["accepted", "rejected", "unworked"]
 SDR_DECISIONS: tuple[str, ...] = get_args(SdrDecision)

@@ -36,11 +36,11 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Literal, get_args
 
 from workbench import __version__
-from workbench.core.definition import Definition
-from workbench.core.errors import InputError, Problem, WorkbenchError
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.errors import InputError, Problem, WorkbenchError
 from workbench.core.evidence.engine import compile_replay
 from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, Column, sql_type
-from workbench.core.store import integrity_of
+from workbench.core.files.store import integrity_of
 
 if TYPE_CHECKING:
     from sqlglot import exp

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
-from workbench.core.suite import CaseResult, SuiteResult
+from workbench.core.domain.suite import CaseResult, SuiteResult
 from workbench.tui.components.steps import EXPLAIN
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import CaseAcceptRequested, CaseAddRequested, CaseOpenRequested

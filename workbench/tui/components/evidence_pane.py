@@ -20,21 +20,21 @@ from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import TabbedContent
 
-from workbench.core.workshop import Workshop
-from workbench.tui.components.steps import EXPLAIN
-from workbench.tui.components.text import PlainText
-from workbench.tui.evidence import (
+from workbench.core.services.backtest_session import (
     Closed,
     EvidenceSession,
     NoSource,
     Outcome,
     error_lines,
 )
+from workbench.core.services.workshop import Workshop
+from workbench.tui.components.steps import EXPLAIN
+from workbench.tui.components.text import PlainText
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from workbench.core.definition import Definition
+    from workbench.core.domain.definition import Definition
 
 STEP_ID = "step-evidence"
 

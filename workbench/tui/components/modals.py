@@ -14,11 +14,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from workbench.core.activities_text import format_activities, parse_activities
-from workbench.core.definition import EdgeCase, Expectation, check_slug
-from workbench.core.stages import STAGES
-from workbench.core.suite import CaseResult
-from workbench.core.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
+from workbench.core.domain.activities_text import format_activities, parse_activities
+from workbench.core.domain.definition import EdgeCase, Expectation, check_slug
+from workbench.core.domain.stages import STAGES
+from workbench.core.domain.suite import CaseResult
+from workbench.core.domain.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from workbench.core.errors import WorkbenchError
+from workbench.core.domain.errors import WorkbenchError
 from workbench.tui.components.modals import CANCEL
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText

@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from workbench.core.signoff import check_review_date, end_of_next_quarter
-from workbench.core.workshop import Workshop
+from workbench.core.services.signoff import check_review_date, end_of_next_quarter
+from workbench.core.services.workshop import Workshop
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.steps import EXPLAIN
 from workbench.tui.components.text import PlainText

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from workbench.core.suite import Flip
+from workbench.core.domain.suite import Flip
 
 
 def flip_text(flip: Flip) -> str:

@@ -14,17 +14,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Collapsible, OptionList, Static
 from textual.widgets.option_list import Option
 
-from workbench.core.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
-from workbench.core.describe import override_sentences
-from workbench.core.stages import STAGES
-from workbench.core.vocab import (
+from workbench.core.domain.clauses import clause_value, override_seed
+from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
+from workbench.core.domain.describe import override_sentences
+from workbench.core.domain.stages import STAGES
+from workbench.core.domain.vocab import (
     ACTIVITY_KINDS,
     PERSONAS,
     ROUTES,
     SENIORITY_ORDER,
     TIER_KEYS,
 )
-from workbench.core.workshop import clause_value, override_seed
 from workbench.tui.components.fields import ChoiceField, KindsField, TextField, ToggleField
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import ClauseEdited

@@ -8,7 +8,7 @@ from typing import Any
 from textual.visual import VisualType
 from textual.widgets import Static
 
-from workbench.core.safe_text import printable
+from workbench.core.domain.safe_text import printable
 
 
 class PlainText(Static):

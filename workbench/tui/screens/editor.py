@@ -17,10 +17,10 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
-from workbench.core import gitops
-from workbench.core.definition import Expectation
-from workbench.core.errors import WorkbenchError
-from workbench.core.workshop import Workshop, rescue_name
+from workbench.core.domain.definition import Expectation
+from workbench.core.domain.errors import WorkbenchError
+from workbench.core.files import gitops
+from workbench.core.services.workshop import Workshop, rescue_name
 from workbench.tui.components.cases import CasesPane
 from workbench.tui.components.evidence_pane import STEP_ID as EVIDENCE_STEP
 from workbench.tui.components.evidence_pane import EvidencePane

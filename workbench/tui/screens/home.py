@@ -12,9 +12,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
-from workbench.core.folder import QuickRow, quick_rows, review_state
-from workbench.core.safe_text import printable
-from workbench.core.stages import STAGES
+from workbench.core.domain.safe_text import printable
+from workbench.core.domain.stages import STAGES
+from workbench.core.files.folder import QuickRow, quick_rows, review_state
 from workbench.tui.components.text import PlainText
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home")
     def check_rows(self, rows: list[QuickRow]) -> None:
         folder = self.wb.folder
-        from workbench.core import store
+        from workbench.core.files import store
 
         checked = []
         for row in rows:
@@ -174,9 +174,9 @@ class HomeScreen(Screen[None]):
         self.wb.open_definition(row.open_path)
 
     def action_new(self) -> None:
-        from workbench.core import store
-        from workbench.core.errors import WorkbenchError
-        from workbench.core.templates import from_template
+        from workbench.core.domain.errors import WorkbenchError
+        from workbench.core.domain.templates import from_template
+        from workbench.core.files import store
         from workbench.tui.components.modals import NewDefinitionModal
 
         def chosen(answer: tuple[str, str, str] | None) -> None:
@@ -194,7 +194,7 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(NewDefinitionModal(self.wb.folder), chosen)
 
     def action_new_version(self) -> None:
-        from workbench.core.errors import WorkbenchError
+        from workbench.core.domain.errors import WorkbenchError
 
         row = self.selected()
         if row is None:

@@ -1,0 +1,203 @@
+"""The definition in plain sentences, clause by clause, for `show`, the TUI and exports.
+
+A sales leader should be able to read these aloud in the workshop and agree or object.
+"""
+
+from __future__ import annotations
+
+from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
+from workbench.core.domain.stages import STAGES
+
+
+def _list(items: list[str], empty: str = "any") -> str:
+    if not items:
+        return empty
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def format_minutes(value: int) -> str:
+    if value < 60:
+        return f"{value} min"
+    if value % 1440 == 0:
+        days = value // 1440
+        return f"{days} day" if days == 1 else f"{days} days"
+    if value % 60 == 0:
+        return f"{value // 60} h"
+    return f"{value} min"
+
+
+def fit_sentences(fit: FitGate) -> list[str]:
+    lines = []
+    if fit.min_employees is not None and fit.max_employees is not None:
+        lines.append(f"Company size {fit.min_employees}-{fit.max_employees} employees.")
+    elif fit.min_employees is not None:
+        lines.append(f"Company size at least {fit.min_employees} employees.")
+    elif fit.max_employees is not None:
+        lines.append(f"Company size at most {fit.max_employees} employees.")
+    else:
+        lines.append("Any company size.")
+    lines.append(f"Industry: {_list(fit.industries)}.")
+    lines.append(f"Region: {_list(fit.regions)}.")
+    lines.append(
+        f"Seniority: {fit.min_seniority} or above." if fit.min_seniority else "Seniority: any."
+    )
+    if fit.excluded_personas:
+        lines.append(f"Not a {_list(list(fit.excluded_personas))}.")
+    if fit.competitors:
+        lines.append(
+            f"Not a competitor ({', '.join(fit.competitors)}): those go to marketing leadership."
+        )
+    else:
+        lines.append("Not a competitor (no competitor list yet).")
+    if fit.existing_customers == "account-owner":
+        lines.append("Contacts at existing customers go to the account owner, not the SDR queue.")
+    else:
+        lines.append("Contacts at existing customers are treated like any prospect.")
+    return lines
+
+
+def trigger_sentences(triggers: Triggers, scoring: Scoring | None) -> list[str]:
+    lines = []
+    if triggers.tier1:
+        lines.append(f"Tier 1 (instant, no score needed): {_list(list(triggers.tier1))}.")
+    for rule in triggers.tier2:
+        lines.append(
+            f"Tier 2: {rule.kind} {rule.min_count}+ times within the last {rule.within_days} days."
+        )
+    if triggers.tier3 and scoring is not None:
+        lines.append(f"Tier 3: a score of {scoring.threshold} or more.")
+    if triggers.tier4:
+        lines.append(f"Tier 4 (sales asked, fit still applies): {_list(list(triggers.tier4))}.")
+    if not lines:
+        lines.append("No triggers yet: nothing can become an MQL.")
+    lines.append(f"MQLs go to: {triggers.route}.")
+    return lines
+
+
+def scoring_sentences(scoring: Scoring | None) -> list[str]:
+    if scoring is None:
+        return ["No point scoring at this stage."]
+    points = ", ".join(f"{kind} {value:+d}" for kind, value in scoring.activity_points.items())
+    seniority = ", ".join(
+        f"{level} {value:+d}" for level, value in scoring.seniority_points.items()
+    )
+    lines = [f"Threshold {scoring.threshold} points."]
+    if scoring.window_days:
+        lines.append(f"Only activity in the last {scoring.window_days} days counts.")
+    if scoring.half_life_days:
+        lines.append(f"Points halve every {scoring.half_life_days} days.")
+    lines.append(f"Behaviour points: {points or 'none'}.")
+    lines.append(f"Seniority points: {seniority or 'none'}.")
+    return lines
+
+
+def summary(definition: Definition) -> list[tuple[str, list[str]]]:
+    """Sections of (heading, sentences) describing the whole definition."""
+    stage = STAGES[definition.stage]
+    sections: list[tuple[str, list[str]]] = [
+        (
+            "Definition",
+            [
+                f"{definition.name} — {definition.slug} v{definition.version}, {definition.status}.",
+                f"Stage {stage.label}: {stage.approach}",
+            ],
+        ),
+        ("Fit gate (must pass)", fit_sentences(definition.fit)),
+        ("Triggers (any one of)", trigger_sentences(definition.triggers, definition.scoring)),
+        ("Scoring", scoring_sentences(definition.scoring)),
+    ]
+    rec = definition.recycling
+    rule = definition.review_rule
+    sections.append(
+        (
+            "Recycling and review",
+            [
+                f"A new hand raise {rec.resubmit_after_days}+ days after the last MQL is a fresh "
+                f"MQL; inside that window it goes to {rec.inside_window_route}.",
+                (
+                    "High score or "
+                    f"{rule.min_low_intent_actions or '—'}+ actions with no high-intent action "
+                    f"goes to {rule.route} for manual review."
+                )
+                if rule.enabled
+                else "Suspicious-engagement review is off.",
+            ],
+        )
+    )
+    for segment in definition.segments:
+        size = f"{segment.min_employees or 0}-{segment.max_employees or '∞'} employees"
+        lines = [f"Applies to companies of {size}.", *override_sentences(definition, segment)]
+        sections.append((f"Segment {segment.label or segment.id}", lines))
+    for motion in definition.motions:
+        lines = [f"Produces {motion.lead_type.upper()}s."]
+        if motion.target_accounts_only:
+            lines.append("Target accounts only.")
+        if motion.min_engaged_contacts:
+            lines.append(f"Needs {motion.min_engaged_contacts}+ engaged contacts at the account.")
+        lines += override_sentences(definition, motion)
+        sections.append((f"Motion {motion.label or motion.id}", lines))
+    sla = definition.sla
+    response = ", ".join(f"{k} {format_minutes(v)}" for k, v in sla.sales.response_minutes.items())
+    escalation = (
+        f"Missed deadlines escalate to {sla.escalation.to}"
+        + (
+            f" after {format_minutes(sla.escalation.after_minutes)}"
+            if sla.escalation.after_minutes
+            else ""
+        )
+        + (" and the lead is reassigned." if sla.escalation.reassign else ".")
+        if sla.escalation
+        else "No escalation: a missed deadline has no consequence."
+    )
+    sections.append(
+        (
+            "SLA",
+            [
+                f"Marketing: {sla.marketing.quality_pct}% of MQLs meet the fit criteria, "
+                f"about {sla.marketing.monthly_volume} MQLs a month, sales notified within "
+                f"{sla.marketing.notify_seconds} s, every MQL has "
+                f"{', '.join(sla.marketing.required_fields)}.",
+                f"Sales: first response within {response or 'no agreed time'}; accept or reject "
+                f"within {sla.sales.decide_within_hours} h with a reason; "
+                f"{sla.sales.follow_up_touches} touches in {sla.sales.follow_up_days} days.",
+                escalation,
+            ],
+        )
+    )
+    if definition.signoff:
+        s = definition.signoff
+        sections.append(
+            (
+                "Sign-off",
+                [
+                    f"Marketing: {s.marketing.name}, {s.marketing.role} "
+                    f"({s.marketing.signed_at:%Y-%m-%d}).",
+                    f"Sales: {s.sales.name}, {s.sales.role} ({s.sales.signed_at:%Y-%m-%d}).",
+                    f"Review by {s.review_date.isoformat()}.",
+                ],
+            )
+        )
+    open_questions = [q.text for q in definition.questions if not q.resolved]
+    if open_questions:
+        sections.append(("Open questions", open_questions))
+    return sections
+
+
+def override_sentences(definition: Definition, part: Segment | Motion) -> list[str]:
+    """What a segment or motion changes from the definition's own clauses, in sentences."""
+    lines: list[str] = []
+    if part.fit:
+        lines += fit_sentences(part.fit)
+    if part.triggers:
+        lines += trigger_sentences(part.triggers, part.scoring or definition.scoring)
+    if part.response_minutes:
+        lines.append(
+            "Response times: "
+            + ", ".join(f"{k} {format_minutes(v)}" for k, v in part.response_minutes.items())
+            + "."
+        )
+    if not lines:
+        lines.append("Uses the definition's own fit gate, triggers and SLA.")
+    return lines

@@ -1,0 +1,610 @@
+"""The evaluator: a pure function of (definition, lead, as-of time) to a verdict.
+
+Order of decision, following the framework's template:
+1. automatic disqualifiers (competitors) and account routing (existing customers);
+2. the rule set that applies (the definition itself, a segment chosen by size, or each motion);
+3. the fit gate: excluded personas, then size, industry, region, seniority;
+4. triggers on activity since the last MQL: tier 1 and 4 instantly, tier 2 within its recency
+   window, tier 3 by score unless the review rule calls the engagement suspicious;
+5. recycling: a hand raise inside the resubmit window goes to whoever owns the first MQL.
+Every rule lives here so the TUI, the CLI and the backtest all apply the same one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Triggers
+from workbench.core.domain.lead import Lead
+from workbench.core.domain.verdict import Reason, Verdict
+from workbench.core.domain.vocab import seniority_rank
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+# Lower is stronger: with several motions, the most decisive verdict wins.
+_STATUS_RANK = {"mql": 0, "routed": 1, "review": 2, "rejected": 3, "nurture": 4}
+# A decayed score is a sum of floats, and two engines (this one, the backtest's SQL) add them in
+# different orders; a score within a billionth of the threshold reaches it in both.
+SCORE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The clauses that apply to one lead once a segment or motion is chosen."""
+
+    path: str
+    fit: FitGate
+    fit_path: str
+    triggers: Triggers
+    triggers_path: str
+    scoring: Scoring | None
+    scoring_path: str
+    response_minutes: dict[str, int]
+    lead_type: str = "mql"
+    segment: str | None = None
+    motion: str | None = None
+    # Lower-cased once per definition, not once per lead.
+    industries: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    competitors: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A definition with its rule sets built once, for evaluating many leads in a row."""
+
+    definition: Definition
+    base: RuleSet
+    segments: tuple[tuple[int | None, int | None, RuleSet], ...]
+    motions: tuple[tuple[Motion, RuleSet], ...]
+
+
+def _lowered(values: list[str]) -> frozenset[str]:
+    return frozenset(v.strip().lower() for v in values if v.strip())
+
+
+def _rule_set(
+    definition: Definition,
+    where: str,
+    fit: FitGate | None,
+    triggers: Triggers | None,
+    scoring: Scoring | None,
+    response_minutes: dict[str, int] | None,
+    **stamp: str | None,
+) -> RuleSet:
+    """A segment's or motion's rules: its own clauses where it has them, else the definition's."""
+    chosen_fit = fit or definition.fit
+    return RuleSet(
+        path=where,
+        fit=chosen_fit,
+        fit_path=f"{where}.fit" if fit else "fit",
+        triggers=triggers or definition.triggers,
+        triggers_path=f"{where}.triggers" if triggers else "triggers",
+        scoring=scoring or definition.scoring,
+        scoring_path=f"{where}.scoring" if scoring else "scoring",
+        response_minutes={**definition.sla.sales.response_minutes, **(response_minutes or {})},
+        industries=_lowered(chosen_fit.industries),
+        regions=_lowered(chosen_fit.regions),
+        competitors=_lowered(chosen_fit.competitors),
+        **stamp,  # type: ignore[arg-type]
+    )
+
+
+def prepare(definition: Definition) -> Prepared:
+    """Build every rule set of a definition once; `run_suite` and the backtest reuse it."""
+    base = _rule_set(definition, "", None, None, None, None)
+    base = replace(base, fit_path="fit", triggers_path="triggers", scoring_path="scoring")
+    segments = tuple(
+        (
+            segment.min_employees,
+            segment.max_employees,
+            _rule_set(
+                definition,
+                f"segments.{segment.id}",
+                segment.fit,
+                segment.triggers,
+                segment.scoring,
+                segment.response_minutes,
+                segment=segment.id,
+            ),
+        )
+        for segment in definition.segments
+    )
+    motions = tuple(
+        (
+            motion,
+            _rule_set(
+                definition,
+                f"motions.{motion.id}",
+                motion.fit,
+                motion.triggers,
+                motion.scoring,
+                motion.response_minutes,
+                lead_type=motion.lead_type,
+                motion=motion.id,
+            ),
+        )
+        for motion in definition.motions
+    )
+    return Prepared(definition, base, segments, motions)
+
+
+def evaluate(definition: Definition, lead: Lead, as_of: datetime | None = None) -> Verdict:
+    """Decide what a lead is under a definition; never raises on a valid lead."""
+    return evaluate_prepared(prepare(definition), lead, as_of)
+
+
+def evaluate_prepared(prepared: Prepared, lead: Lead, as_of: datetime | None = None) -> Verdict:
+    """`evaluate` for a definition already prepared: the same verdict, less setup per lead."""
+    moment = as_of or _EPOCH
+    definition = prepared.definition
+    disqualified = _disqualify(prepared.base, lead)
+    if disqualified is not None:
+        return disqualified
+    candidates = _rule_sets(prepared, lead)
+    if isinstance(candidates, Verdict):
+        return candidates
+    best: Verdict | None = None
+    for rules in candidates:
+        verdict = _evaluate_rules(definition, rules, lead, moment)
+        if best is None or _STATUS_RANK[verdict.status] < _STATUS_RANK[best.status]:
+            best = verdict
+    assert best is not None
+    return best
+
+
+def _disqualify(rules: RuleSet, lead: Lead) -> Verdict | None:
+    """Competitors and existing customers, judged by one rule set's fit gate."""
+    fit = rules.fit
+    path = rules.fit_path
+    company = lead.company
+    competitor = company.relationship == "competitor" or _matches_competitor(
+        rules.competitors, lead
+    )
+    if competitor:
+        who = company.domain or company.name or "this company"
+        return Verdict(
+            status="rejected",
+            route="marketing-leadership",
+            reasons=(
+                Reason(
+                    f"{path}.competitors",
+                    f"{who} is a competitor: automatic disqualification, "
+                    "marketing leadership reviews it.",
+                ),
+            ),
+        )
+    if company.relationship == "customer" and fit.existing_customers == "account-owner":
+        return Verdict(
+            status="routed",
+            route="account-owner",
+            reasons=(
+                Reason(
+                    f"{path}.existing_customers",
+                    "The company is an existing customer: an expansion signal for the account "
+                    "owner, not a new MQL.",
+                ),
+            ),
+        )
+    return None
+
+
+def _matches_competitor(names: frozenset[str], lead: Lead) -> bool:
+    if not names:
+        return False
+    domains = []
+    if lead.company.domain:
+        domains.append(lead.company.domain.strip().lower())
+    if lead.person.email and "@" in lead.person.email:
+        domains.append(lead.person.email.rsplit("@", 1)[1].strip().lower())
+    for domain in domains:
+        if any(domain == n or domain.endswith("." + n) for n in names):
+            return True
+    return bool(lead.company.name) and lead.company.name.strip().lower() in names
+
+
+def _rule_sets(prepared: Prepared, lead: Lead) -> list[RuleSet] | Verdict:
+    if prepared.segments:
+        employees = lead.company.employees
+        if employees is None:
+            return Verdict(
+                status="review",
+                route="marketing",
+                reasons=(
+                    Reason(
+                        "segments",
+                        "Company size is unknown, and segments are chosen by size: enrich the "
+                        "lead before routing it.",
+                    ),
+                ),
+            )
+        for low, high, rules in prepared.segments:
+            if (low is None or employees >= low) and (high is None or employees <= high):
+                return [rules]
+        return Verdict(
+            status="rejected",
+            route="marketing",
+            reasons=(
+                Reason(
+                    "segments",
+                    f"No segment covers a company of {employees} employees.",
+                ),
+            ),
+        )
+    if prepared.motions:
+        company = lead.company
+        chosen = [
+            rules
+            for motion, rules in prepared.motions
+            if (company.target_account or not motion.target_accounts_only)
+            and company.engaged_contacts >= motion.min_engaged_contacts
+        ]
+        if not chosen:
+            return Verdict(
+                status="nurture",
+                route="nurture",
+                reasons=(Reason("motions", "No motion applies to this lead."),),
+            )
+        return chosen
+    return [prepared.base]
+
+
+def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: datetime) -> Verdict:
+    stamp = {"lead_type": rules.lead_type, "segment": rules.segment, "motion": rules.motion}
+    base = definition.fit
+    if rules.fit is not base and (
+        rules.fit.competitors != base.competitors
+        or rules.fit.existing_customers != base.existing_customers
+    ):
+        # A segment's or motion's own fit gate brings its own competitor list and customer rule
+        # (when they equal the base fit's, `evaluate` has already applied them).
+        own = _disqualify(rules, lead)
+        if own is not None:
+            return replace(own, **stamp)  # type: ignore[arg-type]
+    fit_verdict = _check_fit(rules, lead)
+    if fit_verdict is not None:
+        return replace(fit_verdict, **stamp)  # type: ignore[arg-type]
+
+    history = lead.history
+    last_mql = history.last_mql_days_ago if history is not None else None
+    # Only activity since the last MQL can make a new one: the old hand raise made the old MQL.
+    ages: list[tuple[str, float, int]] = []
+    for activity in lead.activities:
+        age = activity.age_days(as_of)
+        if age < 0 or (last_mql is not None and age >= last_mql):
+            continue
+        ages.append((activity.kind, age, activity.count))
+
+    triggers = rules.triggers
+    fired = _instant(triggers.tier1, ages, 1, rules.triggers_path + ".tier1")
+    if fired is None:
+        fired = _tier2(triggers, ages, rules.triggers_path)
+    if fired is None:
+        fired = _instant(triggers.tier4, ages, 4, rules.triggers_path + ".tier4")
+
+    score = _score(rules.scoring, lead, ages) if rules.scoring is not None else None
+    score_label = None if score is None else round(score)
+
+    if fired is None:
+        suspicious = _suspicious(definition, rules, ages, score)
+        if suspicious is not None:
+            return Verdict(
+                status="review",
+                route=definition.review_rule.route,
+                score=score_label,
+                reasons=(suspicious,),
+                **stamp,  # type: ignore[arg-type]
+            )
+        if (
+            triggers.tier3
+            and rules.scoring is not None
+            and score is not None
+            and _reaches(score, rules.scoring.threshold)
+        ):
+            fired = (
+                3,
+                "score",
+                Reason(
+                    rules.triggers_path + ".tier3",
+                    f"Score {score_label} reached the threshold of {rules.scoring.threshold} "
+                    f"[{rules.scoring_path}.threshold].",
+                ),
+            )
+
+    recycling = definition.recycling
+    inside_window = last_mql is not None and last_mql < recycling.resubmit_after_days
+    if fired is None:
+        if (
+            inside_window
+            and history is not None
+            and history.last_mql_outcome
+            in (
+                None,
+                "open",
+                "accepted",
+            )
+        ):
+            return Verdict(
+                status="routed",
+                route=recycling.inside_window_route,
+                score=score_label,
+                reasons=(
+                    Reason(
+                        "recycling.resubmit_after_days",
+                        f"Already an MQL {_days(last_mql)} ago, inside the "
+                        f"{recycling.resubmit_after_days}-day window: it stays with its owner.",
+                    ),
+                ),
+                **stamp,  # type: ignore[arg-type]
+            )
+        return Verdict(
+            status="nurture",
+            route="nurture",
+            score=score_label,
+            reasons=(_no_trigger_reason(rules, score_label),),
+            **stamp,  # type: ignore[arg-type]
+        )
+
+    tier, trigger, why = fired
+    if inside_window:
+        return Verdict(
+            status="routed",
+            route=recycling.inside_window_route,
+            tier=tier,
+            trigger=trigger,
+            score=score_label,
+            reasons=(
+                why,
+                Reason(
+                    "recycling.resubmit_after_days",
+                    f"The last MQL was {_days(last_mql)} ago, inside the "
+                    f"{recycling.resubmit_after_days}-day window: no second MQL, it goes to "
+                    "whoever owns the first.",
+                ),
+            ),
+            **stamp,  # type: ignore[arg-type]
+        )
+    reasons = [why]
+    if last_mql is not None:
+        reasons.append(
+            Reason(
+                "recycling.resubmit_after_days",
+                f"The last MQL was {_days(last_mql)} ago, at or past the "
+                f"{recycling.resubmit_after_days}-day window: fresh intent, a new MQL.",
+            )
+        )
+    return Verdict(
+        status="mql",
+        route=triggers.route,
+        tier=tier,
+        trigger=trigger,
+        response_minutes=_response_minutes(rules.response_minutes, trigger, tier),
+        score=score_label,
+        reasons=tuple(reasons),
+        **stamp,  # type: ignore[arg-type]
+    )
+
+
+def _check_fit(rules: RuleSet, lead: Lead) -> Verdict | None:
+    fit = rules.fit
+    path = rules.fit_path
+    person = lead.person
+    company = lead.company
+    if person.persona in fit.excluded_personas:
+        return Verdict(
+            status="rejected",
+            route="marketing",
+            reasons=(
+                Reason(
+                    f"{path}.excluded_personas",
+                    f"The contact is a {person.persona}, an excluded persona: not a real prospect.",
+                ),
+            ),
+        )
+    failed: list[Reason] = []
+    unknown: list[Reason] = []
+    employees = company.employees
+    if fit.min_employees is not None or fit.max_employees is not None:
+        if employees is None:
+            unknown.append(Reason(f"{path}.min_employees", "Company size is unknown."))
+        elif fit.min_employees is not None and employees < fit.min_employees:
+            failed.append(
+                Reason(
+                    f"{path}.min_employees",
+                    f"{employees} employees is below the minimum company size of "
+                    f"{fit.min_employees}.",
+                )
+            )
+        elif fit.max_employees is not None and employees > fit.max_employees:
+            failed.append(
+                Reason(
+                    f"{path}.max_employees",
+                    f"{employees} employees is above the maximum company size of "
+                    f"{fit.max_employees}.",
+                )
+            )
+    _check_listed(
+        fit.industries,
+        rules.industries,
+        company.industry,
+        f"{path}.industries",
+        "industry",
+        failed,
+        unknown,
+    )
+    _check_listed(
+        fit.regions, rules.regions, company.region, f"{path}.regions", "region", failed, unknown
+    )
+    if fit.min_seniority is not None:
+        if person.seniority is None:
+            unknown.append(Reason(f"{path}.min_seniority", "The contact's seniority is unknown."))
+        elif seniority_rank(person.seniority) < seniority_rank(fit.min_seniority):
+            failed.append(
+                Reason(
+                    f"{path}.min_seniority",
+                    f"Seniority {person.seniority} is below the minimum of {fit.min_seniority}.",
+                )
+            )
+    if failed:
+        return Verdict(status="rejected", route="marketing", reasons=tuple(failed))
+    if unknown:
+        return Verdict(
+            status="review",
+            route="marketing",
+            reasons=tuple(
+                Reason(r.clause, f"{r.text} Enrich the lead before the fit gate can pass.")
+                for r in unknown
+            ),
+        )
+    return None
+
+
+def _check_listed(
+    allowed: list[str],
+    wanted: frozenset[str],
+    value: str | None,
+    clause: str,
+    what: str,
+    failed: list[Reason],
+    unknown: list[Reason],
+) -> None:
+    if not allowed:
+        return
+    if not value:
+        unknown.append(Reason(clause, f"The company's {what} is unknown."))
+        return
+    if value.strip().lower() not in wanted:
+        failed.append(
+            Reason(clause, f"The {what} {value!r} is not one of {', '.join(sorted(allowed))}.")
+        )
+
+
+def _instant(
+    kinds: Sequence[str], ages: list[tuple[str, float, int]], tier: int, clause: str
+) -> tuple[int, str, Reason] | None:
+    if not kinds:
+        return None
+    latest: tuple[str, float] | None = None
+    for kind, age, _count in ages:
+        if kind in kinds and (latest is None or age < latest[1]):
+            latest = (kind, age)
+    if latest is None:
+        return None
+    label = (
+        "an instant MQL, no score needed" if tier == 1 else "sales asked for it; fit still applies"
+    )
+    return (
+        tier,
+        latest[0],
+        Reason(clause, f"{latest[0]} {_when(latest[1])} is a tier {tier} trigger: {label}."),
+    )
+
+
+def _tier2(
+    triggers: Triggers, ages: list[tuple[str, float, int]], path: str
+) -> tuple[int, str, Reason] | None:
+    for index, rule in enumerate(triggers.tier2):
+        seen = sum(
+            count for kind, age, count in ages if kind == rule.kind and age <= rule.within_days
+        )
+        if seen >= rule.min_count:
+            return (
+                2,
+                rule.kind,
+                Reason(
+                    f"{path}.tier2[{index}]",
+                    f"{rule.kind} {seen} times in the last {rule.within_days} days meets the "
+                    f"tier 2 rule of {rule.min_count}+.",
+                ),
+            )
+    return None
+
+
+def _score(scoring: Scoring, lead: Lead, ages: list[tuple[str, float, int]]) -> float:
+    total = 0.0
+    points = scoring.activity_points
+    for kind, age, count in ages:
+        value = points.get(kind)  # type: ignore[call-overload]
+        if not value:
+            continue
+        if scoring.window_days is not None and age > scoring.window_days:
+            continue
+        weight = 1.0 if scoring.half_life_days is None else 0.5 ** (age / scoring.half_life_days)
+        total += value * count * weight
+    if lead.person.seniority is not None:
+        total += scoring.seniority_points.get(lead.person.seniority, 0)
+    return total
+
+
+def _suspicious(
+    definition: Definition,
+    rules: RuleSet,
+    ages: list[tuple[str, float, int]],
+    score: float | None,
+) -> Reason | None:
+    rule = definition.review_rule
+    if not rule.enabled:
+        return None
+    triggers = rules.triggers
+    high = set(rule.high_intent) | set(triggers.tier1) | set(triggers.tier4)
+    high |= {t.kind for t in triggers.tier2}
+    if any(kind in high for kind, _age, _count in ages):
+        return None
+    actions = sum(count for _kind, _age, count in ages)
+    scoring = rules.scoring
+    if (
+        triggers.tier3
+        and scoring is not None
+        and score is not None
+        and _reaches(score, scoring.threshold)
+    ):
+        return Reason(
+            "review_rule",
+            f"Score {round(score)} reached the threshold with no high-intent action: "
+            "high volume and low intent is suspicious (researcher, journalist, competitor?), "
+            "so a person reviews it.",
+        )
+    if rule.min_low_intent_actions is not None and actions >= rule.min_low_intent_actions:
+        return Reason(
+            "review_rule.min_low_intent_actions",
+            f"{actions} actions and none of them high-intent: suspicious engagement, "
+            "so a person reviews it.",
+        )
+    return None
+
+
+def _reaches(score: float, threshold: int) -> bool:
+    return score >= threshold - SCORE_TOLERANCE
+
+
+def _no_trigger_reason(rules: RuleSet, score: int | None) -> Reason:
+    if score is not None and rules.scoring is not None and rules.triggers.tier3:
+        return Reason(
+            rules.triggers_path,
+            f"Fit passes but no trigger fired (score {score} of {rules.scoring.threshold}): "
+            "nurture until a higher-intent signal.",
+        )
+    return Reason(
+        rules.triggers_path,
+        "Fit passes but no trigger fired: nurture until a hand raise.",
+    )
+
+
+def _response_minutes(table: dict[str, int], trigger: str, tier: int) -> int | None:
+    if trigger in table:
+        return table[trigger]
+    return table.get(f"tier{tier}")
+
+
+def _when(age: float) -> str:
+    if age < 1:
+        return "today"
+    return f"{_days(age)} ago"
+
+
+def _days(age: float | None) -> str:
+    if age is None:
+        return "?"
+    whole = int(age) if float(age).is_integer() else round(age, 1)
+    return f"{whole} day" if whole == 1 else f"{whole} days"

@@ -1,0 +1,525 @@
+"""Anti-pattern lint: the framework's failure modes and its four requirements, as rules.
+
+A good MQL definition is objective (a machine can apply it), data-derived (each criterion is
+backed by evidence), agreed (marketing AND sales signed the same text) and calibrated
+(reviewed and adjusted). Each rule below guards one of those, or one item of the framework's
+anti-pattern list, and points at the clause to change with the framework's own advice.
+
+Severities follow one principle, so CI fails only where it should:
+
+- error: applied as written, the definition makes wrong MQL decisions today. `no-fit-gate`
+  (a student downloading every ebook becomes an MQL) and `demo-request-scored` (a prospect
+  who asked for a demo waits on blog-visit points, or the file claims they must) break the
+  contract itself. `check` fails on these.
+- warning: the definition decides correctly today, but the agreement around it is weak or
+  will drift: stale tier 2 signals, content downloads as triggers, no rejection reasons to
+  calibrate from, an SLA nobody escalates, one response time for every trigger, a threshold
+  untouched for a year, a review too far out, a one-sided or self-countersigned sign-off, no
+  edge cases as evidence. Each is a conversation for the next review, not a broken build.
+- info: reserved for hints that need no action; no rule uses it yet, but every front-end
+  prints and counts it, so adding one needs no other change.
+
+Review dates are checked only on signed versions: a draft has no sign-off yet and `sign`
+always sets a review date (by default the end of the next quarter, never more than 183 days
+out). Whether a review date has passed is `check`'s concern, because it depends on the day
+CI runs, not on the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from workbench.core.domain.definition import Definition, FitGate, Scoring, Triggers
+from workbench.core.domain.templates import HAND_RAISES
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+TIER2_MAX_DAYS = 30  # the framework: "require Tier 2 actions within the last 14-30 days"
+STALE_AFTER_DAYS = 365  # "MQL threshold hasn't changed in 12 months"
+REVIEW_MAX_DAYS = 183  # two quarters; `sign`'s default (end of next quarter) is at most 183
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One lint rule as documentation: what it guards and what to do about it."""
+
+    id: str
+    severity: Severity
+    guards: str  # the requirement or anti-pattern, in the framework's words
+    advice: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule tripped at one clause: `clause` is the dotted path a reviewer edits."""
+
+    rule: str
+    severity: Severity
+    clause: str
+    message: str
+    advice: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "clause": self.clause,
+            "message": self.message,
+            "advice": self.advice,
+        }
+
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        Rule(
+            "no-fit-gate",
+            "error",
+            "objective; anti-pattern 'no fit gate'",
+            "Fit is a prerequisite: a student downloading every resource is not an MQL. Set a "
+            "company size, industry, region or minimum seniority from your closed-won deals, "
+            "and exclude students, job seekers and consultants.",
+        ),
+        Rule(
+            "demo-request-scored",
+            "error",
+            "anti-pattern 'demo requests require additional scoring before MQL'",
+            "A prospect who explicitly asks for a demo has declared intent: demo request + fit "
+            "= instant MQL. Make hand raises tier 1 triggers and remove their points, so "
+            "nobody has to reach a score from blog visits first.",
+        ),
+        Rule(
+            "tier2-without-recency",
+            "warning",
+            "trigger rule 'tier 2 triggers should have a recency requirement'",
+            f"Pricing page visits from 6 months ago are stale. Require tier 2 actions within "
+            f"the last 14-{TIER2_MAX_DAYS} days.",
+        ),
+        Rule(
+            "content-download-trigger",
+            "warning",
+            "anti-pattern 'treating all MQLs the same'; content is low intent",
+            "A content download is one low-intent action: nurture until a higher-intent "
+            "signal. Let downloads earn tier 3 points instead of triggering an MQL, or at "
+            "least flag the trigger type so the SDR knows what the prospect did.",
+        ),
+        Rule(
+            "no-rejection-reasons",
+            "warning",
+            "calibrated; anti-pattern 'no rejection reason tracking'",
+            "Without structured rejection data, marketing cannot improve the definition. Make "
+            "the rejection reason a required field with the standard list: bad fit "
+            "(company), bad fit (person), not interested, unreachable, duplicate, competitor/"
+            "student/job seeker, already a customer, timing.",
+        ),
+        Rule(
+            "sla-without-escalation",
+            "warning",
+            "anti-pattern 'MQL SLA exists but isn't enforced'",
+            "A response time SLA without escalation when it is missed is a suggestion, not an "
+            "SLA. Automate escalation (for example to the SDR manager) at the SLA deadline.",
+        ),
+        Rule(
+            "one-response-time",
+            "warning",
+            "anti-pattern 'treating all MQLs the same'",
+            "Respond by intent: demo request and contact sales < 5 minutes, pricing < 15 "
+            "minutes, score threshold < 4 hours, content-triggered < 1 business day.",
+        ),
+        Rule(
+            "stale-threshold",
+            "warning",
+            "calibrated; anti-pattern 'MQL threshold hasn't changed in 12 months'",
+            "Your ICP, content and traffic sources have shifted. Calibrate quarterly: above "
+            "60% acceptance, test a 10% lower threshold; below 30%, raise it. If the data "
+            "says keep it, record that review by re-signing.",
+        ),
+        Rule(
+            "review-date",
+            "warning",
+            "calibrated: 'when was the last time you reviewed and adjusted the criteria?'",
+            "Set a review date: 'we'll revisit this definition at the end of the quarter'. "
+            "Calibrate quarterly; two quarters is the longest a definition should go unreviewed.",
+        ),
+        Rule(
+            "one-sided-signoff",
+            "warning",
+            "agreed: 'marketing AND sales signed off on the same definition'",
+            "Both sides must agree in writing. An objective definition that sales did not "
+            "agree to gets ignored: get the other side's sign-off before treating it as in "
+            "force.",
+        ),
+        Rule(
+            "no-edge-cases",
+            "warning",
+            "data-derived: 'can you show the data that supports each criterion?'",
+            "Add the cases the room argued about (from closed-won deals and rejected MQLs) "
+            "with their agreed outcomes, so every criterion has evidence and every change "
+            "shows what it flips.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    definition: Definition
+    history: Sequence[Definition]
+    today: date
+
+
+def lint(
+    definition: Definition, history: Iterable[Definition] = (), *, today: date
+) -> list[Finding]:
+    """Every rule against one definition; `history` is the earlier versions of its slug.
+
+    Pure: the same definition, history and `today` always give the same findings. Versions
+    of other slugs, or not earlier than `definition`, are ignored in `history`.
+    """
+    earlier = [d for d in history if d.slug == definition.slug and d.version < definition.version]
+    context = _Context(definition, sorted(earlier, key=lambda d: d.version), today)
+    findings: list[Finding] = []
+    for check in _CHECKS:
+        findings.extend(check(context))
+    return findings
+
+
+def _finding(rule: str, clause: str, message: str) -> Finding:
+    spec = RULES[rule]
+    return Finding(rule, spec.severity, clause, message, spec.advice)
+
+
+# --- where each clause lives ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleSet:
+    """The clauses one segment or motion applies, with the path of the table that holds each."""
+
+    triggers_path: str
+    triggers: Triggers
+    scoring_path: str
+    scoring: Scoring | None
+    response_path: str
+    response_minutes: dict[str, int]
+
+
+def _rule_sets(definition: Definition) -> list[_RuleSet]:
+    """Like the evaluator's rule sets: a segment's own clause where it has one, else the base."""
+    base_response = definition.sla.sales.response_minutes
+    found = []
+    if not definition.segments and not definition.motions:
+        found.append(
+            _RuleSet(
+                "triggers",
+                definition.triggers,
+                "scoring",
+                definition.scoring,
+                "sla.sales.response_minutes",
+                dict(base_response),
+            )
+        )
+    parts = [
+        ("segments", s.id, s.triggers, s.scoring, s.response_minutes) for s in definition.segments
+    ]
+    parts += [
+        ("motions", m.id, m.triggers, m.scoring, m.response_minutes) for m in definition.motions
+    ]
+    for kind, ident, triggers, scoring, response in parts:
+        where = f"{kind}.{ident}"
+        found.append(
+            _RuleSet(
+                f"{where}.triggers" if triggers else "triggers",
+                triggers or definition.triggers,
+                f"{where}.scoring" if scoring else "scoring",
+                scoring or definition.scoring,
+                f"{where}.response_minutes"
+                if response is not None
+                else "sla.sales.response_minutes",
+                {**base_response, **(response or {})},
+            )
+        )
+    return found
+
+
+def _unique(findings: Iterable[Finding]) -> Iterator[Finding]:
+    """A clause shared by several segments is reported once, not once per segment."""
+    seen: set[tuple[str, str]] = set()
+    for finding in findings:
+        key = (finding.rule, finding.clause)
+        if key not in seen:
+            seen.add(key)
+            yield finding
+
+
+# --- objective ---------------------------------------------------------------------
+
+
+def _constrained(fit: FitGate) -> bool:
+    """Does the gate exclude anyone by who they are? Competitor lists alone do not count."""
+    return bool(
+        (fit.min_employees or 0) > 0
+        or fit.max_employees is not None
+        or fit.industries
+        or fit.regions
+        or (fit.min_seniority is not None and fit.min_seniority != "intern")
+        or fit.excluded_personas
+    )
+
+
+def _fit_gates(definition: Definition) -> list[tuple[str, FitGate, bool]]:
+    """(clause, gate, narrowed otherwise): a segment's size band or a target-account list
+    also keeps unfit leads out, so a bare gate behind one is not 'no fit gate'."""
+    if not definition.segments and not definition.motions:
+        return [("fit", definition.fit, False)]
+    gates = []
+    for segment in definition.segments:
+        banded = (segment.min_employees or 0) > 0 or segment.max_employees is not None
+        path = f"segments.{segment.id}.fit" if segment.fit else "fit"
+        gates.append((path, segment.fit or definition.fit, banded))
+    for motion in definition.motions:
+        path = f"motions.{motion.id}.fit" if motion.fit else "fit"
+        gates.append((path, motion.fit or definition.fit, motion.target_accounts_only))
+    return gates
+
+
+def _no_fit_gate(context: _Context) -> Iterator[Finding]:
+    for clause, gate, narrowed in _fit_gates(context.definition):
+        if not narrowed and not _constrained(gate):
+            yield _finding(
+                "no-fit-gate",
+                clause,
+                "no company size, industry, region, seniority or excluded persona: "
+                "leads become MQLs on behaviour alone",
+            )
+
+
+def _demo_request_scored(context: _Context) -> Iterator[Finding]:
+    def found() -> Iterator[Finding]:
+        for rules in _rule_sets(context.definition):
+            if rules.scoring is None:
+                continue
+            instant = set(rules.triggers.tier1) | set(rules.triggers.tier4)
+            for kind, points in rules.scoring.activity_points.items():
+                clause = f"{rules.scoring_path}.activity_points.{kind}"
+                if points <= 0:
+                    continue
+                if kind in rules.triggers.tier1:
+                    yield _finding(
+                        "demo-request-scored",
+                        clause,
+                        f"{kind} is a tier 1 trigger and also earns {points} points: a tier "
+                        "1 trigger is an instant MQL, not something to score",
+                    )
+                elif kind in HAND_RAISES and kind not in instant:
+                    yield _finding(
+                        "demo-request-scored",
+                        clause,
+                        f"{kind} earns {points} points but is not a tier 1 trigger, so a "
+                        "prospect who asked must also reach the score threshold",
+                    )
+
+    return _unique(found())
+
+
+def _content_download_trigger(context: _Context) -> Iterator[Finding]:
+    def found() -> Iterator[Finding]:
+        for rules in _rule_sets(context.definition):
+            triggers, path = rules.triggers, rules.triggers_path
+            for tier in ("tier1", "tier4"):
+                if "content_download" in getattr(triggers, tier):
+                    yield _finding(
+                        "content-download-trigger",
+                        f"{path}.{tier}",
+                        f"a content download is a {tier[:4]} {tier[4:]} MQL trigger",
+                    )
+            for index, rule in enumerate(triggers.tier2):
+                if rule.kind == "content_download":
+                    yield _finding(
+                        "content-download-trigger",
+                        f"{path}.tier2[{index}]",
+                        f"{rule.min_count}+ content downloads make a tier 2 MQL",
+                    )
+
+    return _unique(found())
+
+
+def _one_response_time(context: _Context) -> Iterator[Finding]:
+    def found() -> Iterator[Finding]:
+        for rules in _rule_sets(context.definition):
+            table = rules.response_minutes
+            if not table:
+                message = "no response time is set for any trigger"
+            elif len(table) == 1:
+                ((key, minutes),) = table.items()
+                message = f"one response time ({minutes} min, for {key}) for every trigger"
+            elif len(set(table.values())) == 1:
+                minutes = next(iter(table.values()))
+                message = f"every trigger has the same response time ({minutes} min)"
+            else:
+                continue
+            yield _finding("one-response-time", rules.response_path, message)
+
+    return _unique(found())
+
+
+# --- signals that go stale -----------------------------------------------------------
+
+
+def _tier2_without_recency(context: _Context) -> Iterator[Finding]:
+    def found() -> Iterator[Finding]:
+        for rules in _rule_sets(context.definition):
+            for index, rule in enumerate(rules.triggers.tier2):
+                if rule.within_days > TIER2_MAX_DAYS:
+                    yield _finding(
+                        "tier2-without-recency",
+                        f"{rules.triggers_path}.tier2[{index}]",
+                        f"{rule.kind} counts actions from the last {rule.within_days} days, "
+                        f"more than {TIER2_MAX_DAYS}",
+                    )
+
+    return _unique(found())
+
+
+# --- the SLA -----------------------------------------------------------------------
+
+
+def _no_rejection_reasons(context: _Context) -> Iterator[Finding]:
+    if not context.definition.sla.sales.rejection_reasons:
+        yield _finding(
+            "no-rejection-reasons",
+            "sla.sales.rejection_reasons",
+            "sales can reject an MQL without a standard reason",
+        )
+
+
+def _sla_without_escalation(context: _Context) -> Iterator[Finding]:
+    if context.definition.sla.escalation is None:
+        yield _finding(
+            "sla-without-escalation",
+            "sla.escalation",
+            "nothing happens when a response deadline is missed",
+        )
+
+
+# --- agreed and calibrated -----------------------------------------------------------
+
+
+def signed_on(definition: Definition) -> date | None:
+    """When a version came into force: the later of its signers' dates (both must sign).
+
+    Reads the sides with getattr, so a sign-off with one side missing still has a date.
+    """
+    signoff = definition.signoff
+    if signoff is None:
+        return None
+    dates = [
+        signer.signed_at.date()
+        for signer in (getattr(signoff, "marketing", None), getattr(signoff, "sales", None))
+        if signer is not None and getattr(signer, "signed_at", None) is not None
+    ]
+    return max(dates) if dates else definition.created
+
+
+def _stale_threshold(context: _Context) -> Iterator[Finding]:
+    """The same threshold, signed version after signed version, for more than a year.
+
+    The newest signed run counts back from this version (or, for a draft, from the last
+    signed version before it): a draft that keeps the threshold keeps the clock running.
+    """
+    current = context.definition
+    if current.scoring is None:
+        return
+    threshold = current.scoring.threshold
+    candidates = [*context.history, current]
+    signed = [d for d in candidates if d.is_signed and d.signoff is not None]
+    since: tuple[Definition, date] | None = None
+    for version in reversed(signed):
+        when = signed_on(version)
+        if version.scoring is None or version.scoring.threshold != threshold or when is None:
+            break
+        since = (version, when)
+    if since is None:
+        return
+    version, when = since
+    days = (context.today - when).days
+    if days > STALE_AFTER_DAYS:
+        yield _finding(
+            "stale-threshold",
+            "scoring.threshold",
+            f"threshold {threshold} unchanged since v{version.version} was signed on "
+            f"{when.isoformat()} ({days} days)",
+        )
+
+
+def _review_date(context: _Context) -> Iterator[Finding]:
+    definition = context.definition
+    if not definition.is_signed or definition.signoff is None:
+        return
+    review = getattr(definition.signoff, "review_date", None)
+    if review is None:
+        yield _finding("review-date", "signoff.review_date", "signed without a review date")
+        return
+    start = signed_on(definition) or definition.created
+    days = (review - start).days
+    if days > REVIEW_MAX_DAYS:
+        yield _finding(
+            "review-date",
+            "signoff.review_date",
+            f"the review on {review.isoformat()} is {days} days after signing "
+            f"({start.isoformat()}), more than two quarters",
+        )
+
+
+def _one_sided_signoff(context: _Context) -> Iterator[Finding]:
+    """A sign-off with a side missing, complete or partial (`partial_signoff`, one SSH side
+    so far, is read with getattr so this rule does not depend on that model)."""
+    definition = context.definition
+    signoff = definition.signoff or getattr(definition, "partial_signoff", None)
+    if signoff is None:
+        return
+    marketing = getattr(signoff, "marketing", None)
+    sales = getattr(signoff, "sales", None)
+    if marketing is None and sales is None:
+        yield _finding("one-sided-signoff", "signoff", "neither side has signed")
+    elif marketing is None or sales is None:
+        signed, missing = ("sales", "marketing") if marketing is None else ("marketing", "sales")
+        yield _finding(
+            "one-sided-signoff",
+            f"signoff.{missing}",
+            f"signed by {signed} only; {missing} has not signed",
+        )
+    elif _same_person(marketing.name, sales.name):
+        yield _finding(
+            "one-sided-signoff",
+            "signoff",
+            f"{marketing.name} signed for both marketing and sales",
+        )
+
+
+def _same_person(first: str, second: str) -> bool:
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+
+
+def _no_edge_cases(context: _Context) -> Iterator[Finding]:
+    if not context.definition.cases:
+        yield _finding("no-edge-cases", "cases", "no edge cases show what the definition decides")
+
+
+_CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
+    _no_fit_gate,
+    _demo_request_scored,
+    _tier2_without_recency,
+    _content_download_trigger,
+    _no_rejection_reasons,
+    _sla_without_escalation,
+    _one_response_time,
+    _stale_threshold,
+    _review_date,
+    _one_sided_signoff,
+    _no_edge_cases,
+)

@@ -1,0 +1,574 @@
+"""Stage templates: a starting draft for each stage, with the framework's edge cases.
+
+The defaults describe an illustrative B2B software ICP: a Director-or-above contact at a
+50-1,000 employee software company in North America or Europe passes every template's fit
+gate. The room is expected to change them; the cases make the consequences visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from workbench.core.domain.definition import (
+    Definition,
+    EdgeCase,
+    Expectation,
+    FitGate,
+    Motion,
+    Recycling,
+    ReviewRule,
+    Scoring,
+    Segment,
+    Sla,
+    Tier2Rule,
+    Triggers,
+)
+from workbench.core.domain.lead import Lead
+from workbench.core.domain.stages import STAGES
+from workbench.core.domain.vocab import STANDARD_REJECTION_REASONS
+
+ICP_INDUSTRIES = ["software"]
+ICP_REGIONS = ["north-america", "europe"]
+EXAMPLE_COMPETITORS = ["rivalcrm.com", "RivalCRM"]
+
+# The framework's response-time table: demo and contact sales < 5 min, pricing < 15 min,
+# score threshold < 4 h, content-triggered < 1 business day.
+RESPONSE_MINUTES = {
+    "demo_request": 5,
+    "contact_sales": 5,
+    "pricing_inquiry": 15,
+    "tier2": 15,
+    "tier3": 240,
+    "tier4": 240,
+}
+
+HAND_RAISES = ["demo_request", "contact_sales", "pricing_inquiry"]
+HIGH_INTENT = [
+    "pricing_page_view",
+    "comparison_page_view",
+    "case_study_view",
+    "webinar_attended",
+    "trial_signup",
+]
+
+
+def _lead(
+    title: str,
+    seniority: str,
+    company: str,
+    domain: str,
+    employees: int,
+    industry: str = "software",
+    region: str = "north-america",
+    relationship: str = "prospect",
+    activities: list[dict[str, Any]] | None = None,
+    history: dict[str, Any] | None = None,
+    **company_extra: Any,
+) -> Lead:
+    data: dict[str, Any] = {
+        "person": {"title": title, "seniority": seniority, "email": f"alex@{domain}"},
+        "company": {
+            "name": company,
+            "domain": domain,
+            "employees": employees,
+            "industry": industry,
+            "region": region,
+            "relationship": relationship,
+            **company_extra,
+        },
+        "activities": activities or [],
+    }
+    if history is not None:
+        data["history"] = history
+    return Lead.model_validate(data)
+
+
+def _case(
+    name: str, why: str, expect: dict[str, Any], lead: Lead, depends: bool = False
+) -> EdgeCase:
+    return EdgeCase(
+        name=name,
+        why=why,
+        depends=depends,
+        expect=Expectation.model_validate(expect),
+        lead=lead.model_copy(deep=True),
+    )
+
+
+# The eight scenarios of the framework's "MQL vs Not-MQL" table, as leads.
+CEO_EBOOK = _lead(
+    "CEO",
+    "c-level",
+    "Northwind Apps",
+    "northwind.example",
+    200,
+    activities=[{"kind": "content_download", "days_ago": 1}],
+)
+INTERN_DEMO = _lead(
+    "Marketing Intern",
+    "intern",
+    "Globex Software",
+    "globex.example",
+    500,
+    activities=[{"kind": "demo_request", "days_ago": 0}],
+)
+AGENCY_VP_DEMO = _lead(
+    "VP Sales",
+    "vp",
+    "Brightside Agency",
+    "brightside.example",
+    10,
+    industry="agency",
+    activities=[{"kind": "demo_request", "days_ago": 0}],
+)
+COMPETITOR_DEMO = _lead(
+    "Director of Sales",
+    "director",
+    "RivalCRM",
+    "rivalcrm.com",
+    400,
+    relationship="competitor",
+    activities=[{"kind": "demo_request", "days_ago": 0}],
+)
+CHATBOT_VISITOR = _lead(
+    "Director of Operations",
+    "director",
+    "Lumen Systems",
+    "lumen.example",
+    300,
+    region="europe",
+    activities=[
+        {"kind": "pricing_page_view", "days_ago": 0, "count": 5},
+        {"kind": "chatbot_identified", "days_ago": 0},
+    ],
+)
+CUSTOMER_DEMO = _lead(
+    "Director of IT",
+    "director",
+    "Initech",
+    "initech.example",
+    600,
+    relationship="customer",
+    activities=[{"kind": "demo_request", "days_ago": 0}],
+)
+RESUBMIT_90 = _lead(
+    "VP Marketing",
+    "vp",
+    "Umbrella Cloud",
+    "umbrella.example",
+    400,
+    activities=[
+        {"kind": "demo_request", "days_ago": 90},
+        {"kind": "demo_request", "days_ago": 0},
+    ],
+    history={"last_mql_days_ago": 90, "last_mql_outcome": "unworked"},
+)
+BLOG_RESEARCHER = _lead(
+    "Director of Research",
+    "director",
+    "Vandelay Data",
+    "vandelay.example",
+    150,
+    activities=[{"kind": "blog_visit", "days_ago": 3, "count": 200}],
+)
+
+
+def _standard_cases(
+    route: str,
+    intern: dict[str, Any],
+    agency: dict[str, Any],
+    review_route: str = "marketing",
+    intern_why: str = "Fails the seniority fit gate. Marketing checks whether the intern is part "
+    "of a buying committee.",
+    agency_why: str = "Passes seniority but fails company size. If agencies are in the ICP, "
+    "change this to mql.",
+) -> list[EdgeCase]:
+    return [
+        _case(
+            "ceo-ebook-download",
+            "Fit is great, but one ebook is a low-intent action: nurture until a hand raise.",
+            {"status": "nurture"},
+            CEO_EBOOK,
+        ),
+        _case("intern-demo-request", intern_why, intern, INTERN_DEMO),
+        _case("agency-vp-demo-request", agency_why, agency, AGENCY_VP_DEMO, depends=True),
+        _case(
+            "competitor-demo-request",
+            "A competitor is disqualified automatically; marketing leadership reviews it.",
+            {"status": "rejected", "route": "marketing-leadership"},
+            COMPETITOR_DEMO,
+        ),
+        _case(
+            "chatbot-pricing-visitor",
+            "Five pricing page views, then identified by the chatbot: high intent, and fit passes.",
+            {"status": "mql", "route": route, "tier": 2},
+            CHATBOT_VISITOR,
+        ),
+        _case(
+            "existing-customer-demo-request",
+            "An expansion or cross-sell signal for the account owner, not a new MQL.",
+            {"status": "routed", "route": "account-owner"},
+            CUSTOMER_DEMO,
+        ),
+        _case(
+            "resubmit-after-90-days",
+            "Unanswered 90 days ago and back today: a new buying cycle, so a fresh MQL.",
+            {"status": "mql", "route": route, "tier": 1},
+            RESUBMIT_90,
+        ),
+        _case(
+            "blog-researcher-200-visits",
+            "High volume and no high-intent action: could be a researcher, journalist or "
+            "competitor, so a person reviews it.",
+            {"status": "review", "route": review_route},
+            BLOG_RESEARCHER,
+        ),
+    ]
+
+
+def _sla(volume: int) -> Sla:
+    return Sla.model_validate(
+        {
+            "marketing": {"monthly_volume": volume},
+            "sales": {
+                "response_minutes": dict(RESPONSE_MINUTES),
+                "rejection_reasons": list(STANDARD_REJECTION_REASONS),
+            },
+        }
+    )
+
+
+def _full_scoring() -> Scoring:
+    return Scoring(
+        threshold=75,
+        window_days=90,
+        half_life_days=None,
+        activity_points={
+            "comparison_page_view": 15,
+            "pricing_page_view": 10,
+            "case_study_view": 10,
+            "webinar_attended": 10,
+            "content_download": 5,
+            "blog_visit": 1,
+            "email_open": 1,
+            "careers_page_view": -30,
+            "unsubscribe": -20,
+        },
+        seniority_points={"manager": 5, "director": 10, "vp": 15, "c-level": 20},
+    )
+
+
+def _full_fit(min_seniority: str = "director") -> FitGate:
+    return FitGate.model_validate(
+        {
+            "min_employees": 50,
+            "max_employees": 1000,
+            "industries": list(ICP_INDUSTRIES),
+            "regions": list(ICP_REGIONS),
+            "min_seniority": min_seniority,
+            "excluded_personas": ["student", "job-seeker", "consultant", "journalist"],
+            "competitors": list(EXAMPLE_COMPETITORS),
+        }
+    )
+
+
+def _pricing_rule() -> Tier2Rule:
+    return Tier2Rule(kind="pricing_page_view", min_count=2, within_days=7)
+
+
+def _pre_1m(base: dict[str, Any]) -> Definition:
+    return Definition.model_validate(
+        {
+            **base,
+            "fit": {
+                "excluded_personas": ["student", "job-seeker"],
+                "competitors": list(EXAMPLE_COMPETITORS),
+            },
+            "triggers": Triggers(route="founder", tier1=list(HAND_RAISES), tier2=[_pricing_rule()]),
+            "review_rule": ReviewRule(high_intent=list(HIGH_INTENT), route="founder"),
+            "recycling": Recycling(),
+            "sla": _sla(10),
+            "cases": _standard_cases(
+                "founder",
+                intern={"status": "mql", "route": "founder"},
+                agency={"status": "mql", "route": "founder"},
+                review_route="founder",
+                intern_why="No formal MQL yet: every inbound demo request goes to the founder, "
+                "who qualifies on the call.",
+                agency_why="No size gate before $1M: the founder takes the call. Add a minimum "
+                "company size if small agencies waste the founder's time.",
+            ),
+        }
+    )
+
+
+def _1m_3m(base: dict[str, Any]) -> Definition:
+    return Definition.model_validate(
+        {
+            **base,
+            "fit": {
+                "min_employees": 20,
+                "min_seniority": "individual",
+                "excluded_personas": ["student", "job-seeker", "consultant"],
+                "competitors": list(EXAMPLE_COMPETITORS),
+            },
+            "triggers": Triggers(
+                route="sdr",
+                tier1=list(HAND_RAISES),
+                tier2=[_pricing_rule()],
+                tier4=["sales_requested"],
+            ),
+            "review_rule": ReviewRule(high_intent=list(HIGH_INTENT)),
+            "sla": _sla(35),
+            "cases": _standard_cases(
+                "sdr",
+                intern={"status": "rejected", "route": "marketing"},
+                agency={"status": "rejected", "route": "marketing"},
+                intern_why="The basic fit check excludes interns. Marketing checks whether the "
+                "intern is part of a buying committee.",
+                agency_why="Fails the basic size check (20+ employees). If agencies are in the "
+                "ICP, lower the minimum and change this to mql.",
+            ),
+        }
+    )
+
+
+def _3m_10m(base: dict[str, Any]) -> Definition:
+    return Definition.model_validate(
+        {
+            **base,
+            "fit": _full_fit(),
+            "triggers": Triggers(
+                route="sdr",
+                tier1=list(HAND_RAISES),
+                tier2=[
+                    _pricing_rule(),
+                    Tier2Rule(kind="comparison_page_view", min_count=1, within_days=14),
+                ],
+                tier3=True,
+                tier4=["sales_requested"],
+            ),
+            "scoring": _full_scoring(),
+            "review_rule": ReviewRule(high_intent=list(HIGH_INTENT)),
+            "sla": _sla(125),
+            "cases": _standard_cases(
+                "sdr",
+                intern={"status": "rejected", "route": "marketing"},
+                agency={"status": "rejected", "route": "marketing"},
+            ),
+        }
+    )
+
+
+def _10m_30m(base: dict[str, Any]) -> Definition:
+    smb_triggers = Triggers(
+        route="sdr",
+        tier1=list(HAND_RAISES),
+        tier2=[Tier2Rule(kind="pricing_page_view", min_count=3, within_days=7)],
+        tier3=True,
+        tier4=["sales_requested"],
+    )
+    enterprise_triggers = Triggers(
+        route="ae",
+        tier1=list(HAND_RAISES),
+        tier2=[_pricing_rule()],
+        tier3=True,
+        tier4=["sales_requested"],
+    )
+    # Each segment's own fit gate covers the segment's own size band, so the two never disagree.
+    smb_fit = _full_fit("manager")
+    smb_fit.max_employees = 199
+    enterprise_fit = _full_fit()
+    enterprise_fit.min_employees = 1000
+    enterprise_fit.max_employees = None
+    segments = [
+        Segment(
+            id="smb",
+            label="SMB",
+            min_employees=50,
+            max_employees=199,
+            fit=smb_fit,
+            triggers=smb_triggers,
+            response_minutes={"tier3": 480},
+        ),
+        Segment(id="mid-market", label="Mid-market", min_employees=200, max_employees=999),
+        Segment(
+            id="enterprise",
+            label="Enterprise",
+            min_employees=1000,
+            fit=enterprise_fit,
+            triggers=enterprise_triggers,
+        ),
+    ]
+    cases = _standard_cases(
+        "sdr",
+        intern={"status": "rejected", "route": "marketing"},
+        agency={"status": "rejected", "route": "marketing"},
+        agency_why="No segment covers a 10-person company. Add an SMB floor below 50 if "
+        "agencies are in the ICP.",
+    )
+    for case in cases:
+        if case.name in ("chatbot-pricing-visitor", "resubmit-after-90-days"):
+            case.expect.segment = "mid-market"
+    cases.append(
+        _case(
+            "enterprise-demo-request",
+            "Enterprise demo requests go to an account executive within five minutes.",
+            {"status": "mql", "route": "ae", "tier": 1, "segment": "enterprise"},
+            _lead(
+                "VP Revenue",
+                "vp",
+                "Massive Dynamic",
+                "massive.example",
+                1000,
+                activities=[{"kind": "demo_request", "days_ago": 0}],
+            ),
+        )
+    )
+    return Definition.model_validate(
+        {
+            **base,
+            "fit": _full_fit(),
+            "triggers": Triggers(
+                route="sdr",
+                tier1=list(HAND_RAISES),
+                tier2=[_pricing_rule()],
+                tier3=True,
+                tier4=["sales_requested"],
+            ),
+            "scoring": _full_scoring(),
+            "review_rule": ReviewRule(high_intent=list(HIGH_INTENT)),
+            "segments": segments,
+            "sla": _sla(500),
+            "cases": cases,
+        }
+    )
+
+
+def _30m_plus(base: dict[str, Any]) -> Definition:
+    motions = [
+        Motion(id="inbound", label="Inbound MQL", lead_type="mql"),
+        Motion(
+            id="product-led",
+            label="Product-led PQL",
+            lead_type="pql",
+            fit=FitGate(
+                min_employees=50,
+                max_employees=1000,
+                industries=list(ICP_INDUSTRIES),
+                regions=list(ICP_REGIONS),
+                excluded_personas=["student", "job-seeker"],
+                competitors=list(EXAMPLE_COMPETITORS),
+            ),
+            triggers=Triggers(
+                route="sdr",
+                tier1=["product_usage_limit"],
+                tier2=[Tier2Rule(kind="teammate_invite", min_count=2, within_days=14)],
+            ),
+            response_minutes={"product_usage_limit": 60, "tier2": 240},
+        ),
+        Motion(
+            id="account-based",
+            label="Account-based AQL",
+            lead_type="aql",
+            target_accounts_only=True,
+            min_engaged_contacts=3,
+            triggers=Triggers(
+                route="ae",
+                tier1=list(HAND_RAISES),
+                tier2=[
+                    Tier2Rule(kind="pricing_page_view", min_count=1, within_days=30),
+                    Tier2Rule(kind="case_study_view", min_count=2, within_days=30),
+                ],
+            ),
+            response_minutes={"tier2": 60},
+        ),
+    ]
+    cases = _standard_cases(
+        "sdr",
+        intern={"status": "rejected", "route": "marketing"},
+        agency={"status": "rejected", "route": "marketing"},
+    )
+    cases.append(
+        _case(
+            "trial-user-hits-usage-limit",
+            "A product user at an ICP company hitting the free plan's limit is a PQL: a hand "
+            "raise through the product.",
+            {"status": "mql", "route": "sdr", "lead_type": "pql"},
+            _lead(
+                "Data Engineer",
+                "individual",
+                "Hooli",
+                "hooli.example",
+                250,
+                activities=[
+                    {"kind": "trial_signup", "days_ago": 12},
+                    {"kind": "product_usage_limit", "days_ago": 0},
+                ],
+            ),
+        )
+    )
+    cases.append(
+        _case(
+            "target-account-engaged",
+            "A target account with three engaged contacts looking at pricing is an AQL for "
+            "the account executive.",
+            {"status": "mql", "route": "ae", "lead_type": "aql"},
+            _lead(
+                "Director of Finance",
+                "director",
+                "Stark Analytics",
+                "stark.example",
+                900,
+                target_account=True,
+                engaged_contacts=3,
+                activities=[{"kind": "pricing_page_view", "days_ago": 4}],
+            ),
+        )
+    )
+    return Definition.model_validate(
+        {
+            **base,
+            "fit": _full_fit(),
+            "triggers": Triggers(
+                route="sdr",
+                tier1=list(HAND_RAISES),
+                tier2=[
+                    _pricing_rule(),
+                    Tier2Rule(kind="comparison_page_view", min_count=1, within_days=14),
+                ],
+                tier3=True,
+                tier4=["sales_requested"],
+            ),
+            "scoring": _full_scoring(),
+            "review_rule": ReviewRule(high_intent=list(HIGH_INTENT)),
+            "motions": motions,
+            "sla": _sla(1500),
+            "cases": cases,
+        }
+    )
+
+
+_BUILDERS: dict[str, Callable[[dict[str, Any]], Definition]] = {
+    "pre-1m": _pre_1m,
+    "1m-3m": _1m_3m,
+    "3m-10m": _3m_10m,
+    "10m-30m": _10m_30m,
+    "30m-plus": _30m_plus,
+}
+
+
+def from_template(slug: str, stage: str, created: date, name: str | None = None) -> Definition:
+    """A fresh v1 draft for a stage; raises KeyError for an unknown stage id."""
+    builder = _BUILDERS[stage]
+    base: dict[str, Any] = {
+        "name": name or f"{slug} MQL definition ({STAGES[stage].label})",
+        "slug": slug,
+        "version": 1,
+        "stage": stage,
+        "status": "draft",
+        "created": created,
+    }
+    return builder(base)

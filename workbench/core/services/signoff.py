@@ -1,0 +1,402 @@
+"""Dual sign-off: both sides, a review date, and a hash that makes later edits visible.
+
+Two ways to sign. In the workshop, both sides type their names at once (`sign`): a record.
+With SSH keys, each side signs on its own machine (`sign_as`): a proof. The first SSH
+signature fixes the review date and the content hash in a `[partial_signoff]`; the draft is
+then read-only, and the other side's signature over the same hash completes the sign-off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from workbench.core.domain.definition import (
+    SIDES,
+    Definition,
+    PartialSignOff,
+    Signer,
+    SignOff,
+    check_principal,
+)
+from workbench.core.domain.errors import CheckFailed, InputError, Problem
+from workbench.core.domain.suite import SuiteResult, run_suite
+from workbench.core.domain.vocab import Side
+from workbench.core.files import sshsig
+from workbench.core.files.store import DefinitionFile, content_hash, save
+
+
+def end_of_next_quarter(today: date) -> date:
+    """The framework's 'revisit at the end of the quarter', one full quarter out."""
+    quarter = (today.month - 1) // 3  # 0..3
+    next_quarter = quarter + 1
+    year = today.year + next_quarter // 4
+    next_quarter %= 4
+    first_after = date(year + (next_quarter + 1) // 4, ((next_quarter + 1) % 4) * 3 + 1, 1)
+    return first_after - timedelta(days=1)
+
+
+SignerInput = str | tuple[str, str]
+"""'Name, Role' as typed on the command line, or (name, role) from a form with two fields
+(so a name such as 'Reyes, Jr.' is never split at its comma)."""
+
+
+def _blank(raw: SignerInput | None) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, tuple):
+        return not (raw[0].strip() and raw[1].strip())
+    return not raw.strip()
+
+
+def parse_signer(raw: SignerInput | None, side: str, now: datetime) -> Signer:
+    """'Name, Role' as typed in a workshop, into a Signer with a timestamp."""
+    if _blank(raw):
+        raise CheckFailed(
+            [Problem(f"the {side} signer is missing: both sides must sign", field=side)]
+        )
+    assert raw is not None
+    if isinstance(raw, tuple):
+        return Signer(name=raw[0].strip(), role=raw[1].strip(), signed_at=now)
+    if raw.count(",") > 1:
+        # "Sam Reyes, Jr., VP Sales" or "Dana Reyes, VP, Marketing": which comma ends the
+        # name is a guess, and a signature must not record a guess.
+        raise InputError(
+            [
+                Problem(
+                    f"{raw!r} has more than one comma: which part is the role? Give the name "
+                    f"and the role separately (in the command line: the name alone, and the "
+                    f"role with --{side}-role, or --role with --as)",
+                    field=side,
+                )
+            ]
+        )
+    name, comma, role = raw.partition(",")
+    if not comma or not name.strip() or not role.strip():
+        raise InputError(
+            [
+                Problem(
+                    f"expected 'Name, Role' (for example 'Dana Reyes, VP Marketing'), got {raw!r}",
+                    field=side,
+                )
+            ]
+        )
+    return Signer(name=name.strip(), role=role.strip(), signed_at=now)
+
+
+@dataclass(frozen=True, slots=True)
+class SignResult:
+    path: Path
+    definition: Definition
+    suite: SuiteResult
+    file_sha256: str
+
+
+def signing_blockers(source: DefinitionFile, suite: SuiteResult) -> list[Problem]:
+    """Why this file cannot be signed now; empty when it can."""
+    problems = []
+    if source.definition.is_signed:
+        problems.append(
+            Problem("is already signed; a change needs a new version", file=source.path)
+        )
+    if suite.failed:
+        names = ", ".join(r.name for r in suite.results if not r.passed)
+        problems.append(
+            Problem(f"{suite.failed} edge case(s) fail: {names}", file=source.path, field="cases")
+        )
+    return problems
+
+
+def sign(
+    source: DefinitionFile,
+    marketing: SignerInput | None,
+    sales: SignerInput | None,
+    review_date: date | None,
+    now: datetime,
+) -> SignResult:
+    """Record both signers and the review date, and write the signed version in place."""
+    now = _to_second(now)
+    today = now.date()
+    due = review_date or end_of_next_quarter(today)
+    too_early = check_review_date(due, today)
+    if too_early:
+        raise InputError([Problem(too_early, field="review_date")])
+    suite = run_suite(source.definition)
+    missing = []
+    for side, raw in (("marketing", marketing), ("sales", sales)):
+        if _blank(raw):
+            missing.append(
+                Problem(f"the {side} signer is missing: both sides must sign", field=side)
+            )
+    blockers = signing_blockers(source, suite) + _awaiting_ssh(source) + missing
+    if blockers:
+        raise CheckFailed(blockers)
+    marketing_signer = parse_signer(marketing, "marketing", now)
+    sales_signer = parse_signer(sales, "sales", now)
+    definition = source.definition.model_copy(deep=True)
+    digest = content_hash(definition, due)
+    signed = Definition.model_validate(
+        {
+            **definition.model_dump(),
+            "status": "signed",
+            "signoff": SignOff(
+                review_date=due,
+                content_sha256=digest,
+                marketing=marketing_signer,
+                sales=sales_signer,
+            ),
+        }
+    )
+    written = save(signed, source.path, source.file_sha256)
+    return SignResult(path=source.path, definition=signed, suite=suite, file_sha256=written)
+
+
+def _to_second(now: datetime) -> datetime:
+    """Signing times are stored in UTC-aware whole seconds, the way TOML shows them."""
+    now = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    return now.replace(microsecond=0)
+
+
+def _awaiting_ssh(source: DefinitionFile) -> list[Problem]:
+    """A partly SSH-signed draft is finished with the other side's key, not typed names."""
+    partial = source.definition.partial_signoff
+    if partial is None:
+        return []
+    missing = partial.missing_side
+    return [
+        Problem(
+            f"carries the {partial.signed_side} SSH signature and waits for {missing}: "
+            f"finish with `workbench sign {source.path} --as {missing} --ssh-key KEY`",
+            file=source.path,
+            field="partial_signoff",
+        )
+    ]
+
+
+# --- SSH sign-off, one side at a time --------------------------------------------------
+
+
+def check_side(raw: str) -> Side:
+    """`--as` names the side this key signs for."""
+    for side in SIDES:
+        if raw == side:
+            return side
+    raise InputError([Problem(f"expected marketing or sales, got {raw!r}", field="--as")])
+
+
+def sign_as(
+    source: DefinitionFile,
+    side: str,
+    key: Path,
+    signer: SignerInput | None,
+    principal: str | None,
+    review_date: date | None,
+    now: datetime,
+) -> SignResult:
+    """Sign one side with an SSH key; the second side's signature completes the sign-off.
+
+    `signer` is 'Name, Role' or (name, role) (default: the principal and the side); `principal` is the
+    identity allowed_signers names (default: the principal its line gives this key). Where
+    the definitions folder has an allowed_signers file, the new sign-off must already pass
+    `workbench check`, so nothing is written that CI would reject. The signature covers the
+    name, role and signing time as written (message v2), so none can be edited afterwards.
+    """
+    chosen = check_side(side)
+    sshsig.check_key_file(key)
+    now = _to_second(now)
+    named = _named(signer, chosen, now)
+    if principal is not None:
+        _check_principal_option(principal)
+    suite = run_suite(source.definition)
+    blockers = signing_blockers(source, suite)
+    if blockers:
+        raise CheckFailed(blockers)
+    partial = source.definition.partial_signoff
+    if partial is None:
+        due = _first_review_date(review_date, now.date())
+    else:
+        due = _second_review_date(source, partial, chosen, review_date, now.date())
+    allowed_path = sshsig.allowed_signers_path(source.path)
+    allowed = sshsig.read_allowed_signers(allowed_path) if allowed_path.is_file() else None
+    if principal is None and allowed is None:
+        raise InputError([Problem(_NO_PRINCIPAL, field="--principal")])
+    who = principal or _principal_of_key(allowed or [], key, chosen)
+    name = named.name if named else who
+    role = named.role if named else chosen.capitalize()
+    message = sshsig.signed_message_v2(source.definition, chosen, due, name, role, now)
+    armored = sshsig.sign_message(message, key, chosen)
+    if principal is None and _principal_in(allowed or [], armored, chosen, key) != who:
+        raise CheckFailed(
+            [
+                Problem(
+                    "the public key next to it is not the key that signed; pass --principal",
+                    file=key,
+                    field="--ssh-key",
+                )
+            ]
+        )
+    new_signer = Signer(
+        name=name,
+        role=role,
+        signed_at=now,
+        principal=who,
+        message_version=sshsig.CURRENT_MESSAGE_VERSION,
+        ssh_signature=armored,
+    )
+    signed = _with_signature(source.definition, chosen, new_signer, due)
+    if allowed is not None:
+        problems = sshsig.verify_definition(signed, allowed_path, file=source.path)
+        if problems:
+            raise CheckFailed(problems)
+    written = save(signed, source.path, source.file_sha256)
+    return SignResult(path=source.path, definition=signed, suite=suite, file_sha256=written)
+
+
+def _named(signer: SignerInput | None, side: Side, now: datetime) -> Signer | None:
+    """`--name 'Name, Role'` is optional with SSH, but when given it must be well formed."""
+    if signer is None:
+        return None
+    if _blank(signer):
+        raise InputError([Problem("expected 'Name, Role', got an empty name", field="--name")])
+    return parse_signer(signer, side, now)
+
+
+def _check_principal_option(principal: str) -> None:
+    try:
+        check_principal(principal)
+    except ValueError as error:
+        raise InputError([Problem(str(error), field="--principal")]) from None
+
+
+_NO_PRINCIPAL = (
+    "no principal to sign as: pass --principal (the identity your allowed_signers line "
+    "names, for example dana@acme.example), or add your key to allowed_signers"
+)
+
+
+def _first_review_date(review_date: date | None, today: date) -> date:
+    due = review_date or end_of_next_quarter(today)
+    too_early = check_review_date(due, today)
+    if too_early:
+        raise InputError([Problem(too_early, field="review_date")])
+    return due
+
+
+def _second_review_date(
+    source: DefinitionFile,
+    partial: PartialSignOff,
+    side: Side,
+    review_date: date | None,
+    today: date,
+) -> date:
+    """The second side signs what the first signed: same hash, same review date."""
+    first = partial.signed_side
+    if side == first:
+        raise CheckFailed(
+            [
+                Problem(
+                    f"{first} has already signed; {partial.missing_side} signs with "
+                    f"`workbench sign {source.path} --as {partial.missing_side} --ssh-key KEY`",
+                    file=source.path,
+                    field=f"partial_signoff.{first}",
+                )
+            ]
+        )
+    if review_date is not None and review_date != partial.review_date:
+        raise InputError(
+            [
+                Problem(
+                    f"the {first} signature fixed the review date at "
+                    f"{partial.review_date.isoformat()}; leave out --review-date",
+                    field="--review-date",
+                )
+            ]
+        )
+    if source.altered:
+        raise CheckFailed(
+            [
+                Problem(
+                    f"changed since {first} signed it, so the {first} signature no longer "
+                    "covers it: remove [partial_signoff] and have both sides sign again",
+                    file=source.path,
+                    field="partial_signoff",
+                )
+            ]
+        )
+    first_signer = getattr(partial, first)
+    damaged = sshsig.integrity_problem(source.definition, partial.review_date, first, first_signer)
+    if damaged:
+        raise InputError([Problem(damaged, file=source.path, field=f"partial_signoff.{first}")])
+    too_late = check_review_date(partial.review_date, today)
+    if too_late:
+        raise CheckFailed([Problem(too_late, file=source.path, field="partial_signoff")])
+    return partial.review_date
+
+
+def _principal_of_key(allowed: list[sshsig.AllowedSigner], key: Path, side: Side) -> str:
+    """The principal allowed_signers gives this key, known before signing (it may be the name
+    that is signed): from the key file if it is public, else from KEY.pub."""
+    public = sshsig.public_key_of(key)
+    if public is None:
+        raise InputError(
+            [
+                Problem(
+                    "no public key next to it (KEY.pub) to look its principal up in "
+                    "allowed_signers; pass --principal",
+                    file=key,
+                    field="--ssh-key",
+                )
+            ]
+        )
+    return _listed(sshsig.principal_for_key(public, side, allowed), side, key)
+
+
+def _principal_in(allowed: list[sshsig.AllowedSigner], armored: str, side: Side, key: Path) -> str:
+    """The principal allowed_signers gives the key that just signed, for this side."""
+    return _listed(sshsig.principal_for(sshsig.parse_signature(armored), side, allowed), side, key)
+
+
+def _listed(found: str | None, side: Side, key: Path) -> str:
+    """The principal allowed_signers gives the key, or the refusal that says it gives none."""
+    if found is None:
+        raise CheckFailed(
+            [
+                Problem(
+                    f"allowed_signers lists no principal with this key for {side}; "
+                    "ask for it to be added, or pass --principal",
+                    file=key,
+                    field="--ssh-key",
+                )
+            ]
+        )
+    return found
+
+
+def _with_signature(definition: Definition, side: Side, signer: Signer, due: date) -> Definition:
+    """The first signature opens a partial sign-off; the second completes it."""
+    data = definition.model_dump()
+    partial = definition.partial_signoff
+    if partial is None:
+        data["partial_signoff"] = PartialSignOff(
+            review_date=due, content_sha256=content_hash(definition, due), **{side: signer}
+        )
+    else:
+        first = partial.signed_side
+        data["status"] = "signed"
+        data["partial_signoff"] = None
+        data["signoff"] = SignOff(
+            review_date=partial.review_date,
+            content_sha256=partial.content_sha256,
+            **{first: getattr(partial, first), side: signer},
+        )
+    return Definition.model_validate(data)
+
+
+def check_review_date(due: date, today: date) -> str | None:
+    """Why a review date is unacceptable, or None: it must lie in the future."""
+    if due <= today:
+        return (
+            f"the review date {due.isoformat()} is not in the future (today is {today.isoformat()})"
+        )
+    return None

@@ -1,0 +1,309 @@
+"""A live editing session on one draft: apply an edit, re-run the suite, save safely.
+
+The TUI is a view over this object. Keeping the session here means the rules for what an
+edit may do (validation, the suite, flips, conflict-safe saving) are tested without a screen.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from workbench.core.domain.clauses import set_path
+from workbench.core.domain.definition import (
+    Definition,
+    EdgeCase,
+    Expectation,
+    OpenQuestion,
+)
+from workbench.core.domain.diff import Change, diff
+from workbench.core.domain.errors import ConflictError, InputError, Problem, WorkbenchError
+from workbench.core.domain.suite import Flip, SuiteResult, flips, run_suite
+from workbench.core.files import store
+from workbench.core.services import versions
+from workbench.core.services.signoff import SignerInput, SignResult, sign
+
+
+@dataclass(frozen=True, slots=True)
+class EditResult:
+    """What one edit did: the error that blocked it, or the cases that flipped."""
+
+    ok: bool
+    errors: tuple[str, ...] = ()
+    flips: tuple[Flip, ...] = ()
+    changed: bool = False
+
+
+@cache
+def _adapter(field: str) -> TypeAdapter[Any]:
+    annotation = Definition.model_fields[field].annotation
+    assert annotation is not None
+    return TypeAdapter(annotation)
+
+
+def _format_error(error: ValidationError, prefix: str) -> tuple[str, ...]:
+    messages = []
+    for item in error.errors(include_url=False):
+        where = ".".join(str(p) for p in (prefix, *item["loc"]) if p != "")
+        message = str(item["msg"]).removeprefix("Value error, ")
+        messages.append(f"{where}: {message}" if where else message)
+    return tuple(messages)
+
+
+class Workshop:
+    """One open definition file and the room's edits to it."""
+
+    def __init__(self, loaded: store.DefinitionFile) -> None:
+        self.path: Path = loaded.path
+        self.definition: Definition = loaded.definition
+        self.integrity = loaded.integrity
+        self._disk_sha = loaded.file_sha256
+        self._saved_definition = loaded.definition
+        self._lock = threading.Lock()
+        self.suite: SuiteResult = run_suite(self.definition)
+        self.conflict: str | None = None
+        # Why the last save failed when it was not a conflict (a full disk, a read-only
+        # folder); cleared by the next save that succeeds.
+        self.save_error: str | None = None
+        self._signed_base: tuple[int | None, Definition | None] | None = None
+
+    @classmethod
+    def open(cls, path: Path) -> Workshop:
+        return cls(store.load_definition(path))
+
+    # --- state -----------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        """Signed, or partly signed: any edit would invalidate a signature already made."""
+        return self.definition.is_signed or self.definition.partial_signoff is not None
+
+    @property
+    def dirty(self) -> bool:
+        return self.definition != self._saved_definition
+
+    def status_line(self) -> str:
+        total = len(self.suite.results)
+        return f"edge cases {self.suite.passed}/{total} passing"
+
+    def changed_on_disk(self) -> bool:
+        """Compare the file with what we last read or wrote, under the save lock: a save
+        renames the new file into place before it records the new hash, and a check in
+        between would see our own write as someone else's."""
+        with self._lock:
+            try:
+                return store.file_sha256(self.path) != self._disk_sha
+            except InputError:
+                return True
+
+    # --- edits -----------------------------------------------------------------------
+
+    def apply(self, path: str, value: Any) -> EditResult:
+        """Set one clause (a dotted path such as 'fit.min_employees') and re-run the suite."""
+        refused = self.read_only_reason()
+        if refused is not None:
+            return EditResult(False, (refused,))
+        parts = path.split(".")
+        top = parts[0]
+        if top not in Definition.model_fields:
+            return EditResult(False, (f"{path}: no such clause",))
+        current = getattr(self.definition, top)
+        dumped = current.model_dump() if hasattr(current, "model_dump") else _dump(current)
+        if len(parts) == 1:
+            dumped = value
+        else:
+            if dumped is None:
+                dumped = {}
+            set_path(dumped, parts[1:], value)
+        try:
+            clause = _adapter(top).validate_python(dumped)
+        except ValidationError as error:
+            return EditResult(False, _format_error(error, top))
+        return self._replace(self.definition.model_copy(update={top: clause}))
+
+    def read_only_reason(self) -> str | None:
+        """Why no edit is taken now (signed, or signed by one side so far), in words for the room."""
+        partial = self.definition.partial_signoff
+        if partial is not None:
+            return (
+                f"This draft carries the {partial.signed_side} SSH signature and is read-only: "
+                f"finish with `workbench sign --as {partial.missing_side}`."
+            )
+        if self.read_only:
+            return "This version is signed and read-only: make a new version."
+        return None
+
+    def _replace(self, candidate: Definition) -> EditResult:
+        """Every edit (clause, case, question) ends here, so read-only is enforced once."""
+        refused = self.read_only_reason()
+        if refused is not None:
+            return EditResult(False, (refused,))
+        try:
+            candidate.check_consistent()
+        except ValueError as error:
+            return EditResult(False, (str(error),))
+        if candidate == self.definition:
+            return EditResult(True)
+        before = self.suite
+        self.definition = candidate
+        self.suite = run_suite(candidate)
+        return EditResult(True, (), tuple(flips(before, self.suite)), changed=True)
+
+    def set_expectation(self, case_name: str, expect: Expectation) -> EditResult:
+        cases = [
+            c.model_copy(update={"expect": expect}) if c.name == case_name else c
+            for c in self.definition.cases
+        ]
+        return self._replace(self.definition.model_copy(update={"cases": cases}))
+
+    def accept_actual(self, case_name: str) -> EditResult:
+        """Make the case expect what the definition now does (a 'depends' case, decided)."""
+        result = self.suite.by_name()[case_name]
+        old = result.case.expect
+        verdict = result.verdict
+        expect = Expectation(
+            status=verdict.status,
+            route=verdict.route if old.route is not None else None,
+            tier=verdict.tier if old.tier is not None else None,
+            lead_type=verdict.lead_type if old.lead_type is not None else None,
+            segment=verdict.segment if old.segment is not None else None,
+        )
+        return self.set_expectation(case_name, expect)
+
+    def add_case(self, case: EdgeCase) -> EditResult:
+        if any(c.name == case.name for c in self.definition.cases):
+            return EditResult(False, (f"an edge case named {case.name!r} already exists",))
+        cases = [*self.definition.cases, case]
+        return self._replace(self.definition.model_copy(update={"cases": cases}))
+
+    def add_question(self, text: str, raised_by: str | None = None) -> EditResult:
+        try:
+            question = OpenQuestion(text=text.strip(), raised_by=raised_by or None)
+        except ValidationError:
+            return EditResult(False, ("a question needs some text",))
+        questions = [*self.definition.questions, question]
+        return self._replace(self.definition.model_copy(update={"questions": questions}))
+
+    def toggle_question(self, index: int) -> EditResult:
+        questions = list(self.definition.questions)
+        q = questions[index]
+        questions[index] = q.model_copy(update={"resolved": not q.resolved})
+        return self._replace(self.definition.model_copy(update={"questions": questions}))
+
+    # --- disk ------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Write the draft if it changed; raises ConflictError if the file changed under us."""
+        with self._lock:
+            snapshot = self.definition
+            if snapshot == self._saved_definition or self.read_only:
+                return False
+            try:
+                self._disk_sha = store.save(snapshot, self.path, self._disk_sha)
+            except ConflictError as error:
+                self.conflict = str(error)
+                raise
+            except WorkbenchError as error:
+                self.save_error = str(error)
+                raise
+            self._saved_definition = snapshot
+            self.conflict = None
+            self.save_error = None
+            return True
+
+    def reload(self) -> None:
+        """Drop unsaved edits and take what is on disk now (after a conflict, say)."""
+        self._adopt(store.load_definition(self.path))
+
+    def keep_as_new_version(self, folder: Path, today: date) -> Path:
+        """After a conflict: the room's edits as the next version, where that is valid (the
+        core's one rule for new versions: `versions.keep_as_new_version`); then edit that."""
+        made = versions.keep_as_new_version(folder, self.definition, today)
+        self._adopt(store.load_definition(made.path))
+        return made.path
+
+    def save_copy(self, target: Path) -> Path:
+        """The room's edits written to a new file elsewhere (never over an existing one), for
+        when the draft itself cannot be saved: a full disk, a read-only folder, a conflict."""
+        return store.write_copy(self.definition, target)
+
+    def _adopt(self, loaded: store.DefinitionFile) -> None:
+        with self._lock:
+            self.path = loaded.path
+            self.definition = loaded.definition
+            self.integrity = loaded.integrity
+            self._saved_definition = loaded.definition
+            self._disk_sha = loaded.file_sha256
+            self.suite = run_suite(self.definition)
+            self.conflict = None
+            self.save_error = None
+
+    def signed_base(self, folder: Path) -> Definition | None:
+        """The latest signed version this one would replace; None when it is that version.
+
+        Read once per session (a signed version never changes): the sign-off step diffs
+        against it after every edit, and the evidence step backtests it for comparison.
+        """
+        if self._signed_base is None:
+            state = store.summarize(folder, self.definition.slug)
+            signed = state.latest_signed
+            self._signed_base = (
+                (None, None)
+                if signed is None or signed.path == self.path
+                else (signed.definition.version, signed.definition)
+            )
+        return self._signed_base[1]
+
+    def changes_since_signed(self, folder: Path) -> tuple[int | None, list[Change]]:
+        """The last signed version's number and what this draft changes relative to it."""
+        base = self.signed_base(folder)
+        if base is None:
+            return None, []
+        return base.version, diff(base, self.definition)
+
+    def sign(
+        self,
+        marketing: SignerInput | None,
+        sales: SignerInput | None,
+        review_date: date | None,
+        now: datetime,
+    ) -> SignResult:
+        """Save pending edits, then sign through the core (which re-runs every check)."""
+        if self.dirty:
+            self.save()
+        with self._lock:
+            loaded = store.load_definition(self.path)
+            if loaded.file_sha256 != self._disk_sha:
+                raise ConflictError(
+                    [
+                        Problem(
+                            "changed on disk since it was opened; nothing was signed",
+                            file=self.path,
+                        )
+                    ]
+                )
+            result = sign(loaded, marketing, sales, review_date, now)
+            self.definition = result.definition
+            self._saved_definition = result.definition
+            self._disk_sha = result.file_sha256
+            self.integrity = "intact"
+            self.suite = result.suite
+            return result
+
+
+def rescue_name(definition: Definition, now: datetime) -> str:
+    """A file name for the room's edits saved elsewhere: which definition, which version,
+    and when, so two rescues never collide and a reader knows what the file is."""
+    return f"{definition.slug}-v{definition.version}-unsaved-{now:%Y%m%d-%H%M%S}.toml"
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, list):
+        return [v.model_dump() if hasattr(v, "model_dump") else v for v in value]
+    return value
