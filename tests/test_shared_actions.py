@@ -118,3 +118,15 @@ def test_check_of_a_folder_with_an_altered_signed_file(folder: Path, runner: Cli
     assert errors and all(f.message in cli.stdout + cli.stderr for f in errors)
     assert store.summarize(folder, "acme").latest_signed is not None
     assert store.summarize(folder, "acme").latest_signed.altered  # type: ignore[union-attr]
+
+
+def test_a_version_file_means_the_same_to_the_app_check_and_the_history(folder: Path) -> None:
+    from workbench.core.files.folder import version_files
+    from workbench.core.files.history import read_log
+
+    v1 = _draft(folder)
+    (folder / "acme" / "v01.toml").write_bytes(v1.read_bytes())
+    assert [n for n, _p in version_files(folder, "acme")] == [1]  # the app's list
+    assert [e.version for e in read_log(folder, "acme", use_git=False).entries] == [1]
+    strays = [f for f in check_folder(folder, NOW.date()).findings if f.rule == "stray-file"]
+    assert [f.path.name for f in strays] == ["v01.toml"]

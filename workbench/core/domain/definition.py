@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -386,6 +386,13 @@ class PartialSignOff(Strict):
         return "sales" if self.marketing is not None else "marketing"
 
 
+OwnClause = Literal["fit", "triggers", "scoring", "response_minutes"]
+
+
+def _kind(owner: Segment | Motion) -> str:
+    return "segments" if isinstance(owner, Segment) else "motions"
+
+
 class Definition(Strict):
     FILE_KIND: ClassVar[Kind] = "definition"  # a lead file given as one is said in one line
 
@@ -455,27 +462,28 @@ class Definition(Strict):
                 "a signed definition carries no [partial_signoff]: both sides are in [signoff]"
             )
 
+    def owned(self, owner: Segment | Motion | None, clause: OwnClause) -> tuple[str, Any]:
+        """(path, value) of a clause as a segment or motion applies it: its own where it has
+        one (`segments.smb.fit`), else the main one (`fit`). The one statement of that rule:
+        the evaluator, the SQL engine (through the evaluator's rule sets) and lint use it."""
+        own = getattr(owner, clause) if owner is not None else None
+        if owner is not None and own is not None:
+            return f"{_kind(owner)}.{owner.id}.{clause}", own
+        if clause == "response_minutes":
+            return "sla.sales.response_minutes", self.sla.sales.response_minutes
+        return clause, getattr(self, clause)
+
+    def owners(self) -> list[Segment | Motion | None]:
+        """Who applies rules: each segment and motion, or the definition itself (None)."""
+        found: list[Segment | Motion | None] = [*self.segments, *self.motions]
+        return found or [None]
+
     def rule_sets(self) -> list[tuple[str, Triggers, Scoring | None]]:
         """Every (clause path, triggers, scoring) combination the evaluator may apply."""
         found: list[tuple[str, Triggers, Scoring | None]] = []
-        if not self.segments and not self.motions:
-            found.append(("triggers", self.triggers, self.scoring))
-        for segment in self.segments:
-            found.append(
-                (
-                    f"segments.{segment.id}",
-                    segment.triggers or self.triggers,
-                    segment.scoring or self.scoring,
-                )
-            )
-        for motion in self.motions:
-            found.append(
-                (
-                    f"motions.{motion.id}",
-                    motion.triggers or self.triggers,
-                    motion.scoring or self.scoring,
-                )
-            )
+        for owner in self.owners():
+            where = "triggers" if owner is None else f"{_kind(owner)}.{owner.id}"
+            found.append((where, self.owned(owner, "triggers")[1], self.owned(owner, "scoring")[1]))
         return found
 
     @property

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Triggers
+from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.lead import Lead
 from workbench.core.domain.verdict import Reason, Verdict
 from workbench.core.domain.vocab import seniority_rank
@@ -65,66 +65,45 @@ def _lowered(values: list[str]) -> frozenset[str]:
 
 
 def _rule_set(
-    definition: Definition,
-    where: str,
-    fit: FitGate | None,
-    triggers: Triggers | None,
-    scoring: Scoring | None,
-    response_minutes: dict[str, int] | None,
-    **stamp: str | None,
+    definition: Definition, owner: Segment | Motion | None, **stamp: str | None
 ) -> RuleSet:
-    """A segment's or motion's rules: its own clauses where it has them, else the definition's."""
-    chosen_fit = fit or definition.fit
+    """A segment's or motion's rules (or the definition's own, for None), each clause chosen
+    by the one rule `Definition.owned` states: its own where it has one, else the main one."""
+    fit_path, fit = definition.owned(owner, "fit")
+    triggers_path, triggers = definition.owned(owner, "triggers")
+    scoring_path, scoring = definition.owned(owner, "scoring")
+    own_response = owner.response_minutes if owner is not None else None
     return RuleSet(
-        path=where,
-        fit=chosen_fit,
-        fit_path=f"{where}.fit" if fit else "fit",
-        triggers=triggers or definition.triggers,
-        triggers_path=f"{where}.triggers" if triggers else "triggers",
-        scoring=scoring or definition.scoring,
-        scoring_path=f"{where}.scoring" if scoring else "scoring",
-        response_minutes={**definition.sla.sales.response_minutes, **(response_minutes or {})},
-        industries=_lowered(chosen_fit.industries),
-        regions=_lowered(chosen_fit.regions),
-        competitors=_lowered(chosen_fit.competitors),
+        path=""
+        if owner is None
+        else f"{'segments' if isinstance(owner, Segment) else 'motions'}.{owner.id}",
+        fit=fit,
+        fit_path=fit_path,
+        triggers=triggers,
+        triggers_path=triggers_path,
+        scoring=scoring,
+        scoring_path=scoring_path,
+        response_minutes={**definition.sla.sales.response_minutes, **(own_response or {})},
+        industries=_lowered(fit.industries),
+        regions=_lowered(fit.regions),
+        competitors=_lowered(fit.competitors),
         **stamp,  # type: ignore[arg-type]
     )
 
 
 def prepare(definition: Definition) -> Prepared:
     """Build every rule set of a definition once; `run_suite` and the backtest reuse it."""
-    base = _rule_set(definition, "", None, None, None, None)
-    base = replace(base, fit_path="fit", triggers_path="triggers", scoring_path="scoring")
+    base = _rule_set(definition, None)
     segments = tuple(
         (
             segment.min_employees,
             segment.max_employees,
-            _rule_set(
-                definition,
-                f"segments.{segment.id}",
-                segment.fit,
-                segment.triggers,
-                segment.scoring,
-                segment.response_minutes,
-                segment=segment.id,
-            ),
+            _rule_set(definition, segment, segment=segment.id),
         )
         for segment in definition.segments
     )
     motions = tuple(
-        (
-            motion,
-            _rule_set(
-                definition,
-                f"motions.{motion.id}",
-                motion.fit,
-                motion.triggers,
-                motion.scoring,
-                motion.response_minutes,
-                lead_type=motion.lead_type,
-                motion=motion.id,
-            ),
-        )
+        (motion, _rule_set(definition, motion, lead_type=motion.lead_type, motion=motion.id))
         for motion in definition.motions
     )
     return Prepared(definition, base, segments, motions)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from workbench.core.domain.definition import Definition, FitGate, Scoring, Triggers
+from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.templates import HAND_RAISES
 
 Severity = Literal["error", "warning", "info"]
@@ -209,38 +209,21 @@ class _RuleSet:
 
 
 def _rule_sets(definition: Definition) -> list[_RuleSet]:
-    """Like the evaluator's rule sets: a segment's own clause where it has one, else the base."""
+    """The evaluator's rule sets, as lint reads them (`Definition.owned` picks each clause)."""
     base_response = definition.sla.sales.response_minutes
     found = []
-    if not definition.segments and not definition.motions:
+    for owner in definition.owners():
+        triggers_path, triggers = definition.owned(owner, "triggers")
+        scoring_path, scoring = definition.owned(owner, "scoring")
+        response_path, response = definition.owned(owner, "response_minutes")
         found.append(
             _RuleSet(
-                "triggers",
-                definition.triggers,
-                "scoring",
-                definition.scoring,
-                "sla.sales.response_minutes",
-                dict(base_response),
-            )
-        )
-    parts = [
-        ("segments", s.id, s.triggers, s.scoring, s.response_minutes) for s in definition.segments
-    ]
-    parts += [
-        ("motions", m.id, m.triggers, m.scoring, m.response_minutes) for m in definition.motions
-    ]
-    for kind, ident, triggers, scoring, response in parts:
-        where = f"{kind}.{ident}"
-        found.append(
-            _RuleSet(
-                f"{where}.triggers" if triggers else "triggers",
-                triggers or definition.triggers,
-                f"{where}.scoring" if scoring else "scoring",
-                scoring or definition.scoring,
-                f"{where}.response_minutes"
-                if response is not None
-                else "sla.sales.response_minutes",
-                {**base_response, **(response or {})},
+                triggers_path,
+                triggers,
+                scoring_path,
+                scoring,
+                response_path,
+                {**base_response, **response},
             )
         )
     return found
@@ -274,16 +257,15 @@ def _constrained(fit: FitGate) -> bool:
 def _fit_gates(definition: Definition) -> list[tuple[str, FitGate, bool]]:
     """(clause, gate, narrowed otherwise): a segment's size band or a target-account list
     also keeps unfit leads out, so a bare gate behind one is not 'no fit gate'."""
-    if not definition.segments and not definition.motions:
-        return [("fit", definition.fit, False)]
     gates = []
-    for segment in definition.segments:
-        banded = (segment.min_employees or 0) > 0 or segment.max_employees is not None
-        path = f"segments.{segment.id}.fit" if segment.fit else "fit"
-        gates.append((path, segment.fit or definition.fit, banded))
-    for motion in definition.motions:
-        path = f"motions.{motion.id}.fit" if motion.fit else "fit"
-        gates.append((path, motion.fit or definition.fit, motion.target_accounts_only))
+    for owner in definition.owners():
+        path, gate = definition.owned(owner, "fit")
+        narrowed = False
+        if isinstance(owner, Segment):
+            narrowed = (owner.min_employees or 0) > 0 or owner.max_employees is not None
+        elif isinstance(owner, Motion):
+            narrowed = owner.target_accounts_only
+        gates.append((path, gate, narrowed))
     return gates
 
 

@@ -18,7 +18,9 @@ from workbench.core.domain.errors import InputError
 from workbench.core.files.tomlguard import load_file
 
 DEFAULT_DIR = Path("definitions")
-VERSION_FILE = re.compile(r"^v(\d+)\.toml\Z")
+# The one pattern of a version file: `v<N>.toml` as `workbench` writes it (v1, v2, ...).
+# `v01.toml` is not version 1: the app, `check` and the history read it alike, as a stray.
+VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.toml\Z")
 DUE_SOON_DAYS = 14
 
 

@@ -12,7 +12,6 @@ around, because version numbers are how `supersedes` and the in-force periods ar
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, replace
 from datetime import date
@@ -23,9 +22,8 @@ from typing import Any, Literal
 from workbench.core.domain.definition import Definition, Signer, check_slug
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.files import gitlog, gitops, store, target
+from workbench.core.files.folder import VERSION_FILE
 from workbench.core.files.tomlguard import parse_text
-
-_VERSION_FILE = re.compile(r"^v(\d+)\.toml\Z")
 
 GitState = Literal["repository", "not a repository", "git not found"]
 Status = Literal["draft", "signed", "ALTERED", "UNREADABLE"]
@@ -162,7 +160,7 @@ def git_state(folder: Path) -> GitState:
 
 def layout_problem(path: Path, definition: Definition) -> Problem | None:
     """Why a file is not where its content says it belongs, or None."""
-    match = _VERSION_FILE.match(path.name)
+    match = VERSION_FILE.match(path.name)
     expected = f"{definition.slug}/v{definition.version}.toml"
     folder_name = path.absolute().parent.name  # `v1.toml` typed inside the slug folder
     if match is None or folder_name != definition.slug or int(match[1]) != definition.version:

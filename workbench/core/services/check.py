@@ -32,12 +32,11 @@ from workbench.core.domain.safe_text import printable
 from workbench.core.domain.suite import run_suite
 from workbench.core.evidence.settings import SETTINGS_FILE, load_source
 from workbench.core.files import gitlog, gitops, signers_history
-from workbench.core.files.folder import review_state
+from workbench.core.files.folder import VERSION_FILE, review_state
 from workbench.core.files.store import DefinitionFile, load_definition
 from workbench.core.files.tomlfile import key_lines, read_bytes
 from workbench.core.files.tomlguard import parse_text
 
-VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.toml\Z")
 ALLOWED_SIGNERS = "allowed_signers"
 SIGNATURE_MODULE = "workbench.core.files.sshsig"
 
