@@ -33,7 +33,7 @@ from workbench.core.domain.stages import STAGES
 from workbench.core.domain.suite import SuiteResult, run_suite
 from workbench.core.domain.templates import from_template
 from workbench.core.domain.vocab import STAGE_IDS
-from workbench.core.files import gitops, store
+from workbench.core.files import git, store
 from workbench.core.files.target import Target, default_folder, resolve
 from workbench.core.services.signoff import SignerInput, SignResult, check_side, sign_as
 from workbench.core.services.signoff import sign as sign_definition
@@ -395,5 +395,5 @@ def _print_partial(result: SignResult) -> None:
 
 
 def _print_next(result: SignResult) -> None:
-    lines = gitops.commit_lines(result.path, result.definition.slug, result.definition.version)
+    lines = git.commit_lines(result.path, result.definition.slug, result.definition.version)
     echo("next: " + " && ".join(lines))

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from workbench.core.domain.definition import Definition, Signer, check_slug
 from workbench.core.domain.errors import InputError, Problem
-from workbench.core.files import gitlog, gitops, store, target
+from workbench.core.files import git, store, target
 from workbench.core.files.folder import VERSION_FILE
 from workbench.core.files.tomlguard import parse_text
 
@@ -39,7 +39,7 @@ class VersionEntry:
     problems: tuple[Problem, ...] = ()
     in_force_from: date | None = None
     in_force_until: date | None = None  # None while in force: "until now"
-    commit: gitlog.Commit | None = None
+    commit: git.Commit | None = None
 
     @property
     def status(self) -> Status:
@@ -129,7 +129,7 @@ def _signer_dict(signer: Signer | None) -> dict[str, str] | None:
     return {"name": signer.name, "role": signer.role, "signed_at": signer.signed_at.isoformat()}
 
 
-def _commit_dict(commit: gitlog.Commit | None) -> dict[str, str] | None:
+def _commit_dict(commit: git.Commit | None) -> dict[str, str] | None:
     if commit is None:
         return None
     return {
@@ -151,9 +151,9 @@ def signed_on(definition: Definition | None) -> date | None:
 
 
 def git_state(folder: Path) -> GitState:
-    if not gitlog.git_available():
+    if not git.git_available():
         return "git not found"
-    if gitops.repo_root(folder) is None:
+    if git.repo_root(folder) is None:
         return "not a repository"
     return "repository"
 
@@ -192,15 +192,15 @@ def _with_periods(entries: list[VersionEntry]) -> list[VersionEntry]:
     ]
 
 
-def signed_commit(path: Path) -> gitlog.Commit | None:
+def signed_commit(path: Path) -> git.Commit | None:
     """The first commit in which the file was signed: the commit that brought the agreement in.
 
     `sign` rewrites the draft in place, so the commit that *added* the file may hold the
     draft; the one that matters is the first whose content says `status = "signed"`.
     """
-    commits = gitlog.history(path)
+    commits = git.history(path)
     for commit in commits:
-        raw = gitlog.content_at(path, commit.sha)
+        raw = git.content_at(path, commit.sha)
         if raw is not None and _is_signed(raw):
             return commit
     return None

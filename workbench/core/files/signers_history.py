@@ -16,7 +16,7 @@ from typing import Any
 
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.vocab import Side
-from workbench.core.files import gitlog, sshsig, store
+from workbench.core.files import git, sshsig, store
 from workbench.core.files.sshsig import AllowedSigner
 
 
@@ -24,15 +24,15 @@ from workbench.core.files.sshsig import AllowedSigner
 class Snapshot:
     """allowed_signers as committed in `commit`, or as on disk (`commit` None)."""
 
-    commit: gitlog.Commit | None
+    commit: git.Commit | None
     entries: list[AllowedSigner]
 
 
 def snapshots(allowed_path: Path) -> list[Snapshot]:
     """Every committed version of allowed_signers, oldest first, then the file on disk."""
     found = []
-    for commit in gitlog.history(allowed_path):
-        raw = gitlog.content_at(allowed_path, commit.sha)
+    for commit in git.history(allowed_path):
+        raw = git.content_at(allowed_path, commit.sha)
         found.append(Snapshot(commit, _entries(raw)))
     try:
         current = allowed_path.read_bytes()
@@ -50,7 +50,7 @@ def _entries(raw: bytes | None) -> list[AllowedSigner]:
 
 def last_change(allowed_path: Path) -> str:
     """Who last changed allowed_signers and when, for check's output."""
-    commits = gitlog.history(allowed_path)
+    commits = git.history(allowed_path)
     if not commits:
         return "allowed_signers is not committed yet"
     last = commits[-1]
@@ -63,7 +63,7 @@ def last_change(allowed_path: Path) -> str:
         on_disk = allowed_path.read_bytes()
     except OSError:
         return text
-    if gitlog.content_at(allowed_path, "HEAD") != on_disk:
+    if git.content_at(allowed_path, "HEAD") != on_disk:
         text += "; it has uncommitted changes"
     return text
 
@@ -81,11 +81,11 @@ def added_in(history: list[Snapshot], key: str, principal: str, side: Side) -> S
     return since
 
 
-def signed_in(path: Path, table: str) -> gitlog.Commit | None:
+def signed_in(path: Path, table: str) -> git.Commit | None:
     """The first commit in which the file holds its sign-off table (`signoff` or
     `partial_signoff`): the commit that signed the version in. None if not committed yet."""
-    for commit in gitlog.history(path):
-        raw = gitlog.content_at(path, commit.sha)
+    for commit in git.history(path):
+        raw = git.content_at(path, commit.sha)
         if raw is not None and isinstance(_parse(raw).get(table), dict):
             return commit
     return None
@@ -116,7 +116,7 @@ def key_order_problems(folder: Path) -> list[Problem]:
             if record is None:
                 continue
             table = "signoff" if definition.signoff is not None else "partial_signoff"
-            commit: gitlog.Commit | None = None
+            commit: git.Commit | None = None
             looked = False
             for side, signer in record.signers():
                 if signer is None or signer.ssh_signature is None or signer.principal is None:
@@ -141,7 +141,7 @@ def key_order_problems(folder: Path) -> list[Problem]:
 def _too_late(
     path: Path,
     added: Snapshot,
-    signed: gitlog.Commit | None,
+    signed: git.Commit | None,
     blob: sshsig.SignatureBlob,
     principal: str,
     side: Side,
@@ -149,7 +149,7 @@ def _too_late(
     """Why this key cannot vouch for a version signed in `signed`, or None when it can."""
     if signed is None:
         return None  # the version is not committed yet: any key listed now came first
-    if added.commit is not None and gitlog.is_ancestor(path, added.commit.sha, signed.sha):
+    if added.commit is not None and git.is_ancestor(path, added.commit.sha, signed.sha):
         return None
     when = (
         "in a change not committed yet"

@@ -31,7 +31,7 @@ from workbench.core.domain.lint import Finding, Severity, lint
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.suite import run_suite
 from workbench.core.evidence.settings import SETTINGS_FILE, load_source
-from workbench.core.files import gitlog, gitops, signers_history
+from workbench.core.files import git, signers_history
 from workbench.core.files.folder import VERSION_FILE, review_state
 from workbench.core.files.store import DefinitionFile, load_definition
 from workbench.core.files.tomlfile import key_lines, read_bytes
@@ -410,7 +410,7 @@ def _check_git(folder: Path, files: Sequence[Path], strict: bool) -> list[CheckF
     """
     if not files:
         return []
-    if gitops.repo_root(folder) is None:
+    if git.repo_root(folder) is None:
         return [
             CheckFinding(
                 "info",
@@ -420,7 +420,7 @@ def _check_git(folder: Path, files: Sequence[Path], strict: bool) -> list[CheckF
                 "against their hashes only",
             )
         ]
-    shallow = gitlog.is_shallow(folder)
+    shallow = git.is_shallow(folder)
     findings = [_shallow(folder, strict)] if shallow else []
     for path in files:
         found = changed_after_signing(path)
@@ -474,10 +474,10 @@ def changed_after_signing(path: Path) -> str | None:
     Compared as TOML data, not bytes: what is signed is the content and the review date, and
     who signed. Adding to the sign-off (a second side, a signature) is not a change.
     """
-    signed_in: gitlog.Commit | None = None
+    signed_in: git.Commit | None = None
     signed: dict[str, Any] = {}
-    for commit in gitlog.history(path):
-        data = _parse(gitlog.content_at(path, commit.sha))
+    for commit in git.history(path):
+        data = _parse(git.content_at(path, commit.sha))
         if signed_in is None:
             if data is not None and data.get("status") == "signed":
                 signed_in, signed = commit, data

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from workbench.core.domain.definition import Expectation
 from workbench.core.domain.errors import WorkbenchError
-from workbench.core.files import gitops
+from workbench.core.files import git
 from workbench.core.services.workshop import Workshop, rescue_name
 from workbench.tui.components.cases import CasesPane
 from workbench.tui.components.evidence_pane import STEP_ID as EVIDENCE_STEP
@@ -782,8 +782,8 @@ class EditorScreen(Screen[None]):
             pane.show_error("; ".join(p.message for p in error.problems))
             return
         definition = result.definition
-        lines = gitops.commit_lines(result.path, definition.slug, definition.version)
-        in_repo = gitops.repo_root(result.path) is not None
+        lines = git.commit_lines(result.path, definition.slug, definition.version)
+        in_repo = git.repo_root(result.path) is not None
         self.call_later(self._after_sign, result.path, lines, in_repo)
 
     async def _after_sign(self, path: Any, lines: list[str], in_repo: bool) -> None:
@@ -809,7 +809,7 @@ class EditorScreen(Screen[None]):
     def commit_signed(self, path: Any) -> None:
         d = self.workshop.definition
         try:
-            summary = gitops.commit(path, d.slug, d.version)
+            summary = git.commit(path, d.slug, d.version)
         except WorkbenchError as error:
             self.app.call_from_thread(
                 self.notify, str(error), severity="error", title="git commit failed"
