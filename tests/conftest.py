@@ -9,10 +9,13 @@ run described in `budget.py` (many more examples, same properties).
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
+
+from workbench.core.domain import clock
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("dev", print_blob=True)
@@ -23,3 +26,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 def runner() -> CliRunner:
     """A fresh typer test runner (stdout and stderr kept apart)."""
     return CliRunner()
+
+
+PINNED_NOW = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """The commands' clock pinned (`workbench.core.domain.clock`): no test races midnight."""
+    monkeypatch.setattr(clock, "now", lambda: PINNED_NOW)
+    return PINNED_NOW

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -229,11 +229,11 @@ def test_evaluate_uses_now_for_absolute_times(runner: CliRunner, tmp_path: Path)
 # --- sign ----------------------------------------------------------------------------
 
 
-def test_sign_records_both_signers(runner: CliRunner, tmp_path: Path) -> None:
+def test_sign_records_both_signers(
+    runner: CliRunner, tmp_path: Path, pinned_clock: datetime
+) -> None:
     path = make(runner, tmp_path)
-    before = datetime.now(UTC).date()
     result = run(runner, "sign", path, "--marketing", MARKETING, "--sales", SALES)
-    after = datetime.now(UTC).date()
     assert result.exit_code == 0, result.output
     assert "marketing: Dana Reyes, VP Marketing" in result.stdout
     assert "sales:     Sam Okafor, VP Sales" in result.stdout
@@ -241,7 +241,7 @@ def test_sign_records_both_signers(runner: CliRunner, tmp_path: Path) -> None:
     assert loaded.integrity == "intact"
     signoff = loaded.definition.signoff
     assert signoff is not None
-    assert signoff.review_date in {end_of_next_quarter(before), end_of_next_quarter(after)}
+    assert signoff.review_date == end_of_next_quarter(pinned_clock.date())
     assert f"review by: {signoff.review_date.isoformat()}" in result.stdout
     assert signoff.content_sha256 in result.stdout
     assert (signoff.marketing.name, signoff.sales.name) == ("Dana Reyes", "Sam Okafor")
@@ -253,9 +253,11 @@ def test_sign_records_both_signers(runner: CliRunner, tmp_path: Path) -> None:
     assert "Dana Reyes" in shown.stdout
 
 
-def test_sign_with_an_explicit_review_date(runner: CliRunner, tmp_path: Path) -> None:
+def test_sign_with_an_explicit_review_date(
+    runner: CliRunner, tmp_path: Path, pinned_clock: datetime
+) -> None:
     path = make(runner, tmp_path)
-    due = date.today() + timedelta(days=400)
+    due = pinned_clock.date() + timedelta(days=400)
     result = run(
         runner,
         "sign",
@@ -469,10 +471,12 @@ def test_new_into_a_file_instead_of_a_folder(runner: CliRunner, tmp_path: Path) 
         ("2030-02-30", "YYYY-MM-DD"),
     ],
 )
-def test_bad_review_dates(runner: CliRunner, tmp_path: Path, review_date: str, needle: str) -> None:
+def test_bad_review_dates(
+    runner: CliRunner, tmp_path: Path, review_date: str, needle: str, pinned_clock: datetime
+) -> None:
     path = make(runner, tmp_path)
     if review_date == "today":
-        review_date = datetime.now(UTC).date().isoformat()
+        review_date = pinned_clock.date().isoformat()
     before = snapshot(tmp_path)
     result = run(
         runner,

@@ -9,13 +9,14 @@ import shutil
 import subprocess
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from workbench.cli import app
+from workbench.core.domain import clock
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.suite import run_suite
 from workbench.core.files.store import load_definition
@@ -126,14 +127,6 @@ def readme_steps(text: str) -> list[Command | SignersFile]:
     return steps
 
 
-class PinnedDate(date):
-    """`date.today()` in the commands: the README's example was signed 2026-11-22."""
-
-    @classmethod
-    def today(cls) -> PinnedDate:
-        return cls(2026, 12, 1)
-
-
 def ssh_home(root: Path, email: str) -> Path:
     """A home folder with ~/.ssh/id_ed25519, as each signer has on their own machine."""
     home = root / email.split("@")[0]
@@ -163,12 +156,8 @@ def test_readme_commands_run_in_order_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A fresh clone's definitions/ and examples/, the README's commands one after another."""
-    import workbench.cli.checks
-    import workbench.cli.definitions
-    import workbench.cli.history
-
-    for module in (workbench.cli.checks, workbench.cli.definitions, workbench.cli.history):
-        monkeypatch.setattr(module, "date", PinnedDate)
+    # The commands' clock: the README's example was signed 2026-11-22, read on 2026-12-01.
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
     clone = tmp_path / "clone"
     shutil.copytree(ROOT / "definitions", clone / "definitions")
     shutil.copytree(ROOT / "examples", clone / "examples")

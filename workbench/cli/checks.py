@@ -8,7 +8,6 @@ can keep them as a report; usage errors go to stderr.
 from __future__ import annotations
 
 import json
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +15,7 @@ from typing import Annotated
 import typer
 
 from workbench.cli._app import JsonOption, app, echo, err, friendly
+from workbench.core.domain import clock
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.lint import SEVERITIES, Finding, lint
 from workbench.core.files import store
@@ -62,7 +62,7 @@ def lint_cmd(
     history, unreadable = earlier_versions(path, loaded.definition)
     for problem in unreadable:
         err(f"note: earlier version skipped: {problem}")
-    findings = lint(loaded.definition, history, today=date.today())
+    findings = lint(loaded.definition, history, today=clock.today())
     if as_json:
         payload: dict[str, object] = {"path": str(path)}
         payload.update(_tally(findings))
@@ -126,7 +126,7 @@ def check_cmd(
     git) their history and allowed_signers' history, one draft per slug, versions without
     gaps, review dates and lint.
     """
-    report = check_folder(definitions_folder(folder), date.today(), strict=strict)
+    report = check_folder(definitions_folder(folder), clock.today(), strict=strict)
     if output is Format.json:
         echo(json.dumps(report.to_dict(), indent=2))
     elif output is Format.junit:

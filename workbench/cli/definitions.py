@@ -8,7 +8,7 @@ by `open`, so `workbench --help` stays fast.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,6 +25,7 @@ from workbench.cli._app import (
     friendly,
     warn_altered,
 )
+from workbench.core.domain import clock
 from workbench.core.domain.definition import Signer
 from workbench.core.domain.describe import summary
 from workbench.core.domain.errors import InputError, Problem
@@ -142,7 +143,7 @@ def new(
         )
     where = folder if folder is not None else default_folder()
     store.version_path(where, slug, 1)  # validates the slug before anything else
-    definition = from_template(slug, stage, date.today(), name=name)
+    definition = from_template(slug, stage, clock.today(), name=name)
     path = store.create(definition, where)
     suite = run_suite(definition)
     echo(
@@ -225,7 +226,7 @@ def evaluate_cmd(
 ) -> None:
     """Evaluate one lead against a definition and explain the verdict."""
     loaded = store.load_definition(path)
-    verdict = evaluate(loaded.definition, store.load_lead(lead), datetime.now(UTC))
+    verdict = evaluate(loaded.definition, store.load_lead(lead), clock.now())
     if as_json:
         echo(json.dumps(verdict.to_dict(), indent=2))
     else:
@@ -305,7 +306,7 @@ def sign(
         typed_marketing = _signer(marketing, marketing_role, "--marketing", "--marketing-role")
         typed_sales = _signer(sales, sales_role, "--sales", "--sales-role")
         loaded = store.load_definition(path)
-        now = datetime.now(UTC)
+        now = clock.now()
         _print_signed(sign_definition(loaded, typed_marketing, typed_sales, due, now))
         return
     _check_ssh_options(side, ssh_key, marketing, sales)
@@ -316,7 +317,7 @@ def sign(
     assert side is not None and ssh_key is not None
     loaded = store.load_definition(path)
     signer = _signer(name, role, "--name", "--role")
-    result = sign_as(loaded, side, ssh_key, signer, principal, due, datetime.now(UTC))
+    result = sign_as(loaded, side, ssh_key, signer, principal, due, clock.now())
     if result.definition.is_signed:
         _print_signed(result)
     else:

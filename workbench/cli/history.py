@@ -8,13 +8,13 @@ truncated or misplaced file, an unknown slug, a diff between two slugs).
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from workbench.cli._app import JsonOption, app, echo, err, friendly, warn_altered
+from workbench.core.domain import clock
 from workbench.core.domain.diff import check_comparable, diff, headline
 from workbench.core.files import history, store
 from workbench.core.files.history import SlugLog, VersionEntry
@@ -46,7 +46,7 @@ def new_version(
     as_json: JsonOption = False,
 ) -> None:
     """Start a draft v(N+1) from the latest signed version, sign-off cleared; one draft at a time."""
-    made = versions.start_new_version(path, date.today(), folder)
+    made = versions.start_new_version(path, clock.today(), folder)
     if as_json:
         echo(json.dumps(made.to_dict(), indent=2))
         return

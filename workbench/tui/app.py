@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
+from workbench.core.domain import clock as wall_clock
 from workbench.core.files.folder import DEFAULT_DIR
 from workbench.tui.commands import ScreenActionsProvider
 from workbench.tui.screens.home import HomeScreen
@@ -86,13 +87,13 @@ class WorkbenchApp(App[None]):
         self.evidence = evidence
         self.evidence_delay = evidence_delay
         self._evidence_session: EvidenceSession | None = None
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or (lambda: wall_clock.now())
 
     def now(self) -> datetime:
         return self._clock()
 
     def today(self) -> date:
-        return self.now().date()
+        return wall_clock.local_date(self.now())
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
