@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from workbench.core import history, store
+from workbench.core.bands import new_overlaps
 from workbench.core.definition import Definition, EdgeCase, Expectation, OpenQuestion, Scoring
 from workbench.core.diff import Change, diff
 from workbench.core.errors import ConflictError, InputError, Problem, WorkbenchError
@@ -42,7 +43,12 @@ def _adapter(field: str) -> TypeAdapter[Any]:
 
 def _set_path(data: Any, parts: list[str], value: Any) -> None:
     for part in parts[:-1]:
-        data = data[int(part)] if isinstance(data, list) else data.setdefault(part, {})
+        if isinstance(data, list):
+            data = data[int(part)]
+        else:
+            if data.get(part) is None:  # an unset table (a segment's response_minutes)
+                data[part] = {}
+            data = data[part]
     last = parts[-1]
     if isinstance(data, list):
         data[int(last)] = value
@@ -153,6 +159,9 @@ class Workshop:
             candidate.check_consistent()
         except ValueError as error:
             return EditResult(False, (str(error),))
+        overlapping = new_overlaps(self.definition, candidate)
+        if overlapping:
+            return EditResult(False, tuple(problem.message for problem in overlapping))
         if candidate == self.definition:
             return EditResult(True)
         before = self.suite
