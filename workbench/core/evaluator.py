@@ -44,6 +44,9 @@ class RuleSet:
     lead_type: str = "mql"
     segment: str | None = None
     motion: str | None = None
+    # A motion's account conditions, named in an AQL's reasons (the facts that made it).
+    target_accounts_only: bool = False
+    min_engaged_contacts: int = 0
     # Lower-cased once per definition, not once per lead.
     industries: frozenset[str] = frozenset()
     regions: frozenset[str] = frozenset()
@@ -71,7 +74,7 @@ def _rule_set(
     triggers: Triggers | None,
     scoring: Scoring | None,
     response_minutes: dict[str, int] | None,
-    **stamp: str | None,
+    **stamp: str | bool | int | None,
 ) -> RuleSet:
     """A segment's or motion's rules: its own clauses where it has them, else the definition's."""
     chosen_fit = fit or definition.fit
@@ -123,6 +126,8 @@ def prepare(definition: Definition) -> Prepared:
                 motion.response_minutes,
                 lead_type=motion.lead_type,
                 motion=motion.id,
+                target_accounts_only=motion.target_accounts_only,
+                min_engaged_contacts=motion.min_engaged_contacts,
             ),
         )
         for motion in definition.motions
@@ -277,11 +282,12 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
         ages.append((activity.kind, age, activity.count))
 
     triggers = rules.triggers
-    fired = _instant(triggers.tier1, ages, 1, rules.triggers_path + ".tier1")
+    word = rules.lead_type.upper()
+    fired = _instant(triggers.tier1, ages, 1, rules.triggers_path + ".tier1", word)
     if fired is None:
         fired = _tier2(triggers, ages, rules.triggers_path)
     if fired is None:
-        fired = _instant(triggers.tier4, ages, 4, rules.triggers_path + ".tier4")
+        fired = _instant(triggers.tier4, ages, 4, rules.triggers_path + ".tier4", word)
 
     score = _score(rules.scoring, lead, ages) if rules.scoring is not None else None
     score_label = None if score is None else round(score)
@@ -365,6 +371,9 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
             ),
             **stamp,  # type: ignore[arg-type]
         )
+    if rules.motion is not None and rules.lead_type != "mql":
+        # Said with the trigger, not as a reason of its own: the clause that fired stays one.
+        why = Reason(why.clause, f"{why.text} {_qualified_as(rules, lead)}")
     reasons = [why]
     if last_mql is not None:
         reasons.append(
@@ -480,8 +489,34 @@ def _check_listed(
         )
 
 
+def _qualified_as(rules: RuleSet, lead: Lead) -> str:
+    """'Qualified as an AQL ...': the lead type in its own word, with the account facts that
+    chose the motion (target account, engaged contacts) so the room sees what made it."""
+    word = rules.lead_type.upper()
+    article = "an" if word[0] in "AEIOU" else "a"
+    company = lead.company
+    facts = []
+    if rules.target_accounts_only or company.target_account:
+        facts.append("a target account" if company.target_account else "not a target account")
+    if rules.min_engaged_contacts or company.engaged_contacts:
+        facts.append(
+            f"{company.engaged_contacts} engaged contacts"
+            + (
+                f" (the motion needs {rules.min_engaged_contacts}+)"
+                if rules.min_engaged_contacts
+                else ""
+            )
+        )
+    account = f": {company.name or 'the account'} is " + " with ".join(facts) if facts else ""
+    return f"Qualified as {article} {word} by the {rules.motion} motion{account}."
+
+
 def _instant(
-    kinds: Sequence[str], ages: list[tuple[str, float, int]], tier: int, clause: str
+    kinds: Sequence[str],
+    ages: list[tuple[str, float, int]],
+    tier: int,
+    clause: str,
+    word: str = "MQL",
 ) -> tuple[int, str, Reason] | None:
     if not kinds:
         return None
@@ -492,7 +527,9 @@ def _instant(
     if latest is None:
         return None
     label = (
-        "an instant MQL, no score needed" if tier == 1 else "sales asked for it; fit still applies"
+        f"an instant {word}, no score needed"
+        if tier == 1
+        else "sales asked for it; fit still applies"
     )
     return (
         tier,
