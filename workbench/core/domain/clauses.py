@@ -15,7 +15,12 @@ from workbench.core.domain.definition import Definition, Scoring
 def set_path(data: Any, parts: list[str], value: Any) -> None:
     """Set `value` at `parts` inside plain data (dicts and lists); None removes a key."""
     for part in parts[:-1]:
-        data = data[int(part)] if isinstance(data, list) else data.setdefault(part, {})
+        if isinstance(data, list):
+            data = data[int(part)]
+        else:
+            if data.get(part) is None:  # an unset table (a segment's response_minutes)
+                data[part] = {}
+            data = data[part]
     last = parts[-1]
     if isinstance(data, list):
         data[int(last)] = value

@@ -5,6 +5,7 @@ A sales leader should be able to read these aloud in the workshop and agree or o
 
 from __future__ import annotations
 
+from workbench.core.domain.bands import BandProblem, band_warnings
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.stages import STAGES
 
@@ -28,51 +29,86 @@ def format_minutes(value: int) -> str:
     return f"{value} min"
 
 
-def fit_sentences(fit: FitGate) -> list[str]:
-    lines = []
+def _fit_parts(fit: FitGate) -> dict[str, str]:
+    """The fit gate's sentences keyed by what they describe, so two gates compare part by part."""
     if fit.min_employees is not None and fit.max_employees is not None:
-        lines.append(f"Company size {fit.min_employees}-{fit.max_employees} employees.")
+        size = f"Company size {fit.min_employees}-{fit.max_employees} employees."
     elif fit.min_employees is not None:
-        lines.append(f"Company size at least {fit.min_employees} employees.")
+        size = f"Company size at least {fit.min_employees} employees."
     elif fit.max_employees is not None:
-        lines.append(f"Company size at most {fit.max_employees} employees.")
+        size = f"Company size at most {fit.max_employees} employees."
     else:
-        lines.append("Any company size.")
-    lines.append(f"Industry: {_list(fit.industries)}.")
-    lines.append(f"Region: {_list(fit.regions)}.")
-    lines.append(
-        f"Seniority: {fit.min_seniority} or above." if fit.min_seniority else "Seniority: any."
-    )
-    if fit.excluded_personas:
-        lines.append(f"Not a {_list(list(fit.excluded_personas))}.")
-    if fit.competitors:
-        lines.append(
-            f"Not a competitor ({', '.join(fit.competitors)}): those go to marketing leadership."
-        )
-    else:
-        lines.append("Not a competitor (no competitor list yet).")
-    if fit.existing_customers == "account-owner":
-        lines.append("Contacts at existing customers go to the account owner, not the SDR queue.")
-    else:
-        lines.append("Contacts at existing customers are treated like any prospect.")
-    return lines
+        size = "Any company size."
+    return {
+        "size": size,
+        "industries": f"Industry: {_list(fit.industries)}.",
+        "regions": f"Region: {_list(fit.regions)}.",
+        "seniority": f"Seniority: {fit.min_seniority} or above."
+        if fit.min_seniority
+        else "Seniority: any.",
+        "personas": f"Not a {_list(list(fit.excluded_personas))}."
+        if fit.excluded_personas
+        else "No excluded personas.",
+        "competitors": f"Not a competitor ({', '.join(fit.competitors)}): those go to "
+        "marketing leadership."
+        if fit.competitors
+        else "Not a competitor (no competitor list yet).",
+        "customers": "Contacts at existing customers go to the account owner, not the SDR queue."
+        if fit.existing_customers == "account-owner"
+        else "Contacts at existing customers are treated like any prospect.",
+    }
 
 
-def trigger_sentences(triggers: Triggers, scoring: Scoring | None) -> list[str]:
-    lines = []
-    if triggers.tier1:
-        lines.append(f"Tier 1 (instant, no score needed): {_list(list(triggers.tier1))}.")
-    for rule in triggers.tier2:
-        lines.append(
+def fit_sentences(fit: FitGate) -> list[str]:
+    parts = _fit_parts(fit)
+    if not fit.excluded_personas:
+        del parts["personas"]
+    return list(parts.values())
+
+
+def _trigger_parts(
+    triggers: Triggers, scoring: Scoring | None, lead_type: str = "mql"
+) -> dict[str, str]:
+    """The triggers' sentences keyed by tier, in the words of the lead type they produce."""
+    word = lead_type.upper()
+    parts = {
+        "tier1": f"Tier 1 (instant, no score needed): {_list(list(triggers.tier1))}."
+        if triggers.tier1
+        else "No tier 1 triggers.",
+        "tier2": " ".join(
             f"Tier 2: {rule.kind} {rule.min_count}+ times within the last {rule.within_days} days."
+            for rule in triggers.tier2
         )
-    if triggers.tier3 and scoring is not None:
-        lines.append(f"Tier 3: a score of {scoring.threshold} or more.")
-    if triggers.tier4:
-        lines.append(f"Tier 4 (sales asked, fit still applies): {_list(list(triggers.tier4))}.")
+        or "No tier 2 rules.",
+        "tier3": f"Tier 3: a score of {scoring.threshold} or more."
+        if triggers.tier3 and scoring is not None
+        else "No tier 3 (score) trigger.",
+        "tier4": f"Tier 4 (sales asked, fit still applies): {_list(list(triggers.tier4))}."
+        if triggers.tier4
+        else "No tier 4 triggers.",
+        "route": f"{word}s go to: {triggers.route}.",
+    }
+    return parts
+
+
+def trigger_sentences(
+    triggers: Triggers, scoring: Scoring | None, lead_type: str = "mql"
+) -> list[str]:
+    """`lead_type` names what the triggers make: a PQL motion's route reads "PQLs go to"."""
+    parts = _trigger_parts(triggers, scoring, lead_type)
+    lines = [
+        parts[tier]
+        for tier, present in (
+            ("tier1", bool(triggers.tier1)),
+            ("tier2", bool(triggers.tier2)),
+            ("tier3", triggers.tier3 and scoring is not None),
+            ("tier4", bool(triggers.tier4)),
+        )
+        if present
+    ]
     if not lines:
-        lines.append("No triggers yet: nothing can become an MQL.")
-    lines.append(f"MQLs go to: {triggers.route}.")
+        lines.append(f"No triggers yet: nothing can become an {lead_type.upper()}.")
+    lines.append(parts["route"])
     return lines
 
 
@@ -91,6 +127,22 @@ def scoring_sentences(scoring: Scoring | None) -> list[str]:
     lines.append(f"Behaviour points: {points or 'none'}.")
     lines.append(f"Seniority points: {seniority or 'none'}.")
     return lines
+
+
+def _scoring_parts(scoring: Scoring) -> dict[str, str]:
+    """Scoring's sentences keyed by setting, so two scorings compare part by part."""
+    lines = scoring_sentences(scoring)
+    return {
+        "threshold": lines[0],
+        "window": f"Only activity in the last {scoring.window_days} days counts."
+        if scoring.window_days
+        else "Activity of any age counts.",
+        "decay": f"Points halve every {scoring.half_life_days} days."
+        if scoring.half_life_days
+        else "Points do not decay.",
+        "activity": lines[-2],
+        "seniority": lines[-1],
+    }
 
 
 def summary(definition: Definition) -> list[tuple[str, list[str]]]:
@@ -129,6 +181,7 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
     for segment in definition.segments:
         size = f"{segment.min_employees or 0}-{segment.max_employees or '∞'} employees"
         lines = [f"Applies to companies of {size}.", *override_sentences(definition, segment)]
+        lines += [f"Warning: {p.message}" for p in segment_warnings(definition, segment.id)]
         sections.append((f"Segment {segment.label or segment.id}", lines))
     for motion in definition.motions:
         lines = [f"Produces {motion.lead_type.upper()}s."]
@@ -185,19 +238,48 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
     return sections
 
 
+def segment_warnings(definition: Definition, segment_id: str) -> list[BandProblem]:
+    """The band problems a segment is part of: overlaps, gaps next to it, fit disagreements."""
+    return [p for p in band_warnings(definition) if segment_id in p.segments]
+
+
+def _differs(own: dict[str, str], main: dict[str, str]) -> list[str]:
+    return [sentence for key, sentence in own.items() if main.get(key) != sentence]
+
+
 def override_sentences(definition: Definition, part: Segment | Motion) -> list[str]:
-    """What a segment or motion changes from the definition's own clauses, in sentences."""
+    """Only what a segment or motion changes from the main rules, in sentences.
+
+    A clause copied from the main one ("Give it its own") and not yet edited changes nothing,
+    so it says nothing; "Uses the main rules" is said only when nothing at all differs."""
+    lead_type = part.lead_type if isinstance(part, Motion) else "mql"
     lines: list[str] = []
-    if part.fit:
-        lines += fit_sentences(part.fit)
-    if part.triggers:
-        lines += trigger_sentences(part.triggers, part.scoring or definition.scoring)
-    if part.response_minutes:
+    if part.fit is not None:
+        lines += _differs(_fit_parts(part.fit), _fit_parts(definition.fit))
+    scoring = part.scoring or definition.scoring
+    triggers = part.triggers or definition.triggers
+    own = _trigger_parts(triggers, scoring, lead_type)
+    main = _trigger_parts(definition.triggers, definition.scoring, "mql")
+    if lead_type != "mql" and own["route"].split(":")[-1] == main["route"].split(":")[-1]:
+        main["route"] = own["route"]  # "PQLs go to: sdr" repeats the main route in its words
+    lines += _differs(own, main)
+    if part.scoring is not None:
+        if definition.scoring is None:
+            lines += scoring_sentences(part.scoring)
+        else:
+            lines += _differs(_scoring_parts(part.scoring), _scoring_parts(definition.scoring))
+    main_times = definition.sla.sales.response_minutes
+    changed = {
+        key: minutes
+        for key, minutes in (part.response_minutes or {}).items()
+        if main_times.get(key) != minutes
+    }
+    if changed:
         lines.append(
             "Response times: "
-            + ", ".join(f"{k} {format_minutes(v)}" for k, v in part.response_minutes.items())
+            + ", ".join(f"{k} {format_minutes(v)}" for k, v in changed.items())
             + "."
         )
     if not lines:
-        lines.append("Uses the definition's own fit gate, triggers and SLA.")
+        lines.append("Uses the main rules: the definition's own fit gate, triggers and SLA.")
     return lines

@@ -44,6 +44,9 @@ class RuleSet:
     lead_type: str = "mql"
     segment: str | None = None
     motion: str | None = None
+    # A motion's account conditions, named in an AQL's reasons (the facts that made it).
+    target_accounts_only: bool = False
+    min_engaged_contacts: int = 0
     # Lower-cased once per definition, not once per lead.
     industries: frozenset[str] = frozenset()
     regions: frozenset[str] = frozenset()
@@ -65,7 +68,7 @@ def _lowered(values: list[str]) -> frozenset[str]:
 
 
 def _rule_set(
-    definition: Definition, owner: Segment | Motion | None, **stamp: str | None
+    definition: Definition, owner: Segment | Motion | None, **stamp: str | bool | int | None
 ) -> RuleSet:
     """A segment's or motion's rules (or the definition's own, for None), each clause chosen
     by the one rule `Definition.owned` states: its own where it has one, else the main one."""
@@ -103,7 +106,17 @@ def prepare(definition: Definition) -> Prepared:
         for segment in definition.segments
     )
     motions = tuple(
-        (motion, _rule_set(definition, motion, lead_type=motion.lead_type, motion=motion.id))
+        (
+            motion,
+            _rule_set(
+                definition,
+                motion,
+                lead_type=motion.lead_type,
+                motion=motion.id,
+                target_accounts_only=motion.target_accounts_only,
+                min_engaged_contacts=motion.min_engaged_contacts,
+            ),
+        )
         for motion in definition.motions
     )
     return Prepared(definition, base, segments, motions)
@@ -256,11 +269,12 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
         ages.append((activity.kind, age, activity.count))
 
     triggers = rules.triggers
-    fired = _instant(triggers.tier1, ages, 1, rules.triggers_path + ".tier1")
+    word = rules.lead_type.upper()
+    fired = _instant(triggers.tier1, ages, 1, rules.triggers_path + ".tier1", word)
     if fired is None:
         fired = _tier2(triggers, ages, rules.triggers_path)
     if fired is None:
-        fired = _instant(triggers.tier4, ages, 4, rules.triggers_path + ".tier4")
+        fired = _instant(triggers.tier4, ages, 4, rules.triggers_path + ".tier4", word)
 
     score = _score(rules.scoring, lead, ages) if rules.scoring is not None else None
     score_label = None if score is None else round(score)
@@ -344,6 +358,9 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
             ),
             **stamp,  # type: ignore[arg-type]
         )
+    if rules.motion is not None and rules.lead_type != "mql":
+        # Said with the trigger, not as a reason of its own: the clause that fired stays one.
+        why = Reason(why.clause, f"{why.text} {_qualified_as(rules, lead)}")
     reasons = [why]
     if last_mql is not None:
         reasons.append(
@@ -459,8 +476,34 @@ def _check_listed(
         )
 
 
+def _qualified_as(rules: RuleSet, lead: Lead) -> str:
+    """'Qualified as an AQL ...': the lead type in its own word, with the account facts that
+    chose the motion (target account, engaged contacts) so the room sees what made it."""
+    word = rules.lead_type.upper()
+    article = "an" if word[0] in "AEIOU" else "a"
+    company = lead.company
+    facts = []
+    if rules.target_accounts_only or company.target_account:
+        facts.append("a target account" if company.target_account else "not a target account")
+    if rules.min_engaged_contacts or company.engaged_contacts:
+        facts.append(
+            f"{company.engaged_contacts} engaged contacts"
+            + (
+                f" (the motion needs {rules.min_engaged_contacts}+)"
+                if rules.min_engaged_contacts
+                else ""
+            )
+        )
+    account = f": {company.name or 'the account'} is " + " with ".join(facts) if facts else ""
+    return f"Qualified as {article} {word} by the {rules.motion} motion{account}."
+
+
 def _instant(
-    kinds: Sequence[str], ages: list[tuple[str, float, int]], tier: int, clause: str
+    kinds: Sequence[str],
+    ages: list[tuple[str, float, int]],
+    tier: int,
+    clause: str,
+    word: str = "MQL",
 ) -> tuple[int, str, Reason] | None:
     if not kinds:
         return None
@@ -471,7 +514,9 @@ def _instant(
     if latest is None:
         return None
     label = (
-        "an instant MQL, no score needed" if tier == 1 else "sales asked for it; fit still applies"
+        f"an instant {word}, no score needed"
+        if tier == 1
+        else "sales asked for it; fit still applies"
     )
     return (
         tier,

@@ -74,8 +74,8 @@ STAGES: dict[str, StageInfo] = {
         StageInfo(
             id="30m-plus",
             label="$30M+ ARR",
-            approach="Several definitions by motion: inbound MQL, product-led PQL, "
-            "account-based AQL; ML-assisted scoring.",
+            approach="Several rule sets by motion: inbound MQL, product-led PQL, "
+            "account-based AQL, each with its own triggers, routing and response times.",
             volume="1000+/month",
             volume_low=1000,
             volume_high=None,

@@ -487,7 +487,10 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
             f"SELECT tier, count(*) FROM {table} GROUP BY tier ORDER BY tier"
         ).fetchall()
     }
-    groups: dict[str, int] = {}
+    # Every segment and motion is listed, with 0 when the evidence never chose it: a motion
+    # missing from the list reads as "not replayed", not as "no leads qualify".
+    groups: dict[str, int] = {f"segment {s.id}": 0 for s in definition.segments}
+    groups |= {f"motion {m.id} ({m.lead_type.upper()})": 0 for m in definition.motions}
     for segment, motion, lead_type, n in con.execute(
         f"SELECT segment, motion, lead_type, count(*) FROM {table} "
         "GROUP BY ALL ORDER BY count(*) DESC"
@@ -496,6 +499,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
             groups[f"segment {segment}"] = int(n)
         elif motion is not None:
             groups[f"motion {motion} ({str(lead_type).upper()})"] = int(n)
+    groups = dict(sorted(groups.items(), key=lambda item: -item[1]))  # ties: as defined
     passed = (
         f'(SELECT lead_id, min("at") AS first_at FROM {table} GROUP BY lead_id) AS p '
         "JOIN leads AS l ON l.lead_id = p.lead_id"

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from workbench.core.domain.bands import new_overlaps
 from workbench.core.domain.clauses import set_path
 from workbench.core.domain.definition import (
     Definition,
@@ -148,6 +149,9 @@ class Workshop:
             candidate.check_consistent()
         except ValueError as error:
             return EditResult(False, (str(error),))
+        overlapping = new_overlaps(self.definition, candidate)
+        if overlapping:
+            return EditResult(False, tuple(problem.message for problem in overlapping))
         if candidate == self.definition:
             return EditResult(True)
         before = self.suite

@@ -121,6 +121,11 @@ class CaseModal(ModalScreen[Expectation | str | None]):
                 or "none"
             ),
         ]
+        if company.target_account or company.engaged_contacts or r.verdict.lead_type == "aql":
+            lines.append(  # the account facts an AQL motion is chosen by
+                f"Account:  {'a target account' if company.target_account else 'not a target account'}, "
+                f"{company.engaged_contacts} engaged contacts"
+            )
         if lead.history and lead.history.last_mql_days_ago is not None:
             lines.append(
                 f"History:  last MQL {lead.history.last_mql_days_ago} days ago "

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Collapsible, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workbench.core.domain.bands import band_warnings
 from workbench.core.domain.clauses import clause_value, override_seed
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.describe import override_sentences
@@ -160,9 +161,12 @@ def fit_fields(prefix: str, fit: FitGate) -> ComposeResult:
     )
 
 
-def trigger_fields(prefix: str, t: Triggers, scoring: Scoring | None) -> ComposeResult:
-    """Tiers 1-4 at `prefix`; `scoring` is the one that applies alongside (for tier 3)."""
-    yield ChoiceField(f"{prefix}.route", "MQLs go to", t.route, ROUTE_OPTIONS)
+def trigger_fields(
+    prefix: str, t: Triggers, scoring: Scoring | None, lead_type: str = "mql"
+) -> ComposeResult:
+    """Tiers 1-4 at `prefix`; `scoring` is the one that applies alongside (for tier 3);
+    `lead_type` is what they make, so a PQL motion's route reads "PQLs go to"."""
+    yield ChoiceField(f"{prefix}.route", f"{lead_type.upper()}s go to", t.route, ROUTE_OPTIONS)
     yield KindsField(
         f"{prefix}.tier1", "Tier 1: instant MQL (hand raises)", t.tier1, ACTIVITY_KINDS
     )
@@ -316,6 +320,12 @@ class TriggersPane(TriggerButtons):
 _OWN = {"fit": "fit gate", "triggers": "triggers", "scoring": "scoring"}
 
 
+def band_text(definition: Definition) -> str:
+    """The core's word on the size bands (gaps, fit gates narrower than a band), or nothing.
+    Overlaps never get this far from the keyboard: the core refuses them where typed."""
+    return "\n".join(f"⚠ {problem.message}" for problem in band_warnings(definition))
+
+
 class OverridesPane(TriggerButtons):
     """Segments or motions: each one's own fields, then its own fit, triggers and scoring.
 
@@ -368,7 +378,12 @@ class OverridesPane(TriggerButtons):
                 if clause == "fit":
                     yield from fit_fields(path, own)
                 elif clause == "triggers":
-                    yield from trigger_fields(path, own, entity.scoring or self.definition.scoring)
+                    yield from trigger_fields(
+                        path,
+                        own,
+                        entity.scoring or self.definition.scoring,
+                        entity.lead_type if isinstance(entity, Motion) else "mql",
+                    )
                 else:
                     yield from scoring_fields(path, own)
                 yield Button(
@@ -377,6 +392,35 @@ class OverridesPane(TriggerButtons):
                     name=path,
                     classes="main-clause",
                     compact=True,
+                )
+            yield from self.response_fields(index, entity)
+
+    def response_fields(self, index: int, entity: Segment | Motion) -> ComposeResult:
+        """Its own response times, where the summary shows them: empty uses the main SLA's."""
+        name = entity.label or entity.id
+        main = self.definition.sla.sales.response_minutes
+        own = entity.response_minutes or {}
+        triggers = entity.triggers or self.definition.triggers
+        keys = list(
+            dict.fromkeys(
+                [
+                    *triggers.tier1,
+                    *main.keys(),
+                    *own.keys(),
+                    *(k for k in TIER_KEYS if k != "tier1"),
+                ]
+            )
+        )
+        yield _section(f"{name}: first response (minutes) by trigger; empty = the main SLA's")
+        with Vertical(classes="points-grid"):
+            for key in keys:
+                yield TextField(
+                    f"{self.LIST}.{index}.response_minutes.{key}",
+                    key,
+                    own.get(key),
+                    "int",
+                    f"main: {main[key]}" if key in main else "main: none",
+                    classes="clause-field compact-field",
                 )
 
     @staticmethod
@@ -393,6 +437,8 @@ class OverridesPane(TriggerButtons):
         for index, entity in enumerate(self.entities()):
             for summary in self.query(f"#summary-{self.LIST}-{index}").results(PlainText):
                 summary.update("\n".join(override_sentences(definition, entity)))
+        for warnings in self.query("#band-warnings").results(PlainText):
+            warnings.update(band_text(definition))
 
     @on(Collapsible.Toggled)
     def _toggled(self, event: Collapsible.Toggled) -> None:
@@ -421,6 +467,7 @@ class SegmentsPane(OverridesPane):
 
     def compose(self) -> ComposeResult:
         yield _explain("segments")
+        yield PlainText(band_text(self.definition), id="band-warnings", classes="field-help")
         for index, segment in enumerate(self.definition.segments):
             yield _section(f"Segment: {segment.label or segment.id}")
             with Horizontal(classes="row"):

@@ -1,0 +1,53 @@
+"""In the app: a band that would overlap is refused at its field with the core's reason, a gap
+is warned with the companies that fall through, and a segment's own response time is typed
+where its summary shows it (issue 12, section 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from test_overrides import open_block, open_step, type_into
+
+from workbench.core.files import store
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.components.fields import ClauseField
+from workbench.tui.components.text import PlainText
+
+
+async def test_an_overlapping_band_is_refused_at_its_field_and_a_gap_is_warned(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("bigco", "10m-30m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "segments")
+        await type_into(pilot, "#field-segments-1-min-employees", "150")
+        assert screen.workshop.definition.segments[1].min_employees == 200, "refused"
+        field = screen.query_one("#field-segments-1-min-employees", ClauseField)
+        assert field.has_class("-invalid")
+        shown = str(field.query_one(".field-error", PlainText).render())
+        assert "overlaps SMB's 50-199" in shown
+
+        await type_into(pilot, "#field-segments-1-min-employees", "300")
+        assert screen.workshop.definition.segments[1].min_employees == 300
+        assert not field.has_class("-invalid")
+        warning = str(screen.query_one("#band-warnings", PlainText).render())
+        assert "No segment covers companies of 200-299 employees" in warning
+        assert store.load_definition(path).definition.segments[1].min_employees == 300
+
+
+async def test_a_segments_own_response_time_is_typed_where_it_is_shown(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("bigco", "10m-30m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "segments")
+        await open_block(pilot, "#own-segments-1")
+        await type_into(pilot, "#field-segments-1-response-minutes-tier2", "45")
+        assert screen.workshop.definition.segments[1].response_minutes == {"tier2": 45}
+        summary = str(screen.query_one("#summary-segments-1", PlainText).render())
+        assert "Response times: tier2 45 min." in summary
+        on_disk = store.load_definition(path).definition.segments[1]
+        assert on_disk.response_minutes == {"tier2": 45}
