@@ -104,9 +104,14 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
 
     def run_app(
-        folder: Path, evidence: EvidenceSource | None = None, open_path: Path | None = None
+        folder: Path,
+        evidence: EvidenceSource | None = None,
+        open_path: Path | None = None,
+        follow: bool = False,
     ) -> None:
-        calls.append({"folder": folder, "evidence": evidence, "open_path": open_path})
+        calls.append(
+            {"folder": folder, "evidence": evidence, "open_path": open_path, "follow": follow}
+        )
 
     monkeypatch.setattr(workbench.tui.app, "run_app", run_app)
     return calls

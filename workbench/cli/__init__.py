@@ -1,7 +1,7 @@
 """The `workbench` command line: thin typer commands over `workbench.core`.
 
-Each module registers its commands on the one typer app; Textual is imported only by `open`,
-so `workbench --help` stays fast.
+Each module registers its commands on the one typer app; Textual is imported only by `open`
+(and textual-serve only by `serve`), so `workbench --help` stays fast.
 """
 
 from workbench.cli import checks as checks
@@ -9,6 +9,7 @@ from workbench.cli import definitions as definitions
 from workbench.cli import evidence as evidence
 from workbench.cli import exports as exports
 from workbench.cli import history as history
+from workbench.cli import serve as serve
 from workbench.cli._app import app, main
 
 __all__ = ["app", "main"]

@@ -92,10 +92,18 @@ def open_cmd(
     leads: LeadsOption = None,
     activities: ActivitiesOption = None,
     mapping: MappingOption = None,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            "--follow",
+            help="Read-only, showing each definition as it changes on disk (what the other "
+            "seats of `workbench serve` get).",
+        ),
+    ] = False,
 ) -> None:
     """Open the workshop app on a definitions folder (or straight into one definition)."""
     target = resolve(folder)
-    open_app(target, _evidence(target.folder, leads, activities, mapping))
+    open_app(target, _evidence(target.folder, leads, activities, mapping), follow=follow)
 
 
 def _evidence(
@@ -110,10 +118,12 @@ def _evidence(
     return choose_source(folder, leads, activities, mapping)
 
 
-def open_app(target: Target, evidence: EvidenceSource | None = None) -> None:
+def open_app(
+    target: Target, evidence: EvidenceSource | None = None, *, follow: bool = False
+) -> None:
     from workbench.tui.app import run_app
 
-    run_app(target.folder, evidence, target.definition_file())
+    run_app(target.folder, evidence, target.definition_file(), follow=follow)
 
 
 @app.command()

@@ -71,9 +71,13 @@ class WorkbenchApp(App[None]):
         evidence_delay: float = 1.5,
         rescue_dir: Path | None = None,
         open_path: Path | None = None,
+        follow: bool = False,
     ) -> None:
         super().__init__()
         self.folder = folder
+        # Follow mode (`workbench open --follow`, the other seats of `workbench serve`): every
+        # definition opens read-only and is taken again from disk whenever it changes there.
+        self.follow = follow
         # `workbench open FILE` (or a definition's folder): the editor opens over the home
         # screen at once; a file that cannot be opened is said there, on the home screen.
         self.open_path = open_path
@@ -96,7 +100,12 @@ class WorkbenchApp(App[None]):
         return wall_clock.local_date(self.now())
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
+        if self.follow:
+            from workbench.tui.screens.follow import FollowHomeScreen
+
+            self.push_screen(FollowHomeScreen())
+        else:
+            self.push_screen(HomeScreen())
         if self.open_path is not None:
             self.open_definition(self.open_path)
 
@@ -120,13 +129,18 @@ class WorkbenchApp(App[None]):
         from workbench.tui.screens.editor import EditorScreen
 
         try:
-            workshop = Workshop.open(path)
+            workshop = Workshop.open(path, follow=self.follow)
         except WorkbenchError as error:
             self.notify(str(error), severity="error", title="Cannot open")
             return
         while isinstance(self.screen, EditorScreen):
             self.pop_screen()
-        self.push_screen(EditorScreen(workshop))
+        if self.follow:
+            from workbench.tui.screens.follow import FollowScreen
+
+            self.push_screen(FollowScreen(workshop))
+        else:
+            self.push_screen(EditorScreen(workshop))
 
     def _editor_open(self) -> EditorScreen | None:
         from workbench.tui.screens.editor import EditorScreen
@@ -156,6 +170,9 @@ class WorkbenchApp(App[None]):
 
 
 def run_app(
-    folder: Path, evidence: EvidenceSource | None = None, open_path: Path | None = None
+    folder: Path,
+    evidence: EvidenceSource | None = None,
+    open_path: Path | None = None,
+    follow: bool = False,
 ) -> None:
-    WorkbenchApp(folder, evidence=evidence, open_path=open_path).run()
+    WorkbenchApp(folder, evidence=evidence, open_path=open_path, follow=follow).run()

@@ -30,6 +30,10 @@ from workbench.core.files import store
 from workbench.core.services import versions
 from workbench.core.services.signoff import SignerInput, SignResult, sign
 
+FOLLOW_REASON = (
+    "This seat follows the room and is read-only: the facilitator's seat edits and signs."
+)
+
 
 @dataclass(frozen=True, slots=True)
 class EditResult:
@@ -60,7 +64,10 @@ def _format_error(error: ValidationError, prefix: str) -> tuple[str, ...]:
 class Workshop:
     """One open definition file and the room's edits to it."""
 
-    def __init__(self, loaded: store.DefinitionFile) -> None:
+    def __init__(self, loaded: store.DefinitionFile, *, follow: bool = False) -> None:
+        # A follower (another seat of a served workshop) only watches the room's draft: it
+        # never edits, saves or signs, and takes the file again whenever it changes on disk.
+        self.follow = follow
         self.path: Path = loaded.path
         self.definition: Definition = loaded.definition
         self.integrity = loaded.integrity
@@ -75,15 +82,18 @@ class Workshop:
         self._signed_base: tuple[int | None, Definition | None] | None = None
 
     @classmethod
-    def open(cls, path: Path) -> Workshop:
-        return cls(store.load_definition(path))
+    def open(cls, path: Path, *, follow: bool = False) -> Workshop:
+        return cls(store.load_definition(path), follow=follow)
 
     # --- state -----------------------------------------------------------------------
 
     @property
     def read_only(self) -> bool:
-        """Signed, or partly signed: any edit would invalidate a signature already made."""
-        return self.definition.is_signed or self.definition.partial_signoff is not None
+        """Signed, or partly signed: any edit would invalidate a signature already made. A
+        follower is read-only whatever the file: the facilitator's seat edits."""
+        return (
+            self.follow or self.definition.is_signed or self.definition.partial_signoff is not None
+        )
 
     @property
     def dirty(self) -> bool:
@@ -129,7 +139,10 @@ class Workshop:
         return self._replace(self.definition.model_copy(update={top: clause}))
 
     def read_only_reason(self) -> str | None:
-        """Why no edit is taken now (signed, or signed by one side so far), in words for the room."""
+        """Why no edit is taken now (following, signed, or signed by one side so far), in words
+        for the room."""
+        if self.follow:
+            return FOLLOW_REASON
         partial = self.definition.partial_signoff
         if partial is not None:
             return (
@@ -279,6 +292,8 @@ class Workshop:
         now: datetime,
     ) -> SignResult:
         """Save pending edits, then sign through the core (which re-runs every check)."""
+        if self.follow:
+            raise InputError([Problem(FOLLOW_REASON)])
         if self.dirty:
             self.save()
         with self._lock:

@@ -1,0 +1,210 @@
+"""`workbench serve` without a browser: the seats' addresses, what a follower may do, and the
+command's refusals and warnings (the browser test is test_serve_browser.py)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_steps import one_error, run
+from typer.testing import CliRunner
+
+from workbench.cli import serve as serve_module
+from workbench.core import seats, store
+from workbench.core.errors import InputError
+from workbench.core.templates import from_template
+from workbench.core.workshop import Workshop
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def draft(tmp_path: Path) -> Path:
+    return store.create(from_template("acme", "3m-10m", date(2026, 1, 5)), tmp_path / "defs")
+
+
+# --- the seats ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("workshop.example", False),
+    ],
+)
+def test_only_loopback_counts_as_this_machine(host: str, local: bool) -> None:
+    assert seats.is_loopback(host) is local
+    assert (seats.network_warning(host) is None) is local
+
+
+def test_the_editing_address_carries_a_secret_the_follow_address_does_not() -> None:
+    token = seats.new_token()
+    assert len(token) >= 20 and token != seats.new_token()
+    urls = seats.seat_urls("127.0.0.1", 8123, token)
+    assert urls.follow == "http://127.0.0.1:8123/"
+    assert urls.edit == f"http://127.0.0.1:8123/edit/{token}/"
+    assert token not in urls.follow
+
+
+def test_addresses_a_browser_can_open() -> None:
+    assert seats.seat_urls("::1", 80, "t").follow == "http://[::1]:80/"
+    wildcard = seats.seat_urls("0.0.0.0", 8000, "t").follow
+    assert wildcard == f"http://{socket.gethostname()}:8000/"
+
+
+def test_the_network_warning_says_who_can_edit() -> None:
+    warning = seats.network_warning("0.0.0.0")
+    assert warning is not None
+    assert "anyone who has the editing address can edit" in warning
+
+
+# --- a follower, in the core ------------------------------------------------------------
+
+
+def test_a_follower_never_edits_saves_or_signs(draft: Path) -> None:
+    before = draft.read_bytes()
+    follower = Workshop.open(draft, follow=True)
+    assert follower.read_only
+    assert "follows the room" in (follower.read_only_reason() or "")
+    result = follower.apply("fit.min_employees", 5)
+    assert not result.ok and "follows the room" in result.errors[0]
+    assert not follower.save()
+    with pytest.raises(InputError, match="follows the room"):
+        follower.sign(("Ana", "CMO"), ("Bo", "VP Sales"), None, datetime(2026, 1, 6, tzinfo=UTC))
+    assert draft.read_bytes() == before
+
+
+def test_a_follower_takes_the_facilitators_save(draft: Path) -> None:
+    follower = Workshop.open(draft, follow=True)
+    editor = Workshop.open(draft)
+    assert editor.apply("fit.min_employees", 137).ok and editor.save()
+    assert follower.changed_on_disk()
+    follower.reload()
+    assert follower.definition.fit.min_employees == 137
+    assert follower.read_only and not follower.changed_on_disk()
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def test_a_busy_port_is_one_message_and_exit_2(draft: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(CliRunner(), "serve", draft.parent.parent, "--port", str(port))
+    one_error(result, 2, "--port", f"port {port}", "choose another")
+
+
+def test_a_host_that_is_not_this_machine_is_one_message_and_exit_2(draft: Path) -> None:
+    """192.0.2.1 is a documentation address: binding to it fails here, nothing is sent."""
+    result = run(CliRunner(), "serve", draft.parent.parent, "--host", "192.0.2.1")
+    one_error(result, 2, "--host", "not an address of this machine")
+
+
+def test_a_port_out_of_range_is_a_usage_error(draft: Path) -> None:
+    result = run(CliRunner(), "serve", draft.parent.parent, "--port", "70000")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+class Served:
+    """What `serve` handed to aiohttp, instead of serving."""
+
+    def __init__(self) -> None:
+        self.sock: socket.socket | None = None
+
+    def __call__(self, make_app: Any, **options: Any) -> None:
+        make_app.close()  # the app factory coroutine, never awaited here
+        self.sock = options["sock"]
+        self.sock.close()
+
+
+def test_serve_prints_both_addresses_and_binds_localhost(
+    draft: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiohttp import web
+
+    served = Served()
+    monkeypatch.setattr(web, "run_app", served)
+    result = run(CliRunner(), "serve", draft.parent.parent, "--port", "0")
+    assert result.exit_code == 0, result.output
+    assert served.sock is not None
+    lines = result.stdout.splitlines()
+    edit = next(line for line in lines if "facilitator" in line).split()[-1]
+    follow = next(line for line in lines if "everyone else" in line).split()[-1]
+    assert edit.startswith("http://127.0.0.1:") and "/edit/" in edit
+    assert follow.startswith("http://127.0.0.1:") and follow.endswith("/")
+    assert "Only this machine can connect" in result.stdout
+    assert "warning" not in result.stderr
+
+
+def test_a_network_host_is_served_with_a_plain_warning(
+    draft: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing is refused; the facilitator is told who can edit. (The socket itself stays on
+    loopback here: the test never listens on the network.)"""
+    from aiohttp import web
+
+    monkeypatch.setattr(web, "run_app", Served())
+    real_bind = serve_module.bind
+    monkeypatch.setattr(serve_module, "bind", lambda host, port: real_bind("127.0.0.1", 0))
+    result = run(CliRunner(), "serve", draft.parent.parent, "--host", "0.0.0.0")
+    assert result.exit_code == 0, result.output
+    assert f"http://{socket.gethostname()}:" in result.stdout
+    assert "warning: listening on 0.0.0.0" in result.stderr
+    assert "anyone who has the editing address can edit" in result.stderr
+
+
+def test_each_seat_runs_this_workbench_on_the_same_folder(draft: Path) -> None:
+    follow = serve_module.seat_command(draft, follow=True)
+    edit = serve_module.seat_command(draft, follow=False)
+    assert follow.startswith(sys.executable) and follow.endswith(" --follow")
+    assert str(draft.resolve()) in edit and "--follow" not in edit
+
+
+def test_open_follow_starts_the_app_in_follow_mode(
+    draft: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workbench.tui.app
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        workbench.tui.app, "run_app", lambda *args, **options: calls.append(options)
+    )
+    assert run(CliRunner(), "open", draft, "--follow").exit_code == 0
+    assert run(CliRunner(), "open", draft).exit_code == 0
+    assert [call.get("follow") for call in calls] == [True, False]
+
+
+def test_help_does_not_load_the_web_server() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        from typer.testing import CliRunner
+        from workbench.cli import app
+        result = CliRunner().invoke(app, ["--help"])
+        assert "serve" in result.output, result.output
+        loaded = [m for m in ("textual_serve", "aiohttp", "textual") if m in sys.modules]
+        print(loaded)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

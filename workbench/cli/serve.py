@@ -1,0 +1,140 @@
+"""`workbench serve`: the workshop app in browsers, one seat that edits and any number that follow.
+
+textual-serve runs a web server; every browser that connects starts its own process of a
+command and streams its terminal. Two apps share one port: the follow seat's at `/` (runs
+`workbench open DIR --follow`) and the facilitator's under `/edit/<token>/` (runs
+`workbench open DIR`). textual-serve and aiohttp are imported only when serving, so
+`workbench --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import errno
+import shlex
+import socket
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from workbench.cli._app import app, echo, err, friendly
+from workbench.core import seats
+from workbench.core.errors import InputError, Problem
+from workbench.core.target import resolve
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+TEXTUAL_SERVE = "textual-serve==1.1.3"
+
+
+def seat_command(path: Path, *, follow: bool) -> str:
+    """The shell command textual-serve starts for each browser of this kind of seat: this
+    Python, this workbench, the same folder or file (absolute: the server's working folder
+    is not the seat's concern)."""
+    args = [sys.executable, "-m", "workbench", "open", str(path.resolve())]
+    if follow:
+        args.append("--follow")
+    return shlex.join(args)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is printed: a busy port or a host that
+    is not this machine's is one message, and `--port 0` gets a free port to print."""
+    try:
+        infos = socket.getaddrinfo(
+            host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except (OSError, UnicodeError) as error:
+        raise InputError([Problem(f"cannot listen on {host!r}: {error}", field="--host")]) from None
+    family, kind, proto, _name, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        reason = error.strerror or str(error)
+        if error.errno == errno.EADDRNOTAVAIL:
+            problem = Problem(
+                f"cannot listen on {host}: not an address of this machine ({reason}); "
+                f"leave --host out for {seats.DEFAULT_HOST}",
+                field="--host",
+            )
+        else:
+            problem = Problem(
+                f"cannot listen on {host} port {port}: {reason}; choose another with "
+                "--port N (0 picks a free one)",
+                field="--port",
+            )
+        raise InputError([problem]) from None
+    return sock
+
+
+@app.command()
+@friendly
+def serve(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Definitions folder, a definition's folder or a version file. "
+            "Default: ./definitions, or . inside it.",
+            metavar="[DIR|PATH]",
+            show_default=False,
+        ),
+    ] = None,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", help="Address to listen on. Anything but localhost reaches the network."
+        ),
+    ] = seats.DEFAULT_HOST,
+    port: Annotated[
+        int,
+        typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on; 0 picks one."),
+    ] = seats.DEFAULT_PORT,
+) -> None:
+    """Serve the workshop to browsers: the facilitator's seat edits, every other seat follows
+    (read-only, showing the draft as it is saved)."""
+    try:
+        from aiohttp import web
+        from textual_serve.server import Server
+    except ImportError:
+        raise InputError(
+            [Problem(f"`workbench serve` needs {TEXTUAL_SERVE}: pip install '{TEXTUAL_SERVE}'")]
+        ) from None
+    target = resolve(folder)
+    opened = target.definition_file() or target.folder
+    sock = bind(host, port)
+    bound_port = int(sock.getsockname()[1])
+    urls = seats.seat_urls(host, bound_port, seats.new_token())
+
+    class Seat(Server):
+        async def on_startup(self, app: web.Application) -> None:
+            """Quiet: `serve` prints the two addresses itself."""
+
+    title = "MQL workbench"
+    follow_seat = Seat(
+        seat_command(opened, follow=True), title=f"{title} (following)", public_url=urls.base
+    )
+    edit_seat = Seat(
+        seat_command(opened, follow=False), title=f"{title} (facilitator)", public_url=urls.base
+    )
+    prefix = urls.edit.removeprefix(urls.base).rstrip("/")
+
+    async def make_app() -> web.Application:
+        root = await follow_seat._make_app()
+        root.add_subapp(prefix, await edit_seat._make_app())
+        return root
+
+    echo(f"Serving {opened} to browsers. Ctrl+C stops.")
+    echo(f"  facilitator (edits; keep it to yourself): {urls.edit}")
+    echo(f"  everyone else (follows, read-only):       {urls.follow}")
+    warning = seats.network_warning(host)
+    if warning is not None:
+        err(f"warning: {warning}")
+    else:
+        echo("Only this machine can connect; --host 0.0.0.0 opens it to the network.")
+    web.run_app(make_app(), sock=sock, print=None, access_log=None, handle_signals=True)

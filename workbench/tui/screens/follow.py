@@ -1,0 +1,151 @@
+"""Follow mode (`workbench open --follow`, every seat of `workbench serve` but the
+facilitator's): the room's definitions, read-only, taken again from disk as they change.
+
+Kept apart from the editor and home screens: a follower is those screens with their edits
+refused (the core's `Workshop.follow`), a disk change reloaded instead of raised as a
+conflict, and the folder listing read again while it changes.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.widget import Widget
+
+from workbench.core.errors import WorkbenchError
+from workbench.core.folder import QuickRow, quick_rows
+from workbench.core.workshop import FOLLOW_REASON, Workshop
+from workbench.tui.components.text import PlainText
+from workbench.tui.screens.editor import EditorScreen
+from workbench.tui.screens.home import HomeScreen
+
+# How often a follower looks at the disk: the editor's own conflict check runs as often.
+FOLLOW_INTERVAL = 2.0
+
+
+class FollowHomeScreen(HomeScreen):
+    """The folder's definitions, listed again when a definition is added or changes state."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: list[QuickRow] | None = None
+
+    def on_mount(self) -> None:
+        # Textual runs HomeScreen.on_mount as well (handlers run for every class).
+        self.set_interval(FOLLOW_INTERVAL, self.follow_folder)
+
+    def load_rows(self) -> None:
+        self._seen = quick_rows(self.wb.folder)
+        self.show_rows(self._seen)
+        self.check_rows(self._seen)
+
+    def follow_folder(self) -> None:
+        """A quick read of the folder (tomllib only); the full check only when it changed."""
+        if self.app.screen is not self:
+            return
+        if quick_rows(self.wb.folder) != self._seen:
+            self.load_rows()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No 'new definition' or 'new version' here: they would write to the room's folder."""
+        return action not in ("new", "new_version")
+
+    def action_new(self) -> None:
+        self.notify(FOLLOW_REASON, severity="warning", title="Read-only")
+
+    def action_new_version(self) -> None:
+        self.notify(FOLLOW_REASON, severity="warning", title="Read-only")
+
+
+class FollowScreen(EditorScreen):
+    """One definition as the room edits it: every step and case can be looked at, nothing
+    can be changed, and a save by the facilitator's seat shows here within a few seconds."""
+
+    def __init__(self, workshop: Workshop) -> None:
+        super().__init__(workshop)
+        self._reload_problem: str | None = None
+        self._updated_at: str | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new_version", "reload"):
+            return False  # nothing to keep, nothing to resolve: the disk is the truth here
+        return super().check_action(action, parameters)
+
+    def make_pane(self, key: str) -> Widget:
+        pane = super().make_pane(key)
+        if key == "signoff":
+            pane.disabled = True  # the names and the sign button belong to the facilitator
+        return pane
+
+    def title_text(self) -> str:
+        d = self.workshop.definition
+        if d.partial_signoff is not None:
+            state = f"draft, signed by {d.partial_signoff.signed_side} only"
+        else:
+            state = "signed" if d.is_signed else "draft"
+        return f"{d.slug} v{d.version} · {state} · following, read-only"
+
+    def update_banner(self) -> None:
+        super().update_banner()
+        banner = self.query_one("#banner", PlainText)
+        if self._reload_problem is not None:
+            text = (
+                f"✗ The file changed on disk but cannot be shown: {self._reload_problem}. "
+                "This seat shows the last version it could read."
+            )
+        else:
+            text = (
+                "Following the room: read-only. The facilitator's edits appear here as they "
+                "are saved; look at any step or case."
+            )
+        banner.update(text)
+        banner.set_class(self._reload_problem is not None, "-conflict")
+        banner.display = True
+
+    def save_note(self) -> str:
+        if self._updated_at is not None:
+            return f"following · updated {self._updated_at}"
+        return "following"
+
+    def action_new_version(self) -> None:
+        self.refused_read_only()
+
+    @work(thread=True, exclusive=True, group="watch")
+    def watch_disk(self) -> None:
+        """A change on disk is the facilitator's save: read it in a thread, then show it."""
+        if not self.workshop.changed_on_disk():
+            return
+        try:
+            self.workshop.reload()
+        except WorkbenchError as error:
+            problem = str(error)
+            if problem != self._reload_problem:
+                self._reload_problem = problem
+                self.app.call_from_thread(self.update_banner)
+            return
+        self._reload_problem = None
+        self._updated_at = self.wb.now().astimezone().strftime("%H:%M:%S")
+        self.app.call_from_thread(self.run_worker, self._show_reloaded(), group="follow")
+
+    async def _show_reloaded(self) -> None:
+        """Every pane again from the file, on the step (and scroll position) being looked at,
+        the cursor where it was when that widget is still there."""
+        if self._leaving or not self.is_attached:
+            return
+        active = self._tabs().active
+        shown = self.query(f"#pane-{active.removeprefix('step-')}")
+        y = shown.first().scroll_y if shown else 0.0
+        focused = self.focused.id if self.focused is not None else None
+        await self.rebuild_all()
+        if active in {f"step-{key}" for key, _label in self.steps()}:
+            self._tabs().active = active
+
+        def restore() -> None:
+            for pane in self.query(f"#pane-{active.removeprefix('step-')}"):
+                pane.scroll_to(y=y, animate=False)
+            again = self.query(f"#{focused}") if focused else None
+            if again:
+                self.set_focus(again.first())
+            elif self.focused is None:
+                self.focus_next()
+
+        self.call_after_refresh(restore)
