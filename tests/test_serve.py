@@ -16,10 +16,11 @@ from cli_steps import one_error, run
 from typer.testing import CliRunner
 
 from workbench.cli import serve as serve_module
-from workbench.core import seats, store
-from workbench.core.errors import InputError
-from workbench.core.templates import from_template
-from workbench.core.workshop import Workshop
+from workbench.core.domain import seats
+from workbench.core.domain.errors import InputError
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
+from workbench.core.services.workshop import Workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from browser_steps import Browser, Page, chromium_or_skip
 
-from workbench.core import store
-from workbench.core.templates import from_template
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_NAME = "Agreed in room 4711"

@@ -9,9 +9,9 @@ from pathlib import Path
 from pilot_steps import open_first, settle
 from textual.widgets import Input
 
-from workbench.core import store
-from workbench.core.templates import from_template
-from workbench.core.workshop import Workshop
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
+from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.follow import FollowHomeScreen, FollowScreen

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from workbench.cli._app import app, echo, err, friendly
-from workbench.core import seats
-from workbench.core.errors import InputError, Problem
-from workbench.core.target import resolve
+from workbench.core.domain import seats
+from workbench.core.domain.errors import InputError, Problem
+from workbench.core.files.target import resolve
 
 if TYPE_CHECKING:
     from aiohttp import web

@@ -11,9 +11,9 @@ from __future__ import annotations
 from textual import work
 from textual.widget import Widget
 
-from workbench.core.errors import WorkbenchError
-from workbench.core.folder import QuickRow, quick_rows
-from workbench.core.workshop import FOLLOW_REASON, Workshop
+from workbench.core.domain.errors import WorkbenchError
+from workbench.core.files.folder import QuickRow, quick_rows
+from workbench.core.services.workshop import FOLLOW_REASON, Workshop
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
 from workbench.tui.screens.home import HomeScreen
