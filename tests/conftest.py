@@ -36,3 +36,27 @@ def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
     """The commands' clock pinned (`workbench.core.domain.clock`): no test races midnight."""
     monkeypatch.setattr(clock, "now", lambda: PINNED_NOW)
     return PINNED_NOW
+
+
+# The groups that take most of the suite's time, marked by where they live so a new test in
+# those files is marked too: `pytest -m "not slow and not app"` is the quick loop while editing.
+SLOW_FILES = {
+    "test_core_properties.py",
+    "test_evidence_engine.py",
+    "test_evidence_replay.py",
+    "test_export_sql.py",
+    "test_fuzz_commands.py",
+    "test_write_races.py",
+    "test_serve_browser.py",
+    "test_evidence_missed.py",
+    "test_readme.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path
+        if path.parent.name == "tui":
+            item.add_marker(pytest.mark.app)
+        if path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)

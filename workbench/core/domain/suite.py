@@ -77,10 +77,6 @@ def compare(expect: Expectation, verdict: Verdict) -> tuple[str, ...]:
     return tuple(problems)
 
 
-def run_case(definition: Definition, case: EdgeCase, as_of: datetime | None = None) -> CaseResult:
-    return _run(prepare(definition), case, as_of)
-
-
 def _run(prepared: Prepared, case: EdgeCase, as_of: datetime | None) -> CaseResult:
     verdict = evaluate_prepared(prepared, case.lead, as_of)
     return CaseResult(case=case, verdict=verdict, mismatches=compare(case.expect, verdict))

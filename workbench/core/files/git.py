@@ -172,12 +172,6 @@ def history(path: Path) -> list[Commit]:
     return commits
 
 
-def added_by(path: Path) -> Commit | None:
-    """The commit that added the file (the first in its history)."""
-    commits = history(path)
-    return commits[0] if commits else None
-
-
 def content_at(path: Path, sha: str) -> bytes | None:
     """The file's bytes as committed in `sha`, or None."""
     root = repo_root(path)

@@ -35,9 +35,7 @@ from workbench.core.domain.suite import run_suite
 from workbench.core.files.store import DefinitionFile
 
 Format = Literal["md", "html", "json"]
-FORMATS: tuple[Format, ...] = ("md", "html", "json")
 SchemaKind = Literal["definition", "lead"]
-SCHEMA_KINDS: tuple[SchemaKind, ...] = ("definition", "lead")
 
 
 # --- the document model -------------------------------------------------------------
