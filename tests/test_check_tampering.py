@@ -14,7 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_check import (
+from typer.testing import CliRunner
+
+from tests.test_check import (
     cli,
     commit,
     draft,
@@ -27,9 +29,7 @@ from test_check import (
     sign_file,
     signed_today,
 )
-from test_sshsig import NOW, Person, allow, sign_side
-from typer.testing import CliRunner
-
+from tests.test_sshsig import NOW, Person, allow, sign_side
 from workbench.core.files import sshsig, store
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

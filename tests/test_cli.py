@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cli_steps import one_error, run
 from typer.testing import CliRunner
 
+from tests.cli_steps import one_error, run
 from workbench.core.domain.vocab import STAGE_IDS
 from workbench.core.files import store
 from workbench.core.services.signoff import end_of_next_quarter

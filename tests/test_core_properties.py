@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from budget import examples
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from tests.budget import examples
 from workbench.core.domain.definition import SLUG_RE, Definition
 from workbench.core.domain.evaluator import evaluate
 from workbench.core.domain.lead import Lead
@@ -32,7 +32,7 @@ from workbench.core.domain.vocab import (
     STATUSES,
     TIER_KEYS,
 )
-from workbench.core.files import store
+from workbench.core.files import store, tomlfile
 from workbench.core.services.signoff import sign
 
 SETTINGS = settings(
@@ -408,7 +408,7 @@ def test_create_then_load_round_trip(
 @given(lead=leads())
 def test_lead_round_trip_through_toml(lead: Lead) -> None:
     raw = lead.model_dump(mode="python", exclude_defaults=True, exclude_none=True)
-    assert Lead.model_validate(tomllib.loads(store.dumps(raw))) == lead
+    assert Lead.model_validate(tomllib.loads(tomlfile.dumps(raw))) == lead
 
 
 # --- the evaluator never raises ------------------------------------------------------

@@ -9,15 +9,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.budget import examples
 from workbench.core.domain.errors import (
     AlreadyExists,
     CheckFailed,
     ConflictError,
     InputError,
+    Problem,
     SignedVersionError,
 )
 from workbench.core.domain.suite import run_suite
@@ -80,7 +81,7 @@ def test_a_failed_write_keeps_the_old_file_and_cleans_up(
     def boom(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(tomlfile.os, failing, boom)
+    monkeypatch.setattr(os, failing, boom)
     with pytest.raises(InputError) as caught:
         store.save(edited, path, loaded.file_sha256)
     monkeypatch.undo()
@@ -189,7 +190,7 @@ def line_of(text: str, needle: str) -> int:
     return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
 
 
-def load_problem(path: Path) -> tomlfile.Problem:
+def load_problem(path: Path) -> Problem:
     with pytest.raises(InputError) as caught:
         store.load_definition(path)
     assert caught.value.exit_code == 2

@@ -12,11 +12,11 @@ from typing import Any
 
 import duckdb
 import pytest
-from budget import examples
-from evidence_steps import replay_definition
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.budget import examples
+from tests.evidence_steps import replay_definition
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.templates import from_template

@@ -449,7 +449,7 @@ def test_the_whitespace_table_is_str_isspace() -> None:
 
 
 def test_the_followed_strptime_directives_are_pythons() -> None:
-    import _strptime
+    import _strptime  # type: ignore[import-not-found]
 
     python = _strptime.TimeRE()
     for directive, (pattern, _strict, _numeric) in load._DIRECTIVES.items():

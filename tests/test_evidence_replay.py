@@ -9,11 +9,11 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from budget import examples
-from evidence_steps import replay_definition
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.budget import examples
+from tests.evidence_steps import replay_definition
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.evaluator import evaluate
 from workbench.core.domain.lead import History

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cli_steps import one_error
 from typer.testing import CliRunner
 
+from tests.cli_steps import one_error
 from workbench.cli import app
 from workbench.core.domain.vocab import STANDARD_REJECTION_REASONS
 from workbench.core.evidence.load import load_evidence
@@ -20,6 +20,7 @@ from workbench.core.evidence.sample import (
     leads_csv,
     sample_data,
 )
+from workbench.core.evidence.tables import LeadRow
 
 
 def test_the_same_seed_gives_the_same_bytes() -> None:
@@ -46,7 +47,7 @@ def test_the_sample_has_the_promised_mix() -> None:
     assert any(t.islower() for t in titles) and any(t.isupper() for t in titles)
     assert any(word in t for t in titles for word in ("Sr.", "Mgr", "Dirctor", "Manger", "V.P."))
 
-    demos: dict[str, list] = {}
+    demos: dict[str, list[datetime]] = {}
     for activity in activities:
         if activity.kind == "demo_request":
             demos.setdefault(activity.lead_id, []).append(activity.at)
@@ -67,9 +68,9 @@ def test_the_sample_has_the_promised_mix() -> None:
 def test_fit_and_intent_go_with_outcomes() -> None:
     leads, _ = sample_data(2000, seed=3)
 
-    def accepted_rate(rows: list) -> float:
+    def accepted_rate(rows: list[LeadRow]) -> float:
         decided = [r for r in rows if r.sdr_decision in ("accepted", "rejected")]
-        return sum(r.sdr_decision == "accepted" for r in decided) / len(decided)
+        return float(sum(r.sdr_decision == "accepted" for r in decided) / len(decided))
 
     good = [
         lead

@@ -35,10 +35,10 @@ from typing import Any, NoReturn
 import duckdb
 import pytest
 import sqlglot
-from cli_steps import one_error, run
 from sqlglot import exp
 from typer.testing import CliRunner
 
+from tests.cli_steps import one_error, run
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import InputError
 from workbench.core.domain.stages import STAGES

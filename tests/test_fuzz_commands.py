@@ -29,11 +29,11 @@ from typing import Any
 
 import pytest
 import tomli_w
-from budget import examples
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
+from tests.budget import examples
 from workbench.cli import app
 from workbench.core.domain.vocab import STAGE_IDS
 
@@ -236,7 +236,7 @@ ODD_STRINGS = [
 ]
 odd_text = st.one_of(
     st.sampled_from(ODD_STRINGS),
-    st.text(st.characters(exclude_categories=("Cs",)), max_size=30),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=30),
 )
 ODD_NUMBERS = [0, -1, 1, -(2**63), 2**63 - 1, 2**64, 10**30, -(10**30)]
 odd_scalar = st.one_of(
@@ -800,7 +800,7 @@ def test_a_broken_mapping_or_evidence_file(material: Path, data: st.DataObject) 
 # A shell cannot pass a NUL byte in an argument, and "/" would let a slug name any path.
 arg_text = st.one_of(
     st.sampled_from([s for s in ODD_STRINGS if "\x00" not in s]),
-    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00/"), max_size=20),
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00/"), max_size=20),
 )
 SPECIAL_PATHS = [
     "missing.toml",

@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from cli_steps import one_error, run
 from typer.testing import CliRunner
 
+from tests.cli_steps import one_error, run
 from workbench.cli import app
 from workbench.core.domain.definition import Definition, PartialSignOff, Signer, SignOff
 from workbench.core.domain.templates import from_template

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cli_steps import one_error, run
 from typer.testing import CliRunner
 
+from tests.cli_steps import one_error, run
 from workbench.core.domain.templates import from_template
 from workbench.core.evidence.mapping import date_format_problem
 from workbench.core.files import store
@@ -98,7 +98,16 @@ def test_a_mapping_with_a_repeated_directive_is_one_located_message(
     leads, activities = files(tmp_path, "04/02/2025")
     path = tmp_path / "mapping.toml"
     path.write_text(mapping, encoding="utf-8")
-    argv = ["backtest", draft, "--leads", leads, "--activities", activities, "--mapping", path]
+    argv: list[str | Path] = [
+        "backtest",
+        draft,
+        "--leads",
+        leads,
+        "--activities",
+        activities,
+        "--mapping",
+        path,
+    ]
     one_error(run(runner, *argv), 2, *needles)
 
 

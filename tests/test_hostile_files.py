@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 import tomli_w
-from cli_steps import one_error, run
 from typer.testing import CliRunner
 
+from tests.cli_steps import one_error, run
 from workbench.core.domain.definition import MAX_CASES, Definition
 from workbench.core.domain.errors import InputError
 from workbench.core.domain.templates import from_template

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_steps import one_error, run
 from typer.testing import CliRunner
 
 import workbench.tui.app
+from tests.cli_steps import one_error, run
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import AlreadyExists, CheckFailed, InputError
 from workbench.core.domain.templates import from_template

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_steps import one_error, run
 from typer.testing import CliRunner
 
+from tests.cli_steps import one_error, run
 from workbench.cli import serve as serve_module
 from workbench.core.domain import seats
 from workbench.core.domain.errors import InputError

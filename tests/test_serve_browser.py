@@ -19,8 +19,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from browser_steps import Browser, Page, chromium_or_skip
-
+from tests.browser_steps import Browser, Page, chromium_or_skip
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 

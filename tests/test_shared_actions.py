@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from cli_steps import run
 from typer.testing import CliRunner
 
+from tests.cli_steps import run
 from workbench.core.domain.errors import WorkbenchError
 from workbench.core.domain.templates import from_template
 from workbench.core.evidence.settings import EvidenceSource

@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from cli_steps import one_error, run
 from typer.testing import CliRunner
 
+from tests.cli_steps import one_error, run
 from workbench.core.domain.definition import Definition, PartialSignOff, Signer
 from workbench.core.domain.errors import CheckFailed, InputError, SignedVersionError
 from workbench.core.domain.templates import from_template
@@ -322,7 +322,7 @@ def test_missing_ssh_keygen_is_a_clear_error(
 ) -> None:
     fully_signed(draft, dana, sam)
     both_allowed(folder, dana, sam)
-    monkeypatch.setattr(sshsig.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
     with pytest.raises(InputError, match="ssh-keygen was not found"):
         sshsig.verify_folder(folder)
     other = store.create(from_template("other", "3m-10m", date(2025, 1, 6)), folder)
@@ -750,7 +750,7 @@ def test_cli_typed_names_after_an_ssh_side_exit_1(
 def test_cli_without_ssh_keygen_exits_2(
     runner: CliRunner, draft: Path, sam: Person, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sshsig.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
     before = draft.read_bytes()
     result = run(runner, "sign", draft, "--as", "sales", "--ssh-key", sam.key, "--principal", "s")
     one_error(result, 2, "ssh-keygen was not found")

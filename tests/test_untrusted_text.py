@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cli_steps import one_error, run
 from typer.testing import CliRunner
 
+from tests.cli_steps import one_error, run
 from workbench.core.domain.definition import check_slug
 from workbench.core.domain.errors import Problem
 from workbench.core.domain.safe_text import is_printable, printable

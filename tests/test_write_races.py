@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from budget import examples
 
+from tests.budget import examples
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 

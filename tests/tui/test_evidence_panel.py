@@ -10,11 +10,11 @@ from typing import Any
 
 import duckdb
 import pytest
-from pilot_steps import open_first, settle
 from textual.binding import Binding
 from textual.pilot import Pilot
 from typer.testing import CliRunner
 
+from tests.tui.pilot_steps import open_first, settle
 from workbench.cli import app as cli_app
 from workbench.core.domain.definition import Definition
 from workbench.core.evidence.backtest import backtest

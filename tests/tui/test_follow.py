@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pilot_steps import open_first, settle
 from textual.widgets import Input
 
+from tests.tui.pilot_steps import open_first, settle
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.services.workshop import Workshop
@@ -49,6 +49,7 @@ async def test_a_follower_sees_the_facilitators_save_on_the_step_it_is_looking_a
         await settle(pilot)
 
         assert app.screen is screen  # no conflict, no question: the disk is the truth here
+        assert isinstance(screen, FollowScreen)
         assert screen.workshop.definition.fit.min_employees == 137
         assert shown(app, "field-fit-min-employees") == "137"
         assert screen._tabs().active == "step-fit"
@@ -115,6 +116,7 @@ async def test_the_follow_home_lists_a_definition_the_room_adds_and_offers_no_ne
         await pilot.press("n")
         await settle(pilot)
         assert app.screen is home  # no "new definition" form
+        assert isinstance(home, FollowHomeScreen)
         store.create(from_template("beta", "1m-3m", app.today()), Path("definitions"))
         home.follow_folder()  # what the 2 s timer does
         await settle(pilot)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pilot_steps import settle
 from textual.widgets import DataTable
 
+from tests.tui.pilot_steps import settle
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.home import HomeScreen

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pilot_steps import open_first, settle
-from test_workshop_flow import replace_input, status_text
 
+from tests.tui.pilot_steps import open_first, settle
+from tests.tui.test_workshop_flow import replace_input, status_text
 from workbench.core.domain.errors import InputError, Problem
-from workbench.core.files import store
+from workbench.core.files import store, tomlfile
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.modals import ConfirmModal
 from workbench.tui.components.save_copy import SaveCopyModal
@@ -25,7 +25,7 @@ class Disk:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.is_full = False
-        write = store.atomic_write
+        write = tomlfile.atomic_write
 
         def atomic_write(path: Path, payload: bytes, *, create: bool = False) -> None:
             if self.is_full:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pilot_steps import open_first, settle
 from textual.pilot import Pilot
 from textual.widgets import Button, Collapsible, Input
 
+from tests.tui.pilot_steps import open_first, settle
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.steps import MotionsPane, SegmentsPane

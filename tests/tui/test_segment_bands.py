@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from test_overrides import open_block, open_step, type_into
-
+from tests.tui.test_overrides import open_block, open_step, type_into
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.fields import ClauseField

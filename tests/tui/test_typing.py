@@ -15,10 +15,10 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 
 import pytest
-from pilot_steps import open_first, settle
 from textual import events
 from textual.pilot import Pilot
 
+from tests.tui.pilot_steps import open_first, settle
 from workbench.core.files import store
 from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp

@@ -9,11 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from pilot_steps import open_first, settle, type_text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 from typer.testing import CliRunner
 
+from tests.tui.pilot_steps import open_first, settle, type_text
 from workbench.cli import app as cli_app
 from workbench.core.domain.stages import STAGES
 from workbench.core.files import store
@@ -89,8 +89,8 @@ async def test_whole_workshop_from_blank_folder_to_signed_file(
         original = app.screen.workshop.definition.fit.min_employees
         await pilot.press("ctrl+n")  # step 2, the fit gate; the cursor lands in min employees
         await settle(pilot)
-        assert focused_input(app).parent is not None
-        assert focused_input(app).parent.id == "field-fit-min-employees"
+        parent = focused_input(app).parent
+        assert parent is not None and parent.id == "field-fit-min-employees"
         await replace_input(pilot, "600")
         text = status_text(app)
         assert f"{total}/{total} passing" not in text
@@ -322,8 +322,8 @@ async def test_depends_case_can_be_decided_and_a_case_added(
         await settle(pilot)
         await replace_input(pilot, "")
         await pilot.press("tab", "tab")  # past max employees, into industries
-        assert focused_input(app).parent is not None
-        assert focused_input(app).parent.id == "field-fit-industries"
+        parent = focused_input(app).parent
+        assert parent is not None and parent.id == "field-fit-industries"
         await pilot.press("end")
         await type_text(pilot, ", agency")
         await settle(pilot)
