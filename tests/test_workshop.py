@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core.domain.clauses import clause_value, override_seed, with_clause
-from workbench.core.domain.definition import Scoring
+from workbench.core.domain.definition import Expectation, Scoring
 from workbench.core.domain.errors import (
     AlreadyExists,
     CheckFailed,
@@ -185,3 +185,107 @@ def test_a_clause_is_set_by_index_or_by_id() -> None:
 
 def _disk_full(path: Path, payload: bytes, *, create: bool = False) -> None:
     raise InputError([Problem("cannot write: No space left on device", file=path)])
+
+
+# --- fixing cases in the room -------------------------------------------------------------
+
+
+def test_a_case_is_edited_in_place_and_a_taken_name_is_refused(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    names = [c.name for c in workshop.definition.cases]
+    intern = workshop.definition.cases[1]
+    renamed = intern.model_copy(
+        update={"name": "intern-asks-for-a-demo", "why": "Still an intern."}
+    )
+    result = workshop.edit_case(intern.name, renamed)
+    assert result.ok and result.changed
+    assert [c.name for c in workshop.definition.cases] == [
+        "intern-asks-for-a-demo" if n == intern.name else n for n in names
+    ], "an edited case keeps its place in the suite"
+    assert workshop.suite.by_name()["intern-asks-for-a-demo"].passed
+    taken = renamed.model_copy(update={"name": names[0]})
+    refused = workshop.edit_case("intern-asks-for-a-demo", taken)
+    assert not refused.ok and "already exists" in refused.errors[0]
+    assert workshop.definition.cases[1] == renamed, "a refused edit changes nothing"
+
+
+def test_adding_a_case_with_a_taken_name_says_so(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    copy = workshop.definition.cases[0].model_copy()
+    result = workshop.add_case(copy)
+    assert not result.ok and f"{copy.name!r} already exists" in result.errors[0]
+
+
+def test_a_case_is_deleted_and_the_suite_rerun(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    result = workshop.delete_case("competitor-demo-request")
+    assert result.ok and result.changed
+    assert "competitor-demo-request" not in workshop.suite.by_name()
+    assert workshop.status_line() == "edge cases 7/7 passing"
+    assert not workshop.delete_case("competitor-demo-request").ok
+    workshop.save()
+    cases = store.load_definition(draft).definition.cases
+    assert "competitor-demo-request" not in [c.name for c in cases]
+
+
+def test_accepting_the_outcome_of_an_agreed_case_needs_confirmation(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    workshop.apply("fit.min_seniority", "intern")  # the intern case now fails
+    proposal = workshop.acceptance("intern-demo-request")
+    assert proposal.needs_confirmation
+    assert (proposal.old.label(), proposal.new.label()) == ("rejected → marketing", "mql → sdr")
+    refused = workshop.accept_actual("intern-demo-request")
+    assert not refused.ok and "not a 'depends' case" in refused.errors[0]
+    assert "rejected → marketing" in refused.errors[0] and "mql → sdr" in refused.errors[0]
+    assert workshop.suite.by_name()["intern-demo-request"].case.expect == proposal.old
+    accepted = workshop.accept_actual("intern-demo-request", confirmed=True)
+    assert accepted.ok and workshop.suite.ok
+
+
+def test_a_depends_case_is_accepted_without_confirmation(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    workshop.apply("fit.min_employees", None)
+    workshop.apply("fit.industries", ["software", "agency"])
+    assert not workshop.acceptance("agency-vp-demo-request").needs_confirmation
+    assert workshop.accept_actual("agency-vp-demo-request").ok
+    assert workshop.suite.ok
+
+
+def test_the_last_expectation_change_can_be_undone(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    before = workshop.definition
+    assert not workshop.undo_expectation().ok, "nothing to undo yet"
+    changed = workshop.set_expectation("ceo-ebook-download", Expectation(status="mql"))
+    assert changed.ok and not workshop.suite.ok
+    undone = workshop.undo_expectation()
+    assert undone.ok and [f.name for f in undone.flips] == ["ceo-ebook-download"]
+    assert workshop.definition == before and workshop.suite.ok
+    assert not workshop.undo_expectation().ok, "one step: the undo is not undone again"
+
+
+def test_undo_follows_a_renamed_case_and_refuses_a_case_changed_since(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    workshop.set_expectation("ceo-ebook-download", Expectation(status="mql"))
+    case = workshop.definition.cases[0]
+    workshop.edit_case(case.name, case.model_copy(update={"name": "ceo-reads-an-ebook"}))
+    assert workshop.undo_expectation().ok
+    assert workshop.definition.cases[0].expect == Expectation(status="nurture")
+    workshop.set_expectation("ceo-reads-an-ebook", Expectation(status="mql"))
+    workshop.apply("cases.0.expect.status", "review")  # changed again by another way
+    refused = workshop.undo_expectation()
+    assert not refused.ok and "changed again" in refused.errors[0]
+    workshop.set_expectation("ceo-reads-an-ebook", Expectation(status="mql"))
+    workshop.delete_case("ceo-reads-an-ebook")
+    assert not workshop.undo_expectation().ok
+
+
+def test_a_signed_version_takes_no_case_edit(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    workshop.sign("Dana Reyes, VP Marketing", "Sam Ortiz, VP Sales", None, NOW)
+    case = workshop.definition.cases[0]
+    for result in (
+        workshop.edit_case(case.name, case.model_copy(update={"why": "changed"})),
+        workshop.delete_case(case.name),
+        workshop.set_expectation(case.name, Expectation(status="mql")),
+    ):
+        assert not result.ok and "read-only" in result.errors[0]

@@ -48,3 +48,22 @@ class CaseAcceptRequested(Message):
 @dataclass
 class CaseAddRequested(Message):
     """Open the lead form for a new case."""
+
+
+@dataclass
+class CaseEditRequested(Message):
+    """Open the lead form, filled in from this case, to change it."""
+
+    name: str
+
+
+@dataclass
+class CaseDeleteRequested(Message):
+    """Remove this case from the suite (after asking the room)."""
+
+    name: str
+
+
+@dataclass
+class ExpectationUndoRequested(Message):
+    """Take back the last expectation change."""

@@ -45,6 +45,33 @@ class EditResult:
     changed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ExpectationChange:
+    """One case's expectation before and after a change, so the change can be taken back."""
+
+    case_name: str
+    before: Expectation
+    after: Expectation
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    """What 'accept what the definition does now' would set, shown before it is done."""
+
+    case_name: str
+    old: Expectation
+    new: Expectation
+    needs_confirmation: bool
+
+    @property
+    def changes(self) -> bool:
+        return self.old != self.new
+
+
+def _taken(name: str) -> str:
+    return f"an edge case named {name!r} already exists: choose another name"
+
+
 @cache
 def _adapter(field: str) -> TypeAdapter[Any]:
     annotation = Definition.model_fields[field].annotation
@@ -80,6 +107,8 @@ class Workshop:
         # folder); cleared by the next save that succeeds.
         self.save_error: str | None = None
         self._signed_base: tuple[int | None, Definition | None] | None = None
+        # The last expectation change, so the room can take it back: one step, not a history.
+        self.last_expectation: ExpectationChange | None = None
 
     @classmethod
     def open(cls, path: Path, *, follow: bool = False) -> Workshop:
@@ -173,31 +202,115 @@ class Workshop:
         return EditResult(True, (), tuple(flips(before, self.suite)), changed=True)
 
     def set_expectation(self, case_name: str, expect: Expectation) -> EditResult:
-        cases = [
-            c.model_copy(update={"expect": expect}) if c.name == case_name else c
-            for c in self.definition.cases
-        ]
-        return self._replace(self.definition.model_copy(update={"cases": cases}))
+        """Give one case a new expectation; remembered so that `undo_expectation` can take
+        it back."""
+        case = self._case(case_name)
+        if case is None:
+            return EditResult(False, (f"no edge case named {case_name!r}",))
+        updated = case.model_copy(update={"expect": expect})
+        return self._replace_case(case_name, updated)
 
-    def accept_actual(self, case_name: str) -> EditResult:
-        """Make the case expect what the definition now does (a 'depends' case, decided)."""
+    def acceptance(self, case_name: str) -> Acceptance:
+        """What accepting the definition's current outcome would change for one case, and
+        whether the room has to confirm it: only a 'depends' case was left for the room to
+        decide by what the definition does; any other case's expectation was agreed."""
         result = self.suite.by_name()[case_name]
         old = result.case.expect
         verdict = result.verdict
-        expect = Expectation(
+        new = Expectation(
             status=verdict.status,
             route=verdict.route if old.route is not None else None,
             tier=verdict.tier if old.tier is not None else None,
             lead_type=verdict.lead_type if old.lead_type is not None else None,
             segment=verdict.segment if old.segment is not None else None,
         )
-        return self.set_expectation(case_name, expect)
+        return Acceptance(case_name, old, new, needs_confirmation=not result.case.depends)
+
+    def accept_actual(self, case_name: str, confirmed: bool = False) -> EditResult:
+        """Make the case expect what the definition now does: at once for a 'depends' case,
+        and for any other only once the room has seen the old and new expectation."""
+        refused = self.read_only_reason()
+        if refused is not None:
+            return EditResult(False, (refused,))
+        if case_name not in self.suite.by_name():
+            return EditResult(False, (f"no edge case named {case_name!r}",))
+        proposal = self.acceptance(case_name)
+        if proposal.needs_confirmation and not confirmed and proposal.changes:
+            return EditResult(
+                False,
+                (
+                    f"{case_name} is not a 'depends' case: the room agreed "
+                    f"{proposal.old.label()}; confirm before it expects {proposal.new.label()}",
+                ),
+            )
+        return self.set_expectation(case_name, proposal.new)
+
+    def undo_expectation(self) -> EditResult:
+        """Take back the last expectation change, unless the case changed again since."""
+        change = self.last_expectation
+        if change is None:
+            return EditResult(False, ("no expectation change to undo",))
+        case = self._case(change.case_name)
+        if case is None:
+            return EditResult(False, (f"the edge case {change.case_name!r} no longer exists",))
+        if case.expect != change.after:
+            return EditResult(
+                False,
+                (
+                    f"{change.case_name} changed again since (it now expects "
+                    f"{case.expect.label()}); nothing was undone",
+                ),
+            )
+        result = self._replace_case(
+            change.case_name, case.model_copy(update={"expect": change.before}), remember=False
+        )
+        if result.ok:
+            self.last_expectation = None
+        return result
 
     def add_case(self, case: EdgeCase) -> EditResult:
-        if any(c.name == case.name for c in self.definition.cases):
-            return EditResult(False, (f"an edge case named {case.name!r} already exists",))
+        if self._case(case.name) is not None:
+            return EditResult(False, (_taken(case.name),))
         cases = [*self.definition.cases, case]
         return self._replace(self.definition.model_copy(update={"cases": cases}))
+
+    def edit_case(self, case_name: str, case: EdgeCase) -> EditResult:
+        """Replace one case (the room's own or the template's) in place; a new name must not
+        be another case's. A changed expectation can be undone like any other."""
+        if self._case(case_name) is None:
+            return EditResult(False, (f"no edge case named {case_name!r}",))
+        if case.name != case_name and self._case(case.name) is not None:
+            return EditResult(False, (_taken(case.name),))
+        return self._replace_case(case_name, case)
+
+    def delete_case(self, case_name: str) -> EditResult:
+        """Remove one case from the suite."""
+        if self._case(case_name) is None:
+            return EditResult(False, (f"no edge case named {case_name!r}",))
+        cases = [c for c in self.definition.cases if c.name != case_name]
+        result = self._replace(self.definition.model_copy(update={"cases": cases}))
+        if result.ok and self.last_expectation and self.last_expectation.case_name == case_name:
+            self.last_expectation = None
+        return result
+
+    def _case(self, name: str) -> EdgeCase | None:
+        return next((c for c in self.definition.cases if c.name == name), None)
+
+    def _replace_case(self, case_name: str, case: EdgeCase, remember: bool = True) -> EditResult:
+        """Put `case` where `case_name` was; remember an expectation it changes."""
+        before = self._case(case_name)
+        cases = [case if c.name == case_name else c for c in self.definition.cases]
+        result = self._replace(self.definition.model_copy(update={"cases": cases}))
+        if not (result.ok and result.changed) or before is None:
+            return result
+        if remember and before.expect != case.expect:
+            self.last_expectation = ExpectationChange(case.name, before.expect, case.expect)
+        elif self.last_expectation and self.last_expectation.case_name == case_name:
+            # Renamed: the change to take back follows the case to its new name.
+            self.last_expectation = ExpectationChange(
+                case.name, self.last_expectation.before, self.last_expectation.after
+            )
+        return result
 
     def add_question(self, text: str, raised_by: str | None = None) -> EditResult:
         try:
@@ -260,6 +373,7 @@ class Workshop:
             self.suite = run_suite(self.definition)
             self.conflict = None
             self.save_error = None
+            self.last_expectation = None
 
     def signed_base(self, folder: Path) -> Definition | None:
         """The latest signed version this one would replace; None when it is that version.

@@ -10,10 +10,20 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
+from workbench.core.domain.case_why import why_mismatch
 from workbench.core.domain.suite import CaseResult, SuiteResult
 from workbench.tui.components.steps import EXPLAIN
 from workbench.tui.components.text import PlainText
-from workbench.tui.messages import CaseAcceptRequested, CaseAddRequested, CaseOpenRequested
+from workbench.tui.messages import (
+    CaseAcceptRequested,
+    CaseAddRequested,
+    CaseDeleteRequested,
+    CaseEditRequested,
+    CaseOpenRequested,
+    ExpectationUndoRequested,
+)
+
+WHY_MARK = "⚠ why says otherwise"
 
 
 def outcome_label(result: CaseResult) -> str:
@@ -21,6 +31,15 @@ def outcome_label(result: CaseResult) -> str:
     if result.passed:
         return result.verdict.short()
     return f"got  {result.verdict.short()}\nwant {result.case.expect.label()}"
+
+
+def case_label(result: CaseResult) -> str:
+    """The case's name, whether the room left it to decide, and whether its expectation
+    still says what its why says (in words, on its own line)."""
+    label = result.name + (" (depends)" if result.case.depends else "")
+    if why_mismatch(result.case) is not None:
+        label += f"\n{WHY_MARK}"
+    return label
 
 
 class CasesPane(Vertical):
@@ -35,6 +54,30 @@ class CasesPane(Vertical):
             tooltip="Make the selected case expect what the definition now does.",
         ),
         Binding("a", "add", "Add", id="cases.add", tooltip="Add the room's own case."),
+        Binding(
+            "m",
+            "edit",
+            "Edit",
+            show=False,  # named on the pane's own help line: the footer is full at 80 columns
+            id="cases.edit",
+            tooltip="Change the selected case: its lead, its name, its expectation.",
+        ),
+        Binding(
+            "d",
+            "delete",
+            "Delete",
+            show=False,  # named on the pane's own help line: the footer is full at 80 columns
+            id="cases.delete",
+            tooltip="Remove the selected case from the suite (asks first).",
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo expect",
+            show=False,  # named on the pane's own help line: the footer is full at 80 columns
+            id="cases.undo",
+            tooltip="Take back the last expectation change.",
+        ),
     ]
 
     def __init__(self, suite: SuiteResult, **kwargs: Any) -> None:
@@ -46,7 +89,8 @@ class CasesPane(Vertical):
         table: DataTable[str] = DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield PlainText(
-            "enter: open case · e: accept actual as expected · a: add a case", classes="field-help"
+            "enter: open · e: accept actual · u: undo · a: add · m: edit · d: delete",
+            classes="field-help",
         )
 
     def on_mount(self) -> None:
@@ -62,12 +106,13 @@ class CasesPane(Vertical):
         cursor = table.cursor_row
         table.clear()
         for result in suite.results:
+            name = case_label(result)
             table.add_row(
                 "PASS" if result.passed else "FAIL",
-                result.name + (" (depends)" if result.case.depends else ""),
+                name,
                 outcome_label(result),
                 key=result.name,
-                height=1 if result.passed else 2,
+                height=1 if result.passed and "\n" not in name else 2,
             )
         if suite.results:
             table.move_cursor(row=min(max(cursor, 0), len(suite.results) - 1))
@@ -90,3 +135,16 @@ class CasesPane(Vertical):
 
     def action_add(self) -> None:
         self.post_message(CaseAddRequested())
+
+    def action_edit(self) -> None:
+        name = self.selected_case()
+        if name is not None:
+            self.post_message(CaseEditRequested(name))
+
+    def action_delete(self) -> None:
+        name = self.selected_case()
+        if name is not None:
+            self.post_message(CaseDeleteRequested(name))
+
+    def action_undo(self) -> None:
+        self.post_message(ExpectationUndoRequested())

@@ -97,7 +97,8 @@ class TextField(ClauseField):
         restrict = r"[0-9]*" if self.kind == "int" else None
         yield RoomInput(
             self.initial,
-            placeholder=self.placeholder,
+            # What an empty field means ("blank = any"), so a hint never reads as a value.
+            placeholder=f"blank = {self.placeholder}" if self.placeholder else "",
             restrict=restrict,
             compact=True,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,12 @@ from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from workbench.core.domain.activities_text import format_activities, parse_activities
+from workbench.core.domain.case_why import why_mismatch
 from workbench.core.domain.definition import EdgeCase, Expectation, check_slug
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.suite import CaseResult
 from workbench.core.domain.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
+from workbench.core.services.workshop import EditResult
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 
@@ -82,8 +85,8 @@ class QuestionModal(ModalScreen[str | None]):
 class CaseModal(ModalScreen[Expectation | str | None]):
     """One case: its lead, the verdict, the clauses behind it, and what the room expects.
 
-    Dismisses with "accept" (expect what the definition now does), an Expectation the room
-    chose by hand, or None.
+    Dismisses with "accept" (expect what the definition now does), "edit" or "delete" (the
+    editor asks and does it), an Expectation the room chose by hand, or None.
     """
 
     BINDINGS = [
@@ -94,6 +97,10 @@ class CaseModal(ModalScreen[Expectation | str | None]):
             "Accept actual",
             id="case.accept",
             tooltip="Make the expectation match what the definition now does.",
+        ),
+        Binding("m", "edit", "Edit", id="case.edit", tooltip="Change this case in the form."),
+        Binding(
+            "d", "delete", "Delete", id="case.delete", tooltip="Remove this case (asks first)."
         ),
     ]
 
@@ -137,6 +144,9 @@ class CaseModal(ModalScreen[Expectation | str | None]):
             f"Actual:   {r.verdict.summary()}",
         ]
         lines += [f"  ✗ {m}" for m in r.mismatches]
+        disagreement = why_mismatch(r.case)
+        if disagreement is not None:
+            lines.append(f"  ⚠ The expectation no longer matches its why: {disagreement}.")
         lines.append("Because:")
         lines += [f"  • {reason.text} [{reason.clause}]" for reason in r.verdict.reasons]
         with Vertical(classes="dialog wide"):
@@ -150,17 +160,32 @@ class CaseModal(ModalScreen[Expectation | str | None]):
                     yield _labelled_select(
                         "expect-route", "routed to", ROUTES, r.case.expect.route, blank=True
                     )
-            with Horizontal(classes="buttons"):
+            # One line of compact buttons: five full-size ones do not fit 80 columns.
+            with Horizontal(classes="buttons", id="case-buttons"):
                 if not self.read_only:
-                    yield Button("Set expectation", id="set-expect", variant="primary")
+                    yield Button(
+                        "Set expectation", id="set-expect", variant="primary", compact=True
+                    )
                     if not r.passed:
-                        yield Button("Accept actual (e)", id="accept", variant="warning")
-                yield Button("Close (esc)", id="close")
+                        yield Button("Accept (e)", id="accept", variant="warning", compact=True)
+                    yield Button("Edit (m)", id="edit-case", compact=True)
+                    yield Button("Delete (d)", id="delete-case", variant="error", compact=True)
+                yield Button("Close (esc)", id="close", compact=True)
 
     @on(Button.Pressed, "#accept")
     def action_accept(self) -> None:
         if not self.read_only:
             self.dismiss("accept")
+
+    @on(Button.Pressed, "#edit-case")
+    def action_edit(self) -> None:
+        if not self.read_only:
+            self.dismiss("edit")
+
+    @on(Button.Pressed, "#delete-case")
+    def action_delete(self) -> None:
+        if not self.read_only:
+            self.dismiss("delete")
 
     @on(Button.Pressed, "#set-expect")
     def _set_expectation(self) -> None:
@@ -198,80 +223,197 @@ def _labelled_select(
     )
 
 
-class NewCaseModal(ModalScreen[EdgeCase | None]):
-    """Add the room's own case: a lead and what everyone agrees it should come out as."""
+# Each field of the case form: its key and where its value goes in the case.
+_CASE_PATHS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "why": ("why",),
+    "depends": ("depends",),
+    "title": ("lead", "person", "title"),
+    "seniority": ("lead", "person", "seniority"),
+    "persona": ("lead", "person", "persona"),
+    "email": ("lead", "person", "email"),
+    "company": ("lead", "company", "name"),
+    "domain": ("lead", "company", "domain"),
+    "employees": ("lead", "company", "employees"),
+    "relationship": ("lead", "company", "relationship"),
+    "industry": ("lead", "company", "industry"),
+    "region": ("lead", "company", "region"),
+    "target": ("lead", "company", "target_account"),
+    "contacts": ("lead", "company", "engaged_contacts"),
+    "activities": ("lead", "activities"),
+    "last-mql": ("lead", "history", "last_mql_days_ago"),
+    "last-outcome": ("lead", "history", "last_mql_outcome"),
+    "status": ("expect", "status"),
+    "route": ("expect", "route"),
+}
+
+
+def case_form_values(case: EdgeCase | None) -> dict[str, str | None]:
+    """What the case form starts with: a new case's defaults, or an existing case's values
+    (inputs as text, choices as their value; None is a choice left blank)."""
+    if case is None:
+        return {
+            "depends": "no",
+            "persona": "employee",
+            "relationship": "prospect",
+            "target": "no",
+            "status": "mql",
+        }
+    person, company, history = case.lead.person, case.lead.company, case.lead.history
+    days = history.last_mql_days_ago if history is not None else None
+    return {
+        "name": case.name,
+        "why": case.why,
+        "depends": "yes" if case.depends else "no",
+        "title": person.title,
+        "seniority": person.seniority,
+        "persona": person.persona,
+        "email": person.email or "",
+        "company": company.name,
+        "domain": company.domain or "",
+        "employees": "" if company.employees is None else str(company.employees),
+        "relationship": company.relationship,
+        "industry": company.industry or "",
+        "region": company.region or "",
+        "target": "yes" if company.target_account else "no",
+        "contacts": str(company.engaged_contacts) if company.engaged_contacts else "",
+        "activities": format_activities(
+            [a.model_dump(exclude_none=True) for a in case.lead.activities]
+        ),
+        "last-mql": "" if days is None else f"{days:g}",
+        "last-outcome": history.last_mql_outcome if history is not None else None,
+        "status": case.expect.status,
+        "route": case.expect.route,
+    }
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if value is not None else None
+
+
+def _form_value(key: str, shown: str | None) -> Any:
+    """A form field's text or choice as the case's value."""
+    if key == "activities":
+        return parse_activities(shown or "")
+    if key in ("employees", "last-mql"):
+        return int(shown) if shown else None
+    if key == "contacts":
+        return int(shown) if shown else 0
+    if key in ("depends", "target"):
+        return shown == "yes"
+    if key in ("email", "domain", "industry", "region"):
+        return shown or None
+    return shown
+
+
+class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
+    """Add the room's own case, or change any case: a lead and what everyone agrees it
+    should come out as.
+
+    `submit` applies the case to the draft (the core decides: a taken name is refused);
+    when it refuses, the form stays open with everything typed and says why. Editing, a
+    field left as it was keeps the case's value exactly (an activity dated `at`, a fraction
+    of a day), so opening and saving the form never changes a case by itself.
+    """
 
     BINDINGS = [CANCEL]
 
+    def __init__(
+        self, submit: Callable[[EdgeCase], EditResult], case: EdgeCase | None = None
+    ) -> None:
+        super().__init__()
+        self.submit = submit
+        self.case = case
+        self.initial = case_form_values(case)
+
     def compose(self) -> ComposeResult:
+        title = (
+            "New edge case: enter in a text field adds it; seniority etc. are optional"
+            if self.case is None
+            else f"Edit edge case {self.case.name}: enter in a text field saves it"
+        )
         with Vertical(classes="dialog wide"):
-            yield PlainText(
-                "New edge case: enter in a text field adds it; seniority etc. are optional",
-                classes="section-title",
-            )
+            yield PlainText(title, classes="section-title")
             with VerticalScroll():
                 with Horizontal(classes="row"):
                     yield self._input("name", "Case name (a-z, 0-9, -)", "partner-referral")
                     yield self._input("why", "Why (one line)", "what the room agreed, and why")
                 with Horizontal(classes="row"):
-                    yield self._input("title", "Job title", "Head of Sales")
-                    yield self._select("seniority", "Seniority", SENIORITY_ORDER, None)
-                    yield self._select("persona", "Persona", PERSONAS, "employee")
-                    yield self._input("email", "Email", "pat@example.com")
+                    yield self._input("title", "Job title", "VP Sales")
+                    yield self._select("seniority", "Seniority", SENIORITY_ORDER, blank=True)
+                    yield self._select("persona", "Persona", PERSONAS)
+                    yield self._input("email", "Email", "jo@acme.io")
                 with Horizontal(classes="row"):
-                    yield self._input("company", "Company", "Example Co")
-                    yield self._input("domain", "Domain", "example.com")
+                    yield self._input("company", "Company", "Acme")
+                    yield self._input("domain", "Domain", "acme.io")
                     yield self._input("employees", "Employees", "200", restrict=r"[0-9]*")
                     yield self._select(
                         "relationship",
                         "Relationship",
                         ("prospect", "customer", "competitor", "partner"),
-                        "prospect",
                     )
                 with Horizontal(classes="row"):
                     yield self._input("industry", "Industry", "software")
-                    yield self._input("region", "Region", "north-america")
-                    yield self._select("target", "Target account", ("no", "yes"), "no")
-                    yield self._input("contacts", "Engaged contacts", "0", restrict=r"[0-9]*")
-                yield self._input(
-                    "activities",
-                    "Activities: kind days_ago xCOUNT, comma-separated",
-                    "demo_request 0, pricing_page_view 3 x2",
-                )
+                    yield self._input("region", "Region", "europe")
+                    yield self._select("target", "Target account", ("no", "yes"))
+                    yield self._input(
+                        "contacts", "Engaged contacts", "blank = 0", restrict=r"[0-9]*"
+                    )
+                with Horizontal(classes="row"):
+                    activities = self._input(
+                        "activities",
+                        "Activities: kind days_ago xCOUNT, comma-separated",
+                        "demo_request 0, pricing_page_view 3 x2",
+                    )
+                    activities.add_class("wide-field")
+                    yield activities
+                    yield self._select("depends", "A 'depends' case", ("no", "yes"))
                 with Horizontal(classes="row"):
                     yield self._input(
-                        "last-mql", "Last MQL (days ago, if any)", "e.g. 90", restrict=r"[0-9]*"
+                        "last-mql", "Last MQL (days ago, if any)", "90", restrict=r"[0-9]*"
                     )
                     yield self._select(
                         "last-outcome",
                         "Its outcome",
                         ("open", "accepted", "rejected", "unworked"),
-                        None,
+                        blank=True,
                     )
-                    yield self._select("status", "Expected status", STATUSES, "mql")
-                    yield self._select("route", "Expected route", ROUTES, None)
+                    yield self._select("status", "Expected status", STATUSES)
+                    yield self._select("route", "Expected route", ROUTES, blank=True)
             yield PlainText("", id="case-error", classes="field-error")
             with Horizontal(classes="buttons"):
-                yield Button("Add case", id="add", variant="primary")
+                if self.case is None:
+                    yield Button("Add case", id="add", variant="primary")
+                else:
+                    yield Button("Save changes", id="save-case", variant="primary")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#new-name", Input).focus()
 
     def _input(self, key: str, label: str, hint: str, restrict: str | None = None) -> Vertical:
+        """A text field; its hint reads as a hint ("e.g. …"), never as a value."""
+        placeholder = hint if hint.startswith("blank") else f"e.g. {hint}"
         return Vertical(
             Label(label, classes="field-label"),
-            RoomInput(placeholder=hint, id=f"new-{key}", restrict=restrict, compact=True),
+            RoomInput(
+                self.initial.get(key) or "",
+                placeholder=placeholder,
+                id=f"new-{key}",
+                restrict=restrict,
+                compact=True,
+            ),
             classes="clause-field",
         )
 
-    def _select(self, key: str, label: str, options: Any, value: str | None) -> Vertical:
+    def _select(self, key: str, label: str, options: Any, blank: bool = False) -> Vertical:
+        value = self.initial.get(key)
         return Vertical(
             Label(label, classes="field-label"),
             Select(
                 [(o, o) for o in options],
                 value=value if value is not None else Select.NULL,
-                allow_blank=value is None,
+                allow_blank=blank,
                 prompt="(unset)",
                 id=f"new-{key}",
                 compact=True,
@@ -279,54 +421,46 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
             classes="clause-field",
         )
 
-    def _value(self, key: str) -> Any:
+    def _shown(self, key: str) -> str | None:
         widget = self.query_one(f"#new-{key}")
         if isinstance(widget, Input):
             return widget.value.strip()
         value = widget.value  # type: ignore[attr-defined]
-        return None if value is Select.NULL else value
+        return None if value is Select.NULL else str(value)
+
+    def _data(self) -> dict[str, Any]:
+        """The case as the form describes it: a new case from every field; an edited one
+        from the case as it was, with only the fields the room changed replaced."""
+        data: dict[str, Any] = {} if self.case is None else self.case.model_dump(exclude_none=True)
+        changed = set()
+        for key, path in _CASE_PATHS.items():
+            shown = self._shown(key)
+            if self.case is not None and shown == _stripped(self.initial.get(key)):
+                continue
+            changed.add(key)
+            value = _form_value(key, shown)
+            target = data
+            for part in path[:-1]:
+                target = target.setdefault(part, {})
+            if value is None:
+                target.pop(path[-1], None)
+            else:
+                target[path[-1]] = value
+        history = data.get("lead", {}).get("history")
+        if history is not None and "last-mql" in changed and "last_mql_days_ago" not in history:
+            data["lead"].pop("history")  # no last MQL: its outcome means nothing
+        return data
 
     @on(Input.Submitted)
-    @on(Button.Pressed, "#add")
+    @on(Button.Pressed, "#add, #save-case")
     def _add(self) -> None:
         error = self.query_one("#case-error", PlainText)
         try:
-            activities = parse_activities(self._value("activities"))
-        except ValueError as problem:
+            data = self._data()
+        except ValueError as problem:  # the activities line
             error.say(f"✗ activities: {problem}")
+            self.query_one("#new-activities", Input).focus()
             return
-        employees = self._value("employees")
-        contacts = self._value("contacts")
-        last_mql = self._value("last-mql")
-        data: dict[str, Any] = {
-            "name": self._value("name"),
-            "why": self._value("why"),
-            "expect": {"status": self._value("status"), "route": self._value("route")},
-            "lead": {
-                "person": {
-                    "title": self._value("title"),
-                    "seniority": self._value("seniority"),
-                    "persona": self._value("persona"),
-                    "email": self._value("email") or None,
-                },
-                "company": {
-                    "name": self._value("company"),
-                    "domain": self._value("domain") or None,
-                    "employees": int(employees) if employees else None,
-                    "industry": self._value("industry") or None,
-                    "region": self._value("region") or None,
-                    "relationship": self._value("relationship"),
-                    "target_account": self._value("target") == "yes",
-                    "engaged_contacts": int(contacts) if contacts else 0,
-                },
-                "activities": activities,
-            },
-        }
-        if last_mql:
-            data["lead"]["history"] = {
-                "last_mql_days_ago": int(last_mql),
-                "last_mql_outcome": self._value("last-outcome"),
-            }
         try:
             case = EdgeCase.model_validate(data)
         except ValidationError as problem:
@@ -334,7 +468,13 @@ class NewCaseModal(ModalScreen[EdgeCase | None]):
             where = ".".join(str(p) for p in first["loc"])
             error.say(f"✗ {where}: {str(first['msg']).removeprefix('Value error, ')}")
             return
-        self.dismiss(case)
+        result = self.submit(case)
+        if not result.ok:
+            error.say("✗ " + "; ".join(result.errors))
+            if any("named" in message for message in result.errors):
+                self.query_one("#new-name", Input).focus()
+            return
+        self.dismiss((case, result))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -356,10 +496,12 @@ class NewDefinitionModal(ModalScreen[tuple[str, str, str] | None]):
             with Horizontal(classes="row"):
                 with Vertical(classes="clause-field"):
                     yield Label("Short id (folder name)", classes="field-label")
-                    yield RoomInput(placeholder="acme-inbound", id="new-slug", compact=True)
+                    yield RoomInput(placeholder="e.g. acme-inbound", id="new-slug", compact=True)
                 with Vertical(classes="clause-field"):
                     yield Label("Name", classes="field-label")
-                    yield RoomInput(placeholder="Acme inbound MQL", id="new-name", compact=True)
+                    yield RoomInput(
+                        placeholder="e.g. Acme inbound MQL", id="new-name", compact=True
+                    )
             yield Label(
                 "Stage: which one is the company at? (enter creates)", classes="field-label"
             )

@@ -17,10 +17,10 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
-from workbench.core.domain.definition import Expectation
+from workbench.core.domain.definition import EdgeCase, Expectation
 from workbench.core.domain.errors import WorkbenchError
 from workbench.core.files import git
-from workbench.core.services.workshop import Workshop, rescue_name
+from workbench.core.services.workshop import EditResult, Workshop, rescue_name
 from workbench.tui.components.cases import CasesPane
 from workbench.tui.components.evidence_pane import STEP_ID as EVIDENCE_STEP
 from workbench.tui.components.evidence_pane import EvidencePane
@@ -43,8 +43,11 @@ from workbench.tui.components.text import PlainText
 from workbench.tui.messages import (
     CaseAcceptRequested,
     CaseAddRequested,
+    CaseDeleteRequested,
+    CaseEditRequested,
     CaseOpenRequested,
     ClauseEdited,
+    ExpectationUndoRequested,
 )
 
 if TYPE_CHECKING:
@@ -698,11 +701,18 @@ class EditorScreen(Screen[None]):
         def closed(choice: Expectation | str | None) -> None:
             if choice == "accept":
                 self._accept(event.name)
+            elif choice == "edit":
+                self._edit_case(event.name)
+            elif choice == "delete":
+                self._delete_case(event.name)
             elif isinstance(choice, Expectation):
+                if self.refused_read_only():
+                    return
                 outcome = self.workshop.set_expectation(event.name, choice)
                 if outcome.ok and outcome.changed:
                     self.notify(
-                        f"{event.name} now expects {choice.status}.", title="Expectation changed"
+                        f"{event.name} now expects {choice.label()}. u on the cases undoes it.",
+                        title="Expectation changed",
                     )
                     self.after_change(list(outcome.flips), edited=f"cases.{event.name}.expect")
 
@@ -713,35 +723,145 @@ class EditorScreen(Screen[None]):
         self._accept(event.name)
 
     def _accept(self, name: str) -> None:
+        """Accept what the definition does now: at once for a 'depends' case; for any other
+        case only after the room has seen the agreed and the new expectation side by side."""
+        if self.refused_read_only() or name not in self.workshop.suite.by_name():
+            return
+        proposal = self.workshop.acceptance(name)
+        if not proposal.changes:
+            self.notify(f"{name} already expects what the definition does.", title="No change")
+            return
+        if not proposal.needs_confirmation:
+            self._accept_now(name)
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "accept":
+                self._accept_now(name)
+
+        self.app.push_screen(
+            ConfirmModal(
+                f"{name} is not a 'depends' case: the room agreed its outcome.\n"
+                f"  agreed:        {proposal.old.label()}\n"
+                f"  does now:      {proposal.new.label()}\n"
+                "Change the agreed expectation to what the definition does now?",
+                [
+                    ("keep", f"Keep {proposal.old.label()}"),
+                    ("accept", f"Expect {proposal.new.label()}"),
+                ],
+            ),
+            answered,
+        )
+
+    def _accept_now(self, name: str) -> None:
+        result = self.workshop.accept_actual(name, confirmed=True)
+        if not result.ok:
+            self.notify("; ".join(result.errors), severity="error", title="Not changed")
+            return
+        expect = self.workshop.suite.by_name()[name].case.expect
+        self.notify(
+            f"{name} now expects {expect.label()}. u on the cases undoes it.",
+            title="Expectation changed",
+        )
+        self.after_change(list(result.flips), edited=f"cases.{name}.expect")
+
+    @on(ExpectationUndoRequested)
+    def _undo_expectation(self) -> None:
         if self.refused_read_only():
             return
-        result = self.workshop.accept_actual(name)
-        if result.ok:
-            self.notify(
-                f"{name} now expects what the definition does.", title="Expectation changed"
-            )
-            self.after_change(list(result.flips), edited=f"cases.{name}.expect")
+        change = self.workshop.last_expectation
+        result = self.workshop.undo_expectation()
+        if not result.ok or change is None:
+            self.notify("; ".join(result.errors), severity="warning", title="Nothing undone")
+            return
+        self.notify(
+            f"{change.case_name} expects {change.before.label()} again.",
+            title="Expectation undone",
+        )
+        self.after_change(list(result.flips), edited=f"cases.{change.case_name}.expect")
 
     @on(CaseAddRequested)
     def _add_case(self) -> None:
         if self.refused_read_only():
             return
 
-        def added(case: Any) -> None:
-            if case is None:
+        def added(outcome: tuple[EdgeCase, EditResult] | None) -> None:
+            if outcome is None:
                 return
-            result = self.workshop.add_case(case)
-            if not result.ok:
-                self.notify("; ".join(result.errors), severity="error", title="Case not added")
-                return
+            case, result = outcome
             verdict = self.workshop.suite.by_name()[case.name]
             self.notify(
                 f"{case.name}: {'PASS' if verdict.passed else 'FAIL'}, {verdict.verdict.summary()}",
                 title="Case added",
             )
-            self.after_change([])
+            self.after_change(list(result.flips))
 
-        self.app.push_screen(NewCaseModal(), added)
+        self.app.push_screen(NewCaseModal(self.workshop.add_case), added)
+
+    @on(CaseEditRequested)
+    def _edit_case_requested(self, event: CaseEditRequested) -> None:
+        self._edit_case(event.name)
+
+    def _edit_case(self, name: str) -> None:
+        """The add-case form, filled in from the case; the core refuses a taken name and the
+        form stays open saying so."""
+        if self.refused_read_only():
+            return
+        case = next((c for c in self.workshop.definition.cases if c.name == name), None)
+        if case is None:
+            return
+
+        def edited(outcome: tuple[EdgeCase, EditResult] | None) -> None:
+            if outcome is None:
+                return
+            changed, result = outcome
+            if not result.changed:
+                return
+            verdict = self.workshop.suite.by_name()[changed.name]
+            renamed = f" (was {name})" if changed.name != name else ""
+            self.notify(
+                f"{changed.name}{renamed}: {'PASS' if verdict.passed else 'FAIL'}, "
+                f"{verdict.verdict.summary()}",
+                title="Case changed",
+            )
+            self.after_change(list(result.flips), edited=f"cases.{changed.name}")
+
+        def submit(changed: EdgeCase) -> EditResult:
+            return self.workshop.edit_case(name, changed)
+
+        self.app.push_screen(NewCaseModal(submit, case), edited)
+
+    @on(CaseDeleteRequested)
+    def _delete_case_requested(self, event: CaseDeleteRequested) -> None:
+        self._delete_case(event.name)
+
+    def _delete_case(self, name: str) -> None:
+        """Ask first, naming the case and what it was for; then remove it."""
+        if self.refused_read_only():
+            return
+        case = next((c for c in self.workshop.definition.cases if c.name == name), None)
+        if case is None:
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice != "delete":
+                return
+            result = self.workshop.delete_case(name)
+            if not result.ok:
+                self.notify("; ".join(result.errors), severity="error", title="Not deleted")
+                return
+            self.notify(f"{name} is no longer in the suite.", title="Case deleted")
+            self.after_change(list(result.flips))
+
+        why = f"\nWhy it was there: {case.why}" if case.why else ""
+        self.app.push_screen(
+            ConfirmModal(
+                f"Delete the edge case {name} (expects {case.expect.label()})?{why}\n"
+                "It leaves the suite and the saved draft.",
+                [("keep", "Keep it"), ("delete", f"Delete {name}")],
+            ),
+            answered,
+        )
 
     # --- signing ---------------------------------------------------------------------
 

@@ -1,0 +1,333 @@
+"""Every case can be fixed in the room: edited, deleted, accepted with eyes open, undone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from tests.tui.pilot_steps import open_first, settle, type_text
+from workbench.core.domain.definition import EdgeCase, Expectation
+from workbench.core.files import store
+from workbench.core.services.workshop import Workshop
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.components.cases import WHY_MARK
+from workbench.tui.components.modals import CaseModal, ConfirmModal, NewCaseModal
+from workbench.tui.components.text import PlainText
+from workbench.tui.screens.editor import EditorScreen
+
+
+def saved_cases(path: Path) -> list[EdgeCase]:
+    return store.load_definition(path).definition.cases
+
+
+def saved_case(path: Path, name: str) -> EdgeCase:
+    return next(c for c in saved_cases(path) if c.name == name)
+
+
+def prepared(path: Path, change: Callable[[Workshop], object]) -> None:
+    """Change the draft on disk before the app opens it, through the core."""
+    workshop = Workshop.open(path)
+    change(workshop)
+    workshop.save()
+
+
+async def to_case(pilot: Pilot[None], row: int) -> None:
+    """Open the draft, show the cases and put the cursor on one row."""
+    await open_first(pilot)
+    await pilot.press("ctrl+t")
+    await settle(pilot)
+    pilot.app.screen.query_one("#cases-table", DataTable).move_cursor(row=row)
+    await settle(pilot)
+
+
+async def replace_name(pilot: Pilot[None], text: str) -> None:
+    """In the case form, whose name field has the cursor: type a new name over the old."""
+    field = pilot.app.screen.query_one("#new-name", Input)
+    assert pilot.app.focused is field
+    await pilot.press("end", *["backspace"] * len(field.value))
+    await type_text(pilot, text)
+
+
+def form_error(app: App[None]) -> str:
+    return str(app.screen.query_one("#case-error", PlainText).render())
+
+
+def dialog_text(app: App[None]) -> str:
+    assert isinstance(app.screen, ConfirmModal), f"no question asked: {app.screen!r}"
+    return str(app.screen.query_one(".dialog-text", PlainText).render())
+
+
+def table_text(app: App[None]) -> str:
+    table = app.screen.query_one("#cases-table", DataTable)
+    return "\n".join(
+        " | ".join(str(cell) for cell in table.get_row_at(row)) for row in range(table.row_count)
+    )
+
+
+# --- edit ------------------------------------------------------------------------------
+
+
+async def test_a_template_case_is_edited_in_the_same_form_filled_in(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    original = saved_cases(path)
+    intern = original[1]
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 1)
+        await pilot.press("m")
+        await settle(pilot)
+        app = pilot.app
+        assert isinstance(app.screen, NewCaseModal)
+        assert app.screen.query_one("#new-name", Input).value == intern.name
+        assert app.screen.query_one("#new-title", Input).value == intern.lead.person.title
+        assert app.screen.query_one("#new-industry", Input).value == intern.lead.company.industry
+        await replace_name(pilot, "intern-asks-for-a-demo")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+    cases = saved_cases(path)
+    assert [c.name for c in cases] == [
+        "intern-asks-for-a-demo" if c.name == intern.name else c.name for c in original
+    ]
+    assert cases[1] == intern.model_copy(update={"name": "intern-asks-for-a-demo"}), (
+        "only the name changed"
+    )
+
+
+async def test_a_field_left_alone_keeps_a_value_the_form_cannot_show(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # An activity dated `at` and a last MQL 90.5 days ago have no exact form notation:
+    # changing only the why must leave the lead exactly as it was.
+    path = seeded("acme", "3m-10m")
+    at = datetime(2026, 5, 1, 12, tzinfo=UTC)
+
+    def odd_lead(workshop: Workshop) -> None:
+        case = workshop.definition.cases[0]
+        lead = case.lead.model_validate(
+            {
+                **case.lead.model_dump(exclude_none=True),
+                "activities": [{"kind": "content_download", "at": at}],
+                "history": {"last_mql_days_ago": 90.5, "last_mql_outcome": "unworked"},
+            }
+        )
+        assert workshop.edit_case(case.name, case.model_copy(update={"lead": lead})).ok
+
+    prepared(path, odd_lead)
+    before = saved_cases(path)[0]
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 0)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("tab")  # to the why
+        await pilot.press("end")
+        await type_text(pilot, " Agreed twice.")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EditorScreen)
+    after = saved_cases(path)[0]
+    assert after.why == before.why + " Agreed twice."
+    assert after.lead == before.lead
+
+
+async def test_a_taken_name_keeps_the_form_and_says_why(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 0)
+        app = pilot.app
+        # A new case named like an existing one.
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "ceo-ebook-download")
+        await pilot.press("tab")
+        await type_text(pilot, "a second look")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCaseModal), "the form is still open"
+        assert "'ceo-ebook-download' already exists" in form_error(app)
+        assert app.screen.query_one("#new-why", Input).value == "a second look", "kept"
+        assert app.focused is app.screen.query_one("#new-name", Input)
+        await pilot.press("end")
+        await type_text(pilot, "-again")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        # An existing case renamed to another's name.
+        app.screen.query_one("#cases-table", DataTable).move_cursor(row=1)
+        await pilot.press("m")
+        await settle(pilot)
+        await replace_name(pilot, "ceo-ebook-download")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCaseModal)
+        assert "'ceo-ebook-download' already exists" in form_error(app)
+        await pilot.press("escape")
+        await settle(pilot)
+    names = [c.name for c in saved_cases(path)]
+    assert names.count("ceo-ebook-download") == 1
+    assert "ceo-ebook-download-again" in names and "intern-demo-request" in names
+
+
+async def test_edit_and_delete_are_offered_in_the_case_detail(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 2)
+        app = pilot.app
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseModal)
+        await pilot.click("#edit-case")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCaseModal)
+        assert app.screen.query_one("#new-name", Input).value == "agency-vp-demo-request"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.click("#delete-case")
+        await settle(pilot)
+        assert "agency-vp-demo-request" in dialog_text(app)
+        await pilot.click("#answer-delete")
+        await settle(pilot)
+    assert "agency-vp-demo-request" not in [c.name for c in saved_cases(path)]
+
+
+# --- delete ----------------------------------------------------------------------------
+
+
+async def test_delete_asks_first_naming_the_case(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 3)
+        app = pilot.app
+        await pilot.press("d")
+        await settle(pilot)
+        question = dialog_text(app)
+        assert (
+            "competitor-demo-request" in question and "rejected → marketing-leadership" in question
+        )
+        await pilot.press("escape")  # keep it
+        await settle(pilot)
+        assert "competitor-demo-request" in [c.name for c in saved_cases(path)]
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.click("#answer-delete")
+        await settle(pilot)
+        assert "7/7 passing" in str(app.screen.query_one("#status").render())
+    assert "competitor-demo-request" not in [c.name for c in saved_cases(path)]
+
+
+# --- accept and undo ---------------------------------------------------------------------
+
+
+async def test_accepting_an_agreed_case_shows_old_and_new_and_can_be_undone(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    prepared(path, lambda w: w.set_expectation("ceo-ebook-download", Expectation(status="mql")))
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 0)
+        app = pilot.app
+        assert WHY_MARK in table_text(app), "the why still says nurture"
+        await pilot.press("e")
+        await settle(pilot)
+        question = dialog_text(app)
+        assert "not a 'depends' case" in question
+        assert "agreed:        mql" in question and "does now:      nurture" in question
+        await pilot.click("#answer-keep")
+        await settle(pilot)
+        assert saved_case(path, "ceo-ebook-download").expect.status == "mql"
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.click("#answer-accept")
+        await settle(pilot)
+        assert saved_case(path, "ceo-ebook-download").expect.status == "nurture"
+        assert WHY_MARK not in table_text(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert saved_case(path, "ceo-ebook-download").expect.status == "mql"
+        await pilot.press("u")  # one step only: nothing more to undo, nothing changes
+        await settle(pilot)
+    assert saved_case(path, "ceo-ebook-download").expect.status == "mql"
+
+
+async def test_a_depends_case_is_accepted_without_a_question(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+
+    def agencies_in(workshop: Workshop) -> None:
+        workshop.apply("fit.min_employees", None)
+        workshop.apply("fit.industries", ["software", "saas", "agency"])
+
+    prepared(path, agencies_in)
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 2)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EditorScreen), "no question for a 'depends' case"
+    assert saved_case(path, "agency-vp-demo-request").expect.status == "mql"
+
+
+async def test_the_case_detail_says_when_the_expectation_contradicts_its_why(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    prepared(path, lambda w: w.set_expectation("ceo-ebook-download", Expectation(status="mql")))
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 0)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = str(pilot.app.screen.query_one("#case-detail", PlainText).render())
+        assert "no longer matches its why: the why says nurture; the case expects mql" in detail
+
+
+# --- placeholders ------------------------------------------------------------------------
+
+
+def hints(app: App[None]) -> list[tuple[str, str]]:
+    return [(str(i.id), i.placeholder) for i in app.screen.query(Input) if i.placeholder]
+
+
+def assert_hints_read_as_hints(app: App[None]) -> None:
+    found = hints(app)
+    assert found, "no input with a hint on this screen"
+    for where, hint in found:
+        assert hint.startswith(("e.g. ", "blank = ")), f"{where}: {hint!r} reads as a value"
+    field = next(i for i in app.screen.query(Input) if i.placeholder)
+    style = field.get_component_rich_style("input--placeholder")
+    assert style.italic, "a hint is set apart from typed text by more than a shade of grey"
+
+
+async def test_hints_never_look_like_values(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 0)
+        await pilot.press("a")
+        await settle(pilot)
+        assert_hints_read_as_hints(pilot.app)
+        assert ("new-industry", "e.g. software") in hints(pilot.app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f2")  # the fit gate: an empty size bound means any size
+        await settle(pilot)
+        assert_hints_read_as_hints(pilot.app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("n")  # the home screen's new definition dialog
+        await settle(pilot)
+        assert_hints_read_as_hints(pilot.app)
