@@ -25,7 +25,7 @@ from workbench.tui.messages import ClauseEdited
 TextKind = Literal["int", "text", "list", "number"]
 
 NOTHING_PENDING: Any = object()  # a field whose text has all reached the core
-FOCUS_MARK = "▶ "  # before the label of the field the cursor is in
+FOCUS_MARK = "» "  # before the focused label (not ▶: a folded Collapsible shows that)
 
 
 class ClauseField(Vertical):
