@@ -42,6 +42,10 @@ async def open_block(pilot: Pilot[None], selector: str) -> None:
 
 async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
     field = pilot.app.screen.query_one(selector)
+    for fold in field.ancestors:  # the Triggers step shows one folded part at a time
+        if isinstance(fold, Collapsible) and fold.collapsed:
+            fold.collapsed = False
+            await settle(pilot)
     editor = field.query_one(Input)
     editor.scroll_visible(animate=False)
     editor.focus()

@@ -94,7 +94,9 @@ async def test_whole_workshop_from_blank_folder_to_signed_file(
         await replace_input(pilot, "600")
         text = status_text(app)
         assert f"{total}/{total} passing" not in text
-        assert "PASS→FAIL" in text and "fit.min_employees" in text, "the flip names its clause"
+        assert "PASS→FAIL" in text and "Fit gate: minimum employees" in text, (
+            "the flip names its clause"
+        )
         assert not app.screen.workshop.suite.by_name()["chatbot-pricing-visitor"].passed
         on_disk = store.load_definition(path).definition
         assert on_disk.fit.min_employees == 600, "the edit was autosaved"

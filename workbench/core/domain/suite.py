@@ -8,6 +8,7 @@ from typing import Any
 
 from workbench.core.domain.definition import Definition, EdgeCase, Expectation
 from workbench.core.domain.evaluator import Prepared, evaluate_prepared, prepare
+from workbench.core.domain.phrases import verdict_short
 from workbench.core.domain.verdict import Verdict
 
 _CHECKED = ("status", "route", "tier", "lead_type", "segment")
@@ -100,14 +101,17 @@ class Flip:
 
 
 def flips(before: SuiteResult, after: SuiteResult) -> list[Flip]:
-    """Cases whose verdict or pass/fail changed: what the room needs named after an edit."""
+    """Cases that went from PASS to FAIL or back: what the room needs named after an edit.
+
+    A verdict that changes while the case keeps passing (or keeps failing) is not a flip:
+    the status bar said "PASS→PASS" for those, which tells the room nothing."""
     old = before.by_name()
     changed = []
     for result in after.results:
         prior = old.get(result.name)
         if prior is None:
             continue
-        if prior.passed != result.passed or prior.verdict.summary() != result.verdict.summary():
+        if prior.passed != result.passed:
             # The clause that flipped it either decides now or stopped deciding: name both.
             now = result.verdict.clauses()
             clauses = now + tuple(c for c in prior.verdict.clauses() if c not in now)
@@ -116,8 +120,8 @@ def flips(before: SuiteResult, after: SuiteResult) -> list[Flip]:
                     name=result.name,
                     was_passing=prior.passed,
                     now_passing=result.passed,
-                    before=prior.verdict.short(),
-                    after=result.verdict.short(),
+                    before=verdict_short(prior.verdict),
+                    after=verdict_short(result.verdict),
                     clauses=clauses,
                 )
             )

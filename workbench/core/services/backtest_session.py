@@ -76,6 +76,9 @@ class EvidenceSession:
         # The signed side of the last comparison, by the definition it replayed: the room
         # edits the draft, so the signed version is replayed once per session, not per edit.
         self._base: tuple[str, Backtest] | None = None
+        # The regions and industries the loaded history uses (set once, when it loads; read
+        # from the UI thread without the lock): None until then, so fields warn of nothing.
+        self.history_values: dict[str, tuple[str, ...]] | None = None
 
     # --- called from the UI thread ---------------------------------------------------------
 
@@ -199,6 +202,10 @@ class EvidenceSession:
         finally:
             with self._state:
                 self._loading = None
+        from workbench.core.evidence.distinct import FIT_COLUMNS, distinct_values
+
+        # The values the history uses, for the fields' "never in your history" warnings.
+        self.history_values = {column: distinct_values(con, column) for column in FIT_COLUMNS}
         self._loaded = _Loaded(con, source, problems)
         return self._loaded
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from rich.segment import Segment
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.strip import Strip
@@ -25,6 +25,7 @@ from workbench.tui.messages import ClauseEdited
 TextKind = Literal["int", "text", "list", "number"]
 
 NOTHING_PENDING: Any = object()  # a field whose text has all reached the core
+FOCUS_MARK = "» "  # before the focused label (not ▶: a folded Collapsible shows that)
 
 
 class ClauseField(Vertical):
@@ -45,6 +46,23 @@ class ClauseField(Vertical):
         if self.help_text:
             yield PlainText(self.help_text, classes="field-help")
         yield PlainText("", classes="field-error")
+        yield PlainText("", classes="field-warning")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The field the cursor is in says so in words too (a marker on its label), not in
+        one shade of grey: a projector washes shades out."""
+        self.set_class(True, "-focused")
+        self.query_one(".field-label", Label).update(FOCUS_MARK + self.label_text)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.set_class(False, "-focused")
+        self.query_one(".field-label", Label).update(self.label_text)
+
+    def set_warnings(self, warnings: Sequence[str]) -> None:
+        """A risky value the core accepted: said where it was typed, without refusing it."""
+        warning = self.query_one(".field-warning", PlainText)
+        warning.say("⚠ " + "; ".join(warnings) if warnings else "")
+        self.set_class(bool(warnings), "-warned")
 
     def compose_editor(self) -> ComposeResult:
         raise NotImplementedError
@@ -212,31 +230,44 @@ class TickList(SelectionList[str]):
 
 
 class KindsField(ClauseField):
-    """Several of a closed list (trigger kinds, personas), ticked with space."""
+    """Several of a closed list (trigger kinds, personas), ticked with space.
+
+    The list is as tall as its options (it never scrolls inside the scrolling step, where
+    the label would scroll away from it), and a line under the label names what is ticked,
+    so the value reads without moving through the list."""
 
     def __init__(
         self,
         path: str,
         label: str,
         selected: Iterable[str],
-        options: Iterable[str],
+        options: Iterable[str | tuple[str, str]],
         help_text: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(path, label, help_text, **kwargs)
         self.initial = list(selected)
-        self.choices = list(options)
+        pairs = [(o, o) if isinstance(o, str) else o for o in options]
+        self.words = {value: words for words, value in pairs}
+        self.choices = [value for _words, value in pairs]
 
     def compose_editor(self) -> ComposeResult:
+        yield PlainText(self.ticked_text(self.initial), classes="field-ticked")
         yield TickList(
-            *[(choice, choice, choice in self.initial) for choice in self.choices],
+            *[(self.words[c], c, c in self.initial) for c in self.choices],
             compact=True,
         )
+
+    def ticked_text(self, chosen: Sequence[str]) -> str:
+        if not chosen:
+            return "ticked: none"
+        return "ticked: " + ", ".join(self.words.get(c, c) for c in chosen)
 
     @on(SelectionList.SelectedChanged)
     def _changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         event.stop()
         chosen = [c for c in self.choices if c in event.selection_list.selected]
+        self.query_one(".field-ticked", PlainText).update(self.ticked_text(chosen))
         if chosen != self.initial:
             self.initial = chosen
             self.send(chosen)

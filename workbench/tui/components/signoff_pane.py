@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from workbench.core.domain.risky import review_date_warning
 from workbench.core.services.signoff import check_review_date, end_of_next_quarter
 from workbench.core.services.workshop import Workshop
 from workbench.tui.components.room_input import RoomInput
@@ -115,6 +116,7 @@ class SignoffPane(VerticalScroll):
             Label(label, classes="field-label"),
             RoomInput(value, id=key, compact=True),
             PlainText("", id=f"{key}-error", classes="field-error"),
+            PlainText("", id=f"{key}-warning", classes="field-warning"),
             classes="clause-field",
         )
 
@@ -172,9 +174,22 @@ class SignoffPane(VerticalScroll):
             message = "required: both sides sign with a name and a role"
         error = self.query_one(f"#{key}-error", PlainText)
         error.say(f"✗ {message}" if message else "")
+        if key == "review-date":
+            self.query_one("#review-date-warning", PlainText).say(
+                f"⚠ {self._review_warning(value)}"
+                if not message and self._review_warning(value)
+                else ""
+            )
         if error.parent is not None:
             error.parent.set_class(bool(message), "-invalid")
         return not message
+
+    def _review_warning(self, text: str) -> str | None:
+        """A review date further out than two quarters is allowed, and warned (core.risky)."""
+        try:
+            return review_date_warning(date.fromisoformat(text), self.today)
+        except ValueError:
+            return None
 
     @on(Button.Pressed, "#sign")
     def request_sign(self) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from textual import events
 from textual.widgets import Static
 
+from workbench.core.domain.phrases import flip_line
 from workbench.core.domain.suite import Flip
-
-
-def flip_text(flip: Flip) -> str:
-    before = "PASS" if flip.was_passing else "FAIL"
-    after = "PASS" if flip.now_passing else "FAIL"
-    return f"{flip.name} {before}→{after} (now {flip.after})"
 
 
 class SuiteStatusBar(Static):
@@ -19,8 +17,19 @@ class SuiteStatusBar(Static):
     def __init__(self, **kwargs: object) -> None:
         super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
         self.suite_text = ""
-        self.flip_note = ""
         self.save_note = ""
+        self.flips: tuple[Flip, ...] = ()
+        self.edited: str | None = None
+
+    @property
+    def width_for_text(self) -> int:
+        """The columns a line may take: the bar's width less its padding (80 leave 78)."""
+        return max((self.size.width or self.app.size.width) - 2, 20)
+
+    @property
+    def flip_note(self) -> str:
+        """The flip line as shown now, fitted to the bar's width."""
+        return flip_line(self.flips, self.edited, self.width_for_text)
 
     def show(self, suite_text: str, failing: bool, save_note: str | None = None) -> None:
         self.suite_text = suite_text
@@ -29,18 +38,19 @@ class SuiteStatusBar(Static):
         self.set_class(failing, "-failing")
         self._render_line()
 
-    def show_flips(self, flips: list[Flip], edited: str | None = None) -> None:
-        """Name what the last edit flipped and the clause that was edited; an edit that
-        flipped nothing keeps the last note."""
+    def show_flips(self, flips: Sequence[Flip], edited: str | None = None) -> None:
+        """Name what a settled edit flipped (PASS to FAIL or back) and the clause, in the
+        room's words; an edit that flipped nothing keeps the last note."""
         if flips:
-            cause = f"{edited} flipped " if edited else "flipped "
-            self.flip_note = cause + " | ".join(flip_text(f) for f in flips[:2])
-            if len(flips) > 2:
-                self.flip_note += f" (+{len(flips) - 2} more: ctrl+t)"
+            self.flips = tuple(flips)
+            self.edited = edited
         self._render_line()
 
     def show_save(self, note: str) -> None:
         self.save_note = note
+        self._render_line()
+
+    def on_resize(self, event: events.Resize) -> None:
         self._render_line()
 
     def _render_line(self) -> None:
@@ -48,4 +58,7 @@ class SuiteStatusBar(Static):
         parts = [f"{mark} {self.suite_text}"]
         if self.save_note:
             parts.append(self.save_note)
-        self.update(" · ".join(parts) + "\n" + (self.flip_note or "no case has flipped yet"))
+        first = " · ".join(parts)
+        if len(first) > self.width_for_text:  # never wrapped onto the flip line
+            first = first[: self.width_for_text - 1] + "…"
+        self.update(first + "\n" + (self.flip_note or "no case has flipped yet"))

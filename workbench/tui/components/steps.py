@@ -6,6 +6,7 @@ message to the editor screen, which hands it to the core.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from textual import on
@@ -18,6 +19,7 @@ from workbench.core.domain.bands import band_warnings
 from workbench.core.domain.clauses import clause_value, override_seed
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.describe import override_sentences
+from workbench.core.domain.phrases import activity_label, tier_name, trigger_label
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.vocab import (
     ACTIVITY_KINDS,
@@ -55,7 +57,8 @@ EXPLAIN = {
 
 ROUTE_OPTIONS = [(route, route) for route in ROUTES]
 SENIORITY_OPTIONS = [(level, level) for level in SENIORITY_ORDER]
-KIND_OPTIONS = [(kind, kind) for kind in ACTIVITY_KINDS]
+KIND_WORDS = [(activity_label(kind), kind) for kind in ACTIVITY_KINDS]  # the room's words
+KIND_OPTIONS = KIND_WORDS
 
 
 def _explain(key: str) -> Static:
@@ -166,10 +169,18 @@ def trigger_fields(
 ) -> ComposeResult:
     """Tiers 1-4 at `prefix`; `scoring` is the one that applies alongside (for tier 3);
     `lead_type` is what they make, so a PQL motion's route reads "PQLs go to"."""
+    yield from tier1_fields(prefix, t, lead_type)
+    yield from tier2_fields(prefix, t)
+    yield from tier3_fields(prefix, t, scoring)
+    yield from tier4_fields(prefix, t)
+
+
+def tier1_fields(prefix: str, t: Triggers, lead_type: str = "mql") -> ComposeResult:
     yield ChoiceField(f"{prefix}.route", f"{lead_type.upper()}s go to", t.route, ROUTE_OPTIONS)
-    yield KindsField(
-        f"{prefix}.tier1", "Tier 1: instant MQL (hand raises)", t.tier1, ACTIVITY_KINDS
-    )
+    yield KindsField(f"{prefix}.tier1", "Tier 1: instant MQL (hand raises)", t.tier1, KIND_WORDS)
+
+
+def tier2_fields(prefix: str, t: Triggers) -> ComposeResult:
     yield _section("Tier 2: high-intent engagement within a recency window")
     for index, rule in enumerate(t.tier2):
         with Horizontal(classes="row tier2-row"):
@@ -196,14 +207,20 @@ def trigger_fields(
                 classes="remove-tier2",
                 compact=True,
             )
+
+
+def tier3_fields(prefix: str, t: Triggers, scoring: Scoring | None) -> ComposeResult:
     yield ToggleField(
         f"{prefix}.tier3",
         "Tier 3: score threshold reached",
         t.tier3,
         help_text="Needs scoring (below)." if scoring is None else "",
     )
+
+
+def tier4_fields(prefix: str, t: Triggers) -> ComposeResult:
     yield KindsField(
-        f"{prefix}.tier4", "Tier 4: sales-requested (fit still applies)", t.tier4, ACTIVITY_KINDS
+        f"{prefix}.tier4", "Tier 4: sales-requested (fit still applies)", t.tier4, KIND_WORDS
     )
 
 
@@ -222,7 +239,7 @@ def scoring_fields(prefix: str, s: Scoring) -> ComposeResult:
         for kind in ACTIVITY_KINDS:
             yield TextField(
                 f"{prefix}.activity_points.{kind}",
-                kind,
+                activity_label(kind),
                 s.activity_points.get(kind),  # type: ignore[call-overload]
                 "number",
                 "0",
@@ -266,20 +283,63 @@ class FitPane(DefinitionPane):
 
 
 class TriggersPane(TriggerButtons):
-    """Step 3: tiers 1-4, scoring, recycling and the review rule."""
+    """Step 3: tiers 1-4, scoring, recycling and the review rule, folded one part at a time.
+
+    About fifty tab stops in one scrolling page lost the room; each part is a fold whose
+    title carries its value (tier 4's kinds read without opening it), and opening one folds
+    the others, so the part being discussed is one screen."""
+
+    def __init__(self, definition: Definition, **kwargs: Any) -> None:
+        super().__init__(definition, **kwargs)
+        self.open_fold = "tier1"
+
+    def fold_titles(self) -> dict[str, str]:
+        d = self.definition
+        t = d.triggers
+
+        def kinds(chosen: Sequence[str]) -> str:
+            return ", ".join(activity_label(k) for k in chosen) or "none"
+
+        scoring = "no scoring" if d.scoring is None else f"threshold {d.scoring.threshold}"
+        rules = len(t.tier2)
+        review = "ON" if d.review_rule.enabled else "OFF"
+        return {
+            "tier1": f"{tier_name(1).capitalize()}, instant MQL: {kinds(t.tier1)} → {t.route}",
+            "tier2": f"{tier_name(2).capitalize()}, recency: {rules} rule{'s' * (rules != 1)}",
+            "tier3": f"{tier_name(3).capitalize()}, score: {'ON' if t.tier3 else 'OFF'}, {scoring}",
+            "tier4": f"{tier_name(4).capitalize()}, sales-requested: {kinds(t.tier4)}",
+            "recycling": f"Recycling: fresh MQL after {d.recycling.resubmit_after_days} days",
+            "review": f"Review rule: {review}",
+        }
+
+    def _fold(self, key: str, title: str) -> Collapsible:
+        return Collapsible(
+            title=title,
+            collapsed=key != self.open_fold,
+            id=f"fold-{key}",
+            name=key,
+            classes="triggers-fold",
+        )
 
     def compose(self) -> ComposeResult:
         d = self.definition
+        titles = self.fold_titles()
         yield _explain("triggers")
-        yield from trigger_fields("triggers", d.triggers, d.scoring)
-        yield _section("Scoring")
-        if d.scoring is None:
-            yield PlainText("No point scoring in this definition.", classes="field-help")
-            yield Button("Add scoring", id="add-scoring", compact=True)
-        else:
-            yield from scoring_fields("scoring", d.scoring)
-        yield _section("Recycling")
-        with Horizontal(classes="row"):
+        with self._fold("tier1", titles["tier1"]):
+            yield from tier1_fields("triggers", d.triggers)
+        with self._fold("tier2", titles["tier2"]):
+            yield from tier2_fields("triggers", d.triggers)
+        with self._fold("tier3", titles["tier3"]):
+            yield from tier3_fields("triggers", d.triggers, d.scoring)
+            yield _section("Scoring")
+            if d.scoring is None:
+                yield PlainText("No point scoring in this definition.", classes="field-help")
+                yield Button("Add scoring", id="add-scoring", compact=True)
+            else:
+                yield from scoring_fields("scoring", d.scoring)
+        with self._fold("tier4", titles["tier4"]):
+            yield from tier4_fields("triggers", d.triggers)
+        with self._fold("recycling", titles["recycling"]), Horizontal(classes="row"):
             yield TextField(
                 "recycling.resubmit_after_days",
                 "Fresh MQL after (days)",
@@ -292,25 +352,45 @@ class TriggersPane(TriggerButtons):
                 d.recycling.inside_window_route,
                 ROUTE_OPTIONS,
             )
-        yield _section("Review rule: suspicious engagement")
         r = d.review_rule
-        yield ToggleField(
-            "review_rule.enabled",
-            "High activity with no high-intent action goes to review",
-            r.enabled,
-        )
-        with Horizontal(classes="row"):
-            yield TextField(
-                "review_rule.min_low_intent_actions",
-                "Actions before review",
-                r.min_low_intent_actions,
-                "int",
-                "off",
+        with self._fold("review", titles["review"]):
+            yield ToggleField(
+                "review_rule.enabled",
+                "High activity with no high-intent action goes to review",
+                r.enabled,
             )
-            yield ChoiceField("review_rule.route", "Review by", r.route, ROUTE_OPTIONS)
-        yield KindsField(
-            "review_rule.high_intent", "Counts as high intent", r.high_intent, ACTIVITY_KINDS
-        )
+            with Horizontal(classes="row"):
+                yield TextField(
+                    "review_rule.min_low_intent_actions",
+                    "Actions before review",
+                    r.min_low_intent_actions,
+                    "int",
+                    "off",
+                )
+                yield ChoiceField("review_rule.route", "Review by", r.route, ROUTE_OPTIONS)
+            yield KindsField(
+                "review_rule.high_intent", "Counts as high intent", r.high_intent, KIND_WORDS
+            )
+
+    def refresh_titles(self, definition: Definition) -> None:
+        """After an edit in a field: each fold's title says what it now holds (no rebuild)."""
+        self.definition = definition
+        for key, title in self.fold_titles().items():
+            for fold in self.query(f"#fold-{key}").results(Collapsible):
+                fold.title = title
+
+    @on(Collapsible.Expanded)
+    def _one_open(self, event: Collapsible.Expanded) -> None:
+        """Opening a part folds the others: the part under discussion is one screen."""
+        event.stop()
+        self.open_fold = event.collapsible.name or self.open_fold
+        for fold in self.query(".triggers-fold").results(Collapsible):
+            if fold is not event.collapsible:
+                fold.collapsed = True
+
+    @on(Collapsible.Collapsed)
+    def _fold_closed(self, event: Collapsible.Collapsed) -> None:
+        event.stop()
 
     @on(Button.Pressed, "#add-scoring")
     def _add_scoring(self) -> None:
@@ -551,7 +631,7 @@ class SlaPane(DefinitionPane):
             for key in keys:
                 yield TextField(
                     f"sla.sales.response_minutes.{key}",
-                    key,
+                    trigger_label(key),
                     sla.sales.response_minutes.get(key),
                     "int",
                     "none",

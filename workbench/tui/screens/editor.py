@@ -17,8 +17,12 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import EdgeCase, Expectation
 from workbench.core.domain.errors import WorkbenchError
+from workbench.core.domain.flipwatch import FlipWatch
+from workbench.core.domain.phrases import clause_label
+from workbench.core.domain.risky import clause_warnings
 from workbench.core.files import git
 from workbench.core.services.workshop import EditResult, Workshop, rescue_name
 from workbench.tui.components.cases import CasesPane
@@ -155,6 +159,7 @@ class EditorScreen(Screen[None]):
         self._save_timer: Timer | None = None
         self._saved_at: str | None = None  # when this screen last wrote the draft
         self._leaving = False  # set once the room has left: late messages change nothing
+        self.flip_watch = FlipWatch()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show 'new version' and 'reload' only when they are the way forward."""
@@ -332,7 +337,8 @@ class EditorScreen(Screen[None]):
         if workshop.conflict:
             return "NOT SAVED: file changed on disk"
         if self.invalid:
-            return f"not saved while {next(iter(self.invalid))} is invalid"
+            where = clause_label(workshop.definition, next(iter(self.invalid)))
+            return f"not saved: {where} invalid"
         if workshop.dirty:
             if workshop.save_error:
                 return f"NOT SAVED: {workshop.save_error}"
@@ -352,10 +358,13 @@ class EditorScreen(Screen[None]):
     async def apply_edit(self, path: str, value: Any, source: Widget) -> None:
         if self.workshop.read_only or self._leaving:
             return  # the fields are disabled; a mount-time echo is not an edit
+        before = self.workshop.suite
         result = self.workshop.apply(path, value)
+        typed = isinstance(source, ClauseField)
         if isinstance(source, ClauseField):
             source.sent(value)
             source.set_errors(result.errors)
+            source.set_warnings(self.warnings_for(path) if result.ok else [])
         elif result.errors:
             self.notify("; ".join(result.errors), severity="error", title="Not applied")
         if not result.ok:
@@ -366,13 +375,55 @@ class EditorScreen(Screen[None]):
         if not result.changed:
             self.refresh_status()
             return
-        self.after_change(list(result.flips), edited=path)
+        if typed:
+            # A key is not a settled value: its flips are named once typing pauses or the
+            # field is left (FlipWatch), never per half-typed value.
+            self.flip_watch.typing(path, before)
+            self.after_change(None, edited=path)
+        else:
+            self.after_change(list(result.flips), edited=path)
         if not isinstance(source, ClauseField):
             await self.rebuild_pane(source)
         if path == "stage":
             self.title = self.title_text()
 
-    def after_change(self, flips: list[Any], edited: str | None = None) -> None:
+    def warnings_for(self, path: str) -> list[str]:
+        """Risky values the core accepted (core.risky), for the field at `path`; the lead
+        history's regions and industries count only once the evidence session loaded it."""
+        history = self.wb.evidence_session().history_values
+        parent, _, last = path.rpartition(".")
+        try:
+            container = clause_value(self.workshop.definition, parent) if parent else None
+        except (AttributeError, IndexError, KeyError, ValueError):
+            return []
+        if isinstance(container, dict):
+            value = container.get(last)
+        else:
+            value = getattr(container or self.workshop.definition, last, None)
+        return clause_warnings(path, value, history)
+
+    def settle_flips(self, path: str | None = None) -> None:
+        """Name the flips of the values the room settled on (`path`, or every field with keys
+        in flight): typing paused, or the field was left. A refused value names none."""
+        paths = [path] if path is not None else list(self.flip_watch.pending_paths())
+        for settled in paths:
+            if not self.flip_watch.pending(settled):
+                continue
+            found = self.flip_watch.settle(
+                settled, self.workshop.suite, refused=settled in self.invalid
+            )
+            if found:
+                label = clause_label(self.workshop.definition, settled)
+                self.query_one(SuiteStatusBar).show_flips(found, label)
+
+    @on(events.DescendantBlur)
+    def _field_left(self, event: events.DescendantBlur) -> None:
+        for node in event.widget.ancestors_with_self:
+            if isinstance(node, ClauseField):
+                self.settle_flips(node.path)
+                return
+
+    def after_change(self, flips: list[Any] | None, edited: str | None = None) -> None:
         definition = self.workshop.definition
         for pane in self.query(DefinitionPane):
             # A field's edit does not rebuild its pane; the pane's buttons (add a rule, give a
@@ -380,8 +431,12 @@ class EditorScreen(Screen[None]):
             pane.definition = definition
         for overrides in self.query(OverridesPane):
             overrides.refresh_summaries(definition)
+        for triggers in self.query(TriggersPane):
+            triggers.refresh_titles(definition)
         self.refresh_status()
-        self.query_one(SuiteStatusBar).show_flips(flips, edited)
+        if flips is not None:
+            label = clause_label(definition, edited) if edited else None
+            self.query_one(SuiteStatusBar).show_flips(flips, label)
         for cases in self.query(CasesPane):
             cases.show(self.workshop.suite)
         for signoff in self.query(SignoffPane):
@@ -403,6 +458,7 @@ class EditorScreen(Screen[None]):
 
     def _save_if_valid(self) -> None:
         self._save_timer = None
+        self.settle_flips()  # typing paused: the values on screen are settled
         if self.invalid:
             self.refresh_status()
             return
@@ -415,6 +471,7 @@ class EditorScreen(Screen[None]):
 
     async def rebuild_all(self) -> None:
         """After a reload or signing: every pane shows the definition as it now is."""
+        self.flip_watch.forget()
         await self.recompose()
         self.fit_tab_labels(self.size.width)
         self.title = self.title_text()

@@ -1,0 +1,107 @@
+"""The room's words (core.phrases), flips that are real PASS/FAIL changes, and the flip
+report for a settled value (core.flipwatch), without a screen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workbench.core.domain.clauses import with_clause
+from workbench.core.domain.flipwatch import FlipWatch
+from workbench.core.domain.phrases import (
+    activity_label,
+    activity_phrase,
+    clause_label,
+    days_ago,
+    flip_line,
+    tier_name,
+    trigger_label,
+)
+from workbench.core.domain.suite import flips, run_suite
+from workbench.core.domain.templates import from_template
+
+
+def test_words_for_kinds_tiers_and_days() -> None:
+    assert activity_label("demo_request") == "demo request"
+    assert tier_name("t1") == tier_name(1) == tier_name("tier1") == "tier 1"
+    assert trigger_label("tier2") == "tier 2"
+    assert trigger_label("pricing_inquiry") == "pricing inquiry"
+    assert days_ago(0) == "today"
+    assert days_ago(1) == "1 day ago"
+    assert days_ago(2) == "2 days ago"
+    assert activity_phrase("blog_visit", 3, 200) == "blog visit 3 days ago ×200"
+
+
+def test_clause_paths_read_as_the_room_says_them() -> None:
+    definition = from_template("x", "10m-30m", date(2026, 5, 1))
+    label = definition.segments[1].label or definition.segments[1].id
+    assert clause_label(definition, "segments.1.min_employees") == f"{label}: minimum employees"
+    assert clause_label(definition, "fit.min_employees") == "Fit gate: minimum employees"
+    assert clause_label(definition, "triggers.tier2.0.within_days") == "Tier 2 rule 1: within days"
+    assert clause_label(definition, "triggers.tier4") == "Tier 4"
+    assert (
+        clause_label(definition, "sla.sales.response_minutes.demo_request")
+        == "SLA sales: response time for demo request"
+    )
+    assert clause_label(definition, "scoring.activity_points.blog_visit") == (
+        "Scoring: points for blog visit"
+    )
+
+
+def test_a_verdict_change_that_keeps_pass_or_fail_is_not_a_flip() -> None:
+    definition = from_template("x", "3m-10m", date(2026, 5, 1))
+    # One case agrees on the status only; the others pin the route too.
+    cases = [
+        c.model_copy(update={"expect": c.expect.model_copy(update={"route": None})})
+        if c.name == "resubmit-after-90-days"
+        else c
+        for c in definition.cases
+    ]
+    definition = definition.model_copy(update={"cases": cases})
+    before = run_suite(definition)
+    # Route every MQL to the AE: verdicts change (sdr → ae); the case that does not pin the
+    # route keeps passing, and must not be reported as PASS→PASS.
+    after = run_suite(with_clause(definition, "triggers.route", "ae"))
+    changed_verdicts = [
+        r.name
+        for r in after.results
+        if r.passed == before.by_name()[r.name].passed
+        and r.verdict.summary() != before.by_name()[r.name].verdict.summary()
+    ]
+    assert changed_verdicts, "the edit must change some verdict without changing pass/fail"
+    for flip in flips(before, after):
+        assert flip.was_passing != flip.now_passing
+        assert flip.name not in changed_verdicts
+
+
+def test_half_typed_values_are_not_reported_and_a_refused_value_reports_nothing() -> None:
+    definition = from_template("x", "3m-10m", date(2026, 5, 1))
+    start = run_suite(definition)
+    watch = FlipWatch()
+    # Typing 50 → 500 → 50 (a 0 too many, then backspace): the half-typed 500 flips cases,
+    # the settled 50 flips nothing.
+    half = run_suite(with_clause(definition, "fit.min_employees", 500))
+    assert flips(start, half), "the half-typed value must flip something for this to test"
+    watch.typing("fit.min_employees", start)
+    watch.typing("fit.min_employees", half)  # the second key keeps the suite from before
+    assert watch.settle("fit.min_employees", start, refused=False) == []
+    # A refused value names nothing, and the run goes on until a taken value settles it.
+    watch.typing("fit.min_employees", start)
+    assert watch.settle("fit.min_employees", half, refused=True) == []
+    assert watch.pending("fit.min_employees")
+    settled = watch.settle("fit.min_employees", half, refused=False)
+    assert {f.name for f in settled} == {f.name for f in flips(start, half)}
+    assert not watch.pending("fit.min_employees")
+
+
+def test_the_flip_line_fits_80_columns() -> None:
+    definition = from_template("x", "3m-10m", date(2026, 5, 1))
+    found = flips(
+        run_suite(definition), run_suite(with_clause(definition, "fit.min_employees", 600))
+    )
+    assert len(found) >= 3
+    label = clause_label(definition, "fit.min_employees")
+    for width in (78, 60, 40):
+        line = flip_line(found, label, width)
+        assert len(line) <= width
+        assert "PASS→FAIL" in line or "ctrl+t" in line
+    assert "ctrl+t" in flip_line(found, label, 78), "the ones left out are one key away"

@@ -1,0 +1,50 @@
+"""Risky values warned where they are typed (core.risky) and the history's distinct values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from workbench.core.domain.risky import clause_warnings, response_time_warning, review_date_warning
+from workbench.core.evidence.distinct import distinct_values
+
+
+def test_a_review_date_more_than_two_quarters_out_is_warned() -> None:
+    today = date(2026, 5, 4)
+    assert review_date_warning(date(2026, 9, 30), today) is None
+    warning = review_date_warning(date(2027, 5, 4), today)
+    assert warning is not None and "two quarters" in warning
+
+
+def test_a_response_time_slower_than_the_framework_is_warned() -> None:
+    assert response_time_warning("demo_request", 5) is None
+    warning = response_time_warning("demo_request", 60)
+    assert warning is not None and "5 min" in warning and "demo request" in warning
+    assert clause_warnings("sla.sales.response_minutes.tier3", 600, None)
+    assert clause_warnings("sla.sales.response_minutes.tier3", 120, None) == []
+
+
+def test_a_region_the_history_never_uses_is_warned_with_the_values_it_has() -> None:
+    history = {"region": ("europe", "north-america"), "industry": ("software",)}
+    warnings = clause_warnings("fit.regions", ["North-America", "latam"], history)
+    assert len(warnings) == 1
+    assert "'latam'" in warnings[0] and "North-America" not in warnings[0]
+    assert "europe, north-america" in warnings[0]
+    assert clause_warnings("segments.1.fit.industries", ["retail"], history)
+    assert clause_warnings("fit.regions", ["europe"], history) == []
+    assert clause_warnings("fit.regions", ["latam"], None) == [], "no history, no warning"
+
+
+def test_distinct_values_of_a_loaded_leads_table() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE leads (industry VARCHAR, region VARCHAR)")
+    con.execute(
+        "INSERT INTO leads VALUES ('software', 'europe'), ('fintech', NULL), "
+        "('software', ' '), (NULL, 'north-america')"
+    )
+    assert distinct_values(con, "industry") == ("fintech", "software")
+    assert distinct_values(con, "region") == ("europe", "north-america")
+    with pytest.raises(ValueError, match="not a fit column"):
+        distinct_values(con, "email; DROP TABLE leads")

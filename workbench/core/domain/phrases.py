@@ -1,0 +1,231 @@
+"""The words the room reads: one place for every label the screen builds from the vocabulary.
+
+A projector audience reads "demo request", "2 days ago", "tier 1" and "Enterprise: minimum
+employees", not `demo_request`, `2`, `t1` or `segments.1.min_employees`. The front-ends take
+their words from here so a vocabulary is never retyped (and never drifts) in the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from workbench.core.domain.vocab import ACTIVITY_KINDS, TIER_KEYS
+
+if TYPE_CHECKING:
+    from workbench.core.domain.definition import Definition
+    from workbench.core.domain.suite import Flip
+    from workbench.core.domain.verdict import Verdict
+
+# Kinds whose words are not just the identifier with spaces.
+_KIND_WORDS = {"chatbot_identified": "chatbot identified them"}
+
+ACTIVITY_LABELS: dict[str, str] = {
+    kind: _KIND_WORDS.get(kind, kind.replace("_", " ")) for kind in ACTIVITY_KINDS
+}
+
+# The last part of a clause path, in words. Anything not listed reads as itself, spaced.
+_FIELD_WORDS = {
+    "name": "name",
+    "stage": "stage",
+    "label": "label",
+    "min_employees": "minimum employees",
+    "max_employees": "maximum employees",
+    "industries": "industries",
+    "regions": "regions",
+    "min_seniority": "minimum seniority",
+    "excluded_personas": "excluded personas",
+    "competitors": "competitors",
+    "existing_customers": "existing customers",
+    "route": "MQLs go to",
+    "tier3": "tier 3 (score threshold)",
+    "threshold": "score threshold",
+    "window_days": "score window (days)",
+    "half_life_days": "score half-life (days)",
+    "resubmit_after_days": "fresh MQL after (days)",
+    "inside_window_route": "inside the window, goes to",
+    "enabled": "on or off",
+    "min_low_intent_actions": "actions before review",
+    "high_intent": "counts as high intent",
+    "min_engaged_contacts": "engaged contacts needed",
+    "target_accounts_only": "target accounts only",
+    "quality_pct": "meet fit (%)",
+    "monthly_volume": "MQLs per month",
+    "notify_seconds": "notify within (s)",
+    "required_fields": "every MQL has",
+    "decide_within_hours": "accept/reject within (h)",
+    "follow_up_touches": "follow-up touches",
+    "follow_up_days": "follow-up within (days)",
+    "rejection_reasons": "rejection reasons",
+    "to": "escalate to",
+    "after_minutes": "escalate after (min)",
+    "reassign": "reassign the lead",
+    "min_count": "at least",
+    "within_days": "within days",
+    "kind": "kind",
+    "expect": "expectation",
+}
+
+_PART_WORDS = {
+    "fit": "fit gate",
+    "triggers": "",
+    "scoring": "scoring",
+    "recycling": "recycling",
+    "review_rule": "review rule",
+    "sla": "SLA",
+    "marketing": "marketing",
+    "sales": "sales",
+    "escalation": "escalation",
+}
+
+
+def activity_label(kind: str) -> str:
+    """'demo_request' → 'demo request'; an unknown kind reads as itself, spaced."""
+    return ACTIVITY_LABELS.get(kind, kind.replace("_", " "))
+
+
+def tier_name(tier: int | str) -> str:
+    """1, 't1' or 'tier1' → 'tier 1'."""
+    text = str(tier).removeprefix("tier").removeprefix("t")
+    return f"tier {text}"
+
+
+def trigger_label(key: str) -> str:
+    """A response-time key: a tier ('tier2' → 'tier 2') or an activity kind, in words."""
+    return tier_name(key) if key in TIER_KEYS else activity_label(key)
+
+
+def days_ago(days: float) -> str:
+    """0 → 'today', 1 → '1 day ago', 2 → '2 days ago', 0.5 → '0.5 days ago'."""
+    if days == 0:
+        return "today"
+    shown = int(days) if float(days).is_integer() else days
+    return f"{shown} day ago" if shown == 1 else f"{shown} days ago"
+
+
+def activity_phrase(kind: str, days: float = 0, count: int = 1) -> str:
+    """One activity as read aloud: 'blog visit 3 days ago ×200'."""
+    text = f"{activity_label(kind)} {days_ago(days)}"
+    return text if count == 1 else f"{text} ×{count}"
+
+
+def verdict_phrase(verdict: Verdict) -> str:
+    """'mql → sdr (tier 1, demo request)': Verdict.summary() in the room's words."""
+    extra = []
+    if verdict.tier is not None:
+        extra.append(tier_name(verdict.tier))
+    if verdict.trigger:
+        extra.append(trigger_label(verdict.trigger))
+    if verdict.lead_type != "mql":
+        extra.append(verdict.lead_type.upper())
+    if verdict.segment:
+        extra.append(verdict.segment)
+    head = (
+        verdict.status if verdict.route == verdict.status else f"{verdict.status} → {verdict.route}"
+    )
+    return f"{head} ({', '.join(extra)})" if extra else head
+
+
+def verdict_short(verdict: Verdict) -> str:
+    """'mql → sdr, tier 1', 'nurture': Verdict.short() in the room's words, for a table cell."""
+    text = (
+        verdict.status if verdict.route == verdict.status else f"{verdict.status} → {verdict.route}"
+    )
+    if verdict.tier is not None:
+        text += f", {tier_name(verdict.tier)}"
+    if verdict.lead_type != "mql":
+        text += f", {verdict.lead_type.upper()}"
+    return text
+
+
+def clause_label(definition: Definition, path: str) -> str:
+    """A clause path as the room would say it, with segment and motion names taken from the
+    definition: 'segments.1.min_employees' → 'Enterprise: minimum employees',
+    'triggers.tier2.0.within_days' → 'tier 2 rule 1: within days'."""
+    parts = path.split(".")
+    owner = ""
+    if len(parts) >= 2 and parts[0] in ("segments", "motions") and parts[1].isdigit():
+        items = definition.segments if parts[0] == "segments" else definition.motions
+        index = int(parts[1])
+        if index < len(items):
+            item = items[index]
+            owner = item.label or item.id
+        else:
+            owner = f"{parts[0][:-1]} {index + 1}"
+        parts = parts[2:]
+    if parts[:1] == ["cases"] and len(parts) >= 2:
+        words = f"case {parts[1]}" + (f": {_field(parts[-1])}" if len(parts) > 2 else "")
+        return f"{owner}: {words}" if owner else words
+    words = _words(parts)
+    if owner:
+        return f"{owner}: {words}" if words else owner
+    return words[:1].upper() + words[1:]
+
+
+def _field(part: str) -> str:
+    if part in _FIELD_WORDS:
+        return _FIELD_WORDS[part]
+    if part in TIER_KEYS:
+        return tier_name(part)
+    return activity_label(part)
+
+
+def _words(parts: Sequence[str]) -> str:
+    """'triggers.tier2.0.within_days' → 'tier 2 rule 1: within days'."""
+    heads: list[str] = []
+    tail = ""
+    at = 0
+    while at < len(parts):
+        part = parts[at]
+        last = at == len(parts) - 1
+        if part in ("activity_points", "seniority_points", "response_minutes") and not last:
+            what = _field(parts[at + 1])
+            tail = (
+                f"response time for {what}" if part == "response_minutes" else f"points for {what}"
+            )
+            at += 2
+            continue
+        if part in TIER_KEYS and not last and parts[at + 1].isdigit():
+            heads.append(f"{tier_name(part)} rule {int(parts[at + 1]) + 1}")
+            at += 2
+            continue
+        if last:
+            tail = _field(part)
+        elif part in _PART_WORDS:
+            if _PART_WORDS[part]:
+                heads.append(_PART_WORDS[part])
+        else:
+            heads.append(_field(part))
+        at += 1
+    if heads and tail:
+        return f"{' '.join(heads)}: {tail}"
+    return tail or " ".join(heads)
+
+
+def flip_words(flip: Flip) -> str:
+    """'intern-demo-request PASS→FAIL (now mql → sdr, tier 1)'."""
+    before = "PASS" if flip.was_passing else "FAIL"
+    after = "PASS" if flip.now_passing else "FAIL"
+    return f"{flip.name} {before}→{after} (now {flip.after})"
+
+
+def flip_line(flips: Sequence[Flip], edited: str | None, width: int) -> str:
+    """The status bar's flip line, at most `width` columns: the edit, then as many flips as
+    fit in full, then how many more (ctrl+t lists them); cut with '…' only as a last resort."""
+    if not flips:
+        return ""
+    cause = f"{edited} flipped " if edited else "flipped "
+    words = [flip_words(f) for f in flips]
+    names = [f"{f.name} {'FAIL→PASS' if f.now_passing else 'PASS→FAIL'}" for f in flips]
+    candidates: list[str] = []
+    for shown in range(len(flips), 0, -1):
+        more = len(flips) - shown
+        suffix = f" (+{more} more: ctrl+t)" if more else ""
+        candidates.append(cause + " | ".join(words[:shown]) + suffix)
+        candidates.append(cause + " | ".join(names[:shown]) + suffix)
+    candidates.append(f"{cause}{len(flips)} case(s): ctrl+t")
+    candidates.append(f"{len(flips)} case(s) flipped: ctrl+t")
+    for text in candidates:
+        if len(text) <= width:
+            return text
+    return candidates[-1][: max(width - 1, 0)] + "…"
