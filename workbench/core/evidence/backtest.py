@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM
 from workbench.core.domain.stages import STAGES
 from workbench.core.evidence.engine import compile_replay
 from workbench.core.evidence.missed import MissedClause, MissedWins, missed_wins
@@ -47,35 +48,6 @@ if TYPE_CHECKING:
 Progress = Callable[[str, float | None], None]
 """A stage name and, while a query runs, how far it is (0-1), or None when unknown."""
 
-FALSE_NEGATIVE_ALARM = 0.10
-
-# The framework's acceptance bands: (lower bound, name, what it means, what to do).
-ACCEPTANCE_BANDS: tuple[tuple[float, str, str, str], ...] = (
-    (
-        0.60,
-        "above 60%: maybe too strict",
-        "The bar may be too high: pipeline is being left on the table.",
-        "Test a threshold about 10% lower and watch whether the extra MQLs convert.",
-    ),
-    (
-        0.40,
-        "40-60%: healthy",
-        "Marketing's bar and sales' expectations line up.",
-        "Keep it; calibrate quarterly.",
-    ),
-    (
-        0.30,
-        "30-40%: acceptable",
-        "Some misalignment between the bar and what sales will work.",
-        "Fix the top two rejection reasons below: usually a fit or scoring issue.",
-    ),
-    (
-        0.0,
-        "below 30%: broken",
-        "Sales will stop trusting MQLs and follow-up quality will drop.",
-        "Urgent: raise the threshold, tighten the fit gate, and review closed-won data.",
-    ),
-)
 
 # The framework's standard rejection reasons: what each one tells marketing to change.
 REJECTION_ADVICE: dict[str, tuple[str, str]] = {

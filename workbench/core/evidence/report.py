@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from workbench.core.domain import framework
 from workbench.core.domain.stages import STAGES
 from workbench.core.evidence.backtest import Backtest, Comparison
 from workbench.core.evidence.missed import MissedWins
 
 BAR = "█"
 PARTS = " ▏▎▍▌▋▊▉"
+
+
+ALARM = framework.percent(framework.FALSE_NEGATIVE_ALARM)
 
 
 def percent(value: float | None) -> str:
@@ -117,7 +121,7 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         f"{percent(result.won_rate)} ({result.won})"
     )
     fn = result.false_negatives
-    alarm = "above the 10% alarm" if fn.alarm else "within the 10% rule"
+    alarm = f"above the {ALARM} alarm" if fn.alarm else f"within the {ALARM} rule"
     if fn.won:
         lines.append(
             f"False negatives: {percent(fn.rate)} ({fn.missed} of {fn.won} closed-won leads "
@@ -150,7 +154,7 @@ def three_numbers(after: Backtest, before: Backtest | None = None) -> list[str]:
     band = after.acceptance.band()
     fn = after.false_negatives
     if fn.won:
-        alarm = "above the 10% alarm" if fn.alarm else "within the 10% rule"
+        alarm = f"above the {ALARM} alarm" if fn.alarm else f"within the {ALARM} rule"
         missed = f"{alarm} ({fn.missed} of {fn.won} wins missed)"
     else:
         missed = "no closed-won leads in the history"

@@ -19,6 +19,7 @@ from workbench.core.domain.bands import band_warnings
 from workbench.core.domain.clauses import clause_value, override_seed
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.describe import override_sentences
+from workbench.core.domain.framework import FALSE_NEGATIVE_ALARM, healthy_acceptance, percent
 from workbench.core.domain.phrases import activity_label, tier_name, trigger_label
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.vocab import (
@@ -49,8 +50,9 @@ EXPLAIN = {
     "cases": "The arguments the room keeps having, as tests. Every edit re-runs them. 'Depends' "
     "cases are yours to decide: press e to accept what the definition now does.",
     "evidence": "Bring evidence before signing: ~X MQLs per month, the acceptance to expect "
-    "(40-60% is healthy) and the false negatives (closed-won deals never handed over; over "
-    "10% is an alarm), from the draft replayed over your lead history.",
+    f"({healthy_acceptance()} is healthy) and the false negatives (closed-won deals never "
+    f"handed over; over {percent(FALSE_NEGATIVE_ALARM)} is an alarm), from the draft replayed "
+    "over your lead history.",
     "signoff": "Both sides sign the same written definition, with a date to review it. "
     "Unreviewed definitions drift: calibrate at least quarterly.",
 }
