@@ -263,18 +263,26 @@ class EditorScreen(Screen[None]):
                     pane = self.make_pane(key)
                     yield pane if index == 0 else Lazy(pane)
         yield SuiteStatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)  # every key in sight at 80 columns
 
     def on_mount(self) -> None:
         self.fit_tab_labels(self.app.size.width)
         self.title = self.title_text()
-        self.sub_title = str(self.workshop.path)
+        self.fit_header(self.app.size.width)
         self.refresh_status()
         self.update_banner()
         self.set_interval(2.0, self.watch_disk)
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit_tab_labels(event.size.width)
+        self.fit_header(event.size.width)
+
+    def fit_header(self, width: int) -> None:
+        """The file's path beside the title only where both fit: at 80 columns a long slug's
+        title was cut ("acme-inboun…"); the title says which definition and version it is."""
+        path = str(self.workshop.path)
+        both = len(self.title_text()) + len(path) + 8  # the header's icon, spacing and dash
+        self.sub_title = path if both <= width else ""
 
     def fit_tab_labels(self, width: int) -> None:
         steps = self.steps()

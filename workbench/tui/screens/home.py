@@ -67,7 +67,7 @@ class HomeScreen(Screen[None]):
             )
             yield table
             yield PlainText("", id="home-detail", classes="summary")
-        yield Footer()
+        yield Footer(compact=True)  # every key in sight at 80 columns
 
     def on_mount(self) -> None:
         self.title = "MQL workbench"
