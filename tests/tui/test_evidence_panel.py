@@ -356,7 +356,9 @@ def test_open_passes_the_files_to_the_app(workdir: Path, monkeypatch: pytest.Mon
     opened: list[tuple[Path, EvidenceSource | None]] = []
     monkeypatch.setattr(
         "workbench.tui.app.run_app",
-        lambda folder, evidence=None, open_path=None: opened.append((folder, evidence)),
+        lambda folder, evidence=None, open_path=None, follow=False: opened.append(
+            (folder, evidence)
+        ),
     )
     runner = CliRunner()
     done = runner.invoke(
