@@ -105,3 +105,20 @@ def test_the_flip_line_fits_80_columns() -> None:
         assert len(line) <= width
         assert "PASS→FAIL" in line or "ctrl+t" in line
     assert "ctrl+t" in flip_line(found, label, 78), "the ones left out are one key away"
+
+
+def test_a_cases_activities_read_as_the_room_says_them() -> None:
+    from datetime import UTC, datetime
+
+    from workbench.core.domain.lead import Activity
+    from workbench.core.domain.phrases import activities_phrase
+
+    activities = [
+        Activity(kind="demo_request", days_ago=0),
+        Activity(kind="pricing_page_view", days_ago=3, count=2),
+        Activity(kind="blog_visit", at=datetime(2026, 1, 2, 9, 0, tzinfo=UTC)),
+    ]
+    assert activities_phrase(activities) == (
+        "demo request today, pricing page view 3 days ago ×2, blog visit on 2026-01-02 09:00"
+    )
+    assert activities_phrase([]) == "none"

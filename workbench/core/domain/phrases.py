@@ -14,6 +14,7 @@ from workbench.core.domain.vocab import ACTIVITY_KINDS, TIER_KEYS
 
 if TYPE_CHECKING:
     from workbench.core.domain.definition import Definition
+    from workbench.core.domain.lead import Activity
     from workbench.core.domain.suite import Flip
     from workbench.core.domain.verdict import Verdict
 
@@ -107,6 +108,21 @@ def activity_phrase(kind: str, days: float = 0, count: int = 1) -> str:
     """One activity as read aloud: 'blog visit 3 days ago ×200'."""
     text = f"{activity_label(kind)} {days_ago(days)}"
     return text if count == 1 else f"{text} ×{count}"
+
+
+def activities_phrase(activities: Sequence[Activity]) -> str:
+    """A lead's activities as the room reads them: 'demo request today, pricing page view 3
+    days ago ×2'; an activity with a date shows the date."""
+    parts = []
+    for activity in activities:
+        if activity.days_ago is not None:
+            parts.append(activity_phrase(activity.kind, activity.days_ago, activity.count))
+        else:
+            assert activity.at is not None
+            when = f"on {activity.at:%Y-%m-%d %H:%M}"
+            text = f"{activity_label(activity.kind)} {when}"
+            parts.append(text if activity.count == 1 else f"{text} ×{activity.count}")
+    return ", ".join(parts) or "none"
 
 
 def verdict_phrase(verdict: Verdict) -> str:

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from workbench.core.domain.activities_text import format_activities, parse_activities
 from workbench.core.domain.case_why import why_mismatch
 from workbench.core.domain.definition import EdgeCase, Expectation, check_slug
+from workbench.core.domain.phrases import activities_phrase
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.suite import CaseResult
 from workbench.core.domain.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
@@ -122,11 +123,7 @@ class CaseModal(ModalScreen[Expectation | str | None]):
             f"Person:   {person.title or '—'} ({person.seniority or 'seniority unknown'}, {person.persona})",
             f"Company:  {company.name or '—'} — {company.employees if company.employees is not None else '?'} "
             f"employees, {company.industry or '?'}, {company.region or '?'}, {company.relationship}",
-            "Activity: "
-            + (
-                format_activities([a.model_dump(exclude_none=True) for a in lead.activities])
-                or "none"
-            ),
+            f"Activity: {activities_phrase(lead.activities)}",
         ]
         if company.target_account or company.engaged_contacts or r.verdict.lead_type == "aql":
             lines.append(  # the account facts an AQL motion is chosen by
