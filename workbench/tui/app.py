@@ -95,8 +95,13 @@ class WorkbenchApp(App[None]):
     def today(self) -> date:
         return wall_clock.local_date(self.now())
 
+    def get_default_screen(self) -> HomeScreen:
+        """The home screen is the app's first screen, not pushed over Textual's blank default:
+        the first frame the terminal gets is the folder, without painting and then swapping
+        out an empty screen first."""
+        return HomeScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
         if self.open_path is not None:
             self.open_definition(self.open_path)
 
