@@ -79,7 +79,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Sessions of `--before REF` run this script against that ref's `workbench` package.
+sys.path.insert(0, os.environ.get("BENCH_WORKBENCH", str(ROOT)))
 
 import textual  # noqa: E402
 from machine import cpu_model  # noqa: E402
@@ -704,7 +705,9 @@ def key_sequence(count: int) -> list[str]:
     return ["0" if i % 2 == 0 else "backspace" for i in range(count)]
 
 
-def bench_keys(total_keys: int, rounds: int) -> dict[str, dict[str, KeySamples]]:
+def bench_keys(
+    total_keys: int, rounds: int, trees: dict[str, dict[str, str]]
+) -> dict[str, dict[str, KeySamples]]:
     """Alternate sessions of the two variants; each session is a fresh process, as in use.
 
     One app per process matters for the worst case: apps run one after another in a single
@@ -714,7 +717,6 @@ def bench_keys(total_keys: int, rounds: int) -> dict[str, dict[str, KeySamples]]
     per_session = max(2, -(-total_keys // rounds))
     per_session += per_session % 2  # even, so the value ends where it started
     base = Path(tempfile.mkdtemp(prefix="bench-tui-keys-"))
-    env = child_env()
     results: dict[str, dict[str, KeySamples]] = {}
     for stage in KEY_STAGES:
         folders = {}
@@ -722,16 +724,24 @@ def bench_keys(total_keys: int, rounds: int) -> dict[str, dict[str, KeySamples]]
             folder = base / f"{stage}-{label.replace(' ', '-')}"
             store.create(definition_with_cases(stage, count), folder)
             folders[label] = folder
-        samples = {label: KeySamples() for label in folders}
+        samples = {f"{label}{tree}": KeySamples() for tree in trees for label in folders}
         for _ in range(rounds):
-            for label, folder in folders.items():
-                argv = [sys.executable, __file__, "--session", str(folder)]
-                _l, _e, out, _err = launch([*argv, "--session-keys", str(per_session)], env)
-                got = last_json(out, "BENCH ")
-                s = samples[label]
-                s.cases = got["cases"]
-                for name in ("painted", "press_pause", "settled", "saves", "full_gcs", "gc_during"):
-                    getattr(s, name).extend(got[name])
+            for tree, env in trees.items():
+                for label, folder in folders.items():
+                    argv = [sys.executable, __file__, "--session", str(folder)]
+                    _l, _e, out, _err = launch([*argv, "--session-keys", str(per_session)], env)
+                    got = last_json(out, "BENCH ")
+                    s = samples[f"{label}{tree}"]
+                    s.cases = got["cases"]
+                    for name in (
+                        "painted",
+                        "press_pause",
+                        "settled",
+                        "saves",
+                        "full_gcs",
+                        "gc_during",
+                    ):
+                        getattr(s, name).extend(got[name])
         results[stage] = samples
     return results
 
@@ -760,16 +770,16 @@ def print_keys(results: dict[str, dict[str, KeySamples]], rounds: int) -> None:
         f"({count} keys per variant, in {rounds} alternating sessions, 120x40)\n"
     )
     print(
-        "| stage | cases | painted median ms | painted p95 ms | painted worst ms "
+        "| stage | variant | painted median ms | painted p95 ms | painted worst ms "
         "| press+pause median ms | press+pause p95 ms | press+pause worst ms "
         "| settled (saved) median ms | settled worst ms | autosave median ms "
         "| full GCs (longest ms) | painted worst ms, keys without a full GC |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for stage, samples in results.items():
-        for s in samples.values():
+        for variant, s in samples.items():
             print(
-                f"| {stage} | {s.cases} | {ms(statistics.median(s.painted)):.1f} "
+                f"| {stage} | {variant} | {ms(statistics.median(s.painted)):.1f} "
                 f"| {ms(pct(s.painted, 0.95)):.1f} | {ms(max(s.painted)):.1f} "
                 f"| {ms(statistics.median(s.press_pause)):.1f} "
                 f"| {ms(pct(s.press_pause, 0.95)):.1f} | {ms(max(s.press_pause)):.1f} "
@@ -781,13 +791,16 @@ def print_keys(results: dict[str, dict[str, KeySamples]], rounds: int) -> None:
     print("\n| stage | ratio of medians, 100 cases / template: painted | press+pause | settled |")
     print("|---|---:|---:|---:|")
     for stage, samples in results.items():
-        big, small = samples[f"{CASES} cases"], samples["template"]
-        print(
-            f"| {stage} "
-            f"| {statistics.median(big.painted) / statistics.median(small.painted):.2f}x "
-            f"| {statistics.median(big.press_pause) / statistics.median(small.press_pause):.2f}x "
-            f"| {statistics.median(big.settled) / statistics.median(small.settled):.2f}x |"
-        )
+        for tree in sorted(
+            {v.split("cases", 1)[1] for v in samples if v.startswith(f"{CASES} cases")}
+        ):
+            big, small = samples[f"{CASES} cases{tree}"], samples[f"template{tree}"]
+            print(
+                f"| {stage}{tree} "
+                f"| {statistics.median(big.painted) / statistics.median(small.painted):.2f}x "
+                f"| {statistics.median(big.press_pause) / statistics.median(small.press_pause):.2f}x "
+                f"| {statistics.median(big.settled) / statistics.median(small.settled):.2f}x |"
+            )
     worst = max(max(s.painted) for samples in results.values() for s in samples.values())
     print(
         f"\nWorst keystroke-to-repaint (painted) over all variants: {ms(worst):.1f} ms. "
@@ -1233,10 +1246,9 @@ def stats_cells(samples: list[float]) -> str:
     )
 
 
-def bench_interactions(rounds: int, paced_keys: int) -> None:
-    """Each kind in fresh processes; paced typing alternates 100 cases and the template."""
+def bench_interactions(rounds: int, paced_keys: int, trees: dict[str, dict[str, str]]) -> None:
+    """Each kind in fresh processes, the variants (and code trees) alternating."""
     base = Path(tempfile.mkdtemp(prefix="bench-tui-interactions-"))
-    env = child_env()
     folders: dict[str, Path] = {}
     for stage in KEY_STAGES:
         for label, count in ((f"{CASES} cases", CASES), ("template", None)):
@@ -1245,17 +1257,18 @@ def bench_interactions(rounds: int, paced_keys: int) -> None:
             folders[f"{stage} {label}"] = folder
     paced: dict[str, dict[str, list[float]]] = {}
     for _ in range(rounds):
-        for name, folder in folders.items():
-            got = run_child(env, "paced", folder, paced_keys)
-            into = paced.setdefault(name, {"painted": [], "saves": []})
-            into["painted"] += got["painted"]
-            into["saves"] += got["saves"]
+        for tree, env in trees.items():
+            for name, folder in folders.items():
+                got = run_child(env, "paced", folder, paced_keys)
+                into = paced.setdefault(f"{name}{tree}", {"painted": [], "saves": []})
+                into["painted"] += got["painted"]
+                into["saves"] += got["saves"]
     print(
         f"### 4. Keystroke to repaint typed at {1 / PACE_S:.0f} keys/s, autosave after every "
         f"key running while the next keys arrive ({rounds} sessions x {paced_keys} keys, "
         "alternating, headless 120x40)\n"
     )
-    print("| stage | cases | keys | painted median ms | p95 ms | worst ms | autosave median ms |")
+    print("| stage | variant | keys | painted median ms | p95 ms | worst ms | autosave median ms |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for name, got in paced.items():
         stage, label = name.split(" ", 1)
@@ -1263,70 +1276,89 @@ def bench_interactions(rounds: int, paced_keys: int) -> None:
             f"| {stage} | {label} | {stats_cells(got['painted'])} "
             f"| {ms(statistics.median(got['saves'])):.1f} |"
         )
-    for stage in KEY_STAGES:
-        big = statistics.median(paced[f"{stage} {CASES} cases"]["painted"])
-        small = statistics.median(paced[f"{stage} template"]["painted"])
-        print(f"\n{stage}: painted median, {CASES} cases / template: {big / small:.2f}x", end="")
+    for tree in trees:
+        for stage in KEY_STAGES:
+            big = statistics.median(paced[f"{stage} {CASES} cases{tree}"]["painted"])
+            small = statistics.median(paced[f"{stage} template{tree}"]["painted"])
+            print(
+                f"\n{stage}{tree}: painted median, {CASES} / template: {big / small:.2f}x", end=""
+            )
     print("\n")
 
     stage_folder = base / "steps" / "definitions"
     store.create(definition_with_cases(INTERACTION_STAGE, CASES), stage_folder)
-    first: dict[str, list[float]] = {}
-    again: dict[str, list[float]] = {}
-    give: list[float] = []
-    main: list[float] = []
-    signed: list[float] = []
-    committed: list[float] = []
+    first: dict[str, dict[str, list[float]]] = {tree: {} for tree in trees}
+    again: dict[str, dict[str, list[float]]] = {tree: {} for tree in trees}
+    own: dict[str, dict[str, list[float]]] = {tree: {"give": [], "main": []} for tree in trees}
+    signing: dict[str, dict[str, list[float]]] = {
+        tree: {"signed": [], "committed": []} for tree in trees
+    }
     widgets = 0
     for index in range(rounds):
-        got = run_child(env, "steps", stage_folder, 0)
-        for key, seconds in got["first"]:
-            first.setdefault(key, []).append(seconds)
-        for key, seconds in got["again"]:
-            again.setdefault(key, []).append(seconds)
-        got = run_child(env, "own", stage_folder, 3)
-        give += got["give"]
-        main += got["main"]
-        widgets = got["widgets"]
-        sign_folder = git_folder(definition_with_cases("3m-10m", CASES), base / f"sign-{index}")
-        got = run_child(env, "sign", sign_folder, 2)
-        signed += got["signed"]
-        committed += got["committed"]
+        for tree, env in trees.items():
+            got = run_child(env, "steps", stage_folder, 0)
+            for key, seconds in got["first"]:
+                first[tree].setdefault(key, []).append(seconds)
+            for key, seconds in got["again"]:
+                again[tree].setdefault(key, []).append(seconds)
+            got = run_child(env, "own", stage_folder, 3)
+            own[tree]["give"] += got["give"]
+            own[tree]["main"] += got["main"]
+            widgets = got["widgets"]
+            where = base / f"sign-{index}{tree.replace(' ', '').replace('@', '-')}"
+            sign_folder = git_folder(definition_with_cases("3m-10m", CASES), where)
+            got = run_child(env, "sign", sign_folder, 2)
+            signing[tree]["signed"] += got["signed"]
+            signing[tree]["committed"] += got["committed"]
     print(
         f"### 5. Step switch ({INTERACTION_STAGE}, {CASES} cases, {rounds} sessions; ctrl+n "
-        "to the first refresh showing the step with the cursor in it; headless 120x40)\n"
+        "through the steps (first visits) then ctrl+b back (revisits), each to the first "
+        "refresh showing the step with the cursor in it; headless 120x40)\n"
     )
-    print("| step | first visit median ms | worst ms | revisit median ms | worst ms |")
-    print("|---|---:|---:|---:|---:|")
-    for key, samples in first.items():
-        back = again.get(key, [])
-        revisit = f"{ms(statistics.median(back)):.1f} | {ms(max(back)):.1f}" if back else "— | —"
+    print("| code | step | first visit median ms | worst ms | revisit median ms | worst ms |")
+    print("|---|---|---:|---:|---:|---:|")
+    for tree in trees:
+        for key, samples in first[tree].items():
+            back = again[tree].get(key, [])
+            revisit = (
+                f"{ms(statistics.median(back)):.1f} | {ms(max(back)):.1f}" if back else "— | —"
+            )
+            print(
+                f"| {tree or 'this tree'} | {key} | {ms(statistics.median(samples)):.1f} "
+                f"| {ms(max(samples)):.1f} | {revisit} |"
+            )
+    print()
+    for tree in trees:
+        every_first = [x for v in first[tree].values() for x in v]
+        every_again = [x for v in again[tree].values() for x in v]
         print(
-            f"| {key} | {ms(statistics.median(samples)):.1f} | {ms(max(samples)):.1f} | {revisit} |"
+            f"{tree or 'this tree'}: all first visits median "
+            f"{ms(statistics.median(every_first)):.1f} ms, p95 {ms(pct(every_first, 0.95)):.1f} "
+            f"ms; all revisits median {ms(statistics.median(every_again)):.1f} ms, p95 "
+            f"{ms(pct(every_again, 0.95)):.1f} ms.\n"
         )
-    every_first = [x for v in first.values() for x in v]
-    every_again = [x for v in again.values() for x in v]
-    print(
-        f"\nAll first visits: median {ms(statistics.median(every_first)):.1f} ms, p95 "
-        f"{ms(pct(every_first, 0.95)):.1f} ms; all revisits: median "
-        f"{ms(statistics.median(every_again)):.1f} ms, p95 {ms(pct(every_again, 0.95)):.1f} ms.\n"
-    )
     print(
         f"### 6. Segments step: own triggers and back ({INTERACTION_STAGE}, {CASES} cases, "
         f"{rounds} sessions x 3; press to the first refresh of the rebuilt pane; the screen "
         f"then holds {widgets} widgets)\n"
     )
-    print("| press | n | median ms | p95 ms | worst ms |")
-    print("|---|---:|---:|---:|---:|")
-    print(f"| Give Mid-market its own triggers | {stats_cells(give)} |")
-    print(f"| Use the main triggers | {stats_cells(main)} |")
+    print("| code | press | n | median ms | p95 ms | worst ms |")
+    print("|---|---|---:|---:|---:|---:|")
+    for tree in trees:
+        name = tree or "this tree"
+        print(f"| {name} | Give Mid-market its own triggers | {stats_cells(own[tree]['give'])} |")
+        print(f"| {name} | Use the main triggers | {stats_cells(own[tree]['main'])} |")
     print(f"\n### 7. Sign to commit (3m-10m, {CASES} cases, {rounds} sessions x 2 signings)\n")
-    print("| step | n | median ms | p95 ms | worst ms |")
-    print("|---|---:|---:|---:|---:|")
-    print(f"| sign: SignRequested to the commit question painted | {stats_cells(signed)} |")
-    print(f"| commit: 'Commit now' to git's commit finished | {stats_cells(committed)} |")
-    total = [a + b for a, b in zip(signed, committed, strict=True)]
-    print(f"| both (the room's own reading time excluded) | {stats_cells(total)} |\n")
+    print("| code | step | n | median ms | p95 ms | worst ms |")
+    print("|---|---|---:|---:|---:|---:|")
+    for tree in trees:
+        name = tree or "this tree"
+        signed, committed = signing[tree]["signed"], signing[tree]["committed"]
+        total = [a + b for a, b in zip(signed, committed, strict=True)]
+        print(f"| {name} | sign: to the commit question painted | {stats_cells(signed)} |")
+        print(f"| {name} | commit: 'Commit now' to git done | {stats_cells(committed)} |")
+        print(f"| {name} | both (reading time excluded) | {stats_cells(total)} |")
+    print()
 
 
 def run_child(env: dict[str, str], kind: str, folder: Path, count: int) -> dict[str, Any]:
@@ -1363,7 +1395,7 @@ def main() -> None:
     parser.add_argument("--paced-keys", type=int, default=24)
     parser.add_argument(
         "--only",
-        choices=["terminal", "interactions"],
+        choices=["terminal", "keys", "interactions"],
         help="run only the tmux start-up or only sections 4-7",
     )
     parser.add_argument("--profile-keys", type=int, default=20, help="keys in the profile")
@@ -1387,16 +1419,21 @@ def main() -> None:
         f"{cpu_model()}, {os.cpu_count()} CPUs, load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
     )
+    trees = {"": child_env()}
+    if args.before is not None:
+        old = code_at(args.before, Path(tempfile.mkdtemp(prefix="bench-tui-before-")))
+        trees[f" @{args.before}"] = {**child_env(), "BENCH_WORKBENCH": str(old)}
     if args.only in (None, "terminal"):
         bench_terminal_startup(args.terminal_runs, args.before)
     if args.only is None:
         startup = bench_startup(args.startup_runs)
         print_startup(startup, args.startup_runs)
         bench_help(args.help_runs)
-        keys = bench_keys(args.keys, args.rounds)
+    if args.only in (None, "keys"):
+        keys = bench_keys(args.keys, args.rounds, trees)
         print_keys(keys, args.rounds)
     if args.only in (None, "interactions"):
-        bench_interactions(args.interaction_rounds, args.paced_keys)
+        bench_interactions(args.interaction_rounds, args.paced_keys, trees)
     if args.profile:
         print_import_times()
         asyncio.run(profile_keys(args.profile_keys))

@@ -493,11 +493,12 @@ class EditorScreen(Screen[None]):
     # --- actions ---------------------------------------------------------------------
 
     def _tabs(self) -> TabbedContent:
-        return self.query_one("#steps", TabbedContent)
+        return self.get_child_by_id("steps", TabbedContent)
 
     def _evidence_pane(self) -> EvidencePane | None:
-        panes = self.query(EvidencePane)
-        return panes.first() if panes else None
+        """Asked for each binding every time the footer refreshes: no walk of the screen."""
+        panes = self.mounted_panes(EvidencePane)
+        return panes[0] if panes else None
 
     @on(TabbedContent.TabActivated, "#steps")
     def _step_shown(self, event: TabbedContent.TabActivated) -> None:
