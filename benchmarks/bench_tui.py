@@ -126,7 +126,7 @@ def patched(self, rows):
         self.app.exit()
     self.call_after_refresh(ready)
 HomeScreen.show_rows = patched
-tui_app.run_app = lambda folder: tui_app.WorkbenchApp(folder).run(headless=True)
+tui_app.run_app = lambda folder, evidence=None, open_path=None: tui_app.WorkbenchApp(folder, evidence=evidence, open_path=open_path).run(headless=True)
 sys.argv = ["workbench", "open", sys.argv[1]]
 try:
     main()
@@ -159,7 +159,7 @@ def patched(self, rows):
         self.app.exit()
     self.call_after_refresh(ready)
 HomeScreen.show_rows = patched
-tui_app.run_app = lambda folder: tui_app.WorkbenchApp(folder).run(headless=True)
+tui_app.run_app = lambda folder, evidence=None, open_path=None: tui_app.WorkbenchApp(folder, evidence=evidence, open_path=open_path).run(headless=True)
 sys.argv = ["workbench"]
 main()
 print(json.dumps({"t_start": t_start, "t_imported": t_imported, **marks}))
