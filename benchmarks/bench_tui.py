@@ -48,6 +48,16 @@ so that noise from the rest of the machine lands on all of them alike:
    no longer races the autosave.) The app runs with `save_delay=0`, saving on every key: the
    heaviest path, and the one the keystroke numbers include.
 
+1b. Start-up in a real terminal (first, `--only terminal`): tmux sessions of
+   `python -m workbench open DIR` and a bare app showing one Static, timed until
+   `capture-pane` shows their text (see `bench_terminal_startup`).
+4-7. (`--only interactions`) keys typed at 8 a second without waiting for the app while the
+   autosave of the previous ones runs; step switches; "Give Mid-market its own triggers" and
+   back; sign to commit in a git repository. Headless Pilot, each in fresh processes.
+
+`--before REF` runs sections 1b, 3 and 4-7 also against REF's `workbench` package (unpacked
+from git), alternating with this tree's in the same run.
+
 Everything is printed as markdown tables. `--profile` adds, untimed: a `-X importtime`
 breakdown of the two startup drivers' imports; wrapped timers on the keystroke path
 (`Workshop.apply`, `EditorScreen.after_change` and its parts, Textual's layout and render,
