@@ -523,3 +523,34 @@ def test_versions_and_slugs_listing(tmp_path: Path) -> None:
     assert [n for n, _ in store.versions(tmp_path, "acme")] == [1]
     assert store.versions(tmp_path, "missing") == []
     assert os.path.exists(tmp_path / "acme" / "v1.toml")
+
+
+def test_an_autosave_onto_its_own_last_write_does_not_parse_the_file_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The status of bytes this process wrote is known by their hash: parsing 50 KB of TOML
+    on every autosave only to read `status` held the GIL while the room typed."""
+    path = new_file(tmp_path)
+    loaded = store.load_definition(path)
+    parsed: list[Path] = []
+    parse_toml = tomlfile.parse_toml
+
+    def counting(raw: bytes, where: Path) -> tuple[dict[str, object], str]:
+        parsed.append(where)
+        return parse_toml(raw, where)
+
+    monkeypatch.setattr(store, "parse_toml", counting)
+    first = loaded.definition.model_copy(update={"name": "First"})
+    sha = store.save(first, path, loaded.file_sha256)
+    second = first.model_copy(update={"name": "Second"})
+    store.save(second, path, sha)
+    assert parsed == []
+    assert store.load_definition(path).definition.name == "Second"
+
+
+def test_a_signed_file_known_by_its_hash_is_still_refused(tmp_path: Path) -> None:
+    path = signed_file(tmp_path)
+    loaded = store.load_definition(path)  # its status is now known without parsing
+    draft = loaded.definition.model_copy(update={"status": "draft", "signoff": None})
+    with pytest.raises(SignedVersionError):
+        store.save(draft, path, loaded.file_sha256)

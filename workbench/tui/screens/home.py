@@ -87,10 +87,14 @@ class HomeScreen(Screen[None]):
     def load_rows(self) -> None:
         """Rows at once from a quick read (tomllib only, no validation: a few ms even for a
         folder of many versions), then the full check in a worker marks any file that would
-        not open."""
+        not open.
+
+        The check starts only after the rows have been painted: its thread imports pydantic
+        and the models (over 100 ms of Python holding the GIL), which would otherwise compete
+        with the first paint and keep the room looking at an empty terminal."""
         rows = quick_rows(self.wb.folder)
         self.show_rows(rows)
-        self.check_rows(rows)
+        self.call_after_refresh(self.check_rows, rows)
 
     @work(thread=True, exclusive=True, group="home")
     def check_rows(self, rows: list[QuickRow]) -> None:
