@@ -48,3 +48,17 @@ def test_distinct_values_of_a_loaded_leads_table() -> None:
     assert distinct_values(con, "region") == ("europe", "north-america")
     with pytest.raises(ValueError, match="not a fit column"):
         distinct_values(con, "email; DROP TABLE leads")
+
+
+def test_warnings_read_the_value_where_the_path_points() -> None:
+    from datetime import date
+
+    from workbench.core.domain.clauses import with_clause
+    from workbench.core.domain.risky import warnings_at
+    from workbench.core.domain.templates import from_template
+
+    definition = from_template("acme", "3m-10m", date(2026, 5, 1))
+    slow = with_clause(definition, "sla.sales.response_minutes.tier3", 600)
+    assert warnings_at(slow, "sla.sales.response_minutes.tier3", None)
+    assert warnings_at(definition, "sla.sales.response_minutes.not_a_trigger", None) == []
+    assert warnings_at(definition, "triggers.tier2.99.kind", None) == [], "a rule removed"

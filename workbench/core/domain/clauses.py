@@ -32,10 +32,16 @@ def set_path(data: Any, parts: list[str], value: Any) -> None:
 
 def clause_value(definition: Definition, path: str) -> Any:
     """The value at a dotted clause path (`triggers`, `segments.2.triggers`; a segment or
-    motion by its index, or by its id as verdicts name it: `segments.smb.fit`)."""
+    motion by its index, or by its id as verdicts name it: `segments.smb.fit`). Inside a
+    table of values (`sla.sales.response_minutes.tier2`) a key that is not set reads None."""
     value: Any = definition
     for part in _indexed(definition, path):
-        value = value[int(part)] if isinstance(value, list) else getattr(value, part)
+        if isinstance(value, list):
+            value = value[int(part)]
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
+            value = getattr(value, part)
     return value
 
 

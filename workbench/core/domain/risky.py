@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from workbench.core.domain.clauses import clause_value
+from workbench.core.domain.definition import Definition
 from workbench.core.domain.lint import REVIEW_MAX_DAYS
 from workbench.core.domain.phrases import trigger_label
 from workbench.core.domain.templates import RESPONSE_MINUTES
@@ -56,6 +58,17 @@ def unused_values_warning(
     )
     names = ", ".join(repr(v) for v in unused)
     return f"{names}: no lead in the history has this {column}; it has {offered or 'none'}"
+
+
+def warnings_at(
+    definition: Definition, path: str, history: Mapping[str, Sequence[str]] | None
+) -> list[str]:
+    """The warnings for what the clause at `path` holds now in `definition`."""
+    try:
+        value = clause_value(definition, path)
+    except (AttributeError, IndexError, ValueError):
+        return []  # a path the definition no longer has (a rule removed meanwhile)
+    return clause_warnings(path, value, history)
 
 
 def clause_warnings(

@@ -17,12 +17,11 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
-from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import EdgeCase, Expectation
 from workbench.core.domain.errors import WorkbenchError
 from workbench.core.domain.flipwatch import FlipWatch
 from workbench.core.domain.phrases import clause_label
-from workbench.core.domain.risky import clause_warnings
+from workbench.core.domain.risky import warnings_at
 from workbench.core.files import git
 from workbench.core.services.workshop import EditResult, Workshop, rescue_name
 from workbench.tui.components.cases import CasesPane
@@ -402,19 +401,10 @@ class EditorScreen(Screen[None]):
             self.title = self.title_text()
 
     def warnings_for(self, path: str) -> list[str]:
-        """Risky values the core accepted (core.risky), for the field at `path`; the lead
-        history's regions and industries count only once the evidence session loaded it."""
+        """Risky values the core accepted, for the field at `path`; the lead history's
+        regions and industries count only once the evidence session has loaded it."""
         history = self.wb.evidence_session().history_values
-        parent, _, last = path.rpartition(".")
-        try:
-            container = clause_value(self.workshop.definition, parent) if parent else None
-        except (AttributeError, IndexError, KeyError, ValueError):
-            return []
-        if isinstance(container, dict):
-            value = container.get(last)
-        else:
-            value = getattr(container or self.workshop.definition, last, None)
-        return clause_warnings(path, value, history)
+        return warnings_at(self.workshop.definition, path, history)
 
     def settle_flips(self, path: str | None = None) -> None:
         """Name the flips of the values the room settled on (`path`, or every field with keys
