@@ -260,14 +260,14 @@ class Expectation(Strict):
     segment: str | None = None
 
     def label(self) -> str:
-        """'mql → sdr t2', 'nurture': the agreed outcome in the same notation as Verdict.short()."""
+        """'mql → sdr, tier 2', 'nurture': the agreed outcome in the words of Verdict.short()."""
         text: str = self.status
         if self.route and self.route != self.status:
             text += f" → {self.route}"
         if self.tier is not None:
-            text += f" t{self.tier}"
+            text += f", tier {self.tier}"
         if self.lead_type is not None and self.lead_type != "mql":
-            text += f" {self.lead_type}"
+            text += f", {self.lead_type.upper()}"
         return text
 
 

@@ -142,18 +142,6 @@ def verdict_phrase(verdict: Verdict) -> str:
     return f"{head} ({', '.join(extra)})" if extra else head
 
 
-def verdict_short(verdict: Verdict) -> str:
-    """'mql → sdr, tier 1', 'nurture': Verdict.short() in the room's words, for a table cell."""
-    text = (
-        verdict.status if verdict.route == verdict.status else f"{verdict.status} → {verdict.route}"
-    )
-    if verdict.tier is not None:
-        text += f", {tier_name(verdict.tier)}"
-    if verdict.lead_type != "mql":
-        text += f", {verdict.lead_type.upper()}"
-    return text
-
-
 def clause_label(definition: Definition, path: str) -> str:
     """A clause path as the room would say it, with segment and motion names taken from the
     definition: 'segments.1.min_employees' → 'Enterprise: minimum employees',

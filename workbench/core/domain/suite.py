@@ -8,7 +8,6 @@ from typing import Any
 
 from workbench.core.domain.definition import Definition, EdgeCase, Expectation
 from workbench.core.domain.evaluator import Prepared, evaluate_prepared, prepare
-from workbench.core.domain.phrases import verdict_short
 from workbench.core.domain.verdict import Verdict
 
 _CHECKED = ("status", "route", "tier", "lead_type", "segment")
@@ -120,8 +119,8 @@ def flips(before: SuiteResult, after: SuiteResult) -> list[Flip]:
                     name=result.name,
                     was_passing=prior.passed,
                     now_passing=result.passed,
-                    before=verdict_short(prior.verdict),
-                    after=verdict_short(result.verdict),
+                    before=prior.verdict.short(),
+                    after=result.verdict.short(),
                     clauses=clauses,
                 )
             )

@@ -66,10 +66,10 @@ class Verdict:
         return self.status if self.route == self.status else f"{self.status} → {self.route}"
 
     def short(self) -> str:
-        """The verdict in a table cell: 'mql → sdr t1', 'nurture'."""
+        """The verdict in a table cell, in the room's words: 'mql → sdr, tier 1', 'nurture'."""
         text = self._status_route()
         if self.tier is not None:
-            text += f" t{self.tier}"
+            text += f", tier {self.tier}"
         if self.lead_type != "mql":
-            text += f" {self.lead_type}"
+            text += f", {self.lead_type.upper()}"
         return text

@@ -50,10 +50,18 @@ class CasesPane(Vertical):
             "e",
             "accept",
             "Accept",
+            show=False,  # named on the pane's own help line: the footer is full at 80 columns
             id="cases.accept",
             tooltip="Make the selected case expect what the definition now does.",
         ),
-        Binding("a", "add", "Add", id="cases.add", tooltip="Add the room's own case."),
+        Binding(
+            "a",
+            "add",
+            "Add",
+            show=False,  # named on the pane's own help line: the footer is full at 80 columns
+            id="cases.add",
+            tooltip="Add the room's own case.",
+        ),
         Binding(
             "m",
             "edit",
