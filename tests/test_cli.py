@@ -205,7 +205,7 @@ def test_evaluate_text_and_segment(runner: CliRunner, tmp_path: Path, lead_file:
     path = make(runner, tmp_path / "defs", stage="10m-30m")
     result = run(runner, "evaluate", path, "--lead", lead_file)
     assert result.exit_code == 0
-    assert result.stdout.startswith("mql → sdr (tier 1, demo_request, mid-market)")
+    assert result.stdout.startswith("mql → sdr (tier 1, demo request, mid-market)")
     assert "respond within 5 min" in result.stdout
     assert "because" in result.stdout
     verdict = json.loads(run(runner, "evaluate", path, "-l", lead_file, "--json").stdout)

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from workbench.core.domain.definition import Definition
     from workbench.core.domain.lead import Activity
     from workbench.core.domain.suite import Flip
-    from workbench.core.domain.verdict import Verdict
 
 # Kinds whose words are not just the identifier with spaces.
 _KIND_WORDS = {"chatbot_identified": "chatbot identified them"}
@@ -123,23 +122,6 @@ def activities_phrase(activities: Sequence[Activity]) -> str:
             text = f"{activity_label(activity.kind)} {when}"
             parts.append(text if activity.count == 1 else f"{text} ×{activity.count}")
     return ", ".join(parts) or "none"
-
-
-def verdict_phrase(verdict: Verdict) -> str:
-    """'mql → sdr (tier 1, demo request)': Verdict.summary() in the room's words."""
-    extra = []
-    if verdict.tier is not None:
-        extra.append(tier_name(verdict.tier))
-    if verdict.trigger:
-        extra.append(trigger_label(verdict.trigger))
-    if verdict.lead_type != "mql":
-        extra.append(verdict.lead_type.upper())
-    if verdict.segment:
-        extra.append(verdict.segment)
-    head = (
-        verdict.status if verdict.route == verdict.status else f"{verdict.status} → {verdict.route}"
-    )
-    return f"{head} ({', '.join(extra)})" if extra else head
 
 
 def clause_label(definition: Definition, path: str) -> str:

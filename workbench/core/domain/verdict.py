@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.core.domain.phrases import trigger_label
+
 
 @dataclass(frozen=True, slots=True)
 class Reason:
@@ -48,14 +50,14 @@ class Verdict:
         }
 
     def summary(self) -> str:
-        """A short label such as 'mql → sdr (tier 1, demo_request)' for tables."""
+        """The verdict in the room's words: 'mql → sdr (tier 1, demo request)'."""
         extra = []
         if self.tier is not None:
             extra.append(f"tier {self.tier}")
         if self.trigger:
-            extra.append(self.trigger)
+            extra.append(trigger_label(self.trigger))
         if self.lead_type != "mql":
-            extra.append(self.lead_type)
+            extra.append(self.lead_type.upper())
         if self.segment:
             extra.append(self.segment)
         tail = f" ({', '.join(extra)})" if extra else ""
