@@ -22,6 +22,7 @@ from workbench.core.domain.errors import (
     Problem,
     SignedVersionError,
 )
+from workbench.core.domain.later import signed_dump
 from workbench.core.domain.lead import Lead
 from workbench.core.files.filelock import folder_lock
 from workbench.core.files.folder import slug_folders, version_files
@@ -55,13 +56,15 @@ class DefinitionFile:
 
 def to_toml(definition: Definition) -> str:
     """The file text: stable key order, one table per clause, no empty noise."""
-    data = _drop_none(_write_switched_off(definition, definition.model_dump(mode="python")))
+    data = _drop_none(_write_switched_off(definition, signed_dump(definition, mode="python")))
     for key in _OMIT_WHEN_EMPTY:
         if not data.get(key):
             data.pop(key, None)
     # A case's lead is written sparsely: only what the scenario is about, not every default.
     for case, raw in zip(definition.cases, data.get("cases", []), strict=True):
-        raw["lead"] = case.lead.model_dump(mode="python", exclude_defaults=True, exclude_none=True)
+        raw["lead"] = signed_dump(
+            case.lead, mode="python", exclude_defaults=True, exclude_none=True
+        )
         if not case.depends:
             raw.pop("depends", None)
     return dumps(data)
@@ -94,7 +97,7 @@ def _drop_none(value: Any) -> Any:
 
 def content_hash(definition: Definition, review_date: date) -> str:
     """sha256 of everything signed: the whole definition and the review date, not the signers."""
-    body = definition.model_dump(mode="json", exclude={"signoff", "partial_signoff", "status"})
+    body = signed_dump(definition, mode="json", exclude={"signoff", "partial_signoff", "status"})
     canonical = json.dumps(
         {"definition": body, "review_date": review_date.isoformat()},
         sort_keys=True,
