@@ -18,6 +18,10 @@ a fresh in-memory connection):
 
 It prints a markdown table. Target: a few seconds for 1,000,000 leads / ~10,000,000 activities.
 `--profile` adds the loader's slowest SQL statements for the largest size.
+
+`--before REF` instead compares this tree's loader with REF's (its `workbench` package unpacked
+from git), on the same files in one run: each load a fresh process (`--child`), the two
+variants alternating `--reps` times per format; it prints the medians and their ratio.
 """
 
 from __future__ import annotations
@@ -27,7 +31,10 @@ import hashlib
 import os
 import platform
 import shutil
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
@@ -114,7 +121,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reps", type=int, default=3, help="runs per measurement (best kept)")
     parser.add_argument("--profile", action="store_true", help="slowest SQL of the loader")
+    parser.add_argument("--before", help="compare with the loader at this git ref")
+    parser.add_argument("--child", nargs=2, metavar=("LEADS", "ACTIVITIES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        start = time.perf_counter()
+        problems = load_to_duckdb(duckdb.connect(), Path(args.child[0]), Path(args.child[1]))
+        print(f"{time.perf_counter() - start:.4f} {problems.skipped}")
+        return
+    if args.before:
+        compare(args.before, args.leads, args.seed, args.reps)
+        return
 
     print(f"Python {platform.python_version()}, DuckDB {duckdb.__version__}")
     print(f"{cpu_model()}, {os.cpu_count()} CPUs; best of {args.reps} runs\n")
@@ -145,6 +162,51 @@ def main() -> None:
         folder = folders[max(folders)]
         for fmt in FORMATS:
             profile(folder / f"leads.{fmt}", folder / f"activities.{fmt}")
+
+
+def _child(root: Path, leads: Path, activities: Path) -> tuple[float, int]:
+    """One load in a fresh process importing the `workbench` package found under `root`."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(leads), str(activities)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def compare(ref: str, sizes: list[int], seed: int, reps: int) -> None:
+    """This tree's loader against REF's, alternating, on the same cached files."""
+    root = Path(__file__).resolve().parent.parent
+    old = Path(tempfile.mkdtemp(prefix="bench-load-before-"))
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", ref, "workbench"], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+    print(f"Python {platform.python_version()}, DuckDB {duckdb.__version__}")
+    print(f"{cpu_model()}, {os.cpu_count()} CPUs; {reps} alternating runs per variant\n")
+    print(
+        "| leads | format | this tree median s | at " + ref + " median s | ratio | rows skipped |"
+    )
+    print("|---:|---|---:|---:|---:|---|")
+    for n in sizes:
+        folder = dataset(n, seed)
+        for fmt in FORMATS:
+            paths = (folder / f"leads.{fmt}", folder / f"activities.{fmt}")
+            times: dict[str, list[float]] = {"new": [], "old": []}
+            skipped: dict[str, int] = {}
+            for _ in range(reps):
+                for name, where in (("new", root), ("old", old)):
+                    seconds, skipped[name] = _child(where, *paths)
+                    times[name].append(seconds)
+            new, before = statistics.median(times["new"]), statistics.median(times["old"])
+            print(
+                f"| {n:,} | {fmt} | {new:.2f} | {before:.2f} | {new / before:.2f}x "
+                f"| {skipped['new']} / {skipped['old']} |",
+                flush=True,
+            )
 
 
 class _Timed:
