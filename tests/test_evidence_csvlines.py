@@ -56,10 +56,10 @@ def test_problems_after_a_cell_that_spans_lines_are_located_by_line(tmp_path: Pa
         'L3,2025-01-02,"VP\n\nSales",200,software\n'  # lines 5-7
         "L4,2025-01-03,CEO,200\n"  # line 8: too few fields
         "L1,2025-01-04,CEO,200,software\n"  # line 9: duplicate of line 2
-        "L5,2025-01-05,CEO,fifty,software\n"  # line 10: bad size
+        "L5,2025-01-05,CEO,fifty,software\n"  # line 10: bad size, read as empty
     )
     leads, report = load_leads(write(tmp_path / "leads.csv", text))
-    assert [lead.lead_id for lead in leads] == ["L1", "L3"]
+    assert [lead.lead_id for lead in leads] == ["L1", "L3", "L5"]
     assert leads[1].title == "VP\n\nSales"
     shown = "\n".join(report.lines())
     assert "line 4: created_at '2025-13-45': not a date" in shown
@@ -73,10 +73,10 @@ def test_a_semicolon_file_with_blank_lines_is_located_by_line(tmp_path: Path) ->
     text = HEADER.replace(",", ";") + (
         'L1;2025-01-01;"a\nb";200;software\n'  # lines 2-3
         "\n"  # line 4: blank
-        "L2;2025-01-02;CEO;many;software\n"  # line 5: bad size
+        "L2;2025-01-02;CEO;many;software\n"  # line 5: bad size, read as empty
     )
     _, report = load_leads(write(tmp_path / "leads.csv", text))
-    assert [p.where for p in report.first] == ["line 5"]
+    assert [p.where for p in report.emptied_first] == ["line 5"]
 
 
 def test_one_record_per_line_needs_no_second_reading(tmp_path: Path) -> None:

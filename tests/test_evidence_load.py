@@ -107,28 +107,30 @@ def test_bad_rows_are_counted_and_the_first_few_shown(tmp_path: Path) -> None:
     rows = [
         "L1,2025-01-01,CEO,200,software",  # line 2: fine
         "L2,2025-13-45,CEO,200,software",  # line 3: bad date
-        "L3,2025-01-02,CEO,fifty,software",  # line 4: non-numeric size
+        "L3,2025-01-02,CEO,fifty,software",  # line 4: non-numeric size: emptied, kept
         "L4,2025-01-03,CEO,200",  # line 5: too few fields
         "L1,2025-01-04,CEO,200,software",  # line 6: duplicate id
         "L5,,CEO,200,software",  # line 7: required, empty
-        "L6,2025-01-05,CEO,-3,software",  # line 8: negative size
+        "L6,2025-01-05,CEO,-3,software",  # line 8: negative size: emptied, kept
         "L7,2025-01-06,,,",  # line 9: fine, optional cells empty
         "L8,yesterday,CEO,1,software",  # line 10: bad date
         "L9,2025-01-07T10:00:00+02:00,CEO,51-200,software",  # line 11: fine, a size band
     ]
     path = write(tmp_path / "leads.csv", LEADS_HEADER + "\n".join(rows) + "\n")
     leads, report = load_leads(path)
-    assert [lead.lead_id for lead in leads] == ["L1", "L7", "L9"]
-    assert report.rows_read == 10 and report.rows_loaded == 3 and report.skipped == 7
-    assert [p.where for p in report.first] == ["line 3", "line 4", "line 5", "line 6", "line 7"]
+    assert [lead.lead_id for lead in leads] == ["L1", "L3", "L6", "L7", "L9"]
+    assert [lead.employees for lead in leads[1:3]] == [None, None]
+    assert report.rows_read == 10 and report.rows_loaded == 5 and report.skipped == 5
+    assert [p.where for p in report.first] == ["line 3", "line 5", "line 6", "line 7", "line 10"]
+    assert report.emptied_columns == {"employees": 2}
     shown = "\n".join(report.lines())
-    assert "7 left out" in shown
+    assert "5 left out" in shown
     assert "line 3: created_at '2025-13-45': not a date" in shown
-    assert "line 4: employees 'fifty': not a whole number" in shown
+    assert "line 4: employees 'fifty': not a whole number; read as empty" in shown
     assert "line 5: expected 5 fields, found 4" in shown
     assert "line 6: lead_id 'L1' appears again (first at line 2)" in shown
     assert report.reasons["bad created_at"] == 3
-    nine = leads[2]
+    nine = leads[4]
     assert nine.employees == 125 and nine.created_at.hour == 8  # the band's middle, in UTC
 
 
@@ -192,9 +194,9 @@ def test_excel_style_exports_load(tmp_path: Path) -> None:
 
 
 class _Skip(Exception):
-    def __init__(self, kind: str, reason: str) -> None:
+    def __init__(self, kind: str, reason: str, column: str, value: str | None) -> None:
         super().__init__(reason)
-        self.kind, self.reason = kind, reason
+        self.kind, self.reason, self.column, self.value = kind, reason, column, value
 
 
 def _reference_raw(
@@ -260,7 +262,7 @@ def reference_load(
             report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
             upcoming = next(pending, None)
         values: dict[str, Any] = {}
-        emptied: list[tuple[str, str, str]] = []  # counted only if the row is kept
+        emptied: list[tuple[str, str, str, str]] = []  # counted only if the row is kept
         try:
             for column in columns:
                 i = index.get(column.name)
@@ -270,18 +272,18 @@ def reference_load(
                         raise _Skip(
                             f"bad {column.name}",
                             f"{column.name} {raw or ''!r}: required, but empty",
+                            column.name,
+                            raw,
                         )
                     continue
                 try:
                     values[column.name] = load._cell(column, raw, mapping)
-                except load._Placeholder as bad:
-                    if column.required:
-                        raise _Skip(bad.kind, str(bad)) from None
-                    emptied.append((where, f"{bad}; read as empty", column.name))
                 except load._Bad as bad:
-                    raise _Skip(bad.kind, str(bad)) from None
+                    if column.required:
+                        raise _Skip(bad.kind, str(bad), column.name, raw) from None
+                    emptied.append((where, f"{bad}; read as empty", column.name, raw))
         except _Skip as skip:
-            report.skip(where, skip.reason, skip.kind)
+            report.skip(where, skip.reason, skip.kind, skip.column, skip.value)
             continue
         lead_id = values["lead_id"]
         if table == "leads":
@@ -290,6 +292,8 @@ def reference_load(
                     where,
                     f"lead_id {lead_id!r} appears again (first at {seen[lead_id]})",
                     "duplicate lead_id",
+                    "lead_id",
+                    lead_id,
                 )
                 continue
             seen[lead_id] = where
@@ -304,7 +308,11 @@ def reference_load(
         else:
             if lead_ids is not None and lead_id not in lead_ids:
                 report.skip(
-                    where, f"lead_id {lead_id!r} is not in the leads table", "unknown lead_id"
+                    where,
+                    f"lead_id {lead_id!r} is not in the leads table",
+                    "unknown lead_id",
+                    "lead_id",
+                    lead_id,
                 )
                 continue
             out.append(ActivityRow(**values))
@@ -328,6 +336,7 @@ def assert_same_report(got: TableReport, want: TableReport) -> None:
         want.skipped,
     )
     assert got.first == want.first and got.notes == want.notes
+    assert got.all == want.all  # every problem, with its column and value, in file order
 
 
 # Cells that have tripped parsers: what DuckDB's casts accept and Python does not, and back.
@@ -740,11 +749,12 @@ def test_column_defaults_are_the_rows_defaults() -> None:
         assert column.default == expected, column.name
 
 
-def test_a_count_too_large_for_the_table_is_a_bad_cell(tmp_path: Path) -> None:
+def test_a_count_too_large_for_the_table_is_a_bad_cell_read_as_empty(tmp_path: Path) -> None:
     path = write(tmp_path / "leads.csv", "lead_id,created_at,employees\nL1,2025-01-01,1e30\n")
     leads, report = load_leads(path)
-    assert leads == [] and report.reasons["bad employees"] == 1
-    assert "too large" in report.first[0].reason
+    assert [(lead.lead_id, lead.employees) for lead in leads] == [("L1", None)]
+    assert report.emptied_columns == {"employees": 1}
+    assert "too large" in report.emptied_first[0].reason
 
 
 def test_a_time_out_of_range_in_utc_is_a_bad_cell(tmp_path: Path) -> None:
@@ -1045,9 +1055,7 @@ def test_a_placeholder_time_in_an_optional_column_is_read_as_empty_and_reported(
     assert report.skipped == 1 and report.reasons["bad created_at"] == 1
     assert report.emptied == 4
     shown = "\n".join(report.lines())
-    assert (
-        "4 cells with a placeholder time read as empty, the rows kept (2 won_at, 2 mql_at)" in shown
-    )
+    assert "4 cells that did not read, read as empty, the rows kept (2 won_at, 2 mql_at)" in shown
     assert (
         "line 2: won_at '9999-12-31': a placeholder, not a real time (outside 1901-2099)" in shown
     )

@@ -63,7 +63,7 @@ def test_a_never_date_in_an_optional_column_is_emptied_and_counted(
     result = run(runner, "backtest", draft, "--leads", leads, "--activities", activities)
     assert result.exit_code == 0, result.output
     assert "2 of 2 leads rows loaded" in result.stderr
-    assert "1 cell with a placeholder time read as empty, the rows kept (1 won_at)" in result.stderr
+    assert "1 cell that did not read, read as empty, the rows kept (1 won_at)" in result.stderr
     assert "line 2: won_at '9999-12-31'" in result.stderr
     as_json = run(runner, "backtest", draft, "--leads", leads, "--activities", activities, "--json")
     assert json.loads(as_json.stdout)["emptied_cells"] == {"leads": 1, "activities": 0}

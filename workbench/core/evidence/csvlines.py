@@ -134,11 +134,11 @@ class CsvLines:
         """Record numbers: the header is 1, rejected records are not rows."""
         skipped = sorted({r.record for r in self._rejected if r.record >= 2})
         found: dict[int, int] = {}
-        for ordinal in wanted:
-            line = ordinal + 2
-            for bad in skipped:
-                if bad > line:
-                    break
+        passed = 0  # rejected records before the current row (one walk: rows come in order)
+        for ordinal in sorted(wanted):
+            line = ordinal + 2 + passed
+            while passed < len(skipped) and skipped[passed] <= line:
+                passed += 1
                 line += 1
             found[ordinal] = line
         return found
