@@ -105,7 +105,7 @@ def _say_left_out(
         if (
             problems.skipped
             or problems.emptied
-            or any(r.notes for r in (problems.leads, problems.activities))
+            or any(r.notes or r.read_as for r in (problems.leads, problems.activities))
         ):
             for line in problems.lines():
                 err(line)
@@ -207,6 +207,14 @@ def backtest_cmd(
             "activities": problems.activities.emptied,
         }
         payload["row_problems"] = problems.to_json()
+        payload["read_as"] = {
+            report.table: {
+                "encoding": report.encoding,
+                "delimiter": report.delimiter,
+                "byte_order_mark": report.bom,
+            }
+            for report in (problems.leads, problems.activities)
+        }
         if altered:
             payload["altered_after_signing"] = [str(p) for p in altered]
         echo(json.dumps(payload, indent=2, default=str))

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.domain.errors import InputError, Problem
+from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
 from workbench.core.evidence.csvlines import CsvLines, Dialect, Rejected
 from workbench.core.evidence.mapping import (
     CANONICAL,
@@ -117,6 +118,10 @@ class TableReport:
     emptied_first: list[RowProblem] = field(default_factory=list)
     emptied_columns: Counter[str] = field(default_factory=Counter)
     all: list[RowProblem] = field(default_factory=list)
+    encoding: str | None = None  # CSV: the encoding it was read in (a Python codec name)
+    delimiter: str | None = None  # CSV: the character between cells (None: DuckDB's guess)
+    bom: bool = False  # CSV: it starts with a byte-order mark
+    read_as: str = ""  # CSV: how it was read, in words, when that is not plain UTF-8 and ','
 
     def skip(
         self, where: str, reason: str, kind: str, column: str = "", value: str | None = None
@@ -151,6 +156,8 @@ class TableReport:
 
     def lines(self) -> list[str]:
         out = [f"{self.path}: {self.rows_loaded} of {self.rows_read} {self.table} rows loaded"]
+        if self.read_as:
+            out.append(f"  {self.read_as}")
         if self.skipped:
             kinds = ", ".join(f"{n} {kind}" for kind, n in self.reasons.most_common())
             out.append(f"  {self.skipped} left out ({kinds}):")
@@ -756,22 +763,30 @@ class _Source:
     path: Path
     parquet: bool
     rejects: str  # CSV: the temporary tables DuckDB writes the lines it rejects to
+    form: CsvFormat = field(default_factory=CsvFormat)  # CSV: its encoding and delimiter
+    utf8: Path | None = None  # CSV: the file DuckDB reads (a UTF-8 copy of another encoding)
 
     @property
     def kind(self) -> str:
         return "Parquet" if self.parquet else "CSV"
 
+    @property
+    def read(self) -> Path:
+        """The file DuckDB reads: the same lines as `path`, in UTF-8."""
+        return self.utf8 or self.path
+
     def scan(self) -> str:
-        path = _lit(str(self.path))
+        path = _lit(str(self.read))
         if self.parquet:
             return f"read_parquet({path})"
         return f"read_csv({path}, {self._csv_options()})"
 
     def _csv_options(self) -> str:
+        delimiter = "" if self.form.delimiter is None else f", delim = {_lit(self.form.delimiter)}"
         return (
             f"header = true, all_varchar = true, store_rejects = true, "
             f"rejects_table = {_lit(self.rejects + '_errors')}, "
-            f"rejects_scan = {_lit(self.rejects + '_scans')}"
+            f"rejects_scan = {_lit(self.rejects + '_scans')}{delimiter}"
         )
 
     def unreadable(self, error: Exception) -> InputError:
@@ -800,7 +815,7 @@ class _Source:
         with the scan's own options, which change what the sniffer settles on."""
         row = con.execute(
             f"SELECT Delimiter, Quote, Escape FROM "
-            f"sniff_csv({_lit(str(self.path))}, {self._csv_options()})"
+            f"sniff_csv({_lit(str(self.read))}, {self._csv_options()})"
         ).fetchone()
         self.forget_rejects(con)
         if not row:
@@ -899,8 +914,10 @@ def _no_header_twice(
         return
     try:
         row = con.execute(
-            f"SELECT * FROM read_csv({_lit(str(source.path))}, header = false, "
-            f"all_varchar = true, ignore_errors = true) LIMIT 1"
+            f"SELECT * FROM read_csv({_lit(str(source.read))}, header = false, "
+            f"all_varchar = true, ignore_errors = true"
+            f"{'' if source.form.delimiter is None else ', delim = ' + _lit(source.form.delimiter)}"
+            f") LIMIT 1"
         ).fetchone()
     except duckdb.Error:
         return  # the scan that matters reports what is wrong with the file
@@ -1323,11 +1340,46 @@ def _load_table(
     say: Callable[[str], None],
     known: str | None = None,
 ) -> TableReport:
-    """Load one file into the temporary table `target`: the canonical columns, in file order."""
+    """Load one file into the temporary table `target`: the canonical columns, in file order.
+
+    A CSV's encoding and delimiter are the mapping's, or detected (`csvfile`); a file in
+    another encoding than UTF-8 is read from a temporary UTF-8 copy."""
+    parquet = _open(path, table)
+    if parquet:
+        source = _Source(path, parquet, f"{_PREFIX}rejects")
+        return _load_source(con, table, source, mapping, target, say, known)
+    form = detect(path, mapping.encoding, mapping.delimiter)
+    if not form.utf8:
+        say(f"{table}: reading {path} as {form.encoding}")
+    with utf8_copy(path, form) as utf8:
+        source = _Source(path, parquet, f"{_PREFIX}rejects", form, utf8)
+        report = _load_source(con, table, source, mapping, target, say, known)
+    report.encoding, report.delimiter = form.encoding, form.delimiter
+    report.bom = form.bom
+    if not form.plain:
+        report.read_as = form.describe()
+    if form.utf8 and any("not utf-8" in p.reason for p in report.all if not p.kept):
+        report.notes.append(
+            f"lines that are not UTF-8 were left out: if the file is in another encoding, name "
+            f'it in the mapping file, e.g. encoding = "windows-1252" ({form.describe()})'
+        )
+    return report
+
+
+def _load_source(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    source: _Source,
+    mapping: Mapping,
+    target: str,
+    say: Callable[[str], None],
+    known: str | None = None,
+) -> TableReport:
+    """Load one file, found and opened, into `target` (see `_load_table`)."""
     import duckdb  # imported here: `workbench --help` should not load DuckDB
 
+    path = source.path
     columns = LEAD_COLUMNS if table == "leads" else ACTIVITY_COLUMNS
-    source = _Source(path, _open(path, table), f"{_PREFIX}rejects")
     say(f"{table}: reading {path}")
     source.forget_rejects(con)
     try:
@@ -1360,7 +1412,7 @@ def _load_table(
     report = TableReport(table, path, rows_read=read + records, notes=notes)
     lines = None
     if not source.parquet:
-        lines = CsvLines(path, read, rejected, lambda: source.dialect(con))
+        lines = CsvLines(source.read, read, rejected, lambda: source.dialect(con))
 
     say(f"{table}: {report.rows_read} rows read; checking them")
     bad_values, emptied_values = _read_the_rest(con, staged, mapping)
