@@ -17,6 +17,7 @@ import pytest
 
 from workbench.core.domain.errors import InputError
 from workbench.core.evidence import load
+from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
 from workbench.core.evidence.load import (
     TableReport,
     fast_sql,
@@ -34,6 +35,7 @@ from workbench.core.evidence.mapping import (
     SALESFORCE,
     Mapping,
     infer_seniority,
+    load_mapping,
 )
 from workbench.core.evidence.sample import activities_csv, leads_csv, sample_data, write_sample
 from workbench.core.evidence.tables import (
@@ -1096,3 +1098,87 @@ def test_placeholder_times_load_as_the_row_by_row_reading_does(fmt: str, tmp_pat
     assert [lead.lead_id for lead in want_leads] == ["L1", "L2", "L4"]
     assert (problems.leads.emptied, problems.leads.skipped) == (2, 1)
     assert problems.activities.reasons["bad at"] == 2
+
+
+# --- encodings and delimiters (csvfile) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "bom", "found"),
+    [
+        ("utf-8", ",", False, "utf-8"),
+        ("utf-8-sig", ";", True, "utf-8"),
+        ("cp1252", ";", False, "windows-1252"),
+        ("utf-16", "\t", False, "utf-16"),  # Excel's "Unicode text"
+        ("utf-8", "|", False, "utf-8"),
+    ],
+)
+def test_encodings_and_delimiters_are_detected_and_every_lead_read(
+    tmp_path: Path, encoding: str, delimiter: str, bom: bool, found: str
+) -> None:
+    header = delimiter.join(["lead_id", "created_at", "title", '"Company, Inc."'])
+    rows = [
+        delimiter.join(["L1", "2025-01-01", "Gérant", "Crème"]),
+        delimiter.join(["L2", "2025-01-02", '"Head of' + "\r\n" + 'Sales"', "Müller"]),
+        delimiter.join(["L3", "2025-01-03", "Directeur", "Société"]),
+    ]
+    path = tmp_path / "leads.csv"
+    path.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode(encoding))
+    form = detect(path)
+    assert (form.encoding, form.delimiter, form.bom) == (found, delimiter, bom)
+    leads, report = load_leads(path)
+    assert [(lead.lead_id, lead.title) for lead in leads] == [
+        ("L1", "Gérant"),
+        ("L2", "Head of\r\nSales"),
+        ("L3", "Directeur"),
+    ]
+    assert report.skipped == 0 and report.encoding == found
+    assert "'Company, Inc.'" in "\n".join(report.notes)  # a column not used, named
+
+
+def test_a_byte_windows_1252_does_not_define_is_read_as_latin_1(tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_bytes(b"lead_id,created_at,title\nL1,2025-01-01,Jos\xe9\x81\n")
+    assert detect(path).encoding == "latin-1"
+    leads, report = load_leads(path)
+    assert [lead.title for lead in leads] == ["José\x81"] and report.skipped == 0
+
+
+def test_the_mapping_names_the_encoding_and_delimiter(tmp_path: Path) -> None:
+    # Detection would get both wrong here: the header has as many commas as semicolons, and
+    # the first MiB is ASCII (the accent comes after it).
+    body = "".join(f"L{n};2025-01-01;CEO, EMEA\n" for n in range(60_000)) + "L;2025-01-01;Gérant\n"
+    path = tmp_path / "leads.csv"
+    path.write_bytes(("lead_id;created_at;title,role,x\n" + body).encode("latin-1"))
+    assert (detect(path).encoding, detect(path).delimiter) == ("utf-8", ",")
+    mapping_file = tmp_path / "mapping.toml"
+    mapping_file.write_text(
+        'encoding = "latin-1"\ndelimiter = ";"\n\n[leads]\ntitle = "title,role,x"\n'
+    )
+    mapping = load_mapping(mapping_file)
+    assert (mapping.encoding, mapping.delimiter) == ("latin-1", ";")
+    leads, report = load_leads(path, mapping)
+    assert len(leads) == 60_001 and report.skipped == 0
+    assert [lead.title for lead in leads][-2:] == ["CEO, EMEA", "Gérant"]
+    assert report.read_as == "read as latin-1 (the mapping's), ';' between cells (the mapping's)"
+
+
+def test_the_utf8_copy_is_removed_after_loading(tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_bytes("lead_id,created_at,title\nL1,2025-01-01,Gérant\n".encode("cp1252"))
+    form = detect(path)
+    with utf8_copy(path, form) as copy:
+        assert copy != path and copy.read_text(encoding="utf-8").endswith("Gérant\n")
+    assert not copy.exists()
+    with utf8_copy(path, CsvFormat()) as same:
+        assert same == path
+
+
+def test_lines_that_are_not_utf8_suggest_the_mapping_key(tmp_path: Path) -> None:
+    # Valid UTF-8 in the first MiB, a Windows-1252 byte after it: detected as UTF-8.
+    rows = "".join(f"L{n},2025-01-01,CEO\n" for n in range(60_000))
+    path = tmp_path / "leads.csv"
+    path.write_bytes(("lead_id,created_at,title\n" + rows).encode() + b"LX,2025-01-01,Jos\xe9\n")
+    leads, report = load_leads(path)
+    assert len(leads) == 60_000 and report.reasons == {"unreadable line": 1}
+    assert 'encoding = "windows-1252"' in "\n".join(report.lines())
