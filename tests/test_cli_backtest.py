@@ -237,7 +237,13 @@ def test_every_row_problem_is_in_the_json_and_the_problems_file(
         "--problems", out,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    listed = json.loads(result.stdout)["row_problems"]
+    payload = json.loads(result.stdout)
+    assert payload["read_as"]["leads"] == {
+        "encoding": "utf-8",
+        "delimiter": ",",
+        "byte_order_mark": False,
+    }
+    listed = payload["row_problems"]
     assert len(listed) == lots + 1
     assert [p for p in listed if not p["row_kept"]] == [
         {
