@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -211,3 +212,67 @@ def test_an_altered_signed_file_is_flagged_and_exits_one(
     assert result.exit_code == 1
     assert "altered after signing" in result.stderr
     assert result.stdout.startswith("ALTERED AFTER SIGNING")
+
+
+def test_every_row_problem_is_in_the_json_and_the_problems_file(
+    folder: Path, history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # 300 unreadable sizes come first; the duplicate after them is still named by its line.
+    leads, activities = history
+    header, *rows = leads.read_text().splitlines()
+    employees = header.split(",").index("employees")
+    for n in range(300):
+        cells = rows[n].split(",")
+        if len(cells) == len(header.split(",")):  # a row without a comma inside a quoted title
+            cells[employees] = "lots"
+            rows[n] = ",".join(cells)
+    lots = sum(",lots," in row for row in rows)
+    rows.append(rows[500])  # line len(rows) + 1: a duplicate
+    duplicate_line = len(rows) + 1
+    messy = tmp_path / "leads.csv"
+    messy.write_text("\n".join([header, *rows]) + "\n")
+    out = tmp_path / "problems.csv"
+    result = cli(
+        "backtest", draft(folder), "--leads", messy, "--activities", activities, "--json",
+        "--problems", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["read_as"]["leads"] == {
+        "encoding": "utf-8",
+        "delimiter": ",",
+        "byte_order_mark": False,
+    }
+    listed = payload["row_problems"]
+    assert len(listed) == lots + 1
+    assert [p for p in listed if not p["row_kept"]] == [
+        {
+            "table": "leads",
+            "file": str(messy),
+            "line": duplicate_line,
+            "column": "lead_id",
+            "value": rows[500].split(",")[0],
+            "cause": f"lead_id {rows[500].split(',')[0]!r} appears again (first at line 502)",
+            "kind": "duplicate lead_id",
+            "row_kept": False,
+        }
+    ]
+    assert f"line {duplicate_line}: lead_id" in result.stderr  # the summary names it too
+    with out.open(newline="") as handle:
+        written = list(csv.DictReader(handle))
+    assert len(written) == lots + 1
+    assert written[0].keys() == {"file", "line", "column", "value", "cause"}
+    assert {(w["column"], w["value"]) for w in written[:-1]} == {("employees", "lots")}
+    assert written[-1]["line"] == str(duplicate_line)
+
+
+def test_an_unwritable_problems_file_is_bad_input(
+    folder: Path, history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    leads, activities = history
+    out = tmp_path / "no-such-folder" / "problems.csv"
+    result = cli(
+        "backtest", draft(folder), "--leads", leads, "--activities", activities, "--problems", out
+    )
+    assert result.exit_code == 2
+    assert "cannot write the problems" in result.output and "Traceback" not in result.output

@@ -23,10 +23,30 @@ def test_count_lines_counts_a_last_line_without_a_newline(tmp_path: Path) -> Non
     assert count_lines(write(tmp_path / "c.csv", "a\n\nb\n")) == 3
 
 
-def test_lines_at_finds_the_line_of_a_byte(tmp_path: Path) -> None:
+def test_lines_at_finds_the_line_of_a_record(tmp_path: Path) -> None:
     path = write(tmp_path / "a.csv", "ab\ncd\n\nef\n")
-    # Offsets count from 1, as DuckDB's line_byte_position does.
-    assert lines_at(path, [1, 3, 4, 7, 8]) == {1: 1, 3: 1, 4: 2, 7: 3, 8: 4}
+    # Offsets count from 1, as DuckDB's line_byte_position does; a record's first byte.
+    assert lines_at(path, [1, 2, 4, 5, 8]) == {1: 1, 2: 1, 4: 2, 5: 2, 8: 4}
+    # On CRLF files DuckDB points at the "\n" before the record: that is the next line's.
+    crlf = write(tmp_path / "b.csv", "ab\r\ncd\r\nef\r\n")
+    assert lines_at(crlf, [1, 4, 5, 8]) == {1: 1, 4: 2, 5: 2, 8: 3}
+
+
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_crlf_files_with_a_cell_across_lines_are_located_by_line(
+    tmp_path: Path, newline: str, bom: str
+) -> None:
+    rows = [
+        HEADER.strip(),
+        'L1,2025-01-01,"Head of' + newline + 'Growth",200,software',  # lines 2-3
+        "L2,2025-01-02,CEO,200,software,x,y",  # line 4: two extra cells
+        "L3,2025-13-45,CEO,200,software",  # line 5: bad date
+        "L1,2025-01-04,CEO,200,software",  # line 6: duplicate of line 2
+    ]
+    text = bom + newline.join(rows) + newline
+    _, report = load_leads(write(tmp_path / "leads.csv", text))
+    assert [p.where for p in report.first] == ["line 4", "line 5", "line 6"]
 
 
 def test_problems_after_a_cell_that_spans_lines_are_located_by_line(tmp_path: Path) -> None:
@@ -36,10 +56,10 @@ def test_problems_after_a_cell_that_spans_lines_are_located_by_line(tmp_path: Pa
         'L3,2025-01-02,"VP\n\nSales",200,software\n'  # lines 5-7
         "L4,2025-01-03,CEO,200\n"  # line 8: too few fields
         "L1,2025-01-04,CEO,200,software\n"  # line 9: duplicate of line 2
-        "L5,2025-01-05,CEO,fifty,software\n"  # line 10: bad size
+        "L5,2025-01-05,CEO,fifty,software\n"  # line 10: bad size, read as empty
     )
     leads, report = load_leads(write(tmp_path / "leads.csv", text))
-    assert [lead.lead_id for lead in leads] == ["L1", "L3"]
+    assert [lead.lead_id for lead in leads] == ["L1", "L3", "L5"]
     assert leads[1].title == "VP\n\nSales"
     shown = "\n".join(report.lines())
     assert "line 4: created_at '2025-13-45': not a date" in shown
@@ -53,10 +73,10 @@ def test_a_semicolon_file_with_blank_lines_is_located_by_line(tmp_path: Path) ->
     text = HEADER.replace(",", ";") + (
         'L1;2025-01-01;"a\nb";200;software\n'  # lines 2-3
         "\n"  # line 4: blank
-        "L2;2025-01-02;CEO;many;software\n"  # line 5: bad size
+        "L2;2025-01-02;CEO;many;software\n"  # line 5: bad size, read as empty
     )
     _, report = load_leads(write(tmp_path / "leads.csv", text))
-    assert [p.where for p in report.first] == ["line 5"]
+    assert [p.where for p in report.emptied_first] == ["line 5"]
 
 
 def test_one_record_per_line_needs_no_second_reading(tmp_path: Path) -> None:

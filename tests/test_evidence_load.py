@@ -17,6 +17,7 @@ import pytest
 
 from workbench.core.domain.errors import InputError
 from workbench.core.evidence import load
+from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
 from workbench.core.evidence.load import (
     TableReport,
     fast_sql,
@@ -34,6 +35,7 @@ from workbench.core.evidence.mapping import (
     SALESFORCE,
     Mapping,
     infer_seniority,
+    load_mapping,
 )
 from workbench.core.evidence.sample import activities_csv, leads_csv, sample_data, write_sample
 from workbench.core.evidence.tables import (
@@ -107,28 +109,30 @@ def test_bad_rows_are_counted_and_the_first_few_shown(tmp_path: Path) -> None:
     rows = [
         "L1,2025-01-01,CEO,200,software",  # line 2: fine
         "L2,2025-13-45,CEO,200,software",  # line 3: bad date
-        "L3,2025-01-02,CEO,fifty,software",  # line 4: non-numeric size
+        "L3,2025-01-02,CEO,fifty,software",  # line 4: non-numeric size: emptied, kept
         "L4,2025-01-03,CEO,200",  # line 5: too few fields
         "L1,2025-01-04,CEO,200,software",  # line 6: duplicate id
         "L5,,CEO,200,software",  # line 7: required, empty
-        "L6,2025-01-05,CEO,-3,software",  # line 8: negative size
+        "L6,2025-01-05,CEO,-3,software",  # line 8: negative size: emptied, kept
         "L7,2025-01-06,,,",  # line 9: fine, optional cells empty
         "L8,yesterday,CEO,1,software",  # line 10: bad date
         "L9,2025-01-07T10:00:00+02:00,CEO,51-200,software",  # line 11: fine, a size band
     ]
     path = write(tmp_path / "leads.csv", LEADS_HEADER + "\n".join(rows) + "\n")
     leads, report = load_leads(path)
-    assert [lead.lead_id for lead in leads] == ["L1", "L7", "L9"]
-    assert report.rows_read == 10 and report.rows_loaded == 3 and report.skipped == 7
-    assert [p.where for p in report.first] == ["line 3", "line 4", "line 5", "line 6", "line 7"]
+    assert [lead.lead_id for lead in leads] == ["L1", "L3", "L6", "L7", "L9"]
+    assert [lead.employees for lead in leads[1:3]] == [None, None]
+    assert report.rows_read == 10 and report.rows_loaded == 5 and report.skipped == 5
+    assert [p.where for p in report.first] == ["line 3", "line 5", "line 6", "line 7", "line 10"]
+    assert report.emptied_columns == {"employees": 2}
     shown = "\n".join(report.lines())
-    assert "7 left out" in shown
+    assert "5 left out" in shown
     assert "line 3: created_at '2025-13-45': not a date" in shown
-    assert "line 4: employees 'fifty': not a whole number" in shown
+    assert "line 4: employees 'fifty': not a whole number; read as empty" in shown
     assert "line 5: expected 5 fields, found 4" in shown
     assert "line 6: lead_id 'L1' appears again (first at line 2)" in shown
     assert report.reasons["bad created_at"] == 3
-    nine = leads[2]
+    nine = leads[4]
     assert nine.employees == 125 and nine.created_at.hour == 8  # the band's middle, in UTC
 
 
@@ -192,9 +196,9 @@ def test_excel_style_exports_load(tmp_path: Path) -> None:
 
 
 class _Skip(Exception):
-    def __init__(self, kind: str, reason: str) -> None:
+    def __init__(self, kind: str, reason: str, column: str, value: str | None) -> None:
         super().__init__(reason)
-        self.kind, self.reason = kind, reason
+        self.kind, self.reason, self.column, self.value = kind, reason, column, value
 
 
 def _reference_raw(
@@ -260,7 +264,7 @@ def reference_load(
             report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
             upcoming = next(pending, None)
         values: dict[str, Any] = {}
-        emptied: list[tuple[str, str, str]] = []  # counted only if the row is kept
+        emptied: list[tuple[str, str, str, str]] = []  # counted only if the row is kept
         try:
             for column in columns:
                 i = index.get(column.name)
@@ -270,18 +274,18 @@ def reference_load(
                         raise _Skip(
                             f"bad {column.name}",
                             f"{column.name} {raw or ''!r}: required, but empty",
+                            column.name,
+                            raw,
                         )
                     continue
                 try:
                     values[column.name] = load._cell(column, raw, mapping)
-                except load._Placeholder as bad:
-                    if column.required:
-                        raise _Skip(bad.kind, str(bad)) from None
-                    emptied.append((where, f"{bad}; read as empty", column.name))
                 except load._Bad as bad:
-                    raise _Skip(bad.kind, str(bad)) from None
+                    if column.required:
+                        raise _Skip(bad.kind, str(bad), column.name, raw) from None
+                    emptied.append((where, f"{bad}; read as empty", column.name, raw))
         except _Skip as skip:
-            report.skip(where, skip.reason, skip.kind)
+            report.skip(where, skip.reason, skip.kind, skip.column, skip.value)
             continue
         lead_id = values["lead_id"]
         if table == "leads":
@@ -290,6 +294,8 @@ def reference_load(
                     where,
                     f"lead_id {lead_id!r} appears again (first at {seen[lead_id]})",
                     "duplicate lead_id",
+                    "lead_id",
+                    lead_id,
                 )
                 continue
             seen[lead_id] = where
@@ -304,7 +310,11 @@ def reference_load(
         else:
             if lead_ids is not None and lead_id not in lead_ids:
                 report.skip(
-                    where, f"lead_id {lead_id!r} is not in the leads table", "unknown lead_id"
+                    where,
+                    f"lead_id {lead_id!r} is not in the leads table",
+                    "unknown lead_id",
+                    "lead_id",
+                    lead_id,
                 )
                 continue
             out.append(ActivityRow(**values))
@@ -328,6 +338,7 @@ def assert_same_report(got: TableReport, want: TableReport) -> None:
         want.skipped,
     )
     assert got.first == want.first and got.notes == want.notes
+    assert got.all == want.all  # every problem, with its column and value, in file order
 
 
 # Cells that have tripped parsers: what DuckDB's casts accept and Python does not, and back.
@@ -740,11 +751,12 @@ def test_column_defaults_are_the_rows_defaults() -> None:
         assert column.default == expected, column.name
 
 
-def test_a_count_too_large_for_the_table_is_a_bad_cell(tmp_path: Path) -> None:
+def test_a_count_too_large_for_the_table_is_a_bad_cell_read_as_empty(tmp_path: Path) -> None:
     path = write(tmp_path / "leads.csv", "lead_id,created_at,employees\nL1,2025-01-01,1e30\n")
     leads, report = load_leads(path)
-    assert leads == [] and report.reasons["bad employees"] == 1
-    assert "too large" in report.first[0].reason
+    assert [(lead.lead_id, lead.employees) for lead in leads] == [("L1", None)]
+    assert report.emptied_columns == {"employees": 1}
+    assert "too large" in report.emptied_first[0].reason
 
 
 def test_a_time_out_of_range_in_utc_is_a_bad_cell(tmp_path: Path) -> None:
@@ -1045,9 +1057,7 @@ def test_a_placeholder_time_in_an_optional_column_is_read_as_empty_and_reported(
     assert report.skipped == 1 and report.reasons["bad created_at"] == 1
     assert report.emptied == 4
     shown = "\n".join(report.lines())
-    assert (
-        "4 cells with a placeholder time read as empty, the rows kept (2 won_at, 2 mql_at)" in shown
-    )
+    assert "4 cells that did not read, read as empty, the rows kept (2 won_at, 2 mql_at)" in shown
     assert (
         "line 2: won_at '9999-12-31': a placeholder, not a real time (outside 1901-2099)" in shown
     )
@@ -1088,3 +1098,87 @@ def test_placeholder_times_load_as_the_row_by_row_reading_does(fmt: str, tmp_pat
     assert [lead.lead_id for lead in want_leads] == ["L1", "L2", "L4"]
     assert (problems.leads.emptied, problems.leads.skipped) == (2, 1)
     assert problems.activities.reasons["bad at"] == 2
+
+
+# --- encodings and delimiters (csvfile) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "bom", "found"),
+    [
+        ("utf-8", ",", False, "utf-8"),
+        ("utf-8-sig", ";", True, "utf-8"),
+        ("cp1252", ";", False, "windows-1252"),
+        ("utf-16", "\t", False, "utf-16"),  # Excel's "Unicode text"
+        ("utf-8", "|", False, "utf-8"),
+    ],
+)
+def test_encodings_and_delimiters_are_detected_and_every_lead_read(
+    tmp_path: Path, encoding: str, delimiter: str, bom: bool, found: str
+) -> None:
+    header = delimiter.join(["lead_id", "created_at", "title", '"Company, Inc."'])
+    rows = [
+        delimiter.join(["L1", "2025-01-01", "Gérant", "Crème"]),
+        delimiter.join(["L2", "2025-01-02", '"Head of' + "\r\n" + 'Sales"', "Müller"]),
+        delimiter.join(["L3", "2025-01-03", "Directeur", "Société"]),
+    ]
+    path = tmp_path / "leads.csv"
+    path.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode(encoding))
+    form = detect(path)
+    assert (form.encoding, form.delimiter, form.bom) == (found, delimiter, bom)
+    leads, report = load_leads(path)
+    assert [(lead.lead_id, lead.title) for lead in leads] == [
+        ("L1", "Gérant"),
+        ("L2", "Head of\r\nSales"),
+        ("L3", "Directeur"),
+    ]
+    assert report.skipped == 0 and report.encoding == found
+    assert "'Company, Inc.'" in "\n".join(report.notes)  # a column not used, named
+
+
+def test_a_byte_windows_1252_does_not_define_is_read_as_latin_1(tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_bytes(b"lead_id,created_at,title\nL1,2025-01-01,Jos\xe9\x81\n")
+    assert detect(path).encoding == "latin-1"
+    leads, report = load_leads(path)
+    assert [lead.title for lead in leads] == ["José\x81"] and report.skipped == 0
+
+
+def test_the_mapping_names_the_encoding_and_delimiter(tmp_path: Path) -> None:
+    # Detection would get both wrong here: the header has as many commas as semicolons, and
+    # the first MiB is ASCII (the accent comes after it).
+    body = "".join(f"L{n};2025-01-01;CEO, EMEA\n" for n in range(60_000)) + "L;2025-01-01;Gérant\n"
+    path = tmp_path / "leads.csv"
+    path.write_bytes(("lead_id;created_at;title,role,x\n" + body).encode("latin-1"))
+    assert (detect(path).encoding, detect(path).delimiter) == ("utf-8", ",")
+    mapping_file = tmp_path / "mapping.toml"
+    mapping_file.write_text(
+        'encoding = "latin-1"\ndelimiter = ";"\n\n[leads]\ntitle = "title,role,x"\n'
+    )
+    mapping = load_mapping(mapping_file)
+    assert (mapping.encoding, mapping.delimiter) == ("latin-1", ";")
+    leads, report = load_leads(path, mapping)
+    assert len(leads) == 60_001 and report.skipped == 0
+    assert [lead.title for lead in leads][-2:] == ["CEO, EMEA", "Gérant"]
+    assert report.read_as == "read as latin-1 (the mapping's), ';' between cells (the mapping's)"
+
+
+def test_the_utf8_copy_is_removed_after_loading(tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_bytes("lead_id,created_at,title\nL1,2025-01-01,Gérant\n".encode("cp1252"))
+    form = detect(path)
+    with utf8_copy(path, form) as copy:
+        assert copy != path and copy.read_text(encoding="utf-8").endswith("Gérant\n")
+    assert not copy.exists()
+    with utf8_copy(path, CsvFormat()) as same:
+        assert same == path
+
+
+def test_lines_that_are_not_utf8_suggest_the_mapping_key(tmp_path: Path) -> None:
+    # Valid UTF-8 in the first MiB, a Windows-1252 byte after it: detected as UTF-8.
+    rows = "".join(f"L{n},2025-01-01,CEO\n" for n in range(60_000))
+    path = tmp_path / "leads.csv"
+    path.write_bytes(("lead_id,created_at,title\n" + rows).encode() + b"LX,2025-01-01,Jos\xe9\n")
+    leads, report = load_leads(path)
+    assert len(leads) == 60_000 and report.reasons == {"unreadable line": 1}
+    assert 'encoding = "windows-1252"' in "\n".join(report.lines())

@@ -91,15 +91,21 @@ class _Progress:
             self.width = 0
 
 
-def _say_left_out(progress: _Progress) -> Callable[[Problems], None]:
-    """What loading left out comes first, so nobody reads the numbers without knowing."""
+def _say_left_out(
+    progress: _Progress, problems_file: Path | None = None
+) -> Callable[[Problems], None]:
+    """What loading left out comes first, so nobody reads the numbers without knowing; with
+    --problems, every one of them is written there too (before a backtest may refuse)."""
 
     def say(problems: Problems) -> None:
         progress.clear()
+        if problems_file is not None:
+            count = problems.write_csv(problems_file)
+            err(f"wrote {count} row problems to {problems_file}")
         if (
             problems.skipped
             or problems.emptied
-            or any(r.notes for r in (problems.leads, problems.activities))
+            or any(r.notes or r.read_as for r in (problems.leads, problems.activities))
         ):
             for line in problems.lines():
                 err(line)
@@ -128,6 +134,14 @@ def backtest_cmd(
         ),
     ] = False,
     as_json: JsonOption = False,
+    problems_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--problems",
+            help="Write every row left out and cell emptied to this CSV "
+            "(file, line, column, value, cause).",
+        ),
+    ] = None,
 ) -> None:
     """Replay a definition over lead history: MQLs per month, acceptance, false negatives."""
     import duckdb
@@ -157,7 +171,10 @@ def backtest_cmd(
     con = duckdb.connect()
     try:
         problems = load_history(
-            con, source, progress=lambda stage: progress(stage), left_out=_say_left_out(progress)
+            con,
+            source,
+            progress=lambda stage: progress(stage),
+            left_out=_say_left_out(progress, problems_file),
         )
         if other is not None:
             comparison = compare(con, other, definition, progress)
@@ -188,6 +205,15 @@ def backtest_cmd(
         payload["emptied_cells"] = {
             "leads": problems.leads.emptied,
             "activities": problems.activities.emptied,
+        }
+        payload["row_problems"] = problems.to_json()
+        payload["read_as"] = {
+            report.table: {
+                "encoding": report.encoding,
+                "delimiter": report.delimiter,
+                "byte_order_mark": report.bom,
+            }
+            for report in (problems.leads, problems.activities)
         }
         if altered:
             payload["altered_after_signing"] = [str(p) for p in altered]

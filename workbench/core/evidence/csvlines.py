@@ -53,7 +53,11 @@ def count_lines(path: Path) -> int:
 
 
 def lines_at(path: Path, offsets: Iterable[int]) -> dict[int, int]:
-    """The line each byte offset (counted from 1) falls on."""
+    """The line each record starting at a byte offset (counted from 1) is on.
+
+    DuckDB gives the record's first byte on LF files, but on CRLF files the byte before it
+    (the previous line's "\n"); a record never starts with "\n" (DuckDB skips blank lines), so
+    a "\n" at the offset is counted as behind it: both read as the record's own line."""
     wanted = sorted(set(offsets))
     found: dict[int, int] = {}
     newlines = 0
@@ -66,7 +70,7 @@ def lines_at(path: Path, offsets: Iterable[int]) -> dict[int, int]:
                 newlines += chunk.count(b"\n")
                 start += len(chunk)
                 chunk = handle.read(_CHUNK)
-            found[offset] = newlines + chunk.count(b"\n", 0, max(0, index - start)) + 1
+            found[offset] = newlines + chunk.count(b"\n", 0, max(0, index - start + 1)) + 1
     return found
 
 
@@ -130,11 +134,11 @@ class CsvLines:
         """Record numbers: the header is 1, rejected records are not rows."""
         skipped = sorted({r.record for r in self._rejected if r.record >= 2})
         found: dict[int, int] = {}
-        for ordinal in wanted:
-            line = ordinal + 2
-            for bad in skipped:
-                if bad > line:
-                    break
+        passed = 0  # rejected records before the current row (one walk: rows come in order)
+        for ordinal in sorted(wanted):
+            line = ordinal + 2 + passed
+            while passed < len(skipped) and skipped[passed] <= line:
+                passed += 1
                 line += 1
             found[ordinal] = line
         return found

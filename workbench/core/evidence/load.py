@@ -25,17 +25,17 @@ What counts as bad data, and what happens to it:
 - an empty file, or a header with no rows: an `InputError` (nothing to backtest);
 - a required column the file does not have: an `InputError` naming the column and the
   mapping line that fixes it (`[leads] lead_id = "<your header>"`);
-- a row that cannot be read (a bad date, a non-numeric size, an unknown activity kind, a CSV
-  line with too many or too few fields, a duplicate lead id, an activity for a lead that is
-  not in the leads table): the row is left out, counted and the first few are shown with
-  where they are and why. Never silently, and never fatal. Of rows with the same lead id, the
-  first (in file order) that can be read is kept.
+- only what makes a row unusable leaves it out: a required cell that is empty or does not
+  read (lead id, creation time; an activity's lead, kind and time), a duplicate lead id, an
+  activity for a lead that is not in the leads table, a CSV line with more or fewer cells than
+  the header. It is counted, and named by where it is and why. Never silently, and never
+  fatal. Of rows with the same lead id, the first (in file order) that can be read is kept.
+- an optional cell that does not read (a size of "lots", an unknown lifecycle stage, a
+  placeholder time outside 1901-2099: 9999-12-31 is a CRM's "never", 0001-01-01 or 1900-01-01
+  its "unknown") is read as empty (`None`, or the column's default), the row kept, and the
+  cell counted per column. Nothing later does arithmetic on a placeholder time.
 An empty optional cell is not a problem: it is unknown (`None`), or its documented default.
-- a placeholder time outside 1901-2099 (9999-12-31 is a CRM's "never", 0001-01-01 or 1900-01-01
-  its "unknown"): in an optional column (won_at, mql_at, ...) the cell is read as empty and the
-  row kept, counted and the first few shown by line; in a required column (created_at, an
-  activity's at) the row is left out like any bad cell. Nothing later does arithmetic on such
-  a time (a month after 9999-12 does not exist).
+Every problem is in `TableReport.all` (file order); the summary shows the first few per cause.
 
 CSV problems are located by the file's own line (a quoted cell may span lines: see
 `csvlines`); Parquet problems by row.
@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.domain.errors import InputError, Problem
+from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
 from workbench.core.evidence.csvlines import CsvLines, Dialect, Rejected
 from workbench.core.evidence.mapping import (
     CANONICAL,
@@ -74,25 +75,36 @@ from workbench.core.evidence.tables import (
 if TYPE_CHECKING:
     import duckdb
 
-SHOWN = 5  # row problems shown per table; all of them are counted
+SHOWN = 5  # row problems in `TableReport.first` and `emptied_first`; all of them are counted
+SHOWN_PER_CAUSE = 3  # row problems the summary shows per cause; `TableReport.all` has them all
 
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
-    """One row left out: where it is ("line 12" in a CSV, "row 11" in Parquet) and why."""
+    """One row left out, or one cell of a kept row read as empty: where it is ("line 12" in a
+    CSV, "row 11" in Parquet), why, and (for the full list) its cause, column and raw value."""
 
     table: str
     where: str
     reason: str
+    kind: str = ""  # the cause it is counted under: "bad created_at", "duplicate lead_id", ...
+    column: str = ""  # the canonical column, "" for the row as a whole
+    value: str | None = None  # the cell as the file has it
+    kept: bool = False  # True: the cell was emptied and the row kept
 
     def __str__(self) -> str:
         return f"{self.table} {self.where}: {self.reason}"
+
+    @property
+    def number(self) -> int:
+        """The line (CSV) or row (Parquet) as a number."""
+        return int(self.where.rsplit(" ", 1)[-1])
 
 
 @dataclass(slots=True)
 class TableReport:
     """How one file loaded: rows read, rows kept, rows left out (the first few), cells read as
-    empty (placeholder times in optional columns: the first few), notes."""
+    empty in kept rows (the first few), every problem (`all`, in file order), notes."""
 
     table: str
     path: Path
@@ -105,34 +117,64 @@ class TableReport:
     emptied: int = 0
     emptied_first: list[RowProblem] = field(default_factory=list)
     emptied_columns: Counter[str] = field(default_factory=Counter)
+    all: list[RowProblem] = field(default_factory=list)
+    encoding: str | None = None  # CSV: the encoding it was read in (a Python codec name)
+    delimiter: str | None = None  # CSV: the character between cells (None: DuckDB's guess)
+    bom: bool = False  # CSV: it starts with a byte-order mark
+    read_as: str = ""  # CSV: how it was read, in words, when that is not plain UTF-8 and ','
 
-    def skip(self, where: str, reason: str, kind: str) -> None:
+    def skip(
+        self, where: str, reason: str, kind: str, column: str = "", value: str | None = None
+    ) -> None:
         self.skipped += 1
         self.reasons[kind] += 1
+        problem = RowProblem(self.table, where, reason, kind, column, value)
         if len(self.first) < SHOWN:
-            self.first.append(RowProblem(self.table, where, reason))
+            self.first.append(problem)
+        self.all.append(problem)
 
-    def empty(self, where: str, reason: str, column: str) -> None:
-        """A kept row whose placeholder time in `column` was read as empty."""
+    def empty(self, where: str, reason: str, column: str, value: str | None = None) -> None:
+        """A kept row whose cell in `column` did not read and was read as empty."""
         self.emptied += 1
         self.emptied_columns[column] += 1
+        problem = RowProblem(
+            self.table, where, reason, f"{column} read as empty", column, value, kept=True
+        )
         if len(self.emptied_first) < SHOWN:
-            self.emptied_first.append(RowProblem(self.table, where, reason))
+            self.emptied_first.append(problem)
+        self.all.append(problem)
+
+    def _first_per_cause(self, kept: bool) -> dict[str, list[RowProblem]]:
+        """The first few problems of each cause, causes in the order of their first."""
+        out: dict[str, list[RowProblem]] = {}
+        for problem in self.all:
+            if problem.kept == kept:
+                shown = out.setdefault(problem.kind, [])
+                if len(shown) < SHOWN_PER_CAUSE:
+                    shown.append(problem)
+        return out
 
     def lines(self) -> list[str]:
         out = [f"{self.path}: {self.rows_loaded} of {self.rows_read} {self.table} rows loaded"]
+        if self.read_as:
+            out.append(f"  {self.read_as}")
         if self.skipped:
             kinds = ", ".join(f"{n} {kind}" for kind, n in self.reasons.most_common())
-            out.append(f"  {self.skipped} left out ({kinds}); the first {len(self.first)}:")
-            out.extend(f"    {p.where}: {p.reason}" for p in self.first)
+            out.append(f"  {self.skipped} left out ({kinds}):")
+            for kind, problems in self._first_per_cause(kept=False).items():
+                more = self.reasons[kind] - len(problems)
+                out.extend(f"    {p.where}: {p.reason}" for p in problems)
+                if more:
+                    out.append(f"    ... and {more} more {kind}")
         if self.emptied:
             columns = ", ".join(f"{n} {c}" for c, n in self.emptied_columns.most_common())
             cells = "1 cell" if self.emptied == 1 else f"{self.emptied} cells"
-            out.append(
-                f"  {cells} with a placeholder time read as empty, the rows kept ({columns}); "
-                f"the first {len(self.emptied_first)}:"
-            )
-            out.extend(f"    {p.where}: {p.reason}" for p in self.emptied_first)
+            out.append(f"  {cells} that did not read, read as empty, the rows kept ({columns}):")
+            for kind, problems in self._first_per_cause(kept=True).items():
+                more = self.emptied_columns[problems[0].column] - len(problems)
+                out.extend(f"    {p.where}: {p.reason}" for p in problems)
+                if more:
+                    out.append(f"    ... and {more} more {kind}")
         out.extend(f"  note: {note}" for note in self.notes)
         return out
 
@@ -152,6 +194,44 @@ class Problems:
 
     def lines(self) -> list[str]:
         return [*self.leads.lines(), *self.activities.lines()]
+
+    def all(self) -> list[tuple[TableReport, RowProblem]]:
+        """Every row left out and every cell emptied, leads first, each in file order."""
+        return [(report, p) for report in (self.leads, self.activities) for p in report.all]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """Every problem, for scripts: file, line (a Parquet file's row), column, value, cause."""
+        return [
+            {
+                "table": p.table,
+                "file": str(report.path),
+                "line": p.number,
+                "column": p.column or None,
+                "value": p.value,
+                "cause": p.reason,
+                "kind": p.kind,
+                "row_kept": p.kept,
+            }
+            for report, p in self.all()
+        ]
+
+    def write_csv(self, path: Path) -> int:
+        """Write every problem to a CSV (file, line, column, value, cause); returns how many.
+
+        An unwritable path is an InputError naming it."""
+        import csv
+
+        try:
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["file", "line", "column", "value", "cause"])
+                for report, p in self.all():
+                    writer.writerow([report.path, p.number, p.column, p.value or "", p.reason])
+        except OSError as error:
+            raise InputError(
+                [Problem(f"cannot write the problems: {error.strerror}", file=path)]
+            ) from None
+        return len(self.leads.all) + len(self.activities.all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -683,22 +763,30 @@ class _Source:
     path: Path
     parquet: bool
     rejects: str  # CSV: the temporary tables DuckDB writes the lines it rejects to
+    form: CsvFormat = field(default_factory=CsvFormat)  # CSV: its encoding and delimiter
+    utf8: Path | None = None  # CSV: the file DuckDB reads (a UTF-8 copy of another encoding)
 
     @property
     def kind(self) -> str:
         return "Parquet" if self.parquet else "CSV"
 
+    @property
+    def read(self) -> Path:
+        """The file DuckDB reads: the same lines as `path`, in UTF-8."""
+        return self.utf8 or self.path
+
     def scan(self) -> str:
-        path = _lit(str(self.path))
+        path = _lit(str(self.read))
         if self.parquet:
             return f"read_parquet({path})"
         return f"read_csv({path}, {self._csv_options()})"
 
     def _csv_options(self) -> str:
+        delimiter = "" if self.form.delimiter is None else f", delim = {_lit(self.form.delimiter)}"
         return (
             f"header = true, all_varchar = true, store_rejects = true, "
             f"rejects_table = {_lit(self.rejects + '_errors')}, "
-            f"rejects_scan = {_lit(self.rejects + '_scans')}"
+            f"rejects_scan = {_lit(self.rejects + '_scans')}{delimiter}"
         )
 
     def unreadable(self, error: Exception) -> InputError:
@@ -727,7 +815,7 @@ class _Source:
         with the scan's own options, which change what the sniffer settles on."""
         row = con.execute(
             f"SELECT Delimiter, Quote, Escape FROM "
-            f"sniff_csv({_lit(str(self.path))}, {self._csv_options()})"
+            f"sniff_csv({_lit(str(self.read))}, {self._csv_options()})"
         ).fetchone()
         self.forget_rejects(con)
         if not row:
@@ -750,7 +838,10 @@ def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 def _reject_reason(message: str) -> str:
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
     if found:
-        return f"expected {found.group(1)} fields, found {found.group(2)}"
+        expected, got = int(found.group(1)), int(found.group(2))
+        # DuckDB stops counting at the first cell too many: "found 5" may be 6 or more.
+        more = f"more than {expected}" if got > expected else str(got)
+        return f"expected {expected} fields, found {more}"
     return message.strip().splitlines()[0] if message.strip() else "unreadable line"
 
 
@@ -791,6 +882,10 @@ def _columns(
         raise InputError(problems)
     if absent:
         notes.append(f"not in the file, left empty: {', '.join(absent)}")
+    used = set(found.values())
+    unused = [repr(h) for i, h in enumerate(headers) if i not in used]
+    if unused:
+        notes.append(f"the file's columns not used: {', '.join(unused)}")
     return found, notes
 
 
@@ -819,8 +914,10 @@ def _no_header_twice(
         return
     try:
         row = con.execute(
-            f"SELECT * FROM read_csv({_lit(str(source.path))}, header = false, "
-            f"all_varchar = true, ignore_errors = true) LIMIT 1"
+            f"SELECT * FROM read_csv({_lit(str(source.read))}, header = false, "
+            f"all_varchar = true, ignore_errors = true"
+            f"{'' if source.form.delimiter is None else ', delim = ' + _lit(source.form.delimiter)}"
+            f") LIMIT 1"
         ).fetchone()
     except duckdb.Error:
         return  # the scan that matters reports what is wrong with the file
@@ -967,8 +1064,9 @@ def _read_the_rest(
     con: duckdb.DuckDBPyConnection, table: _Table, mapping: Mapping
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Python reads the cells the fast path left, once per distinct raw value, and the values
-    are written into the table. Returns the raw values that are bad, per column, and the
-    placeholder times of optional columns, which stay empty (NULL) in rows that are kept."""
+    are written into the table. Returns the raw values that are bad in required columns (the
+    row is left out), and those of optional columns, which stay empty (NULL, or the column's
+    default) in rows that are kept."""
     bad_values: dict[str, list[str]] = {}
     emptied_values: dict[str, list[str]] = {}
     lookup = f"{_PREFIX}lookup"
@@ -984,8 +1082,8 @@ def _read_the_rest(
             status, value = read_cell(column, text, mapping)
             if status == "ok" and value is not None:
                 read.append((text, value))
-            elif status == "bad" and not column.required and is_placeholder(column, text, mapping):
-                emptied.append(text)
+            elif status == "bad" and not column.required:
+                emptied.append(text)  # an optional cell: emptied, the row kept
             elif status == "bad":
                 bad.append(text)
         if read:
@@ -1059,14 +1157,6 @@ def _find_problems(
         con.execute(f"CREATE OR REPLACE TEMP TABLE {_PREFIX}unknown (ord BIGINT, lead_id VARCHAR)")
 
 
-@dataclass(frozen=True, slots=True)
-class _Event:
-    """A row left out: its place in the file (line or row number) and why."""
-
-    position: int
-    reason: str
-
-
 def _report(
     con: duckdb.DuckDBPyConnection,
     report: TableReport,
@@ -1075,29 +1165,26 @@ def _report(
     lines: CsvLines | None,
     emptied_values: dict[str, list[str]],
 ) -> int:
-    """Fill in the report's left-out rows and emptied cells, as a row-by-row reading would
-    have; returns how many rows of the table are left out. `lines` locates CSV rows; Parquet
-    rows are numbered."""
-    emptied = _emptied(con, table, emptied_values)
-    found: list[tuple[int, str, int]] = []  # (first row, kind, count)
-    for col, count, first in con.execute(
-        f"SELECT col, count(*), min(ord) FROM {_PREFIX}bad GROUP BY col"
-    ).fetchall():
-        found.append((int(first), f"bad {table.columns[int(col)].name}", int(count)))
-    for name, kind in (("duplicate", "duplicate lead_id"), ("unknown", "unknown lead_id")):
-        count, first = con.execute(f"SELECT count(*), min(ord) FROM {_PREFIX}{name}").fetchall()[0]
-        if count:
-            found.append((int(first), kind, int(count)))
-    shown = con.execute(
-        f"SELECT ord, col, NULL AS lead_id, NULL AS first FROM {_PREFIX}bad "
-        f"UNION ALL SELECT ord, NULL, lead_id, first FROM {_PREFIX}duplicate "
-        f"UNION ALL SELECT ord, NULL, lead_id, NULL FROM {_PREFIX}unknown "
-        f"ORDER BY ord LIMIT {SHOWN}"
+    """Fill in the report's left-out rows and emptied cells, every one of them, as a row-by-row
+    reading would have; returns how many rows of the table are left out. `lines` locates CSV
+    rows; Parquet rows are numbered."""
+    raw_of = "CASE b.col " + " ".join(
+        f"WHEN {n} THEN t.{table.raw(column)}"
+        for n, column in enumerate(table.columns)
+        if column in table.present
+    )
+    raw_of = f"{raw_of} END" if table.present else "NULL"
+    left = con.execute(
+        f"SELECT b.ord, b.col, {raw_of} AS raw, NULL AS lead_id, NULL AS first "
+        f"FROM {_PREFIX}bad b JOIN {table.name} t ON t.rowid = b.ord "
+        f"UNION ALL SELECT ord, NULL, NULL, lead_id, first FROM {_PREFIX}duplicate "
+        f"UNION ALL SELECT ord, NULL, NULL, lead_id, NULL FROM {_PREFIX}unknown "
+        f"ORDER BY 1"
     ).fetchall()
+    emptied = _emptied(con, table, emptied_values)
 
-    ordinals = {first for first, _, _ in found} | {int(row[0]) for row in shown}
-    ordinals |= {int(row[3]) for row in shown if row[3] is not None}
-    ordinals |= {ordinal for ordinal, _ in emptied.shown}
+    ordinals = {int(row[0]) for row in left} | {int(row[4]) for row in left if row[4] is not None}
+    ordinals |= {ordinal for ordinal, _, _ in emptied}
     if lines is None:
         position = {ordinal: ordinal + 1 for ordinal in ordinals}
         rejected: dict[int, str] = {}
@@ -1113,58 +1200,70 @@ def _report(
     def where(place: int) -> str:
         return f"line {place}" if lines is not None else f"row {place}"
 
-    kinds = [(position[first], kind, count) for first, kind, count in found]
-    if rejected:
-        kinds.append((min(rejected), "unreadable line", len(rejected)))
-    kinds.sort()
+    reasons: dict[tuple[int, str | None], str] = {}
 
-    events = [_Event(line, why) for line, why in list(rejected.items())[:SHOWN]]
-    for ordinal, col, lead_id, first in shown:
+    def cell_reason(col: int, raw: str | None) -> str:
+        """Why a cell did not read (once per distinct value)."""
+        key = (col, raw)
+        if key not in reasons:
+            column = table.columns[col]
+            status, why = read_cell(column, raw, mapping)
+            reasons[key] = str(why) if status == "bad" else _empty_reason(column, raw)
+        return reasons[key]
+
+    events: list[tuple[int, int, RowProblem]] = []  # (line or row, column index, problem)
+    for line, why in rejected.items():
+        events.append((line, -1, RowProblem(report.table, where(line), why, "unreadable line")))
+    for ordinal, col, raw, lead_id, first in left:
         place = position[int(ordinal)]
         if col is not None:
-            column = table.columns[int(col)]
-            cell = con.execute(
-                f"SELECT {table.raw(column)} FROM {table.name} WHERE rowid = ?", [ordinal]
-            ).fetchone()
-            raw = cell[0] if cell else None
-            status, why = read_cell(column, raw, mapping)
-            reason = str(why) if status == "bad" else _empty_reason(column, raw)
+            name = table.columns[int(col)].name
+            problem = RowProblem(
+                report.table, where(place), cell_reason(int(col), raw), f"bad {name}", name, raw
+            )
         elif first is not None:
-            reason = f"lead_id {lead_id!r} appears again (first at {where(position[int(first)])})"
+            at = where(position[int(first)])
+            reason = f"lead_id {lead_id!r} appears again (first at {at})"
+            problem = RowProblem(
+                report.table, where(place), reason, "duplicate lead_id", "lead_id", lead_id
+            )
         else:
             reason = f"lead_id {lead_id!r} is not in the leads table"
-        events.append(_Event(place, reason))
-    events.sort(key=lambda e: e.position)
-    report.first = [RowProblem(report.table, where(e.position), e.reason) for e in events[:SHOWN]]
-    report.reasons = Counter({kind: count for _, kind, count in kinds})
-    report.skipped = sum(count for _, _, count in kinds)
-    report.emptied = emptied.total
-    report.emptied_columns = Counter(
-        {
-            name: count
-            for _, name, count in sorted((f, n, c) for n, (c, f) in emptied.by_column.items())
-        }
-    )
-    report.emptied_first = [
-        RowProblem(report.table, where(position[ordinal]), reason)
-        for ordinal, reason in emptied.shown
-    ]
+            problem = RowProblem(
+                report.table, where(place), reason, "unknown lead_id", "lead_id", lead_id
+            )
+        events.append((place, -1, problem))
+    for ordinal, col, raw in emptied:
+        name = table.columns[col].name
+        reason = f"{cell_reason(col, raw)}; read as empty"
+        problem = RowProblem(
+            report.table,
+            where(position[ordinal]),
+            reason,
+            f"{name} read as empty",
+            name,
+            raw,
+            kept=True,
+        )
+        events.append((position[ordinal], col, problem))
+    events.sort(key=lambda event: (event[0], event[1]))
+
+    report.all = [problem for _, _, problem in events]
+    report.first = [p for p in report.all if not p.kept][:SHOWN]
+    report.emptied_first = [p for p in report.all if p.kept][:SHOWN]
+    report.reasons = Counter(p.kind for p in report.all if not p.kept)
+    report.skipped = sum(report.reasons.values())
+    report.emptied_columns = Counter(p.column for p in report.all if p.kept)
+    report.emptied = sum(report.emptied_columns.values())
     return report.skipped - len(rejected)
-
-
-@dataclass(frozen=True, slots=True)
-class _Emptied:
-    total: int
-    by_column: dict[str, tuple[int, int]]  # column -> (rows, first row's ordinal)
-    shown: list[tuple[int, str]]  # the first few (ordinal, reason), in file order
 
 
 def _emptied(
     con: duckdb.DuckDBPyConnection, table: _Table, emptied_values: dict[str, list[str]]
-) -> _Emptied:
-    """The kept rows with a placeholder time read as empty: per column, and the first few."""
+) -> list[tuple[int, int, str]]:
+    """The cells of kept rows that did not read and were read as empty: (row, column, raw)."""
     if not emptied_values:
-        return _Emptied(0, {}, [])
+        return []
     left_out = (
         f"SELECT ord FROM {_PREFIX}bad UNION ALL SELECT ord FROM {_PREFIX}duplicate "
         f"UNION ALL SELECT ord FROM {_PREFIX}unknown"
@@ -1183,20 +1282,12 @@ def _emptied(
             f"SELECT rowid AS ord, {n} AS col, {raw} AS raw FROM {table.name} "
             f"WHERE {raw} IN (SELECT raw FROM {values}) AND rowid NOT IN ({left_out})"
         )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_PREFIX}emptied AS {' UNION ALL '.join(selects)}")
-    by_column = {
-        table.columns[int(col)].name: (int(count), int(first))
-        for col, count, first in con.execute(
-            f"SELECT col, count(*), min(ord) FROM {_PREFIX}emptied GROUP BY col"
+    return [
+        (int(ordinal), int(col), str(raw))
+        for ordinal, col, raw in con.execute(
+            f"SELECT ord, col, raw FROM ({' UNION ALL '.join(selects)}) ORDER BY ord, col"
         ).fetchall()
-    }
-    shown = []
-    for ordinal, col, raw in con.execute(
-        f"SELECT ord, col, raw FROM {_PREFIX}emptied ORDER BY ord, col LIMIT {SHOWN}"
-    ).fetchall():
-        name = table.columns[int(col)].name
-        shown.append((int(ordinal), f"{name} {raw!r}: {_PLACEHOLDER_HINT}; read as empty"))
-    return _Emptied(sum(count for count, _ in by_column.values()), by_column, shown)
+    ]
 
 
 _ENUM_LOOKUP_MAX = 2000  # keys in an ENUM lookup written into the SQL
@@ -1249,11 +1340,46 @@ def _load_table(
     say: Callable[[str], None],
     known: str | None = None,
 ) -> TableReport:
-    """Load one file into the temporary table `target`: the canonical columns, in file order."""
+    """Load one file into the temporary table `target`: the canonical columns, in file order.
+
+    A CSV's encoding and delimiter are the mapping's, or detected (`csvfile`); a file in
+    another encoding than UTF-8 is read from a temporary UTF-8 copy."""
+    parquet = _open(path, table)
+    if parquet:
+        source = _Source(path, parquet, f"{_PREFIX}rejects")
+        return _load_source(con, table, source, mapping, target, say, known)
+    form = detect(path, mapping.encoding, mapping.delimiter)
+    if not form.utf8:
+        say(f"{table}: reading {path} as {form.encoding}")
+    with utf8_copy(path, form) as utf8:
+        source = _Source(path, parquet, f"{_PREFIX}rejects", form, utf8)
+        report = _load_source(con, table, source, mapping, target, say, known)
+    report.encoding, report.delimiter = form.encoding, form.delimiter
+    report.bom = form.bom
+    if not form.plain:
+        report.read_as = form.describe()
+    if form.utf8 and any("not utf-8" in p.reason for p in report.all if not p.kept):
+        report.notes.append(
+            f"lines that are not UTF-8 were left out: if the file is in another encoding, name "
+            f'it in the mapping file, e.g. encoding = "windows-1252" ({form.describe()})'
+        )
+    return report
+
+
+def _load_source(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    source: _Source,
+    mapping: Mapping,
+    target: str,
+    say: Callable[[str], None],
+    known: str | None = None,
+) -> TableReport:
+    """Load one file, found and opened, into `target` (see `_load_table`)."""
     import duckdb  # imported here: `workbench --help` should not load DuckDB
 
+    path = source.path
     columns = LEAD_COLUMNS if table == "leads" else ACTIVITY_COLUMNS
-    source = _Source(path, _open(path, table), f"{_PREFIX}rejects")
     say(f"{table}: reading {path}")
     source.forget_rejects(con)
     try:
@@ -1286,7 +1412,7 @@ def _load_table(
     report = TableReport(table, path, rows_read=read + records, notes=notes)
     lines = None
     if not source.parquet:
-        lines = CsvLines(path, read, rejected, lambda: source.dialect(con))
+        lines = CsvLines(source.read, read, rejected, lambda: source.dialect(con))
 
     say(f"{table}: {report.rows_read} rows read; checking them")
     bad_values, emptied_values = _read_the_rest(con, staged, mapping)

@@ -27,13 +27,16 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.filekind import refuse_other_kind
 from workbench.core.domain.vocab import Seniority
+from workbench.core.evidence.csvfile import delimiter_problem, encoding_problem
 from workbench.core.evidence.tables import TABLES, Column
 from workbench.core.files.tomlfile import key_lines, parse_toml, read_bytes
 
@@ -50,6 +53,8 @@ class Mapping:
     # canonical column -> their value (case-folded, trimmed) -> canonical value
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     date_formats: tuple[str, ...] = ()
+    encoding: str | None = None  # a CSV's encoding; None: detected (`csvfile.detect`)
+    delimiter: str | None = None  # the character between a CSV's cells; None: detected
 
     def headers(self, table: TableName) -> dict[str, str]:
         return self.leads if table == "leads" else self.activities
@@ -175,7 +180,15 @@ def load_mapping(path: Path) -> Mapping:
                 break
         problems.append(Problem(message, file=path, line=line, field=".".join(loc) or None))
 
-    allowed_top = ("preset", "date_formats", "leads", "activities", "values")
+    allowed_top = (
+        "preset",
+        "date_formats",
+        "encoding",
+        "delimiter",
+        "leads",
+        "activities",
+        "values",
+    )
     for key in data:
         if key not in allowed_top:
             problem(f"unknown key; expected one of: {', '.join(allowed_top)}", key)
@@ -198,6 +211,8 @@ def load_mapping(path: Path) -> Mapping:
             if why is not None:
                 problem(f"{fmt!r}: {why}", "date_formats")
         formats = [*raw_formats, *formats]
+
+    encoding, delimiter = _file_keys(data, problem)
 
     headers: dict[str, dict[str, str]] = {}
     for table, columns in TABLES.items():
@@ -258,7 +273,21 @@ def load_mapping(path: Path) -> Mapping:
         activities=headers["activities"],
         values=values,
         date_formats=tuple(formats),
+        encoding=encoding,
+        delimiter=delimiter,
     )
+
+
+def _file_keys(data: dict[str, Any], problem: Callable[..., None]) -> tuple[str | None, str | None]:
+    """The mapping's `encoding` and `delimiter` for its CSV files (None: detect them)."""
+    encoding, delimiter = data.get("encoding"), data.get("delimiter")
+    if encoding is not None and (why := encoding_problem(encoding)) is not None:
+        problem(why, "encoding")
+        encoding = None
+    if delimiter is not None and (why := delimiter_problem(delimiter)) is not None:
+        problem(why, "delimiter")
+        delimiter = None
+    return encoding, delimiter
 
 
 # The directives Python's strptime knows (3.11); %h is another name for %b's field.
