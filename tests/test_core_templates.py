@@ -199,8 +199,9 @@ def test_no_template_answers_a_trigger_slower_than_the_framework_row(stage: str)
     judged = 0
     for rules in rule_sets:
         t = rules.triggers
-        fired = [(k, 1) for k in t.tier1] + [(r.kind, 2) for r in t.tier2]
-        fired += [("score", 3)] * t.tier3 + [(k, 4) for k in t.tier4]
+        fired: list[tuple[str, int]] = [(str(k), 1) for k in t.tier1]
+        fired += [(str(r.kind), 2) for r in t.tier2] + [("score", 3)] * t.tier3
+        fired += [(str(k), 4) for k in t.tier4]
         for trigger, tier in fired:
             row = response_row(trigger, tier)
             deadline = response_for(
