@@ -182,3 +182,52 @@ def test_full_fit_gate_rejects_outside_the_icp(stage: str) -> None:
     definition = template(stage)
     assert evaluate(definition, icp_lead(500, "asia-pacific")).status == "rejected"
     assert evaluate(definition, icp_lead(49, "europe")).status == "rejected"
+
+
+# --- one response-time table ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stage", STAGE_IDS)
+def test_no_template_answers_a_trigger_slower_than_the_framework_row(stage: str) -> None:
+    """Every rule set (each segment and motion), every trigger it can fire, within its row."""
+    from workbench.core.domain.evaluator import prepare
+    from workbench.core.domain.framework import response_for, response_row
+
+    prepared = prepare(template(stage))
+    rule_sets = [prepared.base, *(r for *_size, r in prepared.segments)]
+    rule_sets += [r for _motion, r in prepared.motions]
+    judged = 0
+    for rules in rule_sets:
+        t = rules.triggers
+        fired: list[tuple[str, int]] = [(str(k), 1) for k in t.tier1]
+        fired += [(str(r.kind), 2) for r in t.tier2] + [("score", 3)] * t.tier3
+        fired += [(str(k), 4) for k in t.tier4]
+        for trigger, tier in fired:
+            row = response_row(trigger, tier)
+            deadline = response_for(
+                rules.response_minutes, rules.response_business_days, trigger, tier
+            )
+            if row is None:
+                continue
+            assert deadline is not None, (rules.path, trigger)
+            assert deadline[1].nominal_minutes() <= row.limit.nominal_minutes(), (
+                rules.path,
+                trigger,
+                row.name,
+            )
+            judged += 1
+    assert judged >= 4
+
+
+@pytest.mark.parametrize("stage", STAGE_IDS)
+def test_every_template_has_the_content_triggered_row_in_business_days(stage: str) -> None:
+    sales = template(stage).sla.sales
+    assert sales.response_business_days == {"content": 1}
+    assert sales.response_minutes["demo_request"] == 5
+    assert sales.response_minutes["pricing_inquiry"] == 15
+    assert sales.response_minutes["tier3"] == 240
+
+
+def test_the_smb_segment_answers_a_score_threshold_within_four_hours() -> None:
+    smb = template("10m-30m").segments[0]
+    assert smb.response_minutes == {"tier3": 240}

@@ -429,3 +429,13 @@ def test_diff_reads_a_copy_taken_from_git(runner: CliRunner, tmp_path: Path) -> 
         "  fit gate: minimum company size 50 → 75",
     ]
     assert v1.exists()
+
+
+def test_a_response_time_in_business_days_is_a_change_in_words() -> None:
+    from workbench.core.domain.clauses import with_clause
+
+    old = from_template("acme", "3m-10m", date(2025, 1, 15))
+    new = with_clause(old, "sla.sales.response_business_days.content", 2)
+    (change,) = diff(old, new)
+    assert change.clause == "sla.sales.response_business_days.content"
+    assert change.text == "SLA: response time for content 1 business day → 2 business days"

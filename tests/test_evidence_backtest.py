@@ -257,3 +257,13 @@ def test_bands_follow_the_rate_as_printed(accepted: int, rejected: int, band: st
     # 60.04% prints as 60.0% and 29.99% as 30.0%: the band must agree with what is read.
     found = Acceptance(accepted, rejected, 0, 0).band()
     assert found is not None and found[0].startswith(band)
+
+
+def test_the_report_says_which_reading_of_the_material_it_follows(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    lines = backtest_lines(backtest(con, make()))
+    at = lines.index("Where the material disagrees")
+    assert lines[at + 1].startswith("  Hand raise: this follows the framework (001)")
+    assert "40-60% accepted is healthy" in lines[at + 2]
+    assert "60-75% SAL acceptance" in lines[at + 2]

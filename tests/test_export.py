@@ -317,3 +317,23 @@ def test_schema_for_a_lead_file(runner: CliRunner) -> None:
     assert schema["title"] == "MQL workbench lead file"
     assert {"person", "company", "activities"} <= set(schema["properties"])
     assert run(runner, "schema", "nonsense").exit_code == 2
+
+
+def test_the_agreement_says_which_reading_of_the_material_it_follows(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    md = export(runner, make(tmp_path), "md").stdout
+    assert "\n### Where the material disagrees\n" in md
+    assert "Hand raise: this follows the framework (001)" in md
+    assert "the scoring article (002) scores a demo request +30" in md
+    assert "Acceptance bands: this follows the framework (001): 40-60% accepted" in md
+    assert "60-75% SAL acceptance" in md
+    html_text = export(runner, make(tmp_path / "h"), "html").stdout
+    assert "Where the material disagrees" in html_text
+
+
+def test_the_agreement_lists_a_business_day_response_time(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    md = export(runner, make(tmp_path), "md").stdout
+    assert "| content-triggered (any content kind) | 1 business day |" in md

@@ -730,3 +730,10 @@ def test_help_and_the_other_commands_do_not_import_sqlglot() -> None:
     assert done.returncode == 0, done.stderr
     assert "export" in done.stdout
     assert "SQLGLOT []" in done.stdout
+
+
+def test_the_header_calls_tier_4_sales_requested_as_the_framework_does() -> None:
+    header = "\n".join(header_of(export_sql(from_template("acme", "3m-10m", CREATED), "duckdb")))
+    tier_line = next(line for line in header.splitlines() if line.startswith("--   tier "))
+    assert "4 sales-requested" in tier_line
+    assert "product signal" not in header

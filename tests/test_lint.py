@@ -102,6 +102,7 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "no-rejection-reasons",
         "sla-without-escalation",
         "one-response-time",
+        "slower-than-framework",
         "stale-threshold",
         "review-date",
         "one-sided-signoff",
@@ -164,7 +165,12 @@ def _no_escalation(data: dict[str, Any]) -> None:
 
 
 def _one_time(data: dict[str, Any]) -> None:
-    data["sla"]["sales"]["response_minutes"] = {"tier1": 60, "tier2": 60, "tier3": 60}
+    data["sla"]["sales"]["response_minutes"] = {"tier1": 5, "tier2": 5, "tier3": 5}
+    data["sla"]["sales"]["response_business_days"] = {}
+
+
+def _slow_tier3(data: dict[str, Any]) -> None:
+    data["sla"]["sales"]["response_minutes"]["tier3"] = 480
 
 
 def _no_cases(data: dict[str, Any]) -> None:
@@ -193,6 +199,7 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "no-rejection-reasons": (_no_reasons, "sla.sales.rejection_reasons"),
     "sla-without-escalation": (_no_escalation, "sla.escalation"),
     "one-response-time": (_one_time, "sla.sales.response_minutes"),
+    "slower-than-framework": (_slow_tier3, "sla.sales.response_minutes.tier3"),
     "no-edge-cases": (_no_cases, "cases"),
 }
 WITH_HISTORY: dict[str, tuple[Callable[[], tuple[Definition, list[Definition]]], str]] = {
@@ -358,13 +365,14 @@ def test_content_downloads_may_earn_points() -> None:
     ("table", "says"),
     [
         ({}, "no response time"),
-        ({"tier1": 10}, "one response time"),
-        ({"demo_request": 30, "tier3": 30}, "same response time (30 min)"),
+        ({"tier1": 5}, "one response time"),
+        ({"demo_request": 5, "tier3": 5}, "same response time (5 min)"),
     ],
 )
 def test_one_response_time_for_every_trigger(table: dict[str, int], says: str) -> None:
     def change(data: dict[str, Any]) -> None:
         data["sla"]["sales"]["response_minutes"] = table
+        data["sla"]["sales"]["response_business_days"] = {}
 
     (finding,) = found(edited(template(), change))
     assert finding.rule == "one-response-time"
@@ -374,6 +382,7 @@ def test_one_response_time_for_every_trigger(table: dict[str, int], says: str) -
 def test_a_motion_override_that_flattens_response_times_is_named() -> None:
     def change(data: dict[str, Any]) -> None:
         data["sla"]["sales"]["response_minutes"] = {"tier1": 5}
+        data["sla"]["sales"]["response_business_days"] = {}
         data["motions"][2]["response_minutes"] = {"tier1": 60, "tier2": 60}
 
     clauses = [
@@ -570,3 +579,73 @@ def test_cli_bad_input_exits_two(runner: CliRunner, tmp_path: Path, content: str
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.output
     assert result.stdout == ""
+
+
+# --- slower-than-framework: magnitudes, not only presence ----------------------------------
+
+
+def test_a_segment_slower_than_the_score_threshold_row_names_the_row() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["segments"][0]["response_minutes"] = {"tier3": 480}
+
+    (finding,) = of_rule(found(edited(template("10m-30m"), change)), "slower-than-framework")
+    assert finding.clause == "segments.smb.response_minutes.tier3"
+    assert finding.message == (
+        "segments.smb.response_minutes.tier3 is 480 minutes; the framework's row "
+        "'score threshold' is under 4 hours"
+    )
+
+
+def test_a_tier_fallback_is_judged_by_the_triggers_it_answers() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["motions"][2]["response_minutes"] = {"tier2": 60}
+
+    (finding,) = of_rule(found(edited(template("30m-plus"), change)), "slower-than-framework")
+    assert finding.clause == "motions.account-based.response_minutes.tier2"
+    assert "'pricing conversion' is under 15 minutes" in finding.message
+    assert "pricing page view in motions.account-based.triggers.tier2" in finding.message
+
+
+def test_a_hand_raise_without_its_own_key_falls_back_to_tier1_and_is_judged() -> None:
+    def change(data: dict[str, Any]) -> None:
+        table = data["sla"]["sales"]["response_minutes"]
+        del table["demo_request"]
+        table["tier1"] = 30
+
+    (finding,) = of_rule(found(edited(template(), change)), "slower-than-framework")
+    assert finding.clause == "sla.sales.response_minutes.tier1"
+    assert "'demo request' is under 5 minutes" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("minutes", "days", "slow"),
+    [
+        ({}, {"content": 1}, False),
+        ({}, {"content": 2}, True),
+        ({"content": 1440}, {}, False),
+        ({"content": 1441}, {}, True),
+        ({"webinar_attended": 60}, {"content": 3}, False),  # the kind's own key wins
+    ],
+)
+def test_a_content_trigger_is_held_to_one_business_day(
+    minutes: dict[str, int], days: dict[str, int], slow: bool
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["triggers"]["tier2"].append(
+            {"kind": "webinar_attended", "min_count": 2, "within_days": 14}
+        )
+        data["sla"]["sales"]["response_minutes"].update(minutes)
+        data["sla"]["sales"]["response_business_days"] = days
+
+    findings = of_rule(found(edited(template(), change)), "slower-than-framework")
+    assert bool(findings) == slow
+    if slow:
+        assert "'content-triggered' is under 24 hours (1 business day)" in findings[0].message
+        assert "webinar attended" in findings[0].message
+
+
+def test_a_trigger_the_framework_has_no_row_for_is_not_judged() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["sla"]["sales"]["response_minutes"]["tier4"] = 10_000
+
+    assert of_rule(found(edited(template(), change)), "slower-than-framework") == []

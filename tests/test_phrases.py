@@ -122,3 +122,10 @@ def test_a_cases_activities_read_as_the_room_says_them() -> None:
         "demo request today, pricing page view 3 days ago ×2, blog visit on 2026-01-02 09:00"
     )
     assert activities_phrase([]) == "none"
+
+
+def test_a_business_day_response_time_is_named_in_words() -> None:
+    definition = from_template("acme", "3m-10m", date(2025, 1, 15))
+    assert clause_label(definition, "sla.sales.response_business_days.content") == (
+        "SLA sales: response time for content-triggered (business days)"
+    )

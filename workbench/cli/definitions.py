@@ -241,8 +241,9 @@ def evaluate_cmd(
         echo(json.dumps(verdict.to_dict(), indent=2))
     else:
         echo(verdict.summary())
-        if verdict.response_minutes is not None:
-            echo(f"respond within {verdict.response_minutes} min")
+        deadline = verdict.respond_within()
+        if deadline is not None:
+            echo(f"respond within {deadline}")
         for reason in verdict.reasons:
             echo(f"  because {reason}")
     _warn_altered(loaded)

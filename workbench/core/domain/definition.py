@@ -14,6 +14,8 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from workbench.core.domain.filekind import Kind
+from workbench.core.domain.framework import CONTENT_KEY
+from workbench.core.domain.later import added
 from workbench.core.domain.lead import Lead, Strict
 from workbench.core.domain.vocab import (
     ACTIVITY_KINDS,
@@ -151,16 +153,23 @@ class Segment(Strict):
     triggers: Triggers | None = None
     scoring: Scoring | None = None
     response_minutes: dict[str, int] | None = None
+    response_business_days: dict[str, int] | None = added(None)
 
     @model_validator(mode="after")
     def _sizes(self) -> Segment:
         _check_range(self.min_employees, self.max_employees, f"segment {self.id} size")
+        check_response_units(self.response_minutes, self.response_business_days)
         return self
 
     @field_validator("response_minutes")
     @classmethod
     def _keys(cls, value: dict[str, int] | None) -> dict[str, int] | None:
         return None if value is None else check_response_keys(value)
+
+    @field_validator("response_business_days")
+    @classmethod
+    def _day_keys(cls, value: dict[str, int] | None) -> dict[str, int] | None:
+        return None if value is None else check_business_days(value)
 
 
 class Motion(Strict):
@@ -175,22 +184,55 @@ class Motion(Strict):
     triggers: Triggers | None = None
     scoring: Scoring | None = None
     response_minutes: dict[str, int] | None = None
+    response_business_days: dict[str, int] | None = added(None)
 
     @field_validator("response_minutes")
     @classmethod
     def _keys(cls, value: dict[str, int] | None) -> dict[str, int] | None:
         return None if value is None else check_response_keys(value)
 
+    @field_validator("response_business_days")
+    @classmethod
+    def _day_keys(cls, value: dict[str, int] | None) -> dict[str, int] | None:
+        return None if value is None else check_business_days(value)
+
+    @model_validator(mode="after")
+    def _units(self) -> Motion:
+        check_response_units(self.response_minutes, self.response_business_days)
+        return self
+
 
 def check_response_keys(value: dict[str, int]) -> dict[str, int]:
-    """Response times are keyed by trigger kind, or by tier as the fallback."""
-    allowed = set(ACTIVITY_KINDS) | set(TIER_KEYS)
+    """Response times are keyed by trigger kind, by `content` (any content kind), or by tier
+    as the fallback."""
+    allowed = set(ACTIVITY_KINDS) | set(TIER_KEYS) | {CONTENT_KEY}
     for key, minutes in value.items():
         if key not in allowed:
-            raise ValueError(f"response time key {key!r} is neither an activity kind nor tier1-4")
+            raise ValueError(
+                f"response time key {key!r} is neither an activity kind, content, nor tier1-4"
+            )
         if minutes < 0:
             raise ValueError(f"response time for {key} must be 0 minutes or more")
     return value
+
+
+def check_business_days(value: dict[str, int]) -> dict[str, int]:
+    """A response time in business days: the same keys, at least 1 day."""
+    check_response_keys(value)
+    for key, days in value.items():
+        if days < 1:
+            raise ValueError(f"response time for {key} must be 1 business day or more")
+    return value
+
+
+def check_response_units(minutes: dict[str, int] | None, days: dict[str, int] | None) -> None:
+    """One trigger, one deadline: a key is in minutes or in business days, not both."""
+    both = sorted(set(minutes or {}) & set(days or {}))
+    if both:
+        raise ValueError(
+            f"response time for {both[0]} is set in both response_minutes and "
+            "response_business_days: keep one"
+        )
 
 
 class MarketingSla(Strict):
@@ -219,6 +261,7 @@ class Escalation(Strict):
 
 class SalesSla(Strict):
     response_minutes: dict[str, int] = Field(default_factory=dict)
+    response_business_days: dict[str, int] = added(default_factory=dict)
     decide_within_hours: int = Field(default=48, ge=1)
     rejection_reasons: list[str] = Field(default_factory=list)
     follow_up_touches: int = Field(default=3, ge=0)
@@ -228,6 +271,16 @@ class SalesSla(Strict):
     @classmethod
     def _keys(cls, value: dict[str, int]) -> dict[str, int]:
         return check_response_keys(value)
+
+    @field_validator("response_business_days")
+    @classmethod
+    def _day_keys(cls, value: dict[str, int]) -> dict[str, int]:
+        return check_business_days(value)
+
+    @model_validator(mode="after")
+    def _units(self) -> SalesSla:
+        check_response_units(self.response_minutes, self.response_business_days)
+        return self
 
 
 class Sla(Strict):
@@ -386,7 +439,7 @@ class PartialSignOff(Strict):
         return "sales" if self.marketing is not None else "marketing"
 
 
-OwnClause = Literal["fit", "triggers", "scoring", "response_minutes"]
+OwnClause = Literal["fit", "triggers", "scoring", "response_minutes", "response_business_days"]
 
 
 def _kind(owner: Segment | Motion) -> str:
@@ -469,8 +522,8 @@ class Definition(Strict):
         own = getattr(owner, clause) if owner is not None else None
         if owner is not None and own is not None:
             return f"{_kind(owner)}.{owner.id}.{clause}", own
-        if clause == "response_minutes":
-            return "sla.sales.response_minutes", self.sla.sales.response_minutes
+        if clause in ("response_minutes", "response_business_days"):
+            return f"sla.sales.{clause}", getattr(self.sla.sales, clause)
         return clause, getattr(self, clause)
 
     def owners(self) -> list[Segment | Motion | None]:

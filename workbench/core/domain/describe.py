@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from workbench.core.domain.bands import BandProblem, band_warnings
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
+from workbench.core.domain.framework import format_minutes as format_minutes
+from workbench.core.domain.framework import response_entries
+from workbench.core.domain.readings import readings
 from workbench.core.domain.stages import STAGES
 
 
@@ -16,17 +19,6 @@ def _list(items: list[str], empty: str = "any") -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " or " + items[-1]
-
-
-def format_minutes(value: int) -> str:
-    if value < 60:
-        return f"{value} min"
-    if value % 1440 == 0:
-        days = value // 1440
-        return f"{days} day" if days == 1 else f"{days} days"
-    if value % 60 == 0:
-        return f"{value // 60} h"
-    return f"{value} min"
 
 
 def _fit_parts(fit: FitGate) -> dict[str, str]:
@@ -192,7 +184,10 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
         lines += override_sentences(definition, motion)
         sections.append((f"Motion {motion.label or motion.id}", lines))
     sla = definition.sla
-    response = ", ".join(f"{k} {format_minutes(v)}" for k, v in sla.sales.response_minutes.items())
+    response = ", ".join(
+        f"{k} {v.text()}"
+        for k, v in response_entries(sla.sales.response_minutes, sla.sales.response_business_days)
+    )
     escalation = (
         f"Missed deadlines escalate to {sla.escalation.to}"
         + (
@@ -232,6 +227,7 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
                 ],
             )
         )
+    sections.append(("Where the material disagrees", readings(definition)))
     open_questions = [q.text for q in definition.questions if not q.resolved]
     if open_questions:
         sections.append(("Open questions", open_questions))
@@ -268,17 +264,16 @@ def override_sentences(definition: Definition, part: Segment | Motion) -> list[s
             lines += scoring_sentences(part.scoring)
         else:
             lines += _differs(_scoring_parts(part.scoring), _scoring_parts(definition.scoring))
-    main_times = definition.sla.sales.response_minutes
+    sales = definition.sla.sales
+    main_times = dict(response_entries(sales.response_minutes, sales.response_business_days))
     changed = {
-        key: minutes
-        for key, minutes in (part.response_minutes or {}).items()
-        if main_times.get(key) != minutes
+        key: deadline
+        for key, deadline in response_entries(part.response_minutes, part.response_business_days)
+        if main_times.get(key) != deadline
     }
     if changed:
         lines.append(
-            "Response times: "
-            + ", ".join(f"{k} {format_minutes(v)}" for k, v in changed.items())
-            + "."
+            "Response times: " + ", ".join(f"{k} {v.text()}" for k, v in changed.items()) + "."
         )
     if not lines:
         lines.append("Uses the main rules: the definition's own fit gate, triggers and SLA.")

@@ -302,8 +302,16 @@ _MARKETING_SLA = (
 
 _RESPONSE = _Field("response_minutes", "response time for {key}", kind="map", fmt=format_minutes)
 
+_RESPONSE_DAYS = _Field(
+    "response_business_days",
+    "response time for {key}",
+    kind="map",
+    fmt=lambda v: f"{v} business day" if v == 1 else f"{v} business days",
+)
+
 _SALES_SLA = (
     _RESPONSE,
+    _RESPONSE_DAYS,
     _Field("decide_within_hours", "accept or reject within", fmt=_unit("h")),
     _Field("rejection_reasons", "rejection reasons", kind="set"),
     _Field("follow_up_touches", "follow-up touches"),
@@ -365,6 +373,12 @@ def _response_override(path: str, prefix: str, old: Any, new: Any) -> list[Chang
     return _map(path, f"{prefix}SLA", _RESPONSE, old, new)
 
 
+def _response_days_override(path: str, prefix: str, old: Any, new: Any) -> list[Change]:
+    if old is None or new is None:
+        return _optional(path, prefix, "response times in business days", old, new, ())
+    return _map(path, f"{prefix}SLA", _RESPONSE_DAYS, old, new)
+
+
 def _sla(path: str, prefix: str, old: Any, new: Any) -> list[Change]:
     heading = "SLA"
     changes = _fields(
@@ -408,6 +422,7 @@ _SEGMENT = (
     _Field("triggers", handler=_triggers),
     _Field("scoring", handler=_scoring),
     _Field("response_minutes", handler=_response_override),
+    _Field("response_business_days", handler=_response_days_override),
 )
 
 _MOTION = (
@@ -419,6 +434,7 @@ _MOTION = (
     _Field("triggers", handler=_triggers),
     _Field("scoring", handler=_scoring),
     _Field("response_minutes", handler=_response_override),
+    _Field("response_business_days", handler=_response_days_override),
 )
 
 

@@ -13,10 +13,11 @@ Every rule lives here so the TUI, the CLI and the backtest all apply the same on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
+from workbench.core.domain.framework import merge_response, response_for
 from workbench.core.domain.lead import Lead
 from workbench.core.domain.verdict import Reason, Verdict
 from workbench.core.domain.vocab import seniority_rank
@@ -41,6 +42,7 @@ class RuleSet:
     scoring: Scoring | None
     scoring_path: str
     response_minutes: dict[str, int]
+    response_business_days: dict[str, int] = field(default_factory=dict)
     lead_type: str = "mql"
     segment: str | None = None
     motion: str | None = None
@@ -75,7 +77,12 @@ def _rule_set(
     fit_path, fit = definition.owned(owner, "fit")
     triggers_path, triggers = definition.owned(owner, "triggers")
     scoring_path, scoring = definition.owned(owner, "scoring")
-    own_response = owner.response_minutes if owner is not None else None
+    response_minutes, response_days = merge_response(
+        definition.sla.sales.response_minutes,
+        definition.sla.sales.response_business_days,
+        owner.response_minutes if owner is not None else None,
+        owner.response_business_days if owner is not None else None,
+    )
     return RuleSet(
         path=""
         if owner is None
@@ -86,7 +93,8 @@ def _rule_set(
         triggers_path=triggers_path,
         scoring=scoring,
         scoring_path=scoring_path,
-        response_minutes={**definition.sla.sales.response_minutes, **(own_response or {})},
+        response_minutes=response_minutes,
+        response_business_days=response_days,
         industries=_lowered(fit.industries),
         regions=_lowered(fit.regions),
         competitors=_lowered(fit.competitors),
@@ -370,12 +378,14 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
                 f"{recycling.resubmit_after_days}-day window: fresh intent, a new MQL.",
             )
         )
+    deadline = _response(rules, trigger, tier)
     return Verdict(
         status="mql",
         route=triggers.route,
         tier=tier,
         trigger=trigger,
-        response_minutes=_response_minutes(rules.response_minutes, trigger, tier),
+        response_minutes=deadline[0],
+        response_business_days=deadline[1],
         score=score_label,
         reasons=tuple(reasons),
         **stamp,  # type: ignore[arg-type]
@@ -615,10 +625,16 @@ def _no_trigger_reason(rules: RuleSet, score: int | None) -> Reason:
     )
 
 
-def _response_minutes(table: dict[str, int], trigger: str, tier: int) -> int | None:
-    if trigger in table:
-        return table[trigger]
-    return table.get(f"tier{tier}")
+def _response(rules: RuleSet, trigger: str, tier: int) -> tuple[int | None, int | None]:
+    """The verdict's deadline: the trigger's own key, `content` for a content kind, else
+    the tier's; in minutes or in business days, as the definition writes it."""
+    found = response_for(rules.response_minutes, rules.response_business_days, trigger, tier)
+    if found is None:
+        return None, None
+    deadline = found[1]
+    if deadline.business_days:
+        return None, deadline.business_days
+    return deadline.minutes, None
 
 
 def _when(age: float) -> str:

@@ -1,10 +1,14 @@
-"""The framework's numbers, held once: the acceptance bands and the false-negative alarm.
+"""The framework's numbers, held once: the acceptance bands, the false-negative alarm and
+the response-time table.
 
 The backtest's readings, the report's words and the app's step texts are all built from these,
 so a number the room reads in one place is the number the tool applies in another.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 FALSE_NEGATIVE_ALARM = 0.10
 
@@ -37,6 +41,24 @@ ACCEPTANCE_BANDS: tuple[tuple[float, str, str, str], ...] = (
 )
 
 
+# The scoring article (002) reads acceptance differently: it calibrates a threshold to a SAL
+# acceptance of 60-75% and calls lower rates a threshold set too low. The workbench applies the
+# framework's bands above (001, the backbone) and names 002's so the room sees both.
+SCORING_ARTICLE_SAL_TARGET = (0.60, 0.75)
+
+
+def acceptance_reading() -> str:
+    """One line: which acceptance bands the workbench applies, and that another reading exists."""
+    low, high = SCORING_ARTICLE_SAL_TARGET
+    strict = next(band for band in ACCEPTANCE_BANDS if band[1].startswith("above"))
+    return (
+        f"Acceptance bands: this follows the framework (001): {healthy_acceptance()} accepted "
+        f"is healthy, above {percent(strict[0])} the bar may be too strict. The scoring "
+        f"article (002) instead targets {low * 100:.0f}-{percent(high)} SAL acceptance and "
+        f"calls under {percent(ACCEPTANCE_BANDS[1][0])} a threshold set too low."
+    )
+
+
 def percent(rate: float) -> str:
     """0.1 -> '10%'."""
     return f"{rate * 100:.0f}%"
@@ -48,3 +70,158 @@ def healthy_acceptance() -> str:
     healthy = next(band for band in ACCEPTANCE_BANDS if band[1].endswith("healthy"))
     above = min(low for low in lows if low > healthy[0])
     return f"{healthy[0] * 100:.0f}-{percent(above)}"
+
+
+# --- the framework's response-time table ------------------------------------------------
+
+CONTENT_KEY = "content"
+"""The response-time key for a content-triggered MQL: any trigger whose kind is content."""
+
+CONTENT_KINDS: tuple[str, ...] = (
+    "content_download",
+    "webinar_attended",
+    "case_study_view",
+    "blog_visit",
+    "email_open",
+)
+"""Consumption, not a request: an MQL these trigger is 'content-triggered' (001's last row)."""
+
+BUSINESS_DAY_MINUTES = 1440
+"""A business day compared with minutes: the framework writes it '< 24 hours (business day)'."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseTime:
+    """A first-response deadline, in minutes or in business days (weekends do not count)."""
+
+    minutes: int = 0
+    business_days: int = 0
+
+    def nominal_minutes(self) -> int:
+        """For comparing deadlines: a business day counts as the 24 hours the framework says."""
+        return self.minutes + self.business_days * BUSINESS_DAY_MINUTES
+
+    def text(self) -> str:
+        """'5 min', '4 h', '1 business day'."""
+        if self.business_days:
+            days = self.business_days
+            return f"{days} business day" if days == 1 else f"{days} business days"
+        return format_minutes(self.minutes)
+
+    def value_text(self) -> str:
+        """The value as the file holds it: '480 minutes', '2 business days'."""
+        if self.business_days:
+            return self.text()
+        return f"{self.minutes} minute" if self.minutes == 1 else f"{self.minutes} minutes"
+
+
+def format_minutes(value: int) -> str:
+    """65 -> '65 min', 240 -> '4 h', 1440 -> '1 day'."""
+    if value < 60:
+        return f"{value} min"
+    if value % 1440 == 0:
+        days = value // 1440
+        return f"{days} day" if days == 1 else f"{days} days"
+    if value % 60 == 0:
+        return f"{value // 60} h"
+    return f"{value} min"
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRow:
+    """One row of 001's 'SLA response time by lead type': a trigger and its deadline."""
+
+    name: str
+    limit: ResponseTime
+    words: str
+    kinds: tuple[str, ...] = ()
+
+
+RESPONSE_ROWS: tuple[ResponseRow, ...] = (
+    ResponseRow("demo request", ResponseTime(minutes=5), "under 5 minutes", ("demo_request",)),
+    ResponseRow("contact sales", ResponseTime(minutes=5), "under 5 minutes", ("contact_sales",)),
+    ResponseRow(
+        "pricing conversion",
+        ResponseTime(minutes=15),
+        "under 15 minutes",
+        ("pricing_inquiry", "pricing_page_view", "comparison_page_view"),
+    ),
+    ResponseRow("score threshold", ResponseTime(minutes=240), "under 4 hours"),
+    ResponseRow(
+        "content-triggered",
+        ResponseTime(business_days=1),
+        "under 24 hours (1 business day)",
+        CONTENT_KINDS,
+    ),
+)
+SCORE_ROW = RESPONSE_ROWS[3]
+
+# The templates' SLA, from the rows above: each hand raise, tier 2 (pricing and comparison
+# page visits) as a pricing conversion, tier 3 as a score threshold. Tier 4 (sales asked for
+# it) has no row in the framework; the templates answer it like a score threshold.
+RESPONSE_MINUTES: dict[str, int] = {
+    "demo_request": 5,
+    "contact_sales": 5,
+    "pricing_inquiry": 15,
+    "tier2": 15,
+    "tier3": 240,
+    "tier4": 240,
+}
+RESPONSE_BUSINESS_DAYS: dict[str, int] = {CONTENT_KEY: 1}
+
+
+def response_row(trigger: str, tier: int) -> ResponseRow | None:
+    """The framework's row for a trigger (its activity kind, or tier 3's score), if it has one.
+
+    Triggers the table does not name (sales requested, product usage, a teammate invite) have
+    no row: nothing bounds them."""
+    for row in RESPONSE_ROWS:
+        if trigger in row.kinds:
+            return row
+    return SCORE_ROW if tier == 3 else None
+
+
+def response_keys(trigger: str, tier: int) -> tuple[str, ...]:
+    """The keys a response time is looked up by, first match wins: the trigger's own kind,
+    `content` for a content kind, then the tier."""
+    keys = [trigger]
+    if trigger in CONTENT_KINDS:
+        keys.append(CONTENT_KEY)
+    keys.append(f"tier{tier}")
+    return tuple(keys)
+
+
+def merge_response(
+    main_minutes: Mapping[str, int],
+    main_days: Mapping[str, int],
+    own_minutes: Mapping[str, int] | None,
+    own_days: Mapping[str, int] | None,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """A segment's or motion's response times over the main SLA's: its own key wins, in
+    whichever unit it is written."""
+    own_m = dict(own_minutes or {})
+    own_d = dict(own_days or {})
+    minutes = {k: v for k, v in main_minutes.items() if k not in own_d} | own_m
+    days = {k: v for k, v in main_days.items() if k not in own_m} | own_d
+    return minutes, days
+
+
+def response_for(
+    minutes: Mapping[str, int], days: Mapping[str, int], trigger: str, tier: int
+) -> tuple[str, ResponseTime] | None:
+    """(key, deadline) for a trigger from merged tables, or None when no key covers it."""
+    for key in response_keys(trigger, tier):
+        if key in days:
+            return key, ResponseTime(business_days=days[key])
+        if key in minutes:
+            return key, ResponseTime(minutes=minutes[key])
+    return None
+
+
+def response_entries(
+    minutes: Mapping[str, int] | None, days: Mapping[str, int] | None
+) -> list[tuple[str, ResponseTime]]:
+    """Both response tables as one list of (key, deadline), minutes first, for the SLA text."""
+    found = [(key, ResponseTime(minutes=value)) for key, value in (minutes or {}).items()]
+    found += [(key, ResponseTime(business_days=value)) for key, value in (days or {}).items()]
+    return found

@@ -33,6 +33,13 @@ from datetime import date
 from typing import Literal
 
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
+from workbench.core.domain.framework import (
+    merge_response,
+    response_entries,
+    response_for,
+    response_row,
+)
+from workbench.core.domain.phrases import activity_label
 from workbench.core.domain.templates import HAND_RAISES
 
 Severity = Literal["error", "warning", "info"]
@@ -129,6 +136,14 @@ RULES: dict[str, Rule] = {
             "anti-pattern 'treating all MQLs the same'",
             "Respond by intent: demo request and contact sales < 5 minutes, pricing < 15 "
             "minutes, score threshold < 4 hours, content-triggered < 1 business day.",
+        ),
+        Rule(
+            "slower-than-framework",
+            "warning",
+            "the framework's 'SLA response time by lead type'",
+            "Answer each trigger at least as fast as the framework's row for it: demo request "
+            "and contact sales under 5 minutes, a pricing conversion under 15 minutes, a score "
+            "threshold under 4 hours, a content-triggered MQL within 1 business day.",
         ),
         Rule(
             "stale-threshold",
@@ -331,20 +346,74 @@ def _content_download_trigger(context: _Context) -> Iterator[Finding]:
 
 
 def _one_response_time(context: _Context) -> Iterator[Finding]:
+    definition = context.definition
+    sales = definition.sla.sales
+
     def found() -> Iterator[Finding]:
-        for rules in _rule_sets(context.definition):
-            table = rules.response_minutes
+        for owner in definition.owners():
+            path, _own = definition.owned(owner, "response_minutes")
+            merged = merge_response(
+                sales.response_minutes,
+                sales.response_business_days,
+                owner.response_minutes if owner is not None else None,
+                owner.response_business_days if owner is not None else None,
+            )
+            table = response_entries(*merged)
             if not table:
                 message = "no response time is set for any trigger"
             elif len(table) == 1:
-                ((key, minutes),) = table.items()
-                message = f"one response time ({minutes} min, for {key}) for every trigger"
-            elif len(set(table.values())) == 1:
-                minutes = next(iter(table.values()))
-                message = f"every trigger has the same response time ({minutes} min)"
+                ((key, deadline),) = table
+                message = f"one response time ({deadline.text()}, for {key}) for every trigger"
+            elif len({deadline for _key, deadline in table}) == 1:
+                message = f"every trigger has the same response time ({table[0][1].text()})"
             else:
                 continue
-            yield _finding("one-response-time", rules.response_path, message)
+            yield _finding("one-response-time", path, message)
+
+    return _unique(found())
+
+
+def _slower_than_framework(context: _Context) -> Iterator[Finding]:
+    """Magnitudes, not only presence: each trigger a rule set can fire, against its row."""
+    definition = context.definition
+    sales = definition.sla.sales
+
+    def found() -> Iterator[Finding]:
+        for owner in definition.owners():
+            triggers_path, triggers = definition.owned(owner, "triggers")
+            own_minutes = owner.response_minutes if owner is not None else None
+            own_days = owner.response_business_days if owner is not None else None
+            minutes, days = merge_response(
+                sales.response_minutes, sales.response_business_days, own_minutes, own_days
+            )
+            fired = [(kind, 1) for kind in triggers.tier1]
+            fired += [(rule.kind, 2) for rule in triggers.tier2]
+            fired += [("score", 3)] if triggers.tier3 else []
+            fired += [(kind, 4) for kind in triggers.tier4]
+            for trigger, tier in fired:
+                row = response_row(trigger, tier)
+                deadline = response_for(minutes, days, trigger, tier)
+                if row is None or deadline is None:
+                    continue
+                key, given = deadline
+                if given.nominal_minutes() <= row.limit.nominal_minutes():
+                    continue
+                unit = "response_business_days" if given.business_days else "response_minutes"
+                own = own_days if given.business_days else own_minutes
+                clause = (
+                    f"{'segments' if isinstance(owner, Segment) else 'motions'}.{owner.id}"
+                    if owner is not None and own is not None and key in own
+                    else "sla.sales"
+                ) + f".{unit}.{key}"
+                message = (
+                    f"{clause} is {given.value_text()}; the framework's row '{row.name}' is "
+                    f"{row.words}"
+                )
+                if key != trigger and tier != 3:
+                    message += (
+                        f" (it answers {activity_label(trigger)} in {triggers_path}.tier{tier})"
+                    )
+                yield _finding("slower-than-framework", clause, message)
 
     return _unique(found())
 
@@ -500,6 +569,7 @@ _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _no_rejection_reasons,
     _sla_without_escalation,
     _one_response_time,
+    _slower_than_framework,
     _stale_threshold,
     _review_date,
     _one_sided_signoff,

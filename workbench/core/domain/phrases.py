@@ -92,6 +92,8 @@ def tier_name(tier: int | str) -> str:
 
 def trigger_label(key: str) -> str:
     """A response-time key: a tier ('tier2' → 'tier 2') or an activity kind, in words."""
+    if key == "content":  # framework.CONTENT_KEY: any content kind
+        return "content-triggered"
     return tier_name(key) if key in TIER_KEYS else activity_label(key)
 
 
@@ -153,7 +155,15 @@ def _field(part: str) -> str:
         return _FIELD_WORDS[part]
     if part in TIER_KEYS:
         return tier_name(part)
-    return activity_label(part)
+    return trigger_label(part)
+
+
+_KEYED = {  # a table of values keyed by a kind or a tier, and how one of its keys reads
+    "activity_points": "points for {what}",
+    "seniority_points": "points for {what}",
+    "response_minutes": "response time for {what}",
+    "response_business_days": "response time for {what} (business days)",
+}
 
 
 def _words(parts: Sequence[str]) -> str:
@@ -164,11 +174,9 @@ def _words(parts: Sequence[str]) -> str:
     while at < len(parts):
         part = parts[at]
         last = at == len(parts) - 1
-        if part in ("activity_points", "seniority_points", "response_minutes") and not last:
+        if part in _KEYED and not last:
             what = _field(parts[at + 1])
-            tail = (
-                f"response time for {what}" if part == "response_minutes" else f"points for {what}"
-            )
+            tail = _KEYED[part].format(what=what)
             at += 2
             continue
         if part in TIER_KEYS and not last and parts[at + 1].isdigit():

@@ -3,7 +3,7 @@ it may regret it. Lint finds the same things in a file; these say it at the fiel
 
 - a review date more than two quarters out (lint's REVIEW_MAX_DAYS);
 - a region or industry that the folder's lead history never uses (with the values it has);
-- a response time slower than the framework's table (templates.RESPONSE_MINUTES).
+- a response time slower than the framework's table (framework.RESPONSE_ROWS).
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from typing import Any
 
 from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import Definition
+from workbench.core.domain.framework import RESPONSE_ROWS, ResponseRow
 from workbench.core.domain.lint import REVIEW_MAX_DAYS
-from workbench.core.domain.phrases import trigger_label
-from workbench.core.domain.templates import RESPONSE_MINUTES
 
 # A fit clause's list field and the lead-history column its values are matched against.
 HISTORY_COLUMNS = {"industries": "industry", "regions": "region"}
@@ -34,12 +33,25 @@ def review_date_warning(due: date, today: date) -> str | None:
     return None
 
 
-def response_time_warning(key: str, minutes: int | None) -> str | None:
-    """Slower than the framework's table for this trigger (demo < 5 min, tier 3 < 4 h)."""
-    limit = RESPONSE_MINUTES.get(key)
-    if minutes is None or limit is None or minutes <= limit:
+def response_time_warning(key: str, minutes: int | None, unit: str = "minutes") -> str | None:
+    """Slower than the framework's row for this trigger (demo < 5 min, content < 1 business
+    day); `unit` is 'minutes' or 'business_days', as the clause holds it."""
+    row = _row_for_key(key)
+    if minutes is None or row is None:
         return None
-    return f"slower than the framework's {limit} min for {trigger_label(key)}"
+    given = minutes * (1440 if unit == "business_days" else 1)
+    if given <= row.limit.nominal_minutes():
+        return None
+    return f"slower than the framework's row '{row.name}' ({row.words})"
+
+
+def _row_for_key(key: str) -> ResponseRow | None:
+    """The row a response-time key answers to: a kind's own row, tier 3's score threshold,
+    `content`'s content-triggered; a tier key other than 3 covers mixed triggers, so none."""
+    for row in RESPONSE_ROWS:
+        if key in row.kinds or (key == "content" and row.name == "content-triggered"):
+            return row
+    return RESPONSE_ROWS[3] if key == "tier3" else None
 
 
 def unused_values_warning(
@@ -83,6 +95,7 @@ def clause_warnings(
         column = HISTORY_COLUMNS[last]
         known = None if history is None else history.get(column)
         found = unused_values_warning(list(value or []), known, column)
-    elif len(parts) >= 2 and parts[-2] == "response_minutes":
-        found = response_time_warning(last, value if isinstance(value, int) else None)
+    elif len(parts) >= 2 and parts[-2] in ("response_minutes", "response_business_days"):
+        unit = "business_days" if parts[-2] == "response_business_days" else "minutes"
+        found = response_time_warning(last, value if isinstance(value, int) else None, unit)
     return [found] if found else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.core.domain.framework import ResponseTime
 from workbench.core.domain.phrases import trigger_label
 
 
@@ -27,6 +28,7 @@ class Verdict:
     tier: int | None = None
     trigger: str | None = None
     response_minutes: int | None = None
+    response_business_days: int | None = None
     segment: str | None = None
     motion: str | None = None
     score: int | None = None
@@ -43,11 +45,20 @@ class Verdict:
             "tier": self.tier,
             "trigger": self.trigger,
             "response_minutes": self.response_minutes,
+            "response_business_days": self.response_business_days,
             "segment": self.segment,
             "motion": self.motion,
             "score": self.score,
             "reasons": [{"clause": r.clause, "text": r.text} for r in self.reasons],
         }
+
+    def respond_within(self) -> str | None:
+        """The first-response deadline in words: '5 min', '4 h', '1 business day'."""
+        if self.response_business_days is not None:
+            return ResponseTime(business_days=self.response_business_days).text()
+        if self.response_minutes is not None:
+            return ResponseTime(minutes=self.response_minutes).text()
+        return None
 
     def summary(self) -> str:
         """The verdict in the room's words: 'mql → sdr (tier 1, demo request)'."""

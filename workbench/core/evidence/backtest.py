@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM
+from workbench.core.domain.readings import readings
 from workbench.core.domain.stages import STAGES
 from workbench.core.evidence.engine import compile_replay
 from workbench.core.evidence.missed import MissedClause, MissedWins, missed_wins
@@ -180,6 +181,7 @@ class Backtest:
     median_days_to_mql: float | None
     complete_months: tuple[str, ...] = ()
     missed_wins: MissedWins | None = None  # why the false negatives were missed
+    readings: tuple[str, ...] = ()  # where the material disagrees: what it follows, one line each
 
     def _average(self, series: list[tuple[str, int]], last: int | None = None) -> float:
         full = [n for m, n in series if m in self.complete_months] or [n for _, n in series]
@@ -522,6 +524,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
     ]
     events_row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return Backtest(
+        readings=tuple(readings(definition)),
         definition=f"{definition.slug} v{definition.version} ({definition.status})",
         stage=definition.stage,
         first_day=first,

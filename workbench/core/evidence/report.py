@@ -142,6 +142,10 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         lines.append("")
         lines.append("What to calibrate")
         lines.extend(f"  • {item}" for item in advice)
+    if result.readings:
+        lines.append("")
+        lines.append("Where the material disagrees")
+        lines.extend(f"  {line}" for line in result.readings)
     return lines
 
 

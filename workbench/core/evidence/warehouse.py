@@ -86,7 +86,7 @@ _DIALECT_NOTES: dict[Dialect, tuple[str, ...]] = {
 OUTPUT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("lead_id", "the lead (leads.lead_id)"),
     ("at", "when it became an MQL: the time of the activity that made it one, UTC"),
-    ("tier", "the trigger tier: 1 hand raise, 2 repeated intent, 3 score, 4 product signal"),
+    ("tier", "the trigger tier: 1 hand raise, 2 repeated intent, 3 score, 4 sales-requested"),
     ("trigger", "the activity kind that triggered it, or 'score' for tier 3"),
     ("lead_type", "mql, pql or aql (the motion's lead type)"),
     ("segment", "the segment whose rules applied, else NULL"),

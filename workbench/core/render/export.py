@@ -22,12 +22,12 @@ from typing import Any, Literal
 from workbench.core.domain.definition import Definition, EdgeCase, Sla
 from workbench.core.domain.describe import (
     fit_sentences,
-    format_minutes,
     scoring_sentences,
     summary,
     trigger_sentences,
 )
 from workbench.core.domain.diff import expectation_text
+from workbench.core.domain.framework import response_entries
 from workbench.core.domain.lead import Lead
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.stages import STAGES
@@ -137,6 +137,11 @@ def _definition_sections(d: Definition) -> list[Section]:
         ),
         Section("Scoring", 3, [Bullets(tuple(scoring_sentences(d.scoring)))]),
         Section("Recycling and review", 3, [Bullets(tuple(described["Recycling and review"]))]),
+        Section(
+            "Where the material disagrees",
+            3,
+            [Bullets(tuple(described["Where the material disagrees"]))],
+        ),
     ]
     for heading, lines in described.items():
         if heading.startswith(("Segment ", "Motion ")):
@@ -149,6 +154,7 @@ _TIER_LABELS = {
     "tier2": "any other tier 2 trigger",
     "tier3": "score threshold (tier 3)",
     "tier4": "sales-requested (tier 4)",
+    "content": "content-triggered (any content kind)",
 }
 
 
@@ -157,8 +163,12 @@ def trigger_label(key: str) -> str:
     return _TIER_LABELS.get(key, key)
 
 
-def _response_rows(minutes: dict[str, int]) -> tuple[tuple[str, ...], ...]:
-    return tuple((trigger_label(key), format_minutes(value)) for key, value in minutes.items())
+def _response_rows(
+    minutes: dict[str, int] | None, days: dict[str, int] | None
+) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        (trigger_label(key), value.text()) for key, value in response_entries(minutes, days)
+    )
 
 
 def _sla_sections(d: Definition) -> list[Section]:
@@ -212,21 +222,24 @@ def _sales_table(sla: Sla) -> Table:
 
 def _response_blocks(d: Definition) -> list[Block]:
     blocks: list[Block] = []
-    if d.sla.sales.response_minutes:
+    sales = d.sla.sales
+    if sales.response_minutes or sales.response_business_days:
         blocks.append(
             Table(
-                ("Trigger", "First response within"), _response_rows(d.sla.sales.response_minutes)
+                ("Trigger", "First response within"),
+                _response_rows(sales.response_minutes, sales.response_business_days),
             )
         )
     else:
         blocks.append("No response times agreed yet.")
     for kind, parts in (("Segment", d.segments), ("Motion", d.motions)):
         for part in parts:
-            if part.response_minutes:
+            if part.response_minutes or part.response_business_days:
                 blocks.append(f"{kind} {part.label or part.id} responds faster or slower:")
                 blocks.append(
                     Table(
-                        ("Trigger", "First response within"), _response_rows(part.response_minutes)
+                        ("Trigger", "First response within"),
+                        _response_rows(part.response_minutes, part.response_business_days),
                     )
                 )
     return blocks

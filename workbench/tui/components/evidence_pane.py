@@ -20,6 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import TabbedContent
 
+from workbench.core.domain.framework import acceptance_reading
 from workbench.core.services.backtest_session import (
     Closed,
     EvidenceSession,
@@ -104,6 +105,7 @@ class EvidencePane(Vertical):
         yield PlainText("", id="evidence-status")
         with VerticalScroll(id="evidence-scroll"):
             yield PlainText(EXPLAIN["evidence"], classes="explain")
+            yield PlainText(acceptance_reading(), classes="field-help")
             yield PlainText(self._waiting_text(), id="evidence-report")
 
     def on_mount(self) -> None:

@@ -19,8 +19,14 @@ from workbench.core.domain.bands import band_warnings
 from workbench.core.domain.clauses import clause_value, override_seed
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.describe import override_sentences
-from workbench.core.domain.framework import FALSE_NEGATIVE_ALARM, healthy_acceptance, percent
+from workbench.core.domain.framework import (
+    CONTENT_KEY,
+    FALSE_NEGATIVE_ALARM,
+    healthy_acceptance,
+    percent,
+)
 from workbench.core.domain.phrases import activity_label, tier_name, trigger_label
+from workbench.core.domain.readings import hand_raise_reading
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.vocab import (
     ACTIVITY_KINDS,
@@ -327,6 +333,7 @@ class TriggersPane(TriggerButtons):
         d = self.definition
         titles = self.fold_titles()
         yield _explain("triggers")
+        yield PlainText(hand_raise_reading(d), id="hand-raise-reading", classes="field-help")
         with self._fold("tier1", titles["tier1"]):
             yield from tier1_fields("triggers", d.triggers)
         with self._fold("tier2", titles["tier2"]):
@@ -380,6 +387,8 @@ class TriggersPane(TriggerButtons):
         for key, title in self.fold_titles().items():
             for fold in self.query(f"#fold-{key}").results(Collapsible):
                 fold.title = title
+        for line in self.query("#hand-raise-reading").results(PlainText):
+            line.update(hand_raise_reading(definition))
 
     @on(Collapsible.Expanded)
     def _one_open(self, event: Collapsible.Expanded) -> None:
@@ -639,6 +648,14 @@ class SlaPane(DefinitionPane):
                     "none",
                     classes="clause-field compact-field",
                 )
+        yield TextField(
+            f"sla.sales.response_business_days.{CONTENT_KEY}",
+            "Content-triggered (business days)",
+            sla.sales.response_business_days.get(CONTENT_KEY),
+            "int",
+            "none",
+            classes="clause-field compact-field",
+        )
         with Horizontal(classes="row"):
             yield TextField(
                 "sla.sales.decide_within_hours",

@@ -1,0 +1,77 @@
+"""Where the material disagrees: each definition says which reading it follows, from its clauses."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.cli_steps import run
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.describe import summary
+from workbench.core.domain.readings import hand_raise_reading, readings
+from workbench.core.domain.templates import from_template
+from workbench.core.domain.vocab import STAGE_IDS
+from workbench.core.files import store
+
+CREATED = date(2025, 1, 15)
+
+
+def edited(change: dict[str, Any]) -> Definition:
+    data = from_template("acme", "3m-10m", CREATED).model_dump()
+    data["triggers"].update(change.get("triggers", {}))
+    data["scoring"]["activity_points"].update(change.get("points", {}))
+    return Definition.model_validate(data)
+
+
+@pytest.mark.parametrize("stage", STAGE_IDS)
+def test_every_template_follows_the_framework_on_hand_raises(stage: str) -> None:
+    line = hand_raise_reading(from_template("acme", stage, CREATED))
+    assert line.startswith("Hand raise: this follows the framework (001)")
+    assert "scoring article (002)" in line
+
+
+@pytest.mark.parametrize(
+    ("change", "starts", "names"),
+    [
+        (
+            {"triggers": {"tier1": []}, "points": {"demo_request": 30}},
+            "Hand raise: this follows the scoring article (002): demo request earns points",
+            "the framework (001) makes a hand raise a tier 1 MQL",
+        ),
+        (
+            {"triggers": {"tier1": ["demo_request"]}, "points": {"demo_request": 30}},
+            "Hand raise: this mixes both",
+            "scoring.activity_points (002)",
+        ),
+        (
+            {"triggers": {"tier1": []}},
+            "Hand raise: neither tier 1 nor scoring names one",
+            "+30",
+        ),
+    ],
+)
+def test_the_hand_raise_reading_is_read_from_the_clauses(
+    change: dict[str, Any], starts: str, names: str
+) -> None:
+    line = hand_raise_reading(edited(change))
+    assert line.startswith(starts) and names in line
+
+
+def test_the_acceptance_reading_names_both_bands() -> None:
+    line = readings(from_template("acme", "3m-10m", CREATED))[1]
+    assert "40-60% accepted is healthy" in line and "above 60%" in line
+    assert "60-75% SAL acceptance" in line and "under 40%" in line
+
+
+def test_show_says_which_reading_it_follows(tmp_path: Path) -> None:
+    sections = dict(summary(from_template("acme", "3m-10m", CREATED)))
+    assert len(sections["Where the material disagrees"]) == 2
+    path = store.create(from_template("acme", "3m-10m", CREATED), tmp_path)
+    result = run(CliRunner(), "show", path)
+    assert result.exit_code == 0, result.output
+    assert "Where the material disagrees" in result.stdout
+    assert "Hand raise: this follows the framework (001)" in result.stdout

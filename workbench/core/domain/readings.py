@@ -1,0 +1,66 @@
+"""Where the material disagrees, said instead of chosen silently.
+
+The framework (001) and the scoring article (002) give two readings of the same question
+twice: what a hand raise is (001: a tier 1 MQL that bypasses scoring; 002: +30 points toward
+a threshold) and what acceptance rate is healthy (001: 40-60%; 002: 60-75% SAL). A definition
+shows which reading it follows in one line each, derived from its clauses where it can be:
+`show`, the written agreement, the app's triggers step and the backtest report all say it.
+"""
+
+from __future__ import annotations
+
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.framework import acceptance_reading
+from workbench.core.domain.phrases import activity_label
+from workbench.core.domain.templates import HAND_RAISES
+
+SCORING_ARTICLE_DEMO_POINTS = 30  # 002: "demo request: +30"
+
+
+def _words(kinds: list[str], one: str, many: str) -> str:
+    """'demo request makes', 'demo request and contact sales make'."""
+    labels = [activity_label(kind) for kind in kinds]
+    if len(labels) == 1:
+        return f"{labels[0]} {one}"
+    return ", ".join(labels[:-1]) + " and " + labels[-1] + f" {many}"
+
+
+def hand_raise_reading(definition: Definition) -> str:
+    """One line: does a hand raise bypass scoring (001) or earn points (002) here?
+
+    Read from the clauses: a hand raise in any rule set's tier 1 follows 001; a hand raise
+    given points in any scoring table follows 002; both, or neither, is said as such."""
+    instant: list[str] = []
+    scored: list[str] = []
+    for _where, triggers, scoring in definition.rule_sets():
+        instant += [k for k in HAND_RAISES if k in triggers.tier1 and k not in instant]
+        points = {str(k): v for k, v in (scoring.activity_points if scoring else {}).items()}
+        scored += [k for k in HAND_RAISES if points.get(k, 0) > 0 and k not in scored]
+    other_001 = "the framework (001) makes a hand raise a tier 1 MQL that bypasses scoring"
+    other_002 = (
+        f"the scoring article (002) scores a demo request +{SCORING_ARTICLE_DEMO_POINTS} toward "
+        "a threshold instead"
+    )
+    if instant and not scored:
+        return (
+            f"Hand raise: this follows the framework (001): "
+            f"{_words(instant, 'is a tier 1 MQL', 'are tier 1 MQLs')} without any score; "
+            f"{other_002}."
+        )
+    if scored and not instant:
+        return (
+            f"Hand raise: this follows the scoring article (002): "
+            f"{_words(scored, 'earns', 'earn')} points in scoring.activity_points; {other_001}."
+        )
+    if instant and scored:
+        return (
+            f"Hand raise: this mixes both: {_words(instant, 'bypasses', 'bypass')} scoring in "
+            f"tier 1 (001), and {_words(scored, 'also earns', 'also earn')} points in "
+            "scoring.activity_points (002)."
+        )
+    return f"Hand raise: neither tier 1 nor scoring names one; {other_001}, while {other_002}."
+
+
+def readings(definition: Definition) -> list[str]:
+    """Each place the material disagrees, one line: what this definition follows, and the other."""
+    return [hand_raise_reading(definition), acceptance_reading()]
