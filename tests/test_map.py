@@ -369,3 +369,94 @@ def test_read_cell_accepts_every_proposed_value(tmp_path: Path) -> None:
     for guess in proposal.placed():
         status, value = read_cell(TABLE_COLUMNS[guess.column], guess.value, mapping)
         assert (status, value) == ("ok", guess.proposal)
+
+
+def test_a_backtest_that_meets_unmapped_values_prints_the_lines_to_paste(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    from workbench.core.domain.templates import from_template
+    from workbench.core.files import store
+
+    defs = tmp_path / "definitions"
+    store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), defs)
+    draft = defs / "acme" / "v1.toml"
+    leads, activities = crm_export(tmp_path, "hubspot", leads=150)
+    text = activities.read_text(encoding="utf-8")
+    activities.write_text(text + "L000001,Zorblax,2025-03-01 10:00\n", encoding="utf-8")
+    args = ["backtest", str(draft), "--leads", str(leads), "--activities", str(activities)]
+    result = runner.invoke(app, [*args, "--mapping", "hubspot"])
+    assert result.exit_code == 2  # no activity type read: nothing to replay
+    assert "values no mapping places" in result.output
+    assert 'preset = "hubspot"' in result.output
+    assert '  "Form submission: Request a demo" = "demo_request"  # guess:' in result.output
+    assert '  # Zorblax = ""  # not placed (1 activities)' not in result.output
+    assert '  # Zorblax = ""  # not placed (1 activity)' in result.output
+    # The lines, pasted as printed, load every activity nothing else left out.
+    start = result.output.index("values no mapping places")
+    pasted = [
+        line[2:]
+        for line in result.output[start:].splitlines()[1:]
+        if line.startswith("  ") and not line.startswith("   ")
+    ]
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('preset = "hubspot"\n' + "\n".join(pasted) + "\n", encoding="utf-8")
+    result = runner.invoke(app, [*args, "--mapping", str(mapping), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["skipped_rows"]["activities"] == 1  # Zorblax only
+    assert "values no mapping places" in result.output  # Zorblax is still unmapped
+
+
+def test_a_backtest_with_every_value_mapped_prints_no_lines_to_paste(tmp_path: Path) -> None:
+    from datetime import date
+
+    from workbench.core.domain.templates import from_template
+    from workbench.core.files import store
+
+    defs = tmp_path / "definitions"
+    store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), defs)
+    lead_rows, activity_rows = sample_data(80, 2)
+    leads, activities = write_sample(tmp_path / "data", lead_rows, activity_rows, "csv")
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            str(defs / "acme" / "v1.toml"),
+            "--leads",
+            str(leads),
+            "--activities",
+            str(activities),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "values no mapping places" not in result.output
+
+
+def test_check_does_not_warn_about_the_mapping_evidence_toml_names(tmp_path: Path) -> None:
+    from datetime import date
+
+    from workbench.core.domain.templates import from_template
+    from workbench.core.evidence.settings import EvidenceSource, save_source
+    from workbench.core.files import store
+    from workbench.core.services.check import check_folder
+
+    defs = tmp_path / "definitions"
+    store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), defs)
+    leads, activities = crm_export(tmp_path, "salesforce", leads=40)
+    mapping = defs / "mapping.toml"
+    result = runner.invoke(
+        app, ["map", "--leads", str(leads), "--activities", str(activities), "-o", str(mapping)]
+    )
+    assert result.exit_code == 0, result.output
+    stray = defs / "other.toml"
+    stray.write_text("x = 1\n", encoding="utf-8")
+    save_source(defs, EvidenceSource(leads, activities, mapping))
+    findings = check_folder(defs, date(2025, 2, 1)).findings
+    assert [f.rule for f in findings if f.path == mapping] == []
+    assert [f.rule for f in findings if f.path == stray] == ["stray-file"]
+    mapping.write_text('preset = "pipedrive"\n', encoding="utf-8")
+    findings = check_folder(defs, date(2025, 2, 1)).findings
+    about = [f for f in findings if f.path == mapping]
+    assert [(f.rule, f.level, f.line) for f in about] == [("evidence-mapping", "warning", 1)]
+    assert "pipedrive" in about[0].message

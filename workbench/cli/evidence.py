@@ -37,6 +37,7 @@ from workbench.core.evidence.sample import check_free, sample_data, write_sample
 
 if TYPE_CHECKING:
     from workbench.core.evidence.load import Problems
+    from workbench.core.evidence.settings import EvidenceSource
 
 
 class SampleFormat(StrEnum):
@@ -91,7 +92,9 @@ class _Progress:
             self.width = 0
 
 
-def _say_left_out(progress: _Progress) -> Callable[[Problems], None]:
+def _say_left_out(
+    progress: _Progress, source: EvidenceSource | None = None
+) -> Callable[[Problems], None]:
     """What loading left out comes first, so nobody reads the numbers without knowing."""
 
     def say(problems: Problems) -> None:
@@ -103,8 +106,35 @@ def _say_left_out(progress: _Progress) -> Callable[[Problems], None]:
         ):
             for line in problems.lines():
                 err(line)
+        if source is not None:
+            for line in _paste_unmapped(problems, source):
+                err(line)
 
     return say
+
+
+def _paste_unmapped(problems: Problems, source: EvidenceSource) -> list[str]:
+    """When rows were left out for values nothing maps, the `[values]` lines to paste, each
+    with the tool's proposal (see `workbench map`)."""
+    from workbench.core.evidence.mapping import resolve_mapping
+    from workbench.core.evidence.propose import CHOICE_ORDER, paste_lines, unmapped_values
+
+    bad = {f"bad {name}" for _, name in CHOICE_ORDER}
+    reasons = problems.leads.reasons + problems.activities.reasons
+    if not any(reasons[kind] for kind in bad):
+        return []
+    guesses = unmapped_values(source.leads, source.activities, resolve_mapping(source.mapping))
+    if not guesses:
+        return []
+    if isinstance(source.mapping, Path):
+        where = f"paste into {source.mapping}"
+    else:
+        preset = f'preset = "{source.mapping}" and ' if source.mapping else ""
+        where = f"write a mapping file with {preset}these lines, and pass it as --mapping"
+    return [
+        f"values no mapping places ({where}; check each guess):",
+        *(f"  {line}" for line in paste_lines(guesses)),
+    ]
 
 
 @app.command("backtest")
@@ -157,7 +187,10 @@ def backtest_cmd(
     con = duckdb.connect()
     try:
         problems = load_history(
-            con, source, progress=lambda stage: progress(stage), left_out=_say_left_out(progress)
+            con,
+            source,
+            progress=lambda stage: progress(stage),
+            left_out=_say_left_out(progress, source),
         )
         if other is not None:
             comparison = compare(con, other, definition, progress)

@@ -817,3 +817,35 @@ def paste_lines(values: Iterable[ValueGuess]) -> list[str]:
             else:
                 lines.append(f"# {_pair(g.value, '')}  # not placed ({_count(g.count, column)})")
     return lines
+
+
+def unmapped_values(leads: Path, activities: Path, mapping: Mapping) -> list[ValueGuess]:
+    """The values of the files' choice columns that `mapping` places nowhere, with proposals:
+    what a backtest prints as lines to paste when it left rows out for them."""
+    import duckdb as _duckdb
+
+    con = _duckdb.connect()
+    try:
+        files = {
+            "leads": read_sample(con, leads, "leads"),
+            "activities": read_sample(con, activities, "activities"),
+        }
+        out: list[ValueGuess] = []
+        for table, name in CHOICE_ORDER:
+            present = {h.strip().casefold(): h for h in files[table].headers}
+            named = mapping.headers(table).get(name)
+            header = next(
+                (
+                    present[h.strip().casefold()]
+                    for h in (named, name)
+                    if h and h.strip().casefold() in present
+                ),
+                None,
+            )
+            if header is None:
+                continue
+            counts = distinct_counts(con, files[table], header)
+            out += unmatched_values(TABLE_COLUMNS[name], counts, mapping)
+        return out
+    finally:
+        con.close()
