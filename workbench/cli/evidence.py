@@ -123,7 +123,10 @@ def _paste_unmapped(problems: Problems, source: EvidenceSource) -> list[str]:
     reasons = problems.leads.reasons + problems.activities.reasons
     if not any(reasons[kind] for kind in bad):
         return []
-    guesses = unmapped_values(source.leads, source.activities, resolve_mapping(source.mapping))
+    try:
+        guesses = unmapped_values(source.leads, source.activities, resolve_mapping(source.mapping))
+    except Exception:  # only advice: a file the loader read but this cannot must not stop it
+        return []
     if not guesses:
         return []
     if isinstance(source.mapping, Path):
