@@ -37,6 +37,7 @@ from workbench.core.evidence.sample import check_free, sample_data, write_sample
 
 if TYPE_CHECKING:
     from workbench.core.evidence.load import Problems
+    from workbench.core.evidence.settings import EvidenceSource
 
 
 class SampleFormat(StrEnum):
@@ -92,10 +93,13 @@ class _Progress:
 
 
 def _say_left_out(
-    progress: _Progress, problems_file: Path | None = None
+    progress: _Progress,
+    problems_file: Path | None = None,
+    source: EvidenceSource | None = None,
 ) -> Callable[[Problems], None]:
     """What loading left out comes first, so nobody reads the numbers without knowing; with
-    --problems, every one of them is written there too (before a backtest may refuse)."""
+    --problems, every one of them is written there too (before a backtest may refuse); values
+    no mapping places come with the lines to paste."""
 
     def say(problems: Problems) -> None:
         progress.clear()
@@ -109,8 +113,38 @@ def _say_left_out(
         ):
             for line in problems.lines():
                 err(line)
+        if source is not None:
+            for line in _paste_unmapped(problems, source):
+                err(line)
 
     return say
+
+
+def _paste_unmapped(problems: Problems, source: EvidenceSource) -> list[str]:
+    """When rows were left out for values nothing maps, the `[values]` lines to paste, each
+    with the tool's proposal (see `workbench map`)."""
+    from workbench.core.evidence.mapping import resolve_mapping
+    from workbench.core.evidence.propose import CHOICE_ORDER, paste_lines, unmapped_values
+
+    bad = {f"bad {name}" for _, name in CHOICE_ORDER}
+    reasons = problems.leads.reasons + problems.activities.reasons
+    if not any(reasons[kind] for kind in bad):
+        return []
+    try:
+        guesses = unmapped_values(source.leads, source.activities, resolve_mapping(source.mapping))
+    except Exception:  # only advice: a file the loader read but this cannot must not stop it
+        return []
+    if not guesses:
+        return []
+    if isinstance(source.mapping, Path):
+        where = f"paste into {source.mapping}"
+    else:
+        preset = f'preset = "{source.mapping}" and ' if source.mapping else ""
+        where = f"write a mapping file with {preset}these lines, and pass it as --mapping"
+    return [
+        f"values no mapping places ({where}; check each guess):",
+        *(f"  {line}" for line in paste_lines(guesses)),
+    ]
 
 
 @app.command("backtest")
@@ -174,7 +208,7 @@ def backtest_cmd(
             con,
             source,
             progress=lambda stage: progress(stage),
-            left_out=_say_left_out(progress, problems_file),
+            left_out=_say_left_out(progress, problems_file, source),
         )
         if other is not None:
             comparison = compare(con, other, definition, progress)

@@ -139,6 +139,7 @@ def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckRep
     """Check every definition file under `folder`; `strict` makes an overdue review an error."""
     _require_folder(folder)
     scan = _scan(folder)
+    mapping_findings, named = _evidence_mapping(folder)
     findings: list[CheckFinding] = [
         CheckFinding(
             "warning",
@@ -147,7 +148,9 @@ def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckRep
             "not a definition version file: expected DIR/<slug>/v<N>.toml; it was not checked",
         )
         for path in scan.strays
+        if named is None or path.resolve() != named
     ]
+    findings += mapping_findings
     findings += [_link_finding(folder, path) for path in scan.links]
     findings += _evidence_settings(folder)
     files: list[Path] = []
@@ -246,6 +249,31 @@ def _evidence_settings(folder: Path) -> list[CheckFinding]:
             for p in error.problems
         ]
     return []
+
+
+def _evidence_mapping(folder: Path) -> tuple[list[CheckFinding], Path | None]:
+    """The mapping file evidence.toml names (as `workbench map` or the app writes it next to
+    the definitions) is not a stray either; one that does not read is a warning, like a bad
+    evidence.toml. Returns the findings and the mapping file's resolved path, if any."""
+    from workbench.core.evidence.mapping import load_mapping
+
+    try:
+        source = load_source(folder)
+    except WorkbenchError:
+        return [], None  # `_evidence_settings` reports it
+    if source is None or not isinstance(source.mapping, Path):
+        return [], None
+    path = source.mapping.resolve()
+    if not path.is_file():
+        return [], path
+    try:
+        load_mapping(path)
+    except WorkbenchError as error:
+        return [
+            replace(_from_problem(p, path, "evidence-mapping"), level="warning")
+            for p in error.problems
+        ], path
+    return [], path
 
 
 # --- one file ------------------------------------------------------------------------

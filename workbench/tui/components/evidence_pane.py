@@ -14,11 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import TabbedContent
+from textual.widgets import Button, TabbedContent
 
 from workbench.core.domain.framework import acceptance_reading
 from workbench.core.services.backtest_session import (
@@ -106,6 +106,9 @@ class EvidencePane(Vertical):
         with VerticalScroll(id="evidence-scroll"):
             yield PlainText(EXPLAIN["evidence"], classes="explain")
             yield PlainText(acceptance_reading(), classes="field-help")
+            pick = Button("Pick the two files…", id="evidence-pick", compact=True)
+            pick.display = False  # only while the folder has no lead history
+            yield pick
             yield PlainText(self._waiting_text(), id="evidence-report")
 
     def on_mount(self) -> None:
@@ -319,9 +322,22 @@ class EvidencePane(Vertical):
             lines += [f"  {line}" for line in problems.lines()]
         return lines
 
+    @on(Button.Pressed, "#evidence-pick")
+    def _pick_files(self) -> None:
+        """No lead history yet: pick the exports and save the proposed mapping, in the room."""
+        from workbench.tui.components.map_files import MapFilesModal
+
+        def saved(done: bool | None) -> None:
+            if done:
+                self.notify("Saved; backtesting now.", title="Evidence")
+                self.refresh_now()
+
+        self.app.push_screen(MapFilesModal(self.folder), saved)
+
     def _show_body(self) -> None:
         if not self.is_mounted:
             return
+        self.query_one("#evidence-pick", Button).display = self._unset
         scroll = self.query_one("#evidence-scroll", VerticalScroll)
         width = max(0, scroll.scrollable_content_region.width - 2) or 76  # less the padding
         lines = self.body_lines(width)
@@ -344,17 +360,20 @@ class EvidencePane(Vertical):
         path = self.workshop.path
         return [
             "No lead history for this folder yet. Export leads and their activities from the "
-            "CRM (CSV or Parquet), then tell the workbench where they are, in one of three ways:",
+            "CRM (CSV or Parquet), then tell the workbench where they are, in one of four ways:",
             "",
-            f"1. Write {folder / 'evidence.toml'} (paths relative to it):",
+            "1. Pick the two files (the button above): the tool proposes the mapping, shows "
+            "what it would keep, and saves it with evidence.toml here.",
+            "",
+            f"2. Write {folder / 'evidence.toml'} (paths relative to it):",
             '     leads = "../data/leads.csv"',
             '     activities = "../data/activities.csv"',
             '     mapping = "hubspot"   # optional: hubspot, salesforce or a mapping file',
             "",
-            "2. Open the app with the files (they win over evidence.toml):",
+            "3. Open the app with the files (they win over evidence.toml):",
             f"     workbench open {folder} --leads data/leads.csv --activities data/activities.csv",
             "",
-            "3. Run one backtest from the command line and remember the files:",
+            "4. Run one backtest from the command line and remember the files:",
             f"     workbench backtest {path} --leads data/leads.csv "
             "--activities data/activities.csv --remember",
             "",

@@ -1,0 +1,462 @@
+"""`workbench map`: the tool proposes the mapping, and the proposal loads the export whole.
+
+The exports are the sample data rewritten as HubSpot and Salesforce write them (their
+headers, their activity-type labels, their statuses and date formats), generated here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tomllib
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from workbench.cli import app
+from workbench.core.evidence.load import load_evidence, read_cell
+from workbench.core.evidence.mapping import load_mapping
+from workbench.core.evidence.propose import (
+    TABLE_COLUMNS,
+    paste_lines,
+    propose,
+    propose_value,
+    would_keep,
+)
+from workbench.core.evidence.sample import sample_data, write_sample
+
+runner = CliRunner()
+
+HUBSPOT_HEADERS = {
+    "lead_id": "Record ID",
+    "created_at": "Create Date",
+    "title": "Job Title",
+    "seniority": "Seniority",
+    "persona": "Persona",
+    "email": "Email",
+    "company": "Company Name",
+    "domain": "Website URL",
+    "employees": "Number of Employees",
+    "industry": "Industry",
+    "region": "Country/Region",
+    "relationship": "Lifecycle Stage",
+    "target_account": "Target Account",
+    "engaged_contacts": "Engaged Contacts",
+    "mql_at": "Became a Marketing Qualified Lead Date",
+    "sdr_decision": "Lead Status",
+    "rejection_reason": "Disqualification Reason",
+    "opportunity_at": "Became an Opportunity Date",
+    "won_at": "Became a Customer Date",
+    "amount": "Recent Deal Amount",
+}
+SALESFORCE_HEADERS = {
+    "lead_id": "Lead ID",
+    "created_at": "Created Date",
+    "title": "Title",
+    "seniority": "Job Level",
+    "persona": "Contact Type",
+    "email": "Email",
+    "company": "Company",
+    "domain": "Website",
+    "employees": "No. of Employees",
+    "industry": "Industry",
+    "region": "Country",
+    "relationship": "Account Type",
+    "target_account": "Target Account",
+    "engaged_contacts": "Engaged Contacts",
+    "mql_at": "MQL Date",
+    "sdr_decision": "Lead Status",
+    "rejection_reason": "Unqualified Reason",
+    "opportunity_at": "Converted Date",
+    "won_at": "Closed Won Date",
+    "amount": "Amount",
+}
+HUBSPOT_KINDS = {
+    "demo_request": "Form submission: Request a demo",
+    "contact_sales": "Form submission: Contact sales",
+    "pricing_inquiry": "Form submission: Pricing question",
+    "pricing_page_view": "Page view: Pricing",
+    "comparison_page_view": "Page view: Compare plans",
+    "case_study_view": "Page view: Case studies",
+    "content_download": "Form submission: Download the ebook",
+    "webinar_attended": "Marketing event: Webinar attended",
+    "email_open": "Marketing email opened",
+    "blog_visit": "Page view: Blog",
+    "careers_page_view": "Page view: Careers",
+    "unsubscribe": "Unsubscribed from all email",
+    "sales_requested": "Meeting booked",
+    "product_usage_limit": "Product: usage limit reached",
+}
+SALESFORCE_KINDS = {
+    "demo_request": "Demo Request",
+    "contact_sales": "Web - Contact Us",
+    "pricing_inquiry": "Pricing Inquiry",
+    "pricing_page_view": "Visited Pricing Page",
+    "comparison_page_view": "Viewed Comparison",
+    "case_study_view": "Case Study Viewed",
+    "content_download": "Content Download",
+    "webinar_attended": "Webinar - Attended",
+    "email_open": "Email - Opened",
+    "blog_visit": "Blog Visit",
+    "careers_page_view": "Careers Page",
+    "unsubscribe": "Email Unsubscribe",
+    "sales_requested": "Sales Meeting Requested",
+    "product_usage_limit": "Usage Limit Hit",
+}
+HUBSPOT_VALUES = {
+    "relationship": {
+        "prospect": "Lead",
+        "customer": "Customer",
+        "partner": "Partner",
+        "competitor": "Competitor",
+    },
+    "sdr_decision": {"accepted": "IN_PROGRESS", "rejected": "UNQUALIFIED", "unworked": "NEW"},
+    "persona": {"job-seeker": "Job Seeker"},
+    "target_account": {"true": "Yes", "false": "No"},
+}
+SALESFORCE_VALUES = {
+    "relationship": {
+        "prospect": "Prospect",
+        "customer": "Customer - Direct",
+        "partner": "Channel Partner / Reseller",
+        "competitor": "Competitor",
+    },
+    "sdr_decision": {
+        "accepted": "Closed - Converted",
+        "rejected": "Closed - Not Converted",
+        "unworked": "Open - Not Contacted",
+    },
+    "seniority": {"c-level": "C-Level", "vp": "VP"},
+    "persona": {"job-seeker": "Job-Seeker"},
+}
+HUBSPOT_TIME = "%Y-%m-%d %H:%M"
+SALESFORCE_TIME = "%m/%d/%Y %I:%M %p"
+
+Crm = tuple[dict[str, str], dict[str, str], dict[str, dict[str, str]], str]
+CRMS: dict[str, Crm] = {
+    "hubspot": (HUBSPOT_HEADERS, HUBSPOT_KINDS, HUBSPOT_VALUES, HUBSPOT_TIME),
+    "salesforce": (SALESFORCE_HEADERS, SALESFORCE_KINDS, SALESFORCE_VALUES, SALESFORCE_TIME),
+}
+
+
+def _rewrite(
+    source: Path,
+    target: Path,
+    headers: dict[str, str],
+    values: dict[str, dict[str, str]],
+    time_format: str,
+) -> None:
+    rows = list(csv.DictReader(io.StringIO(source.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    names = list(rows[0])
+    writer.writerow([headers.get(name, name) for name in names])
+    for row in rows:
+        cells = []
+        for name in names:
+            cell = row[name]
+            if cell.endswith("Z") and "T" in cell:
+                cell = datetime.strptime(cell, "%Y-%m-%dT%H:%M:%SZ").strftime(time_format)
+            elif name == "domain" and cell:
+                cell = "https://www." + cell
+            cell = values.get(name, {}).get(cell, cell)
+            cells.append(cell)
+        writer.writerow(cells)
+    target.write_text(out.getvalue(), encoding="utf-8")
+
+
+def crm_export(tmp: Path, crm: str, leads: int = 400, seed: int = 3) -> tuple[Path, Path]:
+    """The sample data written as `crm` exports it: headers, labels, values, times."""
+    headers, kinds, values, time_format = CRMS[crm]
+    canonical = tmp / "canonical"
+    lead_rows, activity_rows = sample_data(leads, seed)
+    leads_csv, activities_csv = write_sample(canonical, lead_rows, activity_rows, "csv")
+    leads_out, activities_out = tmp / f"{crm}-leads.csv", tmp / f"{crm}-activities.csv"
+    _rewrite(leads_csv, leads_out, headers, values, time_format)
+    activity_headers = {
+        "lead_id": headers["lead_id"],
+        "kind": "Activity Type" if crm == "hubspot" else "Type",
+        "at": "Activity Date",
+    }
+    _rewrite(activities_csv, activities_out, activity_headers, {"kind": kinds}, time_format)
+    return leads_out, activities_out
+
+
+def _canonical(tmp: Path) -> tuple[Path, Path]:
+    return tmp / "canonical" / "leads.csv", tmp / "canonical" / "activities.csv"
+
+
+@pytest.mark.parametrize("crm", ["hubspot", "salesforce"])
+@pytest.mark.parametrize("seed", [3, 11])
+def test_map_proposes_a_mapping_that_loads_a_crm_export_whole(
+    tmp_path: Path, crm: str, seed: int
+) -> None:
+    leads, activities = crm_export(tmp_path, crm, seed=seed)
+    out = tmp_path / "mapping.toml"
+    result = runner.invoke(
+        app, ["map", "--leads", str(leads), "--activities", str(activities), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "values not placed" not in result.output
+    mapping = load_mapping(out)
+    for kind, label in CRMS[crm][1].items():
+        assert read_cell(TABLE_COLUMNS["kind"], label, mapping) == ("ok", kind), label
+    got = load_evidence(leads, activities, mapping)
+    want = load_evidence(*_canonical(tmp_path))
+    for report in (got.problems.leads, got.problems.activities):
+        assert report.skipped == 0 and report.emptied == 0, report.lines()
+        assert report.rows_loaded == report.rows_read
+    # Nothing left out and nothing misread: the same rows as the canonical files.
+    assert [a.kind for a in got.activities] == [a.kind for a in want.activities]
+    assert got.leads == want.leads
+
+
+def test_every_guess_is_marked_and_unplaced_values_are_listed_with_counts(
+    tmp_path: Path,
+) -> None:
+    leads, activities = crm_export(tmp_path, "hubspot", leads=200)
+    text = activities.read_text(encoding="utf-8")
+    activities.write_text(text + "L000001,Zorblax,2025-03-01 10:00\n" * 3, encoding="utf-8")
+    out = tmp_path / "mapping.toml"
+    result = runner.invoke(
+        app, ["map", "--leads", str(leads), "--activities", str(activities), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    written = out.read_text(encoding="utf-8")
+    lines = [line for line in written.splitlines() if line and not line.startswith(("#", "["))]
+    assert lines and all("# guess: " in line for line in lines), lines
+    assert '# Zorblax = ""  # not placed (3 activities)' in written
+    assert 'preset = "hubspot"  # guess:' in written
+    assert '"Page view: Pricing" = "pricing_page_view"  # guess:' in written
+    tomllib.loads(written)  # the file reads as TOML
+    assert "Zorblax" in result.output and "3 activities" in result.output
+    # Activity types come first among the values.
+    assert written.index("[values.kind]") < written.index("[values.sdr_decision]")
+
+
+def test_an_email_column_is_found_by_its_values(tmp_path: Path) -> None:
+    leads, activities = crm_export(tmp_path, "hubspot", leads=100)
+    text = leads.read_text(encoding="utf-8")
+    leads.write_text(text.replace(",Email,", ",Contact Point,", 1), encoding="utf-8")
+    proposal = propose(leads, activities)
+    found = {g.column: g for g in proposal.headers["leads"]}
+    assert found["email"].header == "Contact Point"
+    assert "e-mail" in found["email"].why
+
+
+def test_a_given_preset_is_not_marked_as_a_guess(tmp_path: Path) -> None:
+    leads, activities = crm_export(tmp_path, "salesforce", leads=100)
+    out = tmp_path / "m.toml"
+    args = ["map", "--leads", str(leads), "--activities", str(activities), "--out", str(out)]
+    result = runner.invoke(app, [*args, "--preset", "salesforce"])
+    assert result.exit_code == 0, result.output
+    assert 'preset = "salesforce"\n' in out.read_text(encoding="utf-8")
+
+
+def test_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
+    leads, activities = crm_export(tmp_path, "hubspot", leads=50)
+    out = tmp_path / "mapping.toml"
+    out.write_text("# the room's own\n", encoding="utf-8")
+    args = ["map", "--leads", str(leads), "--activities", str(activities), "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "already exists" in result.output and "--force" in result.output
+    assert "Traceback" not in result.output
+    assert out.read_text(encoding="utf-8") == "# the room's own\n"
+    result = runner.invoke(app, [*args, "--force"])
+    assert result.exit_code == 0, result.output
+    assert "[values.kind]" in out.read_text(encoding="utf-8")
+
+
+def test_json_output(tmp_path: Path) -> None:
+    leads, activities = crm_export(tmp_path, "salesforce", leads=80)
+    result = runner.invoke(
+        app, ["map", "--leads", str(leads), "--activities", str(activities), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["preset"] == "salesforce" and payload["preset_guessed"] is True
+    kinds = {v["value"]: v["proposal"] for v in payload["values"] if v["column"] == "kind"}
+    assert kinds["Visited Pricing Page"] == "pricing_page_view"
+    assert (
+        payload["would_keep"]["activities"]["kept"] == payload["would_keep"]["activities"]["read"]
+    )
+
+
+def test_bad_input_is_one_message_and_exit_2(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.csv"
+    result = runner.invoke(app, ["map", "--leads", str(missing), "--activities", str(missing)])
+    assert result.exit_code == 2
+    assert "no such file" in result.output and "Traceback" not in result.output
+    leads, activities = crm_export(tmp_path, "hubspot", leads=20)
+    result = runner.invoke(
+        app,
+        ["map", "--leads", str(leads), "--activities", str(activities), "--preset", "pipedrive"],
+    )
+    assert result.exit_code == 2
+    assert "unknown preset 'pipedrive'" in result.output
+
+
+def test_a_file_without_a_lead_id_is_refused_with_exit_1(tmp_path: Path) -> None:
+    leads, activities = crm_export(tmp_path, "hubspot", leads=20)
+    text = activities.read_text(encoding="utf-8")
+    activities.write_text(text.replace("Record ID", "Blorp", 1), encoding="utf-8")
+    result = runner.invoke(app, ["map", "--leads", str(leads), "--activities", str(activities)])
+    assert result.exit_code == 1
+    assert "no header found for activities.lead_id" in result.output
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("kind", "Form submission: Request a demo", "demo_request"),
+        ("kind", "Pricing page", "pricing_page_view"),
+        ("kind", "PRICING_PAGE_VIEW", "pricing_page_view"),
+        ("kind", "Form submission: Get a quote", "pricing_inquiry"),
+        ("kind", "Started free trial", "trial_signup"),
+        ("kind", "Unsubscribed from email", "unsubscribe"),
+        ("kind", "Careers page", "careers_page_view"),
+        ("kind", "Chat conversation", "chatbot_identified"),
+        ("kind", "Webinar registration attended", "webinar_attended"),
+        ("sdr_decision", "Closed - Not Converted", "rejected"),
+        ("sdr_decision", "Disqualified", "rejected"),
+        ("sdr_decision", "Attempted to contact", "unworked"),
+        ("sdr_decision", "Sales Qualified", "accepted"),
+        ("relationship", "Reseller", "partner"),
+        ("relationship", "Former Customer", "customer"),
+        ("persona", "Freelancer", "consultant"),
+        ("seniority", "Vice President", "vp"),
+        ("kind", "Xyzzy", None),
+    ],
+)
+def test_values_are_placed_by_keywords_and_names(
+    column: str, value: str, expected: str | None
+) -> None:
+    assert propose_value(TABLE_COLUMNS[column], value)[0] == expected
+
+
+def test_would_keep_counts_what_the_proposal_loads(tmp_path: Path) -> None:
+    leads, activities = crm_export(tmp_path, "salesforce", leads=60)
+    text = activities.read_text(encoding="utf-8")
+    activities.write_text(text + "L000001,Xyzzy,02/03/2025 10:00 AM\n", encoding="utf-8")
+    proposal = propose(leads, activities)
+    problems = would_keep(proposal)
+    assert problems.activities.rows_read == problems.activities.rows_loaded + 1
+    assert problems.activities.reasons["bad kind"] == 1
+
+
+def test_paste_lines_read_as_a_values_table() -> None:
+    from workbench.core.evidence.propose import ValueGuess
+
+    lines = paste_lines(
+        [
+            ValueGuess("kind", 'Say "demo"', 4, "demo_request", "it says 'demo'"),
+            ValueGuess("kind", "Xyzzy", 2, None, ""),
+        ]
+    )
+    parsed = tomllib.loads("\n".join(lines))
+    assert parsed == {"values": {"kind": {'Say "demo"': "demo_request"}}}
+    assert '# Xyzzy = ""  # not placed (2 activities)' in lines
+
+
+def test_read_cell_accepts_every_proposed_value(tmp_path: Path) -> None:
+    leads, activities = crm_export(tmp_path, "hubspot", leads=120, seed=5)
+    proposal = propose(leads, activities)
+    mapping = proposal.mapping()
+    for guess in proposal.placed():
+        status, value = read_cell(TABLE_COLUMNS[guess.column], guess.value, mapping)
+        assert (status, value) == ("ok", guess.proposal)
+
+
+def test_a_backtest_that_meets_unmapped_values_prints_the_lines_to_paste(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    from workbench.core.domain.templates import from_template
+    from workbench.core.files import store
+
+    defs = tmp_path / "definitions"
+    store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), defs)
+    draft = defs / "acme" / "v1.toml"
+    leads, activities = crm_export(tmp_path, "hubspot", leads=150)
+    text = activities.read_text(encoding="utf-8")
+    activities.write_text(text + "L000001,Zorblax,2025-03-01 10:00\n", encoding="utf-8")
+    args = ["backtest", str(draft), "--leads", str(leads), "--activities", str(activities)]
+    result = runner.invoke(app, [*args, "--mapping", "hubspot"])
+    assert result.exit_code == 2  # no activity type read: nothing to replay
+    assert "values no mapping places" in result.output
+    assert 'preset = "hubspot"' in result.output
+    assert '  "Form submission: Request a demo" = "demo_request"  # guess:' in result.output
+    assert '  # Zorblax = ""  # not placed (1 activities)' not in result.output
+    assert '  # Zorblax = ""  # not placed (1 activity)' in result.output
+    # The lines, pasted as printed, load every activity nothing else left out.
+    start = result.output.index("values no mapping places")
+    pasted = [
+        line[2:]
+        for line in result.output[start:].splitlines()[1:]
+        if line.startswith("  ") and not line.startswith("   ")
+    ]
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('preset = "hubspot"\n' + "\n".join(pasted) + "\n", encoding="utf-8")
+    result = runner.invoke(app, [*args, "--mapping", str(mapping), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["skipped_rows"]["activities"] == 1  # Zorblax only
+    assert "values no mapping places" in result.output  # Zorblax is still unmapped
+
+
+def test_a_backtest_with_every_value_mapped_prints_no_lines_to_paste(tmp_path: Path) -> None:
+    from datetime import date
+
+    from workbench.core.domain.templates import from_template
+    from workbench.core.files import store
+
+    defs = tmp_path / "definitions"
+    store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), defs)
+    lead_rows, activity_rows = sample_data(80, 2)
+    leads, activities = write_sample(tmp_path / "data", lead_rows, activity_rows, "csv")
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            str(defs / "acme" / "v1.toml"),
+            "--leads",
+            str(leads),
+            "--activities",
+            str(activities),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "values no mapping places" not in result.output
+
+
+def test_check_does_not_warn_about_the_mapping_evidence_toml_names(tmp_path: Path) -> None:
+    from datetime import date
+
+    from workbench.core.domain.templates import from_template
+    from workbench.core.evidence.settings import EvidenceSource, save_source
+    from workbench.core.files import store
+    from workbench.core.services.check import check_folder
+
+    defs = tmp_path / "definitions"
+    store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), defs)
+    leads, activities = crm_export(tmp_path, "salesforce", leads=40)
+    mapping = defs / "mapping.toml"
+    result = runner.invoke(
+        app, ["map", "--leads", str(leads), "--activities", str(activities), "-o", str(mapping)]
+    )
+    assert result.exit_code == 0, result.output
+    stray = defs / "other.toml"
+    stray.write_text("x = 1\n", encoding="utf-8")
+    save_source(defs, EvidenceSource(leads, activities, mapping))
+    findings = check_folder(defs, date(2025, 2, 1)).findings
+    assert [f.rule for f in findings if f.path == mapping] == []
+    assert [f.rule for f in findings if f.path == stray] == ["stray-file"]
+    mapping.write_text('preset = "pipedrive"\n', encoding="utf-8")
+    findings = check_folder(defs, date(2025, 2, 1)).findings
+    about = [f for f in findings if f.path == mapping]
+    assert [(f.rule, f.level, f.line) for f in about] == [("evidence-mapping", "warning", 1)]
+    assert "pipedrive" in about[0].message

@@ -1,0 +1,143 @@
+"""The Evidence step with no lead history: pick the two exports, see the proposed mapping and
+what it would keep, save evidence.toml and the mapping next to the definitions, in the room."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from textual.widgets import Button, Input
+
+from tests.test_map import crm_export
+from tests.tui.pilot_steps import open_first, settle, type_text
+from workbench.core.evidence.mapping import load_mapping
+from workbench.core.evidence.settings import load_source
+from workbench.core.services.check import check_folder
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.components.evidence_pane import EvidencePane
+from workbench.tui.components.map_files import MapFilesModal
+from workbench.tui.components.text import PlainText
+from workbench.tui.screens.editor import EditorScreen
+
+EVIDENCE_KEY = "f6"
+
+
+def text_of(app: WorkbenchApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, PlainText).render())
+
+
+async def test_pick_the_files_see_the_proposal_and_save_it_without_leaving_the_room(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    seeded("acme", "3m-10m")
+    leads, activities = crm_export(Path("data"), "hubspot", leads=120)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press(EVIDENCE_KEY)
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        pick = app.screen.query_one("#evidence-pick", Button)
+        assert pick.display, "no lead history: the step offers to pick the files"
+        pick.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MapFilesModal)
+        save = app.screen.query_one("#map-save", Button)
+        assert save.disabled, "nothing to save before a proposal"
+
+        app.screen.query_one("#map-leads", Input).focus()
+        await type_text(pilot, str(leads))
+        app.screen.query_one("#map-activities", Input).focus()
+        await type_text(pilot, str(activities))
+        await pilot.press("enter")  # propose
+        await settle(pilot)
+        shown = text_of(app, "#map-proposal")
+        assert "preset: hubspot" in shown
+        assert "'Form submission: Request a demo' -> demo_request" in shown
+        kept = "would keep 120 of 120 leads and"
+        assert kept in shown
+        # The inputs hold what was typed, untouched by the proposal.
+        assert app.screen.query_one("#map-leads", Input).value == str(leads)
+        assert not save.disabled
+
+        # Typing another path withdraws the proposal: it was for the other files.
+        app.screen.query_one("#map-activities", Input).focus()
+        await pilot.press("x")
+        await settle(pilot)
+        assert save.disabled
+        await pilot.press("backspace", "enter")
+        await settle(pilot)
+        assert not save.disabled
+
+        save.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen), "saved: back in the room"
+        pane = app.screen.query_one(EvidencePane)
+        assert not pane.query_one("#evidence-pick", Button).display
+        report = str(pane.query_one("#evidence-report", PlainText).render())
+        assert "Backtest of acme v1" in report
+
+    folder = Path("definitions")
+    source = load_source(folder)
+    assert source is not None
+    assert source.leads.resolve() == (workdir / leads).resolve()
+    assert source.mapping == folder / "mapping.toml"
+    mapping = load_mapping(folder / "mapping.toml")
+    assert mapping.values["kind"]["form submission: request a demo"] == "demo_request"
+    about = [
+        f
+        for f in check_folder(folder, date(2026, 12, 1)).findings
+        if f.path.name in ("mapping.toml", "evidence.toml")
+    ]
+    assert about == [], "check does not warn about the files the app wrote"
+
+
+async def test_a_missing_file_is_its_message_and_nothing_is_saved(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press(EVIDENCE_KEY)
+        await settle(pilot)
+        app.screen.query_one("#evidence-pick", Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, MapFilesModal)
+        await pilot.press("enter")  # nothing typed
+        await settle(pilot)
+        assert "type both paths first" in text_of(app, "#map-error")
+        app.screen.query_one("#map-leads", Input).focus()
+        await type_text(pilot, "nowhere.csv")
+        app.screen.query_one("#map-activities", Input).focus()
+        await type_text(pilot, "nowhere-either.csv")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "nowhere.csv: no such file" in text_of(app, "#map-proposal")
+        assert app.screen.query_one("#map-save", Button).disabled
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+    assert not Path("definitions/evidence.toml").exists()
+
+
+def test_saving_refuses_and_writes_nothing_when_a_file_is_there(tmp_path: Path) -> None:
+    import pytest
+
+    from workbench.core.domain.errors import AlreadyExists
+    from workbench.core.evidence.propose import propose
+    from workbench.tui.components.map_files import save_proposal
+
+    leads, activities = crm_export(tmp_path, "salesforce", leads=30)
+    folder = tmp_path / "definitions"
+    folder.mkdir()
+    (folder / "evidence.toml").write_text('leads = "a.csv"\nactivities = "b.csv"\n')
+    with pytest.raises(AlreadyExists, match="already exists"):
+        save_proposal(folder, propose(leads, activities))
+    assert not (folder / "mapping.toml").exists()
+    (folder / "evidence.toml").unlink()
+    written = save_proposal(folder, propose(leads, activities))
+    assert [p.name for p in written] == ["mapping.toml", "evidence.toml"]

@@ -1,0 +1,69 @@
+"""`workbench map`: propose a mapping file for a CRM export, for the room to review.
+
+It reads the two files, guesses which header is which canonical column and which value is
+which canonical value, writes the mapping (every guess marked on its line) and says how the
+files would load with it. It never overwrites `--out` unless `--force`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench.cli._app import JsonOption, app, echo, err, friendly
+from workbench.core.domain.errors import AlreadyExists, Problem
+
+
+@app.command("map")
+@friendly
+def map_cmd(
+    leads: Annotated[Path, typer.Option("--leads", help="The leads export (CSV or Parquet).")],
+    activities: Annotated[
+        Path, typer.Option("--activities", help="The activities export (CSV or Parquet).")
+    ],
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", "-p", help="Start from a preset: hubspot or salesforce."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the proposed mapping file here (TOML)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Propose a column mapping for an export: headers, values, and what would load."""
+    from workbench.core.evidence.propose import propose, summary_lines, would_keep
+    from workbench.core.files.tomlfile import atomic_write
+
+    if out is not None and out.exists() and not force:
+        raise AlreadyExists(
+            [Problem("already exists; pass --force to overwrite it", file=out, field="--out")]
+        )
+    proposal = propose(leads, activities, preset)
+    missing = proposal.missing_required()
+    problems = None if missing else would_keep(proposal)
+    if out is not None:
+        atomic_write(out, proposal.toml().encode("utf-8"), create=not force)
+    if as_json:
+        payload = proposal.to_json()
+        if out is not None:
+            payload["written"] = str(out)
+        if problems is not None:
+            payload["would_keep"] = {
+                report.table: {"read": report.rows_read, "kept": report.rows_loaded}
+                for report in (problems.leads, problems.activities)
+            }
+        echo(json.dumps(payload, indent=2))
+    else:
+        echo("\n".join(summary_lines(proposal, problems)))
+        if out is not None:
+            echo(f"wrote {out}: review every line marked 'guess', then pass it as --mapping")
+        elif not missing:
+            echo("pass --out FILE to write it")
+    if missing:
+        err(f"error: no header found for {', '.join(missing)}: name it in the mapping file")
+        raise typer.Exit(1)

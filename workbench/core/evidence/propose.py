@@ -1,0 +1,851 @@
+"""The tool proposes the mapping: which header is which canonical column, which value is which.
+
+A room with a fresh CRM export should not have to write a mapping file from a blank page.
+`propose(leads, activities, preset)` reads the header and a sample of rows of each file, and
+the distinct values (with counts) of the choice columns, then guesses:
+
+- each canonical column's header: its own name, a preset's header (HubSpot, Salesforce),
+  a synonym ("Job Title", "Company Size"), a close spelling, and the values themselves (a
+  column of e-mail addresses is the e-mail);
+- a preset, when the file carries most of one's headers;
+- for every distinct value of a choice column that matches nothing, a canonical value by
+  keywords ("Form submission: Request a demo" is a demo request, "Pricing page" a pricing
+  page view) and then by name similarity.
+
+`Proposal.toml()` is a mapping file in the format `mapping.load_mapping` reads, for the room to
+review: every guessed line says so in a comment, and the values nothing placed are listed
+commented out with their counts, activity types first. `paste_lines` gives the `[values]`
+lines a backtest prints when it meets values nobody mapped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import tomli_w
+
+from workbench.core.domain.errors import InputError, Problem
+from workbench.core.evidence.mapping import (
+    CANONICAL,
+    PRESETS,
+    Mapping,
+    infer_seniority,
+    match_choice,
+)
+from workbench.core.evidence.tables import TABLES, Column
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from workbench.core.evidence.load import Problems
+
+SAMPLE_ROWS = 500  # rows read to recognise a column by its values
+MIN_PRESET_HEADERS = 3  # a preset is proposed when at least this many of its headers are there
+# The choice columns in the order their unmatched values are listed: activity types first.
+CHOICE_ORDER: tuple[tuple[str, str], ...] = (
+    ("activities", "kind"),
+    ("leads", "sdr_decision"),
+    ("leads", "relationship"),
+    ("leads", "persona"),
+    ("leads", "seniority"),
+)
+
+# --- headers -------------------------------------------------------------------------------
+
+# Other names CRMs and spreadsheets give each canonical column (compared squashed: case,
+# spaces and punctuation ignored).
+_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "leads": {
+        "lead_id": ("id", "record id", "contact id", "lead id", "person id", "prospect id"),
+        "created_at": (
+            "create date",
+            "created",
+            "created date",
+            "created on",
+            "creation date",
+            "date created",
+            "created time",
+        ),
+        "title": ("job title", "position", "job position", "role", "job role"),
+        "seniority": ("job level", "level", "management level", "seniority level"),
+        "persona": ("persona", "contact type", "audience", "buyer persona"),
+        "email": ("e-mail", "email address", "e-mail address", "work email", "mail"),
+        "company": ("company name", "account name", "organization", "organisation", "account"),
+        "domain": ("website", "website url", "company domain", "company website", "url", "web"),
+        "employees": (
+            "number of employees",
+            "no of employees",
+            "employee count",
+            "company size",
+            "headcount",
+            "employees count",
+            "size",
+        ),
+        "industry": ("industry", "sector", "vertical"),
+        "region": ("country", "country region", "region", "geo", "territory", "location"),
+        "relationship": ("lifecycle stage", "relationship", "account type", "type"),
+        "target_account": ("target account", "abm target", "is target account", "named account"),
+        "engaged_contacts": ("engaged contacts", "contacts engaged", "active contacts"),
+        "mql_at": (
+            "mql date",
+            "became an mql date",
+            "became a marketing qualified lead date",
+            "marketing qualified date",
+            "mql at",
+        ),
+        "sdr_decision": ("lead status", "status", "sdr decision", "sdr status", "sales decision"),
+        "rejection_reason": (
+            "rejection reason",
+            "disqualification reason",
+            "unqualified reason",
+            "reason",
+            "lost reason",
+            "disqualified reason",
+        ),
+        "opportunity_at": (
+            "converted date",
+            "opportunity date",
+            "became an opportunity date",
+            "opportunity created date",
+            "sql date",
+        ),
+        "won_at": ("close date", "closed won date", "became a customer date", "won date"),
+        "amount": ("amount", "deal amount", "recent deal amount", "revenue", "deal value"),
+    },
+    "activities": {
+        "lead_id": ("id", "record id", "contact id", "lead id", "who id", "person id"),
+        "kind": ("activity type", "type", "event", "event type", "action", "activity"),
+        "at": (
+            "activity date",
+            "date",
+            "timestamp",
+            "occurred at",
+            "time",
+            "event date",
+            "created date",
+            "create date",
+        ),
+    },
+}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderGuess:
+    """One canonical column found in a file: the file's header and why it was chosen."""
+
+    table: str
+    column: str
+    header: str
+    why: str
+    score: float
+
+    @property
+    def written(self) -> bool:
+        """Whether the mapping file must name it (the loader finds its own name unaided)."""
+        return self.header.strip().casefold() != self.column
+
+    def to_json(self) -> dict[str, Any]:
+        return {"column": self.column, "header": self.header, "why": self.why}
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+_DOMAIN = re.compile(r"^(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/.*)?$", re.IGNORECASE)
+_TIME = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T].*)?$")
+_NUMBER = re.compile(r"^[\d\s.,]+\+?$")
+
+
+def _value_kind(values: list[str]) -> str | None:
+    """What the non-empty sample values of a column look like, when most agree."""
+    filled = [v.strip() for v in values if v and v.strip()]
+    if not filled:
+        return None
+    for kind, pattern in (
+        ("email", _EMAIL),
+        ("time", _TIME),
+        ("domain", _DOMAIN),
+        ("number", _NUMBER),
+    ):
+        hits = sum(1 for v in filled if pattern.match(v))
+        if hits >= 0.9 * len(filled):
+            return kind
+    return None
+
+
+def _choice_share(column: Column, values: list[str], mapping: Mapping) -> float:
+    """The share of sample values that read as one of the column's choices."""
+    filled = [v for v in values if v and v.strip()]
+    if not filled:
+        return 0.0
+    hits = sum(1 for v in filled if match_choice(column, mapping.translate(column.name, v)))
+    return hits / len(filled)
+
+
+# Which canonical columns a kind of values fits (a column of e-mails is the e-mail).
+_FITS: dict[str, tuple[str, ...]] = {
+    "email": ("email",),
+    "domain": ("domain",),
+    "time": ("created_at", "at", "mql_at", "opportunity_at", "won_at"),
+    "number": ("employees", "engaged_contacts", "amount", "lead_id"),
+}
+
+
+def _candidates(
+    table: str, header: str, values: list[str], mapping: Mapping
+) -> list[tuple[float, str, str]]:
+    """(score, canonical column, why) for one header of the file, best first."""
+    squashed = _squash(header)
+    kind = _value_kind(values)
+    out: list[tuple[float, str, str]] = []
+    for column in TABLES[table]:
+        name = column.name
+        score, why = 0.0, ""
+        if squashed == _squash(name):
+            score, why = 100.0, "its own name, written another way"
+        else:
+            for preset in PRESETS.values():
+                theirs = preset.headers(table).get(name)
+                if theirs and _squash(theirs) == squashed and preset is not CANONICAL:
+                    score, why = 90.0, f"the {preset.name} preset's header"
+                    break
+            if not score and squashed in {_squash(s) for s in _SYNONYMS[table].get(name, ())}:
+                score, why = 80.0, "a usual name for it"
+            if not score:
+                names = (name.replace("_", " "), *_SYNONYMS[table].get(name, ()))
+                ratio = max(
+                    difflib.SequenceMatcher(None, squashed, _squash(n)).ratio() for n in names
+                )
+                if ratio >= 0.8:
+                    score, why = 50.0 + 20 * ratio, "a name close to it"
+        # The values confirm or overrule the name.
+        if kind is not None and name in _FITS.get(kind, ()):
+            if score:
+                score += 10
+            elif kind in ("email", "domain"):
+                score, why = (
+                    60.0,
+                    f"its values are {'e-mail addresses' if kind == 'email' else 'web domains'}",
+                )
+        elif (
+            kind is not None
+            and score
+            and column.type in ("timestamp", "int", "float")
+            and not (kind == "number" and column.type in ("int", "float"))
+        ):
+            score -= 40  # a "Date" header full of e-mails is not a date
+        if column.type == "choice" and values:
+            share = _choice_share(column, values, mapping)
+            if share >= 0.5:
+                if score:
+                    score += 10
+                else:
+                    score, why = 55.0 + 10 * share, f"its values are {name} values"
+        if score > 0:
+            out.append((score, name, why))
+    out.sort(reverse=True)
+    return out
+
+
+def guess_headers(
+    table: str, headers: list[str], sample: dict[str, list[str]], mapping: Mapping
+) -> list[HeaderGuess]:
+    """The best header for each canonical column, each header used once, highest score first.
+
+    A column the mapping already places (its preset header, or its own name, is in the file)
+    is kept as the mapping has it."""
+    present = {h.strip().casefold(): h for h in headers}
+    guesses: list[HeaderGuess] = []
+    taken_columns: set[str] = set()
+    taken_headers: set[str] = set()
+    for column in TABLES[table]:
+        named = mapping.headers(table).get(column.name)
+        for candidate, why in ((named, f"the {mapping.name} preset's header"), (column.name, "")):
+            if candidate and candidate.strip().casefold() in present:
+                header = present[candidate.strip().casefold()]
+                guesses.append(
+                    HeaderGuess(table, column.name, header, why or "the canonical name", 100.0)
+                )
+                taken_columns.add(column.name)
+                taken_headers.add(header)
+                break
+    scored: list[tuple[float, int, str, str, str]] = []
+    for position, header in enumerate(headers):
+        if header in taken_headers:
+            continue
+        for score, name, why in _candidates(table, header, sample.get(header, []), mapping):
+            scored.append((score, -position, name, header, why))
+    scored.sort(reverse=True)
+    for score, _, name, header, why in scored:
+        if name in taken_columns or header in taken_headers or score < 60:
+            continue
+        guesses.append(HeaderGuess(table, name, header, why, score))
+        taken_columns.add(name)
+        taken_headers.add(header)
+    order = [c.name for c in TABLES[table]]
+    guesses.sort(key=lambda g: order.index(g.column))
+    return guesses
+
+
+def choose_preset(leads: list[str], activities: list[str]) -> tuple[Mapping, int]:
+    """The preset with the most of its headers in the files (at least MIN_PRESET_HEADERS)."""
+    best, best_count = CANONICAL, 0
+    files = {
+        "leads": {_squash(h) for h in leads},
+        "activities": {_squash(h) for h in activities},
+    }
+    for preset in PRESETS.values():
+        if preset is CANONICAL:
+            continue
+        count = sum(
+            1
+            for table in ("leads", "activities")
+            for column, header in preset.headers(table).items()
+            if _squash(header) in files[table] and _squash(header) != _squash(column)
+        )
+        if count > best_count:
+            best, best_count = preset, count
+    if best_count < MIN_PRESET_HEADERS:
+        return CANONICAL, 0
+    return best, best_count
+
+
+# --- values --------------------------------------------------------------------------------
+
+# Keywords per canonical value, tried in order: the first whose every word is in the value
+# wins, so "Form submission: Request a demo" is a demo request before it is a form download.
+_KEYWORDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "kind": (
+        ("unsubscribe", "unsubscribe"),
+        ("unsubscribed", "unsubscribe"),
+        ("opt out", "unsubscribe"),
+        ("optout", "unsubscribe"),
+        ("demo", "demo_request"),
+        ("trial", "trial_signup"),
+        ("sign up", "trial_signup"),
+        ("signup", "trial_signup"),
+        ("free account", "trial_signup"),
+        ("contact sales", "contact_sales"),
+        ("talk to sales", "contact_sales"),
+        ("contact us", "contact_sales"),
+        ("sales inquiry", "contact_sales"),
+        ("sales contact", "contact_sales"),
+        ("pricing inquiry", "pricing_inquiry"),
+        ("pricing question", "pricing_inquiry"),
+        ("pricing request", "pricing_inquiry"),
+        ("pricing form", "pricing_inquiry"),
+        ("quote", "pricing_inquiry"),
+        ("pricing", "pricing_page_view"),
+        ("price", "pricing_page_view"),
+        ("comparison", "comparison_page_view"),
+        ("compare", "comparison_page_view"),
+        ("vs", "comparison_page_view"),
+        ("alternative", "comparison_page_view"),
+        ("case study", "case_study_view"),
+        ("case studies", "case_study_view"),
+        ("customer story", "case_study_view"),
+        ("webinar", "webinar_attended"),
+        ("event attended", "webinar_attended"),
+        ("download", "content_download"),
+        ("ebook", "content_download"),
+        ("whitepaper", "content_download"),
+        ("white paper", "content_download"),
+        ("content", "content_download"),
+        ("email open", "email_open"),
+        ("email opened", "email_open"),
+        ("opened email", "email_open"),
+        ("email", "email_open"),
+        ("blog", "blog_visit"),
+        ("article", "blog_visit"),
+        ("chat", "chatbot_identified"),
+        ("bot", "chatbot_identified"),
+        ("meeting", "sales_requested"),
+        ("sales request", "sales_requested"),
+        ("requested by sales", "sales_requested"),
+        ("usage limit", "product_usage_limit"),
+        ("limit", "product_usage_limit"),
+        ("quota", "product_usage_limit"),
+        ("invite", "teammate_invite"),
+        ("invited", "teammate_invite"),
+        ("career", "careers_page_view"),
+        ("careers", "careers_page_view"),
+        ("jobs", "careers_page_view"),
+    ),
+    "sdr_decision": (
+        ("unqualified", "rejected"),
+        ("disqualified", "rejected"),
+        ("not converted", "rejected"),
+        ("nurture", "rejected"),
+        ("rejected", "rejected"),
+        ("reject", "rejected"),
+        ("bad", "rejected"),
+        ("junk", "rejected"),
+        ("lost", "rejected"),
+        ("not contacted", "unworked"),
+        ("attempted", "unworked"),
+        ("new", "unworked"),
+        ("open", "unworked"),
+        ("unworked", "unworked"),
+        ("working", "unworked"),
+        ("qualified", "accepted"),
+        ("converted", "accepted"),
+        ("accepted", "accepted"),
+        ("accept", "accepted"),
+        ("connected", "accepted"),
+        ("progress", "accepted"),
+        ("deal", "accepted"),
+        ("sql", "accepted"),
+        ("sal", "accepted"),
+    ),
+    "relationship": (
+        ("customer", "customer"),
+        ("client", "customer"),
+        ("evangelist", "customer"),
+        ("competitor", "competitor"),
+        ("partner", "partner"),
+        ("reseller", "partner"),
+        ("lead", "prospect"),
+        ("subscriber", "prospect"),
+        ("prospect", "prospect"),
+        ("mql", "prospect"),
+        ("sql", "prospect"),
+        ("opportunity", "prospect"),
+        ("other", "prospect"),
+    ),
+    "persona": (
+        ("student", "student"),
+        ("university", "student"),
+        ("job seeker", "job-seeker"),
+        ("jobseeker", "job-seeker"),
+        ("candidate", "job-seeker"),
+        ("applicant", "job-seeker"),
+        ("consultant", "consultant"),
+        ("freelance", "consultant"),
+        ("freelancer", "consultant"),
+        ("journalist", "journalist"),
+        ("press", "journalist"),
+        ("media", "journalist"),
+        ("employee", "employee"),
+        ("buyer", "employee"),
+    ),
+}
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()
+
+
+@dataclass(frozen=True, slots=True)
+class ValueGuess:
+    """One distinct value of a choice column that matched nothing, its count and a proposal."""
+
+    column: str
+    value: str
+    count: int
+    proposal: str | None
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "column": self.column,
+            "value": self.value,
+            "count": self.count,
+            "proposal": self.proposal,
+            "why": self.why,
+        }
+
+
+def propose_value(column: Column, value: str) -> tuple[str | None, str]:
+    """A canonical value for a CRM's value, and why; (None, "") when nothing fits."""
+    words = _words(value)
+    joined = " " + " ".join(words) + " "
+    for keyword, choice in _KEYWORDS.get(column.name, ()):
+        if f" {keyword} " in joined and choice in column.choices:
+            return choice, f"it says {keyword!r}"
+    if column.name == "seniority":
+        inferred = infer_seniority(value)
+        if inferred is not None:
+            return inferred, "read like a job title"
+    squashed = _squash(value)
+    if squashed:
+        by_squash = {_squash(c): c for c in column.choices}
+        close = difflib.get_close_matches(squashed, list(by_squash), n=1, cutoff=0.75)
+        if close:
+            return by_squash[close[0]], "a name close to it"
+    return None, ""
+
+
+# --- reading the files ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FileSample:
+    """A file's headers, a sample of rows per header, and how to read it again in DuckDB."""
+
+    path: Path
+    headers: list[str]
+    sample: dict[str, list[str]]
+    scan: str
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _scan(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
+    """A DuckDB table function that reads every cell as text (UTF-8, else Latin-1)."""
+    from workbench.core.evidence.load import _open
+
+    if _open(path, table):
+        return f"read_parquet({_lit(str(path))})"
+    base = f"read_csv({_lit(str(path))}, header = true, all_varchar = true, ignore_errors = true"
+    for extra in ("", ", encoding = 'latin-1'"):
+        scan = base + extra + ")"
+        try:
+            con.execute(f"SELECT * FROM {scan} LIMIT 1").fetchall()
+        except Exception:  # DuckDB raises many kinds: try the next encoding
+            continue
+        return scan
+    raise InputError([Problem("cannot read as CSV (UTF-8 or Latin-1)", file=path)])
+
+
+def read_sample(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileSample:
+    """The header and the first SAMPLE_ROWS rows of a file, cells as text."""
+    import duckdb as _duckdb
+
+    scan = _scan(con, path, table)
+    try:
+        cursor = con.execute(f"SELECT * FROM {scan} LIMIT {SAMPLE_ROWS}")
+        headers = [str(d[0]) for d in cursor.description or ()]
+        rows = cursor.fetchall()
+    except _duckdb.Error as error:
+        first = (str(error).strip().splitlines() or ["unreadable"])[0]
+        raise InputError([Problem(f"cannot read: {first}", file=path)]) from None
+    sample = {
+        header: [str(row[i]) for row in rows if row[i] is not None]
+        for i, header in enumerate(headers)
+    }
+    return FileSample(path, headers, sample, scan)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def distinct_counts(
+    con: duckdb.DuckDBPyConnection, sample: FileSample, header: str
+) -> list[tuple[str, int]]:
+    """Every distinct non-empty value of one column with its count, most frequent first."""
+    rows = con.execute(
+        f"SELECT trim(CAST({_quote(header)} AS VARCHAR)) AS v, count(*) AS n FROM {sample.scan} "
+        f"WHERE v IS NOT NULL AND v <> '' GROUP BY v ORDER BY n DESC, v"
+    ).fetchall()
+    return [(str(v), int(n)) for v, n in rows]
+
+
+# --- the proposal --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Proposal:
+    """A proposed mapping: the preset, the headers and value translations, and what nothing
+    placed. `mapping()` is the Mapping the file will load as."""
+
+    leads_file: Path
+    activities_file: Path
+    preset: Mapping
+    preset_why: str
+    preset_given: bool
+    headers: dict[str, list[HeaderGuess]]
+    unused: dict[str, list[str]]
+    values: list[ValueGuess] = field(default_factory=list)
+
+    def mapping(self) -> Mapping:
+        values = {column: dict(table) for column, table in self.preset.values.items()}
+        for guess in self.values:
+            if guess.proposal is not None:
+                values.setdefault(guess.column, {})[guess.value.strip().casefold()] = guess.proposal
+        headers = {
+            table: {
+                **self.preset.headers(table),
+                **{g.column: g.header for g in self.headers[table]},
+            }
+            for table in ("leads", "activities")
+        }
+        return Mapping(
+            name="proposed",
+            leads=headers["leads"],
+            activities=headers["activities"],
+            values=values,
+            date_formats=self.preset.date_formats,
+        )
+
+    def missing_required(self) -> list[str]:
+        """Required canonical columns no header was found for (`table.column`)."""
+        return [
+            f"{table}.{column.name}"
+            for table, columns in TABLES.items()
+            for column in columns
+            if column.required and column.name not in {g.column for g in self.headers[table]}
+        ]
+
+    def placed(self) -> list[ValueGuess]:
+        return [g for g in self.values if g.proposal is not None]
+
+    def unplaced(self) -> list[ValueGuess]:
+        return [g for g in self.values if g.proposal is None]
+
+    def toml(self) -> str:
+        """The mapping file for the room to review; every guess says so on its line."""
+        return "\n".join(toml_lines(self)) + "\n"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "leads": str(self.leads_file),
+            "activities": str(self.activities_file),
+            "preset": self.preset.name,
+            "preset_guessed": not self.preset_given and self.preset is not CANONICAL,
+            "headers": {t: [g.to_json() for g in gs] for t, gs in self.headers.items()},
+            "unused_headers": self.unused,
+            "values": [g.to_json() for g in self.values],
+            "missing": self.missing_required(),
+        }
+
+
+def _pair(key: str, value: str) -> str:
+    """One `key = "value"` TOML line, quoted and escaped as TOML needs."""
+    return tomli_w.dumps({key: value}).rstrip("\n")
+
+
+def _count(count: int, column: str) -> str:
+    noun = ("activity", "activities") if column == "kind" else ("lead", "leads")
+    return f"{count:,} {noun[0] if count == 1 else noun[1]}"
+
+
+def toml_lines(proposal: Proposal) -> list[str]:
+    lines = [
+        "# A mapping proposed by `workbench map` from",
+        f"#   {proposal.leads_file}",
+        f"#   {proposal.activities_file}",
+        "# Every line marked 'guess' is the tool's guess: check it, then delete the mark.",
+        "# Values it could not place are listed commented out: give each a canonical value.",
+        "",
+    ]
+    if proposal.preset is not CANONICAL:
+        line = _pair("preset", proposal.preset.name)
+        if not proposal.preset_given:
+            line += f"  # guess: {proposal.preset_why}"
+        lines.append(line)
+    for table in ("leads", "activities"):
+        written = [g for g in proposal.headers[table] if g.written]
+        written = [g for g in written if proposal.preset.headers(table).get(g.column) != g.header]
+        if not written:
+            continue
+        lines += ["", f"[{table}]"]
+        lines += [f"{_pair(g.column, g.header)}  # guess: {g.why}" for g in written]
+    for _, column in CHOICE_ORDER:
+        guesses = [g for g in proposal.values if g.column == column]
+        if not guesses:
+            continue
+        lines += ["", f"[values.{column}]"]
+        for g in guesses:
+            if g.proposal is not None:
+                lines.append(
+                    f"{_pair(g.value, g.proposal)}  # guess: {g.why} ({_count(g.count, column)})"
+                )
+        for g in guesses:
+            if g.proposal is None:
+                choices = ", ".join(TABLE_COLUMNS[column].choices)
+                lines.append(
+                    f"# {_pair(g.value, '')}  # not placed ({_count(g.count, column)}): "
+                    f"one of {choices}"
+                )
+    unused = [h for t in ("leads", "activities") for h in proposal.unused[t]]
+    if unused:
+        lines += ["", "# Not used: " + ", ".join(repr(h) for h in unused)]
+    return lines
+
+
+TABLE_COLUMNS: dict[str, Column] = {
+    c.name: c for table, cols in TABLES.items() for c in cols if c.type == "choice"
+}
+
+
+def unmatched_values(
+    column: Column, counts: Iterable[tuple[str, int]], mapping: Mapping
+) -> list[ValueGuess]:
+    """The values that match nothing under `mapping`, each with a proposal (or None)."""
+    out = []
+    for value, count in counts:
+        if match_choice(column, mapping.translate(column.name, value)) is not None:
+            continue
+        if column.name == "seniority" and infer_seniority(value) is not None:
+            continue  # the loader reads it from the words, as a title
+        proposal, why = propose_value(column, value)
+        out.append(ValueGuess(column.name, value, count, proposal, why))
+    return out
+
+
+def propose(
+    leads: Path,
+    activities: Path,
+    preset: str | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> Proposal:
+    """Read both files and propose a mapping (see the module's docstring)."""
+    import duckdb as _duckdb
+
+    if preset is not None and preset not in PRESETS:
+        raise InputError(
+            [
+                Problem(
+                    f"unknown preset {preset!r}; expected one of: {', '.join(PRESETS)}",
+                    field="--preset",
+                )
+            ]
+        )
+    own = con is None
+    connection = con or _duckdb.connect()
+    try:
+        files = {
+            "leads": read_sample(connection, leads, "leads"),
+            "activities": read_sample(connection, activities, "activities"),
+        }
+        if preset is not None:
+            base, why, given = PRESETS[preset], "", True
+        else:
+            base, count = choose_preset(files["leads"].headers, files["activities"].headers)
+            why, given = f"{count} of the files' headers are {base.name}'s", False
+        headers = {
+            table: guess_headers(table, sample.headers, sample.sample, base)
+            for table, sample in files.items()
+        }
+        unused = {
+            table: [h for h in files[table].headers if h not in {g.header for g in headers[table]}]
+            for table in files
+        }
+        proposal = Proposal(leads, activities, base, why, given, headers, unused)
+        mapping = proposal.mapping()
+        for table, name in CHOICE_ORDER:
+            found = next((g for g in headers[table] if g.column == name), None)
+            if found is None:
+                continue
+            column = TABLE_COLUMNS[name]
+            counts = distinct_counts(connection, files[table], found.header)
+            proposal.values += unmatched_values(column, counts, mapping)
+        return proposal
+    finally:
+        if own:
+            connection.close()
+
+
+def would_keep(proposal: Proposal) -> Problems:
+    """How the files load with the proposed mapping: rows kept and left out, per table."""
+    import duckdb as _duckdb
+
+    from workbench.core.evidence.load import load_to_duckdb
+
+    con = _duckdb.connect()
+    try:
+        return load_to_duckdb(
+            con, proposal.leads_file, proposal.activities_file, proposal.mapping()
+        )
+    finally:
+        con.close()
+
+
+def summary_lines(proposal: Proposal, problems: Problems | None = None) -> list[str]:
+    """The proposal in a few lines, for the terminal and the app: what was guessed, what
+    nothing placed (activity types first, with counts), and what would load."""
+    lines = []
+    if proposal.preset is not CANONICAL:
+        how = "given" if proposal.preset_given else f"guessed: {proposal.preset_why}"
+        lines.append(f"preset: {proposal.preset.name} ({how})")
+    for table in ("leads", "activities"):
+        found = proposal.headers[table]
+        named = [g for g in found if g.written]
+        lines.append(
+            f"{table}: {len(found)} columns found, {len(found) - len(named)} by their own name"
+        )
+        lines += [f"  {g.column} = {g.header!r}  ({g.why})" for g in named]
+        if proposal.unused[table]:
+            lines.append("  not used: " + ", ".join(repr(h) for h in proposal.unused[table]))
+    missing = proposal.missing_required()
+    if missing:
+        lines.append(f"no header found for: {', '.join(missing)}")
+    placed, unplaced = proposal.placed(), proposal.unplaced()
+    if placed:
+        lines.append(f"values proposed ({len(placed)}):")
+        lines += [
+            f"  {g.column}: {g.value!r} -> {g.proposal}  ({g.why}; {_count(g.count, g.column)})"
+            for g in placed
+        ]
+    if unplaced:
+        lines.append(f"values not placed ({len(unplaced)}): give each a value in the file")
+        lines += [f"  {g.column}: {g.value!r}  ({_count(g.count, g.column)})" for g in unplaced]
+    if not placed and not unplaced:
+        lines.append("every value of the choice columns matches")
+    if problems is not None:
+        lines.append(
+            f"would keep {problems.leads.rows_loaded:,} of {problems.leads.rows_read:,} leads "
+            f"and {problems.activities.rows_loaded:,} of {problems.activities.rows_read:,} "
+            "activities"
+        )
+    return lines
+
+
+def paste_lines(values: Iterable[ValueGuess]) -> list[str]:
+    """The `[values.<column>]` lines to paste into a mapping file, one per value: a proposal
+    where there is one, else the value commented out with its count."""
+    lines: list[str] = []
+    guesses = list(values)
+    for _, column in CHOICE_ORDER:
+        mine = [g for g in guesses if g.column == column]
+        if not mine:
+            continue
+        lines.append(f"[values.{column}]")
+        for g in mine:
+            if g.proposal is not None:
+                lines.append(f"{_pair(g.value, g.proposal)}  # guess: {g.why}")
+            else:
+                lines.append(f"# {_pair(g.value, '')}  # not placed ({_count(g.count, column)})")
+    return lines
+
+
+def unmapped_values(leads: Path, activities: Path, mapping: Mapping) -> list[ValueGuess]:
+    """The values of the files' choice columns that `mapping` places nowhere, with proposals:
+    what a backtest prints as lines to paste when it left rows out for them."""
+    import duckdb as _duckdb
+
+    con = _duckdb.connect()
+    try:
+        files = {
+            "leads": read_sample(con, leads, "leads"),
+            "activities": read_sample(con, activities, "activities"),
+        }
+        out: list[ValueGuess] = []
+        for table, name in CHOICE_ORDER:
+            present = {h.strip().casefold(): h for h in files[table].headers}
+            named = mapping.headers(table).get(name)
+            header = next(
+                (
+                    present[h.strip().casefold()]
+                    for h in (named, name)
+                    if h and h.strip().casefold() in present
+                ),
+                None,
+            )
+            if header is None:
+                continue
+            counts = distinct_counts(con, files[table], header)
+            out += unmatched_values(TABLE_COLUMNS[name], counts, mapping)
+        return out
+    finally:
+        con.close()
