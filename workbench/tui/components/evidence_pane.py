@@ -105,11 +105,12 @@ class EvidencePane(Vertical):
         yield PlainText("", id="evidence-status")
         with VerticalScroll(id="evidence-scroll"):
             yield PlainText(EXPLAIN["evidence"], classes="explain")
-            yield PlainText(acceptance_reading(), classes="field-help")
             pick = Button("Pick the two files…", id="evidence-pick", compact=True)
             pick.display = False  # only while the folder has no lead history
             yield pick
             yield PlainText(self._waiting_text(), id="evidence-report")
+            # Under the report: the bands it is read against, and the reading it does not follow.
+            yield PlainText(acceptance_reading(), classes="field-help")
 
     def on_mount(self) -> None:
         self._show_status()
