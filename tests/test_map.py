@@ -460,3 +460,38 @@ def test_check_does_not_warn_about_the_mapping_evidence_toml_names(tmp_path: Pat
     about = [f for f in findings if f.path == mapping]
     assert [(f.rule, f.level, f.line) for f in about] == [("evidence-mapping", "warning", 1)]
     assert "pipedrive" in about[0].message
+
+
+def test_a_lead_value_read_as_empty_also_gets_a_line_to_paste(tmp_path: Path) -> None:
+    """Since an optional cell that does not read is emptied (not the row left out), a status
+    nobody mapped is an emptied cell: the backtest still prints the line that places it."""
+    from datetime import date
+
+    from workbench.core.domain.templates import from_template
+    from workbench.core.files import store
+
+    defs = tmp_path / "definitions"
+    store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), defs)
+    lead_rows, activity_rows = sample_data(60, 4)
+    leads, activities = write_sample(tmp_path / "data", lead_rows, activity_rows, "csv")
+    lines = leads.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    at = header.index("sdr_decision")
+    cells = lines[1].split(",")
+    cells[at] = "Closed - Not Converted"
+    lines[1] = ",".join(cells)
+    leads.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            str(defs / "acme" / "v1.toml"),
+            "--leads",
+            str(leads),
+            "--activities",
+            str(activities),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "values no mapping places" in result.output
+    assert '"Closed - Not Converted" = "rejected"' in result.output

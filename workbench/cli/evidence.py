@@ -128,7 +128,10 @@ def _paste_unmapped(problems: Problems, source: EvidenceSource) -> list[str]:
 
     bad = {f"bad {name}" for _, name in CHOICE_ORDER}
     reasons = problems.leads.reasons + problems.activities.reasons
-    if not any(reasons[kind] for kind in bad):
+    emptied = problems.leads.emptied_columns + problems.activities.emptied_columns
+    if not any(reasons[kind] for kind in bad) and not any(
+        emptied[name] for _, name in CHOICE_ORDER
+    ):
         return []
     try:
         guesses = unmapped_values(source.leads, source.activities, resolve_mapping(source.mapping))
