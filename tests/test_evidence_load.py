@@ -1340,3 +1340,135 @@ def test_the_calibration_columns_load(tmp_path: Path) -> None:
     assert lead.first_response_at == datetime(2025, 1, 1, 10, tzinfo=UTC)
     assert lead.sdr_decision_at is not None and lead.sql_at is not None
     assert lead.closed_lost_at is None and lead.touches_7d == 1200
+
+
+# --- whole exports as the CRMs write them ---------------------------------------------------
+
+
+def _csv_text(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    return out.getvalue()
+
+
+_HUBSPOT_STAGES = {
+    "subscriber": "prospect",
+    "lead": "prospect",
+    "marketingqualifiedlead": "prospect",
+    "salesqualifiedlead": "prospect",
+    "opportunity": "prospect",
+    "customer": "customer",
+    "evangelist": "customer",
+    "other": "prospect",
+}
+_HUBSPOT_STATUSES = {
+    "NEW": "unworked",
+    "OPEN": "unworked",
+    "IN_PROGRESS": "accepted",
+    "OPEN_DEAL": "accepted",
+    "UNQUALIFIED": "rejected",
+    "ATTEMPTED_TO_CONTACT": "unworked",
+    "CONNECTED": "accepted",
+    "BAD_TIMING": "rejected",
+}
+_LABELS = {"marketingqualifiedlead": "Marketing Qualified Lead"}
+
+
+def _as_written(internal: str, rng: random.Random) -> str:
+    """An internal value as an export, the API or a person writes it."""
+    words = _LABELS.get(internal, internal.replace("_", " ")).split()
+    return rng.choice(
+        [
+            internal,
+            " ".join(w.capitalize() for w in words),
+            "_".join(w.lower() for w in words),
+            " ".join(words).upper(),
+        ]
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_hubspot_export_with_internal_values_loads_whole(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    headers = list(HUBSPOT.leads.values())
+    lead_rows, want = [], []
+    for i in range(1, 121):
+        stage, status = rng.choice(list(_HUBSPOT_STAGES)), rng.choice(list(_HUBSPOT_STATUSES))
+        size = rng.choice([rng.randint(1, 10**6), None])
+        if size is None:
+            employees, want_size = rng.choice(
+                [("51-200", 51), ("1,001-5,000", 1001), ("10,000+", 10000)]
+            )
+        else:
+            employees, want_size = _grouped(size, rng.choice(_GROUPINGS)), size
+        cells = {
+            "lead_id": str(1000 + i),
+            "created_at": rng.choice(["2025-03-05", "2025-03-05 14:05", "03/05/2025"]),
+            "relationship": _as_written(stage, rng),
+            "sdr_decision": _as_written(status, rng),
+            "employees": employees,
+            "amount": rng.choice(["", "1250.50", "980"]),
+            "lead_source": rng.choice(["ORGANIC_SEARCH", "PAID_SOCIAL", "Direct Traffic"]),
+        }
+        lead_rows.append([cells.get(column, "") for column in HUBSPOT.leads])
+        want.append((_HUBSPOT_STAGES[stage], _HUBSPOT_STATUSES[status], want_size))
+    kinds = {"OPEN": "email_open", "Email open": "email_open", "MEETING_BOOKED": "contact_sales"}
+    kinds |= {"Meeting booked": "contact_sales", "UNSUBSCRIBED": "unsubscribe"}
+    activity_rows = [
+        [str(1000 + rng.randint(1, 120)), kind, "2025-03-06 09:00"]
+        for kind in rng.choices(list(kinds), k=300)
+    ]
+    leads_path = write(tmp_path / "leads.csv", _csv_text(headers, lead_rows))
+    activities_path = write(
+        tmp_path / "activities.csv",
+        _csv_text(list(HUBSPOT.activities.values()), activity_rows),
+    )
+    evidence = load_evidence(leads_path, activities_path, HUBSPOT)
+    assert evidence.problems.skipped == 0, evidence.problems.lines()
+    got = [(lead.relationship, lead.sdr_decision, lead.employees) for lead in evidence.leads]
+    assert got == want
+    assert [a.kind for a in evidence.activities] == [kinds[row[1]] for row in activity_rows]
+
+
+_SALESFORCE_STATUSES = {
+    "Open_Not_Contacted": "unworked",
+    "Working_Contacted": "unworked",
+    "Closed_Converted": "accepted",
+    "Closed_Not_Converted": "rejected",
+}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_european_salesforce_export_loads_whole(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    mapping_path = write(
+        tmp_path / "mapping.toml",
+        'preset = "salesforce"\nlocale = "de-DE"\n'
+        'date_formats = ["%d.%m.%Y %H:%M", "%d.%m.%Y"]\n'
+        '[leads]\namount = "Amount"\n',
+    )
+    mapping = load_mapping(mapping_path)
+    headers = [*SALESFORCE.leads.values(), "Amount"]
+    rows, want = [], []
+    for i in range(1, 121):
+        status = rng.choice(list(_SALESFORCE_STATUSES))
+        size = rng.randint(1, 50_000)
+        amount = rng.choice([None, round(rng.uniform(100, 90_000), 2), 1200.0])
+        cells = {
+            "lead_id": f"00Q{i:06d}",
+            "created_at": f"{rng.randint(13, 28)}.0{rng.randint(1, 9)}.2025"
+            + rng.choice(["", " 14:05"]),
+            "sdr_decision": rng.choice([status, status.replace("_", " - ", 1).replace("_", " ")]),
+            "employees": _grouped(size, rng.choice([".", " ", ""])),
+            "lead_source": "Web",
+        }
+        amount_text = "" if amount is None else _european(amount)
+        if amount == 1200.0:
+            amount_text = rng.choice(["1.200", "1.200,00"])  # ambiguous alone; the locale says
+        rows.append([*(cells.get(c, "") for c in SALESFORCE.leads), amount_text])
+        want.append((_SALESFORCE_STATUSES[status], size, amount))
+    leads, report = load_leads(write(tmp_path / "leads.csv", _csv_text(headers, rows)), mapping)
+    assert report.skipped == 0, report.lines()
+    got = [(lead.sdr_decision, lead.employees, lead.amount) for lead in leads]
+    assert got == [(s, n, pytest.approx(a) if a else None) for s, n, a in want]
+    assert all(lead.created_at.day >= 13 for lead in leads)  # day first

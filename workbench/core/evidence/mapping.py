@@ -4,6 +4,7 @@ A mapping file is TOML; every key is optional:
 
     preset = "hubspot"                  # start from a preset: "hubspot", "salesforce", "canonical"
     date_formats = ["%d.%m.%Y"]         # tried before ISO 8601, which is always accepted
+    locale = "de-DE"                    # or decimal = ","; how an amount of "1.200" is read
 
     [leads]
     lead_id = "Record ID"               # canonical column = "Their Header"
@@ -14,8 +15,6 @@ A mapping file is TOML; every key is optional:
 
     [values.sdr_decision]               # canonical column -> "Their value" = "canonical value"
     "Closed - Converted" = "accepted"
-
-    locale = "de-DE"                    # or decimal = ","; how an ambiguous amount is read
 
 Headers match case-insensitively, ignoring surrounding spaces. A column the mapping does not
 name is looked up under its canonical name, so a file already in the canonical shape needs no
