@@ -489,6 +489,7 @@ MAPPINGS = {
     "salesforce": SALESFORCE,
     "custom": Mapping(date_formats=("%d.%m.%Y", "%d.%m.%Y %H:%M:%S.%f", "%m/%d/%y")),
     "unfollowable": Mapping(date_formats=("%d.%m.%Y", "%B %d, %Y", "%Y-%m-%d %H:%M")),
+    "european": Mapping(date_formats=("%d.%m.%Y",), decimal=","),
 }
 
 
@@ -610,7 +611,7 @@ def test_the_fast_path_reads_the_common_times() -> None:
         ("sdr_decision", TRICKY_CHOICES),
     ],
 )
-@pytest.mark.parametrize("mapping_name", ["canonical", "hubspot", "salesforce"])
+@pytest.mark.parametrize("mapping_name", ["canonical", "hubspot", "salesforce", "european"])
 def test_fast_cells_agree_with_the_python_rules(
     name: str, cells: list[str], mapping_name: str
 ) -> None:
@@ -725,7 +726,9 @@ def _to_parquet(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("mapping_name", ["canonical", "hubspot", "salesforce", "custom"])
+@pytest.mark.parametrize(
+    "mapping_name", ["canonical", "hubspot", "salesforce", "custom", "european"]
+)
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_load_to_duckdb_matches_the_row_by_row_rules(
     seed: int, mapping_name: str, fmt: str, tmp_path: Path

@@ -629,7 +629,8 @@ def typed_fast_sql(column: Column, mapping: Mapping, ref: str, duckdb_type: str)
     Times: a TIMESTAMP renders as ISO 8601 (read as UTC), when the mapping has no date formats
     of its own, which come first; a DATE as midnight. Counts: whole numbers of up to 15
     digits (float() is exact there). Amounts: a finite DOUBLE renders as the shortest text
-    that reads back as the same number. Booleans: "true" / "false".
+    that reads back as the same number, with a decimal point (so "1.234" is 1.234 whatever
+    the mapping's decimal mark: a typed number is never ambiguous). Booleans: "true" / "false".
     """
     kind = duckdb_type.upper()
     if column.type == "timestamp" and kind in ("TIMESTAMP", "DATE") and not mapping.date_formats:
