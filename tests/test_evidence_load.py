@@ -647,6 +647,14 @@ def test_the_fast_path_reads_the_common_cells() -> None:
     for name, cells in checks.items():
         assert None not in fast_values(_column(name), CANONICAL, cells), name
     assert None not in fast_values(_column("relationship"), HUBSPOT, ["Customer", "customer"])
+    # HubSpot's and Salesforce's internal values, as their exports write them.
+    internal = ["salesqualifiedlead", "marketingqualifiedlead", "customer", "SUBSCRIBER"]
+    assert None not in fast_values(_column("relationship"), HUBSPOT, internal)
+    statuses = ["IN_PROGRESS", "OPEN_DEAL", "ATTEMPTED_TO_CONTACT", "BAD_TIMING", "NEW"]
+    assert None not in fast_values(_column("sdr_decision"), HUBSPOT, statuses)
+    statuses = ["Open_Not_Contacted", "Closed_Converted", "Closed - Not Converted"]
+    assert None not in fast_values(_column("sdr_decision"), SALESFORCE, statuses)
+    assert None not in fast_values(_column("kind"), HUBSPOT, ["OPEN", "MEETING_BOOKED"])
 
 
 def _messy_files(tmp_path: Path, seed: int, mapping: Mapping) -> tuple[Path, Path]:

@@ -425,8 +425,11 @@ def _spellings(column: Column, mapping: Mapping) -> list[str]:
         bases = [*column.choices, *mapping.values.get(column.name, {})]
     out: dict[str, None] = {}
     for base in bases:
-        for text in (base, base.replace("_", " "), base.replace("-", " ")):
-            for spelled in (text, text.upper(), text.title(), text.capitalize()):
+        # Exports and APIs write labels as internal names: IN_PROGRESS, salesqualifiedlead.
+        internal = re.sub(r"[\s_-]+", "_", base)
+        texts = (base, base.replace("_", " "), base.replace("-", " "), internal)
+        for text in (*texts, internal.replace("_", "")):
+            for spelled in (text, text.upper(), text.lower(), text.title(), text.capitalize()):
                 out[spelled] = None
     return list(out)
 
