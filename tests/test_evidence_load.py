@@ -280,6 +280,17 @@ def reference_number_notes(
                     f"{column.name}: {many(sum(n for _, n in ranges))} with a size range, read "
                     f"as its lower bound (what is known for sure): {shown}"
                 )
+            dotted = [
+                (t, n)
+                for t, n in ordered
+                if "." in t and numbers.is_ambiguous(t) and read_cell(column, t, mapping)[0] == "ok"
+            ]
+            if dotted:
+                first = dotted[0][0].strip()
+                notes.append(
+                    f"{column.name}: {many(sum(n for _, n in dotted))} like {first!r} read as "
+                    f"{numbers.parse_count(first)}: in a count, '.' groups thousands"
+                )
             continue
         ambiguous = [(t, n) for t, n in ordered if numbers.is_ambiguous(t)]
         if not ambiguous:
@@ -1247,6 +1258,10 @@ def test_size_ranges_load_as_their_lower_bound_and_say_so(seed: int, tmp_path: P
     leads, report = load_leads(path)
     assert report.skipped == 0, report.lines()
     assert [lead.employees for lead in leads] == [n for _, n in spelled]
+    dotted = [c for c, _ in spelled if "." in c and numbers.is_ambiguous(c)]
+    if dotted:  # "3.200" is 3200, and the summary says so
+        note = next(n for n in report.notes if "'.' groups thousands" in n)
+        assert note.startswith(f"employees: {len(dotted)} cell")
     ranges = sum(1 for cell, _ in spelled if numbers.is_range(cell))
     note = next(n for n in report.notes if n.startswith("employees:"))
     assert note.startswith(f"employees: {ranges} cells with a size range, read as its lower bound")
@@ -1345,7 +1360,9 @@ def test_the_calibration_columns_load(tmp_path: Path) -> None:
     row = "L1,2025-01-01,Paid Search, spring campaign ,2025-01-01T10:00:00Z,2025-01-02,2025-01-09,,1.200\n"
     leads, report = load_leads(write(tmp_path / "leads.csv", header + row))
     assert report.skipped == 0
-    assert not any("lead_source" in n or "touches_7d" in n for n in report.notes)
+    missing = next(n for n in report.notes if "not in the file" in n)
+    assert "lead_source" not in missing and "touches_7d" not in missing
+    assert "touches_7d: 1 cell like '1.200' read as 1200" in "\n".join(report.notes)
     (lead,) = leads
     assert (lead.lead_source, lead.source_detail) == ("Paid Search", "spring campaign")
     assert lead.first_response_at == datetime(2025, 1, 1, 10, tzinfo=UTC)

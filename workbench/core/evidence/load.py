@@ -381,12 +381,13 @@ def _fast_domain(ref: str) -> str:
 
 
 def _fast_int(ref: str) -> str:
-    # Up to 15 digits; thousands grouped by ',' or '.' (in a count "3.200" is 3200).
+    # Up to 15 digits; thousands grouped by ',' or by '.' twice or more ("1.000.000"). A
+    # single '.' group ("3.200", which is 3200 in a count) goes to Python, to be said.
     return (
         f"CASE WHEN regexp_full_match({ref}, '[0-9]{{1,15}}') THEN CAST({ref} AS BIGINT) "
         f"WHEN regexp_full_match({ref}, '[1-9][0-9]{{0,2}}(?:,[0-9]{{3}}){{1,4}}') "
         f"THEN CAST(replace({ref}, ',', '') AS BIGINT) "
-        rf"WHEN regexp_full_match({ref}, '[1-9][0-9]{{0,2}}(?:\.[0-9]{{3}}){{1,4}}') "
+        rf"WHEN regexp_full_match({ref}, '[1-9][0-9]{{0,2}}(?:\.[0-9]{{3}}){{2,4}}') "
         f"THEN CAST(replace({ref}, '.', '') AS BIGINT) END"
     )
 
@@ -1015,6 +1016,19 @@ def _number_readings(
                 notes.append(
                     f"{column.name}: {_cells(sum(n for _, n in ranges))} with a size range, read "
                     f"as its lower bound (what is known for sure): {shown}"
+                )
+            dotted = [
+                (text, n)
+                for text, n in counted
+                if "." in text
+                and is_ambiguous(text)
+                and read_cell(column, text, mapping)[0] == "ok"
+            ]
+            if dotted:
+                first = dotted[0][0].strip()
+                notes.append(
+                    f"{column.name}: {_cells(sum(n for _, n in dotted))} like {first!r} read as "
+                    f"{parse_count(first)}: in a count, '.' groups thousands"
                 )
             continue
         ambiguous = [(text, n) for text, n in counted if is_ambiguous(text)]
