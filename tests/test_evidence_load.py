@@ -1241,8 +1241,11 @@ def _range_spellings(rng: random.Random) -> list[tuple[str, int]]:
         mark = rng.choice([",", ".", " "])
         a, b = _grouped(low, mark), _grouped(high, mark)
         dash = rng.choice(["-", " - ", "\u2013", " to "])
-        out.append((f"{a}{dash}{b}", low))
-    out.append((rng.choice(["10,000+", "10.000+", "10000+", "10 000 +"]), 10000))
+        unit = rng.choice(["", "", " employees", " Employees"])
+        out.append((f"{a}{dash}{b}{unit}", low))
+    out.append(
+        (rng.choice(["10,000+", "10.000+", "10000+", "10 000 +", "10,001+ employees"]), 10000)
+    )
     return out
 
 

@@ -5,11 +5,13 @@ Counts (whole numbers: employees, engaged contacts, touches):
   one separator throughout, every group of three digits. In a whole-number column "1.200" is
   1200: nobody has 1.2 employees, so no decimal mark is needed to read it;
 - a decimal part of zeros: "1200.0", "1.200,00";
-- size ranges: "51-200", "1,001-5,000", "51 to 200", "10,000+". A range is read as its LOWER
-  bound: it is what is known for sure (a company in "51-200" has at least 51 people), so a
-  fit gate's minimum passes only companies certainly large enough, and "10,000+" (which has
-  no upper end) reads the same way as "10,000-50,000". The range text is kept in the loading
-  summary (`range_note`).
+- size ranges: "51-200", "1,001-5,000", "51 to 200", "10,000+", "51-200 employees". A range
+  is read as its LOWER bound: it is what is known for sure (a company in "51-200" has at least
+  51 people), so a fit gate's minimum passes only companies certainly large enough, and
+  "10,000+" (which has no upper end) reads the same way as "10,000-50,000". A maximum
+  (`max_employees`) compares the same number: "51-200" passes a maximum of 100. The loader
+  writes the number into the table, so the SQL replay and the Python evaluator compare the
+  same value; the loading summary keeps the range text (`load._number_readings`).
 
 Amounts (`parse_amount`): "1,234.50" and "1.234,50" are unambiguous (the last mark is the
 decimal one), so are "12,5" and "1234.5". "1.200" and "1,200" are not: 1.2 or 1200. The decimal
@@ -28,6 +30,8 @@ _SPACE_GROUPS = " \u00a0\u202f\u2009'\u2019"
 _GROUP = "[" + re.escape(_SPACE_GROUPS + ",.") + "]"
 _GROUPED = re.compile(rf"([1-9]\d{{0,2}})(?:({_GROUP})\d{{3}})(?:\2\d{{3}})*")
 _RANGE = re.compile(r"(\d.*?)\s*(?:-|\u2013|\u2014|\bto\b)\s*(\d.*)", re.IGNORECASE)
+# "51-200 employees" (LinkedIn's company sizes): the unit is dropped.
+_UNIT = re.compile(r"\s*(?:employees|employee|people|staff)$", re.IGNORECASE)
 _EXPONENT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
 
 
@@ -59,7 +63,7 @@ def _whole(text: str) -> int:
 def parse_count(value: str) -> int:
     """A whole number ("1,200", "3.200", "1 000", "1200.0"), or a size range ("51-200",
     "1,001-5,000", "10,000+") read as its lower bound (see the module's docstring)."""
-    text = value.strip().replace("_", "")
+    text = _UNIT.sub("", value.strip()).replace("_", "")
     if text.endswith("+"):
         return _whole(text[:-1].strip())
     band = _RANGE.fullmatch(text)
@@ -73,7 +77,7 @@ def parse_count(value: str) -> int:
 
 def is_range(value: str) -> bool:
     """Whether a count cell is a range ("51-200", "10,000+") rather than one number."""
-    text = value.strip()
+    text = _UNIT.sub("", value.strip())
     return text.endswith("+") or _RANGE.fullmatch(text) is not None
 
 
