@@ -1470,36 +1470,52 @@ _SALESFORCE_STATUSES = {
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_a_european_salesforce_export_loads_whole(seed: int, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("locale", "date_style"), [("de-DE", "."), ("en-GB", "/"), ("fr-FR", "/")])
+def test_a_european_salesforce_export_loads_whole(
+    seed: int, locale: str, date_style: str, tmp_path: Path
+) -> None:
+    # The locale alone says the dates are day first and how "1.200" reads.
     rng = random.Random(seed)
     mapping_path = write(
         tmp_path / "mapping.toml",
-        'preset = "salesforce"\nlocale = "de-DE"\n'
-        'date_formats = ["%d.%m.%Y %H:%M", "%d.%m.%Y"]\n'
-        '[leads]\namount = "Amount"\n',
+        f'preset = "salesforce"\nlocale = "{locale}"\n[leads]\namount = "Amount"\n',
     )
     mapping = load_mapping(mapping_path)
     headers = [*SALESFORCE.leads.values(), "Amount"]
+    decimal = "," if locale != "en-GB" else "."
     rows, want = [], []
     for i in range(1, 121):
         status = rng.choice(list(_SALESFORCE_STATUSES))
         size = rng.randint(1, 50_000)
         amount = rng.choice([None, round(rng.uniform(100, 90_000), 2), 1200.0])
+        day, month = rng.randint(1, 28), rng.randint(1, 12)
         cells = {
             "lead_id": f"00Q{i:06d}",
-            "created_at": f"{rng.randint(13, 28)}.0{rng.randint(1, 9)}.2025"
+            "created_at": f"{day:02d}{date_style}{month:02d}{date_style}2025"
             + rng.choice(["", " 14:05"]),
             "sdr_decision": rng.choice([status, status.replace("_", " - ", 1).replace("_", " ")]),
             "employees": _grouped(size, rng.choice([".", " ", ""])),
             "lead_source": "Web",
         }
-        amount_text = "" if amount is None else _european(amount)
-        if amount == 1200.0:
-            amount_text = rng.choice(["1.200", "1.200,00"])  # ambiguous alone; the locale says
+        if amount is None:
+            amount_text = ""
+        elif decimal == ",":
+            amount_text = _european(amount)
+        else:
+            amount_text = f"{amount:,.2f}"
+        if amount == 1200.0:  # ambiguous alone; the locale says
+            amount_text = rng.choice(["1.200", "1.200,00"] if decimal == "," else ["1,200"])
         rows.append([*(cells.get(c, "") for c in SALESFORCE.leads), amount_text])
-        want.append((_SALESFORCE_STATUSES[status], size, amount))
+        want.append((_SALESFORCE_STATUSES[status], size, amount, (month, day)))
     leads, report = load_leads(write(tmp_path / "leads.csv", _csv_text(headers, rows)), mapping)
     assert report.skipped == 0, report.lines()
-    got = [(lead.sdr_decision, lead.employees, lead.amount) for lead in leads]
-    assert got == [(s, n, pytest.approx(a) if a else None) for s, n, a in want]
-    assert all(lead.created_at.day >= 13 for lead in leads)  # day first
+    got = [
+        (
+            lead.sdr_decision,
+            lead.employees,
+            lead.amount,
+            (lead.created_at.month, lead.created_at.day),
+        )
+        for lead in leads
+    ]
+    assert got == [(s, n, pytest.approx(a) if a else None, d) for s, n, a, d in want]

@@ -306,3 +306,24 @@ def test_decimal_mark_mistakes_are_located(lines: str, message: str, tmp_path: P
     with pytest.raises(InputError) as caught:
         load_mapping(path)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("locale", "first"),
+    [
+        ("de-DE", "%d/%m/%Y %I:%M %p"),
+        ("en-GB", "%d/%m/%Y %I:%M %p"),
+        ("fr_FR", "%d/%m/%Y %I:%M %p"),
+        ("en-US", "%m/%d/%Y %I:%M %p"),
+        ("ja-JP", "%m/%d/%Y %I:%M %p"),
+    ],
+)
+def test_a_day_first_locale_turns_the_presets_dates(
+    locale: str, first: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text(f'preset = "salesforce"\nlocale = "{locale}"\ndate_formats = ["%Y%m%d"]\n')
+    formats = load_mapping(path).date_formats
+    assert formats[:2] == ("%Y%m%d", first)  # the file's own formats first
+    assert ("%d.%m.%Y" in formats) == first.startswith("%d")
+    assert ("%m/%d/%Y" in formats) != first.startswith("%d")  # never both orders

@@ -4,7 +4,8 @@ A mapping file is TOML; every key is optional:
 
     preset = "hubspot"                  # start from a preset: "hubspot", "salesforce", "canonical"
     date_formats = ["%d.%m.%Y"]         # tried before ISO 8601, which is always accepted
-    locale = "de-DE"                    # or decimal = ","; how an amount of "1.200" is read
+    locale = "de-DE"                    # or decimal = ","; how an amount of "1.200" is read,
+                                        # and day-first dates (05/03/2025 is March 5)
 
     [leads]
     lead_id = "Record ID"               # canonical column = "Their Header"
@@ -232,6 +233,9 @@ def load_mapping(path: Path) -> Mapping:
             base = PRESETS[preset]
 
     formats = list(base.date_formats)
+    locale = data.get("locale")
+    if isinstance(locale, str) and day_first(locale):
+        formats = day_first_formats(formats)
     raw_formats = data.get("date_formats", [])
     if not isinstance(raw_formats, list) or not all(isinstance(f, str) for f in raw_formats):
         problem('expected a list of strptime formats such as "%d.%m.%Y"', "date_formats")
@@ -408,6 +412,28 @@ def decimal_of_locale(locale: str) -> str | None:
     if language in _POINT_LANGUAGES:
         return "."
     return None
+
+
+# Locales that write the month first (3/5/2025 is March 5); English without a region is
+# left as the preset has it.
+_MONTH_FIRST = frozenset({"en-us", "en-ph", "en-ca", "en-um", "en-as", "en-gu", "en-pr"})
+
+
+def day_first(locale: str) -> bool:
+    """Whether a locale writes its dates day first (de-DE: 05.03.2025, en-GB: 05/03/2025)."""
+    folded = locale.strip().casefold().replace("_", "-")
+    language = folded.split("-")[0]
+    if folded in _MONTH_FIRST or folded == "en" or language in {"zh", "ja", "ko", "hu", "lt"}:
+        return False  # month first, not known, or year first (ISO 8601 is always read)
+    return decimal_of_locale(locale) is not None
+
+
+def day_first_formats(formats: list[str]) -> list[str]:
+    """A preset's month-first formats written day first, and the dotted day-first dates of
+    central Europe: with a day-first locale, 05/03/2025 is the 5th of March, never May."""
+    swapped = [f.replace("%m/%d", "%d/%m") for f in formats]
+    dotted = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"]
+    return list(dict.fromkeys([*swapped, *dotted]))
 
 
 def _decimal_mark(data: dict[str, object], problem: Callable[..., None]) -> str | None:
