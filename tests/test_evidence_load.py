@@ -7,6 +7,7 @@ import io
 import random
 import re
 import struct
+from collections.abc import Sequence
 from dataclasses import MISSING, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ import duckdb
 import pytest
 
 from workbench.core.domain.errors import InputError
-from workbench.core.evidence import load
+from workbench.core.evidence import load, numbers
 from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
 from workbench.core.evidence.load import (
     TableReport,
@@ -133,7 +134,10 @@ def test_bad_rows_are_counted_and_the_first_few_shown(tmp_path: Path) -> None:
     assert "line 6: lead_id 'L1' appears again (first at line 2)" in shown
     assert report.reasons["bad created_at"] == 3
     nine = leads[4]
-    assert nine.employees == 125 and nine.created_at.hour == 8  # the band's middle, in UTC
+    # A size band is read as its lower bound (what is known for sure), the text kept in the notes.
+    assert nine.employees == 51 and nine.created_at.hour == 8
+    assert "employees: 1 cell with a size range, read as its lower bound" in shown
+    assert "'51-200' as 51" in shown
 
 
 def test_an_empty_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -244,6 +248,88 @@ def _reference_raw(
     return headers, rows, positions, {starts[record - 1]: why for record, why in bad.items()}
 
 
+def reference_number_notes(
+    rows: Sequence[Sequence[str | None]],
+    index: dict[str, int],
+    columns: tuple[Column, ...],
+    mapping: Mapping,
+) -> tuple[Mapping, list[str]]:
+    """Size ranges and ambiguous amounts, read row by row: what the summary says of them, and
+    the decimal mark the rest of an amount column decides when the mapping has none."""
+    notes = []
+    for column in columns:
+        if column.type not in ("int", "float") or column.name not in index:
+            continue
+        cells = [c for row in rows if (c := row[index[column.name]]) is not None]
+        counts: dict[str, int] = {}
+        for cell in cells:
+            counts[cell] = counts.get(cell, 0) + 1
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+        def many(n: int) -> str:
+            return "1 cell" if n == 1 else f"{n} cells"
+
+        if column.type == "int":
+            ranges = [
+                (t, n)
+                for t, n in ordered
+                if t.strip() and numbers.is_range(t) and read_cell(column, t, mapping)[0] == "ok"
+            ]
+            if ranges:
+                shown = ", ".join(
+                    f"{t.strip()!r} as {numbers.parse_count(t)}" for t, _ in ranges[:3]
+                )
+                notes.append(
+                    f"{column.name}: {many(sum(n for _, n in ranges))} with a size range, read "
+                    f"as its lower bound (what is known for sure): {shown}"
+                )
+            dotted = [
+                (t, n)
+                for t, n in ordered
+                if "." in t and numbers.is_ambiguous(t) and read_cell(column, t, mapping)[0] == "ok"
+            ]
+            if dotted:
+                first = dotted[0][0].strip()
+                notes.append(
+                    f"{column.name}: {many(sum(n for _, n in dotted))} like {first!r} read as "
+                    f"{numbers.parse_count(first)}: in a count, '.' groups thousands"
+                )
+            continue
+        ambiguous = [(t, n) for t, n in ordered if numbers.is_ambiguous(t)]
+        if not ambiguous:
+            continue
+        first = ambiguous[0][0].strip()
+        cells_text = many(sum(n for _, n in ambiguous))
+        if mapping.decimal is not None:
+            notes.append(
+                f"{column.name}: {cells_text} like {first!r} read with {mapping.decimal!r} as "
+                f"the decimal mark, as the mapping says ({first!r} is "
+                f"{numbers.parse_amount(first, mapping.decimal):g})"
+            )
+            continue
+        shown_by: dict[str, str] = {}
+        for cell in sorted({c for c in cells if "." in c or "," in c}):
+            mark = numbers.decimal_evidence(cell)
+            if mark is not None:
+                shown_by.setdefault(mark, cell.strip())
+        if len(shown_by) == 1:
+            ((mark, example),) = shown_by.items()
+            mapping = replace(mapping, decimal=mark)
+            notes.append(
+                f"{column.name}: {cells_text} like {first!r} read with {mark!r} as the decimal "
+                f"mark ({first!r} is {numbers.parse_amount(first, mark):g}), as the rest of "
+                f'the column writes it ({example!r}); say otherwise in the mapping file: decimal = "."'
+            )
+        else:
+            why = "writes both marks" if shown_by else "shows no decimal mark"
+            notes.append(
+                f"{column.name}: {cells_text} like {first!r} could be read with either decimal "
+                f"mark, so not read (the rest of the column {why}); say which in the "
+                f'mapping file: decimal = "," (or "."), or locale = "de-DE"'
+            )
+    return mapping, notes
+
+
 def reference_load(
     path: Path, table: str, mapping: Mapping = CANONICAL, lead_ids: set[str] | None = None
 ) -> tuple[list[Any], TableReport]:
@@ -251,7 +337,10 @@ def reference_load(
     headers, rows, positions, rejected = _reference_raw(path)
     columns = LEAD_COLUMNS if table == "leads" else ACTIVITY_COLUMNS
     index, notes = load._columns(headers, path, table, columns, mapping)
-    report = TableReport(table, path, rows_read=len(rows) + len(rejected), notes=notes)
+    mapping, readings = reference_number_notes(rows, index, columns, mapping)
+    report = TableReport(
+        table, path, rows_read=len(rows) + len(rejected), notes=[*notes, *readings]
+    )
     parquet = path.suffix == ".parquet"
     pending = iter(sorted(rejected.items()))
     upcoming = next(pending, None)
@@ -370,12 +459,17 @@ TRICKY_COUNTS = [
     "-3", "-0", "123456789012345", "1234567890123456", "12345678901234567890",
     "99999999999999999999999", "１２", "", "fifty", "0x10", "1_000", "+5", "1 200", "1.200",
     "9223372036854775807", "9223372036854775808", "1e30", "٣",
+    "3.200", "5.000", "1.000.000", "1\u00a0000", "1\u202f000", "1'000", "1,001-5,000",
+    "1.001-5.000", "10.000+", "200-51", "0,500", "0.500", "1.200,00", "1,200.00", "1.2.3",
+    "12.34.567", "1,000.000", "1 0000", "5 000 000", "1,00,000",
 ]  # fmt: skip
 TRICKY_AMOUNTS = [
     "1234.50", "1234.5", "-0", "0", "0.1", "0.30000000000000004", "1e5", "$1,200.00", "1 200",
     "nan", "inf", "-inf", ".5", "5.", "123456789012345.123456789012345", "123456789012345",
     "1234567890123456", "€99", "1_000", "+5", "00012.5", "-12.25", "", " 12.5 ", "12,5",
     "0.000000000000001", "999999999999999.9",
+    "1.200", "1,200", "-1.200", "1.234,56", "1,234.56", "1.234.567", "0,5", "0.500", "999.999",
+    "1 234,50", "€1.200", "1.200,5", "12,345", "1,2,3", "1.200.50",
 ]  # fmt: skip
 TRICKY_TEXT = [
     "acme", " acme ", "acme\u3000", "\u00a0acme", "x\u0600 ", "é", "abc\u0301", "\x85a", "\x01a",
@@ -416,6 +510,7 @@ MAPPINGS = {
     "salesforce": SALESFORCE,
     "custom": Mapping(date_formats=("%d.%m.%Y", "%d.%m.%Y %H:%M:%S.%f", "%m/%d/%y")),
     "unfollowable": Mapping(date_formats=("%d.%m.%Y", "%B %d, %Y", "%Y-%m-%d %H:%M")),
+    "european": Mapping(date_formats=("%d.%m.%Y",), decimal=","),
 }
 
 
@@ -537,7 +632,7 @@ def test_the_fast_path_reads_the_common_times() -> None:
         ("sdr_decision", TRICKY_CHOICES),
     ],
 )
-@pytest.mark.parametrize("mapping_name", ["canonical", "hubspot", "salesforce"])
+@pytest.mark.parametrize("mapping_name", ["canonical", "hubspot", "salesforce", "european"])
 def test_fast_cells_agree_with_the_python_rules(
     name: str, cells: list[str], mapping_name: str
 ) -> None:
@@ -573,6 +668,14 @@ def test_the_fast_path_reads_the_common_cells() -> None:
     for name, cells in checks.items():
         assert None not in fast_values(_column(name), CANONICAL, cells), name
     assert None not in fast_values(_column("relationship"), HUBSPOT, ["Customer", "customer"])
+    # HubSpot's and Salesforce's internal values, as their exports write them.
+    internal = ["salesqualifiedlead", "marketingqualifiedlead", "customer", "SUBSCRIBER"]
+    assert None not in fast_values(_column("relationship"), HUBSPOT, internal)
+    statuses = ["IN_PROGRESS", "OPEN_DEAL", "ATTEMPTED_TO_CONTACT", "BAD_TIMING", "NEW"]
+    assert None not in fast_values(_column("sdr_decision"), HUBSPOT, statuses)
+    statuses = ["Open_Not_Contacted", "Closed_Converted", "Closed - Not Converted"]
+    assert None not in fast_values(_column("sdr_decision"), SALESFORCE, statuses)
+    assert None not in fast_values(_column("kind"), HUBSPOT, ["OPEN", "MEETING_BOOKED"])
 
 
 def _messy_files(tmp_path: Path, seed: int, mapping: Mapping) -> tuple[Path, Path]:
@@ -652,7 +755,9 @@ def _to_parquet(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("mapping_name", ["canonical", "hubspot", "salesforce", "custom"])
+@pytest.mark.parametrize(
+    "mapping_name", ["canonical", "hubspot", "salesforce", "custom", "european"]
+)
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_load_to_duckdb_matches_the_row_by_row_rules(
     seed: int, mapping_name: str, fmt: str, tmp_path: Path
@@ -817,7 +922,7 @@ def test_duckdb_strptime_reads_at_most_four_year_digits() -> None:
 def _typed_samples(duckdb_type: str, rng: random.Random) -> list[Any]:
     if duckdb_type == "DOUBLE":
         values: list[Any] = [0.1, 1 / 3, -0.0, 0.0, 5e-324, 1.7976931348623157e308, 1e15, 1e16]
-        values += [float("nan"), float("inf"), float("-inf"), 123456.78, -2.5]
+        values += [float("nan"), float("inf"), float("-inf"), 123456.78, -2.5, 1.234, -999.5]
         while len(values) < 3000:
             bits = struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]
             values.append(bits if bits == bits else 1.0)
@@ -885,7 +990,8 @@ def test_typed_parquet_cells_read_as_their_text(
         if fast is None:
             continue
         read += 1
-        status, value = read_cell(column, text, mapping)
+        # A DOUBLE's text is written with a decimal point: "1.234" is 1.234, not ambiguous.
+        status, value = read_cell(column, text, replace(mapping, decimal="."))
         if isinstance(value, datetime):
             value = value.astimezone(UTC).replace(tzinfo=None)
         assert status == "ok", (text, fast)
@@ -1182,3 +1288,327 @@ def test_lines_that_are_not_utf8_suggest_the_mapping_key(tmp_path: Path) -> None
     leads, report = load_leads(path)
     assert len(leads) == 60_000 and report.reasons == {"unreadable line": 1}
     assert 'encoding = "windows-1252"' in "\n".join(report.lines())
+
+
+# --- numbers as people and enrichment tools write them -------------------------------------
+
+_GROUPINGS = [",", ".", " ", "\u00a0", "\u202f", "'"]
+
+
+def _grouped(n: int, mark: str) -> str:
+    return f"{n:,}".replace(",", mark)
+
+
+def _count_spellings(rng: random.Random) -> list[tuple[str, int]]:
+    """Whole numbers written with every thousands separator, and with a decimal part of zeros."""
+    out = []
+    for _ in range(400):
+        n = rng.randint(0, 10 ** rng.randint(1, 12))
+        mark = rng.choice(_GROUPINGS)
+        out.append((_grouped(n, mark), n))
+        decimal = "," if mark == "." else "."
+        out.append((_grouped(n, mark) + decimal + "0" * rng.randint(1, 2), n))
+        out.append((str(n), n))
+    return out
+
+
+def test_counts_read_every_thousands_separator() -> None:
+    rng = random.Random(18)
+    spelled = _count_spellings(rng)
+    spelled += [("5.000", 5000), ("3.200", 3200), ("1.000.000", 1_000_000), ("1 000", 1000)]
+    employees = _column("employees")
+    for cell, n in spelled:
+        assert read_cell(employees, cell) == ("ok", n), cell
+    # A count is never another number: "5.000" is not 5, "1,5" is not 15.
+    for cell in ("1,5", "1.5", "12,34", "1.2.3", "1,00,000", "1 0000"):
+        assert read_cell(employees, cell)[0] == "bad", cell
+    assert assert_fast_path_agrees(employees, CANONICAL, [c for c, _ in spelled]) > 400
+
+
+_BANDS = [(1, 10), (11, 50), (51, 200), (201, 500), (501, 1000), (1001, 5000), (5001, 10000)]
+
+
+def _range_spellings(rng: random.Random) -> list[tuple[str, int]]:
+    out = []
+    for low, high in _BANDS:
+        mark = rng.choice([",", ".", " "])
+        a, b = _grouped(low, mark), _grouped(high, mark)
+        dash = rng.choice(["-", " - ", "\u2013", " to "])
+        unit = rng.choice(["", "", " employees", " Employees"])
+        out.append((f"{a}{dash}{b}{unit}", low))
+    out.append(
+        (rng.choice(["10,000+", "10.000+", "10000+", "10 000 +", "10,001+ employees"]), 10000)
+    )
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_size_ranges_load_as_their_lower_bound_and_say_so(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    spelled = _range_spellings(rng) + rng.sample(_count_spellings(rng), 20)
+    rng.shuffle(spelled)
+    lines = [
+        f'L{i},2025-01-01,CEO,"{cell}",software' for i, (cell, _) in enumerate(spelled, start=1)
+    ]
+    path = write(tmp_path / "leads.csv", LEADS_HEADER + "\n".join(lines) + "\n")
+    leads, report = load_leads(path)
+    assert report.skipped == 0, report.lines()
+    assert [lead.employees for lead in leads] == [n for _, n in spelled]
+    dotted = [c for c, _ in spelled if "." in c and numbers.is_ambiguous(c)]
+    if dotted:  # "3.200" is 3200, and the summary says so
+        note = next(n for n in report.notes if "'.' groups thousands" in n)
+        assert note.startswith(f"employees: {len(dotted)} cell")
+    ranges = sum(1 for cell, _ in spelled if numbers.is_range(cell))
+    note = next(n for n in report.notes if n.startswith("employees:"))
+    assert note.startswith(f"employees: {ranges} cells with a size range, read as its lower bound")
+    first = min(cell for cell, _ in spelled if numbers.is_range(cell))  # all once: by text
+    assert f"{first.strip()!r} as {numbers.parse_count(first)}" in note
+
+
+def _amounts_file(tmp_path: Path, cells: list[str]) -> Path:
+    lines = [f'L{i},2025-01-01,"{cell}"' for i, cell in enumerate(cells, start=1)]
+    return write(tmp_path / "leads.csv", "lead_id,created_at,amount\n" + "\n".join(lines) + "\n")
+
+
+def _european(value: float) -> str:
+    return f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def test_an_ambiguous_amount_is_never_guessed(tmp_path: Path) -> None:
+    # Whole amounts only: nothing in the column says which mark is the decimal one.
+    rng = random.Random(5)
+    cells = [str(rng.randint(1, 999)) for _ in range(30)] + ["1.200", "5,000", "1.200"]
+    leads, report = load_leads(_amounts_file(tmp_path, cells))
+    amounts = {lead.lead_id: lead.amount for lead in leads}
+    for i, cell in enumerate(cells, start=1):
+        if numbers.is_ambiguous(cell):
+            assert amounts.get(f"L{i}") is None, cell  # left out or emptied, never 1.2 or 1200
+        else:
+            assert amounts[f"L{i}"] == float(cell)
+    shown = "\n".join(report.lines())
+    assert "amount: 3 cells like '1.200' could be read with either decimal mark" in shown
+    assert "could be 1.2 or 1200" in shown and 'decimal = "."' in shown
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("style", ["european", "american"])
+def test_the_rest_of_the_column_decides_the_decimal_mark(
+    seed: int, style: str, tmp_path: Path
+) -> None:
+    rng = random.Random(f"{style}-{seed}")
+    cells, want = [], []
+    for _ in range(60):
+        if rng.random() < 0.3:  # a whole thousand: "1.200" in Europe, "1,200" in America
+            value = float(rng.randint(1, 999) * 1000 + rng.choice([0, 200, 500]))
+            text = _grouped(int(value), "." if style == "european" else ",")
+        else:
+            value = round(rng.uniform(0.5, 99999), 2)
+            text = _european(value) if style == "european" else f"{value:,.2f}"
+        cells.append(text)
+        want.append(value)
+    leads, report = load_leads(_amounts_file(tmp_path, cells))
+    assert report.skipped == 0, report.lines()
+    assert [lead.amount for lead in leads] == pytest.approx(want)
+    mark = "," if style == "european" else "."
+    assert any(f"read with {mark!r} as the decimal mark" in note for note in report.notes)
+
+
+@pytest.mark.parametrize(
+    ("locale", "cell", "value"),
+    [
+        ("de-DE", "1.200", 1200.0),
+        ("de-DE", "1,5", 1.5),
+        ("de-DE", "1.234.567,89", 1234567.89),
+        ("de-DE", "1 234,50", 1234.5),
+        ("en-US", "1.200", 1.2),
+        ("en-US", "1,200", 1200.0),
+        ("de-CH", "1'234.50", 1234.5),
+    ],
+)
+def test_the_mapping_locale_decides_an_amount(
+    locale: str, cell: str, value: float, tmp_path: Path
+) -> None:
+    mapping_path = write(tmp_path / "mapping.toml", f'locale = "{locale}"\n')
+    mapping = load_mapping(mapping_path)
+    leads, report = load_leads(_amounts_file(tmp_path, [cell, "7"]), mapping)
+    assert [lead.amount for lead in leads] == [value, 7.0], report.lines()
+    if numbers.is_ambiguous(cell):
+        assert any("as the mapping says" in note for note in report.notes)
+
+
+@pytest.mark.parametrize("decimal", [",", "."])
+def test_fast_amounts_agree_with_the_decimal_mark(decimal: str) -> None:
+    rng = random.Random(decimal)
+    cells = list(TRICKY_AMOUNTS)
+    for _ in range(500):
+        value = round(rng.uniform(-1e6, 1e7), rng.randint(0, 3))
+        cells += [f"{value}", f"{value:,}", _european(value), str(int(value))]
+    mapping = Mapping(decimal=decimal)
+    assert assert_fast_path_agrees(_column("amount"), mapping, cells) > 500
+    assert assert_fast_path_agrees(_column("amount"), CANONICAL, cells) > 500
+
+
+def test_the_calibration_columns_load(tmp_path: Path) -> None:
+    header = (
+        "lead_id,created_at,lead_source,source_detail,first_response_at,sdr_decision_at,"
+        "sql_at,closed_lost_at,touches_7d\n"
+    )
+    row = "L1,2025-01-01,Paid Search, spring campaign ,2025-01-01T10:00:00Z,2025-01-02,2025-01-09,,1.200\n"
+    leads, report = load_leads(write(tmp_path / "leads.csv", header + row))
+    assert report.skipped == 0
+    missing = next(n for n in report.notes if "not in the file" in n)
+    assert "lead_source" not in missing and "touches_7d" not in missing
+    assert "touches_7d: 1 cell like '1.200' read as 1200" in "\n".join(report.notes)
+    (lead,) = leads
+    assert (lead.lead_source, lead.source_detail) == ("Paid Search", "spring campaign")
+    assert lead.first_response_at == datetime(2025, 1, 1, 10, tzinfo=UTC)
+    assert lead.sdr_decision_at is not None and lead.sql_at is not None
+    assert lead.closed_lost_at is None and lead.touches_7d == 1200
+
+
+# --- whole exports as the CRMs write them ---------------------------------------------------
+
+
+def _csv_text(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    return out.getvalue()
+
+
+_HUBSPOT_STAGES = {
+    "subscriber": "prospect",
+    "lead": "prospect",
+    "marketingqualifiedlead": "prospect",
+    "salesqualifiedlead": "prospect",
+    "opportunity": "prospect",
+    "customer": "customer",
+    "evangelist": "customer",
+    "other": "prospect",
+}
+_HUBSPOT_STATUSES = {
+    "NEW": "unworked",
+    "OPEN": "unworked",
+    "IN_PROGRESS": "accepted",
+    "OPEN_DEAL": "accepted",
+    "UNQUALIFIED": "rejected",
+    "ATTEMPTED_TO_CONTACT": "unworked",
+    "CONNECTED": "accepted",
+    "BAD_TIMING": "rejected",
+}
+_LABELS = {"marketingqualifiedlead": "Marketing Qualified Lead"}
+
+
+def _as_written(internal: str, rng: random.Random) -> str:
+    """An internal value as an export, the API or a person writes it."""
+    words = _LABELS.get(internal, internal.replace("_", " ")).split()
+    return rng.choice(
+        [
+            internal,
+            " ".join(w.capitalize() for w in words),
+            "_".join(w.lower() for w in words),
+            " ".join(words).upper(),
+        ]
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_hubspot_export_with_internal_values_loads_whole(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    headers = list(HUBSPOT.leads.values())
+    lead_rows, want = [], []
+    for i in range(1, 121):
+        stage, status = rng.choice(list(_HUBSPOT_STAGES)), rng.choice(list(_HUBSPOT_STATUSES))
+        size = rng.choice([rng.randint(1, 10**6), None])
+        if size is None:
+            employees, want_size = rng.choice(
+                [("51-200", 51), ("1,001-5,000", 1001), ("10,000+", 10000)]
+            )
+        else:
+            employees, want_size = _grouped(size, rng.choice(_GROUPINGS)), size
+        cells = {
+            "lead_id": str(1000 + i),
+            "created_at": rng.choice(["2025-03-05", "2025-03-05 14:05", "03/05/2025"]),
+            "relationship": _as_written(stage, rng),
+            "sdr_decision": _as_written(status, rng),
+            "employees": employees,
+            "amount": rng.choice(["", "1250.50", "980"]),
+            "lead_source": rng.choice(["ORGANIC_SEARCH", "PAID_SOCIAL", "Direct Traffic"]),
+        }
+        lead_rows.append([cells.get(column, "") for column in HUBSPOT.leads])
+        want.append((_HUBSPOT_STAGES[stage], _HUBSPOT_STATUSES[status], want_size))
+    kinds = {"OPEN": "email_open", "Email open": "email_open", "MEETING_BOOKED": "contact_sales"}
+    kinds |= {"Meeting booked": "contact_sales", "UNSUBSCRIBED": "unsubscribe"}
+    activity_rows = [
+        [str(1000 + rng.randint(1, 120)), kind, "2025-03-06 09:00"]
+        for kind in rng.choices(list(kinds), k=300)
+    ]
+    leads_path = write(tmp_path / "leads.csv", _csv_text(headers, lead_rows))
+    activities_path = write(
+        tmp_path / "activities.csv",
+        _csv_text(list(HUBSPOT.activities.values()), activity_rows),
+    )
+    evidence = load_evidence(leads_path, activities_path, HUBSPOT)
+    assert evidence.problems.skipped == 0, evidence.problems.lines()
+    got = [(lead.relationship, lead.sdr_decision, lead.employees) for lead in evidence.leads]
+    assert got == want
+    assert [a.kind for a in evidence.activities] == [kinds[row[1]] for row in activity_rows]
+
+
+_SALESFORCE_STATUSES = {
+    "Open_Not_Contacted": "unworked",
+    "Working_Contacted": "unworked",
+    "Closed_Converted": "accepted",
+    "Closed_Not_Converted": "rejected",
+}
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize(("locale", "date_style"), [("de-DE", "."), ("en-GB", "/"), ("fr-FR", "/")])
+def test_a_european_salesforce_export_loads_whole(
+    seed: int, locale: str, date_style: str, tmp_path: Path
+) -> None:
+    # The locale alone says the dates are day first and how "1.200" reads.
+    rng = random.Random(seed)
+    mapping_path = write(
+        tmp_path / "mapping.toml",
+        f'preset = "salesforce"\nlocale = "{locale}"\n[leads]\namount = "Amount"\n',
+    )
+    mapping = load_mapping(mapping_path)
+    headers = [*SALESFORCE.leads.values(), "Amount"]
+    decimal = "," if locale != "en-GB" else "."
+    rows, want = [], []
+    for i in range(1, 121):
+        status = rng.choice(list(_SALESFORCE_STATUSES))
+        size = rng.randint(1, 50_000)
+        amount = rng.choice([None, round(rng.uniform(100, 90_000), 2), 1200.0])
+        day, month = rng.randint(1, 28), rng.randint(1, 12)
+        cells = {
+            "lead_id": f"00Q{i:06d}",
+            "created_at": f"{day:02d}{date_style}{month:02d}{date_style}2025"
+            + rng.choice(["", " 14:05"]),
+            "sdr_decision": rng.choice([status, status.replace("_", " - ", 1).replace("_", " ")]),
+            "employees": _grouped(size, rng.choice([".", " ", ""])),
+            "lead_source": "Web",
+        }
+        if amount is None:
+            amount_text = ""
+        elif decimal == ",":
+            amount_text = _european(amount)
+        else:
+            amount_text = f"{amount:,.2f}"
+        if amount == 1200.0:  # ambiguous alone; the locale says
+            amount_text = rng.choice(["1.200", "1.200,00"] if decimal == "," else ["1,200"])
+        rows.append([*(cells.get(c, "") for c in SALESFORCE.leads), amount_text])
+        want.append((_SALESFORCE_STATUSES[status], size, amount, (month, day)))
+    leads, report = load_leads(write(tmp_path / "leads.csv", _csv_text(headers, rows)), mapping)
+    assert report.skipped == 0, report.lines()
+    got = [
+        (
+            lead.sdr_decision,
+            lead.employees,
+            lead.amount,
+            (lead.created_at.month, lead.created_at.day),
+        )
+        for lead in leads
+    ]
+    assert got == [(s, n, pytest.approx(a) if a else None, d) for s, n, a, d in want]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,13 @@ from workbench.core.evidence.mapping import (
     HUBSPOT,
     PRESETS,
     SALESFORCE,
+    canonical_value,
     infer_seniority,
     load_mapping,
     match_choice,
     resolve_mapping,
 )
-from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS
+from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, TABLES
 
 TITLES = [
     ("CEO", "c-level"),
@@ -107,6 +109,10 @@ def test_presets_map_their_own_headers(name: str, tmp_path: Path) -> None:
         "seniority": "",
         "relationship": "Customer",
         "sdr_decision": "Unqualified",
+        "lead_source": "ORGANIC_SEARCH" if mapping is HUBSPOT else "Web",
+        "source_detail": "google",
+        "first_response_at": "2025-03-06 09:30",
+        "sql_at": "2025-03-10",
     }
     row = [sample[column] for column in mapping.leads]
     path = tmp_path / "leads.csv"
@@ -122,9 +128,12 @@ def test_presets_map_their_own_headers(name: str, tmp_path: Path) -> None:
     assert lead.employees == 250 and lead.industry == "software"
     assert lead.sdr_decision == "rejected"
     assert lead.opportunity_at is not None and lead.opportunity_at.day == 20
+    assert lead.lead_source == ("ORGANIC_SEARCH" if mapping is HUBSPOT else "Web")
     if mapping is HUBSPOT:
         assert lead.relationship == "customer"
         assert lead.mql_at is not None
+        assert lead.source_detail == "google" and lead.sql_at is not None
+        assert lead.first_response_at is not None and lead.first_response_at.hour == 9
 
 
 def test_a_mapping_file_extends_a_preset(tmp_path: Path) -> None:
@@ -161,3 +170,160 @@ def test_mapping_file_mistakes_are_located(tmp_path: Path) -> None:
     assert "mapping.toml:3: leads.lead_idd: unknown leads column" in text
     assert "'webinar' is not a kind" in text
     assert ":5:" in text
+
+
+def _spellings_of(label: str, rng: random.Random) -> list[str]:
+    """A value as CRMs, APIs and people write it: label, internal name, squashed, shouted."""
+    words = label.replace("-", " ").split()
+    return [
+        label,
+        "_".join(w.upper() for w in words),  # HubSpot's internal lead status: IN_PROGRESS
+        "".join(w.lower() for w in words),  # HubSpot's internal lifecycle: salesqualifiedlead
+        "_".join(w.lower() for w in words),
+        " ".join(w.capitalize() for w in words),
+        "-".join(words),
+        "  " + " ".join(w if rng.random() < 0.5 else w.upper() for w in words) + " ",
+    ]
+
+
+@pytest.mark.parametrize("name", ["hubspot", "salesforce"])
+def test_preset_values_match_their_labels_and_internal_names(name: str) -> None:
+    mapping = PRESETS[name]
+    rng = random.Random(name)
+    checked = 0
+    for column_name, table in mapping.values.items():
+        column = next(c for cols in TABLES.values() for c in cols if c.name == column_name)
+        for label, ours in table.items():
+            for spelled in _spellings_of(label, rng):
+                assert canonical_value(column, spelled, mapping) == ours, (column_name, spelled)
+                checked += 1
+    assert checked > 50
+
+
+@pytest.mark.parametrize(
+    ("column_name", "cell", "expected"),
+    [
+        ("relationship", "salesqualifiedlead", "prospect"),
+        ("relationship", "marketingqualifiedlead", "prospect"),
+        ("relationship", "customer", "customer"),
+        ("relationship", "evangelist", "customer"),
+        ("relationship", "Sales Qualified Lead", "prospect"),
+        ("relationship", "sales_qualified_lead", "prospect"),
+        ("sdr_decision", "IN_PROGRESS", "accepted"),
+        ("sdr_decision", "OPEN_DEAL", "accepted"),
+        ("sdr_decision", "ATTEMPTED_TO_CONTACT", "unworked"),
+        ("sdr_decision", "BAD_TIMING", "rejected"),
+        ("sdr_decision", "NEW", "unworked"),
+        ("kind", "OPEN", "email_open"),
+        ("kind", "MEETING_BOOKED", "contact_sales"),
+        ("kind", "SPAMREPORT", "unsubscribe"),
+        ("kind", "CLICK", None),  # no meaning in the vocabulary: the mapping file names it
+    ],
+)
+def test_hubspot_internal_values(column_name: str, cell: str, expected: str | None) -> None:
+    column = next(c for cols in TABLES.values() for c in cols if c.name == column_name)
+    assert canonical_value(column, cell, HUBSPOT) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Open_Not_Contacted", "unworked"),
+        ("Working_Contacted", "unworked"),
+        ("Closed_Converted", "accepted"),
+        ("closed - not converted", "rejected"),
+        ("CLOSED-NOT-CONVERTED", "rejected"),
+    ],
+)
+def test_salesforce_lead_status_api_names(cell: str, expected: str) -> None:
+    column = next(c for c in LEAD_COLUMNS if c.name == "sdr_decision")
+    assert canonical_value(column, cell, SALESFORCE) == expected
+
+
+def test_a_values_table_matches_every_spelling_and_overrides_the_preset(tmp_path: Path) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text(
+        'preset = "hubspot"\n'
+        "[values.sdr_decision]\n"
+        '"BAD_TIMING" = "unworked"\n'  # the room reads bad timing as not decided yet
+        "[values.kind]\n"
+        '"Form submission: Request a demo" = "demo_request"\n'
+    )
+    mapping = load_mapping(path)
+    decision = next(c for c in LEAD_COLUMNS if c.name == "sdr_decision")
+    kind = next(c for c in ACTIVITY_COLUMNS if c.name == "kind")
+    rng = random.Random(3)
+    for spelled in _spellings_of("Bad Timing", rng):
+        assert canonical_value(decision, spelled, mapping) == "unworked", spelled
+    assert canonical_value(decision, "In Progress", mapping) == "accepted"  # the preset's
+    for spelled in ("form_submission:_request_a_demo", "FORM SUBMISSION: REQUEST A DEMO"):
+        assert canonical_value(kind, spelled, mapping) == "demo_request"
+
+
+def test_one_value_translated_two_ways_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text(
+        '[values.kind]\n"Demo Request" = "demo_request"\n"DEMO_REQUEST" = "webinar_attended"\n'
+    )
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    text = str(caught.value)
+    assert "mapping.toml:3: values.kind.DEMO_REQUEST" in text
+    assert "same value as 'Demo Request'" in text
+
+
+@pytest.mark.parametrize(
+    ("lines", "decimal"),
+    [
+        ('locale = "de-DE"', ","),
+        ('locale = "fr_FR"', ","),
+        ('locale = "pt-BR"', ","),
+        ('locale = "de-CH"', "."),
+        ('locale = "en-US"', "."),
+        ('locale = "en-GB"', "."),
+        ('decimal = ","', ","),
+        ('locale = "de-DE"\ndecimal = ","', ","),
+        ("", None),
+    ],
+)
+def test_a_mapping_sets_the_decimal_mark(lines: str, decimal: str | None, tmp_path: Path) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text(lines + '\n[leads]\nlead_id = "Id"\n')
+    assert load_mapping(path).decimal == decimal
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ('locale = "klingon"', "mapping.toml:1: locale: unknown locale 'klingon'"),
+        ('decimal = ";"', 'mapping.toml:1: decimal: expected "." or ","'),
+        ('locale = "de-DE"\ndecimal = "."', "locale 'de-DE' writes ',' but decimal is '.'"),
+    ],
+)
+def test_decimal_mark_mistakes_are_located(lines: str, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text(lines + "\n")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("locale", "first"),
+    [
+        ("de-DE", "%d/%m/%Y %I:%M %p"),
+        ("en-GB", "%d/%m/%Y %I:%M %p"),
+        ("fr_FR", "%d/%m/%Y %I:%M %p"),
+        ("en-US", "%m/%d/%Y %I:%M %p"),
+        ("ja-JP", "%m/%d/%Y %I:%M %p"),
+    ],
+)
+def test_a_day_first_locale_turns_the_presets_dates(
+    locale: str, first: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text(f'preset = "salesforce"\nlocale = "{locale}"\ndate_formats = ["%Y%m%d"]\n')
+    formats = load_mapping(path).date_formats
+    assert formats[:2] == ("%Y%m%d", first)  # the file's own formats first
+    assert ("%d.%m.%Y" in formats) == first.startswith("%d")
+    assert ("%m/%d/%Y" in formats) != first.startswith("%d")  # never both orders

@@ -554,6 +554,7 @@ def test_the_header_says_what_the_query_reads_and_returns(tmp_path: Path) -> Non
     for column in TABLES["activities"]:
         assert any(line.split()[1:2] == [column.name] for line in header), column.name
     assert "--     mql_at" in text and "(not read by this query)" in text
+    assert "a size range such as 51-200 as its lower bound" in text  # as the loader reads it
     assert "ALTERED" not in text
 
 

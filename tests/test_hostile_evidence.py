@@ -194,7 +194,7 @@ def hubspot_export(seed: int, leads: int = 2000) -> Export:
     for n, lead_id in enumerate(ids):
         for _ in range(rng.randint(0, 6)):
             unmapped_kind = rng.random() < 0.1
-            kind = "Meeting Booked" if unmapped_kind else rng.choice(kinds)
+            kind = "Custom Event 42" if unmapped_kind else rng.choice(kinds)
             activities.append(f"{lead_id},{kind},2025-06-{rng.randint(1, 28):02d} 10:00")
             if unmapped_kind:
                 unmapped += 1

@@ -47,7 +47,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -61,6 +61,14 @@ from workbench.core.evidence.mapping import (
     fix_line,
     infer_seniority,
     match_choice,
+)
+from workbench.core.evidence.numbers import (
+    Ambiguous,
+    decimal_evidence,
+    is_ambiguous,
+    is_range,
+    parse_amount,
+    parse_count,
 )
 from workbench.core.evidence.tables import (
     ACTIVITY_COLUMNS,
@@ -303,24 +311,6 @@ def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
     return parsed.astimezone(UTC)  # OverflowError at the ends of year 1 and 9999
 
 
-_BAND = re.compile(r"^(\d+)\s*(?:-|–|to)\s*(\d+)$")
-
-
-def parse_count(value: str) -> int:
-    """A whole number ("1,200", "1200.0"), a size band ("51-200": its midpoint) or "10,001+"."""
-    text = value.strip().replace(",", "").replace("_", "").replace(" ", "")
-    band = _BAND.match(text)
-    if band:
-        low, high = int(band.group(1)), int(band.group(2))
-        return (low + high) // 2
-    if text.endswith("+") and text[:-1].isdigit():
-        return int(text[:-1])
-    number = float(text)  # raises ValueError
-    if not number.is_integer() or number < 0:
-        raise ValueError("not a whole number of 0 or more")
-    return int(number)
-
-
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})
 
@@ -351,10 +341,10 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
                 raise _Bad(column.name, value, f"too large (at most {_BIGINT_MAX})")
             return count
         if column.type == "float":
-            number = float(re.sub(r"[\s,$€£¥]", "", value))
-            if number != number or number in (float("inf"), float("-inf")):
-                raise ValueError
-            return number
+            try:
+                return parse_amount(value, mapping.decimal)
+            except Ambiguous:
+                raise _Bad(column.name, value, _ambiguous_hint(value)) from None
         if column.type == "bool":
             folded = value.strip().casefold()
             if folded in _TRUE:
@@ -378,6 +368,19 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
             return infer_seniority(value)
         raise _Bad(column.name, value, f"expected one of {', '.join(column.choices)}")
     return chosen
+
+
+def _ambiguous_hint(value: str) -> str:
+    """Why "1.200" is not read: the two numbers it could be, and the line that decides."""
+    text = value.strip()
+    mark = "." if "." in text else ","
+    other = "," if mark == "." else "."
+    small = parse_amount(text, mark)
+    large = parse_amount(text, other)
+    return (
+        f"could be {small:g} or {large:g}; say which decimal mark the file uses in the "
+        f'mapping file: decimal = "{mark}" (or "{other}"), or locale = "en-US" / "de-DE"'
+    )
 
 
 Status = Literal["ok", "empty", "bad"]
@@ -458,18 +461,29 @@ def _fast_domain(ref: str) -> str:
 
 
 def _fast_int(ref: str) -> str:
-    # Up to 15 digits: float() (in parse_count) is exact there.
+    # Up to 15 digits; thousands grouped by ',' or by '.' twice or more ("1.000.000"). A
+    # single '.' group ("3.200", which is 3200 in a count) goes to Python, to be said.
     return (
         f"CASE WHEN regexp_full_match({ref}, '[0-9]{{1,15}}') THEN CAST({ref} AS BIGINT) "
-        f"WHEN regexp_full_match({ref}, '[0-9]{{1,3}}(?:,[0-9]{{3}}){{1,4}}') "
-        f"THEN CAST(replace({ref}, ',', '') AS BIGINT) END"
+        f"WHEN regexp_full_match({ref}, '[1-9][0-9]{{0,2}}(?:,[0-9]{{3}}){{1,4}}') "
+        f"THEN CAST(replace({ref}, ',', '') AS BIGINT) "
+        rf"WHEN regexp_full_match({ref}, '[1-9][0-9]{{0,2}}(?:\.[0-9]{{3}}){{2,4}}') "
+        f"THEN CAST(replace({ref}, '.', '') AS BIGINT) END"
     )
 
 
-def _fast_float(ref: str) -> str:
-    # Both float() and DuckDB's cast round a decimal to the nearest double.
+def _fast_float(ref: str, decimal: str | None = None) -> str:
+    """Plain numbers with a decimal point, where the point cannot be a thousands separator.
+
+    Both float() and DuckDB's cast round a decimal to the nearest double. With a decimal
+    comma only whole numbers are read here. A cell such as "1.200" (1.2 or 1200) is left to
+    Python whatever the mark, so that the summary can say how such cells were read."""
+    whole = f"regexp_full_match({ref}, '-?[0-9]{{1,15}}')"
+    if decimal == ",":
+        return f"CASE WHEN {whole} THEN CAST({ref} AS DOUBLE) END"
     return (
         rf"CASE WHEN regexp_full_match({ref}, '-?[0-9]{{1,15}}(?:\.[0-9]{{1,15}})?') "
+        rf"AND NOT regexp_full_match({ref}, '-?[1-9][0-9]{{0,2}}\.[0-9]{{3}}') "
         f"THEN CAST({ref} AS DOUBLE) END"
     )
 
@@ -492,8 +506,11 @@ def _spellings(column: Column, mapping: Mapping) -> list[str]:
         bases = [*column.choices, *mapping.values.get(column.name, {})]
     out: dict[str, None] = {}
     for base in bases:
-        for text in (base, base.replace("_", " "), base.replace("-", " ")):
-            for spelled in (text, text.upper(), text.title(), text.capitalize()):
+        # Exports and APIs write labels as internal names: IN_PROGRESS, salesqualifiedlead.
+        internal = re.sub(r"[\s_-]+", "_", base)
+        texts = (base, base.replace("_", " "), base.replace("-", " "), internal)
+        for text in (*texts, internal.replace("_", "")):
+            for spelled in (text, text.upper(), text.lower(), text.title(), text.capitalize()):
                 out[spelled] = None
     return list(out)
 
@@ -696,7 +713,8 @@ def typed_fast_sql(column: Column, mapping: Mapping, ref: str, duckdb_type: str)
     Times: a TIMESTAMP renders as ISO 8601 (read as UTC), when the mapping has no date formats
     of its own, which come first; a DATE as midnight. Counts: whole numbers of up to 15
     digits (float() is exact there). Amounts: a finite DOUBLE renders as the shortest text
-    that reads back as the same number. Booleans: "true" / "false".
+    that reads back as the same number, with a decimal point (so "1.234" is 1.234 whatever
+    the mapping's decimal mark: a typed number is never ambiguous). Booleans: "true" / "false".
     """
     kind = duckdb_type.upper()
     if column.type == "timestamp" and kind in ("TIMESTAMP", "DATE") and not mapping.date_formats:
@@ -726,7 +744,7 @@ def fast_sql(column: Column, mapping: Mapping, ref: str) -> str | None:
     if column.type == "int":
         return _fast_int(ref)
     if column.type == "float":
-        return _fast_float(ref)
+        return _fast_float(ref, mapping.decimal)
     return _fast_known(column, mapping, ref)
 
 
@@ -1058,6 +1076,100 @@ def _stage(
             f"WHERE lead_id NOT IN (SELECT lead_id FROM {known})"
         )
     return table
+
+
+def _number_readings(
+    con: duckdb.DuckDBPyConnection,
+    table: _Table,
+    mapping: Mapping,
+    source: _Source,
+    file_columns: dict[str, str],
+) -> tuple[Mapping, list[str]]:
+    """How a number column's unusual cells are read, for the summary: size ranges (as their
+    lower bound) and, when the mapping names no decimal mark, cells such as "1.200" in an
+    amount column, read with the mark the rest of the column shows beyond doubt (the mapping
+    returned has it). The cells the fast path left are looked at, once per value; only when
+    an amount is ambiguous is the file's column read again for the marks it shows."""
+    notes: list[str] = []
+    for column in table.present:
+        if column.type not in ("int", "float"):
+            continue
+        raw = table.raw(column)
+        counted = [
+            (str(text), int(n))
+            for text, n in con.execute(
+                f"SELECT {raw}, count(*) FROM {table.name} WHERE {raw} IS NOT NULL "
+                f"GROUP BY {raw} ORDER BY count(*) DESC, {raw}"
+            ).fetchall()
+        ]
+        if column.type == "int":
+            ranges = [
+                (text, n)
+                for text, n in counted
+                if is_range(text) and read_cell(column, text, mapping)[0] == "ok"
+            ]
+            if ranges:
+                shown = ", ".join(f"{t.strip()!r} as {parse_count(t)}" for t, _ in ranges[:3])
+                notes.append(
+                    f"{column.name}: {_cells(sum(n for _, n in ranges))} with a size range, read "
+                    f"as its lower bound (what is known for sure): {shown}"
+                )
+            dotted = [
+                (text, n)
+                for text, n in counted
+                if "." in text
+                and is_ambiguous(text)
+                and read_cell(column, text, mapping)[0] == "ok"
+            ]
+            if dotted:
+                first = dotted[0][0].strip()
+                notes.append(
+                    f"{column.name}: {_cells(sum(n for _, n in dotted))} like {first!r} read as "
+                    f"{parse_count(first)}: in a count, '.' groups thousands"
+                )
+            continue
+        ambiguous = [(text, n) for text, n in counted if is_ambiguous(text)]
+        if not ambiguous:
+            continue
+        cells, first = _cells(sum(n for _, n in ambiguous)), ambiguous[0][0].strip()
+        if mapping.decimal is not None:
+            value = parse_amount(first, mapping.decimal)
+            notes.append(
+                f"{column.name}: {cells} like {first!r} read with {mapping.decimal!r} as the "
+                f"decimal mark, as the mapping says ({first!r} is {value:g})"
+            )
+            continue
+        cell = f"CAST({quote_identifier(file_columns[column.name])} AS VARCHAR)"
+        shown_by: dict[str, str] = {}
+        for (text,) in con.execute(
+            f"SELECT DISTINCT {cell} AS v FROM {source.scan()} "
+            f"WHERE contains(v, '.') OR contains(v, ',') ORDER BY v"
+        ).fetchall():
+            mark = decimal_evidence(str(text))
+            if mark is not None:
+                shown_by.setdefault(mark, str(text).strip())
+                if len(shown_by) == 2:
+                    break
+        if len(shown_by) == 1:
+            ((mark, example),) = shown_by.items()
+            mapping = replace(mapping, decimal=mark)
+            notes.append(
+                f"{column.name}: {cells} like {first!r} read with {mark!r} as the decimal "
+                f"mark ({first!r} is {parse_amount(first, mark):g}), as the rest of the column "
+                f'writes it ({example!r}); say otherwise in the mapping file: decimal = "."'
+            )
+        else:
+            why = "writes both marks" if shown_by else "shows no decimal mark"
+            notes.append(
+                f"{column.name}: {cells} like {first!r} could be read with either decimal "
+                f"mark, so not read (the rest of the column {why}); say which in the "
+                f'mapping file: decimal = "," (or "."), or locale = "de-DE"'
+            )
+    return mapping, notes
+
+
+def _cells(count: int) -> str:
+    return "1 cell" if count == 1 else f"{count} cells"
 
 
 def _read_the_rest(
@@ -1415,6 +1527,9 @@ def _load_source(
         lines = CsvLines(source.read, read, rejected, lambda: source.dialect(con))
 
     say(f"{table}: {report.rows_read} rows read; checking them")
+    file_columns = {name: headers[at] for name, at in index.items()}
+    mapping, readings = _number_readings(con, staged, mapping, source, file_columns)
+    report.notes.extend(readings)
     bad_values, emptied_values = _read_the_rest(con, staged, mapping)
     _find_problems(con, staged, bad_values, unique=table == "leads", known=known)
     left_out = _report(con, report, staged, mapping, lines, emptied_values)

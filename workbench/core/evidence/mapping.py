@@ -4,6 +4,8 @@ A mapping file is TOML; every key is optional:
 
     preset = "hubspot"                  # start from a preset: "hubspot", "salesforce", "canonical"
     date_formats = ["%d.%m.%Y"]         # tried before ISO 8601, which is always accepted
+    locale = "de-DE"                    # or decimal = ","; how an amount of "1.200" is read,
+                                        # and day-first dates (05/03/2025 is March 5)
 
     [leads]
     lead_id = "Record ID"               # canonical column = "Their Header"
@@ -18,9 +20,15 @@ A mapping file is TOML; every key is optional:
 Headers match case-insensitively, ignoring surrounding spaces. A column the mapping does not
 name is looked up under its canonical name, so a file already in the canonical shape needs no
 mapping at all. Choice values (activity kind, seniority, persona, relationship, SDR decision)
-match ignoring case, spaces, '-' and '_' ("Demo Request" is `demo_request`), after the
-`[values]` table. When the seniority column is absent or a cell is empty, the seniority is
-inferred from the job title (`infer_seniority`).
+match ignoring case, spaces, '-', '_', '/' and '.' ("Demo Request" is `demo_request`), in the
+`[values]` table and the presets' tables alike ("salesqualifiedlead", "Sales Qualified Lead"
+and "SALES_QUALIFIED_LEAD" are one value), then the column's own choices (`canonical_value`).
+When the seniority column is absent or a cell is empty, the seniority is inferred from the job
+title (`infer_seniority`).
+
+The decimal mark (`decimal`, or the one `locale` implies) only decides cells that could be read
+either way, such as an amount of "1.200" (1.2 or 1200); without it the rest of the column
+decides (see `numbers`). Whole-number columns never need it.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -50,29 +59,38 @@ class Mapping:
     name: str = "canonical"
     leads: dict[str, str] = field(default_factory=dict)
     activities: dict[str, str] = field(default_factory=dict)
-    # canonical column -> their value (case-folded, trimmed) -> canonical value
+    # canonical column -> their value (as written) -> canonical value
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     date_formats: tuple[str, ...] = ()
     encoding: str | None = None  # a CSV's encoding; None: detected (`csvfile.detect`)
     delimiter: str | None = None  # the character between a CSV's cells; None: detected
+    decimal: str | None = None  # "." or ","; None: the rest of the column decides
 
     def headers(self, table: TableName) -> dict[str, str]:
         return self.leads if table == "leads" else self.activities
 
+    @cached_property
+    def _squashed(self) -> dict[str, dict[str, str]]:
+        """The `[values]` tables keyed as cells are compared: without case, spaces, '-', '_'."""
+        return {
+            column: {squash(their): ours for their, ours in table.items()}
+            for column, table in self.values.items()
+        }
+
     def translate(self, column: str, value: str) -> str:
-        """Their value as the canonical value, when the `[values]` table names it."""
-        table = self.values.get(column)
+        """Their value as the canonical value, when the `[values]` table names it (ignoring
+        case, spaces, '-' and '_', so an export's internal value and its label are one)."""
+        table = self._squashed.get(column)
         if not table:
             return value
-        return table.get(value.strip().casefold(), value)
-
-
-def _folded(values: dict[str, str]) -> dict[str, str]:
-    return {their.strip().casefold(): ours for their, ours in values.items()}
+        return table.get(squash(value), value)
 
 
 CANONICAL = Mapping()
 
+# Each preset's `[values]` tables hold the labels the CRM's screens show; its exports and API
+# write internal names ("salesqualifiedlead", "IN_PROGRESS", "Open_Not_Contacted") that are
+# the same once case, spaces, '-' and '_' are ignored, which is how every value is compared.
 HUBSPOT = Mapping(
     name="hubspot",
     leads={
@@ -92,35 +110,51 @@ HUBSPOT = Mapping(
         "opportunity_at": "Became an Opportunity Date",
         "won_at": "Became a Customer Date",
         "amount": "Recent Deal Amount",
+        "lead_source": "Original Source",
+        "source_detail": "Original Source Drill-Down 1",
+        "first_response_at": "Date of first engagement",
+        "sql_at": "Became a Sales Qualified Lead Date",
     },
     activities={"lead_id": "Record ID", "kind": "Activity Type", "at": "Activity Date"},
     values={
-        # HubSpot's default lifecycle stages: only customers (and evangelists) are not prospects.
-        "relationship": _folded(
-            {
-                "Subscriber": "prospect",
-                "Lead": "prospect",
-                "Marketing Qualified Lead": "prospect",
-                "Sales Qualified Lead": "prospect",
-                "Opportunity": "prospect",
-                "Customer": "customer",
-                "Evangelist": "customer",
-                "Other": "prospect",
-            }
-        ),
-        # HubSpot's default lead statuses, read as the SDR's decision.
-        "sdr_decision": _folded(
-            {
-                "New": "unworked",
-                "Open": "unworked",
-                "Attempted to Contact": "unworked",
-                "In Progress": "accepted",
-                "Connected": "accepted",
-                "Open Deal": "accepted",
-                "Unqualified": "rejected",
-                "Bad Timing": "rejected",
-            }
-        ),
+        # HubSpot's default lifecycle stages (internal: subscriber, lead,
+        # marketingqualifiedlead, salesqualifiedlead, opportunity, customer, evangelist, other):
+        # only customers (and evangelists) are not prospects.
+        "relationship": {
+            "Subscriber": "prospect",
+            "Lead": "prospect",
+            "Marketing Qualified Lead": "prospect",
+            "Sales Qualified Lead": "prospect",
+            "Opportunity": "prospect",
+            "Customer": "customer",
+            "Evangelist": "customer",
+            "Other": "prospect",
+        },
+        # HubSpot's default lead statuses (internal: NEW, OPEN, IN_PROGRESS, OPEN_DEAL,
+        # UNQUALIFIED, ATTEMPTED_TO_CONTACT, CONNECTED, BAD_TIMING), read as the SDR's decision.
+        "sdr_decision": {
+            "New": "unworked",
+            "Open": "unworked",
+            "Attempted to Contact": "unworked",
+            "In Progress": "accepted",
+            "Connected": "accepted",
+            "Open Deal": "accepted",
+            "Unqualified": "rejected",
+            "Bad Timing": "rejected",
+        },
+        # The activity types with one meaning in the vocabulary. A form submission or a page
+        # view means what its form or page is ("Form submission: Request a demo"): those are
+        # named in the mapping file (`workbench map` proposes them); so is an email click.
+        "kind": {
+            "Email open": "email_open",
+            "Open": "email_open",  # the email event type OPEN
+            "Marketing email opened": "email_open",
+            "Unsubscribed": "unsubscribe",
+            "Email unsubscribed": "unsubscribe",
+            "Spam report": "unsubscribe",  # SPAMREPORT: an opt-out by another button
+            "Meeting booked": "contact_sales",  # the prospect booked a sales meeting
+            "Meeting booked by contact": "contact_sales",
+        },
     },
     date_formats=("%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
 )
@@ -139,20 +173,29 @@ SALESFORCE = Mapping(
         "region": "Country",
         "sdr_decision": "Lead Status",
         "opportunity_at": "Converted Date",
+        "lead_source": "Lead Source",
     },
     activities={"lead_id": "Lead ID", "kind": "Type", "at": "Activity Date"},
     values={
-        # Salesforce's default lead statuses.
-        "sdr_decision": _folded(
-            {
-                "Open - Not Contacted": "unworked",
-                "Working - Contacted": "unworked",
-                "Closed - Converted": "accepted",
-                "Closed - Not Converted": "rejected",
-                "Qualified": "accepted",
-                "Unqualified": "rejected",
-            }
-        ),
+        # Salesforce's default lead statuses; their API names ("Open_Not_Contacted",
+        # "Closed_Converted") are the same values once '-', '_' and spaces are ignored.
+        "sdr_decision": {
+            "Open - Not Contacted": "unworked",
+            "Working - Contacted": "unworked",
+            "Closed - Converted": "accepted",
+            "Closed - Not Converted": "rejected",
+            "Qualified": "accepted",
+            "Unqualified": "rejected",
+        },
+        # Campaign member statuses with one meaning in the vocabulary. "Sent" and "Responded"
+        # (the defaults), and Task/Event types (Call, Email, Meeting, Other, ListEmail) are a
+        # rep's own touches or say too little: they are named in the mapping file if at all.
+        "kind": {
+            "Attended": "webinar_attended",
+            "Opened": "email_open",
+            "Unsubscribed": "unsubscribe",
+            "Downloaded": "content_download",
+        },
     },
     date_formats=("%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
 )
@@ -185,6 +228,8 @@ def load_mapping(path: Path) -> Mapping:
         "date_formats",
         "encoding",
         "delimiter",
+        "locale",
+        "decimal",
         "leads",
         "activities",
         "values",
@@ -202,6 +247,9 @@ def load_mapping(path: Path) -> Mapping:
             base = PRESETS[preset]
 
     formats = list(base.date_formats)
+    locale = data.get("locale")
+    if isinstance(locale, str) and day_first(locale):
+        formats = day_first_formats(formats)
     raw_formats = data.get("date_formats", [])
     if not isinstance(raw_formats, list) or not all(isinstance(f, str) for f in raw_formats):
         problem('expected a list of strptime formats such as "%d.%m.%Y"', "date_formats")
@@ -254,6 +302,9 @@ def load_mapping(path: Path) -> Mapping:
             )
             continue
         translated = values.setdefault(column, {})
+        # A preset's value that is the same value as one of the file's gives way to it.
+        preset_keys = {squash(their): their for their in translated}
+        written: dict[str, str] = {}
         for their, ours in table.items():
             if not isinstance(ours, str) or ours not in target.choices:
                 problem(
@@ -262,9 +313,23 @@ def load_mapping(path: Path) -> Mapping:
                     column,
                     their,
                 )
-            else:
-                translated[their.strip().casefold()] = ours
+                continue
+            key = squash(their)
+            if key in written and translated[written[key]] != ours:
+                problem(
+                    f"{their!r} is the same value as {written[key]!r} (case, spaces, '-' and "
+                    f"'_' are ignored) but is translated differently; keep one",
+                    "values",
+                    column,
+                    their,
+                )
+                continue
+            if key in preset_keys:
+                translated.pop(preset_keys.pop(key), None)
+            written[key] = their
+            translated[their] = ours
 
+    decimal = _decimal_mark(data, problem)
     if problems:
         raise InputError(problems)
     return Mapping(
@@ -275,6 +340,7 @@ def load_mapping(path: Path) -> Mapping:
         date_formats=tuple(formats),
         encoding=encoding,
         delimiter=delimiter,
+        decimal=decimal,
     )
 
 
@@ -288,6 +354,137 @@ def _file_keys(data: dict[str, Any], problem: Callable[..., None]) -> tuple[str 
         problem(why, "delimiter")
         delimiter = None
     return encoding, delimiter
+
+
+# Languages whose locales write a decimal comma ("1.234,50"); the others write a point.
+_COMMA_LANGUAGES = frozenset(
+    [
+        "af",
+        "az",
+        "be",
+        "bg",
+        "bs",
+        "ca",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "es",
+        "et",
+        "eu",
+        "fi",
+        "fo",
+        "fr",
+        "gl",
+        "hr",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "ka",
+        "kk",
+        "lt",
+        "lv",
+        "mk",
+        "mn",
+        "nb",
+        "nl",
+        "nn",
+        "no",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sq",
+        "sr",
+        "sv",
+        "tr",
+        "uk",
+        "uz",
+        "vi",
+    ]
+)
+_POINT_LANGUAGES = frozenset(
+    [
+        "en",
+        "ja",
+        "zh",
+        "ko",
+        "he",
+        "th",
+        "hi",
+        "ms",
+        "ta",
+        "te",
+        "ur",
+        "bn",
+        "fil",
+        "tl",
+        "ga",
+        "mt",
+    ]
+)
+# Swiss and Liechtenstein locales write "1'234.50" whatever their language.
+_POINT_REGIONS = frozenset({"ch", "li"})
+
+
+def decimal_of_locale(locale: str) -> str | None:
+    """The decimal mark a locale such as "de-DE", "fr_CH" or "en" writes; None if unknown."""
+    parts = re.split(r"[-_]", locale.strip().casefold())
+    language, region = parts[0], (parts[1] if len(parts) > 1 else "")
+    if region in _POINT_REGIONS and language in _COMMA_LANGUAGES | {"en"}:
+        return "."
+    if language in _COMMA_LANGUAGES:
+        return ","
+    if language in _POINT_LANGUAGES:
+        return "."
+    return None
+
+
+# Locales that write the month first (3/5/2025 is March 5); English without a region is
+# left as the preset has it.
+_MONTH_FIRST = frozenset({"en-us", "en-ph", "en-ca", "en-um", "en-as", "en-gu", "en-pr"})
+
+
+def day_first(locale: str) -> bool:
+    """Whether a locale writes its dates day first (de-DE: 05.03.2025, en-GB: 05/03/2025)."""
+    folded = locale.strip().casefold().replace("_", "-")
+    language = folded.split("-")[0]
+    if folded in _MONTH_FIRST or folded == "en" or language in {"zh", "ja", "ko", "hu", "lt"}:
+        return False  # month first, not known, or year first (ISO 8601 is always read)
+    return decimal_of_locale(locale) is not None
+
+
+def day_first_formats(formats: list[str]) -> list[str]:
+    """A preset's month-first formats written day first, and the dotted day-first dates of
+    central Europe: with a day-first locale, 05/03/2025 is the 5th of March, never May."""
+    swapped = [f.replace("%m/%d", "%d/%m") for f in formats]
+    dotted = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"]
+    return list(dict.fromkeys([*swapped, *dotted]))
+
+
+def _decimal_mark(data: dict[str, object], problem: Callable[..., None]) -> str | None:
+    """The mapping's decimal mark, from `decimal` or else `locale` (which must agree)."""
+    decimal = data.get("decimal")
+    if decimal is not None and decimal not in (".", ","):
+        problem('expected "." or ","', "decimal")
+        decimal = None
+    locale = data.get("locale")
+    if locale is None:
+        return decimal if isinstance(decimal, str) else None
+    implied = decimal_of_locale(locale) if isinstance(locale, str) else None
+    if implied is None:
+        problem(
+            f'unknown locale {locale!r}; expected a language code such as "de-DE" or '
+            f'"en-US", or set the decimal mark itself: decimal = "," (or ".")',
+            "locale",
+        )
+    elif isinstance(decimal, str) and decimal != implied:
+        problem(f"locale {locale!r} writes {implied!r} but decimal is {decimal!r}", "decimal")
+    return decimal if isinstance(decimal, str) else implied
 
 
 # The directives Python's strptime knows (3.11); %h is another name for %b's field.
@@ -337,7 +534,8 @@ def resolve_mapping(spec: str | Path | None) -> Mapping:
 # --- choice values -----------------------------------------------------------------------
 
 
-def _squash(value: str) -> str:
+def squash(value: str) -> str:
+    """A choice value as it is compared: case-folded, without spaces, '-', '_', '/' or '.'."""
     return re.sub(r"[\s_\-/.]+", "", value.casefold())
 
 
@@ -345,11 +543,18 @@ def match_choice(column: Column, value: str) -> str | None:
     """A cell as one of the column's choices, ignoring case, spaces, '-' and '_'; else None."""
     if value in column.choices:
         return value
-    wanted = _squash(value)
+    wanted = squash(value)
     for choice in column.choices:
-        if _squash(choice) == wanted:
+        if squash(choice) == wanted:
             return choice
     return None
+
+
+def canonical_value(column: Column, value: str, mapping: Mapping = CANONICAL) -> str | None:
+    """Which of the column's choices a raw value means: through the mapping's `[values]`
+    table (and its preset's), then the choices themselves, all ignoring case, spaces, '-' and
+    '_'; None when it means none of them. (Seniority may still be inferred from a title.)"""
+    return match_choice(column, mapping.translate(column.name, value))
 
 
 # --- seniority from job titles -----------------------------------------------------------

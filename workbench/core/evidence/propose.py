@@ -366,8 +366,10 @@ _KEYWORDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("article", "blog_visit"),
         ("chat", "chatbot_identified"),
         ("bot", "chatbot_identified"),
-        ("meeting", "sales_requested"),
         ("sales request", "sales_requested"),
+        ("meeting request", "sales_requested"),
+        ("meeting requested", "sales_requested"),
+        ("meeting", "contact_sales"),  # as the HubSpot preset reads "Meeting booked"
         ("requested by sales", "sales_requested"),
         ("usage limit", "product_usage_limit"),
         ("limit", "product_usage_limit"),

@@ -28,6 +28,13 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
     opportunity_at   TIMESTAMP
     won_at           TIMESTAMP
     amount           DOUBLE
+    lead_source      VARCHAR
+    source_detail    VARCHAR
+    first_response_at TIMESTAMP
+    sdr_decision_at  TIMESTAMP
+    sql_at           TIMESTAMP
+    closed_lost_at   TIMESTAMP
+    touches_7d       BIGINT
 
 - Types by `Column.type` (`sql_type`): text and choice -> VARCHAR, timestamp -> TIMESTAMP, int ->
   BIGINT, float -> DOUBLE, bool -> BOOLEAN.
@@ -39,6 +46,15 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
 - NULL is an unknown value. Required columns are never NULL, and the columns with a `default`
   (persona "employee", relationship "prospect", target_account false, engaged_contacts 0) hold
   the default instead of NULL. `lead_id` is unique in leads; every activity's lead_id is in leads.
+- The calibration loop's columns (lead_source ... touches_7d) are read and kept, never used by
+  a verdict: lead_source and source_detail as the CRM writes them; first_response_at (the first
+  sales response), sdr_decision_at (when the SDR accepted or rejected; why: rejection_reason),
+  sql_at and closed_lost_at as times; touches_7d, the sales touches (calls, emails, meetings)
+  in the lead's first seven days, as a count: one number per lead, which every CRM report can
+  export, where a touches table would be a third file to map and load.
+- Counts read thousands separators ("1,000", "3.200", "1 000") and size ranges ("51-200",
+  "10,000+") as their lower bound; an amount that could be read with either decimal mark
+  ("1.200") is read with the mapping's, or the one the rest of the column shows (`numbers`).
 - Text is trimmed of surrounding whitespace; domain is lower case, without scheme, path or "www.".
 - Rows are in file order (the order of the rows that were loaded; rejected rows are left out).
 - Quote the names in SQL (`quote_identifier`): `at` is a keyword in DuckDB (`SELECT "at"`).
@@ -153,6 +169,15 @@ LEAD_COLUMNS: tuple[Column, ...] = (
     Column("opportunity_at", "timestamp", help="when an opportunity was opened"),
     Column("won_at", "timestamp", help="when the deal closed won"),
     Column("amount", "float", help="closed-won amount"),
+    # The calibration loop's columns: where leads come from, how fast sales answered, how the
+    # SDR decided and when, and what became of the lead. None of them changes a verdict.
+    Column("lead_source", "text", help="where the lead came from (Original Source, Lead Source)"),
+    Column("source_detail", "text", help="the source's detail (campaign, drill-down)"),
+    Column("first_response_at", "timestamp", help="when sales first responded to the lead"),
+    Column("sdr_decision_at", "timestamp", help="when the SDR accepted or rejected the MQL"),
+    Column("sql_at", "timestamp", help="when the lead became a sales qualified lead"),
+    Column("closed_lost_at", "timestamp", help="when the deal closed lost"),
+    Column("touches_7d", "int", help="sales touches in the lead's first seven days"),
 )
 
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
@@ -190,6 +215,13 @@ class LeadRow:
     opportunity_at: datetime | None = None
     won_at: datetime | None = None
     amount: float | None = None
+    lead_source: str | None = None
+    source_detail: str | None = None
+    first_response_at: datetime | None = None
+    sdr_decision_at: datetime | None = None
+    sql_at: datetime | None = None
+    closed_lost_at: datetime | None = None
+    touches_7d: int | None = None
 
     def to_lead(self, activities: list[ActivityRow] | tuple[ActivityRow, ...] = ()) -> Lead:
         """The lead as the evaluator sees it, with its activities at their absolute times."""

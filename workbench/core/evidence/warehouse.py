@@ -331,7 +331,8 @@ def _header(
         "-- Values as `workbench backtest` loads them: activity kinds and choices spelled as in",
         "-- the vocabulary (demo_request, director, customer), domains lower case without",
         "-- scheme or www., text trimmed, seniority filled in (the loader infers it from the",
-        "-- title): a value spelled otherwise matches nothing, it is not an error.",
+        "-- title): a value spelled otherwise matches nothing, it is not an error. Company",
+        "-- size is a whole number: a size range such as 51-200 as its lower bound, 51.",
     ]
     lines += _schema(leads, "one row per lead", LEAD_COLUMNS, read, dialect)
     lines += _schema(
