@@ -589,8 +589,8 @@ def _account_cases() -> list[EdgeCase]:
         ),
         _case(
             "target-account-no-intent",
-            "Engaged contacts at a target account with no account-level intent are not an AQL "
-            "yet: the account is nurtured toward intent.",
+            "Engaged contacts at a target account with no account-level intent are not an AQL: "
+            "only the inbound rules apply, and the analyst is below their seniority bar.",
             {"status": "rejected", "route": "marketing"},
             _analyst_at(engaged=4, intent=False),
         ),
