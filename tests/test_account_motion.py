@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from pydantic import ValidationError
 
@@ -20,8 +21,10 @@ from workbench.core.domain.evaluator import evaluate
 from workbench.core.domain.later import signed_dump
 from workbench.core.domain.lead import Lead
 from workbench.core.domain.templates import from_template
+from workbench.core.evidence.engine import load_rows
 from workbench.core.evidence.load import load_leads
 from workbench.core.evidence.mapping import HUBSPOT, SALESFORCE
+from workbench.core.evidence.missed import _accounts_of_missed, explain
 from workbench.core.evidence.replay import replay
 from workbench.core.evidence.tables import ActivityRow, LeadRow
 
@@ -155,3 +158,32 @@ def test_the_backtest_groups_contacts_by_account_id() -> None:
     assert json.dumps([e.at.isoformat() for e in events]) == json.dumps(
         [(t0 + timedelta(days=2)).isoformat()]
     )
+
+
+def test_why_a_win_was_missed_sees_the_accounts_contacts() -> None:
+    """The missed-wins analysis judges a lead with its account's history, as the replay does:
+    a verdict on the lead alone (one engaged contact) would name a clause that did not decide."""
+    t0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    company: dict[str, Any] = {"employees": 800, "industry": "software", "region": "europe"}
+    won = t0 + timedelta(days=30)
+    leads = [
+        LeadRow("A", t0, seniority="individual", domain="wayne.example", target_account=True,
+                won_at=won, **company),
+        LeadRow("B", t0, seniority="individual", domain="wayne.example", **company),
+        LeadRow("C", t0, seniority="individual", domain="wayne.example", **company),
+    ]  # fmt: skip
+    activities = [
+        ActivityRow("B", "pricing_page_view", t0),
+        ActivityRow("C", "webinar_attended", t0 + timedelta(days=1)),
+        ActivityRow("A", "pricing_page_view", t0 + timedelta(days=2)),
+    ]
+    mine = [a for a in activities if a.lead_id == "A"]
+    alone = explain(motions(), leads[:1], mine)
+    assert [c.clause for c in alone.clauses] == ["fit.min_seniority"]
+    con = duckdb.connect()
+    load_rows(con, leads, activities)
+    con.execute("CREATE TEMP TABLE _wb_missed AS SELECT * FROM leads WHERE lead_id = 'A'")
+    accounts = _accounts_of_missed(con, motions())
+    assert accounts is not None and accounts.facts("A", t0 + timedelta(days=2)) == (3, True)
+    assert explain(motions(), leads[:1], mine, accounts=accounts).clauses == ()
+    assert _accounts_of_missed(con, motions("contact")) is None

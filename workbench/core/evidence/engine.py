@@ -232,10 +232,12 @@ def _account_gate(definition: Definition, rules: RuleSet, c: str) -> str | None:
     return " AND ".join(tests)
 
 
-ACCOUNT_KEY = (
-    "COALESCE('a:' || NULLIF(l.account_id, ''), 'd:' || NULLIF(l.domain, ''), 'l:' || l.lead_id)"
-)
-"""A lead's account (replay rule 5): its account id, else its domain, else itself."""
+def account_key_sql(alias: str = "l") -> str:
+    """A lead's account (replay rule 5): its account id, else its domain, else itself."""
+    return (
+        f"COALESCE('a:' || NULLIF({alias}.account_id, ''), 'd:' || NULLIF({alias}.domain, ''), "
+        f"'l:' || {alias}.lead_id)"
+    )
 
 
 def _account_facts(definition: Definition, activities: str, lead_columns: str) -> list[str]:
@@ -516,7 +518,7 @@ class _Compiler:
             "    lower(trim(l.region)) AS region_,\n"
             "    COALESCE(l.relationship, 'prospect') AS rel_,"
             " COALESCE(l.persona, 'employee') AS persona_"
-            + (f",\n    {ACCOUNT_KEY} AS acct_" if accounts else "")
+            + (f",\n    {account_key_sql()} AS acct_" if accounts else "")
             + f"\n  FROM {leads} AS l\n)",
             f"lb AS (SELECT l.*, {_disqualified(self.prepared.base)} AS out_ FROM ln AS l)",
             f"lx AS (\n  SELECT l.lead_id,\n    {eligible},\n    {seniority}\n  FROM lb AS l\n)",
