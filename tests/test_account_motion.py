@@ -15,6 +15,7 @@ import duckdb
 import pytest
 from pydantic import ValidationError
 
+from workbench.core.domain.clauses import with_clause
 from workbench.core.domain.definition import Definition, FitGate, Motion
 from workbench.core.domain.describe import summary
 from workbench.core.domain.evaluator import evaluate
@@ -187,3 +188,13 @@ def test_why_a_win_was_missed_sees_the_accounts_contacts() -> None:
     assert accounts is not None and accounts.facts("A", t0 + timedelta(days=2)) == (3, True)
     assert explain(motions(), leads[:1], mine, accounts=accounts).clauses == ()
     assert _accounts_of_missed(con, motions("contact")) is None
+
+
+def test_the_app_edits_what_a_motion_qualifies() -> None:
+    """The motions step's 'Qualifies' choice writes `motions.N.qualifies`; an account motion
+    with one engaged contact is refused with the reason."""
+    edited = with_clause(motions(), "motions.2.qualifies", "contact")
+    assert not edited.motions[2].qualifies_account
+    lone = with_clause(edited, "motions.2.min_engaged_contacts", 1)
+    with pytest.raises(ValueError, match="lone engaged contact"):
+        with_clause(lone, "motions.2.qualifies", "account")
