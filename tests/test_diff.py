@@ -263,10 +263,12 @@ def test_motions_matched_by_id() -> None:
     new = edited(old)
     new.motions[1].lead_type = "aql"
     new.motions[2].min_engaged_contacts = 5
+    new.motions[2].qualifies = "contact"
     new.motions.append(Motion(id="partner", label="Partner referrals"))
     assert texts(old, new) == [
         "motion product-led: produces PQLs → AQLs",
         "motion account-based: engaged contacts needed at the account 3 → 5",
+        "motion account-based: qualifies the account → contact",
         "motion partner: added",
     ]
 

@@ -22,7 +22,7 @@ from workbench.core.domain.stages import STAGES
 from workbench.core.domain.templates import from_template
 from workbench.core.domain.vocab import ACTIVITY_KINDS, PERSONAS, SENIORITY_ORDER
 from workbench.core.evidence.engine import compile_replay, load_rows, replay_sql
-from workbench.core.evidence.replay import MqlEvent, replay, timeline
+from workbench.core.evidence.replay import MqlEvent, account_history, replay, timeline
 from workbench.core.evidence.sample import sample_data
 from workbench.core.evidence.tables import ActivityRow, LeadRow
 
@@ -182,6 +182,85 @@ def test_competitors_customers_and_unknown_fit_never_mql() -> None:
     assert [e.lead_id for e in agree(definition, leads, plan)] == ["F", "G"]
 
 
+def account_definition(**motion: Any) -> Definition:
+    """Inbound for directors, and an account motion that takes anyone at a 50+ company."""
+    return replay_definition(
+        fit={"min_employees": 50, "min_seniority": "director"},
+        triggers={"tier1": ["demo_request"]},
+        scoring=None,
+        review_rule={"high_intent": ["pricing_page_view"]},
+        motions=[
+            {"id": "inbound"},
+            {
+                "id": "abm",
+                "lead_type": "aql",
+                "qualifies": "account",
+                "target_accounts_only": True,
+                "min_engaged_contacts": 3,
+                "triggers": {
+                    "route": "ae",
+                    "tier2": [{"kind": "pricing_page_view", "min_count": 1, "within_days": 30}],
+                },
+                **motion,
+            },
+        ],
+    )
+
+
+def test_an_account_is_an_aql_once_enough_contacts_engage_with_intent() -> None:
+    # An intern at a target account views pricing on day 0: alone, not an AQL (and below the
+    # inbound seniority bar). Two colleagues engage later; at the intern's next moment the
+    # account has 3 engaged contacts and 2 pricing views in 30 days: an AQL, seniority aside.
+    leads = [
+        lead("I", seniority="intern", domain="acme.io", target_account=True),
+        lead("C1", seniority="intern", domain="acme.io"),
+        lead("C2", seniority="intern", domain="acme.io"),
+    ]
+    plan = acts(("pricing_page_view", 0), ("blog_visit", 10), lead_id="I")
+    plan += acts(("pricing_page_view", 5), lead_id="C1") + acts(("blog_visit", 8), lead_id="C2")
+    events = agree(account_definition(), leads, plan)
+    assert [(e.lead_id, e.at, e.motion, e.lead_type) for e in events] == [
+        ("I", T0 + timedelta(days=10), "abm", "aql")
+    ]
+    # With one high-intent action at the account (the intern's own), no account-level intent.
+    plan[2] = ActivityRow("C1", "blog_visit", T0 + timedelta(days=5))
+    assert agree(account_definition(), leads, plan) == []
+
+
+def test_account_facts_see_no_later_activity_and_a_30_day_window() -> None:
+    leads = [
+        lead("I", seniority="intern", domain="acme.io", target_account=True),
+        lead("C1", seniority="intern", domain="acme.io"),
+        lead("C2", seniority="intern", domain="acme.io"),
+    ]
+    base = acts(("pricing_page_view", 40), lead_id="I") + acts(
+        ("pricing_page_view", 39), lead_id="C1"
+    )
+    # Exactly 30 days before the moment still counts; a second more does not.
+    edge = [ActivityRow("C2", "blog_visit", T0 + timedelta(days=10))]
+    assert [e.lead_id for e in agree(account_definition(), leads, base + edge)] == ["I"]
+    stale = [ActivityRow("C2", "blog_visit", T0 + timedelta(days=10, seconds=-1))]
+    assert agree(account_definition(), leads, base + stale) == []
+    # A colleague engaging after the intern's last moment does not reach back.
+    later = [ActivityRow("C2", "blog_visit", T0 + timedelta(days=41))]
+    assert agree(account_definition(), leads, base + later) == []
+
+
+def test_an_account_id_groups_contacts_before_the_domain_does() -> None:
+    leads = [
+        lead("I", seniority="intern", domain="acme.io", account_id="0015", target_account=True),
+        lead("C1", seniority="intern", domain="acme-eu.io", account_id="0015"),
+        lead("C2", seniority="intern", domain="acme.io", account_id="0099"),
+    ]
+    plan = acts(("pricing_page_view", 1), ("pricing_page_view", 2), lead_id="I")
+    plan += acts(("blog_visit", 1), lead_id="C1") + acts(("blog_visit", 1), lead_id="C2")
+    # I and C1 share an account id: 2 engaged contacts, and the motion needs 3.
+    assert agree(account_definition(), leads, plan) == []
+    assert [e.lead_id for e in agree(account_definition(min_engaged_contacts=2), leads, plan)] == [
+        "I"
+    ]
+
+
 def test_the_query_names_no_lead_and_reads_the_given_tables() -> None:
     sql = compile_replay(replay_definition(), leads="crm.leads", activities="crm.events")
     assert "FROM crm.leads AS l" in sql and "FROM crm.events AS a" in sql
@@ -257,7 +336,7 @@ def fits() -> st.SearchStrategy[dict[str, Any]]:
 
 
 @st.composite
-def definitions(draw: st.DrawFn, open_fit: bool = False) -> Definition:
+def definitions(draw: st.DrawFn, open_fit: bool = False, shape: str | None = None) -> Definition:
     data: dict[str, Any] = {
         "name": "Generated",
         "slug": "generated",
@@ -273,7 +352,7 @@ def definitions(draw: st.DrawFn, open_fit: bool = False) -> Definition:
             "high_intent": draw(small_kinds()),
         },
     }
-    shape = draw(st.sampled_from(["plain", "segments", "motions"]))
+    shape = shape or draw(st.sampled_from(["plain", "segments", "motions"]))
     if shape == "segments":
         data["segments"] = [
             {"id": "small", "max_employees": draw(st.sampled_from([50, 150]))},
@@ -285,13 +364,18 @@ def definitions(draw: st.DrawFn, open_fit: bool = False) -> Definition:
             },
         ]
     elif shape == "motions":
+        # An account motion's facts come from the history (replay rule 5) and need 2+ contacts.
+        qualifies = draw(st.sampled_from(["contact", "account", "account"]))
         data["motions"] = [
             {"id": "inbound", "triggers": draw(st.one_of(st.none(), triggers()))},
             {
                 "id": "abm",
                 "lead_type": "aql",
-                "target_accounts_only": True,
-                "min_engaged_contacts": draw(st.integers(0, 3)),
+                "qualifies": qualifies,
+                "target_accounts_only": draw(st.booleans()) if qualifies == "account" else True,
+                "min_engaged_contacts": draw(
+                    st.integers(2, 3) if qualifies == "account" else st.integers(0, 3)
+                ),
                 "fit": draw(st.one_of(st.none(), fits())),
                 "triggers": draw(triggers()),
                 "scoring": draw(st.one_of(st.none(), scorings())),
@@ -307,7 +391,7 @@ def definitions(draw: st.DrawFn, open_fit: bool = False) -> Definition:
 def histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]]:
     leads: list[LeadRow] = []
     activities: list[ActivityRow] = []
-    for n in range(draw(st.integers(1, 3))):
+    for n in range(draw(st.integers(1, 4))):
         lead_id = f"L{n}"
         leads.append(
             LeadRow(
@@ -318,6 +402,8 @@ def histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]]:
                 email=draw(st.sampled_from([None] + ["a@acme.io"] * 6 + ["b@eu.rival.io"])),
                 company=draw(st.sampled_from([None] + ["Acme"] * 6 + ["rival co"])),
                 domain=draw(st.sampled_from([None] + ["acme.io"] * 6 + ["rival.io"])),
+                # Several leads share an account (an id, else a domain): replay rule 5.
+                account_id=draw(st.sampled_from([None, None, None, "", "acc-1", "acc-2"])),
                 employees=draw(st.sampled_from([None, 10, 50, 120, 120, 400, 400, 900])),
                 industry=draw(st.sampled_from([None, "Software", "Software", "fintech", "retail"])),
                 region=draw(st.sampled_from([None, "NA", "NA", "eu", "APAC"])),
@@ -351,7 +437,10 @@ def test_sql_and_python_agree_at_every_moment(
         (lead.lead_id, moment.at)
         for lead in leads
         for moment in timeline(
-            definition, lead, [a for a in activities if a.lead_id == lead.lead_id]
+            definition,
+            lead,
+            [a for a in activities if a.lead_id == lead.lead_id],
+            account_history(definition, leads, activities),
         )
         if moment.verdict.status == "mql"
     }
@@ -362,7 +451,26 @@ def test_sql_and_python_agree_at_every_moment(
 @st.composite
 def fitting_histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]]:
     """One lead every gate lets through, with a busy timeline: triggers, scores and recycling."""
-    leads = [lead("L1", employees=120, target_account=True, engaged_contacts=3)]
+    leads = [lead("L1", employees=120, target_account=True, engaged_contacts=3, account_id="A")]
+    # Colleagues at the same account, whose activity makes it engaged and shows its intent.
+    colleagues = draw(st.integers(0, 3))
+    leads += [
+        lead(f"C{n}", employees=120, seniority="intern", account_id="A") for n in range(colleagues)
+    ]
+    colleague_acts = [
+        ActivityRow(f"C{n}", kind, T0 + timedelta(days=d, hours=h))  # type: ignore[arg-type]
+        for n, d, h, kind in draw(
+            st.lists(
+                st.tuples(
+                    st.integers(0, max(colleagues - 1, 0)),
+                    st.integers(0, 50),
+                    st.sampled_from([0, 12]),
+                    st.sampled_from(KINDS),
+                ),
+                max_size=12 if colleagues else 0,
+            )
+        )
+    ]
     times = draw(
         st.lists(
             st.tuples(st.integers(0, 50), st.sampled_from([0, 0, 6, 12]), st.sampled_from(KINDS)),
@@ -374,12 +482,24 @@ def fitting_histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]
         ActivityRow("L1", kind, T0 + timedelta(days=d, hours=h))  # type: ignore[arg-type]
         for d, h, kind in times
     ]
-    return leads, activities
+    return leads, activities + colleague_acts
 
 
 @settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(definition=definitions(open_fit=True), history=fitting_histories())
 def test_sql_and_python_agree_on_triggers_scores_and_recycling(
+    definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]
+) -> None:
+    leads, activities = history
+    assert by_sql(definition, leads, activities) == by_python(definition, leads, activities)
+
+
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    definition=definitions(shape="motions"),
+    history=st.one_of(histories(), fitting_histories()),
+)
+def test_sql_and_python_agree_on_motions_and_account_facts(
     definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]
 ) -> None:
     leads, activities = history

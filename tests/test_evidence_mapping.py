@@ -99,6 +99,7 @@ def test_presets_map_their_own_headers(name: str, tmp_path: Path) -> None:
         "email": "dana@acme.example",
         "company": "Acme",
         "domain": "https://www.acme.example/about",
+        "account_id": "0015",
         "employees": "250",
         "industry": "software",
         "region": "United States",
@@ -125,6 +126,7 @@ def test_presets_map_their_own_headers(name: str, tmp_path: Path) -> None:
     assert lead.created_at.year == 2025 and lead.created_at.month == 3 and lead.created_at.day == 5
     assert lead.title == "VP Marketing" and lead.seniority == "vp"  # inferred
     assert lead.company == "Acme" and lead.domain == "acme.example"
+    assert lead.account_id == "0015"
     assert lead.employees == 250 and lead.industry == "software"
     assert lead.sdr_decision == "rejected"
     assert lead.opportunity_at is not None and lead.opportunity_at.day == 20

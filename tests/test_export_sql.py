@@ -88,6 +88,16 @@ def decaying(stage: str) -> Definition:
         abm["scoring"] = {**data["scoring"], "threshold": 12, "half_life_days": 21}
         abm["triggers"] = {**abm["triggers"], "tier3": True}
         abm["min_engaged_contacts"] = 1
+        abm["qualifies"] = "contact"  # the account facts from history: "decay-accounts"
+    return Definition.model_validate(data)
+
+
+def accounts() -> Definition:
+    """The $30M+ template whose account motion qualifies any account of two engaged
+    contacts from the sample's history (replay rule 5), so every dialect runs its join."""
+    data: dict[str, Any] = decaying("30m-plus").model_dump()
+    abm = data["motions"][2]
+    abm.update(qualifies="account", min_engaged_contacts=2, target_accounts_only=False)
     return Definition.model_validate(data)
 
 
@@ -95,6 +105,7 @@ DEFINITIONS: dict[str, Definition] = {
     **{stage: from_template("sample", stage, CREATED) for stage in STAGES},
     "decay-segments": decaying("10m-30m"),
     "decay-motions": decaying("30m-plus"),
+    "decay-accounts": accounts(),
 }
 
 

@@ -76,10 +76,31 @@ class FitGate(Strict):
     competitors: list[str] = Field(default_factory=list)
     existing_customers: CustomerHandling = "account-owner"
 
+    # The clauses about the company (firmographics and the account's relationship to us):
+    # the only ones an account-qualifying motion applies. Every other clause, including any
+    # added later, is about the person and never decides an AQL (`for_account`).
+    COMPANY_CLAUSES: ClassVar[frozenset[str]] = frozenset(
+        {
+            "min_employees",
+            "max_employees",
+            "industries",
+            "regions",
+            "competitors",
+            "existing_customers",
+        }
+    )
+
     @model_validator(mode="after")
     def _sizes(self) -> FitGate:
         _check_range(self.min_employees, self.max_employees, "company size")
         return self
+
+    def for_account(self) -> FitGate:
+        """This gate with its person-level clauses at their defaults (which exclude no one):
+        an account motion qualifies the company, so a contact's seniority or persona cannot
+        keep an engaged target account from being an AQL."""
+        kept = {name: getattr(self, name) for name in self.COMPANY_CLAUSES}
+        return FitGate.model_validate(kept)
 
 
 class Tier2Rule(Strict):
@@ -172,6 +193,9 @@ class Segment(Strict):
         return None if value is None else check_business_days(value)
 
 
+Qualifies = Literal["contact", "account"]
+
+
 class Motion(Strict):
     """A `30m-plus` motion: inbound MQL, product-led PQL or account-based AQL, each its own rules."""
 
@@ -185,6 +209,9 @@ class Motion(Strict):
     scoring: Scoring | None = None
     response_minutes: dict[str, int] | None = None
     response_business_days: dict[str, int] | None = added(None)
+    # "contact": the person is qualified (fit gate whole); "account": the company is, from its
+    # firmographics, its engaged contacts and account-level intent (see `domain.account`).
+    qualifies: Qualifies = added("contact")
 
     @field_validator("response_minutes")
     @classmethod
@@ -200,6 +227,19 @@ class Motion(Strict):
     def _units(self) -> Motion:
         check_response_units(self.response_minutes, self.response_business_days)
         return self
+
+    @model_validator(mode="after")
+    def _several_contacts(self) -> Motion:
+        if self.qualifies == "account" and self.min_engaged_contacts < 2:
+            raise ValueError(
+                f"motion {self.id} qualifies the account, so min_engaged_contacts must be 2 or "
+                f"more, not {self.min_engaged_contacts}: a lone engaged contact is not an account"
+            )
+        return self
+
+    @property
+    def qualifies_account(self) -> bool:
+        return self.qualifies == "account"
 
 
 def check_response_keys(value: dict[str, int]) -> dict[str, int]:

@@ -5,6 +5,7 @@ A sales leader should be able to read these aloud in the workshop and agree or o
 
 from __future__ import annotations
 
+from workbench.core.domain.account import ACCOUNT_WINDOW_DAYS, INTENT_MIN_ACTIONS
 from workbench.core.domain.bands import BandProblem, band_warnings
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.framework import format_minutes as format_minutes
@@ -181,6 +182,8 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
             lines.append("Target accounts only.")
         if motion.min_engaged_contacts:
             lines.append(f"Needs {motion.min_engaged_contacts}+ engaged contacts at the account.")
+        if motion.qualifies_account:
+            lines.append(account_sentence())
         lines += override_sentences(definition, motion)
         sections.append((f"Motion {motion.label or motion.id}", lines))
     sla = definition.sla
@@ -278,3 +281,14 @@ def override_sentences(definition: Definition, part: Segment | Motion) -> list[s
     if not lines:
         lines.append("Uses the main rules: the definition's own fit gate, triggers and SLA.")
     return lines
+
+
+def account_sentence() -> str:
+    """How an account motion qualifies, in the room's words (see `domain.account`)."""
+    return (
+        "Qualifies the account, not the person: only the company clauses of the fit gate "
+        "apply (size, industry, region, competitors, existing customers), never the contact's "
+        "seniority or persona, and the account needs account-level intent (in a backtest: "
+        f"{INTENT_MIN_ACTIONS}+ high-intent actions by its contacts in {ACCOUNT_WINDOW_DAYS} "
+        f"days; contacts are engaged with any activity in those {ACCOUNT_WINDOW_DAYS} days)."
+    )

@@ -430,6 +430,7 @@ _MOTION = (
     _Field("lead_type", "produces", fmt=lambda v: f"{str(v).upper()}s"),
     _Field("target_accounts_only", "target accounts only", kind="flag"),
     _Field("min_engaged_contacts", "engaged contacts needed at the account"),
+    _Field("qualifies", "qualifies the", fmt=lambda v: f"{v}"),
     _Field("fit", handler=_fit),
     _Field("triggers", handler=_triggers),
     _Field("scoring", handler=_scoring),

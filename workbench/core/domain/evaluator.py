@@ -49,6 +49,8 @@ class RuleSet:
     # A motion's account conditions, named in an AQL's reasons (the facts that made it).
     target_accounts_only: bool = False
     min_engaged_contacts: int = 0
+    # A motion that qualifies the account: firmographic fit only, and account-level intent.
+    qualifies_account: bool = False
     # Lower-cased once per definition, not once per lead.
     industries: frozenset[str] = frozenset()
     regions: frozenset[str] = frozenset()
@@ -75,6 +77,8 @@ def _rule_set(
     """A segment's or motion's rules (or the definition's own, for None), each clause chosen
     by the one rule `Definition.owned` states: its own where it has one, else the main one."""
     fit_path, fit = definition.owned(owner, "fit")
+    if isinstance(owner, Motion) and owner.qualifies_account:
+        fit = fit.for_account()
     triggers_path, triggers = definition.owned(owner, "triggers")
     scoring_path, scoring = definition.owned(owner, "scoring")
     response_minutes, response_days = merge_response(
@@ -123,6 +127,7 @@ def prepare(definition: Definition) -> Prepared:
                 motion=motion.id,
                 target_accounts_only=motion.target_accounts_only,
                 min_engaged_contacts=motion.min_engaged_contacts,
+                qualifies_account=motion.qualifies_account,
             ),
         )
         for motion in definition.motions
@@ -239,6 +244,7 @@ def _rule_sets(prepared: Prepared, lead: Lead) -> list[RuleSet] | Verdict:
             for motion, rules in prepared.motions
             if (company.target_account or not motion.target_accounts_only)
             and company.engaged_contacts >= motion.min_engaged_contacts
+            and (company.account_intent or not motion.qualifies_account)
         ]
         if not chosen:
             return Verdict(
@@ -504,7 +510,16 @@ def _qualified_as(rules: RuleSet, lead: Lead) -> str:
                 else ""
             )
         )
-    account = f": {company.name or 'the account'} is " + " with ".join(facts) if facts else ""
+    if rules.qualifies_account:
+        facts.append(
+            "account-level intent" if company.account_intent else "no account-level intent"
+        )
+    said = facts[0] + (" with " + " and ".join(facts[1:]) if facts[1:] else "") if facts else ""
+    account = f": {company.name or 'the account'} is {said}" if facts else ""
+    if rules.qualifies_account:
+        account += (
+            " (the account is qualified, so the contact's seniority and persona do not count)"
+        )
     return f"Qualified as {article} {word} by the {rules.motion} motion{account}."
 
 

@@ -12,6 +12,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from workbench.core.domain.filekind import Kind
+from workbench.core.domain.later import added
 from workbench.core.domain.vocab import ActivityKind, MqlOutcome, Persona, Relationship, Seniority
 
 
@@ -37,6 +38,9 @@ class Company(Strict):
     relationship: Relationship = "prospect"
     target_account: bool = False
     engaged_contacts: int = Field(default=0, ge=0)
+    # Account-level intent (enrichment such as third-party topic research, or the backtest's
+    # count of high-intent actions across the account): what an account motion needs.
+    account_intent: bool = added(False)
 
 
 class Activity(Strict):

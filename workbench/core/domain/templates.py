@@ -472,6 +472,7 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
             lead_type="aql",
             target_accounts_only=True,
             min_engaged_contacts=3,
+            qualifies="account",
             triggers=Triggers(
                 route="ae",
                 tier1=list(HAND_RAISES),
@@ -521,10 +522,12 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
                 900,
                 target_account=True,
                 engaged_contacts=3,
+                account_intent=True,
                 activities=[{"kind": "pricing_page_view", "days_ago": 4}],
             ),
         )
     )
+    cases.extend(_account_cases())
     return Definition.model_validate(
         {
             **base,
@@ -546,6 +549,49 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
             "cases": cases,
         }
     )
+
+
+def _analyst_at(engaged: int, intent: bool) -> Lead:
+    """A junior analyst (below every template's seniority bar) at a target account."""
+    return _lead(
+        "Junior Financial Analyst",
+        "individual",
+        "Wayne Logistics Software",
+        "wayne.example",
+        800,
+        target_account=True,
+        engaged_contacts=engaged,
+        account_intent=intent,
+        activities=[{"kind": "pricing_page_view", "days_ago": 2}],
+    )
+
+
+def _account_cases() -> list[EdgeCase]:
+    """000/002: an AQL qualifies the account (firmographics, several engaged contacts and
+    account-level intent), so the contact's own seniority does not decide it."""
+    return [
+        _case(
+            "junior-analyst-engaged-account",
+            "A junior analyst at a target account with three engaged contacts and account-level "
+            "intent is an AQL: the account is qualified, not the analyst's seniority.",
+            {"status": "mql", "route": "ae", "lead_type": "aql"},
+            _analyst_at(engaged=3, intent=True),
+        ),
+        _case(
+            "lone-engaged-contact",
+            "One engaged contact is a person's interest, not an account's: no AQL, and the "
+            "analyst alone is below the inbound seniority bar.",
+            {"status": "rejected", "route": "marketing"},
+            _analyst_at(engaged=1, intent=True),
+        ),
+        _case(
+            "target-account-no-intent",
+            "Engaged contacts at a target account with no account-level intent are not an AQL: "
+            "only the inbound rules apply, and the analyst is below their seniority bar.",
+            {"status": "rejected", "route": "marketing"},
+            _analyst_at(engaged=4, intent=False),
+        ),
+    ]
 
 
 _BUILDERS: dict[str, Callable[[dict[str, Any]], Definition]] = {

@@ -37,6 +37,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from workbench.core.domain.account import (
+    ACCOUNT_WINDOW_DAYS,
+    INTENT_MIN_ACTIONS,
+    has_account_motion,
+    intent_kinds,
+)
 from workbench.core.domain.definition import Definition, FitGate, Scoring
 from workbench.core.domain.evaluator import SCORE_TOLERANCE, Prepared, RuleSet, prepare
 from workbench.core.domain.vocab import ACTIVITY_KINDS, SENIORITY_ORDER
@@ -188,11 +194,18 @@ def _eligibility(prepared: Prepared) -> list[tuple[RuleSet, str]]:
             chosen.append((rules, f"({first})"))
             earlier.append(band)
     elif prepared.motions:
+        # With an account motion, engaged contacts are the history's at each moment
+        # (`_account_gate`), not the table's.
+        from_history = has_account_motion(definition)
         for motion, rules in prepared.motions:
-            tests = [f"COALESCE(l.engaged_contacts, 0) >= {motion.min_engaged_contacts}"]
+            tests = (
+                []
+                if from_history
+                else [f"COALESCE(l.engaged_contacts, 0) >= {motion.min_engaged_contacts}"]
+            )
             if motion.target_accounts_only:
                 tests.append("COALESCE(l.target_account, FALSE)")
-            chosen.append((rules, "(" + " AND ".join(tests) + ")"))
+            chosen.append((rules, "(" + " AND ".join(tests) + ")" if tests else "TRUE"))
     else:
         chosen.append((prepared.base, "TRUE"))
     out: list[tuple[RuleSet, str]] = []
@@ -207,6 +220,47 @@ def _eligibility(prepared: Prepared) -> list[tuple[RuleSet, str]]:
         tests.append(_fit(rules))
         out.append((rules, " AND ".join(tests)))
     return out
+
+
+def _account_gate(definition: Definition, rules: RuleSet, c: str) -> str | None:
+    """The motion's account facts at moment `c` (replay rule 5), when history gives them."""
+    if rules.motion is None or not has_account_motion(definition):
+        return None
+    tests = [f"{c}.eng_ >= {rules.min_engaged_contacts}"]
+    if rules.qualifies_account:
+        tests.append(f"{c}.aint_")
+    return " AND ".join(tests)
+
+
+def account_key_sql(alias: str = "l") -> str:
+    """A lead's account (replay rule 5): its account id, else its domain, else itself."""
+    return (
+        f"COALESCE('a:' || NULLIF({alias}.account_id, ''), 'd:' || NULLIF({alias}.domain, ''), "
+        f"'l:' || {alias}.lead_id)"
+    )
+
+
+def _account_facts(definition: Definition, activities: str, lead_columns: str) -> list[str]:
+    """CTEs giving each moment (k, t) of a replayed lead its account's engaged contacts and
+    intent (replay rule 5): the account's activity in [t - window, t], every lead counted.
+    They read the activities table once (`aa`, which `a0` then narrows to replayed leads):
+    an export places each table name exactly once."""
+    kinds = intent_kinds(definition)
+    intent = f"SUM(CASE WHEN y.kind IN ({_in_list(kinds)}) THEN 1 ELSE 0 END)" if kinds else "0"
+    return [
+        'aa AS (\n  SELECT x.acct_ AS acct, a.lead_id, a.kind, a."at",\n'
+        "    date_diff('microsecond', TIMESTAMP '1970-01-01 00:00:00', a.\"at\") AS t\n"
+        f"  FROM {activities} AS a JOIN ln AS x ON x.lead_id = a.lead_id\n"
+        '  WHERE a."at" IS NOT NULL\n)',
+        f'a0 AS (\n  SELECT lq.k, a."at", a.kind, {lead_columns}, a.t, a.acct\n'
+        "  FROM aa AS a JOIN lq ON lq.lead_id = a.lead_id\n)",
+        "am AS (SELECT DISTINCT k, t, acct FROM a0)",
+        "af AS (\n  SELECT m.k, m.t, COUNT(DISTINCT y.lead_id) AS eng_,\n"
+        f"    {intent} AS ia_\n"
+        "  FROM am AS m JOIN aa AS y ON y.acct = m.acct AND y.t <= m.t\n"
+        f"    AND y.t >= m.t - {_days_us(ACCOUNT_WINDOW_DAYS)}\n"
+        "  GROUP BY m.k, m.t\n)",
+    ]
 
 
 def _seniority_points(scoring: Scoring | None) -> str:
@@ -325,7 +379,9 @@ class _Compiler:
                 arms.append(f"({reaches} AND {calm})")
             else:
                 arms.append(reaches)
-        fires = f"({c}.e{index} AND (" + " OR ".join(arms) + "))"
+        gate = _account_gate(self.definition, rules, c)
+        account = "" if gate is None else f" AND {gate}"
+        fires = f"({c}.e{index}{account} AND (" + " OR ".join(arms) + "))"
         return _Tests(tier1, tier2, tier4, tier1_code, tier4_code, fires)
 
     def relevant_kinds(self) -> set[str] | None:
@@ -338,6 +394,10 @@ class _Compiler:
         does seniority worth the threshold on its own (the lead's first activity of any kind
         is then an MQL moment): then every moment counts.
         """
+        if has_account_motion(self.definition):
+            # Other contacts' activity raises engaged contacts and intent between this lead's
+            # moments, so any moment of the lead may be its first MQL.
+            return None
         kinds: set[str] = set(self.definition.review_rule.high_intent)
         for rules, _ in self.rule_sets:
             triggers = rules.triggers
@@ -434,7 +494,8 @@ class _Compiler:
         # Running totals from each lead's first MQL on: later MQLs difference them.
         totals = [f"SUM(c{i}) OVER ({running}) AS pc{i}" for i in f.kinds.values()]
         totals += [f"SUM(p{i}) OVER ({running}) AS ps{i}" for i in f.points.values()]
-        keep = ["k", "t", '"at"', *lead_columns]
+        accounts = has_account_motion(self.definition)
+        keep = ["k", "t", '"at"', *lead_columns, *(["eng_", "aint_"] if accounts else [])]
         moment_columns = keep + [c.split(" AS ")[-1] for c in looking_back]
         relevant = self.relevant_kinds()
         only_relevant = "" if relevant is None else f"\n  WHERE kind IN ({_in_list(relevant)})"
@@ -456,24 +517,40 @@ class _Compiler:
             "    lower(trim(l.company)) AS company_, lower(trim(l.industry)) AS industry_,\n"
             "    lower(trim(l.region)) AS region_,\n"
             "    COALESCE(l.relationship, 'prospect') AS rel_,"
-            " COALESCE(l.persona, 'employee') AS persona_\n"
-            f"  FROM {leads} AS l\n)",
+            " COALESCE(l.persona, 'employee') AS persona_"
+            + (f",\n    {account_key_sql()} AS acct_" if accounts else "")
+            + f"\n  FROM {leads} AS l\n)",
             f"lb AS (SELECT l.*, {_disqualified(self.prepared.base)} AS out_ FROM ln AS l)",
             f"lx AS (\n  SELECT l.lead_id,\n    {eligible},\n    {seniority}\n  FROM lb AS l\n)",
             # k numbers the leads by id, not in whatever order a scan yields them: a warehouse may
             # evaluate a CTE once per reference, and every reference must agree.
             "lq AS (SELECT lx.*, ROW_NUMBER() OVER (ORDER BY lx.lead_id) AS k "
             f"FROM lx WHERE {any_rule})",
-            'a0 AS (\n  SELECT lq.k, a."at", a.kind, ' + listed(lead_columns, "lq.") + ",\n"
-            # Exact microseconds since 1970 (naive times are UTC); sqlglot carries date_diff
-            # to every warehouse, where epoch() can lose the fraction of a second.
-            "    date_diff('microsecond', TIMESTAMP '1970-01-01 00:00:00', a.\"at\") AS t\n"
-            f"  FROM {activities} AS a\n"
-            '  JOIN lq ON lq.lead_id = a.lead_id WHERE a."at" IS NOT NULL\n)',
+            *(
+                _account_facts(self.definition, activities, listed(lead_columns, "lq."))
+                if accounts
+                else [
+                    'a0 AS (\n  SELECT lq.k, a."at", a.kind, ' + listed(lead_columns, "lq.") + ",\n"
+                    # Exact microseconds since 1970 (naive times are UTC); sqlglot carries
+                    # date_diff to every warehouse, where epoch() can lose the fraction of a
+                    # second.
+                    "    date_diff('microsecond', TIMESTAMP '1970-01-01 00:00:00', a.\"at\") AS t\n"
+                    f"  FROM {activities} AS a\n"
+                    '  JOIN lq ON lq.lead_id = a.lead_id WHERE a."at" IS NOT NULL\n)'
+                ]
+            ),
             'act AS (\n  SELECT a.k, a.t, a."at", a.kind, '
             + listed(lead_columns, "a.")
+            + (
+                ", COALESCE(f.eng_, 0) AS eng_, "
+                f"COALESCE(f.ia_ >= {INTENT_MIN_ACTIONS}, FALSE) AS aint_"
+                if accounts
+                else ""
+            )
             + (",\n    " + ",\n    ".join(per_row) if per_row else "")
-            + "\n  FROM a0 AS a\n)",
+            + "\n  FROM a0 AS a"
+            + ("\n  LEFT JOIN af AS f ON f.k = a.k AND f.t = a.t" if accounts else "")
+            + "\n)",
             # Before its first MQL a lead can only become one at an activity some clause
             # looks at (see `relevant_kinds`), so the first MQLs are found on those rows alone.
             "mo1 AS (\n  SELECT "

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from workbench.core.domain.account import AccountHistory, has_account_motion
 from workbench.core.domain.clauses import with_clause
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.evaluator import Prepared, prepare
-from workbench.core.evidence.replay import first_mql, last_verdict
+from workbench.core.evidence.replay import account_history, first_mql, last_verdict
 from workbench.core.evidence.tables import ActivityRow, LeadRow
 
 if TYPE_CHECKING:
@@ -119,9 +120,32 @@ def missed_wins(
             "(SELECT a.* FROM activities AS a JOIN _wb_missed AS m ON m.lead_id = a.lead_id "
             'WHERE CAST(a."at" AS DATE) <= CAST(m.won_at AS DATE))',
         )
+        accounts = _accounts_of_missed(con, definition)
     finally:
         con.execute("DROP TABLE IF EXISTS _wb_missed")
-    return explain(definition, leads, activities, missed)
+    return explain(definition, leads, activities, missed, accounts)
+
+
+def _accounts_of_missed(
+    con: duckdb.DuckDBPyConnection, definition: Definition
+) -> AccountHistory | None:
+    """The missed wins' accounts with every contact's activity (replay rule 5), for a
+    definition with an account motion; None otherwise."""
+    from workbench.core.evidence.engine import account_key_sql
+    from workbench.core.evidence.load import fetch_activities, fetch_leads
+
+    if not has_account_motion(definition):
+        return None
+    contacts = (
+        f"(SELECT l.* FROM leads AS l WHERE {account_key_sql('l')} IN "
+        f"(SELECT {account_key_sql('m')} FROM _wb_missed AS m))"
+    )
+    leads = fetch_leads(con, contacts)
+    activities = fetch_activities(
+        con,
+        f"(SELECT a.* FROM activities AS a JOIN {contacts} AS c ON c.lead_id = a.lead_id)",
+    )
+    return account_history(definition, leads, activities)
 
 
 def explain(
@@ -129,6 +153,7 @@ def explain(
     leads: Sequence[LeadRow],
     activities: Iterable[ActivityRow],
     missed: int | None = None,
+    accounts: AccountHistory | None = None,
 ) -> MissedWins:
     """Why these won leads were not MQLs; `activities` are theirs up to each win's day."""
     by_lead: dict[str, list[ActivityRow]] = {lead.lead_id: [] for lead in leads}
@@ -141,7 +166,7 @@ def explain(
     kinds: Counter[str] = Counter()
     for lead in leads:
         own = [a for a in by_lead[lead.lead_id] if _on_or_before_win(a.at, lead)]
-        last = last_verdict(prepared, lead, own)
+        last = last_verdict(prepared, lead, own, accounts)
         if last is None:
             no_activity += 1
             continue
@@ -157,7 +182,9 @@ def explain(
             )
         if verdict.status == "nurture" and any(r.clause == "triggers" for r in verdict.reasons):
             kinds.update(a.kind for a in own)
-    clauses = [_clause(definition, clause, found, by_lead) for clause, found in named.items()]
+    clauses = [
+        _clause(definition, clause, found, by_lead, accounts) for clause, found in named.items()
+    ]
     clauses.sort(key=lambda c: (-c.wins, -(c.recovered or 0), c.clause))
     return MissedWins(
         missed=len(leads) if missed is None else missed,
@@ -188,6 +215,7 @@ def _clause(
     clause: str,
     found: list[_Named],
     by_lead: dict[str, list[ActivityRow]],
+    accounts: AccountHistory | None = None,
 ) -> MissedClause:
     gate, _, leaf = clause.rpartition(".")
     looser = LOOSER.get(leaf) if ".fit." in f".{clause}" else None
@@ -198,7 +226,7 @@ def _clause(
         # Another clause of the same fit gate named too still keeps the lead out, whatever
         # this one says: the gate passes only when every clause does (replay not needed).
         alone = [n for n in found if not any(o.rpartition(".")[0] == gate for o in n.others)]
-        recovered = sum(1 for n in alone if _becomes_mql(relaxed, n.lead, by_lead))
+        recovered = sum(1 for n in alone if _becomes_mql(relaxed, n.lead, by_lead, accounts))
         field = looser[1]
         counted: Counter[str] = Counter()
         if field == "employees":
@@ -227,6 +255,11 @@ def loosened(definition: Definition, clause: str) -> Definition:
     return with_clause(definition, clause, LOOSER[clause.rsplit(".", 1)[-1]][0])
 
 
-def _becomes_mql(prepared: Prepared, lead: LeadRow, by_lead: dict[str, list[ActivityRow]]) -> bool:
+def _becomes_mql(
+    prepared: Prepared,
+    lead: LeadRow,
+    by_lead: dict[str, list[ActivityRow]],
+    accounts: AccountHistory | None = None,
+) -> bool:
     own = [a for a in by_lead[lead.lead_id] if _on_or_before_win(a.at, lead)]
-    return first_mql(prepared, lead, own) is not None
+    return first_mql(prepared, lead, own, accounts) is not None

@@ -33,6 +33,19 @@ Consequences worth knowing (they follow from the evaluator, not from extra rules
   event at that later moment.
 - With segments or motions, the rule set is chosen by the evaluator at each moment exactly as
   for a single lead; the event carries the chosen segment or motion.
+
+5. **Account facts.** When a motion qualifies the account (`qualifies = "account"`), the
+   lead's `engaged_contacts` and `account_intent` at moment t are not the leads table's: they
+   are computed from the history (`domain.account`), for every motion of that definition.
+   An account is the leads sharing an `account_id`, else a `domain` (exactly as in the table:
+   no further folding; an empty value is no value); a lead with neither is its own account.
+   Engaged contacts at t: how many of the account's leads have an activity in
+   [t - ACCOUNT_WINDOW_DAYS, t] (30 days; the lead itself counts, having one at t). Intent at
+   t: at least INTENT_MIN_ACTIONS (2) activities in that window, by any of the account's leads
+   together, whose kind is high intent (`account.intent_kinds`: the review rule's
+   `high_intent` and every trigger kind of the account motions). Activity after t never
+   counts, nor do leads outside the replayed tables. A definition without an account motion
+   reads `engaged_contacts` from the table as before, and `account_intent` is false.
 """
 
 from __future__ import annotations
@@ -42,6 +55,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from workbench.core.domain.account import AccountHistory, has_account_motion
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.evaluator import Prepared, evaluate_prepared, prepare
 from workbench.core.domain.lead import History, Lead
@@ -83,12 +97,54 @@ def _prepared(definition: Definition | Prepared) -> Prepared:
     return definition if isinstance(definition, Prepared) else prepare(definition)
 
 
+def account_history(
+    definition: Definition | Prepared,
+    leads: Iterable[LeadRow],
+    activities: Iterable[ActivityRow],
+) -> AccountHistory:
+    """The leads grouped by account with their activity, for the account facts (rule 5)."""
+    prepared = _prepared(definition)
+    history = AccountHistory(prepared.definition)
+    for lead in leads:
+        history.add_lead(lead.lead_id, lead.account_id, lead.domain)
+    history.add_activities((a.lead_id, a.kind, _utc(a.at)) for a in activities)
+    return history
+
+
+def _with_account(lead: Lead, lead_id: str, at: datetime, accounts: AccountHistory | None) -> Lead:
+    if accounts is None:
+        return lead
+    engaged, intent = accounts.facts(lead_id, at)
+    company = lead.company.model_copy(
+        update={"engaged_contacts": engaged, "account_intent": intent}
+    )
+    return lead.model_copy(update={"company": company})
+
+
+def _accounts(
+    prepared: Prepared,
+    lead: LeadRow,
+    activities: Sequence[ActivityRow],
+    accounts: AccountHistory | None,
+) -> AccountHistory | None:
+    """The account history rule 5 needs, or None when no motion qualifies the account;
+    without one given, the lead's own activity is its account's whole history."""
+    if not has_account_motion(prepared.definition):
+        return None
+    return accounts if accounts is not None else account_history(prepared, [lead], activities)
+
+
 def moments(
-    definition: Definition | Prepared, lead: LeadRow, activities: Sequence[ActivityRow]
+    definition: Definition | Prepared,
+    lead: LeadRow,
+    activities: Sequence[ActivityRow],
+    accounts: AccountHistory | None = None,
 ) -> Iterator[Moment]:
     """The verdict at each moment of one lead's timeline, lazily (see the module docstring):
-    a caller that wants only the first MQL stops evaluating there."""
+    a caller that wants only the first MQL stops evaluating there. `accounts` gives the
+    account facts of rule 5 (`account_history` over every lead); without it, the lead alone."""
     prepared = _prepared(definition)
+    accounts = _accounts(prepared, lead, activities, accounts)
     ordered = sorted(activities, key=lambda a: (_utc(a.at), _KIND_ORDER[a.kind]))
     # Every activity is on the lead once; the evaluator ignores those after as-of (age < 0),
     # which is the same as giving it only the activities at or before the moment.
@@ -106,6 +162,7 @@ def moments(
             if days is None
             else base.model_copy(update={"history": History(last_mql_days_ago=days)})
         )
+        current = _with_account(current, lead.lead_id, at, accounts)
         verdict = evaluate_prepared(prepared, current, as_of=at)
         yield Moment(at, days, verdict)
         if verdict.status == "mql":
@@ -113,23 +170,33 @@ def moments(
 
 
 def timeline(
-    definition: Definition | Prepared, lead: LeadRow, activities: Sequence[ActivityRow]
+    definition: Definition | Prepared,
+    lead: LeadRow,
+    activities: Sequence[ActivityRow],
+    accounts: AccountHistory | None = None,
 ) -> list[Moment]:
     """The verdict at every moment of one lead's timeline (see the module docstring)."""
-    return list(moments(definition, lead, activities))
+    return list(moments(definition, lead, activities, accounts))
 
 
 def first_mql(
-    definition: Definition | Prepared, lead: LeadRow, activities: Sequence[ActivityRow]
+    definition: Definition | Prepared,
+    lead: LeadRow,
+    activities: Sequence[ActivityRow],
+    accounts: AccountHistory | None = None,
 ) -> Moment | None:
     """The lead's first MQL moment, evaluating no further; None if it never becomes one."""
     return next(
-        (m for m in moments(definition, lead, activities) if m.verdict.status == "mql"), None
+        (m for m in moments(definition, lead, activities, accounts) if m.verdict.status == "mql"),
+        None,
     )
 
 
 def last_verdict(
-    definition: Definition | Prepared, lead: LeadRow, activities: Sequence[ActivityRow]
+    definition: Definition | Prepared,
+    lead: LeadRow,
+    activities: Sequence[ActivityRow],
+    accounts: AccountHistory | None = None,
 ) -> Moment | None:
     """The moment at the lead's last activity, for a lead with no MQL before it (its history
     is empty, so one evaluation gives what the whole timeline would end on); None without
@@ -138,8 +205,10 @@ def last_verdict(
         return None
     ordered = sorted(activities, key=lambda a: (_utc(a.at), _KIND_ORDER[a.kind]))
     at = _utc(ordered[-1].at)
+    prepared = _prepared(definition)
     base = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at)) for a in ordered])
-    return Moment(at, None, evaluate_prepared(_prepared(definition), base, as_of=at))
+    base = _with_account(base, lead.lead_id, at, _accounts(prepared, lead, activities, accounts))
+    return Moment(at, None, evaluate_prepared(prepared, base, as_of=at))
 
 
 def _event(lead_id: str, moment: Moment) -> MqlEvent:
@@ -156,12 +225,15 @@ def _event(lead_id: str, moment: Moment) -> MqlEvent:
 
 
 def replay_one(
-    definition: Definition | Prepared, lead: LeadRow, activities: Sequence[ActivityRow]
+    definition: Definition | Prepared,
+    lead: LeadRow,
+    activities: Sequence[ActivityRow],
+    accounts: AccountHistory | None = None,
 ) -> list[MqlEvent]:
     """One lead's MQL events, in time order."""
     return [
         _event(lead.lead_id, moment)
-        for moment in timeline(definition, lead, activities)
+        for moment in timeline(definition, lead, activities, accounts)
         if moment.verdict.status == "mql"
     ]
 
@@ -179,10 +251,14 @@ def iter_replay(
     by_lead: defaultdict[str, list[ActivityRow]] = defaultdict(list)
     for activity in activities:
         by_lead[activity.lead_id].append(activity)
+    accounts = None
+    if has_account_motion(prepared.definition):
+        leads = list(leads)
+        accounts = account_history(prepared, leads, (a for rows in by_lead.values() for a in rows))
     for lead in leads:
         mine = by_lead.get(lead.lead_id)
         if mine:
-            yield from replay_one(prepared, lead, mine)
+            yield from replay_one(prepared, lead, mine, accounts)
 
 
 def replay(

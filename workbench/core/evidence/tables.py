@@ -16,6 +16,7 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
     email            VARCHAR
     company          VARCHAR
     domain           VARCHAR
+    account_id       VARCHAR
     employees        BIGINT
     industry         VARCHAR
     region           VARCHAR
@@ -146,6 +147,11 @@ LEAD_COLUMNS: tuple[Column, ...] = (
     Column("email", "text"),
     Column("company", "text", help="company name"),
     Column("domain", "text", help="company web domain"),
+    Column(
+        "account_id",
+        "text",
+        help="the CRM's company or account id; leads sharing it (else a domain) are one account",
+    ),
     Column("employees", "int", help="company size"),
     Column("industry", "text"),
     Column("region", "text"),
@@ -203,6 +209,7 @@ class LeadRow:
     email: str | None = None
     company: str | None = None
     domain: str | None = None
+    account_id: str | None = None
     employees: int | None = None
     industry: str | None = None
     region: str | None = None

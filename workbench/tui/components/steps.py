@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from workbench.core.domain.bands import band_warnings
 from workbench.core.domain.clauses import clause_value, override_seed
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
-from workbench.core.domain.describe import override_sentences
+from workbench.core.domain.describe import account_sentence, override_sentences
 from workbench.core.domain.framework import (
     CONTENT_KEY,
     FALSE_NEGATIVE_ALARM,
@@ -65,6 +65,10 @@ EXPLAIN = {
 
 ROUTE_OPTIONS = [(route, route) for route in ROUTES]
 SENIORITY_OPTIONS = [(level, level) for level in SENIORITY_ORDER]
+QUALIFIES_OPTIONS = [
+    ("the contact (the whole fit gate)", "contact"),
+    ("the account (company fit, engaged contacts, intent)", "account"),
+]
 KIND_WORDS = [(activity_label(kind), kind) for kind in ACTIVITY_KINDS]  # the room's words
 KIND_OPTIONS = KIND_WORDS
 
@@ -601,6 +605,13 @@ class MotionsPane(OverridesPane):
                 f"motions.{index}.target_accounts_only",
                 "Target accounts only",
                 motion.target_accounts_only,
+            )
+            yield ChoiceField(
+                f"motions.{index}.qualifies",
+                "Qualifies",
+                motion.qualifies,
+                QUALIFIES_OPTIONS,
+                help_text=account_sentence() if motion.qualifies_account else "",
             )
             yield from self.compose_own_rules(index, motion)
 

@@ -1,0 +1,100 @@
+"""Account facts for a motion that qualifies the account (an AQL), and how history gives them.
+
+000 and 002 qualify an account, not a person, "when firmographic data, intent signals, and
+engagement from multiple contacts within the business meet a threshold"; 002 names the intent:
+"multiple page visits, research on product-specific topics". For one lead (an edge case) the
+room writes the facts on the company: `engaged_contacts` and `account_intent`. In a backtest
+they are computed from the history itself, at each moment t and never from later activity:
+
+- an account is the leads sharing an `account_id`, else a `domain`; a lead with neither is an
+  account of its own;
+- engaged contacts at t: the account's leads with at least one activity in [t - 30 days, t];
+- account-level intent at t: at least 2 high-intent actions by the account's leads, together,
+  in [t - 30 days, t]. High intent is what the room already calls so: the review rule's
+  `high_intent` kinds and every trigger kind (tier 1, 2 and 4) of the account motions.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from workbench.core.domain.definition import Definition
+
+ACCOUNT_WINDOW_DAYS = 30
+"""How far back an account's engagement and intent count (001: stale activity is no signal)."""
+INTENT_MIN_ACTIONS = 2
+"""002's "multiple page visits": one high-intent action is a person's signal, two the account's."""
+
+
+def has_account_motion(definition: Definition) -> bool:
+    return any(m.qualifies_account for m in definition.motions)
+
+
+def intent_kinds(definition: Definition) -> frozenset[str]:
+    """The activity kinds that count as account-level intent (see the module docstring)."""
+    kinds: set[str] = set(definition.review_rule.high_intent)
+    for motion in definition.motions:
+        if not motion.qualifies_account:
+            continue
+        triggers = definition.owned(motion, "triggers")[1]
+        kinds |= set(triggers.tier1) | set(triggers.tier4) | {r.kind for r in triggers.tier2}
+    return frozenset(kinds)
+
+
+def account_key(account_id: str | None, domain: str | None, lead_id: str) -> str:
+    """Which account a lead belongs to: its account id, else its domain, else itself."""
+    if account_id:
+        return "a:" + account_id
+    if domain:
+        return "d:" + domain
+    return "l:" + lead_id
+
+
+@dataclass
+class _Account:
+    times: list[datetime] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)
+    intent_times: list[datetime] = field(default_factory=list)
+
+
+class AccountHistory:
+    """Every account's activity in time order, to give the account facts at any moment."""
+
+    def __init__(self, definition: Definition) -> None:
+        self._intent = intent_kinds(definition)
+        self._window = timedelta(days=ACCOUNT_WINDOW_DAYS)
+        self._of_lead: dict[str, str] = {}
+        self._accounts: dict[str, _Account] = {}
+
+    def add_lead(self, lead_id: str, account_id: str | None, domain: str | None) -> None:
+        self._of_lead[lead_id] = account_key(account_id, domain, lead_id)
+
+    def add_activities(self, rows: Iterable[tuple[str, str, datetime]]) -> None:
+        """(lead_id, kind, at) rows, at aware in UTC; rows of unknown leads are ignored."""
+        found: list[tuple[datetime, str, str]] = []
+        for lead_id, kind, at in rows:
+            if lead_id in self._of_lead:
+                found.append((at, lead_id, kind))
+        found.sort()
+        for at, lead_id, kind in found:
+            account = self._accounts.setdefault(self._of_lead[lead_id], _Account())
+            account.times.append(at)
+            account.leads.append(lead_id)
+            if kind in self._intent:
+                account.intent_times.append(at)
+
+    def facts(self, lead_id: str, at: datetime) -> tuple[int, bool]:
+        """(engaged contacts, account-level intent) of the lead's account at `at`."""
+        key = self._of_lead.get(lead_id, "l:" + lead_id)
+        account = self._accounts.get(key)
+        if account is None:
+            return 0, False
+        start = at - self._window
+        low = bisect_left(account.times, start)
+        high = bisect_right(account.times, at)
+        engaged = len(set(account.leads[low:high]))
+        actions = bisect_right(account.intent_times, at) - bisect_left(account.intent_times, start)
+        return engaged, actions >= INTENT_MIN_ACTIONS
