@@ -12,6 +12,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from workbench.core.domain.filekind import Kind
+from workbench.core.domain.later import added
 from workbench.core.domain.vocab import ActivityKind, MqlOutcome, Persona, Relationship, Seniority
 
 
@@ -44,6 +45,9 @@ class Activity(Strict):
     days_ago: int | float | None = Field(default=None, ge=0, allow_inf_nan=False)
     at: datetime | None = None
     count: int = Field(default=1, ge=1)
+    # The web session it happened in: a tier 2 combination needs its kinds in one session
+    # (without one, on one UTC calendar day).
+    session_id: str | None = added(None)
 
     @model_validator(mode="after")
     def _one_time(self) -> Activity:

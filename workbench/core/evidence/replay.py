@@ -92,7 +92,9 @@ def moments(
     ordered = sorted(activities, key=lambda a: (_utc(a.at), _KIND_ORDER[a.kind]))
     # Every activity is on the lead once; the evaluator ignores those after as-of (age < 0),
     # which is the same as giving it only the activities at or before the moment.
-    base: Lead = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at)) for a in ordered])
+    base: Lead = lead.to_lead(
+        [ActivityRow(a.lead_id, a.kind, _utc(a.at), a.session_id) for a in ordered]
+    )
     last_mql: datetime | None = None
     seen: set[datetime] = set()
     for activity in ordered:
@@ -138,7 +140,7 @@ def last_verdict(
         return None
     ordered = sorted(activities, key=lambda a: (_utc(a.at), _KIND_ORDER[a.kind]))
     at = _utc(ordered[-1].at)
-    base = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at)) for a in ordered])
+    base = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at), a.session_id) for a in ordered])
     return Moment(at, None, evaluate_prepared(_prepared(definition), base, as_of=at))
 
 
