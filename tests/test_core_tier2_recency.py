@@ -7,7 +7,7 @@ unmake an MQL, in the SQL engine against the reference replay on a hand-built ti
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -326,3 +326,27 @@ def test_a_file_without_session_ids_still_loads(tmp_path: Path) -> None:
         assert [a.session_id for a in fetch_activities(con)] == [None]
     finally:
         con.close()
+
+
+def test_lint_calls_a_long_high_intent_window_stale() -> None:
+    from workbench.core.domain.lint import lint
+
+    def paths(days: int) -> list[str]:
+        rules = scored(high_intent_days=days)
+        findings = lint(rules, today=date(2025, 6, 1))
+        return [f.clause for f in findings if f.rule == "tier2-without-recency"]
+
+    assert paths(30) == []
+    assert paths(180) == ["review_rule.high_intent_days"]
+
+
+def test_the_summary_says_the_new_clauses_in_sentences() -> None:
+    from workbench.core.domain.describe import trigger_sentences
+
+    rules = combo_definition(within_days=90)
+    lines = trigger_sentences(rules.triggers, None)
+    assert lines[0].endswith("demo_request, within the last 90 days.")
+    assert lines[1] == (
+        "Tier 2: case_study_view with pricing_page_view in one session (the same UTC day when "
+        "there is no session id) within the last 14 days."
+    )
