@@ -222,8 +222,8 @@ def test_a_case_is_deleted_and_the_suite_rerun(draft: Path) -> None:
     result = workshop.delete_case("competitor-demo-request")
     assert result.ok and result.changed
     assert "competitor-demo-request" not in workshop.suite.by_name()
-    cases = len(workshop.definition.cases)
-    assert workshop.status_line() == f"edge cases {cases}/{cases} passing"
+    left = len(workshop.definition.cases)
+    assert workshop.status_line() == f"edge cases {left}/{left} passing"
     assert not workshop.delete_case("competitor-demo-request").ok
     workshop.save()
     cases = store.load_definition(draft).definition.cases
