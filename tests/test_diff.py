@@ -122,7 +122,20 @@ def test_tier2_rules_added_removed_and_count_changed() -> None:
     assert texts(old, new) == [
         "tier 2: pricing_page_view now needs 3+ times (was 2+)",
         "tier 2: removed comparison_page_view (was 1+ times within the last 14 days)",
+        "tier 2: removed case_study_view+pricing_page_view (was with pricing_page_view in one "
+        "session within the last 14 days)",
         "tier 2: added case_study_view 2+ times within the last 30 days",
+    ]
+
+
+def test_recency_windows_are_changes_in_words() -> None:
+    old = base()
+    new = edited(old)
+    new.triggers.within_days = None
+    new.review_rule.high_intent_days = 60
+    assert texts(old, new) == [
+        "triggers: a hand raise counts for 90 days → ever",
+        "review rule: a high-intent action counts for 30 days → 60 days",
     ]
 
 
@@ -311,7 +324,12 @@ def test_changes_are_json_ready() -> None:
     payload = json.dumps([change.to_dict() for change in diff(old, new)])
     (item,) = json.loads(payload)
     assert set(item) == {"clause", "before", "after", "text"}
-    assert item["before"] == {"kind": "comparison_page_view", "min_count": 1, "within_days": 14}
+    assert item["before"] == {
+        "kind": "case_study_view",
+        "min_count": 1,
+        "within_days": 14,
+        "together": ["pricing_page_view"],
+    }
 
 
 def test_the_tui_sign_off_step_gets_the_same_changes(tmp_path: Path) -> None:

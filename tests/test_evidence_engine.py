@@ -285,21 +285,33 @@ def small_kinds(min_size: int = 0) -> st.SearchStrategy[list[str]]:
     return st.lists(st.sampled_from(KINDS), min_size=min_size, max_size=2, unique=True)
 
 
+@st.composite
+def tier2_rules(draw: st.DrawFn) -> dict[str, Any]:
+    """A count of one kind, or (a third of the time) a combination in one session or day."""
+    rule: dict[str, Any] = {
+        "kind": draw(st.sampled_from(KINDS)),
+        "min_count": draw(st.integers(1, 3)),
+        "within_days": draw(st.integers(1, 20)),
+    }
+    if draw(st.integers(0, 2)) == 0:
+        others = [k for k in KINDS if k != rule["kind"]]
+        rule["together"] = draw(
+            st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True)
+        )
+        rule["min_count"] = draw(st.sampled_from([1, 1, 2]))
+    return rule
+
+
 def triggers() -> st.SearchStrategy[dict[str, Any]]:
-    tier2 = st.fixed_dictionaries(
-        {
-            "kind": st.sampled_from(KINDS),
-            "min_count": st.integers(1, 3),
-            "within_days": st.integers(1, 20),
-        }
-    )
     return st.fixed_dictionaries(
         {
             "tier1": small_kinds(),
-            "tier2": st.lists(tier2, max_size=2),
+            "tier2": st.lists(tier2_rules(), max_size=2),
             "tier3": st.booleans(),
             "tier4": small_kinds(),
-        }
+        },
+        # A hand raise's recency window; absent, any hand raise since the last MQL counts.
+        optional={"within_days": st.sampled_from([1, 5, 20])},
     )
 
 
@@ -352,6 +364,9 @@ def definitions(draw: st.DrawFn, open_fit: bool = False, shape: str | None = Non
             "high_intent": draw(small_kinds()),
         },
     }
+    high_intent_days = draw(st.sampled_from([None, None, 2, 10]))
+    if high_intent_days is not None:
+        data["review_rule"]["high_intent_days"] = high_intent_days
     shape = shape or draw(st.sampled_from(["plain", "segments", "motions"]))
     if shape == "segments":
         data["segments"] = [
@@ -420,8 +435,12 @@ def histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]]:
         for days, hours in times:
             kind = draw(st.sampled_from(KINDS))
             at = T0 + timedelta(days=days, hours=hours)
-            activities.append(ActivityRow(lead_id, kind, at))  # type: ignore[arg-type]
+            activities.append(ActivityRow(lead_id, kind, at, draw(SESSIONS)))  # type: ignore[arg-type]
     return leads, activities
+
+
+# Mostly no session id (combinations group by UTC day), some shared, some across days.
+SESSIONS = st.sampled_from([None, None, None, "s1", "s1", "s2"])
 
 
 @settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -473,14 +492,19 @@ def fitting_histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]
     ]
     times = draw(
         st.lists(
-            st.tuples(st.integers(0, 50), st.sampled_from([0, 0, 6, 12]), st.sampled_from(KINDS)),
+            st.tuples(
+                st.integers(0, 50),
+                st.sampled_from([0, 0, 6, 12, 23]),
+                st.sampled_from(KINDS),
+                SESSIONS,
+            ),
             min_size=1,
             max_size=30,
         )
     )
     activities = [
-        ActivityRow("L1", kind, T0 + timedelta(days=d, hours=h))  # type: ignore[arg-type]
-        for d, h, kind in times
+        ActivityRow("L1", kind, T0 + timedelta(days=d, hours=h), session)  # type: ignore[arg-type]
+        for d, h, kind, session in times
     ]
     return leads, activities + colleague_acts
 

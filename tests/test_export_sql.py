@@ -472,11 +472,51 @@ def test_postgres_edge_cases_and_quoted_table_names(postgres: Postgres, tmp_path
     leads, activities = edge_data()
     tables = {"leads": '"Lead List"', "activities": '"Activity Log"'}
     # The sample's CSV writer keeps whole seconds; these times need their microseconds.
-    exact = [(a.lead_id, a.kind, a.at.isoformat()) for a in activities]
+    exact = [(a.lead_id, a.kind, a.at.isoformat(), a.session_id) for a in activities]
     postgres.load("edge", tables, leads_csv(leads), to_csv(ACTIVITY_COLUMN_NAMES, exact))
     definition = edge_definition()
     sql = export_sql(definition, "postgres", 'edge."Lead List"', 'edge."Activity Log"')
     assert pg_events(postgres, sql, tmp_path) == expected(definition, leads, activities)
+
+
+def test_postgres_combines_tier_2_signals_by_session_or_day(
+    postgres: Postgres, tmp_path: Path
+) -> None:
+    """A case study + pricing page combination: one session, two sessions on one day, one
+    UTC day without session ids, and a day boundary between them."""
+    definition = Definition.model_validate(
+        {
+            **edge_definition().model_dump(),
+            "triggers": {
+                "tier2": [
+                    {
+                        "kind": "case_study_view",
+                        "together": ["pricing_page_view"],
+                        "within_days": 14,
+                    }
+                ]
+            },
+        }
+    )
+    plans: dict[str, list[tuple[str, float, str | None]]] = {
+        "S": [("case_study_view", 0, "s1"), ("pricing_page_view", 0.01, "s1")],
+        "T": [("case_study_view", 0, "s1"), ("pricing_page_view", 0.01, "s2")],
+        "U": [("case_study_view", 0, None), ("pricing_page_view", 0.5, None)],
+        "V": [("case_study_view", 0.6, None), ("pricing_page_view", 0.7, None)],
+    }
+    leads = [LeadRow(lead_id=k, created_at=T0) for k in plans]
+    activities = [
+        ActivityRow(k, kind, T0 + timedelta(days=d), session)  # type: ignore[arg-type]
+        for k, plan in plans.items()
+        for kind, d, session in plan
+    ]
+    rows = [(a.lead_id, a.kind, a.at.isoformat(), a.session_id) for a in activities]
+    tables = {"leads": "leads", "activities": "activities"}
+    postgres.load("combo", tables, leads_csv(leads), to_csv(ACTIVITY_COLUMN_NAMES, rows))
+    sql = export_sql(definition, "postgres", "combo.leads", "combo.activities")
+    want = expected(definition, leads, activities)
+    assert [e.lead_id for e in want] == ["S", "U"]  # V crosses midnight UTC (T0 is 09:00)
+    assert pg_events(postgres, sql, tmp_path) == want
 
 
 # --- Snowflake, BigQuery, Spark: parsed back ---------------------------------------------------

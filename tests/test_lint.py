@@ -195,7 +195,11 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "no-fit-gate": (_no_fit, "fit"),
     "demo-request-scored": (_demo_scored, "scoring.activity_points.demo_request"),
     "tier2-without-recency": (_stale_tier2, "triggers.tier2[0]"),
-    "content-download-trigger": (_content_tier2, "triggers.tier2[2]"),
+    # Appended after the template's own tier 2 rules.
+    "content-download-trigger": (
+        _content_tier2,
+        f"triggers.tier2[{len(template().triggers.tier2)}]",
+    ),
     "no-rejection-reasons": (_no_reasons, "sla.sales.rejection_reasons"),
     "sla-without-escalation": (_no_escalation, "sla.escalation"),
     "one-response-time": (_one_time, "sla.sales.response_minutes"),

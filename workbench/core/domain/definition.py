@@ -104,11 +104,47 @@ class FitGate(Strict):
 
 
 class Tier2Rule(Strict):
-    """High-intent engagement: `min_count` of `kind` within the last `within_days` days."""
+    """High-intent engagement: `min_count` of `kind` within the last `within_days` days.
+
+    With `together` it is a combination (001's "case study + pricing page in same session"):
+    `min_count` counts the sessions in which `kind` and every `together` kind all occur inside
+    the window; activities without a session id group by UTC calendar day instead. A rule
+    that names `together` without `min_count` needs one such session, not the usual two.
+    """
 
     kind: ActivityKind
     min_count: int = Field(default=2, ge=1)
     within_days: int = Field(default=14, ge=1)
+    together: list[ActivityKind] = added(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_session_by_default(cls, value: object) -> object:
+        """One session holding every kind is the signal; two would be a different rule."""
+        if isinstance(value, dict) and value.get("together") and "min_count" not in value:
+            return {**value, "min_count": 1}
+        return value
+
+    @field_validator("together")
+    @classmethod
+    def _distinct(cls, value: list[ActivityKind]) -> list[ActivityKind]:
+        if len(set(value)) != len(value):
+            raise ValueError("together names each activity kind once")
+        return value
+
+    @model_validator(mode="after")
+    def _not_itself(self) -> Tier2Rule:
+        if self.kind in self.together:
+            raise ValueError(
+                f"together repeats the rule's own kind {self.kind}: "
+                "use min_count for several of one kind"
+            )
+        return self
+
+    @property
+    def kinds(self) -> list[ActivityKind]:
+        """Every kind the rule needs: its own, then the ones that must come with it."""
+        return [self.kind, *self.together]
 
 
 class Triggers(Strict):
@@ -119,6 +155,9 @@ class Triggers(Strict):
     tier2: list[Tier2Rule] = Field(default_factory=list)
     tier3: bool = False
     tier4: list[ActivityKind] = Field(default_factory=list)
+    # 001: intent goes stale. A hand raise (tier 1 or 4) older than this makes no MQL; unset,
+    # a hand raise since the last MQL counts however old it is (the meaning before it existed).
+    within_days: int | None = added(None, ge=1)
 
 
 class Scoring(Strict):
@@ -156,6 +195,9 @@ class ReviewRule(Strict):
     min_low_intent_actions: int | None = Field(default=50, ge=1)
     high_intent: list[ActivityKind] = Field(default_factory=list)
     route: Route = "marketing"
+    # 001: "Pricing page visits from 6 months ago are stale." A high-intent action older than
+    # this no longer clears high volume; unset, any since the last MQL does.
+    high_intent_days: int | None = added(None, ge=1)
 
     @field_validator("min_low_intent_actions", mode="before")
     @classmethod

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from workbench.core.domain.account import ACCOUNT_WINDOW_DAYS, INTENT_MIN_ACTIONS
 from workbench.core.domain.bands import BandProblem, band_warnings
-from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
+from workbench.core.domain.definition import (
+    Definition,
+    FitGate,
+    Motion,
+    Scoring,
+    Segment,
+    Tier2Rule,
+    Triggers,
+)
 from workbench.core.domain.framework import format_minutes as format_minutes
 from workbench.core.domain.framework import response_entries
 from workbench.core.domain.readings import readings
@@ -64,24 +72,34 @@ def _trigger_parts(
 ) -> dict[str, str]:
     """The triggers' sentences keyed by tier, in the words of the lead type they produce."""
     word = lead_type.upper()
+    fresh = "" if triggers.within_days is None else f", within the last {triggers.within_days} days"
     parts = {
-        "tier1": f"Tier 1 (instant, no score needed): {_list(list(triggers.tier1))}."
+        "tier1": f"Tier 1 (instant, no score needed): {_list(list(triggers.tier1))}{fresh}."
         if triggers.tier1
         else "No tier 1 triggers.",
-        "tier2": " ".join(
-            f"Tier 2: {rule.kind} {rule.min_count}+ times within the last {rule.within_days} days."
-            for rule in triggers.tier2
-        )
-        or "No tier 2 rules.",
+        "tier2": " ".join(_tier2_sentence(rule) for rule in triggers.tier2) or "No tier 2 rules.",
         "tier3": f"Tier 3: a score of {scoring.threshold} or more."
         if triggers.tier3 and scoring is not None
         else "No tier 3 (score) trigger.",
-        "tier4": f"Tier 4 (sales asked, fit still applies): {_list(list(triggers.tier4))}."
+        "tier4": f"Tier 4 (sales asked, fit still applies): {_list(list(triggers.tier4))}{fresh}."
         if triggers.tier4
         else "No tier 4 triggers.",
         "route": f"{word}s go to: {triggers.route}.",
     }
     return parts
+
+
+def _tier2_sentence(rule: Tier2Rule) -> str:
+    """'Tier 2: case_study_view with pricing_page_view in one session ...' for a combination."""
+    if not rule.together:
+        return (
+            f"Tier 2: {rule.kind} {rule.min_count}+ times within the last {rule.within_days} days."
+        )
+    sessions = "one session" if rule.min_count == 1 else f"each of {rule.min_count}+ sessions"
+    return (
+        f"Tier 2: {rule.kind} with {' and '.join(rule.together)} in {sessions} (the same "
+        f"UTC day when there is no session id) within the last {rule.within_days} days."
+    )
 
 
 def trigger_sentences(
@@ -163,8 +181,13 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
                 f"MQL; inside that window it goes to {rec.inside_window_route}.",
                 (
                     "High score or "
-                    f"{rule.min_low_intent_actions or '—'}+ actions with no high-intent action "
-                    f"goes to {rule.route} for manual review."
+                    f"{rule.min_low_intent_actions or '—'}+ actions with no high-intent action"
+                    + (
+                        ""
+                        if rule.high_intent_days is None
+                        else f" in the last {rule.high_intent_days} days"
+                    )
+                    + f" goes to {rule.route} for manual review."
                 )
                 if rule.enabled
                 else "Suspicious-engagement review is off.",

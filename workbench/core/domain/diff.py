@@ -196,7 +196,26 @@ def _map(
 
 
 def _tier2_terms(rule: dict[str, Any]) -> str:
+    together = rule.get("together") or []
+    if together:
+        sessions = "one session" if rule["min_count"] == 1 else f"{rule['min_count']}+ sessions"
+        return (
+            f"with {' and '.join(together)} in {sessions} within the last "
+            f"{rule['within_days']} days"
+        )
     return f"{rule['min_count']}+ times within the last {rule['within_days']} days"
+
+
+def _tier2_keyed(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Rules keyed by kind, a combination by all its kinds ('case_study_view+pricing_page_view'),
+    so a combination and a count of the same kind are two rules, not one changed."""
+    named = [
+        {**item, "_key": "+".join([item["kind"], *(item.get("together") or [])])} for item in items
+    ]
+    return {
+        k: {f: v for f, v in item.items() if f != "_key"}
+        for k, item in _by_key(named, "_key").items()
+    }
 
 
 def _by_key(items: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
@@ -216,7 +235,7 @@ def _by_key(items: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
 def _tier2(path: str, prefix: str, old: Any, new: Any) -> list[Change]:
     """One sentence per rule: added, removed, or what now counts (count, window)."""
     heading = f"{prefix}tier 2"
-    a, b = _by_key(old or [], "kind"), _by_key(new or [], "kind")
+    a, b = _tier2_keyed(old or []), _tier2_keyed(new or [])
     changes = []
     for kind in dict.fromkeys([*a, *b]):
         clause = f"{path}.{kind}"
@@ -267,6 +286,7 @@ _TRIGGERS = (
     _Field("tier2", handler=_tier2),
     _Field("tier3", "score threshold trigger", kind="flag", heading="tier 3"),
     _Field("tier4", "", kind="set", heading="tier 4 (sales-requested)"),
+    _Field("within_days", "a hand raise counts for", fmt=_unit("days", none="ever")),
 )
 
 _SCORING = (
@@ -291,6 +311,11 @@ _REVIEW_RULE = (
     ),
     _Field("high_intent", "high-intent actions", kind="set"),
     _Field("route", "suspicious leads go to"),
+    _Field(
+        "high_intent_days",
+        "a high-intent action counts for",
+        fmt=_unit("days", none="ever since the last MQL"),
+    ),
 )
 
 _MARKETING_SLA = (

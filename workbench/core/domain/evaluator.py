@@ -12,13 +12,21 @@ Every rule lives here so the TUI, the CLI and the backtest all apply the same on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
+from workbench.core.domain.definition import (
+    Definition,
+    FitGate,
+    Motion,
+    Scoring,
+    Segment,
+    Tier2Rule,
+    Triggers,
+)
 from workbench.core.domain.framework import merge_response, response_for
-from workbench.core.domain.lead import Lead
+from workbench.core.domain.lead import Activity, Lead
 from workbench.core.domain.verdict import Reason, Verdict
 from workbench.core.domain.vocab import seniority_rank
 
@@ -284,11 +292,13 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
 
     triggers = rules.triggers
     word = rules.lead_type.upper()
-    fired = _instant(triggers.tier1, ages, 1, rules.triggers_path + ".tier1", word)
+    path = rules.triggers_path
+    fired = _instant(triggers.tier1, ages, 1, path + ".tier1", word, triggers.within_days)
     if fired is None:
-        fired = _tier2(triggers, ages, rules.triggers_path)
+        sessions = _sessions(lead, as_of, last_mql) if _combines(triggers) else []
+        fired = _tier2(triggers, ages, path, sessions)
     if fired is None:
-        fired = _instant(triggers.tier4, ages, 4, rules.triggers_path + ".tier4", word)
+        fired = _instant(triggers.tier4, ages, 4, path + ".tier4", word, triggers.within_days)
 
     score = _score(rules.scoring, lead, ages) if rules.scoring is not None else None
     score_label = None if score is None else round(score)
@@ -349,7 +359,7 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
             status="nurture",
             route="nurture",
             score=score_label,
-            reasons=(_no_trigger_reason(rules, score_label),),
+            reasons=(_no_trigger_reason(rules, score_label), *_stale_hand_raise(rules, ages)),
             **stamp,  # type: ignore[arg-type]
         )
 
@@ -529,6 +539,7 @@ def _instant(
     tier: int,
     clause: str,
     word: str = "MQL",
+    within_days: int | None = None,
 ) -> tuple[int, str, Reason] | None:
     if not kinds:
         return None
@@ -537,6 +548,9 @@ def _instant(
         if kind in kinds and (latest is None or age < latest[1]):
             latest = (kind, age)
     if latest is None:
+        return None
+    if within_days is not None and latest[1] > within_days:
+        # The latest hand raise is the freshest one: if it is stale, every one is.
         return None
     label = (
         f"an instant {word}, no score needed"
@@ -551,9 +565,17 @@ def _instant(
 
 
 def _tier2(
-    triggers: Triggers, ages: list[tuple[str, float, int]], path: str
+    triggers: Triggers,
+    ages: list[tuple[str, float, int]],
+    path: str,
+    sessions: Sequence[tuple[str, float, str]] = (),
 ) -> tuple[int, str, Reason] | None:
     for index, rule in enumerate(triggers.tier2):
+        if rule.together:
+            combined = _together(rule, sessions, f"{path}.tier2[{index}]")
+            if combined is not None:
+                return combined
+            continue
         seen = sum(
             count for kind, age, count in ages if kind == rule.kind and age <= rule.within_days
         )
@@ -568,6 +590,74 @@ def _tier2(
                 ),
             )
     return None
+
+
+def _combines(triggers: Triggers) -> bool:
+    return any(rule.together for rule in triggers.tier2)
+
+
+def _sessions(lead: Lead, as_of: datetime, last_mql: float | None) -> list[tuple[str, float, str]]:
+    """(kind, age, session) of each activity since the last MQL, for tier 2 combinations.
+
+    The session is the activity's session id, or without one its UTC calendar day: two
+    activities combine only when they share it."""
+    found: list[tuple[str, float, str]] = []
+    for activity in lead.activities:
+        age = activity.age_days(as_of)
+        if age < 0 or (last_mql is not None and age >= last_mql):
+            continue
+        found.append((activity.kind, age, _session_of(activity, as_of)))
+    return found
+
+
+def _session_of(activity: Activity, as_of: datetime) -> str:
+    if activity.session_id is not None:
+        return f"session {activity.session_id}"
+    return f"day {_utc_day(activity, as_of).isoformat()}"  # never equal to a session's key
+
+
+def _utc_day(activity: Activity, as_of: datetime) -> date:
+    if activity.at is not None:
+        moment = activity.at
+    else:
+        moment = as_of - timedelta(days=activity.days_ago or 0)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).date()
+
+
+def _together(
+    rule: Tier2Rule, sessions: Sequence[tuple[str, float, str]], clause: str
+) -> tuple[int, str, Reason] | None:
+    """A combination: the sessions (or days) holding every kind of the rule inside its window.
+
+    A session counts when each kind has an activity in it within the last `within_days`
+    days (each kind's latest one is the one that matters); the reason names the freshest
+    complete session, aged by the oldest of those latest activities."""
+    wanted = rule.kinds
+    latest: dict[str, dict[str, float]] = {}
+    for kind, age, session in sessions:
+        if kind in wanted and age <= rule.within_days:
+            ages = latest.setdefault(session, {})
+            ages[kind] = min(age, ages.get(kind, age))
+    complete = sorted(
+        (max(ages.values()), session)
+        for session, ages in latest.items()
+        if len(ages) == len(wanted)
+    )
+    if len(complete) < rule.min_count:
+        return None
+    age, session = complete[0]
+    names = " and ".join([", ".join(wanted[:-1]), wanted[-1]])
+    kind_of_place, _, name = session.partition(" ")
+    if rule.min_count == 1:
+        what = f"{names} in one {kind_of_place} ({name}) {_when(age)}"
+    else:
+        what = (
+            f"{names} together in {len(complete)} sessions or days within the last "
+            f"{rule.within_days} days ({rule.min_count}+ needed)"
+        )
+    return (2, rule.kind, Reason(clause, f"{what} meet {clause}, a tier 2 combination."))
 
 
 def _score(scoring: Scoring, lead: Lead, ages: list[tuple[str, float, int]]) -> float:
@@ -597,10 +687,14 @@ def _suspicious(
         return None
     triggers = rules.triggers
     high = set(rule.high_intent) | set(triggers.tier1) | set(triggers.tier4)
-    high |= {t.kind for t in triggers.tier2}
-    if any(kind in high for kind, _age, _count in ages):
+    for tier2 in triggers.tier2:
+        high.update(tier2.kinds)
+    fresh = rule.high_intent_days
+    if any(kind in high and (fresh is None or age <= fresh) for kind, age, _count in ages):
         return None
     actions = sum(count for _kind, _age, count in ages)
+    stale = _stale_high_intent(fresh, high, ages)
+    recent = "" if fresh is None else f" in the last {fresh} days"
     scoring = rules.scoring
     if (
         triggers.tier3
@@ -610,17 +704,54 @@ def _suspicious(
     ):
         return Reason(
             "review_rule",
-            f"Score {round(score)} reached the threshold with no high-intent action: "
+            f"Score {round(score)} reached the threshold with no high-intent action{recent}: "
             "high volume and low intent is suspicious (researcher, journalist, competitor?), "
-            "so a person reviews it.",
+            f"so a person reviews it.{stale}",
         )
     if rule.min_low_intent_actions is not None and actions >= rule.min_low_intent_actions:
         return Reason(
             "review_rule.min_low_intent_actions",
-            f"{actions} actions and none of them high-intent: suspicious engagement, "
-            "so a person reviews it.",
+            f"{actions} actions and none of them high-intent{recent}: suspicious engagement, "
+            f"so a person reviews it.{stale}",
         )
     return None
+
+
+def _stale_hand_raise(rules: RuleSet, ages: list[tuple[str, float, int]]) -> list[Reason]:
+    """Says why a hand raise since the last MQL made none: it is older than the window."""
+    triggers = rules.triggers
+    days = triggers.within_days
+    if days is None:
+        return []
+    raised = [
+        (age, kind) for kind, age, _count in ages if kind in (*triggers.tier1, *triggers.tier4)
+    ]
+    if not raised:
+        return []
+    age, kind = min(raised)
+    return [
+        Reason(
+            f"{rules.triggers_path}.within_days",
+            f"{kind} {_when(age)} is older than the {days}-day window of "
+            f"{rules.triggers_path}.within_days: a stale hand raise makes no MQL.",
+        )
+    ]
+
+
+def _stale_high_intent(
+    days: int | None, high: Collection[str], ages: list[tuple[str, float, int]]
+) -> str:
+    """' The latest high-intent action, X N days ago, is older than ...': why it did not count."""
+    if days is None:
+        return ""
+    stale = [(age, kind) for kind, age, _count in ages if kind in high]
+    if not stale:
+        return ""
+    age, kind = min(stale)
+    return (
+        f" The latest high-intent action, {kind} {_when(age)}, is older than the {days} days "
+        "of review_rule.high_intent_days: stale intent."
+    )
 
 
 def _reaches(score: float, threshold: int) -> bool:

@@ -48,6 +48,9 @@ class Activity(Strict):
     days_ago: int | float | None = Field(default=None, ge=0, allow_inf_nan=False)
     at: datetime | None = None
     count: int = Field(default=1, ge=1)
+    # The web session it happened in: a tier 2 combination needs its kinds in one session
+    # (without one, on one UTC calendar day).
+    session_id: str | None = added(None)
 
     @model_validator(mode="after")
     def _one_time(self) -> Activity:

@@ -432,6 +432,15 @@ def _tier2_without_recency(context: _Context) -> Iterator[Finding]:
                         f"{rule.kind} counts actions from the last {rule.within_days} days, "
                         f"more than {TIER2_MAX_DAYS}",
                     )
+        # The same staleness lets an old pricing view clear high volume from review.
+        days = context.definition.review_rule.high_intent_days
+        if days is not None and days > TIER2_MAX_DAYS:
+            yield _finding(
+                "tier2-without-recency",
+                "review_rule.high_intent_days",
+                f"a high-intent action from the last {days} days clears high volume from "
+                f"review, more than {TIER2_MAX_DAYS}",
+            )
 
     return _unique(found())
 

@@ -180,6 +180,19 @@ def _standard_cases(
     agency_why: str = "Passes seniority but fails company size. If agencies are in the ICP, "
     "change this to mql.",
 ) -> list[EdgeCase]:
+    return _standard(route, intern, agency, review_route, intern_why, agency_why) + (
+        _recency_cases(route, review_route)
+    )
+
+
+def _standard(
+    route: str,
+    intern: dict[str, Any],
+    agency: dict[str, Any],
+    review_route: str,
+    intern_why: str,
+    agency_why: str,
+) -> list[EdgeCase]:
     return [
         _case(
             "ceo-ebook-download",
@@ -274,6 +287,104 @@ def _pricing_rule() -> Tier2Rule:
     return Tier2Rule(kind="pricing_page_view", min_count=2, within_days=7)
 
 
+# 001: "Tier 2 triggers should have a recency requirement ... within the last 14-30 days".
+TIER2_DAYS = 14
+# 001's edge case: a demo request resubmitted after 90 days is "a new buying cycle", so a hand
+# raise older than the cycle no longer makes an MQL on its own.
+HAND_RAISE_DAYS = 90
+# A high-intent action older than the top of 001's tier 2 range no longer clears high volume.
+HIGH_INTENT_DAYS = 30
+
+
+def _tier2_signals(pricing: Tier2Rule | None = None, days: int = TIER2_DAYS) -> list[Tier2Rule]:
+    """001's three tier 2 signals: 2+ pricing page visits, a comparison page visit, and a case
+    study with the pricing page in one session. A segment may set its own pricing count."""
+    return [
+        pricing or _pricing_rule(),
+        Tier2Rule(kind="comparison_page_view", min_count=1, within_days=days),
+        Tier2Rule(
+            kind="case_study_view", together=["pricing_page_view"], min_count=1, within_days=days
+        ),
+    ]
+
+
+def _review_rule(route: str = "marketing") -> ReviewRule:
+    return ReviewRule.model_validate(
+        {"high_intent": list(HIGH_INTENT), "route": route, "high_intent_days": HIGH_INTENT_DAYS}
+    )
+
+
+def _recency_cases(route: str, review_route: str = "marketing") -> list[EdgeCase]:
+    """Issue 17's leads for recency and tier 2 combinations, in every template."""
+    return [
+        _case(
+            "stale-pricing-view-blog-reader",
+            "200 blog visits and a pricing page view six months ago: the pricing view is stale "
+            "(001), so this is high volume with no recent high-intent action and a person "
+            "reviews it.",
+            {"status": "review", "route": review_route},
+            _lead(
+                "Director of Research",
+                "director",
+                "Vandelay Data",
+                "vandelay.example",
+                150,
+                activities=[
+                    {"kind": "blog_visit", "days_ago": 3, "count": 200},
+                    {"kind": "pricing_page_view", "days_ago": 180},
+                ],
+            ),
+        ),
+        _case(
+            "case-study-and-pricing-one-session",
+            "A case study and the pricing page in the same session: 001's third tier 2 signal.",
+            {"status": "mql", "route": route, "tier": 2},
+            _lead(
+                "VP Operations",
+                "vp",
+                "Pied Piper",
+                "piedpiper.example",
+                300,
+                activities=[
+                    {"kind": "case_study_view", "days_ago": 2, "session_id": "s-1"},
+                    {"kind": "pricing_page_view", "days_ago": 2, "session_id": "s-1"},
+                ],
+            ),
+        ),
+        _case(
+            "case-study-and-pricing-a-week-apart",
+            "The same two pages a week apart are two separate moments of interest, not the "
+            "evaluation session tier 2 means: nurture.",
+            {"status": "nurture"},
+            _lead(
+                "VP Operations",
+                "vp",
+                "Pied Piper",
+                "piedpiper.example",
+                300,
+                activities=[
+                    {"kind": "case_study_view", "days_ago": 9, "session_id": "s-1"},
+                    {"kind": "pricing_page_view", "days_ago": 2, "session_id": "s-2"},
+                ],
+            ),
+        ),
+        _case(
+            "stale-demo-request",
+            f"A demo request 200 days ago, nothing since: older than the {HAND_RAISE_DAYS}-day "
+            "buying cycle, so it is no instant MQL today. Nurture until a fresh hand raise.",
+            {"status": "nurture"},
+            _lead(
+                "VP Marketing",
+                "vp",
+                "Umbrella Cloud",
+                "umbrella.example",
+                400,
+                activities=[{"kind": "demo_request", "days_ago": 200}],
+            ),
+        ),
+    ]
+
+
 def _pre_1m(base: dict[str, Any]) -> Definition:
     return Definition.model_validate(
         {
@@ -282,8 +393,13 @@ def _pre_1m(base: dict[str, Any]) -> Definition:
                 "excluded_personas": ["student", "job-seeker"],
                 "competitors": list(EXAMPLE_COMPETITORS),
             },
-            "triggers": Triggers(route="founder", tier1=list(HAND_RAISES), tier2=[_pricing_rule()]),
-            "review_rule": ReviewRule(high_intent=list(HIGH_INTENT), route="founder"),
+            "triggers": Triggers(
+                route="founder",
+                tier1=list(HAND_RAISES),
+                tier2=_tier2_signals(),
+                within_days=HAND_RAISE_DAYS,
+            ),
+            "review_rule": _review_rule("founder"),
             "recycling": Recycling(),
             "sla": _sla(10),
             "cases": _standard_cases(
@@ -313,10 +429,11 @@ def _1m_3m(base: dict[str, Any]) -> Definition:
             "triggers": Triggers(
                 route="sdr",
                 tier1=list(HAND_RAISES),
-                tier2=[_pricing_rule()],
+                tier2=_tier2_signals(),
                 tier4=["sales_requested"],
+                within_days=HAND_RAISE_DAYS,
             ),
-            "review_rule": ReviewRule(high_intent=list(HIGH_INTENT)),
+            "review_rule": _review_rule(),
             "sla": _sla(35),
             "cases": _standard_cases(
                 "sdr",
@@ -339,15 +456,13 @@ def _3m_10m(base: dict[str, Any]) -> Definition:
             "triggers": Triggers(
                 route="sdr",
                 tier1=list(HAND_RAISES),
-                tier2=[
-                    _pricing_rule(),
-                    Tier2Rule(kind="comparison_page_view", min_count=1, within_days=14),
-                ],
+                tier2=_tier2_signals(),
                 tier3=True,
                 tier4=["sales_requested"],
+                within_days=HAND_RAISE_DAYS,
             ),
             "scoring": _full_scoring(),
-            "review_rule": ReviewRule(high_intent=list(HIGH_INTENT)),
+            "review_rule": _review_rule(),
             "sla": _sla(125),
             "cases": _standard_cases(
                 "sdr",
@@ -362,16 +477,18 @@ def _10m_30m(base: dict[str, Any]) -> Definition:
     smb_triggers = Triggers(
         route="sdr",
         tier1=list(HAND_RAISES),
-        tier2=[Tier2Rule(kind="pricing_page_view", min_count=3, within_days=7)],
+        tier2=_tier2_signals(Tier2Rule(kind="pricing_page_view", min_count=3, within_days=7)),
         tier3=True,
         tier4=["sales_requested"],
+        within_days=HAND_RAISE_DAYS,
     )
     enterprise_triggers = Triggers(
         route="ae",
         tier1=list(HAND_RAISES),
-        tier2=[_pricing_rule()],
+        tier2=_tier2_signals(),
         tier3=True,
         tier4=["sales_requested"],
+        within_days=HAND_RAISE_DAYS,
     )
     # Each segment's own fit gate covers the segment's own size band, so the two never disagree.
     smb_fit = _full_fit("manager")
@@ -431,12 +548,13 @@ def _10m_30m(base: dict[str, Any]) -> Definition:
             "triggers": Triggers(
                 route="sdr",
                 tier1=list(HAND_RAISES),
-                tier2=[_pricing_rule()],
+                tier2=_tier2_signals(),
                 tier3=True,
                 tier4=["sales_requested"],
+                within_days=HAND_RAISE_DAYS,
             ),
             "scoring": _full_scoring(),
-            "review_rule": ReviewRule(high_intent=list(HIGH_INTENT)),
+            "review_rule": _review_rule(),
             "segments": segments,
             "sla": _sla(500),
             "cases": cases,
@@ -462,7 +580,10 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
             triggers=Triggers(
                 route="sdr",
                 tier1=["product_usage_limit"],
+                # Product signals, not 001's web tier 2: a PQL is qualified in the product
+                # (000, 003), so this motion keeps its own tier 2.
                 tier2=[Tier2Rule(kind="teammate_invite", min_count=2, within_days=14)],
+                within_days=HAND_RAISE_DAYS,
             ),
             response_minutes={"product_usage_limit": 60, "tier2": 240},
         ),
@@ -479,7 +600,11 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
                 tier2=[
                     Tier2Rule(kind="pricing_page_view", min_count=1, within_days=30),
                     Tier2Rule(kind="case_study_view", min_count=2, within_days=30),
+                    # Any pricing view already fires here, so 001's "2+ pricing visits" and
+                    # "case study + pricing in one session" are covered by the first rule.
+                    Tier2Rule(kind="comparison_page_view", min_count=1, within_days=30),
                 ],
+                within_days=HAND_RAISE_DAYS,
             ),
             response_minutes={"tier2": 15},
         ),
@@ -535,15 +660,13 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
             "triggers": Triggers(
                 route="sdr",
                 tier1=list(HAND_RAISES),
-                tier2=[
-                    _pricing_rule(),
-                    Tier2Rule(kind="comparison_page_view", min_count=1, within_days=14),
-                ],
+                tier2=_tier2_signals(),
                 tier3=True,
                 tier4=["sales_requested"],
+                within_days=HAND_RAISE_DAYS,
             ),
             "scoring": _full_scoring(),
-            "review_rule": ReviewRule(high_intent=list(HIGH_INTENT)),
+            "review_rule": _review_rule(),
             "motions": motions,
             "sla": _sla(1500),
             "cases": cases,

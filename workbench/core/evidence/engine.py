@@ -84,6 +84,7 @@ class _Features:
     decays: dict[tuple[tuple[tuple[str, int], ...], int | None, float], int] = field(
         default_factory=dict
     )
+    combos: dict[tuple[tuple[str, ...], int], int] = field(default_factory=dict)
 
     @staticmethod
     def _id(table: dict[Any, int], key: Any) -> int:
@@ -108,6 +109,10 @@ class _Features:
 
     def decayed(self, points: tuple[tuple[str, int], ...], days: int | None, half: float) -> int:
         return self._id(self.decays, (points, days, half))
+
+    def combined(self, kinds: tuple[str, ...], days: int) -> int:
+        """A tier 2 combination's table of complete sessions (`cp{n}`)."""
+        return self._id(self.combos, (kinds, days))
 
     def state(self) -> list[str]:
         """Running values an event row carries, so later moments can difference against it."""
@@ -240,7 +245,9 @@ def account_key_sql(alias: str = "l") -> str:
     )
 
 
-def _account_facts(definition: Definition, activities: str, lead_columns: str) -> list[str]:
+def _account_facts(
+    definition: Definition, activities: str, lead_columns: str, session: str = ""
+) -> list[str]:
     """CTEs giving each moment (k, t) of a replayed lead its account's engaged contacts and
     intent (replay rule 5): the account's activity in [t - window, t], every lead counted.
     They read the activities table once (`aa`, which `a0` then narrows to replayed leads):
@@ -248,11 +255,11 @@ def _account_facts(definition: Definition, activities: str, lead_columns: str) -
     kinds = intent_kinds(definition)
     intent = f"SUM(CASE WHEN y.kind IN ({_in_list(kinds)}) THEN 1 ELSE 0 END)" if kinds else "0"
     return [
-        'aa AS (\n  SELECT x.acct_ AS acct, a.lead_id, a.kind, a."at",\n'
+        f'aa AS (\n  SELECT x.acct_ AS acct, a.lead_id, a.kind{session}, a."at",\n'
         "    date_diff('microsecond', TIMESTAMP '1970-01-01 00:00:00', a.\"at\") AS t\n"
         f"  FROM {activities} AS a JOIN ln AS x ON x.lead_id = a.lead_id\n"
         '  WHERE a."at" IS NOT NULL\n)',
-        f'a0 AS (\n  SELECT lq.k, a."at", a.kind, {lead_columns}, a.t, a.acct\n'
+        f'a0 AS (\n  SELECT lq.k, a."at", a.kind{session}, {lead_columns}, a.t, a.acct\n'
         "  FROM aa AS a JOIN lq ON lq.lead_id = a.lead_id\n)",
         "am AS (SELECT DISTINCT k, t, acct FROM a0)",
         "af AS (\n  SELECT m.k, m.t, COUNT(DISTINCT y.lead_id) AS eng_,\n"
@@ -309,6 +316,27 @@ class _Compiler:
         return f"COALESCE({c}.{code} > {e}.t * {_KIND_SLOTS} + {_KIND_SLOTS - 1}, FALSE)"
 
     @staticmethod
+    def _fresh(code: str, days: int | None, c: str) -> str:
+        """The latest activity a trigger code names is at most `days` old at moment `c`."""
+        if days is None:
+            return "TRUE"
+        return f"COALESCE({c}.{code} >= ({c}.t - {_days_us(days)}) * {_KIND_SLOTS}, FALSE)"
+
+    def _recent(self, code: str, days: int | None, c: str, e: str | None) -> str:
+        """`_after`, and inside the recency window when there is one."""
+        after = self._after(code, c, e)
+        return after if days is None else f"({after} AND {self._fresh(code, days, c)})"
+
+    def _sessions(self, kinds: tuple[str, ...], days: int, c: str, e: str | None) -> str:
+        """How many sessions (or UTC days) hold every kind inside the window, after `e`."""
+        n = self.features.combined(kinds, days)
+        if e is None:
+            return f"{c}.cs{n}"
+        return (
+            f"(SELECT COUNT(*) FROM cp{n} AS p WHERE p.k = {c}.k AND p.t = {c}.t AND p.a > {e}.t)"
+        )
+
+    @staticmethod
     def _since(running: str, windowed: str, days: int | None, c: str, e: str | None) -> str:
         """A sum over activity in (m, t] and inside the window [t - days, t]."""
         if e is None:
@@ -348,14 +376,19 @@ class _Compiler:
         features = self.features
         tier1 = tier4 = "FALSE"
         tier1_code = tier4_code = "NULL"
+        fresh = triggers.within_days
         if triggers.tier1:
             tier1_code = f"{c}.{features.latest(frozenset(triggers.tier1))}"
-            tier1 = self._after(features.latest(frozenset(triggers.tier1)), c, e)
+            tier1 = self._recent(features.latest(frozenset(triggers.tier1)), fresh, c, e)
         if triggers.tier4:
             tier4_code = f"{c}.{features.latest(frozenset(triggers.tier4))}"
-            tier4 = self._after(features.latest(frozenset(triggers.tier4)), c, e)
+            tier4 = self._recent(features.latest(frozenset(triggers.tier4)), fresh, c, e)
         tier2: list[tuple[str, str]] = []
         for rule in triggers.tier2:
+            if rule.together:
+                sessions = self._sessions(tuple(rule.kinds), rule.within_days, c, e)
+                tier2.append((f"COALESCE({sessions} >= {rule.min_count}, FALSE)", rule.kind))
+                continue
             count = self._since(
                 features.running(rule.kind),
                 features.windowed(rule.kind, rule.within_days),
@@ -374,8 +407,13 @@ class _Compiler:
             review = self.definition.review_rule
             if review.enabled:
                 high = set(review.high_intent) | set(triggers.tier1) | set(triggers.tier4)
-                high |= {t.kind for t in triggers.tier2}
-                calm = self._after(features.latest(frozenset(high)), c, e) if high else "FALSE"
+                for rule in triggers.tier2:
+                    high.update(rule.kinds)
+                calm = (
+                    self._recent(features.latest(frozenset(high)), review.high_intent_days, c, e)
+                    if high
+                    else "FALSE"
+                )
                 arms.append(f"({reaches} AND {calm})")
             else:
                 arms.append(reaches)
@@ -392,7 +430,9 @@ class _Compiler:
         points can only fall. So the first MQL is at a moment with an activity some clause
         names. Negative points break that (one leaving the window raises the score), and so
         does seniority worth the threshold on its own (the lead's first activity of any kind
-        is then an MQL moment): then every moment counts.
+        is then an MQL moment): then every moment counts. Recency windows keep it: a hand raise,
+        a combination or a high-intent action (which lets a score through the review rule)
+        leaving its window only takes an MQL away.
         """
         if has_account_motion(self.definition):
             # Other contacts' activity raises engaged contacts and intent between this lead's
@@ -402,7 +442,8 @@ class _Compiler:
         for rules, _ in self.rule_sets:
             triggers = rules.triggers
             kinds |= set(triggers.tier1) | set(triggers.tier4)
-            kinds |= {rule.kind for rule in triggers.tier2}
+            for rule in triggers.tier2:
+                kinds.update(rule.kinds)
             if triggers.tier3 and rules.scoring is not None:
                 if any(v < 0 for v in rules.scoring.activity_points.values()):
                     return None
@@ -494,6 +535,14 @@ class _Compiler:
         # Running totals from each lead's first MQL on: later MQLs difference them.
         totals = [f"SUM(c{i}) OVER ({running}) AS pc{i}" for i in f.kinds.values()]
         totals += [f"SUM(p{i}) OVER ({running}) AS ps{i}" for i in f.points.values()]
+        # A combination groups activities by session id, else by UTC calendar day; the column is
+        # read only when some rule combines, so older activity tables without it still work.
+        session = ", a.session_id" if f.combos else ""
+        session_day = (
+            ',\n    CASE WHEN a.session_id IS NULL THEN CAST(a."at" AS DATE) END AS sd'
+            if f.combos
+            else ""
+        )
         accounts = has_account_motion(self.definition)
         keep = ["k", "t", '"at"', *lead_columns, *(["eng_", "aint_"] if accounts else [])]
         moment_columns = keep + [c.split(" AS ")[-1] for c in looking_back]
@@ -527,10 +576,12 @@ class _Compiler:
             "lq AS (SELECT lx.*, ROW_NUMBER() OVER (ORDER BY lx.lead_id) AS k "
             f"FROM lx WHERE {any_rule})",
             *(
-                _account_facts(self.definition, activities, listed(lead_columns, "lq."))
+                _account_facts(self.definition, activities, listed(lead_columns, "lq."), session)
                 if accounts
                 else [
-                    'a0 AS (\n  SELECT lq.k, a."at", a.kind, ' + listed(lead_columns, "lq.") + ",\n"
+                    f'a0 AS (\n  SELECT lq.k, a."at", a.kind{session}, '
+                    + listed(lead_columns, "lq.")
+                    + ",\n"
                     # Exact microseconds since 1970 (naive times are UTC); sqlglot carries
                     # date_diff to every warehouse, where epoch() can lose the fraction of a
                     # second.
@@ -539,7 +590,7 @@ class _Compiler:
                     '  JOIN lq ON lq.lead_id = a.lead_id WHERE a."at" IS NOT NULL\n)'
                 ]
             ),
-            'act AS (\n  SELECT a.k, a.t, a."at", a.kind, '
+            f'act AS (\n  SELECT a.k, a.t, a."at", a.kind{session}{session_day}, '
             + listed(lead_columns, "a.")
             + (
                 ", COALESCE(f.eng_, 0) AS eng_, "
@@ -560,8 +611,30 @@ class _Compiler:
         ]
         decay_columns: list[str] = []
         decay_joins: list[str] = []
-        if f.decays:
+        if f.decays or f.combos:
             ctes.append("mo0 AS (SELECT DISTINCT k, t FROM act)")
+        for (combined, window), i in f.combos.items():
+            # Each session's latest activity of each kind inside the window at each moment;
+            # a session is complete with all kinds, and counts after the last MQL `e` when
+            # the oldest of those latest activities is after it.
+            group = "a.session_id, a.sd"
+            ctes.append(
+                f"cq{i} AS (\n  SELECT m.k, m.t, {group}, a.kind, MAX(a.t) AS lt\n"
+                "  FROM mo0 AS m JOIN act AS a ON a.k = m.k AND a.t <= m.t"
+                f" AND m.t - a.t <= {_days_us(window)}\n"
+                f"  WHERE a.kind IN ({_in_list(combined)})\n"
+                f"  GROUP BY m.k, m.t, {group}, a.kind\n)"
+            )
+            ctes.append(
+                f"cp{i} AS (\n  SELECT k, t, MIN(lt) AS a FROM cq{i}\n"
+                f"  GROUP BY k, t, session_id, sd HAVING COUNT(*) = {len(combined)}\n)"
+            )
+            decay_columns.append(f"COALESCE(q{i}.s, 0) AS cs{i}")
+            moment_columns.append(f"cs{i}")
+            decay_joins.append(
+                f"LEFT JOIN (SELECT k, t, COUNT(*) AS s FROM cp{i} GROUP BY k, t) "
+                f"AS q{i} ON q{i}.k = mo1.k AND q{i}.t = mo1.t"
+            )
         for (points, window, half), i in f.decays.items():
             arms = " ".join(f"WHEN {_lit(k)} THEN {v}" for k, v in points)
             inside = "" if window is None else f" AND m.t - a.t <= {_days_us(window)}"
@@ -700,6 +773,6 @@ def load_rows(
     if rows:
         marks = ", ".join("?" for _ in rows[0])
         con.executemany(f"INSERT INTO leads VALUES ({marks})", rows)
-    acts = [(a.lead_id, a.kind, _naive_utc(a.at)) for a in activities]
+    acts = [(a.lead_id, a.kind, _naive_utc(a.at), a.session_id) for a in activities]
     if acts:
-        con.executemany("INSERT INTO activities VALUES (?, ?, ?)", acts)
+        con.executemany("INSERT INTO activities VALUES (?, ?, ?, ?)", acts)

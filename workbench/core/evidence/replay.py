@@ -15,7 +15,8 @@ This module is the contract the SQL engine is property-tested against. The seman
    activity, not when it happens.
 3. **The verdict at a moment t** is `evaluate_prepared(prepare(definition), lead_t, as_of=t)`
    where `lead_t` is the lead with every activity at or before t (each with `count` 1, at its
-   absolute time; activities after t are in the future and never count) and with
+   absolute time and with its `session_id`; activities after t are in the future and never
+   count) and with
    `History(last_mql_days_ago=(t - m) / 1 day, last_mql_outcome=None)`, m being the latest MQL
    event of this replay before t; with no earlier event, `history` is None. The days are
    fractional (seconds / 86400), exactly as `Activity.age_days` computes ages.
@@ -29,8 +30,15 @@ Consequences worth knowing (they follow from the evaluator, not from extra rules
   event. MQL events of one lead are therefore at least `resubmit_after_days` apart.
 - Only activity after the last MQL counts (the evaluator drops activity at or before it), but
   a hand raise that was routed inside the window is not consumed: if a later moment falls at
-  or past the window, that hand raise (a tier 1 trigger has no recency limit) makes an MQL
-  event at that later moment.
+  or past the window, that hand raise makes an MQL event at that later moment, unless it is
+  older than `triggers.within_days` by then (without it, a hand raise has no recency limit).
+- Recency is measured at the moment: a hand raise, a tier 2 count or combination, or the
+  review rule's high-intent action (`review_rule.high_intent_days`) counts when its age at t
+  is at most its window. Expiry is seen at the next moment, like any change with time alone.
+- A tier 2 combination (`together`) counts the sessions in which every kind of the rule has
+  an activity inside the window and after the last MQL. An activity's session is its
+  `session_id`, or without one its UTC calendar day; an activity with a session id never
+  shares a session with one without, even on the same day.
 - With segments or motions, the rule set is chosen by the evaluator at each moment exactly as
   for a single lead; the event carries the chosen segment or motion.
 
@@ -148,7 +156,9 @@ def moments(
     ordered = sorted(activities, key=lambda a: (_utc(a.at), _KIND_ORDER[a.kind]))
     # Every activity is on the lead once; the evaluator ignores those after as-of (age < 0),
     # which is the same as giving it only the activities at or before the moment.
-    base: Lead = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at)) for a in ordered])
+    base: Lead = lead.to_lead(
+        [ActivityRow(a.lead_id, a.kind, _utc(a.at), a.session_id) for a in ordered]
+    )
     last_mql: datetime | None = None
     seen: set[datetime] = set()
     for activity in ordered:
@@ -206,7 +216,7 @@ def last_verdict(
     ordered = sorted(activities, key=lambda a: (_utc(a.at), _KIND_ORDER[a.kind]))
     at = _utc(ordered[-1].at)
     prepared = _prepared(definition)
-    base = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at)) for a in ordered])
+    base = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at), a.session_id) for a in ordered])
     base = _with_account(base, lead.lead_id, at, _accounts(prepared, lead, activities, accounts))
     return Moment(at, None, evaluate_prepared(prepared, base, as_of=at))
 

@@ -8,10 +8,10 @@ In DuckDB (`load.load_to_duckdb` creates them as temporary tables in a connectio
 have exactly these columns, in this order, and nothing else (`sql_columns` gives the list):
 
     leads                                       activities
-    lead_id          VARCHAR   NOT NULL         lead_id  VARCHAR    NOT NULL
-    created_at       TIMESTAMP NOT NULL         kind     VARCHAR    NOT NULL
-    title            VARCHAR                    at       TIMESTAMP  NOT NULL
-    seniority        VARCHAR
+    lead_id          VARCHAR   NOT NULL         lead_id     VARCHAR    NOT NULL
+    created_at       TIMESTAMP NOT NULL         kind        VARCHAR    NOT NULL
+    title            VARCHAR                    at          TIMESTAMP  NOT NULL
+    seniority        VARCHAR                    session_id  VARCHAR
     persona          VARCHAR   NOT NULL
     email            VARCHAR
     company          VARCHAR
@@ -190,6 +190,11 @@ ACTIVITY_COLUMNS: tuple[Column, ...] = (
     Column("lead_id", "text", required=True, help="the lead the activity belongs to"),
     Column("kind", "choice", required=True, choices=get_args(ActivityKind)),
     Column("at", "timestamp", required=True, help="when it happened"),
+    Column(
+        "session_id",
+        "text",
+        help="the web session it happened in; empty: tier 2 combinations group by UTC day",
+    ),
 )
 
 TABLES: dict[str, tuple[Column, ...]] = {"leads": LEAD_COLUMNS, "activities": ACTIVITY_COLUMNS}
@@ -249,7 +254,9 @@ class LeadRow:
                 target_account=self.target_account,
                 engaged_contacts=self.engaged_contacts,
             ),
-            activities=[Activity(kind=a.kind, at=a.at) for a in activities],
+            activities=[
+                Activity(kind=a.kind, at=a.at, session_id=a.session_id) for a in activities
+            ],
         )
 
     def values(self) -> tuple[object, ...]:
@@ -264,6 +271,7 @@ class ActivityRow:
     lead_id: str
     kind: ActivityKind
     at: datetime
+    session_id: str | None = None
 
     def values(self) -> tuple[object, ...]:
-        return (self.lead_id, self.kind, self.at)
+        return (self.lead_id, self.kind, self.at, self.session_id)

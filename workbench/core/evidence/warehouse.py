@@ -136,13 +136,20 @@ def export_sql(
             _microseconds(tree, target)
             _names(tree, target)
             read = {c.name for c in tree.find_all(sqlglot.exp.Column) if c.table == "l"}
+            # Only a tier 2 combination reads activities.session_id.
+            sessions = any(c.name == "session_id" for c in tree.find_all(sqlglot.exp.Column))
             body = tree.sql(dialect=target, pretty=True, unsupported_level=ErrorLevel.RAISE)
         except SqlglotError as error:
             raise _untranslatable(target, str(error)) from None
     if warnings:
         raise _untranslatable(target, "; ".join(warnings))
     header = _header(
-        definition, target, leads.sql(dialect=target), activities.sql(dialect=target), read
+        definition,
+        target,
+        leads.sql(dialect=target),
+        activities.sql(dialect=target),
+        read,
+        sessions,
     )
     return header + body + ";\n"
 
@@ -294,7 +301,12 @@ def _schema(
 
 
 def _header(
-    definition: Definition, dialect: Dialect, leads: str, activities: str, read: set[str]
+    definition: Definition,
+    dialect: Dialect,
+    leads: str,
+    activities: str,
+    read: set[str],
+    sessions: bool = True,
 ) -> str:
     record = definition.sign_record
     if record is None:
@@ -339,7 +351,7 @@ def _header(
         activities,
         "one row per activity",
         ACTIVITY_COLUMNS,
-        {c.name for c in ACTIVITY_COLUMNS},
+        {c.name for c in ACTIVITY_COLUMNS if sessions or c.name != "session_id"},
         dialect,
     )
     lines += [f"-- {note}" for note in _DIALECT_NOTES[dialect]]
