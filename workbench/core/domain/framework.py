@@ -80,11 +80,12 @@ CONTENT_KEY = "content"
 CONTENT_KINDS: tuple[str, ...] = (
     "content_download",
     "webinar_attended",
-    "case_study_view",
     "blog_visit",
     "email_open",
 )
-"""Consumption, not a request: an MQL these trigger is 'content-triggered' (001's last row)."""
+"""Consumption, not a request: an MQL these trigger is 'content-triggered' (001's last row).
+A case study view is not among them: 001 counts it as high intent (tier 2, with a pricing page
+in one session), so a tier 2 combination it names is answered like tier 2, not within a day."""
 
 BUSINESS_DAY_MINUTES = 1440
 """A business day compared with minutes: the framework writes it '< 24 hours (business day)'."""
