@@ -12,7 +12,7 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
     created_at       TIMESTAMP NOT NULL         kind     VARCHAR    NOT NULL
     title            VARCHAR                    at       TIMESTAMP  NOT NULL
     seniority        VARCHAR
-    persona          VARCHAR   NOT NULL
+    persona          VARCHAR
     email            VARCHAR
     company          VARCHAR
     domain           VARCHAR
@@ -37,8 +37,9 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
   kind: the `ActivityKind` names) or NULL. Seniority is inferred from the title when the file
   has none for a lead, so NULL means "unknown even from the title".
 - NULL is an unknown value. Required columns are never NULL, and the columns with a `default`
-  (persona "employee", relationship "prospect", target_account false, engaged_contacts 0) hold
-  the default instead of NULL. `lead_id` is unique in leads; every activity's lead_id is in leads.
+  (relationship "prospect", target_account false, engaged_contacts 0) hold the default instead
+  of NULL. persona is NULL when the file leaves it empty: read as "employee", but not set by
+  hand, so the fit gate's title, e-mail and activity exclusions may still apply to the lead. `lead_id` is unique in leads; every activity's lead_id is in leads.
 - Text is trimmed of surrounding whitespace; domain is lower case, without scheme, path or "www.".
 - Rows are in file order (the order of the rows that were loaded; rejected rows are left out).
 - Quote the names in SQL (`quote_identifier`): `at` is a keyword in DuckDB (`SELECT "at"`).
@@ -124,8 +125,7 @@ LEAD_COLUMNS: tuple[Column, ...] = (
         "persona",
         "choice",
         choices=get_args(Persona),
-        help="empty means employee",
-        default="employee",
+        help="empty means employee, not set by hand (title and e-mail exclusions apply)",
     ),
     Column("email", "text"),
     Column("company", "text", help="company name"),
@@ -174,7 +174,7 @@ class LeadRow:
     created_at: datetime
     title: str | None = None
     seniority: Seniority | None = None
-    persona: Persona = "employee"
+    persona: Persona | None = None
     email: str | None = None
     company: str | None = None
     domain: str | None = None
@@ -194,11 +194,12 @@ class LeadRow:
     def to_lead(self, activities: list[ActivityRow] | tuple[ActivityRow, ...] = ()) -> Lead:
         """The lead as the evaluator sees it, with its activities at their absolute times."""
         return Lead(
+            # A persona only where the row has one: an empty cell is not set by hand.
             person=Person(
                 title=self.title or "",
                 seniority=self.seniority,
-                persona=self.persona,
                 email=self.email,
+                **({} if self.persona is None else {"persona": self.persona}),
             ),
             company=Company(
                 name=self.company or "",
