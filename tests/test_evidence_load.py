@@ -164,7 +164,7 @@ def test_unknown_activity_kinds_and_leads_are_counted(tmp_path: Path) -> None:
     assert lead.persona is None and lead.relationship == "prospect"
     assert lead.seniority is None and lead.engaged_contacts == 0
     person = lead.to_lead().person
-    assert person.persona == "employee" and "persona" not in person.model_fields_set
+    assert person.persona == "employee" and not person.persona_by_hand
 
 
 def test_not_a_parquet_file_is_an_input_error(tmp_path: Path) -> None:

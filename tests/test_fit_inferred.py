@@ -15,10 +15,13 @@ from pydantic import ValidationError
 
 from tests.test_evidence_engine import T0, acts, agree, lead
 from workbench.core.domain.definition import Definition
+from workbench.core.domain.describe import fit_sentences, override_sentences
 from workbench.core.domain.evaluator import evaluate
 from workbench.core.domain.later import signed_dump
-from workbench.core.domain.lead import Lead
+from workbench.core.domain.lead import Lead, Person
 from workbench.core.domain.matching import padded_title, title_matches
+from workbench.core.domain.stages import STAGES
+from workbench.core.domain.templates import from_template
 from workbench.core.evidence.engine import compile_replay
 from workbench.core.evidence.tables import LeadRow
 
@@ -115,8 +118,13 @@ def test_a_hand_set_persona_wins_over_the_title_the_email_and_the_activity() -> 
     ]
     inferred = person_lead(careers, title="PhD student", email="x@mit.edu")
     assert evaluate(both, inferred).status == "rejected"
-    by_hand = person_lead(careers, title="PhD student", email="x@mit.edu", persona="employee")
+    by_hand = person_lead(careers, title="PhD student", email="x@mit.edu", persona_set_by_hand=True)
     assert evaluate(both, by_hand).status == "mql"
+    # "employee" is the default, so writing it says nothing; any other persona is someone's word.
+    written = person_lead(careers, title="PhD student", email="x@mit.edu", persona="employee")
+    assert evaluate(both, written).status == "rejected"
+    journalist = person_lead(careers, title="PhD student", persona="journalist")
+    assert evaluate(both, journalist).status == "mql"
     # excluded_personas still reads the persona, set by hand or not.
     student = person_lead(persona="student")
     assert evaluate(definition(excluded_personas=["student"]), student).status == "rejected"
@@ -186,6 +194,15 @@ def test_the_new_clauses_at_their_defaults_stay_out_of_the_signed_dump() -> None
     assert not {"exclude_titles", "exclude_email_domains", "exclude_activities", "score"} & set(fit)
     assert "exclude_activities_days" not in fit
     assert "score" in signed_dump(definition(score={"threshold": 1}))["fit"]
+    assert "persona_set_by_hand" not in signed_dump(person_lead())["person"]
+
+
+def test_a_hand_set_persona_survives_a_dump_and_a_reload() -> None:
+    lead_ = person_lead(title="MSc Student", persona_set_by_hand=True)
+    again = Lead.model_validate(lead_.model_dump())
+    assert again.person.persona_by_hand and evaluate(TITLES, again).status == "mql"
+    unset = Lead.model_validate(person_lead(title="MSc Student").model_dump())
+    assert evaluate(TITLES, unset).status == "rejected"
 
 
 # --- the SQL engine follows -----------------------------------------------------------------
@@ -240,3 +257,70 @@ def test_sql_and_python_agree_on_every_new_clause_by_hand() -> None:
 def test_the_padded_title_is_read_only_when_a_clause_needs_it() -> None:
     assert "regexp_replace" not in compile_replay(definition())
     assert "regexp_replace(COALESCE(l.title, '')" in compile_replay(TITLES)
+
+
+# --- the templates ship the lists, with a case for each rule ---------------------------------
+
+
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_every_template_decides_its_inferred_cases_on_the_clause_they_are_about(
+    stage: str,
+) -> None:
+    template = from_template("t", stage, date(2025, 1, 1))
+    cases = {c.name: c for c in template.cases}
+    decided = {name: evaluate(template, case.lead) for name, case in cases.items()}
+    assert decided["student-by-title-demo-request"].clauses()[-1].endswith("exclude_titles")
+    academic = decided["academic-email-demo-request"]
+    assert academic.clauses()[-1].endswith("exclude_email_domains")
+    # The hand-set persona is what lets the student-success director through.
+    hand_set = cases["student-success-director-set-by-hand"].lead
+    assert hand_set.person.persona_set_by_hand
+    unset = Person(**hand_set.person.model_dump(exclude={"persona_set_by_hand"}))
+    guessed = hand_set.model_copy(update={"person": unset})
+    assert decided["student-success-director-set-by-hand"].status == "mql"
+    assert evaluate(template, guessed).clauses()[-1].endswith("exclude_titles")
+    has_score = template.fit.score is not None
+    assert ("webmail-consultant-high-intent" in cases) == has_score
+    assert ("careers-page-visitor-demo-request" in cases) == (template.scoring is None)
+    if has_score:
+        assert decided["webmail-consultant-high-intent"].clauses()[-1].endswith("score.threshold")
+        buyer = decided["webmail-buyer-demo-request"]
+        assert buyer.status == "mql" and buyer.fit_score is not None
+        assert "gmail.com" in template.fit.score.email_domain_points  # type: ignore[union-attr]
+    else:
+        careers = decided["careers-page-visitor-demo-request"]
+        assert careers.clauses() == ("fit.exclude_activities",)
+
+
+# --- in plain sentences --------------------------------------------------------------------
+
+
+def test_show_says_the_new_clauses_only_where_the_file_has_them() -> None:
+    plain = fit_sentences(definition().fit)
+    assert not [
+        line for line in plain if "title" in line or "e-mail" in line or "Fit score" in line
+    ]
+    gate = definition(
+        exclude_titles=["student"],
+        exclude_email_domains=["edu"],
+        exclude_activities=["careers_page_view"],
+        exclude_activities_days=30,
+        score=FIT_SCORE,
+    ).fit
+    said = " ".join(fit_sentences(gate))
+    assert "Not a title with the words 'student' (unless the persona is set by hand)." in said
+    assert "Not an e-mail at a domain ending in edu (unless" in said
+    assert "No careers_page_view in the last 30 days" in said
+    assert "Fit score of 0 or more, apart from the behaviour score." in said
+    assert "E-mail domain fit points: gmail.com -10, edu -50." in said
+    assert "Size fit points: 0-49 employees -30, 200-∞ employees +10." in said
+
+
+def test_a_segment_that_drops_the_title_exclusions_says_so() -> None:
+    template = from_template("t", "10m-30m", date(2025, 1, 1))
+    data = template.model_dump()
+    data["segments"][0]["fit"]["exclude_titles"] = []
+    lines = override_sentences(
+        Definition.model_validate(data), Definition.model_validate(data).segments[0]
+    )
+    assert "No title is excluded." in lines

@@ -493,15 +493,10 @@ def _check_fit(rules: RuleSet, lead: Lead) -> Verdict | None:
     return None
 
 
-def persona_set_by_hand(lead: Lead) -> bool:
-    """A persona someone set wins over what a title, an e-mail or an activity suggests."""
-    return "persona" in lead.person.model_fields_set
-
-
 def _inferred_exclusion(rules: RuleSet, lead: Lead) -> Reason | None:
     """Title keywords and e-mail domains that exclude a lead whose persona nobody set."""
     fit = rules.fit
-    if not (fit.exclude_titles or fit.exclude_email_domains) or persona_set_by_hand(lead):
+    if not (fit.exclude_titles or fit.exclude_email_domains) or lead.person.persona_by_hand:
         return None
     path = rules.fit_path
     title = lead.person.title
@@ -529,7 +524,7 @@ def _excluding_activity(
 ) -> Reason | None:
     """An excluding activity (a careers-page view) since the last MQL, inside its window."""
     fit = rules.fit
-    if not fit.exclude_activities or persona_set_by_hand(lead):
+    if not fit.exclude_activities or lead.person.persona_by_hand:
         return None
     days = fit.exclude_activities_days
     latest: tuple[str, float] | None = None

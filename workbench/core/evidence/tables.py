@@ -199,7 +199,11 @@ class LeadRow:
                 title=self.title or "",
                 seniority=self.seniority,
                 email=self.email,
-                **({} if self.persona is None else {"persona": self.persona}),
+                **(
+                    {}
+                    if self.persona is None
+                    else {"persona": self.persona, "persona_set_by_hand": True}
+                ),
             ),
             company=Company(
                 name=self.company or "",
