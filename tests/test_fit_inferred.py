@@ -14,6 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from tests.test_evidence_engine import T0, acts, agree, lead
+from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.describe import fit_sentences, override_sentences
 from workbench.core.domain.evaluator import evaluate
@@ -23,6 +24,7 @@ from workbench.core.domain.matching import padded_title, title_matches
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.templates import from_template
 from workbench.core.evidence.engine import compile_replay
+from workbench.core.evidence.missed import loosened
 from workbench.core.evidence.tables import LeadRow
 
 
@@ -324,3 +326,11 @@ def test_a_segment_that_drops_the_title_exclusions_says_so() -> None:
         Definition.model_validate(data), Definition.model_validate(data).segments[0]
     )
     assert "No title is excluded." in lines
+
+
+def test_a_missed_win_kept_out_by_its_title_can_be_loosened() -> None:
+    template = from_template("t", "1m-3m", date(2025, 1, 1))
+    for clause in ("fit.exclude_titles", "fit.exclude_email_domains", "fit.exclude_activities"):
+        assert clause_value(loosened(template, clause), clause) == []
+    student = next(c for c in template.cases if c.name == "student-by-title-demo-request")
+    assert evaluate(loosened(template, "fit.exclude_titles"), student.lead).status == "mql"
