@@ -204,6 +204,10 @@ def test_evaluate_json_has_the_verdict_fields(
     assert verdict["response_minutes"] == 5
     assert verdict["segment"] is None
     assert verdict["reasons"][0]["clause"] == "triggers.tier1"
+    # The fit axis beside the behaviour score: director +10, 300 employees +10 (issue 17).
+    assert verdict["fit_score"] == 20
+    text = run(runner, "evaluate", path, "--lead", lead_file)
+    assert "fit score 20" in text.stdout.splitlines()
 
 
 def test_evaluate_text_and_segment(runner: CliRunner, tmp_path: Path, lead_file: Path) -> None:

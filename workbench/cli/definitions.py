@@ -243,6 +243,8 @@ def evaluate_cmd(
         echo(verdict.summary())
         if verdict.response_minutes is not None:
             echo(f"respond within {verdict.response_minutes} min")
+        if verdict.fit_score is not None:
+            echo(f"fit score {verdict.fit_score}")
         for reason in verdict.reasons:
             echo(f"  because {reason}")
     _warn_altered(loaded)
