@@ -17,6 +17,7 @@ from tests.test_evidence_engine import T0, acts, agree, lead
 from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.describe import fit_sentences, override_sentences
+from workbench.core.domain.diff import diff
 from workbench.core.domain.evaluator import evaluate
 from workbench.core.domain.later import signed_dump
 from workbench.core.domain.lead import Lead, Person
@@ -334,3 +335,19 @@ def test_a_missed_win_kept_out_by_its_title_can_be_loosened() -> None:
         assert clause_value(loosened(template, clause), clause) == []
     student = next(c for c in template.cases if c.name == "student-by-title-demo-request")
     assert evaluate(loosened(template, "fit.exclude_titles"), student.lead).status == "mql"
+
+
+def test_diff_words_a_change_to_the_new_clauses() -> None:
+    before = from_template("t", "10m-30m", date(2025, 1, 1))
+    data = before.model_dump()
+    data["fit"]["exclude_titles"].append("intern")
+    data["fit"]["score"]["threshold"] = 5
+    data["fit"]["score"]["email_domain_points"]["gmail.com"] = -5
+    data["segments"][0]["fit"]["score"] = None
+    said = [c.text for c in diff(before, Definition.model_validate(data))]
+    assert said == [
+        "fit gate: excluded title words added intern",
+        "fit score: threshold 0 → 5",
+        "fit score: e-mail domain gmail.com points -10 → -5",
+        "segment smb: fit score removed",
+    ]
