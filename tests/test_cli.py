@@ -51,6 +51,9 @@ days_ago = 0
 """
 
 
+# The 3m-10m template's edge cases: the framework's eight and the ones later issues added.
+
+
 def make(runner: CliRunner, folder: Path, slug: str = "acme", stage: str = "3m-10m") -> Path:
     result = run(runner, "new", slug, "--stage", stage, "--dir", folder)
     assert result.exit_code == 0, result.output
@@ -202,6 +205,10 @@ def test_evaluate_json_has_the_verdict_fields(
     assert verdict["response_minutes"] == 5
     assert verdict["segment"] is None
     assert verdict["reasons"][0]["clause"] == "triggers.tier1"
+    # The fit axis beside the behaviour score: director +10, 300 employees +10 (issue 17).
+    assert verdict["fit_score"] == 20
+    text = run(runner, "evaluate", path, "--lead", lead_file)
+    assert "fit score 20" in text.stdout.splitlines()
 
 
 def test_evaluate_text_and_segment(runner: CliRunner, tmp_path: Path, lead_file: Path) -> None:

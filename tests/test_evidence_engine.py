@@ -343,6 +343,50 @@ def fits() -> st.SearchStrategy[dict[str, Any]]:
             "excluded_personas": st.sampled_from([[], [], ["student", "job-seeker"]]),
             "competitors": st.sampled_from([[], ["rival.io"], ["Rival Co"]]),
             "existing_customers": st.sampled_from(["account-owner", "prospect"]),
+            "exclude_titles": st.sampled_from(
+                [[], [], ["student", "open to work"], ["Étudiant", "intern"]]
+            ),
+            "exclude_email_domains": st.sampled_from([[], [], ["edu", "ac.uk"], ["gmail.com"]]),
+            "exclude_activities": st.sampled_from(
+                [[], [], ["careers_page_view"], ["careers_page_view", "blog_visit"]]
+            ),
+            "exclude_activities_days": st.sampled_from([1, 5, 30]),
+            "score": st.one_of(st.none(), st.none(), fit_scores()),
+        }
+    )
+
+
+def fit_scores() -> st.SearchStrategy[dict[str, Any]]:
+    """The fit axis: points on every attribute it reads, thresholds that pass and fail."""
+    band = st.fixed_dictionaries(
+        {
+            "min_employees": st.sampled_from([None, 50, 100]),
+            "max_employees": st.sampled_from([None, 120, 400]),
+            "points": st.integers(-30, 20),
+        }
+    ).filter(
+        lambda b: (
+            b["min_employees"] is None
+            or b["max_employees"] is None
+            or b["min_employees"] <= b["max_employees"]
+        )
+    )
+    return st.fixed_dictionaries(
+        {
+            "threshold": st.integers(-20, 20),
+            "seniority_points": st.dictionaries(
+                st.sampled_from(SENIORITY_ORDER), st.integers(-10, 15), max_size=2
+            ),
+            "industry_points": st.dictionaries(
+                st.sampled_from(["Software", "fintech"]), st.integers(-10, 15), max_size=2
+            ),
+            "email_domain_points": st.dictionaries(
+                st.sampled_from(["gmail.com", "edu", "acme.io"]), st.integers(-15, 10), max_size=2
+            ),
+            "title_points": st.dictionaries(
+                st.sampled_from(["vp", "head of", "student"]), st.integers(-15, 15), max_size=2
+            ),
+            "size_points": st.lists(band, max_size=2),
         }
     )
 
@@ -402,6 +446,31 @@ def definitions(draw: st.DrawFn, open_fit: bool = False, shape: str | None = Non
     return Definition.model_validate(data)
 
 
+# Titles and e-mails that hit and miss the keywords and domains above: case, punctuation,
+# non-ASCII letters (separators in both engines), a keyword inside a longer word.
+TITLES = [
+    None,
+    "VP Sales",
+    "Head of Growth",
+    "MSc Student",
+    "Studentin",
+    "ÉTUDIANT en droit",
+    "#Open-to--Work | ex-VP",
+    "Summer_Intern",
+    "internal audit lead",
+    "",
+]
+EMAILS = [
+    "b@eu.rival.io",
+    "s@cs.mit.EDU",
+    "t@ox.ac.uk",
+    "u@gmail.com",
+    "v@notedu.io",
+    "w@edu",
+    "broken-at-nothing",
+]
+
+
 @st.composite
 def histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]]:
     leads: list[LeadRow] = []
@@ -413,8 +482,10 @@ def histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]]:
                 lead_id=lead_id,
                 created_at=T0,
                 seniority=draw(st.sampled_from([None, *SENIORITY_ORDER, "director", "vp"])),
-                persona=draw(st.sampled_from(["employee"] * 6 + list(PERSONAS[1:]))),
-                email=draw(st.sampled_from([None] + ["a@acme.io"] * 6 + ["b@eu.rival.io"])),
+                # None: no persona set by hand, so title, e-mail and activity exclusions apply.
+                persona=draw(st.sampled_from([None] * 6 + ["employee"] * 2 + list(PERSONAS[1:]))),
+                title=draw(st.sampled_from(TITLES)),
+                email=draw(st.sampled_from([None] + ["a@acme.io"] * 4 + EMAILS)),
                 company=draw(st.sampled_from([None] + ["Acme"] * 6 + ["rival co"])),
                 domain=draw(st.sampled_from([None] + ["acme.io"] * 6 + ["rival.io"])),
                 # Several leads share an account (an id, else a domain): replay rule 5.

@@ -168,8 +168,11 @@ def test_unknown_activity_kinds_and_leads_are_counted(tmp_path: Path) -> None:
     assert "line 3: kind 'webinar': expected one of demo_request" in str(report.first[0])
     assert "lead_id 'L2' is not in the leads table" in report.first[1].reason
     lead = evidence.leads[0]
-    assert lead.persona == "employee" and lead.relationship == "prospect"
+    # An empty persona stays unknown (read as employee, but not set by hand): issue 17.
+    assert lead.persona is None and lead.relationship == "prospect"
     assert lead.seniority is None and lead.engaged_contacts == 0
+    person = lead.to_lead().person
+    assert person.persona == "employee" and not person.persona_by_hand
 
 
 def test_not_a_parquet_file_is_an_input_error(tmp_path: Path) -> None:
@@ -813,7 +816,7 @@ def test_load_to_duckdb_creates_the_documented_tables(tmp_path: Path) -> None:
     ).fetchall()
     assert leftovers == []
     assert sql_type(_column("employees")) == "BIGINT" and sql_type(_column("at")) == "TIMESTAMP"
-    assert '"persona" VARCHAR NOT NULL' in sql_columns(LEAD_COLUMNS)
+    assert '"persona" VARCHAR,' in sql_columns(LEAD_COLUMNS)
 
 
 def test_load_to_duckdb_keeps_order_and_the_connection_settings(tmp_path: Path) -> None:

@@ -107,13 +107,15 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "review-date",
         "one-sided-signoff",
         "no-edge-cases",
+        "fit-score-unreachable",
+        "title-keyword-outside-ascii",
     }
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id
         assert rule.severity in SEVERITIES
         assert len(rule.advice) > 40
     errors = {rule_id for rule_id, rule in RULES.items() if rule.severity == "error"}
-    assert errors == {"no-fit-gate", "demo-request-scored"}
+    assert errors == {"no-fit-gate", "demo-request-scored", "fit-score-unreachable"}
 
 
 @pytest.mark.parametrize("stage", STAGE_IDS)
@@ -177,6 +179,15 @@ def _no_cases(data: dict[str, Any]) -> None:
     data["cases"] = []
 
 
+def _fit_bar_too_high(data: dict[str, Any]) -> None:
+    # The template's fit points reach 15 (vp) + 10 (200+ employees) at most.
+    data["fit"]["score"]["threshold"] = 26
+
+
+def _accented_keyword(data: dict[str, Any]) -> None:
+    data["fit"]["exclude_titles"].append("Étudiant")
+
+
 def _stale_threshold() -> tuple[Definition, list[Definition]]:
     v1 = signed(template(), TODAY - timedelta(days=400))
     return signed(v1, TODAY - timedelta(days=100), version=2), [v1]
@@ -205,6 +216,8 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "one-response-time": (_one_time, "sla.sales.response_minutes"),
     "slower-than-framework": (_slow_tier3, "sla.sales.response_minutes.tier3"),
     "no-edge-cases": (_no_cases, "cases"),
+    "fit-score-unreachable": (_fit_bar_too_high, "fit.score.threshold"),
+    "title-keyword-outside-ascii": (_accented_keyword, "fit.exclude_titles"),
 }
 WITH_HISTORY: dict[str, tuple[Callable[[], tuple[Definition, list[Definition]]], str]] = {
     "stale-threshold": (_stale_threshold, "scoring.threshold"),

@@ -26,6 +26,7 @@ from workbench.tui.screens.editor import EditorScreen
 from workbench.tui.screens.home import HomeScreen
 
 STAGE_IDS = list(STAGES)
+# The 3m-10m template's edge cases: the framework's eight and the ones later issues added.
 
 
 async def replace_input(pilot: Pilot[None], text: str, old_length: int = 8) -> None:

@@ -244,6 +244,8 @@ def evaluate_cmd(
         deadline = verdict.respond_within()
         if deadline is not None:
             echo(f"respond within {deadline}")
+        if verdict.fit_score is not None:
+            echo(f"fit score {verdict.fit_score}")
         for reason in verdict.reasons:
             echo(f"  because {reason}")
     _warn_altered(loaded)

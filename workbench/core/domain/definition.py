@@ -17,6 +17,7 @@ from workbench.core.domain.filekind import Kind
 from workbench.core.domain.framework import CONTENT_KEY
 from workbench.core.domain.later import added
 from workbench.core.domain.lead import Lead, Strict
+from workbench.core.domain.matching import check_domains, check_keywords
 from workbench.core.domain.vocab import (
     ACTIVITY_KINDS,
     TIER_KEYS,
@@ -64,8 +65,50 @@ def _check_range(low: int | None, high: int | None, what: str) -> None:
         raise ValueError(f"{what}: the minimum {low} is above the maximum {high}")
 
 
+class SizeBand(Strict):
+    """Fit points for a company size band (both ends included; an open end is unbounded)."""
+
+    min_employees: int | None = Field(default=None, ge=0)
+    max_employees: int | None = Field(default=None, ge=0)
+    points: int
+
+    @model_validator(mode="after")
+    def _sizes(self) -> SizeBand:
+        _check_range(self.min_employees, self.max_employees, "size band")
+        return self
+
+
+class FitScore(Strict):
+    """The fit axis (004): fit attributes take points (002), and a fit score below `threshold`
+    fails the fit gate, so a high-intent bad-fit lead never sneaks through. Unknown values
+    add 0; every entry that matches adds its points."""
+
+    threshold: int
+    seniority_points: dict[Seniority, int] = Field(default_factory=dict)
+    industry_points: dict[str, int] = Field(default_factory=dict)
+    email_domain_points: dict[str, int] = Field(default_factory=dict)
+    title_points: dict[str, int] = Field(default_factory=dict)
+    size_points: list[SizeBand] = Field(default_factory=list)
+
+    @field_validator("email_domain_points")
+    @classmethod
+    def _domains(cls, value: dict[str, int]) -> dict[str, int]:
+        check_domains(list(value))
+        return value
+
+    @field_validator("title_points")
+    @classmethod
+    def _titles(cls, value: dict[str, int]) -> dict[str, int]:
+        check_keywords(list(value))
+        return value
+
+
 class FitGate(Strict):
-    """Part 1 of the template: who is eligible at all, before any behaviour counts."""
+    """Part 1 of the template: who is eligible at all, before any behaviour counts.
+
+    The clauses read from the lead's own data (title keywords, e-mail domains, activity kinds)
+    exclude only a lead whose persona nobody set by hand: a hand-set persona wins over an
+    inference."""
 
     min_employees: int | None = Field(default=None, ge=0)
     max_employees: int | None = Field(default=None, ge=0)
@@ -75,6 +118,23 @@ class FitGate(Strict):
     excluded_personas: list[Persona] = Field(default_factory=list)
     competitors: list[str] = Field(default_factory=list)
     existing_customers: CustomerHandling = "account-owner"
+    exclude_titles: list[str] = added(default_factory=list)
+    exclude_email_domains: list[str] = added(default_factory=list)
+    exclude_activities: list[ActivityKind] = added(default_factory=list)
+    exclude_activities_days: int = added(90, ge=1)
+    score: FitScore | None = added(None)
+
+    @field_validator("exclude_titles")
+    @classmethod
+    def _titles(cls, value: list[str]) -> list[str]:
+        check_keywords(value)
+        return value
+
+    @field_validator("exclude_email_domains")
+    @classmethod
+    def _domains(cls, value: list[str]) -> list[str]:
+        check_domains(value)
+        return value
 
     # The clauses about the company (firmographics and the account's relationship to us):
     # the only ones an account-qualifying motion applies. Every other clause, including any

@@ -57,13 +57,72 @@ def _fit_parts(fit: FitGate) -> dict[str, str]:
         "customers": "Contacts at existing customers go to the account owner, not the SDR queue."
         if fit.existing_customers == "account-owner"
         else "Contacts at existing customers are treated like any prospect.",
+        **_inferred_parts(fit),
     }
+
+
+_HAND_SET = " (unless the persona is set by hand)"
+
+
+def _inferred_parts(fit: FitGate) -> dict[str, str]:
+    """The clauses read from the lead's own data, and the fit score, as sentences."""
+    titles = _list([repr(k) for k in fit.exclude_titles], "")
+    domains = _list(fit.exclude_email_domains, "")
+    kinds = _list(list(fit.exclude_activities), "")
+    return {
+        "titles": f"Not a title with the words {titles}{_HAND_SET}."
+        if titles
+        else "No title is excluded.",
+        "email_domains": f"Not an e-mail at a domain ending in {domains}{_HAND_SET}."
+        if domains
+        else "No e-mail domain is excluded.",
+        "activities": f"No {kinds} in the last {fit.exclude_activities_days} days{_HAND_SET}."
+        if kinds
+        else "No activity excludes.",
+        "fit_score": " ".join(fit_score_sentences(fit)) if fit.score else "No fit score.",
+    }
+
+
+def fit_score_sentences(fit: FitGate) -> list[str]:
+    """The fit axis in words: its threshold and every attribute that takes points."""
+    score = fit.score
+    if score is None:
+        return []
+
+    def points(table: dict[str, int]) -> str:
+        return ", ".join(f"{key} {value:+d}" for key, value in table.items())
+
+    lines = [f"Fit score of {score.threshold} or more, apart from the behaviour score."]
+    seniority: dict[str, int] = {str(k): v for k, v in score.seniority_points.items()}
+    for what, table in (
+        ("Seniority", seniority),
+        ("Industry", score.industry_points),
+        ("E-mail domain", score.email_domain_points),
+        ("Title words", score.title_points),
+    ):
+        if table:
+            lines.append(f"{what} fit points: {points(table)}.")
+    bands = [
+        f"{band.min_employees or 0}-{band.max_employees or '∞'} employees {band.points:+d}"
+        for band in score.size_points
+    ]
+    if bands:
+        lines.append(f"Size fit points: {', '.join(bands)}.")
+    return lines
 
 
 def fit_sentences(fit: FitGate) -> list[str]:
     parts = _fit_parts(fit)
     if not fit.excluded_personas:
         del parts["personas"]
+    for key, present in (
+        ("titles", fit.exclude_titles),
+        ("email_domains", fit.exclude_email_domains),
+        ("activities", fit.exclude_activities),
+        ("fit_score", fit.score),
+    ):
+        if not present:
+            del parts[key]
     return list(parts.values())
 
 

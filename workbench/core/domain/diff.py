@@ -269,6 +269,30 @@ def _tier2_changed(
     return changes
 
 
+def _bands(value: Any) -> str:
+    """'200-∞ employees +10': a fit score's size bands as the room wrote them."""
+    if not value:
+        return "none"
+    return ", ".join(
+        f"{b.get('min_employees') or 0}-{b.get('max_employees') or '∞'} employees {b['points']:+d}"
+        for b in value
+    )
+
+
+_FIT_SCORE = (
+    _Field("threshold", "threshold"),
+    _Field("seniority_points", "{key} seniority points", kind="map"),
+    _Field("industry_points", "industry {key} points", kind="map"),
+    _Field("email_domain_points", "e-mail domain {key} points", kind="map"),
+    _Field("title_points", "title word {key} points", kind="map"),
+    _Field("size_points", "size bands", fmt=_bands),
+)
+
+
+def _fit_score(path: str, prefix: str, old: Any, new: Any) -> list[Change]:
+    return _optional(path, prefix, "fit score", old, new, _FIT_SCORE)
+
+
 _FIT = (
     _Field("min_employees", "minimum company size", fmt=_or("no minimum")),
     _Field("max_employees", "maximum company size", fmt=_or("no maximum")),
@@ -278,6 +302,11 @@ _FIT = (
     _Field("excluded_personas", "excluded personas", kind="set"),
     _Field("competitors", "competitors", kind="set"),
     _Field("existing_customers", "contacts at existing customers go to"),
+    _Field("exclude_titles", "excluded title words", kind="set"),
+    _Field("exclude_email_domains", "excluded e-mail domains", kind="set"),
+    _Field("exclude_activities", "excluding activities", kind="set"),
+    _Field("exclude_activities_days", "excluding activities count within", fmt=_unit("days")),
+    _Field("score", handler=_fit_score),
 )
 
 _TRIGGERS = (

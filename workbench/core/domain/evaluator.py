@@ -27,6 +27,12 @@ from workbench.core.domain.definition import (
 )
 from workbench.core.domain.framework import merge_response, response_for
 from workbench.core.domain.lead import Activity, Lead
+from workbench.core.domain.matching import (
+    domain_matches,
+    email_domain,
+    padded_title,
+    title_matches,
+)
 from workbench.core.domain.verdict import Reason, Verdict
 from workbench.core.domain.vocab import seniority_rank
 
@@ -161,6 +167,8 @@ def evaluate_prepared(prepared: Prepared, lead: Lead, as_of: datetime | None = N
     best: Verdict | None = None
     for rules in candidates:
         verdict = _evaluate_rules(definition, rules, lead, moment)
+        if rules.fit.score is not None and verdict.fit_score is None:
+            verdict = replace(verdict, fit_score=fit_score(rules.fit, lead)[0])
         if best is None or _STATUS_RANK[verdict.status] < _STATUS_RANK[best.status]:
             best = verdict
     assert best is not None
@@ -289,6 +297,14 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
         if age < 0 or (last_mql is not None and age >= last_mql):
             continue
         ages.append((activity.kind, age, activity.count))
+    excluded = _excluding_activity(rules, lead, ages)
+    if excluded is not None:
+        return Verdict(
+            status="rejected",
+            route="marketing",
+            reasons=(excluded,),
+            **stamp,  # type: ignore[arg-type]
+        )
 
     triggers = rules.triggers
     word = rules.lead_type.upper()
@@ -424,6 +440,9 @@ def _check_fit(rules: RuleSet, lead: Lead) -> Verdict | None:
                 ),
             ),
         )
+    inferred = _inferred_exclusion(rules, lead)
+    if inferred is not None:
+        return Verdict(status="rejected", route="marketing", reasons=(inferred,))
     failed: list[Reason] = []
     unknown: list[Reason] = []
     employees = company.employees
@@ -468,6 +487,17 @@ def _check_fit(rules: RuleSet, lead: Lead) -> Verdict | None:
                     f"Seniority {person.seniority} is below the minimum of {fit.min_seniority}.",
                 )
             )
+    if fit.score is not None:
+        total, parts = fit_score(fit, lead)
+        if total < fit.score.threshold:
+            said = ", ".join(parts) if parts else "no fit attribute took points"
+            failed.append(
+                Reason(
+                    f"{path}.score.threshold",
+                    f"Fit score {total} is below the fit threshold of {fit.score.threshold} "
+                    f"({said}): a bad fit, however high the intent.",
+                )
+            )
     if failed:
         return Verdict(status="rejected", route="marketing", reasons=tuple(failed))
     if unknown:
@@ -480,6 +510,95 @@ def _check_fit(rules: RuleSet, lead: Lead) -> Verdict | None:
             ),
         )
     return None
+
+
+def _inferred_exclusion(rules: RuleSet, lead: Lead) -> Reason | None:
+    """Title keywords and e-mail domains that exclude a lead whose persona nobody set."""
+    fit = rules.fit
+    if not (fit.exclude_titles or fit.exclude_email_domains) or lead.person.persona_by_hand:
+        return None
+    path = rules.fit_path
+    title = lead.person.title
+    padded = padded_title(title)
+    for keyword in fit.exclude_titles:
+        if title_matches(padded, keyword):
+            return Reason(
+                f"{path}.exclude_titles",
+                f"Title {title!r} matches {path}.exclude_titles ({keyword!r}): "
+                "not a real prospect.",
+            )
+    domain = email_domain(lead.person.email)
+    for entry in fit.exclude_email_domains:
+        if domain_matches(domain, entry):
+            return Reason(
+                f"{path}.exclude_email_domains",
+                f"E-mail domain {domain} matches {path}.exclude_email_domains ({entry!r}): "
+                "not a real prospect.",
+            )
+    return None
+
+
+def _excluding_activity(
+    rules: RuleSet, lead: Lead, ages: list[tuple[str, float, int]]
+) -> Reason | None:
+    """An excluding activity (a careers-page view) since the last MQL, inside its window."""
+    fit = rules.fit
+    if not fit.exclude_activities or lead.person.persona_by_hand:
+        return None
+    days = fit.exclude_activities_days
+    latest: tuple[str, float] | None = None
+    for kind, age, _count in ages:
+        if kind in fit.exclude_activities and age <= days and (latest is None or age < latest[1]):
+            latest = (kind, age)
+    if latest is None:
+        return None
+    return Reason(
+        f"{rules.fit_path}.exclude_activities",
+        f"{latest[0]} {_when(latest[1])} matches {rules.fit_path}.exclude_activities "
+        f"(within {_days(days)}): not a real prospect for now.",
+    )
+
+
+def fit_score(fit: FitGate, lead: Lead) -> tuple[int, list[str]]:
+    """The fit axis: the lead's fit points and each contribution in the room's words.
+
+    Every entry that matches adds its points; an unknown value adds 0."""
+    score = fit.score
+    if score is None:
+        return 0, []
+    person = lead.person
+    company = lead.company
+    parts: list[tuple[str, int]] = []
+    if person.seniority is not None and score.seniority_points.get(person.seniority):
+        parts.append((f"seniority {person.seniority}", score.seniority_points[person.seniority]))
+    industry = (company.industry or "").strip().lower()
+    if industry:
+        for name, points in score.industry_points.items():
+            if points and name.strip().lower() == industry:
+                parts.append((f"industry {company.industry}", points))
+    domain = email_domain(person.email)
+    for entry, points in score.email_domain_points.items():
+        if points and domain_matches(domain, entry):
+            parts.append((f"e-mail domain {domain}{_via(domain, entry)}", points))
+    padded = padded_title(person.title)
+    for keyword, points in score.title_points.items():
+        if points and title_matches(padded, keyword):
+            parts.append((f"title {person.title!r}{_via(person.title, keyword)}", points))
+    employees = company.employees
+    if employees is not None:
+        for band in score.size_points:
+            if (
+                band.points
+                and (band.min_employees is None or employees >= band.min_employees)
+                and (band.max_employees is None or employees <= band.max_employees)
+            ):
+                parts.append((f"size {employees} employees", band.points))
+    return sum(p for _, p in parts), [f"{what} {points:+d}" for what, points in parts]
+
+
+def _via(value: str | None, entry: str) -> str:
+    """' (edu)' when the entry that matched is not the value itself."""
+    return "" if (value or "").strip().lower() == entry.strip().lower() else f" ({entry})"
 
 
 def _check_listed(

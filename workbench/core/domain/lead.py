@@ -27,6 +27,14 @@ class Person(Strict):
     seniority: Seniority | None = None
     persona: Persona = "employee"
     email: str | None = None
+    # A persona other than employee is always someone's word; this says an employee one is
+    # too, so the fit gate's title, e-mail and activity exclusions leave the lead alone.
+    persona_set_by_hand: bool = added(False)
+
+    @property
+    def persona_by_hand(self) -> bool:
+        """A persona someone set wins over what a title, an e-mail or an activity suggests."""
+        return self.persona != "employee" or self.persona_set_by_hand
 
 
 class Company(Strict):

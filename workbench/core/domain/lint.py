@@ -100,6 +100,22 @@ RULES: dict[str, Rule] = {
             "nobody has to reach a score from blog visits first.",
         ),
         Rule(
+            "fit-score-unreachable",
+            "error",
+            "objective; 004 'fit and intent as two axes': a fit bar no lead can clear",
+            "The fit score's threshold is above the most points any lead can take, so the fit "
+            "gate fails every lead and nothing becomes an MQL. Lower fit.score.threshold or "
+            "give fit attributes (seniority, size, industry) the points 002 suggests.",
+        ),
+        Rule(
+            "title-keyword-outside-ascii",
+            "warning",
+            "objective: a machine applies it the same way in every engine",
+            "Title keywords match on the letters a-z and digits only: any other letter is a "
+            "word break in Python and in every SQL engine alike, so 'Étudiant' reads as "
+            "'tudiant'. Write the keyword in plain letters, or add both spellings.",
+        ),
+        Rule(
             "tier2-without-recency",
             "warning",
             "trigger rule 'tier 2 triggers should have a recency requirement'",
@@ -266,7 +282,58 @@ def _constrained(fit: FitGate) -> bool:
         or fit.regions
         or (fit.min_seniority is not None and fit.min_seniority != "intern")
         or fit.excluded_personas
+        or fit.exclude_titles
+        or fit.exclude_email_domains
+        or fit.score is not None
     )
+
+
+def fit_score_ceiling(fit: FitGate) -> int | None:
+    """The most fit points any lead can take (None: no fit score). Each seniority and each
+    industry is one value; several domain, title and size entries can match at once."""
+    score = fit.score
+    if score is None:
+        return None
+
+    def best(values: Iterable[int]) -> int:
+        return max([0, *values])
+
+    def every(values: Iterable[int]) -> int:
+        return sum(v for v in values if v > 0)
+
+    return (
+        best(score.seniority_points.values())
+        + best(score.industry_points.values())
+        + every(score.email_domain_points.values())
+        + every(score.title_points.values())
+        + every(band.points for band in score.size_points)
+    )
+
+
+def _fit_score_unreachable(context: _Context) -> Iterator[Finding]:
+    for clause, gate, _narrowed in _fit_gates(context.definition):
+        ceiling = fit_score_ceiling(gate)
+        if gate.score is not None and ceiling is not None and ceiling < gate.score.threshold:
+            yield _finding(
+                "fit-score-unreachable",
+                f"{clause}.score.threshold",
+                f"a fit score of {gate.score.threshold} is needed, but the most a lead can "
+                f"take is {ceiling}: every lead fails the fit gate",
+            )
+
+
+def _title_keyword_outside_ascii(context: _Context) -> Iterator[Finding]:
+    for clause, gate, _narrowed in _fit_gates(context.definition):
+        keywords = [(f"{clause}.exclude_titles", k) for k in gate.exclude_titles]
+        if gate.score is not None:
+            keywords += [(f"{clause}.score.title_points", k) for k in gate.score.title_points]
+        for where, keyword in keywords:
+            if not keyword.isascii():
+                yield _finding(
+                    "title-keyword-outside-ascii",
+                    where,
+                    f"title keyword {keyword!r} has letters outside a-z, which read as word breaks",
+                )
 
 
 def _fit_gates(definition: Definition) -> list[tuple[str, FitGate, bool]]:
@@ -573,6 +640,8 @@ def _no_edge_cases(context: _Context) -> Iterator[Finding]:
 _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _no_fit_gate,
     _demo_request_scored,
+    _fit_score_unreachable,
+    _title_keyword_outside_ascii,
     _tier2_without_recency,
     _content_download_trigger,
     _no_rejection_reasons,

@@ -16,6 +16,7 @@ from workbench.core.domain.definition import (
     EdgeCase,
     Expectation,
     FitGate,
+    FitScore,
     Motion,
     Recycling,
     ReviewRule,
@@ -40,6 +41,20 @@ EXAMPLE_COMPETITORS = ["rivalcrm.com", "RivalCRM"]
 RESPONSE_MINUTES = dict(FRAMEWORK_RESPONSE_MINUTES)
 
 HAND_RAISES = ["demo_request", "contact_sales", "pricing_inquiry"]
+
+# Disqualifiers read from the lead's own data (001: "NOT a competitor, student, consultant,
+# or job seeker", "add title filters"; 002: "student email domain: -50"). They exclude only a
+# lead whose persona nobody set by hand.
+STUDENT_AND_JOB_SEEKER_TITLES = ["student", "open to work", "job seeker", "seeking opportunities"]
+# Interns are not listed: 001's edge case rejects the intern on seniority (the minimum
+# seniority gate), which the loader infers from the title when the file has none.
+ACADEMIC_DOMAINS = ["edu", "ac.uk", "edu.au", "ac.nz", "ac.jp", "ac.in", "edu.cn"]
+# Personal webmail: real buyers use it too, so it takes fit points instead of excluding.
+WEBMAIL_DOMAINS = ["gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "yahoo.com"]
+WEBMAIL_DOMAINS += ["icloud.com", "aol.com", "proton.me", "protonmail.com", "gmx.de"]
+# A careers-page visit points to a job seeker; where no [scoring] can take points for it,
+# a recent one excludes.
+CAREERS_WINDOW_DAYS = 30
 HIGH_INTENT = [
     "pricing_page_view",
     "comparison_page_view",
@@ -60,10 +75,20 @@ def _lead(
     relationship: str = "prospect",
     activities: list[dict[str, Any]] | None = None,
     history: dict[str, Any] | None = None,
+    email: str | None = None,
+    persona: str | None = None,
     **company_extra: Any,
 ) -> Lead:
+    person: dict[str, Any] = {
+        "title": title,
+        "seniority": seniority,
+        "email": email or f"alex@{domain}",
+    }
+    if persona is not None:  # set by hand: wins over what the title or the e-mail suggests
+        person["persona"] = persona
+        person["persona_set_by_hand"] = True
     data: dict[str, Any] = {
-        "person": {"title": title, "seniority": seniority, "email": f"alex@{domain}"},
+        "person": person,
         "company": {
             "name": company,
             "domain": domain,
@@ -170,6 +195,115 @@ BLOG_RESEARCHER = _lead(
 )
 
 
+# Issue 17: leads whose own data (title, e-mail, activity) decides, and the fit axis.
+DEMO_TODAY = [{"kind": "demo_request", "days_ago": 0}]
+STUDENT_BY_TITLE = _lead(
+    "MSc Student", "individual", "Globex Software", "globex.example", 500, activities=DEMO_TODAY
+)
+ACADEMIC_EMAIL = _lead(
+    "Director of Research",
+    "director",
+    "Northwind Apps",
+    "northwind.example",
+    300,
+    email="alex@cs.stateu.edu",
+    activities=DEMO_TODAY,
+)
+STUDENT_SUCCESS_DIRECTOR = _lead(
+    "Director of Student Success",
+    "director",
+    "Coursely",
+    "coursely.example",
+    300,
+    persona="employee",
+    activities=DEMO_TODAY,
+)
+CAREERS_THEN_DEMO = _lead(
+    "Operations Lead",
+    "director",
+    "Lumen Systems",
+    "lumen.example",
+    300,
+    activities=[{"kind": "careers_page_view", "days_ago": 3}, *DEMO_TODAY],
+)
+WEBMAIL_BUYER = _lead(
+    "VP Operations",
+    "vp",
+    "Hooli",
+    "hooli.example",
+    400,
+    email="alex.ops@gmail.com",
+    activities=DEMO_TODAY,
+)
+WEBMAIL_CONSULTANT = _lead(
+    "Independent Consultant",
+    "director",
+    "Brightside Partners",
+    "brightside.example",
+    120,
+    email="alex.consults@gmail.com",
+    activities=[*DEMO_TODAY, {"kind": "pricing_page_view", "days_ago": 0, "count": 5}],
+)
+
+
+def _inferred_cases(webmail_route: str | None = None, careers: bool = False) -> list[EdgeCase]:
+    """Cases for the disqualifiers read from the lead's own data, and for the fit score where
+    the stage keeps one (`webmail_route`: the route a fitting webmail buyer takes)."""
+    cases = [
+        _case(
+            "student-by-title-demo-request",
+            "Nobody set this contact's persona, but the title says student: excluded by "
+            "fit.exclude_titles, not a real prospect.",
+            {"status": "rejected", "route": "marketing"},
+            STUDENT_BY_TITLE,
+        ),
+        _case(
+            "academic-email-demo-request",
+            "A director title, but an academic e-mail domain (.edu): excluded by "
+            "fit.exclude_email_domains. Set the persona by hand if this is a real buyer.",
+            {"status": "rejected", "route": "marketing"},
+            ACADEMIC_EMAIL,
+        ),
+        _case(
+            "student-success-director-set-by-hand",
+            "'Student' is in the title, but the room set the persona to employee by hand: a "
+            "hand-set persona wins over what the title suggests.",
+            {"status": "mql", "tier": 1},
+            STUDENT_SUCCESS_DIRECTOR,
+        ),
+    ]
+    if careers:
+        cases.append(
+            _case(
+                "careers-page-visitor-demo-request",
+                f"A careers-page visit in the last {CAREERS_WINDOW_DAYS} days points to a job "
+                "seeker: excluded by fit.exclude_activities (there is no scoring to take "
+                "points for it).",
+                {"status": "rejected", "route": "marketing"},
+                CAREERS_THEN_DEMO,
+            )
+        )
+    if webmail_route is not None:
+        cases += [
+            _case(
+                "webmail-buyer-demo-request",
+                "A gmail.com address takes fit points but does not exclude: a VP at a fitting "
+                "company still qualifies.",
+                {"status": "mql", "route": webmail_route, "tier": 1},
+                WEBMAIL_BUYER,
+            ),
+            _case(
+                "webmail-consultant-high-intent",
+                "A demo request and five pricing views, but a consultant's title and a gmail.com "
+                "address put the fit score below its threshold: a high-intent bad fit never "
+                "sneaks through (fit and intent are two axes).",
+                {"status": "rejected", "route": "marketing"},
+                WEBMAIL_CONSULTANT,
+            ),
+        ]
+    return cases
+
+
 def _standard_cases(
     route: str,
     intern: dict[str, Any],
@@ -269,6 +403,20 @@ def _full_scoring() -> Scoring:
     )
 
 
+def _fit_score() -> FitScore:
+    """002's fit points on their own axis (004): senior titles and larger companies add,
+    personal webmail and a consultant's title take away; below 0 the fit gate fails."""
+    return FitScore.model_validate(
+        {
+            "threshold": 0,
+            "seniority_points": {"manager": 10, "director": 10, "vp": 15, "c-level": 15},
+            "email_domain_points": dict.fromkeys(WEBMAIL_DOMAINS, -10),
+            "title_points": {"consultant": -20, "freelance": -20, "freelancer": -20},
+            "size_points": [{"min_employees": 200, "points": 10}],
+        }
+    )
+
+
 def _full_fit(min_seniority: str = "director") -> FitGate:
     return FitGate.model_validate(
         {
@@ -279,6 +427,9 @@ def _full_fit(min_seniority: str = "director") -> FitGate:
             "min_seniority": min_seniority,
             "excluded_personas": ["student", "job-seeker", "consultant", "journalist"],
             "competitors": list(EXAMPLE_COMPETITORS),
+            "exclude_titles": list(STUDENT_AND_JOB_SEEKER_TITLES),
+            "exclude_email_domains": list(ACADEMIC_DOMAINS),
+            "score": _fit_score(),
         }
     )
 
@@ -392,6 +543,10 @@ def _pre_1m(base: dict[str, Any]) -> Definition:
             "fit": {
                 "excluded_personas": ["student", "job-seeker"],
                 "competitors": list(EXAMPLE_COMPETITORS),
+                "exclude_titles": list(STUDENT_AND_JOB_SEEKER_TITLES),
+                "exclude_email_domains": list(ACADEMIC_DOMAINS),
+                "exclude_activities": ["careers_page_view"],
+                "exclude_activities_days": CAREERS_WINDOW_DAYS,
             },
             "triggers": Triggers(
                 route="founder",
@@ -411,7 +566,8 @@ def _pre_1m(base: dict[str, Any]) -> Definition:
                 "who qualifies on the call.",
                 agency_why="No size gate before $1M: the founder takes the call. Add a minimum "
                 "company size if small agencies waste the founder's time.",
-            ),
+            )
+            + _inferred_cases(careers=True),
         }
     )
 
@@ -425,6 +581,10 @@ def _1m_3m(base: dict[str, Any]) -> Definition:
                 "min_seniority": "individual",
                 "excluded_personas": ["student", "job-seeker", "consultant"],
                 "competitors": list(EXAMPLE_COMPETITORS),
+                "exclude_titles": list(STUDENT_AND_JOB_SEEKER_TITLES),
+                "exclude_email_domains": list(ACADEMIC_DOMAINS),
+                "exclude_activities": ["careers_page_view"],
+                "exclude_activities_days": CAREERS_WINDOW_DAYS,
             },
             "triggers": Triggers(
                 route="sdr",
@@ -443,7 +603,8 @@ def _1m_3m(base: dict[str, Any]) -> Definition:
                 "intern is part of a buying committee.",
                 agency_why="Fails the basic size check (20+ employees). If agencies are in the "
                 "ICP, lower the minimum and change this to mql.",
-            ),
+            )
+            + _inferred_cases(careers=True),
         }
     )
 
@@ -468,7 +629,8 @@ def _3m_10m(base: dict[str, Any]) -> Definition:
                 "sdr",
                 intern={"status": "rejected", "route": "marketing"},
                 agency={"status": "rejected", "route": "marketing"},
-            ),
+            )
+            + _inferred_cases(webmail_route="sdr"),
         }
     )
 
@@ -523,8 +685,13 @@ def _10m_30m(base: dict[str, Any]) -> Definition:
         agency_why="No segment covers a 10-person company. Add an SMB floor below 50 if "
         "agencies are in the ICP.",
     )
+    cases += _inferred_cases(webmail_route="sdr")
     for case in cases:
-        if case.name in ("chatbot-pricing-visitor", "resubmit-after-90-days"):
+        if case.name in (
+            "chatbot-pricing-visitor",
+            "resubmit-after-90-days",
+            "webmail-buyer-demo-request",
+        ):
             case.expect.segment = "mid-market"
     cases.append(
         _case(
@@ -576,6 +743,8 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
                 regions=list(ICP_REGIONS),
                 excluded_personas=["student", "job-seeker"],
                 competitors=list(EXAMPLE_COMPETITORS),
+                exclude_titles=list(STUDENT_AND_JOB_SEEKER_TITLES),
+                exclude_email_domains=list(ACADEMIC_DOMAINS),
             ),
             triggers=Triggers(
                 route="sdr",
@@ -614,6 +783,7 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
         intern={"status": "rejected", "route": "marketing"},
         agency={"status": "rejected", "route": "marketing"},
     )
+    cases += _inferred_cases(webmail_route="sdr")
     cases.append(
         _case(
             "trial-user-hits-usage-limit",

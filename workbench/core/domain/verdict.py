@@ -33,6 +33,8 @@ class Verdict:
     motion: str | None = None
     score: int | None = None
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
+    # The fit axis beside the behaviour score: None when the fit gate keeps no fit score.
+    fit_score: int | None = None
 
     def clauses(self) -> tuple[str, ...]:
         return tuple(reason.clause for reason in self.reasons)
@@ -49,6 +51,7 @@ class Verdict:
             "segment": self.segment,
             "motion": self.motion,
             "score": self.score,
+            "fit_score": self.fit_score,
             "reasons": [{"clause": r.clause, "text": r.text} for r in self.reasons],
         }
 

@@ -45,6 +45,7 @@ from workbench.core.domain.account import (
 )
 from workbench.core.domain.definition import Definition, FitGate, Scoring
 from workbench.core.domain.evaluator import SCORE_TOLERANCE, Prepared, RuleSet, prepare
+from workbench.core.domain.matching import TITLE_SEPARATORS, domain_form, keyword_form
 from workbench.core.domain.vocab import ACTIVITY_KINDS, SENIORITY_ORDER
 from workbench.core.evidence.replay import MqlEvent
 from workbench.core.evidence.tables import TABLES, ActivityRow, LeadRow, sql_columns
@@ -154,12 +155,62 @@ def _listed(column: str, allowed: list[str], wanted: frozenset[str]) -> str | No
     return f"COALESCE(l.{column}_ IN ({_in_list(wanted)}), FALSE)"
 
 
+def _title_has(keyword: str) -> str:
+    """`matching.title_matches` on the lead row's padded title `title_`."""
+    return f"COALESCE(strpos(l.title_, {_lit(keyword_form(keyword))}) > 0, FALSE)"
+
+
+def _domain_is(entry: str) -> str:
+    """`matching.domain_matches` on the lead row's e-mail domain."""
+    name = domain_form(entry)
+    return (
+        f"COALESCE(l.email_domain_ = {_lit(name)} OR "
+        f"right(l.email_domain_, {len(name) + 1}) = {_lit('.' + name)}, FALSE)"
+    )
+
+
+def _fit_score(fit: FitGate) -> str:
+    """`evaluator.fit_score` on the lead row: every entry that matches adds its points."""
+    score = fit.score
+    assert score is not None
+    terms: list[str] = []
+    for level, points in score.seniority_points.items():
+        if points:
+            terms.append(f"CASE WHEN l.seniority = {_lit(level)} THEN {points} ELSE 0 END")
+    for name, points in score.industry_points.items():
+        if points and name.strip():
+            wanted = _lit(name.strip().lower())
+            terms.append(f"CASE WHEN l.industry_ = {wanted} THEN {points} ELSE 0 END")
+    for entry, points in score.email_domain_points.items():
+        if points:
+            terms.append(f"CASE WHEN {_domain_is(entry)} THEN {points} ELSE 0 END")
+    for keyword, points in score.title_points.items():
+        if points:
+            terms.append(f"CASE WHEN {_title_has(keyword)} THEN {points} ELSE 0 END")
+    for band in score.size_points:
+        if band.points:
+            inside = _in_band(band.min_employees, band.max_employees)
+            terms.append(f"CASE WHEN {inside} THEN {band.points} ELSE 0 END")
+    return "(" + " + ".join(terms) + ")" if terms else "0"
+
+
+def _uses_titles(fit: FitGate) -> bool:
+    return bool(fit.exclude_titles) or (fit.score is not None and bool(fit.score.title_points))
+
+
 def _fit(rules: RuleSet) -> str:
     """The fit gate passes: no excluded persona, nothing failed and nothing unknown."""
     fit: FitGate = rules.fit
     tests: list[str] = []
     if fit.excluded_personas:
         tests.append(f"l.persona_ NOT IN ({_in_list(fit.excluded_personas)})")
+    inferred = [_title_has(k) for k in fit.exclude_titles]
+    inferred += [_domain_is(d) for d in fit.exclude_email_domains]
+    if inferred:
+        # A persona set by hand (a non-empty cell) wins over the title and the e-mail.
+        tests.append(f"(l.hand_ OR NOT ({' OR '.join(inferred)}))")
+    if fit.score is not None:
+        tests.append(f"{_fit_score(fit)} >= {fit.score.threshold}")
     if fit.min_employees is not None or fit.max_employees is not None:
         tests.append("l.employees IS NOT NULL")
         if fit.min_employees is not None:
@@ -398,6 +449,15 @@ class _Compiler:
             )
             tier2.append((f"COALESCE({count} >= {rule.min_count}, FALSE)", rule.kind))
         arms = [tier1, *(t for t, _ in tier2), tier4]
+        excluded = "FALSE"
+        fit = rules.fit
+        if fit.exclude_activities:
+            days = fit.exclude_activities_days
+            seen = " + ".join(
+                self._since(features.running(k), features.windowed(k, days), days, c, e)
+                for k in sorted(set(fit.exclude_activities))
+            )
+            excluded = f"COALESCE({c}.xa{index} AND ({seen}) > 0, FALSE)"
         scoring = rules.scoring
         if triggers.tier3 and scoring is not None:
             reaches = (
@@ -419,7 +479,9 @@ class _Compiler:
                 arms.append(reaches)
         gate = _account_gate(self.definition, rules, c)
         account = "" if gate is None else f" AND {gate}"
-        fires = f"({c}.e{index}{account} AND (" + " OR ".join(arms) + "))"
+        # An excluding activity (a careers-page view) rejects the lead at this moment.
+        excluding = "" if excluded == "FALSE" else f" AND NOT {excluded}"
+        fires = f"({c}.e{index}{account}{excluding} AND (" + " OR ".join(arms) + "))"
         return _Tests(tier1, tier2, tier4, tier1_code, tier4_code, fires)
 
     def relevant_kinds(self) -> set[str] | None:
@@ -440,6 +502,9 @@ class _Compiler:
             return None
         kinds: set[str] = set(self.definition.review_rule.high_intent)
         for rules, _ in self.rule_sets:
+            if rules.fit.exclude_activities:
+                # An excluding activity leaving its window lets a lead fire at any later moment.
+                return None
             triggers = rules.triggers
             kinds |= set(triggers.tier1) | set(triggers.tier4)
             for rule in triggers.tier2:
@@ -498,6 +563,26 @@ class _Compiler:
         )
         any_rule = " OR ".join(f"e{i}" for i in range(count))
         lead_columns = [f"e{i}" for i in range(count)] + [f"sp{i}" for i in range(count)]
+        # Whether an excluding activity may reject the lead: its persona was not set by hand.
+        excluding = [i for i, (r, _) in enumerate(self.rule_sets) if r.fit.exclude_activities]
+        lead_columns += [f"xa{i}" for i in excluding]
+        seniority += "".join(f",\n    NOT l.hand_ AS xa{i}" for i in excluding)
+        fits = [rules.fit for rules, _ in self.rule_sets]
+        # The padded title `matching.padded_title` reads; 'g': every run, in DuckDB and
+        # PostgreSQL (the export drops it for the warehouses that replace every match anyway).
+        title = (
+            "    ' ' || lower(regexp_replace(COALESCE(l.title, ''), "
+            f"{_lit(TITLE_SEPARATORS)}, ' ', 'g')) || ' ' AS title_,\n"
+            if any(_uses_titles(fit) for fit in fits)
+            else ""
+        )
+        hand = (
+            ", l.persona IS NOT NULL AS hand_"
+            if any(
+                f.exclude_titles or f.exclude_email_domains or f.exclude_activities for f in fits
+            )
+            else ""
+        )
         kind_index = (
             "CASE a.kind "
             + " ".join(f"WHEN {_lit(k)} THEN {i}" for i, k in enumerate(ACTIVITY_KINDS))
@@ -565,8 +650,10 @@ class _Compiler:
             "length(l.email) - strpos(reverse(l.email), '@') + 2))) END AS email_domain_,\n"
             "    lower(trim(l.company)) AS company_, lower(trim(l.industry)) AS industry_,\n"
             "    lower(trim(l.region)) AS region_,\n"
-            "    COALESCE(l.relationship, 'prospect') AS rel_,"
+            + title
+            + "    COALESCE(l.relationship, 'prospect') AS rel_,"
             " COALESCE(l.persona, 'employee') AS persona_"
+            + hand
             + (f",\n    {account_key_sql()} AS acct_" if accounts else "")
             + f"\n  FROM {leads} AS l\n)",
             f"lb AS (SELECT l.*, {_disqualified(self.prepared.base)} AS out_ FROM ln AS l)",

@@ -47,6 +47,9 @@ LOOSER: dict[str, tuple[Any, str | None]] = {
     "regions": ([], "region"),
     "min_seniority": (None, "seniority"),
     "excluded_personas": ([], "persona"),
+    "exclude_titles": ([], "title"),
+    "exclude_email_domains": ([], None),  # the addresses themselves are not shown
+    "exclude_activities": ([], None),
 }
 
 

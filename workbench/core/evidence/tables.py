@@ -12,7 +12,7 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
     created_at       TIMESTAMP NOT NULL         kind        VARCHAR    NOT NULL
     title            VARCHAR                    at          TIMESTAMP  NOT NULL
     seniority        VARCHAR                    session_id  VARCHAR
-    persona          VARCHAR   NOT NULL
+    persona          VARCHAR
     email            VARCHAR
     company          VARCHAR
     domain           VARCHAR
@@ -45,8 +45,10 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
   kind: the `ActivityKind` names) or NULL. Seniority is inferred from the title when the file
   has none for a lead, so NULL means "unknown even from the title".
 - NULL is an unknown value. Required columns are never NULL, and the columns with a `default`
-  (persona "employee", relationship "prospect", target_account false, engaged_contacts 0) hold
-  the default instead of NULL. `lead_id` is unique in leads; every activity's lead_id is in leads.
+  (relationship "prospect", target_account false, engaged_contacts 0) hold the default instead
+  of NULL. persona is NULL when the file leaves it empty: read as "employee", but not set by
+  hand, so the fit gate's title, e-mail and activity exclusions may still apply to the lead.
+  `lead_id` is unique in leads; every activity's lead_id is in leads.
 - The calibration loop's columns (lead_source ... touches_7d) are read and kept, never used by
   a verdict: lead_source and source_detail as the CRM writes them; first_response_at (the first
   sales response), sdr_decision_at (when the SDR accepted or rejected; why: rejection_reason),
@@ -141,8 +143,7 @@ LEAD_COLUMNS: tuple[Column, ...] = (
         "persona",
         "choice",
         choices=get_args(Persona),
-        help="empty means employee",
-        default="employee",
+        help="empty means employee, not set by hand (title and e-mail exclusions apply)",
     ),
     Column("email", "text"),
     Column("company", "text", help="company name"),
@@ -210,7 +211,7 @@ class LeadRow:
     created_at: datetime
     title: str | None = None
     seniority: Seniority | None = None
-    persona: Persona = "employee"
+    persona: Persona | None = None
     email: str | None = None
     company: str | None = None
     domain: str | None = None
@@ -238,11 +239,16 @@ class LeadRow:
     def to_lead(self, activities: list[ActivityRow] | tuple[ActivityRow, ...] = ()) -> Lead:
         """The lead as the evaluator sees it, with its activities at their absolute times."""
         return Lead(
+            # A persona only where the row has one: an empty cell is not set by hand.
             person=Person(
                 title=self.title or "",
                 seniority=self.seniority,
-                persona=self.persona,
                 email=self.email,
+                **(
+                    {}
+                    if self.persona is None
+                    else {"persona": self.persona, "persona_set_by_hand": True}
+                ),
             ),
             company=Company(
                 name=self.company or "",

@@ -134,6 +134,7 @@ def export_sql(
             _place(tree, {_LEADS: leads, _ACTIVITIES: activities})
             _window_nulls(tree, target)
             _microseconds(tree, target)
+            _replace_every_match(tree, target)
             _names(tree, target)
             read = {c.name for c in tree.find_all(sqlglot.exp.Column) if c.table == "l"}
             # Only a tier 2 combination reads activities.session_id.
@@ -273,6 +274,20 @@ def _microseconds(tree: exp.Expr, dialect: Dialect) -> None:
                 this=moment.copy(), expression=diff.expression.copy(), unit=exp.var("MICROSECOND")
             )
         )
+
+
+def _replace_every_match(tree: exp.Expr, dialect: Dialect) -> None:
+    """REGEXP_REPLACE(..., 'g'): DuckDB and PostgreSQL replace only the first match without the
+    'g' flag; Snowflake, BigQuery and Spark replace every match and take no flag (Snowflake
+    would read 'g' as a position), so it is dropped there."""
+    from sqlglot import exp
+
+    if dialect in ("duckdb", "postgres"):
+        return
+    for node in tree.find_all(exp.RegexpReplace):
+        modifiers = node.args.get("modifiers")
+        assert modifiers is not None and modifiers.name == "g", node.sql()
+        node.set("modifiers", None)
 
 
 # --- the header ------------------------------------------------------------------------------

@@ -18,7 +18,11 @@ from textual.widgets.option_list import Option
 from workbench.core.domain.bands import band_warnings
 from workbench.core.domain.clauses import clause_value, override_seed
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
-from workbench.core.domain.describe import account_sentence, override_sentences
+from workbench.core.domain.describe import (
+    account_sentence,
+    fit_score_sentences,
+    override_sentences,
+)
 from workbench.core.domain.framework import (
     CONTENT_KEY,
     FALSE_NEGATIVE_ALARM,
@@ -174,6 +178,42 @@ def fit_fields(prefix: str, fit: FitGate) -> ComposeResult:
         fit.existing_customers,
         [("route to the account owner", "account-owner"), ("treat as a prospect", "prospect")],
     )
+    yield from inferred_fields(prefix, fit)
+
+
+def inferred_fields(prefix: str, fit: FitGate) -> ComposeResult:
+    """Disqualifiers read from the lead's own data, and the fit score (issue 17)."""
+    yield _section("Read from the lead's own data (a persona set by hand wins)")
+    yield TextField(
+        f"{prefix}.exclude_titles",
+        "Excluded title words (comma-separated)",
+        fit.exclude_titles,
+        "list",
+        help_text="Whole words in any case: 'student' rejects 'MSc Student', not 'Studentin'.",
+    )
+    yield TextField(
+        f"{prefix}.exclude_email_domains",
+        "Excluded e-mail domains (comma-separated)",
+        fit.exclude_email_domains,
+        "list",
+        help_text="A domain and its subdomains: 'edu' rejects cs.mit.edu. Webmail takes fit "
+        "points instead.",
+    )
+    with Horizontal(classes="row"):
+        yield TextField(
+            f"{prefix}.exclude_activities",
+            "Excluding activities (comma-separated)",
+            fit.exclude_activities,
+            "list",
+        )
+        yield TextField(
+            f"{prefix}.exclude_activities_days",
+            "Within days",
+            fit.exclude_activities_days,
+            "int",
+        )
+    score = fit_score_sentences(fit) or ["No fit score: fit is pass or fail only."]
+    yield PlainText(" ".join(score) + f" Edit [{prefix}.score] in the file.", classes="field-help")
 
 
 def trigger_fields(
