@@ -185,6 +185,12 @@ def crm_export(tmp: Path, crm: str, leads: int = 400, seed: int = 3) -> tuple[Pa
     return leads_out, activities_out
 
 
+def zorblax(text: str) -> str:
+    """An activity row of a type nobody maps, with as many cells as the file's header."""
+    cells = text.splitlines()[0].count(",") + 1
+    return "L000001,Zorblax,2025-03-01 10:00" + "," * (cells - 3) + "\n"
+
+
 def _canonical(tmp: Path) -> tuple[Path, Path]:
     return tmp / "canonical" / "leads.csv", tmp / "canonical" / "activities.csv"
 
@@ -219,7 +225,7 @@ def test_every_guess_is_marked_and_unplaced_values_are_listed_with_counts(
 ) -> None:
     leads, activities = crm_export(tmp_path, "hubspot", leads=200)
     text = activities.read_text(encoding="utf-8")
-    activities.write_text(text + "L000001,Zorblax,2025-03-01 10:00\n" * 3, encoding="utf-8")
+    activities.write_text(text + zorblax(text) * 3, encoding="utf-8")
     out = tmp_path / "mapping.toml"
     result = runner.invoke(
         app, ["map", "--leads", str(leads), "--activities", str(activities), "--out", str(out)]
@@ -341,7 +347,9 @@ def test_values_are_placed_by_keywords_and_names(
 def test_would_keep_counts_what_the_proposal_loads(tmp_path: Path) -> None:
     leads, activities = crm_export(tmp_path, "salesforce", leads=60)
     text = activities.read_text(encoding="utf-8")
-    activities.write_text(text + "L000001,Xyzzy,02/03/2025 10:00 AM\n", encoding="utf-8")
+    cells = text.splitlines()[0].count(",") + 1
+    row = "L000001,Xyzzy,02/03/2025 10:00 AM" + "," * (cells - 3) + "\n"
+    activities.write_text(text + row, encoding="utf-8")
     proposal = propose(leads, activities)
     problems = would_keep(proposal)
     assert problems.activities.rows_read == problems.activities.rows_loaded + 1
@@ -384,7 +392,7 @@ def test_a_backtest_that_meets_unmapped_values_prints_the_lines_to_paste(
     draft = defs / "acme" / "v1.toml"
     leads, activities = crm_export(tmp_path, "hubspot", leads=150)
     text = activities.read_text(encoding="utf-8")
-    activities.write_text(text + "L000001,Zorblax,2025-03-01 10:00\n", encoding="utf-8")
+    activities.write_text(text + zorblax(text), encoding="utf-8")
     args = ["backtest", str(draft), "--leads", str(leads), "--activities", str(activities)]
     result = runner.invoke(app, [*args, "--mapping", "hubspot"])
     # The preset reads a few activity types itself (an unsubscribe), so the replay runs.
