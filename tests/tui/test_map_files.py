@@ -11,7 +11,8 @@ from textual.widgets import Button, Input
 
 from tests.test_map import crm_export
 from tests.tui.pilot_steps import open_first, settle, type_text
-from workbench.core.evidence.mapping import load_mapping
+from workbench.core.evidence.mapping import canonical_value, load_mapping
+from workbench.core.evidence.propose import TABLE_COLUMNS
 from workbench.core.evidence.settings import load_source
 from workbench.core.services.check import check_folder
 from workbench.tui.app import WorkbenchApp
@@ -86,7 +87,8 @@ async def test_pick_the_files_see_the_proposal_and_save_it_without_leaving_the_r
     assert source.leads.resolve() == (workdir / leads).resolve()
     assert source.mapping == folder / "mapping.toml"
     mapping = load_mapping(folder / "mapping.toml")
-    assert mapping.values["kind"]["form submission: request a demo"] == "demo_request"
+    kind = TABLE_COLUMNS["kind"]
+    assert canonical_value(kind, "Form submission: Request a demo", mapping) == "demo_request"
     about = [
         f
         for f in check_folder(folder, date(2026, 12, 1)).findings
