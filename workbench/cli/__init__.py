@@ -4,6 +4,7 @@ Each module registers its commands on the one typer app; Textual is imported onl
 (and textual-serve only by `serve`), so `workbench --help` stays fast.
 """
 
+from workbench.cli import analyze as analyze
 from workbench.cli import checks as checks
 from workbench.cli import definitions as definitions
 from workbench.cli import evidence as evidence

@@ -1,0 +1,135 @@
+"""`workbench analyze`: from the folder's lead history to a proposed definition.
+
+Thin: loads the history the way `backtest` does, runs `core.evidence.analysis.analyze`
+against the draft at PATH, and prints text, JSON, or a Markdown/HTML section.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench.cli._app import (
+    ActivitiesOption,
+    JsonOption,
+    LeadsOption,
+    MappingOption,
+    app,
+    echo,
+    err,
+    friendly,
+)
+from workbench.core.domain.errors import InputError, Problem
+
+
+class DocFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+def _day(text: str | None, flag: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            [Problem(f"expected a date as YYYY-MM-DD, got {text!r}", field=flag)]
+        ) from None
+
+
+@app.command("analyze")
+@friendly
+def analyze_cmd(
+    path: Annotated[
+        Path, typer.Argument(help="The draft the cases and triggers are read against.")
+    ],
+    leads: LeadsOption = None,
+    activities: ActivitiesOption = None,
+    mapping: MappingOption = None,
+    wins: Annotated[
+        int | None,
+        typer.Option("--wins", help="Read the last N closed-won leads (default 100)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Leads created on or after this date.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Leads created on or before this date.")
+    ] = None,
+    as_json: JsonOption = False,
+    fmt: Annotated[
+        DocFormat | None,
+        typer.Option("--format", "-f", help="md or html: a section for the written agreement."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the output to this file.")
+    ] = None,
+) -> None:
+    """What closed-won leads look like and did, and the clause values the history supports."""
+    import duckdb
+
+    from workbench.core.evidence.analysis import DEFAULT_WINS, analyze
+    from workbench.core.evidence.analysis_report import (
+        analysis_html,
+        analysis_lines,
+        analysis_markdown,
+    )
+    from workbench.core.evidence.settings import choose_source, definitions_folder
+    from workbench.core.files import store
+    from workbench.core.services.backtest_session import load_history
+
+    start, end = _day(since, "--since"), _day(until, "--until")
+    if wins is not None and (start or end):
+        raise InputError(
+            [Problem("give --wins or a period (--since/--until), not both", field="--wins")]
+        )
+    if wins is not None and wins < 1:
+        raise InputError([Problem("must be 1 or more", field="--wins")])
+    if start and end and start > end:
+        raise InputError([Problem(f"is after --until {end.isoformat()}", field="--since")])
+    if as_json and fmt is not None:
+        raise InputError([Problem("give --json or --format, not both", field="--format")])
+    loaded = store.load_definition(path)
+    source = choose_source(definitions_folder(path), leads, activities, mapping)
+    con = duckdb.connect()
+    try:
+        problems = load_history(con, source)
+        for line in problems.lines() if problems.skipped or problems.emptied else []:
+            err(line)
+        mapped = f" ({source.mapping} mapping)" if source.mapping else ""
+        described = (
+            f"{source.leads.name} + {source.activities.name}{mapped}, "
+            f"{problems.leads.rows_loaded:,} leads"
+        )
+        result = analyze(
+            con,
+            loaded.definition,
+            described,
+            wins=None if start or end else (wins or DEFAULT_WINS),
+            since=start,
+            until=end,
+        )
+    finally:
+        con.close()
+    if as_json:
+        text = json.dumps(result.to_json(), indent=2, default=str) + "\n"
+    elif fmt is DocFormat.md:
+        text = analysis_markdown(result)
+    elif fmt is DocFormat.html:
+        text = analysis_html(result)
+    else:
+        text = "\n".join(analysis_lines(result)) + "\n"
+    if out is None:
+        echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError([Problem(f"cannot write: {error.strerror or error}", file=out)]) from None
+    err(f"wrote {out}")
