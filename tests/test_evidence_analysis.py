@@ -1,0 +1,276 @@
+"""`workbench analyze`: the planted patterns are found, every proposal's figure is a direct
+count over the same rows, the proposals applied beat the template's draft on false negatives,
+and the command's input errors exit 2 with one message."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from workbench.cli import app
+from workbench.core.domain.clauses import with_clause
+from workbench.core.domain.definition import Definition, Expectation
+from workbench.core.domain.evaluator import evaluate
+from workbench.core.domain.templates import from_template
+from workbench.core.domain.vocab import SENIORITY_ORDER
+from workbench.core.evidence.analysis import (
+    SIZE_BANDS,
+    Analysis,
+    NoWins,
+    Proposal,
+    analyze,
+)
+from workbench.core.evidence.backtest import backtest
+from workbench.core.evidence.load import fetch_activities, fetch_leads
+from workbench.core.evidence.sample import sample_data, write_sample
+from workbench.core.evidence.settings import EvidenceSource
+from workbench.core.evidence.tables import ActivityRow, LeadRow
+from workbench.core.files import store
+from workbench.core.services.backtest_session import load_history
+
+LEADS = 6000
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("analysis")
+    lead_rows, activity_rows = sample_data(LEADS, seed=1)
+    write_sample(out, lead_rows, activity_rows)
+    return out
+
+
+@pytest.fixture(scope="module")
+def draft() -> Definition:
+    return from_template("acme", "3m-10m", date(2026, 1, 1))
+
+
+@pytest.fixture(scope="module")
+def con(folder: Path) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    load_history(connection, EvidenceSource(folder / "leads.csv", folder / "activities.csv"))
+    return connection
+
+
+@pytest.fixture(scope="module")
+def analysis(con: duckdb.DuckDBPyConnection, draft: Definition) -> Analysis:
+    return analyze(con, draft, "sample")
+
+
+def test_finds_the_planted_patterns(analysis: Analysis) -> None:
+    sources = {row.value: row for row in analysis.profile["source"]}
+    assert sources["webinar"].lift is not None and sources["webinar"].lift > 3
+    assert max(analysis.profile["source"], key=lambda r: r.lift or 0).value == "webinar"
+    pricing = {p.figures.value: p.figures for p in analysis.patterns}
+    twice_a_week = pricing["pricing page view 2+ times in 7 days"]
+    assert twice_a_week.lift is not None and twice_a_week.lift > 1.8
+    assert (twice_a_week.share_of_wins or 0) > 2 * (twice_a_week.share_of_others or 0)
+    sizes = {row.value: row.lift or 0 for row in analysis.profile["size"]}
+    assert sizes["51-200"] > 1 and sizes["201-1000"] > 1 and sizes["5001+"] < 0.5
+    proposals = {p.clause: p for p in analysis.proposals}
+    industries = proposals["fit.industries"].value
+    assert isinstance(industries, list) and {"software", "fintech"} <= set(industries)
+    assert proposals["fit.max_employees"].value == 1000
+    personas = proposals["fit.excluded_personas"].value
+    assert isinstance(personas, list) and "student" in personas
+    assert "demo_request" in (proposals["triggers.tier1"].value or [])  # type: ignore[operator]
+
+
+def test_proposals_applied_beat_the_draft_without_breaking_acceptance(
+    con: duckdb.DuckDBPyConnection, draft: Definition, analysis: Analysis
+) -> None:
+    before = backtest(con, draft)
+    applied = draft
+    for proposal in analysis.proposals:
+        applied = with_clause(applied, proposal.clause, proposal.value)
+    after = backtest(con, applied)
+    # Seen: 73 of 83 wins missed at 69.8% acceptance, then 42 of 83 at 57.2%.
+    assert after.false_negatives.missed < before.false_negatives.missed - 20
+    assert after.acceptance.rate is not None and after.acceptance.rate >= 0.40
+
+
+# --- each proposal's figure is a direct count over the same rows ------------------------------
+
+
+def _population(leads: list[LeadRow], wins: int = 100) -> list[LeadRow]:
+    won = sorted(
+        (lead for lead in leads if lead.won_at is not None),
+        key=lambda lead: (-lead.won_at.timestamp(), lead.lead_id),  # type: ignore[union-attr]
+    )[:wins]
+    low, high = min(w.created_at for w in won), max(w.created_at for w in won)
+    return won + [lead for lead in leads if lead.won_at is None and low <= lead.created_at <= high]
+
+
+def _fit_passes(proposal: Proposal, lead: LeadRow) -> bool:
+    value: Any = proposal.value
+    field = proposal.clause.split(".")[1]
+    if field == "min_seniority":
+        allowed = SENIORITY_ORDER[SENIORITY_ORDER.index(value) :]
+        return lead.seniority in allowed
+    if field == "industries":
+        return (lead.industry or "").strip().lower() in value
+    if field == "regions":
+        return (lead.region or "").strip().lower() in value
+    if field in ("min_employees", "max_employees"):
+        if lead.employees is None:
+            return False
+        # The bands are whole: a bound at a band edge keeps exactly the bands inside it.
+        edges = [low for low, _ in SIZE_BANDS]
+        assert field == "max_employees" or value in edges
+        return lead.employees >= value if field == "min_employees" else lead.employees <= value
+    if field == "excluded_personas":
+        return (lead.persona or "employee") not in value
+    raise AssertionError(field)
+
+
+def _most_within(times: list[Any], days: int) -> int:
+    best = 0
+    for at, moment in enumerate(times):
+        best = max(best, sum(1 for t in times[: at + 1] if moment - t <= timedelta(days=days)))
+    return best
+
+
+def _trigger_passes(proposal: Proposal, acts: dict[str, list[Any]]) -> bool:
+    if proposal.clause == "triggers.tier1":
+        return any(acts.get(kind) for kind in proposal.value)  # type: ignore[attr-defined]
+    assert proposal.clause == "triggers.tier2"
+    return any(
+        _most_within(sorted(acts.get(rule["kind"], [])), rule["within_days"]) >= rule["min_count"]
+        for rule in proposal.value  # type: ignore[attr-defined]
+    )
+
+
+def test_every_proposal_type_is_a_direct_count(
+    con: duckdb.DuckDBPyConnection, analysis: Analysis
+) -> None:
+    leads = _population(fetch_leads(con))
+    by_lead: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    cut = {lead.lead_id: lead.won_at for lead in leads}
+    activities: list[ActivityRow] = fetch_activities(con)
+    for act in activities:
+        if act.lead_id in cut and (cut[act.lead_id] is None or act.at <= cut[act.lead_id]):
+            by_lead[act.lead_id][act.kind].append(act.at)
+    wins = [lead for lead in leads if lead.won_at is not None]
+    others = [lead for lead in leads if lead.won_at is None]
+    types = {p.clause for p in analysis.proposals}
+    assert {"fit.min_seniority", "fit.industries", "fit.regions", "triggers.tier1"} <= types
+    assert {"fit.max_employees", "fit.excluded_personas", "triggers.tier2"} <= types
+    for proposal in analysis.proposals:
+        if proposal.clause.startswith("fit."):
+            kept_wins = sum(_fit_passes(proposal, lead) for lead in wins)
+            kept_others = sum(_fit_passes(proposal, lead) for lead in others)
+        else:
+            kept_wins = sum(_trigger_passes(proposal, by_lead[lead.lead_id]) for lead in wins)
+            kept_others = sum(_trigger_passes(proposal, by_lead[lead.lead_id]) for lead in others)
+        assert (proposal.wins_total, proposal.others_total) == (len(wins), len(others))
+        assert proposal.wins_kept == kept_wins, proposal.clause
+        assert proposal.others_dropped == len(others) - kept_others, proposal.clause
+        kept_pct = round(100 * kept_wins / len(wins))
+        assert f"keeps {kept_pct}% of wins ({kept_wins} of {len(wins)})" in proposal.summary
+        assert proposal.period == (
+            min(lead.created_at for lead in leads).date(),
+            max(lead.created_at for lead in leads).date(),
+        )
+        # Each proposal applies as it stands.
+        with_clause(from_template("x", "3m-10m", date(2026, 1, 1)), proposal.clause, proposal.value)
+
+
+# --- cases from history ------------------------------------------------------------------------
+
+
+def test_cases_are_anonymised_and_keep_the_disagreement(
+    analysis: Analysis, draft: Definition
+) -> None:
+    kinds = {case.kind for case in analysis.cases}
+    assert kinds == {"won-never-mql", "mql-rejected", "handed-over-not-by-draft"}
+    for case in analysis.cases:
+        assert case.lead.company.name == ""
+        assert case.lead.person.email is None or case.lead.person.email.startswith("lead@")
+        assert all(a.at is None and a.days_ago is not None for a in case.lead.activities)
+        verdict = evaluate(draft, case.lead)
+        if case.kind == "mql-rejected":
+            assert verdict.status == "mql", case.name
+        else:
+            assert verdict.status != "mql", case.name
+        edge = case.edge_case(Expectation(status="mql"))
+        assert edge.name == case.name and edge.lead == case.lead
+
+
+def test_no_wins_in_the_period_is_bad_input(
+    con: duckdb.DuckDBPyConnection, draft: Definition
+) -> None:
+    with pytest.raises(NoWins, match="no closed-won lead in that period"):
+        analyze(con, draft, "sample", since=date(2030, 1, 1))
+
+
+def test_a_period_reads_the_leads_created_in_it(
+    con: duckdb.DuckDBPyConnection, draft: Definition
+) -> None:
+    found = analyze(con, draft, "sample", since=date(2025, 3, 1), until=date(2025, 5, 31))
+    assert found.period[0] >= date(2025, 3, 1) and found.period[1] <= date(2025, 5, 31)
+    assert found.wins > 0
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def draft_file(folder: Path, draft: Definition) -> Path:
+    path = folder / "definitions" / "acme" / "v1.toml"
+    path.parent.mkdir(parents=True)
+    store.write_copy(draft, path)
+    return path
+
+
+def _run(folder: Path, *args: str) -> Any:
+    return CliRunner().invoke(
+        app,
+        [
+            "analyze",
+            *args,
+            "--leads",
+            str(folder / "leads.csv"),
+            "--activities",
+            str(folder / "activities.csv"),
+        ],
+    )
+
+
+def test_command_text_json_and_documents(folder: Path, draft_file: Path, tmp_path: Path) -> None:
+    text = _run(folder, str(draft_file))
+    assert text.exit_code == 0, text.output
+    assert "fit.min_seniority" in text.output and "Buyer profile: source" in text.output
+    as_json = _run(folder, str(draft_file), "--json", "--wins", "50")
+    assert as_json.exit_code == 0, as_json.output
+    payload = json.loads(as_json.output)
+    assert payload["wins"] == 50 and payload["proposals"][0]["wins_total"] == 50
+    out = tmp_path / "analysis.md"
+    md = _run(folder, str(draft_file), "--format", "md", "--out", str(out))
+    assert md.exit_code == 0, md.output
+    assert out.read_text().startswith("## Analysis: acme v1")
+    html = _run(folder, str(draft_file), "--format", "html")
+    assert html.exit_code == 0 and "<table>" in html.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--wins", "0"], "--wins: must be 1 or more"),
+        (["--wins", "5", "--since", "2025-01-01"], "not both"),
+        (["--since", "2025-13-01"], "expected a date as YYYY-MM-DD"),
+        (["--since", "2025-06-01", "--until", "2025-01-01"], "is after --until"),
+        (["--since", "2031-01-01"], "no closed-won lead in that period"),
+    ],
+)
+def test_command_bad_input_exits_2(
+    folder: Path, draft_file: Path, args: list[str], message: str
+) -> None:
+    result = _run(folder, str(draft_file), *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
