@@ -123,7 +123,8 @@ def _fit_passes(proposal: Proposal, lead: LeadRow) -> bool:
         # The bands are whole: a bound at a band edge keeps exactly the bands inside it.
         edges = [low for low, _ in SIZE_BANDS]
         assert field == "max_employees" or value in edges
-        return lead.employees >= value if field == "min_employees" else lead.employees <= value
+        bound: int = value
+        return lead.employees >= bound if field == "min_employees" else lead.employees <= bound
     if field == "excluded_personas":
         return (lead.persona or "employee") not in value
     raise AssertionError(field)
@@ -154,7 +155,8 @@ def test_every_proposal_type_is_a_direct_count(
     cut = {lead.lead_id: lead.won_at for lead in leads}
     activities: list[ActivityRow] = fetch_activities(con)
     for act in activities:
-        if act.lead_id in cut and (cut[act.lead_id] is None or act.at <= cut[act.lead_id]):
+        won_at = cut.get(act.lead_id, act.at)
+        if act.lead_id in cut and (won_at is None or act.at <= won_at):
             by_lead[act.lead_id][act.kind].append(act.at)
     wins = [lead for lead in leads if lead.won_at is not None]
     others = [lead for lead in leads if lead.won_at is None]
