@@ -81,7 +81,11 @@ STAGES: dict[str, StageInfo] = {
             volume_high=None,
             guidance=(
                 "PQLs and AQLs are different motions with different responses, not MQL "
-                "variants: each runs its own rule set and is reported apart."
+                "variants: each runs its own rule set and is reported apart. Scoring can be "
+                "fitted on history: `workbench fit-scoring` proposes points per activity and "
+                "seniority and a threshold from your lead history, calibrated to a target "
+                "acceptance or volume and validated on held-out months against the current "
+                "scoring; the room reads, edits and signs them like any other clause."
             ),
         ),
     )

@@ -1,0 +1,95 @@
+"""Fitting the scoring model and writing it to a draft: the use cases behind `fit-scoring`.
+
+Both front-ends call these: the history is loaded the way the backtest loads it
+(`load_history`), and the fitted clause reaches a definition file only through
+`apply_scoring`, which never rewrites a signed version.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.core.domain.definition import Definition, Scoring
+from workbench.core.domain.errors import Problem, SignedVersionError
+from workbench.core.files import store
+
+if TYPE_CHECKING:
+    from workbench.core.evidence.load import Problems
+    from workbench.core.evidence.model_fit import ScoringFit, Target
+    from workbench.core.evidence.settings import EvidenceSource
+    from workbench.core.services.backtest_session import Note
+
+
+def fit_from_history(
+    source: EvidenceSource,
+    current: Scoring | None,
+    *,
+    target: Target = "won",
+    acceptance: float | None = None,
+    volume: float | None = None,
+    train_until: date | None = None,
+    window_days: int | None = None,
+    progress: Note | None = None,
+) -> tuple[ScoringFit, Problems]:
+    """Load `source` as the backtest does and fit a scoring on it (see `model_fit`).
+
+    The window is the current scoring's, else 90 days: the room compares like with like."""
+    import duckdb
+
+    from workbench.core.evidence.model_fit import DEFAULT_WINDOW_DAYS, fit_scoring
+    from workbench.core.services.backtest_session import load_history
+
+    if window_days is None:
+        window_days = (current.window_days if current is not None else None) or DEFAULT_WINDOW_DAYS
+    con = duckdb.connect()
+    try:
+        problems = load_history(con, source, progress=progress)
+        if progress is not None:
+            progress("fitting the scoring model")
+        found = fit_scoring(
+            con,
+            current,
+            target=target,
+            acceptance=acceptance,
+            volume=volume,
+            train_until=train_until,
+            window_days=window_days,
+        )
+    finally:
+        con.close()
+    return found, problems
+
+
+def with_scoring(definition: Definition, scoring: Scoring) -> Definition:
+    """`definition` with `scoring` as its `[scoring]`, every other clause as it was."""
+    data = definition.model_dump()
+    data["scoring"] = scoring.model_dump()
+    return Definition.model_validate(data)
+
+
+def refuse_signed(definition: Definition, path: Path) -> None:
+    """A signed version is a contract: the fitted points go to a new draft, never into it."""
+    if definition.is_signed:
+        raise SignedVersionError(
+            [
+                Problem(
+                    "is a signed version and is never rewritten: start a draft with "
+                    "`workbench new-version`, then fit again with --write on the draft",
+                    file=path,
+                )
+            ]
+        )
+
+
+def apply_scoring(path: Path, scoring: Scoring) -> Definition:
+    """Write `scoring` as the draft's `[scoring]`; a signed version is refused (exit 1).
+
+    Returns the definition as written. `store.save` refuses a file changed on disk since it
+    was read, or one carrying a signature over other content."""
+    loaded = store.load_definition(path)
+    refuse_signed(loaded.definition, path)
+    updated = with_scoring(loaded.definition, scoring)
+    store.save(updated, path, loaded.file_sha256)
+    return updated
