@@ -181,6 +181,26 @@ def test_calibration_by_a_table() -> None:
     assert calibrate(scores, decisions, months, volume=2).threshold == 50
 
 
+def test_an_unreachable_acceptance_takes_the_largest_band_near_the_best() -> None:
+    """Out of reach, the best band alone is often a handful of leads: the calibration takes the
+    largest band within two points of the best acceptance instead, and says the target is unmet."""
+
+    # Acceptance of the top n falls slowly from 62% to 60% over 200 leads, then fast.
+    def rate(n: int) -> float:
+        return 0.62 - 0.0001 * n if n <= 200 else 0.6 - 0.002 * (n - 200)
+
+    total = [round(rate(n) * n) for n in range(241)]
+    decisions = ["accepted" if total[i + 1] > total[i] else "rejected" for i in range(240)]
+    scores = list(range(240, 0, -1))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("workbench.core.evidence.model_fit.MIN_DECIDED", 50)
+        chosen = calibrate(scores, decisions, 1.0, acceptance=0.9)
+    assert not chosen.met
+    rates = [sum(d == "accepted" for d in decisions[:n]) / n for n in range(50, len(decisions) + 1)]
+    assert chosen.accepted / chosen.decided >= max(rates) - 0.02
+    assert chosen.band >= 150, chosen  # not the 50-lead band with the best rate
+
+
 def _cli(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr

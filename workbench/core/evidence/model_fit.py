@@ -187,6 +187,11 @@ class Calibration:
         }
 
 
+REACH = 0.02
+"""When the target acceptance is out of reach: how far below the best acceptance a band may be
+and still be chosen for its size (two percentage points)."""
+
+
 def calibrate(
     scores: Sequence[float],
     decisions: Sequence[str | None],
@@ -199,7 +204,8 @@ def calibrate(
     """The threshold (one of the scores, at least `minimum`) that meets the target.
 
     Acceptance: the lowest threshold whose band has at least `acceptance` over `MIN_DECIDED`
-    or more decisions (else the band with the best acceptance, `met` False). Volume: the
+    or more decisions (else the largest band within `REACH` of the best acceptance, `met`
+    False). Volume: the
     threshold whose band per month is nearest `volume` (ties: the higher threshold)."""
     if (acceptance is None) == (volume is None):
         raise ValueError("calibrate to an acceptance or a volume")
@@ -240,7 +246,11 @@ def calibrate(
                     )
                 ]
             )
-        return made(max(decided_steps, key=lambda s: (s[2] / s[3], s[1])), False)
+        # Unreachable: the largest band within REACH of the best acceptance, not the best
+        # band alone, which on real data is often a handful of leads no SDR queue is made of.
+        best_rate = max(s[2] / s[3] for s in decided_steps)
+        near = [s for s in decided_steps if s[2] / s[3] >= best_rate - REACH]
+        return made(max(near, key=lambda s: (s[1], s[2] / s[3])), False)
     assert volume is not None
     best = min(steps, key=lambda s: (abs(s[1] / months - volume), -s[0]))
     return made(best, abs(best[1] / months - volume) <= max(0.1 * volume, 1.0))
