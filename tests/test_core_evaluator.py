@@ -910,3 +910,39 @@ def test_changing_only_an_expectation_is_a_flip_in_pass_fail() -> None:
     assert [f.name for f in changed] == ["ceo-ebook-download"]
     assert changed[0].before == changed[0].after
     assert changed[0].now_passing is False
+
+
+def test_a_competitor_reason_names_the_value_that_matched() -> None:
+    """The company domain is not a competitor's; the e-mail's domain is: the reason says so."""
+    definition = from_template("acme", "3m-10m", date(2025, 1, 1))
+    lead = Lead.model_validate(
+        {
+            "person": {"title": "VP", "seniority": "vp", "email": "d@eu.rivalcrm.com"},
+            "company": {"domain": "rival-europe.example", "employees": 300},
+        }
+    )
+    verdict = evaluate(definition, lead)
+    assert verdict.status == "rejected"
+    text = verdict.reasons[0].text
+    assert "e-mail domain eu.rivalcrm.com" in text and "'rivalcrm.com'" in text
+    assert "rival-europe.example" not in text
+
+
+def test_a_relative_day_does_not_depend_on_the_hour_it_is_run() -> None:
+    """Two activities 0.1 and 0.45 days ago, no session id: the same day ('today') whatever
+    the clock says, so a case gives one answer at 05:00 and at 20:00."""
+    definition = from_template("acme", "3m-10m", date(2025, 1, 1))
+    lead = Lead.model_validate(
+        {
+            "person": {"title": "VP Operations", "seniority": "vp", "email": "v@pied.example"},
+            "company": {"domain": "pied.example", "employees": 300, "industry": "software",
+                        "region": "europe"},
+            "activities": [
+                {"kind": "case_study_view", "days_ago": 0.1},
+                {"kind": "pricing_page_view", "days_ago": 0.45},
+            ],
+        }
+    )  # fmt: skip
+    early = evaluate(definition, lead, datetime(2026, 3, 1, 5, 0, tzinfo=UTC))
+    late = evaluate(definition, lead, datetime(2026, 3, 1, 20, 0, tzinfo=UTC))
+    assert (early.status, early.tier) == (late.status, late.tier) == ("mql", 2)

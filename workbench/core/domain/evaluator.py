@@ -12,6 +12,7 @@ Every rule lives here so the TUI, the CLI and the backtest all apply the same on
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -184,15 +185,14 @@ def _disqualify(rules: RuleSet, lead: Lead) -> Verdict | None:
         rules.competitors, lead
     )
     if competitor:
-        who = company.domain or company.name or "this company"
+        who = _competitor_named(rules.competitors, lead)
         return Verdict(
             status="rejected",
             route="marketing-leadership",
             reasons=(
                 Reason(
                     f"{path}.competitors",
-                    f"{who} is a competitor: automatic disqualification, "
-                    "marketing leadership reviews it.",
+                    f"{who}: automatic disqualification, marketing leadership reviews it.",
                 ),
             ),
         )
@@ -209,6 +209,27 @@ def _disqualify(rules: RuleSet, lead: Lead) -> Verdict | None:
             ),
         )
     return None
+
+
+def _competitor_named(names: frozenset[str], lead: Lead) -> str:
+    """What made the lead a competitor, naming the value that matched the list: the company's
+    domain, the e-mail's domain or the company name; else the relationship set to competitor."""
+    company = lead.company
+    candidates: list[tuple[str, str]] = []
+    if company.domain:
+        candidates.append(("The company domain", company.domain.strip().lower()))
+    if lead.person.email and "@" in lead.person.email:
+        candidates.append(
+            ("The e-mail domain", lead.person.email.rsplit("@", 1)[1].strip().lower())
+        )
+    for what, domain in candidates:
+        for name in sorted(names):
+            if domain == name or domain.endswith("." + name):
+                return f"{what} {domain} is on the competitor list ({name!r})"
+    if company.name and company.name.strip().lower() in names:
+        return f"The company {company.name!r} is on the competitor list"
+    who = company.domain or company.name or "this company"
+    return f"{who} is marked a competitor"
 
 
 def _matches_competitor(names: frozenset[str], lead: Lead) -> bool:
@@ -730,9 +751,16 @@ def _sessions(lead: Lead, as_of: datetime, last_mql: float | None) -> list[tuple
 
 
 def _session_of(activity: Activity, as_of: datetime) -> str:
+    """Keys never equal across kinds: a session id, a UTC date, or whole days ago.
+
+    An activity written relative to now (`days_ago`, as edge cases are) falls on the day its
+    whole number of days ago names ("today", "2 days ago"), so a case gives the same answer at
+    any hour it is run; an absolute time (history, the replay) falls on its UTC date."""
     if activity.session_id is not None:
         return f"session {activity.session_id}"
-    return f"day {_utc_day(activity, as_of).isoformat()}"  # never equal to a session's key
+    if activity.days_ago is not None:
+        return f"days-ago {math.floor(activity.days_ago)}"
+    return f"day {_utc_day(activity, as_of).isoformat()}"
 
 
 def _utc_day(activity: Activity, as_of: datetime) -> date:
