@@ -351,3 +351,28 @@ def test_diff_words_a_change_to_the_new_clauses() -> None:
         "fit score: e-mail domain gmail.com points -10 → -5",
         "segment smb: fit score removed",
     ]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Product Manager | #OpenToWork",
+        "Marketing Lead - Looking for new opportunities",
+        "PhD Candidate, Marketing Science",
+        "Independent Consultant",
+    ],
+)
+def test_the_templates_catch_job_seekers_and_academics_as_titles_write_them(title: str) -> None:
+    """Titles a reviewer wrote from the material, not from the templates' own cases."""
+    definition = from_template("acme", "1m-3m", date(2025, 1, 1))
+    lead = Lead.model_validate(
+        {
+            "person": {"title": title, "seniority": "director", "email": "x@acme.example"},
+            "company": {"domain": "acme.example", "employees": 300, "industry": "software",
+                        "region": "europe"},
+            "activities": [{"kind": "demo_request", "days_ago": 0}],
+        }
+    )  # fmt: skip
+    verdict = evaluate(definition, lead)
+    assert verdict.status == "rejected", verdict.summary()
+    assert verdict.reasons[0].clause == "fit.exclude_titles"

@@ -45,7 +45,20 @@ HAND_RAISES = ["demo_request", "contact_sales", "pricing_inquiry"]
 # Disqualifiers read from the lead's own data (001: "NOT a competitor, student, consultant,
 # or job seeker", "add title filters"; 002: "student email domain: -50"). They exclude only a
 # lead whose persona nobody set by hand.
-STUDENT_AND_JOB_SEEKER_TITLES = ["student", "open to work", "job seeker", "seeking opportunities"]
+STUDENT_AND_JOB_SEEKER_TITLES = [
+    "student",
+    "phd candidate",
+    "doctoral candidate",
+    "open to work",
+    "opentowork",  # LinkedIn's "#OpenToWork" is one word
+    "job seeker",
+    "seeking opportunities",
+    "seeking new opportunities",
+    "looking for opportunities",
+    "looking for new opportunities",
+    "independent consultant",
+    "freelance consultant",
+]
 # Interns are not listed: 001's edge case rejects the intern on seniority (the minimum
 # seniority gate), which the loader infers from the title when the file has none.
 ACADEMIC_DOMAINS = ["edu", "ac.uk", "edu.au", "ac.nz", "ac.jp", "ac.in", "edu.cn"]
@@ -236,7 +249,7 @@ WEBMAIL_BUYER = _lead(
     activities=DEMO_TODAY,
 )
 WEBMAIL_CONSULTANT = _lead(
-    "Independent Consultant",
+    "Senior Marketing Consultant",
     "director",
     "Brightside Partners",
     "brightside.example",
@@ -411,7 +424,8 @@ def _fit_score() -> FitScore:
             "threshold": 0,
             "seniority_points": {"manager": 10, "director": 10, "vp": 15, "c-level": 15},
             "email_domain_points": dict.fromkeys(WEBMAIL_DOMAINS, -10),
-            "title_points": {"consultant": -20, "freelance": -20, "freelancer": -20},
+            # -30: a consultant's title outweighs director +10 and 200+ employees +10 together.
+            "title_points": {"consultant": -30, "freelance": -30, "freelancer": -30},
             "size_points": [{"min_employees": 200, "points": 10}],
         }
     )
