@@ -4,6 +4,8 @@ by show, diff, the export and lint."""
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -406,3 +408,14 @@ def test_the_period_is_optional_and_shown_when_given() -> None:
     assert "2029-07-01 to 2030-05-31" in evidence_line(d, "fit.industries")
     plain = record_evidence(template(), "fit.industries", "9 of 10 wins in software", on=TODAY)
     assert " to " not in evidence_line(plain, "fit.industries")
+
+
+def test_the_readme_evidence_example_is_valid_and_current_for_its_clause() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = next(
+        b for b in re.findall(r"```toml\n(.*?)```", readme, flags=re.S) if "[evidence." in b
+    )
+    data = template().model_dump()
+    data["evidence"] = tomllib.loads(block)["evidence"]
+    d = Definition.model_validate(data)
+    assert evidence_state(d, "fit.min_seniority") == "current"
