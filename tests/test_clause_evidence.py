@@ -36,6 +36,7 @@ from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.render.export import render
 from workbench.core.services.signoff import sign
+from workbench.core.services.workshop import Workshop
 
 TODAY = date(2030, 6, 1)
 PERIOD = (date(2029, 7, 1), date(2030, 5, 31))
@@ -419,3 +420,28 @@ def test_the_readme_evidence_example_is_valid_and_current_for_its_clause() -> No
     data["evidence"] = tomllib.loads(block)["evidence"]
     d = Definition.model_validate(data)
     assert evidence_state(d, "fit.min_seniority") == "current"
+
+
+# --- the workshop (the app's editing session) ------------------------------------------------
+
+
+def test_the_workshop_applies_a_proposal_as_one_edit_and_reports_flips(tmp_path: Path) -> None:
+
+    workshop = Workshop.open(store.create(template(), tmp_path))
+    result = workshop.apply_proposal(SENIORITY, TODAY)
+    assert result.ok and result.changed
+    assert workshop.definition.evidence["fit.min_seniority"].recorded_by == "proposal"
+    assert result.flips, "vp and above flips the template's director-level cases"
+    refused = workshop.record_evidence("fit.nope", "x", TODAY)
+    assert not refused.ok and "no clause 'fit.nope'" in refused.errors[0]
+    assert workshop.record_evidence("fit.industries", "9 of 10 wins", TODAY, source="crm").ok
+    assert workshop.definition.evidence["fit.industries"].source == "crm"
+
+
+def test_a_signed_workshop_takes_no_proposal(tmp_path: Path) -> None:
+
+    signed = _signed(template(), tmp_path)
+    workshop = Workshop(signed)
+    result = workshop.apply_proposal(SENIORITY, TODAY)
+    assert not result.ok and "signed" in result.errors[0]
+    assert workshop.definition.evidence == {}
