@@ -198,7 +198,7 @@ RULES: dict[str, Rule] = {
             "clause-without-evidence",
             "warning",
             "data-derived: 'built from analysis of closed-won deals, not from sales team opinions'",
-            "This folder has a lead history (evidence.toml), so this criterion can be shown "
+            "This folder names a lead history to analyse, so this criterion can be shown "
             "from data: accept a proposal from `workbench analyze`, or record the figure that "
             "backs it with `workbench evidence DEFINITION --clause CLAUSE --note TEXT`.",
         ),
