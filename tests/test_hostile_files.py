@@ -51,6 +51,7 @@ COMMANDS: list[tuple[str, ...]] = [
     ("show", "{f}", "--json"),
     ("test", "{f}"),
     ("lint", "{f}"),
+    ("evidence", "{f}"),
     ("evaluate", "{ok}", "--lead", "{f}"),
     ("evaluate", "{f}", "--lead", "{f}"),
     ("diff", "{ok}", "{f}"),

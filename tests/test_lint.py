@@ -109,6 +109,8 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "no-edge-cases",
         "fit-score-unreachable",
         "title-keyword-outside-ascii",
+        "clause-without-evidence",
+        "evidence-stale",
     }
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id
@@ -198,6 +200,18 @@ def _far_review() -> tuple[Definition, list[Definition]]:
     return signed(template(), on, on + timedelta(days=200)), []
 
 
+def _stale_evidence(data: dict[str, Any]) -> None:
+    # Evidence measured for "manager"; the template's clause says director.
+    data["evidence"] = {
+        "fit.min_seniority": {
+            "figure": "91 of 96 wins were manager or above",
+            "for_value": '"manager"',
+            "recorded_on": TODAY,
+            "recorded_by": "hand",
+        }
+    }
+
+
 def _same_person() -> tuple[Definition, list[Definition]]:
     return signed(template(), TODAY, sales="Dana Reyes, VP Sales"), []
 
@@ -218,6 +232,7 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "no-edge-cases": (_no_cases, "cases"),
     "fit-score-unreachable": (_fit_bar_too_high, "fit.score.threshold"),
     "title-keyword-outside-ascii": (_accented_keyword, "fit.exclude_titles"),
+    "evidence-stale": (_stale_evidence, "fit.min_seniority"),
 }
 WITH_HISTORY: dict[str, tuple[Callable[[], tuple[Definition, list[Definition]]], str]] = {
     "stale-threshold": (_stale_threshold, "scoring.threshold"),
@@ -226,8 +241,12 @@ WITH_HISTORY: dict[str, tuple[Callable[[], tuple[Definition, list[Definition]]],
 }
 
 
+# Tripped only with a lead history to show (tests/test_clause_evidence.py).
+WITH_LEAD_HISTORY = {"clause-without-evidence"}
+
+
 def test_every_rule_has_a_definition_that_trips_it() -> None:
-    assert set(SIMPLE) | set(WITH_HISTORY) == set(RULES)
+    assert set(SIMPLE) | set(WITH_HISTORY) | WITH_LEAD_HISTORY == set(RULES)
 
 
 @pytest.mark.parametrize("rule", sorted(SIMPLE))

@@ -6,6 +6,7 @@ Each module registers its commands on the one typer app; Textual is imported onl
 
 from workbench.cli import analyze as analyze
 from workbench.cli import checks as checks
+from workbench.cli import clause_evidence as clause_evidence
 from workbench.cli import definitions as definitions
 from workbench.cli import evidence as evidence
 from workbench.cli import exports as exports

@@ -18,6 +18,8 @@ from workbench.cli._app import JsonOption, app, echo, err, friendly
 from workbench.core.domain import clock
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.lint import SEVERITIES, Finding, lint
+from workbench.core.evidence.settings import definitions_folder as definitions_folder_of
+from workbench.core.evidence.settings import settings_path
 from workbench.core.files import store
 from workbench.core.files.target import resolve
 from workbench.core.services.check import (
@@ -62,7 +64,10 @@ def lint_cmd(
     history, unreadable = earlier_versions(path, loaded.definition)
     for problem in unreadable:
         err(f"note: earlier version skipped: {problem}")
-    findings = lint(loaded.definition, history, today=clock.today())
+    # The folder has a lead history when it has evidence.toml; its data files are not read
+    # (CI rarely has them), so lint stays fast and pure.
+    lead_history = settings_path(definitions_folder_of(path)).is_file()
+    findings = lint(loaded.definition, history, today=clock.today(), lead_history=lead_history)
     if as_json:
         payload: dict[str, object] = {"path": str(path)}
         payload.update(_tally(findings))

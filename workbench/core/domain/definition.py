@@ -2,7 +2,7 @@
 
 Field order here is the key order on disk, so a pull request reads top to bottom the way the
 room built it: identity, fit gate, triggers, scoring, recycling, review rule, segments or
-motions, SLA, open questions, edge cases, sign-off.
+motions, SLA, open questions, edge cases, the evidence behind each clause, sign-off.
 """
 
 from __future__ import annotations
@@ -581,6 +581,62 @@ class PartialSignOff(Strict):
         return "sales" if self.marketing is not None else "marketing"
 
 
+_CLAUSE_PATH = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*){0,5}")
+EvidenceBy = Literal["proposal", "hand"]
+
+
+class ClauseEvidence(Strict):
+    """The data behind one clause (framework: "can you show the data that supports each
+    criterion?"): the figure in the room's words, the counts behind it, the period and the
+    files it came from, and who recorded it, an accepted proposal or the room by hand.
+
+    `for_value` is the clause's value the figure was measured for, as JSON: when the room
+    edits the clause afterwards the evidence is kept but reads as stale (`clause_evidence`),
+    so the figure is never silently claimed for a value nobody measured."""
+
+    figure: str = Field(min_length=1, max_length=500)
+    for_value: str
+    wins_kept: int | None = Field(default=None, ge=0)
+    wins_total: int | None = Field(default=None, ge=0)
+    others_dropped: int | None = Field(default=None, ge=0)
+    others_total: int | None = Field(default=None, ge=0)
+    lift: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    period_start: date | None = None
+    period_end: date | None = None
+    source: str | None = Field(default=None, max_length=500)
+    recorded_on: date
+    recorded_by: EvidenceBy
+
+    @field_validator("figure")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the figure must say something")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _counts(self) -> ClauseEvidence:
+        for part, whole, what in (
+            (self.wins_kept, self.wins_total, "wins_kept"),
+            (self.others_dropped, self.others_total, "others_dropped"),
+        ):
+            if part is not None and whole is not None and part > whole:
+                raise ValueError(f"{what} {part} is more than its total {whole}")
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValueError(
+                f"the period starts {self.period_start} after it ends {self.period_end}"
+            )
+        return self
+
+
+def check_evidence_keys(value: dict[str, ClauseEvidence]) -> dict[str, ClauseEvidence]:
+    """A key is a clause path (`fit.min_seniority`, `triggers.tier2.0`), nothing else."""
+    for key in value:
+        if not _CLAUSE_PATH.fullmatch(key):
+            raise ValueError(f"evidence key {key!r} is not a clause path such as fit.min_seniority")
+    return value
+
+
 OwnClause = Literal["fit", "triggers", "scoring", "response_minutes", "response_business_days"]
 
 
@@ -610,6 +666,9 @@ class Definition(Strict):
     sla: Sla = Field(default_factory=Sla)
     questions: list[OpenQuestion] = Field(default_factory=list)
     cases: list[EdgeCase] = Field(default_factory=list)
+    evidence: Annotated[dict[str, ClauseEvidence], AfterValidator(check_evidence_keys)] = added(
+        default_factory=dict
+    )
     signoff: SignOff | None = None
     partial_signoff: PartialSignOff | None = None
 

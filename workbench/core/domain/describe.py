@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from workbench.core.domain.account import ACCOUNT_WINDOW_DAYS, INTENT_MIN_ACTIONS
 from workbench.core.domain.bands import BandProblem, band_warnings
+from workbench.core.domain.clause_evidence import evidence_lines, other_evidence_lines
 from workbench.core.domain.definition import (
     Definition,
     FitGate,
@@ -215,6 +216,11 @@ def _scoring_parts(scoring: Scoring) -> dict[str, str]:
     }
 
 
+def _evidence(definition: Definition, prefix: str) -> list[str]:
+    """The evidence behind the clauses under `prefix`, read beside them (issue 14)."""
+    return [f"Evidence, {line}" for line in evidence_lines(definition, prefix)]
+
+
 def summary(definition: Definition) -> list[tuple[str, list[str]]]:
     """Sections of (heading, sentences) describing the whole definition."""
     stage = STAGES[definition.stage]
@@ -226,8 +232,12 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
                 f"Stage {stage.label}: {stage.approach}",
             ],
         ),
-        ("Fit gate (must pass)", fit_sentences(definition.fit)),
-        ("Triggers (any one of)", trigger_sentences(definition.triggers, definition.scoring)),
+        ("Fit gate (must pass)", fit_sentences(definition.fit) + _evidence(definition, "fit")),
+        (
+            "Triggers (any one of)",
+            trigger_sentences(definition.triggers, definition.scoring)
+            + _evidence(definition, "triggers"),
+        ),
         ("Scoring", scoring_sentences(definition.scoring)),
     ]
     rec = definition.recycling
@@ -312,6 +322,9 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
                 ],
             )
         )
+    other = other_evidence_lines(definition)
+    if other:
+        sections.append(("Evidence for other clauses", other))
     sections.append(("Where the material disagrees", readings(definition)))
     open_questions = [q.text for q in definition.questions if not q.resolved]
     if open_questions:

@@ -12,10 +12,11 @@ Values in a `Change` are JSON-ready (from `model_dump(mode="json")`) for `--json
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from workbench.core.domain.clause_evidence import evidence_state, shown_value
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.describe import format_minutes
 from workbench.core.domain.errors import InputError, Problem
@@ -659,6 +660,50 @@ def _section(heading: str, spec: tuple[_Field, ...]) -> Handler:
     return lambda path, prefix, a, b: _fields(path, prefix, heading, a or {}, b or {}, spec)
 
 
+def _evidence(path: str, prefix: str, old: Any, new: Any) -> list[Change]:
+    """Evidence per clause: recorded, withdrawn, or a new figure (issue 14)."""
+    a, b = old or {}, new or {}
+    changes: list[Change] = []
+    for clause in dict.fromkeys([*a, *b]):
+        key = f"{path}.{clause}"
+        head = f"{prefix}evidence for {clause}"
+        if clause not in a:
+            changes.append(Change(key, None, b[clause], f"{head}: {b[clause]['figure']}"))
+        elif clause not in b:
+            text = f"{head}: withdrawn (was {a[clause]['figure']})"
+            changes.append(Change(key, a[clause], None, text))
+        elif a[clause] != b[clause]:
+            was, now = a[clause]["figure"], b[clause]["figure"]
+            text = (
+                f"{head}: {was} → {now}"
+                if was != now
+                else f"{head}: recorded again ({now}), with other counts, period or data"
+            )
+            changes.append(Change(key, a[clause], b[clause], text))
+    return changes
+
+
+def _beside(changes: list[Change]) -> list[Change]:
+    """Each evidence change right after the change to the clause it backs, if any."""
+    placed = [c for c in changes if not c.clause.startswith("evidence.")]
+    for change in changes:
+        if not change.clause.startswith("evidence."):
+            continue
+        backs = change.clause.removeprefix("evidence.")
+        near = [
+            at
+            for at, other in enumerate(placed)
+            if not other.clause.startswith("evidence.")
+            and (_within(other.clause, backs) or _within(backs, other.clause))
+        ]
+        placed.insert(near[-1] + 1 if near else len(placed), change)
+    return placed
+
+
+def _within(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + ".")
+
+
 _TOP = (
     _Field("name", heading="name"),
     _Field("slug", heading="slug"),
@@ -673,6 +718,7 @@ _TOP = (
     _Field("sla", handler=_sla),
     _Field("questions", handler=_questions),
     _Field("cases", handler=_cases),
+    _Field("evidence", handler=_evidence),
 )
 
 
@@ -684,7 +730,20 @@ def diff(old: Definition, new: Definition) -> list[Change]:
     """
     before = {k: v for k, v in old.model_dump(mode="json").items() if k not in _IGNORED}
     after = {k: v for k, v in new.model_dump(mode="json").items() if k not in _IGNORED}
-    return _fields("", "", "", before, after, _TOP)
+    return _beside([_with_evidence(new, c) for c in _fields("", "", "", before, after, _TOP)])
+
+
+def _with_evidence(new: Definition, change: Change) -> Change:
+    """A changed clause that has evidence in the new version says what it is, or that it was
+    measured for another value: a reviewer sees the data beside the change it backs."""
+    evidence = new.evidence.get(change.clause)
+    if evidence is None:
+        return change
+    if evidence_state(new, change.clause) == "current":
+        note = f" (evidence: {evidence.figure})"
+    else:
+        note = f" (its evidence is stale: measured for {shown_value(evidence.for_value)})"
+    return replace(change, text=change.text + note)
 
 
 def version_label(definition: Definition, integrity: str | None = None) -> str:

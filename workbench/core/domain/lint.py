@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from workbench.core.domain.clause_evidence import evidence_state, shown_value, unbacked
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.framework import (
     merge_response,
@@ -40,6 +41,7 @@ from workbench.core.domain.framework import (
     response_row,
 )
 from workbench.core.domain.phrases import activity_label
+from workbench.core.domain.safe_text import printable
 from workbench.core.domain.templates import HAND_RAISES
 
 Severity = Literal["error", "warning", "info"]
@@ -192,6 +194,22 @@ RULES: dict[str, Rule] = {
             "with their agreed outcomes, so every criterion has evidence and every change "
             "shows what it flips.",
         ),
+        Rule(
+            "clause-without-evidence",
+            "warning",
+            "data-derived: 'built from analysis of closed-won deals, not from sales team opinions'",
+            "This folder names a lead history to analyse, so this criterion can be shown "
+            "from data: accept a proposal from `workbench analyze`, or record the figure that "
+            "backs it with `workbench evidence DEFINITION --clause CLAUSE --note TEXT`.",
+        ),
+        Rule(
+            "evidence-stale",
+            "warning",
+            "data-derived: the evidence must be for the criterion as written",
+            "The clause was edited after its evidence was recorded, so the figure describes a "
+            "value the definition no longer holds. Re-run the analysis for the new value, or "
+            "record the figure that backs it now.",
+        ),
     )
 }
 
@@ -201,18 +219,26 @@ class _Context:
     definition: Definition
     history: Sequence[Definition]
     today: date
+    lead_history: bool = False
 
 
 def lint(
-    definition: Definition, history: Iterable[Definition] = (), *, today: date
+    definition: Definition,
+    history: Iterable[Definition] = (),
+    *,
+    today: date,
+    lead_history: bool = False,
 ) -> list[Finding]:
     """Every rule against one definition; `history` is the earlier versions of its slug.
 
     Pure: the same definition, history and `today` always give the same findings. Versions
     of other slugs, or not earlier than `definition`, are ignored in `history`.
+    `lead_history` says the room has closed-won data to show (the front-ends pass it when the
+    folder has an evidence.toml): only then is a criterion without evidence a finding, since
+    without data nobody can be asked for it.
     """
     earlier = [d for d in history if d.slug == definition.slug and d.version < definition.version]
-    context = _Context(definition, sorted(earlier, key=lambda d: d.version), today)
+    context = _Context(definition, sorted(earlier, key=lambda d: d.version), today, lead_history)
     findings: list[Finding] = []
     for check in _CHECKS:
         findings.extend(check(context))
@@ -637,6 +663,37 @@ def _no_edge_cases(context: _Context) -> Iterator[Finding]:
         yield _finding("no-edge-cases", "cases", "no edge cases show what the definition decides")
 
 
+def _clause_without_evidence(context: _Context) -> Iterator[Finding]:
+    if not context.lead_history:
+        return
+    for clause in unbacked(context.definition):
+        yield _finding(
+            "clause-without-evidence",
+            clause,
+            f"{clause} has no evidence: no figure from the lead history shows it picks buyers",
+        )
+
+
+def _evidence_stale(context: _Context) -> Iterator[Finding]:
+    definition = context.definition
+    for clause, evidence in definition.evidence.items():
+        state = evidence_state(definition, clause)
+        if state == "stale":
+            yield _finding(
+                "evidence-stale",
+                clause,
+                f"the evidence for {clause} ({printable(evidence.figure, one_line=True)}) was "
+                f"recorded for {printable(shown_value(evidence.for_value), one_line=True)}, and the clause "
+                "has changed since",
+            )
+        elif state == "gone":
+            yield _finding(
+                "evidence-stale",
+                clause,
+                f"evidence is recorded for {clause}, which this definition no longer has",
+            )
+
+
 _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _no_fit_gate,
     _demo_request_scored,
@@ -652,4 +709,6 @@ _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _review_date,
     _one_sided_signoff,
     _no_edge_cases,
+    _clause_without_evidence,
+    _evidence_stale,
 )

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any, Literal
 
+from workbench.core.domain.clause_evidence import evidence_lines, other_evidence_lines
 from workbench.core.domain.definition import Definition, EdgeCase, Sla
 from workbench.core.domain.describe import (
     fit_sentences,
@@ -129,11 +130,18 @@ def _definition_sections(d: Definition) -> list[Section]:
         intro.append("Each motion below is its own definition; where it has no rule, these apply.")
     sections = [
         Section("The definition", blocks=list(intro)),
-        Section("Fit gate (must pass)", 3, [Bullets(tuple(fit_sentences(d.fit)))]),
+        Section(
+            "Fit gate (must pass)",
+            3,
+            [Bullets(tuple(fit_sentences(d.fit))), *_evidence_blocks(d, "fit")],
+        ),
         Section(
             "AND any one of these triggers",
             3,
-            [Bullets(tuple(trigger_sentences(d.triggers, d.scoring)))],
+            [
+                Bullets(tuple(trigger_sentences(d.triggers, d.scoring))),
+                *_evidence_blocks(d, "triggers"),
+            ],
         ),
         Section("Scoring", 3, [Bullets(tuple(scoring_sentences(d.scoring)))]),
         Section("Recycling and review", 3, [Bullets(tuple(described["Recycling and review"]))]),
@@ -146,7 +154,16 @@ def _definition_sections(d: Definition) -> list[Section]:
     for heading, lines in described.items():
         if heading.startswith(("Segment ", "Motion ")):
             sections.append(Section(heading, 3, [Bullets(tuple(lines))]))
+    other = other_evidence_lines(d)
+    if other:
+        sections.append(Section("Evidence for other clauses", 3, [Bullets(tuple(other))]))
     return sections
+
+
+def _evidence_blocks(d: Definition, prefix: str) -> list[Block]:
+    """The data behind the clauses under `prefix`, beside them: 'can you show the data?'"""
+    lines = evidence_lines(d, prefix)
+    return ["The data behind these clauses:", Bullets(tuple(lines))] if lines else []
 
 
 _TIER_LABELS = {

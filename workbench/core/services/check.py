@@ -30,7 +30,7 @@ from workbench.core.domain.errors import InputError, Problem, WorkbenchError
 from workbench.core.domain.lint import Finding, Severity, lint
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.suite import run_suite
-from workbench.core.evidence.settings import SETTINGS_FILE, load_source
+from workbench.core.evidence.settings import SETTINGS_FILE, load_source, settings_path
 from workbench.core.files import git, signers_history
 from workbench.core.files.folder import VERSION_FILE, review_state
 from workbench.core.files.store import DefinitionFile, load_definition
@@ -158,7 +158,9 @@ def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckRep
         for version in versions:
             files.append(version.path)
             findings += _check_file(version, slug)
-        findings += _check_slug(folder / slug, versions, today, strict)
+        findings += _check_slug(
+            folder / slug, versions, today, strict, lead_history=settings_path(folder).is_file()
+        )
     if not files:
         findings.append(
             CheckFinding("warning", "no-definitions", folder, "no DIR/<slug>/v<N>.toml files")
@@ -357,7 +359,7 @@ def _suite(version: _Version, definition: Definition) -> list[CheckFinding]:
 
 
 def _check_slug(
-    base: Path, versions: list[_Version], today: date, strict: bool
+    base: Path, versions: list[_Version], today: date, strict: bool, *, lead_history: bool = False
 ) -> list[CheckFinding]:
     findings = _numbering(base, versions)
     loaded = [v for v in versions if v.definition is not None]
@@ -380,7 +382,8 @@ def _check_slug(
     if latest.definition is not None:
         history = [v.definition for v in loaded if v is not latest and v.definition is not None]
         findings += [
-            _from_lint(latest, finding) for finding in lint(latest.definition, history, today=today)
+            _from_lint(latest, finding)
+            for finding in lint(latest.definition, history, today=today, lead_history=lead_history)
         ]
     return findings
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from workbench.core.domain.clause_evidence import evidence_lines, unbacked
 from workbench.core.domain.definition import (
     SIDES,
     Definition,
@@ -400,3 +401,14 @@ def check_review_date(due: date, today: date) -> str | None:
             f"the review date {due.isoformat()} is not in the future (today is {today.isoformat()})"
         )
     return None
+
+
+def evidence_summary(definition: Definition, *, lead_history: bool = False) -> list[str]:
+    """What the two sides sign about the data: each clause's evidence (stale ones say so)
+    and, once the room has data to show (a lead history, or any evidence recorded), the
+    fit and trigger criteria that still have none. Empty when there is nothing to say."""
+    lines = evidence_lines(definition)
+    missing = unbacked(definition) if lead_history or definition.evidence else []
+    if missing:
+        lines.append("Without evidence: " + ", ".join(missing))
+    return lines

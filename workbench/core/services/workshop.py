@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from workbench.core.domain.bands import new_overlaps
+from workbench.core.domain.clause_evidence import ProposalLike, apply_proposal, record_evidence
 from workbench.core.domain.clauses import set_path
 from workbench.core.domain.definition import (
     Definition,
@@ -325,6 +326,23 @@ class Workshop:
         q = questions[index]
         questions[index] = q.model_copy(update={"resolved": not q.resolved})
         return self._replace(self.definition.model_copy(update={"questions": questions}))
+
+    def apply_proposal(self, proposal: ProposalLike, on: date) -> EditResult:
+        """Accept one analysis proposal (a keypress by the room): its clause takes the value,
+        with its evidence, and the suite re-runs like any edit."""
+        try:
+            candidate = apply_proposal(self.definition, proposal, on=on)
+        except InputError as error:
+            return EditResult(False, tuple(p.message for p in error.problems))
+        return self._replace(candidate)
+
+    def record_evidence(self, clause: str, text: str, on: date, **counts: Any) -> EditResult:
+        """The room's own figure for a clause (`clause_evidence.record_evidence`)."""
+        try:
+            candidate = record_evidence(self.definition, clause, text, on=on, **counts)
+        except InputError as error:
+            return EditResult(False, tuple(p.message for p in error.problems))
+        return self._replace(candidate)
 
     # --- disk ------------------------------------------------------------------------
 

@@ -14,7 +14,11 @@ from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from workbench.core.domain.risky import review_date_warning
-from workbench.core.services.signoff import check_review_date, end_of_next_quarter
+from workbench.core.services.signoff import (
+    check_review_date,
+    end_of_next_quarter,
+    evidence_summary,
+)
 from workbench.core.services.workshop import Workshop
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.steps import EXPLAIN
@@ -63,6 +67,9 @@ class SignoffPane(VerticalScroll):
         yield PlainText(self._changes_text(), id="signoff-changes", classes="summary")
         yield PlainText("Edge cases", classes="section-title")
         yield PlainText(self._suite_text(), id="signoff-suite", classes="summary")
+        if d.evidence:
+            yield PlainText("The data behind the clauses", classes="section-title")
+            yield PlainText(self._evidence_text(), id="signoff-evidence", classes="summary")
         yield PlainText("Open questions (enter toggles resolved)", classes="section-title")
         if d.questions:
             yield OptionList(*self._question_options(), id="signoff-questions")
@@ -140,10 +147,16 @@ class SignoffPane(VerticalScroll):
             text += " FAILING (signing is blocked): " + ", ".join(failing)
         return text
 
+    def _evidence_text(self) -> str:
+        """Each clause's evidence beside it, stale ones marked: signed with the clauses."""
+        return "\n".join(f"• {line}" for line in evidence_summary(self.workshop.definition))
+
     def refresh_suite(self) -> None:
         """After every edit: what changed, the suite, and the questions, as they now are."""
         self.query_one("#signoff-changes", PlainText).update(self._changes_text())
         self.query_one("#signoff-suite", PlainText).update(self._suite_text())
+        for evidence in self.query("#signoff-evidence").results(PlainText):
+            evidence.update(self._evidence_text())
         lists = self.query("#signoff-questions")
         if lists:
             options = lists.first(OptionList)

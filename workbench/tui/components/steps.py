@@ -39,6 +39,7 @@ from workbench.core.domain.vocab import (
     SENIORITY_ORDER,
     TIER_KEYS,
 )
+from workbench.tui.components.clause_evidence import refresh_evidence, show_evidence
 from workbench.tui.components.fields import ChoiceField, KindsField, TextField, ToggleField
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import ClauseEdited
@@ -329,9 +330,14 @@ class TriggerButtons(DefinitionPane):
 class FitPane(DefinitionPane):
     """Step 2: who is eligible at all."""
 
+    EVIDENCE = ("fit",)
+
     def compose(self) -> ComposeResult:
         yield _explain("fit")
         yield from fit_fields("fit", self.definition.fit)
+
+    def on_mount(self) -> None:
+        show_evidence(self, self.definition, self.EVIDENCE)
 
 
 class TriggersPane(TriggerButtons):
@@ -341,9 +347,14 @@ class TriggersPane(TriggerButtons):
     title carries its value (tier 4's kinds read without opening it), and opening one folds
     the others, so the part being discussed is one screen."""
 
+    EVIDENCE = ("triggers", "scoring", "recycling", "review_rule")
+
     def __init__(self, definition: Definition, **kwargs: Any) -> None:
         super().__init__(definition, **kwargs)
         self.open_fold = "tier1"
+
+    def on_mount(self) -> None:
+        show_evidence(self, self.definition, self.EVIDENCE)
 
     def fold_titles(self) -> dict[str, str]:
         d = self.definition
@@ -433,6 +444,7 @@ class TriggersPane(TriggerButtons):
                 fold.title = title
         for line in self.query("#hand-raise-reading").results(PlainText):
             line.update(hand_raise_reading(definition))
+        refresh_evidence(self, definition, self.EVIDENCE)
 
     @on(Collapsible.Expanded)
     def _one_open(self, event: Collapsible.Expanded) -> None:

@@ -25,6 +25,7 @@ from workbench.core.domain.risky import warnings_at
 from workbench.core.files import git
 from workbench.core.services.workshop import EditResult, Workshop, rescue_name
 from workbench.tui.components.cases import CasesPane
+from workbench.tui.components.clause_evidence import refresh_evidence
 from workbench.tui.components.evidence_pane import STEP_ID as EVIDENCE_STEP
 from workbench.tui.components.evidence_pane import EvidencePane
 from workbench.tui.components.fields import NOTHING_PENDING, ClauseField
@@ -442,6 +443,8 @@ class EditorScreen(Screen[None]):
             overrides.refresh_summaries(definition)
         for triggers in self.query(TriggersPane):
             triggers.refresh_titles(definition)
+        for fit in self.mounted_panes(FitPane):
+            refresh_evidence(fit, definition, fit.EVIDENCE)
         self.refresh_status()
         if flips is not None:
             label = clause_label(definition, edited) if edited else None
