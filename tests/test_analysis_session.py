@@ -28,6 +28,7 @@ from workbench.core.services.analysis_session import (
     free_name,
     in_draft,
     run_analysis,
+    suggested_expectation,
 )
 from workbench.core.services.backtest_session import EvidenceSession
 from workbench.core.services.workshop import Workshop
@@ -187,3 +188,13 @@ def test_a_proposal_the_draft_already_has_is_marked(
     assert proposal.value == workshop.definition.fit.max_employees
     assert in_draft(workshop.definition, proposal)
     assert not in_draft(workshop.definition, proposal_for(outcome, "fit.regions"))
+
+
+def test_history_suggests_an_expectation_per_kind(outcome: AnalysisOutcome) -> None:
+    by_kind = {case.kind: case for case in outcome.analysis.cases}
+    assert suggested_expectation(by_kind["won-never-mql"])[0].status == "mql"
+    assert suggested_expectation(by_kind["mql-rejected"]) == (
+        Expectation(status="nurture"),
+        "the SDR rejected it: not sales-ready",
+    )
+    assert suggested_expectation(by_kind["handed-over-not-by-draft"])[0].status == "mql"

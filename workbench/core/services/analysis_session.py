@@ -112,3 +112,21 @@ def adopt_case(workshop: Workshop, case: HistoryCase, expect: Expectation) -> Ed
     edge = case.edge_case(expect)
     edge = edge.model_copy(update={"name": free_name(workshop.definition, edge.name)})
     return workshop.add_case(edge)
+
+
+# What each kind of disagreement suggests the lead should have been, and why, in the room's
+# words: the adopt form starts there, and the room changes it before it presses a key.
+_SUGGESTED: dict[str, tuple[str, str]] = {
+    "won-never-mql": ("mql", "it became a customer"),
+    "mql-rejected": ("nurture", "the SDR rejected it: not sales-ready"),
+    "handed-over-not-by-draft": ("mql", "the SDR accepted it from the old process"),
+}
+
+
+def suggested_expectation(case: HistoryCase) -> tuple[Expectation, str]:
+    """The expectation history suggests for a case, and the reason, for the room to start
+    from; a kind without a suggestion starts from an MQL."""
+    from workbench.core.domain.definition import Expectation
+
+    status, reason = _SUGGESTED.get(case.kind, ("mql", "no suggestion from the history"))
+    return Expectation.model_validate({"status": status}), reason
