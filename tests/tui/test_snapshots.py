@@ -173,3 +173,21 @@ def test_evidence_step_without_lead_history(
 ) -> None:
     seeded("acme", "3m-10m")
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=steps_to("enter", "f6"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_analysis_tab(
+    snap_compare: Any,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    size: tuple[int, int],
+) -> None:
+    """The Evidence step's Analysis tab over the same sample history: the draft's three
+    numbers, the proposals with what each keeps and costs, the cases from history."""
+    from workbench.core.evidence.sample import sample_data, write_sample
+    from workbench.core.evidence.settings import EvidenceSource
+
+    seeded("acme", "3m-10m")
+    leads, activities = write_sample(Path("data"), *sample_data(2000, 1))
+    app = make_app(evidence=EvidenceSource(leads, activities))
+    assert snap_compare(app, terminal_size=size, run_before=steps_to("enter", "f6", "right"))

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from workbench.core.domain.errors import WorkbenchError
 
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from workbench.core.evidence.backtest import Backtest, Comparison
     from workbench.core.evidence.load import Problems
     from workbench.core.evidence.settings import EvidenceSource
+
+T = TypeVar("T")
 
 Note = Callable[[str], None]
 """Where a run reports what it is doing: 'loading leads.csv', 'replaying acme v2 40%'."""
@@ -174,6 +176,40 @@ class EvidenceSession:
                 result = backtest(loaded.con, definition, progress)
                 return Outcome(loaded.source, loaded.problems, backtest=result)
             except (duckdb.InterruptException, _Superseded):
+                if self._closed:
+                    raise Closed from None
+                return None
+            finally:
+                with self._state:
+                    self._busy = None
+
+    def read(
+        self,
+        work: Callable[[duckdb.DuckDBPyConnection, EvidenceSource, Problems | None], T],
+        note: Note,
+    ) -> T | None:
+        """Run `work` over the loaded history (loading it first): another reading of the same
+        tables, such as the Analysis tab's. It waits for a backtest under way rather than
+        stopping it; a backtest asked for meanwhile (`supersede`) stops it instead, and it
+        returns None (the caller runs it again later). Raises like `run`."""
+        import duckdb
+
+        def loading(stage: str, fraction: float | None = None) -> None:
+            if self._closed:
+                raise Closed
+            note(f"{stage}{f' {fraction * 100:.0f}%' if fraction is not None else ''}")
+
+        with self._lock:
+            if self._closed:
+                raise Closed
+            loaded = self._load(loading)
+            with self._state:
+                if self._closed:
+                    raise Closed
+                self._busy = loaded.con  # so that `close` (and a newer backtest) stops it
+            try:
+                return work(loaded.con, loaded.source, loaded.problems)
+            except duckdb.InterruptException:
                 if self._closed:
                     raise Closed from None
                 return None

@@ -183,6 +183,11 @@ class Workshop:
             return "This version is signed and read-only: make a new version."
         return None
 
+    def replace(self, candidate: Definition) -> EditResult:
+        """Take a whole draft made elsewhere in the core (a proposal from the analysis,
+        written with `clauses.with_clause`): the same checks and suite re-run as any edit."""
+        return self._replace(candidate)
+
     def _replace(self, candidate: Definition) -> EditResult:
         """Every edit (clause, case, question) ends here, so read-only is enforced once."""
         refused = self.read_only_reason()

@@ -18,7 +18,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, TabbedContent
+from textual.widget import Widget
+from textual.widgets import Button, TabbedContent, TabPane
 
 from workbench.core.domain.framework import acceptance_reading
 from workbench.core.services.backtest_session import (
@@ -58,6 +59,19 @@ def wrap_lines(lines: list[str], width: int) -> list[str]:
             )
         )
     return out
+
+
+def on_screen(widget: Widget) -> bool:
+    """Every tab `widget` sits in is the active one of its tabs (the Evidence step, and its
+    Backtest or Analysis tab): what is not seen is not run."""
+    found = False
+    for ancestor in widget.ancestors:
+        if isinstance(ancestor, TabPane):
+            tabs = next((a for a in ancestor.ancestors if isinstance(a, TabbedContent)), None)
+            if tabs is None or tabs.active != ancestor.id:
+                return False
+            found = True
+    return found
 
 
 def headline(outcome: Outcome) -> list[str]:
@@ -131,11 +145,8 @@ class EvidencePane(Vertical):
         return self._running
 
     def _visible(self) -> bool:
-        """This step is the tab on screen (runs happen only then)."""
-        for ancestor in self.ancestors:
-            if isinstance(ancestor, TabbedContent):
-                return ancestor.active == STEP_ID
-        return False
+        """This step (and its Backtest tab) is on screen: runs happen only then."""
+        return on_screen(self)
 
     def shown(self) -> None:
         """The room switched to this step: catch up with any edit made meanwhile."""

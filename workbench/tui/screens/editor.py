@@ -23,7 +23,17 @@ from workbench.core.domain.flipwatch import FlipWatch
 from workbench.core.domain.phrases import clause_label
 from workbench.core.domain.risky import warnings_at
 from workbench.core.files import git
+from workbench.core.services.analysis_session import adopt_case, adopt_proposal
 from workbench.core.services.workshop import EditResult, Workshop, rescue_name
+from workbench.tui.components.analysis_pane import (
+    ANALYSIS_TAB,
+    BACKTEST_TAB,
+    AdoptCaseModal,
+    AnalysisPane,
+    EvidenceStep,
+    HistoryCaseAdoptRequested,
+    ProposalApplyRequested,
+)
 from workbench.tui.components.cases import CasesPane
 from workbench.tui.components.clause_evidence import refresh_evidence
 from workbench.tui.components.evidence_pane import STEP_ID as EVIDENCE_STEP
@@ -177,6 +187,8 @@ class EditorScreen(Screen[None]):
             pane = self._evidence_pane()
             if pane is None or self._tabs().active != EVIDENCE_STEP:
                 return False
+            if self._analysis_shown():
+                return action == "refresh_evidence"  # 'r' runs the analysis again
             return action == "refresh_evidence" or pane.base is not None
         return True
 
@@ -203,6 +215,34 @@ class EditorScreen(Screen[None]):
                 label = f"Evidence: compare with v{pane.base.version} (signed)"
                 help_text = "What adopting the draft instead of the signed version changes."
             commands.append((label, "show_evidence('compare')", help_text))
+        commands += self._analysis_commands()
+        return commands
+
+    def _analysis_commands(self) -> list[tuple[str, str, str]]:
+        """The Analysis tab's actions, offered from any step (apply and adopt only on a
+        draft the room may change)."""
+        commands = [
+            (
+                "Analysis: what the lead history says",
+                "analysis('show')",
+                "The buyer profile, the behaviour of wins, the clause values the history "
+                "supports and the cases where the draft and history disagree.",
+            )
+        ]
+        if not self.workshop.read_only:
+            commands += [
+                (
+                    "Analysis: apply the selected proposal",
+                    "analysis('apply')",
+                    "Write the selected proposal's clause value into the draft; the edge "
+                    "cases and the backtest run again.",
+                ),
+                (
+                    "Analysis: adopt the selected case from history",
+                    "analysis('adopt')",
+                    "Add the lead to the edge cases with the expectation the room agrees on.",
+                ),
+            ]
         return commands
 
     @property
@@ -236,13 +276,7 @@ class EditorScreen(Screen[None]):
             "motions": lambda: MotionsPane(d),
             "sla": lambda: SlaPane(d),
             "cases": lambda: CasesPane(self.workshop.suite),
-            "evidence": lambda: EvidencePane(
-                self.workshop,
-                self.wb.evidence_session(),
-                self.wb.folder,
-                self.wb.evidence_delay,
-                self.wb.now,
-            ),
+            "evidence": self._evidence_step,
             "signoff": lambda: SignoffPane(self.workshop, self.wb.folder, self.wb.today()),
         }
         pane: Widget = panes[key]()
@@ -251,6 +285,23 @@ class EditorScreen(Screen[None]):
         if self.workshop.read_only and key not in ("cases", "evidence", "signoff"):
             pane.disabled = True
         return pane
+
+    def _evidence_step(self) -> EvidenceStep:
+        """The Evidence step's two tabs over one lead history: the backtest and the analysis
+        (each kept in the panes by its own key, so edits reach it)."""
+        backtest = EvidencePane(
+            self.workshop,
+            self.wb.evidence_session(),
+            self.wb.folder,
+            self.wb.evidence_delay,
+            self.wb.now,
+        )
+        analysis = AnalysisPane(
+            self.workshop, self.wb.evidence_session(), self.wb.folder, self.wb.now
+        )
+        self._panes["backtest"] = backtest
+        self._panes["analysis"] = analysis
+        return EvidenceStep(backtest, analysis)
 
     def title_text(self) -> str:
         d = self.workshop.definition
@@ -455,6 +506,8 @@ class EditorScreen(Screen[None]):
             signoff.refresh_suite()
         for evidence in self.mounted_panes(EvidencePane):
             evidence.definition_changed()
+        for analysis in self.mounted_panes(AnalysisPane):
+            analysis.definition_changed()
         self.schedule_save()
 
     def schedule_save(self) -> None:
@@ -568,6 +621,8 @@ class EditorScreen(Screen[None]):
             pane = self._evidence_pane()
             if pane is not None:
                 pane.shown()
+            for analysis in self.mounted_panes(AnalysisPane):
+                analysis.shown()
 
     def action_goto_step(self, index: int) -> None:
         steps = self.steps()
@@ -603,6 +658,10 @@ class EditorScreen(Screen[None]):
         self.show_step("cases")
 
     def action_refresh_evidence(self) -> None:
+        if self._analysis_shown():
+            for analysis in self.mounted_panes(AnalysisPane):
+                analysis.refresh_now()
+            return
         pane = self._evidence_pane()
         if pane is not None:
             pane.refresh_now()
@@ -617,6 +676,9 @@ class EditorScreen(Screen[None]):
         self.show_step("evidence")
 
         def act() -> None:
+            step = self._evidence_tabs()
+            if step is not None:
+                step.show_tab(BACKTEST_TAB)
             pane = self._evidence_pane()
             if pane is None:
                 return
@@ -626,6 +688,87 @@ class EditorScreen(Screen[None]):
                 pane.refresh_now()  # unless showing the step started a run already
 
         self.call_after_refresh(act)
+
+    # --- the Analysis tab --------------------------------------------------------------
+
+    def _evidence_tabs(self) -> EvidenceStep | None:
+        panes = self.mounted_panes(EvidenceStep)
+        return panes[0] if panes else None
+
+    def _analysis_shown(self) -> bool:
+        step = self._evidence_tabs()
+        return step is not None and step.active_tab == ANALYSIS_TAB
+
+    def action_analysis(self, then: str = "show") -> None:
+        """From the palette, on any step: show the Analysis tab, then apply or adopt the
+        selected row there (the room still sees what it applies)."""
+        self.show_step("evidence")
+
+        def act() -> None:
+            step = self._evidence_tabs()
+            if step is None:
+                return
+            step.show_tab(ANALYSIS_TAB)
+            step.analysis.query_one("#analysis-proposals").focus()
+            if then == "apply":
+                step.analysis.action_apply()
+            elif then == "adopt":
+                step.analysis.action_adopt()
+
+        self.call_after_refresh(act)
+
+    @on(ProposalApplyRequested)
+    async def _apply_proposal(self, event: ProposalApplyRequested) -> None:
+        """One proposal, by the room's keypress: the clause changes, the suite re-runs (the
+        status bar names the flips), the backtest and analysis follow, autosave saves."""
+        event.stop()
+        if self.refused_read_only() or self._leaving:
+            return
+        await self.take_typing()  # a value typed on another step lands first
+        proposal = event.proposal
+        result = adopt_proposal(self.workshop, proposal)
+        if not result.ok:
+            self.notify("; ".join(result.errors), severity="error", title="Not applied")
+            return
+        label = clause_label(self.workshop.definition, proposal.clause)
+        if not result.changed:
+            self.notify(f"The draft already has {label} as proposed.", title="No change")
+            return
+        self.notify(f"{label}: {proposal.summary}", title="Proposal applied")
+        for pane in self._panes.values():
+            if isinstance(pane, DefinitionPane):
+                pane.definition = self.workshop.definition  # a step not shown yet, too
+        self.after_change(list(result.flips), edited=proposal.clause)
+        for pane in self.mounted_panes(DefinitionPane):
+            await self.rebuild_pane(pane)  # the fields show the clause as it now is
+
+    @on(HistoryCaseAdoptRequested)
+    def _adopt_case(self, event: HistoryCaseAdoptRequested) -> None:
+        """A lead from history joins the suite once the room has chosen its expectation."""
+        event.stop()
+        if self.refused_read_only():
+            return
+        case = event.case
+        from workbench.core.domain.evaluator import evaluate
+
+        def chosen(expect: Expectation | None) -> None:
+            if expect is None or self._leaving:
+                return
+            result = adopt_case(self.workshop, case, expect)
+            if not result.ok:
+                self.notify("; ".join(result.errors), severity="error", title="Not adopted")
+                return
+            name = self.workshop.definition.cases[-1].name
+            verdict = self.workshop.suite.by_name()[name]
+            self.notify(
+                f"{name} expects {expect.label()}: {'PASS' if verdict.passed else 'FAIL'}, "
+                f"{verdict.verdict.summary()}",
+                title="Case adopted",
+            )
+            self.after_change(list(result.flips), edited=f"cases.{name}")
+
+        verdict = evaluate(self.workshop.definition, case.lead)
+        self.app.push_screen(AdoptCaseModal(case, verdict), chosen)
 
     def action_sign(self) -> None:
         if self._tabs().active == "step-signoff":

@@ -1,0 +1,247 @@
+"""The Evidence step's Analysis tab: the history analysed in a worker, a proposal applied by
+one key (the suite, the backtest and the analysis follow), a history case adopted with the
+room's expectation, nothing changed without a key, and a signed version read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from textual.message import Message
+from textual.pilot import Pilot
+from textual.widgets import Button, DataTable, Input, Select
+
+from tests.tui.pilot_steps import open_first, settle
+from workbench.core.domain.clauses import with_clause
+from workbench.core.evidence.sample import sample_data, write_sample
+from workbench.core.evidence.settings import EvidenceSource
+from workbench.core.files import store
+from workbench.core.services.analysis_session import run_analysis
+from workbench.core.services.signoff import sign
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.components import analysis_pane
+from workbench.tui.components.analysis_pane import (
+    AdoptCaseModal,
+    AnalysisPane,
+    HistoryCaseAdoptRequested,
+    ProposalApplyRequested,
+)
+from workbench.tui.components.evidence_pane import EvidencePane
+from workbench.tui.components.status_bar import SuiteStatusBar
+from workbench.tui.screens.editor import EditorScreen
+
+M = TypeVar("M", bound=Message)
+
+EVIDENCE_KEY = "f6"  # the Evidence step of a $3-10M definition
+
+
+@pytest.fixture
+def history(workdir: Path) -> EvidenceSource:
+    leads, activities = write_sample(Path("data"), *sample_data(2000, 1))
+    return EvidenceSource(leads, activities)
+
+
+def once(posted: list[Message], kind: type[M]) -> list[M]:
+    """The messages of one kind, each once (a bubbling message is seen at every node)."""
+    return list({id(m): m for m in posted if isinstance(m, kind)}.values())
+
+
+def pane_of(app: WorkbenchApp) -> AnalysisPane:
+    screen = app.screen
+    assert isinstance(screen, EditorScreen)
+    return screen.query_one(AnalysisPane)
+
+
+async def show_analysis(pilot: Pilot[None]) -> None:
+    """The Evidence step, then its Analysis tab (the tabs have the focus: right moves on)."""
+    await pilot.press(EVIDENCE_KEY)
+    await settle(pilot)
+    await pilot.press("right")
+    await settle(pilot)
+
+
+class Runs:
+    """Counts the analyses the tab actually runs."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return run_analysis(*args, **kwargs)
+
+        monkeypatch.setattr(analysis_pane, "run_analysis", counted)
+
+
+async def test_a_proposal_is_applied_by_one_key_and_everything_follows(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    history: EvidenceSource,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = seeded("acme", "3m-10m")
+    on_disk = path.read_bytes()
+    runs = Runs(monkeypatch)
+    posted: list[Message] = []
+    app = make_app(evidence=history)
+    async with app.run_test(size=(120, 40), message_hook=posted.append) as pilot:
+        await open_first(pilot)
+        await pilot.press(EVIDENCE_KEY)
+        await settle(pilot)
+        assert runs.count == 0, "the analysis runs only while its tab is on screen"
+        await pilot.press("right")
+        await settle(pilot)
+        pane = pane_of(app)
+        assert runs.count == 1 and pane.outcome is not None
+        assert pane.status_text().startswith("✓ analysed")
+        proposals = pane.query_one("#analysis-proposals", DataTable)
+        summaries = [str(proposals.get_row_at(i)[1]) for i in range(proposals.row_count)]
+        assert any("keeps" in s and "of wins (" in s and "drops" in s for s in summaries)
+        # Shown, not applied: the draft and its file are as they were.
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        before = screen.workshop.definition
+        assert path.read_bytes() == on_disk
+
+        chosen = pane.outcome.analysis.proposals[1]
+        assert chosen.clause == "fit.industries"
+        proposals.focus()
+        await pilot.press("down")
+        await pilot.press("a")
+        await settle(pilot)
+        assert [m.proposal for m in once(posted, ProposalApplyRequested)] == [chosen]
+        assert screen.workshop.definition == with_clause(before, chosen.clause, chosen.value)
+        assert store.load_definition(path).definition == screen.workshop.definition, "saved"
+        # The suite re-ran (the status bar says so), and the analysis and its backtest too.
+        status = str(screen.query_one(SuiteStatusBar).render())
+        assert "edge cases" in status and "saved" in status
+        assert runs.count == 2 and pane.outcome.definition == screen.workshop.definition
+        headline = str(pane.query_one("#analysis-headline").render())
+        assert headline.startswith("The three numbers, before the last change → now")
+        assert str(proposals.get_row_at(1)[0]) == "✓ in it"
+        # The Fit step shows the clause as it now is (it was composed before the change).
+        await pilot.press("f2")
+        await settle(pilot)
+        field = screen.query_one("#pane-fit #field-fit-industries")
+        assert field.query_one(Input).value == "agency, fintech, software"
+        # The backtest tab catches up when shown.
+        await pilot.press(EVIDENCE_KEY)
+        await settle(pilot)
+        evidence = screen.query_one(EvidencePane)
+        await pilot.press("left")
+        await settle(pilot)
+        assert "Backtest of acme v1 (draft)" in str(evidence.query_one("#evidence-report").render())
+        assert not evidence.running
+
+
+async def test_a_history_case_is_adopted_with_the_rooms_expectation(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    history: EvidenceSource,
+) -> None:
+    path = seeded("acme", "3m-10m")
+    posted: list[Message] = []
+    app = make_app(evidence=history)
+    async with app.run_test(size=(120, 40), message_hook=posted.append) as pilot:
+        await open_first(pilot)
+        await show_analysis(pilot)
+        pane = pane_of(app)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        assert pane.outcome is not None
+        count = len(screen.workshop.definition.cases)
+        case = pane.outcome.analysis.cases[0]
+        pane.query_one("#analysis-cases", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [m.case for m in once(posted, HistoryCaseAdoptRequested)] == [case]
+        modal = app.screen
+        assert isinstance(modal, AdoptCaseModal)
+        # Nothing is added until the room chooses: the form starts from what history suggests.
+        workshop = screen.workshop
+        assert len(workshop.definition.cases) == count
+        status = modal.query_one("#adopt-status", Select)
+        assert status.value == "mql"  # a won lead the draft never made an MQL
+        status.value = "nurture"  # the room disagrees with the history
+        await pilot.pause()
+        modal.query_one("#adopt", Button).press()
+        await settle(pilot)
+        assert app.screen is screen
+        added = workshop.definition.cases[-1]
+        assert (added.name, added.expect.status, added.lead) == (case.name, "nurture", case.lead)
+        assert len(store.load_definition(path).definition.cases) == count + 1, "saved"
+        # Cancelled: nothing added.
+        pane.query_one("#analysis-cases", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(workshop.definition.cases) == count + 1
+
+
+async def test_a_signed_version_shows_the_analysis_and_offers_no_apply(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    history: EvidenceSource,
+    fixed_now: datetime,
+) -> None:
+    path = seeded("acme", "3m-10m")
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Ortiz, VP Sales",
+        None,
+        fixed_now,
+    )
+    on_disk = path.read_bytes()
+    posted: list[Message] = []
+    app = make_app(evidence=history)
+    async with app.run_test(size=(120, 40), message_hook=posted.append) as pilot:
+        await open_first(pilot)
+        await show_analysis(pilot)
+        pane = pane_of(app)
+        assert pane.outcome is not None and pane.outcome.analysis.proposals
+        assert "signed version: read-only, nothing to apply" in pane.status_text()
+        assert pane.check_action("apply", ()) is False
+        pane.query_one("#analysis-proposals", DataTable).focus()
+        await pilot.press("a")
+        pane.query_one("#analysis-cases", DataTable).focus()
+        await pilot.press("enter", "h")
+        await settle(pilot)
+        assert not any(
+            isinstance(m, ProposalApplyRequested | HistoryCaseAdoptRequested) for m in posted
+        )
+        assert not isinstance(app.screen, AdoptCaseModal)
+        assert path.read_bytes() == on_disk
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        labels = [label for label, _action, _help in screen.PALETTE_COMMANDS]
+        assert "Analysis: what the lead history says" in labels
+        assert not any(label.startswith(("Analysis: apply", "Analysis: adopt")) for label in labels)
+
+
+async def test_the_palette_applies_the_selected_proposal(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    history: EvidenceSource,
+) -> None:
+    seeded("acme", "3m-10m")
+    app = make_app(evidence=history)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        commands = {label: action for label, action, _help in screen.PALETTE_COMMANDS}
+        assert commands["Analysis: apply the selected proposal"] == "analysis('apply')"
+        await screen.run_action("analysis('show')")
+        await settle(pilot)
+        pane = pane_of(app)
+        assert pane.outcome is not None
+        before = screen.workshop.definition
+        first = pane.outcome.analysis.proposals[0]
+        await screen.run_action("analysis('apply')")
+        await settle(pilot)
+        assert screen.workshop.definition == with_clause(before, first.clause, first.value)

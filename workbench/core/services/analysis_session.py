@@ -1,0 +1,132 @@
+"""The room adopting what the history says: a proposal into the draft, a case into the suite.
+
+The app's Analysis tab goes through these functions and nothing else, so how a proposal
+lands in the draft is decided in one place (`adopt_proposal`: today `clauses.with_clause`;
+a clause that keeps its evidence would record it here). Neither saves: the edit goes through
+`Workshop.replace`/`add_case`, and the app saves it the way it saves every edit (autosave).
+Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from workbench.core.domain.clauses import with_clause
+from workbench.core.services.workshop import EditResult, Workshop
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from workbench.core.domain.definition import Definition, Expectation
+    from workbench.core.evidence.analysis import Analysis, HistoryCase, Proposal
+    from workbench.core.evidence.backtest import Backtest
+    from workbench.core.evidence.load import Problems
+    from workbench.core.evidence.settings import EvidenceSource
+    from workbench.core.services.backtest_session import EvidenceSession, Note
+
+
+@dataclass(frozen=True)
+class AnalysisOutcome:
+    """One run of the Analysis tab: what the history says, and the draft's backtest beside
+    it (the three numbers), both for `definition` as it was when the run started."""
+
+    analysis: Analysis
+    backtest: Backtest
+    definition: Definition
+
+
+def describe_source(source: EvidenceSource, problems: Problems | None) -> str:
+    """Which data the figures came from, as `workbench analyze` names it."""
+    mapped = f" ({source.mapping} mapping)" if source.mapping else ""
+    count = f", {problems.leads.rows_loaded:,} leads" if problems is not None else ""
+    return f"{source.leads.name} + {source.activities.name}{mapped}{count}"
+
+
+def run_analysis(
+    session: EvidenceSession, definition: Definition, note: Note
+) -> AnalysisOutcome | None:
+    """Analyse the session's history against `definition` and backtest it (in a worker
+    thread); None when a backtest asked for meanwhile stopped it."""
+    from workbench.core.evidence.analysis import analyze
+    from workbench.core.evidence.backtest import backtest
+
+    def work(
+        con: duckdb.DuckDBPyConnection, source: EvidenceSource, problems: Problems | None
+    ) -> AnalysisOutcome:
+        note("analysing the closed-won leads")
+        analysis = analyze(con, definition, describe_source(source, problems))
+        note("backtesting the draft")
+        return AnalysisOutcome(analysis, backtest(con, definition), definition)
+
+    return session.read(work, note)
+
+
+def in_draft(definition: Definition, proposal: Proposal) -> bool:
+    """The draft already says what the proposal would write: applying it changes nothing."""
+    try:
+        return with_clause(definition, proposal.clause, proposal.value) == definition
+    except (ValidationError, ValueError, LookupError):
+        return False
+
+
+def adopt_proposal(workshop: Workshop, proposal: Proposal) -> EditResult:
+    """Write one proposal's clause value into the draft, by the room's decision: the suite
+    re-runs and its flips come back, as for any edit. Refused when read-only, or when the
+    value does not fit the draft (the message names the clause)."""
+    refused = workshop.read_only_reason()
+    if refused is not None:
+        return EditResult(False, (refused,))
+    try:
+        candidate = with_clause(workshop.definition, proposal.clause, proposal.value)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        return EditResult(False, (f"{proposal.clause}: {where}: {message}",))
+    except (ValueError, LookupError):
+        return EditResult(False, (f"{proposal.clause}: no such clause in this draft",))
+    return workshop.replace(candidate)
+
+
+def free_name(definition: Definition, name: str) -> str:
+    """`name`, or `name-2`, `name-3`...: the first no case of the draft has. A re-run of the
+    analysis numbers its cases afresh, so an adopted `won-never-mql-1` may meet another."""
+    taken = {case.name for case in definition.cases}
+    if name not in taken:
+        return name
+    number = 2
+    while f"{name}-{number}" in taken:
+        number += 1
+    return f"{name}-{number}"
+
+
+def adopt_case(workshop: Workshop, case: HistoryCase, expect: Expectation) -> EditResult:
+    """Add a lead from the company's history to the suite with the expectation the room
+    agreed (never one the tool chose): the suite re-runs with it."""
+    refused = workshop.read_only_reason()
+    if refused is not None:
+        return EditResult(False, (refused,))
+    edge = case.edge_case(expect)
+    edge = edge.model_copy(update={"name": free_name(workshop.definition, edge.name)})
+    return workshop.add_case(edge)
+
+
+# What each kind of disagreement suggests the lead should have been, and why, in the room's
+# words: the adopt form starts there, and the room changes it before it presses a key.
+_SUGGESTED: dict[str, tuple[str, str]] = {
+    "won-never-mql": ("mql", "it became a customer"),
+    "mql-rejected": ("nurture", "the SDR rejected it: not sales-ready"),
+    "handed-over-not-by-draft": ("mql", "the SDR accepted it from the old process"),
+}
+
+
+def suggested_expectation(case: HistoryCase) -> tuple[Expectation, str]:
+    """The expectation history suggests for a case, and the reason, for the room to start
+    from; a kind without a suggestion starts from an MQL."""
+    from workbench.core.domain.definition import Expectation
+
+    status, reason = _SUGGESTED.get(case.kind, ("mql", "no suggestion from the history"))
+    return Expectation.model_validate({"status": status}), reason
