@@ -113,7 +113,11 @@ async def test_a_proposal_is_applied_by_one_key_and_everything_follows(
         await pilot.press("a")
         await settle(pilot)
         assert [m.proposal for m in once(posted, ProposalApplyRequested)] == [chosen]
-        assert screen.workshop.definition == with_clause(before, chosen.clause, chosen.value)
+        landed = screen.workshop.definition
+        assert landed.model_copy(update={"evidence": {}}) == with_clause(
+            before, chosen.clause, chosen.value
+        )
+        assert landed.evidence[chosen.clause].recorded_by == "proposal"
         assert store.load_definition(path).definition == screen.workshop.definition, "saved"
         # The suite re-ran (the status bar says so), and the analysis and its backtest too.
         status = str(screen.query_one(SuiteStatusBar).render())
@@ -244,4 +248,8 @@ async def test_the_palette_applies_the_selected_proposal(
         first = pane.outcome.analysis.proposals[0]
         await screen.run_action("analysis('apply')")
         await settle(pilot)
-        assert screen.workshop.definition == with_clause(before, first.clause, first.value)
+        landed = screen.workshop.definition
+        assert landed.model_copy(update={"evidence": {}}) == with_clause(
+            before, first.clause, first.value
+        )
+        assert landed.evidence[first.clause].recorded_by == "proposal"

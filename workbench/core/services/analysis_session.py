@@ -1,9 +1,10 @@
 """The room adopting what the history says: a proposal into the draft, a case into the suite.
 
 The app's Analysis tab goes through these functions and nothing else, so how a proposal
-lands in the draft is decided in one place (`adopt_proposal`: today `clauses.with_clause`;
-a clause that keeps its evidence would record it here). Neither saves: the edit goes through
-`Workshop.replace`/`add_case`, and the app saves it the way it saves every edit (autosave).
+lands in the draft is decided in one place (`adopt_proposal`, through
+`clause_evidence.apply_proposal`: the clause takes the value and keeps the figures as its
+evidence). Neither saves: the edit goes through the workshop (`apply_proposal`/`add_case`),
+and the app saves it the way it saves every edit (autosave).
 Nothing here imports Textual.
 """
 
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from workbench.core.domain.clauses import with_clause
+from workbench.core.domain.clock import today
 from workbench.core.services.workshop import EditResult, Workshop
 
 if TYPE_CHECKING:
@@ -73,22 +75,14 @@ def in_draft(definition: Definition, proposal: Proposal) -> bool:
 
 
 def adopt_proposal(workshop: Workshop, proposal: Proposal) -> EditResult:
-    """Write one proposal's clause value into the draft, by the room's decision: the suite
-    re-runs and its flips come back, as for any edit. Refused when read-only, or when the
-    value does not fit the draft (the message names the clause)."""
+    """Write one proposal's clause value into the draft, by the room's decision, with the
+    proposal's figures recorded as that clause's evidence (`clause_evidence.apply_proposal`):
+    the suite re-runs and its flips come back, as for any edit. Refused when read-only, or when
+    the value does not fit the draft (the message names the clause)."""
     refused = workshop.read_only_reason()
     if refused is not None:
         return EditResult(False, (refused,))
-    try:
-        candidate = with_clause(workshop.definition, proposal.clause, proposal.value)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        return EditResult(False, (f"{proposal.clause}: {where}: {message}",))
-    except (ValueError, LookupError):
-        return EditResult(False, (f"{proposal.clause}: no such clause in this draft",))
-    return workshop.replace(candidate)
+    return workshop.apply_proposal(proposal, on=today())
 
 
 def free_name(definition: Definition, name: str) -> str:
