@@ -19,8 +19,10 @@ from workbench.core.domain.clauses import with_clause
 from workbench.core.domain.definition import Definition, FitGate, Motion
 from workbench.core.domain.describe import summary
 from workbench.core.domain.evaluator import evaluate
+from workbench.core.domain.framework import ResponseTime, response_for, response_row
 from workbench.core.domain.later import signed_dump
 from workbench.core.domain.lead import Lead
+from workbench.core.domain.phrases import trigger_label
 from workbench.core.domain.templates import from_template
 from workbench.core.evidence.engine import load_rows
 from workbench.core.evidence.load import load_leads
@@ -123,6 +125,7 @@ def test_unset_clauses_stay_out_of_a_signed_file() -> None:
 def test_the_template_says_it_in_plain_words() -> None:
     lines = dict(summary(from_template("global", "30m-plus", CREATED)))["Motion Account-based AQL"]
     assert any(line.startswith("Qualifies the account, not the person") for line in lines)
+    assert any("make the AQL themselves (tier 2, account-level intent)" in line for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -198,3 +201,68 @@ def test_the_app_edits_what_a_motion_qualifies() -> None:
     lone = with_clause(edited, "motions.2.min_engaged_contacts", 1)
     with pytest.raises(ValueError, match="lone engaged contact"):
         with_clause(lone, "motions.2.qualifies", "account")
+
+
+# --- the account facts fire on their own (the reviewer's coordinator) -------------------------
+
+
+def coordinator(kind: str = "content_download", **fields: Any) -> Lead:
+    """A coordinator at an engaged target account with intent whose one activity is `kind`
+    (a whitepaper download: none of the account motion's own tier 1, 2 or 4 triggers)."""
+    facts = {"name": "Stark Analytics", "title": "Marketing Coordinator", "engaged_contacts": 5}
+    lead = at_account(**{**facts, **fields})
+    activities = Lead.model_validate({"activities": [{"kind": kind, "days_ago": 1}]}).activities
+    return lead.model_copy(update={"activities": activities})
+
+
+def test_the_account_facts_make_an_aql_when_the_contact_fired_nothing() -> None:
+    verdict = evaluate(motions(), coordinator())
+    assert (verdict.status, verdict.route, verdict.lead_type) == ("mql", "ae", "aql")
+    assert (verdict.tier, verdict.trigger, verdict.motion) == (2, "account", "account-based")
+    (reason,) = verdict.reasons
+    assert reason.clause == "motions.account-based.qualifies"
+    assert reason.text.startswith(
+        "Stark Analytics is a target account with 5 engaged contacts (the motion needs 3+) and "
+        "account-level intent: the account is qualified as an AQL by the account-based motion"
+    )
+    # Said once: the AQL's facts are the trigger, not repeated after it.
+    assert reason.text.count("5 engaged contacts") == 1
+    # A motion that qualifies the contact is unchanged: the coordinator's seniority decides.
+    old = evaluate(motions("contact"), coordinator())
+    assert (old.status, old.reasons[0].clause) == ("rejected", "fit.min_seniority")
+
+
+def test_the_account_gate_still_decides() -> None:
+    for lead in (
+        coordinator(account_intent=False),
+        coordinator(engaged_contacts=2),
+        coordinator(target_account=False),
+        coordinator(employees=20),
+    ):
+        assert evaluate(motions(), lead).lead_type != "aql"
+
+
+def test_the_motions_own_triggers_still_name_themselves() -> None:
+    demo = coordinator("demo_request")
+    verdict = evaluate(motions(), demo)
+    assert (verdict.tier, verdict.trigger, verdict.reasons[0].clause) == (
+        1,
+        "demo_request",
+        "motions.account-based.triggers.tier1",
+    )
+    pricing = evaluate(motions(), at_account())
+    assert (pricing.tier, pricing.trigger) == (2, "pricing_page_view")
+
+
+def test_account_reads_as_account_level_intent_with_the_tier_2_response_time() -> None:
+    verdict = evaluate(motions(), coordinator())
+    assert verdict.summary() == "mql → ae (tier 2, account-level intent, AQL)"
+    # "account" is no activity kind: the motion's tier 2 response time (15 minutes) applies.
+    assert verdict.response_minutes == 15
+    assert response_for({"tier2": 15, "tier3": 240}, {}, "account", 2) == (
+        "tier2",
+        ResponseTime(minutes=15),
+    )
+    # No framework row names it, so lint bounds it by nothing of its own.
+    assert response_row("account", 2) is None
+    assert trigger_label("account") == "account-level intent"

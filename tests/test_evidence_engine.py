@@ -261,6 +261,29 @@ def test_an_account_id_groups_contacts_before_the_domain_does() -> None:
     ]
 
 
+def test_the_account_facts_fire_when_the_contact_fired_nothing() -> None:
+    # The intern only reads the blog; two colleagues view pricing. At the intern's day-3 moment
+    # the account has 3 engaged contacts and intent: an AQL on the account facts (tier 2,
+    # trigger "account"), and again past the 90-day resubmit window while the gate holds.
+    leads = [
+        lead("I", seniority="intern", domain="acme.io", target_account=True),
+        lead("C1", seniority="intern", domain="acme.io"),
+        lead("C2", seniority="intern", domain="acme.io"),
+    ]
+    plan = acts(("blog_visit", 0), ("blog_visit", 3), ("blog_visit", 20), lead_id="I")
+    plan += acts(("pricing_page_view", 1), ("pricing_page_view", 95), lead_id="C1")
+    plan += acts(("pricing_page_view", 2), ("pricing_page_view", 96), lead_id="C2")
+    plan += acts(("blog_visit", 97), lead_id="I")
+    events = agree(account_definition(), leads, plan)
+    assert [(e.lead_id, e.at, e.tier, e.trigger, e.motion) for e in events] == [
+        ("I", T0 + timedelta(days=3), 2, "account", "abm"),
+        ("I", T0 + timedelta(days=97), 2, "account", "abm"),
+    ]
+    # A motion that qualifies the contact has no such arm: the intern fired nothing.
+    contact = account_definition(qualifies="contact")
+    assert agree(contact, leads, plan) == []
+
+
 def test_the_query_names_no_lead_and_reads_the_given_tables() -> None:
     sql = compile_replay(replay_definition(), leads="crm.leads", activities="crm.events")
     assert "FROM crm.leads AS l" in sql and "FROM crm.events AS a" in sql
@@ -392,7 +415,9 @@ def fit_scores() -> st.SearchStrategy[dict[str, Any]]:
 
 
 @st.composite
-def definitions(draw: st.DrawFn, open_fit: bool = False, shape: str | None = None) -> Definition:
+def definitions(
+    draw: st.DrawFn, open_fit: bool = False, shape: str | None = None, qualifies: str | None = None
+) -> Definition:
     data: dict[str, Any] = {
         "name": "Generated",
         "slug": "generated",
@@ -424,7 +449,7 @@ def definitions(draw: st.DrawFn, open_fit: bool = False, shape: str | None = Non
         ]
     elif shape == "motions":
         # An account motion's facts come from the history (replay rule 5) and need 2+ contacts.
-        qualifies = draw(st.sampled_from(["contact", "account", "account"]))
+        qualifies = qualifies or draw(st.sampled_from(["contact", "account", "account"]))
         data["motions"] = [
             {"id": "inbound", "triggers": draw(st.one_of(st.none(), triggers()))},
             {
@@ -539,11 +564,13 @@ def test_sql_and_python_agree_at_every_moment(
 
 
 @st.composite
-def fitting_histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]]:
+def fitting_histories(
+    draw: st.DrawFn, min_colleagues: int = 0
+) -> tuple[list[LeadRow], list[ActivityRow]]:
     """One lead every gate lets through, with a busy timeline: triggers, scores and recycling."""
     leads = [lead("L1", employees=120, target_account=True, engaged_contacts=3, account_id="A")]
     # Colleagues at the same account, whose activity makes it engaged and shows its intent.
-    colleagues = draw(st.integers(0, 3))
+    colleagues = draw(st.integers(min_colleagues, 3))
     leads += [
         lead(f"C{n}", employees=120, seniority="intern", account_id="A") for n in range(colleagues)
     ]
@@ -597,6 +624,20 @@ def test_sql_and_python_agree_on_triggers_scores_and_recycling(
 def test_sql_and_python_agree_on_motions_and_account_facts(
     definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]
 ) -> None:
+    leads, activities = history
+    assert by_sql(definition, leads, activities) == by_python(definition, leads, activities)
+
+
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    definition=definitions(open_fit=True, shape="motions", qualifies="account"),
+    history=fitting_histories(min_colleagues=2),
+)
+def test_sql_and_python_agree_when_the_account_facts_fire(
+    definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]
+) -> None:
+    """An engaged account with colleagues' intent: the account facts fire (tier 2, "account")
+    where the motion's own triggers do not, in both engines alike."""
     leads, activities = history
     assert by_sql(definition, leads, activities) == by_python(definition, leads, activities)
 

@@ -385,5 +385,7 @@ def account_sentence() -> str:
         "apply (size, industry, region, competitors, existing customers), never the contact's "
         "seniority or persona, and the account needs account-level intent (in a backtest: "
         f"{INTENT_MIN_ACTIONS}+ high-intent actions by its contacts in {ACCOUNT_WINDOW_DAYS} "
-        f"days; contacts are engaged with any activity in those {ACCOUNT_WINDOW_DAYS} days)."
+        f"days; contacts are engaged with any activity in those {ACCOUNT_WINDOW_DAYS} days). "
+        "Those account facts make the AQL themselves (tier 2, account-level intent) when the "
+        "contact fired none of the motion's tier 1, 2 or 4 triggers."
     )

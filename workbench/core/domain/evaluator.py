@@ -5,7 +5,8 @@ Order of decision, following the framework's template:
 2. the rule set that applies (the definition itself, a segment chosen by size, or each motion);
 3. the fit gate: excluded personas, then size, industry, region, seniority;
 4. triggers on activity since the last MQL: tier 1 and 4 instantly, tier 2 within its recency
-   window, tier 3 by score unless the review rule calls the engagement suspicious;
+   window, then an account motion's account facts (tier 2), tier 3 by score unless the review
+   rule calls the engagement suspicious;
 5. recycling: a hand raise inside the resubmit window goes to whoever owns the first MQL.
 Every rule lives here so the TUI, the CLI and the backtest all apply the same one.
 """
@@ -35,7 +36,7 @@ from workbench.core.domain.matching import (
     title_matches,
 )
 from workbench.core.domain.verdict import Reason, Verdict
-from workbench.core.domain.vocab import seniority_rank
+from workbench.core.domain.vocab import ACCOUNT_TRIGGER, seniority_rank
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 # Lower is stronger: with several motions, the most decisive verdict wins.
@@ -336,6 +337,8 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
         fired = _tier2(triggers, ages, path, sessions)
     if fired is None:
         fired = _instant(triggers.tier4, ages, 4, path + ".tier4", word, triggers.within_days)
+    if fired is None and rules.qualifies_account:
+        fired = _account_fires(rules, lead)
 
     score = _score(rules.scoring, lead, ages) if rules.scoring is not None else None
     score_label = None if score is None else round(score)
@@ -419,7 +422,7 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
             ),
             **stamp,  # type: ignore[arg-type]
         )
-    if rules.motion is not None and rules.lead_type != "mql":
+    if rules.motion is not None and rules.lead_type != "mql" and trigger != ACCOUNT_TRIGGER:
         # Said with the trigger, not as a reason of its own: the clause that fired stays one.
         why = Reason(why.clause, f"{why.text} {_qualified_as(rules, lead)}")
     reasons = [why]
@@ -647,6 +650,18 @@ def _qualified_as(rules: RuleSet, lead: Lead) -> str:
     chose the motion (target account, engaged contacts) so the room sees what made it."""
     word = rules.lead_type.upper()
     article = "an" if word[0] in "AEIOU" else "a"
+    said = _account_said(rules, lead)
+    account = f": {said}" if said else ""
+    if rules.qualifies_account:
+        account += (
+            " (the account is qualified, so the contact's seniority and persona do not count)"
+        )
+    return f"Qualified as {article} {word} by the {rules.motion} motion{account}."
+
+
+def _account_said(rules: RuleSet, lead: Lead) -> str:
+    """'Stark Analytics is a target account with 5 engaged contacts (the motion needs 3+) and
+    account-level intent': the account facts a motion looks at, or '' when it looks at none."""
     company = lead.company
     facts = []
     if rules.target_accounts_only or company.target_account:
@@ -664,13 +679,41 @@ def _qualified_as(rules: RuleSet, lead: Lead) -> str:
         facts.append(
             "account-level intent" if company.account_intent else "no account-level intent"
         )
-    said = facts[0] + (" with " + " and ".join(facts[1:]) if facts[1:] else "") if facts else ""
-    account = f": {company.name or 'the account'} is {said}" if facts else ""
-    if rules.qualifies_account:
-        account += (
-            " (the account is qualified, so the contact's seniority and persona do not count)"
-        )
-    return f"Qualified as {article} {word} by the {rules.motion} motion{account}."
+    if not facts:
+        return ""
+    said = facts[0] + (" with " + " and ".join(facts[1:]) if facts[1:] else "")
+    return f"{company.name or 'the account'} is {said}"
+
+
+def _account_fires(rules: RuleSet, lead: Lead) -> tuple[int, str, Reason] | None:
+    """An account motion's own facts as a trigger, once its gate passes: firmographic fit,
+    engaged contacts at or above the motion's minimum and account-level intent (000/002:
+    the account is qualified "when firmographic data, intent signals, and engagement from
+    multiple contacts ... meet a threshold"), whatever the contact did.
+
+    Tier 2, because account-level intent is a high-intent signal (002's "multiple page
+    visits, research on product-specific topics"), not a hand raise: it is checked after the
+    motion's tier 1, 2 and 4 triggers, so a demo request still names itself, and before the
+    review rule and tier 3, which judge one person's engagement, not the account's."""
+    company = lead.company
+    if not (
+        company.account_intent
+        and company.engaged_contacts >= rules.min_engaged_contacts
+        and (company.target_account or not rules.target_accounts_only)
+    ):
+        return None
+    word = rules.lead_type.upper()
+    article = "an" if word[0] in "AEIOU" else "a"
+    return (
+        2,
+        ACCOUNT_TRIGGER,
+        Reason(
+            f"{rules.path}.qualifies",
+            f"{_account_said(rules, lead)}: the account is qualified as {article} {word} by "
+            f"the {rules.motion} motion, a tier 2 signal (account-level intent); the contact's "
+            "seniority, persona and own activity do not decide it.",
+        ),
+    )
 
 
 def _instant(

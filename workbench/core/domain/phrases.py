@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from workbench.core.domain.vocab import ACTIVITY_KINDS, TIER_KEYS
+from workbench.core.domain.vocab import ACCOUNT_TRIGGER, ACTIVITY_KINDS, TIER_KEYS
 
 if TYPE_CHECKING:
     from workbench.core.domain.definition import Definition
@@ -91,9 +91,12 @@ def tier_name(tier: int | str) -> str:
 
 
 def trigger_label(key: str) -> str:
-    """A response-time key: a tier ('tier2' → 'tier 2') or an activity kind, in words."""
+    """A response-time key or a verdict's trigger: a tier ('tier2' → 'tier 2'), an activity
+    kind, or an account motion's facts ('account' → 'account-level intent'), in words."""
     if key == "content":  # framework.CONTENT_KEY: any content kind
         return "content-triggered"
+    if key == ACCOUNT_TRIGGER:  # an account motion's facts, not an activity
+        return "account-level intent"
     return tier_name(key) if key in TIER_KEYS else activity_label(key)
 
 

@@ -885,6 +885,24 @@ def _account_cases() -> list[EdgeCase]:
             _analyst_at(engaged=3, intent=True),
         ),
         _case(
+            "coordinator-whitepaper-engaged-account",
+            "A marketing coordinator who only downloaded a whitepaper, at a target account with "
+            "five engaged contacts and account-level intent, is an AQL: the account facts make "
+            "it, not the contact's own trigger or seniority.",
+            {"status": "mql", "route": "ae", "lead_type": "aql", "tier": 2},
+            _lead(
+                "Marketing Coordinator",
+                "individual",
+                "Stark Analytics",
+                "stark.example",
+                900,
+                target_account=True,
+                engaged_contacts=5,
+                account_intent=True,
+                activities=[{"kind": "content_download", "days_ago": 1}],
+            ),
+        ),
+        _case(
             "lone-engaged-contact",
             "One engaged contact is a person's interest, not an account's: no AQL, and the "
             "analyst alone is below the inbound seniority bar.",

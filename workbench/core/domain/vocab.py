@@ -66,6 +66,9 @@ DefinitionStatus = Literal["draft", "signed"]
 Side = Literal["marketing", "sales"]
 
 TIER_KEYS: tuple[str, ...] = ("tier1", "tier2", "tier3", "tier4")
+# The trigger an account motion's own facts fire on (engaged contacts and account-level intent,
+# `domain.account`): not an activity kind, so its response time is the tier's (tier 2).
+ACCOUNT_TRIGGER = "account"
 
 STANDARD_REJECTION_REASONS: tuple[str, ...] = (
     "bad-fit-company",

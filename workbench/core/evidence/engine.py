@@ -46,7 +46,7 @@ from workbench.core.domain.account import (
 from workbench.core.domain.definition import Definition, FitGate, Scoring
 from workbench.core.domain.evaluator import SCORE_TOLERANCE, Prepared, RuleSet, prepare
 from workbench.core.domain.matching import TITLE_SEPARATORS, domain_form, keyword_form
-from workbench.core.domain.vocab import ACTIVITY_KINDS, SENIORITY_ORDER
+from workbench.core.domain.vocab import ACCOUNT_TRIGGER, ACTIVITY_KINDS, SENIORITY_ORDER
 from workbench.core.evidence.replay import MqlEvent
 from workbench.core.evidence.tables import TABLES, ActivityRow, LeadRow, sql_columns
 
@@ -345,6 +345,9 @@ class _Tests:
     tier1_code: str
     tier4_code: str
     fires: str
+    # An account motion's facts fire once its gate (part of `fires`) passes: tier 2, after
+    # tier 1, 2 and 4 and before tier 3, as `evaluator._account_fires`.
+    account: str = "FALSE"
 
 
 class _Compiler:
@@ -481,8 +484,11 @@ class _Compiler:
         account = "" if gate is None else f" AND {gate}"
         # An excluding activity (a careers-page view) rejects the lead at this moment.
         excluding = "" if excluded == "FALSE" else f" AND NOT {excluded}"
+        own = "TRUE" if rules.qualifies_account and gate is not None else "FALSE"
+        if own == "TRUE":
+            arms = ["TRUE"]  # the gate is the trigger: every other arm is only a name
         fires = f"({c}.e{index}{account}{excluding} AND (" + " OR ".join(arms) + "))"
-        return _Tests(tier1, tier2, tier4, tier1_code, tier4_code, fires)
+        return _Tests(tier1, tier2, tier4, tier1_code, tier4_code, fires, own)
 
     def relevant_kinds(self) -> set[str] | None:
         """Kinds at whose moments a lead with no MQL yet can become one; None: every kind.
@@ -532,6 +538,7 @@ class _Compiler:
             arms = [(tests.tier1, 1, _kind_of(tests.tier1_code))]
             arms += [(test, 2, _lit(kind)) for test, kind in tests.tier2]
             arms += [(tests.tier4, 4, _kind_of(tests.tier4_code))]
+            arms += [(tests.account, 2, _lit(ACCOUNT_TRIGGER))]
             tier_arms = " ".join(f"WHEN {t} THEN {n}" for t, n, _ in arms if t != "FALSE")
             kind_arms = " ".join(f"WHEN {t} THEN {k}" for t, _, k in arms if t != "FALSE")
             tier.append(

@@ -54,6 +54,13 @@ Consequences worth knowing (they follow from the evaluator, not from extra rules
    `high_intent` and every trigger kind of the account motions). Activity after t never
    counts, nor do leads outside the replayed tables. A definition without an account motion
    reads `engaged_contacts` from the table as before, and `account_intent` is false.
+   Once an account motion's gate passes at t (its fit gate's company clauses, a target
+   account when it takes only those, engaged contacts at or above its minimum, and intent),
+   the account facts themselves fire (`evaluator._account_fires`): an event with tier 2 and
+   trigger "account" when none of the motion's tier 1, tier 2 or tier 4 triggers fired
+   first, whatever the lead did since the last MQL (the review rule and tier 3 come after).
+   So such an account gives the lead an event at every moment past the resubmit window for
+   as long as the gate holds.
 """
 
 from __future__ import annotations
