@@ -568,3 +568,23 @@ def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
     result = run(runner, *args)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_evaluate_reads_a_missing_seniority_from_the_title_as_a_backtest_does(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """'Summer Intern, Sales' with no seniority: the backtest's loader infers intern, so
+    `evaluate` does too (and says so), and both reject it on the seniority gate."""
+    path = make(runner, tmp_path / "defs", stage="1m-3m")
+    lead = tmp_path / "lead.toml"
+    lead.write_text(
+        '[person]\ntitle = "Summer Intern, Sales"\nemail = "s@acme.example"\n'
+        '[company]\ndomain = "acme.example"\nemployees = 300\nindustry = "software"\n'
+        'region = "europe"\n[[activities]]\nkind = "demo_request"\ndays_ago = 0\n',
+        encoding="utf-8",
+    )
+    result = run(runner, "evaluate", path, "--lead", lead)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("rejected"), result.stdout
+    assert "min_seniority" in result.stdout
+    assert "seniority intern: inferred from the title" in result.stderr

@@ -441,3 +441,17 @@ def test_diff_notes_arguments_given_newest_first(tmp_path: Path, runner: CliRunn
     assert "OLD is v2 and NEW is v1" in result.stderr
     forward = runner.invoke(app, ["diff", str(first), str(second)])
     assert "OLD is" not in forward.stderr
+
+
+def test_log_of_a_name_too_long_for_the_system_is_one_message(tmp_path: Path) -> None:
+    """Found by the command fuzzer: `log` of a 5,000-letter name raised OSError (errno 36)."""
+    from typer.testing import CliRunner
+
+    from workbench.cli import app as cli_app
+
+    (tmp_path / "definitions").mkdir()
+    result = CliRunner().invoke(
+        cli_app, ["log", "a" * 5000, "--dir", str(tmp_path / "definitions")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output

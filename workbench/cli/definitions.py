@@ -22,6 +22,7 @@ from workbench.cli._app import (
     MappingOption,
     app,
     echo,
+    err,
     friendly,
     warn_altered,
 )
@@ -235,8 +236,13 @@ def evaluate_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Evaluate one lead against a definition and explain the verdict."""
+    from workbench.core.services.lead_input import read_lead
+
     loaded = store.load_definition(path)
-    verdict = evaluate(loaded.definition, store.load_lead(lead), clock.now())
+    read, notes = read_lead(lead)
+    for note in notes:
+        err(f"note: {note}")
+    verdict = evaluate(loaded.definition, read, clock.now())
     if as_json:
         echo(json.dumps(verdict.to_dict(), indent=2))
     else:

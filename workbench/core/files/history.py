@@ -280,9 +280,17 @@ def locate(path: Path, folder: Path | None = None) -> tuple[Path, str]:
             else "holds no v<N>.toml version files; expected a slug, its folder or a version file"
         )
         raise InputError([Problem(message, file=path)])
-    if len(path.parts) > 1 or path.is_dir():  # a folder was typed, not a slug
+    if len(path.parts) > 1 or _is_dir(path):  # a folder was typed, not a slug
         return found.folder, _valid_slug(found.slug, path)
     return found.folder, found.slug
+
+
+def _is_dir(path: Path) -> bool:
+    """`path.is_dir()`, False for a name the system cannot even look up (too long, ...)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _valid_slug(slug: str, path: Path) -> str:
