@@ -143,3 +143,42 @@ def test_saving_refuses_and_writes_nothing_when_a_file_is_there(tmp_path: Path) 
     (folder / "evidence.toml").unlink()
     written = save_proposal(folder, propose(leads, activities))
     assert [p.name for p in written] == ["mapping.toml", "evidence.toml"]
+
+
+async def test_a_proposal_that_keeps_no_lead_says_why_and_offers_no_save(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], tmp_path: Path
+) -> None:
+    seeded("acme", "3m-10m")
+    leads = tmp_path / "leads.csv"
+    activities = tmp_path / "activities.csv"
+    dates = ["31.12.2024 10:00", "13/31/2024", "yesterday", "2024-02-30"]
+    leads.write_text(
+        "lead_id,created_at\n" + "".join(f"L{n},{d}\n" for n, d in enumerate(dates)),
+        encoding="utf-8",
+    )
+    activities.write_text("lead_id,at,kind\nL0,2025-01-01,demo_request\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press(EVIDENCE_KEY)
+        await settle(pilot)
+        app.screen.query_one("#evidence-pick", Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, MapFilesModal)
+        app.screen.query_one("#map-leads", Input).focus()
+        await type_text(pilot, str(leads))
+        app.screen.query_one("#map-activities", Input).focus()
+        await type_text(pilot, str(activities))
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = text_of(app, "#map-proposal")
+        assert "would keep 0 of 4 leads" in shown
+        assert "Not saved: it would keep no lead" in shown
+        assert "leads line 2: created_at '31.12.2024 10:00'" in shown
+        assert "... and 1 more" in shown
+        save = app.screen.query_one("#map-save", Button)
+        assert save.disabled
+        assert "keeps no lead" in str(save.label)
+        scroll = app.screen.query_one("#map-scroll")
+        assert scroll.focusable, "the proposal scrolls from the keyboard"
+    assert not Path("definitions/evidence.toml").exists()

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
-from workbench.core.evidence.csvlines import CsvLines, Dialect, Rejected
+from workbench.core.evidence.csvlines import CsvLines, Dialect, Footer, Rejected, find_footer
 from workbench.core.evidence.mapping import (
     CANONICAL,
     Mapping,
@@ -1517,14 +1517,19 @@ def _load_source(
     staged = _stage(con, source, target, columns, index, described_types, mapping, known)
     rejected = source.rejected(con)
     source.forget_rejects(con)
+    footer = _footer(con, source, headers, rejected)
+    if footer is not None:
+        rejected = [r for r in rejected if r.offset < footer.start]
     read = _scalar(con, f"SELECT count(*) FROM {target}")
     records = len({r.record for r in rejected})
     if not read and not records:
         raise InputError([Problem(f"has a header but no {table} rows", file=path)])
     report = TableReport(table, path, rows_read=read + records, notes=notes)
+    if footer is not None:
+        report.notes.insert(0, footer.describe())
     lines = None
     if not source.parquet:
-        lines = CsvLines(source.read, read, rejected, lambda: source.dialect(con))
+        lines = CsvLines(source.read, read, rejected, lambda: source.dialect(con), footer)
 
     say(f"{table}: {report.rows_read} rows read; checking them")
     file_columns = {name: headers[at] for name, at in index.items()}
@@ -1554,6 +1559,25 @@ def _load_source(
     _drop_scratch(con, keep=(target, *((known,) if known else ())))
     say(f"{table}: {report.rows_loaded} of {report.rows_read} rows loaded")
     return report
+
+
+def _footer(
+    con: duckdb.DuckDBPyConnection,
+    source: _Source,
+    headers: Sequence[str],
+    rejected: Sequence[Rejected],
+) -> Footer | None:
+    """A report footer DuckDB rejected as records (a Salesforce report's last lines), or None.
+
+    Only a CSV of two or more columns: there a line of one cell is never a row, and DuckDB
+    rejects every such line, so leaving out the rejected records in the footer leaves out
+    nothing else. Looked for only when DuckDB rejected a record."""
+    if source.parquet or len(headers) < 2 or not rejected:
+        return None
+    footer = find_footer(source.read, lambda: source.dialect(con))
+    if footer is None or all(r.offset < footer.start for r in rejected):
+        return None
+    return footer
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection, keep: Sequence[str] = ()) -> None:

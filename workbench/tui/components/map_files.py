@@ -57,6 +57,19 @@ def save_proposal(folder: Path, proposal: Proposal) -> list[Path]:
     return written
 
 
+def keeps_nothing_lines(kept: Problems, shown: int = 3) -> list[str]:
+    """Why a proposal would keep no lead, one line per problem: saving it would give the room
+    an empty history, so it is not offered."""
+    first = kept.leads.first[:shown]
+    lines = ["Not saved: it would keep no lead. The first problems:"]
+    lines += [f"  leads {p.where}: {p.reason}" for p in first]
+    more = kept.leads.skipped - len(first)
+    if more > 0:
+        lines.append(f"  ... and {more:,} more")
+    lines.append("Fix them in a mapping file (date formats, column names), or pick other files.")
+    return lines
+
+
 class MapFilesModal(ModalScreen[bool]):
     """Two paths in, a proposed mapping out; dismisses True once the files are saved."""
 
@@ -146,11 +159,16 @@ class MapFilesModal(ModalScreen[bool]):
         if not self._current(leads, activities):
             return
         lines = summary_lines(proposal, kept)
+        save = self.query_one("#map-save", Button)
+        save.label = "Save"
         if proposal.missing_required():
             lines.append("Name the missing column in a mapping file, or pick other files.")
+        elif kept is not None and not kept.leads.rows_loaded:
+            save.label = "Save (keeps no lead)"
+            lines += keeps_nothing_lines(kept)
         else:
             self.proposal = proposal
-            self.query_one("#map-save", Button).disabled = False
+            save.disabled = False
             where = f"{self.folder / MAPPING_FILE} and " if _has_content(proposal) else ""
             lines.append(f"Save writes {where}{settings_path(self.folder)}.")
         self.query_one("#map-proposal", PlainText).update("\n".join(lines))
