@@ -182,3 +182,29 @@ async def test_a_proposal_that_keeps_no_lead_says_why_and_offers_no_save(
         scroll = app.screen.query_one("#map-scroll")
         assert scroll.focusable, "the proposal scrolls from the keyboard"
     assert not Path("definitions/evidence.toml").exists()
+
+
+async def test_a_history_that_does_not_load_still_offers_to_pick_the_files(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    """evidence.toml names files that do not load: the step says why AND keeps the picker, so
+    the room can fix it without leaving."""
+    folder = seeded("acme", "3m-10m").parent.parent  # ./definitions
+    data = Path("data")
+    data.mkdir(exist_ok=True)
+    (data / "leads.csv").write_text("lead_id,created_at\nL1,someday\n", encoding="utf-8")
+    (data / "activities.csv").write_text("lead_id,kind,at\n", encoding="utf-8")
+    (folder / "evidence.toml").write_text(
+        'leads = "../data/leads.csv"\nactivities = "../data/activities.csv"\n', encoding="utf-8"
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press(EVIDENCE_KEY)
+        await settle(pilot)
+        pane = app.screen.query_one(EvidencePane)
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        report = text_of(app, "#evidence-report")
+        assert "Could not load the lead history" in report, report
+        assert pane.query_one("#evidence-pick", Button).display

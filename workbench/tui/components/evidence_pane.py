@@ -120,7 +120,7 @@ class EvidencePane(Vertical):
         with VerticalScroll(id="evidence-scroll"):
             yield PlainText(EXPLAIN["evidence"], classes="explain")
             pick = Button("Pick the two files…", id="evidence-pick", compact=True)
-            pick.display = False  # only while the folder has no lead history
+            pick.display = False  # no lead history, or one that does not load
             yield pick
             yield PlainText(self._waiting_text(), id="evidence-report")
             # Under the report: the bands it is read against, and the reading it does not follow.
@@ -349,7 +349,11 @@ class EvidencePane(Vertical):
     def _show_body(self) -> None:
         if not self.is_mounted:
             return
-        self.query_one("#evidence-pick", Button).display = self._unset
+        # Offered with no lead history, and when the history set does not load: the room can
+        # pick the files again without leaving (saving never overwrites what is there).
+        self.query_one("#evidence-pick", Button).display = self._unset or (
+            self._problem is not None and self._outcome is None
+        )
         scroll = self.query_one("#evidence-scroll", VerticalScroll)
         width = max(0, scroll.scrollable_content_region.width - 2) or 76  # less the padding
         lines = self.body_lines(width)
