@@ -239,8 +239,14 @@ def _reference_raw(
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         starts = [1]
-        for _ in reader:
+        widths = [0]  # each record's cells, by record number (the header is 1)
+        for cells in reader:
             starts.append(reader.line_num + 1)
+            widths.append(len(cells))
+    for record, why in bad.items():  # a too-wide record says how many cells it has
+        wide = re.fullmatch(r"expected (\d+) fields, found more than \d+", why)
+        if wide:
+            bad[record] = f"expected {wide.group(1)} fields, found {widths[record]}"
     positions = []
     record = 1
     for _ in rows:
@@ -340,9 +346,12 @@ def reference_load(
     headers, rows, positions, rejected = _reference_raw(path)
     columns = LEAD_COLUMNS if table == "leads" else ACTIVITY_COLUMNS
     index, notes = load._columns(headers, path, table, columns, mapping)
+    times = [c for c in columns if c.type == "timestamp" and c.name in index]
+    samples = [(c, [row[index[c.name]] for row in rows[: load.DATE_SAMPLE_ROWS]]) for c in times]
+    mapping, dated = load.date_readings(samples, mapping)
     mapping, readings = reference_number_notes(rows, index, columns, mapping)
     report = TableReport(
-        table, path, rows_read=len(rows) + len(rejected), notes=[*notes, *readings]
+        table, path, rows_read=len(rows) + len(rejected), notes=[*notes, *dated, *readings]
     )
     parquet = path.suffix == ".parquet"
     pending = iter(sorted(rejected.items()))
@@ -1615,3 +1624,132 @@ def test_a_european_salesforce_export_loads_whole(
         for lead in leads
     ]
     assert got == [(s, n, pytest.approx(a) if a else None, d) for s, n, a, d in want]
+
+
+# --- dates as the exporting user's locale writes them (issue 18 review) --------------------
+
+_DAY_FIRST_FORMS = ("%d.%m.%Y %H:%M", "%d.%m.%Y, %H:%M", "%d.%m.%y %H:%M", "%d.%m.%Y")
+_MONTH_FIRST_FORMS = ("%m/%d/%Y, %I:%M %p", "%m/%d/%Y %I:%M %p", "%m/%d/%y %I:%M %p")
+
+
+def _dated_leads(tmp_path: Path, seed: int, form: str, n: int = 60) -> tuple[Path, list[datetime]]:
+    """Leads whose created_at is written in one locale form; the times they stand for."""
+    rng = random.Random(seed)
+    start = datetime(2024, 7, 1, tzinfo=UTC)
+    times = [
+        (start + timedelta(minutes=rng.randrange(0, 365 * 24 * 60))).replace(second=0)
+        for _ in range(n)
+    ]
+    if "%H" not in form and "%I" not in form:
+        times = [t.replace(hour=0, minute=0) for t in times]
+    rows = [[f"L{i}", t.strftime(form)] for i, t in enumerate(times)]
+    return write(tmp_path / f"dated_{seed}.csv", _csv_text(["lead_id", "created_at"], rows)), times
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("mapping", [CANONICAL, SALESFORCE, HUBSPOT], ids=lambda m: m.name)
+def test_day_first_dates_are_detected_without_a_locale(
+    tmp_path: Path, seed: int, mapping: Mapping
+) -> None:
+    form = _DAY_FIRST_FORMS[seed % len(_DAY_FIRST_FORMS)]
+    path, times = _dated_leads(tmp_path, seed, form)
+    leads, report = load_leads(path, mapping)
+    assert report.rows_loaded == len(times), report.lines()
+    assert [lead.created_at for lead in leads] == times
+    shown = "\n".join(report.lines())
+    assert "created_at: dates read day first" in shown and "date_formats = [" in shown
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("mapping", [CANONICAL, SALESFORCE], ids=lambda m: m.name)
+def test_us_dates_with_a_comma_and_am_pm_are_read(
+    tmp_path: Path, seed: int, mapping: Mapping
+) -> None:
+    form = _MONTH_FIRST_FORMS[seed % len(_MONTH_FIRST_FORMS)]
+    path, times = _dated_leads(tmp_path, seed, form)
+    leads, report = load_leads(path, mapping)
+    assert report.rows_loaded == len(times), report.lines()
+    assert [lead.created_at for lead in leads] == times
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("05.03.2025, 14:22", datetime(2025, 3, 5, 14, 22, tzinfo=UTC)),
+        ("05.03.25 14:22", datetime(2025, 3, 5, 14, 22, tzinfo=UTC)),
+        ("5.3.25, 09:01", datetime(2025, 3, 5, 9, 1, tzinfo=UTC)),
+        ("05.03.25", datetime(2025, 3, 5, tzinfo=UTC)),
+    ],
+)
+def test_a_day_first_locale_reads_salesforce_german_forms(
+    tmp_path: Path, cell: str, expected: datetime
+) -> None:
+    mapping_file = write(tmp_path / "m.toml", 'preset = "salesforce"\nlocale = "de-DE"\n')
+    mapping = load_mapping(mapping_file)
+    assert read_cell(_column("created_at"), cell, mapping) == ("ok", expected)
+
+
+def test_the_salesforce_preset_reads_us_dates_with_a_comma() -> None:
+    assert read_cell(_column("created_at"), "3/5/2025, 2:22 PM", SALESFORCE) == (
+        "ok",
+        datetime(2025, 3, 5, 14, 22, tzinfo=UTC),
+    )
+
+
+def test_an_ambiguous_column_is_read_month_first_and_says_so(tmp_path: Path) -> None:
+    rows = [["L1", "03/05/2025 10:00"], ["L2", "04/06/2025 11:00"], ["L3", "12/01/2024 09:00"]]
+    path = write(tmp_path / "leads.csv", _csv_text(["lead_id", "created_at"], rows))
+    leads, report = load_leads(path)
+    assert [lead.created_at.month for lead in leads] == [3, 4, 12]
+    shown = "\n".join(report.lines())
+    assert "could be day or month first: read month first, as US CRMs write them" in shown
+    # The mapping's locale decides instead.
+    mapping = load_mapping(write(tmp_path / "m.toml", 'locale = "en-GB"\n'))
+    leads, report = load_leads(path, mapping)
+    assert [lead.created_at.month for lead in leads] == [5, 6, 1]
+
+
+def test_dotted_dates_that_could_be_either_are_read_day_first(tmp_path: Path) -> None:
+    rows = [["L1", "03.05.2025 10:00"], ["L2", "04.06.2025 11:00"]]
+    path = write(tmp_path / "leads.csv", _csv_text(["lead_id", "created_at"], rows))
+    leads, report = load_leads(path)
+    assert [lead.created_at.month for lead in leads] == [5, 6]
+    assert "as dotted dates are written" in "\n".join(report.lines())
+
+
+def test_given_date_formats_are_not_second_guessed(tmp_path: Path) -> None:
+    rows = [["L1", "17.01.2025 03:31"], ["L2", "2025-01-02"]]
+    path = write(tmp_path / "leads.csv", _csv_text(["lead_id", "created_at"], rows))
+    mapping = load_mapping(write(tmp_path / "m.toml", 'date_formats = ["%m/%d/%Y"]\n'))
+    leads, report = load_leads(path, mapping)
+    assert [lead.lead_id for lead in leads] == ["L2"]
+    shown = "\n".join(report.lines())
+    assert "dates read" not in shown
+
+
+def test_an_unreadable_date_names_the_formats_tried_and_the_mapping_keys(tmp_path: Path) -> None:
+    status, why = read_cell(_column("created_at"), "17.01.2025 03:31", SALESFORCE)
+    assert status == "bad"
+    assert "'%m/%d/%Y %I:%M %p'" in why and "date_formats" in why and "locale" in why
+    status, why = read_cell(_column("created_at"), "morgen", CANONICAL)
+    assert status == "bad" and "ISO 8601" in why and "date_formats" in why
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_too_wide_row_says_how_many_fields_it_has(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    width = rng.randrange(3, 23)
+    extra = rng.randrange(1, 6)
+    header = ["lead_id", "created_at", *(f"c{i}" for i in range(width - 2))]
+    good = [["L1", "2025-01-01", *("x" for _ in range(width - 2))]]
+    # Quoted cells with the delimiter and a line break inside are one cell each.
+    wide = ["L2", "2025-01-02", *('"a, b"' if i % 2 else "y" for i in range(width - 2 + extra))]
+    text = ",".join(header) + "\r\n" + ",".join(good[0]) + "\r\n" + ",".join(wide) + "\r\n"
+    text += ",".join(["L3", '"2025-01-03"', *('"multi\nline"' for _ in range(width - 2))]) + "\r\n"
+    text += ",".join(["L4", "2025-01-04", *("z" for _ in range(width - 2 + extra + 1))]) + "\r\n"
+    leads, report = load_leads(write(tmp_path / "wide.csv", text))
+    assert [lead.lead_id for lead in leads] == ["L1", "L3"]
+    shown = "\n".join(report.lines())
+    assert f"line 3: expected {width} fields, found {width + extra}" in shown
+    assert f"line {width + 3}: expected {width} fields, found {width + extra + 1}" in shown
+    assert "more than" not in shown

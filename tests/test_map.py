@@ -504,3 +504,108 @@ def test_a_lead_value_read_as_empty_also_gets_a_line_to_paste(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert "values no mapping places" in result.output
     assert '"Closed - Not Converted" = "rejected"' in result.output
+
+
+# --- issue 18 review: rep touches, associated ids, dates the preset does not read ----------
+
+
+@pytest.mark.parametrize(
+    "value", ["Meeting", "Email", "Call", "Task", "e-mail", "MEETING", "Event"]
+)
+def test_a_bare_rep_touch_is_not_guessed(value: str) -> None:
+    proposal, why = propose_value(TABLE_COLUMNS["kind"], value)
+    assert proposal is None
+    assert "rep's own touch" in why and "only if the prospect did it" in why
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Meeting booked", "contact_sales"),
+        ("Meeting booked by contact", "contact_sales"),
+        ("Marketing email opened", "email_open"),
+        ("Email - Opened", "email_open"),
+        ("Sales Meeting Requested", "sales_requested"),
+    ],
+)
+def test_specific_touches_are_still_placed(value: str, expected: str) -> None:
+    assert propose_value(TABLE_COLUMNS["kind"], value)[0] == expected
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return path
+
+
+def test_map_lists_rep_touches_unplaced_with_a_note(tmp_path: Path) -> None:
+    leads = _write_csv(tmp_path / "l.csv", ["Lead ID", "Created Date"], [["L1", "2025-01-01"]])
+    activities = _write_csv(
+        tmp_path / "a.csv",
+        ["Lead ID", "Type", "Activity Date"],
+        [["L1", "Meeting", "2025-01-02"], ["L1", "Email", "2025-01-03"]],
+    )
+    out = tmp_path / "m.toml"
+    result = runner.invoke(
+        app, ["map", "--leads", str(leads), "--activities", str(activities), "--out", str(out)]
+    )
+    assert "kind: 'Meeting'  (1 activity; a rep's own touch?" in result.output
+    text = out.read_text(encoding="utf-8")
+    assert '# Meeting = ""  # not placed (1 activity): a rep\'s own touch?' in text
+    assert 'Meeting = "contact_sales"' not in text and 'Email = "email_open"' not in text
+
+
+@pytest.mark.parametrize(
+    ("lead_header", "account_header"),
+    [
+        ("Associated Contact ID", "Associated Company ID"),
+        ("Associated Contact IDs", "Primary Associated Company ID"),
+        ("Name ID", "Converted Account ID"),
+    ],
+)
+def test_associated_ids_are_found(tmp_path: Path, lead_header: str, account_header: str) -> None:
+    leads = _write_csv(
+        tmp_path / "l.csv",
+        ["Record ID", "Create Date", account_header],
+        [["101", "2025-01-01", "9001"], ["102", "2025-01-02", "9002"]],
+    )
+    activities = _write_csv(
+        tmp_path / "a.csv",
+        ["Engagement ID", lead_header, "Activity Type", "Activity Date"],
+        [["1", "101", "Email open", "2025-01-03"], ["2", "102", "Email open", "2025-01-04"]],
+    )
+    proposal = propose(leads, activities)
+    found = {t: {g.column: g.header for g in gs} for t, gs in proposal.headers.items()}
+    assert found["activities"]["lead_id"] == lead_header
+    assert found["leads"]["account_id"] == account_header
+    assert proposal.missing_required() == []
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_map_detects_day_first_dates_and_writes_them_as_a_guess(tmp_path: Path, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    form = rng.choice(["%d.%m.%Y %H:%M", "%d.%m.%Y, %H:%M", "%d.%m.%y %H:%M", "%d/%m/%Y %H:%M"])
+    base = datetime(2024, 7, 1)
+    times = [base.replace(day=rng.randrange(1, 29), month=rng.randrange(1, 13)) for _ in range(40)]
+    times.append(base.replace(day=17, month=1))  # one day above 12 decides the order
+    rows = [[f"00Q{i}", t.strftime(form)] for i, t in enumerate(times)]
+    leads = _write_csv(tmp_path / "l.csv", ["Lead ID", "Created Date"], rows)
+    activities = _write_csv(
+        tmp_path / "a.csv",
+        ["Lead ID", "Type", "Activity Date"],
+        [[f"00Q{i}", "Opened", t.strftime(form)] for i, t in enumerate(times)],
+    )
+    out = tmp_path / "m.toml"
+    result = runner.invoke(
+        app, ["map", "--leads", str(leads), "--activities", str(activities), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"would keep {len(times)} of {len(times)} leads" in result.output
+    text = out.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("date_formats"))
+    assert f'"{form}"' in line and "# guess: dates read day first" in line
+    mapping = load_mapping(out)
+    loaded = load_evidence(leads, activities, mapping)
+    assert sorted(lead.created_at.replace(tzinfo=None) for lead in loaded.leads) == sorted(times)

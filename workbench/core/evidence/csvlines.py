@@ -16,11 +16,15 @@ kept and said to be records.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 _CHUNK = 1 << 24
+_TOO_WIDE = re.compile(r"expected (\d+) fields, found more than \d+")
+_COUNT_AT_MOST = 1000  # too-wide records whose cells are counted (each is one seek and read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +172,30 @@ def find_footer(path: Path, dialect: Callable[[], Dialect]) -> Footer | None:
     return Footer(line + first, line + last, base + starts[blank], total - (line + blank) + 1)
 
 
+def fields_at(path: Path, offset: int, dialect: Dialect) -> int | None:
+    """How many cells the record starting at a byte offset (DuckDB's, counted from 1) holds:
+    DuckDB stops counting at the first cell too many, this reads the record (quotes and
+    delimiters inside them as Python's csv reads them). None when it cannot be read."""
+    with path.open("rb") as handle:
+        handle.seek(max(0, offset - 1))
+        if handle.read(1) != b"\n":  # on CRLF files the offset is the previous line's end
+            handle.seek(max(0, offset - 1))
+        text = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", newline="")
+        reader = csv.reader(
+            text,
+            delimiter=dialect.delimiter,
+            quotechar=dialect.quote or None,
+            quoting=csv.QUOTE_MINIMAL if dialect.quote else csv.QUOTE_NONE,
+            escapechar=None if dialect.escape in ("", dialect.quote) else dialect.escape,
+            doublequote=dialect.escape in ("", dialect.quote),
+            strict=False,
+        )
+        try:
+            return len(next(reader))
+        except (csv.Error, StopIteration):
+            return None
+
+
 class CsvLines:
     """Line numbers for the rows and rejected records of one CSV file DuckDB read."""
 
@@ -202,15 +230,30 @@ class CsvLines:
             if not self._rejected:
                 return {}
             if self.by_record or self.one_record_per_line():
-                keyed = [(r.record, r.reason) for r in self._rejected]
+                keyed = [(r.record, r.reason, r.offset) for r in self._rejected]
             else:
                 at = lines_at(self.path, (r.offset for r in self._rejected))
-                keyed = [(at[r.offset], r.reason) for r in self._rejected]
+                keyed = [(at[r.offset], r.reason, r.offset) for r in self._rejected]
             lines: dict[int, str] = {}
-            for line, reason in sorted(keyed, key=lambda item: item[0]):
+            offsets: dict[int, int] = {}
+            for line, reason, offset in sorted(keyed, key=lambda item: item[0]):
                 lines.setdefault(line, reason)
+                offsets.setdefault(line, offset)
             self._rejected_lines = lines
+            self._count_wide(lines, offsets)
         return self._rejected_lines
+
+    def _count_wide(self, lines: dict[int, str], offsets: dict[int, int]) -> None:
+        """ "found more than 22" made "found 24": the too-wide records' cells counted."""
+        wide = [line for line, reason in lines.items() if _TOO_WIDE.fullmatch(reason)]
+        if not wide:
+            return
+        dialect = self._dialect()
+        for line in wide[:_COUNT_AT_MOST]:
+            found = _TOO_WIDE.fullmatch(lines[line])
+            count = fields_at(self.path, offsets[line], dialect) if offsets[line] else None
+            if found and count is not None and count > int(found.group(1)):
+                lines[line] = f"expected {found.group(1)} fields, found {count}"
 
     def locate(self, ordinals: Iterable[int]) -> dict[int, int]:
         """The line of each row, by its order among the rows DuckDB read (from 0).

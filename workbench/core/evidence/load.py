@@ -55,6 +55,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
 from workbench.core.evidence.csvlines import CsvLines, Dialect, Footer, Rejected, find_footer
+from workbench.core.evidence.dates import detect as detect_dates
+from workbench.core.evidence.dates import reading_formats
 from workbench.core.evidence.mapping import (
     CANONICAL,
     Mapping,
@@ -262,7 +264,18 @@ class _Bad(ValueError):
         self.kind = f"bad {column}"
 
 
-_TIME_HINT = "not a date or time (expected ISO 8601 such as 2025-01-31 or 2025-01-31T14:00:00Z)"
+def time_hint(formats: tuple[str, ...]) -> str:
+    """Why a time did not read: the formats tried, and the mapping lines that say the file's."""
+    shown = ", ".join(repr(f) for f in formats[:4])
+    more = f" and {len(formats) - 4} more" if len(formats) > 4 else ""
+    tried = f"tried {shown}{more}, then ISO 8601" if formats else "tried ISO 8601"
+    return (
+        f"not a date or time ({tried}, such as 2025-01-31 or 2025-01-31T14:00:00Z); say how "
+        'the file writes dates in the mapping file: date_formats = ["%d.%m.%Y %H:%M"], or '
+        'locale = "de-DE" (day first) / "en-US" (month first)'
+    )
+
+
 EARLIEST_TIME = datetime(1901, 1, 1, tzinfo=UTC)
 """Times before this are placeholders: 0001-01-01, and 1900-01-01 (Excel's and SQL Server's
 day zero), stand for "unknown" in CRM exports; no lead history is that old."""
@@ -356,7 +369,7 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
         raise
     except (ValueError, OverflowError):
         why = {
-            "timestamp": _TIME_HINT,
+            "timestamp": time_hint(mapping.date_formats),
             "int": "not a whole number",
             "float": "not a number",
         }.get(column.type, "unreadable")
@@ -1168,6 +1181,55 @@ def _number_readings(
     return mapping, notes
 
 
+DATE_SAMPLE_ROWS = 20_000
+"""A time column's format is decided from the distinct cells of the file's first rows: cheap
+(the start of the file), and decided before the pass, so the fast path reads every cell of
+the column with the same formats."""
+
+
+def date_readings(
+    samples: Sequence[tuple[Column, Sequence[str | None]]], mapping: Mapping
+) -> tuple[Mapping, list[str]]:
+    """How a time column's dates are written, when the mapping file names no date_formats
+    and some of its first cells do not read: decided from their distinct values
+    (`dates.detect`), said in the summary; the mapping returned reads them."""
+    if mapping.dates_given:
+        return mapping, []
+    notes: list[str] = []
+    day_first = None if mapping.date_order is None else mapping.date_order == "day"
+    for column, cells in samples:
+        values = list(dict.fromkeys(c.strip() for c in cells if c is not None and c.strip()))
+        if not any(read_cell(column, v, mapping)[0] == "bad" for v in values):
+            continue
+        reading = detect_dates(values, day_first)
+        if reading is None:
+            continue
+        mapping = replace(mapping, date_formats=reading_formats(reading, mapping.date_formats))
+        shown = ", ".join(f'"{f}"' for f in reading.formats)
+        notes.append(
+            f"{column.name}: dates read {reading.why} ({shown}); to be sure, say so in the "
+            f"mapping file: date_formats = [{shown}]"
+        )
+    return mapping, notes
+
+
+def _date_samples(
+    con: duckdb.DuckDBPyConnection,
+    source: _Source,
+    headers: list[str],
+    index: dict[str, int],
+    columns: tuple[Column, ...],
+) -> list[tuple[Column, list[str | None]]]:
+    """The first DATE_SAMPLE_ROWS cells of each time column, as text."""
+    times = [c for c in columns if c.type == "timestamp" and c.name in index]
+    if not times:
+        return []
+    cells = ", ".join(f"CAST({quote_identifier(headers[index[c.name]])} AS VARCHAR)" for c in times)
+    rows = con.execute(f"SELECT {cells} FROM {source.scan()} LIMIT {DATE_SAMPLE_ROWS}").fetchall()
+    source.forget_rejects(con)
+    return [(c, [None if r[i] is None else str(r[i]) for r in rows]) for i, c in enumerate(times)]
+
+
 def _cells(count: int) -> str:
     return "1 cell" if count == 1 else f"{count} cells"
 
@@ -1514,6 +1576,10 @@ def _load_source(
         if not rows and not rejected_any:
             raise InputError([Problem(f"has a header but no {table} rows", file=path)]) from None
         raise
+    date_notes: list[str] = []
+    if not mapping.dates_given:
+        samples = _date_samples(con, source, headers, index, columns)
+        mapping, date_notes = date_readings(samples, mapping)
     staged = _stage(con, source, target, columns, index, described_types, mapping, known)
     rejected = source.rejected(con)
     source.forget_rejects(con)
@@ -1524,7 +1590,7 @@ def _load_source(
     records = len({r.record for r in rejected})
     if not read and not records:
         raise InputError([Problem(f"has a header but no {table} rows", file=path)])
-    report = TableReport(table, path, rows_read=read + records, notes=notes)
+    report = TableReport(table, path, rows_read=read + records, notes=[*notes, *date_notes])
     if footer is not None:
         report.notes.insert(0, footer.describe())
     lines = None

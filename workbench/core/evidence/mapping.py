@@ -65,6 +65,8 @@ class Mapping:
     encoding: str | None = None  # a CSV's encoding; None: detected (`csvfile.detect`)
     delimiter: str | None = None  # the character between a CSV's cells; None: detected
     decimal: str | None = None  # "." or ","; None: the rest of the column decides
+    date_order: str | None = None  # "day" / "month" first, as `locale` writes; None: not said
+    dates_given: bool = False  # the mapping file names its `date_formats`: nothing is detected
 
     def headers(self, table: TableName) -> dict[str, str]:
         return self.leads if table == "leads" else self.activities
@@ -199,7 +201,19 @@ SALESFORCE = Mapping(
             "Downloaded": "content_download",
         },
     },
-    date_formats=("%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
+    # Salesforce reports write a comma after the date in newer locales ("3/5/2025, 2:22 PM")
+    # and a 2-digit year in some ("3/5/25 2:22 PM").
+    date_formats=(
+        "%m/%d/%Y %I:%M %p",
+        "%m/%d/%Y %H:%M",
+        "%m/%d/%Y",
+        "%m/%d/%Y, %I:%M %p",
+        "%m/%d/%Y, %H:%M",
+        "%m/%d/%y %I:%M %p",
+        "%m/%d/%y, %I:%M %p",
+        "%m/%d/%y %H:%M",
+        "%m/%d/%y",
+    ),
 )
 
 PRESETS: dict[str, Mapping] = {m.name: m for m in (CANONICAL, HUBSPOT, SALESFORCE)}
@@ -343,7 +357,16 @@ def load_mapping(path: Path) -> Mapping:
         encoding=encoding,
         delimiter=delimiter,
         decimal=decimal,
+        date_order=_date_order(data.get("locale")),
+        dates_given=bool(raw_formats) and isinstance(raw_formats, list),
     )
+
+
+def _date_order(locale: object) -> str | None:
+    """ "day" or "month" first, as the mapping's locale writes dates; None without one."""
+    if not isinstance(locale, str) or decimal_of_locale(locale) is None:
+        return None
+    return "day" if day_first(locale) else "month"
 
 
 def _file_keys(data: dict[str, Any], problem: Callable[..., None]) -> tuple[str | None, str | None]:
@@ -464,7 +487,16 @@ def day_first_formats(formats: list[str]) -> list[str]:
     """A preset's month-first formats written day first, and the dotted day-first dates of
     central Europe: with a day-first locale, 05/03/2025 is the 5th of March, never May."""
     swapped = [f.replace("%m/%d", "%d/%m") for f in formats]
-    dotted = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"]
+    dotted = [
+        "%d.%m.%Y %H:%M:%S",
+        "%d.%m.%Y %H:%M",
+        "%d.%m.%Y",
+        "%d.%m.%Y, %H:%M:%S",  # Salesforce's German locale: "05.03.2025, 14:22"
+        "%d.%m.%Y, %H:%M",
+        "%d.%m.%y %H:%M",  # and a 2-digit year: "05.03.25 14:22"
+        "%d.%m.%y, %H:%M",
+        "%d.%m.%y",
+    ]
     return list(dict.fromkeys([*swapped, *dotted]))
 
 

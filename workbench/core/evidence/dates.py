@@ -1,0 +1,148 @@
+"""How a column's dates are written, decided from its values.
+
+CRM exports write dates the way the exporting user's locale does: Salesforce in Germany
+writes "17.01.2025 03:31" or "05.03.25, 14:22", in the US "3/5/2025, 2:22 PM". A mapping
+that names no `date_formats` (and no `locale`) would drop every such lead. The column's
+distinct values decide instead: a first field above 12 can only be a day, a second above 12
+only a day in the month-first order. When every value could be read either way, the mapping's
+locale decides, else month first, as US CRMs write (and the summary says so).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+_TIMES = (
+    "",
+    " %H:%M",
+    " %H:%M:%S",
+    ", %H:%M",
+    ", %H:%M:%S",
+    " %I:%M %p",
+    " %I:%M:%S %p",
+    ", %I:%M %p",
+    ", %I:%M:%S %p",
+)
+_SEPARATORS = (".", "/", "-")
+_ORDERS = {
+    "day": ("%d", "%m"),
+    "month": ("%m", "%d"),
+}
+# A date of three numeric fields and an optional time: the shapes the formats above read.
+_SHAPE = re.compile(r"\s*(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})\.?(?:,?\s+\S.*)?\s*")
+
+
+def formats_for(order: str) -> tuple[str, ...]:
+    """Every date format of one order ("day" or "month" first), 4-digit years before 2."""
+    first, second = _ORDERS[order]
+    return tuple(
+        f"{first}{sep}{second}{sep}{year}{time}"
+        for year in ("%Y", "%y")
+        for sep in _SEPARATORS
+        for time in _TIMES
+    )
+
+
+_YEAR_FIRST = tuple(
+    f"%Y{sep}%m{sep}%d{time}" for sep in (".", "/") for time in _TIMES
+)  # 2025/01/17 (ISO 8601's dashes are always read)
+
+
+def _reads(value: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(value.strip(), fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_iso(value: str) -> bool:
+    text = value.strip()
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        datetime.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class DateReading:
+    """The formats a column's dates are read with, and why (for the summary and `map`)."""
+
+    order: str  # "day", "month" or "year" first
+    formats: tuple[str, ...]
+    why: str  # in the room's words
+    evidence: str | None  # a value that decides the order, or None when none does
+    read: int  # distinct values the formats read
+    of: int  # distinct non-ISO values looked at
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.evidence is None and self.order != "year"
+
+
+def detect(values: Iterable[str], day_first: bool | None = None) -> DateReading | None:
+    """The formats that read a column's distinct non-ISO values, or None when there are none
+    (or no format reads any). `day_first` is the mapping's locale, for ambiguous columns."""
+    cells = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+    cells = [v for v in cells if not _is_iso(v)]
+    if not cells:
+        return None
+    used: dict[str, dict[str, None]] = {"day": {}, "month": {}, "year": {}}
+    reads: dict[str, int] = {"day": 0, "month": 0, "year": 0}
+    evidence: dict[str, str] = {}
+    separators: set[str] = set()
+    candidates = {"day": formats_for("day"), "month": formats_for("month"), "year": _YEAR_FIRST}
+    for cell in cells:
+        for order, formats in candidates.items():
+            fmt = next((f for f in formats if _reads(cell, f)), None)
+            if fmt is not None:
+                used[order].setdefault(fmt, None)
+                reads[order] += 1
+        shape = _SHAPE.fullmatch(cell)
+        if shape:
+            separators.add(shape.group(2))
+        if shape and len(shape.group(1)) <= 2:
+            first, second = int(shape.group(1)), int(shape.group(3))
+            if first > 12 >= second:
+                evidence.setdefault("day", cell)
+            elif second > 12 >= first:
+                evidence.setdefault("month", cell)
+    best = max(reads.values())
+    if not best:
+        return None
+    if reads["year"] == best and reads["year"] > max(reads["day"], reads["month"]):
+        order = "year"
+        why = f"year first, as {cells[0]!r} is written"
+        return DateReading(order, tuple(used[order]), why, cells[0], best, len(cells))
+    if reads["day"] == reads["month"]:  # every value could be either
+        dotted = bool(separators) and separators <= {"."}
+        if day_first is not None:
+            order, by = ("day" if day_first else "month"), "as the mapping's locale writes them"
+        elif dotted:
+            order, by = "day", "as dotted dates are written (05.03.2025 is 5 March)"
+        else:
+            order = "month"
+            by = (
+                'as US CRMs write them; say locale = "de-DE" (or another) in the mapping '
+                "file if the day comes first"
+            )
+        why = f"every date could be day or month first: read {order} first, {by}"
+        return DateReading(order, tuple(used[order]), why, None, best, len(cells))
+    order = "day" if reads["day"] > reads["month"] else "month"
+    seen = evidence.get(order)
+    why = f"{order} first, as {seen!r} can only be read that way" if seen else f"{order} first"
+    return DateReading(order, tuple(used[order]), why, seen, best, len(cells))
+
+
+def reading_formats(reading: DateReading, before: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats to read a column with: the ones its values showed, then the mapping's own
+    but those of the other order (a column is read one way throughout)."""
+    other = {"day": "month", "month": "day"}.get(reading.order)
+    drop = set(formats_for(other)) if other else set()
+    kept = [f for f in before if f not in drop]
+    return tuple(dict.fromkeys([*reading.formats, *kept]))
