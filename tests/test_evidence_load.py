@@ -1494,7 +1494,7 @@ _HUBSPOT_STATUSES = {
     "IN_PROGRESS": "accepted",
     "OPEN_DEAL": "accepted",
     "UNQUALIFIED": "rejected",
-    "ATTEMPTED_TO_CONTACT": "unworked",
+    "ATTEMPTED_TO_CONTACT": "accepted",
     "CONNECTED": "accepted",
     "BAD_TIMING": "rejected",
 }
@@ -1559,7 +1559,7 @@ def test_a_hubspot_export_with_internal_values_loads_whole(seed: int, tmp_path: 
 
 _SALESFORCE_STATUSES = {
     "Open_Not_Contacted": "unworked",
-    "Working_Contacted": "unworked",
+    "Working_Contacted": "accepted",
     "Closed_Converted": "accepted",
     "Closed_Not_Converted": "rejected",
 }

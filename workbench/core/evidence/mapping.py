@@ -133,10 +133,12 @@ HUBSPOT = Mapping(
         },
         # HubSpot's default lead statuses (internal: NEW, OPEN, IN_PROGRESS, OPEN_DEAL,
         # UNQUALIFIED, ATTEMPTED_TO_CONTACT, CONNECTED, BAD_TIMING), read as the SDR's decision.
+        # An SDR working a lead (trying to reach it, talking to it) has accepted it, in every
+        # preset alike; only a lead nobody has picked up yet is unworked.
         "sdr_decision": {
             "New": "unworked",
             "Open": "unworked",
-            "Attempted to Contact": "unworked",
+            "Attempted to Contact": "accepted",
             "In Progress": "accepted",
             "Connected": "accepted",
             "Open Deal": "accepted",
@@ -180,10 +182,11 @@ SALESFORCE = Mapping(
     activities={"lead_id": "Lead ID", "kind": "Type", "at": "Activity Date"},
     values={
         # Salesforce's default lead statuses; their API names ("Open_Not_Contacted",
-        # "Closed_Converted") are the same values once '-', '_' and spaces are ignored.
+        # "Closed_Converted") are the same values once '-', '_' and spaces are ignored. An SDR
+        # working a lead has accepted it, as in the HubSpot preset.
         "sdr_decision": {
             "Open - Not Contacted": "unworked",
-            "Working - Contacted": "unworked",
+            "Working - Contacted": "accepted",
             "Closed - Converted": "accepted",
             "Closed - Not Converted": "rejected",
             "Qualified": "accepted",
