@@ -20,6 +20,7 @@ from workbench.core.domain.errors import InputError
 from workbench.core.evidence import load, numbers
 from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
 from workbench.core.evidence.load import (
+    RowProblem,
     TableReport,
     fast_sql,
     fetch_activities,
@@ -334,7 +335,11 @@ def reference_number_notes(
 
 
 def reference_load(
-    path: Path, table: str, mapping: Mapping = CANONICAL, lead_ids: set[str] | None = None
+    path: Path,
+    table: str,
+    mapping: Mapping = CANONICAL,
+    lead_ids: set[str] | None = None,
+    dropped: dict[str, RowProblem] | None = None,
 ) -> tuple[list[Any], TableReport]:
     """The row-by-row loader: the rules exactly as they were before DuckDB did the work."""
     headers, rows, positions, rejected = _reference_raw(path)
@@ -378,6 +383,8 @@ def reference_load(
                     emptied.append((where, f"{bad}; read as empty", column.name, raw))
         except _Skip as skip:
             report.skip(where, skip.reason, skip.kind, skip.column, skip.value)
+            if table == "leads" and "lead_id" in values:
+                report.left_out_ids.setdefault(values["lead_id"], report.all[-1])
             continue
         lead_id = values["lead_id"]
         if table == "leads":
@@ -401,9 +408,13 @@ def reference_load(
                 report.empty(*event)
         else:
             if lead_ids is not None and lead_id not in lead_ids:
+                left_out = (dropped or {}).get(lead_id)
                 report.skip(
                     where,
-                    f"lead_id {lead_id!r} is not in the leads table",
+                    f"lead_id {lead_id!r}: its lead row was left out at {left_out.where} of "
+                    f"the leads file: {left_out.reason}"
+                    if left_out
+                    else f"lead_id {lead_id!r} is not in the leads table",
                     "unknown lead_id",
                     "lead_id",
                     lead_id,
@@ -771,7 +782,11 @@ def test_load_to_duckdb_matches_the_row_by_row_rules(
         leads_path, activities_path = _to_parquet(leads_path), _to_parquet(activities_path)
     want_leads, want_lead_report = reference_load(leads_path, "leads", mapping)
     want_activities, want_activity_report = reference_load(
-        activities_path, "activities", mapping, {lead.lead_id for lead in want_leads}
+        activities_path,
+        "activities",
+        mapping,
+        {lead.lead_id for lead in want_leads},
+        want_lead_report.left_out_ids,
     )
     assert want_lead_report.skipped and want_activity_report.skipped  # the files are messy
 
@@ -1023,7 +1038,10 @@ def test_a_typed_parquet_file_loads_as_its_text(tmp_path: Path) -> None:
     )
     want_leads, want_lead_report = reference_load(leads, "leads")
     want_activities, want_activity_report = reference_load(
-        activities, "activities", lead_ids={lead.lead_id for lead in want_leads}
+        activities,
+        "activities",
+        lead_ids={lead.lead_id for lead in want_leads},
+        dropped=want_lead_report.left_out_ids,
     )
     problems = load_to_duckdb(con, leads, activities)
     assert fetch_leads(con) == want_leads and fetch_activities(con) == want_activities
@@ -1198,7 +1216,10 @@ def test_placeholder_times_load_as_the_row_by_row_reading_does(fmt: str, tmp_pat
     )
     want_leads, want_lead_report = reference_load(leads, "leads")
     want_activities, want_activity_report = reference_load(
-        activities, "activities", lead_ids={lead.lead_id for lead in want_leads}
+        activities,
+        "activities",
+        lead_ids={lead.lead_id for lead in want_leads},
+        dropped=want_lead_report.left_out_ids,
     )
     problems = load_to_duckdb(con, leads, activities)
     assert fetch_leads(con) == want_leads and fetch_activities(con) == want_activities
@@ -1615,3 +1636,34 @@ def test_a_european_salesforce_export_loads_whole(
         for lead in leads
     ]
     assert got == [(s, n, pytest.approx(a) if a else None, d) for s, n, a, d in want]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_activity_of_a_left_out_lead_names_the_line_it_was_left_out_at(
+    seed: int, tmp_path: Path
+) -> None:
+    rng = random.Random(seed)
+    ids = [str(51_235_000 + rng.randint(0, 10**6)) for _ in range(30)]
+    ids = list(dict.fromkeys(ids))
+    broken = {lead: rng.choice(["31/02/2025 25:61", "", "not a date"]) for lead in ids[::4]}
+    rows = [f"{lead},{broken.get(lead, '2025-03-05')}" for lead in ids]
+    leads = write(tmp_path / "leads.csv", "lead_id,created_at\n" + "\n".join(rows) + "\n")
+    stranger = "99999999"
+    acts = [rng.choice(ids) for _ in range(60)] + [stranger]
+    activities = write(
+        tmp_path / "activities.csv",
+        "lead_id,kind,at\n" + "".join(f"{lead},email_open,2025-03-06\n" for lead in acts),
+    )
+    evidence = load_evidence(leads, activities)
+    lead_line = {lead: ids.index(lead) + 2 for lead in ids}
+    unknown = [p for p in evidence.problems.activities.all if p.kind == "unknown lead_id"]
+    assert len(unknown) == sum(1 for lead in acts if lead in broken or lead == stranger)
+    for problem in unknown:
+        if problem.value == stranger:
+            assert problem.reason == f"lead_id {stranger!r} is not in the leads table"
+        else:
+            assert problem.value is not None
+            assert problem.reason.startswith(
+                f"lead_id {problem.value!r}: its lead row was left out at "
+                f"line {lead_line[problem.value]} of the leads file: created_at "
+            ), problem.reason

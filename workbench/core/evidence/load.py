@@ -130,6 +130,9 @@ class TableReport:
     delimiter: str | None = None  # CSV: the character between cells (None: DuckDB's guess)
     bom: bool = False  # CSV: it starts with a byte-order mark
     read_as: str = ""  # CSV: how it was read, in words, when that is not plain UTF-8 and ','
+    # Leads: the rows left out whose lead id did read, by id (the first such row of each), so
+    # that an activity of such a lead can say where its lead went.
+    left_out_ids: dict[str, RowProblem] = field(default_factory=dict)
 
     def skip(
         self, where: str, reason: str, kind: str, column: str = "", value: str | None = None
@@ -1276,18 +1279,21 @@ def _report(
     mapping: Mapping,
     lines: CsvLines | None,
     emptied_values: dict[str, list[str]],
+    dropped: dict[str, RowProblem] | None = None,
 ) -> int:
     """Fill in the report's left-out rows and emptied cells, every one of them, as a row-by-row
     reading would have; returns how many rows of the table are left out. `lines` locates CSV
-    rows; Parquet rows are numbered."""
+    rows; Parquet rows are numbered. `dropped`: the leads file's left-out rows by lead id, so
+    that an activity of such a lead names the line its lead was left out at."""
     raw_of = "CASE b.col " + " ".join(
         f"WHEN {n} THEN t.{table.raw(column)}"
         for n, column in enumerate(table.columns)
         if column in table.present
     )
     raw_of = f"{raw_of} END" if table.present else "NULL"
+    bad_id = "t.lead_id" if report.table == "leads" else "NULL"
     left = con.execute(
-        f"SELECT b.ord, b.col, {raw_of} AS raw, NULL AS lead_id, NULL AS first "
+        f"SELECT b.ord, b.col, {raw_of} AS raw, {bad_id} AS lead_id, NULL AS first "
         f"FROM {_PREFIX}bad b JOIN {table.name} t ON t.rowid = b.ord "
         f"UNION ALL SELECT ord, NULL, NULL, lead_id, first FROM {_PREFIX}duplicate "
         f"UNION ALL SELECT ord, NULL, NULL, lead_id, NULL FROM {_PREFIX}unknown "
@@ -1333,6 +1339,8 @@ def _report(
             problem = RowProblem(
                 report.table, where(place), cell_reason(int(col), raw), f"bad {name}", name, raw
             )
+            if lead_id is not None:
+                report.left_out_ids.setdefault(str(lead_id), problem)
         elif first is not None:
             at = where(position[int(first)])
             reason = f"lead_id {lead_id!r} appears again (first at {at})"
@@ -1340,7 +1348,7 @@ def _report(
                 report.table, where(place), reason, "duplicate lead_id", "lead_id", lead_id
             )
         else:
-            reason = f"lead_id {lead_id!r} is not in the leads table"
+            reason = unknown_lead_reason(lead_id, dropped)
             problem = RowProblem(
                 report.table, where(place), reason, "unknown lead_id", "lead_id", lead_id
             )
@@ -1368,6 +1376,18 @@ def _report(
     report.emptied_columns = Counter(p.column for p in report.all if p.kept)
     report.emptied = sum(report.emptied_columns.values())
     return report.skipped - len(rejected)
+
+
+def unknown_lead_reason(lead_id: str, dropped: dict[str, RowProblem] | None = None) -> str:
+    """Why an activity's lead is not there: its lead row was left out (at that line, and
+    why), or no row of the leads file has the id."""
+    left_out = (dropped or {}).get(lead_id)
+    if left_out is not None:
+        return (
+            f"lead_id {lead_id!r}: its lead row was left out at {left_out.where} of the leads "
+            f"file: {left_out.reason}"
+        )
+    return f"lead_id {lead_id!r} is not in the leads table"
 
 
 def _emptied(
@@ -1451,6 +1471,7 @@ def _load_table(
     target: str,
     say: Callable[[str], None],
     known: str | None = None,
+    dropped: dict[str, RowProblem] | None = None,
 ) -> TableReport:
     """Load one file into the temporary table `target`: the canonical columns, in file order.
 
@@ -1459,13 +1480,13 @@ def _load_table(
     parquet = _open(path, table)
     if parquet:
         source = _Source(path, parquet, f"{_PREFIX}rejects")
-        return _load_source(con, table, source, mapping, target, say, known)
+        return _load_source(con, table, source, mapping, target, say, known, dropped)
     form = detect(path, mapping.encoding, mapping.delimiter)
     if not form.utf8:
         say(f"{table}: reading {path} as {form.encoding}")
     with utf8_copy(path, form) as utf8:
         source = _Source(path, parquet, f"{_PREFIX}rejects", form, utf8)
-        report = _load_source(con, table, source, mapping, target, say, known)
+        report = _load_source(con, table, source, mapping, target, say, known, dropped)
     report.encoding, report.delimiter = form.encoding, form.delimiter
     report.bom = form.bom
     if not form.plain:
@@ -1486,6 +1507,7 @@ def _load_source(
     target: str,
     say: Callable[[str], None],
     known: str | None = None,
+    dropped: dict[str, RowProblem] | None = None,
 ) -> TableReport:
     """Load one file, found and opened, into `target` (see `_load_table`)."""
     import duckdb  # imported here: `workbench --help` should not load DuckDB
@@ -1532,7 +1554,7 @@ def _load_source(
     report.notes.extend(readings)
     bad_values, emptied_values = _read_the_rest(con, staged, mapping)
     _find_problems(con, staged, bad_values, unique=table == "leads", known=known)
-    left_out = _report(con, report, staged, mapping, lines, emptied_values)
+    left_out = _report(con, report, staged, mapping, lines, emptied_values, dropped)
     if left_out:
         con.execute(
             f"DELETE FROM {target} WHERE rowid IN (SELECT ord FROM {_PREFIX}bad "
@@ -1612,6 +1634,7 @@ def load_to_duckdb(
                 staged_activities,
                 say,
                 known=staged_leads,
+                dropped=lead_report.left_out_ids,
             )
             for staged, final in ((staged_leads, "leads"), (staged_activities, "activities")):
                 con.execute(f"DROP TABLE IF EXISTS temp.{final}")
