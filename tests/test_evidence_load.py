@@ -22,6 +22,7 @@ from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
 from workbench.core.evidence.load import (
     RowProblem,
     TableReport,
+    customer_by_own_win,
     fast_sql,
     fetch_activities,
     fetch_leads,
@@ -427,6 +428,21 @@ def reference_load(
         report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
         upcoming = next(pending, None)
     report.rows_loaded = len(out)
+    if table == "leads" and {"relationship", "won_at"} <= set(index):
+        won = [
+            n
+            for n, lead in enumerate(out)
+            if customer_by_own_win(lead.relationship, lead.created_at, lead.won_at)
+        ]
+        for n in won:
+            out[n] = replace(out[n], relationship="prospect")
+        if won:
+            leads_text = "1 lead" if len(won) == 1 else f"{len(won)} leads"
+            report.notes.append(
+                f"relationship: {leads_text} marked customer whose own deal was won after they "
+                f"came in (won_at) read as prospects: the CRM marks a lead customer when its "
+                f"deal is won, so it was a prospect until then"
+            )
     if inferred:
         report.notes.append(f"seniority inferred from the job title for {inferred} leads")
     return out, report
@@ -1667,3 +1683,41 @@ def test_an_activity_of_a_left_out_lead_names_the_line_it_was_left_out_at(
                 f"lead_id {problem.value!r}: its lead row was left out at "
                 f"line {lead_line[problem.value]} of the leads file: created_at "
             ), problem.reason
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_lead_marked_customer_by_its_own_win_was_a_prospect_before_it(
+    seed: int, tmp_path: Path
+) -> None:
+    # HubSpot sets Lifecycle Stage to Customer when the contact's deal is won: the export says
+    # what the lead became. Only a customer won at or before it came in was one from the start.
+    rng = random.Random(seed)
+    headers = list(HUBSPOT.leads.values())
+    rows, want = [], []
+    for i in range(80):
+        case = rng.choice(["won later", "customer before", "customer, no win", "prospect won"])
+        stage = rng.choice(["customer", "CUSTOMER", "Customer", "evangelist"])
+        created, won = "2025-03-05 10:00", ""
+        if case == "won later":
+            won = f"2025-{rng.randint(4, 12):02d}-{rng.randint(1, 28):02d}"
+        elif case == "customer before":
+            won = rng.choice(["2024-11-02", "2025-03-05 10:00"])
+        elif case == "prospect won":
+            stage, won = "opportunity", "2025-06-01"
+        cells = {"lead_id": str(9000 + i), "created_at": created, "relationship": stage}
+        cells["won_at"] = won
+        rows.append([cells.get(column, "") for column in HUBSPOT.leads])
+        want.append("customer" if case in ("customer before", "customer, no win") else "prospect")
+    path = write(tmp_path / "leads.csv", _csv_text(headers, rows))
+    leads, report = load_leads(path, HUBSPOT)
+    assert [lead.relationship for lead in leads] == want
+    flipped = sum(
+        1
+        for row, w in zip(rows, want, strict=True)
+        if w == "prospect" and row[list(HUBSPOT.leads).index("relationship")] != "opportunity"
+    )
+    notes = [note for note in report.notes if note.startswith("relationship:")]
+    if flipped:
+        assert notes and f"{flipped} lead" in notes[0] and "read as prospects" in notes[0]
+    else:
+        assert not notes

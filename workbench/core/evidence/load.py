@@ -1565,6 +1565,9 @@ def _load_source(
     for column in staged.present:
         con.execute(f"ALTER TABLE {target} DROP COLUMN {staged.raw(column)}")
     if table == "leads":
+        won = _customers_by_their_own_win(con, target, staged.present)
+        if won:
+            report.notes.append(won)
         inferred = _infer_seniority(con, target, source.parquet)
         if inferred:
             report.notes.append(f"seniority inferred from the job title for {inferred} leads")
@@ -1576,6 +1579,39 @@ def _load_source(
     _drop_scratch(con, keep=(target, *((known,) if known else ())))
     say(f"{table}: {report.rows_loaded} of {report.rows_read} rows loaded")
     return report
+
+
+def customer_by_own_win(relationship: str | None, created_at: Any, won_at: Any) -> bool:
+    """Whether a lead marked customer became one by its own win: a CRM sets a contact's stage
+    to Customer when its deal closes won (HubSpot's Lifecycle Stage), so an export says what
+    the lead became, not what it was when it came in. Such a lead was a prospect until
+    `won_at`; reading it as a customer from the start looks ahead and puts every win behind
+    `fit.existing_customers`. A customer whose win is at or before its creation was one then.
+    (An opportunity date alone proves nothing: existing customers open expansion deals.)"""
+    return relationship == "customer" and won_at is not None and won_at > created_at
+
+
+def _customers_by_their_own_win(
+    con: duckdb.DuckDBPyConnection, table: str, present: tuple[Column, ...]
+) -> str | None:
+    """Read leads marked customer by their own later win as prospects (see
+    `customer_by_own_win`); returns the loading summary's note, None when there were none."""
+    names = {c.name for c in present}
+    if not {"relationship", "won_at"} <= names:
+        return None
+    row = con.execute(
+        f"UPDATE {table} SET relationship = 'prospect' "
+        f"WHERE relationship = 'customer' AND won_at IS NOT NULL AND won_at > created_at"
+    ).fetchone()
+    count = int(row[0]) if row else 0
+    if not count:
+        return None
+    leads = "1 lead" if count == 1 else f"{count} leads"
+    return (
+        f"relationship: {leads} marked customer whose own deal was won after they came in "
+        f"(won_at) read as prospects: the CRM marks a lead customer when its deal is won, so "
+        f"it was a prospect until then"
+    )
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection, keep: Sequence[str] = ()) -> None:
