@@ -1721,3 +1721,78 @@ def test_a_lead_marked_customer_by_its_own_win_was_a_prospect_before_it(
         assert notes and f"{flipped} lead" in notes[0] and "read as prospects" in notes[0]
     else:
         assert not notes
+
+
+_COUNTRIES = {
+    "United States": "north-america",
+    "Canada": "north-america",
+    "Germany": "europe",
+    "United Kingdom": "europe",
+}
+_INDUSTRIES = {"Computer Software": "software", "Financial Services": "fintech"}
+
+
+def _translating(tmp_path: Path, preset: str) -> Mapping:
+    lines = [f'preset = "{preset}"', "[values.region]"]
+    lines += [f'"{their}" = "{ours}"' for their, ours in _COUNTRIES.items()]
+    lines += ["[values.industry]"]
+    lines += [f'"{their}" = "{ours}"' for their, ours in _INDUSTRIES.items()]
+    lines += ["[values.lead_source]", '"ORGANIC_SEARCH" = "organic"']
+    return load_mapping(write(tmp_path / "mapping.toml", "\n".join(lines) + "\n"))
+
+
+def _as_crm_writes(value: str, rng: random.Random) -> str:
+    words = value.split()
+    return rng.choice(
+        [
+            value,
+            value.upper(),
+            "_".join(w.upper() for w in words),
+            value.lower(),
+            "-".join(words),
+            f" {value} ",
+            value.replace(" ", "\u00a0"),
+            value + "\u3000",
+        ]
+    )
+
+
+def test_translated_text_columns_read_alike_by_the_fast_path(tmp_path: Path) -> None:
+    mapping = _translating(tmp_path, "hubspot")
+    rng = random.Random(5)
+    for name, table in (("region", _COUNTRIES), ("industry", _INDUSTRIES)):
+        cells = [_as_crm_writes(v, rng) for v in table for _ in range(6)]
+        cells += [*TRICKY_TEXT, "France", "-", "  ", "Straße", "united/states", "U.S."]
+        assert assert_fast_path_agrees(_column(name), mapping, cells) > len(table)
+        for cell in cells[: 6 * len(table)]:
+            assert read_cell(_column(name), cell, mapping)[1] in table.values(), cell
+        assert read_cell(_column(name), "France", mapping) == ("ok", "France")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_crm_export_s_countries_and_industries_read_as_the_definition_s(
+    seed: int, tmp_path: Path
+) -> None:
+    rng = random.Random(seed)
+    mapping = _translating(tmp_path, "hubspot")
+    headers = list(HUBSPOT.leads.values())
+    rows, want = [], []
+    for i in range(150):
+        country = rng.choice([*_COUNTRIES, "Brazil", ""])
+        industry = rng.choice([*_INDUSTRIES, "Retail"])
+        cells = {"lead_id": str(7000 + i), "created_at": "2025-03-05"}
+        cells["region"] = _as_crm_writes(country, rng) if country else ""
+        cells["industry"] = _as_crm_writes(industry, rng)
+        cells["lead_source"] = rng.choice(["ORGANIC_SEARCH", "Organic Search", "PAID_SOCIAL"])
+        rows.append([cells.get(column, "") for column in HUBSPOT.leads])
+        want.append(
+            (
+                _COUNTRIES.get(country, cells["region"].strip() or None),
+                _INDUSTRIES.get(industry, cells["industry"].strip()),
+                "organic" if cells["lead_source"] != "PAID_SOCIAL" else "PAID_SOCIAL",
+            )
+        )
+    path = write(tmp_path / "leads.csv", _csv_text(headers, rows))
+    leads, report = load_leads(path, mapping)
+    assert report.skipped == 0
+    assert [(lead.region, lead.industry, lead.lead_source) for lead in leads] == want

@@ -350,3 +350,31 @@ def test_a_day_first_locale_turns_the_presets_dates(
     assert formats[:2] == ("%Y%m%d", first)  # the file's own formats first
     assert ("%d.%m.%Y" in formats) == first.startswith("%d")
     assert ("%m/%d/%Y" in formats) != first.startswith("%d")  # never both orders
+
+
+@pytest.mark.parametrize("column", ["region", "industry", "lead_source"])
+def test_the_text_columns_a_fit_gate_compares_can_be_translated(
+    column: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text(
+        f'preset = "hubspot"\n[values.{column}]\n"United States" = " north-america "\n'
+        '"COMPUTER_SOFTWARE" = "software"\n'
+    )
+    mapping = load_mapping(path)
+    for spelled in ("united states", "UNITED_STATES", "United-States", "UnitedStates"):
+        assert mapping.translate(column, spelled) == "north-america"
+    assert mapping.translate(column, "Computer Software") == "software"
+    assert mapping.translate(column, "Brazil") == "Brazil"  # not named: as it is
+
+
+def test_a_translated_text_value_must_say_what_it_reads_as(tmp_path: Path) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text('[values.region]\n"Canada" = ""\n"Mexico" = 3\n[values.title]\n"x" = "y"\n')
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    text = str(caught.value)
+    assert "mapping.toml:2: values.region.Canada" in text and "non-empty string" in text
+    assert "values.region.Mexico" in text
+    assert "mapping.toml:4: values.title: values can be translated for:" in text
+    assert "region" in text

@@ -61,6 +61,7 @@ from workbench.core.evidence.mapping import (
     fix_line,
     infer_seniority,
     match_choice,
+    squash,
 )
 from workbench.core.evidence.numbers import (
     Ambiguous,
@@ -329,7 +330,9 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
     """One non-empty cell as the column's type; raises _Bad with the reason."""
     try:
         if column.type == "text":
-            return _domain(value) if column.name == "domain" else value.strip()
+            if column.name == "domain":
+                return _domain(value)
+            return mapping.translate(column.name, value.strip())
         if column.type == "timestamp":
             try:
                 moment = parse_timestamp(value, mapping.date_formats)
@@ -738,10 +741,30 @@ def typed_fast_sql(column: Column, mapping: Mapping, ref: str, duckdb_type: str)
     return None
 
 
+def _fast_translated(table: dict[str, str], ref: str) -> str | None:
+    """A text cell through a `[values]` table (`Mapping.translate`), for plain ASCII cells,
+    where casefold is lower and the only whitespace `squash` removes is a space; a cell the
+    table does not name is itself. Other cells go to Python."""
+    keys = {squash(their): ours for their, ours in table.items()}
+    if "" in keys:
+        return None  # a key of only spaces and dashes: Python reads every cell
+    squashed = f"regexp_replace(lower({ref}), '[ _./-]+', '', 'g')"
+    enum = f"ENUM({', '.join(_lit(k) for k in keys)})"
+    results = f"[{', '.join(_lit(v) for v in keys.values())}]"
+    found = f"list_extract({results}, enum_code(TRY_CAST({squashed} AS {enum})) + 1)"
+    return (
+        f"CASE WHEN regexp_full_match({ref}, '{_PLAIN}') AND {squashed} <> '' "
+        f"THEN COALESCE({found}, {ref}) END"
+    )
+
+
 def fast_sql(column: Column, mapping: Mapping, ref: str) -> str | None:
     """The column's SQL fast path over the raw cell `ref`, or None when it has none."""
     if column.type == "text":
-        return _fast_domain(ref) if column.name == "domain" else _fast_text(ref)
+        if column.name == "domain":
+            return _fast_domain(ref)
+        table = mapping.values.get(column.name)
+        return _fast_translated(table, ref) if table else _fast_text(ref)
     if column.type == "timestamp":
         return _fast_timestamp(ref, mapping.date_formats)
     if column.type == "int":
