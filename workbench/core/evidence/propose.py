@@ -30,6 +30,9 @@ from typing import TYPE_CHECKING, Any
 import tomli_w
 
 from workbench.core.domain.errors import InputError, Problem
+from workbench.core.evidence.gate_values import GateGuess, listed, matches
+from workbench.core.evidence.gate_values import guesses as gate_guesses
+from workbench.core.evidence.gate_values import paste_lines as gate_paste_lines
 from workbench.core.evidence.mapping import (
     CANONICAL,
     PRESETS,
@@ -42,6 +45,7 @@ from workbench.core.evidence.tables import TABLES, Column
 if TYPE_CHECKING:
     import duckdb
 
+    from workbench.core.domain.definition import Definition
     from workbench.core.evidence.load import Problems
 
 SAMPLE_ROWS = 500  # rows read to recognise a column by its values
@@ -568,12 +572,18 @@ class Proposal:
     headers: dict[str, list[HeaderGuess]]
     unused: dict[str, list[str]]
     values: list[ValueGuess] = field(default_factory=list)
+    # With a definition: what its fit gates list (region, industry), and each history value
+    # they do not name, with one of the definition's names proposed (`gate_values`).
+    listed: dict[str, list[str]] = field(default_factory=dict)
+    gate: list[GateGuess] = field(default_factory=list)
 
     def mapping(self) -> Mapping:
         values = {column: dict(table) for column, table in self.preset.values.items()}
-        for guess in self.values:
-            if guess.proposal is not None:
-                values.setdefault(guess.column, {})[guess.value.strip().casefold()] = guess.proposal
+        guessed = [(g.column, g.value, g.proposal) for g in self.values]
+        guessed += [(g.column, g.value, g.proposal) for g in self.gate]
+        for column, value, proposal in guessed:
+            if proposal is not None:
+                values.setdefault(column, {})[value.strip().casefold()] = proposal
         headers = {
             table: {
                 **self.preset.headers(table),
@@ -617,6 +627,11 @@ class Proposal:
             "headers": {t: [g.to_json() for g in gs] for t, gs in self.headers.items()},
             "unused_headers": self.unused,
             "values": [g.to_json() for g in self.values],
+            "gate_values": [
+                {"column": g.column, "value": g.value, "count": g.count, "proposal": g.proposal}
+                | {"why": g.why}
+                for g in self.gate
+            ],
             "missing": self.missing_required(),
         }
 
@@ -669,6 +684,11 @@ def toml_lines(proposal: Proposal) -> list[str]:
                     f"# {_pair(g.value, '')}  # not placed ({_count(g.count, column)}): "
                     f"one of {choices}"
                 )
+    for column, names in proposal.listed.items():
+        mine = [g for g in proposal.gate if g.column == column]
+        if mine:
+            lines += ["", f"# {column}: the definition's fit gates list {', '.join(names)}"]
+            lines += gate_paste_lines(mine, names)
     unused = [h for t in ("leads", "activities") for h in proposal.unused[t]]
     if unused:
         lines += ["", "# Not used: " + ", ".join(repr(h) for h in unused)]
@@ -700,8 +720,11 @@ def propose(
     activities: Path,
     preset: str | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    definition: Definition | None = None,
 ) -> Proposal:
-    """Read both files and propose a mapping (see the module's docstring)."""
+    """Read both files and propose a mapping (see the module's docstring). With a
+    `definition`, the region and industry values its fit gates do not list are proposed onto
+    its own names (`gate_values.propose_listed`)."""
     import duckdb as _duckdb
 
     if preset is not None and preset not in PRESETS:
@@ -742,6 +765,17 @@ def propose(
             column = TABLE_COLUMNS[name]
             counts = distinct_counts(connection, files[table], found.header)
             proposal.values += unmatched_values(column, counts, mapping)
+        if definition is not None:
+            proposal.listed = listed(definition)
+            for name, names in proposal.listed.items():
+                found = next((g for g in headers["leads"] if g.column == name), None)
+                if found is None:
+                    continue
+                counts = distinct_counts(connection, files["leads"], found.header)
+                counts = [
+                    (v, n) for v, n in counts if not matches(mapping.translate(name, v), names)
+                ]
+                proposal.gate += gate_guesses(name, counts, names)
         return proposal
     finally:
         if own:
@@ -794,6 +828,21 @@ def summary_lines(proposal: Proposal, problems: Problems | None = None) -> list[
         lines += [f"  {g.column}: {g.value!r}  ({_count(g.count, g.column)})" for g in unplaced]
     if not placed and not unplaced:
         lines.append("every value of the choice columns matches")
+    for column, names in proposal.listed.items():
+        mine = [g for g in proposal.gate if g.column == column]
+        if not mine:
+            lines.append(f"every {column} value is one the definition lists ({', '.join(names)})")
+            continue
+        lines.append(
+            f"{column} values the definition's list ({', '.join(names)}) does not name "
+            f"({len(mine)}):"
+        )
+        lines += [
+            f"  {g.value!r} -> {g.proposal}  ({g.why}; {_count(g.count, column)})"
+            if g.proposal is not None
+            else f"  {g.value!r}  (not placed; {_count(g.count, column)})"
+            for g in mine
+        ]
     if problems is not None:
         lines.append(
             f"would keep {problems.leads.rows_loaded:,} of {problems.leads.rows_read:,} leads "
