@@ -276,3 +276,46 @@ def test_an_unwritable_problems_file_is_bad_input(
     )
     assert result.exit_code == 2
     assert "cannot write the problems" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_a_gate_whose_regions_the_history_never_writes_is_warned_with_lines_to_paste(
+    seed: int, tmp_path: Path
+) -> None:
+    from tests.test_map import countries_export
+
+    defs = tmp_path / "definitions"
+    store.create(from_template("acme", "3m-10m", date(2025, 1, 1)), defs)  # lists regions
+    leads, activities = countries_export(tmp_path, seed)
+    args: list[str | Path] = ["backtest", draft(defs), "--leads", leads, "--activities", activities]
+    result = cli(*args, "--mapping", "hubspot")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "fit.regions lists north-america, europe, but 0 of the" in out
+    assert "fit.industries lists software, but 0 of the" in out
+    assert '    "United States" = "north-america"  # guess:' in out or (
+        '    US = "north-america"  # guess:' in out
+    )
+    # The lines, pasted as printed, make the gate read the history: no warning any more.
+    start = out.index("do not meet")
+    pasted = [
+        line[4:]
+        for line in out[start:].split("\n\n")[0].splitlines()
+        if line.startswith("    ") and not line.startswith("    #")
+    ]
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('preset = "hubspot"\n' + "\n".join(pasted) + "\n", encoding="utf-8")
+    again = cli(*args, "--mapping", mapping, "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["gate_values"] == []
+
+
+def test_a_history_in_the_gate_s_words_is_not_warned(
+    tmp_path: Path, history: tuple[Path, Path]
+) -> None:
+    defs = tmp_path / "definitions"
+    store.create(from_template("acme", "3m-10m", date(2025, 1, 1)), defs)  # lists regions
+    leads, activities = history
+    result = cli("backtest", draft(defs), "--leads", leads, "--activities", activities)
+    assert result.exit_code == 0, result.output
+    assert "do not meet" not in result.stdout

@@ -20,7 +20,9 @@ from workbench.core.domain.errors import InputError
 from workbench.core.evidence import load, numbers
 from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
 from workbench.core.evidence.load import (
+    RowProblem,
     TableReport,
+    customer_by_own_win,
     fast_sql,
     fetch_activities,
     fetch_leads,
@@ -340,7 +342,11 @@ def reference_number_notes(
 
 
 def reference_load(
-    path: Path, table: str, mapping: Mapping = CANONICAL, lead_ids: set[str] | None = None
+    path: Path,
+    table: str,
+    mapping: Mapping = CANONICAL,
+    lead_ids: set[str] | None = None,
+    dropped: dict[str, RowProblem] | None = None,
 ) -> tuple[list[Any], TableReport]:
     """The row-by-row loader: the rules exactly as they were before DuckDB did the work."""
     headers, rows, positions, rejected = _reference_raw(path)
@@ -387,6 +393,8 @@ def reference_load(
                     emptied.append((where, f"{bad}; read as empty", column.name, raw))
         except _Skip as skip:
             report.skip(where, skip.reason, skip.kind, skip.column, skip.value)
+            if table == "leads" and "lead_id" in values:
+                report.left_out_ids.setdefault(values["lead_id"], report.all[-1])
             continue
         lead_id = values["lead_id"]
         if table == "leads":
@@ -410,9 +418,13 @@ def reference_load(
                 report.empty(*event)
         else:
             if lead_ids is not None and lead_id not in lead_ids:
+                left_out = (dropped or {}).get(lead_id)
                 report.skip(
                     where,
-                    f"lead_id {lead_id!r} is not in the leads table",
+                    f"lead_id {lead_id!r}: its lead row was left out at {left_out.where} of "
+                    f"the leads file: {left_out.reason}"
+                    if left_out
+                    else f"lead_id {lead_id!r} is not in the leads table",
                     "unknown lead_id",
                     "lead_id",
                     lead_id,
@@ -425,6 +437,21 @@ def reference_load(
         report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
         upcoming = next(pending, None)
     report.rows_loaded = len(out)
+    if table == "leads" and {"relationship", "won_at"} <= set(index):
+        won = [
+            n
+            for n, lead in enumerate(out)
+            if customer_by_own_win(lead.relationship, lead.created_at, lead.won_at)
+        ]
+        for n in won:
+            out[n] = replace(out[n], relationship="prospect")
+        if won:
+            leads_text = "1 lead" if len(won) == 1 else f"{len(won)} leads"
+            report.notes.append(
+                f"relationship: {leads_text} marked customer whose own deal was won after they "
+                f"came in (won_at) read as prospects: the CRM marks a lead customer when its "
+                f"deal is won, so it was a prospect until then"
+            )
     if inferred:
         report.notes.append(f"seniority inferred from the job title for {inferred} leads")
     return out, report
@@ -780,7 +807,11 @@ def test_load_to_duckdb_matches_the_row_by_row_rules(
         leads_path, activities_path = _to_parquet(leads_path), _to_parquet(activities_path)
     want_leads, want_lead_report = reference_load(leads_path, "leads", mapping)
     want_activities, want_activity_report = reference_load(
-        activities_path, "activities", mapping, {lead.lead_id for lead in want_leads}
+        activities_path,
+        "activities",
+        mapping,
+        {lead.lead_id for lead in want_leads},
+        want_lead_report.left_out_ids,
     )
     assert want_lead_report.skipped and want_activity_report.skipped  # the files are messy
 
@@ -1032,7 +1063,10 @@ def test_a_typed_parquet_file_loads_as_its_text(tmp_path: Path) -> None:
     )
     want_leads, want_lead_report = reference_load(leads, "leads")
     want_activities, want_activity_report = reference_load(
-        activities, "activities", lead_ids={lead.lead_id for lead in want_leads}
+        activities,
+        "activities",
+        lead_ids={lead.lead_id for lead in want_leads},
+        dropped=want_lead_report.left_out_ids,
     )
     problems = load_to_duckdb(con, leads, activities)
     assert fetch_leads(con) == want_leads and fetch_activities(con) == want_activities
@@ -1207,7 +1241,10 @@ def test_placeholder_times_load_as_the_row_by_row_reading_does(fmt: str, tmp_pat
     )
     want_leads, want_lead_report = reference_load(leads, "leads")
     want_activities, want_activity_report = reference_load(
-        activities, "activities", lead_ids={lead.lead_id for lead in want_leads}
+        activities,
+        "activities",
+        lead_ids={lead.lead_id for lead in want_leads},
+        dropped=want_lead_report.left_out_ids,
     )
     problems = load_to_duckdb(con, leads, activities)
     assert fetch_leads(con) == want_leads and fetch_activities(con) == want_activities
@@ -1503,7 +1540,7 @@ _HUBSPOT_STATUSES = {
     "IN_PROGRESS": "accepted",
     "OPEN_DEAL": "accepted",
     "UNQUALIFIED": "rejected",
-    "ATTEMPTED_TO_CONTACT": "unworked",
+    "ATTEMPTED_TO_CONTACT": "accepted",
     "CONNECTED": "accepted",
     "BAD_TIMING": "rejected",
 }
@@ -1568,7 +1605,7 @@ def test_a_hubspot_export_with_internal_values_loads_whole(seed: int, tmp_path: 
 
 _SALESFORCE_STATUSES = {
     "Open_Not_Contacted": "unworked",
-    "Working_Contacted": "unworked",
+    "Working_Contacted": "accepted",
     "Closed_Converted": "accepted",
     "Closed_Not_Converted": "rejected",
 }
@@ -1753,3 +1790,147 @@ def test_a_too_wide_row_says_how_many_fields_it_has(tmp_path: Path, seed: int) -
     assert f"line 3: expected {width} fields, found {width + extra}" in shown
     assert f"line {width + 3}: expected {width} fields, found {width + extra + 1}" in shown
     assert "more than" not in shown
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_activity_of_a_left_out_lead_names_the_line_it_was_left_out_at(
+    seed: int, tmp_path: Path
+) -> None:
+    rng = random.Random(seed)
+    ids = [str(51_235_000 + rng.randint(0, 10**6)) for _ in range(30)]
+    ids = list(dict.fromkeys(ids))
+    broken = {lead: rng.choice(["31/02/2025 25:61", "", "not a date"]) for lead in ids[::4]}
+    rows = [f"{lead},{broken.get(lead, '2025-03-05')}" for lead in ids]
+    leads = write(tmp_path / "leads.csv", "lead_id,created_at\n" + "\n".join(rows) + "\n")
+    stranger = "99999999"
+    acts = [rng.choice(ids) for _ in range(60)] + [stranger]
+    activities = write(
+        tmp_path / "activities.csv",
+        "lead_id,kind,at\n" + "".join(f"{lead},email_open,2025-03-06\n" for lead in acts),
+    )
+    evidence = load_evidence(leads, activities)
+    lead_line = {lead: ids.index(lead) + 2 for lead in ids}
+    unknown = [p for p in evidence.problems.activities.all if p.kind == "unknown lead_id"]
+    assert len(unknown) == sum(1 for lead in acts if lead in broken or lead == stranger)
+    for problem in unknown:
+        if problem.value == stranger:
+            assert problem.reason == f"lead_id {stranger!r} is not in the leads table"
+        else:
+            assert problem.value is not None
+            assert problem.reason.startswith(
+                f"lead_id {problem.value!r}: its lead row was left out at "
+                f"line {lead_line[problem.value]} of the leads file: created_at "
+            ), problem.reason
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_lead_marked_customer_by_its_own_win_was_a_prospect_before_it(
+    seed: int, tmp_path: Path
+) -> None:
+    # HubSpot sets Lifecycle Stage to Customer when the contact's deal is won: the export says
+    # what the lead became. Only a customer won at or before it came in was one from the start.
+    rng = random.Random(seed)
+    headers = list(HUBSPOT.leads.values())
+    rows, want = [], []
+    for i in range(80):
+        case = rng.choice(["won later", "customer before", "customer, no win", "prospect won"])
+        stage = rng.choice(["customer", "CUSTOMER", "Customer", "evangelist"])
+        created, won = "2025-03-05 10:00", ""
+        if case == "won later":
+            won = f"2025-{rng.randint(4, 12):02d}-{rng.randint(1, 28):02d}"
+        elif case == "customer before":
+            won = rng.choice(["2024-11-02", "2025-03-05 10:00"])
+        elif case == "prospect won":
+            stage, won = "opportunity", "2025-06-01"
+        cells = {"lead_id": str(9000 + i), "created_at": created, "relationship": stage}
+        cells["won_at"] = won
+        rows.append([cells.get(column, "") for column in HUBSPOT.leads])
+        want.append("customer" if case in ("customer before", "customer, no win") else "prospect")
+    path = write(tmp_path / "leads.csv", _csv_text(headers, rows))
+    leads, report = load_leads(path, HUBSPOT)
+    assert [lead.relationship for lead in leads] == want
+    flipped = sum(
+        1
+        for row, w in zip(rows, want, strict=True)
+        if w == "prospect" and row[list(HUBSPOT.leads).index("relationship")] != "opportunity"
+    )
+    notes = [note for note in report.notes if note.startswith("relationship:")]
+    if flipped:
+        assert notes and f"{flipped} lead" in notes[0] and "read as prospects" in notes[0]
+    else:
+        assert not notes
+
+
+_COUNTRIES = {
+    "United States": "north-america",
+    "Canada": "north-america",
+    "Germany": "europe",
+    "United Kingdom": "europe",
+}
+_INDUSTRIES = {"Computer Software": "software", "Financial Services": "fintech"}
+
+
+def _translating(tmp_path: Path, preset: str) -> Mapping:
+    lines = [f'preset = "{preset}"', "[values.region]"]
+    lines += [f'"{their}" = "{ours}"' for their, ours in _COUNTRIES.items()]
+    lines += ["[values.industry]"]
+    lines += [f'"{their}" = "{ours}"' for their, ours in _INDUSTRIES.items()]
+    lines += ["[values.lead_source]", '"ORGANIC_SEARCH" = "organic"']
+    return load_mapping(write(tmp_path / "mapping.toml", "\n".join(lines) + "\n"))
+
+
+def _as_crm_writes(value: str, rng: random.Random) -> str:
+    words = value.split()
+    return rng.choice(
+        [
+            value,
+            value.upper(),
+            "_".join(w.upper() for w in words),
+            value.lower(),
+            "-".join(words),
+            f" {value} ",
+            value.replace(" ", "\u00a0"),
+            value + "\u3000",
+        ]
+    )
+
+
+def test_translated_text_columns_read_alike_by_the_fast_path(tmp_path: Path) -> None:
+    mapping = _translating(tmp_path, "hubspot")
+    rng = random.Random(5)
+    for name, table in (("region", _COUNTRIES), ("industry", _INDUSTRIES)):
+        cells = [_as_crm_writes(v, rng) for v in table for _ in range(6)]
+        cells += [*TRICKY_TEXT, "France", "-", "  ", "Straße", "united/states", "U.S."]
+        assert assert_fast_path_agrees(_column(name), mapping, cells) > len(table)
+        for cell in cells[: 6 * len(table)]:
+            assert read_cell(_column(name), cell, mapping)[1] in table.values(), cell
+        assert read_cell(_column(name), "France", mapping) == ("ok", "France")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_crm_export_s_countries_and_industries_read_as_the_definition_s(
+    seed: int, tmp_path: Path
+) -> None:
+    rng = random.Random(seed)
+    mapping = _translating(tmp_path, "hubspot")
+    headers = list(HUBSPOT.leads.values())
+    rows, want = [], []
+    for i in range(150):
+        country = rng.choice([*_COUNTRIES, "Brazil", ""])
+        industry = rng.choice([*_INDUSTRIES, "Retail"])
+        cells = {"lead_id": str(7000 + i), "created_at": "2025-03-05"}
+        cells["region"] = _as_crm_writes(country, rng) if country else ""
+        cells["industry"] = _as_crm_writes(industry, rng)
+        cells["lead_source"] = rng.choice(["ORGANIC_SEARCH", "Organic Search", "PAID_SOCIAL"])
+        rows.append([cells.get(column, "") for column in HUBSPOT.leads])
+        want.append(
+            (
+                _COUNTRIES.get(country, cells["region"].strip() or None),
+                _INDUSTRIES.get(industry, cells["industry"].strip()),
+                "organic" if cells["lead_source"] != "PAID_SOCIAL" else "PAID_SOCIAL",
+            )
+        )
+    path = write(tmp_path / "leads.csv", _csv_text(headers, rows))
+    leads, report = load_leads(path, mapping)
+    assert report.skipped == 0
+    assert [(lead.region, lead.industry, lead.lead_source) for lead in leads] == want

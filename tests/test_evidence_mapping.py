@@ -13,6 +13,7 @@ from workbench.core.evidence.mapping import (
     HUBSPOT,
     PRESETS,
     SALESFORCE,
+    Mapping,
     canonical_value,
     infer_seniority,
     load_mapping,
@@ -213,7 +214,7 @@ def test_preset_values_match_their_labels_and_internal_names(name: str) -> None:
         ("relationship", "sales_qualified_lead", "prospect"),
         ("sdr_decision", "IN_PROGRESS", "accepted"),
         ("sdr_decision", "OPEN_DEAL", "accepted"),
-        ("sdr_decision", "ATTEMPTED_TO_CONTACT", "unworked"),
+        ("sdr_decision", "ATTEMPTED_TO_CONTACT", "accepted"),
         ("sdr_decision", "BAD_TIMING", "rejected"),
         ("sdr_decision", "NEW", "unworked"),
         ("kind", "OPEN", "email_open"),
@@ -231,7 +232,7 @@ def test_hubspot_internal_values(column_name: str, cell: str, expected: str | No
     ("cell", "expected"),
     [
         ("Open_Not_Contacted", "unworked"),
-        ("Working_Contacted", "unworked"),
+        ("Working_Contacted", "accepted"),
         ("Closed_Converted", "accepted"),
         ("closed - not converted", "rejected"),
         ("CLOSED-NOT-CONVERTED", "rejected"),
@@ -240,6 +241,26 @@ def test_hubspot_internal_values(column_name: str, cell: str, expected: str | No
 def test_salesforce_lead_status_api_names(cell: str, expected: str) -> None:
     column = next(c for c in LEAD_COLUMNS if c.name == "sdr_decision")
     assert canonical_value(column, cell, SALESFORCE) == expected
+
+
+@pytest.mark.parametrize(
+    ("preset", "working"),
+    [
+        (HUBSPOT, ["In Progress", "Connected", "Attempted to Contact", "Open Deal"]),
+        (SALESFORCE, ["Working - Contacted", "Closed - Converted"]),
+    ],
+)
+def test_every_preset_reads_an_sdr_working_a_lead_as_accepted(
+    preset: Mapping, working: list[str]
+) -> None:
+    # One meaning across CRMs: an SDR working a lead has accepted it; only a lead nobody has
+    # picked up is unworked.
+    column = next(c for c in LEAD_COLUMNS if c.name == "sdr_decision")
+    assert [canonical_value(column, status, preset) for status in working] == ["accepted"] * len(
+        working
+    )
+    not_picked_up = {HUBSPOT.name: "New", SALESFORCE.name: "Open - Not Contacted"}[preset.name]
+    assert canonical_value(column, not_picked_up, preset) == "unworked"
 
 
 def test_a_values_table_matches_every_spelling_and_overrides_the_preset(tmp_path: Path) -> None:
@@ -329,3 +350,31 @@ def test_a_day_first_locale_turns_the_presets_dates(
     assert formats[:2] == ("%Y%m%d", first)  # the file's own formats first
     assert ("%d.%m.%Y" in formats) == first.startswith("%d")
     assert ("%m/%d/%Y" in formats) != first.startswith("%d")  # never both orders
+
+
+@pytest.mark.parametrize("column", ["region", "industry", "lead_source"])
+def test_the_text_columns_a_fit_gate_compares_can_be_translated(
+    column: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text(
+        f'preset = "hubspot"\n[values.{column}]\n"United States" = " north-america "\n'
+        '"COMPUTER_SOFTWARE" = "software"\n'
+    )
+    mapping = load_mapping(path)
+    for spelled in ("united states", "UNITED_STATES", "United-States", "UnitedStates"):
+        assert mapping.translate(column, spelled) == "north-america"
+    assert mapping.translate(column, "Computer Software") == "software"
+    assert mapping.translate(column, "Brazil") == "Brazil"  # not named: as it is
+
+
+def test_a_translated_text_value_must_say_what_it_reads_as(tmp_path: Path) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text('[values.region]\n"Canada" = ""\n"Mexico" = 3\n[values.title]\n"x" = "y"\n')
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    text = str(caught.value)
+    assert "mapping.toml:2: values.region.Canada" in text and "non-empty string" in text
+    assert "values.region.Mexico" in text
+    assert "mapping.toml:4: values.title: values can be translated for:" in text
+    assert "region" in text

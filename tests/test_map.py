@@ -609,3 +609,110 @@ def test_map_detects_day_first_dates_and_writes_them_as_a_guess(tmp_path: Path, 
     mapping = load_mapping(out)
     loaded = load_evidence(leads, activities, mapping)
     assert sorted(lead.created_at.replace(tzinfo=None) for lead in loaded.leads) == sorted(times)
+
+
+# --- regions and industries as a CRM writes them, onto a definition's own names ----------
+
+# Countries a CRM writes for each of the sample's regions, in the spellings exports use.
+COUNTRIES = {
+    "north-america": ["United States", "US", "U.S.", "USA", "UNITED_STATES", "Canada", "CA"],
+    "europe": ["Germany", "France", "United Kingdom", "UK", "Spain", "Netherlands", "Sweden"],
+    "apac": ["Japan", "Australia", "India", "Singapore"],
+    "latam": ["Brazil", "Mexico", "Argentina"],
+}
+CRM_INDUSTRIES = {
+    "software": ["Computer Software", "COMPUTER_SOFTWARE", "Software Development"],
+    "fintech": ["Financial Services", "FINANCIAL_SERVICES"],
+}
+
+
+def countries_export(tmp: Path, seed: int, leads: int = 300) -> tuple[Path, Path]:
+    """A HubSpot export whose regions are countries and whose industries are HubSpot's."""
+    import random
+
+    rng = random.Random(seed)
+    leads_path, activities_path = crm_export(tmp, "hubspot", leads=leads, seed=seed)
+    rows = list(csv.reader(io.StringIO(leads_path.read_text(encoding="utf-8"))))
+    region, industry = rows[0].index("Country/Region"), rows[0].index("Industry")
+    for row in rows[1:]:
+        if row[region]:
+            row[region] = rng.choice(COUNTRIES[row[region]])
+        if row[industry] in CRM_INDUSTRIES:
+            row[industry] = rng.choice(CRM_INDUSTRIES[row[industry]])
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    leads_path.write_text(out.getvalue(), encoding="utf-8")
+    return leads_path, activities_path
+
+
+@pytest.mark.parametrize(
+    ("names", "want"),
+    [
+        (["north-america", "europe"], {"north-america": "north-america", "europe": "europe"}),
+        (["NA", "EMEA", "APAC"], {"north-america": "NA", "europe": "EMEA", "apac": "APAC"}),
+        (["North America", "EU", "LATAM"], {"north-america": "North America", "europe": "EU"}),
+        (["namer", "dach"], {"north-america": "namer"}),
+    ],
+)
+def test_countries_are_proposed_onto_the_definition_s_own_area_names(
+    names: list[str], want: dict[str, str]
+) -> None:
+    from workbench.core.evidence.gate_values import propose_listed
+
+    for area, countries in COUNTRIES.items():
+        for country in countries:
+            proposal, why = propose_listed("region", country, names)
+            if area == "latam" and "LATAM" in names:
+                assert proposal == "LATAM", country
+            elif area in want:
+                assert proposal == want[area], (country, names)
+                assert country.strip() in why
+            elif names == ["namer", "dach"] and country == "Germany":
+                assert proposal == "dach"
+            else:
+                assert proposal is None, (country, names, proposal)
+    assert propose_listed("region", "north_america", ["North America"])[0] == "North America"
+    assert propose_listed("industry", "COMPUTER_SOFTWARE", ["software"])[0] == "software"
+    assert propose_listed("industry", "Fin-Tech", ["fintech", "software"])[0] == "fintech"
+    assert propose_listed("industry", "Hospital & Health Care", ["software"]) == (None, "")
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_map_with_a_definition_proposes_the_gate_s_names_and_they_load(
+    seed: int, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from workbench.core.domain.templates import from_template
+    from workbench.core.files import store
+
+    defs = tmp_path / "definitions"
+    store.create(from_template("acme", "3m-10m", date(2025, 1, 1)), defs)  # lists regions
+    leads, activities = countries_export(tmp_path, seed)
+    out = tmp_path / "mapping.toml"
+    result = runner.invoke(
+        app,
+        [
+            "map", "--leads", str(leads), "--activities", str(activities), "--preset",
+            "hubspot", "--definition", str(defs / "acme" / "v1.toml"), "--out", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "region values the definition's list (north-america, europe) does not name" in (
+        result.output
+    )
+    written = tomllib.loads(out.read_text(encoding="utf-8"))
+    assert written["values"]["region"]["United States"] == "north-america"
+    # The proposed file loads every North American and European lead as the gate names it,
+    # and leaves the others (Japan, Brazil) as the CRM wrote them.
+    evidence = load_evidence(leads, activities, load_mapping(out))
+    truth = load_evidence(*_canonical(tmp_path))
+    canonical = {lead.lead_id: lead for lead in truth.leads}
+    for lead in evidence.leads:
+        want = canonical[lead.lead_id]
+        if want.region in ("north-america", "europe"):
+            assert lead.region == want.region, lead.lead_id
+        elif want.region is not None:
+            assert lead.region in COUNTRIES[want.region]
+        if want.industry == "software":
+            assert lead.industry == "software"

@@ -33,17 +33,28 @@ def map_cmd(
         typer.Option("--out", "-o", help="Write the proposed mapping file here (TOML)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    definition: Annotated[
+        Path | None,
+        typer.Option(
+            "--definition",
+            "-d",
+            help="A definition file: propose its fit gate's own regions and industries for "
+            "the export's values (United States -> north-america).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Propose a column mapping for an export: headers, values, and what would load."""
     from workbench.core.evidence.propose import propose, summary_lines, would_keep
+    from workbench.core.files import store
     from workbench.core.files.tomlfile import atomic_write
 
     if out is not None and out.exists() and not force:
         raise AlreadyExists(
             [Problem("already exists; pass --force to overwrite it", file=out, field="--out")]
         )
-    proposal = propose(leads, activities, preset)
+    gate = store.load_definition(definition).definition if definition is not None else None
+    proposal = propose(leads, activities, preset, definition=gate)
     missing = proposal.missing_required()
     problems = None if missing else would_keep(proposal)
     if out is not None:

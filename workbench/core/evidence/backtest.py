@@ -39,6 +39,7 @@ from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALA
 from workbench.core.domain.readings import readings
 from workbench.core.domain.stages import STAGES
 from workbench.core.evidence.engine import compile_replay
+from workbench.core.evidence.gate_values import gate_warnings
 from workbench.core.evidence.missed import MissedClause, MissedWins, missed_wins
 
 if TYPE_CHECKING:
@@ -182,6 +183,9 @@ class Backtest:
     complete_months: tuple[str, ...] = ()
     missed_wins: MissedWins | None = None  # why the false negatives were missed
     readings: tuple[str, ...] = ()  # where the material disagrees: what it follows, one line each
+    # A fit gate's listed regions or industries the history (almost) never writes: the lines
+    # to read and paste (`gate_values.gate_warnings`).
+    gate_values: tuple[str, ...] = ()
 
     def _average(self, series: list[tuple[str, int]], last: int | None = None) -> float:
         full = [n for m, n in series if m in self.complete_months] or [n for _, n in series]
@@ -525,6 +529,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
     events_row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return Backtest(
         readings=tuple(readings(definition)),
+        gate_values=tuple(gate_warnings(con, definition)),
         definition=f"{definition.slug} v{definition.version} ({definition.status})",
         stage=definition.stage,
         first_day=first,

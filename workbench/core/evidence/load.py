@@ -63,6 +63,7 @@ from workbench.core.evidence.mapping import (
     fix_line,
     infer_seniority,
     match_choice,
+    squash,
 )
 from workbench.core.evidence.numbers import (
     Ambiguous,
@@ -132,6 +133,9 @@ class TableReport:
     delimiter: str | None = None  # CSV: the character between cells (None: DuckDB's guess)
     bom: bool = False  # CSV: it starts with a byte-order mark
     read_as: str = ""  # CSV: how it was read, in words, when that is not plain UTF-8 and ','
+    # Leads: the rows left out whose lead id did read, by id (the first such row of each), so
+    # that an activity of such a lead can say where its lead went.
+    left_out_ids: dict[str, RowProblem] = field(default_factory=dict)
 
     def skip(
         self, where: str, reason: str, kind: str, column: str = "", value: str | None = None
@@ -339,7 +343,9 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
     """One non-empty cell as the column's type; raises _Bad with the reason."""
     try:
         if column.type == "text":
-            return _domain(value) if column.name == "domain" else value.strip()
+            if column.name == "domain":
+                return _domain(value)
+            return mapping.translate(column.name, value.strip())
         if column.type == "timestamp":
             try:
                 moment = parse_timestamp(value, mapping.date_formats)
@@ -748,10 +754,30 @@ def typed_fast_sql(column: Column, mapping: Mapping, ref: str, duckdb_type: str)
     return None
 
 
+def _fast_translated(table: dict[str, str], ref: str) -> str | None:
+    """A text cell through a `[values]` table (`Mapping.translate`), for plain ASCII cells,
+    where casefold is lower and the only whitespace `squash` removes is a space; a cell the
+    table does not name is itself. Other cells go to Python."""
+    keys = {squash(their): ours for their, ours in table.items()}
+    if "" in keys:
+        return None  # a key of only spaces and dashes: Python reads every cell
+    squashed = f"regexp_replace(lower({ref}), '[ _./-]+', '', 'g')"
+    enum = f"ENUM({', '.join(_lit(k) for k in keys)})"
+    results = f"[{', '.join(_lit(v) for v in keys.values())}]"
+    found = f"list_extract({results}, enum_code(TRY_CAST({squashed} AS {enum})) + 1)"
+    return (
+        f"CASE WHEN regexp_full_match({ref}, '{_PLAIN}') AND {squashed} <> '' "
+        f"THEN COALESCE({found}, {ref}) END"
+    )
+
+
 def fast_sql(column: Column, mapping: Mapping, ref: str) -> str | None:
     """The column's SQL fast path over the raw cell `ref`, or None when it has none."""
     if column.type == "text":
-        return _fast_domain(ref) if column.name == "domain" else _fast_text(ref)
+        if column.name == "domain":
+            return _fast_domain(ref)
+        table = mapping.values.get(column.name)
+        return _fast_translated(table, ref) if table else _fast_text(ref)
     if column.type == "timestamp":
         return _fast_timestamp(ref, mapping.date_formats)
     if column.type == "int":
@@ -1338,18 +1364,21 @@ def _report(
     mapping: Mapping,
     lines: CsvLines | None,
     emptied_values: dict[str, list[str]],
+    dropped: dict[str, RowProblem] | None = None,
 ) -> int:
     """Fill in the report's left-out rows and emptied cells, every one of them, as a row-by-row
     reading would have; returns how many rows of the table are left out. `lines` locates CSV
-    rows; Parquet rows are numbered."""
+    rows; Parquet rows are numbered. `dropped`: the leads file's left-out rows by lead id, so
+    that an activity of such a lead names the line its lead was left out at."""
     raw_of = "CASE b.col " + " ".join(
         f"WHEN {n} THEN t.{table.raw(column)}"
         for n, column in enumerate(table.columns)
         if column in table.present
     )
     raw_of = f"{raw_of} END" if table.present else "NULL"
+    bad_id = "t.lead_id" if report.table == "leads" else "NULL"
     left = con.execute(
-        f"SELECT b.ord, b.col, {raw_of} AS raw, NULL AS lead_id, NULL AS first "
+        f"SELECT b.ord, b.col, {raw_of} AS raw, {bad_id} AS lead_id, NULL AS first "
         f"FROM {_PREFIX}bad b JOIN {table.name} t ON t.rowid = b.ord "
         f"UNION ALL SELECT ord, NULL, NULL, lead_id, first FROM {_PREFIX}duplicate "
         f"UNION ALL SELECT ord, NULL, NULL, lead_id, NULL FROM {_PREFIX}unknown "
@@ -1395,6 +1424,8 @@ def _report(
             problem = RowProblem(
                 report.table, where(place), cell_reason(int(col), raw), f"bad {name}", name, raw
             )
+            if lead_id is not None:
+                report.left_out_ids.setdefault(str(lead_id), problem)
         elif first is not None:
             at = where(position[int(first)])
             reason = f"lead_id {lead_id!r} appears again (first at {at})"
@@ -1402,7 +1433,7 @@ def _report(
                 report.table, where(place), reason, "duplicate lead_id", "lead_id", lead_id
             )
         else:
-            reason = f"lead_id {lead_id!r} is not in the leads table"
+            reason = unknown_lead_reason(lead_id, dropped)
             problem = RowProblem(
                 report.table, where(place), reason, "unknown lead_id", "lead_id", lead_id
             )
@@ -1430,6 +1461,18 @@ def _report(
     report.emptied_columns = Counter(p.column for p in report.all if p.kept)
     report.emptied = sum(report.emptied_columns.values())
     return report.skipped - len(rejected)
+
+
+def unknown_lead_reason(lead_id: str, dropped: dict[str, RowProblem] | None = None) -> str:
+    """Why an activity's lead is not there: its lead row was left out (at that line, and
+    why), or no row of the leads file has the id."""
+    left_out = (dropped or {}).get(lead_id)
+    if left_out is not None:
+        return (
+            f"lead_id {lead_id!r}: its lead row was left out at {left_out.where} of the leads "
+            f"file: {left_out.reason}"
+        )
+    return f"lead_id {lead_id!r} is not in the leads table"
 
 
 def _emptied(
@@ -1513,6 +1556,7 @@ def _load_table(
     target: str,
     say: Callable[[str], None],
     known: str | None = None,
+    dropped: dict[str, RowProblem] | None = None,
 ) -> TableReport:
     """Load one file into the temporary table `target`: the canonical columns, in file order.
 
@@ -1521,13 +1565,13 @@ def _load_table(
     parquet = _open(path, table)
     if parquet:
         source = _Source(path, parquet, f"{_PREFIX}rejects")
-        return _load_source(con, table, source, mapping, target, say, known)
+        return _load_source(con, table, source, mapping, target, say, known, dropped)
     form = detect(path, mapping.encoding, mapping.delimiter)
     if not form.utf8:
         say(f"{table}: reading {path} as {form.encoding}")
     with utf8_copy(path, form) as utf8:
         source = _Source(path, parquet, f"{_PREFIX}rejects", form, utf8)
-        report = _load_source(con, table, source, mapping, target, say, known)
+        report = _load_source(con, table, source, mapping, target, say, known, dropped)
     report.encoding, report.delimiter = form.encoding, form.delimiter
     report.bom = form.bom
     if not form.plain:
@@ -1548,6 +1592,7 @@ def _load_source(
     target: str,
     say: Callable[[str], None],
     known: str | None = None,
+    dropped: dict[str, RowProblem] | None = None,
 ) -> TableReport:
     """Load one file, found and opened, into `target` (see `_load_table`)."""
     import duckdb  # imported here: `workbench --help` should not load DuckDB
@@ -1603,7 +1648,7 @@ def _load_source(
     report.notes.extend(readings)
     bad_values, emptied_values = _read_the_rest(con, staged, mapping)
     _find_problems(con, staged, bad_values, unique=table == "leads", known=known)
-    left_out = _report(con, report, staged, mapping, lines, emptied_values)
+    left_out = _report(con, report, staged, mapping, lines, emptied_values, dropped)
     if left_out:
         con.execute(
             f"DELETE FROM {target} WHERE rowid IN (SELECT ord FROM {_PREFIX}bad "
@@ -1614,6 +1659,9 @@ def _load_source(
     for column in staged.present:
         con.execute(f"ALTER TABLE {target} DROP COLUMN {staged.raw(column)}")
     if table == "leads":
+        won = _customers_by_their_own_win(con, target, staged.present)
+        if won:
+            report.notes.append(won)
         inferred = _infer_seniority(con, target, source.parquet)
         if inferred:
             report.notes.append(f"seniority inferred from the job title for {inferred} leads")
@@ -1644,6 +1692,39 @@ def _footer(
     if footer is None or all(r.offset < footer.start for r in rejected):
         return None
     return footer
+
+
+def customer_by_own_win(relationship: str | None, created_at: Any, won_at: Any) -> bool:
+    """Whether a lead marked customer became one by its own win: a CRM sets a contact's stage
+    to Customer when its deal closes won (HubSpot's Lifecycle Stage), so an export says what
+    the lead became, not what it was when it came in. Such a lead was a prospect until
+    `won_at`; reading it as a customer from the start looks ahead and puts every win behind
+    `fit.existing_customers`. A customer whose win is at or before its creation was one then.
+    (An opportunity date alone proves nothing: existing customers open expansion deals.)"""
+    return relationship == "customer" and won_at is not None and won_at > created_at
+
+
+def _customers_by_their_own_win(
+    con: duckdb.DuckDBPyConnection, table: str, present: tuple[Column, ...]
+) -> str | None:
+    """Read leads marked customer by their own later win as prospects (see
+    `customer_by_own_win`); returns the loading summary's note, None when there were none."""
+    names = {c.name for c in present}
+    if not {"relationship", "won_at"} <= names:
+        return None
+    row = con.execute(
+        f"UPDATE {table} SET relationship = 'prospect' "
+        f"WHERE relationship = 'customer' AND won_at IS NOT NULL AND won_at > created_at"
+    ).fetchone()
+    count = int(row[0]) if row else 0
+    if not count:
+        return None
+    leads = "1 lead" if count == 1 else f"{count} leads"
+    return (
+        f"relationship: {leads} marked customer whose own deal was won after they came in "
+        f"(won_at) read as prospects: the CRM marks a lead customer when its deal is won, so "
+        f"it was a prospect until then"
+    )
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection, keep: Sequence[str] = ()) -> None:
@@ -1702,6 +1783,7 @@ def load_to_duckdb(
                 staged_activities,
                 say,
                 known=staged_leads,
+                dropped=lead_report.left_out_ids,
             )
             for staged, final in ((staged_leads, "leads"), (staged_activities, "activities")):
                 con.execute(f"DROP TABLE IF EXISTS temp.{final}")

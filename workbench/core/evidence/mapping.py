@@ -17,6 +17,10 @@ A mapping file is TOML; every key is optional:
     [values.sdr_decision]               # canonical column -> "Their value" = "canonical value"
     "Closed - Converted" = "accepted"
 
+    [values.region]                     # the text columns a fit gate compares (region,
+    "United States" = "north-america"   # industry) and lead_source: "Their value" = "ours",
+    "Canada" = "north-america"          # any text; values the table does not name stay as is
+
 Headers match case-insensitively, ignoring surrounding spaces. A column the mapping does not
 name is looked up under its canonical name, so a file already in the canonical shape needs no
 mapping at all. Choice values (activity kind, seniority, persona, relationship, SDR decision)
@@ -135,10 +139,12 @@ HUBSPOT = Mapping(
         },
         # HubSpot's default lead statuses (internal: NEW, OPEN, IN_PROGRESS, OPEN_DEAL,
         # UNQUALIFIED, ATTEMPTED_TO_CONTACT, CONNECTED, BAD_TIMING), read as the SDR's decision.
+        # An SDR working a lead (trying to reach it, talking to it) has accepted it, in every
+        # preset alike; only a lead nobody has picked up yet is unworked.
         "sdr_decision": {
             "New": "unworked",
             "Open": "unworked",
-            "Attempted to Contact": "unworked",
+            "Attempted to Contact": "accepted",
             "In Progress": "accepted",
             "Connected": "accepted",
             "Open Deal": "accepted",
@@ -182,10 +188,11 @@ SALESFORCE = Mapping(
     activities={"lead_id": "Lead ID", "kind": "Type", "at": "Activity Date"},
     values={
         # Salesforce's default lead statuses; their API names ("Open_Not_Contacted",
-        # "Closed_Converted") are the same values once '-', '_' and spaces are ignored.
+        # "Closed_Converted") are the same values once '-', '_' and spaces are ignored. An SDR
+        # working a lead has accepted it, as in the HubSpot preset.
         "sdr_decision": {
             "Open - Not Contacted": "unworked",
-            "Working - Contacted": "unworked",
+            "Working - Contacted": "accepted",
             "Closed - Converted": "accepted",
             "Closed - Not Converted": "rejected",
             "Qualified": "accepted",
@@ -217,6 +224,12 @@ SALESFORCE = Mapping(
 )
 
 PRESETS: dict[str, Mapping] = {m.name: m for m in (CANONICAL, HUBSPOT, SALESFORCE)}
+
+# Text columns whose values a `[values]` table may translate into any text of the room's own:
+# region and industry are what a fit gate compares with its lists (an export writes "United
+# States" and "COMPUTER_SOFTWARE", the definition says north-america and software), and
+# lead_source is grouped by in the calibration loop. Matched as choice values are.
+TRANSLATED_TEXT: tuple[str, ...] = ("industry", "region", "lead_source")
 
 
 def fix_line(table: TableName, column: str) -> str:
@@ -305,9 +318,10 @@ def load_mapping(path: Path) -> Mapping:
     choice_columns = {c.name: c for cols in TABLES.values() for c in cols if c.type == "choice"}
     for column, table in raw_values.items():
         target = choice_columns.get(column)
-        if target is None:
+        if target is None and column not in TRANSLATED_TEXT:
             problem(
-                f"values can be translated for: {', '.join(sorted(choice_columns))}",
+                "values can be translated for: "
+                f"{', '.join(sorted([*choice_columns, *TRANSLATED_TEXT]))}",
                 "values",
                 column,
             )
@@ -322,7 +336,16 @@ def load_mapping(path: Path) -> Mapping:
         preset_keys = {squash(their): their for their in translated}
         written: dict[str, str] = {}
         for their, ours in table.items():
-            if not isinstance(ours, str) or ours not in target.choices:
+            if target is None and (not isinstance(ours, str) or not ours.strip()):
+                problem(
+                    f'expected the {column} to read it as, a non-empty string: "{their}" = '
+                    f'"north-america"',
+                    "values",
+                    column,
+                    their,
+                )
+                continue
+            if target is not None and (not isinstance(ours, str) or ours not in target.choices):
                 problem(
                     f"{ours!r} is not a {column}; expected one of: {', '.join(target.choices)}",
                     "values",
@@ -331,7 +354,7 @@ def load_mapping(path: Path) -> Mapping:
                 )
                 continue
             key = squash(their)
-            if key in written and translated[written[key]] != ours:
+            if key in written and translated[written[key]] != ours.strip():
                 problem(
                     f"{their!r} is the same value as {written[key]!r} (case, spaces, '-' and "
                     f"'_' are ignored) but is translated differently; keep one",
@@ -343,7 +366,7 @@ def load_mapping(path: Path) -> Mapping:
             if key in preset_keys:
                 translated.pop(preset_keys.pop(key), None)
             written[key] = their
-            translated[their] = ours
+            translated[their] = ours.strip()
 
     decimal = _decimal_mark(data, problem)
     if problems:

@@ -32,6 +32,9 @@ import tomli_w
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.dates import DateReading
 from workbench.core.evidence.dates import detect as detect_dates
+from workbench.core.evidence.gate_values import GateGuess, listed, matches
+from workbench.core.evidence.gate_values import guesses as gate_guesses
+from workbench.core.evidence.gate_values import paste_lines as gate_paste_lines
 from workbench.core.evidence.mapping import (
     CANONICAL,
     PRESETS,
@@ -44,6 +47,7 @@ from workbench.core.evidence.tables import TABLES, Column
 if TYPE_CHECKING:
     import duckdb
 
+    from workbench.core.domain.definition import Definition
     from workbench.core.evidence.load import Problems
 
 SAMPLE_ROWS = 500  # rows read to recognise a column by its values
@@ -637,12 +641,18 @@ class Proposal:
     unused: dict[str, list[str]]
     values: list[ValueGuess] = field(default_factory=list)
     dates: DateReading | None = None  # how the files write dates, when the preset's don't read
+    # With a definition: what its fit gates list (region, industry), and each history value
+    # they do not name, with one of the definition's names proposed (`gate_values`).
+    listed: dict[str, list[str]] = field(default_factory=dict)
+    gate: list[GateGuess] = field(default_factory=list)
 
     def mapping(self) -> Mapping:
         values = {column: dict(table) for column, table in self.preset.values.items()}
-        for guess in self.values:
-            if guess.proposal is not None:
-                values.setdefault(guess.column, {})[guess.value.strip().casefold()] = guess.proposal
+        guessed = [(g.column, g.value, g.proposal) for g in self.values]
+        guessed += [(g.column, g.value, g.proposal) for g in self.gate]
+        for column, value, proposal in guessed:
+            if proposal is not None:
+                values.setdefault(column, {})[value.strip().casefold()] = proposal
         headers = {
             table: {
                 **self.preset.headers(table),
@@ -689,6 +699,11 @@ class Proposal:
             "headers": {t: [g.to_json() for g in gs] for t, gs in self.headers.items()},
             "unused_headers": self.unused,
             "values": [g.to_json() for g in self.values],
+            "gate_values": [
+                {"column": g.column, "value": g.value, "count": g.count, "proposal": g.proposal}
+                | {"why": g.why}
+                for g in self.gate
+            ],
             "missing": self.missing_required(),
         }
 
@@ -745,6 +760,11 @@ def toml_lines(proposal: Proposal) -> list[str]:
                     f"# {_pair(g.value, '')}  # not placed ({_count(g.count, column)}): "
                     f"{note}one of {choices}"
                 )
+    for column, names in proposal.listed.items():
+        mine = [g for g in proposal.gate if g.column == column]
+        if mine:
+            lines += ["", f"# {column}: the definition's fit gates list {', '.join(names)}"]
+            lines += gate_paste_lines(mine, names)
     unused = [h for t in ("leads", "activities") for h in proposal.unused[t]]
     if unused:
         lines += ["", "# Not used: " + ", ".join(repr(h) for h in unused)]
@@ -776,8 +796,11 @@ def propose(
     activities: Path,
     preset: str | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    definition: Definition | None = None,
 ) -> Proposal:
-    """Read both files and propose a mapping (see the module's docstring)."""
+    """Read both files and propose a mapping (see the module's docstring). With a
+    `definition`, the region and industry values its fit gates do not list are proposed onto
+    its own names (`gate_values.propose_listed`)."""
     import duckdb as _duckdb
 
     if preset is not None and preset not in PRESETS:
@@ -819,6 +842,17 @@ def propose(
             column = TABLE_COLUMNS[name]
             counts = distinct_counts(connection, files[table], found.header)
             proposal.values += unmatched_values(column, counts, mapping)
+        if definition is not None:
+            proposal.listed = listed(definition)
+            for name, names in proposal.listed.items():
+                found = next((g for g in headers["leads"] if g.column == name), None)
+                if found is None:
+                    continue
+                counts = distinct_counts(connection, files["leads"], found.header)
+                counts = [
+                    (v, n) for v, n in counts if not matches(mapping.translate(name, v), names)
+                ]
+                proposal.gate += gate_guesses(name, counts, names)
         return proposal
     finally:
         if own:
@@ -919,6 +953,21 @@ def summary_lines(proposal: Proposal, problems: Problems | None = None) -> list[
         ]
     if not placed and not unplaced:
         lines.append("every value of the choice columns matches")
+    for column, names in proposal.listed.items():
+        mine = [g for g in proposal.gate if g.column == column]
+        if not mine:
+            lines.append(f"every {column} value is one the definition lists ({', '.join(names)})")
+            continue
+        lines.append(
+            f"{column} values the definition's list ({', '.join(names)}) does not name "
+            f"({len(mine)}):"
+        )
+        lines += [
+            f"  {g.value!r} -> {g.proposal}  ({g.why}; {_count(g.count, column)})"
+            if g.proposal is not None
+            else f"  {g.value!r}  (not placed; {_count(g.count, column)})"
+            for g in mine
+        ]
     if problems is not None:
         lines.append(
             f"would keep {problems.leads.rows_loaded:,} of {problems.leads.rows_read:,} leads "

@@ -88,6 +88,10 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         )
     if result.median_days_to_mql is not None:
         lines.append(f"  median {result.median_days_to_mql:.1f} days from lead created to MQL")
+    if result.gate_values:
+        lines.append("")
+        lines.append("The history's values and the fit gate's lists do not meet")
+        lines.extend(f"  {line}" for line in result.gate_values)
     lines.append("")
     lines.append("MQLs per month")
     lines.extend(monthly_chart(result, chart_width))
