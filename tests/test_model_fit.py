@@ -216,8 +216,14 @@ def test_fit_scoring_writes_the_draft(tmp_path: Path, history: Path) -> None:
     )  # fmt: skip
     assert code == 0, err
     assert "[scoring]" in out and "hand-written" in out and f"wrote [scoring] into {draft}" in out
-    written = load_definition(draft).definition.scoring
+    definition = load_definition(draft).definition
+    written = definition.scoring
     assert written is not None and written.activity_points["demo_request"] > 0
+    # The clause keeps the held-out figures it was fitted with, as its evidence.
+    evidence = definition.evidence["scoring"]
+    assert evidence.recorded_by == "proposal"
+    assert "held out" in evidence.figure and "fitted on" in evidence.figure
+    assert "leads.csv" in evidence.source
 
 
 def test_fit_scoring_refuses_a_signed_version(tmp_path: Path, history: Path) -> None:

@@ -100,7 +100,7 @@ def fit_scoring_cmd(
         err(line)
     written: str | None = None
     if write:
-        updated = apply_scoring(path, found.scoring)
+        updated = apply_scoring(path, found.scoring, found, source.describe())
         written = str(path)
         if not any(t.tier3 for _w, t, _s in updated.rule_sets()):
             err(

@@ -83,13 +83,52 @@ def refuse_signed(definition: Definition, path: Path) -> None:
         )
 
 
-def apply_scoring(path: Path, scoring: Scoring) -> Definition:
+def apply_scoring(
+    path: Path, scoring: Scoring, fit: ScoringFit | None = None, source: str = ""
+) -> Definition:
     """Write `scoring` as the draft's `[scoring]`; a signed version is refused (exit 1).
 
-    Returns the definition as written. `store.save` refuses a file changed on disk since it
-    was read, or one carrying a signature over other content."""
+    With the fit it came from, the clause keeps the fit's held-out figures as its evidence
+    (issue 14: "can you show the data that supports each criterion?"). Returns the definition
+    as written. `store.save` refuses a file changed on disk since it was read, or one carrying
+    a signature over other content."""
     loaded = store.load_definition(path)
     refuse_signed(loaded.definition, path)
     updated = with_scoring(loaded.definition, scoring)
+    if fit is not None:
+        updated = _with_fit_evidence(updated, fit, source)
     store.save(updated, path, loaded.file_sha256)
     return updated
+
+
+def fit_evidence_text(fit: ScoringFit) -> str:
+    """The fit's held-out figures in the room's words, for the `[scoring]` clause."""
+    v = fit.fitted
+    parts = [
+        f"fitted on {fit.train_leads:,} leads up to {fit.train_until.isoformat()}",
+        f"held out {v.leads:,} leads after it: the top band of {v.band:,}",
+    ]
+    if v.lift is not None:
+        parts.append(f"{v.lift:.1f}x the base rate of {fit.target}")
+    if v.acceptance is not None:
+        parts.append(f"{v.acceptance * 100:.0f}% accepted")
+    if v.won:
+        parts.append(f"missed {v.missed_won} of {v.won} wins")
+    return ", ".join(parts)
+
+
+def _with_fit_evidence(definition: Definition, fit: ScoringFit, source: str) -> Definition:
+    from workbench.core.domain.clause_evidence import record_evidence
+    from workbench.core.domain.clock import today
+
+    v = fit.fitted
+    return record_evidence(
+        definition,
+        "scoring",
+        fit_evidence_text(fit),
+        on=today(),
+        by="proposal",
+        wins_kept=v.won - v.missed_won if v.won else None,
+        wins_total=v.won or None,
+        source=source,
+    )
