@@ -1623,7 +1623,10 @@ def _load_source(
         raise
     date_notes: list[str] = []
     if not mapping.dates_given:
-        samples = _date_samples(con, source, headers, index, columns)
+        try:
+            samples = _date_samples(con, source, headers, index, columns)
+        except duckdb.Error as error:  # a damaged Parquet file, found on its first read
+            raise source.unreadable(error) from None
         mapping, date_notes = date_readings(samples, mapping)
     staged = _stage(con, source, target, columns, index, described_types, mapping, known)
     rejected = source.rejected(con)
