@@ -192,7 +192,7 @@ def test_a_proposal_the_draft_already_has_is_marked(
     proposal = proposal_for(outcome, "fit.max_employees")
     assert proposal.value == workshop.definition.fit.max_employees
     assert in_draft(workshop.definition, proposal)
-    assert not in_draft(workshop.definition, proposal_for(outcome, "fit.regions"))
+    assert not in_draft(workshop.definition, proposal_for(outcome, "fit.industries"))
 
 
 def test_history_suggests_an_expectation_per_kind(outcome: AnalysisOutcome) -> None:
@@ -203,3 +203,24 @@ def test_history_suggests_an_expectation_per_kind(outcome: AnalysisOutcome) -> N
         "the SDR rejected it: not sales-ready",
     )
     assert suggested_expectation(by_kind["handed-over-not-by-draft"])[0].status == "mql"
+
+
+def test_a_list_proposal_in_another_order_is_already_in_the_draft(workshop: Workshop) -> None:
+    """Regions are a set to the evaluator: 'europe, north-america' is what the draft says."""
+    regions = list(workshop.definition.fit.regions)
+    assert len(regions) >= 2
+    proposal = Proposal(
+        clause="fit.regions",
+        value=list(reversed(regions)),
+        summary="",
+        wins_kept=1,
+        wins_total=1,
+        others_dropped=0,
+        others_total=1,
+        lift=None,
+        period=(TODAY, TODAY),
+        source="",
+    )
+    assert in_draft(workshop.definition, proposal)
+    other = Proposal(**{**proposal.__dict__, "value": regions[:1]})
+    assert not in_draft(workshop.definition, other)

@@ -223,7 +223,7 @@ def test_fit_scoring_writes_the_draft(tmp_path: Path, history: Path) -> None:
     evidence = definition.evidence["scoring"]
     assert evidence.recorded_by == "proposal"
     assert "held out" in evidence.figure and "fitted on" in evidence.figure
-    assert "leads.csv" in evidence.source
+    assert evidence.source is not None and "leads.csv" in evidence.source
 
 
 def test_fit_scoring_refuses_a_signed_version(tmp_path: Path, history: Path) -> None:

@@ -108,6 +108,18 @@ async def test_a_proposal_is_applied_by_one_key_and_everything_follows(
 
         chosen = pane.outcome.analysis.proposals[1]
         assert chosen.clause == "fit.industries"
+        # Shown with focus on the tab bar, the proposals table takes it: the arrows move rows.
+        assert app.focused is proposals
+        # `a` while the table has no focus applies nothing (the room's arrows moved the page,
+        # not the row): the table takes focus and the room is told how to pick.
+        pane.query_one("#analysis-scroll").focus()
+        await settle(pilot)
+        assert app.focused is not proposals
+        await pilot.press("a")
+        await settle(pilot)
+        assert not [m for m in posted if isinstance(m, ProposalApplyRequested)]
+        assert screen.workshop.definition == before
+        assert app.focused is proposals
         proposals.focus()
         await pilot.press("down")
         await pilot.press("a")

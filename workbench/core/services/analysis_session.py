@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from workbench.core.domain.clauses import with_clause
+from workbench.core.domain.clauses import clause_value, with_clause
 from workbench.core.domain.clock import today
 from workbench.core.services.workshop import EditResult, Workshop
 
@@ -67,11 +67,25 @@ def run_analysis(
 
 
 def in_draft(definition: Definition, proposal: Proposal) -> bool:
-    """The draft already says what the proposal would write: applying it changes nothing."""
+    """The draft already says what the proposal would write: applying it changes nothing.
+
+    A list clause (regions, personas, hand raises) is a set to the evaluator: the same values
+    in another order are already in the draft."""
     try:
-        return with_clause(definition, proposal.clause, proposal.value) == definition
+        if with_clause(definition, proposal.clause, proposal.value) == definition:
+            return True
+        current = clause_value(definition, proposal.clause)
     except (ValidationError, ValueError, LookupError):
         return False
+    value = proposal.value
+    if isinstance(current, list) and isinstance(value, list | tuple):
+        try:
+            return sorted(map(str, current)) == sorted(map(str, value)) and len(
+                set(map(str, current))
+            ) == len(current)
+        except TypeError:
+            return False
+    return False
 
 
 def adopt_proposal(workshop: Workshop, proposal: Proposal) -> EditResult:

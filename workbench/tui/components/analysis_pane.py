@@ -315,6 +315,17 @@ class AnalysisPane(Vertical):
             headline.update("\n".join(wrap_lines(headline_lines(outcome, self.before), width)))
             report.update("\n".join(wrap_lines(history_lines(outcome.analysis, width), width)))
         self._fill_tables(width)
+        self._focus_proposals()
+
+    def _focus_proposals(self) -> None:
+        """With proposals on screen and focus on a tab bar (or nowhere), the proposals table
+        takes it, so the arrows the room presses move the row `a` applies, not the page."""
+        from textual.widgets import Tabs
+
+        table = self.query_one("#analysis-proposals", DataTable)
+        focused = self.app.focused
+        if table.row_count and on_screen(self) and (focused is None or isinstance(focused, Tabs)):
+            table.focus()
 
     def _fill_tables(self, width: int) -> None:
         proposals = self.query_one("#analysis-proposals", DataTable)
@@ -383,9 +394,24 @@ class AnalysisPane(Vertical):
         return cases[min(max(table.cursor_row, 0), len(cases) - 1)]
 
     def action_apply(self) -> None:
+        self.apply_selected(require_focus=True)
+
+    def apply_selected(self, require_focus: bool) -> None:
+        """Apply the proposal under the table's cursor. From the key, only while the table
+        has focus: otherwise the arrows the room pressed moved the page, not the row, and the
+        cursor's row is not the one the room is looking at. Then the table takes focus and
+        the room is told how to pick one."""
         proposal = self.selected_proposal()
         if proposal is None:
             self.notify("No proposal to apply yet.", title="Analysis")
+            return
+        table = self.query_one("#analysis-proposals", DataTable)
+        if require_focus and self.app.focused is not table:
+            table.focus()
+            self.notify(
+                "Pick the proposal with ↑/↓ in the table, then press a to apply it.",
+                title="Analysis",
+            )
             return
         self.post_message(ProposalApplyRequested(proposal))
 

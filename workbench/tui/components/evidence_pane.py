@@ -107,7 +107,7 @@ class EvidencePane(Vertical):
         self.base_known = False
         self._timer: Timer | None = None
         self._stale = True  # the definition changed since the result on screen (or none yet)
-        self._running = False
+        self._backtesting = False
         self._note = ""
         self._outcome: Outcome | None = None
         self._shown_for = ""  # which definition and mode the result on screen is for
@@ -132,7 +132,7 @@ class EvidencePane(Vertical):
             self.shown()
 
     def on_unmount(self) -> None:
-        if self._running:
+        if self._backtesting:
             self.session.supersede()  # nobody will see this run: stop it
 
     def on_resize(self) -> None:
@@ -142,15 +142,23 @@ class EvidencePane(Vertical):
 
     @property
     def running(self) -> bool:
-        return self._running
+        return self._backtesting
 
     def _visible(self) -> bool:
         """This step (and its Backtest tab) is on screen: runs happen only then."""
         return on_screen(self)
 
+    def _focus_pick(self) -> None:
+        """The one thing to do on this step without history: Enter picks the files (the tab
+        bar's focus gave the room no sign of where the button was)."""
+        pick = self.query_one("#evidence-pick", Button)
+        self.call_after_refresh(lambda: pick.focus() if pick.display else None)
+
     def shown(self) -> None:
         """The room switched to this step: catch up with any edit made meanwhile."""
-        if self._stale or (self._outcome is None and not self._running):
+        if self.is_mounted and self.query_one("#evidence-pick", Button).display:
+            self._focus_pick()
+        if self._stale or (self._outcome is None and not self._backtesting):
             self._schedule(0)
 
     def definition_changed(self) -> None:
@@ -187,7 +195,7 @@ class EvidencePane(Vertical):
         if not self._visible():
             return  # stays stale; runs when shown
         self._stale = False
-        self._running = True
+        self._backtesting = True
         self._note = "starting"
         generation = self.session.supersede()
         self._show_status()
@@ -244,7 +252,7 @@ class EvidencePane(Vertical):
     ) -> None:
         if not self.session.is_current(generation):
             return  # a newer run is under way; its result replaces this one
-        self._running = False
+        self._backtesting = False
         self._note = ""
         self._unset = unset
         self._problem = problem
@@ -277,7 +285,7 @@ class EvidencePane(Vertical):
                 if self.comparing
                 else f" · c: compare with v{self.base.version} (signed)"
             )
-        if self._running:
+        if self._backtesting:
             shown = f" · showing the result of {self._stamp()}" if self._updated else ""
             return f"… updating: {self._note}{shown}"
         if self._unset:
@@ -351,9 +359,12 @@ class EvidencePane(Vertical):
             return
         # Offered with no lead history, and when the history set does not load: the room can
         # pick the files again without leaving (saving never overwrites what is there).
-        self.query_one("#evidence-pick", Button).display = self._unset or (
-            self._problem is not None and self._outcome is None
-        )
+        pick = self.query_one("#evidence-pick", Button)
+        offered = self._unset or (self._problem is not None and self._outcome is None)
+        newly = offered and not pick.display
+        pick.display = offered
+        if newly and self._visible():
+            self._focus_pick()
         scroll = self.query_one("#evidence-scroll", VerticalScroll)
         width = max(0, scroll.scrollable_content_region.width - 2) or 76  # less the padding
         lines = self.body_lines(width)

@@ -60,7 +60,7 @@ EXPLAIN = {
     "sales to a response time per trigger. Without escalation a deadline is a suggestion.",
     "cases": "The arguments the room keeps having, as tests. Every edit re-runs them. 'Depends' "
     "cases are yours to decide: press e to accept what the definition now does.",
-    "evidence": "Bring evidence before signing: ~X MQLs per month, the acceptance to expect "
+    "evidence": "Bring evidence before signing: how many MQLs a month the draft makes, the acceptance to expect "
     f"({healthy_acceptance()} is healthy) and the false negatives (closed-won deals never "
     f"handed over; over {percent(FALSE_NEGATIVE_ALARM)} is an alarm), from the draft replayed "
     "over your lead history.",

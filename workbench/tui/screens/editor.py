@@ -711,7 +711,7 @@ class EditorScreen(Screen[None]):
             step.show_tab(ANALYSIS_TAB)
             step.analysis.query_one("#analysis-proposals").focus()
             if then == "apply":
-                step.analysis.action_apply()
+                step.analysis.apply_selected(require_focus=False)
             elif then == "adopt":
                 step.analysis.action_adopt()
 
