@@ -114,40 +114,12 @@ def _say_left_out(
             for line in problems.lines():
                 err(line)
         if source is not None:
-            for line in _paste_unmapped(problems, source):
+            from workbench.core.evidence.propose import paste_advice
+
+            for line in paste_advice(problems, source):
                 err(line)
 
     return say
-
-
-def _paste_unmapped(problems: Problems, source: EvidenceSource) -> list[str]:
-    """When rows were left out for values nothing maps, the `[values]` lines to paste, each
-    with the tool's proposal (see `workbench map`)."""
-    from workbench.core.evidence.mapping import resolve_mapping
-    from workbench.core.evidence.propose import CHOICE_ORDER, paste_lines, unmapped_values
-
-    bad = {f"bad {name}" for _, name in CHOICE_ORDER}
-    reasons = problems.leads.reasons + problems.activities.reasons
-    emptied = problems.leads.emptied_columns + problems.activities.emptied_columns
-    if not any(reasons[kind] for kind in bad) and not any(
-        emptied[name] for _, name in CHOICE_ORDER
-    ):
-        return []
-    try:
-        guesses = unmapped_values(source.leads, source.activities, resolve_mapping(source.mapping))
-    except Exception:  # only advice: a file the loader read but this cannot must not stop it
-        return []
-    if not guesses:
-        return []
-    if isinstance(source.mapping, Path):
-        where = f"paste into {source.mapping}"
-    else:
-        preset = f'preset = "{source.mapping}" and ' if source.mapping else ""
-        where = f"write a mapping file with {preset}these lines, and pass it as --mapping"
-    return [
-        f"values no mapping places ({where}; check each guess):",
-        *(f"  {line}" for line in paste_lines(guesses)),
-    ]
 
 
 @app.command("backtest")

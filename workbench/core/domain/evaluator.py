@@ -182,11 +182,11 @@ def _disqualify(rules: RuleSet, lead: Lead) -> Verdict | None:
     fit = rules.fit
     path = rules.fit_path
     company = lead.company
-    competitor = company.relationship == "competitor" or _matches_competitor(
-        rules.competitors, lead
-    )
-    if competitor:
-        who = _competitor_named(rules.competitors, lead)
+    matched = _competitor_match(rules.competitors, lead)
+    if matched is not None or company.relationship == "competitor":
+        who = (
+            matched or f"{company.domain or company.name or 'this company'} is marked a competitor"
+        )
         return Verdict(
             status="rejected",
             route="marketing-leadership",
@@ -212,9 +212,12 @@ def _disqualify(rules: RuleSet, lead: Lead) -> Verdict | None:
     return None
 
 
-def _competitor_named(names: frozenset[str], lead: Lead) -> str:
-    """What made the lead a competitor, naming the value that matched the list: the company's
-    domain, the e-mail's domain or the company name; else the relationship set to competitor."""
+def _competitor_match(names: frozenset[str], lead: Lead) -> str | None:
+    """The value on the competitor list the lead matched, in the room's words, or None: the
+    company's domain or the e-mail's (the entry itself or a subdomain of it), else the company
+    name. The SQL engine's `_competitor` is the same test."""
+    if not names:
+        return None
     company = lead.company
     candidates: list[tuple[str, str]] = []
     if company.domain:
@@ -229,22 +232,7 @@ def _competitor_named(names: frozenset[str], lead: Lead) -> str:
                 return f"{what} {domain} is on the competitor list ({name!r})"
     if company.name and company.name.strip().lower() in names:
         return f"The company {company.name!r} is on the competitor list"
-    who = company.domain or company.name or "this company"
-    return f"{who} is marked a competitor"
-
-
-def _matches_competitor(names: frozenset[str], lead: Lead) -> bool:
-    if not names:
-        return False
-    domains = []
-    if lead.company.domain:
-        domains.append(lead.company.domain.strip().lower())
-    if lead.person.email and "@" in lead.person.email:
-        domains.append(lead.person.email.rsplit("@", 1)[1].strip().lower())
-    for domain in domains:
-        if any(domain == n or domain.endswith("." + n) for n in names):
-            return True
-    return bool(lead.company.name) and lead.company.name.strip().lower() in names
+    return None
 
 
 def _rule_sets(prepared: Prepared, lead: Lead) -> list[RuleSet] | Verdict:

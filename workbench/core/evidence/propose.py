@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
     from workbench.core.domain.definition import Definition
     from workbench.core.evidence.load import Problems
+    from workbench.core.evidence.settings import EvidenceSource
 
 SAMPLE_ROWS = 500  # rows read to recognise a column by its values
 MIN_PRESET_HEADERS = 3  # a preset is proposed when at least this many of its headers are there
@@ -1030,3 +1031,32 @@ def unmapped_values(leads: Path, activities: Path, mapping: Mapping) -> list[Val
         return out
     finally:
         con.close()
+
+
+def paste_advice(problems: Problems, source: EvidenceSource) -> list[str]:
+    """When a load left rows out, or emptied cells, for values nothing maps, the `[values]` lines to paste, each
+    with the tool's proposal (see `workbench map`)."""
+    from workbench.core.evidence.mapping import resolve_mapping
+
+    bad = {f"bad {name}" for _, name in CHOICE_ORDER}
+    reasons = problems.leads.reasons + problems.activities.reasons
+    emptied = problems.leads.emptied_columns + problems.activities.emptied_columns
+    if not any(reasons[kind] for kind in bad) and not any(
+        emptied[name] for _, name in CHOICE_ORDER
+    ):
+        return []
+    try:
+        guesses = unmapped_values(source.leads, source.activities, resolve_mapping(source.mapping))
+    except Exception:  # only advice: a file the loader read but this cannot must not stop it
+        return []
+    if not guesses:
+        return []
+    if isinstance(source.mapping, Path):
+        where = f"paste into {source.mapping}"
+    else:
+        preset = f'preset = "{source.mapping}" and ' if source.mapping else ""
+        where = f"write a mapping file with {preset}these lines, and pass it as --mapping"
+    return [
+        f"values no mapping places ({where}; check each guess):",
+        *(f"  {line}" for line in paste_lines(guesses)),
+    ]
