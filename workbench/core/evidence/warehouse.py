@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, cast, get_args
 
 from workbench import __version__
 from workbench.core.domain.definition import Definition
@@ -122,7 +122,7 @@ def export_sql(
                 )
             ]
         )
-    target: Dialect = dialect
+    target = cast(Dialect, dialect)
     import sqlglot
     from sqlglot.errors import ErrorLevel, SqlglotError
 

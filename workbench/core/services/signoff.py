@@ -380,7 +380,9 @@ def _with_signature(definition: Definition, side: Side, signer: Signer, due: dat
     partial = definition.partial_signoff
     if partial is None:
         data["partial_signoff"] = PartialSignOff(
-            review_date=due, content_sha256=content_hash(definition, due), **{side: signer}
+            review_date=due,
+            content_sha256=content_hash(definition, due),
+            **_by_side({side: signer}),
         )
     else:
         first = partial.signed_side
@@ -389,7 +391,7 @@ def _with_signature(definition: Definition, side: Side, signer: Signer, due: dat
         data["signoff"] = SignOff(
             review_date=partial.review_date,
             content_sha256=partial.content_sha256,
-            **{first: getattr(partial, first), side: signer},
+            **_by_side({first: getattr(partial, first), side: signer}),
         )
     return Definition.model_validate(data)
 
@@ -412,3 +414,8 @@ def evidence_summary(definition: Definition, *, lead_history: bool = False) -> l
     if missing:
         lines.append("Without evidence: " + ", ".join(missing))
     return lines
+
+
+def _by_side(signers: dict[str, Signer]) -> dict[str, Signer]:
+    """The signers keyed by side name, as the models' keyword arguments (plain str keys)."""
+    return signers
