@@ -226,3 +226,57 @@ def response_entries(
     found = [(key, ResponseTime(minutes=value)) for key, value in (minutes or {}).items()]
     found += [(key, ResponseTime(business_days=value)) for key, value in (days or {}).items()]
     return found
+
+
+# --- the framework's metrics table (001, "Measurement") -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MetricTarget:
+    """One row of 001's metrics table: how often it is read and the band it should sit in.
+
+    `low`/`high` are None where the framework gives no bound (volume trends with growth
+    targets; velocity is tracked, lower is better)."""
+
+    key: str
+    name: str
+    frequency: str  # "week", "month" or "quarter"
+    low: float | None
+    high: float | None
+    words: str
+    lower_is_better: bool = False
+
+
+METRIC_TARGETS: tuple[MetricTarget, ...] = (
+    MetricTarget("volume", "MQL volume", "week", None, None, "trending with growth targets"),
+    MetricTarget("acceptance", "MQL acceptance rate", "week", 0.30, 0.50, "30-50%"),
+    MetricTarget("mql_to_sql", "MQL-to-SQL rate", "month", 0.50, 0.70, "50-70%"),
+    MetricTarget("mql_to_opportunity", "MQL-to-opportunity rate", "month", 0.15, 0.25, "15-25%"),
+    MetricTarget("mql_to_won", "MQL-to-closed-won rate", "quarter", 0.03, 0.08, "3-8%"),
+    MetricTarget(
+        "velocity",
+        "MQL velocity (days lead to MQL)",
+        "month",
+        None,
+        None,
+        "tracking trend (lower is better)",
+        lower_is_better=True,
+    ),
+    MetricTarget("response_compliance", "Response-time compliance", "week", 0.85, None, "over 85%"),
+    MetricTarget(
+        "false_negative",
+        "False-negative rate",
+        "quarter",
+        None,
+        FALSE_NEGATIVE_ALARM,
+        f"under {percent(FALSE_NEGATIVE_ALARM)}",
+        lower_is_better=True,
+    ),
+)
+METRIC_SMALL = 20
+"""Under this many in a period's denominator, a rate is shown but never flagged."""
+
+
+def metric_target(key: str) -> MetricTarget:
+    """The metrics-table row for `key`."""
+    return next(target for target in METRIC_TARGETS if target.key == key)

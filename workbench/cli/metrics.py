@@ -1,0 +1,111 @@
+"""`workbench metrics`: every metric of the framework's table by period, with its trend.
+
+Thin: loads the history the way `analyze` does, runs `core.evidence.periods.metrics_report`
+for the definition at PATH, and prints text, JSON, or a Markdown/HTML section.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench.cli._app import (
+    ActivitiesOption,
+    JsonOption,
+    LeadsOption,
+    MappingOption,
+    app,
+    echo,
+    err,
+    friendly,
+)
+from workbench.cli.analyze import DocFormat
+from workbench.core.domain.errors import InputError, Problem
+
+
+class Every(StrEnum):
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+
+
+@app.command("metrics")
+@friendly
+def metrics_cmd(
+    path: Annotated[
+        Path, typer.Argument(help="The definition: its name, version and committed volume.")
+    ],
+    leads: LeadsOption = None,
+    activities: ActivitiesOption = None,
+    mapping: MappingOption = None,
+    every: Annotated[
+        Every | None,
+        typer.Option("--every", help="One period for every metric (default: each its own)."),
+    ] = None,
+    as_json: JsonOption = False,
+    fmt: Annotated[
+        DocFormat | None,
+        typer.Option("--format", "-f", help="md or html: a section for the meeting."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the output to this file.")
+    ] = None,
+) -> None:
+    """Each metric by week, month or quarter: value, change, band and trend flags."""
+    import duckdb
+
+    from workbench.core.evidence.periods import metrics_report
+    from workbench.core.evidence.periods_report import (
+        metrics_html,
+        metrics_lines,
+        metrics_markdown,
+    )
+    from workbench.core.evidence.settings import choose_source, definitions_folder
+    from workbench.core.files import store
+    from workbench.core.services.backtest_session import load_history
+
+    if as_json and fmt is not None:
+        raise InputError([Problem("give --json or --format, not both", field="--format")])
+    loaded = store.load_definition(path)
+    definition = loaded.definition
+    source = choose_source(definitions_folder(path), leads, activities, mapping)
+    con = duckdb.connect()
+    try:
+        problems = load_history(con, source)
+        for line in problems.lines() if problems.skipped or problems.emptied else []:
+            err(line)
+        mapped = f" ({source.mapping} mapping)" if source.mapping else ""
+        described = (
+            f"{source.leads.name} + {source.activities.name}{mapped}, "
+            f"{problems.leads.rows_loaded:,} leads"
+        )
+        report = metrics_report(
+            con,
+            definition.name,
+            definition.version,
+            definition.sla.marketing.monthly_volume,
+            described,
+            every=None if every is None else every.value,
+        )
+    finally:
+        con.close()
+    if as_json:
+        text = json.dumps(report.to_json(), indent=2) + "\n"
+    elif fmt is DocFormat.md:
+        text = metrics_markdown(report)
+    elif fmt is DocFormat.html:
+        text = metrics_html(report)
+    else:
+        text = "\n".join(metrics_lines(report)) + "\n"
+    if out is None:
+        echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError([Problem(f"cannot write: {error.strerror or error}", file=out)]) from None
+    err(f"wrote {out}")

@@ -1,0 +1,545 @@
+"""Every metric of the framework's metrics table (001) as a series by period, with its trend.
+
+A metric is data: its name, frequency and target band (`framework.METRIC_TARGETS`) and the SQL
+that counts its numerator and denominator over one cohort (`METRICS`). Each series runs over
+the file's span at the metric's frequency (or one `every` for all): calendar weeks starting
+Monday 00:00 UTC, calendar months, calendar quarters.
+
+The rules the room reads the series by:
+
+- **Cohorts.** A period's rates are over the MQLs created in it (their `mql_at`), not over the
+  outcomes that happened in it: the opportunities of March's MQLs, whenever they opened. The
+  false-negative rate is over the deals won in the period.
+- **Maturity.** An outcome takes time: a quarter of MQLs created last week has not had time to
+  win. For a metric with an outcome (SQL, opportunity, win, the SDR's decision when the file
+  times it), the lag is the median days from MQL to that outcome seen in the file; a period is
+  "not yet mature" until its end plus that lag is before the file's last moment. An immature
+  period is shown, never flagged.
+- **Small.** A denominator under `METRIC_SMALL` (20) is marked, never flagged.
+- **Partial.** The first and last periods the file only partly covers are marked; a count
+  (volume) in a partial period is never flagged, as it is low by construction.
+- **Flags.** "outside its band" (below or above the target); "fell two periods in a row" (004: a
+  falling rate means the definition drifted), or "rose" where lower is better (velocity,
+  false negatives). A trend flag needs all three periods judged (mature, not small, whole).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+import duckdb
+
+from workbench.core.domain.framework import METRIC_SMALL, MetricTarget, metric_target
+from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, quote_identifier
+
+Frequency = Literal["week", "month", "quarter"]
+FREQUENCIES: tuple[Frequency, ...] = ("week", "month", "quarter")
+Kind = Literal["count", "rate", "days"]
+
+# A win "through an MQL": the lead was an MQL on or before the win, as the backtest counts it.
+MQL_BEFORE_WIN = "mql_at IS NOT NULL AND mql_at <= won_at"
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """One metric as SQL over the leads table: which rows form a period's cohort (`where`,
+    placed in a period by `time`), and the numerator and denominator aggregated over them.
+
+    `outcome` is the time the numerator waits for (its median lag decides maturity); `needs`
+    are columns the file must fill somewhere, else the series says the file cannot tell."""
+
+    key: str
+    kind: Kind
+    cohort: str
+    time: str
+    where: str
+    numerator: str
+    denominator: str | None = None
+    outcome: str | None = None
+    needs: tuple[str, ...] = ()
+
+    @property
+    def target(self) -> MetricTarget:
+        return metric_target(self.key)
+
+
+_ONE = "SUM(CASE WHEN {} THEN 1 ELSE 0 END)"
+
+# Response-time compliance (weekly, over 85%) needs the per-MQL SLA facts of `evidence.sla`;
+# it joins this list as one more Metric when those land.
+METRICS: tuple[Metric, ...] = (
+    Metric(
+        "volume",
+        "count",
+        "MQLs created in the period",
+        "mql_at",
+        "mql_at IS NOT NULL",
+        "COUNT(*)",
+        needs=("mql_at",),
+    ),
+    Metric(
+        "acceptance",
+        "rate",
+        "MQLs created in the period: accepted / all",
+        "mql_at",
+        "mql_at IS NOT NULL",
+        _ONE.format("sdr_decision = 'accepted'"),
+        "COUNT(*)",
+        outcome="sdr_decision_at",
+        needs=("sdr_decision",),
+    ),
+    Metric(
+        "mql_to_sql",
+        "rate",
+        "accepted MQLs created in the period: became SQL / accepted",
+        "mql_at",
+        "mql_at IS NOT NULL AND sdr_decision = 'accepted'",
+        _ONE.format("sql_at IS NOT NULL"),
+        "COUNT(*)",
+        outcome="sql_at",
+        needs=("sql_at", "sdr_decision"),
+    ),
+    Metric(
+        "mql_to_opportunity",
+        "rate",
+        "MQLs created in the period: opportunity opened / all",
+        "mql_at",
+        "mql_at IS NOT NULL",
+        _ONE.format("opportunity_at IS NOT NULL"),
+        "COUNT(*)",
+        outcome="opportunity_at",
+        needs=("opportunity_at",),
+    ),
+    Metric(
+        "mql_to_won",
+        "rate",
+        "MQLs created in the period: closed won / all",
+        "mql_at",
+        "mql_at IS NOT NULL",
+        _ONE.format("won_at IS NOT NULL"),
+        "COUNT(*)",
+        outcome="won_at",
+        needs=("won_at",),
+    ),
+    Metric(
+        "velocity",
+        "days",
+        "MQLs created in the period: average days from lead creation to MQL",
+        "mql_at",
+        "mql_at IS NOT NULL",
+        "SUM(date_diff('second', created_at, mql_at)) / 86400.0",
+        "COUNT(*)",
+        needs=("mql_at",),
+    ),
+    Metric(
+        "false_negative",
+        "rate",
+        "deals won in the period: never an MQL on or before the win / all wins",
+        "won_at",
+        "won_at IS NOT NULL",
+        _ONE.format(f"NOT ({MQL_BEFORE_WIN})"),
+        "COUNT(*)",
+        needs=("won_at",),
+    ),
+)
+
+
+# --- periods -----------------------------------------------------------------------------
+
+
+def period_start(moment: datetime | date, every: Frequency) -> date:
+    """The first day of the calendar week (Monday), month or quarter holding `moment` (UTC)."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    if every == "week":
+        return day - timedelta(days=day.weekday())
+    if every == "month":
+        return day.replace(day=1)
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def next_start(start: date, every: Frequency) -> date:
+    """The first day of the period after the one starting at `start`."""
+    if every == "week":
+        return start + timedelta(days=7)
+    months = 1 if every == "month" else 3
+    month = start.month - 1 + months
+    return date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def period_label(start: date, every: Frequency) -> str:
+    """'2025-W03' (ISO week), '2025-03', '2025-Q1'."""
+    if every == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    if every == "month":
+        return f"{start.year}-{start.month:02d}"
+    return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One period of a series: its figures, its change on the previous period, its marks."""
+
+    start: date
+    end: date  # exclusive: the next period's first day
+    label: str
+    numerator: float
+    denominator: int | None
+    value: float | None
+    change: float | None = None
+    partial: bool = False
+    mature: bool = True
+    small: bool = False
+    flags: tuple[str, ...] = ()
+
+    @property
+    def judged(self) -> bool:
+        """Whether a flag may be raised on this period at all."""
+        return self.value is not None and self.mature and not self.small
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "period": self.label,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "numerator": _round(self.numerator),
+            "denominator": self.denominator,
+            "value": _round(self.value),
+            "change": _round(self.change),
+            "partial": self.partial,
+            "mature": self.mature,
+            "small": self.small,
+            "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """A metric over the file's span: its target, how its cohorts and maturity are read."""
+
+    key: str
+    name: str
+    kind: Kind
+    every: Frequency
+    target: str
+    low: float | None
+    high: float | None
+    cohort: str
+    lower_is_better: bool
+    lag_days: float | None = None  # the maturity lag; None: nothing to wait for
+    missing: str | None = None  # why the file cannot give this series
+    points: tuple[Point, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "kind": self.kind,
+            "every": self.every,
+            "target": self.target,
+            "low": self.low,
+            "high": self.high,
+            "cohort": self.cohort,
+            "lower_is_better": self.lower_is_better,
+            "maturity_lag_days": _round(self.lag_days),
+            "missing": self.missing,
+            "points": [p.to_json() for p in self.points],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRevenue:
+    """Closed-won revenue and deal size for one lead source (003: MQL-sourced revenue)."""
+
+    source: str
+    leads: int
+    mqls: int
+    wins: int
+    revenue: float
+    revenue_via_mql: float
+    priced_wins: int  # wins with an amount: the average deal size is over these
+
+    @property
+    def average_deal(self) -> float | None:
+        return self.revenue / self.priced_wins if self.priced_wins else None
+
+    @property
+    def revenue_never_mql(self) -> float:
+        return self.revenue - self.revenue_via_mql
+
+    @property
+    def share_via_mql(self) -> float | None:
+        return self.revenue_via_mql / self.revenue if self.revenue else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "leads": self.leads,
+            "mqls": self.mqls,
+            "wins": self.wins,
+            "won_revenue": _round(self.revenue),
+            "average_deal": _round(self.average_deal),
+            "revenue_via_mql": _round(self.revenue_via_mql),
+            "revenue_never_mql": _round(self.revenue_never_mql),
+            "share_via_mql": _round(self.share_via_mql),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsReport:
+    """Every series and the revenue by source, headed by the definition they are read for."""
+
+    definition: str
+    version: int
+    monthly_volume: int
+    source: str
+    first: datetime  # the first lead's creation
+    as_of: datetime  # the file's last moment: the export is taken no earlier
+    series: tuple[Series, ...]
+    sources: tuple[SourceRevenue, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "definition": self.definition,
+            "version": self.version,
+            "monthly_volume": self.monthly_volume,
+            "source": self.source,
+            "first": self.first.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "series": [s.to_json() for s in self.series],
+            "sources": [s.to_json() for s in self.sources],
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+# --- computing ---------------------------------------------------------------------------
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    row = con.execute(sql).fetchone()
+    return None if row is None else row[0]
+
+
+def file_span(con: duckdb.DuckDBPyConnection) -> tuple[datetime, datetime]:
+    """(first lead created, the latest moment any timestamp in the file holds)."""
+    first = _scalar(con, "SELECT MIN(created_at) FROM leads")
+    latest = [first]
+    for table, columns in (("leads", LEAD_COLUMNS), ("activities", ACTIVITY_COLUMNS)):
+        for column in columns:
+            if column.type == "timestamp":
+                name = quote_identifier(column.name)
+                latest.append(_scalar(con, f"SELECT MAX({name}) FROM {table}"))
+    return first, max(moment for moment in latest if moment is not None)
+
+
+def _filled(con: duckdb.DuckDBPyConnection, column: str) -> bool:
+    return bool(_scalar(con, f"SELECT COUNT({quote_identifier(column)}) FROM leads"))
+
+
+def maturity_lag(con: duckdb.DuckDBPyConnection, metric: Metric) -> float | None:
+    """Median days from a cohort row's time to its outcome, over rows that reached it.
+
+    None when the metric waits for nothing (or the file never times the outcome)."""
+    if metric.outcome is None or not _filled(con, metric.outcome):
+        return None
+    lag = _scalar(
+        con,
+        f"SELECT quantile_cont(date_diff('second', {metric.time}, {metric.outcome}), 0.5)"
+        f" / 86400.0 FROM leads WHERE {metric.where} AND {metric.outcome} IS NOT NULL"
+        f" AND {metric.outcome} >= {metric.time}",
+    )
+    return None if lag is None else float(lag)
+
+
+def _counts(
+    con: duckdb.DuckDBPyConnection, metric: Metric, every: Frequency
+) -> dict[date, tuple[float, int | None]]:
+    """{period start: (numerator, denominator)} for the periods that have cohort rows."""
+    denominator = metric.denominator or "NULL"
+    rows = con.execute(
+        f"SELECT CAST(date_trunc('{every}', {metric.time}) AS DATE) AS period,"
+        f" {metric.numerator}, {denominator} FROM leads WHERE {metric.where}"
+        " GROUP BY period"
+    ).fetchall()
+    return {row[0]: (float(row[1] or 0), None if row[2] is None else int(row[2])) for row in rows}
+
+
+def _worse(now: float, before: float, lower_is_better: bool) -> bool:
+    return now > before if lower_is_better else now < before
+
+
+def _band_flag(value: float, low: float | None, high: float | None, words: str) -> str | None:
+    value = round(value, 3)  # as the room reads it: 14.96% is shown, and read, as 15.0%
+    if low is not None and value < low:
+        return f"below its band ({words})"
+    if high is not None and value > high:
+        return f"above its band ({words})"
+    return None
+
+
+def _volume_band(monthly: int, every: Frequency) -> tuple[float, str]:
+    """The committed monthly volume in the period's terms: a month, 12/52 of it, or three."""
+    per = {"week": monthly * 12 / 52, "month": float(monthly), "quarter": monthly * 3.0}[every]
+    return per, f"at least {per:.0f} a {every}, from {monthly} a month committed"
+
+
+def series(
+    con: duckdb.DuckDBPyConnection,
+    metric: Metric,
+    span: tuple[datetime, datetime],
+    every: Frequency | None = None,
+    monthly_volume: int | None = None,
+) -> Series:
+    """One metric as a series over `span`, every period present, with its marks and flags."""
+    target = metric.target
+    freq: Frequency = every or target.frequency  # type: ignore[assignment]
+    low, high, words = target.low, target.high, target.words
+    if metric.key == "volume" and monthly_volume is not None:
+        low, words = _volume_band(monthly_volume, freq)
+    head = Series(
+        metric.key,
+        target.name,
+        metric.kind,
+        freq,
+        words,
+        low,
+        high,
+        metric.cohort,
+        target.lower_is_better,
+    )
+    empty = [column for column in metric.needs if not _filled(con, column)]
+    if empty:
+        return replace(head, missing=f"the file has no {', '.join(empty)}")
+    lag = maturity_lag(con, metric)
+    counts = _counts(con, metric, freq)
+    first, as_of = span
+    start = min([period_start(first, freq), *counts])
+    last = period_start(as_of, freq)
+    points: list[Point] = []
+    while start <= last:
+        end = next_start(start, freq)
+        numerator, denominator = counts.get(start, (0.0, 0 if metric.denominator else None))
+        if metric.denominator is None:
+            value: float | None = numerator
+        else:
+            value = numerator / denominator if denominator else None
+        partial = _midnight(start) < first or _midnight(end) > as_of
+        mature = lag is None or _midnight(end) + timedelta(days=lag) <= as_of
+        small = denominator is not None and denominator < METRIC_SMALL
+        previous = points[-1] if points else None
+        change = (
+            value - previous.value
+            if previous is not None and value is not None and previous.value is not None
+            else None
+        )
+        point = Point(
+            start,
+            end,
+            period_label(start, freq),
+            numerator,
+            denominator,
+            value,
+            change,
+            partial,
+            mature,
+            small,
+        )
+        points.append(
+            _flagged(point, points, metric.kind, (low, high, words), target.lower_is_better)
+        )
+        start = end
+    return replace(head, lag_days=lag, points=tuple(points))
+
+
+def _judged(point: Point, kind: Kind) -> bool:
+    return point.judged and not (point.partial and kind == "count")
+
+
+def _flagged(
+    point: Point,
+    before: list[Point],
+    kind: Kind,
+    band: tuple[float | None, float | None, str],
+    lower_is_better: bool,
+) -> Point:
+    """The point with its flags: never on a period that is not judged."""
+    if not _judged(point, kind) or point.value is None:
+        return point
+    flags = []
+    band_flag = _band_flag(point.value, *band)
+    if band_flag:
+        flags.append(band_flag)
+    if len(before) >= 2:
+        one, two = before[-1], before[-2]
+        if (
+            _judged(one, kind)
+            and _judged(two, kind)
+            and one.value is not None
+            and two.value is not None
+            and _worse(one.value, two.value, lower_is_better)
+            and _worse(point.value, one.value, lower_is_better)
+        ):
+            flags.append(f"{'rose' if lower_is_better else 'fell'} two periods in a row")
+    return replace(point, flags=tuple(flags))
+
+
+def revenue_by_source(con: duckdb.DuckDBPyConnection) -> tuple[SourceRevenue, ...]:
+    """Per lead source (empty: '(no source)'): leads, MQLs, wins, won revenue and how much of
+    it came through an MQL; most revenue first."""
+    won = "won_at IS NOT NULL"
+    rows = con.execute(
+        "SELECT COALESCE(NULLIF(lead_source, ''), '(no source)') AS source, COUNT(*),"
+        f" COUNT(mql_at), {_ONE.format(won)},"
+        f" SUM(CASE WHEN {won} THEN COALESCE(amount, 0) ELSE 0 END),"
+        f" SUM(CASE WHEN {won} AND {MQL_BEFORE_WIN} THEN COALESCE(amount, 0) ELSE 0 END),"
+        f" {_ONE.format(f'{won} AND amount IS NOT NULL')}"
+        " FROM leads GROUP BY source"
+    ).fetchall()
+    found = [
+        SourceRevenue(
+            str(r[0]),
+            int(r[1]),
+            int(r[2]),
+            int(r[3] or 0),
+            float(r[4] or 0),
+            float(r[5] or 0),
+            int(r[6] or 0),
+        )
+        for r in rows
+    ]
+    return tuple(sorted(found, key=lambda s: (-s.revenue, s.source)))
+
+
+def metrics_report(
+    con: duckdb.DuckDBPyConnection,
+    definition: str,
+    version: int,
+    monthly_volume: int,
+    source: str,
+    every: Frequency | None = None,
+    metrics: tuple[Metric, ...] = METRICS,
+) -> MetricsReport:
+    """Every metric's series and the revenue by source, over the leads loaded in `con`."""
+    span = file_span(con)
+    return MetricsReport(
+        definition,
+        version,
+        monthly_volume,
+        source,
+        span[0],
+        span[1],
+        tuple(series(con, m, span, every, monthly_volume) for m in metrics),
+        revenue_by_source(con),
+    )
