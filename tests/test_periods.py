@@ -1,0 +1,458 @@
+"""`workbench metrics`: every series value is a direct count over the same rows, periods break
+at Monday 00:00 UTC and on the first of a month or quarter, the trend and band flags are raised
+on hand-made rows and never on an immature or small period, revenue by source is a direct sum,
+and the command prints text, JSON and Markdown."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner, Result
+
+from workbench.cli import app
+from workbench.core.domain.framework import metric_target
+from workbench.core.evidence.load import fetch_leads
+from workbench.core.evidence.periods import (
+    METRICS,
+    Frequency,
+    MetricsReport,
+    Series,
+    metrics_report,
+    period_label,
+    period_start,
+)
+from workbench.core.evidence.periods_report import metrics_lines
+from workbench.core.evidence.sample import sample_data, write_sample
+from workbench.core.evidence.settings import EvidenceSource
+from workbench.core.evidence.tables import ActivityRow, LeadRow
+from workbench.core.services.backtest_session import load_history
+
+
+def _enriched(rows: list[LeadRow]) -> list[LeadRow]:
+    """The sample with the columns it leaves empty filled for some leads: an SQL date for
+    every other accepted MQL, the SDR's decision a day after the MQL, no source for a few, and
+    a few wins made an MQL only after the win (a false negative, as the backtest counts it)."""
+    out = []
+    for number, row in enumerate(rows):
+        if row.won_at is not None and row.mql_at is not None and number % 4 == 0:
+            row = replace(row, mql_at=row.won_at + timedelta(days=1))
+        if row.mql_at is not None and row.sdr_decision is not None:
+            row = replace(row, sdr_decision_at=row.mql_at + timedelta(hours=20 + number % 40))
+        if row.sdr_decision == "accepted" and row.mql_at is not None and number % 2:
+            row = replace(row, sql_at=row.mql_at + timedelta(days=number % 9))
+        if number % 23 == 0:
+            row = replace(row, lead_source=None)
+        out.append(row)
+    return out
+
+
+def _load(folder: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    load_history(con, EvidenceSource(folder / "leads.csv", folder / "activities.csv"))
+    return con
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("periods")
+    leads, activities = sample_data(1500, seed=5)
+    write_sample(out, _enriched(leads), activities)
+    return out
+
+
+@pytest.fixture(scope="module")
+def con(folder: Path) -> duckdb.DuckDBPyConnection:
+    return _load(folder)
+
+
+@pytest.fixture(scope="module")
+def rows(con: duckdb.DuckDBPyConnection) -> list[LeadRow]:
+    return fetch_leads(con)
+
+
+def _within(moment: datetime | None, start: datetime, end: datetime) -> bool:
+    return moment is not None and start <= moment < end
+
+
+def _aware(day: object) -> datetime:
+    return datetime.fromisoformat(str(day)).replace(tzinfo=UTC)
+
+
+Cohort = Callable[[list[LeadRow], datetime, datetime], tuple[float, int | None]]
+
+
+def _mqls(rows: list[LeadRow], start: datetime, end: datetime) -> list[LeadRow]:
+    return [r for r in rows if _within(r.mql_at, start, end)]
+
+
+def _rate(rows: Sequence[LeadRow], hit: Callable[[LeadRow], bool]) -> tuple[float, int]:
+    return float(sum(1 for r in rows if hit(r))), len(rows)
+
+
+def _velocity(rows: list[LeadRow]) -> tuple[float, int]:
+    days = [(r.mql_at - r.created_at).total_seconds() / 86400 for r in rows if r.mql_at]
+    return sum(days), len(days)
+
+
+def _never_mql(row: LeadRow) -> bool:
+    return row.mql_at is None or (row.won_at is not None and row.mql_at > row.won_at)
+
+
+DIRECT: dict[str, Cohort] = {
+    "volume": lambda rs, s, e: (float(len(_mqls(rs, s, e))), None),
+    "acceptance": lambda rs, s, e: _rate(_mqls(rs, s, e), lambda r: r.sdr_decision == "accepted"),
+    "mql_to_sql": lambda rs, s, e: _rate(
+        [r for r in _mqls(rs, s, e) if r.sdr_decision == "accepted"], lambda r: bool(r.sql_at)
+    ),
+    "mql_to_opportunity": lambda rs, s, e: _rate(
+        _mqls(rs, s, e), lambda r: r.opportunity_at is not None
+    ),
+    "mql_to_won": lambda rs, s, e: _rate(_mqls(rs, s, e), lambda r: r.won_at is not None),
+    "velocity": lambda rs, s, e: _velocity(_mqls(rs, s, e)),
+    "false_negative": lambda rs, s, e: _rate(
+        [r for r in rs if _within(r.won_at, s, e)], _never_mql
+    ),
+}
+OUTCOME = {
+    "acceptance": "sdr_decision_at",
+    "mql_to_sql": "sql_at",
+    "mql_to_opportunity": "opportunity_at",
+    "mql_to_won": "won_at",
+}
+
+
+def _check_against_rows(series: Series, rows: list[LeadRow]) -> None:
+    assert series.missing is None, series.key
+    assert series.points, series.key
+    for before, after in zip(series.points, series.points[1:], strict=False):
+        assert before.end == after.start  # every period, none skipped
+    for point in series.points:
+        start, end = _aware(point.start), _aware(point.end)
+        numerator, denominator = DIRECT[series.key](rows, start, end)
+        assert point.numerator == pytest.approx(numerator), (series.key, point.label)
+        assert point.denominator == denominator, (series.key, point.label)
+        if denominator is None:
+            assert point.value == numerator
+        elif denominator:
+            assert point.value == pytest.approx(numerator / denominator)
+        else:
+            assert point.value is None
+    cohort = [r for r in rows if r.mql_at is not None]
+    if series.key in OUTCOME:
+        lags = [
+            (getattr(r, OUTCOME[series.key]) - r.mql_at).total_seconds() / 86400
+            for r in cohort
+            if getattr(r, OUTCOME[series.key]) is not None
+            and getattr(r, OUTCOME[series.key]) >= r.mql_at
+            and (series.key != "mql_to_sql" or r.sdr_decision == "accepted")
+        ]
+        assert series.lag_days == pytest.approx(statistics.median(lags))
+    else:
+        assert series.lag_days is None
+
+
+@pytest.mark.parametrize("every", [None, "week", "month", "quarter"])
+def test_every_series_value_is_a_direct_count_over_the_rows(
+    con: duckdb.DuckDBPyConnection, rows: list[LeadRow], every: Frequency | None
+) -> None:
+    report = metrics_report(con, "acme", 1, 100, "sample", every=every)
+    assert {s.key for s in report.series} == {m.key for m in METRICS}
+    for series in report.series:
+        assert series.every == (every or metric_target(series.key).frequency)
+        _check_against_rows(series, rows)
+
+
+def test_each_metric_runs_at_its_framework_frequency(con: duckdb.DuckDBPyConnection) -> None:
+    report = metrics_report(con, "acme", 1, 100, "sample")
+    every = {s.key: s.every for s in report.series}
+    assert every == {
+        "volume": "week",
+        "acceptance": "week",
+        "mql_to_sql": "month",
+        "mql_to_opportunity": "month",
+        "mql_to_won": "quarter",
+        "velocity": "month",
+        "false_negative": "quarter",
+    }
+
+
+def test_the_span_runs_from_the_first_lead_to_the_last_moment_and_partial_ends_are_marked(
+    con: duckdb.DuckDBPyConnection, rows: list[LeadRow]
+) -> None:
+    report = metrics_report(con, "acme", 1, 100, "sample")
+    first = min(r.created_at for r in rows)
+    assert report.first.replace(tzinfo=UTC) == first
+    volume = next(s for s in report.series if s.key == "volume")
+    assert volume.points[0].start == period_start(first, "week")
+    assert volume.points[0].partial and volume.points[-1].partial
+    assert not any(p.partial for p in volume.points[1:-1])
+    assert not any(p.flags for p in (volume.points[0], volume.points[-1]))
+
+
+def test_revenue_by_source_is_a_direct_sum(
+    con: duckdb.DuckDBPyConnection, rows: list[LeadRow]
+) -> None:
+    report = metrics_report(con, "acme", 1, 100, "sample")
+    by_source = {s.source: s for s in report.sources}
+    assert "(no source)" in by_source
+    for name, found in by_source.items():
+        mine = [r for r in rows if (r.lead_source or "(no source)") == name]
+        wins = [r for r in mine if r.won_at is not None]
+        revenue = sum(r.amount or 0 for r in wins)
+        via = sum(r.amount or 0 for r in wins if not _never_mql(r))
+        assert found.leads == len(mine)
+        assert found.mqls == sum(1 for r in mine if r.mql_at is not None)
+        assert found.wins == len(wins)
+        assert found.revenue == pytest.approx(revenue)
+        assert found.revenue_via_mql == pytest.approx(via)
+        priced = [r.amount for r in wins if r.amount is not None]
+        assert found.average_deal == (pytest.approx(sum(priced) / len(priced)) if priced else None)
+    revenues = [s.revenue for s in report.sources]
+    assert revenues == sorted(revenues, reverse=True)
+    assert sum(s.leads for s in report.sources) == len(rows)
+
+
+# --- hand-made rows ----------------------------------------------------------------------
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _report(tmp_path: Path, leads: list[LeadRow], every: Frequency | None = None) -> MetricsReport:
+    activities = [ActivityRow(r.lead_id, "demo_request", r.created_at) for r in leads]
+    write_sample(tmp_path, leads, activities)
+    con = _load(tmp_path)
+    try:
+        return metrics_report(con, "acme", 1, 100, "hand-made", every=every)
+    finally:
+        con.close()
+
+
+def _series(report: MetricsReport, key: str) -> Series:
+    return next(s for s in report.series if s.key == key)
+
+
+def _mql(number: int, at: datetime, **fields: object) -> LeadRow:
+    return LeadRow(f"L{number:05d}", created_at=at - timedelta(days=1), mql_at=at, **fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("every", "before", "after"),
+    [
+        ("week", "2025-03-09T23:59:00", "2025-03-10T00:00:00"),  # Sunday night, Monday 00:00
+        ("month", "2025-03-31T23:59:00", "2025-04-01T00:00:00"),
+        ("quarter", "2025-03-31T23:59:00", "2025-04-01T00:00:00"),
+    ],
+)
+def test_a_period_ends_at_its_last_minute_and_the_next_starts_at_midnight_utc(
+    tmp_path: Path, every: Frequency, before: str, after: str
+) -> None:
+    leads = [_mql(1, _at(before)), _mql(2, _at(after)), _mql(3, _at(after))]
+    volume = _series(_report(tmp_path, leads, every), "volume")
+    counts = {p.label: p.numerator for p in volume.points if p.numerator}
+    assert counts == {
+        period_label(period_start(_at(before), every), every): 1,
+        period_label(period_start(_at(after), every), every): 2,
+    }
+    assert len(counts) == 2
+
+
+def test_week_labels_are_iso_weeks_starting_monday() -> None:
+    assert period_start(_at("2025-03-09T23:59:00"), "week").isoformat() == "2025-03-03"
+    assert period_start(_at("2025-03-10T00:00:00"), "week").isoformat() == "2025-03-10"
+    assert period_label(period_start(_at("2025-03-10T00:00:00"), "week"), "week") == "2025-W11"
+    assert period_label(period_start(_at("2025-05-20T00:00:00"), "quarter"), "quarter") == (
+        "2025-Q2"
+    )
+
+
+def _weeks(accepted_per_week: list[int], per_week: int = 20) -> list[LeadRow]:
+    """MQLs on the Tuesday of consecutive weeks from Monday 2025-03-03, `per_week` each,
+    of which the first N accepted; leads created on the first Monday 00:00 and on the Monday
+    after the last week make every week whole (the file's last moment opens a partial one)."""
+    leads, number = [], 0
+    monday = _at("2025-03-03T00:00:00")
+    leads.append(LeadRow("L00000", created_at=monday))
+    for week, accepted in enumerate(accepted_per_week):
+        tuesday = monday + timedelta(weeks=week, days=1, hours=9)
+        for i in range(per_week):
+            number += 1
+            decision = "accepted" if i < accepted else "rejected"
+            leads.append(_mql(number, tuesday + timedelta(minutes=i), sdr_decision=decision))
+    leads.append(LeadRow("L99999", created_at=monday + timedelta(weeks=len(accepted_per_week))))
+    return leads
+
+
+def test_a_rate_that_fell_two_periods_in_a_row_is_flagged_and_one_fall_is_not(
+    tmp_path: Path,
+) -> None:
+    acceptance = _series(_report(tmp_path, _weeks([9, 8, 9, 8, 7], 20)), "acceptance")
+    points, opened = acceptance.points[:-1], acceptance.points[-1]
+    assert opened.partial and opened.denominator == 0 and opened.flags == ()
+    assert [p.denominator for p in points] == [20, 20, 20, 20, 20]
+    assert [round(p.value or 0, 3) for p in points] == [0.45, 0.4, 0.45, 0.4, 0.35]
+    assert [p.flags for p in points[:4]] == [(), (), (), ()]  # one fall is not a trend
+    assert points[4].flags == ("fell two periods in a row",)
+    assert points[1].change == pytest.approx(-0.05)
+    assert not any(p.partial or p.small or not p.mature for p in points)
+
+
+def test_a_rate_outside_its_band_is_flagged_below_and_above(tmp_path: Path) -> None:
+    acceptance = _series(_report(tmp_path, _weeks([5, 8, 12], 20)), "acceptance")
+    assert [p.flags for p in acceptance.points[:-1]] == [
+        ("below its band (30-50%)",),
+        (),
+        ("above its band (30-50%)",),
+    ]
+
+
+def test_a_small_period_is_marked_never_flagged(tmp_path: Path) -> None:
+    leads = _weeks([8, 9, 1, 7], 20)
+    whole = _series(_report(tmp_path / "whole", leads), "acceptance").points[2]
+    assert whole.flags == ("below its band (30-50%)",) and not whole.small
+    fewer = [lead for lead in leads if lead.lead_id != "L00060"]  # one rejected MQL of week 3
+    small = _series(_report(tmp_path / "fewer", fewer), "acceptance").points[2]
+    assert small.small and small.denominator == 19 and small.value == pytest.approx(1 / 19)
+    assert small.flags == ()
+
+
+def test_an_immature_period_is_never_flagged_but_the_same_rate_matured_is(
+    tmp_path: Path,
+) -> None:
+    """Wins come 100 days after the MQL. Q1's MQLs have had the time; Q3's (no win yet, as
+    Q1's rate would have looked in April) have not: marked, not flagged."""
+    leads, number = [], 0
+    for quarter_start, wins in (("2025-01-06", 1), ("2025-04-07", 0), ("2025-07-07", 0)):
+        for i in range(40):
+            number += 1
+            mql = _at(quarter_start + "T10:00:00") + timedelta(hours=i)
+            win = mql + timedelta(days=100) if i < wins * 2 else None
+            leads.append(_mql(number, mql, won_at=win, amount=1000.0 if win else None))
+    # The file ends mid-October: the median MQL-to-win is 100 days.
+    leads.append(LeadRow("L99999", created_at=_at("2025-10-15T00:00:00")))
+    won = _series(_report(tmp_path, leads), "mql_to_won")
+    assert won.lag_days == pytest.approx(100)
+    by_label = {p.label: p for p in won.points}
+    assert by_label["2025-Q1"].mature and by_label["2025-Q1"].value == pytest.approx(0.05)
+    assert by_label["2025-Q2"].mature and by_label["2025-Q2"].value == 0
+    assert by_label["2025-Q2"].flags == ("below its band (3-8%)",)
+    assert not by_label["2025-Q3"].mature and by_label["2025-Q3"].value == 0
+    assert by_label["2025-Q3"].flags == ()
+    assert "~" in "\n".join(metrics_lines(_report_again(won)))
+
+
+def _report_again(series: Series) -> MetricsReport:
+    first = datetime(2025, 1, 1)
+    return MetricsReport("acme", 1, 100, "x", first, first, (series,))
+
+
+def test_velocity_rising_is_the_worse_way(tmp_path: Path) -> None:
+    leads, number, monday = [], 0, _at("2025-03-03T00:00:00")
+    leads.append(LeadRow("L00000", created_at=monday))
+    for week, days in enumerate((2, 3, 4)):
+        for i in range(20):
+            number += 1
+            mql = monday + timedelta(weeks=week, days=1, minutes=i)
+            leads.append(
+                LeadRow(f"L{number:05d}", created_at=mql - timedelta(days=days), mql_at=mql)
+            )
+    leads.append(_mql(99, monday + timedelta(weeks=3) - timedelta(minutes=1)))
+    velocity = _series(_report(tmp_path, leads, "week"), "velocity")
+    whole = [p for p in velocity.points if p.start >= monday.date()]
+    assert whole[2].flags == ("rose two periods in a row",)
+
+
+def test_a_column_the_file_never_fills_is_named_not_measured(tmp_path: Path) -> None:
+    report = _report(tmp_path, _weeks([9, 8], 20))
+    sql = _series(report, "mql_to_sql")
+    assert sql.missing == "the file has no sql_at" and sql.points == ()
+    assert "not measured: the file has no sql_at" in "\n".join(metrics_lines(report))
+
+
+def test_volume_is_compared_with_the_committed_monthly_volume(tmp_path: Path) -> None:
+    report = _report(tmp_path, _weeks([9, 8, 9], 20))
+    volume = _series(report, "volume")
+    assert volume.low == pytest.approx(100 * 12 / 52)
+    below = ("below its band (at least 23 a week, from 100 a month committed)",)
+    assert [p.flags for p in volume.points] == [below, below, below, ()]
+    assert volume.points[-1].partial and volume.points[-1].value == 0  # low by construction
+    enough = _series(_report(tmp_path / "more", _weeks([9, 8, 9], 24)), "volume")
+    assert [p.flags for p in enough.points] == [(), (), (), ()]
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+def cli(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("defs")
+    result = cli("new", "acme", "--stage", "3m-10m", "--dir", folder)
+    assert result.exit_code == 0, result.output
+    return folder / "acme" / "v1.toml"
+
+
+def _inputs(folder: Path) -> list[str | Path]:
+    return ["--leads", folder / "leads.csv", "--activities", folder / "activities.csv"]
+
+
+def test_cli_text_is_the_table_and_chart_at_80_columns(draft: Path, folder: Path) -> None:
+    result = cli("metrics", draft, *_inputs(folder))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Metrics for acme")
+    assert "committed: about 125 MQLs a" in result.stdout
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    for name in ("MQL volume: weekly", "MQL-to-closed-won rate: quarterly", "lead source"):
+        assert name in result.stdout
+    assert "|" in result.stdout and "#" in result.stdout
+
+
+def test_cli_json_gives_the_series_as_the_core_computes_them(
+    draft: Path, folder: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    result = cli("metrics", draft, *_inputs(folder), "--json", "--every", "month")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["definition"].startswith("acme") and data["monthly_volume"] == 125
+    core = metrics_report(con, "acme", 1, 125, "x", every="month")
+    assert [s["key"] for s in data["series"]] == [s.key for s in core.series]
+    for mine, theirs in zip(data["series"], core.series, strict=True):
+        assert mine["every"] == "month"
+        assert [p["numerator"] for p in mine["points"]] == [
+            round(p.numerator, 4) for p in theirs.points
+        ]
+        assert [p["flags"] for p in mine["points"]] == [list(p.flags) for p in theirs.points]
+    assert {s["source"] for s in data["sources"]} >= {"(no source)", "Webinar"}
+
+
+def test_cli_markdown_and_html_for_a_meeting(draft: Path, folder: Path, tmp_path: Path) -> None:
+    md = cli("metrics", draft, *_inputs(folder), "--format", "md")
+    assert md.exit_code == 0, md.output
+    assert md.stdout.startswith("## Metrics for acme")
+    assert "| period | value | counts | change | marks | flags |" in md.stdout
+    assert "```text" in md.stdout and "### Closed-won revenue by lead source" in md.stdout
+    out = tmp_path / "metrics.html"
+    page = cli("metrics", draft, *_inputs(folder), "--format", "html", "--out", out)
+    assert page.exit_code == 0, page.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith('<section class="metrics">') and "<pre>" in text
+
+
+def test_cli_bad_usage_is_one_message_and_exit_2(draft: Path, folder: Path) -> None:
+    both = cli("metrics", draft, *_inputs(folder), "--json", "--format", "md")
+    assert both.exit_code == 2 and "give --json or --format" in both.output
+    assert "Traceback" not in both.output
+    every = cli("metrics", draft, *_inputs(folder), "--every", "year")
+    assert every.exit_code == 2
