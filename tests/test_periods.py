@@ -156,6 +156,19 @@ def _check_against_rows(series: Series, rows: list[LeadRow]) -> None:
         assert series.lag_days == pytest.approx(statistics.median(lags))
     else:
         assert series.lag_days is None
+    if series.key == "velocity":
+        lead_in = statistics.median(
+            (r.mql_at - r.created_at).total_seconds() / 86400
+            for r in cohort
+            if r.mql_at is not None and r.mql_at >= r.created_at
+        )
+        assert series.lead_in_days == pytest.approx(lead_in)
+        first = min(r.created_at for r in rows)
+        for point in series.points:
+            assert point.early == (_aware(point.start) - timedelta(days=lead_in) < first)
+    else:
+        assert series.lead_in_days is None
+        assert not any(p.early for p in series.points)
 
 
 @pytest.mark.parametrize("every", [None, "week", "month", "quarter"])
@@ -354,9 +367,9 @@ def _report_again(series: Series) -> MetricsReport:
     return MetricsReport("acme", 1, 100, "x", first, first, (series,))
 
 
-def test_velocity_rising_is_the_worse_way(tmp_path: Path) -> None:
-    leads, number, monday = [], 0, _at("2025-03-03T00:00:00")
-    leads.append(LeadRow("L00000", created_at=monday))
+def _velocity_rows(first: datetime, monday: datetime) -> list[LeadRow]:
+    """Three weeks of 20 MQLs each, created 2, 3 and 4 days before their MQL."""
+    leads, number = [LeadRow("L00000", created_at=first)], 0
     for week, days in enumerate((2, 3, 4)):
         for i in range(20):
             number += 1
@@ -364,10 +377,29 @@ def test_velocity_rising_is_the_worse_way(tmp_path: Path) -> None:
             leads.append(
                 LeadRow(f"L{number:05d}", created_at=mql - timedelta(days=days), mql_at=mql)
             )
-    leads.append(_mql(99, monday + timedelta(weeks=3) - timedelta(minutes=1)))
-    velocity = _series(_report(tmp_path, leads, "week"), "velocity")
-    whole = [p for p in velocity.points if p.start >= monday.date()]
-    assert whole[2].flags == ("rose two periods in a row",)
+    leads.append(LeadRow("L99999", created_at=monday + timedelta(weeks=3)))
+    return leads
+
+
+def test_velocity_rising_is_the_worse_way_and_early_periods_are_not_judged(
+    tmp_path: Path,
+) -> None:
+    monday = _at("2025-03-03T00:00:00")
+    rows = _velocity_rows(monday - timedelta(weeks=8), monday)
+    velocity = _series(_report(tmp_path / "long", rows, "week"), "velocity")
+    assert velocity.lead_in_days == pytest.approx(3)
+    weeks = [p for p in velocity.points if p.start >= monday.date()]
+    assert [round(p.value or 0, 3) for p in weeks[:3]] == [2, 3, 4]
+    assert not any(p.early for p in weeks)
+    assert [p.flags for p in weeks[:3]] == [(), (), ("rose two periods in a row",)]
+    # The same MQLs in a file that starts the day before them: the first week's MQLs are
+    # only the leads that moved fast, so it is marked early and the trend is not read.
+    rows = _velocity_rows(monday, monday)
+    velocity = _series(_report(tmp_path / "short", rows, "week"), "velocity")
+    weeks = [p for p in velocity.points if p.start >= monday.date()]
+    assert [round(p.value or 0, 3) for p in weeks[:3]] == [2, 3, 4]
+    assert [p.early for p in weeks[:3]] == [True, False, False]
+    assert [p.flags for p in weeks] == [(), (), (), ()]
 
 
 def test_a_column_the_file_never_fills_is_named_not_measured(tmp_path: Path) -> None:

@@ -15,12 +15,16 @@ The rules the room reads the series by:
   times it), the lag is the median days from MQL to that outcome seen in the file; a period is
   "not yet mature" until its end plus that lag is before the file's last moment. An immature
   period is shown, never flagged.
+- **Early.** Velocity (days from lead creation to MQL) in a period that starts less than the
+  file's median lead-to-MQL days after its first lead sees only the leads that moved fast (a
+  lead created before the file cannot MQL in it): marked "early", never flagged.
 - **Small.** A denominator under `METRIC_SMALL` (20) is marked, never flagged.
 - **Partial.** The first and last periods the file only partly covers are marked; a count
   (volume) in a partial period is never flagged, as it is low by construction.
 - **Flags.** "outside its band" (below or above the target); "fell two periods in a row" (004: a
   falling rate means the definition drifted), or "rose" where lower is better (velocity,
-  false negatives). A trend flag needs all three periods judged (mature, not small, whole).
+  false negatives). A trend flag needs all three periods judged (mature, not small, not
+  early, and whole for a count).
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ class Metric:
     denominator: str | None = None
     outcome: str | None = None
     needs: tuple[str, ...] = ()
+    lead_in: str | None = None  # the start each row's `time` is measured from (velocity)
 
     @property
     def target(self) -> MetricTarget:
@@ -132,6 +137,7 @@ METRICS: tuple[Metric, ...] = (
         "SUM(date_diff('second', created_at, mql_at)) / 86400.0",
         "COUNT(*)",
         needs=("mql_at",),
+        lead_in="created_at",
     ),
     Metric(
         "false_negative",
@@ -199,12 +205,13 @@ class Point:
     partial: bool = False
     mature: bool = True
     small: bool = False
+    early: bool = False  # the file starts too late to hold the leads behind this period
     flags: tuple[str, ...] = ()
 
     @property
     def judged(self) -> bool:
         """Whether a flag may be raised on this period at all."""
-        return self.value is not None and self.mature and not self.small
+        return self.value is not None and self.mature and not self.small and not self.early
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -218,6 +225,7 @@ class Point:
             "partial": self.partial,
             "mature": self.mature,
             "small": self.small,
+            "early": self.early,
             "flags": list(self.flags),
         }
 
@@ -236,6 +244,7 @@ class Series:
     cohort: str
     lower_is_better: bool
     lag_days: float | None = None  # the maturity lag; None: nothing to wait for
+    lead_in_days: float | None = None  # periods this close to the file's start are early
     missing: str | None = None  # why the file cannot give this series
     points: tuple[Point, ...] = ()
 
@@ -251,6 +260,7 @@ class Series:
             "cohort": self.cohort,
             "lower_is_better": self.lower_is_better,
             "maturity_lag_days": _round(self.lag_days),
+            "lead_in_days": _round(self.lead_in_days),
             "missing": self.missing,
             "points": [p.to_json() for p in self.points],
         }
@@ -363,6 +373,20 @@ def maturity_lag(con: duckdb.DuckDBPyConnection, metric: Metric) -> float | None
     return None if lag is None else float(lag)
 
 
+def lead_in_days(con: duckdb.DuckDBPyConnection, metric: Metric) -> float | None:
+    """Median days from a row's start (`lead_in`) to its `time`: a period that begins less
+    than this after the file's first lead sees only the leads that moved fast (a lead created
+    before the file cannot MQL in it), so its average is low by construction."""
+    if metric.lead_in is None:
+        return None
+    lag = _scalar(
+        con,
+        f"SELECT quantile_cont(date_diff('second', {metric.lead_in}, {metric.time}), 0.5)"
+        f" / 86400.0 FROM leads WHERE {metric.where} AND {metric.time} >= {metric.lead_in}",
+    )
+    return None if lag is None else float(lag)
+
+
 def _counts(
     con: duckdb.DuckDBPyConnection, metric: Metric, every: Frequency
 ) -> dict[date, tuple[float, int | None]]:
@@ -423,6 +447,7 @@ def series(
     if empty:
         return replace(head, missing=f"the file has no {', '.join(empty)}")
     lag = maturity_lag(con, metric)
+    lead_in = lead_in_days(con, metric)
     counts = _counts(con, metric, freq)
     first, as_of = span
     start = min([period_start(first, freq), *counts])
@@ -438,6 +463,7 @@ def series(
         partial = _midnight(start) < first or _midnight(end) > as_of
         mature = lag is None or _midnight(end) + timedelta(days=lag) <= as_of
         small = denominator is not None and denominator < METRIC_SMALL
+        early = lead_in is not None and _midnight(start) - timedelta(days=lead_in) < first
         previous = points[-1] if points else None
         change = (
             value - previous.value
@@ -455,12 +481,13 @@ def series(
             partial,
             mature,
             small,
+            early=early,
         )
         points.append(
             _flagged(point, points, metric.kind, (low, high, words), target.lower_is_better)
         )
         start = end
-    return replace(head, lag_days=lag, points=tuple(points))
+    return replace(head, lag_days=lag, lead_in_days=lead_in, points=tuple(points))
 
 
 def _judged(point: Point, kind: Kind) -> bool:

@@ -30,8 +30,9 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
 
 
 MARKS = (
-    f"marks: p partial period, ~ not yet mature, s under {METRIC_SMALL} in the denominator "
-    "(shown, never flagged), ! flagged (the reasons follow)"
+    f"marks: p partial period, ~ not yet mature, s under {METRIC_SMALL} in the denominator, "
+    "e too early in the file (its leads were created before it); these are shown, never "
+    "flagged; ! flagged (the reasons follow)"
 )
 COHORTS = (
     "Rates are over the MQLs created in each period (the false-negative rate: over the deals "
@@ -75,6 +76,7 @@ def _marks(point: Point) -> str:
             ("p", point.partial),
             ("~", not point.mature),
             ("s", point.small),
+            ("e", point.early),
             ("!", bool(point.flags)),
         )
         if on
@@ -109,6 +111,11 @@ def _about(series: Series) -> str:
         text += (
             f"; mature once the period's end is {series.lag_days:.0f} days (the median MQL "
             "to outcome seen in the file) before the file's last moment"
+        )
+    if series.lead_in_days is not None:
+        text += (
+            f"; early while the period starts under {series.lead_in_days:.0f} days (the "
+            "median lead to MQL in the file) after the file's first lead"
         )
     return text
 
