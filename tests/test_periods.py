@@ -488,3 +488,20 @@ def test_cli_bad_usage_is_one_message_and_exit_2(draft: Path, folder: Path) -> N
     assert "Traceback" not in both.output
     every = cli("metrics", draft, *_inputs(folder), "--every", "year")
     assert every.exit_code == 2
+
+
+def test_cli_without_history_or_with_a_missing_file_is_one_message_and_exit_2(
+    draft: Path, folder: Path, tmp_path: Path
+) -> None:
+    none = cli("metrics", draft)
+    assert none.exit_code == 2 and "Traceback" not in none.output
+    missing = cli(
+        "metrics",
+        draft,
+        "--leads",
+        tmp_path / "nope.csv",
+        "--activities",
+        folder / "activities.csv",
+    )
+    assert missing.exit_code == 2 and "nope.csv" in missing.output
+    assert "Traceback" not in missing.output
