@@ -307,15 +307,22 @@ def _weeks(accepted_per_week: list[int], per_week: int = 20) -> list[LeadRow]:
 def test_a_rate_that_fell_two_periods_in_a_row_is_flagged_and_one_fall_is_not(
     tmp_path: Path,
 ) -> None:
-    acceptance = _series(_report(tmp_path, _weeks([9, 8, 9, 8, 7], 20)), "acceptance")
+    acceptance = _series(_report(tmp_path, _weeks([45, 40, 45, 40, 30], 100)), "acceptance")
     points, opened = acceptance.points[:-1], acceptance.points[-1]
     assert opened.partial and opened.denominator == 0 and opened.flags == ()
-    assert [p.denominator for p in points] == [20, 20, 20, 20, 20]
-    assert [round(p.value or 0, 3) for p in points] == [0.45, 0.4, 0.45, 0.4, 0.35]
+    assert [p.denominator for p in points] == [100] * 5
+    assert [round(p.value or 0, 3) for p in points] == [0.45, 0.4, 0.45, 0.4, 0.3]
     assert [p.flags for p in points[:4]] == [(), (), (), ()]  # one fall is not a trend
-    assert points[4].flags == ("fell two periods in a row",)
+    assert points[4].flags == ("fell two periods in a row",)  # 45% -> 30% of 100 each
     assert points[1].change == pytest.approx(-0.05)
     assert not any(p.partial or p.small or not p.mature for p in points)
+
+
+def test_a_two_period_fall_that_chance_explains_is_not_flagged(tmp_path: Path) -> None:
+    """45% -> 44% -> 43% of 100 is a fall twice, and noise: a room is not sent chasing it."""
+    acceptance = _series(_report(tmp_path, _weeks([45, 44, 43], 100)), "acceptance")
+    assert [round(p.value or 0, 3) for p in acceptance.points[:3]] == [0.45, 0.44, 0.43]
+    assert [p.flags for p in acceptance.points[:3]] == [(), (), ()]
 
 
 def test_a_rate_outside_its_band_is_flagged_below_and_above(tmp_path: Path) -> None:

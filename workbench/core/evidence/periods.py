@@ -23,7 +23,9 @@ The rules the room reads the series by:
   (volume) in a partial period is never flagged, as it is low by construction.
 - **Flags.** "outside its band" (below or above the target); "fell two periods in a row" (004: a
   falling rate means the definition drifted), or "rose" where lower is better (velocity,
-  false negatives). A trend flag needs all three periods judged (mature, not small, not
+  false negatives), and only when the move over the two periods is larger than chance would
+  make it (`_beyond_noise`: a rate's two-proportion z or a count's Poisson z over 1.96, an
+  average moved by more than a tenth); a week of 167, 165, 164 MQLs is not a trend. A trend flag needs all three periods judged (mature, not small, not
   early, and whole for a count).
 """
 
@@ -404,6 +406,26 @@ def _worse(now: float, before: float, lower_is_better: bool) -> bool:
     return now > before if lower_is_better else now < before
 
 
+# A two-period move is flagged only when it is larger than chance would make it: a rate's
+# two-proportion z, a count's Poisson z (about 95% either side), an average's tenth of itself.
+NOISE_Z = 1.96
+NOISE_AVERAGE = 0.10
+
+
+def _beyond_noise(now: Point, before: Point, kind: Kind) -> bool:
+    """Whether `now` differs from `before` (two periods back) by more than noise explains."""
+    if now.value is None or before.value is None:
+        return False
+    if kind == "rate" and now.denominator and before.denominator:
+        pooled = (now.numerator + before.numerator) / (now.denominator + before.denominator)
+        spread = pooled * (1 - pooled) * (1 / now.denominator + 1 / before.denominator)
+        return spread > 0 and abs(now.value - before.value) / spread**0.5 > NOISE_Z
+    if kind == "count":
+        total = now.value + before.value
+        return total > 0 and abs(now.value - before.value) / total**0.5 > NOISE_Z
+    return abs(now.value - before.value) > NOISE_AVERAGE * abs(before.value)
+
+
 def _band_flag(value: float, low: float | None, high: float | None, words: str) -> str | None:
     value = round(value, 3)  # as the room reads it: 14.96% is shown, and read, as 15.0%
     if low is not None and value < low:
@@ -517,6 +539,7 @@ def _flagged(
             and two.value is not None
             and _worse(one.value, two.value, lower_is_better)
             and _worse(point.value, one.value, lower_is_better)
+            and _beyond_noise(point, two, kind)
         ):
             flags.append(f"{'rose' if lower_is_better else 'fell'} two periods in a row")
     return replace(point, flags=tuple(flags))
