@@ -226,3 +226,13 @@ def response_entries(
     found = [(key, ResponseTime(minutes=value)) for key, value in (minutes or {}).items()]
     found += [(key, ResponseTime(business_days=value)) for key, value in (days or {}).items()]
     return found
+
+
+# --- the SLA's measured targets ---------------------------------------------------------
+
+RESPONSE_COMPLIANCE_TARGET = 0.85
+"""001's metrics table: response time compliance, the share of MQLs answered within the SLA,
+should be over 85%. The other sales commitments bind every MQL, so their target is all."""
+
+MQL_TRIGGER_WINDOW_HOURS = 24
+"""An activity at most this long before a historical mql_at is what made it an MQL."""

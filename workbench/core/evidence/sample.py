@@ -164,6 +164,8 @@ def sample_data(
     # Lead sources come from their own stream, drawn after the outcome: adding them changed
     # no other value of a sample, so the backtest figures quoted on sample data stand.
     sources = random.Random(f"lead-source:{seed}")
+    # How sales kept the SLA comes from a third stream, for the same reason.
+    sla = random.Random(f"sla:{seed}")
     export = epoch + timedelta(days=days)
     lead_rows: list[LeadRow] = []
     activity_rows: list[ActivityRow] = []
@@ -174,6 +176,7 @@ def sample_data(
         lead, person = _lead(rng, lead_id, created)
         activities = _activities(rng, lead, person, created)
         outcome = _as_of(_outcomes(rng, lead, person, activities), export)
+        outcome = _sla_behaviour(sla, outcome, export)
         lead_rows.append(replace(outcome, lead_source=_source(sources, outcome)))
         activity_rows.extend(
             ActivityRow(lead_id, kind, at) for at, kind in activities if at <= export
@@ -400,6 +403,63 @@ def _outcomes(
         opportunity_at=opportunity_at,
         won_at=won_at,
         amount=amount,
+    )
+
+
+def _sla_behaviour(rng: random.Random, lead: LeadRow, export: datetime) -> LeadRow:
+    """How the SLA was kept for one MQL: notification, first response, decision time, touches,
+    SQL and closed-lost dates. Most MQLs are answered within minutes, some slowly, some never
+    (most unworked ones); a few decisions come late; some accepted MQLs are under-touched
+    (and a few have no touch count). Nothing after the export is in it."""
+    mql_at = lead.mql_at
+    if mql_at is None:
+        return lead
+    decision = lead.sdr_decision
+    notified_at = mql_at + timedelta(seconds=rng.randint(2, 25) if rng.random() < 0.9 else 120)
+    first_response_at: datetime | None = None
+    roll = rng.random()
+    if decision == "unworked" and roll < 0.7:
+        pass
+    elif roll < 0.62:
+        first_response_at = mql_at + timedelta(minutes=rng.randint(0, 4))
+    elif roll < 0.78:
+        first_response_at = mql_at + timedelta(minutes=rng.randint(5, 14))
+    elif roll < 0.9:
+        first_response_at = mql_at + timedelta(minutes=rng.randint(15, 239))
+    elif roll < 0.97:
+        first_response_at = mql_at + timedelta(minutes=rng.randint(240, 3000))
+    decided_at: datetime | None = None
+    if decision in ("accepted", "rejected"):
+        hours = rng.uniform(1, 47) if rng.random() < 0.85 else rng.uniform(49, 150)
+        decided_at = _minute(mql_at + timedelta(hours=hours))
+    touches: int | None = None
+    if decision == "accepted":
+        roll = rng.random()
+        touches = rng.randint(3, 8) if roll < 0.75 else rng.randint(0, 2) if roll < 0.95 else None
+    elif decision == "rejected":
+        touches = rng.randint(0, 3)
+    elif decision == "unworked":
+        touches = 0
+    sql_at: datetime | None = None
+    if lead.opportunity_at is not None:
+        sql_at = _minute(mql_at + (lead.opportunity_at - mql_at) * rng.uniform(0.2, 0.9))
+    elif decision == "accepted" and rng.random() < 0.25:
+        sql_at = _minute(mql_at + timedelta(days=rng.uniform(1, 10)))
+    closed_lost_at: datetime | None = None
+    if lead.opportunity_at is not None and lead.won_at is None and rng.random() < 0.7:
+        closed_lost_at = _minute(lead.opportunity_at + timedelta(days=rng.uniform(15, 90)))
+
+    def seen(moment: datetime | None) -> datetime | None:
+        return moment if moment is not None and moment <= export else None
+
+    return replace(
+        lead,
+        notified_at=seen(notified_at),
+        first_response_at=seen(first_response_at),
+        sdr_decision_at=seen(decided_at),
+        sql_at=seen(sql_at),
+        closed_lost_at=seen(closed_lost_at),
+        touches_7d=touches,
     )
 
 
