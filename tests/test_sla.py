@@ -17,6 +17,7 @@ from typer.testing import CliRunner, Result
 from workbench.cli import app
 from workbench.core.domain import evaluator
 from workbench.core.domain.definition import Definition
+from workbench.core.domain.errors import InputError
 from workbench.core.domain.framework import (
     CONTENT_KINDS,
     MQL_TRIGGER_WINDOW_HOURS,
@@ -26,6 +27,8 @@ from workbench.core.domain.templates import from_template
 from workbench.core.evidence import sample
 from workbench.core.evidence.engine import load_rows
 from workbench.core.evidence.load import fetch_activities, fetch_leads, load_to_duckdb
+from workbench.core.evidence.mapping import load_mapping
+from workbench.core.evidence.reasons import propose_reason
 from workbench.core.evidence.sla import Figure, SlaReport, measure, mql_facts_sql
 from workbench.core.evidence.tables import ActivityRow, LeadRow
 from workbench.core.files import store
@@ -296,3 +299,76 @@ def test_cli_prints_both_sections_and_exits_0(files: tuple[Path, Path], tmp_path
     assert payload["mqls"] > 0 and payload["sales"][0]["clause"].startswith("sla.sales.")
     bad = cli("sla", path, "--leads", files[0], "--activities", files[1], "--from", "2025-13-01")
     assert bad.exit_code == 2 and "--from" in bad.output and "Traceback" not in bad.output
+
+
+@pytest.mark.parametrize(
+    ("text", "standard"),
+    [
+        ("No budget", "timing"),
+        ("not now - call in Q3", "timing"),
+        ("Student", "competitor-student-job-seeker"),
+        ("wrong size", "bad-fit-company"),
+        ("Too small (5 ppl)", "bad-fit-company"),
+        ("Junior", "bad-fit-person"),
+        ("no authority to buy", "bad-fit-person"),
+        ("Bad Fit - Company", "bad-fit-company"),
+        ("Not interested", "not-interested"),
+        ("Existing customer", "already-a-customer"),
+    ],
+)
+def test_free_text_reasons_are_proposed_onto_the_standard_ones(text: str, standard: str) -> None:
+    assert propose_reason(text)[0] == standard
+
+
+def test_an_unmatched_reason_is_left_for_the_room() -> None:
+    assert propose_reason("see notes") == (None, "")
+
+
+def test_map_proposes_the_reason_table_and_the_load_applies_it(
+    files: tuple[Path, Path], definition: Definition, tmp_path: Path
+) -> None:
+    with files[0].open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    free = {
+        "competitor-student-job-seeker": "Student",
+        "bad-fit-company": "too small",
+        "already-a-customer": "see notes",
+    }
+    for row in rows:
+        row["rejection_reason"] = free.get(row["rejection_reason"], row["rejection_reason"])
+    leads = tmp_path / "leads.csv"
+    with leads.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "mapping.toml"
+    result = cli("map", "--leads", leads, "--activities", files[1], "--out", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "[values.rejection_reason]" in text
+    assert 'Student = "competitor-student-job-seeker"  # guess:' in text
+    assert '"too small" = "bad-fit-company"  # guess:' in text
+    assert '# "see notes" = ""  # not placed' in text  # left for the room
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, files[1], load_mapping(out))
+    reasons = dict(
+        con.execute(
+            "SELECT rejection_reason, count(*) FROM leads WHERE rejection_reason IS NOT NULL "
+            "GROUP BY 1"
+        ).fetchall()
+    )
+    assert "Student" not in reasons and "too small" not in reasons
+    assert reasons["bad-fit-company"] > 0
+    assert reasons.get("see notes", 0) > 0
+    report = measure(con, definition, absent=problems.leads.absent_columns)
+    unplaced = next(r for r in report.rejections if r.reason == "see notes")
+    assert not unplaced.standard  # reported as not standard, never dropped
+
+
+def test_a_reason_table_must_land_on_a_standard_reason(tmp_path: Path) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text('[values.rejection_reason]\n"No budget" = "money"\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    assert "not a standard rejection_reason" in str(caught.value)
+    assert "timing" in str(caught.value)
