@@ -12,7 +12,11 @@ activity timelines from a few email opens to pricing-page streaks and demo reque
 resubmits (a second demo request 90-200 days after the first) and a few high-volume
 low-intent readers. Outcomes follow fit and intent: the historical MQL date, the SDR's
 decision and rejection reason (the framework's standard reasons), opportunities, closed-won
-dates and amounts, and a few deals won without ever being an MQL.
+dates and amounts, and a few deals won without ever being an MQL. How the SLA was kept (drawn
+from a stream of its own, so the columns above are the same for a seed as before): when sales
+was notified and first responded (most within minutes, some slowly, some never), when the SDR
+decided (a few late), touches in the first seven days (some accepted MQLs under-touched, a
+few unknown), SQL and closed-lost dates.
 
 Patterns `workbench analyze` should find: wins are in 51-1000-employee software and fintech
 companies in North America and Europe, with managers and above; wins came from a webinar
@@ -415,7 +419,9 @@ def _sla_behaviour(rng: random.Random, lead: LeadRow, export: datetime) -> LeadR
     if mql_at is None:
         return lead
     decision = lead.sdr_decision
-    notified_at = mql_at + timedelta(seconds=rng.randint(2, 25) if rng.random() < 0.9 else 120)
+    # Whole minutes, as every other time in the sample (CRM exports drop the seconds): most
+    # notifications in the MQL's own minute, some minutes late.
+    notified_at = mql_at + timedelta(minutes=0 if rng.random() < 0.9 else rng.randint(1, 5))
     first_response_at: datetime | None = None
     roll = rng.random()
     if decision == "unworked" and roll < 0.7:
