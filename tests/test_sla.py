@@ -372,3 +372,18 @@ def test_a_reason_table_must_land_on_a_standard_reason(tmp_path: Path) -> None:
         load_mapping(path)
     assert "not a standard rejection_reason" in str(caught.value)
     assert "timing" in str(caught.value)
+
+
+def test_a_motion_s_own_response_time_is_named_by_its_clause(files: tuple[Path, Path]) -> None:
+    definition = from_template("acme", "30m-plus", date(2025, 1, 1))
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, *files)
+    report = measure(con, definition, absent=problems.leads.absent_columns)
+    response = [f for f in report.sales if ".response_" in f.clause]
+    owned = [f for f in response if f.clause.startswith("motions.")]
+    assert owned, [f.clause for f in response]
+    motion = next(m for m in definition.motions if f"motions.{m.id}." in owned[0].clause)
+    key = owned[0].clause.rsplit(".", 1)[1]
+    assert key in (motion.response_minutes or {}) or key in (motion.response_business_days or {})
+    # Every MQL is in exactly one response figure, or named in a note.
+    assert sum(f.denominator for f in response) == report.mqls or report.notes

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from workbench.core.domain.definition import Definition
+from workbench.core.domain.definition import Definition, Motion, Segment
 from workbench.core.domain.evaluator import RuleSet, prepare
 from workbench.core.domain.framework import (
     CONTENT_KINDS,
@@ -81,7 +81,7 @@ REQUIRED_FIELD_COLUMNS: dict[str, str | None] = {
     "mql_trigger": "activities",
 }
 
-Status = Literal["measured", "not in the data", "no MQLs"]
+Status = Literal["measured", "not in the data"]
 
 
 def _lit(value: str) -> str:
@@ -109,11 +109,10 @@ def _deadline(rules: RuleSet, definition: Definition, trigger: str, tier: int) -
         return ()
     key, limit = found
     table = "response_business_days" if limit.business_days else "response_minutes"
-    sales = definition.sla.sales
-    own = key not in getattr(sales, table) or getattr(sales, table)[key] != (
-        limit.business_days or limit.minutes
-    )
-    where = f"{rules.path}.{table}" if rules.path and own else f"sla.sales.{table}"
+    owners: list[Segment | Motion] = [*definition.segments, *definition.motions]
+    owner = next((o for o in owners if o.id in (rules.segment, rules.motion)), None)
+    own = owner is not None and key in (getattr(owner, table) or {})
+    where = f"{rules.path}.{table}" if own else f"sla.sales.{table}"
     return key, str(limit.nominal_minutes()), f"{where}.{key}", limit.text()
 
 
@@ -563,7 +562,7 @@ def report_lines(report: SlaReport) -> list[str]:
             value = (
                 f"{figure.numerator}/{figure.denominator} = {percent(figure.rate)}"
                 if figure.rate is not None
-                else figure.status
+                else ("nothing to measure" if figure.status == "measured" else figure.status)
             )
             lines.append(
                 f"  [{kept}] {figure.clause}: {value}, target {figure.target_words or '-'}"
