@@ -387,3 +387,36 @@ def test_a_motion_s_own_response_time_is_named_by_its_clause(files: tuple[Path, 
     assert key in (motion.response_minutes or {}) or key in (motion.response_business_days or {})
     # Every MQL is in exactly one response figure, or named in a note.
     assert sum(f.denominator for f in response) == report.mqls or report.notes
+
+
+@pytest.mark.parametrize("stage", ["1m-3m", "10m-30m"])
+def test_fit_share_matches_the_evaluator_per_segment(files: tuple[Path, Path], stage: str) -> None:
+    definition = from_template("acme", stage, date(2025, 1, 1))
+    con = duckdb.connect()
+    load_to_duckdb(con, *files)
+    report = measure(con, definition)
+    prepared = evaluator.prepare(definition)
+    fits = 0
+    mqls = [lead for lead in fetch_leads(con) if lead.mql_at is not None]
+    for row in mqls:
+        lead = row.to_lead()
+        sets = evaluator._rule_sets(prepared, lead)
+        if evaluator._disqualify(prepared.base, lead) is not None or not isinstance(sets, list):
+            continue
+        fits += any(
+            evaluator._disqualify(r, lead) is None and evaluator._check_fit(r, lead) is None
+            for r in sets
+        )
+    quality = _figure(report, "sla.marketing.quality_pct")
+    assert (quality.numerator, quality.denominator) == (fits, len(mqls))
+
+
+def test_a_share_short_of_all_never_reads_as_100_percent() -> None:
+    from workbench.core.evidence.sla import _pct
+
+    assert (_pct(976, 977), _pct(977, 977), _pct(1, 977), _pct(0, 0)) == (
+        "over 99%",
+        "100%",
+        "under 1%",
+        "-",
+    )

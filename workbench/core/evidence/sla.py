@@ -269,7 +269,14 @@ class SlaReport:
 
 
 def _pct(n: int, d: int) -> str:
-    return percent(n / d) if d else "-"
+    """'76%'; a share that is not all never reads as 100%, nor a share above none as 0%."""
+    if not d:
+        return "-"
+    if n < d and round(n / d * 100) == 100:
+        return "over 99%"
+    if n > 0 and round(n / d * 100) == 0:
+        return "under 1%"
+    return percent(n / d)
 
 
 def _says(figure: Figure) -> str:
@@ -483,7 +490,13 @@ def _marketing(
         column = REQUIRED_FIELD_COLUMNS.get(name)
         clause = f"sla.marketing.required_fields.{name}"
         if column is None or column in absent:
-            out.append(_missing("marketing", clause, f"{name} on every MQL", column or name))
+            figure = _missing("marketing", clause, f"{name} on every MQL", column or name)
+            if column is None:
+                figure.sentence = (
+                    f"Not measured: lead history has no {name} column the workbench reads "
+                    "(not in the data)."
+                )
+            out.append(figure)
             continue
         if column == "activities":
             have = sum(1 for row in rows if row["explained_"])
@@ -492,8 +505,13 @@ def _marketing(
         figure = Figure(
             "marketing", clause, f"{name} on every MQL", have, len(rows), 1.0, "every MQL"
         )
+        source = (
+            f"an activity up to {MQL_TRIGGER_WINDOW_HOURS} h before mql_at"
+            if column == "activities"
+            else column
+        )
         figure.sentence = (
-            f"{have} of {len(rows)} MQLs have {name.replace('_', ' ')} "
+            f"{have} of {len(rows)} MQLs have {name.replace('_', ' ')} (from {source}) "
             f"({_pct(have, len(rows))}); {_says(figure)}"
         )
         out.append(figure)
@@ -560,7 +578,8 @@ def report_lines(report: SlaReport) -> list[str]:
         for figure in figures:
             kept = {True: "kept", False: "MISSED", None: "not measured"}[figure.kept]
             value = (
-                f"{figure.numerator}/{figure.denominator} = {percent(figure.rate)}"
+                f"{figure.numerator}/{figure.denominator} = "
+                f"{_pct(figure.numerator, figure.denominator)}"
                 if figure.rate is not None
                 else ("nothing to measure" if figure.status == "measured" else figure.status)
             )
