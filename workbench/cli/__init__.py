@@ -15,6 +15,7 @@ from workbench.cli import mapping as mapping
 from workbench.cli import metrics as metrics
 from workbench.cli import scoring as scoring
 from workbench.cli import serve as serve
+from workbench.cli import sla as sla
 from workbench.cli._app import app, main
 
 __all__ = ["app", "main"]

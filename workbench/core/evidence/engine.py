@@ -558,22 +558,9 @@ class _Compiler:
             "(CASE " + " ".join(trigger) + " END)",
         )
 
-    # -- the query --
-
-    def sql(self, leads: str, activities: str) -> str:
-        f = self.features
-        count = len(self.rule_sets)
-        eligible = ",\n    ".join(f"{sql} AS e{i}" for i, (_, sql) in enumerate(self.rule_sets))
-        seniority = ",\n    ".join(
-            f"{_seniority_points(rules.scoring)} AS sp{i}"
-            for i, (rules, _) in enumerate(self.rule_sets)
-        )
-        any_rule = " OR ".join(f"e{i}" for i in range(count))
-        lead_columns = [f"e{i}" for i in range(count)] + [f"sp{i}" for i in range(count)]
-        # Whether an excluding activity may reject the lead: its persona was not set by hand.
-        excluding = [i for i, (r, _) in enumerate(self.rule_sets) if r.fit.exclude_activities]
-        lead_columns += [f"xa{i}" for i in excluding]
-        seniority += "".join(f",\n    NOT l.hand_ AS xa{i}" for i in excluding)
+    def _lead_ctes(self, leads: str) -> list[str]:
+        """`ln` (the lead's fields as the evaluator compares them) and `lb` (with `out_`, the
+        disqualifiers): what every lead-level clause reads, the replay and `fit_sql` alike."""
         fits = [rules.fit for rules, _ in self.rule_sets]
         # The padded title `matching.padded_title` reads; 'g': every run, in DuckDB and
         # PostgreSQL (the export drops it for the warehouses that replace every match anyway).
@@ -590,6 +577,67 @@ class _Compiler:
             )
             else ""
         )
+        accounts = has_account_motion(self.definition)
+        return [
+            # The lead's fields as the evaluator compares them: trimmed, lower case, defaults.
+            "ln AS (\n  SELECT l.lead_id, l.employees, l.seniority, l.target_account,"
+            " l.engaged_contacts,\n"
+            "    lower(trim(l.domain)) AS domain_,\n"
+            # After the last '@', without a regular expression: every warehouse has these.
+            "    CASE WHEN strpos(l.email, '@') > 0 THEN lower(trim(substr(l.email, "
+            "length(l.email) - strpos(reverse(l.email), '@') + 2))) END AS email_domain_,\n"
+            "    lower(trim(l.company)) AS company_, lower(trim(l.industry)) AS industry_,\n"
+            "    lower(trim(l.region)) AS region_,\n"
+            + title
+            + "    COALESCE(l.relationship, 'prospect') AS rel_,"
+            " COALESCE(l.persona, 'employee') AS persona_"
+            + hand
+            + (f",\n    {account_key_sql()} AS acct_" if accounts else "")
+            + f"\n  FROM {leads} AS l\n)",
+            f"lb AS (SELECT l.*, {_disqualified(self.prepared.base)} AS out_ FROM ln AS l)",
+        ]
+
+    def fit_sql(self, leads: str) -> str:
+        """One row per lead: `lead_id`, `fits_` (some rule set applies and its fit gate passes,
+        as the replay's `e{i}`) and `rs_`, the rule set whose SLA binds it (a segment by size, a
+        motion whose gate passes; NULL: the definition's own). Activity exclusions are not in
+        it: they are read at a moment, not from the lead's snapshot."""
+        count = len(self.rule_sets)
+        eligible = ", ".join(f"{sql} AS e{i}" for i, (_, sql) in enumerate(self.rule_sets))
+        segments = self.prepared.segments
+        band = "".join(
+            f", {_in_band(low, high)} AS b{i}" for i, (low, high, _) in enumerate(segments)
+        )
+        if segments:
+            arms = [f"WHEN b{i} THEN {i}" for i in range(len(segments))]
+        else:
+            arms = [f"WHEN e{i} THEN {i}" for i in range(count)] if self.prepared.motions else []
+        rule_set = f"CASE {' '.join(arms)} END" if arms else "CAST(NULL AS BIGINT)"
+        return (
+            "WITH\n"
+            + ",\n".join(self._lead_ctes(leads))
+            + f",\nlx AS (\n  SELECT l.lead_id, {eligible}{band}\n"
+            "  FROM lb AS l\n)\n"
+            f"SELECT lead_id, ({' OR '.join(f'e{i}' for i in range(count))}) AS fits_, "
+            f"{rule_set} AS rs_\nFROM lx"
+        )
+
+    # -- the query --
+
+    def sql(self, leads: str, activities: str) -> str:
+        f = self.features
+        count = len(self.rule_sets)
+        eligible = ",\n    ".join(f"{sql} AS e{i}" for i, (_, sql) in enumerate(self.rule_sets))
+        seniority = ",\n    ".join(
+            f"{_seniority_points(rules.scoring)} AS sp{i}"
+            for i, (rules, _) in enumerate(self.rule_sets)
+        )
+        any_rule = " OR ".join(f"e{i}" for i in range(count))
+        lead_columns = [f"e{i}" for i in range(count)] + [f"sp{i}" for i in range(count)]
+        # Whether an excluding activity may reject the lead: its persona was not set by hand.
+        excluding = [i for i, (r, _) in enumerate(self.rule_sets) if r.fit.exclude_activities]
+        lead_columns += [f"xa{i}" for i in excluding]
+        seniority += "".join(f",\n    NOT l.hand_ AS xa{i}" for i in excluding)
         kind_index = (
             "CASE a.kind "
             + " ".join(f"WHEN {_lit(k)} THEN {i}" for i, k in enumerate(ACTIVITY_KINDS))
@@ -648,22 +696,7 @@ class _Compiler:
             return (",\n    " + ",\n    ".join(columns)) if columns else ""
 
         ctes = [
-            # The lead's fields as the evaluator compares them: trimmed, lower case, defaults.
-            "ln AS (\n  SELECT l.lead_id, l.employees, l.seniority, l.target_account,"
-            " l.engaged_contacts,\n"
-            "    lower(trim(l.domain)) AS domain_,\n"
-            # After the last '@', without a regular expression: every warehouse has these.
-            "    CASE WHEN strpos(l.email, '@') > 0 THEN lower(trim(substr(l.email, "
-            "length(l.email) - strpos(reverse(l.email), '@') + 2))) END AS email_domain_,\n"
-            "    lower(trim(l.company)) AS company_, lower(trim(l.industry)) AS industry_,\n"
-            "    lower(trim(l.region)) AS region_,\n"
-            + title
-            + "    COALESCE(l.relationship, 'prospect') AS rel_,"
-            " COALESCE(l.persona, 'employee') AS persona_"
-            + hand
-            + (f",\n    {account_key_sql()} AS acct_" if accounts else "")
-            + f"\n  FROM {leads} AS l\n)",
-            f"lb AS (SELECT l.*, {_disqualified(self.prepared.base)} AS out_ FROM ln AS l)",
+            *self._lead_ctes(leads),
             f"lx AS (\n  SELECT l.lead_id,\n    {eligible},\n    {seniority}\n  FROM lb AS l\n)",
             # k numbers the leads by id, not in whatever order a scan yields them: a warehouse may
             # evaluate a CTE once per reference, and every reference must agree.
@@ -819,6 +852,11 @@ def compile_replay(
 ) -> str:
     """The replay as one DuckDB query over the canonical tables: one row per MQL event."""
     return _Compiler(definition).sql(leads, activities)
+
+
+def fit_sql(definition: Definition, leads: str = "leads") -> str:
+    """The fit gate of every lead as the replay reads it (`_Compiler.fit_sql`)."""
+    return _Compiler(definition).fit_sql(leads)
 
 
 def _utc(value: datetime) -> datetime:

@@ -90,6 +90,10 @@ SHOWN = 5  # row problems in `TableReport.first` and `emptied_first`; all of the
 SHOWN_PER_CAUSE = 3  # row problems the summary shows per cause; `TableReport.all` has them all
 
 
+ABSENT_NOTE = "not in the file, left empty: "
+"""How a table report notes the optional columns a file does not have (`absent_columns`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class RowProblem:
     """One row left out, or one cell of a kept row read as empty: where it is ("line 12" in a
@@ -167,6 +171,14 @@ class TableReport:
                 if len(shown) < SHOWN_PER_CAUSE:
                     shown.append(problem)
         return out
+
+    @property
+    def absent_columns(self) -> frozenset[str]:
+        """The canonical columns the file does not have at all (from the loader's note)."""
+        for note in self.notes:
+            if note.startswith(ABSENT_NOTE):
+                return frozenset(note[len(ABSENT_NOTE) :].split(", "))
+        return frozenset()
 
     def lines(self) -> list[str]:
         out = [f"{self.path}: {self.rows_loaded} of {self.rows_read} {self.table} rows loaded"]
@@ -938,7 +950,7 @@ def _columns(
     if problems:
         raise InputError(problems)
     if absent:
-        notes.append(f"not in the file, left empty: {', '.join(absent)}")
+        notes.append(ABSENT_NOTE + ", ".join(absent))
     used = set(found.values())
     unused = [repr(h) for i, h in enumerate(headers) if i not in used]
     if unused:

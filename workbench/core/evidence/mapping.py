@@ -48,7 +48,7 @@ from typing import Any
 
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.filekind import refuse_other_kind
-from workbench.core.domain.vocab import Seniority
+from workbench.core.domain.vocab import STANDARD_REJECTION_REASONS, Seniority
 from workbench.core.evidence.csvfile import delimiter_problem, encoding_problem
 from workbench.core.evidence.tables import TABLES, Column
 from workbench.core.files.tomlfile import key_lines, parse_toml, read_bytes
@@ -229,7 +229,10 @@ PRESETS: dict[str, Mapping] = {m.name: m for m in (CANONICAL, HUBSPOT, SALESFORC
 # region and industry are what a fit gate compares with its lists (an export writes "United
 # States" and "COMPUTER_SOFTWARE", the definition says north-america and software), and
 # lead_source is grouped by in the calibration loop. Matched as choice values are.
-TRANSLATED_TEXT: tuple[str, ...] = ("industry", "region", "lead_source")
+TRANSLATED_TEXT: tuple[str, ...] = ("industry", "region", "lead_source", "rejection_reason")
+# Translated text columns whose values must land on a closed list: rejection reasons onto the
+# framework's eight standard ones (`reasons`), so the calibration reads one vocabulary.
+TRANSLATED_ONTO: dict[str, tuple[str, ...]] = {"rejection_reason": STANDARD_REJECTION_REASONS}
 
 
 def fix_line(table: TableName, column: str) -> str:
@@ -340,6 +343,15 @@ def load_mapping(path: Path) -> Mapping:
                 problem(
                     f'expected the {column} to read it as, a non-empty string: "{their}" = '
                     f'"north-america"',
+                    "values",
+                    column,
+                    their,
+                )
+                continue
+            onto = TRANSLATED_ONTO.get(column, ())
+            if onto and isinstance(ours, str) and ours.strip() not in onto:
+                problem(
+                    f"{ours!r} is not a standard {column}; expected one of: {', '.join(onto)}",
                     "values",
                     column,
                     their,

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import tomli_w
 
 from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.vocab import STANDARD_REJECTION_REASONS
 from workbench.core.evidence.dates import DateReading
 from workbench.core.evidence.dates import detect as detect_dates
 from workbench.core.evidence.gate_values import GateGuess, listed, matches
@@ -42,6 +43,7 @@ from workbench.core.evidence.mapping import (
     infer_seniority,
     match_choice,
 )
+from workbench.core.evidence.reasons import propose_reason
 from workbench.core.evidence.tables import TABLES, Column
 
 if TYPE_CHECKING:
@@ -743,7 +745,7 @@ def toml_lines(proposal: Proposal) -> list[str]:
             continue
         lines += ["", f"[{table}]"]
         lines += [f"{_pair(g.column, g.header)}  # guess: {g.why}" for g in written]
-    for _, column in CHOICE_ORDER:
+    for _, column in (*CHOICE_ORDER, ("leads", REASON_COLUMN.name)):
         guesses = [g for g in proposal.values if g.column == column]
         if not guesses:
             continue
@@ -772,9 +774,24 @@ def toml_lines(proposal: Proposal) -> list[str]:
     return lines
 
 
+# Rejection reasons are text in the tables, proposed onto the eight standard ones (`reasons`).
+REASON_COLUMN = Column("rejection_reason", "choice", choices=STANDARD_REJECTION_REASONS)
+
 TABLE_COLUMNS: dict[str, Column] = {
     c.name: c for table, cols in TABLES.items() for c in cols if c.type == "choice"
-}
+} | {REASON_COLUMN.name: REASON_COLUMN}
+
+
+def reason_guesses(counts: Iterable[tuple[str, int]], mapping: Mapping) -> list[ValueGuess]:
+    """Each distinct rejection reason that is not standard under `mapping`, with a standard
+    one proposed (`reasons.propose_reason`) or None: left for the room."""
+    out = []
+    for value, count in counts:
+        if mapping.translate(REASON_COLUMN.name, value).strip() in STANDARD_REJECTION_REASONS:
+            continue
+        proposal, why = propose_reason(value)
+        out.append(ValueGuess(REASON_COLUMN.name, value, count, proposal, why))
+    return out
 
 
 def unmatched_values(
@@ -843,6 +860,10 @@ def propose(
             column = TABLE_COLUMNS[name]
             counts = distinct_counts(connection, files[table], found.header)
             proposal.values += unmatched_values(column, counts, mapping)
+        found = next((g for g in headers["leads"] if g.column == "rejection_reason"), None)
+        if found is not None:
+            counts = distinct_counts(connection, files["leads"], found.header)
+            proposal.values += reason_guesses(counts, mapping)
         if definition is not None:
             proposal.listed = listed(definition)
             for name, names in proposal.listed.items():

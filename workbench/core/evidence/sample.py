@@ -12,7 +12,11 @@ activity timelines from a few email opens to pricing-page streaks and demo reque
 resubmits (a second demo request 90-200 days after the first) and a few high-volume
 low-intent readers. Outcomes follow fit and intent: the historical MQL date, the SDR's
 decision and rejection reason (the framework's standard reasons), opportunities, closed-won
-dates and amounts, and a few deals won without ever being an MQL.
+dates and amounts, and a few deals won without ever being an MQL. How the SLA was kept (drawn
+from a stream of its own, so the columns above are the same for a seed as before): when sales
+was notified and first responded (most within minutes, some slowly, some never), when the SDR
+decided (a few late), touches in the first seven days (some accepted MQLs under-touched, a
+few unknown), SQL and closed-lost dates.
 
 Patterns `workbench analyze` should find: wins are in 51-1000-employee software and fintech
 companies in North America and Europe, with managers and above; wins came from a webinar
@@ -164,6 +168,8 @@ def sample_data(
     # Lead sources come from their own stream, drawn after the outcome: adding them changed
     # no other value of a sample, so the backtest figures quoted on sample data stand.
     sources = random.Random(f"lead-source:{seed}")
+    # How sales kept the SLA comes from a third stream, for the same reason.
+    sla = random.Random(f"sla:{seed}")
     export = epoch + timedelta(days=days)
     lead_rows: list[LeadRow] = []
     activity_rows: list[ActivityRow] = []
@@ -174,6 +180,7 @@ def sample_data(
         lead, person = _lead(rng, lead_id, created)
         activities = _activities(rng, lead, person, created)
         outcome = _as_of(_outcomes(rng, lead, person, activities), export)
+        outcome = _sla_behaviour(sla, outcome, export)
         lead_rows.append(replace(outcome, lead_source=_source(sources, outcome)))
         activity_rows.extend(
             ActivityRow(lead_id, kind, at) for at, kind in activities if at <= export
@@ -400,6 +407,65 @@ def _outcomes(
         opportunity_at=opportunity_at,
         won_at=won_at,
         amount=amount,
+    )
+
+
+def _sla_behaviour(rng: random.Random, lead: LeadRow, export: datetime) -> LeadRow:
+    """How the SLA was kept for one MQL: notification, first response, decision time, touches,
+    SQL and closed-lost dates. Most MQLs are answered within minutes, some slowly, some never
+    (most unworked ones); a few decisions come late; some accepted MQLs are under-touched
+    (and a few have no touch count). Nothing after the export is in it."""
+    mql_at = lead.mql_at
+    if mql_at is None:
+        return lead
+    decision = lead.sdr_decision
+    # Whole minutes, as every other time in the sample (CRM exports drop the seconds): most
+    # notifications in the MQL's own minute, some minutes late.
+    notified_at = mql_at + timedelta(minutes=0 if rng.random() < 0.9 else rng.randint(1, 5))
+    first_response_at: datetime | None = None
+    roll = rng.random()
+    if decision == "unworked" and roll < 0.7:
+        pass
+    elif roll < 0.62:
+        first_response_at = mql_at + timedelta(minutes=rng.randint(0, 4))
+    elif roll < 0.78:
+        first_response_at = mql_at + timedelta(minutes=rng.randint(5, 14))
+    elif roll < 0.9:
+        first_response_at = mql_at + timedelta(minutes=rng.randint(15, 239))
+    elif roll < 0.97:
+        first_response_at = mql_at + timedelta(minutes=rng.randint(240, 3000))
+    decided_at: datetime | None = None
+    if decision in ("accepted", "rejected"):
+        hours = rng.uniform(1, 47) if rng.random() < 0.85 else rng.uniform(49, 150)
+        decided_at = _minute(mql_at + timedelta(hours=hours))
+    touches: int | None = None
+    if decision == "accepted":
+        roll = rng.random()
+        touches = rng.randint(3, 8) if roll < 0.75 else rng.randint(0, 2) if roll < 0.95 else None
+    elif decision == "rejected":
+        touches = rng.randint(0, 3)
+    elif decision == "unworked":
+        touches = 0
+    sql_at: datetime | None = None
+    if lead.opportunity_at is not None:
+        sql_at = _minute(mql_at + (lead.opportunity_at - mql_at) * rng.uniform(0.2, 0.9))
+    elif decision == "accepted" and rng.random() < 0.25:
+        sql_at = _minute(mql_at + timedelta(days=rng.uniform(1, 10)))
+    closed_lost_at: datetime | None = None
+    if lead.opportunity_at is not None and lead.won_at is None and rng.random() < 0.7:
+        closed_lost_at = _minute(lead.opportunity_at + timedelta(days=rng.uniform(15, 90)))
+
+    def seen(moment: datetime | None) -> datetime | None:
+        return moment if moment is not None and moment <= export else None
+
+    return replace(
+        lead,
+        notified_at=seen(notified_at),
+        first_response_at=seen(first_response_at),
+        sdr_decision_at=seen(decided_at),
+        sql_at=seen(sql_at),
+        closed_lost_at=seen(closed_lost_at),
+        touches_7d=touches,
     )
 
 

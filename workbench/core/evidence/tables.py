@@ -36,6 +36,7 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
     sql_at           TIMESTAMP
     closed_lost_at   TIMESTAMP
     touches_7d       BIGINT
+    notified_at      TIMESTAMP
 
 - Types by `Column.type` (`sql_type`): text and choice -> VARCHAR, timestamp -> TIMESTAMP, int ->
   BIGINT, float -> DOUBLE, bool -> BOOLEAN.
@@ -54,7 +55,8 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
   sales response), sdr_decision_at (when the SDR accepted or rejected; why: rejection_reason),
   sql_at and closed_lost_at as times; touches_7d, the sales touches (calls, emails, meetings)
   in the lead's first seven days, as a count: one number per lead, which every CRM report can
-  export, where a touches table would be a third file to map and load.
+  export, where a touches table would be a third file to map and load. notified_at (when sales
+  was told of the MQL) is optional: the SLA report measures notification time only with it.
 - Counts read thousands separators ("1,000", "3.200", "1 000") and size ranges ("51-200",
   "10,000+") as their lower bound; an amount that could be read with either decimal mark
   ("1.200") is read with the mapping's, or the one the rest of the column shows (`numbers`).
@@ -185,6 +187,9 @@ LEAD_COLUMNS: tuple[Column, ...] = (
     Column("sql_at", "timestamp", help="when the lead became a sales qualified lead"),
     Column("closed_lost_at", "timestamp", help="when the deal closed lost"),
     Column("touches_7d", "int", help="sales touches in the lead's first seven days"),
+    # Optional: when sales was notified of the MQL (Slack, push, e-mail). Only where a file has
+    # it is the marketing SLA's notification time measured (`sla`).
+    Column("notified_at", "timestamp", help="when sales was notified of the MQL"),
 )
 
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
@@ -235,6 +240,7 @@ class LeadRow:
     sql_at: datetime | None = None
     closed_lost_at: datetime | None = None
     touches_7d: int | None = None
+    notified_at: datetime | None = None
 
     def to_lead(self, activities: list[ActivityRow] | tuple[ActivityRow, ...] = ()) -> Lead:
         """The lead as the evaluator sees it, with its activities at their absolute times."""

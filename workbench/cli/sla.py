@@ -1,0 +1,81 @@
+"""`workbench sla`: both SLAs measured over the lead history (see `core.evidence.sla`).
+
+Thin: loads the history the way `backtest` does (the folder's evidence.toml, or --leads and
+--activities), measures, prints a Sales and a Marketing section or JSON. A missed figure is
+a finding, not a failure: exit 0; bad input exits 2.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench.cli._app import (
+    ActivitiesOption,
+    JsonOption,
+    LeadsOption,
+    MappingOption,
+    app,
+    echo,
+    err,
+    friendly,
+)
+from workbench.core.domain.errors import InputError, Problem
+
+
+def _day(text: str | None, flag: str) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise InputError(
+            [Problem(f"expected a date as YYYY-MM-DD, got {text!r}", field=flag)]
+        ) from None
+    return day.replace(tzinfo=UTC)
+
+
+@app.command("sla")
+@friendly
+def sla_cmd(
+    path: Annotated[Path, typer.Argument(help="The definition whose SLA is measured.")],
+    leads: LeadsOption = None,
+    activities: ActivitiesOption = None,
+    mapping: MappingOption = None,
+    since: Annotated[
+        str | None, typer.Option("--from", help="MQLs on or after this date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="MQLs before this date (YYYY-MM-DD).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Did sales answer, decide and follow up as agreed, and did marketing deliver?"""
+    import duckdb
+
+    from workbench.core.evidence.settings import choose_source, definitions_folder
+    from workbench.core.evidence.sla import measure, report_lines
+    from workbench.core.files import store
+    from workbench.core.services.backtest_session import load_history
+
+    start, end = _day(since, "--from"), _day(until, "--to")
+    if start and end and start >= end:
+        raise InputError([Problem(f"is not before --to {until}", field="--from")])
+    loaded = store.load_definition(path)
+    source = choose_source(definitions_folder(path), leads, activities, mapping)
+    con = duckdb.connect()
+    try:
+        problems = load_history(con, source)
+        for line in problems.lines() if problems.skipped or problems.emptied else []:
+            err(line)
+        report = measure(con, loaded.definition, start, end, absent=problems.leads.absent_columns)
+    finally:
+        con.close()
+    if as_json:
+        echo(json.dumps(report.to_json(), indent=2, default=str))
+    else:
+        echo("\n".join(report_lines(report)))
