@@ -9,7 +9,7 @@ import json
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -17,7 +17,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from workbench.cli import app
+from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import metric_target
+from workbench.core.domain.templates import from_template
 from workbench.core.evidence.load import fetch_leads
 from workbench.core.evidence.periods import (
     METRICS,
@@ -31,8 +33,18 @@ from workbench.core.evidence.periods import (
 from workbench.core.evidence.periods_report import metrics_lines
 from workbench.core.evidence.sample import sample_data, write_sample
 from workbench.core.evidence.settings import EvidenceSource
+from workbench.core.evidence.sla import measure
 from workbench.core.evidence.tables import ActivityRow, LeadRow
 from workbench.core.services.backtest_session import load_history
+
+
+def _acme(volume: int = 100) -> Definition:
+    """A 3m-10m draft named acme, v1, committing `volume` MQLs a month."""
+    d = from_template("acme", "3m-10m", date(2025, 1, 1), name="acme")
+    sla = d.sla.model_copy(
+        update={"marketing": d.sla.marketing.model_copy(update={"monthly_volume": volume})}
+    )
+    return d.model_copy(update={"sla": sla})
 
 
 def _enriched(rows: list[LeadRow]) -> list[LeadRow]:
@@ -175,15 +187,32 @@ def _check_against_rows(series: Series, rows: list[LeadRow]) -> None:
 def test_every_series_value_is_a_direct_count_over_the_rows(
     con: duckdb.DuckDBPyConnection, rows: list[LeadRow], every: Frequency | None
 ) -> None:
-    report = metrics_report(con, "acme", 1, 100, "sample", every=every)
+    report = metrics_report(con, _acme(), "sample", every=every)
     assert {s.key for s in report.series} == {m.key for m in METRICS}
     for series in report.series:
         assert series.every == (every or metric_target(series.key).frequency)
-        _check_against_rows(series, rows)
+        if series.key == "response_compliance":
+            _check_against_sla(series, con)
+        else:
+            _check_against_rows(series, rows)
+
+
+def _check_against_sla(series: Series, con: duckdb.DuckDBPyConnection) -> None:
+    """Each period's compliance is `workbench sla`'s response figures over the same dates
+    (those are held to a count by hand in test_sla.py): the two commands never disagree."""
+    assert series.missing is None and series.points
+    for point in series.points:
+        start, end = _aware(point.start), _aware(point.end)
+        figures = [f for f in measure(con, _acme(), start, end).sales if ".response_" in f.clause]
+        numerator = sum(f.numerator for f in figures)
+        denominator = sum(f.denominator for f in figures)
+        assert (point.numerator, point.denominator) == (numerator, denominator), point.label
+        assert point.value == (pytest.approx(numerator / denominator) if denominator else None)
+    assert series.lag_days is not None  # it waits for the first response
 
 
 def test_each_metric_runs_at_its_framework_frequency(con: duckdb.DuckDBPyConnection) -> None:
-    report = metrics_report(con, "acme", 1, 100, "sample")
+    report = metrics_report(con, _acme(), "sample")
     every = {s.key: s.every for s in report.series}
     assert every == {
         "volume": "week",
@@ -192,6 +221,7 @@ def test_each_metric_runs_at_its_framework_frequency(con: duckdb.DuckDBPyConnect
         "mql_to_opportunity": "month",
         "mql_to_won": "quarter",
         "velocity": "month",
+        "response_compliance": "week",
         "false_negative": "quarter",
     }
 
@@ -199,7 +229,7 @@ def test_each_metric_runs_at_its_framework_frequency(con: duckdb.DuckDBPyConnect
 def test_the_span_runs_from_the_first_lead_to_the_last_moment_and_partial_ends_are_marked(
     con: duckdb.DuckDBPyConnection, rows: list[LeadRow]
 ) -> None:
-    report = metrics_report(con, "acme", 1, 100, "sample")
+    report = metrics_report(con, _acme(), "sample")
     first = min(r.created_at for r in rows)
     assert report.first.replace(tzinfo=UTC) == first
     volume = next(s for s in report.series if s.key == "volume")
@@ -212,7 +242,7 @@ def test_the_span_runs_from_the_first_lead_to_the_last_moment_and_partial_ends_a
 def test_revenue_by_source_is_a_direct_sum(
     con: duckdb.DuckDBPyConnection, rows: list[LeadRow]
 ) -> None:
-    report = metrics_report(con, "acme", 1, 100, "sample")
+    report = metrics_report(con, _acme(), "sample")
     by_source = {s.source: s for s in report.sources}
     assert "(no source)" in by_source
     for name, found in by_source.items():
@@ -244,7 +274,7 @@ def _report(tmp_path: Path, leads: list[LeadRow], every: Frequency | None = None
     write_sample(tmp_path, leads, activities)
     con = _load(tmp_path)
     try:
-        return metrics_report(con, "acme", 1, 100, "hand-made", every=every)
+        return metrics_report(con, _acme(), "hand-made", every=every)
     finally:
         con.close()
 
@@ -465,7 +495,7 @@ def test_cli_json_gives_the_series_as_the_core_computes_them(
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["definition"].startswith("acme") and data["monthly_volume"] == 125
-    core = metrics_report(con, "acme", 1, 125, "x", every="month")
+    core = metrics_report(con, _acme(125), "x", every="month")
     assert [s["key"] for s in data["series"]] == [s.key for s in core.series]
     for mine, theirs in zip(data["series"], core.series, strict=True):
         assert mine["every"] == "month"

@@ -85,9 +85,7 @@ def metrics_cmd(
         )
         report = metrics_report(
             con,
-            definition.name,
-            definition.version,
-            definition.sla.marketing.monthly_volume,
+            definition,
             described,
             every=None if every is None else every.value,
         )

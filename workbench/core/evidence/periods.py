@@ -37,7 +37,9 @@ from typing import Any, Literal
 
 import duckdb
 
+from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import METRIC_SMALL, MetricTarget, metric_target
+from workbench.core.evidence.sla import mql_facts_sql
 from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, quote_identifier
 
 Frequency = Literal["week", "month", "quarter"]
@@ -66,6 +68,7 @@ class Metric:
     outcome: str | None = None
     needs: tuple[str, ...] = ()
     lead_in: str | None = None  # the start each row's `time` is measured from (velocity)
+    table: str = "leads"  # the relation the cohort rows come from
 
     @property
     def target(self) -> MetricTarget:
@@ -74,8 +77,11 @@ class Metric:
 
 _ONE = "SUM(CASE WHEN {} THEN 1 ELSE 0 END)"
 
-# Response-time compliance (weekly, over 85%) needs the per-MQL SLA facts of `evidence.sla`;
-# it joins this list as one more Metric when those land.
+# The per-MQL SLA facts (`evidence.sla.mql_facts_sql`) for the definition in question, with
+# the lead's own first response: response-time compliance is measured on the same facts as
+# `workbench sla`, so the two never disagree.
+FACTS = "mql_facts_"
+
 METRICS: tuple[Metric, ...] = (
     Metric(
         "volume",
@@ -140,6 +146,19 @@ METRICS: tuple[Metric, ...] = (
         "COUNT(*)",
         needs=("mql_at",),
         lead_in="created_at",
+    ),
+    Metric(
+        "response_compliance",
+        "rate",
+        "MQLs created in the period whose trigger has a response time: answered within it /"
+        " all (never answered is a miss)",
+        "mql_at",
+        "deadline_minutes_ IS NOT NULL",
+        _ONE.format("responded_in_time_"),
+        "COUNT(*)",
+        outcome="first_response_at",
+        needs=("first_response_at",),
+        table=FACTS,
     ),
     Metric(
         "false_negative",
@@ -369,7 +388,7 @@ def maturity_lag(con: duckdb.DuckDBPyConnection, metric: Metric) -> float | None
     lag = _scalar(
         con,
         f"SELECT quantile_cont(date_diff('second', {metric.time}, {metric.outcome}), 0.5)"
-        f" / 86400.0 FROM leads WHERE {metric.where} AND {metric.outcome} IS NOT NULL"
+        f" / 86400.0 FROM {metric.table} WHERE {metric.where} AND {metric.outcome} IS NOT NULL"
         f" AND {metric.outcome} >= {metric.time}",
     )
     return None if lag is None else float(lag)
@@ -396,7 +415,7 @@ def _counts(
     denominator = metric.denominator or "NULL"
     rows = con.execute(
         f"SELECT CAST(date_trunc('{every}', {metric.time}) AS DATE) AS period,"
-        f" {metric.numerator}, {denominator} FROM leads WHERE {metric.where}"
+        f" {metric.numerator}, {denominator} FROM {metric.table} WHERE {metric.where}"
         " GROUP BY period"
     ).fetchall()
     return {row[0]: (float(row[1] or 0), None if row[2] is None else int(row[2])) for row in rows}
@@ -574,18 +593,26 @@ def revenue_by_source(con: duckdb.DuckDBPyConnection) -> tuple[SourceRevenue, ..
 
 def metrics_report(
     con: duckdb.DuckDBPyConnection,
-    definition: str,
-    version: int,
-    monthly_volume: int,
+    definition: Definition,
     source: str,
     every: Frequency | None = None,
     metrics: tuple[Metric, ...] = METRICS,
 ) -> MetricsReport:
-    """Every metric's series and the revenue by source, over the leads loaded in `con`."""
+    """Every metric's series and the revenue by source, over the leads loaded in `con`.
+
+    The definition heads the report, gives the committed volume, and decides the response
+    time each historical MQL is held to (its merged response table)."""
     span = file_span(con)
+    if any(m.table == FACTS for m in metrics):
+        facts = mql_facts_sql(definition)
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {FACTS} AS SELECT f.*, l.first_response_at"
+            f" FROM ({facts}) AS f JOIN leads AS l USING (lead_id)"
+        )
+    monthly_volume = definition.sla.marketing.monthly_volume
     return MetricsReport(
-        definition,
-        version,
+        definition.name,
+        definition.version,
         monthly_volume,
         source,
         span[0],
