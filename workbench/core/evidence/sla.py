@@ -25,6 +25,7 @@ Choices the framework leaves open, made here once:
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -586,12 +587,17 @@ def report_lines(report: SlaReport) -> list[str]:
             lines.append(
                 f"  [{kept}] {figure.clause}: {value}, target {figure.target_words or '-'}"
             )
-            lines.append(f"    {figure.sentence}")
+            lines += textwrap.wrap(
+                figure.sentence, 80, initial_indent="    ", subsequent_indent="    "
+            )
     if report.rejections:
         lines += ["", "Rejection reasons"]
         for reason in report.rejections[:5]:
             mark = "" if reason.standard else " (not a standard reason)"
             lines.append(f"  {reason.reason}{mark}: {reason.count}")
-            lines.append(f"    → {reason.advice}")
-    lines += [f"note: {note}" for note in report.notes]
+            lines += textwrap.wrap(
+                f"→ {reason.advice}", 80, initial_indent="    ", subsequent_indent="      "
+            )
+    for note in report.notes:
+        lines += textwrap.wrap(f"note: {note}", 80, subsequent_indent="  ")
     return lines
