@@ -414,7 +414,8 @@ def _sla_behaviour(rng: random.Random, lead: LeadRow, export: datetime) -> LeadR
     """How the SLA was kept for one MQL: notification, first response, decision time, touches,
     SQL and closed-lost dates. Most MQLs are answered within minutes, some slowly, some never
     (most unworked ones); a few decisions come late; some accepted MQLs are under-touched
-    (and a few have no touch count). Nothing after the export is in it."""
+    (and a few have no touch count); some rejections come without a reason. Nothing after the
+    export is in it."""
     mql_at = lead.mql_at
     if mql_at is None:
         return lead
@@ -455,11 +456,18 @@ def _sla_behaviour(rng: random.Random, lead: LeadRow, export: datetime) -> LeadR
     if lead.opportunity_at is not None and lead.won_at is None and rng.random() < 0.7:
         closed_lost_at = _minute(lead.opportunity_at + timedelta(days=rng.uniform(15, 90)))
 
+    # Some reps reject without saying why (001's anti-pattern "no rejection reason tracking"):
+    # the feedback clause's misses, and rejections the review cannot read a cause from.
+    reason = lead.rejection_reason
+    if decision == "rejected" and rng.random() < 0.08:
+        reason = None
+
     def seen(moment: datetime | None) -> datetime | None:
         return moment if moment is not None and moment <= export else None
 
     return replace(
         lead,
+        rejection_reason=reason,
         notified_at=seen(notified_at),
         first_response_at=seen(first_response_at),
         sdr_decision_at=seen(decided_at),
