@@ -199,6 +199,7 @@ def create_tables(path: Path) -> tuple[list[Any], list[Any]]:
 def test_dbt_build_runs_every_template_and_fails_the_broken_case(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from dbt.artifacts.schemas.run import RunExecutionResult
     from dbt.cli.main import dbtRunner
 
     project = tmp_path / "proj"
@@ -221,8 +222,9 @@ def test_dbt_build_runs_every_template_and_fails_the_broken_case(
     monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     monkeypatch.chdir(project)
     result = dbtRunner().invoke(["build", "--project-dir", str(project)])
-    assert result.result is not None, result.exception
-    statuses = {r.node.name: str(r.status) for r in result.result.results}
+    run_result = result.result
+    assert isinstance(run_result, RunExecutionResult), result.exception
+    statuses = {r.node.name: str(r.status) for r in run_result.results}
     failed = {name for name, status in statuses.items() if status in ("fail", "error")}
     # The broken case fails, by name; the rest of its model is skipped; all else is green.
     assert failed == {"mql_broken_v1__intern_demo_request"}, failed
