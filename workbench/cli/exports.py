@@ -17,10 +17,12 @@ from typing import Annotated
 import typer
 
 from workbench.cli._app import app, echo, err, friendly, warn_altered
+from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import AlreadyExists, InputError, Problem
 from workbench.core.evidence.warehouse import export_sql
 from workbench.core.files import store
 from workbench.core.files.tomlfile import atomic_write
+from workbench.core.render.dbt_export import DbtInput, export_dbt, parse_input
 from workbench.core.render.export import Format, json_schema, render
 
 
@@ -29,6 +31,7 @@ class ExportFormat(StrEnum):
     html = "html"
     json = "json"
     sql = "sql"
+    dbt = "dbt"
 
 
 # The formats that render the written agreement (sql is the replay query instead).
@@ -83,7 +86,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="md, html (one printable page), json, or sql (the replay as one query).",
+            help="md, html (one printable page), json, sql (the replay as one query), or dbt "
+            "(a model and its edge cases as unit tests, into the --out folder).",
         ),
     ] = ExportFormat.md,
     out: Annotated[
@@ -110,12 +114,29 @@ def export(
             help="With --format sql: the activities table [default: activities].",
         ),
     ] = None,
+    leads_input: Annotated[
+        str | None,
+        typer.Option(
+            "--leads",
+            help="With --format dbt: the leads input, ref('name') or source('src', 'table') "
+            "[default: ref('leads')].",
+        ),
+    ] = None,
+    activities_input: Annotated[
+        str | None,
+        typer.Option(
+            "--activities",
+            help="With --format dbt: the activities input [default: ref('activities')].",
+        ),
+    ] = None,
 ) -> None:
     """The written agreement (md, html, json), or the MQL replay as one SQL query (sql).
 
     md, html and json: the definition in sentences, SLA, edge cases, signers, review date.
     sql: one query over the leads and activities tables that replays every lead's history
     under the definition and returns one row per MQL event (see the header it starts with).
+    dbt: that query as a dbt model in the --out folder, documented, with the edge cases as
+    unit tests.
     """
     sql_only = {
         "--dialect": dialect,
@@ -123,10 +144,36 @@ def export(
         "--activities-table": activities_table,
     }
     misplaced = [name for name, value in sql_only.items() if value is not None]
-    if fmt is not ExportFormat.sql and misplaced:
+    if fmt is ExportFormat.dbt:
+        misplaced = [name for name in misplaced if name != "--dialect"]
+    if fmt not in (ExportFormat.sql, ExportFormat.dbt) and misplaced:
         raise InputError(
             [Problem(f"only applies with --format sql (not {fmt.value})", field=misplaced[0])]
         )
+    dbt_only = {"--leads": leads_input, "--activities": activities_input}
+    misplaced = [name for name, value in dbt_only.items() if value is not None]
+    if fmt is not ExportFormat.dbt and misplaced:
+        raise InputError(
+            [Problem(f"only applies with --format dbt (not {fmt.value})", field=misplaced[0])]
+        )
+    if fmt is ExportFormat.dbt:
+        if out is None:
+            raise InputError(
+                [Problem("--format dbt writes several files: give a folder", field="--out")]
+            )
+        leads = parse_input("ref('leads')" if leads_input is None else leads_input, "--leads")
+        acts = parse_input(
+            "ref('activities')" if activities_input is None else activities_input,
+            "--activities",
+        )
+        loaded = store.load_definition(path)
+        _export_dbt(
+            loaded.definition, (dialect or SqlDialect.duckdb).value, leads, acts, out, force
+        )
+        if loaded.altered:
+            warn_altered(loaded.path, ": the model is marked ALTERED, it is not what was signed")
+            raise typer.Exit(1)
+        return
     loaded = store.load_definition(path)
     if fmt is ExportFormat.sql:
         chosen = dialect or SqlDialect.duckdb
@@ -149,6 +196,39 @@ def export(
     if loaded.altered:
         warn_altered(loaded.path, ": the export is marked ALTERED, it is not what was signed")
         raise typer.Exit(1)
+
+
+def _export_dbt(
+    definition: Definition,
+    dialect: str,
+    leads: DbtInput,
+    activities: DbtInput,
+    out: Path,
+    force: bool,
+) -> None:
+    """Write the dbt files into `out`: all checked before any is written."""
+    if out.exists() and not out.is_dir():
+        raise InputError([Problem("is a file; --format dbt writes into a folder", file=out)])
+    if not out.parent.is_dir():
+        raise InputError(
+            [Problem("no such folder for --out; nothing was written", file=out.parent)]
+        )
+    with_project = not (out / "dbt_project.yml").exists()
+    files = export_dbt(definition, dialect, leads, activities, with_project)
+    todo: dict[Path, bytes] = {}
+    for relative, text in files.items():
+        target = out / relative
+        payload = text.encode("utf-8")
+        if target.exists() and target.read_bytes() == payload:
+            continue  # the same text (a shared sources file): nothing to replace
+        if target.exists() and not force:
+            raise AlreadyExists([Problem("already exists; use --force to replace it", file=target)])
+        todo[target] = payload
+    for target, payload in todo.items():
+        atomic_write(target, payload, create=not target.exists())
+        err(f"wrote {target}")
+    if not todo:
+        err(f"{out}: every file was already up to date")
 
 
 @app.command("schema")
