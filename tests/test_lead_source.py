@@ -4,16 +4,22 @@ source. Each clause is held in the evaluator here, and in the SQL engine against
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
+from tests.cli_steps import one_error, run
 from tests.test_evidence_engine import T0, acts, agree, lead
 from workbench.core.domain.definition import Definition
+from workbench.core.domain.describe import fit_sentences, scoring_sentences
+from workbench.core.domain.diff import diff
 from workbench.core.domain.evaluator import evaluate
 from workbench.core.domain.later import signed_dump
 from workbench.core.domain.lead import Lead
+from workbench.core.files.store import to_toml
 
 
 def definition(fit: dict[str, Any] | None = None, **scoring: Any) -> Definition:
@@ -143,11 +149,15 @@ def test_the_review_rule_reads_the_threshold_by_source() -> None:
 @pytest.mark.parametrize(
     ("clause", "value", "said"),
     [
-        ("exclude_sources", [""], "exclude_sources: an empty lead source ''"),
+        ("exclude_sources", [""], "fit.exclude_sources\n.*an empty lead source ''"),
         ("exclude_sources", ["  "], "an empty lead source '  '"),
         ("exclude_sources", ["Trade Show", "trade show "], "repeats 'Trade Show'"),
-        ("source_points", {"": 5}, "source_points: an empty lead source"),
-        ("source_thresholds", {"Web": 10, "web": 20}, "source_thresholds: lead source 'web'"),
+        ("source_points", {"": 5}, "scoring.source_points\n.*an empty lead source"),
+        (
+            "source_thresholds",
+            {"Web": 10, "web": 20},
+            "scoring.source_thresholds\n.*lead source 'web' repeats",
+        ),
         ("source_thresholds", {"web": 0}, "greater than or equal to 1"),
     ],
 )
@@ -215,3 +225,59 @@ def test_engine_source_points_worth_the_threshold_make_any_first_activity_an_mql
     scored = definition(source_points={"partner": 30})
     events = agree(scored, [lead("P", lead_source="Partner")], acts(("blog_visit", 4), lead_id="P"))
     assert [(e.lead_id, e.tier) for e in events] == [("P", 3)]
+
+
+# --- surfaces: describe, show, the agreement export ------------------------------------------
+
+
+SOURCED = definition(
+    {"exclude_sources": ["Trade Show", "cold list"]},
+    source_points={"Webinar": 15, "paid social": -5},
+    source_thresholds={"Organic": 20},
+)
+
+
+def test_describe_says_the_source_clauses_in_the_rooms_words() -> None:
+    fit = fit_sentences(SOURCED.fit)
+    assert (
+        "Leads from 'Trade Show' or 'cold list' are qualified apart (002: event lists, badge "
+        "scans and cold lists get their own qualification): no engagement or score makes them "
+        "an MQL here, only a hand raise (tier 1 or 4)." in fit
+    )
+    scoring = scoring_sentences(SOURCED.scoring)
+    assert "Points by lead source, once per lead: 'Webinar' +15, 'paid social' -5." in scoring
+    assert "Threshold by lead source, instead of 30: 'Organic' 20." in scoring
+    # Without the clauses, nothing new is said.
+    plain = fit_sentences(definition().fit) + scoring_sentences(definition().scoring)
+    assert not [line for line in plain if "source" in line]
+
+
+def test_show_and_the_agreement_export_carry_the_source_clauses(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(to_toml(SOURCED), encoding="utf-8")
+    runner = CliRunner()
+    shown = run(runner, "show", path)
+    assert shown.exit_code == 0, shown.output
+    assert "are qualified apart" in shown.output and "Points by lead source" in shown.output
+    out = tmp_path / "agreement.md"
+    exported = run(runner, "export", path, "--format", "md", "-o", out)
+    assert exported.exit_code == 0, exported.output
+    text = out.read_text(encoding="utf-8")
+    assert "Threshold by lead source, instead of 30" in text and "'Trade Show'" in text
+
+
+def test_an_empty_source_in_a_file_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    text = to_toml(SOURCED).replace('"Trade Show"', '""')
+    path.write_text(text, encoding="utf-8")
+    one_error(run(CliRunner(), "show", path), 2, "sources.toml", "exclude_sources", "empty lead")
+
+
+def test_the_diff_names_each_source_clause() -> None:
+    said = [change.text for change in diff(definition(), SOURCED)]
+    assert said == [
+        "fit gate: lead sources qualified apart added Trade Show, cold list",
+        "scoring: lead source Webinar points added (15)",
+        "scoring: lead source paid social points added (-5)",
+        "scoring: lead source Organic threshold added (20)",
+    ]

@@ -131,7 +131,7 @@ class FitGate(Strict):
     @field_validator("exclude_sources")
     @classmethod
     def _sources(cls, value: list[str]) -> list[str]:
-        check_sources(value, "exclude_sources")
+        check_sources(value)
         return value
 
     @field_validator("exclude_titles")
@@ -249,13 +249,13 @@ class Scoring(Strict):
     @field_validator("source_points")
     @classmethod
     def _source_points(cls, value: dict[str, int]) -> dict[str, int]:
-        check_sources(value, "source_points")
+        check_sources(value)
         return value
 
     @field_validator("source_thresholds")
     @classmethod
     def _source_thresholds(cls, value: dict[str, int]) -> dict[str, int]:
-        check_sources(value, "source_thresholds")
+        check_sources(value)
         return value
 
     @field_validator("window_days", mode="before")

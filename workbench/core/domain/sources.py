@@ -20,19 +20,19 @@ def source_form(value: str | None) -> str | None:
     return form or None
 
 
-def check_sources(values: Iterable[str], where: str) -> None:
+def check_sources(values: Iterable[str]) -> None:
     """A listed source says something, and says it once (case and spaces aside)."""
     seen: dict[str, str] = {}
     for value in values:
         form = source_form(value)
         if form is None:
             raise ValueError(
-                f"{where}: an empty lead source {value!r} matches no lead; "
+                f"an empty lead source {value!r} matches no lead; "
                 "write the source as the CRM (or the mapping's [values.lead_source]) names it"
             )
         if form in seen:
             raise ValueError(
-                f"{where}: lead source {value!r} repeats {seen[form]!r} "
+                f"lead source {value!r} repeats {seen[form]!r} "
                 "(sources are compared ignoring case and surrounding spaces)"
             )
         seen[form] = value
