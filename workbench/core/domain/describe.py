@@ -209,7 +209,7 @@ def scoring_sentences(scoring: Scoring | None) -> list[str]:
         lines.append(f"Only activity in the last {scoring.window_days} days counts.")
     if scoring.half_life_days:
         lines.append(f"Points halve every {scoring.half_life_days} days.")
-    lines += _source_sentences(scoring)  # before the last two: `_scoring_parts` reads those
+    lines += source_sentences(scoring)  # before the last two: `_scoring_parts` reads those
     lines.append(f"Behaviour points: {points or 'none'}.")
     lines.append(f"Seniority points: {seniority or 'none'}.")
     return lines
@@ -229,7 +229,7 @@ def _source_thresholds_sentence(scoring: Scoring) -> str:
     return f"Threshold by lead source, instead of {scoring.threshold}: {table}."
 
 
-def _source_sentences(scoring: Scoring) -> list[str]:
+def source_sentences(scoring: Scoring) -> list[str]:
     """001: 'not all sources are equal' (sources compared ignoring case and spaces)."""
     lines = []
     if scoring.source_points:
