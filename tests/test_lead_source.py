@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
@@ -19,6 +20,8 @@ from workbench.core.domain.diff import diff
 from workbench.core.domain.evaluator import evaluate
 from workbench.core.domain.later import signed_dump
 from workbench.core.domain.lead import Lead
+from workbench.core.evidence.backtest import backtest
+from workbench.core.evidence.engine import load_rows
 from workbench.core.files.store import to_toml
 
 
@@ -281,3 +284,26 @@ def test_the_diff_names_each_source_clause() -> None:
         "scoring: lead source paid social points added (-5)",
         "scoring: lead source Organic threshold added (20)",
     ]
+
+
+# --- the backtest -------------------------------------------------------------------------
+
+
+def test_the_backtest_names_wins_kept_out_by_their_source() -> None:
+    """Won leads from a source qualified apart that only engaged: missed wins named by
+    fit.exclude_sources, with their sources, and won back by dropping the clause."""
+    rows = [
+        lead("badge", lead_source="Trade Show", won_at=T0.replace(month=2)),
+        lead("badge-2", lead_source="trade show ", won_at=T0.replace(month=2)),
+        lead("demo", lead_source="Trade Show", won_at=T0.replace(month=2)),
+    ]
+    plan = acts(("pricing_page_view", 1), ("pricing_page_view", 2), lead_id="badge")
+    plan += acts(("pricing_page_view", 3), ("pricing_page_view", 4), lead_id="badge-2")
+    plan += acts(("demo_request", 1), lead_id="demo")
+    con = duckdb.connect()
+    load_rows(con, rows, plan)
+    found = backtest(con, APART).missed_wins
+    assert found is not None and found.missed == 2
+    [clause] = found.clauses
+    assert (clause.clause, clause.wins, clause.recovered) == ("fit.exclude_sources", 2, 2)
+    assert dict(clause.values) == {"Trade Show": 1, "trade show ": 1}
