@@ -302,6 +302,12 @@ def test_every_stage_template_agrees_on_sample_data(stage: str) -> None:
 KINDS = ["demo_request", "pricing_page_view", "webinar_attended", "blog_visit", "careers_page_view"]
 INDUSTRIES = ["software", "fintech", "retail"]
 REGIONS = ["NA", "EU"]
+# Lead sources as a definition writes them (distinct once trimmed and lower-cased) and as a
+# CRM row holds them: case and surrounding spaces vary, and both engines compare them alike.
+SOURCE_KEYS = ["Webinar", "trade show", " Organic "]
+LEAD_SOURCES = [None, None, "", "webinar", "WEBINAR ", " Trade Show", "trade show", "organic"]
+LEAD_SOURCES += ["Cold List", "paid social"]
+EXCLUDED_SOURCES: list[list[str]] = [[], [], ["Trade Show"], ["trade show ", "COLD LIST"]]
 
 
 def small_kinds(min_size: int = 0) -> st.SearchStrategy[list[str]]:
@@ -350,6 +356,12 @@ def scorings() -> st.SearchStrategy[dict[str, Any]]:
             "seniority_points": st.dictionaries(
                 st.sampled_from(SENIORITY_ORDER), st.integers(-5, 10), max_size=2
             ),
+            "source_points": st.dictionaries(
+                st.sampled_from(SOURCE_KEYS), st.integers(-10, 20), max_size=2
+            ),
+            "source_thresholds": st.dictionaries(
+                st.sampled_from(SOURCE_KEYS), st.integers(1, 30), max_size=2
+            ),
         }
     )
 
@@ -375,6 +387,7 @@ def fits() -> st.SearchStrategy[dict[str, Any]]:
             ),
             "exclude_activities_days": st.sampled_from([1, 5, 30]),
             "score": st.one_of(st.none(), st.none(), fit_scores()),
+            "exclude_sources": st.sampled_from(EXCLUDED_SOURCES),
         }
     )
 
@@ -423,7 +436,10 @@ def definitions(
         "slug": "generated",
         "stage": "10m-30m",
         "created": date(2025, 1, 1),
-        "fit": {} if open_fit else draw(fits()),
+        # An open fit lets every lead through; a source qualified apart still changes triggers.
+        "fit": {"exclude_sources": draw(st.sampled_from(EXCLUDED_SOURCES))}
+        if open_fit
+        else draw(fits()),
         "triggers": draw(triggers()),
         "scoring": draw(scorings()),
         "recycling": {"resubmit_after_days": draw(st.integers(1, 25))},
@@ -521,6 +537,7 @@ def histories(draw: st.DrawFn) -> tuple[list[LeadRow], list[ActivityRow]]:
                 relationship=draw(st.sampled_from(["prospect"] * 8 + ["customer", "competitor"])),
                 target_account=draw(st.booleans()),
                 engaged_contacts=draw(st.integers(0, 4)),
+                lead_source=draw(st.sampled_from(LEAD_SOURCES)),
             )
         )
         # Times on a coarse grid (whole days, sometimes a half day) so that ties and exact
@@ -568,7 +585,16 @@ def fitting_histories(
     draw: st.DrawFn, min_colleagues: int = 0
 ) -> tuple[list[LeadRow], list[ActivityRow]]:
     """One lead every gate lets through, with a busy timeline: triggers, scores and recycling."""
-    leads = [lead("L1", employees=120, target_account=True, engaged_contacts=3, account_id="A")]
+    leads = [
+        lead(
+            "L1",
+            employees=120,
+            target_account=True,
+            engaged_contacts=3,
+            account_id="A",
+            lead_source=draw(st.sampled_from(LEAD_SOURCES)),
+        )
+    ]
     # Colleagues at the same account, whose activity makes it engaged and shows its intent.
     colleagues = draw(st.integers(min_colleagues, 3))
     leads += [

@@ -101,11 +101,22 @@ def accounts() -> Definition:
     return Definition.model_validate(data)
 
 
+def sourced() -> Definition:
+    """The $3-10M template with every lead source clause, naming the sample's sources in other
+    case and spaces: sources apart, points and a threshold by source, in every dialect."""
+    data: dict[str, Any] = decaying("3m-10m").model_dump()
+    data["fit"]["exclude_sources"] = ["events ", "REFERRAL"]
+    data["scoring"]["source_points"] = {"webinar": 10, " Paid Search": -5}
+    data["scoring"]["source_thresholds"] = {"ORGANIC SEARCH": 15}
+    return Definition.model_validate(data)
+
+
 DEFINITIONS: dict[str, Definition] = {
     **{stage: from_template("sample", stage, CREATED) for stage in STAGES},
     "decay-segments": decaying("10m-30m"),
     "decay-motions": decaying("30m-plus"),
     "decay-accounts": accounts(),
+    "sources": sourced(),
 }
 
 
@@ -221,6 +232,15 @@ def test_the_duckdb_export_finds_the_replays_events(
     want = list(replayed(name))
     assert want, "every definition should make some MQLs on the sample"
     assert query_events(duck, export_sql(DEFINITIONS[name], "duckdb")) == want
+
+
+def test_the_sources_definition_exercises_every_source_clause() -> None:
+    source = {lead.lead_id: (lead.lead_source or "").lower() for lead in sample_rows()[0]}
+    found = replayed("sources")
+    apart = [e for e in found if source[e.lead_id] in ("events", "referral")]
+    assert apart and {e.tier for e in apart} <= {1, 4}
+    assert any(source[e.lead_id] == "organic search" and e.tier == 3 for e in found)
+    assert list(found) != expected(decaying("3m-10m"), *sample_rows())
 
 
 def test_the_decaying_definitions_exercise_decay_segments_and_motions() -> None:

@@ -109,6 +109,7 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "no-edge-cases",
         "fit-score-unreachable",
         "title-keyword-outside-ascii",
+        "source-apart-and-scored",
         "clause-without-evidence",
         "evidence-stale",
     }
@@ -190,6 +191,11 @@ def _accented_keyword(data: dict[str, Any]) -> None:
     data["fit"]["exclude_titles"].append("Étudiant")
 
 
+def _source_apart_and_scored(data: dict[str, Any]) -> None:
+    data["fit"]["exclude_sources"] = ["Events"]
+    data["scoring"]["source_points"] = {"organic": 5, "EVENTS ": 10}
+
+
 def _stale_threshold() -> tuple[Definition, list[Definition]]:
     v1 = signed(template(), TODAY - timedelta(days=400))
     return signed(v1, TODAY - timedelta(days=100), version=2), [v1]
@@ -232,6 +238,7 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "no-edge-cases": (_no_cases, "cases"),
     "fit-score-unreachable": (_fit_bar_too_high, "fit.score.threshold"),
     "title-keyword-outside-ascii": (_accented_keyword, "fit.exclude_titles"),
+    "source-apart-and-scored": (_source_apart_and_scored, "scoring.source_points.EVENTS "),
     "evidence-stale": (_stale_evidence, "fit.min_seniority"),
 }
 WITH_HISTORY: dict[str, tuple[Callable[[], tuple[Definition, list[Definition]]], str]] = {
@@ -685,3 +692,14 @@ def test_a_trigger_the_framework_has_no_row_for_is_not_judged() -> None:
         data["sla"]["sales"]["response_minutes"]["tier4"] = 10_000
 
     assert of_rule(found(edited(template(), change)), "slower-than-framework") == []
+
+
+def test_a_source_apart_with_its_own_threshold_is_named_with_the_fit_that_excludes_it() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["fit"]["exclude_sources"] = ["trade show"]
+        data["scoring"]["source_thresholds"] = {"Trade Show": 40, "webinar": 20}
+
+    [finding] = found(edited(template(), change))
+    assert finding.clause == "scoring.source_thresholds.Trade Show"
+    assert "qualified apart in fit.exclude_sources ('trade show')" in finding.message
+    assert "its threshold by source is never used" in finding.message

@@ -18,6 +18,7 @@ from workbench.core.domain.framework import CONTENT_KEY
 from workbench.core.domain.later import added
 from workbench.core.domain.lead import Lead, Strict
 from workbench.core.domain.matching import check_domains, check_keywords
+from workbench.core.domain.sources import check_sources
 from workbench.core.domain.vocab import (
     ACTIVITY_KINDS,
     TIER_KEYS,
@@ -123,6 +124,15 @@ class FitGate(Strict):
     exclude_activities: list[ActivityKind] = added(default_factory=list)
     exclude_activities_days: int = added(90, ge=1)
     score: FitScore | None = added(None)
+    # 002: sources handled apart (event lists, badge scans, cold lists): no engagement or score
+    # makes them an MQL here; a hand raise (tier 1 or 4) still does, fit gate first.
+    exclude_sources: list[str] = added(default_factory=list)
+
+    @field_validator("exclude_sources")
+    @classmethod
+    def _sources(cls, value: list[str]) -> list[str]:
+        check_sources(value)
+        return value
 
     @field_validator("exclude_titles")
     @classmethod
@@ -231,6 +241,22 @@ class Scoring(Strict):
     half_life_days: int | float | None = Field(default=None, gt=0, allow_inf_nan=False)
     activity_points: dict[ActivityKind, int] = Field(default_factory=dict)
     seniority_points: dict[Seniority, int] = Field(default_factory=dict)
+    # 001: "not all sources are equal". Points added once per lead by its source, and a
+    # threshold by source that replaces `threshold` for leads from that source.
+    source_points: dict[str, int] = added(default_factory=dict)
+    source_thresholds: dict[str, Annotated[int, Field(ge=1)]] = added(default_factory=dict)
+
+    @field_validator("source_points")
+    @classmethod
+    def _source_points(cls, value: dict[str, int]) -> dict[str, int]:
+        check_sources(value)
+        return value
+
+    @field_validator("source_thresholds")
+    @classmethod
+    def _source_thresholds(cls, value: dict[str, int]) -> dict[str, int]:
+        check_sources(value)
+        return value
 
     @field_validator("window_days", mode="before")
     @classmethod

@@ -81,7 +81,20 @@ def _inferred_parts(fit: FitGate) -> dict[str, str]:
         if kinds
         else "No activity excludes.",
         "fit_score": " ".join(fit_score_sentences(fit)) if fit.score else "No fit score.",
+        "sources": _sources_apart_sentence(fit),
     }
+
+
+def _sources_apart_sentence(fit: FitGate) -> str:
+    """fit.exclude_sources in the room's words: who is qualified apart, and what still counts."""
+    if not fit.exclude_sources:
+        return "No lead source is qualified apart."
+    sources = _list([repr(s) for s in fit.exclude_sources])
+    return (
+        f"Leads from {sources} are qualified apart (002: event lists, badge scans and cold "
+        "lists get their own qualification): no engagement or score makes them an MQL here, "
+        "only a hand raise (tier 1 or 4)."
+    )
 
 
 def fit_score_sentences(fit: FitGate) -> list[str]:
@@ -121,6 +134,7 @@ def fit_sentences(fit: FitGate) -> list[str]:
         ("email_domains", fit.exclude_email_domains),
         ("activities", fit.exclude_activities),
         ("fit_score", fit.score),
+        ("sources", fit.exclude_sources),
     ):
         if not present:
             del parts[key]
@@ -195,8 +209,33 @@ def scoring_sentences(scoring: Scoring | None) -> list[str]:
         lines.append(f"Only activity in the last {scoring.window_days} days counts.")
     if scoring.half_life_days:
         lines.append(f"Points halve every {scoring.half_life_days} days.")
+    lines += source_sentences(scoring)  # before the last two: `_scoring_parts` reads those
     lines.append(f"Behaviour points: {points or 'none'}.")
     lines.append(f"Seniority points: {seniority or 'none'}.")
+    return lines
+
+
+def _source_points_sentence(scoring: Scoring) -> str:
+    if not scoring.source_points:
+        return "No points by lead source."
+    table = ", ".join(f"{source!r} {value:+d}" for source, value in scoring.source_points.items())
+    return f"Points by lead source, once per lead: {table}."
+
+
+def _source_thresholds_sentence(scoring: Scoring) -> str:
+    if not scoring.source_thresholds:
+        return "One threshold for every lead source."
+    table = ", ".join(f"{source!r} {value}" for source, value in scoring.source_thresholds.items())
+    return f"Threshold by lead source, instead of {scoring.threshold}: {table}."
+
+
+def source_sentences(scoring: Scoring) -> list[str]:
+    """001: 'not all sources are equal' (sources compared ignoring case and spaces)."""
+    lines = []
+    if scoring.source_points:
+        lines.append(_source_points_sentence(scoring))
+    if scoring.source_thresholds:
+        lines.append(_source_thresholds_sentence(scoring))
     return lines
 
 
@@ -213,6 +252,8 @@ def _scoring_parts(scoring: Scoring) -> dict[str, str]:
         else "Points do not decay.",
         "activity": lines[-2],
         "seniority": lines[-1],
+        "source_points": _source_points_sentence(scoring),
+        "source_thresholds": _source_thresholds_sentence(scoring),
     }
 
 

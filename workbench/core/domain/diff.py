@@ -308,6 +308,7 @@ _FIT = (
     _Field("exclude_activities", "excluding activities", kind="set"),
     _Field("exclude_activities_days", "excluding activities count within", fmt=_unit("days")),
     _Field("score", handler=_fit_score),
+    _Field("exclude_sources", "lead sources qualified apart", kind="set"),
 )
 
 _TRIGGERS = (
@@ -325,6 +326,8 @@ _SCORING = (
     _Field("half_life_days", "points halve every", fmt=_unit("days", none="never")),
     _Field("activity_points", "{key} points", kind="map"),
     _Field("seniority_points", "{key} seniority points", kind="map"),
+    _Field("source_points", "lead source {key} points", kind="map"),
+    _Field("source_thresholds", "lead source {key} threshold", kind="map"),
 )
 
 _RECYCLING = (

@@ -35,6 +35,7 @@ from workbench.core.domain.matching import (
     padded_title,
     title_matches,
 )
+from workbench.core.domain.sources import by_source, listed_source
 from workbench.core.domain.verdict import Reason, Verdict
 from workbench.core.domain.vocab import ACCOUNT_TRIGGER, seniority_rank
 
@@ -320,19 +321,29 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
     word = rules.lead_type.upper()
     path = rules.triggers_path
     fired = _instant(triggers.tier1, ages, 1, path + ".tier1", word, triggers.within_days)
-    if fired is None:
+    apart = _source_apart(rules, lead)
+    if fired is None and apart is None:
         sessions = _sessions(lead, as_of, last_mql) if _combines(triggers) else []
         fired = _tier2(triggers, ages, path, sessions)
     if fired is None:
         fired = _instant(triggers.tier4, ages, 4, path + ".tier4", word, triggers.within_days)
-    if fired is None and rules.qualifies_account:
+    if fired is None and rules.qualifies_account and apart is None:
         fired = _account_fires(rules, lead)
 
     score = _score(rules.scoring, lead, ages) if rules.scoring is not None else None
     score_label = None if score is None else round(score)
 
+    if fired is None and apart is not None:
+        # Qualified apart: no engagement, score or review rule decides it here.
+        return Verdict(
+            status="rejected",
+            route="marketing",
+            score=score_label,
+            reasons=(apart, *_stale_hand_raise(rules, ages)),
+            **stamp,  # type: ignore[arg-type]
+        )
     if fired is None:
-        suspicious = _suspicious(definition, rules, ages, score)
+        suspicious = _suspicious(definition, rules, ages, score, lead)
         if suspicious is not None:
             return Verdict(
                 status="review",
@@ -345,15 +356,16 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
             triggers.tier3
             and rules.scoring is not None
             and score is not None
-            and _reaches(score, rules.scoring.threshold)
+            and _reaches(score, source_threshold(rules.scoring, lead)[0])
         ):
+            threshold, where = source_threshold(rules.scoring, lead)
             fired = (
                 3,
                 "score",
                 Reason(
                     rules.triggers_path + ".tier3",
-                    f"Score {score_label} reached the threshold of {rules.scoring.threshold} "
-                    f"[{rules.scoring_path}.threshold].",
+                    f"Score {score_label} reached the threshold of {threshold} "
+                    f"[{rules.scoring_path}.{where}].",
                 ),
             )
 
@@ -387,7 +399,10 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
             status="nurture",
             route="nurture",
             score=score_label,
-            reasons=(_no_trigger_reason(rules, score_label), *_stale_hand_raise(rules, ages)),
+            reasons=(
+                _no_trigger_reason(rules, score_label, lead),
+                *_stale_hand_raise(rules, ages),
+            ),
             **stamp,  # type: ignore[arg-type]
         )
 
@@ -838,6 +853,33 @@ def _together(
     return (2, rule.kind, Reason(clause, f"{what} meet {clause}, a tier 2 combination."))
 
 
+def _source_apart(rules: RuleSet, lead: Lead) -> Reason | None:
+    """The lead's source is qualified apart (fit.exclude_sources), said in the room's words.
+
+    002 gives event lists, badge scans and cold lists their own qualification, so engagement
+    (tier 2, an account's facts) and the score (tier 3) do not make them an MQL. A hand raise
+    does: 001's tier 1 bypasses scoring whatever brought the lead in, and tier 4 is sales
+    asking for this very contact; both still pass the fit gate first."""
+    entry = listed_source(rules.fit.exclude_sources, lead.lead_source)
+    if entry is None:
+        return None
+    clause = f"{rules.fit_path}.exclude_sources"
+    return Reason(
+        clause,
+        f"{clause}: lead source {lead.lead_source!r} is qualified apart (002: event lists and "
+        "badge scans get their own qualification); only a hand raise (tier 1 or 4) makes it "
+        "an MQL here.",
+    )
+
+
+def source_threshold(scoring: Scoring, lead: Lead) -> tuple[int, str]:
+    """(threshold, clause under scoring) for this lead: its source's own, else the main one."""
+    found = by_source(scoring.source_thresholds, lead.lead_source)
+    if found is None:
+        return scoring.threshold, "threshold"
+    return found[1], f"source_thresholds.{found[0]}"
+
+
 def _score(scoring: Scoring, lead: Lead, ages: list[tuple[str, float, int]]) -> float:
     total = 0.0
     points = scoring.activity_points
@@ -851,6 +893,9 @@ def _score(scoring: Scoring, lead: Lead, ages: list[tuple[str, float, int]]) -> 
         total += value * count * weight
     if lead.person.seniority is not None:
         total += scoring.seniority_points.get(lead.person.seniority, 0)
+    found = by_source(scoring.source_points, lead.lead_source)
+    if found is not None:
+        total += found[1]  # once per lead, whatever it did
     return total
 
 
@@ -859,6 +904,7 @@ def _suspicious(
     rules: RuleSet,
     ages: list[tuple[str, float, int]],
     score: float | None,
+    lead: Lead,
 ) -> Reason | None:
     rule = definition.review_rule
     if not rule.enabled:
@@ -878,7 +924,7 @@ def _suspicious(
         triggers.tier3
         and scoring is not None
         and score is not None
-        and _reaches(score, scoring.threshold)
+        and _reaches(score, source_threshold(scoring, lead)[0])
     ):
         return Reason(
             "review_rule",
@@ -936,11 +982,12 @@ def _reaches(score: float, threshold: int) -> bool:
     return score >= threshold - SCORE_TOLERANCE
 
 
-def _no_trigger_reason(rules: RuleSet, score: int | None) -> Reason:
+def _no_trigger_reason(rules: RuleSet, score: int | None, lead: Lead) -> Reason:
     if score is not None and rules.scoring is not None and rules.triggers.tier3:
+        threshold = source_threshold(rules.scoring, lead)[0]
         return Reason(
             rules.triggers_path,
-            f"Fit passes but no trigger fired (score {score} of {rules.scoring.threshold}): "
+            f"Fit passes but no trigger fired (score {score} of {threshold}): "
             "nurture until a higher-intent signal.",
         )
     return Reason(

@@ -86,6 +86,9 @@ class Lead(Strict):
     company: Company = Field(default_factory=Company)
     activities: list[Activity] = Field(default_factory=list)
     history: History | None = None
+    # Where the lead came from (the CRM's Lead Source, mapped): read by fit.exclude_sources,
+    # scoring.source_points and scoring.source_thresholds; unknown matches none of them.
+    lead_source: str | None = added(None)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -42,6 +42,7 @@ from workbench.core.domain.framework import (
 )
 from workbench.core.domain.phrases import activity_label
 from workbench.core.domain.safe_text import printable
+from workbench.core.domain.sources import source_form
 from workbench.core.domain.templates import HAND_RAISES
 
 Severity = Literal["error", "warning", "info"]
@@ -116,6 +117,14 @@ RULES: dict[str, Rule] = {
             "Title keywords match on the letters a-z and digits only: any other letter is a "
             "word break in Python and in every SQL engine alike, so 'Étudiant' reads as "
             "'tudiant'. Write the keyword in plain letters, or add both spellings.",
+        ),
+        Rule(
+            "source-apart-and-scored",
+            "warning",
+            "objective; 002 'event lists and badge scans get their own qualification'",
+            "A source qualified apart (fit.exclude_sources) never reaches MQL scoring, so its "
+            "points or threshold by source (scoring.source_points, scoring.source_thresholds) "
+            "decide nothing. Keep the source in one place: qualify it apart, or score it.",
         ),
         Rule(
             "tier2-without-recency",
@@ -360,6 +369,34 @@ def _title_keyword_outside_ascii(context: _Context) -> Iterator[Finding]:
                     where,
                     f"title keyword {keyword!r} has letters outside a-z, which read as word breaks",
                 )
+
+
+_SOURCE_TABLES = {"source_points": "its points", "source_thresholds": "its threshold"}
+
+
+def _source_apart_and_scored(context: _Context) -> Iterator[Finding]:
+    """A source both qualified apart and given points or a threshold by source."""
+    definition = context.definition
+
+    def found() -> Iterator[Finding]:
+        for owner in definition.owners():
+            fit_path, gate = definition.owned(owner, "fit")
+            scoring_path, scoring = definition.owned(owner, "scoring")
+            apart = {source_form(v): v for v in gate.exclude_sources}
+            if scoring is None or not apart:
+                continue
+            for table in ("source_points", "source_thresholds"):
+                for key in getattr(scoring, table):
+                    if source_form(key) in apart:
+                        yield _finding(
+                            "source-apart-and-scored",
+                            f"{scoring_path}.{table}.{key}",
+                            f"lead source {key!r} is qualified apart in "
+                            f"{fit_path}.exclude_sources ({apart[source_form(key)]!r}), so "
+                            f"{_SOURCE_TABLES[table]} by source is never used",
+                        )
+
+    return _unique(found())
 
 
 def _fit_gates(definition: Definition) -> list[tuple[str, FitGate, bool]]:
@@ -699,6 +736,7 @@ _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _demo_request_scored,
     _fit_score_unreachable,
     _title_keyword_outside_ascii,
+    _source_apart_and_scored,
     _tier2_without_recency,
     _content_download_trigger,
     _no_rejection_reasons,

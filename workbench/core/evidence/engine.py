@@ -46,6 +46,7 @@ from workbench.core.domain.account import (
 from workbench.core.domain.definition import Definition, FitGate, Scoring
 from workbench.core.domain.evaluator import SCORE_TOLERANCE, Prepared, RuleSet, prepare
 from workbench.core.domain.matching import TITLE_SEPARATORS, domain_form, keyword_form
+from workbench.core.domain.sources import normalized, source_form
 from workbench.core.domain.vocab import ACCOUNT_TRIGGER, ACTIVITY_KINDS, SENIORITY_ORDER
 from workbench.core.evidence.replay import MqlEvent
 from workbench.core.evidence.tables import TABLES, ActivityRow, LeadRow, sql_columns
@@ -323,13 +324,47 @@ def _account_facts(
 
 def _seniority_points(scoring: Scoring | None) -> str:
     if scoring is None or not any(scoring.seniority_points.values()):
-        return "0"
+        return _source_points(scoring)
     arms = " ".join(
         f"WHEN {_lit(level)} THEN {points}"
         for level, points in scoring.seniority_points.items()
         if points
     )
-    return f"(CASE l.seniority {arms} ELSE 0 END)"
+    source = _source_points(scoring)
+    plus = "" if source == "0" else f" + {source}"
+    return f"(CASE l.seniority {arms} ELSE 0 END{plus})"
+
+
+# --- lead source clauses (`domain.sources`): on the lead row's `source_`, lower(trim(...)) ---
+
+
+def _uses_sources(rules: RuleSet) -> bool:
+    scoring = rules.scoring
+    return bool(rules.fit.exclude_sources) or (
+        scoring is not None and bool(scoring.source_points or scoring.source_thresholds)
+    )
+
+
+def _source_points(scoring: Scoring | None) -> str:
+    """scoring.source_points: a lead's source adds its points once, like its seniority."""
+    points = {k: v for k, v in normalized(scoring.source_points).items() if v} if scoring else {}
+    if not points:
+        return "0"
+    arms = " ".join(f"WHEN {_lit(k)} THEN {v}" for k, v in sorted(points.items()))
+    return f"(CASE l.source_ {arms} ELSE 0 END)"
+
+
+def _source_threshold(scoring: Scoring) -> str:
+    """scoring.source_thresholds: the lead's source's threshold, else the main one."""
+    own = normalized(scoring.source_thresholds)
+    arms = " ".join(f"WHEN {_lit(k)} THEN {v}" for k, v in sorted(own.items()))
+    return f"(CASE l.source_ {arms} ELSE {scoring.threshold} END)"
+
+
+def _source_apart(fit: FitGate) -> str:
+    """fit.exclude_sources: the lead's source is qualified apart (unknown: it is not)."""
+    forms = {f for v in fit.exclude_sources if (f := source_form(v))}
+    return f"COALESCE(l.source_ IN ({_in_list(forms)}), FALSE)"
 
 
 # --- moment-level clauses --------------------------------------------------------------------
@@ -451,6 +486,10 @@ class _Compiler:
                 e,
             )
             tier2.append((f"COALESCE({count} >= {rule.min_count}, FALSE)", rule.kind))
+        # A source qualified apart: engagement and score make no MQL, a hand raise still does.
+        apart = f"{c}.xs{index}" if rules.fit.exclude_sources else None
+        if apart is not None:
+            tier2 = [(f"(NOT {apart} AND {test})", kind) for test, kind in tier2]
         arms = [tier1, *(t for t, _ in tier2), tier4]
         excluded = "FALSE"
         fit = rules.fit
@@ -463,10 +502,13 @@ class _Compiler:
             excluded = f"COALESCE({c}.xa{index} AND ({seen}) > 0, FALSE)"
         scoring = rules.scoring
         if triggers.tier3 and scoring is not None:
+            threshold = f"{c}.th{index}" if scoring.source_thresholds else str(scoring.threshold)
             reaches = (
                 f"COALESCE({self._score(rules, index, c, e)} >= "
-                f"{scoring.threshold} - {SCORE_TOLERANCE!r}, FALSE)"
+                f"{threshold} - {SCORE_TOLERANCE!r}, FALSE)"
             )
+            if apart is not None:
+                reaches = f"(NOT {apart} AND {reaches})"
             review = self.definition.review_rule
             if review.enabled:
                 high = set(review.high_intent) | set(triggers.tier1) | set(triggers.tier4)
@@ -518,9 +560,12 @@ class _Compiler:
             if triggers.tier3 and rules.scoring is not None:
                 if any(v < 0 for v in rules.scoring.activity_points.values()):
                     return None
-                if max(rules.scoring.seniority_points.values(), default=0) >= (
-                    rules.scoring.threshold
-                ):
+                scoring = rules.scoring
+                # The lead's own points (seniority, source) reaching its lowest threshold.
+                own = max([0, *scoring.seniority_points.values()]) + max(
+                    [0, *scoring.source_points.values()]
+                )
+                if own >= min([scoring.threshold, *scoring.source_thresholds.values()]):
                     return None
                 kinds |= {k for k, v in rules.scoring.activity_points.items() if v}
         return kinds
@@ -577,6 +622,11 @@ class _Compiler:
             )
             else ""
         )
+        sources = (
+            ",\n    lower(trim(l.lead_source)) AS source_"
+            if any(_uses_sources(rules) for rules, _ in self.rule_sets)
+            else ""
+        )
         accounts = has_account_motion(self.definition)
         return [
             # The lead's fields as the evaluator compares them: trimmed, lower case, defaults.
@@ -592,6 +642,7 @@ class _Compiler:
             + "    COALESCE(l.relationship, 'prospect') AS rel_,"
             " COALESCE(l.persona, 'employee') AS persona_"
             + hand
+            + sources
             + (f",\n    {account_key_sql()} AS acct_" if accounts else "")
             + f"\n  FROM {leads} AS l\n)",
             f"lb AS (SELECT l.*, {_disqualified(self.prepared.base)} AS out_ FROM ln AS l)",
@@ -638,6 +689,14 @@ class _Compiler:
         excluding = [i for i, (r, _) in enumerate(self.rule_sets) if r.fit.exclude_activities]
         lead_columns += [f"xa{i}" for i in excluding]
         seniority += "".join(f",\n    NOT l.hand_ AS xa{i}" for i in excluding)
+        # The lead source clauses, one lead-level column each (see `_source_apart`).
+        for i, (rules, _) in enumerate(self.rule_sets):
+            if rules.fit.exclude_sources:
+                lead_columns.append(f"xs{i}")
+                seniority += f",\n    {_source_apart(rules.fit)} AS xs{i}"
+            if rules.scoring is not None and rules.scoring.source_thresholds:
+                lead_columns.append(f"th{i}")
+                seniority += f",\n    {_source_threshold(rules.scoring)} AS th{i}"
         kind_index = (
             "CASE a.kind "
             + " ".join(f"WHEN {_lit(k)} THEN {i}" for i, k in enumerate(ACTIVITY_KINDS))

@@ -50,6 +50,7 @@ LOOSER: dict[str, tuple[Any, str | None]] = {
     "exclude_titles": ([], "title"),
     "exclude_email_domains": ([], None),  # the addresses themselves are not shown
     "exclude_activities": ([], None),
+    "exclude_sources": ([], "lead_source"),
 }
 
 

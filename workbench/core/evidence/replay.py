@@ -41,6 +41,10 @@ Consequences worth knowing (they follow from the evaluator, not from extra rules
   shares a session with one without, even on the same day.
 - With segments or motions, the rule set is chosen by the evaluator at each moment exactly as
   for a single lead; the event carries the chosen segment or motion.
+- The lead's `lead_source` is part of its snapshot (rule 1), compared trimmed and lower-cased
+  (`domain.sources`): a source in `fit.exclude_sources` makes events only from tier 1 and 4
+  hand raises; `scoring.source_points` adds once per lead, like seniority points, and
+  `scoring.source_thresholds` replaces the threshold for that source's leads.
 
 5. **Account facts.** When a motion qualifies the account (`qualifies = "account"`), the
    lead's `engaged_contacts` and `account_intent` at moment t are not the leads table's: they

@@ -51,7 +51,9 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
   hand, so the fit gate's title, e-mail and activity exclusions may still apply to the lead.
   `lead_id` is unique in leads; every activity's lead_id is in leads.
 - The calibration loop's columns (lead_source ... touches_7d) are read and kept, never used by
-  a verdict: lead_source and source_detail as the CRM writes them; first_response_at (the first
+  a verdict, except lead_source where a definition has source clauses (fit.exclude_sources,
+  scoring.source_points, scoring.source_thresholds; compared as lower(trim(...))): lead_source
+  and source_detail as the CRM writes them; first_response_at (the first
   sales response), sdr_decision_at (when the SDR accepted or rejected; why: rejection_reason),
   sql_at and closed_lost_at as times; touches_7d, the sales touches (calls, emails, meetings)
   in the lead's first seven days, as a count: one number per lead, which every CRM report can
@@ -266,6 +268,7 @@ class LeadRow:
                 target_account=self.target_account,
                 engaged_contacts=self.engaged_contacts,
             ),
+            lead_source=self.lead_source,
             activities=[
                 Activity(kind=a.kind, at=a.at, session_id=a.session_id) for a in activities
             ],

@@ -22,6 +22,7 @@ from workbench.core.domain.describe import (
     account_sentence,
     fit_score_sentences,
     override_sentences,
+    source_sentences,
 )
 from workbench.core.domain.framework import (
     CONTENT_KEY,
@@ -215,6 +216,14 @@ def inferred_fields(prefix: str, fit: FitGate) -> ComposeResult:
         )
     score = fit_score_sentences(fit) or ["No fit score: fit is pass or fail only."]
     yield PlainText(" ".join(score) + f" Edit [{prefix}.score] in the file.", classes="field-help")
+    yield TextField(
+        f"{prefix}.exclude_sources",
+        "Lead sources qualified apart (comma-separated)",
+        fit.exclude_sources,
+        "list",
+        help_text="Event lists, badge scans, cold lists (002): only a hand raise (tier 1 or 4) "
+        "makes them an MQL. Case and spaces do not matter.",
+    )
 
 
 def trigger_fields(
@@ -308,6 +317,13 @@ def scoring_fields(prefix: str, s: Scoring) -> ComposeResult:
                 "number",
                 "0",
             )
+    if s.source_points or s.source_thresholds:
+        # Keys are the CRM's own source names: no fixed grid to type them in, so said here.
+        said = " ".join(source_sentences(s))
+        yield PlainText(
+            f"{said} Edit [{prefix}] source_points and source_thresholds in the file.",
+            classes="field-help",
+        )
 
 
 class TriggerButtons(DefinitionPane):
