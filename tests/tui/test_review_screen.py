@@ -69,10 +69,8 @@ async def test_review_writes_the_draft_and_opens_it(
             assert f"\n{step}. " in text
         assert "fit.min_employees: 20 → 51" in text
         assert "Press w to write the new draft" in text
-        assert (
-            all(len(line) <= 80 for line in text.splitlines())
-            or app.screen.query_one("#review-scroll").max_scroll_y > 0
-        )
+        # Longer than one 80x24 screen: the packet scrolls.
+        assert app.screen.query_one("#review-scroll").max_scroll_y > 0
         await pilot.press("w")
         await settle(pilot)
         v2 = folder / "acme" / "v2.toml"
