@@ -21,6 +21,7 @@ from workbench.core.domain.clause_evidence import record_evidence
 from workbench.core.domain.clauses import clause_value, with_clause
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM, percent
+from workbench.core.domain.safe_text import printable
 from workbench.core.evidence.analysis import Analysis, NoWins, Proposal, analyze
 from workbench.core.evidence.quarter import Quarter, last_complete_quarter
 
@@ -547,9 +548,10 @@ def steps(packet: Packet) -> list[tuple[str, list[str]]]:
         f"acceptance {_pct(f.acceptance)} of decided MQLs"
         + (f": {band}" if band else ": no SDR decision in the quarter"),
     ]
-    two = [f"{reason}: {n} ({_pct(_share(n, f.rejected))})" for reason, n in f.top_reasons] or [
-        "no rejections recorded"
-    ]
+    two = [
+        f"{printable(reason, one_line=True)}: {n} ({_pct(_share(n, f.rejected))})"
+        for reason, n in f.top_reasons
+    ] or ["no rejections recorded"]
     three = [
         f"{f.with_opportunity} of {f.mqls} MQLs have an opportunity: "
         f"{_pct(f.mql_to_opportunity)} (MQLs late in the quarter may not have one yet)"
