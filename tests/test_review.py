@@ -391,6 +391,16 @@ def test_cli_bad_input_is_one_message(
     one_error(result, 2, "--quarter", "2025Q3")
 
 
+def test_an_unwritable_out_is_refused_before_the_draft_is_written(
+    runner: CliRunner, bad_fit: tuple[Path, Path, Path], pinned_clock: datetime, tmp_path: Path
+) -> None:
+    path, leads, activities = bad_fit
+    out = tmp_path / "missing" / "review.md"
+    result = run(runner, "review", path, "--leads", leads, "--activities", activities, "--out", out)
+    one_error(result, 2, "review.md", "folder does not exist")
+    assert not (path.parent / "v2.toml").exists()
+
+
 def test_an_older_version_is_not_the_one_in_force(
     runner: CliRunner, bad_fit: tuple[Path, Path, Path], pinned_clock: datetime
 ) -> None:

@@ -80,6 +80,9 @@ def review_cmd(
     if as_json and fmt is not None:
         raise InputError([Problem("give --json or --format, not both", field="--format")])
     chosen = parse_quarter(quarter) if quarter is not None else None
+    if out is not None and not out.parent.is_dir():
+        # Said before the draft is written: a review never writes half of what it was asked.
+        raise InputError([Problem("cannot write: its folder does not exist", file=out)])
     in_force(path)
     if not dry_run:
         refuse_if_draft(path)
