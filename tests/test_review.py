@@ -7,7 +7,7 @@ built to show. Every history ends early in 2025Q4, so the quarter reviewed is 20
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -100,10 +100,10 @@ class History:
             )
         )
 
-    def write(self, folder: Path) -> tuple[Path, Path]:
+    def write(self, folder: Path, extra: tuple[ActivityRow, ...] = ()) -> tuple[Path, Path]:
         last = LeadRow(lead_id=self._id(), created_at=datetime(2025, 10, 5, 9, tzinfo=UTC))
         rows = [*self.rows, last]
-        acts = [ActivityRow(r.lead_id, "email_open", r.created_at) for r in rows]
+        acts = [ActivityRow(r.lead_id, "email_open", r.created_at) for r in rows] + list(extra)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "leads.csv").write_bytes(leads_csv(rows))
         (folder / "activities.csv").write_bytes(activities_csv(acts))
@@ -275,6 +275,39 @@ def test_false_negatives_above_ten_percent_ask_to_investigate(tmp_path: Path) ->
     assert len(packet.rules) == 1
     assert "false negatives above 10% (20%: 2 of 10 wins in 2025Q3" in packet.rules[0]
     assert any("investigate" in n and "outbound" in n for n in packet.notes)
+
+
+def test_false_negatives_add_the_behaviour_wins_show_keeping_every_trigger(
+    tmp_path: Path,
+) -> None:
+    history = History()
+    for _ in range(5):
+        history.mql("accepted")
+    for _ in range(5):
+        history.mql("rejected", "timing")
+    for i in range(27):
+        history.win(day=1 + i % 28)
+    for i in range(9):
+        history.win(mql=False, day=1 + i % 28)
+    for i in range(60):  # non-buyers of the same period, without the webinars
+        history.rows.append(
+            LeadRow(lead_id=f"N{i:04d}", created_at=at(4, 1 + i % 27), employees=100)
+        )
+    webinars = tuple(
+        ActivityRow(r.lead_id, "webinar_attended", r.created_at + timedelta(days=d))
+        for r in history.rows
+        if r.won_at is not None
+        for d in (1, 3)
+    )
+    con = loaded(history.write(tmp_path / "data", webinars))
+    definition = store.load_definition(signed(tmp_path / "defs")).definition
+    packet = build_packet(con, definition, "hand-made")
+    assert "false negatives above 10% (25%: 9 of 36 wins" in packet.rules[0]
+    [change] = packet.adjustments
+    assert change.clause == "triggers.tier2"
+    assert isinstance(change.after, list) and change.after[:-1] == change.before
+    assert change.after[-1] == {"kind": "webinar_attended", "min_count": 2, "within_days": 14}
+    assert any("outbound" in n for n in packet.notes)
 
 
 def test_no_rule_no_change(tmp_path: Path) -> None:
