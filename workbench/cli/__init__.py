@@ -13,6 +13,7 @@ from workbench.cli import exports as exports
 from workbench.cli import history as history
 from workbench.cli import mapping as mapping
 from workbench.cli import metrics as metrics
+from workbench.cli import review as review
 from workbench.cli import scoring as scoring
 from workbench.cli import serve as serve
 from workbench.cli import sla as sla

@@ -22,6 +22,15 @@ Patterns `workbench analyze` should find: wins are in 51-1000-employee software 
 companies in North America and Europe, with managers and above; wins came from a webinar
 about four times as often as other leads (lead_source "Webinar"); and pricing-page views
 2+ times in a week are about twice as common among wins.
+
+The drift `workbench review` should find: in the history's last complete calendar quarter
+(2025Q4 by default) a trade-show campaign brings companies from industries that never buy
+(retail, media, government) asking for a demo: a quarter of the leads created in that quarter
+(`source_detail` names the campaign). Sales rejects their MQLs as bad-fit-company and none of
+them buys, so the quarter's acceptance falls under 30% with bad-fit-company the top reason: the
+framework's first calibration rule (tighten the company size or industry gate; on the 1m-3m
+template the review proposes the industries closed-won leads come from). It is drawn from its own stream after every other value, so the leads
+created before that quarter are byte-identical to a sample without it.
 """
 
 from __future__ import annotations
@@ -185,7 +194,62 @@ def sample_data(
         activity_rows.extend(
             ActivityRow(lead_id, kind, at) for at, kind in activities if at <= export
         )
-    return lead_rows, activity_rows
+    return _campaign_drift(lead_rows, activity_rows, seed, export)
+
+
+CAMPAIGN_SHARE = 0.25  # share of the last quarter's new leads the campaign brings
+CAMPAIGN_DETAIL = "retail and media trade-show campaign"
+CAMPAIGN_INDUSTRIES = ("retail", "media", "government")  # industries closed-won leads avoid
+
+
+def _campaign_drift(
+    leads: list[LeadRow], activities: list[ActivityRow], seed: int, export: datetime
+) -> tuple[list[LeadRow], list[ActivityRow]]:
+    """The last complete quarter's campaign: companies outside the industries that buy,
+    asking for a demo, rejected as bad fit (company), none of them buying.
+
+    Its own stream, drawn only for leads created in that quarter, so earlier leads keep every
+    value; the campaign's demo requests are appended after the other activities."""
+    from workbench.core.evidence.quarter import last_complete_quarter
+
+    quarter = last_complete_quarter((export - timedelta(minutes=1)).date())
+    start = datetime.combine(quarter.start, datetime.min.time(), UTC)
+    end = datetime.combine(quarter.next().start, datetime.min.time(), UTC)
+    rng = random.Random(f"review-drift:{seed}")
+    out: list[LeadRow] = []
+    extra: list[ActivityRow] = []
+    for lead in leads:
+        if not start <= lead.created_at < end or rng.random() >= CAMPAIGN_SHARE:
+            out.append(lead)
+            continue
+        industry = rng.choice(CAMPAIGN_INDUSTRIES)
+        mql_at = lead.mql_at
+        if mql_at is None:
+            asked = _minute(lead.created_at + timedelta(hours=rng.uniform(0, 72)))
+            if asked <= export:
+                mql_at = asked
+                extra.append(ActivityRow(lead.lead_id, "demo_request", asked))
+        decision, reason = lead.sdr_decision, lead.rejection_reason
+        if mql_at is not None and rng.random() >= 0.1:
+            decision = "rejected"
+            if reason not in ("competitor-student-job-seeker", "already-a-customer"):
+                reason = "bad-fit-company"
+        elif mql_at is not None and lead.mql_at is None:
+            decision = "unworked"
+        out.append(
+            replace(
+                lead,
+                industry=industry,
+                source_detail=CAMPAIGN_DETAIL,
+                mql_at=mql_at,
+                sdr_decision=decision,
+                rejection_reason=reason if decision == "rejected" else None,
+                opportunity_at=None,
+                won_at=None,
+                amount=None,
+            )
+        )
+    return out, activities + extra
 
 
 # Where leads come from, as a CRM's Original Source reads. Webinars are the planted pattern:

@@ -76,6 +76,12 @@ def keep_as_new_version(folder: Path, edited: Definition, today: date) -> NewVer
     return NewVersion(created, store.load_definition(created).definition, signed.path)
 
 
+def check_ready(folder: Path, slug: str) -> None:
+    """Refuse as `start_new_version` would (a draft open, no intact signed version), before
+    a caller does slower work whose result is a new version (the quarterly review)."""
+    _ready_log(folder, slug)
+
+
 def _ready_log(folder: Path, slug: str) -> SlugLog:
     """The slug's versions, read cleanly, with no draft open and an intact signed latest."""
     log = read_log(folder, slug, use_git=False)

@@ -44,6 +44,14 @@ class HomeScreen(Screen[None]):
             id="home.new_version",
             tooltip="Start a draft v(N+1) from the latest signed version.",
         ),
+        Binding(
+            "R",
+            "review",
+            "Review",
+            id="home.review",
+            tooltip="The quarterly review of the signed version due for review: the quarter's "
+            "figures, the calibration rules, and a new draft with the changes.",
+        ),
         Binding("r", "refresh", "Refresh", id="home.refresh", tooltip="Read the folder again."),
         Binding(
             "q", "app.quit", "Quit", show=False, id="home.quit", tooltip="Leave the workbench."
@@ -158,8 +166,33 @@ class HomeScreen(Screen[None]):
             detail.update("")
         elif row.problem:
             detail.update(f"✗ {row.problem}")
+        elif self.review_due(row):
+            state = review_state(row.review_date, self.wb.today())
+            detail.update(f"{row.name}\n{row.open_path}\nreview {state.label}: press R to review")
         else:
             detail.update(f"{row.name}\n{row.open_path}")
+        self.refresh_bindings()
+
+    def review_due(self, row: QuickRow) -> bool:
+        """A signed version whose review date is due soon or overdue (the rule `check` warns
+        by): the room is offered the quarterly review."""
+        if row.problem or row.review_date is None:
+            return False
+        return review_state(row.review_date, self.wb.today()).level in ("due-soon", "overdue")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            row = self.selected()
+            return row is not None and self.review_due(row)
+        return True
+
+    def action_review(self) -> None:
+        from workbench.tui.screens.review import ReviewScreen
+
+        row = self.selected()
+        if row is None or not self.review_due(row):
+            return
+        self.app.push_screen(ReviewScreen(row.slug))
 
     def selected(self) -> QuickRow | None:
         table = self.query_one("#definitions", DataTable)

@@ -1,0 +1,486 @@
+"""The quarterly review (001, "Calibration Process"): figures, calibration rules, the new draft.
+
+Hand-made histories give each rule on its own; a generated sample gives the drift it was
+built to show. Every history ends early in 2025Q4, so the quarter reviewed is 2025Q3.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from tests.cli_steps import one_error, run
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.suite import run_suite
+from workbench.core.domain.templates import from_template
+from workbench.core.evidence import sample
+from workbench.core.evidence.quarter import Quarter, last_complete_quarter, parse_quarter
+from workbench.core.evidence.review import build_packet, quarter_figures, reason_key
+from workbench.core.evidence.sample import (
+    CAMPAIGN_INDUSTRIES,
+    activities_csv,
+    leads_csv,
+    sample_data,
+    write_sample,
+)
+from workbench.core.evidence.settings import EvidenceSource
+from workbench.core.evidence.tables import ActivityRow, LeadRow
+from workbench.core.files import store
+from workbench.core.services.backtest_session import load_history
+from workbench.core.services.review import plan_sections, prepare_review, write_review
+from workbench.core.services.signoff import sign
+
+Q3 = Quarter(2025, 3)
+TODAY = date(2026, 5, 4)
+
+
+def at(month: int, day: int) -> datetime:
+    return datetime(2025, month, day, 10, 0, tzinfo=UTC)
+
+
+class History:
+    """Leads built by kind; `write` adds a last lead in early Q4 so Q3 is the last complete."""
+
+    def __init__(self) -> None:
+        self.rows: list[LeadRow] = []
+
+    def _id(self) -> str:
+        return f"L{len(self.rows) + 1:05d}"
+
+    def mql(
+        self,
+        decision: str,
+        reason: str | None = None,
+        *,
+        employees: int = 100,
+        industry: str = "software",
+        opportunity: bool = False,
+        day: int = 10,
+    ) -> None:
+        self.rows.append(
+            LeadRow(
+                lead_id=self._id(),
+                created_at=at(7, day),
+                title="VP Sales",
+                seniority="vp",
+                company="Acme",
+                domain=f"acme{len(self.rows)}.com",
+                employees=employees,
+                industry=industry,
+                region="europe",
+                mql_at=at(8, day),
+                sdr_decision=decision,  # type: ignore[arg-type]
+                rejection_reason=reason,
+                opportunity_at=at(9, day) if opportunity else None,
+            )
+        )
+
+    def win(self, *, mql: bool = True, day: int = 5) -> None:
+        self.rows.append(
+            LeadRow(
+                lead_id=self._id(),
+                created_at=at(4, day),
+                title="VP Sales",
+                seniority="vp",
+                company="Buyer",
+                domain=f"buyer{len(self.rows)}.com",
+                employees=120,
+                industry="software",
+                region="europe",
+                mql_at=at(5, day) if mql else None,
+                sdr_decision="accepted" if mql else None,
+                opportunity_at=at(6, day),
+                won_at=at(8, day),
+                amount=10000.0,
+            )
+        )
+
+    def write(self, folder: Path, extra: tuple[ActivityRow, ...] = ()) -> tuple[Path, Path]:
+        last = LeadRow(lead_id=self._id(), created_at=datetime(2025, 10, 5, 9, tzinfo=UTC))
+        rows = [*self.rows, last]
+        acts = [ActivityRow(r.lead_id, "email_open", r.created_at) for r in rows] + list(extra)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "leads.csv").write_bytes(leads_csv(rows))
+        (folder / "activities.csv").write_bytes(activities_csv(acts))
+        return folder / "leads.csv", folder / "activities.csv"
+
+
+def signed(folder: Path, stage: str = "1m-3m", definition: Definition | None = None) -> Path:
+    made = definition or from_template("acme", stage, date(2025, 1, 1))
+    path = store.create(made, folder)
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Okafor, VP Sales",
+        None,
+        datetime(2025, 1, 2, 9, tzinfo=UTC),
+    )
+    return path
+
+
+def loaded(paths: tuple[Path, Path]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    load_history(con, EvidenceSource(paths[0], paths[1], None))
+    return con
+
+
+def bad_fit_quarter(history: History) -> None:
+    """Acceptance 25% (5 of 20) with bad fit (company) the top reason, 10 wins."""
+    for _ in range(5):
+        history.mql("accepted", opportunity=True)
+    for _ in range(9):
+        history.mql("rejected", "Bad fit (company)", employees=5, industry="retail")
+    for _ in range(4):
+        history.mql("rejected", "not-interested")
+    history.mql("rejected", "timing")
+    history.mql("rejected", None)
+    history.mql("unworked")
+    for _ in range(10):
+        history.win()
+
+
+@pytest.fixture
+def bad_fit(tmp_path: Path) -> tuple[Path, Path, Path]:
+    history = History()
+    bad_fit_quarter(history)
+    leads, activities = history.write(tmp_path / "data")
+    return signed(tmp_path / "defs"), leads, activities
+
+
+# --- quarters ------------------------------------------------------------------------------
+
+
+def test_the_last_complete_quarter_is_the_one_before_the_last_record() -> None:
+    assert last_complete_quarter(date(2025, 10, 5)) == Q3
+    assert last_complete_quarter(date(2025, 12, 31)) == Quarter(2025, 4)
+    assert last_complete_quarter(date(2025, 1, 1)) == Quarter(2024, 4)
+    assert parse_quarter("2025q3") == Q3
+    assert (Q3.start, Q3.end) == (date(2025, 7, 1), date(2025, 9, 30))
+
+
+def test_reasons_compare_in_one_spelling() -> None:
+    assert reason_key("Bad fit (company)") == "bad-fit-company"
+    assert reason_key("Not interested") == "not-interested"
+
+
+# --- figures 1-4 against direct counts ----------------------------------------------------
+
+
+def test_figures_one_to_four_are_the_direct_counts(tmp_path: Path) -> None:
+    history = History()
+    bad_fit_quarter(history)
+    history.win(mql=False)
+    history.win(mql=False)
+    history.mql("accepted", day=1)
+    rows = history.rows
+    con = loaded(history.write(tmp_path))
+    figures = quarter_figures(con, Q3)
+
+    in_q3 = [r for r in rows if r.mql_at and Q3.start <= r.mql_at.date() <= Q3.end]
+    won = [r for r in rows if r.won_at and Q3.start <= r.won_at.date() <= Q3.end]
+    assert figures.mqls == len(in_q3) == 22
+    assert figures.accepted == sum(r.sdr_decision == "accepted" for r in in_q3) == 6
+    assert figures.rejected == sum(r.sdr_decision == "rejected" for r in in_q3) == 15
+    assert figures.undecided == 1
+    assert figures.acceptance == pytest.approx(6 / 21)
+    assert figures.top_reasons[0] == ("Bad fit (company)", 9)
+    assert figures.top_reasons[1] == ("not-interested", 4)
+    assert len(figures.top_reasons) == 4  # bad fit, not interested, timing, none given
+    assert ("(no reason given)", 1) in figures.top_reasons
+    assert figures.with_opportunity == sum(r.opportunity_at is not None for r in in_q3) == 5
+    assert figures.wins == len(won) == 12
+    assert figures.wins_never_mql == sum(r.mql_at is None for r in won) == 2
+    assert figures.false_negatives == pytest.approx(2 / 12)
+
+
+# --- each calibration rule ------------------------------------------------------------------
+
+
+def test_low_acceptance_with_bad_fit_company_tightens_the_size_gate(
+    bad_fit: tuple[Path, Path, Path],
+) -> None:
+    path, leads, activities = bad_fit
+    con = loaded((leads, activities))
+    packet = build_packet(con, store.load_definition(path).definition, "hand-made")
+    assert packet.quarter == Q3
+    assert len(packet.rules) == 1 and "below 30%" in packet.rules[0]
+    assert "'Bad fit (company)'" in packet.rules[0]
+    [change] = packet.adjustments
+    assert (change.clause, change.before, change.after) == ("fit.min_employees", 20, 51)
+    assert "acceptance 25% in 2025Q3 (5 of 20 decided MQLs)" in change.evidence
+    assert "9 of 9 of them left out" in change.evidence
+
+
+def test_low_acceptance_with_not_interested_raises_the_threshold(tmp_path: Path) -> None:
+    history = History()
+    for _ in range(2):
+        history.mql("accepted")
+    for _ in range(6):
+        history.mql("rejected", "Not interested")
+    history.mql("rejected", "bad-fit-company")
+    history.win()
+    con = loaded(history.write(tmp_path / "data"))
+    definition = store.load_definition(signed(tmp_path / "defs", "3m-10m")).definition
+    packet = build_packet(con, definition, "hand-made")
+    [change] = packet.adjustments
+    assert (change.clause, change.before, change.after) == ("scoring.threshold", 75, 83)
+    assert "raise the behaviour threshold" in change.rule
+
+
+def test_high_acceptance_tests_a_threshold_ten_percent_lower(tmp_path: Path) -> None:
+    history = History()
+    for _ in range(7):
+        history.mql("accepted")
+    for _ in range(3):
+        history.mql("rejected", "timing")
+    history.win()
+    con = loaded(history.write(tmp_path / "data"))
+    definition = store.load_definition(signed(tmp_path / "defs", "3m-10m")).definition
+    packet = build_packet(con, definition, "hand-made")
+    assert len(packet.rules) == 1 and "above 60% (70%)" in packet.rules[0]
+    [change] = packet.adjustments
+    assert (change.clause, change.before, change.after) == ("scoring.threshold", 75, 67)
+
+
+def test_high_acceptance_without_scoring_says_so(tmp_path: Path) -> None:
+    history = History()
+    for _ in range(7):
+        history.mql("accepted")
+    history.win()
+    con = loaded(history.write(tmp_path / "data"))
+    definition = store.load_definition(signed(tmp_path / "defs")).definition
+    packet = build_packet(con, definition, "hand-made")
+    assert packet.rules and not packet.adjustments
+    assert "no [scoring] threshold" in packet.notes[0]
+
+
+def test_false_negatives_above_ten_percent_ask_to_investigate(tmp_path: Path) -> None:
+    history = History()
+    for _ in range(5):
+        history.mql("accepted")
+    for _ in range(5):
+        history.mql("rejected", "timing")
+    for _ in range(8):
+        history.win()
+    for _ in range(2):
+        history.win(mql=False)
+    con = loaded(history.write(tmp_path / "data"))
+    definition = store.load_definition(signed(tmp_path / "defs")).definition
+    packet = build_packet(con, definition, "hand-made")
+    assert len(packet.rules) == 1
+    assert "false negatives above 10% (20%: 2 of 10 wins in 2025Q3" in packet.rules[0]
+    assert any("investigate" in n and "outbound" in n for n in packet.notes)
+
+
+def test_false_negatives_add_the_behaviour_wins_show_keeping_every_trigger(
+    tmp_path: Path,
+) -> None:
+    history = History()
+    for _ in range(5):
+        history.mql("accepted")
+    for _ in range(5):
+        history.mql("rejected", "timing")
+    for i in range(27):
+        history.win(day=1 + i % 28)
+    for i in range(9):
+        history.win(mql=False, day=1 + i % 28)
+    for i in range(60):  # non-buyers of the same period, without the webinars
+        history.rows.append(
+            LeadRow(lead_id=f"N{i:04d}", created_at=at(4, 1 + i % 27), employees=100)
+        )
+    webinars = tuple(
+        ActivityRow(r.lead_id, "webinar_attended", r.created_at + timedelta(days=d))
+        for r in history.rows
+        if r.won_at is not None
+        for d in (1, 3)
+    )
+    con = loaded(history.write(tmp_path / "data", webinars))
+    definition = store.load_definition(signed(tmp_path / "defs")).definition
+    packet = build_packet(con, definition, "hand-made")
+    assert "false negatives above 10% (25%: 9 of 36 wins" in packet.rules[0]
+    [change] = packet.adjustments
+    assert change.clause == "triggers.tier2"
+    assert isinstance(change.after, list) and change.after[:-1] == change.before
+    assert change.after[-1] == {"kind": "webinar_attended", "min_count": 2, "within_days": 14}
+    assert any("outbound" in n for n in packet.notes)
+
+
+def test_no_rule_no_change(tmp_path: Path) -> None:
+    history = History()
+    for _ in range(5):
+        history.mql("accepted")
+    for _ in range(5):
+        history.mql("rejected", "bad-fit-company")
+    history.win()
+    con = loaded(history.write(tmp_path / "data"))
+    path = signed(tmp_path / "defs")
+    plan = prepare_review(con, path, "hand-made", TODAY)
+    assert plan.packet.rules == [] and plan.draft is None
+    assert not (path.parent / "v2.toml").exists()
+
+
+# --- the new draft --------------------------------------------------------------------------
+
+
+def test_the_draft_is_the_next_version_with_the_evidence(bad_fit: tuple[Path, Path, Path]) -> None:
+    path, leads, activities = bad_fit
+    plan = prepare_review(loaded((leads, activities)), path, "hand-made", TODAY)
+    assert plan.suite is not None and plan.suite.failed == 0
+    assert [c.clause for c in plan.changes if c.clause.startswith("fit")] == ["fit.min_employees"]
+    made = write_review(plan, TODAY)
+    draft = store.load_definition(made.path).definition
+    assert made.path == path.parent / "v2.toml"
+    assert (draft.version, draft.status, draft.supersedes) == (2, "draft", 1)
+    assert draft.fit.min_employees == 51
+    evidence = draft.evidence["fit.min_employees"]
+    assert "acceptance 25%" in evidence.figure and evidence.for_value == "51"
+    assert evidence.wins_total == 10 and evidence.recorded_on == TODAY
+    assert run_suite(draft).ok
+
+
+def test_a_failing_case_is_named_and_the_draft_still_written(tmp_path: Path) -> None:
+    history = History()
+    bad_fit_quarter(history)
+    leads, activities = history.write(tmp_path / "data")
+    # A room whose suite holds a 30-employee buyer as an MQL: a 51 minimum now fails it.
+    template = from_template("acme", "1m-3m", date(2025, 1, 1))
+    data = template.model_dump()
+    for case in data["cases"]:
+        if case["name"] == "chatbot-pricing-visitor":
+            case["lead"]["company"]["employees"] = 30
+    path = signed(tmp_path / "defs", definition=Definition.model_validate(data))
+    plan = prepare_review(loaded((leads, activities)), path, "hand-made", TODAY)
+    assert plan.now_failing == ["chatbot-pricing-visitor"]
+    made = write_review(plan, TODAY)
+    assert made.path.exists()
+
+    lines = plan_sections(plan, made.path)[-1][1]
+    assert any(
+        line.startswith("now failing") and "chatbot-pricing-visitor" in line for line in lines
+    )
+
+
+def test_cli_writes_the_draft_then_refuses_while_it_is_open(
+    runner: CliRunner, bad_fit: tuple[Path, Path, Path], pinned_clock: datetime
+) -> None:
+    path, leads, activities = bad_fit
+    result = run(runner, "review", path, "--leads", leads, "--activities", activities)
+    assert result.exit_code == 0, result.output
+    assert "6. Adjust criteria" in result.stdout
+    assert "fit.min_employees: 20 → 51" in result.stdout
+    assert "both sides must sign again" in result.stdout
+    assert "edge cases on the draft: 16 pass, 0 fail" in result.stdout
+    v2 = path.parent / "v2.toml"
+    assert store.load_definition(v2).definition.fit.min_employees == 51
+    again = run(runner, "review", path, "--leads", leads, "--activities", activities)
+    expected = run(runner, "new-version", path)
+    line = one_error(again, 1, "a draft already exists (v2)")
+    assert line == one_error(expected, 1)
+
+
+def test_cli_dry_run_writes_nothing(
+    runner: CliRunner, bad_fit: tuple[Path, Path, Path], pinned_clock: datetime
+) -> None:
+    path, leads, activities = bad_fit
+    before = sorted(p.name for p in path.parent.iterdir())
+    result = run(runner, "review", path, "--leads", leads, "--activities", activities, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "not written" in result.stdout
+    assert sorted(p.name for p in path.parent.iterdir()) == before
+
+
+def test_cli_json_and_markdown(
+    runner: CliRunner, bad_fit: tuple[Path, Path, Path], pinned_clock: datetime, tmp_path: Path
+) -> None:
+    path, leads, activities = bad_fit
+    args = ("review", path, "--leads", leads, "--activities", activities, "--dry-run")
+    data = json.loads(run(runner, *args, "--json").stdout)
+    figures = data["packet"]["figures"]
+    assert (figures["quarter"], figures["accepted"], figures["rejected"]) == ("2025Q3", 5, 15)
+    assert data["packet"]["adjustments"][0]["after"] == 51
+    assert data["draft"]["version"] == 2 and data["written"] is None
+    out = tmp_path / "review.md"
+    result = run(runner, *args, "--format", "md", "--out", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("## Quarterly MQL review: acme v1 (signed), 2025Q3")
+    assert "### 7. Present changes to sales, get re-sign-off" in text
+    html = run(runner, *args, "--format", "html").stdout
+    assert "<h3>2. Top 5 rejection reasons</h3>" in html
+
+
+def test_cli_bad_input_is_one_message(
+    runner: CliRunner, bad_fit: tuple[Path, Path, Path], pinned_clock: datetime
+) -> None:
+    path, leads, activities = bad_fit
+    result = run(
+        runner, "review", path, "--leads", leads, "--activities", activities, "--quarter", "Q3"
+    )
+    one_error(result, 2, "--quarter", "2025Q3")
+
+
+def test_an_unwritable_out_is_refused_before_the_draft_is_written(
+    runner: CliRunner, bad_fit: tuple[Path, Path, Path], pinned_clock: datetime, tmp_path: Path
+) -> None:
+    path, leads, activities = bad_fit
+    out = tmp_path / "missing" / "review.md"
+    result = run(runner, "review", path, "--leads", leads, "--activities", activities, "--out", out)
+    one_error(result, 2, "review.md", "folder does not exist")
+    assert not (path.parent / "v2.toml").exists()
+
+
+def test_an_older_version_is_not_the_one_in_force(
+    runner: CliRunner, bad_fit: tuple[Path, Path, Path], pinned_clock: datetime
+) -> None:
+    path, leads, activities = bad_fit
+    v2 = store.new_version(path.parent.parent, "acme", TODAY)
+    result = run(runner, "review", v2, "--leads", leads, "--activities", activities, "--dry-run")
+    one_error(result, 2, "not the version in force", "v1")
+
+
+# --- the sample's planted drift ---------------------------------------------------------------
+
+
+def test_the_drift_leaves_every_lead_before_the_last_quarter_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    drifted, drifted_acts = sample_data(3000, seed=7)
+    monkeypatch.setattr(
+        sample, "_campaign_drift", lambda leads, acts, _seed, _export: (leads, acts)
+    )
+    plain, plain_acts = sample_data(3000, seed=7)
+    q4 = Quarter(2025, 4).start
+    early = [(a, b) for a, b in zip(plain, drifted, strict=True) if a.created_at.date() < q4]
+    assert early and all(a == b for a, b in early)
+    assert any(a != b for a, b in zip(plain, drifted, strict=True))
+    assert drifted_acts[: len(plain_acts)] == plain_acts
+
+
+def test_the_sample_drifts_into_the_first_rule_in_its_last_quarter(tmp_path: Path) -> None:
+    leads, activities = sample_data(20000, seed=1)
+    q4 = Quarter(2025, 4)
+    campaign = [r for r in leads if r.source_detail and "campaign" in r.source_detail]
+    assert campaign and all(r.created_at.date() >= q4.start for r in campaign)
+    assert all(r.industry in CAMPAIGN_INDUSTRIES and r.won_at is None for r in campaign)
+    write_sample(tmp_path / "data", leads, activities)
+    path = signed(tmp_path / "defs")
+    con = loaded((tmp_path / "data" / "leads.csv", tmp_path / "data" / "activities.csv"))
+    plan = prepare_review(con, path, "sample", TODAY)
+    figures = plan.packet.figures
+    assert figures.quarter == q4
+    assert figures.acceptance is not None and figures.acceptance < 0.30
+    assert reason_key(figures.top_reasons[0][0]) == "bad-fit-company"
+    assert len(plan.packet.rules) == 1 and "below 30%" in plan.packet.rules[0]
+    [change] = plan.packet.adjustments
+    assert change.clause == "fit.industries" and change.before == []
+    assert isinstance(change.after, list) and not set(CAMPAIGN_INDUSTRIES) & set(change.after)
+    assert plan.draft is not None and plan.draft.fit.industries == change.after
+    assert plan.suite is not None and plan.suite.ok
+    # The quarter before the drift fires no rule.
+    q3 = quarter_figures(con, Quarter(2025, 3))
+    assert q3.acceptance is not None and q3.acceptance >= 0.30

@@ -1,0 +1,112 @@
+"""The quarterly review from home: offered only when a signed version is due (the rule
+`check` warns by), run in a worker, the packet readable at 80x24, w writes the draft and opens
+it, and without a history the room is told what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from tests.test_review import History, bad_fit_quarter
+from tests.tui.pilot_steps import settle
+from workbench.core.domain.templates import from_template
+from workbench.core.evidence.settings import EvidenceSource, save_source
+from workbench.core.files import store
+from workbench.core.services.signoff import sign
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.commands import ScreenActionsProvider
+from workbench.tui.components.text import PlainText
+from workbench.tui.screens.editor import EditorScreen
+from workbench.tui.screens.home import HomeScreen
+from workbench.tui.screens.review import ReviewScreen
+
+
+def signed_folder(workdir: Path, review: date | None) -> Path:
+    """./definitions/acme/v1.toml signed in 2025; its review date `review` (None: the end
+    of the next quarter, 2025-06-30, long overdue by the app's clock in May 2026)."""
+    folder = workdir / "definitions"
+    path = store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), folder)
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Okafor, VP Sales",
+        review,
+        datetime(2025, 1, 2, 9, tzinfo=UTC),
+    )
+    return folder
+
+
+def with_history(workdir: Path, folder: Path) -> None:
+    history = History()
+    bad_fit_quarter(history)
+    leads, activities = history.write(workdir / "data")
+    save_source(folder, EvidenceSource(leads, activities))
+
+
+def body(app: WorkbenchApp) -> str:
+    return str(app.screen.query_one("#review-body", PlainText).render())
+
+
+async def test_review_writes_the_draft_and_opens_it(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    folder = signed_folder(workdir, None)
+    with_history(workdir, folder)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert home.check_action("review", ()) is True
+        offered = [label for label, *_ in ScreenActionsProvider(home)._commands()]
+        assert "Review" in offered
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        text = body(app)
+        for step in range(1, 8):
+            assert f"\n{step}. " in text
+        assert "fit.min_employees: 20 → 51" in text
+        assert "Press w to write the new draft" in text
+        # Longer than one 80x24 screen: the packet scrolls.
+        assert app.screen.query_one("#review-scroll").max_scroll_y > 0
+        await pilot.press("w")
+        await settle(pilot)
+        v2 = folder / "acme" / "v2.toml"
+        assert store.load_definition(v2).definition.fit.min_employees == 51
+        assert isinstance(app.screen, EditorScreen)
+
+
+async def test_without_a_history_it_says_what_to_do(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    signed_folder(workdir, None)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert "workbench map" in body(app) and "Evidence step" in body(app)
+        assert app.screen.check_action("write", ()) is False
+        await pilot.press("w")
+        await settle(pilot)
+        assert not (workdir / "definitions" / "acme" / "v2.toml").exists()
+
+
+async def test_not_offered_before_the_review_is_due(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    signed_folder(workdir, date(2026, 12, 31))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert home.check_action("review", ()) is False
+        offered = [label for label, *_ in ScreenActionsProvider(home)._commands()]
+        assert "Review" not in offered
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)

@@ -1,0 +1,125 @@
+"""`workbench review`: the quarterly MQL review over the folder's history (001, seven steps).
+
+Thin: loads the history the way `analyze` does, asks `core.services.review` for the packet
+and the next version, writes that draft unless --dry-run, and prints text, JSON, or a
+Markdown/HTML section for the meeting.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench.cli._app import (
+    ActivitiesOption,
+    JsonOption,
+    LeadsOption,
+    MappingOption,
+    app,
+    echo,
+    err,
+    friendly,
+)
+from workbench.core.domain import clock
+from workbench.core.domain.errors import InputError, Problem
+
+
+class ReviewFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+@app.command("review")
+@friendly
+def review_cmd(
+    path: Annotated[Path, typer.Argument(help="The signed version in force.")],
+    leads: LeadsOption = None,
+    activities: ActivitiesOption = None,
+    mapping: MappingOption = None,
+    quarter: Annotated[
+        str | None,
+        typer.Option(
+            "--quarter",
+            help="The quarter to review, e.g. 2025Q3 (default: the last "
+            "complete quarter of the history).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the review and the draft; write nothing.")
+    ] = False,
+    as_json: JsonOption = False,
+    fmt: Annotated[
+        ReviewFormat | None,
+        typer.Option("--format", "-f", help="md or html: the packet for the meeting."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the output to this file.")
+    ] = None,
+) -> None:
+    """The quarterly review: the quarter's figures, the calibration rules, and a new draft."""
+    import duckdb
+
+    from workbench.core.evidence.quarter import parse_quarter
+    from workbench.core.evidence.review import sections_html, sections_markdown, sections_text
+    from workbench.core.evidence.settings import choose_source, definitions_folder
+    from workbench.core.services.analysis_session import describe_source
+    from workbench.core.services.backtest_session import load_history
+    from workbench.core.services.review import (
+        in_force,
+        plan_sections,
+        plan_title,
+        prepare_review,
+        refuse_if_draft,
+        write_review,
+    )
+
+    if as_json and fmt is not None:
+        raise InputError([Problem("give --json or --format, not both", field="--format")])
+    chosen = parse_quarter(quarter) if quarter is not None else None
+    if out is not None and not out.parent.is_dir():
+        # Said before the draft is written: a review never writes half of what it was asked.
+        raise InputError([Problem("cannot write: its folder does not exist", file=out)])
+    in_force(path)
+    if not dry_run:
+        refuse_if_draft(path)
+    today = clock.today()
+    source = choose_source(definitions_folder(path), leads, activities, mapping)
+    con = duckdb.connect()
+    try:
+        problems = load_history(con, source)
+        for line in problems.lines() if problems.skipped or problems.emptied else []:
+            err(line)
+        plan = prepare_review(con, path, describe_source(source, problems), today, chosen)
+    finally:
+        con.close()
+    written = None
+    if plan.draft is not None and not dry_run:
+        written = write_review(plan, today).path
+    if as_json:
+        data = plan.to_json()
+        data["written"] = None if written is None else str(written)
+        text = json.dumps(data, indent=2, default=str) + "\n"
+    else:
+        sections = plan_sections(plan, written)
+        render = {
+            None: sections_text,
+            ReviewFormat.md: sections_markdown,
+            ReviewFormat.html: sections_html,
+        }[fmt]
+        text = render(plan_title(plan), sections)
+    if out is None:
+        echo(text, nl=False)
+    else:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise InputError(
+                [Problem(f"cannot write: {error.strerror or error}", file=out)]
+            ) from None
+        err(f"wrote {out}")
+    if written is not None:
+        err(f"wrote {written}: both sides must sign it again (workbench sign {written} ...)")

@@ -1,0 +1,58 @@
+"""Calendar quarters: the period the quarterly MQL review reads (001, "Calibration Process").
+
+Kept apart from the review so the sample generator can plant its drift in the very quarter
+the review will read, without importing the review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from workbench.core.domain.errors import InputError, Problem
+
+_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[qQ]([1-4])\s*$")
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Quarter:
+    year: int
+    number: int  # 1..4
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * (self.number - 1) + 1, 1)
+
+    @property
+    def end(self) -> date:
+        """The quarter's last day."""
+        return self.next().start - timedelta(days=1)
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + self.number // 4, self.number % 4 + 1)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - (self.number == 1), (self.number - 2) % 4 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+
+def quarter_of(day: date) -> Quarter:
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def last_complete_quarter(last_day: date) -> Quarter:
+    """The last quarter the data covers to its end: the one holding `last_day` when that is
+    its last day (an export taken at midnight after it), else the one before."""
+    holding = quarter_of(last_day)
+    return holding if holding.end <= last_day else holding.previous()
+
+
+def parse_quarter(text: str, field: str = "--quarter") -> Quarter:
+    """'2025Q3' (or '2025-Q3', '2025q3') as a Quarter; anything else is one clear message."""
+    match = _QUARTER.match(text)
+    if match is None:
+        raise InputError([Problem(f"expected a quarter such as 2025Q3, got {text!r}", field=field)])
+    return Quarter(int(match.group(1)), int(match.group(2)))

@@ -1,0 +1,633 @@
+"""The quarterly MQL review (001, "Calibration Process"): seven steps over one quarter.
+
+Steps 1-4 are counts over the loaded history (`quarter_figures`, the one function to point at
+shared metric series later); step 5 compares the definition's fit gate with what closed-won
+leads look like (`evidence.analysis`); step 6 applies the framework's calibration rules and
+turns each into a concrete clause change with its evidence (`Adjustment`); step 7 is the
+service's job (`services/review.py`): a new draft version both sides sign again.
+
+Every number the rules compare against is held in `domain/framework.py`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from workbench.core.domain.clause_evidence import record_evidence
+from workbench.core.domain.clauses import clause_value, with_clause
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM, percent
+from workbench.core.domain.safe_text import printable
+from workbench.core.evidence.analysis import Analysis, NoWins, Proposal, analyze
+from workbench.core.evidence.quarter import Quarter, last_complete_quarter
+
+if TYPE_CHECKING:
+    import duckdb
+
+TOP_REASONS = 5  # step 2: "pull top 5 rejection reasons"
+THRESHOLD_STEP = 0.10  # "test lowering the threshold by 10%"
+BAD_FIT_COMPANY = "bad-fit-company"
+NOT_INTERESTED = "not-interested"
+NO_REASON = "(no reason given)"
+
+# The bounds the rules read, from the framework's bands (never typed twice).
+BROKEN_BELOW = min(low for low, *_rest in ACCEPTANCE_BANDS if low > 0)  # 0.30
+STRICT_ABOVE = max(low for low, *_rest in ACCEPTANCE_BANDS)  # 0.60
+
+# Fit clauses that are the company gate (size or industry) the first rule tightens.
+_COMPANY_CLAUSES = ("fit.min_employees", "fit.max_employees", "fit.industries")
+# Fit clauses step 5 sets side by side with the closed-won profile.
+_ICP_CLAUSES = (*_COMPANY_CLAUSES, "fit.regions", "fit.min_seniority")
+
+
+def reason_key(reason: str) -> str:
+    """A rejection reason as the rules compare it: 'Bad fit (company)' → bad-fit-company."""
+    return re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-")
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _pct(rate: float | None) -> str:
+    return "n/a" if rate is None else percent(rate)
+
+
+# --- steps 1-4: the quarter's figures -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    """The quarter's MQLs (by MQL date) and wins (by win date), counted as loaded."""
+
+    quarter: Quarter
+    mqls: int
+    accepted: int
+    rejected: int
+    undecided: int  # unworked, or no decision recorded
+    reasons: list[tuple[str, int]]  # rejection reasons, most frequent first
+    with_opportunity: int
+    wins: int
+    wins_never_mql: int  # closed-won in the quarter with no MQL date before the win
+
+    @property
+    def decided(self) -> int:
+        return self.accepted + self.rejected
+
+    @property
+    def acceptance(self) -> float | None:
+        """Accepted over decided (accepted + rejected): 001 reads "accepted vs rejected"."""
+        return _share(self.accepted, self.decided)
+
+    @property
+    def mql_to_opportunity(self) -> float | None:
+        return _share(self.with_opportunity, self.mqls)
+
+    @property
+    def false_negatives(self) -> float | None:
+        return _share(self.wins_never_mql, self.wins)
+
+    @property
+    def top_reasons(self) -> list[tuple[str, int]]:
+        return self.reasons[:TOP_REASONS]
+
+    def to_json(self) -> dict[str, Any]:
+        def rounded(value: float | None) -> float | None:
+            return None if value is None else round(value, 4)
+
+        return {
+            "quarter": str(self.quarter),
+            "start": self.quarter.start.isoformat(),
+            "end": self.quarter.end.isoformat(),
+            "mqls": self.mqls,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "undecided": self.undecided,
+            "acceptance": rounded(self.acceptance),
+            "top_reasons": [{"reason": r, "count": n} for r, n in self.top_reasons],
+            "with_opportunity": self.with_opportunity,
+            "mql_to_opportunity": rounded(self.mql_to_opportunity),
+            "wins": self.wins,
+            "wins_never_mql": self.wins_never_mql,
+            "false_negatives": rounded(self.false_negatives),
+        }
+
+
+def _between(column: str, quarter: Quarter) -> str:
+    return (
+        f"{column} >= TIMESTAMP '{quarter.start.isoformat()}' "
+        f"AND {column} < TIMESTAMP '{quarter.next().start.isoformat()}'"
+    )
+
+
+def quarter_figures(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> QuarterFigures:
+    """Steps 1-4 over the loaded `leads` table: small aggregations, one place.
+
+    MQLs are the leads whose `mql_at` falls in the quarter; wins those whose `won_at` does.
+    A win is a false negative when the lead had no MQL date on or before its win."""
+    mql = _between("mql_at", quarter)
+    row = con.execute(
+        "SELECT count(*), "
+        "count(*) FILTER (WHERE sdr_decision = 'accepted'), "
+        "count(*) FILTER (WHERE sdr_decision = 'rejected'), "
+        "count(*) FILTER (WHERE opportunity_at IS NOT NULL) "
+        f"FROM leads WHERE {mql}"
+    ).fetchone()
+    assert row is not None
+    reasons = con.execute(
+        f"SELECT coalesce(rejection_reason, '{NO_REASON}') AS reason, count(*) AS n "
+        f"FROM leads WHERE {mql} AND sdr_decision = 'rejected' "
+        "GROUP BY reason ORDER BY n DESC, reason"
+    ).fetchall()
+    wins = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE mql_at IS NULL OR mql_at > won_at) "
+        f"FROM leads WHERE {_between('won_at', quarter)}"
+    ).fetchone()
+    assert wins is not None
+    mqls, accepted, rejected = int(row[0]), int(row[1]), int(row[2])
+    return QuarterFigures(
+        quarter=quarter,
+        mqls=mqls,
+        accepted=accepted,
+        rejected=rejected,
+        undecided=mqls - accepted - rejected,
+        reasons=[(str(r), int(n)) for r, n in reasons],
+        with_opportunity=int(row[3]),
+        wins=int(wins[0]),
+        wins_never_mql=int(wins[1]),
+    )
+
+
+def last_quarter(con: duckdb.DuckDBPyConnection) -> Quarter:
+    """The last complete calendar quarter before the history's last lead or activity."""
+    row = con.execute(
+        'SELECT greatest((SELECT max(created_at) FROM leads), (SELECT max("at") FROM activities))'
+    ).fetchone()
+    last = row[0] if row else None
+    if not isinstance(last, datetime):
+        last = datetime(1970, 1, 1)
+    return last_complete_quarter(last.date())
+
+
+# --- step 5 and 6: the profile and the adjustments -----------------------------------------
+
+
+@dataclass(frozen=True)
+class IcpLine:
+    """One fit clause beside what closed-won leads support (step 5)."""
+
+    clause: str
+    current: object
+    supported: object | None  # None: the wins support no value for it
+    summary: str
+
+    @property
+    def shifted(self) -> bool:
+        return self.supported is not None and _same(self.current, self.supported) is False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "clause": self.clause,
+            "current": self.current,
+            "supported": self.supported,
+            "shifted": self.shifted,
+            "summary": self.summary,
+        }
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return sorted(map(str, a)) == sorted(map(str, b))
+    return a == b
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A clause change a calibration rule calls for, with the figure that backs it."""
+
+    rule: str  # which rule fired, in the framework's words
+    clause: str
+    before: object
+    after: object
+    evidence: str  # recorded on the clause in the new draft
+    proposal: Proposal | None = None  # the analysis proposal it comes from, if any
+
+    @property
+    def text(self) -> str:
+        return f"{self.clause}: {_shown(self.before)} → {_shown(self.after)}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "clause": self.clause,
+            "before": self.before,
+            "after": self.after,
+            "evidence": self.evidence,
+        }
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return " ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Packet:
+    """What the room reads at the quarterly review, and the changes it is asked to make."""
+
+    definition: str
+    source: str
+    figures: QuarterFigures
+    icp: list[IcpLine]
+    profile_note: str  # how many wins step 5 read, or why it could not
+    rules: list[str]  # every rule that fired, in the framework's words
+    adjustments: list[Adjustment]
+    notes: list[str] = field(default_factory=list)  # "investigate" findings without a change
+
+    @property
+    def quarter(self) -> Quarter:
+        return self.figures.quarter
+
+    @property
+    def change_called_for(self) -> bool:
+        return bool(self.adjustments)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "definition": self.definition,
+            "source": self.source,
+            "quarter": str(self.quarter),
+            "figures": self.figures.to_json(),
+            "acceptance_band": acceptance_band(self.figures.acceptance),
+            "profile": {"note": self.profile_note, "clauses": [i.to_json() for i in self.icp]},
+            "rules": self.rules,
+            "adjustments": [a.to_json() for a in self.adjustments],
+            "notes": self.notes,
+            "change_called_for": self.change_called_for,
+        }
+
+
+def acceptance_band(rate: float | None) -> str | None:
+    """The framework's band name for an acceptance rate."""
+    if rate is None:
+        return None
+    return next(name for low, name, *_rest in ACCEPTANCE_BANDS if rate >= low)
+
+
+def build_packet(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    source: str,
+    quarter: Quarter | None = None,
+) -> Packet:
+    """The review of `definition` over `quarter` (default: the history's last complete one)."""
+    chosen = quarter or last_quarter(con)
+    figures = quarter_figures(con, chosen)
+    analysis: Analysis | None
+    try:
+        analysis = analyze(con, definition, source)
+        note = (
+            f"the last {analysis.wins} closed-won leads against {analysis.others} non-buyers, "
+            f"created {analysis.period[0].isoformat()} to {analysis.period[1].isoformat()}"
+        )
+    except NoWins:
+        analysis, note = None, "no closed-won lead in the history: no profile to compare"
+    found = {p.clause: p for p in analysis.proposals} if analysis else {}
+    icp = [
+        IcpLine(
+            c,
+            clause_value(definition, c),
+            found[c].value if c in found else None,
+            found[c].summary if c in found else "the wins support no value for it",
+        )
+        for c in _ICP_CLAUSES
+    ]
+    bad_fit = bad_fit_companies(con, chosen)
+    rules, adjustments, notes = _calibrate(definition, figures, found, bad_fit)
+    return Packet(
+        definition=f"{definition.slug} v{definition.version} ({definition.status})",
+        source=source,
+        figures=figures,
+        icp=icp,
+        profile_note=note,
+        rules=rules,
+        adjustments=adjustments,
+        notes=notes,
+    )
+
+
+def _tightens(clause: str, current: Any, proposed: Any) -> bool:
+    """Does the proposed company-gate value leave out more than the current one?"""
+    if clause == "fit.min_employees":
+        return isinstance(proposed, int) and proposed > (current or 0)
+    if clause == "fit.max_employees":
+        return isinstance(proposed, int) and (current is None or proposed < current)
+    if clause == "fit.industries" and isinstance(proposed, list) and proposed:
+        wanted = {str(v).lower() for v in proposed}
+        held = {str(v).lower() for v in current or []}
+        return not held or wanted < held
+    return False
+
+
+def _threshold(
+    definition: Definition, factor: float, rule: str, figure: str
+) -> tuple[Adjustment | None, str | None]:
+    """The score threshold moved by `factor` (at least one point), or why it cannot be."""
+    if definition.scoring is None:
+        return None, (
+            f"{rule}: this definition has no [scoring] threshold to move; "
+            "the room decides which trigger to make stricter or looser"
+        )
+    before = definition.scoring.threshold
+    moved = before * factor
+    after = math.ceil(moved) if factor > 1 else math.floor(moved)
+    after = max(1, after if after != before else before + (1 if factor > 1 else -1))
+    if after == before:
+        return None, f"{rule}: the score threshold is already at its lowest (1)"
+    return Adjustment(rule, "scoring.threshold", before, after, figure), None
+
+
+def _company_gate(
+    definition: Definition,
+    found: dict[str, Proposal],
+    bad_fit: list[tuple[int | None, str | None]],
+    top: str,
+    rule: str,
+    accepted: str,
+) -> tuple[Adjustment | None, list[str]]:
+    """The one company-gate tightening the wins support that leaves out most of the
+    quarter's bad-fit-company rejections (the others are named, for the room)."""
+    ranked: list[tuple[int, str, Proposal]] = []
+    for clause in _COMPANY_CLAUSES:
+        proposal = found.get(clause)
+        current = clause_value(definition, clause)
+        if proposal is not None and _tightens(clause, current, proposal.value):
+            out = sum(1 for row in bad_fit if not _passes(clause, proposal.value, row))
+            ranked.append((out, clause, proposal))
+    ranked.sort(key=lambda item: (-item[0], _COMPANY_CLAUSES.index(item[1])))
+    if not ranked or ranked[0][0] == 0:
+        return None, [
+            f"{rule}: tighten the company size or industry gate; the closed-won leads support "
+            "no stricter size or industry value that leaves out these rejections"
+        ]
+    out, clause, proposal = ranked[0]
+    figure = (
+        f"{accepted}, {top!r} #1, {out} of {len(bad_fit)} of them left out by this value; "
+        f"closed-won: {proposal.summary}"
+    )
+    change = Adjustment(
+        rule + ": tighten the company size or industry gate",
+        clause,
+        clause_value(definition, clause),
+        proposal.value,
+        figure[:500],
+        proposal,
+    )
+    others = [
+        f"also supported by the wins: {p.summary} (leaves out {n} of {len(bad_fit)})"
+        for n, _c, p in ranked[1:]
+    ]
+    return change, others
+
+
+def _passes(clause: str, value: Any, row: tuple[int | None, str | None]) -> bool:
+    """Would a rejected lead's company pass the gate at `value`? Unknown never passes."""
+    employees, industry = row
+    if clause == "fit.min_employees":
+        return employees is not None and employees >= value
+    if clause == "fit.max_employees":
+        return employees is not None and employees <= value
+    wanted = {str(v).lower() for v in value}
+    return industry is not None and industry.lower() in wanted
+
+
+def bad_fit_companies(
+    con: duckdb.DuckDBPyConnection, quarter: Quarter
+) -> list[tuple[int | None, str | None]]:
+    """(employees, industry) of the quarter's MQLs rejected as bad fit (company)."""
+    rows = con.execute(
+        "SELECT employees, industry, rejection_reason FROM leads "
+        f"WHERE {_between('mql_at', quarter)} AND sdr_decision = 'rejected' "
+        "AND rejection_reason IS NOT NULL"
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows if reason_key(str(r[2])) == BAD_FIT_COMPANY]
+
+
+def _calibrate(
+    definition: Definition,
+    figures: QuarterFigures,
+    found: dict[str, Proposal],
+    bad_fit: list[tuple[int | None, str | None]],
+) -> tuple[list[str], list[Adjustment], list[str]]:
+    """The framework's calibration rules over the quarter: (rules fired, changes, notes)."""
+    rules: list[str] = []
+    changes: list[Adjustment] = []
+    notes: list[str] = []
+    rate, q = figures.acceptance, figures.quarter
+    accepted = (
+        f"acceptance {_pct(rate)} in {q} ({figures.accepted} of {figures.decided} decided MQLs)"
+    )
+    if rate is not None and rate < BROKEN_BELOW and figures.reasons:
+        top, count = figures.reasons[0]
+        rule = (
+            f"acceptance below {percent(BROKEN_BELOW)} ({_pct(rate)}); the top rejection "
+            f"reason is {top!r} ({count} of {figures.rejected} rejections)"
+        )
+        rules.append(rule)
+        if reason_key(top) == BAD_FIT_COMPANY:
+            change, more = _company_gate(definition, found, bad_fit, top, rule, accepted)
+            changes += [change] if change else []
+            notes += more
+        elif reason_key(top) == NOT_INTERESTED:
+            change, note = _threshold(
+                definition,
+                1 + THRESHOLD_STEP,
+                rule + ": raise the behaviour threshold",
+                f"{accepted}, {top!r} #1: the framework says raise the behaviour threshold",
+            )
+            changes += [change] if change else []
+            notes += [note] if note else []
+        else:
+            notes.append(f"{rule}: the framework names no clause for it; fix it with sales")
+    elif rate is not None and rate > STRICT_ABOVE:
+        rule = f"acceptance above {percent(STRICT_ABOVE)} ({_pct(rate)}): test a lower threshold"
+        rules.append(rule)
+        change, note = _threshold(
+            definition,
+            1 - THRESHOLD_STEP,
+            rule,
+            f"{accepted}: the framework says test a threshold {percent(THRESHOLD_STEP)} lower "
+            "and track whether the extra MQLs convert",
+        )
+        changes += [change] if change else []
+        notes += [note] if note else []
+    fn = figures.false_negatives
+    if fn is not None and fn > FALSE_NEGATIVE_ALARM:
+        rule = (
+            f"false negatives above {percent(FALSE_NEGATIVE_ALARM)} ({_pct(fn)}: "
+            f"{figures.wins_never_mql} of {figures.wins} wins in {q} never an MQL)"
+        )
+        rules.append(rule)
+        added = _trigger_additions(definition, found, rule)
+        changes += added
+        notes.append(
+            f"{rule}: investigate both causes: behaviours the scoring misses"
+            + (" (the changes below add the ones the wins show)" if added else "")
+            + ", and outbound-sourced deals not tracked through the MQL path"
+        )
+    return rules, changes, notes
+
+
+def _trigger_additions(
+    definition: Definition, found: dict[str, Proposal], rule: str
+) -> list[Adjustment]:
+    """Trigger proposals as additions only: a false-negative alarm asks to catch more, so no
+    existing trigger is dropped."""
+    out: list[Adjustment] = []
+    tier1 = found.get("triggers.tier1")
+    if tier1 is not None and isinstance(tier1.value, list):
+        before = list(definition.triggers.tier1)
+        after = before + [k for k in tier1.value if k not in before]
+        if after != before:
+            out.append(Adjustment(rule, "triggers.tier1", before, after, tier1.summary, tier1))
+    tier2 = found.get("triggers.tier2")
+    if tier2 is not None and isinstance(tier2.value, list):
+        current = [r.model_dump(mode="json") for r in definition.triggers.tier2]
+        kinds = {r["kind"] for r in current}
+        extra = [r for r in tier2.value if isinstance(r, dict) and r.get("kind") not in kinds]
+        if extra:
+            out.append(
+                Adjustment(rule, "triggers.tier2", current, current + extra, tier2.summary, tier2)
+            )
+    return out
+
+
+def apply_adjustments(definition: Definition, packet: Packet, on: date) -> Definition:
+    """`definition` with every adjustment made and its evidence recorded on its clause."""
+    changed = definition
+    for item in packet.adjustments:
+        changed = with_clause(changed, item.clause, item.after)
+        proposal = item.proposal
+        changed = record_evidence(
+            changed,
+            item.clause,
+            item.evidence[:500],
+            on=on,
+            by="proposal",
+            wins_kept=proposal.wins_kept if proposal else None,
+            wins_total=proposal.wins_total if proposal else None,
+            others_dropped=proposal.others_dropped if proposal else None,
+            others_total=proposal.others_total if proposal else None,
+            lift=proposal.lift if proposal else None,
+            period=proposal.period if proposal else (packet.quarter.start, packet.quarter.end),
+            source=(proposal.source if proposal else packet.source)[:500],
+        )
+    return changed
+
+
+# --- the seven steps in words -------------------------------------------------------------
+
+
+def steps(packet: Packet) -> list[tuple[str, list[str]]]:
+    """The seven steps of 001's table, each titled, with the packet's lines under it."""
+    f = packet.figures
+    band = acceptance_band(f.acceptance)
+    one = [
+        f"{f.mqls} MQLs in {f.quarter} ({f.quarter.start.isoformat()} to "
+        f"{f.quarter.end.isoformat()}): {f.accepted} accepted, {f.rejected} rejected, "
+        f"{f.undecided} not decided",
+        f"acceptance {_pct(f.acceptance)} of decided MQLs"
+        + (f": {band}" if band else ": no SDR decision in the quarter"),
+    ]
+    two = [
+        f"{printable(reason, one_line=True)}: {n} ({_pct(_share(n, f.rejected))})"
+        for reason, n in f.top_reasons
+    ] or ["no rejections recorded"]
+    three = [
+        f"{f.with_opportunity} of {f.mqls} MQLs have an opportunity: "
+        f"{_pct(f.mql_to_opportunity)} (MQLs late in the quarter may not have one yet)"
+    ]
+    four = [
+        f"{f.wins_never_mql} of {f.wins} closed-won leads in {f.quarter} were never an MQL: "
+        f"{_pct(f.false_negatives)} (alarm above {percent(FALSE_NEGATIVE_ALARM)})"
+    ]
+    five = [f"closed-won profile: {packet.profile_note}"] + [
+        f"{line.clause}: definition {_shown(line.current)}; "
+        + (
+            f"wins support {_shown(line.supported)}{' (differs)' if line.shifted else ''}: "
+            f"{line.summary}"
+            if line.supported is not None
+            else line.summary
+        )
+        for line in packet.icp
+    ]
+    six = [f"rule: {rule}" for rule in packet.rules]
+    six += [f"change {a.text}: {a.evidence}" for a in packet.adjustments]
+    six += [f"note: {n}" for n in packet.notes]
+    if not packet.rules:
+        six.append("no calibration rule fires: no change called for")
+    seven = (
+        [
+            "write the changes as a new draft version (workbench review PATH), present them "
+            "to sales, and both sides sign again"
+        ]
+        if packet.change_called_for
+        else ["no change called for: no new version is needed; set the next review date"]
+    )
+    return [
+        ("1. MQL acceptance rate", one),
+        ("2. Top 5 rejection reasons", two),
+        ("3. MQL-to-opportunity conversion", three),
+        ("4. False negatives (closed-won, never an MQL)", four),
+        ("5. Current ICP vs closed-won firmographics", five),
+        ("6. Adjust criteria", six),
+        ("7. Present changes to sales, get re-sign-off", seven),
+    ]
+
+
+Sections = list[tuple[str, list[str]]]
+
+
+def sections_text(title: str, sections: Sections) -> str:
+    """Plain text for the terminal: a title, then each step with its lines indented."""
+    out = [title]
+    for heading, lines in sections:
+        out.append("")
+        out.append(heading)
+        out += [f"  {line}" for line in lines]
+    return "\n".join(out) + "\n"
+
+
+def sections_markdown(title: str, sections: Sections) -> str:
+    """A Markdown section for the meeting's shared doc."""
+    out = [f"## {title}"]
+    for heading, lines in sections:
+        out += ["", f"### {heading}", ""]
+        out += [f"- {_md(line)}" for line in lines]
+    return "\n".join(out) + "\n"
+
+
+def sections_html(title: str, sections: Sections) -> str:
+    """An HTML section (escaped) for the meeting's shared doc."""
+    from html import escape
+
+    out = [f'<section class="review">\n<h2>{escape(title)}</h2>']
+    for heading, lines in sections:
+        out.append(f"<h3>{escape(heading)}</h3>\n<ul>")
+        out += [f"<li>{escape(line)}</li>" for line in lines]
+        out.append("</ul>")
+    out.append("</section>")
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)

@@ -1,0 +1,134 @@
+"""The quarterly review in the app: the packet the room reads, and a key to write the draft.
+
+The same use case as `workbench review` (`core.services.review`), run in a worker: the
+history is loaded and analysed off the event loop, and nothing is written until the room
+presses w. The written draft opens in the editor, as a new version from home does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from workbench.tui.components.text import PlainText
+
+if TYPE_CHECKING:
+    from workbench.core.services.review import ReviewPlan
+    from workbench.tui.app import WorkbenchApp
+
+NO_HISTORY = (
+    "No lead history for this folder: the review reads the quarter's MQLs from it. "
+    "Name the files once with `workbench map` (or `workbench backtest ... --remember`), "
+    "or in the editor's Evidence step, then press Review again."
+)
+
+
+class ReviewScreen(Screen[None]):
+    """The seven steps for one signed version; w writes the new draft, escape goes back."""
+
+    BINDINGS = [
+        Binding(
+            "w",
+            "write",
+            "Write the draft",
+            id="review.write",
+            tooltip="Write the adjustments as the next draft version and open it.",
+        ),
+        Binding("escape", "back", "Back", id="review.back", tooltip="Back to the definitions."),
+    ]
+
+    def __init__(self, slug: str) -> None:
+        super().__init__()
+        self.slug = slug
+        self.plan: ReviewPlan | None = None
+
+    @property
+    def wb(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="review-scroll"):
+            yield PlainText(f"Reviewing {self.slug}: reading the lead history…", id="review-body")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Quarterly review"
+        self.sub_title = self.slug
+        self.query_one("#review-scroll", VerticalScroll).focus()
+        self.run_review()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "write":
+            return self.plan is not None and self.plan.draft is not None
+        return True
+
+    @work(thread=True, exclusive=True, group="review")
+    def run_review(self) -> None:
+        import duckdb
+
+        from workbench.core.domain.errors import WorkbenchError
+        from workbench.core.evidence.settings import load_source
+        from workbench.core.services.analysis_session import describe_source
+        from workbench.core.services.backtest_session import load_history
+        from workbench.core.services.review import prepare_review
+
+        folder = self.wb.folder
+        try:
+            source = self.wb.evidence or load_source(folder)
+            if source is None:
+                self.app.call_from_thread(self.show_text, NO_HISTORY)
+                return
+            con = duckdb.connect()
+            try:
+                problems = load_history(con, source)
+                plan = prepare_review(
+                    con, folder / self.slug, describe_source(source, problems), self.wb.today()
+                )
+            finally:
+                con.close()
+        except WorkbenchError as error:
+            self.app.call_from_thread(self.show_text, f"The review could not run:\n{error}")
+            return
+        self.app.call_from_thread(self.show_plan, plan)
+
+    def show_text(self, text: str) -> None:
+        self.query_one("#review-body", PlainText).update(text)
+
+    def show_plan(self, plan: ReviewPlan, written: Path | None = None) -> None:
+        from workbench.core.evidence.review import sections_text
+        from workbench.core.services.review import plan_sections, plan_title
+
+        self.plan = plan
+        text = sections_text(plan_title(plan), plan_sections(plan, written))
+        if plan.draft is not None and written is None:
+            text += "\nPress w to write the new draft (it opens in the editor), escape to go back."
+        self.show_text(text.rstrip("\n"))
+        self.refresh_bindings()
+
+    def action_write(self) -> None:
+        from workbench.core.domain.errors import WorkbenchError
+        from workbench.core.services.review import write_review
+
+        if self.plan is None or self.plan.draft is None:
+            return
+        try:
+            made = write_review(self.plan, self.wb.today())
+        except WorkbenchError as error:
+            self.notify(str(error), severity="error", title="No new version")
+            return
+        self.notify(
+            f"Created {made.path}: both sides must sign it again", title="Review draft written"
+        )
+        self.app.pop_screen()
+        self.wb.open_definition(made.path)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
