@@ -89,6 +89,14 @@ REJECTION_ADVICE: dict[str, tuple[str, str]] = {
     ),
 }
 
+# A rejection with no reason at all: not a reason to map but the feedback clause missed (001's
+# anti-pattern "no rejection reason tracking").
+NO_REASON = "(no reason given)"
+NO_REASON_ADVICE = (
+    "Sales rejected these without a reason: the feedback clause (sla.sales.rejection_reasons) "
+    "was missed. Make the reason a required field so marketing can calibrate."
+)
+
 
 def _reason_key(text: str) -> str:
     """'Bad fit (company)', 'bad_fit_company' and 'bad-fit-company' are the same reason."""
@@ -503,7 +511,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
     ).fetchone()
     assert fn is not None
     reasons_raw = con.execute(
-        f"SELECT coalesce(nullif(trim(l.rejection_reason), ''), '(no reason given)'), count(*) "
+        f"SELECT coalesce(nullif(trim(l.rejection_reason), ''), '{NO_REASON}'), count(*) "
         f"FROM {passed} WHERE l.sdr_decision = 'rejected' GROUP BY 1"
     ).fetchall()
     merged: dict[str, tuple[str, int]] = {}
@@ -521,6 +529,8 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
             share=n / total_rejected if total_rejected else 0.0,
             advice=REJECTION_ADVICE[key][1]
             if key in REJECTION_ADVICE
+            else NO_REASON_ADVICE
+            if label == NO_REASON
             else "Not a standard reason: agree what it means, or map it to one of the "
             "framework's eight so it can be acted on.",
         )

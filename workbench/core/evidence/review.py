@@ -23,6 +23,7 @@ from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM, percent
 from workbench.core.domain.safe_text import printable
 from workbench.core.evidence.analysis import Analysis, NoWins, Proposal, analyze
+from workbench.core.evidence.backtest import NO_REASON
 from workbench.core.evidence.quarter import Quarter, last_complete_quarter
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ TOP_REASONS = 5  # step 2: "pull top 5 rejection reasons"
 THRESHOLD_STEP = 0.10  # "test lowering the threshold by 10%"
 BAD_FIT_COMPANY = "bad-fit-company"
 NOT_INTERESTED = "not-interested"
-NO_REASON = "(no reason given)"
 
 # The bounds the rules read, from the framework's bands (never typed twice).
 BROKEN_BELOW = min(low for low, *_rest in ACCEPTANCE_BANDS if low > 0)  # 0.30
