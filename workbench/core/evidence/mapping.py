@@ -737,6 +737,8 @@ TO_THE = re.compile(r"(?<![a-z0-9_])to (?=[a-z0-9_])")
 DOTTED_MAX = 8
 """Dotted acronyms ('v.p.', 'c.e.o.') of 2 to this many letters are read as one word."""
 DOTTED = re.compile(rf"(?<![a-z0-9_.])(?:[a-z]\.){{2,{DOTTED_MAX}}}")
+STRIPPED = " \t\n\r\f\v"
+"""The whitespace stripped from a title's ends (other characters simply end a word)."""
 JOINED = (("co-founder", "cofounder"), ("c-suite", "csuite"))
 """Hyphenated words read as one, before punctuation splits the title into words."""
 
@@ -776,7 +778,7 @@ def fuzzy_keyword(token: str) -> str:
 
 
 def _normalise_title(title: str) -> list[str]:
-    text = title.casefold().strip()
+    text = title.casefold().strip(STRIPPED)
     text = TO_THE.split(text, maxsplit=1)[0] if " to " in text else text
     # Dotted acronyms: "v.p." -> "vp", "c.e.o." -> "ceo".
     text = DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)

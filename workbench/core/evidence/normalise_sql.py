@@ -28,7 +28,8 @@ lead, a known kind or a time, is left out, as the loader leaves it out. Not done
 mapping's `[values]` tables (the warehouse's values must be the canonical ones, in any
 spelling), duplicate lead ids (the loader keeps the first in file order; a table has no file
 order), placeholder times such as 9999-12-31 (the loader reads them as unknown; a warehouse
-loading them as times keeps them), and text trimmed of other whitespace than spaces.
+loading them as times keeps them); text is trimmed of spaces only, and choice values are
+compared without ASCII whitespace only (the loader: any Unicode whitespace).
 
 The SQL is DuckDB's, using only what `warehouse` carries to every dialect: string
 functions, `regexp_replace` with the 'g' flag (backreferences \\1..\\9), CASE and COALESCE.
@@ -47,6 +48,7 @@ from workbench.core.evidence import mapping as rules
 from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, Column
 
 _WORD = "a-z0-9_"  # the word characters of the title rules (see `mapping.TO_THE`)
+_SPACES = " \\t\\n\\r\\f\\v"  # ASCII whitespace, as escapes every regexp dialect reads
 
 LEAD_INPUTS: tuple[str, ...] = (
     "lead_id",
@@ -93,12 +95,6 @@ def casefold_specials() -> tuple[tuple[str, str], ...]:
         if folded != char and any(c.isascii() for c in folded):
             out.append((char, folded))
     return tuple(out)
-
-
-@functools.cache
-def _whitespace() -> str:
-    """Every character Python's str.strip() removes, but the space itself."""
-    return "".join(chr(c) for c in range(0x110000) if chr(c).isspace() and c != 0x20)
 
 
 def folded_sql(value: str, ascii_only: bool = False) -> str:
@@ -149,23 +145,23 @@ def title_word_steps() -> list[Callable[[str], str]]:
     value (the first over the raw title). Run in turn they give the title as one string with
     each word between a space either side ('  vp  sales  '), so ' word ' finds a whole word.
     (Steps, not one expression: nested a hundred deep, the query would be too deep to parse.)"""
-    space = _whitespace()
     steps: list[Callable[[str], str]] = []
 
     def step(fn: Callable[[str], str]) -> None:
         steps.append(fn)
 
     step(lambda t: folded_sql(f"COALESCE({t}, '')"))
-    # strip(): other whitespace becomes a tab, then the ends go.
-    step(lambda t: _g(t, f"[{space}]", "\t"))
-    step(lambda t: _g(t, "^[ \t]+|[ \t]+$", ""))
+    # strip(STRIPPED), written with the regular expressions' escapes: no control character
+    # is ever written into the query.
+    assert rules.STRIPPED == " \t\n\r\f\v"
+    step(_regex_step(f"^[{_SPACES}]+|[{_SPACES}]+$", ""))
     # What the rules below do not tell apart: any other character (it ends a word).
-    step(lambda t: _g(t, f"[^{_WORD}'. \t-]", "#"))
+    step(_regex_step(f"[^{_WORD}'. -]", "#"))
     assert rules.TO_THE.pattern == "(?<![a-z0-9_])to (?=[a-z0-9_])"
     step(
         lambda t: (
             f"CASE WHEN strpos({t}, ' to ') > 0 THEN "
-            + _g(t, f"(^|[^{_WORD}])to [{_WORD}](.|\n)*$", "\\1")
+            + _g(t, f"(^|[^{_WORD}])to [{_WORD}].*$", "\\1")
             + f" ELSE {t} END"
         )
     )
@@ -224,7 +220,7 @@ def seniority_sql(words: str) -> str:
 
 def choice_sql(column: Column, value: str) -> str:
     """`mapping.match_choice`: the raw value as one of the column's choices, else NULL."""
-    squashed = _g(folded_sql(value, ascii_only=True), f"[{_whitespace()} _/.-]+", "")
+    squashed = _g(folded_sql(value, ascii_only=True), f"[{_SPACES}_/.-]+", "")
     arms = " ".join(f"WHEN {_lit(rules.squash(c))} THEN {_lit(c)}" for c in column.choices)
     return f"CASE {squashed} {arms} END"
 
@@ -236,7 +232,7 @@ def _text(value: str) -> str:
 def _domain(value: str) -> str:
     """`load._domain`: lower case, without scheme, path, query or 'www.'."""
     host = _g(folded_sql(f"trim({value})", ascii_only=True), "^[a-z][a-z0-9+.-]*://", "")
-    host = _g(host, "[/?](.|\n)*$", "")
+    host = _g(host, "[/?](.|\\n)*$", "")
     return _g(host, "^www\\.", "")
 
 
