@@ -45,8 +45,15 @@ from workbench.core.domain.stages import STAGES
 from workbench.core.domain.templates import from_template
 from workbench.core.evidence import warehouse
 from workbench.core.evidence.engine import load_rows
+from workbench.core.evidence.load import load_evidence
 from workbench.core.evidence.replay import MqlEvent, replay
-from workbench.core.evidence.sample import activities_csv, leads_csv, sample_data, to_csv
+from workbench.core.evidence.sample import (
+    activities_csv,
+    leads_csv,
+    sample_data,
+    to_csv,
+    write_sample,
+)
 from workbench.core.evidence.tables import ACTIVITY_COLUMN_NAMES, TABLES, ActivityRow, LeadRow
 from workbench.core.evidence.warehouse import (
     DIALECTS,
@@ -122,7 +129,12 @@ DEFINITIONS: dict[str, Definition] = {
 
 @functools.cache
 def sample_rows() -> tuple[list[LeadRow], list[ActivityRow]]:
-    return sample_data(400, seed=7)
+    """The sample as `backtest` loads it (seniority inferred from titles, ...): the export
+    normalises raw rows the same way, so the reference replay must see loaded rows."""
+    with tempfile.TemporaryDirectory() as folder:
+        leads, activities = write_sample(Path(folder), *sample_data(400, seed=7))
+        loaded = load_evidence(leads, activities)
+    return list(loaded.leads), list(loaded.activities)
 
 
 @pytest.fixture(scope="module")
@@ -595,7 +607,8 @@ def test_the_dialect_fixes_are_in_the_text() -> None:
 
 
 def only_the_title_is_a_regexp(sql: str) -> bool:
-    lines = sql.upper().splitlines()
+    """In the replay, after the normalisation of raw rows (its own regexps, issue 16)."""
+    lines = sql[sql.index("ln AS (") :].upper().splitlines()
     regexps = [line for line in lines if "REGEXP" in line]
     return len(regexps) == 1 and regexps[0].endswith("AS TITLE_,")
 
@@ -680,7 +693,13 @@ def test_what_sqlglot_cannot_carry_is_an_error_not_a_warning(
         FROM act
         """
     )
-    monkeypatch.setattr(warehouse, "compile_replay", lambda *args: untranslatable)
+    monkeypatch.setattr(
+        warehouse,
+        "compile_replay",
+        lambda _definition, leads, activities: untranslatable.replace(
+            "wb_leads_input", leads
+        ).replace("wb_activities_input", activities),
+    )
     assert "ORDER BY kind" in export_sql(DEFINITIONS["pre-1m"], "duckdb")
     with pytest.raises(TranslationError, match="cannot translate the query to BigQuery"):
         export_sql(DEFINITIONS["pre-1m"], "bigquery")

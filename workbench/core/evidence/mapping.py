@@ -37,7 +37,6 @@ decides (see `numbers`). Whole-number columns never need it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -742,21 +741,65 @@ _FUZZY_TARGETS = (
 )
 
 
+# The title rules read ASCII word characters only ([a-z0-9_], on the case-folded title), so a
+# warehouse's regular expressions find the same word boundaries (`normalise_sql` writes these
+# rules as SQL; a property test holds the two to the same answer).
+TO_THE = re.compile(r"(?<![a-z0-9_])to (?=[a-z0-9_])")
+"""'Assistant to the CEO' is an assistant: the title is read up to the first 'to '."""
+DOTTED_MAX = 8
+"""Dotted acronyms ('v.p.', 'c.e.o.') of 2 to this many letters are read as one word."""
+DOTTED = re.compile(rf"(?<![a-z0-9_.])(?:[a-z]\.){{2,{DOTTED_MAX}}}")
+STRIPPED = " \t\n\r\f\v"
+"""The whitespace stripped from a title's ends (other characters simply end a word)."""
+JOINED = (("co-founder", "cofounder"), ("c-suite", "csuite"))
+"""Hyphenated words read as one, before punctuation splits the title into words."""
+
+
+def one_edit(token: str, target: str) -> bool:
+    """Whether `token` is `target` with at most one letter missing, extra, wrong, or two
+    neighbours swapped: a one-letter typo ("Dirctor", "Manger", "Presdent")."""
+    if token == target:
+        return True
+    if abs(len(token) - len(target)) > 1:
+        return False
+    if len(token) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(token, target, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        first, *rest = diff
+        return (
+            len(rest) == 1
+            and rest[0] == first + 1
+            and token[first] == target[rest[0]]
+            and token[rest[0]] == target[first]
+        )
+    short, long = sorted((token, target), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+FUZZY_MIN = 5
+"""Only words of this many letters or more are read as a typo of a long keyword."""
+
+
+def fuzzy_keyword(token: str) -> str:
+    """The long keyword a word is a one-letter typo of (the first in `_FUZZY_TARGETS`), else
+    the word; the keywords of the other lists are never read as typos."""
+    if len(token) < FUZZY_MIN or token in _C_LEVEL_WORDS or token in _INDIVIDUAL_WORDS:
+        return token
+    return next((target for target in _FUZZY_TARGETS if one_edit(token, target)), token)
+
+
 def _normalise_title(title: str) -> list[str]:
-    text = title.casefold().strip()
-    # "Assistant to the CEO" is an assistant: drop what follows "to the".
-    text = re.split(r"\bto (?:the )?(?=\w)", text, maxsplit=1)[0] if " to " in text else text
+    text = title.casefold().strip(STRIPPED)
+    text = TO_THE.split(text, maxsplit=1)[0] if " to " in text else text
     # Dotted acronyms: "v.p." -> "vp", "c.e.o." -> "ceo".
-    text = re.sub(r"\b(?:[a-z]\.){2,}", lambda m: m.group(0).replace(".", "") + " ", text)
-    text = text.replace("co-founder", "cofounder").replace("c-suite", "csuite")
+    text = DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
+    for before, after in JOINED:
+        text = text.replace(before, after)
     text = re.sub(r"[^a-z0-9']+", " ", text)
     tokens = []
     for token in text.split():
-        token = _ABBREVIATIONS.get(token, token)
-        if len(token) >= 5 and token not in _C_LEVEL_WORDS and token not in _INDIVIDUAL_WORDS:
-            close = difflib.get_close_matches(token, _FUZZY_TARGETS, n=1, cutoff=0.85)
-            if close:
-                token = close[0]
+        token = fuzzy_keyword(_ABBREVIATIONS.get(token, token))
         tokens.extend(token.split())
     return tokens
 
@@ -769,7 +812,7 @@ def infer_seniority(title: str | None) -> Seniority | None:
     SVP/EVP/AVP), then director (director, head of), then manager (manager, team lead,
     supervisor), then intern (intern, trainee, student), then individual (engineer, analyst,
     specialist, ...). Casing, punctuation, common abbreviations (Sr., Mgr, Dir.) and one-letter
-    typos in the long keywords are tolerated.
+    typos in the long keywords (`one_edit`) are tolerated.
     """
     if title is None:
         return None

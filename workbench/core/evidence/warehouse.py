@@ -31,6 +31,7 @@ other command never load it.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Literal, cast, get_args
@@ -39,6 +40,7 @@ from workbench import __version__
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import InputError, Problem, WorkbenchError
 from workbench.core.evidence.engine import compile_replay
+from workbench.core.evidence.normalise_sql import activities_select, leads_select
 from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, Column, sql_type
 from workbench.core.files.store import integrity_of
 
@@ -113,16 +115,7 @@ def export_sql(
     activities_table: str = "activities",
 ) -> str:
     """The definition's replay as one query in `dialect`, with a header comment."""
-    if dialect not in DIALECTS:
-        raise InputError(
-            [
-                Problem(
-                    f"unknown SQL dialect {dialect!r}; expected one of {', '.join(DIALECTS)}",
-                    field="dialect",
-                )
-            ]
-        )
-    target = cast(Dialect, dialect)
+    target = _dialect(dialect)
     import sqlglot
     from sqlglot.errors import ErrorLevel, SqlglotError
 
@@ -130,15 +123,14 @@ def export_sql(
     activities = _table(activities_table, target, "activities table")
     with _sqlglot_warnings() as warnings:
         try:
-            tree = sqlglot.parse_one(compile_replay(definition, _LEADS, _ACTIVITIES), read="duckdb")
+            tree, sessions = _normalised_replay(definition)
             _place(tree, {_LEADS: leads, _ACTIVITIES: activities})
             _window_nulls(tree, target)
             _microseconds(tree, target)
             _replace_every_match(tree, target)
+            _backreferences(tree, target)
             _names(tree, target)
             read = {c.name for c in tree.find_all(sqlglot.exp.Column) if c.table == "l"}
-            # Only a tier 2 combination reads activities.session_id.
-            sessions = any(c.name == "session_id" for c in tree.find_all(sqlglot.exp.Column))
             body = tree.sql(dialect=target, pretty=True, unsupported_level=ErrorLevel.RAISE)
         except SqlglotError as error:
             raise _untranslatable(target, str(error)) from None
@@ -153,6 +145,19 @@ def export_sql(
         sessions,
     )
     return header + body + ";\n"
+
+
+def _dialect(dialect: str) -> Dialect:
+    if dialect not in DIALECTS:
+        raise InputError(
+            [
+                Problem(
+                    f"unknown SQL dialect {dialect!r}; expected one of {', '.join(DIALECTS)}",
+                    field="dialect",
+                )
+            ]
+        )
+    return cast(Dialect, dialect)
 
 
 def _untranslatable(dialect: Dialect, detail: str) -> TranslationError:
@@ -290,6 +295,84 @@ def _replace_every_match(tree: exp.Expr, dialect: Dialect) -> None:
         node.set("modifiers", None)
 
 
+# --- raw rows: the loader's normalisation in front of the replay -----------------------------
+
+LEADS_CLEAN = "leads_clean"
+ACTIVITIES_CLEAN = "activities_clean"
+
+
+def _normalised_replay(definition: Definition) -> tuple[exp.Query, bool]:
+    """The replay reading `leads_clean` and `activities_clean`, the first two CTEs, which read
+    the raw tables (the placeholders) as the loader would; and whether it reads session ids.
+
+    Always on: a warehouse holds raw rows, and on rows that are already clean the
+    normalisation changes nothing (the export's tests run it on loaded tables)."""
+    import sqlglot
+    from sqlglot import exp
+
+    replay = sqlglot.parse_one(
+        compile_replay(definition, LEADS_CLEAN, ACTIVITIES_CLEAN), read="duckdb"
+    )
+    assert isinstance(replay, exp.Query)
+    # Only a tier 2 combination reads activities.session_id.
+    sessions = any(c.name == "session_id" for c in replay.find_all(exp.Column))
+    ctes = replay.args["with_"]
+    staged = [
+        exp.CTE(this=sqlglot.parse_one(select, read="duckdb"), alias=exp.TableAlias(this=name))
+        for name, select in (
+            (exp.to_identifier(LEADS_CLEAN), leads_select(_LEADS)),
+            (exp.to_identifier(ACTIVITIES_CLEAN), activities_select(_ACTIVITIES, sessions)),
+        )
+    ]
+    ctes.set("expressions", [*staged, *ctes.expressions])
+    return replay, sessions
+
+
+def _backreferences(tree: exp.Expr, dialect: Dialect) -> None:
+    """Spark (Java) writes a group in a replacement as $1, the others as \\1."""
+    from sqlglot import exp
+
+    if dialect != "spark":
+        return
+    for node in tree.find_all(exp.RegexpReplace):
+        replacement = node.args.get("replacement")
+        if isinstance(replacement, exp.Literal) and "\\" in replacement.this:
+            assert "$" not in replacement.this, replacement.sql()
+            replacement.set("this", re.sub(r"\\([1-9])", r"$\1", replacement.this))
+
+
+def staging_sql(
+    dialect: str, leads_table: str = "leads", activities_table: str = "activities"
+) -> tuple[str, str]:
+    """The normalised inputs alone, in `dialect`: (leads SELECT, activities SELECT), each
+    reading the raw table and giving what the replay reads (a dbt staging model's body)."""
+    target = _dialect(dialect)
+    import sqlglot
+    from sqlglot.errors import ErrorLevel, SqlglotError
+
+    out = []
+    for placeholder, table, what, select in (
+        (_LEADS, leads_table, "leads table", leads_select(_LEADS)),
+        (_ACTIVITIES, activities_table, "activities table", activities_select(_ACTIVITIES)),
+    ):
+        name = _table(table, target, what)
+        with _sqlglot_warnings() as warnings:
+            try:
+                tree = sqlglot.parse_one(select, read="duckdb")
+                _place(tree, {placeholder: name})
+                _replace_every_match(tree, target)
+                _backreferences(tree, target)
+                _names(tree, target)
+                out.append(
+                    tree.sql(dialect=target, pretty=True, unsupported_level=ErrorLevel.RAISE)
+                )
+            except SqlglotError as error:
+                raise _untranslatable(target, str(error)) from None
+        if warnings:
+            raise _untranslatable(target, "; ".join(warnings))
+    return out[0], out[1]
+
+
 # --- the header ------------------------------------------------------------------------------
 
 
@@ -355,11 +438,13 @@ def _header(
         "--",
         "-- Reads the workbench's two canonical tables (`workbench sample-data` writes an",
         f"-- example). All times are UTC: {_TIME_NOTES[dialect]}.",
-        "-- Values as `workbench backtest` loads them: activity kinds and choices spelled as in",
-        "-- the vocabulary (demo_request, director, customer), domains lower case without",
-        "-- scheme or www., text trimmed, seniority filled in (the loader infers it from the",
-        "-- title): a value spelled otherwise matches nothing, it is not an error. Company",
-        "-- size is a whole number: a size range such as 51-200 as its lower bound, 51.",
+        "-- Raw rows as the CRM wrote them: the first two CTEs (leads_clean, activities_clean)",
+        "-- normalise them as `workbench backtest` loads a file: choices matched ignoring case,",
+        "-- spaces, '-', '_' (Demo Request is demo_request), text trimmed, empty text NULL,",
+        "-- domains lower case without scheme, path or www., a missing seniority inferred from",
+        "-- the title, relationship prospect unless it says customer. Times, numbers and",
+        "-- booleans must be typed columns. Company size is a whole number:",
+        "-- a size range such as 51-200 as its lower bound, 51.",
     ]
     lines += _schema(leads, "one row per lead", LEAD_COLUMNS, read, dialect)
     lines += _schema(

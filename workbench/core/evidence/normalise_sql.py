@@ -1,0 +1,294 @@
+"""The loader's value normalisation as SQL, so the exported replay reads a warehouse's raw rows.
+
+`workbench backtest` reads files through `load`, which trims text, matches choice values
+ignoring case and punctuation, cleans domains, fills defaults, reads a customer won after it
+came in as a prospect, and infers a missing seniority from the job title. The replay query
+(`engine.compile_replay`) expects all of that done. A warehouse holds the CRM's raw rows, so
+the export puts this module's two SELECTs in front of the replay (`leads_clean`,
+`activities_clean`), and the same raw rows give the same MQL events in both.
+
+The raw shape a warehouse holds (what `workbench sample-data` writes, loaded as is): the
+canonical column names (`tables`), the times as TIMESTAMP holding UTC, employees and
+engaged_contacts as whole numbers, target_account as a boolean; every text and choice column
+as the CRM wrote it (any case, spaces, '-' or '_' in choice values, surrounding spaces, empty
+strings, "https://www.acme.com/about" as a domain, seniority missing). Parsing text into
+times, numbers and booleans stays with the warehouse's own loading: every warehouse reads an
+ISO time or a number, and no two agree on a bad one.
+
+What the SELECTs do, for the columns the replay reads (and the two times the relationship
+rule needs): text trimmed, an empty string read as NULL; domains lower case without scheme,
+path, query or "www."; choice values (seniority, persona, relationship, activity kind)
+matched as `mapping.match_choice` does (case-folded, without whitespace, '_', '-', '/', '.');
+a seniority that matches none is inferred from the title, exactly as `mapping.infer_seniority`
+does (the SQL is generated from its keyword data; a property test holds the two to the same
+answer); relationship defaults to prospect, a customer whose own deal was won after the lead
+came in is a prospect (`load.customer_by_own_win`); target_account and engaged_contacts
+default to false and 0. A lead without an id or a creation time, and an activity without a
+lead, a known kind or a time, is left out, as the loader leaves it out. Not done here: a
+mapping's `[values]` tables (the warehouse's values must be the canonical ones, in any
+spelling), duplicate lead ids (the loader keeps the first in file order; a table has no file
+order), placeholder times such as 9999-12-31 (the loader reads them as unknown; a warehouse
+loading them as times keeps them); text is trimmed of spaces only, and choice values are
+compared without ASCII whitespace only (the loader: any Unicode whitespace).
+
+The SQL is DuckDB's, using only what `warehouse` carries to every dialect: string
+functions, `regexp_replace` with the 'g' flag (backreferences \\1..\\9), CASE and COALESCE.
+Running it on tables that are already clean changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from typing import get_args
+
+from workbench.core.domain.vocab import Seniority
+from workbench.core.evidence import mapping as rules
+from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, Column
+
+_WORD = "a-z0-9_"  # the word characters of the title rules (see `mapping.TO_THE`)
+_SPACES = " \\t\\n\\r\\f\\v"  # ASCII whitespace, as escapes every regexp dialect reads
+
+LEAD_INPUTS: tuple[str, ...] = (
+    "lead_id",
+    "created_at",
+    "title",
+    "seniority",
+    "persona",
+    "email",
+    "company",
+    "domain",
+    "account_id",
+    "employees",
+    "industry",
+    "region",
+    "relationship",
+    "target_account",
+    "engaged_contacts",
+    "won_at",
+)
+"""The raw leads columns the normalisation reads (and the replay after it)."""
+
+
+_STEPS_PER_LAYER = 8
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _column(table: tuple[Column, ...], name: str) -> Column:
+    return next(c for c in table if c.name == name)
+
+
+@functools.cache
+def casefold_specials() -> tuple[tuple[str, str], ...]:
+    """The characters whose case folding holds ASCII ('ß' -> 'ss', 'ﬁ' -> 'fi', Kelvin 'K'):
+    SQL's lower() does not fold them, so they are replaced first. From Python's own tables."""
+    out = []
+    for code in range(0x80, 0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        folded = char.casefold()
+        if folded != char and any(c.isascii() for c in folded):
+            out.append((char, folded))
+    return tuple(out)
+
+
+def folded_sql(value: str, ascii_only: bool = False) -> str:
+    """`value.casefold()` as far as ASCII goes: the special foldings, then lower().
+    `ascii_only`: only the foldings that are all ASCII (enough where only ASCII can match)."""
+    by_fold: dict[str, list[str]] = {}
+    for char, folded in casefold_specials():
+        if folded.isascii() or not ascii_only:
+            by_fold.setdefault(folded, []).append(char)
+    singles = {chars[0]: fold for fold, chars in by_fold.items() if len(fold) == 1}
+    for fold, chars in by_fold.items():
+        if len(fold) > 1:
+            value = _g(value, "|".join(chars), fold)
+    if singles:
+        value = f"translate({value}, {_lit(''.join(singles))}, {_lit(''.join(singles.values()))})"
+    return f"lower({value})"
+
+
+def _g(value: str, pattern: str, replacement: str) -> str:
+    return f"regexp_replace({value}, {_lit(pattern)}, {_lit(replacement)}, 'g')"
+
+
+def _fuzzy_pattern(target: str) -> str:
+    """Every word `mapping.one_edit` reads as `target`, as one alternation."""
+    assert re.fullmatch("[a-z]+", target), target
+    variants = {target}
+    for i in range(len(target) + 1):
+        variants.add(target[:i] + "\0" + target[i:])  # one extra
+    for i in range(len(target)):
+        variants.add(target[:i] + target[i + 1 :])  # one missing
+        variants.add(target[:i] + "\0" + target[i + 1 :])  # one wrong
+    for i in range(len(target) - 1):
+        variants.add(target[:i] + target[i + 1] + target[i] + target[i + 2 :])  # swapped
+    assert all(len(v) >= rules.FUZZY_MIN for v in variants), target
+    return "|".join(sorted(v.replace("\0", "[a-z0-9']") for v in variants))
+
+
+def _regex_step(pattern: str, replacement: str) -> Callable[[str], str]:
+    return lambda value: _g(value, pattern, replacement)
+
+
+def _replace_step(before: str, after: str) -> Callable[[str], str]:
+    return lambda value: f"replace({value}, {_lit(before)}, {_lit(after)})"
+
+
+def title_word_steps() -> list[Callable[[str], str]]:
+    """`mapping._normalise_title` as steps, each an SQL expression over the previous one's
+    value (the first over the raw title). Run in turn they give the title as one string with
+    each word between a space either side ('  vp  sales  '), so ' word ' finds a whole word.
+    (Steps, not one expression: nested a hundred deep, the query would be too deep to parse.)"""
+    steps: list[Callable[[str], str]] = []
+
+    def step(fn: Callable[[str], str]) -> None:
+        steps.append(fn)
+
+    step(lambda t: folded_sql(f"COALESCE({t}, '')"))
+    # strip(STRIPPED), written with the regular expressions' escapes: no control character
+    # is ever written into the query.
+    assert rules.STRIPPED == " \t\n\r\f\v"
+    step(_regex_step(f"^[{_SPACES}]+|[{_SPACES}]+$", ""))
+    # What the rules below do not tell apart: any other character (it ends a word).
+    step(_regex_step(f"[^{_WORD}'. -]", "#"))
+    assert rules.TO_THE.pattern == "(?<![a-z0-9_])to (?=[a-z0-9_])"
+    step(
+        lambda t: (
+            f"CASE WHEN strpos({t}, ' to ') > 0 THEN "
+            + _g(t, f"(^|[^{_WORD}])to [{_WORD}].*$", "\\1")
+            + f" ELSE {t} END"
+        )
+    )
+    assert rules.DOTTED.pattern == f"(?<![a-z0-9_.])(?:[a-z]\\.){{2,{rules.DOTTED_MAX}}}"
+    assert rules.DOTTED_MAX <= 8  # \\2..\\9
+    for size in range(rules.DOTTED_MAX, 1, -1):
+        letters = "".join(f"\\{i}" for i in range(2, size + 2))
+        pattern = f"(^|[^{_WORD}.])" + "([a-z])\\." * size
+        step(_regex_step(pattern, "\\1" + letters + "."))
+    for before, after in rules.JOINED:
+        step(_replace_step(before, after))
+    step(lambda t: _g(f"' ' || {t} || ' '", "[^a-z0-9']+", "  "))
+    for short, long in rules._ABBREVIATIONS.items():
+        if re.fullmatch("[a-z0-9']+", short):  # ("vice-president" cannot be one word here)
+            assert long not in rules._ABBREVIATIONS, long
+            step(_replace_step(f" {short} ", f" {long} "))
+    for target in rules._FUZZY_TARGETS:
+        step(_regex_step(f" ({_fuzzy_pattern(target)}) ", f" {target} "))
+    return steps
+
+
+def title_words_sql(title: str) -> str:
+    """The steps of `title_word_steps` as one expression (for a test; a query layers them)."""
+    for fn in title_word_steps():
+        title = fn(title)
+    return title
+
+
+def seniority_sql(words: str) -> str:
+    """`mapping.infer_seniority` on the words `title_words_sql` gives (a column name)."""
+
+    def word(*names: str | frozenset[str]) -> str:
+        flat = sorted(n for name in names for n in ([name] if isinstance(name, str) else name))
+        return "(" + " OR ".join(f"strpos({words}, {_lit(f' {n} ')}) > 0" for n in flat) + ")"
+
+    joined = f"trim({_g(words, ' +', ' ')})"
+
+    def phrase(*texts: str) -> str:
+        return "(" + " OR ".join(f"strpos({joined}, {_lit(t)}) > 0" for t in texts) + ")"
+
+    vice = f"({phrase('vice president')} OR {word('vp')})"
+    placeholders = ", ".join(_lit(p) for p in sorted(rules._PLACEHOLDERS))
+    return (
+        f"CASE WHEN {joined} IN ({placeholders}) THEN NULL"
+        f" WHEN {phrase('managing director')} OR ({word(rules._C_LEVEL_WORDS)} AND NOT {vice})"
+        " THEN 'c-level'"
+        f" WHEN {vice} THEN 'vp'"
+        f" WHEN {word('director', 'head')} THEN 'director'"
+        f" WHEN {word('manager', 'supervisor')}"
+        f" OR {phrase('team lead', 'team leader', 'general manager')} THEN 'manager'"
+        f" WHEN {word(rules._INTERN_WORDS)} THEN 'intern'"
+        f" WHEN {word(rules._INDIVIDUAL_WORDS)} OR {phrase('individual contributor')}"
+        " THEN 'individual' END"
+    )
+
+
+def choice_sql(column: Column, value: str) -> str:
+    """`mapping.match_choice`: the raw value as one of the column's choices, else NULL."""
+    squashed = _g(folded_sql(value, ascii_only=True), f"[{_SPACES}_/.-]+", "")
+    arms = " ".join(f"WHEN {_lit(rules.squash(c))} THEN {_lit(c)}" for c in column.choices)
+    return f"CASE {squashed} {arms} END"
+
+
+def _text(value: str) -> str:
+    return f"NULLIF(trim({value}), '')"
+
+
+def _domain(value: str) -> str:
+    """`load._domain`: lower case, without scheme, path, query or 'www.'."""
+    host = _g(folded_sql(f"trim({value})", ascii_only=True), "^[a-z][a-z0-9+.-]*://", "")
+    host = _g(host, "[/?](.|\\n)*$", "")
+    return _g(host, "^www\\.", "")
+
+
+def leads_select(table: str) -> str:
+    """The leads as the replay reads them, from the raw table `table` (DuckDB SQL)."""
+    seniority = _column(LEAD_COLUMNS, "seniority")
+    persona = _column(LEAD_COLUMNS, "persona")
+    relationship = _column(LEAD_COLUMNS, "relationship")
+    assert set(get_args(Seniority)) == set(seniority.choices)
+    # The title's words, a few steps per layer, each layer a subquery.
+    steps = title_word_steps()
+    inner, value = "", "l.title"
+    for at in range(0, len(steps), _STEPS_PER_LAYER):
+        for fn in steps[at : at + _STEPS_PER_LAYER]:
+            value = fn(value)
+        if not inner:
+            raw = ", ".join(f"l.{name}" for name in LEAD_INPUTS)
+            inner = f"SELECT {raw}, {value} AS wb_words FROM {table} AS l"
+        else:
+            raw = ", ".join(f"s.{name}" for name in LEAD_INPUTS)
+            inner = f"SELECT {raw}, {value} AS wb_words FROM ({inner}) AS s"
+        value = "s.wb_words"
+    created, won = "s.created_at", "s.won_at"
+    rel = choice_sql(relationship, "s.relationship")
+    return (
+        "SELECT trim(s.lead_id) AS lead_id,\n"
+        f"    {created} AS created_at,\n"
+        f"    {_text('s.title')} AS title,\n"
+        f"    COALESCE({choice_sql(seniority, 's.seniority')}, "
+        f"{seniority_sql('s.wb_words')}) AS seniority,\n"
+        f"    {choice_sql(persona, 's.persona')} AS persona,\n"
+        f"    {_text('s.email')} AS email,\n"
+        f"    {_text('s.company')} AS company,\n"
+        f"    NULLIF({_domain('s.domain')}, '') AS domain,\n"
+        f"    {_text('s.account_id')} AS account_id,\n"
+        "    s.employees AS employees,\n"
+        f"    {_text('s.industry')} AS industry,\n"
+        f"    {_text('s.region')} AS region,\n"
+        f"    CASE WHEN {rel} = 'customer' AND {won} > {created} THEN 'prospect'\n"
+        f"      ELSE COALESCE({rel}, 'prospect') END AS relationship,\n"
+        "    COALESCE(s.target_account, FALSE) AS target_account,\n"
+        "    COALESCE(s.engaged_contacts, 0) AS engaged_contacts,\n"
+        f"    {won} AS won_at\n"
+        f"  FROM ({inner}) AS s\n"
+        f"  WHERE {_text('s.lead_id')} IS NOT NULL AND {created} IS NOT NULL"
+    )
+
+
+def activities_select(table: str, sessions: bool = True) -> str:
+    """The activities as the replay reads them, from the raw table `table` (DuckDB SQL).
+    `sessions`: whether to read session_id (only a tier 2 combination needs it)."""
+    kind = choice_sql(_column(ACTIVITY_COLUMNS, "kind"), "a.kind")
+    at = 'a."at"'
+    session = f",\n    {_text('a.session_id')} AS session_id" if sessions else ""
+    return (
+        f'SELECT trim(a.lead_id) AS lead_id, {kind} AS kind, {at} AS "at"{session}\n'
+        f"  FROM {table} AS a\n"
+        f"  WHERE {_text('a.lead_id')} IS NOT NULL AND {kind} IS NOT NULL AND {at} IS NOT NULL"
+    )
