@@ -236,8 +236,12 @@ def _domain(value: str) -> str:
     return _g(host, "^www\\.", "")
 
 
-def leads_select(table: str) -> str:
-    """The leads as the replay reads them, from the raw table `table` (DuckDB SQL)."""
+def leads_select(table: str, sources: bool = False) -> str:
+    """The leads as the replay reads them, from the raw table `table` (DuckDB SQL).
+
+    `sources`: the definition has lead source clauses, so `lead_source` is read (trimmed, an
+    empty string as NULL); otherwise a table without that column still works."""
+    inputs = (*LEAD_INPUTS, "lead_source") if sources else LEAD_INPUTS
     seniority = _column(LEAD_COLUMNS, "seniority")
     persona = _column(LEAD_COLUMNS, "persona")
     relationship = _column(LEAD_COLUMNS, "relationship")
@@ -249,10 +253,10 @@ def leads_select(table: str) -> str:
         for fn in steps[at : at + _STEPS_PER_LAYER]:
             value = fn(value)
         if not inner:
-            raw = ", ".join(f"l.{name}" for name in LEAD_INPUTS)
+            raw = ", ".join(f"l.{name}" for name in inputs)
             inner = f"SELECT {raw}, {value} AS wb_words FROM {table} AS l"
         else:
-            raw = ", ".join(f"s.{name}" for name in LEAD_INPUTS)
+            raw = ", ".join(f"s.{name}" for name in inputs)
             inner = f"SELECT {raw}, {value} AS wb_words FROM ({inner}) AS s"
         value = "s.wb_words"
     created, won = "s.created_at", "s.won_at"
@@ -275,8 +279,9 @@ def leads_select(table: str) -> str:
         f"      ELSE COALESCE({rel}, 'prospect') END AS relationship,\n"
         "    COALESCE(s.target_account, FALSE) AS target_account,\n"
         "    COALESCE(s.engaged_contacts, 0) AS engaged_contacts,\n"
-        f"    {won} AS won_at\n"
-        f"  FROM ({inner}) AS s\n"
+        f"    {won} AS won_at"
+        + (f",\n    {_text('s.lead_source')} AS lead_source" if sources else "")
+        + f"\n  FROM ({inner}) AS s\n"
         f"  WHERE {_text('s.lead_id')} IS NOT NULL AND {created} IS NOT NULL"
     )
 

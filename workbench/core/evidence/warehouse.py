@@ -316,11 +316,13 @@ def _normalised_replay(definition: Definition) -> tuple[exp.Query, bool]:
     assert isinstance(replay, exp.Query)
     # Only a tier 2 combination reads activities.session_id.
     sessions = any(c.name == "session_id" for c in replay.find_all(exp.Column))
+    # Only the lead source clauses read leads.lead_source.
+    sources = any(c.name == "lead_source" for c in replay.find_all(exp.Column))
     ctes = replay.args["with_"]
     staged = [
         exp.CTE(this=sqlglot.parse_one(select, read="duckdb"), alias=exp.TableAlias(this=name))
         for name, select in (
-            (exp.to_identifier(LEADS_CLEAN), leads_select(_LEADS)),
+            (exp.to_identifier(LEADS_CLEAN), leads_select(_LEADS, sources)),
             (exp.to_identifier(ACTIVITIES_CLEAN), activities_select(_ACTIVITIES, sessions)),
         )
     ]
@@ -352,7 +354,7 @@ def staging_sql(
 
     out = []
     for placeholder, table, what, select in (
-        (_LEADS, leads_table, "leads table", leads_select(_LEADS)),
+        (_LEADS, leads_table, "leads table", leads_select(_LEADS, sources=True)),
         (_ACTIVITIES, activities_table, "activities table", activities_select(_ACTIVITIES)),
     ):
         name = _table(table, target, what)
