@@ -542,3 +542,30 @@ def test_cli_without_history_or_with_a_missing_file_is_one_message_and_exit_2(
     )
     assert missing.exit_code == 2 and "nope.csv" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_a_conversion_above_its_band_is_good_news_and_acceptance_above_is_flagged(
+    tmp_path: Path,
+) -> None:
+    """Every MQL accepted and opened as an opportunity: acceptance over 50% is flagged (the
+    bar may be too high), MQL to opportunity over 25% is not (more pipeline is no drift)."""
+    monday = _at("2025-03-03T00:00:00")
+    leads = [LeadRow("L00000", created_at=monday - timedelta(days=2))]
+    for number in range(1, 41):
+        at = monday + timedelta(hours=number)
+        leads.append(
+            _mql(
+                number,
+                at,
+                sdr_decision="accepted",
+                sdr_decision_at=at + timedelta(hours=1),
+                opportunity_at=at + timedelta(hours=2),
+            )
+        )
+    leads.append(LeadRow("L99999", created_at=monday + timedelta(days=60)))
+    report = _report(tmp_path, leads, "month")
+    opportunity = _series(report, "mql_to_opportunity").points[0]
+    acceptance = _series(report, "acceptance").points[0]
+    assert opportunity.value == 1.0 and acceptance.value == 1.0
+    assert acceptance.flags == ("above its band (30-50%)",)
+    assert not any("above" in flag for flag in opportunity.flags)

@@ -249,14 +249,27 @@ class MetricTarget:
     high: float | None
     words: str
     lower_is_better: bool = False
+    # A conversion above its band is good news, not drift: only acceptance (too strict, 001's
+    # bands) and the false-negative rate are judged on their upper bound.
+    flag_above: bool = True
 
 
 METRIC_TARGETS: tuple[MetricTarget, ...] = (
     MetricTarget("volume", "MQL volume", "week", None, None, "trending with growth targets"),
     MetricTarget("acceptance", "MQL acceptance rate", "week", 0.30, 0.50, "30-50%"),
-    MetricTarget("mql_to_sql", "MQL-to-SQL rate", "month", 0.50, 0.70, "50-70%"),
-    MetricTarget("mql_to_opportunity", "MQL-to-opportunity rate", "month", 0.15, 0.25, "15-25%"),
-    MetricTarget("mql_to_won", "MQL-to-closed-won rate", "quarter", 0.03, 0.08, "3-8%"),
+    MetricTarget("mql_to_sql", "MQL-to-SQL rate", "month", 0.50, 0.70, "50-70%", flag_above=False),
+    MetricTarget(
+        "mql_to_opportunity",
+        "MQL-to-opportunity rate",
+        "month",
+        0.15,
+        0.25,
+        "15-25%",
+        flag_above=False,
+    ),
+    MetricTarget(
+        "mql_to_won", "MQL-to-closed-won rate", "quarter", 0.03, 0.08, "3-8%", flag_above=False
+    ),
     MetricTarget(
         "velocity",
         "MQL velocity (days lead to MQL)",

@@ -239,7 +239,9 @@ class Point:
             "period": self.label,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
-            "numerator": _round(self.numerator),
+            "numerator": (
+                int(self.numerator) if self.numerator.is_integer() else _round(self.numerator)
+            ),
             "denominator": self.denominator,
             "value": _round(self.value),
             "change": _round(self.change),
@@ -525,7 +527,13 @@ def series(
             early=early,
         )
         points.append(
-            _flagged(point, points, metric.kind, (low, high, words), target.lower_is_better)
+            _flagged(
+                point,
+                points,
+                metric.kind,
+                (low, high if target.flag_above else None, words),
+                target.lower_is_better,
+            )
         )
         start = end
     return replace(head, lag_days=lag, lead_in_days=lead_in, points=tuple(points))

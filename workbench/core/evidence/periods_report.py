@@ -35,8 +35,11 @@ MARKS = (
     "flagged; ! flagged (the reasons follow)"
 )
 COHORTS = (
-    "Rates are over the MQLs created in each period (the false-negative rate: over the deals "
-    "won in it), whenever their outcome came."
+    "The MQLs are the ones your CRM recorded (the leads file's mql_at), whatever process made "
+    "them, not this version replayed (that is `workbench backtest`). Rates are over the MQLs "
+    "created in each period (the false-negative rate: over the deals won in it), whenever "
+    "their outcome came. Acceptance is accepted / all MQLs (unworked ones count as not "
+    "accepted), as the framework's metrics table defines it."
 )
 
 
@@ -104,17 +107,25 @@ def _title(series: Series) -> str:
     return f"{series.name}: {every}, target {series.target}"
 
 
+def _days(days: float) -> str:
+    """'1 day', '16 days', 'under a day': how the room says a lag."""
+    if days < 1:
+        return "under a day"
+    whole = round(days)
+    return f"{whole} day" if whole == 1 else f"{whole} days"
+
+
 def _about(series: Series) -> str:
     """The cohort and the maturity rule the series was read by."""
     text = f"cohort: {series.cohort}"
     if series.lag_days is not None:
         text += (
-            f"; mature once the period's end is {series.lag_days:.0f} days (the median MQL "
+            f"; mature once the period's end is {_days(series.lag_days)} (the median MQL "
             "to outcome seen in the file) before the file's last moment"
         )
     if series.lead_in_days is not None:
         text += (
-            f"; early while the period starts under {series.lead_in_days:.0f} days (the "
+            f"; early while the period starts under {_days(series.lead_in_days)} (the "
             "median lead to MQL in the file) after the file's first lead"
         )
     return text
@@ -171,7 +182,7 @@ def _source_rows(report: MetricsReport) -> list[tuple[str, ...]]:
 
 REVENUE_TITLE = "Closed-won revenue by lead source"
 REVENUE_NOTE = (
-    "003: the metric that matters is MQL-sourced closed-won revenue. 'via MQL': the share of "
+    "The metric that matters is MQL-sourced closed-won revenue. 'via MQL': the share of "
     "won revenue from leads that were an MQL on or before the win; average deal over wins "
     "with an amount."
 )

@@ -574,6 +574,12 @@ def report_lines(report: SlaReport) -> list[str]:
         end = report.end.date().isoformat() if report.end else "the end"
         period = f" from {start} to {end} (end excluded)"
     lines = [f"SLA measured over {report.mqls} historical MQLs{period}"]
+    lines += textwrap.wrap(
+        "The MQLs are the ones your CRM recorded (the leads file's mql_at), whatever process "
+        "made them; each is held to this version's clauses. For this version's own MQLs "
+        "replayed over the history, run `workbench backtest`.",
+        80,
+    )
     for title, figures in (("Sales", report.sales), ("Marketing", report.marketing)):
         lines += ["", title]
         for figure in figures:
