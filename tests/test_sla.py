@@ -21,6 +21,7 @@ from workbench.core.domain.errors import InputError
 from workbench.core.domain.framework import (
     CONTENT_KINDS,
     MQL_TRIGGER_WINDOW_HOURS,
+    business_deadline,
     response_for,
 )
 from workbench.core.domain.templates import from_template
@@ -110,9 +111,12 @@ def test_response_compliance_matches_a_hand_count(
         totals[clause] += 1
         answered = lead.first_response_at
         # No first response is a miss, never left out of the denominator.
-        if answered is not None and answered - lead.mql_at <= timedelta(
-            minutes=limit.nominal_minutes()
-        ):
+        due = (
+            business_deadline(lead.mql_at, limit.business_days)
+            if limit.business_days
+            else lead.mql_at + timedelta(minutes=limit.nominal_minutes())
+        )
+        if answered is not None and answered <= due:
             within[clause] += 1
     measured = {f.clause: f for f in report.sales if ".response_" in f.clause}
     assert set(measured) == set(totals)
@@ -427,3 +431,16 @@ def test_a_share_short_of_all_never_reads_as_100_percent() -> None:
         "under 1%",
         "-",
     )
+
+
+def test_a_business_day_skips_the_weekend() -> None:
+    """001's content row is '< 24 hours (business day)': a Friday afternoon MQL is due Monday."""
+    friday = datetime(2025, 3, 7, 13, 38, tzinfo=UTC)
+    assert business_deadline(friday, 1) == datetime(2025, 3, 10, 13, 38, tzinfo=UTC)
+    assert business_deadline(friday - timedelta(days=1), 2) == datetime(
+        2025, 3, 10, 13, 38, tzinfo=UTC
+    )
+    saturday = datetime(2025, 3, 8, 9, 0, tzinfo=UTC)
+    assert business_deadline(saturday, 1) == datetime(2025, 3, 11, 0, 0, tzinfo=UTC)
+    wednesday = datetime(2025, 3, 5, 8, 0, tzinfo=UTC)
+    assert business_deadline(wednesday, 5) == datetime(2025, 3, 12, 8, 0, tzinfo=UTC)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 FALSE_NEGATIVE_ALARM = 0.10
 
@@ -114,6 +115,22 @@ class ResponseTime:
         if self.business_days:
             return self.text()
         return f"{self.minutes} minute" if self.minutes == 1 else f"{self.minutes} minutes"
+
+
+def business_deadline(moment: datetime, days: int) -> datetime:
+    """The end of `days` business days from `moment`: the same clock time that many weekdays
+    later (weekends do not count); an MQL made on a Saturday or Sunday counts from Monday 00:00.
+    A Friday 13:38 content MQL is due Monday 13:38."""
+    if moment.weekday() >= 5:
+        monday = moment.date() + timedelta(days=7 - moment.weekday())
+        moment = datetime.combine(monday, time(0, 0), tzinfo=moment.tzinfo)
+    due = moment
+    left = days
+    while left > 0:
+        due += timedelta(days=1)
+        if due.weekday() < 5:
+            left -= 1
+    return due
 
 
 def format_minutes(value: int) -> str:

@@ -15,7 +15,8 @@ Choices the framework leaves open, made here once:
   Without one the MQL came from the score (tier 3).
 - **The deadline** is the definition's merged response table (`framework.response_for`) of the
   rule set that binds the lead (its segment by size, its motion, else the definition's own); a
-  business day counts as 1440 minutes. Answered within means at most the deadline after mql_at.
+  business day is a weekday (`framework.business_deadline`: weekends do not count, a weekend MQL
+  counts from Monday 00:00 UTC). Answered within means at most the deadline after mql_at.
   No first response is a miss, never left out.
 - A decision keeps the SLA when it is made within `decide_within_hours` and, for a rejection,
   gives a reason; unworked is a miss. Follow-up counts accepted MQLs with a known touch count.
@@ -114,7 +115,22 @@ def _deadline(rules: RuleSet, definition: Definition, trigger: str, tier: int) -
     owner = next((o for o in owners if o.id in (rules.segment, rules.motion)), None)
     own = owner is not None and key in (getattr(owner, table) or {})
     where = f"{rules.path}.{table}" if own else f"sla.sales.{table}"
-    return key, str(limit.nominal_minutes()), f"{where}.{key}", limit.text()
+    days = str(limit.business_days) if limit.business_days else "NULL"
+    return key, str(limit.nominal_minutes()), days, f"{where}.{key}", limit.text()
+
+
+def _business_deadline(moment: str, days: str) -> str:
+    """SQL for `framework.business_deadline`: `days` weekdays after `moment` at the same clock
+    time; an MQL made on a Saturday or Sunday counts from Monday 00:00 (UTC)."""
+    start = (
+        f"(CASE isodow({moment}) WHEN 6 THEN date_trunc('day', {moment}) + INTERVAL 2 DAY "
+        f"WHEN 7 THEN date_trunc('day', {moment}) + INTERVAL 1 DAY ELSE {moment} END)"
+    )
+    added = (
+        f"(7 * ({days} // 5) + {days} % 5 "
+        f"+ CASE WHEN isodow({start}) + {days} % 5 > 5 THEN 2 ELSE 0 END)"
+    )
+    return f"({start} + {added} * INTERVAL 1 DAY)"
 
 
 def _deadline_rows(definition: Definition) -> str:
@@ -127,9 +143,9 @@ def _deadline_rows(definition: Definition) -> str:
         for trigger, tier in triggers:
             found = _deadline(rules, definition, trigger, tier)
             if found:
-                key, minutes, clause, words = found
+                key, minutes, days, clause, words = found
                 rows.append(
-                    f"({rs}, {_lit(trigger)}, {_lit(key)}, {minutes}, {_lit(clause)}, "
+                    f"({rs}, {_lit(trigger)}, {_lit(key)}, {minutes}, {days}, {_lit(clause)}, "
                     f"{_lit(words)})"
                 )
     if not rows:
@@ -178,7 +194,7 @@ pick AS (
 fit AS (
   {fit}
 ),
-dl(rs, trg, key_, minutes_, clause_, words_) AS (VALUES {_deadline_rows(definition)}),
+dl(rs, trg, key_, minutes_, days_, clause_, words_) AS (VALUES {_deadline_rows(definition)}),
 f AS (
   SELECT m.*, COALESCE(p.kind, {_lit(SCORE_TRIGGER)}) AS trigger_,
     COALESCE(CASE p.kind {tiers} END, 3) AS tier_,
@@ -192,7 +208,9 @@ SELECT f.lead_id, f.mql_at, date_trunc('month', f.mql_at) AS month_, f.trigger_,
   f.explained_, f.fits_, dl.key_, dl.minutes_ AS deadline_minutes_, dl.clause_,
   dl.words_ AS deadline_words_,
   date_diff('second', f.mql_at, f.first_response_at) / 60.0 AS response_minutes_,
-  COALESCE(date_diff('second', f.mql_at, f.first_response_at) <= dl.minutes_ * 60, FALSE)
+  COALESCE(CASE WHEN dl.days_ IS NULL
+    THEN date_diff('second', f.mql_at, f.first_response_at) <= dl.minutes_ * 60
+    ELSE f.first_response_at <= {_business_deadline("f.mql_at", "dl.days_")} END, FALSE)
     AS responded_in_time_,
   f.sdr_decision, f.rejection_reason,
   date_diff('second', f.mql_at, f.sdr_decision_at) / 3600.0 AS decision_hours_,
