@@ -444,3 +444,49 @@ def test_a_business_day_skips_the_weekend() -> None:
     assert business_deadline(saturday, 1) == datetime(2025, 3, 11, 0, 0, tzinfo=UTC)
     wednesday = datetime(2025, 3, 5, 8, 0, tzinfo=UTC)
     assert business_deadline(wednesday, 5) == datetime(2025, 3, 12, 8, 0, tzinfo=UTC)
+
+
+def test_without_decision_times_the_unworked_mqls_are_still_misses(
+    files: tuple[Path, Path], definition: Definition, tmp_path: Path
+) -> None:
+    leads = _without(files[0], "sdr_decision_at", tmp_path / "leads.csv")
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, files[1])
+    report = measure(con, definition, absent=problems.leads.absent_columns)
+    rows = fetch_leads(con)
+    mqls = [r for r in rows if r.mql_at is not None]
+    decided = sum(
+        1
+        for r in mqls
+        if r.sdr_decision == "accepted"
+        or (r.sdr_decision == "rejected" and (r.rejection_reason or "").strip())
+    )
+    unworked = sum(1 for r in mqls if r.sdr_decision in (None, "unworked"))
+    figure = _figure(report, "sla.sales.decide_within_hours")
+    assert unworked > 0
+    assert (figure.numerator, figure.denominator) == (decided, len(mqls))
+    assert figure.kept is False
+    assert f"{unworked} never worked" in figure.sentence
+    assert "not in the data" in figure.sentence
+
+
+def test_spellings_of_one_reason_are_counted_together(
+    files: tuple[Path, Path], definition: Definition, tmp_path: Path
+) -> None:
+    with files[0].open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    rejected = [r for r in rows if r["sdr_decision"] == "rejected"]
+    spellings = ["No Budget", "no budget", " NO BUDGET", "Too small"]
+    for row, spelling in zip(rejected, spellings, strict=False):
+        row["rejection_reason"] = spelling
+    out = tmp_path / "leads.csv"
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, out, files[1])
+    report = measure(con, definition, absent=problems.leads.absent_columns)
+    budget = [r for r in report.rejections if r.reason.casefold() == "no budget"]
+    assert len(budget) == 1 and budget[0].count == 3 and not budget[0].standard
+    assert budget[0].reason == "NO BUDGET" or budget[0].reason in spellings

@@ -98,7 +98,7 @@ NO_REASON_ADVICE = (
 )
 
 
-def _reason_key(text: str) -> str:
+def reason_key(text: str) -> str:
     """'Bad fit (company)', 'bad_fit_company' and 'bad-fit-company' are the same reason."""
     squashed = re.sub(r"[^a-z]+", "-", text.casefold()).strip("-")
     aliases = {
@@ -516,7 +516,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
     ).fetchall()
     merged: dict[str, tuple[str, int]] = {}
     for text, n in reasons_raw:
-        key = _reason_key(str(text))
+        key = reason_key(str(text))
         label = REJECTION_ADVICE[key][0] if key in REJECTION_ADVICE else str(text)
         previous = merged.get(key, (label, 0))
         merged[key] = (label, previous[1] + int(n))

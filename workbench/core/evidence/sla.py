@@ -394,9 +394,28 @@ def _decisions(
 ) -> list[Figure]:
     out: list[Figure] = []
     clause = "sla.sales.decide_within_hours"
-    if "sdr_decision" in absent or "sdr_decision_at" in absent:
-        column = "sdr_decision" if "sdr_decision" in absent else "sdr_decision_at"
-        out.append(_missing("sales", clause, "decision time", column))
+    if "sdr_decision" in absent:
+        out.append(_missing("sales", clause, "decision time", "sdr_decision"))
+    elif "sdr_decision_at" in absent:
+        # When they decided is unknown, but an MQL never worked missed the clause whenever.
+        decided = sum(
+            1
+            for row in rows
+            if row["sdr_decision"] == "accepted"
+            or (row["sdr_decision"] == "rejected" and (row["rejection_reason"] or "").strip())
+        )
+        unworked = sum(1 for row in rows if row["sdr_decision"] in (None, "unworked"))
+        figure = Figure(
+            "sales", clause, "decision (timing not in the data)", decided, len(rows), 1.0,
+            "every MQL",
+        )  # fmt: skip
+        figure.sentence = (
+            f"Sales accepted or rejected (with a reason) {decided} of {len(rows)} MQLs "
+            f"({_pct(decided, len(rows))}; {unworked} never worked, a miss whenever it is "
+            f"measured); when they decided is not in the data (no sdr_decision_at), so the "
+            f"{hours}-hour deadline itself is not measured; {_says(figure)}"
+        )
+        out.append(figure)
     else:
         kept = 0
         for row in rows:
@@ -562,24 +581,31 @@ def _marketing(
 
 
 def _rejections(rows: list[dict[str, Any]]) -> list[RejectionCount]:
-    """Reasons given, most frequent first; a reason outside the eight standard ones is said to
-    be so (map it with `[values.rejection_reason]`), never dropped."""
-    from workbench.core.evidence.backtest import REJECTION_ADVICE
+    """Reasons given, most frequent first, spellings of one reason counted together ('No
+    Budget' and 'no budget'; 'Bad fit (company)' and bad-fit-company); a reason outside the
+    eight standard ones is said to be so (map it with `[values.rejection_reason]`), never
+    dropped. A reason is shown as its most frequent spelling, a standard one by its key."""
+    from workbench.core.evidence.backtest import REJECTION_ADVICE, reason_key
 
     counts: dict[str, int] = {}
+    spellings: dict[str, dict[str, int]] = {}
     for row in rows:
         reason = (row["rejection_reason"] or "").strip()
         if row["sdr_decision"] == "rejected" and reason:
-            counts[reason] = counts.get(reason, 0) + 1
+            key = reason_key(reason) or reason
+            counts[key] = counts.get(key, 0) + 1
+            seen = spellings.setdefault(key, {})
+            seen[reason] = seen.get(reason, 0) + 1
     out: list[RejectionCount] = []
-    for reason, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        standard = reason in STANDARD_REJECTION_REASONS
+    for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        standard = key in STANDARD_REJECTION_REASONS
+        shown = key if standard else min(spellings[key].items(), key=lambda s: (-s[1], s[0]))[0]
         advice = (
-            REJECTION_ADVICE[reason][1]
-            if reason in REJECTION_ADVICE
+            REJECTION_ADVICE[key][1]
+            if key in REJECTION_ADVICE
             else ("Not one of the eight standard reasons: map it in the mapping file.")
         )
-        out.append(RejectionCount(reason, count, standard, advice))
+        out.append(RejectionCount(shown, count, standard, advice))
     return out
 
 
