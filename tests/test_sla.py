@@ -325,6 +325,9 @@ def test_cli_prints_both_sections_and_exits_0(files: tuple[Path, Path], tmp_path
         ("Bad Fit - Company", "bad-fit-company"),
         ("Not interested", "not-interested"),
         ("Existing customer", "already-a-customer"),
+        ("left company", "unreachable"),
+        ("No longer with the company", "unreachable"),
+        ("bad fit compnay", "bad-fit-company"),
     ],
 )
 def test_free_text_reasons_are_proposed_onto_the_standard_ones(text: str, standard: str) -> None:
@@ -333,6 +336,8 @@ def test_free_text_reasons_are_proposed_onto_the_standard_ones(text: str, standa
 
 def test_an_unmatched_reason_is_left_for_the_room() -> None:
     assert propose_reason("see notes") == (None, "")
+    # Only a misspelling is placed by its likeness, not any name sharing a word with one.
+    assert propose_reason("moved company")[0] is None
 
 
 def test_map_proposes_the_reason_table_and_the_load_applies_it(

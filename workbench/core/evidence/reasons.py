@@ -5,7 +5,7 @@ reads eight standard reasons (`vocab.STANDARD_REJECTION_REASONS`), each with wha
 should do (`backtest.REJECTION_ADVICE`). A mapping file's `[values.rejection_reason]` table
 translates them at load (`mapping.TRANSLATED_TEXT`, onto the eight only), and `workbench map`
 proposes that table from the file's distinct reasons with `propose_reason`: by keywords, then
-by a name close to a standard one. A guess is marked as one; a value nothing places is left
+by a misspelling of a standard one. A guess is marked as one; a value nothing places is left
 for the room, and a reason still not standard after loading is reported as such (`sla`).
 """
 
@@ -70,7 +70,17 @@ REASON_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("invalid email", "unreachable"),
     ("could not reach", "unreachable"),
     ("cannot reach", "unreachable"),
+    # A contact who has left cannot be reached: the company may fit perfectly well.
+    ("left company", "unreachable"),
+    ("left the company", "unreachable"),
+    ("no longer at", "unreachable"),
+    ("no longer with", "unreachable"),
 )
+
+# Only a misspelling of a standard reason is placed by its spelling ("bad fit compnay"); a
+# looser likeness would read "left company" as bad fit (company), the reason that tightens
+# the fit gate in a review.
+SPELLING_CUTOFF = 0.9
 
 
 def _words(text: str) -> str:
@@ -96,7 +106,7 @@ def propose_reason(value: str) -> tuple[str | None, str]:
         if f" {keyword} " in joined:
             return reason, f"it says {keyword!r}"
     if squashed:
-        close = difflib.get_close_matches(squashed, list(by_squash), n=1, cutoff=0.75)
+        close = difflib.get_close_matches(squashed, list(by_squash), n=1, cutoff=SPELLING_CUTOFF)
         if close:
-            return by_squash[close[0]], "a name close to it"
+            return by_squash[close[0]], "a misspelling of it"
     return None, ""
