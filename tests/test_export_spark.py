@@ -4,9 +4,7 @@ One local SparkSession for the whole test session (the JVM starts once): one cor
 shuffle partition, no UI, session time zone UTC. The two canonical tables are temporary
 views with the Spark types the export's header documents (STRING, TIMESTAMP_NTZ, BIGINT,
 DOUBLE, BOOLEAN), filled from the same rows the DuckDB and PostgreSQL tests use, and the
-exported text is run as it is written (header comment and trailing ';'). Generated
-definitions and timelines come from the engine's property tests (tests/test_evidence_engine.py),
-fewer of them: every example costs a Spark query plan.
+exported text is run as it is written (header comment and trailing ';').
 
 Without Java or pyspark these tests skip locally, with the reason; with
 WORKBENCH_REQUIRE_SPARK=1 (as CI sets it) they fail instead, so CI cannot pass by skipping.
@@ -14,7 +12,6 @@ WORKBENCH_REQUIRE_SPARK=1 (as CI sets it) they fail instead, so CI cannot pass b
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import os
 import shutil
@@ -25,12 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from tests.test_evidence_engine import definitions, fitting_histories, histories
 from tests.test_export_sql import (
-    DEFINITIONS,
     OUTPUT,
     combo_case,
     edge_data,
@@ -39,8 +32,6 @@ from tests.test_export_sql import (
     expected,
     inferred_data,
     inferred_definition,
-    replayed,
-    sample_rows,
 )
 from workbench.core.domain.definition import Definition
 from workbench.core.evidence import warehouse
@@ -55,8 +46,6 @@ pytestmark = pytest.mark.slow
 
 REQUIRE_SPARK = "WORKBENCH_REQUIRE_SPARK"
 SPARK_VERSION = "4.1.1"  # the version these tests pin (pyproject.toml, the `test` extra)
-# Generated definitions and timelines per property: each is one Spark query (seconds).
-SPARK_EXAMPLES = 6
 
 
 def missing_spark(reason: str) -> NoReturn:
@@ -168,41 +157,6 @@ def test_spark_is_the_pinned_version(spark: SparkSession) -> None:
     assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
 
 
-# Leads of the shared sample per definition that become MQLs under it, and the sample's first
-# leads: the 400 leads take Spark minutes per definition on a shared 2-core machine.
-LEADS_WITH_EVENTS = 4
-FIRST_LEADS = 20
-
-
-@functools.cache
-def sample_slice() -> tuple[list[LeadRow], list[ActivityRow]]:
-    """Part of the sample the DuckDB and PostgreSQL tests run on: every definition's events."""
-    leads, activities = sample_rows()
-    keep = {lead.lead_id for lead in leads[:FIRST_LEADS]}
-    for name in DEFINITIONS:
-        keep |= set(list(dict.fromkeys(e.lead_id for e in replayed(name)))[:LEADS_WITH_EVENTS])
-    return (
-        [lead for lead in leads if lead.lead_id in keep],
-        [a for a in activities if a.lead_id in keep],
-    )
-
-
-@pytest.fixture(scope="module")
-def spark_sample(spark: SparkSession) -> SparkSession:
-    load(spark, *sample_slice(), names=("global_temp.crm_leads", "global_temp.crm_activities"))
-    return spark
-
-
-@pytest.mark.parametrize("name", list(DEFINITIONS))
-def test_the_spark_export_finds_the_replays_events(name: str, spark_sample: SparkSession) -> None:
-    sql = export_sql(
-        DEFINITIONS[name], "spark", "global_temp.crm_leads", "global_temp.crm_activities"
-    )
-    want = expected(DEFINITIONS[name], *sample_slice())
-    assert want
-    assert spark_events(spark_sample, sql) == want
-
-
 def test_spark_edge_cases(spark: SparkSession) -> None:
     """Domains after the last '@', and a resubmit a microsecond inside the window."""
     leads, activities = edge_data()
@@ -220,48 +174,3 @@ def test_spark_combines_tier_2_signals_by_session_or_day(spark: SparkSession) ->
 def test_spark_reads_the_leads_own_data_like_duckdb(spark: SparkSession) -> None:
     leads, activities = inferred_data()
     assert agree_in_spark(spark, inferred_definition(), leads, activities)
-
-
-# --- generated definitions and timelines (the engine's property tests, fewer examples) ----
-
-PROPERTY = settings(
-    max_examples=SPARK_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-
-
-@PROPERTY
-@given(definition=definitions(), history=histories())
-def test_spark_agrees_at_every_moment(
-    spark: SparkSession, definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]
-) -> None:
-    agree_in_spark(spark, definition, *history)
-
-
-@PROPERTY
-@given(definition=definitions(open_fit=True), history=fitting_histories())
-def test_spark_agrees_on_triggers_scores_and_recycling(
-    spark: SparkSession, definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]
-) -> None:
-    agree_in_spark(spark, definition, *history)
-
-
-@PROPERTY
-@given(
-    definition=definitions(shape="motions"),
-    history=st.one_of(histories(), fitting_histories()),
-)
-def test_spark_agrees_on_motions_and_account_facts(
-    spark: SparkSession, definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]
-) -> None:
-    agree_in_spark(spark, definition, *history)
-
-
-@PROPERTY
-@given(
-    definition=definitions(open_fit=True, shape="motions", qualifies="account"),
-    history=fitting_histories(min_colleagues=2),
-)
-def test_spark_agrees_when_the_account_facts_fire(
-    spark: SparkSession, definition: Definition, history: tuple[list[LeadRow], list[ActivityRow]]
-) -> None:
-    agree_in_spark(spark, definition, *history)
