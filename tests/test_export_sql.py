@@ -511,9 +511,7 @@ def test_postgres_edge_cases_and_quoted_table_names(postgres: Postgres, tmp_path
     assert pg_events(postgres, sql, tmp_path) == expected(definition, leads, activities)
 
 
-def test_postgres_combines_tier_2_signals_by_session_or_day(
-    postgres: Postgres, tmp_path: Path
-) -> None:
+def combo_case() -> tuple[Definition, list[LeadRow], list[ActivityRow]]:
     """A case study + pricing page combination: one session, two sessions on one day, one
     UTC day without session ids, and a day boundary between them."""
     definition = Definition.model_validate(
@@ -542,6 +540,13 @@ def test_postgres_combines_tier_2_signals_by_session_or_day(
         for k, plan in plans.items()
         for kind, d, session in plan
     ]
+    return definition, leads, activities
+
+
+def test_postgres_combines_tier_2_signals_by_session_or_day(
+    postgres: Postgres, tmp_path: Path
+) -> None:
+    definition, leads, activities = combo_case()
     rows = [(a.lead_id, a.kind, a.at.isoformat(), a.session_id) for a in activities]
     tables = {"leads": "leads", "activities": "activities"}
     postgres.load("combo", tables, leads_csv(leads), to_csv(ACTIVITY_COLUMN_NAMES, rows))

@@ -20,6 +20,15 @@ module fixes on the syntax tree before generating:
 - **Names.** `at` and `trigger` are keywords in some dialects, so they are always quoted; in
   Snowflake in upper case, which resolves like an unquoted name (a quoted lower-case name
   would only match a column created with quotes).
+- **Spark's recursion.** The engine's recursive step finds a lead's next MQL as the candidate
+  that fires with no earlier one firing (NOT EXISTS); its firing test has scalar subqueries
+  reading the last event, two scopes out inside the NOT EXISTS, which Spark cannot resolve,
+  and Spark allows no window or aggregate over the recursive reference. The step reads of
+  the last event only its lead, time and carried totals, all `tail`'s at that moment, so
+  Spark gets a CTE `nxt` pairing every moment with the earliest candidate that fires after
+  it (the same test, the same stamps), and the recursion only follows it.
+- **Empty lists.** The engine writes `kind IN ()` for an empty list of kinds; only DuckDB
+  takes it. Elsewhere it is `CASE WHEN kind IS NULL THEN NULL ELSE FALSE END`, DuckDB's value.
 - **Table names** are given in the target's own syntax (`project.dataset.leads` on BigQuery)
   and parsed in that dialect, so nothing but a table name reaches the query.
 
@@ -80,7 +89,7 @@ _DIALECT_NOTES: dict[Dialect, tuple[str, ...]] = {
         "busiest lead.",
     ),
     "spark": (
-        "Needs Spark 4.0 or later (recursive CTEs); one recursion level per MQL event of",
+        "Needs Spark 4.1 or later (recursive CTEs); one recursion level per MQL event of",
         "the busiest lead (spark.sql.cteRecursionLevelLimit, 100 by default).",
     ),
 }
@@ -129,6 +138,8 @@ def export_sql(
             _microseconds(tree, target)
             _replace_every_match(tree, target)
             _backreferences(tree, target)
+            _first_candidate(tree, target)
+            _empty_in_lists(tree, target)
             _names(tree, target)
             read = {c.name for c in tree.find_all(sqlglot.exp.Column) if c.table == "l"}
             body = tree.sql(dialect=target, pretty=True, unsupported_level=ErrorLevel.RAISE)
@@ -373,6 +384,107 @@ def staging_sql(
         if warnings:
             raise _untranslatable(target, "; ".join(warnings))
     return out[0], out[1]
+
+
+def _first_candidate(tree: exp.Expr, dialect: Dialect) -> None:
+    """Spark: each moment's next event found before the recursion, which then only follows it.
+
+    The engine's recursive step keeps a candidate `c` after the last event `e` when it fires
+    and no earlier candidate `d` fires (NOT EXISTS). Its firing test holds scalar subqueries
+    that read `e`; inside the NOT EXISTS they reach two scopes out, which Spark cannot
+    resolve, and Spark allows no window or aggregate over the recursive reference. But the
+    step reads of `e` only its lead, time and carried totals, which are `tail`'s at that
+    moment; so `nxt` pairs every moment of `tail` with the earliest candidate that fires
+    after it (`cand` holds one row per moment: "no earlier one fires" is "the earliest of
+    those that fire"), stamped as the step stamps it, and the step joins `ev` to `nxt`.
+    Only this shape is rewritten: the NOT EXISTS must test `d` exactly as the step tests `c`.
+    """
+    from sqlglot import exp
+
+    if dialect != "spark":
+        return
+    with_ = tree.args["with_"]
+    (ev,) = [cte for cte in with_.expressions if cte.alias == "ev"]
+    assert not any(cte.alias == "nxt" for cte in with_.expressions)
+    union = ev.this
+    step = union.expression
+    assert isinstance(union, exp.Union) and isinstance(step, exp.Select), ev.sql()
+    where = step.args["where"].this
+    assert isinstance(where, exp.And) and isinstance(where.expression, exp.Not), where.sql()
+    exists = where.expression.this
+    assert isinstance(exists, exp.Exists), where.sql()
+    fires = where.this
+    inner = exists.this.args["where"].this
+    assert isinstance(inner, exp.And), inner.sql()
+    (join,) = step.args["joins"]
+    later = exp.condition("d.t < c.t", dialect="duckdb")
+    same_shape = exp.And(this=_renamed(join.args["on"], "c", "d"), expression=later)
+    assert inner.this.sql() == same_shape.sql(), (inner.this.sql(), same_shape.sql())
+    assert _renamed(inner.expression, "d", "c").sql() == fires.sql(), "NOT EXISTS tests d as c"
+    names = [column.name for column in ev.args["alias"].columns]
+    state = names[6:]
+    assert names[:6] == ["k", "t", "at", "rs", "tier", "trg"], names
+    assert [e.sql() for e in step.expressions[:3]] == ["c.k", "c.t", 'c."at"'], step.sql()
+    assert [e.sql() for e in step.expressions[6:]] == [f"c.{c}" for c in state], step.sql()
+    read = {
+        c.name for c in exp.select(*step.expressions, fires).find_all(exp.Column) if c.table == "e"
+    }
+    assert read <= {"k", "t", *state}, read
+    moments = exp.select("k", "t", *state).distinct().from_("tail")
+    firing = step.copy()
+    firing.set("from_", exp.From(this=moments.subquery("e")))
+    firing.set("where", exp.Where(this=fires.copy()))
+    firing.set(
+        "expressions",
+        [exp.alias_(exp.column("t", "e"), "et")]
+        + [exp.alias_(e.copy(), name) for e, name in zip(step.expressions, names, strict=True)]
+        + [exp.alias_(exp.maybe_parse("MIN(c.t) OVER (PARTITION BY e.k, e.t)"), "first_t_")],
+    )
+    earliest = (
+        exp.select("k", "et", *names[1:])
+        .from_(firing.subquery("fired"))
+        .where(exp.column("t").eq(exp.column("first_t_")))
+    )
+    with_.expressions.insert(
+        with_.expressions.index(ev),
+        exp.CTE(this=earliest, alias=exp.TableAlias(this=exp.to_identifier("nxt"))),
+    )
+    follow = (
+        exp.select(*[exp.column(name, "n") for name in names])
+        .from_("ev AS e")
+        .join("nxt AS n", on="n.k = e.k AND n.et = e.t")
+    )
+    union.set("expression", follow)
+
+
+def _empty_in_lists(tree: exp.Expr, dialect: Dialect) -> None:
+    """`x IN ()` (the engine writes it for an empty list of kinds) is DuckDB's own: Spark and
+    PostgreSQL refuse the syntax. DuckDB gives NULL for a NULL x and FALSE otherwise, and so
+    does the CASE written instead."""
+    from sqlglot import exp
+
+    if dialect == "duckdb":
+        return
+    for node in list(tree.find_all(exp.In)):
+        if not node.expressions and node.args.get("query") is None:
+            value = node.this.copy()
+            node.replace(
+                exp.Case(
+                    ifs=[exp.If(this=exp.Is(this=value, expression=exp.Null()), true=exp.Null())],
+                    default=exp.false(),
+                )
+            )
+
+
+def _renamed(node: exp.Expr, old: str, new: str) -> exp.Expr:
+    """A copy of `node` with every column of table alias `old` read from `new` instead."""
+    from sqlglot import exp
+
+    copy = node.copy()
+    for column in copy.find_all(exp.Column):
+        if column.table == old:
+            column.set("table", exp.to_identifier(new))
+    return copy
 
 
 # --- the header ------------------------------------------------------------------------------
