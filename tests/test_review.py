@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.cli_steps import one_error, run
+from workbench.core.domain.clause_evidence import evidence_text
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.suite import run_suite
 from workbench.core.domain.templates import from_template
@@ -320,8 +321,101 @@ def test_no_rule_no_change(tmp_path: Path) -> None:
     con = loaded(history.write(tmp_path / "data"))
     path = signed(tmp_path / "defs")
     plan = prepare_review(con, path, "hand-made", TODAY)
-    assert plan.packet.rules == [] and plan.draft is None
-    assert not (path.parent / "v2.toml").exists()
+    # 001 step 7 always ends in a re-sign-off: the next version keeps every clause.
+    assert plan.packet.rules == [] and plan.draft is not None and plan.writable
+    assert [c.clause for c in plan.changes] == ["evidence.fit"]
+    made = write_review(plan, TODAY)
+    v1 = store.load_definition(path).definition
+    v2 = store.load_definition(made.path).definition
+    assert (v2.version, v2.status, v2.supersedes) == (2, "draft", 1)
+    assert v2.fit == v1.fit and v2.triggers == v1.triggers and v2.scoring == v1.scoring
+    figure = v2.evidence["fit"].figure
+    assert figure.startswith("reviewed 2025Q3: no change called for, because no calibration")
+    assert "quarterly review 2025Q3" in evidence_text(v2.evidence["fit"])
+    seven = dict(plan_sections(plan))["7. Present changes to sales, get re-sign-off"]
+    assert "both sides sign it again with the next review date" in seven[0]
+
+
+def test_no_gate_change_says_how_much_the_gate_already_leaves_out(tmp_path: Path) -> None:
+    history = History()
+    bad_fit_quarter(history)
+    con = loaded(history.write(tmp_path / "data"))
+    data = from_template("acme", "1m-3m", date(2025, 1, 1)).model_dump()
+    data["fit"]["min_employees"] = 200  # stricter than any size the wins support
+    data["cases"] = [c for c in data["cases"] if c["lead"]["company"]["employees"] >= 200]
+    tight = Definition.model_validate(data)
+    path = signed(tmp_path / "defs", definition=tight)
+    plan = prepare_review(con, path, "hand-made", TODAY)
+    assert plan.packet.rules and not plan.packet.change_called_for
+    [(clause, why)] = plan.packet.unchanged
+    assert clause == "fit"
+    assert "v1's fit gate already leaves out 9 of the 9 bad-fit-company rejections of 2025Q3" in why
+    assert "leave out none of these rejections" in why
+    six = dict(plan_sections(plan))["6. Adjust criteria"]
+    assert any(line.startswith("no change written to fit: v1's fit gate") for line in six)
+    made = write_review(plan, TODAY)
+    v2 = store.load_definition(made.path).definition
+    assert v2.fit.min_employees == 200
+    assert "acceptance below 30%" in v2.evidence["fit"].figure
+
+
+def test_steps_one_to_four_say_whose_mqls_and_what_the_version_replays(
+    tmp_path: Path,
+) -> None:
+    history = History()
+    bad_fit_quarter(history)
+    con = loaded(history.write(tmp_path / "data"))
+    made = from_template("acme", "1m-3m", date(2025, 1, 1))
+    path = store.create(made, tmp_path / "defs")
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Okafor, VP Sales",
+        date(2025, 12, 31),
+        datetime(2025, 8, 2, 9, tzinfo=UTC),
+    )
+    plan = prepare_review(con, path, "hand-made", TODAY)
+    text = "\n".join(line for _h, lines in plan_sections(plan) for line in lines)
+    assert "MQLs as the CRM recorded them (mql_at): 21 MQLs in 2025Q3" in text
+    assert (
+        "v1 was signed on 2025-08-02, after 2025Q3 began: these MQLs came from the process "
+        "in force before it" in text
+    )
+    replayed = plan.packet.replayed
+    assert replayed is not None and replayed.wins == 10
+    assert f"replayed: v1 would have made {replayed.events} MQL events in 2025Q3" in text
+    assert "replayed: " in dict(plan_sections(plan))["3. MQL-to-opportunity conversion"][-1]
+    four = dict(plan_sections(plan))["4. False negatives (closed-won, never an MQL)"]
+    assert four[-1].startswith(f"replayed: v1 had made {replayed.wins_mql} of the 10 closed-won")
+
+
+def test_signed_before_the_quarter_says_nothing_of_it(bad_fit: tuple[Path, Path, Path]) -> None:
+    path, leads, activities = bad_fit
+    plan = prepare_review(loaded((leads, activities)), path, "hand-made", TODAY)
+    text = "\n".join(line for _h, lines in plan_sections(plan) for line in lines)
+    assert "after 2025Q3 began" not in text
+
+
+def test_the_evidence_is_shown_once_and_labelled_by_the_review(
+    bad_fit: tuple[Path, Path, Path],
+) -> None:
+    path, leads, activities = bad_fit
+    plan = prepare_review(loaded((leads, activities)), path, "hand-made", TODAY)
+    assert plan.draft is not None
+    figure = plan.draft.evidence["fit.min_employees"].figure
+    text = "\n".join(line for _h, lines in plan_sections(plan) for line in lines)
+    assert text.count(figure) == 1
+    assert "diff: fit.min_employees: evidence recorded (step 6)" in text
+    label = evidence_text(plan.draft.evidence["fit.min_employees"])
+    assert "quarterly review 2025Q3" in label and "accepted proposal" not in label
+
+
+def test_an_unset_fit_limit_reads_any(bad_fit: tuple[Path, Path, Path]) -> None:
+    path, leads, activities = bad_fit
+    plan = prepare_review(loaded((leads, activities)), path, "hand-made", TODAY)
+    five = dict(plan_sections(plan))["5. Current ICP vs closed-won firmographics"]
+    assert any(line.startswith("fit.industries: definition any;") for line in five)
+    assert not any("definition none" in line for line in five)
 
 
 # --- the new draft --------------------------------------------------------------------------
@@ -392,6 +486,31 @@ def test_cli_dry_run_writes_nothing(
     assert result.exit_code == 0, result.output
     assert "not written" in result.stdout
     assert sorted(p.name for p in path.parent.iterdir()) == before
+
+
+def test_cli_dry_run_with_a_draft_open_says_so_instead_of_the_offer(
+    runner: CliRunner, bad_fit: tuple[Path, Path, Path], pinned_clock: datetime
+) -> None:
+    path, leads, activities = bad_fit
+    assert run(runner, "new-version", path).exit_code == 0
+    result = run(runner, "review", path, "--leads", leads, "--activities", activities, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "a draft already exists (v2): edit or sign it first" in result.stdout
+    assert "not written" not in result.stdout
+    data = json.loads(
+        run(
+            runner,
+            "review",
+            path,
+            "--leads",
+            leads,
+            "--activities",
+            activities,
+            "--dry-run",
+            "--json",
+        ).stdout
+    )
+    assert data["blocked"] == "a draft already exists (v2): edit or sign it first"
 
 
 def test_cli_json_and_markdown(

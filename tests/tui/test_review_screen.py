@@ -45,7 +45,8 @@ def with_history(workdir: Path, folder: Path) -> None:
 
 
 def body(app: WorkbenchApp) -> str:
-    return str(app.screen.query_one("#review-body", PlainText).render())
+    scroll = app.screen.query_one("#review-scroll")
+    return "\n".join(str(t.render()) for t in scroll.query(PlainText))
 
 
 async def test_review_writes_the_draft_and_opens_it(
@@ -69,6 +70,12 @@ async def test_review_writes_the_draft_and_opens_it(
             assert f"\n{step}. " in text
         assert "fit.min_employees: 20 → 51" in text
         assert "Press w to write the new draft" in text
+        # The app's words, not the CLI's; a wrapped line keeps its indent (one widget each).
+        assert "press w to write it" in text and "workbench review PATH" not in text
+        assert "dry run" not in text
+        lines = list(app.screen.query(".review-line"))
+        assert lines and all(line.styles.padding.left == 2 for line in lines)
+        await pilot.pause()
         # Longer than one 80x24 screen: the packet scrolls.
         assert app.screen.query_one("#review-scroll").max_scroll_y > 0
         await pilot.press("w")
@@ -76,6 +83,26 @@ async def test_review_writes_the_draft_and_opens_it(
         v2 = folder / "acme" / "v2.toml"
         assert store.load_definition(v2).definition.fit.min_employees == 51
         assert isinstance(app.screen, EditorScreen)
+
+
+async def test_a_draft_open_is_said_before_w_is_offered(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    from workbench.core.services.versions import start_new_version
+
+    folder = signed_folder(workdir, None)
+    with_history(workdir, folder)
+    start_new_version(folder / "acme" / "v1.toml", date(2026, 5, 4))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        text = body(app)
+        assert "a draft already exists (v2): edit or sign it first" in text
+        assert "Press w" not in text
+        assert app.screen.check_action("write", ()) is False
 
 
 async def test_without_a_history_it_says_what_to_do(

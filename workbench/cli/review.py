@@ -97,7 +97,7 @@ def review_cmd(
     finally:
         con.close()
     written = None
-    if plan.draft is not None and not dry_run:
+    if plan.writable and not dry_run:
         written = write_review(plan, today).path
     if as_json:
         data = plan.to_json()

@@ -175,6 +175,7 @@ def record_evidence(
     period: tuple[date, date] | None = None,
     source: str = "",
     field: str = "clause",
+    review_quarter: str | None = None,
 ) -> Definition:
     """The definition with `clause`'s evidence set to `text` (and the counts behind it), for
     the clause's value as it stands. Replaces any earlier evidence for that clause: the
@@ -196,6 +197,7 @@ def record_evidence(
             source=source.strip() or None,
             recorded_on=on,
             recorded_by=by,
+            review_quarter=review_quarter,
         )
     except ValidationError as error:
         raise InputError(
@@ -289,7 +291,11 @@ def evidence_text(evidence: ClauseEvidence) -> str:
         parts.append(f"{start} to {end}")
     if evidence.source:
         parts.append(f"from {printable(evidence.source, one_line=True)}")
-    who = "an accepted proposal" if evidence.recorded_by == "proposal" else "recorded by hand"
+    who = {
+        "proposal": "an accepted proposal",
+        "hand": "recorded by hand",
+        "review": f"quarterly review {evidence.review_quarter or ''}".rstrip(),
+    }[evidence.recorded_by]
     parts.append(f"{who}, {evidence.recorded_on.isoformat()}")
     return "; ".join(parts)
 

@@ -608,13 +608,14 @@ class PartialSignOff(Strict):
 
 
 _CLAUSE_PATH = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*){0,5}")
-EvidenceBy = Literal["proposal", "hand"]
+EvidenceBy = Literal["proposal", "hand", "review"]
 
 
 class ClauseEvidence(Strict):
     """The data behind one clause (framework: "can you show the data that supports each
     criterion?"): the figure in the room's words, the counts behind it, the period and the
-    files it came from, and who recorded it, an accepted proposal or the room by hand.
+    files it came from, and who recorded it: an accepted proposal, the room by hand, or a
+    quarterly review.
 
     `for_value` is the clause's value the figure was measured for, as JSON: when the room
     edits the clause afterwards the evidence is kept but reads as stale (`clause_evidence`),
@@ -632,6 +633,9 @@ class ClauseEvidence(Strict):
     source: str | None = Field(default=None, max_length=500)
     recorded_on: date
     recorded_by: EvidenceBy
+    # "2025Q4" when the quarterly review recorded it (recorded_by "review"): the label says
+    # which review, not just "a proposal".
+    review_quarter: str | None = added(None, max_length=8)
 
     @field_validator("figure")
     @classmethod

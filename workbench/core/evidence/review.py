@@ -23,7 +23,7 @@ from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM, percent
 from workbench.core.domain.safe_text import printable
 from workbench.core.evidence.analysis import Analysis, NoWins, Proposal, analyze
-from workbench.core.evidence.backtest import NO_REASON
+from workbench.core.evidence.backtest import NO_REASON, replay_into
 from workbench.core.evidence.quarter import Quarter, last_complete_quarter
 
 if TYPE_CHECKING:
@@ -218,7 +218,9 @@ class Adjustment:
 
     @property
     def text(self) -> str:
-        return f"{self.clause}: {_shown(self.before)} → {_shown(self.after)}"
+        return (
+            f"{self.clause}: {_shown(self.before, self.clause)} → {_shown(self.after, self.clause)}"
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -230,11 +232,14 @@ class Adjustment:
         }
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, clause: str = "") -> str:
+    """A clause value in the room's words: an unset fit limit lets any value through, so it
+    reads "any" (as the diff says it), an empty trigger list "none"."""
+    empty = "any" if clause.startswith("fit.") else "none"
     if value is None:
-        return "none"
+        return empty
     if isinstance(value, list):
-        return ", ".join(_shown(v) for v in value) or "none"
+        return ", ".join(_shown(v) for v in value) or empty
     if isinstance(value, dict):
         return " ".join(f"{k}={v}" for k, v in value.items())
     return str(value)
@@ -252,6 +257,12 @@ class Packet:
     rules: list[str]  # every rule that fired, in the framework's words
     adjustments: list[Adjustment]
     notes: list[str] = field(default_factory=list)  # "investigate" findings without a change
+    # Why no clause change is written, per clause the rules looked at: the next version is
+    # then the same clauses with this recorded as their evidence, for both sides to sign again.
+    unchanged: list[tuple[str, str]] = field(default_factory=list)
+    version: int = 1
+    signed_on: date | None = None  # when the version in force was signed (both sides)
+    replayed: Replayed | None = None  # what this version would have made in the quarter
 
     @property
     def quarter(self) -> Quarter:
@@ -273,7 +284,89 @@ class Packet:
             "adjustments": [a.to_json() for a in self.adjustments],
             "notes": self.notes,
             "change_called_for": self.change_called_for,
+            "no_change_because": [{"clause": c, "because": b} for c, b in self.unchanged],
+            "signed_on": None if self.signed_on is None else self.signed_on.isoformat(),
+            "replayed": None if self.replayed is None else self.replayed.to_json(),
         }
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """Steps 1, 3 and 4 as the version in force would have made them (the backtest's replay
+    over the history), beside the CRM's recorded MQLs."""
+
+    events: int  # MQL events in the quarter
+    leads: int  # leads with an MQL event in the quarter
+    with_opportunity: int  # of those, an opportunity on or after their first event there
+    wins: int  # closed-won in the quarter
+    wins_mql: int  # of those, MQL'd by this version on or before the win day
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "events": self.events,
+            "leads": self.leads,
+            "with_opportunity": self.with_opportunity,
+            "wins": self.wins,
+            "wins_mql": self.wins_mql,
+        }
+
+
+REPLAY_TABLE = "review_events"
+
+
+def replayed_figures(
+    con: duckdb.DuckDBPyConnection, definition: Definition, quarter: Quarter
+) -> Replayed:
+    """The version's own MQLs in the quarter: one replay (`backtest.replay_into`), counted as
+    the backtest counts (by day for the win)."""
+    replay_into(con, definition, REPLAY_TABLE)
+    in_quarter = _between('"at"', quarter)
+    try:
+        first = (
+            f'SELECT lead_id, min("at") AS first_at FROM {REPLAY_TABLE} '
+            f"WHERE {in_quarter} GROUP BY lead_id"
+        )
+        row = con.execute(
+            "SELECT count(*), "
+            "count(*) FILTER (WHERE l.opportunity_at IS NOT NULL "
+            "AND CAST(l.opportunity_at AS DATE) >= CAST(p.first_at AS DATE)) "
+            f"FROM ({first}) AS p JOIN leads AS l ON l.lead_id = p.lead_id"
+        ).fetchone()
+        events = con.execute(f"SELECT count(*) FROM {REPLAY_TABLE} WHERE {in_quarter}").fetchone()
+        wins = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE p.first_at IS NOT NULL "
+            "AND CAST(p.first_at AS DATE) <= CAST(l.won_at AS DATE)) FROM leads AS l "
+            f'LEFT JOIN (SELECT lead_id, min("at") AS first_at FROM {REPLAY_TABLE} '
+            "GROUP BY lead_id) AS p ON p.lead_id = l.lead_id "
+            f"WHERE {_between('l.won_at', quarter)}"
+        ).fetchone()
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {REPLAY_TABLE}")
+    assert row is not None and events is not None and wins is not None
+    return Replayed(int(events[0]), int(row[0]), int(row[1]), int(wins[0]), int(wins[1]))
+
+
+def gate_leaves_out(
+    con: duckdb.DuckDBPyConnection, definition: Definition, quarter: Quarter
+) -> tuple[int, int]:
+    """(left out, all): the quarter's bad-fit-company rejections the definition's own fit
+    gate (`engine.fit_sql`, as the replay reads it) already leaves out."""
+    from workbench.core.evidence.engine import fit_sql
+
+    rows = con.execute(
+        f"SELECT l.rejection_reason, f.fits_ FROM leads AS l JOIN ({fit_sql(definition)}) AS f "
+        f"ON f.lead_id = l.lead_id WHERE {_between('l.mql_at', quarter)} "
+        "AND l.sdr_decision = 'rejected' AND l.rejection_reason IS NOT NULL"
+    ).fetchall()
+    bad = [fits for reason, fits in rows if reason_key(str(reason)) == BAD_FIT_COMPANY]
+    return sum(1 for fits in bad if fits is not True), len(bad)
+
+
+def _signed_on(definition: Definition) -> date | None:
+    signoff = definition.signoff
+    if signoff is None:
+        return None
+    return max(signoff.marketing.signed_at, signoff.sales.signed_at).date()
 
 
 def acceptance_band(rate: float | None) -> str | None:
@@ -312,7 +405,8 @@ def build_packet(
         for c in _ICP_CLAUSES
     ]
     bad_fit = bad_fit_companies(con, chosen)
-    rules, adjustments, notes = _calibrate(definition, figures, found, bad_fit)
+    gate = gate_leaves_out(con, definition, chosen) if bad_fit else (0, 0)
+    rules, adjustments, notes, unchanged = _calibrate(definition, figures, found, bad_fit, gate)
     return Packet(
         definition=f"{definition.slug} v{definition.version} ({definition.status})",
         source=source,
@@ -322,6 +416,10 @@ def build_packet(
         rules=rules,
         adjustments=adjustments,
         notes=notes,
+        unchanged=unchanged,
+        version=definition.version,
+        signed_on=_signed_on(definition),
+        replayed=replayed_figures(con, definition, chosen),
     )
 
 
@@ -375,10 +473,7 @@ def _company_gate(
             ranked.append((out, clause, proposal))
     ranked.sort(key=lambda item: (-item[0], _COMPANY_CLAUSES.index(item[1])))
     if not ranked or ranked[0][0] == 0:
-        return None, [
-            f"{rule}: tighten the company size or industry gate; the closed-won leads support "
-            "no stricter size or industry value that leaves out these rejections"
-        ]
+        return None, [_why_no_gate(definition, found, bool(ranked))]
     out, clause, proposal = ranked[0]
     figure = (
         f"{accepted}, {top!r} #1, {out} of {len(bad_fit)} of them left out by this value; "
@@ -397,6 +492,28 @@ def _company_gate(
         for n, _c, p in ranked[1:]
     ]
     return change, others
+
+
+def _why_no_gate(definition: Definition, found: dict[str, Proposal], stricter: bool) -> str:
+    """Why the first rule writes no company-gate change: the wins support nothing stricter
+    than the definition holds (each value side by side), or nothing that leaves these out."""
+    if stricter:
+        return (
+            "the stricter size or industry values the closed-won leads support leave out none "
+            "of these rejections"
+        )
+    held = [
+        f"{c.removeprefix('fit.').replace('_', ' ')} {_shown(clause_value(definition, c), c)} "
+        f"(wins support {_shown(found[c].value, c)})"
+        for c in _COMPANY_CLAUSES
+        if c in found
+    ]
+    if not held:
+        return "the closed-won leads support no size or industry value at all"
+    return (
+        "the tightest values the closed-won leads support are already in the definition: "
+        + "; ".join(held)
+    )
 
 
 def _passes(clause: str, value: Any, row: tuple[int | None, str | None]) -> bool:
@@ -427,11 +544,14 @@ def _calibrate(
     figures: QuarterFigures,
     found: dict[str, Proposal],
     bad_fit: list[tuple[int | None, str | None]],
-) -> tuple[list[str], list[Adjustment], list[str]]:
-    """The framework's calibration rules over the quarter: (rules fired, changes, notes)."""
+    gate: tuple[int, int] = (0, 0),
+) -> tuple[list[str], list[Adjustment], list[str], list[tuple[str, str]]]:
+    """The framework's calibration rules over the quarter: (rules fired, changes, notes, and
+    why no change is written, per clause looked at)."""
     rules: list[str] = []
     changes: list[Adjustment] = []
     notes: list[str] = []
+    unchanged: list[tuple[str, str]] = []
     rate, q = figures.acceptance, figures.quarter
     accepted = (
         f"acceptance {_pct(rate)} in {q} ({figures.accepted} of {figures.decided} decided MQLs)"
@@ -446,7 +566,17 @@ def _calibrate(
         if reason_key(top) == BAD_FIT_COMPANY:
             change, more = _company_gate(definition, found, bad_fit, top, rule, accepted)
             changes += [change] if change else []
-            notes += more
+            if change:
+                notes += more
+            else:
+                unchanged.append(
+                    (
+                        "fit",
+                        f"v{definition.version}'s fit gate already leaves out "
+                        f"{gate[0]} of the {gate[1]} bad-fit-company rejections of {q}, "
+                        f"and {more[0]}",
+                    )
+                )
         elif reason_key(top) == NOT_INTERESTED:
             change, note = _threshold(
                 definition,
@@ -456,8 +586,10 @@ def _calibrate(
             )
             changes += [change] if change else []
             notes += [note] if note else []
+            unchanged += [(_threshold_clause(definition), note)] if note else []
         else:
             notes.append(f"{rule}: the framework names no clause for it; fix it with sales")
+            unchanged.append(("fit", "the framework names no clause for it"))
     elif rate is not None and rate > STRICT_ABOVE:
         rule = f"acceptance above {percent(STRICT_ABOVE)} ({_pct(rate)}): test a lower threshold"
         rules.append(rule)
@@ -470,6 +602,7 @@ def _calibrate(
         )
         changes += [change] if change else []
         notes += [note] if note else []
+        unchanged += [(_threshold_clause(definition), note)] if note else []
     fn = figures.false_negatives
     if fn is not None and fn > FALSE_NEGATIVE_ALARM:
         rule = (
@@ -484,7 +617,21 @@ def _calibrate(
             + (" (the changes below add the ones the wins show)" if added else "")
             + ", and outbound-sourced deals not tracked through the MQL path"
         )
-    return rules, changes, notes
+        if not added:
+            unchanged.append(("triggers", "the closed-won leads show no behaviour to add"))
+    if not rules:
+        unchanged.append(
+            (
+                "fit",
+                f"no calibration rule fires: {accepted}, false negatives {_pct(fn)} "
+                f"(alarm above {percent(FALSE_NEGATIVE_ALARM)})",
+            )
+        )
+    return rules, changes, notes, unchanged
+
+
+def _threshold_clause(definition: Definition) -> str:
+    return "scoring.threshold" if definition.scoring is not None else "triggers"
 
 
 def _trigger_additions(
@@ -522,7 +669,8 @@ def apply_adjustments(definition: Definition, packet: Packet, on: date) -> Defin
             item.clause,
             item.evidence[:500],
             on=on,
-            by="proposal",
+            by="review",
+            review_quarter=str(packet.quarter),
             wins_kept=proposal.wins_kept if proposal else None,
             wins_total=proposal.wins_total if proposal else None,
             others_dropped=proposal.others_dropped if proposal else None,
@@ -534,20 +682,57 @@ def apply_adjustments(definition: Definition, packet: Packet, on: date) -> Defin
     return changed
 
 
+def record_no_change(definition: Definition, packet: Packet, on: date) -> Definition:
+    """`definition` with the review recorded where it made no change: 001's step 7 always
+    ends in a re-sign-off, so the next version keeps every clause and says why."""
+    changed = definition
+    rules = "; ".join(packet.rules)
+    for clause, because in packet.unchanged:
+        why = f"{rules}, but {because}" if rules else because
+        changed = record_evidence(
+            changed,
+            clause,
+            f"reviewed {packet.quarter}: no change called for, because {why}"[:500],
+            on=on,
+            by="review",
+            review_quarter=str(packet.quarter),
+            period=(packet.quarter.start, packet.quarter.end),
+            source=packet.source[:500],
+        )
+    return changed
+
+
 # --- the seven steps in words -------------------------------------------------------------
 
 
-def steps(packet: Packet) -> list[tuple[str, list[str]]]:
-    """The seven steps of 001's table, each titled, with the packet's lines under it."""
+WRITE_HINT = "workbench review PATH"  # how the CLI writes the next version; the app says its key
+
+
+def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[str]]]:
+    """The seven steps of 001's table, each titled, with the packet's lines under it.
+
+    Steps 1-4 count the CRM's recorded MQLs (mql_at); a "replayed" line beside each says
+    what the version under review would have made itself."""
     f = packet.figures
     band = acceptance_band(f.acceptance)
+    r, v = packet.replayed, f"v{packet.version}"
     one = [
+        f"MQLs as the CRM recorded them (mql_at): "
         f"{f.mqls} MQLs in {f.quarter} ({f.quarter.start.isoformat()} to "
         f"{f.quarter.end.isoformat()}): {f.accepted} accepted, {f.rejected} rejected, "
         f"{f.undecided} not decided",
         f"acceptance {_pct(f.acceptance)} of decided MQLs"
         + (f": {band}" if band else ": no SDR decision in the quarter"),
     ]
+    if packet.signed_on is not None and packet.signed_on >= f.quarter.start:
+        one.append(
+            f"{v} was signed on {packet.signed_on.isoformat()}, after {f.quarter} began: "
+            "these MQLs came from the process in force before it"
+        )
+    if r is not None:
+        one.append(
+            f"replayed: {v} would have made {r.events} MQL events in {f.quarter} ({r.leads} leads)"
+        )
     two = [
         f"{printable(reason, one_line=True)}: {n} ({_pct(_share(n, f.rejected))})"
         for reason, n in f.top_reasons
@@ -556,14 +741,26 @@ def steps(packet: Packet) -> list[tuple[str, list[str]]]:
         f"{f.with_opportunity} of {f.mqls} MQLs have an opportunity: "
         f"{_pct(f.mql_to_opportunity)} (MQLs late in the quarter may not have one yet)"
     ]
+    if r is not None:
+        three.append(
+            f"replayed: {r.with_opportunity} of {v}'s {r.leads} MQL leads have an opportunity "
+            f"on or after their MQL: {_pct(_share(r.with_opportunity, r.leads))}"
+        )
     four = [
         f"{f.wins_never_mql} of {f.wins} closed-won leads in {f.quarter} were never an MQL: "
         f"{_pct(f.false_negatives)} (alarm above {percent(FALSE_NEGATIVE_ALARM)})"
     ]
+    if r is not None:
+        four.append(
+            f"replayed: {v} had made {r.wins_mql} of the {r.wins} closed-won leads an MQL "
+            f"before the win; {r.wins - r.wins_mql} never: "
+            f"{_pct(_share(r.wins - r.wins_mql, r.wins))}"
+        )
     five = [f"closed-won profile: {packet.profile_note}"] + [
-        f"{line.clause}: definition {_shown(line.current)}; "
+        f"{line.clause}: definition {_shown(line.current, line.clause)}; "
         + (
-            f"wins support {_shown(line.supported)}{' (differs)' if line.shifted else ''}: "
+            f"wins support {_shown(line.supported, line.clause)}"
+            f"{' (differs)' if line.shifted else ''}: "
             f"{line.summary}"
             if line.supported is not None
             else line.summary
@@ -573,15 +770,20 @@ def steps(packet: Packet) -> list[tuple[str, list[str]]]:
     six = [f"rule: {rule}" for rule in packet.rules]
     six += [f"change {a.text}: {a.evidence}" for a in packet.adjustments]
     six += [f"note: {n}" for n in packet.notes]
-    if not packet.rules:
-        six.append("no calibration rule fires: no change called for")
+    if not packet.change_called_for:
+        six += [f"no change written to {c}: {why}" for c, why in packet.unchanged]
+    nxt = f"v{packet.version + 1}"
     seven = (
         [
-            "write the changes as a new draft version (workbench review PATH), present them "
+            f"write the changes as a new draft version ({write_hint}), present them "
             "to sales, and both sides sign again"
         ]
         if packet.change_called_for
-        else ["no change called for: no new version is needed; set the next review date"]
+        else [
+            f"no clause change: the next version {nxt} keeps every clause of {v} and records "
+            f"why ({write_hint}); present it to sales, and both sides sign it again with "
+            "the next review date"
+        ]
     )
     return [
         ("1. MQL acceptance rate", one),

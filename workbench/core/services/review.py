@@ -1,8 +1,10 @@
 """The quarterly review as a use case: `workbench review` and the app's Review call this.
 
-`prepare_review` reads the history and builds the packet and, when a rule calls for a change,
-the next version in memory (never written): its diff against the version in force and its
-edge-case suite. `write_review` writes that draft through the new-version path
+`prepare_review` reads the history and builds the packet and the next version in memory (never
+written): the adjustments a rule calls for, or, when none is, the same clauses with the
+review's "no change, because" recorded (001's step 7 always ends in a re-sign-off); its diff
+against the version in force and its edge-case suite. A draft already open is found here, so
+the packet says so instead of offering a version it would refuse to write. `write_review` writes that draft through the new-version path
 (`services.versions`), under the slug's lock, with the same refusals (a draft already open,
 an altered signed version).
 """
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.diff import Change, diff
-from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.errors import InputError, Problem, WorkbenchError
 from workbench.core.domain.suite import SuiteResult, run_suite
 from workbench.core.files import store
 from workbench.core.files.history import locate, read_log
@@ -31,8 +33,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ReviewPlan:
-    """The packet, the version in force, and the draft the adjustments make (None: no change
-    called for), with its diff and its suite beside the signed version's."""
+    """The packet, the version in force, and the next version (the adjustments made, or the
+    clauses unchanged with the review recorded), with its diff and its suite beside the
+    signed version's. `blocked` says why it cannot be written now (a draft already open)."""
 
     path: Path
     folder: Path
@@ -42,15 +45,22 @@ class ReviewPlan:
     changes: list[Change]
     suite: SuiteResult | None
     now_failing: list[str]  # cases that passed on the signed version and fail on the draft
+    blocked: str | None = None
+
+    @property
+    def writable(self) -> bool:
+        return self.draft is not None and self.blocked is None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "from": str(self.path),
             "packet": self.packet.to_json(),
+            "blocked": self.blocked,
             "draft": None
             if self.draft is None
             else {
                 "version": self.signed.version + 1,
+                "clauses_changed": self.packet.change_called_for,
                 "changes": [c.to_dict() for c in self.changes],
                 "suite": {"passed": self.suite.passed, "failed": self.suite.failed}
                 if self.suite
@@ -94,13 +104,14 @@ def prepare_review(
     folder: Path | None = None,
 ) -> ReviewPlan:
     """The review of the version in force at `path` over the history loaded in `con`."""
-    from workbench.core.evidence.review import apply_adjustments, build_packet
+    from workbench.core.evidence.review import apply_adjustments, build_packet, record_no_change
 
     base, signed_path, signed = in_force(path, folder)
     packet = build_packet(con, signed, source, quarter)
-    if not packet.change_called_for:
-        return ReviewPlan(signed_path, base, signed, packet, None, [], None, [])
-    draft = apply_adjustments(_as_draft(signed, today), packet, today)
+    if packet.change_called_for:
+        draft = apply_adjustments(_as_draft(signed, today), packet, today)
+    else:
+        draft = record_no_change(_as_draft(signed, today), packet, today)
     before, after = run_suite(signed), run_suite(draft)
     was = before.by_name()
     failing = [
@@ -115,7 +126,21 @@ def prepare_review(
         diff(signed, draft),
         after,
         failing,
+        open_draft(base, signed.slug),
     )
+
+
+def open_draft(folder: Path, slug: str) -> str | None:
+    """Why the next version cannot be written now (a draft already open, an altered signed
+    version), in the packet's words; None when it can."""
+    try:
+        check_ready(folder, slug)
+    except WorkbenchError as error:
+        drafts = [e for e in read_log(folder, slug, use_git=False).entries if e.status == "draft"]
+        if drafts:
+            return f"a draft already exists (v{drafts[-1].version}): edit or sign it first"
+        return str(error)
+    return None
 
 
 def _as_draft(signed: Definition, today: date) -> Definition:
@@ -142,7 +167,7 @@ def refuse_if_draft(path: Path, folder: Path | None = None) -> None:
 def write_review(plan: ReviewPlan, today: date) -> NewVersion:
     """The plan's draft written as the next version (refused while a draft is open)."""
     if plan.draft is None:
-        raise InputError([Problem("no change called for: there is no draft to write")])
+        raise InputError([Problem("the review has no next version to write")])
     return keep_as_new_version(plan.folder, plan.draft, today)
 
 
@@ -150,17 +175,35 @@ def plan_title(plan: ReviewPlan) -> str:
     return f"Quarterly MQL review: {plan.packet.definition}, {plan.packet.quarter}"
 
 
-def plan_sections(plan: ReviewPlan, written: Path | None = None) -> list[tuple[str, list[str]]]:
-    """The seven steps, then what the new draft would change (or did, once written)."""
-    from workbench.core.evidence.review import steps
+NOT_WRITTEN = "not written (dry run or not yet confirmed)"  # the CLI's words
 
-    sections = steps(plan.packet)
+
+def plan_sections(
+    plan: ReviewPlan,
+    written: Path | None = None,
+    *,
+    write_hint: str | None = None,
+    not_written: str = NOT_WRITTEN,
+) -> list[tuple[str, list[str]]]:
+    """The seven steps, then what the next version would change (or did, once written).
+    `write_hint` and `not_written` are the front-end's words for how to write it."""
+    from workbench.core.evidence.review import WRITE_HINT, steps
+
+    sections = steps(plan.packet, write_hint or WRITE_HINT)
     if plan.draft is None:
         return sections
+    if plan.blocked is not None and written is None:
+        heading, _offer = sections[-1]
+        return [*sections[:-1], (heading, [plan.blocked])]
     version = plan.signed.version + 1
-    where = f"written: {written}" if written else "not written (dry run or not yet confirmed)"
+    where = f"written: {written}" if written else not_written
     lines = [f"v{version} (draft), supersedes v{plan.signed.version}: {where}"]
-    lines += [f"diff: {c.text}" for c in plan.changes]
+    if not plan.packet.change_called_for:
+        lines.append(
+            f"no clause changes: the review is recorded as evidence (step 6), so both sides "
+            f"sign v{version} again with the next review date"
+        )
+    lines += [f"diff: {_short(plan.draft, c)}" for c in plan.changes]
     if plan.suite is not None:
         lines.append(f"edge cases on the draft: {plan.suite.passed} pass, {plan.suite.failed} fail")
     if plan.now_failing:
@@ -169,4 +212,16 @@ def plan_sections(plan: ReviewPlan, written: Path | None = None) -> list[tuple[s
             + ", ".join(plan.now_failing)
         )
     lines.append("both sides must sign again: marketing and sales sign the new version")
-    return [*sections, (f"The new draft v{version}", lines)]
+    title = f"The new draft v{version}" + (
+        "" if plan.packet.change_called_for else " (clauses unchanged)"
+    )
+    return [*sections, (title, lines)]
+
+
+def _short(draft: Definition, change: Change) -> str:
+    """A diff line without the evidence figure step 6 already shows."""
+    if change.clause.startswith("evidence."):
+        return f"{change.clause.removeprefix('evidence.')}: evidence recorded (step 6)"
+    evidence = draft.evidence.get(change.clause)
+    note = f" (evidence: {evidence.figure})" if evidence else ""
+    return change.text.removesuffix(note) if note else change.text

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -30,8 +30,20 @@ NO_HISTORY = (
 )
 
 
+WRITE_HINT = "press w to write it"
+NOT_WRITTEN = "not written yet: press w to write it"
+
+
 class ReviewScreen(Screen[None]):
-    """The seven steps for one signed version; w writes the new draft, escape goes back."""
+    """The seven steps for one signed version; w writes the new draft, escape goes back.
+
+    Each line is its own widget indented by CSS, so a line that wraps keeps its indent."""
+
+    DEFAULT_CSS = """
+    ReviewScreen .review-heading { margin-top: 1; text-style: bold; }
+    ReviewScreen .review-line { padding-left: 2; }
+    ReviewScreen #review-steps { height: auto; }
+    """
 
     BINDINGS = [
         Binding(
@@ -57,6 +69,7 @@ class ReviewScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="review-scroll"):
             yield PlainText(f"Reviewing {self.slug}: reading the lead history…", id="review-body")
+            yield Vertical(id="review-steps")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -67,7 +80,7 @@ class ReviewScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "write":
-            return self.plan is not None and self.plan.draft is not None
+            return self.plan is not None and self.plan.writable
         return True
 
     @work(thread=True, exclusive=True, group="review")
@@ -103,21 +116,32 @@ class ReviewScreen(Screen[None]):
         self.query_one("#review-body", PlainText).update(text)
 
     def show_plan(self, plan: ReviewPlan, written: Path | None = None) -> None:
-        from workbench.core.evidence.review import sections_text
         from workbench.core.services.review import plan_sections, plan_title
 
         self.plan = plan
-        text = sections_text(plan_title(plan), plan_sections(plan, written))
-        if plan.draft is not None and written is None:
-            text += "\nPress w to write the new draft (it opens in the editor), escape to go back."
-        self.show_text(text.rstrip("\n"))
+        self.show_text(plan_title(plan))
+        steps = self.query_one("#review-steps", Vertical)
+        steps.remove_children()
+        widgets: list[PlainText] = []
+        sections = plan_sections(plan, written, write_hint=WRITE_HINT, not_written=NOT_WRITTEN)
+        for heading, lines in sections:
+            widgets.append(PlainText(heading, classes="review-heading"))
+            widgets += [PlainText(line, classes="review-line") for line in lines]
+        if plan.writable and written is None:
+            widgets.append(
+                PlainText(
+                    "Press w to write the new draft (it opens in the editor), escape to go back.",
+                    classes="review-heading",
+                )
+            )
+        steps.mount_all(widgets)
         self.refresh_bindings()
 
     def action_write(self) -> None:
         from workbench.core.domain.errors import WorkbenchError
         from workbench.core.services.review import write_review
 
-        if self.plan is None or self.plan.draft is None:
+        if self.plan is None or not self.plan.writable:
             return
         try:
             made = write_review(self.plan, self.wb.today())
