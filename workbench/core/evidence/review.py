@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 from workbench.core.domain.clause_evidence import record_evidence
 from workbench.core.domain.clauses import clause_value, with_clause
 from workbench.core.domain.definition import Definition
+from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM, percent
-from workbench.core.domain.safe_text import printable
+from workbench.core.domain.safe_text import markdown_text, printable
 from workbench.core.evidence.analysis import Analysis, NoWins, Proposal, analyze
 from workbench.core.evidence.backtest import NO_REASON
 from workbench.core.evidence.quarter import Quarter, last_complete_quarter
@@ -162,6 +163,35 @@ def quarter_figures(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> Quarter
     )
 
 
+def refuse_outside_history(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> None:
+    """A --quarter the history does not reach is refused: its 0 MQLs would read as a quarter
+    with no demand, and the calibration rules as having nothing to say about it."""
+    row = con.execute(
+        'SELECT least((SELECT min(created_at) FROM leads), (SELECT min("at") FROM activities)), '
+        'greatest((SELECT max(created_at) FROM leads), (SELECT max("at") FROM activities))'
+    ).fetchone()
+    first, last = (row[0], row[1]) if row else (None, None)
+    if not isinstance(first, datetime) or not isinstance(last, datetime):
+        raise InputError(
+            [
+                Problem(
+                    f"the history holds no lead: nothing to review in {quarter}", field="--quarter"
+                )
+            ]
+        )
+    if quarter.end < first.date() or quarter.start > last.date():
+        raise InputError(
+            [
+                Problem(
+                    f"{quarter} ({quarter.start.isoformat()} to {quarter.end.isoformat()}) is "
+                    f"outside the history ({first.date().isoformat()} to "
+                    f"{last.date().isoformat()}): nothing to review",
+                    field="--quarter",
+                )
+            ]
+        )
+
+
 def last_quarter(con: duckdb.DuckDBPyConnection) -> Quarter:
     """The last complete calendar quarter before the history's last lead or activity."""
     row = con.execute(
@@ -290,6 +320,8 @@ def build_packet(
     quarter: Quarter | None = None,
 ) -> Packet:
     """The review of `definition` over `quarter` (default: the history's last complete one)."""
+    if quarter is not None:
+        refuse_outside_history(con, quarter)
     chosen = quarter or last_quarter(con)
     figures = quarter_figures(con, chosen)
     analysis: Analysis | None
@@ -630,4 +662,4 @@ def sections_html(title: str, sections: Sections) -> str:
 
 
 def _md(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
+    return markdown_text(text)
