@@ -130,3 +130,41 @@ def test_review_markdown_keeps_a_line_from_the_file_in_its_item() -> None:
     text = sections_markdown("T", [("2. Top 5 rejection reasons", ["bad\n- <b>x</b>: 3"])])
     assert "- bad - \\<b\\>x\\</b\\>: 3" in text.splitlines()
     assert markdown_text("a\r\nb|c_d") == "a b\\|c\\_d"
+
+
+def test_an_adjustment_that_would_make_the_draft_invalid_is_left_out_with_a_note() -> None:
+    """Found by the fuzzer (a 12-lead history whose one win has 5001 employees): the review
+    proposed min_employees 5001 over max_employees 1000, and the draft raised a pydantic
+    ValidationError traceback. Now that change is a note and the valid ones still apply."""
+    from workbench.core.evidence.review import Adjustment, _applicable
+    from workbench.core.files import store
+
+    definition = store.load_definition(ROOT / "definitions/acme-inbound/v1.toml").definition
+    assert definition.fit.max_employees == 1000
+    too_big = Adjustment("rule", "fit.min_employees", 50, 5001, "evidence")
+    fine = Adjustment("rule", "fit.min_employees", 50, 51, "evidence")
+    kept, notes = _applicable(definition, [too_big, fine])
+    assert kept == [fine]
+    assert len(notes) == 1
+    assert "fit.min_employees: 50 → 5001 left out" in notes[0]
+    assert "the minimum 5001 is above the maximum 1000" in notes[0]
+
+
+def test_review_of_the_fuzzers_history_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fuzzer's example, end to end: the 12-lead sample (seed 7) with one activity time
+    unreadable; the review's company-gate proposal is min 5001 employees over max 1000."""
+    shutil.copytree(ROOT / "definitions", tmp_path / "defs")
+    monkeypatch.chdir(tmp_path)
+    made = run(CliRunner(), "sample-data", "--out", "data", "-n", "12", "--seed", "7")
+    assert made.exit_code == 0, made.output
+    activities = Path("data/activities.csv")
+    lines = activities.read_text().splitlines(keepends=True)
+    lead, kind, _, session = lines[1].rstrip("\n").split(",")
+    lines[1] = f"{lead},{kind},12/31/2025,{session}\n"
+    activities.write_text("".join(lines))
+    result = run(CliRunner(), "review", SIGNED, *HISTORY, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "→ 5001 left out: it would make the definition invalid" in result.stdout

@@ -345,6 +345,8 @@ def build_packet(
     ]
     bad_fit = bad_fit_companies(con, chosen)
     rules, adjustments, notes = _calibrate(definition, figures, found, bad_fit)
+    adjustments, left_out = _applicable(definition, adjustments)
+    notes += left_out
     return Packet(
         definition=f"{definition.slug} v{definition.version} ({definition.status})",
         source=source,
@@ -517,6 +519,32 @@ def _calibrate(
             + ", and outbound-sourced deals not tracked through the MQL path"
         )
     return rules, changes, notes
+
+
+def _applicable(
+    definition: Definition, adjustments: list[Adjustment]
+) -> tuple[list[Adjustment], list[str]]:
+    """The adjustments that make a valid definition together, and a note for each left out.
+
+    A proposal reads one clause at a time: the wins can support a minimum company size above
+    the definition's maximum. Such a change cannot be a draft; the room is told, not crashed."""
+    from pydantic import ValidationError
+
+    kept: list[Adjustment] = []
+    notes: list[str] = []
+    changed = definition
+    for item in adjustments:
+        try:
+            changed = with_clause(changed, item.clause, item.after)
+        except ValidationError as error:
+            reason = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+            notes.append(
+                f"change {item.text} left out: it would make the definition invalid "
+                f"({reason}); decide that clause by hand"
+            )
+            continue
+        kept.append(item)
+    return kept, notes
 
 
 def _trigger_additions(
