@@ -87,14 +87,22 @@ def changed(before: Snapshot, after: Snapshot) -> set[str]:
     return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
 
 
-def run_checked(root: Path, args: Sequence[str | Path], may_write: Sequence[Path] = ()) -> Result:
-    """Run one command and check it survived and wrote nothing but `may_write`."""
+def run_checked(
+    root: Path,
+    args: Sequence[str | Path],
+    may_write: Sequence[Path] = (),
+    under: Sequence[Path] = (),
+) -> Result:
+    """Run one command and check it survived and wrote nothing but `may_write` (and files
+    inside the folders `under`: export --format dbt writes a project)."""
     before = snapshot(root)
     result = invoke(*args)
     survived(result)
     allowed = {_inside(root, p) for p in may_write} - {None}
+    folders = {_inside(root, p) for p in under} - {None}
     wrote = changed(before, snapshot(root))
-    assert wrote <= allowed, (list(args), sorted(wrote - allowed), result.output)
+    wrote_elsewhere = {w for w in wrote if not any(w.startswith(f"{f}/") for f in folders)}
+    assert wrote_elsewhere <= allowed, (list(args), sorted(wrote - allowed), result.output)
     if result.exit_code == 2:
         # Bad input writes nothing at all. (Exit 1 may come after a write: an export or a
         # backtest of a signed file altered since is written, marked, and exits 1.)
@@ -938,3 +946,140 @@ def test_odd_arguments_and_paths(material: Path, command: str, data: st.DataObje
     with workspace(material) as root:
         (root / "empty.toml").write_bytes(b"")
         run_checked(root, args, [Path(p) for p in may_write])
+
+
+# --- the commands of 2026-12: sla, metrics, review, export --format dbt ---------------------
+
+CSV_HISTORY = ["--leads", "data/csv/leads.csv", "--activities", "data/csv/activities.csv"]
+# Each reads the definition and the history; review --dry-run and export --format dbt write
+# nothing or only their own target.
+NEW_READING = [
+    ["sla", "{f}", *CSV_HISTORY],
+    ["sla", "{f}", *CSV_HISTORY, "--json"],
+    ["metrics", "{f}", *CSV_HISTORY, "--json"],
+    ["metrics", "{f}", *CSV_HISTORY, "-f", "html", "--every", "month"],
+    ["review", "{f}", *CSV_HISTORY, "--dry-run"],
+    ["review", "{f}", *CSV_HISTORY, "--dry-run", "-f", "md"],
+]
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_broken_definition_through_the_new_commands(material: Path, data: st.DataObject) -> None:
+    """sla, metrics, review and export --format dbt over a broken definition: an answer or
+    one located message; review writes only the next version, dbt only its folder."""
+    target = data.draw(st.sampled_from(DEFINITION_FILES), label="file")
+    broken = data.draw(mutated_toml(Source.of(material / target)), label="content")
+    drop_draft = data.draw(st.booleans(), label="drop v2")
+    with workspace(material) as root:
+        if drop_draft:
+            (root / "defs" / SLUG / "v2.toml").unlink()
+        if (root / target).exists():
+            (root / target).write_bytes(broken)
+        command = data.draw(st.sampled_from(NEW_READING), label="command")
+        run_checked(root, [a.format(f=target) for a in command])
+        folder = Path(target).parent
+        latest = max(int(p.stem[1:]) for p in (root / folder).glob("v*.toml"))
+        run_checked(root, ["review", target, *CSV_HISTORY], [folder / f"v{latest + 1}.toml"])
+        run_checked(root, ["export", target, "-f", "dbt", "--out", "dbt"], under=[Path("dbt")])
+
+
+NEW_ON_HISTORY = [
+    ["sla", "defs/acme-inbound/v2.toml"],
+    ["sla", "defs/acme-inbound/v2.toml", "--json"],
+    ["metrics", "defs/acme-inbound/v2.toml"],
+    ["metrics", "defs/acme-inbound/v2.toml", "-f", "md", "--every", "week"],
+    ["review", "defs/acme-inbound/v1.toml", "--dry-run"],
+    ["review", "defs/acme-inbound/v1.toml", "--dry-run", "--json"],
+]
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_broken_lead_history_through_the_new_commands(
+    material: Path, data: st.DataObject
+) -> None:
+    """sla, metrics and review --dry-run over a CSV or Parquet file with bad cells or bytes."""
+    kind = data.draw(st.sampled_from(sorted(HISTORY)), label="history")
+    leads, activities, mapping = HISTORY[kind]
+    target = data.draw(st.sampled_from([leads, activities]), label="file")
+    with workspace(material) as root:
+        if kind == "parquet":
+            table = "leads" if target == leads else "activities"
+            columns = next(csv.reader(io.StringIO((root / f"data/csv/{table}.csv").read_text())))
+            edit = data.draw(parquet_edit(columns), label="parquet edit")
+            original = root / "original.parquet"
+            shutil.move(root / target, original)
+            edit(original, root / target)
+            original.unlink()
+        else:
+            (root / target).write_bytes(
+                data.draw(mutated_csv(Source.of(root / target)), label=target)
+            )
+        args = [*data.draw(st.sampled_from(NEW_ON_HISTORY), label="command")]
+        args += ["--leads", leads, "--activities", activities]
+        if mapping is not None:
+            args += ["--mapping", mapping]
+        run_checked(root, args)
+
+
+ODD_DAYS = ["2025-06-01", "2025-01-01", "2026-01-01", "9999-12-31", "0001-01-01", "2025-02-30"]
+ODD_QUARTERS = ["2025Q3", "2025Q1", "2025Q5", "2025Q0", "garbage", "9999Q4", "0000Q1", "2030Q1"]
+ODD_OUTS = ["out.md", "missing/out.md", "defs", "defs/acme-inbound/v1.toml", "data/csv/leads.csv"]
+DBT_INPUTS = ["ref('x')", "source('crm', 'leads')", "ref('x'); drop table y", "", "{{ x }}"]
+
+
+@st.composite
+def odd_new_invocation(draw: st.DrawFn, command: str) -> tuple[list[str], list[str]]:
+    """sla, metrics, review and export --format dbt with odd options and targets."""
+    definition = draw(st.sampled_from(DEFINITION_FILES))
+    if command == "dbt":
+        out = draw(st.sampled_from(["dbt", "data/csv/leads.csv", "missing/dbt", "defs"]))
+        args = ["export", definition, "-f", "dbt", "--out", out]
+        for option in ("--leads", "--activities"):
+            if draw(st.booleans()):
+                args += [option, draw(st.sampled_from(DBT_INPUTS) | arg_text)]
+        if draw(st.booleans()):
+            args.append("--force")
+        return args, [f"{out}/"]
+    args = [command, definition, *CSV_HISTORY]
+    may_write: list[str] = []
+    if command == "sla":
+        for option in ("--from", "--to"):
+            if draw(st.booleans()):
+                args += [option, draw(st.sampled_from(ODD_DAYS) | arg_text)]
+    elif command == "metrics":
+        if draw(st.booleans()):
+            args += ["--every", draw(st.sampled_from(["week", "fortnight", ""]) | arg_text)]
+        if draw(st.booleans()):
+            args += ["-f", draw(st.sampled_from(["md", "html", "pdf"]))]
+    else:
+        if draw(st.booleans()):
+            args += ["--quarter", draw(st.sampled_from(ODD_QUARTERS) | arg_text)]
+        if draw(st.booleans()):
+            args.append("--dry-run")
+        if draw(st.booleans()):
+            args += ["-f", draw(st.sampled_from(["md", "html"]))]
+        folder = Path(definition).parent
+        may_write += [f"{folder}/v{n}.toml" for n in (2, 3)]
+    if command != "sla" and draw(st.booleans()):
+        out = draw(st.sampled_from(ODD_OUTS))
+        args += ["--out", out]
+        may_write.append(out)
+    if draw(st.booleans()):
+        args.append("--json")
+    return args, may_write
+
+
+@settings(FUZZ, max_examples=examples(10))
+@given(data=st.data())
+@pytest.mark.parametrize("command", ["sla", "metrics", "review", "dbt"])
+def test_odd_arguments_to_the_new_commands(
+    material: Path, command: str, data: st.DataObject
+) -> None:
+    """Dates, quarters, periods, --out targets and dbt inputs people mistype."""
+    args, may_write = data.draw(odd_new_invocation(command), label="invocation")
+    with workspace(material) as root:
+        files = [Path(p) for p in may_write if not p.endswith("/")]
+        folders = [Path(p) for p in may_write if p.endswith("/")]
+        run_checked(root, args, files, folders)

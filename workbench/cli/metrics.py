@@ -23,6 +23,7 @@ from workbench.cli._app import (
     err,
     friendly,
 )
+from workbench.cli._out import check_report_out, write_report_out
 from workbench.cli.analyze import DocFormat
 from workbench.core.domain.errors import InputError, Problem
 
@@ -70,6 +71,8 @@ def metrics_cmd(
 
     if as_json and fmt is not None:
         raise InputError([Problem("give --json or --format, not both", field="--format")])
+    if out is not None:
+        check_report_out(out, path)
     loaded = store.load_definition(path)
     definition = loaded.definition
     source = choose_source(definitions_folder(path), leads, activities, mapping)
@@ -102,8 +105,5 @@ def metrics_cmd(
     if out is None:
         echo(text, nl=False)
         return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError([Problem(f"cannot write: {error.strerror or error}", file=out)]) from None
+    write_report_out(out, text, path)
     err(f"wrote {out}")

@@ -24,6 +24,7 @@ from workbench.cli._app import (
     err,
     friendly,
 )
+from workbench.cli._out import check_report_out, write_report_out
 from workbench.core.domain import clock
 from workbench.core.domain.errors import InputError, Problem
 
@@ -80,9 +81,9 @@ def review_cmd(
     if as_json and fmt is not None:
         raise InputError([Problem("give --json or --format, not both", field="--format")])
     chosen = parse_quarter(quarter) if quarter is not None else None
-    if out is not None and not out.parent.is_dir():
+    if out is not None:
         # Said before the draft is written: a review never writes half of what it was asked.
-        raise InputError([Problem("cannot write: its folder does not exist", file=out)])
+        check_report_out(out, path)
     in_force(path)
     if not dry_run:
         refuse_if_draft(path)
@@ -114,12 +115,7 @@ def review_cmd(
     if out is None:
         echo(text, nl=False)
     else:
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise InputError(
-                [Problem(f"cannot write: {error.strerror or error}", file=out)]
-            ) from None
+        write_report_out(out, text, path)
         err(f"wrote {out}")
     if written is not None:
         err(f"wrote {written}: both sides must sign it again (workbench sign {written} ...)")

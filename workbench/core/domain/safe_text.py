@@ -35,3 +35,12 @@ def is_printable(text: str, *, one_line: bool = False) -> bool:
     """Whether `printable` would leave `text` as it is."""
     pattern = _UNSAFE_LINE if one_line else _UNSAFE
     return pattern.search(text) is None
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#{}])")
+
+
+def markdown_text(text: str) -> str:
+    """Text from a file as one line of literal Markdown: no HTML, links, emphasis, table cells
+    or headings it did not ask for, and no line break that would end the item or row it is in."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", printable(" ".join(text.splitlines())))

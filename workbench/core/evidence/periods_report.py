@@ -12,6 +12,7 @@ import html
 import textwrap
 
 from workbench.core.domain.framework import METRIC_SMALL
+from workbench.core.domain.safe_text import markdown_text
 from workbench.core.evidence.periods import Kind, MetricsReport, Point, Series, SourceRevenue
 
 BAR = 30  # the chart's width in characters
@@ -241,17 +242,17 @@ def _chart(series: Series) -> list[str]:
 
 
 def _md(cell: str) -> str:
-    return cell.replace("|", "\\|")
+    return markdown_text(cell)
 
 
 def metrics_markdown(report: MetricsReport) -> str:
     """A Markdown section for the meeting."""
     head = _heading(report)
-    out = [f"## {head[0]}", "", f"{head[1]}. {head[2]} {MARKS}."]
+    out = [f"## {_md(head[0])}", "", f"{_md(head[1])}. {head[2]} {MARKS}."]
     for series in report.series:
         out += ["", f"### {_title(series)}", "", _about(series) + "."]
         if series.missing:
-            out += ["", f"Not measured: {series.missing}."]
+            out += ["", f"Not measured: {_md(series.missing)}."]
             continue
         out += ["", "| " + " | ".join(POINT_HEADER) + " |", "|---|---:|---:|---:|---|---|"]
         out += [

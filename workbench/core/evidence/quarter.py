@@ -50,9 +50,26 @@ def last_complete_quarter(last_day: date) -> Quarter:
     return holding if holding.end <= last_day else holding.previous()
 
 
+# The years a lead history can hold: the loader reads times outside 1901-2099 as placeholders
+# (`load.EARLIEST_TIME`, `load.LATEST_TIME`), so no quarter outside them has anything to read,
+# and 9999Q4 or 0000Q1 would have no calendar date before or after them.
+FIRST_YEAR, LAST_YEAR = 1901, 2099
+
+
 def parse_quarter(text: str, field: str = "--quarter") -> Quarter:
     """'2025Q3' (or '2025-Q3', '2025q3') as a Quarter; anything else is one clear message."""
     match = _QUARTER.match(text)
     if match is None:
         raise InputError([Problem(f"expected a quarter such as 2025Q3, got {text!r}", field=field)])
-    return Quarter(int(match.group(1)), int(match.group(2)))
+    year = int(match.group(1))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError(
+            [
+                Problem(
+                    f"expected a quarter of a year from {FIRST_YEAR} to {LAST_YEAR} (the years "
+                    f"a lead history holds), got {text!r}",
+                    field=field,
+                )
+            ]
+        )
+    return Quarter(year, int(match.group(2)))

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 from workbench.core.domain.clause_evidence import record_evidence
 from workbench.core.domain.clauses import clause_value, with_clause
 from workbench.core.domain.definition import Definition
+from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM, percent
-from workbench.core.domain.safe_text import printable
+from workbench.core.domain.safe_text import markdown_text, printable
 from workbench.core.evidence.analysis import Analysis, NoWins, Proposal, analyze
 from workbench.core.evidence.backtest import NO_REASON, replay_into
 from workbench.core.evidence.quarter import Quarter, last_complete_quarter
@@ -160,6 +161,35 @@ def quarter_figures(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> Quarter
         wins=int(wins[0]),
         wins_never_mql=int(wins[1]),
     )
+
+
+def refuse_outside_history(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> None:
+    """A --quarter the history does not reach is refused: its 0 MQLs would read as a quarter
+    with no demand, and the calibration rules as having nothing to say about it."""
+    row = con.execute(
+        'SELECT least((SELECT min(created_at) FROM leads), (SELECT min("at") FROM activities)), '
+        'greatest((SELECT max(created_at) FROM leads), (SELECT max("at") FROM activities))'
+    ).fetchone()
+    first, last = (row[0], row[1]) if row else (None, None)
+    if not isinstance(first, datetime) or not isinstance(last, datetime):
+        raise InputError(
+            [
+                Problem(
+                    f"the history holds no lead: nothing to review in {quarter}", field="--quarter"
+                )
+            ]
+        )
+    if quarter.end < first.date() or quarter.start > last.date():
+        raise InputError(
+            [
+                Problem(
+                    f"{quarter} ({quarter.start.isoformat()} to {quarter.end.isoformat()}) is "
+                    f"outside the history ({first.date().isoformat()} to "
+                    f"{last.date().isoformat()}): nothing to review",
+                    field="--quarter",
+                )
+            ]
+        )
 
 
 def last_quarter(con: duckdb.DuckDBPyConnection) -> Quarter:
@@ -383,6 +413,8 @@ def build_packet(
     quarter: Quarter | None = None,
 ) -> Packet:
     """The review of `definition` over `quarter` (default: the history's last complete one)."""
+    if quarter is not None:
+        refuse_outside_history(con, quarter)
     chosen = quarter or last_quarter(con)
     figures = quarter_figures(con, chosen)
     analysis: Analysis | None
@@ -407,6 +439,8 @@ def build_packet(
     bad_fit = bad_fit_companies(con, chosen)
     gate = gate_leaves_out(con, definition, chosen) if bad_fit else (0, 0)
     rules, adjustments, notes, unchanged = _calibrate(definition, figures, found, bad_fit, gate)
+    adjustments, left_out = _applicable(definition, adjustments)
+    notes += left_out
     return Packet(
         definition=f"{definition.slug} v{definition.version} ({definition.status})",
         source=source,
@@ -634,6 +668,32 @@ def _threshold_clause(definition: Definition) -> str:
     return "scoring.threshold" if definition.scoring is not None else "triggers"
 
 
+def _applicable(
+    definition: Definition, adjustments: list[Adjustment]
+) -> tuple[list[Adjustment], list[str]]:
+    """The adjustments that make a valid definition together, and a note for each left out.
+
+    A proposal reads one clause at a time: the wins can support a minimum company size above
+    the definition's maximum. Such a change cannot be a draft; the room is told, not crashed."""
+    from pydantic import ValidationError
+
+    kept: list[Adjustment] = []
+    notes: list[str] = []
+    changed = definition
+    for item in adjustments:
+        try:
+            changed = with_clause(changed, item.clause, item.after)
+        except ValidationError as error:
+            reason = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+            notes.append(
+                f"change {item.text} left out: it would make the definition invalid "
+                f"({reason}); decide that clause by hand"
+            )
+            continue
+        kept.append(item)
+    return kept, notes
+
+
 def _trigger_additions(
     definition: Definition, found: dict[str, Proposal], rule: str
 ) -> list[Adjustment]:
@@ -832,4 +892,4 @@ def sections_html(title: str, sections: Sections) -> str:
 
 
 def _md(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
+    return markdown_text(text)
