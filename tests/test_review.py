@@ -188,7 +188,9 @@ def test_figures_one_to_four_are_the_direct_counts(tmp_path: Path) -> None:
     assert figures.accepted == sum(r.sdr_decision == "accepted" for r in in_q3) == 6
     assert figures.rejected == sum(r.sdr_decision == "rejected" for r in in_q3) == 15
     assert figures.undecided == 1
-    assert figures.acceptance == pytest.approx(6 / 21)
+    # 001's metrics table: accepted / all MQLs (the unworked one is not accepted).
+    assert figures.acceptance == pytest.approx(6 / 22)
+    assert figures.acceptance_of_decided == pytest.approx(6 / 21)
     assert figures.top_reasons[0] == ("Bad fit (company)", 9)
     assert figures.top_reasons[1] == ("not-interested", 4)
     assert len(figures.top_reasons) == 4  # bad fit, not interested, timing, none given
@@ -213,7 +215,7 @@ def test_low_acceptance_with_bad_fit_company_tightens_the_size_gate(
     assert "'Bad fit (company)'" in packet.rules[0]
     [change] = packet.adjustments
     assert (change.clause, change.before, change.after) == ("fit.min_employees", 20, 51)
-    assert "acceptance 25% in 2025Q3 (5 of 20 decided MQLs)" in change.evidence
+    assert "acceptance 24% in 2025Q3 (5 of 21 MQLs)" in change.evidence
     assert "9 of 9 of them left out" in change.evidence
 
 
@@ -336,6 +338,30 @@ def test_no_rule_no_change(tmp_path: Path) -> None:
     assert "both sides sign it again with the next review date" in seven[0]
 
 
+def test_acceptance_between_30_and_40_names_the_top_two_reasons_to_fix(tmp_path: Path) -> None:
+    """001's acceptance table: 30-40% is acceptable, and its action is to fix the top two
+    rejection reasons; the review names them with the framework's advice, no clause change."""
+    history = History()
+    for _ in range(7):
+        history.mql("accepted")
+    for _ in range(7):
+        history.mql("rejected", "not-interested")
+    for _ in range(4):
+        history.mql("rejected", "unreachable")
+    for _ in range(2):
+        history.mql("rejected", "timing")
+    history.win()
+    con = loaded(history.write(tmp_path / "data"))
+    plan = prepare_review(con, signed(tmp_path / "defs"), "hand-made", TODAY)
+    assert plan.packet.figures.acceptance == pytest.approx(7 / 20)
+    assert plan.packet.rules == ["acceptance 30%-40% (35%): fix the top two rejection reasons"]
+    notes = plan.packet.notes
+    assert any(n.startswith("'not-interested' (7 of 13)") for n in notes)
+    assert any(n.startswith("'unreachable' (4 of 13)") for n in notes)
+    assert not any("timing" in n for n in notes)
+    assert [c.clause for c in plan.changes] == ["evidence.fit"]  # the re-sign-off only
+
+
 def test_no_gate_change_says_how_much_the_gate_already_leaves_out(tmp_path: Path) -> None:
     history = History()
     bad_fit_quarter(history)
@@ -432,7 +458,7 @@ def test_the_draft_is_the_next_version_with_the_evidence(bad_fit: tuple[Path, Pa
     assert (draft.version, draft.status, draft.supersedes) == (2, "draft", 1)
     assert draft.fit.min_employees == 51
     evidence = draft.evidence["fit.min_employees"]
-    assert "acceptance 25%" in evidence.figure and evidence.for_value == "51"
+    assert "acceptance 24%" in evidence.figure and evidence.for_value == "51"
     assert evidence.wins_total == 10 and evidence.recorded_on == TODAY
     assert run_suite(draft).ok
 

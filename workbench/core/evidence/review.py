@@ -38,6 +38,7 @@ NOT_INTERESTED = "not-interested"
 # The bounds the rules read, from the framework's bands (never typed twice).
 BROKEN_BELOW = min(low for low, *_rest in ACCEPTANCE_BANDS if low > 0)  # 0.30
 STRICT_ABOVE = max(low for low, *_rest in ACCEPTANCE_BANDS)  # 0.60
+ACCEPTABLE_BELOW = sorted(low for low, *_rest in ACCEPTANCE_BANDS)[2]  # 0.40: healthy from here
 
 # Fit clauses that are the company gate (size or industry) the first rule tightens.
 _COMPANY_CLAUSES = ("fit.min_employees", "fit.max_employees", "fit.industries")
@@ -81,7 +82,13 @@ class QuarterFigures:
 
     @property
     def acceptance(self) -> float | None:
-        """Accepted over decided (accepted + rejected): 001 reads "accepted vs rejected"."""
+        """Accepted over all the quarter's MQLs, as 001's metrics table defines the rate (and
+        `workbench metrics` reads it): an MQL never worked is not accepted."""
+        return _share(self.accepted, self.mqls)
+
+    @property
+    def acceptance_of_decided(self) -> float | None:
+        """Accepted over accepted + rejected: the rate among MQLs sales decided on."""
         return _share(self.accepted, self.decided)
 
     @property
@@ -109,6 +116,7 @@ class QuarterFigures:
             "rejected": self.rejected,
             "undecided": self.undecided,
             "acceptance": rounded(self.acceptance),
+            "acceptance_of_decided": rounded(self.acceptance_of_decided),
             "top_reasons": [{"reason": r, "count": n} for r, n in self.top_reasons],
             "with_opportunity": self.with_opportunity,
             "mql_to_opportunity": rounded(self.mql_to_opportunity),
@@ -587,9 +595,7 @@ def _calibrate(
     notes: list[str] = []
     unchanged: list[tuple[str, str]] = []
     rate, q = figures.acceptance, figures.quarter
-    accepted = (
-        f"acceptance {_pct(rate)} in {q} ({figures.accepted} of {figures.decided} decided MQLs)"
-    )
+    accepted = f"acceptance {_pct(rate)} in {q} ({figures.accepted} of {figures.mqls} MQLs)"
     if rate is not None and rate < BROKEN_BELOW and figures.reasons:
         top, count = figures.reasons[0]
         rule = (
@@ -624,6 +630,23 @@ def _calibrate(
         else:
             notes.append(f"{rule}: the framework names no clause for it; fix it with sales")
             unchanged.append(("fit", "the framework names no clause for it"))
+    elif rate is not None and BROKEN_BELOW <= rate < ACCEPTABLE_BELOW and figures.reasons:
+        # 001's acceptance table: 30-40% is acceptable, and its action is to fix the top two
+        # rejection reasons (usually a fit or scoring issue); the advice names what to look at.
+        from workbench.core.evidence.backtest import REJECTION_ADVICE
+        from workbench.core.evidence.backtest import reason_key as standard
+
+        rule = (
+            f"acceptance {percent(BROKEN_BELOW)}-{percent(ACCEPTABLE_BELOW)} ({_pct(rate)}): "
+            "fix the top two rejection reasons"
+        )
+        rules.append(rule)
+        for reason, count in figures.reasons[:2]:
+            advice = REJECTION_ADVICE.get(standard(reason), ("", "map it to a standard reason"))
+            notes.append(f"{reason!r} ({count} of {figures.rejected}): {advice[1]}")
+        unchanged.append(
+            ("fit", "the framework's action at 30-40% is the top two reasons' advice above")
+        )
     elif rate is not None and rate > STRICT_ABOVE:
         rule = f"acceptance above {percent(STRICT_ABOVE)} ({_pct(rate)}): test a lower threshold"
         rules.append(rule)
@@ -781,8 +804,9 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
         f"{f.mqls} MQLs in {f.quarter} ({f.quarter.start.isoformat()} to "
         f"{f.quarter.end.isoformat()}): {f.accepted} accepted, {f.rejected} rejected, "
         f"{f.undecided} not decided",
-        f"acceptance {_pct(f.acceptance)} of decided MQLs"
-        + (f": {band}" if band else ": no SDR decision in the quarter"),
+        f"acceptance {_pct(f.acceptance)} of all MQLs (never worked counts as not accepted, "
+        f"as the metrics table reads it; {_pct(f.acceptance_of_decided)} of those decided)"
+        + (f": {band}" if band else ": no MQL in the quarter"),
     ]
     if packet.signed_on is not None and packet.signed_on >= f.quarter.start:
         one.append(
