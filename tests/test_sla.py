@@ -495,3 +495,31 @@ def test_spellings_of_one_reason_are_counted_together(
     budget = [r for r in report.rejections if r.reason.casefold() == "no budget"]
     assert len(budget) == 1 and budget[0].count == 3 and not budget[0].standard
     assert budget[0].reason == "NO BUDGET" or budget[0].reason in spellings
+
+
+def test_a_response_timed_before_the_mql_is_named_and_left_out(
+    files: tuple[Path, Path], definition: Definition, tmp_path: Path
+) -> None:
+    """Every first response moved to an hour before its MQL: none can be read as an answer to
+    it, so none is counted kept (it was 100% 'kept' before) and the sentence says why."""
+    with files[0].open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    moved = 0
+    for row in rows:
+        if row["mql_at"] and row["first_response_at"]:
+            mql = datetime.fromisoformat(row["mql_at"].replace("Z", "+00:00"))
+            row["first_response_at"] = (mql - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            moved += 1
+    out = tmp_path / "leads.csv"
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, out, files[1])
+    report = measure(con, definition, absent=problems.leads.absent_columns)
+    response = [f for f in report.sales if ".response_" in f.clause]
+    assert moved > 0 and response
+    assert sum(f.numerator for f in response) == 0
+    assert sum(f.unknown for f in response) == moved
+    assert all("answered before the MQL time" in f.sentence for f in response if f.unknown)

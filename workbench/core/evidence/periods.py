@@ -153,7 +153,7 @@ METRICS: tuple[Metric, ...] = (
         "MQLs created in the period whose trigger has a response time: answered within it /"
         " all (never answered is a miss)",
         "mql_at",
-        "deadline_minutes_ IS NOT NULL",
+        "deadline_minutes_ IS NOT NULL AND NOT responded_before_",
         _ONE.format("responded_in_time_"),
         "COUNT(*)",
         outcome="first_response_at",

@@ -165,7 +165,8 @@ def mql_facts_sql(
     Columns: lead_id, mql_at, month_ (first day of mql_at's month), trigger_ (an activity kind
     or 'score'), tier_, key_ / deadline_minutes_ / clause_ / deadline_words_ (the response
     deadline; NULL when no key covers the trigger), response_minutes_ (NULL: never answered),
-    responded_in_time_, sdr_decision, rejection_reason, decision_hours_, touches_7d,
+    responded_in_time_, responded_before_ (a first response timed before mql_at: left out of
+    the response figures), sdr_decision, rejection_reason, decision_hours_, touches_7d,
     notify_seconds_, fits_ (the definition's fit gate passes), and the raw email, company,
     title, lead_source. Reuse it for per-period figures: group by date_trunc('week', mql_at).
     """
@@ -208,7 +209,8 @@ SELECT f.lead_id, f.mql_at, date_trunc('month', f.mql_at) AS month_, f.trigger_,
   f.explained_, f.fits_, dl.key_, dl.minutes_ AS deadline_minutes_, dl.clause_,
   dl.words_ AS deadline_words_,
   date_diff('second', f.mql_at, f.first_response_at) / 60.0 AS response_minutes_,
-  COALESCE(CASE WHEN dl.days_ IS NULL
+  COALESCE(f.first_response_at < f.mql_at, FALSE) AS responded_before_,
+  COALESCE(f.first_response_at >= f.mql_at AND CASE WHEN dl.days_ IS NULL
     THEN date_diff('second', f.mql_at, f.first_response_at) <= dl.minutes_ * 60
     ELSE f.first_response_at <= {_business_deadline("f.mql_at", "dl.days_")} END, FALSE)
     AS responded_in_time_,
@@ -360,6 +362,12 @@ def _sales(
                 "response figures."
             )
         for clause, group in sorted(groups.items()):
+            # A first response timed before the MQL cannot be read as an answer to it (sales
+            # was already in touch, or the CRM's clocks disagree): named, left out.
+            early = sum(1 for row in group if row["responded_before_"])
+            group = [row for row in group if not row["responded_before_"]]
+            if not group:
+                continue
             within = sum(1 for row in group if row["responded_in_time_"])
             words = group[0]["deadline_words_"]
             key = group[0]["key_"]
@@ -377,11 +385,16 @@ def _sales(
                 len(group),
                 target,
                 over,
-                unknown=0,
+                unknown=early,
+            )
+            before = (
+                f"; {early} more answered before the MQL time, left out as the data cannot tell"
+                if early
+                else ""
             )
             figure.sentence = (
                 f"Sales answered {within} of {len(group)} {what} within {words} "
-                f"({_pct(within, len(group))}; {never} never answered); {_says(figure)}"
+                f"({_pct(within, len(group))}; {never} never answered{before}); {_says(figure)}"
             )
             out.append(figure)
     out += _decisions(sales.decide_within_hours, rows, absent)
@@ -420,7 +433,8 @@ def _decisions(
         kept = 0
         for row in rows:
             decision = row["sdr_decision"]
-            timely = row["decision_hours_"] is not None and row["decision_hours_"] <= hours
+            # A decision timed before the MQL was not a decision on it.
+            timely = row["decision_hours_"] is not None and 0 <= row["decision_hours_"] <= hours
             reasoned = decision == "accepted" or bool((row["rejection_reason"] or "").strip())
             kept += decision in ("accepted", "rejected") and timely and reasoned
         unworked = sum(1 for row in rows if row["sdr_decision"] in (None, "unworked"))
