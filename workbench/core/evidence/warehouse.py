@@ -355,17 +355,21 @@ def _backreferences(tree: exp.Expr, dialect: Dialect) -> None:
 
 
 def staging_sql(
-    dialect: str, leads_table: str = "leads", activities_table: str = "activities"
+    dialect: str,
+    leads_table: str = "leads",
+    activities_table: str = "activities",
+    sources: bool = False,
 ) -> tuple[str, str]:
     """The normalised inputs alone, in `dialect`: (leads SELECT, activities SELECT), each
-    reading the raw table and giving what the replay reads (a dbt staging model's body)."""
+    reading the raw table and giving what the replay reads (a dbt staging model's body).
+    `sources`: also read `lead_source`, for a definition with lead source clauses."""
     target = _dialect(dialect)
     import sqlglot
     from sqlglot.errors import ErrorLevel, SqlglotError
 
     out = []
     for placeholder, table, what, select in (
-        (_LEADS, leads_table, "leads table", leads_select(_LEADS, sources=True)),
+        (_LEADS, leads_table, "leads table", leads_select(_LEADS, sources)),
         (_ACTIVITIES, activities_table, "activities table", activities_select(_ACTIVITIES)),
     ):
         name = _table(table, target, what)
