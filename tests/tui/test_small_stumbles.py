@@ -209,3 +209,23 @@ async def test_the_palette_review_entry_names_the_definition(
         assert isinstance(home, HomeScreen)
         labels = {a: label for label, a, _h in ScreenActionsProvider(home)._commands()}
     assert labels["review"] == "Review acme: 2025-06-30 OVERDUE by 308d"
+
+
+async def test_the_footer_keeps_quit_in_sight_when_the_file_changed_on_disk(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        screen.workshop.conflict = "changed on disk"  # what watch_disk sets
+        screen.update_banner()
+        await settle(pilot)
+        keys = list(screen.query_one(Footer).query(FooterKey))
+        palette = next(k for k in keys if k.has_class("-command-palette"))
+        shown = {k.description: k.region for k in keys if not k.has_class("-command-palette")}
+        left_of_palette = palette.region.x
+    assert {"Reload", "New version", "Quit"} <= set(shown)
+    assert all(region.right <= left_of_palette for region in shown.values()), shown
