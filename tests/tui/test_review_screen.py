@@ -61,7 +61,7 @@ async def test_review_writes_the_draft_and_opens_it(
         assert isinstance(home, HomeScreen)
         assert home.check_action("review", ()) is True
         offered = [label for label, *_ in ScreenActionsProvider(home)._commands()]
-        assert "Review" in offered
+        assert "Review acme: 2025-06-30 OVERDUE by 308d" in offered  # names what it reviews
         await pilot.press("R")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)

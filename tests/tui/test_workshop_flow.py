@@ -187,7 +187,7 @@ async def test_quit_with_an_unapplied_change_asks_first(
         await pilot.press("ctrl+q")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmModal)
-        assert "fit.min_employees" in app.screen.question
+        assert "Fit gate: minimum employees" in app.screen.question  # the room's words
         await pilot.press("escape")  # stay
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)

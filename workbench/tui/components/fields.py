@@ -67,10 +67,25 @@ class ClauseField(Vertical):
     def compose_editor(self) -> ComposeResult:
         raise NotImplementedError
 
+    @property
+    def short_label(self) -> str:
+        """The label without its typing hint: 'Lead sources qualified apart'."""
+        return self.label_text.split(" (", 1)[0]
+
+    def in_room_words(self, error: str) -> str:
+        """The core names the clause path ('fit.exclude_sources: …'); the room reads the
+        field's label instead, as it is on screen."""
+        prefix = f"{self.path}: "
+        return f"{self.short_label}: {error[len(prefix) :]}" if error.startswith(prefix) else error
+
     def set_errors(self, errors: Sequence[str]) -> None:
         error = self.query_one(".field-error", PlainText)
-        error.say("✗ " + "; ".join(errors) if errors else "")
+        error.say("✗ " + "; ".join(self.in_room_words(e) for e in errors) if errors else "")
         self.set_class(bool(errors), "-invalid")
+        if errors:
+            # At 80x24 the error line can sit below the visible part of the step: bring it
+            # into view once it has its height, so the reason is read where it was typed.
+            error.call_after_refresh(error.scroll_visible, animate=False)
 
     def send(self, value: Any) -> None:
         self.post_message(ClauseEdited(self.path, value, self))

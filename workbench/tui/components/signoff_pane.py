@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -20,6 +20,7 @@ from workbench.core.services.signoff import (
     evidence_summary,
 )
 from workbench.core.services.workshop import Workshop
+from workbench.tui.components.fields import FOCUS_MARK
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.steps import EXPLAIN
 from workbench.tui.components.text import PlainText
@@ -41,6 +42,37 @@ class QuestionToggled(Message):
     def __init__(self, index: int) -> None:
         super().__init__()
         self.index = index
+
+
+SIGN_KEYS = ["mk-name", "mk-role", "sl-name", "sl-role", "review-date"]
+FIX_FIRST = "✗ fix the fields marked above first"
+
+
+class SignerField(Vertical):
+    """A signer's name or role, or the review date: the focused one says so on its label
+    ("» "), as the fields of the other steps do."""
+
+    DEFAULT_CLASSES = "clause-field"
+
+    def __init__(self, key: str, label: str, value: str = "") -> None:
+        super().__init__()
+        self.key = key
+        self.label_text = label
+        self.initial = value
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label_text, classes="field-label")
+        yield RoomInput(self.initial, id=self.key, compact=True)
+        yield PlainText("", id=f"{self.key}-error", classes="field-error")
+        yield PlainText("", id=f"{self.key}-warning", classes="field-warning")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.set_class(True, "-focused")
+        self.query_one(".field-label", Label).update(FOCUS_MARK + self.label_text)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.set_class(False, "-focused")
+        self.query_one(".field-label", Label).update(self.label_text)
 
 
 class SignoffPane(VerticalScroll):
@@ -118,14 +150,8 @@ class SignoffPane(VerticalScroll):
             yield Button("Sign both sides (ctrl+s)", id="sign", variant="success")
         yield PlainText("", id="sign-result", classes="summary")
 
-    def _field(self, key: str, label: str, value: str = "") -> Vertical:
-        return Vertical(
-            Label(label, classes="field-label"),
-            RoomInput(value, id=key, compact=True),
-            PlainText("", id=f"{key}-error", classes="field-error"),
-            PlainText("", id=f"{key}-warning", classes="field-warning"),
-            classes="clause-field",
-        )
+    def _field(self, key: str, label: str, value: str = "") -> SignerField:
+        return SignerField(key, label, value)
 
     def _question_options(self) -> list[Option]:
         return [
@@ -174,6 +200,10 @@ class SignoffPane(VerticalScroll):
     def _validate(self, event: Input.Changed) -> None:
         if event.input.id:
             self._check(event.input.id)
+        sign_error = self.query_one("#sign-error", PlainText)
+        # "fix the fields first" is said until they are fixed, not until the next ctrl+s.
+        if str(sign_error.render()) == FIX_FIRST and all(self._check(k) for k in SIGN_KEYS):
+            sign_error.say("")
 
     def _check(self, key: str) -> bool:
         value = self.query_one(f"#{key}", Input).value.strip()
@@ -206,10 +236,9 @@ class SignoffPane(VerticalScroll):
 
     @on(Button.Pressed, "#sign")
     def request_sign(self) -> None:
-        keys = ["mk-name", "mk-role", "sl-name", "sl-role", "review-date"]
-        results = [self._check(key) for key in keys]
+        results = [self._check(key) for key in SIGN_KEYS]
         if not all(results):
-            self.query_one("#sign-error", PlainText).say("✗ fix the fields marked above first")
+            self.query_one("#sign-error", PlainText).say(FIX_FIRST)
             return
         self.query_one("#sign-error", PlainText).say("")
 

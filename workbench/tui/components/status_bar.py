@@ -20,6 +20,7 @@ class SuiteStatusBar(Static):
         self.save_note = ""
         self.flips: tuple[Flip, ...] = ()
         self.edited: str | None = None
+        self.refused = ""  # why the value being typed was not taken, in short
 
     @property
     def width_for_text(self) -> int:
@@ -46,6 +47,12 @@ class SuiteStatusBar(Static):
             self.edited = edited
         self._render_line()
 
+    def show_refused(self, reason: str) -> None:
+        """While a typed value is refused, the second line says why (the field's error line
+        may be out of sight at 80x24); the flip note comes back once it is fixed."""
+        self.refused = reason
+        self._render_line()
+
     def show_save(self, note: str) -> None:
         self.save_note = note
         self._render_line()
@@ -61,4 +68,9 @@ class SuiteStatusBar(Static):
         first = " · ".join(parts)
         if len(first) > self.width_for_text:  # never wrapped onto the flip line
             first = first[: self.width_for_text - 1] + "…"
-        self.update(first + "\n" + (self.flip_note or "no case has flipped yet"))
+        second = self.flip_note or "no case has flipped yet"
+        if self.refused:
+            second = f"✗ {self.refused}"
+            if len(second) > self.width_for_text:
+                second = second[: self.width_for_text - 1] + "…"
+        self.update(first + "\n" + second)

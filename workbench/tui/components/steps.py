@@ -204,7 +204,7 @@ def inferred_fields(prefix: str, fit: FitGate) -> ComposeResult:
     with Horizontal(classes="row"):
         yield TextField(
             f"{prefix}.exclude_activities",
-            "Excluding activities (comma-separated)",
+            "Excluding activities (comma list)",  # a half row: 35 columns at 80 with "» "
             fit.exclude_activities,
             "list",
         )
@@ -221,8 +221,8 @@ def inferred_fields(prefix: str, fit: FitGate) -> ComposeResult:
         "Lead sources qualified apart (comma-separated)",
         fit.exclude_sources,
         "list",
-        help_text="Event lists, badge scans, cold lists (002): only a hand raise (tier 1 or 4) "
-        "makes them an MQL. Case and spaces do not matter.",
+        help_text="Event lists, badge scans and cold lists get their own qualification: only a "
+        "hand raise (tier 1 or 4) makes them an MQL. Case and spaces do not matter.",
     )
 
 

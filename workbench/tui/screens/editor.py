@@ -75,6 +75,14 @@ STEP_KEYS = ["f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"]
 SHORT_LABELS = {"fit": "Fit", "cases": "Cases"}
 
 
+def short_reason(message: str) -> str:
+    """A refusal as the status line says it: the reason without its parenthesised aside
+    ("… repeats 'Events' (sources are compared ignoring case …)" ends at 'Events')."""
+    if message.endswith(")") and " (" in message:
+        return message[: message.rindex(" (")]
+    return message
+
+
 class EditorScreen(Screen[None]):
     """One definition, edited by the room; every value shown comes from the core."""
 
@@ -91,6 +99,7 @@ class EditorScreen(Screen[None]):
             "ctrl+b",
             "previous_step",
             "Back",
+            show=False,  # the footer holds Quit at 80 columns; Back stays in the palette
             id="editor.back",
             tooltip="Go to the previous workshop step.",
             priority=True,
@@ -99,6 +108,7 @@ class EditorScreen(Screen[None]):
             "ctrl+o",
             "add_question",
             "Question",
+            show=False,  # named on the Sign-off step ("ctrl+o parks one") and in the palette
             id="editor.question",
             tooltip="Park an open question with the draft.",
         ),
@@ -106,6 +116,7 @@ class EditorScreen(Screen[None]):
             "ctrl+t",
             "goto_cases",
             "Cases",
+            show=False,  # the tab bar shows the step and its number; the palette has it
             id="editor.cases",
             tooltip="Show the edge-case suite.",
             priority=True,
@@ -139,7 +150,7 @@ class EditorScreen(Screen[None]):
         Binding(
             "ctrl+r",
             "reload",
-            "Reload from disk",
+            "Reload",  # short for the footer: the banner and this tooltip say "from disk"
             id="editor.reload",
             tooltip="Drop unsaved edits and load the file as it is on disk.",
         ),
@@ -392,6 +403,7 @@ class EditorScreen(Screen[None]):
     def refresh_status(self) -> None:
         status = self.get_child_by_id("status", SuiteStatusBar)
         status.show(self.workshop.status_line(), not self.workshop.suite.ok, self.save_note())
+        status.show_refused(short_reason(next(iter(self.invalid.values()))) if self.invalid else "")
 
     def save_note(self) -> str:
         """Where the draft stands, worked out from the session every time, so the status bar
@@ -426,14 +438,16 @@ class EditorScreen(Screen[None]):
         before = self.workshop.suite
         result = self.workshop.apply(path, value)
         typed = isinstance(source, ClauseField)
+        errors = list(result.errors)
         if isinstance(source, ClauseField):
+            errors = [source.in_room_words(error) for error in errors]
             source.sent(value)
             source.set_errors(result.errors)
             source.set_warnings(self.warnings_for(path) if result.ok else [])
         elif result.errors:
             self.notify("; ".join(result.errors), severity="error", title="Not applied")
         if not result.ok:
-            self.invalid[path] = "; ".join(result.errors)
+            self.invalid[path] = "; ".join(errors)
             self.refresh_status()
             return
         self.invalid.pop(path, None)
@@ -580,7 +594,8 @@ class EditorScreen(Screen[None]):
             return "The file changed on disk, so the room's latest edits were not saved."
         if self.invalid:
             path, message = next(iter(self.invalid.items()))
-            return f"{path} holds a value that was not applied ({message})."
+            where = clause_label(self.workshop.definition, path)
+            return f"{where} holds a value that was not applied ({message})."
         if self.workshop.dirty:
             return f"The draft could not be saved ({self.workshop.save_error})."
         return None
@@ -1083,7 +1098,8 @@ class EditorScreen(Screen[None]):
         pane = self.query_one(SignoffPane)
         if self.invalid:
             pane.show_error(
-                f"{next(iter(self.invalid))} holds a value that was not applied; fix it first"
+                f"{clause_label(self.workshop.definition, next(iter(self.invalid)))} holds a "
+                "value that was not applied; fix it first"
             )
             return
         open_questions = [q.text for q in self.workshop.definition.questions if not q.resolved]

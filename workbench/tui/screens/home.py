@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -14,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header
 
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.stages import STAGES
-from workbench.core.files.folder import QuickRow, quick_rows, review_state
+from workbench.core.files.folder import DUE_SOON_DAYS, QuickRow, quick_rows, review_state
 from workbench.tui.components.text import PlainText
 
 if TYPE_CHECKING:
@@ -169,9 +170,32 @@ class HomeScreen(Screen[None]):
         elif self.review_due(row):
             state = review_state(row.review_date, self.wb.today())
             detail.update(f"{row.name}\n{row.open_path}\nreview {state.label}: press R to review")
+        elif row.review_date is not None:
+            # Not due yet: say when the review comes back, so R's absence is not a mystery.
+            offered = row.review_date - timedelta(days=DUE_SOON_DAYS)
+            detail.update(
+                f"{row.name}\n{row.open_path}\nnext review by {row.review_date.isoformat()}: "
+                f"R offers it from {offered.isoformat()}"
+            )
         else:
             detail.update(f"{row.name}\n{row.open_path}")
         self.refresh_bindings()
+
+    @property
+    def PALETTE_COMMANDS(self) -> list[tuple[str, str, str]]:
+        """The palette's Review entry names the definition it reviews and when it is due."""
+        row = self.selected()
+        if row is None or row.review_date is None or not self.review_due(row):
+            return []
+        state = review_state(row.review_date, self.wb.today())
+        return [
+            (
+                f"Review {row.slug}: {state.label}",
+                "review",
+                f"The quarterly review of {row.name}'s signed version: the quarter's figures, "
+                "the calibration rules, and a new draft with the changes.",
+            )
+        ]
 
     def review_due(self, row: QuickRow) -> bool:
         """A signed version whose review date is due soon or overdue (the rule `check` warns

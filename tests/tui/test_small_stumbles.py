@@ -1,0 +1,231 @@
+"""The facilitator's walkthrough at 80x24: a refused value says why where the room looks,
+the Sign-off fields show focus and clear 'fix first', the footer keeps Quit, labels fit, and
+home says when the review comes back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Footer, Input, Label
+from textual.widgets._footer import FooterKey
+
+from tests.tui.pilot_steps import open_first, settle, type_text
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
+from workbench.core.services.signoff import sign
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.commands import ScreenActionsProvider
+from workbench.tui.components.fields import TextField
+from workbench.tui.components.status_bar import SuiteStatusBar
+from workbench.tui.components.text import PlainText
+from workbench.tui.screens.editor import EditorScreen, short_reason
+from workbench.tui.screens.home import HomeScreen
+
+
+def signed(workdir: Path, review: date | None = None) -> Path:
+    """./definitions/acme/v1.toml signed by both sides (review None: 2025-06-30)."""
+    path = store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), workdir / "definitions")
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Okafor, VP Sales",
+        review,
+        datetime(2025, 1, 2, 9, tzinfo=UTC),
+    )
+    return path
+
+
+async def refuse_a_duplicate_source(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> tuple[str, str, bool]:
+    """Type a repeated source into the Fit step at 80x24: the field's error line, the status
+    bar, and whether the error line is inside the visible part of the step."""
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        field = next(f for f in app.screen.query(TextField) if f.path == "fit.exclude_sources")
+        field.query_one(Input).focus()
+        await settle(pilot)
+        await type_text(pilot, "Events, events")
+        await settle(pilot)
+        error = field.query_one(".field-error", PlainText)
+        said = str(error.render())
+        status = str(app.screen.query_one(SuiteStatusBar).render())
+        visible = app.screen.query_one("#pane-fit").scrollable_content_region
+        in_view = error.region.height > 0 and visible.contains_region(error.region)
+    return said, status, in_view
+
+
+async def test_a_refused_value_names_the_fields_label(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    said, _status, _in_view = await refuse_a_duplicate_source(make_app, seeded)
+    assert said.startswith("✗ Lead sources qualified apart: lead source 'events' repeats")
+    assert "fit.exclude_sources" not in said
+
+
+async def test_the_status_line_says_why_a_value_was_refused(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    _said, status, _in_view = await refuse_a_duplicate_source(make_app, seeded)
+    assert "not saved: Fit gate: exclude sources invalid" in status
+    assert "✗ Lead sources qualified apart: lead source 'events' repeats 'Events'" in status
+
+
+async def test_the_refused_values_error_line_is_scrolled_into_view(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    _said, _status, in_view = await refuse_a_duplicate_source(make_app, seeded)
+    assert in_view
+
+
+def test_the_status_line_drops_the_aside() -> None:
+    assert short_reason("X: 'b' repeats 'B' (compared ignoring case)") == "X: 'b' repeats 'B'"
+    assert short_reason("X: must be at least 1") == "X: must be at least 1"
+
+
+async def open_sign_off(pilot: Pilot[None]) -> EditorScreen:
+    await open_first(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EditorScreen)
+    screen.show_step("signoff")
+    await settle(pilot)
+    return screen
+
+
+def label_of(screen: EditorScreen, key: str) -> str:
+    field = screen.query_one(f"#{key}", Input).parent
+    assert field is not None
+    return str(field.query_one(".field-label", Label).render())
+
+
+async def test_sign_off_fields_mark_focus_in_words(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sign_off(pilot)
+        screen.query_one("#sl-role", Input).focus()
+        await settle(pilot)
+        assert label_of(screen, "sl-role") == "» Sales: role"
+        assert label_of(screen, "sl-name") == "Sales: name"
+        screen.query_one("#sl-name", Input).focus()
+        await settle(pilot)
+        assert label_of(screen, "sl-role") == "Sales: role"
+        assert label_of(screen, "sl-name") == "» Sales: name"
+
+
+async def test_fix_the_fields_first_clears_once_they_are_fixed(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sign_off(pilot)
+        await pilot.press("ctrl+s")  # every signer field empty: refused
+        await settle(pilot)
+        sign_error = screen.query_one("#sign-error", PlainText)
+        assert "fix the fields marked above first" in str(sign_error.render())
+        for key, text in (("mk-name", "Dana"), ("mk-role", "VP"), ("sl-name", "Sam")):
+            screen.query_one(f"#{key}", Input).focus()
+            await settle(pilot)
+            await type_text(pilot, text)
+            await settle(pilot)
+            assert "fix the fields" in str(sign_error.render())  # not all fixed yet
+        screen.query_one("#sl-role", Input).focus()
+        await type_text(pilot, "VP")
+        await settle(pilot)
+        assert str(sign_error.render()) == ""
+
+
+async def test_the_footer_keeps_quit_in_sight_on_a_signed_version(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    signed(workdir, date(2026, 9, 30))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen) and screen.workshop.read_only
+        await settle(pilot)
+        keys = list(screen.query_one(Footer).query(FooterKey))
+        palette = next(k for k in keys if k.has_class("-command-palette"))
+        shown = {k.description: k.region for k in keys if not k.has_class("-command-palette")}
+        assert "Quit" in shown and "New version" in shown
+        assert all(region.right <= palette.region.x for region in shown.values()), shown
+        # The keys out of the footer stay in the palette.
+        labels = [label for label, _a, _h in ScreenActionsProvider(screen)._commands()]
+        assert "Back" in labels and "Question" in labels and "Cases" in labels
+
+
+async def test_the_fit_labels_fit_at_80_columns_and_say_no_article_number(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        fields = list(app.screen.query_one("#pane-fit").query(TextField))
+        room = {f.path: f.content_region.width for f in fields}
+        sources = next(f for f in fields if f.path == "fit.exclude_sources")
+        help_text = str(sources.query_one(".field-help", PlainText).render())
+    for field in fields:  # the focus mark "» " included
+        assert len(field.label_text) + 2 <= room[field.path], field.label_text
+    assert "(002)" not in help_text
+    assert "get their own qualification" in help_text
+
+
+async def test_home_says_when_the_review_comes_back_and_the_palette_names_it(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    signed(workdir, date(2026, 9, 30))  # the app's clock: 2026-05-04, not due
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        detail = str(home.query_one("#home-detail", PlainText).render())
+        assert "next review by 2026-09-30: R offers it from 2026-09-16" in detail
+        assert home.PALETTE_COMMANDS == []
+
+
+async def test_the_palette_review_entry_names_the_definition(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    signed(workdir)  # review 2025-06-30: overdue by the app's clock
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        labels = {a: label for label, a, _h in ScreenActionsProvider(home)._commands()}
+    assert labels["review"] == "Review acme: 2025-06-30 OVERDUE by 308d"
+
+
+async def test_the_footer_keeps_quit_in_sight_when_the_file_changed_on_disk(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        screen.workshop.conflict = "changed on disk"  # what watch_disk sets
+        screen.update_banner()
+        await settle(pilot)
+        keys = list(screen.query_one(Footer).query(FooterKey))
+        palette = next(k for k in keys if k.has_class("-command-palette"))
+        shown = {k.description: k.region for k in keys if not k.has_class("-command-palette")}
+        left_of_palette = palette.region.x
+    assert {"Reload", "New version", "Quit"} <= set(shown)
+    assert all(region.right <= left_of_palette for region in shown.values()), shown
