@@ -24,6 +24,7 @@ from workbench.cli._app import (
     err,
     friendly,
 )
+from workbench.cli._history import open_history
 from workbench.core.domain.errors import InputError, Problem
 
 
@@ -72,7 +73,6 @@ def analyze_cmd(
     ] = None,
 ) -> None:
     """What closed-won leads look like and did, and the clause values the history supports."""
-    import duckdb
 
     from workbench.core.evidence.analysis import DEFAULT_WINS, analyze
     from workbench.core.evidence.analysis_report import (
@@ -80,9 +80,7 @@ def analyze_cmd(
         analysis_lines,
         analysis_markdown,
     )
-    from workbench.core.evidence.settings import choose_source, definitions_folder
     from workbench.core.files import store
-    from workbench.core.services.backtest_session import load_history
 
     start, end = _day(since, "--since"), _day(until, "--until")
     if wins is not None and (start or end):
@@ -96,27 +94,15 @@ def analyze_cmd(
     if as_json and fmt is not None:
         raise InputError([Problem("give --json or --format, not both", field="--format")])
     loaded = store.load_definition(path)
-    source = choose_source(definitions_folder(path), leads, activities, mapping)
-    con = duckdb.connect()
-    try:
-        problems = load_history(con, source)
-        for line in problems.lines() if problems.skipped or problems.emptied else []:
-            err(line)
-        mapped = f" ({source.mapping} mapping)" if source.mapping else ""
-        described = (
-            f"{source.leads.name} + {source.activities.name}{mapped}, "
-            f"{problems.leads.rows_loaded:,} leads"
-        )
+    with open_history(path, leads, activities, mapping) as history:
         result = analyze(
-            con,
+            history.con,
             loaded.definition,
-            described,
+            history.described,
             wins=None if start or end else (wins or DEFAULT_WINS),
             since=start,
             until=end,
         )
-    finally:
-        con.close()
     if as_json:
         text = json.dumps(result.to_json(), indent=2, default=str) + "\n"
     elif fmt is DocFormat.md:

@@ -23,6 +23,7 @@ from workbench.cli._app import (
     err,
     friendly,
 )
+from workbench.cli._history import open_history
 from workbench.cli._out import check_report_out, write_report_out
 from workbench.cli.analyze import DocFormat
 from workbench.core.domain.errors import InputError, Problem
@@ -57,17 +58,13 @@ def metrics_cmd(
     ] = None,
 ) -> None:
     """Each metric by week, month or quarter: value, change, band and trend flags."""
-    import duckdb
-
     from workbench.core.evidence.periods import metrics_report
     from workbench.core.evidence.periods_report import (
         metrics_html,
         metrics_lines,
         metrics_markdown,
     )
-    from workbench.core.evidence.settings import choose_source, definitions_folder
     from workbench.core.files import store
-    from workbench.core.services.backtest_session import load_history
 
     if as_json and fmt is not None:
         raise InputError([Problem("give --json or --format, not both", field="--format")])
@@ -75,25 +72,13 @@ def metrics_cmd(
         check_report_out(out, path)
     loaded = store.load_definition(path)
     definition = loaded.definition
-    source = choose_source(definitions_folder(path), leads, activities, mapping)
-    con = duckdb.connect()
-    try:
-        problems = load_history(con, source)
-        for line in problems.lines() if problems.skipped or problems.emptied else []:
-            err(line)
-        mapped = f" ({source.mapping} mapping)" if source.mapping else ""
-        described = (
-            f"{source.leads.name} + {source.activities.name}{mapped}, "
-            f"{problems.leads.rows_loaded:,} leads"
-        )
+    with open_history(path, leads, activities, mapping) as history:
         report = metrics_report(
-            con,
+            history.con,
             definition,
-            described,
+            history.described,
             every=None if every is None else every.value,
         )
-    finally:
-        con.close()
     if as_json:
         text = json.dumps(report.to_json(), indent=2) + "\n"
     elif fmt is DocFormat.md:

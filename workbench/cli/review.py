@@ -24,6 +24,7 @@ from workbench.cli._app import (
     err,
     friendly,
 )
+from workbench.cli._history import open_history
 from workbench.cli._out import check_report_out, write_report_out
 from workbench.core.domain import clock
 from workbench.core.domain.errors import InputError, Problem
@@ -62,13 +63,8 @@ def review_cmd(
     ] = None,
 ) -> None:
     """The quarterly review: the quarter's figures, the calibration rules, and a new draft."""
-    import duckdb
-
     from workbench.core.evidence.quarter import parse_quarter
     from workbench.core.evidence.review import sections_html, sections_markdown, sections_text
-    from workbench.core.evidence.settings import choose_source, definitions_folder
-    from workbench.core.services.analysis_session import describe_source
-    from workbench.core.services.backtest_session import load_history
     from workbench.core.services.review import (
         in_force,
         plan_sections,
@@ -88,15 +84,8 @@ def review_cmd(
     if not dry_run:
         refuse_if_draft(path)
     today = clock.today()
-    source = choose_source(definitions_folder(path), leads, activities, mapping)
-    con = duckdb.connect()
-    try:
-        problems = load_history(con, source)
-        for line in problems.lines() if problems.skipped or problems.emptied else []:
-            err(line)
-        plan = prepare_review(con, path, describe_source(source, problems), today, chosen)
-    finally:
-        con.close()
+    with open_history(path, leads, activities, mapping) as history:
+        plan = prepare_review(history.con, path, history.described, today, chosen)
     written = None
     if plan.writable and not dry_run:
         written = write_review(plan, today).path

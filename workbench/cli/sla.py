@@ -21,9 +21,9 @@ from workbench.cli._app import (
     MappingOption,
     app,
     echo,
-    err,
     friendly,
 )
+from workbench.cli._history import open_history
 from workbench.core.domain.errors import InputError, Problem
 
 
@@ -55,26 +55,16 @@ def sla_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Did sales answer, decide and follow up as agreed, and did marketing deliver?"""
-    import duckdb
-
-    from workbench.core.evidence.settings import choose_source, definitions_folder
     from workbench.core.evidence.sla import measure, report_lines
     from workbench.core.files import store
-    from workbench.core.services.backtest_session import load_history
 
     start, end = _day(since, "--from"), _day(until, "--to")
     if start and end and start >= end:
         raise InputError([Problem(f"is not before --to {until}", field="--from")])
     loaded = store.load_definition(path)
-    source = choose_source(definitions_folder(path), leads, activities, mapping)
-    con = duckdb.connect()
-    try:
-        problems = load_history(con, source)
-        for line in problems.lines() if problems.skipped or problems.emptied else []:
-            err(line)
-        report = measure(con, loaded.definition, start, end, absent=problems.leads.absent_columns)
-    finally:
-        con.close()
+    with open_history(path, leads, activities, mapping) as history:
+        absent = history.problems.leads.absent_columns
+        report = measure(history.con, loaded.definition, start, end, absent=absent)
     if as_json:
         echo(json.dumps(report.to_json(), indent=2, default=str))
     else:
