@@ -20,9 +20,9 @@ costs the same as a small one; the report says when it is a sample.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.domain.account import AccountHistory, has_account_motion
@@ -134,22 +134,34 @@ def _accounts_of_missed(
     con: duckdb.DuckDBPyConnection, definition: Definition
 ) -> AccountHistory | None:
     """The missed wins' accounts with every contact's activity (replay rule 5), for a
-    definition with an account motion; None otherwise."""
+    definition with an account motion; None otherwise.
+
+    Only the columns the account facts read, as plain rows in time order: at 1,000,000 leads
+    the 500 missed wins' accounts hold ~119,000 contacts and ~862,000 activities, and making
+    each a `LeadRow`/`ActivityRow` cost more than the facts themselves."""
     from workbench.core.evidence.engine import account_key_sql
-    from workbench.core.evidence.load import fetch_activities, fetch_leads
 
     if not has_account_motion(definition):
         return None
     contacts = (
-        f"(SELECT l.* FROM leads AS l WHERE {account_key_sql('l')} IN "
-        f"(SELECT {account_key_sql('m')} FROM _wb_missed AS m))"
+        f"(SELECT l.lead_id, l.account_id, l.domain FROM leads AS l WHERE {account_key_sql('l')} "
+        f"IN (SELECT {account_key_sql('m')} FROM _wb_missed AS m))"
     )
-    leads = fetch_leads(con, contacts)
-    activities = fetch_activities(
-        con,
-        f"(SELECT a.* FROM activities AS a JOIN {contacts} AS c ON c.lead_id = a.lead_id)",
+    history = account_history(definition, (), ())
+    for lead_id, account_id, domain in con.execute(f"SELECT * FROM {contacts}").fetchall():
+        history.add_lead(lead_id, account_id, domain)
+    cursor = con.execute(
+        f'SELECT a.lead_id, a.kind, a."at" FROM activities AS a JOIN {contacts} AS c '
+        f'ON c.lead_id = a.lead_id ORDER BY a."at", a.lead_id, a.kind'
     )
-    return account_history(definition, leads, activities)
+    history.add_activities(_in_utc(cursor.fetchall()))
+    return history
+
+
+def _in_utc(rows: Iterable[tuple[str, str, datetime]]) -> Iterator[tuple[str, str, datetime]]:
+    """The loaded tables' naive UTC times made aware, as `fetch_activities` does."""
+    for lead_id, kind, at in rows:
+        yield lead_id, kind, at.replace(tzinfo=UTC)
 
 
 def explain(
