@@ -4,6 +4,10 @@ Run from the repository root:
 
     .venv/bin/python benchmarks/bench_growth.py [--sizes 100000,1000000,3000000]
         [--formats parquet,csv] [--stages 3m-10m,30m-plus] [--reps 3] [--big-reps 1]
+        [--before REF]
+
+With `--before REF`, each cell also runs the backtest with REF's `workbench` package (from
+`git archive`, beside this tree), in the same rounds (scan, this tree, REF), one row each.
 
 Data: 100k and 1M leads are `workbench.core.evidence.sample` (seed 1, bench_load's cache). 3M
 leads are the 1M sample three times over with new lead ids, emails, domains, account ids and
@@ -31,6 +35,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -92,7 +97,7 @@ def folder_for(leads: int) -> Path:
     return data(leads)
 
 
-def child(script: str, *args: str) -> dict[str, float]:
+def child(script: str, *args: str, root: Path = ROOT) -> dict[str, float]:
     """One measurement in a fresh process: its JSON line plus its CPU seconds."""
     import json
 
@@ -102,8 +107,8 @@ def child(script: str, *args: str) -> dict[str, float]:
         check=True,
         capture_output=True,
         text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -126,7 +131,18 @@ def main() -> None:
     parser.add_argument("--big-stages", default="3m-10m", help="templates at 3M+ leads")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--big-reps", type=int, default=1)
+    parser.add_argument("--before", help="also run the backtest with the code at this git ref")
     args = parser.parse_args()
+    roots = {"this tree": ROOT}
+    if args.before:
+        old = Path(tempfile.mkdtemp(prefix="bench-growth-before-"))
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", args.before, "workbench"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        roots[args.before] = old
     import duckdb
     from machine import cpu_model
 
@@ -137,11 +153,12 @@ def main() -> None:
         flush=True,
     )
     print()
+    code = "code | " if args.before else ""
     print(
-        "| leads | format | template | scan s (cpu) | backtest s (cpu) | load / replay+rest s "
-        "| wall ratio | cpu ratio | peak MB scan / backtest | runs | load avg |"
+        f"| leads | format | template | {code}scan s (cpu) | backtest s (cpu) | load / "
+        "replay+rest s | wall ratio | cpu ratio | peak MB scan / backtest | runs | load avg |"
     )
-    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print(f"|---:|---|---|{'---|' if code else ''}---:|---:|---:|---:|---:|---:|---:|---|")
     for size in (int(s) for s in args.sizes.split(",")):
         folder = folder_for(size)
         big = size > 1_000_000
@@ -150,28 +167,31 @@ def main() -> None:
         for fmt in args.formats.split(","):
             leads, acts = str(folder / f"leads.{fmt}"), str(folder / f"activities.{fmt}")
             for stage in stages:
-                runs: list[dict[str, float]] = []
+                each: dict[str, list[dict[str, float]]] = {name: [] for name in roots}
                 scans: list[dict[str, float]] = []
                 loads: list[str] = []
                 for _ in range(reps):
                     loads.append(load_average().split()[0])
                     scans.append(child(SCAN, leads, acts))
-                    runs.append(child(BACKTEST, leads, acts, stage))
+                    for name, root in roots.items():
+                        each[name].append(child(BACKTEST, leads, acts, stage, root=root))
 
                 def med(rows: list[dict[str, float]], key: str) -> float:
                     return statistics.median(r[key] for r in rows)
 
-                print(
-                    f"| {size:,} | {fmt} | {stage} | {med(scans, 'seconds'):.2f} "
-                    f"({med(scans, 'cpu'):.1f}) | {med(runs, 'seconds'):.2f} "
-                    f"({med(runs, 'cpu'):.1f}) | {med(runs, 'load'):.2f} / "
-                    f"{med(runs, 'replay'):.2f} | "
-                    f"{med(runs, 'seconds') / med(scans, 'seconds'):.2f}x | "
-                    f"{med(runs, 'cpu') / med(scans, 'cpu'):.2f}x | "
-                    f"{med(scans, 'peak_mb'):.0f} / {med(runs, 'peak_mb'):.0f} | {reps} "
-                    f"| {', '.join(loads)} |",
-                    flush=True,
-                )
+                for name, runs in each.items():
+                    print(
+                        f"| {size:,} | {fmt} | {stage} | {f'{name} | ' if code else ''}"
+                        f"{med(scans, 'seconds'):.2f} "
+                        f"({med(scans, 'cpu'):.1f}) | {med(runs, 'seconds'):.2f} "
+                        f"({med(runs, 'cpu'):.1f}) | {med(runs, 'load'):.2f} / "
+                        f"{med(runs, 'replay'):.2f} | "
+                        f"{med(runs, 'seconds') / med(scans, 'seconds'):.2f}x | "
+                        f"{med(runs, 'cpu') / med(scans, 'cpu'):.2f}x | "
+                        f"{med(scans, 'peak_mb'):.0f} / {med(runs, 'peak_mb'):.0f} | {reps} "
+                        f"| {', '.join(loads)} |",
+                        flush=True,
+                    )
     print(f"\nfinished {datetime.now():%H:%M}, load {load_average()}")
 
 

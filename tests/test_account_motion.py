@@ -266,3 +266,39 @@ def test_account_reads_as_account_level_intent_with_the_tier_2_response_time() -
     # No framework row names it, so lint bounds it by nothing of its own.
     assert response_row("account", 2) is None
     assert trigger_label("account") == "account-level intent"
+
+
+def test_the_missed_wins_account_history_sees_what_the_full_one_does() -> None:
+    """`_accounts_of_missed` reads only the activity a missed win's moments can see (from its
+    first moment less the 30-day window to its last): the facts at every moment are those of
+    the account's whole history, at the window's edge too."""
+    from workbench.core.evidence.replay import account_history
+
+    t0 = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    won = t0 + timedelta(days=5)
+    company: dict[str, Any] = {"employees": 800, "industry": "software", "region": "europe"}
+    leads = [
+        LeadRow("A", t0 - timedelta(days=60), domain="wayne.example", won_at=won, **company),
+        LeadRow("B", t0 - timedelta(days=60), domain="wayne.example", **company),
+        LeadRow("C", t0 - timedelta(days=60), domain="wayne.example", **company),
+        LeadRow("D", t0 - timedelta(days=60), domain="other.example", **company),
+    ]
+    activities = [
+        ActivityRow("B", "pricing_page_view", t0 - timedelta(days=30)),  # on the edge: counts
+        ActivityRow("C", "webinar_attended", t0 - timedelta(days=30, microseconds=1)),
+        ActivityRow("A", "pricing_page_view", t0),
+        ActivityRow("C", "pricing_page_view", t0 + timedelta(days=2)),
+        ActivityRow("A", "demo_request", t0 + timedelta(days=2)),
+        ActivityRow("B", "pricing_page_view", won + timedelta(days=1)),  # after A's last moment
+        ActivityRow("D", "pricing_page_view", t0),
+        ActivityRow("A", "webinar_attended", won + timedelta(days=3)),  # after the win
+    ]
+    con = duckdb.connect()
+    load_rows(con, leads, activities)
+    con.execute("CREATE TEMP TABLE _wb_missed AS SELECT * FROM leads WHERE lead_id = 'A'")
+    narrow = _accounts_of_missed(con, motions())
+    full = account_history(motions(), leads, activities)
+    assert narrow is not None
+    moments = [t0, t0 + timedelta(days=2)]
+    assert [narrow.facts("A", at) for at in moments] == [full.facts("A", at) for at in moments]
+    assert [narrow.facts("A", at)[0] for at in moments] == [2, 2]  # A and B, then A and C

@@ -1114,18 +1114,26 @@ def test_the_one_pass_over_a_file_has_no_join(mapping_name: str, fmt: str, tmp_p
     leads_path, activities_path = _messy_files(tmp_path, 5, mapping)
     if fmt == "parquet":
         leads_path, activities_path = _to_parquet(leads_path), _to_parquet(activities_path)
-    recording = _Recording(duckdb.connect())
+    recording = _Explaining(duckdb.connect())
     load_to_duckdb(recording, leads_path, activities_path, mapping)  # type: ignore[arg-type]
-    passes = [
-        sql.split(" AS ", 1)[1]
-        for sql in recording.statements
-        if re.match(r"CREATE OR REPLACE TEMP TABLE _wb_load_(leads|activities) AS", sql)
-    ]
-    assert len(passes) >= 2
-    con = duckdb.connect()
-    for select in passes:
-        plan = "\n".join(row[1] for row in con.execute("EXPLAIN " + select).fetchall())
+    assert len(recording.plans) >= 2
+    for plan in recording.plans:
         assert "JOIN" not in plan.upper(), plan
+
+
+class _Explaining(_Recording):
+    """Keeps the plan of each pass over a file, explained on the loading connection just
+    before it runs (the pass may use the loader's temporary types)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        super().__init__(con)
+        self.plans: list[str] = []
+
+    def execute(self, sql: str, parameters: object = None) -> duckdb.DuckDBPyConnection:
+        if re.match(r"CREATE OR REPLACE TEMP TABLE _wb_load_(leads|activities) AS", sql):
+            rows = self.con.execute("EXPLAIN " + sql.split(" AS ", 1)[1], parameters).fetchall()
+            self.plans.append("\n".join(row[1] for row in rows))
+        return super().execute(sql, parameters)
 
 
 def test_paths_with_quotes_load(tmp_path: Path) -> None:
@@ -1934,3 +1942,75 @@ def test_a_crm_export_s_countries_and_industries_read_as_the_definition_s(
     leads, report = load_leads(path, mapping)
     assert report.skipped == 0
     assert [(lead.region, lead.industry, lead.lead_source) for lead in leads] == want
+
+
+def _seniority_files(tmp_path: Path, with_seniority: bool) -> tuple[Path, Path]:
+    """A Parquet leads file whose seniority comes from the title in every way there is."""
+    titles = [
+        "VP Sales",
+        "  Head of Growth ",  # Python trims it first
+        "Chief Executive Officer",
+        "Barista",  # gives no seniority
+        None,
+        "Sr. Software Engineer",
+        "Marketing Mgr",
+        "VP Sales",
+    ]
+    cells = [None, None, "manager", None, None, " vp ", "bogus", ""]  # read by Python: 5, 6, 7
+    rows = []
+    for n, title in enumerate(titles):
+        row = f"('L{n}', TIMESTAMP '2025-01-0{n + 1} 10:00:00', {_sql(title)}"
+        rows.append(row + (f", {_sql(cells[n])})" if with_seniority else ")"))
+    columns = "lead_id, created_at, title" + (", seniority" if with_seniority else "")
+    leads, activities = tmp_path / "leads.parquet", tmp_path / "activities.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * FROM (VALUES {', '.join(rows)}) t({columns})) TO '{leads}' "
+        f"(FORMAT parquet)"
+    )
+    con.execute(
+        "COPY (SELECT 'L0' AS lead_id, 'demo_request' AS kind, "
+        f"TIMESTAMP '2025-02-01 10:00:00' AS \"at\") TO '{activities}' (FORMAT parquet)"
+    )
+    return leads, activities
+
+
+def _sql(value: str | None) -> str:
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+@pytest.mark.parametrize("with_seniority", [True, False])
+def test_seniority_from_the_title_during_the_read_gives_the_same_leads(
+    with_seniority: bool, tmp_path: Path
+) -> None:
+    leads, activities = _seniority_files(tmp_path, with_seniority)
+    want, want_report = reference_load(leads, "leads")
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities)
+    assert fetch_leads(con) == want
+    assert_same_report(problems.leads, want_report)
+    inferred = 4 if with_seniority else 6  # rows 0, 1, 6 ("bogus") and 7 (""), or all with a guess
+    assert f"seniority inferred from the job title for {inferred} leads" in want_report.notes
+    assert not con.execute("SELECT * FROM duckdb_types() WHERE type_name LIKE '_wb_%'").fetchall()
+
+
+def test_a_parquet_file_s_seniority_is_filled_in_its_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Empty seniority cells are filled from the title while the file is read: no UPDATE of
+    # the leads' seniority and no rewrite of the table afterwards, however many leads.
+    monkeypatch.setattr(load, "_UPDATE_MAX", 0)
+    leads, activities = _seniority_files(tmp_path, with_seniority=False)
+    recording = _Recording(duckdb.connect())
+    problems = load_to_duckdb(recording, leads, activities)  # type: ignore[arg-type]
+    assert "seniority inferred from the job title for 6 leads" in problems.leads.notes
+    after = [
+        sql
+        for sql in recording.statements
+        if "seniority" in sql
+        and re.match(r"(UPDATE|CREATE OR REPLACE TEMP TABLE) _wb_load_leads", sql)
+    ]
+    assert len(after) == 1 and " AS SELECT CAST(" in after[0], after
+    assert [row.seniority for row in fetch_leads(recording.con)] == [
+        "vp", "director", "c-level", None, None, "individual", "manager", "vp"
+    ]  # fmt: skip
