@@ -26,7 +26,11 @@ module fixes on the syntax tree before generating:
   and Spark allows no window or aggregate over the recursive reference. The step reads of
   the last event only its lead, time and carried totals, all `tail`'s at that moment, so
   Spark gets a CTE `nxt` pairing every moment with the earliest candidate that fires after
-  it (the same test, the same stamps), and the recursion only follows it.
+  it (the same test, the same stamps), and the recursion only follows it: Spark plans and
+  runs the step anew per level, so the anchor carries each lead's `nxt` as a map (`nxm`)
+  and the step reads only `ev`.
+- **Spark's simple CASE.** Spark copies a CASE's key into every arm; a choice value's folded
+  key is a long chain of string functions, so there it is a MAP lookup (one copy).
 - **Empty lists.** The engine writes `kind IN ()` for an empty list of kinds; only DuckDB
   takes it. Elsewhere it is `CASE WHEN kind IS NULL THEN NULL ELSE FALSE END`, DuckDB's value.
 - **Table names** are given in the target's own syntax (`project.dataset.leads` on BigQuery)
