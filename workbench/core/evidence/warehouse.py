@@ -26,7 +26,11 @@ module fixes on the syntax tree before generating:
   and Spark allows no window or aggregate over the recursive reference. The step reads of
   the last event only its lead, time and carried totals, all `tail`'s at that moment, so
   Spark gets a CTE `nxt` pairing every moment with the earliest candidate that fires after
-  it (the same test, the same stamps), and the recursion only follows it.
+  it (the same test, the same stamps), and the recursion only follows it: Spark plans and
+  runs the step anew per level, so the anchor carries each lead's `nxt` as a map (`nxm`)
+  and the step reads only `ev`.
+- **Spark's simple CASE.** Spark copies a CASE's key into every arm; a choice value's folded
+  key is a long chain of string functions, so there it is a MAP lookup (one copy).
 - **Empty lists.** The engine writes `kind IN ()` for an empty list of kinds; only DuckDB
   takes it. Elsewhere it is `CASE WHEN kind IS NULL THEN NULL ELSE FALSE END`, DuckDB's value.
 - **Table names** are given in the target's own syntax (`project.dataset.leads` on BigQuery)
@@ -140,6 +144,7 @@ def export_sql(
             _backreferences(tree, target)
             _first_candidate(tree, target)
             _empty_in_lists(tree, target)
+            _choice_lookups(tree, target)
             _names(tree, target)
             read = {c.name for c in tree.find_all(sqlglot.exp.Column) if c.table == "l"}
             body = tree.sql(dialect=target, pretty=True, unsupported_level=ErrorLevel.RAISE)
@@ -453,12 +458,49 @@ def _first_candidate(tree: exp.Expr, dialect: Dialect) -> None:
         with_.expressions.index(ev),
         exp.CTE(this=earliest, alias=exp.TableAlias(this=exp.to_identifier("nxt"))),
     )
-    follow = (
-        exp.select(*[exp.column(name, "n") for name in names])
-        .from_("ev AS e")
-        .join("nxt AS n", on="n.k = e.k AND n.et = e.t")
+    _follow_in_a_map(with_, ev, names)
+
+
+def _follow_in_a_map(with_: exp.With, ev: exp.CTE, names: list[str]) -> None:
+    """Spark: the recursion reads only its own rows, each lead's `nxt` carried as a map.
+
+    Spark runs a recursive CTE one iteration at a time, planning and executing the step
+    anew each time; a step that joins `nxt` recomputes all of it (the normalisation, the
+    windows, the firing tests) once per MQL of the busiest lead, and that plan is large.
+    So `nxm` gathers each lead's `nxt` into one map, from a moment's time to the next
+    event; the anchor (run once) adds the lead's map to its first event as `m_`, and the
+    step only looks up the next event of the row before it (ELEMENT_AT gives NULL for a
+    moment with none, which ends that lead's chain). A moment has at most one next event,
+    so a map key is never repeated (Spark would refuse the map if it were)."""
+    import sqlglot
+    from sqlglot import exp
+
+    fields = ", ".join(f"n.{name} AS {name}" for name in names[1:])
+    nxm = sqlglot.parse_one(
+        f"SELECT n.k, MAP_FROM_ENTRIES(COLLECT_LIST(STRUCT(n.et AS et, STRUCT({fields}) AS v)))"
+        " AS m_ FROM nxt AS n GROUP BY n.k",
+        read="spark",
     )
-    union.set("expression", follow)
+    with_.expressions.insert(
+        with_.expressions.index(ev),
+        exp.CTE(this=nxm, alias=exp.TableAlias(this=exp.to_identifier("nxm"))),
+    )
+    union = ev.this
+    # The anchor's DISTINCT stays on its own columns (Spark compares no maps).
+    anchor = (
+        exp.select(*[exp.column(name, "a") for name in names], exp.column("m_", "x"))
+        .from_(union.this.subquery("a"))
+        .join("nxm AS x", on="x.k = a.k", join_type="left")
+    )
+    union.set("this", anchor)
+    step = sqlglot.parse_one(
+        "SELECT e.k, "
+        + ", ".join(f"ELEMENT_AT(e.m_, e.t).{name}" for name in names[1:])
+        + ", e.m_ FROM ev AS e WHERE NOT ELEMENT_AT(e.m_, e.t) IS NULL",
+        read="spark",
+    )
+    union.set("expression", step)
+    ev.args["alias"].append("columns", exp.to_identifier("m_"))
 
 
 def _empty_in_lists(tree: exp.Expr, dialect: Dialect) -> None:
@@ -478,6 +520,37 @@ def _empty_in_lists(tree: exp.Expr, dialect: Dialect) -> None:
                     default=exp.false(),
                 )
             )
+
+
+def _choice_lookups(tree: exp.Expr, dialect: Dialect) -> None:
+    """Spark: `CASE <key> WHEN 'a' THEN 'x' ... END` as ELEMENT_AT(MAP('a', 'x', ...), <key>).
+
+    Spark reads a simple CASE as one comparison per arm, each with its own copy of the key;
+    the normalisation's keys are long chains of string functions (a choice value folded and
+    squashed), and the optimizer copies them again into every filter that reads the column,
+    so a plan grew to megabytes of text, past the 64 KB a generated method may hold, and its
+    planning took minutes. The map evaluates the key once. Only a key that is not a plain
+    column, literal arms, distinct keys and no ELSE: then both give the matching value, and
+    NULL for a key that matches none or is NULL (ELEMENT_AT on a map, ANSI mode or not)."""
+    from sqlglot import exp
+
+    if dialect != "spark":
+        return
+    for case in list(tree.find_all(exp.Case)):
+        key, arms = case.this, case.args.get("ifs") or []
+        whens = [arm.this for arm in arms]
+        if (
+            key is None
+            or isinstance(key, exp.Column)
+            or case.args.get("default") is not None
+            or not arms
+            or not all(isinstance(w, exp.Literal) and w.is_string for w in whens)
+            or not all(isinstance(arm.args.get("true"), exp.Literal) for arm in arms)
+            or len({w.this for w in whens}) != len(whens)
+        ):
+            continue
+        pairs = [part.copy() for arm in arms for part in (arm.this, arm.args["true"])]
+        case.replace(exp.func("ELEMENT_AT", exp.func("MAP", *pairs, dialect="spark"), key.copy()))
 
 
 def _renamed(node: exp.Expr, old: str, new: str) -> exp.Expr:
