@@ -523,3 +523,25 @@ def test_a_response_timed_before_the_mql_is_named_and_left_out(
     assert sum(f.numerator for f in response) == 0
     assert sum(f.unknown for f in response) == moved
     assert all("answered before the MQL time" in f.sentence for f in response if f.unknown)
+
+
+@pytest.mark.parametrize("days", [{}, {"content": 1}])
+def test_a_definition_without_response_times_or_without_business_days_is_measured(
+    files: tuple[Path, Path], definition: Definition, days: dict[str, int]
+) -> None:
+    """No key in either table (the fuzzer's find) or none in business days: the deadline rows
+    still bind, and what no key covers is a note, not a crash."""
+    sales = definition.sla.sales.model_copy(
+        update={"response_minutes": {}, "response_business_days": days}
+    )
+    bare = definition.model_copy(
+        update={"sla": definition.sla.model_copy(update={"sales": sales}), "segments": []}
+    )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, *files)
+    report = measure(con, bare, absent=problems.leads.absent_columns)
+    response = [f for f in report.sales if ".response_" in f.clause]
+    assert [f.clause for f in response] == (
+        ["sla.sales.response_business_days.content"] if days else []
+    )
+    assert any("no response time covers" in note for note in report.notes)

@@ -149,7 +149,7 @@ def _deadline_rows(definition: Definition) -> str:
                     f"{_lit(words)})"
                 )
     if not rows:
-        rows.append("(-2, '', '', 0, '', '')")
+        rows.append("(-2, '', '', 0, NULL, '', '')")
     return ", ".join(rows)
 
 
