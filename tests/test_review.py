@@ -20,8 +20,9 @@ from workbench.core.domain.definition import Definition
 from workbench.core.domain.suite import run_suite
 from workbench.core.domain.templates import from_template
 from workbench.core.evidence import sample
+from workbench.core.evidence.backtest import reason_key
 from workbench.core.evidence.quarter import Quarter, last_complete_quarter, parse_quarter
-from workbench.core.evidence.review import build_packet, quarter_figures, reason_key
+from workbench.core.evidence.review import build_packet, quarter_figures
 from workbench.core.evidence.sample import (
     CAMPAIGN_INDUSTRIES,
     activities_csv,

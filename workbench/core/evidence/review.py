@@ -12,7 +12,6 @@ Every number the rules compare against is held in `domain/framework.py`.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,7 @@ from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM, percent
 from workbench.core.domain.safe_text import markdown_text, printable
 from workbench.core.evidence.analysis import Analysis, NoWins, Proposal, analyze
-from workbench.core.evidence.backtest import NO_REASON, replay_into
+from workbench.core.evidence.backtest import NO_REASON, reason_key, replay_into
 from workbench.core.evidence.quarter import Quarter, last_complete_quarter
 
 if TYPE_CHECKING:
@@ -44,11 +43,6 @@ ACCEPTABLE_BELOW = sorted(low for low, *_rest in ACCEPTANCE_BANDS)[2]  # 0.40: h
 _COMPANY_CLAUSES = ("fit.min_employees", "fit.max_employees", "fit.industries")
 # Fit clauses step 5 sets side by side with the closed-won profile.
 _ICP_CLAUSES = (*_COMPANY_CLAUSES, "fit.regions", "fit.min_seniority")
-
-
-def reason_key(reason: str) -> str:
-    """A rejection reason as the rules compare it: 'Bad fit (company)' → bad-fit-company."""
-    return re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-")
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -634,7 +628,6 @@ def _calibrate(
         # 001's acceptance table: 30-40% is acceptable, and its action is to fix the top two
         # rejection reasons (usually a fit or scoring issue); the advice names what to look at.
         from workbench.core.evidence.backtest import REJECTION_ADVICE
-        from workbench.core.evidence.backtest import reason_key as standard
 
         rule = (
             f"acceptance {percent(BROKEN_BELOW)}-{percent(ACCEPTABLE_BELOW)} ({_pct(rate)}): "
@@ -642,7 +635,7 @@ def _calibrate(
         )
         rules.append(rule)
         for reason, count in figures.reasons[:2]:
-            advice = REJECTION_ADVICE.get(standard(reason), ("", "map it to a standard reason"))
+            advice = REJECTION_ADVICE.get(reason_key(reason), ("", "map it to a standard reason"))
             notes.append(f"{reason!r} ({count} of {figures.rejected}): {advice[1]}")
         unchanged.append(
             ("fit", "the framework's action at 30-40% is the top two reasons' advice above")
