@@ -402,6 +402,14 @@ def _sales(
     return out
 
 
+def _decided_with_reason(row: dict[str, Any]) -> bool:
+    """Accepted, or rejected with a reason: what the decision clause asks of every MQL."""
+    decision = row["sdr_decision"]
+    return decision == "accepted" or (
+        decision == "rejected" and bool((row["rejection_reason"] or "").strip())
+    )
+
+
 def _decisions(
     hours: int, rows: list[dict[str, Any]], absent: frozenset[str] | set[str]
 ) -> list[Figure]:
@@ -411,12 +419,7 @@ def _decisions(
         out.append(_missing("sales", clause, "decision time", "sdr_decision"))
     elif "sdr_decision_at" in absent:
         # When they decided is unknown, but an MQL never worked missed the clause whenever.
-        decided = sum(
-            1
-            for row in rows
-            if row["sdr_decision"] == "accepted"
-            or (row["sdr_decision"] == "rejected" and (row["rejection_reason"] or "").strip())
-        )
+        decided = sum(1 for row in rows if _decided_with_reason(row))
         unworked = sum(1 for row in rows if row["sdr_decision"] in (None, "unworked"))
         figure = Figure(
             "sales", clause, "decision (timing not in the data)", decided, len(rows), 1.0,
@@ -430,13 +433,14 @@ def _decisions(
         )
         out.append(figure)
     else:
-        kept = 0
-        for row in rows:
-            decision = row["sdr_decision"]
-            # A decision timed before the MQL was not a decision on it.
-            timely = row["decision_hours_"] is not None and 0 <= row["decision_hours_"] <= hours
-            reasoned = decision == "accepted" or bool((row["rejection_reason"] or "").strip())
-            kept += decision in ("accepted", "rejected") and timely and reasoned
+        # A decision timed before the MQL was not a decision on it.
+        kept = sum(
+            1
+            for row in rows
+            if _decided_with_reason(row)
+            and row["decision_hours_"] is not None
+            and 0 <= row["decision_hours_"] <= hours
+        )
         unworked = sum(1 for row in rows if row["sdr_decision"] in (None, "unworked"))
         figure = Figure(
             "sales", clause, "decision within the deadline", kept, len(rows), 1.0, "every MQL"
