@@ -271,7 +271,13 @@ def test_diff_shows_evidence_beside_the_change_it_backs() -> None:
     clauses = [c.clause for c in changes]
     at = clauses.index("fit.min_seniority")
     assert clauses[at + 1] == "evidence.fit.min_seniority"
-    assert f"(evidence: {FIGURE})" in changes[at].text
+    # Recorded in the same diff: the figure is said once, on the evidence line after it.
+    assert FIGURE not in changes[at].text and FIGURE in changes[at + 1].text
+    assert sum(c.text.count(FIGURE) for c in changes) == 1
+    # Recorded earlier (stale then, current now the clause takes its value): said beside it.
+    back = diff(with_clause(applied(), "fit.min_seniority", "manager"), applied())
+    assert [c.clause for c in back] == ["fit.min_seniority"]
+    assert f"(evidence: {FIGURE})" in back[0].text
     stale = diff(applied(), with_clause(applied(), "fit.min_seniority", "manager"))
     assert [c.clause for c in stale] == ["fit.min_seniority"]
     assert "its evidence is stale: measured for vp" in stale[0].text

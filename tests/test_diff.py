@@ -362,6 +362,26 @@ def test_diff_command_prints_a_header_and_one_line_per_change(
     assert result.stderr == ""
 
 
+def test_diff_command_prints_a_recorded_figure_once(runner: CliRunner, tmp_path: Path) -> None:
+    """A review's draft changes a clause and records its evidence: the figure is one line."""
+    from workbench.core.domain.clause_evidence import record_evidence
+    from workbench.core.domain.clauses import with_clause
+
+    v1, v2 = signed_pair(tmp_path)
+    figure = "acceptance 20% in 2025Q4 (654 of 3197 MQLs), 'Bad fit (company)' #1"
+    loaded = store.load_definition(v2)
+    draft = with_clause(loaded.definition, "fit.industries", ["fintech", "software"])
+    draft = record_evidence(draft, "fit.industries", figure, on=date(2025, 3, 1))
+    store.save(draft, v2, store.file_sha256(v2))
+    result = run(runner, "diff", v1, v2)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(figure) == 1
+    assert result.stdout.splitlines()[1:] == [
+        "  fit gate: industries added fintech",
+        f"  evidence for fit.industries: {figure}",
+    ]
+
+
 def test_diff_json_is_a_list_of_changes(runner: CliRunner, tmp_path: Path) -> None:
     v1, v2 = signed_pair(tmp_path)
     rewrite(v2, "min_employees = 50", "min_employees = 100")

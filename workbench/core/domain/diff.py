@@ -733,16 +733,26 @@ def diff(old: Definition, new: Definition) -> list[Change]:
     """
     before = {k: v for k, v in old.model_dump(mode="json").items() if k not in _IGNORED}
     after = {k: v for k, v in new.model_dump(mode="json").items() if k not in _IGNORED}
-    return _beside([_with_evidence(new, c) for c in _fields("", "", "", before, after, _TOP)])
+    changes = _fields("", "", "", before, after, _TOP)
+    recorded = {
+        c.clause.removeprefix("evidence.") for c in changes if c.clause.startswith("evidence.")
+    }
+    return _beside([_with_evidence(new, c, recorded) for c in changes])
 
 
-def _with_evidence(new: Definition, change: Change) -> Change:
+def _with_evidence(new: Definition, change: Change, recorded: set[str]) -> Change:
     """A changed clause that has evidence in the new version says what it is, or that it was
-    measured for another value: a reviewer sees the data beside the change it backs."""
+    measured for another value: a reviewer sees the data beside the change it backs.
+
+    When the same diff records that evidence (`recorded`: the clauses whose evidence changed),
+    the evidence line placed right after the change already says the figure; saying it on the
+    clause's line too printed every review figure twice."""
     evidence = new.evidence.get(change.clause)
     if evidence is None:
         return change
     if evidence_state(new, change.clause) == "current":
+        if change.clause in recorded:
+            return change
         note = f" (evidence: {evidence.figure})"
     else:
         note = f" (its evidence is stale: measured for {shown_value(evidence.for_value)})"
