@@ -193,13 +193,45 @@ def test_figures_one_to_four_are_the_direct_counts(tmp_path: Path) -> None:
     assert figures.acceptance == pytest.approx(6 / 22)
     assert figures.acceptance_of_decided == pytest.approx(6 / 21)
     assert figures.top_reasons[0] == ("Bad fit (company)", 9)
-    assert figures.top_reasons[1] == ("not-interested", 4)
+    assert figures.top_reasons[1] == ("Not interested", 4)  # the framework's name
     assert len(figures.top_reasons) == 4  # bad fit, not interested, timing, none given
     assert ("(no reason given)", 1) in figures.top_reasons
     assert figures.with_opportunity == sum(r.opportunity_at is not None for r in in_q3) == 5
     assert figures.wins == len(won) == 12
     assert figures.wins_never_mql == sum(r.mql_at is None for r in won) == 2
     assert figures.false_negatives == pytest.approx(2 / 12)
+
+
+def test_spellings_of_one_reason_are_one_row_under_its_name(tmp_path: Path) -> None:
+    """Step 2 counts a reason as the SLA report does: spellings together ('No Budget', 'no
+    budget'), the mapping's table applied, a standard reason under the framework's name."""
+    history = History()
+    for reason in ("No Budget", "no budget", "no budget", "NO BUDGET"):
+        history.mql("rejected", reason)
+    for reason in ("Bad fit (company)", "bad-fit-company", "BAD FIT COMPANY", "too small"):
+        history.mql("rejected", reason)
+    history.mql("rejected", "Timing")
+    history.mql("rejected", "   ")
+    history.mql("accepted")
+    leads, activities = history.write(tmp_path / "data")
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[values.rejection_reason]\n"too small" = "bad-fit-company"\n')
+    con = duckdb.connect()
+    load_history(con, EvidenceSource(leads, activities, mapping))
+    figures = quarter_figures(con, Q3)
+    assert figures.top_reasons == [
+        ("Bad fit (company)", 4),
+        ("no budget", 4),  # not a standard reason: its most frequent spelling
+        ("(no reason given)", 1),  # a blank reason is none
+        ("Timing", 1),
+    ]
+    assert sum(n for _, n in figures.reasons) == figures.rejected == 10
+    packet = build_packet(con, from_template("acme", "1m-3m", date(2025, 1, 1)), "test", Q3)
+    assert "'Bad fit (company)'" in packet.rules[0]
+    path = signed(tmp_path / "defs")
+    plan = prepare_review(con, path, "test", TODAY)
+    step_two = dict(plan_sections(plan))["2. Top 5 rejection reasons"]
+    assert step_two[:2] == ["Bad fit (company): 4 (40%)", "no budget: 4 (40%)"]
 
 
 # --- each calibration rule ------------------------------------------------------------------
@@ -357,9 +389,9 @@ def test_acceptance_between_30_and_40_names_the_top_two_reasons_to_fix(tmp_path:
     assert plan.packet.figures.acceptance == pytest.approx(7 / 20)
     assert plan.packet.rules == ["acceptance 30%-40% (35%): fix the top two rejection reasons"]
     notes = plan.packet.notes
-    assert any(n.startswith("'not-interested' (7 of 13)") for n in notes)
-    assert any(n.startswith("'unreachable' (4 of 13)") for n in notes)
-    assert not any("timing" in n for n in notes)
+    assert any(n.startswith("'Not interested' (7 of 13)") for n in notes)
+    assert any(n.startswith("'Unreachable' (4 of 13)") for n in notes)
+    assert not any("Timing" in n for n in notes)
     assert [c.clause for c in plan.changes] == ["evidence.fit"]  # the re-sign-off only
 
 

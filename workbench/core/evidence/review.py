@@ -23,7 +23,12 @@ from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM, percent
 from workbench.core.domain.safe_text import markdown_text, printable
 from workbench.core.evidence.analysis import Analysis, NoWins, Proposal, analyze
-from workbench.core.evidence.backtest import NO_REASON, reason_key, replay_into
+from workbench.core.evidence.backtest import (
+    NO_REASON,
+    REJECTION_ADVICE,
+    reason_key,
+    replay_into,
+)
 from workbench.core.evidence.quarter import Quarter, last_complete_quarter
 
 if TYPE_CHECKING:
@@ -142,9 +147,8 @@ def quarter_figures(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> Quarter
     ).fetchone()
     assert row is not None
     reasons = con.execute(
-        f"SELECT coalesce(rejection_reason, '{NO_REASON}') AS reason, count(*) AS n "
-        f"FROM leads WHERE {mql} AND sdr_decision = 'rejected' "
-        "GROUP BY reason ORDER BY n DESC, reason"
+        f"SELECT coalesce(nullif(trim(rejection_reason), ''), '{NO_REASON}') AS reason, "
+        f"count(*) AS n FROM leads WHERE {mql} AND sdr_decision = 'rejected' GROUP BY reason"
     ).fetchall()
     wins = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE mql_at IS NULL OR mql_at > won_at) "
@@ -158,11 +162,32 @@ def quarter_figures(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> Quarter
         accepted=accepted,
         rejected=rejected,
         undecided=mqls - accepted - rejected,
-        reasons=[(str(r), int(n)) for r, n in reasons],
+        reasons=grouped_reasons([(str(r), int(n)) for r, n in reasons]),
         with_opportunity=int(row[3]),
         wins=int(wins[0]),
         wins_never_mql=int(wins[1]),
     )
+
+
+def grouped_reasons(spellings: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Spellings of one reason counted together, as the SLA report and the backtest count
+    them (`reason_key`: 'No Budget' and 'no budget'; 'Bad fit (company)' and bad-fit-company),
+    most frequent first. A standard reason is shown by the framework's name for it, any other
+    by its most frequent spelling, so the room reads one row per reason."""
+    counts: dict[str, int] = {}
+    seen: dict[str, dict[str, int]] = {}
+    for text, n in spellings:
+        key = NO_REASON if text == NO_REASON else (reason_key(text) or text)
+        counts[key] = counts.get(key, 0) + n
+        seen.setdefault(key, {})[text] = seen.get(key, {}).get(text, 0) + n
+
+    def name(key: str) -> str:
+        if key in REJECTION_ADVICE:
+            return REJECTION_ADVICE[key][0]
+        return min(seen[key].items(), key=lambda s: (-s[1], s[0]))[0]
+
+    named = [(name(key), n) for key, n in counts.items()]
+    return sorted(named, key=lambda item: (-item[1], item[0]))
 
 
 def refuse_outside_history(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> None:
