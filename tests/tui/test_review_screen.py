@@ -8,6 +8,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+from textual.widgets import TabbedContent
+
 from tests.test_review import History, bad_fit_quarter
 from tests.tui.pilot_steps import settle
 from workbench.core.domain.templates import from_template
@@ -16,6 +19,8 @@ from workbench.core.files import store
 from workbench.core.services.signoff import sign
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.commands import ScreenActionsProvider
+from workbench.tui.components.fields import ClauseField
+from workbench.tui.components.status_bar import SuiteStatusBar
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
 from workbench.tui.screens.home import HomeScreen
@@ -83,6 +88,101 @@ async def test_review_writes_the_draft_and_opens_it(
         v2 = folder / "acme" / "v2.toml"
         assert store.load_definition(v2).definition.fit.min_employees == 51
         assert isinstance(app.screen, EditorScreen)
+
+
+def field_in_view(editor: EditorScreen, path: str) -> ClauseField:
+    """The field editing `path` has the cursor and is inside its step's visible part."""
+    step = editor.get_child_by_id("steps", TabbedContent)
+    pane = editor.query_one(f"#pane-{editor.step_of(path)}")
+    assert step.active == f"step-{editor.step_of(path)}"
+    focused = editor.focused
+    assert focused is not None
+    field = next(a for a in focused.ancestors if isinstance(a, ClauseField))
+    assert field.path == path
+    assert pane.region.contains_region(focused.region), (pane.region, focused.region)
+    return field
+
+
+def status_lines(editor: EditorScreen) -> list[str]:
+    return str(editor.query_one("#status", SuiteStatusBar).render()).splitlines()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_written_draft_opens_on_the_clause_it_changed(
+    workdir: Path, make_app: Callable[..., WorkbenchApp], size: tuple[int, int]
+) -> None:
+    """w opens the draft on the Fit step with the changed field in view (not on step 1), and
+    says it was written on the status line, where it covers no step text (no toast)."""
+    folder = signed_folder(workdir, None)
+    with_history(workdir, folder)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        field = field_in_view(editor, "fit.min_employees")
+        assert field.label_text == "Min employees"
+        assert status_lines(editor)[1] == "v2 written by the review: both sides must sign it again"
+        assert len(app._notifications) == 0  # nothing laid over the step
+        assert len(status_lines(editor)[1]) <= size[0] - 2
+
+
+async def test_the_unchanged_re_sign_off_opens_on_step_one(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    folder = signed_folder(workdir, None)
+    history = History()
+    for _ in range(5):
+        history.mql("accepted")
+    for _ in range(5):
+        history.mql("rejected", "bad-fit-company")
+    history.win()
+    leads, activities = history.write(workdir / "data")
+    save_source(folder, EvidenceSource(leads, activities))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert "(clauses unchanged)" in body(app)
+        await pilot.press("w")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        assert editor.get_child_by_id("steps", TabbedContent).active == "step-stage"
+        assert "v2 written by the review" in status_lines(editor)[1]
+
+
+@pytest.mark.parametrize(
+    ("path", "step"),
+    [
+        ("scoring.threshold", "triggers"),  # inside a folded part: the fold opens
+        ("fit.exclude_email_domains", "fit"),  # far down the step at 80x24: scrolled to
+        ("evidence.fit.regions", "fit"),  # evidence is shown under the clause it backs
+    ],
+)
+async def test_an_editor_opens_on_a_clause_with_its_field_in_view(
+    workdir: Path,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[[str, str], Path],
+    path: str,
+    step: str,
+) -> None:
+    draft = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_definition(draft, clause=path)
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        assert editor.step_of(path) == step
+        field_in_view(editor, path.removeprefix("evidence."))
+        assert status_lines(editor)[1] == "no case has flipped yet"
 
 
 async def test_a_draft_open_is_said_before_w_is_offered(

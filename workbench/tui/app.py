@@ -129,7 +129,9 @@ class WorkbenchApp(App[None]):
 
     # --- navigation ------------------------------------------------------------------
 
-    def open_definition(self, path: Path) -> None:
+    def open_definition(self, path: Path, clause: str | None = None, note: str = "") -> None:
+        """Open `path` in the editor; `clause` opens it on that clause's step with its field
+        in view, and `note` is said on the status line (what just made this file)."""
         from workbench.core.domain.errors import WorkbenchError
         from workbench.core.services.workshop import Workshop
         from workbench.tui.screens.editor import EditorScreen
@@ -146,7 +148,7 @@ class WorkbenchApp(App[None]):
 
             self.push_screen(FollowScreen(workshop))
         else:
-            self.push_screen(EditorScreen(workshop))
+            self.push_screen(EditorScreen(workshop, clause=clause, note=note))
         self.call_after_refresh(_freeze_live_objects)
 
     def _editor_open(self) -> EditorScreen | None:

@@ -225,3 +225,15 @@ def _short(draft: Definition, change: Change) -> str:
     evidence = draft.evidence.get(change.clause)
     note = f" (evidence: {evidence.figure})" if evidence else ""
     return change.text.removesuffix(note) if note else change.text
+
+
+def first_changed_clause(plan: ReviewPlan) -> str | None:
+    """The clause the room looks at first when the draft opens: the first one the review
+    changed (`fit.industries`), not the evidence recorded beside it; None for the unchanged
+    re-sign-off, whose only change is its recorded evidence."""
+    return next((c.clause for c in plan.changes if not c.clause.startswith("evidence.")), None)
+
+
+def written_note(plan: ReviewPlan) -> str:
+    """One short line for the written draft, in the room's words (fits 80 columns)."""
+    return f"v{plan.signed.version + 1} written by the review: both sides must sign it again"

@@ -21,6 +21,7 @@ class SuiteStatusBar(Static):
         self.flips: tuple[Flip, ...] = ()
         self.edited: str | None = None
         self.refused = ""  # why the value being typed was not taken, in short
+        self.note = ""  # what just happened to the draft (written by the review), until a flip
 
     @property
     def width_for_text(self) -> int:
@@ -53,6 +54,12 @@ class SuiteStatusBar(Static):
         self.refused = reason
         self._render_line()
 
+    def show_note(self, note: str) -> None:
+        """Say what just happened on the second line, where it covers nothing (a toast at 80
+        columns hid the step's text); the first flip or refusal takes the line back."""
+        self.note = note
+        self._render_line()
+
     def show_save(self, note: str) -> None:
         self.save_note = note
         self._render_line()
@@ -68,7 +75,9 @@ class SuiteStatusBar(Static):
         first = " · ".join(parts)
         if len(first) > self.width_for_text:  # never wrapped onto the flip line
             first = first[: self.width_for_text - 1] + "…"
-        second = self.flip_note or "no case has flipped yet"
+        second = self.flip_note or self.note or "no case has flipped yet"
+        if len(second) > self.width_for_text:
+            second = second[: self.width_for_text - 1] + "…"
         if self.refused:
             second = f"✗ {self.refused}"
             if len(second) > self.width_for_text:

@@ -15,7 +15,7 @@ from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Collapsible, Footer, Header, TabbedContent, TabPane
 
 from workbench.core.domain.definition import EdgeCase, Expectation
 from workbench.core.domain.errors import WorkbenchError
@@ -73,6 +73,8 @@ STEP_KEYS = ["f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"]
 # Tab labels when the full ones would not fit the terminal's width (eight steps at 80 columns):
 # every step stays in sight rather than scrolling off the tab bar.
 SHORT_LABELS = {"fit": "Fit", "cases": "Cases"}
+# The step that edits each top-level clause, where it is not the step of the same name.
+CLAUSE_STEPS = {"scoring": "triggers", "recycling": "triggers", "review_rule": "triggers"}
 
 
 def short_reason(message: str) -> str:
@@ -175,9 +177,11 @@ class EditorScreen(Screen[None]):
         ],
     ]
 
-    def __init__(self, workshop: Workshop) -> None:
+    def __init__(self, workshop: Workshop, *, clause: str | None = None, note: str = "") -> None:
         super().__init__()
         self.workshop = workshop
+        self.start_clause = clause  # opened on this clause's step, its field in view
+        self.start_note = note  # said on the status line once mounted
         self.invalid: dict[str, str] = {}
         self._save_timer: Timer | None = None
         self._saved_at: str | None = None  # when this screen last wrote the draft
@@ -338,8 +342,12 @@ class EditorScreen(Screen[None]):
         self.title = self.title_text()
         self.fit_header(self.app.size.width)
         self.refresh_status()
+        if self.start_note:
+            self.get_child_by_id("status", SuiteStatusBar).show_note(self.start_note)
         self.update_banner()
         self.set_interval(2.0, self.watch_disk)
+        if self.start_clause:
+            self.show_clause(self.start_clause)
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit_tab_labels(event.size.width)
@@ -657,6 +665,40 @@ class EditorScreen(Screen[None]):
                     self.set_focus(widget)
                     return True
         return False
+
+    def step_of(self, clause: str) -> str:
+        """The step that edits a clause path: `fit.industries` → fit, `scoring.threshold` →
+        triggers; evidence is shown under the clause it backs; anything else is on step 1."""
+        clause = clause.removeprefix("evidence.")
+        head = clause.split(".", 1)[0]
+        key = CLAUSE_STEPS.get(head, head)
+        return key if key in dict(self.steps()) else self.steps()[0][0]
+
+    def show_clause(self, clause: str, tries: int = 3) -> None:
+        """Switch to the clause's step and bring its field into view with the cursor in it
+        (opening the fold that holds it); the step mounts lazily, so try after a refresh."""
+        key = self.step_of(clause)
+        self._tabs().active = f"step-{key}"
+        if not self._reveal(key, clause.removeprefix("evidence.")) and tries > 0:
+            self.call_after_refresh(self.show_clause, clause, tries - 1)
+
+    def _reveal(self, key: str, clause: str) -> bool:
+        fields = [f for p in self.query(f"#pane-{key}") for f in p.query(ClauseField)]
+        if not fields:
+            return False
+        field = next((f for f in fields if f.path == clause), None) or next(
+            (f for f in fields if f.path.startswith(clause + ".")), None
+        )
+        if field is None:
+            return self._focus_first(key)
+        for fold in field.ancestors:
+            if isinstance(fold, Collapsible) and fold.collapsed:
+                fold.collapsed = False
+        target = next((w for w in field.query("*") if w.focusable), None)
+        if target is not None:
+            self.set_focus(target, scroll_visible=False)
+        field.call_after_refresh(field.scroll_visible, animate=False)
+        return True
 
     def _step_index(self) -> int:
         keys = [f"step-{key}" for key, _label in self.steps()]

@@ -2,7 +2,7 @@
 
 The same use case as `workbench review` (`core.services.review`), run in a worker: the
 history is loaded and analysed off the event loop, and nothing is written until the room
-presses w. The written draft opens in the editor, as a new version from home does.
+presses w. The written draft opens in the editor on the first clause the review changed.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ class ReviewScreen(Screen[None]):
 
     def action_write(self) -> None:
         from workbench.core.domain.errors import WorkbenchError
-        from workbench.core.services.review import write_review
+        from workbench.core.services.review import first_changed_clause, write_review, written_note
 
         if self.plan is None or not self.plan.writable:
             return
@@ -148,11 +148,12 @@ class ReviewScreen(Screen[None]):
         except WorkbenchError as error:
             self.notify(str(error), severity="error", title="No new version")
             return
-        self.notify(
-            f"Created {made.path}: both sides must sign it again", title="Review draft written"
-        )
+        # Said on the editor's status line, not in a toast: at 80 columns a toast hid the
+        # step's text for seconds. The draft opens on the first clause the review changed.
         self.app.pop_screen()
-        self.wb.open_definition(made.path)
+        self.wb.open_definition(
+            made.path, clause=first_changed_clause(self.plan), note=written_note(self.plan)
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
