@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import stat
 import tempfile
 from datetime import date
@@ -218,3 +219,14 @@ def test_the_cli_refuses_a_bad_limit_as_bad_input(
     assert result.exit_code == 2, result.output
     assert f"error: environment variable {ENV_VAR}: 'lots' is not a memory size" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_every_duckdb_connection_in_the_workbench_goes_through_the_policy() -> None:
+    package = Path(connection.__file__).resolve().parents[2]
+    direct = re.compile(r"\bduckdb\s*\.\s*connect\s*\(|from\s+duckdb\s+import\s+connect\b")
+    found = [
+        str(path.relative_to(package.parent))
+        for path in package.rglob("*.py")
+        if path.name != "connection.py" and direct.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
