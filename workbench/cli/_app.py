@@ -73,12 +73,23 @@ def warn_altered(path: Path, consequence: str = "") -> None:
 
 def friendly(command: F) -> F:
     """Turn a WorkbenchError into its message and exit code instead of a traceback, and
-    Ctrl-C into one line and exit 130 (what the entry point does before a command runs)."""
+    Ctrl-C into one line and exit 130 (what the entry point does before a command runs).
+    DuckDB running out of memory, raised as it is or behind a loader's message, is the memory
+    policy's one message (the limit, how to raise it) and exit 1."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            try:
+                return command(*args, **kwargs)
+            except Exception as error:
+                from workbench.core.evidence.connection import out_of_memory
+
+                loaded = "duckdb" in sys.modules and not isinstance(error, typer.Exit)
+                memory = out_of_memory(error) if loaded else None
+                if memory is None:
+                    raise
+                raise memory from None
         except WorkbenchError as error:
             for problem in error.problems:
                 err(f"error: {problem}")

@@ -36,18 +36,14 @@ def open_history(
     path: Path, leads: Path | None, activities: Path | None, mapping: str | None
 ) -> Iterator[History]:
     """Load the history PATH's folder (or the options) names; the connection closes after."""
-    import duckdb
-
+    from workbench.core.evidence.connection import duckdb_connection
     from workbench.core.evidence.settings import choose_source, definitions_folder
     from workbench.core.services.analysis_session import describe_source
     from workbench.core.services.backtest_session import load_history
 
     source = choose_source(definitions_folder(path), leads, activities, mapping)
-    con = duckdb.connect()
-    try:
+    with duckdb_connection() as con:
         problems = load_history(con, source)
         for line in problems.lines() if problems.skipped or problems.emptied else []:
             err(line)
         yield History(con, problems, describe_source(source, problems))
-    finally:
-        con.close()

@@ -156,6 +156,7 @@ def backtest_cmd(
     import duckdb
 
     from workbench.core.evidence.backtest import backtest, compare
+    from workbench.core.evidence.connection import close_duckdb, open_duckdb
     from workbench.core.evidence.report import backtest_lines, comparison_lines
     from workbench.core.evidence.settings import (
         choose_source,
@@ -177,7 +178,7 @@ def backtest_cmd(
     folder = definitions_folder(path)
     source = choose_source(folder, leads, activities, mapping)
     progress = _Progress()
-    con = duckdb.connect()
+    con = open_duckdb()
     try:
         problems = load_history(
             con,
@@ -197,7 +198,7 @@ def backtest_cmd(
         raise typer.Exit(130) from None
     finally:
         progress.clear()
-        con.close()
+        close_duckdb(con)
     if remember:
         previous = load_source(folder)
         if previous is not None and same_source(previous, source):

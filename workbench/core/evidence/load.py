@@ -1909,9 +1909,9 @@ def load_to_duckdb(
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
-    import duckdb  # imported here: `workbench --help` should not load DuckDB
+    from workbench.core.evidence.connection import open_duckdb
 
-    return duckdb.connect()
+    return open_duckdb()
 
 
 def _rows(con: duckdb.DuckDBPyConnection, table: str) -> Iterator[dict[str, Any]]:

@@ -31,6 +31,7 @@ import tomli_w
 
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.vocab import STANDARD_REJECTION_REASONS
+from workbench.core.evidence.connection import close_duckdb, duckdb_connection, open_duckdb
 from workbench.core.evidence.dates import DateReading
 from workbench.core.evidence.dates import detect as detect_dates
 from workbench.core.evidence.gate_values import GateGuess, listed, matches
@@ -819,8 +820,6 @@ def propose(
     """Read both files and propose a mapping (see the module's docstring). With a
     `definition`, the region and industry values its fit gates do not list are proposed onto
     its own names (`gate_values.propose_listed`)."""
-    import duckdb as _duckdb
-
     if preset is not None and preset not in PRESETS:
         raise InputError(
             [
@@ -831,7 +830,7 @@ def propose(
             ]
         )
     own = con is None
-    connection = con or _duckdb.connect()
+    connection = con or open_duckdb()
     try:
         files = {
             "leads": read_sample(connection, leads, "leads"),
@@ -878,7 +877,7 @@ def propose(
         return proposal
     finally:
         if own:
-            connection.close()
+            close_duckdb(connection)
 
 
 _DATE_SAMPLE = 5000  # distinct cells per time column the date format is decided from
@@ -924,17 +923,12 @@ def _reads_as_time(value: str, formats: tuple[str, ...]) -> bool:
 
 def would_keep(proposal: Proposal) -> Problems:
     """How the files load with the proposed mapping: rows kept and left out, per table."""
-    import duckdb as _duckdb
-
     from workbench.core.evidence.load import load_to_duckdb
 
-    con = _duckdb.connect()
-    try:
+    with duckdb_connection() as con:
         return load_to_duckdb(
             con, proposal.leads_file, proposal.activities_file, proposal.mapping()
         )
-    finally:
-        con.close()
 
 
 def summary_lines(proposal: Proposal, problems: Problems | None = None) -> list[str]:
@@ -1025,9 +1019,7 @@ def paste_lines(values: Iterable[ValueGuess]) -> list[str]:
 def unmapped_values(leads: Path, activities: Path, mapping: Mapping) -> list[ValueGuess]:
     """The values of the files' choice columns that `mapping` places nowhere, with proposals:
     what a backtest prints as lines to paste when it left rows out for them."""
-    import duckdb as _duckdb
-
-    con = _duckdb.connect()
+    con = open_duckdb()
     try:
         files = {
             "leads": read_sample(con, leads, "leads"),
@@ -1051,7 +1043,7 @@ def unmapped_values(leads: Path, activities: Path, mapping: Mapping) -> list[Val
             out += unmatched_values(TABLE_COLUMNS[name], counts, mapping)
         return out
     finally:
-        con.close()
+        close_duckdb(con)
 
 
 def paste_advice(problems: Problems, source: EvidenceSource) -> list[str]:

@@ -583,7 +583,7 @@ def _typed(column: Column) -> str:
 
 def _parquet(csv_bytes: bytes, columns: tuple[Column, ...], path: Path) -> None:
     """Write CSV bytes as a typed Parquet file at `path`, which must not exist yet."""
-    import duckdb  # imported here: `workbench --help` should not load DuckDB
+    from workbench.core.evidence.connection import duckdb_connection
 
     folder = path.parent
     try:
@@ -599,15 +599,12 @@ def _parquet(csv_bytes: bytes, columns: tuple[Column, ...], path: Path) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(csv_bytes)
         select = ", ".join(_typed(c) for c in columns)
-        connection = duckdb.connect()
-        try:
+        with duckdb_connection() as connection:
             connection.execute(
                 f"COPY (SELECT {select} FROM read_csv(?, header = true, all_varchar = true)) "
                 f"TO '{_quote(target)}' (FORMAT parquet)",
                 [str(source)],
             )
-        finally:
-            connection.close()
         try:
             os.link(target, path)
         except FileExistsError:

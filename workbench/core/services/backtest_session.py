@@ -223,17 +223,19 @@ class EvidenceSession:
             return self._loaded
         import duckdb
 
+        from workbench.core.evidence.connection import close_duckdb, open_duckdb
+
         source = self.source()
-        con = duckdb.connect()
+        con = open_duckdb()  # its spill folder goes with the app (or a failed load, below)
         with self._state:
             self._loading = con
         try:
             problems = load_history(con, source, progress=lambda stage: progress(stage, None))
         except duckdb.InterruptException:
-            con.close()
+            close_duckdb(con)
             raise Closed from None
         except BaseException:
-            con.close()
+            close_duckdb(con)
             raise
         finally:
             with self._state:
@@ -274,7 +276,11 @@ class _Superseded(Exception):
 
 
 def error_lines(error: BaseException) -> list[str]:
-    """A loading or backtest failure as a person reads it: the core's located message."""
+    """A loading or backtest failure as a person reads it: the core's located message (for
+    DuckDB out of memory, the limit and how to raise it)."""
+    from workbench.core.evidence.connection import out_of_memory
+
+    error = out_of_memory(error) or error
     if isinstance(error, WorkbenchError):
         return [str(problem) for problem in error.problems]
     return [f"{type(error).__name__}: {error}"]

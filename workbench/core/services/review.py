@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from workbench.core.evidence.quarter import Quarter
     from workbench.core.evidence.review import Packet
+    from workbench.core.evidence.settings import EvidenceSource
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,18 @@ def prepare_review(
         failing,
         open_draft(base, signed.slug),
     )
+
+
+def review_history(source: EvidenceSource, path: Path, today: date) -> ReviewPlan:
+    """`prepare_review` over `source`'s files, loaded into a connection of its own (the
+    workbench's memory policy, closed after): the app's Review runs this, never DuckDB."""
+    from workbench.core.evidence.connection import duckdb_connection
+    from workbench.core.services.analysis_session import describe_source
+    from workbench.core.services.backtest_session import load_history
+
+    with duckdb_connection() as con:
+        problems = load_history(con, source)
+        return prepare_review(con, path, describe_source(source, problems), today)
 
 
 def open_draft(folder: Path, slug: str) -> str | None:

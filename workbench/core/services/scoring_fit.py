@@ -36,15 +36,13 @@ def fit_from_history(
     """Load `source` as the backtest does and fit a scoring on it (see `model_fit`).
 
     The window is the current scoring's, else 90 days: the room compares like with like."""
-    import duckdb
-
+    from workbench.core.evidence.connection import duckdb_connection
     from workbench.core.evidence.model_fit import DEFAULT_WINDOW_DAYS, fit_scoring
     from workbench.core.services.backtest_session import load_history
 
     if window_days is None:
         window_days = (current.window_days if current is not None else None) or DEFAULT_WINDOW_DAYS
-    con = duckdb.connect()
-    try:
+    with duckdb_connection() as con:
         problems = load_history(con, source, progress=progress)
         if progress is not None:
             progress("fitting the scoring model")
@@ -57,8 +55,6 @@ def fit_from_history(
             train_until=train_until,
             window_days=window_days,
         )
-    finally:
-        con.close()
     return found, problems
 
 

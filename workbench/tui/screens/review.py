@@ -85,13 +85,10 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review")
     def run_review(self) -> None:
-        import duckdb
-
         from workbench.core.domain.errors import WorkbenchError
+        from workbench.core.evidence.connection import out_of_memory
         from workbench.core.evidence.settings import load_source
-        from workbench.core.services.analysis_session import describe_source
-        from workbench.core.services.backtest_session import load_history
-        from workbench.core.services.review import prepare_review
+        from workbench.core.services.review import review_history
 
         folder = self.wb.folder
         try:
@@ -99,16 +96,12 @@ class ReviewScreen(Screen[None]):
             if source is None:
                 self.app.call_from_thread(self.show_text, NO_HISTORY)
                 return
-            con = duckdb.connect()
-            try:
-                problems = load_history(con, source)
-                plan = prepare_review(
-                    con, folder / self.slug, describe_source(source, problems), self.wb.today()
-                )
-            finally:
-                con.close()
-        except WorkbenchError as error:
-            self.app.call_from_thread(self.show_text, f"The review could not run:\n{error}")
+            plan = review_history(source, folder / self.slug, self.wb.today())
+        except Exception as error:
+            known = out_of_memory(error) or error
+            if not isinstance(known, WorkbenchError):
+                raise
+            self.app.call_from_thread(self.show_text, f"The review could not run:\n{known}")
             return
         self.app.call_from_thread(self.show_plan, plan)
 

@@ -1,0 +1,232 @@
+"""The one DuckDB connection policy: a memory limit (default, WORKBENCH_MEMORY_LIMIT), a private
+spill folder removed after, and one message when DuckDB still runs out of memory."""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import stat
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner, Result
+
+from workbench.cli import app
+from workbench.core.domain.errors import InputError
+from workbench.core.domain.templates import from_template
+from workbench.core.evidence import connection
+from workbench.core.evidence.backtest import backtest
+from workbench.core.evidence.connection import (
+    DEFAULT_LIMIT,
+    ENV_VAR,
+    MemoryLimitError,
+    close_duckdb,
+    duckdb_connection,
+    memory_policy,
+    open_duckdb,
+    out_of_memory,
+    parse_size,
+    spill_folder,
+)
+from workbench.core.evidence.load import load_to_duckdb
+from workbench.core.evidence.mapping import CANONICAL
+from workbench.core.evidence.sample import sample_data, write_sample
+from workbench.core.files import store
+from workbench.core.services.backtest_session import error_lines
+
+BIG_MACHINE = 16 * 1000**3
+
+
+def limit_of(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def duckdb_shows(limit: str | None) -> str:
+    """What DuckDB itself reports for a limit given to it directly (None: its own default)."""
+    con = duckdb.connect(config={} if limit is None else {"memory_limit": limit})
+    try:
+        return limit_of(con)
+    finally:
+        con.close()
+
+
+@pytest.fixture(autouse=True)
+def big_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test on a machine with 16 GB, and no limit in the environment, unless it says."""
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setattr(connection, "machine_memory", lambda: BIG_MACHINE)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    leads, activities = sample_data(600, seed=4)
+    return write_sample(tmp_path_factory.mktemp("data"), leads, activities, "csv")
+
+
+def test_the_default_limit_is_1500_mb_not_duckdbs_80_percent() -> None:
+    assert memory_policy().limit == DEFAULT_LIMIT == 1_500_000_000
+    with duckdb_connection() as con:
+        assert limit_of(con) == duckdb_shows("1500MB")
+        assert limit_of(con) != duckdb_shows(None)
+
+
+def test_a_small_machine_keeps_duckdbs_own_smaller_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(connection, "machine_memory", lambda: 1_000_000_000)
+    policy = memory_policy()
+    assert policy.limit is None
+    assert "80%" in policy.describe()
+
+
+@pytest.mark.parametrize(
+    ("value", "duckdb_text"), [("123MB", "123MB"), (" 2 GiB ", "2GiB"), ("800mib", "800MiB")]
+)
+def test_the_environment_variable_sets_the_limit(
+    monkeypatch: pytest.MonkeyPatch, value: str, duckdb_text: str
+) -> None:
+    monkeypatch.setenv(ENV_VAR, value)
+    with duckdb_connection() as con:
+        assert limit_of(con) == duckdb_shows(duckdb_text)
+
+
+def test_none_gives_duckdbs_own_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_VAR, "none")
+    assert memory_policy().limit is None
+    with duckdb_connection() as con:
+        assert limit_of(con) == duckdb_shows(None)
+
+
+@pytest.mark.parametrize("value", ["lots", "12", "-5GB", "0MB", "1.5 parsecs", "4 GB RAM"])
+def test_a_bad_value_is_one_clear_message(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(ENV_VAR, value)
+    with pytest.raises(InputError) as raised:
+        open_duckdb()
+    message = str(raised.value)
+    assert raised.value.exit_code == 2
+    assert ENV_VAR in message and repr(value.strip()) in message
+    assert "1500MB" in message and "'none'" in message
+
+
+def test_sizes_read_as_duckdb_reads_them() -> None:
+    assert parse_size("1500MB") == 1_500_000_000
+    assert parse_size("1.5gb") == 1_500_000_000
+    assert parse_size("1KiB") == 1024
+    assert parse_size("1500") is None  # a unit is required: bytes or megabytes?
+
+
+def test_the_spill_folder_is_private_in_the_temp_dir_and_removed_on_close() -> None:
+    con = open_duckdb()
+    folder = spill_folder(con)
+    assert folder is not None
+    assert Path(folder).parent == Path(tempfile.gettempdir())
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    row = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    assert row is not None and Path(str(row[0])).parent == Path(folder)
+    other = open_duckdb()
+    assert spill_folder(other) not in (None, folder)  # one per connection
+    close_duckdb(con)
+    close_duckdb(other)
+    assert not os.path.exists(folder)
+    assert spill_folder(con) is None
+
+
+def test_the_spill_folder_is_removed_when_the_work_fails() -> None:
+    with pytest.raises(ZeroDivisionError), duckdb_connection() as con:
+        folder = str(spill_folder(con))
+        assert os.path.isdir(folder)
+        _ = 1 / 0
+    assert not os.path.exists(folder)
+
+
+def test_a_connection_left_open_loses_its_folder_when_collected() -> None:
+    con = open_duckdb()
+    folder = spill_folder(con)
+    assert folder is not None and os.path.isdir(folder)
+    del con
+    gc.collect()
+    assert not os.path.exists(folder)
+
+
+def test_the_results_are_the_same_with_a_limit_and_without(
+    monkeypatch: pytest.MonkeyPatch, history: tuple[Path, Path]
+) -> None:
+    definition = from_template("acme", "3m-10m", date(2025, 1, 1))
+    events = []
+    for value in ("none", "200MB"):
+        monkeypatch.setenv(ENV_VAR, value)
+        with duckdb_connection() as con:
+            load_to_duckdb(con, *history, CANONICAL)
+            result = backtest(con, definition)
+            events.append((result.events, result.per_month))
+    assert events[0] == events[1] and events[0][0] > 0
+
+
+def test_out_of_memory_behind_another_message_is_found() -> None:
+    try:
+        try:
+            raise duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block")
+        except duckdb.Error as error:
+            raise InputError(f"cannot read as CSV: {error}") from None
+    except InputError as wrapped:
+        found = out_of_memory(wrapped)
+    assert isinstance(found, MemoryLimitError) and found.exit_code == 1
+    assert out_of_memory(InputError("cannot read as CSV: bad quote")) is None
+    assert out_of_memory(duckdb.InterruptException("interrupted")) is None
+    # The app's panels show the same message.
+    lines = error_lines(duckdb.OutOfMemoryException("Out of Memory Error"))
+    assert lines == [str(found)]
+
+
+def cli(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def draft(tmp_path: Path) -> Path:
+    store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), tmp_path / "definitions")
+    return tmp_path / "definitions" / "acme" / "v1.toml"
+
+
+def test_the_cli_says_what_ran_out_and_how_to_raise_the_limit(
+    monkeypatch: pytest.MonkeyPatch, history: tuple[Path, Path], draft: Path
+) -> None:
+    leads, activities = history
+    monkeypatch.setenv(ENV_VAR, "1MB")
+    before = set(Path(tempfile.gettempdir()).glob(f"{connection.SPILL_PREFIX}{os.getpid()}-*"))
+    result = cli("backtest", draft, "--leads", leads, "--activities", activities)
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert "ran out of memory" in errors[0]
+    assert "1 MB" in errors[0] and f"{ENV_VAR}=1MB" in errors[0]
+    assert f"{ENV_VAR}=4GB" in errors[0]
+    assert "Traceback" not in result.output
+    after = set(Path(tempfile.gettempdir()).glob(f"{connection.SPILL_PREFIX}{os.getpid()}-*"))
+    assert after <= before  # the failed command's spill folder is gone
+
+
+def test_the_cli_refuses_a_bad_limit_as_bad_input(
+    monkeypatch: pytest.MonkeyPatch, history: tuple[Path, Path], draft: Path
+) -> None:
+    leads, activities = history
+    monkeypatch.setenv(ENV_VAR, "lots")
+    result = cli("backtest", draft, "--leads", leads, "--activities", activities)
+    assert result.exit_code == 2, result.output
+    assert f"error: environment variable {ENV_VAR}: 'lots' is not a memory size" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_every_duckdb_connection_in_the_workbench_goes_through_the_policy() -> None:
+    package = Path(connection.__file__).resolve().parents[2]
+    direct = re.compile(r"\bduckdb\s*\.\s*connect\s*\(|from\s+duckdb\s+import\s+connect\b")
+    found = [
+        str(path.relative_to(package.parent))
+        for path in package.rglob("*.py")
+        if path.name != "connection.py" and direct.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

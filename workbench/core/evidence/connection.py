@@ -1,0 +1,219 @@
+"""The one way the workbench opens DuckDB for evidence work, and its memory policy.
+
+Why a policy: DuckDB's own limit is 80% of the machine's memory, so a backtest of a few
+million leads took 2.6-2.9 GB (BENCHMARKS.md, issue 16) and a laptop that also runs a browser
+swaps. Under a limit DuckDB spills to disk instead, with the same results and some more CPU.
+
+- The limit is 1500 MB (DuckDB's units: 1 MB = 1,000,000 bytes), or 80% of the machine's
+  memory when that is less: with the process's own memory on top the peak stays under 2 GB.
+  `WORKBENCH_MEMORY_LIMIT` changes it for every front-end (the CLI, the app, the services):
+  a size such as `4GB` or `800MiB`, or `none` for DuckDB's own default.
+- The spill folder is a fresh folder in the system temp dir, readable by this user only, one
+  per connection, removed when the connection is closed through `close_duckdb` or
+  `duckdb_connection`, else when it is garbage collected or the process exits (also after an
+  error).
+- Nothing else is set: thread count, insertion order and results are DuckDB's as before.
+
+When a query still does not fit, `out_of_memory` turns DuckDB's error into one message that
+says what ran out, the limit, and how to raise it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from workbench.core.domain.errors import CheckFailed, InputError, Problem
+
+if TYPE_CHECKING:
+    import duckdb
+
+ENV_VAR = "WORKBENCH_MEMORY_LIMIT"
+DEFAULT_LIMIT = 1_500_000_000
+"""Bytes: under 2 GB of peak for the process with DuckDB's spill (measured, BENCHMARKS.md)."""
+SPILL_PREFIX = "workbench-duckdb-"
+
+_UNITS = {
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "tb": 1000**4,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+    "tib": 1024**4,
+}
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*", re.IGNORECASE)
+_NONE = ("none", "default")
+
+
+@dataclass(frozen=True)
+class MemoryPolicy:
+    """The memory limit in bytes (None: DuckDB's own default) and where it came from."""
+
+    limit: int | None
+    origin: str
+
+    def describe(self) -> str:
+        """'1.5 GB (the default)', for messages."""
+        if self.limit is None:
+            return f"DuckDB's own default, 80% of this machine's memory ({self.origin})"
+        return f"{size_text(self.limit)} ({self.origin})"
+
+
+class MemoryLimitError(CheckFailed):
+    """DuckDB ran out of memory under the limit: the input was fine, the limit refused the
+    work. Exit 1, as for any refusal; the message says how to raise the limit."""
+
+
+def size_text(size: int) -> str:
+    """Bytes as a person reads them, in DuckDB's decimal units: 1500000000 -> '1.5 GB'."""
+    for unit, factor in (("TB", 1000**4), ("GB", 1000**3), ("MB", 1000**2), ("KB", 1000)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def parse_size(text: str) -> int | None:
+    """'1500MB', '4 GB', '800MiB' as bytes; None for a text that is not a size."""
+    match = _SIZE.fullmatch(text)
+    if match is None or match.group(2).lower() not in _UNITS:
+        return None
+    size = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    return size if size > 0 else None
+
+
+def machine_memory() -> int | None:
+    """The machine's physical memory in bytes, where the system tells (not on Windows)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def memory_policy(environ: Mapping[str, str] | None = None) -> MemoryPolicy:
+    """The limit `WORKBENCH_MEMORY_LIMIT` asks for, else the default (never above DuckDB's own
+    80% of memory, so a small machine keeps DuckDB's choice). Raises InputError (exit 2) for a
+    value that is not a size."""
+    value = (os.environ if environ is None else environ).get(ENV_VAR, "").strip()
+    if not value:
+        physical = machine_memory()
+        if physical is not None and physical * 8 // 10 < DEFAULT_LIMIT:
+            return MemoryPolicy(None, "80% of this machine's memory, under the default")
+        return MemoryPolicy(DEFAULT_LIMIT, "the default")
+    if value.lower() in _NONE:
+        return MemoryPolicy(None, f"{ENV_VAR}={value}")
+    size = parse_size(value)
+    if size is None:
+        raise InputError(
+            [
+                Problem(
+                    f"{value!r} is not a memory size: expected a number and a unit, such as "
+                    f"1500MB, 4GB or 800MiB, or 'none' for DuckDB's own default "
+                    f"(80% of this machine's memory)",
+                    field=f"environment variable {ENV_VAR}",
+                )
+            ]
+        )
+    return MemoryPolicy(size, f"{ENV_VAR}={value}")
+
+
+def _remove(folder: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+_spills: weakref.WeakKeyDictionary[
+    duckdb.DuckDBPyConnection, weakref.finalize[[str], duckdb.DuckDBPyConnection]
+] = weakref.WeakKeyDictionary()
+
+
+def open_duckdb(policy: MemoryPolicy | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection under the memory policy (`memory_policy()` unless
+    given), spilling to its own private folder in the system temp dir."""
+    import duckdb  # imported here: `workbench --help` should not load DuckDB
+
+    if policy is None:
+        policy = memory_policy()
+    folder = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")  # mode 0700
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "temp_directory": os.path.join(folder, "spill")
+    }
+    if policy.limit is not None:
+        config["memory_limit"] = f"{policy.limit}B"
+    try:
+        con = duckdb.connect(config=config)
+    except BaseException:
+        _remove(folder)
+        raise
+    _spills[con] = weakref.finalize(con, _remove, folder)
+    return con
+
+
+def spill_folder(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The private folder `con` spills into (None once removed, or if not opened here)."""
+    found = _spills.get(con)
+    alive = found.peek() if found is not None else None
+    return None if alive is None else str(alive[2][0])
+
+
+def close_duckdb(con: duckdb.DuckDBPyConnection) -> None:
+    """Close `con` and remove its spill folder now."""
+    try:
+        con.close()
+    finally:
+        cleanup = _spills.pop(con, None)
+        if cleanup is not None:
+            cleanup()
+
+
+@contextmanager
+def duckdb_connection(policy: MemoryPolicy | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`open_duckdb` for the length of a block: closed and its spill folder removed after,
+    also when the block fails."""
+    con = open_duckdb(policy)
+    try:
+        yield con
+    finally:
+        close_duckdb(con)
+
+
+def out_of_memory(error: BaseException) -> MemoryLimitError | None:
+    """DuckDB's out-of-memory error (raised as it is, or the cause of a message such as the
+    loader's "cannot read") as one message a person can act on; None for any other error."""
+    import duckdb
+
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, duckdb.OutOfMemoryException):
+            break
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    else:
+        return None
+    now = f"the limit is {memory_policy_or_default().describe()}"
+    return MemoryLimitError(
+        [
+            Problem(
+                f"DuckDB ran out of memory for the lead history: {now}. Raise it with the "
+                f"environment variable {ENV_VAR} (such as {ENV_VAR}=4GB, or 'none' for 80% of "
+                f"this machine's memory), or run on fewer leads"
+            )
+        ]
+    )
+
+
+def memory_policy_or_default() -> MemoryPolicy:
+    """The policy in force, for a message: a bad variable was reported when it was read."""
+    try:
+        return memory_policy()
+    except InputError:
+        return MemoryPolicy(DEFAULT_LIMIT, "the default")
