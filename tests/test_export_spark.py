@@ -245,7 +245,7 @@ def test_the_spark_step_reads_only_its_rows_and_each_choice_key_once() -> None:
 # prints its example, which then becomes an explicit case. Examples where the replay finds no
 # MQL are passed over before Spark runs (DuckDB's properties hold those by the hundred): each
 # Spark example must show a lead becoming an MQL.
-SPARK_EXAMPLES = 3
+SPARK_EXAMPLES = 6
 PROPERTY = settings(
     max_examples=SPARK_EXAMPLES,
     derandomize=True,
