@@ -1127,6 +1127,10 @@ def _stage(
                 expression = _fast_timestamp(text, mapping.date_formats, bounded=False)
             else:
                 expression = fast_sql(column, mapping, text)
+            if expression is not None and expression != text:
+                # Every fast path reads an empty cell as NULL; a mostly empty column (mql_at,
+                # rejection_reason) then skips it (CSV leads at 1M: 0.82 -> 0.76 s CPU).
+                expression = f"CASE WHEN {text} IS NOT NULL THEN {expression} END"
             fast.append(f"{text}, {expression or 'NULL'} AS {value}")
             if column.type == "timestamp":
                 value = f"CASE WHEN {_in_range(value)} THEN {value} END"  # as fast_sql bounds it
