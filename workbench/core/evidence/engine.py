@@ -593,7 +593,8 @@ class _Compiler:
             for i, (rules, _) in enumerate(self.rule_sets)
             if _account_gate(self.definition, rules, "c") is not None
         ]
-        return "(" + " OR ".join(gated) + ")" if gated else "FALSE"
+        # No parentheses: Spark reads `FROM a0 WHERE (e1)` as a table alias with a column list.
+        return " OR ".join(gated) if gated else "FALSE"
 
     def relevant_kinds(self) -> set[str] | None:
         """Kinds at whose moments a lead with no MQL yet can become one; None: every kind.
