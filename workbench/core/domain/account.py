@@ -19,7 +19,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
 from workbench.core.domain.definition import Definition
 
@@ -53,11 +54,22 @@ def account_key(account_id: str | None, domain: str | None, lead_id: str) -> str
     return "l:" + lead_id
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def micros(at: datetime) -> int:
+    """A time as whole microseconds since 1970 in UTC (a naive time is UTC): what the history
+    keeps, so a loaded table's rows need no datetime at all (see `add_micros`)."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // _MICROSECOND
+
+
 @dataclass
 class _Account:
-    times: list[datetime] = field(default_factory=list)
+    times: list[int] = field(default_factory=list)
     leads: list[str] = field(default_factory=list)
-    intent_times: list[datetime] = field(default_factory=list)
+    intent_times: list[int] = field(default_factory=list)
 
 
 class AccountHistory:
@@ -65,7 +77,7 @@ class AccountHistory:
 
     def __init__(self, definition: Definition) -> None:
         self._intent = intent_kinds(definition)
-        self._window = timedelta(days=ACCOUNT_WINDOW_DAYS)
+        self._window = ACCOUNT_WINDOW_DAYS * 86_400 * 1_000_000
         self._of_lead: dict[str, str] = {}
         self._accounts: dict[str, _Account] = {}
 
@@ -74,17 +86,30 @@ class AccountHistory:
 
     def add_activities(self, rows: Iterable[tuple[str, str, datetime]]) -> None:
         """(lead_id, kind, at) rows, at aware in UTC; rows of unknown leads are ignored."""
-        found: list[tuple[datetime, str, str]] = []
-        for lead_id, kind, at in rows:
-            if lead_id in self._of_lead:
-                found.append((at, lead_id, kind))
-        found.sort()
-        for at, lead_id, kind in found:
-            account = self._accounts.setdefault(self._of_lead[lead_id], _Account())
+        self.add_micros([(lead_id, kind, micros(at)) for lead_id, kind, at in rows])
+
+    def add_micros(self, rows: Iterable[tuple[str, str, int]]) -> None:
+        """(lead_id, kind, microseconds since 1970 in UTC) rows, in any order; rows of unknown
+        leads are ignored. A table's rows read as integers cost a fraction of datetimes."""
+        of_lead = self._of_lead
+        found = [row for row in rows if row[0] in of_lead]
+        found.sort(key=itemgetter(2))  # stable: rows at one time keep their order
+        for lead_id, kind, at in found:
+            account = self._accounts.get(of_lead[lead_id])
+            if account is None:
+                account = self._accounts[of_lead[lead_id]] = _Account()
             account.times.append(at)
             account.leads.append(lead_id)
             if kind in self._intent:
                 account.intent_times.append(at)
+
+    def add_account(
+        self, key: str, times: list[int], leads: list[str], intent_times: list[int]
+    ) -> None:
+        """One account's whole history at once (`account_key`'s key; microseconds since 1970
+        in UTC, each list in time order, `leads[i]` active at `times[i]`; ties in any order,
+        since a window never splits one time). For a table read already grouped by account."""
+        self._accounts[key] = _Account(times, leads, intent_times)
 
     def facts(self, lead_id: str, at: datetime) -> tuple[int, bool]:
         """(engaged contacts, account-level intent) of the lead's account at `at`."""
@@ -92,9 +117,10 @@ class AccountHistory:
         account = self._accounts.get(key)
         if account is None:
             return 0, False
-        start = at - self._window
+        end = micros(at)
+        start = end - self._window
         low = bisect_left(account.times, start)
-        high = bisect_right(account.times, at)
+        high = bisect_right(account.times, end)
         engaged = len(set(account.leads[low:high]))
-        actions = bisect_right(account.intent_times, at) - bisect_left(account.intent_times, start)
+        actions = bisect_right(account.intent_times, end) - bisect_left(account.intent_times, start)
         return engaged, actions >= INTENT_MIN_ACTIONS
