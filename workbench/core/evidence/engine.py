@@ -87,6 +87,8 @@ class _Features:
         default_factory=dict
     )
     combos: dict[tuple[tuple[str, ...], int], int] = field(default_factory=dict)
+    # (combination, n): a moment's n-th latest complete session (`cn{combination}_{n}`).
+    nth: set[tuple[int, int]] = field(default_factory=set)
 
     @staticmethod
     def _id(table: dict[Any, int], key: Any) -> int:
@@ -442,14 +444,19 @@ class _Compiler:
         after = self._after(code, c, e)
         return after if days is None else f"({after} AND {self._fresh(code, days, c)})"
 
-    def _sessions(self, kinds: tuple[str, ...], days: int, c: str, e: str | None) -> str:
-        """How many sessions (or UTC days) hold every kind inside the window, after `e`."""
+    def _sessions(
+        self, kinds: tuple[str, ...], days: int, least: int, c: str, e: str | None
+    ) -> str:
+        """At least `least` sessions (or UTC days) hold every kind inside the window, after `e`.
+
+        After `e`, that is "the `least`-th latest complete session is after `e`": a column of
+        the candidate row (`cn{n}_{least}`), where a count of the sessions after `e` would be
+        a scalar subquery per candidate and last event, planned anew wherever it is written."""
         n = self.features.combined(kinds, days)
+        self.features.nth.add((n, least))
         if e is None:
-            return f"{c}.cs{n}"
-        return (
-            f"(SELECT COUNT(*) FROM cp{n} AS p WHERE p.k = {c}.k AND p.t = {c}.t AND p.a > {e}.t)"
-        )
+            return f"COALESCE({c}.cs{n} >= {least}, FALSE)"
+        return f"COALESCE({c}.cn{n}_{least} > {e}.t, FALSE)"
 
     @staticmethod
     def _since(running: str, windowed: str, days: int | None, c: str, e: str | None) -> str:
@@ -501,8 +508,10 @@ class _Compiler:
         tier2: list[tuple[str, str]] = []
         for rule in triggers.tier2:
             if rule.together:
-                sessions = self._sessions(tuple(rule.kinds), rule.within_days, c, e)
-                tier2.append((f"COALESCE({sessions} >= {rule.min_count}, FALSE)", rule.kind))
+                sessions = self._sessions(
+                    tuple(rule.kinds), rule.within_days, rule.min_count, c, e
+                )
+                tier2.append((sessions, rule.kind))
                 continue
             count = self._since(
                 features.running(rule.kind),
@@ -891,7 +900,25 @@ class _Compiler:
         )
         # One row per moment (the rows of one moment agree on every column here), so the
         # recursion can use UNION ALL: BigQuery and Snowflake take no other.
-        ctes.append(f"cand AS (SELECT DISTINCT * FROM tail WHERE t >= ft + {self.window_us})")
+        # A combination's n-th latest complete session at each moment (see `_sessions`).
+        nth_joins = ""
+        nth_columns = ""
+        for n, least in sorted(f.nth):
+            name = f"cn{n}_{least}"
+            if least == 1:
+                ctes.append(f"{name} AS (SELECT k, t, MAX(a) AS a FROM cp{n} GROUP BY k, t)")
+            else:
+                ctes.append(
+                    f"{name} AS (\n  SELECT k, t, a FROM (\n    SELECT k, t, a, ROW_NUMBER() "
+                    f"OVER (PARTITION BY k, t ORDER BY a DESC) AS r FROM cp{n}\n  ) AS x "
+                    f"WHERE r = {least}\n)"
+                )
+            nth_columns += f", {name}.a AS {name}"
+            nth_joins += f"\n  LEFT JOIN {name} ON {name}.k = s.k AND {name}.t = s.t"
+        ctes.append(
+            f"cand AS (SELECT DISTINCT s.*{nth_columns} FROM tail AS s{nth_joins}\n"
+            f"  WHERE s.t >= s.ft + {self.window_us})"
+        )
         fires, rule_set, tier, trigger = self.choice("c", "e")
         fires_d, _, _, _ = self.choice("d", "e")
         carried = ", ".join(state)
