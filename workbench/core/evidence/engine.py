@@ -827,7 +827,7 @@ class _Compiler:
             # looks at (see `relevant_kinds`), so the first MQLs are found on those rows alone.
             "mo1 AS (\n  SELECT "
             + listed(keep)
-            + windowed(looking_back)
+            + windowed(looking_back if relevant is not None else looking_back + totals)
             + f"\n  FROM act{only_relevant}\n)",
         ]
         decay_columns: list[str] = []
@@ -897,6 +897,13 @@ class _Compiler:
             + windowed(looking_back + totals)
             + "\n  FROM (SELECT act.*, f.t AS ft FROM act JOIN firsts AS f ON f.k = act.k "
             "AND act.t >= f.t) AS x\n)"
+            if relevant is not None
+            # mo1 already holds every moment: its windows serve the tail too. Over the whole
+            # history rather than from the first MQL, they agree wherever the step reads them:
+            # a latest trigger or a window count is read only after the last event, and
+            # running totals only as a difference of two moments.
+            else "tail AS (\n  SELECT x.*, f.t AS ft FROM mo1 AS x\n"
+            "  JOIN firsts AS f ON f.k = x.k AND x.t >= f.t\n)"
         )
         # One row per moment (the rows of one moment agree on every column here), so the
         # recursion can use UNION ALL: BigQuery and Snowflake take no other.
