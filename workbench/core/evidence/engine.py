@@ -619,9 +619,9 @@ class _Compiler:
             fires.append(tests.fires)
             when = "ELSE" if index == last else f"WHEN {tests.fires} THEN"
             rule_set.append(f"{when} {index}")
-            arms = [(tests.tier1, 1, _kind_of(tests.tier1_code))]
+            arms = [(tests.tier1, 1, _kind_of(tests.tier1_code, rules.triggers.tier1))]
             arms += [(test, 2, _lit(kind)) for test, kind in tests.tier2]
-            arms += [(tests.tier4, 4, _kind_of(tests.tier4_code))]
+            arms += [(tests.tier4, 4, _kind_of(tests.tier4_code, rules.triggers.tier4))]
             arms += [(tests.account, 2, _lit(ACCOUNT_TRIGGER))]
             tier_arms = " ".join(f"WHEN {t} THEN {n}" for t, n, _ in arms if t != "FALSE")
             kind_arms = " ".join(f"WHEN {t} THEN {k}" for t, _, k in arms if t != "FALSE")
@@ -734,19 +734,18 @@ class _Compiler:
             if rules.scoring is not None and rules.scoring.source_thresholds:
                 lead_columns.append(f"th{i}")
                 seniority += f",\n    {_source_threshold(rules.scoring)} AS th{i}"
-        kind_index = (
-            "CASE a.kind "
-            + " ".join(f"WHEN {_lit(k)} THEN {i}" for i, k in enumerate(ACTIVITY_KINDS))
-            + " END"
-        )
         # What one activity row adds at its moment. The windows use RANGE frames, which take in
         # every activity at the same timestamp, so all rows of one moment carry the same values.
         per_row: list[str] = []
         for kinds, i in f.kind_sets.items():
-            per_row.append(
-                f"CASE WHEN a.kind IN ({_in_list(kinds)}) THEN a.t * {_KIND_SLOTS} + "
-                f"({_KIND_SLOTS - 1} - {kind_index}) END AS bk{i}"
+            # Only the set's own kinds have an arm: the others give NULL, as before.
+            arms = " ".join(
+                f"WHEN {_lit(k)} THEN a.t * {_KIND_SLOTS} + {_KIND_SLOTS - 1 - n}"
+                for n, k in enumerate(ACTIVITY_KINDS)
+                if k in kinds
             )
+            code = f"CASE a.kind {arms} END" if arms else "CAST(NULL AS BIGINT)"
+            per_row.append(f"{code} AS bk{i}")
         for kind, i in f.kinds.items():
             per_row.append(f"CASE WHEN a.kind = {_lit(kind)} THEN 1 ELSE 0 END AS c{i}")
         for points, i in f.points.items():
@@ -962,9 +961,14 @@ class _Compiler:
         )
 
 
-def _kind_of(code: str) -> str:
-    """The activity kind a trigger code names."""
-    arms = " ".join(f"WHEN {i} THEN {_lit(kind)}" for i, kind in enumerate(ACTIVITY_KINDS))
+def _kind_of(code: str, kinds: Iterable[str]) -> str:
+    """The activity kind a trigger code names; it is one of the `kinds` the code was built
+    from, so only those have an arm (each arm is bound and optimised wherever it is written)."""
+    arms = " ".join(
+        f"WHEN {i} THEN {_lit(kind)}" for i, kind in enumerate(ACTIVITY_KINDS) if kind in kinds
+    )
+    if not arms:
+        return "CAST(NULL AS VARCHAR)"
     return f"(CASE {_KIND_SLOTS - 1} - ({code} % {_KIND_SLOTS}) {arms} END)"
 
 
