@@ -88,6 +88,8 @@ class _Features:
         default_factory=dict
     )
     combos: dict[tuple[tuple[str, ...], int], int] = field(default_factory=dict)
+    # (combination, n): a moment's n-th latest complete session (`cn{combination}_{n}`).
+    nth: set[tuple[int, int]] = field(default_factory=set)
 
     @staticmethod
     def _id(table: dict[Any, int], key: Any) -> int:
@@ -469,14 +471,19 @@ class _Compiler:
         after = self._after(code, c, e)
         return after if days is None else f"({after} AND {self._fresh(code, days, c)})"
 
-    def _sessions(self, kinds: tuple[str, ...], days: int, c: str, e: str | None) -> str:
-        """How many sessions (or UTC days) hold every kind inside the window, after `e`."""
+    def _sessions(
+        self, kinds: tuple[str, ...], days: int, least: int, c: str, e: str | None
+    ) -> str:
+        """At least `least` sessions (or UTC days) hold every kind inside the window, after `e`.
+
+        After `e`, that is "the `least`-th latest complete session is after `e`": a column of
+        the candidate row (`cn{n}_{least}`), where a count of the sessions after `e` would be
+        a scalar subquery per candidate and last event, planned anew wherever it is written."""
         n = self.features.combined(kinds, days)
+        self.features.nth.add((n, least))
         if e is None:
-            return f"{c}.cs{n}"
-        return (
-            f"(SELECT COUNT(*) FROM cp{n} AS p WHERE p.k = {c}.k AND p.t = {c}.t AND p.a > {e}.t)"
-        )
+            return f"COALESCE({c}.cs{n} >= {least}, FALSE)"
+        return f"COALESCE({c}.cn{n}_{least} > {e}.t, FALSE)"
 
     @staticmethod
     def _since(running: str, windowed: str, days: int | None, c: str, e: str | None) -> str:
@@ -528,8 +535,8 @@ class _Compiler:
         tier2: list[tuple[str, str]] = []
         for rule in triggers.tier2:
             if rule.together:
-                sessions = self._sessions(tuple(rule.kinds), rule.within_days, c, e)
-                tier2.append((f"COALESCE({sessions} >= {rule.min_count}, FALSE)", rule.kind))
+                sessions = self._sessions(tuple(rule.kinds), rule.within_days, rule.min_count, c, e)
+                tier2.append((sessions, rule.kind))
                 continue
             count = self._since(
                 features.running(rule.kind),
@@ -635,37 +642,41 @@ class _Compiler:
         return kinds
 
     def choice(self, c: str, e: str | None) -> tuple[str, str, str, str]:
-        """(fires, rule set index, tier, trigger) of the first rule set that fires at `c`."""
+        """(fires, rule set index, tier, trigger) of the first rule set that fires at `c`.
+
+        The last three are read only on rows where `fires` holds, so the last rule set is
+        the ELSE: its firing test is not written again (each copy is bound and optimised
+        anew, the larger part of the query's cost on 100k leads)."""
         fires: list[str] = []
         rule_set: list[str] = []
         tier: list[str] = []
         trigger: list[str] = []
+        last = len(self.rule_sets) - 1
         for index, (rules, _) in enumerate(self.rule_sets):
             tests = self.tests(rules, c, e)
             fires.append(tests.fires)
-            rule_set.append(f"WHEN {tests.fires} THEN {index}")
-            arms = [(tests.tier1, 1, _kind_of(tests.tier1_code))]
+            when = "ELSE" if index == last else f"WHEN {tests.fires} THEN"
+            rule_set.append(f"{when} {index}")
+            arms = [(tests.tier1, 1, _kind_of(tests.tier1_code, rules.triggers.tier1))]
             arms += [(test, 2, _lit(kind)) for test, kind in tests.tier2]
-            arms += [(tests.tier4, 4, _kind_of(tests.tier4_code))]
+            arms += [(tests.tier4, 4, _kind_of(tests.tier4_code, rules.triggers.tier4))]
             arms += [(tests.account, 2, _lit(ACCOUNT_TRIGGER))]
             tier_arms = " ".join(f"WHEN {t} THEN {n}" for t, n, _ in arms if t != "FALSE")
             kind_arms = " ".join(f"WHEN {t} THEN {k}" for t, _, k in arms if t != "FALSE")
-            tier.append(
-                f"WHEN {tests.fires} THEN (CASE {tier_arms} ELSE 3 END)".replace(
-                    "(CASE  ELSE 3 END)", "3"
-                )
-            )
+            tier.append(f"{when} (CASE {tier_arms} ELSE 3 END)".replace("(CASE  ELSE 3 END)", "3"))
             trigger.append(
-                f"WHEN {tests.fires} THEN (CASE {kind_arms} ELSE 'score' END)".replace(
+                f"{when} (CASE {kind_arms} ELSE 'score' END)".replace(
                     "(CASE  ELSE 'score' END)", "'score'"
                 )
             )
-        return (
-            "(" + " OR ".join(fires) + ")",
-            "(CASE " + " ".join(rule_set) + " END)",
-            "(CASE " + " ".join(tier) + " END)",
-            "(CASE " + " ".join(trigger) + " END)",
-        )
+
+        def case(arms: list[str]) -> str:
+            # One rule set: its ELSE alone is the value.
+            return (
+                arms[0].removeprefix("ELSE ") if len(arms) == 1 else f"(CASE {' '.join(arms)} END)"
+            )
+
+        return "(" + " OR ".join(fires) + ")", case(rule_set), case(tier), case(trigger)
 
     def _lead_ctes(self, leads: str) -> list[str]:
         """`ln` (the lead's fields as the evaluator compares them) and `lb` (with `out_`, the
@@ -761,19 +772,18 @@ class _Compiler:
             if rules.scoring is not None and rules.scoring.source_thresholds:
                 lead_columns.append(f"th{i}")
                 seniority += f",\n    {_source_threshold(rules.scoring)} AS th{i}"
-        kind_index = (
-            "CASE a.kind "
-            + " ".join(f"WHEN {_lit(k)} THEN {i}" for i, k in enumerate(ACTIVITY_KINDS))
-            + " END"
-        )
         # What one activity row adds at its moment. The windows use RANGE frames, which take in
         # every activity at the same timestamp, so all rows of one moment carry the same values.
         per_row: list[str] = []
         for kinds, i in f.kind_sets.items():
-            per_row.append(
-                f"CASE WHEN a.kind IN ({_in_list(kinds)}) THEN a.t * {_KIND_SLOTS} + "
-                f"({_KIND_SLOTS - 1} - {kind_index}) END AS bk{i}"
+            # Only the set's own kinds have an arm: the others give NULL, as before.
+            arms = " ".join(
+                f"WHEN {_lit(k)} THEN a.t * {_KIND_SLOTS} + {_KIND_SLOTS - 1 - n}"
+                for n, k in enumerate(ACTIVITY_KINDS)
+                if k in kinds
             )
+            code = f"CASE a.kind {arms} END" if arms else "CAST(NULL AS BIGINT)"
+            per_row.append(f"{code} AS bk{i}")
         for kind, i in f.kinds.items():
             per_row.append(f"CASE WHEN a.kind = {_lit(kind)} THEN 1 ELSE 0 END AS c{i}")
         for points, i in f.points.items():
@@ -862,7 +872,7 @@ class _Compiler:
             # looks at (see `relevant_kinds`), so the first MQLs are found on those rows alone.
             "mo1 AS (\n  SELECT "
             + listed(keep)
-            + windowed(looking_back)
+            + windowed(looking_back if relevant is not None else looking_back + totals)
             + f"\n  FROM act{only_relevant}\n)",
         ]
         decay_columns: list[str] = []
@@ -932,10 +942,35 @@ class _Compiler:
             + windowed(looking_back + totals)
             + "\n  FROM (SELECT act.*, f.t AS ft FROM act JOIN firsts AS f ON f.k = act.k "
             "AND act.t >= f.t) AS x\n)"
+            if relevant is not None
+            # mo1 already holds every moment: its windows serve the tail too. Over the whole
+            # history rather than from the first MQL, they agree wherever the step reads them:
+            # a latest trigger or a window count is read only after the last event, and
+            # running totals only as a difference of two moments.
+            else "tail AS (\n  SELECT x.*, f.t AS ft FROM mo1 AS x\n"
+            "  JOIN firsts AS f ON f.k = x.k AND x.t >= f.t\n)"
         )
         # One row per moment (the rows of one moment agree on every column here), so the
         # recursion can use UNION ALL: BigQuery and Snowflake take no other.
-        ctes.append(f"cand AS (SELECT DISTINCT * FROM tail WHERE t >= ft + {self.window_us})")
+        # A combination's n-th latest complete session at each moment (see `_sessions`).
+        nth_joins = ""
+        nth_columns = ""
+        for n, least in sorted(f.nth):
+            name = f"cn{n}_{least}"
+            if least == 1:
+                ctes.append(f"{name} AS (SELECT k, t, MAX(a) AS a FROM cp{n} GROUP BY k, t)")
+            else:
+                ctes.append(
+                    f"{name} AS (\n  SELECT k, t, a FROM (\n    SELECT k, t, a, ROW_NUMBER() "
+                    f"OVER (PARTITION BY k, t ORDER BY a DESC) AS r FROM cp{n}\n  ) AS x "
+                    f"WHERE r = {least}\n)"
+                )
+            nth_columns += f", {name}.a AS {name}"
+            nth_joins += f"\n  LEFT JOIN {name} ON {name}.k = s.k AND {name}.t = s.t"
+        ctes.append(
+            f"cand AS (SELECT DISTINCT s.*{nth_columns} FROM tail AS s{nth_joins}\n"
+            f"  WHERE s.t >= s.ft + {self.window_us})"
+        )
         fires, rule_set, tier, trigger = self.choice("c", "e")
         fires_d, _, _, _ = self.choice("d", "e")
         carried = ", ".join(state)
@@ -970,9 +1005,14 @@ class _Compiler:
         )
 
 
-def _kind_of(code: str) -> str:
-    """The activity kind a trigger code names."""
-    arms = " ".join(f"WHEN {i} THEN {_lit(kind)}" for i, kind in enumerate(ACTIVITY_KINDS))
+def _kind_of(code: str, kinds: Iterable[str]) -> str:
+    """The activity kind a trigger code names; it is one of the `kinds` the code was built
+    from, so only those have an arm (each arm is bound and optimised wherever it is written)."""
+    arms = " ".join(
+        f"WHEN {i} THEN {_lit(kind)}" for i, kind in enumerate(ACTIVITY_KINDS) if kind in kinds
+    )
+    if not arms:
+        return "CAST(NULL AS VARCHAR)"
     return f"(CASE {_KIND_SLOTS - 1} - ({code} % {_KIND_SLOTS}) {arms} END)"
 
 

