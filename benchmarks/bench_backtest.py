@@ -64,7 +64,11 @@ from workbench.core.evidence.mapping import CANONICAL
 from workbench.core.evidence.report import backtest_lines
 from workbench.core.domain.templates import from_template
 leads, activities, stage = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-con = duckdb.connect()
+try:  # the connection `workbench backtest` opens: its memory limit and spill folder
+    from workbench.core.evidence.connection import open_duckdb as connect
+except ImportError:  # a ref from before the memory policy (`bench_growth.py --before`)
+    connect = duckdb.connect
+con = connect()
 problems = load_to_duckdb(con, leads, activities, CANONICAL)
 loaded = time.perf_counter()
 result = backtest(con, from_template("bench", stage, date(2025, 1, 1)))

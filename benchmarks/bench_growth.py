@@ -23,7 +23,8 @@ scan, `--reps` times (`--big-reps` at 3M and above); medians. What is measured:
   report text.
 Wall seconds, the child's CPU seconds (user + system, from `resource.getrusage` of the
 children: on a shared machine the CPU ratio is the steadier one) and its peak resident
-memory (VmHWM).
+memory (VmHWM). The backtest opens its connection as `workbench backtest` does (`open_duckdb`:
+the memory limit, `WORKBENCH_MEMORY_LIMIT` if set); the scan takes DuckDB's defaults.
 """
 
 from __future__ import annotations
