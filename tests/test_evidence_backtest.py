@@ -267,3 +267,23 @@ def test_the_report_says_which_reading_of_the_material_it_follows(
     assert lines[at + 1].startswith("  Hand raise: this follows the framework (001)")
     assert "40-60% accepted is healthy" in lines[at + 2]
     assert "60-75% SAL acceptance" in lines[at + 2]
+
+
+def test_reasons_are_tallied_by_key_and_named_by_their_most_frequent_spelling() -> None:
+    from workbench.core.evidence.backtest import tally_reasons
+
+    given = [
+        ("Bad fit (company)", 2),
+        ("Wrong region", 1),
+        ("bad_fit_company", 3),
+        ("wrong region", 2),
+        ("Budget", 1),
+        ("budget", 1),
+    ]
+    assert tally_reasons(given) == [
+        ("bad-fit-company", "bad_fit_company", 5),
+        ("wrong-region", "wrong region", 3),
+        ("budget", "Budget", 2),  # a tie between spellings: the first by text, every run
+    ]
+    # The order the rows come in (a GROUP BY's) does not change the name.
+    assert tally_reasons(list(reversed(given))) == tally_reasons(given)

@@ -28,7 +28,7 @@ What each number means here (the choices where the framework leaves room):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -112,6 +112,25 @@ def reason_key(text: str) -> str:
         "existing-customer": "already-a-customer",
     }
     return aliases.get(squashed, squashed)
+
+
+def tally_reasons(given: Iterable[tuple[str, int]]) -> list[tuple[str, str, int]]:
+    """Rejection reasons as a file gives them (text, count), counted by `reason_key`: for each
+    reason its key, its most frequent spelling (ties by text, so one file always names it the
+    same way) and its count, most frequent first. The backtest, the SLA report and the review
+    count reasons with it, so the three agree."""
+    counts: dict[str, int] = {}
+    spellings: dict[str, dict[str, int]] = {}
+    for text, n in given:
+        key = reason_key(text) or text
+        counts[key] = counts.get(key, 0) + n
+        seen = spellings.setdefault(key, {})
+        seen[text] = seen.get(text, 0) + n
+    tally = [
+        (key, min(spellings[key].items(), key=lambda s: (-s[1], s[0]))[0], n)
+        for key, n in counts.items()
+    ]
+    return sorted(tally, key=lambda row: (-row[2], row[0]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,13 +533,11 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         f"SELECT coalesce(nullif(trim(l.rejection_reason), ''), '{NO_REASON}'), count(*) "
         f"FROM {passed} WHERE l.sdr_decision = 'rejected' GROUP BY 1"
     ).fetchall()
-    merged: dict[str, tuple[str, int]] = {}
-    for text, n in reasons_raw:
-        key = reason_key(str(text))
-        label = REJECTION_ADVICE[key][0] if key in REJECTION_ADVICE else str(text)
-        previous = merged.get(key, (label, 0))
-        merged[key] = (label, previous[1] + int(n))
-    total_rejected = sum(n for _, n in merged.values())
+    merged = [
+        (key, REJECTION_ADVICE[key][0] if key in REJECTION_ADVICE else spelling, n)
+        for key, spelling, n in tally_reasons((str(text), int(n)) for text, n in reasons_raw)
+    ]
+    total_rejected = sum(n for _, _, n in merged)
     reasons = [
         RejectionReason(
             reason=key,
@@ -534,7 +551,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
             else "Not a standard reason: agree what it means, or map it to one of the "
             "framework's eight so it can be acted on.",
         )
-        for key, (label, n) in sorted(merged.items(), key=lambda kv: (-kv[1][1], kv[0]))[:5]
+        for key, label, n in merged[:5]
     ]
     events_row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return Backtest(

@@ -28,6 +28,7 @@ from workbench.core.evidence.backtest import (
     REJECTION_ADVICE,
     reason_key,
     replay_into,
+    tally_reasons,
 )
 from workbench.core.evidence.quarter import Quarter, last_complete_quarter
 
@@ -171,22 +172,13 @@ def quarter_figures(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> Quarter
 
 def grouped_reasons(spellings: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """Spellings of one reason counted together, as the SLA report and the backtest count
-    them (`reason_key`: 'No Budget' and 'no budget'; 'Bad fit (company)' and bad-fit-company),
-    most frequent first. A standard reason is shown by the framework's name for it, any other
-    by its most frequent spelling, so the room reads one row per reason."""
-    counts: dict[str, int] = {}
-    seen: dict[str, dict[str, int]] = {}
-    for text, n in spellings:
-        key = NO_REASON if text == NO_REASON else (reason_key(text) or text)
-        counts[key] = counts.get(key, 0) + n
-        seen.setdefault(key, {})[text] = seen.get(key, {}).get(text, 0) + n
-
-    def name(key: str) -> str:
-        if key in REJECTION_ADVICE:
-            return REJECTION_ADVICE[key][0]
-        return min(seen[key].items(), key=lambda s: (-s[1], s[0]))[0]
-
-    named = [(name(key), n) for key, n in counts.items()]
+    them (`tally_reasons`: 'No Budget' and 'no budget'; 'Bad fit (company)' and
+    bad-fit-company), most frequent first. A standard reason is shown by the framework's name
+    for it, any other by its most frequent spelling, so the room reads one row per reason."""
+    named = [
+        (REJECTION_ADVICE[key][0] if key in REJECTION_ADVICE else spelling, n)
+        for key, spelling, n in tally_reasons(spellings)
+    ]
     return sorted(named, key=lambda item: (-item[1], item[0]))
 
 

@@ -603,21 +603,17 @@ def _rejections(rows: list[dict[str, Any]]) -> list[RejectionCount]:
     Budget' and 'no budget'; 'Bad fit (company)' and bad-fit-company); a reason outside the
     eight standard ones is said to be so (map it with `[values.rejection_reason]`), never
     dropped. A reason is shown as its most frequent spelling, a standard one by its key."""
-    from workbench.core.evidence.backtest import REJECTION_ADVICE, reason_key
+    from workbench.core.evidence.backtest import REJECTION_ADVICE, tally_reasons
 
-    counts: dict[str, int] = {}
-    spellings: dict[str, dict[str, int]] = {}
-    for row in rows:
-        reason = (row["rejection_reason"] or "").strip()
-        if row["sdr_decision"] == "rejected" and reason:
-            key = reason_key(reason) or reason
-            counts[key] = counts.get(key, 0) + 1
-            seen = spellings.setdefault(key, {})
-            seen[reason] = seen.get(reason, 0) + 1
+    given = [
+        (reason, 1)
+        for row in rows
+        if row["sdr_decision"] == "rejected" and (reason := (row["rejection_reason"] or "").strip())
+    ]
     out: list[RejectionCount] = []
-    for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+    for key, spelling, count in tally_reasons(given):
         standard = key in STANDARD_REJECTION_REASONS
-        shown = key if standard else min(spellings[key].items(), key=lambda s: (-s[1], s[0]))[0]
+        shown = key if standard else spelling
         advice = (
             REJECTION_ADVICE[key][1]
             if key in REJECTION_ADVICE
