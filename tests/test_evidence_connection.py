@@ -7,7 +7,10 @@ import gc
 import os
 import re
 import stat
+import subprocess
+import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +26,8 @@ from workbench.core.evidence.backtest import backtest
 from workbench.core.evidence.connection import (
     DEFAULT_LIMIT,
     ENV_VAR,
+    ORPHAN_AGE,
+    SPILL_PREFIX,
     MemoryLimitError,
     close_duckdb,
     duckdb_connection,
@@ -31,6 +36,7 @@ from workbench.core.evidence.connection import (
     out_of_memory,
     parse_size,
     spill_folder,
+    sweep_orphans,
 )
 from workbench.core.evidence.load import load_to_duckdb
 from workbench.core.evidence.mapping import CANONICAL
@@ -230,3 +236,50 @@ def test_every_duckdb_connection_in_the_workbench_goes_through_the_policy() -> N
         if path.name != "connection.py" and direct.search(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+def test_a_killed_process_leaves_its_spill_folder_to_the_next_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGKILL (the out-of-memory killer) runs no cleanup; the lock goes with the process."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    script = (
+        "import time\n"
+        "from workbench.core.evidence.connection import open_duckdb, spill_folder\n"
+        "con = open_duckdb()\n"
+        "print(spill_folder(con), flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    try:
+        assert child.stdout is not None
+        folder = child.stdout.readline().strip()
+        assert Path(folder).parent == tmp_path and os.path.isdir(folder)
+        later = time.time() + 3600
+        assert sweep_orphans(now=later) == []  # alive: its lock is held
+    finally:
+        child.kill()
+        child.wait()
+    assert os.path.isdir(folder)  # nothing ran in the killed process
+    assert sweep_orphans(now=time.time()) == []  # young: could be before its lock
+    assert sweep_orphans(now=time.time() + ORPHAN_AGE + 1) == [folder]
+    assert not os.path.exists(folder)
+
+
+def test_the_sweep_leaves_live_connections_and_other_files_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with duckdb_connection() as con:
+        live = str(spill_folder(con))
+        other = tmp_path / "someone-elses-folder"
+        other.mkdir()
+        stray = tmp_path / f"{SPILL_PREFIX}not-a-folder"
+        stray.write_text("kept")
+        assert sweep_orphans(now=time.time() + 3600) == []
+        assert os.path.isdir(live) and other.is_dir() and stray.read_text() == "kept"

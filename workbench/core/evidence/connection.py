@@ -11,7 +11,10 @@ swaps. Under a limit DuckDB spills to disk instead, with the same results and so
 - The spill folder is a fresh folder in the system temp dir, readable by this user only, one
   per connection, removed when the connection is closed through `close_duckdb` or
   `duckdb_connection`, else when it is garbage collected or the process exits (also after an
-  error).
+  error). A process that is killed (the kernel's out-of-memory killer sends SIGKILL) runs
+  none of that, so the folder is locked (`flock`) while its connection lives: the kernel
+  drops the lock with the process, and the next workbench process to open a connection
+  removes this user's unlocked spill folders older than a minute (`sweep_orphans`).
 - Nothing else is set: thread count, insertion order and results are DuckDB's as before.
 
 When a query still does not fit, `out_of_memory` turns DuckDB's error into one message that
@@ -23,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 import weakref
 from collections.abc import Iterator, Mapping
@@ -126,12 +130,79 @@ def memory_policy(environ: Mapping[str, str] | None = None) -> MemoryPolicy:
     return MemoryPolicy(size, f"{ENV_VAR}={value}")
 
 
-def _remove(folder: str) -> None:
+ORPHAN_AGE = 60.0
+"""Seconds: a folder younger than this may be between `mkdtemp` and its lock, so it stays."""
+
+
+def _remove(folder: str, lock: int | None = None) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+    if lock is not None:
+        os.close(lock)
+
+
+def _lock(folder: str) -> int | None:
+    """Hold an exclusive lock on `folder` for as long as the returned descriptor is open (None
+    where there is no `flock`: there the folder is only removed by this process)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+_swept = False
+
+
+def sweep_orphans(now: float | None = None) -> list[str]:
+    """Remove this user's spill folders that no live connection holds (their process was
+    killed) and that are older than `ORPHAN_AGE`; returns what was removed. Folders of other
+    users, locked folders and anything not a folder are left alone."""
+    import time
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return []
+    now = time.time() if now is None else now
+    base = tempfile.gettempdir()
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return []
+    removed: list[str] = []
+    for name in sorted(names):
+        if not name.startswith(SPILL_PREFIX):
+            continue
+        folder = os.path.join(base, name)
+        try:
+            info = os.lstat(folder)
+            if (
+                not stat.S_ISDIR(info.st_mode)
+                or info.st_uid != os.getuid()
+                or now - info.st_mtime < ORPHAN_AGE
+            ):
+                continue
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: its connection is alive
+            os.close(fd)
+            continue
+        _remove(folder, fd)
+        removed.append(folder)
+    return removed
 
 
 _spills: weakref.WeakKeyDictionary[
-    duckdb.DuckDBPyConnection, weakref.finalize[[str], duckdb.DuckDBPyConnection]
+    duckdb.DuckDBPyConnection, weakref.finalize[[str, int | None], duckdb.DuckDBPyConnection]
 ] = weakref.WeakKeyDictionary()
 
 
@@ -140,9 +211,18 @@ def open_duckdb(policy: MemoryPolicy | None = None) -> duckdb.DuckDBPyConnection
     given), spilling to its own private folder in the system temp dir."""
     import duckdb  # imported here: `workbench --help` should not load DuckDB
 
+    global _swept
     if policy is None:
         policy = memory_policy()
+    if not _swept:  # once per process: what an earlier, killed process left behind
+        _swept = True
+        sweep_orphans()
     folder = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")  # mode 0700
+    try:
+        lock = _lock(folder)
+    except OSError:
+        _remove(folder)
+        raise
     config: dict[str, str | bool | int | float | list[str]] = {
         "temp_directory": os.path.join(folder, "spill")
     }
@@ -151,9 +231,9 @@ def open_duckdb(policy: MemoryPolicy | None = None) -> duckdb.DuckDBPyConnection
     try:
         con = duckdb.connect(config=config)
     except BaseException:
-        _remove(folder)
+        _remove(folder, lock)
         raise
-    _spills[con] = weakref.finalize(con, _remove, folder)
+    _spills[con] = weakref.finalize(con, _remove, folder, lock)
     return con
 
 
