@@ -3,7 +3,6 @@ spill folder removed after, and one message when DuckDB still runs out of memory
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import stat
@@ -125,37 +124,72 @@ def test_sizes_read_as_duckdb_reads_them() -> None:
     assert parse_size("1500") is None  # a unit is required: bytes or megabytes?
 
 
-def test_the_spill_folder_is_private_in_the_temp_dir_and_removed_on_close() -> None:
+def test_connections_share_one_private_spill_folder_and_keep_their_own_tables() -> None:
     con = open_duckdb()
+    other = open_duckdb()
     folder = spill_folder(con)
-    assert folder is not None
+    assert folder is not None and spill_folder(other) == folder  # one per process and limit
     assert Path(folder).parent == Path(tempfile.gettempdir())
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     row = con.execute("SELECT current_setting('temp_directory')").fetchone()
     assert row is not None and Path(str(row[0])).parent == Path(folder)
-    other = open_duckdb()
-    assert spill_folder(other) not in (None, folder)  # one per connection
+    con.execute("CREATE TEMP TABLE leads AS SELECT 1 AS n")
+    other.execute("CREATE TEMP TABLE leads AS SELECT 2 AS n")
+    assert con.execute("SELECT n FROM leads").fetchall() == [(1,)]
+    assert other.execute("SELECT n FROM leads").fetchall() == [(2,)]
     close_duckdb(con)
+    assert spill_folder(con) is None
+    with pytest.raises(duckdb.ConnectionException):
+        con.execute("SELECT 1")
+    assert other.execute("SELECT n FROM leads").fetchall() == [(2,)]  # the other lives on
     close_duckdb(other)
-    assert not os.path.exists(folder)
+    assert os.path.isdir(folder)  # until the process exits
+
+
+def test_the_limit_holds_for_all_connections_together() -> None:
+    """The app's loaded history and a review loading beside it share one limit."""
+    policy = connection.MemoryPolicy(300_000_000, "a test")
+    with duckdb_connection(policy) as con, duckdb_connection(policy) as other:
+        assert limit_of(con) == limit_of(other) == duckdb_shows("300MB")
+        con.execute("CREATE TEMP TABLE big AS SELECT range AS n FROM range(5000000)")
+
+        def used(c: duckdb.DuckDBPyConnection) -> int:
+            row = c.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()
+            assert row is not None
+            return int(row[0])
+
+        assert used(other) >= 5_000_000 * 8  # the other connection's pool holds it too
+        con.execute("DROP TABLE big")
+
+
+def test_a_connection_is_closed_when_the_work_fails() -> None:
+    with pytest.raises(ZeroDivisionError), duckdb_connection() as con:
+        assert os.path.isdir(str(spill_folder(con)))
+        _ = 1 / 0
+    with pytest.raises(duckdb.ConnectionException):
+        con.execute("SELECT 1")
     assert spill_folder(con) is None
 
 
-def test_the_spill_folder_is_removed_when_the_work_fails() -> None:
-    with pytest.raises(ZeroDivisionError), duckdb_connection() as con:
-        folder = str(spill_folder(con))
-        assert os.path.isdir(folder)
-        _ = 1 / 0
+@pytest.mark.parametrize("ending", ["", "raise SystemExit(3)\n", "1 / 0\n"])
+def test_the_spill_folder_goes_when_the_process_exits(tmp_path: Path, ending: str) -> None:
+    script = (
+        "from workbench.core.evidence.connection import open_duckdb, spill_folder\n"
+        "con = open_duckdb()\n"
+        "con.execute('CREATE TEMP TABLE t AS SELECT range AS n FROM range(1000)')\n"
+        "print(spill_folder(con), flush=True)\n" + ending
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        timeout=120,
+    )
+    folder = child.stdout.strip()
+    assert Path(folder).parent == tmp_path, child.stderr
     assert not os.path.exists(folder)
-
-
-def test_a_connection_left_open_loses_its_folder_when_collected() -> None:
-    con = open_duckdb()
-    folder = spill_folder(con)
-    assert folder is not None and os.path.isdir(folder)
-    del con
-    gc.collect()
-    assert not os.path.exists(folder)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_results_are_the_same_with_a_limit_and_without(
@@ -203,17 +237,19 @@ def test_the_cli_says_what_ran_out_and_how_to_raise_the_limit(
 ) -> None:
     leads, activities = history
     monkeypatch.setenv(ENV_VAR, "1MB")
-    before = set(Path(tempfile.gettempdir()).glob(f"{connection.SPILL_PREFIX}{os.getpid()}-*"))
-    result = cli("backtest", draft, "--leads", leads, "--activities", activities)
-    assert result.exit_code == 1, result.output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.stderr
-    assert "ran out of memory" in errors[0]
-    assert "1 MB" in errors[0] and f"{ENV_VAR}=1MB" in errors[0]
-    assert f"{ENV_VAR}=4GB" in errors[0]
-    assert "Traceback" not in result.output
-    after = set(Path(tempfile.gettempdir()).glob(f"{connection.SPILL_PREFIX}{os.getpid()}-*"))
-    assert after <= before  # the failed command's spill folder is gone
+    folders = []
+    for _ in range(2):
+        result = cli("backtest", draft, "--leads", leads, "--activities", activities)
+        assert result.exit_code == 1, result.output
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1, result.stderr
+        assert "ran out of memory" in errors[0]
+        assert "1 MB" in errors[0] and f"{ENV_VAR}=1MB" in errors[0]
+        assert f"{ENV_VAR}=4GB" in errors[0]
+        assert "Traceback" not in result.output
+        pattern = f"{connection.SPILL_PREFIX}{os.getpid()}-*"
+        folders.append(set(Path(tempfile.gettempdir()).glob(pattern)))
+    assert folders[0] == folders[1]  # the second run reused the process's database
 
 
 def test_the_cli_refuses_a_bad_limit_as_bad_input(
@@ -275,8 +311,10 @@ def test_the_sweep_leaves_live_connections_and_other_files_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    with duckdb_connection() as con:
+    # A limit of its own, so its database (and folder) is made here, in tmp_path.
+    with duckdb_connection(connection.MemoryPolicy(987_654_321, "the sweep test")) as con:
         live = str(spill_folder(con))
+        assert Path(live).parent == tmp_path
         other = tmp_path / "someone-elses-folder"
         other.mkdir()
         stray = tmp_path / f"{SPILL_PREFIX}not-a-folder"

@@ -8,13 +8,15 @@ swaps. Under a limit DuckDB spills to disk instead, with the same results and so
   memory when that is less: with the process's own memory on top the peak stays under 2 GB.
   `WORKBENCH_MEMORY_LIMIT` changes it for every front-end (the CLI, the app, the services):
   a size such as `4GB` or `800MiB`, or `none` for DuckDB's own default.
+- The limit is the process's, not a connection's: every connection is a cursor on one
+  in-memory database (per limit), with temp tables of its own, so the app's loaded history and a
+  review or analysis loading beside it share the 1500 MB rather than take 1500 MB each.
 - The spill folder is a fresh folder in the system temp dir, readable by this user only, one
-  per connection, removed when the connection is closed through `close_duckdb` or
-  `duckdb_connection`, else when it is garbage collected or the process exits (also after an
-  error). A process that is killed (the kernel's out-of-memory killer sends SIGKILL) runs
-  none of that, so the folder is locked (`flock`) while its connection lives: the kernel
-  drops the lock with the process, and the next workbench process to open a connection
-  removes this user's unlocked spill folders older than a minute (`sweep_orphans`).
+  per database, removed when the process exits (also after an error). A process that is
+  killed (the kernel's out-of-memory killer sends SIGKILL) runs none of that, so the folder is
+  locked (`flock`) while its database lives: the kernel drops the lock with the process, and
+  the next workbench process to open a connection removes this user's unlocked spill folders
+  older than a minute (`sweep_orphans`).
 - Nothing else is set: thread count, insertion order and results are DuckDB's as before.
 
 When a query still does not fit, `out_of_memory` turns DuckDB's error into one message that
@@ -28,6 +30,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -201,19 +204,25 @@ def sweep_orphans(now: float | None = None) -> list[str]:
     return removed
 
 
-_spills: weakref.WeakKeyDictionary[
-    duckdb.DuckDBPyConnection, weakref.finalize[[str, int | None], duckdb.DuckDBPyConnection]
-] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True)
+class _Database:
+    """One in-memory DuckDB database per process and limit: every connection is a cursor on
+    it, so the limit holds for all of them together (the app's history, a review and an
+    analysis loaded side by side stay under one limit), while each keeps its own temp tables."""
+
+    root: duckdb.DuckDBPyConnection
+    folder: str
 
 
-def open_duckdb(policy: MemoryPolicy | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection under the memory policy (`memory_policy()` unless
-    given), spilling to its own private folder in the system temp dir."""
+_databases: dict[int | None, _Database] = {}
+_databases_lock = threading.Lock()
+_folders: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
+
+
+def _database(limit: int | None) -> _Database:
     import duckdb  # imported here: `workbench --help` should not load DuckDB
 
     global _swept
-    if policy is None:
-        policy = memory_policy()
     if not _swept:  # once per process: what an earlier, killed process left behind
         _swept = True
         sweep_orphans()
@@ -226,38 +235,51 @@ def open_duckdb(policy: MemoryPolicy | None = None) -> duckdb.DuckDBPyConnection
     config: dict[str, str | bool | int | float | list[str]] = {
         "temp_directory": os.path.join(folder, "spill")
     }
-    if policy.limit is not None:
-        config["memory_limit"] = f"{policy.limit}B"
+    if limit is not None:
+        config["memory_limit"] = f"{limit}B"
     try:
-        con = duckdb.connect(config=config)
+        root = duckdb.connect(config=config)
     except BaseException:
         _remove(folder, lock)
         raise
-    _spills[con] = weakref.finalize(con, _remove, folder, lock)
+    # The folder goes when the process exits (also after an error), or with the root if it
+    # is ever collected; a killed process leaves it to `sweep_orphans`.
+    weakref.finalize(root, _remove, folder, lock)
+    return _Database(root, folder)
+
+
+def open_duckdb(policy: MemoryPolicy | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection under the memory policy (`memory_policy()` unless given): a cursor
+    on the process's one in-memory database for that limit, with temp tables of its own,
+    spilling to that database's private folder in the system temp dir."""
+    if policy is None:
+        policy = memory_policy()
+    with _databases_lock:
+        database = _databases.get(policy.limit)
+        if database is None:
+            database = _databases[policy.limit] = _database(policy.limit)
+        con = database.root.cursor()
+    _folders[con] = database.folder
     return con
 
 
 def spill_folder(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The private folder `con` spills into (None once removed, or if not opened here)."""
-    found = _spills.get(con)
-    alive = found.peek() if found is not None else None
-    return None if alive is None else str(alive[2][0])
+    """The private folder `con` spills into (None once it is closed, or if not opened here)."""
+    return _folders.get(con)
 
 
 def close_duckdb(con: duckdb.DuckDBPyConnection) -> None:
-    """Close `con` and remove its spill folder now."""
+    """Close `con`: its temp tables and the memory they held go now; the spill folder, shared
+    with the process's other connections, goes when the process exits."""
     try:
         con.close()
     finally:
-        cleanup = _spills.pop(con, None)
-        if cleanup is not None:
-            cleanup()
+        _folders.pop(con, None)
 
 
 @contextmanager
 def duckdb_connection(policy: MemoryPolicy | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """`open_duckdb` for the length of a block: closed and its spill folder removed after,
-    also when the block fails."""
+    """`open_duckdb` for the length of a block: closed after, also when the block fails."""
     con = open_duckdb(policy)
     try:
         yield con
