@@ -205,39 +205,20 @@ def _uses_titles(fit: FitGate) -> bool:
     return bool(fit.exclude_titles) or (fit.score is not None and bool(fit.score.title_points))
 
 
-def _inferred_key(fit: FitGate) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return tuple(fit.exclude_titles), tuple(fit.exclude_email_domains)
-
-
-def _inferred_columns(fits: Iterable[FitGate]) -> dict[tuple[tuple[str, ...], ...], str]:
-    """One `lb` column per distinct list of excluded titles and e-mail domains: rule sets
-    (motions, segments) usually share the framework's lists, and each test is a dozen string
-    searches per lead, so it is written once, not once per rule set and per use."""
-    columns: dict[tuple[tuple[str, ...], ...], str] = {}
-    for fit in fits:
-        key = _inferred_key(fit)
-        if any(key) and key not in columns:
-            columns[key] = f"ix{len(columns)}_"
-    return columns
-
-
-def _inferred(key: tuple[tuple[str, ...], ...]) -> str:
-    """The title or the e-mail domain says the lead is excluded (`hand_` is read apart)."""
-    titles, domains = key
-    tests = [_title_has(k) for k in titles] + [_domain_is(d) for d in domains]
-    return "(" + " OR ".join(tests) + ")"
-
-
-def _fit(rules: RuleSet, inferred: dict[tuple[tuple[str, ...], ...], str]) -> str:
+def _fit(rules: RuleSet) -> str:
     """The fit gate passes: no excluded persona, nothing failed and nothing unknown."""
     fit: FitGate = rules.fit
     tests: list[str] = []
     if fit.excluded_personas:
         tests.append(f"l.persona_ NOT IN ({_in_list(fit.excluded_personas)})")
-    column = inferred.get(_inferred_key(fit))
-    if column is not None:
+    # Written out in each rule set's test, not once per lead in `lb`: DuckDB evaluates an AND
+    # only on the rows its earlier terms let through, and a column for every lead measured
+    # 0.5 s CPU slower on 1M leads of the $30M+ template (BENCHMARKS.md, round 4).
+    inferred = [_title_has(k) for k in fit.exclude_titles]
+    inferred += [_domain_is(d) for d in fit.exclude_email_domains]
+    if inferred:
         # A persona set by hand (a non-empty cell) wins over the title and the e-mail.
-        tests.append(f"(l.hand_ OR NOT l.{column})")
+        tests.append(f"(l.hand_ OR NOT ({' OR '.join(inferred)}))")
     if fit.score is not None:
         tests.append(f"{_fit_score(fit)} >= {fit.score.threshold}")
     if fit.min_employees is not None or fit.max_employees is not None:
@@ -294,7 +275,6 @@ def _eligibility(prepared: Prepared) -> list[tuple[RuleSet, str]]:
     else:
         chosen.append((prepared.base, "TRUE"))
     out: list[tuple[RuleSet, str]] = []
-    inferred = _inferred_columns(rules.fit for rules, _ in chosen)
     for rules, applies in chosen:
         tests = ["NOT l.out_", applies]
         base_fit = definition.fit
@@ -303,7 +283,7 @@ def _eligibility(prepared: Prepared) -> list[tuple[RuleSet, str]]:
             or rules.fit.existing_customers != base_fit.existing_customers
         ):
             tests.append(f"NOT {_disqualified(rules)}")
-        tests.append(_fit(rules, inferred))
+        tests.append(_fit(rules))
         out.append((rules, " AND ".join(tests)))
     return out
 
@@ -750,12 +730,7 @@ class _Compiler:
             + sources
             + (f",\n    {account_key_sql()} AS acct_" if accounts else "")
             + f"\n  FROM {leads} AS l\n)",
-            f"lb AS (SELECT l.*, {_disqualified(self.prepared.base)} AS out_"
-            + "".join(
-                f",\n    {_inferred(key)} AS {column}"
-                for key, column in _inferred_columns(fits).items()
-            )
-            + " FROM ln AS l)",
+            f"lb AS (SELECT l.*, {_disqualified(self.prepared.base)} AS out_ FROM ln AS l)",
         ]
 
     def fit_sql(self, leads: str) -> str:
