@@ -319,5 +319,28 @@ def test_the_sweep_leaves_live_connections_and_other_files_alone(
         other.mkdir()
         stray = tmp_path / f"{SPILL_PREFIX}not-a-folder"
         stray.write_text("kept")
+        # A workbench from before the locks: unlocked, but its process (this one) runs.
+        unlocked = tmp_path / f"{SPILL_PREFIX}{os.getpid()}-unlocked"
+        unlocked.mkdir()
         assert sweep_orphans(now=time.time() + 3600) == []
         assert os.path.isdir(live) and other.is_dir() and stray.read_text() == "kept"
+        assert unlocked.is_dir()
+
+
+def test_a_temp_dir_that_refuses_locks_still_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some network and FUSE file systems refuse flock: the connection opens without one."""
+    import errno
+    import fcntl
+
+    def refuse(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    with duckdb_connection(connection.MemoryPolicy(876_543_210, "no locks")) as con:
+        assert con.execute("SELECT 42").fetchall() == [(42,)]
+        folder = spill_folder(con)
+        assert folder is not None and Path(folder).parent == tmp_path
+        assert sweep_orphans(now=time.time() + 3600) == []  # its process runs, and no lock

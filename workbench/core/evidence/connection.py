@@ -145,27 +145,59 @@ def _remove(folder: str, lock: int | None = None) -> None:
 
 def _lock(folder: str) -> int | None:
     """Hold an exclusive lock on `folder` for as long as the returned descriptor is open (None
-    where there is no `flock`: there the folder is only removed by this process)."""
+    where there is no `flock`, or the temp dir's file system refuses it, as some network and
+    FUSE ones do: there the sweep cannot lock the folder either, so it never removes it)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         return None
-    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         os.close(fd)
-        raise
+        return None
     return fd
 
 
+def _running(name: str) -> bool:
+    """Whether the process that named a spill folder (`<prefix><pid>-...`) still runs. A
+    reused pid only keeps a folder; the lock is what tells across pid namespaces, this covers
+    a workbench from before the locks."""
+    pid = name.removeprefix(SPILL_PREFIX).partition("-")[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: running
+        return True
+    return True
+
+
 _swept = False
+_sweep_lock = threading.Lock()
+
+
+def _sweep_once() -> None:
+    """What an earlier, killed process left behind, once per process, outside any lock the
+    connections wait on (removing an orphan of a few GB takes a moment)."""
+    global _swept
+    with _sweep_lock:
+        if _swept:
+            return
+        _swept = True
+    sweep_orphans()
 
 
 def sweep_orphans(now: float | None = None) -> list[str]:
-    """Remove this user's spill folders that no live connection holds (their process was
+    """Remove this user's spill folders that no live database holds (their process was
     killed) and that are older than `ORPHAN_AGE`; returns what was removed. Folders of other
-    users, locked folders and anything not a folder are left alone."""
+    users, of running processes, locked folders and anything not a folder are left alone."""
     import time
 
     try:
@@ -189,6 +221,7 @@ def sweep_orphans(now: float | None = None) -> list[str]:
                 not stat.S_ISDIR(info.st_mode)
                 or info.st_uid != os.getuid()
                 or now - info.st_mtime < ORPHAN_AGE
+                or _running(name)
             ):
                 continue
             fd = os.open(folder, os.O_RDONLY)
@@ -222,10 +255,6 @@ _folders: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.We
 def _database(limit: int | None) -> _Database:
     import duckdb  # imported here: `workbench --help` should not load DuckDB
 
-    global _swept
-    if not _swept:  # once per process: what an earlier, killed process left behind
-        _swept = True
-        sweep_orphans()
     folder = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")  # mode 0700
     try:
         lock = _lock(folder)
@@ -254,6 +283,7 @@ def open_duckdb(policy: MemoryPolicy | None = None) -> duckdb.DuckDBPyConnection
     spilling to that database's private folder in the system temp dir."""
     if policy is None:
         policy = memory_policy()
+    _sweep_once()
     with _databases_lock:
         database = _databases.get(policy.limit)
         if database is None:

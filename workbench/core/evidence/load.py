@@ -1890,7 +1890,10 @@ def _drop_scratch(con: duckdb.DuckDBPyConnection, keep: Sequence[str] = ()) -> N
 
 @contextmanager
 def _insertion_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Rows must stay in file order while loading, whatever the connection was set to."""
+    """Rows must stay in file order while loading, whatever the connection was set to. The
+    setting is DuckDB's GLOBAL one, shared by every connection of the process (`connection`:
+    one database per process); nothing in the workbench turns it off, so concurrent loads
+    never race on it."""
     row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     before = bool(row[0]) if row else True
     if not before:
