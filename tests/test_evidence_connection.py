@@ -3,6 +3,7 @@ spill folder removed after, and one message when DuckDB still runs out of memory
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import stat
@@ -319,12 +320,18 @@ def test_the_sweep_leaves_live_connections_and_other_files_alone(
         other.mkdir()
         stray = tmp_path / f"{SPILL_PREFIX}not-a-folder"
         stray.write_text("kept")
-        # A workbench from before the locks: unlocked, but its process (this one) runs.
-        unlocked = tmp_path / f"{SPILL_PREFIX}{os.getpid()}-unlocked"
-        unlocked.mkdir()
-        assert sweep_orphans(now=time.time() + 3600) == []
+        # In use by a process the pid does not tell (another pid namespace): its lock does.
+        held = tmp_path / f"{SPILL_PREFIX}999999999-elsewhere"
+        held.mkdir()
+        holder = os.open(held, os.O_RDONLY)
+        fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            assert sweep_orphans(now=time.time() + 3600) == []
+        finally:
+            os.close(holder)
         assert os.path.isdir(live) and other.is_dir() and stray.read_text() == "kept"
-        assert unlocked.is_dir()
+        assert held.is_dir()
+        assert sweep_orphans(now=time.time() + 3600) == [str(held)]  # its holder let go
 
 
 def test_a_temp_dir_that_refuses_locks_still_opens(
@@ -332,7 +339,6 @@ def test_a_temp_dir_that_refuses_locks_still_opens(
 ) -> None:
     """Some network and FUSE file systems refuse flock: the connection opens without one."""
     import errno
-    import fcntl
 
     def refuse(fd: int, operation: int) -> None:
         raise OSError(errno.ENOLCK, "No locks available")
@@ -343,4 +349,4 @@ def test_a_temp_dir_that_refuses_locks_still_opens(
         assert con.execute("SELECT 42").fetchall() == [(42,)]
         folder = spill_folder(con)
         assert folder is not None and Path(folder).parent == tmp_path
-        assert sweep_orphans(now=time.time() + 3600) == []  # its process runs, and no lock
+        assert sweep_orphans(now=time.time() + 3600) == []  # cannot lock it: kept

@@ -163,22 +163,6 @@ def _lock(folder: str) -> int | None:
     return fd
 
 
-def _running(name: str) -> bool:
-    """Whether the process that named a spill folder (`<prefix><pid>-...`) still runs. A
-    reused pid only keeps a folder; the lock is what tells across pid namespaces, this covers
-    a workbench from before the locks."""
-    pid = name.removeprefix(SPILL_PREFIX).partition("-")[0]
-    if not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: running
-        return True
-    return True
-
-
 _swept = False
 _sweep_lock = threading.Lock()
 
@@ -197,12 +181,11 @@ def _sweep_once() -> None:
 def sweep_orphans(now: float | None = None) -> list[str]:
     """Remove this user's spill folders that no live database holds (their process was
     killed) and that are older than `ORPHAN_AGE`; returns what was removed. Folders of other
-    users, of running processes, locked folders and anything not a folder are left alone."""
+    users, locked folders (the lock is the test: it works across pid namespaces, where a pid
+    would not) and anything not a folder are left alone."""
     import time
 
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
+    if os.name != "posix":  # pragma: no cover - no flock, no owner to compare: nothing swept
         return []
     now = time.time() if now is None else now
     base = tempfile.gettempdir()
@@ -221,16 +204,12 @@ def sweep_orphans(now: float | None = None) -> list[str]:
                 not stat.S_ISDIR(info.st_mode)
                 or info.st_uid != os.getuid()
                 or now - info.st_mtime < ORPHAN_AGE
-                or _running(name)
             ):
                 continue
-            fd = os.open(folder, os.O_RDONLY)
         except OSError:
             continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # held: its connection is alive
-            os.close(fd)
+        fd = _lock(folder)
+        if fd is None:  # held: its database is alive (or locks are refused here)
             continue
         _remove(folder, fd)
         removed.append(folder)
@@ -256,11 +235,7 @@ def _database(limit: int | None) -> _Database:
     import duckdb  # imported here: `workbench --help` should not load DuckDB
 
     folder = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")  # mode 0700
-    try:
-        lock = _lock(folder)
-    except OSError:
-        _remove(folder)
-        raise
+    lock = _lock(folder)
     config: dict[str, str | bool | int | float | list[str]] = {
         "temp_directory": os.path.join(folder, "spill")
     }
