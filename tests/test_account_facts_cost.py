@@ -12,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
+from hypothesis import HealthCheck, given, settings
 
-from tests.test_evidence_engine import T0, account_definition, acts, agree, lead
+from tests.budget import examples
+from tests.test_evidence_engine import T0, account_definition, acts, agree, histories, lead
 from workbench.core.domain.account import AccountHistory, account_key, micros
 from workbench.core.domain.definition import Definition
 from workbench.core.evidence.engine import compile_replay, load_rows
@@ -21,10 +23,15 @@ from workbench.core.evidence.tables import ActivityRow, LeadRow
 
 
 def cte_rows(
-    definition: Definition, leads: list[LeadRow], activities: list[ActivityRow], query: str
+    definition: Definition,
+    leads: list[LeadRow],
+    activities: list[ActivityRow],
+    query: str,
+    *,
+    warehouse: bool = False,
 ) -> list[tuple[Any, ...]]:
     """`query` run over the replay's own CTEs (`am`, `aa`, `lq`, ...) on these rows."""
-    sql = compile_replay(definition)
+    sql = compile_replay(definition, warehouse=warehouse)
     body = sql[: sql.rindex("\nSELECT lq.lead_id")]
     con = duckdb.connect()
     try:
@@ -102,3 +109,36 @@ def test_an_account_read_whole_gives_the_facts_of_its_rows() -> None:
         for at in sorted(moments):
             assert whole.facts(person, at) == by_rows.facts(person, at)
     assert any(by_rows.facts("P1", at)[1] for at in moments)
+
+
+def test_the_duckdb_form_sums_every_account_in_one_window() -> None:
+    definition = account_definition()
+    local = compile_replay(definition)
+    exported = compile_replay(definition, warehouse=True)
+    assert "OVER (ORDER BY acct, t RANGE" in local and "NOT MATERIALIZED" in local
+    # A distributed warehouse would run a window without a partition on one worker.
+    assert "OVER (PARTITION BY acct ORDER BY t RANGE" in exported
+    assert "NOT MATERIALIZED" not in exported
+
+
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=histories())
+def test_every_account_s_steps_sum_to_zero_so_one_sum_serves_all(
+    history: tuple[list[LeadRow], list[ActivityRow]],
+) -> None:
+    """What the one running sum over all accounts rests on: each account's steps cancel out,
+    so the sum reaching an account's first row is 0 and its rows read their own account's
+    facts, the same as a sum per account (the export's form)."""
+    leads, activities = history
+    definition = account_definition(target_accounts_only=False)
+    unbalanced = cte_rows(
+        definition,
+        leads,
+        activities,
+        "SELECT acct, sum(s) FROM ax GROUP BY acct HAVING sum(s) <> 0",
+    )
+    assert unbalanced == []
+    facts = "SELECT k, t, s_ FROM af ORDER BY k, t"
+    assert cte_rows(definition, leads, activities, facts) == cte_rows(
+        definition, leads, activities, facts, warehouse=True
+    )

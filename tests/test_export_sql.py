@@ -701,7 +701,7 @@ def test_what_sqlglot_cannot_carry_is_an_error_not_a_warning(
     monkeypatch.setattr(
         warehouse,
         "compile_replay",
-        lambda _definition, leads, activities: untranslatable.replace(
+        lambda _definition, leads, activities, **_: untranslatable.replace(
             "wb_leads_input", leads
         ).replace("wb_activities_input", activities),
     )

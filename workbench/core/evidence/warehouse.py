@@ -326,14 +326,12 @@ def _normalised_replay(definition: Definition) -> tuple[exp.Query, bool]:
     import sqlglot
     from sqlglot import exp
 
+    # The warehouse form: no DuckDB memory hint (each target makes its own choice), account
+    # sums partitioned so a distributed engine spreads them.
     replay = sqlglot.parse_one(
-        compile_replay(definition, LEADS_CLEAN, ACTIVITIES_CLEAN), read="duckdb"
+        compile_replay(definition, LEADS_CLEAN, ACTIVITIES_CLEAN, warehouse=True), read="duckdb"
     )
     assert isinstance(replay, exp.Query)
-    # The engine's materialization hint is for DuckDB's memory in `backtest`; only DuckDB and
-    # PostgreSQL take it, and an export keeps each target's own choice.
-    for cte in replay.find_all(exp.CTE):
-        cte.set("materialized", None)
     # Only a tier 2 combination reads activities.session_id.
     sessions = any(c.name == "session_id" for c in replay.find_all(exp.Column))
     # Only the lead source clauses read leads.lead_source.
