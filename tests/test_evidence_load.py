@@ -49,6 +49,7 @@ from workbench.core.evidence.tables import (
     ActivityRow,
     Column,
     LeadRow,
+    loaded_type,
     sql_columns,
     sql_type,
 )
@@ -175,6 +176,26 @@ def test_unknown_activity_kinds_and_leads_are_counted(tmp_path: Path) -> None:
     assert lead.seniority is None and lead.engaged_contacts == 0
     person = lead.to_lead().person
     assert person.persona == "employee" and not person.persona_by_hand
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_the_loaded_kind_is_an_enum_that_reads_back_as_text(fmt: str, tmp_path: Path) -> None:
+    leads, activities = sample_data(60, seed=4)
+    leads_path, activities_path = write_sample(tmp_path, leads, activities, fmt)  # type: ignore[arg-type]
+    con = duckdb.connect()
+    load_to_duckdb(con, leads_path, activities_path, CANONICAL)
+    row = con.execute("SELECT DISTINCT typeof(kind) FROM activities").fetchall()
+    assert row == [(loaded_type(ACTIVITY_COLUMNS[1]),)] and row[0][0].startswith("ENUM(")
+    # Text in, text out; a kind it does not hold (or no kind at all) is simply unequal.
+    kinds = [kind for (kind,) in con.execute("SELECT kind FROM activities").fetchall()]
+    assert kinds == [a.kind for a in activities] and all(type(k) is str for k in kinds)
+    demos = sum(a.kind == "demo_request" for a in activities)
+    assert demos > 0
+    assert con.execute(
+        "SELECT count(*) FILTER (WHERE kind = 'webinar'), count(*) FILTER (WHERE kind IN "
+        "('demo_request', 'not a kind')), count(*) FILTER (WHERE kind || '' = 'demo_request') "
+        "FROM activities"
+    ).fetchone() == (0, demos, demos)
 
 
 def test_not_a_parquet_file_is_an_input_error(tmp_path: Path) -> None:

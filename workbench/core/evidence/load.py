@@ -79,6 +79,7 @@ from workbench.core.evidence.tables import (
     ActivityRow,
     Column,
     LeadRow,
+    loaded_type,
     quote_identifier,
     sql_type,
 )
@@ -1097,7 +1098,7 @@ def _stage(
     inferred = "NULL"
     for n, column in enumerate(columns):
         default = "NULL" if column.default is None else _sql_literal(column.default)
-        name, typed = quote_identifier(column.name), sql_type(column)
+        name, typed = quote_identifier(column.name), loaded_type(column)
         if guess and column.name == "seniority" and column.name not in index:
             final.append(f"CAST({guess(title)} AS {typed}) AS {name}")
             inferred = f"{guess(title)} IS NOT NULL"
