@@ -440,7 +440,7 @@ def _first_actions(
     rows = con.execute(
         f"WITH a AS ({_ACTS} AND a.kind NOT IN ({skipped})), "
         'f AS (SELECT lead_id, won, kind, row_number() OVER (PARTITION BY lead_id ORDER BY "at", '
-        "kind) AS n FROM a) SELECT kind, count(*) FILTER (WHERE won), "
+        "CAST(kind AS VARCHAR)) AS n FROM a) SELECT kind, count(*) FILTER (WHERE won), "
         "count(*) FILTER (WHERE NOT won) FROM f WHERE n = 1 GROUP BY kind"
     ).fetchall()
     return _value_counts(rows, wins_total, others_total)
@@ -755,7 +755,7 @@ def _lead_rows(con: duckdb.DuckDBPyConnection, lead_id: str) -> tuple[LeadRow, l
     lead = LeadRow(**{k: _aware(v) for k, v in values.items()})
     acts = con.execute(
         'SELECT lead_id, kind, "at", session_id FROM activities WHERE lead_id = ? '
-        'ORDER BY "at", kind',
+        'ORDER BY "at", CAST(kind AS VARCHAR)',
         [lead_id],
     ).fetchall()
     return lead, [ActivityRow(str(a[0]), a[1], _aware(a[2]), a[3]) for a in acts]

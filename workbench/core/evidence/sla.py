@@ -189,7 +189,7 @@ cand AS (
 ),
 pick AS (
   SELECT lead_id, kind, ROW_NUMBER() OVER (
-    PARTITION BY lead_id ORDER BY pri, "at" DESC, kind) AS n
+    PARTITION BY lead_id ORDER BY pri, "at" DESC, CAST(kind AS VARCHAR)) AS n
   FROM cand WHERE pri IS NOT NULL
 ),
 fit AS (
