@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -276,3 +276,25 @@ def test_command_bad_input_exits_2(
     result = _run(folder, str(draft_file), *args)
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_a_first_conversion_tie_at_one_time_counts_the_first_name() -> None:
+    # Two kinds at the same first moment: the alphabetically first is the first conversion,
+    # not the first in the vocabulary (the order of the loaded ENUM kind).
+    from workbench.core.evidence import analysis
+    from workbench.core.evidence.engine import load_rows
+    from workbench.core.evidence.tables import ActivityRow, LeadRow
+
+    at = datetime(2025, 2, 3, 9, 0, tzinfo=UTC)
+    con = duckdb.connect()
+    load_rows(
+        con,
+        [LeadRow(lead_id="W", created_at=at)],
+        [ActivityRow("W", "demo_request", at), ActivityRow("W", "contact_sales", at)],
+    )
+    con.execute(
+        f"CREATE TEMP TABLE {analysis.POPULATION} AS "
+        "SELECT 'W' AS lead_id, TRUE AS won, CAST(NULL AS TIMESTAMP) AS cut"
+    )
+    firsts = analysis._first_actions(con, 1, 0)
+    assert [(f.value, f.wins) for f in firsts] == [("contact_sales", 1)]

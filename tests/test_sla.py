@@ -243,6 +243,23 @@ def test_the_period_is_start_inclusive_end_exclusive(definition: Definition) -> 
     assert ids == ["a"]
 
 
+def test_a_tie_between_kinds_at_one_time_picks_the_first_name(definition: Definition) -> None:
+    # Same priority, same time: the alphabetically first kind is the trigger (as `_trigger`
+    # above), not the first in the vocabulary, which is the order of the loaded ENUM.
+    mql = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+    rows = [_row("a"), _row("b")]
+    acts = [
+        ActivityRow("a", "demo_request", mql),
+        ActivityRow("a", "contact_sales", mql),
+        ActivityRow("b", "pricing_page_view", mql),
+        ActivityRow("b", "case_study_view", mql),
+    ]
+    con = duckdb.connect()
+    load_rows(con, rows, acts)
+    picked = con.execute(f"SELECT lead_id, trigger_ FROM ({mql_facts_sql(definition)})").fetchall()
+    assert picked == [("a", "contact_sales"), ("b", "case_study_view")]
+
+
 def _without(path: Path, column: str, out: Path) -> Path:
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

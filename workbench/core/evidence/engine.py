@@ -1099,7 +1099,9 @@ def load_rows(
     leads: Iterable[LeadRow],
     activities: Iterable[ActivityRow],
 ) -> None:
-    """Put rows already in memory into `leads` and `activities` tables (tests, small data)."""
+    """Put rows already in memory into `leads` and `activities` tables (tests, small data),
+    typed as the loader types them: a kind outside the vocabulary is an error here, as the
+    loader leaves such a row out."""
     for table, columns in TABLES.items():
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({sql_columns(columns)})")
     rows = [tuple(_naive_utc(v) for v in lead.values()) for lead in leads]

@@ -9,7 +9,7 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
 
     leads                                       activities
     lead_id          VARCHAR   NOT NULL         lead_id     VARCHAR    NOT NULL
-    created_at       TIMESTAMP NOT NULL         kind        ENUM       NOT NULL
+    created_at       TIMESTAMP NOT NULL         kind        ENUM (1)   NOT NULL
     title            VARCHAR                    at          TIMESTAMP  NOT NULL
     seniority        VARCHAR                    session_id  VARCHAR
     persona          VARCHAR
@@ -39,8 +39,9 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
     notified_at      TIMESTAMP
 
 - Types by `Column.type` (`sql_type`): text and choice -> VARCHAR, timestamp -> TIMESTAMP, int ->
-  BIGINT, float -> DOUBLE, bool -> BOOLEAN. The loaded activities hold `kind` as an ENUM of the
-  kinds (`loaded_type`); it compares, groups and reads back as the same text.
+  BIGINT, float -> DOUBLE, bool -> BOOLEAN. (1) The loaded activities hold `kind` as an ENUM of
+  the kinds (`loaded_type`); it compares, groups and reads back as the same text, but sorts in
+  the vocabulary's order. Exports and the warehouse tables they read declare it VARCHAR.
 - TIMESTAMP is naive and means UTC: a time with a zone or offset in the file is converted to UTC
   and the zone dropped. (`LeadRow`/`ActivityRow` hold the same instants as aware UTC datetimes.)
 - A choice column holds one of `Column.choices` exactly (seniority: "intern", ..., "c-level";
@@ -128,7 +129,11 @@ def loaded_type(column: Column) -> str:
     """The column's type in the loaded tables: `sql_type`, or an ENUM of its choices for a
     column marked `enum`. DuckDB compares an ENUM with any text (a kind not among the
     choices is simply unequal) and Python reads its values back as str. Exports declare
-    `sql_type`: a warehouse's tables hold text."""
+    `sql_type`: a warehouse's tables hold text.
+
+    But an ENUM sorts in the order of its choices (the vocabulary's), not alphabetically:
+    ORDER BY, min/max and ordered lists over such a column cast it to VARCHAR where a tie is
+    broken by name (sla's trigger, analysis' first conversion)."""
     if column.enum:
         return "ENUM(" + ", ".join("'" + c.replace("'", "''") + "'" for c in column.choices) + ")"
     return sql_type(column)
