@@ -186,6 +186,12 @@ def test_the_loaded_kind_is_an_enum_that_reads_back_as_text(fmt: str, tmp_path: 
     load_to_duckdb(con, leads_path, activities_path, CANONICAL)
     row = con.execute("SELECT DISTINCT typeof(kind) FROM activities").fetchall()
     assert row == [(loaded_type(ACTIVITY_COLUMNS[1]),)] and row[0][0].startswith("ENUM(")
+    # Every choice column of the leads too, each of its own choices.
+    for column in LEAD_COLUMNS:
+        if column.type == "choice":
+            assert column.enum
+            typed = con.execute(f'SELECT typeof("{column.name}") FROM leads LIMIT 1').fetchone()
+            assert typed == (loaded_type(column),)
     # Text in, text out; a kind it does not hold (or no kind at all) is simply unequal.
     kinds = [kind for (kind,) in con.execute("SELECT kind FROM activities").fetchall()]
     assert kinds == [a.kind for a in activities] and all(type(k) is str for k in kinds)
@@ -877,7 +883,8 @@ def test_load_to_duckdb_creates_the_documented_tables(tmp_path: Path) -> None:
     ).fetchall()
     assert leftovers == []
     assert sql_type(_column("employees")) == "BIGINT" and sql_type(_column("at")) == "TIMESTAMP"
-    assert '"persona" VARCHAR,' in sql_columns(LEAD_COLUMNS)
+    # persona is nullable (empty: unknown, not set by hand), an ENUM of the personas.
+    assert f'"persona" {loaded_type(_column("persona"))},' in sql_columns(LEAD_COLUMNS)
 
 
 def test_load_to_duckdb_keeps_order_and_the_connection_settings(tmp_path: Path) -> None:

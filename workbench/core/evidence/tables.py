@@ -11,8 +11,8 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
     lead_id          VARCHAR   NOT NULL         lead_id     VARCHAR    NOT NULL
     created_at       TIMESTAMP NOT NULL         kind        ENUM (1)   NOT NULL
     title            VARCHAR                    at          TIMESTAMP  NOT NULL
-    seniority        VARCHAR                    session_id  VARCHAR
-    persona          VARCHAR
+    seniority        ENUM (1)                   session_id  VARCHAR
+    persona          ENUM (1)
     email            VARCHAR
     company          VARCHAR
     domain           VARCHAR
@@ -20,11 +20,11 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
     employees        BIGINT
     industry         VARCHAR
     region           VARCHAR
-    relationship     VARCHAR   NOT NULL
+    relationship     ENUM (1)  NOT NULL
     target_account   BOOLEAN   NOT NULL
     engaged_contacts BIGINT    NOT NULL
     mql_at           TIMESTAMP
-    sdr_decision     VARCHAR
+    sdr_decision     ENUM (1)
     rejection_reason VARCHAR
     opportunity_at   TIMESTAMP
     won_at           TIMESTAMP
@@ -39,9 +39,10 @@ have exactly these columns, in this order, and nothing else (`sql_columns` gives
     notified_at      TIMESTAMP
 
 - Types by `Column.type` (`sql_type`): text and choice -> VARCHAR, timestamp -> TIMESTAMP, int ->
-  BIGINT, float -> DOUBLE, bool -> BOOLEAN. (1) The loaded activities hold `kind` as an ENUM of
-  the kinds (`loaded_type`); it compares, groups and reads back as the same text, but sorts in
-  the vocabulary's order. Exports and the warehouse tables they read declare it VARCHAR.
+  BIGINT, float -> DOUBLE, bool -> BOOLEAN. (1) The loaded tables hold the choice columns
+  (`kind`, seniority, persona, relationship, sdr_decision) as ENUMs of their choices
+  (`loaded_type`); they compare, group and read back as the same text, but sort in the
+  vocabulary's order. Exports and the warehouse tables they read declare them VARCHAR.
 - TIMESTAMP is naive and means UTC: a time with a zone or offset in the file is converted to UTC
   and the zone dropped. (`LeadRow`/`ActivityRow` hold the same instants as aware UTC datetimes.)
 - A choice column holds one of `Column.choices` exactly (seniority: "intern", ..., "c-level";
@@ -111,7 +112,8 @@ class Column:
     help: str = ""
     default: ColumnDefault = None
     # Loaded as an ENUM of its choices (`loaded_type`): one byte a cell, where the activities'
-    # kind as VARCHAR held 156 MB at 1M leads (most kinds are too long to be stored inline).
+    # kind as VARCHAR held 156 MB at 1M leads (most kinds are too long to be stored inline) and
+    # each of the leads' choice columns 17 MB.
     enum: bool = False
 
     @property
@@ -159,12 +161,14 @@ LEAD_COLUMNS: tuple[Column, ...] = (
     Column(
         "seniority",
         "choice",
+        enum=True,
         choices=get_args(Seniority),
         help="inferred from the title when the column is absent or the cell is empty",
     ),
     Column(
         "persona",
         "choice",
+        enum=True,
         choices=get_args(Persona),
         help="empty means employee, not set by hand (title and e-mail exclusions apply)",
     ),
@@ -182,6 +186,7 @@ LEAD_COLUMNS: tuple[Column, ...] = (
     Column(
         "relationship",
         "choice",
+        enum=True,
         choices=get_args(Relationship),
         help="empty means prospect",
         default="prospect",
@@ -192,6 +197,7 @@ LEAD_COLUMNS: tuple[Column, ...] = (
     Column(
         "sdr_decision",
         "choice",
+        enum=True,
         choices=SDR_DECISIONS,
         help="the SDR's historical decision on the MQL",
     ),
