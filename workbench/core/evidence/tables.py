@@ -111,10 +111,6 @@ class Column:
     choices: tuple[str, ...] = ()
     help: str = ""
     default: ColumnDefault = None
-    # Loaded as an ENUM of its choices (`loaded_type`): one byte a cell, where the activities'
-    # kind as VARCHAR held 156 MB at 1M leads (most kinds are too long to be stored inline) and
-    # each of the leads' choice columns 17 MB.
-    enum: bool = False
 
     @property
     def not_null(self) -> bool:
@@ -128,15 +124,17 @@ def sql_type(column: Column) -> str:
 
 
 def loaded_type(column: Column) -> str:
-    """The column's type in the loaded tables: `sql_type`, or an ENUM of its choices for a
-    column marked `enum`. DuckDB compares an ENUM with any text (a kind not among the
-    choices is simply unequal) and Python reads its values back as str. Exports declare
-    `sql_type`: a warehouse's tables hold text.
+    """The column's type in the loaded tables: `sql_type`, but an ENUM of its choices for a
+    choice column: one byte a cell, where the activities' kind as VARCHAR held 156 MB at 1M
+    leads (most kinds are too long to be stored inline) and each of the leads' choice columns
+    17 MB. DuckDB compares an ENUM with any text (a kind not among the choices is simply
+    unequal) and Python reads its values back as str. Exports declare `sql_type`: a
+    warehouse's tables hold text.
 
     But an ENUM sorts in the order of its choices (the vocabulary's), not alphabetically:
     ORDER BY, min/max and ordered lists over such a column cast it to VARCHAR where a tie is
     broken by name (sla's trigger, analysis' first conversion)."""
-    if column.enum:
+    if column.type == "choice":
         return "ENUM(" + ", ".join("'" + c.replace("'", "''") + "'" for c in column.choices) + ")"
     return sql_type(column)
 
@@ -161,14 +159,12 @@ LEAD_COLUMNS: tuple[Column, ...] = (
     Column(
         "seniority",
         "choice",
-        enum=True,
         choices=get_args(Seniority),
         help="inferred from the title when the column is absent or the cell is empty",
     ),
     Column(
         "persona",
         "choice",
-        enum=True,
         choices=get_args(Persona),
         help="empty means employee, not set by hand (title and e-mail exclusions apply)",
     ),
@@ -186,7 +182,6 @@ LEAD_COLUMNS: tuple[Column, ...] = (
     Column(
         "relationship",
         "choice",
-        enum=True,
         choices=get_args(Relationship),
         help="empty means prospect",
         default="prospect",
@@ -197,7 +192,6 @@ LEAD_COLUMNS: tuple[Column, ...] = (
     Column(
         "sdr_decision",
         "choice",
-        enum=True,
         choices=SDR_DECISIONS,
         help="the SDR's historical decision on the MQL",
     ),
@@ -221,7 +215,7 @@ LEAD_COLUMNS: tuple[Column, ...] = (
 
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
     Column("lead_id", "text", required=True, help="the lead the activity belongs to"),
-    Column("kind", "choice", required=True, choices=get_args(ActivityKind), enum=True),
+    Column("kind", "choice", required=True, choices=get_args(ActivityKind)),
     Column("at", "timestamp", required=True, help="when it happened"),
     Column(
         "session_id",
