@@ -704,6 +704,16 @@ def test_fast_cells_agree_with_the_python_rules(
     assert_fast_path_agrees(_column(name), MAPPINGS[mapping_name], cells)
 
 
+def test_a_choice_the_mapping_renames_is_not_read_as_itself() -> None:
+    # The fast path casts a cell spelled as a choice straight to the choice, unless the
+    # mapping's [values] table reads that name as another choice.
+    renamed = Mapping(values={"kind": {"blog_visit": "content_download"}})
+    cells = ["blog_visit", "Blog Visit", "content_download", "demo_request"]
+    assert assert_fast_path_agrees(_column("kind"), renamed, cells) >= 3
+    assert fast_values(_column("kind"), renamed, ["blog_visit"]) in (["content_download"], [None])
+    assert fast_values(_column("kind"), CANONICAL, cells[:1]) == ["blog_visit"]
+
+
 def test_fast_numbers_agree_on_random_decimals() -> None:
     rng = random.Random(7)
     counts = [str(rng.randint(0, 10 ** rng.randint(1, 18))) for _ in range(2000)]

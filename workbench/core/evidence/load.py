@@ -568,7 +568,14 @@ def _fast_known(column: Column, mapping: Mapping, ref: str) -> str | None:
         return None
     enum = f"ENUM({', '.join(_lit(s) for s in spelled)})"
     results = f"[{', '.join(_sql_literal(v) for v in values)}]"
-    return f"list_extract({results}, enum_code(TRY_CAST({ref} AS {enum})) + 1)"
+    found = f"list_extract({results}, enum_code(TRY_CAST({ref} AS {enum})) + 1)"
+    if column.choices and all(read_cell(column, c, mapping) == ("ok", c) for c in column.choices):
+        # Most cells are spelled as the choices themselves: those are cast straight to the
+        # loaded ENUM, the spellings looked up only for the rest (7.3M kinds read from CSV:
+        # 0.51 -> 0.31 s CPU). Not when the mapping reads a choice's own name as another.
+        loaded = loaded_type(column)
+        return f"COALESCE(TRY_CAST({ref} AS {loaded}), CAST({found} AS {loaded}))"
+    return found
 
 
 # Times. The ISO 8601 shapes read by fromisoformat (after a trailing Z becomes +00:00).
