@@ -182,3 +182,34 @@ async def test_escape_right_after_typing_keeps_the_last_letter(
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen), "went home without asking"
     assert store.load_definition(path).definition.fit.min_employees == 800
+
+
+@pytest.mark.parametrize("gap", SPEEDS)
+async def test_a_refused_value_typed_back_to_the_applied_one_is_saved(
+    gap: float,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    busy_loop: None,
+) -> None:
+    # "999" is applied; "9999" is refused (above the maximum of 1000); a backspace gives back
+    # "999", the value already applied, which changes nothing in the definition: the save
+    # held back while the field was refused must still happen.
+    path = seeded("acme", "3m-10m")
+    app = make_app(save_delay=0.3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")  # the fit gate; the cursor is in min employees
+        await settle(pilot)
+        await send(pilot, [*clear(), *keys_for("9999")], gap)
+        await settle(pilot)
+        await pilot.pause(0.5)  # the save delay passes while the field is refused
+        await settle(pilot)
+        await send(pilot, ["backspace"], gap)
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        note = screen.save_note()
+        saved = store.load_definition(path).definition.fit.min_employees
+    assert (saved, note.startswith("saved")) == (999, True), note

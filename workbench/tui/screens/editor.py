@@ -458,8 +458,12 @@ class EditorScreen(Screen[None]):
             self.invalid[path] = "; ".join(errors)
             self.refresh_status()
             return
-        self.invalid.pop(path, None)
+        was_refused = self.invalid.pop(path, None) is not None
         if not result.changed:
+            if was_refused and self.workshop.dirty:
+                # Typed back to the value already applied ("999", "9999" refused, backspace):
+                # nothing changed, but the save held back while the field was refused is due.
+                self.schedule_save()
             self.refresh_status()
             return
         if typed:
