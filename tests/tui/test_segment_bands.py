@@ -50,3 +50,27 @@ async def test_a_segments_own_response_time_is_typed_where_it_is_shown(
         assert "Response times: tier2 45 min." in summary
         on_disk = store.load_definition(path).definition.segments[1]
         assert on_disk.response_minutes == {"tier2": 45}
+
+
+async def test_a_band_refused_over_the_next_one_is_taken_once_the_next_one_moves(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # SMB is 50-199 and mid-market starts at 200: SMB up to 249 is refused ("move the other
+    # edge first"). Once mid-market starts at 250, the 249 on screen is a valid band: it is
+    # applied and saved, not left refused with "not saved" until it is typed again.
+    path = seeded("bigco", "10m-30m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "segments")
+        await type_into(pilot, "#field-segments-0-max-employees", "249")
+        smb = screen.query_one("#field-segments-0-max-employees", ClauseField)
+        assert smb.has_class("-invalid")
+        assert screen.workshop.definition.segments[0].max_employees == 199
+        await type_into(pilot, "#field-segments-1-min-employees", "250")
+        assert not smb.has_class("-invalid")
+        assert not screen.invalid
+        bands = [(s.min_employees, s.max_employees) for s in screen.workshop.definition.segments]
+        assert bands[:2] == [(50, 249), (250, 999)]
+        assert "not saved" not in screen.save_note()
+    on_disk = store.load_definition(path).definition.segments
+    assert [(s.min_employees, s.max_employees) for s in on_disk[:2]] == [(50, 249), (250, 999)]

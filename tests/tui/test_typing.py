@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from textual.pilot import Pilot
 
 from tests.tui.pilot_steps import open_first, settle
 from workbench.core.files import store
+from workbench.core.services.signoff import sign
 from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.modals import ConfirmModal, NewCaseModal
@@ -213,3 +215,34 @@ async def test_a_refused_value_typed_back_to_the_applied_one_is_saved(
         note = screen.save_note()
         saved = store.load_definition(path).definition.fit.min_employees
     assert (saved, note.startswith("saved")) == (999, True), note
+
+
+@pytest.mark.parametrize("gap", SPEEDS)
+async def test_keys_typed_as_a_new_version_opens_reach_the_steps_first_field(
+    gap: float,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    fixed_now: datetime,
+    busy_loop: None,
+) -> None:
+    # v on home, then at once F2 and the keys for the fit gate's first field: the editor and
+    # its steps (mounted lazily) are not there yet when the keys arrive. They used to reach
+    # the folder table or the tab bar and be lost (min employees stayed 50).
+    path = seeded("acme", "3m-10m")
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Ortiz, VP Sales",
+        None,
+        fixed_now,
+    )
+    app = make_app(save_delay=0.3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await send(pilot, ["v", "f2", "backspace", "backspace", *keys_for("80")], gap)
+        await settle(pilot)
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+    v2 = store.load_definition(path.parent / "v2.toml").definition
+    assert v2.fit.min_employees == 80

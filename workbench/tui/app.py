@@ -17,6 +17,8 @@ from workbench.tui.commands import ScreenActionsProvider
 from workbench.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from workbench.core.evidence.settings import EvidenceSource
     from workbench.core.services.backtest_session import EvidenceSession
     from workbench.tui.screens.editor import EditorScreen
@@ -129,9 +131,13 @@ class WorkbenchApp(App[None]):
 
     # --- navigation ------------------------------------------------------------------
 
-    def open_definition(self, path: Path, clause: str | None = None, note: str = "") -> None:
+    def open_definition(
+        self, path: Path, clause: str | None = None, note: str = ""
+    ) -> AwaitMount | None:
         """Open `path` in the editor; `clause` opens it on that clause's step with its field
-        in view, and `note` is said on the status line (what just made this file)."""
+        in view, and `note` is said on the status line (what just made this file). An action
+        that awaits what this returns (None: not opened) takes no other key until the editor
+        is mounted, so keys typed right after it reach the editor, not the screen it leaves."""
         from workbench.core.domain.errors import WorkbenchError
         from workbench.core.services.workshop import Workshop
         from workbench.tui.screens.editor import EditorScreen
@@ -140,16 +146,17 @@ class WorkbenchApp(App[None]):
             workshop = Workshop.open(path, follow=self.follow)
         except WorkbenchError as error:
             self.notify(str(error), severity="error", title="Cannot open")
-            return
+            return None
         while isinstance(self.screen, EditorScreen):
             self.pop_screen()
         if self.follow:
             from workbench.tui.screens.follow import FollowScreen
 
-            self.push_screen(FollowScreen(workshop))
+            mounted = self.push_screen(FollowScreen(workshop))
         else:
-            self.push_screen(EditorScreen(workshop, clause=clause, note=note))
+            mounted = self.push_screen(EditorScreen(workshop, clause=clause, note=note))
         self.call_after_refresh(_freeze_live_objects)
+        return mounted
 
     def _editor_open(self) -> EditorScreen | None:
         from workbench.tui.screens.editor import EditorScreen

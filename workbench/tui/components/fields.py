@@ -98,6 +98,11 @@ class ClauseField(Vertical):
         arrive after later keys were typed, and the screen, not the message, is the truth."""
         return sent
 
+    def shown_value(self) -> Any:
+        """What the field shows, as the value it would send (NOTHING_PENDING: a field that
+        cannot hold a refused value, so has nothing to offer again)."""
+        return NOTHING_PENDING
+
     def pending_value(self) -> Any:
         """What the field shows that has not reached the core yet, or NOTHING_PENDING.
 
@@ -159,8 +164,11 @@ class TextField(ClauseField):
     def sent(self, value: Any) -> None:
         self._taken = value
 
+    def shown_value(self) -> Any:
+        return self.parse(self.query_one(Input).value)
+
     def pending_value(self) -> Any:
-        shown = self.parse(self.query_one(Input).value)
+        shown = self.shown_value()
         return NOTHING_PENDING if shown == self._taken else shown
 
 

@@ -69,12 +69,22 @@ if TYPE_CHECKING:
 
 PaneT = TypeVar("PaneT", bound=Widget)
 
+_MOUNT_WAIT = 3.0  # seconds a step key waits for its step to be mounted (a loaded machine)
+_MOUNT_TRIES = 20  # refreshes `show_step` waits for a step to be mounted before its cursor
 STEP_KEYS = ["f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"]
 # Tab labels when the full ones would not fit the terminal's width (eight steps at 80 columns):
 # every step stays in sight rather than scrolling off the tab bar.
 SHORT_LABELS = {"fit": "Fit", "cases": "Cases"}
 # The step that edits each top-level clause, where it is not the step of the same name.
 CLAUSE_STEPS = {"scoring": "triggers", "recycling": "triggers", "review_rule": "triggers"}
+
+
+def _shows(pane: Widget, clause: str) -> bool:
+    """Whether a step pane has a field for the clause, a part of it or the whole it is in."""
+    return any(
+        path == clause or path.startswith(clause + ".") or clause.startswith(path + ".")
+        for path in (field.path for field in pane.query(ClauseField))
+    )
 
 
 def short_reason(message: str) -> str:
@@ -477,6 +487,19 @@ class EditorScreen(Screen[None]):
             await self.rebuild_pane(source)
         if path == "stage":
             self.title = self.title_text()
+        if any(other != path for other in self.invalid):
+            await self._offer_refused_again(path)
+
+    async def _offer_refused_again(self, edited: str) -> None:
+        """A value refused because of another field ("Move the other edge first": SMB's
+        maximum over mid-market's minimum) may hold once that field has moved: each other
+        refused field's text is applied again, as it stands on screen. Only read, never
+        written: the keys stay the field's."""
+        for field in self.query(ClauseField):
+            if field.path != edited and field.path in self.invalid:
+                shown = field.shown_value()
+                if shown is not NOTHING_PENDING:
+                    await self.apply_edit(field.path, shown, field)
 
     def warnings_for(self, path: str) -> list[str]:
         """Risky values the core accepted, for the field at `path`; the lead history's
@@ -651,19 +674,39 @@ class EditorScreen(Screen[None]):
             for analysis in self.mounted_panes(AnalysisPane):
                 analysis.shown()
 
-    def action_goto_step(self, index: int) -> None:
+    async def action_goto_step(self, index: int) -> None:
+        """A step key (F1-F9): the step, the cursor in its first field. Right after the editor
+        opens, its steps are still being mounted (`Lazy`); the keys typed after the step key
+        are meant for that field, so the key is not done until the field has the cursor: the
+        app hands on the next key only then (the tab bar would have dropped them)."""
         steps = self.steps()
-        if 0 <= index < len(steps):
-            self.show_step(steps[index][0])
+        if not 0 <= index < len(steps):
+            return
+        key = steps[index][0]
+        self._tabs().active = f"step-{key}"
+        deadline = asyncio.get_running_loop().time() + _MOUNT_WAIT
+        while not self._focus_first(key):
+            if asyncio.get_running_loop().time() > deadline:
+                self.call_after_refresh(self._focus_when_mounted, key, _MOUNT_TRIES)
+                return
+            await asyncio.sleep(0.01)
 
     def show_step(self, key: str) -> None:
         """Switch to a step and put the cursor in its first field, ready to type."""
         self._tabs().active = f"step-{key}"
         if not self._focus_first(key):  # not mounted yet (Lazy): once it is
-            self.call_after_refresh(self._focus_first, key)
+            self.call_after_refresh(self._focus_when_mounted, key, _MOUNT_TRIES)
+
+    def _focus_when_mounted(self, key: str, tries: int) -> None:
+        if self._tabs().active != f"step-{key}":
+            return  # the room has moved on to another step
+        if not self._focus_first(key) and tries > 0:
+            self.call_after_refresh(self._focus_when_mounted, key, tries - 1)
 
     def _focus_first(self, key: str) -> bool:
         for pane in self.query(f"#pane-{key}"):
+            if not pane.is_mounted:
+                return False  # its fields are still being mounted: the first may be missing
             for widget in pane.query("*"):
                 if widget.focusable:
                     self.set_focus(widget)
@@ -709,11 +752,11 @@ class EditorScreen(Screen[None]):
         active = self._tabs().active
         return keys.index(active) if active in keys else 0
 
-    def action_next_step(self) -> None:
-        self.action_goto_step(min(self._step_index() + 1, len(self.steps()) - 1))
+    async def action_next_step(self) -> None:
+        await self.action_goto_step(min(self._step_index() + 1, len(self.steps()) - 1))
 
-    def action_previous_step(self) -> None:
-        self.action_goto_step(max(self._step_index() - 1, 0))
+    async def action_previous_step(self) -> None:
+        await self.action_goto_step(max(self._step_index() - 1, 0))
 
     def action_goto_cases(self) -> None:
         self.show_step("cases")
@@ -800,8 +843,11 @@ class EditorScreen(Screen[None]):
             if isinstance(pane, DefinitionPane):
                 pane.definition = self.workshop.definition  # a step not shown yet, too
         self.after_change(list(result.flips), edited=proposal.clause)
-        for pane in self.mounted_panes(DefinitionPane):
-            await self.rebuild_pane(pane)  # the fields show the clause as it now is
+        # The fields show the clause as it now is: only the steps that show it are built
+        # again (all of them took 4-8 s on a loaded laptop, the app frozen meanwhile).
+        mounted = self.mounted_panes(DefinitionPane)
+        for pane in [p for p in mounted if _shows(p, proposal.clause)] or mounted:
+            await self.rebuild_pane(pane)
 
     @on(HistoryCaseAdoptRequested)
     def _adopt_case(self, event: HistoryCaseAdoptRequested) -> None:

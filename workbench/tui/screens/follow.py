@@ -52,7 +52,7 @@ class FollowHomeScreen(HomeScreen):
     def action_new(self) -> None:
         self.notify(FOLLOW_REASON, severity="warning", title="Read-only")
 
-    def action_new_version(self) -> None:
+    async def action_new_version(self) -> None:
         self.notify(FOLLOW_REASON, severity="warning", title="Read-only")
 
 

@@ -44,6 +44,10 @@ class HomeScreen(Screen[None]):
             "New version",
             id="home.new_version",
             tooltip="Start a draft v(N+1) from the latest signed version.",
+            # Run by the app as the key arrives (home has no text field to type a v into):
+            # the keys typed after it wait for the new draft's editor instead of reaching
+            # the folder table.
+            priority=True,
         ),
         Binding(
             "R",
@@ -225,14 +229,16 @@ class HomeScreen(Screen[None]):
         return self.rows[table.cursor_row]
 
     @on(DataTable.RowSelected, "#definitions")
-    def action_open(self) -> None:
+    async def action_open(self) -> None:
         row = self.selected()
         if row is None:
             return
         if row.problem:
             self.notify(printable(row.problem), severity="error", title="Cannot open")
             return
-        self.wb.open_definition(row.open_path)
+        opened = self.wb.open_definition(row.open_path)
+        if opened is not None:
+            await opened  # the keys typed next are the editor's
 
     def action_new(self) -> None:
         from workbench.core.domain.errors import WorkbenchError
@@ -254,7 +260,7 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(NewDefinitionModal(self.wb.folder), chosen)
 
-    def action_new_version(self) -> None:
+    async def action_new_version(self) -> None:
         from workbench.core.domain.errors import WorkbenchError
 
         row = self.selected()
@@ -266,7 +272,9 @@ class HomeScreen(Screen[None]):
             self.notify(str(error), severity="error", title="No new version")
             return
         self.notify(f"Created {path}", title="New version")
-        self.wb.open_definition(path)
+        opened = self.wb.open_definition(path)
+        if opened is not None:
+            await opened  # the keys typed next are the editor's
 
     def action_refresh(self) -> None:
         self.load_rows()
