@@ -79,14 +79,6 @@ SHORT_LABELS = {"fit": "Fit", "cases": "Cases"}
 CLAUSE_STEPS = {"scoring": "triggers", "recycling": "triggers", "review_rule": "triggers"}
 
 
-def _shows(pane: Widget, clause: str) -> bool:
-    """Whether a step pane has a field for the clause, a part of it or the whole it is in."""
-    return any(
-        path == clause or path.startswith(clause + ".") or clause.startswith(path + ".")
-        for path in (field.path for field in pane.query(ClauseField))
-    )
-
-
 def short_reason(message: str) -> str:
     """A refusal as the status line says it: the reason without its parenthesised aside
     ("… repeats 'Events' (sources are compared ignoring case …)" ends at 'Events')."""
@@ -843,11 +835,8 @@ class EditorScreen(Screen[None]):
             if isinstance(pane, DefinitionPane):
                 pane.definition = self.workshop.definition  # a step not shown yet, too
         self.after_change(list(result.flips), edited=proposal.clause)
-        # The fields show the clause as it now is: only the steps that show it are built
-        # again (all of them took 4-8 s on a loaded laptop, the app frozen meanwhile).
-        mounted = self.mounted_panes(DefinitionPane)
-        for pane in [p for p in mounted if _shows(p, proposal.clause)] or mounted:
-            await self.rebuild_pane(pane)
+        for pane in self.mounted_panes(DefinitionPane):
+            await self.rebuild_pane(pane)  # the fields show the clause as it now is
 
     @on(HistoryCaseAdoptRequested)
     def _adopt_case(self, event: HistoryCaseAdoptRequested) -> None:
