@@ -246,3 +246,29 @@ async def test_keys_typed_as_a_new_version_opens_reach_the_steps_first_field(
         assert isinstance(app.screen, EditorScreen)
     v2 = store.load_definition(path.parent / "v2.toml").definition
     assert v2.fit.min_employees == 80
+
+
+async def test_a_step_key_on_a_signed_definition_does_not_wait_for_a_field(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], fixed_now: datetime
+) -> None:
+    # A step key waits for its step's first field to take the cursor; a signed definition's
+    # fields are disabled and never take it, so a mounted step counts as ready (the key had
+    # waited out its whole deadline on every step of a signed or followed definition).
+    path = seeded("acme", "3m-10m")
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Ortiz, VP Sales",
+        None,
+        fixed_now,
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen) and screen.workshop.read_only
+        for key in ("stage", "fit", "triggers", "sla"):
+            assert screen.query_one(f"#pane-{key}").disabled
+            assert screen._focus_first(key), key
+        assert not screen._focus_first("no-such-step")

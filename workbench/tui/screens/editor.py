@@ -479,16 +479,15 @@ class EditorScreen(Screen[None]):
             await self.rebuild_pane(source)
         if path == "stage":
             self.title = self.title_text()
-        if any(other != path for other in self.invalid):
-            await self._offer_refused_again(path)
 
-    async def _offer_refused_again(self, edited: str) -> None:
+    async def _offer_refused_again(self) -> None:
         """A value refused because of another field ("Move the other edge first": SMB's
-        maximum over mid-market's minimum) may hold once that field has moved: each other
-        refused field's text is applied again, as it stands on screen. Only read, never
+        maximum over mid-market's minimum) may hold once that field has moved: once typing
+        pauses, each refused field's text is applied again, as it stands on screen (not at
+        every key: a passing "250" on the way to "210" must not decide it). Only read, never
         written: the keys stay the field's."""
         for field in self.query(ClauseField):
-            if field.path != edited and field.path in self.invalid:
+            if field.path in self.invalid:
                 shown = field.shown_value()
                 if shown is not NOTHING_PENDING:
                     await self.apply_edit(field.path, shown, field)
@@ -567,6 +566,7 @@ class EditorScreen(Screen[None]):
         self.settle_flips()  # typing paused: the values on screen are settled
         if self.invalid:
             self.refresh_status()
+            self.call_later(self._offer_refused_again)
             return
         self.save_draft()
 
@@ -696,14 +696,18 @@ class EditorScreen(Screen[None]):
             self.call_after_refresh(self._focus_when_mounted, key, tries - 1)
 
     def _focus_first(self, key: str) -> bool:
-        for pane in self.query(f"#pane-{key}"):
-            if not pane.is_mounted:
-                return False  # its fields are still being mounted: the first may be missing
+        """The cursor in the step's first field; False only while the step is not mounted
+        whole (its first field may be missing yet). A mounted step with nothing to focus (a
+        signed or followed definition's disabled fields) is done: nothing to wait for."""
+        panes = list(self.query(f"#pane-{key}"))
+        if not panes or not all(pane.is_mounted for pane in panes):
+            return False
+        for pane in panes:
             for widget in pane.query("*"):
                 if widget.focusable:
                     self.set_focus(widget)
                     return True
-        return False
+        return True
 
     def step_of(self, clause: str) -> str:
         """The step that edits a clause path: `fit.industries` → fit, `scoring.threshold` →
