@@ -332,3 +332,28 @@ async def test_hints_never_look_like_values(
         await pilot.press("n")  # the home screen's new definition dialog
         await settle(pilot)
         assert_hints_read_as_hints(pilot.app)
+
+
+async def test_a_decimal_head_count_in_the_case_form_is_refused_as_typed(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The employees box used to drop the "." ("72.5" became 725) and add a case nobody
+    # described. The form keeps every key and says what a head count takes.
+    path = seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 0)
+        app = pilot.app
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "half-a-company")
+        app.screen.query_one("#new-employees", Input).focus()
+        await type_text(pilot, "72.5")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCaseModal), "the form is still open"
+        assert app.screen.query_one("#new-employees", Input).value == "72.5"
+        error = form_error(app)
+        assert "employees" in error and "whole number" in error and "'72.5'" in error, error
+        await pilot.press("escape")
+        await settle(pilot)
+    assert "half-a-company" not in [c.name for c in saved_cases(path)]

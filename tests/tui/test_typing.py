@@ -18,13 +18,16 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tests.tui.pilot_steps import open_first, settle
 from workbench.core.files import store
 from workbench.core.services.signoff import sign
 from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.components.fields import TextField
 from workbench.tui.components.modals import ConfirmModal, NewCaseModal
+from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
 from workbench.tui.screens.home import HomeScreen
 
@@ -272,3 +275,36 @@ async def test_a_step_key_on_a_signed_definition_does_not_wait_for_a_field(
             assert screen.query_one(f"#pane-{key}").disabled
             assert screen._focus_first(key), key
         assert not screen._focus_first("no-such-step")
+
+
+@pytest.mark.parametrize("gap", SPEEDS)
+async def test_a_decimal_typed_into_a_whole_number_field_is_shown_and_refused(
+    gap: float,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    busy_loop: None,
+) -> None:
+    # The field used to drop the "." silently: "72.5" became 725, a number nobody typed,
+    # saved when it was in range. Every key must show, and the core refuse the decimal.
+    path = seeded("acme", "3m-10m")
+    app = make_app(save_delay=0.3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")  # the fit gate; the cursor is in min employees
+        await settle(pilot)
+        await send(pilot, [*clear(), *keys_for("72.5")], gap)
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        field = screen.query_one("#field-fit-min-employees", TextField)
+        shown = field.query_one(Input).value
+        error = str(field.query_one(".field-error", PlainText).render())
+        note = screen.save_note()
+    assert shown == "72.5"
+    assert "whole number" in error and "'72.5'" in error, error
+    assert note.startswith("not saved"), note
+    # The file holds the last value that stood (the seeded 50, or blank, 7 or 72 as the pauses
+    # fell), and the status line says the one on screen is not saved; never 725.
+    assert store.load_definition(path).definition.fit.min_employees in (50, None, 7, 72)

@@ -27,6 +27,7 @@ from workbench.core.domain.definition import (
 from workbench.core.domain.diff import Change, diff
 from workbench.core.domain.errors import ConflictError, InputError, Problem, WorkbenchError
 from workbench.core.domain.suite import Flip, SuiteResult, flips, run_suite
+from workbench.core.domain.typed_words import refusals
 from workbench.core.files import store
 from workbench.core.services import versions
 from workbench.core.services.signoff import SignerInput, SignResult, sign
@@ -82,9 +83,8 @@ def _adapter(field: str) -> TypeAdapter[Any]:
 
 def _format_error(error: ValidationError, prefix: str) -> tuple[str, ...]:
     messages = []
-    for item in error.errors(include_url=False):
-        where = ".".join(str(p) for p in (prefix, *item["loc"]) if p != "")
-        message = str(item["msg"]).removeprefix("Value error, ")
+    for loc, message in refusals(error.errors(include_url=False)):
+        where = ".".join(str(p) for p in (prefix, *loc) if p != "")
         messages.append(f"{where}: {message}" if where else message)
     return tuple(messages)
 

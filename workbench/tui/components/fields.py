@@ -132,12 +132,13 @@ class TextField(ClauseField):
         self._taken: Any = self.parse(self.initial)
 
     def compose_editor(self) -> ComposeResult:
-        restrict = r"[0-9]*" if self.kind == "int" else None
+        # No `restrict`, whole numbers included: a key it refused vanished without a word, and
+        # "72.5" became 725. Every key shows; the core refuses what is not a whole number and
+        # the field says why, under what was typed.
         yield RoomInput(
             self.initial,
             # What an empty field means ("blank = any"), so a hint never reads as a value.
             placeholder=f"blank = {self.placeholder}" if self.placeholder else "",
-            restrict=restrict,
             compact=True,
         )
 

@@ -21,6 +21,7 @@ from workbench.core.domain.definition import EdgeCase, Expectation, check_slug
 from workbench.core.domain.phrases import activities_phrase
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.suite import CaseResult
+from workbench.core.domain.typed_words import refusals
 from workbench.core.domain.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
 from workbench.core.services.workshop import EditResult
 from workbench.tui.components.room_input import RoomInput
@@ -293,9 +294,9 @@ def _form_value(key: str, shown: str | None) -> Any:
     if key == "activities":
         return parse_activities(shown or "")
     if key in ("employees", "last-mql"):
-        return int(shown) if shown else None
+        return shown or None  # as typed: the case's validation refuses "72.5" employees
     if key == "contacts":
-        return int(shown) if shown else 0
+        return shown or 0
     if key in ("depends", "target"):
         return shown == "yes"
     if key in ("email", "domain", "industry", "region"):
@@ -343,7 +344,7 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                 with Horizontal(classes="row"):
                     yield self._input("company", "Company", "Acme")
                     yield self._input("domain", "Domain", "acme.io")
-                    yield self._input("employees", "Employees", "200", restrict=r"[0-9]*")
+                    yield self._input("employees", "Employees", "200")
                     yield self._select(
                         "relationship",
                         "Relationship",
@@ -353,9 +354,7 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                     yield self._input("industry", "Industry", "software")
                     yield self._input("region", "Region", "europe")
                     yield self._select("target", "Target account", ("no", "yes"))
-                    yield self._input(
-                        "contacts", "Engaged contacts", "blank = 0", restrict=r"[0-9]*"
-                    )
+                    yield self._input("contacts", "Engaged contacts", "blank = 0")
                 with Horizontal(classes="row"):
                     activities = self._input(
                         "activities",
@@ -366,9 +365,7 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                     yield activities
                     yield self._select("depends", "A 'depends' case", ("no", "yes"))
                 with Horizontal(classes="row"):
-                    yield self._input(
-                        "last-mql", "Last MQL (days ago, if any)", "90", restrict=r"[0-9]*"
-                    )
+                    yield self._input("last-mql", "Last MQL (days ago, if any)", "90")
                     yield self._select(
                         "last-outcome",
                         "Its outcome",
@@ -388,8 +385,10 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
     def on_mount(self) -> None:
         self.query_one("#new-name", Input).focus()
 
-    def _input(self, key: str, label: str, hint: str, restrict: str | None = None) -> Vertical:
-        """A text field; its hint reads as a hint ("e.g. …"), never as a value."""
+    def _input(self, key: str, label: str, hint: str) -> Vertical:
+        """A text field; its hint reads as a hint ("e.g. …"), never as a value. Numbers are
+        not `restrict`ed: a refused key vanished silently ("72.5" became 725); the case's
+        validation says what a count takes instead."""
         placeholder = hint if hint.startswith("blank") else f"e.g. {hint}"
         return Vertical(
             Label(label, classes="field-label"),
@@ -397,7 +396,6 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                 self.initial.get(key) or "",
                 placeholder=placeholder,
                 id=f"new-{key}",
-                restrict=restrict,
                 compact=True,
             ),
             classes="clause-field",
@@ -461,9 +459,8 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
         try:
             case = EdgeCase.model_validate(data)
         except ValidationError as problem:
-            first = problem.errors(include_url=False)[0]
-            where = ".".join(str(p) for p in first["loc"])
-            error.say(f"✗ {where}: {str(first['msg']).removeprefix('Value error, ')}")
+            loc, message = refusals(problem.errors(include_url=False))[0]
+            error.say(f"✗ {'.'.join(str(p) for p in loc)}: {message}")
             return
         result = self.submit(case)
         if not result.ok:

@@ -1,0 +1,48 @@
+"""Pydantic's refusals of a typed value, said in the room's words.
+
+A facilitator who types "72.5" into a whole-number field should read "a whole number
+expected (digits only, e.g. 1200), not '72.5'", not a parser's "unable to parse string as an
+integer"; and a field that takes a whole number or a decimal should refuse "7,5" once, not
+once per type it tried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+WHOLE = "a whole number expected (digits only)"
+NUMBER = "a number expected (digits, with '.' for decimals)"
+_WORDS = {
+    "int_parsing": WHOLE,
+    "int_from_float": WHOLE,
+    "int_type": WHOLE,
+    "float_parsing": NUMBER,
+    "float_type": NUMBER,
+}
+_UNION_TAGS = ("int", "float")  # how pydantic names the member of `int | float` it tried
+
+
+def refusals(items: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[Any, ...], str]]:
+    """(location, message) for each of pydantic's error items, in order; a value refused by
+    both members of `int | float` is said once, as the wider of the two (a number)."""
+    found: dict[tuple[Any, ...], list[tuple[str | None, str]]] = {}
+    for item in items:
+        loc = tuple(item["loc"])
+        words = _WORDS.get(str(item["type"]))
+        if words is None:
+            message = str(item["msg"]).removeprefix("Value error, ")
+        else:
+            if loc and loc[-1] in _UNION_TAGS:
+                loc = loc[:-1]
+            typed = item.get("input")
+            message = f"{words}, not {typed!r}" if isinstance(typed, str | float) else words
+        found.setdefault(loc, []).append((words, message))
+    said = []
+    for loc, messages in found.items():
+        kinds = {words for words, _ in messages}
+        for words, message in messages:
+            if words == WHOLE and NUMBER in kinds:
+                continue
+            said.append((loc, message))
+    return said
