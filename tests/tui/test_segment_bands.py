@@ -4,9 +4,11 @@ where its summary shows it (issue 12, section 4)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.tui.pilot_steps import settle
 from tests.tui.test_overrides import open_block, open_step, type_into
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
@@ -74,3 +76,56 @@ async def test_a_band_refused_over_the_next_one_is_taken_once_the_next_one_moves
         assert "not saved" not in screen.save_note()
     on_disk = store.load_definition(path).definition.segments
     assert [(s.min_employees, s.max_employees) for s in on_disk[:2]] == [(50, 249), (250, 999)]
+
+
+async def test_a_value_typed_through_does_not_decide_a_refused_band(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # On a loaded machine the save timer can fire while keys typed after the last applied
+    # edit still wait in the queues: mid-market shows "250" on its way to "210". SMB's
+    # refused 249 must not be taken then; leaving mid-market at 210 offers it again, and it
+    # is still refused.
+    path = seeded("bigco", "10m-30m")
+    app = make_app(save_delay=30.0)  # the pause never comes by itself in this test
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "segments")
+        await type_into(pilot, "#field-segments-0-max-employees", "249")
+        smb = screen.query_one("#field-segments-0-max-employees", ClauseField)
+        assert smb.has_class("-invalid")
+        await type_into(pilot, "#field-segments-1-min-employees", "250")
+        app.last_key_at = time.monotonic()  # a key arrived; its edit is still on its way
+        screen._save_if_valid()  # the timer fires
+        await settle(pilot)
+        assert smb.has_class("-invalid"), "249 was taken against a value typed through"
+        assert screen.workshop.definition.segments[0].max_employees == 199
+        await pilot.press("backspace", "backspace", "1", "0", "tab")
+        await settle(pilot)
+        bands = [(s.min_employees, s.max_employees) for s in screen.workshop.definition.segments]
+        assert bands[:2] == [(50, 199), (210, 999)]
+        assert smb.has_class("-invalid")
+        error = str(smb.query_one(".field-error", PlainText).render())
+        assert "249" in error or "overlap" in error, error
+    on_disk = store.load_definition(path).definition.segments
+    assert [(s.min_employees, s.max_employees) for s in on_disk[:2]] == [(50, 199), (200, 999)]
+
+
+async def test_a_refused_band_is_taken_once_the_field_that_moved_is_left(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Leaving the field that moved settles its value: the refused band next to it is offered
+    # again at once, without waiting for the pause.
+    path = seeded("bigco", "10m-30m")
+    app = make_app(save_delay=30.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "segments")
+        await type_into(pilot, "#field-segments-0-max-employees", "249")
+        smb = screen.query_one("#field-segments-0-max-employees", ClauseField)
+        assert smb.has_class("-invalid")
+        await type_into(pilot, "#field-segments-1-min-employees", "250")
+        assert smb.has_class("-invalid"), "no pause yet, the field not left"
+        await pilot.press("tab")
+        await settle(pilot)
+        assert not smb.has_class("-invalid")
+        bands = [(s.min_employees, s.max_employees) for s in screen.workshop.definition.segments]
+        assert bands[:2] == [(50, 249), (250, 999)]
+    assert store.load_definition(path).definition.segments[0].max_employees in (199, 249)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -95,6 +97,15 @@ class WorkbenchApp(App[None]):
         self.evidence_delay = evidence_delay
         self._evidence_session: EvidenceSession | None = None
         self._clock = clock or (lambda: wall_clock.now())
+        # When the app last took a key from the terminal (monotonic seconds): a timer can fire
+        # while keys typed before it still wait in a widget's queue, so "typing has paused" is
+        # decided from the keys that arrived, not from the edits already applied.
+        self.last_key_at = 0.0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.last_key_at = time.monotonic()
+        await super().on_event(event)
 
     def now(self) -> datetime:
         return self._clock()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -482,15 +483,32 @@ class EditorScreen(Screen[None]):
 
     async def _offer_refused_again(self) -> None:
         """A value refused because of another field ("Move the other edge first": SMB's
-        maximum over mid-market's minimum) may hold once that field has moved: once typing
-        pauses, each refused field's text is applied again, as it stands on screen (not at
-        every key: a passing "250" on the way to "210" must not decide it). Only read, never
-        written: the keys stay the field's."""
+        maximum over mid-market's minimum) may hold once that field has moved. Each refused
+        field's text is applied again, as it stands on screen, once the room has settled on
+        the other value: the field that moved was left, or typing paused (not at every key:
+        a passing "250" on the way to "210" must not decide it). Only read, never written:
+        the keys stay the field's."""
+        await self.take_typing()  # what every field shows, keys still in flight included
         for field in self.query(ClauseField):
             if field.path in self.invalid:
                 shown = field.shown_value()
                 if shown is not NOTHING_PENDING:
                     await self.apply_edit(field.path, shown, field)
+
+    async def _offer_refused_when_idle(self) -> None:
+        """The pause's turn to offer refused fields again, once no key has arrived for the
+        save delay. The save timer counts from the last edit applied; on a loaded machine it
+        can fire while keys typed after that edit still wait in the queues, and the field
+        then shows a value the person is typing through."""
+        app = self.wb
+        quiet = time.monotonic() - app.last_key_at
+        if app.message_queue_size or quiet < self.wb.save_delay:
+            if self._save_timer is None:
+                self._save_timer = self.set_timer(
+                    max(self.wb.save_delay - quiet, 0.05), self._save_if_valid
+                )
+            return
+        await self._offer_refused_again()
 
     def warnings_for(self, path: str) -> list[str]:
         """Risky values the core accepted, for the field at `path`; the lead history's
@@ -517,6 +535,8 @@ class EditorScreen(Screen[None]):
         for node in event.widget.ancestors_with_self:
             if isinstance(node, ClauseField):
                 self.settle_flips(node.path)
+                if self.invalid and not self._leaving:
+                    self.call_later(self._offer_refused_again)  # the value left is settled
                 return
 
     def mounted_panes(self, kind: type[PaneT]) -> list[PaneT]:
@@ -566,7 +586,7 @@ class EditorScreen(Screen[None]):
         self.settle_flips()  # typing paused: the values on screen are settled
         if self.invalid:
             self.refresh_status()
-            self.call_later(self._offer_refused_again)
+            self.call_later(self._offer_refused_when_idle)
             return
         self.save_draft()
 
