@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Collapsible, Input, Label
+from textual.widgets import Collapsible, Input, Label, Select
 
 from tests.tui.pilot_steps import open_first, settle, type_text
 from tests.tui.test_workshop_flow import status_text
@@ -138,3 +138,32 @@ async def test_a_region_the_history_never_uses_is_warned_with_its_values(
         assert warning.has_class("-shown")
         assert "'marss'" in text and "north-america" in text and "europe" not in text.split(":")[0]
         assert app.screen.workshop.definition.fit.regions[-1] == "marss", "warned, not refused"
+
+
+async def test_a_dropdown_keeps_its_focus_marker_after_a_choice(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The dropdown hands focus to its list and back; the marker used to follow the last
+    # event, and the list's blur could come last: the field lost its "»" with the cursor in it.
+    seeded("acme", "3m-10m")
+    app = make_app(save_delay=600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        app.screen.show_step("fit")
+        await settle(pilot)
+        field = app.screen.query_one("#field-fit-min-seniority", ClauseField)
+        dropdown = field.query_one(Select)
+        dropdown.scroll_visible(animate=False)
+        dropdown.focus()
+        await settle(pilot)
+        before = dropdown.value
+        await pilot.press("enter")  # open
+        await settle(pilot)
+        await pilot.press("down", "enter")  # choose the next seniority
+        await settle(pilot)
+        assert dropdown.value != before, "a choice was made"
+        assert app.focused is dropdown
+        label = str(field.query_one(".field-label", Label).render())
+        assert label.startswith(FOCUS_MARK.strip()), label
+        assert field.has_class("-focused")

@@ -51,12 +51,23 @@ class ClauseField(Vertical):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The field the cursor is in says so in words too (a marker on its label), not in
         one shade of grey: a projector washes shades out."""
-        self.set_class(True, "-focused")
-        self.query_one(".field-label", Label).update(FOCUS_MARK + self.label_text)
+        self._mark_focus()
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        self.set_class(False, "-focused")
-        self.query_one(".field-label", Label).update(self.label_text)
+        self._mark_focus()
+
+    def _mark_focus(self) -> None:
+        """Marked from where the cursor is now, not from which event came last: a dropdown
+        hands focus to its list and back, and the list's blur can arrive after the
+        dropdown's focus (the marker then vanished while the cursor was in the field)."""
+        focused = self.app.focused
+        inside = focused is not None and self in focused.ancestors_with_self
+        if inside == self.has_class("-focused"):
+            return
+        self.set_class(inside, "-focused")
+        self.query_one(".field-label", Label).update(
+            FOCUS_MARK + self.label_text if inside else self.label_text
+        )
 
     def set_warnings(self, warnings: Sequence[str]) -> None:
         """A risky value the core accepted: said where it was typed, without refusing it."""
