@@ -12,9 +12,10 @@ from typing import Any, TypeVar
 import pytest
 from textual.message import Message
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input, Select
+from textual.widgets import Button, DataTable, Input, Select, TabbedContent
 
 from tests.tui.pilot_steps import open_first, settle
+from tests.tui.test_typing import SPEEDS, clear, keys_for, send
 from workbench.core.domain.clauses import with_clause
 from workbench.core.evidence.sample import sample_data, write_sample
 from workbench.core.evidence.settings import EvidenceSource
@@ -265,3 +266,45 @@ async def test_the_palette_applies_the_selected_proposal(
             before, first.clause, first.value
         )
         assert landed.evidence[first.clause].recorded_by == "proposal"
+
+
+@pytest.mark.parametrize("gap", SPEEDS)
+async def test_a_step_left_stale_by_a_proposal_is_rebuilt_before_its_keys(
+    gap: float,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    history: EvidenceSource,
+) -> None:
+    # Applying a proposal rebuilds only the step on screen; a hidden step is rebuilt when it
+    # is shown. Keys typed right after its step key must land in the rebuilt fields, not in
+    # the old ones the rebuild removes; a step shown from its tab bar shows the new value.
+    path = seeded("acme", "3m-10m")
+    app = make_app(evidence=history)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await show_analysis(pilot)
+        pane = pane_of(app)
+        assert pane.outcome is not None
+        chosen = pane.outcome.analysis.proposals[1]
+        assert chosen.clause == "fit.industries"
+        proposals = pane.query_one("#analysis-proposals", DataTable)
+        proposals.focus()
+        await pilot.press("down", "a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        assert screen.workshop.definition.fit.industries == chosen.value
+        await send(pilot, ["f2", *clear(), *keys_for("80")], gap)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        await settle(pilot)
+        industries = screen.query_one("#pane-fit #field-fit-industries")
+        assert industries.query_one(Input).value == ", ".join(chosen.value)
+        # The Stage step, stale too, shown from the tab bar: its fields are the draft's now.
+        assert "stage" in screen._stale_steps or not screen.query("#pane-stage ClauseField")
+        screen.query_one("#steps", TabbedContent).active = "step-stage"
+        await settle(pilot)
+        assert "stage" not in screen._stale_steps
+    saved = store.load_definition(path).definition
+    assert saved.fit.min_employees == 80
+    assert saved.fit.industries == chosen.value
