@@ -1,8 +1,7 @@
 """Pydantic's refusals of a typed value, said in the room's words.
 
 A facilitator who types "72.5" into a whole-number field should read "a whole number
-expected (digits only, e.g. 1200), not '72.5'", not a parser's "unable to parse string as an
-integer"; and a field that takes a whole number or a decimal should refuse "7,5" once, not
+expected, not '72.5'", not a parser's "unable to parse string as an integer"; and a field that takes a whole number or a decimal should refuse "7,5" once, not
 once per type it tried.
 """
 
@@ -11,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-WHOLE = "a whole number expected (digits only)"
-NUMBER = "a number expected (digits, with '.' for decimals)"
+WHOLE = "a whole number expected"
+NUMBER = "a number expected (with '.' for decimals)"
 _WORDS = {
     "int_parsing": WHOLE,
     "int_from_float": WHOLE,

@@ -39,6 +39,7 @@ class ClauseField(Vertical):
         self.path = path
         self.label_text = label
         self.help_text = help_text
+        self._said_error = ""  # the refusal on show: said again, it does not pull the view
 
     def compose(self) -> ComposeResult:
         yield Label(self.label_text, classes="field-label")
@@ -91,11 +92,16 @@ class ClauseField(Vertical):
 
     def set_errors(self, errors: Sequence[str]) -> None:
         error = self.query_one(".field-error", PlainText)
-        error.say("✗ " + "; ".join(self.in_room_words(e) for e in errors) if errors else "")
+        said = "✗ " + "; ".join(self.in_room_words(e) for e in errors) if errors else ""
+        again = said == self._said_error
+        self._said_error = said
+        error.say(said)
         self.set_class(bool(errors), "-invalid")
-        if errors:
+        if errors and not again:
             # At 80x24 the error line can sit below the visible part of the step: bring it
             # into view once it has its height, so the reason is read where it was typed.
+            # Not when the same refusal is said again (offered again as the room tabs on):
+            # the view stays with the cursor.
             error.call_after_refresh(error.scroll_visible, animate=False)
 
     def send(self, value: Any) -> None:
