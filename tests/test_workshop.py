@@ -318,3 +318,20 @@ def test_a_number_refused_by_whole_and_decimal_is_said_once(draft: Path) -> None
         "scoring.half_life_days: a number expected (with '.' for decimals), not '7,5'",
     )
     assert workshop.apply("scoring", {"threshold": 60, "half_life_days": "7.5"}).ok
+
+
+def test_what_check_would_fail_is_not_signed(draft: Path) -> None:
+    # A demo request that is a tier 1 trigger and also earns points is an error for `check`
+    # (demo-request-scored): signed in the room, the build would then refuse the file.
+    workshop = Workshop.open(draft)
+    assert workshop.apply("scoring.activity_points.demo_request", 30).ok
+    with pytest.raises(CheckFailed, match="demo-request-scored") as refused:
+        workshop.sign("Dana Reyes, VP Marketing", "Sam Ortiz, VP Sales", None, NOW)
+    fields = [p.field for p in refused.value.problems]
+    assert fields == ["scoring.activity_points.demo_request"]
+    assert not store.load_definition(draft).definition.is_signed
+    points = workshop.definition.scoring.activity_points  # type: ignore[union-attr]
+    unscored = {k: v for k, v in points.items() if k != "demo_request"}
+    assert workshop.apply("scoring.activity_points", unscored).ok
+    workshop.sign("Dana Reyes, VP Marketing", "Sam Ortiz, VP Sales", None, NOW)
+    assert store.load_definition(draft).definition.is_signed

@@ -15,6 +15,8 @@ from workbench.core.domain.phrases import activity_label
 from workbench.core.domain.templates import HAND_RAISES
 
 SCORING_ARTICLE_DEMO_POINTS = 30  # 002: "demo request: +30"
+# Said where the room reads the hand-raise choice: `check` fails it, so signing refuses it.
+_REFUSED = "`workbench check` (demo-request-scored), so this cannot be signed"
 
 
 def _words(kinds: list[str], one: str, many: str) -> str:
@@ -50,13 +52,16 @@ def hand_raise_reading(definition: Definition) -> str:
     if scored and not instant:
         return (
             f"Hand raise: this follows the scoring article (002): "
-            f"{_words(scored, 'earns', 'earn')} points in scoring.activity_points; {other_001}."
+            f"{_words(scored, 'earns', 'earn')} points in scoring.activity_points; {other_001}. "
+            f"A hand raise that must reach a score fails {_REFUSED}: make it a tier 1 trigger "
+            "without points."
         )
     if instant and scored:
         return (
             f"Hand raise: this mixes both: {_words(instant, 'bypasses', 'bypass')} scoring in "
             f"tier 1 (001), and {_words(scored, 'also earns', 'also earn')} points in "
-            "scoring.activity_points (002)."
+            f"scoring.activity_points (002). Points on a tier 1 trigger fail {_REFUSED}: remove "
+            "the points."
         )
     return f"Hand raise: neither tier 1 nor scoring names one; {other_001}, while {other_002}."
 

@@ -22,6 +22,7 @@ from workbench.core.domain.definition import (
     check_principal,
 )
 from workbench.core.domain.errors import CheckFailed, InputError, Problem
+from workbench.core.domain.lint import lint
 from workbench.core.domain.suite import SuiteResult, run_suite
 from workbench.core.domain.vocab import Side
 from workbench.core.files import sshsig
@@ -94,7 +95,7 @@ class SignResult:
     file_sha256: str
 
 
-def signing_blockers(source: DefinitionFile, suite: SuiteResult) -> list[Problem]:
+def signing_blockers(source: DefinitionFile, suite: SuiteResult, today: date) -> list[Problem]:
     """Why this file cannot be signed now; empty when it can."""
     problems = []
     if source.definition.is_signed:
@@ -106,6 +107,19 @@ def signing_blockers(source: DefinitionFile, suite: SuiteResult) -> list[Problem
         problems.append(
             Problem(f"{suite.failed} edge case(s) fail: {names}", file=source.path, field="cases")
         )
+    # What `check` fails in CI is not signed: a definition that breaks the framework's contract
+    # (a demo request that must also earn points, no fit gate, a fit bar nobody clears) would
+    # be agreed in the room and then refused by the build. The same rules, the same words.
+    if not source.definition.is_signed:
+        for finding in lint(source.definition, today=today):
+            if finding.severity == "error":
+                problems.append(
+                    Problem(
+                        f"{finding.rule}: {finding.message} ({finding.advice})",
+                        file=source.path,
+                        field=finding.clause,
+                    )
+                )
     return problems
 
 
@@ -130,7 +144,7 @@ def sign(
             missing.append(
                 Problem(f"the {side} signer is missing: both sides must sign", field=side)
             )
-    blockers = signing_blockers(source, suite) + _awaiting_ssh(source) + missing
+    blockers = signing_blockers(source, suite, today) + _awaiting_ssh(source) + missing
     if blockers:
         raise CheckFailed(blockers)
     marketing_signer = parse_signer(marketing, "marketing", now)
@@ -210,7 +224,7 @@ def sign_as(
     if principal is not None:
         _check_principal_option(principal)
     suite = run_suite(source.definition)
-    blockers = signing_blockers(source, suite)
+    blockers = signing_blockers(source, suite, now.date())
     if blockers:
         raise CheckFailed(blockers)
     partial = source.definition.partial_signoff
