@@ -145,3 +145,6 @@ async def test_adding_a_main_tier2_rule_keeps_an_edit_typed_just_before(
         rules = screen.workshop.definition.triggers.tier2
         assert rules[0].within_days == 21, "the button started from the edited definition"
         assert len(rules) == before + 1
+        # The cursor is in the new rule's first field (the rebuild took it with the button).
+        new_kind = screen.query_one(f"#field-triggers-tier2-{before}-kind")
+        assert app.focused is not None and new_kind in app.focused.ancestors_with_self

@@ -308,3 +308,49 @@ async def test_a_decimal_typed_into_a_whole_number_field_is_shown_and_refused(
     # The file holds the last value that stood (the seeded 50, or blank, 7 or 72 as the pauses
     # fell), and the status line says the one on screen is not saved; never 725.
     assert store.load_definition(path).definition.fit.min_employees in (50, None, 7, 72)
+
+
+@pytest.mark.parametrize("gap", SPEEDS)
+async def test_keys_typed_as_a_draft_opens_name_it(
+    gap: float,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    fixed_now: datetime,
+    busy_loop: None,
+) -> None:
+    # v on home, then the new version's name typed at once: the editor used to open with the
+    # cursor on the tab bar, which took the letters without a word (the name stayed as it
+    # was). It opens with the cursor in the first field, its text selected to type over.
+    path = seeded("acme", "3m-10m")
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Ortiz, VP Sales",
+        None,
+        fixed_now,
+    )
+    app = make_app(save_delay=0.3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await send(pilot, ["v", *keys_for("Acme 2027")], gap)
+        await settle(pilot)
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+    assert store.load_definition(path.parent / "v2.toml").definition.name == "Acme 2027"
+
+
+async def test_a_step_key_on_the_step_shown_selects_its_first_field_again(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # F1 while the cursor is already in step 1's first field: focusing it selects its text,
+    # so typing replaces it; pressed again, F1 appended instead ("W" + "Foo" = "WFoo").
+    path = seeded("acme", "3m-10m")
+    app = make_app(save_delay=0.3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await send(pilot, ["f1", "W", "f1", *keys_for("Foo inbound")], HUMAN)
+        await settle(pilot)
+        await pilot.pause(0.6)
+        await settle(pilot)
+    assert store.load_definition(path).definition.name == "Foo inbound"

@@ -16,7 +16,7 @@ from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Collapsible, Footer, Header, TabbedContent, TabPane
+from textual.widgets import Collapsible, Footer, Header, Input, TabbedContent, TabPane
 
 from workbench.core.domain.definition import EdgeCase, Expectation
 from workbench.core.domain.errors import WorkbenchError
@@ -355,6 +355,13 @@ class EditorScreen(Screen[None]):
         self.set_interval(2.0, self.watch_disk)
         if self.start_clause:
             self.show_clause(self.start_clause)
+        else:
+            # The cursor in the first step's first field, as a form opens: a room that types
+            # the moment the draft appears (its name, after `v` or enter on home) types into
+            # it, not into the tab bar, which took the letters without a word. The first
+            # step is composed with the screen (the others are `Lazy`), so this holds before
+            # the app hands on the keys typed behind the one that opened it.
+            self._focus_first(self.steps()[0][0])
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit_tab_labels(event.size.width)
@@ -483,8 +490,22 @@ class EditorScreen(Screen[None]):
             self.after_change(list(result.flips), edited=path)
         if not isinstance(source, ClauseField):
             await self.rebuild_pane(source)
+            if isinstance(value, list) and value:
+                self._focus_added(source, f"{path}.{len(value) - 1}.")
         if path == "stage":
             self.title = self.title_text()
+
+    def _focus_added(self, pane: Widget, prefix: str) -> None:
+        """After "Add tier 2 rule" (a list grown by a button), the cursor in the new item's
+        first field: the rebuild took the focus with the button, and the next tab went back
+        to the top of the step."""
+        for field in pane.query(ClauseField):
+            if field.path.startswith(prefix):
+                target = next((w for w in field.query("*") if w.focusable), None)
+                if target is not None:
+                    self.set_focus(target)
+                    field.call_after_refresh(field.scroll_visible, animate=False)
+                return
 
     async def _offer_refused_again(self) -> None:
         """A value refused because of another field ("Move the other edge first": SMB's
@@ -736,6 +757,8 @@ class EditorScreen(Screen[None]):
         for pane in panes:
             for widget in pane.query("*"):
                 if widget.focusable:
+                    if widget is self.focused and isinstance(widget, Input):
+                        widget.select_all()  # as focusing it would: the next key replaces
                     self.set_focus(widget)
                     return True
         return True
