@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Label
 from textual.widgets._footer import FooterKey
 
 from tests.tui.pilot_steps import open_first, settle, type_text
+from tests.tui.test_overrides import open_step, type_into
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.services.signoff import sign
@@ -229,3 +230,34 @@ async def test_the_footer_keeps_quit_in_sight_when_the_file_changed_on_disk(
         left_of_palette = palette.region.x
     assert {"Reload", "New version", "Quit"} <= set(shown)
     assert all(region.right <= left_of_palette for region in shown.values()), shown
+
+
+async def test_a_tier_2_combination_is_shown_and_typed_in_the_rooms_words(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The template's third tier 2 rule is "case study view with a pricing page view in one
+    # session". The step showed only its kind, count and window: changing the kind kept a
+    # condition nobody on screen could see. It is shown, and typed, in words.
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "triggers")
+        field = screen.query_one("#field-triggers-tier2-2-together", TextField)
+        box = field.query_one(Input)
+        assert box.value == "pricing page view"
+
+        async def retype(text: str) -> None:
+            await type_into(pilot, "#field-triggers-tier2-2-together", "")
+            await pilot.press("end", *["backspace"] * len(box.value))
+            await type_text(pilot, text)
+            await settle(pilot)
+
+        await retype("blog visit, Webinar  Attended")
+        rule = screen.workshop.definition.triggers.tier2[2]
+        assert rule.together == ["blog_visit", "webinar_attended"]
+        await retype("podcast")
+        assert field.has_class("-invalid"), "not a kind: refused where typed"
+        await retype("")
+        await pilot.press("tab")
+        await settle(pilot)
+    assert store.load_definition(path).definition.triggers.tier2[2].together == []

@@ -79,6 +79,22 @@ KIND_WORDS = [(activity_label(kind), kind) for kind in ACTIVITY_KINDS]  # the ro
 KIND_OPTIONS = KIND_WORDS
 
 
+class KindListField(TextField):
+    """Activity kinds as a comma-separated list in the room's words ("pricing page view"),
+    saved as the file's kinds; a kind typed as the file spells it is taken too, and anything
+    else goes to the core as typed, to be refused there with the kinds it takes."""
+
+    _KINDS = {words.lower(): kind for words, kind in KIND_WORDS}
+
+    def to_text(self, value: Any) -> str:
+        words = dict((kind, label) for label, kind in KIND_WORDS)
+        return ", ".join(words.get(str(v), str(v)) for v in value or [])
+
+    def parse(self, text: str) -> Any:
+        parts = super().parse(text)
+        return [self._KINDS.get(" ".join(part.lower().split()), part) for part in parts]
+
+
 def _explain(key: str) -> Static:
     return PlainText(EXPLAIN[key], classes="explain")
 
@@ -252,6 +268,16 @@ def tier2_fields(prefix: str, t: Triggers) -> ComposeResult:
             yield TextField(f"{prefix}.tier2.{index}.min_count", "At least", rule.min_count, "int")
             yield TextField(
                 f"{prefix}.tier2.{index}.within_days", "Within days", rule.within_days, "int"
+            )
+            # A combination (001's "case study + pricing page in the same session") is part
+            # of the rule: shown and typed here, or changing the kind kept a condition nobody
+            # on screen could see.
+            yield KindListField(
+                f"{prefix}.tier2.{index}.together",
+                "Same session as",
+                rule.together,
+                "list",
+                placeholder="alone",
             )
     with Horizontal(classes="buttons"):
         yield Button(
