@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.widgets import Input
+
 from tests.tui.pilot_steps import settle
 from tests.tui.test_overrides import open_block, open_step, type_into
 from workbench.core.files import store
@@ -129,3 +131,36 @@ async def test_a_refused_band_is_taken_once_the_field_that_moved_is_left(
         bands = [(s.min_employees, s.max_employees) for s in screen.workshop.definition.segments]
         assert bands[:2] == [(50, 249), (250, 999)]
     assert store.load_definition(path).definition.segments[0].max_employees in (199, 249)
+
+
+async def test_tabbing_on_past_a_refused_band_keeps_the_cursor_in_view(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Leaving a field offers a refused band again, and a refusal brings its reason into
+    # view. Said again unchanged, it pulled the view back to SMB at every tab, the cursor
+    # out of sight at 80x24.
+    seeded("bigco", "10m-30m")
+    app = make_app(save_delay=30.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "segments")
+        await type_into(pilot, "#field-segments-0-max-employees", "249")
+        assert screen.query_one("#field-segments-0-max-employees", ClauseField).has_class(
+            "-invalid"
+        )
+        pane = screen.query_one("#pane-segments")
+        start = screen.query_one("#field-segments-2-min-employees Input", Input)
+        start.scroll_visible(animate=False)
+        start.focus()
+        await settle(pilot)
+        moved = 0
+        for _ in range(5):
+            await pilot.press("tab")
+            await settle(pilot)
+            await pilot.pause(0.2)
+            focused = app.focused
+            assert focused is not None
+            if pane not in focused.ancestors:
+                break  # past the step's last field: the tab bar
+            assert focused.region.overlaps(pane.region), f"{focused!r} out of view"
+            moved += 1
+        assert moved >= 2
