@@ -299,6 +299,8 @@ def test_a_signed_version_takes_no_case_edit(draft: Path) -> None:
         ("fit.min_employees", "72.5", "a whole number expected, not '72.5'"),
         ("fit.min_employees", "1,200", "a whole number expected, not '1,200'"),
         ("sla.marketing.quality_pct", "9o", "a whole number expected, not '9o'"),
+        ("triggers.tier2.0.within_days", "-60", "at least 1, not -60"),
+        ("sla.marketing.quality_pct", "150", "at most 100, not 150"),
     ],
 )
 def test_a_typed_value_that_is_not_a_whole_number_is_refused_in_words(

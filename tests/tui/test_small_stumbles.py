@@ -261,3 +261,26 @@ async def test_a_tier_2_combination_is_shown_and_typed_in_the_rooms_words(
         await pilot.press("tab")
         await settle(pilot)
     assert store.load_definition(path).definition.triggers.tier2[2].together == []
+
+
+async def test_a_review_date_in_the_format_but_not_on_the_calendar_says_so(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # "2027-02-30" is written as YYYY-MM-DD; "expected a date as YYYY-MM-DD" sent the room
+    # looking at the format instead of at February.
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_step(pilot, "signoff")
+        box = app.screen.query_one("#review-date", Input)
+        box.focus()
+        await pilot.press("end", *["backspace"] * len(box.value))
+        await type_text(pilot, "2027-02-30")
+        await settle(pilot)
+        said = str(app.screen.query_one("#review-date-error", PlainText).render())
+        assert "2027-02-30 is not a day of the calendar" in said, said
+        await pilot.press(*["backspace"] * 10)
+        await type_text(pilot, "2027-2-3")
+        await settle(pilot)
+        said = str(app.screen.query_one("#review-date-error", PlainText).render())
+        assert "expected a date as YYYY-MM-DD" in said, said

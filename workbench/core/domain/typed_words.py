@@ -20,6 +20,14 @@ _WORDS = {
     "float_type": NUMBER,
 }
 _UNION_TAGS = ("int", "float")  # how pydantic names the member of `int | float` it tried
+# A bound the value is outside of: "at least 1, not -60" rather than "Input should be greater
+# than or equal to 1".
+_BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "greater_than": ("gt", "more than"),
+    "less_than_equal": ("le", "at most"),
+    "less_than": ("lt", "less than"),
+}
 
 
 def refusals(items: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[Any, ...], str]]:
@@ -29,7 +37,11 @@ def refusals(items: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[Any, ...], 
     for item in items:
         loc = tuple(item["loc"])
         words = _WORDS.get(str(item["type"]))
-        if words is None:
+        bound = _BOUNDS.get(str(item["type"]))
+        limit = (item.get("ctx") or {}).get(bound[0]) if bound else None
+        if words is None and bound is not None and limit is not None:
+            message = f"{bound[1]} {_number(limit)}, not {_number(item.get('input'))}"
+        elif words is None:
             message = str(item["msg"]).removeprefix("Value error, ")
         else:
             if loc and loc[-1] in _UNION_TAGS:
@@ -45,3 +57,10 @@ def refusals(items: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[Any, ...], 
                 continue
             said.append((loc, message))
     return said
+
+
+def _number(value: Any) -> str:
+    """0.0 as 0: a bound pydantic holds as a float reads as the room typed it."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -211,8 +212,14 @@ class SignoffPane(VerticalScroll):
         if key == "review-date":
             try:
                 message = check_review_date(date.fromisoformat(value), self.today) or ""
-            except ValueError:
-                message = "expected a date as YYYY-MM-DD"
+            except ValueError as error:
+                # "2027-02-30" is in the format and still not a date: say which it is.
+                shaped = re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
+                message = (
+                    f"{value} is not a day of the calendar ({error})"
+                    if shaped
+                    else "expected a date as YYYY-MM-DD"
+                )
         elif not value:
             message = "required: both sides sign with a name and a role"
         error = self.query_one(f"#{key}-error", PlainText)
