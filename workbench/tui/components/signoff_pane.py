@@ -212,11 +212,11 @@ class SignoffPane(VerticalScroll):
         if key == "review-date":
             try:
                 message = check_review_date(date.fromisoformat(value), self.today) or ""
-            except ValueError as error:
+            except ValueError as problem:
                 # "2027-02-30" is in the format and still not a date: say which it is.
                 shaped = re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
                 message = (
-                    f"{value} is not a day of the calendar ({error})"
+                    f"{value} is not a day of the calendar ({problem})"
                     if shaped
                     else "expected a date as YYYY-MM-DD"
                 )
