@@ -10,8 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.cli_steps import run
+from workbench.core.domain.clauses import with_clause
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.describe import summary
+from workbench.core.domain.lint import scored_hand_raises
 from workbench.core.domain.readings import hand_raise_reading, readings
 from workbench.core.domain.templates import from_template
 from workbench.core.domain.vocab import STAGE_IDS
@@ -75,3 +77,17 @@ def test_show_says_which_reading_it_follows(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Where the material disagrees" in result.stdout
     assert "Hand raise: this follows the framework (001)" in result.stdout
+
+
+def test_the_hand_raise_note_says_cannot_be_signed_exactly_where_check_fails() -> None:
+    # A scored hand raise in tier 1 fails `check` (demo-request-scored); the same points on a
+    # hand raise that is a tier 4 trigger (instant too) do not, and the note must not claim so.
+    base = from_template("acme", "3m-10m", date(2026, 5, 1))
+    tier1_scored = with_clause(base, "scoring.activity_points.demo_request", 30)
+    assert "cannot be signed" in hand_raise_reading(tier1_scored)
+    tier4 = with_clause(base, "triggers.tier1", ["demo_request", "pricing_inquiry"])
+    tier4 = with_clause(tier4, "triggers.tier4", ["sales_requested", "contact_sales"])
+    tier4_scored = with_clause(tier4, "scoring.activity_points.contact_sales", 20)
+    assert not scored_hand_raises(tier4_scored)
+    assert "cannot be signed" not in hand_raise_reading(tier4_scored)
+    assert "cannot be signed" not in hand_raise_reading(base)

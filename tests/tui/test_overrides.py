@@ -148,3 +148,8 @@ async def test_adding_a_main_tier2_rule_keeps_an_edit_typed_just_before(
         # The cursor is in the new rule's first field (the rebuild took it with the button).
         new_kind = screen.query_one(f"#field-triggers-tier2-{before}-kind")
         assert app.focused is not None and new_kind in app.focused.ancestors_with_self
+        # Removing one does not put the cursor in the last rule left (a second enter would
+        # then open its dropdown).
+        await press_button(pilot, "#remove-tier2")
+        last_kind = screen.query_one(f"#field-triggers-tier2-{before - 1}-kind")
+        assert app.focused is None or last_kind not in app.focused.ancestors_with_self

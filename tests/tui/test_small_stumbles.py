@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Footer, Input, Label, Select
 from textual.widgets._footer import FooterKey
 
 from tests.tui.pilot_steps import open_first, settle, type_text
@@ -17,9 +17,10 @@ from tests.tui.test_overrides import open_step, type_into
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.services.signoff import sign
+from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.commands import ScreenActionsProvider
-from workbench.tui.components.fields import TextField
+from workbench.tui.components.fields import ChoiceField, TextField
 from workbench.tui.components.status_bar import SuiteStatusBar
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen, short_reason
@@ -257,6 +258,9 @@ async def test_a_tier_2_combination_is_shown_and_typed_in_the_rooms_words(
         assert rule.together == ["blog_visit", "webinar_attended"]
         await retype("podcast")
         assert field.has_class("-invalid"), "not a kind: refused where typed"
+        said = str(field.query_one(".field-error", PlainText).render())
+        assert "Same session as: 'podcast' is not one of" in said, said
+        assert "pricing page view" in said and "pricing_page_view" not in said, said
         await retype("")
         await pilot.press("tab")
         await settle(pilot)
@@ -284,3 +288,61 @@ async def test_a_review_date_in_the_format_but_not_on_the_calendar_says_so(
         await settle(pilot)
         said = str(app.screen.query_one("#review-date-error", PlainText).render())
         assert "expected a date as YYYY-MM-DD" in said, said
+
+
+async def test_a_kind_refused_over_its_combination_is_taken_once_the_combination_is_cleared(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Rule 3 is "case study view with pricing page view in one session". Its kind set to
+    # pricing page view is refused (the rule would repeat its own kind); clearing "Same
+    # session as", as the refusal says, must let the kind on screen be taken, not leave it
+    # refused with the draft unsaved.
+    seeded("acme", "3m-10m")
+    app = make_app(save_delay=30.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "triggers")
+        kind = screen.query_one("#field-triggers-tier2-2-kind", ChoiceField)
+        kind.query_one(Select).value = "pricing_page_view"
+        await settle(pilot)
+        assert kind.has_class("-invalid")
+        together = screen.query_one("#field-triggers-tier2-2-together", TextField)
+        box = together.query_one(Input)
+        await type_into(pilot, "#field-triggers-tier2-2-together", "")
+        await pilot.press("end", *["backspace"] * len(box.value), "tab")
+        await settle(pilot)
+        assert not kind.has_class("-invalid")
+        rule = screen.workshop.definition.triggers.tier2[2]
+        assert (rule.kind, rule.together) == ("pricing_page_view", [])
+        assert not screen.invalid
+
+
+async def test_a_sign_off_refused_for_what_check_fails_says_why_in_view(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # A demo request both tier 1 and scored: signing is refused (check would fail it). At
+    # 80x24 the refusal sat below the visible part of the step, and named no clause.
+    path = seeded("acme", "3m-10m")
+    workshop = Workshop.open(path)
+    assert workshop.apply("scoring.activity_points.demo_request", 30).ok
+    workshop.save()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sign_off(pilot)
+        for key, text in (
+            ("mk-name", "Dana Reyes"),
+            ("mk-role", "VP Marketing"),
+            ("sl-name", "Sam Ortiz"),
+            ("sl-role", "VP Sales"),
+        ):
+            screen.query_one(f"#{key}", Input).focus()
+            await settle(pilot)
+            await type_text(pilot, text)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        sign_error = screen.query_one("#sign-error", PlainText)
+        said = str(sign_error.render())
+        assert "scoring.activity_points.demo_request: demo-request-scored" in said, said
+        pane = screen.query_one("#pane-signoff")
+        assert sign_error.region.overlaps(pane.region), "the refusal is in view"
+    assert not store.load_definition(path).definition.is_signed

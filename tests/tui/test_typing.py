@@ -354,3 +354,20 @@ async def test_a_step_key_on_the_step_shown_selects_its_first_field_again(
         await pilot.pause(0.6)
         await settle(pilot)
     assert store.load_definition(path).definition.name == "Foo inbound"
+
+
+async def test_previous_step_on_the_first_step_leaves_the_typing_alone(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # ctrl+b on step 1 went "to" step 1 and selected the name, so the next key replaced it
+    # (ctrl+b is also a readline user's cursor-left): on the first step it does nothing.
+    path = seeded("acme", "3m-10m")
+    name = store.load_definition(path).definition.name
+    app = make_app(save_delay=0.3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await send(pilot, ["end", "space", "X", "ctrl+b", "Y"], HUMAN)
+        await settle(pilot)
+        await pilot.pause(0.6)
+        await settle(pilot)
+    assert store.load_definition(path).definition.name == f"{name} XY"

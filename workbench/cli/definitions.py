@@ -315,7 +315,8 @@ def sign(
         ),
     ] = None,
 ) -> None:
-    """Record dual sign-off with a review date; refuses on a failing suite or a missing side.
+    """Record dual sign-off with a review date; refuses on a failing case, an error check fails
+    on, or a missing side.
 
     Typed names: --marketing and --sales together. SSH: --as SIDE --ssh-key KEY, one side at a
     time, each from its own machine; the second signature completes the sign-off.

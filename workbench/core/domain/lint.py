@@ -425,9 +425,20 @@ def _no_fit_gate(context: _Context) -> Iterator[Finding]:
             )
 
 
+def scored_hand_raises(definition: Definition) -> list[Finding]:
+    """The `demo-request-scored` findings: a tier 1 trigger that also earns points, or a hand
+    raise that earns points without being an instant trigger (tier 1 or 4). Public so the
+    Triggers step's note says "cannot be signed" exactly where signing refuses."""
+    return list(_demo_request_scored_in(definition))
+
+
 def _demo_request_scored(context: _Context) -> Iterator[Finding]:
+    return _demo_request_scored_in(context.definition)
+
+
+def _demo_request_scored_in(definition: Definition) -> Iterator[Finding]:
     def found() -> Iterator[Finding]:
-        for rules in _rule_sets(context.definition):
+        for rules in _rule_sets(definition):
             if rules.scoring is None:
                 continue
             instant = set(rules.triggers.tier1) | set(rules.triggers.tier4)

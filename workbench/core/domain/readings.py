@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import acceptance_reading
+from workbench.core.domain.lint import scored_hand_raises
 from workbench.core.domain.phrases import activity_label
 from workbench.core.domain.templates import HAND_RAISES
 
 SCORING_ARTICLE_DEMO_POINTS = 30  # 002: "demo request: +30"
-# Said where the room reads the hand-raise choice: `check` fails it, so signing refuses it.
-_REFUSED = "`workbench check` (demo-request-scored), so this cannot be signed"
+# Said where the room reads the hand-raise choice, exactly when `check` fails it (and so
+# signing refuses it).
+_REFUSED = (
+    " As it stands this fails `workbench check` (demo-request-scored) and cannot be signed: "
+    "a hand raise is a tier 1 trigger without points."
+)
 
 
 def _words(kinds: list[str], one: str, many: str) -> str:
@@ -38,6 +43,7 @@ def hand_raise_reading(definition: Definition) -> str:
         instant += [k for k in HAND_RAISES if k in triggers.tier1 and k not in instant]
         points = {str(k): v for k, v in (scoring.activity_points if scoring else {}).items()}
         scored += [k for k in HAND_RAISES if points.get(k, 0) > 0 and k not in scored]
+    refused = _REFUSED if scored_hand_raises(definition) else ""
     other_001 = "the framework (001) makes a hand raise a tier 1 MQL that bypasses scoring"
     other_002 = (
         f"the scoring article (002) scores a demo request +{SCORING_ARTICLE_DEMO_POINTS} toward "
@@ -47,23 +53,24 @@ def hand_raise_reading(definition: Definition) -> str:
         return (
             f"Hand raise: this follows the framework (001): "
             f"{_words(instant, 'is a tier 1 MQL', 'are tier 1 MQLs')} without any score; "
-            f"{other_002}."
+            f"{other_002}.{refused}"
         )
     if scored and not instant:
         return (
             f"Hand raise: this follows the scoring article (002): "
-            f"{_words(scored, 'earns', 'earn')} points in scoring.activity_points; {other_001}. "
-            f"A hand raise that must reach a score fails {_REFUSED}: make it a tier 1 trigger "
-            "without points."
+            f"{_words(scored, 'earns', 'earn')} points in scoring.activity_points; {other_001}."
+            f"{refused}"
         )
     if instant and scored:
         return (
             f"Hand raise: this mixes both: {_words(instant, 'bypasses', 'bypass')} scoring in "
             f"tier 1 (001), and {_words(scored, 'also earns', 'also earn')} points in "
-            f"scoring.activity_points (002). Points on a tier 1 trigger fail {_REFUSED}: remove "
-            "the points."
+            f"scoring.activity_points (002).{refused}"
         )
-    return f"Hand raise: neither tier 1 nor scoring names one; {other_001}, while {other_002}."
+    return (
+        f"Hand raise: neither tier 1 nor scoring names one; {other_001}, while {other_002}."
+        f"{refused}"
+    )
 
 
 def readings(definition: Definition) -> list[str]:

@@ -39,8 +39,12 @@ def refusals(items: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[Any, ...], 
         words = _WORDS.get(str(item["type"]))
         bound = _BOUNDS.get(str(item["type"]))
         limit = (item.get("ctx") or {}).get(bound[0]) if bound else None
+        expected = (item.get("ctx") or {}).get("expected")
         if words is None and bound is not None and limit is not None:
             message = f"{bound[1]} {_number(limit)}, not {_number(item.get('input'))}"
+        elif item["type"] in ("literal_error", "enum") and expected and "input" in item:
+            # The value refused first, then the choices: "'podcast' is not one of …".
+            message = f"{item['input']!r} is not one of {expected}"
         elif words is None:
             message = str(item["msg"]).removeprefix("Value error, ")
         else:

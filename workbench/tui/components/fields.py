@@ -85,10 +85,17 @@ class ClauseField(Vertical):
         return self.label_text.split(" (", 1)[0]
 
     def in_room_words(self, error: str) -> str:
-        """The core names the clause path ('fit.exclude_sources: …'); the room reads the
-        field's label instead, as it is on screen."""
-        prefix = f"{self.path}: "
-        return f"{self.short_label}: {error[len(prefix) :]}" if error.startswith(prefix) else error
+        """The core names the clause path ('fit.exclude_sources: …', or an item of it,
+        'triggers.tier2.2.together.0: …', or the rule it belongs to, 'triggers.tier2.2: …');
+        the room reads the field's label instead, as it is on screen."""
+        where, said, rest = error.partition(": ")
+        if said and (
+            where == self.path
+            or where.startswith(self.path + ".")
+            or self.path.startswith(where + ".")
+        ):
+            return f"{self.short_label}: {rest}"
+        return error
 
     def set_errors(self, errors: Sequence[str]) -> None:
         error = self.query_one(".field-error", PlainText)
@@ -224,6 +231,12 @@ class ChoiceField(ClauseField):
         if value != self.initial:
             self.initial = value
             self.send(value)
+
+    def shown_value(self) -> Any:
+        """The choice on screen, to be offered again once refused (a kind refused because
+        of another field, "Same session as", may hold once that field has moved)."""
+        value = self.query_one(Select).value
+        return None if value is Select.NULL else value
 
 
 class ToggleField(ClauseField):

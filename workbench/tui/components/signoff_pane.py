@@ -261,4 +261,8 @@ class SignoffPane(VerticalScroll):
         )
 
     def show_error(self, text: str) -> None:
-        self.query_one("#sign-error", PlainText).say(f"✗ {text}")
+        """Why signing was refused, brought into view: at 80x24 the line sits below the
+        step's visible part, and a refusal nobody sees reads as a sign-off that did nothing."""
+        error = self.query_one("#sign-error", PlainText)
+        error.say(f"✗ {text}")
+        error.call_after_refresh(error.scroll_visible, animate=False)

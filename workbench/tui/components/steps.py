@@ -6,6 +6,7 @@ message to the editor screen, which hands it to the core.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -84,15 +85,24 @@ class KindListField(TextField):
     saved as the file's kinds; a kind typed as the file spells it is taken too, and anything
     else goes to the core as typed, to be refused there with the kinds it takes."""
 
-    _KINDS = {words.lower(): kind for words, kind in KIND_WORDS}
+    _KINDS = {words.lower(): kind for words, kind in KIND_WORDS} | {
+        kind.lower(): kind for _words, kind in KIND_WORDS
+    }
+    _WORDS = {kind: words for words, kind in KIND_WORDS}
 
     def to_text(self, value: Any) -> str:
-        words = dict((kind, label) for label, kind in KIND_WORDS)
-        return ", ".join(words.get(str(v), str(v)) for v in value or [])
+        return ", ".join(self._WORDS.get(str(v), str(v)) for v in value or [])
 
     def parse(self, text: str) -> Any:
         parts = super().parse(text)
         return [self._KINDS.get(" ".join(part.lower().split()), part) for part in parts]
+
+    def in_room_words(self, error: str) -> str:
+        """The core's refusal with each kind in the room's words, as the field shows them."""
+        said = super().in_room_words(error)
+        for kind, words in self._WORDS.items():
+            said = re.sub(rf"\b{kind}\b", words, said)
+        return said
 
 
 def _explain(key: str) -> Static:

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Collapsible, Footer, Header, Input, TabbedContent, TabPane
 
+from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import EdgeCase, Expectation
 from workbench.core.domain.errors import WorkbenchError
 from workbench.core.domain.flipwatch import FlipWatch
@@ -458,6 +459,7 @@ class EditorScreen(Screen[None]):
         if self.workshop.read_only or self._leaving:
             return  # the fields are disabled; a mount-time echo is not an edit
         before = self.workshop.suite
+        items_before = _items(self.workshop.definition, path)
         result = self.workshop.apply(path, value)
         typed = isinstance(source, ClauseField)
         errors = list(result.errors)
@@ -490,7 +492,7 @@ class EditorScreen(Screen[None]):
             self.after_change(list(result.flips), edited=path)
         if not isinstance(source, ClauseField):
             await self.rebuild_pane(source)
-            if isinstance(value, list) and value:
+            if isinstance(value, list) and len(value) > items_before:
                 self._focus_added(source, f"{path}.{len(value) - 1}.")
         if path == "stage":
             self.title = self.title_text()
@@ -805,10 +807,14 @@ class EditorScreen(Screen[None]):
         return keys.index(active) if active in keys else 0
 
     async def action_next_step(self) -> None:
-        await self.action_goto_step(min(self._step_index() + 1, len(self.steps()) - 1))
+        if self._step_index() + 1 < len(self.steps()):  # on the last step: nothing to do
+            await self.action_goto_step(self._step_index() + 1)
 
     async def action_previous_step(self) -> None:
-        await self.action_goto_step(max(self._step_index() - 1, 0))
+        # On the first step, nothing: going "to" it would select the field's text, and the
+        # next key would replace it (ctrl+b is also a readline user's cursor-left).
+        if self._step_index() > 0:
+            await self.action_goto_step(self._step_index() - 1)
 
     def action_goto_cases(self) -> None:
         self.show_step("cases")
@@ -1323,7 +1329,13 @@ class EditorScreen(Screen[None]):
                 event.marketing, event.sales, event.review_date, self.wb.now()
             )
         except WorkbenchError as error:
-            pane.show_error("; ".join(p.message for p in error.problems))
+            # Each reason with the clause it is about ("motions.product-led.fit: no-fit-gate:
+            # …"): a room signing a definition with segments and motions must know which.
+            pane.show_error(
+                "; ".join(
+                    f"{p.field}: {p.message}" if p.field else p.message for p in error.problems
+                )
+            )
             return
         definition = result.definition
         lines = git.commit_lines(result.path, definition.slug, definition.version)
@@ -1360,3 +1372,13 @@ class EditorScreen(Screen[None]):
             )
             return
         self.app.call_from_thread(self.notify, summary, title="Committed")
+
+
+def _items(definition: Any, path: str) -> int:
+    """How many items the list clause at `path` holds (0 for anything else): a button that
+    adds one is told from one that removes one."""
+    try:
+        value = clause_value(definition, path)
+    except (KeyError, IndexError, AttributeError, ValueError):
+        return 0
+    return len(value) if isinstance(value, list) else 0
