@@ -62,3 +62,20 @@ def test_warnings_read_the_value_where_the_path_points() -> None:
     assert warnings_at(slow, "sla.sales.response_minutes.tier3", None)
     assert warnings_at(definition, "sla.sales.response_minutes.not_a_trigger", None) == []
     assert warnings_at(definition, "triggers.tier2.99.kind", None) == [], "a rule removed"
+
+
+def test_a_band_edge_past_the_segments_fit_gate_is_warned_at_that_edge() -> None:
+    # bigco's SMB is 50-199 with its own fit gate stopping at 199: widened to 249, companies
+    # of 200-249 land in SMB and are rejected by fit. Said at the edge typed, not elsewhere.
+    from workbench.core.domain.clauses import with_clause
+    from workbench.core.domain.risky import warnings_at
+    from workbench.core.domain.templates import from_template
+
+    base = from_template("bigco", "10m-30m", date(2026, 5, 1))
+    assert warnings_at(base, "segments.0.max_employees", None) == []
+    wide = with_clause(base, "segments.0.max_employees", 249)
+    wide = with_clause(wide, "segments.1.min_employees", 250)
+    said = warnings_at(wide, "segments.0.max_employees", None)
+    assert len(said) == 1 and "companies of 200-249" in said[0], said
+    assert warnings_at(wide, "segments.1.min_employees", None) == []
+    assert warnings_at(wide, "fit.max_employees", None) == []

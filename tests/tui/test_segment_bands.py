@@ -76,6 +76,9 @@ async def test_a_band_refused_over_the_next_one_is_taken_once_the_next_one_moves
         bands = [(s.min_employees, s.max_employees) for s in screen.workshop.definition.segments]
         assert bands[:2] == [(50, 249), (250, 999)]
         assert "not saved" not in screen.save_note()
+        # SMB's own fit gate still stops at 199: said under the edge that was typed.
+        warning = str(smb.query_one(".field-warning", PlainText).render())
+        assert "its own fit gate allows at most 199 employees" in warning, warning
     on_disk = store.load_definition(path).definition.segments
     assert [(s.min_employees, s.max_employees) for s in on_disk[:2]] == [(50, 249), (250, 999)]
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from workbench.core.domain.bands import fit_disagreements
 from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import RESPONSE_ROWS, ResponseRow
@@ -80,7 +81,24 @@ def warnings_at(
         value = clause_value(definition, path)
     except (AttributeError, IndexError, ValueError):
         return []  # a path the definition no longer has (a rule removed meanwhile)
-    return clause_warnings(path, value, history)
+    return clause_warnings(path, value, history) + _band_fit_warnings(definition, path)
+
+
+def _band_fit_warnings(definition: Definition, path: str) -> list[str]:
+    """A segment's band edge typed past what the fit gate it uses lets through (SMB widened
+    to 249 while its own fit gate stops at 199): said under the edge being typed, not only at
+    the top of the step, off-screen at 80x24."""
+    parts = path.split(".")
+    if not (
+        len(parts) == 3
+        and parts[0] == "segments"
+        and parts[1].isdigit()
+        and parts[2] in ("min_employees", "max_employees")
+        and int(parts[1]) < len(definition.segments)
+    ):
+        return []
+    segment = definition.segments[int(parts[1])]
+    return [p.message for p in fit_disagreements(definition) if p.segments == (segment.id,)]
 
 
 def clause_warnings(

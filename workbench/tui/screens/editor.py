@@ -626,7 +626,7 @@ class EditorScreen(Screen[None]):
     async def rebuild_all(self) -> None:
         """After a reload or signing: every pane shows the definition as it now is."""
         self.flip_watch.forget()
-        self._stale_steps.clear()  # the new panes show the draft as it is, and are enabled
+        self._stale_steps.clear()  # the new panes show the draft as it is, and are shown
         await self.recompose()
         self.fit_tab_labels(self.size.width)
         self.title = self.title_text()
