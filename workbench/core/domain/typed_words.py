@@ -1,8 +1,9 @@
 """Pydantic's refusals of a typed value, said in the room's words.
 
 A facilitator who types "72.5" into a whole-number field should read "a whole number
-expected, not '72.5'", not a parser's "unable to parse string as an integer"; and a field that takes a whole number or a decimal should refuse "7,5" once, not
-once per type it tried.
+expected, not '72.5'", not a parser's "unable to parse string as an integer"; a field that
+takes a whole number or a decimal should refuse "7,5" once, not once per type it tried; and
+a bound reads "at least 1, not -60".
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ _BOUNDS = {
 def refusals(items: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[Any, ...], str]]:
     """(location, message) for each of pydantic's error items, in order; a value refused by
     both members of `int | float` is said once, as the wider of the two (a number)."""
-    found: dict[tuple[Any, ...], list[tuple[str | None, str]]] = {}
+    found: list[tuple[tuple[Any, ...], str | None, str]] = []
     for item in items:
         loc = tuple(item["loc"])
         words = _WORDS.get(str(item["type"]))
@@ -52,15 +53,11 @@ def refusals(items: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[Any, ...], 
                 loc = loc[:-1]
             typed = item.get("input")
             message = f"{words}, not {typed!r}" if isinstance(typed, str | float) else words
-        found.setdefault(loc, []).append((words, message))
-    said = []
-    for loc, messages in found.items():
-        kinds = {words for words, _ in messages}
-        for words, message in messages:
-            if words == WHOLE and NUMBER in kinds:
-                continue
-            said.append((loc, message))
-    return said
+        found.append((loc, words, message))
+    numbers = {loc for loc, words, _ in found if words == NUMBER}
+    return [
+        (loc, message) for loc, words, message in found if not (words == WHOLE and loc in numbers)
+    ]
 
 
 def _number(value: Any) -> str:

@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Switch
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
+from workbench.core.domain.safe_text import printable
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import ClauseEdited
@@ -39,7 +40,6 @@ class ClauseField(Vertical):
         self.path = path
         self.label_text = label
         self.help_text = help_text
-        self._said_error = ""  # the refusal on show: said again, it does not pull the view
 
     def compose(self) -> ComposeResult:
         yield Label(self.label_text, classes="field-label")
@@ -100,8 +100,7 @@ class ClauseField(Vertical):
     def set_errors(self, errors: Sequence[str]) -> None:
         error = self.query_one(".field-error", PlainText)
         said = "✗ " + "; ".join(self.in_room_words(e) for e in errors) if errors else ""
-        again = said == self._said_error
-        self._said_error = said
+        again = error.content == printable(said)  # the refusal already on show
         error.say(said)
         self.set_class(bool(errors), "-invalid")
         if errors and not again:

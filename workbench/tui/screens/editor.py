@@ -528,9 +528,8 @@ class EditorScreen(Screen[None]):
         save delay. The save timer counts from the last edit applied; on a loaded machine it
         can fire while keys typed after that edit still wait in the queues, and the field
         then shows a value the person is typing through."""
-        app = self.wb
-        quiet = time.monotonic() - app.last_key_at
-        if app.message_queue_size or quiet < self.wb.save_delay:
+        quiet = time.monotonic() - self.wb.last_key_at
+        if self.wb.message_queue_size or quiet < self.wb.save_delay:
             if self._save_timer is None:
                 self._save_timer = self.set_timer(
                     max(self.wb.save_delay - quiet, 0.05), self._save_if_valid
