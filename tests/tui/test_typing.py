@@ -73,6 +73,13 @@ async def busy_loop(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
     await task
 
 
+def signed_v1(seeded: Callable[..., Path], now: datetime) -> Path:
+    """The acme $3-10M template's v1, signed by both sides."""
+    path = seeded("acme", "3m-10m")
+    sign(store.load_definition(path), "Dana Reyes, VP Marketing", "Sam Ortiz, VP Sales", None, now)
+    return path
+
+
 def clear(length: int = 10) -> list[str]:
     return ["end", *["backspace"] * length]
 
@@ -231,14 +238,7 @@ async def test_keys_typed_as_a_new_version_opens_reach_the_steps_first_field(
     # v on home, then at once F2 and the keys for the fit gate's first field: the editor and
     # its steps (mounted lazily) are not there yet when the keys arrive. They used to reach
     # the folder table or the tab bar and be lost (min employees stayed 50).
-    path = seeded("acme", "3m-10m")
-    sign(
-        store.load_definition(path),
-        "Dana Reyes, VP Marketing",
-        "Sam Ortiz, VP Sales",
-        None,
-        fixed_now,
-    )
+    path = signed_v1(seeded, fixed_now)
     app = make_app(save_delay=0.3)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -257,14 +257,7 @@ async def test_a_step_key_on_a_signed_definition_does_not_wait_for_a_field(
     # A step key waits for its step's first field to take the cursor; a signed definition's
     # fields are disabled and never take it, so a mounted step counts as ready (the key had
     # waited out its whole deadline on every step of a signed or followed definition).
-    path = seeded("acme", "3m-10m")
-    sign(
-        store.load_definition(path),
-        "Dana Reyes, VP Marketing",
-        "Sam Ortiz, VP Sales",
-        None,
-        fixed_now,
-    )
+    signed_v1(seeded, fixed_now)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first(pilot)
@@ -321,14 +314,7 @@ async def test_keys_typed_as_a_draft_opens_name_it(
     # v on home, then the new version's name typed at once: the editor used to open with the
     # cursor on the tab bar, which took the letters without a word (the name stayed as it
     # was). It opens with the cursor in the first field, its text selected to type over.
-    path = seeded("acme", "3m-10m")
-    sign(
-        store.load_definition(path),
-        "Dana Reyes, VP Marketing",
-        "Sam Ortiz, VP Sales",
-        None,
-        fixed_now,
-    )
+    path = signed_v1(seeded, fixed_now)
     app = make_app(save_delay=0.3)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
