@@ -689,3 +689,17 @@ def test_sql_and_python_agree_when_the_account_facts_fire(
 
 def test_the_kind_vocabulary_fits_the_trigger_code() -> None:
     assert len(ACTIVITY_KINDS) < 32
+
+
+def test_leads_no_rule_set_can_take_are_left_out_before_their_fields_are_made() -> None:
+    # Both motions require a 50+ company; only inbound requires a director. The replay reads
+    # the leads passing what every rule set requires, tested on the raw row, and no other.
+    sql = compile_replay(account_definition())
+    ln = sql[sql.index("ln AS (") : sql.index("lb AS")]
+    assert "WHERE l.employees IS NOT NULL AND l.employees >= 50\n" in ln
+    # A test on a dearer field (the padded title) is left to the rule sets' own tests.
+    titled = compile_replay(from_template("titled", "30m-plus", date(2025, 1, 1)))
+    ln = titled[titled.index("ln AS (") : titled.index("lb AS")]
+    where = ln[ln.index("WHERE") :]
+    assert "title_" in ln and "l.employees >= " in where
+    assert "student" not in where and "title" not in where
