@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Footer, Input, Label, Select
+from textual.widgets import DataTable, Footer, Input, Label, Select
 from textual.widgets._footer import FooterKey
 
 from tests.tui.pilot_steps import open_first, settle, type_text
@@ -346,3 +346,29 @@ async def test_a_sign_off_refused_for_what_check_fails_says_why_in_view(
         pane = screen.query_one("#pane-signoff")
         assert sign_error.region.overlaps(pane.region), "the refusal is in view"
     assert not store.load_definition(path).definition.is_signed
+
+
+async def test_home_keeps_the_review_date_in_sight_beside_long_names(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    # Long signer names used to push the Review by column past 80 columns.
+    path = store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), workdir / "definitions")
+    sign(
+        store.load_definition(path),
+        "Maria Lopez-Fernandez, VP Marketing",
+        "Samuel Okonkwo-Chen, VP Sales",
+        date(2026, 9, 30),
+        datetime(2025, 1, 2, 9, tzinfo=UTC),
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#definitions", DataTable)
+        shown = table.scrollable_content_region.width
+        right = 0
+        for key, column in table.columns.items():
+            right += column.get_render_width(table)
+            if key.value == "review":
+                break
+        assert right <= shown, f"the review date ends at column {right} of {shown}"
+        assert "2026-09-30" in str(table.get_row_at(0)[4])

@@ -398,7 +398,7 @@ async def test_leaving_a_signed_version_does_not_ask(
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen), "nothing to lose in a read-only version"
         row = app.screen.query_one("#definitions", DataTable).get_row_at(0)
-        assert row[3] == "signed" and row[4] == "Dana Reyes + Sam Ortiz"
+        assert row[3] == "signed" and row[5] == "Dana Reyes + Sam Ortiz"
 
 
 @pytest.mark.skipif(

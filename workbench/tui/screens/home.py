@@ -91,8 +91,9 @@ class HomeScreen(Screen[None]):
             ("Stage", "stage"),
             ("Latest", "latest"),
             ("Status", "status"),
-            ("Signed by", "signers"),
+            # The date before the names: at 80 columns long names pushed it out of sight.
             ("Review by", "review"),
+            ("Signed by", "signers"),
         ):
             table.add_column(label, key=key)
         self.load_rows()
@@ -155,8 +156,8 @@ class HomeScreen(Screen[None]):
                 stage.label if stage else row.stage,
                 f"v{row.latest_version}",
                 row.status,
-                row.signers or "—",
                 review_state(row.review_date, today).label,
+                row.signers or "—",
             )
             table.add_row(*(printable(cell, one_line=True) for cell in cells), key=row.slug)
         if rows:
