@@ -703,3 +703,13 @@ def test_leads_no_rule_set_can_take_are_left_out_before_their_fields_are_made() 
     where = ln[ln.index("WHERE") :]
     assert "title_" in ln and "l.employees >= " in where
     assert "student" not in where and "title" not in where
+
+
+def test_a_field_name_inside_a_value_is_a_value() -> None:
+    from workbench.core.evidence.engine import _on_raw_row
+
+    assert _on_raw_row("COALESCE(l.industry_ IN ('l.region_', 'it''s'), FALSE)") == (
+        "COALESCE(lower(trim(l.industry)) IN ('l.region_', 'it''s'), FALSE)"
+    )
+    assert _on_raw_row("COALESCE(strpos(l.title_, ' student ') > 0, FALSE)") is None
+    assert _on_raw_row("l.employees >= 50") == "l.employees >= 50"
