@@ -455,3 +455,23 @@ def test_log_of_a_name_too_long_for_the_system_is_one_message(tmp_path: Path) ->
     )
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+
+
+# --- a signed version not committed yet (home's reminder) -------------------------------------
+
+
+def test_a_file_is_uncommitted_until_git_records_it(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.core.files.git import uncommitted
+
+    path = signed(repo / "definitions")
+    assert uncommitted(path)  # untracked
+    commit(repo, "Sign acme v1")
+    assert not uncommitted(path)
+    path.write_text(path.read_text() + "\n")
+    assert uncommitted(path)  # changed since
+    outside = signed(tmp_path / "elsewhere")
+    assert not uncommitted(outside)  # no repository: nothing to remind
+    hide_git(monkeypatch)
+    assert not uncommitted(path)

@@ -372,3 +372,42 @@ async def test_home_keeps_the_review_date_in_sight_beside_long_names(
                 break
         assert right <= shown, f"the review date ends at column {right} of {shown}"
         assert "2026-09-30" in str(table.get_row_at(0)[4])
+
+
+async def test_home_reminds_a_signed_version_is_not_committed_and_commits_it(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    # "Not now" after signing left nothing on screen to say the file was outside git.
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(workdir), *args], check=True, capture_output=True, text=True
+        ).stdout
+
+    git("init", "-q")
+    git("config", "user.name", "Pat Facilitator")
+    git("config", "user.email", "pat@acme.example")
+    git("config", "commit.gpgsign", "false")
+    path = signed(workdir)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        detail = str(home.query_one("#home-detail", PlainText).render())
+        assert "signed but not committed to git: press c" in detail
+        assert "press R to review" in detail  # said beside, not instead of, the review
+        assert home.check_action("commit", ()) is True
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        detail = str(home.query_one("#home-detail", PlainText).render())
+        assert "not committed" not in detail
+        assert home.check_action("commit", ()) is False
+    assert git("log", "--format=%s", "--", str(path)).strip() == "Sign MQL definition acme v1"
+    assert git("status", "--porcelain").strip() == ""

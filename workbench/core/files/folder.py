@@ -78,6 +78,7 @@ class QuickRow:
     review_date: date | None
     open_path: Path  # the draft if there is one, else the latest version
     problem: str | None = None
+    uncommitted: bool = False  # a signed latest version git has not recorded (home's check)
 
 
 def _signers(record: Any) -> str:

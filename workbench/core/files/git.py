@@ -37,6 +37,16 @@ def repo_root(path: Path) -> Path | None:
     return Path(done.stdout.strip())
 
 
+def uncommitted(path: Path) -> bool:
+    """True when `path` is in a repository and git has it untracked or changed: a signed
+    version the room has not committed yet. False outside a repository or without git."""
+    root = repo_root(path)
+    if root is None:
+        return False
+    out = _git(root, "status", "--porcelain", "--untracked-files=all", "--", str(path.resolve()))
+    return bool(out and out.strip())
+
+
 def commit_message(slug: str, version: int) -> str:
     return f"Sign MQL definition {slug} v{version}"
 

@@ -57,6 +57,13 @@ class HomeScreen(Screen[None]):
             tooltip="The quarterly review of the signed version due for review: the quarter's "
             "figures, the calibration rules, and a new draft with the changes.",
         ),
+        Binding(
+            "c",
+            "commit",
+            "Commit",
+            id="home.commit",
+            tooltip="Commit the selected signed version to git (it was signed, not committed).",
+        ),
         Binding("r", "refresh", "Refresh", id="home.refresh", tooltip="Read the folder again."),
         Binding(
             "q", "app.quit", "Quit", show=False, id="home.quit", tooltip="Leave the workbench."
@@ -113,7 +120,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home")
     def check_rows(self, rows: list[QuickRow]) -> None:
         folder = self.wb.folder
-        from workbench.core.files import store
+        from workbench.core.files import git, store
 
         checked = []
         for row in rows:
@@ -122,6 +129,8 @@ class HomeScreen(Screen[None]):
                 row = replace(row, status="UNREADABLE", problem=state.problem)
             elif state.latest is not None and state.latest.altered:
                 row = replace(row, status="ALTERED")
+            elif row.status == "signed" and git.uncommitted(row.open_path):
+                row = replace(row, uncommitted=True)
             checked.append(row)
         if checked != rows:
             self.app.call_from_thread(self.show_rows, checked)
@@ -168,22 +177,27 @@ class HomeScreen(Screen[None]):
     def show_detail(self) -> None:
         detail = self.query_one("#home-detail", PlainText)
         row = self.selected()
+        lines: list[str] = []
         if row is None:
-            detail.update("")
+            pass
         elif row.problem:
-            detail.update(f"✗ {row.problem}")
-        elif self.review_due(row):
-            state = review_state(row.review_date, self.wb.today())
-            detail.update(f"{row.name}\n{row.open_path}\nreview {state.label}: press R to review")
-        elif row.review_date is not None:
-            # Not due yet: say when the review comes back, so R's absence is not a mystery.
-            offered = row.review_date - timedelta(days=DUE_SOON_DAYS)
-            detail.update(
-                f"{row.name}\n{row.open_path}\nnext review by {row.review_date.isoformat()}: "
-                f"R offers it from {offered.isoformat()}"
-            )
+            lines.append(f"✗ {row.problem}")
         else:
-            detail.update(f"{row.name}\n{row.open_path}")
+            lines += [row.name, str(row.open_path)]
+            if self.review_due(row):
+                state = review_state(row.review_date, self.wb.today())
+                lines.append(f"review {state.label}: press R to review")
+            elif row.review_date is not None:
+                # Not due yet: say when the review comes back, so R's absence is not a mystery.
+                offered = row.review_date - timedelta(days=DUE_SOON_DAYS)
+                lines.append(
+                    f"next review by {row.review_date.isoformat()}: "
+                    f"R offers it from {offered.isoformat()}"
+                )
+            if row.uncommitted:
+                # "Not now" after signing: said here until git has it.
+                lines.append("✗ signed but not committed to git: press c to commit it")
+        detail.update("\n".join(lines))
         self.refresh_bindings()
 
     @property
@@ -213,7 +227,31 @@ class HomeScreen(Screen[None]):
         if action == "review":
             row = self.selected()
             return row is not None and self.review_due(row)
+        if action == "commit":
+            row = self.selected()
+            return row is not None and row.uncommitted
         return True
+
+    def action_commit(self) -> None:
+        row = self.selected()
+        if row is not None and row.uncommitted:
+            self.commit_row(row)
+
+    @work(thread=True, exclusive=True, group="home-git")
+    def commit_row(self, row: QuickRow) -> None:
+        """git add + commit of a signed version, as the editor's "Commit now"."""
+        from workbench.core.domain.errors import WorkbenchError
+        from workbench.core.files import git
+
+        try:
+            summary = git.commit(row.open_path, row.slug, row.latest_version)
+        except WorkbenchError as error:
+            self.app.call_from_thread(
+                self.notify, str(error), severity="error", title="git commit failed"
+            )
+            return
+        self.app.call_from_thread(self.notify, summary, title="Committed")
+        self.app.call_from_thread(self.load_rows)
 
     def action_review(self) -> None:
         from workbench.tui.screens.review import ReviewScreen
