@@ -940,3 +940,31 @@ def test_an_old_signature_renamed_is_a_note_not_an_error(legacy: Path) -> None:
     ]
     assert "not the name and role shown (Eve Mallory, VP Marketing)" in notes[0].message
     assert report.exit_code == 0
+
+
+def test_a_half_signed_draft_check_fails_says_how_to_go_on(
+    draft: Path, dana: Person, sam: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Marketing signed with a workbench that did not refuse what `check` fails on (a demo
+    # request that is tier 1 and also scored). Sales is refused, and told the way on: the fix
+    # is an edit the marketing signature does not cover.
+    replace_in(
+        draft, "[scoring.activity_points]\n", "[scoring.activity_points]\ndemo_request = 30\n"
+    )
+    import workbench.core.services.signoff as signoff
+
+    with monkeypatch.context() as older:
+        older.setattr(signoff, "signing_blockers", lambda *_a: [])
+        sign_side(draft, "marketing", dana)
+    before = draft.read_bytes()
+    with pytest.raises(CheckFailed) as refused:
+        sign_side(draft, "sales", sam)
+    said = [(p.field, p.message) for p in refused.value.problems]
+    assert said[0][0] == "scoring.activity_points.demo_request"
+    assert "demo-request-scored" in said[0][1]
+    assert said[-1] == (
+        "partial_signoff",
+        "fixing it changes what marketing signed: remove [partial_signoff], fix the draft, "
+        "and have both sides sign again",
+    )
+    assert draft.read_bytes() == before

@@ -225,9 +225,21 @@ def sign_as(
         _check_principal_option(principal)
     suite = run_suite(source.definition)
     blockers = signing_blockers(source, suite, now.date())
+    partial = source.definition.partial_signoff
+    if blockers and partial is not None:
+        # Half signed by a workbench that did not refuse this: the fix is an edit, which the
+        # first signature does not cover. Say so, or the second side is stuck with no way on.
+        first = partial.signed_side
+        blockers.append(
+            Problem(
+                f"fixing it changes what {first} signed: remove [partial_signoff], fix the "
+                "draft, and have both sides sign again",
+                file=source.path,
+                field="partial_signoff",
+            )
+        )
     if blockers:
         raise CheckFailed(blockers)
-    partial = source.definition.partial_signoff
     if partial is None:
         due = _first_review_date(review_date, now.date())
     else:
