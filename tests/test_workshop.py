@@ -217,6 +217,23 @@ def test_adding_a_case_with_a_taken_name_says_so(draft: Path) -> None:
     assert not result.ok and f"{copy.name!r} already exists" in result.errors[0]
 
 
+def test_a_new_case_says_why_and_describes_a_lead(draft: Path) -> None:
+    # A form sent with only its name typed (an Enter after the name) added an empty case.
+    from workbench.core.domain.lead import Activity, Lead
+    from workbench.core.services.workshop import NO_LEAD, NO_WHY
+
+    workshop = Workshop.open(draft)
+    before = list(workshop.definition.cases)
+    bare = before[0].model_copy(update={"name": "partner-referral", "why": " ", "lead": Lead()})
+    assert workshop.add_case(bare).errors == (NO_WHY,)
+    said = bare.model_copy(update={"why": "partners send buyers"})
+    assert workshop.add_case(said).errors == (NO_LEAD,)
+    assert workshop.definition.cases == before
+    lead = Lead(activities=[Activity(kind="sales_requested", days_ago=1)])
+    assert workshop.add_case(said.model_copy(update={"lead": lead})).ok
+    assert workshop.definition.cases[-1].name == "partner-referral"
+
+
 def test_a_case_is_deleted_and_the_suite_rerun(draft: Path) -> None:
     workshop = Workshop.open(draft)
     result = workshop.delete_case("competitor-demo-request")

@@ -159,6 +159,13 @@ async def test_a_taken_name_keeps_the_form_and_says_why(
         await type_text(pilot, "-again")
         await pilot.press("enter")
         await settle(pilot)
+        # Named and said why, but no lead yet: the cursor goes to the lead's first field.
+        assert isinstance(app.screen, NewCaseModal), "an empty lead is not a case"
+        assert "nothing about the lead yet" in form_error(app)
+        assert app.focused is app.screen.query_one("#new-title", Input)
+        await type_text(pilot, "CEO")
+        await pilot.press("enter")
+        await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
         # An existing case renamed to another's name.
         app.screen.query_one("#cases-table", DataTable).move_cursor(row=1)
@@ -174,6 +181,29 @@ async def test_a_taken_name_keeps_the_form_and_says_why(
     names = [c.name for c in saved_cases(path)]
     assert names.count("ceo-ebook-download") == 1
     assert "ceo-ebook-download-again" in names and "intern-demo-request" in names
+
+
+async def test_enter_after_the_name_asks_why_and_adds_nothing(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # A facilitator typed a name and pressed Enter: a case with no why and no lead was added,
+    # failing, and blocked signing.
+    path = seeded("acme", "3m-10m")
+    before = saved_cases(path)
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, 0)
+        app = pilot.app
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "partner-referral")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCaseModal), "the form is still open"
+        assert "say in one line what the room agreed" in form_error(app)
+        assert app.focused is app.screen.query_one("#new-why", Input)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert saved_cases(path) == before
 
 
 async def test_edit_and_delete_are_offered_in_the_case_detail(

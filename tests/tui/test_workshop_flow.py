@@ -344,6 +344,7 @@ async def test_depends_case_can_be_decided_and_a_case_added(
         await settle(pilot)
         name_input = app.screen.query_one("#new-name", Input)
         name_input.value = "partner-referral"
+        app.screen.query_one("#new-why", Input).value = "partners send buyers"
         app.screen.query_one("#new-activities", Input).value = "sales_requested 1"
         await pilot.click("#add")
         await settle(pilot)

@@ -26,6 +26,7 @@ from workbench.core.domain.definition import (
 )
 from workbench.core.domain.diff import Change, diff
 from workbench.core.domain.errors import ConflictError, InputError, Problem, WorkbenchError
+from workbench.core.domain.lead import Lead
 from workbench.core.domain.suite import Flip, SuiteResult, flips, run_suite
 from workbench.core.domain.typed_words import refusals
 from workbench.core.files import store
@@ -68,6 +69,10 @@ class Acceptance:
     @property
     def changes(self) -> bool:
         return self.old != self.new
+
+
+NO_WHY = "why: say in one line what the room agreed about this lead, and why"
+NO_LEAD = "lead: nothing about the lead yet: give it a title, the company's facts or an activity"
 
 
 def _taken(name: str) -> str:
@@ -275,8 +280,15 @@ class Workshop:
         return result
 
     def add_case(self, case: EdgeCase) -> EditResult:
+        """Add a case to the suite: one the room argued about, so it says why and describes
+        a lead (a form sent with only a name typed, by an Enter, added an empty case that
+        then blocked signing)."""
         if self._case(case.name) is not None:
             return EditResult(False, (_taken(case.name),))
+        if not case.why.strip():
+            return EditResult(False, (NO_WHY,))
+        if case.lead == Lead():
+            return EditResult(False, (NO_LEAD,))
         cases = [*self.definition.cases, case]
         return self._replace(self.definition.model_copy(update={"cases": cases}))
 

@@ -23,7 +23,7 @@ from workbench.core.domain.stages import STAGES
 from workbench.core.domain.suite import CaseResult
 from workbench.core.domain.typed_words import refusals
 from workbench.core.domain.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
-from workbench.core.services.workshop import EditResult
+from workbench.core.services.workshop import NO_LEAD, NO_WHY, EditResult
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 
@@ -326,7 +326,7 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
 
     def compose(self) -> ComposeResult:
         title = (
-            "New edge case: enter in a text field adds it; seniority etc. are optional"
+            "New edge case: a name, why, and the lead; enter in a text field adds it"
             if self.case is None
             else f"Edit edge case {self.case.name}: enter in a text field saves it"
         )
@@ -465,8 +465,15 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
         result = self.submit(case)
         if not result.ok:
             error.say("✗ " + "; ".join(result.errors))
-            if any("named" in message for message in result.errors):
-                self.query_one("#new-name", Input).focus()
+            # The cursor where the refusal points: the name, the why, the lead's first field.
+            for said, field in (
+                ("named", "#new-name"),
+                (NO_WHY, "#new-why"),
+                (NO_LEAD, "#new-title"),
+            ):
+                if any(said in message for message in result.errors):
+                    self.query_one(field, Input).focus()
+                    break
             return
         self.dismiss((case, result))
 
