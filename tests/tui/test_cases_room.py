@@ -206,6 +206,35 @@ async def test_enter_after_the_name_asks_why_and_adds_nothing(
     assert saved_cases(path) == before
 
 
+async def test_a_case_added_has_the_cursor_and_is_in_sight(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # At 80x24 the new case was the last row, out of sight, the cursor still on the first.
+    seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, 0)
+        app = pilot.app
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "partner-referral")
+        await pilot.press("tab")
+        await type_text(pilot, "partners send buyers")
+        await pilot.press("tab")
+        await type_text(pilot, "VP Sales")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        table = app.screen.query_one("#cases-table", DataTable)
+        names = [str(key.value) for key in table.rows]
+        assert names[table.cursor_row] == "partner-referral"
+        app.clear_notifications()  # the toast names the case too
+        await settle(pilot)
+        assert "partner-referral" in app.export_screenshot(), "the new case is on screen"
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.screen.query_one("#new-name", Input).value == "partner-referral"
+
+
 async def test_edit_and_delete_are_offered_in_the_case_detail(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:

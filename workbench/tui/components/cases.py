@@ -125,6 +125,14 @@ class CasesPane(Vertical):
         if suite.results:
             table.move_cursor(row=min(max(cursor, 0), len(suite.results) - 1))
 
+    def select(self, name: str) -> None:
+        """The cursor on a case, scrolled into view: a case just added is the last row,
+        out of sight at 80x24, and the room's next key is about it."""
+        table = self.query_one(DataTable)
+        names = [result.name for result in self.suite.results]
+        if name in names:
+            table.move_cursor(row=names.index(name), animate=False)
+
     def selected_case(self) -> str | None:
         table = self.query_one(DataTable)
         if not self.suite.results or table.cursor_row < 0:

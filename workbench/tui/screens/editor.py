@@ -1223,6 +1223,8 @@ class EditorScreen(Screen[None]):
                 title="Case added",
             )
             self.after_change(list(result.flips))
+            for cases in self.mounted_panes(CasesPane):
+                cases.select(case.name)
 
         self.app.push_screen(NewCaseModal(self.workshop.add_case), added)
 
@@ -1253,6 +1255,8 @@ class EditorScreen(Screen[None]):
                 title="Case changed",
             )
             self.after_change(list(result.flips), edited=f"cases.{changed.name}")
+            for cases in self.mounted_panes(CasesPane):
+                cases.select(changed.name)  # a renamed case keeps the cursor
 
         def submit(changed: EdgeCase) -> EditResult:
             return self.workshop.edit_case(name, changed)
