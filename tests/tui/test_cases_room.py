@@ -235,6 +235,31 @@ async def test_a_case_added_has_the_cursor_and_is_in_sight(
         assert app.screen.query_one("#new-name", Input).value == "partner-referral"
 
 
+async def test_the_palette_offers_the_cases_steps_own_actions(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # ctrl+p then "add" on the Cases step found only the Analysis tab's adopt action.
+    from textual.command import CommandPalette
+
+    from workbench.tui.commands import ScreenActionsProvider
+
+    seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, 0)
+        app = pilot.app
+        labels = [label for label, *_ in ScreenActionsProvider(app.screen)._commands()]
+        for wanted in ("Add a case", "Edit the selected case", "Delete the selected case"):
+            assert wanted in labels
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await type_text(pilot, "add a case")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCaseModal)
+
+
 async def test_edit_and_delete_are_offered_in_the_case_detail(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:

@@ -1,9 +1,10 @@
 """Command palette: the current screen's own actions, found by their descriptions.
 
-Every binding a screen declares with a description becomes a palette command, so a
-facilitator who forgets a key can type what they want instead; a binding the screen has
-switched off for now (`check_action`, e.g. the Evidence step's keys on another step) is left
-out, as it is from the footer. A screen's `PALETTE_COMMANDS` are always offered.
+Every binding a screen (or one of our widgets around the cursor: the Cases step's add, edit,
+delete) declares with a description becomes a palette command, so a facilitator who forgets a
+key can type what they want instead; a binding switched off for now (`check_action`, e.g.
+the Evidence step's keys on another step) is left out, as it is from the footer. A screen's
+`PALETTE_COMMANDS` are always offered.
 """
 
 from __future__ import annotations
@@ -13,40 +14,58 @@ from functools import partial
 from textual.actions import parse
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 
 
 class ScreenActionsProvider(Provider):
-    """Offers the bindings of the active screen (and its focused ancestors) as commands."""
+    """Offers the bindings of the active screen and of the widgets around its cursor (the
+    Cases step's add, edit, delete...) as commands."""
 
-    def _commands(self) -> list[tuple[str, str, str]]:
+    def _entries(self) -> list[tuple[str, str, str, DOMNode]]:
+        """(label, action, help, the node that runs it), the innermost node's first."""
         screen = self.screen
-        found: dict[str, tuple[str, str, str]] = {}
+        found: dict[str, tuple[str, str, str, DOMNode]] = {}
         # A screen's own palette entries come first: they can name things a key can't
         # ("Go to step 3: Triggers" rather than "Step 3").
         for extra in getattr(screen, "PALETTE_COMMANDS", []):
-            found.setdefault(extra[1], extra)
-        for binding in getattr(screen, "BINDINGS", []):
-            if not isinstance(binding, Binding) or not binding.description:
-                continue
-            _namespace, name, parameters = parse(binding.action)
-            if not screen.check_action(name, parameters):
-                continue
-            label = binding.description
-            found.setdefault(binding.action, (label, binding.action, binding.tooltip or ""))
+            found.setdefault(extra[1], (*extra, screen))
+        focused = screen.focused
+        # Our own widgets only: Textual's (a table's "Cursor up") are keys, not actions.
+        around = [
+            node
+            for node in (focused.ancestors_with_self if focused else [])
+            if node is not screen and type(node).__module__.startswith("workbench.")
+        ]
+        for node in [*around, screen]:
+            for binding in getattr(node, "BINDINGS", []):
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                _namespace, name, parameters = parse(binding.action)
+                if not node.check_action(name, parameters):
+                    continue
+                label = binding.description
+                entry = (label, binding.action, binding.tooltip or "", node)
+                found.setdefault(binding.action, entry)
         return list(found.values())
 
-    async def _run(self, action: str) -> None:
-        await self.screen.run_action(action)
+    def _commands(self) -> list[tuple[str, str, str]]:
+        return [(label, action, help_text) for label, action, help_text, _n in self._entries()]
+
+    async def _run(self, node: DOMNode, action: str) -> None:
+        await self.app.run_action(action, node)
 
     async def discover(self) -> Hits:
-        for label, action, help_text in self._commands():
-            yield DiscoveryHit(label, partial(self._run, action), help=help_text)
+        for label, action, help_text, node in self._entries():
+            yield DiscoveryHit(label, partial(self._run, node, action), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for label, action, help_text in self._commands():
+        for label, action, help_text, node in self._entries():
             score = matcher.match(label)
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(label), partial(self._run, action), help=help_text
+                    score,
+                    matcher.highlight(label),
+                    partial(self._run, node, action),
+                    help=help_text,
                 )

@@ -49,7 +49,7 @@ class CasesPane(Vertical):
         Binding(
             "e",
             "accept",
-            "Accept",
+            "Accept actual for the selected case",
             show=False,  # named on the pane's own help line: the footer is full at 80 columns
             id="cases.accept",
             tooltip="Make the selected case expect what the definition now does.",
@@ -57,7 +57,7 @@ class CasesPane(Vertical):
         Binding(
             "a",
             "add",
-            "Add",
+            "Add a case",
             show=False,  # named on the pane's own help line: the footer is full at 80 columns
             id="cases.add",
             tooltip="Add the room's own case.",
@@ -65,7 +65,7 @@ class CasesPane(Vertical):
         Binding(
             "m",
             "edit",
-            "Edit",
+            "Edit the selected case",
             show=False,  # named on the pane's own help line: the footer is full at 80 columns
             id="cases.edit",
             tooltip="Change the selected case: its lead, its name, its expectation.",
@@ -73,7 +73,7 @@ class CasesPane(Vertical):
         Binding(
             "d",
             "delete",
-            "Delete",
+            "Delete the selected case",
             show=False,  # named on the pane's own help line: the footer is full at 80 columns
             id="cases.delete",
             tooltip="Remove the selected case from the suite (asks first).",
@@ -81,7 +81,7 @@ class CasesPane(Vertical):
         Binding(
             "u",
             "undo",
-            "Undo expect",
+            "Undo the last expectation change",
             show=False,  # named on the pane's own help line: the footer is full at 80 columns
             id="cases.undo",
             tooltip="Take back the last expectation change.",
