@@ -101,11 +101,17 @@ def trigger_label(key: str) -> str:
 
 
 def days_ago(days: float) -> str:
-    """0 → 'today', 1 → '1 day ago', 2 → '2 days ago', 0.5 → '0.5 days ago'."""
+    """0 → 'today', 1 → '1 day ago', 2 → '2 days ago', 0.5 → '0.5 days ago', and a lead
+    from history's exact 128.353 → 'about 128 days ago': read aloud, not to the minute."""
     if days == 0:
         return "today"
-    shown = int(days) if float(days).is_integer() else days
-    return f"{shown} day ago" if shown == 1 else f"{shown} days ago"
+    if float(days).is_integer():
+        shown = int(days)
+        return f"{shown} day ago" if shown == 1 else f"{shown} days ago"
+    if days >= 1:
+        whole = round(days)
+        return f"about {whole} day ago" if whole == 1 else f"about {whole} days ago"
+    return f"{round(days, 1):g} days ago" if round(days, 1) else "today"
 
 
 def activity_phrase(kind: str, days: float = 0, count: int = 1) -> str:
