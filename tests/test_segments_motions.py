@@ -201,3 +201,28 @@ def test_a_motion_the_evidence_never_chose_is_listed_with_zero() -> None:
     assert any(
         "motion account-based (AQL)" in line and " 0" in line for line in backtest_lines(result)
     )
+
+
+def test_the_fit_step_says_whom_its_gate_decides() -> None:
+    # A room changed the main fit gate of a segmented definition and saw no lead move: every
+    # segment but Mid-market had its own gate, and nothing on the Fit step said so.
+    from workbench.core.domain.describe import fit_scope
+
+    plain = from_template("acme", "3m-10m", date(2025, 1, 1))
+    assert fit_scope(plain) is None
+    segmented = from_template("acme", "10m-30m", date(2025, 1, 1))
+    assert fit_scope(segmented) == (
+        "This fit gate applies to Mid-market (200-999), within its size band; SMB (50-199) "
+        "and Enterprise (1000+) each have their own (Segments step)."
+    )
+    own = [s.model_copy(update={"fit": s.fit or segmented.fit}) for s in segmented.segments]
+    all_own = segmented.model_copy(update={"segments": own})
+    assert fit_scope(all_own) == (
+        "SMB (50-199), Mid-market (200-999) and Enterprise (1000+) each have their own fit "
+        "gate (Segments step): this one applies to no lead until one of them uses it again."
+    )
+    motions = from_template("acme", "30m-plus", date(2025, 1, 1))
+    assert fit_scope(motions) == (
+        "This fit gate applies to Inbound MQL and Account-based AQL; Product-led PQL has its "
+        "own (Motions step)."
+    )

@@ -411,3 +411,17 @@ async def test_home_reminds_a_signed_version_is_not_committed_and_commits_it(
         assert home.check_action("commit", ()) is False
     assert git("log", "--format=%s", "--", str(path)).strip() == "Sign MQL definition acme v1"
     assert git("status", "--porcelain").strip() == ""
+
+
+async def test_the_fit_step_of_a_segmented_draft_says_whom_it_decides(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "10m-30m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        scope = app.screen.query_one("#fit-scope", PlainText)
+        assert scope.display
+        assert "applies to Mid-market (200-999)" in str(scope.render())

@@ -6,7 +6,7 @@ A sales leader should be able to read these aloud in the workshop and agree or o
 from __future__ import annotations
 
 from workbench.core.domain.account import ACCOUNT_WINDOW_DAYS, INTENT_MIN_ACTIONS
-from workbench.core.domain.bands import BandProblem, band_warnings
+from workbench.core.domain.bands import BandProblem, band_warnings, size_text
 from workbench.core.domain.clause_evidence import evidence_lines, other_evidence_lines
 from workbench.core.domain.definition import (
     Definition,
@@ -417,6 +417,47 @@ def override_sentences(definition: Definition, part: Segment | Motion) -> list[s
     if not lines:
         lines.append("Uses the main rules: the definition's own fit gate, triggers and SLA.")
     return lines
+
+
+def fit_scope(definition: Definition) -> str | None:
+    """Whom the definition's own fit gate decides, when segments or motions share the leads:
+    a room changed it on the Fit step, saw no lead move, and nothing said that every segment
+    but one had its own. None without segments or motions."""
+    if definition.segments:
+        parts: list[Segment | Motion] = list(definition.segments)
+        step = "Segments"
+    elif definition.motions:
+        parts = list(definition.motions)
+        step = "Motions"
+    else:
+        return None
+
+    def named(part: Segment | Motion) -> str:
+        name = part.label or part.id
+        if isinstance(part, Segment):
+            return f"{name} ({size_text(part.min_employees or 0, part.max_employees)})"
+        return name
+
+    using = [named(p) for p in parts if p.fit is None]
+    own = [named(p) for p in parts if p.fit is not None]
+    if not using:
+        return (
+            f"{_and(own)} {'has' if len(own) == 1 else 'each have'} "
+            f"{'its' if len(own) == 1 else 'their'} own fit gate ({step} step): this one "
+            "applies to no lead until one of them uses it again."
+        )
+    said = f"This fit gate applies to {_and(using)}"
+    if definition.segments:
+        said += ", within its size band" if len(using) == 1 else ", within their size bands"
+    if own:
+        said += f"; {_and(own)} " + ("has its own" if len(own) == 1 else "each have their own")
+        said += f" ({step} step)"
+    return said + "."
+
+
+def _and(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def account_sentence() -> str:

@@ -21,6 +21,7 @@ from workbench.core.domain.clauses import clause_value, override_seed
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.describe import (
     account_sentence,
+    fit_scope,
     fit_score_sentences,
     override_sentences,
     source_sentences,
@@ -386,10 +387,23 @@ class FitPane(DefinitionPane):
 
     def compose(self) -> ComposeResult:
         yield _explain("fit")
+        self.scope = fit_scope(self.definition) or ""
+        scope = PlainText(self.scope, id="fit-scope", classes="field-help")
+        scope.display = bool(self.scope)
+        yield scope
         yield from fit_fields("fit", self.definition.fit)
 
     def on_mount(self) -> None:
         show_evidence(self, self.definition, self.EVIDENCE)
+
+    def refresh_scope(self, definition: Definition) -> None:
+        """Whom this gate decides, again: a segment given its own fit gate moves it."""
+        said = fit_scope(definition) or ""
+        if said != self.scope:
+            self.scope = said
+            scope = self.query_one("#fit-scope", PlainText)
+            scope.update(said)
+            scope.display = bool(said)
 
 
 class TriggersPane(TriggerButtons):

@@ -583,6 +583,7 @@ class EditorScreen(Screen[None]):
             triggers.refresh_titles(definition)
         for fit in self.mounted_panes(FitPane):
             refresh_evidence(fit, definition, fit.EVIDENCE)
+            fit.refresh_scope(definition)
         self.refresh_status()
         if flips is not None:
             label = clause_label(definition, edited) if edited else None
