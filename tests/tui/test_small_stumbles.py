@@ -27,13 +27,18 @@ from workbench.tui.screens.editor import EditorScreen, short_reason
 from workbench.tui.screens.home import HomeScreen
 
 
-def signed(workdir: Path, review: date | None = None) -> Path:
+def signed(
+    workdir: Path,
+    review: date | None = None,
+    marketing: str = "Dana Reyes, VP Marketing",
+    sales: str = "Sam Okafor, VP Sales",
+) -> Path:
     """./definitions/acme/v1.toml signed by both sides (review None: 2025-06-30)."""
     path = store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), workdir / "definitions")
     sign(
         store.load_definition(path),
-        "Dana Reyes, VP Marketing",
-        "Sam Okafor, VP Sales",
+        marketing,
+        sales,
         review,
         datetime(2025, 1, 2, 9, tzinfo=UTC),
     )
@@ -352,14 +357,8 @@ async def test_home_keeps_the_review_date_in_sight_beside_long_names(
     workdir: Path, make_app: Callable[..., WorkbenchApp]
 ) -> None:
     # Long signer names used to push the Review by column past 80 columns.
-    path = store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), workdir / "definitions")
-    sign(
-        store.load_definition(path),
-        "Maria Lopez-Fernandez, VP Marketing",
-        "Samuel Okonkwo-Chen, VP Sales",
-        date(2026, 9, 30),
-        datetime(2025, 1, 2, 9, tzinfo=UTC),
-    )
+    long_names = ("Maria Lopez-Fernandez, VP Marketing", "Samuel Okonkwo-Chen, VP Sales")
+    signed(workdir, date(2026, 9, 30), *long_names)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -97,7 +97,7 @@ class CasesPane(Vertical):
         table: DataTable[str] = DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield PlainText(
-            "enter: open · e: accept actual · u: undo · a: add · m: edit · d: delete",
+            "enter: open · e: accept actual (u: undo it) · a: add · m: edit · d: delete",
             classes="field-help",
         )
 
