@@ -228,6 +228,21 @@ def test_an_account_is_an_aql_once_enough_contacts_engage_with_intent() -> None:
     assert agree(account_definition(), leads, plan) == []
 
 
+def test_colleagues_no_rule_set_takes_still_count_for_their_account() -> None:
+    # The replay leaves out leads that fail what every rule set requires (here a size), but
+    # they still engage their account: the accounts are read from every lead, not only the
+    # replayed ones.
+    leads = [
+        lead("I", seniority="intern", domain="acme.io", target_account=True),
+        lead("C1", seniority="intern", domain="acme.io", employees=None),
+        lead("C2", seniority="intern", domain="acme.io", employees=None),
+    ]
+    plan = acts(("pricing_page_view", 0), ("blog_visit", 10), lead_id="I")
+    plan += acts(("pricing_page_view", 5), lead_id="C1") + acts(("blog_visit", 8), lead_id="C2")
+    events = agree(account_definition(), leads, plan)
+    assert [(e.lead_id, e.motion) for e in events] == [("I", "abm")]
+
+
 def test_account_facts_see_no_later_activity_and_a_30_day_window() -> None:
     leads = [
         lead("I", seniority="intern", domain="acme.io", target_account=True),

@@ -32,6 +32,7 @@ def test_words_for_kinds_tiers_and_days() -> None:
     assert days_ago(128.353) == "about 128 days ago"  # a lead adopted from history
     assert days_ago(1.2) == "about 1 day ago"
     assert days_ago(0.04) == "today"
+    assert days_ago(0.96) == "about 1 day ago"  # not "1 days ago"
     assert activity_phrase("blog_visit", 3, 200) == "blog visit 3 days ago ×200"
 
 

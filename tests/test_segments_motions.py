@@ -213,16 +213,18 @@ def test_the_fit_step_says_whom_its_gate_decides() -> None:
     segmented = from_template("acme", "10m-30m", date(2025, 1, 1))
     assert fit_scope(segmented) == (
         "This fit gate applies to Mid-market (200-999), within its size band; SMB (50-199) "
-        "and Enterprise (1000+) each have their own (Segments step)."
+        "and Enterprise (1000+) each have their own (Segments step). Its competitors and "
+        "existing customers apply to every lead."
     )
     own = [s.model_copy(update={"fit": s.fit or segmented.fit}) for s in segmented.segments]
     all_own = segmented.model_copy(update={"segments": own})
     assert fit_scope(all_own) == (
         "SMB (50-199), Mid-market (200-999) and Enterprise (1000+) each have their own fit "
-        "gate (Segments step): this one applies to no lead until one of them uses it again."
+        "gate (Segments step): of this one, only the competitors and existing customers "
+        "apply, to every lead."
     )
     motions = from_template("acme", "30m-plus", date(2025, 1, 1))
     assert fit_scope(motions) == (
         "This fit gate applies to Inbound MQL and Account-based AQL; Product-led PQL has its "
-        "own (Motions step)."
+        "own (Motions step). Its competitors and existing customers apply to every lead."
     )

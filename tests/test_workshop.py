@@ -232,6 +232,9 @@ def test_a_new_case_says_why_and_describes_a_lead(draft: Path) -> None:
     lead = Lead(activities=[Activity(kind="sales_requested", days_ago=1)])
     assert workshop.add_case(said.model_copy(update={"lead": lead})).ok
     assert workshop.definition.cases[-1].name == "partner-referral"
+    # A lead adopted from history may have had every field anonymised away: still a lead.
+    adopted = said.model_copy(update={"name": "won-never-mql-1"})
+    assert workshop.add_case(adopted, typed=False).ok
 
 
 def test_a_case_is_deleted_and_the_suite_rerun(draft: Path) -> None:

@@ -408,6 +408,8 @@ async def test_home_reminds_a_signed_version_is_not_committed_and_commits_it(
         detail = str(home.query_one("#home-detail", PlainText).render())
         assert "not committed" not in detail
         assert home.check_action("commit", ()) is False
+        titles = [n.title for n in app._notifications]
+        assert titles == ["Committed"], titles
     assert git("log", "--format=%s", "--", str(path)).strip() == "Sign MQL definition acme v1"
     assert git("status", "--porcelain").strip() == ""
 
@@ -424,3 +426,22 @@ async def test_the_fit_step_of_a_segmented_draft_says_whom_it_decides(
         scope = app.screen.query_one("#fit-scope", PlainText)
         assert scope.display
         assert "applies to Mid-market (200-999)" in str(scope.render())
+
+
+async def test_the_palette_offers_actions_not_a_fields_editing_keys(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # With the cursor in a field, the palette listed Textual's own keys ("Move cursor left",
+    # "Scroll Up"...) that our input and pane classes inherit.
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.focused, Input)
+        labels = [label for label, _a, _h in ScreenActionsProvider(app.screen)._commands()]
+        assert "Go to step 5: Edge cases" in labels and "Sign-off" in " ".join(labels)
+        assert not {"Move cursor left", "Scroll Up", "Page Down", "Delete all to the left"} & set(
+            labels
+        ), labels

@@ -30,16 +30,9 @@ class ScreenActionsProvider(Provider):
         for extra in getattr(screen, "PALETTE_COMMANDS", []):
             found.setdefault(extra[1], (*extra, screen))
         focused = screen.focused
-        # Our own widgets only: Textual's (a table's "Cursor up") are keys, not actions.
-        around = [
-            node
-            for node in (focused.ancestors_with_self if focused else [])
-            if node is not screen and type(node).__module__.startswith("workbench.")
-        ]
+        around = [n for n in (focused.ancestors_with_self if focused else []) if n is not screen]
         for node in [*around, screen]:
-            for binding in getattr(node, "BINDINGS", []):
-                if not isinstance(binding, Binding) or not binding.description:
-                    continue
+            for binding in _own_bindings(node):
                 _namespace, name, parameters = parse(binding.action)
                 if not node.check_action(name, parameters):
                     continue
@@ -69,3 +62,16 @@ class ScreenActionsProvider(Provider):
                     partial(self._run, node, action),
                     help=help_text,
                 )
+
+
+def _own_bindings(node: DOMNode) -> list[Binding]:
+    """The described bindings our classes declare themselves: a room input inherits Textual's
+    "Move cursor left" and a step pane "Scroll Up", which are keys, not actions to offer."""
+    own: list[Binding] = []
+    for cls in type(node).__mro__:
+        if not cls.__module__.startswith("workbench.") or "BINDINGS" not in cls.__dict__:
+            continue
+        for binding in cls.__dict__["BINDINGS"]:
+            if isinstance(binding, Binding) and binding.description:
+                own.append(binding)
+    return own

@@ -440,11 +440,14 @@ def fit_scope(definition: Definition) -> str | None:
 
     using = [named(p) for p in parts if p.fit is None]
     own = [named(p) for p in parts if p.fit is not None]
+    # The main gate's competitors and existing customers disqualify every lead, whatever
+    # gate decides the rest (`evaluator._disqualify(prepared.base)`).
+    everyone = "Its competitors and existing customers apply to every lead."
     if not using:
         return (
             f"{_and(own)} {'has' if len(own) == 1 else 'each have'} "
-            f"{'its' if len(own) == 1 else 'their'} own fit gate ({step} step): this one "
-            "applies to no lead until one of them uses it again."
+            f"{'its' if len(own) == 1 else 'their'} own fit gate ({step} step): of this one, "
+            "only the competitors and existing customers apply, to every lead."
         )
     said = f"This fit gate applies to {_and(using)}"
     if definition.segments:
@@ -452,6 +455,7 @@ def fit_scope(definition: Definition) -> str | None:
     if own:
         said += f"; {_and(own)} " + ("has its own" if len(own) == 1 else "each have their own")
         said += f" ({step} step)"
+        return f"{said}. {everyone}"
     return said + "."
 
 

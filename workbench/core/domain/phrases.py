@@ -108,10 +108,11 @@ def days_ago(days: float) -> str:
     if float(days).is_integer():
         shown = int(days)
         return f"{shown} day ago" if shown == 1 else f"{shown} days ago"
-    if days >= 1:
+    tenth = round(days, 1)
+    if tenth >= 1:
         whole = round(days)
         return f"about {whole} day ago" if whole == 1 else f"about {whole} days ago"
-    return f"{round(days, 1):g} days ago" if round(days, 1) else "today"
+    return f"{tenth:g} days ago" if tenth else "today"
 
 
 def activity_phrase(kind: str, days: float = 0, count: int = 1) -> str:

@@ -119,7 +119,7 @@ def adopt_case(workshop: Workshop, case: HistoryCase, expect: Expectation) -> Ed
         return EditResult(False, (refused,))
     edge = case.edge_case(expect)
     edge = edge.model_copy(update={"name": free_name(workshop.definition, edge.name)})
-    return workshop.add_case(edge)
+    return workshop.add_case(edge, typed=False)
 
 
 # What each kind of disagreement suggests the lead should have been, and why, in the room's

@@ -279,15 +279,16 @@ class Workshop:
             self.last_expectation = None
         return result
 
-    def add_case(self, case: EdgeCase) -> EditResult:
-        """Add a case to the suite: one the room argued about, so it says why and describes
-        a lead (a form sent with only a name typed, by an Enter, added an empty case that
-        then blocked signing)."""
+    def add_case(self, case: EdgeCase, *, typed: bool = True) -> EditResult:
+        """Add a case to the suite: one the room argued about, so it says why. A case typed
+        in the room also describes a lead (a form sent with only a name typed, by an Enter,
+        added an empty case that then blocked signing); a lead adopted from history may have
+        had every field anonymised away and is still a lead (`typed=False`)."""
         if self._case(case.name) is not None:
             return EditResult(False, (_taken(case.name),))
         if not case.why.strip():
             return EditResult(False, (NO_WHY,))
-        if case.lead == Lead():
+        if typed and case.lead == Lead():
             return EditResult(False, (NO_LEAD,))
         cases = [*self.definition.cases, case]
         return self._replace(self.definition.model_copy(update={"cases": cases}))

@@ -234,8 +234,12 @@ class HomeScreen(Screen[None]):
 
     def action_commit(self) -> None:
         row = self.selected()
-        if row is not None and row.uncommitted:
-            self.commit_row(row)
+        if row is None or not row.uncommitted:
+            return
+        # Taken at once: a second `c` while git runs would start a second commit.
+        self.rows = [replace(r, uncommitted=False) if r is row else r for r in self.rows]
+        self.show_detail()
+        self.commit_row(row)
 
     @work(thread=True, exclusive=True, group="home-git")
     def commit_row(self, row: QuickRow) -> None:
