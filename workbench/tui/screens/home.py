@@ -178,11 +178,9 @@ class HomeScreen(Screen[None]):
         detail = self.query_one("#home-detail", PlainText)
         row = self.selected()
         lines: list[str] = []
-        if row is None:
-            pass
-        elif row.problem:
+        if row is not None and row.problem:
             lines.append(f"✗ {row.problem}")
-        else:
+        elif row is not None:
             lines += [row.name, str(row.open_path)]
             if self.review_due(row):
                 state = review_state(row.review_date, self.wb.today())
