@@ -445,3 +445,36 @@ async def test_the_palette_offers_actions_not_a_fields_editing_keys(
         assert not {"Move cursor left", "Scroll Up", "Page Down", "Delete all to the left"} & set(
             labels
         ), labels
+
+
+async def test_the_number_on_a_tab_goes_to_its_step_and_a_field_keeps_its_digits(
+    workdir: Path, make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The tab bar reads "1 Stage … 3 Triggers"; pressing 3 there did nothing (only F3 did).
+    signed(workdir)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)  # a signed version opens with the cursor on the tab bar
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        assert not isinstance(screen.focused, Input)
+        await pilot.press("3")
+        await settle(pilot)
+        assert screen._tabs().active == f"step-{screen.steps()[2][0]}"
+    seeded("globex", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await pilot.press("down")  # globex, a draft: opens with the cursor in its first field
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        field = screen.focused
+        assert isinstance(field, Input)
+        before = field.value
+        await pilot.press("end", "3")
+        await settle(pilot)
+        assert screen._tabs().active == f"step-{screen.steps()[0][0]}"
+        assert field.value == before + "3"

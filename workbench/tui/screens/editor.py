@@ -179,6 +179,19 @@ class EditorScreen(Screen[None]):
             )
             for index, key in enumerate(STEP_KEYS)
         ],
+        # The number on a step's tab: not a priority, so a field takes a digit typed into it
+        # and only the tab bar, a table or a button hands it on to the screen.
+        *[
+            Binding(
+                str(index + 1),
+                f"goto_step({index})",
+                f"Step {index + 1}",
+                show=False,
+                id=f"editor.digit{index + 1}",
+                tooltip=f"Jump to step {index + 1} (the number on its tab).",
+            )
+            for index in range(len(STEP_KEYS))
+        ],
     ]
 
     def __init__(self, workshop: Workshop, *, clause: str | None = None, note: str = "") -> None:
