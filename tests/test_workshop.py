@@ -301,6 +301,42 @@ def test_undo_follows_a_renamed_case_and_refuses_a_case_changed_since(draft: Pat
     assert not workshop.undo_expectation().ok
 
 
+def test_a_deleted_case_is_brought_back_where_it_stood(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    before = workshop.definition
+    assert workshop.undo_says() is None and not workshop.undo().ok
+    name = before.cases[1].name
+    workshop.set_expectation(name, Expectation(status="mql"))
+    assert workshop.delete_case(name).ok
+    assert workshop.undo_says() == f"{name} is back in the suite."
+    undone = workshop.undo()
+    assert undone.ok and workshop.definition.cases[1].name == name
+    # The case comes back as it was deleted (its changed expectation too): one step.
+    assert workshop.definition.cases[1].expect == Expectation(status="mql")
+    assert workshop.undo_says() is None and not workshop.undo().ok
+
+
+def test_undo_takes_back_the_later_of_a_delete_and_an_expectation_change(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    first, second = workshop.definition.cases[0], workshop.definition.cases[1]
+    workshop.delete_case(first.name)
+    workshop.set_expectation(second.name, Expectation(status="mql"))
+    assert workshop.undo().ok
+    assert workshop.definition.cases[0] == second  # the change undone, the delete kept
+    assert not workshop.undo().ok
+
+
+def test_a_deleted_case_is_not_brought_back_over_a_case_of_its_name(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    case = workshop.definition.cases[0]
+    workshop.delete_case(case.name)
+    other = workshop.definition.cases[0]
+    workshop.edit_case(other.name, other.model_copy(update={"name": case.name}))
+    refused = workshop.undo()
+    assert not refused.ok and "was added since" in refused.errors[0]
+    assert [c.name for c in workshop.definition.cases].count(case.name) == 1
+
+
 def test_a_signed_version_takes_no_case_edit(draft: Path) -> None:
     workshop = Workshop.open(draft)
     workshop.sign("Dana Reyes, VP Marketing", "Sam Ortiz, VP Sales", None, NOW)

@@ -314,6 +314,33 @@ async def test_delete_asks_first_naming_the_case(
     assert "competitor-demo-request" not in [c.name for c in saved_cases(path)]
 
 
+async def test_a_deleted_case_comes_back_with_u_where_it_stood(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # A case deleted by mistake in front of the room could only be typed in again.
+    path = seeded("acme", "3m-10m")
+    names = [c.name for c in saved_cases(path)]
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, 3)
+        app = pilot.app
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.click("#answer-delete")
+        await settle(pilot)
+        assert names[3] not in [c.name for c in saved_cases(path)]
+        said = [str(n.message) for n in app._notifications]
+        assert any("u on the cases brings it back" in m for m in said), said
+        await pilot.press("u")
+        await settle(pilot)
+        assert [c.name for c in saved_cases(path)] == names
+        table = app.screen.query_one("#cases-table", DataTable)
+        assert table.cursor_row == 3
+        assert names[3] in " ".join(str(cell) for cell in table.get_row_at(3))
+        await pilot.press("u")  # one step: the case is not deleted again
+        await settle(pilot)
+    assert [c.name for c in saved_cases(path)] == names
+
+
 # --- accept and undo ---------------------------------------------------------------------
 
 

@@ -65,5 +65,5 @@ class CaseDeleteRequested(Message):
 
 
 @dataclass
-class ExpectationUndoRequested(Message):
-    """Take back the last expectation change."""
+class UndoRequested(Message):
+    """Take back the last deleted case or expectation change."""

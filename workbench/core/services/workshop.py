@@ -58,6 +58,14 @@ class ExpectationChange:
 
 
 @dataclass(frozen=True, slots=True)
+class DeletedCase:
+    """A case taken out of the suite and where it stood, so the room can bring it back."""
+
+    case: EdgeCase
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
 class Acceptance:
     """What 'accept what the definition does now' would set, shown before it is done."""
 
@@ -113,8 +121,10 @@ class Workshop:
         # folder); cleared by the next save that succeeds.
         self.save_error: str | None = None
         self._signed_base: tuple[int | None, Definition | None] | None = None
-        # The last expectation change, so the room can take it back: one step, not a history.
+        # The last expectation change or deleted case, so the room can take it back: one
+        # step, not a history (at most one of the two is set: the later one).
         self.last_expectation: ExpectationChange | None = None
+        self.last_deleted: DeletedCase | None = None
 
     @classmethod
     def open(cls, path: Path, *, follow: bool = False) -> Workshop:
@@ -303,13 +313,46 @@ class Workshop:
         return self._replace_case(case_name, case)
 
     def delete_case(self, case_name: str) -> EditResult:
-        """Remove one case from the suite."""
-        if self._case(case_name) is None:
+        """Remove one case from the suite; `undo` brings it back where it stood."""
+        case = self._case(case_name)
+        if case is None:
             return EditResult(False, (f"no edge case named {case_name!r}",))
+        index = self.definition.cases.index(case)
         cases = [c for c in self.definition.cases if c.name != case_name]
         result = self._replace(self.definition.model_copy(update={"cases": cases}))
-        if result.ok and self.last_expectation and self.last_expectation.case_name == case_name:
+        if result.ok:
             self.last_expectation = None
+            self.last_deleted = DeletedCase(case, index)
+        return result
+
+    def undo_says(self) -> str | None:
+        """What `undo` would do, in the room's words; None when there is nothing to undo."""
+        if self.last_deleted is not None:
+            return f"{self.last_deleted.case.name} is back in the suite."
+        change = self.last_expectation
+        if change is not None:
+            return f"{change.case_name} expects {change.before.label()} again."
+        return None
+
+    def undo(self) -> EditResult:
+        """Take back the last deleted case or expectation change, whichever came later."""
+        deleted = self.last_deleted
+        if deleted is None:
+            if self.last_expectation is None:
+                return EditResult(
+                    False, ("nothing to undo: no case deleted, no expectation changed",)
+                )
+            return self.undo_expectation()
+        name = deleted.case.name
+        if self._case(name) is not None:
+            return EditResult(
+                False, (f"a case named {name!r} was added since; nothing was undone",)
+            )
+        cases = list(self.definition.cases)
+        cases.insert(min(deleted.index, len(cases)), deleted.case)
+        result = self._replace(self.definition.model_copy(update={"cases": cases}))
+        if result.ok:
+            self.last_deleted = None
         return result
 
     def _case(self, name: str) -> EdgeCase | None:
@@ -324,6 +367,7 @@ class Workshop:
             return result
         if remember and before.expect != case.expect:
             self.last_expectation = ExpectationChange(case.name, before.expect, case.expect)
+            self.last_deleted = None
         elif self.last_expectation and self.last_expectation.case_name == case_name:
             # Renamed: the change to take back follows the case to its new name.
             self.last_expectation = ExpectationChange(
@@ -410,6 +454,7 @@ class Workshop:
             self.conflict = None
             self.save_error = None
             self.last_expectation = None
+            self.last_deleted = None
 
     def signed_base(self, folder: Path) -> Definition | None:
         """The latest signed version this one would replace; None when it is that version.

@@ -20,7 +20,7 @@ from workbench.tui.messages import (
     CaseDeleteRequested,
     CaseEditRequested,
     CaseOpenRequested,
-    ExpectationUndoRequested,
+    UndoRequested,
 )
 
 WHY_MARK = "⚠ why says otherwise"
@@ -81,10 +81,10 @@ class CasesPane(Vertical):
         Binding(
             "u",
             "undo",
-            "Undo the last expectation change",
+            "Undo the last delete or expectation change",
             show=False,  # named on the pane's own help line: the footer is full at 80 columns
             id="cases.undo",
-            tooltip="Take back the last expectation change.",
+            tooltip="Bring back the case last deleted, or take back the last expectation change.",
         ),
     ]
 
@@ -97,7 +97,7 @@ class CasesPane(Vertical):
         table: DataTable[str] = DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield PlainText(
-            "enter: open · e: accept actual (u: undo it) · a: add · m: edit · d: delete",
+            "enter: open · e: accept actual · a: add · m: edit · d: delete · u: undo",
             classes="field-help",
         )
 
@@ -163,4 +163,4 @@ class CasesPane(Vertical):
             self.post_message(CaseDeleteRequested(name))
 
     def action_undo(self) -> None:
-        self.post_message(ExpectationUndoRequested())
+        self.post_message(UndoRequested())

@@ -63,7 +63,7 @@ from workbench.tui.messages import (
     CaseEditRequested,
     CaseOpenRequested,
     ClauseEdited,
-    ExpectationUndoRequested,
+    UndoRequested,
 )
 
 if TYPE_CHECKING:
@@ -1207,20 +1207,26 @@ class EditorScreen(Screen[None]):
         )
         self.after_change(list(result.flips), edited=f"cases.{name}.expect")
 
-    @on(ExpectationUndoRequested)
-    def _undo_expectation(self) -> None:
+    @on(UndoRequested)
+    def _undo(self) -> None:
+        """`u` on the cases: the last deleted case back where it stood, or the last
+        expectation change taken back, whichever came later."""
         if self.refused_read_only():
             return
         change = self.workshop.last_expectation
-        result = self.workshop.undo_expectation()
-        if not result.ok or change is None:
+        deleted = self.workshop.last_deleted
+        said = self.workshop.undo_says()
+        result = self.workshop.undo()
+        if not result.ok or said is None:
             self.notify("; ".join(result.errors), severity="warning", title="Nothing undone")
             return
-        self.notify(
-            f"{change.case_name} expects {change.before.label()} again.",
-            title="Expectation undone",
-        )
-        self.after_change(list(result.flips), edited=f"cases.{change.case_name}.expect")
+        self.notify(said, title="Undone")
+        if deleted is not None:
+            self.after_change(list(result.flips))
+            for cases in self.mounted_panes(CasesPane):
+                cases.select(deleted.case.name)
+        elif change is not None:
+            self.after_change(list(result.flips), edited=f"cases.{change.case_name}.expect")
 
     @on(CaseAddRequested)
     def _add_case(self) -> None:
@@ -1296,7 +1302,10 @@ class EditorScreen(Screen[None]):
             if not result.ok:
                 self.notify("; ".join(result.errors), severity="error", title="Not deleted")
                 return
-            self.notify(f"{name} is no longer in the suite.", title="Case deleted")
+            self.notify(
+                f"{name} is no longer in the suite. u on the cases brings it back.",
+                title="Case deleted",
+            )
             self.after_change(list(result.flips))
 
         why = f"\nWhy it was there: {case.why}" if case.why else ""
