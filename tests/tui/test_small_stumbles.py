@@ -414,6 +414,47 @@ async def test_home_reminds_a_signed_version_is_not_committed_and_commits_it(
     assert git("status", "--porcelain").strip() == ""
 
 
+async def test_a_draft_of_the_next_version_does_not_hide_an_uncommitted_signed_one(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    # "Not now" at signing, then v on home: the v2 draft hid the reminder that v1 was not in git.
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(workdir), *args], check=True, capture_output=True, text=True
+        ).stdout
+
+    git("init", "-q")
+    git("config", "user.name", "Pat Facilitator")
+    git("config", "user.email", "pat@acme.example")
+    git("config", "commit.gpgsign", "false")
+    v1 = signed(workdir)
+    v2 = store.new_version(workdir / "definitions", "acme", date(2025, 2, 1))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        detail = str(home.query_one("#home-detail", PlainText).render())
+        assert "v1 signed but not committed to git: press c" in detail
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        detail = str(home.query_one("#home-detail", PlainText).render())
+        assert "not committed" not in detail
+    assert git("log", "--format=%s", "--", str(v1)).strip() == "Sign MQL definition acme v1"
+    assert (
+        git("status", "--porcelain", "--untracked-files=all")
+        .strip()
+        .endswith(v2.relative_to(workdir).as_posix())
+    )  # the draft is not committed with it
+
+
 async def test_the_fit_step_of_a_segmented_draft_says_whom_it_decides(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:

@@ -129,8 +129,8 @@ class HomeScreen(Screen[None]):
                 row = replace(row, status="UNREADABLE", problem=state.problem)
             elif state.latest is not None and state.latest.altered:
                 row = replace(row, status="ALTERED")
-            elif row.status == "signed" and git.uncommitted(row.open_path):
-                row = replace(row, uncommitted=True)
+            elif state.latest_signed is not None and git.uncommitted(state.latest_signed.path):
+                row = replace(row, uncommitted=state.latest_signed.definition.version)
             checked.append(row)
         if checked != rows:
             self.app.call_from_thread(self.show_rows, checked)
@@ -192,9 +192,11 @@ class HomeScreen(Screen[None]):
                     f"next review by {row.review_date.isoformat()}: "
                     f"R offers it from {offered.isoformat()}"
                 )
-            if row.uncommitted:
-                # "Not now" after signing: said here until git has it.
-                lines.append("✗ signed but not committed to git: press c to commit it")
+            if row.uncommitted is not None:
+                # "Not now" after signing: said here until git has it, a later draft or not.
+                lines.append(
+                    f"✗ v{row.uncommitted} signed but not committed to git: press c to commit it"
+                )
         detail.update("\n".join(lines))
         self.refresh_bindings()
 
@@ -227,26 +229,27 @@ class HomeScreen(Screen[None]):
             return row is not None and self.review_due(row)
         if action == "commit":
             row = self.selected()
-            return row is not None and row.uncommitted
+            return row is not None and row.uncommitted is not None
         return True
 
     def action_commit(self) -> None:
         row = self.selected()
-        if row is None or not row.uncommitted:
+        if row is None or row.uncommitted is None:
             return
         # Taken at once: a second `c` while git runs would start a second commit.
-        self.rows = [replace(r, uncommitted=False) if r is row else r for r in self.rows]
+        self.rows = [replace(r, uncommitted=None) if r is row else r for r in self.rows]
         self.show_detail()
-        self.commit_row(row)
+        self.commit_row(row.slug, row.uncommitted)
 
     @work(thread=True, exclusive=True, group="home-git")
-    def commit_row(self, row: QuickRow) -> None:
+    def commit_row(self, slug: str, version: int) -> None:
         """git add + commit of a signed version, as the editor's "Commit now"."""
         from workbench.core.domain.errors import WorkbenchError
-        from workbench.core.files import git
+        from workbench.core.files import git, store
 
         try:
-            summary = git.commit(row.open_path, row.slug, row.latest_version)
+            path = store.version_path(self.wb.folder, slug, version)
+            summary = git.commit(path, slug, version)
         except WorkbenchError as error:
             self.app.call_from_thread(
                 self.notify, str(error), severity="error", title="git commit failed"
