@@ -247,12 +247,28 @@ async def test_the_palette_offers_the_cases_steps_own_actions(
     async with make_app().run_test(size=(80, 24)) as pilot:
         await to_case(pilot, 0)
         app = pilot.app
-        labels = [label for label, *_ in ScreenActionsProvider(app.screen)._commands()]
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        labels = [label for label, *_ in ScreenActionsProvider(editor)._commands()]
         for wanted in ("Add a case", "Edit the selected case", "Delete the selected case"):
             assert wanted in labels
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
+        # Opened with nothing typed, it lists the step's actions, not Textual's theme and keys
+        # (which came first and pushed them out of sight at 80x24).
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        from textual.command import CommandList
+
+        listed = app.screen.query_one(CommandList)
+        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert shown and not any(
+            s.startswith(("Theme", "Keys", "Screenshot", "Maximize")) for s in shown
+        )
+        assert any(s.startswith("Add a case") for s in shown), shown
+        steps = len(editor.steps())
+        assert not any(s.startswith(f"Step {steps + 1}") for s in shown), shown  # no such step
         await type_text(pilot, "add a case")
         await settle(pilot)
         await pilot.press("enter")
@@ -468,3 +484,21 @@ async def test_a_decimal_head_count_in_the_case_form_is_refused_as_typed(
         await pilot.press("escape")
         await settle(pilot)
     assert "half-a-company" not in [c.name for c in saved_cases(path)]
+
+
+async def test_textuals_own_commands_are_found_by_typing(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    from textual.command import CommandList
+
+    seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "theme")
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        listed = pilot.app.screen.query_one(CommandList)
+        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any(s.startswith("Theme") for s in shown), shown

@@ -15,7 +15,7 @@ from textual.binding import Binding
 
 from workbench.core.domain import clock as wall_clock
 from workbench.core.files.folder import DEFAULT_DIR
-from workbench.tui.commands import ScreenActionsProvider
+from workbench.tui.commands import ScreenActionsProvider, TextualCommandsWhenTyped
 from workbench.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class WorkbenchApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "MQL workbench"
-    COMMANDS = App.COMMANDS | {ScreenActionsProvider}
+    COMMANDS = {TextualCommandsWhenTyped, ScreenActionsProvider}
     BINDINGS = [
         Binding(
             "ctrl+q",

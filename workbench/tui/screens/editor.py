@@ -218,6 +218,8 @@ class EditorScreen(Screen[None]):
             return bool(self.workshop.read_only or self.workshop.conflict)
         if action == "reload":
             return bool(self.workshop.conflict)
+        if action == "goto_step":  # F8, F9, 8 and 9 name no step of a definition with seven
+            return bool(parameters) and parameters[0] in range(len(self.steps()))
         if action in ("refresh_evidence", "compare_evidence"):
             # Keys of the Evidence step only; elsewhere 'r' and 'c' belong to the fields.
             pane = self._evidence_pane()
