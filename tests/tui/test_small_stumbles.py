@@ -519,3 +519,31 @@ async def test_the_number_on_a_tab_goes_to_its_step_and_a_field_keeps_its_digits
         await settle(pilot)
         assert screen._tabs().active == f"step-{screen.steps()[0][0]}"
         assert field.value == before + "3"
+
+
+async def test_a_toast_shows_gits_summary_whole(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # "[main 1a2b3c4] Sign MQL definition acme v2" showed as " Sign MQL definition acme v2":
+    # the part in square brackets was read as markup.
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.notify("[main 1a2b3c4] Sign MQL definition acme v2", title="Committed")
+        await settle(pilot)
+        [toast] = list(app._notifications)
+        assert toast.message == "[main 1a2b3c4] Sign MQL definition acme v2"
+        assert not toast.markup  # drawn as it is written (run_test draws no toasts to look at)
+
+
+async def test_homes_palette_lists_quit_once_and_no_field_keys(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        labels = [label for label, _a, _h in ScreenActionsProvider(app.screen)._commands()]
+        assert labels.count("Quit") == 1, labels
+        assert "Next field" not in labels and "Previous field" not in labels, labels

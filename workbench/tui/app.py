@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from workbench.core.domain import clock as wall_clock
 from workbench.core.files.folder import DEFAULT_DIR
@@ -106,6 +107,20 @@ class WorkbenchApp(App[None]):
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.last_key_at = time.monotonic()
         await super().on_event(event)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is plain text: it carries names the room typed and lines git wrote,
+        and as markup git's "[main 1a2b3c4] Sign MQL definition acme v2" lost its first part
+        (a name in square brackets would too)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def now(self) -> datetime:
         return self._clock()

@@ -17,6 +17,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.system_commands import SystemCommandsProvider
 
+# Tab and shift+tab move the cursor between fields: keys, not actions to pick from a list.
+_CURSOR_MOVES = {"focus_next", "focus_previous"}
+
 
 class ScreenActionsProvider(Provider):
     """Offers the bindings of the active screen and of the widgets around its cursor (the
@@ -32,14 +35,17 @@ class ScreenActionsProvider(Provider):
             found.setdefault(extra[1], (*extra, screen))
         focused = screen.focused
         around = [n for n in (focused.ancestors_with_self if focused else []) if n is not screen]
+        labels = {entry[0] for entry in found.values()}
         for node in [*around, screen]:
             for binding in _own_bindings(node):
                 _namespace, name, parameters = parse(binding.action)
-                if not node.check_action(name, parameters):
+                if name in _CURSOR_MOVES or not node.check_action(name, parameters):
                     continue
                 label = binding.description
-                entry = (label, binding.action, binding.tooltip or "", node)
-                found.setdefault(binding.action, entry)
+                if binding.action in found or label in labels:
+                    continue  # home's q and the app's ctrl+q are one "Quit" to pick
+                found[binding.action] = (label, binding.action, binding.tooltip or "", node)
+                labels.add(label)
         return list(found.values())
 
     def _commands(self) -> list[tuple[str, str, str]]:
