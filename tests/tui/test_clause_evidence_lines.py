@@ -93,4 +93,24 @@ async def test_a_definition_without_evidence_shows_no_evidence_lines(
         assert not screen.query(".evidence-line")
         screen.show_step("signoff")
         await settle(pilot)
-        assert not screen.query("#signoff-evidence")
+        assert not screen.query_one("#signoff-evidence").display
+
+
+async def test_sign_off_says_before_signing_what_check_will_warn_for_want_of_evidence(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The room signed in silence, then `workbench check` printed 15 "has no evidence" warnings:
+    # the folder names a lead history, so every unbacked criterion is one.
+    seeded("acme", "3m-10m")
+    Path("definitions/evidence.toml").write_text('leads = "leads.csv"\nactivities = "a.csv"\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        screen.show_step("signoff")
+        await settle(pilot)
+        evidence = screen.query_one("#signoff-evidence", PlainText)
+        text = str(evidence.render())
+        assert evidence.display and "Without evidence: fit.min_employees" in text
+        assert "`workbench check` warns for each clause without evidence" in text

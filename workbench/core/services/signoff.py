@@ -25,6 +25,7 @@ from workbench.core.domain.errors import CheckFailed, InputError, Problem
 from workbench.core.domain.lint import lint
 from workbench.core.domain.suite import SuiteResult, run_suite
 from workbench.core.domain.vocab import Side
+from workbench.core.evidence.settings import settings_path
 from workbench.core.files import sshsig
 from workbench.core.files.store import DefinitionFile, content_hash, save
 
@@ -429,6 +430,21 @@ def check_review_date(due: date, today: date) -> str | None:
             f"the review date {due.isoformat()} is not in the future (today is {today.isoformat()})"
         )
     return None
+
+
+def signoff_evidence(definition: Definition, folder: Path) -> list[str]:
+    """The data behind the clauses as the Sign-off step shows it, before the room signs:
+    where the folder names a lead history (`check`'s rule), the criteria without evidence,
+    each of which `workbench check` then warns about, and the way to back them."""
+    lead_history = settings_path(folder).is_file()
+    lines = evidence_summary(definition, lead_history=lead_history)
+    if lead_history and unbacked(definition):
+        lines.append(
+            "`workbench check` warns for each clause without evidence (signing is not "
+            "refused): apply a proposal on the Evidence step's Analysis tab, or record the "
+            "figure with `workbench evidence`."
+        )
+    return lines
 
 
 def evidence_summary(definition: Definition, *, lead_history: bool = False) -> list[str]:

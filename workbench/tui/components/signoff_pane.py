@@ -18,7 +18,7 @@ from workbench.core.domain.risky import review_date_warning
 from workbench.core.services.signoff import (
     check_review_date,
     end_of_next_quarter,
-    evidence_summary,
+    signoff_evidence,
 )
 from workbench.core.services.workshop import Workshop
 from workbench.tui.components.fields import FOCUS_MARK
@@ -100,9 +100,15 @@ class SignoffPane(VerticalScroll):
         yield PlainText(self._changes_text(), id="signoff-changes", classes="summary")
         yield PlainText("Edge cases", classes="section-title")
         yield PlainText(self._suite_text(), id="signoff-suite", classes="summary")
-        if d.evidence:
-            yield PlainText("The data behind the clauses", classes="section-title")
-            yield PlainText(self._evidence_text(), id="signoff-evidence", classes="summary")
+        evidence = self._evidence_text()
+        for widget in (
+            PlainText(
+                "The data behind the clauses", id="signoff-evidence-title", classes="section-title"
+            ),
+            PlainText(evidence, id="signoff-evidence", classes="summary"),
+        ):
+            widget.display = bool(evidence)
+            yield widget
         yield PlainText("Open questions (enter toggles resolved)", classes="section-title")
         if d.questions:
             yield OptionList(*self._question_options(), id="signoff-questions")
@@ -175,15 +181,21 @@ class SignoffPane(VerticalScroll):
         return text
 
     def _evidence_text(self) -> str:
-        """Each clause's evidence beside it, stale ones marked: signed with the clauses."""
-        return "\n".join(f"• {line}" for line in evidence_summary(self.workshop.definition))
+        """Each clause's evidence beside it, stale ones marked: signed with the clauses; and
+        what `check` will warn about for want of it."""
+        lines = signoff_evidence(self.workshop.definition, self.folder)
+        return "\n".join(f"• {line}" for line in lines)
+
+    def _show_evidence(self, text: str) -> None:
+        for widget in self.query("#signoff-evidence-title, #signoff-evidence"):
+            widget.display = bool(text)
+        self.query_one("#signoff-evidence", PlainText).update(text)
 
     def refresh_suite(self) -> None:
         """After every edit: what changed, the suite, and the questions, as they now are."""
         self.query_one("#signoff-changes", PlainText).update(self._changes_text())
         self.query_one("#signoff-suite", PlainText).update(self._suite_text())
-        for evidence in self.query("#signoff-evidence").results(PlainText):
-            evidence.update(self._evidence_text())
+        self._show_evidence(self._evidence_text())
         lists = self.query("#signoff-questions")
         if lists:
             options = lists.first(OptionList)
