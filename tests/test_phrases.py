@@ -112,6 +112,19 @@ def test_the_flip_line_fits_80_columns() -> None:
     assert "ctrl+t" in flip_line(found, label, 78), "the ones left out are one key away"
 
 
+def test_one_flip_is_named_when_its_clause_is_too_long_to_say_with_it() -> None:
+    # Accepting a case's actual outcome read "case agency-vp-demo-request: expectation
+    # flipped 1 case(s): ctrl+t" at 80 columns.
+    definition = from_template("x", "3m-10m", date(2026, 5, 1))
+    found = flips(
+        run_suite(definition), run_suite(with_clause(definition, "fit.min_employees", 600))
+    )[:1]
+    label = "case " + found[0].name + ": an expectation named at great length"
+    line = flip_line(found, label, 60)
+    assert line == f"{found[0].name} PASS→FAIL", line
+    assert flip_line(found + found, "", 24) == "2 cases flipped: ctrl+t"
+
+
 def test_a_cases_activities_read_as_the_room_says_them() -> None:
     from datetime import UTC, datetime
 

@@ -502,3 +502,44 @@ async def test_textuals_own_commands_are_found_by_typing(
         listed = pilot.app.screen.query_one(CommandList)
         shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         assert any(s.startswith("Theme") for s in shown), shown
+
+
+async def test_a_case_an_edit_makes_fail_has_the_cursor_when_the_room_looks(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # At 80x24, an edit on the Fit step flipped a case rows above the cursor: on the Cases
+    # step the room saw only passing rows and climbed with PageUp to find it.
+    seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, 16)
+        app = pilot.app
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        assert "chatbot-pricing-visitor" not in app.export_screenshot()  # rows out of sight
+        screen.show_step("fit")
+        await settle(pilot)
+        await screen.apply_edit("fit.min_seniority", "vp", screen)
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        table = screen.query_one("#cases-table", DataTable)
+        assert table.cursor_row == 4
+        assert "chatbot-pricing-visitor" in app.export_screenshot()
+
+
+async def test_a_cases_reasons_are_in_sight_at_80x24(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The dialog listed the lead first and its reasons last: "Because:" stood above the
+    # expectation's dropdown with the reasons scrolled out of sight.
+    path = seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, 2)
+        await pilot.press("enter")
+        await settle(pilot)
+        app = pilot.app
+        assert isinstance(app.screen, CaseModal)
+        first = app.screen.result.verdict.reasons[0].text
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert first[:40] in shown, first
+    assert path.exists()

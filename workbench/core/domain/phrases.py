@@ -227,8 +227,12 @@ def flip_line(flips: Sequence[Flip], edited: str | None, width: int) -> str:
         suffix = f" (+{more} more: ctrl+t)" if more else ""
         candidates.append(cause + " | ".join(words[:shown]) + suffix)
         candidates.append(cause + " | ".join(names[:shown]) + suffix)
-    candidates.append(f"{cause}{len(flips)} case(s): ctrl+t")
-    candidates.append(f"{len(flips)} case(s) flipped: ctrl+t")
+    # Every case by name without the clause (a case's own expectation named the case twice
+    # and left room for "1 case(s)"), then the clause and how many.
+    candidates.append(" | ".join(names))
+    count = f"{len(flips)} case{'' if len(flips) == 1 else 's'}"
+    candidates.append(f"{cause}{count}: ctrl+t lists them")
+    candidates.append(f"{count} flipped: ctrl+t")
     for text in candidates:
         if len(text) <= width:
             return text

@@ -116,10 +116,22 @@ class CaseModal(ModalScreen[Expectation | str | None]):
         lead = r.case.lead
         person, company = lead.person, lead.company
         expect = r.case.expect.model_dump(exclude_none=True)
+        # The verdict and its reasons first, then the lead: at 80x24 the reasons came last and
+        # were scrolled out of sight ("Because:" above the expectation's dropdown).
         lines = [
             f"{'PASS' if r.passed else 'FAIL'}  {r.name}"
             + ("  (a 'depends' case)" if r.case.depends else ""),
             f"Why: {r.case.why or '—'}",
+            "Expected: " + ", ".join(f"{k} {v}" for k, v in expect.items()),
+            f"Actual:   {r.verdict.summary()}",
+        ]
+        lines += [f"  ✗ {m}" for m in r.mismatches]
+        disagreement = why_mismatch(r.case)
+        if disagreement is not None:
+            lines.append(f"  ⚠ The expectation no longer matches its why: {disagreement}.")
+        lines.append("Because:")
+        lines += [f"  • {reason.text} [{reason.clause}]" for reason in r.verdict.reasons]
+        lines += [
             "",
             f"Person:   {person.title or '—'} ({person.seniority or 'seniority unknown'}, {person.persona})",
             f"Company:  {company.name or '—'} — {company.employees if company.employees is not None else '?'} "
@@ -136,17 +148,6 @@ class CaseModal(ModalScreen[Expectation | str | None]):
                 f"History:  last MQL {lead.history.last_mql_days_ago} days ago "
                 f"({lead.history.last_mql_outcome or 'outcome unknown'})"
             )
-        lines += [
-            "",
-            "Expected: " + ", ".join(f"{k} {v}" for k, v in expect.items()),
-            f"Actual:   {r.verdict.summary()}",
-        ]
-        lines += [f"  ✗ {m}" for m in r.mismatches]
-        disagreement = why_mismatch(r.case)
-        if disagreement is not None:
-            lines.append(f"  ⚠ The expectation no longer matches its why: {disagreement}.")
-        lines.append("Because:")
-        lines += [f"  • {reason.text} [{reason.clause}]" for reason in r.verdict.reasons]
         with Vertical(classes="dialog wide"):
             with VerticalScroll():
                 yield PlainText("\n".join(lines), id="case-detail")
@@ -365,7 +366,7 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                     yield activities
                     yield self._select("depends", "A 'depends' case", ("no", "yes"))
                 with Horizontal(classes="row"):
-                    yield self._input("last-mql", "Last MQL (days ago, if any)", "90")
+                    yield self._input("last-mql", "Days since MQL", "90")  # 14 columns at 80
                     yield self._select(
                         "last-outcome",
                         "Its outcome",
