@@ -332,7 +332,7 @@ async def test_evidence_keys_belong_to_the_evidence_step_and_the_palette_offers_
         screen = app.screen
         assert isinstance(screen, EditorScreen)
         assert not screen.check_action("refresh_evidence", ())
-        assert not screen.check_action("compare_evidence", ()), "no signed version: no compare"
+        assert not screen.check_action("compare_evidence", ()), "c belongs to the fields here"
         commands = {label: action for label, action, _help in screen.PALETTE_COMMANDS}
         assert commands["Go to step 6: Evidence"] == "goto_step(5)"
         # From the palette on another step: the Evidence step opens and runs.
@@ -342,6 +342,11 @@ async def test_evidence_keys_belong_to_the_evidence_step_and_the_palette_offers_
         assert screen.check_action("refresh_evidence", ())
         ids = {binding.id for binding in screen.BINDINGS if isinstance(binding, Binding)}
         assert {"editor.evidence_refresh", "editor.evidence_compare"} <= ids
+        # v1 has no signed version before it: c says so (it did nothing at all).
+        await pilot.press("c")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert "There is no signed version to compare with." in said, said
 
 
 def test_long_report_lines_wrap_under_their_own_indent() -> None:

@@ -234,6 +234,8 @@ def inferred_fields(prefix: str, fit: FitGate) -> ComposeResult:
             "Excluding activities (comma list)",  # a half row: 35 columns at 80 with "» "
             fit.exclude_activities,
             "list",
+            help_text="One of these kinds within the days beside it rejects the lead (a "
+            "careers page view: a job seeker), unless its persona was set by hand.",
         )
         yield TextField(
             f"{prefix}.exclude_activities_days",
@@ -788,7 +790,7 @@ class SlaPane(DefinitionPane):
         with Horizontal(classes="row"):
             yield TextField(
                 "sla.sales.decide_within_hours",
-                "Accept/reject within (h)",
+                "Accept/reject in (h)",  # a half row: "within" was cut at 80 columns
                 sla.sales.decide_within_hours,
                 "int",
             )

@@ -227,7 +227,7 @@ class EditorScreen(Screen[None]):
                 return False
             if self._analysis_shown():
                 return action == "refresh_evidence"  # 'r' runs the analysis again
-            return action == "refresh_evidence" or pane.base is not None
+            return True  # 'c' with no signed version says so rather than doing nothing
         return True
 
     @property
