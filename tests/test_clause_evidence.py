@@ -397,6 +397,10 @@ def test_lint_and_check_ask_for_evidence_when_the_folder_has_a_lead_history(
     assert "WARNING clause-without-evidence fit.industries" in linted.output
     checked = runner.invoke(app, ["check", str(path.parent.parent)])
     assert "clause-without-evidence: fit.industries has no evidence" in checked.output
+    # Its advice once, under the first clause, not once per clause.
+    for output in (linted.output, checked.output):
+        assert output.count("accept a proposal from `workbench analyze`") == 1, output
+        assert output.count("has no evidence") > 1
 
 
 def test_signed_before_files_are_untouched_by_the_new_clause() -> None:

@@ -74,9 +74,12 @@ def lint_cmd(
         payload["findings"] = [f.to_dict() for f in findings]
         echo(json.dumps(payload, indent=2))
     else:
+        said: set[str] = set()
         for finding in findings:
             echo(f"{finding.severity.upper()} {finding.rule} {finding.clause}: {finding.message}")
-            echo(f"    {finding.advice}")
+            if finding.advice not in said:  # once, under the first finding it is for
+                said.add(finding.advice)
+                echo(f"    {finding.advice}")
         echo(_lint_summary(path, findings))
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(1)

@@ -759,11 +759,14 @@ def summary_line(report: CheckReport) -> str:
 
 
 def render_text(report: CheckReport) -> list[str]:
-    """A line per finding, `LEVEL path[:line] rule: message`, its advice indented below."""
+    """A line per finding, `LEVEL path[:line] rule: message`, its advice indented below the
+    first finding that needs it (fifteen clauses without evidence printed it fifteen times)."""
     lines = []
+    said: set[str] = set()
     for finding in report.findings:
         lines.append(printable(_headline(finding), one_line=True))
-        if finding.advice:
+        if finding.advice and finding.advice not in said:
+            said.add(finding.advice)
             lines.append(printable(f"    {finding.advice}", one_line=True))
     lines.append(summary_line(report))
     return lines
