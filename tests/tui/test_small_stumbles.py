@@ -455,6 +455,42 @@ async def test_a_draft_of_the_next_version_does_not_hide_an_uncommitted_signed_o
     )  # the draft is not committed with it
 
 
+async def test_home_offers_no_commit_of_a_signed_version_edited_since_signing(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    # Review: with a v2 draft, a hand-edited v1 was offered as "signed but not committed",
+    # and c committed the tampered file as "Sign MQL definition acme v1".
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(workdir), *args], check=True, capture_output=True, text=True
+        ).stdout
+
+    git("init", "-q")
+    git("config", "user.name", "Pat Facilitator")
+    git("config", "user.email", "pat@acme.example")
+    git("config", "commit.gpgsign", "false")
+    v1 = signed(workdir)
+    git("add", str(v1))
+    git("commit", "-qm", "Sign MQL definition acme v1")
+    store.new_version(workdir / "definitions", "acme", date(2025, 2, 1))
+    text = v1.read_text(encoding="utf-8")
+    v1.write_text(text.replace("min_employees = ", "min_employees = 1", 1), encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "v1 ALTERED" in [row.status for row in home.rows]
+        detail = str(home.query_one("#home-detail", PlainText).render())
+        assert "not committed" not in detail
+        assert home.check_action("commit", ()) is False
+    assert git("log", "--format=%s").strip().splitlines() == ["Sign MQL definition acme v1"]
+
+
 async def test_the_fit_step_of_a_segmented_draft_says_whom_it_decides(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:

@@ -78,9 +78,9 @@ class QuickRow:
     review_date: date | None
     open_path: Path  # the draft if there is one, else the latest version
     problem: str | None = None
-    # The latest signed version, when git has not recorded it (home's check): a draft of the
-    # next version started after "Not now" must not hide it.
-    uncommitted: int | None = None
+    # The latest signed version (number, file) when git has not recorded it (home's check):
+    # a draft of the next version started after "Not now" must not hide it.
+    uncommitted: tuple[int, Path] | None = None
 
 
 def _signers(record: Any) -> str:

@@ -19,6 +19,8 @@ from workbench.core.files.folder import DUE_SOON_DAYS, QuickRow, quick_rows, rev
 from workbench.tui.components.text import PlainText
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from workbench.tui.app import WorkbenchApp
 
 
@@ -129,8 +131,12 @@ class HomeScreen(Screen[None]):
                 row = replace(row, status="UNREADABLE", problem=state.problem)
             elif state.latest is not None and state.latest.altered:
                 row = replace(row, status="ALTERED")
-            elif state.latest_signed is not None and git.uncommitted(state.latest_signed.path):
-                row = replace(row, uncommitted=state.latest_signed.definition.version)
+            elif (signed := state.latest_signed) is not None and signed.altered:
+                # A signed version edited since its signing is not offered for a commit;
+                # `check` names it.
+                row = replace(row, status=f"v{signed.definition.version} ALTERED")
+            elif signed is not None and git.uncommitted(signed.path):
+                row = replace(row, uncommitted=(signed.definition.version, signed.path))
             checked.append(row)
         if checked != rows:
             self.app.call_from_thread(self.show_rows, checked)
@@ -195,7 +201,7 @@ class HomeScreen(Screen[None]):
             if row.uncommitted is not None:
                 # "Not now" after signing: said here until git has it, a later draft or not.
                 lines.append(
-                    f"✗ v{row.uncommitted} signed but not committed to git: press c to commit it"
+                    f"✗ v{row.uncommitted[0]} signed but not committed to git: press c to commit it"
                 )
         detail.update("\n".join(lines))
         self.refresh_bindings()
@@ -239,16 +245,16 @@ class HomeScreen(Screen[None]):
         # Taken at once: a second `c` while git runs would start a second commit.
         self.rows = [replace(r, uncommitted=None) if r is row else r for r in self.rows]
         self.show_detail()
-        self.commit_row(row.slug, row.uncommitted)
+        version, path = row.uncommitted
+        self.commit_row(path, row.slug, version)
 
     @work(thread=True, exclusive=True, group="home-git")
-    def commit_row(self, slug: str, version: int) -> None:
+    def commit_row(self, path: Path, slug: str, version: int) -> None:
         """git add + commit of a signed version, as the editor's "Commit now"."""
         from workbench.core.domain.errors import WorkbenchError
-        from workbench.core.files import git, store
+        from workbench.core.files import git
 
         try:
-            path = store.version_path(self.wb.folder, slug, version)
             summary = git.commit(path, slug, version)
         except WorkbenchError as error:
             self.app.call_from_thread(
