@@ -543,3 +543,43 @@ async def test_a_cases_reasons_are_in_sight_at_80x24(
         shown = app.export_screenshot().replace("&#160;", " ")
         assert first[:40] in shown, first
     assert path.exists()
+
+
+async def test_keys_typed_and_taken_back_leave_the_cases_cursor_where_it_was(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Review: "00" typed after a minimum size of 50, then two backspaces, moved the cursor to
+    # a case the passing "5000" had made fail; the edit settled on 50 flipped nothing.
+    seeded("acme", "3m-10m")
+    async with make_app(save_delay=60).run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 10)
+        screen = pilot.app.screen
+        assert isinstance(screen, EditorScreen)
+        screen.show_step("fit")
+        await settle(pilot)
+        field = screen.query_one("#pane-fit").query(Input).first()
+        field.focus()
+        await settle(pilot)
+        before = field.value
+        await pilot.press("end", "0", "0")
+        await settle(pilot)
+        assert not screen.workshop.suite.ok  # the keys in flight make cases fail
+        await pilot.press("backspace", "backspace")
+        await settle(pilot)
+        assert field.value == before and screen.workshop.suite.ok
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert screen.query_one("#cases-table", DataTable).cursor_row == 10
+
+
+async def test_the_cases_step_opens_on_the_first_failing_case(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    prepared(path, lambda workshop: workshop.apply("fit.min_seniority", "vp"))
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#cases-table", DataTable)
+        assert table.cursor_row == 4  # chatbot-pricing-visitor, the first FAIL

@@ -107,22 +107,14 @@ class CasesPane(Vertical):
         table.add_column("Case", key="case")
         table.add_column("Outcome", key="outcome")
         self.show(self.suite)
+        failing = [result.name for result in self.suite.results if not result.passed]
+        if failing:  # shown for the first time: the cursor where the room has work to do
+            self.select(failing[0])
 
     def show(self, suite: SuiteResult) -> None:
-        """The suite as it now is; the cursor on the first case that has just started to
-        fail (an edit on another step flipped it: the room comes here to look at it, and at
-        80x24 it may be rows out of sight), else where it was."""
-        passing = {result.name: result.passed for result in self.suite.results}
         self.suite = suite
         table = self.query_one(DataTable)
         cursor = table.cursor_row
-        newly_failing = [
-            row
-            for row, result in enumerate(suite.results)
-            if not result.passed and passing.get(result.name, True)
-        ]
-        if newly_failing:
-            cursor = newly_failing[0]
         table.clear()
         for result in suite.results:
             name = case_label(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,6 +24,7 @@ from workbench.core.domain.errors import WorkbenchError
 from workbench.core.domain.flipwatch import FlipWatch
 from workbench.core.domain.phrases import clause_label
 from workbench.core.domain.risky import warnings_at
+from workbench.core.domain.suite import Flip
 from workbench.core.files import git
 from workbench.core.services.analysis_session import adopt_case, adopt_proposal
 from workbench.core.services.workshop import EditResult, Workshop, rescue_name
@@ -571,6 +572,16 @@ class EditorScreen(Screen[None]):
             if found:
                 label = clause_label(self.workshop.definition, settled)
                 self.query_one(SuiteStatusBar).show_flips(found, label)
+                self._point_cases_at(found)
+
+    def _point_cases_at(self, flips: Sequence[Flip]) -> None:
+        """The Cases step's cursor on the first case a settled edit made fail: the room goes
+        there to look at it, and at 80x24 it may be rows out of sight. Keys still in flight
+        move nothing ("00" typed and taken back is no edit)."""
+        failing = [flip.name for flip in flips if not flip.now_passing]
+        if failing:
+            for cases in self.mounted_panes(CasesPane):
+                cases.select(failing[0])
 
     @on(events.DescendantBlur)
     def _field_left(self, event: events.DescendantBlur) -> None:
@@ -605,6 +616,8 @@ class EditorScreen(Screen[None]):
             self.get_child_by_id("status", SuiteStatusBar).show_flips(flips, label)
         for cases in self.mounted_panes(CasesPane):
             cases.show(self.workshop.suite)
+        if flips is not None:
+            self._point_cases_at(flips)
         for signoff in self.mounted_panes(SignoffPane):
             signoff.refresh_suite()
         for evidence in self.mounted_panes(EvidencePane):
