@@ -583,3 +583,29 @@ async def test_homes_palette_lists_quit_once_and_no_field_keys(
         labels = [label for label, _a, _h in ScreenActionsProvider(app.screen)._commands()]
         assert labels.count("Quit") == 1, labels
         assert "Next field" not in labels and "Previous field" not in labels, labels
+
+
+async def test_ctrl_c_says_how_to_quit_in_plain_words_and_the_palette_has_one_quit(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Review: with every toast plain text, Textual's ctrl+c toast read "Press [b]q[/b] to quit".
+    from textual.command import CommandList
+
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert said == ["Press ctrl+q to quit the workbench."], said
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "quit")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        listed = app.screen.query_one(CommandList)
+        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert [s for s in shown if s.startswith("Quit")] == [
+            "Quit\nLeave the workbench; asks first if something would be lost."
+        ], shown

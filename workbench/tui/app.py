@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from workbench.core.domain import clock as wall_clock
 from workbench.core.files.folder import DEFAULT_DIR
@@ -121,6 +122,18 @@ class WorkbenchApp(App[None]):
         and as markup git's "[main 1a2b3c4] Sign MQL definition acme v2" lost its first part
         (a name in square brackets would too)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c (a reflex to leave) says how to quit, in plain text as every toast here."""
+        self.notify("Press ctrl+q to quit the workbench.", title="Do you want to quit?")
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands, found by typing in the palette, but not its Quit (the app's own
+        asks first and is already there) nor Screenshot (a developer's tool whose toast is
+        markup, which toasts here are not)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Screenshot"):
+                yield command
 
     def now(self) -> datetime:
         return self._clock()
