@@ -555,6 +555,15 @@ async def test_the_number_on_a_tab_goes_to_its_step_and_a_field_keeps_its_digits
         await settle(pilot)
         assert screen._tabs().active == f"step-{screen.steps()[0][0]}"
         assert field.value == before + "3"
+        # Review: a dropdown is a field too; 3 on it switched to Triggers.
+        await pilot.press("f2")
+        await settle(pilot)
+        dropdown = screen.query_one("#pane-fit").query(Select).first()
+        dropdown.focus()
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert screen._tabs().active == "step-fit"
 
 
 async def test_a_toast_shows_gits_summary_whole(

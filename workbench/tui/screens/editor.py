@@ -185,7 +185,7 @@ class EditorScreen(Screen[None]):
         *[
             Binding(
                 str(index + 1),
-                f"goto_step({index})",
+                f"digit_step({index})",
                 f"Step {index + 1}",
                 show=False,
                 id=f"editor.digit{index + 1}",
@@ -219,7 +219,14 @@ class EditorScreen(Screen[None]):
             return bool(self.workshop.read_only or self.workshop.conflict)
         if action == "reload":
             return bool(self.workshop.conflict)
-        if action == "goto_step":  # F8, F9, 8 and 9 name no step of a definition with seven
+        if action in ("goto_step", "digit_step"):
+            # F8, F9, 8 and 9 name no step of a definition with seven; a digit belongs to the
+            # field the cursor is in (a dropdown, a tick list), not only to a text box.
+            if action == "digit_step" and any(
+                isinstance(node, ClauseField)
+                for node in (self.focused.ancestors_with_self if self.focused else [])
+            ):
+                return False
             return bool(parameters) and parameters[0] in range(len(self.steps()))
         if action in ("refresh_evidence", "compare_evidence"):
             # Keys of the Evidence step only; elsewhere 'r' and 'c' belong to the fields.
@@ -762,6 +769,10 @@ class EditorScreen(Screen[None]):
                 self.call_after_refresh(self._focus_when_mounted, key, _MOUNT_TRIES)
                 return
             await asyncio.sleep(0.01)
+
+    async def action_digit_step(self, index: int) -> None:
+        """The number on a step's tab, pressed outside a field: that step."""
+        await self.action_goto_step(index)
 
     def show_step(self, key: str) -> None:
         """Switch to a step and put the cursor in its first field, ready to type."""
