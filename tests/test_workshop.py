@@ -326,6 +326,17 @@ def test_undo_takes_back_the_later_of_a_delete_and_an_expectation_change(draft: 
     assert not workshop.undo().ok
 
 
+def test_a_delete_after_an_expectation_change_is_what_undo_takes_back(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    first, second = workshop.definition.cases[0], workshop.definition.cases[1]
+    workshop.set_expectation(first.name, Expectation(status="mql"))
+    workshop.delete_case(second.name)
+    assert workshop.undo().ok
+    assert workshop.definition.cases[1] == second
+    assert workshop.definition.cases[0].expect == Expectation(status="mql")  # one step only
+    assert not workshop.undo().ok
+
+
 def test_a_deleted_case_is_not_brought_back_over_a_case_of_its_name(draft: Path) -> None:
     workshop = Workshop.open(draft)
     case = workshop.definition.cases[0]

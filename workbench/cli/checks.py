@@ -17,7 +17,7 @@ import typer
 from workbench.cli._app import JsonOption, app, echo, err, friendly
 from workbench.core.domain import clock
 from workbench.core.domain.errors import InputError, Problem
-from workbench.core.domain.lint import SEVERITIES, Finding, lint
+from workbench.core.domain.lint import SEVERITIES, Finding, lint, lint_lines
 from workbench.core.evidence.settings import definitions_folder as definitions_folder_of
 from workbench.core.evidence.settings import settings_path
 from workbench.core.files import store
@@ -74,12 +74,8 @@ def lint_cmd(
         payload["findings"] = [f.to_dict() for f in findings]
         echo(json.dumps(payload, indent=2))
     else:
-        said: set[str] = set()
-        for finding in findings:
-            echo(f"{finding.severity.upper()} {finding.rule} {finding.clause}: {finding.message}")
-            if finding.advice not in said:  # once, under the first finding it is for
-                said.add(finding.advice)
-                echo(f"    {finding.advice}")
+        for line in lint_lines(findings):
+            echo(line)
         echo(_lint_summary(path, findings))
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(1)

@@ -761,3 +761,19 @@ _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _clause_without_evidence,
     _evidence_stale,
 )
+
+
+def lint_lines(findings: list[Finding]) -> list[str]:
+    """`workbench lint`'s text: a line per finding, `SEVERITY rule clause: message`, and a
+    rule's advice once, under its first finding (fifteen clauses without evidence printed
+    the same two lines fifteen times)."""
+    lines: list[str] = []
+    said: set[str] = set()
+    for finding in findings:
+        lines.append(
+            f"{finding.severity.upper()} {finding.rule} {finding.clause}: {finding.message}"
+        )
+        if finding.advice not in said:
+            said.add(finding.advice)
+            lines.append(f"    {finding.advice}")
+    return lines
