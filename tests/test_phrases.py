@@ -125,6 +125,18 @@ def test_one_flip_is_named_when_its_clause_is_too_long_to_say_with_it() -> None:
     assert flip_line(found + found, "", 24) == "2 cases flipped: ctrl+t"
 
 
+def test_the_flip_lines_count_says_which_way_the_cases_went() -> None:
+    definition = from_template("x", "3m-10m", date(2026, 5, 1))
+    strict = with_clause(definition, "fit.min_employees", 600)
+    down = flips(run_suite(definition), run_suite(strict))
+    up = flips(run_suite(strict), run_suite(definition))
+    label = clause_label(definition, "fit.min_employees")
+    assert flip_line(down, label, 78).endswith(f"{len(down)} cases to FAIL: ctrl+t lists them")
+    assert flip_line(up, label, 78).endswith(f"{len(up)} cases to PASS: ctrl+t lists them")
+    mixed = flip_line([*down[:1], *up[:2]], label, 70)
+    assert "3 cases (1 to FAIL)" in mixed, mixed
+
+
 def test_a_cases_activities_read_as_the_room_says_them() -> None:
     from datetime import UTC, datetime
 

@@ -4,6 +4,7 @@ home says when the review comes back."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -43,6 +44,21 @@ def signed(
         datetime(2025, 1, 2, 9, tzinfo=UTC),
     )
     return path
+
+
+def repository(workdir: Path) -> Callable[..., str]:
+    """A git repository in `workdir` with a committer; returns a function running git there."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(workdir), *args], check=True, capture_output=True, text=True
+        ).stdout
+
+    git("init", "-q")
+    git("config", "user.name", "Pat Facilitator")
+    git("config", "user.email", "pat@acme.example")
+    git("config", "commit.gpgsign", "false")
+    return git
 
 
 async def refuse_a_duplicate_source(
@@ -377,17 +393,7 @@ async def test_home_reminds_a_signed_version_is_not_committed_and_commits_it(
     workdir: Path, make_app: Callable[..., WorkbenchApp]
 ) -> None:
     # "Not now" after signing left nothing on screen to say the file was outside git.
-    import subprocess
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", "-C", str(workdir), *args], check=True, capture_output=True, text=True
-        ).stdout
-
-    git("init", "-q")
-    git("config", "user.name", "Pat Facilitator")
-    git("config", "user.email", "pat@acme.example")
-    git("config", "commit.gpgsign", "false")
+    git = repository(workdir)
     path = signed(workdir)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -418,17 +424,7 @@ async def test_a_draft_of_the_next_version_does_not_hide_an_uncommitted_signed_o
     workdir: Path, make_app: Callable[..., WorkbenchApp]
 ) -> None:
     # "Not now" at signing, then v on home: the v2 draft hid the reminder that v1 was not in git.
-    import subprocess
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", "-C", str(workdir), *args], check=True, capture_output=True, text=True
-        ).stdout
-
-    git("init", "-q")
-    git("config", "user.name", "Pat Facilitator")
-    git("config", "user.email", "pat@acme.example")
-    git("config", "commit.gpgsign", "false")
+    git = repository(workdir)
     v1 = signed(workdir)
     v2 = store.new_version(workdir / "definitions", "acme", date(2025, 2, 1))
     app = make_app()
@@ -460,17 +456,7 @@ async def test_home_offers_no_commit_of_a_signed_version_edited_since_signing(
 ) -> None:
     # Review: with a v2 draft, a hand-edited v1 was offered as "signed but not committed",
     # and c committed the tampered file as "Sign MQL definition acme v1".
-    import subprocess
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", "-C", str(workdir), *args], check=True, capture_output=True, text=True
-        ).stdout
-
-    git("init", "-q")
-    git("config", "user.name", "Pat Facilitator")
-    git("config", "user.email", "pat@acme.example")
-    git("config", "commit.gpgsign", "false")
+    git = repository(workdir)
     v1 = signed(workdir)
     git("add", str(v1))
     git("commit", "-qm", "Sign MQL definition acme v1")
@@ -618,3 +604,30 @@ async def test_ctrl_c_says_how_to_quit_in_plain_words_and_the_palette_has_one_qu
         assert [s for s in shown if s.startswith("Quit")] == [
             "Quit\nLeave the workbench; asks first if something would be lost."
         ], shown
+
+
+async def test_tab_from_the_tab_bar_lands_in_a_field_and_page_keys_still_scroll_the_step(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Tab stopped on the step itself, between the tab bar and the first field, with nothing
+    # drawn as focused.
+    from workbench.tui.components.steps import DefinitionPane
+
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("shift+tab")  # from the first field back to the tab bar
+        await settle(pilot)
+        assert type(app.focused).__name__ == "ContentTabs", app.focused
+        await pilot.press("tab")
+        await settle(pilot)
+        assert not isinstance(app.focused, DefinitionPane), app.focused
+        assert isinstance(app.focused, Input)
+        pane = app.screen.query_one("#pane-fit", DefinitionPane)
+        assert pane.scroll_y == 0
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert pane.scroll_y > 0

@@ -230,8 +230,18 @@ def flip_line(flips: Sequence[Flip], edited: str | None, width: int) -> str:
     # Every case by name without the clause (a case's own expectation named the case twice
     # and left room for "1 case(s)"), then the clause and how many.
     candidates.append(" | ".join(names))
+    failing = sum(1 for f in flips if not f.now_passing)
     count = f"{len(flips)} case{'' if len(flips) == 1 else 's'}"
-    candidates.append(f"{cause}{count}: ctrl+t lists them")
+    # Which way they went: "flipped 10 cases" read the same after a size floor of 600 and
+    # after setting it back to 50.
+    if failing == len(flips):
+        way = " to FAIL"
+    elif failing == 0:
+        way = " to PASS"
+    else:
+        way = f" ({failing} to FAIL)"
+    candidates.append(f"{cause}{count}{way}: ctrl+t lists them")
+    candidates.append(f"{cause}{count}{way}: ctrl+t")
     candidates.append(f"{count} flipped: ctrl+t")
     for text in candidates:
         if len(text) <= width:

@@ -116,7 +116,13 @@ def _section(title: str) -> Static:
 
 class DefinitionPane(VerticalScroll):
     """A step that composes its fields from the definition; the editor hands it the current
-    one and recomposes it when a structural edit (a rule added, scoring switched on) lands."""
+    one and recomposes it when a structural edit (a rule added, scoring switched on) lands.
+
+    Not a Tab stop itself: Tab stopped on the step between the tab bar and its first field
+    with nothing drawn as focused. Its fields scroll it into view, and page keys pressed in a
+    field still page it; a signed version's step is disabled whole anyway."""
+
+    can_focus = False
 
     def __init__(self, definition: Definition, **kwargs: Any) -> None:
         super().__init__(**kwargs)
