@@ -135,6 +135,8 @@ def test_the_flip_lines_count_says_which_way_the_cases_went() -> None:
     assert flip_line(up, label, 78).endswith(f"{len(up)} cases to PASS: ctrl+t lists them")
     mixed = flip_line([*down[:1], *up[:2]], label, 70)
     assert "3 cases (1 to FAIL)" in mixed, mixed
+    # Too long a clause to say: the count still says which way.
+    assert flip_line(down, "x" * 80, 40) == f"{len(down)} cases to FAIL: ctrl+t"
 
 
 def test_a_cases_activities_read_as_the_room_says_them() -> None:

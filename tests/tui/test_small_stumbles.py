@@ -631,3 +631,42 @@ async def test_tab_from_the_tab_bar_lands_in_a_field_and_page_keys_still_scroll_
         await pilot.press("pagedown")
         await settle(pilot)
         assert pane.scroll_y > 0
+
+
+async def test_the_editors_palette_offers_quit_when_nothing_has_the_cursor(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Review: with Textual's own Quit dropped, the palette had none when no widget had focus.
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        app.screen.set_focus(None)
+        await settle(pilot)
+        labels = [label for label, _a, _h in ScreenActionsProvider(app.screen)._commands()]
+        assert labels.count("Quit") == 1, labels
+
+
+async def test_home_refuses_to_commit_a_file_edited_after_the_reminder(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    git = repository(workdir)
+    v1 = signed(workdir)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert home.check_action("commit", ()) is True
+        text = v1.read_text(encoding="utf-8")
+        v1.write_text(text.replace("min_employees = ", "min_employees = 1", 1), encoding="utf-8")
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        titles = [n.title for n in app._notifications]
+        assert titles == ["Not committed"], titles
+    assert git("status", "--porcelain").startswith("??")  # still outside git

@@ -36,7 +36,9 @@ class ScreenActionsProvider(Provider):
         focused = screen.focused
         around = [n for n in (focused.ancestors_with_self if focused else []) if n is not screen]
         labels = {entry[0] for entry in found.values()}
-        for node in [*around, screen]:
+        # The app's own (Quit) too when nothing has the cursor (after "Remove last rule").
+        app_nodes = [] if self.app in around else [self.app]
+        for node in [*around, screen, *app_nodes]:
             for binding in _own_bindings(node):
                 _namespace, name, parameters = parse(binding.action)
                 if name in _CURSOR_MOVES or not node.check_action(name, parameters):

@@ -242,6 +242,7 @@ def flip_line(flips: Sequence[Flip], edited: str | None, width: int) -> str:
         way = f" ({failing} to FAIL)"
     candidates.append(f"{cause}{count}{way}: ctrl+t lists them")
     candidates.append(f"{cause}{count}{way}: ctrl+t")
+    candidates.append(f"{count}{way}: ctrl+t")
     candidates.append(f"{count} flipped: ctrl+t")
     for text in candidates:
         if len(text) <= width:

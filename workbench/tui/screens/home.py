@@ -252,9 +252,19 @@ class HomeScreen(Screen[None]):
     def commit_row(self, path: Path, slug: str, version: int) -> None:
         """git add + commit of a signed version, as the editor's "Commit now"."""
         from workbench.core.domain.errors import WorkbenchError
-        from workbench.core.files import git
+        from workbench.core.files import git, store
 
         try:
+            if store.load_definition(path).altered:  # edited since the folder was checked
+                self.app.call_from_thread(
+                    self.notify,
+                    f"{path} was edited since it was signed; not committed. "
+                    "`workbench check` says what changed.",
+                    severity="error",
+                    title="Not committed",
+                )
+                self.app.call_from_thread(self.load_rows)
+                return
             summary = git.commit(path, slug, version)
         except WorkbenchError as error:
             self.app.call_from_thread(
