@@ -122,7 +122,7 @@ def test_one_flip_is_named_when_its_clause_is_too_long_to_say_with_it() -> None:
     label = "case " + found[0].name + ": an expectation named at great length"
     line = flip_line(found, label, 60)
     assert line == f"{found[0].name} PASS→FAIL", line
-    assert flip_line(found + found, "", 24) == "2 cases flipped: ctrl+t"
+    assert flip_line(found + found, "", 24) == "2 cases to FAIL: ctrl+t"
 
 
 def test_the_flip_lines_count_says_which_way_the_cases_went() -> None:
