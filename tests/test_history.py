@@ -475,3 +475,19 @@ def test_a_file_is_uncommitted_until_git_records_it(
     assert not uncommitted(outside)  # no repository: nothing to remind
     hide_git(monkeypatch)
     assert not uncommitted(path)
+
+
+def test_a_signed_version_is_committed_as_signed_and_an_edited_one_is_refused(repo: Path) -> None:
+    from workbench.core.domain.errors import CheckFailed
+    from workbench.core.files.git import uncommitted
+    from workbench.core.services.signoff import commit_signed
+
+    path = signed(repo / "definitions")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("min_employees = ", "min_employees = 1", 1), encoding="utf-8")
+    with pytest.raises(CheckFailed, match="edited since it was signed"):
+        commit_signed(path)
+    assert uncommitted(path)  # nothing recorded
+    path.write_text(text, encoding="utf-8")
+    assert "Sign MQL definition acme v1" in commit_signed(path)
+    assert not uncommitted(path)

@@ -26,8 +26,8 @@ from workbench.core.domain.lint import lint
 from workbench.core.domain.suite import SuiteResult, run_suite
 from workbench.core.domain.vocab import Side
 from workbench.core.evidence.settings import settings_path
-from workbench.core.files import sshsig
-from workbench.core.files.store import DefinitionFile, content_hash, save
+from workbench.core.files import git, sshsig
+from workbench.core.files.store import DefinitionFile, content_hash, load_definition, save
 
 
 def end_of_next_quarter(today: date) -> date:
@@ -430,6 +430,25 @@ def check_review_date(due: date, today: date) -> str | None:
             f"the review date {due.isoformat()} is not in the future (today is {today.isoformat()})"
         )
     return None
+
+
+def commit_signed(path: Path) -> str:
+    """git add + commit of a signed version as it was signed, for the editor's "Commit now"
+    and home's `c`: a file edited since its signing (or never signed) is refused, not
+    recorded as "Sign MQL definition acme v1". Returns git's summary line."""
+    loaded = load_definition(path)
+    if not loaded.definition.is_signed or loaded.altered:
+        raise CheckFailed(
+            [
+                Problem(
+                    "was edited since it was signed (or is not signed); not committed: "
+                    "`workbench check` says what changed",
+                    file=path,
+                )
+            ]
+        )
+    definition = loaded.definition
+    return git.commit(path, definition.slug, definition.version)
 
 
 def signoff_evidence(definition: Definition, folder: Path) -> list[str]:

@@ -27,6 +27,7 @@ from workbench.core.domain.risky import warnings_at
 from workbench.core.domain.suite import Flip
 from workbench.core.files import git
 from workbench.core.services.analysis_session import adopt_case, adopt_proposal
+from workbench.core.services.signoff import commit_signed
 from workbench.core.services.workshop import EditResult, Workshop, rescue_name
 from workbench.tui.components.analysis_pane import (
     ANALYSIS_TAB,
@@ -1415,12 +1416,11 @@ class EditorScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="git")
     def commit_signed(self, path: Any) -> None:
-        d = self.workshop.definition
         try:
-            summary = git.commit(path, d.slug, d.version)
+            summary = commit_signed(path)
         except WorkbenchError as error:
             self.app.call_from_thread(
-                self.notify, str(error), severity="error", title="git commit failed"
+                self.notify, str(error), severity="error", title="Not committed"
             )
             return
         self.app.call_from_thread(self.notify, summary, title="Committed")

@@ -245,31 +245,21 @@ class HomeScreen(Screen[None]):
         # Taken at once: a second `c` while git runs would start a second commit.
         self.rows = [replace(r, uncommitted=None) if r is row else r for r in self.rows]
         self.show_detail()
-        version, path = row.uncommitted
-        self.commit_row(path, row.slug, version)
+        self.commit_row(row.uncommitted[1])
 
     @work(thread=True, exclusive=True, group="home-git")
-    def commit_row(self, path: Path, slug: str, version: int) -> None:
+    def commit_row(self, path: Path) -> None:
         """git add + commit of a signed version, as the editor's "Commit now"."""
         from workbench.core.domain.errors import WorkbenchError
-        from workbench.core.files import git, store
+        from workbench.core.services.signoff import commit_signed
 
         try:
-            if store.load_definition(path).altered:  # edited since the folder was checked
-                self.app.call_from_thread(
-                    self.notify,
-                    f"{path} was edited since it was signed; not committed. "
-                    "`workbench check` says what changed.",
-                    severity="error",
-                    title="Not committed",
-                )
-                self.app.call_from_thread(self.load_rows)
-                return
-            summary = git.commit(path, slug, version)
+            summary = commit_signed(path)
         except WorkbenchError as error:
             self.app.call_from_thread(
-                self.notify, str(error), severity="error", title="git commit failed"
+                self.notify, str(error), severity="error", title="Not committed"
             )
+            self.app.call_from_thread(self.load_rows)
             return
         self.app.call_from_thread(self.notify, summary, title="Committed")
         self.app.call_from_thread(self.load_rows)
