@@ -491,3 +491,24 @@ def test_a_signed_version_is_committed_as_signed_and_an_edited_one_is_refused(re
     path.write_text(text, encoding="utf-8")
     assert "Sign MQL definition acme v1" in commit_signed(path)
     assert not uncommitted(path)
+
+
+def test_home_offers_the_latest_signed_version_for_a_commit_only_as_it_was_signed(
+    repo: Path,
+) -> None:
+    from workbench.core.files.folder import quick_row
+    from workbench.core.services.signoff import checked_row
+
+    folder = repo / "definitions"
+    v1 = signed(folder)
+    store.new_version(folder, "acme", date(2025, 4, 1))  # a v2 draft must not hide v1
+    row = quick_row(folder, "acme")
+    assert row is not None and row.latest_version == 2
+    assert checked_row(folder, row).uncommitted == (1, v1)
+    text = v1.read_text(encoding="utf-8")
+    v1.write_text(text.replace("min_employees = ", "min_employees = 1", 1), encoding="utf-8")
+    edited = checked_row(folder, row)
+    assert (edited.status, edited.uncommitted) == ("v1 ALTERED", None)
+    v1.write_text(text, encoding="utf-8")
+    commit(repo, "v1 and the v2 draft")
+    assert checked_row(folder, row) == row  # recorded: nothing to offer

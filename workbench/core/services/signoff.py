@@ -8,7 +8,7 @@ then read-only, and the other side's signature over the same hash completes the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +27,14 @@ from workbench.core.domain.suite import SuiteResult, run_suite
 from workbench.core.domain.vocab import Side
 from workbench.core.evidence.settings import settings_path
 from workbench.core.files import git, sshsig
-from workbench.core.files.store import DefinitionFile, content_hash, load_definition, save
+from workbench.core.files.folder import QuickRow
+from workbench.core.files.store import (
+    DefinitionFile,
+    content_hash,
+    load_definition,
+    save,
+    summarize,
+)
 
 
 def end_of_next_quarter(today: date) -> date:
@@ -449,6 +456,26 @@ def commit_signed(path: Path) -> str:
         )
     definition = loaded.definition
     return git.commit(path, definition.slug, definition.version)
+
+
+def checked_row(folder: Path, row: QuickRow) -> QuickRow:
+    """Home's row after a full read of its versions: a file that will not open, a signed
+    version edited since its signing (never offered for a commit: `check` names it), or the
+    latest signed version git has not recorded, which `commit_signed` can then commit even
+    under a newer draft."""
+    state = summarize(folder, row.slug)
+    if state.problem:
+        return replace(row, status="UNREADABLE", problem=state.problem)
+    if state.latest is not None and state.latest.altered:
+        return replace(row, status="ALTERED")
+    signed = state.latest_signed
+    if signed is None:
+        return row
+    if signed.altered:
+        return replace(row, status=f"v{signed.definition.version} ALTERED")
+    if git.uncommitted(signed.path):
+        return replace(row, uncommitted=(signed.definition.version, signed.path))
+    return row
 
 
 def signoff_evidence(definition: Definition, folder: Path) -> list[str]:

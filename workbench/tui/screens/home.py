@@ -121,23 +121,9 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home")
     def check_rows(self, rows: list[QuickRow]) -> None:
-        folder = self.wb.folder
-        from workbench.core.files import git, store
+        from workbench.core.services.signoff import checked_row
 
-        checked = []
-        for row in rows:
-            state = store.summarize(folder, row.slug)
-            if state.problem:
-                row = replace(row, status="UNREADABLE", problem=state.problem)
-            elif state.latest is not None and state.latest.altered:
-                row = replace(row, status="ALTERED")
-            elif (signed := state.latest_signed) is not None and signed.altered:
-                # A signed version edited since its signing is not offered for a commit;
-                # `check` names it.
-                row = replace(row, status=f"v{signed.definition.version} ALTERED")
-            elif signed is not None and git.uncommitted(signed.path):
-                row = replace(row, uncommitted=(signed.definition.version, signed.path))
-            checked.append(row)
+        checked = [checked_row(self.wb.folder, row) for row in rows]
         if checked != rows:
             self.app.call_from_thread(self.show_rows, checked)
 
