@@ -27,6 +27,7 @@ from workbench.core.domain.definition import (
 from workbench.core.domain.diff import Change, diff
 from workbench.core.domain.errors import ConflictError, InputError, Problem, WorkbenchError
 from workbench.core.domain.lead import Lead
+from workbench.core.domain.points_text import TEXT_FORMS
 from workbench.core.domain.suite import Flip, SuiteResult, flips, run_suite
 from workbench.core.domain.typed_words import refusals
 from workbench.core.files import store
@@ -102,6 +103,25 @@ def _format_error(error: ValidationError, prefix: str) -> tuple[str, ...]:
     return tuple(messages)
 
 
+def _fit_score_edit(dumped: Any, parts: list[str], path: str) -> str | None:
+    """A fit score is its threshold and its points: with every table emptied and the
+    threshold cleared there is no fit score (fit is pass or fail again); points without a
+    threshold are refused in words, not as a missing key."""
+    at = parts.index("score")
+    holder = dumped
+    for part in parts[:at]:
+        holder = holder[int(part)] if isinstance(holder, list) else holder[part]
+    score = holder.get("score") or {}
+    if not any(value not in (None, {}, []) for value in score.values()):
+        holder["score"] = None
+        return None
+    if score.get("threshold") is None:
+        if parts[-1] == "threshold":
+            return f"{path}: a fit score needs a threshold; clear its points to have none"
+        return f"{path}: type the fit score's threshold first (below it, the fit gate fails)"
+    return None
+
+
 class Workshop:
     """One open definition file and the room's edits to it."""
 
@@ -169,6 +189,12 @@ class Workshop:
         top = parts[0]
         if top not in Definition.model_fields:
             return EditResult(False, (f"{path}: no such clause",))
+        in_score = "score" in parts[1:-1]
+        if in_score and isinstance(value, str) and parts[-1] in TEXT_FORMS:
+            try:
+                value = TEXT_FORMS[parts[-1]](value)
+            except ValueError as error:
+                return EditResult(False, (f"{path}: {error}",))
         current = getattr(self.definition, top)
         dumped = current.model_dump() if hasattr(current, "model_dump") else _dump(current)
         if len(parts) == 1:
@@ -177,6 +203,10 @@ class Workshop:
             if dumped is None:
                 dumped = {}
             set_path(dumped, parts[1:], value)
+        if in_score:
+            refused = _fit_score_edit(dumped, parts[1:], path)
+            if refused is not None:
+                return EditResult(False, (refused,))
         try:
             clause = _adapter(top).validate_python(dumped)
         except ValidationError as error:

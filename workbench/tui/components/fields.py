@@ -18,12 +18,13 @@ from textual.widgets import Input, Label, Select, SelectionList, Switch
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
+from workbench.core.domain.points_text import bands_text, points_text
 from workbench.core.domain.safe_text import printable
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import ClauseEdited
 
-TextKind = Literal["int", "text", "list", "number"]
+TextKind = Literal["int", "text", "list", "number", "points"]
 
 NOTHING_PENDING: Any = object()  # a field whose text has all reached the core
 FOCUS_MARK = "» "  # before the focused label (not ▶: a folded Collapsible shows that)
@@ -168,6 +169,8 @@ class TextField(ClauseField):
     def to_text(self, value: Any) -> str:
         if value is None:
             return ""
+        if self.kind == "points":  # the fit score's tables, read by the core
+            return points_text(value) if isinstance(value, dict) else bands_text(value)
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         return str(value)

@@ -18,11 +18,18 @@ from textual.widgets.option_list import Option
 
 from workbench.core.domain.bands import band_warnings
 from workbench.core.domain.clauses import clause_value, override_seed
-from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
+from workbench.core.domain.definition import (
+    Definition,
+    FitGate,
+    FitScore,
+    Motion,
+    Scoring,
+    Segment,
+    Triggers,
+)
 from workbench.core.domain.describe import (
     account_sentence,
     fit_scope,
-    fit_score_sentences,
     override_sentences,
     source_sentences,
 )
@@ -249,8 +256,7 @@ def inferred_fields(prefix: str, fit: FitGate) -> ComposeResult:
             fit.exclude_activities_days,
             "int",
         )
-    score = fit_score_sentences(fit) or ["No fit score: fit is pass or fail only."]
-    yield PlainText(" ".join(score) + f" Edit [{prefix}.score] in the file.", classes="field-help")
+    yield from fit_score_fields(f"{prefix}.score", fit.score)
     yield TextField(
         f"{prefix}.exclude_sources",
         "Lead sources qualified apart (comma-separated)",
@@ -259,6 +265,43 @@ def inferred_fields(prefix: str, fit: FitGate) -> ComposeResult:
         help_text="Event lists, badge scans and cold lists get their own qualification: only a "
         "hand raise (tier 1 or 4) makes them an MQL. Case and spaces do not matter.",
     )
+
+
+def fit_score_fields(prefix: str, score: FitScore | None) -> ComposeResult:
+    """The fit axis (004) at `prefix`: a threshold and the points who the lead is takes.
+    Blank threshold and no points: no fit score, fit is pass or fail only."""
+    yield _section("Fit score: below its threshold the fit gate fails (blank: no fit score)")
+    yield TextField(
+        f"{prefix}.threshold",
+        "Fit score threshold",
+        score.threshold if score else None,
+        "int",
+        "no fit score",
+        help_text="Apart from the behaviour score: a high-intent bad fit never qualifies.",
+    )
+    yield PlainText("Seniority fit points", classes="field-label")
+    with Horizontal(classes="row"):
+        for level in SENIORITY_ORDER:
+            yield TextField(
+                f"{prefix}.seniority_points.{level}",
+                level,
+                score.seniority_points.get(level) if score else None,  # type: ignore[call-overload]
+                "int",
+                "0",
+            )
+    for name, label, example in (
+        ("industry_points", "Industry fit points", "software 10, retail -5"),
+        ("email_domain_points", "E-mail domain fit points", "gmail.com -10"),
+        ("title_points", "Title word fit points", "consultant -30, head of 10"),
+        ("size_points", "Company size fit points", "50-199 5, 200+ 10, up to 49 -10"),
+    ):
+        yield TextField(
+            f"{prefix}.{name}",
+            f"{label} (comma-separated)",
+            getattr(score, name) if score else None,
+            "points",
+            help_text=f"As in '{example}'.",
+        )
 
 
 def trigger_fields(

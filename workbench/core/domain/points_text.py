@@ -1,0 +1,91 @@
+"""The fit score's tables as the room types them on one line.
+
+A fit score (004) gives points to free keys (an industry, an e-mail domain, a title word) and
+to company size bands. The room edits them where it argues about them, as text: "gmail.com
+-10, outlook.com -10" and "50-199 5, 200+ 10". The text is read here, once, so the words a
+refusal uses ("needs its points after it") are the same wherever it is typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from workbench.core.domain.definition import SizeBand
+
+_POINTS = re.compile(r"[+-]?\d+")
+_BOTH = re.compile(r"(\d+)\s*-\s*(\d+)")
+_FROM = re.compile(r"(\d+)\s*\+")
+_UP_TO = re.compile(r"up to\s+(\d+)", re.IGNORECASE)
+BAND_EXAMPLE = "'50-199 5', '200+ 10' or 'up to 49 -10'"
+
+
+def points_text(table: Mapping[str, int]) -> str:
+    """'gmail.com -10, outlook.com -10': each key and its points, as typed."""
+    return ", ".join(f"{key} {points}" for key, points in table.items())
+
+
+def parse_points(text: str) -> dict[str, int]:
+    """The table typed as 'key points, key points'; a key may hold spaces ('head of 10'),
+    the points are the last word. Empty text is an empty table."""
+    table: dict[str, int] = {}
+    for part in _parts(text):
+        key, _, points = part.rpartition(" ")
+        key = key.strip()
+        if not key or not _POINTS.fullmatch(points):
+            raise ValueError(f"'{part}' needs its points after it, as in '{key or part} 10'")
+        if key in table:
+            raise ValueError(f"'{key}' is listed twice")
+        table[key] = int(points)
+    return table
+
+
+def bands_text(bands: Sequence[SizeBand]) -> str:
+    """'50-199 5, 200+ 10, up to 49 -10': each band and its points."""
+    return ", ".join(f"{_band(b.min_employees, b.max_employees)} {b.points}" for b in bands)
+
+
+def _band(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"{low}-{high}"
+    if low is not None:
+        return f"{low}+"
+    if high is not None:
+        return f"up to {high}"
+    return "any"
+
+
+def parse_bands(text: str) -> list[dict[str, Any]]:
+    """Size bands typed as '50-199 5, 200+ 10, up to 49 -10' (both ends included)."""
+    bands: list[dict[str, Any]] = []
+    for part in _parts(text):
+        spec, _, points = part.rpartition(" ")
+        spec = spec.strip()
+        low: int | None = None
+        high: int | None = None
+        if (both := _BOTH.fullmatch(spec)) is not None:
+            low, high = int(both[1]), int(both[2])
+        elif (start := _FROM.fullmatch(spec)) is not None:
+            low = int(start[1])
+        elif (end := _UP_TO.fullmatch(spec)) is not None:
+            high = int(end[1])
+        elif spec.lower() != "any":
+            spec = ""
+        if not spec or not _POINTS.fullmatch(points):
+            raise ValueError(f"'{part}' is not a size band and its points: write {BAND_EXAMPLE}")
+        bands.append({"min_employees": low, "max_employees": high, "points": int(points)})
+    return bands
+
+
+def _parts(text: str) -> list[str]:
+    return [" ".join(part.split()) for part in text.split(",") if part.strip()]
+
+
+# The fit score's fields typed as one line of text, by name, and how each is read.
+TEXT_FORMS: dict[str, Callable[[str], Any]] = {
+    "industry_points": parse_points,
+    "email_domain_points": parse_points,
+    "title_points": parse_points,
+    "size_points": parse_bands,
+}
