@@ -211,6 +211,20 @@ def test_editing_the_clause_keeps_its_evidence_but_marks_it_stale() -> None:
     assert evidence_state(back, "fit.min_seniority") == "current"
 
 
+def test_stale_evidence_on_a_whole_clause_table_names_what_changed_not_its_json() -> None:
+    """A review records its note on the whole fit gate; after any fit edit the note said
+    'measured for {"competitors": [...], ...}' twice over, 40 lines at 80 columns."""
+    d = record_evidence(template(), "fit", "reviewed 2025Q4: no change called for", on=TODAY)
+    edited = with_clause(d, "fit.industries", ["software", "retail"])
+    edited = with_clause(edited, "fit.regions", ["europe"])
+    line = evidence_line(edited, "fit")
+    assert line.endswith("STALE: measured before industries, regions changed")
+    assert "{" not in line
+    stale = [f for f in lint(edited, today=TODAY) if f.rule == "evidence-stale"]
+    assert stale[0].message.endswith("was recorded before industries, regions changed")
+    assert "{" not in stale[0].message
+
+
 def test_evidence_for_a_clause_that_is_gone_says_so() -> None:
     d = record_evidence(template(), "triggers.tier2.2", "a third rule's figure", on=TODAY)
     shorter = with_clause(d, "triggers.tier2", [r.model_dump() for r in d.triggers.tier2[:2]])

@@ -267,6 +267,27 @@ def shown_value(raw: str) -> str:
     return raw
 
 
+def stale_words(measured: str, now: str, *, say_now: bool = True) -> str:
+    """Why evidence is stale, in a few words: 'measured for director, the clause is now vp'.
+    For a whole table of clauses (a review's note on the fit gate) the values would be pages
+    of JSON, so it names what changed instead: 'measured before industries, regions changed'."""
+    old, new = json.loads(measured), json.loads(now)
+    if isinstance(old, dict) and isinstance(new, dict):
+        changed = [key for key in {**old, **new} if old.get(key) != new.get(key)]
+        named = ", ".join(key.replace("_", " ") for key in changed[:4])
+        if len(changed) > 4:
+            named += f" and {len(changed) - 4} more"
+        return f"measured before {named} changed"
+    said = f"measured for {_short(measured)}"
+    return f"{said}, the clause is now {_short(now)}" if say_now else said
+
+
+def _short(raw: str) -> str:
+    """`shown_value`, cut at 120 characters: a list of rules stays one readable line."""
+    text = shown_value(raw)
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
 def evidence_text(evidence: ClauseEvidence) -> str:
     """One evidence record in the room's words: figure, counts, period, data, who and when."""
     parts = [printable(evidence.figure, one_line=True)]
@@ -307,10 +328,7 @@ def evidence_line(definition: Definition, path: str) -> str:
     state = evidence_state(definition, path)
     if state == "stale":
         now = current_json(definition, path) or "null"
-        text += (
-            f" — STALE: measured for {shown_value(evidence.for_value)}, "
-            f"the clause is now {shown_value(now)}"
-        )
+        text += f" — STALE: {stale_words(evidence.for_value, now)}"
     elif state == "gone":
         text += " — the clause no longer exists"
     return text

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from workbench.core.domain.clause_evidence import evidence_state, shown_value
+from workbench.core.domain.clause_evidence import current_json, evidence_state, stale_words
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.describe import format_minutes
 from workbench.core.domain.errors import InputError, Problem
@@ -755,7 +755,9 @@ def _with_evidence(new: Definition, change: Change, recorded: set[str]) -> Chang
             return change
         note = f" (evidence: {evidence.figure})"
     else:
-        note = f" (its evidence is stale: measured for {shown_value(evidence.for_value)})"
+        now = current_json(new, change.clause) or "null"
+        # The change's own line says the new value; a table of clauses names what changed.
+        note = f" (its evidence is stale: {stale_words(evidence.for_value, now, say_now=False)})"
     return replace(change, text=change.text + note)
 
 

@@ -32,7 +32,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from workbench.core.domain.clause_evidence import evidence_state, shown_value, unbacked
+from workbench.core.domain.clause_evidence import (
+    current_json,
+    evidence_state,
+    stale_words,
+    unbacked,
+)
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.framework import (
     merge_response,
@@ -722,6 +727,15 @@ def _clause_without_evidence(context: _Context) -> Iterator[Finding]:
         )
 
 
+def _stale(definition: Definition, clause: str, measured: str) -> str:
+    """'recorded for director, and the clause has changed since'; a whole table of clauses
+    names what changed ('recorded before industries, regions changed')."""
+    words = stale_words(measured, current_json(definition, clause) or "null", say_now=False)
+    if words.startswith("measured before"):
+        return "recorded" + words.removeprefix("measured")
+    return "recorded" + words.removeprefix("measured") + ", and the clause has changed since"
+
+
 def _evidence_stale(context: _Context) -> Iterator[Finding]:
     definition = context.definition
     for clause, evidence in definition.evidence.items():
@@ -731,8 +745,7 @@ def _evidence_stale(context: _Context) -> Iterator[Finding]:
                 "evidence-stale",
                 clause,
                 f"the evidence for {clause} ({printable(evidence.figure, one_line=True)}) was "
-                f"recorded for {printable(shown_value(evidence.for_value), one_line=True)}, and the clause "
-                "has changed since",
+                + printable(_stale(definition, clause, evidence.for_value), one_line=True),
             )
         elif state == "gone":
             yield _finding(
