@@ -298,3 +298,53 @@ def test_a_first_conversion_tie_at_one_time_counts_the_first_name() -> None:
     )
     firsts = analysis._first_actions(con, 1, 0)
     assert [(f.value, f.wins) for f in firsts] == [("contact_sales", 1)]
+
+
+# --- proposals against the draft -------------------------------------------------------------
+
+
+def test_a_proposal_keeps_what_the_draft_has_that_too_few_leads_can_judge(folder: Path) -> None:
+    """Three journalists and three pricing inquiries cannot argue a persona exclusion or a
+    framework hand raise out of the draft; enough leads that close below the base rate can
+    (sales requested here), and the proposal says what it removes."""
+    connection = duckdb.connect()
+    load_history(connection, EvidenceSource(folder / "leads.csv", folder / "activities.csv"))
+    connection.execute(
+        "DELETE FROM leads WHERE persona = 'journalist' AND lead_id NOT IN "
+        "(SELECT lead_id FROM leads WHERE persona = 'journalist' ORDER BY lead_id LIMIT 3)"
+    )
+    connection.execute(
+        "DELETE FROM activities WHERE kind = 'pricing_inquiry' AND lead_id NOT IN (SELECT "
+        "DISTINCT lead_id FROM activities WHERE kind = 'pricing_inquiry' ORDER BY 1 LIMIT 3)"
+    )
+    draft = from_template("acme", "3m-10m", date(2026, 1, 1))
+    draft = with_clause(draft, "triggers.tier1", [*draft.triggers.tier1, "sales_requested"])
+    found = {p.clause: p for p in analyze(connection, draft, "sample").proposals}
+    personas = found["fit.excluded_personas"]
+    assert personas.value == ["consultant", "job-seeker", "journalist", "student"]
+    assert personas.against_draft == ""
+    tier1 = found["triggers.tier1"]
+    assert tier1.value == ["contact_sales", "demo_request", "pricing_inquiry"]
+    assert "kept from the draft" in tier1.summary and "pricing inquiry" in tier1.summary
+    assert tier1.against_draft == "removes sales requested"
+
+
+def test_what_a_proposal_changes_in_the_draft_is_said_in_words(analysis: Analysis) -> None:
+    from workbench.core.domain.clause_evidence import draft_change
+
+    draft = from_template("acme", "3m-10m", date(2026, 1, 1))
+    by_clause = {p.clause: p for p in analysis.proposals}
+    tier2 = by_clause["triggers.tier2"]
+    seniority = by_clause["fit.min_seniority"]
+    assert draft_change(draft, seniority) == f"the draft has {draft.fit.min_seniority}"
+    applied = with_clause(draft, seniority.clause, seniority.value)
+    assert draft_change(applied, seniority) == ""
+    narrowed = with_clause(draft, "fit.industries", ["software", "retail"])
+    industries = by_clause["fit.industries"]
+    assert isinstance(industries.value, list) and "retail" not in industries.value
+    said = draft_change(narrowed, industries)
+    assert said.startswith("removes retail; adds ")
+    kinds = [str(r["kind"]) for r in tier2.value if isinstance(r, dict)]  # type: ignore[attr-defined]
+    gone = [r.kind for r in draft.triggers.tier2 if r.kind not in kinds]
+    assert gone  # the sample's tier 2 proposal leaves out one of the template's rules
+    assert draft_change(draft, tier2).startswith("removes " + gone[0].replace("_", " "))

@@ -211,6 +211,33 @@ def record_evidence(
     return Definition.model_validate(data)
 
 
+def draft_change(definition: Definition, proposal: ProposalLike) -> str:
+    """What applying the proposal would take out of (or put into) the draft, in words: a
+    list clause's removals first ("removes pricing inquiry; adds trial signup"), a value's
+    old value ("the draft has director"). Empty when nothing would change."""
+    from workbench.core.domain.phrases import activity_label
+
+    try:
+        current = clause_value(definition, proposal.clause)
+    except (AttributeError, IndexError, KeyError, ValueError):
+        return ""
+    value = proposal.value
+    if proposal.clause == "triggers.tier2" and isinstance(value, list):
+        current = [rule.kind for rule in current]
+        value = [rule.get("kind") for rule in value if isinstance(rule, dict)]
+    if isinstance(current, list) and isinstance(value, list):
+        kinds = proposal.clause.startswith("triggers.")
+        words = activity_label if kinds else str
+        gone = [words(str(v)) for v in current if v not in value]
+        new = [words(str(v)) for v in value if v not in current]
+        said = [f"removes {', '.join(gone)}"] if gone else []
+        said += [f"adds {', '.join(new)}"] if new else []
+        return "; ".join(said)
+    if current != value:
+        return f"the draft has {'none' if current is None else current}"
+    return ""
+
+
 def apply_proposal(definition: Definition, proposal: ProposalLike, *, on: date) -> Definition:
     """The definition with the proposal's clause set to its value and the proposal's figure,
     counts, period and source recorded as that clause's evidence."""

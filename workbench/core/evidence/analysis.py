@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from workbench.core.domain.clause_evidence import draft_change
 from workbench.core.domain.definition import Definition, EdgeCase, Expectation
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.lead import Activity, Lead
@@ -42,6 +43,8 @@ class Proposal:
     lift: float | None  # win rate of leads with the value over the base rate, where it applies
     period: tuple[date, date]  # first and last creation date of the leads the figures came from
     source: str  # which data: "leads.csv + activities.csv (hubspot mapping), 2,000 leads"
+    # What applying it takes out of or puts into the draft analysed: "removes journalist".
+    against_draft: str = ""
 
 
 # --- the figures ----------------------------------------------------------------------------
@@ -275,6 +278,7 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
         "lift": _round(proposal.lift),
         "period": [proposal.period[0].isoformat(), proposal.period[1].isoformat()],
         "source": proposal.source,
+        "against_draft": proposal.against_draft,
     }
 
 
@@ -342,7 +346,11 @@ def analyze(
         proposals=[],
         cases=_cases(con, frozenset(n.strip().lower() for n in definition.fit.competitors)),
     )
-    return replace(analysis, proposals=proposals(con, analysis))
+    found = proposals(con, analysis, definition)
+    return replace(
+        analysis,
+        proposals=[replace(p, against_draft=draft_change(definition, p)) for p in found],
+    )
 
 
 def _as_date(value: object) -> date:
@@ -515,17 +523,25 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def proposals(con: duckdb.DuckDBPyConnection, analysis: Analysis) -> list[Proposal]:
+def proposals(
+    con: duckdb.DuckDBPyConnection, analysis: Analysis, definition: Definition | None = None
+) -> list[Proposal]:
     """One proposal per fit and trigger clause the history supports, with what it keeps
-    (wins that pass it) and what it costs (non-buyers it leaves out: the "drops" figure)."""
+    (wins that pass it) and what it costs (non-buyers it leaves out: the "drops" figure).
+
+    With the draft: an excluded persona or a tier 1 hand raise the history has too few leads
+    to judge stays in the proposal. A dozen leads never argue a framework hand raise (or a
+    journalist exclusion) out of a definition; `draft_change` names what a proposal removes."""
     found: list[Proposal] = []
     make = _Maker(analysis)
+    excluded = [str(p) for p in definition.fit.excluded_personas] if definition else []
+    raises = [str(k) for k in definition.triggers.tier1] if definition else []
     found += _seniority(make, analysis.profile["seniority"])
     for clause, attribute in (("fit.industries", "industry"), ("fit.regions", "region")):
         found += _listed_values(make, clause, analysis.profile[attribute])
     found += _sizes(make, analysis.profile["size"])
-    found += _personas(make, analysis.profile["persona"])
-    found += _triggers(con, make, analysis.patterns)
+    found += _personas(make, analysis.profile["persona"], excluded)
+    found += _triggers(con, make, analysis.patterns, raises)
     return found
 
 
@@ -629,8 +645,9 @@ def _wins(row: ValueCount | None) -> int:
     return 0 if row is None else row.wins
 
 
-def _personas(make: _Maker, rows: list[ValueCount]) -> list[Proposal]:
-    """Personas that (almost) never buy: under half the base rate, with enough leads to say so."""
+def _personas(make: _Maker, rows: list[ValueCount], excluded: list[str]) -> list[Proposal]:
+    """Personas that (almost) never buy: under half the base rate, with enough leads to say so.
+    The draft's own exclusions stay unless enough leads show the persona buys."""
     out = sorted(
         r.value
         for r in rows
@@ -638,6 +655,9 @@ def _personas(make: _Maker, rows: list[ValueCount]) -> list[Proposal]:
     )
     if not out:
         return []
+    seen = {r.value: r for r in rows}
+    kept = [p for p in excluded if p not in out and (p not in seen or seen[p].small)]
+    out = sorted([*out, *kept])
     w, o = _passing(rows, {r.value for r in rows if r.value not in out})
     return [make("fit.excluded_personas", out, f"exclude {', '.join(out)}", w, o)]
 
@@ -659,20 +679,37 @@ def _strong(pattern: Pattern, share: float) -> bool:
 
 
 def _triggers(
-    con: duckdb.DuckDBPyConnection, make: _Maker, patterns: list[Pattern]
+    con: duckdb.DuckDBPyConnection, make: _Maker, patterns: list[Pattern], draft: list[str]
 ) -> list[Proposal]:
-    """Tier 1: the hand raises that close well above the base rate. Tier 2: per other kind,
-    its strongest count-in-window pattern (the best lift among those in enough wins)."""
+    """Tier 1: the hand raises that close well above the base rate, and the draft's own hand
+    raises the history cannot judge (too few leads) or shows closing at least at the base
+    rate. Tier 2: per other kind, its strongest count-in-window pattern (the best lift among
+    those in enough wins)."""
     found: list[Proposal] = []
     raises = [p for p in patterns if p.kind in HAND_RAISE_KINDS and p.days is None and p.count == 1]
     tier1 = sorted(p.kind for p in raises if _strong(p, TRIGGER_SHARE / 2))
     if tier1:
+        by_kind = {p.kind: p for p in raises}
+        kept = [
+            kind
+            for kind in draft
+            if kind not in tier1
+            and (
+                kind not in by_kind
+                or by_kind[kind].figures.small
+                or (by_kind[kind].figures.lift or 0) >= 1
+            )
+        ]
         chosen = [p for p in raises if p.kind in tier1]
-        w, o = _with_behaviour(con, [_test(p) for p in chosen])
+        w, o = _with_behaviour(con, [_test(p) for p in raises if p.kind in tier1 + kept])
         wording = "tier 1 " + ", ".join(
             f"{p.label} ({_lift_text(p)})" for p in sorted(chosen, key=lambda p: p.kind)
         )
-        found.append(make("triggers.tier1", tier1, wording, w, o))
+        if kept:
+            # Too few leads to judge, or closing at the base rate or above.
+            wording += "; kept from the draft (the history does not argue against it): "
+            wording += ", ".join(k.replace("_", " ") for k in kept)
+        found.append(make("triggers.tier1", sorted([*tier1, *kept]), wording, w, o))
     best: dict[str, Pattern] = {}
     for pattern in patterns:  # most lift first
         if pattern.kind in HAND_RAISE_KINDS + NOT_INTENT or pattern.days is None:

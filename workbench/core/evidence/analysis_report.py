@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from workbench.core.evidence.analysis import SMALL, Analysis, Pattern, ValueCount
+from workbench.core.evidence.analysis import SMALL, Analysis, Pattern, Proposal, ValueCount
 
 SHOWN = 8  # values and patterns shown per list in text and documents
 
@@ -94,12 +94,18 @@ def analysis_lines(analysis: Analysis) -> list[str]:
     for proposal in analysis.proposals:
         lines.append(f"  {proposal.clause} = {proposal.value}")
         lines.append(f"    {proposal.summary}")
+        if proposal.against_draft:
+            lines.append(f"    against the draft: {proposal.against_draft}")
     lines += ["", "Cases from your history (adopt one with the expectation the room agrees)"]
     if not analysis.cases:
         lines.append("  none: the draft and history agree")
     for case in analysis.cases:
         lines.append(f"  {case.name}: {case.why}")
     return lines
+
+
+def _against(proposal: Proposal) -> str:
+    return f" (against the draft: {proposal.against_draft})" if proposal.against_draft else ""
 
 
 def analysis_markdown(analysis: Analysis) -> str:
@@ -116,7 +122,7 @@ def analysis_markdown(analysis: Analysis) -> str:
         out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     out += ["", "### Time to buy", "", *(f"- {line}" for line in _days(analysis))]
     out += ["", "### Proposals", ""]
-    out += [f"- `{p.clause}`: {p.summary}" for p in analysis.proposals] or ["- none"]
+    out += [f"- `{p.clause}`: {p.summary}{_against(p)}" for p in analysis.proposals] or ["- none"]
     out += ["", "### Cases from history", ""]
     out += [f"- `{c.name}`: {c.why}" for c in analysis.cases] or ["- none"]
     return "\n".join(out) + "\n"
@@ -136,7 +142,10 @@ def analysis_html(analysis: Analysis) -> str:
     out.append("<h3>Time to buy</h3><ul>")
     out += [f"<li>{e(line)}</li>" for line in _days(analysis)]
     out.append("</ul><h3>Proposals</h3><ul>")
-    out += [f"<li><code>{e(p.clause)}</code>: {e(p.summary)}</li>" for p in analysis.proposals]
+    out += [
+        f"<li><code>{e(p.clause)}</code>: {e(p.summary)}{e(_against(p))}</li>"
+        for p in analysis.proposals
+    ]
     out.append("</ul><h3>Cases from history</h3><ul>")
     out += [f"<li><code>{e(c.name)}</code>: {e(c.why)}</li>" for c in analysis.cases]
     out.append("</ul></section>")

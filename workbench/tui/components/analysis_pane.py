@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Select, TabbedContent, TabPane
 
+from workbench.core.domain.clause_evidence import draft_change
 from workbench.core.domain.definition import Expectation
 from workbench.core.domain.evaluator import evaluate
 from workbench.core.domain.phrases import activities_phrase
@@ -339,9 +340,13 @@ class AnalysisPane(Vertical):
         definition = self.workshop.definition
         text_width = max(20, width - 14)  # less the first column, padding and cursor
         for index, proposal in enumerate(analysis.proposals):
-            lines = textwrap.wrap(
-                f"{proposal.clause}: {proposal.summary}", text_width, break_on_hyphens=False
-            )
+            change = draft_change(definition, proposal)  # the draft as it is now
+            text = f"{proposal.clause}: {proposal.summary}"
+            lines = textwrap.wrap(text, text_width, break_on_hyphens=False)
+            if change:
+                lines += textwrap.wrap(
+                    f"against the draft: {change}", text_width, break_on_hyphens=False
+                )
             proposals.add_row(
                 "✓ in it" if in_draft(definition, proposal) else "",
                 "\n".join(lines),
