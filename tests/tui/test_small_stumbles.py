@@ -601,9 +601,8 @@ async def test_ctrl_c_says_how_to_quit_in_plain_words_and_the_palette_has_one_qu
         await settle(pilot)
         listed = app.screen.query_one(CommandList)
         shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
-        assert [s for s in shown if s.startswith("Quit")] == [
-            "Quit\nLeave the workbench; asks first if something would be lost."
-        ], shown
+        # Home's own q (the same app.quit) is the one listed: the screen's come before the app's.
+        assert [s for s in shown if s.startswith("Quit")] == ["Quit\nLeave the workbench."], shown
 
 
 async def test_tab_from_the_tab_bar_lands_in_a_field_and_page_keys_still_scroll_the_step(
@@ -670,3 +669,19 @@ async def test_home_refuses_to_commit_a_file_edited_after_the_reminder(
         titles = [n.title for n in app._notifications]
         assert titles == ["Not committed"], titles
     assert git("status", "--porcelain").startswith("??")  # still outside git
+
+
+async def test_the_palette_offers_quit_last_so_ctrl_p_enter_does_not_leave(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home_labels = [label for label, _a, _h in ScreenActionsProvider(home)._commands()]
+        await open_first(pilot)
+        editor_labels = [label for label, _a, _h in ScreenActionsProvider(app.screen)._commands()]
+    assert home_labels[0] == "New definition" and home_labels[-1] == "Quit"
+    assert editor_labels.count("Quit") == 1 and editor_labels[-1] == "Quit"

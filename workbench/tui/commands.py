@@ -34,11 +34,15 @@ class ScreenActionsProvider(Provider):
         for extra in getattr(screen, "PALETTE_COMMANDS", []):
             found.setdefault(extra[1], (*extra, screen))
         focused = screen.focused
-        around = [n for n in (focused.ancestors_with_self if focused else []) if n is not screen]
+        around = [
+            n
+            for n in (focused.ancestors_with_self if focused else [])
+            if n is not screen and n is not self.app
+        ]
         labels = {entry[0] for entry in found.values()}
-        # The app's own (Quit) too when nothing has the cursor (after "Remove last rule").
-        app_nodes = [] if self.app in around else [self.app]
-        for node in [*around, screen, *app_nodes]:
+        # The app's own (Quit) last, and also when nothing has the cursor (after "Remove last
+        # rule"): first in the list, ctrl+p enter left the workbench.
+        for node in [*around, screen, self.app]:
             for binding in _own_bindings(node):
                 _namespace, name, parameters = parse(binding.action)
                 if name in _CURSOR_MOVES or not node.check_action(name, parameters):

@@ -280,15 +280,17 @@ def fit_score_fields(prefix: str, score: FitScore | None) -> ComposeResult:
         help_text="Apart from the behaviour score: a high-intent bad fit never qualifies.",
     )
     yield PlainText("Seniority fit points", classes="field-label")
-    with Horizontal(classes="row"):
-        for level in SENIORITY_ORDER:
-            yield TextField(
-                f"{prefix}.seniority_points.{level}",
-                level,
-                score.seniority_points.get(level) if score else None,  # type: ignore[call-overload]
-                "int",
-                "0",
-            )
+    # Two rows of three: six to a row cut "individual" at 80 columns.
+    for levels in (SENIORITY_ORDER[:3], SENIORITY_ORDER[3:]):
+        with Horizontal(classes="row"):
+            for level in levels:
+                yield TextField(
+                    f"{prefix}.seniority_points.{level}",
+                    level,
+                    score.seniority_points.get(level) if score else None,  # type: ignore[call-overload]
+                    "int",
+                    "0",
+                )
     for name, label, example in (
         ("industry_points", "Industry fit points", "software 10, retail -5"),
         ("email_domain_points", "E-mail domain fit points", "gmail.com -10"),
