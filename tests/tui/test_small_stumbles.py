@@ -243,8 +243,10 @@ async def test_the_footer_keeps_quit_in_sight_when_the_file_changed_on_disk(
         await open_first(pilot)
         screen = app.screen
         assert isinstance(screen, EditorScreen)
+        assert screen.workshop.apply("fit.min_employees", "75").ok  # an edit not saved
         screen.workshop.conflict = "changed on disk"  # what watch_disk sets
         screen.update_banner()
+        screen.refresh_bindings()
         await settle(pilot)
         keys = list(screen.query_one(Footer).query(FooterKey))
         palette = next(k for k in keys if k.has_class("-command-palette"))

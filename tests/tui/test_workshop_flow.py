@@ -214,6 +214,7 @@ async def test_a_file_changed_on_disk_is_not_overwritten(
         await replace_input(pilot, "75")
         banner = str(app.screen.query_one("#banner", PlainText).render())
         assert "changed on disk" in banner
+        assert "ctrl+g keeps them as a copy to compare" in banner  # the disk's is a draft
         assert "NOT SAVED" in status_text(app)
         assert path.read_text(encoding="utf-8") == foreign, "their change is intact"
         # The draft on disk is still a draft: a second one would compete with it, so the
@@ -231,6 +232,36 @@ async def test_a_file_changed_on_disk_is_not_overwritten(
     assert copy.name == "acme-v1-unsaved-20260504-093000.toml"
     assert store.load_definition(copy).definition.fit.min_employees == 75
     assert store.load_definition(path).definition.name == "theirs"
+
+
+async def test_a_file_another_program_changed_with_nothing_unsaved_is_reloaded_in_place(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """`fit-scoring --write` rewrote the draft the room had open and saved: the banner said
+    "your edits are NOT saved" and offered ctrl+g, which cannot work on a draft; ctrl+r then
+    went back to step 1."""
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")  # the Fit step
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        text = path.read_text(encoding="utf-8").replace("min_employees = 50", "min_employees = 60")
+        path.write_text(text, encoding="utf-8")
+        screen.watch_disk()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        banner = str(screen.query_one("#banner", PlainText).render())
+        offered = {b.binding.action for b in screen.active_bindings.values() if b.enabled}
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        step = screen.query_one("#steps").active  # type: ignore[attr-defined]
+        shown = screen.workshop.definition.fit.min_employees
+    assert "had nothing unsaved: ctrl+r shows it" in banner and "NOT saved" not in banner
+    assert "reload" in offered and "new_version" not in offered
+    assert step == "step-fit" and shown == 60
 
 
 async def test_edits_to_a_draft_signed_meanwhile_become_the_next_version(

@@ -137,6 +137,7 @@ class Workshop:
         self._lock = threading.Lock()
         self.suite: SuiteResult = run_suite(self.definition)
         self.conflict: str | None = None
+        self._disk_signed: tuple[str, bool] | None = None  # (file hash, signed) after a conflict
         # Why the last save failed when it was not a conflict (a full disk, a read-only
         # folder); cleared by the next save that succeeds.
         self.save_error: str | None = None
@@ -460,6 +461,19 @@ class Workshop:
     def reload(self) -> None:
         """Drop unsaved edits and take what is on disk now (after a conflict, say)."""
         self._adopt(store.load_definition(self.path))
+
+    def disk_is_signed(self) -> bool:
+        """After a conflict: whether the file on disk is now a signed version, the one case
+        where the room's edits can become the next version (`keep_as_new_version`)."""
+        try:
+            sha = store.file_sha256(self.path)
+            if self._disk_signed is None or self._disk_signed[0] != sha:
+                # Asked each time the footer refreshes: the file is read once per content.
+                signed = store.load_definition(self.path).definition.is_signed
+                self._disk_signed = (sha, signed)
+            return self._disk_signed[1]
+        except WorkbenchError:
+            return False
 
     def keep_as_new_version(self, folder: Path, today: date) -> Path:
         """After a conflict: the room's edits as the next version, where that is valid (the

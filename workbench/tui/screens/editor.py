@@ -217,7 +217,9 @@ class EditorScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show 'new version' and 'reload' only when they are the way forward."""
         if action == "new_version":
-            return bool(self.workshop.read_only or self.workshop.conflict)
+            if self.workshop.conflict:  # the room's edits kept: a new version, or a copy
+                return self.workshop.dirty
+            return self.workshop.read_only
         if action == "reload":
             return bool(self.workshop.conflict)
         if action in ("goto_step", "digit_step"):
@@ -410,14 +412,30 @@ class EditorScreen(Screen[None]):
             if tab.label_text != text:
                 tab.label = text
 
+    def conflict_words(self) -> str:
+        """What the room can do about a file changed on disk, and only what works: with
+        nothing unsaved there is nothing to lose; edits become the next version only on top
+        of a version signed meanwhile, otherwise ctrl+g offers to save them as a copy."""
+        if not self.workshop.dirty:
+            return (
+                "✗ This file changed on disk (another program or person wrote it). The room "
+                "had nothing unsaved: ctrl+r shows it as it is on disk now."
+            )
+        keep = (
+            "ctrl+g keeps them as a new version"
+            if self.workshop.disk_is_signed()
+            else "ctrl+g keeps them as a copy to compare"
+        )
+        return (
+            "✗ This file changed on disk since it was opened; your edits are NOT saved. "
+            f"ctrl+r reloads from disk (drops your edits) · {keep}."
+        )
+
     def update_banner(self) -> None:
         self.refresh_bindings()
         banner = self.get_child_by_id("banner", PlainText)
         if self.workshop.conflict:
-            banner.update(
-                "✗ This file changed on disk since it was opened; your edits are NOT saved. "
-                "ctrl+r reloads from disk (drops your edits) · ctrl+g keeps them as a new version."
-            )
+            banner.update(self.conflict_words())
             banner.set_class(True, "-conflict")
             banner.display = True
         elif self.workshop.save_error and self.workshop.dirty:
@@ -1119,6 +1137,7 @@ class EditorScreen(Screen[None]):
         self.app.push_screen(SaveCopyModal(suggested, self.workshop.save_copy), written)
 
     async def action_reload(self) -> None:
+        step = self._tabs().active.removeprefix("step-")
         try:
             self.workshop.reload()
         except WorkbenchError as error:
@@ -1126,6 +1145,8 @@ class EditorScreen(Screen[None]):
             return
         self.invalid.clear()
         await self.rebuild_all()
+        if step in {key for key, _label in self.steps()}:
+            self.show_step(step)  # the room stays where it was looking
         self.notify("Reloaded from disk.")
 
     def action_new_version(self) -> None:
