@@ -222,18 +222,20 @@ async def test_without_a_history_it_says_what_to_do(
         assert not (workdir / "definitions" / "acme" / "v2.toml").exists()
 
 
-async def test_not_offered_before_the_review_is_due(
+async def test_offered_early_before_the_review_is_due(
     workdir: Path, make_app: Callable[..., WorkbenchApp]
 ) -> None:
+    """A facilitator prepares the quarter's meeting ahead of the date, as `workbench review`
+    allows: R did nothing until 14 days before, and the palette had no Review."""
     signed_folder(workdir, date(2026, 12, 31))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         home = app.screen
         assert isinstance(home, HomeScreen)
-        assert home.check_action("review", ()) is False
+        assert home.check_action("review", ()) is True
         offered = [label for label, *_ in ScreenActionsProvider(home)._commands()]
-        assert "Review" not in offered
+        assert "Review acme: early, next by 2026-12-31" in offered
         await pilot.press("R")
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, ReviewScreen)

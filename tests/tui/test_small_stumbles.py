@@ -217,8 +217,8 @@ async def test_home_says_when_the_review_comes_back_and_the_palette_names_it(
         home = app.screen
         assert isinstance(home, HomeScreen)
         detail = str(home.query_one("#home-detail", PlainText).render())
-        assert "next review by 2026-09-30: R offers it from 2026-09-16" in detail
-        assert home.PALETTE_COMMANDS == []
+        assert "next review by 2026-09-30: R opens it early" in detail
+        assert [c[0] for c in home.PALETTE_COMMANDS] == ["Review acme: early, next by 2026-09-30"]
 
 
 async def test_the_palette_review_entry_names_the_definition(

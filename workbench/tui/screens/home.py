@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -15,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header
 
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.stages import STAGES
-from workbench.core.files.folder import DUE_SOON_DAYS, QuickRow, quick_rows, review_state
+from workbench.core.files.folder import QuickRow, quick_rows, review_state
 from workbench.tui.components.text import PlainText
 
 if TYPE_CHECKING:
@@ -178,12 +177,8 @@ class HomeScreen(Screen[None]):
                 state = review_state(row.review_date, self.wb.today())
                 lines.append(f"review {state.label}: press R to review")
             elif row.review_date is not None:
-                # Not due yet: say when the review comes back, so R's absence is not a mystery.
-                offered = row.review_date - timedelta(days=DUE_SOON_DAYS)
-                lines.append(
-                    f"next review by {row.review_date.isoformat()}: "
-                    f"R offers it from {offered.isoformat()}"
-                )
+                # Not due yet: a facilitator preparing the quarter's meeting opens it early.
+                lines.append(f"next review by {row.review_date.isoformat()}: R opens it early")
             if row.uncommitted is not None:
                 # "Not now" after signing: said here until git has it, a later draft or not.
                 lines.append(
@@ -196,12 +191,13 @@ class HomeScreen(Screen[None]):
     def PALETTE_COMMANDS(self) -> list[tuple[str, str, str]]:
         """The palette's Review entry names the definition it reviews and when it is due."""
         row = self.selected()
-        if row is None or row.review_date is None or not self.review_due(row):
+        if row is None or row.review_date is None or not self.review_offered(row):
             return []
         state = review_state(row.review_date, self.wb.today())
+        when = state.label if self.review_due(row) else f"early, next by {state.label}"
         return [
             (
-                f"Review {row.slug}: {state.label}",
+                f"Review {row.slug}: {when}",
                 "review",
                 f"The quarterly review of {row.name}'s signed version: the quarter's figures, "
                 "the calibration rules, and a new draft with the changes.",
@@ -215,10 +211,15 @@ class HomeScreen(Screen[None]):
             return False
         return review_state(row.review_date, self.wb.today()).level in ("due-soon", "overdue")
 
+    def review_offered(self, row: QuickRow) -> bool:
+        """Any signed version's review, due or not: the room prepares the quarter's meeting
+        ahead of the date, as `workbench review` lets it."""
+        return not row.problem and row.review_date is not None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "review":
             row = self.selected()
-            return row is not None and self.review_due(row)
+            return row is not None and self.review_offered(row)
         if action == "commit":
             row = self.selected()
             return row is not None and row.uncommitted is not None
@@ -254,7 +255,7 @@ class HomeScreen(Screen[None]):
         from workbench.tui.screens.review import ReviewScreen
 
         row = self.selected()
-        if row is None or not self.review_due(row):
+        if row is None or not self.review_offered(row):
             return
         self.app.push_screen(ReviewScreen(row.slug))
 
