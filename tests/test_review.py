@@ -532,8 +532,8 @@ def test_cli_writes_the_draft_then_refuses_while_it_is_open(
     assert store.load_definition(v2).definition.fit.min_employees == 51
     again = run(runner, "review", path, "--leads", leads, "--activities", activities)
     expected = run(runner, "new-version", path)
-    line = one_error(again, 1, "a draft already exists (v2)")
-    assert line == one_error(expected, 1)
+    line = one_error(again, 1, "a draft already exists (v2)", "`--dry-run` reviews without")
+    assert line.startswith(one_error(expected, 1).removesuffix("."))
 
 
 def test_cli_dry_run_writes_nothing(

@@ -8,6 +8,7 @@ Markdown/HTML section for the meeting.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -27,7 +28,7 @@ from workbench.cli._app import (
 from workbench.cli._history import open_history
 from workbench.cli._out import check_report_out, write_report_out
 from workbench.core.domain import clock
-from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.errors import CheckFailed, InputError, Problem
 
 
 class ReviewFormat(StrEnum):
@@ -82,7 +83,20 @@ def review_cmd(
         check_report_out(out, path)
     in_force(path)
     if not dry_run:
-        refuse_if_draft(path)
+        try:
+            refuse_if_draft(path)
+        except CheckFailed as error:
+            # The meeting's packet needs no new version: say the flag that gives it.
+            raise CheckFailed(
+                [
+                    replace(
+                        problem,
+                        message=f"{problem.message} (`--dry-run` reviews without writing one; "
+                        "with `-f md -o FILE` it writes the meeting's packet)",
+                    )
+                    for problem in error.problems
+                ]
+            ) from None
     today = clock.today()
     with open_history(path, leads, activities, mapping) as history:
         plan = prepare_review(history.con, path, history.described, today, chosen)
