@@ -56,7 +56,9 @@ def acceptance_reading() -> str:
         f"Acceptance bands: this follows the framework (001): {healthy_acceptance()} accepted "
         f"is healthy, above {percent(strict[0])} the bar may be too strict. The scoring "
         f"article (002) instead targets {low * 100:.0f}-{percent(high)} SAL acceptance and "
-        f"calls under {percent(ACCEPTANCE_BANDS[1][0])} a threshold set too low."
+        f"calls under {percent(ACCEPTANCE_BANDS[1][0])} a threshold set too low. 001's "
+        "metrics table lists 30-50% as the weekly target; `metrics` flags a week outside "
+        "30-60%, where 001's calibration rules act."
     )
 
 
@@ -273,7 +275,10 @@ class MetricTarget:
 
 METRIC_TARGETS: tuple[MetricTarget, ...] = (
     MetricTarget("volume", "MQL volume", "week", None, None, "trending with growth targets"),
-    MetricTarget("acceptance", "MQL acceptance rate", "week", 0.30, 0.50, "30-50%"),
+    # 001's metrics table lists 30-50%; its acceptance bands (the backtest's, the review's)
+    # call 40-60% healthy and act only below 30% or above 60%, where its calibration rules do.
+    # One reading for the meeting: a week at 52% is healthy in every report, never "above".
+    MetricTarget("acceptance", "MQL acceptance rate", "week", 0.30, 0.60, "30-60%, 40-60% healthy"),
     MetricTarget("mql_to_sql", "MQL-to-SQL rate", "month", 0.50, 0.70, "50-70%", flag_above=False),
     MetricTarget(
         "mql_to_opportunity",
