@@ -34,7 +34,7 @@ from workbench.core.evidence.settings import EvidenceSource
 from workbench.core.evidence.tables import ActivityRow, LeadRow
 from workbench.core.files import store
 from workbench.core.services.backtest_session import load_history
-from workbench.core.services.review import plan_sections, prepare_review, write_review
+from workbench.core.services.review import plan_sections, plan_title, prepare_review, write_review
 from workbench.core.services.signoff import sign
 
 Q3 = Quarter(2025, 3)
@@ -662,3 +662,44 @@ def test_the_sample_drifts_into_the_first_rule_in_its_last_quarter(tmp_path: Pat
     # The quarter before the drift fires no rule.
     q3 = quarter_figures(con, Quarter(2025, 3))
     assert q3.acceptance is not None and q3.acceptance >= 0.30
+
+
+def test_an_immature_quarter_is_judged_only_where_its_undecided_mqls_cannot_move_the_band(
+    tmp_path: Path,
+) -> None:
+    """Metrics marked the last quarter "not yet mature" while the review called it broken.
+    MQLs too recent to have been decided wait; the band is judged when they cannot move it."""
+    from workbench.core.evidence.review import band_holds, decisions_pending, sections_text
+
+    leads, activities = sample_data(3000, seed=1)
+    write_sample(tmp_path / "data", leads, activities)
+    path = signed(tmp_path / "defs")
+    con = loaded((tmp_path / "data" / "leads.csv", tmp_path / "data" / "activities.csv"))
+    q4 = Quarter(2025, 4)
+    figures = quarter_figures(con, q4)
+    waiting, _why = decisions_pending(con, figures)
+    assert band_holds(figures, waiting)  # a handful of late MQLs cannot lift 20% to 30%
+    assert plan_rules(con, path) and "below 30%" in plan_rules(con, path)[0]
+    # SDRs who take 20 days to decide, and December's MQLs not decided yet: an export taken
+    # before they caught up.
+    con.execute(
+        "UPDATE leads SET sdr_decision_at = mql_at + INTERVAL 20 DAY "
+        "WHERE sdr_decision IN ('accepted', 'rejected')"
+    )
+    con.execute(
+        "UPDATE leads SET sdr_decision = NULL, sdr_decision_at = NULL "
+        "WHERE mql_at >= TIMESTAMP '2025-12-01'"
+    )
+    figures = quarter_figures(con, q4)
+    waiting, why = decisions_pending(con, figures)
+    assert waiting and f"{waiting} of its {figures.mqls} MQLs" in why
+    assert not band_holds(figures, waiting)
+    plan = prepare_review(con, path, "sample", TODAY)
+    assert not any("acceptance" in rule for rule in plan.packet.rules)
+    assert any("is not judged yet" in note for note in plan.packet.notes)
+    text = sections_text(plan_title(plan), plan_sections(plan, None))
+    assert "not judged yet, the quarter is not mature" in text and "broken" not in text
+
+
+def plan_rules(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    return prepare_review(con, path, "sample", TODAY).packet.rules

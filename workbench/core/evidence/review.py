@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.domain.clause_evidence import record_evidence
@@ -312,6 +312,10 @@ class Packet:
     version: int = 1
     signed_on: date | None = None  # when the version in force was signed (both sides)
     replayed: Replayed | None = None  # what this version would have made in the quarter
+    # Why the quarter's acceptance is not judged yet (its MQLs still await the SDR's decision,
+    # as `metrics` marks it "not yet mature"); empty when it is.
+    pending: str = ""
+    waiting: int = 0  # how many of the quarter's MQLs `pending` counts
 
     @property
     def quarter(self) -> Quarter:
@@ -336,6 +340,8 @@ class Packet:
             "no_change_because": [{"clause": c, "because": b} for c, b in self.unchanged],
             "signed_on": None if self.signed_on is None else self.signed_on.isoformat(),
             "replayed": None if self.replayed is None else self.replayed.to_json(),
+            "acceptance_pending": self.pending,
+            "acceptance_waiting": self.waiting,
         }
 
 
@@ -457,7 +463,10 @@ def build_packet(
     ]
     bad_fit = bad_fit_companies(con, chosen)
     gate = gate_leaves_out(con, definition, chosen) if bad_fit else (0, 0)
-    rules, adjustments, notes, unchanged = _calibrate(definition, figures, found, bad_fit, gate)
+    waiting, pending = decisions_pending(con, figures)
+    rules, adjustments, notes, unchanged = _calibrate(
+        definition, figures, found, bad_fit, gate, (waiting, pending)
+    )
     adjustments, left_out = _applicable(definition, adjustments)
     notes += left_out
     return Packet(
@@ -473,6 +482,8 @@ def build_packet(
         version=definition.version,
         signed_on=_signed_on(definition),
         replayed=replayed_figures(con, definition, chosen),
+        pending=pending,
+        waiting=waiting,
     )
 
 
@@ -564,8 +575,8 @@ def _why_no_gate(definition: Definition, found: dict[str, Proposal], stricter: b
     if not held:
         return "the closed-won leads support no size or industry value at all"
     return (
-        "the tightest values the closed-won leads support are already in the definition: "
-        + "; ".join(held)
+        "the definition is already as tight as the closed-won leads allow, or tighter "
+        "(tightening further would drop wins): " + "; ".join(held)
     )
 
 
@@ -592,21 +603,82 @@ def bad_fit_companies(
     return [(r[0], r[1]) for r in rows if reason_key(str(r[2])) == BAD_FIT_COMPANY]
 
 
+def decisions_pending(con: duckdb.DuckDBPyConnection, figures: QuarterFigures) -> tuple[int, str]:
+    """(MQLs that may still be decided, why), or (0, ""): the quarter's MQLs without an
+    accept or reject that came so close to the history's end that nine in ten decisions
+    would still be ahead of them. An immature quarter reads low by construction (`metrics`
+    marks it "not yet mature"); an MQL left undecided longer than that was not worked."""
+    from workbench.core.evidence.periods import file_span
+
+    if not figures.undecided:
+        return 0, ""
+    row = con.execute(
+        "SELECT quantile_cont(date_diff('second', mql_at, sdr_decision_at), 0.9) / 86400.0 "
+        "FROM leads WHERE mql_at IS NOT NULL AND sdr_decision IN ('accepted', 'rejected') "
+        "AND sdr_decision_at >= mql_at"
+    ).fetchone()
+    if row is None or row[0] is None:
+        return 0, ""  # the file does not time decisions: nothing to say how long they take
+    days = float(row[0])
+    _first, as_of = file_span(con)
+    recent = con.execute(
+        f"SELECT count(*) FROM leads WHERE {_between('mql_at', figures.quarter)} "
+        "AND sdr_decision IS DISTINCT FROM 'accepted' AND sdr_decision IS DISTINCT FROM "
+        "'rejected' AND mql_at > ?",
+        [as_of - timedelta(days=days)],
+    ).fetchone()
+    waiting = int(recent[0]) if recent else 0
+    if not waiting:
+        return 0, ""
+    have = "has" if waiting == 1 else "have"
+    return waiting, (
+        f"{waiting} of its {figures.mqls} MQLs came in its last {math.ceil(days)} days and "
+        f"{have} no decision yet (nine in ten decisions take up to {math.ceil(days)} days; "
+        f"the history ends {as_of.date().isoformat()})"
+    )
+
+
+def band_holds(figures: QuarterFigures, waiting: int) -> bool:
+    """Whether the MQLs still `waiting` for a decision cannot move the quarter's acceptance
+    band: the same band if none of them is accepted (the rate as read) and if every one is."""
+    if not figures.mqls:
+        return True
+    best = (figures.accepted + waiting) / figures.mqls
+    return acceptance_band(figures.acceptance) == acceptance_band(best)
+
+
 def _calibrate(
     definition: Definition,
     figures: QuarterFigures,
     found: dict[str, Proposal],
     bad_fit: list[tuple[int | None, str | None]],
     gate: tuple[int, int] = (0, 0),
+    waiting: tuple[int, str] = (0, ""),
 ) -> tuple[list[str], list[Adjustment], list[str], list[tuple[str, str]]]:
     """The framework's calibration rules over the quarter: (rules fired, changes, notes, and
-    why no change is written, per clause looked at)."""
+    why no change is written, per clause looked at). With MQLs still `waiting` for the SDR's
+    decision that could move the acceptance band, the acceptance rules wait: an immature
+    quarter reads low by construction."""
     rules: list[str] = []
     changes: list[Adjustment] = []
     notes: list[str] = []
     unchanged: list[tuple[str, str]] = []
     rate, q = figures.acceptance, figures.quarter
     accepted = f"acceptance {_pct(rate)} in {q} ({figures.accepted} of {figures.mqls} MQLs)"
+    count, pending = waiting
+    if pending and band_holds(figures, count):
+        best = _share(figures.accepted + count, figures.mqls)
+        notes.append(
+            f"{q} is not mature ({pending}), but even with every one accepted acceptance "
+            f"would be {_pct(best)}: the same band, so the rules apply"
+        )
+    elif pending:
+        notes.append(
+            f"{accepted} is not judged yet: {pending}; the acceptance rules wait for a quarter "
+            f"whose decisions are in (--quarter {q.previous()})"
+        )
+        unchanged.append(("fit", f"{q}'s acceptance is not mature yet ({pending})"))
+        rate = None  # no acceptance rule fires on it
     if rate is not None and rate < BROKEN_BELOW and figures.reasons:
         top, count = figures.reasons[0]
         rule = (
@@ -816,7 +888,11 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
         f"{f.undecided} not decided",
         f"acceptance {_pct(f.acceptance)} of all MQLs (never worked counts as not accepted, "
         f"as the metrics table reads it; {_pct(f.acceptance_of_decided)} of those decided)"
-        + (f": {band}" if band else ": no MQL in the quarter"),
+        + (
+            f": not judged yet, the quarter is not mature ({packet.pending})"
+            if packet.pending and not band_holds(f, packet.waiting)
+            else (f": {band}" if band else ": no MQL in the quarter")
+        ),
     ]
     if packet.signed_on is not None and packet.signed_on >= f.quarter.start:
         one.append(
