@@ -225,6 +225,16 @@ def test_stale_evidence_on_a_whole_clause_table_names_what_changed_not_its_json(
     assert "{" not in stale[0].message
 
 
+def test_a_proposals_figure_is_not_followed_by_the_same_counts_again() -> None:
+    """'keeps 81% of wins (78 of 96) … wins kept 78 of 96 (81%)' said the wins twice."""
+    from workbench.core.domain.clause_evidence import evidence_text
+
+    text = evidence_text(applied().evidence["fit.min_seniority"])
+    assert text.count("78 of 96") == 1
+    assert "non-buyers dropped 120 of 187 (64%)" in text  # not in the figure: kept
+    assert "lift 2.4x" in text
+
+
 def test_evidence_for_a_clause_that_is_gone_says_so() -> None:
     d = record_evidence(template(), "triggers.tier2.2", "a third rule's figure", on=TODAY)
     shorter = with_clause(d, "triggers.tier2", [r.model_dump() for r in d.triggers.tier2[:2]])

@@ -281,3 +281,14 @@ def test_the_30m_stage_text_says_what_fit_scoring_does() -> None:
 
     text = STAGES["30m-plus"].guidance
     assert "workbench fit-scoring" in text and "held-out months" in text
+
+
+def test_the_few_wins_note_never_suggests_the_target_already_in_use(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """With `--target opportunity` the note still said "or try --target opportunity"."""
+    won = fit_scoring(con, HAND, acceptance=0.45)
+    opportunity = fit_scoring(con, HAND, target="opportunity", acceptance=0.45)
+    few = [n for n in won.notes if "held-out leads are closed-won" in n]
+    assert few and few[0].endswith("or try an earlier --train-until or --target opportunity")
+    assert not any("--target opportunity" in n for n in opportunity.notes)

@@ -319,12 +319,22 @@ def evidence_text(evidence: ClauseEvidence) -> str:
     """One evidence record in the room's words: figure, counts, period, data, who and when."""
     parts = [printable(evidence.figure, one_line=True)]
     counts = []
-    if evidence.wins_kept is not None and evidence.wins_total is not None:
+    # A proposal's figure already says "keeps 84% of wins (36 of 43), drops …": not twice.
+    said = evidence.figure
+    if (
+        evidence.wins_kept is not None
+        and evidence.wins_total is not None
+        and f"({evidence.wins_kept} of {evidence.wins_total})" not in said
+    ):
         counts.append(
             f"wins kept {evidence.wins_kept} of {evidence.wins_total} "
             f"({_pct(evidence.wins_kept, evidence.wins_total)})"
         )
-    if evidence.others_dropped is not None and evidence.others_total is not None:
+    if (
+        evidence.others_dropped is not None
+        and evidence.others_total is not None
+        and f"({evidence.others_dropped} of {evidence.others_total})" not in said
+    ):
         counts.append(
             f"non-buyers dropped {evidence.others_dropped} of {evidence.others_total} "
             f"({_pct(evidence.others_dropped, evidence.others_total)})"

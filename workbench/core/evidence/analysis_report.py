@@ -42,7 +42,7 @@ def _tables(analysis: Analysis) -> list[tuple[str, list[tuple[str, str, str, str
         for name, rows in analysis.profile.items()
     ]
     out.append(("First conversion action", [_row(c) for c in analysis.first_actions[:SHOWN]]))
-    out.append(("The draft's MQL trigger", [_row(c) for c in analysis.draft_triggers[:SHOWN]]))
+    out.append(("The definition's MQL trigger", [_row(c) for c in analysis.draft_triggers[:SHOWN]]))
     out.append(
         ("Behaviour patterns (most lift first)", [_row(p.figures) for p in _shown(analysis)])
     )

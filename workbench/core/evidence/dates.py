@@ -131,7 +131,8 @@ def detect(values: Iterable[str], day_first: bool | None = None) -> DateReading 
                 'as US CRMs write them; say locale = "de-DE" (or another) in the mapping '
                 "file if the day comes first"
             )
-        why = f"every date could be day or month first: read {order} first, {by}"
+        # Read after "dates read": "dates read month first (every date could be either), …".
+        why = f"{order} first (every date could be day or month first), {by}"
         return DateReading(order, tuple(used[order]), why, None, best, len(cells))
     order = "day" if reads["day"] > reads["month"] else "month"
     seen = evidence.get(order)

@@ -633,10 +633,10 @@ def fit_scoring(
         )
     held_won = sum(lead.won for lead in held)
     if held_won < MIN_SUPPORT:
+        other = "" if target == "opportunity" else " or --target opportunity"
         notes.append(
             f"only {held_won} held-out leads are closed-won (deals take months to close): "
-            "read the false negatives with care, or try an earlier --train-until or "
-            "--target opportunity"
+            f"read the false negatives with care, or try an earlier --train-until{other}"
         )
     support = _support(train, counts, features)
     table = [

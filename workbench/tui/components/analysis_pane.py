@@ -474,7 +474,7 @@ def history_lines(analysis: Analysis, width: int) -> list[str]:
     for name, rows in analysis.profile.items():
         table(f"Buyer profile: {name}", rows)
     table("First conversion action", analysis.first_actions)
-    table("The draft's MQL trigger", analysis.draft_triggers)
+    table("The definition's MQL trigger", analysis.draft_triggers)
     table(
         "Behaviour (most lift first)",
         [p.figures for p in analysis.patterns if not p.figures.small],
