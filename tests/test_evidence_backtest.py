@@ -171,7 +171,16 @@ def test_compare_reuses_the_signed_sides_result(con: duckdb.DuckDBPyConnection) 
 
 def test_the_report_reads_in_words(con: duckdb.DuckDBPyConnection) -> None:
     text = "\n".join(backtest_lines(backtest(con, make())))
-    assert "2.0 per month over 3 complete months (below the $1-3M ARR typical 20-50/month)" in text
+    assert (
+        "2.0 per month over 3 complete months (below the $1-3M ARR typical 20-50/month; "
+        "the SLA commits to about 100 a month)"
+    ) in text
+    # Marketing would sign a volume the definition does not make: said before signing.
+    assert (
+        "The SLA commits marketing to about 100 MQLs a month; this definition would have " in text
+    )
+    within = backtest(con, make(sla={"marketing": {"monthly_volume": 3}}))
+    assert not within.volume_off_commitment() and "SLA" not in " ".join(within.advice())
     assert "last 3 complete months: 2.0 per month" in text
     assert "Expected acceptance: 40.0% (40-60%: healthy)" in text
     assert "False negatives: 66.7% (2 of 3 closed-won" in text and "above the 10% alarm" in text

@@ -213,6 +213,8 @@ class Backtest:
     # A fit gate's listed regions or industries the history (almost) never writes: the lines
     # to read and paste (`gate_values.gate_warnings`).
     gate_values: tuple[str, ...] = ()
+    # The SLA's "about N MQLs a month" (marketing's commitment), read against what it makes.
+    committed: int | None = None
 
     def _average(self, series: list[tuple[str, int]], last: int | None = None) -> float:
         full = [n for m, n in series if m in self.complete_months] or [n for _, n in series]
@@ -252,7 +254,17 @@ class Backtest:
             where = "above"
         else:
             where = "within"
-        return f"{where} the {stage.label} typical {stage.volume}"
+        said = f"{where} the {stage.label} typical {stage.volume}"
+        if self.volume_off_commitment():
+            said += f"; the SLA commits to about {self.committed} a month"
+        return said
+
+    def volume_off_commitment(self) -> bool:
+        """Half or twice the SLA's monthly commitment, or further off: marketing would sign
+        a volume this definition does not make (the SLA sets "about", not an exact count)."""
+        if not self.committed or not self.complete_months and not self.monthly:
+            return False
+        return not self.committed / 2 <= self.per_month <= self.committed * 2
 
     def advice(self) -> list[str]:
         """The calibration advice this backtest calls for, most urgent first."""
@@ -260,6 +272,12 @@ class Backtest:
         band = self.acceptance.band()
         if band is not None:
             out.append(f"Acceptance is {band[0]}. {band[2]}")
+        if self.volume_off_commitment():
+            out.append(
+                f"The SLA commits marketing to about {self.committed} MQLs a month; this "
+                f"definition would have made {self.per_month:.0f}: change the commitment (the "
+                "SLA step) or the definition before both sides sign."
+            )
         if self.false_negatives.alarm:
             out.append(
                 "False negatives are above 10%: deals close without marketing ever handing "
@@ -577,6 +595,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         median_days_to_mql=None if median_days is None else float(median_days),
         complete_months=_complete(months, first, last),
         missed_wins=missed_wins(con, definition, table, int(fn[1])),
+        committed=definition.sla.marketing.monthly_volume,
     )
 
 
