@@ -36,6 +36,7 @@ from workbench.core.files import store
 from workbench.core.services.backtest_session import load_history
 
 LEADS = 6000
+PERIOD = (date(2025, 1, 1), date(2025, 12, 31))
 
 
 @pytest.fixture(scope="module")
@@ -336,7 +337,7 @@ def test_what_a_proposal_changes_in_the_draft_is_said_in_words(analysis: Analysi
     by_clause = {p.clause: p for p in analysis.proposals}
     tier2 = by_clause["triggers.tier2"]
     seniority = by_clause["fit.min_seniority"]
-    assert draft_change(draft, seniority) == f"the draft has {draft.fit.min_seniority}"
+    assert draft_change(draft, seniority) == f"it has {draft.fit.min_seniority}"
     applied = with_clause(draft, seniority.clause, seniority.value)
     assert draft_change(applied, seniority) == ""
     narrowed = with_clause(draft, "fit.industries", ["software", "retail"])
@@ -348,3 +349,35 @@ def test_what_a_proposal_changes_in_the_draft_is_said_in_words(analysis: Analysi
     gone = [r.kind for r in draft.triggers.tier2 if r.kind not in kinds]
     assert gone  # the sample's tier 2 proposal leaves out one of the template's rules
     assert draft_change(draft, tier2).startswith("removes " + gone[0].replace("_", " "))
+
+
+def test_a_draft_tier_1_kind_that_is_no_hand_raise_is_judged_by_its_own_figures(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Every draft tier 1 kind outside the hand raises was kept "as the history does not argue
+    against it", however many leads showed it never closing."""
+    draft = from_template("acme", "3m-10m", date(2026, 1, 1))
+    extra = [*draft.triggers.tier1, "careers_page_view", "webinar_attended"]
+    draft = with_clause(draft, "triggers.tier1", extra)
+    tier1 = next(p for p in analyze(con, draft, "sample").proposals if p.clause == "triggers.tier1")
+    assert isinstance(tier1.value, list)
+    assert "webinar_attended" in tier1.value  # closes above the base rate: kept
+    assert "careers_page_view" not in tier1.value  # ~100 leads, no win: dropped, and said
+    assert tier1.against_draft == "removes careers page view"
+
+
+def test_draft_change_reads_lists_as_the_gate_does_and_names_changed_rules() -> None:
+    from workbench.core.domain.clause_evidence import draft_change
+
+    draft = from_template("acme", "3m-10m", date(2026, 1, 1))
+    cased = with_clause(draft, "fit.industries", ["Software", "FinTech"])
+    same = Proposal("fit.industries", ["fintech", "software"], "x", 1, 2, 1, 2, None, PERIOD, "")
+    assert draft_change(cased, same) == ""
+    rules = [r.model_dump() for r in draft.triggers.tier2]
+    rules[0] = {**rules[0], "min_count": rules[0]["min_count"] + 1}
+    moved = Proposal("triggers.tier2", rules, "x", 1, 2, 1, 2, None, PERIOD, "")
+    first = draft.triggers.tier2[0]
+    assert draft_change(draft, moved) == (
+        f"changes {first.kind.replace('_', ' ')} to {first.min_count + 1}+ in "
+        f"{first.within_days} days"
+    )

@@ -13,7 +13,7 @@ from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import AlreadyExists, InputError
 from workbench.core.domain.templates import from_template
 from workbench.core.evidence.backtest import Acceptance, backtest, compare
-from workbench.core.evidence.engine import load_rows
+from workbench.core.evidence.engine import compile_replay, load_rows
 from workbench.core.evidence.replay import replay
 from workbench.core.evidence.report import backtest_lines, comparison_lines, monthly_chart
 from workbench.core.evidence.sample import sample_data
@@ -296,3 +296,21 @@ def test_reasons_are_tallied_by_key_and_named_by_their_most_frequent_spelling() 
     ]
     # The order the rows come in (a GROUP BY's) does not change the name.
     assert tally_reasons(list(reversed(given))) == tally_reasons(given)
+
+
+def test_the_sla_commitment_is_read_against_mqls_alone_not_a_motions_pqls() -> None:
+    """A $30M+ definition's events hold PQLs and AQLs beside MQLs; marketing's "about N MQLs
+    a month" is about MQLs."""
+    con = duckdb.connect()
+    load_rows(con, *sample_data(3000, seed=3))
+    definition = from_template("big", "30m-plus", date(2025, 1, 1))
+    result = backtest(con, definition)
+    by_type = dict(
+        con.execute(
+            "SELECT lead_type, count(*) FROM (" + compile_replay(definition) + ") GROUP BY 1"
+        ).fetchall()
+    )
+    assert set(by_type) > {"mql"}  # the motions made PQLs or AQLs too
+    assert sum(n for _, n in result.mql_monthly) == by_type["mql"]
+    assert sum(n for _, n in result.monthly) == sum(by_type.values())
+    assert result.mql_per_month < result.per_month

@@ -129,3 +129,10 @@ def test_a_segments_or_motions_own_fit_score_is_edited_at_its_path(
     own = getattr(workshop.definition, kind)[int(index)].fit.score
     assert (own.threshold, own.title_points) == (5, {"consultant": -40})
     assert workshop.definition.fit.score == main  # the main fit score is untouched
+
+
+def test_keys_that_differ_only_in_case_are_one_key() -> None:
+    """The evaluator lower-cases industries, domains and title words: 'Software 10, software
+    5' would have added up to 15 for every software lead."""
+    with pytest.raises(ValueError, match="'software' is listed twice \\(as 'Software'\\)"):
+        parse_points("Software 10, software 5")

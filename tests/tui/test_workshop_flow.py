@@ -214,7 +214,7 @@ async def test_a_file_changed_on_disk_is_not_overwritten(
         await replace_input(pilot, "75")
         banner = str(app.screen.query_one("#banner", PlainText).render())
         assert "changed on disk" in banner
-        assert "ctrl+g keeps them as a copy to compare" in banner  # the disk's is a draft
+        assert "ctrl+g offers to save them as a copy" in banner  # the disk's is a draft
         assert "NOT SAVED" in status_text(app)
         assert path.read_text(encoding="utf-8") == foreign, "their change is intact"
         # The draft on disk is still a draft: a second one would compete with it, so the

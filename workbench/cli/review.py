@@ -94,6 +94,8 @@ def review_cmd(
                         message=f"{problem.message} (`--dry-run` reviews without writing one; "
                         "with `-f md -o FILE` it writes the meeting's packet)",
                     )
+                    if problem.message.startswith("a draft already exists")
+                    else problem
                     for problem in error.problems
                 ]
             ) from None

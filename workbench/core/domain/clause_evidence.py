@@ -214,7 +214,7 @@ def record_evidence(
 def draft_change(definition: Definition, proposal: ProposalLike) -> str:
     """What applying the proposal would take out of (or put into) the draft, in words: a
     list clause's removals first ("removes pricing inquiry; adds trial signup"), a value's
-    old value ("the draft has director"). Empty when nothing would change."""
+    old value ("it has director"). Empty when nothing would change."""
     from workbench.core.domain.phrases import activity_label
 
     try:
@@ -223,19 +223,46 @@ def draft_change(definition: Definition, proposal: ProposalLike) -> str:
         return ""
     value = proposal.value
     if proposal.clause == "triggers.tier2" and isinstance(value, list):
-        current = [rule.kind for rule in current]
-        value = [rule.get("kind") for rule in value if isinstance(rule, dict)]
+        return _rules_change(current, value)
     if isinstance(current, list) and isinstance(value, list):
         kinds = proposal.clause.startswith("triggers.")
         words = activity_label if kinds else str
-        gone = [words(str(v)) for v in current if v not in value]
-        new = [words(str(v)) for v in value if v not in current]
+        # Lists compare as the gate does: ignoring case ("FinTech" is "fintech").
+        had = {str(v).casefold() for v in current}
+        wanted = {str(v).casefold() for v in value}
+        gone = [words(str(v)) for v in current if str(v).casefold() not in wanted]
+        new = [words(str(v)) for v in value if str(v).casefold() not in had]
         said = [f"removes {', '.join(gone)}"] if gone else []
         said += [f"adds {', '.join(new)}"] if new else []
         return "; ".join(said)
     if current != value:
-        return f"the draft has {'none' if current is None else current}"
+        return f"it has {'none' if current is None else current}"
     return ""
+
+
+def _rules_change(current: Any, value: list[Any]) -> str:
+    """Tier 2 rules by kind: the kinds removed and added, and a kept kind whose count or
+    window the proposal changes ("changes pricing page view to 3+ in 14 days")."""
+    from workbench.core.domain.phrases import activity_label
+
+    had = {rule.kind: (rule.min_count, rule.within_days) for rule in current}
+    wanted = {
+        str(rule.get("kind")): (rule.get("min_count"), rule.get("within_days"))
+        for rule in value
+        if isinstance(rule, dict)
+    }
+    said = []
+    gone = [activity_label(k) for k in had if k not in wanted]
+    new = [activity_label(k) for k in wanted if k not in had]
+    moved = [
+        f"{activity_label(k)} to {n}+ in {d} days"
+        for k, (n, d) in wanted.items()
+        if k in had and had[k] != (n, d)
+    ]
+    said += [f"removes {', '.join(gone)}"] if gone else []
+    said += [f"adds {', '.join(new)}"] if new else []
+    said += [f"changes {', '.join(moved)}"] if moved else []
+    return "; ".join(said)
 
 
 def apply_proposal(definition: Definition, proposal: ProposalLike, *, on: date) -> Definition:
@@ -301,10 +328,12 @@ def stale_words(measured: str, now: str, *, say_now: bool = True) -> str:
     old, new = json.loads(measured), json.loads(now)
     if isinstance(old, dict) and isinstance(new, dict):
         changed = [key for key in {**old, **new} if old.get(key) != new.get(key)]
-        named = ", ".join(key.replace("_", " ") for key in changed[:4])
-        if len(changed) > 4:
-            named += f" and {len(changed) - 4} more"
-        return f"measured before {named} changed"
+        if changed:
+            named = ", ".join(key.replace("_", " ") for key in changed[:4])
+            if len(changed) > 4:
+                named += f" and {len(changed) - 4} more"
+            return f"measured before {named} changed"
+        # Equal values written differently (1 and 1.0): the whole value, cut short.
     said = f"measured for {_short(measured)}"
     return f"{said}, the clause is now {_short(now)}" if say_now else said
 

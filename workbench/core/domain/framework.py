@@ -57,8 +57,9 @@ def acceptance_reading() -> str:
         f"is healthy, above {percent(strict[0])} the bar may be too strict. The scoring "
         f"article (002) instead targets {low * 100:.0f}-{percent(high)} SAL acceptance and "
         f"calls under {percent(ACCEPTANCE_BANDS[1][0])} a threshold set too low. 001's "
-        "metrics table lists 30-50% as the weekly target; `metrics` flags a week outside "
-        "30-60%, where 001's calibration rules act."
+        "metrics table lists 30-50% as the weekly target; `metrics` flags a week below 30% "
+        "(broken) or above 60% (too strict), where 001's calibration rules act; 30-40% is "
+        "acceptable and the review names its top two rejection reasons."
     )
 
 

@@ -30,13 +30,15 @@ def parse_points(text: str) -> dict[str, int]:
     """The table typed as 'key points, key points'; a key may hold spaces ('head of 10'),
     the points are the last word. Empty text is an empty table."""
     table: dict[str, int] = {}
+    seen: dict[str, str] = {}  # the evaluator compares keys ignoring case: so does this
     for part in _parts(text):
         key, _, points = part.rpartition(" ")
         key = key.strip()
         if not key or not _POINTS.fullmatch(points):
             raise ValueError(f"'{part}' needs its points after it, as in '{key or part} 10'")
-        if key in table:
-            raise ValueError(f"'{key}' is listed twice")
+        if key.casefold() in seen:
+            raise ValueError(f"'{key}' is listed twice (as '{seen[key.casefold()]}')")
+        seen[key.casefold()] = key
         table[key] = int(points)
     return table
 

@@ -686,22 +686,21 @@ def _triggers(
     rate. Tier 2: per other kind, its strongest count-in-window pattern (the best lift among
     those in enough wins)."""
     found: list[Proposal] = []
-    raises = [p for p in patterns if p.kind in HAND_RAISE_KINDS and p.days is None and p.count == 1]
+    once = {p.kind: p for p in patterns if p.days is None and p.count == 1}  # ever did it
+    raises = [p for p in once.values() if p.kind in HAND_RAISE_KINDS]
     tier1 = sorted(p.kind for p in raises if _strong(p, TRIGGER_SHARE / 2))
     if tier1:
-        by_kind = {p.kind: p for p in raises}
+        # The draft's own tier 1 kinds, hand raises or not, judged by their own figures.
         kept = [
             kind
             for kind in draft
             if kind not in tier1
             and (
-                kind not in by_kind
-                or by_kind[kind].figures.small
-                or (by_kind[kind].figures.lift or 0) >= 1
+                kind not in once or once[kind].figures.small or (once[kind].figures.lift or 0) >= 1
             )
         ]
         chosen = [p for p in raises if p.kind in tier1]
-        w, o = _with_behaviour(con, [_test(p) for p in raises if p.kind in tier1 + kept])
+        w, o = _with_behaviour(con, [_test(once[k]) for k in tier1 + kept if k in once])
         wording = "tier 1 " + ", ".join(
             f"{p.label} ({_lift_text(p)})" for p in sorted(chosen, key=lambda p: p.kind)
         )

@@ -95,7 +95,7 @@ def analysis_lines(analysis: Analysis) -> list[str]:
         lines.append(f"  {proposal.clause} = {proposal.value}")
         lines.append(f"    {proposal.summary}")
         if proposal.against_draft:
-            lines.append(f"    against the draft: {proposal.against_draft}")
+            lines.append(f"    against the definition: {proposal.against_draft}")
     lines += ["", "Cases from your history (adopt one with the expectation the room agrees)"]
     if not analysis.cases:
         lines.append("  none: the draft and history agree")
@@ -105,7 +105,7 @@ def analysis_lines(analysis: Analysis) -> list[str]:
 
 
 def _against(proposal: Proposal) -> str:
-    return f" (against the draft: {proposal.against_draft})" if proposal.against_draft else ""
+    return f" (against the definition: {proposal.against_draft})" if proposal.against_draft else ""
 
 
 def analysis_markdown(analysis: Analysis) -> str:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -215,6 +215,7 @@ class Backtest:
     gate_values: tuple[str, ...] = ()
     # The SLA's "about N MQLs a month" (marketing's commitment), read against what it makes.
     committed: int | None = None
+    mql_monthly: list[tuple[str, int]] = field(default_factory=list)  # lead type MQL only
 
     def _average(self, series: list[tuple[str, int]], last: int | None = None) -> float:
         full = [n for m, n in series if m in self.complete_months] or [n for _, n in series]
@@ -262,9 +263,15 @@ class Backtest:
     def volume_off_commitment(self) -> bool:
         """Half or twice the SLA's monthly commitment, or further off: marketing would sign
         a volume this definition does not make (the SLA sets "about", not an exact count)."""
-        if not self.committed or not self.complete_months and not self.monthly:
+        if not self.committed or (not self.complete_months and not self.monthly):
             return False
-        return not self.committed / 2 <= self.per_month <= self.committed * 2
+        return not self.committed / 2 <= self.mql_per_month <= self.committed * 2
+
+    @property
+    def mql_per_month(self) -> float:
+        """MQLs alone per complete month: a motion's PQLs and AQLs are not marketing's
+        monthly commitment."""
+        return self._average(self.mql_monthly or self.monthly)
 
     def advice(self) -> list[str]:
         """The calibration advice this backtest calls for, most urgent first."""
@@ -275,7 +282,7 @@ class Backtest:
         if self.volume_off_commitment():
             out.append(
                 f"The SLA commits marketing to about {self.committed} MQLs a month; this "
-                f"definition would have made {self.per_month:.0f}: change the commitment (the "
+                f"definition would have made {self.mql_per_month:.0f}: change the commitment (the "
                 "SLA step) or the definition before both sides sign."
             )
         if self.false_negatives.alarm:
@@ -500,6 +507,15 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         return [(m, counts.get(m, 0)) for m in months]
 
     monthly = by_month(f"SELECT strftime(\"at\", '%Y-%m') AS m, count(*) FROM {table} GROUP BY m")
+    # What marketing's "about N MQLs a month" is about: MQLs, not a motion's PQLs or AQLs.
+    mql_monthly = (
+        by_month(
+            f"SELECT strftime(\"at\", '%Y-%m') AS m, count(*) FROM {table} "
+            "WHERE lead_type = 'mql' GROUP BY m"
+        )
+        if any(motion.lead_type != "mql" for motion in definition.motions)
+        else monthly
+    )
     historical = by_month(
         "SELECT strftime(mql_at, '%Y-%m') AS m, count(*) FROM leads "
         "WHERE mql_at IS NOT NULL GROUP BY m"
@@ -596,6 +612,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         complete_months=_complete(months, first, last),
         missed_wins=missed_wins(con, definition, table, int(fn[1])),
         committed=definition.sla.marketing.monthly_volume,
+        mql_monthly=mql_monthly,
     )
 
 

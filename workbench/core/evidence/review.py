@@ -316,6 +316,7 @@ class Packet:
     # as `metrics` marks it "not yet mature"); empty when it is.
     pending: str = ""
     waiting: int = 0  # how many of the quarter's MQLs `pending` counts
+    reviewed: str = ""  # why this quarter's review is already in the version (no rule fires)
 
     @property
     def quarter(self) -> Quarter:
@@ -342,6 +343,7 @@ class Packet:
             "replayed": None if self.replayed is None else self.replayed.to_json(),
             "acceptance_pending": self.pending,
             "acceptance_waiting": self.waiting,
+            "already_reviewed": self.reviewed,
         }
 
 
@@ -463,10 +465,16 @@ def build_packet(
     ]
     bad_fit = bad_fit_companies(con, chosen)
     gate = gate_leaves_out(con, definition, chosen) if bad_fit else (0, 0)
-    waiting, pending = decisions_pending(con, figures)
-    rules, adjustments, notes, unchanged = _calibrate(
-        definition, figures, found, bad_fit, gate, (waiting, pending)
-    )
+    waiting, pending = decisions_pending(con, figures, definition.sla.sales.decide_within_hours)
+    done = already_reviewed(definition, chosen)
+    rules: list[str] = []
+    adjustments: list[Adjustment] = []
+    notes: list[str] = [done] if done else []
+    unchanged: list[tuple[str, str]] = []
+    if not done:
+        rules, adjustments, notes, unchanged = _calibrate(
+            definition, figures, found, bad_fit, gate, (waiting, pending)
+        )
     adjustments, left_out = _applicable(definition, adjustments)
     notes += left_out
     return Packet(
@@ -484,6 +492,23 @@ def build_packet(
         replayed=replayed_figures(con, definition, chosen),
         pending=pending,
         waiting=waiting,
+        reviewed=done,
+    )
+
+
+def already_reviewed(definition: Definition, quarter: Quarter) -> str:
+    """Why `quarter` must not be reviewed again on this version, or "": the version already
+    holds that quarter's review (evidence recorded by it). Its rules would fire on the same
+    MQLs and apply the same changes a second time (a threshold raised twice)."""
+    if not any(
+        e.recorded_by == "review" and e.review_quarter == str(quarter)
+        for e in definition.evidence.values()
+    ):
+        return ""
+    return (
+        f"v{definition.version} already holds the review of {quarter} (its changes and "
+        f"their evidence are in it): reviewing {quarter} again would apply them twice; the "
+        f"next review is {quarter.next()}'s, once the history covers it"
     )
 
 
@@ -603,11 +628,14 @@ def bad_fit_companies(
     return [(r[0], r[1]) for r in rows if reason_key(str(r[2])) == BAD_FIT_COMPANY]
 
 
-def decisions_pending(con: duckdb.DuckDBPyConnection, figures: QuarterFigures) -> tuple[int, str]:
+def decisions_pending(
+    con: duckdb.DuckDBPyConnection, figures: QuarterFigures, decide_hours: int
+) -> tuple[int, str]:
     """(MQLs that may still be decided, why), or (0, ""): the quarter's MQLs without an
-    accept or reject that came so close to the history's end that nine in ten decisions
-    would still be ahead of them. An immature quarter reads low by construction (`metrics`
-    marks it "not yet mature"); an MQL left undecided longer than that was not worked."""
+    accept or reject that came so close to the history's end that they are still inside the
+    SLA's time to decide and nine in ten decisions would still be ahead of them. An immature
+    quarter reads low by construction; an MQL left undecided longer than the SLA allows is a
+    missed decision (001: accept or reject within 48 hours), not a pending one."""
     from workbench.core.evidence.periods import file_span
 
     if not figures.undecided:
@@ -619,7 +647,7 @@ def decisions_pending(con: duckdb.DuckDBPyConnection, figures: QuarterFigures) -
     ).fetchone()
     if row is None or row[0] is None:
         return 0, ""  # the file does not time decisions: nothing to say how long they take
-    days = float(row[0])
+    days = min(float(row[0]), decide_hours / 24)
     _first, as_of = file_span(con)
     recent = con.execute(
         f"SELECT count(*) FROM leads WHERE {_between('mql_at', figures.quarter)} "
@@ -631,10 +659,11 @@ def decisions_pending(con: duckdb.DuckDBPyConnection, figures: QuarterFigures) -
     if not waiting:
         return 0, ""
     have = "has" if waiting == 1 else "have"
+    window = f"{math.ceil(days * 24)} hours" if days < 2 else f"{math.ceil(days)} days"
     return waiting, (
-        f"{waiting} of its {figures.mqls} MQLs came in its last {math.ceil(days)} days and "
-        f"{have} no decision yet (nine in ten decisions take up to {math.ceil(days)} days; "
-        f"the history ends {as_of.date().isoformat()})"
+        f"{waiting} of its {figures.mqls} MQLs came in its last {window}, still inside the "
+        f"time the SLA and the SDRs' own pace give a decision, and {have} none yet (the "
+        f"history ends {as_of.date().isoformat()})"
     )
 
 
@@ -758,7 +787,7 @@ def _calibrate(
         )
         if not added:
             unchanged.append(("triggers", "the closed-won leads show no behaviour to add"))
-    if not rules:
+    if not rules and not (pending and rate is None):  # a waiting acceptance said so above
         unchanged.append(
             (
                 "fit",

@@ -127,7 +127,7 @@ def prepare_review(
         diff(signed, draft),
         after,
         failing,
-        open_draft(base, signed.slug),
+        packet.reviewed or open_draft(base, signed.slug),
     )
 
 

@@ -345,7 +345,7 @@ class AnalysisPane(Vertical):
             lines = textwrap.wrap(text, text_width, break_on_hyphens=False)
             if change:
                 lines += textwrap.wrap(
-                    f"against the draft: {change}", text_width, break_on_hyphens=False
+                    f"against the definition: {change}", text_width, break_on_hyphens=False
                 )
             proposals.add_row(
                 "✓ in it" if in_draft(definition, proposal) else "",

@@ -218,7 +218,7 @@ class EditorScreen(Screen[None]):
         """Show 'new version' and 'reload' only when they are the way forward."""
         if action == "new_version":
             if self.workshop.conflict:  # the room's edits kept: a new version, or a copy
-                return self.workshop.dirty
+                return self.workshop.dirty or bool(self.invalid)
             return self.workshop.read_only
         if action == "reload":
             return bool(self.workshop.conflict)
@@ -416,7 +416,7 @@ class EditorScreen(Screen[None]):
         """What the room can do about a file changed on disk, and only what works: with
         nothing unsaved there is nothing to lose; edits become the next version only on top
         of a version signed meanwhile, otherwise ctrl+g offers to save them as a copy."""
-        if not self.workshop.dirty:
+        if not self.workshop.dirty and not self.invalid:  # a refused value is unsaved too
             return (
                 "✗ This file changed on disk (another program or person wrote it). The room "
                 "had nothing unsaved: ctrl+r shows it as it is on disk now."
@@ -424,7 +424,7 @@ class EditorScreen(Screen[None]):
         keep = (
             "ctrl+g keeps them as a new version"
             if self.workshop.disk_is_signed()
-            else "ctrl+g keeps them as a copy to compare"
+            else "ctrl+g offers to save them as a copy to compare"
         )
         return (
             "✗ This file changed on disk since it was opened; your edits are NOT saved. "
