@@ -638,6 +638,18 @@ def fit_scoring(
             f"only {held_won} held-out leads are closed-won (deals take months to close): "
             f"read the false negatives with care, or try an earlier --train-until{other}"
         )
+    if (
+        hand is not None
+        and hand.lift is not None
+        and fitted.lift is not None
+        and hand.lift > fitted.lift
+    ):
+        # The room decides what `--write` replaces: said before, not found in the table after.
+        notes.append(
+            f"on the held-out months the hand-written scoring picks better (lift "
+            f"{hand.lift:.1f}x against {fitted.lift:.1f}x): `--write` would replace it with "
+            "points that validated worse; keep it unless the room has another reason"
+        )
     support = _support(train, counts, features)
     table = [
         Weight(name, weights[name], points.get(name) or None, support[name]) for name in features
