@@ -2086,3 +2086,21 @@ def test_ids_set_aside_keep_the_rows_in_file_order(tmp_path: Path) -> None:
     load_to_duckdb(con, leads, activities)
     columns = [str(row[0]) for row in con.execute("DESCRIBE activities").fetchall()]
     assert columns == [c.name for c in ACTIVITY_COLUMNS]
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("2025-13-01T10:00:00Z", "no such date: there is no month 13"),
+        ("2025-02-30", "no such date: February 2025 has 28 days"),
+        ("2024-02-30 08:00:00", "no such date: February 2024 has 29 days"),
+        ("2025-04-31T00:00:00Z", "no such date: April 2025 has 30 days"),
+    ],
+)
+def test_a_date_no_calendar_has_is_said_as_such(value: str, said: str) -> None:
+    """'2025-13-01' was told to declare its date format, which would not help anyone."""
+    created = next(c for c in LEAD_COLUMNS if c.name == "created_at")
+    status, why = read_cell(created, value, CANONICAL)
+    assert status == "bad" and str(why).endswith(said)
+    other = read_cell(created, "31/01/2025 x", CANONICAL)[1]
+    assert "date_formats" in str(other)  # a format nobody declared still gets the advice

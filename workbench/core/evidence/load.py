@@ -48,7 +48,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -293,6 +293,26 @@ def time_hint(formats: tuple[str, ...]) -> str:
     )
 
 
+_ISO_DAY = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]|$)")
+
+
+def _no_such_day(value: str) -> str | None:
+    """A date written the ISO way that no calendar has (2025-13-01, 2025-02-30): said as
+    such, not as a format to declare, which would not help."""
+    found = _ISO_DAY.match(value)
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return f"no such date: there is no month {month}"
+    try:
+        date(year, month, day)
+    except ValueError:
+        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+        return f"no such date: {date(year, month, 1):%B %Y} has {last} days"
+    return None
+
+
 EARLIEST_TIME = datetime(1901, 1, 1, tzinfo=UTC)
 """Times before this are placeholders: 0001-01-01, and 1900-01-01 (Excel's and SQL Server's
 day zero), stand for "unknown" in CRM exports; no lead history is that old."""
@@ -388,7 +408,9 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
         raise
     except (ValueError, OverflowError):
         why = {
-            "timestamp": time_hint(mapping.date_formats),
+            # ISO's order, unless the mapping says the file writes another.
+            "timestamp": (None if mapping.date_formats else _no_such_day(value))
+            or time_hint(mapping.date_formats),
             "int": "not a whole number",
             "float": "not a number",
         }.get(column.type, "unreadable")
