@@ -381,3 +381,14 @@ def test_draft_change_reads_lists_as_the_gate_does_and_names_changed_rules() -> 
         f"changes {first.kind.replace('_', ' ')} to {first.min_count + 1}+ in "
         f"{first.within_days} days"
     )
+
+
+def test_the_report_marks_a_proposal_already_in_the_definition(analysis: Analysis) -> None:
+    from workbench.core.evidence.analysis_report import analysis_lines, analysis_markdown
+
+    lines = analysis_lines(analysis)
+    at = lines.index("  fit.max_employees = 1000")  # the template's own maximum
+    assert lines[at + 2] == "    already in the definition"
+    seniority = lines.index(next(line for line in lines if line.startswith("  fit.min_seniority")))
+    assert lines[seniority + 2].startswith("    against the definition: it has director")
+    assert "(already in the definition)" in analysis_markdown(analysis)

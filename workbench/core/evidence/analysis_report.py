@@ -94,8 +94,11 @@ def analysis_lines(analysis: Analysis) -> list[str]:
     for proposal in analysis.proposals:
         lines.append(f"  {proposal.clause} = {proposal.value}")
         lines.append(f"    {proposal.summary}")
-        if proposal.against_draft:
-            lines.append(f"    against the definition: {proposal.against_draft}")
+        lines.append(
+            f"    against the definition: {proposal.against_draft}"
+            if proposal.against_draft
+            else "    already in the definition"
+        )
     lines += ["", "Cases from your history (adopt one with the expectation the room agrees)"]
     if not analysis.cases:
         lines.append("  none: the draft and history agree")
@@ -105,7 +108,9 @@ def analysis_lines(analysis: Analysis) -> list[str]:
 
 
 def _against(proposal: Proposal) -> str:
-    return f" (against the definition: {proposal.against_draft})" if proposal.against_draft else ""
+    if not proposal.against_draft:
+        return " (already in the definition)"
+    return f" (against the definition: {proposal.against_draft})"
 
 
 def analysis_markdown(analysis: Analysis) -> str:
