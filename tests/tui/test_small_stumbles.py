@@ -219,6 +219,20 @@ async def test_home_says_when_the_review_comes_back_and_the_palette_names_it(
         detail = str(home.query_one("#home-detail", PlainText).render())
         assert "next review by 2026-09-30: R opens it early" in detail
         assert [c[0] for c in home.PALETTE_COMMANDS] == ["Review acme: early, next by 2026-09-30"]
+        # The table's last column cut the second signer at 80 columns: the detail says both.
+        assert "signed by Dana Reyes + Sam Okafor" in detail
+
+
+async def test_home_names_whose_signatures_stand_beside_a_draft(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    signed(workdir)
+    store.new_version(workdir / "definitions", "acme", date(2025, 3, 1))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        detail = str(app.screen.query_one("#home-detail", PlainText).render())
+    assert "v1 signed by Dana Reyes + Sam Okafor" in detail
 
 
 async def test_the_palette_review_entry_names_the_definition(

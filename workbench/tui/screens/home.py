@@ -173,6 +173,9 @@ class HomeScreen(Screen[None]):
             lines.append(f"✗ {row.problem}")
         elif row is not None:
             lines += [row.name, str(row.open_path)]
+            if row.signers:  # whole here: at 80 columns the table's column cuts the second name
+                version, said, names = row.signers.partition(": ")
+                lines.append(f"{version} signed by {names}" if said else f"signed by {version}")
             if self.review_due(row):
                 state = review_state(row.review_date, self.wb.today())
                 lines.append(f"review {state.label}: press R to review")
