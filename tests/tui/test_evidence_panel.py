@@ -476,3 +476,30 @@ def test_the_signed_side_of_a_comparison_is_replayed_once(
     session.run(session.supersede(), drafts[0], other, lambda _: None)
     assert replayed[3:] == [signed.fit.min_employees, 11], "another base is replayed"
     session.close()
+
+
+async def test_page_down_scrolls_the_report_once_the_step_is_shown(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    history: EvidenceSource,
+) -> None:
+    """Reached with ctrl+n, the step's page keys did nothing until the room pressed tab: the
+    cursor sat on the Backtest/Analysis tab bar, outside the report."""
+    seeded("acme", "3m-10m")
+    app = make_app(evidence=history)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await show_evidence(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        scroll = pane_of(app).query_one("#evidence-scroll")
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0
+        await pilot.press("pagedown")
+        await settle(pilot)
+        moved = scroll.scroll_y
+        await pilot.press("right")  # the tab bar still has the cursor: on to Analysis
+        await settle(pilot)
+        tabs = app.screen.query_one("#evidence-tabs")
+        active = tabs.active  # type: ignore[attr-defined]
+    assert moved > 0
+    assert active == "evidence-analysis"

@@ -568,10 +568,35 @@ class EvidenceStep(Vertical):
     EvidenceStep TabPane { height: 1fr; padding: 0; }
     """
 
+    # Reached with ctrl+n or F6 the cursor is on the Backtest/Analysis tab bar (left and right
+    # switch tabs there); the page keys and up/down did nothing until tab. They scroll the tab
+    # on screen. A widget inside it that uses them (a table, the report once focused) wins.
+    BINDINGS = [
+        Binding(
+            key,
+            f"scroll_tab('{how}')",
+            show=False,
+            id=f"evidence.scroll_{how}",
+            tooltip="Scroll the Backtest or Analysis tab from its tab bar.",
+        )
+        for key, how in (
+            ("pagedown", "page_down"),
+            ("pageup", "page_up"),
+            ("down", "down"),
+            ("up", "up"),
+        )
+    ]
+
     def __init__(self, backtest: EvidencePane, analysis: AnalysisPane, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.backtest = backtest
         self.analysis = analysis
+
+    def action_scroll_tab(self, how: str) -> None:
+        pane = self.analysis if self.active_tab == ANALYSIS_TAB else self.backtest
+        scroll = next(iter(pane.query(VerticalScroll)), None)
+        if scroll is not None:
+            getattr(scroll, f"scroll_{how}")(animate=False)
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id=TABS_ID):
