@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from workbench.cli import app
 from workbench.core.domain.definition import Scoring
+from workbench.core.domain.templates import from_template
 from workbench.core.evidence.model_fit import (
     LeadRow,
     ScoringFit,
@@ -304,3 +305,21 @@ def test_a_hand_written_scoring_that_validates_better_is_said_before_write(
     said = [n for n in fitted.notes if "hand-written scoring picks better" in n]
     assert said and f"lift {hand.lift:.1f}x against {fitted.fitted.lift:.1f}x" in said[0]
     assert any(line.endswith(said[0]) for line in fitted.lines())
+
+
+def test_negative_points_on_a_hand_raise_are_explained(tmp_path: Path) -> None:
+    """`contact_sales = -27` was written with no word: a sales leader reads it as marketing
+    scoring down a hand raise. The note says what it means and that tier 1 is unaffected."""
+    write_sample(tmp_path, *sample_data(3000, 1))
+    connection = duckdb.connect()
+    load_history(connection, EvidenceSource(tmp_path / "leads.csv", tmp_path / "activities.csv"))
+    found = fit_scoring(connection, from_template("a", "3m-10m", date(2025, 1, 1)).scoring)
+    negative = {
+        w.feature.removeprefix("activity "): w.points
+        for w in found.weights
+        if w.points is not None and w.points < 0
+    }
+    assert {"contact_sales", "pricing_inquiry"} <= set(negative)  # this history's fit
+    said = [n for n in found.notes if n.startswith("hand raises take negative points")]
+    assert said and f"contact_sales {negative['contact_sales']:+d}" in said[0]
+    assert "A hand raise in tier 1 is an MQL whatever its points" in said[0]

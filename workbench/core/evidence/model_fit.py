@@ -654,6 +654,23 @@ def fit_scoring(
     table = [
         Weight(name, weights[name], points.get(name) or None, support[name]) for name in features
     ]
+    from workbench.core.domain.templates import HAND_RAISES
+
+    against = [
+        f"{w.feature.removeprefix('activity ')} {w.points:+d}"
+        for w in table
+        if w.points is not None
+        and w.points < 0
+        and w.feature.removeprefix("activity ") in HAND_RAISES
+    ]
+    if against:
+        # A sales leader reads "contact_sales -27" as marketing scoring down a hand raise.
+        notes.append(
+            f"hand raises take negative points ({', '.join(against)}): with the other points "
+            "counted, leads who did it reached the target less often in this history. A "
+            "hand raise in tier 1 is an MQL whatever its points (the framework's instant "
+            "MQL); these points only count where it is not"
+        )
     return ScoringFit(
         scoring=scoring,
         target=target,
