@@ -70,7 +70,7 @@ def test_problems_after_a_cell_that_spans_lines_are_located_by_line(tmp_path: Pa
     assert [lead.lead_id for lead in leads] == ["L1", "L3", "L5"]
     assert leads[1].title == "VP\n\nSales"
     shown = "\n".join(report.lines())
-    assert "line 4: created_at '2025-13-45': not a date" in shown
+    assert "line 4: created_at '2025-13-45': no such date: there is no month 13" in shown
     assert "line 8: expected 5 fields, found 4" in shown
     assert "line 9: lead_id 'L1' appears again (first at line 2)" in shown
     assert "line 10: employees 'fifty': not a whole number" in shown

@@ -131,7 +131,7 @@ def test_bad_rows_are_counted_and_the_first_few_shown(tmp_path: Path) -> None:
     assert report.emptied_columns == {"employees": 2}
     shown = "\n".join(report.lines())
     assert "5 left out" in shown
-    assert "line 3: created_at '2025-13-45': not a date" in shown
+    assert "line 3: created_at '2025-13-45': no such date: there is no month 13" in shown
     assert "line 4: employees 'fifty': not a whole number; read as empty" in shown
     assert "line 5: expected 5 fields, found 4" in shown
     assert "line 6: lead_id 'L1' appears again (first at line 2)" in shown

@@ -43,12 +43,13 @@ CSV problems are located by the file's own line (a quoted cell may span lines: s
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -303,13 +304,13 @@ def _no_such_day(value: str) -> str | None:
     if found is None:
         return None
     year, month, day = (int(part) for part in found.groups())
+    if not 1 <= year <= 9999:
+        return None  # year 0000, a placeholder: said as any unreadable time is
     if not 1 <= month <= 12:
         return f"no such date: there is no month {month}"
-    try:
-        date(year, month, day)
-    except ValueError:
-        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-        return f"no such date: {date(year, month, 1):%B %Y} has {last} days"
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return f"no such date: {calendar.month_name[month]} {year} has {last} days"
     return None
 
 
