@@ -701,3 +701,14 @@ async def test_the_palette_offers_quit_last_so_ctrl_p_enter_does_not_leave(
         editor_labels = [label for label, _a, _h in ScreenActionsProvider(app.screen)._commands()]
     assert home_labels[0] == "New definition" and home_labels[-1] == "Quit"
     assert editor_labels.count("Quit") == 1 and editor_labels[-1] == "Quit"
+
+
+async def test_a_signer_name_holding_a_colon_is_not_read_as_a_version(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    signed(workdir, marketing="Ana: Ruiz, VP Marketing")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        detail = str(app.screen.query_one("#home-detail", PlainText).render())
+    assert "signed by Ana: Ruiz + Sam Okafor" in detail
