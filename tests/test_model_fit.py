@@ -66,7 +66,11 @@ def test_the_points_follow_the_generators_correlations(fitted: ScoringFit) -> No
     the fit person, interns and individuals are not; 51-1000 employees in software/fintech is
     the fit company."""
     points = fitted.scoring.activity_points
-    assert points["demo_request"] > 0
+    weight = {w.feature: w.coefficient for w in fitted.weights}
+    assert weight["activity demo_request"] > 0
+    # A hand raise is fitted but its points are not written: `check` would refuse them.
+    assert "demo_request" not in points
+    assert any(n.startswith("left out of the points: demo_request +") for n in fitted.notes)
     assert points["pricing_page_view"] > 0
     assert points["careers_page_view"] < 0
     assert points["product_usage_limit"] < 0
@@ -74,7 +78,6 @@ def test_the_points_follow_the_generators_correlations(fitted: ScoringFit) -> No
     for good in ("manager", "director", "vp", "c-level"):
         for bad in ("intern", "individual"):
             assert seniority.get(good, 0) > seniority.get(bad, 0), (good, bad)
-    weight = {w.feature: w.coefficient for w in fitted.weights}
     assert weight["size 201-1000"] > weight["size 5001+"]
     assert weight["industry software"] > weight["industry healthcare"]
     # Size and industry are fit evidence, never points in [scoring].
@@ -219,7 +222,13 @@ def test_fit_scoring_writes_the_draft(tmp_path: Path, history: Path) -> None:
     assert "[scoring]" in out and "hand-written" in out and f"wrote [scoring] into {draft}" in out
     definition = load_definition(draft).definition
     written = definition.scoring
-    assert written is not None and written.activity_points["demo_request"] > 0
+    assert written is not None and written.activity_points["pricing_page_view"] > 0
+    # The template's hand raises are tier 1: their fitted points stay out, so the draft can
+    # be signed (it used to get demo_request = 39 and fail `check`: demo-request-scored).
+    assert not set(written.activity_points) & set(definition.triggers.tier1)
+    assert "left out of the points: " in out
+    code, out, _err = _cli("lint", str(draft))
+    assert "demo-request-scored" not in out, out
     # The clause keeps the held-out figures it was fitted with, as its evidence.
     evidence = definition.evidence["scoring"]
     assert evidence.recorded_by == "proposal"

@@ -91,6 +91,7 @@ def fit_scoring_cmd(
     found, problems = fit_from_history(
         source,
         definition.scoring,
+        triggers=definition.triggers,
         target=target.value,
         acceptance=target_acceptance,
         volume=target_volume,

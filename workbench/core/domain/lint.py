@@ -441,24 +441,36 @@ def _demo_request_scored(context: _Context) -> Iterator[Finding]:
     return _demo_request_scored_in(context.definition)
 
 
+def points_refused(kind: str, triggers: Triggers) -> str | None:
+    """Why positive points on `kind` fail `demo-request-scored` under `triggers`, or None.
+
+    The one rule: lint reports it and `fit-scoring` leaves such points out of what it
+    writes, so a fitted draft can be signed."""
+    if kind in triggers.tier1:
+        return "tier 1"
+    if kind in HAND_RAISES and kind not in triggers.tier4:
+        return "hand raise"
+    return None
+
+
 def _demo_request_scored_in(definition: Definition) -> Iterator[Finding]:
     def found() -> Iterator[Finding]:
         for rules in _rule_sets(definition):
             if rules.scoring is None:
                 continue
-            instant = set(rules.triggers.tier1) | set(rules.triggers.tier4)
             for kind, points in rules.scoring.activity_points.items():
                 clause = f"{rules.scoring_path}.activity_points.{kind}"
                 if points <= 0:
                     continue
-                if kind in rules.triggers.tier1:
+                why = points_refused(kind, rules.triggers)
+                if why == "tier 1":
                     yield _finding(
                         "demo-request-scored",
                         clause,
                         f"{kind} is a tier 1 trigger and also earns {points} points: a tier "
                         "1 trigger is an instant MQL, not something to score",
                     )
-                elif kind in HAND_RAISES and kind not in instant:
+                elif why == "hand raise":
                     yield _finding(
                         "demo-request-scored",
                         clause,

@@ -44,8 +44,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from workbench.core.domain.definition import Scoring
+from workbench.core.domain.definition import Scoring, Triggers
 from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.lint import points_refused
 from workbench.core.domain.vocab import ACTIVITY_KINDS, SENIORITY_ORDER
 
 if TYPE_CHECKING:
@@ -499,11 +500,17 @@ def fit_scoring(
     volume: float | None = None,
     train_until: date | None = None,
     window_days: int = DEFAULT_WINDOW_DAYS,
+    triggers: Triggers | None = None,
 ) -> ScoringFit:
     """Fit points on the leads created before `train_until`; validate on the rest.
 
     `current` is the definition's own `[scoring]` (validated beside the fit when given).
-    With neither `acceptance` nor `volume`, the target is `DEFAULT_ACCEPTANCE`."""
+    With neither `acceptance` nor `volume`, the target is `DEFAULT_ACCEPTANCE`.
+
+    `triggers` are the definition's own: a hand raise or tier 1 trigger is fitted (so the
+    other weights are not credited with its wins) but its positive points are left out of
+    the written clause, which `check` would refuse (`lint.points_refused`). Without them,
+    every hand raise is left out so."""
     if acceptance is not None and volume is not None:
         raise InputError([Problem("give a target acceptance or a target volume, not both")])
     if acceptance is not None and not 0 < acceptance <= 1:
@@ -589,6 +596,14 @@ def fit_scoring(
         raise InputError([Problem("no activity or seniority carries any weight in this history")])
     scale = min(POINTS_SCALE / first.threshold, MAX_POINTS / largest)
     points = {name: round(weights[name] * scale) for name in scored}
+    rules = triggers if triggers is not None else Triggers()
+    left_out = {
+        name: p
+        for name, p in points.items()
+        if name.startswith("activity ") and p > 0 and points_refused(name.split(" ", 1)[1], rules)
+    }
+    for name in left_out:
+        del points[name]
     activity_points = {
         name.split(" ", 1)[1]: p for name, p in points.items() if name.startswith("activity ") and p
     }
@@ -649,6 +664,15 @@ def fit_scoring(
             f"on the held-out months the hand-written scoring picks better (lift "
             f"{hand.lift:.1f}x against {fitted.lift:.1f}x): `--write` would replace it with "
             "points that validated worse; keep it unless the room has another reason"
+        )
+    if left_out:
+        # Written, they would fail `check` (demo-request-scored) and the draft could not be
+        # signed; the model still counted them, so no other weight took their wins.
+        notes.append(
+            "left out of the points: "
+            + ", ".join(f"{name.split(' ', 1)[1]} {p:+d}" for name, p in left_out.items())
+            + ". A hand raise or tier 1 trigger is an MQL on its own (the framework's instant "
+            "MQL), not something to score: `check` refuses points on it (demo-request-scored)"
         )
     support = _support(train, counts, features)
     table = [

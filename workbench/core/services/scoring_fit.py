@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.core.domain.definition import Definition, Scoring
+from workbench.core.domain.definition import Definition, Scoring, Triggers
 from workbench.core.domain.errors import Problem, SignedVersionError
 from workbench.core.files import store
 
@@ -32,6 +32,7 @@ def fit_from_history(
     train_until: date | None = None,
     window_days: int | None = None,
     progress: Note | None = None,
+    triggers: Triggers | None = None,
 ) -> tuple[ScoringFit, Problems]:
     """Load `source` as the backtest does and fit a scoring on it (see `model_fit`).
 
@@ -54,6 +55,7 @@ def fit_from_history(
             volume=volume,
             train_until=train_until,
             window_days=window_days,
+            triggers=triggers,
         )
     return found, problems
 
