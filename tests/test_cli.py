@@ -84,6 +84,18 @@ def test_stages_lists_the_five_ids(runner: CliRunner) -> None:
     assert "1000+/month" in lines[-1]
 
 
+def test_lead_history_before_a_command_says_where_it_goes(runner: CliRunner) -> None:
+    """Before a command the lead history is the app's; the hint named `workbench stages ...
+    --leads F`, an option `stages` does not have."""
+    one_error(
+        run(runner, "--leads", "x.csv", "--activities", "y.csv", "backtest", "v1.toml"),
+        2,
+        "put it after the command (workbench backtest ... --leads F)",
+    )
+    error = one_error(run(runner, "--mapping", "hubspot", "stages"), 2, "--mapping")
+    assert "workbench stages reads no lead history" in error and "after the command" not in error
+
+
 @pytest.mark.parametrize("stage", STAGE_IDS)
 def test_new_writes_dir_slug_v1(runner: CliRunner, tmp_path: Path, stage: str) -> None:
     result = run(runner, "new", "acme", "--stage", stage, "--dir", tmp_path)

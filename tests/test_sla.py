@@ -562,3 +562,22 @@ def test_a_definition_without_response_times_or_without_business_days_is_measure
         ["sla.sales.response_business_days.content"] if days else []
     )
     assert any("no response time covers" in note for note in report.notes)
+
+
+def test_a_share_beside_its_target_never_reads_as_the_target() -> None:
+    """'265/310 = 85%, target over 85%' read as kept and missed at once: a share that rounds
+    to its target gets a decimal, and reads as it is otherwise."""
+    from workbench.core.evidence.sla import report_lines
+
+    def line(numerator: int, denominator: int) -> str:
+        figure = Figure(
+            "sales", "sla.sales.response_minutes.tier1", "response", numerator, denominator,
+            0.85, "over 85%",
+        )  # fmt: skip
+        report = SlaReport(10, None, None, sales=[figure])
+        return next(x for x in report_lines(report) if "sla.sales.response_minutes" in x)
+
+    assert "265/310 = 85.5%, target over 85%" in line(265, 310)  # kept
+    assert "[MISSED]" in line(263, 310) and "263/310 = 84.8%" in line(263, 310)
+    assert "17/20 = 85%" in line(17, 20)  # exactly the target: nothing to tell apart
+    assert "200/310 = 65%" in line(200, 310)

@@ -67,11 +67,18 @@ def root(
         given = next((flag for flag, value in flags if value is not None), None)
         if given is None:
             return
+        name = ctx.invoked_subcommand
+        command = getattr(ctx.command, "commands", {}).get(name)
+        takes = command is not None and any(given in p.opts for p in command.params)
+        where = (
+            f"put it after the command (workbench {name} ... {given} F)"
+            if takes
+            else f"workbench {name} reads no lead history"
+        )
         raise InputError(
             [
                 Problem(
-                    f"before a command, the lead history only goes with the app; put it after "
-                    f"the command (workbench {ctx.invoked_subcommand} ... {given} F)",
+                    f"before a command, the lead history only goes with the app; {where}",
                     field=given,
                 )
             ]

@@ -608,7 +608,7 @@ def squash(value: str) -> str:
 
 
 def match_choice(column: Column, value: str) -> str | None:
-    """A cell as one of the column's choices, ignoring case, spaces, '-' and '_'; else None."""
+    """A cell as one of the column's choices, ignoring case and what `squash` drops; else None."""
     if value in column.choices:
         return value
     wanted = squash(value)
@@ -620,8 +620,8 @@ def match_choice(column: Column, value: str) -> str | None:
 
 def canonical_value(column: Column, value: str, mapping: Mapping = CANONICAL) -> str | None:
     """Which of the column's choices a raw value means: through the mapping's `[values]`
-    table (and its preset's), then the choices themselves, all ignoring case, spaces, '-' and
-    '_'; None when it means none of them. (Seniority may still be inferred from a title.)"""
+    table (and its preset's), then the choices themselves, all compared as `squash` does (case,
+    spaces, '-', '_', '/', '.'); None when it means none of them. (Seniority may still be inferred from a title.)"""
     return match_choice(column, mapping.translate(column.name, value))
 
 

@@ -10,8 +10,8 @@ the export puts this module's two SELECTs in front of the replay (`leads_clean`,
 The raw shape a warehouse holds (what `workbench sample-data` writes, loaded as is): the
 canonical column names (`tables`), the times as TIMESTAMP holding UTC, employees and
 engaged_contacts as whole numbers, target_account as a boolean; every text and choice column
-as the CRM wrote it (any case, spaces, '-' or '_' in choice values, surrounding spaces, empty
-strings, "https://www.acme.com/about" as a domain, seniority missing). Parsing text into
+as the CRM wrote it (any case, spaces, '-', '_', '/' or '.' in choice values, surrounding
+spaces, empty strings, "https://www.acme.com/about" as a domain, seniority missing). Parsing text into
 times, numbers and booleans stays with the warehouse's own loading: every warehouse reads an
 ISO time or a number, and no two agree on a bad one.
 

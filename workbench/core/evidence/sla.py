@@ -289,14 +289,18 @@ class SlaReport:
         }
 
 
-def _pct(n: int, d: int) -> str:
-    """'76%'; a share that is not all never reads as 100%, nor a share above none as 0%."""
+def _pct(n: int, d: int, target: float | None = None) -> str:
+    """'76%'; a share that is not all never reads as 100%, nor a share above none as 0%,
+    nor a share that misses (or beats) `target` as the target itself: 265/310 against "over
+    85%" reads '85.5%', where '85%' looked kept and missed at once."""
     if not d:
         return "-"
     if n < d and round(n / d * 100) == 100:
         return "over 99%"
     if n > 0 and round(n / d * 100) == 0:
         return "under 1%"
+    if target is not None and n / d != target and round(n / d * 100) == round(target * 100):
+        return f"{n / d * 100:.1f}%"
     return percent(n / d)
 
 
@@ -394,7 +398,8 @@ def _sales(
             )
             figure.sentence = (
                 f"Sales answered {within} of {len(group)} {what} within {words} "
-                f"({_pct(within, len(group))}; {never} never answered{before}); {_says(figure)}"
+                f"({_pct(within, len(group), target)}; {never} never answered{before}); "
+                f"{_says(figure)}"
             )
             out.append(figure)
     out += _decisions(sales.decide_within_hours, rows, absent)
@@ -644,7 +649,7 @@ def report_lines(report: SlaReport) -> list[str]:
             kept = {True: "kept", False: "MISSED", None: "not measured"}[figure.kept]
             value = (
                 f"{figure.numerator}/{figure.denominator} = "
-                f"{_pct(figure.numerator, figure.denominator)}"
+                f"{_pct(figure.numerator, figure.denominator, figure.target)}"
                 if figure.rate is not None
                 else ("nothing to measure" if figure.status == "measured" else figure.status)
             )

@@ -633,9 +633,9 @@ def _header(
         f"-- example). All times are UTC: {_TIME_NOTES[dialect]}.",
         "-- Raw rows as the CRM wrote them: the first two CTEs (leads_clean, activities_clean)",
         "-- normalise them as `workbench backtest` loads a file: choices matched ignoring case,",
-        "-- spaces, '-', '_' (Demo Request is demo_request), text trimmed, empty text NULL,",
-        "-- domains lower case without scheme, path or www., a missing seniority inferred from",
-        "-- the title, relationship prospect unless it says customer. Times, numbers and",
+        "-- spaces, '-', '_', '/', '.' (Demo Request is demo_request), text trimmed, empty text",
+        "-- NULL, domains lower case without scheme, path or www., a missing seniority inferred",
+        "-- from the title, relationship prospect unless it says customer. Times, numbers and",
         "-- booleans must be typed columns. Company size is a whole number:",
         "-- a size range such as 51-200 as its lower bound, 51.",
     ]
