@@ -477,6 +477,26 @@ def test_a_file_is_uncommitted_until_git_records_it(
     assert not uncommitted(path)
 
 
+def test_home_offers_an_earlier_signed_version_git_has_not_recorded(repo: Path) -> None:
+    """v2 signed from the command line and never committed, v3 signed and committed from the
+    app: home named only the latest signed version, so v2 stayed out of git unsaid."""
+    from workbench.core.files.folder import quick_row
+    from workbench.core.services.signoff import checked_row, commit_signed
+
+    folder = repo / "definitions"
+    v1, v2, v3 = two_signed_and_a_draft(folder)
+    git(repo, "add", str(v1))
+    git(repo, "commit", "-q", "-m", "Sign acme v1")
+    sign_file(v3, SECOND)
+    commit_signed(v3)
+    row = quick_row(folder, "acme")
+    assert row is not None
+    assert checked_row(folder, row).uncommitted == (2, v2)
+    commit_signed(v2)
+    assert checked_row(folder, row).uncommitted is None
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
 def test_a_signed_version_is_committed_as_signed_and_an_edited_one_is_refused(repo: Path) -> None:
     from workbench.core.domain.errors import CheckFailed
     from workbench.core.files.git import uncommitted

@@ -344,6 +344,65 @@ async def test_open_question_is_parked_with_the_draft(
     assert not questions[0].resolved
 
 
+async def test_parking_a_question_keeps_the_signers_typed(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """A facilitator typed both signers and a review date, parked a question with ctrl+o, and
+    found the four fields blank and the date back at its default: the pane was rebuilt."""
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        typed = {
+            "mk-name": "Dana Reyes",
+            "mk-role": "VP Marketing",
+            "sl-name": "Sam Ortiz",
+            "sl-role": "CRO",
+            "review-date": "2027-06-30",
+        }
+        for key, text in typed.items():
+            field = screen.query_one(f"#{key}", Input)
+            field.focus()
+            await settle(pilot)
+            field.value = ""
+            await type_text(pilot, text)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await type_text(pilot, "Are agencies in our ICP?")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.query_one("#signoff-questions")  # the pane now lists it
+        assert {key: screen.query_one(f"#{key}", Input).value for key in typed} == typed
+
+
+async def test_sign_off_puts_the_cursor_on_the_first_signer_not_the_questions(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """With questions carried over from v1 the cursor landed on their list: the room typed
+    "Dana Reyes", tab, "VP Marketing"... one field off, the marketing name became the role."""
+    path = seeded("acme", "3m-10m")
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\n[[questions]]\ntext = "Agencies?"\n',
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.query_one("#signoff-questions")
+        assert app.focused is not None and app.focused.id == "mk-name"
+        await type_text(pilot, "Dana Reyes")
+        await pilot.press("tab")
+        await type_text(pilot, "VP Marketing")
+        screen = app.screen
+        assert screen.query_one("#mk-name", Input).value == "Dana Reyes"
+        assert screen.query_one("#mk-role", Input).value == "VP Marketing"
+
+
 async def test_depends_case_can_be_decided_and_a_case_added(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:

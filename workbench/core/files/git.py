@@ -47,6 +47,30 @@ def uncommitted(path: Path) -> bool:
     return bool(out and out.strip())
 
 
+def uncommitted_among(paths: list[Path]) -> set[Path]:
+    """Which of `paths` (files of one repository) git has untracked or changed, in one
+    `git status`: home checks every signed version of a definition, not only the latest."""
+    if not paths:
+        return set()
+    root = repo_root(paths[0])
+    if root is None:
+        return set()
+    resolved = {path.resolve(): path for path in paths}
+    out = _git(
+        root, "status", "--porcelain", "-z", "--untracked-files=all", "--",
+        *(str(p) for p in resolved),
+    )  # fmt: skip
+    if not out:
+        return set()
+    found: set[Path] = set()
+    for entry in out.split("\0"):
+        # "XY path" entries; a rename's second, NUL-separated path has no status to skip.
+        name = entry[3:] if len(entry) > 3 and entry[2] == " " else entry
+        if name and (root / name).resolve() in resolved:
+            found.add(resolved[(root / name).resolve()])
+    return found
+
+
 def commit_message(slug: str, version: int) -> str:
     return f"Sign MQL definition {slug} v{version}"
 

@@ -266,22 +266,25 @@ class SlugSummary:
     latest_signed: DefinitionFile | None
     draft: DefinitionFile | None
     problem: str | None = None
+    signed: tuple[DefinitionFile, ...] = ()  # every signed version, oldest first
 
 
 def summarize(folder: Path, slug: str) -> SlugSummary:
     """Latest, latest signed and open draft of a slug; a broken file becomes `problem`."""
     latest = latest_signed = draft = None
+    signed: list[DefinitionFile] = []
     try:
         for _number, path in versions(folder, slug):
             loaded = load_definition(path)
             latest = loaded
             if loaded.definition.is_signed:
                 latest_signed = loaded
+                signed.append(loaded)
             else:
                 draft = loaded
     except InputError as error:
         return SlugSummary(slug, latest, latest_signed, draft, problem=str(error))
-    return SlugSummary(slug, latest, latest_signed, draft)
+    return SlugSummary(slug, latest, latest_signed, draft, signed=tuple(signed))
 
 
 def new_version(folder: Path, slug: str, today: date) -> Path:

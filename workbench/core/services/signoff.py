@@ -460,9 +460,11 @@ def commit_signed(path: Path) -> str:
 
 def checked_row(folder: Path, row: QuickRow) -> QuickRow:
     """Home's row after a full read of its versions: a file that will not open, a signed
-    version edited since its signing (never offered for a commit: `check` names it), or the
-    latest signed version git has not recorded, which `commit_signed` can then commit even
-    under a newer draft."""
+    version edited since its signing (never offered for a commit: `check` names it), or a
+    signed version git has not recorded, which `commit_signed` can then commit even under a
+    newer draft: the latest first, then any earlier one (a v3 signed from the command line
+    and never committed is not hidden by a committed v4; after each `c` the row is checked
+    again)."""
     state = summarize(folder, row.slug)
     if state.problem:
         return replace(row, status="UNREADABLE", problem=state.problem)
@@ -473,8 +475,11 @@ def checked_row(folder: Path, row: QuickRow) -> QuickRow:
         return row
     if signed.altered:
         return replace(row, status=f"v{signed.definition.version} ALTERED")
-    if git.uncommitted(signed.path):
-        return replace(row, uncommitted=(signed.definition.version, signed.path))
+    offered = [v for v in reversed(state.signed) if not v.altered]  # the latest first
+    pending = git.uncommitted_among([v.path for v in offered])
+    first = next((v for v in offered if v.path in pending), None)
+    if first is not None:
+        return replace(row, uncommitted=(first.definition.version, first.path))
     return row
 
 

@@ -88,6 +88,9 @@ class SignoffPane(VerticalScroll):
         self.workshop = workshop
         self.folder = folder
         self.today = today
+        # What the room typed into the signer fields, kept across a recompose (parking a
+        # question rebuilds the pane): a rebuild never blanks a name or resets the date.
+        self._typed: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         d = self.workshop.definition
@@ -157,8 +160,14 @@ class SignoffPane(VerticalScroll):
             yield Button("Sign both sides (ctrl+s)", id="sign", variant="success")
         yield PlainText("", id="sign-result", classes="summary")
 
+    def first_field(self) -> Input | None:
+        """Where the cursor goes on this step: the first signer field still empty, else the
+        marketing name; None on a signed record (nothing to type)."""
+        fields = [self.query_one(f"#{key}", Input) for key in SIGN_KEYS if self.query(f"#{key}")]
+        return next((f for f in fields if not f.value.strip()), fields[0] if fields else None)
+
     def _field(self, key: str, label: str, value: str = "") -> SignerField:
-        return SignerField(key, label, value)
+        return SignerField(key, label, self._typed.get(key, value))
 
     def _question_options(self) -> list[Option]:
         return [
@@ -211,6 +220,8 @@ class SignoffPane(VerticalScroll):
 
     @on(Input.Changed)
     def _validate(self, event: Input.Changed) -> None:
+        if event.input.id in SIGN_KEYS:
+            self._typed[event.input.id] = event.value
         if event.input.id:
             self._check(event.input.id)
         sign_error = self.query_one("#sign-error", PlainText)

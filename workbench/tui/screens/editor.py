@@ -815,7 +815,10 @@ class EditorScreen(Screen[None]):
         if not panes or not all(pane.is_mounted for pane in panes):
             return False
         for pane in panes:
-            for widget in pane.query("*"):
+            # A pane may name its own first field: Sign-off's is the first signer left to
+            # type, not the question list carried over from the last version above it.
+            chosen = pane.first_field() if isinstance(pane, SignoffPane) else None
+            for widget in [chosen] if chosen is not None else pane.query("*"):
                 if widget.focusable:
                     if widget is self.focused and isinstance(widget, Input):
                         widget.select_all()  # as focusing it would: the next key replaces
