@@ -392,3 +392,23 @@ def test_the_report_marks_a_proposal_already_in_the_definition(analysis: Analysi
     seniority = lines.index(next(line for line in lines if line.startswith("  fit.min_seniority")))
     assert lines[seniority + 2].startswith("    against the definition: it has director")
     assert "(already in the definition)" in analysis_markdown(analysis)
+
+
+def test_no_proposal_brings_an_anti_pattern_lint_flags(tmp_path: Path) -> None:
+    """On 3,000 sample leads the tier 2 proposal had `content_download 2+ in 30 days`; applied,
+    `lint` warned content-download-trigger on what the analysis itself had proposed."""
+    from workbench.core.domain.clause_evidence import apply_proposal
+    from workbench.core.domain.lint import lint
+
+    write_sample(tmp_path, *sample_data(3000, seed=1))
+    connection = duckdb.connect()
+    load_history(connection, EvidenceSource(tmp_path / "leads.csv", tmp_path / "activities.csv"))
+    draft = from_template("globex", "10m-30m", date(2026, 1, 1))
+    found = analyze(connection, draft, "sample")
+    assert any(p.clause == "triggers.tier2" for p in found.proposals)
+    flagged = {"content-download-trigger", "demo-request-scored"}
+    before = {f.rule for f in lint(draft, today=date(2026, 1, 2)) if f.rule in flagged}
+    for proposal in found.proposals:
+        applied = apply_proposal(draft, proposal, on=date(2026, 1, 2))
+        after = {f.rule for f in lint(applied, today=date(2026, 1, 2)) if f.rule in flagged}
+        assert after <= before, (proposal.clause, proposal.value, after)

@@ -91,6 +91,10 @@ CONTENT_KINDS: tuple[str, ...] = (
 A case study view is not among them: 001 counts it as high intent (tier 2, with a pricing page
 in one session), so a tier 2 combination it names is answered like tier 2, not within a day."""
 
+LOW_INTENT_TRIGGERS: tuple[str, ...] = ("content_download",)
+"""Kinds that are never an MQL trigger (lint's `content-download-trigger`: one low-intent
+action; "let downloads earn tier 3 points instead"), so the analysis never proposes one."""
+
 BUSINESS_DAY_MINUTES = 1440
 """A business day compared with minutes: the framework writes it '< 24 hours (business day)'."""
 

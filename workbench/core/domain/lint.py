@@ -40,6 +40,7 @@ from workbench.core.domain.clause_evidence import (
 )
 from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
 from workbench.core.domain.framework import (
+    LOW_INTENT_TRIGGERS,
     merge_response,
     response_entries,
     response_for,
@@ -486,14 +487,14 @@ def _content_download_trigger(context: _Context) -> Iterator[Finding]:
         for rules in _rule_sets(context.definition):
             triggers, path = rules.triggers, rules.triggers_path
             for tier in ("tier1", "tier4"):
-                if "content_download" in getattr(triggers, tier):
+                if any(kind in getattr(triggers, tier) for kind in LOW_INTENT_TRIGGERS):
                     yield _finding(
                         "content-download-trigger",
                         f"{path}.{tier}",
                         f"a content download is a {tier[:4]} {tier[4:]} MQL trigger",
                     )
             for index, rule in enumerate(triggers.tier2):
-                if rule.kind == "content_download":
+                if rule.kind in LOW_INTENT_TRIGGERS:
                     yield _finding(
                         "content-download-trigger",
                         f"{path}.tier2[{index}]",

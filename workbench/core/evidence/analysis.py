@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.core.domain.clause_evidence import draft_change
 from workbench.core.domain.definition import Definition, EdgeCase, Expectation
 from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.framework import LOW_INTENT_TRIGGERS
 from workbench.core.domain.lead import Activity, Lead
 from workbench.core.domain.vocab import PERSONAS, SENIORITY_ORDER
 from workbench.core.evidence.backtest import replay_into
@@ -711,7 +712,11 @@ def _triggers(
         found.append(make("triggers.tier1", sorted([*tier1, *kept]), wording, w, o))
     best: dict[str, Pattern] = {}
     for pattern in patterns:  # most lift first
-        if pattern.kind in HAND_RAISE_KINDS + NOT_INTENT or pattern.days is None:
+        # Nor a low-intent kind lint flags as a trigger: a proposal the room applies must
+        # not come back from `check` as an anti-pattern.
+        if pattern.kind in HAND_RAISE_KINDS + NOT_INTENT + LOW_INTENT_TRIGGERS:
+            continue
+        if pattern.days is None:
             continue
         if _strong(pattern, TRIGGER_SHARE) and pattern.kind not in best:
             best[pattern.kind] = pattern
