@@ -225,6 +225,23 @@ def test_stale_evidence_on_a_whole_clause_table_names_what_changed_not_its_json(
     assert "{" not in stale[0].message
 
 
+def test_stale_evidence_on_the_tier_2_rules_names_the_rules_not_their_json() -> None:
+    """A facilitator saw 'STALE: measured for [{"kind":"case_study_view","min_count":2,…'
+    on Sign-off, the Triggers step, lint and `show` after changing one tier 2 window."""
+    d = record_evidence(template(), "triggers.tier2", "the wins' patterns", on=TODAY)
+    rules = [rule.model_dump() for rule in d.triggers.tier2]
+    rules[0]["within_days"] += 7
+    edited = with_clause(d, "triggers.tier2", rules)
+    first = d.triggers.tier2[0]
+    name = " ".join([first.kind, *first.together]).replace("_", " ")
+    line = evidence_line(edited, "triggers.tier2")
+    assert "{" not in line and "STALE: measured before " in line
+    said = line.split("STALE: measured before ", 1)[1]
+    assert said.replace("+", " ") == f"{name} changed"
+    stale = [f for f in lint(edited, today=TODAY) if f.rule == "evidence-stale"]
+    assert stale and "{" not in stale[0].message
+
+
 def test_a_proposals_figure_is_not_followed_by_the_same_counts_again() -> None:
     """'keeps 81% of wins (78 of 96) … wins kept 78 of 96 (81%)' said the wins twice."""
     from workbench.core.domain.clause_evidence import evidence_text

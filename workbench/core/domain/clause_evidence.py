@@ -323,9 +323,14 @@ def shown_value(raw: str) -> str:
 
 def stale_words(measured: str, now: str, *, say_now: bool = True) -> str:
     """Why evidence is stale, in a few words: 'measured for director, the clause is now vp'.
-    For a whole table of clauses (a review's note on the fit gate) the values would be pages
-    of JSON, so it names what changed instead: 'measured before industries, regions changed'."""
+    For a whole table of clauses (a review's note on the fit gate) or a list of tier 2 rules
+    the values would be pages of JSON, so it names what changed instead: 'measured before
+    industries, regions changed', 'measured before case study view+pricing page view
+    changed'."""
     old, new = json.loads(measured), json.loads(now)
+    if _rules(old) and _rules(new):
+        # A list of rules (tier 2's): each named by its kinds, as `diff` keys them.
+        old, new = _keyed(old), _keyed(new)
     if isinstance(old, dict) and isinstance(new, dict):
         changed = [key for key in {**old, **new} if old.get(key) != new.get(key)]
         if changed:
@@ -336,6 +341,25 @@ def stale_words(measured: str, now: str, *, say_now: bool = True) -> str:
         # Equal values written differently (1 and 1.0): the whole value, cut short.
     said = f"measured for {_short(measured)}"
     return f"{said}, the clause is now {_short(now)}" if say_now else said
+
+
+def _rules(value: Any) -> bool:
+    """A list of rules with a `kind` each (tier 2), which a stale note names rule by rule."""
+    return isinstance(value, list) and all(
+        isinstance(item, dict) and isinstance(item.get("kind"), str) for item in value
+    )
+
+
+def _keyed(rules: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """'case_study_view+pricing_page_view': a rule by its kinds; a repeat gets ' #2'."""
+    out: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        name = "+".join([rule["kind"], *(rule.get("together") or [])])
+        key, number = name, 2
+        while key in out:
+            key, number = f"{name} #{number}", number + 1
+        out[key] = rule
+    return out
 
 
 def _short(raw: str) -> str:
