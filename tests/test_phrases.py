@@ -125,6 +125,21 @@ def test_one_flip_is_named_when_its_clause_is_too_long_to_say_with_it() -> None:
     assert flip_line(found + found, "", 24) == "2 cases to FAIL: ctrl+t"
 
 
+def test_a_case_that_flips_by_its_own_edit_is_named_once() -> None:
+    """'case fintech-cfo-pricing flipped fintech-cfo-pricing PASS→FAIL' named it twice."""
+    definition = from_template("x", "3m-10m", date(2026, 5, 1))
+    found = flips(
+        run_suite(definition), run_suite(with_clause(definition, "fit.min_employees", 600))
+    )[:1]
+    name = found[0].name
+    for label in (f"case {name}", f"case {name}: expectation"):
+        line = flip_line(found, label, 200)
+        assert line.startswith(f"case {name} PASS→FAIL (now "), line
+        assert line.count(name) == 1
+    # Another case's edit that flips this one still says which edit did it.
+    assert flip_line(found, "case another", 200).startswith(f"case another flipped {name} ")
+
+
 def test_the_flip_lines_count_says_which_way_the_cases_went() -> None:
     definition = from_template("x", "3m-10m", date(2026, 5, 1))
     strict = with_clause(definition, "fit.min_employees", 600)

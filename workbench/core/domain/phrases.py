@@ -219,6 +219,12 @@ def flip_line(flips: Sequence[Flip], edited: str | None, width: int) -> str:
     if not flips:
         return ""
     cause = f"{edited} flipped " if edited else "flipped "
+    if edited is not None and all(
+        edited in (f"case {f.name}", f"case {f.name}: expectation") for f in flips
+    ):
+        # The case edited is the one that flipped: named once, "case X PASS→FAIL (now …)",
+        # not "case X flipped X PASS→FAIL".
+        cause = "case "
     words = [flip_words(f) for f in flips]
     names = [f"{f.name} {'FAIL→PASS' if f.now_passing else 'PASS→FAIL'}" for f in flips]
     candidates: list[str] = []
