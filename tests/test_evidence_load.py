@@ -210,6 +210,24 @@ def test_not_a_parquet_file_is_an_input_error(tmp_path: Path) -> None:
         load_leads(path)
 
 
+def test_a_binary_file_is_said_in_words_not_duckdbs(tmp_path: Path) -> None:
+    """Random bytes as leads.csv gave 'Invalid Input Error: Error when sniffing file
+    "/tmp/workbench-pgeqggcw.csv"': the engine's words and a temporary file's path."""
+    import random
+
+    path = tmp_path / "leads.csv"
+    path.write_bytes(random.Random(7).randbytes(3000))
+    with pytest.raises(InputError) as raised:
+        load_leads(path)
+    text = str(raised.value)
+    assert "cannot read as CSV: no header line and columns were found" in text, text
+    assert "Error:" not in text and "workbench-" not in text and str(path) in text
+    parquet = tmp_path / "leads.parquet"
+    parquet.write_bytes(random.Random(7).randbytes(3000))
+    with pytest.raises(InputError, match="it is not a Parquet file"):
+        load_leads(parquet)
+
+
 def test_excel_style_exports_load(tmp_path: Path) -> None:
     # A byte-order mark, CRLF line ends, semicolons and quoted headers, as spreadsheets write.
     path = tmp_path / "leads.csv"

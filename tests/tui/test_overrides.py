@@ -11,6 +11,7 @@ from textual.widgets import Button, Collapsible, Input
 from tests.tui.pilot_steps import open_first, settle
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.components.modals import ConfirmModal
 from workbench.tui.components.steps import MotionsPane, SegmentsPane
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
@@ -150,6 +151,17 @@ async def test_adding_a_main_tier2_rule_keeps_an_edit_typed_just_before(
         assert app.focused is not None and new_kind in app.focused.ancestors_with_self
         # Removing one does not put the cursor in the last rule left (a second enter would
         # then open its dropdown).
+        # Asked first, naming the rule (an enter by mistake took one the room had argued for).
         await press_button(pilot, "#remove-tier2")
+        asked = app.screen
+        assert isinstance(asked, ConfirmModal) and asked.question.startswith(
+            f"Remove tier 2 rule {before + 1}: pricing_page_view 2+ times"
+        )
+        await pilot.press("enter")  # the first answer, "Keep it", has the cursor
+        await settle(pilot)
+        assert len(screen.workshop.definition.triggers.tier2) == before + 1
+        await press_button(pilot, "#remove-tier2")
+        await press_button(pilot, "#answer-remove")
+        assert len(screen.workshop.definition.triggers.tier2) == before
         last_kind = screen.query_one(f"#field-triggers-tier2-{before - 1}-kind")
         assert app.focused is None or last_kind not in app.focused.ancestors_with_self

@@ -151,7 +151,7 @@ def _trigger_parts(
         "tier1": f"Tier 1 (instant, no score needed): {_list(list(triggers.tier1))}{fresh}."
         if triggers.tier1
         else "No tier 1 triggers.",
-        "tier2": " ".join(_tier2_sentence(rule) for rule in triggers.tier2) or "No tier 2 rules.",
+        "tier2": " ".join(tier2_sentence(rule) for rule in triggers.tier2) or "No tier 2 rules.",
         "tier3": f"Tier 3: a score of {scoring.threshold} or more."
         if triggers.tier3 and scoring is not None
         else "No tier 3 (score) trigger.",
@@ -163,7 +163,7 @@ def _trigger_parts(
     return parts
 
 
-def _tier2_sentence(rule: Tier2Rule) -> str:
+def tier2_sentence(rule: Tier2Rule) -> str:
     """'Tier 2: case_study_view with pricing_page_view in one session ...' for a combination."""
     if not rule.together:
         return (

@@ -892,8 +892,20 @@ class _Source:
         )
 
     def unreadable(self, error: Exception) -> InputError:
+        """In the room's words: not DuckDB's error class, nor the temporary UTF-8 copy's path
+        (a binary file gave 'Invalid Input Error: Error when sniffing file "/tmp/workbench-…"')."""
         text = str(error).strip()
         first = text.splitlines()[0] if text else type(error).__name__
+        first = re.sub(r"^[A-Z][A-Za-z ]*? Error: ", "", first)
+        if self.utf8 is not None:
+            first = first.replace(str(self.utf8), str(self.path))
+        if not self.parquet and "sniffing file" in first:
+            first = (
+                "no header line and columns were found in it: a CSV file has a header line, "
+                "then one line per record, its cells separated by commas, semicolons or tabs"
+            )
+        if self.parquet and "magic bytes" in first:
+            first = "it is not a Parquet file (it does not end with Parquet's footer)"
         return InputError([Problem(f"cannot read as {self.kind}: {first}", file=self.path)])
 
     def forget_rejects(self, con: duckdb.DuckDBPyConnection) -> None:

@@ -32,6 +32,7 @@ from workbench.core.domain.describe import (
     fit_scope,
     override_sentences,
     source_sentences,
+    tier2_sentence,
 )
 from workbench.core.domain.framework import (
     CONTENT_KEY,
@@ -428,9 +429,32 @@ class TriggerButtons(DefinitionPane):
 
     @on(Button.Pressed, ".remove-tier2")
     def _remove_rule(self, event: Button.Pressed) -> None:
+        """Asked first, naming the rule: an enter on the button by mistake took a rule the
+        room had argued for, with no way back short of typing it again."""
+        from workbench.tui.components.modals import ConfirmModal
+
         prefix = event.button.name or "triggers"
-        rules = [r.model_dump() for r in clause_value(self.definition, prefix).tier2][:-1]
-        self.post_message(ClauseEdited(f"{prefix}.tier2", rules, self))
+        current = clause_value(self.definition, prefix).tier2
+        if not current:
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice != "remove":
+                return
+            # The rules as they are when the room answers, less the one it was asked about.
+            now = clause_value(self.definition, prefix).tier2
+            if now and now[-1] == current[-1]:
+                rules = [r.model_dump() for r in now][:-1]
+                self.post_message(ClauseEdited(f"{prefix}.tier2", rules, self))
+
+        said = tier2_sentence(current[-1]).removeprefix("Tier 2: ")
+        self.app.push_screen(
+            ConfirmModal(
+                f"Remove tier 2 rule {len(current)}: {said}",
+                [("keep", "Keep it"), ("remove", "Remove it")],
+            ),
+            answered,
+        )
 
 
 class FitPane(DefinitionPane):
