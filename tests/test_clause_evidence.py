@@ -385,7 +385,7 @@ def test_cli_records_evidence_by_hand(tmp_path: Path, monkeypatch: pytest.Monkey
     listed = CliRunner().invoke(app, ["evidence", str(path)])
     assert listed.exit_code == 0
     assert "fit.min_seniority: 78 of 96 wins" in listed.output
-    assert "Without evidence: fit.min_employees" in listed.output
+    assert "Without evidence: fit: min_employees" in listed.output
 
 
 @pytest.mark.parametrize(
@@ -496,3 +496,21 @@ def test_a_signed_workshop_takes_no_proposal(tmp_path: Path) -> None:
     result = workshop.apply_proposal(SENIORITY, TODAY)
     assert not result.ok and "signed" in result.errors[0]
     assert workshop.definition.evidence == {}
+
+
+def test_the_clauses_without_evidence_are_grouped_by_their_gate() -> None:
+    """A $10-30M definition listed 15 clause paths on Sign-off, one per clause."""
+    from workbench.core.domain.clause_evidence import data_clauses, unbacked, unbacked_words
+
+    d = from_template("globex", "10m-30m", TODAY)
+    words = unbacked_words(d)
+    fit = [p for p in data_clauses(d) if p.startswith("fit.")]
+    assert f"fit (all {len(fit)})" in words.split("; ")
+    assert words.count("segments.smb.fit") == 1 and "segments.smb.fit." not in words
+    backed = record_evidence(d, "fit.min_seniority", "78 of 96 wins", on=TODAY)
+    words = unbacked_words(backed)
+    listed = next(part for part in words.split("; ") if part.startswith("fit: "))
+    assert listed.removeprefix("fit: ").split(", ") == [
+        p.removeprefix("fit.") for p in unbacked(backed) if p.startswith("fit.")
+    ]
+    assert "min_seniority" not in listed

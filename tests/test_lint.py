@@ -108,6 +108,7 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "one-sided-signoff",
         "no-edge-cases",
         "fit-score-unreachable",
+        "fit-size-band-never-applies",
         "title-keyword-outside-ascii",
         "source-apart-and-scored",
         "clause-without-evidence",
@@ -187,6 +188,10 @@ def _fit_bar_too_high(data: dict[str, Any]) -> None:
     data["fit"]["score"]["threshold"] = 26
 
 
+def _dead_size_band(data: dict[str, Any]) -> None:
+    data["fit"]["score"]["size_points"].append({"max_employees": 20, "points": -5})
+
+
 def _accented_keyword(data: dict[str, Any]) -> None:
     data["fit"]["exclude_titles"].append("Étudiant")
 
@@ -237,6 +242,10 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "slower-than-framework": (_slow_tier3, "sla.sales.response_minutes.tier3"),
     "no-edge-cases": (_no_cases, "cases"),
     "fit-score-unreachable": (_fit_bar_too_high, "fit.score.threshold"),
+    "fit-size-band-never-applies": (
+        _dead_size_band,
+        f"fit.score.size_points[{len(template().fit.score.size_points)}]",  # type: ignore[union-attr]
+    ),
     "title-keyword-outside-ascii": (_accented_keyword, "fit.exclude_titles"),
     "source-apart-and-scored": (_source_apart_and_scored, "scoring.source_points.EVENTS "),
     "evidence-stale": (_stale_evidence, "fit.min_seniority"),
@@ -703,3 +712,51 @@ def test_a_source_apart_with_its_own_threshold_is_named_with_the_fit_that_exclud
     assert finding.clause == "scoring.source_thresholds.Trade Show"
     assert "qualified apart in fit.exclude_sources ('trade show')" in finding.message
     assert "its threshold by source is never used" in finding.message
+
+
+def test_a_fit_size_band_outside_its_gates_sizes_is_flagged() -> None:
+    """The $10-30M template's SMB gate (50-199 employees) carried '200+ employees +10' from the
+    main fit score: a clause on the page that can never count."""
+    today = date(2026, 5, 1)
+    template = from_template("x", "10m-30m", today)
+    assert not [f for f in lint(template, today=today) if f.rule == "fit-size-band-never-applies"]
+    data = template.model_dump(mode="json")
+    smb = next(s for s in data["segments"] if s["id"] == "smb")
+    smb["fit"]["score"]["size_points"] = [
+        {"min_employees": 200, "points": 10},
+        {"min_employees": 100, "max_employees": 150, "points": 5},  # inside 50-199: fine
+    ]
+    data["fit"]["score"]["size_points"] = [{"max_employees": 20, "points": -5}]  # below 50
+    found = [
+        f for f in lint(Definition.model_validate(data), today=today)
+        if f.rule == "fit-size-band-never-applies"
+    ]  # fmt: skip
+    assert sorted((f.clause, f.message) for f in found) == [
+        (
+            "fit.score.size_points[0]",
+            # The main gate decides the segment without its own (Mid-market, 200-999).
+            "up to 20 employees -5 never applies: this gate decides companies of 200-999 employees",
+        ),
+        (
+            "segments.smb.fit.score.size_points[0]",
+            "200+ employees +10 never applies: this gate decides companies of 50-199 employees",
+        ),
+    ]
+
+
+def test_a_size_band_is_dead_only_where_every_segment_sharing_the_gate_misses_it() -> None:
+    today = date(2026, 5, 1)
+    data = from_template("x", "10m-30m", today).model_dump(mode="json")
+    smb = next(s for s in data["segments"] if s["id"] == "smb")
+    smb["fit"] = None  # SMB (50-199) now shares the main gate with Mid-market (200-999)
+    data["fit"]["score"]["size_points"] = [
+        {"min_employees": 200, "points": 10},  # Mid-market's
+        {"max_employees": 99, "points": -5},  # SMB's
+        {"min_employees": 1000, "points": 5},  # Enterprise has its own gate: dead here
+    ]
+    found = [
+        f.clause
+        for f in lint(Definition.model_validate(data), today=today)
+        if f.rule == "fit-size-band-never-applies"
+    ]
+    assert found == ["fit.score.size_points[2]"]

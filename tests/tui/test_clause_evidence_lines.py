@@ -76,7 +76,7 @@ async def test_fit_and_triggers_steps_show_evidence_under_the_clause(
         signoff = screen.query_one(SignoffPane)
         text = str(signoff.query_one("#signoff-evidence", PlainText).render())
         assert "fit.min_seniority: 78 of 96 wins director+" in text and "STALE" in text
-        assert "Without evidence: fit.min_employees" in text
+        assert "Without evidence: fit: min_employees" in text
 
 
 async def test_a_definition_without_evidence_shows_no_evidence_lines(
@@ -112,5 +112,6 @@ async def test_sign_off_says_before_signing_what_check_will_warn_for_want_of_evi
         await settle(pilot)
         evidence = screen.query_one("#signoff-evidence", PlainText)
         text = str(evidence.render())
-        assert evidence.display and "Without evidence: fit.min_employees" in text
+        # Grouped by gate: one path per clause was a wall of 15 on a segmented definition.
+        assert evidence.display and "Without evidence: fit (all " in text
         assert "`workbench check` warns for each clause without evidence" in text

@@ -24,6 +24,7 @@ from workbench.core.domain.clause_evidence import (
     evidence_state,
     record_evidence,
     unbacked,
+    unbacked_words,
 )
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import InputError, Problem
@@ -106,4 +107,4 @@ def _list(definition: Definition, as_json: bool) -> None:
     if not definition.evidence:
         echo("No clause has evidence yet.")
     if missing:
-        echo("Without evidence: " + ", ".join(missing))
+        echo("Without evidence: " + unbacked_words(definition))

@@ -487,3 +487,26 @@ def backed(definition: Definition, path: str) -> bool:
 def unbacked(definition: Definition) -> list[str]:
     """The fit and trigger criteria with no evidence at all."""
     return [path for path in data_clauses(definition) if not backed(definition, path)]
+
+
+def unbacked_words(definition: Definition) -> str:
+    """`unbacked` grouped by the fit gate or triggers that hold each clause, one with none of
+    its clauses backed said in a word: 'fit: min_employees, industries; segments.smb.fit (all
+    9)'. One path per clause made 15 lines on a $10-30M definition's Sign-off step."""
+    tables: dict[str, list[tuple[str, str]]] = {}
+    for path in data_clauses(definition):
+        names = path.split(".")
+        at = next((i for i, name in enumerate(names) if name in ("fit", "triggers")), 0)
+        table = ".".join(names[: at + 1])
+        tables.setdefault(table, []).append((".".join(names[at + 1 :]) or path, path))
+    missing = set(unbacked(definition))
+    said = []
+    for table, clauses in tables.items():
+        bare = [leaf for leaf, path in clauses if path in missing]
+        if not bare:
+            continue
+        if len(bare) == len(clauses) > 1:
+            said.append(f"{table} (all {len(clauses)})")
+        else:
+            said.append(f"{table}: {', '.join(bare)}")
+    return "; ".join(said)

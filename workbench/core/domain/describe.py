@@ -273,7 +273,14 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
                 f"Stage {stage.label}: {stage.approach}",
             ],
         ),
-        ("Fit gate (must pass)", fit_sentences(definition.fit) + _evidence(definition, "fit")),
+        (
+            "Fit gate (must pass)",
+            # With segments or motions, whom this gate decides comes first: a main size of
+            # 20-2000 read as the whole rule where each segment has its own band.
+            [scope for scope in [fit_scope(definition)] if scope]
+            + fit_sentences(definition.fit)
+            + _evidence(definition, "fit"),
+        ),
         (
             "Triggers (any one of)",
             trigger_sentences(definition.triggers, definition.scoring)
@@ -378,6 +385,20 @@ def segment_warnings(definition: Definition, segment_id: str) -> list[BandProble
     return [p for p in band_warnings(definition) if segment_id in p.segments]
 
 
+def _fit_parts_apart(fit: FitGate) -> dict[str, str]:
+    """`_fit_parts` with the fit score sentence by sentence: a segment whose score drops one
+    size band said its whole score again (four lines of points the main gate has too)."""
+    parts = _fit_parts(fit)
+    if fit.score is None:
+        return parts
+    del parts["fit_score"]
+    for sentence in fit_score_sentences(fit):
+        parts["fit_score:" + sentence.split(":", 1)[0].split(" of ", 1)[0]] = sentence
+    if not fit.score.size_points:
+        parts["fit_score:Size fit points"] = "No size fit points."
+    return parts
+
+
 def _differs(own: dict[str, str], main: dict[str, str]) -> list[str]:
     return [sentence for key, sentence in own.items() if main.get(key) != sentence]
 
@@ -390,7 +411,7 @@ def override_sentences(definition: Definition, part: Segment | Motion) -> list[s
     lead_type = part.lead_type if isinstance(part, Motion) else "mql"
     lines: list[str] = []
     if part.fit is not None:
-        lines += _differs(_fit_parts(part.fit), _fit_parts(definition.fit))
+        lines += _differs(_fit_parts_apart(part.fit), _fit_parts_apart(definition.fit))
     scoring = part.scoring or definition.scoring
     triggers = part.triggers or definition.triggers
     own = _trigger_parts(triggers, scoring, lead_type)

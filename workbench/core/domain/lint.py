@@ -38,7 +38,14 @@ from workbench.core.domain.clause_evidence import (
     stale_words,
     unbacked,
 )
-from workbench.core.domain.definition import Definition, FitGate, Motion, Scoring, Segment, Triggers
+from workbench.core.domain.definition import (
+    Definition,
+    FitGate,
+    Motion,
+    Scoring,
+    Segment,
+    Triggers,
+)
 from workbench.core.domain.framework import (
     LOW_INTENT_TRIGGERS,
     merge_response,
@@ -47,6 +54,7 @@ from workbench.core.domain.framework import (
     response_row,
 )
 from workbench.core.domain.phrases import activity_label
+from workbench.core.domain.points_text import band_text
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.sources import source_form
 from workbench.core.domain.templates import HAND_RAISES
@@ -115,6 +123,14 @@ RULES: dict[str, Rule] = {
             "The fit score's threshold is above the most points any lead can take, so the fit "
             "gate fails every lead and nothing becomes an MQL. Lower fit.score.threshold or "
             "give fit attributes (seniority, size, industry) the points 002 suggests.",
+        ),
+        Rule(
+            "fit-size-band-never-applies",
+            "warning",
+            "objective: every clause on the page decides something",
+            "No lead this gate decides is in that size band (the gate's own size range, within "
+            "its segment's), so its points never count and the room reads a rule that does "
+            "nothing. Remove the band, or move it to the gate whose companies are that size.",
         ),
         Rule(
             "title-keyword-outside-ascii",
@@ -360,6 +376,43 @@ def _fit_score_unreachable(context: _Context) -> Iterator[Finding]:
                 f"{clause}.score.threshold",
                 f"a fit score of {gate.score.threshold} is needed, but the most a lead can "
                 f"take is {ceiling}: every lead fails the fit gate",
+            )
+
+
+def _fit_size_band_never_applies(context: _Context) -> Iterator[Finding]:
+    """A fit score's size band outside every size its gate can see: the 10m-30m template's SMB
+    gate (50-199 employees) carried '200+ employees +10' from the main gate's score. A gate
+    shared by several segments sees each one's band: dead only where it is dead in all."""
+    definition = context.definition
+    seen: dict[str, tuple[FitGate, list[tuple[int, int | None]]]] = {}
+    for owner in definition.owners():
+        path, gate = definition.owned(owner, "fit")
+        if gate.score is None:
+            continue
+        low, high = gate.min_employees or 0, gate.max_employees
+        if isinstance(owner, Segment):
+            low = max(low, owner.min_employees or 0)
+            highs = [h for h in (high, owner.max_employees) if h is not None]
+            high = min(highs) if highs else None
+        seen.setdefault(path, (gate, []))[1].append((low, high))
+    for path, (gate, ranges) in seen.items():
+        assert gate.score is not None
+        for index, band in enumerate(gate.score.size_points):
+            band_low, band_high = band.min_employees or 0, band.max_employees
+            if any(
+                (high is None or band_low <= high) and (band_high is None or band_high >= low)
+                for low, high in ranges
+            ):
+                continue
+            sizes = " or ".join(
+                f"{low}-{high}" if high is not None else f"{low}+" for low, high in ranges
+            )
+            yield _finding(
+                "fit-size-band-never-applies",
+                f"{path}.score.size_points[{index}]",
+                f"{band_text(band.min_employees, band.max_employees)} employees "
+                f"{band.points:+d} never applies: this gate decides companies of {sizes} "
+                "employees",
             )
 
 
@@ -772,6 +825,7 @@ _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _no_fit_gate,
     _demo_request_scored,
     _fit_score_unreachable,
+    _fit_size_band_never_applies,
     _title_keyword_outside_ascii,
     _source_apart_and_scored,
     _tier2_without_recency,

@@ -45,10 +45,11 @@ def parse_points(text: str) -> dict[str, int]:
 
 def bands_text(bands: Sequence[SizeBand]) -> str:
     """'50-199 5, 200+ 10, up to 49 -10': each band and its points."""
-    return ", ".join(f"{_band(b.min_employees, b.max_employees)} {b.points}" for b in bands)
+    return ", ".join(f"{band_text(b.min_employees, b.max_employees)} {b.points}" for b in bands)
 
 
-def _band(low: int | None, high: int | None) -> str:
+def band_text(low: int | None, high: int | None) -> str:
+    """'50-199', '200+', 'up to 49', 'any': a size band as the room types it."""
     if low is not None and high is not None:
         return f"{low}-{high}"
     if low is not None:

@@ -669,6 +669,8 @@ def _10m_30m(base: dict[str, Any]) -> Definition:
     # Each segment's own fit gate covers the segment's own size band, so the two never disagree.
     smb_fit = _full_fit("manager")
     smb_fit.max_employees = 199
+    if smb_fit.score is not None:  # "200+ employees +10" never applies below 200 (lint)
+        smb_fit.score.size_points = []
     enterprise_fit = _full_fit()
     enterprise_fit.min_employees = 1000
     enterprise_fit.max_employees = None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from workbench.core.domain.clause_evidence import evidence_lines, unbacked
+from workbench.core.domain.clause_evidence import evidence_lines, unbacked, unbacked_words
 from workbench.core.domain.definition import (
     SIDES,
     Definition,
@@ -505,7 +505,7 @@ def evidence_summary(definition: Definition, *, lead_history: bool = False) -> l
     lines = evidence_lines(definition)
     missing = unbacked(definition) if lead_history or definition.evidence else []
     if missing:
-        lines.append("Without evidence: " + ", ".join(missing))
+        lines.append("Without evidence: " + unbacked_words(definition))
     return lines
 
 
