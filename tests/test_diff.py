@@ -479,3 +479,25 @@ def test_a_response_time_in_business_days_is_a_change_in_words() -> None:
     (change,) = diff(old, new)
     assert change.clause == "sla.sales.response_business_days.content"
     assert change.text == "SLA: response time for content 1 business day → 2 business days"
+
+
+def test_between_signed_versions_the_sign_off_changes_are_said(tmp_path: Path) -> None:
+    """v1 and v2 differed only in a signer's role and the review date: `diff` said "No clause
+    changed" and nothing about who agreed, or until when."""
+    folder = tmp_path / "defs"
+    v1 = store.create(from_template("acme", "3m-10m", date(2025, 1, 6)), folder)
+    sign(store.load_definition(v1), "Dana Reyes, VP Marketing", "Sam Ortiz, VP Sales",
+         date(2025, 9, 30), datetime(2025, 2, 1, tzinfo=UTC))  # fmt: skip
+    v2 = store.new_version(folder, "acme", date(2025, 4, 1))
+    drafted = run(CliRunner(), "diff", v1, v2)
+    assert drafted.exit_code == 0 and "Sign-off:" not in drafted.stdout  # a draft signed nothing
+    sign(store.load_definition(v2), "Dana Reyes, CMO", "Sam Ortiz, VP Sales",
+         date(2025, 12, 31), datetime(2025, 5, 1, tzinfo=UTC))  # fmt: skip
+    result = run(CliRunner(), "diff", v1, v2)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    at = lines.index("Sign-off:")
+    assert lines[at + 1 :] == [
+        "  review date: 2025-09-30 → 2025-12-31",
+        "  marketing: Dana Reyes, VP Marketing → Dana Reyes, CMO",
+    ]

@@ -15,7 +15,7 @@ import typer
 
 from workbench.cli._app import JsonOption, app, echo, err, friendly, warn_altered
 from workbench.core.domain import clock
-from workbench.core.domain.diff import check_comparable, diff, headline
+from workbench.core.domain.diff import check_comparable, diff, headline, signoff_changes
 from workbench.core.files import history, store
 from workbench.core.files.history import SlugLog, VersionEntry
 from workbench.core.services import versions
@@ -162,3 +162,8 @@ def diff_cmd(
         echo("No clause changed.")
     for change in changes:
         echo(f"  {change.text}")
+    signed = signoff_changes(before.definition, after.definition)
+    if signed:
+        echo("Sign-off:")
+        for line in signed:
+            echo(f"  {line}")

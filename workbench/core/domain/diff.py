@@ -777,6 +777,25 @@ def headline(
     return f"{new.slug} {version_label(old, old_integrity)} → {version_label(new, new_integrity)}"
 
 
+def signoff_changes(old: Definition, new: Definition) -> list[str]:
+    """Between two signed versions, what the sign-off itself changed: the review date and
+    each side's signer ('sales: Sam Ortiz, VP Sales → Sam Ortiz, CRO'). Not clauses, but
+    what the room reads when it asks who agreed to what, and until when."""
+    before, after = old.signoff or old.partial_signoff, new.signoff or new.partial_signoff
+    if before is None or after is None:
+        return []
+    lines = []
+    if before.review_date != after.review_date:
+        lines.append(f"review date: {before.review_date} → {after.review_date}")
+    for side in ("marketing", "sales"):
+        a, b = getattr(before, side), getattr(after, side)
+        was = f"{a.name}, {a.role}" if a is not None else "not signed"
+        now = f"{b.name}, {b.role}" if b is not None else "not signed"
+        if was != now:
+            lines.append(f"{side}: {was} → {now}")
+    return lines
+
+
 def check_comparable(old: Definition, new: Definition, old_path: Path, new_path: Path) -> None:
     """Refuse a diff between two definitions: every clause would differ, which says nothing."""
     if old.slug != new.slug:
