@@ -332,3 +332,24 @@ def test_negative_points_on_a_hand_raise_are_explained(tmp_path: Path) -> None:
     said = [n for n in found.notes if n.startswith("hand raises take negative points")]
     assert said and f"contact_sales {negative['contact_sales']:+d}" in said[0]
     assert "A hand raise in tier 1 is an MQL whatever its points" in said[0]
+
+
+def test_a_tier_1_kind_of_any_rule_set_reading_the_scoring_takes_no_points(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The $30M+ product-led motion reads the main [scoring] with product_usage_limit in its
+    tier 1: `fit-scoring` checked the main triggers only, and wrote points `check` refuses."""
+    from workbench.core.domain.definition import Triggers
+    from workbench.core.services.scoring_fit import scored_triggers
+
+    motions = from_template("x", "30m-plus", date(2026, 1, 1))
+    assert ["product_usage_limit"] in [t.tier1 for t in scored_triggers(motions)]
+    main = Triggers(tier1=["demo_request"])
+    alone = fit_scoring(con, HAND, target="opportunity", acceptance=0.45, triggers=[main])
+    assert alone.scoring.activity_points["pricing_page_view"] > 0
+    both = fit_scoring(
+        con, HAND, target="opportunity", acceptance=0.45,
+        triggers=[main, Triggers(tier1=["pricing_page_view"])],
+    )  # fmt: skip
+    assert "pricing_page_view" not in both.scoring.activity_points
+    assert any("pricing_page_view +" in n for n in both.notes if n.startswith("left out"))

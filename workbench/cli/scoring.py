@@ -70,7 +70,12 @@ def fit_scoring_cmd(
     """Fit [scoring] points on lead history; validate them on held-out months."""
     from workbench.core.evidence.settings import choose_source, definitions_folder
     from workbench.core.files import store
-    from workbench.core.services.scoring_fit import apply_scoring, fit_from_history, refuse_signed
+    from workbench.core.services.scoring_fit import (
+        apply_scoring,
+        fit_from_history,
+        refuse_signed,
+        scored_triggers,
+    )
 
     split: date | None = None
     if train_until is not None:
@@ -91,7 +96,7 @@ def fit_scoring_cmd(
     found, problems = fit_from_history(
         source,
         definition.scoring,
-        triggers=definition.triggers,
+        triggers=scored_triggers(definition),
         target=target.value,
         acceptance=target_acceptance,
         volume=target_volume,

@@ -500,17 +500,18 @@ def fit_scoring(
     volume: float | None = None,
     train_until: date | None = None,
     window_days: int = DEFAULT_WINDOW_DAYS,
-    triggers: Triggers | None = None,
+    triggers: Sequence[Triggers] | None = None,
 ) -> ScoringFit:
     """Fit points on the leads created before `train_until`; validate on the rest.
 
     `current` is the definition's own `[scoring]` (validated beside the fit when given).
     With neither `acceptance` nor `volume`, the target is `DEFAULT_ACCEPTANCE`.
 
-    `triggers` are the definition's own: a hand raise or tier 1 trigger is fitted (so the
-    other weights are not credited with its wins) but its positive points are left out of
-    the written clause, which `check` would refuse (`lint.points_refused`). Without them,
-    every hand raise is left out so."""
+    `triggers` are those of every rule set that reads the main `[scoring]` (the main one, and
+    each segment or motion without its own scoring; `scoring_fit.scored_triggers`): a hand
+    raise or a tier 1 trigger of any of them is fitted (so the other weights are not credited
+    with its wins) but its positive points are left out of the written clause, which `check`
+    would refuse (`lint.points_refused`). Without them, every hand raise is left out so."""
     if acceptance is not None and volume is not None:
         raise InputError([Problem("give a target acceptance or a target volume, not both")])
     if acceptance is not None and not 0 < acceptance <= 1:
@@ -596,11 +597,13 @@ def fit_scoring(
         raise InputError([Problem("no activity or seniority carries any weight in this history")])
     scale = min(POINTS_SCALE / first.threshold, MAX_POINTS / largest)
     points = {name: round(weights[name] * scale) for name in scored}
-    rules = triggers if triggers is not None else Triggers()
+    rules = list(triggers) if triggers else [Triggers()]
     left_out = {
         name: p
         for name, p in points.items()
-        if name.startswith("activity ") and p > 0 and points_refused(name.split(" ", 1)[1], rules)
+        if name.startswith("activity ")
+        and p > 0
+        and any(points_refused(name.split(" ", 1)[1], t) for t in rules)
     }
     for name in left_out:
         del points[name]
@@ -672,7 +675,8 @@ def fit_scoring(
             "left out of the points: "
             + ", ".join(f"{name.split(' ', 1)[1]} {p:+d}" for name, p in left_out.items())
             + ". A hand raise or tier 1 trigger is an MQL on its own (the framework's instant "
-            "MQL), not something to score: `check` refuses points on it (demo-request-scored)"
+            "MQL), not something to score: `check` refuses points on it (demo-request-scored). "
+            "The threshold is calibrated on the score alone: hand raises make MQLs beside it"
         )
     support = _support(train, counts, features)
     table = [

@@ -32,7 +32,7 @@ def fit_from_history(
     train_until: date | None = None,
     window_days: int | None = None,
     progress: Note | None = None,
-    triggers: Triggers | None = None,
+    triggers: list[Triggers] | None = None,
 ) -> tuple[ScoringFit, Problems]:
     """Load `source` as the backtest does and fit a scoring on it (see `model_fit`).
 
@@ -58,6 +58,16 @@ def fit_from_history(
             triggers=triggers,
         )
     return found, problems
+
+
+def scored_triggers(definition: Definition) -> list[Triggers]:
+    """The triggers of every rule set that reads the main `[scoring]`: the main one, and each
+    segment or motion without scoring of its own (a product-led motion's tier 1 is one)."""
+    return [
+        definition.owned(owner, "triggers")[1]
+        for owner in definition.owners()
+        if definition.owned(owner, "scoring")[0] == "scoring"
+    ]
 
 
 def with_scoring(definition: Definition, scoring: Scoring) -> Definition:
