@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, OptionList, Select
 from typer.testing import CliRunner
 
 from tests.tui.pilot_steps import open_first, settle, type_text
@@ -376,6 +376,17 @@ async def test_parking_a_question_keeps_the_signers_typed(
         await settle(pilot)
         assert screen.query_one("#signoff-questions")  # the pane now lists it
         assert {key: screen.query_one(f"#{key}", Input).value for key in typed} == typed
+        # The cursor is where it was: the next keys go on into the field (review date here).
+        await type_text(pilot, "x")
+        assert screen.query_one("#review-date", Input).value == "2027-06-30x"
+        # A second question goes into the list the first one made.
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await type_text(pilot, "Who owns partner leads?")
+        await pilot.press("enter")
+        await settle(pilot)
+        listed = screen.query_one("#signoff-questions", OptionList)
+        assert listed.option_count == 2
 
 
 async def test_sign_off_puts_the_cursor_on_the_first_signer_not_the_questions(

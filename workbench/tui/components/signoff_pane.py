@@ -88,8 +88,8 @@ class SignoffPane(VerticalScroll):
         self.workshop = workshop
         self.folder = folder
         self.today = today
-        # What the room typed into the signer fields, kept across a recompose (parking a
-        # question rebuilds the pane): a rebuild never blanks a name or resets the date.
+        # What the room typed into the signer fields, kept across a recompose of this pane
+        # (a new version, or ctrl+r's reload, makes a new pane: blank, as signing starts).
         self._typed: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -116,7 +116,9 @@ class SignoffPane(VerticalScroll):
         if d.questions:
             yield OptionList(*self._question_options(), id="signoff-questions")
         else:
-            yield PlainText("None parked. ctrl+o parks one.", classes="summary")
+            yield PlainText(
+                "None parked. ctrl+o parks one.", id="signoff-no-questions", classes="summary"
+            )
         record = d.signoff or d.partial_signoff
         if record is not None:
             state = {
@@ -212,6 +214,21 @@ class SignoffPane(VerticalScroll):
             options.clear_options()
             options.add_options(self._question_options())
             options.highlighted = highlighted
+
+    async def show_questions(self) -> None:
+        """The questions as they now are, in place: the first one parked replaces "None
+        parked" with the list. Not a recompose, which took the cursor out of the signer field
+        the room was typing in (and, before `_typed`, the names with it)."""
+        if self.query("#signoff-questions"):
+            self.refresh_suite()
+            return
+        empty = self.query("#signoff-no-questions")
+        if not empty or not self.workshop.definition.questions:
+            return
+        await self.mount(
+            OptionList(*self._question_options(), id="signoff-questions"), after=empty.first()
+        )
+        await empty.first().remove()
 
     @on(OptionList.OptionSelected, "#signoff-questions")
     def _toggle(self, event: OptionList.OptionSelected) -> None:

@@ -1065,7 +1065,7 @@ class EditorScreen(Screen[None]):
                 if result.ok:
                     self.notify(f"Parked: {text}", title="Open question")
                     self.after_change([])
-                    self.call_later(self._rebuild_signoff)
+                    self.call_later(self._show_questions)
 
         self.app.push_screen(QuestionModal(), parked)
 
@@ -1077,9 +1077,9 @@ class EditorScreen(Screen[None]):
             self.notify(reason, severity="warning", title="Read-only")
         return reason is not None
 
-    async def _rebuild_signoff(self) -> None:
+    async def _show_questions(self) -> None:
         for pane in self.query(SignoffPane):
-            await pane.recompose()
+            await pane.show_questions()
 
     @on(QuestionToggled)
     async def _toggle_question(self, event: QuestionToggled) -> None:
