@@ -155,12 +155,19 @@ async def test_adding_a_main_tier2_rule_keeps_an_edit_typed_just_before(
         await press_button(pilot, "#remove-tier2")
         asked = app.screen
         assert isinstance(asked, ConfirmModal) and asked.question.startswith(
-            f"Remove tier 2 rule {before + 1}: pricing_page_view 2+ times"
+            f"Remove the tier 2 rule {before + 1}: pricing_page_view 2+ times"
         )
         await pilot.press("enter")  # the first answer, "Keep it", has the cursor
         await settle(pilot)
         assert len(screen.workshop.definition.triggers.tier2) == before + 1
+        # A window typed into the last rule just before the button: the question names the
+        # rule as typed, and "Remove it" takes it (it removed nothing, unsaid).
+        field = screen.query_one(f"#field-triggers-tier2-{before}-within-days").query_one(Input)
+        field.focus()
+        field.value = "21"
         await press_button(pilot, "#remove-tier2")
+        asked = app.screen
+        assert isinstance(asked, ConfirmModal) and "within the last 21 days" in asked.question
         await press_button(pilot, "#answer-remove")
         assert len(screen.workshop.definition.triggers.tier2) == before
         last_kind = screen.query_one(f"#field-triggers-tier2-{before - 1}-kind")

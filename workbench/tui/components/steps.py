@@ -428,29 +428,39 @@ class TriggerButtons(DefinitionPane):
         self.post_message(ClauseEdited(f"{prefix}.tier2", rules, self))
 
     @on(Button.Pressed, ".remove-tier2")
-    def _remove_rule(self, event: Button.Pressed) -> None:
+    async def _remove_rule(self, event: Button.Pressed) -> None:
         """Asked first, naming the rule: an enter on the button by mistake took a rule the
         room had argued for, with no way back short of typing it again."""
         from workbench.tui.components.modals import ConfirmModal
 
         prefix = event.button.name or "triggers"
+        take_typing = getattr(self.screen, "take_typing", None)
+        if take_typing is not None:
+            await take_typing()  # the rule as its fields show it, keys in flight included
         current = clause_value(self.definition, prefix).tier2
         if not current:
             return
+        whose = "the"  # the main rules; a segment's or motion's own are named
+        kind, _, rest = prefix.partition(".")
+        owners = getattr(self.definition, kind, None) if kind in ("segments", "motions") else None
+        for part in owners or []:
+            if part.id == rest.split(".", 1)[0]:
+                whose = f"{part.label or part.id}'s"
 
         def answered(choice: str | None) -> None:
             if choice != "remove":
                 return
-            # The rules as they are when the room answers, less the one it was asked about.
             now = clause_value(self.definition, prefix).tier2
-            if now and now[-1] == current[-1]:
-                rules = [r.model_dump() for r in now][:-1]
-                self.post_message(ClauseEdited(f"{prefix}.tier2", rules, self))
+            if len(now) != len(current):  # another edit added or took a rule meanwhile
+                self.notify("The tier 2 rules changed meanwhile: nothing removed.")
+                return
+            rules = [r.model_dump() for r in now][:-1]
+            self.post_message(ClauseEdited(f"{prefix}.tier2", rules, self))
 
         said = tier2_sentence(current[-1]).removeprefix("Tier 2: ")
         self.app.push_screen(
             ConfirmModal(
-                f"Remove tier 2 rule {len(current)}: {said}",
+                f"Remove {whose} tier 2 rule {len(current)}: {said}",
                 [("keep", "Keep it"), ("remove", "Remove it")],
             ),
             answered,
