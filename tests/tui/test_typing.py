@@ -357,3 +357,45 @@ async def test_previous_step_on_the_first_step_leaves_the_typing_alone(
         await pilot.pause(0.6)
         await settle(pilot)
     assert store.load_definition(path).definition.name == f"{name} XY"
+
+
+async def test_leaving_with_a_refused_value_keeps_the_clause_from_before_it(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """"77x" typed into min employees was refused, and after "leave, lose it" the file held
+    77: each valid key is applied as it comes. Leaving drops the half-typed value whole."""
+    path = seeded("acme", "3m-10m")
+    before = store.load_definition(path).definition.fit.min_employees
+    app = make_app(save_delay=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")  # the fit gate; the cursor is in min employees
+        await settle(pilot)
+        await send(pilot, [*clear(), *keys_for("77x")], 0.02)
+        await settle(pilot)
+        await pilot.pause(0.3)  # a value on the way (the cleared field, "77") is saved
+        assert store.load_definition(path).definition.fit.min_employees != before
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.click("#answer-lose")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    assert store.load_definition(path).definition.fit.min_employees == before
+
+
+async def test_a_whole_number_with_a_thousands_comma_is_read(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app(save_delay=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await send(pilot, [*clear(), *keys_for("1,000")], 0.02)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen), "1,000 was taken: nothing to ask"
+    assert store.load_definition(path).definition.fit.min_employees == 1000

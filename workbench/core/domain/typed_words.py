@@ -8,10 +8,22 @@ a bound reads "at least 1, not -60".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 WHOLE = "a whole number expected"
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
+
+
+def whole_number_text(text: str) -> str:
+    """'1,500' typed into a whole-number field as '1500': the room writes volumes with a
+    thousands comma, as the lead history's loader reads them. Only whole groups of three,
+    so '1,5' is still refused (a decimal comma is not a whole number)."""
+    stripped = text.strip()
+    return stripped.replace(",", "") if _GROUPED.fullmatch(stripped) else text
+
+
 NUMBER = "a number expected (with '.' for decimals)"
 _WORDS = {
     "int_parsing": WHOLE,

@@ -146,6 +146,29 @@ class Workshop:
         # step, not a history (at most one of the two is set: the later one).
         self.last_expectation: ExpectationChange | None = None
         self.last_deleted: DeletedCase | None = None
+        # A field being typed in: its top-level clause as it was before the first key. Each
+        # valid key is applied (and saved) as it comes, so "1,500" left refused would leave
+        # the "1" typed on the way; leaving without it puts this back (`revert_typing`).
+        self._typing_from: dict[str, tuple[str, Any]] = {}
+
+    def typing_started(self, path: str) -> None:
+        """A key typed into the field at `path`: remember the clause before the first one."""
+        if path not in self._typing_from:
+            top = path.split(".", 1)[0]
+            self._typing_from[path] = (top, getattr(self.definition, top, None))
+
+    def typing_settled(self, path: str) -> None:
+        """The field was left holding a value the core took: its run of keys is the edit."""
+        self._typing_from.pop(path, None)
+
+    def revert_typing(self, path: str) -> EditResult:
+        """The clause at `path` as it was before its field was typed in: the room leaves with
+        the value refused, so nothing half-typed stays in the draft."""
+        found = self._typing_from.pop(path, None)
+        if found is None:
+            return EditResult(True)
+        top, before = found
+        return self._replace(self.definition.model_copy(update={top: before}))
 
     @classmethod
     def open(cls, path: Path, *, follow: bool = False) -> Workshop:

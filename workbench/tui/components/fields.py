@@ -20,6 +20,7 @@ from textual.widgets.option_list import OptionDoesNotExist
 
 from workbench.core.domain.points_text import bands_text, points_text
 from workbench.core.domain.safe_text import printable
+from workbench.core.domain.typed_words import whole_number_text
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import ClauseEdited
@@ -181,6 +182,8 @@ class TextField(ClauseField):
             return [part.strip() for part in text.split(",") if part.strip()]
         if not text:
             return None
+        if self.kind == "int":
+            return whole_number_text(text)
         return text
 
     @on(Input.Changed)

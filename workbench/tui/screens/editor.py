@@ -502,8 +502,10 @@ class EditorScreen(Screen[None]):
             return  # the fields are disabled; a mount-time echo is not an edit
         before = self.workshop.suite
         items_before = _items(self.workshop.definition, path)
-        result = self.workshop.apply(path, value)
         typed = isinstance(source, ClauseField)
+        if typed:
+            self.workshop.typing_started(path)
+        result = self.workshop.apply(path, value)
         errors = list(result.errors)
         if isinstance(source, ClauseField):
             errors = [source.in_room_words(error) for error in errors]
@@ -614,6 +616,8 @@ class EditorScreen(Screen[None]):
         for node in event.widget.ancestors_with_self:
             if isinstance(node, ClauseField):
                 self.settle_flips(node.path)
+                if node.path not in self.invalid:
+                    self.workshop.typing_settled(node.path)
                 if self.invalid and not self._leaving:
                     self.call_later(self._offer_refused_again)  # the value left is settled
                 return
@@ -1102,6 +1106,7 @@ class EditorScreen(Screen[None]):
         def answered(choice: str | None) -> None:
             if choice == "lose":
                 self._leaving = True
+                self._drop_refused()
                 go()
             elif choice == "new-version":
                 self.action_new_version()
@@ -1112,6 +1117,15 @@ class EditorScreen(Screen[None]):
             ConfirmModal(f"{reason}\n{verb} anyway and lose it?", self.leave_answers(verb)),
             answered,
         )
+
+    def _drop_refused(self) -> None:
+        """Leaving with a value refused: its clause back as it was before the field was typed
+        in, and saved. "1,500" typed into MQLs a month was refused, and the file kept the
+        "1" its first key made valid."""
+        reverted = [self.workshop.revert_typing(path) for path in list(self.invalid)]
+        if any(result.changed for result in reverted):
+            with contextlib.suppress(WorkbenchError):
+                self.workshop.save()
 
     def leave_answers(self, verb: str) -> list[tuple[str, str]]:
         """Stay; save a copy elsewhere whenever the draft itself could not be saved; keep the
