@@ -148,14 +148,30 @@ async def test_sign_off_fields_mark_focus_in_words(
 async def test_fix_the_fields_first_clears_once_they_are_fixed(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:
-    seeded("acme", "3m-10m")
+    path = seeded("acme", "3m-10m")
+    # Questions carried over push the signer fields below the fold at 80x24.
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "".join(f'\n[[questions]]\ntext = "Question {n}?"\n' for n in range(12)),
+        encoding="utf-8",
+    )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_sign_off(pilot)
+        pane = screen.query_one("#pane-signoff")
+        opened = screen.query_one("#mk-name", Input)
+        assert app.focused is opened and pane.region.contains_region(opened.region)
+        pane.scroll_home(animate=False)  # the room scrolls up to read what changed
+        await settle(pilot)
         await pilot.press("ctrl+s")  # every signer field empty: refused
         await settle(pilot)
         sign_error = screen.query_one("#sign-error", PlainText)
         assert "fix the fields marked above first" in str(sign_error.render())
+        # At 80x24 the marks were below the fold and ctrl+s looked like it did nothing: the
+        # cursor goes to the first field to fix, in view.
+        first = screen.query_one("#mk-name", Input)
+        assert app.focused is first
+        assert pane.region.contains_region(first.region), (pane.region, first.region)
         for key, text in (("mk-name", "Dana"), ("mk-role", "VP"), ("sl-name", "Sam")):
             screen.query_one(f"#{key}", Input).focus()
             await settle(pilot)

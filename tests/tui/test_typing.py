@@ -362,7 +362,7 @@ async def test_previous_step_on_the_first_step_leaves_the_typing_alone(
 async def test_leaving_with_a_refused_value_keeps_the_clause_from_before_it(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:
-    """"77x" typed into min employees was refused, and after "leave, lose it" the file held
+    """ "77x" typed into min employees was refused, and after "leave, lose it" the file held
     77: each valid key is applied as it comes. Leaving drops the half-typed value whole."""
     path = seeded("acme", "3m-10m")
     before = store.load_definition(path).definition.fit.min_employees

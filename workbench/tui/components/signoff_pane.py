@@ -286,6 +286,13 @@ class SignoffPane(VerticalScroll):
         results = [self._check(key) for key in SIGN_KEYS]
         if not all(results):
             self.query_one("#sign-error", PlainText).say(FIX_FIRST)
+            # The marks sit below the fold at 80x24: ctrl+s looked like it did nothing. The
+            # cursor goes to the first field to fix, brought into view with its mark.
+            first = next(key for key, ok in zip(SIGN_KEYS, results, strict=True) if not ok)
+            field = self.query_one(f"#{first}", Input)
+            field.focus()
+            box = next(a for a in field.ancestors_with_self if isinstance(a, SignerField))
+            box.call_after_refresh(box.scroll_visible, animate=False)
             return
         self.query_one("#sign-error", PlainText).say("")
 

@@ -827,6 +827,8 @@ class EditorScreen(Screen[None]):
                     if widget is self.focused and isinstance(widget, Input):
                         widget.select_all()  # as focusing it would: the next key replaces
                     self.set_focus(widget)
+                    if chosen is not None:  # below the questions at 80x24: typed out of sight
+                        widget.call_after_refresh(widget.scroll_visible, animate=False)
                     return True
         return True
 
