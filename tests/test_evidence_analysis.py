@@ -381,6 +381,17 @@ def test_draft_change_reads_lists_as_the_gate_does_and_names_changed_rules() -> 
         f"changes {first.kind.replace('_', ' ')} to {first.min_count + 1}+ in "
         f"{first.within_days} days"
     )
+    # A combination replaced by a count of its kind: a facilitator read "changes case study
+    # view to 2+ in 30 days" and lost "with pricing page view in one session" unsaid.
+    combined = next(r for r in draft.triggers.tier2 if r.together)
+    alone = [r.model_dump() for r in draft.triggers.tier2 if not r.together]
+    alone.append({"kind": combined.kind, "min_count": 2, "within_days": 30})
+    replaced = Proposal("triggers.tier2", alone, "x", 1, 2, 1, 2, None, PERIOD, "")
+    label = combined.kind.replace("_", " ")
+    assert draft_change(draft, replaced) == (
+        f"removes {label} with {' and '.join(t.replace('_', ' ') for t in combined.together)}; "
+        f"adds {label}"
+    )
 
 
 def test_the_report_marks_a_proposal_already_in_the_definition(analysis: Analysis) -> None:

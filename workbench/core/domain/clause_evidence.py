@@ -241,21 +241,36 @@ def draft_change(definition: Definition, proposal: ProposalLike) -> str:
 
 
 def _rules_change(current: Any, value: list[Any]) -> str:
-    """Tier 2 rules by kind: the kinds removed and added, and a kept kind whose count or
-    window the proposal changes ("changes pricing page view to 3+ in 14 days")."""
+    """Tier 2 rules by their kinds (a combination by all of its kinds, as `diff` keys them):
+    the rules removed and added, and a kept rule whose count or window the proposal changes
+    ("changes pricing page view to 3+ in 14 days"). A combination replaced by a count of the
+    same kind is a removal and an addition: "changes case study view" hid that "with pricing
+    page view in one session" was gone."""
     from workbench.core.domain.phrases import activity_label
 
-    had = {rule.kind: (rule.min_count, rule.within_days) for rule in current}
+    def named(key: tuple[str, ...]) -> str:
+        kind, *together = key
+        alone = activity_label(kind)
+        return (
+            f"{alone} with {' and '.join(activity_label(t) for t in together)}"
+            if together
+            else alone
+        )
+
+    had = {(rule.kind, *rule.together): (rule.min_count, rule.within_days) for rule in current}
     wanted = {
-        str(rule.get("kind")): (rule.get("min_count"), rule.get("within_days"))
+        (str(rule.get("kind")), *(str(t) for t in rule.get("together") or [])): (
+            rule.get("min_count"),
+            rule.get("within_days"),
+        )
         for rule in value
         if isinstance(rule, dict)
     }
     said = []
-    gone = [activity_label(k) for k in had if k not in wanted]
-    new = [activity_label(k) for k in wanted if k not in had]
+    gone = [named(k) for k in had if k not in wanted]
+    new = [named(k) for k in wanted if k not in had]
     moved = [
-        f"{activity_label(k)} to {n}+ in {d} days"
+        f"{named(k)} to {n}+ in {d} days"
         for k, (n, d) in wanted.items()
         if k in had and had[k] != (n, d)
     ]
