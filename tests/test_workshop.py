@@ -311,8 +311,10 @@ def test_a_deleted_case_is_brought_back_where_it_stood(draft: Path) -> None:
     assert workshop.undo_says() == f"{name} is back in the suite."
     undone = workshop.undo()
     assert undone.ok and workshop.definition.cases[1].name == name
-    # The case comes back as it was deleted (its changed expectation too): one step.
+    # The case comes back as it was deleted (its changed expectation too); the next `u`
+    # takes back that change, and then there is nothing left.
     assert workshop.definition.cases[1].expect == Expectation(status="mql")
+    assert workshop.undo().ok and workshop.definition == before
     assert workshop.undo_says() is None and not workshop.undo().ok
 
 
@@ -323,6 +325,7 @@ def test_undo_takes_back_the_later_of_a_delete_and_an_expectation_change(draft: 
     workshop.set_expectation(second.name, Expectation(status="mql"))
     assert workshop.undo().ok
     assert workshop.definition.cases[0] == second  # the change undone, the delete kept
+    assert workshop.undo().ok and workshop.definition.cases[:2] == [first, second]
     assert not workshop.undo().ok
 
 
@@ -333,8 +336,21 @@ def test_a_delete_after_an_expectation_change_is_what_undo_takes_back(draft: Pat
     workshop.delete_case(second.name)
     assert workshop.undo().ok
     assert workshop.definition.cases[1] == second
-    assert workshop.definition.cases[0].expect == Expectation(status="mql")  # one step only
+    assert workshop.definition.cases[0].expect == Expectation(status="mql")  # one step at a time
+    assert workshop.undo().ok and workshop.definition.cases[0] == first
     assert not workshop.undo().ok
+
+
+def test_undo_brings_back_each_case_deleted_in_turn(draft: Path) -> None:
+    """Delete A, delete B, `u`, `u`: B came back, then "nothing to undo" and A was lost."""
+    workshop = Workshop.open(draft)
+    before = workshop.definition
+    first, second = before.cases[0].name, before.cases[1].name
+    assert workshop.delete_case(first).ok and workshop.delete_case(second).ok
+    assert workshop.undo_says() == f"{second} is back in the suite."
+    assert workshop.undo().ok
+    assert workshop.undo_says() == f"{first} is back in the suite."
+    assert workshop.undo().ok and workshop.definition == before
 
 
 def test_a_deleted_case_is_not_brought_back_over_a_case_of_its_name(draft: Path) -> None:

@@ -82,6 +82,7 @@ class Acceptance:
 
 NO_WHY = "why: say in one line what the room agreed about this lead, and why"
 NO_LEAD = "lead: nothing about the lead yet: give it a title, the company's facts or an activity"
+UNDO_STEPS = 50  # how many deletions and expectation changes `u` can take back
 
 
 def _taken(name: str) -> str:
@@ -142,14 +143,28 @@ class Workshop:
         # folder); cleared by the next save that succeeds.
         self.save_error: str | None = None
         self._signed_base: tuple[int | None, Definition | None] | None = None
-        # The last expectation change or deleted case, so the room can take it back: one
-        # step, not a history (at most one of the two is set: the later one).
-        self.last_expectation: ExpectationChange | None = None
-        self.last_deleted: DeletedCase | None = None
+        # The expectation changes and deleted cases the room can take back, the latest last:
+        # `u` twice brings back the two cases deleted last (one step lost the first).
+        self._undo: list[ExpectationChange | DeletedCase] = []
         # A field being typed in: its top-level clause as it was before the first key. Each
         # valid key is applied (and saved) as it comes, so "1,500" left refused would leave
         # the "1" typed on the way; leaving without it puts this back (`revert_typing`).
         self._typing_from: dict[str, tuple[str, Any]] = {}
+
+    @property
+    def last_expectation(self) -> ExpectationChange | None:
+        """The expectation change `undo` would take back next, if that is what comes next."""
+        top = self._undo[-1] if self._undo else None
+        return top if isinstance(top, ExpectationChange) else None
+
+    @property
+    def last_deleted(self) -> DeletedCase | None:
+        """The deleted case `undo` would bring back next, if that is what comes next."""
+        top = self._undo[-1] if self._undo else None
+        return top if isinstance(top, DeletedCase) else None
+
+    def _remember(self, step: ExpectationChange | DeletedCase) -> None:
+        self._undo = [*self._undo, step][-UNDO_STEPS:]
 
     def typing_started(self, path: str) -> None:
         """A key typed into the field at `path`: remember the clause before the first one."""
@@ -327,8 +342,10 @@ class Workshop:
             return EditResult(False, ("no expectation change to undo",))
         case = self._case(change.case_name)
         if case is None:
+            self._undo.pop()  # nothing left to take it back from: the next `u` goes on
             return EditResult(False, (f"the edge case {change.case_name!r} no longer exists",))
         if case.expect != change.after:
+            self._undo.pop()
             return EditResult(
                 False,
                 (
@@ -340,7 +357,7 @@ class Workshop:
             change.case_name, case.model_copy(update={"expect": change.before}), remember=False
         )
         if result.ok:
-            self.last_expectation = None
+            self._undo.pop()
         return result
 
     def add_case(self, case: EdgeCase, *, typed: bool = True) -> EditResult:
@@ -375,8 +392,7 @@ class Workshop:
         cases = [c for c in self.definition.cases if c.name != case_name]
         result = self._replace(self.definition.model_copy(update={"cases": cases}))
         if result.ok:
-            self.last_expectation = None
-            self.last_deleted = DeletedCase(case, index)
+            self._remember(DeletedCase(case, index))
         return result
 
     def undo_says(self) -> str | None:
@@ -389,7 +405,8 @@ class Workshop:
         return None
 
     def undo(self) -> EditResult:
-        """Take back the last deleted case or expectation change, whichever came later."""
+        """Take back the last deleted case or expectation change, whichever came later; again,
+        the one before it. A step that can no longer be taken back is said and dropped."""
         deleted = self.last_deleted
         if deleted is None:
             if self.last_expectation is None:
@@ -399,6 +416,7 @@ class Workshop:
             return self.undo_expectation()
         name = deleted.case.name
         if self._case(name) is not None:
+            self._undo.pop()
             return EditResult(
                 False, (f"a case named {name!r} was added since; nothing was undone",)
             )
@@ -406,7 +424,7 @@ class Workshop:
         cases.insert(min(deleted.index, len(cases)), deleted.case)
         result = self._replace(self.definition.model_copy(update={"cases": cases}))
         if result.ok:
-            self.last_deleted = None
+            self._undo.pop()
         return result
 
     def _case(self, name: str) -> EdgeCase | None:
@@ -419,14 +437,16 @@ class Workshop:
         result = self._replace(self.definition.model_copy(update={"cases": cases}))
         if not (result.ok and result.changed) or before is None:
             return result
+        if case.name != case_name:
+            # Renamed: the changes to take back follow the case to its new name.
+            self._undo = [
+                ExpectationChange(case.name, step.before, step.after)
+                if isinstance(step, ExpectationChange) and step.case_name == case_name
+                else step
+                for step in self._undo
+            ]
         if remember and before.expect != case.expect:
-            self.last_expectation = ExpectationChange(case.name, before.expect, case.expect)
-            self.last_deleted = None
-        elif self.last_expectation and self.last_expectation.case_name == case_name:
-            # Renamed: the change to take back follows the case to its new name.
-            self.last_expectation = ExpectationChange(
-                case.name, self.last_expectation.before, self.last_expectation.after
-            )
+            self._remember(ExpectationChange(case.name, before.expect, case.expect))
         return result
 
     def add_question(self, text: str, raised_by: str | None = None) -> EditResult:
@@ -520,8 +540,7 @@ class Workshop:
             self.suite = run_suite(self.definition)
             self.conflict = None
             self.save_error = None
-            self.last_expectation = None
-            self.last_deleted = None
+            self._undo = []
 
     def signed_base(self, folder: Path) -> Definition | None:
         """The latest signed version this one would replace; None when it is that version.
