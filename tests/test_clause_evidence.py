@@ -240,6 +240,10 @@ def test_stale_evidence_on_the_tier_2_rules_names_the_rules_not_their_json() -> 
     assert said.replace("+", " ") == f"{name} changed"
     stale = [f for f in lint(edited, today=TODAY) if f.rule == "evidence-stale"]
     assert stale and "{" not in stale[0].message
+    reordered = with_clause(d, "triggers.tier2", [r.model_dump() for r in d.triggers.tier2][::-1])
+    assert evidence_line(reordered, "triggers.tier2").endswith(
+        "STALE: measured before the rules' order changed"
+    )
 
 
 def test_a_proposals_figure_is_not_followed_by_the_same_counts_again() -> None:
@@ -514,3 +518,13 @@ def test_the_clauses_without_evidence_are_grouped_by_their_gate() -> None:
         p.removeprefix("fit.") for p in unbacked(backed) if p.startswith("fit.")
     ]
     assert "min_seniority" not in listed
+
+
+def test_a_segment_named_fit_is_grouped_by_its_own_tables() -> None:
+    """Grouping by the word "fit" in a path merged a segment with the id `fit` into one."""
+    from workbench.core.domain.clause_evidence import unbacked_words
+
+    data = from_template("globex", "10m-30m", TODAY).model_dump(mode="json")
+    next(s for s in data["segments"] if s["id"] == "smb")["id"] = "fit"
+    words = unbacked_words(Definition.model_validate(data))
+    assert "segments.fit.fit (all " in words and "segments.fit.triggers (all " in words

@@ -93,7 +93,7 @@ def test_lead_history_before_a_command_says_where_it_goes(runner: CliRunner) -> 
         "put it after the command (workbench backtest ... --leads F)",
     )
     error = one_error(run(runner, "--mapping", "hubspot", "stages"), 2, "--mapping")
-    assert "workbench stages reads no lead history" in error and "after the command" not in error
+    assert "workbench stages takes no --mapping" in error and "after the command" not in error
 
 
 @pytest.mark.parametrize("stage", STAGE_IDS)

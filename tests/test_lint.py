@@ -760,3 +760,20 @@ def test_a_size_band_is_dead_only_where_every_segment_sharing_the_gate_misses_it
         if f.rule == "fit-size-band-never-applies"
     ]
     assert found == ["fit.score.size_points[2]"]
+
+
+def test_a_gate_shared_by_motions_names_its_sizes_once() -> None:
+    """'companies of 50-1000 or 50-1000 employees': two motions sharing the main gate."""
+    today = date(2026, 5, 1)
+    data = from_template("x", "30m-plus", today).model_dump(mode="json")
+    data["fit"]["score"]["size_points"] = [{"max_employees": 10, "points": -5}]
+    found = [
+        f.message
+        for f in lint(Definition.model_validate(data), today=today)
+        if f.rule == "fit-size-band-never-applies"
+    ]
+    low, high = data["fit"]["min_employees"], data["fit"]["max_employees"]
+    assert found == [
+        f"up to 10 employees -5 never applies: this gate decides companies of {low}-{high} "
+        "employees"
+    ]

@@ -131,7 +131,9 @@ def test_leads_before_another_command_is_refused_in_one_line(
     runner: CliRunner, repo: Path, opened: list[dict[str, Any]]
 ) -> None:
     # `stages` takes no --leads: the hint names no place to put it (`test_cli` has the rest).
-    one_error(run(runner, "--leads", "l.csv", "stages"), 2, "--leads", "reads no lead history")
+    one_error(
+        run(runner, "--leads", "l.csv", "stages"), 2, "--leads", "workbench stages takes no --leads"
+    )
     assert opened == []
 
 

@@ -136,6 +136,8 @@ def test_a_case_that_flips_by_its_own_edit_is_named_once() -> None:
         line = flip_line(found, label, 200)
         assert line.startswith(f"case {name} PASS→FAIL (now "), line
         assert line.count(name) == 1
+    narrow = flip_line(found, f"case {name}", 30)
+    assert len(narrow) <= 30 and "case 1 case" not in narrow, narrow
     # Another case's edit that flips this one still says which edit did it.
     assert flip_line(found, "case another", 200).startswith(f"case another flipped {name} ")
 

@@ -581,3 +581,6 @@ def test_a_share_beside_its_target_never_reads_as_the_target() -> None:
     assert "[MISSED]" in line(263, 310) and "263/310 = 84.8%" in line(263, 310)
     assert "17/20 = 85%" in line(17, 20)  # exactly the target: nothing to tell apart
     assert "200/310 = 65%" in line(200, 310)
+    # As many decimals as it takes: 1699/2000 and 8501/10000 both read "85.0%" at one.
+    assert "1699/2000 = 84.95%" in line(1699, 2000)
+    assert "8501/10000 = 85.01%" in line(8501, 10000)

@@ -73,7 +73,7 @@ def root(
         where = (
             f"put it after the command (workbench {name} ... {given} F)"
             if takes
-            else f"workbench {name} reads no lead history"
+            else f"workbench {name} takes no {given}"
         )
         raise InputError(
             [

@@ -345,6 +345,8 @@ def stale_words(measured: str, now: str, *, say_now: bool = True) -> str:
     old, new = json.loads(measured), json.loads(now)
     if _rules(old) and _rules(new):
         # A list of rules (tier 2's): each named by its kinds, as `diff` keys them.
+        if sorted(map(json.dumps, old)) == sorted(map(json.dumps, new)):
+            return "measured before the rules' order changed"
         old, new = _keyed(old), _keyed(new)
     if isinstance(old, dict) and isinstance(new, dict):
         changed = [key for key in {**old, **new} if old.get(key) != new.get(key)]
@@ -509,11 +511,15 @@ def unbacked_words(definition: Definition) -> str:
     its clauses backed said in a word: 'fit: min_employees, industries; segments.smb.fit (all
     9)'. One path per clause made 15 lines on a $10-30M definition's Sign-off step."""
     tables: dict[str, list[tuple[str, str]]] = {}
-    for path in data_clauses(definition):
-        names = path.split(".")
-        at = next((i for i, name in enumerate(names) if name in ("fit", "triggers")), 0)
-        table = ".".join(names[: at + 1])
-        tables.setdefault(table, []).append((".".join(names[at + 1 :]) or path, path))
+    for owner in definition.owners():  # as `data_clauses` reads them, table by table
+        fit_path, fit = definition.owned(owner, "fit")
+        trig_path, triggers = definition.owned(owner, "triggers")
+        for table, paths in (
+            (fit_path, _fit_clauses(fit_path, fit)),
+            (trig_path, _trigger_clauses(trig_path, triggers)),
+        ):
+            if table not in tables:
+                tables[table] = [(p.removeprefix(f"{table}.") or p, p) for p in paths]
     missing = set(unbacked(definition))
     said = []
     for table, clauses in tables.items():

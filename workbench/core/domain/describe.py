@@ -394,8 +394,10 @@ def _fit_parts_apart(fit: FitGate) -> dict[str, str]:
     del parts["fit_score"]
     for sentence in fit_score_sentences(fit):
         parts["fit_score:" + sentence.split(":", 1)[0].split(" of ", 1)[0]] = sentence
-    if not fit.score.size_points:
-        parts["fit_score:Size fit points"] = "No size fit points."
+    # A table the score leaves empty is said too, or a segment without the main score's
+    # industry points read as if it had them.
+    for what in ("Seniority", "Industry", "E-mail domain", "Title words", "Size"):
+        parts.setdefault(f"fit_score:{what} fit points", f"No {what.lower()} fit points.")
     return parts
 
 

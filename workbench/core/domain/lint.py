@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from workbench.core.domain.bands import size_text
 from workbench.core.domain.clause_evidence import (
     current_json,
     evidence_state,
@@ -394,7 +395,11 @@ def _fit_size_band_never_applies(context: _Context) -> Iterator[Finding]:
             low = max(low, owner.min_employees or 0)
             highs = [h for h in (high, owner.max_employees) if h is not None]
             high = min(highs) if highs else None
-        seen.setdefault(path, (gate, []))[1].append((low, high))
+        if high is not None and low > high:
+            continue  # the gate and its segment share no size: it decides no company at all
+        ranges = seen.setdefault(path, (gate, []))[1]
+        if (low, high) not in ranges:  # two motions sharing the main gate see one range
+            ranges.append((low, high))
     for path, (gate, ranges) in seen.items():
         assert gate.score is not None
         for index, band in enumerate(gate.score.size_points):
@@ -404,9 +409,7 @@ def _fit_size_band_never_applies(context: _Context) -> Iterator[Finding]:
                 for low, high in ranges
             ):
                 continue
-            sizes = " or ".join(
-                f"{low}-{high}" if high is not None else f"{low}+" for low, high in ranges
-            )
+            sizes = " or ".join(size_text(low, high) for low, high in ranges)
             yield _finding(
                 "fit-size-band-never-applies",
                 f"{path}.score.size_points[{index}]",

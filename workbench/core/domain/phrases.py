@@ -246,8 +246,9 @@ def flip_line(flips: Sequence[Flip], edited: str | None, width: int) -> str:
         way = " to PASS"
     else:
         way = f" ({failing} to FAIL)"
-    candidates.append(f"{cause}{count}{way}: ctrl+t lists them")
-    candidates.append(f"{cause}{count}{way}: ctrl+t")
+    if cause != "case ":  # "case 1 case to FAIL" said nothing the count does not
+        candidates.append(f"{cause}{count}{way}: ctrl+t lists them")
+        candidates.append(f"{cause}{count}{way}: ctrl+t")
     candidates.append(f"{count}{way}: ctrl+t")
     candidates.append(f"{count} flipped: ctrl+t")
     for text in candidates:

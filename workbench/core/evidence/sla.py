@@ -300,7 +300,10 @@ def _pct(n: int, d: int, target: float | None = None) -> str:
     if n > 0 and round(n / d * 100) == 0:
         return "under 1%"
     if target is not None and n / d != target and round(n / d * 100) == round(target * 100):
-        return f"{n / d * 100:.1f}%"
+        # As many decimals as it takes to tell the share from its target (1699/2000 is 84.95%).
+        for places in range(1, 5):
+            if round(n / d * 100, places) != round(target * 100, places):
+                return f"{n / d * 100:.{places}f}%"
     return percent(n / d)
 
 
@@ -432,7 +435,7 @@ def _decisions(
         )  # fmt: skip
         figure.sentence = (
             f"Sales accepted or rejected (with a reason) {decided} of {len(rows)} MQLs "
-            f"({_pct(decided, len(rows))}; {unworked} never worked, a miss whenever it is "
+            f"({_pct(decided, len(rows), figure.target)}; {unworked} never worked, a miss whenever it is "
             f"measured); when they decided is not in the data (no sdr_decision_at), so the "
             f"{hours}-hour deadline itself is not measured; {_says(figure)}"
         )
@@ -452,7 +455,7 @@ def _decisions(
         )
         figure.sentence = (
             f"Sales accepted or rejected (with a reason) {kept} of {len(rows)} MQLs within "
-            f"{hours} hours ({_pct(kept, len(rows))}; {unworked} never worked); "
+            f"{hours} hours ({_pct(kept, len(rows), figure.target)}; {unworked} never worked); "
             f"{_says(figure)}"
         )
         out.append(figure)
@@ -473,7 +476,7 @@ def _decisions(
     )
     figure.sentence = (
         f"Sales gave a reason for {with_reason} of {len(rejected)} rejections "
-        f"({_pct(with_reason, len(rejected))}); {_says(figure)}"
+        f"({_pct(with_reason, len(rejected), figure.target)}); {_says(figure)}"
     )
     out.append(figure)
     return out
@@ -501,7 +504,7 @@ def _follow_up(
     )
     figure.sentence = (
         f"Sales touched {kept} of {len(known)} accepted MQLs {touches}+ times in the first "
-        f"{days} days ({_pct(kept, len(known))}; {unknown} with touches unknown); "
+        f"{days} days ({_pct(kept, len(known), figure.target)}; {unknown} with touches unknown); "
         f"{_says(figure)}"
     )
     return figure
@@ -524,7 +527,7 @@ def _marketing(
         f"at least {sla.quality_pct}%",
     )
     quality.sentence = (
-        f"{fits} of {len(rows)} MQLs meet the documented fit gate ({_pct(fits, len(rows))}); "
+        f"{fits} of {len(rows)} MQLs meet the documented fit gate ({_pct(fits, len(rows), quality.target)}); "
         f"{_says(quality)}"
     )
     out.append(quality)
@@ -573,7 +576,7 @@ def _marketing(
         )
         figure.sentence = (
             f"{have} of {len(rows)} MQLs have {name.replace('_', ' ')} (from {source}) "
-            f"({_pct(have, len(rows))}); {_says(figure)}"
+            f"({_pct(have, len(rows), figure.target)}); {_says(figure)}"
         )
         out.append(figure)
     clause = "sla.marketing.notify_seconds"
@@ -597,7 +600,7 @@ def _marketing(
         )
         figure.sentence = (
             f"Sales was notified within {seconds} seconds of {quick} of {len(rows)} MQLs "
-            f"({_pct(quick, len(rows))}); {_says(figure)}"
+            f"({_pct(quick, len(rows), figure.target)}); {_says(figure)}"
         )
         out.append(figure)
     return out

@@ -63,10 +63,14 @@ def uncommitted_among(paths: list[Path]) -> set[Path]:
     if not out:
         return set()
     found: set[Path] = set()
-    for entry in out.split("\0"):
-        # "XY path" entries; a rename's second, NUL-separated path has no status to skip.
-        name = entry[3:] if len(entry) > 3 and entry[2] == " " else entry
-        if name and (root / name).resolve() in resolved:
+    entries = iter(out.split("\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        status, name = entry[:2], entry[3:]  # "XY path"
+        if "R" in status or "C" in status:
+            next(entries, None)  # a rename's or copy's source path follows, with no status
+        if (root / name).resolve() in resolved:
             found.add(resolved[(root / name).resolve()])
     return found
 
