@@ -353,3 +353,25 @@ def test_a_tier_1_kind_of_any_rule_set_reading_the_scoring_takes_no_points(
     )  # fmt: skip
     assert "pricing_page_view" not in both.scoring.activity_points
     assert any("pricing_page_view +" in n for n in both.notes if n.startswith("left out"))
+
+
+def test_write_refuses_points_the_held_out_months_cannot_judge(
+    tmp_path: Path, history: Path
+) -> None:
+    """A fit whose held-out check read "0/0 n/a" was written anyway, with sign-flipped points
+    a RevOps lead would reject, as if validated."""
+    import csv
+
+    assert _cli("new", "acme", "-s", "3m-10m", "-d", str(tmp_path))[0] == 0
+    draft = tmp_path / "acme" / "v1.toml"
+    before = draft.read_bytes()
+    with (history / "leads.csv").open(encoding="utf-8") as handle:
+        last = max(row["created_at"][:10] for row in csv.DictReader(handle))
+    code, out, err = _cli(
+        "fit-scoring", str(draft), "--leads", str(history / "leads.csv"),
+        "--activities", str(history / "activities.csv"), "--train-until", last, "--write",
+    )  # fmt: skip
+    assert code == 1, (out, err)
+    assert "not written: no held-out lead reached the target (won)" in err
+    assert "[scoring]" in out  # the figures behind the refusal are shown first
+    assert draft.read_bytes() == before

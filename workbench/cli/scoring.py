@@ -105,6 +105,8 @@ def fit_scoring_cmd(
     for line in problems.lines() if problems.skipped or problems.emptied else []:
         err(line)
     written: str | None = None
+    if write and not as_json and not found.validated:
+        echo("\n".join(found.lines()))  # the figures behind the refusal, before it
     if write:
         updated = apply_scoring(path, found.scoring, found, source.describe())
         written = str(path)

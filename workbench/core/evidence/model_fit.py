@@ -372,6 +372,12 @@ class ScoringFit:
     hand_written: Validation | None
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def validated(self) -> bool:
+        """Did the held-out months judge the points at all: some lead reached the target, and
+        some is in the fitted band. "0/0 n/a" shows nothing, so `--write` refuses it."""
+        return self.fitted.outcomes > 0 and self.fitted.band > 0
+
     def lines(self) -> list[str]:
         """The fit as the room reads it: the points, how they were chosen, how they held up."""
         s = self.scoring

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.core.domain.definition import Definition, Scoring, Triggers
-from workbench.core.domain.errors import Problem, SignedVersionError
+from workbench.core.domain.errors import CheckFailed, Problem, SignedVersionError
 from workbench.core.files import store
 
 if TYPE_CHECKING:
@@ -102,6 +102,20 @@ def apply_scoring(
     a signature over other content."""
     loaded = store.load_definition(path)
     refuse_signed(loaded.definition, path)
+    if fit is not None and not fit.validated:
+        # "0/0 n/a" on the held-out months, and the points written anyway: nothing shows
+        # they pick buyers, which is what the clause's evidence would claim.
+        raise CheckFailed(
+            [
+                Problem(
+                    f"not written: no held-out lead reached the target ({fit.target}) or none "
+                    "is in the fitted band, so nothing validates these points; fit again with "
+                    "--target opportunity or an earlier --train-until, or type the points the "
+                    "room trusts by hand",
+                    file=path,
+                )
+            ]
+        )
     updated = with_scoring(loaded.definition, scoring)
     if fit is not None:
         updated = _with_fit_evidence(updated, fit, source)
