@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -198,7 +199,16 @@ def test_a_proposal_the_draft_already_has_is_marked(
 def test_history_suggests_an_expectation_per_kind(outcome: AnalysisOutcome) -> None:
     by_kind = {case.kind: case for case in outcome.analysis.cases}
     assert suggested_expectation(by_kind["won-never-mql"])[0].status == "mql"
-    assert suggested_expectation(by_kind["mql-rejected"]) == (
+    rejected = by_kind["mql-rejected"]
+    expect, reason = suggested_expectation(rejected)
+    # The SDR's own reason decides it: a fit reason is a rejection, anything else nurture.
+    assert rejected.reason is not None and reason == f"the SDR rejected it: {rejected.reason}"
+    fit = rejected.reason in ("bad-fit-company", "bad-fit-person", "competitor-student-job-seeker")
+    assert expect == (
+        Expectation(status="rejected", route="marketing") if fit else Expectation(status="nurture")
+    )
+    without = replace(rejected, reason=None)
+    assert suggested_expectation(without) == (
         Expectation(status="nurture"),
         "the SDR rejected it: not sales-ready",
     )

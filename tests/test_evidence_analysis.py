@@ -27,7 +27,7 @@ from workbench.core.evidence.analysis import (
     Proposal,
     analyze,
 )
-from workbench.core.evidence.backtest import backtest
+from workbench.core.evidence.backtest import backtest, reason_key
 from workbench.core.evidence.load import fetch_activities, fetch_leads
 from workbench.core.evidence.sample import sample_data, write_sample
 from workbench.core.evidence.settings import EvidenceSource
@@ -423,3 +423,27 @@ def test_no_proposal_brings_an_anti_pattern_lint_flags(tmp_path: Path) -> None:
         applied = apply_proposal(draft, proposal, on=date(2026, 1, 2))
         after = {f.rule for f in lint(applied, today=date(2026, 1, 2)) if f.rule in flagged}
         assert after <= before, (proposal.clause, proposal.value, after)
+
+
+def test_a_rejected_mql_from_history_is_an_mql_of_the_draft_as_adopted(tmp_path: Path) -> None:
+    """On the $30M+ draft, "An MQL under the draft that the SDR rejected" read "The draft now:
+    rejected" once adopted: the case carried the CRM's engaged contacts and no account intent,
+    so the account motion that made it an MQL never fired. And the suggestion said "nurture
+    (not sales-ready)" where the SDR's reason was competitor-student-job-seeker."""
+    from workbench.core.domain.evaluator import evaluate
+    from workbench.core.services.analysis_session import suggested_expectation
+
+    write_sample(tmp_path, *sample_data(3000, seed=1))
+    connection = duckdb.connect()
+    load_history(connection, EvidenceSource(tmp_path / "leads.csv", tmp_path / "activities.csv"))
+    draft = from_template("globex", "30m-plus", date(2026, 1, 1))
+    rejected = [c for c in analyze(connection, draft, "sample").cases if c.kind == "mql-rejected"]
+    assert rejected
+    for case in rejected:
+        assert evaluate(draft, case.lead).status == "mql", case.name
+        expect, reason = suggested_expectation(case)
+        assert case.reason and case.reason in reason
+        fit = reason_key(case.reason) in ("bad-fit-company", "bad-fit-person",
+                                          "competitor-student-job-seeker")  # fmt: skip
+        assert expect.status == ("rejected" if fit else "nurture"), (case.reason, expect)
+    assert any(c.lead.company.account_intent for c in rejected)

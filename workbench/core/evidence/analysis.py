@@ -10,7 +10,7 @@ trigger clause the data supports, and cases from the company's own history.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.domain.clause_evidence import draft_change
@@ -206,6 +206,7 @@ class HistoryCase:
     kind: str  # "won-never-mql", "mql-rejected", "handed-over-not-by-draft"
     why: str  # the disagreement in the room's words
     lead: Lead
+    reason: str | None = None  # the SDR's rejection reason, as the CRM wrote it
 
     def edge_case(self, expect: Expectation) -> EdgeCase:
         return EdgeCase(name=self.name, why=self.why, expect=expect, lead=self.lead)
@@ -215,6 +216,7 @@ class HistoryCase:
             "name": self.name,
             "kind": self.kind,
             "why": self.why,
+            "reason": self.reason,
             "lead": self.lead.model_dump(mode="json", exclude_defaults=True),
         }
 
@@ -345,7 +347,7 @@ def analyze(
         days_to_mql=_spread(con, "l.created_at", "l.mql_at"),
         days_mql_to_opportunity=_spread(con, "l.mql_at", "l.opportunity_at"),
         proposals=[],
-        cases=_cases(con, frozenset(n.strip().lower() for n in definition.fit.competitors)),
+        cases=_cases(con, definition),
     )
     found = proposals(con, analysis, definition)
     return replace(
@@ -761,10 +763,11 @@ _CASE_QUERIES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def _cases(con: duckdb.DuckDBPyConnection, competitors: frozenset[str]) -> list[HistoryCase]:
+def _cases(con: duckdb.DuckDBPyConnection, definition: Definition) -> list[HistoryCase]:
     """The leads where the draft and history disagree, `CASES_PER_KIND` of each kind: the
     largest wins it misses, the rejected MQLs it passes at its strongest tier, and the
     accepted hand-overs it does not make (those that became opportunities first)."""
+    competitors = frozenset(n.strip().lower() for n in definition.fit.competitors)
     found: list[HistoryCase] = []
     for kind, why, test, order in _CASE_QUERIES:
         ids = [
@@ -778,15 +781,57 @@ def _cases(con: duckdb.DuckDBPyConnection, competitors: frozenset[str]) -> list[
         for number, lead_id in enumerate(ids, start=1):
             row, activities = _lead_rows(con, lead_id)
             as_of = _as_of(con, kind, row)
+            lead = anonymised(row, activities, as_of, competitors)
             found.append(
                 HistoryCase(
                     name=f"{kind}-{number}",
                     kind=kind,
                     why=f"{why} (from the history, {as_of.date().isoformat()}).",
-                    lead=anonymised(row, activities, as_of, competitors),
+                    lead=_with_account_facts(con, definition, lead, row, as_of),
+                    reason=row.rejection_reason if kind == "mql-rejected" else None,
                 )
             )
     return found
+
+
+def _with_account_facts(
+    con: duckdb.DuckDBPyConnection, definition: Definition, lead: Lead, row: LeadRow, at: datetime
+) -> Lead:
+    """The case's account facts as the backtest reads them at `at` (replay rule 5): a case
+    adopted from history carried the CRM's engaged contacts and no account intent, so the
+    account motion that made it an MQL never fired in the suite."""
+    from workbench.core.domain.account import (
+        ACCOUNT_WINDOW_DAYS,
+        AccountHistory,
+        has_account_motion,
+    )
+    from workbench.core.evidence.engine import account_key_sql
+
+    if not has_account_motion(definition):
+        return lead
+    key = account_key_sql("l")
+    members = con.execute(
+        f"SELECT l.lead_id, l.account_id, l.domain FROM leads AS l WHERE {key} = "
+        f"(SELECT {key} FROM leads AS l WHERE l.lead_id = ?)",
+        [row.lead_id],
+    ).fetchall()
+    history = AccountHistory(definition)
+    for lead_id, account_id, domain in members:
+        history.add_lead(str(lead_id), account_id, domain)
+    since = at - timedelta(days=ACCOUNT_WINDOW_DAYS + 1)  # `facts` takes its own window
+    rows = con.execute(
+        f'SELECT a.lead_id, CAST(a.kind AS VARCHAR), a."at" FROM activities AS a '
+        f"JOIN leads AS l ON l.lead_id = a.lead_id WHERE {key} = "
+        f"(SELECT {key} FROM leads AS l WHERE l.lead_id = ?) "
+        'AND a."at" >= ? AND a."at" <= ? ORDER BY a."at"',
+        [row.lead_id, since.replace(tzinfo=None), at.astimezone(UTC).replace(tzinfo=None)],
+    ).fetchall()
+    history.add_activities((str(r[0]), str(r[1]), _aware(r[2])) for r in rows)
+    engaged, intent = history.facts(row.lead_id, at)
+    company = lead.company.model_copy(
+        update={"engaged_contacts": engaged, "account_intent": intent}
+    )
+    return lead.model_copy(update={"company": company})
 
 
 def _lead_rows(con: duckdb.DuckDBPyConnection, lead_id: str) -> tuple[LeadRow, list[ActivityRow]]:

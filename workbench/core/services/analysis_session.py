@@ -131,10 +131,26 @@ _SUGGESTED: dict[str, tuple[str, str]] = {
 }
 
 
+# Rejection reasons that say the lead should not have passed the fit gate.
+_FIT_REASONS = frozenset({"bad-fit-company", "bad-fit-person", "competitor-student-job-seeker"})
+
+
 def suggested_expectation(case: HistoryCase) -> tuple[Expectation, str]:
     """The expectation history suggests for a case, and the reason, for the room to start
     from; a kind without a suggestion starts from an MQL."""
     from workbench.core.domain.definition import Expectation
 
     status, reason = _SUGGESTED.get(case.kind, ("mql", "no suggestion from the history"))
+    if case.kind == "mql-rejected" and case.reason:
+        # The SDR's own reason: a bad fit or a competitor, student or job seeker is a lead
+        # the fit gate should reject; not interested, timing and the rest are nurture.
+        from workbench.core.evidence.backtest import reason_key
+
+        said = " ".join(case.reason.split())
+        if reason_key(case.reason) in _FIT_REASONS:
+            return Expectation.model_validate(
+                {"status": "rejected", "route": "marketing"}
+            ), f"the SDR rejected it: {said}"
+        reason = f"the SDR rejected it: {said}"
     return Expectation.model_validate({"status": status}), reason
+
