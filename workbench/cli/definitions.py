@@ -404,7 +404,10 @@ def _print_signed(result: SignResult) -> None:
     echo(f"  sha256:    {signoff.content_sha256}")
     open_questions = [q for q in result.definition.questions if not q.resolved]
     if open_questions:
-        echo(f"  note: {len(open_questions)} open question(s) were signed as open")
+        n = len(open_questions)
+        echo(
+            f"  note: {n} open question{'' if n == 1 else 's'} {'was' if n == 1 else 'were'} signed as open"
+        )
     _print_next(result)
 
 

@@ -153,4 +153,3 @@ def suggested_expectation(case: HistoryCase) -> tuple[Expectation, str]:
             ), f"the SDR rejected it: {said}"
         reason = f"the SDR rejected it: {said}"
     return Expectation.model_validate({"status": status}), reason
-

@@ -1406,7 +1406,8 @@ class EditorScreen(Screen[None]):
             listing = "\n".join(f"• {text}" for text in open_questions)
             self.app.push_screen(
                 ConfirmModal(
-                    f"{len(open_questions)} open question(s) would be signed as open:\n{listing}\n"
+                    f"{len(open_questions)} open question{'' if len(open_questions) == 1 else 's'} would be "
+                    f"signed as open:\n{listing}\n"
                     "Resolve them first (enter on a question), or sign with them on record?",
                     [("back", "Go back"), ("sign", "Sign with them open")],
                 ),
