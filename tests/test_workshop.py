@@ -420,3 +420,20 @@ def test_what_check_would_fail_is_not_signed(draft: Path) -> None:
     assert workshop.apply("scoring.activity_points", unscored).ok
     workshop.sign("Dana Reyes, VP Marketing", "Sam Ortiz, VP Sales", None, NOW)
     assert store.load_definition(draft).definition.is_signed
+
+
+def test_a_half_typed_value_is_put_back_but_not_across_a_reload(draft: Path) -> None:
+    """Leaving with "1,500" refused kept the "1" its first key applied: the core remembers the
+    clause before a field's first key. A reload takes the file as it is: nothing to put back."""
+    workshop = Workshop.open(draft)
+    before = workshop.definition.sla
+    workshop.typing_started("sla.marketing.monthly_volume")
+    assert workshop.apply("sla.marketing.monthly_volume", "1").ok
+    assert not workshop.apply("sla.marketing.monthly_volume", "1,5x").ok
+    assert workshop.revert_typing("sla.marketing.monthly_volume").changed
+    assert workshop.definition.sla == before
+    workshop.typing_started("sla.marketing.monthly_volume")
+    assert workshop.apply("sla.marketing.monthly_volume", "2").ok
+    workshop.reload()
+    reverted = workshop.revert_typing("sla.marketing.monthly_volume")
+    assert reverted.ok and not reverted.changed

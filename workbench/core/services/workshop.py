@@ -541,6 +541,7 @@ class Workshop:
             self.conflict = None
             self.save_error = None
             self._undo = []
+            self._typing_from = {}  # what was typed before belongs to the file left behind
 
     def signed_base(self, folder: Path) -> Definition | None:
         """The latest signed version this one would replace; None when it is that version.
