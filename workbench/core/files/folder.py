@@ -74,13 +74,23 @@ class QuickRow:
     stage: str
     latest_version: int
     status: str  # "draft" | "signed" | "partly signed" | "UNREADABLE"
-    signers: str
+    signers: str  # "Dana Reyes + Sam Ortiz": the version in force's signers
     review_date: date | None
     open_path: Path  # the draft if there is one, else the latest version
     problem: str | None = None
     # The latest signed version (number, file) when git has not recorded it (home's check):
     # a draft of the next version started after "Not now" must not hide it.
     uncommitted: tuple[int, Path] | None = None
+    # The version those signers signed, when a later draft is the row's latest: beside a
+    # draft, say whose signatures these are (the version in force, not the draft).
+    signed_version: int | None = None
+
+    @property
+    def signers_label(self) -> str:
+        """The table's cell: 'v1: Dana Reyes + Sam Ortiz' beside a draft, else the names."""
+        if self.signed_version is not None and self.signers:
+            return f"v{self.signed_version}: {self.signers}"
+        return self.signers
 
 
 def _signers(record: Any) -> str:
@@ -136,14 +146,10 @@ def quick_row(folder: Path, slug: str) -> QuickRow | None:
         stage=str(latest.get("stage", "?")),
         latest_version=latest_number,
         status=status,
-        # Next to a draft, say whose signatures these are: the version in force, not the draft.
-        signers=(
-            f"v{signed_number}: {_signers(record)}"
-            if signed_number is not None and signed_number != latest_number and record
-            else _signers(record)
-        ),
+        signers=_signers(record),
         review_date=review if isinstance(review, date) else None,
         open_path=draft or latest_path,
+        signed_version=signed_number if signed_number != latest_number and record else None,
     )
 
 

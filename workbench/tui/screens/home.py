@@ -157,7 +157,7 @@ class HomeScreen(Screen[None]):
                 f"v{row.latest_version}",
                 row.status,
                 review_state(row.review_date, today).label,
-                row.signers or "—",
+                row.signers_label or "—",
             )
             table.add_row(*(printable(cell, one_line=True) for cell in cells), key=row.slug)
         if rows:
@@ -174,13 +174,8 @@ class HomeScreen(Screen[None]):
         elif row is not None:
             lines += [row.name, str(row.open_path)]
             if row.signers:  # whole here: at 80 columns the table's column cuts the second name
-                # "v1: A + B" beside a draft (quick_row names the version in force); a name
-                # holding ": " is no version.
-                version, said, names = row.signers.partition(": ")
-                if said and version[:1] == "v" and version[1:].isdigit():
-                    lines.append(f"{version} signed by {names}")
-                else:
-                    lines.append(f"signed by {row.signers}")
+                version = f"v{row.signed_version} " if row.signed_version is not None else ""
+                lines.append(f"{version}signed by {row.signers}")
             if self.review_due(row):
                 state = review_state(row.review_date, self.wb.today())
                 lines.append(f"review {state.label}: press R to review")
