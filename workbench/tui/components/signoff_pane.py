@@ -88,9 +88,6 @@ class SignoffPane(VerticalScroll):
         self.workshop = workshop
         self.folder = folder
         self.today = today
-        # What the room typed into the signer fields, kept across a recompose of this pane
-        # (a new version, or ctrl+r's reload, makes a new pane: blank, as signing starts).
-        self._typed: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         d = self.workshop.definition
@@ -169,7 +166,7 @@ class SignoffPane(VerticalScroll):
         return next((f for f in fields if not f.value.strip()), fields[0] if fields else None)
 
     def _field(self, key: str, label: str, value: str = "") -> SignerField:
-        return SignerField(key, label, self._typed.get(key, value))
+        return SignerField(key, label, value)
 
     def _question_options(self) -> list[Option]:
         return [
@@ -237,8 +234,6 @@ class SignoffPane(VerticalScroll):
 
     @on(Input.Changed)
     def _validate(self, event: Input.Changed) -> None:
-        if event.input.id in SIGN_KEYS:
-            self._typed[event.input.id] = event.value
         if event.input.id:
             self._check(event.input.id)
         sign_error = self.query_one("#sign-error", PlainText)
