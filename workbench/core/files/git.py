@@ -40,11 +40,7 @@ def repo_root(path: Path) -> Path | None:
 def uncommitted(path: Path) -> bool:
     """True when `path` is in a repository and git has it untracked or changed: a signed
     version the room has not committed yet. False outside a repository or without git."""
-    root = repo_root(path)
-    if root is None:
-        return False
-    out = _git(root, "status", "--porcelain", "--untracked-files=all", "--", str(path.resolve()))
-    return bool(out and out.strip())
+    return path in uncommitted_among([path])
 
 
 def uncommitted_among(paths: list[Path]) -> set[Path]:
