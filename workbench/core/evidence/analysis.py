@@ -806,6 +806,7 @@ def _with_account_facts(
         has_account_motion,
     )
     from workbench.core.evidence.engine import account_key_sql
+    from workbench.core.evidence.replay import with_account
 
     if not has_account_motion(definition):
         return lead
@@ -827,11 +828,7 @@ def _with_account_facts(
         [row.lead_id, since.replace(tzinfo=None), at.astimezone(UTC).replace(tzinfo=None)],
     ).fetchall()
     history.add_activities((str(r[0]), str(r[1]), _aware(r[2])) for r in rows)
-    engaged, intent = history.facts(row.lead_id, at)
-    company = lead.company.model_copy(
-        update={"engaged_contacts": engaged, "account_intent": intent}
-    )
-    return lead.model_copy(update={"company": company})
+    return with_account(lead, row.lead_id, at, history)
 
 
 def _lead_rows(con: duckdb.DuckDBPyConnection, lead_id: str) -> tuple[LeadRow, list[ActivityRow]]:

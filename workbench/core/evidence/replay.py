@@ -130,7 +130,8 @@ def account_history(
     return history
 
 
-def _with_account(lead: Lead, lead_id: str, at: datetime, accounts: AccountHistory | None) -> Lead:
+def with_account(lead: Lead, lead_id: str, at: datetime, accounts: AccountHistory | None) -> Lead:
+    """`lead` with its account's engaged contacts and intent at `at` (rule 5), from `accounts`."""
     if accounts is None:
         return lead
     engaged, intent = accounts.facts(lead_id, at)
@@ -183,7 +184,7 @@ def moments(
             if days is None
             else base.model_copy(update={"history": History(last_mql_days_ago=days)})
         )
-        current = _with_account(current, lead.lead_id, at, accounts)
+        current = with_account(current, lead.lead_id, at, accounts)
         verdict = evaluate_prepared(prepared, current, as_of=at)
         yield Moment(at, days, verdict)
         if verdict.status == "mql":
@@ -228,7 +229,7 @@ def last_verdict(
     at = _utc(ordered[-1].at)
     prepared = _prepared(definition)
     base = lead.to_lead([ActivityRow(a.lead_id, a.kind, _utc(a.at), a.session_id) for a in ordered])
-    base = _with_account(base, lead.lead_id, at, _accounts(prepared, lead, activities, accounts))
+    base = with_account(base, lead.lead_id, at, _accounts(prepared, lead, activities, accounts))
     return Moment(at, None, evaluate_prepared(prepared, base, as_of=at))
 
 
