@@ -99,30 +99,32 @@ def _sources_apart_sentence(fit: FitGate) -> str:
 
 def fit_score_sentences(fit: FitGate) -> list[str]:
     """The fit axis in words: its threshold and every attribute that takes points."""
+    return [sentence for sentence in _fit_score_parts(fit).values() if sentence]
+
+
+def _fit_score_parts(fit: FitGate) -> dict[str, str | None]:
+    """The fit score's sentences keyed by what each describes (None: a table with no points),
+    so two scores compare part by part (`_fit_parts_apart`)."""
     score = fit.score
     if score is None:
-        return []
+        return {}
 
-    def points(table: dict[str, int]) -> str:
-        return ", ".join(f"{key} {value:+d}" for key, value in table.items())
+    def points(what: str, table: dict[str, int]) -> str | None:
+        said = ", ".join(f"{key} {value:+d}" for key, value in table.items())
+        return f"{what} fit points: {said}." if table else None
 
-    lines = [f"Fit score of {score.threshold} or more, apart from the behaviour score."]
-    seniority: dict[str, int] = {str(k): v for k, v in score.seniority_points.items()}
-    for what, table in (
-        ("Seniority", seniority),
-        ("Industry", score.industry_points),
-        ("E-mail domain", score.email_domain_points),
-        ("Title words", score.title_points),
-    ):
-        if table:
-            lines.append(f"{what} fit points: {points(table)}.")
     bands = [
         f"{band.min_employees or 0}-{band.max_employees or '∞'} employees {band.points:+d}"
         for band in score.size_points
     ]
-    if bands:
-        lines.append(f"Size fit points: {', '.join(bands)}.")
-    return lines
+    return {
+        "threshold": f"Fit score of {score.threshold} or more, apart from the behaviour score.",
+        "seniority": points("Seniority", {str(k): v for k, v in score.seniority_points.items()}),
+        "industry": points("Industry", score.industry_points),
+        "email_domain": points("E-mail domain", score.email_domain_points),
+        "title": points("Title words", score.title_points),
+        "size": f"Size fit points: {', '.join(bands)}." if bands else None,
+    }
 
 
 def fit_sentences(fit: FitGate) -> list[str]:
@@ -386,18 +388,16 @@ def segment_warnings(definition: Definition, segment_id: str) -> list[BandProble
 
 
 def _fit_parts_apart(fit: FitGate) -> dict[str, str]:
-    """`_fit_parts` with the fit score sentence by sentence: a segment whose score drops one
-    size band said its whole score again (four lines of points the main gate has too)."""
+    """`_fit_parts` with the fit score part by part: a segment whose score drops one size band
+    said its whole score again, and one without the main score's industry points said nothing
+    of it ("No industry fit points.")."""
     parts = _fit_parts(fit)
     if fit.score is None:
         return parts
     del parts["fit_score"]
-    for sentence in fit_score_sentences(fit):
-        parts["fit_score:" + sentence.split(":", 1)[0].split(" of ", 1)[0]] = sentence
-    # A table the score leaves empty is said too, or a segment without the main score's
-    # industry points read as if it had them.
-    for what in ("Seniority", "Industry", "E-mail domain", "Title words", "Size"):
-        parts.setdefault(f"fit_score:{what} fit points", f"No {what.lower()} fit points.")
+    for key, sentence in _fit_score_parts(fit).items():
+        named = {"email_domain": "e-mail domain", "title": "title word"}.get(key, key)
+        parts[f"fit_score.{key}"] = sentence or f"No {named} fit points."
     return parts
 
 
