@@ -248,23 +248,18 @@ def _rules_change(current: Any, value: list[Any]) -> str:
     page view in one session" was gone."""
     from workbench.core.domain.phrases import activity_label
 
-    def named(key: tuple[str, ...]) -> str:
-        kind, *together = key
+    def named(key: str) -> str:
+        kind, *together = key.split("#", 1)[0].split("+")
         alone = activity_label(kind)
-        return (
-            f"{alone} with {' and '.join(activity_label(t) for t in together)}"
-            if together
-            else alone
-        )
+        return f"{alone} with {' and '.join(map(activity_label, together))}" if together else alone
 
-    had = {(rule.kind, *rule.together): (rule.min_count, rule.within_days) for rule in current}
+    had = {
+        key: (rule.get("min_count"), rule.get("within_days"))
+        for key, rule in tier2_keyed([r.model_dump() for r in current]).items()
+    }
     wanted = {
-        (str(rule.get("kind")), *(str(t) for t in rule.get("together") or [])): (
-            rule.get("min_count"),
-            rule.get("within_days"),
-        )
-        for rule in value
-        if isinstance(rule, dict)
+        key: (rule.get("min_count"), rule.get("within_days"))
+        for key, rule in tier2_keyed([r for r in value if isinstance(r, dict)]).items()
     }
     said = []
     gone = [named(k) for k in had if k not in wanted]
@@ -347,7 +342,7 @@ def stale_words(measured: str, now: str, *, say_now: bool = True) -> str:
         # A list of rules (tier 2's): each named by its kinds, as `diff` keys them.
         if sorted(map(json.dumps, old)) == sorted(map(json.dumps, new)):
             return "measured before the rules' order changed"
-        old, new = _keyed(old), _keyed(new)
+        old, new = tier2_keyed(old), tier2_keyed(new)
     if isinstance(old, dict) and isinstance(new, dict):
         changed = [key for key in {**old, **new} if old.get(key) != new.get(key)]
         if changed:
@@ -367,14 +362,17 @@ def _rules(value: Any) -> bool:
     )
 
 
-def _keyed(rules: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """'case_study_view+pricing_page_view': a rule by its kinds; a repeat gets ' #2'."""
+def tier2_keyed(rules: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Tier 2 rules keyed by their kinds, 'case_study_view+pricing_page_view' for a
+    combination, so a combination and a count of the same kind are two rules; a repeated key
+    gets '#2', '#3', so nothing is silently merged. One keying for `diff`, a proposal's change
+    and a stale note."""
     out: dict[str, dict[str, Any]] = {}
     for rule in rules:
-        name = "+".join([rule["kind"], *(rule.get("together") or [])])
+        name = "+".join([str(rule.get("kind")), *(str(t) for t in rule.get("together") or [])])
         key, number = name, 2
         while key in out:
-            key, number = f"{name} #{number}", number + 1
+            key, number = f"{name}#{number}", number + 1
         out[key] = rule
     return out
 
@@ -483,16 +481,22 @@ def _trigger_clauses(path: str, triggers: Triggers) -> Iterator[str]:
         yield f"{path}.tier4"
 
 
-def data_clauses(definition: Definition) -> list[str]:
-    """The fit and trigger criteria this definition sets, each once (a segment's own clause
-    under its own path): the clauses the data-derived requirement asks evidence for."""
-    found: dict[str, None] = {}
+def _clause_tables(definition: Definition) -> dict[str, list[str]]:
+    """Each rule set's fit gate and triggers (a segment's own under its own path, each once),
+    with the criteria it sets: the clauses the data-derived requirement asks evidence for."""
+    tables: dict[str, list[str]] = {}
     for owner in definition.owners():
         fit_path, fit = definition.owned(owner, "fit")
         trig_path, triggers = definition.owned(owner, "triggers")
-        found.update(dict.fromkeys(_fit_clauses(fit_path, fit)))
-        found.update(dict.fromkeys(_trigger_clauses(trig_path, triggers)))
-    return list(found)
+        tables.setdefault(fit_path, list(_fit_clauses(fit_path, fit)))
+        tables.setdefault(trig_path, list(_trigger_clauses(trig_path, triggers)))
+    return tables
+
+
+def data_clauses(definition: Definition) -> list[str]:
+    """The fit and trigger criteria this definition sets, each once (a segment's own clause
+    under its own path): the clauses the data-derived requirement asks evidence for."""
+    return [path for paths in _clause_tables(definition).values() for path in paths]
 
 
 def backed(definition: Definition, path: str) -> bool:
@@ -510,24 +514,14 @@ def unbacked_words(definition: Definition) -> str:
     """`unbacked` grouped by the fit gate or triggers that hold each clause, one with none of
     its clauses backed said in a word: 'fit: min_employees, industries; segments.smb.fit (all
     9)'. One path per clause made 15 lines on a $10-30M definition's Sign-off step."""
-    tables: dict[str, list[tuple[str, str]]] = {}
-    for owner in definition.owners():  # as `data_clauses` reads them, table by table
-        fit_path, fit = definition.owned(owner, "fit")
-        trig_path, triggers = definition.owned(owner, "triggers")
-        for table, paths in (
-            (fit_path, _fit_clauses(fit_path, fit)),
-            (trig_path, _trigger_clauses(trig_path, triggers)),
-        ):
-            if table not in tables:
-                tables[table] = [(p.removeprefix(f"{table}.") or p, p) for p in paths]
     missing = set(unbacked(definition))
     said = []
-    for table, clauses in tables.items():
-        bare = [leaf for leaf, path in clauses if path in missing]
+    for table, paths in _clause_tables(definition).items():
+        bare = [path.removeprefix(f"{table}.") for path in paths if path in missing]
         if not bare:
             continue
-        if len(bare) == len(clauses) > 1:
-            said.append(f"{table} (all {len(clauses)})")
+        if len(bare) == len(paths) > 1:
+            said.append(f"{table} (all {len(paths)})")
         else:
             said.append(f"{table}: {', '.join(bare)}")
     return "; ".join(said)

@@ -16,7 +16,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from workbench.core.domain.clause_evidence import current_json, evidence_state, stale_words
+from workbench.core.domain.clause_evidence import (
+    current_json,
+    evidence_state,
+    stale_words,
+    tier2_keyed,
+)
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.describe import format_minutes
 from workbench.core.domain.errors import InputError, Problem
@@ -207,18 +212,6 @@ def _tier2_terms(rule: dict[str, Any]) -> str:
     return f"{rule['min_count']}+ times within the last {rule['within_days']} days"
 
 
-def _tier2_keyed(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Rules keyed by kind, a combination by all its kinds ('case_study_view+pricing_page_view'),
-    so a combination and a count of the same kind are two rules, not one changed."""
-    named = [
-        {**item, "_key": "+".join([item["kind"], *(item.get("together") or [])])} for item in items
-    ]
-    return {
-        k: {f: v for f, v in item.items() if f != "_key"}
-        for k, item in _by_key(named, "_key").items()
-    }
-
-
 def _by_key(items: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
     """Items keyed by `key`; a repeated key gets '#2', '#3' so nothing is silently merged."""
     keyed: dict[str, dict[str, Any]] = {}
@@ -236,7 +229,7 @@ def _by_key(items: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
 def _tier2(path: str, prefix: str, old: Any, new: Any) -> list[Change]:
     """One sentence per rule: added, removed, or what now counts (count, window)."""
     heading = f"{prefix}tier 2"
-    a, b = _tier2_keyed(old or []), _tier2_keyed(new or [])
+    a, b = tier2_keyed(old or []), tier2_keyed(new or [])
     changes = []
     for kind in dict.fromkeys([*a, *b]):
         clause = f"{path}.{kind}"
