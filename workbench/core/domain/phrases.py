@@ -218,13 +218,12 @@ def flip_line(flips: Sequence[Flip], edited: str | None, width: int) -> str:
     fit in full, then how many more (ctrl+t lists them); cut with '…' only as a last resort."""
     if not flips:
         return ""
-    cause = f"{edited} flipped " if edited else "flipped "
-    if edited is not None and all(
+    # The case edited is the one that flipped: named once, "case X PASS→FAIL (now …)", not
+    # "case X flipped X PASS→FAIL" (nor, counted, "case 1 case to FAIL").
+    itself = edited is not None and all(
         edited in (f"case {f.name}", f"case {f.name}: expectation") for f in flips
-    ):
-        # The case edited is the one that flipped: named once, "case X PASS→FAIL (now …)",
-        # not "case X flipped X PASS→FAIL".
-        cause = "case "
+    )
+    cause = "case " if itself else f"{edited} flipped " if edited else "flipped "
     words = [flip_words(f) for f in flips]
     names = [f"{f.name} {'FAIL→PASS' if f.now_passing else 'PASS→FAIL'}" for f in flips]
     candidates: list[str] = []
@@ -246,7 +245,7 @@ def flip_line(flips: Sequence[Flip], edited: str | None, width: int) -> str:
         way = " to PASS"
     else:
         way = f" ({failing} to FAIL)"
-    if cause != "case ":  # "case 1 case to FAIL" said nothing the count does not
+    if not itself:
         candidates.append(f"{cause}{count}{way}: ctrl+t lists them")
         candidates.append(f"{cause}{count}{way}: ctrl+t")
     candidates.append(f"{count}{way}: ctrl+t")
