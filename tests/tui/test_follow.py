@@ -9,12 +9,16 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tests.tui.pilot_steps import open_first, settle
+from tests.tui.test_review_screen import body as review_body
+from tests.tui.test_review_screen import signed_folder, with_history
+from tests.tui.test_small_stumbles import repository, signed
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.follow import FollowHomeScreen, FollowScreen
+from workbench.tui.screens.review import ReviewScreen
 
 
 def facilitator_saves(path: Path, clause: str, value: object) -> None:
@@ -121,3 +125,60 @@ async def test_the_follow_home_lists_a_definition_the_room_adds_and_offers_no_ne
         home.follow_folder()  # what the 2 s timer does
         await settle(pilot)
         assert [row.slug for row in home.rows] == ["acme", "beta"]
+
+
+async def test_a_follow_home_neither_commits_nor_offers_to(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    # In a browser, `c` on a follow seat's home committed a version signed from the CLI.
+    git = repository(workdir)
+    signed(workdir)
+    app = make_app(follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, FollowHomeScreen)
+        detail = str(home.query_one("#home-detail", PlainText).render())
+        assert "not committed to git: the facilitator's seat commits it" in detail
+        assert "press c" not in detail
+        intro = str(home.query_one("#home-intro", PlainText).render())
+        assert "read-only" in intro and "n to start" not in intro
+        assert home.check_action("commit", ()) is False
+        home.action_commit()  # the binding, were it reached
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+    assert "Sign MQL definition" not in git("log", "--all", "--format=%s")
+    assert git("status", "--porcelain").strip() != ""
+
+
+async def test_a_follow_seat_reads_the_review_and_cannot_write_its_draft(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    # In a browser, R then w on a follow seat wrote v2.toml and opened it.
+    folder = signed_folder(workdir, None)
+    with_history(workdir, folder)
+    app = make_app(follow=True)
+    said: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify = lambda message, **options: said.append(str(message))  # type: ignore[method-assign]
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        text = review_body(app)
+        assert "fit.min_employees: 20 → 51" in text  # the room's figures, read along
+        assert "press w" not in text.lower()
+        assert "the facilitator's seat writes the new draft" in text
+        assert review.check_action("write", ()) is False
+        review.action_write()  # the binding, were it reached
+        await pilot.press("w")
+        await settle(pilot)
+        assert app.screen is review
+        assert any("follows the room" in message for message in said), said
+    assert sorted(p.name for p in (folder / "acme").iterdir()) == ["v1.toml"]

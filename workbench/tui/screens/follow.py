@@ -23,7 +23,16 @@ FOLLOW_INTERVAL = 2.0
 
 
 class FollowHomeScreen(HomeScreen):
-    """The folder's definitions, listed again when a definition is added or changes state."""
+    """The folder's definitions, listed again when a definition is added or changes state.
+    Nothing here writes to the folder: no new definition or version, no commit, and the
+    quarterly review is shown without its "write the draft"."""
+
+    READ_ONLY = True
+    INTRO = (
+        "Pick a definition and press enter to look at it. This seat follows the room and is "
+        "read-only: the facilitator's seat edits, signs and commits."
+    )
+    COMMIT_HINT = "the facilitator's seat commits it"
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,13 +55,19 @@ class FollowHomeScreen(HomeScreen):
             self.load_rows()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No 'new definition' or 'new version' here: they would write to the room's folder."""
-        return action not in ("new", "new_version")
+        """No 'new definition', 'new version' or commit here: they would write to the room's
+        folder (or its git history)."""
+        if action in ("new", "new_version", "commit"):
+            return False
+        return super().check_action(action, parameters)
 
     def action_new(self) -> None:
         self.notify(FOLLOW_REASON, severity="warning", title="Read-only")
 
     async def action_new_version(self) -> None:
+        self.notify(FOLLOW_REASON, severity="warning", title="Read-only")
+
+    def action_commit(self) -> None:
         self.notify(FOLLOW_REASON, severity="warning", title="Read-only")
 
 

@@ -71,6 +71,15 @@ class HomeScreen(Screen[None]):
         ),
     ]
 
+    # What the intro and the detail line offer: a follow seat (`FollowHomeScreen`) changes
+    # nothing in the folder, so it names no key that would.
+    READ_ONLY = False
+    INTRO = (
+        "Pick a definition and press enter to open it (its draft if there is one), "
+        "n to start a new one, v for a new version of a signed one."
+    )
+    COMMIT_HINT = "press c to commit it"
+
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[QuickRow] = []
@@ -144,10 +153,7 @@ class HomeScreen(Screen[None]):
                 "the room edits it, tests it against the edge cases and signs it."
             )
         else:
-            intro.update(
-                "Pick a definition and press enter to open it (its draft if there is one), "
-                "n to start a new one, v for a new version of a signed one."
-            )
+            intro.update(self.INTRO)
         today = self.wb.today()
         for row in rows:
             stage = STAGES.get(row.stage)
@@ -185,7 +191,7 @@ class HomeScreen(Screen[None]):
             if row.uncommitted is not None:
                 # "Not now" after signing: said here until git has it, a later draft or not.
                 lines.append(
-                    f"✗ v{row.uncommitted[0]} signed but not committed to git: press c to commit it"
+                    f"✗ v{row.uncommitted[0]} signed but not committed to git: {self.COMMIT_HINT}"
                 )
         detail.update("\n".join(lines))
         self.refresh_bindings()
@@ -260,7 +266,7 @@ class HomeScreen(Screen[None]):
         row = self.selected()
         if row is None or not self.review_offered(row):
             return
-        self.app.push_screen(ReviewScreen(row.slug))
+        self.app.push_screen(ReviewScreen(row.slug, read_only=self.READ_ONLY))
 
     def selected(self) -> QuickRow | None:
         table = self.query_one("#definitions", DataTable)

@@ -17,6 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from workbench.core.services.workshop import FOLLOW_REASON
 from workbench.tui.components.text import PlainText
 
 if TYPE_CHECKING:
@@ -32,6 +33,11 @@ NO_HISTORY = (
 
 WRITE_HINT = "press w to write it"
 NOT_WRITTEN = "not written yet: press w to write it"
+# A follow seat's words for the same lines: the facilitator's seat writes the draft.
+FOLLOWER_WRITES = "the facilitator's seat writes it"
+READ_ONLY_HINT = (
+    "This seat follows the room and is read-only: the facilitator's seat writes the new draft."
+)
 
 
 class ReviewScreen(Screen[None]):
@@ -56,9 +62,12 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "back", "Back", id="review.back", tooltip="Back to the definitions."),
     ]
 
-    def __init__(self, slug: str) -> None:
+    def __init__(self, slug: str, *, read_only: bool = False) -> None:
         super().__init__()
         self.slug = slug
+        # A follow seat reads the review with the room; only the facilitator's seat writes
+        # its draft.
+        self.read_only = read_only
         self.plan: ReviewPlan | None = None
 
     @property
@@ -80,7 +89,7 @@ class ReviewScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "write":
-            return self.plan is not None and self.plan.writable
+            return not self.read_only and self.plan is not None and self.plan.writable
         return True
 
     @work(thread=True, exclusive=True, group="review")
@@ -116,11 +125,17 @@ class ReviewScreen(Screen[None]):
         steps = self.query_one("#review-steps", Vertical)
         steps.remove_children()
         widgets: list[PlainText] = []
-        sections = plan_sections(plan, written, write_hint=WRITE_HINT, not_written=NOT_WRITTEN)
+        if self.read_only:
+            hint, unwritten = FOLLOWER_WRITES, f"not written yet: {FOLLOWER_WRITES}"
+        else:
+            hint, unwritten = WRITE_HINT, NOT_WRITTEN
+        sections = plan_sections(plan, written, write_hint=hint, not_written=unwritten)
         for heading, lines in sections:
             widgets.append(PlainText(heading, classes="review-heading"))
             widgets += [PlainText(line, classes="review-line") for line in lines]
-        if plan.writable and written is None:
+        if plan.writable and written is None and self.read_only:
+            widgets.append(PlainText(READ_ONLY_HINT, classes="review-heading"))
+        elif plan.writable and written is None:
             widgets.append(
                 PlainText(
                     "Press w to write the new draft (it opens in the editor), escape to go back.",
@@ -135,6 +150,9 @@ class ReviewScreen(Screen[None]):
         from workbench.core.services.review import first_changed_clause, write_review, written_note
 
         if self.plan is None or not self.plan.writable:
+            return
+        if self.read_only:
+            self.notify(FOLLOW_REASON, severity="warning", title="Read-only")
             return
         try:
             made = write_review(self.plan, self.wb.today())
