@@ -149,6 +149,14 @@ def test_an_empty_folder_is_a_warning(tmp_path: Path) -> None:
     assert report.exit_code == 0
 
 
+def test_an_empty_folder_fails_a_strict_check(tmp_path: Path) -> None:
+    # CI pointed at the wrong folder stayed green, checking nothing.
+    report = check_folder(tmp_path, NOW.date(), strict=True)
+    assert rules(report) == ["no-definitions"]
+    assert report.findings[0].level == "error"
+    assert report.exit_code == 1
+
+
 def test_other_files_are_ignored_and_misplaced_toml_is_a_warning(tmp_path: Path) -> None:
     signed_and_draft(tmp_path)
     (tmp_path / "README.md").write_text("# definitions\n", encoding="utf-8")
@@ -679,6 +687,26 @@ def test_clause_paths_name_segments_by_id(tmp_path: Path) -> None:
     assert headers[2] < smb
     assert clause_line(text, definition, "segments.nope.fit") == headers[0]
     assert clause_line(text, definition, "nothing.here") is None
+
+
+def test_each_tier2_rule_has_its_own_line_however_it_is_named(tmp_path: Path) -> None:
+    # `check` put triggers.tier2.0, .1 and .2 all on the first rule's line (lint names an
+    # element `tier2.1`, validation `tier2[1]`).
+    path = store.create(from_template("big", "10m-30m", NOW.date()), tmp_path)
+    text = path.read_text(encoding="utf-8")
+    definition = store.load_definition(path).definition
+    lines = text.splitlines()
+    rules = [i + 1 for i, line in enumerate(lines) if line == "[[triggers.tier2]]"]
+    assert len(rules) >= 3
+    for index, line in enumerate(rules):
+        assert clause_line(text, definition, f"triggers.tier2.{index}") == line
+        assert clause_line(text, definition, f"triggers.tier2[{index}]") == line
+        assert lines[line].startswith("kind")
+        assert clause_line(text, definition, f"triggers.tier2.{index}.min_count") == line + 2
+    own = [i + 1 for i, line in enumerate(lines) if line == "[[segments.triggers.tier2]]"]
+    smb_first = clause_line(text, definition, "segments.smb.triggers.tier2.0")
+    smb_second = clause_line(text, definition, "segments.smb.triggers.tier2.1")
+    assert (smb_first, smb_second) == (own[0], own[1])
 
 
 def test_the_pre_commit_hook_runs_check_on_definitions() -> None:

@@ -117,7 +117,8 @@ def check_cmd(
         bool,
         typer.Option(
             "--strict",
-            help="An overdue review date, or a shallow clone (no history check), is an error.",
+            help="An overdue review date, a shallow clone (no history check) or a folder "
+            "without definitions is an error.",
         ),
     ] = False,
     output: Annotated[

@@ -136,7 +136,8 @@ class _Scan:
 
 
 def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckReport:
-    """Check every definition file under `folder`; `strict` makes an overdue review an error."""
+    """Check every definition file under `folder`; `strict` makes an overdue review, a
+    shallow clone and a folder without definitions errors."""
     _require_folder(folder)
     scan = _scan(folder)
     mapping_findings, named = _evidence_mapping(folder)
@@ -162,8 +163,15 @@ def check_folder(folder: Path, today: date, *, strict: bool = False) -> CheckRep
             folder / slug, versions, today, strict, lead_history=settings_path(folder).is_file()
         )
     if not files:
+        # With `strict` (CI asked for proof) an error: a CI job pointed at the wrong folder
+        # would otherwise stay green checking nothing.
         findings.append(
-            CheckFinding("warning", "no-definitions", folder, "no DIR/<slug>/v<N>.toml files")
+            CheckFinding(
+                "error" if strict else "warning",
+                "no-definitions",
+                folder,
+                "no DIR/<slug>/v<N>.toml files",
+            )
         )
     findings += _check_git(folder, files, strict)
     findings += signature_findings(folder)
@@ -695,7 +703,8 @@ def clause_line(text: str, definition: Definition | None, clause: str) -> int | 
     """The line of a clause path such as `segments.smb.triggers.tier2[0]` in a file's text.
 
     Segments and motions are named by id in clause paths and by position in the file, so
-    the id is turned into its index; the nearest enclosing key that has a line wins.
+    the id is turned into its index; an element is named `tier2[0]` or, as lint names it,
+    `tier2.0`; the nearest enclosing key that has a line wins.
     """
     key: list[str | int] = []
     parts = clause.split(".")
@@ -710,6 +719,8 @@ def clause_line(text: str, definition: Definition | None, clause: str) -> int | 
             ident = parts[index + 1]
             key += [part, ids.index(ident)] if ident in ids else [part]
             index += 1
+        elif part.isdigit() and key:
+            key.append(int(part))
         else:
             key.append(part)
         index += 1
