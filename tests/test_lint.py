@@ -110,6 +110,7 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "fit-score-unreachable",
         "fit-size-band-never-applies",
         "title-keyword-outside-ascii",
+        "fit-value-spelled-unlike-cases",
         "source-apart-and-scored",
         "clause-without-evidence",
         "evidence-stale",
@@ -196,6 +197,10 @@ def _accented_keyword(data: dict[str, Any]) -> None:
     data["fit"]["exclude_titles"].append("Étudiant")
 
 
+def _region_in_other_words(data: dict[str, Any]) -> None:
+    data["fit"]["regions"] = ["North America", "europe"]  # the cases write north-america
+
+
 def _source_apart_and_scored(data: dict[str, Any]) -> None:
     data["fit"]["exclude_sources"] = ["Events"]
     data["scoring"]["source_points"] = {"organic": 5, "EVENTS ": 10}
@@ -247,6 +252,7 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
         f"fit.score.size_points[{len(template().fit.score.size_points)}]",  # type: ignore[union-attr]
     ),
     "title-keyword-outside-ascii": (_accented_keyword, "fit.exclude_titles"),
+    "fit-value-spelled-unlike-cases": (_region_in_other_words, "fit.regions"),
     "source-apart-and-scored": (_source_apart_and_scored, "scoring.source_points.EVENTS "),
     "evidence-stale": (_stale_evidence, "fit.min_seniority"),
 }
@@ -777,3 +783,31 @@ def test_a_gate_shared_by_motions_names_its_sizes_once() -> None:
         f"up to 10 employees -5 never applies: this gate decides companies of {low}-{high} "
         "employees"
     ]
+
+
+# --- fit-value-spelled-unlike-cases -----------------------------------------------------
+
+
+def test_a_value_in_other_words_than_the_cases_is_named_with_their_spelling() -> None:
+    # "North America" typed in a fresh draft rejected every north-america case, and lint
+    # found nothing.
+    definition = edited(template(), _region_in_other_words)
+    (finding,) = found(definition)
+    assert "'North America' is written 'north-america'" in finding.message
+    # The cases' own spelling, in any case, and a value no case has are not this rule's.
+    for regions in (["north-america"], ["NORTH-AMERICA"], ["antarctica"]):
+        fine = edited(template(), lambda d, r=regions: d["fit"].update(regions=r))
+        assert found(fine) == []
+    industry = edited(template(), lambda d: d["fit"].update(industries=["Soft Ware"]))
+    assert [(f.rule, f.clause) for f in found(industry)] == [
+        ("fit-value-spelled-unlike-cases", "fit.industries")
+    ]
+
+
+def test_a_segments_own_fit_gate_is_checked_too() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["segments"][0]["fit"]["regions"] = ["North America"]
+
+    definition = edited(template("10m-30m"), change)
+    clauses = [f.clause for f in found(definition) if f.rule == "fit-value-spelled-unlike-cases"]
+    assert clauses == [f"segments.{definition.segments[0].id}.fit.regions"]

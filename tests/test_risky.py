@@ -7,7 +7,13 @@ from datetime import date
 import duckdb
 import pytest
 
-from workbench.core.domain.risky import clause_warnings, response_time_warning, review_date_warning
+from workbench.core.domain.risky import (
+    clause_warnings,
+    response_time_warning,
+    review_date_warning,
+    warnings_at,
+)
+from workbench.core.domain.templates import from_template
 from workbench.core.evidence.distinct import distinct_values
 
 
@@ -79,3 +85,13 @@ def test_a_band_edge_past_the_segments_fit_gate_is_warned_at_that_edge() -> None
     assert len(said) == 1 and "companies of 200-249" in said[0], said
     assert warnings_at(wide, "segments.1.min_employees", None) == []
     assert warnings_at(wide, "fit.max_employees", None) == []
+
+
+def test_a_region_in_other_words_than_the_cases_is_warned_without_a_history() -> None:
+    definition = from_template("acme", "3m-10m", date(2026, 1, 1))
+    spelled = definition.model_copy(
+        update={"fit": definition.fit.model_copy(update={"regions": ["North America"]})}
+    )
+    (said,) = warnings_at(spelled, "fit.regions", None)
+    assert "'North America' as 'north-america'" in said
+    assert warnings_at(definition, "fit.regions", None) == []

@@ -142,6 +142,14 @@ RULES: dict[str, Rule] = {
             "'tudiant'. Write the keyword in plain letters, or add both spellings.",
         ),
         Rule(
+            "fit-value-spelled-unlike-cases",
+            "warning",
+            "objective: a machine decides, so it must read the value as the CRM writes it",
+            "The fit gate compares whole values, ignoring only case: 'North America' does not "
+            "match a lead whose region is 'north-america'. Write the value as the edge cases "
+            "(and your CRM, see `workbench map`) write it.",
+        ),
+        Rule(
             "source-apart-and-scored",
             "warning",
             "objective; 002 'event lists and badge scans get their own qualification'",
@@ -431,6 +439,52 @@ def _title_keyword_outside_ascii(context: _Context) -> Iterator[Finding]:
                     where,
                     f"title keyword {keyword!r} has letters outside a-z, which read as word breaks",
                 )
+
+
+def _folded(value: str) -> str:
+    """Letters and digits only, lower case: 'North America' and 'north-america' alike."""
+    return "".join(ch for ch in value.lower() if ch.isalnum())
+
+
+# A fit gate's list of values and the lead field its values are compared with.
+SPELLED_FIELDS = {"industries": "industry", "regions": "region"}
+
+
+def spelled_unlike_cases(
+    definition: Definition, values: Sequence[str], field: str
+) -> list[tuple[str, str]]:
+    """(value typed, as the edge cases write it) for each value the gate would compare with
+    no case's lead, though a case writes the same words otherwise ("North America" where the
+    cases say "north-america"): the gate then fails those leads without a word."""
+    written: dict[str, str] = {}
+    for case in definition.cases:
+        found = getattr(case.lead.company, field, None)
+        if isinstance(found, str) and found.strip():
+            written.setdefault(_folded(found), found.strip())
+    exact = {w.lower() for w in written.values()}
+    out = []
+    for value in values:
+        other = written.get(_folded(value))
+        if value.strip().lower() not in exact and other is not None:
+            out.append((value, other))
+    return out
+
+
+def _fit_value_spelled_unlike_cases(context: _Context) -> Iterator[Finding]:
+    def found() -> Iterator[Finding]:
+        for clause, gate, _narrowed in _fit_gates(context.definition):
+            for attr, field in SPELLED_FIELDS.items():
+                for typed, other in spelled_unlike_cases(
+                    context.definition, getattr(gate, attr), field
+                ):
+                    yield _finding(
+                        "fit-value-spelled-unlike-cases",
+                        f"{clause}.{attr}",
+                        f"{field} {typed!r} is written {other!r} in the edge cases: the gate "
+                        f"compares whole values, so a lead written {other!r} does not match",
+                    )
+
+    return _unique(found())
 
 
 _SOURCE_TABLES = {"source_points": "its points", "source_thresholds": "its threshold"}
@@ -830,6 +884,7 @@ _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _fit_score_unreachable,
     _fit_size_band_never_applies,
     _title_keyword_outside_ascii,
+    _fit_value_spelled_unlike_cases,
     _source_apart_and_scored,
     _tier2_without_recency,
     _content_download_trigger,

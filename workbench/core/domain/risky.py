@@ -2,7 +2,8 @@
 it may regret it. Lint finds the same things in a file; these say it at the field.
 
 - a review date more than two quarters out (lint's REVIEW_MAX_DAYS);
-- a region or industry that the folder's lead history never uses (with the values it has);
+- a region or industry that the folder's lead history never uses (with the values it has),
+  or that the edge cases write in other words ("North America" for north-america);
 - a response time slower than the framework's table (framework.RESPONSE_ROWS).
 """
 
@@ -16,7 +17,7 @@ from workbench.core.domain.bands import fit_disagreements
 from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import RESPONSE_ROWS, ResponseRow
-from workbench.core.domain.lint import REVIEW_MAX_DAYS
+from workbench.core.domain.lint import REVIEW_MAX_DAYS, SPELLED_FIELDS, spelled_unlike_cases
 
 # A fit clause's list field and the lead-history column its values are matched against.
 HISTORY_COLUMNS = {"industries": "industry", "regions": "region"}
@@ -81,7 +82,24 @@ def warnings_at(
         value = clause_value(definition, path)
     except (AttributeError, IndexError, ValueError):
         return []  # a path the definition no longer has (a rule removed meanwhile)
-    return clause_warnings(path, value, history) + _band_fit_warnings(definition, path)
+    return (
+        clause_warnings(path, value, history)
+        + _spelling_warnings(definition, path, value)
+        + _band_fit_warnings(definition, path)
+    )
+
+
+def _spelling_warnings(definition: Definition, path: str, value: Any) -> list[str]:
+    """A region or industry typed in other words than the edge cases write it ("North
+    America" for north-america): said as it is typed, with or without a lead history."""
+    parts = path.split(".")
+    if parts[-1] not in SPELLED_FIELDS or "fit" not in parts or not isinstance(value, list):
+        return []
+    found = spelled_unlike_cases(definition, value, SPELLED_FIELDS[parts[-1]])
+    if not found:
+        return []
+    said = ", ".join(f"{typed!r} as {other!r}" for typed, other in found)
+    return [f"the edge cases write {said}: the gate compares whole values"]
 
 
 def _band_fit_warnings(definition: Definition, path: str) -> list[str]:
