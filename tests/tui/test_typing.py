@@ -27,6 +27,7 @@ from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.fields import TextField
 from workbench.tui.components.modals import ConfirmModal, NewCaseModal
+from workbench.tui.components.room_input import pasted_line
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
 from workbench.tui.screens.home import HomeScreen
@@ -399,3 +400,53 @@ async def test_a_whole_number_with_a_thousands_comma_is_read(
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen), "1,000 was taken: nothing to ask"
     assert store.load_definition(path).definition.fit.min_employees == 1000
+
+
+async def test_a_paste_of_several_lines_keeps_every_line(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Textual's Input kept a paste's first line only: a column of competitors copied from a
+    # sheet was saved as its first name, and "SDR manager / (EMEA)" as "SDR manager".
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        competitors = next(
+            f for f in screen.query(TextField) if f.path == "fit.competitors"
+        ).query_one(Input)
+        competitors.focus()
+        await settle(pilot)
+        await pilot.press("end", *["backspace"] * 40)
+        await settle(pilot)
+        assert competitors.value == ""
+        competitors.post_message(events.Paste("rivalcrm.com\r\nacme-rival.io\n\nothercrm.com\n"))
+        await settle(pilot)
+        assert competitors.value == "rivalcrm.com, acme-rival.io, othercrm.com"
+        await pilot.press("end", *", ")
+        competitors.post_message(events.Paste("x.io\ty.io"))  # a sheet's row of cells
+        await settle(pilot)
+        min_employees = next(
+            f for f in screen.query(TextField) if f.path == "fit.min_employees"
+        ).query_one(Input)
+        min_employees.focus()
+        await settle(pilot)
+        await pilot.press("end", *["backspace"] * 8)
+        await settle(pilot)
+        min_employees.post_message(events.Paste("800\n"))  # a cell copied with its newline
+        await settle(pilot)
+        assert min_employees.value == "800"
+        await screen.leave(lambda: None, "Leave")
+    fit = store.load_definition(path).definition.fit
+    assert fit.competitors == ["rivalcrm.com", "acme-rival.io", "othercrm.com", "x.io", "y.io"]
+    assert fit.min_employees == 800
+
+
+def test_a_pasted_text_is_one_line_with_every_line_in_it() -> None:
+    assert pasted_line("SDR manager\n(EMEA)\n") == "SDR manager (EMEA)"
+    assert pasted_line("a\tb\nc", ", ") == "a, b, c"
+    assert pasted_line("Dana\tReyes") == "Dana Reyes"
+    assert pasted_line("\n \n") == ""

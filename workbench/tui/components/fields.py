@@ -160,12 +160,15 @@ class TextField(ClauseField):
         # No `restrict`, whole numbers included: a key it refused vanished without a word, and
         # "72.5" became 725. Every key shows; the core refuses what is not a whole number and
         # the field says why, under what was typed.
-        yield RoomInput(
+        field = RoomInput(
             self.initial,
             # What an empty field means ("blank = any"), so a hint never reads as a value.
             placeholder=f"blank = {self.placeholder}" if self.placeholder else "",
             compact=True,
         )
+        if self.kind in ("list", "points"):
+            field.paste_joiner = ", "  # a pasted column is as many values
+        yield field
 
     def to_text(self, value: Any) -> str:
         if value is None:

@@ -7,6 +7,11 @@ together, the characters typed after a backspace are inserted before the backspa
 which then deletes them: "1000" typed over "50" was saved as 1100, 5100 or 0. This Input
 runs its own bindings when the key reaches it, in the order the keys came; every key it does
 not bind still bubbles as before (ctrl+n, escape, the screen's keys).
+
+A paste of several lines (a column copied from a sheet, a signer's name and title on two
+lines) keeps every line: Textual's Input keeps only the first, without a word, and
+"rivalcrm.com / acme-rival.io / othercrm.com" was saved as rivalcrm.com alone. The lines are
+joined with `paste_joiner`: ", " in a list field, a space elsewhere.
 """
 
 from __future__ import annotations
@@ -15,8 +20,17 @@ from textual import events
 from textual.widgets import Input
 
 
+def pasted_line(text: str, joiner: str = " ") -> str:
+    """Pasted text as one line: its non-blank lines and a sheet's tab-separated cells,
+    stripped and joined by `joiner` (in a list, a row of cells is as many values)."""
+    pieces = [cell for line in text.splitlines() for cell in line.split("\t")]
+    return joiner.join(piece.strip() for piece in pieces if piece.strip())
+
+
 class RoomInput(Input):
-    """`Input`, with its own key bindings run in typing order."""
+    """`Input`, with its own key bindings run in typing order, and a paste kept whole."""
+
+    paste_joiner = " "
 
     async def _on_key(self, event: events.Key) -> None:
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
@@ -27,3 +41,15 @@ class RoomInput(Input):
                 event.prevent_default()
                 return
         await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()  # Input's own handler would insert the first line again
+        line = pasted_line(event.text, self.paste_joiner)
+        if not line:
+            return
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(line)
+        else:
+            self.replace(line, *selection)
