@@ -796,8 +796,11 @@ def test_a_value_in_other_words_than_the_cases_is_named_with_their_spelling() ->
     assert "'North America' is written 'north-america'" in finding.message
     # The cases' own spelling, in any case, and a value no case has are not this rule's.
     for regions in (["north-america"], ["NORTH-AMERICA"], ["antarctica"]):
-        fine = edited(template(), lambda d, r=regions: d["fit"].update(regions=r))
-        assert found(fine) == []
+
+        def spelled(data: dict[str, Any], regions: list[str] = regions) -> None:
+            data["fit"]["regions"] = regions
+
+        assert found(edited(template(), spelled)) == []
     industry = edited(template(), lambda d: d["fit"].update(industries=["Soft Ware"]))
     assert [(f.rule, f.clause) for f in found(industry)] == [
         ("fit-value-spelled-unlike-cases", "fit.industries")
