@@ -3,6 +3,7 @@ command's refusals and warnings (the browser test is test_serve_browser.py)."""
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import subprocess
 import sys
@@ -64,7 +65,27 @@ def test_the_editing_address_carries_a_secret_the_follow_address_does_not() -> N
 def test_addresses_a_browser_can_open() -> None:
     assert seats.seat_urls("::1", 80, "t").follow == "http://[::1]:80/"
     wildcard = seats.seat_urls("0.0.0.0", 8000, "t").follow
-    assert wildcard == f"http://{socket.gethostname()}:8000/"
+    assert wildcard == f"http://{seats.network_address() or socket.gethostname()}:8000/"
+
+
+def test_a_wildcard_host_is_printed_as_this_machines_network_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Printed as the machine's name, the page's scripts loaded from that name: a browser that
+    # could not resolve it stayed on the splash, even opened by IP address.
+    monkeypatch.setattr(seats, "network_address", lambda: "192.168.1.20")
+    assert seats.seat_urls("0.0.0.0", 8000, "t").follow == "http://192.168.1.20:8000/"
+    assert seats.seat_urls("::", 8000, "t").edit == "http://192.168.1.20:8000/edit/t/"
+    monkeypatch.setattr(seats, "network_address", lambda: None)  # no network: the name
+    assert seats.seat_urls("0.0.0.0", 8000, "t").follow == f"http://{socket.gethostname()}:8000/"
+    assert seats.seat_urls("127.0.0.1", 8000, "t").follow == "http://127.0.0.1:8000/"
+
+
+def test_the_network_address_is_an_address_or_none() -> None:
+    found = seats.network_address()
+    if found is not None:
+        address = ipaddress.ip_address(found)
+        assert not address.is_loopback and not address.is_unspecified
 
 
 def test_the_network_warning_says_who_can_edit() -> None:
@@ -166,7 +187,7 @@ def test_a_network_host_is_served_with_a_plain_warning(
     monkeypatch.setattr(serve_module, "bind", lambda host, port: real_bind("127.0.0.1", 0))
     result = run(CliRunner(), "serve", draft.parent.parent, "--host", "0.0.0.0")
     assert result.exit_code == 0, result.output
-    assert f"http://{socket.gethostname()}:" in result.stdout
+    assert f"http://{seats.network_address() or socket.gethostname()}:" in result.stdout
     assert "warning: listening on 0.0.0.0" in result.stderr
     assert "anyone who has the editing address can edit" in result.stderr
 

@@ -54,11 +54,28 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
+def network_address() -> str | None:
+    """This machine's address on its network (the one its default route leaves from), or
+    None without one. A UDP socket's connect only picks the route: nothing is sent, and the
+    address is a documentation one (RFC 5737)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))
+            found = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    address = ipaddress.ip_address(found)
+    return None if address.is_loopback or address.is_unspecified else found
+
+
 def url_host(host: str) -> str:
-    """The host as a browser should type it: the machine's name for a wildcard address,
-    brackets around an IPv6 address."""
+    """The host as a browser should type it: for a wildcard address this machine's network
+    address (its name only without one: a laptop's name often does not resolve for the rest
+    of a room's network, and the served page loads its scripts from the printed address, so
+    a page opened by a name that does not resolve stayed on its splash), brackets around an
+    IPv6 address."""
     if is_wildcard(host):
-        return socket.gethostname()
+        return network_address() or socket.gethostname()
     bare = host.strip("[]")
     try:
         if ipaddress.ip_address(bare).version == 6:
