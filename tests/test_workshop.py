@@ -437,3 +437,36 @@ def test_a_half_typed_value_is_put_back_but_not_across_a_reload(draft: Path) -> 
     workshop.reload()
     reverted = workshop.revert_typing("sla.marketing.monthly_volume")
     assert reverted.ok and not reverted.changed
+
+
+def test_reverting_a_refused_field_keeps_another_field_of_its_clause(tmp_path: Path) -> None:
+    # "77x" refused in min employees, then "retail" added to industries: leaving put the whole
+    # fit gate back, industries included.
+    workshop = Workshop.open(store.create(from_template("acme", "3m-10m", NOW.date()), tmp_path))
+    workshop.typing_started("fit.min_employees")
+    assert workshop.apply("fit.min_employees", 77).ok  # the "77" of "77x"
+    workshop.typing_started("fit.industries")
+    assert workshop.apply("fit.industries", ["software", "retail"]).ok
+    workshop.typing_settled("fit.industries")
+    assert workshop.revert_typing("fit.min_employees").ok
+    assert workshop.definition.fit.min_employees == 50
+    assert workshop.definition.fit.industries == ["software", "retail"]
+
+
+def test_ended_from_outside_the_edits_are_saved_or_copied(tmp_path: Path) -> None:
+    path = store.create(from_template("acme", "3m-10m", NOW.date()), tmp_path / "defs")
+    workshop = Workshop.open(path)
+    assert workshop.save_before_exit(tmp_path / "rescued", NOW) is None  # nothing unsaved
+    assert workshop.apply("fit.min_employees", 80).ok
+    assert workshop.save_before_exit(tmp_path / "rescued", NOW) == path
+    assert store.load_definition(path).definition.fit.min_employees == 80
+    assert workshop.apply("fit.min_employees", 90).ok
+    store.save(
+        workshop.definition.model_copy(update={"name": "elsewhere"}), path, store.file_sha256(path)
+    )
+    copy = workshop.save_before_exit(tmp_path / "rescued", NOW)
+    assert copy is not None and copy.parent == tmp_path / "rescued"
+    assert store.load_definition(copy).definition.fit.min_employees == 90
+    assert store.load_definition(path).definition.name == "elsewhere"
+    follower = Workshop.open(path, follow=True)
+    assert follower.save_before_exit(tmp_path / "rescued", NOW) is None

@@ -3,10 +3,13 @@ its edits: the screen says so in one voice, and leaving asks and offers a copy e
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import messages
 
 from tests.tui.pilot_steps import open_first, settle
 from tests.tui.test_workshop_flow import replace_input, status_text
@@ -104,3 +107,79 @@ async def test_staying_after_a_failed_save_keeps_the_room_in_the_editor(
     assert (
         store.load_definition(Path("definitions/acme/v1.toml")).definition.fit.min_employees == 80
     )
+
+
+async def test_the_app_ended_from_outside_saves_the_last_keys_first(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # A browser seat reloaded 0.4 s after its last keys: textual-serve asks the app to quit,
+    # and the autosave's pause had not come, so "80" was lost.
+    path = seeded("acme", "3m-10m")
+    app = make_app(save_delay=30)  # the autosave never comes in this test
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("end", "backspace", "backspace", "8", "0")
+        await settle(pilot)
+        assert store.load_definition(path).definition.fit.min_employees == 50  # not yet
+        app.post_message(messages.ExitApp())  # what textual-serve's "quit" posts
+        await settle(pilot)
+    assert store.load_definition(path).definition.fit.min_employees == 80
+
+
+async def test_ended_from_outside_a_refused_value_goes_back_and_a_conflict_goes_to_a_copy(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    path = seeded("acme", "3m-10m")
+    app = make_app(save_delay=30)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("end", "backspace", "backspace", "7", "7", "x")  # refused
+        await pilot.press("tab", "tab", "end", *", retail")  # industries: taken
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        assert editor.workshop.definition.fit.industries[-1] == "retail", (
+            editor.workshop.definition.fit
+        )
+        assert editor.invalid, "77x is refused"
+        someone_else = store.load_definition(path).definition
+        store.save(
+            someone_else.model_copy(update={"name": "edited elsewhere"}),
+            path,
+            store.file_sha256(path),
+        )
+        app.post_message(messages.ExitApp())
+        await settle(pilot)
+    on_disk = store.load_definition(path).definition
+    assert on_disk.name == "edited elsewhere"  # never overwritten
+    (copy,) = (workdir / "rescued").iterdir()
+    kept = store.load_definition(copy).definition
+    assert kept.fit.industries[-1] == "retail"
+    assert kept.fit.min_employees == 50  # "77x" was refused: the clause as before its keys
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+async def test_a_signal_from_outside_ends_the_app_with_its_last_keys_saved(
+    number: signal.Signals,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+) -> None:
+    # `workbench serve` stopped with Ctrl+C (a signal to every seat), a terminal window
+    # closed: the process ended before the autosave's pause.
+    path = seeded("acme", "3m-10m")
+    app = make_app(save_delay=30)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app._exit_on_signals()  # what a real terminal or browser seat installs on mount
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("end", "backspace", "backspace", "8", "0")
+        await settle(pilot)
+        os.kill(os.getpid(), number)
+        await settle(pilot)
+        assert app._exit, "the signal ended the app"
+    assert store.load_definition(path).definition.fit.min_employees == 80

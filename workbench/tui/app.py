@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import signal
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -154,6 +157,28 @@ class WorkbenchApp(App[None]):
     def on_mount(self) -> None:
         if self.open_path is not None:
             self.open_definition(self.open_path)
+        if not self.is_headless:
+            self._exit_on_signals()
+
+    def _exit_on_signals(self) -> None:
+        """A hang-up, a terminate or an interrupt from outside (the terminal window closed,
+        `workbench serve` stopped with Ctrl+C, which reaches every seat) ends the app as its
+        own exit does, so the draft's last edits are saved first (`_on_exit_app`). Ctrl+C
+        typed in the terminal is a key, not a signal, while the app runs."""
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.exit)
+
+    async def _on_exit_app(self) -> None:
+        """Every way the app ends passes here (Textual's own handler runs after this one): a
+        browser seat closed or reloaded (textual-serve asks the app to quit), a signal, or the
+        room's own quit. Unless the room left through the editor (which saved or asked), the
+        edits the draft holds are saved now, not after the autosave's pause: keys typed in
+        the last second before a reload were lost."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, _editor_type()) and not screen.leaving:
+                screen.save_before_exit()
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # what the app froze is ordinary garbage again once it has gone
@@ -222,6 +247,12 @@ class WorkbenchApp(App[None]):
             self.exit()
         else:
             await screen.leave(self.exit, "Quit")
+
+
+def _editor_type() -> type[EditorScreen]:
+    from workbench.tui.screens.editor import EditorScreen
+
+    return EditorScreen
 
 
 def _freeze_live_objects() -> None:

@@ -7,6 +7,7 @@ edit may do (validation, the suite, flips, conflict-safe saving) are tested with
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -183,6 +184,21 @@ class Workshop:
         if found is None:
             return EditResult(True)
         top, before = found
+        parts = path.split(".")
+        if len(parts) > 1:
+            # Only this field's value back: another field of the same clause typed since (an
+            # industry after a refused minimum size) keeps its edit.
+            current = getattr(self.definition, top)
+            dumped = current.model_dump() if hasattr(current, "model_dump") else _dump(current)
+            was = before.model_dump() if hasattr(before, "model_dump") else _dump(before)
+            if isinstance(dumped, dict) and isinstance(was, dict):
+                try:
+                    set_path(dumped, parts[1:], _data_at(was, parts[1:]))
+                    clause = _adapter(top).validate_python(dumped)
+                except (ValidationError, LookupError, ValueError):
+                    pass  # the clause as a whole, as it was before the first key
+                else:
+                    return self._replace(self.definition.model_copy(update={top: clause}))
         return self._replace(self.definition.model_copy(update={top: before}))
 
     @classmethod
@@ -501,6 +517,29 @@ class Workshop:
             self.save_error = None
             return True
 
+    def save_before_exit(
+        self, rescue_dir: Path, now: datetime, refused: Iterable[str] = ()
+    ) -> Path | None:
+        """The app is ending without the room's say (a browser seat closed or reloaded, the
+        server or terminal stopped): a field still holding a refused value (`refused`, the
+        front-end's) goes back as on leaving, and the
+        edits the draft holds are saved now instead of after the autosave's pause. Where the
+        draft cannot take them (changed on disk, a full disk) they go to a copy in
+        `rescue_dir`, never over the file. Returns where they went; None when nothing was
+        unsaved, or for a follower."""
+        if self.follow or self.read_only:
+            return None
+        for path in refused:
+            self.revert_typing(path)
+        if not self.dirty:
+            return None
+        try:
+            self.save()
+            return self.path
+        except WorkbenchError:
+            rescue_dir.mkdir(parents=True, exist_ok=True)
+            return self.save_copy(rescue_dir / rescue_name(self.definition, now))
+
     def reload(self) -> None:
         """Drop unsaved edits and take what is on disk now (after a conflict, say)."""
         self._adopt(store.load_definition(self.path))
@@ -596,6 +635,19 @@ class Workshop:
             self.integrity = "intact"
             self.suite = result.suite
             return result
+
+
+def _data_at(data: Any, parts: list[str]) -> Any:
+    """The value at `parts` inside plain data (dicts and lists); None where it is not set."""
+    for part in parts:
+        if isinstance(data, list):
+            index = int(part)
+            data = data[index] if 0 <= index < len(data) else None
+        elif isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
 
 
 def rescue_name(definition: Definition, now: datetime) -> str:

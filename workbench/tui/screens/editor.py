@@ -1120,6 +1120,18 @@ class EditorScreen(Screen[None]):
             answered,
         )
 
+    @property
+    def leaving(self) -> bool:
+        """The room has left this editor (saved, or chose to lose its edits)."""
+        return self._leaving
+
+    def save_before_exit(self) -> None:
+        """The app ends without the room's say: the core saves the draft's edits now, or
+        writes them to a copy where the draft cannot take them (`Workshop.save_before_exit`)."""
+        self._leaving = True
+        with contextlib.suppress(WorkbenchError, OSError):
+            self.workshop.save_before_exit(self.wb.rescue_dir, self.wb.now(), list(self.invalid))
+
     def _drop_refused(self) -> None:
         """Leaving with a value refused: its clause back as it was before the field was typed
         in, and saved. "1,500" typed into MQLs a month was refused, and the file kept the
