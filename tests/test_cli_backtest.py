@@ -275,7 +275,7 @@ def test_an_unwritable_problems_file_is_bad_input(
         "backtest", draft(folder), "--leads", leads, "--activities", activities, "--problems", out
     )
     assert result.exit_code == 2
-    assert "cannot write the problems" in result.output and "Traceback" not in result.output
+    assert "its folder does not exist" in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("seed", [3, 8])

@@ -101,11 +101,73 @@ def test_a_report_out_onto_a_folder_or_a_missing_folder(folder: Path, command: s
     assert not Path("nope").exists()
 
 
-def test_a_report_out_replaces_an_earlier_report(folder: Path) -> None:
+def test_a_report_out_replaces_an_earlier_report_with_force(folder: Path) -> None:
     Path("r.md").write_text("old")
     result = run(CliRunner(), "metrics", SIGNED, *HISTORY, "-f", "md", "--out", "r.md")
+    one_error(result, 1, "r.md", "already exists; use --force")
+    assert Path("r.md").read_text() == "old"
+    result = run(CliRunner(), "metrics", SIGNED, *HISTORY, "-f", "md", "--out", "r.md", "--force")
     assert result.exit_code == 0, result.output
     assert Path("r.md").read_text().startswith("## Metrics for Acme inbound MQL")
+
+
+READERS = {
+    "analyze": ["analyze", str(SIGNED), *HISTORY, "-f", "md", "--out"],
+    "metrics": ["metrics", str(SIGNED), *HISTORY, "-f", "md", "--out"],
+    "review": ["review", str(SIGNED), *HISTORY, "--dry-run", "-f", "md", "--out"],
+    "backtest": ["backtest", str(DRAFT), *HISTORY, "--problems"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(READERS))
+@pytest.mark.parametrize("target", [str(SIGNED), "data/leads.csv", "data/activities.csv"])
+def test_no_output_replaces_a_definition_or_the_history_it_reads(
+    folder: Path, command: str, target: str
+) -> None:
+    """Before: `backtest --problems defs/.../v1.toml` replaced the signed version with a CSV,
+    and `analyze --out data/leads.csv` wrote over the history it had just read (exit 0)."""
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    result = run(CliRunner(), *READERS[command], target, "--force")
+    assert result.exit_code == 2, result.output
+    assert "never written to a .toml file" in result.output or "a file this command reads" in (
+        result.output
+    )
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_the_history_named_by_evidence_toml_is_as_safe(folder: Path) -> None:
+    Path("defs/evidence.toml").write_text(
+        'leads = "../data/leads.csv"\nactivities = "../data/activities.csv"\n'
+    )
+    before = Path("data/leads.csv").read_bytes()
+    result = run(CliRunner(), "analyze", SIGNED, "--out", "data/leads.csv", "--force")
+    one_error(result, 2, "a file this command reads")
+    result = run(CliRunner(), "backtest", DRAFT, "--problems", "defs/evidence.toml")
+    one_error(result, 2, "never written to a .toml file")
+    assert Path("data/leads.csv").read_bytes() == before
+
+
+def test_a_problems_file_is_replaced_only_with_force(folder: Path) -> None:
+    Path("problems.csv").write_text("mine")
+    result = run(CliRunner(), "backtest", DRAFT, *HISTORY, "--problems", "problems.csv")
+    one_error(result, 1, "problems.csv", "already exists; use --force")
+    assert Path("problems.csv").read_text() == "mine"
+    result = run(CliRunner(), "backtest", DRAFT, *HISTORY, "--problems", "problems.csv", "--force")
+    assert result.exit_code == 0, result.output
+    assert Path("problems.csv").read_text().startswith("file,line,column,value,cause")
+
+
+def test_map_replaces_only_a_mapping_file(folder: Path) -> None:
+    """Before: `map --out defs/.../v1.toml --force` rewrote the signed file as a mapping."""
+    signed = SIGNED.read_bytes()
+    result = run(CliRunner(), "map", *HISTORY, "--out", str(SIGNED), "--force")
+    one_error(result, 2, "is a definition file", "replaces only a mapping file")
+    assert SIGNED.read_bytes() == signed
+    result = run(CliRunner(), "map", *HISTORY, "--out", "data/leads.csv", "--force")
+    one_error(result, 2, "a file this command reads")
+    assert run(CliRunner(), "map", *HISTORY, "--out", "m.toml").exit_code == 0
+    one_error(run(CliRunner(), "map", *HISTORY, "--out", "m.toml"), 1, "already exists")
+    assert run(CliRunner(), "map", *HISTORY, "--out", "m.toml", "--force").exit_code == 0
 
 
 EVIL = "<script>alert(1)</script>\\n# line2 {% raw %} }} | *star* [l](http://x)"

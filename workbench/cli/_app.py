@@ -34,6 +34,9 @@ DirOption = Annotated[
     typer.Option("--dir", "-d", help="Definitions folder. Default: ./definitions, or . inside it."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace an existing output file (never one it reads).")
+]
 # Lead history, for `backtest` and for the app's Evidence step (`open`).
 LeadsOption = Annotated[
     Path | None,

@@ -1,35 +1,141 @@
-"""--out of a report (`metrics`, `review`): checked before anything is read or written.
+"""Every file a command writes beside its output (`--out` of a report or an export,
+`backtest --problems`): checked before anything is read or written.
 
-A report may replace a report it wrote before (as it always could), but never a .toml file,
-where a definition (perhaps signed) lives, nor the definition it reports on, nor a folder;
-and it is written whole or not at all.
+One rule for every command, where each had its own and two had none (`backtest --problems
+definitions/acme/v1.toml` replaced a signed version with a CSV; `analyze --out` wrote over
+the leads file it read): never a .toml file, where a definition (perhaps signed) lives; never
+a file the command reads (the definition, the lead history, its mapping, evidence.toml);
+never a folder or into a folder that does not exist; an existing file only with --force; and
+written whole or not at all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.errors import AlreadyExists, InputError, Problem
 from workbench.core.files.tomlfile import atomic_write
 
+if TYPE_CHECKING:
+    from workbench.core.evidence.settings import EvidenceSource
 
-def check_report_out(out: Path, source: Path) -> None:
-    """Refuse an --out that would destroy the definition, land in a folder, or need one."""
-    if out.suffix.lower() == ".toml" or (source.exists() and out.resolve() == source.resolve()):
+Input = Path | str | None
+
+
+def check_out(
+    out: Path,
+    *,
+    reads: Iterable[Input] = (),
+    force: bool = False,
+    flag: str = "--out",
+    what: str = "reports",
+) -> None:
+    """Refuse `out` (the file behind `flag`) where writing it would destroy something."""
+    if out.suffix.lower() == ".toml":
         raise InputError(
             [
                 Problem(
-                    "reports are never written to a .toml file (a definition lives there)", file=out
+                    f"{what} are never written to a .toml file (a definition lives there)",
+                    file=out,
+                    field=flag,
                 )
             ]
         )
+    _check_place(out, reads, flag)
+    if out.exists() and not force:
+        raise AlreadyExists(
+            [Problem("already exists; use --force to replace it", file=out, field=flag)]
+        )
+
+
+def check_mapping_out(out: Path, *, reads: Iterable[Input], force: bool) -> None:
+    """`map --out`: a mapping is itself TOML, so it may replace a mapping file (with --force)
+    and nothing else, --force or not: a definition, evidence.toml, a lead file."""
+    from workbench.core.domain.filekind import DESCRIBED, kind_of
+    from workbench.core.files.tomlfile import parse_toml, read_bytes
+
+    _check_place(out, reads, "--out")
+    if not out.exists():
+        return
+    try:
+        data: dict[str, object] | None = parse_toml(read_bytes(out), out)[0]
+    except InputError:
+        data = None  # not TOML at all: a lead export, a report
+    kind = kind_of(data) if data is not None else None
+    # A mapping with nothing to map (every line a comment, as `map` writes for an export in
+    # the canonical layout) is still a mapping.
+    if kind != "mapping" and data != {}:
+        found = DESCRIBED[kind] if kind is not None else "not a mapping file"
+        raise InputError(
+            [
+                Problem(
+                    f"is {found}; --out replaces only a mapping file, even with --force",
+                    file=out,
+                    field="--out",
+                )
+            ]
+        )
+    if not force:
+        raise AlreadyExists(
+            [Problem("already exists; use --force to replace it", file=out, field="--out")]
+        )
+
+
+def _check_place(out: Path, reads: Iterable[Input], flag: str) -> None:
+    """Not a folder, not into a folder that does not exist, not a file the command reads."""
     if out.is_dir():
-        raise InputError([Problem("is a folder; give a file name for --out", file=out)])
+        raise InputError([Problem(f"is a folder; give a file name for {flag}", file=out)])
     if not out.parent.is_dir():
-        raise InputError([Problem("cannot write: its folder does not exist", file=out)])
+        raise InputError(
+            [Problem("its folder does not exist; nothing was written", file=out, field=flag)]
+        )
+    for read in reads:
+        if read is None or (isinstance(read, str) and "/" not in read and "." not in read):
+            continue  # nothing given, or a mapping preset's name (hubspot)
+        if Path(read).exists() and out.resolve() == Path(read).resolve():
+            raise InputError(
+                [Problem(f"is a file this command reads; {flag} never replaces it", file=out)]
+            )
 
 
-def write_report_out(out: Path, text: str, source: Path) -> None:
-    """Check `out` again (the folder may have changed meanwhile) and write it atomically."""
-    check_report_out(out, source)
+def history_reads(
+    definition: Path, source: EvidenceSource | None, folder: Path | None = None
+) -> list[Input]:
+    """What a command over lead history reads: the definition, both files, the mapping, and
+    the folder's evidence.toml."""
+    from workbench.core.evidence.settings import settings_path
+
+    reads: list[Input] = [definition]
+    if source is not None:
+        reads += [source.leads, source.activities, source.mapping]
+    if folder is not None:
+        reads.append(settings_path(folder))
+    return reads
+
+
+def write_out(out: Path, text: str) -> None:
+    """Write a checked `out` atomically: the reader sees the old file or the whole new one."""
     atomic_write(out, text.encode("utf-8"))
+
+
+def check_history_out(
+    out: Path,
+    definition: Path,
+    leads: Path | None,
+    activities: Path | None,
+    mapping: str | None,
+    *,
+    force: bool,
+    flag: str = "--out",
+    what: str = "reports",
+) -> None:
+    """`check_out` for a command over lead history: the files it would read are the ones
+    the flags name, else the folder's evidence.toml's."""
+    from workbench.core.evidence.settings import choose_source, definitions_folder
+
+    folder = definitions_folder(definition)
+    source = choose_source(folder, leads, activities, mapping)
+    reads = history_reads(definition, source, folder)
+    check_out(out, reads=reads, force=force, flag=flag, what=what)

@@ -16,6 +16,7 @@ import typer
 
 from workbench.cli._app import (
     ActivitiesOption,
+    ForceOption,
     JsonOption,
     LeadsOption,
     MappingOption,
@@ -25,6 +26,7 @@ from workbench.cli._app import (
     friendly,
 )
 from workbench.cli._history import open_history
+from workbench.cli._out import check_history_out, write_out
 from workbench.core.domain.errors import InputError, Problem
 
 
@@ -71,6 +73,7 @@ def analyze_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the output to this file.")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """What closed-won leads look like and did, and the clause values the history supports."""
 
@@ -93,6 +96,8 @@ def analyze_cmd(
         raise InputError([Problem(f"is after --until {end.isoformat()}", field="--since")])
     if as_json and fmt is not None:
         raise InputError([Problem("give --json or --format, not both", field="--format")])
+    if out is not None:
+        check_history_out(out, path, leads, activities, mapping, force=force)
     loaded = store.load_definition(path)
     with open_history(path, leads, activities, mapping) as history:
         result = analyze(
@@ -114,8 +119,5 @@ def analyze_cmd(
     if out is None:
         echo(text, nl=False)
         return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError([Problem(f"cannot write: {error.strerror or error}", file=out)]) from None
+    write_out(out, text)
     err(f"wrote {out}")

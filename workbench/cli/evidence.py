@@ -23,6 +23,7 @@ import typer
 
 from workbench.cli._app import (
     ActivitiesOption,
+    ForceOption,
     JsonOption,
     LeadsOption,
     MappingOption,
@@ -32,6 +33,7 @@ from workbench.cli._app import (
     friendly,
     warn_altered,
 )
+from workbench.cli._out import check_out, history_reads
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.sample import check_free, sample_data, write_sample
 
@@ -151,6 +153,7 @@ def backtest_cmd(
             "(file, line, column, value, cause).",
         ),
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Replay a definition over lead history: MQLs per month, acceptance, false negatives."""
     import duckdb
@@ -177,6 +180,9 @@ def backtest_cmd(
     other = other_file.definition if other_file is not None else None
     folder = definitions_folder(path)
     source = choose_source(folder, leads, activities, mapping)
+    if problems_file is not None:
+        reads = [*history_reads(path, source, folder), compare_with]
+        check_out(problems_file, reads=reads, force=force, flag="--problems", what="problem lists")
     progress = _Progress()
     con = open_duckdb()
     try:

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from workbench.cli._app import app, echo, err, friendly, warn_altered
+from workbench.cli._out import check_out
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import AlreadyExists, InputError, Problem
 from workbench.core.evidence.warehouse import export_sql
@@ -55,26 +56,6 @@ class SqlDialect(StrEnum):
 class SchemaKind(StrEnum):
     definition = "definition"
     lead = "lead"
-
-
-def check_out_path(out: Path, source: Path, force: bool) -> None:
-    """Refuse an --out that would destroy something: the source, any .toml, a folder."""
-    if out.suffix.lower() == ".toml" or out.resolve() == source.resolve():
-        raise InputError(
-            [
-                Problem(
-                    "exports are never written to a .toml file (a definition lives there)", file=out
-                )
-            ]
-        )
-    if out.is_dir():
-        raise InputError([Problem("is a folder; give a file name for --out", file=out)])
-    if not out.parent.is_dir():
-        raise InputError(
-            [Problem("no such folder for --out; nothing was written", file=out.parent)]
-        )
-    if out.exists() and not force:
-        raise AlreadyExists([Problem("already exists; use --force to replace it", file=out)])
 
 
 @app.command("export")
@@ -190,7 +171,7 @@ def export(
     if out is None:
         echo(text, nl=False)
     else:
-        check_out_path(out, path, force)
+        check_out(out, reads=[path], force=force, what="exports")
         atomic_write(out, text.encode("utf-8"), create=not force)
         err(f"wrote {out} ({kind})")
     if loaded.altered:

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from workbench.cli._app import JsonOption, app, echo, err, friendly
-from workbench.core.domain.errors import AlreadyExists, Problem
+from workbench.cli._out import check_mapping_out
 
 
 @app.command("map")
@@ -32,7 +32,9 @@ def map_cmd(
         Path | None,
         typer.Option("--out", "-o", help="Write the proposed mapping file here (TOML)."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing mapping file at --out.")
+    ] = False,
     definition: Annotated[
         Path | None,
         typer.Option(
@@ -49,10 +51,8 @@ def map_cmd(
     from workbench.core.files import store
     from workbench.core.files.tomlfile import atomic_write
 
-    if out is not None and out.exists() and not force:
-        raise AlreadyExists(
-            [Problem("already exists; pass --force to overwrite it", file=out, field="--out")]
-        )
+    if out is not None:
+        check_mapping_out(out, reads=[leads, activities, definition], force=force)
     gate = store.load_definition(definition).definition if definition is not None else None
     proposal = propose(leads, activities, preset, definition=gate)
     missing = proposal.missing_required()

@@ -15,6 +15,7 @@ import typer
 
 from workbench.cli._app import (
     ActivitiesOption,
+    ForceOption,
     JsonOption,
     LeadsOption,
     MappingOption,
@@ -24,7 +25,7 @@ from workbench.cli._app import (
     friendly,
 )
 from workbench.cli._history import open_history
-from workbench.cli._out import check_report_out, write_report_out
+from workbench.cli._out import check_history_out, write_out
 from workbench.cli.analyze import DocFormat
 from workbench.core.domain.errors import InputError, Problem
 
@@ -56,6 +57,7 @@ def metrics_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the output to this file.")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Each metric by week, month or quarter: value, change, band and trend flags."""
     from workbench.core.evidence.periods import metrics_report
@@ -69,7 +71,7 @@ def metrics_cmd(
     if as_json and fmt is not None:
         raise InputError([Problem("give --json or --format, not both", field="--format")])
     if out is not None:
-        check_report_out(out, path)
+        check_history_out(out, path, leads, activities, mapping, force=force)
     loaded = store.load_definition(path)
     definition = loaded.definition
     with open_history(path, leads, activities, mapping) as history:
@@ -90,5 +92,5 @@ def metrics_cmd(
     if out is None:
         echo(text, nl=False)
         return
-    write_report_out(out, text, path)
+    write_out(out, text)
     err(f"wrote {out}")

@@ -17,6 +17,7 @@ import typer
 
 from workbench.cli._app import (
     ActivitiesOption,
+    ForceOption,
     JsonOption,
     LeadsOption,
     MappingOption,
@@ -26,7 +27,7 @@ from workbench.cli._app import (
     friendly,
 )
 from workbench.cli._history import open_history
-from workbench.cli._out import check_report_out, write_report_out
+from workbench.cli._out import check_history_out, write_out
 from workbench.core.domain import clock
 from workbench.core.domain.errors import CheckFailed, InputError, Problem
 
@@ -62,6 +63,7 @@ def review_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the output to this file.")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """The quarterly review: the quarter's figures, the calibration rules, and a new draft."""
     from workbench.core.evidence.quarter import parse_quarter
@@ -80,7 +82,7 @@ def review_cmd(
     chosen = parse_quarter(quarter) if quarter is not None else None
     if out is not None:
         # Said before the draft is written: a review never writes half of what it was asked.
-        check_report_out(out, path)
+        check_history_out(out, path, leads, activities, mapping, force=force)
     in_force(path)
     if not dry_run:
         try:
@@ -120,7 +122,7 @@ def review_cmd(
     if out is None:
         echo(text, nl=False)
     else:
-        write_report_out(out, text, path)
+        write_out(out, text)
         err(f"wrote {out}")
     if written is not None:
         err(f"wrote {written}: both sides must sign it again (workbench sign {written} ...)")

@@ -248,17 +248,16 @@ class Problems:
 
         An unwritable path is an InputError naming it."""
         import csv
+        import io
 
-        try:
-            with path.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["file", "line", "column", "value", "cause"])
-                for report, p in self.all():
-                    writer.writerow([report.path, p.number, p.column, p.value or "", p.reason])
-        except OSError as error:
-            raise InputError(
-                [Problem(f"cannot write the problems: {error.strerror}", file=path)]
-            ) from None
+        from workbench.core.files.tomlfile import atomic_write
+
+        handle = io.StringIO(newline="")
+        writer = csv.writer(handle)
+        writer.writerow(["file", "line", "column", "value", "cause"])
+        for report, p in self.all():
+            writer.writerow([report.path, p.number, p.column, p.value or "", p.reason])
+        atomic_write(path, handle.getvalue().encode("utf-8"))  # whole or not at all
         return len(self.leads.all) + len(self.activities.all)
 
 
