@@ -230,3 +230,38 @@ def test_review_of_the_fuzzers_history_answers(
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     assert "→ 5001 left out: it would make the definition invalid" in result.stdout
+
+
+ALTERED_READERS = {
+    "sla": ["sla", str(SIGNED), *HISTORY],
+    "metrics": ["metrics", str(SIGNED), *HISTORY],
+    "analyze": ["analyze", str(SIGNED), *HISTORY],
+    "review": ["review", str(SIGNED), *HISTORY, "--dry-run"],
+    "evidence": ["evidence", str(SIGNED)],
+    "lint": ["lint", str(SIGNED)],
+    "evaluate": ["evaluate", str(SIGNED), "--lead", "lead.toml"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(ALTERED_READERS))
+def test_a_signed_file_edited_by_hand_is_said_and_exits_1(folder: Path, command: str) -> None:
+    """Before: `sla` measured a hand-edited "decide within 480 hours" and exited 0, as did
+    metrics, analyze, review --dry-run, fit-scoring, evidence, lint; evaluate said it and
+    exited 0."""
+    text = SIGNED.read_text()
+    SIGNED.write_text(text.replace("decide_within_hours = 48\n", "decide_within_hours = 480\n"))
+    Path("lead.toml").write_text("[company]\nemployees = 200\n")
+    result = run(CliRunner(), *ALTERED_READERS[command])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    said = [line for line in result.stderr.splitlines() if "altered after signing" in line]
+    assert len(said) == 1 and str(SIGNED) in said[0], result.stderr
+    assert result.stdout.strip(), "the command still answers"
+
+
+def test_fit_scoring_of_a_signed_file_edited_by_hand_says_so_first(folder: Path) -> None:
+    text = SIGNED.read_text()
+    SIGNED.write_text(text.replace("decide_within_hours = 48\n", "decide_within_hours = 480\n"))
+    result = run(CliRunner(), "fit-scoring", str(SIGNED), *HISTORY)  # 60 leads: too few to fit
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "altered after signing" in result.stderr.splitlines()[0]

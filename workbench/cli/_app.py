@@ -6,17 +6,21 @@ usage. Errors are one located message on stderr, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from workbench.core.domain.errors import WorkbenchError
 from workbench.core.domain.exits import INTERRUPT_EXIT, INTERRUPTED
 from workbench.core.domain.safe_text import printable
+
+if TYPE_CHECKING:
+    from workbench.core.files.store import DefinitionFile
 
 app = typer.Typer(
     name="workbench",
@@ -72,6 +76,21 @@ def warn_altered(path: Path, consequence: str = "") -> None:
         f"error: {path}: altered after signing: its content no longer matches the signed hash"
         f"{consequence}. Restore the signed file, or make the change as a new version."
     )
+
+
+@contextlib.contextmanager
+def marked_if_altered(
+    *files: DefinitionFile | None, consequence: str = ", so what follows is not of what was signed"
+) -> Iterator[None]:
+    """A signed file altered after signing, read by a command that still answers (a report,
+    lint, a verdict): said first, the command's output as usual, then exit 1, as `show`,
+    `test` and `backtest` do. `sla` over a hand-edited "5000 minutes" said nothing before."""
+    altered = [f for f in files if f is not None and f.altered]
+    for found in altered:
+        warn_altered(found.path, consequence)
+    yield
+    if altered:
+        raise typer.Exit(1)
 
 
 def friendly(command: F) -> F:

@@ -24,6 +24,7 @@ from workbench.cli._app import (
     echo,
     err,
     friendly,
+    marked_if_altered,
 )
 from workbench.cli._history import open_history
 from workbench.cli._out import check_history_out, write_out
@@ -99,25 +100,26 @@ def analyze_cmd(
     if out is not None:
         check_history_out(out, path, leads, activities, mapping, force=force)
     loaded = store.load_definition(path)
-    with open_history(path, leads, activities, mapping) as history:
-        result = analyze(
-            history.con,
-            loaded.definition,
-            history.described,
-            wins=None if start or end else (wins or DEFAULT_WINS),
-            since=start,
-            until=end,
-        )
-    if as_json:
-        text = json.dumps(result.to_json(), indent=2, default=str) + "\n"
-    elif fmt is DocFormat.md:
-        text = analysis_markdown(result)
-    elif fmt is DocFormat.html:
-        text = analysis_html(result)
-    else:
-        text = "\n".join(analysis_lines(result)) + "\n"
-    if out is None:
-        echo(text, nl=False)
-        return
-    write_out(out, text)
-    err(f"wrote {out}")
+    with marked_if_altered(loaded):
+        with open_history(path, leads, activities, mapping) as history:
+            result = analyze(
+                history.con,
+                loaded.definition,
+                history.described,
+                wins=None if start or end else (wins or DEFAULT_WINS),
+                since=start,
+                until=end,
+            )
+        if as_json:
+            text = json.dumps(result.to_json(), indent=2, default=str) + "\n"
+        elif fmt is DocFormat.md:
+            text = analysis_markdown(result)
+        elif fmt is DocFormat.html:
+            text = analysis_html(result)
+        else:
+            text = "\n".join(analysis_lines(result)) + "\n"
+        if out is None:
+            echo(text, nl=False)
+            return
+        write_out(out, text)
+        err(f"wrote {out}")

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli._app import JsonOption, app, echo, err, friendly
+from workbench.cli._app import JsonOption, app, echo, err, friendly, marked_if_altered
 from workbench.core.domain import clock
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.lint import SEVERITIES, Finding, lint, lint_lines
@@ -61,24 +61,25 @@ def lint_cmd(
 ) -> None:
     """Check a definition against the framework's anti-patterns; exit 1 on an error."""
     loaded = store.load_definition(path)
-    history, unreadable = earlier_versions(path, loaded.definition)
-    for problem in unreadable:
-        err(f"note: earlier version skipped: {problem}")
-    # The folder has a lead history when it has evidence.toml; its data files are not read
-    # (CI rarely has them), so lint stays fast and pure.
-    lead_history = settings_path(definitions_folder_of(path)).is_file()
-    findings = lint(loaded.definition, history, today=clock.today(), lead_history=lead_history)
-    if as_json:
-        payload: dict[str, object] = {"path": str(path)}
-        payload.update(_tally(findings))
-        payload["findings"] = [f.to_dict() for f in findings]
-        echo(json.dumps(payload, indent=2))
-    else:
-        for line in lint_lines(findings):
-            echo(line)
-        echo(_lint_summary(path, findings))
-    if any(f.severity == "error" for f in findings):
-        raise typer.Exit(1)
+    with marked_if_altered(loaded):
+        history, unreadable = earlier_versions(path, loaded.definition)
+        for problem in unreadable:
+            err(f"note: earlier version skipped: {problem}")
+        # The folder has a lead history when it has evidence.toml; its data files are not read
+        # (CI rarely has them), so lint stays fast and pure.
+        lead_history = settings_path(definitions_folder_of(path)).is_file()
+        findings = lint(loaded.definition, history, today=clock.today(), lead_history=lead_history)
+        if as_json:
+            payload: dict[str, object] = {"path": str(path)}
+            payload.update(_tally(findings))
+            payload["findings"] = [f.to_dict() for f in findings]
+            echo(json.dumps(payload, indent=2))
+        else:
+            for line in lint_lines(findings):
+                echo(line)
+            echo(_lint_summary(path, findings))
+        if any(f.severity == "error" for f in findings):
+            raise typer.Exit(1)
 
 
 def definitions_folder(arg: Path | None) -> Path:

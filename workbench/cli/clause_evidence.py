@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli._app import JsonOption, app, echo, friendly
+from workbench.cli._app import JsonOption, app, echo, friendly, marked_if_altered
 from workbench.core.domain import clock
 from workbench.core.domain.clause_evidence import (
     clause_key,
@@ -56,29 +56,30 @@ def evidence_cmd(
 ) -> None:
     """List the evidence behind each clause, or record a clause's evidence by hand."""
     loaded = store.load_definition(path)
-    if note is None:
-        if clause is not None or source or start or end:
-            raise InputError([Problem("--clause, --source, --from and --to need --note")])
-        _list(loaded.definition, as_json)
-        return
-    if clause is None:
-        raise InputError([Problem("--note needs --clause: which clause does it back?")])
-    period = None
-    if start is not None or end is not None:
-        if start is None or end is None:
-            raise InputError([Problem("a period is --from and --to together", field="--from")])
-        period = (_day(start, "--from"), _day(end, "--to"))
-    changed = record_evidence(
-        loaded.definition,
-        clause,
-        note,
-        on=clock.today(),
-        period=period,
-        source=source or "",
-        field="--clause",
-    )
-    store.save(changed, path, loaded.file_sha256)
-    echo(f"{path}: recorded evidence for {clause_key(changed, clause) or clause}")
+    with marked_if_altered(loaded):
+        if note is None:
+            if clause is not None or source or start or end:
+                raise InputError([Problem("--clause, --source, --from and --to need --note")])
+            _list(loaded.definition, as_json)
+            return
+        if clause is None:
+            raise InputError([Problem("--note needs --clause: which clause does it back?")])
+        period = None
+        if start is not None or end is not None:
+            if start is None or end is None:
+                raise InputError([Problem("a period is --from and --to together", field="--from")])
+            period = (_day(start, "--from"), _day(end, "--to"))
+        changed = record_evidence(
+            loaded.definition,
+            clause,
+            note,
+            on=clock.today(),
+            period=period,
+            source=source or "",
+            field="--clause",
+        )
+        store.save(changed, path, loaded.file_sha256)
+        echo(f"{path}: recorded evidence for {clause_key(changed, clause) or clause}")
 
 
 def _day(text: str, option: str) -> date:

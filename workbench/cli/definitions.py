@@ -262,6 +262,8 @@ def evaluate_cmd(
         for reason in verdict.reasons:
             echo(f"  because {reason}")
     _warn_altered(loaded)
+    if loaded.altered:
+        raise typer.Exit(1)  # as `show` and `test`: the verdict is not of what was signed
 
 
 def _parse_date(raw: str | None) -> date | None:

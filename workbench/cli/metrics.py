@@ -23,6 +23,7 @@ from workbench.cli._app import (
     echo,
     err,
     friendly,
+    marked_if_altered,
 )
 from workbench.cli._history import open_history
 from workbench.cli._out import check_history_out, write_out
@@ -74,23 +75,24 @@ def metrics_cmd(
         check_history_out(out, path, leads, activities, mapping, force=force)
     loaded = store.load_definition(path)
     definition = loaded.definition
-    with open_history(path, leads, activities, mapping) as history:
-        report = metrics_report(
-            history.con,
-            definition,
-            history.described,
-            every=None if every is None else every.value,
-        )
-    if as_json:
-        text = json.dumps(report.to_json(), indent=2) + "\n"
-    elif fmt is DocFormat.md:
-        text = metrics_markdown(report)
-    elif fmt is DocFormat.html:
-        text = metrics_html(report)
-    else:
-        text = "\n".join(metrics_lines(report)) + "\n"
-    if out is None:
-        echo(text, nl=False)
-        return
-    write_out(out, text)
-    err(f"wrote {out}")
+    with marked_if_altered(loaded):
+        with open_history(path, leads, activities, mapping) as history:
+            report = metrics_report(
+                history.con,
+                definition,
+                history.described,
+                every=None if every is None else every.value,
+            )
+        if as_json:
+            text = json.dumps(report.to_json(), indent=2) + "\n"
+        elif fmt is DocFormat.md:
+            text = metrics_markdown(report)
+        elif fmt is DocFormat.html:
+            text = metrics_html(report)
+        else:
+            text = "\n".join(metrics_lines(report)) + "\n"
+        if out is None:
+            echo(text, nl=False)
+            return
+        write_out(out, text)
+        err(f"wrote {out}")

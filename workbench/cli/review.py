@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,11 +26,15 @@ from workbench.cli._app import (
     echo,
     err,
     friendly,
+    marked_if_altered,
 )
 from workbench.cli._history import open_history
 from workbench.cli._out import check_history_out, write_out
 from workbench.core.domain import clock
 from workbench.core.domain.errors import CheckFailed, InputError, Problem
+
+if TYPE_CHECKING:
+    from workbench.core.evidence.quarter import Quarter
 
 
 class ReviewFormat(StrEnum):
@@ -67,15 +72,8 @@ def review_cmd(
 ) -> None:
     """The quarterly review: the quarter's figures, the calibration rules, and a new draft."""
     from workbench.core.evidence.quarter import parse_quarter
-    from workbench.core.evidence.review import sections_html, sections_markdown, sections_text
-    from workbench.core.services.review import (
-        in_force,
-        plan_sections,
-        plan_title,
-        prepare_review,
-        refuse_if_draft,
-        write_review,
-    )
+    from workbench.core.files import store
+    from workbench.core.services.review import in_force, refuse_if_draft
 
     if as_json and fmt is not None:
         raise InputError([Problem("give --json or --format, not both", field="--format")])
@@ -83,7 +81,7 @@ def review_cmd(
     if out is not None:
         # Said before the draft is written: a review never writes half of what it was asked.
         check_history_out(out, path, leads, activities, mapping, force=force)
-    in_force(path)
+    _base, signed_path, _signed = in_force(path)
     if not dry_run:
         try:
             refuse_if_draft(path)
@@ -102,6 +100,31 @@ def review_cmd(
                 ]
             ) from None
     today = clock.today()
+    with marked_if_altered(store.load_definition(signed_path)):
+        _review(path, leads, activities, mapping, chosen, today, dry_run, as_json, fmt, out)
+
+
+def _review(
+    path: Path,
+    leads: Path | None,
+    activities: Path | None,
+    mapping: str | None,
+    chosen: Quarter | None,
+    today: date,
+    dry_run: bool,
+    as_json: bool,
+    fmt: ReviewFormat | None,
+    out: Path | None,
+) -> None:
+    """The review once its inputs are checked: the packet, and the draft unless a dry run."""
+    from workbench.core.evidence.review import sections_html, sections_markdown, sections_text
+    from workbench.core.services.review import (
+        plan_sections,
+        plan_title,
+        prepare_review,
+        write_review,
+    )
+
     with open_history(path, leads, activities, mapping) as history:
         plan = prepare_review(history.con, path, history.described, today, chosen)
     written = None

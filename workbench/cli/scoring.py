@@ -25,6 +25,7 @@ from workbench.cli._app import (
     echo,
     err,
     friendly,
+    marked_if_altered,
 )
 from workbench.core.domain.errors import InputError, Problem
 
@@ -89,37 +90,39 @@ def fit_scoring_cmd(
                     )
                 ]
             ) from None
-    definition = store.load_definition(path).definition
-    if write:
-        refuse_signed(definition, path)  # before the fit: a refusal should be instant
-    source = choose_source(definitions_folder(path), leads, activities, mapping)
-    found, problems = fit_from_history(
-        source,
-        definition.scoring,
-        triggers=scored_triggers(definition),
-        target=target.value,
-        acceptance=target_acceptance,
-        volume=target_volume,
-        train_until=split,
-    )
-    for line in problems.lines() if problems.skipped or problems.emptied else []:
-        err(line)
-    written: str | None = None
-    if write and not as_json and not found.validated:
-        echo("\n".join(found.lines()))  # the figures behind the refusal, before it
-    if write:
-        updated = apply_scoring(path, found.scoring, found, source.describe())
-        written = str(path)
-        if not any(t.tier3 for _w, t, _s in updated.rule_sets()):
-            err(
-                "note: tier 3 is off in [triggers]: the score makes no MQL until the room "
-                "sets tier3 = true"
-            )
-    if as_json:
-        payload = found.to_json()
-        payload["written"] = written
-        echo(json.dumps(payload, indent=2))
-        return
-    echo("\n".join(found.lines()))
-    if written is not None:
-        echo(f"\nwrote [scoring] into {written}")
+    loaded = store.load_definition(path)
+    definition = loaded.definition
+    with marked_if_altered(loaded):
+        if write:
+            refuse_signed(definition, path)  # before the fit: a refusal should be instant
+        source = choose_source(definitions_folder(path), leads, activities, mapping)
+        found, problems = fit_from_history(
+            source,
+            definition.scoring,
+            triggers=scored_triggers(definition),
+            target=target.value,
+            acceptance=target_acceptance,
+            volume=target_volume,
+            train_until=split,
+        )
+        for line in problems.lines() if problems.skipped or problems.emptied else []:
+            err(line)
+        written: str | None = None
+        if write and not as_json and not found.validated:
+            echo("\n".join(found.lines()))  # the figures behind the refusal, before it
+        if write:
+            updated = apply_scoring(path, found.scoring, found, source.describe())
+            written = str(path)
+            if not any(t.tier3 for _w, t, _s in updated.rule_sets()):
+                err(
+                    "note: tier 3 is off in [triggers]: the score makes no MQL until the room "
+                    "sets tier3 = true"
+                )
+        if as_json:
+            payload = found.to_json()
+            payload["written"] = written
+            echo(json.dumps(payload, indent=2))
+            return
+        echo("\n".join(found.lines()))
+        if written is not None:
+            echo(f"\nwrote [scoring] into {written}")

@@ -22,6 +22,7 @@ from workbench.cli._app import (
     app,
     echo,
     friendly,
+    marked_if_altered,
 )
 from workbench.cli._history import open_history
 from workbench.core.domain.errors import InputError, Problem
@@ -62,10 +63,11 @@ def sla_cmd(
     if start and end and start >= end:
         raise InputError([Problem(f"is not before --to {until}", field="--from")])
     loaded = store.load_definition(path)
-    with open_history(path, leads, activities, mapping) as history:
-        absent = history.problems.leads.absent_columns
-        report = measure(history.con, loaded.definition, start, end, absent=absent)
-    if as_json:
-        echo(json.dumps(report.to_json(), indent=2, default=str))
-    else:
-        echo("\n".join(report_lines(report)))
+    with marked_if_altered(loaded):
+        with open_history(path, leads, activities, mapping) as history:
+            absent = history.problems.leads.absent_columns
+            report = measure(history.con, loaded.definition, start, end, absent=absent)
+        if as_json:
+            echo(json.dumps(report.to_json(), indent=2, default=str))
+        else:
+            echo("\n".join(report_lines(report)))
