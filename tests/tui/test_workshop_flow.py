@@ -251,7 +251,6 @@ async def test_a_file_another_program_changed_with_nothing_unsaved_is_reloaded_i
         text = path.read_text(encoding="utf-8").replace("min_employees = 50", "min_employees = 60")
         path.write_text(text, encoding="utf-8")
         screen.watch_disk()
-        await app.workers.wait_for_complete()
         await settle(pilot)
         banner = str(screen.query_one("#banner", PlainText).render())
         offered = {b.binding.action for b in screen.active_bindings.values() if b.enabled}
