@@ -2122,3 +2122,41 @@ def test_a_date_no_calendar_has_is_said_as_such(value: str, said: str) -> None:
     assert status == "bad" and str(why).endswith(said)
     other = read_cell(created, "31/01/2025 x", CANONICAL)[1]
     assert "date_formats" in str(other)  # a format nobody declared still gets the advice
+
+
+def test_a_quote_that_never_closes_is_named_when_the_file_is_read_without_quotes(
+    tmp_path: Path,
+) -> None:
+    # One stray quote made DuckDB read the whole file without quotes: every properly quoted
+    # title with a comma split, its row left out as "expected 8 fields, found 9", and nothing
+    # said why.
+    leads = tmp_path / "leads.csv"
+    leads.write_text(
+        "lead_id,created_at,title,seniority,company,employees,industry,region\n"
+        'L1,2025-01-05,"Director, Sales",director,Acme,300,software,europe\n'
+        'L2,2025-01-06,VP Marketing,vp,"Globex,400,software,europe\n'
+        'L3,2025-01-07,"VP, Ops",vp,Initech,500,software,europe\n'
+        "L4,2025-01-08,CTO,cxo,Hooli,600,software,europe\n",
+        encoding="utf-8",
+    )
+    activities = tmp_path / "activities.csv"
+    activities.write_text("lead_id,kind,at\nL4,demo_request,2025-02-01T10:00:00Z\n")
+    problems = load_to_duckdb(duckdb.connect(), leads, activities)
+    (note,) = [n for n in problems.leads.notes if "read without quotes" in n]
+    assert "line 3 opens a quote it never closes" in note
+    assert problems.leads.rows_loaded == 2  # as before: what DuckDB could read is kept
+
+
+def test_a_well_quoted_file_has_no_such_note(tmp_path: Path) -> None:
+    leads = tmp_path / "leads.csv"
+    leads.write_text(
+        "lead_id,created_at,title,company,employees\n"
+        'L1,2025-01-05,"Director, Sales",Acme,300\n'
+        "L2,2025-01-06,CTO,Hooli,x,extra\n",  # a refused line, with no quote in sight
+        encoding="utf-8",
+    )
+    activities = tmp_path / "activities.csv"
+    activities.write_text("lead_id,kind,at\nL1,demo_request,2025-02-01T10:00:00Z\n")
+    problems = load_to_duckdb(duckdb.connect(), leads, activities)
+    assert problems.leads.skipped
+    assert not any("read without quotes" in n for n in problems.leads.notes)

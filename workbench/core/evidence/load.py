@@ -44,6 +44,7 @@ CSV problems are located by the file's own line (a quoted cell may span lines: s
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -941,6 +942,24 @@ class _Source:
         return Dialect(char(row[0]) or ",", char(row[1]), char(row[2]))
 
 
+def unquoted_note(path: Path) -> str | None:
+    """Why rows were refused when DuckDB read a CSV without quotes: one quote that never
+    closes (`"Globex,400,...`) makes its sniffer give up on quotes for the whole file, so every
+    properly quoted cell with a comma in it ("Director, Sales") splits and its row is left out,
+    or read with its cells shifted. Names the first line whose quotes do not pair up; None
+    when every line's do (a file without quotes at all is read without them rightly)."""
+    with contextlib.suppress(OSError), path.open(encoding="utf-8", errors="replace") as handle:
+        for number, text in enumerate(handle, start=1):
+            if text.count('"') % 2:
+                return (
+                    f"read without quotes, because line {number} opens a quote it never "
+                    'closes: cells quoted elsewhere ("Director, Sales") were split at their '
+                    "commas, so their rows were left out or read with their cells shifted; "
+                    "close that quote and load the file again"
+                )
+    return None
+
+
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     row = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [table]
@@ -1823,6 +1842,10 @@ def _load_source(
     if not read and not records:
         raise InputError([Problem(f"has a header but no {table} rows", file=path)])
     report = TableReport(table, path, rows_read=read + records, notes=[*notes, *date_notes])
+    if rejected and not source.parquet and not source.dialect(con).quote:
+        unquoted = unquoted_note(source.read)
+        if unquoted is not None:
+            report.notes.insert(0, unquoted)
     if footer is not None:
         report.notes.insert(0, footer.describe())
     lines = None
