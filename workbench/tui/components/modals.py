@@ -171,6 +171,13 @@ class CaseModal(ModalScreen[Expectation | str | None]):
                     yield Button("Delete (d)", id="delete-case", variant="error", compact=True)
                 yield Button("Close (esc)", id="close", compact=True)
 
+    def on_mount(self) -> None:
+        """The cursor where the room acts, in sight: on what the room expects (a read-only
+        case: Close). On the scrolling text nothing looked chosen, and a facilitator's
+        shift+tab, enter reached Delete."""
+        target = "#close" if self.read_only else "#expect-status"
+        self.query_one(target).focus()
+
     @on(Button.Pressed, "#accept")
     def action_accept(self) -> None:
         if not self.read_only:
