@@ -738,3 +738,20 @@ def test_a_quarter_already_reviewed_in_the_version_is_not_applied_twice(
         f"v2 already holds the review of {quarter}"
     )
     assert not again.writable
+
+
+def test_the_quarter_reviewed_ends_before_today_whatever_a_mistyped_year_says() -> None:
+    # One activity typed as 2052 made the review pick 2052Q1 (0 MQLs) 25 years ahead.
+    from workbench.core.evidence.engine import load_rows
+    from workbench.core.evidence.review import last_quarter
+
+    con = duckdb.connect()
+    leads = [LeadRow(lead_id="L1", created_at=datetime(2025, 2, 1, tzinfo=UTC))]
+    acts = [
+        ActivityRow("L1", "demo_request", datetime(2025, 8, 1, tzinfo=UTC)),
+        ActivityRow("L1", "blog_visit", datetime(2052, 7, 2, tzinfo=UTC)),
+    ]
+    load_rows(con, leads, acts)
+    assert str(last_quarter(con)) == "2052Q2"  # the history alone
+    assert str(last_quarter(con, date(2026, 1, 15))) == "2025Q4"
+    assert str(last_quarter(con, date(2060, 1, 1))) == "2052Q2"  # the history ends first

@@ -211,15 +211,17 @@ def refuse_outside_history(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> 
         )
 
 
-def last_quarter(con: duckdb.DuckDBPyConnection) -> Quarter:
-    """The last complete calendar quarter before the history's last lead or activity."""
+def last_quarter(con: duckdb.DuckDBPyConnection, today: date | None = None) -> Quarter:
+    """The last complete calendar quarter before the history's last lead or activity, and
+    before `today`: one activity mistyped as 2052 made the review pick 2052Q1 ("0 MQLs")."""
     row = con.execute(
         'SELECT greatest((SELECT max(created_at) FROM leads), (SELECT max("at") FROM activities))'
     ).fetchone()
     last = row[0] if row else None
     if not isinstance(last, datetime):
         last = datetime(1970, 1, 1)
-    return last_complete_quarter(last.date())
+    day = last.date() if today is None else min(last.date(), today)
+    return last_complete_quarter(day)
 
 
 # --- step 5 and 6: the profile and the adjustments -----------------------------------------
@@ -438,11 +440,13 @@ def build_packet(
     definition: Definition,
     source: str,
     quarter: Quarter | None = None,
+    today: date | None = None,
 ) -> Packet:
-    """The review of `definition` over `quarter` (default: the history's last complete one)."""
+    """The review of `definition` over `quarter` (default: the history's last complete one,
+    ended by `today`)."""
     if quarter is not None:
         refuse_outside_history(con, quarter)
-    chosen = quarter or last_quarter(con)
+    chosen = quarter or last_quarter(con, today)
     figures = quarter_figures(con, chosen)
     analysis: Analysis | None
     try:

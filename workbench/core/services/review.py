@@ -108,7 +108,7 @@ def prepare_review(
     from workbench.core.evidence.review import apply_adjustments, build_packet, record_no_change
 
     base, signed_path, signed = in_force(path, folder)
-    packet = build_packet(con, signed, source, quarter)
+    packet = build_packet(con, signed, source, quarter, today)
     if packet.change_called_for:
         draft = apply_adjustments(_as_draft(signed, today), packet, today)
     else:
