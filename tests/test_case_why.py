@@ -55,4 +55,18 @@ def test_a_why_that_states_no_other_outcome_is_not_flagged(why: str) -> None:
 def test_the_words_read_as_outcomes() -> None:
     states = stated_outcomes("Disqualified; the SDRs never nurture it. Goes to the founder's AE.")
     assert states.statuses == ("rejected",)
-    assert states.routes == ("sdr", "founder", "ae")
+    assert states.routes == ("sdr", "ae")  # the founder's AE is an AE: a possessive owns
+
+
+def test_a_possessive_names_a_person_and_to_marketing_a_route() -> None:
+    # Flagged before: "the why names founder; the case expects marketing".
+    why = (
+        "The founder's time is scarce: an intern's demo request goes to marketing to check "
+        "for a buying committee."
+    )
+    assert stated_outcomes(why).routes == ("marketing",)
+    assert why_mismatch(_case(why, "rejected", "marketing")) is None
+    assert why_mismatch(_case(why, "mql", "founder")) == (
+        "the why names marketing; the case expects founder"
+    )
+    assert stated_outcomes("Every demo request goes to the founder.").routes == ("founder",)

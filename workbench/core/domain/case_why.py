@@ -7,7 +7,9 @@ and says what it read:
 
 - the why *states* an outcome when it names a status word (MQL/PQL/AQL, rejected or
   disqualified, nurture, review, routed) or an unmistakable route (SDR, AE or account
-  executive, founder, account owner, MQL owner, marketing leadership);
+  executive, founder, account owner, MQL owner, marketing leadership, "to marketing"); a
+  route in the possessive ("the founder's time is scarce") names a person, not where the
+  lead goes;
 - sentences with "if" or "unless" are hypotheses ("if agencies are in the ICP, change this
   to mql"), and a word within three words after "not", "no" or "never" is denied ("not a new
   MQL"): neither states anything;
@@ -52,6 +54,8 @@ _STATUS_WORDS = {
 # second is already a status word.
 _ROUTE_PHRASES = (
     ("marketing leadership", "marketing-leadership"),
+    # "goes to marketing", "back to marketing": marketing as where the lead goes.
+    ("to marketing", "marketing"),
     ("marketing-leadership", "marketing-leadership"),
     ("account executives", "ae"),
     ("account executive", "ae"),
@@ -88,7 +92,8 @@ def stated_outcomes(why: str) -> WhyStates:
     statuses: list[str] = []
     routes: list[str] = []
     for sentence in _SENTENCE.split(why.lower()):
-        words = [word.removesuffix("'s") for word in _TOKEN.findall(sentence)]
+        tokens = _TOKEN.findall(sentence)
+        words = [word.removesuffix("'s") for word in tokens]
         if _HYPOTHETICAL & set(words):
             continue
         denied = _denied_positions(words)
@@ -96,7 +101,8 @@ def stated_outcomes(why: str) -> WhyStates:
         while at < len(words):
             route, width = _route_at(words, at)
             if route is not None:
-                if at not in denied and route not in routes:
+                owner = tokens[at + width - 1].endswith("'s")  # "the founder's time"
+                if at not in denied and not owner and route not in routes:
                     routes.append(route)
                 at += width
                 continue
