@@ -259,8 +259,10 @@ def evaluate_cmd(
             echo(f"respond within {deadline}")
         if verdict.fit_score is not None:
             echo(f"fit score {verdict.fit_score}")
+        if verdict.reasons:
+            echo("because:")  # each reason is a sentence of its own, capital first
         for reason in verdict.reasons:
-            echo(f"  because {reason}")
+            echo(f"  • {reason}")
     _warn_altered(loaded)
     if loaded.altered:
         raise typer.Exit(1)  # as `show` and `test`: the verdict is not of what was signed
