@@ -210,8 +210,10 @@ def _print_suite(suite: SuiteResult) -> None:
         if not result.passed:
             for mismatch in result.mismatches:
                 echo(f"      {mismatch}")
+            if result.verdict.reasons:
+                echo("      because:")
             for reason in result.verdict.reasons:
-                echo(f"      because {reason}")
+                echo(f"        • {reason}")
     echo(f"{suite.passed} passed, {suite.failed} failed")
 
 
