@@ -253,12 +253,14 @@ async def test_a_file_another_program_changed_with_nothing_unsaved_is_reloaded_i
         screen.watch_disk()
         await settle(pilot)
         banner = str(screen.query_one("#banner", PlainText).render())
+        status = status_text(app)
         offered = {b.binding.action for b in screen.active_bindings.values() if b.enabled}
         await pilot.press("ctrl+r")
         await settle(pilot)
         step = screen.query_one("#steps").active  # type: ignore[attr-defined]
         shown = screen.workshop.definition.fit.min_employees
     assert "had nothing unsaved: ctrl+r shows it" in banner and "NOT saved" not in banner
+    assert "nothing unsaved" in status and "NOT SAVED" not in status  # it shouted before
     assert "reload" in offered and "new_version" not in offered
     assert step == "step-fit" and shown == 60
 
