@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.cli._app import echo, err
 from workbench.core.domain.errors import AlreadyExists, InputError, Problem
 from workbench.core.files.tomlfile import atomic_write
 
@@ -118,6 +119,15 @@ def history_reads(
 def write_out(out: Path, text: str) -> None:
     """Write a checked `out` atomically: the reader sees the old file or the whole new one."""
     atomic_write(out, text.encode("utf-8"))
+
+
+def print_or_write(out: Path | None, text: str) -> None:
+    """A report to stdout, or to its checked `out` with a line on stderr saying where."""
+    if out is None:
+        echo(text, nl=False)
+        return
+    write_out(out, text)
+    err(f"wrote {out}")
 
 
 def check_history_out(

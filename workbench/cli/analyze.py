@@ -21,13 +21,11 @@ from workbench.cli._app import (
     LeadsOption,
     MappingOption,
     app,
-    echo,
-    err,
     friendly,
     marked_if_altered,
 )
 from workbench.cli._history import open_history
-from workbench.cli._out import check_history_out, write_out
+from workbench.cli._out import check_history_out, print_or_write
 from workbench.core.domain.errors import InputError, Problem
 
 
@@ -118,8 +116,4 @@ def analyze_cmd(
             text = analysis_html(result)
         else:
             text = "\n".join(analysis_lines(result)) + "\n"
-        if out is None:
-            echo(text, nl=False)
-            return
-        write_out(out, text)
-        err(f"wrote {out}")
+        print_or_write(out, text)

@@ -20,13 +20,11 @@ from workbench.cli._app import (
     LeadsOption,
     MappingOption,
     app,
-    echo,
-    err,
     friendly,
     marked_if_altered,
 )
 from workbench.cli._history import open_history
-from workbench.cli._out import check_history_out, write_out
+from workbench.cli._out import check_history_out, print_or_write
 from workbench.cli.analyze import DocFormat
 from workbench.core.domain.errors import InputError, Problem
 
@@ -91,8 +89,4 @@ def metrics_cmd(
             text = metrics_html(report)
         else:
             text = "\n".join(metrics_lines(report)) + "\n"
-        if out is None:
-            echo(text, nl=False)
-            return
-        write_out(out, text)
-        err(f"wrote {out}")
+        print_or_write(out, text)

@@ -23,13 +23,12 @@ from workbench.cli._app import (
     LeadsOption,
     MappingOption,
     app,
-    echo,
     err,
     friendly,
     marked_if_altered,
 )
 from workbench.cli._history import open_history
-from workbench.cli._out import check_history_out, write_out
+from workbench.cli._out import check_history_out, print_or_write
 from workbench.core.domain import clock
 from workbench.core.domain.errors import CheckFailed, InputError, Problem
 
@@ -142,10 +141,6 @@ def _review(
             ReviewFormat.html: sections_html,
         }[fmt]
         text = render(plan_title(plan), sections)
-    if out is None:
-        echo(text, nl=False)
-    else:
-        write_out(out, text)
-        err(f"wrote {out}")
+    print_or_write(out, text)
     if written is not None:
         err(f"wrote {written}: both sides must sign it again (workbench sign {written} ...)")
