@@ -554,3 +554,11 @@ def test_a_signed_file_known_by_its_hash_is_still_refused(tmp_path: Path) -> Non
     draft = loaded.definition.model_copy(update={"status": "draft", "signoff": None})
     with pytest.raises(SignedVersionError):
         store.save(draft, path, loaded.file_sha256)
+
+
+def test_a_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path: Path) -> None:
+    # Windows Notepad's UTF-8 starts with a BOM: "malformed TOML: Invalid statement" at 1:1.
+    path = store.create(from_template("acme", "3m-10m", date(2026, 1, 1)), tmp_path)
+    plain = store.load_definition(path).definition
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert store.load_definition(path).definition == plain

@@ -66,7 +66,8 @@ def _in_folder(path: Path) -> str:
 
 
 def parse_toml(raw: bytes, path: Path) -> tuple[dict[str, Any], str]:
-    """Decode and parse TOML, returning the data and the text (for locating errors).
+    """Decode and parse TOML (a leading byte order mark ignored), returning the data and the
+    text (for locating errors).
 
     The text's nesting is checked first (`tomlguard`): too deep is refused, never parsed."""
     try:
@@ -75,6 +76,9 @@ def parse_toml(raw: bytes, path: Path) -> tuple[dict[str, Any], str]:
         raise InputError(
             [Problem(f"not UTF-8 text (byte {error.start}); expected a TOML file", file=path)]
         ) from None
+    # Windows Notepad saves UTF-8 with a byte order mark, which TOML does not allow: the file
+    # was refused as "malformed TOML: Invalid statement" at line 1, column 1.
+    text = text.removeprefix("\ufeff")
     check_shape(text, path)
     try:
         return tomllib.loads(text), text
