@@ -716,3 +716,15 @@ def test_map_with_a_definition_proposes_the_gate_s_names_and_they_load(
             assert lead.region in COUNTRIES[want.region]
         if want.industry == "software":
             assert lead.industry == "software"
+
+
+def test_a_mistyped_preset_names_the_presets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "salesforse" was read as a file name: "salesforse: no such file".
+    from workbench.core.domain.errors import InputError
+    from workbench.core.evidence.mapping import resolve_mapping
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match=r"not a preset \(canonical, hubspot, salesforce\)"):
+        resolve_mapping("salesforse")

@@ -596,7 +596,14 @@ def resolve_mapping(spec: str | Path | None) -> Mapping:
         return CANONICAL
     if isinstance(spec, str) and spec in PRESETS:
         return PRESETS[spec]
-    return load_mapping(Path(spec))
+    path = Path(spec)
+    if not path.exists():
+        # "salesforse" read as a file name said only "no such file".
+        presets = ", ".join(sorted(PRESETS))
+        raise InputError(
+            [Problem(f"no such mapping file, and not a preset ({presets})", file=path)]
+        )
+    return load_mapping(path)
 
 
 # --- choice values -----------------------------------------------------------------------
