@@ -70,3 +70,9 @@ def test_a_possessive_names_a_person_and_to_marketing_a_route() -> None:
         "the why names marketing; the case expects founder"
     )
     assert stated_outcomes("Every demo request goes to the founder.").routes == ("founder",)
+
+
+def test_to_marketing_leadership_is_that_route() -> None:
+    assert stated_outcomes("Escalate to marketing leadership for a call.").routes == (
+        "marketing-leadership",
+    )

@@ -2160,3 +2160,20 @@ def test_a_well_quoted_file_has_no_such_note(tmp_path: Path) -> None:
     problems = load_to_duckdb(duckdb.connect(), leads, activities)
     assert problems.leads.skipped
     assert not any("read without quotes" in n for n in problems.leads.notes)
+
+
+def test_a_cell_quoted_over_two_lines_is_not_taken_for_the_unclosed_quote(tmp_path: Path) -> None:
+    from workbench.core.evidence.load import unquoted_note
+
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        "lead_id,notes\n"
+        'L1,"called twice,\nno answer"\n'  # closed on its second line
+        'L2,"Globex\n'  # never closed
+        "L3,fine\n",
+        encoding="utf-8",
+    )
+    note = unquoted_note(path)
+    assert note is not None and "line 4 opens a quote it never closes" in note
+    path.write_text('lead_id,notes\nL1,"called twice,\nno answer"\n', encoding="utf-8")
+    assert unquoted_note(path) is None

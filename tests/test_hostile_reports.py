@@ -265,3 +265,14 @@ def test_fit_scoring_of_a_signed_file_edited_by_hand_says_so_first(folder: Path)
     result = run(CliRunner(), "fit-scoring", str(SIGNED), *HISTORY)  # 60 leads: too few to fit
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "altered after signing" in result.stderr.splitlines()[0]
+
+
+def test_the_same_file_by_another_name_is_a_file_the_command_reads(folder: Path) -> None:
+    """Compared by identity, not by spelling: on macOS `data/Leads.csv` is the leads file."""
+    import os
+
+    os.link("data/leads.csv", "leads-again.csv")  # one file, two names
+    before = Path("data/leads.csv").read_bytes()
+    result = run(CliRunner(), "analyze", SIGNED, *HISTORY, "--out", "leads-again.csv", "--force")
+    one_error(result, 2, "a file this command reads")
+    assert Path("data/leads.csv").read_bytes() == before

@@ -814,3 +814,25 @@ def test_a_segments_own_fit_gate_is_checked_too() -> None:
     definition = edited(template("10m-30m"), change)
     clauses = [f.clause for f in found(definition) if f.rule == "fit-value-spelled-unlike-cases"]
     assert clauses == [f"segments.{definition.segments[0].id}.fit.regions"]
+
+
+def test_every_spelling_the_cases_write_and_every_value_of_the_gate_count() -> None:
+    from workbench.core.domain.lint import spelled_unlike_cases
+
+    base = template()
+    # The gate lists the cases' own spelling beside another: nothing fails, nothing said.
+    assert spelled_unlike_cases(base, ["north-america", "North America"], "region") == []
+    # A case writing "North America" beside the template's north-america cases.
+    case = base.cases[0]
+    other = case.model_copy(
+        update={
+            "name": "na-spelled",
+            "lead": case.lead.model_copy(
+                update={"company": case.lead.company.model_copy(update={"region": "North America"})}
+            ),
+        }
+    )
+    both = base.model_copy(update={"cases": [*base.cases, other]})
+    assert spelled_unlike_cases(both, ["North America"], "region") == [
+        ("North America", "north-america")
+    ]

@@ -470,3 +470,18 @@ def test_ended_from_outside_the_edits_are_saved_or_copied(tmp_path: Path) -> Non
     assert store.load_definition(path).definition.name == "elsewhere"
     follower = Workshop.open(path, follow=True)
     assert follower.save_before_exit(tmp_path / "rescued", NOW) is None
+
+
+def test_reverting_a_refused_segment_field_keeps_another_segments_edit(tmp_path: Path) -> None:
+    # The review found the per-field revert skipped list clauses: "77x" in SMB's minimum,
+    # then Enterprise renamed, and leaving (or a browser reload) put every segment back.
+    workshop = Workshop.open(store.create(from_template("acme", "10m-30m", NOW.date()), tmp_path))
+    before = workshop.definition.segments[0].min_employees
+    workshop.typing_started("segments.0.min_employees")
+    assert workshop.apply("segments.0.min_employees", (before or 0) + 1).ok
+    workshop.typing_started("segments.2.label")
+    assert workshop.apply("segments.2.label", "Big accounts").ok
+    workshop.typing_settled("segments.2.label")
+    assert workshop.revert_typing("segments.0.min_employees").ok
+    assert workshop.definition.segments[0].min_employees == before
+    assert workshop.definition.segments[2].label == "Big accounts"

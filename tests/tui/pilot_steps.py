@@ -18,6 +18,7 @@ async def workers_done(app: App[Any]) -> None:
             return
         except WorkerCancelled:
             continue
+    raise AssertionError("workers kept being cancelled and replaced: 50 waits")
 
 
 async def settle(pilot: Pilot[None]) -> None:

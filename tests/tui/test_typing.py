@@ -450,3 +450,6 @@ def test_a_pasted_text_is_one_line_with_every_line_in_it() -> None:
     assert pasted_line("a\tb\nc", ", ") == "a, b, c"
     assert pasted_line("Dana\tReyes") == "Dana Reyes"
     assert pasted_line("\n \n") == ""
+    # A points field: a row "key<tab>points" is one pair.
+    pairs = pasted_line("gmail.com\t-10\noutlook.com\t-10\n", ", ", " ")
+    assert pairs == "gmail.com -10, outlook.com -10"

@@ -11,6 +11,7 @@ written whole or not at all.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,10 +96,19 @@ def _check_place(out: Path, reads: Iterable[Input], flag: str) -> None:
     for read in reads:
         if read is None or (isinstance(read, str) and "/" not in read and "." not in read):
             continue  # nothing given, or a mapping preset's name (hubspot)
-        if Path(read).exists() and out.resolve() == Path(read).resolve():
+        if _same_file(out, Path(read)):
             raise InputError(
                 [Problem(f"is a file this command reads; {flag} never replaces it", file=out)]
             )
+
+
+def _same_file(out: Path, read: Path) -> bool:
+    """The same file however it is spelled: through a link, or in another letter case on a
+    file system that ignores case (macOS), which comparing resolved paths would miss."""
+    try:
+        return out.exists() and read.exists() and os.path.samefile(out, read)
+    except OSError:
+        return False
 
 
 def history_reads(
@@ -116,17 +126,19 @@ def history_reads(
     return reads
 
 
-def write_out(out: Path, text: str) -> None:
-    """Write a checked `out` atomically: the reader sees the old file or the whole new one."""
-    atomic_write(out, text.encode("utf-8"))
+def write_out(out: Path, text: str, *, force: bool) -> None:
+    """Write a checked `out` atomically: the reader sees the old file or the whole new one.
+    Without `force` a file that appeared since the check (a report runs for minutes) is not
+    replaced either."""
+    atomic_write(out, text.encode("utf-8"), create=not force)
 
 
-def print_or_write(out: Path | None, text: str) -> None:
+def print_or_write(out: Path | None, text: str, *, force: bool) -> None:
     """A report to stdout, or to its checked `out` with a line on stderr saying where."""
     if out is None:
         echo(text, nl=False)
         return
-    write_out(out, text)
+    write_out(out, text, force=force)
     err(f"wrote {out}")
 
 

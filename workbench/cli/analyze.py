@@ -95,9 +95,9 @@ def analyze_cmd(
         raise InputError([Problem(f"is after --until {end.isoformat()}", field="--since")])
     if as_json and fmt is not None:
         raise InputError([Problem("give --json or --format, not both", field="--format")])
+    loaded = store.load_definition(path)  # a mistyped PATH is said first
     if out is not None:
         check_history_out(out, path, leads, activities, mapping, force=force)
-    loaded = store.load_definition(path)
     with marked_if_altered(loaded):
         with open_history(path, leads, activities, mapping) as history:
             result = analyze(
@@ -116,4 +116,4 @@ def analyze_cmd(
             text = analysis_html(result)
         else:
             text = "\n".join(analysis_lines(result)) + "\n"
-        print_or_write(out, text)
+        print_or_write(out, text, force=force)

@@ -98,6 +98,7 @@ def _say_left_out(
     progress: _Progress,
     problems_file: Path | None = None,
     source: EvidenceSource | None = None,
+    force: bool = False,
 ) -> Callable[[Problems], None]:
     """What loading left out comes first, so nobody reads the numbers without knowing; with
     --problems, every one of them is written there too (before a backtest may refuse); values
@@ -106,7 +107,7 @@ def _say_left_out(
     def say(problems: Problems) -> None:
         progress.clear()
         if problems_file is not None:
-            count = problems.write_csv(problems_file)
+            count = problems.write_csv(problems_file, replace=force)
             err(f"wrote {count} row problems to {problems_file}")
         if (
             problems.skipped
@@ -190,7 +191,7 @@ def backtest_cmd(
             con,
             source,
             progress=lambda stage: progress(stage),
-            left_out=_say_left_out(progress, problems_file, source),
+            left_out=_say_left_out(progress, problems_file, source, force),
         )
         if other is not None:
             comparison = compare(con, other, definition, progress)

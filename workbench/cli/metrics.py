@@ -69,9 +69,9 @@ def metrics_cmd(
 
     if as_json and fmt is not None:
         raise InputError([Problem("give --json or --format, not both", field="--format")])
+    loaded = store.load_definition(path)  # a mistyped PATH is said first
     if out is not None:
         check_history_out(out, path, leads, activities, mapping, force=force)
-    loaded = store.load_definition(path)
     definition = loaded.definition
     with marked_if_altered(loaded):
         with open_history(path, leads, activities, mapping) as history:
@@ -89,4 +89,4 @@ def metrics_cmd(
             text = metrics_html(report)
         else:
             text = "\n".join(metrics_lines(report)) + "\n"
-        print_or_write(out, text)
+        print_or_write(out, text, force=force)

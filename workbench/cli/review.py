@@ -100,7 +100,7 @@ def review_cmd(
             ) from None
     today = clock.today()
     with marked_if_altered(store.load_definition(signed_path)):
-        _review(path, leads, activities, mapping, chosen, today, dry_run, as_json, fmt, out)
+        _review(path, leads, activities, mapping, chosen, today, dry_run, as_json, fmt, out, force)
 
 
 def _review(
@@ -114,6 +114,7 @@ def _review(
     as_json: bool,
     fmt: ReviewFormat | None,
     out: Path | None,
+    force: bool,
 ) -> None:
     """The review once its inputs are checked: the packet, and the draft unless a dry run."""
     from workbench.core.evidence.review import sections_html, sections_markdown, sections_text
@@ -141,6 +142,6 @@ def _review(
             ReviewFormat.html: sections_html,
         }[fmt]
         text = render(plan_title(plan), sections)
-    print_or_write(out, text)
+    print_or_write(out, text, force=force)
     if written is not None:
         err(f"wrote {written}: both sides must sign it again (workbench sign {written} ...)")

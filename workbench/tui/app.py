@@ -88,6 +88,7 @@ class WorkbenchApp(App[None]):
         # Follow mode (`workbench open --follow`, the other seats of `workbench serve`): every
         # definition opens read-only and is taken again from disk whenever it changes there.
         self.follow = follow
+        self._ending_from_signal = False  # a second signal ends the process at once
         # `workbench open FILE` (or a definition's folder): the editor opens over the home
         # screen at once; a file that cannot be opened is said there, on the home screen.
         self.open_path = open_path
@@ -166,9 +167,21 @@ class WorkbenchApp(App[None]):
         own exit does, so the draft's last edits are saved first (`_on_exit_app`). Ctrl+C
         typed in the terminal is a key, not a signal, while the app runs."""
         loop = asyncio.get_running_loop()
-        for number in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(number, self.exit)
+        for name in ("SIGHUP", "SIGTERM", "SIGINT"):
+            number = getattr(signal, name, None)  # no SIGHUP on Windows
+            if number is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, self._signalled, number)
+
+    def _signalled(self, number: signal.Signals) -> None:
+        """The first signal ends the app as its own exit does; a second one, while that exit
+        is stuck (a query in a worker), ends the process as the signal always did."""
+        if self._ending_from_signal:
+            asyncio.get_running_loop().remove_signal_handler(number)
+            signal.raise_signal(number)
+            return
+        self._ending_from_signal = True
+        self.exit()
 
     async def _on_exit_app(self) -> None:
         """Every way the app ends passes here (Textual's own handler runs after this one): a
@@ -178,6 +191,9 @@ class WorkbenchApp(App[None]):
         the last second before a reload were lost."""
         for screen in reversed(self.screen_stack):
             if isinstance(screen, _editor_type()) and not screen.leaving:
+                # Keys already typed first (as leaving does), but never waited on for long.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(screen.take_typing(), EXIT_TYPING_WAIT)
                 screen.save_before_exit()
 
     def on_unmount(self) -> None:
@@ -247,6 +263,9 @@ class WorkbenchApp(App[None]):
             self.exit()
         else:
             await screen.leave(self.exit, "Quit")
+
+
+EXIT_TYPING_WAIT = 1.0  # seconds the exit waits for keys still on their way to a field
 
 
 def _editor_type() -> type[EditorScreen]:

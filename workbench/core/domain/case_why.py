@@ -54,7 +54,9 @@ _STATUS_WORDS = {
 # second is already a status word.
 _ROUTE_PHRASES = (
     ("marketing leadership", "marketing-leadership"),
-    # "goes to marketing", "back to marketing": marketing as where the lead goes.
+    # "goes to marketing", "back to marketing": marketing as where the lead goes (after
+    # "to marketing leadership", which names another route).
+    ("to marketing leadership", "marketing-leadership"),
     ("to marketing", "marketing"),
     ("marketing-leadership", "marketing-leadership"),
     ("account executives", "ae"),

@@ -453,20 +453,26 @@ SPELLED_FIELDS = {"industries": "industry", "regions": "region"}
 def spelled_unlike_cases(
     definition: Definition, values: Sequence[str], field: str
 ) -> list[tuple[str, str]]:
-    """(value typed, as the edge cases write it) for each value the gate would compare with
-    no case's lead, though a case writes the same words otherwise ("North America" where the
-    cases say "north-america"): the gate then fails those leads without a word."""
-    written: dict[str, str] = {}
+    """(value typed, as an edge case writes it) for each value whose words a case writes
+    otherwise, where the gate lists no value that matches the case ("North America" where a
+    case says "north-america"): the gate then fails that case's lead without a word. Each
+    spelling a case writes counts, and every value of the gate."""
+    written: dict[str, list[str]] = {}
     for case in definition.cases:
         found = getattr(case.lead.company, field, None)
         if isinstance(found, str) and found.strip():
-            written.setdefault(_folded(found), found.strip())
-    exact = {w.lower() for w in written.values()}
-    out = []
+            spellings = written.setdefault(_folded(found), [])
+            if found.strip() not in spellings:
+                spellings.append(found.strip())
+    listed = {value.strip().lower() for value in values}
+    out: list[tuple[str, str]] = []
+    said: set[str] = set()
     for value in values:
-        other = written.get(_folded(value))
-        if value.strip().lower() not in exact and other is not None:
-            out.append((value, other))
+        key = _folded(value)
+        missing = [w for w in written.get(key, []) if w.lower() not in listed]
+        if missing and key not in said:
+            said.add(key)
+            out.append((value, missing[0]))
     return out
 
 

@@ -244,7 +244,7 @@ class Problems:
             for report, p in self.all()
         ]
 
-    def write_csv(self, path: Path) -> int:
+    def write_csv(self, path: Path, *, replace: bool = True) -> int:
         """Write every problem to a CSV (file, line, column, value, cause); returns how many.
 
         An unwritable path is an InputError naming it."""
@@ -258,7 +258,8 @@ class Problems:
         writer.writerow(["file", "line", "column", "value", "cause"])
         for report, p in self.all():
             writer.writerow([report.path, p.number, p.column, p.value or "", p.reason])
-        atomic_write(path, handle.getvalue().encode("utf-8"))  # whole or not at all
+        # Whole or not at all; without `replace`, never over a file that appeared meanwhile.
+        atomic_write(path, handle.getvalue().encode("utf-8"), create=not replace)
         return len(self.leads.all) + len(self.activities.all)
 
 
@@ -946,18 +947,21 @@ def unquoted_note(path: Path) -> str | None:
     """Why rows were refused when DuckDB read a CSV without quotes: one quote that never
     closes (`"Globex,400,...`) makes its sniffer give up on quotes for the whole file, so every
     properly quoted cell with a comma in it ("Director, Sales") splits and its row is left out,
-    or read with its cells shifted. Names the first line whose quotes do not pair up; None
-    when every line's do (a file without quotes at all is read without them rightly)."""
+    or read with its cells shifted. Names the line of the quote still open at the end of the
+    file (a cell quoted over several lines, a CRM's notes, closes and counts as closed); None
+    when every quote closes (a file without quotes at all is read without them rightly)."""
+    opened: int | None = None  # the line of the quote still open, carried across lines
     with contextlib.suppress(OSError), path.open(encoding="utf-8", errors="replace") as handle:
         for number, text in enumerate(handle, start=1):
-            if text.count('"') % 2:
-                return (
-                    f"read without quotes, because line {number} opens a quote it never "
-                    'closes: cells quoted elsewhere ("Director, Sales") were split at their '
-                    "commas, so their rows were left out or read with their cells shifted; "
-                    "close that quote and load the file again"
-                )
-    return None
+            if text.count('"') % 2:  # a cell quoted over several lines closes on a later one
+                opened = number if opened is None else None
+    if opened is None:
+        return None
+    return (
+        f"read without quotes, because line {opened} opens a quote it never closes: cells "
+        'quoted elsewhere ("Director, Sales") were split at their commas, so their rows were '
+        "left out or read with their cells shifted; close that quote and load the file again"
+    )
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:

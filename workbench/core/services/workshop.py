@@ -191,7 +191,13 @@ class Workshop:
             current = getattr(self.definition, top)
             dumped = current.model_dump() if hasattr(current, "model_dump") else _dump(current)
             was = before.model_dump() if hasattr(before, "model_dump") else _dump(before)
-            if isinstance(dumped, dict) and isinstance(was, dict):
+            # A list clause (segments, motions) only while it has as many items as before:
+            # an item added or removed since would put the field's value on another one.
+            same_shape = isinstance(dumped, dict) and isinstance(was, dict)
+            same_shape |= (
+                isinstance(dumped, list) and isinstance(was, list) and (len(dumped) == len(was))
+            )
+            if same_shape:
                 try:
                     set_path(dumped, parts[1:], _data_at(was, parts[1:]))
                     clause = _adapter(top).validate_python(dumped)

@@ -168,6 +168,8 @@ class TextField(ClauseField):
         )
         if self.kind in ("list", "points"):
             field.paste_joiner = ", "  # a pasted column is as many values
+        if self.kind == "points":
+            field.paste_cell_joiner = " "  # a row "gmail.com<tab>-10" is one key and points
         yield field
 
     def to_text(self, value: Any) -> str:

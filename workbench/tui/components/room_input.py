@@ -20,17 +20,24 @@ from textual import events
 from textual.widgets import Input
 
 
-def pasted_line(text: str, joiner: str = " ") -> str:
-    """Pasted text as one line: its non-blank lines and a sheet's tab-separated cells,
-    stripped and joined by `joiner` (in a list, a row of cells is as many values)."""
-    pieces = [cell for line in text.splitlines() for cell in line.split("\t")]
-    return joiner.join(piece.strip() for piece in pieces if piece.strip())
+def pasted_line(text: str, joiner: str = " ", cell_joiner: str | None = None) -> str:
+    """Pasted text as one line: its non-blank lines joined by `joiner`, and a sheet row's
+    tab-separated cells by `cell_joiner` (default `joiner`: in a list, a row of cells is as
+    many values; in a points field, "gmail.com<tab>-10" is one pair, joined by a space)."""
+    within = joiner if cell_joiner is None else cell_joiner
+    rows = []
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
+        if cells:
+            rows.append(within.join(cells))
+    return joiner.join(rows)
 
 
 class RoomInput(Input):
     """`Input`, with its own key bindings run in typing order, and a paste kept whole."""
 
     paste_joiner = " "
+    paste_cell_joiner: str | None = None
 
     async def _on_key(self, event: events.Key) -> None:
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
@@ -45,7 +52,7 @@ class RoomInput(Input):
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()  # Input's own handler would insert the first line again
-        line = pasted_line(event.text, self.paste_joiner)
+        line = pasted_line(event.text, self.paste_joiner, self.paste_cell_joiner)
         if not line:
             return
         selection = self.selection

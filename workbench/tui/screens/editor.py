@@ -476,7 +476,7 @@ class EditorScreen(Screen[None]):
         workshop = self.workshop
         if workshop.read_only:
             return "read-only"
-        if workshop.conflict and not workshop.dirty:
+        if workshop.conflict and not workshop.dirty and not self.invalid:
             # Nothing of the room's is lost: said as the banner says it, not shouted.
             return "file changed on disk, nothing unsaved: ctrl+r shows it"
         if workshop.conflict:
