@@ -1,10 +1,11 @@
-"""Every file a command writes beside its output (`--out` of a report or an export,
+"""Every file a command writes as its output (`--out` of a report or an export,
 `backtest --problems`): checked before anything is read or written.
 
 One rule for every command, where each had its own and two had none (`backtest --problems
 definitions/acme/v1.toml` replaced a signed version with a CSV; `analyze --out` wrote over
 the leads file it read): never a .toml file, where a definition (perhaps signed) lives; never
-a file the command reads (the definition, the lead history, its mapping, evidence.toml);
+a file the command reads (the definition, the lead history, its mapping, evidence.toml),
+however it is spelled or linked;
 never a folder or into a folder that does not exist; an existing file only with --force; and
 written whole or not at all.
 """
