@@ -446,8 +446,9 @@ def _folded(value: str) -> str:
     return "".join(ch for ch in value.lower() if ch.isalnum())
 
 
-# A fit gate's list of values and the lead field its values are compared with.
-SPELLED_FIELDS = {"industries": "industry", "regions": "region"}
+# A fit gate's lists of values and the lead field (and lead-history column) each is compared
+# with: lint's spelling rule and the warnings under the field (`risky`) read the same table.
+FIT_VALUE_FIELDS = {"industries": "industry", "regions": "region"}
 
 
 def spelled_unlike_cases(
@@ -479,7 +480,7 @@ def spelled_unlike_cases(
 def _fit_value_spelled_unlike_cases(context: _Context) -> Iterator[Finding]:
     def found() -> Iterator[Finding]:
         for clause, gate, _narrowed in _fit_gates(context.definition):
-            for attr, field in SPELLED_FIELDS.items():
+            for attr, field in FIT_VALUE_FIELDS.items():
                 for typed, other in spelled_unlike_cases(
                     context.definition, getattr(gate, attr), field
                 ):

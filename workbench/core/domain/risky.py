@@ -17,10 +17,8 @@ from workbench.core.domain.bands import fit_disagreements
 from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import RESPONSE_ROWS, ResponseRow
-from workbench.core.domain.lint import REVIEW_MAX_DAYS, SPELLED_FIELDS, spelled_unlike_cases
+from workbench.core.domain.lint import FIT_VALUE_FIELDS, REVIEW_MAX_DAYS, spelled_unlike_cases
 
-# A fit clause's list field and the lead-history column its values are matched against.
-HISTORY_COLUMNS = {"industries": "industry", "regions": "region"}
 _SHOWN = 8  # values of the history offered in a warning, at most
 
 
@@ -93,9 +91,9 @@ def _spelling_warnings(definition: Definition, path: str, value: Any) -> list[st
     """A region or industry typed in other words than the edge cases write it ("North
     America" for north-america): said as it is typed, with or without a lead history."""
     parts = path.split(".")
-    if parts[-1] not in SPELLED_FIELDS or "fit" not in parts or not isinstance(value, list):
+    if parts[-1] not in FIT_VALUE_FIELDS or "fit" not in parts or not isinstance(value, list):
         return []
-    found = spelled_unlike_cases(definition, value, SPELLED_FIELDS[parts[-1]])
+    found = spelled_unlike_cases(definition, value, FIT_VALUE_FIELDS[parts[-1]])
     if not found:
         return []
     said = ", ".join(f"{typed!r} as {other!r}" for typed, other in found)
@@ -127,8 +125,8 @@ def clause_warnings(
     parts = path.split(".")
     last = parts[-1]
     found: str | None = None
-    if last in HISTORY_COLUMNS and any(p == "fit" for p in parts):
-        column = HISTORY_COLUMNS[last]
+    if last in FIT_VALUE_FIELDS and any(p == "fit" for p in parts):
+        column = FIT_VALUE_FIELDS[last]
         known = None if history is None else history.get(column)
         found = unused_values_warning(list(value or []), known, column)
     elif len(parts) >= 2 and parts[-2] in ("response_minutes", "response_business_days"):
