@@ -18,7 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from workbench.core.domain.bands import new_overlaps
 from workbench.core.domain.clause_evidence import ProposalLike, apply_proposal, record_evidence
-from workbench.core.domain.clauses import set_path
+from workbench.core.domain.clauses import clause_value, set_path, with_clause
 from workbench.core.domain.definition import (
     Definition,
     EdgeCase,
@@ -184,27 +184,17 @@ class Workshop:
         if found is None:
             return EditResult(True)
         top, before = found
-        parts = path.split(".")
-        if len(parts) > 1:
+        if "." in path and _same_length(getattr(self.definition, top), before):
             # Only this field's value back: another field of the same clause typed since (an
-            # industry after a refused minimum size) keeps its edit.
-            current = getattr(self.definition, top)
-            dumped = current.model_dump() if hasattr(current, "model_dump") else _dump(current)
-            was = before.model_dump() if hasattr(before, "model_dump") else _dump(before)
-            # A list clause (segments, motions) only while it has as many items as before:
-            # an item added or removed since would put the field's value on another one.
-            same_shape = isinstance(dumped, dict) and isinstance(was, dict)
-            same_shape |= (
-                isinstance(dumped, list) and isinstance(was, list) and (len(dumped) == len(was))
-            )
-            if same_shape:
-                try:
-                    set_path(dumped, parts[1:], _data_at(was, parts[1:]))
-                    clause = _adapter(top).validate_python(dumped)
-                except (ValidationError, LookupError, ValueError):
-                    pass  # the clause as a whole, as it was before the first key
-                else:
-                    return self._replace(self.definition.model_copy(update={top: clause}))
+            # industry after a refused minimum size, another segment's name) keeps its edit.
+            # A list clause only while it has as many items, or the index names another one.
+            try:
+                was = clause_value(self.definition.model_copy(update={top: before}), path)
+                candidate = with_clause(self.definition, path, _dump(was))
+            except (ValidationError, LookupError, ValueError, AttributeError):
+                pass  # the clause as a whole, as it was before the first key
+            else:
+                return self._replace(candidate)
         return self._replace(self.definition.model_copy(update={top: before}))
 
     @classmethod
@@ -257,7 +247,7 @@ class Workshop:
             except ValueError as error:
                 return EditResult(False, (f"{path}: {error}",))
         current = getattr(self.definition, top)
-        dumped = current.model_dump() if hasattr(current, "model_dump") else _dump(current)
+        dumped = _dump(current)
         if len(parts) == 1:
             dumped = value
         else:
@@ -643,17 +633,9 @@ class Workshop:
             return result
 
 
-def _data_at(data: Any, parts: list[str]) -> Any:
-    """The value at `parts` inside plain data (dicts and lists); None where it is not set."""
-    for part in parts:
-        if isinstance(data, list):
-            index = int(part)
-            data = data[index] if 0 <= index < len(data) else None
-        elif isinstance(data, dict):
-            data = data.get(part)
-        else:
-            return None
-    return data
+def _same_length(now: Any, before: Any) -> bool:
+    """Not two lists of different lengths (a segment added or removed meanwhile)."""
+    return not (isinstance(now, list) and isinstance(before, list) and len(now) != len(before))
 
 
 def rescue_name(definition: Definition, now: datetime) -> str:
@@ -663,6 +645,9 @@ def rescue_name(definition: Definition, now: datetime) -> str:
 
 
 def _dump(value: Any) -> Any:
+    """A clause's value as plain data (a model, or a list of models, dumped)."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump()
     if isinstance(value, list):
         return [v.model_dump() if hasattr(v, "model_dump") else v for v in value]
     return value
