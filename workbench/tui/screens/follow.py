@@ -27,7 +27,6 @@ class FollowHomeScreen(HomeScreen):
     Nothing here writes to the folder: no new definition or version, no commit, and the
     quarterly review is shown without its "write the draft"."""
 
-    READ_ONLY = True
     INTRO = (
         "Pick a definition and press enter to look at it. This seat follows the room and is "
         "read-only: the facilitator's seat edits, signs and commits."

@@ -73,7 +73,6 @@ class HomeScreen(Screen[None]):
 
     # What the intro and the detail line offer: a follow seat (`FollowHomeScreen`) changes
     # nothing in the folder, so it names no key that would.
-    READ_ONLY = False
     INTRO = (
         "Pick a definition and press enter to open it (its draft if there is one), "
         "n to start a new one, v for a new version of a signed one."
@@ -266,7 +265,7 @@ class HomeScreen(Screen[None]):
         row = self.selected()
         if row is None or not self.review_offered(row):
             return
-        self.app.push_screen(ReviewScreen(row.slug, read_only=self.READ_ONLY))
+        self.app.push_screen(ReviewScreen(row.slug))
 
     def selected(self) -> QuickRow | None:
         table = self.query_one("#definitions", DataTable)

@@ -62,17 +62,20 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "back", "Back", id="review.back", tooltip="Back to the definitions."),
     ]
 
-    def __init__(self, slug: str, *, read_only: bool = False) -> None:
+    def __init__(self, slug: str) -> None:
         super().__init__()
         self.slug = slug
-        # A follow seat reads the review with the room; only the facilitator's seat writes
-        # its draft.
-        self.read_only = read_only
         self.plan: ReviewPlan | None = None
 
     @property
     def wb(self) -> WorkbenchApp:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def read_only(self) -> bool:
+        """A follow seat reads the review with the room; only the facilitator's seat writes
+        its draft."""
+        return self.wb.follow
 
     def compose(self) -> ComposeResult:
         yield Header()
