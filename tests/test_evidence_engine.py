@@ -142,6 +142,40 @@ def test_a_decayed_score_and_negative_points_agree() -> None:
     assert len(agree(definition, [lead()], plan)) >= 2
 
 
+def test_an_excluding_activity_leaving_its_window_lets_the_next_moment_of_any_kind_fire() -> None:
+    # The first-MQL shortcut reads only the moments of kinds some clause names; a blog visit
+    # is none of them, but it is the first moment after the careers page view stops
+    # excluding the lead, and the demo request is still fresh there.
+    definition = replay_definition(
+        fit={"exclude_activities": ["careers_page_view"], "exclude_activities_days": 30},
+        triggers={"tier1": ["demo_request"]},
+    )
+    plan = acts(("careers_page_view", 0), ("demo_request", 10), ("blog_visit", 35))
+    # A colleague without the careers page view fires at the demo request itself.
+    plan += acts(("demo_request", 10), ("blog_visit", 35), lead_id="L2")
+    events = agree(definition, [lead(), lead("L2")], plan)
+    assert [(e.lead_id, e.at, e.tier, e.trigger) for e in events] == [
+        ("L1", T0 + timedelta(days=35), 1, "demo_request"),
+        ("L2", T0 + timedelta(days=10), 1, "demo_request"),
+    ]
+
+
+def test_negative_points_leaving_the_window_let_the_next_moment_of_any_kind_fire() -> None:
+    definition = replay_definition(
+        triggers={"tier3": True},
+        scoring={
+            "threshold": 20,
+            "window_days": 30,
+            "activity_points": {"webinar_attended": 25, "unsubscribe": -20},
+        },
+        review_rule={"enabled": False},
+    )
+    # 5 points at the webinar; at the e-mail open the unsubscribe has left the window.
+    plan = acts(("unsubscribe", 0), ("webinar_attended", 5), ("email_open", 31))
+    events = agree(definition, [lead()], plan)
+    assert [(e.at, e.tier, e.trigger) for e in events] == [(T0 + timedelta(days=31), 3, "score")]
+
+
 def test_seniority_worth_the_threshold_makes_any_first_activity_an_mql() -> None:
     # Found by the property test in CI: the first-MQL shortcut only looked at the kinds some
     # clause names, but a director worth the whole threshold is an MQL at a demo request
@@ -311,11 +345,15 @@ def test_the_3m_10m_query_is_planned_without_repeated_work() -> None:
     sql = compile_replay(from_template("bench", "3m-10m", date(2025, 1, 1)))
     # A combination after the last MQL is read from the candidate row, not counted per pair.
     assert "(SELECT COUNT(*) FROM cp" not in sql
-    # One window pass (mo1) serves the first MQLs and the tail: each window written once.
-    frames = sql.count("OVER (PARTITION BY k ORDER BY t RANGE")
-    assert frames == len(
-        set(re.findall(r"\w+\(\w+\) OVER \(PARTITION BY k ORDER BY t RANGE[^)]*\)", sql))
-    )
+    # Two window passes, each writing each window once: the first MQLs' moments (mo1) and
+    # the tail's, from each lead's first MQL on.
+    passes = re.findall(r"\n(mo1|tail) AS \((.*?)\n\)", sql, re.S)
+    assert [name for name, _ in passes] == ["mo1", "tail"]
+    for _, body in passes:
+        frames = body.count("OVER (PARTITION BY k ORDER BY t RANGE")
+        assert frames == len(
+            set(re.findall(r"\w+\(\w+\) OVER \(PARTITION BY k ORDER BY t RANGE[^)]*\)", body))
+        )
     # One rule set: its firing test is written in `firsts` once, in the step twice (the
     # step's own test and the NOT EXISTS of an earlier one).
     one = "(mo.e0 AND"

@@ -15,8 +15,10 @@ property test holds the two together). How it gets there without looping over le
   in the vocabulary; counts inside each tier 2 window; windowed score points.
 - **The first MQL needs no history.** Before it, a lead can only become an MQL at an activity
   some clause names (between such moments only time passes, and time only lowers counts and
-  positive scores; negative points switch this shortcut off), so the first MQLs are found on
-  those rows alone: usually a small share of the table.
+  positive scores), so the first MQLs are found on those rows alone. What time raises (negative
+  points or an excluding activity leaving their window, an account's other contacts) keeps
+  every moment of the leads it can happen to, from the first such activity on
+  (`_Compiler.first_moments`).
 - **Later MQLs difference running totals.** After an MQL at `m`, only activity in `(m, t]`
   counts: a count over `(m, t]` inside a window `[t - W, t]` is the window's own count when
   `m < t - W`, else the running count at `t` minus the running count at `m`, which the event
@@ -73,6 +75,11 @@ def _in_list(values: Iterable[str]) -> str:
     return ", ".join(_lit(v) for v in sorted(values))
 
 
+def _kind_in(kinds: Iterable[str], alias: str = "") -> str:
+    """The activity's kind is one of `kinds` (FALSE for none: `IN ()` is no SQL)."""
+    return f"{alias}kind IN ({_in_list(kinds)})" if kinds else "FALSE"
+
+
 def _days_us(days: float) -> int:
     return round(days * _US_PER_DAY)
 
@@ -94,6 +101,8 @@ class _Features:
     combos: dict[tuple[tuple[str, ...], int], int] = field(default_factory=dict)
     # (combination, n): a moment's n-th latest complete session (`cn{combination}_{n}`).
     nth: set[tuple[int, int]] = field(default_factory=set)
+    # The running values a later MQL reads as a difference (`_Compiler._since`).
+    differenced: set[str] = field(default_factory=set)
 
     @staticmethod
     def _id(table: dict[Any, int], key: Any) -> int:
@@ -125,7 +134,8 @@ class _Features:
 
     def state(self) -> list[str]:
         """Running values an event row carries, so later moments can difference against it."""
-        return [f"pc{i}" for i in self.kinds.values()] + [f"ps{i}" for i in self.points.values()]
+        totals = [f"pc{i}" for i in self.kinds.values()] + [f"ps{i}" for i in self.points.values()]
+        return [name for name in totals if name in self.differenced]
 
 
 def _points_key(scoring: Scoring) -> tuple[tuple[str, int], ...]:
@@ -166,6 +176,20 @@ def _listed(column: str, allowed: list[str], wanted: frozenset[str]) -> str | No
 def _title_has(keyword: str) -> str:
     """`matching.title_matches` on the lead row's padded title `title_`."""
     return f"COALESCE(strpos(l.title_, {_lit(keyword_form(keyword))}) > 0, FALSE)"
+
+
+def _title_worth_padding(fits: list[FitGate], padded: str) -> str:
+    """`padded` only for a title that may hold a keyword some fit gate looks for, else NULL
+    (which no keyword is in). A keyword's longest word is in the lower-case raw title of every
+    title it is found in, and a substring test is far cheaper than the regular expression:
+    most titles hold none."""
+    keywords = {k for fit in fits for k in fit.exclude_titles}
+    keywords |= {k for fit in fits if fit.score is not None for k in fit.score.title_points}
+    words = [keyword_form(k).split() for k in sorted(keywords)]
+    if not words or not all(words):
+        return padded
+    tests = sorted({f"strpos(lower(l.title), {_lit(max(w, key=len))}) > 0" for w in words})
+    return f"CASE WHEN {' OR '.join(tests)} THEN {padded} END"
 
 
 def _domain_is(entry: str) -> str:
@@ -492,6 +516,18 @@ def _source_apart(fit: FitGate) -> str:
 
 
 @dataclass(frozen=True)
+class _FirstMoments:
+    """The moments a first MQL can be at (`_Compiler.first_moments`): an activity of one of
+    `kinds`, or any moment from `after_us` past a lead's first activity of `blockers` on."""
+
+    kinds: frozenset[str]
+    blockers: frozenset[str]
+    after_us: int
+    # Lead columns (`e{i}`): every moment of a lead one of them holds for is kept.
+    every: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class _Tests:
     """SQL for one rule set's triggers at moment alias `c`, given the last event alias `e`."""
 
@@ -516,9 +552,11 @@ class _Compiler:
         self.prefilter = _prefilter(eligibility)
         self.features = _Features()
         self.window_us = _days_us(definition.recycling.resubmit_after_days)
+        self.late = "p"  # later MQLs read `dp{n}`, or `dl{n}` (`sql`)
         # Register every feature up front, so the moment CTEs know every column to build.
         for rules, _ in self.rule_sets:
             self.tests(rules, "c", None)
+            self.tests(rules, "c", "e")
 
     # -- building blocks on a moment `c` and the last event `e` (None: no MQL yet) --
 
@@ -554,11 +592,15 @@ class _Compiler:
             return f"COALESCE({c}.cs{n} >= {least}, FALSE)"
         return f"COALESCE({c}.cn{n}_{least} > {e}.t, FALSE)"
 
-    @staticmethod
-    def _since(running: str, windowed: str, days: int | None, c: str, e: str | None) -> str:
-        """A sum over activity in (m, t] and inside the window [t - days, t]."""
-        if e is None:
+    def _since(self, running: str, windowed: str, days: int | None, c: str, e: str | None) -> str:
+        """A sum over activity in (m, t] and inside the window [t - days, t].
+
+        A candidate is at least the resubmit window past the last event (`cand`), so a window
+        shorter than that never reaches back to it: the running total is then never read,
+        and not computed (`_Features.differenced`)."""
+        if e is None or (days is not None and _days_us(days) < self.window_us):
             return f"{c}.{windowed}"
+        self.features.differenced.add(running)
         if days is None:
             return f"({c}.{running} - {e}.{running})"
         return (
@@ -579,7 +621,7 @@ class _Compiler:
                 activity = f"{c}.ds{n}"
             else:
                 activity = (
-                    f"COALESCE((SELECT SUM(p.w) FROM dp{n} p WHERE p.k = {c}.k "
+                    f"COALESCE((SELECT SUM(p.w) FROM d{self.late}{n} p WHERE p.k = {c}.k "
                     f"AND p.t = {c}.t AND p.a > {e}.t), 0)"
                 )
             return f"(CAST({activity} AS DOUBLE) + {seniority})"
@@ -664,51 +706,80 @@ class _Compiler:
     def needs_facts(self) -> str:
         """Whether a replayed lead's moments read account facts: some rule set with an account
         gate applies to it. The others' facts are never read, so never computed."""
-        gated = [
+        # No parentheses: Spark reads `FROM a0 WHERE (e1)` as a table alias with a column list.
+        return " OR ".join(self.gated()) or "FALSE"
+
+    def gated(self) -> list[str]:
+        """The columns `e{i}` of the rule sets with an account gate."""
+        return [
             f"e{i}"
             for i, (rules, _) in enumerate(self.rule_sets)
             if _account_gate(self.definition, rules, "c") is not None
         ]
-        # No parentheses: Spark reads `FROM a0 WHERE (e1)` as a table alias with a column list.
-        return " OR ".join(gated) if gated else "FALSE"
 
-    def relevant_kinds(self) -> set[str] | None:
-        """Kinds at whose moments a lead with no MQL yet can become one; None: every kind.
+    def first_moments(self) -> _FirstMoments | None:
+        """Which moments of a lead with no MQL yet can be its first; None: every moment.
 
         With no MQL yet, nothing depends on history, and between two such moments only time
         passes: a latest trigger stays, a window count can only fall, and a score of positive
         points can only fall. So the first MQL is at a moment with an activity some clause
-        names. Negative points break that (one leaving the window raises the score), and so
-        does seniority worth the threshold on its own (the lead's first activity of any kind
-        is then an MQL moment): then every moment counts. Recency windows keep it: a hand raise,
-        a combination or a high-intent action (which lets a score through the review rule)
-        leaving its window only takes an MQL away.
+        names. Recency windows keep it: a hand raise, a combination or a high-intent action
+        (which lets a score through the review rule) leaving its window only takes an MQL away.
+
+        Two things rise as time passes: a score once negative points leave its window (or decay
+        away with a half-life), and a lead once an excluding activity leaves its window. Each
+        needs such an activity first: a lead's moments from its first one, plus the shortest
+        such window, on are all kept (`_FirstMoments.blockers`); before it the shortcut holds.
+        Seniority or source points worth the threshold on their own make the lead's first
+        activity of any kind an MQL moment: then every moment counts.
         """
-        if has_account_motion(self.definition):
-            # Other contacts' activity raises engaged contacts and intent between this lead's
-            # moments, so any moment of the lead may be its first MQL.
+        # With an account gate, other contacts' activity raises engaged contacts and intent
+        # between a lead's moments, so any moment of a lead such a rule set applies to may be
+        # its first MQL; the other leads' moments are read as above.
+        if has_account_motion(self.definition) and self.warehouse:
+            # Spark plans every reference to a CTE anew: a second window pass over the
+            # account facts ran its driver out of memory while planning.
             return None
-        kinds: set[str] = set(self.definition.review_rule.high_intent)
+        every = tuple(self.gated()) if has_account_motion(self.definition) else ()
+        kinds: set[str] = set()
+        blockers: set[str] = set()
+        after: list[int] = []
+        review = self.definition.review_rule.enabled
         for rules, _ in self.rule_sets:
-            if rules.fit.exclude_activities:
-                # An excluding activity leaving its window lets a lead fire at any later moment.
-                return None
+            fit = rules.fit
+            if fit.exclude_activities:
+                # Counted in full (the exclusion's window count), and a blocker.
+                blockers.update(fit.exclude_activities)
+                after.append(fit.exclude_activities_days)
             triggers = rules.triggers
             kinds |= set(triggers.tier1) | set(triggers.tier4)
             for rule in triggers.tier2:
                 kinds.update(rule.kinds)
-            if triggers.tier3 and rules.scoring is not None:
-                if any(v < 0 for v in rules.scoring.activity_points.values()):
-                    return None
-                scoring = rules.scoring
+            scoring = rules.scoring
+            if triggers.tier3 and scoring is not None:
                 # The lead's own points (seniority, source) reaching its lowest threshold.
                 own = max([0, *scoring.seniority_points.values()]) + max(
                     [0, *scoring.source_points.values()]
                 )
                 if own >= min([scoring.threshold, *scoring.source_thresholds.values()]):
                     return None
-                kinds |= {k for k, v in rules.scoring.activity_points.items() if v}
-        return kinds
+                kinds |= {k for k, v in scoring.activity_points.items() if v}
+                if review:
+                    kinds |= set(self.definition.review_rule.high_intent)
+                negative = {k for k, v in scoring.activity_points.items() if v < 0}
+                if negative and scoring.half_life_days is not None:
+                    # Decay shrinks a negative point at once: any later moment may fire.
+                    blockers |= negative
+                    after.append(0)
+                elif negative and scoring.window_days is not None:
+                    blockers |= negative
+                    after.append(scoring.window_days)
+        return _FirstMoments(
+            frozenset(kinds | blockers),
+            frozenset(blockers),
+            _days_us(min(after, default=0)),
+            every,
+        )
 
     def choice(self, c: str, e: str | None) -> tuple[str, str, str, str]:
         """(fires, rule set index, tier, trigger) of the first rule set that fires at `c`.
@@ -764,10 +835,11 @@ class _Compiler:
         if any(_uses_titles(fit) for fit in fits):
             # The padded title `matching.padded_title` reads; 'g': every run, in DuckDB and
             # PostgreSQL (the export drops it for the warehouses that replace every match).
-            fields.append(
+            padded = (
                 "' ' || lower(regexp_replace(COALESCE(l.title, ''), "
-                f"{_lit(TITLE_SEPARATORS)}, ' ', 'g')) || ' ' AS title_"
+                f"{_lit(TITLE_SEPARATORS)}, ' ', 'g')) || ' '"
             )
+            fields.append(f"{_title_worth_padding(fits, padded)} AS title_")
         if any(f.exclude_titles or f.exclude_email_domains or f.exclude_activities for f in fits):
             fields.append("l.persona IS NOT NULL AS hand_")
         if any(_uses_sources(rules) for rules, _ in self.rule_sets):
@@ -865,8 +937,10 @@ class _Compiler:
         for (points, window), i in f.point_windows.items():
             looking_back.append(f"SUM(p{f.points[points]}) OVER ({frame(window)}) AS ws{i}")
         # Running totals from each lead's first MQL on: later MQLs difference them.
+        state = f.state()
         totals = [f"SUM(c{i}) OVER ({running}) AS pc{i}" for i in f.kinds.values()]
         totals += [f"SUM(p{i}) OVER ({running}) AS ps{i}" for i in f.points.values()]
+        totals = [total for total in totals if total.rsplit(" AS ", 1)[1] in state]
         # A combination groups activities by session id, else by UTC calendar day; the column is
         # read only when some rule combines, so older activity tables without it still work.
         session = ", a.session_id" if f.combos else ""
@@ -878,8 +952,26 @@ class _Compiler:
         accounts = has_account_motion(self.definition)
         keep = ["k", "t", '"at"', *lead_columns, *(["eng_", "aint_"] if accounts else [])]
         moment_columns = keep + [c.split(" AS ")[-1] for c in looking_back]
-        relevant = self.relevant_kinds()
-        only_relevant = "" if relevant is None else f"\n  WHERE kind IN ({_in_list(relevant)})"
+        relevant = self.first_moments()
+        if relevant is None:
+            only_relevant = "act"
+        else:
+            kept = [_kind_in(relevant.kinds, "a.")]
+            blocked = ""
+            if relevant.blockers:
+                # A lead's moments from its first blocker, plus the shortest window, on.
+                kept.append("a.t >= b.b")
+                blocked = (
+                    " LEFT JOIN (\n"
+                    f"      SELECT k, MIN(t) + {relevant.after_us} AS b FROM act\n"
+                    f"      WHERE {_kind_in(relevant.blockers)} GROUP BY k\n"
+                    "    ) AS b ON b.k = a.k"
+                )
+            kept += [f"a.{column}" for column in relevant.every]
+            only_relevant = (
+                f"(\n    SELECT a.* FROM act AS a{blocked}\n"
+                f"    WHERE {' OR '.join(kept)}\n  ) AS act"
+            )
 
         def listed(items: list[str], prefix: str = "") -> str:
             return ", ".join(prefix + item for item in items)
@@ -930,32 +1022,22 @@ class _Compiler:
             + ("\n  LEFT JOIN af AS f ON f.k = a.k AND f.t = a.t" if accounts else "")
             + "\n)",
             # Before its first MQL a lead can only become one at an activity some clause
-            # looks at (see `relevant_kinds`), so the first MQLs are found on those rows alone.
+            # looks at (see `first_moments`), so the first MQLs are found on those rows alone.
             "mo1 AS (\n  SELECT "
             + listed(keep)
             + windowed(looking_back if relevant is not None else looking_back + totals)
-            + f"\n  FROM act{only_relevant}\n)",
+            + f"\n  FROM {only_relevant}\n)",
         ]
         decay_columns: list[str] = []
         decay_joins: list[str] = []
+        # The moments whose sessions and decayed scores are read: mo1's. Later MQLs read them
+        # at the tail's candidates (`ml`), computed apart when mo1 is not every moment. Not in
+        # an export: a warehouse plans each reference to `tail` anew (see `first_moments`).
+        apart = relevant is not None and not self.warehouse and bool(f.decays or f.combos)
         if f.decays or f.combos:
-            ctes.append("mo0 AS (SELECT DISTINCT k, t FROM act)")
+            ctes.append(f"mo0 AS (SELECT DISTINCT k, t FROM {'mo1' if apart else 'act'})")
         for (combined, window), i in f.combos.items():
-            # Each session's latest activity of each kind inside the window at each moment;
-            # a session is complete with all kinds, and counts after the last MQL `e` when
-            # the oldest of those latest activities is after it.
-            group = "a.session_id, a.sd"
-            ctes.append(
-                f"cq{i} AS (\n  SELECT m.k, m.t, {group}, a.kind, MAX(a.t) AS lt\n"
-                "  FROM mo0 AS m JOIN act AS a ON a.k = m.k AND a.t <= m.t"
-                f" AND m.t - a.t <= {_days_us(window)}\n"
-                f"  WHERE a.kind IN ({_in_list(combined)})\n"
-                f"  GROUP BY m.k, m.t, {group}, a.kind\n)"
-            )
-            ctes.append(
-                f"cp{i} AS (\n  SELECT k, t, MIN(lt) AS a FROM cq{i}\n"
-                f"  GROUP BY k, t, session_id, sd HAVING COUNT(*) = {len(combined)}\n)"
-            )
+            ctes += _combination(f"cq{i}", f"cp{i}", "mo0", combined, window)
             decay_columns.append(f"COALESCE(q{i}.s, 0) AS cs{i}")
             moment_columns.append(f"cs{i}")
             decay_joins.append(
@@ -963,15 +1045,7 @@ class _Compiler:
                 f"AS q{i} ON q{i}.k = mo1.k AND q{i}.t = mo1.t"
             )
         for (points, window, half), i in f.decays.items():
-            arms = " ".join(f"WHEN {_lit(k)} THEN {v}" for k, v in points)
-            inside = "" if window is None else f" AND m.t - a.t <= {_days_us(window)}"
-            ctes.append(
-                f"dp{i} AS (\n  SELECT m.k, m.t, a.t AS a,\n"
-                f"    CAST((CASE a.kind {arms} ELSE 0 END) AS DOUBLE) * power(0.5, "
-                f"CAST(m.t - a.t AS DOUBLE) / 1000000.0 / 86400.0 / {half!r}) AS w\n"
-                "  FROM mo0 AS m JOIN act AS a ON a.k = m.k AND a.t <= m.t"
-                f"{inside}\n  WHERE a.kind IN ({_in_list([k for k, _ in points])})\n)"
-            )
+            ctes.append(_decay(f"dp{i}", "mo0", points, window, half))
             decay_columns.append(f"COALESCE(d{i}.s, 0) AS ds{i}")
             moment_columns.append(f"ds{i}")
             decay_joins.append(
@@ -986,9 +1060,8 @@ class _Compiler:
             + "\n)"
         )
         fires0, rule_set0, tier0, trigger0 = self.choice("mo", None)
-        state = f.state()
         ctes.append(
-            "firsts AS (\n  SELECT k, t, rs, tier, trg FROM (\n    SELECT mo.k, mo.t, "
+            'firsts AS (\n  SELECT k, t, "at", rs, tier, trg FROM (\n    SELECT mo.k, mo.t, mo."at", '
             f"{rule_set0} AS rs, {tier0} AS tier, {trigger0} AS trg,\n"
             "      ROW_NUMBER() OVER (PARTITION BY mo.k ORDER BY mo.t) AS rn\n"
             f"    FROM mo WHERE {fires0}\n  ) AS x WHERE rn = 1\n)"
@@ -1002,7 +1075,8 @@ class _Compiler:
             + ", ft"
             + windowed(looking_back + totals)
             + "\n  FROM (SELECT act.*, f.t AS ft FROM act JOIN firsts AS f ON f.k = act.k "
-            "AND act.t >= f.t) AS x\n)"
+            "AND act.t >= f.t\n    JOIN (SELECT k, MAX(t) AS z FROM act GROUP BY k) AS z ON z.k = f.k"
+            f" AND z.z >= f.t + {self.window_us}) AS x\n)"
             if relevant is not None
             # mo1 already holds every moment: its windows serve the tail too. Over the whole
             # history rather than from the first MQL, they agree wherever the step reads them:
@@ -1011,6 +1085,15 @@ class _Compiler:
             else "tail AS (\n  SELECT x.*, f.t AS ft FROM mo1 AS x\n"
             "  JOIN firsts AS f ON f.k = x.k AND x.t >= f.t\n)"
         )
+        late = "p"  # the sessions and decayed scores later MQLs read: `cp`/`dp`, or `cl`/`dl`
+        if apart:
+            late = "l"
+            ctes.append(f"ml AS (SELECT DISTINCT k, t FROM tail WHERE t >= ft + {self.window_us})")
+            for (combined, window), i in f.combos.items():
+                ctes += _combination(f"cr{i}", f"cl{i}", "ml", combined, window)
+            for (points, window, half), i in f.decays.items():
+                ctes.append(_decay(f"dl{i}", "ml", points, window, half))
+        self.late = late
         # One row per moment (the rows of one moment agree on every column here), so the
         # recursion can use UNION ALL: BigQuery and Snowflake take no other.
         # A combination's n-th latest complete session at each moment (see `_sessions`).
@@ -1019,11 +1102,11 @@ class _Compiler:
         for n, least in sorted(f.nth):
             name = f"cn{n}_{least}"
             if least == 1:
-                ctes.append(f"{name} AS (SELECT k, t, MAX(a) AS a FROM cp{n} GROUP BY k, t)")
+                ctes.append(f"{name} AS (SELECT k, t, MAX(a) AS a FROM c{late}{n} GROUP BY k, t)")
             else:
                 ctes.append(
                     f"{name} AS (\n  SELECT k, t, a FROM (\n    SELECT k, t, a, ROW_NUMBER() "
-                    f"OVER (PARTITION BY k, t ORDER BY a DESC) AS r FROM cp{n}\n  ) AS x "
+                    f"OVER (PARTITION BY k, t ORDER BY a DESC) AS r FROM c{late}{n}\n  ) AS x "
                     f"WHERE r = {least}\n)"
                 )
             nth_columns += f", {name}.a AS {name}"
@@ -1038,9 +1121,9 @@ class _Compiler:
         carried_sep = f", {carried}" if carried else ""
         ctes.append(
             f'ev(k, t, "at", rs, tier, trg{carried_sep}) AS (\n'
-            f'  SELECT DISTINCT s.k, s.t, s."at", f.rs, f.tier, f.trg'
+            f'  SELECT DISTINCT f.k, f.t, f."at", f.rs, f.tier, f.trg'
             + "".join(f", s.{c}" for c in state)
-            + "\n  FROM tail AS s JOIN firsts AS f ON f.k = s.k AND f.t = s.t\n"
+            + "\n  FROM firsts AS f LEFT JOIN tail AS s ON s.k = f.k AND s.t = f.t\n"
             "  UNION ALL\n"
             f'  SELECT c.k, c.t, c."at", {rule_set}, {tier}, {trigger}'
             + "".join(f", c.{c}" for c in state)
@@ -1064,6 +1147,45 @@ class _Compiler:
             + ",\n  ".join(stamps)
             + '\nFROM ev JOIN lq ON lq.k = ev.k\nORDER BY lq.lead_id, ev."at"'
         )
+
+
+def _combination(
+    latest: str, complete: str, moments: str, kinds: tuple[str, ...], days: int
+) -> list[str]:
+    """A tier 2 combination's complete sessions at each of the `moments` (k, t): each
+    session's latest activity of each kind inside the window (`latest`); a session is
+    complete with all kinds, and counts after the last MQL `e` when the oldest of those latest
+    activities (`complete`'s `a`) is after it."""
+    group = "a.session_id, a.sd"
+    return [
+        f"{latest} AS (\n  SELECT m.k, m.t, {group}, a.kind, MAX(a.t) AS lt\n"
+        f"  FROM {moments} AS m JOIN act AS a ON a.k = m.k AND a.t <= m.t"
+        f" AND m.t - a.t <= {_days_us(days)}\n"
+        f"  WHERE a.kind IN ({_in_list(kinds)})\n"
+        f"  GROUP BY m.k, m.t, {group}, a.kind\n)",
+        f"{complete} AS (\n  SELECT k, t, MIN(lt) AS a FROM {latest}\n"
+        f"  GROUP BY k, t, session_id, sd HAVING COUNT(*) = {len(kinds)}\n)",
+    ]
+
+
+def _decay(
+    name: str,
+    moments: str,
+    points: tuple[tuple[str, int], ...],
+    days: int | None,
+    half: float,
+) -> str:
+    """Each (moment, activity) pair inside the scoring window at each of the `moments`, with
+    the activity's points decayed to that moment."""
+    arms = " ".join(f"WHEN {_lit(k)} THEN {v}" for k, v in points)
+    inside = "" if days is None else f" AND m.t - a.t <= {_days_us(days)}"
+    return (
+        f"{name} AS (\n  SELECT m.k, m.t, a.t AS a,\n"
+        f"    CAST((CASE a.kind {arms} ELSE 0 END) AS DOUBLE) * power(0.5, "
+        f"CAST(m.t - a.t AS DOUBLE) / 1000000.0 / 86400.0 / {half!r}) AS w\n"
+        f"  FROM {moments} AS m JOIN act AS a ON a.k = m.k AND a.t <= m.t"
+        f"{inside}\n  WHERE a.kind IN ({_in_list([k for k, _ in points])})\n)"
+    )
 
 
 def _kind_of(code: str, kinds: Iterable[str]) -> str:
