@@ -22,7 +22,7 @@ from workbench.core.domain.definition import Definition
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.templates import from_template
 from workbench.core.domain.vocab import ACTIVITY_KINDS, PERSONAS, SENIORITY_ORDER
-from workbench.core.evidence.engine import compile_replay, load_rows, replay_sql
+from workbench.core.evidence.engine import compile_replay, load_rows, replay_query, replay_sql
 from workbench.core.evidence.replay import MqlEvent, account_history, replay, timeline
 from workbench.core.evidence.sample import sample_data
 from workbench.core.evidence.tables import ActivityRow, LeadRow
@@ -31,10 +31,17 @@ T0 = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 
 
 def by_sql(definition: Definition, leads: list[LeadRow], acts: list[ActivityRow]) -> list[MqlEvent]:
+    """The events of the plan `replay_sql` chooses, held to the same events by the other plan
+    (first MQLs found with or without the first-moment shortcut; `replay_query`)."""
     con = duckdb.connect()
     try:
         load_rows(con, leads, acts)
-        return replay_sql(con, definition)
+        events = replay_sql(con, definition)
+        for shortcut in (True, False):
+            sql = compile_replay(definition, shortcut=shortcut)
+            rows = con.execute(sql).fetchall()
+            assert [MqlEvent(str(r[0]), r[1].replace(tzinfo=UTC), *r[2:]) for r in rows] == events
+        return events
     finally:
         con.close()
 
@@ -359,6 +366,26 @@ def test_the_3m_10m_query_is_planned_without_repeated_work() -> None:
     one = "(mo.e0 AND"
     assert sql.count(one) == 1
     assert sql.count("(c.e0 AND") == 1 and sql.count("(d.e0 AND") == 1
+
+
+def test_the_shortcut_is_taken_where_it_leaves_out_a_third_of_the_activity() -> None:
+    # pre-1m's clauses name no blog visit or e-mail open; the $3-10M score names every kind.
+    leads = [lead()]
+    plan = acts(("blog_visit", 1), ("email_open", 2), ("demo_request", 3))
+    con = duckdb.connect()
+    load_rows(con, leads, plan)
+    early = from_template("sample", "pre-1m", date(2025, 1, 1))
+    scored = from_template("sample", "3m-10m", date(2025, 1, 1))
+    assert replay_query(con, early) == compile_replay(early, shortcut=True)
+    assert replay_query(con, scored) == compile_replay(scored, shortcut=False)
+    assert compile_replay(scored, shortcut=True) != compile_replay(scored, shortcut=False)
+    # Five of seven rows are demo requests: the shortcut would leave out less than a third.
+    more = acts(*(("demo_request", day) for day in (4, 5, 6, 7)))
+    load_rows(con, leads, plan + more)
+    assert replay_query(con, early) == compile_replay(early, shortcut=False)
+    # Four of six leave out a third: it is taken.
+    load_rows(con, leads, plan + more[:3])
+    assert replay_query(con, early) == compile_replay(early, shortcut=True)
 
 
 @pytest.mark.parametrize("stage", list(STAGES))

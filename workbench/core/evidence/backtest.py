@@ -38,7 +38,7 @@ from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM
 from workbench.core.domain.readings import readings
 from workbench.core.domain.stages import STAGES
-from workbench.core.evidence.engine import compile_replay
+from workbench.core.evidence.engine import replay_query
 from workbench.core.evidence.gate_values import gate_warnings
 from workbench.core.evidence.missed import MissedClause, MissedWins, missed_wins
 
@@ -482,7 +482,7 @@ def replay_into(
     progress: Progress | None = None,
 ) -> None:
     """Materialise a definition's MQL events as a temp table (lead_id, at, tier, ...)."""
-    sql = compile_replay(definition)
+    sql = replay_query(con, definition)
     _run(
         con,
         f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}",
