@@ -952,7 +952,6 @@ class _Compiler:
         )
         accounts = has_account_motion(self.definition)
         keep = ["k", "t", '"at"', *lead_columns, *(["eng_", "aint_"] if accounts else [])]
-        moment_columns = keep + [c.split(" AS ")[-1] for c in looking_back]
         relevant = self.first_moments() if self.shortcut else None
         if relevant is None:
             only_relevant = "act"
@@ -1040,7 +1039,6 @@ class _Compiler:
         for (combined, window), i in f.combos.items():
             ctes += _combination(f"cq{i}", f"cp{i}", "mo0", combined, window)
             decay_columns.append(f"COALESCE(q{i}.s, 0) AS cs{i}")
-            moment_columns.append(f"cs{i}")
             decay_joins.append(
                 f"LEFT JOIN (SELECT k, t, COUNT(*) AS s FROM cp{i} GROUP BY k, t) "
                 f"AS q{i} ON q{i}.k = mo1.k AND q{i}.t = mo1.t"
@@ -1048,7 +1046,6 @@ class _Compiler:
         for (points, window, half), i in f.decays.items():
             ctes.append(_decay(f"dp{i}", "mo0", points, window, half))
             decay_columns.append(f"COALESCE(d{i}.s, 0) AS ds{i}")
-            moment_columns.append(f"ds{i}")
             decay_joins.append(
                 f"LEFT JOIN (SELECT k, t, SUM(w) AS s FROM dp{i} GROUP BY k, t) "
                 f"AS d{i} ON d{i}.k = mo1.k AND d{i}.t = mo1.t"
