@@ -1232,8 +1232,8 @@ def replay_query(
     activity rows. Where the clauses name nearly every kind (a score with a point for a blog
     visit and an e-mail open), the shortcut reads nearly every row and then makes its second
     window pass for nothing: 0.117 against 0.097 s for the $3-10M template on 100k leads,
-    where it saves 0.27 of 0.74 s for pre-1m (BENCHMARKS.md, round 10). Both plans give the
-    same events (the property tests run each)."""
+    where pre-1m's replay goes from 0.69 to 0.45 s (BENCHMARKS.md, round 10). Both plans give
+    the same events (the property tests run each)."""
     compiler = _Compiler(definition)
     moments = compiler.first_moments()
     if moments is not None:
