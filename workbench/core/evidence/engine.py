@@ -22,8 +22,9 @@ property test holds the two together). How it gets there without looping over le
 - **Later MQLs difference running totals.** After an MQL at `m`, only activity in `(m, t]`
   counts: a count over `(m, t]` inside a window `[t - W, t]` is the window's own count when
   `m < t - W`, else the running count at `t` minus the running count at `m`, which the event
-  row carries. From each lead's first MQL on, every row is kept (a hand raise routed inside the
-  resubmit window makes an MQL at whatever moment comes next past it), and a recursive CTE
+  row carries. From each lead's first MQL on, every row is kept for a lead with activity a
+  resubmit window later (a hand raise routed inside the window makes an MQL at whatever moment
+  comes next past it; a lead without such activity has no later MQL), and a recursive CTE
   walks from event to event: the next event is the first moment at or past the window where
   some rule set fires given the last event's state.
 - **Decay** (a scoring half-life) cannot be differenced that way, so its score is summed over
@@ -518,11 +519,11 @@ def _source_apart(fit: FitGate) -> str:
 @dataclass(frozen=True)
 class _FirstMoments:
     """The moments a first MQL can be at (`_Compiler.first_moments`): an activity of one of
-    `kinds`, or any moment from `after_us` past a lead's first activity of `blockers` on."""
+    `kinds`, or any moment from `delay_us` past a lead's first activity of `blockers` on."""
 
     kinds: frozenset[str]
     blockers: frozenset[str]
-    after_us: int
+    delay_us: int
     # Lead columns (`e{i}`): every moment of a lead one of them holds for is kept.
     every: tuple[str, ...] = ()
 
@@ -543,7 +544,9 @@ class _Tests:
 
 
 class _Compiler:
-    def __init__(self, definition: Definition, warehouse: bool = False) -> None:
+    def __init__(
+        self, definition: Definition, warehouse: bool = False, shortcut: bool = True
+    ) -> None:
         self.definition = definition
         self.warehouse = warehouse
         self.prepared = prepare(definition)
@@ -552,8 +555,10 @@ class _Compiler:
         self.prefilter = _prefilter(eligibility)
         self.features = _Features()
         self.window_us = _days_us(definition.recycling.resubmit_after_days)
-        self.late = "p"  # later MQLs read `dp{n}`, or `dl{n}` (`sql`)
-        self.shortcut = True  # find first MQLs on `first_moments` alone (see `replay_query`)
+        # Which tables later MQLs read sessions and decayed scores from: `cp{n}`/`dp{n}`, or
+        # `cl{n}`/`dl{n}` at the tail's candidates (set by `sql` before it writes the step).
+        self.late = "p"
+        self.shortcut = shortcut  # find first MQLs on `first_moments` alone (`replay_query`)
         # Register every feature up front, so the moment CTEs know every column to build.
         for rules, _ in self.rule_sets:
             self.tests(rules, "c", None)
@@ -727,10 +732,11 @@ class _Compiler:
         names. Recency windows keep it: a hand raise, a combination or a high-intent action
         (which lets a score through the review rule) leaving its window only takes an MQL away.
 
-        Two things rise as time passes: a score once negative points leave its window (or decay
-        away with a half-life), and a lead once an excluding activity leaves its window. Each
-        needs such an activity first: a lead's moments from its first one, plus the shortest
-        such window, on are all kept (`_FirstMoments.blockers`); before it the shortcut holds.
+        Three things rise as time passes. A score, once negative points leave its window (or
+        decay away with a half-life), and a lead, once an excluding activity leaves its window:
+        each needs such an activity first, so a lead's moments from its first one, plus the
+        shortest such window, on are all kept (`_FirstMoments.blockers`); before it the
+        shortcut holds. And an account's engaged contacts and intent (below).
         Seniority or source points worth the threshold on their own make the lead's first
         activity of any kind an MQL moment: then every moment counts.
         """
@@ -741,7 +747,7 @@ class _Compiler:
             # Spark plans every reference to a CTE anew: a second window pass over the
             # account facts ran its driver out of memory while planning.
             return None
-        every = tuple(self.gated()) if has_account_motion(self.definition) else ()
+        every = tuple(self.gated())
         kinds: set[str] = set()
         blockers: set[str] = set()
         after: list[int] = []
@@ -939,9 +945,12 @@ class _Compiler:
             looking_back.append(f"SUM(p{f.points[points]}) OVER ({frame(window)}) AS ws{i}")
         # Running totals from each lead's first MQL on: later MQLs difference them.
         state = f.state()
-        totals = [f"SUM(c{i}) OVER ({running}) AS pc{i}" for i in f.kinds.values()]
-        totals += [f"SUM(p{i}) OVER ({running}) AS ps{i}" for i in f.points.values()]
-        totals = [total for total in totals if total.rsplit(" AS ", 1)[1] in state]
+        totals = [
+            f"SUM(c{i}) OVER ({running}) AS pc{i}" for i in f.kinds.values() if f"pc{i}" in state
+        ]
+        totals += [
+            f"SUM(p{i}) OVER ({running}) AS ps{i}" for i in f.points.values() if f"ps{i}" in state
+        ]
         # A combination groups activities by session id, else by UTC calendar day; the column is
         # read only when some rule combines, so older activity tables without it still work.
         session = ", a.session_id" if f.combos else ""
@@ -952,23 +961,23 @@ class _Compiler:
         )
         accounts = has_account_motion(self.definition)
         keep = ["k", "t", '"at"', *lead_columns, *(["eng_", "aint_"] if accounts else [])]
-        relevant = self.first_moments() if self.shortcut else None
-        if relevant is None:
-            only_relevant = "act"
+        moments = self.first_moments() if self.shortcut else None
+        if moments is None:
+            first_rows = "act"
         else:
-            kept = [_kind_in(relevant.kinds, "a.")]
+            kept = [_kind_in(moments.kinds, "a.")]
             blocked = ""
-            if relevant.blockers:
+            if moments.blockers:
                 # A lead's moments from its first blocker, plus the shortest window, on.
                 kept.append("a.t >= b.b")
                 blocked = (
                     " LEFT JOIN (\n"
-                    f"      SELECT k, MIN(t) + {relevant.after_us} AS b FROM act\n"
-                    f"      WHERE {_kind_in(relevant.blockers)} GROUP BY k\n"
+                    f"      SELECT k, MIN(t) + {moments.delay_us} AS b FROM act\n"
+                    f"      WHERE {_kind_in(moments.blockers)} GROUP BY k\n"
                     "    ) AS b ON b.k = a.k"
                 )
-            kept += [f"a.{column}" for column in relevant.every]
-            only_relevant = (
+            kept += [f"a.{column}" for column in moments.every]
+            first_rows = (
                 f"(\n    SELECT a.* FROM act AS a{blocked}\n"
                 f"    WHERE {' OR '.join(kept)}\n  ) AS act"
             )
@@ -1022,18 +1031,19 @@ class _Compiler:
             + ("\n  LEFT JOIN af AS f ON f.k = a.k AND f.t = a.t" if accounts else "")
             + "\n)",
             # Before its first MQL a lead can only become one at an activity some clause
-            # looks at (see `first_moments`), so the first MQLs are found on those rows alone.
+            # looks at, or once something time raises can reach it (see `first_moments`): the
+            # first MQLs are found on those rows alone.
             "mo1 AS (\n  SELECT "
             + listed(keep)
-            + windowed(looking_back if relevant is not None else looking_back + totals)
-            + f"\n  FROM {only_relevant}\n)",
+            + windowed(looking_back if moments is not None else looking_back + totals)
+            + f"\n  FROM {first_rows}\n)",
         ]
         decay_columns: list[str] = []
         decay_joins: list[str] = []
         # The moments whose sessions and decayed scores are read: mo1's. Later MQLs read them
         # at the tail's candidates (`ml`), computed apart when mo1 is not every moment. Not in
         # an export: a warehouse plans each reference to `tail` anew (see `first_moments`).
-        apart = relevant is not None and not self.warehouse and bool(f.decays or f.combos)
+        apart = moments is not None and not self.warehouse and bool(f.decays or f.combos)
         if f.decays or f.combos:
             ctes.append(f"mo0 AS (SELECT DISTINCT k, t FROM {'mo1' if apart else 'act'})")
         for (combined, window), i in f.combos.items():
@@ -1066,7 +1076,8 @@ class _Compiler:
         )
         # From each lead's first MQL on, every moment of every kind (a hand raise routed inside
         # the window makes an MQL at whatever moment comes next past it), with look-back values
-        # and running totals over these rows only: a later MQL needs activity after the first.
+        # and running totals over these rows only: a later MQL needs activity after the first,
+        # so only leads with activity a resubmit window past their first MQL are replayed on.
         ctes.append(
             "tail AS (\n  SELECT "
             + listed(keep)
@@ -1075,7 +1086,7 @@ class _Compiler:
             + "\n  FROM (SELECT act.*, f.t AS ft FROM act JOIN firsts AS f ON f.k = act.k "
             "AND act.t >= f.t\n    JOIN (SELECT k, MAX(t) AS z FROM act GROUP BY k) AS z ON z.k = f.k"
             f" AND z.z >= f.t + {self.window_us}) AS x\n)"
-            if relevant is not None
+            if moments is not None
             # mo1 already holds every moment: its windows serve the tail too. Over the whole
             # history rather than from the first MQL, they agree wherever the step reads them:
             # a latest trigger or a window count is read only after the last event, and
@@ -1210,15 +1221,9 @@ def compile_replay(
     `warehouse`: the form an export translates, without what suits only DuckDB on one
     machine (a materialization hint, an account sum without a partition; `_account_facts`).
     `shortcut`: first MQLs found on the moments `first_moments` keeps (`replay_query` says
-    where that pays). All forms give the same events (the property tests run each)."""
-    compiler = _Compiler(definition, warehouse)
-    compiler.shortcut = shortcut
-    return compiler.sql(leads, activities)
-
-
-# The share of activity rows the first-MQL shortcut must leave out to pay for the second window
-# pass it makes over each lead's moments from its first MQL on.
-_SHORTCUT_LEAVES_OUT = 1 / 3
+    where that pays). All forms give the same events: the property tests hold both DuckDB
+    plans to the Python replay, and the export tests run the warehouse form."""
+    return _Compiler(definition, warehouse, shortcut).sql(leads, activities)
 
 
 def replay_query(
@@ -1228,12 +1233,14 @@ def replay_query(
     activities: str = "activities",
 ) -> str:
     """`compile_replay` for the tables on this connection: the first MQLs are found on the
-    moments `_Compiler.first_moments` keeps only where those leave out a good share of the
-    activity rows. Where the clauses name nearly every kind (a score with a point for a blog
-    visit and an e-mail open), the shortcut reads nearly every row and then makes its second
-    window pass for nothing: 0.117 against 0.097 s for the $3-10M template on 100k leads,
-    where pre-1m's replay goes from 0.69 to 0.45 s (BENCHMARKS.md, round 10). Both plans give
-    the same events (the property tests run each)."""
+    moments `_Compiler.first_moments` keeps only where its kinds leave out at least a third of
+    the activity rows (an estimate: the moments kept after a blocker or under an account gate
+    are not counted), to pay for the second window pass the shortcut makes. Where the
+    clauses name nearly every kind (a score with a point for a blog visit and an e-mail open),
+    the shortcut reads nearly every row and makes that pass for nothing: 0.117 against
+    0.097 s for the $3-10M template on 100k leads, where pre-1m's replay goes from 0.69 to
+    0.45 s (BENCHMARKS.md, round 10). Both plans give the same events (the property tests run
+    each)."""
     compiler = _Compiler(definition)
     moments = compiler.first_moments()
     if moments is not None:
@@ -1241,7 +1248,7 @@ def replay_query(
             f"SELECT count(*) FILTER (WHERE {_kind_in(moments.kinds)}), count(*) FROM {activities}"
         ).fetchone()
         kept, total = row if row is not None else (0, 0)
-        compiler.shortcut = kept <= (1 - _SHORTCUT_LEAVES_OUT) * total
+        compiler.shortcut = 3 * kept <= 2 * total  # at least a third left out
     return compiler.sql(leads, activities)
 
 
