@@ -224,6 +224,26 @@ def test_competitors_customers_and_unknown_fit_never_mql() -> None:
     assert [e.lead_id for e in agree(definition, leads, plan)] == ["F", "G"]
 
 
+def test_a_domain_with_a_like_wildcard_matches_only_itself() -> None:
+    """Suffix tests are written as LIKE: `_` and `%` in a name must not match any character."""
+    definition = replay_definition(
+        fit={
+            "min_employees": 50,
+            "competitors": ["my_co.io", "50%off.io"],
+        }
+    )
+    leads = [
+        lead("A", domain="eu.my_co.io"),
+        lead("B", domain="eu.myxco.io"),
+        lead("C", email="x@sub.50%off.io"),
+        lead("D", email="x@sub.50xoff.io"),
+        lead("E", email="x@dept.my_co.io"),
+        lead("F", email="x@dept.my-co.io"),
+    ]
+    plan = [a for x in "ABCDEF" for a in acts(("demo_request", 1), lead_id=x)]
+    assert [e.lead_id for e in agree(definition, leads, plan)] == ["B", "D", "F"]
+
+
 def account_definition(**motion: Any) -> Definition:
     """Inbound for directors, and an account motion that takes anyone at a 50+ company."""
     return replay_definition(
