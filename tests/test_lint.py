@@ -96,6 +96,7 @@ def rule_ids(findings: list[Finding]) -> set[str]:
 def test_every_rule_has_an_id_a_severity_and_advice() -> None:
     assert set(RULES) == {
         "no-fit-gate",
+        "no-trigger",
         "demo-request-scored",
         "tier2-without-recency",
         "content-download-trigger",
@@ -120,7 +121,7 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         assert rule.severity in SEVERITIES
         assert len(rule.advice) > 40
     errors = {rule_id for rule_id, rule in RULES.items() if rule.severity == "error"}
-    assert errors == {"no-fit-gate", "demo-request-scored", "fit-score-unreachable"}
+    assert errors == {"no-fit-gate", "no-trigger", "demo-request-scored", "fit-score-unreachable"}
 
 
 @pytest.mark.parametrize("stage", STAGE_IDS)
@@ -147,6 +148,10 @@ def test_lint_is_pure_and_findings_serialise() -> None:
 
 def _no_fit(data: dict[str, Any]) -> None:
     data["fit"] = {"competitors": ["rivalcrm.com"]}
+
+
+def _no_triggers(data: dict[str, Any]) -> None:
+    data["triggers"].update(tier1=[], tier2=[], tier3=False, tier4=[])
 
 
 def _demo_scored(data: dict[str, Any]) -> None:
@@ -234,6 +239,7 @@ def _same_person() -> tuple[Definition, list[Definition]]:
 
 SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "no-fit-gate": (_no_fit, "fit"),
+    "no-trigger": (_no_triggers, "triggers"),
     "demo-request-scored": (_demo_scored, "scoring.activity_points.demo_request"),
     "tier2-without-recency": (_stale_tier2, "triggers.tier2[0]"),
     # Appended after the template's own tier 2 rules.
@@ -336,6 +342,54 @@ def test_a_motion_gate_and_target_accounts() -> None:
     # inbound uses the bare base gate, product-led its own bare gate; account-based is
     # target accounts only, which keeps unfit accounts out.
     assert sorted(f.clause for f in findings) == ["fit", "motions.product-led.fit"]
+
+
+# --- no-trigger ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tier", [{"tier1": ["demo_request"]}, {"tier4": ["contact_sales"]}, {"tier3": True}]
+)
+def test_any_one_tier_is_a_trigger(tier: dict[str, Any]) -> None:
+    def change(data: dict[str, Any]) -> None:
+        _no_triggers(data)
+        data["triggers"].update(tier)
+
+    assert "no-trigger" not in rule_ids(found(edited(template(), change)))
+
+
+def test_a_segment_without_triggers_may_be_nurture_only_but_not_every_one() -> None:
+    definition = template("10m-30m")
+
+    def quiet(*names: str) -> Callable[[dict[str, Any]], None]:
+        def change(data: dict[str, Any]) -> None:
+            data["triggers"].update(tier1=[], tier2=[], tier3=False, tier4=[])
+            for segment in data["segments"]:
+                if segment["id"] in names or segment["triggers"] is None:
+                    segment["triggers"] = {"tier1": [], "tier2": [], "tier3": False}
+
+        return change
+
+    ids = [s.id for s in definition.segments]
+    assert "no-trigger" not in rule_ids(found(edited(definition, quiet(*ids[:-1]))))
+    assert "no-trigger" in rule_ids(found(edited(definition, quiet(*ids))))
+
+
+def test_an_account_motion_qualifies_without_triggers() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["triggers"].update(tier1=[], tier2=[], tier3=False, tier4=[])
+        for motion in data["motions"]:
+            motion["triggers"] = {"tier1": [], "tier2": [], "tier3": False}
+
+    definition = edited(template("30m-plus"), change)
+    assert any(m.qualifies_account for m in definition.motions)
+    assert "no-trigger" not in rule_ids(found(definition))
+
+
+def test_a_draft_without_triggers_is_not_signed() -> None:
+    draft = edited(template(), _no_triggers)
+    with pytest.raises(Exception, match="no-trigger"):
+        signed(draft, TODAY)
 
 
 # --- demo-request-scored -------------------------------------------------------------------------

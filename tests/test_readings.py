@@ -13,7 +13,7 @@ from tests.cli_steps import run
 from workbench.core.domain.clauses import with_clause
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.describe import summary
-from workbench.core.domain.lint import scored_hand_raises
+from workbench.core.domain.lint import lint, scored_hand_raises
 from workbench.core.domain.readings import hand_raise_reading, readings
 from workbench.core.domain.templates import from_template
 from workbench.core.domain.vocab import STAGE_IDS
@@ -91,3 +91,19 @@ def test_the_hand_raise_note_says_cannot_be_signed_exactly_where_check_fails() -
     assert not scored_hand_raises(tier4_scored)
     assert "cannot be signed" not in hand_raise_reading(tier4_scored)
     assert "cannot be signed" not in hand_raise_reading(base)
+
+
+def test_the_hand_raise_note_says_when_no_trigger_is_left() -> None:
+    base = from_template("acme", "3m-10m", date(2026, 5, 1))
+    cleared = base
+    for clause, value in (
+        ("triggers.tier1", []),
+        ("triggers.tier2", []),
+        ("triggers.tier3", False),
+        ("triggers.tier4", []),
+    ):
+        assert "no-trigger" not in hand_raise_reading(cleared)
+        cleared = with_clause(cleared, clause, value)
+    line = hand_raise_reading(cleared)
+    assert "no lead can become an MQL" in line and "(no-trigger) and cannot be signed" in line
+    assert "no-trigger" in {f.rule for f in lint(cleared, today=date(2026, 5, 2))}

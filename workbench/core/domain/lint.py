@@ -110,6 +110,15 @@ RULES: dict[str, Rule] = {
             "and exclude students, job seekers and consultants.",
         ),
         Rule(
+            "no-trigger",
+            "error",
+            "objective: a machine decides which leads are MQLs, so something must decide yes",
+            "Nothing in the definition can make a lead an MQL: no tier 1 or tier 4 hand raise, "
+            "no tier 2 engagement, no tier 3 score and no account motion. Start from the "
+            "framework's tiers: demo request and contact sales as tier 1, pricing visits as "
+            "tier 2, a score threshold as tier 3.",
+        ),
+        Rule(
             "demo-request-scored",
             "error",
             "anti-pattern 'demo requests require additional scoring before MQL'",
@@ -548,6 +557,29 @@ def _no_fit_gate(context: _Context) -> Iterator[Finding]:
             )
 
 
+def qualifies_nobody(definition: Definition) -> bool:
+    """No rule set has a trigger, nor qualifies accounts: every lead is rejected, whatever it
+    does. A segment or motion of its own without triggers may be deliberate (nurture only);
+    all of them is not. Public so the Triggers step says "cannot be signed" as it happens."""
+    for owner in definition.owners():
+        if isinstance(owner, Motion) and owner.qualifies_account:
+            return False
+        triggers = definition.owned(owner, "triggers")[1]
+        scored = triggers.tier3 and definition.owned(owner, "scoring")[1] is not None
+        if triggers.tier1 or triggers.tier2 or triggers.tier4 or scored:
+            return False
+    return True
+
+
+def _no_trigger(context: _Context) -> Iterator[Finding]:
+    if qualifies_nobody(context.definition):
+        yield _finding(
+            "no-trigger",
+            "triggers",
+            "no tier 1, 2, 3 or 4 trigger: no lead can ever become an MQL",
+        )
+
+
 def scored_hand_raises(definition: Definition) -> list[Finding]:
     """The `demo-request-scored` findings: a tier 1 trigger that also earns points, or a hand
     raise that earns points without being an instant trigger (tier 1 or 4). Public so the
@@ -887,6 +919,7 @@ def _evidence_stale(context: _Context) -> Iterator[Finding]:
 
 _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _no_fit_gate,
+    _no_trigger,
     _demo_request_scored,
     _fit_score_unreachable,
     _fit_size_band_never_applies,

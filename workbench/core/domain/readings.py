@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import acceptance_reading
-from workbench.core.domain.lint import scored_hand_raises
+from workbench.core.domain.lint import qualifies_nobody, scored_hand_raises
 from workbench.core.domain.phrases import activity_label
 from workbench.core.domain.templates import HAND_RAISES
 
@@ -21,6 +21,10 @@ SCORING_ARTICLE_DEMO_POINTS = 30  # 002: "demo request: +30"
 _REFUSED = (
     " As it stands this fails `workbench check` (demo-request-scored) and cannot be signed: "
     "a hand raise is a tier 1 trigger without points."
+)
+_NOBODY = (
+    " As it stands no trigger is left, so no lead can become an MQL: this fails `workbench "
+    "check` (no-trigger) and cannot be signed."
 )
 
 
@@ -44,6 +48,8 @@ def hand_raise_reading(definition: Definition) -> str:
         points = {str(k): v for k, v in (scoring.activity_points if scoring else {}).items()}
         scored += [k for k in HAND_RAISES if points.get(k, 0) > 0 and k not in scored]
     refused = _REFUSED if scored_hand_raises(definition) else ""
+    if qualifies_nobody(definition):
+        refused += _NOBODY
     other_001 = "the framework (001) makes a hand raise a tier 1 MQL that bypasses scoring"
     other_002 = (
         f"the scoring article (002) scores a demo request +{SCORING_ARTICLE_DEMO_POINTS} toward "
