@@ -401,6 +401,32 @@ async def test_a_sign_off_refused_for_what_check_fails_says_why_in_view(
     assert not store.load_definition(path).definition.is_signed
 
 
+async def test_sign_off_says_what_blocks_signing_before_sign_and_drops_a_stale_refusal(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # A facilitator saw the refusal only after ctrl+s, and saw it still after fixing the
+    # clause: the step must say what check fails before anyone signs, and forget a refusal
+    # about a definition that has since changed.
+    path = seeded("acme", "3m-10m")
+    workshop = Workshop.open(path)
+    assert workshop.apply("scoring.activity_points.demo_request", 30).ok
+    workshop.save()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sign_off(pilot)
+        suite = screen.query_one("#signoff-suite", PlainText)
+        blocked = "Blocks signing: scoring.activity_points.demo_request: demo-request-scored"
+        assert blocked in str(suite.render())
+        sign_error = screen.query_one("#sign-error", PlainText)
+        sign_error.say("✗ refused before the edit")
+        assert screen.workshop.apply("scoring.activity_points.demo_request", 0).ok
+        screen.after_change([], "scoring.activity_points.demo_request")
+        await settle(pilot)
+        assert "Blocks signing" not in str(suite.render())
+        assert "passing" in str(suite.render())
+        assert str(sign_error.render()).strip() == ""
+
+
 async def test_home_keeps_the_review_date_in_sight_beside_long_names(
     workdir: Path, make_app: Callable[..., WorkbenchApp]
 ) -> None:

@@ -22,7 +22,7 @@ from workbench.core.domain.definition import (
     check_principal,
 )
 from workbench.core.domain.errors import CheckFailed, InputError, Problem
-from workbench.core.domain.lint import lint
+from workbench.core.domain.lint import Finding, lint
 from workbench.core.domain.suite import SuiteResult, run_suite
 from workbench.core.domain.vocab import Side
 from workbench.core.evidence.settings import settings_path
@@ -115,20 +115,26 @@ def signing_blockers(source: DefinitionFile, suite: SuiteResult, today: date) ->
         problems.append(
             Problem(f"{suite.failed} edge case(s) fail: {names}", file=source.path, field="cases")
         )
-    # What `check` fails in CI is not signed: a definition that breaks the framework's contract
-    # (a demo request that must also earn points, no fit gate, a fit bar nobody clears) would
-    # be agreed in the room and then refused by the build. The same rules, the same words.
     if not source.definition.is_signed:
-        for finding in lint(source.definition, today=today):
-            if finding.severity == "error":
-                problems.append(
-                    Problem(
-                        f"{finding.rule}: {finding.message} ({finding.advice})",
-                        file=source.path,
-                        field=finding.clause,
-                    )
-                )
+        problems += [
+            Problem(
+                f"{finding.rule}: {finding.message} ({finding.advice})",
+                file=source.path,
+                field=finding.clause,
+            )
+            for finding in lint_blockers(source.definition, today)
+        ]
     return problems
+
+
+def lint_blockers(definition: Definition, today: date) -> list[Finding]:
+    """The lint errors that keep a draft from being signed.
+
+    What `check` fails in CI is not signed: a definition that breaks the framework's contract
+    (a demo request that must also earn points, no fit gate, a fit bar nobody clears, no
+    trigger at all) would be agreed in the room and then refused by the build. The same rules,
+    the same words; the sign-off step lists them before anyone presses sign."""
+    return [f for f in lint(definition, today=today) if f.severity == "error"]
 
 
 def sign(

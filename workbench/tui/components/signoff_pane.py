@@ -18,6 +18,7 @@ from workbench.core.domain.risky import review_date_warning
 from workbench.core.services.signoff import (
     check_review_date,
     end_of_next_quarter,
+    lint_blockers,
     signoff_evidence,
 )
 from workbench.core.services.workshop import Workshop
@@ -186,6 +187,11 @@ class SignoffPane(VerticalScroll):
         text = f"{suite.passed}/{len(suite.results)} passing."
         if failing:
             text += " FAILING (signing is blocked): " + ", ".join(failing)
+        definition = self.workshop.definition
+        if not definition.is_signed:
+            # What sign would refuse, said before anyone presses it.
+            for finding in lint_blockers(definition, self.today):
+                text += f"\n✗ Blocks signing: {finding.clause}: {finding.rule}: {finding.message}"
         return text
 
     def _evidence_text(self) -> str:
@@ -200,7 +206,11 @@ class SignoffPane(VerticalScroll):
         self.query_one("#signoff-evidence", PlainText).update(text)
 
     def refresh_suite(self) -> None:
-        """After every edit: what changed, the suite, and the questions, as they now are."""
+        """After every edit: what changed, the suite, and the questions, as they now are. A
+        refusal from an earlier press of sign is about the definition before this edit, so it
+        goes: the suite line says what blocks signing now."""
+        if self.query("#sign-error"):
+            self.query_one("#sign-error", PlainText).say("")
         self.query_one("#signoff-changes", PlainText).update(self._changes_text())
         self.query_one("#signoff-suite", PlainText).update(self._suite_text())
         self._show_evidence(self._evidence_text())
