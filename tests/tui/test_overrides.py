@@ -172,3 +172,13 @@ async def test_adding_a_main_tier2_rule_keeps_an_edit_typed_just_before(
         assert len(screen.workshop.definition.triggers.tier2) == before
         last_kind = screen.query_one(f"#field-triggers-tier2-{before - 1}-kind")
         assert app.focused is None or last_kind not in app.focused.ancestors_with_self
+        # The cursor is back on the button, so the next rule goes with enter and a confirm
+        # (it went nowhere, and tab then started from the top of the step).
+        assert app.focused is screen.query_one("#remove-tier2")
+        for _ in range(before):
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmModal)
+            await press_button(pilot, "#answer-remove")
+        assert screen.workshop.definition.triggers.tier2 == []
+        assert app.focused is screen.query_one("#add-tier2"), "none left: the add button"

@@ -541,6 +541,8 @@ class EditorScreen(Screen[None]):
             await self.rebuild_pane(source)
             if isinstance(value, list) and len(value) > items_before:
                 self._focus_added(source, f"{path}.{len(value) - 1}.")
+            elif isinstance(value, list) and len(value) < items_before:
+                self._focus_removed(source, path)
         if path == "stage":
             self.title = self.title_text()
 
@@ -554,6 +556,20 @@ class EditorScreen(Screen[None]):
                 if target is not None:
                     self.set_focus(target)
                     field.call_after_refresh(field.scroll_visible, animate=False)
+                return
+
+    def _focus_removed(self, pane: Widget, path: str) -> None:
+        """After "Remove last rule", the cursor back on that button (or on "Add tier 2 rule"
+        once none is left): the rebuild took the focus, and the next tab went to the top of
+        the step, so clearing six rules meant tabbing back down six times."""
+        if not path.endswith(".tier2"):
+            return
+        prefix = path.removesuffix(".tier2")
+        for kind in (".remove-tier2", ".add-tier2"):
+            found = [b for b in pane.query(kind) if b.name == prefix]
+            if found:
+                self.set_focus(found[0])
+                found[0].call_after_refresh(found[0].scroll_visible, animate=False)
                 return
 
     async def _offer_refused_again(self) -> None:
