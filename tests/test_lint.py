@@ -374,6 +374,18 @@ def test_a_segment_without_triggers_may_be_nurture_only_but_not_every_one() -> N
     assert "no-trigger" not in rule_ids(found(edited(definition, quiet(*ids[:-1]))))
     assert "no-trigger" in rule_ids(found(edited(definition, quiet(*ids))))
 
+    # The main [triggers] still holds hand raises, but with segments nobody applies it: the
+    # finding names the table the first segment reads.
+    def own_empty(data: dict[str, Any]) -> None:
+        for segment in data["segments"]:
+            segment["triggers"] = {"tier1": [], "tier2": [], "tier3": False}
+
+    hollow = edited(definition, own_empty)
+    assert hollow.triggers.tier1
+    assert [(f.rule, f.clause) for f in of_rule(found(hollow), "no-trigger")] == [
+        ("no-trigger", f"segments.{ids[0]}.triggers")
+    ]
+
 
 def test_an_account_motion_qualifies_without_triggers() -> None:
     def change(data: dict[str, Any]) -> None:

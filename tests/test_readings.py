@@ -107,3 +107,9 @@ def test_the_hand_raise_note_says_when_no_trigger_is_left() -> None:
     line = hand_raise_reading(cleared)
     assert "no lead can become an MQL" in line and "(no-trigger) and cannot be signed" in line
     assert "no-trigger" in {f.rule for f in lint(cleared, today=date(2026, 5, 2))}
+    # A version signed by an earlier workbench that did not refuse it: check fails it, but
+    # "cannot be signed" would be untrue of a signed file.
+    signed = cleared.model_copy(update={"status": "signed"})
+    assert signed.is_signed
+    line = hand_raise_reading(signed)
+    assert line.endswith("this fails `workbench check` (no-trigger).")

@@ -9,8 +9,10 @@ Severities follow one principle, so CI fails only where it should:
 
 - error: applied as written, the definition makes wrong MQL decisions today. `no-fit-gate`
   (a student downloading every ebook becomes an MQL) and `demo-request-scored` (a prospect
-  who asked for a demo waits on blog-visit points, or the file claims they must) break the
-  contract itself. `check` fails on these.
+  who asked for a demo waits on blog-visit points, or the file claims they must),
+  `fit-score-unreachable` (a fit bar no lead clears) and `no-trigger` (nothing can make a
+  lead an MQL) break the contract itself. `check` fails on these, on the latest version
+  whether signed or not, and `sign` refuses them.
 - warning: the definition decides correctly today, but the agreement around it is weak or
   will drift: stale tier 2 signals, content downloads as triggers, no rejection reasons to
   calibrate from, an SLA nobody escalates, one response time for every trigger, a threshold
@@ -572,10 +574,13 @@ def qualifies_nobody(definition: Definition) -> bool:
 
 
 def _no_trigger(context: _Context) -> Iterator[Finding]:
-    if qualifies_nobody(context.definition):
+    definition = context.definition
+    if qualifies_nobody(definition):
+        # The table the first rule set reads: with segments or motions the main [triggers]
+        # may hold hand raises nobody applies, and pointing there would fix nothing.
         yield _finding(
             "no-trigger",
-            "triggers",
+            definition.owned(definition.owners()[0], "triggers")[0],
             "no tier 1, 2, 3 or 4 trigger: no lead can ever become an MQL",
         )
 

@@ -24,7 +24,7 @@ _REFUSED = (
 )
 _NOBODY = (
     " As it stands no trigger is left, so no lead can become an MQL: this fails `workbench "
-    "check` (no-trigger) and cannot be signed."
+    "check` (no-trigger)"
 )
 
 
@@ -49,7 +49,7 @@ def hand_raise_reading(definition: Definition) -> str:
         scored += [k for k in HAND_RAISES if points.get(k, 0) > 0 and k not in scored]
     refused = _REFUSED if scored_hand_raises(definition) else ""
     if qualifies_nobody(definition):
-        refused += _NOBODY
+        refused += _NOBODY + ("." if definition.is_signed else " and cannot be signed.")
     other_001 = "the framework (001) makes a hand raise a tier 1 MQL that bypasses scoring"
     other_002 = (
         f"the scoring article (002) scores a demo request +{SCORING_ARTICLE_DEMO_POINTS} toward "

@@ -101,6 +101,13 @@ class SignoffPane(VerticalScroll):
         yield PlainText(self._changes_text(), id="signoff-changes", classes="summary")
         yield PlainText("Edge cases", classes="section-title")
         yield PlainText(self._suite_text(), id="signoff-suite", classes="summary")
+        blockers = self._blockers_text()
+        for widget in (
+            PlainText("What blocks signing", id="signoff-blockers-title", classes="section-title"),
+            PlainText(blockers, id="signoff-blockers", classes="summary"),
+        ):
+            widget.display = bool(blockers)
+            yield widget
         evidence = self._evidence_text()
         for widget in (
             PlainText(
@@ -187,12 +194,17 @@ class SignoffPane(VerticalScroll):
         text = f"{suite.passed}/{len(suite.results)} passing."
         if failing:
             text += " FAILING (signing is blocked): " + ", ".join(failing)
-        definition = self.workshop.definition
-        if not definition.is_signed:
-            # What sign would refuse, said before anyone presses it.
-            for finding in lint_blockers(definition, self.today):
-                text += f"\n✗ Blocks signing: {finding.clause}: {finding.rule}: {finding.message}"
         return text
+
+    def _blockers_text(self) -> str:
+        """What `sign` would refuse besides failing cases, said before anyone presses it."""
+        definition = self.workshop.definition
+        if definition.is_signed:
+            return ""
+        return "\n".join(
+            f"✗ {finding.clause}: {finding.message} ({finding.rule})"
+            for finding in lint_blockers(definition, self.today)
+        )
 
     def _evidence_text(self) -> str:
         """Each clause's evidence beside it, stale ones marked: signed with the clauses; and
@@ -213,6 +225,10 @@ class SignoffPane(VerticalScroll):
             self.query_one("#sign-error", PlainText).say("")
         self.query_one("#signoff-changes", PlainText).update(self._changes_text())
         self.query_one("#signoff-suite", PlainText).update(self._suite_text())
+        blockers = self._blockers_text()
+        for widget in self.query("#signoff-blockers-title, #signoff-blockers"):
+            widget.display = bool(blockers)
+        self.query_one("#signoff-blockers", PlainText).update(blockers)
         self._show_evidence(self._evidence_text())
         lists = self.query("#signoff-questions")
         if lists:
