@@ -181,4 +181,12 @@ async def test_adding_a_main_tier2_rule_keeps_an_edit_typed_just_before(
             assert isinstance(app.screen, ConfirmModal)
             await press_button(pilot, "#answer-remove")
         assert screen.workshop.definition.triggers.tier2 == []
-        assert app.focused is screen.query_one("#add-tier2"), "none left: the add button"
+        # None left: the fold's title, where one enter too many only folds it (on "Add tier
+        # 2 rule" it added a rule, with no question asked).
+        focused = app.focused
+        assert focused is not None and type(focused).__name__ == "CollapsibleTitle"
+        fold = focused.parent
+        assert fold is not None and fold.query("#add-tier2"), "the tier 2 fold's title"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.workshop.definition.triggers.tier2 == []

@@ -559,18 +559,25 @@ class EditorScreen(Screen[None]):
                 return
 
     def _focus_removed(self, pane: Widget, path: str) -> None:
-        """After "Remove last rule", the cursor back on that button (or on "Add tier 2 rule"
-        once none is left): the rebuild took the focus, and the next tab went to the top of
-        the step, so clearing six rules meant tabbing back down six times."""
+        """After "Remove last rule", the cursor back on that button, or on its fold's title
+        once none is left: the rebuild took the focus, and the next tab went to the top of
+        the step, so clearing six rules meant tabbing back down six times. Not on "Add tier
+        2 rule": one enter too many would add a rule, with no question asked."""
         if not path.endswith(".tier2"):
             return
         prefix = path.removesuffix(".tier2")
-        for kind in (".remove-tier2", ".add-tier2"):
-            found = [b for b in pane.query(kind) if b.name == prefix]
-            if found:
-                self.set_focus(found[0])
-                found[0].call_after_refresh(found[0].scroll_visible, animate=False)
-                return
+        target: Widget | None = next(
+            (b for b in pane.query(".remove-tier2") if b.name == prefix), None
+        )
+        if target is None:
+            add = next((b for b in pane.query(".add-tier2") if b.name == prefix), None)
+            folds = [a for a in add.ancestors if isinstance(a, Collapsible)] if add else []
+            # By its type's name: Textual exports Collapsible, not the title widget.
+            titles = folds[0].query("CollapsibleTitle") if folds else None
+            target = titles.first() if titles else None
+        if target is not None:
+            self.set_focus(target)
+            target.call_after_refresh(target.scroll_visible, animate=False)
 
     async def _offer_refused_again(self) -> None:
         """A value refused because of another field ("Move the other edge first": SMB's
