@@ -220,7 +220,7 @@ class SignoffPane(VerticalScroll):
     def refresh_suite(self) -> None:
         """After every edit: what changed, the suite, and the questions, as they now are. A
         refusal from an earlier press of sign is about the definition before this edit, so it
-        goes: the suite line says what blocks signing now."""
+        goes: the edge cases and "What blocks signing" say what blocks signing now."""
         if self.query("#sign-error"):
             self.query_one("#sign-error", PlainText).say("")
         self.query_one("#signoff-changes", PlainText).update(self._changes_text())
