@@ -101,22 +101,8 @@ class SignoffPane(VerticalScroll):
         yield PlainText(self._changes_text(), id="signoff-changes", classes="summary")
         yield PlainText("Edge cases", classes="section-title")
         yield PlainText(self._suite_text(), id="signoff-suite", classes="summary")
-        blockers = self._blockers_text()
-        for widget in (
-            PlainText("What blocks signing", id="signoff-blockers-title", classes="section-title"),
-            PlainText(blockers, id="signoff-blockers", classes="summary"),
-        ):
-            widget.display = bool(blockers)
-            yield widget
-        evidence = self._evidence_text()
-        for widget in (
-            PlainText(
-                "The data behind the clauses", id="signoff-evidence-title", classes="section-title"
-            ),
-            PlainText(evidence, id="signoff-evidence", classes="summary"),
-        ):
-            widget.display = bool(evidence)
-            yield widget
+        yield from self._section("blockers", "What blocks signing", self._blockers_text())
+        yield from self._section("evidence", "The data behind the clauses", self._evidence_text())
         yield PlainText("Open questions (enter toggles resolved)", classes="section-title")
         if d.questions:
             yield OptionList(*self._question_options(), id="signoff-questions")
@@ -212,10 +198,20 @@ class SignoffPane(VerticalScroll):
         lines = signoff_evidence(self.workshop.definition, self.folder)
         return "\n".join(f"• {line}" for line in lines)
 
-    def _show_evidence(self, text: str) -> None:
-        for widget in self.query("#signoff-evidence-title, #signoff-evidence"):
+    @staticmethod
+    def _section(key: str, title: str, text: str) -> ComposeResult:
+        """A titled section shown only while it has something to say (`_show_section`)."""
+        for widget in (
+            PlainText(title, id=f"signoff-{key}-title", classes="section-title"),
+            PlainText(text, id=f"signoff-{key}", classes="summary"),
+        ):
             widget.display = bool(text)
-        self.query_one("#signoff-evidence", PlainText).update(text)
+            yield widget
+
+    def _show_section(self, key: str, text: str) -> None:
+        for widget in self.query(f"#signoff-{key}-title, #signoff-{key}"):
+            widget.display = bool(text)
+        self.query_one(f"#signoff-{key}", PlainText).update(text)
 
     def refresh_suite(self) -> None:
         """After every edit: what changed, the suite, and the questions, as they now are. A
@@ -225,11 +221,8 @@ class SignoffPane(VerticalScroll):
             self.query_one("#sign-error", PlainText).say("")
         self.query_one("#signoff-changes", PlainText).update(self._changes_text())
         self.query_one("#signoff-suite", PlainText).update(self._suite_text())
-        blockers = self._blockers_text()
-        for widget in self.query("#signoff-blockers-title, #signoff-blockers"):
-            widget.display = bool(blockers)
-        self.query_one("#signoff-blockers", PlainText).update(blockers)
-        self._show_evidence(self._evidence_text())
+        self._show_section("blockers", self._blockers_text())
+        self._show_section("evidence", self._evidence_text())
         lists = self.query("#signoff-questions")
         if lists:
             options = lists.first(OptionList)
