@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Collapsible, Input
 
@@ -155,7 +159,7 @@ async def test_adding_a_main_tier2_rule_keeps_an_edit_typed_just_before(
         await press_button(pilot, "#remove-tier2")
         asked = app.screen
         assert isinstance(asked, ConfirmModal) and asked.question.startswith(
-            f"Remove the tier 2 rule {before + 1}: pricing_page_view 2+ times"
+            f"Remove the tier 2 rule {before + 1}: pricing page view 2+ times"
         )
         await pilot.press("enter")  # the first answer, "Keep it", has the cursor
         await settle(pilot)
@@ -190,3 +194,93 @@ async def test_adding_a_main_tier2_rule_keeps_an_edit_typed_just_before(
         await pilot.press("enter")
         await settle(pilot)
         assert screen.workshop.definition.triggers.tier2 == []
+
+
+async def test_keys_typed_while_the_step_rebuilds_after_a_removal_are_not_lost(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keys typed while the step is rebuilt after "Remove it" act as typed after it: back
+    up to the last rule left and type its window. On a loaded machine they arrived during
+    the rebuild, went to the button being taken away, and were lost."""
+    seeded("acme", "3m-10m")
+    app = make_app()
+    typed_during: list[str] = []
+    rebuild = EditorScreen.rebuild_pane
+    keys = ["shift+tab"] * 3 + ["end", "backspace", "backspace", "backspace", "3", "0"]
+
+    async def slow_rebuild(screen: EditorScreen, pane: Any) -> None:
+        if not typed_during:  # the first removal's rebuild: the room types on meanwhile
+            for key in keys:
+                event = events.Key(key, key if len(key) == 1 else None)
+                event.set_sender(app)
+                app.post_message(event)
+                typed_during.append(key)
+            await asyncio.sleep(0.2)  # the app takes the keys while this rebuild is under way
+        await rebuild(screen, pane)
+
+    monkeypatch.setattr(EditorScreen, "rebuild_pane", slow_rebuild)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "triggers")
+        before = len(screen.workshop.definition.triggers.tier2)
+        assert before >= 2, "the template has two tier 2 rules"
+        assert screen.workshop.definition.triggers.tier2[-2].within_days != 30
+        await open_block(pilot, "#fold-tier2")
+        await press_button(pilot, "#remove-tier2")
+        assert isinstance(app.screen, ConfirmModal)
+        await press_button(pilot, "#answer-remove")
+        for _ in range(40):  # the held keys go on one per refresh
+            await settle(pilot)
+            if screen.workshop.definition.triggers.tier2[-1].within_days == 30:
+                break
+            await asyncio.sleep(0.05)
+        assert typed_during == keys
+        rules = screen.workshop.definition.triggers.tier2
+        assert len(rules) == before - 1
+        assert rules[-1].within_days == 30, "every key typed during the rebuild reached it"
+        window = screen.query_one(f"#field-triggers-tier2-{before - 2}-within-days")
+        assert app.focused is window.query_one(Input)
+        # Keys pass straight through again.
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.workshop.definition.triggers.tier2[-1].within_days == 3
+
+
+async def test_keys_typed_before_the_removal_question_is_up_answer_it(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Enter on "Remove last rule", then tab and enter typed before the question is up
+    (on a loaded machine): they answer the question, "Remove it", instead of moving the
+    cursor on the page and leaving the question to the next key."""
+    from workbench.tui.components import steps
+
+    seeded("acme", "3m-10m")
+    app = make_app()
+    ask = steps.TriggerButtons._ask_to_remove
+    typed_during: list[str] = []
+
+    async def slow_ask(pane: Any, prefix: str) -> None:
+        for key, char in (("tab", "\t"), ("enter", "\r")):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app.post_message(event)
+            typed_during.append(key)
+        await asyncio.sleep(0.2)  # the app takes the keys before the question is up
+        await ask(pane, prefix)
+
+    monkeypatch.setattr(steps.TriggerButtons, "_ask_to_remove", slow_ask)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "triggers")
+        before = len(screen.workshop.definition.triggers.tier2)
+        await press_button(pilot, "#remove-tier2")
+        for _ in range(40):
+            await settle(pilot)
+            if len(screen.workshop.definition.triggers.tier2) == before - 1:
+                break
+            await asyncio.sleep(0.05)
+        assert typed_during == ["tab", "enter"]
+        assert len(screen.workshop.definition.triggers.tier2) == before - 1
+        assert app.screen_stack[-1] is screen

@@ -7,6 +7,7 @@ import contextlib
 import gc
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -24,11 +25,15 @@ from workbench.tui.commands import ScreenActionsProvider, TextualCommandsWhenTyp
 from workbench.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
     from textual.widget import AwaitMount
 
     from workbench.core.evidence.settings import EvidenceSource
     from workbench.core.services.backtest_session import EvidenceSession
     from workbench.tui.screens.editor import EditorScreen
+
+# Seconds a step's rebuild may hold the room's keys before they go on regardless.
+HOLD_LIMIT = 2.0
 
 # The editor, its widgets and the pydantic models load on first use, after the home screen
 # has painted: the room sees the folder at once.
@@ -107,11 +112,51 @@ class WorkbenchApp(App[None]):
         # while keys typed before it still wait in a widget's queue, so "typing has paused" is
         # decided from the keys that arrived, not from the edits already applied.
         self.last_key_at = 0.0
+        # Keys typed while a step rebuilds after one of its buttons (a rule added or removed,
+        # scoring switched on): held, then handed on one at a time once the cursor is back.
+        # Sent on at once they went to the button being taken away, and were lost. None: keys
+        # pass straight through.
+        self._held_keys: deque[events.Key] | None = None
+        self._holding = False
+        self._hold_limit: Timer | None = None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.last_key_at = time.monotonic()
+            if self._held_keys is not None:
+                self._held_keys.append(event)  # after any held before it: typed order
+                return
         await super().on_event(event)
+
+    def hold_keys(self) -> None:
+        """Keep the keys that arrive from now until `release_keys`, in order. Never for long:
+        after `HOLD_LIMIT` seconds they go on anyway (a rebuild that never ends must not
+        take the keyboard with it)."""
+        if self._held_keys is None:
+            self._held_keys = deque()
+        self._holding = True
+        if self._hold_limit is not None:
+            self._hold_limit.stop()
+        self._hold_limit = self.set_timer(HOLD_LIMIT, self.release_keys)
+
+    def release_keys(self) -> None:
+        """Hand the held keys on as if typed now, each once the one before it is handled (a
+        tab moves the cursor before the enter after it is read), then let keys through."""
+        if self._hold_limit is not None:
+            self._hold_limit.stop()
+            self._hold_limit = None
+        if self._holding:
+            self._holding = False
+            self.call_after_refresh(self._hand_on_held_key)
+
+    async def _hand_on_held_key(self) -> None:
+        if self._holding or self._held_keys is None:
+            return  # held again meanwhile (a replayed enter removed another rule)
+        if not self._held_keys:
+            self._held_keys = None
+            return
+        await super().on_event(self._held_keys.popleft())
+        self.call_after_refresh(self._hand_on_held_key)
 
     def notify(
         self,

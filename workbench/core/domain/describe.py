@@ -5,6 +5,8 @@ A sales leader should be able to read these aloud in the workshop and agree or o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from workbench.core.domain.account import ACCOUNT_WINDOW_DAYS, INTENT_MIN_ACTIONS
 from workbench.core.domain.bands import BandProblem, band_warnings, size_text
 from workbench.core.domain.clause_evidence import evidence_lines, other_evidence_lines
@@ -165,15 +167,18 @@ def _trigger_parts(
     return parts
 
 
-def tier2_sentence(rule: Tier2Rule) -> str:
-    """'Tier 2: case_study_view with pricing_page_view in one session ...' for a combination."""
+def tier2_sentence(rule: Tier2Rule, words: Callable[[str], str] = str) -> str:
+    """'Tier 2: case_study_view with pricing_page_view in one session ...' for a combination;
+    `words` names the kinds (the file's ids by default, the room's words on screen)."""
     if not rule.together:
         return (
-            f"Tier 2: {rule.kind} {rule.min_count}+ times within the last {rule.within_days} days."
+            f"Tier 2: {words(rule.kind)} {rule.min_count}+ times within the last "
+            f"{rule.within_days} days."
         )
     sessions = "one session" if rule.min_count == 1 else f"each of {rule.min_count}+ sessions"
+    together = " and ".join(words(kind) for kind in rule.together)
     return (
-        f"Tier 2: {rule.kind} with {' and '.join(rule.together)} in {sessions} (the same "
+        f"Tier 2: {words(rule.kind)} with {together} in {sessions} (the same "
         f"UTC day when there is no session id) within the last {rule.within_days} days."
     )
 

@@ -136,6 +136,14 @@ class DefinitionPane(VerticalScroll):
         super().__init__(**kwargs)
         self.definition = definition
 
+    def edit(self, path: str, value: Any) -> None:
+        """A structural edit from one of the step's buttons. The step is rebuilt for it, so
+        keys typed meanwhile are held until the cursor is back (the editor lets them go)."""
+        hold = getattr(self.app, "hold_keys", None)
+        if hold is not None:
+            hold()
+        self.post_message(ClauseEdited(path, value, self))
+
 
 class StagePane(DefinitionPane):
     """Step 1: the name, and which of the five stages the company is at."""
@@ -175,7 +183,7 @@ class StagePane(DefinitionPane):
     @on(OptionList.OptionSelected, "#stage-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and event.option.id != self.definition.stage:
-            self.post_message(ClauseEdited("stage", event.option.id, self))
+            self.edit("stage", event.option.id)
 
 
 def _clause_id(action: str, prefix: str) -> str:
@@ -425,15 +433,26 @@ class TriggerButtons(DefinitionPane):
         prefix = event.button.name or "triggers"
         rules = [r.model_dump() for r in clause_value(self.definition, prefix).tier2]
         rules.append({"kind": "pricing_page_view", "min_count": 2, "within_days": 14})
-        self.post_message(ClauseEdited(f"{prefix}.tier2", rules, self))
+        self.edit(f"{prefix}.tier2", rules)
 
     @on(Button.Pressed, ".remove-tier2")
     async def _remove_rule(self, event: Button.Pressed) -> None:
         """Asked first, naming the rule: an enter on the button by mistake took a rule the
-        room had argued for, with no way back short of typing it again."""
+        room had argued for, with no way back short of typing it again. Keys typed before
+        the question is up are held for it (tab, enter: "Remove it")."""
+        hold = getattr(self.app, "hold_keys", None)
+        if hold is not None:
+            hold()
+        try:
+            await self._ask_to_remove(event.button.name or "triggers")
+        finally:
+            release = getattr(self.app, "release_keys", None)
+            if release is not None:
+                release()
+
+    async def _ask_to_remove(self, prefix: str) -> None:
         from workbench.tui.components.modals import ConfirmModal
 
-        prefix = event.button.name or "triggers"
         take_typing = getattr(self.screen, "take_typing", None)
         if take_typing is not None:
             await take_typing()  # the rule as its fields show it, keys in flight included
@@ -455,10 +474,10 @@ class TriggerButtons(DefinitionPane):
                 self.notify("The tier 2 rules changed meanwhile: nothing removed.")
                 return
             rules = [r.model_dump() for r in now][:-1]
-            self.post_message(ClauseEdited(f"{prefix}.tier2", rules, self))
+            self.edit(f"{prefix}.tier2", rules)
 
-        said = tier2_sentence(current[-1]).removeprefix("Tier 2: ")
-        self.app.push_screen(
+        said = tier2_sentence(current[-1], activity_label).removeprefix("Tier 2: ")
+        await self.app.push_screen(
             ConfirmModal(
                 f"Remove {whose} tier 2 rule {len(current)}: {said}",
                 [("keep", "Keep it"), ("remove", "Remove it")],
@@ -614,7 +633,7 @@ class TriggersPane(TriggerButtons):
 
     @on(Button.Pressed, "#add-scoring")
     def _add_scoring(self) -> None:
-        self.post_message(ClauseEdited("scoring", {"threshold": 75}, self))
+        self.edit("scoring", {"threshold": 75})
 
 
 _OWN = {"fit": "fit gate", "triggers": "triggers", "scoring": "scoring"}
@@ -753,11 +772,11 @@ class OverridesPane(TriggerButtons):
     @on(Button.Pressed, ".own-clause")
     def _own(self, event: Button.Pressed) -> None:
         path = event.button.name or ""
-        self.post_message(ClauseEdited(path, override_seed(self.definition, path), self))
+        self.edit(path, override_seed(self.definition, path))
 
     @on(Button.Pressed, ".main-clause")
     def _main(self, event: Button.Pressed) -> None:
-        self.post_message(ClauseEdited(event.button.name or "", None, self))
+        self.edit(event.button.name or "", None)
 
 
 class SegmentsPane(OverridesPane):
@@ -915,4 +934,4 @@ class SlaPane(DefinitionPane):
 
     @on(Button.Pressed, "#add-escalation")
     def _add_escalation(self) -> None:
-        self.post_message(ClauseEdited("sla.escalation", {"to": "SDR manager"}, self))
+        self.edit("sla.escalation", {"to": "SDR manager"})

@@ -498,7 +498,16 @@ class EditorScreen(Screen[None]):
         value = event.value
         if isinstance(event.field, ClauseField):
             value = event.field.shown(value)  # a stale message never undoes later keys
-        await self.apply_edit(event.path, value, event.field)
+            await self.apply_edit(event.path, value, event.field)
+            return
+        try:
+            await self.apply_edit(event.path, value, event.field)
+        finally:
+            # A step's button held the keys typed since (DefinitionPane.edit): the step is
+            # rebuilt and the cursor placed, so they go on now, as if typed after.
+            release = getattr(self.app, "release_keys", None)
+            if release is not None:
+                release()
 
     async def apply_edit(self, path: str, value: Any, source: Widget) -> None:
         if self.workshop.read_only or self._leaving:
