@@ -97,6 +97,7 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
     assert set(RULES) == {
         "no-fit-gate",
         "no-trigger",
+        "account-motion-without-intent",
         "demo-request-scored",
         "tier2-without-recency",
         "content-download-trigger",
@@ -271,10 +272,12 @@ WITH_HISTORY: dict[str, tuple[Callable[[], tuple[Definition, list[Definition]]],
 
 # Tripped only with a lead history to show (tests/test_clause_evidence.py).
 WITH_LEAD_HISTORY = {"clause-without-evidence"}
+# Tripped only by a template with an account motion (the $30M+ one, below).
+WITH_MOTIONS = {"account-motion-without-intent"}
 
 
 def test_every_rule_has_a_definition_that_trips_it() -> None:
-    assert set(SIMPLE) | set(WITH_HISTORY) | WITH_LEAD_HISTORY == set(RULES)
+    assert set(SIMPLE) | set(WITH_HISTORY) | WITH_LEAD_HISTORY | WITH_MOTIONS == set(RULES)
 
 
 @pytest.mark.parametrize("rule", sorted(SIMPLE))
@@ -385,6 +388,58 @@ def test_a_segment_without_triggers_may_be_nurture_only_but_not_every_one() -> N
     assert [(f.rule, f.clause) for f in of_rule(found(hollow), "no-trigger")] == [
         ("no-trigger", f"segments.{ids[0]}.triggers")
     ]
+
+
+def _no_intent_kinds(data: dict[str, Any]) -> None:
+    """No review-rule high intent, and the account motion's triggers cleared."""
+    data["review_rule"]["high_intent"] = []
+    for motion in data["motions"]:
+        if motion.get("qualifies") == "account":
+            motion["triggers"] = {"tier1": [], "tier2": [], "tier3": False}
+
+
+def test_an_account_motion_without_intent_kinds_is_flagged_exactly() -> None:
+    """Account-level intent counts the review rule's high-intent kinds and the account
+    motions' trigger kinds; with none, no account in a history ever qualifies."""
+    definition = edited(template("30m-plus"), _no_intent_kinds)
+    findings = found(definition)
+    (motion,) = [m for m in definition.motions if m.qualifies_account]
+    assert [(f.rule, f.clause) for f in findings] == [
+        ("account-motion-without-intent", f"motions.{motion.id}.qualifies")
+    ]
+    assert findings[0].severity == "warning"
+    assert findings[0].advice == RULES["account-motion-without-intent"].advice
+
+    # One kind is enough: a high-intent kind on the review rule, or a trigger of its own.
+    def one_kind(data: dict[str, Any]) -> None:
+        _no_intent_kinds(data)
+        data["review_rule"]["high_intent"] = ["pricing_page_view"]
+
+    def own_trigger(data: dict[str, Any]) -> None:
+        _no_intent_kinds(data)
+        for motion in data["motions"]:
+            if motion.get("qualifies") == "account":
+                motion["triggers"]["tier4"] = ["sales_requested"]
+
+    for change in (one_kind, own_trigger):
+        assert "account-motion-without-intent" not in rule_ids(
+            found(edited(template("30m-plus"), change))
+        )
+
+
+def test_an_account_motion_without_intent_kinds_is_no_trigger_either() -> None:
+    """With nothing else to qualify a lead, such a motion leaves the definition qualifying
+    nobody: `no-trigger` (an error) as well."""
+
+    def change(data: dict[str, Any]) -> None:
+        _no_intent_kinds(data)
+        data["triggers"].update(tier1=[], tier2=[], tier3=False, tier4=[])
+        for motion in data["motions"]:
+            motion["triggers"] = {"tier1": [], "tier2": [], "tier3": False}
+
+    assert {"no-trigger", "account-motion-without-intent"} <= rule_ids(
+        found(edited(template("30m-plus"), change))
+    )
 
 
 def test_an_account_motion_qualifies_without_triggers() -> None:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from workbench.core.domain.account import intent_kinds
 from workbench.core.domain.bands import size_text
 from workbench.core.domain.clause_evidence import (
     current_json,
@@ -119,6 +120,17 @@ RULES: dict[str, Rule] = {
             "no tier 2 engagement, no tier 3 score and no account motion. Start from the "
             "framework's tiers: demo request and contact sales as tier 1, pricing visits as "
             "tier 2, a score threshold as tier 3.",
+        ),
+        Rule(
+            "account-motion-without-intent",
+            "warning",
+            "objective: a machine decides from the history, not from facts typed on a case",
+            "An account motion qualifies an account on account-level intent: two high-intent "
+            "actions by its contacts within 30 days. High intent is the review rule's "
+            "high-intent kinds and the account motions' own trigger kinds, and none is set, "
+            "so in a backtest and in the warehouse no account ever shows intent and the motion "
+            "qualifies nobody (an edge case can still type the fact in). Tick high-intent "
+            "kinds on the review rule, or give the motion trigger kinds of its own.",
         ),
         Rule(
             "demo-request-scored",
@@ -564,8 +576,8 @@ def qualifies_nobody(definition: Definition) -> bool:
     does. A segment or motion of its own without triggers may be deliberate (nurture only);
     all of them is not. Public so the Triggers step says "cannot be signed" as it happens."""
     for owner in definition.owners():
-        if isinstance(owner, Motion) and owner.qualifies_account:
-            return False
+        if isinstance(owner, Motion) and owner.qualifies_account and intent_kinds(definition):
+            return False  # with no intent kind no account qualifies: a warning of its own
         triggers = definition.owned(owner, "triggers")[1]
         scored = triggers.tier3 and definition.owned(owner, "scoring")[1] is not None
         if triggers.tier1 or triggers.tier2 or triggers.tier4 or scored:
@@ -583,6 +595,22 @@ def _no_trigger(context: _Context) -> Iterator[Finding]:
             definition.owned(definition.owners()[0], "triggers")[0],
             "no tier 1, 2, 3 or 4 trigger: no lead can ever become an MQL",
         )
+
+
+def _account_motion_without_intent(context: _Context) -> Iterator[Finding]:
+    definition = context.definition
+    if intent_kinds(definition):
+        return
+    for motion in definition.motions:
+        if motion.qualifies_account:
+            yield _finding(
+                "account-motion-without-intent",
+                f"motions.{motion.id}.qualifies",
+                f"the {motion.label or motion.id} motion qualifies accounts, but no activity "
+                "kind counts as account-level intent (the review rule's high_intent and the "
+                "account motions' trigger kinds are empty): no account in the history can "
+                "ever qualify",
+            )
 
 
 def scored_hand_raises(definition: Definition) -> list[Finding]:
@@ -925,6 +953,7 @@ def _evidence_stale(context: _Context) -> Iterator[Finding]:
 _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _no_fit_gate,
     _no_trigger,
+    _account_motion_without_intent,
     _demo_request_scored,
     _fit_score_unreachable,
     _fit_size_band_never_applies,
