@@ -284,3 +284,50 @@ async def test_keys_typed_before_the_removal_question_is_up_answer_it(
         assert typed_during == ["tab", "enter"]
         assert len(screen.workshop.definition.triggers.tier2) == before - 1
         assert app.screen_stack[-1] is screen
+
+
+async def test_removing_rules_at_typing_speed_removes_one_rule_per_enter_tab_enter(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two rounds of enter, tab, enter arrive at once on "Remove last rule", each rebuild
+    slow (a loaded machine): two rules go, nothing else changes, and the cursor is back on
+    the button. A facilitator typing so lost the second round's keys: a fold opened, tier 4
+    gained a tick, tier 3 was switched off."""
+    seeded("acme", "3m-10m")
+    app = make_app()
+    rebuild = EditorScreen.rebuild_pane
+
+    async def slow_rebuild(screen: EditorScreen, pane: Any) -> None:
+        await asyncio.sleep(0.3)
+        await rebuild(screen, pane)
+
+    monkeypatch.setattr(EditorScreen, "rebuild_pane", slow_rebuild)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "triggers")
+        await open_block(pilot, "#fold-tier2")
+        before = screen.workshop.definition.model_copy(deep=True)
+        assert len(before.triggers.tier2) >= 3
+        remove = screen.query_one("#remove-tier2", Button)
+        remove.scroll_visible(animate=False)
+        remove.focus()
+        await settle(pilot)
+        for key, char in [("enter", "\r"), ("tab", "\t"), ("enter", "\r")] * 2:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app.post_message(event)
+        for _ in range(60):
+            await settle(pilot)
+            if len(screen.workshop.definition.triggers.tier2) <= len(before.triggers.tier2) - 2:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        await settle(pilot)
+        after = screen.workshop.definition
+        assert after.triggers.tier2 == before.triggers.tier2[:-2]
+        assert after.triggers.model_dump(exclude={"tier2"}) == before.triggers.model_dump(
+            exclude={"tier2"}
+        )
+        assert app.screen_stack[-1] is screen
+        assert app.focused is screen.query_one("#remove-tier2")

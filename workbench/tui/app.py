@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from workbench.core.services.backtest_session import EvidenceSession
     from workbench.tui.screens.editor import EditorScreen
 
-# Seconds a step's rebuild may hold the room's keys before they go on regardless.
-HOLD_LIMIT = 2.0
+# Seconds a change on screen may hold the room's keys before they go on regardless: a
+# loaded machine took 2-5 s to rebuild a Triggers step of 14 rules.
+HOLD_LIMIT = 8.0
 
 # The editor, its widgets and the pydantic models load on first use, after the home screen
 # has painted: the room sees the folder at once.
@@ -112,13 +113,15 @@ class WorkbenchApp(App[None]):
         # while keys typed before it still wait in a widget's queue, so "typing has paused" is
         # decided from the keys that arrived, not from the edits already applied.
         self.last_key_at = 0.0
-        # Keys typed while a step rebuilds after one of its buttons (a rule added or removed,
-        # scoring switched on): held, then handed on one at a time once the cursor is back.
-        # Sent on at once they went to the button being taken away, and were lost. None: keys
-        # pass straight through.
+        # Keys typed while the screen changes under them (a step rebuilt after one of its
+        # buttons, a question coming up or going away): held, then handed on one at a time
+        # once the change is on screen. Sent on at once they went to a button being taken
+        # away, or moved the cursor before the question was up, and were lost. `_holds`
+        # counts the changes under way; `_held_keys` is None when keys pass straight through.
         self._held_keys: deque[events.Key] | None = None
-        self._holding = False
+        self._holds = 0
         self._hold_limit: Timer | None = None
+        self._hand_on_due = False  # one key handed on per refresh, never two chains
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -126,37 +129,63 @@ class WorkbenchApp(App[None]):
             if self._held_keys is not None:
                 self._held_keys.append(event)  # after any held before it: typed order
                 return
+            await self._forward_key(event)
+            return
         await super().on_event(event)
 
+    async def _forward_key(self, key: events.Key) -> None:
+        """To the focused widget. A key that presses a button which changes the screen holds
+        the keys after it here, before it goes on: the press itself happens later, when
+        the key has come back up to the app, and a burst of keys a loaded machine read at
+        once had all gone on by then (tab moved the cursor before the question was up)."""
+        press_holds = getattr(self.focused, "press_holds_keys", None)
+        if press_holds is not None and press_holds(key.key):
+            self.hold_keys()
+        await super().on_event(key)
+
     def hold_keys(self) -> None:
-        """Keep the keys that arrive from now until `release_keys`, in order. Never for long:
-        after `HOLD_LIMIT` seconds they go on anyway (a rebuild that never ends must not
-        take the keyboard with it)."""
+        """Keep the keys that arrive from now until the matching `release_keys`, in order.
+        Never for long: after `HOLD_LIMIT` seconds they go on anyway (a change that never
+        ends must not take the keyboard with it)."""
         if self._held_keys is None:
             self._held_keys = deque()
-        self._holding = True
+        self._holds += 1
         if self._hold_limit is not None:
             self._hold_limit.stop()
-        self._hold_limit = self.set_timer(HOLD_LIMIT, self.release_keys)
+        self._hold_limit = self.set_timer(HOLD_LIMIT, self._hold_expired)
 
     def release_keys(self) -> None:
-        """Hand the held keys on as if typed now, each once the one before it is handled (a
-        tab moves the cursor before the enter after it is read), then let keys through."""
-        if self._hold_limit is not None:
-            self._hold_limit.stop()
-            self._hold_limit = None
-        if self._holding:
-            self._holding = False
+        """One change is on screen. Once none is left, the held keys go on as if typed now,
+        one per refresh (a tab moves the cursor before the enter after it is read), then
+        keys pass straight through."""
+        if self._holds == 0:
+            return
+        self._holds -= 1
+        if self._holds == 0:
+            if self._hold_limit is not None:
+                self._hold_limit.stop()
+                self._hold_limit = None
+            self._hand_on_later()
+
+    def _hold_expired(self) -> None:
+        self._holds = 0
+        self._hold_limit = None
+        self._hand_on_later()
+
+    def _hand_on_later(self) -> None:
+        if not self._hand_on_due:
+            self._hand_on_due = True
             self.call_after_refresh(self._hand_on_held_key)
 
     async def _hand_on_held_key(self) -> None:
-        if self._holding or self._held_keys is None:
-            return  # held again meanwhile (a replayed enter removed another rule)
+        self._hand_on_due = False
+        if self._holds or self._held_keys is None:
+            return  # held again meanwhile (a key handed on pressed a button): its release
         if not self._held_keys:
             self._held_keys = None
             return
-        await super().on_event(self._held_keys.popleft())
-        self.call_after_refresh(self._hand_on_held_key)
+        await self._forward_key(self._held_keys.popleft())
+        self._hand_on_later()
 
     def notify(
         self,

@@ -24,6 +24,7 @@ from workbench.core.domain.suite import CaseResult
 from workbench.core.domain.typed_words import refusals
 from workbench.core.domain.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
 from workbench.core.services.workshop import NO_LEAD, NO_WHY, EditResult
+from workbench.tui.components.held_keys import HoldingButton, hold_keys
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 
@@ -35,17 +36,23 @@ class ConfirmModal(ModalScreen[str]):
 
     BINDINGS = [CANCEL]
 
-    def __init__(self, question: str, answers: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, question: str, answers: list[tuple[str, str]], *, holding: bool = False
+    ) -> None:
+        """`holding`: an answer holds the keys typed after it (see `HoldingButton`) and the
+        callback releases them once, when what the answer does is on screen."""
         super().__init__()
         self.question = question
         self.answers = answers
+        self.holding = holding
 
     def compose(self) -> ComposeResult:
+        kind = HoldingButton if self.holding else Button
         with Vertical(classes="dialog"):
             yield PlainText(self.question, classes="dialog-text")
             with Horizontal(classes="buttons"):
                 for answer_id, label in self.answers:
-                    yield Button(label, id=f"answer-{answer_id}")
+                    yield kind(label, id=f"answer-{answer_id}")
 
     @on(Button.Pressed)
     def _answer(self, event: Button.Pressed) -> None:
@@ -53,6 +60,8 @@ class ConfirmModal(ModalScreen[str]):
         self.dismiss(event.button.id.removeprefix("answer-"))
 
     def action_cancel(self) -> None:
+        if self.holding:
+            hold_keys(self)  # as an answer's button would: the callback releases it
         self.dismiss("cancel")
 
 

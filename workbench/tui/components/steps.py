@@ -52,6 +52,7 @@ from workbench.core.domain.vocab import (
 )
 from workbench.tui.components.clause_evidence import refresh_evidence, show_evidence
 from workbench.tui.components.fields import ChoiceField, KindsField, TextField, ToggleField
+from workbench.tui.components.held_keys import HoldingButton, hold_keys, release_keys
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import ClauseEdited
 
@@ -138,10 +139,8 @@ class DefinitionPane(VerticalScroll):
 
     def edit(self, path: str, value: Any) -> None:
         """A structural edit from one of the step's buttons. The step is rebuilt for it, so
-        keys typed meanwhile are held until the cursor is back (the editor lets them go)."""
-        hold = getattr(self.app, "hold_keys", None)
-        if hold is not None:
-            hold()
+        keys typed meanwhile are held until the cursor is back (the editor releases them)."""
+        hold_keys(self)
         self.post_message(ClauseEdited(path, value, self))
 
 
@@ -353,7 +352,7 @@ def tier2_fields(prefix: str, t: Triggers) -> ComposeResult:
                 placeholder="alone",
             )
     with Horizontal(classes="buttons"):
-        yield Button(
+        yield HoldingButton(
             "Add tier 2 rule",
             id=_clause_id("add-tier2", prefix),
             name=prefix,
@@ -361,7 +360,7 @@ def tier2_fields(prefix: str, t: Triggers) -> ComposeResult:
             compact=True,
         )
         if t.tier2:
-            yield Button(
+            yield HoldingButton(
                 "Remove last rule",
                 id=_clause_id("remove-tier2", prefix),
                 name=prefix,
@@ -430,25 +429,25 @@ class TriggerButtons(DefinitionPane):
 
     @on(Button.Pressed, ".add-tier2")
     def _add_rule(self, event: Button.Pressed) -> None:
-        prefix = event.button.name or "triggers"
-        rules = [r.model_dump() for r in clause_value(self.definition, prefix).tier2]
-        rules.append({"kind": "pricing_page_view", "min_count": 2, "within_days": 14})
-        self.edit(f"{prefix}.tier2", rules)
+        """The button held the keys typed after it; the edit holds them until the rebuilt
+        step has the cursor in the new rule."""
+        try:
+            prefix = event.button.name or "triggers"
+            rules = [r.model_dump() for r in clause_value(self.definition, prefix).tier2]
+            rules.append({"kind": "pricing_page_view", "min_count": 2, "within_days": 14})
+            self.edit(f"{prefix}.tier2", rules)
+        finally:
+            release_keys(self)
 
     @on(Button.Pressed, ".remove-tier2")
     async def _remove_rule(self, event: Button.Pressed) -> None:
         """Asked first, naming the rule: an enter on the button by mistake took a rule the
-        room had argued for, with no way back short of typing it again. Keys typed before
-        the question is up are held for it (tab, enter: "Remove it")."""
-        hold = getattr(self.app, "hold_keys", None)
-        if hold is not None:
-            hold()
+        room had argued for, with no way back short of typing it again. The button held the
+        keys typed after it until the question is up (tab, enter: "Remove it")."""
         try:
             await self._ask_to_remove(event.button.name or "triggers")
         finally:
-            release = getattr(self.app, "release_keys", None)
-            if release is not None:
-                release()
+            release_keys(self)
 
     async def _ask_to_remove(self, prefix: str) -> None:
         from workbench.tui.components.modals import ConfirmModal
@@ -467,20 +466,24 @@ class TriggerButtons(DefinitionPane):
                 whose = f"{part.label or part.id}'s"
 
         def answered(choice: str | None) -> None:
-            if choice != "remove":
-                return
-            now = clause_value(self.definition, prefix).tier2
-            if len(now) != len(current):  # another edit added or took a rule meanwhile
-                self.notify("The tier 2 rules changed meanwhile: nothing removed.")
-                return
-            rules = [r.model_dump() for r in now][:-1]
-            self.edit(f"{prefix}.tier2", rules)
+            try:
+                if choice != "remove":
+                    return
+                now = clause_value(self.definition, prefix).tier2
+                if len(now) != len(current):  # another edit added or took a rule meanwhile
+                    self.notify("The tier 2 rules changed meanwhile: nothing removed.")
+                    return
+                rules = [r.model_dump() for r in now][:-1]
+                self.edit(f"{prefix}.tier2", rules)
+            finally:
+                release_keys(self)  # the answer's hold; the edit holds its own until rebuilt
 
         said = tier2_sentence(current[-1], activity_label).removeprefix("Tier 2: ")
         await self.app.push_screen(
             ConfirmModal(
                 f"Remove {whose} tier 2 rule {len(current)}: {said}",
                 [("keep", "Keep it"), ("remove", "Remove it")],
+                holding=True,
             ),
             answered,
         )

@@ -1,0 +1,52 @@
+"""Holding the room's keys while the screen changes under them (see `WorkbenchApp.hold_keys`).
+
+A button that puts up a question or rebuilds its step holds the keys from the moment it is
+pressed, in the same turn as the key that pressed it, so a tab typed right after cannot move
+the cursor before the question is up. Whoever handles its press releases the hold once, when
+the change is on screen.
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+from textual.dom import DOMNode
+from textual.widgets import Button
+
+
+def hold_keys(node: DOMNode) -> None:
+    hold = getattr(node.app, "hold_keys", None)
+    if hold is not None:
+        hold()
+
+
+def release_keys(node: DOMNode) -> None:
+    release = getattr(node.app, "release_keys", None)
+    if release is not None:
+        release()
+
+
+class HoldingButton(Button):
+    """A button whose press holds the keys typed after it until its handler releases them.
+
+    The app takes the hold for an enter on it as the key arrives (`press_holds_keys`), a
+    click or a `press()` from code takes it here."""
+
+    _held_for_enter = False
+
+    def press_holds_keys(self, key: str) -> bool:
+        """The app asks as `key` arrives with this button focused: will it press me?"""
+        if key == "enter" and not self.disabled and self.display:
+            self._held_for_enter = True
+            return True
+        return False
+
+    def press(self) -> Self:
+        if self.disabled or not self.display:
+            return self
+        if self._held_for_enter:
+            self._held_for_enter = False  # the app held the keys when the enter arrived
+        else:
+            hold_keys(self)
+        super().press()
+        return self
