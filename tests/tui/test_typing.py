@@ -453,3 +453,41 @@ def test_a_pasted_text_is_one_line_with_every_line_in_it() -> None:
     # A points field: a row "key<tab>points" is one pair.
     pairs = pasted_line("gmail.com\t-10\noutlook.com\t-10\n", ", ", " ")
     assert pairs == "gmail.com -10, outlook.com -10"
+
+
+async def test_ctrl_z_takes_back_a_list_replaced_by_a_stray_key(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """Tab selects a field's text, so one tab too many before typing "10" replaced every
+    rejection reason; ctrl+z takes the keys back one at a time, down to the list as it was,
+    and the draft has it again. With nothing left to take back it changes nothing."""
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        screen.show_step("sla")
+        await settle(pilot)
+        reasons = list(screen.workshop.definition.sla.sales.rejection_reasons)
+        assert len(reasons) > 2
+        field = screen.query_one("#field-sla-sales-rejection-reasons", TextField)
+        editor = field.query_one(Input)
+        editor.scroll_visible(animate=False)
+        editor.focus()
+        editor.select_all()  # as tab leaves it
+        await settle(pilot)
+        await pilot.press("1", "0")
+        await settle(pilot)
+        assert screen.workshop.definition.sla.sales.rejection_reasons == ["10"]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert editor.value == "1"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert screen.workshop.definition.sla.sales.rejection_reasons == reasons
+        assert editor.value == ", ".join(reasons)
+        await pilot.press("ctrl+z")  # nothing more typed here: nothing changes
+        await settle(pilot)
+        assert editor.value == ", ".join(reasons)
+        assert store.load_definition(path).definition.sla.sales.rejection_reasons == reasons

@@ -12,12 +12,19 @@ A paste of several lines (a column copied from a sheet, a signer's name and titl
 lines) keeps every line: Textual's Input keeps only the first, without a word, and
 "rivalcrm.com / acme-rival.io / othercrm.com" was saved as rivalcrm.com alone. The lines are
 joined with `paste_joiner`: ", " in a list field, a space elsewhere.
+
+ctrl+z takes back the last change typed here, one at a time: a tab too many before typing
+"10" replaced a whole list of rejection reasons (Tab selects the field's text), and Textual's
+Input has no undo.
 """
 
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.widgets import Input
+
+UNDO_DEPTH = 200  # values kept per field: more keys than anyone types into one field
 
 
 def pasted_line(text: str, joiner: str = " ", cell_joiner: str | None = None) -> str:
@@ -34,10 +41,46 @@ def pasted_line(text: str, joiner: str = " ", cell_joiner: str | None = None) ->
 
 
 class RoomInput(Input):
-    """`Input`, with its own key bindings run in typing order, and a paste kept whole."""
+    """`Input`, with its own key bindings run in typing order, a paste kept whole, and an
+    undo of what was typed."""
+
+    BINDINGS = [
+        Binding(
+            "ctrl+z",
+            "undo_typing",
+            "Undo",
+            show=False,
+            id="field.undo",
+            tooltip="Take back the last change typed in this field.",
+        )
+    ]
 
     paste_joiner = " "
     paste_cell_joiner: str | None = None
+
+    _undoing = False
+
+    def on_mount(self) -> None:
+        self._undo: list[str] = []  # the values before each change typed, latest last
+
+    def watch_value(self, old: str, new: str) -> None:
+        """Keeps the value a change typed replaced. Only what the person types counts: the
+        field has the focus (the app never writes to a field being typed in)."""
+        if self._undoing or old == new or not self.has_focus:
+            return
+        self._undo.append(old)
+        del self._undo[:-UNDO_DEPTH]
+
+    def action_undo_typing(self) -> None:
+        if not self._undo:
+            self.app.bell()
+            return
+        self._undoing = True
+        try:
+            self.value = self._undo.pop()
+        finally:
+            self._undoing = False
+        self.cursor_position = len(self.value)
 
     async def _on_key(self, event: events.Key) -> None:
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
