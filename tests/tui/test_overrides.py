@@ -331,3 +331,60 @@ async def test_removing_rules_at_typing_speed_removes_one_rule_per_enter_tab_ent
         )
         assert app.screen_stack[-1] is screen
         assert app.focused is screen.query_one("#remove-tier2")
+
+
+async def test_enter_tab_enter_beyond_the_last_rule_changes_nothing_else(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One round more than there are rules, typed at once: every rule goes, the keys of the
+    round too many are not used (and the room is told), and no other clause changes. Sent
+    on, they folded tier 2, opened tier 3 and switched it off, or added a rule back."""
+    seeded("acme", "3m-10m")
+    app = make_app()
+    rebuild = EditorScreen.rebuild_pane
+
+    async def slow_rebuild(screen: EditorScreen, pane: Any) -> None:
+        await asyncio.sleep(0.3)
+        await rebuild(screen, pane)
+
+    monkeypatch.setattr(EditorScreen, "rebuild_pane", slow_rebuild)
+    said: list[str] = []
+    notify = WorkbenchApp.notify
+
+    def heard(self: WorkbenchApp, message: str, **kwargs: Any) -> None:
+        said.append(message)
+        notify(self, message, **kwargs)
+
+    monkeypatch.setattr(WorkbenchApp, "notify", heard)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "triggers")
+        await open_block(pilot, "#fold-tier2")
+        before = screen.workshop.definition.model_copy(deep=True)
+        rules = len(before.triggers.tier2)
+        remove = screen.query_one("#remove-tier2", Button)
+        remove.scroll_visible(animate=False)
+        remove.focus()
+        await settle(pilot)
+        for key, char in [("enter", "\r"), ("tab", "\t"), ("enter", "\r")] * (rules + 1):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app.post_message(event)
+        for _ in range(80):
+            await settle(pilot)
+            if not screen.workshop.definition.triggers.tier2 and said:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        await settle(pilot)
+        after = screen.workshop.definition
+        assert after.triggers.tier2 == []
+        assert after.triggers.model_dump(exclude={"tier2"}) == before.triggers.model_dump(
+            exclude={"tier2"}
+        )
+        assert after.scoring == before.scoring
+        assert any("3 key(s) typed after the last removal were not used" in s for s in said)
+        assert app.screen_stack[-1] is screen
+        focused = app.focused
+        assert focused is not None and type(focused).__name__ == "CollapsibleTitle"

@@ -154,6 +154,15 @@ class WorkbenchApp(App[None]):
             self._hold_limit.stop()
         self._hold_limit = self.set_timer(HOLD_LIMIT, self._hold_expired)
 
+    def drop_held_keys(self) -> int:
+        """Forget the keys held so far (they were aimed at something no longer on screen);
+        how many. Keys typed from now on are held or pass as before."""
+        if not self._held_keys:
+            return 0
+        dropped = len(self._held_keys)
+        self._held_keys.clear()
+        return dropped
+
     def release_keys(self) -> None:
         """One change is on screen. Once none is left, the held keys go on as if typed now,
         one per refresh (a tab moves the cursor before the enter after it is read), then

@@ -584,6 +584,16 @@ class EditorScreen(Screen[None]):
             # By its type's name: Textual exports Collapsible, not the title widget.
             titles = folds[0].query("CollapsibleTitle") if folds else None
             target = titles.first() if titles else None
+            # Keys typed meanwhile were aimed at a rule that is no longer there: sent on, a
+            # burst of enter-tab-enter too many folded tier 2, opened tier 3 and switched it
+            # off. Not used, and said.
+            drop = getattr(self.app, "drop_held_keys", None)
+            dropped = drop() if drop is not None else 0
+            if dropped:
+                self.notify(
+                    f"No tier 2 rule is left: the {dropped} key(s) typed after the last "
+                    "removal were not used, so they changed nothing else."
+                )
         if target is not None:
             self.set_focus(target)
             target.call_after_refresh(target.scroll_visible, animate=False)
