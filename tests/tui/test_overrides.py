@@ -196,6 +196,30 @@ async def test_adding_a_main_tier2_rule_keeps_an_edit_typed_just_before(
         assert screen.workshop.definition.triggers.tier2 == []
 
 
+def arrive_at_once(app: WorkbenchApp, keys: list[str]) -> None:
+    """Keys as a loaded terminal delivers them: all in the app's queue before it reads one."""
+    for key in keys:
+        event = events.Key(
+            key, {"enter": "\r", "tab": "\t"}.get(key, key if len(key) == 1 else None)
+        )
+        event.set_sender(app)
+        app.post_message(event)
+
+
+def slow_rebuilds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every rebuild of a step takes 0.3 s more, as on a loaded machine."""
+    rebuild = EditorScreen.rebuild_pane
+
+    async def slow_rebuild(screen: EditorScreen, pane: Any) -> None:
+        await asyncio.sleep(0.3)
+        await rebuild(screen, pane)
+
+    monkeypatch.setattr(EditorScreen, "rebuild_pane", slow_rebuild)
+
+
+ROUND = ["enter", "tab", "enter"]  # "Remove last rule", then "Remove it"
+
+
 async def test_keys_typed_while_the_step_rebuilds_after_a_removal_are_not_lost(
     make_app: Callable[..., WorkbenchApp],
     seeded: Callable[..., Path],
@@ -212,11 +236,8 @@ async def test_keys_typed_while_the_step_rebuilds_after_a_removal_are_not_lost(
 
     async def slow_rebuild(screen: EditorScreen, pane: Any) -> None:
         if not typed_during:  # the first removal's rebuild: the room types on meanwhile
-            for key in keys:
-                event = events.Key(key, key if len(key) == 1 else None)
-                event.set_sender(app)
-                app.post_message(event)
-                typed_during.append(key)
+            arrive_at_once(app, keys)
+            typed_during.extend(keys)
             await asyncio.sleep(0.2)  # the app takes the keys while this rebuild is under way
         await rebuild(screen, pane)
 
@@ -263,11 +284,8 @@ async def test_keys_typed_before_the_removal_question_is_up_answer_it(
     typed_during: list[str] = []
 
     async def slow_ask(pane: Any, prefix: str) -> None:
-        for key, char in (("tab", "\t"), ("enter", "\r")):
-            event = events.Key(key, char)
-            event.set_sender(app)
-            app.post_message(event)
-            typed_during.append(key)
+        arrive_at_once(app, ["tab", "enter"])
+        typed_during.extend(["tab", "enter"])
         await asyncio.sleep(0.2)  # the app takes the keys before the question is up
         await ask(pane, prefix)
 
@@ -297,13 +315,7 @@ async def test_removing_rules_at_typing_speed_removes_one_rule_per_enter_tab_ent
     gained a tick, tier 3 was switched off."""
     seeded("acme", "3m-10m")
     app = make_app()
-    rebuild = EditorScreen.rebuild_pane
-
-    async def slow_rebuild(screen: EditorScreen, pane: Any) -> None:
-        await asyncio.sleep(0.3)
-        await rebuild(screen, pane)
-
-    monkeypatch.setattr(EditorScreen, "rebuild_pane", slow_rebuild)
+    slow_rebuilds(monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_step(pilot, "triggers")
         await open_block(pilot, "#fold-tier2")
@@ -313,10 +325,7 @@ async def test_removing_rules_at_typing_speed_removes_one_rule_per_enter_tab_ent
         remove.scroll_visible(animate=False)
         remove.focus()
         await settle(pilot)
-        for key, char in [("enter", "\r"), ("tab", "\t"), ("enter", "\r")] * 2:
-            event = events.Key(key, char)
-            event.set_sender(app)
-            app.post_message(event)
+        arrive_at_once(app, ROUND * 2)
         for _ in range(60):
             await settle(pilot)
             if len(screen.workshop.definition.triggers.tier2) <= len(before.triggers.tier2) - 2:
@@ -343,13 +352,7 @@ async def test_enter_tab_enter_beyond_the_last_rule_changes_nothing_else(
     on, they folded tier 2, opened tier 3 and switched it off, or added a rule back."""
     seeded("acme", "3m-10m")
     app = make_app()
-    rebuild = EditorScreen.rebuild_pane
-
-    async def slow_rebuild(screen: EditorScreen, pane: Any) -> None:
-        await asyncio.sleep(0.3)
-        await rebuild(screen, pane)
-
-    monkeypatch.setattr(EditorScreen, "rebuild_pane", slow_rebuild)
+    slow_rebuilds(monkeypatch)
     said: list[str] = []
     notify = WorkbenchApp.notify
 
@@ -367,10 +370,7 @@ async def test_enter_tab_enter_beyond_the_last_rule_changes_nothing_else(
         remove.scroll_visible(animate=False)
         remove.focus()
         await settle(pilot)
-        for key, char in [("enter", "\r"), ("tab", "\t"), ("enter", "\r")] * (rules + 1):
-            event = events.Key(key, char)
-            event.set_sender(app)
-            app.post_message(event)
+        arrive_at_once(app, ROUND * (rules + 1))
         for _ in range(80):
             await settle(pilot)
             if not screen.workshop.definition.triggers.tier2 and said:
