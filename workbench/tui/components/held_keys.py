@@ -26,6 +26,12 @@ def release_keys(node: DOMNode) -> None:
         release()
 
 
+def drop_held_keys(node: DOMNode) -> int:
+    """Forget the keys held so far (aimed at something no longer on screen); how many."""
+    drop = getattr(node.app, "drop_held_keys", None)
+    return int(drop()) if drop is not None else 0
+
+
 class HoldingButton(Button):
     """A button whose press holds the keys typed after it until its handler releases them.
 

@@ -43,6 +43,7 @@ from workbench.tui.components.clause_evidence import refresh_evidence
 from workbench.tui.components.evidence_pane import STEP_ID as EVIDENCE_STEP
 from workbench.tui.components.evidence_pane import EvidencePane
 from workbench.tui.components.fields import NOTHING_PENDING, ClauseField
+from workbench.tui.components.held_keys import drop_held_keys, release_keys
 from workbench.tui.components.modals import CaseModal, ConfirmModal, NewCaseModal, QuestionModal
 from workbench.tui.components.save_copy import SaveCopyModal
 from workbench.tui.components.signoff_pane import QuestionToggled, SignoffPane, SignRequested
@@ -505,9 +506,7 @@ class EditorScreen(Screen[None]):
         finally:
             # A step's button held the keys typed since (DefinitionPane.edit): the step is
             # rebuilt and the cursor placed, so they go on now, as if typed after.
-            release = getattr(self.app, "release_keys", None)
-            if release is not None:
-                release()
+            release_keys(self)
 
     async def apply_edit(self, path: str, value: Any, source: Widget) -> None:
         if self.workshop.read_only or self._leaving:
@@ -587,8 +586,7 @@ class EditorScreen(Screen[None]):
             # Keys typed meanwhile were aimed at a rule that is no longer there: sent on, a
             # burst of enter-tab-enter too many folded tier 2, opened tier 3 and switched it
             # off. Not used, and said.
-            drop = getattr(self.app, "drop_held_keys", None)
-            dropped = drop() if drop is not None else 0
+            dropped = drop_held_keys(self)
             if dropped:
                 self.notify(
                     f"No tier 2 rule is left: the {dropped} key(s) typed after the last "
