@@ -16,7 +16,7 @@ from tests.tui.pilot_steps import open_first, settle
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.modals import ConfirmModal
-from workbench.tui.components.steps import MotionsPane, SegmentsPane
+from workbench.tui.components.steps import MotionsPane, SegmentsPane, TriggerButtons
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
 
@@ -207,14 +207,21 @@ def arrive_at_once(app: WorkbenchApp, keys: list[str]) -> None:
 
 
 def slow_rebuilds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every rebuild of a step takes 0.3 s more, as on a loaded machine."""
+    """Every rebuild of a step, and every tier 2 row added or removed, takes 0.3 s more, as
+    on a loaded machine."""
     rebuild = EditorScreen.rebuild_pane
+    show_tier2 = TriggerButtons.show_tier2
 
     async def slow_rebuild(screen: EditorScreen, pane: Any) -> None:
         await asyncio.sleep(0.3)
         await rebuild(screen, pane)
 
+    async def slow_rows(pane: TriggerButtons, prefix: str) -> bool:
+        await asyncio.sleep(0.3)
+        return await show_tier2(pane, prefix)
+
     monkeypatch.setattr(EditorScreen, "rebuild_pane", slow_rebuild)
+    monkeypatch.setattr(TriggerButtons, "show_tier2", slow_rows)
 
 
 ROUND = ["enter", "tab", "enter"]  # "Remove last rule", then "Remove it"
@@ -231,17 +238,17 @@ async def test_keys_typed_while_the_step_rebuilds_after_a_removal_are_not_lost(
     seeded("acme", "3m-10m")
     app = make_app()
     typed_during: list[str] = []
-    rebuild = EditorScreen.rebuild_pane
+    show_tier2 = TriggerButtons.show_tier2
     keys = ["shift+tab"] * 3 + ["end", "backspace", "backspace", "backspace", "3", "0"]
 
-    async def slow_rebuild(screen: EditorScreen, pane: Any) -> None:
-        if not typed_during:  # the first removal's rebuild: the room types on meanwhile
+    async def slow_rows(pane: TriggerButtons, prefix: str) -> bool:
+        if not typed_during:  # the first removal's update: the room types on meanwhile
             arrive_at_once(app, keys)
             typed_during.extend(keys)
-            await asyncio.sleep(0.2)  # the app takes the keys while this rebuild is under way
-        await rebuild(screen, pane)
+            await asyncio.sleep(0.2)  # the app takes the keys while the row goes
+        return await show_tier2(pane, prefix)
 
-    monkeypatch.setattr(EditorScreen, "rebuild_pane", slow_rebuild)
+    monkeypatch.setattr(TriggerButtons, "show_tier2", slow_rows)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_step(pilot, "triggers")
         before = len(screen.workshop.definition.triggers.tier2)
@@ -388,3 +395,94 @@ async def test_enter_tab_enter_beyond_the_last_rule_changes_nothing_else(
         assert app.screen_stack[-1] is screen
         focused = app.focused
         assert focused is not None and type(focused).__name__ == "CollapsibleTitle"
+
+
+def shown_fields(pane: Any) -> list[tuple[str, str, Any]]:
+    """What a step shows, in screen order: each field (path, label, value), evidence line
+    and button."""
+    from workbench.tui.components.clause_evidence import LINE_CLASS
+    from workbench.tui.components.fields import ClauseField
+
+    shown: list[tuple[str, str, Any]] = []
+    for node in pane.query("*"):
+        if isinstance(node, ClauseField):
+            inputs = list(node.query(Input).results(Input))
+            value = inputs[0].value if inputs else node.shown_value()
+            shown.append((node.path, node.label_text, value))
+        elif isinstance(node, PlainText) and node.has_class(LINE_CLASS):
+            shown.append(("evidence", str(node.name), str(node.render())))
+        elif isinstance(node, Button):
+            shown.append(("button", str(node.id), str(node.label)))
+    return shown
+
+
+async def test_a_rule_added_or_removed_changes_its_row_and_the_step_reads_as_rebuilt(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Adding or removing a tier 2 rule mounts or takes away that rule's row, not the whole
+    step (2-7 s a time on a loaded machine with 8-14 rules); what it then shows is what a
+    rebuild of the step shows, down to the "Remove last rule" button going with the last
+    rule and coming back with a new one."""
+    seeded("acme", "3m-10m")
+    app = make_app()
+    rebuilt: list[str] = []
+    rebuild = EditorScreen.rebuild_pane
+
+    async def counted(screen: EditorScreen, pane: Any) -> None:
+        rebuilt.append(type(pane).__name__)
+        await rebuild(screen, pane)
+
+    monkeypatch.setattr(EditorScreen, "rebuild_pane", counted)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "triggers")
+        pane = screen.query_one("#fold-tier2").parent
+        while pane is not None and not isinstance(pane, TriggerButtons):
+            pane = pane.parent
+        assert pane is not None
+        tier1 = screen.query_one("#field-triggers-tier1")
+        before = len(screen.workshop.definition.triggers.tier2)
+        await open_block(pilot, "#fold-tier2")
+        for _ in range(2):
+            await press_button(pilot, "#add-tier2")
+        await type_into(pilot, f"#field-triggers-tier2-{before + 1}-within-days", "45")
+        assert len(screen.workshop.definition.triggers.tier2) == before + 2
+        for _ in range(before + 2):
+            await press_button(pilot, "#remove-tier2")
+            await press_button(pilot, "#answer-remove")
+        assert screen.workshop.definition.triggers.tier2 == []
+        assert not screen.query(".remove-tier2"), "no rule left to remove"
+        await press_button(pilot, "#add-tier2")
+        assert len(screen.query(".remove-tier2")) == 1
+        await type_into(pilot, "#field-triggers-tier2-0-min-count", "3")
+        assert screen.workshop.definition.triggers.tier2[0].min_count == 3
+        assert rebuilt == [], "no rebuild of the step for a rule added or removed"
+        assert screen.query_one("#field-triggers-tier1") is tier1, "the step was not rebuilt"
+        rows = shown_fields(pane)
+        assert ("button", "remove-tier2", "Remove last rule") in rows
+        await rebuild(screen, pane)
+        await settle(pilot)
+        assert screen.query_one("#field-triggers-tier1") is not tier1
+        assert shown_fields(pane) == rows
+
+
+async def test_a_refused_value_in_a_removed_rule_does_not_hold_the_saves_back(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """A "0" refused in the last rule's count, then that rule removed: the refusal goes with
+    the rule. Kept, it held every save back for a field no longer on screen."""
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "triggers")
+        last = len(screen.workshop.definition.triggers.tier2) - 1
+        await type_into(pilot, f"#field-triggers-tier2-{last}-min-count", "0")
+        assert f"triggers.tier2.{last}.min_count" in screen.invalid
+        await press_button(pilot, "#remove-tier2")
+        await press_button(pilot, "#answer-remove")
+        assert len(screen.workshop.definition.triggers.tier2) == last
+        assert not screen.invalid
+        screen.save_draft()
+        await settle(pilot)
+        assert len(store.load_definition(path).definition.triggers.tier2) == last

@@ -13,6 +13,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Collapsible, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -25,6 +26,7 @@ from workbench.core.domain.definition import (
     Motion,
     Scoring,
     Segment,
+    Tier2Rule,
     Triggers,
 )
 from workbench.core.domain.describe import (
@@ -52,6 +54,7 @@ from workbench.core.domain.vocab import (
 )
 from workbench.tui.components.clause_evidence import refresh_evidence, show_evidence
 from workbench.tui.components.fields import ChoiceField, KindsField, TextField, ToggleField
+from workbench.tui.components.fold import Fold
 from workbench.tui.components.held_keys import HoldingButton, hold_keys, release_keys
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import ClauseEdited
@@ -333,25 +336,8 @@ def tier1_fields(prefix: str, t: Triggers, lead_type: str = "mql") -> ComposeRes
 def tier2_fields(prefix: str, t: Triggers) -> ComposeResult:
     yield _section("Tier 2: high-intent engagement within a recency window")
     for index, rule in enumerate(t.tier2):
-        with Horizontal(classes="row tier2-row"):
-            yield ChoiceField(
-                f"{prefix}.tier2.{index}.kind", f"Rule {index + 1} kind", rule.kind, KIND_OPTIONS
-            )
-            yield TextField(f"{prefix}.tier2.{index}.min_count", "At least", rule.min_count, "int")
-            yield TextField(
-                f"{prefix}.tier2.{index}.within_days", "Within days", rule.within_days, "int"
-            )
-            # A combination (001's "case study + pricing page in the same session") is part
-            # of the rule: shown and typed here, or changing the kind kept a condition nobody
-            # on screen could see.
-            yield KindListField(
-                f"{prefix}.tier2.{index}.together",
-                "Same session as",
-                rule.together,
-                "list",
-                placeholder="alone",
-            )
-    with Horizontal(classes="buttons"):
+        yield tier2_row(prefix, index, rule)
+    with Horizontal(classes="buttons tier2-buttons", name=prefix):
         yield HoldingButton(
             "Add tier 2 rule",
             id=_clause_id("add-tier2", prefix),
@@ -360,13 +346,41 @@ def tier2_fields(prefix: str, t: Triggers) -> ComposeResult:
             compact=True,
         )
         if t.tier2:
-            yield HoldingButton(
-                "Remove last rule",
-                id=_clause_id("remove-tier2", prefix),
-                name=prefix,
-                classes="remove-tier2",
-                compact=True,
-            )
+            yield remove_tier2_button(prefix)
+
+
+def tier2_row(prefix: str, index: int, rule: Tier2Rule) -> Horizontal:
+    """One tier 2 rule's fields, one row: composed with the step, or mounted alone when
+    "Add tier 2 rule" appends it (TriggerButtons.show_tier2)."""
+    return Horizontal(
+        ChoiceField(
+            f"{prefix}.tier2.{index}.kind", f"Rule {index + 1} kind", rule.kind, KIND_OPTIONS
+        ),
+        TextField(f"{prefix}.tier2.{index}.min_count", "At least", rule.min_count, "int"),
+        TextField(f"{prefix}.tier2.{index}.within_days", "Within days", rule.within_days, "int"),
+        # A combination (001's "case study + pricing page in the same session") is part of
+        # the rule: shown and typed here, or changing the kind kept a condition nobody on
+        # screen could see.
+        KindListField(
+            f"{prefix}.tier2.{index}.together",
+            "Same session as",
+            rule.together,
+            "list",
+            placeholder="alone",
+        ),
+        classes="row tier2-row",
+        name=f"{prefix}.tier2.{index}",
+    )
+
+
+def remove_tier2_button(prefix: str) -> HoldingButton:
+    return HoldingButton(
+        "Remove last rule",
+        id=_clause_id("remove-tier2", prefix),
+        name=prefix,
+        classes="remove-tier2",
+        compact=True,
+    )
 
 
 def tier3_fields(prefix: str, t: Triggers, scoring: Scoring | None) -> ComposeResult:
@@ -426,6 +440,33 @@ def scoring_fields(prefix: str, s: Scoring) -> ComposeResult:
 
 class TriggerButtons(DefinitionPane):
     """The tier 2 add and remove buttons of any triggers clause in the pane."""
+
+    async def show_tier2(self, prefix: str) -> bool:
+        """The tier 2 rules at `prefix` on screen as the definition now holds them, by
+        mounting the one rule appended or removing the last one: rebuilding the whole step
+        for it took 2-7 s a time on a loaded machine with 8-14 rules, and the room watched
+        the screen run behind its typing. False when the change is not one rule at the end
+        (the editor rebuilds the step then)."""
+        rules = clause_value(self.definition, prefix).tier2
+        rows = [r for r in self.query(".tier2-row") if str(r.name).startswith(f"{prefix}.tier2.")]
+        buttons = next((b for b in self.query(".tier2-buttons") if b.name == prefix), None)
+        if buttons is None or abs(len(rules) - len(rows)) != 1:
+            return False
+        if len(rules) > len(rows):
+            index = len(rows)
+            holder = buttons.parent
+            if not isinstance(holder, Widget):
+                return False
+            await holder.mount(tier2_row(prefix, index, rules[index]), before=buttons)
+        else:
+            await rows[-1].remove()
+        removes = [b for b in buttons.query(".remove-tier2") if b.name == prefix]
+        if rules and not removes:
+            await buttons.mount(remove_tier2_button(prefix))
+        elif not rules:
+            for button in removes:
+                await button.remove()
+        return True
 
     @on(Button.Pressed, ".add-tier2")
     def _add_rule(self, event: Button.Pressed) -> None:
@@ -551,7 +592,7 @@ class TriggersPane(TriggerButtons):
         }
 
     def _fold(self, key: str, title: str) -> Collapsible:
-        return Collapsible(
+        return Fold(
             title=title,
             collapsed=key != self.open_fold,
             id=f"fold-{key}",
@@ -676,7 +717,7 @@ class OverridesPane(TriggerButtons):
             id=f"summary-{self.LIST}-{index}",
             classes="summary",
         )
-        collapsible = Collapsible(
+        collapsible = Fold(
             title=f"{name}'s own rules: {self._own_list(entity)}",
             collapsed=prefix not in self.opened,
             id=f"own-{self.LIST}-{index}",

@@ -56,6 +56,7 @@ from workbench.tui.components.steps import (
     SegmentsPane,
     SlaPane,
     StagePane,
+    TriggerButtons,
     TriggersPane,
 )
 from workbench.tui.components.text import PlainText
@@ -538,6 +539,9 @@ class EditorScreen(Screen[None]):
                 self.schedule_save()
             self.refresh_status()
             return
+        # A rule added or removed by a button changes one row, not the step (and before
+        # after_change, so the evidence lines it remounts find the new row to sit under).
+        rows_shown = await self._show_rows(source, path, items_before)
         if typed:
             # A key is not a settled value: its flips are named once typing pauses or the
             # field is left (FlipWatch), never per half-typed value.
@@ -546,13 +550,27 @@ class EditorScreen(Screen[None]):
         else:
             self.after_change(list(result.flips), edited=path)
         if not isinstance(source, ClauseField):
-            await self.rebuild_pane(source)
+            if not rows_shown:
+                await self.rebuild_pane(source)
             if isinstance(value, list) and len(value) > items_before:
                 self._focus_added(source, f"{path}.{len(value) - 1}.")
             elif isinstance(value, list) and len(value) < items_before:
                 self._focus_removed(source, path)
         if path == "stage":
             self.title = self.title_text()
+
+    async def _show_rows(self, source: Widget, path: str, items_before: int) -> bool:
+        """A tier 2 rule appended or removed by the step's button, shown by that row alone
+        (TriggerButtons.show_tier2). A value refused in a rule that is gone goes with it:
+        left in `invalid`, it held every save back for a field no longer on screen."""
+        if not (isinstance(source, TriggerButtons) and path.endswith(".tier2")):
+            return False
+        count = len(clause_value(self.workshop.definition, path.removesuffix(".tier2")).tier2)
+        if count < items_before:
+            for gone in [p for p in self.invalid if p.startswith(f"{path}.{count}.")]:
+                del self.invalid[gone]
+        source.definition = self.workshop.definition
+        return await source.show_tier2(path.removesuffix(".tier2"))
 
     def _focus_added(self, pane: Widget, prefix: str) -> None:
         """After "Add tier 2 rule" (a list grown by a button), the cursor in the new item's

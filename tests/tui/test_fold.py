@@ -1,0 +1,64 @@
+"""A tab inside a fold of the Triggers step restyles the fields it moves between, not the
+fold: Textual's Collapsible restyled all of its ~300 widgets (twelve tier 2 rules) per tab,
+146 ms on a quiet machine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Collapsible, Input
+
+from tests.tui.conftest import FIXED_NOW
+from tests.tui.pilot_steps import open_first, settle
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens.editor import EditorScreen
+
+RULES = 12
+
+
+async def test_moving_the_cursor_in_a_fold_of_many_rules_restyles_only_a_few_widgets(
+    make_app: Callable[..., WorkbenchApp],
+) -> None:
+    definition = from_template("acme", "3m-10m", FIXED_NOW.date(), name="acme inbound")
+    rules = [
+        {"kind": "pricing_page_view", "min_count": 2 + i, "within_days": 14} for i in range(RULES)
+    ]
+    triggers = definition.triggers.model_validate(
+        {**definition.triggers.model_dump(), "tier2": rules}
+    )
+    store.create(definition.model_copy(update={"triggers": triggers}), Path("definitions"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        screen.show_step("triggers")
+        await settle(pilot)
+        fold = screen.query_one("#fold-tier2", Collapsible)
+        fold.collapsed = False
+        await settle(pilot)
+        inside = len(list(fold.walk_children()))
+        assert inside > 200, "the fold holds twelve rules' widgets"
+        first = screen.query_one("#field-triggers-tier2-0-min-count").query_one(Input)
+        first.focus()
+        await settle(pilot)
+        restyled: list[int] = []
+        update_nodes = app.stylesheet.update_nodes
+
+        def counted(nodes: Any, animate: bool = False) -> None:
+            nodes = list(nodes)
+            restyled.append(len(nodes))
+            update_nodes(nodes, animate=animate)
+
+        app.stylesheet.update_nodes = counted  # type: ignore[method-assign]
+        await pilot.press("tab", "tab", "shift+tab")
+        await settle(pilot)
+        app.stylesheet.update_nodes = update_nodes  # type: ignore[method-assign]
+        assert app.focused is screen.query_one("#field-triggers-tier2-0-within-days").query_one(
+            Input
+        )
+        assert max(restyled, default=0) < 30, f"{restyled} widgets restyled of {inside}"
