@@ -3,7 +3,7 @@ fields, each against the way it was done before, in one run.
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/bench_tier2_rows.py [--rules 12] [--rounds 8]
+    .venv/bin/python benchmarks/bench_tier2_rows.py [--rules 12] [--rounds 8] [--before REF]
 
 A definition with `--rules` tier 2 rules is opened headless (120x40) on the Triggers step
 with the tier 2 fold open.
@@ -15,6 +15,10 @@ with the tier 2 fold open.
 - **tabs**: the cursor moved between two fields of the first rule (`set_focus`, 20 moves a
   round), in an app whose folds are `Fold` and in one whose folds are Textual's
   `Collapsible`, alternating rounds.
+- **keys** (with `--before REF`): "21" typed over a rule's window ten times (backspace,
+  backspace, 2, 1: 40 keys) with Pilot, in a fresh process per round, alternating this
+  tree's `workbench` and REF's (from `git archive`); the wall time per key, and the time of
+  each edit's `apply_edit` (the core's apply, the suite, and every step refreshed).
 
 Alternating, a load on the machine falls on both sides alike; medians and their ratio.
 """
@@ -33,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, os.environ.get("BENCH_WORKBENCH_CODE", str(ROOT)))
 
 
 def seed(rules: int) -> None:
@@ -157,11 +161,81 @@ async def tabs(rounds: int) -> dict[str, list[float]]:
     return times
 
 
+async def keys() -> dict[str, list[float]]:
+    """One round of the typing measurement, in this process's `workbench`."""
+    from textual.widgets import Input
+
+    from workbench.tui.screens.editor import EditorScreen
+
+    took: list[float] = []
+    apply_edit = EditorScreen.apply_edit
+
+    async def timed(screen: EditorScreen, path: str, value: Any, source: Any) -> None:
+        start = time.perf_counter()
+        await apply_edit(screen, path, value, source)
+        took.append(time.perf_counter() - start)
+
+    EditorScreen.apply_edit = timed  # type: ignore[method-assign]
+    app = new_app()
+    per_key: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_triggers(app, pilot)
+        box = screen.query_one("#field-triggers-tier2-3-within-days").query_one(Input)
+        box.focus()
+        await pilot.pause(0.2)
+        took.clear()
+        for _ in range(10):
+            for key in ("backspace", "backspace", "2", "1"):
+                start = time.perf_counter()
+                await pilot.press(key)
+                per_key.append(time.perf_counter() - start)
+        assert screen.workshop.definition.triggers.tier2[3].within_days == 21
+    return {"key": per_key, "apply": list(took)}
+
+
+def keys_against(before: str, rules: int, rounds: int) -> dict[str, dict[str, list[float]]]:
+    """`rounds` child processes each way, alternating this tree and `before`."""
+    import json
+    import subprocess
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_tui import code_at
+
+    old = code_at(before, Path(tempfile.mkdtemp(prefix="bench-tier2-before-")))
+    found: dict[str, dict[str, list[float]]] = {}
+    for index in range(rounds * 2):
+        code, label = (str(ROOT), "this tree") if index % 2 == 0 else (str(old), before)
+        env = {**os.environ, "BENCH_WORKBENCH_CODE": code, "PYTHONPATH": code}
+        out = subprocess.run(
+            [sys.executable, __file__, "--rules", str(rules), "--child-keys"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        ).stdout
+        got = json.loads(out.strip().splitlines()[-1])
+        mine = found.setdefault(label, {"key": [], "apply": []})
+        mine["key"] += got["key"]
+        mine["apply"] += got["apply"]
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rules", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--before", help="a git ref: also time typing against its code")
+    parser.add_argument("--child-keys", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_keys:
+        import json
+
+        with tempfile.TemporaryDirectory() as folder:
+            os.chdir(folder)
+            seed(args.rules)
+            print(json.dumps(asyncio.run(keys())))
+        return
+    typed = keys_against(args.before, args.rules, max(args.rounds // 2, 1)) if args.before else {}
     with tempfile.TemporaryDirectory() as folder:
         os.chdir(folder)
         seed(args.rules)
@@ -176,6 +250,15 @@ def main() -> None:
     print(f"a tab, {len(moved['Fold'])} moves each way:")
     print(f"  Fold               median {mine * 1000:8.1f} ms")
     print(f"  Collapsible        median {theirs * 1000:8.1f} ms   ({theirs / mine:.1f}x)")
+    if typed:
+        now, then = typed["this tree"], typed[args.before]
+        print(f"a key typed in a rule's window, {len(now['key'])} keys each way:")
+        for what, words in (("key", "press to idle"), ("apply", "apply_edit")):
+            a, b = statistics.median(now[what]), statistics.median(then[what])
+            print(
+                f"  {words:14s} this tree {a * 1000:7.1f} ms, {args.before} {b * 1000:7.1f} ms"
+                f"   ({b / a:.1f}x)"
+            )
 
 
 if __name__ == "__main__":

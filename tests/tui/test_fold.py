@@ -5,6 +5,7 @@ fold: Textual's Collapsible restyled all of its ~300 widgets (twelve tier 2 rule
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +63,45 @@ async def test_moving_the_cursor_in_a_fold_of_many_rules_restyles_only_a_few_wid
             Input
         )
         assert max(restyled, default=0) < 30, f"{restyled} widgets restyled of {inside}"
+
+
+async def test_typing_and_saving_neither_rebuild_the_footer_nor_re_say_the_status_line(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """Each save rebuilt the footer (refresh_bindings), and the status line was set twice a
+    key to what it already said, each time laying the whole screen out again."""
+    from workbench.tui.components.status_bar import SuiteStatusBar
+
+    seeded("acme", "3m-10m")
+    app = make_app()  # saves after every edit
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        screen.show_step("triggers")
+        await settle(pilot)
+        screen.query_one("#fold-tier2", Collapsible).collapsed = False
+        await settle(pilot)
+        box = screen.query_one("#field-triggers-tier2-0-within-days").query_one(Input)
+        box.focus()
+        await settle(pilot)
+        bindings: list[str] = []
+        lines: list[str] = []
+        status = screen.query_one(SuiteStatusBar)
+        refresh_bindings, update = screen.refresh_bindings, status.update
+        screen.refresh_bindings = lambda: bindings.append("footer")  # type: ignore[method-assign]
+
+        def said(content: Any = "", **options: Any) -> None:
+            lines.append(str(content))
+            update(content, **options)
+
+        status.update = said  # type: ignore[method-assign]
+        keys = ["end", "backspace", "backspace", "2", "1"]
+        await pilot.press(*keys)
+        await settle(pilot)
+        screen.refresh_bindings, status.update = refresh_bindings, update  # type: ignore[method-assign]
+        assert screen.workshop.definition.triggers.tier2[0].within_days == 21
+        assert not screen.workshop.dirty, "saved"
+        assert bindings == [], "the keys offered did not change"
+        assert all(a != b for a, b in pairwise(lines)), f"a line said twice: {lines}"
+        assert len(lines) <= 2 * len(keys)

@@ -66,9 +66,9 @@ def show_evidence(pane: Widget, definition: Definition, prefixes: Sequence[str])
 
 def refresh_evidence(pane: Widget, definition: Definition, prefixes: Sequence[str]) -> None:
     """After an edit: the same clauses update their text; a new or withdrawn one remounts."""
-    shown = [str(line.name) for line in pane.query(f".{LINE_CLASS}").results(PlainText)]
-    if sorted(shown) != sorted(evidence_keys(definition, prefixes)):
+    lines = list(pane.query(f".{LINE_CLASS}").results(PlainText))  # one walk: it runs per key
+    if sorted(str(line.name) for line in lines) != sorted(evidence_keys(definition, prefixes)):
         show_evidence(pane, definition, prefixes)
         return
-    for line in pane.query(f".{LINE_CLASS}").results(PlainText):
-        line.update(_text(definition, str(line.name)))
+    for line in lines:
+        line.update(_text(definition, str(line.name)))  # the same text again does nothing

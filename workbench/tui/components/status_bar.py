@@ -22,6 +22,7 @@ class SuiteStatusBar(Static):
         self.edited: str | None = None
         self.refused = ""  # why the value being typed was not taken, in short
         self.note = ""  # what just happened to the draft (written by the review), until a flip
+        self._line = ""  # as last shown
 
     @property
     def width_for_text(self) -> int:
@@ -82,4 +83,7 @@ class SuiteStatusBar(Static):
             second = f"✗ {self.refused}"
             if len(second) > self.width_for_text:
                 second = second[: self.width_for_text - 1] + "…"
-        self.update(first + "\n" + second)
+        line = first + "\n" + second
+        if line != self._line:  # said twice a key, and each update lays the screen out again
+            self._line = line
+            self.update(line)

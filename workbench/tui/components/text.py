@@ -13,11 +13,21 @@ from workbench.core.domain.safe_text import printable
 
 class PlainText(Static):
     def __init__(self, content: str = "", **kwargs: Any) -> None:
-        super().__init__(printable(content), markup=False, **kwargs)
+        self._shown: str | None = printable(content)
+        super().__init__(self._shown, markup=False, **kwargs)
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        """Show `content`; a string from a file has its control characters escaped."""
-        super().update(printable(content) if isinstance(content, str) else content, layout=layout)
+        """Show `content`; a string from a file has its control characters escaped. The
+        same text again does nothing: every key typed in a step re-sets its titles and
+        evidence lines, and each update asks for a layout of the whole screen."""
+        if isinstance(content, str):
+            content = printable(content)
+            if content == self._shown:
+                return
+            self._shown = content
+        else:
+            self._shown = None
+        super().update(content, layout=layout)
 
     def say(self, message: str) -> None:
         """Show a message, or hide the line entirely when there is nothing to say."""

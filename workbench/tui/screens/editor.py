@@ -204,6 +204,7 @@ class EditorScreen(Screen[None]):
         self.start_clause = clause  # opened on this clause's step, its field in view
         self.start_note = note  # said on the status line once mounted
         self.invalid: dict[str, str] = {}
+        self._keys_offered: tuple[object, ...] | None = None  # what update_banner last offered
         self._save_timer: Timer | None = None
         self._saved_at: str | None = None  # when this screen last wrote the draft
         self._leaving = False  # set once the room has left: late messages change nothing
@@ -434,7 +435,16 @@ class EditorScreen(Screen[None]):
         )
 
     def update_banner(self) -> None:
-        self.refresh_bindings()
+        # The keys offered (ctrl+r, ctrl+g) follow this state; the footer is rebuilt for each
+        # refresh, and a save after every pause in the typing asked for one.
+        keys = (
+            self.workshop.conflict,
+            self.workshop.read_only,
+            self.check_action("new_version", ()),
+        )
+        if keys != self._keys_offered:
+            self._keys_offered = keys
+            self.refresh_bindings()
         banner = self.get_child_by_id("banner", PlainText)
         if self.workshop.conflict:
             banner.update(self.conflict_words())
