@@ -9,6 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Collapsible, Input
 
 from tests.tui.conftest import FIXED_NOW
@@ -19,6 +20,18 @@ from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.editor import EditorScreen
 
 RULES = 12
+
+
+async def open_tier2(pilot: Pilot[None]) -> EditorScreen:
+    """The first definition's Triggers step, its tier 2 fold open."""
+    await open_first(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EditorScreen)
+    screen.show_step("triggers")
+    await settle(pilot)
+    screen.query_one("#fold-tier2", Collapsible).collapsed = False
+    await settle(pilot)
+    return screen
 
 
 async def test_moving_the_cursor_in_a_fold_of_many_rules_restyles_only_a_few_widgets(
@@ -34,14 +47,8 @@ async def test_moving_the_cursor_in_a_fold_of_many_rules_restyles_only_a_few_wid
     store.create(definition.model_copy(update={"triggers": triggers}), Path("definitions"))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_first(pilot)
-        screen = app.screen
-        assert isinstance(screen, EditorScreen)
-        screen.show_step("triggers")
-        await settle(pilot)
+        screen = await open_tier2(pilot)
         fold = screen.query_one("#fold-tier2", Collapsible)
-        fold.collapsed = False
-        await settle(pilot)
         inside = len(list(fold.walk_children()))
         assert inside > 200, "the fold holds twelve rules' widgets"
         first = screen.query_one("#field-triggers-tier2-0-min-count").query_one(Input)
@@ -75,13 +82,7 @@ async def test_typing_and_saving_neither_rebuild_the_footer_nor_re_say_the_statu
     seeded("acme", "3m-10m")
     app = make_app()  # saves after every edit
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_first(pilot)
-        screen = app.screen
-        assert isinstance(screen, EditorScreen)
-        screen.show_step("triggers")
-        await settle(pilot)
-        screen.query_one("#fold-tier2", Collapsible).collapsed = False
-        await settle(pilot)
+        screen = await open_tier2(pilot)
         box = screen.query_one("#field-triggers-tier2-0-within-days").query_one(Input)
         box.focus()
         await settle(pilot)

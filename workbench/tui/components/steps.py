@@ -338,15 +338,9 @@ def tier2_fields(prefix: str, t: Triggers) -> ComposeResult:
     for index, rule in enumerate(t.tier2):
         yield tier2_row(prefix, index, rule)
     with Horizontal(classes="buttons tier2-buttons", name=prefix):
-        yield HoldingButton(
-            "Add tier 2 rule",
-            id=_clause_id("add-tier2", prefix),
-            name=prefix,
-            classes="add-tier2",
-            compact=True,
-        )
+        yield tier2_button("add-tier2", "Add tier 2 rule", prefix)
         if t.tier2:
-            yield remove_tier2_button(prefix)
+            yield tier2_button("remove-tier2", "Remove last rule", prefix)
 
 
 def tier2_row(prefix: str, index: int, rule: Tier2Rule) -> Horizontal:
@@ -373,13 +367,10 @@ def tier2_row(prefix: str, index: int, rule: Tier2Rule) -> Horizontal:
     )
 
 
-def remove_tier2_button(prefix: str) -> HoldingButton:
+def tier2_button(action: str, label: str, prefix: str) -> HoldingButton:
+    """ "Add tier 2 rule" or "Remove last rule" of the triggers at `prefix`."""
     return HoldingButton(
-        "Remove last rule",
-        id=_clause_id("remove-tier2", prefix),
-        name=prefix,
-        classes="remove-tier2",
-        compact=True,
+        label, id=_clause_id(action, prefix), name=prefix, classes=action, compact=True
     )
 
 
@@ -462,7 +453,7 @@ class TriggerButtons(DefinitionPane):
             await rows[-1].remove()
         removes = [b for b in buttons.query(".remove-tier2") if b.name == prefix]
         if rules and not removes:
-            await buttons.mount(remove_tier2_button(prefix))
+            await buttons.mount(tier2_button("remove-tier2", "Remove last rule", prefix))
         elif not rules:
             for button in removes:
                 await button.remove()
