@@ -70,8 +70,12 @@ def test_a_combination_needs_one_session_unless_it_says_otherwise() -> None:
 @pytest.mark.parametrize(
     ("together", "message"),
     [
-        (["case_study_view"], "repeats the rule's own kind"),
-        (["pricing_page_view", "pricing_page_view"], "each activity kind once"),
+        (
+            ["case_study_view"],
+            "repeat the rule's own kind, case study view: for several of one kind, raise its "
+            r"count \(min_count\)",
+        ),
+        (["pricing_page_view", "pricing_page_view"], r"\(together\) name each kind once"),
     ],
 )
 def test_a_combination_names_distinct_kinds(together: list[str], message: str) -> None:

@@ -199,15 +199,18 @@ class Tier2Rule(Strict):
     @classmethod
     def _distinct(cls, value: list[ActivityKind]) -> list[ActivityKind]:
         if len(set(value)) != len(value):
-            raise ValueError("together names each activity kind once")
+            raise ValueError("the same-session kinds (together) name each kind once")
         return value
 
     @model_validator(mode="after")
     def _not_itself(self) -> Tier2Rule:
         if self.kind in self.together:
+            # Read under the field "Same session as" in the app and by `check` on the file:
+            # the room's words first, the file's keys in brackets.
             raise ValueError(
-                f"together repeats the rule's own kind {self.kind}: "
-                "use min_count for several of one kind"
+                f"the same-session kinds (together) repeat the rule's own kind, "
+                f"{self.kind.replace('_', ' ')}: for several of one kind, raise its count "
+                "(min_count) instead"
             )
         return self
 
