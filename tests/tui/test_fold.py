@@ -22,6 +22,18 @@ from workbench.tui.screens.editor import EditorScreen
 RULES = 12
 
 
+def seed_rules() -> None:
+    """A 3m-10m draft in ./definitions whose tier 2 has RULES rules."""
+    definition = from_template("acme", "3m-10m", FIXED_NOW.date(), name="acme inbound")
+    rules = [
+        {"kind": "pricing_page_view", "min_count": 2 + i, "within_days": 14} for i in range(RULES)
+    ]
+    triggers = definition.triggers.model_validate(
+        {**definition.triggers.model_dump(), "tier2": rules}
+    )
+    store.create(definition.model_copy(update={"triggers": triggers}), Path("definitions"))
+
+
 async def open_tier2(pilot: Pilot[None]) -> EditorScreen:
     """The first definition's Triggers step, its tier 2 fold open."""
     await open_first(pilot)
@@ -37,14 +49,7 @@ async def open_tier2(pilot: Pilot[None]) -> EditorScreen:
 async def test_moving_the_cursor_in_a_fold_of_many_rules_restyles_only_a_few_widgets(
     make_app: Callable[..., WorkbenchApp],
 ) -> None:
-    definition = from_template("acme", "3m-10m", FIXED_NOW.date(), name="acme inbound")
-    rules = [
-        {"kind": "pricing_page_view", "min_count": 2 + i, "within_days": 14} for i in range(RULES)
-    ]
-    triggers = definition.triggers.model_validate(
-        {**definition.triggers.model_dump(), "tier2": rules}
-    )
-    store.create(definition.model_copy(update={"triggers": triggers}), Path("definitions"))
+    seed_rules()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_tier2(pilot)
@@ -106,3 +111,28 @@ async def test_typing_and_saving_neither_rebuild_the_footer_nor_re_say_the_statu
         assert bindings == [], "the keys offered did not change"
         assert all(a != b for a, b in pairwise(lines)), f"a line said twice: {lines}"
         assert len(lines) <= 2 * len(keys)
+
+
+async def test_a_step_key_back_to_a_scrolled_step_shows_the_cursor(
+    make_app: Callable[..., WorkbenchApp],
+) -> None:
+    """F3 back to Triggers after working at the foot of its tier 2 rules: the cursor goes to
+    the step's first field, and the step scrolls to it (it stayed scrolled down, the cursor
+    out of sight, and the next key typed went where nobody could see)."""
+    seed_rules()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_tier2(pilot)
+        remove = screen.query_one("#remove-tier2")
+        remove.focus()
+        await settle(pilot)
+        pane = screen.query_one("#pane-triggers")
+        assert pane.scroll_y > 0, "the step is scrolled down to the button"
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        focused = app.focused
+        assert focused is not None and pane in focused.ancestors
+        seen = pane.region
+        assert seen.contains_region(focused.region), (focused, focused.region, seen)

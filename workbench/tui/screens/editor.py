@@ -898,8 +898,10 @@ class EditorScreen(Screen[None]):
                     if widget is self.focused and isinstance(widget, Input):
                         widget.select_all()  # as focusing it would: the next key replaces
                     self.set_focus(widget)
-                    if chosen is not None:  # below the questions at 80x24: typed out of sight
-                        widget.call_after_refresh(widget.scroll_visible, animate=False)
+                    # In view once the step is laid out: Sign-off's first signer sits below
+                    # the questions at 80x24, and a step left scrolled down (Triggers, at the
+                    # foot of its tier 2 rules) kept the cursor out of sight on the way back.
+                    widget.call_after_refresh(widget.scroll_visible, animate=False)
                     return True
         return True
 
