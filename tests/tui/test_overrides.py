@@ -94,6 +94,17 @@ async def test_a_segment_gets_its_own_triggers_edits_them_and_gives_them_back(
         on_disk = store.load_definition(path).definition.segments[1].triggers
         assert on_disk is not None and on_disk.tier2[-1].within_days == 30, "autosaved"
 
+        # Its removal asks about mid-market's rule, not "the" (the main rules') one.
+        await press_button(pilot, "#remove-tier2-segments-1-triggers")
+        asked = app.screen
+        assert isinstance(asked, ConfirmModal)
+        assert asked.question.startswith(f"Remove Mid-market's tier 2 rule {last + 1}: "), (
+            asked.question
+        )
+        await press_button(pilot, "#answer-keep")
+        rules = screen.workshop.definition.segments[1].triggers
+        assert rules is not None and len(rules.tier2) == last + 1, "kept"
+
         await press_button(pilot, "#main-segments-1-triggers")
         assert screen.workshop.definition.segments[1].triggers is None
         assert "none (uses the main ones)" in str(

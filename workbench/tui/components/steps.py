@@ -493,8 +493,9 @@ class TriggerButtons(DefinitionPane):
         whose = "the"  # the main rules; a segment's or motion's own are named
         kind, _, rest = prefix.partition(".")
         owners = getattr(self.definition, kind, None) if kind in ("segments", "motions") else None
-        for part in owners or []:
-            if part.id == rest.split(".", 1)[0]:
+        at = rest.split(".", 1)[0]  # the clause path's index ("segments.0.triggers")
+        for index, part in enumerate(owners or []):
+            if at in (str(index), part.id):
                 whose = f"{part.label or part.id}'s"
 
         def answered(choice: str | None) -> None:
