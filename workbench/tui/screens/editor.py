@@ -551,7 +551,9 @@ class EditorScreen(Screen[None]):
             return
         # A rule added or removed by a button changes one row, not the step (and before
         # after_change, so the evidence lines it remounts find the new row to sit under).
-        rows_shown = await self._show_rows(source, path, items_before)
+        if not typed:
+            self._forget_removed(path, value, items_before)
+        rows_shown = await self._show_rows(source, path)
         if typed:
             # A key is not a settled value: its flips are named once typing pauses or the
             # field is left (FlipWatch), never per half-typed value.
@@ -569,18 +571,22 @@ class EditorScreen(Screen[None]):
         if path == "stage":
             self.title = self.title_text()
 
-    async def _show_rows(self, source: Widget, path: str, items_before: int) -> bool:
+    async def _show_rows(self, source: Widget, path: str) -> bool:
         """A tier 2 rule appended or removed by the step's button, shown by that row alone
-        (TriggerButtons.show_tier2). A value refused in a rule that is gone goes with it:
-        left in `invalid`, it held every save back for a field no longer on screen."""
+        (TriggerButtons.show_tier2)."""
         if not (isinstance(source, TriggerButtons) and path.endswith(".tier2")):
             return False
-        count = len(clause_value(self.workshop.definition, path.removesuffix(".tier2")).tier2)
-        if count < items_before:
-            for gone in [p for p in self.invalid if p.startswith(f"{path}.{count}.")]:
-                del self.invalid[gone]
         source.definition = self.workshop.definition
         return await source.show_tier2(path.removesuffix(".tier2"))
+
+    def _forget_removed(self, path: str, value: Any, items_before: int) -> None:
+        """A value refused in an item a button took away (the last tier 2 rule, or any list
+        clause shrunk) goes with it: left in `invalid`, it held every save back for a field
+        no longer on screen."""
+        if isinstance(value, list) and len(value) < items_before:
+            gone = tuple(f"{path}.{index}." for index in range(len(value), items_before))
+            for refused in [p for p in self.invalid if p.startswith(gone)]:
+                del self.invalid[refused]
 
     def _focus_added(self, pane: Widget, prefix: str) -> None:
         """After "Add tier 2 rule" (a list grown by a button), the cursor in the new item's
