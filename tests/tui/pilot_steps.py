@@ -8,6 +8,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
+from workbench.tui.screens.editor import EditorScreen
+
 
 async def workers_done(app: App[Any]) -> None:
     """Wait for every worker. An exclusive worker cancelled because a newer run of its group
@@ -33,6 +35,16 @@ async def open_first(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def open_step(pilot: Pilot[None], key: str) -> EditorScreen:
+    """Open the first definition and show one of its steps, the cursor in its first field."""
+    await open_first(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EditorScreen)
+    screen.show_step(key)
+    await settle(pilot)
+    return screen
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:

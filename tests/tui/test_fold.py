@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Collapsible, Input
 
 from tests.tui.conftest import FIXED_NOW
-from tests.tui.pilot_steps import open_first, settle
+from tests.tui.pilot_steps import open_step, settle
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
@@ -36,11 +36,7 @@ def seed_rules() -> None:
 
 async def open_tier2(pilot: Pilot[None]) -> EditorScreen:
     """The first definition's Triggers step, its tier 2 fold open."""
-    await open_first(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, EditorScreen)
-    screen.show_step("triggers")
-    await settle(pilot)
+    screen = await open_step(pilot, "triggers")
     screen.query_one("#fold-tier2", Collapsible).collapsed = False
     await settle(pilot)
     return screen

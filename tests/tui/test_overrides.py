@@ -12,23 +12,13 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Collapsible, Input
 
-from tests.tui.pilot_steps import open_first, settle
+from tests.tui.pilot_steps import open_step, settle
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.modals import ConfirmModal
 from workbench.tui.components.steps import MotionsPane, SegmentsPane, TriggerButtons
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
-
-
-async def open_step(pilot: Pilot[None], key: str) -> EditorScreen:
-    """Open the first definition and show one of its steps."""
-    await open_first(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, EditorScreen)
-    screen.show_step(key)
-    await settle(pilot)
-    return screen
 
 
 async def press_button(pilot: Pilot[None], selector: str) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from tests.tui.pilot_steps import settle
-from tests.tui.test_overrides import open_block, open_step, type_into
+from tests.tui.pilot_steps import open_step, settle
+from tests.tui.test_overrides import open_block, type_into
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.fields import ClauseField

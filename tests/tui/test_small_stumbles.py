@@ -13,8 +13,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Footer, Input, Label, Select
 from textual.widgets._footer import FooterKey
 
-from tests.tui.pilot_steps import open_first, settle, type_text
-from tests.tui.test_overrides import open_step, type_into
+from tests.tui.pilot_steps import open_first, open_step, settle, type_text
+from tests.tui.test_overrides import type_into
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.services.signoff import sign
@@ -114,12 +114,7 @@ def test_the_status_line_drops_the_aside() -> None:
 
 
 async def open_sign_off(pilot: Pilot[None]) -> EditorScreen:
-    await open_first(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, EditorScreen)
-    screen.show_step("signoff")
-    await settle(pilot)
-    return screen
+    return await open_step(pilot, "signoff")
 
 
 def label_of(screen: EditorScreen, key: str) -> str:
