@@ -375,6 +375,8 @@ BAD_DEFINITION_EDITS = {
     "malformed": ("[fit]", "[fit", "malformed TOML"),
     "unknown-key": ('min_seniority = "director"', 'min_senority = "director"', "unknown key"),
     "wrong-type": ("threshold = 75", 'threshold = "high"', "scoring.threshold"),
+    # pydantic alone reads a TOML boolean as 1 or 0 in a number's place
+    "yes-no-number": ("threshold = 75", "threshold = false", "scoring.threshold: a number"),
     "unknown-stage": ('stage = "3m-10m"', 'stage = "3m-20m"', "stage"),
     "unknown-case-kind": ('kind = "blog_visit"', 'kind = "blog_read"', "kind"),
 }

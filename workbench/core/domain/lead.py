@@ -6,20 +6,76 @@ Times are relative (`days_ago`) so a suite gives the same answer on any day; an 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import ClassVar
+from functools import cache
+from types import NoneType, UnionType
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from workbench.core.domain.filekind import Kind
 from workbench.core.domain.later import added
 from workbench.core.domain.vocab import ActivityKind, MqlOutcome, Persona, Relationship, Seniority
 
 
+def _number_shape(annotation: Any) -> str | None:
+    """Where a field wants numbers, so a TOML boolean there is refused rather than read as 1:
+    "value" (the field itself), "values" (a table's values), "items" (a list's), or None."""
+    if _numeric(annotation):
+        return "value"
+    origin = get_origin(annotation)
+    if origin in (Union, UnionType):
+        shapes = {_number_shape(arm) for arm in get_args(annotation) if arm is not NoneType}
+        return shapes.pop() if len(shapes) == 1 else None
+    if origin is dict and _numeric(get_args(annotation)[-1]):
+        return "values"
+    if origin is list and _numeric(get_args(annotation)[0]):
+        return "items"
+    return None
+
+
+def _numeric(annotation: Any) -> bool:
+    """A number and never a yes/no: pydantic would read `true` there as 1."""
+    if get_origin(annotation) in (Union, UnionType):
+        arms = [arm for arm in get_args(annotation) if arm is not NoneType]
+        return bool(arms) and all(_numeric(arm) for arm in arms)
+    if get_origin(annotation) is Annotated:
+        return _numeric(get_args(annotation)[0])
+    return annotation in (int, float)
+
+
 class Strict(BaseModel):
-    """Base for every file-backed model: an unknown key is an error, never ignored."""
+    """Base for every file-backed model: an unknown key is an error, never ignored, and a
+    number is a number: `min_employees = true` is refused, not read as 1."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        shape = _shape(cls, info.field_name)
+        if shape is None:
+            return value
+        if shape == "value" and isinstance(value, bool):
+            raise ValueError("a number expected, not a yes/no")
+        items: Iterable[tuple[Any, Any]] = ()
+        if shape == "values" and isinstance(value, dict):
+            items = value.items()
+        elif shape == "items" and isinstance(value, list):
+            items = enumerate(value)
+        for key, item in items:
+            if isinstance(item, bool):
+                raise ValueError(
+                    f"{key}: a number expected, not a yes/no (got {str(item).lower()})"
+                )
+        return value
+
+
+@cache
+def _shape(model: type[BaseModel], name: str | None) -> str | None:
+    field = None if name is None else model.model_fields.get(name)
+    return None if field is None else _number_shape(field.annotation)
 
 
 class Person(Strict):

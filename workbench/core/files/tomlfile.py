@@ -267,7 +267,8 @@ def _explain(model: type[BaseModel], item: Any) -> str:
         and kind not in ("model_type", "dict_type")
         and not isinstance(item["input"], dict | list)
     ):
-        message += f" (got {item['input']!r})"
+        got = item["input"]
+        message += f" (got {str(got).lower() if isinstance(got, bool) else repr(got)})"
     return message
 
 
