@@ -26,6 +26,7 @@ from workbench.core.domain.later import signed_dump
 from workbench.core.domain.lead import Lead
 from workbench.core.files.filelock import folder_lock
 from workbench.core.files.folder import slug_folders, version_files
+from workbench.core.files.toml_comments import carry
 from workbench.core.files.tomlfile import (
     atomic_write,
     dumps,
@@ -176,15 +177,17 @@ def slugs(folder: Path) -> list[str]:
     return slug_folders(folder)
 
 
-def create(definition: Definition, folder: Path) -> Path:
-    """Write a new version file; refuses if that version already exists."""
+def create(definition: Definition, folder: Path, comments_from: str = "") -> Path:
+    """Write a new version file; refuses if that version already exists. `comments_from` is
+    the text of the version it starts from, whose comments it keeps."""
     path = version_path(folder, definition.slug, definition.version)
     with folder_lock(path.parent):
         if path.exists():
             raise AlreadyExists(
                 [Problem("already exists; pick another slug or make a new version", file=path)]
             )
-        atomic_write(path, to_toml(definition).encode("utf-8"), create=True)
+        text = carry(comments_from, to_toml(definition))
+        atomic_write(path, text.encode("utf-8"), create=True)
     return path
 
 
@@ -238,11 +241,20 @@ def _save_locked(definition: Definition, path: Path, expected_sha256: str) -> st
                 )
             ]
         )
-    payload = to_toml(definition).encode("utf-8")
+    payload = carry(_text(current), to_toml(definition)).encode("utf-8")
     atomic_write(path, payload)
     written = hashlib.sha256(payload).hexdigest()
     _remember_status(written, definition.status)
     return written
+
+
+def _text(raw: bytes) -> str:
+    """The file's text, for its comments; a file that is not UTF-8 keeps none (it was read,
+    and refused, as a definition long before a save)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
 
 
 def _status_on_disk(raw: bytes, path: Path) -> Any:
@@ -324,4 +336,5 @@ def _new_version_locked(folder: Path, slug: str, today: date) -> Path:
             "created": today,
         }
     )
-    return create(Definition.model_validate(data), folder)
+    source = state.latest_signed.path
+    return create(Definition.model_validate(data), folder, _text(read_bytes(source)))

@@ -145,7 +145,7 @@ def _scan(text: str, limit: int = MAX_DEPTH) -> None:
         at = found.start()
         pos = at + 1
         if char in "\"'":
-            pos = _skip_string(text, at)
+            pos = skip_string(text, at)
             if pos < 0:
                 return  # unterminated: tomllib says so, and parses nothing after it
             key_start = False
@@ -228,7 +228,7 @@ def _after_close(stack: list[tuple[bool, int]]) -> int:
     return stack[-1][1] if stack else 0
 
 
-def _skip_string(text: str, start: int) -> int:
+def skip_string(text: str, start: int) -> int:
     """The position after the string starting at `start`, or -1 when it is not closed."""
     quote = text[start]
     if text.startswith(quote * 3, start):
