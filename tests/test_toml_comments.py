@@ -142,7 +142,7 @@ def test_comments_anywhere_never_change_a_value_and_are_never_lost(stage: str) -
     rng = random.Random(stage)
     for round_ in range(30):
         lines = text.splitlines()
-        notes = []
+        notes: list[str] = []
         for _ in range(6):
             row = rng.randrange(len(lines))
             note = f"# note {round_}-{len(notes)}"
