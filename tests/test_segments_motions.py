@@ -17,6 +17,7 @@ from workbench.core.domain.describe import (
     summary,
     trigger_sentences,
 )
+from workbench.core.domain.phrases import activity_label
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.suite import run_suite
 from workbench.core.domain.templates import from_template
@@ -84,6 +85,24 @@ def test_uses_the_main_rules_only_when_nothing_differs() -> None:
     assert override_sentences(faster, faster.segments[1]) == [
         f"Response times: {key} {format_minutes(minutes + 1)}."
     ]
+
+
+def test_on_screen_a_segment_names_activities_in_the_rooms_words() -> None:
+    definition = segments_template()
+    seed = override_seed(definition, "segments.1.triggers")
+    seed["tier2"] = [{"kind": "pricing_page_view", "min_count": 3, "within_days": 21}]
+    seed["tier1"] = ["demo_request"]
+    edited = with_clause(definition, "segments.1.triggers", seed)
+    scoring = override_seed(edited, "segments.1.scoring")
+    scoring["activity_points"] = {"webinar_attended": 15}
+    edited = with_clause(edited, "segments.1.scoring", scoring)
+    on_screen = " ".join(override_sentences(edited, edited.segments[1], activity_label))
+    assert "Tier 2: pricing page view 3+ times within the last 21 days." in on_screen
+    assert "Tier 1 (instant, no score needed): demo request" in on_screen
+    assert "Behaviour points: webinar attended +15." in on_screen
+    assert "pricing_page_view" not in on_screen and "webinar_attended" not in on_screen
+    in_the_file = " ".join(override_sentences(edited, edited.segments[1]))
+    assert "Tier 2: pricing_page_view 3+ times" in in_the_file  # `show` and exports keep ids
 
 
 def test_pql_and_aql_speak_their_own_words() -> None:

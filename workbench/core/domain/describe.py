@@ -146,20 +146,27 @@ def fit_sentences(fit: FitGate) -> list[str]:
 
 
 def _trigger_parts(
-    triggers: Triggers, scoring: Scoring | None, lead_type: str = "mql"
+    triggers: Triggers,
+    scoring: Scoring | None,
+    lead_type: str = "mql",
+    words: Callable[[str], str] = str,
 ) -> dict[str, str]:
-    """The triggers' sentences keyed by tier, in the words of the lead type they produce."""
+    """The triggers' sentences keyed by tier, in the words of the lead type they produce;
+    `words` names the activity kinds (the file's ids by default)."""
     word = lead_type.upper()
     fresh = "" if triggers.within_days is None else f", within the last {triggers.within_days} days"
     parts = {
-        "tier1": f"Tier 1 (instant, no score needed): {_list(list(triggers.tier1))}{fresh}."
+        "tier1": f"Tier 1 (instant, no score needed): {_list([words(k) for k in triggers.tier1])}"
+        f"{fresh}."
         if triggers.tier1
         else "No tier 1 triggers.",
-        "tier2": " ".join(tier2_sentence(rule) for rule in triggers.tier2) or "No tier 2 rules.",
+        "tier2": " ".join(tier2_sentence(rule, words) for rule in triggers.tier2)
+        or "No tier 2 rules.",
         "tier3": f"Tier 3: a score of {scoring.threshold} or more."
         if triggers.tier3 and scoring is not None
         else "No tier 3 (score) trigger.",
-        "tier4": f"Tier 4 (sales asked, fit still applies): {_list(list(triggers.tier4))}{fresh}."
+        "tier4": f"Tier 4 (sales asked, fit still applies): "
+        f"{_list([words(k) for k in triggers.tier4])}{fresh}."
         if triggers.tier4
         else "No tier 4 triggers.",
         "route": f"{word}s go to: {triggers.route}.",
@@ -204,10 +211,12 @@ def trigger_sentences(
     return lines
 
 
-def scoring_sentences(scoring: Scoring | None) -> list[str]:
+def scoring_sentences(scoring: Scoring | None, words: Callable[[str], str] = str) -> list[str]:
     if scoring is None:
         return ["No point scoring at this stage."]
-    points = ", ".join(f"{kind} {value:+d}" for kind, value in scoring.activity_points.items())
+    points = ", ".join(
+        f"{words(kind)} {value:+d}" for kind, value in scoring.activity_points.items()
+    )
     seniority = ", ".join(
         f"{level} {value:+d}" for level, value in scoring.seniority_points.items()
     )
@@ -246,9 +255,9 @@ def source_sentences(scoring: Scoring) -> list[str]:
     return lines
 
 
-def _scoring_parts(scoring: Scoring) -> dict[str, str]:
+def _scoring_parts(scoring: Scoring, words: Callable[[str], str] = str) -> dict[str, str]:
     """Scoring's sentences keyed by setting, so two scorings compare part by part."""
-    lines = scoring_sentences(scoring)
+    lines = scoring_sentences(scoring, words)
     return {
         "threshold": lines[0],
         "window": f"Only activity in the last {scoring.window_days} days counts."
@@ -410,8 +419,11 @@ def _differs(own: dict[str, str], main: dict[str, str]) -> list[str]:
     return [sentence for key, sentence in own.items() if main.get(key) != sentence]
 
 
-def override_sentences(definition: Definition, part: Segment | Motion) -> list[str]:
-    """Only what a segment or motion changes from the main rules, in sentences.
+def override_sentences(
+    definition: Definition, part: Segment | Motion, words: Callable[[str], str] = str
+) -> list[str]:
+    """Only what a segment or motion changes from the main rules, in sentences; `words` names
+    the activity kinds (the room's words on screen, the file's ids in the CLI's output).
 
     A clause copied from the main one ("Give it its own") and not yet edited changes nothing,
     so it says nothing; "Uses the main rules" is said only when nothing at all differs."""
@@ -421,16 +433,18 @@ def override_sentences(definition: Definition, part: Segment | Motion) -> list[s
         lines += _differs(_fit_parts_apart(part.fit), _fit_parts_apart(definition.fit))
     scoring = part.scoring or definition.scoring
     triggers = part.triggers or definition.triggers
-    own = _trigger_parts(triggers, scoring, lead_type)
-    main = _trigger_parts(definition.triggers, definition.scoring, "mql")
+    own = _trigger_parts(triggers, scoring, lead_type, words)
+    main = _trigger_parts(definition.triggers, definition.scoring, "mql", words)
     if lead_type != "mql" and own["route"].split(":")[-1] == main["route"].split(":")[-1]:
         main["route"] = own["route"]  # "PQLs go to: sdr" repeats the main route in its words
     lines += _differs(own, main)
     if part.scoring is not None:
         if definition.scoring is None:
-            lines += scoring_sentences(part.scoring)
+            lines += scoring_sentences(part.scoring, words)
         else:
-            lines += _differs(_scoring_parts(part.scoring), _scoring_parts(definition.scoring))
+            lines += _differs(
+                _scoring_parts(part.scoring, words), _scoring_parts(definition.scoring, words)
+            )
     sales = definition.sla.sales
     main_times = dict(response_entries(sales.response_minutes, sales.response_business_days))
     changed = {

@@ -716,7 +716,7 @@ class OverridesPane(TriggerButtons):
         prefix = f"{self.LIST}.{index}"
         name = entity.label or entity.id
         yield PlainText(
-            "\n".join(override_sentences(self.definition, entity)),
+            "\n".join(override_sentences(self.definition, entity, activity_label)),
             id=f"summary-{self.LIST}-{index}",
             classes="summary",
         )
@@ -802,7 +802,7 @@ class OverridesPane(TriggerButtons):
         self.definition = definition
         for index, entity in enumerate(self.entities()):
             for summary in self.query(f"#summary-{self.LIST}-{index}").results(PlainText):
-                summary.update("\n".join(override_sentences(definition, entity)))
+                summary.update("\n".join(override_sentences(definition, entity, activity_label)))
         for warnings in self.query("#band-warnings").results(PlainText):
             warnings.update(band_text(definition))
 
