@@ -25,6 +25,7 @@ from workbench.core.services.signoff import sign
 FIRST = datetime(2025, 2, 10, 15, 30, tzinfo=UTC)
 SECOND = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
 REVIEW = date(2025, 9, 30)
+TODAY = date(2025, 6, 1)
 MARKETING = "Dana Reyes, VP Marketing"
 SALES = "Sam Ortiz, VP Sales"
 
@@ -491,9 +492,9 @@ def test_home_offers_an_earlier_signed_version_git_has_not_recorded(repo: Path) 
     commit_signed(v3)
     row = quick_row(folder, "acme")
     assert row is not None
-    assert checked_row(folder, row).uncommitted == (2, v2)
+    assert checked_row(folder, row, TODAY).uncommitted == (2, v2)
     commit_signed(v2)
-    assert checked_row(folder, row).uncommitted is None
+    assert checked_row(folder, row, TODAY).uncommitted is None
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
 
 
@@ -524,11 +525,40 @@ def test_home_offers_the_latest_signed_version_for_a_commit_only_as_it_was_signe
     store.new_version(folder, "acme", date(2025, 4, 1))  # a v2 draft must not hide v1
     row = quick_row(folder, "acme")
     assert row is not None and row.latest_version == 2
-    assert checked_row(folder, row).uncommitted == (1, v1)
+    assert checked_row(folder, row, TODAY).uncommitted == (1, v1)
     text = v1.read_text(encoding="utf-8")
     v1.write_text(text.replace("min_employees = ", "min_employees = 1", 1), encoding="utf-8")
-    edited = checked_row(folder, row)
+    edited = checked_row(folder, row, TODAY)
     assert (edited.status, edited.uncommitted) == ("v1 ALTERED", None)
     v1.write_text(text, encoding="utf-8")
     commit(repo, "v1 and the v2 draft")
-    assert checked_row(folder, row) == row  # recorded: nothing to offer
+    assert checked_row(folder, row, TODAY) == row  # recorded: nothing to offer
+
+
+def test_home_says_what_keeps_a_draft_from_being_signed(tmp_path: Path) -> None:
+    """A draft whose edge case fails, or that `sign` would refuse on a lint error, was listed
+    as a plain draft: the room found out only at ctrl+s, or in CI."""
+    from workbench.core.domain.suite import run_suite
+    from workbench.core.domain.templates import from_template
+    from workbench.core.files.folder import quick_row
+    from workbench.core.services.signoff import checked_row
+
+    folder = tmp_path / "definitions"
+    definition = from_template("acme", "3m-10m", date(2025, 5, 1))
+    path = store.create(definition, folder)
+    row = quick_row(folder, "acme")
+    assert row is not None
+    assert checked_row(folder, row, TODAY).blocked is None
+    broken = definition.model_copy(deep=True)
+    broken.fit.max_employees = None
+    broken.fit.min_employees = 5000  # the template's fitting cases now fail the size gate
+    broken.triggers.tier1 = []
+    broken.triggers.tier2 = []
+    broken.triggers.tier3 = False
+    broken.triggers.tier4 = []
+    store.save(broken, path, store.file_sha256(path))
+    blocked = checked_row(folder, row, TODAY).blocked
+    assert blocked is not None
+    failing = run_suite(store.load_definition(path).definition).failed
+    assert blocked.startswith(f"{failing} edge cases fail; ") and failing > 1
+    assert "no-trigger" in blocked

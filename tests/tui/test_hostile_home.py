@@ -32,3 +32,36 @@ async def test_home_lists_a_too_deep_file_as_unreadable(
         await settle(pilot)
         detail = str(home.query_one("#home-detail", PlainText).content)
         assert "nests 33 levels deep" in detail and "\x1b" not in detail
+
+
+async def test_home_marks_a_draft_that_cannot_be_signed_and_says_why(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    text = path.read_text(encoding="utf-8")
+    at = text.index('[cases.expect]\nstatus = "') + len('[cases.expect]\nstatus = "')
+    wrong = "nurture" if not text.startswith("nurture", at) else "rejected"
+    path.write_text(text[:at] + wrong + text[text.index('"', at) :], encoding="utf-8")
+    seeded("beta", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#definitions", DataTable)
+        by_slug = {row.slug: row for row in home.rows}
+        assert by_slug["beta"].blocked is None
+        assert by_slug["acme"].blocked == "1 edge case fails"
+        statuses = {table.get_row_at(i)[0]: table.get_row_at(i)[3] for i in range(2)}
+        assert statuses == {"acme": "draft ✗", "beta": "draft"}
+        seen = set()
+        for _ in range(2):
+            selected = home.selected()
+            assert selected is not None
+            seen.add(selected.slug)
+            detail = str(home.query_one("#home-detail", PlainText).content)
+            said = "✗ the draft cannot be signed yet: 1 edge case fails" in detail
+            assert said == (selected.slug == "acme"), detail
+            await pilot.press("down")
+            await settle(pilot)
+        assert seen == {"acme", "beta"}

@@ -84,6 +84,9 @@ class QuickRow:
     # The version those signers signed, when a later draft is the row's latest: beside a
     # draft, say whose signatures these are (the version in force, not the draft).
     signed_version: int | None = None
+    # What keeps the open draft from being signed (home's check), in a few words: failing
+    # edge cases and the lint errors `sign` refuses and `check` fails on.
+    blocked: str | None = None
 
     @property
     def signers_label(self) -> str:

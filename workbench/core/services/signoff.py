@@ -464,11 +464,12 @@ def commit_signed(path: Path) -> str:
     return git.commit(path, definition.slug, definition.version)
 
 
-def checked_row(folder: Path, row: QuickRow) -> QuickRow:
+def checked_row(folder: Path, row: QuickRow, today: date) -> QuickRow:
     """Home's row after a full read of its versions: a file that will not open, a signed
-    version edited since its signing (never offered for a commit: `check` names it), or a
-    signed version git has not recorded, which `commit_signed` can then commit even under a
-    newer draft: the latest first, then any earlier one (a v3 signed from the command line
+    version edited since its signing (never offered for a commit: `check` names it), an open
+    draft that could not be signed as it stands (`blocked`: failing edge cases, lint errors),
+    or a signed version git has not recorded, which `commit_signed` can then commit even under
+    a newer draft: the latest first, then any earlier one (a v3 signed from the command line
     and never committed is not hidden by a committed v4; after each `c` the row is checked
     again)."""
     state = summarize(folder, row.slug)
@@ -476,6 +477,8 @@ def checked_row(folder: Path, row: QuickRow) -> QuickRow:
         return replace(row, status="UNREADABLE", problem=state.problem)
     if state.latest is not None and state.latest.altered:
         return replace(row, status="ALTERED")
+    if state.draft is not None:
+        row = replace(row, blocked=draft_blocked(state.draft.definition, today))
     signed = state.latest_signed
     if signed is None:
         return row
@@ -487,6 +490,21 @@ def checked_row(folder: Path, row: QuickRow) -> QuickRow:
     if first is not None:
         return replace(row, uncommitted=(first.definition.version, first.path))
     return row
+
+
+def draft_blocked(definition: Definition, today: date) -> str | None:
+    """What keeps a draft from being signed, short enough for a list ("2 edge cases fail;
+    no-trigger"), or None when it could be signed as it stands."""
+    suite = run_suite(definition)
+    parts = []
+    if suite.failed:
+        parts.append(
+            "1 edge case fails" if suite.failed == 1 else f"{suite.failed} edge cases fail"
+        )
+    rules = list(dict.fromkeys(f.rule for f in lint_blockers(definition, today)))
+    if rules:
+        parts.append(", ".join(rules))
+    return "; ".join(parts) or None
 
 
 def signoff_evidence(definition: Definition, folder: Path) -> list[str]:

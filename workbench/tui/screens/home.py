@@ -130,7 +130,8 @@ class HomeScreen(Screen[None]):
     def check_rows(self, rows: list[QuickRow]) -> None:
         from workbench.core.services.signoff import checked_row
 
-        checked = [checked_row(self.wb.folder, row) for row in rows]
+        today = self.wb.today()
+        checked = [checked_row(self.wb.folder, row, today) for row in rows]
         if checked != rows:
             self.app.call_from_thread(self.show_rows, checked)
 
@@ -160,7 +161,7 @@ class HomeScreen(Screen[None]):
                 row.slug,
                 stage.label if stage else row.stage,
                 f"v{row.latest_version}",
-                row.status,
+                f"{row.status} ✗" if row.blocked else row.status,
                 review_state(row.review_date, today).label,
                 row.signers_label or "—",
             )
@@ -178,6 +179,8 @@ class HomeScreen(Screen[None]):
             lines.append(f"✗ {row.problem}")
         elif row is not None:
             lines += [row.name, str(row.open_path)]
+            if row.blocked:
+                lines.append(f"✗ the draft cannot be signed yet: {row.blocked}")
             if row.signers:  # whole here: at 80 columns the table's column cuts the second name
                 version = f"v{row.signed_version} " if row.signed_version is not None else ""
                 lines.append(f"{version}signed by {row.signers}")
