@@ -583,3 +583,65 @@ async def test_the_cases_step_opens_on_the_first_failing_case(
         await settle(pilot)
         table = pilot.app.screen.query_one("#cases-table", DataTable)
         assert table.cursor_row == 4  # chatbot-pricing-visitor, the first FAIL
+
+
+async def test_a_new_case_can_expect_a_tier_and_a_segment_and_name_its_source(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The form had no lead source, expected tier or expected segment: a 10m-30m room could
+    # not write "an enterprise demo request is a tier 1 MQL for Enterprise" without the file.
+    from textual.widgets import Select
+
+    path = seeded("bigco", "10m-30m")
+    segments = [s.id for s in store.load_definition(path).definition.segments]
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, 0)
+        app = pilot.app
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewCaseModal)
+        assert not form.query("#new-lead-type"), "no motions: no lead type to expect"
+        await type_text(pilot, "enterprise-demo")
+        await pilot.press("tab")
+        await type_text(pilot, "a big account asking for a demo")
+        form.query_one("#new-title", Input).value = "VP Sales"
+        form.query_one("#new-employees", Input).value = "5000"
+        form.query_one("#new-activities", Input).value = "demo_request 0"
+        form.query_one("#new-source", Input).value = "webinar"
+        form.query_one("#new-tier", Select).value = "1"
+        form.query_one("#new-segment", Select).value = segments[-1]
+        form.query_one("#new-source", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen), form_error(app)
+    case = saved_case(path, "enterprise-demo")
+    assert case.lead.lead_source == "webinar"
+    assert (case.expect.tier, case.expect.segment) == (1, segments[-1])
+    assert case.expect.lead_type is None
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, len(saved_cases(path)) - 1)
+        await pilot.press("m")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, NewCaseModal)
+        assert form.query_one("#new-tier", Select).value == "1"
+        assert form.query_one("#new-segment", Select).value == segments[-1]
+        assert form.query_one("#new-source", Input).value == "webinar"
+
+
+async def test_a_motions_case_can_expect_a_lead_type(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    from textual.widgets import Select
+
+    seeded("global", "30m-plus")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, 0)
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, NewCaseModal)
+        assert not form.query("#new-segment")
+        assert form.query_one("#new-lead-type", Select).value == Select.NULL
+        assert set(form.lead_types) == {"mql", "pql", "aql"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -260,6 +260,10 @@ _CASE_PATHS: dict[str, tuple[str, ...]] = {
     "last-outcome": ("lead", "history", "last_mql_outcome"),
     "status": ("expect", "status"),
     "route": ("expect", "route"),
+    "source": ("lead", "lead_source"),
+    "tier": ("expect", "tier"),
+    "segment": ("expect", "segment"),
+    "lead-type": ("expect", "lead_type"),
 }
 
 
@@ -299,6 +303,10 @@ def case_form_values(case: EdgeCase | None) -> dict[str, str | None]:
         "last-outcome": history.last_mql_outcome if history is not None else None,
         "status": case.expect.status,
         "route": case.expect.route,
+        "source": case.lead.lead_source or "",
+        "tier": None if case.expect.tier is None else str(case.expect.tier),
+        "segment": case.expect.segment,
+        "lead-type": case.expect.lead_type,
     }
 
 
@@ -316,8 +324,10 @@ def _form_value(key: str, shown: str | None) -> Any:
         return shown or 0
     if key in ("depends", "target"):
         return shown == "yes"
-    if key in ("email", "domain", "industry", "region"):
+    if key in ("email", "domain", "industry", "region", "source"):
         return shown or None
+    if key == "tier":
+        return int(shown) if shown else None
     return shown
 
 
@@ -334,12 +344,21 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
     BINDINGS = [CANCEL]
 
     def __init__(
-        self, submit: Callable[[EdgeCase], EditResult], case: EdgeCase | None = None
+        self,
+        submit: Callable[[EdgeCase], EditResult],
+        case: EdgeCase | None = None,
+        *,
+        segments: Sequence[str] = (),
+        lead_types: Sequence[str] = (),
     ) -> None:
+        """`segments`: the definition's segment ids, `lead_types` its motions' lead types;
+        the expected segment or lead type is offered only where the definition has them."""
         super().__init__()
         self.submit = submit
         self.case = case
         self.initial = case_form_values(case)
+        self.segments = tuple(segments)
+        self.lead_types = tuple(dict.fromkeys(lead_types))
 
     def compose(self) -> ComposeResult:
         title = (
@@ -391,6 +410,13 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                     )
                     yield self._select("status", "Expected status", STATUSES)
                     yield self._select("route", "Expected route", ROUTES, blank=True)
+                with Horizontal(classes="row"):
+                    yield self._input("source", "Lead source", "webinar")
+                    yield self._select("tier", "Expected tier", ("1", "2", "3", "4"), blank=True)
+                    if self.segments:
+                        yield self._select("segment", "Expected segment", self.segments, True)
+                    if self.lead_types:
+                        yield self._select("lead-type", "Expected type", self.lead_types, True)
             yield PlainText("", id="case-error", classes="field-error")
             with Horizontal(classes="buttons"):
                 if self.case is None:
@@ -446,6 +472,8 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
         data: dict[str, Any] = {} if self.case is None else self.case.model_dump(exclude_none=True)
         changed = set()
         for key, path in _CASE_PATHS.items():
+            if not self.query(f"#new-{key}"):
+                continue  # not offered (no segments, no motions): the case's value stays
             shown = self._shown(key)
             if self.case is not None and shown == _stripped(self.initial.get(key)):
                 continue

@@ -1404,7 +1404,9 @@ class EditorScreen(Screen[None]):
             for cases in self.mounted_panes(CasesPane):
                 cases.select(case.name)
 
-        self.app.push_screen(NewCaseModal(self.workshop.add_case), added)
+        segments, lead_types = self._case_choices()
+        modal = NewCaseModal(self.workshop.add_case, segments=segments, lead_types=lead_types)
+        self.app.push_screen(modal, added)
 
     @on(CaseEditRequested)
     def _edit_case_requested(self, event: CaseEditRequested) -> None:
@@ -1439,7 +1441,18 @@ class EditorScreen(Screen[None]):
         def submit(changed: EdgeCase) -> EditResult:
             return self.workshop.edit_case(name, changed)
 
-        self.app.push_screen(NewCaseModal(submit, case), edited)
+        segments, lead_types = self._case_choices()
+        modal = NewCaseModal(submit, case, segments=segments, lead_types=lead_types)
+        self.app.push_screen(modal, edited)
+
+    def _case_choices(self) -> tuple[list[str], list[str]]:
+        """What a case may expect beyond status, route and tier: the definition's segments,
+        its motions' lead types."""
+        definition = self.workshop.definition
+        return (
+            [segment.id for segment in definition.segments],
+            [motion.lead_type for motion in definition.motions],
+        )
 
     @on(CaseDeleteRequested)
     def _delete_case_requested(self, event: CaseDeleteRequested) -> None:
