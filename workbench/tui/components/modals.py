@@ -376,7 +376,7 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                     yield self._input("title", "Job title", "VP Sales")
                     yield self._select("seniority", "Seniority", SENIORITY_ORDER, blank=True)
                     yield self._select("persona", "Persona", PERSONAS)
-                    yield self._input("email", "Email", "jo@acme.io")
+                    yield self._input("email", "Email", "jo@x.co")
                 with Horizontal(classes="row"):
                     yield self._input("company", "Company", "Acme")
                     yield self._input("domain", "Domain", "acme.io")
@@ -399,7 +399,7 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                     )
                     activities.add_class("wide-field")
                     yield activities
-                    yield self._select("depends", "A 'depends' case", ("no", "yes"))
+                    yield self._select("depends", "'Depends' case", ("no", "yes"))
                 with Horizontal(classes="row"):
                     yield self._input("last-mql", "Days since MQL", "90")  # 14 columns at 80
                     yield self._select(
@@ -408,15 +408,15 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                         ("open", "accepted", "rejected", "unworked"),
                         blank=True,
                     )
-                    yield self._select("status", "Expected status", STATUSES)
-                    yield self._select("route", "Expected route", ROUTES, blank=True)
+                    yield self._select("status", "Agreed status", STATUSES)
+                    yield self._select("route", "Agreed route", ROUTES, blank=True)
                 with Horizontal(classes="row"):
                     yield self._input("source", "Lead source", "webinar")
-                    yield self._select("tier", "Expected tier", ("1", "2", "3", "4"), blank=True)
+                    yield self._select("tier", "Agreed tier", ("1", "2", "3", "4"), blank=True)
                     if self.segments:
-                        yield self._select("segment", "Expected segment", self.segments, True)
+                        yield self._select("segment", "Agreed segment", self.segments, True)
                     if self.lead_types:
-                        yield self._select("lead-type", "Expected type", self.lead_types, True)
+                        yield self._select("lead-type", "Agreed type", self.lead_types, True)
             yield PlainText("", id="case-error", classes="field-error")
             with Horizontal(classes="buttons"):
                 if self.case is None:
