@@ -569,3 +569,27 @@ async def test_home_marks_a_file_that_would_not_open(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen), "a broken file is not opened"
+
+
+async def test_an_id_already_taken_keeps_the_new_definition_form_and_says_why(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The form closed and only a toast said "already exists": the name typed was gone.
+    existing = seeded("acme", "3m-10m")
+    before = existing.read_bytes()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await create_definition(pilot, "acme", "1m-3m")
+        form = pilot.app.screen
+        assert isinstance(form, NewDefinitionModal), "the form is still open"
+        said = str(form.query_one("#new-error", PlainText).content)
+        assert "✗ acme: already exists" in said
+        assert focused_input(app).id == "new-slug"
+        assert form.query_one("#new-name", Input).value == "Room draft"
+        await pilot.press("end", "-", "2", "tab", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EditorScreen)
+    assert existing.read_bytes() == before
+    created = store.load_definition(Path("definitions") / "acme-2" / "v1.toml").definition
+    assert (created.name, created.stage) == ("Room draft", "1m-3m")

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from workbench.core.domain.activities_text import format_activities, parse_activities
 from workbench.core.domain.case_why import why_mismatch
 from workbench.core.domain.definition import EdgeCase, Expectation, check_slug
+from workbench.core.domain.errors import WorkbenchError
 from workbench.core.domain.phrases import activities_phrase
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.suite import CaseResult
@@ -527,14 +528,18 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
         self.dismiss(None)
 
 
-class NewDefinitionModal(ModalScreen[tuple[str, str, str] | None]):
-    """Start a definition: a slug, a name, and the stage whose template it starts from."""
+class NewDefinitionModal(ModalScreen[Path | None]):
+    """Start a definition: a slug, a name, and the stage whose template it starts from.
+
+    `create` writes it (the core decides: an id already taken is refused); when it refuses,
+    the form stays open with everything typed and says why, as the case form does."""
 
     BINDINGS = [CANCEL]
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, create: Callable[[str, str, str], Path]) -> None:
         super().__init__()
         self.folder = folder
+        self.create = create
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -602,7 +607,14 @@ class NewDefinitionModal(ModalScreen[tuple[str, str, str] | None]):
             return
         highlighted = self.query_one("#new-stage", OptionList).highlighted_option
         stage = highlighted.id if highlighted and highlighted.id else "3m-10m"
-        self.dismiss((slug, self.query_one("#new-name", Input).value.strip(), stage))
+        try:
+            path = self.create(slug, self.query_one("#new-name", Input).value.strip(), stage)
+        except WorkbenchError as problem:
+            said = "; ".join(p.message for p in problem.problems) or str(problem)
+            error.say(f"✗ {slug}: {said}")
+            self.query_one("#new-slug", Input).focus()
+            return
+        self.dismiss(path)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -289,24 +289,19 @@ class HomeScreen(Screen[None]):
             await opened  # the keys typed next are the editor's
 
     def action_new(self) -> None:
-        from workbench.core.domain.errors import WorkbenchError
         from workbench.core.domain.templates import from_template
         from workbench.core.files import store
         from workbench.tui.components.modals import NewDefinitionModal
 
-        def chosen(answer: tuple[str, str, str] | None) -> None:
-            if answer is None:
-                return
-            slug, name, stage = answer
-            try:
-                definition = from_template(slug, stage, self.wb.today(), name=name or None)
-                path = store.create(definition, self.wb.folder)
-            except WorkbenchError as error:
-                self.notify(str(error), severity="error", title="Not created")
-                return
-            self.wb.open_definition(path)
+        def create(slug: str, name: str, stage: str) -> Path:
+            definition = from_template(slug, stage, self.wb.today(), name=name or None)
+            return store.create(definition, self.wb.folder)
 
-        self.app.push_screen(NewDefinitionModal(self.wb.folder), chosen)
+        def created(path: Path | None) -> None:
+            if path is not None:
+                self.wb.open_definition(path)
+
+        self.app.push_screen(NewDefinitionModal(self.wb.folder, create), created)
 
     async def action_new_version(self) -> None:
         from workbench.core.domain.errors import WorkbenchError
