@@ -208,3 +208,30 @@ async def test_a_history_that_does_not_load_still_offers_to_pick_the_files(
         report = text_of(app, "#evidence-report")
         assert "Could not load the lead history" in report, report
         assert pane.query_one("#evidence-pick", Button).display
+
+
+async def test_tab_after_the_second_path_reaches_propose(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    # Tab from the activities field went to the proposal's scroll region, with nothing to
+    # scroll and no sign of the cursor: the enter after it did nothing.
+    seeded("acme", "3m-10m")
+    leads, activities = crm_export(Path("data"), "hubspot", leads=40)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press(EVIDENCE_KEY)
+        await settle(pilot)
+        app.screen.query_one("#evidence-pick", Button).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MapFilesModal)
+        app.screen.query_one("#map-leads", Input).focus()
+        await type_text(pilot, str(leads))
+        await pilot.press("tab")
+        await type_text(pilot, str(activities))
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#map-propose", Button)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "would keep 40 of 40 leads" in text_of(app, "#map-proposal")

@@ -46,6 +46,7 @@ from workbench.core.services.backtest_session import (
 from workbench.core.services.workshop import Workshop
 from workbench.tui.components.evidence_pane import EvidencePane, on_screen, wrap_lines
 from workbench.tui.components.modals import CANCEL, _labelled_select
+from workbench.tui.components.report_scroll import ReportScroll
 from workbench.tui.components.text import PlainText
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class AnalysisPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield PlainText("", id="analysis-status")
-        with VerticalScroll(id="analysis-scroll"):
+        with ReportScroll(id="analysis-scroll"):
             yield PlainText(EXPLAIN, classes="explain")
             yield PlainText("", id="analysis-headline")
             yield PlainText("Proposals, one clause each", classes="section-title")

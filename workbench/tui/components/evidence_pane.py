@@ -30,6 +30,7 @@ from workbench.core.services.backtest_session import (
     error_lines,
 )
 from workbench.core.services.workshop import Workshop
+from workbench.tui.components.report_scroll import ReportScroll
 from workbench.tui.components.steps import EXPLAIN
 from workbench.tui.components.text import PlainText
 
@@ -117,7 +118,7 @@ class EvidencePane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield PlainText("", id="evidence-status")
-        with VerticalScroll(id="evidence-scroll"):
+        with ReportScroll(id="evidence-scroll"):
             yield PlainText(EXPLAIN["evidence"], classes="explain")
             pick = Button("Pick the two files…", id="evidence-pick", compact=True)
             pick.display = False  # no lead history, or one that does not load

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
@@ -26,6 +26,7 @@ from workbench.core.evidence.settings import EvidenceSource, save_source, settin
 from workbench.core.files.tomlfile import atomic_write
 from workbench.core.services.backtest_session import error_lines
 from workbench.tui.components.modals import CANCEL
+from workbench.tui.components.report_scroll import ReportScroll
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 
@@ -90,7 +91,7 @@ class MapFilesModal(ModalScreen[bool]):
                 placeholder="e.g. data/activities.csv", id="map-activities", compact=True
             )
             yield PlainText("", classes="field-error", id="map-error")
-            with VerticalScroll(id="map-scroll"):
+            with ReportScroll(id="map-scroll"):
                 yield PlainText(
                     "Type both paths, then propose: the tool guesses the mapping and says "
                     "what it would keep.",

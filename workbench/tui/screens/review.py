@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from workbench.core.services.workshop import FOLLOW_REASON
+from workbench.tui.components.report_scroll import ReportScroll
 from workbench.tui.components.text import PlainText
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="review-scroll"):
+        with ReportScroll(id="review-scroll"):
             yield PlainText(f"Reviewing {self.slug}: reading the lead history…", id="review-body")
             yield Vertical(id="review-steps")
         yield Footer(compact=True)
