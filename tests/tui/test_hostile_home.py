@@ -41,6 +41,8 @@ async def test_home_marks_a_draft_that_cannot_be_signed_and_says_why(
     text = path.read_text(encoding="utf-8")
     at = text.index('[cases.expect]\nstatus = "') + len('[cases.expect]\nstatus = "')
     wrong = "nurture" if not text.startswith("nurture", at) else "rejected"
+    start = text.rindex('name = "', 0, at) + len('name = "')
+    wrong_case = text[start : text.index('"', start)]
     path.write_text(text[:at] + wrong + text[text.index('"', at) :], encoding="utf-8")
     seeded("beta", "3m-10m")
     app = make_app()
@@ -51,7 +53,7 @@ async def test_home_marks_a_draft_that_cannot_be_signed_and_says_why(
         table = home.query_one("#definitions", DataTable)
         by_slug = {row.slug: row for row in home.rows}
         assert by_slug["beta"].blocked is None
-        assert by_slug["acme"].blocked == "1 edge case fails"
+        assert by_slug["acme"].blocked == "1 edge case fails (" + wrong_case + ")"
         statuses = {table.get_row_at(i)[0]: table.get_row_at(i)[3] for i in range(2)}
         assert statuses == {"acme": "draft ✗", "beta": "draft"}
         seen = set()
@@ -65,3 +67,26 @@ async def test_home_marks_a_draft_that_cannot_be_signed_and_says_why(
             await pilot.press("down")
             await settle(pilot)
         assert seen == {"acme", "beta"}
+
+
+async def test_a_check_started_before_the_folder_was_read_again_shows_nothing(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # A thread worker is not stopped by the next one: a slow check of the folder as it was
+    # finishing last put back rows from before a file changed.
+    from dataclasses import replace
+
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        before = list(home.rows)
+        stale = [replace(row, blocked="stale") for row in before]
+        await pilot.press("r")
+        await settle(pilot)
+        home._show_checked(stale, home._reads - 1)
+        assert home.rows == before
+        home._show_checked(stale, home._reads)
+        assert home.rows == stale

@@ -42,9 +42,9 @@ async def test_the_folder_check_starts_after_the_home_screen_has_been_painted(
         compositor_refresh(self)
         painted.append(self)
 
-    def spy_check(self: HomeScreen, rows: list[QuickRow]) -> None:
+    def spy_check(self: HomeScreen, rows: list[QuickRow], read: int) -> None:
         seen_when_checked.append(self in painted)
-        check_rows(self, rows)
+        check_rows(self, rows, read)
 
     monkeypatch.setattr(Screen, "_compositor_refresh", spy_refresh)
     monkeypatch.setattr(HomeScreen, "check_rows", spy_check)

@@ -493,14 +493,15 @@ def checked_row(folder: Path, row: QuickRow, today: date) -> QuickRow:
 
 
 def draft_blocked(definition: Definition, today: date) -> str | None:
-    """What keeps a draft from being signed, short enough for a list ("2 edge cases fail;
-    no-trigger"), or None when it could be signed as it stands."""
+    """What keeps a draft from being signed, short enough for a list ("2 edge cases fail
+    (intern-demo, agency-vp); no-trigger"), or None when it could be signed as it stands."""
     suite = run_suite(definition)
     parts = []
     if suite.failed:
-        parts.append(
-            "1 edge case fails" if suite.failed == 1 else f"{suite.failed} edge cases fail"
-        )
+        names = [r.name for r in suite.results if not r.passed]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        count = "1 edge case fails" if suite.failed == 1 else f"{suite.failed} edge cases fail"
+        parts.append(f"{count} ({shown})")
     rules = list(dict.fromkeys(f.rule for f in lint_blockers(definition, today)))
     if rules:
         parts.append(", ".join(rules))

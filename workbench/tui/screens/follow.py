@@ -43,8 +43,9 @@ class FollowHomeScreen(HomeScreen):
 
     def load_rows(self) -> None:
         self._seen = quick_rows(self.wb.folder)
+        self._reads += 1
         self.show_rows(self._seen)
-        self.check_rows(self._seen)
+        self.check_rows(self._seen, self._reads)
 
     def follow_folder(self) -> None:
         """A quick read of the folder (tomllib only); the full check only when it changed."""

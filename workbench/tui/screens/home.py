@@ -82,6 +82,7 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[QuickRow] = []
+        self._reads = 0  # folder reads so far: a check shows its rows only for the latest
 
     @property
     def wb(self) -> WorkbenchApp:
@@ -123,17 +124,25 @@ class HomeScreen(Screen[None]):
         and the models (over 100 ms of Python holding the GIL), which would otherwise compete
         with the first paint and keep the room looking at an empty terminal."""
         rows = quick_rows(self.wb.folder)
+        self._reads += 1
         self.show_rows(rows)
-        self.call_after_refresh(self.check_rows, rows)
+        self.call_after_refresh(self.check_rows, rows, self._reads)
 
     @work(thread=True, exclusive=True, group="home")
-    def check_rows(self, rows: list[QuickRow]) -> None:
+    def check_rows(self, rows: list[QuickRow], read: int) -> None:
         from workbench.core.services.signoff import checked_row
 
         today = self.wb.today()
         checked = [checked_row(self.wb.folder, row, today) for row in rows]
         if checked != rows:
-            self.app.call_from_thread(self.show_rows, checked)
+            self.app.call_from_thread(self._show_checked, checked, read)
+
+    def _show_checked(self, rows: list[QuickRow], read: int) -> None:
+        """A check's rows, unless the folder was read again since it started: a thread
+        worker is not stopped by the next one, and a slow check finishing last would put
+        back rows from before a file changed."""
+        if read == self._reads:
+            self.show_rows(rows)
 
     def show_rows(self, rows: list[QuickRow]) -> None:
         self.rows = rows
