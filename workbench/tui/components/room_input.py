@@ -13,6 +13,8 @@ lines) keeps every line: Textual's Input keeps only the first, without a word, a
 "rivalcrm.com / acme-rival.io / othercrm.com" was saved as rivalcrm.com alone. The lines are
 joined with `paste_joiner`: ", " in a list field, a space elsewhere.
 
+A long value shows its start once the cursor leaves it (the view only).
+
 ctrl+z takes back the last change typed here, one at a time: a tab too many before typing
 "10" replaced a whole list of rejection reasons (Tab selects the field's text), and Textual's
 Input has no undo.
@@ -70,6 +72,12 @@ class RoomInput(Input):
             return
         self._undo.append(old)
         del self._undo[:-UNDO_DEPTH]
+
+    def on_blur(self) -> None:
+        """A long value left shows its start again, as a label reads: "student, phd candidate,
+        …", not "…independent consultant, freelance consultant" because the cursor last sat
+        there. Only the view moves: the cursor and the value stay as they were."""
+        self.scroll_to(x=0, animate=False, immediate=True)
 
     def action_undo_typing(self) -> None:
         if not self._undo:
