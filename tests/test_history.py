@@ -563,3 +563,35 @@ def test_home_says_what_keeps_a_draft_from_being_signed(tmp_path: Path) -> None:
     assert blocked.startswith(f"{failing} edge cases fail (") and failing > 3
     assert f"and {failing - 3} more); " in blocked
     assert "no-trigger" in blocked
+
+
+def test_a_signed_version_is_committed_with_the_folders_evidence_settings(repo: Path) -> None:
+    """evidence.toml (and its mapping file) decide what `check` warns about; committing the
+    definition alone left them untracked, so CI on a fresh clone checked another folder."""
+    from workbench.core.evidence.settings import EvidenceSource, save_source
+    from workbench.core.files.git import commit_lines
+    from workbench.core.services.signoff import commit_paths, commit_signed
+
+    folder = repo / "definitions"
+    path = signed(folder)
+    data = repo / "data"
+    data.mkdir()
+    for name in ("leads.csv", "activities.csv"):
+        (data / name).write_text("lead_id\n", encoding="utf-8")
+    mapping = repo / "crm-mapping.toml"
+    mapping.write_text("# a mapping\n", encoding="utf-8")
+    save_source(folder, EvidenceSource(data / "leads.csv", data / "activities.csv", mapping))
+    paths = commit_paths(path)
+    assert paths == [path, folder / "evidence.toml", mapping]
+    assert commit_lines(paths, "acme", 1)[0] == f"git add {path} {folder}/evidence.toml {mapping}"
+    assert "Sign MQL definition acme v1" in commit_signed(path)
+    tracked = set(git(repo, "ls-files").splitlines())
+    assert tracked == {"definitions/acme/v1.toml", "definitions/evidence.toml", "crm-mapping.toml"}
+    assert "data/leads.csv" not in tracked  # the lead history itself stays out of git
+
+
+def test_a_signed_version_without_evidence_settings_is_committed_alone(repo: Path) -> None:
+    from workbench.core.services.signoff import commit_paths
+
+    path = signed(repo / "definitions")
+    assert commit_paths(path) == [path]

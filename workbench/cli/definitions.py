@@ -37,7 +37,13 @@ from workbench.core.domain.templates import from_template
 from workbench.core.domain.vocab import STAGE_IDS
 from workbench.core.files import git, store
 from workbench.core.files.target import Target, default_folder, resolve
-from workbench.core.services.signoff import SignerInput, SignResult, check_side, sign_as
+from workbench.core.services.signoff import (
+    SignerInput,
+    SignResult,
+    check_side,
+    commit_paths,
+    sign_as,
+)
 from workbench.core.services.signoff import sign as sign_definition
 
 if TYPE_CHECKING:
@@ -432,5 +438,6 @@ def _print_partial(result: SignResult) -> None:
 
 
 def _print_next(result: SignResult) -> None:
-    lines = git.commit_lines(result.path, result.definition.slug, result.definition.version)
+    paths = commit_paths(result.path)
+    lines = git.commit_lines(paths, result.definition.slug, result.definition.version)
     echo("next: " + " && ".join(lines))

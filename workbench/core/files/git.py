@@ -10,6 +10,7 @@ from __future__ import annotations
 import shlex
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -75,37 +76,31 @@ def commit_message(slug: str, version: int) -> str:
     return f"Sign MQL definition {slug} v{version}"
 
 
-def commit_lines(path: Path, slug: str, version: int) -> list[str]:
+def commit_lines(paths: Sequence[Path], slug: str, version: int) -> list[str]:
     """The commands a facilitator runs by hand when the app does not commit for them."""
     return [
-        f"git add {shlex.quote(str(path))}",
+        "git add " + " ".join(shlex.quote(str(path)) for path in paths),
         f"git commit -m {shlex.quote(commit_message(slug, version))}",
     ]
 
 
-def commit(path: Path, slug: str, version: int) -> str:
-    """git add + git commit of one file; returns git's summary line."""
-    root = repo_root(path)
+def commit(paths: Sequence[Path], slug: str, version: int) -> str:
+    """git add + git commit of these files (a signed version first, and what it is committed
+    with); returns git's summary line."""
+    first = paths[0]
+    root = repo_root(first)
     if root is None:
-        raise CheckFailed([Problem("not in a git repository (or git is missing)", file=path)])
+        raise CheckFailed([Problem("not in a git repository (or git is missing)", file=first)])
+    named = [str(path.resolve()) for path in paths]
     for args in (
-        ["git", "-C", str(root), "add", "--", str(path.resolve())],
-        [
-            "git",
-            "-C",
-            str(root),
-            "commit",
-            "-m",
-            commit_message(slug, version),
-            "--",
-            str(path.resolve()),
-        ],
+        ["git", "-C", str(root), "add", "--", *named],
+        ["git", "-C", str(root), "commit", "-m", commit_message(slug, version), "--", *named],
     ):
         done = subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip().splitlines()
             raise CheckFailed(
-                [Problem(f"git failed: {detail[-1] if detail else done.returncode}", file=path)]
+                [Problem(f"git failed: {detail[-1] if detail else done.returncode}", file=first)]
             )
     return done.stdout.strip().splitlines()[0] if done.stdout.strip() else "committed"
 

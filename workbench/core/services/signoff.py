@@ -8,6 +8,7 @@ then read-only, and the other side's signature over the same hash completes the 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,11 +22,11 @@ from workbench.core.domain.definition import (
     SignOff,
     check_principal,
 )
-from workbench.core.domain.errors import CheckFailed, InputError, Problem
+from workbench.core.domain.errors import CheckFailed, InputError, Problem, WorkbenchError
 from workbench.core.domain.lint import Finding, lint
 from workbench.core.domain.suite import SuiteResult, run_suite
 from workbench.core.domain.vocab import Side
-from workbench.core.evidence.settings import settings_path
+from workbench.core.evidence.settings import load_source, settings_path
 from workbench.core.files import git, sshsig
 from workbench.core.files.folder import QuickRow
 from workbench.core.files.store import (
@@ -461,7 +462,30 @@ def commit_signed(path: Path) -> str:
             ]
         )
     definition = loaded.definition
-    return git.commit(path, definition.slug, definition.version)
+    return git.commit(commit_paths(path), definition.slug, definition.version)
+
+
+def commit_paths(path: Path) -> list[Path]:
+    """What a signed version is committed with: the folder's evidence.toml and its mapping
+    file, when there are and they are in the same repository. `check` reads them (a clause
+    without evidence is warned about only where the folder names a lead history), so CI on a
+    fresh clone must see what the room signed beside; the lead files themselves stay out."""
+    folder = path.parent.parent  # definitions/<slug>/v<N>.toml
+    root = git.repo_root(path)
+    paths = [path]
+    evidence = settings_path(folder)
+    if root is None or not evidence.is_file():
+        return paths
+    paths.append(evidence)
+    try:
+        source = load_source(folder)
+    except WorkbenchError:
+        source = None  # `check` names what is wrong with it; it is committed as it is
+    mapping = source.mapping if source is not None else None
+    inside = isinstance(mapping, Path) and mapping.resolve().is_relative_to(root.resolve())
+    if isinstance(mapping, Path) and inside and mapping.is_file():
+        paths.append(Path(os.path.normpath(mapping)))  # "definitions/../crm.toml" as crm.toml
+    return paths
 
 
 def checked_row(folder: Path, row: QuickRow, today: date) -> QuickRow:

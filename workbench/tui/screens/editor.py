@@ -27,7 +27,7 @@ from workbench.core.domain.risky import warnings_at
 from workbench.core.domain.suite import Flip
 from workbench.core.files import git
 from workbench.core.services.analysis_session import adopt_case, adopt_proposal
-from workbench.core.services.signoff import commit_signed
+from workbench.core.services.signoff import commit_paths, commit_signed
 from workbench.core.services.workshop import EditResult, Workshop, rescue_name
 from workbench.tui.components.analysis_pane import (
     ANALYSIS_TAB,
@@ -1536,7 +1536,7 @@ class EditorScreen(Screen[None]):
             )
             return
         definition = result.definition
-        lines = git.commit_lines(result.path, definition.slug, definition.version)
+        lines = git.commit_lines(commit_paths(result.path), definition.slug, definition.version)
         in_repo = git.repo_root(result.path) is not None
         self.call_later(self._after_sign, result.path, lines, in_repo)
 
