@@ -954,6 +954,45 @@ def test_column_defaults_are_the_rows_defaults() -> None:
         assert column.default == expected, column.name
 
 
+@pytest.mark.parametrize("mapping_name", ["canonical", "european"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_time_after_the_run_reads_as_no_time_on_both_paths(
+    mapping_name: str, fmt: str, tmp_path: Path
+) -> None:
+    """Told the time, the load reads a later time as it reads a placeholder: a required one
+    leaves its row out, an optional one is emptied, each reported; the SQL fast path and the
+    row-by-row rules still agree on every cell."""
+    from workbench.core.evidence.load import _times_until
+
+    mapping = MAPPINGS[mapping_name]
+    now = datetime(2025, 7, 1, 12, tzinfo=UTC)  # the middle of the sample's year
+    leads_path, activities_path = _messy_files(tmp_path, 5, mapping)
+    if fmt == "parquet":
+        leads_path, activities_path = _to_parquet(leads_path), _to_parquet(activities_path)
+    with _times_until(now):
+        want_leads, want_lead_report = reference_load(leads_path, "leads", mapping)
+        want_activities, want_activity_report = reference_load(
+            activities_path,
+            "activities",
+            mapping,
+            {lead.lead_id for lead in want_leads},
+            want_lead_report.left_out_ids,
+        )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads_path, activities_path, mapping, now=now)
+    assert fetch_leads(con) == want_leads
+    assert fetch_activities(con) == want_activities
+    assert_same_report(problems.leads, want_lead_report)
+    assert_same_report(problems.activities, want_activity_report)
+    latest = now + timedelta(days=1)
+    assert all(lead.created_at < latest for lead in want_leads)
+    assert all(a.at is None or a.at < latest for a in want_activities)
+    future = [p for p in problems.activities.all if "when this ran" in p.reason]
+    assert future and "after 2025-07-01, when this ran" in future[0].reason
+    assert problems.leads.emptied_columns.get("mql_at", 0) > 0
+    assert load_to_duckdb(duckdb.connect(), leads_path, activities_path, mapping) != problems
+
+
 def test_a_count_too_large_for_the_table_is_a_bad_cell_read_as_empty(tmp_path: Path) -> None:
     path = write(tmp_path / "leads.csv", "lead_id,created_at,employees\nL1,2025-01-01,1e30\n")
     leads, report = load_leads(path)

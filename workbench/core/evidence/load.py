@@ -32,8 +32,9 @@ What counts as bad data, and what happens to it:
   fatal. Of rows with the same lead id, the first (in file order) that can be read is kept.
 - an optional cell that does not read (a size of "lots", an unknown lifecycle stage, a
   placeholder time outside 1901-2099: 9999-12-31 is a CRM's "never", 0001-01-01 or 1900-01-01
-  its "unknown") is read as empty (`None`, or the column's default), the row kept, and the
-  cell counted per column. Nothing later does arithmetic on a placeholder time.
+  its "unknown"; with the run's time given, a time more than a day after it) is read as empty
+  (`None`, or the column's default), the row kept, and the cell counted per column. Nothing
+  later does arithmetic on a placeholder time.
 An empty optional cell is not a problem: it is unknown (`None`), or its documented default.
 Every problem is in `TableReport.all` (file order); the summary shows the first few per cause.
 
@@ -49,8 +50,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -323,6 +325,32 @@ LATEST_TIME = datetime(2100, 1, 1, tzinfo=UTC)
 _PLACEHOLDER_HINT = (
     f"a placeholder, not a real time (outside {EARLIEST_TIME.year}-{LATEST_TIME.year - 1})"
 )
+FUTURE_SLACK = timedelta(days=1)
+"""How far past the run's own time a cell may be: a time written in a zone ahead of UTC
+without its offset reads up to 14 hours late."""
+_LATEST: ContextVar[datetime] = ContextVar("latest_time", default=LATEST_TIME)
+"""The end of the times a load reads (exclusive): LATEST_TIME, or a day past the run when
+`load_to_duckdb` is told the time. Set for the length of one load, in its thread; the SQL fast
+path and Python's reading of a cell both bound by it, so they never read a cell apart."""
+
+
+def _future_hint(latest: datetime) -> str:
+    return (
+        f"after {(latest - FUTURE_SLACK):%Y-%m-%d}, when this ran: a mistyped year, or a "
+        "placeholder for 'never'"
+    )
+
+
+@contextmanager
+def _times_until(now: datetime | None) -> Iterator[None]:
+    """Cells read inside are times before `now` (and FUTURE_SLACK): an activity dated 2099,
+    a typo, made the history 894 months long and every monthly figure near zero."""
+    latest = LATEST_TIME if now is None else min(LATEST_TIME, now + FUTURE_SLACK)
+    token = _LATEST.set(latest)
+    try:
+        yield
+    finally:
+        _LATEST.reset(token)
 
 
 class _Placeholder(_Bad):
@@ -388,6 +416,9 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
                 raise _Placeholder(column.name, value, _PLACEHOLDER_HINT) from None
             if not EARLIEST_TIME <= moment < LATEST_TIME:
                 raise _Placeholder(column.name, value, _PLACEHOLDER_HINT)
+            latest = _LATEST.get()
+            if moment >= latest:
+                raise _Bad(column.name, value, _future_hint(latest))
             return moment
         if column.type == "int":
             count = parse_count(value)
@@ -759,9 +790,9 @@ def _fast_timestamp(ref: str, formats: tuple[str, ...], *, bounded: bool = True)
 
 
 def _in_range(ref: str) -> str:
-    """SQL: a TIMESTAMP (naive UTC) within EARLIEST_TIME..LATEST_TIME."""
+    """SQL: a TIMESTAMP (naive UTC) within EARLIEST_TIME and the load's latest time."""
     low = EARLIEST_TIME.replace(tzinfo=None).isoformat(sep=" ")
-    high = LATEST_TIME.replace(tzinfo=None).isoformat(sep=" ")
+    high = _LATEST.get().astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
     return f"{ref} >= TIMESTAMP '{low}' AND {ref} < TIMESTAMP '{high}'"
 
 
@@ -1984,6 +2015,7 @@ def load_to_duckdb(
     activities: Path,
     mapping: Mapping = CANONICAL,
     progress: Callable[[str], None] | None = None,
+    now: datetime | None = None,
 ) -> Problems:
     """Load both files into `con` as the temporary tables `leads` and `activities`.
 
@@ -1991,11 +2023,12 @@ def load_to_duckdb(
     existing `leads` or `activities` temporary table is replaced, but only once both files are
     loaded: on an `InputError` the connection is left as it was. Activities of leads that are
     not in the leads table (or were left out) are counted as unknown leads. `progress` is told
-    what is happening, a line at a time.
+    what is happening, a line at a time. With `now`, a time after it (and FUTURE_SLACK) does
+    not read: a required one leaves its row out, an optional one is emptied, each reported.
     """
     say = progress or _quiet
     staged_leads, staged_activities = f"{_PREFIX}leads", f"{_PREFIX}activities"
-    with _insertion_order(con):
+    with _insertion_order(con), _times_until(now):
         try:
             lead_report = _load_table(con, "leads", leads, mapping, staged_leads, say)
             activity_report = _load_table(

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
+from workbench.core.domain import clock
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.vocab import STANDARD_REJECTION_REASONS
 from workbench.core.evidence.connection import close_duckdb, duckdb_connection, open_duckdb
@@ -927,7 +928,7 @@ def would_keep(proposal: Proposal) -> Problems:
 
     with duckdb_connection() as con:
         return load_to_duckdb(
-            con, proposal.leads_file, proposal.activities_file, proposal.mapping()
+            con, proposal.leads_file, proposal.activities_file, proposal.mapping(), now=clock.now()
         )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from workbench.core.domain import clock
 from workbench.core.domain.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -258,13 +259,16 @@ def load_history(
 
     Raises a located WorkbenchError for a bad mapping, a missing file or column, or a
     history with no usable rows; the problems returned are what loading left out, also
-    handed to `left_out` before the no-rows check (so a caller can show them first)."""
+    handed to `left_out` before the no-rows check (so a caller can show them first). A time
+    after the clock's now (and a day) does not read: nothing has happened since the export."""
     from workbench.core.evidence.backtest import require_rows
     from workbench.core.evidence.load import load_to_duckdb
     from workbench.core.evidence.mapping import resolve_mapping
 
     mapping = resolve_mapping(source.mapping)
-    problems = load_to_duckdb(con, source.leads, source.activities, mapping, progress=progress)
+    problems = load_to_duckdb(
+        con, source.leads, source.activities, mapping, progress=progress, now=clock.now()
+    )
     if left_out is not None:
         left_out(problems)
     require_rows(problems)
