@@ -230,3 +230,51 @@ def test_help_does_not_load_the_web_server() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+class Captured(Served):
+    """`serve`'s aiohttp app factory, kept to be run by a test client."""
+
+    def __call__(self, make_app: Any, **options: Any) -> None:
+        self.make_app = make_app
+        options["sock"].close()
+
+
+def test_each_seat_has_its_own_tab_title_and_a_wrong_link_says_where_the_room_is(
+    draft: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page had no title (the tab showed the address, token and all), and a cut-off
+    facilitator link got a bare "404: Not Found"."""
+    import asyncio
+
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    captured = Captured()
+    monkeypatch.setattr(web, "run_app", captured)
+    result = run(CliRunner(), "serve", draft.parent.parent, "--port", "0")
+    assert result.exit_code == 0, result.output
+    edit = next(line for line in result.stdout.splitlines() if "facilitator" in line).split()[-1]
+    path = "/" + edit.split("/", 3)[3]
+    token = path.split("/")[2]
+
+    async def pages() -> dict[str, tuple[int, str]]:
+        client = TestClient(TestServer(await captured.make_app))
+        await client.start_server()
+        try:
+            seen = {}
+            for name, url in (("follow", "/"), ("edit", path), ("cut", path[:-4] + "/")):
+                response = await client.get(url)
+                seen[name] = (response.status, await response.text())
+            return seen
+        finally:
+            await client.close()
+
+    seen = asyncio.run(pages())
+    assert seen["follow"][0] == 200
+    assert "<title>MQL workbench · following (read-only)</title>" in seen["follow"][1]
+    assert seen["edit"][0] == 200
+    assert "<title>MQL workbench · facilitator (edits)</title>" in seen["edit"][1]
+    status, page = seen["cut"]
+    assert status == 404 and "This link is not a seat of the workshop" in page
+    assert token not in page and "copy it again whole" in page

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from workbench.cli._app import app, echo, err, friendly
+from workbench.cli.serve_pages import pages_middleware
 from workbench.core.domain import seats
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.files.target import resolve
@@ -127,6 +128,7 @@ def serve(
     async def make_app() -> web.Application:
         root = await follow_seat._make_app()
         root.add_subapp(prefix, await edit_seat._make_app())
+        root.middlewares.append(pages_middleware(prefix, urls.follow))
         return root
 
     echo(f"Serving {opened} to browsers. Ctrl+C stops.")
