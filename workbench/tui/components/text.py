@@ -10,6 +10,10 @@ from textual.widgets import Static
 
 from workbench.core.domain.safe_text import printable
 
+HEADER_ICON = "≡"
+"""The header's corner (it opens the command palette): Textual's "⭘" is missing from the
+fonts a browser falls back to offline, and `serve`'s seats showed a box there."""
+
 
 class PlainText(Static):
     def __init__(self, content: str = "", **kwargs: Any) -> None:

@@ -59,7 +59,7 @@ from workbench.tui.components.steps import (
     TriggerButtons,
     TriggersPane,
 )
-from workbench.tui.components.text import PlainText
+from workbench.tui.components.text import HEADER_ICON, PlainText
 from workbench.tui.messages import (
     CaseAcceptRequested,
     CaseAddRequested,
@@ -364,7 +364,7 @@ class EditorScreen(Screen[None]):
         return f"{d.slug} v{d.version} · {state}"
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield Header(show_clock=False, icon=HEADER_ICON)
         yield PlainText("", id="banner")
         with TabbedContent(id="steps"):
             for index, (key, label) in enumerate(self.steps()):

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.stages import STAGES
 from workbench.core.files.folder import QuickRow, quick_rows, review_state
-from workbench.tui.components.text import PlainText
+from workbench.tui.components.text import HEADER_ICON, PlainText
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -89,7 +89,7 @@ class HomeScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=HEADER_ICON)
         with Vertical(id="home"):
             yield PlainText("", id="home-intro", classes="explain")
             table: DataTable[str] = DataTable(

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header
 
 from workbench.core.services.workshop import FOLLOW_REASON
 from workbench.tui.components.report_scroll import ReportScroll
-from workbench.tui.components.text import PlainText
+from workbench.tui.components.text import HEADER_ICON, PlainText
 
 if TYPE_CHECKING:
     from workbench.core.services.review import ReviewPlan
@@ -79,7 +79,7 @@ class ReviewScreen(Screen[None]):
         return self.wb.follow
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=HEADER_ICON)
         with ReportScroll(id="review-scroll"):
             yield PlainText(f"Reviewing {self.slug}: reading the lead history…", id="review-body")
             yield Vertical(id="review-steps")
