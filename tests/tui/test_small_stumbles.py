@@ -734,3 +734,20 @@ async def test_a_signer_name_holding_a_colon_is_not_read_as_a_version(
         await settle(pilot)
         detail = str(app.screen.query_one("#home-detail", PlainText).render())
     assert "signed by Ana: Ruiz + Sam Okafor" in detail
+
+
+async def test_a_toast_leaves_the_status_bar_readable(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # "Saved; backtesting now." covered the status line's end: "saved 07:▌".
+    from textual.widgets._toast import Toast
+
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_first(pilot)
+        app.notify("Saved; backtesting now.", title="Evidence")
+        await settle(pilot)
+        toast = app.screen.query_one(Toast)
+        status = app.screen.query_one(SuiteStatusBar)
+        assert toast.region.bottom <= status.region.y, (toast.region, status.region)
