@@ -20,6 +20,7 @@ from workbench.core.domain.errors import InputError
 from workbench.core.evidence import load, numbers
 from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
 from workbench.core.evidence.load import (
+    Problems,
     RowProblem,
     TableReport,
     customer_by_own_win,
@@ -847,6 +848,31 @@ def _to_parquet(path: Path) -> Path:
     return target
 
 
+def assert_loads_by_the_rules(
+    leads_path: Path, activities_path: Path, mapping: Mapping, now: datetime | None = None
+) -> tuple[Problems, list[LeadRow], list[ActivityRow]]:
+    """load_to_duckdb's tables and report are the row-by-row rules' (bounded by `now` as the
+    load is); returns the load's problems and the rules' rows."""
+    from workbench.core.evidence.load import _times_until
+
+    with _times_until(now):
+        want_leads, want_lead_report = reference_load(leads_path, "leads", mapping)
+        want_activities, want_activity_report = reference_load(
+            activities_path,
+            "activities",
+            mapping,
+            {lead.lead_id for lead in want_leads},
+            want_lead_report.left_out_ids,
+        )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads_path, activities_path, mapping, now=now)
+    assert fetch_leads(con) == want_leads
+    assert fetch_activities(con) == want_activities
+    assert_same_report(problems.leads, want_lead_report)
+    assert_same_report(problems.activities, want_activity_report)
+    return problems, want_leads, want_activities
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize(
     "mapping_name", ["canonical", "hubspot", "salesforce", "custom", "european"]
@@ -859,22 +885,10 @@ def test_load_to_duckdb_matches_the_row_by_row_rules(
     leads_path, activities_path = _messy_files(tmp_path, seed, mapping)
     if fmt == "parquet":
         leads_path, activities_path = _to_parquet(leads_path), _to_parquet(activities_path)
-    want_leads, want_lead_report = reference_load(leads_path, "leads", mapping)
-    want_activities, want_activity_report = reference_load(
-        activities_path,
-        "activities",
-        mapping,
-        {lead.lead_id for lead in want_leads},
-        want_lead_report.left_out_ids,
+    problems, want_leads, want_activities = assert_loads_by_the_rules(
+        leads_path, activities_path, mapping
     )
-    assert want_lead_report.skipped and want_activity_report.skipped  # the files are messy
-
-    con = duckdb.connect()
-    problems = load_to_duckdb(con, leads_path, activities_path, mapping)
-    assert fetch_leads(con) == want_leads
-    assert fetch_activities(con) == want_activities
-    assert_same_report(problems.leads, want_lead_report)
-    assert_same_report(problems.activities, want_activity_report)
+    assert problems.leads.skipped and problems.activities.skipped  # the files are messy
 
     if seed != 1:
         return  # the other ways in, once
@@ -962,28 +976,14 @@ def test_a_time_after_the_run_reads_as_no_time_on_both_paths(
     """Told the time, the load reads a later time as it reads a placeholder: a required one
     leaves its row out, an optional one is emptied, each reported; the SQL fast path and the
     row-by-row rules still agree on every cell."""
-    from workbench.core.evidence.load import _times_until
-
     mapping = MAPPINGS[mapping_name]
     now = datetime(2025, 7, 1, 12, tzinfo=UTC)  # the middle of the sample's year
     leads_path, activities_path = _messy_files(tmp_path, 5, mapping)
     if fmt == "parquet":
         leads_path, activities_path = _to_parquet(leads_path), _to_parquet(activities_path)
-    with _times_until(now):
-        want_leads, want_lead_report = reference_load(leads_path, "leads", mapping)
-        want_activities, want_activity_report = reference_load(
-            activities_path,
-            "activities",
-            mapping,
-            {lead.lead_id for lead in want_leads},
-            want_lead_report.left_out_ids,
-        )
-    con = duckdb.connect()
-    problems = load_to_duckdb(con, leads_path, activities_path, mapping, now=now)
-    assert fetch_leads(con) == want_leads
-    assert fetch_activities(con) == want_activities
-    assert_same_report(problems.leads, want_lead_report)
-    assert_same_report(problems.activities, want_activity_report)
+    problems, want_leads, want_activities = assert_loads_by_the_rules(
+        leads_path, activities_path, mapping, now
+    )
     latest = now + timedelta(days=1)
     assert all(lead.created_at < latest for lead in want_leads)
     assert all(a.at is None or a.at < latest for a in want_activities)

@@ -45,6 +45,16 @@ async def to_case(pilot: Pilot[None], row: int) -> None:
     await settle(pilot)
 
 
+async def new_case_form(pilot: Pilot[None]) -> NewCaseModal:
+    """The add-case form, opened from the Cases step."""
+    await to_case(pilot, 0)
+    await pilot.press("a")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, NewCaseModal)
+    return form
+
+
 async def replace_name(pilot: Pilot[None], text: str) -> None:
     """In the case form, whose name field has the cursor: type a new name over the old."""
     field = pilot.app.screen.query_one("#new-name", Input)
@@ -444,9 +454,7 @@ async def test_hints_never_look_like_values(
 ) -> None:
     seeded("acme", "3m-10m")
     async with make_app().run_test(size=(120, 40)) as pilot:
-        await to_case(pilot, 0)
-        await pilot.press("a")
-        await settle(pilot)
+        await new_case_form(pilot)
         assert_hints_read_as_hints(pilot.app)
         assert ("new-industry", "e.g. software") in hints(pilot.app)
         await pilot.press("escape")
@@ -595,12 +603,8 @@ async def test_a_new_case_can_expect_a_tier_and_a_segment_and_name_its_source(
     path = seeded("bigco", "10m-30m")
     segments = [s.id for s in store.load_definition(path).definition.segments]
     async with make_app().run_test(size=(80, 24)) as pilot:
-        await to_case(pilot, 0)
         app = pilot.app
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, NewCaseModal)
+        form = await new_case_form(pilot)
         assert not form.query("#new-lead-type"), "no motions: no lead type to expect"
         await type_text(pilot, "enterprise-demo")
         await pilot.press("tab")
@@ -623,8 +627,9 @@ async def test_a_new_case_can_expect_a_tier_and_a_segment_and_name_its_source(
         await to_case(pilot, len(saved_cases(path)) - 1)
         await pilot.press("m")
         await settle(pilot)
-        form = pilot.app.screen
-        assert isinstance(form, NewCaseModal)
+        edit = pilot.app.screen
+        assert isinstance(edit, NewCaseModal)
+        form = edit
         assert form.query_one("#new-tier", Select).value == "1"
         assert form.query_one("#new-segment", Select).value == segments[-1]
         assert form.query_one("#new-source", Input).value == "webinar"
@@ -637,11 +642,7 @@ async def test_a_motions_case_can_expect_a_lead_type(
 
     seeded("global", "30m-plus")
     async with make_app().run_test(size=(80, 24)) as pilot:
-        await to_case(pilot, 0)
-        await pilot.press("a")
-        await settle(pilot)
-        form = pilot.app.screen
-        assert isinstance(form, NewCaseModal)
+        form = await new_case_form(pilot)
         assert not form.query("#new-segment")
         assert form.query_one("#new-lead-type", Select).value == Select.NULL
         assert set(form.lead_types) == {"mql", "pql", "aql"}

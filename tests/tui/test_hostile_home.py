@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from tests.tui.pilot_steps import settle
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.home import HomeScreen
+
+
+async def home_of(pilot: Pilot[None]) -> HomeScreen:
+    """The home screen, once its rows are read and checked."""
+    await settle(pilot)
+    home = pilot.app.screen
+    assert isinstance(home, HomeScreen)
+    return home
 
 
 async def test_home_lists_a_too_deep_file_as_unreadable(
@@ -47,9 +56,7 @@ async def test_home_marks_a_draft_that_cannot_be_signed_and_says_why(
     seeded("beta", "3m-10m")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        home = app.screen
-        assert isinstance(home, HomeScreen)
+        home = await home_of(pilot)
         table = home.query_one("#definitions", DataTable)
         by_slug = {row.slug: row for row in home.rows}
         assert by_slug["beta"].blocked is None
@@ -79,9 +86,7 @@ async def test_a_check_started_before_the_folder_was_read_again_shows_nothing(
     seeded("acme", "3m-10m")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        home = app.screen
-        assert isinstance(home, HomeScreen)
+        home = await home_of(pilot)
         before = list(home.rows)
         stale = [replace(row, blocked="stale") for row in before]
         await pilot.press("r")

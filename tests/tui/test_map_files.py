@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
 from tests.test_map import crm_export
@@ -28,6 +29,22 @@ def text_of(app: WorkbenchApp, selector: str) -> str:
     return str(app.screen.query_one(selector, PlainText).render())
 
 
+async def open_picker(pilot: Pilot[None]) -> MapFilesModal:
+    """The Evidence step of a folder with no lead history, and its "Pick the two files…"."""
+    app = pilot.app
+    await open_first(pilot)
+    await pilot.press(EVIDENCE_KEY)
+    await settle(pilot)
+    assert isinstance(app.screen, EditorScreen)
+    pick = app.screen.query_one("#evidence-pick", Button)
+    assert pick.display, "no lead history: the step offers to pick the files"
+    pick.focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, MapFilesModal)
+    return app.screen
+
+
 async def test_pick_the_files_see_the_proposal_and_save_it_without_leaving_the_room(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
 ) -> None:
@@ -35,16 +52,7 @@ async def test_pick_the_files_see_the_proposal_and_save_it_without_leaving_the_r
     leads, activities = crm_export(Path("data"), "hubspot", leads=120)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_first(pilot)
-        await pilot.press(EVIDENCE_KEY)
-        await settle(pilot)
-        assert isinstance(app.screen, EditorScreen)
-        pick = app.screen.query_one("#evidence-pick", Button)
-        assert pick.display, "no lead history: the step offers to pick the files"
-        pick.focus()
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, MapFilesModal)
+        await open_picker(pilot)
         save = app.screen.query_one("#map-save", Button)
         assert save.disabled, "nothing to save before a proposal"
 
@@ -219,13 +227,7 @@ async def test_tab_after_the_second_path_reaches_propose(
     leads, activities = crm_export(Path("data"), "hubspot", leads=40)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_first(pilot)
-        await pilot.press(EVIDENCE_KEY)
-        await settle(pilot)
-        app.screen.query_one("#evidence-pick", Button).focus()
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, MapFilesModal)
+        await open_picker(pilot)
         app.screen.query_one("#map-leads", Input).focus()
         await type_text(pilot, str(leads))
         await pilot.press("tab")
