@@ -55,3 +55,26 @@ def test_numbers_and_real_yes_nos_still_read() -> None:
     assert lead.activities[0].days_ago == 1.5 and lead.activities[0].count == 2
     scoring = Scoring(threshold=50, activity_points={"demo_request": 20})
     assert scoring.activity_points == {"demo_request": 20}
+
+
+def test_every_number_field_of_every_file_model_is_checked() -> None:
+    """The check runs on the fields `NUMBER_FIELDS` names: a number field added to a file
+    model without its name there would read `true` as 1 again."""
+    import workbench.core.domain.definition
+    import workbench.core.evidence.settings  # noqa: F401  (their models subclass Strict)
+    from workbench.core.domain.lead import NUMBER_FIELDS, Strict, _number_shape
+
+    def models(base: type[Strict]) -> list[type[Strict]]:
+        found = []
+        for sub in base.__subclasses__():
+            found += [sub, *models(sub)]
+        return found
+
+    missing = {
+        f"{model.__name__}.{name}"
+        for model in models(Strict)
+        for name, field in model.model_fields.items()
+        if _number_shape(field.annotation) is not None and name not in NUMBER_FIELDS
+    }
+    assert not missing
+    assert len(models(Strict)) > 20

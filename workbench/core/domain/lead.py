@@ -45,13 +45,29 @@ def _numeric(annotation: Any) -> bool:
     return annotation in (int, float)
 
 
+NUMBER_FIELDS = (
+    "activity_points", "after_minutes", "count", "days_ago", "decide_within_hours",
+    "email_domain_points", "employees", "engaged_contacts", "exclude_activities_days",
+    "follow_up_days", "follow_up_touches", "half_life_days", "high_intent_days",
+    "industry_points", "last_mql_days_ago", "lift", "max_employees", "min_count",
+    "min_employees", "min_engaged_contacts", "min_low_intent_actions", "monthly_volume",
+    "notify_seconds", "others_dropped", "others_total", "points", "quality_pct",
+    "response_business_days", "response_minutes", "resubmit_after_days", "schema_version",
+    "seniority_points", "source_points", "source_thresholds", "supersedes", "threshold",
+    "tier", "title_points", "version", "window_days", "wins_kept", "wins_total", "within_days",
+)  # fmt: skip
+"""The names of the file models' number fields (a test holds the list to the models): the
+yes/no check runs on these only, where a `*` validator cost every field of every model a
+call into Python (100k leads built for the evaluator loop: 2.1 -> 3.4 s CPU)."""
+
+
 class Strict(BaseModel):
     """Base for every file-backed model: an unknown key is an error, never ignored, and a
     number is a number: `min_employees = true` is refused, not read as 1."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
-    @field_validator("*", mode="before")
+    @field_validator(*NUMBER_FIELDS, mode="before", check_fields=False)
     @classmethod
     def _no_boolean_numbers(cls, value: Any, info: ValidationInfo) -> Any:
         shape = _shape(cls, info.field_name)
