@@ -591,7 +591,19 @@ def test_a_signed_version_is_committed_with_the_folders_evidence_settings(repo: 
 
 
 def test_a_signed_version_without_evidence_settings_is_committed_alone(repo: Path) -> None:
-    from workbench.core.services.signoff import commit_paths
+    from workbench.core.evidence.settings import EvidenceSource, save_source
+    from workbench.core.services.signoff import commit_paths, commit_signed
 
-    path = signed(repo / "definitions")
+    folder = repo / "definitions"
+    path = signed(folder)
     assert commit_paths(path) == [path]
+    # A repository that keeps the settings out (.gitignore) still gets its signed version.
+    data = repo / "data"
+    data.mkdir()
+    for name in ("leads.csv", "activities.csv"):
+        (data / name).write_text("lead_id\n", encoding="utf-8")
+    save_source(folder, EvidenceSource(data / "leads.csv", data / "activities.csv"))
+    (repo / ".gitignore").write_text("evidence.toml\n", encoding="utf-8")
+    assert commit_paths(path) == [path]
+    assert "Sign MQL definition acme v1" in commit_signed(path)
+    assert git(repo, "ls-files") == "definitions/acme/v1.toml"

@@ -72,6 +72,12 @@ def uncommitted_among(paths: list[Path]) -> set[Path]:
     return found
 
 
+def ignored(root: Path, path: Path) -> bool:
+    """Whether the repository at `root` ignores `path` (its .gitignore names it): such a file
+    is left out of a commit, never forced in."""
+    return _git(root, "check-ignore", "-q", "--", str(path.resolve())) is not None
+
+
 def commit_message(slug: str, version: int) -> str:
     return f"Sign MQL definition {slug} v{version}"
 

@@ -467,16 +467,17 @@ def commit_signed(path: Path) -> str:
 
 def commit_paths(path: Path) -> list[Path]:
     """What a signed version is committed with: the folder's evidence.toml and its mapping
-    file, when there are and they are in the same repository. `check` reads them (a clause
-    without evidence is warned about only where the folder names a lead history), so CI on a
-    fresh clone must see what the room signed beside; the lead files themselves stay out."""
+    file, when there are, they are in the same repository and it does not ignore them.
+    `check` reads them (a clause without evidence is warned about only where the folder names
+    a lead history), so CI on a fresh clone must see what the room signed beside; the lead
+    files themselves stay out, and so does a file the repository's .gitignore keeps out."""
     folder = path.parent.parent  # definitions/<slug>/v<N>.toml
     root = git.repo_root(path)
     paths = [path]
     evidence = settings_path(folder)
     if root is None or not evidence.is_file():
         return paths
-    paths.append(evidence)
+    found = [evidence]
     try:
         source = load_source(folder)
     except WorkbenchError:
@@ -484,8 +485,8 @@ def commit_paths(path: Path) -> list[Path]:
     mapping = source.mapping if source is not None else None
     inside = isinstance(mapping, Path) and mapping.resolve().is_relative_to(root.resolve())
     if isinstance(mapping, Path) and inside and mapping.is_file():
-        paths.append(Path(os.path.normpath(mapping)))  # "definitions/../crm.toml" as crm.toml
-    return paths
+        found.append(Path(os.path.normpath(mapping)))  # "definitions/../crm.toml" as crm.toml
+    return paths + [extra for extra in found if not git.ignored(root, extra)]
 
 
 def checked_row(folder: Path, row: QuickRow, today: date) -> QuickRow:
