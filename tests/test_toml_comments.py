@@ -163,3 +163,21 @@ def test_comments_anywhere_never_change_a_value_and_are_never_lost(stage: str) -
         for note in notes:
             assert note in kept, (round_, note)
         assert carry(kept, new) == kept
+
+
+def test_edits_kept_as_the_next_version_keep_the_signed_versions_comments(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The room's edits to a draft signed meanwhile, and the quarterly review's new draft,
+    are written by `keep_as_new_version`: they started from the model alone."""
+    from workbench.core.services.versions import keep_as_new_version
+
+    path = annotated(runner, tmp_path)
+    result = run(runner, "sign", path, "--marketing", MARKETING, "--sales", SALES)
+    assert result.exit_code == 0, result.output
+    edited = store.load_definition(path).definition
+    edited.fit.min_employees = 30
+    created = keep_as_new_version(tmp_path, edited, date(2026, 12, 1))
+    text = created.path.read_text(encoding="utf-8")
+    assert above(text, "# sales: below 20 people nobody picks up") == "min_employees = 30"
+    assert text.endswith("\n# revisit at the Q1 review\n")

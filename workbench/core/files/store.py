@@ -21,6 +21,7 @@ from workbench.core.domain.errors import (
     InputError,
     Problem,
     SignedVersionError,
+    WorkbenchError,
 )
 from workbench.core.domain.later import signed_dump
 from workbench.core.domain.lead import Lead
@@ -257,6 +258,15 @@ def _text(raw: bytes) -> str:
         return ""
 
 
+def text_of(path: Path) -> str:
+    """A version file's text, for the comments a new version carries over ("" if it cannot
+    be read now: the new version is still written, without them)."""
+    try:
+        return _text(read_bytes(path))
+    except WorkbenchError:
+        return ""
+
+
 def _status_on_disk(raw: bytes, path: Path) -> Any:
     try:
         data, _text = parse_toml(raw, path)
@@ -337,4 +347,4 @@ def _new_version_locked(folder: Path, slug: str, today: date) -> Path:
         }
     )
     source = state.latest_signed.path
-    return create(Definition.model_validate(data), folder, _text(read_bytes(source)))
+    return create(Definition.model_validate(data), folder, text_of(source))

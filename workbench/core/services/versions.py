@@ -72,7 +72,9 @@ def keep_as_new_version(folder: Path, edited: Definition, today: date) -> NewVer
                 "created": today,
             }
         )
-        created = store.create(Definition.model_validate(data), folder)
+        # The signed version's comments come along, as `new-version` brings them.
+        comments = store.text_of(signed.path)
+        created = store.create(Definition.model_validate(data), folder, comments)
     return NewVersion(created, store.load_definition(created).definition, signed.path)
 
 
