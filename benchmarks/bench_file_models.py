@@ -84,14 +84,6 @@ def measure(history: Path) -> dict[str, float]:
     return out
 
 
-def code_at(ref: str, into: Path) -> Path:
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", ref, "workbench"], capture_output=True, check=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    return into
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--before", required=True, help="a git ref to compare with")
@@ -106,6 +98,7 @@ def main() -> None:
     import platform
 
     from bench_load import dataset
+    from bench_tui import code_at
     from machine import cpu_model
 
     history = dataset(args.leads, seed=1)
