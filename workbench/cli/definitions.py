@@ -33,7 +33,6 @@ from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.evaluator import evaluate
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.suite import SuiteResult, run_suite
-from workbench.core.domain.templates import from_template
 from workbench.core.domain.vocab import STAGE_IDS
 from workbench.core.files import git, store
 from workbench.core.files.target import Target, default_folder, resolve
@@ -45,6 +44,7 @@ from workbench.core.services.signoff import (
     sign_as,
 )
 from workbench.core.services.signoff import sign as sign_definition
+from workbench.core.services.versions import start_definition
 
 if TYPE_CHECKING:
     from workbench.core.evidence.settings import EvidenceSource
@@ -167,9 +167,8 @@ def new(
         )
     where = folder if folder is not None else default_folder()
     store.version_path(where, slug, 1)  # validates the slug before anything else
-    definition = from_template(slug, stage, clock.today(), name=name)
-    path = store.create(definition, where)
-    suite = run_suite(definition)
+    path = start_definition(where, slug, stage, clock.today(), name)
+    suite = run_suite(store.load_definition(path).definition)
     echo(
         f"created {path} ({STAGES[stage].label}, {suite.passed}/{len(suite.results)} edge cases passing)"
     )

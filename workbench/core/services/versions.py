@@ -35,6 +35,14 @@ class NewVersion:
         }
 
 
+def start_definition(folder: Path, slug: str, stage: str, today: date, name: str | None) -> Path:
+    """A v1 draft from the stage's template, written to `folder` (`workbench new` and the
+    home screen's `n`); refuses a slug that is taken (AlreadyExists)."""
+    from workbench.core.domain.templates import from_template
+
+    return store.create(from_template(slug, stage, today, name=name), folder)
+
+
 def start_new_version(path: Path, today: date, folder: Path | None = None) -> NewVersion:
     """A draft v(N+1) from the latest signed version; refuses while a draft is open.
 

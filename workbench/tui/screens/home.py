@@ -298,13 +298,11 @@ class HomeScreen(Screen[None]):
             await opened  # the keys typed next are the editor's
 
     def action_new(self) -> None:
-        from workbench.core.domain.templates import from_template
-        from workbench.core.files import store
+        from workbench.core.services.versions import start_definition
         from workbench.tui.components.modals import NewDefinitionModal
 
         def create(slug: str, name: str, stage: str) -> Path:
-            definition = from_template(slug, stage, self.wb.today(), name=name or None)
-            return store.create(definition, self.wb.folder)
+            return start_definition(self.wb.folder, slug, stage, self.wb.today(), name or None)
 
         def created(path: Path | None) -> None:
             if path is not None:
