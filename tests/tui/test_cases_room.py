@@ -646,3 +646,39 @@ async def test_a_motions_case_can_expect_a_lead_type(
         assert not form.query("#new-segment")
         assert form.query_one("#new-lead-type", Select).value == Select.NULL
         assert set(form.lead_types) == {"mql", "pql", "aql"}
+
+
+async def test_the_cases_cursor_goes_back_when_the_case_an_edit_made_fail_passes_again(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # A facilitator on row 10 raised the minimum size: the cursor went to the case it broke.
+    # Setting it back made that case pass, and the cursor stayed there, so Down twice from
+    # where the room had been opened a row far below. (save_delay=0: each key's value
+    # settles as typing pausing would settle it.)
+    seeded("acme", "3m-10m")
+    async with make_app(save_delay=0).run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 3)
+        screen = pilot.app.screen
+        assert isinstance(screen, EditorScreen)
+        table = screen.query_one("#cases-table", DataTable)
+        screen.show_step("fit")
+        await settle(pilot)
+        field = screen.query_one("#pane-fit").query(Input).first()
+        field.focus()
+        await settle(pilot)
+        before = field.value
+        await pilot.press("end", "0", "0")
+        await settle(pilot)
+        assert not screen.workshop.suite.ok
+        assert table.cursor_row != 3, "the cursor goes to a case the edit made fail"
+        await pilot.press("backspace", "backspace")
+        await settle(pilot)
+        assert field.value == before and screen.workshop.suite.ok
+        assert table.cursor_row == 3
+        await pilot.press("end", "0", "0")  # the room moves the cursor itself: it stays
+        await settle(pilot)
+        moved = table.cursor_row
+        table.move_cursor(row=moved + 1)
+        await pilot.press("backspace", "backspace")
+        await settle(pilot)
+        assert table.cursor_row == moved + 1

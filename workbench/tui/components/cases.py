@@ -91,6 +91,9 @@ class CasesPane(Vertical):
     def __init__(self, suite: SuiteResult, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.suite = suite
+        # The case the app moved the cursor to (an edit made it fail) and the case the
+        # cursor was on before: when that case passes again, the cursor goes back.
+        self._pointed: tuple[str, str | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield PlainText(EXPLAIN["cases"], classes="explain")
@@ -135,6 +138,27 @@ class CasesPane(Vertical):
         names = [result.name for result in self.suite.results]
         if name in names:
             table.move_cursor(row=names.index(name), animate=False)
+
+    def point_at(self, name: str) -> None:
+        """The cursor on a case an edit made fail, remembering where the room had it."""
+        before = self.selected_case()
+        if before == name:
+            return
+        if self._pointed is None or self._pointed[0] != before:
+            self._pointed = (name, before)  # not a second move away from a case we moved to
+        else:
+            self._pointed = (name, self._pointed[1])
+        self.select(name)
+
+    def unpoint(self, name: str) -> None:
+        """A case the app pointed at passes again: the cursor goes back to the case it was on
+        before, unless the room has moved it since (the room then knows where it is)."""
+        if self._pointed is None or self._pointed[0] != name:
+            return
+        before = self._pointed[1]
+        self._pointed = None
+        if self.selected_case() == name and before is not None:
+            self.select(before)
 
     def selected_case(self) -> str | None:
         table = self.query_one(DataTable)

@@ -682,11 +682,16 @@ class EditorScreen(Screen[None]):
     def _point_cases_at(self, flips: Sequence[Flip]) -> None:
         """The Cases step's cursor on the first case a settled edit made fail: the room goes
         there to look at it, and at 80x24 it may be rows out of sight. Keys still in flight
-        move nothing ("00" typed and taken back is no edit)."""
+        move nothing ("00" typed and taken back is no edit). When an edit makes that case
+        pass again, the cursor goes back to where the room had it: Down twice from row 3
+        opened row 13 after an undo."""
         failing = [flip.name for flip in flips if not flip.now_passing]
-        if failing:
-            for cases in self.mounted_panes(CasesPane):
-                cases.select(failing[0])
+        for cases in self.mounted_panes(CasesPane):
+            for flip in flips:
+                if flip.now_passing:
+                    cases.unpoint(flip.name)
+            if failing:
+                cases.point_at(failing[0])
 
     @on(events.DescendantBlur)
     def _field_left(self, event: events.DescendantBlur) -> None:
