@@ -4,6 +4,7 @@ command's refusals and warnings (the browser test is test_serve_browser.py)."""
 from __future__ import annotations
 
 import ipaddress
+import shlex
 import socket
 import subprocess
 import sys
@@ -197,6 +198,50 @@ def test_each_seat_runs_this_workbench_on_the_same_folder(draft: Path) -> None:
     edit = serve_module.seat_command(draft, follow=False)
     assert follow.startswith(sys.executable) and follow.endswith(" --follow")
     assert str(draft.resolve()) in edit and "--follow" not in edit
+
+
+def test_only_the_facilitators_seat_keeps_its_place_in_a_file_serve_owns(
+    draft: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload starts a new process; the facilitator's comes back to its definition and step
+    through `--place`. The follow seats are many and each goes its own way."""
+    from aiohttp import web
+
+    commands: list[str] = []
+    real = serve_module.seat_command
+
+    def recorded(path: Path, **options: Any) -> str:
+        commands.append(real(path, **options))
+        return commands[-1]
+
+    places: list[bool] = []
+
+    def served(make_app: Any, **options: Any) -> None:
+        make_app.close()
+        options["sock"].close()
+        place = Path(shlex.split(commands[1])[-1])
+        places.append(place.parent.is_dir())  # the folder exists while serving
+
+    monkeypatch.setattr(serve_module, "seat_command", recorded)
+    monkeypatch.setattr(web, "run_app", served)
+    monkeypatch.setattr(serve_module, "bind", lambda host, port: socket.socket())
+    assert run(CliRunner(), "serve", draft.parent.parent).exit_code == 0
+    follow, edit = commands
+    assert "--place" not in follow
+    assert shlex.split(edit)[-2] == "--place" and places == [True]
+    assert not Path(shlex.split(edit)[-1]).parent.exists(), "serve cleans up after itself"
+
+
+def test_open_place_is_handed_to_the_app(draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import workbench.tui.app
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        workbench.tui.app, "run_app", lambda *args, **options: calls.append(options)
+    )
+    place = draft.parent / "place.toml"
+    assert run(CliRunner(), "open", draft, "--place", place).exit_code == 0
+    assert calls[0]["place_file"] == place
 
 
 def test_open_follow_starts_the_app_in_follow_mode(

@@ -114,10 +114,20 @@ def open_cmd(
             "seats of `workbench serve` get).",
         ),
     ] = False,
+    place: Annotated[
+        Path | None,
+        typer.Option(
+            "--place",
+            hidden=True,  # `workbench serve` passes it to the facilitator's seat
+            help="Keep the definition and step open in this file, and open there on start.",
+        ),
+    ] = None,
 ) -> None:
     """Open the workshop app on a definitions folder (or straight into one definition)."""
     target = resolve(folder)
-    open_app(target, _evidence(target.folder, leads, activities, mapping), follow=follow)
+    open_app(
+        target, _evidence(target.folder, leads, activities, mapping), follow=follow, place=place
+    )
 
 
 def _evidence(
@@ -133,11 +143,15 @@ def _evidence(
 
 
 def open_app(
-    target: Target, evidence: EvidenceSource | None = None, *, follow: bool = False
+    target: Target,
+    evidence: EvidenceSource | None = None,
+    *,
+    follow: bool = False,
+    place: Path | None = None,
 ) -> None:
     from workbench.tui.app import run_app
 
-    run_app(target.folder, evidence, target.definition_file(), follow=follow)
+    run_app(target.folder, evidence, target.definition_file(), follow=follow, place_file=place)
 
 
 @app.command()

@@ -13,6 +13,7 @@ import errno
 import shlex
 import socket
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -30,13 +31,17 @@ if TYPE_CHECKING:
 TEXTUAL_SERVE = "textual-serve==1.1.3"
 
 
-def seat_command(path: Path, *, follow: bool) -> str:
+def seat_command(path: Path, *, follow: bool, place: Path | None = None) -> str:
     """The shell command textual-serve starts for each browser of this kind of seat: this
     Python, this workbench, the same folder or file (absolute: the server's working folder
-    is not the seat's concern)."""
+    is not the seat's concern). `place`: the file where the facilitator's seat keeps the
+    definition and step it is on, so a reload, which starts a new process, comes back there
+    (the follow seats are many and each goes its own way: they start at home)."""
     args = [sys.executable, "-m", "workbench", "open", str(path.resolve())]
     if follow:
         args.append("--follow")
+    if place is not None:
+        args += ["--place", str(place.resolve())]
     return shlex.join(args)
 
 
@@ -120,8 +125,11 @@ def serve(
     follow_seat = Seat(
         seat_command(opened, follow=True), title=f"{title} (following)", public_url=urls.base
     )
+    places = tempfile.TemporaryDirectory(prefix="workbench-serve-")  # gone when serve ends
     edit_seat = Seat(
-        seat_command(opened, follow=False), title=f"{title} (facilitator)", public_url=urls.base
+        seat_command(opened, follow=False, place=Path(places.name) / "facilitator.toml"),
+        title=f"{title} (facilitator)",
+        public_url=urls.base,
     )
     prefix = urls.edit.removeprefix(urls.base).rstrip("/")
 
@@ -139,4 +147,5 @@ def serve(
         err(f"warning: {warning}")
     else:
         echo("Only this machine can connect; --host 0.0.0.0 opens it to the network.")
-    web.run_app(make_app(), sock=sock, print=None, access_log=None, handle_signals=True)
+    with places:
+        web.run_app(make_app(), sock=sock, print=None, access_log=None, handle_signals=True)

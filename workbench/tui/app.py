@@ -88,6 +88,7 @@ class WorkbenchApp(App[None]):
         rescue_dir: Path | None = None,
         open_path: Path | None = None,
         follow: bool = False,
+        place_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.folder = folder
@@ -98,6 +99,9 @@ class WorkbenchApp(App[None]):
         # `workbench open FILE` (or a definition's folder): the editor opens over the home
         # screen at once; a file that cannot be opened is said there, on the home screen.
         self.open_path = open_path
+        # `workbench serve`'s facilitator seat: where this seat keeps the definition and step
+        # it is on, so a reload (a new process) opens there again (`core.files.seat_place`).
+        self.place_file = place_file
         # Where "Save a copy…" suggests writing the room's edits when the draft cannot be
         # saved (the folder may be the thing that is full or read-only): the home folder.
         self.rescue_dir = rescue_dir if rescue_dir is not None else Path.home()
@@ -241,6 +245,12 @@ class WorkbenchApp(App[None]):
     def on_mount(self) -> None:
         if self.open_path is not None:
             self.open_definition(self.open_path)
+        elif self.place_file is not None:
+            from workbench.core.files.seat_place import read_place
+
+            place = read_place(self.place_file)
+            if place is not None:
+                self.open_definition(place.definition, step=place.step)
         if not self.is_headless:
             self._exit_on_signals()
 
@@ -294,13 +304,22 @@ class WorkbenchApp(App[None]):
 
     # --- navigation ------------------------------------------------------------------
 
+    def remember_place(self, path: Path | None, step: str = "") -> None:
+        """The served facilitator seat's place, kept for its next process (None: home)."""
+        if self.place_file is None:
+            return
+        from workbench.core.files.seat_place import Place, write_place
+
+        write_place(self.place_file, Place(path, step) if path is not None else None)
+
     def open_definition(
-        self, path: Path, clause: str | None = None, note: str = ""
+        self, path: Path, clause: str | None = None, note: str = "", step: str | None = None
     ) -> AwaitMount | None:
         """Open `path` in the editor; `clause` opens it on that clause's step with its field
         in view, and `note` is said on the status line (what just made this file). An action
         that awaits what this returns (None: not opened) takes no other key until the editor
-        is mounted, so keys typed right after it reach the editor, not the screen it leaves."""
+        is mounted, so keys typed right after it reach the editor, not the screen it leaves.
+        `step` opens it on that step (a served seat coming back after a reload)."""
         from workbench.core.domain.errors import WorkbenchError
         from workbench.core.services.workshop import Workshop
         from workbench.tui.screens.editor import EditorScreen
@@ -317,7 +336,7 @@ class WorkbenchApp(App[None]):
 
             mounted = self.push_screen(FollowScreen(workshop))
         else:
-            mounted = self.push_screen(EditorScreen(workshop, clause=clause, note=note))
+            mounted = self.push_screen(EditorScreen(workshop, clause=clause, note=note, step=step))
         self.call_after_refresh(_freeze_live_objects)
         return mounted
 
@@ -331,6 +350,7 @@ class WorkbenchApp(App[None]):
 
         while isinstance(self.screen, EditorScreen):
             self.pop_screen()
+        self.remember_place(None)
         if isinstance(self.screen, HomeScreen):
             self.screen.load_rows()
 
@@ -343,9 +363,14 @@ class WorkbenchApp(App[None]):
     async def action_quit(self) -> None:
         screen = self._editor_open()
         if screen is None:
-            self.exit()
+            self._quit()
         else:
-            await screen.leave(self.exit, "Quit")
+            await screen.leave(self._quit, "Quit")
+
+    def _quit(self) -> None:
+        """The room's own quit: the next start is at home (a reload keeps the place)."""
+        self.remember_place(None)
+        self.exit()
 
 
 EXIT_TYPING_WAIT = 1.0  # seconds the exit waits for keys still on their way to a field
@@ -373,5 +398,8 @@ def run_app(
     evidence: EvidenceSource | None = None,
     open_path: Path | None = None,
     follow: bool = False,
+    place_file: Path | None = None,
 ) -> None:
-    WorkbenchApp(folder, evidence=evidence, open_path=open_path, follow=follow).run()
+    WorkbenchApp(
+        folder, evidence=evidence, open_path=open_path, follow=follow, place_file=place_file
+    ).run()

@@ -198,10 +198,18 @@ class EditorScreen(Screen[None]):
         ],
     ]
 
-    def __init__(self, workshop: Workshop, *, clause: str | None = None, note: str = "") -> None:
+    def __init__(
+        self,
+        workshop: Workshop,
+        *,
+        clause: str | None = None,
+        note: str = "",
+        step: str | None = None,
+    ) -> None:
         super().__init__()
         self.workshop = workshop
         self.start_clause = clause  # opened on this clause's step, its field in view
+        self.start_step = step  # or on this step (a served seat back after a reload)
         self.start_note = note  # said on the status line once mounted
         self.invalid: dict[str, str] = {}
         self._keys_offered: tuple[object, ...] | None = None  # what update_banner last offered
@@ -385,6 +393,8 @@ class EditorScreen(Screen[None]):
         self.set_interval(2.0, self.watch_disk)
         if self.start_clause:
             self.show_clause(self.start_clause)
+        elif self.start_step in [key for key, _label in self.steps()]:
+            self.show_step(self.start_step)
         else:
             # The cursor in the first step's first field, as a form opens: a room that types
             # the moment the draft appears (its name, after `v` or enter on home) types into
@@ -849,7 +859,10 @@ class EditorScreen(Screen[None]):
     async def _step_shown(self, event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()  # 'r' and 'c' belong to the Evidence step
         if event.pane.id is not None:
-            await self._freshen(event.pane.id.removeprefix("step-"))
+            key = event.pane.id.removeprefix("step-")
+            if not self._leaving:
+                self.wb.remember_place(self.workshop.path, key)
+            await self._freshen(key)
         if event.pane.id == EVIDENCE_STEP:
             pane = self._evidence_pane()
             if pane is not None:

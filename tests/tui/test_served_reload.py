@@ -1,0 +1,71 @@
+"""The served facilitator seat comes back where it was after a reload (a new process)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import TabbedContent
+
+from tests.tui.pilot_steps import open_first, settle
+from workbench.core.files.seat_place import read_place
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens.editor import EditorScreen
+from workbench.tui.screens.home import HomeScreen
+
+
+async def test_a_reload_opens_the_same_definition_on_the_same_step(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    # A browser reload or a dropped connection put the facilitator back on the home screen,
+    # in front of the room, with the definition and the step to find again.
+    path = seeded("acme", "3m-10m")
+    place = workdir / "serve" / "facilitator.toml"
+    async with make_app(place_file=place).run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+    kept = read_place(place)  # the app ended as a reload ends it: no quit, no home
+    assert kept is not None and kept.step == "triggers"
+    assert kept.definition == path.resolve()
+    async with make_app(place_file=place).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, EditorScreen)
+        assert screen.workshop.path.resolve() == path.resolve()
+        assert screen.query_one("#steps", TabbedContent).active == "step-triggers"
+        focused = screen.focused
+        assert focused is not None and screen.query_one("#step-triggers") in focused.ancestors
+        again = read_place(place)
+        assert again is not None and again.step == "triggers"  # not the first step's, shown first
+        await pilot.press("escape")  # home: the next start is home, as the room left it
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+    assert read_place(place) is None
+    async with make_app(place_file=place).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+
+
+async def test_the_rooms_own_quit_starts_the_next_seat_at_home(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    seeded("acme", "3m-10m")
+    place = workdir / "facilitator.toml"
+    async with make_app(place_file=place).run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        assert read_place(place) is not None
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+    assert read_place(place) is None
+
+
+async def test_a_seat_without_a_place_file_writes_none(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+    assert sorted(p.name for p in workdir.iterdir()) == ["definitions"]

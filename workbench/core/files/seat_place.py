@@ -1,0 +1,51 @@
+"""Where the facilitator's served seat was: which definition, on which step.
+
+Every browser connection of `workbench serve` starts its own app process, so a reload, a
+laptop lid closed or a dropped Wi-Fi connection put the facilitator back on the home screen
+in front of the room. The seat writes its place to a file `serve` keeps for the run, and a
+new process of the same seat opens there again. Going home or quitting clears it: the next
+start is then the home screen, as asked.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.core.domain.errors import InputError
+from workbench.core.files.tomlfile import atomic_write, dumps
+
+
+@dataclass(frozen=True)
+class Place:
+    definition: Path  # the version file open in the editor
+    step: str  # the step's key: "fit", "triggers", "cases", ...
+
+
+def read_place(file: Path) -> Place | None:
+    """The place last written, or None: no file, a file that cannot be read (the seat then
+    starts at home, as it would without one), or a definition no longer there."""
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    definition, step = data.get("definition"), data.get("step")
+    if not isinstance(definition, str) or not isinstance(step, str):
+        return None
+    path = Path(definition)
+    return Place(path, step) if path.is_file() else None
+
+
+def write_place(file: Path, place: Place | None) -> bool:
+    """Keep `place` (None: forget it). False if the file could not be written: the seat
+    works on, it only starts at home after a reload, so this never stops the room."""
+    try:
+        if place is None:
+            file.unlink(missing_ok=True)
+        else:
+            data = {"definition": str(place.definition.resolve()), "step": place.step}
+            atomic_write(file, dumps(data).encode("utf-8"))
+    except (OSError, InputError):
+        return False
+    return True
