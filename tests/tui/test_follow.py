@@ -78,6 +78,11 @@ async def test_a_follower_cannot_change_the_draft(
         await pilot.press("ctrl+s")  # to the sign-off step
         await settle(pilot)
         assert all(not field.focusable for field in screen.query("#pane-signoff Input"))
+        assert not said
+        await pilot.press("ctrl+s")  # again, there: it signs nothing, and says why
+        await settle(pilot)
+        assert said and "follows the room" in said[-1], said
+        said.clear()
         assert not screen.check_action("new_version", ())
         assert not screen.check_action("reload", ())
         await pilot.press("ctrl+o")  # park a question: refused, with the reason

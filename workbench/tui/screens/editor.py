@@ -1151,12 +1151,14 @@ class EditorScreen(Screen[None]):
         self.app.push_screen(AdoptCaseModal(case, verdict), chosen)
 
     def action_sign(self) -> None:
-        if self._tabs().active == "step-signoff":
-            for pane in self.query(SignoffPane):
-                if not self.workshop.read_only:
-                    pane.request_sign()
-        else:
+        """The Sign-off step; pressed again there, sign. On a signed definition or a follow
+        seat the second press says why it signs nothing: it did nothing at all, and the
+        footer still offered it."""
+        if self._tabs().active != "step-signoff":
             self.show_step("signoff")
+        elif not self.refused_read_only():
+            for pane in self.query(SignoffPane):
+                pane.request_sign()
 
     def action_add_question(self) -> None:
         if self.refused_read_only():
