@@ -16,7 +16,7 @@ from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Collapsible, Footer, Header, Input, TabbedContent, TabPane
+from textual.widgets import Collapsible, Header, Input, TabbedContent, TabPane
 
 from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import EdgeCase, Expectation
@@ -45,6 +45,7 @@ from workbench.tui.components.evidence_pane import EvidencePane
 from workbench.tui.components.fields import NOTHING_PENDING, ClauseField
 from workbench.tui.components.held_keys import drop_held_keys, release_keys
 from workbench.tui.components.modals import CaseModal, ConfirmModal, NewCaseModal, QuestionModal
+from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.save_copy import SaveCopyModal
 from workbench.tui.components.signoff_pane import QuestionToggled, SignoffPane, SignRequested
 from workbench.tui.components.status_bar import SuiteStatusBar
@@ -380,7 +381,7 @@ class EditorScreen(Screen[None]):
                     pane = self.make_pane(key)
                     yield pane if index == 0 else Lazy(pane)
         yield SuiteStatusBar(id="status")
-        yield Footer(compact=True)  # every key in sight at 80 columns
+        yield RoomFooter(compact=True)  # every key in sight at 80 columns
 
     def on_mount(self) -> None:
         self.fit_tab_labels(self.app.size.width)

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.stages import STAGES
 from workbench.core.files.folder import QuickRow, quick_rows, review_state
+from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.text import HEADER_ICON, PlainText
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class HomeScreen(Screen[None]):
             )
             yield table
             yield PlainText("", id="home-detail", classes="summary")
-        yield Footer(compact=True)  # every key in sight at 80 columns
+        yield RoomFooter(compact=True)  # every key in sight at 80 columns
 
     def on_mount(self) -> None:
         self.title = "MQL workbench"

@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from workbench.core.services.workshop import FOLLOW_REASON
 from workbench.tui.components.report_scroll import ReportScroll
+from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.text import HEADER_ICON, PlainText
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class ReviewScreen(Screen[None]):
         with ReportScroll(id="review-scroll"):
             yield PlainText(f"Reviewing {self.slug}: reading the lead history…", id="review-body")
             yield Vertical(id="review-steps")
-        yield Footer(compact=True)
+        yield RoomFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Quarterly review"
