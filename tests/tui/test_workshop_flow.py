@@ -415,6 +415,36 @@ async def test_sign_off_puts_the_cursor_on_the_first_signer_not_the_questions(
         assert screen.query_one("#mk-role", Input).value == "VP Marketing"
 
 
+async def test_signer_names_typed_stay_when_the_room_leaves_and_comes_back(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """A draft keeps no signers until it is signed: esc to home and enter again found the
+    names and roles typed on Sign-off gone, without a word."""
+    path = seeded("acme", "3m-10m")
+    before = path.read_bytes()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await type_text(pilot, "Maria Lopez")
+        await pilot.press("tab")
+        await type_text(pilot, "VP Marketing")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#mk-name", Input).value == "Maria Lopez"
+        assert screen.query_one("#mk-role", Input).value == "VP Marketing"
+        assert screen.query_one("#sl-name", Input).value == ""
+        assert app.focused is not None and app.focused.id == "sl-name"  # the first one empty
+    assert path.read_bytes() == before  # kept by the app, not written as if signed
+
+
 async def test_depends_case_can_be_decided_and_a_case_added(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:

@@ -102,6 +102,9 @@ class WorkbenchApp(App[None]):
         # `workbench serve`'s facilitator seat: where this seat keeps the definition and step
         # it is on, so a reload (a new process) opens there again (`core.files.seat_place`).
         self.place_file = place_file
+        # The signer fields typed on a draft's Sign-off step, by file: a draft keeps no
+        # signers until it is signed, and the room that left the step found them gone.
+        self.typed_signers: dict[Path, dict[str, str]] = {}
         # Where "Save a copy…" suggests writing the room's edits when the draft cannot be
         # saved (the folder may be the thing that is full or read-only): the home folder.
         self.rescue_dir = rescue_dir if rescue_dir is not None else Path.home()

@@ -46,6 +46,15 @@ class QuestionToggled(Message):
         self.index = index
 
 
+class SignersTyped(Message):
+    """The signer fields as typed so far: kept by the app for this definition, so leaving the
+    step or the definition (esc, home, enter again) does not throw the names away."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        super().__init__()
+        self.values = values
+
+
 SIGN_KEYS = ["mk-name", "mk-role", "sl-name", "sl-role", "review-date"]
 FIX_FIRST = "✗ fix the fields marked above first"
 
@@ -83,12 +92,14 @@ class SignoffPane(VerticalScroll):
         workshop: Workshop,
         folder: Path,
         today: date,
+        typed: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.workshop = workshop
         self.folder = folder
         self.today = today
+        self.typed = dict(typed or {})  # what the room typed here before (`SignersTyped`)
 
     def compose(self) -> ComposeResult:
         d = self.workshop.definition
@@ -160,7 +171,7 @@ class SignoffPane(VerticalScroll):
         return next((f for f in fields if not f.value.strip()), fields[0] if fields else None)
 
     def _field(self, key: str, label: str, value: str = "") -> SignerField:
-        return SignerField(key, label, value)
+        return SignerField(key, label, self.typed.get(key, value))
 
     def _question_options(self) -> list[Option]:
         return [
@@ -255,6 +266,9 @@ class SignoffPane(VerticalScroll):
     def _validate(self, event: Input.Changed) -> None:
         if event.input.id:
             self._check(event.input.id)
+        if event.input.id in SIGN_KEYS:
+            self.typed[event.input.id] = event.value
+            self.post_message(SignersTyped(dict(self.typed)))
         sign_error = self.query_one("#sign-error", PlainText)
         # "fix the fields first" is said until they are fixed, not until the next ctrl+s.
         if str(sign_error.render()) == FIX_FIRST and all(self._check(k) for k in SIGN_KEYS):

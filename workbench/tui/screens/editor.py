@@ -47,7 +47,12 @@ from workbench.tui.components.held_keys import drop_held_keys, release_keys
 from workbench.tui.components.modals import CaseModal, ConfirmModal, NewCaseModal, QuestionModal
 from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.save_copy import SaveCopyModal
-from workbench.tui.components.signoff_pane import QuestionToggled, SignoffPane, SignRequested
+from workbench.tui.components.signoff_pane import (
+    QuestionToggled,
+    SignersTyped,
+    SignoffPane,
+    SignRequested,
+)
 from workbench.tui.components.status_bar import SuiteStatusBar
 from workbench.tui.components.steps import (
     DefinitionPane,
@@ -338,7 +343,12 @@ class EditorScreen(Screen[None]):
             "sla": lambda: SlaPane(d),
             "cases": lambda: CasesPane(self.workshop.suite),
             "evidence": self._evidence_step,
-            "signoff": lambda: SignoffPane(self.workshop, self.wb.folder, self.wb.today()),
+            "signoff": lambda: SignoffPane(
+                self.workshop,
+                self.wb.folder,
+                self.wb.today(),
+                typed=self.wb.typed_signers.get(self.workshop.path),
+            ),
         }
         pane: Widget = panes[key]()
         pane.id = f"pane-{key}"
@@ -1511,6 +1521,11 @@ class EditorScreen(Screen[None]):
         )
 
     # --- signing ---------------------------------------------------------------------
+
+    @on(SignersTyped)
+    def _signers_typed(self, event: SignersTyped) -> None:
+        """Kept for this file while the app runs: esc and enter again found the names gone."""
+        self.wb.typed_signers[self.workshop.path] = event.values
 
     @on(SignRequested)
     def _sign(self, event: SignRequested) -> None:
