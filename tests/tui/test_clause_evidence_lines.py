@@ -115,3 +115,26 @@ async def test_sign_off_says_before_signing_what_check_will_warn_for_want_of_evi
         # Grouped by gate: one path per clause was a wall of 15 on a segmented definition.
         assert evidence.display and "Without evidence: fit (all " in text
         assert "`workbench check` warns for each clause without evidence" in text
+
+
+async def test_lead_files_attached_in_the_session_show_on_sign_off(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The room attached its lead files on the Evidence step, then signed: Sign-off, built
+    # when the draft opened, said nothing of the 44 warnings `check` printed next.
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        screen.show_step("signoff")
+        await settle(pilot)
+        assert not screen.query_one("#signoff-evidence").display
+        screen.show_step("evidence")
+        await settle(pilot)
+        Path("definitions/evidence.toml").write_text('leads = "leads.csv"\nactivities = "a.csv"\n')
+        screen.show_step("signoff")
+        await settle(pilot)
+        evidence = screen.query_one("#signoff-evidence", PlainText)
+        assert evidence.display and "Without evidence: fit (all " in str(evidence.render())

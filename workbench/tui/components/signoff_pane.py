@@ -224,6 +224,11 @@ class SignoffPane(VerticalScroll):
             widget.display = bool(text)
         self.query_one(f"#signoff-{key}", PlainText).update(text)
 
+    def refresh_evidence(self) -> None:
+        """The data behind the clauses as the folder now has it: the step is shown after lead
+        files were attached on the Evidence step, and it was built before they were."""
+        self._show_section("evidence", self._evidence_text())
+
     def refresh_suite(self) -> None:
         """After every edit: what changed, the suite, and the questions, as they now are. A
         refusal from an earlier press of sign is about the definition before this edit, so it

@@ -874,6 +874,9 @@ class EditorScreen(Screen[None]):
             if not self._leaving:
                 self.wb.remember_place(self.workshop.path, key)
             await self._freshen(key)
+        if event.pane.id == "step-signoff":
+            for signoff in self.mounted_panes(SignoffPane):
+                signoff.refresh_evidence()
         if event.pane.id == EVIDENCE_STEP:
             pane = self._evidence_pane()
             if pane is not None:
