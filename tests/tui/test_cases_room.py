@@ -682,3 +682,45 @@ async def test_the_cases_cursor_goes_back_when_the_case_an_edit_made_fail_passes
         await pilot.press("backspace", "backspace")
         await settle(pilot)
         assert table.cursor_row == moved + 1
+
+
+async def test_the_case_form_says_where_a_refusal_put_the_cursor_and_asks_before_discarding(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Enter after "Why" was refused for want of a lead and the cursor went to Job title,
+    # unsaid: the tab that followed put the title into Seniority and every value after it
+    # one field on. The refusal stayed after the title was typed, and one esc too many
+    # threw the whole form away.
+    path = seeded("acme", "3m-10m")
+    before = saved_cases(path)
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        form = await new_case_form(pilot)
+        app = pilot.app
+        await type_text(pilot, "small-agency")
+        await pilot.press("tab")
+        await type_text(pilot, "agencies buy late")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "nothing about the lead yet" in form_error(app)
+        assert "(the cursor is now in Job title)" in form_error(app)
+        assert app.focused is form.query_one("#new-title", Input)
+        await type_text(pilot, "Owner")
+        assert form_error(app) == "", "the refusal goes once the room fixes the form"
+        await pilot.press("escape")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmModal) and "Discard this case?" in question.question
+        await pilot.press("escape")  # no answer: keep editing
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#new-title", Input).value == "Owner"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#answer-discard")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        await pilot.press("a")  # a form left as it opened closes at once
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+    assert saved_cases(path) == before

@@ -467,6 +467,14 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
         value = widget.value  # type: ignore[attr-defined]
         return None if value is Select.NULL else str(value)
 
+    def _typed(self) -> bool:
+        """Whether any field differs from what the form opened with (blank as blank)."""
+        return any(
+            (self._shown(key) or None) != (_stripped(self.initial.get(key)) or None)
+            for key in _CASE_PATHS
+            if self.query(f"#new-{key}")
+        )
+
     def _data(self) -> dict[str, Any]:
         """The case as the form describes it: a new case from every field; an edited one
         from the case as it was, with only the fields the room changed replaced."""
@@ -512,20 +520,50 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
         if not result.ok:
             error.say("✗ " + "; ".join(result.errors))
             # The cursor where the refusal points: the name, the why, the lead's first field.
-            for said, field in (
-                ("named", "#new-name"),
-                (NO_WHY, "#new-why"),
-                (NO_LEAD, "#new-title"),
+            # Said, since enter in "Why" and a tab after it put the next value one field on.
+            for said, field, label in (
+                ("named", "#new-name", "Case name"),
+                (NO_WHY, "#new-why", "Why"),
+                (NO_LEAD, "#new-title", "Job title"),
             ):
                 if any(said in message for message in result.errors):
-                    self.query_one(field, Input).focus()
+                    target = self.query_one(field, Input)
+                    if target is not self.focused:
+                        error.say(f"{error.shown} (the cursor is now in {label})")
+                    target.focus()
                     break
             return
         self.dismiss((case, result))
 
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _fixing(self) -> None:
+        """A refusal is about the form as it was: once the room changes a field, it goes
+        (it stayed on screen after the job title it asked for was typed)."""
+        error = self.query_one("#case-error", PlainText)
+        if error.shown:
+            error.say("")
+
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; with anything typed, only once the room says so (one esc too many threw a
+        whole case away)."""
+        if not self._typed():
+            self.dismiss(None)
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "discard":
+                self.dismiss(None)
+
+        what = "this case" if self.case is None else f"the changes to {self.case.name}"
+        self.app.push_screen(
+            ConfirmModal(
+                f"Discard {what}? What was typed in the form is not kept.",
+                [("keep", "Keep editing"), ("discard", "Discard")],
+            ),
+            answered,
+        )
 
 
 class NewDefinitionModal(ModalScreen[Path | None]):

@@ -33,6 +33,11 @@ class PlainText(Static):
             self._shown = None
         super().update(content, layout=layout)
 
+    @property
+    def shown(self) -> str:
+        """The text on screen ("" for none, or for content that is not text)."""
+        return self._shown or ""
+
     def say(self, message: str) -> None:
         """Show a message, or hide the line entirely when there is nothing to say."""
         self.update(message)
