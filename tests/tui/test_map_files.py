@@ -79,8 +79,10 @@ async def test_pick_the_files_see_the_proposal_and_save_it_without_leaving_the_r
         await pilot.press("backspace", "enter")
         await settle(pilot)
         assert not save.disabled
+        assert "Enter (or Save) writes" in text_of(app, "#map-proposal")
 
-        save.focus()
+        # Enter again, still in the path: save (it proposed again; saving took tab, tab).
+        assert app.focused is app.screen.query_one("#map-activities", Input)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen), "saved: back in the room"
@@ -237,3 +239,36 @@ async def test_tab_after_the_second_path_reaches_propose(
         await pilot.press("enter")
         await settle(pilot)
         assert "would keep 40 of 40 leads" in text_of(app, "#map-proposal")
+
+
+async def test_the_palette_finds_the_lead_files_dialog_from_any_step(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # "files" and "lead" in the palette found nothing but the Analysis tab.
+    seeded("acme", "3m-10m")
+    app = make_app()
+    said: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        labels = [label for label, action, _help in screen.PALETTE_COMMANDS]
+        label = next(lb for lb in labels if "lead files" in lb)
+        assert "files" in label and "lead" in label
+        await app.run_action("show_evidence('pick')", screen)
+        await settle(pilot)
+        assert isinstance(app.screen, MapFilesModal)
+        await pilot.press("escape")
+        await settle(pilot)
+        crm_export(Path("data"), "hubspot", leads=30)  # and the canonical files it starts from
+        Path("definitions/evidence.toml").write_text(
+            'leads = "../data/canonical/leads.csv"\n'
+            'activities = "../data/canonical/activities.csv"\n'
+        )
+        app.notify = lambda message, **options: said.append(str(message))  # type: ignore[method-assign]
+        screen.show_step("fit")
+        await settle(pilot)
+        await app.run_action("show_evidence('pick')", screen)
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen), "a history that loads is not replaced"
+        assert any("already names the lead history" in m for m in said), said

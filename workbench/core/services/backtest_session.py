@@ -113,6 +113,13 @@ class EvidenceSession:
 
     # --- called from a worker thread -------------------------------------------------------
 
+    def names_a_source(self) -> bool:
+        """Whether there is a lead history to read (flags, or the folder's evidence.toml),
+        without reading it: the room may pick the files when there is none."""
+        from workbench.core.evidence.settings import settings_path
+
+        return self.flags is not None or settings_path(self.folder).is_file()
+
     def source(self) -> EvidenceSource:
         """The flags given when the app was opened, else the folder's evidence.toml."""
         if self.flags is not None:

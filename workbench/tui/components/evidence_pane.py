@@ -343,8 +343,16 @@ class EvidencePane(Vertical):
             lines += [f"  {line}" for line in problems.lines()]
         return lines
 
+    def pick_offered(self) -> bool:
+        """Whether the room may pick the files here: no lead history yet, or one that does
+        not load (saving never overwrites a history that works)."""
+        # Asked of the folder itself, not of the button, which shows only once the first
+        # look at the folder is back (the palette asks at once).
+        failed = self._problem is not None and self._outcome is None
+        return not self.session.names_a_source() or failed
+
     @on(Button.Pressed, "#evidence-pick")
-    def _pick_files(self) -> None:
+    def pick_files(self) -> None:
         """No lead history yet: pick the exports and save the proposed mapping, in the room."""
         from workbench.tui.components.map_files import MapFilesModal
 

@@ -117,6 +117,14 @@ class MapFilesModal(ModalScreen[bool]):
         self.query_one("#map-save", Button).disabled = True
 
     @on(Input.Submitted)
+    def _enter(self) -> None:
+        """Enter in a path: propose; once a proposal for these files can be saved, save
+        (it proposed again, and saving took tab, tab, enter)."""
+        if self.proposal is not None:
+            self._save()
+        else:
+            self._propose_pressed()
+
     @on(Button.Pressed, "#map-propose")
     def _propose_pressed(self) -> None:
         paths = self._paths()
@@ -171,7 +179,10 @@ class MapFilesModal(ModalScreen[bool]):
             self.proposal = proposal
             save.disabled = False
             where = f"{self.folder / MAPPING_FILE} and " if _has_content(proposal) else ""
-            lines.append(f"Save writes {where}{settings_path(self.folder)}.")
+            lines.append(
+                f"Enter (or Save) writes {where}{settings_path(self.folder)}; another path "
+                "proposes again."
+            )
         self.query_one("#map-proposal", PlainText).update("\n".join(lines))
 
     @on(Button.Pressed, "#map-save")

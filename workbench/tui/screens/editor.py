@@ -25,6 +25,7 @@ from workbench.core.domain.flipwatch import FlipWatch
 from workbench.core.domain.phrases import clause_label
 from workbench.core.domain.risky import warnings_at
 from workbench.core.domain.suite import Flip
+from workbench.core.evidence.settings import settings_path
 from workbench.core.files import git
 from workbench.core.services.analysis_session import adopt_case, adopt_proposal
 from workbench.core.services.signoff import commit_paths, commit_signed
@@ -272,6 +273,15 @@ class EditorScreen(Screen[None]):
                 "false negatives.",
             )
         )
+        if not self.workshop.follow:
+            commands.append(
+                (
+                    "Evidence: pick the lead files (the CRM's leads and activities exports)",
+                    "show_evidence('pick')",
+                    "Name the two exports; the tool proposes how their columns map and says "
+                    "what it would keep before anything is saved.",
+                )
+            )
         pane = self._evidence_pane()
         if pane is not None and pane.base is not None:
             if pane.comparing:
@@ -1015,14 +1025,25 @@ class EditorScreen(Screen[None]):
         """From the palette, on any step: show the Evidence step, then refresh or compare."""
         self.show_step("evidence")
 
-        def act() -> None:
+        def act(tries: int = _MOUNT_TRIES) -> None:
             step = self._evidence_tabs()
             if step is not None:
                 step.show_tab(BACKTEST_TAB)
             pane = self._evidence_pane()
-            if pane is None:
+            if pane is None or not pane.is_mounted:
+                if tries > 0:  # the step is mounted on first show (`Lazy`)
+                    self.call_after_refresh(act, tries - 1)
                 return
-            if then == "compare":
+            if then == "pick":
+                if pane.pick_offered():
+                    pane.pick_files()
+                else:
+                    self.notify(
+                        f"{settings_path(self.wb.folder)} already names the lead history and "
+                        "it loads; edit that file to use other exports.",
+                        title="Evidence",
+                    )
+            elif then == "compare":
                 pane.toggle_compare()
             elif then == "refresh" and not pane.running:
                 pane.refresh_now()  # unless showing the step started a run already
