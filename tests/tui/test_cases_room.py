@@ -724,3 +724,22 @@ async def test_the_case_form_says_where_a_refusal_put_the_cursor_and_asks_before
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
     assert saved_cases(path) == before
+
+
+async def test_end_and_home_go_to_the_last_and_the_first_case(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # End scrolled sideways, which the table does not: `m` then opened the first case.
+    seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, 0)
+        screen = pilot.app.screen
+        assert isinstance(screen, EditorScreen)
+        table = screen.query_one("#cases-table", DataTable)
+        last = len(screen.workshop.suite.results) - 1
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.cursor_row == last
+        await pilot.press("home")
+        await settle(pilot)
+        assert table.cursor_row == 0

@@ -47,6 +47,7 @@ from workbench.core.services.workshop import Workshop
 from workbench.tui.components.evidence_pane import EvidencePane, on_screen, wrap_lines
 from workbench.tui.components.modals import CANCEL, _labelled_select
 from workbench.tui.components.report_scroll import ReportScroll
+from workbench.tui.components.row_table import RowTable
 from workbench.tui.components.text import PlainText
 
 if TYPE_CHECKING:
@@ -144,14 +145,10 @@ class AnalysisPane(Vertical):
             yield PlainText(EXPLAIN, classes="explain")
             yield PlainText("", id="analysis-headline")
             yield PlainText("Proposals, one clause each", classes="section-title")
-            proposals: DataTable[str] = DataTable(
-                id="analysis-proposals", cursor_type="row", zebra_stripes=True
-            )
+            proposals = RowTable(id="analysis-proposals")
             yield proposals
             yield PlainText("Cases from your history", classes="section-title")
-            cases: DataTable[str] = DataTable(
-                id="analysis-cases", cursor_type="row", zebra_stripes=True
-            )
+            cases = RowTable(id="analysis-cases")
             yield cases
             yield PlainText("What the history says", classes="section-title")
             yield PlainText(self._waiting_text(), id="analysis-report")

@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 
 from workbench.core.domain.case_why import why_mismatch
 from workbench.core.domain.suite import CaseResult, SuiteResult
+from workbench.tui.components.row_table import RowTable
 from workbench.tui.components.steps import EXPLAIN
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import (
@@ -97,7 +98,7 @@ class CasesPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield PlainText(EXPLAIN["cases"], classes="explain")
-        table: DataTable[str] = DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
+        table = RowTable(id="cases-table")
         yield table
         yield PlainText(
             "enter: open · e: accept actual · a: add · m: edit · d: delete · u: undo",

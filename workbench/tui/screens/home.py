@@ -16,6 +16,7 @@ from workbench.core.domain.safe_text import printable
 from workbench.core.domain.stages import STAGES
 from workbench.core.files.folder import QuickRow, quick_rows, review_state
 from workbench.tui.components.room_footer import RoomFooter
+from workbench.tui.components.row_table import RowTable
 from workbench.tui.components.text import HEADER_ICON, PlainText
 
 if TYPE_CHECKING:
@@ -93,10 +94,7 @@ class HomeScreen(Screen[None]):
         yield Header(icon=HEADER_ICON)
         with Vertical(id="home"):
             yield PlainText("", id="home-intro", classes="explain")
-            table: DataTable[str] = DataTable(
-                id="definitions", cursor_type="row", zebra_stripes=True
-            )
-            yield table
+            yield RowTable(id="definitions")
             yield PlainText("", id="home-detail", classes="summary")
         yield RoomFooter(compact=True)  # every key in sight at 80 columns
 
