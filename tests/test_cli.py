@@ -493,7 +493,7 @@ def test_new_into_a_file_instead_of_a_folder(runner: CliRunner, tmp_path: Path) 
         ("today", "not in the future"),
         ("2030/01/01", "YYYY-MM-DD"),
         ("next quarter", "YYYY-MM-DD"),
-        ("2030-02-30", "YYYY-MM-DD"),
+        ("2030-02-30", "February 2030 has 28 days"),
     ],
 )
 def test_bad_review_dates(

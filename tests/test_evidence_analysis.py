@@ -266,7 +266,8 @@ def test_command_text_json_and_documents(folder: Path, draft_file: Path, tmp_pat
     [
         (["--wins", "0"], "--wins: must be 1 or more"),
         (["--wins", "5", "--since", "2025-01-01"], "not both"),
-        (["--since", "2025-13-01"], "expected a date as YYYY-MM-DD"),
+        (["--since", "2025-13-01"], "2025-13-01 is not a day of the calendar: there is no month"),
+        (["--since", "last spring"], "expected a date as YYYY-MM-DD"),
         (["--since", "2025-06-01", "--until", "2025-01-01"], "is after --until"),
         (["--since", "2031-01-01"], "no closed-won lead in that period"),
     ],

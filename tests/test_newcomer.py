@@ -108,9 +108,16 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         evidence: EvidenceSource | None = None,
         open_path: Path | None = None,
         follow: bool = False,
+        place_file: Path | None = None,
     ) -> None:
         calls.append(
-            {"folder": folder, "evidence": evidence, "open_path": open_path, "follow": follow}
+            {
+                "folder": folder,
+                "evidence": evidence,
+                "open_path": open_path,
+                "follow": follow,
+                "place_file": place_file,
+            }
         )
 
     monkeypatch.setattr(workbench.tui.app, "run_app", run_app)

@@ -330,7 +330,8 @@ async def test_a_review_date_in_the_format_but_not_on_the_calendar_says_so(
         await type_text(pilot, "2027-02-30")
         await settle(pilot)
         said = str(app.screen.query_one("#review-date-error", PlainText).render())
-        assert "2027-02-30 is not a day of the calendar" in said, said
+        assert "2027-02-30 is not a day of the calendar: February 2027 has 28 days" in said
+        assert "out of range" not in said, said
         await pilot.press(*["backspace"] * 10)
         await type_text(pilot, "2027-2-3")
         await settle(pilot)

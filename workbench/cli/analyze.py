@@ -26,6 +26,7 @@ from workbench.cli._app import (
 )
 from workbench.cli._history import open_history
 from workbench.cli._out import check_history_out, print_or_write
+from workbench.core.domain.days import read_day
 from workbench.core.domain.errors import InputError, Problem
 
 
@@ -38,11 +39,9 @@ def _day(text: str | None, flag: str) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            [Problem(f"expected a date as YYYY-MM-DD, got {text!r}", field=flag)]
-        ) from None
+        return read_day(text)
+    except ValueError as problem:
+        raise InputError([Problem(str(problem), field=flag)]) from None
 
 
 @app.command("analyze")

@@ -26,6 +26,7 @@ from workbench.core.domain.clause_evidence import (
     unbacked,
     unbacked_words,
 )
+from workbench.core.domain.days import read_day
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.files import store
@@ -84,11 +85,9 @@ def evidence_cmd(
 
 def _day(text: str, option: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            [Problem(f"{text!r} is not a date; expected YYYY-MM-DD", field=option)]
-        ) from None
+        return read_day(text)
+    except ValueError as problem:
+        raise InputError([Problem(str(problem), field=option)]) from None
 
 
 def _list(definition: Definition, as_json: bool) -> None:

@@ -27,6 +27,7 @@ from workbench.cli._app import (
     warn_altered,
 )
 from workbench.core.domain import clock
+from workbench.core.domain.days import read_day
 from workbench.core.domain.definition import Signer
 from workbench.core.domain.describe import summary
 from workbench.core.domain.errors import InputError, Problem
@@ -293,11 +294,9 @@ def _parse_date(raw: str | None) -> date | None:
     if raw is None:
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InputError(
-            [Problem(f"expected a date as YYYY-MM-DD, got {raw!r}", field="--review-date")]
-        ) from None
+        return read_day(raw)
+    except ValueError as problem:
+        raise InputError([Problem(str(problem), field="--review-date")]) from None
 
 
 @app.command()

@@ -73,7 +73,8 @@ def compare(expect: Expectation, verdict: Verdict) -> tuple[str, ...]:
             continue
         got = getattr(verdict, field)
         if got != wanted:
-            problems.append(f"{field}: expected {wanted}, got {got}")
+            shown = f"no {field.replace('_', ' ')}" if got is None else got  # not "None"
+            problems.append(f"{field}: expected {wanted}, got {shown}")
     return tuple(problems)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from workbench.core.domain.days import read_day
 from workbench.core.domain.risky import review_date_warning
 from workbench.core.services.signoff import (
     check_review_date,
@@ -284,15 +284,9 @@ class SignoffPane(VerticalScroll):
         message = ""
         if key == "review-date":
             try:
-                message = check_review_date(date.fromisoformat(value), self.today) or ""
-            except ValueError as problem:
-                # "2027-02-30" is in the format and still not a date: say which it is.
-                shaped = re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
-                message = (
-                    f"{value} is not a day of the calendar ({problem})"
-                    if shaped
-                    else "expected a date as YYYY-MM-DD"
-                )
+                message = check_review_date(read_day(value), self.today) or ""
+            except ValueError as problem:  # "2027-02-30": February 2027 has 28 days
+                message = str(problem)
         elif not value:
             message = "required: both sides sign with a name and a role"
         error = self.query_one(f"#{key}-error", PlainText)
