@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Footer, Input, Label, Select
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select
 from textual.widgets._footer import FooterKey
 
 from tests.tui.pilot_steps import open_first, open_step, settle, type_text
@@ -752,3 +752,21 @@ async def test_a_toast_leaves_the_status_bar_readable(
         toast = app.screen.query_one(Toast)
         status = app.screen.query_one(SuiteStatusBar)
         assert toast.region.bottom <= status.region.y, (toast.region, status.region)
+
+
+async def test_the_stage_step_offers_to_set_only_another_stage(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # "Press enter to set this stage" stood under the definition's own stage, an action that
+    # does nothing, on the follow seat too.
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "stage")
+        guidance = app.screen.query_one("#stage-guidance", PlainText)
+        assert "(this definition)" in guidance.shown and "Press enter" not in guidance.shown
+        stages = app.screen.query_one("#stage-list", OptionList)
+        stages.focus()
+        await pilot.press("down")
+        await settle(pilot)
+        assert "Press enter to set this stage" in guidance.shown

@@ -171,10 +171,13 @@ class StagePane(DefinitionPane):
 
     def _guidance(self, stage_id: str) -> str:
         stage = STAGES[stage_id]
-        current = " (this definition)" if stage_id == self.definition.stage else ""
+        if stage_id == self.definition.stage:  # nothing to set: it offered to all the same
+            current, offer = " (this definition)", ""
+        else:
+            current, offer = "", "\nPress enter to set this stage; the rules stay as they are."
         return (
             f"{stage.label}{current}: {stage.approach}\nTypical volume {stage.volume}. "
-            f"{stage.guidance}\nPress enter to set this stage; the rules stay as they are."
+            f"{stage.guidance}{offer}"
         )
 
     @on(OptionList.OptionHighlighted, "#stage-list")
