@@ -45,6 +45,19 @@ async def to_case(pilot: Pilot[None], row: int) -> None:
     await settle(pilot)
 
 
+async def fit_field_from_case(pilot: Pilot[None], row: int) -> tuple[EditorScreen, Input]:
+    """The Cases step's cursor on `row`, then the cursor in the Fit step's first field."""
+    await to_case(pilot, row)
+    screen = pilot.app.screen
+    assert isinstance(screen, EditorScreen)
+    screen.show_step("fit")
+    await settle(pilot)
+    field = screen.query_one("#pane-fit").query(Input).first()
+    field.focus()
+    await settle(pilot)
+    return screen, field
+
+
 async def new_case_form(pilot: Pilot[None]) -> NewCaseModal:
     """The add-case form, opened from the Cases step."""
     await to_case(pilot, 0)
@@ -560,14 +573,7 @@ async def test_keys_typed_and_taken_back_leave_the_cases_cursor_where_it_was(
     # a case the passing "5000" had made fail; the edit settled on 50 flipped nothing.
     seeded("acme", "3m-10m")
     async with make_app(save_delay=60).run_test(size=(120, 40)) as pilot:
-        await to_case(pilot, 10)
-        screen = pilot.app.screen
-        assert isinstance(screen, EditorScreen)
-        screen.show_step("fit")
-        await settle(pilot)
-        field = screen.query_one("#pane-fit").query(Input).first()
-        field.focus()
-        await settle(pilot)
+        screen, field = await fit_field_from_case(pilot, 10)
         before = field.value
         await pilot.press("end", "0", "0")
         await settle(pilot)
@@ -657,15 +663,8 @@ async def test_the_cases_cursor_goes_back_when_the_case_an_edit_made_fail_passes
     # settles as typing pausing would settle it.)
     seeded("acme", "3m-10m")
     async with make_app(save_delay=0).run_test(size=(120, 40)) as pilot:
-        await to_case(pilot, 3)
-        screen = pilot.app.screen
-        assert isinstance(screen, EditorScreen)
+        screen, field = await fit_field_from_case(pilot, 3)
         table = screen.query_one("#cases-table", DataTable)
-        screen.show_step("fit")
-        await settle(pilot)
-        field = screen.query_one("#pane-fit").query(Input).first()
-        field.focus()
-        await settle(pilot)
         before = field.value
         await pilot.press("end", "0", "0")
         await settle(pilot)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from tests.tui.pilot_steps import open_first, settle
+from tests.tui.pilot_steps import open_first, open_step, settle
 from workbench.core.domain.clause_evidence import record_evidence
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
@@ -125,11 +125,7 @@ async def test_lead_files_attached_in_the_session_show_on_sign_off(
     seeded("acme", "3m-10m")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_first(pilot)
-        screen = app.screen
-        assert isinstance(screen, EditorScreen)
-        screen.show_step("signoff")
-        await settle(pilot)
+        screen = await open_step(pilot, "signoff")
         assert not screen.query_one("#signoff-evidence").display
         screen.show_step("evidence")
         await settle(pilot)

@@ -20,7 +20,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.tui.pilot_steps import open_first, settle
+from tests.tui.pilot_steps import open_first, open_step, settle
 from workbench.core.files import store
 from workbench.core.services.signoff import sign
 from workbench.core.services.workshop import Workshop
@@ -462,11 +462,7 @@ async def test_ctrl_z_takes_back_a_run_of_keys_then_the_one_before_it(
     seeded("acme", "3m-10m")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_first(pilot)
-        screen = app.screen
-        assert isinstance(screen, EditorScreen)
-        screen.show_step("fit")
-        await settle(pilot)
+        screen = await open_step(pilot, "fit")
         editor = screen.query_one("#field-fit-min-employees", TextField).query_one(Input)
         editor.focus()
         await settle(pilot)
