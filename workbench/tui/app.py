@@ -214,7 +214,12 @@ class WorkbenchApp(App[None]):
     ) -> None:
         """Every toast is plain text: it carries names the room typed and lines git wrote,
         and as markup git's "[main 1a2b3c4] Sign MQL definition acme v2" lost its first part
-        (a name in square brackets would too)."""
+        (a name in square brackets would too). A toast that only informs goes after
+        `INFO_TOAST_SECONDS`: at 80x24 "Saved; backtesting now." sat over the Sales signer
+        fields for five seconds while the room typed in them. Warnings and errors stay as
+        long as Textual keeps them."""
+        if timeout is None and severity == "information":
+            timeout = INFO_TOAST_SECONDS
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_help_quit(self) -> None:
@@ -376,6 +381,7 @@ class WorkbenchApp(App[None]):
         self.exit()
 
 
+INFO_TOAST_SECONDS = 3.0  # Textual's default is 5 for every toast
 EXIT_TYPING_WAIT = 1.0  # seconds the exit waits for keys still on their way to a field
 
 
