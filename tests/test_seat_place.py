@@ -12,6 +12,8 @@ def test_a_place_written_is_read_back_with_its_file_made_absolute(tmp_path: Path
     definition.parent.mkdir(parents=True)
     definition.write_text("", encoding="utf-8")
     file = tmp_path / "serve" / "facilitator.toml"
+    assert not write_place(file, Place(definition, "triggers")), "its folder is serve's to make"
+    file.parent.mkdir()
     assert write_place(file, Place(definition, "triggers"))
     assert read_place(file) == Place(definition.resolve(), "triggers")
     assert write_place(file, Place(definition, "cases"))  # the latest step wins
@@ -41,3 +43,11 @@ def test_a_place_that_cannot_be_written_is_false_not_an_error(tmp_path: Path) ->
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
     assert not write_place(blocker / "facilitator.toml", Place(tmp_path / "v1.toml", "fit"))
+
+
+def test_no_temporary_file_is_left_beside_the_place(tmp_path: Path) -> None:
+    definition = tmp_path / "v1.toml"
+    definition.write_text("", encoding="utf-8")
+    for step in ("stage", "fit", "triggers"):
+        write_place(tmp_path / "facilitator.toml", Place(definition, step))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["facilitator.toml", "v1.toml"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import TabbedContent
 
 from tests.tui.pilot_steps import open_first, settle
-from workbench.core.files.seat_place import read_place
+from workbench.core.files.seat_place import Place, read_place, write_place
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.editor import EditorScreen
 from workbench.tui.screens.home import HomeScreen
@@ -21,6 +21,7 @@ async def test_a_reload_opens_the_same_definition_on_the_same_step(
     # in front of the room, with the definition and the step to find again.
     path = seeded("acme", "3m-10m")
     place = workdir / "serve" / "facilitator.toml"
+    place.parent.mkdir()
     async with make_app(place_file=place).run_test(size=(80, 24)) as pilot:
         await open_first(pilot)
         await pilot.press("f3")
@@ -69,3 +70,33 @@ async def test_a_seat_without_a_place_file_writes_none(
         await pilot.press("f2")
         await settle(pilot)
     assert sorted(p.name for p in workdir.iterdir()) == ["definitions"]
+
+
+async def test_the_place_wins_over_the_file_serve_was_started_on(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    # `workbench serve definitions/acme/v1.toml` starts every seat on that file; the room
+    # had since gone to another definition, on its Triggers step.
+    first = seeded("acme", "3m-10m")
+    other = seeded("beta", "pre-1m")
+    place = workdir / "facilitator.toml"
+    write_place(place, Place(other, "triggers"))
+    async with make_app(place_file=place, open_path=first).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, EditorScreen)
+        assert screen.workshop.path.resolve() == other.resolve()
+        assert screen.query_one("#steps", TabbedContent).active == "step-triggers"
+
+
+async def test_a_place_that_no_longer_opens_is_forgotten(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    path = seeded("acme", "3m-10m")
+    place = workdir / "facilitator.toml"
+    write_place(place, Place(path, "fit"))
+    path.write_text("name = [", encoding="utf-8")  # broken between two connections
+    async with make_app(place_file=place).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+    assert read_place(place) is None

@@ -125,20 +125,7 @@ def serve(
     follow_seat = Seat(
         seat_command(opened, follow=True), title=f"{title} (following)", public_url=urls.base
     )
-    places = tempfile.TemporaryDirectory(prefix="workbench-serve-")  # gone when serve ends
-    edit_seat = Seat(
-        seat_command(opened, follow=False, place=Path(places.name) / "facilitator.toml"),
-        title=f"{title} (facilitator)",
-        public_url=urls.base,
-    )
     prefix = urls.edit.removeprefix(urls.base).rstrip("/")
-
-    async def make_app() -> web.Application:
-        root = await follow_seat._make_app()
-        root.add_subapp(prefix, await edit_seat._make_app())
-        root.middlewares.append(pages_middleware(prefix, urls.follow))
-        return root
-
     echo(f"Serving {opened} to browsers. Ctrl+C stops.")
     echo(f"  facilitator (edits; keep it to yourself): {urls.edit}")
     echo(f"  everyone else (follows, read-only):       {urls.follow}")
@@ -147,5 +134,18 @@ def serve(
         err(f"warning: {warning}")
     else:
         echo("Only this machine can connect; --host 0.0.0.0 opens it to the network.")
-    with places:
+    # The facilitator's place, kept across its reloads; removed when serve ends, however.
+    with tempfile.TemporaryDirectory(prefix="workbench-serve-") as places:
+        edit_seat = Seat(
+            seat_command(opened, follow=False, place=Path(places) / "facilitator.toml"),
+            title=f"{title} (facilitator)",
+            public_url=urls.base,
+        )
+
+        async def make_app() -> web.Application:
+            root = await follow_seat._make_app()
+            root.add_subapp(prefix, await edit_seat._make_app())
+            root.middlewares.append(pages_middleware(prefix, urls.follow))
+            return root
+
         web.run_app(make_app(), sock=sock, print=None, access_log=None, handle_signals=True)

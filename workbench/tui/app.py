@@ -251,14 +251,18 @@ class WorkbenchApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        if self.open_path is not None:
-            self.open_definition(self.open_path)
-        elif self.place_file is not None:
+        place = None
+        if self.place_file is not None:
             from workbench.core.files.seat_place import read_place
 
             place = read_place(self.place_file)
-            if place is not None:
-                self.open_definition(place.definition, step=place.step)
+        if place is not None:
+            # Before `open_path`: `serve acme/v2.toml` starts every seat on that file, and the
+            # room may since have gone on to another definition or step.
+            if self.open_definition(place.definition, step=place.step) is None:
+                self.remember_place(None)  # it no longer opens: the next start is home
+        elif self.open_path is not None:
+            self.open_definition(self.open_path)
         if not self.is_headless:
             self._exit_on_signals()
 

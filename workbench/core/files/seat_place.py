@@ -9,12 +9,13 @@ start is then the home screen, as asked.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.core.domain.errors import InputError
-from workbench.core.files.tomlfile import atomic_write, dumps
+from workbench.core.files.tomlfile import dumps
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,20 @@ def write_place(file: Path, place: Place | None) -> bool:
     try:
         if place is None:
             file.unlink(missing_ok=True)
-        else:
-            data = {"definition": str(place.definition.resolve()), "step": place.step}
-            atomic_write(file, dumps(data).encode("utf-8"))
-    except (OSError, InputError):
+            return True
+        data = {"definition": str(place.definition.resolve()), "step": place.step}
+        # Whole or not at all (a temporary file renamed over it), without an fsync: written
+        # at every step change on the app's thread, and a place lost to a power cut only
+        # means starting at home. Never makes its folder: once `serve` has removed it, the
+        # seat's last writes go nowhere.
+        fd, temp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(dumps(data))
+            os.replace(temp, file)
+        except OSError:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError:
         return False
     return True
