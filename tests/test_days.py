@@ -23,6 +23,8 @@ def test_a_day_is_read_in_any_form_python_reads() -> None:
         ("2025-13-01", "2025-13-01 is not a day of the calendar: there is no month 13"),
         ("2025-00-10", "there is no month 0"),
         ("0000-01-01", "there is no year 0"),
+        ("2027-01-00", "2027-01-00 is not a day of the calendar: there is no day 0"),
+        ("２０２７-０１-１５", "expected a date as YYYY-MM-DD"),
         ("2027-2-3", "expected a date as YYYY-MM-DD, got '2027-2-3'"),
         ("next quarter", "expected a date as YYYY-MM-DD, got 'next quarter'"),
     ],

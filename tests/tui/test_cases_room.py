@@ -681,6 +681,20 @@ async def test_the_cases_cursor_goes_back_when_the_case_an_edit_made_fail_passes
         await pilot.press("backspace", "backspace")
         await settle(pilot)
         assert table.cursor_row == moved + 1
+        # The room acts on the case it was brought to (opens it, and closes it again): the
+        # cursor is the room's, and stays when the case passes again.
+        await pilot.press("end", "0", "0")
+        await settle(pilot)
+        pointed = table.cursor_row
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("m", "escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EditorScreen) and table.cursor_row == pointed
+        field.focus()
+        await pilot.press("end", "backspace", "backspace")
+        await settle(pilot)
+        assert screen.workshop.suite.ok and table.cursor_row == pointed
 
 
 async def test_the_case_form_says_where_a_refusal_put_the_cursor_and_asks_before_discarding(

@@ -6,7 +6,7 @@ import calendar
 import re
 from datetime import date
 
-_SHAPED = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_SHAPED = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # ASCII digits: not "２０２７"
 
 
 def read_day(text: str) -> date:
@@ -22,11 +22,13 @@ def read_day(text: str) -> date:
     shaped = _SHAPED.fullmatch(value)
     if shaped is None:
         raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
-    year, month, _day = (int(part) for part in shaped.groups())
+    year, month, day = (int(part) for part in shaped.groups())
     if not 1 <= month <= 12:
         raise ValueError(f"{value} is not a day of the calendar: there is no month {month}")
     if year < 1:
         raise ValueError(f"{value} is not a day of the calendar: there is no year {year}")
+    if day == 0:
+        raise ValueError(f"{value} is not a day of the calendar: there is no day 0")
     last = calendar.monthrange(year, month)[1]
     raise ValueError(
         f"{value} is not a day of the calendar: {calendar.month_name[month]} {year} has {last} days"

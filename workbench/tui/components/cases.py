@@ -161,6 +161,12 @@ class CasesPane(Vertical):
         if self.selected_case() == name and before is not None:
             self.select(before)
 
+    def _acted(self) -> None:
+        """The room acts on the Cases step (opens, accepts, edits, deletes, undoes): the
+        cursor is the room's now, and a case passing again after that is its own doing, not
+        an edit taken back, so the cursor stays."""
+        self._pointed = None
+
     def selected_case(self) -> str | None:
         table = self.query_one(DataTable)
         if not self.suite.results or table.cursor_row < 0:
@@ -169,26 +175,32 @@ class CasesPane(Vertical):
 
     @on(DataTable.RowSelected, "#cases-table")
     def _open(self, event: DataTable.RowSelected) -> None:
+        self._acted()
         if event.row_key.value is not None:
             self.post_message(CaseOpenRequested(str(event.row_key.value)))
 
     def action_accept(self) -> None:
+        self._acted()
         name = self.selected_case()
         if name is not None:
             self.post_message(CaseAcceptRequested(name))
 
     def action_add(self) -> None:
+        self._acted()
         self.post_message(CaseAddRequested())
 
     def action_edit(self) -> None:
+        self._acted()
         name = self.selected_case()
         if name is not None:
             self.post_message(CaseEditRequested(name))
 
     def action_delete(self) -> None:
+        self._acted()
         name = self.selected_case()
         if name is not None:
             self.post_message(CaseDeleteRequested(name))
 
     def action_undo(self) -> None:
+        self._acted()
         self.post_message(UndoRequested())
