@@ -476,6 +476,16 @@ async def test_ctrl_z_takes_back_a_run_of_keys_then_the_one_before_it(
             await settle(pilot)
             steps.append(editor.value)
         assert steps == [before[:-1], before + "00", before]
+        # Typed over the whole value ("50", as tab leaves it): one ctrl+z brings it back,
+        # though "7" is one character shorter than what it replaced.
+        editor.select_all()
+        await pilot.press("7", "5", "ctrl+z")
+        await settle(pilot)
+        assert editor.value == before
+        # Keys typed at another place are another run.
+        await pilot.press("end", "1", "home", "9", "ctrl+z")
+        await settle(pilot)
+        assert editor.value == before + "1"
 
 
 async def test_ctrl_z_takes_back_a_list_replaced_by_a_stray_key(

@@ -17,8 +17,8 @@ A long value shows its start once the cursor leaves it (the view only).
 
 ctrl+z takes back what was typed here, a run at a time: a tab too many before typing
 "10" replaced a whole list of rejection reasons (Tab selects the field's text), and Textual's
-Input has no undo. A run is the keys typed one after another (with what they replaced), or
-the backspaces and deletes one after another: one key at a time took 31 ctrl+z to bring back
+Input has no undo. A run is the keys typed one after another at one place (with what they
+replaced), or the backspaces and deletes one after another: one key at a time took 31 ctrl+z to bring back
 a list typed over with "50-199 5, 200+ 10, up to 49 -5".
 """
 
@@ -44,6 +44,26 @@ def pasted_line(text: str, joiner: str = " ", cell_joiner: str | None = None) ->
     return joiner.join(rows)
 
 
+def _one_change(old: str, new: str) -> tuple[str, int]:
+    """("typing", i): one character put in at i; ("erasing", i): one taken out at i; else
+    ("other", end of what changed in `new`): a selection typed over ("50" selected, "7"
+    typed shrinks the value by one and erases nothing), a paste."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    if len(new) == len(old) + 1 and new[start + 1 :] == old[start:]:
+        return "typing", start
+    if len(new) == len(old) - 1 and old[start + 1 :] == new[start:]:
+        return "erasing", start
+    suffix = 0
+    while (
+        suffix < min(len(old), len(new)) - start
+        and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]
+    ):
+        suffix += 1
+    return "other", len(new) - suffix
+
+
 class RoomInput(Input):
     """`Input`, with its own key bindings run in typing order, a paste kept whole, and an
     undo of what was typed."""
@@ -67,23 +87,24 @@ class RoomInput(Input):
     def on_mount(self) -> None:
         self._undo: list[str] = []  # the value before each run of typing, latest last
         self._run: str | None = None  # the run under way: "typing", "erasing" or none
+        self._at = -1  # where the run goes on: the next key's place, or the last one erased
 
     def watch_value(self, old: str, new: str) -> None:
         """Keeps the value before each run of typing. Only what the person types counts: the
         field has the focus (the app never writes to a field being typed in)."""
         if self._undoing or old == new or not self.has_focus:
             return
-        grown = len(new) - len(old)
-        if grown == 1:
-            kind = "typing"
-        elif grown == -1:
-            kind = "erasing"
-        else:  # a selection typed over, a paste: its own run, which the keys after it join
-            self._run = "typing"
-            self._push(old)
-            return
-        if kind != self._run:
-            self._run = kind
+        kind, at = _one_change(old, new)
+        if kind == "typing":
+            goes_on = self._run == "typing" and at == self._at
+            self._at = at + 1
+        elif kind == "erasing":  # backspace takes the one before, delete the one at
+            goes_on = self._run == "erasing" and at in (self._at - 1, self._at)
+            self._at = at
+        else:  # a selection typed over, a paste: a run of its own, which the keys after join
+            goes_on, kind, self._at = False, "typing", at
+        self._run = kind
+        if not goes_on:
             self._push(old)
 
     def _push(self, old: str) -> None:
