@@ -361,7 +361,7 @@ def test_open_passes_the_files_to_the_app(workdir: Path, monkeypatch: pytest.Mon
     opened: list[tuple[Path, EvidenceSource | None]] = []
     monkeypatch.setattr(
         "workbench.tui.app.run_app",
-        lambda folder, evidence=None, open_path=None, follow=False: opened.append(
+        lambda folder, evidence=None, open_path=None, follow=False, place_file=None: opened.append(
             (folder, evidence)
         ),
     )
