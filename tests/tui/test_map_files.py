@@ -272,3 +272,23 @@ async def test_the_palette_finds_the_lead_files_dialog_from_any_step(
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen), "a history that loads is not replaced"
         assert any("already names the lead history" in m for m in said), said
+
+
+async def test_the_palettes_pick_waits_to_know_whether_the_named_history_loads(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Asked before the step's first look was back, it said a missing file "loads".
+    seeded("acme", "3m-10m")
+    Path("definitions/evidence.toml").write_text('leads = "gone.csv"\nactivities = "gone.csv"\n')
+    app = make_app()
+    said: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify = lambda message, **options: said.append(str(message))  # type: ignore[method-assign]
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        await app.run_action("show_evidence('pick')", screen)
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, MapFilesModal), said
+        assert not any("it loads" in m for m in said), said

@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Button, TabbedContent, TabPane
 
 from workbench.core.domain.framework import acceptance_reading
+from workbench.core.evidence.settings import settings_path
 from workbench.core.services.backtest_session import (
     Closed,
     EvidenceSession,
@@ -115,6 +116,7 @@ class EvidencePane(Vertical):
         self._updated: datetime | None = None
         self._problem: list[str] | None = None  # a loading or backtest error, in words
         self._unset = False  # no lead history configured for this folder
+        self._pick_waiting = False  # the palette asked to pick before the first look was back
 
     def compose(self) -> ComposeResult:
         yield PlainText("", id="evidence-status")
@@ -263,6 +265,9 @@ class EvidencePane(Vertical):
             self._shown_for = self._label(outcome)
         self._show_status()
         self._show_body()
+        if self._pick_waiting:
+            self._pick_waiting = False
+            self.pick_from_palette()
 
     # --- what is on screen -----------------------------------------------------------------
 
@@ -343,13 +348,26 @@ class EvidencePane(Vertical):
             lines += [f"  {line}" for line in problems.lines()]
         return lines
 
-    def pick_offered(self) -> bool:
-        """Whether the room may pick the files here: no lead history yet, or one that does
-        not load (saving never overwrites a history that works)."""
-        # Asked of the folder itself, not of the button, which shows only once the first
-        # look at the folder is back (the palette asks at once).
-        failed = self._problem is not None and self._outcome is None
-        return not self.session.names_a_source() or failed
+    def pick_from_palette(self) -> None:
+        """The palette's "pick the lead files": the dialog where the room may pick them (no
+        lead history yet, or one that does not load: saving never overwrites a history that
+        works), else where the history is set. The folder itself says whether it names one;
+        whether that one loads is known once the step's first look is back, so until then
+        the answer waits for it (it said "it loads" of a file that was missing)."""
+        if not self.session.names_a_source():
+            self.pick_files()
+        elif self._outcome is None and self._problem is None:
+            self._pick_waiting = True  # `_finished` answers
+            if not self.running:
+                self.refresh_now()  # the look is not under way (the file is new): start it
+        elif self._outcome is None:
+            self.pick_files()
+        else:
+            self.notify(
+                f"{settings_path(self.folder)} already names the lead history and it loads; "
+                "edit that file to use other exports.",
+                title="Evidence",
+            )
 
     @on(Button.Pressed, "#evidence-pick")
     def pick_files(self) -> None:

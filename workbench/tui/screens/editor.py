@@ -25,7 +25,6 @@ from workbench.core.domain.flipwatch import FlipWatch
 from workbench.core.domain.phrases import clause_label
 from workbench.core.domain.risky import warnings_at
 from workbench.core.domain.suite import Flip
-from workbench.core.evidence.settings import settings_path
 from workbench.core.files import git
 from workbench.core.services.analysis_session import adopt_case, adopt_proposal
 from workbench.core.services.signoff import commit_paths, commit_signed
@@ -1035,14 +1034,7 @@ class EditorScreen(Screen[None]):
                     self.call_after_refresh(act, tries - 1)
                 return
             if then == "pick":
-                if pane.pick_offered():
-                    pane.pick_files()
-                else:
-                    self.notify(
-                        f"{settings_path(self.wb.folder)} already names the lead history and "
-                        "it loads; edit that file to use other exports.",
-                        title="Evidence",
-                    )
+                pane.pick_from_palette()
             elif then == "compare":
                 pane.toggle_compare()
             elif then == "refresh" and not pane.running:
