@@ -17,8 +17,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.system_commands import SystemCommandsProvider
 
-# Tab and shift+tab move the cursor between fields: keys, not actions to pick from a list.
-_CURSOR_MOVES = {"focus_next", "focus_previous"}
+# Tab and shift+tab move the cursor between fields, home and end to a table's first and last
+# row: keys, not actions to pick from a list.
+_CURSOR_MOVES = {"focus_next", "focus_previous", "scroll_top", "scroll_bottom"}
 
 
 class ScreenActionsProvider(Provider):
