@@ -271,7 +271,7 @@ class SignoffPane(VerticalScroll):
     def _validate(self, event: Input.Changed) -> None:
         if event.input.id:
             self._check(event.input.id)
-        if event.input.id in SIGN_KEYS:
+        if event.input.id in SIGN_KEYS and event.input.has_focus:  # typed, not mounted
             self.typed[event.input.id] = event.value
             self.post_message(SignersTyped(dict(self.typed)))
         sign_error = self.query_one("#sign-error", PlainText)
