@@ -536,6 +536,11 @@ TRICKY_TIMES = [
     "2025-01-3lT14:05:00Z", "31.01.2025", "31.01.2025 14:05:00.123456", "31.1.2025",
     "2025-01-31 14:05", "2025-1-31 14:05", "2025-01-31 14:5", "2025-01-31  14:05",
     "3/5/2025 2:05 pm", "3/5/2025 2:05 p.m.", "03/05/2025 14:05", "3/5/25", "2025-01-31T14:05:00+02:00Z",
+    "1740392100", "1740392100000", "1740392100.5", "1740392100.123456", "1740392100.1234567",
+    "174039210", "17403921000", "174039210000", "17403921000000", " 1740392100", "1740392100 ",
+    "1701121212345", "0000000000", "0000000000000", "9999999999", "9999999999999", "1000000000",
+    "-1740392100", "+1740392100", "1740392100.", "1,740,392,100", "１７４０３９２１００",
+    "1740392100000.5", "1.740392100e9",
 ]  # fmt: skip
 TRICKY_COUNTS = [
     "0", "007", "1200", "1,200", "1,20", "12,345,678", "1,234,567,890,123", "51-200",
@@ -687,6 +692,35 @@ def test_fast_timestamps_agree_on_near_misses(mapping_name: str) -> None:
     accepted = sum(read_cell(_column("at"), cell, mapping)[0] == "ok" for cell in cells)
     if mapping_name != "unfollowable":
         assert read > 0.8 * accepted  # and it reads most of what Python accepts
+
+
+def test_unix_time_reads_as_seconds_or_milliseconds() -> None:
+    moment = datetime(2025, 2, 24, 10, 15, tzinfo=UTC)
+    assert load.parse_timestamp("1740392100") == moment
+    assert load.parse_timestamp("1740392100000") == moment
+    assert load.parse_timestamp(" 1740392100123 ") == moment + timedelta(milliseconds=123)
+    assert load.parse_timestamp("1740392100.05") == moment + timedelta(milliseconds=50)
+    # Before ISO 8601: Python would read this one as 1701-12-12 23:45, a placeholder.
+    assert load.parse_timestamp("1701121212345") == datetime(2023, 11, 27, 21, 40, 12, 345000, UTC)
+    for other in (
+        "174039210",
+        "17403921000",
+        "-1740392100",
+        "1740392100.1234567",
+        "１７４０３９２１００",
+    ):
+        with pytest.raises(ValueError):
+            load.parse_timestamp(other)
+    # The mapping's own formats still come first.
+    assert load.parse_timestamp("2025013114", ("%Y%m%d%H",)) == datetime(
+        2025, 1, 31, 14, tzinfo=UTC
+    )
+    # And the fast path reads the whole numbers itself, as Python does.
+    cells = ["1740392100", "1740392100000", "1701121212345"]
+    assert fast_values(_column("at"), CANONICAL, cells) == [
+        load.parse_timestamp(c).replace(tzinfo=None) for c in cells
+    ]
+    assert assert_fast_path_agrees(_column("at"), MAPPINGS["custom"], cells) == 3
 
 
 def test_the_fast_path_reads_the_common_times() -> None:
@@ -1056,6 +1090,18 @@ def test_duckdb_strptime_reads_at_most_four_year_digits() -> None:
         assert con.execute("SELECT try_strptime(?, ?)", [cell, fmt]).fetchone() == (None,)
 
 
+def _unix_samples(duckdb_type: str, rng: random.Random) -> list[int]:
+    """Whole numbers for a time column: Unix seconds and milliseconds around the history's
+    years, the edges of 10 and 13 digits, and other numbers."""
+    bound = 2**31 - 1 if duckdb_type == "INTEGER" else 2**63 - 1
+    values = [0, 1, -1, 999_999_999, 10**9, 10**10 - 1, 10**10, 10**12 - 1, 10**12, 10**13 - 1]
+    values += [10**13, 4_102_444_800, 4_102_444_799, bound, -bound]
+    values += [rng.randint(978_307_200, 1_900_000_000) for _ in range(1500)]
+    values += [rng.randint(978_307_200_000, 1_900_000_000_000) for _ in range(1500)]
+    values += [rng.randint(-bound, bound) for _ in range(500)]
+    return [v for v in values if -bound <= v <= bound]
+
+
 def _typed_samples(duckdb_type: str, rng: random.Random) -> list[Any]:
     if duckdb_type == "DOUBLE":
         values: list[Any] = [0.1, 1 / 3, -0.0, 0.0, 5e-324, 1.7976931348623157e308, 1e15, 1e16]
@@ -1102,6 +1148,8 @@ def _typed_samples(duckdb_type: str, rng: random.Random) -> list[Any]:
         ("amount", "DOUBLE"),
         ("amount", "BIGINT"),
         ("target_account", "BOOLEAN"),
+        ("at", "BIGINT"),
+        ("created_at", "INTEGER"),
     ],
 )
 @pytest.mark.parametrize("mapping_name", ["canonical", "hubspot"])
@@ -1115,7 +1163,11 @@ def test_typed_parquet_cells_read_as_their_text(
         assert expression is None  # the mapping's formats come first: only Python knows
         return
     assert expression is not None
-    values = _typed_samples(duckdb_type, random.Random(f"{name}-{duckdb_type}"))
+    rng = random.Random(f"{name}-{duckdb_type}")
+    if column.type == "timestamp" and duckdb_type in ("BIGINT", "INTEGER"):
+        values = _unix_samples(duckdb_type, rng)
+    else:
+        values = _typed_samples(duckdb_type, rng)
     con = duckdb.connect()
     rows = con.execute(
         f"SELECT i, CAST(x AS VARCHAR), {expression} FROM (SELECT "
@@ -1167,6 +1219,31 @@ def test_a_typed_parquet_file_loads_as_its_text(tmp_path: Path) -> None:
     assert_same_report(problems.leads, want_lead_report)
     assert_same_report(problems.activities, want_activity_report)
     assert want_lead_report.skipped >= 3  # -3 employees, nan and inf amounts, a duplicate
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_an_export_in_unix_time_loads_as_its_iso_twin(fmt: str, tmp_path: Path) -> None:
+    # An event tool writes activity times as Unix milliseconds and lead times as seconds:
+    # every row loads, at the same moments as the ISO 8601 file of the same history.
+    leads, activities = sample_data(60, seed=3)
+    iso = write_sample(tmp_path / "iso", leads, activities, "csv")
+    con = duckdb.connect()
+    load_to_duckdb(con, *iso)
+    want_leads, want_activities = fetch_leads(con), fetch_activities(con)
+    unix = tmp_path / "unix"
+    unix.mkdir()
+    seconds = "CAST(epoch(created_at) AS BIGINT) AS created_at"
+    millis = 'CAST(epoch_ms("at") AS BIGINT) AS "at"'
+    for table, path, times in (("leads", iso[0], seconds), ("activities", iso[1], millis)):
+        con.execute(
+            f"COPY (SELECT * REPLACE ({times}) FROM read_csv('{path}', all_varchar = false)) "
+            f"TO '{unix / f'{table}.{fmt}'}' (FORMAT {fmt})"
+        )
+    problems = load_to_duckdb(con, unix / f"leads.{fmt}", unix / f"activities.{fmt}")
+    assert problems.leads.skipped == 0 and problems.activities.skipped == 0
+    assert fetch_leads(con) == want_leads
+    assert fetch_activities(con) == want_activities
+    assert len(want_activities) > 100
 
 
 @pytest.mark.parametrize(("update_max", "enum_max"), [(0, 2000), (10**9, 2000), (0, 0)])

@@ -12,7 +12,7 @@ is read is decided by the Python functions below (`_cell`: `parse_timestamp`, `p
 
 To be fast on millions of rows, the file is read in one pass, in which each column goes
 through an SQL *fast path* that reads the common, well-formed cells exactly as the Python
-function does: ISO 8601 times and the mapping's date formats, plain numbers, the usual
+function does: ISO 8601 times, Unix times and the mapping's date formats, plain numbers, the usual
 spellings of the choice and yes/no values (looked up in a table the Python rules filled),
 text with nothing to trim, and typed Parquet values whose text the rules would read as the
 value itself. Every other cell (empty, bad, an unusual spelling) is kept aside as text and
@@ -291,7 +291,8 @@ def time_hint(formats: tuple[str, ...]) -> str:
     more = f" and {len(formats) - 4} more" if len(formats) > 4 else ""
     tried = f"tried {shown}{more}, then ISO 8601" if formats else "tried ISO 8601"
     return (
-        f"not a date or time ({tried}, such as 2025-01-31 or 2025-01-31T14:00:00Z); say how "
+        f"not a date or time ({tried}, such as 2025-01-31 or 2025-01-31T14:00:00Z, and Unix "
+        "time in seconds or milliseconds); say how "
         'the file writes dates in the mapping file: date_formats = ["%d.%m.%Y %H:%M"], or '
         'locale = "de-DE" (day first) / "en-US" (month first)'
     )
@@ -373,8 +374,29 @@ def is_placeholder(column: Column, value: str | None, mapping: Mapping = CANONIC
 _BIGINT_MAX = 2**63 - 1  # a count must fit the table's BIGINT
 
 
+_UNIX_TIME = re.compile(r"([0-9]{10})(?:\.([0-9]{1,6}))?|([0-9]{13})")
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def unix_time(text: str) -> datetime | None:
+    """A cell of Unix time, as event tools and CRM APIs export it (HubSpot's API, Mixpanel,
+    a warehouse's epoch column): 10 digits of seconds, with up to 6 decimals, or 13 digits of
+    milliseconds, UTC by definition. Other lengths are not taken: 9 digits would be before
+    September 2001 and 11 or 12 after 2286, so they are more likely some other number."""
+    found = _UNIX_TIME.fullmatch(text)
+    if found is None:
+        return None
+    seconds, fraction, millis = found.groups()
+    if millis is not None:
+        return _UNIX_EPOCH + timedelta(milliseconds=int(millis))
+    micros = int((fraction or "").ljust(6, "0"))
+    return _UNIX_EPOCH + timedelta(seconds=int(seconds), microseconds=micros)
+
+
 def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
-    """A cell as an aware UTC time: the mapping's formats, then ISO 8601; naive means UTC."""
+    """A cell as an aware UTC time: the mapping's formats, then Unix time, then ISO 8601;
+    naive means UTC. Unix time comes before ISO 8601 because Python reads a few 13-digit
+    numbers as ISO's basic form (1701121212345 as 1701-12-12 23:45), which no export writes."""
     text = value.strip()
     parsed: datetime | None = None
     for fmt in formats:
@@ -383,6 +405,8 @@ def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
             break
         except ValueError:
             continue
+    if parsed is None:
+        parsed = unix_time(text)
     if parsed is None:
         iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
         parsed = datetime.fromisoformat(iso)  # raises ValueError
@@ -730,7 +754,8 @@ def _compile_format(fmt: str) -> _Format | None:
 
 
 def _fast_timestamp(ref: str, formats: tuple[str, ...], *, bounded: bool = True) -> str:
-    """parse_timestamp in SQL: each of the mapping's formats in turn, then ISO 8601."""
+    """parse_timestamp in SQL: each of the mapping's formats in turn, then ISO 8601 and Unix
+    time (no cell reads as both)."""
     steps: list[str] = []
     plain_checked = False
     iso = True
@@ -767,6 +792,11 @@ def _fast_timestamp(ref: str, formats: tuple[str, ...], *, bounded: bool = True)
             steps.append(
                 f"CASE WHEN {' AND '.join(guards)} THEN try_strptime({ref}, {_lit(fmt)}) END"
             )
+        # Unix time (`unix_time`), whole seconds or milliseconds: no ISO shape is all digits.
+        steps.append(
+            f"CASE WHEN strlen({ref}) IN (10, 13) AND regexp_full_match({ref}, '[0-9]+') "
+            f"THEN {_from_unix(f'TRY_CAST({ref} AS BIGINT)', f'strlen({ref})')} END"
+        )
         # Any other ISO 8601 time: the local part cast, less the offset. The pattern matches
         # whole cells only; on any other cell both parts are '' and the cast gives NULL.
         parts = f"regexp_extract({ref}, '^({_ISO_LOCAL})({_ISO_OFFSET}?)$', ['local', 'offset'])"
@@ -789,6 +819,15 @@ def _fast_timestamp(ref: str, formats: tuple[str, ...], *, bounded: bool = True)
     return f"list_transform([{chain}], lambda t: CASE WHEN {_in_range('t')} THEN t END)[1]"
 
 
+def _from_unix(number: str, digits: str) -> str:
+    """SQL: a whole number of Unix seconds (`digits` 10) or milliseconds (13) as a TIMESTAMP;
+    NULL for any other count of digits."""
+    return (
+        f"CASE {digits} WHEN 10 THEN make_timestamp({number} * 1000000) "
+        f"WHEN 13 THEN make_timestamp({number} * 1000) END"
+    )
+
+
 def _in_range(ref: str) -> str:
     """SQL: a TIMESTAMP (naive UTC) within EARLIEST_TIME and the load's latest time."""
     low = EARLIEST_TIME.replace(tzinfo=None).isoformat(sep=" ")
@@ -807,7 +846,8 @@ def typed_fast_sql(column: Column, mapping: Mapping, ref: str, duckdb_type: str)
     rules make of the cell's text (DuckDB's CAST to VARCHAR), else NULL; None: no fast path.
 
     Times: a TIMESTAMP renders as ISO 8601 (read as UTC), when the mapping has no date formats
-    of its own, which come first; a DATE as midnight. Counts: whole numbers of up to 15
+    of its own, which come first; a DATE as midnight; a whole number of 10 or 13 digits as
+    Unix seconds or milliseconds. Counts: whole numbers of up to 15
     digits (float() is exact there). Amounts: a finite DOUBLE renders as the shortest text
     that reads back as the same number, with a decimal point (so "1.234" is 1.234 whatever
     the mapping's decimal mark: a typed number is never ambiguous). Booleans: "true" / "false".
@@ -816,6 +856,14 @@ def typed_fast_sql(column: Column, mapping: Mapping, ref: str, duckdb_type: str)
     if column.type == "timestamp" and kind in ("TIMESTAMP", "DATE") and not mapping.date_formats:
         value = ref if kind == "TIMESTAMP" else f"CAST({ref} AS TIMESTAMP)"
         return f"CASE WHEN {_in_range(value)} THEN {value} END"
+    if column.type == "timestamp" and kind in _INTEGER_TYPES and not mapping.date_formats:
+        # Unix time: a whole number of 10 digits (seconds) or 13 (milliseconds), as its text.
+        digits = (
+            f"CASE WHEN {ref} BETWEEN 1000000000 AND 9999999999 THEN 10 "
+            f"WHEN {ref} BETWEEN 1000000000000 AND 9999999999999 THEN 13 END"
+        )
+        value = _from_unix(f"TRY_CAST({ref} AS BIGINT)", digits)
+        return f"list_transform([{value}], lambda t: CASE WHEN {_in_range('t')} THEN t END)[1]"
     if column.type == "int" and kind in _INTEGER_TYPES:
         return f"CASE WHEN {ref} BETWEEN 0 AND 999999999999999 THEN CAST({ref} AS BIGINT) END"
     if column.type == "float":
