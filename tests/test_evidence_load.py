@@ -1221,6 +1221,39 @@ def test_a_typed_parquet_file_loads_as_its_text(tmp_path: Path) -> None:
     assert want_lead_report.skipped >= 3  # -3 employees, nan and inf amounts, a duplicate
 
 
+def test_a_line_longer_than_duckdb_reads_is_read_whole(tmp_path: Path) -> None:
+    # A description with an e-mail thread pasted in: 3 MB in one cell, past DuckDB's 2 MB.
+    leads, activities = sample_data(20, seed=5)
+    iso = write_sample(tmp_path, leads, activities, "csv")
+    lines = iso[0].read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = lines[7].rstrip("\n").split(",")
+    long_title = "Head of Growth " + "x" * (3 * 1024 * 1024)
+    cells[header.index("title")] = long_title
+    lines[7] = ",".join(cells) + "\n"
+    iso[0].write_text("".join(lines), encoding="utf-8")
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, *iso)
+    assert problems.leads.skipped == 0 and problems.activities.skipped == 0
+    titles = [lead.title for lead in fetch_leads(con)]
+    assert len(titles) == 20 and titles[6] == long_title
+
+
+def test_a_line_longer_than_any_read_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load, "LONGEST_LINE", 3 * 1024 * 1024)
+    leads, activities = sample_data(5, seed=5)
+    iso = write_sample(tmp_path, leads, activities, "csv")
+    with iso[0].open("a", encoding="utf-8") as handle:
+        handle.write("L999," + "y" * (4 * 1024 * 1024) + "\n")
+    with pytest.raises(InputError) as raised:
+        load_to_duckdb(duckdb.connect(), *iso)
+    message = str(raised.value)
+    assert "a line of 4 MB, starting 'L999,yyy" in message
+    assert "longer than the 3 MB a line may be" in message
+
+
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_an_export_in_unix_time_loads_as_its_iso_twin(fmt: str, tmp_path: Path) -> None:
     # An event tool writes activity times as Unix milliseconds and lead times as seconds:

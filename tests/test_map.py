@@ -356,6 +356,19 @@ def test_would_keep_counts_what_the_proposal_loads(tmp_path: Path) -> None:
     assert problems.activities.reasons["bad kind"] == 1
 
 
+def test_a_line_longer_than_duckdb_reads_is_proposed_and_kept(tmp_path: Path) -> None:
+    # A 3 MB description, past DuckDB's 2 MB line: `map` read neither file.
+    leads, activities = write_sample(tmp_path, *sample_data(30, seed=2))
+    lines = leads.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = lines[3].rstrip("\n").split(",")
+    cells[header.index("title")] = "z" * (3 * 1024 * 1024)
+    lines[3] = ",".join(cells) + "\n"
+    leads.write_text("".join(lines), encoding="utf-8")
+    problems = would_keep(propose(leads, activities))
+    assert problems.leads.rows_loaded == problems.leads.rows_read == 30
+
+
 def test_paste_lines_read_as_a_values_table() -> None:
     from workbench.core.evidence.propose import ValueGuess
 

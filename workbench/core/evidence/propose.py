@@ -580,18 +580,25 @@ def _lit(text: str) -> str:
 
 def _scan(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
     """A DuckDB table function that reads every cell as text (UTF-8, else Latin-1)."""
-    from workbench.core.evidence.load import _open
+    from workbench.core.evidence.load import _LONG_LINE, LONGEST_LINE, _open
 
     if _open(path, table):
         return f"read_parquet({_lit(str(path))})"
     base = f"read_csv({_lit(str(path))}, header = true, all_varchar = true, ignore_errors = true"
     for extra in ("", ", encoding = 'latin-1'"):
-        scan = base + extra + ")"
-        try:
-            con.execute(f"SELECT * FROM {scan} LIMIT 1").fetchall()
-        except Exception:  # DuckDB raises many kinds: try the next encoding
-            continue
-        return scan
+        longest = ""
+        while True:
+            scan = base + extra + longest + ")"
+            try:
+                con.execute(f"SELECT * FROM {scan} LIMIT 1").fetchall()
+            except Exception as error:  # DuckDB raises many kinds: try the next encoding
+                # A line longer than DuckDB's 2 MB default is read again with room for it.
+                found = _LONG_LINE.search(str(error))
+                if found is not None and not longest and int(found.group(1)) <= LONGEST_LINE:
+                    longest = f", max_line_size = {LONGEST_LINE}"
+                    continue
+                break
+            return scan
     raise InputError([Problem("cannot read as CSV (UTF-8 or Latin-1)", file=path)])
 
 
