@@ -236,8 +236,40 @@ def test_wrong_type_gives_the_field_path_and_line(tmp_path: Path) -> None:
     problem = load_problem(path)
     assert problem.field == "scoring.threshold"
     assert problem.line == line_of(text, 'threshold = "high"')
-    assert "integer" in problem.message
-    assert "'high'" in problem.message
+    assert problem.message == "a whole number expected, not 'high'"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        ("threshold = 75", "threshold = -5", "scoring.threshold", "at least 1, not -5"),
+        (
+            "threshold = 75",
+            "threshold = 7.5",
+            "scoring.threshold",
+            "a whole number expected, not 7.5",
+        ),
+        ('route = "sdr"', 'route = "ceo"', "triggers.route", "'ceo' is not one of 'sdr', "),
+        ("tier3 = true", "tier3 = 3", "triggers.tier3", "true or false expected, not 3"),
+        ('name = "acme MQL definition ($3-10M ARR)"', "name = 5", "name", "text in quotes"),
+        (
+            'tier4 = [\n    "sales_requested",\n]',
+            'tier4 = "sales_requested"',
+            "triggers.tier4",
+            'a list expected, such as ["a", "b"], not \'sales_requested\'',
+        ),
+    ],
+)
+def test_a_wrong_value_is_said_in_the_rooms_words(
+    old: str, new: str, field: str, message: str, tmp_path: Path
+) -> None:
+    # The words the app uses for a typed value, not pydantic's "Input should be ...".
+    path = new_file(tmp_path)
+    rewrite(path, old, new)
+    problem = load_problem(path)
+    assert problem.field == field
+    assert problem.message.startswith(message)
+    assert "Input should" not in problem.message
 
 
 def test_unknown_stage_lists_the_stages(tmp_path: Path) -> None:

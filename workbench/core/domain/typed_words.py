@@ -9,7 +9,7 @@ a bound reads "at least 1, not -60".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 WHOLE = "a whole number expected"
@@ -32,6 +32,18 @@ _WORDS = {
     "float_parsing": NUMBER,
     "float_type": NUMBER,
 }
+_DATE = "a date expected, such as 2027-03-31"
+# Refusals of a value of another type in a file: said with the value found.
+_KINDS = {
+    "bool_parsing": "true or false expected",
+    "bool_type": "true or false expected",
+    "string_type": "text in quotes expected",
+    "list_type": 'a list expected, such as ["a", "b"]',
+    "date_parsing": _DATE,
+    "date_type": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+}
 _UNION_TAGS = ("int", "float")  # how pydantic names the member of `int | float` it tried
 # A bound the value is outside of: "at least 1, not -60" rather than "Input should be greater
 # than or equal to 1".
@@ -43,9 +55,14 @@ _BOUNDS = {
 }
 
 
-def refusals(items: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[Any, ...], str]]:
+def refusals(
+    items: Iterable[Mapping[str, Any]],
+    other: Callable[[Mapping[str, Any]], str] | None = None,
+) -> list[tuple[tuple[Any, ...], str]]:
     """(location, message) for each of pydantic's error items, in order; a value refused by
-    both members of `int | float` is said once, as the wider of the two (a number)."""
+    both members of `int | float` is said once, as the wider of the two (a number). `other`
+    says the refusals these words do not cover (an unknown key, a missing one); without it,
+    pydantic's own message."""
     found: list[tuple[tuple[Any, ...], str | None, str]] = []
     for item in items:
         loc = tuple(item["loc"])
@@ -55,11 +72,13 @@ def refusals(items: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[Any, ...], 
         expected = (item.get("ctx") or {}).get("expected")
         if words is None and bound is not None and limit is not None:
             message = f"{bound[1]} {_number(limit)}, not {_number(item.get('input'))}"
+        elif words is None and str(item["type"]) in _KINDS:
+            message = _KINDS[str(item["type"])] + _found(item)
         elif item["type"] in ("literal_error", "enum") and expected and "input" in item:
             # The value refused first, then the choices: "'podcast' is not one of …".
             message = f"{item['input']!r} is not one of {expected}"
         elif words is None:
-            message = str(item["msg"]).removeprefix("Value error, ")
+            message = other(item) if other else str(item["msg"]).removeprefix("Value error, ")
         else:
             if loc and loc[-1] in _UNION_TAGS:
                 loc = loc[:-1]
@@ -70,6 +89,14 @@ def refusals(items: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[Any, ...], 
     return [
         (loc, message) for loc, words, message in found if not (words == WHOLE and loc in numbers)
     ]
+
+
+def _found(item: Mapping[str, Any]) -> str:
+    """ ", not 3": the value a file holds, as TOML writes it; nothing for a table or list."""
+    if "input" not in item or isinstance(item["input"], dict | list):
+        return ""
+    value = item["input"]
+    return f", not {str(value).lower() if isinstance(value, bool) else repr(value)}"
 
 
 def _number(value: Any) -> str:

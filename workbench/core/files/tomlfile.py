@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from workbench.core.domain.errors import AlreadyExists, InputError, Problem
 from workbench.core.domain.filekind import refuse_other_kind
+from workbench.core.domain.typed_words import refusals
 from workbench.core.files.tomlguard import check_shape, read_limited
 
 M = TypeVar("M", bound=BaseModel)
@@ -107,17 +108,13 @@ def validate(model: type[M], data: dict[str, Any], text: str, path: Path) -> M:
         if kind is not None:
             refuse_other_kind(kind, data, path)
         index = key_lines(text)
-        problems = []
-        for item in error.errors(include_url=False):
-            loc = tuple(item["loc"])
-            problems.append(
-                Problem(
-                    _explain(model, item),
-                    file=path,
-                    line=_line_for(index, loc),
-                    field=_dotted(loc) or None,
-                )
-            )
+        # In the room's words, as the app says a typed value ("a whole number expected, not
+        # 'two'", "at least 1, not -2"), not pydantic's "Input should be a valid integer".
+        said = refusals(error.errors(include_url=False), lambda item: _explain(model, item))
+        problems = [
+            Problem(message, file=path, line=_line_for(index, loc), field=_dotted(loc) or None)
+            for loc, message in said
+        ]
         raise InputError(problems) from None
 
 
