@@ -110,6 +110,7 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "one-sided-signoff",
         "no-edge-cases",
         "fit-score-unreachable",
+        "tier3-score-unreachable",
         "fit-size-band-never-applies",
         "title-keyword-outside-ascii",
         "fit-value-spelled-unlike-cases",
@@ -195,6 +196,12 @@ def _fit_bar_too_high(data: dict[str, Any]) -> None:
     data["fit"]["score"]["threshold"] = 26
 
 
+def _score_out_of_reach(data: dict[str, Any]) -> None:
+    # Only negative activity points: the template's seniority points reach 20 (c-level).
+    data["scoring"]["activity_points"] = {"careers_page_view": -30, "unsubscribe": -20}
+    data["scoring"]["threshold"] = 21
+
+
 def _dead_size_band(data: dict[str, Any]) -> None:
     data["fit"]["score"]["size_points"].append({"max_employees": 20, "points": -5})
 
@@ -254,6 +261,7 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "slower-than-framework": (_slow_tier3, "sla.sales.response_minutes.tier3"),
     "no-edge-cases": (_no_cases, "cases"),
     "fit-score-unreachable": (_fit_bar_too_high, "fit.score.threshold"),
+    "tier3-score-unreachable": (_score_out_of_reach, "scoring.threshold"),
     "fit-size-band-never-applies": (
         _dead_size_band,
         f"fit.score.size_points[{len(template().fit.score.size_points)}]",  # type: ignore[union-attr]
@@ -957,3 +965,57 @@ def test_every_spelling_the_cases_write_and_every_value_of_the_gate_count() -> N
     assert spelled_unlike_cases(both, ["North America"], "region") == [
         ("North America", "north-america")
     ]
+
+
+# --- tier3-score-unreachable ------------------------------------------------------------------
+
+
+def _tier3_findings(definition: Definition) -> list[str]:
+    return [
+        f.message for f in lint(definition, today=CREATED) if f.rule == "tier3-score-unreachable"
+    ]
+
+
+def test_a_score_reached_by_seniority_and_source_alone_is_not_flagged() -> None:
+    def change(data: dict[str, Any]) -> None:
+        _score_out_of_reach(data)
+        data["scoring"]["threshold"] = 20  # c-level's 20 points reach it
+
+    assert _tier3_findings(edited(template(), change)) == []
+
+    def with_source(data: dict[str, Any]) -> None:
+        _score_out_of_reach(data)
+        data["scoring"]["threshold"] = 30
+        data["scoring"]["source_points"] = {"partner": 10}
+
+    assert _tier3_findings(edited(template(), with_source)) == []
+
+
+def test_a_lower_threshold_by_source_keeps_the_score_reachable() -> None:
+    def change(data: dict[str, Any]) -> None:
+        _score_out_of_reach(data)
+        data["scoring"]["source_thresholds"] = {"partner": 15}
+
+    assert _tier3_findings(edited(template(), change)) == []
+
+
+def test_one_positive_activity_point_makes_any_threshold_reachable() -> None:
+    def change(data: dict[str, Any]) -> None:
+        _score_out_of_reach(data)
+        data["scoring"]["activity_points"]["blog_visit"] = 1
+        data["scoring"]["threshold"] = 500
+
+    assert _tier3_findings(edited(template(), change)) == []
+
+
+def test_an_unreachable_score_with_tier3_off_is_not_flagged() -> None:
+    def change(data: dict[str, Any]) -> None:
+        _score_out_of_reach(data)
+        data["triggers"]["tier3"] = False
+
+    assert _tier3_findings(edited(template(), change)) == []
+
+
+def test_the_unreachable_score_names_the_most_a_lead_takes() -> None:
+    [message] = _tier3_findings(edited(template(), _score_out_of_reach))
+    assert "a score of 21 is needed" in message and "the most a lead can take is 20" in message

@@ -149,6 +149,15 @@ RULES: dict[str, Rule] = {
             "give fit attributes (seniority, size, industry) the points 002 suggests.",
         ),
         Rule(
+            "tier3-score-unreachable",
+            "warning",
+            "objective: every clause on the page decides something",
+            "No activity earns points, and the seniority and source points together stay "
+            "below the threshold, so the tier 3 score never makes an MQL though the page says "
+            "it does. Give the activities that show intent their points (002's scoring "
+            "table), lower the threshold, or switch tier 3 off.",
+        ),
+        Rule(
             "fit-size-band-never-applies",
             "warning",
             "objective: every clause on the page decides something",
@@ -409,6 +418,33 @@ def _fit_score_unreachable(context: _Context) -> Iterator[Finding]:
                 f"a fit score of {gate.score.threshold} is needed, but the most a lead can "
                 f"take is {ceiling}: every lead fails the fit gate",
             )
+
+
+def _tier3_score_unreachable(context: _Context) -> Iterator[Finding]:
+    """A tier 3 score no lead reaches. Activity points add up without a bound (each activity
+    in the window counts), so only a score with no positive activity points can be out of
+    reach: its seniority and source points are added once per lead."""
+
+    def found() -> Iterator[Finding]:
+        for rules in _rule_sets(context.definition):
+            scoring = rules.scoring
+            if not rules.triggers.tier3 or scoring is None:
+                continue
+            if any(points > 0 for points in scoring.activity_points.values()):
+                continue
+            seniority = max([0, *scoring.seniority_points.values()])
+            source = max([0, *scoring.source_points.values()])
+            lowest = min([scoring.threshold, *scoring.source_thresholds.values()])
+            if seniority + source < lowest:
+                yield _finding(
+                    "tier3-score-unreachable",
+                    f"{rules.scoring_path}.threshold",
+                    f"a score of {lowest} is needed, but no activity earns points and the "
+                    f"most a lead can take is {seniority + source} (seniority and source): "
+                    "the tier 3 score qualifies nobody",
+                )
+
+    return _unique(found())
 
 
 def _fit_size_band_never_applies(context: _Context) -> Iterator[Finding]:
@@ -956,6 +992,7 @@ _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _account_motion_without_intent,
     _demo_request_scored,
     _fit_score_unreachable,
+    _tier3_score_unreachable,
     _fit_size_band_never_applies,
     _title_keyword_outside_ascii,
     _fit_value_spelled_unlike_cases,
