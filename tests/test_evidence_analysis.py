@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -448,3 +449,76 @@ def test_a_rejected_mql_from_history_is_an_mql_of_the_draft_as_adopted(tmp_path:
                                           "competitor-student-job-seeker")  # fmt: skip
         assert expect.status == ("rejected" if fit else "nurture"), (case.reason, expect)
     assert any(c.lead.company.account_intent for c in rejected)
+
+
+# --- segments -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def segmented() -> Definition:
+    return from_template("acme", "10m-30m", date(2026, 1, 1))
+
+
+@pytest.fixture(scope="module")
+def segment_analysis(con: duckdb.DuckDBPyConnection, segmented: Definition) -> Analysis:
+    return analyze(con, segmented, "sample")
+
+
+def _in_segment(definition: Definition, segment_id: str, lead: LeadRow) -> bool:
+    """The segment the evaluator picks for the lead: the first whose size range holds it."""
+    if lead.employees is None:
+        return False
+    for segment in definition.segments:
+        low, high = segment.min_employees, segment.max_employees
+        if (low is None or lead.employees >= low) and (high is None or lead.employees <= high):
+            return segment.id == segment_id
+    return False
+
+
+def test_a_segment_s_own_gate_is_proposed_from_its_own_leads(
+    con: duckdb.DuckDBPyConnection, segmented: Definition, segment_analysis: Analysis
+) -> None:
+    # The $10-30M template's SMB and Enterprise gates are their own: each is read from the
+    # wins and non-buyers of its size, a direct count over the same rows.
+    leads = _population(fetch_leads(con))
+    own = [p for p in segment_analysis.proposals if p.clause.startswith("segments.")]
+    owners = {p.clause.split(".")[1] for p in own}
+    with_gate = {s.id for s in segmented.segments if s.fit is not None}
+    assert owners and owners <= with_gate
+    assert any(p.clause.endswith(".fit.min_seniority") for p in own)
+    for proposal in own:
+        segment_id = proposal.clause.split(".")[1]
+        members = [lead for lead in leads if _in_segment(segmented, segment_id, lead)]
+        wins = [lead for lead in members if lead.won_at is not None]
+        others = [lead for lead in members if lead.won_at is None]
+        plain = replace(proposal, clause=proposal.clause.split(".", 2)[2])
+        kept_wins = sum(_fit_passes(plain, lead) for lead in wins)
+        kept_others = sum(_fit_passes(plain, lead) for lead in others)
+        assert (proposal.wins_total, proposal.others_total) == (len(wins), len(others))
+        assert proposal.wins_kept == kept_wins, proposal.clause
+        assert proposal.others_dropped == len(others) - kept_others, proposal.clause
+        label = next(s.label for s in segmented.segments if s.id == segment_id)
+        assert proposal.summary.startswith(f"{label} ({len(wins)} wins of its size")
+
+
+def test_a_segment_proposal_applies_to_that_segment_alone_and_backs_it(
+    segmented: Definition, segment_analysis: Analysis
+) -> None:
+    from workbench.core.domain.clause_evidence import apply_proposal, unbacked
+
+    proposal = next(
+        p
+        for p in segment_analysis.proposals
+        if p.clause.startswith("segments.") and p.against_draft
+    )
+    applied = apply_proposal(segmented, proposal, on=date(2026, 1, 2))
+    segment_id, field = proposal.clause.split(".")[1], proposal.clause.split(".")[-1]
+    for before, after in zip(segmented.segments, applied.segments, strict=True):
+        assert before.fit is not None or after.fit is None
+        if before.id == segment_id:
+            assert getattr(after.fit, field) == proposal.value
+        else:
+            assert after == before
+    assert applied.fit == segmented.fit
+    assert proposal.clause in applied.evidence
+    assert proposal.clause in unbacked(segmented) and proposal.clause not in unbacked(applied)

@@ -40,6 +40,11 @@ def test_clause_paths_read_as_the_room_says_them() -> None:
     definition = from_template("x", "10m-30m", date(2026, 5, 1))
     label = definition.segments[1].label or definition.segments[1].id
     assert clause_label(definition, "segments.1.min_employees") == f"{label}: minimum employees"
+    # By id too, as proposals and evidence name a segment's clause.
+    segment_id = definition.segments[1].id
+    assert clause_label(definition, f"segments.{segment_id}.min_employees") == (
+        f"{label}: minimum employees"
+    )
     assert clause_label(definition, "fit.min_employees") == "Fit gate: minimum employees"
     assert clause_label(definition, "triggers.tier2.0.within_days") == "Tier 2 rule 1: within days"
     assert clause_label(definition, "triggers.tier4") == "Tier 4"

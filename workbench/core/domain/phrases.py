@@ -138,10 +138,17 @@ def activities_phrase(activities: Sequence[Activity]) -> str:
 
 def clause_label(definition: Definition, path: str) -> str:
     """A clause path as the room would say it, with segment and motion names taken from the
-    definition: 'segments.1.min_employees' → 'Enterprise: minimum employees',
+    definition: 'segments.1.min_employees' or 'segments.enterprise.min_employees' →
+    'Enterprise: minimum employees',
     'triggers.tier2.0.within_days' → 'tier 2 rule 1: within days'."""
     parts = path.split(".")
     owner = ""
+    if len(parts) >= 2 and parts[0] in ("segments", "motions") and not parts[1].isdigit():
+        # By id, as verdicts, proposals and evidence name it: 'segments.smb.fit'.
+        items = definition.segments if parts[0] == "segments" else definition.motions
+        ids = [item.id for item in items]
+        if parts[1] in ids:
+            parts[1] = str(ids.index(parts[1]))
     if len(parts) >= 2 and parts[0] in ("segments", "motions") and parts[1].isdigit():
         items = definition.segments if parts[0] == "segments" else definition.motions
         index = int(parts[1])

@@ -52,6 +52,7 @@ class Proposal:
 
 DEFAULT_WINS = 100  # Step 1: "pull the last 50-100 closed-won deals"
 SMALL = 30  # a value seen on fewer leads than this is marked: its rate is a rough guide
+FEW_WINS = 10  # a segment's proposals from fewer wins than this say they are a rough guide
 KEEP = 0.8  # a fit proposal keeps at least this share of wins
 TRIGGER_LIFT = 1.5  # a trigger proposal names behaviour at least this much above the base rate
 TRIGGER_SHARE = 0.1  # ... seen in at least this share of wins
@@ -405,13 +406,18 @@ def _value_counts(
 
 
 def _profile(
-    con: duckdb.DuckDBPyConnection, attribute: str, wins_total: int, others_total: int
+    con: duckdb.DuckDBPyConnection,
+    attribute: str,
+    wins_total: int,
+    others_total: int,
+    where: str = "TRUE",
 ) -> list[ValueCount]:
+    """One attribute's values among the population's leads (`where`: a test on `l`)."""
     expression = _size_sql() if attribute == "size" else ATTRIBUTES[attribute]
     rows = con.execute(
         f"SELECT {expression} AS v, count(*) FILTER (WHERE p.won), "
         f"count(*) FILTER (WHERE NOT p.won) FROM {POPULATION} AS p "
-        "JOIN leads AS l ON l.lead_id = p.lead_id GROUP BY v"
+        f"JOIN leads AS l ON l.lead_id = p.lead_id WHERE {where} GROUP BY v"
     ).fetchall()
     return _value_counts(rows, wins_total, others_total)
 
@@ -545,6 +551,66 @@ def proposals(
     found += _sizes(make, analysis.profile["size"])
     found += _personas(make, analysis.profile["persona"], excluded)
     found += _triggers(con, make, analysis.patterns, raises)
+    if definition is not None:
+        found += _segment_proposals(con, analysis, definition)
+    return found
+
+
+def _segment_sql(definition: Definition, at: int) -> str:
+    """SQL: the lead `l` falls in the definition's segment `at`, as the evaluator picks it
+    (the first segment whose size range holds the company's; an unknown size is in none)."""
+
+    def within(low: int | None, high: int | None) -> str:
+        tests = ["l.employees IS NOT NULL"]
+        tests += [f"l.employees >= {int(low)}"] if low is not None else []
+        tests += [f"l.employees <= {int(high)}"] if high is not None else []
+        return " AND ".join(tests)
+
+    segments = definition.segments
+    earlier = [f"NOT ({within(s.min_employees, s.max_employees)})" for s in segments[:at]]
+    own = segments[at]
+    return " AND ".join([within(own.min_employees, own.max_employees), *earlier])
+
+
+def _segment_proposals(
+    con: duckdb.DuckDBPyConnection, analysis: Analysis, definition: Definition
+) -> list[Proposal]:
+    """A segment's own fit gate read from its own leads: the wins and non-buyers whose
+    company size puts them in that segment, proposed as `segments.<id>.fit.*`. Without these
+    a $10-30M definition's segment gates could only be backed by hand. Sizes are the segment's
+    own range, so only seniority, industries, regions and personas are proposed."""
+    found: list[Proposal] = []
+    for at, segment in enumerate(definition.segments):
+        gate = segment.fit
+        if gate is None:
+            continue  # the segment uses the main gate, proposed above
+        where = _segment_sql(definition, at)
+        row = con.execute(
+            f"SELECT count(*) FILTER (WHERE p.won), count(*) FILTER (WHERE NOT p.won) "
+            f"FROM {POPULATION} AS p JOIN leads AS l ON l.lead_id = p.lead_id WHERE {where}"
+        ).fetchone()
+        wins, others = (int(row[0]), int(row[1])) if row else (0, 0)
+        if not wins:
+            continue  # no buyer of this size: nothing to learn its gate from
+        profile = {
+            name: _profile(con, name, wins, others, where)
+            for name in ("seniority", "industry", "region", "persona")
+        }
+        make = _Maker(replace(analysis, wins=wins, others=others, profile=profile))
+        own = _seniority(make, profile["seniority"])
+        for clause, attribute in (("fit.industries", "industry"), ("fit.regions", "region")):
+            own += _listed_values(make, clause, profile[attribute])
+        own += _personas(make, profile["persona"], [str(p) for p in gate.excluded_personas])
+        label = segment.label or segment.id
+        few = ", a rough guide" if wins < FEW_WINS else ""
+        found += [
+            replace(
+                p,
+                clause=f"segments.{segment.id}.{p.clause}",
+                summary=f"{label} ({wins} wins of its size{few}): {p.summary}",
+            )
+            for p in own
+        ]
     return found
 
 
