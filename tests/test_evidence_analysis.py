@@ -149,10 +149,10 @@ def _trigger_passes(proposal: Proposal, acts: dict[str, list[Any]]) -> bool:
     )
 
 
-def test_every_proposal_type_is_a_direct_count(
-    con: duckdb.DuckDBPyConnection, analysis: Analysis
-) -> None:
-    leads = _population(fetch_leads(con))
+def _activities_up_to_the_win(
+    con: duckdb.DuckDBPyConnection, leads: list[LeadRow]
+) -> dict[str, dict[str, list[Any]]]:
+    """Each population lead's activity times per kind, up to its win."""
     by_lead: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     cut = {lead.lead_id: lead.won_at for lead in leads}
     activities: list[ActivityRow] = fetch_activities(con)
@@ -160,6 +160,14 @@ def test_every_proposal_type_is_a_direct_count(
         won_at = cut.get(act.lead_id, act.at)
         if act.lead_id in cut and (won_at is None or act.at <= won_at):
             by_lead[act.lead_id][act.kind].append(act.at)
+    return by_lead
+
+
+def test_every_proposal_type_is_a_direct_count(
+    con: duckdb.DuckDBPyConnection, analysis: Analysis
+) -> None:
+    leads = _population(fetch_leads(con))
+    by_lead = _activities_up_to_the_win(con, leads)
     wins = [lead for lead in leads if lead.won_at is not None]
     others = [lead for lead in leads if lead.won_at is None]
     types = {p.clause for p in analysis.proposals}
@@ -481,19 +489,25 @@ def test_a_segment_s_own_gate_is_proposed_from_its_own_leads(
     # The $10-30M template's SMB and Enterprise gates are their own: each is read from the
     # wins and non-buyers of its size, a direct count over the same rows.
     leads = _population(fetch_leads(con))
+    by_lead = _activities_up_to_the_win(con, leads)
     own = [p for p in segment_analysis.proposals if p.clause.startswith("segments.")]
     owners = {p.clause.split(".")[1] for p in own}
-    with_gate = {s.id for s in segmented.segments if s.fit is not None}
-    assert owners and owners <= with_gate
+    with_own = {s.id for s in segmented.segments if s.fit is not None or s.triggers is not None}
+    assert owners and owners <= with_own
     assert any(p.clause.endswith(".fit.min_seniority") for p in own)
+    assert any(p.clause.endswith(".triggers.tier1") for p in own)
     for proposal in own:
         segment_id = proposal.clause.split(".")[1]
         members = [lead for lead in leads if _in_segment(segmented, segment_id, lead)]
         wins = [lead for lead in members if lead.won_at is not None]
         others = [lead for lead in members if lead.won_at is None]
         plain = replace(proposal, clause=proposal.clause.split(".", 2)[2])
-        kept_wins = sum(_fit_passes(plain, lead) for lead in wins)
-        kept_others = sum(_fit_passes(plain, lead) for lead in others)
+        if plain.clause.startswith("fit."):
+            kept_wins = sum(_fit_passes(plain, lead) for lead in wins)
+            kept_others = sum(_fit_passes(plain, lead) for lead in others)
+        else:
+            kept_wins = sum(_trigger_passes(plain, by_lead[lead.lead_id]) for lead in wins)
+            kept_others = sum(_trigger_passes(plain, by_lead[lead.lead_id]) for lead in others)
         assert (proposal.wins_total, proposal.others_total) == (len(wins), len(others))
         assert proposal.wins_kept == kept_wins, proposal.clause
         assert proposal.others_dropped == len(others) - kept_others, proposal.clause
@@ -522,3 +536,13 @@ def test_a_segment_proposal_applies_to_that_segment_alone_and_backs_it(
     assert applied.fit == segmented.fit
     assert proposal.clause in applied.evidence
     assert proposal.clause in unbacked(segmented) and proposal.clause not in unbacked(applied)
+
+
+def test_a_segment_s_trigger_proposal_is_said_in_words_against_its_own_triggers(
+    segment_analysis: Analysis,
+) -> None:
+    tier2 = [p for p in segment_analysis.proposals if p.clause.endswith(".triggers.tier2")]
+    assert tier2
+    for proposal in tier2:
+        assert proposal.clause.startswith("segments.")
+        assert "kind=" not in proposal.against_draft and "min_count" not in proposal.against_draft

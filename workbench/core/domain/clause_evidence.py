@@ -222,10 +222,12 @@ def draft_change(definition: Definition, proposal: ProposalLike) -> str:
     except (AttributeError, IndexError, KeyError, ValueError):
         return ""
     value = proposal.value
-    if proposal.clause == "triggers.tier2" and isinstance(value, list):
+    # A segment's own triggers read as the main ones: `segments.smb.triggers.tier2`.
+    triggers = "triggers" in proposal.clause.split(".")
+    if proposal.clause.split(".")[-2:] == ["triggers", "tier2"] and isinstance(value, list):
         return _rules_change(current, value)
     if isinstance(current, list) and isinstance(value, list):
-        kinds = proposal.clause.startswith("triggers.")
+        kinds = triggers
         words = activity_label if kinds else str
         # Lists compare as the gate does: ignoring case ("FinTech" is "fintech").
         had = {str(v).casefold() for v in current}

@@ -429,15 +429,27 @@ _ACTS = (
 )
 
 
-def _patterns(con: duckdb.DuckDBPyConnection, wins_total: int, others_total: int) -> list[Pattern]:
-    """Each activity kind ever, and at least N of it within D days, for wins and others."""
+def _leads_where(where: str) -> str:
+    """SQL: the `KINDS` row's lead is one whose `leads` row `l` meets `where`."""
+    if where == "TRUE":
+        return "TRUE"
+    return f"lead_id IN (SELECT l.lead_id FROM leads AS l WHERE {where})"
+
+
+def _patterns(
+    con: duckdb.DuckDBPyConnection, wins_total: int, others_total: int, where: str = "TRUE"
+) -> list[Pattern]:
+    """Each activity kind ever, and at least N of it within D days, for wins and others
+    (`where`: a test on the lead `l`, for a segment's own leads)."""
     tests: list[tuple[int, int | None, str]] = [(1, None, "TRUE")]
     tests += [(count, days, f"m{days} >= {count}") for count, days in WINDOWS]
     aggregates = ", ".join(
         f"count(*) FILTER (WHERE won AND {t}), count(*) FILTER (WHERE NOT won AND {t})"
         for _, _, t in tests
     )
-    rows = con.execute(f"SELECT kind, {aggregates} FROM {KINDS} GROUP BY kind").fetchall()
+    rows = con.execute(
+        f"SELECT kind, {aggregates} FROM {KINDS} WHERE {_leads_where(where)} GROUP BY kind"
+    ).fetchall()
     found: list[Pattern] = []
     for row in rows:
         for at, (count, days, _) in enumerate(tests):
@@ -517,12 +529,15 @@ def _kinds_table(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _with_behaviour(con: duckdb.DuckDBPyConnection, tests: list[str]) -> tuple[int, int]:
-    """(wins, others) with at least one of `tests` (over `KINDS` rows)."""
+def _with_behaviour(
+    con: duckdb.DuckDBPyConnection, tests: list[str], where: str = "TRUE"
+) -> tuple[int, int]:
+    """(wins, others) with at least one of `tests` (over `KINDS` rows; `where` as in
+    `_patterns`)."""
     row = con.execute(
         "SELECT count(DISTINCT lead_id) FILTER (WHERE won), "
         f"count(DISTINCT lead_id) FILTER (WHERE NOT won) FROM {KINDS} "
-        f"WHERE {' OR '.join(tests)}"
+        f"WHERE ({' OR '.join(tests)}) AND {_leads_where(where)}"
     ).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
@@ -575,15 +590,16 @@ def _segment_sql(definition: Definition, at: int) -> str:
 def _segment_proposals(
     con: duckdb.DuckDBPyConnection, analysis: Analysis, definition: Definition
 ) -> list[Proposal]:
-    """A segment's own fit gate read from its own leads: the wins and non-buyers whose
-    company size puts them in that segment, proposed as `segments.<id>.fit.*`. Without these
-    a $10-30M definition's segment gates could only be backed by hand. Sizes are the segment's
-    own range, so only seniority, industries, regions and personas are proposed."""
+    """A segment's own fit gate and triggers read from its own leads: the wins and non-buyers
+    whose company size puts them in that segment, proposed as `segments.<id>.fit.*` and
+    `segments.<id>.triggers.tier1` / `.tier2`. Without these a $10-30M definition's segment
+    clauses could only be backed by hand. Sizes are the segment's own range, so only
+    seniority, industries, regions and personas are proposed for its gate."""
     found: list[Proposal] = []
     for at, segment in enumerate(definition.segments):
-        gate = segment.fit
-        if gate is None:
-            continue  # the segment uses the main gate, proposed above
+        gate, triggers = segment.fit, segment.triggers
+        if gate is None and triggers is None:
+            continue  # the segment uses the main gate and triggers, proposed above
         where = _segment_sql(definition, at)
         row = con.execute(
             f"SELECT count(*) FILTER (WHERE p.won), count(*) FILTER (WHERE NOT p.won) "
@@ -597,10 +613,15 @@ def _segment_proposals(
             for name in ("seniority", "industry", "region", "persona")
         }
         make = _Maker(replace(analysis, wins=wins, others=others, profile=profile))
-        own = _seniority(make, profile["seniority"])
-        for clause, attribute in (("fit.industries", "industry"), ("fit.regions", "region")):
-            own += _listed_values(make, clause, profile[attribute])
-        own += _personas(make, profile["persona"], [str(p) for p in gate.excluded_personas])
+        own: list[Proposal] = []
+        if gate is not None:
+            own += _seniority(make, profile["seniority"])
+            for clause, attribute in (("fit.industries", "industry"), ("fit.regions", "region")):
+                own += _listed_values(make, clause, profile[attribute])
+            own += _personas(make, profile["persona"], [str(p) for p in gate.excluded_personas])
+        if triggers is not None:
+            patterns = _patterns(con, wins, others, where)
+            own += _triggers(con, make, patterns, [str(k) for k in triggers.tier1], where)
         label = segment.label or segment.id
         few = ", a rough guide" if wins < FEW_WINS else ""
         found += [
@@ -748,7 +769,11 @@ def _strong(pattern: Pattern, share: float) -> bool:
 
 
 def _triggers(
-    con: duckdb.DuckDBPyConnection, make: _Maker, patterns: list[Pattern], draft: list[str]
+    con: duckdb.DuckDBPyConnection,
+    make: _Maker,
+    patterns: list[Pattern],
+    draft: list[str],
+    where: str = "TRUE",
 ) -> list[Proposal]:
     """Tier 1: the hand raises that close well above the base rate, and the draft's own hand
     raises the history cannot judge (too few leads) or shows closing at least at the base
@@ -769,7 +794,7 @@ def _triggers(
             )
         ]
         chosen = [p for p in raises if p.kind in tier1]
-        w, o = _with_behaviour(con, [_test(once[k]) for k in tier1 + kept if k in once])
+        w, o = _with_behaviour(con, [_test(once[k]) for k in tier1 + kept if k in once], where)
         wording = "tier 1 " + ", ".join(
             f"{p.label} ({_lift_text(p)})" for p in sorted(chosen, key=lambda p: p.kind)
         )
@@ -791,7 +816,7 @@ def _triggers(
     if best:
         rules = [best[k] for k in sorted(best)]
         value = [{"kind": p.kind, "min_count": p.count, "within_days": p.days} for p in rules]
-        w, o = _with_behaviour(con, [_test(p) for p in rules])
+        w, o = _with_behaviour(con, [_test(p) for p in rules], where)
         wording = "tier 2 " + "; ".join(f"{p.label} ({_lift_text(p)})" for p in rules)
         found.append(make("triggers.tier2", value, wording, w, o))
     return found
