@@ -770,3 +770,23 @@ async def test_the_stage_step_offers_to_set_only_another_stage(
         await pilot.press("down")
         await settle(pilot)
         assert "Press enter to set this stage" in guidance.shown
+
+
+async def test_a_stage_set_keeps_the_cursor_and_the_guidance_on_it(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The step is rebuilt after enter sets a stage: its new list began on pre-1m, the guidance
+    # below read "Pre-$1M ARR", and a second enter would have set that.
+    seeded("acme", "pre-1m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_step(pilot, "stage")
+        app.screen.query_one("#stage-list", OptionList).focus()
+        for key in ("down", "down", "down", "enter"):
+            await pilot.press(key)
+        await settle(pilot)
+        assert app.screen.workshop.definition.stage == "10m-30m"  # type: ignore[attr-defined]
+        stages = app.screen.query_one("#stage-list", OptionList)
+        assert stages.highlighted == 3
+        guidance = app.screen.query_one("#stage-guidance", PlainText).shown
+        assert guidance.startswith("$10-30M ARR (this definition)"), guidance

@@ -147,6 +147,18 @@ class DefinitionPane(VerticalScroll):
         self.post_message(ClauseEdited(path, value, self))
 
 
+class _StageList(OptionList):
+    """The stages, the definition's own highlighted from the start: the step is rebuilt after
+    a stage is set, and the new list began on pre-1m, its guidance and enter on that one."""
+
+    def __init__(self, *options: Option, at: int, id: str) -> None:
+        super().__init__(*options, id=id)
+        self._at = at
+
+    def on_mount(self) -> None:
+        self.highlighted = self._at
+
+
 class StagePane(DefinitionPane):
     """Step 1: the name, and which of the five stages the company is at."""
 
@@ -161,13 +173,9 @@ class StagePane(DefinitionPane):
             )
             for s in STAGES.values()
         ]
-        stage_list = OptionList(*options, id="stage-list")
-        yield stage_list
+        at = list(STAGES).index(self.definition.stage)
+        yield _StageList(*options, at=at, id="stage-list")
         yield PlainText(self._guidance(self.definition.stage), id="stage-guidance")
-
-    def on_mount(self) -> None:
-        stage_list = self.query_one("#stage-list", OptionList)
-        stage_list.highlighted = list(STAGES).index(self.definition.stage)
 
     def _guidance(self, stage_id: str) -> str:
         stage = STAGES[stage_id]
