@@ -540,7 +540,7 @@ TRICKY_TIMES = [
     "174039210", "17403921000", "174039210000", "17403921000000", " 1740392100", "1740392100 ",
     "1701121212345", "0000000000", "0000000000000", "9999999999", "9999999999999", "1000000000",
     "-1740392100", "+1740392100", "1740392100.", "1,740,392,100", "１７４０３９２１００",
-    "1740392100000.5", "1.740392100e9",
+    "1740392100000.5", "1740392100000.1234", "1.740392100e9",
 ]  # fmt: skip
 TRICKY_COUNTS = [
     "0", "007", "1200", "1,200", "1,20", "12,345,678", "1,234,567,890,123", "51-200",
@@ -700,6 +700,9 @@ def test_unix_time_reads_as_seconds_or_milliseconds() -> None:
     assert load.parse_timestamp("1740392100000") == moment
     assert load.parse_timestamp(" 1740392100123 ") == moment + timedelta(milliseconds=123)
     assert load.parse_timestamp("1740392100.05") == moment + timedelta(milliseconds=50)
+    # pandas writes a whole column as floats once a cell is missing.
+    assert load.parse_timestamp("1740392100000.0") == moment
+    assert load.parse_timestamp("1740392100000.25") == moment + timedelta(microseconds=250)
     # Before ISO 8601: Python would read this one as 1701-12-12 23:45, a placeholder.
     assert load.parse_timestamp("1701121212345") == datetime(2023, 11, 27, 21, 40, 12, 345000, UTC)
     for other in (

@@ -374,21 +374,23 @@ def is_placeholder(column: Column, value: str | None, mapping: Mapping = CANONIC
 _BIGINT_MAX = 2**63 - 1  # a count must fit the table's BIGINT
 
 
-_UNIX_TIME = re.compile(r"([0-9]{10})(?:\.([0-9]{1,6}))?|([0-9]{13})")
+_UNIX_TIME = re.compile(r"([0-9]{10})(?:\.([0-9]{1,6}))?|([0-9]{13})(?:\.([0-9]{1,3}))?")
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def unix_time(text: str) -> datetime | None:
     """A cell of Unix time, as event tools and CRM APIs export it (HubSpot's API, Mixpanel,
     a warehouse's epoch column): 10 digits of seconds, with up to 6 decimals, or 13 digits of
-    milliseconds, UTC by definition. Other lengths are not taken: 9 digits would be before
-    September 2001 and 11 or 12 after 2286, so they are more likely some other number."""
+    milliseconds (with up to 3 decimals: pandas writes "1740392100000.0" for a column with a
+    gap), UTC by definition. Other lengths are not taken: 9 digits would be before September
+    2001 and 11 or 12 after 2286, so they are more likely some other number."""
     found = _UNIX_TIME.fullmatch(text)
     if found is None:
         return None
-    seconds, fraction, millis = found.groups()
+    seconds, fraction, millis, part = found.groups()
     if millis is not None:
-        return _UNIX_EPOCH + timedelta(milliseconds=int(millis))
+        micros = int((part or "").ljust(3, "0"))
+        return _UNIX_EPOCH + timedelta(milliseconds=int(millis), microseconds=micros)
     micros = int((fraction or "").ljust(6, "0"))
     return _UNIX_EPOCH + timedelta(seconds=int(seconds), microseconds=micros)
 
