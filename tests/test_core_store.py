@@ -251,6 +251,18 @@ def test_wrong_type_gives_the_field_path_and_line(tmp_path: Path) -> None:
         ),
         ('route = "sdr"', 'route = "ceo"', "triggers.route", "'ceo' is not one of 'sdr', "),
         ("tier3 = true", "tier3 = 3", "triggers.tier3", "true or false expected, not 3"),
+        (
+            "tier3 = true",
+            "tier3 = 2025-01-01",
+            "triggers.tier3",
+            "true or false expected, not 2025-01-01",
+        ),
+        (
+            "threshold = 75",
+            "threshold = inf",
+            "scoring.threshold",
+            "a finite number expected, not inf",
+        ),
         ('name = "acme MQL definition ($3-10M ARR)"', "name = 5", "name", "text in quotes"),
         (
             'tier4 = [\n    "sales_requested",\n]',

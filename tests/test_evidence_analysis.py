@@ -546,3 +546,23 @@ def test_a_segment_s_trigger_proposal_is_said_in_words_against_its_own_triggers(
     for proposal in tier2:
         assert proposal.clause.startswith("segments.")
         assert "kind=" not in proposal.against_draft and "min_count" not in proposal.against_draft
+
+
+def test_a_segment_proposal_once_the_segment_uses_the_main_gate_again(
+    segmented: Definition, segment_analysis: Analysis
+) -> None:
+    # The room gives SMB back to the main gate after the analysis ran: the Analysis tab's
+    # "in the draft" check crashed on the missing table, and applying said "no clause".
+    from workbench.core.domain.clause_evidence import apply_proposal
+    from workbench.core.domain.errors import InputError
+    from workbench.core.services.analysis_session import in_draft
+
+    proposal = next(p for p in segment_analysis.proposals if p.clause.startswith("segments.smb."))
+    shared = with_clause(
+        with_clause(segmented, "segments.smb.fit", None), "segments.smb.triggers", None
+    )
+    assert in_draft(shared, proposal) is False
+    with pytest.raises(InputError) as refused:
+        apply_proposal(shared, proposal, on=date(2026, 1, 2))
+    table = proposal.clause.split(".")[2]
+    assert f"SMB uses the main {table} now, not its own" in str(refused.value)

@@ -711,6 +711,9 @@ def test_unix_time_reads_as_seconds_or_milliseconds() -> None:
         "-1740392100",
         "1740392100.1234567",
         "１７４０３９２１００",
+        "0000000000",
+        "0946684800",
+        "0000000000000",
     ):
         with pytest.raises(ValueError):
             load.parse_timestamp(other)
@@ -1224,22 +1227,39 @@ def test_a_typed_parquet_file_loads_as_its_text(tmp_path: Path) -> None:
     assert want_lead_report.skipped >= 3  # -3 employees, nan and inf amounts, a duplicate
 
 
-def test_a_line_longer_than_duckdb_reads_is_read_whole(tmp_path: Path) -> None:
-    # A description with an e-mail thread pasted in: 3 MB in one cell, past DuckDB's 2 MB.
+def _leads_with_a_long_title(folder: Path, rows: int, at: int, size: int) -> tuple[Path, Path]:
+    """A leads file of `rows` rows (the sample's leads repeated under new ids) whose row `at`
+    has a title `size` bytes long, and the sample's activities."""
     leads, activities = sample_data(20, seed=5)
-    iso = write_sample(tmp_path, leads, activities, "csv")
-    lines = iso[0].read_text(encoding="utf-8").splitlines(keepends=True)
-    header = lines[0].rstrip("\n").split(",")
-    cells = lines[7].rstrip("\n").split(",")
-    long_title = "Head of Growth " + "x" * (3 * 1024 * 1024)
-    cells[header.index("title")] = long_title
-    lines[7] = ",".join(cells) + "\n"
-    iso[0].write_text("".join(lines), encoding="utf-8")
+    files = write_sample(folder, leads, activities, "csv")
+    header, *body = list(csv.reader(io.StringIO(files[0].read_text(encoding="utf-8"))))
+    title = header.index("title")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for n in range(rows):
+        cells = list(body[n % len(body)])
+        if n >= len(body):
+            cells[0] = f"X{n:06d}"
+        if n == at:
+            cells[title] = "Head of Growth " + "x" * size
+        writer.writerow(cells)
+    files[0].write_text(out.getvalue(), encoding="utf-8")
+    return files
+
+
+@pytest.mark.parametrize("at", [6, 3000, 25000])
+def test_a_line_longer_than_duckdb_reads_is_read_whole(at: int, tmp_path: Path) -> None:
+    # A description with an e-mail thread pasted in: 3 MB in one cell, past DuckDB's 2 MB.
+    # Among the first lines DuckDB refuses the line, further down it fails to sniff the
+    # file, and past what it sniffs it leaves the row out: each is read again, whole.
+    files = _leads_with_a_long_title(tmp_path, 30_000, at, 3 * 1024 * 1024)
     con = duckdb.connect()
-    problems = load_to_duckdb(con, *iso)
-    assert problems.leads.skipped == 0 and problems.activities.skipped == 0
-    titles = [lead.title for lead in fetch_leads(con)]
-    assert len(titles) == 20 and titles[6] == long_title
+    problems = load_to_duckdb(con, *files)
+    assert problems.leads.skipped == 0 and problems.leads.rows_loaded == 30_000
+    assert problems.activities.skipped == 0
+    titles = [row[0] for row in con.execute("SELECT title FROM leads").fetchall()]
+    assert len(titles[at]) == len("Head of Growth ") + 3 * 1024 * 1024
 
 
 def test_a_line_longer_than_any_read_is_one_clear_error(
@@ -1253,8 +1273,20 @@ def test_a_line_longer_than_any_read_is_one_clear_error(
     with pytest.raises(InputError) as raised:
         load_to_duckdb(duckdb.connect(), *iso)
     message = str(raised.value)
-    assert "a line of 4 MB, starting 'L999,yyy" in message
+    assert "a line of 4.0 MB, starting 'L999,yyy" in message
     assert "longer than the 3 MB a line may be" in message
+
+
+def test_a_line_longer_than_any_read_past_the_sniff_is_left_out_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load, "LONGEST_LINE", 3 * 1024 * 1024)
+    files = _leads_with_a_long_title(tmp_path, 30_000, 25_000, 4 * 1024 * 1024)
+    problems = load_to_duckdb(duckdb.connect(), *files)
+    assert problems.leads.rows_loaded == 29_999
+    [left_out] = [p for p in problems.leads.all if not p.kept]
+    assert left_out.where == "line 25002"
+    assert "a line of 4.0 MB is longer than the 3 MB a line may be" in left_out.reason
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

@@ -1018,4 +1018,32 @@ def test_an_unreachable_score_with_tier3_off_is_not_flagged() -> None:
 
 def test_the_unreachable_score_names_the_most_a_lead_takes() -> None:
     [message] = _tier3_findings(edited(template(), _score_out_of_reach))
-    assert "a score of 21 is needed" in message and "the most a lead can take is 20" in message
+    assert "a score of 21 is needed" in message and "reach at most 20" in message
+
+
+def test_source_points_and_a_threshold_of_another_source_reach_nobody() -> None:
+    # Partner leads take 30 against 75; webinar leads 20 against their own 30: nobody.
+    def change(data: dict[str, Any]) -> None:
+        _score_out_of_reach(data)
+        data["scoring"]["threshold"] = 75
+        data["scoring"]["source_points"] = {"partner": 10}
+        data["scoring"]["source_thresholds"] = {"Webinar": 30}
+
+    [message] = _tier3_findings(edited(template(), change))
+    assert "a score of 75 (Webinar 30 by source) is needed" in message
+    assert "reach at most 30" in message
+
+
+def test_a_source_qualified_apart_reaches_no_score() -> None:
+    # Event leads would take 60, but the gate qualifies them apart: only a hand raise.
+    def change(data: dict[str, Any]) -> None:
+        _score_out_of_reach(data)
+        data["scoring"]["source_points"] = {"event": 60}
+
+    assert _tier3_findings(edited(template(), change)) == []
+
+    def apart(data: dict[str, Any]) -> None:
+        change(data)
+        data["fit"]["exclude_sources"] = ["Event "]
+
+    assert len(_tier3_findings(edited(template(), apart))) == 1

@@ -356,17 +356,24 @@ def test_would_keep_counts_what_the_proposal_loads(tmp_path: Path) -> None:
     assert problems.activities.reasons["bad kind"] == 1
 
 
-def test_a_line_longer_than_duckdb_reads_is_proposed_and_kept(tmp_path: Path) -> None:
-    # A 3 MB description, past DuckDB's 2 MB line: `map` read neither file.
+@pytest.mark.parametrize("at", [3, 15_000])
+def test_a_line_longer_than_duckdb_reads_is_proposed_and_kept(at: int, tmp_path: Path) -> None:
+    # A 3 MB description, past DuckDB's 2 MB line: `map` read neither file. Among the first
+    # lines DuckDB refuses the line; further down it fails to sniff the file.
     leads, activities = write_sample(tmp_path, *sample_data(30, seed=2))
-    lines = leads.read_text(encoding="utf-8").splitlines(keepends=True)
-    header = lines[0].rstrip("\n").split(",")
-    cells = lines[3].rstrip("\n").split(",")
-    cells[header.index("title")] = "z" * (3 * 1024 * 1024)
-    lines[3] = ",".join(cells) + "\n"
-    leads.write_text("".join(lines), encoding="utf-8")
+    header, *body = list(csv.reader(io.StringIO(leads.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for n in range(20_000):
+        cells = list(body[n % len(body)])
+        cells[0] = cells[0] if n < len(body) else f"X{n:06d}"
+        if n == at:
+            cells[header.index("title")] = "z" * (3 * 1024 * 1024)
+        writer.writerow(cells)
+    leads.write_text(out.getvalue(), encoding="utf-8")
     problems = would_keep(propose(leads, activities))
-    assert problems.leads.rows_loaded == problems.leads.rows_read == 30
+    assert problems.leads.rows_loaded == problems.leads.rows_read == 20_000
 
 
 def test_paste_lines_read_as_a_values_table() -> None:

@@ -277,11 +277,33 @@ def _rules_change(current: Any, value: list[Any]) -> str:
     return "; ".join(said)
 
 
+def _shared_table(definition: Definition, path: str) -> InputError | None:
+    """A segment's or motion's clause under a table it does not have of its own any more
+    (`segments.smb.fit.regions` once SMB uses the main fit gate), said as such."""
+    parts = path.split(".")
+    if len(parts) < 4 or parts[0] not in ("segments", "motions"):
+        return None
+    owners = definition.segments if parts[0] == "segments" else definition.motions
+    owner = next((o for o in owners if o.id == parts[1]), None)
+    if owner is None or getattr(owner, parts[2], True) is not None:
+        return None
+    label = owner.label or owner.id
+    return InputError(
+        [
+            Problem(
+                f"{label} uses the main {parts[2]} now, not its own: give it its own "
+                f"{parts[2]} first (the {parts[0].capitalize()} step), then apply the proposal",
+                field=path,
+            )
+        ]
+    )
+
+
 def apply_proposal(definition: Definition, proposal: ProposalLike, *, on: date) -> Definition:
     """The definition with the proposal's clause set to its value and the proposal's figure,
     counts, period and source recorded as that clause's evidence."""
     if clause_key(definition, proposal.clause) is None:
-        raise _bad_clause(proposal.clause, "clause")
+        raise _shared_table(definition, proposal.clause) or _bad_clause(proposal.clause, "clause")
     try:
         changed = with_clause(definition, proposal.clause, proposal.value)
     except ValidationError as error:

@@ -60,7 +60,7 @@ from workbench.core.domain.framework import (
 from workbench.core.domain.phrases import activity_label
 from workbench.core.domain.points_text import band_text
 from workbench.core.domain.safe_text import printable
-from workbench.core.domain.sources import source_form
+from workbench.core.domain.sources import normalized, source_form
 from workbench.core.domain.templates import HAND_RAISES
 
 Severity = Literal["error", "warning", "info"]
@@ -423,26 +423,48 @@ def _fit_score_unreachable(context: _Context) -> Iterator[Finding]:
 def _tier3_score_unreachable(context: _Context) -> Iterator[Finding]:
     """A tier 3 score no lead reaches. Activity points add up without a bound (each activity
     in the window counts), so only a score with no positive activity points can be out of
-    reach: its seniority and source points are added once per lead."""
+    reach: its seniority and source points are added once per lead, and each source is held
+    to its own threshold (`evaluator.source_threshold`). A source the fit gate qualifies apart
+    (`exclude_sources`) never reaches tier 3 at all."""
+    definition = context.definition
 
     def found() -> Iterator[Finding]:
-        for rules in _rule_sets(context.definition):
-            scoring = rules.scoring
-            if not rules.triggers.tier3 or scoring is None:
+        for owner in definition.owners():
+            _path, triggers = definition.owned(owner, "triggers")
+            scoring_path, scoring = definition.owned(owner, "scoring")
+            _fit_path, fit = definition.owned(owner, "fit")
+            if not triggers.tier3 or scoring is None:
                 continue
             if any(points > 0 for points in scoring.activity_points.values()):
                 continue
             seniority = max([0, *scoring.seniority_points.values()])
-            source = max([0, *scoring.source_points.values()])
-            lowest = min([scoring.threshold, *scoring.source_thresholds.values()])
-            if seniority + source < lowest:
-                yield _finding(
-                    "tier3-score-unreachable",
-                    f"{rules.scoring_path}.threshold",
-                    f"a score of {lowest} is needed, but no activity earns points and the "
-                    f"most a lead can take is {seniority + source} (seniority and source): "
-                    "the tier 3 score qualifies nobody",
-                )
+            points, thresholds = (
+                normalized(scoring.source_points),
+                normalized(scoring.source_thresholds),
+            )
+            apart = set(normalized(dict.fromkeys(fit.exclude_sources, 0)))
+            # Each listed source, and any other (or none), which takes no source points.
+            sources = [s for s in {*points, *thresholds} if s not in apart]
+            reach = [
+                (seniority + points.get(s, 0), thresholds.get(s, scoring.threshold))
+                for s in sources
+            ]
+            reach.append((seniority, scoring.threshold))
+            if any(best >= needed for best, needed in reach):
+                continue
+            by_source = (
+                f" ({', '.join(f'{k} {v}' for k, v in scoring.source_thresholds.items())} by "
+                "source)"
+                if scoring.source_thresholds
+                else ""
+            )
+            yield _finding(
+                "tier3-score-unreachable",
+                f"{scoring_path}.threshold",
+                f"a score of {scoring.threshold}{by_source} is needed, but no activity earns "
+                f"points and seniority and source points reach at most "
+                f"{max(best for best, _ in reach)}: the tier 3 score qualifies nobody",
+            )
 
     return _unique(found())
 

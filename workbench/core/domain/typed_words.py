@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date, time
 from typing import Any
 
 WHOLE = "a whole number expected"
@@ -43,6 +44,10 @@ _KINDS = {
     "date_type": _DATE,
     "date_from_datetime_parsing": _DATE,
     "date_from_datetime_inexact": _DATE,
+    "finite_number": "a finite number expected",
+    "dict_type": "a table of keys and values expected",
+    "model_type": "a table of keys and values expected",
+    "string_too_short": "must not be empty",
 }
 _UNION_TAGS = ("int", "float")  # how pydantic names the member of `int | float` it tried
 # A bound the value is outside of: "at least 1, not -60" rather than "Input should be greater
@@ -73,7 +78,8 @@ def refusals(
         if words is None and bound is not None and limit is not None:
             message = f"{bound[1]} {_number(limit)}, not {_number(item.get('input'))}"
         elif words is None and str(item["type"]) in _KINDS:
-            message = _KINDS[str(item["type"])] + _found(item)
+            kind = str(item["type"])
+            message = _KINDS[kind] + ("" if kind == "string_too_short" else _found(item))
         elif item["type"] in ("literal_error", "enum") and expected and "input" in item:
             # The value refused first, then the choices: "'podcast' is not one of …".
             message = f"{item['input']!r} is not one of {expected}"
@@ -96,7 +102,11 @@ def _found(item: Mapping[str, Any]) -> str:
     if "input" not in item or isinstance(item["input"], dict | list):
         return ""
     value = item["input"]
-    return f", not {str(value).lower() if isinstance(value, bool) else repr(value)}"
+    if isinstance(value, bool):
+        return f", not {str(value).lower()}"
+    if isinstance(value, date | time):  # a TOML date or time, as the file writes it
+        return f", not {value.isoformat()}"
+    return f", not {value!r}"
 
 
 def _number(value: Any) -> str:

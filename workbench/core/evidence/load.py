@@ -374,7 +374,7 @@ def is_placeholder(column: Column, value: str | None, mapping: Mapping = CANONIC
 _BIGINT_MAX = 2**63 - 1  # a count must fit the table's BIGINT
 
 
-_UNIX_TIME = re.compile(r"([0-9]{10})(?:\.([0-9]{1,6}))?|([0-9]{13})(?:\.([0-9]{1,3}))?")
+_UNIX_TIME = re.compile(r"([1-9][0-9]{9})(?:\.([0-9]{1,6}))?|([1-9][0-9]{12})(?:\.([0-9]{1,3}))?")
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -383,7 +383,8 @@ def unix_time(text: str) -> datetime | None:
     a warehouse's epoch column): 10 digits of seconds, with up to 6 decimals, or 13 digits of
     milliseconds (with up to 3 decimals: pandas writes "1740392100000.0" for a column with a
     gap), UTC by definition. Other lengths are not taken: 9 digits would be before September
-    2001 and 11 or 12 after 2286, so they are more likely some other number."""
+    2001 and 11 or 12 after 2286, so they are more likely some other number; nor a leading
+    zero ("0000000000" is a CRM's "unknown", as 1900-01-01 is)."""
     found = _UNIX_TIME.fullmatch(text)
     if found is None:
         return None
@@ -796,7 +797,7 @@ def _fast_timestamp(ref: str, formats: tuple[str, ...], *, bounded: bool = True)
             )
         # Unix time (`unix_time`), whole seconds or milliseconds: no ISO shape is all digits.
         steps.append(
-            f"CASE WHEN strlen({ref}) IN (10, 13) AND regexp_full_match({ref}, '[0-9]+') "
+            f"CASE WHEN strlen({ref}) IN (10, 13) AND regexp_full_match({ref}, '[1-9][0-9]+') "
             f"THEN {_from_unix(f'TRY_CAST({ref} AS BIGINT)', f'strlen({ref})')} END"
         )
         # Any other ISO 8601 time: the local part cast, less the offset. The pattern matches
@@ -945,15 +946,22 @@ def _open(path: Path, table: str) -> bool:
 _LONG_LINE = re.compile(r"Maximum line size of \d+ bytes exceeded\. Actual Size: ?(\d+) bytes")
 LONGEST_LINE = 64 * 1024 * 1024
 """The longest CSV line read (bytes). DuckDB's default is 2 MB, and a CRM's long text (an
-e-mail thread pasted in a description) can pass it; a line is read again with room for it, up
-to this. Raising the limit for every read would cost every file: 1.14 against 2.03 s for the
-7.3M activity rows with 64 MB."""
+e-mail thread pasted in a description) can pass it; a file with such a line is read again
+with room for it, up to this. Files without one keep DuckDB's default, which holds less
+memory (BENCHMARKS.md, "the CSV line limit")."""
+_LONG_LINE_REASON = re.compile(r"a line of [0-9.]+ MB \((\d+) bytes\)")
+
+
+def _megabytes(size: int) -> str:
+    """64.4 MB, not 64: a line just over the limit must not read as within it."""
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 class _LongLine(Exception):
-    """A CSV line longer than the reader's limit: `size` bytes."""
+    """A CSV line longer than the reader's limit: `size` bytes, or None where DuckDB could
+    not sniff the file (which a long line in its first lines makes it fail to do)."""
 
-    def __init__(self, size: int, start: str) -> None:
+    def __init__(self, size: int | None, start: str) -> None:
         super().__init__(f"a line of {size} bytes")
         self.size, self.start = size, start
 
@@ -991,12 +999,29 @@ class _Source:
 
     def _csv_options(self) -> str:
         delimiter = "" if self.form.delimiter is None else f", delim = {_lit(self.form.delimiter)}"
-        longest = "" if self.max_line is None else f", max_line_size = {self.max_line}"
         return (
             f"header = true, all_varchar = true, store_rejects = true, "
             f"rejects_table = {_lit(self.rejects + '_errors')}, "
-            f"rejects_scan = {_lit(self.rejects + '_scans')}{delimiter}{longest}"
+            f"rejects_scan = {_lit(self.rejects + '_scans')}{delimiter}{self.longest()}"
         )
+
+    def longest(self) -> str:
+        """The read's line limit as a `read_csv` option, when it is not DuckDB's default."""
+        return "" if self.max_line is None else f", max_line_size = {self.max_line}"
+
+    def long_lines(self, rejected: list[Rejected]) -> _LongLine | None:
+        """A `_LongLine` to read the file again for, when DuckDB left out lines longer than
+        this read's limit that a larger one would read (past the lines it sniffs, a long
+        line is a rejected row, not an error)."""
+        if self.parquet or self.max_line == LONGEST_LINE:
+            return None
+        sizes = [
+            int(found.group(1))
+            for r in rejected
+            if (found := _LONG_LINE_REASON.search(r.reason)) is not None
+        ]
+        fits = [size for size in sizes if size <= LONGEST_LINE]
+        return _LongLine(max(fits), "") if fits else None
 
     def unreadable(self, error: Exception) -> InputError | _LongLine:
         """In the room's words: not DuckDB's error class, nor the temporary UTF-8 copy's path
@@ -1010,6 +1035,8 @@ class _Source:
         first = re.sub(r"^[A-Z][A-Za-z ]*? Error: ", "", first)
         if self.utf8 is not None:
             first = first.replace(str(self.utf8), str(self.path))
+        if not self.parquet and "sniffing file" in first and self.max_line != LONGEST_LINE:
+            return _LongLine(None, "")  # read again with room for any line first
         if not self.parquet and "sniffing file" in first:
             first = (
                 "no header line and columns were found in it: a CSV file has a header line, "
@@ -1082,6 +1109,13 @@ def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def _reject_reason(message: str) -> str:
+    long_line = _LONG_LINE.search(message)
+    if long_line is not None:
+        size = int(long_line.group(1))
+        if size > LONGEST_LINE:
+            return too_long_words(size)
+        # Read again with room for it (`_Source.long_lines` reads the bytes back).
+        return f"a line of {_megabytes(size)} ({size} bytes), longer than this read's limit"
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
     if found:
         expected, got = int(found.group(1)), int(found.group(2))
@@ -1161,7 +1195,7 @@ def _no_header_twice(
     try:
         row = con.execute(
             f"SELECT * FROM read_csv({_lit(str(source.read))}, header = false, "
-            f"all_varchar = true, ignore_errors = true"
+            f"all_varchar = true, ignore_errors = true{source.longest()}"
             f"{'' if source.form.delimiter is None else ', delim = ' + _lit(source.form.delimiter)}"
             f") LIMIT 1"
         ).fetchone()
@@ -1886,9 +1920,12 @@ def _load_table(
                 report = _load_source(con, table, source, mapping, target, say, known, dropped)
                 break
             except _LongLine as long_line:
-                if long_line.size > LONGEST_LINE or source.max_line == LONGEST_LINE:
-                    raise InputError([_too_long(path, long_line)]) from None
-                wider = min(LONGEST_LINE, max(2 * long_line.size, 2 * (source.max_line or 0)))
+                size = long_line.size
+                if size is not None and (size > LONGEST_LINE or source.max_line == LONGEST_LINE):
+                    raise InputError([_too_long(path, size, long_line.start)]) from None
+                wider = LONGEST_LINE
+                if size is not None:
+                    wider = min(LONGEST_LINE, max(2 * size, 2 * (source.max_line or 0)))
                 source = replace(source, max_line=wider)
     report.encoding, report.delimiter = form.encoding, form.delimiter
     report.bom = form.bom
@@ -1902,14 +1939,18 @@ def _load_table(
     return report
 
 
-def _too_long(path: Path, long_line: _LongLine) -> Problem:
-    megabytes = long_line.size / 1024 / 1024
-    return Problem(
-        f"cannot read as CSV: a line of {megabytes:.0f} MB, starting {long_line.start!r}, is "
-        f"longer than the {LONGEST_LINE // 1024 // 1024} MB a line may be: a cell may hold a "
-        "whole file, or a quote may be left open; remove that cell or column from the export",
-        file=path,
+def too_long_words(size: int, start: str = "") -> str:
+    """Why a line is not read: how long it is, and the limit."""
+    starting = f", starting {start!r}," if start else ""
+    return (
+        f"a line of {_megabytes(size)}{starting} is longer than the "
+        f"{LONGEST_LINE // 1024 // 1024} MB a line may be: a cell may hold a whole file, or a "
+        "quote may be left open; remove that cell or column from the export"
     )
+
+
+def _too_long(path: Path, size: int, start: str) -> Problem:
+    return Problem(f"cannot read as CSV: {too_long_words(size, start)}", file=path)
 
 
 def _load_source(
@@ -1966,6 +2007,9 @@ def _load_source(
             con.execute(f"DROP TYPE IF EXISTS {_TITLES}")
     rejected = source.rejected(con)
     source.forget_rejects(con)
+    again = source.long_lines(rejected)
+    if again is not None:
+        raise again
     footer = _footer(con, source, headers, rejected)
     if footer is not None:
         rejected = [r for r in rejected if r.offset < footer.start]

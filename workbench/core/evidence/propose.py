@@ -580,24 +580,24 @@ def _lit(text: str) -> str:
 
 def _scan(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
     """A DuckDB table function that reads every cell as text (UTF-8, else Latin-1)."""
-    from workbench.core.evidence.load import _LONG_LINE, LONGEST_LINE, _open
+    from workbench.core.evidence.load import _LONG_LINE, LONGEST_LINE, _open, too_long_words
 
     if _open(path, table):
         return f"read_parquet({_lit(str(path))})"
     base = f"read_csv({_lit(str(path))}, header = true, all_varchar = true, ignore_errors = true"
+    # DuckDB's default line limit, then room for a long line (a 3 MB description): past 2 MB
+    # DuckDB refuses the line, or fails to sniff the file when the line is among its first.
     for extra in ("", ", encoding = 'latin-1'"):
-        longest = ""
-        while True:
+        for longest in ("", f", max_line_size = {LONGEST_LINE}"):
             scan = base + extra + longest + ")"
             try:
                 con.execute(f"SELECT * FROM {scan} LIMIT 1").fetchall()
-            except Exception as error:  # DuckDB raises many kinds: try the next encoding
-                # A line longer than DuckDB's 2 MB default is read again with room for it.
+            except Exception as error:  # DuckDB raises many kinds: try the next way
                 found = _LONG_LINE.search(str(error))
-                if found is not None and not longest and int(found.group(1)) <= LONGEST_LINE:
-                    longest = f", max_line_size = {LONGEST_LINE}"
-                    continue
-                break
+                if found is not None and int(found.group(1)) > LONGEST_LINE:
+                    message = f"cannot read as CSV: {too_long_words(int(found.group(1)))}"
+                    raise InputError([Problem(message, file=path)]) from None
+                continue
             return scan
     raise InputError([Problem("cannot read as CSV (UTF-8 or Latin-1)", file=path)])
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from workbench.core.domain.clause_evidence import clause_key
 from workbench.core.domain.clauses import clause_value, with_clause
 from workbench.core.domain.clock import today
 from workbench.core.services.workshop import EditResult, Workshop
@@ -71,11 +72,13 @@ def in_draft(definition: Definition, proposal: Proposal) -> bool:
 
     A list clause (regions, personas, hand raises) is a set to the evaluator: the same values
     in another order are already in the draft."""
+    if clause_key(definition, proposal.clause) is None:
+        return False  # a segment's own gate the room has since given back to the main one
     try:
         if with_clause(definition, proposal.clause, proposal.value) == definition:
             return True
         current = clause_value(definition, proposal.clause)
-    except (ValidationError, ValueError, LookupError):
+    except (ValidationError, ValueError, LookupError, AttributeError):
         return False
     value = proposal.value
     if isinstance(current, list) and isinstance(value, list | tuple):
