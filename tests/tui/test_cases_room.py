@@ -756,3 +756,40 @@ async def test_end_and_home_go_to_the_last_and_the_first_case(
         await pilot.press("home")
         await settle(pilot)
         assert table.cursor_row == 0
+
+
+async def test_a_case_added_after_a_flip_is_what_the_status_line_says(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The second line kept naming the last flip of an earlier edit after the room added a
+    # failing case, as if that flip were the news.
+    from workbench.tui.components.status_bar import SuiteStatusBar
+
+    seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 0)
+        screen = pilot.app.screen
+        assert isinstance(screen, EditorScreen)
+        result = screen.workshop.apply("fit.min_seniority", "c-level")
+        assert result.flips
+        screen.after_change(list(result.flips), edited="fit.min_seniority")
+        await settle(pilot)
+        status = screen.query_one(SuiteStatusBar)
+        flipped = str(status.render()).splitlines()[1]
+        assert "min" in flipped.lower() or "seniority" in flipped.lower(), flipped
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, NewCaseModal)
+        await type_text(pilot, "vp-from-a-tiny-shop")
+        await pilot.press("tab")
+        await type_text(pilot, "a VP at a five-person shop asks for a demo")
+        form.query_one("#new-title", Input).value = "VP Sales"
+        form.query_one("#new-employees", Input).value = "5"
+        form.query_one("#new-activities", Input).value = "demo_request 0"
+        form.query_one("#new-activities", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EditorScreen), form_error(pilot.app)
+        second = str(status.render()).splitlines()[1]
+        assert second.startswith("case added: vp-from-a-tiny-shop: "), second

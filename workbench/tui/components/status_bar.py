@@ -57,8 +57,10 @@ class SuiteStatusBar(Static):
 
     def show_note(self, note: str) -> None:
         """Say what just happened on the second line, where it covers nothing (a toast at 80
-        columns hid the step's text); the first flip or refusal takes the line back."""
+        columns hid the step's text); the first flip or refusal takes the line back. An
+        earlier flip gives way: a case added after it read as if that flip were the news."""
         self.note = note
+        self.flips, self.edited = (), None
         self._render_line()
 
     def show_save(self, note: str) -> None:

@@ -1443,17 +1443,22 @@ class EditorScreen(Screen[None]):
                 return
             case, result = outcome
             verdict = self.workshop.suite.by_name()[case.name]
-            self.notify(
-                f"{case.name}: {'PASS' if verdict.passed else 'FAIL'}, {verdict.verdict.summary()}",
-                title="Case added",
+            said = (
+                f"{case.name}: {'PASS' if verdict.passed else 'FAIL'}, {verdict.verdict.summary()}"
             )
+            self.notify(said, title="Case added")
             self.after_change(list(result.flips))
+            self._say_on_status(f"case added: {said}")
             for cases in self.mounted_panes(CasesPane):
                 cases.select(case.name)
 
         segments, lead_types = self._case_choices()
         modal = NewCaseModal(self.workshop.add_case, segments=segments, lead_types=lead_types)
         self.app.push_screen(modal, added)
+
+    def _say_on_status(self, note: str) -> None:
+        """The status bar's second line: what the room just did, in place of an older flip."""
+        self.get_child_by_id("status", SuiteStatusBar).show_note(note)
 
     @on(CaseEditRequested)
     def _edit_case_requested(self, event: CaseEditRequested) -> None:
@@ -1476,12 +1481,14 @@ class EditorScreen(Screen[None]):
                 return
             verdict = self.workshop.suite.by_name()[changed.name]
             renamed = f" (was {name})" if changed.name != name else ""
-            self.notify(
+            said = (
                 f"{changed.name}{renamed}: {'PASS' if verdict.passed else 'FAIL'}, "
-                f"{verdict.verdict.summary()}",
-                title="Case changed",
+                f"{verdict.verdict.summary()}"
             )
+            self.notify(said, title="Case changed")
             self.after_change(list(result.flips), edited=f"cases.{changed.name}")
+            if not result.flips:  # a flip names the case itself; else say what changed
+                self._say_on_status(f"case changed: {said}")
             for cases in self.mounted_panes(CasesPane):
                 cases.select(changed.name)  # a renamed case keeps the cursor
 
