@@ -9,7 +9,9 @@ measures, in fresh processes, alternating in each round:
   file would cost;
 - **load**: `load_to_duckdb` of a 20k-lead sample;
 - **load, one 3 MB line**: the same files with one lead's title 3 MB long, which the loader
-  reads again with a larger limit.
+  reads again with a larger limit;
+- **look for a 32 MB line**: `load.longest_line_over` on the 1M activities file, the look at
+  the bytes every CSV load makes first (DuckDB skips such a line without a word).
 
 Run: `python benchmarks/bench_line_limit.py --reps 3`.
 """
@@ -39,6 +41,15 @@ con = duckdb.connect()
 limit = "" if sys.argv[2] == "default" else f", max_line_size = {sys.argv[2]}"
 con.execute(f"CREATE TABLE a AS SELECT * FROM read_csv(?, header = true, all_varchar = true{limit})",
     [sys.argv[1]])
+print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": peak_mb()}))
+"""
+)
+LOOK = (
+    PRELUDE
+    + """from pathlib import Path
+from workbench.core.evidence.load import longest_line_over
+start = time.perf_counter()
+assert longest_line_over(Path(sys.argv[1])) is None
 print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": peak_mb()}))
 """
 )
@@ -90,6 +101,7 @@ def main() -> None:
             "read, 64 MB limit": (READ, str(big / "activities.csv"), str(64 * 1024 * 1024)),
             "load 20k": (LOAD, str(small / "leads.csv"), str(small / "activities.csv")),
             "load 20k, one 3 MB line": (LOAD, str(long_leads), str(small / "activities.csv")),
+            "look for a 32 MB line (1M activities)": (LOOK, str(big / "activities.csv")),
         }
         for _ in range(args.reps):
             for name, (script, *argv) in cases.items():

@@ -1277,6 +1277,54 @@ def test_a_line_longer_than_any_read_is_one_clear_error(
     assert "longer than the 3 MB a line may be" in message
 
 
+def test_a_line_longer_than_duckdb_s_buffer_past_the_sniff_is_read_whole(tmp_path: Path) -> None:
+    # DuckDB (2.0.1) skips, without a reject, a line longer than its 32 MB buffer past the
+    # rows it samples: the loader looks for one in the bytes first.
+    files = _leads_with_a_long_title(tmp_path, 30_000, 25_000, 40 * 1024 * 1024)
+    assert load.longest_line_over(files[0]) is not None
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, *files)
+    assert problems.leads.rows_loaded == 30_000 and problems.leads.skipped == 0
+    titles = [row[0] for row in con.execute("SELECT title FROM leads").fetchall()]
+    assert len(titles[25_000]) == len("Head of Growth ") + 40 * 1024 * 1024
+
+
+def test_a_line_over_the_limit_anywhere_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load, "LONGEST_LINE", 20 * 1024 * 1024)
+    files = _leads_with_a_long_title(tmp_path, 30_000, 15_000, 33 * 1024 * 1024)
+    with pytest.raises(InputError) as raised:
+        load_to_duckdb(duckdb.connect(), *files)
+    assert "a line of 33.0 MB, starting 'X015000," in str(raised.value)
+    assert "longer than the 20 MB a line may be" in str(raised.value)
+
+
+def test_rows_left_out_keep_their_lines_beside_a_long_cell_and_a_cell_over_lines(
+    tmp_path: Path,
+) -> None:
+    # Python's csv refused a field over 128 KiB, and the lines of the rows left out fell back
+    # to record numbers whenever a quoted cell also spanned lines.
+    files = _leads_with_a_long_title(tmp_path, 30_000, 25_000, 200 * 1024)
+    header, *body = list(csv.reader(io.StringIO(files[0].read_text(encoding="utf-8"))))
+    body[10][header.index("title")] = "Head\nof Growth"
+    for bad in (28_000, 29_000):
+        body[bad] = [*body[bad], "one cell too many"]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *body])
+    files[0].write_text(out.getvalue(), encoding="utf-8")
+    problems = load_to_duckdb(duckdb.connect(), *files)
+    left_out = [p.where for p in problems.leads.all if not p.kept]
+    assert left_out == ["line 28003", "line 29003"]
+
+
+def test_a_file_without_long_lines_is_not_read_for_them(tmp_path: Path) -> None:
+    leads, activities = sample_data(200, seed=5)
+    files = write_sample(tmp_path, leads, activities, "csv")
+    assert load.longest_line_over(files[0]) is None
+    assert load.longest_line_over(files[1]) is None
+
+
 def test_a_line_longer_than_any_read_past_the_sniff_is_left_out_and_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

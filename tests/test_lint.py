@@ -1047,3 +1047,28 @@ def test_a_source_qualified_apart_reaches_no_score() -> None:
         data["fit"]["exclude_sources"] = ["Event "]
 
     assert len(_tier3_findings(edited(template(), apart))) == 1
+
+
+def test_a_shared_score_one_segment_reaches_is_not_flagged() -> None:
+    # $10-30M: the segments share the main scoring; SMB's and Enterprise's own gates qualify
+    # event leads apart, Mid-market's (the main gate) does not, so its event leads reach 60.
+    def change(data: dict[str, Any]) -> None:
+        data["scoring"]["activity_points"] = {"careers_page_view": -30}
+        data["scoring"]["threshold"] = 50
+        data["scoring"]["source_points"] = {"event": 60}
+        for segment in data["segments"]:
+            if segment["fit"] is not None:
+                segment["fit"]["exclude_sources"] = ["event"]
+            if segment["triggers"] is not None:
+                segment["triggers"]["tier3"] = True
+        data["triggers"]["tier3"] = True
+
+    segmented = edited(template("10m-30m"), change)
+    assert any(s.fit is None for s in segmented.segments)
+    assert _tier3_findings(segmented) == []
+
+    def everywhere(data: dict[str, Any]) -> None:
+        change(data)
+        data["fit"]["exclude_sources"] = ["event"]
+
+    assert len(_tier3_findings(edited(template("10m-30m"), everywhere))) == 1

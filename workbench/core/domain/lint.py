@@ -425,48 +425,48 @@ def _tier3_score_unreachable(context: _Context) -> Iterator[Finding]:
     in the window counts), so only a score with no positive activity points can be out of
     reach: its seniority and source points are added once per lead, and each source is held
     to its own threshold (`evaluator.source_threshold`). A source the fit gate qualifies apart
-    (`exclude_sources`) never reaches tier 3 at all."""
+    (`exclude_sources`) never reaches tier 3 at all. A scoring table several segments share
+    is out of reach only if it is for the leads of every one of them."""
     definition = context.definition
-
-    def found() -> Iterator[Finding]:
-        for owner in definition.owners():
-            _path, triggers = definition.owned(owner, "triggers")
-            scoring_path, scoring = definition.owned(owner, "scoring")
-            _fit_path, fit = definition.owned(owner, "fit")
-            if not triggers.tier3 or scoring is None:
-                continue
-            if any(points > 0 for points in scoring.activity_points.values()):
-                continue
-            seniority = max([0, *scoring.seniority_points.values()])
-            points, thresholds = (
-                normalized(scoring.source_points),
-                normalized(scoring.source_thresholds),
+    reach: dict[str, list[tuple[int, int]]] = {}
+    tables: dict[str, Scoring] = {}
+    for owner in definition.owners():
+        _path, triggers = definition.owned(owner, "triggers")
+        scoring_path, scoring = definition.owned(owner, "scoring")
+        _fit_path, fit = definition.owned(owner, "fit")
+        if not triggers.tier3 or scoring is None:
+            continue
+        tables[scoring_path] = scoring
+        found = reach.setdefault(scoring_path, [])
+        if any(points > 0 for points in scoring.activity_points.values()):
+            found.append((1, 0))  # activity points reach any threshold
+            continue
+        seniority = max([0, *scoring.seniority_points.values()])
+        points = normalized(scoring.source_points)
+        thresholds = normalized(scoring.source_thresholds)
+        apart = set(normalized(dict.fromkeys(fit.exclude_sources, 0)))
+        # Each listed source, and any other (or none), which takes no source points.
+        for source in {*points, *thresholds} - apart:
+            found.append(
+                (seniority + points.get(source, 0), thresholds.get(source, scoring.threshold))
             )
-            apart = set(normalized(dict.fromkeys(fit.exclude_sources, 0)))
-            # Each listed source, and any other (or none), which takes no source points.
-            sources = [s for s in {*points, *thresholds} if s not in apart]
-            reach = [
-                (seniority + points.get(s, 0), thresholds.get(s, scoring.threshold))
-                for s in sources
-            ]
-            reach.append((seniority, scoring.threshold))
-            if any(best >= needed for best, needed in reach):
-                continue
-            by_source = (
-                f" ({', '.join(f'{k} {v}' for k, v in scoring.source_thresholds.items())} by "
-                "source)"
-                if scoring.source_thresholds
-                else ""
-            )
-            yield _finding(
-                "tier3-score-unreachable",
-                f"{scoring_path}.threshold",
-                f"a score of {scoring.threshold}{by_source} is needed, but no activity earns "
-                f"points and seniority and source points reach at most "
-                f"{max(best for best, _ in reach)}: the tier 3 score qualifies nobody",
-            )
-
-    return _unique(found())
+        found.append((seniority, scoring.threshold))
+    for scoring_path, pairs in reach.items():
+        if any(best >= needed for best, needed in pairs):
+            continue
+        scoring = tables[scoring_path]
+        by_source = (
+            f" ({', '.join(f'{k} {v}' for k, v in scoring.source_thresholds.items())} by source)"
+            if scoring.source_thresholds
+            else ""
+        )
+        yield _finding(
+            "tier3-score-unreachable",
+            f"{scoring_path}.threshold",
+            f"a score of {scoring.threshold}{by_source} is needed, but no activity earns points "
+            f"and seniority and source points reach at most {max(b for b, _ in pairs)}: the "
+            "tier 3 score qualifies nobody",
+        )
 
 
 def _fit_size_band_never_applies(context: _Context) -> Iterator[Finding]:

@@ -27,6 +27,11 @@ _TOO_WIDE = re.compile(r"expected (\d+) fields, found more than \d+")
 _COUNT_AT_MOST = 1000  # too-wide records whose cells are counted (each is one seek and read)
 
 
+# Python's csv refuses a field over 128 KiB; the loader reads lines up to 64 MB
+# (`load.LONGEST_LINE`), so a file with one long cell fell back to record numbers.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+
+
 @dataclass(frozen=True, slots=True)
 class Rejected:
     """A record DuckDB could not read."""

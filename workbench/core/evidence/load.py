@@ -966,6 +966,67 @@ class _LongLine(Exception):
         self.size, self.start = size, start
 
 
+_BLOCK = 16 * 1024 * 1024
+
+
+def longest_line_over(path: Path, size: int = 2 * _BLOCK) -> tuple[int, int] | None:
+    """(start offset, length in bytes) of a line of `size` bytes or more, or None.
+
+    DuckDB reads a CSV in buffers of 16 times its line limit (32 MB by default) and, past
+    the rows it samples, skips a line longer than that without a word (DuckDB 2.0.1): only a
+    look at the bytes finds it. A line of 32 MB holds a whole aligned 16 MB block with no line
+    break, so only the start of each block is read, until one has none: a normal file costs a
+    few kilobytes per 16 MB."""
+    probe = 64 * 1024
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        total = handle.tell()
+        for block in range(0, total, _BLOCK):
+            handle.seek(block)
+            head = handle.read(probe)
+            if b"\n" in head or len(head) < probe:
+                continue
+            rest = handle.read(_BLOCK - probe)
+            if b"\n" in rest:
+                continue
+            start, end = _line_around(handle, block, total)
+            if end - start >= size:
+                return start, end - start
+    return None
+
+
+def _line_around(handle: Any, at: int, total: int) -> tuple[int, int]:
+    """The start and end offsets of the line holding byte `at`, by chunks either side."""
+    chunk = 1024 * 1024
+    start = at
+    while start > 0:
+        low = max(0, start - chunk)
+        handle.seek(low)
+        piece = handle.read(start - low)
+        found = piece.rfind(b"\n")
+        if found >= 0:
+            start = low + found + 1
+            break
+        start = low
+    end = at
+    while end < total:
+        handle.seek(end)
+        piece = handle.read(chunk)
+        found = piece.find(b"\n")
+        if found >= 0:
+            end += found
+            break
+        end += len(piece)
+    return start, end
+
+
+def _line_start_at(path: Path, offset: int) -> str:
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        text = handle.read(60).decode("utf-8", errors="replace")
+    return text[:40] + ("…" if len(text) > 40 else "")
+
+
 def _quoted_line_start(text: str) -> str:
     """The start of the line DuckDB quotes in its error ("Original Line: ...")."""
     found = re.search(r"Original Line: ?(.*)", text)
@@ -1915,6 +1976,12 @@ def _load_table(
         say(f"{table}: reading {path} as {form.encoding}")
     with utf8_copy(path, form) as utf8:
         source = _Source(path, parquet, f"{_PREFIX}rejects", form, utf8)
+        huge = longest_line_over(source.read)
+        if huge is not None:  # which DuckDB's default read would skip without a word
+            start, length = huge
+            if length > LONGEST_LINE:
+                raise InputError([_too_long(path, length, _line_start_at(source.read, start))])
+            source = replace(source, max_line=LONGEST_LINE)
         while True:
             try:
                 report = _load_source(con, table, source, mapping, target, say, known, dropped)

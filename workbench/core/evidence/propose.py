@@ -580,15 +580,28 @@ def _lit(text: str) -> str:
 
 def _scan(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
     """A DuckDB table function that reads every cell as text (UTF-8, else Latin-1)."""
-    from workbench.core.evidence.load import _LONG_LINE, LONGEST_LINE, _open, too_long_words
+    from workbench.core.evidence.load import (
+        _LONG_LINE,
+        LONGEST_LINE,
+        _open,
+        longest_line_over,
+        too_long_words,
+    )
 
     if _open(path, table):
         return f"read_parquet({_lit(str(path))})"
     base = f"read_csv({_lit(str(path))}, header = true, all_varchar = true, ignore_errors = true"
+    roomy = f", max_line_size = {LONGEST_LINE}"
+    limits = ["", roomy]
+    huge = longest_line_over(path)  # one DuckDB's default read would skip without a word
+    if huge is not None:
+        if huge[1] > LONGEST_LINE:
+            raise InputError([Problem(f"cannot read as CSV: {too_long_words(huge[1])}", file=path)])
+        limits = [roomy]
     # DuckDB's default line limit, then room for a long line (a 3 MB description): past 2 MB
     # DuckDB refuses the line, or fails to sniff the file when the line is among its first.
     for extra in ("", ", encoding = 'latin-1'"):
-        for longest in ("", f", max_line_size = {LONGEST_LINE}"):
+        for longest in limits:
             scan = base + extra + longest + ")"
             try:
                 con.execute(f"SELECT * FROM {scan} LIMIT 1").fetchall()
