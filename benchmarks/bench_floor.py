@@ -18,8 +18,6 @@ Run: `python benchmarks/bench_floor.py --leads 1000000 --reps 3`.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 from datetime import datetime
@@ -70,15 +68,9 @@ def main() -> None:
     parser.add_argument("--stage", default="pre-1m")
     parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
-    import duckdb
-    from machine import cpu_model
+    from machine import started_line
 
-    print(
-        f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}; started {datetime.now():%Y-%m-%d %H:%M}, "
-        f"load {load_average()}",
-        flush=True,
-    )
+    print(started_line(), flush=True)
     folder = data(args.leads)
 
     def med(runs: dict[str, list[dict[str, float]]], name: str, key: str) -> float:

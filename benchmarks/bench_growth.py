@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -44,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_backtest import BACKTEST, ROOT, SCAN, data  # noqa: E402
+from machine import load_average  # noqa: E402
 
 FORMATS = ("parquet", "csv")
 
@@ -117,13 +117,6 @@ def child(script: str, *args: str, root: Path = ROOT) -> dict[str, float]:
     return result
 
 
-def load_average() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000,3000000")
@@ -144,15 +137,9 @@ def main() -> None:
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
         roots[args.before] = old
-    import duckdb
-    from machine import cpu_model
+    from machine import started_line
 
-    print(
-        f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}; started {datetime.now():%Y-%m-%d %H:%M}, "
-        f"load {load_average()}",
-        flush=True,
-    )
+    print(started_line(), flush=True)
     print()
     code = "code | " if args.before else ""
     print(

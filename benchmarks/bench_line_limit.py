@@ -19,8 +19,6 @@ Run: `python benchmarks/bench_line_limit.py --reps 3`.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -83,15 +81,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
-    import duckdb
-    from machine import cpu_model
+    from machine import started_line
 
-    print(
-        f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}; started {datetime.now():%Y-%m-%d %H:%M}, "
-        f"load {load_average()}",
-        flush=True,
-    )
+    print(started_line(), flush=True)
     big, small = data(1_000_000), data(20_000)
     with tempfile.TemporaryDirectory() as scratch:
         long_leads = long_line_copy(small, Path(scratch))

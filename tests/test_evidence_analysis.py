@@ -163,6 +163,27 @@ def _activities_up_to_the_win(
     return by_lead
 
 
+def _assert_counted(
+    proposal: Proposal,
+    plain: Proposal,
+    wins: list[LeadRow],
+    others: list[LeadRow],
+    by_lead: dict[str, dict[str, list[Any]]],
+) -> int:
+    """The proposal's figures are a direct count of the wins and others its clause (as
+    `plain`, a main-gate clause) passes; returns the wins kept."""
+    if plain.clause.startswith("fit."):
+        kept_wins = sum(_fit_passes(plain, lead) for lead in wins)
+        kept_others = sum(_fit_passes(plain, lead) for lead in others)
+    else:
+        kept_wins = sum(_trigger_passes(plain, by_lead[lead.lead_id]) for lead in wins)
+        kept_others = sum(_trigger_passes(plain, by_lead[lead.lead_id]) for lead in others)
+    assert (proposal.wins_total, proposal.others_total) == (len(wins), len(others))
+    assert proposal.wins_kept == kept_wins, proposal.clause
+    assert proposal.others_dropped == len(others) - kept_others, proposal.clause
+    return kept_wins
+
+
 def test_every_proposal_type_is_a_direct_count(
     con: duckdb.DuckDBPyConnection, analysis: Analysis
 ) -> None:
@@ -174,15 +195,7 @@ def test_every_proposal_type_is_a_direct_count(
     assert {"fit.min_seniority", "fit.industries", "fit.regions", "triggers.tier1"} <= types
     assert {"fit.max_employees", "fit.excluded_personas", "triggers.tier2"} <= types
     for proposal in analysis.proposals:
-        if proposal.clause.startswith("fit."):
-            kept_wins = sum(_fit_passes(proposal, lead) for lead in wins)
-            kept_others = sum(_fit_passes(proposal, lead) for lead in others)
-        else:
-            kept_wins = sum(_trigger_passes(proposal, by_lead[lead.lead_id]) for lead in wins)
-            kept_others = sum(_trigger_passes(proposal, by_lead[lead.lead_id]) for lead in others)
-        assert (proposal.wins_total, proposal.others_total) == (len(wins), len(others))
-        assert proposal.wins_kept == kept_wins, proposal.clause
-        assert proposal.others_dropped == len(others) - kept_others, proposal.clause
+        kept_wins = _assert_counted(proposal, proposal, wins, others, by_lead)
         kept_pct = round(100 * kept_wins / len(wins))
         assert f"keeps {kept_pct}% of wins ({kept_wins} of {len(wins)})" in proposal.summary
         assert proposal.period == (
@@ -502,15 +515,7 @@ def test_a_segment_s_own_gate_is_proposed_from_its_own_leads(
         wins = [lead for lead in members if lead.won_at is not None]
         others = [lead for lead in members if lead.won_at is None]
         plain = replace(proposal, clause=proposal.clause.split(".", 2)[2])
-        if plain.clause.startswith("fit."):
-            kept_wins = sum(_fit_passes(plain, lead) for lead in wins)
-            kept_others = sum(_fit_passes(plain, lead) for lead in others)
-        else:
-            kept_wins = sum(_trigger_passes(plain, by_lead[lead.lead_id]) for lead in wins)
-            kept_others = sum(_trigger_passes(plain, by_lead[lead.lead_id]) for lead in others)
-        assert (proposal.wins_total, proposal.others_total) == (len(wins), len(others))
-        assert proposal.wins_kept == kept_wins, proposal.clause
-        assert proposal.others_dropped == len(others) - kept_others, proposal.clause
+        _assert_counted(proposal, plain, wins, others, by_lead)
         label = next(s.label for s in segmented.segments if s.id == segment_id)
         assert proposal.summary.startswith(f"{label} ({len(wins)} wins of its size")
 
