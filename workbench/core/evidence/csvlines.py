@@ -39,6 +39,7 @@ class Rejected:
     record: int  # DuckDB's line number: records (and blank lines) counted, the header is 1
     offset: int  # DuckDB's `line_byte_position` of the record's start (counted from 1)
     reason: str
+    line_size: int | None = None  # bytes, when DuckDB left it out for being too long
 
 
 @dataclass(frozen=True, slots=True)

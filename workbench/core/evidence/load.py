@@ -949,7 +949,6 @@ LONGEST_LINE = 64 * 1024 * 1024
 e-mail thread pasted in a description) can pass it; a file with such a line is read again
 with room for it, up to this. Files without one keep DuckDB's default, which holds less
 memory (BENCHMARKS.md, "the CSV line limit")."""
-_LONG_LINE_REASON = re.compile(r"a line of [0-9.]+ MB \((\d+) bytes\)")
 
 
 def _megabytes(size: int) -> str:
@@ -1020,18 +1019,32 @@ def _line_around(handle: Any, at: int, total: int) -> tuple[int, int]:
     return start, end
 
 
-def _line_start_at(path: Path, offset: int) -> str:
-    with path.open("rb") as handle:
-        handle.seek(offset)
-        text = handle.read(60).decode("utf-8", errors="replace")
-    return text[:40] + ("…" if len(text) > 40 else "")
+def line_limit(path: Path, named: Path | None = None) -> int | None:
+    """The `max_line_size` a read of the CSV at `path` needs from the start: None (DuckDB's
+    default) unless its bytes hold a line DuckDB would skip without a word
+    (`longest_line_over`); an InputError, naming the file as `named`, for one longer than
+    LONGEST_LINE."""
+    huge = longest_line_over(path)
+    if huge is None:
+        return None
+    start, length = huge
+    if length > LONGEST_LINE:
+        with path.open("rb") as handle:
+            handle.seek(start)
+            text = handle.read(60).decode("utf-8", errors="replace")
+        raise InputError([_too_long(named or path, length, _start(text))])
+    return LONGEST_LINE
+
+
+def _start(line: str) -> str:
+    """How a long line starts, for the message that refuses it."""
+    return line[:40] + ("…" if len(line) > 40 else "")
 
 
 def _quoted_line_start(text: str) -> str:
     """The start of the line DuckDB quotes in its error ("Original Line: ...")."""
     found = re.search(r"Original Line: ?(.*)", text)
-    line = found.group(1) if found else ""
-    return line[:40] + ("…" if len(line) > 40 else "")
+    return _start(found.group(1) if found else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1071,16 +1084,12 @@ class _Source:
         return "" if self.max_line is None else f", max_line_size = {self.max_line}"
 
     def long_lines(self, rejected: list[Rejected]) -> _LongLine | None:
-        """A `_LongLine` to read the file again for, when DuckDB left out lines longer than
-        this read's limit that a larger one would read (past the lines it sniffs, a long
+        """A `_LongLine` to read the file again for, when DuckDB left out a line longer than
+        this read's limit that LONGEST_LINE would read (past the lines it sniffs, a long
         line is a rejected row, not an error)."""
         if self.parquet or self.max_line == LONGEST_LINE:
             return None
-        sizes = [
-            int(found.group(1))
-            for r in rejected
-            if (found := _LONG_LINE_REASON.search(r.reason)) is not None
-        ]
+        sizes = [r.line_size for r in rejected if r.line_size is not None]
         fits = [size for size in sizes if size <= LONGEST_LINE]
         return _LongLine(max(fits), "") if fits else None
 
@@ -1116,7 +1125,9 @@ class _Source:
         if self.parquet or not _exists(con, self.rejects + "_errors"):
             return []
         return [
-            Rejected(int(record), int(offset or 0), _reject_reason(str(message)))
+            Rejected(
+                int(record), int(offset or 0), _reject_reason(str(message)), _line_size(message)
+            )
             for record, offset, message in con.execute(
                 f"SELECT line, line_byte_position, error_message "
                 f"FROM temp.{self.rejects}_errors ORDER BY line"
@@ -1169,14 +1180,18 @@ def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(row and row[0])
 
 
+def _line_size(message: object) -> int | None:
+    """The bytes of a line DuckDB left out for being longer than the read's limit."""
+    found = _LONG_LINE.search(str(message))
+    return int(found.group(1)) if found else None
+
+
 def _reject_reason(message: str) -> str:
-    long_line = _LONG_LINE.search(message)
-    if long_line is not None:
-        size = int(long_line.group(1))
+    size = _line_size(message)
+    if size is not None:
         if size > LONGEST_LINE:
-            return too_long_words(size)
-        # Read again with room for it (`_Source.long_lines` reads the bytes back).
-        return f"a line of {_megabytes(size)} ({size} bytes), longer than this read's limit"
+            return _too_long_words(size)
+        return f"a line of {_megabytes(size)}, longer than this read's limit"  # read again
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
     if found:
         expected, got = int(found.group(1)), int(found.group(2))
@@ -1976,24 +1991,16 @@ def _load_table(
         say(f"{table}: reading {path} as {form.encoding}")
     with utf8_copy(path, form) as utf8:
         source = _Source(path, parquet, f"{_PREFIX}rejects", form, utf8)
-        huge = longest_line_over(source.read)
-        if huge is not None:  # which DuckDB's default read would skip without a word
-            start, length = huge
-            if length > LONGEST_LINE:
-                raise InputError([_too_long(path, length, _line_start_at(source.read, start))])
-            source = replace(source, max_line=LONGEST_LINE)
-        while True:
+        source = replace(source, max_line=line_limit(source.read, path))
+        while True:  # at most twice: with DuckDB's limit, then with LONGEST_LINE
             try:
                 report = _load_source(con, table, source, mapping, target, say, known, dropped)
                 break
             except _LongLine as long_line:
-                size = long_line.size
+                size = long_line.size  # None only below LONGEST_LINE (`unreadable`)
                 if size is not None and (size > LONGEST_LINE or source.max_line == LONGEST_LINE):
                     raise InputError([_too_long(path, size, long_line.start)]) from None
-                wider = LONGEST_LINE
-                if size is not None:
-                    wider = min(LONGEST_LINE, max(2 * size, 2 * (source.max_line or 0)))
-                source = replace(source, max_line=wider)
+                source = replace(source, max_line=LONGEST_LINE)
     report.encoding, report.delimiter = form.encoding, form.delimiter
     report.bom = form.bom
     if not form.plain:
@@ -2006,7 +2013,7 @@ def _load_table(
     return report
 
 
-def too_long_words(size: int, start: str = "") -> str:
+def _too_long_words(size: int, start: str = "") -> str:
     """Why a line is not read: how long it is, and the limit."""
     starting = f", starting {start!r}," if start else ""
     return (
@@ -2017,7 +2024,7 @@ def too_long_words(size: int, start: str = "") -> str:
 
 
 def _too_long(path: Path, size: int, start: str) -> Problem:
-    return Problem(f"cannot read as CSV: {too_long_words(size, start)}", file=path)
+    return Problem(f"cannot read as CSV: {_too_long_words(size, start)}", file=path)
 
 
 def _load_source(

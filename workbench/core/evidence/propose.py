@@ -580,36 +580,22 @@ def _lit(text: str) -> str:
 
 def _scan(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
     """A DuckDB table function that reads every cell as text (UTF-8, else Latin-1)."""
-    from workbench.core.evidence.load import (
-        _LONG_LINE,
-        LONGEST_LINE,
-        _open,
-        longest_line_over,
-        too_long_words,
-    )
+    from workbench.core.evidence.load import LONGEST_LINE, _open, line_limit
 
     if _open(path, table):
         return f"read_parquet({_lit(str(path))})"
     base = f"read_csv({_lit(str(path))}, header = true, all_varchar = true, ignore_errors = true"
-    roomy = f", max_line_size = {LONGEST_LINE}"
-    limits = ["", roomy]
-    huge = longest_line_over(path)  # one DuckDB's default read would skip without a word
-    if huge is not None:
-        if huge[1] > LONGEST_LINE:
-            raise InputError([Problem(f"cannot read as CSV: {too_long_words(huge[1])}", file=path)])
-        limits = [roomy]
     # DuckDB's default line limit, then room for a long line (a 3 MB description): past 2 MB
-    # DuckDB refuses the line, or fails to sniff the file when the line is among its first.
+    # DuckDB refuses the line, or fails to sniff the file when the line is among its first;
+    # a line it would skip without a word (`line_limit`) gets the room from the start.
+    roomy = f", max_line_size = {LONGEST_LINE}"
+    limits = ("", roomy) if line_limit(path) is None else (roomy,)
     for extra in ("", ", encoding = 'latin-1'"):
         for longest in limits:
             scan = base + extra + longest + ")"
             try:
                 con.execute(f"SELECT * FROM {scan} LIMIT 1").fetchall()
-            except Exception as error:  # DuckDB raises many kinds: try the next way
-                found = _LONG_LINE.search(str(error))
-                if found is not None and int(found.group(1)) > LONGEST_LINE:
-                    message = f"cannot read as CSV: {too_long_words(int(found.group(1)))}"
-                    raise InputError([Problem(message, file=path)]) from None
+            except Exception:  # DuckDB raises many kinds: try the next way
                 continue
             return scan
     raise InputError([Problem("cannot read as CSV (UTF-8 or Latin-1)", file=path)])
