@@ -223,12 +223,11 @@ def draft_change(definition: Definition, proposal: ProposalLike) -> str:
         return ""
     value = proposal.value
     # A segment's own triggers read as the main ones: `segments.smb.triggers.tier2`.
-    triggers = "triggers" in proposal.clause.split(".")
-    if proposal.clause.split(".")[-2:] == ["triggers", "tier2"] and isinstance(value, list):
+    parts = proposal.clause.split(".")
+    if parts[-2:] == ["triggers", "tier2"] and isinstance(value, list):
         return _rules_change(current, value)
     if isinstance(current, list) and isinstance(value, list):
-        kinds = triggers
-        words = activity_label if kinds else str
+        words = activity_label if "triggers" in parts else str
         # Lists compare as the gate does: ignoring case ("FinTech" is "fintech").
         had = {str(v).casefold() for v in current}
         wanted = {str(v).casefold() for v in value}

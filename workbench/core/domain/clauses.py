@@ -35,7 +35,7 @@ def clause_value(definition: Definition, path: str) -> Any:
     motion by its index, or by its id as verdicts name it: `segments.smb.fit`). Inside a
     table of values (`sla.sales.response_minutes.tier2`) a key that is not set reads None."""
     value: Any = definition
-    for part in _indexed(definition, path):
+    for part in indexed_parts(definition, path):
         if isinstance(value, list):
             value = value[int(part)]
         elif isinstance(value, dict):
@@ -48,12 +48,13 @@ def clause_value(definition: Definition, path: str) -> Any:
 def with_clause(definition: Definition, path: str, value: Any) -> Definition:
     """The definition with one clause set (None restores its default), validated whole."""
     data = definition.model_dump()
-    set_path(data, _indexed(definition, path), value)
+    set_path(data, indexed_parts(definition, path), value)
     return Definition.model_validate(data)
 
 
-def _indexed(definition: Definition, path: str) -> list[str]:
-    """The path with segments and motions named by index (`segments.smb` → `segments.2`)."""
+def indexed_parts(definition: Definition, path: str) -> list[str]:
+    """The path's parts with segments and motions named by index (`segments.smb` →
+    `segments`, `2`); ValueError for an id the definition does not have."""
     parts = path.split(".")
     for at in range(1, len(parts)):
         if parts[at - 1] in ("segments", "motions") and not parts[at].isdigit():

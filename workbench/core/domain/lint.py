@@ -444,7 +444,7 @@ def _tier3_score_unreachable(context: _Context) -> Iterator[Finding]:
         seniority = max([0, *scoring.seniority_points.values()])
         points = normalized(scoring.source_points)
         thresholds = normalized(scoring.source_thresholds)
-        apart = set(normalized(dict.fromkeys(fit.exclude_sources, 0)))
+        apart = {form for entry in fit.exclude_sources if (form := source_form(entry))}
         # Each listed source, and any other (or none), which takes no source points.
         for source in {*points, *thresholds} - apart:
             found.append(

@@ -141,14 +141,13 @@ def clause_label(definition: Definition, path: str) -> str:
     definition: 'segments.1.min_employees' or 'segments.enterprise.min_employees' →
     'Enterprise: minimum employees',
     'triggers.tier2.0.within_days' → 'tier 2 rule 1: within days'."""
-    parts = path.split(".")
+    from workbench.core.domain.clauses import indexed_parts  # it imports the definition
+
+    try:  # by id too, as verdicts, proposals and evidence name it: 'segments.smb.fit'
+        parts = indexed_parts(definition, path)
+    except ValueError:
+        parts = path.split(".")
     owner = ""
-    if len(parts) >= 2 and parts[0] in ("segments", "motions") and not parts[1].isdigit():
-        # By id, as verdicts, proposals and evidence name it: 'segments.smb.fit'.
-        items = definition.segments if parts[0] == "segments" else definition.motions
-        ids = [item.id for item in items]
-        if parts[1] in ids:
-            parts[1] = str(ids.index(parts[1]))
     if len(parts) >= 2 and parts[0] in ("segments", "motions") and parts[1].isdigit():
         items = definition.segments if parts[0] == "segments" else definition.motions
         index = int(parts[1])
