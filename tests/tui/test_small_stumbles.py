@@ -790,3 +790,7 @@ async def test_a_stage_set_keeps_the_cursor_and_the_guidance_on_it(
         assert stages.highlighted == 3
         guidance = app.screen.query_one("#stage-guidance", PlainText).shown
         assert guidance.startswith("$10-30M ARR (this definition)"), guidance
+        assert app.focused is stages  # and it has the cursor: up and enter set the one above
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        assert app.screen.workshop.definition.stage == "3m-10m"  # type: ignore[attr-defined]

@@ -149,18 +149,24 @@ class DefinitionPane(VerticalScroll):
 
 class _StageList(OptionList):
     """The stages, the definition's own highlighted from the start: the step is rebuilt after
-    a stage is set, and the new list began on pre-1m, its guidance and enter on that one."""
+    a stage is set, and the new list began on pre-1m, its guidance and enter on that one.
+    After a stage set from the list, the new list has the cursor again (the rebuild took it,
+    and up, down and enter went nowhere)."""
 
-    def __init__(self, *options: Option, at: int, id: str) -> None:
+    def __init__(self, *options: Option, at: int, id: str, focused: bool = False) -> None:
         super().__init__(*options, id=id)
-        self._at = at
+        self._at, self._focused = at, focused
 
     def on_mount(self) -> None:
         self.highlighted = self._at
+        if self._focused:
+            self.focus()
 
 
 class StagePane(DefinitionPane):
     """Step 1: the name, and which of the five stages the company is at."""
+
+    _set_from_list = False  # the rebuild that follows gives the new list the cursor
 
     def compose(self) -> ComposeResult:
         yield _explain("stage")
@@ -174,7 +180,8 @@ class StagePane(DefinitionPane):
             for s in STAGES.values()
         ]
         at = list(STAGES).index(self.definition.stage)
-        yield _StageList(*options, at=at, id="stage-list")
+        yield _StageList(*options, at=at, id="stage-list", focused=self._set_from_list)
+        self._set_from_list = False
         yield PlainText(self._guidance(self.definition.stage), id="stage-guidance")
 
     def _guidance(self, stage_id: str) -> str:
@@ -196,6 +203,7 @@ class StagePane(DefinitionPane):
     @on(OptionList.OptionSelected, "#stage-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and event.option.id != self.definition.stage:
+            self._set_from_list = True
             self.edit("stage", event.option.id)
 
 
