@@ -501,10 +501,38 @@ async def test_a_decimal_head_count_in_the_case_form_is_refused_as_typed(
         assert isinstance(app.screen, NewCaseModal), "the form is still open"
         assert app.screen.query_one("#new-employees", Input).value == "72.5"
         error = form_error(app)
-        assert "employees" in error and "whole number" in error and "'72.5'" in error, error
+        assert error.startswith("✗ Employees: ") and "whole number" in error, error
+        assert "'72.5'" in error, error
         await pilot.press("escape")
         await settle(pilot)
     assert "half-a-company" not in [c.name for c in saved_cases(path)]
+
+
+async def test_a_refused_value_is_named_by_its_label_and_gets_the_cursor(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The form said "lead.company.engaged_contacts: a whole number expected", the file's key
+    # path, which no field on the form is labelled with; and the cursor stayed where enter
+    # was pressed.
+    seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, 0)
+        app = pilot.app
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "blog-reader")
+        app.screen.query_one("#new-contacts", Input).focus()
+        await type_text(pilot, "two")
+        app.screen.query_one("#new-why", Input).focus()
+        await type_text(pilot, "reads the blog")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCaseModal), "the form is still open"
+        error = form_error(app)
+        assert error.startswith("✗ Engaged contacts: "), error
+        assert "'two'" in error and "(the cursor is now in Engaged contacts)" in error, error
+        assert app.focused is app.screen.query_one("#new-contacts", Input)
+        assert app.screen.query_one("#new-contacts", Input).value == "two"
 
 
 async def test_textuals_own_commands_are_found_by_typing(

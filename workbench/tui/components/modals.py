@@ -507,14 +507,14 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
         try:
             data = self._data()
         except ValueError as problem:  # the activities line
-            error.say(f"✗ activities: {problem}")
+            error.say(f"✗ Activities: {problem}")
             self.query_one("#new-activities", Input).focus()
             return
         try:
             case = EdgeCase.model_validate(data)
         except ValidationError as problem:
             loc, message = refusals(problem.errors(include_url=False))[0]
-            error.say(f"✗ {'.'.join(str(p) for p in loc)}: {message}")
+            self._refuse_field(tuple(str(p) for p in loc), message)
             return
         result = self.submit(case)
         if not result.ok:
@@ -534,6 +534,22 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                     break
             return
         self.dismiss((case, result))
+
+    def _refuse_field(self, loc: tuple[str, ...], message: str) -> None:
+        """Name the refused value by the label the room reads on the form, not the file's
+        key path ("lead.company.engaged_contacts"), and put the cursor in that field. A path
+        the form has no field for (the lead as a whole) is said as it is."""
+        error = self.query_one("#case-error", PlainText)
+        key = next((k for k, path in _CASE_PATHS.items() if loc[: len(path)] == path), None)
+        field = self.query(f"#new-{key}").first() if key else None
+        if field is None or not isinstance(field.parent, Vertical):
+            error.say(f"✗ {'.'.join(loc)}: {message}")
+            return
+        label = str(field.parent.query_one(Label).content).split(":")[0]
+        error.say(f"✗ {label}: {message}")
+        if field is not self.focused:
+            error.say(f"{error.shown} (the cursor is now in {label})")
+            field.focus()
 
     @on(Input.Changed)
     @on(Select.Changed)
