@@ -14,7 +14,7 @@ from workbench.core.domain.clauses import with_clause
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.describe import summary
 from workbench.core.domain.lint import lint, scored_hand_raises
-from workbench.core.domain.readings import hand_raise_reading, readings
+from workbench.core.domain.readings import engagement_reading, hand_raise_reading, readings
 from workbench.core.domain.templates import from_template
 from workbench.core.domain.vocab import STAGE_IDS
 from workbench.core.files import store
@@ -64,14 +64,44 @@ def test_the_hand_raise_reading_is_read_from_the_clauses(
 
 
 def test_the_acceptance_reading_names_both_bands() -> None:
-    line = readings(from_template("acme", "3m-10m", CREATED))[1]
+    line = readings(from_template("acme", "3m-10m", CREATED))[2]
     assert "40-60% accepted is healthy" in line and "above 60%" in line
-    assert "60-75% SAL acceptance" in line and "under 40%" in line
+    # 002: "calibrated to produce a SAL acceptance rate of 60-75%. If acceptance rates are
+    # lower, the threshold is too low": its line is at 60%, not 001's 40% (it was misquoted).
+    assert "60-75% SAL acceptance" in line and "under 60%" in line
+    assert "under 40%" not in line
+
+
+@pytest.mark.parametrize(
+    ("stage", "starts", "names"),
+    [
+        ("3m-10m", "Engagement: this follows the framework (001)", "tier 2 high-intent visits"),
+        ("3m-10m", "Engagement: this follows the framework (001)", "a tier 3 score"),
+        ("pre-1m", "Engagement: this follows the framework (001)", "a MAL kept in nurture"),
+    ],
+)
+def test_the_engagement_reading_is_read_from_the_clauses(
+    stage: str, starts: str, names: str
+) -> None:
+    # 000: "An MQL is a hand raise. Nothing more, nothing less." 001's tier 2 and tier 3 make
+    # MQLs of engagement too. Each definition says which it follows.
+    line = readings(from_template("acme", stage, CREATED))[1]
+    assert line.startswith(starts) and names in line, line
+
+
+def test_hand_raises_alone_follow_the_hand_raise_article_on_engagement() -> None:
+    definition = from_template("acme", "pre-1m", CREATED)
+    line = engagement_reading(definition)
+    assert "tier 2 high-intent visits" in line and "tier 3" not in line, line
+    definition.triggers.tier2 = []
+    line = engagement_reading(definition)
+    assert line.startswith("Engagement: this follows the hand-raise article (000)"), line
+    assert "engagement alone stays in nurture" in line
 
 
 def test_show_says_which_reading_it_follows(tmp_path: Path) -> None:
     sections = dict(summary(from_template("acme", "3m-10m", CREATED)))
-    assert len(sections["Where the material disagrees"]) == 2
+    assert len(sections["Where the material disagrees"]) == 3
     path = store.create(from_template("acme", "3m-10m", CREATED), tmp_path)
     result = run(CliRunner(), "show", path)
     assert result.exit_code == 0, result.output

@@ -2,7 +2,10 @@
 
 The framework (001) and the scoring article (002) give two readings of the same question
 twice: what a hand raise is (001: a tier 1 MQL that bypasses scoring; 002: +30 points toward
-a threshold) and what acceptance rate is healthy (001: 40-60%; 002: 60-75% SAL). A definition
+a threshold) and what acceptance rate is healthy (001: 40-60%; 002: 60-75% SAL). The
+hand-raise article (000) and 001 disagree on what else makes an MQL: 000 says only a hand
+raise does (engagement is a MAL kept in nurture), 001's tier 2 and tier 3 qualify
+high-intent visits and a behaviour score too. A definition
 shows which reading it follows in one line each, derived from its clauses where it can be:
 `show`, the written agreement, the app's triggers step and the backtest report all say it.
 """
@@ -79,6 +82,36 @@ def hand_raise_reading(definition: Definition) -> str:
     )
 
 
+def engagement_reading(definition: Definition) -> str:
+    """One line: does engagement without a hand raise make an MQL here (001's tier 2 and 3) or
+    only a hand raise (000)? Read from the clauses of every rule set."""
+    tier2 = any(triggers.tier2 for _where, triggers, _scoring in definition.rule_sets())
+    tier3 = any(
+        triggers.tier3 and scoring is not None
+        for _where, triggers, scoring in definition.rule_sets()
+    )
+    other_000 = (
+        "the hand-raise article (000) says an MQL is a hand raise and nothing more: pricing "
+        "visits, downloads and opens are signals, and a lead with only those is a MAL kept in "
+        "nurture"
+    )
+    if tier2 or tier3:
+        what = " and ".join(
+            words
+            for on, words in ((tier2, "tier 2 high-intent visits"), (tier3, "a tier 3 score"))
+            if on
+        )
+        return (
+            f"Engagement: this follows the framework (001): {what} make MQLs without a hand "
+            f"raise; {other_000}."
+        )
+    return (
+        "Engagement: this follows the hand-raise article (000): only a hand raise makes an "
+        "MQL, and engagement alone stays in nurture; the framework (001) also qualifies "
+        "tier 2 high-intent visits and a tier 3 score."
+    )
+
+
 def readings(definition: Definition) -> list[str]:
     """Each place the material disagrees, one line: what this definition follows, and the other."""
-    return [hand_raise_reading(definition), acceptance_reading()]
+    return [hand_raise_reading(definition), engagement_reading(definition), acceptance_reading()]
