@@ -117,6 +117,9 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "source-apart-and-scored",
         "clause-without-evidence",
         "evidence-stale",
+        "sla-weaker-than-framework",
+        "no-trigger-type-field",
+        "manual-triggers-only",
     }
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id
@@ -185,6 +188,18 @@ def _one_time(data: dict[str, Any]) -> None:
 
 def _slow_tier3(data: dict[str, Any]) -> None:
     data["sla"]["sales"]["response_minutes"]["tier3"] = 480
+
+
+def _slow_notification(data: dict[str, Any]) -> None:
+    data["sla"]["marketing"]["notify_seconds"] = 3600
+
+
+def _no_trigger_type(data: dict[str, Any]) -> None:
+    data["sla"]["marketing"]["required_fields"].remove("mql_trigger")
+
+
+def _manual_only(data: dict[str, Any]) -> None:
+    data["triggers"].update(tier1=[], tier2=[], tier3=False, tier4=["sales_requested"])
 
 
 def _no_cases(data: dict[str, Any]) -> None:
@@ -260,6 +275,9 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "one-response-time": (_one_time, "sla.sales.response_minutes"),
     "slower-than-framework": (_slow_tier3, "sla.sales.response_minutes.tier3"),
     "no-edge-cases": (_no_cases, "cases"),
+    "sla-weaker-than-framework": (_slow_notification, "sla.marketing.notify_seconds"),
+    "no-trigger-type-field": (_no_trigger_type, "sla.marketing.required_fields"),
+    "manual-triggers-only": (_manual_only, "triggers"),
     "fit-score-unreachable": (_fit_bar_too_high, "fit.score.threshold"),
     "tier3-score-unreachable": (_score_out_of_reach, "scoring.threshold"),
     "fit-size-band-never-applies": (
@@ -315,11 +333,82 @@ def test_a_history_or_sign_off_trips_exactly_its_rule(rule: str) -> None:
         {"industries": ["software"]},
         {"regions": ["europe"]},
         {"min_seniority": "manager"},
-        {"excluded_personas": ["student"]},
+        {"score": {"threshold": 10, "seniority_points": {"vp": 15}}},
+        {"score": {"threshold": 0, "email_domain_points": {"gmail.com": -10}}},
     ],
 )
 def test_any_one_fit_constraint_is_a_fit_gate(fit: dict[str, Any]) -> None:
     assert found(edited(template(), lambda d: d.update(fit=fit))) == []
+
+
+@pytest.mark.parametrize(
+    "fit",
+    [
+        {"excluded_personas": ["student"]},
+        {"exclude_email_domains": ["edu"]},
+        {"exclude_titles": ["student", "open to work"]},
+    ],
+)
+def test_exclusions_alone_are_no_fit_gate_where_a_score_makes_mqls(fit: dict[str, Any]) -> None:
+    # 001: "Leads MQL purely on behavior (downloaded 5 ebooks = MQL) regardless of company
+    # size, industry, or role." Keeping students out does not look at the company or the role.
+    findings = found(edited(template(), lambda d: d.update(fit=fit)))
+    assert [(f.rule, f.clause) for f in findings] == [("no-fit-gate", "fit")]
+    assert "a tier 3 score makes MQLs" in findings[0].message
+
+    # Without a behaviour score (hand raises and tier 2 visits, as before $1M) it is a gate.
+    def unscored(data: dict[str, Any]) -> None:
+        data.update(fit=fit)
+        data["triggers"]["tier3"] = False
+
+    assert of_rule(found(edited(template(), unscored)), "no-fit-gate") == []
+
+
+def test_a_fit_score_no_lead_can_fail_is_no_fit_gate() -> None:
+    # `threshold = 0` and only positive points: every lead passes.
+    fit = {"score": {"threshold": 0, "seniority_points": {"vp": 15}}}
+    findings = found(edited(template(), lambda d: d.update(fit=fit)))
+    assert [(f.rule, f.clause) for f in findings] == [("no-fit-gate", "fit")]
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "says"),
+    [
+        ("marketing.quality_pct", 20, "20% of MQLs meeting the fit criteria"),
+        ("marketing.notify_seconds", 31, "within 31 seconds"),
+        ("sales.decide_within_hours", 72, "within 72 hours"),
+        ("sales.follow_up_touches", 1, "1 follow-up touch within 7 days"),
+        ("sales.follow_up_days", 14, "3 follow-up touches within 14 days"),
+    ],
+)
+def test_each_sla_figure_weaker_than_the_frameworks_is_named(
+    where: str, value: int, says: str
+) -> None:
+    side, key = where.split(".")
+
+    def weaker(data: dict[str, Any]) -> None:
+        data["sla"][side][key] = value
+
+    findings = of_rule(found(edited(template(), weaker)), "sla-weaker-than-framework")
+    assert len(findings) == 1 and says in findings[0].message, findings
+    clause = "sla.sales.follow_up_touches" if key == "follow_up_days" else f"sla.{where}"
+    assert findings[0].clause == clause
+
+
+def test_the_frameworks_own_sla_figures_are_not_weaker() -> None:
+    def exact(data: dict[str, Any]) -> None:
+        data["sla"]["marketing"].update(quality_pct=70, notify_seconds=30)
+        data["sla"]["sales"].update(decide_within_hours=48, follow_up_touches=3, follow_up_days=7)
+
+    assert of_rule(found(edited(template(), exact)), "sla-weaker-than-framework") == []
+
+
+def test_a_hand_raise_beside_tier_4_is_not_manual_only() -> None:
+    def hand_raise_and_manual(data: dict[str, Any]) -> None:
+        data["triggers"].update(tier1=["demo_request"], tier2=[], tier3=False)
+
+    findings = found(edited(template(), hand_raise_and_manual))
+    assert of_rule(findings, "manual-triggers-only") == []
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ Severities follow one principle, so CI fails only where it should:
   whether signed or not, and `sign` refuses them.
 - warning: the definition decides correctly today, but the agreement around it is weak or
   will drift: stale tier 2 signals, content downloads as triggers, no rejection reasons to
-  calibrate from, an SLA nobody escalates, one response time for every trigger, a threshold
+  calibrate from, an SLA nobody escalates or weaker than the framework's, no trigger type for
+  the SDR, only manual triggers, one response time for every trigger, a threshold
   untouched for a year, a review too far out, a one-sided or self-countersigned sign-off, no
   edge cases as evidence. Each is a conversation for the next review, not a broken build.
 - info: reserved for hints that need no action; no rule uses it yet, but every front-end
@@ -236,6 +237,30 @@ RULES: dict[str, Rule] = {
             "threshold under 4 hours, a content-triggered MQL within 1 business day.",
         ),
         Rule(
+            "sla-weaker-than-framework",
+            "warning",
+            "agreed: the framework's marketing and sales SLAs",
+            "The framework's SLAs: at least 70% of MQLs meet the ICP fit criteria, sales is "
+            "notified within 30 seconds, the SDR accepts or rejects within 48 hours, and a "
+            "minimum 3-touch follow-up within 7 days. A weaker commitment is a choice the room "
+            "should make out loud.",
+        ),
+        Rule(
+            "no-trigger-type-field",
+            "warning",
+            "anti-pattern 'treating all MQLs the same'",
+            "At minimum, flag the MQL trigger type so the SDR knows what action the prospect "
+            "took: keep mql_trigger in sla.marketing.required_fields.",
+        ),
+        Rule(
+            "manual-triggers-only",
+            "warning",
+            "objective: 'can a machine apply the definition with no human input?'",
+            "Only tier 4 (a person's manual request) can make an MQL, so no lead qualifies by "
+            "the definition itself. Add the hand raises as tier 1 triggers (demo request, "
+            "contact sales) so the machine decides the clear cases.",
+        ),
+        Rule(
             "stale-threshold",
             "warning",
             "calibrated; anti-pattern 'MQL threshold hasn't changed in 12 months'",
@@ -382,8 +407,51 @@ def _constrained(fit: FitGate) -> bool:
         or fit.excluded_personas
         or fit.exclude_titles
         or fit.exclude_email_domains
-        or fit.score is not None
+        or _score_can_fail(fit)
     )
+
+
+def _company_or_role(fit: FitGate) -> bool:
+    """Does the gate look at the company or the person's role (001: "regardless of company
+    size, industry, or role")? Exclusions of students and job seekers do not."""
+    return bool(
+        (fit.min_employees or 0) > 0
+        or fit.max_employees is not None
+        or fit.industries
+        or fit.regions
+        or (fit.min_seniority is not None and fit.min_seniority != "intern")
+        or _score_can_fail(fit)
+    )
+
+
+def fit_score_floor(fit: FitGate) -> int | None:
+    """The fewest fit points any lead can take (None: no fit score): the mirror of
+    `fit_score_ceiling`. An unknown value adds 0, so a single-valued table's floor is its
+    lowest entry or 0."""
+    score = fit.score
+    if score is None:
+        return None
+
+    def worst(values: Iterable[int]) -> int:
+        return min([0, *values])
+
+    def every(values: Iterable[int]) -> int:
+        return sum(v for v in values if v < 0)
+
+    return (
+        worst(score.seniority_points.values())
+        + worst(score.industry_points.values())
+        + every(score.email_domain_points.values())
+        + every(score.title_points.values())
+        + every(band.points for band in score.size_points)
+    )
+
+
+def _score_can_fail(fit: FitGate) -> bool:
+    """A fit score some lead falls below: `threshold = 0` with no negative points keeps
+    nobody out, so it is no gate at all."""
+    floor = fit_score_floor(fit)
+    return fit.score is not None and floor is not None and floor < fit.score.threshold
 
 
 def fit_score_ceiling(fit: FitGate) -> int | None:
@@ -619,13 +687,30 @@ def _fit_gates(definition: Definition) -> list[tuple[str, FitGate, bool]]:
 
 
 def _no_fit_gate(context: _Context) -> Iterator[Finding]:
-    for clause, gate, narrowed in _fit_gates(context.definition):
-        if not narrowed and not _constrained(gate):
+    """No gate at all; or, where a behaviour score makes MQLs (001's "downloaded 5 ebooks =
+    MQL"), a gate that excludes students and job seekers but looks at no company and no role."""
+    definition = context.definition
+    scored_gates = set()
+    for owner in definition.owners():
+        triggers = definition.owned(owner, "triggers")[1]
+        if triggers.tier3 and definition.owned(owner, "scoring")[1] is not None:
+            scored_gates.add(definition.owned(owner, "fit")[0])
+    for clause, gate, narrowed in _fit_gates(definition):
+        if narrowed:
+            continue
+        if not _constrained(gate):
             yield _finding(
                 "no-fit-gate",
                 clause,
                 "no company size, industry, region, seniority or excluded persona: "
                 "leads become MQLs on behaviour alone",
+            )
+        elif clause in scored_gates and not _company_or_role(gate):
+            yield _finding(
+                "no-fit-gate",
+                clause,
+                "no company size, industry, region or seniority, and a tier 3 score makes "
+                "MQLs: a lead from any company, in any role, becomes an MQL on behaviour alone",
             )
 
 
@@ -856,6 +941,72 @@ def _no_rejection_reasons(context: _Context) -> Iterator[Finding]:
         )
 
 
+def _sla_weaker_than_framework(context: _Context) -> Iterator[Finding]:
+    """Each SLA figure against the framework's: magnitudes, like `slower-than-framework`."""
+    sla = context.definition.sla
+    marketing, sales = sla.marketing, sla.sales
+    checks = (
+        (
+            marketing.quality_pct < 70,
+            "sla.marketing.quality_pct",
+            f"{marketing.quality_pct}% of MQLs meeting the fit criteria, where the framework "
+            "commits to at least 70%",
+        ),
+        (
+            marketing.notify_seconds > 30,
+            "sla.marketing.notify_seconds",
+            f"sales notified within {marketing.notify_seconds} seconds, where the framework "
+            "says within 30",
+        ),
+        (
+            sales.decide_within_hours > 48,
+            "sla.sales.decide_within_hours",
+            f"the SDR accepts or rejects within {sales.decide_within_hours} hours, where the "
+            "framework says within 48",
+        ),
+        (
+            sales.follow_up_touches < 3 or sales.follow_up_days > 7,
+            "sla.sales.follow_up_touches",
+            f"{sales.follow_up_touches} follow-up "
+            f"{'touch' if sales.follow_up_touches == 1 else 'touches'} within "
+            f"{sales.follow_up_days} days, where the framework asks at least 3 within 7",
+        ),
+    )
+    for weaker, clause, message in checks:
+        if weaker:
+            yield _finding("sla-weaker-than-framework", clause, message)
+
+
+def _no_trigger_type_field(context: _Context) -> Iterator[Finding]:
+    if "mql_trigger" not in context.definition.sla.marketing.required_fields:
+        yield _finding(
+            "no-trigger-type-field",
+            "sla.marketing.required_fields",
+            "an MQL reaches sales without the action that made it one (mql_trigger)",
+        )
+
+
+def _manual_triggers_only(context: _Context) -> Iterator[Finding]:
+    """Tier 4 is manual (001): a definition that only it can fire is decided by people."""
+    definition = context.definition
+    if qualifies_nobody(definition):
+        return  # `no-trigger` says it
+    automatic = False
+    for owner in definition.owners():
+        if isinstance(owner, Motion) and owner.qualifies_account:
+            automatic = True
+        triggers = definition.owned(owner, "triggers")[1]
+        scored = triggers.tier3 and definition.owned(owner, "scoring")[1] is not None
+        automatic = automatic or bool(triggers.tier1 or triggers.tier2 or scored)
+    if not automatic:
+        yield _finding(
+            "manual-triggers-only",
+            "triggers",
+            "only tier 4, a person's request, can make an MQL: no hand raise, visit or score "
+            "qualifies a lead by itself",
+        )
+
+
 def _sla_without_escalation(context: _Context) -> Iterator[Finding]:
     if context.definition.sla.escalation is None:
         yield _finding(
@@ -1023,6 +1174,9 @@ _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _content_download_trigger,
     _no_rejection_reasons,
     _sla_without_escalation,
+    _sla_weaker_than_framework,
+    _no_trigger_type_field,
+    _manual_triggers_only,
     _one_response_time,
     _slower_than_framework,
     _stale_threshold,
