@@ -188,8 +188,36 @@ def test_existing_customer_goes_to_the_account_owner() -> None:
     d = make_definition(fit={"existing_customers": "account-owner"})
     v = check(d, make_lead(DEMO, relationship="customer"), status="routed", route="account-owner")
     assert v.clauses() == ("fit.existing_customers",)
-    # Even without any activity, a customer contact is not a new MQL.
-    check(d, make_lead(relationship="customer"), status="routed", route="account-owner")
+    assert "demo_request today is a hand raise" in v.reasons[0].text
+
+
+@pytest.mark.parametrize(
+    "activities",
+    [(), (("blog_visit", 1, 30),), (("pricing_page_view", 2, 3),), (("demo_request", 200),)],
+)
+def test_a_customers_contact_without_a_fresh_hand_raise_stays_in_nurture(
+    activities: tuple[Act, ...],
+) -> None:
+    # 001: "Contact from existing customer company fills demo form: an expansion or
+    # cross-sell signal." A contact who only read the blog, browsed pricing or asked for a demo
+    # 200 days ago (past the 90-day window) raised nothing to hand the account owner; it was
+    # routed with the words of a demo request.
+    d = make_definition(
+        fit={"existing_customers": "account-owner"},
+        triggers={"tier1": ["demo_request"], "within_days": 90},
+    )
+    v = check(d, make_lead(*activities, relationship="customer"), status="nurture")
+    assert v.clauses() == ("fit.existing_customers",)
+    assert "raised no hand" in v.reasons[0].text and "expansion signal" in v.reasons[0].text
+
+
+def test_a_customers_hand_raise_in_any_rule_set_goes_to_the_account_owner() -> None:
+    # A product-led motion's usage limit is a customer's hand raise too, though the main
+    # triggers do not name it.
+    d = from_template("acme", "30m-plus", date(2025, 1, 1))
+    assert "product_usage_limit" not in d.triggers.tier1
+    lead = make_lead(("product_usage_limit", 0), relationship="customer")
+    check(d, lead, status="routed", route="account-owner")
 
 
 def test_existing_customer_treated_as_prospect() -> None:

@@ -161,7 +161,12 @@ def evaluate_prepared(prepared: Prepared, lead: Lead, as_of: datetime | None = N
     """`evaluate` for a definition already prepared: the same verdict, less setup per lead."""
     moment = as_of or _EPOCH
     definition = prepared.definition
-    disqualified = _disqualify(prepared.base, lead)
+    every = (
+        prepared.base,
+        *(rules for *_size, rules in prepared.segments),
+        *(rules for _motion, rules in prepared.motions),
+    )
+    disqualified = _disqualify(prepared.base, lead, moment, [r.triggers for r in every])
     if disqualified is not None:
         return disqualified
     candidates = _rule_sets(prepared, lead)
@@ -178,8 +183,12 @@ def evaluate_prepared(prepared: Prepared, lead: Lead, as_of: datetime | None = N
     return best
 
 
-def _disqualify(rules: RuleSet, lead: Lead) -> Verdict | None:
-    """Competitors and existing customers, judged by one rule set's fit gate."""
+def _disqualify(
+    rules: RuleSet, lead: Lead, as_of: datetime | None = None, raising: Sequence[Triggers] = ()
+) -> Verdict | None:
+    """Competitors and existing customers, judged by one rule set's fit gate. A customer's
+    contact who raised a hand (001: "fills demo form") is an expansion signal for the account
+    owner; one who only read or browsed raised nothing to hand over and stays in nurture."""
     fit = rules.fit
     path = rules.fit_path
     company = lead.company
@@ -199,18 +208,53 @@ def _disqualify(rules: RuleSet, lead: Lead) -> Verdict | None:
             ),
         )
     if company.relationship == "customer" and fit.existing_customers == "account-owner":
+        raised = _customer_hand_raise(raising or (rules.triggers,), lead, as_of or _EPOCH)
+        if raised is None:
+            return Verdict(
+                status="nurture",
+                route="nurture",
+                reasons=(
+                    Reason(
+                        f"{path}.existing_customers",
+                        "The company is an existing customer, and this contact raised no hand: "
+                        "nothing for the account owner yet. A hand raise would go to them as "
+                        "an expansion signal.",
+                    ),
+                ),
+            )
+        kind, age = raised
         return Verdict(
             status="routed",
             route="account-owner",
             reasons=(
                 Reason(
                     f"{path}.existing_customers",
-                    "The company is an existing customer: an expansion signal for the account "
-                    "owner, not a new MQL.",
+                    f"The company is an existing customer and {kind} {_when(age)} is a hand "
+                    "raise: an expansion signal for the account owner, not a new MQL.",
                 ),
             ),
         )
     return None
+
+
+def _customer_hand_raise(
+    raising: Sequence[Triggers], lead: Lead, as_of: datetime
+) -> tuple[str, float] | None:
+    """The latest hand raise (a tier 1 or tier 4 kind of any rule set given: a product-led
+    motion's usage limit is a customer's hand raise too) inside that rule set's window."""
+    latest: tuple[str, float] | None = None
+    for activity in lead.activities:
+        age = activity.age_days(as_of)
+        if age < 0:
+            continue
+        fresh = any(
+            activity.kind in (*triggers.tier1, *triggers.tier4)
+            and (triggers.within_days is None or age <= triggers.within_days)
+            for triggers in raising
+        )
+        if fresh and (latest is None or age < latest[1]):
+            latest = (activity.kind, age)
+    return latest
 
 
 def _competitor_match(names: frozenset[str], lead: Lead) -> str | None:
@@ -292,7 +336,7 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
     ):
         # A segment's or motion's own fit gate brings its own competitor list and customer rule
         # (when they equal the base fit's, `evaluate` has already applied them).
-        own = _disqualify(rules, lead)
+        own = _disqualify(rules, lead, as_of)
         if own is not None:
             return replace(own, **stamp)  # type: ignore[arg-type]
     fit_verdict = _check_fit(rules, lead)
