@@ -274,8 +274,9 @@ def test_the_report_says_which_reading_of_the_material_it_follows(
     lines = backtest_lines(backtest(con, make()))
     at = lines.index("Where the material disagrees")
     assert lines[at + 1].startswith("  Hand raise: this follows the framework (001)")
-    assert "40-60% accepted is healthy" in lines[at + 2]
-    assert "60-75% SAL acceptance" in lines[at + 2]
+    assert lines[at + 2].startswith("  Engagement: ")
+    assert "40-60% accepted is healthy" in lines[at + 3]
+    assert "60-75% SAL acceptance" in lines[at + 3]
 
 
 def test_reasons_are_tallied_by_key_and_named_by_their_most_frequent_spelling() -> None:
@@ -314,3 +315,26 @@ def test_the_sla_commitment_is_read_against_mqls_alone_not_a_motions_pqls() -> N
     assert sum(n for _, n in result.mql_monthly) == by_type["mql"]
     assert sum(n for _, n in result.monthly) == sum(by_type.values())
     assert result.mql_per_month < result.per_month
+
+
+def test_a_motions_pqls_and_aqls_are_named_apart_from_mqls_in_the_report() -> None:
+    # 000: PQLs and AQLs "aren't variations" of the MQL; the report said "MQLs: 40" for 37
+    # MQLs and 3 AQLs.
+    con = duckdb.connect()
+    load_rows(con, *sample_data(3000, seed=3))
+    result = backtest(con, from_template("big", "30m-plus", date(2025, 1, 1)))
+    by_type = result.by_lead_type
+    assert list(by_type) == ["mql", "pql", "aql"], by_type
+    assert sum(by_type.values()) == result.events and by_type["mql"] < result.events
+    lines = backtest_lines(result)
+    assert lines[3].startswith(f"MQLs, PQLs and AQLs: {result.events} from "), lines[3]
+    split = f"{by_type['mql']} MQLs, {by_type['pql']} PQLs, {by_type['aql']} AQLs"
+    assert lines[4].startswith(f"  {split}: "), lines[4]
+    assert "MQLs, PQLs and AQLs per month" in lines
+    assert result.to_json()["by_lead_type"] == by_type
+    # Where every event is an MQL, the report says MQLs and nothing more.
+    plain = backtest(con, from_template("mid", "3m-10m", date(2025, 1, 1)))
+    assert plain.by_lead_type == {}
+    plain_lines = backtest_lines(plain)
+    assert plain_lines[3].startswith("MQLs: ") and "MQLs per month" in plain_lines
+    assert not any("not MQL variants" in line for line in plain_lines)

@@ -216,6 +216,21 @@ class Backtest:
     # The SLA's "about N MQLs a month" (marketing's commitment), read against what it makes.
     committed: int | None = None
     mql_monthly: list[tuple[str, int]] = field(default_factory=list)  # lead type MQL only
+    # Events by lead type, where a motion makes PQLs or AQLs (000: not MQL variants, so the
+    # report names them apart); empty when every event is an MQL.
+    by_lead_type: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def counted(self) -> str:
+        """What the events are, in the report's words: 'MQLs', or 'MQLs, PQLs and AQLs'."""
+        if not self.by_lead_type:
+            return "MQLs"
+        names = [f"{kind.upper()}s" for kind in self.by_lead_type]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    def lead_type_split(self) -> str:
+        """'37 MQLs, 3 AQLs, 0 PQLs' ('' when every event is an MQL)."""
+        return ", ".join(f"{n} {kind.upper()}s" for kind, n in self.by_lead_type.items())
 
     def _average(self, series: list[tuple[str, int]], last: int | None = None) -> float:
         full = [n for m, n in series if m in self.complete_months] or [n for _, n in series]
@@ -520,6 +535,13 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         "SELECT strftime(mql_at, '%Y-%m') AS m, count(*) FROM leads "
         "WHERE mql_at IS NOT NULL GROUP BY m"
     )
+    by_lead_type: dict[str, int] = {}
+    if mql_monthly is not monthly:
+        by_lead_type = {"mql": 0} | {m.lead_type: 0 for m in definition.motions}
+        for kind, n in con.execute(
+            f"SELECT lead_type, count(*) FROM {table} GROUP BY lead_type"
+        ).fetchall():
+            by_lead_type[str(kind)] = int(n)
     tiers = {
         f"tier {t}": int(n)
         for t, n in con.execute(
@@ -613,6 +635,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         missed_wins=missed_wins(con, definition, table, int(fn[1])),
         committed=definition.sla.marketing.monthly_volume,
         mql_monthly=mql_monthly,
+        by_lead_type=by_lead_type,
     )
 
 

@@ -76,9 +76,15 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         f"Backtest of {result.definition}",
         f"  history: {result.leads} leads, {result.activities} activities, {period}",
         "",
-        f"MQLs: {result.events} from {result.leads_passed} leads, "
+        f"{result.counted}: {result.events} from {result.leads_passed} leads, "
         f"{result.per_month:.1f} per month {over} ({result.volume_reading()})",
     ]
+    if result.by_lead_type:
+        lines.append(
+            f"  {result.lead_type_split()}: a motion's PQLs and AQLs are not MQL variants "
+            f"(000), so the SLA's MQL commitment is read against the MQLs alone "
+            f"({result.mql_per_month:.1f} a month)"
+        )
     if complete >= 3:
         lines.append(f"  last 3 complete months: {result.recent_per_month:.1f} per month")
     if any(n for _, n in result.historical_monthly):
@@ -93,7 +99,7 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         lines.append("The history's values and the fit gate's lists do not meet")
         lines.extend(f"  {line}" for line in result.gate_values)
     lines.append("")
-    lines.append("MQLs per month")
+    lines.append(f"{result.counted} per month")
     lines.extend(monthly_chart(result, chart_width))
     if result.by_tier:
         lines.append("")
