@@ -522,3 +522,31 @@ async def test_ctrl_z_takes_back_a_list_replaced_by_a_stray_key(
         await settle(pilot)
         assert editor.value == ", ".join(reasons)
         assert store.load_definition(path).definition.sla.sales.rejection_reasons == reasons
+
+
+@pytest.mark.parametrize("gap", SPEEDS)
+@pytest.mark.parametrize("opens", ["a", "m"])
+async def test_keys_typed_as_the_case_form_opens_name_the_case(
+    opens: str,
+    gap: float,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    busy_loop: None,
+) -> None:
+    # `a` then "mid-vp-pricing" at a person's speed saved "id-vp-pricing": the form takes
+    # half a second to open and the key typed meanwhile went nowhere (`m` is the table's
+    # own edit key, so a stray one could also open a second form).
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        keys = [opens] if opens == "a" else [opens, "end", *["backspace"] * 40]
+        await send(pilot, [*keys, *keys_for("mid-vp-pricing")], gap)
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen, NewCaseModal), app.screen
+        assert app.screen.query_one("#new-name", Input).value == "mid-vp-pricing"
+        assert len(app.screen_stack) == 3  # home, the draft, one form

@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 
 from workbench.core.domain.case_why import why_mismatch
 from workbench.core.domain.suite import CaseResult, SuiteResult
+from workbench.tui.components.held_keys import hold_keys
 from workbench.tui.components.row_table import RowTable
 from workbench.tui.components.steps import EXPLAIN
 from workbench.tui.components.text import PlainText
@@ -41,6 +42,24 @@ def case_label(result: CaseResult) -> str:
     if why_mismatch(result.case) is not None:
         label += f"\n{WHY_MARK}"
     return label
+
+
+class CasesTable(RowTable):
+    """The cases' table. `a` (add) and `m` (edit) open the case form, which takes half a
+    second to come up: the app asks here as the key arrives (`press_holds_keys`, as for a
+    button's enter) and holds the keys typed after it, so a burst read at once waits for the
+    form instead of reaching this table (where `m` and `d` are keys of their own)."""
+
+    held_for_key = False
+
+    def press_holds_keys(self, key: str) -> bool:
+        pane = self.parent
+        opens = key == "a" or (
+            key == "m" and isinstance(pane, CasesPane) and pane.selected_case() is not None
+        )
+        if opens:
+            self.held_for_key = True
+        return opens
 
 
 class CasesPane(Vertical):
@@ -98,7 +117,7 @@ class CasesPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield PlainText(EXPLAIN["cases"], classes="explain")
-        table = RowTable(id="cases-table")
+        table = CasesTable(id="cases-table")
         yield table
         yield PlainText(
             "enter: open · e: accept actual · a: add · m: edit · d: delete · u: undo",
@@ -186,14 +205,28 @@ class CasesPane(Vertical):
             self.post_message(CaseAcceptRequested(name))
 
     def action_add(self) -> None:
+        """The case form takes half a second to open: the keys typed meanwhile are held (the
+        case's name, typed at once) and go to its first field (`NewCaseModal.held`). Whoever
+        handles the request releases them once."""
         self._acted()
+        self._hold()
         self.post_message(CaseAddRequested())
 
     def action_edit(self) -> None:
         self._acted()
         name = self.selected_case()
         if name is not None:
+            self._hold()  # as for `a`
             self.post_message(CaseEditRequested(name))
+
+    def _hold(self) -> None:
+        """Hold the keys, unless the app did as the key arrived (`CasesTable`): from the
+        palette, or a binding of the pane's reached another way."""
+        table = self.query_one(CasesTable)
+        if table.held_for_key:
+            table.held_for_key = False
+        else:
+            hold_keys(self)
 
     def action_delete(self) -> None:
         self._acted()

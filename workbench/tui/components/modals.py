@@ -25,7 +25,7 @@ from workbench.core.domain.suite import CaseResult
 from workbench.core.domain.typed_words import refusals
 from workbench.core.domain.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
 from workbench.core.services.workshop import NO_LEAD, NO_WHY, EditResult
-from workbench.tui.components.held_keys import HoldingButton, hold_keys
+from workbench.tui.components.held_keys import HoldingButton, hold_keys, release_keys
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 
@@ -344,6 +344,10 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
 
     BINDINGS = [CANCEL]
 
+    # The keys typed while the form came up were held (`CasesPane.action_add`): released
+    # once its first field has the cursor, they go there, in order.
+    held = False
+
     def __init__(
         self,
         submit: Callable[[EdgeCase], EditResult],
@@ -428,6 +432,9 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#new-name", Input).focus()
+        if self.held:
+            self.held = False
+            self.call_after_refresh(release_keys, self)
 
     def _input(self, key: str, label: str, hint: str) -> Vertical:
         """A text field; its hint reads as a hint ("e.g. …"), never as a value. Numbers are

@@ -1436,6 +1436,7 @@ class EditorScreen(Screen[None]):
     @on(CaseAddRequested)
     def _add_case(self) -> None:
         if self.refused_read_only():
+            release_keys(self)  # held by the cases' `a`: no form comes
             return
 
         def added(outcome: tuple[EdgeCase, EditResult] | None) -> None:
@@ -1454,6 +1455,7 @@ class EditorScreen(Screen[None]):
 
         segments, lead_types = self._case_choices()
         modal = NewCaseModal(self.workshop.add_case, segments=segments, lead_types=lead_types)
+        modal.held = True
         self.app.push_screen(modal, added)
 
     def _say_on_status(self, note: str) -> None:
@@ -1462,15 +1464,16 @@ class EditorScreen(Screen[None]):
 
     @on(CaseEditRequested)
     def _edit_case_requested(self, event: CaseEditRequested) -> None:
-        self._edit_case(event.name)
+        self._edit_case(event.name, held=True)
 
-    def _edit_case(self, name: str) -> None:
+    def _edit_case(self, name: str, held: bool = False) -> None:
         """The add-case form, filled in from the case; the core refuses a taken name and the
-        form stays open saying so."""
-        if self.refused_read_only():
-            return
+        form stays open saying so. `held`: the cases' `m` held the keys typed after it,
+        released here when no form comes, else by the form once it has the cursor."""
         case = next((c for c in self.workshop.definition.cases if c.name == name), None)
-        if case is None:
+        if self.refused_read_only() or case is None:
+            if held:
+                release_keys(self)
             return
 
         def edited(outcome: tuple[EdgeCase, EditResult] | None) -> None:
@@ -1497,6 +1500,7 @@ class EditorScreen(Screen[None]):
 
         segments, lead_types = self._case_choices()
         modal = NewCaseModal(submit, case, segments=segments, lead_types=lead_types)
+        modal.held = held
         self.app.push_screen(modal, edited)
 
     def _case_choices(self) -> tuple[list[str], list[str]]:
