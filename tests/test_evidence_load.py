@@ -2409,3 +2409,176 @@ def test_a_cell_quoted_over_two_lines_is_not_taken_for_the_unclosed_quote(tmp_pa
     assert note is not None and "line 4 opens a quote it never closes" in note
     path.write_text('lead_id,notes\nL1,"called twice,\nno answer"\n', encoding="utf-8")
     assert unquoted_note(path) is None
+
+
+# --- placeholders in text cells ---------------------------------------------------------------
+
+PLACEHOLDER_CELLS = ["#N/A", "N/A", " n/a ", "-", "--", "null", "None", "NaN", "(blank)", "#REF!"]
+REAL_TEXT = ["NA", "Acme", "Unknown", "n/a acme", "-x", "nonE profit"]
+
+
+@pytest.mark.parametrize(
+    "name", ["title", "company", "domain", "account_id", "industry", "rejection_reason"]
+)
+def test_a_placeholder_in_a_text_cell_is_read_as_empty_on_both_paths(name: str) -> None:
+    # An account_id of '#N/A' made every such lead one account (AQLs 2 -> 43 on a 2,000-lead
+    # export); a session '-' made one session of activities days apart.
+    column = _column(name)
+    for cell in PLACEHOLDER_CELLS:
+        status, value = read_cell(column, cell, CANONICAL)
+        assert status == "bad" and "a placeholder for no value" in str(value), (cell, value)
+    for cell in REAL_TEXT:
+        assert read_cell(column, cell, CANONICAL)[0] == "ok", cell
+    assert fast_values(column, CANONICAL, PLACEHOLDER_CELLS) == [None] * len(PLACEHOLDER_CELLS)
+    assert assert_fast_path_agrees(column, CANONICAL, REAL_TEXT) >= 4
+
+
+def test_a_session_placeholder_is_read_as_empty() -> None:
+    column = _column("session_id", ACTIVITY_COLUMNS)
+    assert read_cell(column, "-", CANONICAL)[0] == "bad"
+    assert fast_values(column, CANONICAL, ["-", "s-1"]) == [None, "s-1"]
+
+
+def test_a_placeholder_the_mapping_names_keeps_the_mappings_meaning() -> None:
+    mapping = Mapping(values={"rejection_reason": {"N/A": "other"}})
+    column = _column("rejection_reason")
+    assert read_cell(column, "N/A", mapping) == ("ok", "other")
+    assert read_cell(column, "#N/A", mapping)[0] == "bad"
+    assert assert_fast_path_agrees(column, mapping, ["N/A", "n/a", "Budget"]) >= 1
+
+
+def test_leads_with_a_placeholder_account_are_not_one_account(tmp_path: Path) -> None:
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,company,domain,account_id,rejection_reason\n"
+        "1,2025-01-02,Acme,acme.io,#N/A,N/A\n"
+        "2,2025-01-02,Globex,globex.io,#N/A,Budget\n"
+        "3,2025-01-02,Initech,initech.io,A-7,-\n",
+    )
+    activities = write(
+        tmp_path / "activities.csv",
+        "lead_id,kind,at,session_id\n1,demo_request,2025-01-03,-\n2,demo_request,2025-01-04,-\n",
+    )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities, CANONICAL)
+    rows = con.execute(
+        "SELECT lead_id, account_id, rejection_reason FROM leads ORDER BY lead_id"
+    ).fetchall()
+    assert rows == [("1", None, None), ("2", None, "Budget"), ("3", "A-7", None)]
+    assert con.execute("SELECT count(session_id) FROM activities").fetchone() == (0,)
+    said = "\n".join(problems.lines())
+    assert "account_id '#N/A': a placeholder for no value; read as empty" in said, said
+
+
+@pytest.mark.parametrize(
+    ("cell", "level"),
+    [
+        ("C-Level Exec", "c-level"),
+        ("Executive", "c-level"),
+        ("CXO", "c-level"),
+        ("c_suite", "c-level"),
+        ("VP-Level Exec", "vp"),
+        ("Director", "director"),
+        ("Manager", "manager"),
+        ("Non-Manager", "individual"),
+        ("Entry", "individual"),
+        ("Training", "intern"),
+        # Not a level label: read as a title, as before.
+        ("Account Executive", "individual"),
+        ("Head of Growth", "director"),
+    ],
+)
+def test_a_seniority_cell_written_as_a_level_label_is_that_level(cell: str, level: str) -> None:
+    # ZoomInfo's management levels were read as job titles: "C-Level Exec" and "Executive"
+    # became individual (an account executive), "Non-Manager" became manager.
+    column = _column("seniority")
+    assert read_cell(column, cell, CANONICAL) == ("ok", level)
+    assert assert_fast_path_agrees(column, CANONICAL, [cell]) in (0, 1)
+
+
+@pytest.mark.parametrize("name", ["lead_id", "account_id"])
+def test_an_id_in_scientific_notation_is_never_read_as_an_id(name: str) -> None:
+    # Excel shows 51234500000 as 5.12345E+10: 1,998 of 2,000 leads became "duplicates" of
+    # two, and every activity was attached to those two.
+    column = _column(name)
+    for cell in ["5.12345E+10", "1E+15", " 5,12345E+10 "]:
+        status, value = read_cell(column, cell, CANONICAL)
+        assert status == "bad" and "scientific notation" in str(value), (cell, value)
+    real = ["51234500000", "00Q5e00000AbCdE", "E+10", "L-5E+10", "1e5"]
+    for cell in real:
+        assert read_cell(column, cell, CANONICAL)[0] == "ok", cell
+    assert fast_values(column, CANONICAL, ["5.12345E+10"]) == [None]
+    assert assert_fast_path_agrees(column, CANONICAL, real) == len(real)
+
+
+def test_a_workbook_or_an_archive_is_named_for_what_it_is(tmp_path: Path) -> None:
+    # All three read as "no header line and columns were found in it".
+    import gzip
+    import zipfile
+
+    workbook = tmp_path / "leads.xlsx"
+    with zipfile.ZipFile(workbook, "w") as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.writestr("leads.csv", "lead_id,created_at\n1,2025-01-01\n")
+    compressed = tmp_path / "leads.csv.gz"
+    compressed.write_bytes(gzip.compress(b"lead_id,created_at\n1,2025-01-01\n"))
+    activities = write(tmp_path / "activities.csv", "lead_id,kind,at\n1,demo_request,2025-01-02\n")
+    for path, says in (
+        (workbook, "is an Excel workbook, not a CSV file: save the sheet as CSV"),
+        (archive, "is a zip archive, not a CSV file: extract the CSV file"),
+        (compressed, "is gzip-compressed: decompress it"),
+    ):
+        with pytest.raises(InputError) as raised:
+            load_to_duckdb(duckdb.connect(), path, activities, CANONICAL)
+        assert says in str(raised.value), str(raised.value)
+
+
+def test_a_whole_number_id_written_as_a_float_is_the_same_lead(tmp_path: Path) -> None:
+    # pandas writes an id column with an empty cell as floats: "51234500000.0" in the
+    # activities and "51234500000" in the leads refused every activity as an unknown lead.
+    column = _column("lead_id")
+    assert read_cell(column, "51234500000.0", CANONICAL) == ("ok", "51234500000")
+    assert read_cell(column, "7.5", CANONICAL) == ("ok", "7.5")  # not a whole number: as is
+    cells = ["51234500000.0", "12.00", "7.5", "v1.0", "0.0"]
+    assert assert_fast_path_agrees(column, CANONICAL, cells) == len(cells)
+    leads = write(tmp_path / "leads.csv", "lead_id,created_at\n51234500000,2025-01-02\n")
+    activities = write(
+        tmp_path / "activities.csv", "lead_id,kind,at\n51234500000.0,demo_request,2025-01-03\n"
+    )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities, CANONICAL)
+    assert problems.skipped == 0
+    assert con.execute("SELECT lead_id FROM activities").fetchall() == [("51234500000",)]
+
+
+def test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whole(
+    tmp_path: Path,
+) -> None:
+    # The encoding is found from the first MiB: plain ASCII there read as UTF-8, and the
+    # rows with "Müller" further on were left out as not UTF-8, their activities with them.
+    lines = ["lead_id,created_at,company,title"]
+    lines += [f"L{i},2025-01-02,Acme Widgets {i:06d},Director of Operations" for i in range(20000)]
+    lines += [f"M{i},2025-01-02,Müller GmbH,Geschäftsführer" for i in range(3)]
+    leads = tmp_path / "leads.csv"
+    leads.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
+    assert leads.stat().st_size > (1 << 20)
+    activities = write(tmp_path / "activities.csv", "lead_id,kind,at\nM1,demo_request,2025-01-03\n")
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities, CANONICAL)
+    assert problems.skipped == 0, problems.lines()
+    assert con.execute("SELECT company FROM leads WHERE lead_id = 'M1'").fetchone() == (
+        "Müller GmbH",
+    )
+    assert any("read as windows-1252" in line for line in problems.lines())
+    # A file whose first MiB is UTF-8 with accents keeps the old reading: the line that is
+    # not UTF-8 is left out and said (reading all as Windows-1252 would garble the rest).
+    mixed = tmp_path / "mixed.csv"
+    body = "".join(f"U{i},2025-01-02,Café {i:06d}\n" for i in range(40000))
+    mixed.write_bytes(
+        ("lead_id,created_at,company\n" + body).encode() + "X1,2025-01-02,Müller\n".encode("cp1252")
+    )
+    problems = load_to_duckdb(duckdb.connect(), mixed, activities, CANONICAL)
+    assert any("not utf-8" in p.reason for _, p in problems.all()), problems.lines()

@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.domain.errors import InputError, Problem
-from workbench.core.evidence.csvfile import CsvFormat, detect, utf8_copy
+from workbench.core.evidence.csvfile import SAMPLE, CsvFormat, detect, utf8_copy
 from workbench.core.evidence.csvlines import CsvLines, Dialect, Footer, Rejected, find_footer
 from workbench.core.evidence.dates import detect as detect_dates
 from workbench.core.evidence.dates import reading_formats
@@ -67,6 +67,7 @@ from workbench.core.evidence.mapping import (
     fix_line,
     infer_seniority,
     match_choice,
+    seniority_label,
     squash,
 )
 from workbench.core.evidence.numbers import (
@@ -422,6 +423,33 @@ _TRUE = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})
 
 
+# What exports and spreadsheets write into a text cell that has no value: Excel's errors,
+# "N/A", a dash, and what code writes for a missing value (None, null, NaN). Read as a value
+# they were real: every lead with account_id '#N/A' was one account, activities with session
+# '-' one session. Compared case-folded, after trimming. "NA" is left out: it is a region.
+TEXT_PLACEHOLDERS = frozenset(
+    {
+        "#n/a", "n/a", "n.a.", "-", "--", "---", "null", "none", "nil", "nan", "undefined",
+        "(blank)", "(none)", "(null)", "(empty)", "#null!", "#value!", "#ref!", "#name?",
+        "#div/0!", "#num!",
+    }
+)  # fmt: skip
+_PLACEHOLDER_TEXT_HINT = "a placeholder for no value"
+# An id Excel turned into a number and wrote in scientific notation (51234500000 as
+# 5.12345E+10): its last digits are gone, so ids that differed now match, and 1,998 of 2,000
+# leads were "duplicates" with every activity on the two left. Never read as an id.
+_ID_COLUMNS = frozenset({"lead_id", "account_id"})
+_SCIENTIFIC = r"[+-]?[0-9]([.,][0-9]+)?[eE][+][0-9]+"
+# A whole-number id as a float column writes it (pandas, with an empty cell in the column):
+# "51234500000.0" in one file and "51234500000" in the other are one lead.
+_FLOAT_ID = r"[0-9]+[.]0+"
+_SCIENTIFIC_HINT = (
+    "an id written in scientific notation, its last digits lost (a spreadsheet read it as a "
+    "number): export the column as text"
+)
+_PLACEHOLDER_LONGEST = max(len(word) for word in TEXT_PLACEHOLDERS)
+
+
 def _domain(value: str) -> str:
     text = value.strip().casefold()
     text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
@@ -433,6 +461,14 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
     """One non-empty cell as the column's type; raises _Bad with the reason."""
     try:
         if column.type == "text":
+            if value.strip().casefold() in TEXT_PLACEHOLDERS and not mapping.names(
+                column.name, value.strip()
+            ):
+                raise _Bad(column.name, value, _PLACEHOLDER_TEXT_HINT)
+            if column.name in _ID_COLUMNS and re.fullmatch(_SCIENTIFIC, value.strip()):
+                raise _Bad(column.name, value, _SCIENTIFIC_HINT)
+            if column.name in _ID_COLUMNS and re.fullmatch(_FLOAT_ID, value.strip()):
+                return value.strip().split(".", 1)[0]
             if column.name == "domain":
                 return _domain(value)
             return mapping.translate(column.name, value.strip())
@@ -479,7 +515,7 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
     chosen = match_choice(column, translated)
     if chosen is None:
         if column.name == "seniority":
-            return infer_seniority(value)
+            return seniority_label(value) or infer_seniority(value)
         raise _Bad(column.name, value, f"expected one of {', '.join(column.choices)}")
     return chosen
 
@@ -899,13 +935,36 @@ def _fast_translated(table: dict[str, str], ref: str) -> str | None:
     )
 
 
+def _placeholder_to_python(ref: str, fast: str | None, column: str = "") -> str | None:
+    """A text fast path that leaves a placeholder cell ("N/A", "#N/A", "-") to Python, which
+    reads it as empty and says so (`TEXT_PLACEHOLDERS`), and an id in scientific notation
+    too. Only short cells are compared."""
+    if fast is None:
+        return None
+    words = ", ".join(_lit(word) for word in sorted(TEXT_PLACEHOLDERS))
+    scientific = (
+        f"OR regexp_full_match(trim({ref}), '{_SCIENTIFIC}')" if column in _ID_COLUMNS else ""
+    )
+    whole = (
+        f"WHEN contains({ref}, '.') AND regexp_full_match({ref}, '{_FLOAT_ID}') "
+        f"THEN split_part({ref}, '.', 1) "
+        if column in _ID_COLUMNS
+        else ""
+    )
+    return (
+        f"CASE WHEN strlen({ref}) <= {_PLACEHOLDER_LONGEST + 2} "
+        f"AND lower(trim({ref})) IN ({words}) {scientific} THEN NULL {whole}ELSE {fast} END"
+    )
+
+
 def fast_sql(column: Column, mapping: Mapping, ref: str) -> str | None:
     """The column's SQL fast path over the raw cell `ref`, or None when it has none."""
     if column.type == "text":
         if column.name == "domain":
-            return _fast_domain(ref)
+            return _placeholder_to_python(ref, _fast_domain(ref))
         table = mapping.values.get(column.name)
-        return _fast_translated(table, ref) if table else _fast_text(ref)
+        fast = _fast_translated(table, ref) if table else _fast_text(ref)
+        return _placeholder_to_python(ref, fast, column.name)
     if column.type == "timestamp":
         return _fast_timestamp(ref, mapping.date_formats)
     if column.type == "int":
@@ -940,7 +999,27 @@ def _open(path: Path, table: str) -> bool:
         raise InputError([Problem(f"cannot read: {error.strerror}", file=path)]) from None
     if size == 0 or (size <= len(head) and not head.strip()):
         raise InputError([Problem(f"is empty: expected a header row and {table} rows", file=path)])
+    packed = _packed(head)
+    if packed is not None:
+        raise InputError([Problem(packed, file=path)])
     return _is_parquet(path, head)
+
+
+def _packed(head: bytes) -> str | None:
+    """What to do with a workbook or an archive given where a CSV was expected: it read as
+    "no header line and columns were found", which sends the room looking at the headers."""
+    if head.startswith(b"PK\x03\x04"):
+        if b"xl/" in head or b"[Content_Types].xml" in head:
+            return (
+                "is an Excel workbook, not a CSV file: save the sheet as CSV (File > Save As > "
+                "CSV UTF-8) or export the report as CSV"
+            )
+        return "is a zip archive, not a CSV file: extract the CSV file from it and give that"
+    if head.startswith(b"\x1f\x8b"):
+        return "is gzip-compressed: decompress it (gunzip) and give the CSV file"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "is an old Excel workbook (.xls), not a CSV file: save the sheet as CSV UTF-8"
+    return None
 
 
 _LONG_LINE = re.compile(r"Maximum line size of \d+ bytes exceeded\. Actual Size: ?(\d+) bytes")
@@ -1987,20 +2066,21 @@ def _load_table(
         source = _Source(path, parquet, f"{_PREFIX}rejects")
         return _load_source(con, table, source, mapping, target, say, known, dropped)
     form = detect(path, mapping.encoding, mapping.delimiter)
-    if not form.utf8:
-        say(f"{table}: reading {path} as {form.encoding}")
-    with utf8_copy(path, form) as utf8:
-        source = _Source(path, parquet, f"{_PREFIX}rejects", form, utf8)
-        source = replace(source, max_line=line_limit(source.read, path))
-        while True:  # at most twice: with DuckDB's limit, then with LONGEST_LINE
-            try:
-                report = _load_source(con, table, source, mapping, target, say, known, dropped)
-                break
-            except _LongLine as long_line:
-                size = long_line.size  # None only below LONGEST_LINE (`unreadable`)
-                if size is not None and (size > LONGEST_LINE or source.max_line == LONGEST_LINE):
-                    raise InputError([_too_long(path, size, long_line.start)]) from None
-                source = replace(source, max_line=LONGEST_LINE)
+    before = dict(dropped) if dropped is not None else None
+    report = _load_csv(con, table, path, form, mapping, target, say, known, dropped)
+    if _not_utf8_past_an_ascii_start(path, form, report):
+        # Plain ASCII for the first MiB, then a line that is not UTF-8: a Windows-1252 file
+        # whose first accent comes late (30 of 2,000 leads were left out, taking their
+        # activities). Read whole as Windows-1252, which reads those first lines the same.
+        if dropped is not None and before is not None:
+            dropped.clear()
+            dropped.update(before)
+        form = replace(form, encoding="windows-1252")
+        report = _load_csv(con, table, path, form, mapping, target, say, known, dropped)
+        report.notes.append(
+            "read as windows-1252: the first MiB is plain ASCII and a later line is not UTF-8; "
+            'if that is wrong, name the encoding in the mapping file, e.g. encoding = "latin-1"'
+        )
     report.encoding, report.delimiter = form.encoding, form.delimiter
     report.bom = form.bom
     if not form.plain:
@@ -2011,6 +2091,43 @@ def _load_table(
             f'it in the mapping file, e.g. encoding = "windows-1252" ({form.describe()})'
         )
     return report
+
+
+def _load_csv(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    path: Path,
+    form: CsvFormat,
+    mapping: Mapping,
+    target: str,
+    say: Callable[[str], None],
+    known: str | None,
+    dropped: dict[str, RowProblem] | None,
+) -> TableReport:
+    """One CSV file in `form`, read again once with room for a long line (`_LongLine`)."""
+    if not form.utf8:
+        say(f"{table}: reading {path} as {form.encoding}")
+    with utf8_copy(path, form) as utf8:
+        source = _Source(path, False, f"{_PREFIX}rejects", form, utf8)
+        source = replace(source, max_line=line_limit(source.read, path))
+        while True:  # at most twice: with DuckDB's limit, then with LONGEST_LINE
+            try:
+                return _load_source(con, table, source, mapping, target, say, known, dropped)
+            except _LongLine as long_line:
+                size = long_line.size  # None only below LONGEST_LINE (`unreadable`)
+                if size is not None and (size > LONGEST_LINE or source.max_line == LONGEST_LINE):
+                    raise InputError([_too_long(path, size, long_line.start)]) from None
+                source = replace(source, max_line=LONGEST_LINE)
+
+
+def _not_utf8_past_an_ascii_start(path: Path, form: CsvFormat, report: TableReport) -> bool:
+    """Detected as UTF-8 from a first MiB of plain ASCII, and a later line was not UTF-8."""
+    if not form.utf8 or form.encoding_given or form.bom:
+        return False
+    if not any("not utf-8" in p.reason for p in report.all if not p.kept):
+        return False
+    with path.open("rb") as handle:
+        return handle.read(SAMPLE).isascii()
 
 
 def _too_long_words(size: int, start: str = "") -> str:

@@ -82,6 +82,12 @@ class Mapping:
             for column, table in self.values.items()
         }
 
+    def names(self, column: str, value: str) -> bool:
+        """Whether the column's `[values]` table names this value (its own meaning wins
+        over the loader's reading of it, a placeholder's included)."""
+        key = squash(value)
+        return bool(key) and key in self._squashed.get(column, {})
+
     def translate(self, column: str, value: str) -> str:
         """Their value as the canonical value, when the `[values]` table names it (ignoring
         case, spaces, '-' and '_', so an export's internal value and its label are one)."""
@@ -809,6 +815,28 @@ def _normalise_title(title: str) -> list[str]:
         token = fuzzy_keyword(_ABBREVIATIONS.get(token, token))
         tokens.extend(token.split())
     return tokens
+
+
+# Seniority as enrichment tools and CRMs write it in a seniority or management-level column
+# (ZoomInfo's "C-Level Exec" and "Non-Manager", LinkedIn's "CXO" and "Entry", Apollo's
+# "c_suite"), compared as `squash` compares choices. Read as job titles they went wrong: in a
+# title "Executive" is an account executive (individual), so "C-Level Exec" became
+# individual, and "Non-Manager" holds "manager".
+LEVEL_LABELS: dict[str, Seniority] = {
+    "clevel": "c-level", "clevelexec": "c-level", "clevelexecutive": "c-level",
+    "csuite": "c-level", "cxo": "c-level", "executive": "c-level", "exec": "c-level",
+    "owner": "c-level", "founder": "c-level", "vplevel": "vp", "vplevelexec": "vp",
+    "vicepresident": "vp", "directorlevel": "director", "head": "director",
+    "managerlevel": "manager", "nonmanager": "individual", "individualcontributor": "individual",
+    "employee": "individual", "staff": "individual", "senior": "individual",
+    "entry": "individual", "entrylevel": "individual", "training": "intern",
+    "trainee": "intern", "unpaid": "intern",
+}  # fmt: skip
+
+
+def seniority_label(value: str) -> Seniority | None:
+    """A seniority cell that is a level label rather than one of ours (`LEVEL_LABELS`)."""
+    return LEVEL_LABELS.get(squash(value))
 
 
 def infer_seniority(title: str | None) -> Seniority | None:
