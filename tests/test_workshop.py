@@ -485,3 +485,10 @@ def test_reverting_a_refused_segment_field_keeps_another_segments_edit(tmp_path:
     assert workshop.revert_typing("segments.0.min_employees").ok
     assert workshop.definition.segments[0].min_employees == before
     assert workshop.definition.segments[2].label == "Big accounts"
+
+
+def test_an_emptied_name_is_refused_in_the_rooms_words(draft: Path) -> None:
+    # The app sends an emptied field as None: it read "name: text in quotes expected, not
+    # None", the file's words and Python's.
+    result = Workshop.open(draft).apply("name", None)
+    assert not result.ok and result.errors == ("name: must not be empty",)

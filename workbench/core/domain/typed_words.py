@@ -77,6 +77,10 @@ def refusals(
         expected = (item.get("ctx") or {}).get("expected")
         if words is None and bound is not None and limit is not None:
             message = f"{bound[1]} {_number(limit)}, not {_number(item.get('input'))}"
+        elif words is None and str(item["type"]) in _KINDS and item.get("input", 0) is None:
+            # A field the room emptied (the app sends None): not "text in quotes expected,
+            # not None", which is the file's words and Python's.
+            message = _KINDS["string_too_short"]
         elif words is None and str(item["type"]) in _KINDS:
             kind = str(item["type"])
             message = _KINDS[kind] + ("" if kind == "string_too_short" else _found(item))
