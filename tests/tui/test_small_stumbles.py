@@ -794,3 +794,28 @@ async def test_a_stage_set_keeps_the_cursor_and_the_guidance_on_it(
         await pilot.press("up", "enter")
         await settle(pilot)
         assert app.screen.workshop.definition.stage == "3m-10m"  # type: ignore[attr-defined]
+
+
+async def test_home_puts_the_cursor_on_the_definition_the_room_just_left(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Back from signing the second definition, home's cursor sat on the first row, so `c`
+    # (commit) and the "signed but not committed" line were for another definition.
+    seeded("alpha", "3m-10m")
+    zeta = seeded("zeta", "1m-3m")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#definitions", DataTable)
+        assert table.cursor_row == 0
+        # As `n` does once the new definition is written: opened, the home cursor elsewhere.
+        pilot.app.open_definition(zeta)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EditorScreen)
+        assert pilot.app.screen.workshop.definition.slug == "zeta"
+        await pilot.press("escape")
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#definitions", DataTable)
+        assert table.get_row_at(table.cursor_row)[0] == "zeta"
+        await pilot.press("up")  # the room's own cursor holds from then on
+        await settle(pilot)
+        assert table.get_row_at(table.cursor_row)[0] == "alpha"

@@ -105,6 +105,9 @@ class WorkbenchApp(App[None]):
         # The signer fields typed on a draft's Sign-off step, by file: a draft keeps no
         # signers until it is signed, and the room that left the step found them gone.
         self.typed_signers: dict[Path, dict[str, str]] = {}
+        # The definition last opened: home puts its cursor there on the way back (the room
+        # just signed it, and `c` commits the row under the cursor).
+        self.last_opened: str | None = None
         # Where "Save a copy…" suggests writing the room's edits when the draft cannot be
         # saved (the folder may be the thing that is full or read-only): the home folder.
         self.rescue_dir = rescue_dir if rescue_dir is not None else Path.home()
@@ -343,6 +346,7 @@ class WorkbenchApp(App[None]):
             return None
         while isinstance(self.screen, EditorScreen):
             self.pop_screen()
+        self.last_opened = workshop.definition.slug
         if self.follow:
             from workbench.tui.screens.follow import FollowScreen
 

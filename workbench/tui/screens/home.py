@@ -175,6 +175,11 @@ class HomeScreen(Screen[None]):
             )
             table.add_row(*(printable(cell, one_line=True) for cell in cells), key=row.slug)
         if rows:
+            opened = self.wb.last_opened
+            slugs = [row.slug for row in rows]
+            if opened in slugs:
+                cursor = slugs.index(opened)  # back from the definition the room worked on
+                self.wb.last_opened = None  # once: later reads keep the room's own cursor
             table.move_cursor(row=min(max(cursor, 0), len(rows) - 1))
         self.show_detail()
 
