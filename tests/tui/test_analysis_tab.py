@@ -378,3 +378,37 @@ async def test_a_stale_step_takes_no_key_before_it_is_rebuilt(
         assert shown == ("" if draft is None else str(draft)), (shown, draft)
         # Nothing was typed into the old field, or what was typed is what the step shows now.
         assert old.value in ("50", shown), (old.value, shown)
+
+
+async def test_at_80x24_the_move_a_proposal_made_is_in_sight_and_on_the_status_line(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    history: EvidenceSource,
+) -> None:
+    # After `a`, the "before -> now" numbers were above the page (only page up showed them)
+    # and the status line still named an older flip.
+    seeded("acme", "3m-10m")
+    app = make_app(evidence=history)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await show_analysis(pilot)
+        pane = pane_of(app)
+        proposals = pane.query_one("#analysis-proposals", DataTable)
+        assert app.focused is proposals and pane.outcome is not None
+        scroll = pane.query_one("#analysis-scroll")
+        await pilot.press("down", "down", "down")
+        scroll.scroll_end(animate=False)  # the room read down the page first
+        await settle(pilot)
+        headline = pane.query_one("#analysis-headline")
+        assert headline.region.bottom <= scroll.content_region.y, "out of sight before"
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        headline = pane.query_one("#analysis-headline")
+        assert str(headline.render()).startswith("The three numbers, before the last change")
+        shown = scroll.content_region
+        assert shown.y <= headline.region.y < shown.bottom, (headline.region, shown)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        status = str(screen.query_one(SuiteStatusBar).render())
+        assert "applied: " in status or "→" in status, status

@@ -248,13 +248,20 @@ class AnalysisPane(Vertical):
             return
         self._unset = unset
         self._problem = problem
+        moved = False
         if outcome is not None:
             if self.outcome is not None and self.outcome.definition != outcome.definition:
                 self.before = self.outcome.backtest
+                moved = True
             self.outcome = outcome
             self._updated = self.clock()
         self._show_status()
         self._show_body()
+        if moved:
+            # The move is the answer to the proposal just applied: at 80x24 the numbers sat
+            # above the page, the cursor's table in view, and only page up showed them.
+            headline = self.query_one("#analysis-headline", PlainText)
+            headline.call_after_refresh(headline.scroll_visible, animate=False, top=True)
 
     # --- what is on screen -----------------------------------------------------------------
 

@@ -1092,6 +1092,8 @@ class EditorScreen(Screen[None]):
             if isinstance(pane, DefinitionPane):
                 pane.definition = self.workshop.definition  # a step not shown yet, too
         self.after_change(list(result.flips), edited=proposal.clause)
+        if not result.flips:  # a flip names the clause itself; else say what was applied
+            self._say_on_status(f"applied: {label}: {proposal.summary}")
         await self._rebuild_steps()
 
     async def _rebuild_steps(self) -> None:
