@@ -2582,3 +2582,25 @@ def test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whol
     )
     problems = load_to_duckdb(duckdb.connect(), mixed, activities, CANONICAL)
     assert any("not utf-8" in p.reason for _, p in problems.all()), problems.lines()
+
+
+@pytest.mark.parametrize(
+    ("form", "says"),
+    [
+        ("%d-%b-%y %H:%M", "dates read with the month's name"),
+        ("%b %d, %Y %I:%M %p", "dates read with the month's name"),
+        ("%d %B %Y %H:%M", "dates read with the month's name"),
+        ("%Y-%m-%d %H:%M:%S UTC", "dates read year first"),
+    ],
+)
+def test_dates_with_the_months_name_or_a_utc_word_are_read(
+    tmp_path: Path, form: str, says: str
+) -> None:
+    # "19-Feb-25", "Feb 19, 2025 01:01 AM" and "2025-02-19 01:01:00 UTC" refused the whole
+    # file (every row "not a date or time"), though none can be read two ways.
+    path, times = _dated_leads(tmp_path, 0, form)
+    leads, report = load_leads(path, CANONICAL)
+    assert report.rows_loaded == len(times), report.lines()
+    assert [lead.created_at for lead in leads] == times
+    shown = "\n".join(report.lines())
+    assert says in shown and "date_formats = [" in shown, shown

@@ -46,9 +46,20 @@ def formats_for(order: str) -> tuple[str, ...]:
     )
 
 
-_YEAR_FIRST = tuple(
-    f"%Y{sep}%m{sep}%d{time}" for sep in (".", "/") for time in _TIMES
-)  # 2025/01/17 (ISO 8601's dashes are always read)
+_YEAR_FIRST = tuple(f"%Y{sep}%m{sep}%d{time}" for sep in (".", "/") for time in _TIMES) + tuple(
+    f"%Y-%m-%d{time} {zone}" for time in (" %H:%M", " %H:%M:%S") for zone in ("UTC", "GMT")
+)  # 2025/01/17 (ISO 8601's dashes are always read), and "2025-02-19 01:01:00 UTC"
+
+# The month by its name (English, as exports write it): "19-Feb-25", "Feb 19, 2025 01:01 AM",
+# "19 February 2025". Never ambiguous: the name says which field is the month.
+_NAMED = tuple(
+    f"{date}{time}"
+    for date in (
+        "%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%d %b %y", "%b %d, %Y", "%b %d %Y",
+        "%d %B %Y", "%B %d, %Y", "%d-%B-%Y", "%d/%b/%Y",
+    )
+    for time in _TIMES
+)  # fmt: skip
 
 
 def _reads(value: str, fmt: str) -> bool:
@@ -73,7 +84,7 @@ def _is_iso(value: str) -> bool:
 class DateReading:
     """The formats a column's dates are read with, and why (for the summary and `map`)."""
 
-    order: str  # "day", "month" or "year" first
+    order: str  # "day", "month" or "year" first, or "name" (the month's name)
     formats: tuple[str, ...]
     why: str  # in the room's words
     evidence: str | None  # a value that decides the order, or None when none does
@@ -92,11 +103,16 @@ def detect(values: Iterable[str], day_first: bool | None = None) -> DateReading 
     cells = [v for v in cells if not _is_iso(v)]
     if not cells:
         return None
-    used: dict[str, dict[str, None]] = {"day": {}, "month": {}, "year": {}}
-    reads: dict[str, int] = {"day": 0, "month": 0, "year": 0}
+    used: dict[str, dict[str, None]] = {"day": {}, "month": {}, "year": {}, "name": {}}
+    reads: dict[str, int] = {"day": 0, "month": 0, "year": 0, "name": 0}
     evidence: dict[str, str] = {}
     separators: set[str] = set()
-    candidates = {"day": formats_for("day"), "month": formats_for("month"), "year": _YEAR_FIRST}
+    candidates = {
+        "day": formats_for("day"),
+        "month": formats_for("month"),
+        "year": _YEAR_FIRST,
+        "name": _NAMED,
+    }
     for cell in cells:
         for order, formats in candidates.items():
             fmt = next((f for f in formats if _reads(cell, f)), None)
@@ -115,6 +131,9 @@ def detect(values: Iterable[str], day_first: bool | None = None) -> DateReading 
     best = max(reads.values())
     if not best:
         return None
+    if reads["name"] == best and reads["name"] > max(reads["day"], reads["month"]):
+        why = f"with the month's name, as {cells[0]!r} is written"
+        return DateReading("name", tuple(used["name"]), why, cells[0], best, len(cells))
     if reads["year"] == best and reads["year"] > max(reads["day"], reads["month"]):
         order = "year"
         why = f"year first, as {cells[0]!r} is written"
