@@ -399,7 +399,7 @@ def reference_load(
     index, notes = load._columns(headers, path, table, columns, mapping)
     times = [c for c in columns if c.type == "timestamp" and c.name in index]
     samples = [(c, [row[index[c.name]] for row in rows[: load.DATE_SAMPLE_ROWS]]) for c in times]
-    mapping, dated = load.date_readings(samples, mapping)
+    mapping, dated, _proved = load.date_readings(samples, mapping)
     mapping, readings = reference_number_notes(rows, index, columns, mapping)
     report = TableReport(
         table, path, rows_read=len(rows) + len(rejected), notes=[*notes, *dated, *readings]
@@ -2604,3 +2604,32 @@ def test_dates_with_the_months_name_or_a_utc_word_are_read(
     assert [lead.created_at for lead in leads] == times
     shown = "\n".join(report.lines())
     assert says in shown and "date_formats = [" in shown, shown
+
+
+def test_activities_are_read_in_the_date_order_their_leads_file_proved(tmp_path: Path) -> None:
+    # A UK export: the leads' "19/02/2025" can only be day first; the activities fell on the
+    # 1st to the 12th, so each could be either, and they were read month first (US CRMs),
+    # 3 February as 2 March.
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at\nL1,19/02/2025 09:00\nL2,25/03/2025 10:30\n",
+    )
+    activities = write(
+        tmp_path / "activities.csv",
+        "lead_id,kind,at\nL1,demo_request,03/02/2025 09:30\nL2,demo_request,05/04/2025 11:00\n",
+    )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities, CANONICAL)
+    assert problems.skipped == 0
+    got = [
+        row[0].date().isoformat() for row in con.execute('SELECT "at" FROM activities').fetchall()
+    ]
+    assert got == ["2025-02-03", "2025-04-05"]
+    assert any("as the leads file writes them" in line for line in problems.lines())
+    # A locale in the mapping still decides, as before.
+    us = replace(CANONICAL, date_order="month")
+    load_to_duckdb(con, leads, activities, us)
+    got = [
+        row[0].date().isoformat() for row in con.execute('SELECT "at" FROM activities').fetchall()
+    ]
+    assert got == ["2025-03-02", "2025-05-04"]

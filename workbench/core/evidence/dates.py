@@ -96,9 +96,12 @@ class DateReading:
         return self.evidence is None and self.order != "year"
 
 
-def detect(values: Iterable[str], day_first: bool | None = None) -> DateReading | None:
+def detect(
+    values: Iterable[str], day_first: bool | None = None, told: str = ""
+) -> DateReading | None:
     """The formats that read a column's distinct non-ISO values, or None when there are none
-    (or no format reads any). `day_first` is the mapping's locale, for ambiguous columns."""
+    (or no format reads any). `day_first` is the mapping's locale, for ambiguous columns, or
+    what the other file of the export showed (`told` says so)."""
     cells = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
     cells = [v for v in cells if not _is_iso(v)]
     if not cells:
@@ -141,7 +144,8 @@ def detect(values: Iterable[str], day_first: bool | None = None) -> DateReading 
     if reads["day"] == reads["month"]:  # every value could be either
         dotted = bool(separators) and separators <= {"."}
         if day_first is not None:
-            order, by = ("day" if day_first else "month"), "as the mapping's locale writes them"
+            order = "day" if day_first else "month"
+            by = told or "as the mapping's locale writes them"
         elif dotted:
             order, by = "day", "as dotted dates are written (05.03.2025 is 5 March)"
         else:

@@ -146,6 +146,9 @@ class TableReport:
     # Leads: the rows left out whose lead id did read, by id (the first such row of each), so
     # that an activity of such a lead can say where its lead went.
     left_out_ids: dict[str, RowProblem] = field(default_factory=dict)
+    # The order (day or month first) a date of this file proved, and that date: the export's
+    # other file, whose dates may all read either way, is read in the same order.
+    date_order: tuple[str, str] | None = None
 
     def skip(
         self, where: str, reason: str, kind: str, column: str = "", value: str | None = None
@@ -1649,28 +1652,32 @@ the column with the same formats."""
 
 def date_readings(
     samples: Sequence[tuple[Column, Sequence[str | None]]], mapping: Mapping
-) -> tuple[Mapping, list[str]]:
+) -> tuple[Mapping, list[str], tuple[str, str] | None]:
     """How a time column's dates are written, when the mapping file names no date_formats
     and some of its first cells do not read: decided from their distinct values
-    (`dates.detect`), said in the summary; the mapping returned reads them."""
+    (`dates.detect`), said in the summary; the mapping returned reads them. Last, the order
+    a value proved (day or month first, and the value), for the export's other file."""
     if mapping.dates_given:
-        return mapping, []
+        return mapping, [], None
     notes: list[str] = []
+    proved: tuple[str, str] | None = None
     day_first = None if mapping.date_order is None else mapping.date_order == "day"
     for column, cells in samples:
         values = list(dict.fromkeys(c.strip() for c in cells if c is not None and c.strip()))
         if not any(read_cell(column, v, mapping)[0] == "bad" for v in values):
             continue
-        reading = detect_dates(values, day_first)
+        reading = detect_dates(values, day_first, mapping.date_order_why)
         if reading is None:
             continue
+        if proved is None and reading.order in ("day", "month") and reading.evidence:
+            proved = (reading.order, reading.evidence)
         mapping = replace(mapping, date_formats=reading_formats(reading, mapping.date_formats))
         shown = ", ".join(f'"{f}"' for f in reading.formats)
         notes.append(
             f"{column.name}: dates read {reading.why} ({shown}); to be sure, say so in the "
             f"mapping file: date_formats = [{shown}]"
         )
-    return mapping, notes
+    return mapping, notes, proved
 
 
 def _date_samples(
@@ -2182,12 +2189,13 @@ def _load_source(
             raise InputError([Problem(f"has a header but no {table} rows", file=path)]) from None
         raise
     date_notes: list[str] = []
+    proved: tuple[str, str] | None = None
     if not mapping.dates_given:
         try:
             samples = _date_samples(con, source, headers, index, columns)
         except duckdb.Error as error:  # a damaged Parquet file, found on its first read
             raise source.unreadable(error) from None
-        mapping, date_notes = date_readings(samples, mapping)
+        mapping, date_notes, proved = date_readings(samples, mapping)
     guess = (
         _title_guesses(con, source, index, described_types, mapping) if table == "leads" else None
     )
@@ -2209,6 +2217,7 @@ def _load_source(
     if not read and not records:
         raise InputError([Problem(f"has a header but no {table} rows", file=path)])
     report = TableReport(table, path, rows_read=read + records, notes=[*notes, *date_notes])
+    report.date_order = proved
     if rejected and not source.parquet and not source.dialect(con).quote:
         unquoted = unquoted_note(source.read)
         if unquoted is not None:
@@ -2367,7 +2376,7 @@ def load_to_duckdb(
                 con,
                 "activities",
                 activities,
-                mapping,
+                _as_the_leads_dates(mapping, lead_report),
                 staged_activities,
                 say,
                 known=staged_leads,
@@ -2405,6 +2414,18 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str) -> Iterator[dict[str, Any]
 def fetch_leads(con: duckdb.DuckDBPyConnection, table: str = "leads") -> list[LeadRow]:
     """The loaded leads table as rows (times as aware UTC datetimes)."""
     return [LeadRow(**values) for values in _rows(con, table)]
+
+
+def _as_the_leads_dates(mapping: Mapping, leads: TableReport) -> Mapping:
+    """The activities of one export are written as its leads are: where the leads' dates
+    proved day (or month) first and the mapping says no locale, activities whose dates could
+    all be read either way are read that way. A UK export's activities of the 1st to the 12th
+    of each month were read month first, while its leads were read day first."""
+    if mapping.dates_given or mapping.date_order is not None or leads.date_order is None:
+        return mapping
+    order, value = leads.date_order
+    why = f"as the leads file writes them ({value!r} can only be read {order} first)"
+    return replace(mapping, date_order=order, date_order_why=why)
 
 
 def fetch_activities(

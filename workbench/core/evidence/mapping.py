@@ -69,6 +69,9 @@ class Mapping:
     delimiter: str | None = None  # the character between a CSV's cells; None: detected
     decimal: str | None = None  # "." or ","; None: the rest of the column decides
     date_order: str | None = None  # "day" / "month" first, as `locale` writes; None: not said
+    # Why `date_order` holds, in the summary's words, when not the locale's: the leads file
+    # of the same export showed it (`load_to_duckdb`).
+    date_order_why: str = ""
     dates_given: bool = False  # the mapping file names its `date_formats`: nothing is detected
 
     def headers(self, table: TableName) -> dict[str, str]:
