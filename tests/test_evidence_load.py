@@ -2633,3 +2633,25 @@ def test_activities_are_read_in_the_date_order_their_leads_file_proved(tmp_path:
         row[0].date().isoformat() for row in con.execute('SELECT "at" FROM activities').fetchall()
     ]
     assert got == ["2025-03-02", "2025-05-04"]
+
+
+def test_a_reports_title_above_the_header_is_named_with_the_headers_line(tmp_path: Path) -> None:
+    # A report saved with its title and filters above the header read as "no header
+    # 'lead_id'; the file's headers are 'Leads with activities'".
+    leads = write(
+        tmp_path / "leads.csv",
+        '"Leads with activities"\n"Lead Owner equals Jane Doe"\n""\n'
+        '"lead_id","created_at"\n"L1","2025-01-02"\n',
+    )
+    activities = write(tmp_path / "activities.csv", "lead_id,kind,at\nL1,demo_request,2025-01-03\n")
+    with pytest.raises(InputError) as raised:
+        load_to_duckdb(duckdb.connect(), leads, activities, CANONICAL)
+    (problem,) = raised.value.problems
+    assert problem.line == 4
+    assert "its header is on line 4, below 3 lines of a report's title" in problem.message
+    assert "'Leads with activities'" in problem.message
+    # A file with no such line says what it said before.
+    plain = write(tmp_path / "plain.csv", "id,when\nL1,2025-01-02\n")
+    with pytest.raises(InputError) as raised:
+        load_to_duckdb(duckdb.connect(), plain, activities, CANONICAL)
+    assert "no lead_id column" in str(raised.value)

@@ -748,3 +748,14 @@ def test_a_mistyped_preset_names_the_presets(
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError, match=r"not a preset \(canonical, hubspot, salesforce\)"):
         resolve_mapping("salesforse")
+
+
+def test_map_names_the_header_line_under_a_reports_title(tmp_path: Path) -> None:
+    leads, activities = crm_export(tmp_path, "hubspot", leads=20)
+    text = leads.read_text(encoding="utf-8")
+    leads.write_text('"Leads report"\n"Created: this year"\n' + text, encoding="utf-8")
+    result = runner.invoke(app, ["map", "--leads", str(leads), "--activities", str(activities)])
+    assert result.exit_code == 1
+    assert "its header is on line 3, below 2 lines of a report's title ('Leads report')" in (
+        result.output
+    )

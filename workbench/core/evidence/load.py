@@ -1317,6 +1317,20 @@ def _columns(
         else:
             absent.append(column.name)
     if problems:
+        below = header_further_down(path, table, columns, mapping)
+        if below is not None:
+            line, title = below
+            raise InputError(
+                [
+                    Problem(
+                        f"its header is on line {line}, below {line - 1} lines of a report's "
+                        f"title ({title!r}): delete the lines above the header, or export the "
+                        "report without its title",
+                        file=path,
+                        line=line,
+                    )
+                ]
+            )
         raise InputError(problems)
     if absent:
         notes.append(ABSENT_NOTE + ", ".join(absent))
@@ -1325,6 +1339,40 @@ def _columns(
     if unused:
         notes.append(f"the file's columns not used: {', '.join(unused)}")
     return found, notes
+
+
+_TITLE_LINES = 30  # how far down a report's title may push the header
+
+
+def header_further_down(
+    path: Path, table: str, columns: tuple[Column, ...], mapping: Mapping
+) -> tuple[int, str] | None:
+    """The line (from 2) holding every required column's header, under lines a report
+    export put above it ("Leads with activities", its filters), and the first of those; None
+    when there is none. Read as text with any delimiter: only a hint for the message."""
+    import csv
+
+    named = mapping.headers(table)
+    wanted = [
+        {h.strip().casefold() for h in (named.get(c.name), c.name) if h}
+        for c in columns
+        if c.required
+    ]
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            lines = [handle.readline() for _ in range(_TITLE_LINES)]
+    except OSError:
+        return None
+    for number, text in enumerate(lines[1:], start=2):
+        for delimiter in ",;\t|":
+            cells = {
+                cell.strip().casefold()
+                for row in csv.reader([text], delimiter=delimiter)
+                for cell in row
+            }
+            if all(names & cells for names in wanted):
+                return number, lines[0].strip().strip('"')
+    return None
 
 
 def _maybe_twice(headers: list[str]) -> bool:
