@@ -2655,3 +2655,27 @@ def test_a_reports_title_above_the_header_is_named_with_the_headers_line(tmp_pat
     with pytest.raises(InputError) as raised:
         load_to_duckdb(duckdb.connect(), plain, activities, CANONICAL)
     assert "no lead_id column" in str(raised.value)
+
+
+def test_a_salesforce_id_of_18_characters_is_the_lead_of_its_15(tmp_path: Path) -> None:
+    # Salesforce's own example: 001A0000006Vm9r is 001A0000006Vm9rIAC in 18 characters. A
+    # leads report wrote 18, the activity history 15: every activity was an unknown lead.
+    column = _column("lead_id")
+    assert read_cell(column, "001A0000006Vm9rIAC", CANONICAL) == ("ok", "001A0000006Vm9r")
+    # Not the code of its first 15 (or not 18 letters and digits): as written.
+    for cell in [
+        "001A0000006Vm9rIAD",
+        "001A0000006Vm9r",
+        "001A0000006Vm9r-AC",
+        "ABCDEFGHIJKLMNOPQR",
+    ]:
+        assert read_cell(column, cell, CANONICAL) == ("ok", cell), cell
+    cells = ["001A0000006Vm9rIAC", "001A0000006Vm9rIAD", "00Q5e00000AbCdE", "aaaaaaaaaaaaaaaAAA"]
+    assert assert_fast_path_agrees(column, CANONICAL, cells) == len(cells)
+    leads = write(tmp_path / "leads.csv", "lead_id,created_at\n001A0000006Vm9rIAC,2025-01-02\n")
+    activities = write(
+        tmp_path / "activities.csv", "lead_id,kind,at\n001A0000006Vm9r,demo_request,2025-01-03\n"
+    )
+    con = duckdb.connect()
+    assert load_to_duckdb(con, leads, activities, CANONICAL).skipped == 0
+    assert con.execute("SELECT lead_id FROM leads").fetchall() == [("001A0000006Vm9r",)]

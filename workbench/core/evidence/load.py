@@ -446,6 +446,40 @@ _SCIENTIFIC = r"[+-]?[0-9]([.,][0-9]+)?[eE][+][0-9]+"
 # A whole-number id as a float column writes it (pandas, with an empty cell in the column):
 # "51234500000.0" in one file and "51234500000" in the other are one lead.
 _FLOAT_ID = r"[0-9]+[.]0+"
+# Salesforce writes a record's id in 15 characters (case matters) or 18 (the 15 and three
+# characters that encode their case): a report of leads gave "00Q5e00000AbCdEFGH" where the
+# activity history gave "00Q5e00000AbCdE", and every activity was an unknown lead. An
+# 18-character id whose last three are that code is read as its 15.
+_SALESFORCE_CODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+def salesforce_15(value: str) -> str | None:
+    """The 15-character form of an 18-character Salesforce id, or None for any other text."""
+    if len(value) != 18 or not (value.isascii() and value.isalnum()):
+        return None
+    code = "".join(
+        _SALESFORCE_CODE[sum(1 << j for j in range(5) if "A" <= value[5 * chunk + j] <= "Z")]
+        for chunk in range(3)
+    )
+    return value[:15] if value[15:] == code else None
+
+
+def _salesforce_sql(ref: str) -> str:
+    """`salesforce_15` in SQL: the condition, and the 15 characters."""
+    chunks = []
+    for chunk in range(3):
+        bits = " + ".join(
+            f"CASE WHEN substr({ref}, {5 * chunk + j + 1}, 1) BETWEEN 'A' AND 'Z' "
+            f"THEN {1 << j} ELSE 0 END"
+            for j in range(5)
+        )
+        chunks.append(f"substr('{_SALESFORCE_CODE}', {bits} + 1, 1)")
+    return (
+        f"WHEN strlen({ref}) = 18 AND regexp_full_match({ref}, '[A-Za-z0-9]{{18}}') "
+        f"AND right({ref}, 3) = {' || '.join(chunks)} THEN left({ref}, 15) "
+    )
+
+
 _SCIENTIFIC_HINT = (
     "an id written in scientific notation, its last digits lost (a spreadsheet read it as a "
     "number): export the column as text"
@@ -472,6 +506,8 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
                 raise _Bad(column.name, value, _SCIENTIFIC_HINT)
             if column.name in _ID_COLUMNS and re.fullmatch(_FLOAT_ID, value.strip()):
                 return value.strip().split(".", 1)[0]
+            if column.name in _ID_COLUMNS and (short := salesforce_15(value.strip())):
+                return short
             if column.name == "domain":
                 return _domain(value)
             return mapping.translate(column.name, value.strip())
@@ -950,7 +986,7 @@ def _placeholder_to_python(ref: str, fast: str | None, column: str = "") -> str 
     )
     whole = (
         f"WHEN contains({ref}, '.') AND regexp_full_match({ref}, '{_FLOAT_ID}') "
-        f"THEN split_part({ref}, '.', 1) "
+        f"THEN split_part({ref}, '.', 1) {_salesforce_sql(ref)}"
         if column in _ID_COLUMNS
         else ""
     )
