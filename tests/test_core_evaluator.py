@@ -18,7 +18,7 @@ from workbench.core.domain.lead import Lead
 from workbench.core.domain.suite import flips, run_suite
 from workbench.core.domain.templates import from_template
 from workbench.core.domain.verdict import Verdict
-from workbench.core.domain.vocab import SENIORITY_ORDER, STATUSES
+from workbench.core.domain.vocab import SENIORITY_ORDER, STAGE_IDS, STATUSES
 
 Act = tuple[str, float] | tuple[str, float, int]
 
@@ -185,10 +185,26 @@ def test_competitor_beats_every_other_clause() -> None:
 
 
 def test_existing_customer_goes_to_the_account_owner() -> None:
-    d = make_definition(fit={"existing_customers": "account-owner"})
+    d = make_definition(fit={"existing_customers": "account-owner-on-hand-raise"})
     v = check(d, make_lead(DEMO, relationship="customer"), status="routed", route="account-owner")
     assert v.clauses() == ("fit.existing_customers",)
     assert "demo_request today is a hand raise" in v.reasons[0].text
+
+
+def test_account_owner_always_keeps_the_meaning_files_were_signed_with() -> None:
+    # "account-owner" is what every file signed before the hand-raise reading says: each
+    # contact at a customer goes to the owner, with or without a hand raise.
+    d = make_definition(fit={"existing_customers": "account-owner"})
+    for lead in (make_lead(DEMO, relationship="customer"), make_lead(relationship="customer")):
+        v = check(d, lead, status="routed", route="account-owner")
+        assert "an expansion signal for the account owner" in v.reasons[0].text
+
+
+def test_the_templates_route_a_customer_on_a_hand_raise() -> None:
+    for stage in STAGE_IDS:
+        d = from_template("acme", stage, date(2025, 1, 1))
+        gates = [d.owned(owner, "fit")[1] for owner in d.owners()]
+        assert {g.existing_customers for g in gates} == {"account-owner-on-hand-raise"}, stage
 
 
 @pytest.mark.parametrize(
@@ -203,7 +219,7 @@ def test_a_customers_contact_without_a_fresh_hand_raise_stays_in_nurture(
     # 200 days ago (past the 90-day window) raised nothing to hand the account owner; it was
     # routed with the words of a demo request.
     d = make_definition(
-        fit={"existing_customers": "account-owner"},
+        fit={"existing_customers": "account-owner-on-hand-raise"},
         triggers={"tier1": ["demo_request"], "within_days": 90},
     )
     v = check(d, make_lead(*activities, relationship="customer"), status="nurture")
@@ -218,6 +234,22 @@ def test_a_customers_hand_raise_in_any_rule_set_goes_to_the_account_owner() -> N
     assert "product_usage_limit" not in d.triggers.tier1
     lead = make_lead(("product_usage_limit", 0), relationship="customer")
     check(d, lead, status="routed", route="account-owner")
+
+
+def test_a_segments_own_customer_rule_counts_the_hand_raises_of_its_leads() -> None:
+    # The rule on a segment's own fit read only that segment's triggers, where the same rule
+    # on the main fit read every rule set's: the same contact went to nurture.
+    segments = [
+        {
+            "id": "all",
+            "min_employees": 1,
+            "fit": {"existing_customers": "account-owner-on-hand-raise"},
+            "triggers": {"tier1": ["contact_sales"]},
+        },
+    ]
+    d = make_definition(stage="10m-30m", fit={"existing_customers": "prospect"}, segments=segments)
+    check(d, make_lead(("contact_sales", 0), relationship="customer"), status="routed")
+    check(d, make_lead(("blog_visit", 0), relationship="customer"), status="nurture")
 
 
 def test_existing_customer_treated_as_prospect() -> None:

@@ -399,11 +399,12 @@ def reference_load(
     index, notes = load._columns(headers, path, table, columns, mapping)
     times = [c for c in columns if c.type == "timestamp" and c.name in index]
     samples = [(c, [row[index[c.name]] for row in rows[: load.DATE_SAMPLE_ROWS]]) for c in times]
-    mapping, dated, _proved = load.date_readings(samples, mapping)
+    mapping, dated, proved = load.date_readings(samples, mapping)
     mapping, readings = reference_number_notes(rows, index, columns, mapping)
     report = TableReport(
         table, path, rows_read=len(rows) + len(rejected), notes=[*notes, *dated, *readings]
     )
+    report.date_order = proved
     parquet = path.suffix == ".parquet"
     pending = iter(sorted(rejected.items()))
     upcoming = next(pending, None)
@@ -900,7 +901,7 @@ def assert_loads_by_the_rules(
         want_activities, want_activity_report = reference_load(
             activities_path,
             "activities",
-            mapping,
+            load._as_the_leads_dates(mapping, want_lead_report),  # one export, one date order
             {lead.lead_id for lead in want_leads},
             want_lead_report.left_out_ids,
         )
@@ -1625,12 +1626,15 @@ def test_the_utf8_copy_is_removed_after_loading(tmp_path: Path) -> None:
 
 
 def test_lines_that_are_not_utf8_suggest_the_mapping_key(tmp_path: Path) -> None:
-    # Valid UTF-8 in the first MiB, a Windows-1252 byte after it: detected as UTF-8.
-    rows = "".join(f"L{n},2025-01-01,CEO\n" for n in range(60_000))
+    # Valid UTF-8 in the first MiB, a Windows-1252 byte after it: detected as UTF-8. A letter
+    # written as UTF-8 writes one ("Café") says the file is UTF-8 with one stray line, so it
+    # is not read again as Windows-1252 (a file of plain ASCII and that line is: see
+    # test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whole).
+    rows = "".join(f"L{n},2025-01-01,CEO\n" for n in range(60_000)) + "LU,2025-01-01,Café\n"
     path = tmp_path / "leads.csv"
     path.write_bytes(("lead_id,created_at,title\n" + rows).encode() + b"LX,2025-01-01,Jos\xe9\n")
     leads, report = load_leads(path)
-    assert len(leads) == 60_000 and report.reasons == {"unreadable line": 1}
+    assert len(leads) == 60_001 and report.reasons == {"unreadable line": 1}
     assert 'encoding = "windows-1252"' in "\n".join(report.lines())
 
 
@@ -2414,7 +2418,7 @@ def test_a_cell_quoted_over_two_lines_is_not_taken_for_the_unclosed_quote(tmp_pa
 # --- placeholders in text cells ---------------------------------------------------------------
 
 PLACEHOLDER_CELLS = ["#N/A", "N/A", " n/a ", "-", "--", "null", "None", "NaN", "(blank)", "#REF!"]
-REAL_TEXT = ["NA", "Acme", "Unknown", "n/a acme", "-x", "nonE profit"]
+REAL_TEXT = ["NA", "N.A.", "Acme", "Unknown", "n/a acme", "-x", "nonE profit"]
 
 
 @pytest.mark.parametrize(
@@ -2483,6 +2487,7 @@ def test_leads_with_a_placeholder_account_are_not_one_account(tmp_path: Path) ->
         ("Non-Manager", "individual"),
         ("Entry", "individual"),
         ("Training", "intern"),
+        ("Partner", "c-level"),
         # Not a level label: read as a title, as before.
         ("Account Executive", "individual"),
         ("Head of Growth", "director"),
@@ -2501,7 +2506,7 @@ def test_an_id_in_scientific_notation_is_never_read_as_an_id(name: str) -> None:
     # Excel shows 51234500000 as 5.12345E+10: 1,998 of 2,000 leads became "duplicates" of
     # two, and every activity was attached to those two.
     column = _column(name)
-    for cell in ["5.12345E+10", "1E+15", " 5,12345E+10 "]:
+    for cell in ["5.12345E+10", "1E+15", " 5,12345E+10 ", "5.12345E10"]:
         status, value = read_cell(column, cell, CANONICAL)
         assert status == "bad" and "scientific notation" in str(value), (cell, value)
     real = ["51234500000", "00Q5e00000AbCdE", "E+10", "L-5E+10", "1e5"]
@@ -2523,12 +2528,17 @@ def test_a_workbook_or_an_archive_is_named_for_what_it_is(tmp_path: Path) -> Non
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w") as packed:
         packed.writestr("leads.csv", "lead_id,created_at\n1,2025-01-01\n")
+    document = tmp_path / "leads.docx"
+    with zipfile.ZipFile(document, "w") as doc:
+        doc.writestr("[Content_Types].xml", "<Types/>")
+        doc.writestr("word/document.xml", "<document/>")
     compressed = tmp_path / "leads.csv.gz"
     compressed.write_bytes(gzip.compress(b"lead_id,created_at\n1,2025-01-01\n"))
     activities = write(tmp_path / "activities.csv", "lead_id,kind,at\n1,demo_request,2025-01-02\n")
     for path, says in (
         (workbook, "is an Excel workbook, not a CSV file: save the sheet as CSV"),
         (archive, "is a zip archive, not a CSV file: extract the CSV file"),
+        (document, "is an Office document, not a CSV file"),
         (compressed, "is gzip-compressed: decompress it"),
     ):
         with pytest.raises(InputError) as raised:
@@ -2542,7 +2552,10 @@ def test_a_whole_number_id_written_as_a_float_is_the_same_lead(tmp_path: Path) -
     column = _column("lead_id")
     assert read_cell(column, "51234500000.0", CANONICAL) == ("ok", "51234500000")
     assert read_cell(column, "7.5", CANONICAL) == ("ok", "7.5")  # not a whole number: as is
-    cells = ["51234500000.0", "12.00", "7.5", "v1.0", "0.0"]
+    # Past 15 digits a float no longer holds every whole number: 9007199254740993 is written
+    # 9007199254740992.0, another lead's id. As written, it finds no lead.
+    assert read_cell(column, "9007199254740992.0", CANONICAL) == ("ok", "9007199254740992.0")
+    cells = ["51234500000.0", "12.00", "7.5", "v1.0", "0.0", "9007199254740992.0"]
     assert assert_fast_path_agrees(column, CANONICAL, cells) == len(cells)
     leads = write(tmp_path / "leads.csv", "lead_id,created_at\n51234500000,2025-01-02\n")
     activities = write(
@@ -2582,6 +2595,22 @@ def test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whol
     )
     problems = load_to_duckdb(duckdb.connect(), mixed, activities, CANONICAL)
     assert any("not utf-8" in p.reason for _, p in problems.all()), problems.lines()
+    # Plain ASCII for the first MiB, then UTF-8 accents, then one stray line that is not:
+    # a UTF-8 file. Read as Windows-1252 every accented row was garbled ("MÃ¼ller").
+    stray = tmp_path / "stray.csv"
+    ascii_part = "".join(f"A{i},2025-01-02,Acme {i:06d} Widgets\n" for i in range(40000))
+    accented = "".join(f"U{i},2025-01-02,Müller GmbH\n" for i in range(5))
+    stray.write_bytes(
+        ("lead_id,created_at,company\n" + ascii_part + accented).encode()
+        + "X1,2025-01-02,Café\n".encode("cp1252")
+    )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, stray, activities, CANONICAL)
+    assert con.execute("SELECT company FROM leads WHERE lead_id = 'U1'").fetchone() == (
+        "Müller GmbH",
+    )
+    assert any("not utf-8" in p.reason for _, p in problems.all()), problems.lines()
+    assert not any("read as windows-1252" in line for line in problems.lines())
 
 
 @pytest.mark.parametrize(

@@ -120,6 +120,7 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "sla-weaker-than-framework",
         "no-trigger-type-field",
         "manual-triggers-only",
+        "fit-gate-without-company-or-role",
     }
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id
@@ -188,6 +189,10 @@ def _one_time(data: dict[str, Any]) -> None:
 
 def _slow_tier3(data: dict[str, Any]) -> None:
     data["sla"]["sales"]["response_minutes"]["tier3"] = 480
+
+
+def _students_kept_out_only(data: dict[str, Any]) -> None:
+    data["fit"] = {"excluded_personas": ["student", "job-seeker"]}
 
 
 def _slow_notification(data: dict[str, Any]) -> None:
@@ -278,6 +283,7 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "sla-weaker-than-framework": (_slow_notification, "sla.marketing.notify_seconds"),
     "no-trigger-type-field": (_no_trigger_type, "sla.marketing.required_fields"),
     "manual-triggers-only": (_manual_only, "triggers"),
+    "fit-gate-without-company-or-role": (_students_kept_out_only, "fit"),
     "fit-score-unreachable": (_fit_bar_too_high, "fit.score.threshold"),
     "tier3-score-unreachable": (_score_out_of_reach, "scoring.threshold"),
     "fit-size-band-never-applies": (
@@ -352,8 +358,11 @@ def test_any_one_fit_constraint_is_a_fit_gate(fit: dict[str, Any]) -> None:
 def test_exclusions_alone_are_no_fit_gate_where_a_score_makes_mqls(fit: dict[str, Any]) -> None:
     # 001: "Leads MQL purely on behavior (downloaded 5 ebooks = MQL) regardless of company
     # size, industry, or role." Keeping students out does not look at the company or the role.
+    # A warning: such a gate passed lint before, and a file signed with it keeps passing check.
     findings = found(edited(template(), lambda d: d.update(fit=fit)))
-    assert [(f.rule, f.clause) for f in findings] == [("no-fit-gate", "fit")]
+    assert [(f.rule, f.clause, f.severity) for f in findings] == [
+        ("fit-gate-without-company-or-role", "fit", "warning")
+    ]
     assert "a tier 3 score makes MQLs" in findings[0].message
 
     # Without a behaviour score (hand raises and tier 2 visits, as before $1M) it is a gate.
@@ -361,14 +370,33 @@ def test_exclusions_alone_are_no_fit_gate_where_a_score_makes_mqls(fit: dict[str
         data.update(fit=fit)
         data["triggers"]["tier3"] = False
 
-    assert of_rule(found(edited(template(), unscored)), "no-fit-gate") == []
+    assert found(edited(template(), unscored)) == []
+
+
+def test_a_narrowed_rule_set_that_scores_does_not_flag_a_shared_gate() -> None:
+    # Only the account motion (target accounts only) scores; the others share the main gate
+    # and have no score: nothing makes an MQL of anyone on behaviour alone.
+    def bare(data: dict[str, Any]) -> None:
+        data["fit"] = {"excluded_personas": ["student"]}
+        data["triggers"]["tier3"] = False  # inbound, on the main triggers, has no score
+        for motion in data["motions"]:
+            if motion.get("target_accounts_only"):
+                motion["triggers"]["tier3"] = True  # account-based shares the main gate
+
+    definition = edited(template("30m-plus"), bare)
+    assert definition.motions[2].target_accounts_only and definition.motions[2].fit is None
+    assert of_rule(found(definition), "fit-gate-without-company-or-role") == []
+    # Give the inbound motion the score back, and the shared gate is flagged for it.
+    scored = edited(definition, lambda d: d["triggers"].update(tier3=True))
+    assert [f.clause for f in of_rule(found(scored), "fit-gate-without-company-or-role")] == ["fit"]
 
 
 def test_a_fit_score_no_lead_can_fail_is_no_fit_gate() -> None:
     # `threshold = 0` and only positive points: every lead passes.
     fit = {"score": {"threshold": 0, "seniority_points": {"vp": 15}}}
     findings = found(edited(template(), lambda d: d.update(fit=fit)))
-    assert [(f.rule, f.clause) for f in findings] == [("no-fit-gate", "fit")]
+    assert [(f.rule, f.clause) for f in findings] == [("no-fit-gate", "fit.score.threshold")]
+    assert "the fewest points a lead can take is 0: every lead passes" in findings[0].message
 
 
 @pytest.mark.parametrize(
@@ -391,8 +419,7 @@ def test_each_sla_figure_weaker_than_the_frameworks_is_named(
 
     findings = of_rule(found(edited(template(), weaker)), "sla-weaker-than-framework")
     assert len(findings) == 1 and says in findings[0].message, findings
-    clause = "sla.sales.follow_up_touches" if key == "follow_up_days" else f"sla.{where}"
-    assert findings[0].clause == clause
+    assert findings[0].clause == f"sla.{where}"
 
 
 def test_the_frameworks_own_sla_figures_are_not_weaker() -> None:

@@ -808,7 +808,9 @@ async def test_home_puts_the_cursor_on_the_definition_the_room_just_left(
         table = pilot.app.screen.query_one("#definitions", DataTable)
         assert table.cursor_row == 0
         # As `n` does once the new definition is written: opened, the home cursor elsewhere.
-        pilot.app.open_definition(zeta)
+        app = pilot.app
+        assert isinstance(app, WorkbenchApp)
+        app.open_definition(zeta)
         await settle(pilot)
         assert isinstance(pilot.app.screen, EditorScreen)
         assert pilot.app.screen.workshop.definition.slug == "zeta"

@@ -57,9 +57,15 @@ def _fit_parts(fit: FitGate) -> dict[str, str]:
         "marketing leadership."
         if fit.competitors
         else "Not a competitor (no competitor list yet).",
-        "customers": "Contacts at existing customers go to the account owner, not the SDR queue."
-        if fit.existing_customers == "account-owner"
-        else "Contacts at existing customers are treated like any prospect.",
+        "customers": {
+            "account-owner": "Contacts at existing customers go to the account owner, not the "
+            "SDR queue.",
+            "account-owner-on-hand-raise": "A contact at an existing customer who raises a "
+            "hand goes to the account owner as an expansion signal, not to the SDR queue; "
+            "one who does not stays in nurture.",
+        }.get(
+            fit.existing_customers, "Contacts at existing customers are treated like any prospect."
+        ),
         **_inferred_parts(fit),
     }
 

@@ -161,12 +161,8 @@ def evaluate_prepared(prepared: Prepared, lead: Lead, as_of: datetime | None = N
     """`evaluate` for a definition already prepared: the same verdict, less setup per lead."""
     moment = as_of or _EPOCH
     definition = prepared.definition
-    every = (
-        prepared.base,
-        *(rules for *_size, rules in prepared.segments),
-        *(rules for _motion, rules in prepared.motions),
-    )
-    disqualified = _disqualify(prepared.base, lead, moment, [r.triggers for r in every])
+    raising = _raising(prepared, lead)
+    disqualified = _disqualify(prepared.base, lead, moment, raising)
     if disqualified is not None:
         return disqualified
     candidates = _rule_sets(prepared, lead)
@@ -174,7 +170,7 @@ def evaluate_prepared(prepared: Prepared, lead: Lead, as_of: datetime | None = N
         return candidates
     best: Verdict | None = None
     for rules in candidates:
-        verdict = _evaluate_rules(definition, rules, lead, moment)
+        verdict = _evaluate_rules(definition, rules, lead, moment, raising)
         if rules.fit.score is not None and verdict.fit_score is None:
             verdict = replace(verdict, fit_score=fit_score(rules.fit, lead)[0])
         if best is None or _STATUS_RANK[verdict.status] < _STATUS_RANK[best.status]:
@@ -186,9 +182,12 @@ def evaluate_prepared(prepared: Prepared, lead: Lead, as_of: datetime | None = N
 def _disqualify(
     rules: RuleSet, lead: Lead, as_of: datetime | None = None, raising: Sequence[Triggers] = ()
 ) -> Verdict | None:
-    """Competitors and existing customers, judged by one rule set's fit gate. A customer's
-    contact who raised a hand (001: "fills demo form") is an expansion signal for the account
-    owner; one who only read or browsed raised nothing to hand over and stays in nurture."""
+    """Competitors and existing customers, judged by one rule set's fit gate. With
+    `existing_customers = "account-owner-on-hand-raise"`, a customer's contact who raised a
+    hand (001: "fills demo form") is an expansion signal for the account owner, and one who
+    only read or browsed raised nothing to hand over and stays in nurture; with
+    "account-owner" (files signed before that reading), every such contact goes to the owner.
+    `raising`: the triggers whose hand raises count (every rule set's)."""
     fit = rules.fit
     path = rules.fit_path
     company = lead.company
@@ -208,6 +207,21 @@ def _disqualify(
             ),
         )
     if company.relationship == "customer" and fit.existing_customers == "account-owner":
+        return Verdict(
+            status="routed",
+            route="account-owner",
+            reasons=(
+                Reason(
+                    f"{path}.existing_customers",
+                    "The company is an existing customer: an expansion signal for the account "
+                    "owner, not a new MQL.",
+                ),
+            ),
+        )
+    if (
+        company.relationship == "customer"
+        and fit.existing_customers == "account-owner-on-hand-raise"
+    ):
         raised = _customer_hand_raise(raising or (rules.triggers,), lead, as_of or _EPOCH)
         if raised is None:
             return Verdict(
@@ -327,7 +341,31 @@ def _rule_sets(prepared: Prepared, lead: Lead) -> list[RuleSet] | Verdict:
     return [prepared.base]
 
 
-def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: datetime) -> Verdict:
+def _raising(prepared: Prepared, lead: Lead) -> list[Triggers]:
+    """The triggers whose hand raises count for a customer's contact: the rule sets that can
+    apply to the lead (the segment its size falls in, every segment when the size is unknown,
+    every motion), else the definition's own."""
+    if prepared.segments:
+        employees = lead.company.employees
+        fitting = [
+            rules
+            for low, high, rules in prepared.segments
+            if employees is None
+            or ((low is None or employees >= low) and (high is None or employees <= high))
+        ]
+        return [rules.triggers for rules in fitting] or [prepared.base.triggers]
+    if prepared.motions:
+        return [rules.triggers for _motion, rules in prepared.motions]
+    return [prepared.base.triggers]
+
+
+def _evaluate_rules(
+    definition: Definition,
+    rules: RuleSet,
+    lead: Lead,
+    as_of: datetime,
+    raising: Sequence[Triggers] = (),
+) -> Verdict:
     stamp = {"lead_type": rules.lead_type, "segment": rules.segment, "motion": rules.motion}
     base = definition.fit
     if rules.fit is not base and (
@@ -336,7 +374,7 @@ def _evaluate_rules(definition: Definition, rules: RuleSet, lead: Lead, as_of: d
     ):
         # A segment's or motion's own fit gate brings its own competitor list and customer rule
         # (when they equal the base fit's, `evaluate` has already applied them).
-        own = _disqualify(rules, lead, as_of)
+        own = _disqualify(rules, lead, as_of, raising)
         if own is not None:
             return replace(own, **stamp)  # type: ignore[arg-type]
     fit_verdict = _check_fit(rules, lead)

@@ -237,6 +237,14 @@ RULES: dict[str, Rule] = {
             "threshold under 4 hours, a content-triggered MQL within 1 business day.",
         ),
         Rule(
+            "fit-gate-without-company-or-role",
+            "warning",
+            "anti-pattern 'no fit gate': 'regardless of company size, industry, or role'",
+            "The gate keeps out students and job seekers, but a tier 3 score still makes an "
+            "MQL of anyone else, at any company, in any role. Set a company size, industry, "
+            "region or minimum seniority from your closed-won deals, or a fit score.",
+        ),
+        Rule(
             "sla-weaker-than-framework",
             "warning",
             "agreed: the framework's marketing and sales SLAs",
@@ -687,31 +695,54 @@ def _fit_gates(definition: Definition) -> list[tuple[str, FitGate, bool]]:
 
 
 def _no_fit_gate(context: _Context) -> Iterator[Finding]:
-    """No gate at all; or, where a behaviour score makes MQLs (001's "downloaded 5 ebooks =
-    MQL"), a gate that excludes students and job seekers but looks at no company and no role."""
-    definition = context.definition
-    scored_gates = set()
-    for owner in definition.owners():
-        triggers = definition.owned(owner, "triggers")[1]
-        if triggers.tier3 and definition.owned(owner, "scoring")[1] is not None:
-            scored_gates.add(definition.owned(owner, "fit")[0])
-    for clause, gate, narrowed in _fit_gates(definition):
-        if narrowed:
+    for clause, gate, narrowed in _fit_gates(context.definition):
+        if narrowed or _constrained(gate):
             continue
-        if not _constrained(gate):
+        floor = fit_score_floor(gate)
+        if gate.score is not None and floor is not None:
+            # The score is all the gate has, and it keeps nobody out.
             yield _finding(
                 "no-fit-gate",
-                clause,
-                "no company size, industry, region, seniority or excluded persona: "
-                "leads become MQLs on behaviour alone",
+                f"{clause}.score.threshold",
+                f"a fit score of {gate.score.threshold} is needed, but the fewest points a lead "
+                f"can take is {floor}: every lead passes, and nothing else in the gate "
+                "excludes anyone",
             )
-        elif clause in scored_gates and not _company_or_role(gate):
-            yield _finding(
-                "no-fit-gate",
-                clause,
-                "no company size, industry, region or seniority, and a tier 3 score makes "
-                "MQLs: a lead from any company, in any role, becomes an MQL on behaviour alone",
-            )
+            continue
+        yield _finding(
+            "no-fit-gate",
+            clause,
+            "no company size, industry, region, seniority or excluded persona: "
+            "leads become MQLs on behaviour alone",
+        )
+
+
+def _fit_gate_without_company_or_role(context: _Context) -> Iterator[Finding]:
+    """Where a behaviour score makes MQLs (001's "downloaded 5 ebooks = MQL"), a gate that
+    keeps out students and job seekers but looks at no company size, industry, region or
+    seniority. Per rule set: one that scores, and that nothing else narrows. A warning: such
+    a gate was accepted before, and a signed file keeps passing `check`."""
+    definition = context.definition
+
+    def found() -> Iterator[Finding]:
+        for owner in definition.owners():
+            clause, gate = definition.owned(owner, "fit")
+            triggers = definition.owned(owner, "triggers")[1]
+            scores = triggers.tier3 and definition.owned(owner, "scoring")[1] is not None
+            if isinstance(owner, Segment):
+                narrowed = (owner.min_employees or 0) > 0 or owner.max_employees is not None
+            else:
+                narrowed = isinstance(owner, Motion) and owner.target_accounts_only
+            if scores and not narrowed and _constrained(gate) and not _company_or_role(gate):
+                yield _finding(
+                    "fit-gate-without-company-or-role",
+                    clause,
+                    "no company size, industry, region or seniority, and a tier 3 score makes "
+                    "MQLs: a lead from any company, in any role, becomes an MQL on behaviour "
+                    "alone",
+                )
+
+    return _unique(found())
 
 
 def qualifies_nobody(definition: Definition) -> bool:
@@ -966,7 +997,9 @@ def _sla_weaker_than_framework(context: _Context) -> Iterator[Finding]:
         ),
         (
             sales.follow_up_touches < 3 or sales.follow_up_days > 7,
-            "sla.sales.follow_up_touches",
+            "sla.sales.follow_up_touches"
+            if sales.follow_up_touches < 3
+            else "sla.sales.follow_up_days",
             f"{sales.follow_up_touches} follow-up "
             f"{'touch' if sales.follow_up_touches == 1 else 'touches'} within "
             f"{sales.follow_up_days} days, where the framework asks at least 3 within 7",
@@ -1161,6 +1194,7 @@ def _evidence_stale(context: _Context) -> Iterator[Finding]:
 
 _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _no_fit_gate,
+    _fit_gate_without_company_or_role,
     _no_trigger,
     _account_motion_without_intent,
     _demo_request_scored,

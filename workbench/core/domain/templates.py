@@ -941,4 +941,11 @@ def from_template(slug: str, stage: str, created: date, name: str | None = None)
         "status": "draft",
         "created": created,
     }
-    return builder(base)
+    definition = builder(base)
+    # 001's edge case: a customer's contact who "fills demo form" is an expansion signal for
+    # the account owner; one who raised no hand is not handed over (`evaluator._disqualify`).
+    for owner in definition.owners():
+        _path, fit = definition.owned(owner, "fit")
+        if fit.existing_customers == "account-owner":
+            fit.existing_customers = "account-owner-on-hand-raise"
+    return definition

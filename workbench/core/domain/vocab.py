@@ -57,7 +57,12 @@ ROUTES: tuple[str, ...] = get_args(Route)
 
 LeadType = Literal["mql", "pql", "aql"]
 
-CustomerHandling = Literal["account-owner", "prospect"]
+# "account-owner": every contact at a customer goes to its account owner (as files signed
+# before the hand-raise reading were agreed); "account-owner-on-hand-raise": a contact who
+# raised a hand does (001: "fills demo form"), the rest stay in nurture; "prospect": judged
+# like anyone else.
+CustomerHandling = Literal["account-owner", "account-owner-on-hand-raise", "prospect"]
+CUSTOMERS_TO_OWNER = frozenset({"account-owner", "account-owner-on-hand-raise"})
 
 MqlOutcome = Literal["open", "accepted", "rejected", "unworked"]
 

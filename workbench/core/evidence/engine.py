@@ -51,7 +51,12 @@ from workbench.core.domain.definition import Definition, FitGate, Scoring
 from workbench.core.domain.evaluator import SCORE_TOLERANCE, Prepared, RuleSet, prepare
 from workbench.core.domain.matching import TITLE_SEPARATORS, domain_form, keyword_form
 from workbench.core.domain.sources import normalized, source_form
-from workbench.core.domain.vocab import ACCOUNT_TRIGGER, ACTIVITY_KINDS, SENIORITY_ORDER
+from workbench.core.domain.vocab import (
+    ACCOUNT_TRIGGER,
+    ACTIVITY_KINDS,
+    CUSTOMERS_TO_OWNER,
+    SENIORITY_ORDER,
+)
 from workbench.core.evidence.replay import MqlEvent
 from workbench.core.evidence.tables import TABLES, ActivityRow, LeadRow, sql_columns
 
@@ -170,7 +175,9 @@ def _competitor(names: frozenset[str]) -> str:
 
 
 def _disqualified(rules: RuleSet) -> str:
-    customer = "l.rel_ = 'customer'" if rules.fit.existing_customers == "account-owner" else "FALSE"
+    customer = (
+        "l.rel_ = 'customer'" if rules.fit.existing_customers in CUSTOMERS_TO_OWNER else "FALSE"
+    )
     return f"({_competitor(rules.competitors)} OR {customer})"
 
 

@@ -429,10 +429,11 @@ _FALSE = frozenset({"false", "f", "no", "n", "0"})
 # What exports and spreadsheets write into a text cell that has no value: Excel's errors,
 # "N/A", a dash, and what code writes for a missing value (None, null, NaN). Read as a value
 # they were real: every lead with account_id '#N/A' was one account, activities with session
-# '-' one session. Compared case-folded, after trimming. "NA" is left out: it is a region.
+# '-' one session. Compared case-folded, after trimming. "NA" and "N.A." are left out: they
+# are a region (North America).
 TEXT_PLACEHOLDERS = frozenset(
     {
-        "#n/a", "n/a", "n.a.", "-", "--", "---", "null", "none", "nil", "nan", "undefined",
+        "#n/a", "n/a", "-", "--", "---", "null", "none", "nil", "nan", "undefined",
         "(blank)", "(none)", "(null)", "(empty)", "#null!", "#value!", "#ref!", "#name?",
         "#div/0!", "#num!",
     }
@@ -442,10 +443,10 @@ _PLACEHOLDER_TEXT_HINT = "a placeholder for no value"
 # 5.12345E+10): its last digits are gone, so ids that differed now match, and 1,998 of 2,000
 # leads were "duplicates" with every activity on the two left. Never read as an id.
 _ID_COLUMNS = frozenset({"lead_id", "account_id"})
-_SCIENTIFIC = r"[+-]?[0-9]([.,][0-9]+)?[eE][+][0-9]+"
+_SCIENTIFIC = r"[+-]?[0-9](?:[.,][0-9]+[eE][+]?|[eE][+])[0-9]+"  # 5.12345E+10, 5.12345E10
 # A whole-number id as a float column writes it (pandas, with an empty cell in the column):
 # "51234500000.0" in one file and "51234500000" in the other are one lead.
-_FLOAT_ID = r"[0-9]+[.]0+"
+_FLOAT_ID = r"[0-9]{1,15}[.]0+"  # a float holds 15 digits exactly; past 2**53 ids merge
 # Salesforce writes a record's id in 15 characters (case matters) or 18 (the 15 and three
 # characters that encode their case): a report of leads gave "00Q5e00000AbCdEFGH" where the
 # activity history gave "00Q5e00000AbCdE", and every activity was an unknown lead. An
@@ -1048,11 +1049,13 @@ def _packed(head: bytes) -> str | None:
     """What to do with a workbook or an archive given where a CSV was expected: it read as
     "no header line and columns were found", which sends the room looking at the headers."""
     if head.startswith(b"PK\x03\x04"):
-        if b"xl/" in head or b"[Content_Types].xml" in head:
+        if b"xl/" in head:
             return (
                 "is an Excel workbook, not a CSV file: save the sheet as CSV (File > Save As > "
                 "CSV UTF-8) or export the report as CSV"
             )
+        if b"[Content_Types].xml" in head:
+            return "is an Office document, not a CSV file: export the lead history as CSV"
         return "is a zip archive, not a CSV file: extract the CSV file from it and give that"
     if head.startswith(b"\x1f\x8b"):
         return "is gzip-compressed: decompress it (gunzip) and give the CSV file"
@@ -2211,14 +2214,28 @@ def _load_csv(
                 source = replace(source, max_line=LONGEST_LINE)
 
 
+_UTF8_LETTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
 def _not_utf8_past_an_ascii_start(path: Path, form: CsvFormat, report: TableReport) -> bool:
-    """Detected as UTF-8 from a first MiB of plain ASCII, and a later line was not UTF-8."""
+    """Detected as UTF-8 from a first MiB of plain ASCII, a later line was not UTF-8, and no
+    letter anywhere is written as UTF-8 writes one (else the file is UTF-8 with a stray bad
+    line, and read as Windows-1252 its accented rows would be garbled)."""
     if not form.utf8 or form.encoding_given or form.bom:
         return False
     if not any("not utf-8" in p.reason for p in report.all if not p.kept):
         return False
     with path.open("rb") as handle:
-        return handle.read(SAMPLE).isascii()
+        if not handle.read(SAMPLE).isascii():
+            return False
+        tail = b""
+        while chunk := handle.read(1 << 24):
+            if _UTF8_LETTER.search(tail + chunk):
+                return False
+            tail = chunk[-3:]
+    return True
 
 
 def _too_long_words(size: int, start: str = "") -> str:

@@ -828,7 +828,7 @@ def _normalise_title(title: str) -> list[str]:
 LEVEL_LABELS: dict[str, Seniority] = {
     "clevel": "c-level", "clevelexec": "c-level", "clevelexecutive": "c-level",
     "csuite": "c-level", "cxo": "c-level", "executive": "c-level", "exec": "c-level",
-    "owner": "c-level", "founder": "c-level", "vplevel": "vp", "vplevelexec": "vp",
+    "owner": "c-level", "founder": "c-level", "partner": "c-level", "vplevel": "vp", "vplevelexec": "vp",
     "vicepresident": "vp", "directorlevel": "director", "head": "director",
     "managerlevel": "manager", "nonmanager": "individual", "individualcontributor": "individual",
     "employee": "individual", "staff": "individual", "senior": "individual",

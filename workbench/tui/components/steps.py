@@ -248,7 +248,11 @@ def fit_fields(prefix: str, fit: FitGate) -> ComposeResult:
         f"{prefix}.existing_customers",
         "Existing customers",
         fit.existing_customers,
-        [("route to the account owner", "account-owner"), ("treat as a prospect", "prospect")],
+        [
+            ("to the account owner on a hand raise", "account-owner-on-hand-raise"),
+            ("always to the account owner", "account-owner"),
+            ("treat as a prospect", "prospect"),
+        ],
     )
     yield from inferred_fields(prefix, fit)
 
