@@ -63,6 +63,20 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def loaded(
+    tmp_path: Path, leads: str, activities: str
+) -> tuple[duckdb.DuckDBPyConnection, Problems]:
+    """Both files written from text and loaded: the connection and the report."""
+    con = duckdb.connect()
+    problems = load_to_duckdb(
+        con,
+        write(tmp_path / "leads.csv", leads),
+        write(tmp_path / "activities.csv", activities),
+        CANONICAL,
+    )
+    return con, problems
+
+
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_sample_data_round_trips(fmt: str, tmp_path: Path) -> None:
     leads, activities = sample_data(150, seed=11)
@@ -2452,19 +2466,14 @@ def test_a_placeholder_the_mapping_names_keeps_the_mappings_meaning() -> None:
 
 
 def test_leads_with_a_placeholder_account_are_not_one_account(tmp_path: Path) -> None:
-    leads = write(
-        tmp_path / "leads.csv",
+    con, problems = loaded(
+        tmp_path,
         "lead_id,created_at,company,domain,account_id,rejection_reason\n"
         "1,2025-01-02,Acme,acme.io,#N/A,N/A\n"
         "2,2025-01-02,Globex,globex.io,#N/A,Budget\n"
         "3,2025-01-02,Initech,initech.io,A-7,-\n",
-    )
-    activities = write(
-        tmp_path / "activities.csv",
         "lead_id,kind,at,session_id\n1,demo_request,2025-01-03,-\n2,demo_request,2025-01-04,-\n",
     )
-    con = duckdb.connect()
-    problems = load_to_duckdb(con, leads, activities, CANONICAL)
     rows = con.execute(
         "SELECT lead_id, account_id, rejection_reason FROM leads ORDER BY lead_id"
     ).fetchall()
@@ -2639,16 +2648,12 @@ def test_activities_are_read_in_the_date_order_their_leads_file_proved(tmp_path:
     # A UK export: the leads' "19/02/2025" can only be day first; the activities fell on the
     # 1st to the 12th, so each could be either, and they were read month first (US CRMs),
     # 3 February as 2 March.
-    leads = write(
-        tmp_path / "leads.csv",
+    con, problems = loaded(
+        tmp_path,
         "lead_id,created_at\nL1,19/02/2025 09:00\nL2,25/03/2025 10:30\n",
-    )
-    activities = write(
-        tmp_path / "activities.csv",
         "lead_id,kind,at\nL1,demo_request,03/02/2025 09:30\nL2,demo_request,05/04/2025 11:00\n",
     )
-    con = duckdb.connect()
-    problems = load_to_duckdb(con, leads, activities, CANONICAL)
+    leads, activities = tmp_path / "leads.csv", tmp_path / "activities.csv"
     assert problems.skipped == 0
     got = [
         row[0].date().isoformat() for row in con.execute('SELECT "at" FROM activities').fetchall()

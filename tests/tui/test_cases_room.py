@@ -482,6 +482,22 @@ async def test_hints_never_look_like_values(
         assert_hints_read_as_hints(pilot.app)
 
 
+async def typed_into_a_new_case(pilot: Pilot[None], fields: dict[str, str]) -> str:
+    """On the Cases step: `a`, each field typed in turn (the keys of `fields` are the form's
+    ids), enter in the last one; the form's refusal, the form still open."""
+    await to_case(pilot, 0)
+    app = pilot.app
+    await pilot.press("a")
+    await settle(pilot)
+    for key, text in fields.items():
+        app.screen.query_one(f"#new-{key}", Input).focus()
+        await type_text(pilot, text)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, NewCaseModal), "the form is still open"
+    return form_error(app)
+
+
 async def test_a_decimal_head_count_in_the_case_form_is_refused_as_typed(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:
@@ -489,18 +505,8 @@ async def test_a_decimal_head_count_in_the_case_form_is_refused_as_typed(
     # described. The form keeps every key and says what a head count takes.
     path = seeded("acme", "3m-10m")
     async with make_app().run_test(size=(120, 40)) as pilot:
-        await to_case(pilot, 0)
-        app = pilot.app
-        await pilot.press("a")
-        await settle(pilot)
-        await type_text(pilot, "half-a-company")
-        app.screen.query_one("#new-employees", Input).focus()
-        await type_text(pilot, "72.5")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, NewCaseModal), "the form is still open"
-        assert app.screen.query_one("#new-employees", Input).value == "72.5"
-        error = form_error(app)
+        error = await typed_into_a_new_case(pilot, {"name": "half-a-company", "employees": "72.5"})
+        assert pilot.app.screen.query_one("#new-employees", Input).value == "72.5"
         assert error.startswith("✗ Employees: ") and "whole number" in error, error
         assert "'72.5'" in error, error
         await pilot.press("escape")
@@ -516,23 +522,12 @@ async def test_a_refused_value_is_named_by_its_label_and_gets_the_cursor(
     # was pressed.
     seeded("acme", "3m-10m")
     async with make_app().run_test(size=(80, 24)) as pilot:
-        await to_case(pilot, 0)
-        app = pilot.app
-        await pilot.press("a")
-        await settle(pilot)
-        await type_text(pilot, "blog-reader")
-        app.screen.query_one("#new-contacts", Input).focus()
-        await type_text(pilot, "two")
-        app.screen.query_one("#new-why", Input).focus()
-        await type_text(pilot, "reads the blog")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, NewCaseModal), "the form is still open"
-        error = form_error(app)
+        fields = {"name": "blog-reader", "contacts": "two", "why": "reads the blog"}
+        error = await typed_into_a_new_case(pilot, fields)
         assert error.startswith("✗ Engaged contacts: "), error
         assert "'two'" in error and "(the cursor is now in Engaged contacts)" in error, error
-        assert app.focused is app.screen.query_one("#new-contacts", Input)
-        assert app.screen.query_one("#new-contacts", Input).value == "two"
+        contacts = pilot.app.screen.query_one("#new-contacts", Input)
+        assert pilot.app.focused is contacts and contacts.value == "two"
 
 
 async def test_textuals_own_commands_are_found_by_typing(

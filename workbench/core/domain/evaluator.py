@@ -206,49 +206,39 @@ def _disqualify(
                 ),
             ),
         )
-    if company.relationship == "customer" and fit.existing_customers == "account-owner":
+    if company.relationship != "customer" or fit.existing_customers == "prospect":
+        return None
+    clause = f"{path}.existing_customers"
+    if fit.existing_customers == "account-owner":
+        return _to_owner(
+            clause,
+            "The company is an existing customer: an expansion signal for the account owner, "
+            "not a new MQL.",
+        )
+    raised = _customer_hand_raise(raising or (rules.triggers,), lead, as_of or _EPOCH)
+    if raised is None:
         return Verdict(
-            status="routed",
-            route="account-owner",
+            status="nurture",
+            route="nurture",
             reasons=(
                 Reason(
-                    f"{path}.existing_customers",
-                    "The company is an existing customer: an expansion signal for the account "
-                    "owner, not a new MQL.",
+                    clause,
+                    "The company is an existing customer, and this contact raised no hand: "
+                    "nothing for the account owner yet. A hand raise would go to them as an "
+                    "expansion signal.",
                 ),
             ),
         )
-    if (
-        company.relationship == "customer"
-        and fit.existing_customers == "account-owner-on-hand-raise"
-    ):
-        raised = _customer_hand_raise(raising or (rules.triggers,), lead, as_of or _EPOCH)
-        if raised is None:
-            return Verdict(
-                status="nurture",
-                route="nurture",
-                reasons=(
-                    Reason(
-                        f"{path}.existing_customers",
-                        "The company is an existing customer, and this contact raised no hand: "
-                        "nothing for the account owner yet. A hand raise would go to them as "
-                        "an expansion signal.",
-                    ),
-                ),
-            )
-        kind, age = raised
-        return Verdict(
-            status="routed",
-            route="account-owner",
-            reasons=(
-                Reason(
-                    f"{path}.existing_customers",
-                    f"The company is an existing customer and {kind} {_when(age)} is a hand "
-                    "raise: an expansion signal for the account owner, not a new MQL.",
-                ),
-            ),
-        )
-    return None
+    kind, age = raised
+    return _to_owner(
+        clause,
+        f"The company is an existing customer and {kind} {_when(age)} is a hand raise: an "
+        "expansion signal for the account owner, not a new MQL.",
+    )
+
+
+def _to_owner(clause: str, why: str) -> Verdict:
+    return Verdict(status="routed", route="account-owner", reasons=(Reason(clause, why),))
 
 
 def _customer_hand_raise(

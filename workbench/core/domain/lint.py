@@ -407,15 +407,10 @@ def _unique(findings: Iterable[Finding]) -> Iterator[Finding]:
 def _constrained(fit: FitGate) -> bool:
     """Does the gate exclude anyone by who they are? Competitor lists alone do not count."""
     return bool(
-        (fit.min_employees or 0) > 0
-        or fit.max_employees is not None
-        or fit.industries
-        or fit.regions
-        or (fit.min_seniority is not None and fit.min_seniority != "intern")
+        _company_or_role(fit)
         or fit.excluded_personas
         or fit.exclude_titles
         or fit.exclude_email_domains
-        or _score_can_fail(fit)
     )
 
 
@@ -433,26 +428,10 @@ def _company_or_role(fit: FitGate) -> bool:
 
 
 def fit_score_floor(fit: FitGate) -> int | None:
-    """The fewest fit points any lead can take (None: no fit score): the mirror of
-    `fit_score_ceiling`. An unknown value adds 0, so a single-valued table's floor is its
-    lowest entry or 0."""
-    score = fit.score
-    if score is None:
-        return None
-
-    def worst(values: Iterable[int]) -> int:
-        return min([0, *values])
-
-    def every(values: Iterable[int]) -> int:
-        return sum(v for v in values if v < 0)
-
-    return (
-        worst(score.seniority_points.values())
-        + worst(score.industry_points.values())
-        + every(score.email_domain_points.values())
-        + every(score.title_points.values())
-        + every(band.points for band in score.size_points)
-    )
+    """The fewest fit points any lead can take (None: no fit score): `fit_score_ceiling`'s
+    mirror. An unknown value adds 0, so a single-valued table's floor is its lowest entry or
+    0."""
+    return _fit_score_bound(fit, lowest=True)
 
 
 def _score_can_fail(fit: FitGate) -> bool:
@@ -465,19 +444,27 @@ def _score_can_fail(fit: FitGate) -> bool:
 def fit_score_ceiling(fit: FitGate) -> int | None:
     """The most fit points any lead can take (None: no fit score). Each seniority and each
     industry is one value; several domain, title and size entries can match at once."""
+    return _fit_score_bound(fit, lowest=False)
+
+
+def _fit_score_bound(fit: FitGate, lowest: bool) -> int | None:
+    """The fewest (`lowest`) or the most fit points a lead can take: one entry of a
+    single-valued table or 0 (an unknown value), and every entry of the same sign from the
+    tables whose entries can match together."""
     score = fit.score
     if score is None:
         return None
+    sign = -1 if lowest else 1
 
-    def best(values: Iterable[int]) -> int:
-        return max([0, *values])
+    def one(values: Iterable[int]) -> int:
+        return sign * max([0, *(sign * v for v in values)])
 
     def every(values: Iterable[int]) -> int:
-        return sum(v for v in values if v > 0)
+        return sum(v for v in values if sign * v > 0)
 
     return (
-        best(score.seniority_points.values())
-        + best(score.industry_points.values())
+        one(score.seniority_points.values())
+        + one(score.industry_points.values())
         + every(score.email_domain_points.values())
         + every(score.title_points.values())
         + every(band.points for band in score.size_points)
