@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual.app import App
@@ -28,6 +29,18 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await workers_done(pilot.app)
     await pilot.pause()
+
+
+async def keys_handed_on(pilot: Pilot[None], within: float = 20.0) -> None:
+    """Wait until the keys the app held (a form opening, a question) have all been handed on:
+    one per refresh, so a burst of 50 takes a while on a loaded machine."""
+    app = pilot.app
+    deadline = time.monotonic() + within
+    while getattr(app, "keys_waiting", False):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"keys still held after {within} s")
+        await pilot.pause(0.05)
+    await settle(pilot)
 
 
 async def open_first(pilot: Pilot[None]) -> None:

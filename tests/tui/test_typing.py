@@ -20,7 +20,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.tui.pilot_steps import open_first, open_step, settle
+from tests.tui.pilot_steps import keys_handed_on, open_first, open_step, settle
 from workbench.core.files import store
 from workbench.core.services.signoff import sign
 from workbench.core.services.workshop import Workshop
@@ -545,8 +545,7 @@ async def test_keys_typed_as_the_case_form_opens_name_the_case(
         keys = [opens] if opens == "a" else [opens, "end", *["backspace"] * 40]
         await send(pilot, [*keys, *keys_for("mid-vp-pricing")], gap)
         await settle(pilot)
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await keys_handed_on(pilot)
         assert isinstance(app.screen, NewCaseModal), app.screen
         assert app.screen.query_one("#new-name", Input).value == "mid-vp-pricing"
         assert len(app.screen_stack) == 3  # home, the draft, one form

@@ -164,6 +164,11 @@ class WorkbenchApp(App[None]):
             self._hold_limit.stop()
         self._hold_limit = self.set_timer(HOLD_LIMIT, self._hold_expired)
 
+    @property
+    def keys_waiting(self) -> bool:
+        """Keys held, or still being handed on one per refresh (tests wait on this)."""
+        return self._held_keys is not None
+
     def drop_held_keys(self) -> int:
         """Forget the keys held so far (they were aimed at something no longer on screen);
         how many. Keys typed from now on are held or pass as before."""
