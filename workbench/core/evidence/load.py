@@ -1367,17 +1367,7 @@ def _columns(
         below = header_further_down(path, table, columns, mapping)
         if below is not None:
             line, title = below
-            raise InputError(
-                [
-                    Problem(
-                        f"its header is on line {line}, below {line - 1} lines of a report's "
-                        f"title ({title!r}): delete the lines above the header, or export the "
-                        "report without its title",
-                        file=path,
-                        line=line,
-                    )
-                ]
-            )
+            raise InputError([Problem(title_above_header(line, title), file=path, line=line)])
         raise InputError(problems)
     if absent:
         notes.append(ABSENT_NOTE + ", ".join(absent))
@@ -1389,6 +1379,16 @@ def _columns(
 
 
 _TITLE_LINES = 30  # how far down a report's title may push the header
+
+
+def title_above_header(line: int, title: str) -> str:
+    """Where the header is, under a report's title (`header_further_down`), in the words
+    the loader and `map` both say."""
+    return (
+        f"its header is on line {line}, below {line - 1} lines of a report's title "
+        f"({title!r}): delete the lines above the header, or export the report without its "
+        "title"
+    )
 
 
 def header_further_down(

@@ -960,17 +960,13 @@ def summary_lines(proposal: Proposal, problems: Problems | None = None) -> list[
     missing = proposal.missing_required()
     if missing:
         lines.append(f"no header found for: {', '.join(missing)}")
-        from workbench.core.evidence.load import header_further_down
+        from workbench.core.evidence.load import header_further_down, title_above_header
 
         files = (("leads", proposal.leads_file), ("activities", proposal.activities_file))
         for table, path in files:
             below = header_further_down(path, table, TABLES[table], proposal.preset)
             if below is not None:
-                line, title = below
-                lines.append(
-                    f"  {path}: its header is on line {line}, below {line - 1} lines of a "
-                    f"report's title ({title!r}): delete the lines above it"
-                )
+                lines.append(f"  {path}: {title_above_header(*below)}")
     placed, unplaced = proposal.placed(), proposal.unplaced()
     if placed:
         lines.append(f"values proposed ({len(placed)}):")
