@@ -24,7 +24,7 @@ from workbench.core.domain.lint import RULES, SEVERITIES, Finding, lint
 from workbench.core.domain.templates import from_template
 from workbench.core.domain.vocab import STAGE_IDS
 from workbench.core.files import store
-from workbench.core.services.signoff import end_of_next_quarter, sign
+from workbench.core.services.signoff import end_of_next_quarter, lint_cautions, sign
 
 TODAY = date(2030, 6, 1)
 CREATED = date(2030, 1, 2)
@@ -730,6 +730,20 @@ def test_a_draft_that_keeps_a_stale_threshold_keeps_the_clock_running() -> None:
     assert "since v1" in finding.message
     changed = edited(draft, lambda d: d["scoring"].update(threshold=70))
     assert of_rule(found(changed, [v1, v2]), "stale-threshold") == []
+
+
+def test_the_sign_off_step_lists_a_drafts_warnings_with_its_history_and_not_the_evidence() -> None:
+    # What the Sign-off step shows before anyone signs: the warnings `check` prints for the
+    # draft, the stale threshold read against the earlier signed versions, and nothing for
+    # evidence (the step's data section says that) or for a file already signed.
+    v1 = signed(template(), TODAY - timedelta(days=500))
+    draft = edited(template(), lambda d: d.update(version=2, supersedes=1))
+    rules = {f.rule for f in lint_cautions(draft, [v1], TODAY)}
+    assert rules == {"stale-threshold"}
+    assert lint_cautions(draft, [], TODAY) == []
+    slow = edited(draft, lambda d: d["sla"]["marketing"].update(notify_seconds=300))
+    assert {f.rule for f in lint_cautions(slow, [], TODAY)} == {"sla-weaker-than-framework"}
+    assert lint_cautions(v1, [], TODAY) == []  # signed: nothing left to change
 
 
 def test_history_of_other_slugs_and_later_versions_is_ignored() -> None:

@@ -365,6 +365,31 @@ async def test_a_kind_refused_over_its_combination_is_taken_once_the_combination
         assert not screen.invalid
 
 
+async def test_sign_off_lists_what_check_will_warn_about_before_signing(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The framework's warnings (an SLA slower than it asks) were printed only by `check`
+    # and `lint`, after the room had signed. The Sign-off step lists them beside what blocks
+    # signing, and drops one once an edit answers it. A template's draft has none to list.
+    path = seeded("acme", "3m-10m")
+    workshop = Workshop.open(path)
+    assert workshop.apply("sla.sales.decide_within_hours", 72).ok
+    workshop.save()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sign_off(pilot)
+        cautions = screen.query_one("#signoff-cautions", PlainText)
+        said = str(cautions.render())
+        assert cautions.display, "the section is shown"
+        assert "sla.sales.decide_within_hours: the SDR accepts or rejects within 72 hours" in said
+        assert "(sla-weaker-than-framework)" in said
+        assert "clause-without-evidence" not in said  # the data section says those
+        assert screen.workshop.apply("sla.sales.decide_within_hours", 24).ok
+        screen.after_change([], "sla.sales.decide_within_hours")
+        await settle(pilot)
+        assert not cautions.display and str(cautions.render()).strip() == ""
+
+
 async def test_a_sign_off_refused_for_what_check_fails_says_why_in_view(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:

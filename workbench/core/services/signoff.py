@@ -9,6 +9,7 @@ then read-only, and the other side's signature over the same hash completes the 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -126,6 +127,27 @@ def signing_blockers(source: DefinitionFile, suite: SuiteResult, today: date) ->
             for finding in lint_blockers(source.definition, today)
         ]
     return problems
+
+
+# Shown beside the data ("The data behind the clauses", `signoff_evidence`), not twice.
+_EVIDENCE_RULES = frozenset({"clause-without-evidence", "evidence-stale"})
+
+
+def lint_cautions(
+    definition: Definition, history: Iterable[Definition], today: date
+) -> list[Finding]:
+    """The lint warnings `check` will print for this draft, listed on the Sign-off step
+    before anyone signs: they do not block signing (a file signed with them keeps passing
+    `check`), but an SLA slower than the framework's or a fit gate that lets anyone through
+    is what the room should see while it can still change it, not in CI afterwards. The
+    evidence warnings are left to the step's own section on the data."""
+    if definition.is_signed:
+        return []
+    return [
+        f
+        for f in lint(definition, history, today=today)
+        if f.severity == "warning" and f.rule not in _EVIDENCE_RULES
+    ]
 
 
 def lint_blockers(definition: Definition, today: date) -> list[Finding]:

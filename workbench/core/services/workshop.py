@@ -144,6 +144,7 @@ class Workshop:
         # folder); cleared by the next save that succeeds.
         self.save_error: str | None = None
         self._signed_base: tuple[int | None, Definition | None] | None = None
+        self._signed_history: tuple[Definition, ...] | None = None
         # The expectation changes and deleted cases the room can take back, the latest last:
         # `u` twice brings back the two cases deleted last (one step lost the first).
         self._undo: list[ExpectationChange | DeletedCase] = []
@@ -593,6 +594,19 @@ class Workshop:
                 else (signed.definition.version, signed.definition)
             )
         return self._signed_base[1]
+
+    def signed_history(self, folder: Path) -> tuple[Definition, ...]:
+        """Every signed version of this slug before this one, oldest first, as `check` lints
+        the latest against them (a threshold unchanged for a year). Read once per session,
+        as `signed_base` is: a signed version never changes."""
+        if self._signed_history is None:
+            state = store.summarize(folder, self.definition.slug)
+            self._signed_history = tuple(
+                f.definition
+                for f in state.signed
+                if f.path != self.path and f.definition.version < self.definition.version
+            )
+        return self._signed_history
 
     def changes_since_signed(self, folder: Path) -> tuple[int | None, list[Change]]:
         """The last signed version's number and what this draft changes relative to it."""

@@ -19,6 +19,7 @@ from workbench.core.services.signoff import (
     check_review_date,
     end_of_next_quarter,
     lint_blockers,
+    lint_cautions,
     signoff_evidence,
 )
 from workbench.core.services.workshop import Workshop
@@ -113,6 +114,9 @@ class SignoffPane(VerticalScroll):
         yield PlainText("Edge cases", classes="section-title")
         yield PlainText(self._suite_text(), id="signoff-suite", classes="summary")
         yield from self._section("blockers", "What blocks signing", self._blockers_text())
+        yield from self._section(
+            "cautions", "Worth a look (check warns; signing goes ahead)", self._cautions_text()
+        )
         yield from self._section("evidence", "The data behind the clauses", self._evidence_text())
         yield PlainText("Open questions (enter toggles resolved)", classes="section-title")
         if d.questions:
@@ -203,6 +207,15 @@ class SignoffPane(VerticalScroll):
             for finding in lint_blockers(definition, self.today)
         )
 
+    def _cautions_text(self) -> str:
+        """The framework's warnings on this draft: signing goes ahead, `check` prints them."""
+        definition = self.workshop.definition
+        history = self.workshop.signed_history(self.folder)
+        return "\n".join(
+            f"⚠ {finding.clause}: {finding.message} ({finding.rule})"
+            for finding in lint_cautions(definition, history, self.today)
+        )
+
     def _evidence_text(self) -> str:
         """Each clause's evidence beside it, stale ones marked: signed with the clauses; and
         what `check` will warn about for want of it."""
@@ -238,6 +251,7 @@ class SignoffPane(VerticalScroll):
         self.query_one("#signoff-changes", PlainText).update(self._changes_text())
         self.query_one("#signoff-suite", PlainText).update(self._suite_text())
         self._show_section("blockers", self._blockers_text())
+        self._show_section("cautions", self._cautions_text())
         self._show_section("evidence", self._evidence_text())
         lists = self.query("#signoff-questions")
         if lists:
