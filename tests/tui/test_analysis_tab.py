@@ -24,6 +24,7 @@ from workbench.core.files import store
 from workbench.core.services.analysis_session import run_analysis
 from workbench.core.services.signoff import sign
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.commands import ScreenActionsProvider
 from workbench.tui.components import analysis_pane
 from workbench.tui.components.analysis_pane import (
     AdoptCaseModal,
@@ -272,6 +273,14 @@ async def test_the_palette_applies_the_selected_proposal(
             before, first.clause, first.value
         )
         assert landed.evidence[first.clause].recorded_by == "proposal"
+        # With the cursor in the tab's table, its own `a` and `h` are the same two actions:
+        # the palette offered "Apply proposal" and "Analysis: apply the selected proposal".
+        assert app.focused is pane.query_one("#analysis-proposals", DataTable)
+        labels = [label for label, _a, _h in ScreenActionsProvider(screen)._commands()]
+        applies = [label for label in labels if "pply" in label]
+        adopts = [label for label in labels if "dopt" in label]
+        assert applies == ["Analysis: apply the selected proposal"], applies
+        assert adopts == ["Analysis: adopt the selected case from history"], adopts
 
 
 @pytest.mark.parametrize("gap", SPEEDS)

@@ -4,7 +4,8 @@ Every binding a screen (or one of our widgets around the cursor: the Cases step'
 delete) declares with a description becomes a palette command, so a facilitator who forgets a
 key can type what they want instead; a binding switched off for now (`check_action`, e.g.
 the Evidence step's keys on another step) is left out, as it is from the footer. A screen's
-`PALETTE_COMMANDS` are always offered.
+`PALETTE_COMMANDS` are always offered; its `PALETTE_COVERS` names the binding ids those
+entries stand for, so one action is not offered twice in two wordings.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class ScreenActionsProvider(Provider):
             if n is not screen and n is not self.app
         ]
         labels = {entry[0] for entry in found.values()}
+        covered: set[str] = set(getattr(screen, "PALETTE_COVERS", ()))
         # The app's own (Quit) last, and also when nothing has the cursor (after "Remove last
         # rule"): first in the list, ctrl+p enter left the workbench.
         for node in [*around, screen, self.app]:
@@ -49,6 +51,8 @@ class ScreenActionsProvider(Provider):
                 if name in _CURSOR_MOVES or not node.check_action(name, parameters):
                     continue
                 label = binding.description
+                if binding.id in covered:
+                    continue  # the screen's own entry for it, worded from any step
                 if binding.action in found or label in labels:
                     continue  # home's q and the app's ctrl+q are one "Quit" to pick
                 found[binding.action] = (label, binding.action, binding.tooltip or "", node)

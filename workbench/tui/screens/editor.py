@@ -258,6 +258,9 @@ class EditorScreen(Screen[None]):
             return True  # 'c' with no signed version says so rather than doing nothing
         return True
 
+    # The Analysis tab's apply and adopt keys, offered by `_analysis_commands` from any step.
+    PALETTE_COVERS = frozenset({"analysis.apply", "analysis.adopt"})
+
     @property
     def PALETTE_COMMANDS(self) -> list[tuple[str, str, str]]:
         commands = [
