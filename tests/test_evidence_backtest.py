@@ -109,9 +109,12 @@ def test_counts_events_months_and_outcomes(con: duckdb.DuckDBPyConnection) -> No
     assert result.recent_per_month == pytest.approx(6 / 3)
     assert result.by_tier == {"tier 1": 9}
     assert result.acceptance == Acceptance(accepted=2, rejected=3, unworked=1, no_decision=2)
-    assert result.acceptance.rate == pytest.approx(0.4)
+    # 001's accepted / total MQLs, as `review` and `metrics` read it: the unworked one counts
+    # as not accepted (2 of 6, "30-40%"); among the five decided it would be 40% ("healthy").
+    assert result.acceptance.rate == pytest.approx(2 / 6)
+    assert result.acceptance.rate_of_decided == pytest.approx(0.4)
     assert result.acceptance.band() is not None
-    assert result.acceptance.band()[0].startswith("40-60%")  # type: ignore[index]
+    assert result.acceptance.band()[0].startswith("30-40%")  # type: ignore[index]
     assert (result.opportunities, result.won) == (2, 1)  # I was won before its MQL
     assert (result.false_negatives.won, result.false_negatives.missed) == (3, 2)
     assert result.false_negatives.alarm
@@ -147,8 +150,11 @@ def test_acceptance_bands(accepted: int, rejected: int, band: str) -> None:
     assert found is not None and found[0].startswith(band)
 
 
-def test_no_decisions_means_no_band() -> None:
-    assert Acceptance(0, 0, 4, 2).band() is None
+def test_no_mql_sent_to_an_sdr_means_no_band() -> None:
+    assert Acceptance(0, 0, 0, 2).band() is None
+    # Four MQLs nobody worked: none accepted, 001's rate is 0%.
+    found = Acceptance(0, 0, 4, 2).band()
+    assert found is not None and found[0].startswith("below 30%")
 
 
 def test_compare_names_the_leads_gained_and_lost(con: duckdb.DuckDBPyConnection) -> None:
@@ -182,7 +188,10 @@ def test_the_report_reads_in_words(con: duckdb.DuckDBPyConnection) -> None:
     within = backtest(con, make(sla={"marketing": {"monthly_volume": 3}}))
     assert not within.volume_off_commitment() and "SLA" not in " ".join(within.advice())
     assert "last 3 complete months: 2.0 per month" in text
-    assert "Expected acceptance: 40.0% (40-60%: healthy)" in text
+    assert "Expected acceptance: 33.3% (30-40%: acceptable" in text
+    assert "2 accepted, 3 rejected, 1 never worked" in text
+    assert "of those sales decided on, 40.0% were accepted" in text
+    assert "2 never sent to an SDR by the old process are not counted" in text
     assert "False negatives: 66.7% (2 of 3 closed-won" in text and "above the 10% alarm" in text
     assert "Bad fit (company)" in text and "tighten" in text
 

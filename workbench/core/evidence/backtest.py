@@ -13,8 +13,10 @@ What each number means here (the choices where the framework leaves room):
   framework's "based on last quarter's data, ~X MQLs per month". The stage's typical volume is
   the yardstick.
 - **Acceptance** is read from the historical SDR decision of the leads the definition passes:
-  accepted / (accepted + rejected). Leads the old process never handed to an SDR have no
-  decision and are counted apart, so is `unworked` (an SLA miss, not a verdict on the lead).
+  accepted / (accepted + rejected + unworked), 001's "accepted / total MQLs", as `metrics`
+  and `review` read it: an MQL sales never worked was not accepted. The rate among the
+  decided alone is given beside it. Leads the old process never handed to an SDR have no
+  decision and are counted apart.
 - **MQL to opportunity / closed-won** are shares of the leads the definition passes whose
   opportunity (or win) came on or after the day of the definition's first MQL of the lead: an
   opportunity opened before the MQL was not converted from it. Days, not times, because CRMs
@@ -145,7 +147,21 @@ class Acceptance:
         return self.accepted + self.rejected
 
     @property
+    def counted(self) -> int:
+        """The MQLs the rate is over: every one an SDR was handed, worked or not."""
+        return self.decided + self.unworked
+
+    @property
     def rate(self) -> float | None:
+        """001's acceptance rate, "accepted / total MQLs", as `metrics` and `review` read it:
+        an MQL never worked is not accepted. Over the decided alone, a backtest read 40.8%
+        ("healthy") where the quarterly review of the same MQLs read 36.7% ("fix the top two
+        rejection reasons")."""
+        return self.accepted / self.counted if self.counted else None
+
+    @property
+    def rate_of_decided(self) -> float | None:
+        """Accepted over accepted + rejected: the rate among the MQLs sales decided on."""
         return self.accepted / self.decided if self.decided else None
 
     def band(self) -> tuple[str, str, str] | None:
@@ -342,6 +358,7 @@ class Backtest:
         data["volume_reading"] = self.volume_reading()
         band = self.acceptance.band()
         data["acceptance"]["rate"] = _rounded(self.acceptance.rate)
+        data["acceptance"]["rate_of_decided"] = _rounded(self.acceptance.rate_of_decided)
         data["acceptance"]["band"] = band[0] if band else None
         data["opportunity_rate"] = _rounded(self.opportunity_rate)
         data["won_rate"] = _rounded(self.won_rate)

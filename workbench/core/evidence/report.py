@@ -116,13 +116,23 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
     band = acceptance.band()
     reading = f" ({band[0]})" if band else ""
     lines.append(f"Expected acceptance: {percent(acceptance.rate)}{reading}")
-    if 0 < acceptance.decided < 30:
-        lines.append(f"  from only {acceptance.decided} SDR decisions: read it as a rough guide")
+    if 0 < acceptance.counted < 30:
+        lines.append(
+            f"  from only {acceptance.counted} MQLs sent to an SDR: read it as a rough guide"
+        )
     lines.append(
-        f"  from the SDR decisions on the leads it passes: {acceptance.accepted} accepted, "
-        f"{acceptance.rejected} rejected; {acceptance.unworked} unworked and "
-        f"{acceptance.no_decision} never sent to an SDR are not counted"
+        f"  accepted over the MQLs sent to an SDR (001's accepted / total MQLs): "
+        f"{acceptance.accepted} accepted, {acceptance.rejected} rejected, "
+        f"{acceptance.unworked} never worked"
     )
+    if acceptance.unworked and acceptance.decided:
+        lines.append(
+            f"  of those sales decided on, {percent(acceptance.rate_of_decided)} were accepted"
+        )
+    if acceptance.no_decision:
+        lines.append(
+            f"  {acceptance.no_decision} never sent to an SDR by the old process are not counted"
+        )
     if band:
         lines.append(f"  {band[1]}")
     lines.append(
@@ -177,7 +187,7 @@ def three_numbers(after: Backtest, before: Backtest | None = None) -> list[str]:
         (
             "expected acceptance",
             value(lambda r: percent(r.acceptance.rate)),
-            band[0] if band else "no SDR decisions on these leads in the history",
+            band[0] if band else "no MQL sent to an SDR among these leads in the history",
         ),
         ("false negatives", value(lambda r: percent(r.false_negatives.rate)), missed),
     ]
