@@ -242,6 +242,37 @@ def test_a_period_reads_the_leads_created_in_it(
     assert found.wins > 0
 
 
+def test_proposals_from_fewer_than_fifty_wins_say_they_are_a_rough_guide(
+    con: duckdb.DuckDBPyConnection, draft: Definition
+) -> None:
+    # 001 starts from "the last 50-100 closed-won deals". Five wins proposed removing two
+    # hand raises with nothing to say the figure rested on five; a segment's own proposals
+    # already said "a rough guide" under ten.
+    few = analyze(con, draft, "sample", wins=5)
+    assert few.wins == 5 and few.proposals
+    assert all(
+        "(5 wins, under the 50 001 starts from: a rough guide)" in p.summary for p in few.proposals
+    )
+    enough = analyze(con, draft, "sample", wins=60)
+    assert enough.wins == 60 and enough.proposals
+    assert not any("rough guide" in p.summary for p in enough.proposals)
+
+
+def test_a_fit_value_that_leaves_out_no_non_buyer_is_not_proposed(folder: Path) -> None:
+    # Every lead of one size (500 employees): "min 201 employees: drops 0 of 1870" was
+    # proposed, and would have taken a $10-30M draft's SMB segment out on no evidence. The
+    # history says nothing about sizes it never shows.
+    connection = duckdb.connect()
+    load_history(connection, EvidenceSource(folder / "leads.csv", folder / "activities.csv"))
+    connection.execute("UPDATE leads SET employees = 500")
+    draft = from_template("acme", "10m-30m", date(2026, 1, 1))
+    found = analyze(connection, draft, "sample").proposals
+    sizes = [p for p in found if p.clause.endswith(("min_employees", "max_employees"))]
+    assert sizes == [], [p.summary for p in sizes]
+    assert found, "the other clauses are still proposed"
+    assert all(p.others_dropped > 0 for p in found if ".fit." in f".{p.clause}")
+
+
 # --- the command ---------------------------------------------------------------------------------
 
 

@@ -53,6 +53,7 @@ class Proposal:
 DEFAULT_WINS = 100  # Step 1: "pull the last 50-100 closed-won deals"
 SMALL = 30  # a value seen on fewer leads than this is marked: its rate is a rough guide
 FEW_WINS = 10  # a segment's proposals from fewer wins than this say they are a rough guide
+ENOUGH_WINS = 50  # 001, step 1: "pull the last 50-100 closed-won deals"; fewer are a rough guide
 KEEP = 0.8  # a fit proposal keeps at least this share of wins
 TRIGGER_LIFT = 1.5  # a trigger proposal names behaviour at least this much above the base rate
 TRIGGER_SHARE = 0.1  # ... seen in at least this share of wins
@@ -566,9 +567,22 @@ def proposals(
     found += _sizes(make, analysis.profile["size"])
     found += _personas(make, analysis.profile["persona"], excluded)
     found += _triggers(con, make, analysis.patterns, raises)
+    if analysis.wins < ENOUGH_WINS:
+        few = f" ({analysis.wins} wins, under the 50 001 starts from: a rough guide)"
+        found = [replace(p, summary=p.summary + few) for p in found]
     if definition is not None:
         found += _segment_proposals(con, analysis, definition)
-    return found
+    return [p for p in found if _separates(p)]
+
+
+def _separates(proposal: Proposal) -> bool:
+    """A fit gate value that leaves out no non-buyer has nothing in the history behind it:
+    every lead of one size read "min 201 employees: drops 0 of 1870" (a gate on companies
+    the data never showed), which would have taken the SMB segment out on no evidence.
+    With no non-buyer at all there is nothing to separate, and the wins alone speak (the
+    quarterly review weighs them against the quarter's bad-fit rejections)."""
+    fit = proposal.clause.startswith("fit.") or ".fit." in proposal.clause
+    return not fit or not proposal.others_total or proposal.others_dropped > 0
 
 
 def _segment_sql(definition: Definition, at: int) -> str:
