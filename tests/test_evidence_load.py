@@ -1150,7 +1150,7 @@ def _typed_samples(duckdb_type: str, rng: random.Random) -> list[Any]:
         datetime(2025, 1, 31),
     ]
     values += [first + timedelta(microseconds=rng.randrange(span)) for _ in range(500)]
-    # Mostly real times: outside 1901-2099 a time is a placeholder, which only Python reads.
+    # Mostly real times: outside 1971-2099 a time is a placeholder, which only Python reads.
     low = load.EARLIEST_TIME.replace(tzinfo=None) - timedelta(days=2)
     real = int((load.LATEST_TIME.replace(tzinfo=None) - low).total_seconds() * 1_000_000)
     values += [
@@ -1521,7 +1521,7 @@ def test_a_placeholder_time_in_an_optional_column_is_read_as_empty_and_reported(
     shown = "\n".join(report.lines())
     assert "4 cells that did not read, read as empty, the rows kept (2 won_at, 2 mql_at)" in shown
     assert (
-        "line 2: won_at '9999-12-31': a placeholder, not a real time (outside 1901-2099)" in shown
+        "line 2: won_at '9999-12-31': a placeholder, not a real time (outside 1971-2099)" in shown
     )
     assert "line 4: created_at '9999-12-31': a placeholder" in shown
     want, want_report = reference_load(leads, "leads")
@@ -1540,13 +1540,15 @@ def test_placeholder_times_load_as_the_row_by_row_reading_does(fmt: str, tmp_pat
         "('L2', TIMESTAMP '2025-02-01 00:00:00', TIMESTAMP '2025-02-03 00:00:00', "
         "TIMESTAMP '0001-01-01 00:00:00'), "
         "('L3', TIMESTAMP '2100-01-01 00:00:00', NULL, NULL), "
-        "('L4', TIMESTAMP '2099-12-31 23:59:59', TIMESTAMP '1901-01-01 00:00:00', NULL)"
+        "('L4', TIMESTAMP '2099-12-31 23:59:59', TIMESTAMP '1971-01-01 00:00:00', "
+        "TIMESTAMP '1970-01-01 00:00:00')"
         f") t(lead_id, created_at, won_at, mql_at)) TO '{leads}' {option}"
     )
     con.execute(
         "COPY (SELECT * FROM (VALUES ('L1', 'demo_request', TIMESTAMP '9999-12-31 00:00:00'), "
         "('L2', 'demo_request', TIMESTAMP '2025-02-02 10:00:00'), "
-        "('L4', 'demo_request', TIMESTAMP '1900-12-31 23:59:59')"
+        "('L4', 'demo_request', TIMESTAMP '1900-12-31 23:59:59'), "
+        "('L4', 'demo_request', TIMESTAMP '1970-01-01 00:00:00')"
         f") t(lead_id, kind, \"at\")) TO '{activities}' {option}"
     )
     want_leads, want_lead_report = reference_load(leads, "leads")
@@ -1561,8 +1563,8 @@ def test_placeholder_times_load_as_the_row_by_row_reading_does(fmt: str, tmp_pat
     assert_same_report(problems.leads, want_lead_report)
     assert_same_report(problems.activities, want_activity_report)
     assert [lead.lead_id for lead in want_leads] == ["L1", "L2", "L4"]
-    assert (problems.leads.emptied, problems.leads.skipped) == (2, 1)
-    assert problems.activities.reasons["bad at"] == 2
+    assert (problems.leads.emptied, problems.leads.skipped) == (3, 1)  # 1970: Unix time zero
+    assert problems.activities.reasons["bad at"] == 3
 
 
 # --- encodings and delimiters (csvfile) -------------------------------------------------------

@@ -50,10 +50,10 @@ def last_complete_quarter(last_day: date) -> Quarter:
     return holding if holding.end <= last_day else holding.previous()
 
 
-# The years a lead history can hold: the loader reads times outside 1901-2099 as placeholders
+# The years a lead history can hold: the loader reads times outside 1971-2099 as placeholders
 # (`load.EARLIEST_TIME`, `load.LATEST_TIME`), so no quarter outside them has anything to read,
 # and 9999Q4 or 0000Q1 would have no calendar date before or after them.
-FIRST_YEAR, LAST_YEAR = 1901, 2099
+FIRST_YEAR, LAST_YEAR = 1971, 2099
 
 
 def parse_quarter(text: str, field: str = "--quarter") -> Quarter:
