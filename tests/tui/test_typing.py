@@ -25,10 +25,11 @@ from workbench.core.files import store
 from workbench.core.services.signoff import sign
 from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.components.fields import TextField
+from workbench.tui.components.fields import ClauseField, TextField
 from workbench.tui.components.modals import ConfirmModal, NewCaseModal
 from workbench.tui.components.room_input import pasted_line
 from workbench.tui.components.text import PlainText
+from workbench.tui.screens import editor
 from workbench.tui.screens.editor import EditorScreen
 from workbench.tui.screens.home import HomeScreen
 
@@ -250,6 +251,51 @@ async def test_keys_typed_as_a_new_version_opens_reach_the_steps_first_field(
         assert isinstance(app.screen, EditorScreen)
     v2 = store.load_definition(path.parent / "v2.toml").definition
     assert v2.fit.min_employees == 80
+
+
+async def test_keys_behind_a_step_key_wait_for_a_step_slow_to_mount(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A segmented draft's SLA step took 4 s to mount on a loaded machine, past the step
+    # key's wait: F5 then "85" went on to the Stage step's name field, hidden behind the
+    # SLA tab, and the draft was saved with name = "85". The keys now wait for the SLA
+    # step's first field, and the name is left alone.
+    path = seeded("acme", "10m-30m")
+    monkeypatch.setattr(editor, "_MOUNT_WAIT", 0.2)
+
+    focus_first = EditorScreen._focus_first
+    mounted_at: list[float] = []
+
+    def slow_to_mount(self: EditorScreen, key: str) -> bool:
+        """The SLA step counts as still mounting for 0.8 s after it was first asked for."""
+        if key == "sla":
+            mounted_at[:] = mounted_at or [time.monotonic() + 0.8]
+            if time.monotonic() < mounted_at[0]:
+                return False
+        return focus_first(self, key)
+
+    monkeypatch.setattr(EditorScreen, "_focus_first", slow_to_mount)
+    app = make_app(save_delay=0.3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        name = screen.workshop.definition.name
+        [field] = [f for f in screen.query(ClauseField) if f.path == "name"]
+        field.query_one(Input).focus()  # where the room's cursor was, as the draft opened
+        await settle(pilot)
+        sla = [key for key, _label in screen.steps()].index("sla")
+        await pilot.press(f"f{sla + 1}", "8", "5")
+        await keys_handed_on(pilot)
+        await settle(pilot)
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert screen.workshop.definition.name == name
+        assert screen.workshop.definition.sla.marketing.quality_pct == 85
+    saved = store.load_definition(path).definition
+    assert (saved.name, saved.sla.marketing.quality_pct) == (name, 85)
 
 
 async def test_a_step_key_on_a_signed_definition_does_not_wait_for_a_field(

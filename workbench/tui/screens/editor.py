@@ -16,7 +16,7 @@ from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Collapsible, Header, Input, TabbedContent, TabPane
+from textual.widgets import Collapsible, Header, Input, TabbedContent, TabPane, Tabs
 
 from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import EdgeCase, Expectation
@@ -43,7 +43,7 @@ from workbench.tui.components.clause_evidence import refresh_evidence
 from workbench.tui.components.evidence_pane import STEP_ID as EVIDENCE_STEP
 from workbench.tui.components.evidence_pane import EvidencePane
 from workbench.tui.components.fields import NOTHING_PENDING, ClauseField
-from workbench.tui.components.held_keys import drop_held_keys, release_keys
+from workbench.tui.components.held_keys import drop_held_keys, hold_keys, release_keys
 from workbench.tui.components.modals import CaseModal, ConfirmModal, NewCaseModal, QuestionModal
 from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.save_copy import SaveCopyModal
@@ -910,9 +910,32 @@ class EditorScreen(Screen[None]):
         deadline = asyncio.get_running_loop().time() + _MOUNT_WAIT
         while not self._focus_first(key):
             if asyncio.get_running_loop().time() > deadline:
-                self.call_after_refresh(self._focus_when_mounted, key, _MOUNT_TRIES)
+                self._hold_for_step(key)
                 return
             await asyncio.sleep(0.01)
+
+    def _hold_for_step(self, key: str) -> None:
+        """A step still mounting after `_MOUNT_WAIT` (a segmented draft's SLA step took 4 s on
+        a loaded machine): the keys typed behind the step key wait, held by the app, until
+        its field has the cursor, and the cursor leaves the field of the step left behind.
+        They had gone on to that hidden field: F5 then "85" saved the draft's name as "85".
+        The app hands them on after `HOLD_LIMIT` seconds at the latest."""
+        hold_keys(self)
+        focused = self.focused
+        if focused is not None and not any(
+            node.id == f"pane-{key}" for node in focused.ancestors_with_self
+        ):
+            self._tabs().query_one(Tabs).focus()
+        timer: Timer | None = None
+
+        def attempt() -> None:
+            if self._tabs().active == f"step-{key}" and not self._focus_first(key):
+                return  # not mounted yet
+            if timer is not None:
+                timer.stop()
+            release_keys(self)
+
+        timer = self.set_interval(0.05, attempt)
 
     async def action_digit_step(self, index: int) -> None:
         """The number on a step's tab, pressed outside a field: that step."""
