@@ -1918,6 +1918,31 @@ def test_a_hubspot_export_with_internal_values_loads_whole(seed: int, tmp_path: 
     assert [a.kind for a in evidence.activities] == [kinds[row[1]] for row in activity_rows]
 
 
+@pytest.mark.parametrize(
+    "header", ["Company ID", "Associated Company ID", "Associated Company IDs (Primary)"]
+)
+def test_hubspot_s_company_id_is_read_under_each_name_its_exports_write(
+    header: str, tmp_path: Path
+) -> None:
+    # A contacts export writes "Associated Company ID", a report "Company ID": the preset
+    # knew only the second, said "not in the file, left empty: account_id", and the $30M+
+    # template's account MQLs fell from 31 to 3 (accounts read from domains instead).
+    leads = write(
+        tmp_path / "leads.csv",
+        _csv_text(
+            ["Record ID", "Create Date", header],
+            [["1", "2025-03-05", "900"], ["2", "2025-03-06", "900"], ["3", "2025-03-07", ""]],
+        ),
+    )
+    activities = write(
+        tmp_path / "activities.csv",
+        _csv_text(["Record ID", "Activity Type", "Activity Date"], [["1", "OPEN", "2025-03-06"]]),
+    )
+    evidence = load_evidence(leads, activities, HUBSPOT)
+    assert [lead.account_id for lead in evidence.leads] == ["900", "900", None]
+    assert not any("account_id" in note for note in evidence.problems.leads.notes)
+
+
 _SALESFORCE_STATUSES = {
     "Open_Not_Contacted": "unworked",
     "Working_Contacted": "accepted",

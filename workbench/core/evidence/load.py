@@ -1344,7 +1344,8 @@ def _columns(
     absent: list[str] = []
     for column in columns:
         header = named.get(column.name)
-        candidates = [h for h in (header, column.name) if h]
+        others = mapping.alternates.get(column.name, ())
+        candidates = [h for h in (header, column.name, *others) if h]
         index = next(
             (folded[h.strip().casefold()] for h in candidates if h.strip().casefold() in folded),
             None,

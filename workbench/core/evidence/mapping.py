@@ -73,6 +73,10 @@ class Mapping:
     # of the same export showed it (`load_to_duckdb`).
     date_order_why: str = ""
     dates_given: bool = False  # the mapping file names its `date_formats`: nothing is detected
+    # A preset's other headers for a column, tried after its own: one CRM writes one field
+    # under more than one name, by export (HubSpot's company id on a contacts export is
+    # "Associated Company ID", on a report "Company ID").
+    alternates: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def headers(self, table: TableName) -> dict[str, str]:
         return self.leads if table == "leads" else self.activities
@@ -131,6 +135,13 @@ HUBSPOT = Mapping(
         "sql_at": "Became a Sales Qualified Lead Date",
     },
     activities={"lead_id": "Record ID", "kind": "Activity Type", "at": "Activity Date"},
+    alternates={
+        "account_id": (
+            "Associated Company ID",
+            "Associated Company IDs (Primary)",
+            "Associated Company ID (Primary)",
+        )
+    },
     values={
         # HubSpot's default lifecycle stages (internal: subscriber, lead,
         # marketingqualifiedlead, salesqualifiedlead, opportunity, customer, evangelist, other):
