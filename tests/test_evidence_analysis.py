@@ -271,6 +271,11 @@ def test_a_fit_value_that_leaves_out_no_non_buyer_is_not_proposed(folder: Path) 
     assert sizes == [], [p.summary for p in sizes]
     assert found, "the other clauses are still proposed"
     assert all(p.others_dropped > 0 for p in found if ".fit." in f".{p.clause}")
+    # No win with a known size: "min 5001 employees: keeps 0% of wins" was proposed.
+    connection.execute("UPDATE leads SET employees = NULL WHERE won_at IS NOT NULL")
+    connection.execute("UPDATE leads SET employees = 20 WHERE won_at IS NULL")
+    found = analyze(connection, draft, "sample").proposals
+    assert not [p for p in found if ".fit." in f".{p.clause}" and not p.wins_kept]
 
 
 # --- the command ---------------------------------------------------------------------------------

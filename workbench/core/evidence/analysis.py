@@ -568,7 +568,8 @@ def proposals(
     found += _personas(make, analysis.profile["persona"], excluded)
     found += _triggers(con, make, analysis.patterns, raises)
     if analysis.wins < ENOUGH_WINS:
-        few = f" ({analysis.wins} wins, under the 50 001 starts from: a rough guide)"
+        wins = f"{analysis.wins} win" + ("" if analysis.wins == 1 else "s")
+        few = f" ({wins}, under the 50 001 starts from: a rough guide)"
         found = [replace(p, summary=p.summary + few) for p in found]
     if definition is not None:
         found += _segment_proposals(con, analysis, definition)
@@ -576,12 +577,15 @@ def proposals(
 
 
 def _separates(proposal: Proposal) -> bool:
-    """A fit gate value that leaves out no non-buyer has nothing in the history behind it:
-    every lead of one size read "min 201 employees: drops 0 of 1870" (a gate on companies
-    the data never showed), which would have taken the SMB segment out on no evidence.
+    """A fit gate value that keeps no win, or leaves out no non-buyer, has nothing in the
+    history behind it: every lead of one size read "min 201 employees: drops 0 of 1870" (a
+    gate on companies the data never showed), which would have taken the SMB segment out on
+    no evidence.
     With no non-buyer at all there is nothing to separate, and the wins alone speak (the
     quarterly review weighs them against the quarter's bad-fit rejections)."""
     fit = proposal.clause.startswith("fit.") or ".fit." in proposal.clause
+    if fit and not proposal.wins_kept:
+        return False  # "min 5001 employees: keeps 0% of wins (0 of 1)": a gate on nobody
     return not fit or not proposal.others_total or proposal.others_dropped > 0
 
 

@@ -20,7 +20,12 @@ from workbench.core.domain.clause_evidence import record_evidence
 from workbench.core.domain.clauses import clause_value, with_clause
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import InputError, Problem
-from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM, percent
+from workbench.core.domain.framework import (
+    ACCEPTANCE_BANDS,
+    FALSE_NEGATIVE_ALARM,
+    METRIC_SMALL,
+    percent,
+)
 from workbench.core.domain.safe_text import markdown_text, printable
 from workbench.core.evidence.analysis import Analysis, NoWins, Proposal, analyze
 from workbench.core.evidence.backtest import (
@@ -712,6 +717,16 @@ def _calibrate(
         )
         unchanged.append(("fit", f"{q}'s acceptance is not mature yet ({pending})"))
         rate = None  # no acceptance rule fires on it
+    few = rate is not None and figures.mqls < METRIC_SMALL
+    if few:
+        # A rate over 4 MQLs placed a quarter in "below 30%: broken" and wrote a gate change.
+        # `metrics` shows such a rate and never flags it; the review reads it the same way.
+        notes.append(
+            f"{accepted}: under {METRIC_SMALL} MQLs, too few to place the quarter in a band; "
+            "the acceptance rules wait for a fuller quarter"
+        )
+        unchanged.append(("fit", f"{q} has {figures.mqls} MQLs, too few to judge acceptance"))
+        rate = None
     if rate is not None and rate < BROKEN_BELOW and figures.reasons:
         top, count = figures.reasons[0]
         rule = (
@@ -776,7 +791,13 @@ def _calibrate(
         notes += [note] if note else []
         unchanged += [(_threshold_clause(definition), note)] if note else []
     fn = figures.false_negatives
-    if fn is not None and fn > FALSE_NEGATIVE_ALARM:
+    if fn is not None and figures.wins < METRIC_SMALL and fn > FALSE_NEGATIVE_ALARM:
+        notes.append(
+            f"false negatives {_pct(fn)} ({figures.wins_never_mql} of {figures.wins} wins in "
+            f"{q}): under {METRIC_SMALL} wins, too few to sound the alarm; no trigger is added"
+        )
+        unchanged.append(("triggers", f"{q} has {figures.wins} wins, too few to judge"))
+    elif fn is not None and fn > FALSE_NEGATIVE_ALARM:
         rule = (
             f"false negatives above {percent(FALSE_NEGATIVE_ALARM)} ({_pct(fn)}: "
             f"{figures.wins_never_mql} of {figures.wins} wins in {q} never an MQL)"
@@ -791,7 +812,8 @@ def _calibrate(
         )
         if not added:
             unchanged.append(("triggers", "the closed-won leads show no behaviour to add"))
-    if not rules and not (pending and rate is None):  # a waiting acceptance said so above
+    # A waiting acceptance, or one over too few MQLs, said so above.
+    if not rules and not (pending and rate is None) and not few:
         unchanged.append(
             (
                 "fit",
@@ -924,7 +946,11 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
         + (
             f": not judged yet, the quarter is not mature ({packet.pending})"
             if packet.pending and not band_holds(f, packet.waiting)
-            else (f": {band}" if band else ": no MQL in the quarter")
+            else (
+                f": {f.mqls} MQLs, too few to place the quarter in a band"
+                if 0 < f.mqls < METRIC_SMALL
+                else (f": {band}" if band else ": no MQL in the quarter")
+            )
         ),
     ]
     if packet.signed_on is not None and packet.signed_on >= f.quarter.start:
