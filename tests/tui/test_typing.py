@@ -528,6 +528,13 @@ async def test_ctrl_z_takes_back_a_run_of_keys_then_the_one_before_it(
         await pilot.press("7", "5", "ctrl+z")
         await settle(pilot)
         assert editor.value == before
+        # Typed over starting with the value's own first digit ("5" over "50" reads like
+        # the 0 erased): ctrl+z brought back "5", a value nobody typed, and saved it.
+        editor.select_all()
+        await pilot.press(before[0], "7", "ctrl+z")
+        await settle(pilot)
+        assert editor.value == before
+        assert screen.workshop.definition.fit.min_employees == int(before)
         # Keys typed at another place are another run.
         await pilot.press("end", "1", "home", "9", "ctrl+z")
         await settle(pilot)

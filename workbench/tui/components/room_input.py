@@ -44,16 +44,17 @@ def pasted_line(text: str, joiner: str = " ", cell_joiner: str | None = None) ->
     return joiner.join(rows)
 
 
-def _one_change(old: str, new: str) -> tuple[str, int]:
+def _one_change(old: str, new: str, over_selection: bool = False) -> tuple[str, int]:
     """("typing", i): one character put in at i; ("erasing", i): one taken out at i; else
     ("other", end of what changed in `new`): a selection typed over ("50" selected, "7"
-    typed shrinks the value by one and erases nothing), a paste."""
+    typed shrinks the value by one and erases nothing; "9" typed over "90" reads like the
+    0 erased, so the key says it: `over_selection`), a paste."""
     start = 0
     while start < min(len(old), len(new)) and old[start] == new[start]:
         start += 1
-    if len(new) == len(old) + 1 and new[start + 1 :] == old[start:]:
+    if not over_selection and len(new) == len(old) + 1 and new[start + 1 :] == old[start:]:
         return "typing", start
-    if len(new) == len(old) - 1 and old[start + 1 :] == new[start:]:
+    if not over_selection and len(new) == len(old) - 1 and old[start + 1 :] == new[start:]:
         return "erasing", start
     suffix = 0
     while (
@@ -83,6 +84,7 @@ class RoomInput(Input):
     paste_cell_joiner: str | None = None
 
     _undoing = False
+    _over_selection = False  # the key being handled types over a selection
 
     def on_mount(self) -> None:
         self._undo: list[str] = []  # the value before each run of typing, latest last
@@ -94,7 +96,7 @@ class RoomInput(Input):
         field has the focus (the app never writes to a field being typed in)."""
         if self._undoing or old == new or not self.has_focus:
             return
-        kind, at = _one_change(old, new)
+        kind, at = _one_change(old, new, over_selection=self._over_selection)
         if kind == "typing":
             goes_on = self._run == "typing" and at == self._at
             self._at = at + 1
@@ -138,7 +140,14 @@ class RoomInput(Input):
                 event.stop()
                 event.prevent_default()
                 return
-        await super()._on_key(event)
+        # A character typed over a selection replaces it: a run of its own, whatever the
+        # character. Read from the text alone, "9" typed over "90" looked like a backspace
+        # after the 9, and one ctrl+z brought back "9", a value nobody typed.
+        self._over_selection = event.is_printable and not self.selection.is_empty
+        try:
+            await super()._on_key(event)
+        finally:
+            self._over_selection = False
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
