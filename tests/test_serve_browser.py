@@ -19,7 +19,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from tests.browser_steps import Browser, Page, chromium_or_skip
+from tests.browser_steps import Browser, Page, chromium_or_skip, wait_until
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 
@@ -80,6 +80,16 @@ def artifacts(tmp_path: Path, **pages: Page) -> None:
             page.screenshot(tmp_path / f"{name}.png")
 
 
+def keyboard_at(page: Page) -> str:
+    """The class of the element that has the page's keyboard."""
+    found = page.send(
+        "Runtime.evaluate",
+        expression="document.activeElement ? document.activeElement.className : ''",
+        returnByValue=True,
+    )
+    return str(found.get("result", {}).get("value", ""))
+
+
 def test_a_follow_seat_sees_what_the_facilitator_types(tmp_path: Path) -> None:
     chromium = chromium_or_skip()
     folder = tmp_path / "definitions"
@@ -94,6 +104,14 @@ def test_a_follow_seat_sees_what_the_facilitator_types(tmp_path: Path) -> None:
         for page in (follow, edit):
             page.wait_for_text("Pick a definition and press enter", timeout=20)
             page.wait_for_text("acme-inbound", timeout=5)
+        # With no click, the keyboard is in the terminal: keys typed as the page comes up
+        # had gone nowhere.
+        edit.send("Page.bringToFront")
+        wait_until(
+            lambda: "xterm-helper-textarea" in keyboard_at(edit),
+            timeout=10,
+            what="the keyboard in the facilitator's terminal without a click",
+        )
         # Each seat opens the definition; the follow seat says it follows, read-only.
         for page in (follow, edit):
             page.focus()

@@ -1,5 +1,5 @@
-"""What a browser shows around the served app: a tab title per seat, and a page for a link
-that is not a seat.
+"""What a browser shows around the served app: a tab title per seat, the keyboard in the
+terminal, and a page for a link that is not a seat.
 
 textual-serve's page has no `<title>`: the tab read "127.0.0.1:8765/edit/QAdAUs_…", so a
 facilitator with both seats open could not tell which one edits, and sharing the screen
@@ -26,11 +26,34 @@ def seat_title(path: str, edit_prefix: str) -> str:
     return f"{TITLE} · {'facilitator (edits)' if editing else 'following (read-only)'}"
 
 
+# textual-serve's page never puts the keyboard in its terminal: keys typed before anyone
+# clicked the page went nowhere, after every load, reload or dropped connection, while the
+# app showed a field with the cursor in it. The terminal takes the keyboard once drawn, and
+# again whenever the window comes back to the front.
+KEYBOARD = """<script>
+  (function () {
+    function toTerminal() {
+      var box = document.querySelector("textarea.xterm-helper-textarea");
+      if (box && document.activeElement !== box) { box.focus(); }
+      return Boolean(box);
+    }
+    var tries = 0;
+    var timer = setInterval(function () {
+      if (toTerminal() || ++tries > 300) { clearInterval(timer); }
+    }, 100);
+    window.addEventListener("focus", toTerminal);
+  })();
+</script>"""
+
+
 def titled(page: str, title: str) -> str:
-    """The page with `title` as its tab title (textual-serve's page has none)."""
-    if "<title>" in page or "<head>" not in page:
-        return page
-    return page.replace("<head>", f"<head>\n    <title>{html.escape(title)}</title>", 1)
+    """The page with `title` as its tab title (textual-serve's page has none), and its
+    terminal taking the keyboard as soon as it is drawn (`KEYBOARD`)."""
+    if "<head>" in page and "<title>" not in page:
+        page = page.replace("<head>", f"<head>\n    <title>{html.escape(title)}</title>", 1)
+    if "</body>" in page and KEYBOARD not in page:
+        page = page.replace("</body>", KEYBOARD + "\n</body>", 1)
+    return page
 
 
 def not_a_seat(follow_url: str) -> str:
@@ -63,6 +86,10 @@ def pages_middleware(edit_prefix: str, follow_url: str) -> Middleware:
 
     @web.middleware
     async def pages(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path == edit_prefix:
+            # The facilitator's link without its last "/" is still that link, not "not a
+            # seat ... copy it again whole".
+            raise web.HTTPFound(edit_prefix + "/")
         try:
             response = await handler(request)
         except web.HTTPNotFound:
