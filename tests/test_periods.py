@@ -279,6 +279,29 @@ def _report(tmp_path: Path, leads: list[LeadRow], every: Frequency | None = None
         con.close()
 
 
+def test_wins_without_an_amount_are_unknown_revenue_not_zero(tmp_path: Path) -> None:
+    # 21 webinar wins without an amount read "won revenue 0" and sorted last, and nothing
+    # said that the total left them out.
+    at = _at("2025-03-05T10:00:00")
+    leads = [
+        _mql(1, at, won_at=at, amount=1000.0, lead_source="ads"),
+        _mql(2, at, won_at=at, amount=None, lead_source="ads"),
+        _mql(3, at, won_at=at, amount=None, lead_source="webinar"),
+        _mql(4, at, won_at=at, amount=None, lead_source="webinar"),
+    ]
+    report = _report(tmp_path, leads)
+    by_source = {s.source: s for s in report.sources}
+    webinar, ads = by_source["webinar"], by_source["ads"]
+    assert (webinar.wins, webinar.unpriced_wins, webinar.known_revenue) == (2, 2, None)
+    assert (ads.wins, ads.unpriced_wins, ads.known_revenue) == (2, 1, 1000.0)
+    assert webinar.to_json()["won_revenue"] is None
+    assert webinar.to_json()["wins_without_amount"] == 2
+    text = "\n".join(metrics_lines(report))
+    assert "3 closed-won leads have no amount" in text
+    webinar_line = next(line for line in text.splitlines() if line.strip().startswith("webinar"))
+    assert "n/a*" in webinar_line and " 0 " not in webinar_line
+
+
 def _series(report: MetricsReport, key: str) -> Series:
     return next(s for s in report.series if s.key == key)
 

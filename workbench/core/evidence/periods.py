@@ -306,6 +306,17 @@ class SourceRevenue:
         return self.revenue / self.priced_wins if self.priced_wins else None
 
     @property
+    def unpriced_wins(self) -> int:
+        """Wins without an amount: their revenue is unknown, not 0, and not in `revenue`."""
+        return self.wins - self.priced_wins
+
+    @property
+    def known_revenue(self) -> float | None:
+        """The revenue, or None where every win lacks an amount: 21 wins read "won revenue
+        0" and sorted last, where they were half the wins of the top source."""
+        return None if self.wins and not self.priced_wins else self.revenue
+
+    @property
     def revenue_never_mql(self) -> float:
         return self.revenue - self.revenue_via_mql
 
@@ -319,7 +330,8 @@ class SourceRevenue:
             "leads": self.leads,
             "mqls": self.mqls,
             "wins": self.wins,
-            "won_revenue": _round(self.revenue),
+            "wins_without_amount": self.unpriced_wins,
+            "won_revenue": _round(self.known_revenue),
             "average_deal": _round(self.average_deal),
             "revenue_via_mql": _round(self.revenue_via_mql),
             "revenue_never_mql": _round(self.revenue_never_mql),

@@ -173,7 +173,7 @@ def _source_rows(report: MetricsReport) -> list[tuple[str, ...]]:
             f"{s.leads:,}",
             f"{s.mqls:,}",
             f"{s.wins:,}",
-            _money(s.revenue),
+            _money(s.known_revenue) + ("*" if s.unpriced_wins else ""),
             _money(s.average_deal),
             _share(s.share_via_mql),
         )
@@ -187,6 +187,18 @@ REVENUE_NOTE = (
     "won revenue from leads that were an MQL on or before the win; average deal over wins "
     "with an amount."
 )
+
+
+def revenue_note(report: MetricsReport) -> str:
+    """`REVENUE_NOTE`, and how many wins have no amount (their revenue unknown, not 0)."""
+    unpriced = sum(s.unpriced_wins for s in report.sources)
+    if not unpriced:
+        return REVENUE_NOTE
+    return (
+        f"{REVENUE_NOTE} *: {unpriced:,} closed-won "
+        f"{'lead has' if unpriced == 1 else 'leads have'} no amount; their revenue is "
+        "unknown and not in these sums (n/a where no win of the source has one)."
+    )
 
 
 def series_lines(series: Series) -> list[str]:
@@ -211,7 +223,7 @@ def metrics_lines(report: MetricsReport) -> list[str]:
     lines = [line for text in (*_heading(report), MARKS) for line in _wrap(text, "  ", "")]
     for series in report.series:
         lines += ["", *series_lines(series)]
-    lines += ["", REVENUE_TITLE, *_wrap(REVENUE_NOTE, "  ")]
+    lines += ["", REVENUE_TITLE, *_wrap(revenue_note(report), "  ")]
     lines.append("  {:<20} {:>7} {:>6} {:>5} {:>12} {:>10} {:>8}".format(*SOURCE_HEADER))
     lines += [
         f"  {a[:20]:<20} {b:>7} {c:>6} {d:>5} {e:>12} {f:>10} {g:>8}"
@@ -260,7 +272,7 @@ def metrics_markdown(report: MetricsReport) -> str:
             for p in series.points
         ]
         out += ["", "```text", *_chart(series), "```"]
-    out += ["", f"### {REVENUE_TITLE}", "", REVENUE_NOTE, ""]
+    out += ["", f"### {REVENUE_TITLE}", "", revenue_note(report), ""]
     out += ["| " + " | ".join(SOURCE_HEADER) + " |", "|---|---:|---:|---:|---:|---:|---:|"]
     out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _source_rows(report)]
     return "\n".join(out) + "\n"
@@ -283,7 +295,7 @@ def metrics_html(report: MetricsReport) -> str:
             out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
         out.append("</table>")
         out.append("<pre>" + e("\n".join(_chart(series))) + "</pre>")
-    out.append(f"<h3>{e(REVENUE_TITLE)}</h3><p>{e(REVENUE_NOTE)}</p><table><tr>")
+    out.append(f"<h3>{e(REVENUE_TITLE)}</h3><p>{e(revenue_note(report))}</p><table><tr>")
     out.append("".join(f"<th>{e(h)}</th>" for h in SOURCE_HEADER) + "</tr>")
     for row in _source_rows(report):
         out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>")
