@@ -61,6 +61,42 @@ async def test_a_follower_sees_the_facilitators_save_on_the_step_it_is_looking_a
         assert "updated" in screen.save_note()
 
 
+async def test_a_follower_updates_in_place_and_every_step_shows_the_save(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Each save recomposed the follower's whole screen, every step behind its `Lazy` again:
+    # the step being looked at went black for seconds after every autosave on a loaded
+    # machine. It is rebuilt in place; a step looked at before is rebuilt when shown again,
+    # and one never shown composes from the new draft.
+    path = seeded()
+    app = make_app(follow=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, FollowScreen)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f3")  # the triggers, then back to the fit gate
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        tabs, fit_tab = screen._tabs(), screen.query_one("#step-fit")
+        facilitator_saves(path, "fit.min_employees", 137)
+        facilitator_saves(path, "scoring.threshold", 81)
+        facilitator_saves(path, "sla.marketing.notify_seconds", 25)
+        screen.watch_disk()
+        await settle(pilot)
+        assert screen._tabs() is tabs and screen.query_one("#step-fit") is fit_tab
+        assert shown(app, "field-fit-min-employees") == "137"
+        await pilot.press("f3")  # shown before the save: rebuilt as it is shown
+        await settle(pilot)
+        assert shown(app, "field-scoring-threshold") == "81"
+        sla = [key for key, _label in screen.steps()].index("sla")
+        await pilot.press(f"f{sla + 1}")  # never shown before: composed from the save
+        await settle(pilot)
+        assert shown(app, "field-sla-marketing-notify-seconds") == "25"
+
+
 async def test_a_follower_cannot_change_the_draft(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from textual import work
 from textual.widget import Widget
+from textual.widgets import TabPane
 
 from workbench.core.domain.errors import WorkbenchError
 from workbench.core.files.folder import QuickRow, quick_rows
 from workbench.core.services.workshop import FOLLOW_REASON, Workshop
+from workbench.tui.components.analysis_pane import AnalysisPane
+from workbench.tui.components.cases import CasesPane
+from workbench.tui.components.evidence_pane import EvidencePane
+from workbench.tui.components.signoff_pane import SignoffPane
+from workbench.tui.components.steps import DefinitionPane
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
 from workbench.tui.screens.home import HomeScreen
@@ -150,9 +156,12 @@ class FollowScreen(EditorScreen):
         shown = self.query(f"#pane-{active.removeprefix('step-')}")
         y = shown.first().scroll_y if shown else 0.0
         focused = self.focused.id if self.focused is not None else None
-        await self.rebuild_all()
-        if active in {f"step-{key}" for key, _label in self.steps()}:
-            self._tabs().active = active
+        if self._same_steps():
+            await self._refresh_in_place(active.removeprefix("step-"))
+        else:  # a segment or a motion came or went: the tabs themselves change
+            await self.rebuild_all()
+            if active in {f"step-{key}" for key, _label in self.steps()}:
+                self._tabs().active = active
 
         def restore() -> None:
             for pane in self.query(f"#pane-{active.removeprefix('step-')}"):
@@ -164,3 +173,36 @@ class FollowScreen(EditorScreen):
                 self.focus_next()
 
         self.call_after_refresh(restore)
+
+    def _same_steps(self) -> bool:
+        steps = self._tabs().query(TabPane)  # the Evidence step's own tabs are inside it
+        shown = [p.id for p in steps if p.id is not None and p.id.startswith("step-")]
+        return shown == [f"step-{key}" for key, _label in self.steps()]
+
+    async def _refresh_in_place(self, active: str) -> None:
+        """The step being looked at rebuilt in place, the others when next shown (as after
+        a proposal), the cases, sign-off and evidence as after an edit. Recomposing the
+        whole screen put each step behind its `Lazy` again: the followers' screens went
+        black for seconds after every autosave on a loaded machine."""
+        definition = self.workshop.definition
+        self.flip_watch.forget()
+        for key, pane in self._panes.items():
+            if isinstance(pane, DefinitionPane):
+                pane.definition = definition  # one not mounted yet composes from it
+                if pane.is_attached and key != active:
+                    self._stale_steps.add(key)
+        current = self._panes.get(active)
+        if current is not None and current.is_attached:
+            self._stale_steps.discard(active)
+            await self.rebuild_pane(current)
+        for cases in self.mounted_panes(CasesPane):
+            cases.show(self.workshop.suite)
+        for signoff in self.mounted_panes(SignoffPane):
+            signoff.refresh_suite()
+        for evidence in self.mounted_panes(EvidencePane):
+            evidence.definition_changed()
+        for analysis in self.mounted_panes(AnalysisPane):
+            analysis.definition_changed()
+        self.title = self.title_text()
+        self.refresh_status()
+        self.update_banner()
