@@ -16,6 +16,7 @@ from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.commands import ScreenActionsProvider
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.follow import FollowHomeScreen, FollowScreen
 from workbench.tui.screens.review import ReviewScreen
@@ -126,6 +127,14 @@ async def test_a_follower_cannot_change_the_draft(
         await settle(pilot)
         assert any("follows the room" in message for message in said), said
         assert not screen.workshop.apply("fit.min_employees", 5).ok
+        # Nothing the seat refuses is offered: not in the palette, not on the cases' line.
+        await pilot.press("f5")
+        await settle(pilot)
+        labels = [label for label, _a, _h in ScreenActionsProvider(screen)._commands()]
+        assert not {"Question", "Add a case", "Delete the selected case"} & set(labels)
+        assert "Cases" in labels or any("Edge cases" in label for label in labels)
+        helps = [str(t.render()) for t in screen.query("#pane-cases .field-help")]
+        assert helps == ["enter: open (read-only)"], helps
         await screen.leave(lambda: None, "Leave")
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["v1.toml"]

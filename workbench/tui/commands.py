@@ -50,6 +50,9 @@ class ScreenActionsProvider(Provider):
                 _namespace, name, parameters = parse(binding.action)
                 if name in _CURSOR_MOVES or not node.check_action(name, parameters):
                     continue
+                offers = getattr(node, "palette_offers", None)
+                if offers is not None and not offers(name):
+                    continue  # refused here with its reason: not a command to pick
                 label = binding.description
                 if binding.id in covered:
                     continue  # the screen's own entry for it, worded from any step

@@ -108,9 +108,14 @@ class CasesPane(Vertical):
         ),
     ]
 
-    def __init__(self, suite: SuiteResult, **kwargs: Any) -> None:
+    # What changes the suite: not offered (palette, help line) on a signed definition or a
+    # follow seat, which had listed "Add a case" and then refused it.
+    WRITES = frozenset({"accept", "add", "edit", "delete", "undo"})
+
+    def __init__(self, suite: SuiteResult, *, read_only: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.suite = suite
+        self.read_only = read_only
         # The case the app moved the cursor to (an edit made it fail) and the case the
         # cursor was on before: when that case passes again, the cursor goes back.
         self._pointed: tuple[str, str | None] | None = None
@@ -120,9 +125,16 @@ class CasesPane(Vertical):
         table = CasesTable(id="cases-table")
         yield table
         yield PlainText(
-            "enter: open · e: accept actual · a: add · m: edit · d: delete · u: undo",
+            "enter: open (read-only)"
+            if self.read_only
+            else "enter: open · e: accept actual · a: add · m: edit · d: delete · u: undo",
             classes="field-help",
         )
+
+    def palette_offers(self, action: str) -> bool:
+        """The palette lists no change to the suite where none can be made; the key itself
+        still says why (the editor refuses it with the reason)."""
+        return not (self.read_only and action in self.WRITES)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -258,6 +258,11 @@ class EditorScreen(Screen[None]):
             return True  # 'c' with no signed version says so rather than doing nothing
         return True
 
+    def palette_offers(self, action: str) -> bool:
+        """No question to park in the palette where nothing can be written (the key still
+        says why)."""
+        return not (action == "add_question" and self.workshop.read_only)
+
     # The Analysis tab's apply and adopt keys, offered by `_analysis_commands` from any step.
     PALETTE_COVERS = frozenset({"analysis.apply", "analysis.adopt"})
 
@@ -353,7 +358,7 @@ class EditorScreen(Screen[None]):
             "segments": lambda: SegmentsPane(d),
             "motions": lambda: MotionsPane(d),
             "sla": lambda: SlaPane(d),
-            "cases": lambda: CasesPane(self.workshop.suite),
+            "cases": lambda: CasesPane(self.workshop.suite, read_only=self.workshop.read_only),
             "evidence": self._evidence_step,
             "signoff": lambda: SignoffPane(
                 self.workshop,
