@@ -34,3 +34,18 @@ class ReportScroll(VerticalScroll):
 
     def allow_focus(self) -> bool:
         return super().allow_focus() and self.max_scroll_y > 0
+
+    # Set by a screen whose report is what the keys are for (the quarterly review): the
+    # report takes the cursor once its content outgrows it, if nothing else has it. Focused
+    # on mount it was one line ("reading the lead history…"), no tab stop, so the focus came
+    # to nothing, and PageDown moved nothing until the room pressed tab.
+    take_keys_when_taller = False
+
+    def watch_virtual_size(self) -> None:
+        if (
+            self.take_keys_when_taller
+            and self.is_attached
+            and self.screen.focused is None
+            and self.allow_focus()
+        ):
+            self.focus()

@@ -81,7 +81,9 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon=HEADER_ICON)
-        with ReportScroll(id="review-scroll"):
+        report = ReportScroll(id="review-scroll")
+        report.take_keys_when_taller = True  # the page keys scroll it once the plan is in
+        with report:
             yield PlainText(f"Reviewing {self.slug}: reading the lead history…", id="review-body")
             yield Vertical(id="review-steps")
         yield RoomFooter(compact=True)
