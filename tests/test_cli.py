@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from tests.cli_steps import one_error, run
 from workbench.core.domain.vocab import STAGE_IDS
 from workbench.core.files import store
-from workbench.core.services.signoff import end_of_next_quarter
+from workbench.core.services.signoff import default_review_date
 
 MARKETING = "Dana Reyes, VP Marketing"
 SALES = "Sam Okafor, VP Sales"
@@ -263,7 +263,7 @@ def test_sign_records_both_signers(
     assert loaded.integrity == "intact"
     signoff = loaded.definition.signoff
     assert signoff is not None
-    assert signoff.review_date == end_of_next_quarter(pinned_clock.date())
+    assert signoff.review_date == default_review_date(pinned_clock.date())
     assert f"review by: {signoff.review_date.isoformat()}" in result.stdout
     assert signoff.content_sha256 in result.stdout
     assert (signoff.marketing.name, signoff.sales.name) == ("Dana Reyes", "Sam Okafor")

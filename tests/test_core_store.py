@@ -24,7 +24,7 @@ from workbench.core.domain.errors import (
 from workbench.core.domain.suite import run_suite
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store, tomlfile
-from workbench.core.services.signoff import end_of_next_quarter, sign
+from workbench.core.services.signoff import default_review_date, sign
 
 NOW = datetime(2025, 2, 10, 15, 30, 12, 123456, tzinfo=UTC)
 MARKETING = "Dana Reyes, VP Marketing"
@@ -376,31 +376,32 @@ def test_lead_file_with_both_or_neither_time(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("today", "expected"),
     [
-        (date(2025, 1, 1), date(2025, 6, 30)),
+        (date(2025, 1, 1), date(2025, 3, 31)),
+        (date(2025, 1, 10), date(2025, 3, 31)),  # after the Q4 review: Q1's comes next
+        (date(2025, 3, 1), date(2025, 3, 31)),  # 30 days: this quarter's end
+        (date(2025, 3, 2), date(2025, 6, 30)),  # 29 days: too soon, the next one's
         (date(2025, 3, 31), date(2025, 6, 30)),
-        (date(2025, 4, 1), date(2025, 9, 30)),
+        (date(2025, 4, 1), date(2025, 6, 30)),
         (date(2025, 6, 30), date(2025, 9, 30)),
-        (date(2025, 7, 1), date(2025, 12, 31)),
-        (date(2025, 9, 30), date(2025, 12, 31)),
-        (date(2025, 10, 1), date(2026, 3, 31)),
-        (date(2025, 11, 15), date(2026, 3, 31)),
+        (date(2025, 7, 1), date(2025, 9, 30)),
+        (date(2025, 10, 1), date(2025, 12, 31)),
+        (date(2025, 11, 15), date(2025, 12, 31)),
         (date(2025, 12, 31), date(2026, 3, 31)),
-        (date(2024, 2, 29), date(2024, 6, 30)),
+        (date(2024, 2, 29), date(2024, 3, 31)),
     ],
 )
-def test_end_of_next_quarter(today: date, expected: date) -> None:
-    assert end_of_next_quarter(today) == expected
+def test_default_review_date(today: date, expected: date) -> None:
+    assert default_review_date(today) == expected
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(9998, 12, 31)))
-def test_end_of_next_quarter_is_a_quarter_end_in_the_next_quarter(today: date) -> None:
-    due = end_of_next_quarter(today)
+def test_the_default_review_date_is_a_quarter_end_a_quarter_or_less_away(today: date) -> None:
+    due = default_review_date(today)
     assert (due.month, due.day) in {(3, 31), (6, 30), (9, 30), (12, 31)}
-    # At least the whole next quarter (90 days for a non-leap Q1), at most two quarters.
-    assert 90 <= (due - today).days <= 183
-    quarter = (today.month - 1) // 3
-    assert (due.month - 1) // 3 == (quarter + 1) % 4
-    assert due.year == today.year + (1 if quarter == 3 else 0)
+    # Quarterly: at least 30 days to prepare, never past the next quarter's end.
+    assert 30 <= (due - today).days <= 121
+    quarter = today.year * 4 + (today.month - 1) // 3
+    assert due.year * 4 + (due.month - 1) // 3 in (quarter, quarter + 1)
     assert (due + timedelta(days=1)).day == 1
 
 
@@ -415,7 +416,7 @@ def test_sign_records_both_sides_the_review_date_and_the_hash(tmp_path: Path) ->
     assert definition.status == "signed"
     signoff = definition.signoff
     assert signoff is not None
-    assert signoff.review_date == date(2025, 6, 30)
+    assert signoff.review_date == date(2025, 3, 31)  # signed 2025-02-10: this quarter's end
     assert (signoff.marketing.name, signoff.marketing.role) == ("Dana Reyes", "VP Marketing")
     assert (signoff.sales.name, signoff.sales.role) == ("Sam Okafor", "VP Sales")
     assert signoff.marketing.signed_at == NOW.replace(microsecond=0)
@@ -494,7 +495,7 @@ def test_sign_refuses_a_review_date_not_in_the_future(tmp_path: Path, days: int)
 
 def test_editing_the_review_date_is_detected(tmp_path: Path) -> None:
     path = signed_file(tmp_path)
-    rewrite(path, "review_date = 2025-06-30", "review_date = 2026-06-30")
+    rewrite(path, "review_date = 2025-03-31", "review_date = 2026-06-30")
     assert store.load_definition(path).integrity == "altered"
 
 

@@ -21,7 +21,7 @@ from workbench.core.domain.errors import CheckFailed, InputError, SignedVersionE
 from workbench.core.domain.templates import from_template
 from workbench.core.files import sshsig, store
 from workbench.core.services.check import check_folder
-from workbench.core.services.signoff import SignResult, end_of_next_quarter, sign, sign_as
+from workbench.core.services.signoff import SignResult, default_review_date, sign, sign_as
 from workbench.core.services.workshop import Workshop
 
 pytestmark = pytest.mark.skipif(
@@ -156,7 +156,7 @@ def test_marketing_then_sales_completes_the_signoff(
     assert loaded.integrity == "intact"
     partial = loaded.definition.partial_signoff
     assert partial is not None and partial.sales is None and partial.marketing is not None
-    assert partial.review_date == end_of_next_quarter(NOW.date())
+    assert partial.review_date == default_review_date(NOW.date())
     assert partial.marketing.principal == dana.principal
     assert first.file_sha256 == loaded.file_sha256
 
@@ -771,7 +771,7 @@ def test_key_validity_is_judged_at_signing_time(
 ) -> None:
     """Like git with commit time: a key retired later still vouches for what it signed."""
     sign_side(draft, "marketing", dana)
-    sign_side(draft, "sales", sam, now=datetime(2025, 4, 1, tzinfo=UTC))
+    sign_side(draft, "sales", sam, now=datetime(2025, 3, 20, tzinfo=UTC))
     (folder / "allowed_signers").write_text(
         f'{dana.principal} namespaces="mql-workbench-marketing",valid-before="20250301" '
         f"{dana.public}\n"

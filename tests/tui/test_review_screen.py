@@ -29,7 +29,7 @@ from workbench.tui.screens.review import ReviewScreen
 
 def signed_folder(workdir: Path, review: date | None) -> Path:
     """./definitions/acme/v1.toml signed in 2025; its review date `review` (None: the end
-    of the next quarter, 2025-06-30, long overdue by the app's clock in May 2026)."""
+    of its quarter, 2025-03-31, long overdue by the app's clock in May 2026)."""
     folder = workdir / "definitions"
     path = store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), folder)
     sign(
@@ -66,7 +66,7 @@ async def test_review_writes_the_draft_and_opens_it(
         assert isinstance(home, HomeScreen)
         assert home.check_action("review", ()) is True
         offered = [label for label, *_ in ScreenActionsProvider(home)._commands()]
-        assert "Review acme: 2025-06-30 OVERDUE by 308d" in offered  # names what it reviews
+        assert "Review acme: 2025-03-31 OVERDUE by 399d" in offered  # names what it reviews
         await pilot.press("R")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)

@@ -258,7 +258,7 @@ async def test_the_palette_review_entry_names_the_definition(
         home = app.screen
         assert isinstance(home, HomeScreen)
         labels = {a: label for label, a, _h in ScreenActionsProvider(home)._commands()}
-    assert labels["review"] == "Review acme: 2025-06-30 OVERDUE by 308d"
+    assert labels["review"] == "Review acme: 2025-03-31 OVERDUE by 399d"
 
 
 async def test_the_footer_keeps_quit_in_sight_when_the_file_changed_on_disk(

@@ -126,7 +126,7 @@ async def test_whole_workshop_from_blank_folder_to_signed_file(
     signoff = loaded.definition.signoff
     assert signoff is not None
     assert (signoff.marketing.name, signoff.sales.role) == ("Dana Reyes", "VP Sales")
-    assert signoff.review_date.isoformat() == "2026-09-30", "default: end of the next quarter"
+    assert signoff.review_date.isoformat() == "2026-06-30", "default: the end of this quarter"
     result = CliRunner().invoke(cli_app, ["test", str(path)])
     assert result.exit_code == 0, result.output
     assert f"{total} passed, 0 failed" in result.output

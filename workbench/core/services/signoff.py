@@ -38,15 +38,24 @@ from workbench.core.files.store import (
     summarize,
 )
 
+REVIEW_AT_LEAST_DAYS = 30
+"""A quarter's end closer than this is too soon for its review: the next quarter's is taken."""
 
-def end_of_next_quarter(today: date) -> date:
-    """The framework's 'revisit at the end of the quarter', one full quarter out."""
-    quarter = (today.month - 1) // 3  # 0..3
-    next_quarter = quarter + 1
-    year = today.year + next_quarter // 4
-    next_quarter %= 4
-    first_after = date(year + (next_quarter + 1) // 4, ((next_quarter + 1) % 4) * 3 + 1, 1)
-    return first_after - timedelta(days=1)
+
+def _quarter_end(today: date, ahead: int) -> date:
+    """The last day of the quarter `ahead` quarters after today's (0: today's own)."""
+    index = today.year * 4 + (today.month - 1) // 3 + ahead + 1  # the quarter after it
+    return date(index // 4, (index % 4) * 3 + 1, 1) - timedelta(days=1)
+
+
+def default_review_date(today: date) -> date:
+    """001's "We'll revisit this definition at the end of [quarter]" (and
+    000 and 003: reviewed quarterly): the end of this quarter, or of the next one when this
+    one ends within `REVIEW_AT_LEAST_DAYS`. 30 to 121 days out. It was the end of the next
+    quarter, 90 to 183 days: signed on 10 January after the Q4 review, a definition came due
+    on 30 June, and its Q1 review was skipped; the cycle ran every six months."""
+    this = _quarter_end(today, 0)
+    return this if (this - today).days >= REVIEW_AT_LEAST_DAYS else _quarter_end(today, 1)
 
 
 SignerInput = str | tuple[str, str]
@@ -170,7 +179,7 @@ def sign(
     """Record both signers and the review date, and write the signed version in place."""
     now = _to_second(now)
     today = now.date()
-    due = review_date or end_of_next_quarter(today)
+    due = review_date or default_review_date(today)
     too_early = check_review_date(due, today)
     if too_early:
         raise InputError([Problem(too_early, field="review_date")])
@@ -340,7 +349,7 @@ _NO_PRINCIPAL = (
 
 
 def _first_review_date(review_date: date | None, today: date) -> date:
-    due = review_date or end_of_next_quarter(today)
+    due = review_date or default_review_date(today)
     too_early = check_review_date(due, today)
     if too_early:
         raise InputError([Problem(too_early, field="review_date")])

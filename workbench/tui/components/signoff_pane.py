@@ -17,7 +17,7 @@ from workbench.core.domain.days import read_day
 from workbench.core.domain.risky import review_date_warning
 from workbench.core.services.signoff import (
     check_review_date,
-    end_of_next_quarter,
+    default_review_date,
     lint_blockers,
     lint_cautions,
     signoff_evidence,
@@ -161,7 +161,7 @@ class SignoffPane(VerticalScroll):
             yield self._field(
                 "review-date",
                 "Review date (YYYY-MM-DD)",
-                end_of_next_quarter(self.today).isoformat(),
+                default_review_date(self.today).isoformat(),
             )
         yield PlainText("", id="sign-error", classes="field-error")
         with Horizontal(classes="buttons"):
