@@ -321,7 +321,10 @@ def sign(
     ] = None,
     review_date: Annotated[
         str | None,
-        typer.Option("--review-date", help="YYYY-MM-DD; default: end of next quarter."),
+        typer.Option(
+            "--review-date",
+            help="YYYY-MM-DD; default: end of this quarter (of the next within 30 days).",
+        ),
     ] = None,
     side: Annotated[
         str | None,

@@ -23,8 +23,8 @@ Severities follow one principle, so CI fails only where it should:
   prints and counts it, so adding one needs no other change.
 
 Review dates are checked only on signed versions: a draft has no sign-off yet and `sign`
-always sets a review date (by default the end of the next quarter, never more than 183 days
-out). Whether a review date has passed is `check`'s concern, because it depends on the day
+always sets a review date (by default the end of this quarter, or of the next within 30 days,
+never more than 121 days out). Whether a review date has passed is `check`'s concern, because it depends on the day
 CI runs, not on the file.
 """
 
@@ -69,7 +69,7 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 TIER2_MAX_DAYS = 30  # the framework: "require Tier 2 actions within the last 14-30 days"
 STALE_AFTER_DAYS = 365  # "MQL threshold hasn't changed in 12 months"
-REVIEW_MAX_DAYS = 183  # two quarters; `sign`'s default (end of next quarter) is at most 183
+REVIEW_MAX_DAYS = 183  # two quarters; `sign`'s default (a quarter end) is at most 121
 
 
 @dataclass(frozen=True, slots=True)
