@@ -2401,6 +2401,28 @@ def test_a_date_no_calendar_has_is_said_as_such(value: str, said: str) -> None:
     assert "date_formats" in str(other)  # a format nobody declared still gets the advice
 
 
+@pytest.mark.parametrize(
+    ("value", "formats", "said"),
+    [
+        # The day past its month's end in the column's own format: it had been told to
+        # declare that very format.
+        ("29.02.2025 10:00", ("%d.%m.%Y %H:%M",), "no such date: its day is past the end"),
+        ("31/04/2025", ("%d/%m/%Y",), "no such date: its day is past the end"),
+        # All zeros: a database's "no date", not a format to declare.
+        ("0000-00-00 00:00:00", (), "all zeros: a database's 'no date'"),
+        ("00.00.0000", ("%d.%m.%Y",), "all zeros: a database's 'no date'"),
+    ],
+)
+def test_a_date_no_calendar_has_is_said_as_such_in_any_format(
+    value: str, formats: tuple[str, ...], said: str
+) -> None:
+    created = next(c for c in LEAD_COLUMNS if c.name == "created_at")
+    mapping = Mapping(date_formats=formats, dates_given=bool(formats))
+    status, why = read_cell(created, value, mapping)
+    assert status == "bad" and said in str(why), why
+    assert "date_formats" not in str(why)
+
+
 def test_a_quote_that_never_closes_is_named_when_the_file_is_read_without_quotes(
     tmp_path: Path,
 ) -> None:

@@ -322,6 +322,26 @@ def _no_such_day(value: str) -> str | None:
     return None
 
 
+_ALL_ZEROS = re.compile(r"\s*0+[-./]0+[-./]0+(?:[ T]0+:0+(?::0+)?)?\s*")
+
+
+def _no_such_time(value: str, formats: tuple[str, ...]) -> str | None:
+    """A cell no calendar has, said as such, not as a format to declare (the format named
+    was the one just tried): `0000-00-00 00:00:00`, a database's "no date"; a day past
+    its month's end in one of the formats the column is read with (29.02.2025 as
+    %d.%m.%Y); else an ISO date no calendar has (`_no_such_day`, only where the mapping
+    names no formats of its own)."""
+    if _ALL_ZEROS.fullmatch(value):
+        return "a placeholder, not a real time (all zeros: a database's 'no date')"
+    for fmt in formats:
+        try:
+            datetime.strptime(value.strip(), fmt)
+        except ValueError as error:
+            if "out of range" in str(error):
+                return f"no such date: its day is past the end of its month (read as {fmt!r})"
+    return None if formats else _no_such_day(value)
+
+
 EARLIEST_TIME = datetime(1971, 1, 1, tzinfo=UTC)
 """Times before this are placeholders: 0001-01-01, 1900-01-01 (Excel's and SQL Server's day
 zero) and 1970-01-01 (Unix time zero, what an API or a database writes for no date) stand
@@ -547,7 +567,7 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
     except (ValueError, OverflowError):
         why = {
             # ISO's order, unless the mapping says the file writes another.
-            "timestamp": (None if mapping.date_formats else _no_such_day(value))
+            "timestamp": _no_such_time(value, mapping.date_formats)
             or time_hint(mapping.date_formats),
             "int": "not a whole number",
             "float": "not a number",
