@@ -22,6 +22,7 @@ from workbench.core.domain.evaluator import evaluate
 from workbench.core.domain.templates import from_template
 from workbench.core.domain.vocab import SENIORITY_ORDER
 from workbench.core.evidence.analysis import (
+    POPULATION,
     SIZE_BANDS,
     Analysis,
     NoWins,
@@ -276,6 +277,34 @@ def test_a_fit_value_that_leaves_out_no_non_buyer_is_not_proposed(folder: Path) 
     connection.execute("UPDATE leads SET employees = 20 WHERE won_at IS NULL")
     found = analyze(connection, draft, "sample").proposals
     assert not [p for p in found if ".fit." in f".{p.clause}" and not p.wins_kept]
+
+
+def test_a_segmented_drafts_main_gate_is_proposed_from_the_leads_it_decides(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # $10-30M: SMB and Enterprise have their own gates, so the main gate decides Mid-market
+    # alone. Its proposals were counted over every lead ("keeps 86% of wins (68 of 79)"),
+    # and applying one moved 3 wins. They count Mid-market's wins, and propose no size
+    # (the segments' ranges decide sizes).
+    draft = from_template("acme", "10m-30m", date(2026, 1, 1))
+    using = [s for s in draft.segments if s.fit is None]
+    assert [s.id for s in using] == ["mid-market"]
+    low, high = using[0].min_employees, using[0].max_employees
+    assert low is not None and high is not None
+    found = analyze(con, draft, "sample")
+    wins = con.execute(
+        f"SELECT count(*) FROM {POPULATION} AS p JOIN leads AS l USING (lead_id) "
+        f"WHERE p.won AND l.employees BETWEEN {low} AND {high}"
+    ).fetchone()
+    assert wins is not None and 0 < wins[0] < found.wins
+    main = [p for p in found.proposals if p.clause.startswith("fit.")]
+    assert main, [p.clause for p in found.proposals]
+    assert all(p.wins_total == wins[0] for p in main)
+    assert all(p.summary.startswith("Mid-market, decided by the main gate") for p in main)
+    assert not [p for p in main if p.clause in ("fit.min_employees", "fit.max_employees")]
+    # Unsegmented, the gate is read from every lead, as before.
+    plain = analyze(con, from_template("acme", "3m-10m", date(2026, 1, 1)), "sample")
+    assert all(p.wins_total == plain.wins for p in plain.proposals if p.clause.startswith("fit."))
 
 
 # --- the command ---------------------------------------------------------------------------------

@@ -561,19 +561,64 @@ def proposals(
     make = _Maker(analysis)
     excluded = [str(p) for p in definition.fit.excluded_personas] if definition else []
     raises = [str(k) for k in definition.triggers.tier1] if definition else []
-    found += _seniority(make, analysis.profile["seniority"])
-    for clause, attribute in (("fit.industries", "industry"), ("fit.regions", "region")):
-        found += _listed_values(make, clause, analysis.profile[attribute])
-    found += _sizes(make, analysis.profile["size"])
-    found += _personas(make, analysis.profile["persona"], excluded)
-    found += _triggers(con, make, analysis.patterns, raises)
+    gate = _main_gate(con, analysis, definition, excluded)
+    # Counted over every lead: the triggers, and the gate unless segments scope it (its
+    # summary then names its own wins).
+    overall = _triggers(con, make, analysis.patterns, raises)
+    if definition is None or not definition.segments:
+        overall, gate = gate + overall, []
     if analysis.wins < ENOUGH_WINS:
         wins = f"{analysis.wins} win" + ("" if analysis.wins == 1 else "s")
         few = f" ({wins}, under the 50 001 starts from: a rough guide)"
-        found = [replace(p, summary=p.summary + few) for p in found]
+        overall = [replace(p, summary=p.summary + few) for p in overall]
+    found += gate + overall
     if definition is not None:
         found += _segment_proposals(con, analysis, definition)
     return [p for p in found if _separates(p)]
+
+
+def _main_gate(
+    con: duckdb.DuckDBPyConnection,
+    analysis: Analysis,
+    definition: Definition | None,
+    excluded: list[str],
+) -> list[Proposal]:
+    """The main fit gate's proposals, read from the leads it decides. Where segments give
+    some sizes their own gate, the main gate decides only the segments without one: a
+    $10-30M draft's "min seniority: keeps 86% of wins (68 of 79)" counted the SMB and
+    Enterprise leads its own gates decide, and applying it moved 3 wins. Sizes are then the
+    segments' ranges, not the gate's to propose (as for a segment's own gate)."""
+    segments = definition.segments if definition is not None else []
+    if not segments:
+        make, profile, prefix = _Maker(analysis), analysis.profile, ""
+    else:
+        using = [at for at, segment in enumerate(segments) if segment.fit is None]
+        if not using:
+            return []  # every segment has its own gate: the main one decides no lead
+        assert definition is not None
+        where = " OR ".join(f"({_segment_sql(definition, at)})" for at in using)
+        row = con.execute(
+            f"SELECT count(*) FILTER (WHERE p.won), count(*) FILTER (WHERE NOT p.won) "
+            f"FROM {POPULATION} AS p JOIN leads AS l ON l.lead_id = p.lead_id WHERE {where}"
+        ).fetchone()
+        wins, others = (int(row[0]), int(row[1])) if row else (0, 0)
+        if not wins:
+            return []
+        profile = {
+            name: _profile(con, name, wins, others, where)
+            for name in ("seniority", "industry", "region", "persona")
+        }
+        make = _Maker(replace(analysis, wins=wins, others=others, profile=profile))
+        labels = ", ".join(segments[at].label or segments[at].id for at in using)
+        few = ", a rough guide" if wins < FEW_WINS else ""
+        prefix = f"{labels}, decided by the main gate ({wins} wins of its size{few}): "
+    found = _seniority(make, profile["seniority"])
+    for clause, attribute in (("fit.industries", "industry"), ("fit.regions", "region")):
+        found += _listed_values(make, clause, profile[attribute])
+    if not segments:
+        found += _sizes(make, profile["size"])
+    found += _personas(make, profile["persona"], excluded)
+    return [replace(p, summary=prefix + p.summary) for p in found]
 
 
 def _separates(proposal: Proposal) -> bool:
