@@ -4,6 +4,7 @@ facilitator's): read-only, and the draft shown again as the facilitator's seat s
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.widgets import Input
@@ -14,6 +15,7 @@ from tests.tui.test_review_screen import signed_folder, with_history
 from tests.tui.test_small_stumbles import repository, signed
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
+from workbench.core.services.signoff import sign
 from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.commands import ScreenActionsProvider
@@ -96,6 +98,35 @@ async def test_a_follower_updates_in_place_and_every_step_shows_the_save(
         await pilot.press(f"f{sla + 1}")  # never shown before: composed from the save
         await settle(pilot)
         assert shown(app, "field-sla-marketing-notify-seconds") == "25"
+
+
+async def test_a_follower_on_sign_off_sees_the_signature(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # Refreshed in place, the Sign-off step kept its empty signer fields after the
+    # facilitator signed: a signature is built again, record and all.
+    path = seeded()
+    app = make_app(follow=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, FollowScreen)
+        keys = [key for key, _label in screen.steps()]
+        await pilot.press(f"f{keys.index('signoff') + 1}")
+        await settle(pilot)
+        assert not screen.query("#signed-record")
+        sign(
+            store.load_definition(path),
+            "Dana Reyes, VP Marketing",
+            "Sam Okafor, VP Sales",
+            None,
+            datetime(2026, 5, 4, 10, tzinfo=UTC),
+        )
+        screen.watch_disk()
+        await settle(pilot)
+        await settle(pilot)
+        assert "signed" in screen.title_text()
+        assert screen.query("#signed-record")
 
 
 async def test_a_follower_cannot_change_the_draft(

@@ -48,14 +48,20 @@ def _quarter_end(today: date, ahead: int) -> date:
     return date(index // 4, (index % 4) * 3 + 1, 1) - timedelta(days=1)
 
 
-def default_review_date(today: date) -> date:
+TWO_SIGNATURES_AT_LEAST_DAYS = 60
+"""The first of two separate signatures fixes the review date for both: the other side may
+sign weeks later, so its quarter's end must leave them time (30 days could pass before the
+second signature, which is then refused for a review date in the past)."""
+
+
+def default_review_date(today: date, at_least: int = REVIEW_AT_LEAST_DAYS) -> date:
     """001's "We'll revisit this definition at the end of [quarter]" (and
     000 and 003: reviewed quarterly): the end of this quarter, or of the next one when this
     one ends within `REVIEW_AT_LEAST_DAYS`. 30 to 121 days out. It was the end of the next
     quarter, 90 to 183 days: signed on 10 January after the Q4 review, a definition came due
     on 30 June, and its Q1 review was skipped; the cycle ran every six months."""
     this = _quarter_end(today, 0)
-    return this if (this - today).days >= REVIEW_AT_LEAST_DAYS else _quarter_end(today, 1)
+    return this if (this - today).days >= at_least else _quarter_end(today, 1)
 
 
 SignerInput = str | tuple[str, str]
@@ -349,7 +355,7 @@ _NO_PRINCIPAL = (
 
 
 def _first_review_date(review_date: date | None, today: date) -> date:
-    due = review_date or default_review_date(today)
+    due = review_date or default_review_date(today, TWO_SIGNATURES_AT_LEAST_DAYS)
     too_early = check_review_date(due, today)
     if too_early:
         raise InputError([Problem(too_early, field="review_date")])

@@ -85,6 +85,10 @@ class FollowScreen(EditorScreen):
         super().__init__(workshop)
         self._reload_problem: str | None = None
         self._updated_at: str | None = None
+        # Signed, and signed by one side, as the screen was built: a signature changes the
+        # Sign-off step's whole form (the record replaces the signer fields), so it is built
+        # again, not refreshed in place.
+        self._shown_signed = self._signed_state()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_version", "reload"):
@@ -156,9 +160,10 @@ class FollowScreen(EditorScreen):
         shown = self.query(f"#pane-{active.removeprefix('step-')}")
         y = shown.first().scroll_y if shown else 0.0
         focused = self.focused.id if self.focused is not None else None
-        if self._same_steps():
+        if self._same_steps() and self._signed_state() == self._shown_signed:
             await self._refresh_in_place(active.removeprefix("step-"))
-        else:  # a segment or a motion came or went: the tabs themselves change
+        else:  # a segment or a motion came or went, or a side signed: rebuilt whole
+            self._shown_signed = self._signed_state()
             await self.rebuild_all()
             if active in {f"step-{key}" for key, _label in self.steps()}:
                 self._tabs().active = active
@@ -173,6 +178,10 @@ class FollowScreen(EditorScreen):
                 self.focus_next()
 
         self.call_after_refresh(restore)
+
+    def _signed_state(self) -> tuple[bool, bool]:
+        d = self.workshop.definition
+        return d.is_signed, d.partial_signoff is not None
 
     def _same_steps(self) -> bool:
         steps = self._tabs().query(TabPane)  # the Evidence step's own tabs are inside it
@@ -191,6 +200,7 @@ class FollowScreen(EditorScreen):
                 pane.definition = definition  # one not mounted yet composes from it
                 if pane.is_attached and key != active:
                     self._stale_steps.add(key)
+                    pane.display = False  # its old values never shown: rebuilt when shown
         current = self._panes.get(active)
         if current is not None and current.is_attached:
             self._stale_steps.discard(active)
