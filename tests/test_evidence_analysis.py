@@ -271,6 +271,14 @@ def test_a_fit_value_that_leaves_out_no_non_buyer_is_not_proposed(folder: Path) 
     sizes = [p for p in found if p.clause.endswith(("min_employees", "max_employees"))]
     assert sizes == [], [p.summary for p in sizes]
     assert found, "the other clauses are still proposed"
+    # The quarterly review reads them all: it weighs a gate against the quarter's own
+    # bad-fit rejections, made after the non-buyers counted here (found by review).
+    plain = from_template("acme", "3m-10m", date(2026, 1, 1))  # sizes are its gate's to say
+    bounds = ("min_employees", "max_employees")
+    ours = analyze(connection, plain, "sample").proposals
+    assert not [p for p in ours if p.clause.endswith(bounds)]
+    every = analyze(connection, plain, "sample", separating=False).proposals
+    assert [p for p in every if p.clause.endswith(bounds)]
     assert all(p.others_dropped > 0 for p in found if ".fit." in f".{p.clause}")
     # No win with a known size: "min 5001 employees: keeps 0% of wins" was proposed.
     connection.execute("UPDATE leads SET employees = NULL WHERE won_at IS NOT NULL")

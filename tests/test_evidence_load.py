@@ -1941,6 +1941,11 @@ def test_hubspot_s_company_id_is_read_under_each_name_its_exports_write(
     evidence = load_evidence(leads, activities, HUBSPOT)
     assert [lead.account_id for lead in evidence.leads] == ["900", "900", None]
     assert not any("account_id" in note for note in evidence.problems.leads.notes)
+    # A mapping file that starts from the preset reads the same (found by review).
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('preset = "hubspot"\n', encoding="utf-8")
+    evidence = load_evidence(leads, activities, load_mapping(mapping))
+    assert [lead.account_id for lead in evidence.leads] == ["900", "900", None]
 
 
 _SALESFORCE_STATUSES = {

@@ -556,14 +556,14 @@ def test_specific_touches_are_still_placed(value: str, expected: str) -> None:
     ("value", "word"),
     [
         ("Demo Cancelled", "cancelled"),
-        ("Webinar: Registered - Did Not Attend", "not"),
-        ("Webinar No-Show", "no"),
-        ("Email: Not Opened", "not"),
+        ("Webinar: Registered - Did Not Attend", "did not"),
+        ("Webinar No-Show", "no show"),
+        ("Email: Not Opened", "not opened"),
         ("Trial Expired", "expired"),
         ("Resubscribed", "resubscribed"),
-        ("Demo Video Watched", "video"),
-        ("Page View - Request a Demo", "page"),
-        ("Page View - Contact Sales", "page"),
+        ("Demo Video Watched", "watched"),
+        ("Page View - Request a Demo", "view"),
+        ("Page View - Contact Sales", "view"),
     ],
 )
 def test_an_activity_denied_or_only_seen_is_not_guessed_as_the_action(
@@ -586,6 +586,16 @@ def test_an_activity_denied_or_only_seen_is_not_guessed_as_the_action(
         ("demo_requst", "demo_request"),  # a misspelling still reads
         ("Unsubscribed", "unsubscribe"),
         ("Contact Us form", "contact_sales"),
+        # A form sent on a page, and words that deny nothing of the action (found by
+        # review: each had been left unplaced by single words such as "page" or "no").
+        ('Submitted form "Demo Request" on page "Request a Demo"', "demo_request"),
+        ("Form submission on Contact Sales page", "contact_sales"),
+        ("Demo Request (Landing Page)", "demo_request"),
+        ("Request a Video Demo", "demo_request"),
+        ("Free Trial Signup - No Credit Card", "trial_signup"),
+        ("Contact Us - Not a customer", "contact_sales"),
+        ("Webinar: Never Miss a Lead", "webinar_attended"),
+        ("Ebook: 10 Things Not to Do in Sales", "content_download"),
     ],
 )
 def test_the_action_itself_is_still_placed(value: str, expected: str) -> None:

@@ -295,6 +295,8 @@ def test_wins_without_an_amount_are_unknown_revenue_not_zero(tmp_path: Path) -> 
     assert (webinar.wins, webinar.unpriced_wins, webinar.known_revenue) == (2, 2, None)
     assert (ads.wins, ads.unpriced_wins, ads.known_revenue) == (2, 1, 1000.0)
     assert webinar.to_json()["won_revenue"] is None
+    assert webinar.to_json()["revenue_via_mql"] is None
+    assert webinar.to_json()["revenue_never_mql"] is None
     assert webinar.to_json()["wins_without_amount"] == 2
     text = "\n".join(metrics_lines(report))
     assert "3 closed-won leads have no amount" in text

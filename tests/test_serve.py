@@ -314,6 +314,8 @@ def test_each_seat_has_its_own_tab_title_and_a_wrong_link_says_where_the_room_is
             # The facilitator's link without its last "/" goes to the seat.
             response = await client.get(path.rstrip("/"), allow_redirects=False)
             seen["no slash"] = (response.status, response.headers.get("Location", ""))
+            response = await client.get(path.rstrip("/") + "?fontsize=22", allow_redirects=False)
+            seen["no slash, font"] = (response.status, response.headers.get("Location", ""))
             return seen
         finally:
             await client.close()
@@ -327,6 +329,7 @@ def test_each_seat_has_its_own_tab_title_and_a_wrong_link_says_where_the_room_is
     assert status == 404 and "This link is not a seat of the workshop" in page
     assert token not in page and "copy it again whole" in page
     assert seen["no slash"] == (302, path)
+    assert seen["no slash, font"] == (302, path + "?fontsize=22")
     # Both seats' pages put the keyboard in the terminal once drawn (no click needed).
     for seat in ("follow", "edit"):
         assert "xterm-helper-textarea" in seen[seat][1] and ".focus()" in seen[seat][1]

@@ -89,7 +89,8 @@ def pages_middleware(edit_prefix: str, follow_url: str) -> Middleware:
         if request.path == edit_prefix:
             # The facilitator's link without its last "/" is still that link, not "not a
             # seat ... copy it again whole".
-            raise web.HTTPFound(edit_prefix + "/")
+            query = f"?{request.query_string}" if request.query_string else ""
+            raise web.HTTPFound(edit_prefix + "/" + query)  # ?fontsize=22 kept
         try:
             response = await handler(request)
         except web.HTTPNotFound:

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from workbench.core.domain import clock as wall_clock
 from workbench.core.files.folder import DEFAULT_DIR
 from workbench.tui.commands import ScreenActionsProvider, TextualCommandsWhenTyped
+from workbench.tui.components.held_keys import HOLD_LIMIT
 from workbench.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
     from workbench.core.services.backtest_session import EvidenceSession
     from workbench.tui.screens.editor import EditorScreen
 
-# Seconds a change on screen may hold the room's keys before they go on regardless: a
-# loaded machine took 2-5 s to rebuild a Triggers step of 14 rules.
-HOLD_LIMIT = 8.0
 
 # The editor, its widgets and the pydantic models load on first use, after the home screen
 # has painted: the room sees the folder at once.

@@ -312,6 +312,8 @@ def analyze(
     wins: int | None = DEFAULT_WINS,
     since: date | None = None,
     until: date | None = None,
+    *,
+    separating: bool = True,
 ) -> Analysis:
     """Analyse the `leads` and `activities` tables in `con` against the draft `definition`.
 
@@ -351,7 +353,7 @@ def analyze(
         proposals=[],
         cases=_cases(con, definition),
     )
-    found = proposals(con, analysis, definition)
+    found = proposals(con, analysis, definition, separating=separating)
     return replace(
         analysis,
         proposals=[replace(p, against_draft=draft_change(definition, p)) for p in found],
@@ -549,7 +551,11 @@ def _sql_text(value: str) -> str:
 
 
 def proposals(
-    con: duckdb.DuckDBPyConnection, analysis: Analysis, definition: Definition | None = None
+    con: duckdb.DuckDBPyConnection,
+    analysis: Analysis,
+    definition: Definition | None = None,
+    *,
+    separating: bool = True,
 ) -> list[Proposal]:
     """One proposal per fit and trigger clause the history supports, with what it keeps
     (wins that pass it) and what it costs (non-buyers it leaves out: the "drops" figure).
@@ -574,7 +580,9 @@ def proposals(
     found += gate + overall
     if definition is not None:
         found += _segment_proposals(con, analysis, definition)
-    return [p for p in found if _separates(p)]
+    # The quarterly review weighs a gate against the quarter's own bad-fit rejections, made
+    # after the non-buyers counted here: it reads every value the wins support.
+    return [p for p in found if _separates(p, separating)]
 
 
 def _main_gate(
@@ -621,7 +629,7 @@ def _main_gate(
     return [replace(p, summary=prefix + p.summary) for p in found]
 
 
-def _separates(proposal: Proposal) -> bool:
+def _separates(proposal: Proposal, separating: bool = True) -> bool:
     """A fit gate value that keeps no win, or leaves out no non-buyer, has nothing in the
     history behind it: every lead of one size read "min 201 employees: drops 0 of 1870" (a
     gate on companies the data never showed), which would have taken the SMB segment out on
@@ -631,7 +639,7 @@ def _separates(proposal: Proposal) -> bool:
     fit = proposal.clause.startswith("fit.") or ".fit." in proposal.clause
     if fit and not proposal.wins_kept:
         return False  # "min 5001 employees: keeps 0% of wins (0 of 1)": a gate on nobody
-    return not fit or not proposal.others_total or proposal.others_dropped > 0
+    return not fit or not separating or not proposal.others_total or proposal.others_dropped > 0
 
 
 def _segment_sql(definition: Definition, at: int) -> str:

@@ -1364,7 +1364,9 @@ def _columns(
     absent: list[str] = []
     for column in columns:
         header = named.get(column.name)
-        others = mapping.alternates.get(column.name, ())
+        # A preset's other names, unless a mapping line gives one to another column.
+        taken = {h.strip().casefold() for c, h in named.items() if c != column.name}
+        others = [h for h in mapping.alternates.get(column.name, ()) if h.casefold() not in taken]
         candidates = [h for h in (header, column.name, *others) if h]
         index = next(
             (folded[h.strip().casefold()] for h in candidates if h.strip().casefold() in folded),

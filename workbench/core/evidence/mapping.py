@@ -413,6 +413,7 @@ def load_mapping(path: Path) -> Mapping:
         decimal=decimal,
         date_order=_date_order(data.get("locale")),
         dates_given=bool(raw_formats) and isinstance(raw_formats, list),
+        alternates=base.alternates,  # `preset = "hubspot"` reads what the preset reads
     )
 
 

@@ -333,8 +333,9 @@ class SourceRevenue:
             "wins_without_amount": self.unpriced_wins,
             "won_revenue": _round(self.known_revenue),
             "average_deal": _round(self.average_deal),
-            "revenue_via_mql": _round(self.revenue_via_mql),
-            "revenue_never_mql": _round(self.revenue_never_mql),
+            # Unknown, like the revenue, where no win of the source has an amount.
+            "revenue_via_mql": _round(self.revenue_via_mql if self.priced_wins else None),
+            "revenue_never_mql": _round(self.revenue_never_mql if self.priced_wins else None),
             "share_via_mql": _round(self.share_via_mql),
         }
 

@@ -538,20 +538,23 @@ _OWN_TOUCHES = frozenset(
 OWN_TOUCH_NOTE = "a rep's own touch? map it only if the prospect did it"
 
 
-# Words that say an activity did not happen or was undone: "Demo Cancelled", "Webinar No-Show",
-# "Email: Not Opened", "Trial Expired". Read by their other words, each was the very action
-# it denies (a cancelled demo a tier 1 hand raise: 324 → 376 of them in one probe).
-_DENIALS = frozenset(
-    {
-        "not", "no", "didn", "didnt", "never", "cancel", "cancelled", "canceled",
-        "cancellation", "declined", "missed", "expired", "noshow", "failed", "bounced",
-        "unregistered", "removed", "deleted", "resubscribed", "resubscribe",
-    }
+# Phrases that say an activity did not happen or was undone: "Demo Cancelled", "Webinar
+# No-Show", "Email: Not Opened", "Trial Expired". Read by their other words, each was the
+# very action it denies (a cancelled demo a tier 1 hand raise: 324 → 376 of them in one
+# probe). Phrases, not single words: "No Credit Card", "Not a customer" and a title such
+# as "Never Miss a Lead" deny nothing.
+_DENIALS = (
+    "did not", "didn t", "didnt", "no show", "noshow", "not attended", "not attend",
+    "not opened", "not open", "not clicked", "not registered", "cancel", "cancelled",
+    "canceled", "cancellation", "declined", "expired", "unregistered", "bounced",
+    "resubscribed", "resubscribe",
 )  # fmt: skip
-DENIAL_NOTE = "it says {word!r}: the action did not happen? map it only if it did"
+DENIAL_NOTE = "it says {word!r}: not the action its other words name? map it only if it is"
 # A page seen or a video watched is not the form sent: "Page View - Request a Demo" and "Demo
-# Video Watched" are no demo request, whatever the page is called.
-_SEEN = frozenset({"view", "viewed", "views", "visit", "visited", "watched", "video", "page"})
+# Video Watched" are no demo request. A form sent on a page is: "Submitted form 'Demo
+# Request' on page 'Request a Demo'".
+_SEEN = frozenset({"view", "viewed", "views", "visit", "visited", "watched"})
+_SENT = frozenset({"form", "submitted", "submission", "submit", "fill", "filled", "signup"})
 _HAND_RAISES = frozenset(
     {"demo_request", "contact_sales", "pricing_inquiry", "trial_signup", "sales_requested"}
 )
@@ -565,15 +568,16 @@ def propose_value(column: Column, value: str) -> tuple[str | None, str]:
     words = _words(value)
     if column.name == "kind" and " ".join(words) in _OWN_TOUCHES:
         return None, OWN_TOUCH_NOTE
+    joined = " " + " ".join(words) + " "
     if column.name == "kind":
-        denied = next((w for w in words if w in _DENIALS), None)
+        denied = next((phrase for phrase in _DENIALS if f" {phrase} " in joined), None)
         if denied is not None:
             return None, DENIAL_NOTE.format(word=denied)
-    joined = " " + " ".join(words) + " "
     for keyword, choice in _KEYWORDS.get(column.name, ()):
         if f" {keyword} " in joined and choice in column.choices:
             seen = next((w for w in words if w in _SEEN), None)
-            if column.name == "kind" and choice in _HAND_RAISES and seen is not None:
+            sent = any(w in _SENT for w in words)
+            if column.name == "kind" and choice in _HAND_RAISES and seen and not sent:
                 return None, SEEN_NOTE.format(word=seen)
             return choice, f"it says {keyword!r}"
     if column.name == "seniority":
@@ -703,6 +707,7 @@ class Proposal:
         }
         return Mapping(
             name="proposed",
+            alternates=self.preset.alternates,
             leads=headers["leads"],
             activities=headers["activities"],
             values=values,

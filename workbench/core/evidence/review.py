@@ -455,7 +455,7 @@ def build_packet(
     figures = quarter_figures(con, chosen)
     analysis: Analysis | None
     try:
-        analysis = analyze(con, definition, source)
+        analysis = analyze(con, definition, source, separating=False)
         note = (
             f"the last {analysis.wins} closed-won leads against {analysis.others} non-buyers, "
             f"created {analysis.period[0].isoformat()} to {analysis.period[1].isoformat()}"

@@ -13,6 +13,10 @@ from typing import Self
 from textual.dom import DOMNode
 from textual.widgets import Button
 
+# Seconds a change on screen may hold the room's keys before they go on regardless: a
+# loaded machine took 2-5 s to rebuild a Triggers step of 14 rules.
+HOLD_LIMIT = 8.0
+
 
 def hold_keys(node: DOMNode) -> None:
     hold = getattr(node.app, "hold_keys", None)

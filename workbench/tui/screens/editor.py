@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.timer import Timer
@@ -43,7 +44,12 @@ from workbench.tui.components.clause_evidence import refresh_evidence
 from workbench.tui.components.evidence_pane import STEP_ID as EVIDENCE_STEP
 from workbench.tui.components.evidence_pane import EvidencePane
 from workbench.tui.components.fields import NOTHING_PENDING, ClauseField
-from workbench.tui.components.held_keys import drop_held_keys, hold_keys, release_keys
+from workbench.tui.components.held_keys import (
+    HOLD_LIMIT,
+    drop_held_keys,
+    hold_keys,
+    release_keys,
+)
 from workbench.tui.components.modals import CaseModal, ConfirmModal, NewCaseModal, QuestionModal
 from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.save_copy import SaveCopyModal
@@ -932,10 +938,20 @@ class EditorScreen(Screen[None]):
         ):
             self._tabs().query_one(Tabs).focus()
         timer: Timer | None = None
+        # Past the app's own limit its hold is gone: a late release would end another's.
+        until = time.monotonic() + HOLD_LIMIT
 
         def attempt() -> None:
-            if self._tabs().active == f"step-{key}" and not self._focus_first(key):
-                return  # not mounted yet
+            if time.monotonic() > until:
+                if timer is not None:
+                    timer.stop()
+                return
+            try:
+                waiting = self._tabs().active == f"step-{key}" and not self._focus_first(key)
+            except NoMatches:  # the screen is being recomposed (a follow seat's reload)
+                waiting = True
+            if waiting:
+                return
             if timer is not None:
                 timer.stop()
             release_keys(self)
