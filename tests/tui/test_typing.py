@@ -298,6 +298,35 @@ async def test_keys_behind_a_step_key_wait_for_a_step_slow_to_mount(
     assert (saved.name, saved.sla.marketing.quality_pct) == (name, 85)
 
 
+@pytest.mark.parametrize("gap", [0.0, 0.05])
+async def test_keys_typed_as_enter_opens_a_draft_reach_the_step_they_name(
+    gap: float,
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    busy_loop: None,
+) -> None:
+    # Enter on home, then at once F5 and "27": enter opens the draft from a message handled
+    # after the key, so F5 went to home and was lost, "2" was a step key and "7" replaced
+    # Min employees, saved (a facilitator saw min_employees = 7). Held as enter arrives, the
+    # keys reach the SLA step's first field.
+    path = seeded("acme", "10m-30m")
+    app = make_app(save_delay=0.3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        sla = 5  # Stage, Fit gate, Triggers, Segments, SLA
+        await send(pilot, ["enter", f"f{sla}", "2", "7"], gap)
+        await keys_handed_on(pilot)
+        await settle(pilot)
+        await pilot.pause(0.6)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        assert [key for key, _label in screen.steps()][sla - 1] == "sla"
+    saved = store.load_definition(path).definition
+    assert saved.fit.min_employees == 50
+    assert saved.sla.marketing.quality_pct == 27
+
+
 async def test_a_step_key_on_a_signed_definition_does_not_wait_for_a_field(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], fixed_now: datetime
 ) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.stages import STAGES
 from workbench.core.files.folder import QuickRow, quick_rows, review_state
+from workbench.tui.components.held_keys import release_keys
 from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.row_table import RowTable
 from workbench.tui.components.text import HEADER_ICON, PlainText
@@ -23,6 +24,22 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from workbench.tui.app import WorkbenchApp
+
+
+class DefinitionsTable(RowTable):
+    """Home's table. Enter opens the row's definition as a message the screen handles after
+    the key is done, so the keys typed right behind it (a step key, then a value) had gone
+    on to this table and home: F5 lost, and "27" read as step 2 and a 7 typed over Min
+    employees. The app holds them as enter arrives (`press_holds_keys`, as for a button);
+    the screen releases them once the editor is up."""
+
+    held_for_enter = False
+
+    def press_holds_keys(self, key: str) -> bool:
+        if key == "enter" and self.row_count and not self.held_for_enter:
+            self.held_for_enter = True
+            return True
+        return False
 
 
 class HomeScreen(Screen[None]):
@@ -94,7 +111,7 @@ class HomeScreen(Screen[None]):
         yield Header(icon=HEADER_ICON)
         with Vertical(id="home"):
             yield PlainText("", id="home-intro", classes="explain")
-            yield RowTable(id="definitions")
+            yield DefinitionsTable(id="definitions")
             yield PlainText("", id="home-detail", classes="summary")
         yield RoomFooter(compact=True)  # every key in sight at 80 columns
 
@@ -291,15 +308,21 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#definitions")
     async def action_open(self) -> None:
-        row = self.selected()
-        if row is None:
-            return
-        if row.problem:
-            self.notify(printable(row.problem), severity="error", title="Cannot open")
-            return
-        opened = self.wb.open_definition(row.open_path)
-        if opened is not None:
-            await opened  # the keys typed next are the editor's
+        table = self.query_one("#definitions", DefinitionsTable)
+        held, table.held_for_enter = table.held_for_enter, False
+        try:
+            row = self.selected()
+            if row is None:
+                return
+            if row.problem:
+                self.notify(printable(row.problem), severity="error", title="Cannot open")
+                return
+            opened = self.wb.open_definition(row.open_path)
+            if opened is not None:
+                await opened  # the keys typed next are the editor's
+        finally:
+            if held:
+                release_keys(self)
 
     def action_new(self) -> None:
         from workbench.core.services.versions import start_definition
