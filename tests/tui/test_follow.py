@@ -166,6 +166,8 @@ async def test_a_follower_cannot_change_the_draft(
         assert "Cases" in labels or any("Edge cases" in label for label in labels)
         helps = [str(t.render()) for t in screen.query("#pane-cases .field-help")]
         assert helps == ["enter: open (read-only)"], helps
+        explains = [str(t.render()) for t in screen.query("#pane-cases .explain")]
+        assert explains and not any("press e" in text for text in explains), explains
         await screen.leave(lambda: None, "Leave")
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["v1.toml"]

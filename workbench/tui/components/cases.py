@@ -121,7 +121,10 @@ class CasesPane(Vertical):
         self._pointed: tuple[str, str | None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield PlainText(EXPLAIN["cases"], classes="explain")
+        explain = EXPLAIN["cases"]
+        if self.read_only:  # its "press e to accept" is the facilitator's, on a draft
+            explain = explain.split(" 'Depends' cases")[0]
+        yield PlainText(explain, classes="explain")
         table = CasesTable(id="cases-table")
         yield table
         yield PlainText(
