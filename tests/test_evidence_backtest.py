@@ -120,6 +120,23 @@ def test_counts_events_months_and_outcomes(con: duckdb.DuckDBPyConnection) -> No
     assert result.false_negatives.alarm
 
 
+def test_a_crm_mql_left_without_a_decision_counts_as_not_accepted(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # As the quarterly review counts it (accepted / all the quarter's MQLs): a lead the CRM
+    # handed over (mql_at) with no decision recorded is not accepted; one never handed over
+    # has nothing to count (found by review: both had been "never sent to an SDR").
+    before = backtest(con, make()).acceptance
+    assert before.no_decision == 2
+    con.execute(
+        "UPDATE leads SET mql_at = created_at WHERE lead_id = "
+        "(SELECT min(lead_id) FROM leads WHERE sdr_decision IS NULL)"
+    )
+    after = backtest(con, make()).acceptance
+    assert (after.unworked, after.no_decision) == (before.unworked + 1, 1)
+    assert after.rate == pytest.approx(2 / 7)
+
+
 def test_rejection_reasons_merge_spellings_and_carry_advice(con: duckdb.DuckDBPyConnection) -> None:
     reasons = backtest(con, make()).rejection_reasons
     assert [(r.reason, r.count) for r in reasons] == [("bad-fit-company", 2), ("timing", 1)]

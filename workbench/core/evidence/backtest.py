@@ -139,8 +139,8 @@ def tally_reasons(given: Iterable[tuple[str, int]]) -> list[tuple[str, str, int]
 class Acceptance:
     accepted: int
     rejected: int
-    unworked: int
-    no_decision: int
+    unworked: int  # handed over (a CRM MQL) and never decided: unworked, or left blank
+    no_decision: int  # never handed over by the old process: nothing to count
 
     @property
     def decided(self) -> int:
@@ -586,8 +586,11 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         "SELECT count(*),"
         " count(*) FILTER (WHERE l.sdr_decision = 'accepted'),"
         " count(*) FILTER (WHERE l.sdr_decision = 'rejected'),"
-        " count(*) FILTER (WHERE l.sdr_decision = 'unworked'),"
-        " count(*) FILTER (WHERE l.sdr_decision IS NULL),"
+        # A CRM MQL with no decision recorded was handed over and never decided, as the
+        # quarterly review counts it; a lead never handed over has no decision to count.
+        " count(*) FILTER (WHERE l.sdr_decision = 'unworked'"
+        " OR (l.sdr_decision IS NULL AND l.mql_at IS NOT NULL)),"
+        " count(*) FILTER (WHERE l.sdr_decision IS NULL AND l.mql_at IS NULL),"
         " count(*) FILTER (WHERE CAST(l.opportunity_at AS DATE) >= CAST(p.first_at AS DATE)),"
         " count(*) FILTER (WHERE CAST(l.won_at AS DATE) >= CAST(p.first_at AS DATE)),"
         " median(date_diff('second', l.created_at, p.first_at) / 86400.0)"

@@ -123,7 +123,7 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
     lines.append(
         f"  accepted over the MQLs sent to an SDR (001's accepted / total MQLs): "
         f"{acceptance.accepted} accepted, {acceptance.rejected} rejected, "
-        f"{acceptance.unworked} never worked"
+        f"{acceptance.unworked} never worked or left undecided"
     )
     if acceptance.unworked and acceptance.decided:
         lines.append(
