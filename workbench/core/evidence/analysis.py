@@ -585,6 +585,25 @@ def proposals(
     return [p for p in found if _separates(p, separating)]
 
 
+def _scoped(
+    con: duckdb.DuckDBPyConnection, where: str
+) -> tuple[int, int, dict[str, list[ValueCount]]]:
+    """The wins, the non-buyers and the gate's profile among the leads `where` picks (a
+    segment's, or those the main gate decides); no sizes, which the segments' ranges say."""
+    row = con.execute(
+        f"SELECT count(*) FILTER (WHERE p.won), count(*) FILTER (WHERE NOT p.won) "
+        f"FROM {POPULATION} AS p JOIN leads AS l ON l.lead_id = p.lead_id WHERE {where}"
+    ).fetchone()
+    wins, others = (int(row[0]), int(row[1])) if row else (0, 0)
+    if not wins:
+        return 0, others, {}
+    profile = {
+        name: _profile(con, name, wins, others, where)
+        for name in ("seniority", "industry", "region", "persona")
+    }
+    return wins, others, profile
+
+
 def _main_gate(
     con: duckdb.DuckDBPyConnection,
     analysis: Analysis,
@@ -605,17 +624,9 @@ def _main_gate(
             return []  # every segment has its own gate: the main one decides no lead
         assert definition is not None
         where = " OR ".join(f"({_segment_sql(definition, at)})" for at in using)
-        row = con.execute(
-            f"SELECT count(*) FILTER (WHERE p.won), count(*) FILTER (WHERE NOT p.won) "
-            f"FROM {POPULATION} AS p JOIN leads AS l ON l.lead_id = p.lead_id WHERE {where}"
-        ).fetchone()
-        wins, others = (int(row[0]), int(row[1])) if row else (0, 0)
+        wins, others, profile = _scoped(con, where)
         if not wins:
             return []
-        profile = {
-            name: _profile(con, name, wins, others, where)
-            for name in ("seniority", "industry", "region", "persona")
-        }
         make = _Maker(replace(analysis, wins=wins, others=others, profile=profile))
         labels = ", ".join(segments[at].label or segments[at].id for at in using)
         few = ", a rough guide" if wins < FEW_WINS else ""
@@ -672,17 +683,9 @@ def _segment_proposals(
         if gate is None and triggers is None:
             continue  # the segment uses the main gate and triggers, proposed above
         where = _segment_sql(definition, at)
-        row = con.execute(
-            f"SELECT count(*) FILTER (WHERE p.won), count(*) FILTER (WHERE NOT p.won) "
-            f"FROM {POPULATION} AS p JOIN leads AS l ON l.lead_id = p.lead_id WHERE {where}"
-        ).fetchone()
-        wins, others = (int(row[0]), int(row[1])) if row else (0, 0)
+        wins, others, profile = _scoped(con, where)
         if not wins:
             continue  # no buyer of this size: nothing to learn its gate from
-        profile = {
-            name: _profile(con, name, wins, others, where)
-            for name in ("seniority", "industry", "region", "persona")
-        }
         make = _Maker(replace(analysis, wins=wins, others=others, profile=profile))
         own: list[Proposal] = []
         if gate is not None:

@@ -770,6 +770,12 @@ class EditorScreen(Screen[None]):
         if flips is not None:
             label = clause_label(definition, edited) if edited else None
             self.get_child_by_id("status", SuiteStatusBar).show_flips(flips, label)
+        self.refresh_readers(flips)
+        self.schedule_save()
+
+    def refresh_readers(self, flips: list[Any] | None = None) -> None:
+        """The panes that read the suite or the draft as a whole (cases, sign-off, evidence,
+        analysis), after an edit here or a save read from disk (a follow seat)."""
         for cases in self.mounted_panes(CasesPane):
             cases.show(self.workshop.suite)
         if flips is not None:
@@ -780,7 +786,6 @@ class EditorScreen(Screen[None]):
             evidence.definition_changed()
         for analysis in self.mounted_panes(AnalysisPane):
             analysis.definition_changed()
-        self.schedule_save()
 
     def schedule_save(self) -> None:
         """Save once typing pauses, and never while a field holds a value that was refused:

@@ -15,10 +15,6 @@ from textual.widgets import TabPane
 from workbench.core.domain.errors import WorkbenchError
 from workbench.core.files.folder import QuickRow, quick_rows
 from workbench.core.services.workshop import FOLLOW_REASON, Workshop
-from workbench.tui.components.analysis_pane import AnalysisPane
-from workbench.tui.components.cases import CasesPane
-from workbench.tui.components.evidence_pane import EvidencePane
-from workbench.tui.components.signoff_pane import SignoffPane
 from workbench.tui.components.steps import DefinitionPane
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
@@ -205,14 +201,7 @@ class FollowScreen(EditorScreen):
         if current is not None and current.is_attached:
             self._stale_steps.discard(active)
             await self.rebuild_pane(current)
-        for cases in self.mounted_panes(CasesPane):
-            cases.show(self.workshop.suite)
-        for signoff in self.mounted_panes(SignoffPane):
-            signoff.refresh_suite()
-        for evidence in self.mounted_panes(EvidencePane):
-            evidence.definition_changed()
-        for analysis in self.mounted_panes(AnalysisPane):
-            analysis.definition_changed()
+        self.refresh_readers()
         self.title = self.title_text()
         self.refresh_status()
         self.update_banner()
