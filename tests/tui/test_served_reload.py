@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import TabbedContent
+from textual.widgets import Input, TabbedContent
 
-from tests.tui.pilot_steps import open_first, settle
+from tests.tui.pilot_steps import open_first, settle, type_text
 from workbench.core.files.seat_place import Place, read_place, write_place
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.editor import EditorScreen
@@ -100,3 +100,38 @@ async def test_a_place_that_no_longer_opens_is_forgotten(
         await settle(pilot)
         assert isinstance(pilot.app.screen, HomeScreen)
     assert read_place(place) is None
+
+
+async def test_a_reload_keeps_the_signer_fields_typed(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    # The names and roles typed on Sign-off are no file's until the draft is signed: after a
+    # reload the room was asked for them again, and then after going home and back as well.
+    path = seeded("acme", "3m-10m")
+    before = path.read_bytes()
+    place = workdir / "facilitator.toml"
+    async with make_app(place_file=place).run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await type_text(pilot, "Maria Lopez")
+        await pilot.press("tab")
+        await type_text(pilot, "VP Marketing")
+        await settle(pilot)
+    for leave_home_first in (False, True):
+        async with make_app(place_file=place).run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            if leave_home_first:
+                await open_first(pilot)
+                await pilot.press("ctrl+s")
+                await settle(pilot)
+            screen = pilot.app.screen
+            assert isinstance(screen, EditorScreen)
+            assert screen.query_one("#steps", TabbedContent).active == "step-signoff"
+            assert screen.query_one("#mk-name", Input).value == "Maria Lopez"
+            assert screen.query_one("#mk-role", Input).value == "VP Marketing"
+            assert screen.query_one("#sl-name", Input).value == ""
+            await pilot.press("escape")  # home: the place is forgotten, the names are not
+            await settle(pilot)
+        assert read_place(place) is None
+    assert path.read_bytes() == before  # kept by the seat, not written as if signed

@@ -102,7 +102,9 @@ class WorkbenchApp(App[None]):
         self.place_file = place_file
         # The signer fields typed on a draft's Sign-off step, by file: a draft keeps no
         # signers until it is signed, and the room that left the step found them gone.
+        # Kept in the served seat's place file too (`keep_signers`), so a reload keeps them.
         self.typed_signers: dict[Path, dict[str, str]] = {}
+        self._place: tuple[Path, str] | None = None  # what `remember_place` last kept
         # The definition last opened: home puts its cursor there on the way back (the room
         # just signed it, and `c` commits the row under the cursor).
         self.last_opened: str | None = None
@@ -259,9 +261,10 @@ class WorkbenchApp(App[None]):
     def on_mount(self) -> None:
         place = None
         if self.place_file is not None:
-            from workbench.core.files.seat_place import read_place
+            from workbench.core.files.seat_place import read_place, read_signers
 
             place = read_place(self.place_file)
+            self.typed_signers.update(read_signers(self.place_file))
         if place is not None:
             # Before `open_path`: `serve acme/v2.toml` starts every seat on that file, and the
             # room may since have gone on to another definition or step.
@@ -324,11 +327,26 @@ class WorkbenchApp(App[None]):
 
     def remember_place(self, path: Path | None, step: str = "") -> None:
         """The served facilitator seat's place, kept for its next process (None: home)."""
+        self._place = (path, step) if path is not None else None
+        self._keep_seat()
+
+    def signers_typed(self, path: Path) -> dict[str, str] | None:
+        """The signer fields typed on this draft's Sign-off step, in this process or (served)
+        before a reload."""
+        return self.typed_signers.get(path.resolve())
+
+    def keep_signers(self, path: Path, values: dict[str, str]) -> None:
+        """Keep the signer fields as typed: esc and enter again, or a reload, found them gone."""
+        self.typed_signers[path.resolve()] = values
+        self._keep_seat()
+
+    def _keep_seat(self) -> None:
         if self.place_file is None:
             return
         from workbench.core.files.seat_place import Place, write_place
 
-        write_place(self.place_file, Place(path, step) if path is not None else None)
+        place = Place(*self._place) if self._place is not None else None
+        write_place(self.place_file, place, self.typed_signers)
 
     def open_definition(
         self, path: Path, clause: str | None = None, note: str = "", step: str | None = None

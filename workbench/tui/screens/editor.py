@@ -370,7 +370,7 @@ class EditorScreen(Screen[None]):
                 self.workshop,
                 self.wb.folder,
                 self.wb.today(),
-                typed=self.wb.typed_signers.get(self.workshop.path),
+                typed=self.wb.signers_typed(self.workshop.path),
             ),
         }
         pane: Widget = panes[key]()
@@ -1605,8 +1605,8 @@ class EditorScreen(Screen[None]):
 
     @on(SignersTyped)
     def _signers_typed(self, event: SignersTyped) -> None:
-        """Kept for this file while the app runs: esc and enter again found the names gone."""
-        self.wb.typed_signers[self.workshop.path] = event.values
+        """Kept for this file: esc and enter again, or a reload, found the names gone."""
+        self.wb.keep_signers(self.workshop.path, event.values)
 
     @on(SignRequested)
     def _sign(self, event: SignRequested) -> None:
