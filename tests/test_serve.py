@@ -333,3 +333,100 @@ def test_each_seat_has_its_own_tab_title_and_a_wrong_link_says_where_the_room_is
     # Both seats' pages put the keyboard in the terminal once drawn (no click needed).
     for seat in ("follow", "edit"):
         assert "xterm-helper-textarea" in seen[seat][1] and ".focus()" in seen[seat][1]
+
+
+def test_ctrl_c_with_browsers_connected_ends_their_seats_without_a_traceback(
+    draft: Path,
+) -> None:
+    """Stopping `serve` while seats were open printed asyncio's "Event loop is closed"
+    traceback: the seats' app processes outlived the loop that watched them."""
+    import asyncio
+    import json
+    import os
+    import re
+    import signal
+    import time
+
+    import aiohttp
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "serve", str(draft.parent.parent), "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert server.stdout is not None
+    seat_processes: list[int] = []
+    close_codes: list[int | None] = []
+    try:
+        addresses: dict[str, str] = {}
+        while len(addresses) < 2:
+            line = server.stdout.readline()
+            assert line, "serve ended before printing its addresses"
+            if "facilitator" in line or "everyone else" in line:
+                addresses[line.split()[0]] = line.split()[-1]
+
+        async def seats_open_then_stop() -> None:
+            async with aiohttp.ClientSession() as session:
+                sockets = []
+                for url in addresses.values():
+                    page = await (await session.get(url)).text()
+                    found = re.search(r'data-session-websocket-url="([^"]+)"', page)
+                    assert found, page[:500]
+                    sockets.append(await session.ws_connect(found.group(1)))
+                for socket_ in sockets:
+                    await socket_.send_str(json.dumps(["resize", {"width": 80, "height": 24}]))
+                deadline = time.monotonic() + 60
+                drawn = [False] * len(sockets)
+                while not all(drawn) and time.monotonic() < deadline:  # each app is up
+                    for i, socket_ in enumerate(sockets):
+                        try:
+                            message = await socket_.receive(timeout=0.5)
+                        except TimeoutError:
+                            continue
+                        drawn[i] = drawn[i] or message.type == aiohttp.WSMsgType.BINARY
+                assert all(drawn), "a seat's app never drew"
+                seat_processes.extend(_children(server.pid))
+                server.send_signal(signal.SIGINT)
+
+                async def until_closed(socket_: aiohttp.ClientWebSocketResponse) -> int | None:
+                    try:  # read on, as a browser does, so serve's close is answered
+                        while not socket_.closed:
+                            await socket_.receive(timeout=30)
+                    except aiohttp.ClientError:  # reset rather than closed: serve is gone
+                        pass
+                    return socket_.close_code
+
+                close_codes.extend(await asyncio.gather(*map(until_closed, sockets)))
+
+        asyncio.run(seats_open_then_stop())
+        _, errors = server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert server.returncode == 0
+    assert "Traceback" not in errors and "Event loop is closed" not in errors, errors
+    # Each browser told the server is going away (1001), as serve closes it before it ends.
+    assert close_codes == [aiohttp.WSCloseCode.GOING_AWAY] * 2
+    assert len(seat_processes) == 2, seat_processes
+    assert not [pid for pid in seat_processes if _running(pid)], "a seat outlived serve"
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux's /proc), each browser seat's app among them."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting for its parent to collect it."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z"

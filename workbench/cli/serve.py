@@ -9,13 +9,14 @@ command and streams its terminal. Two apps share one port: the follow seat's at 
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import shlex
 import socket
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -105,7 +106,7 @@ def serve(
     """Serve the workshop to browsers: the facilitator's seat edits, every other seat follows
     (read-only, showing the draft as it is saved)."""
     try:
-        from aiohttp import web
+        from aiohttp import WSCloseCode, web
         from textual_serve.server import Server
     except ImportError:
         raise InputError(
@@ -118,8 +119,36 @@ def serve(
     urls = seats.seat_urls(host, bound_port, seats.new_token())
 
     class Seat(Server):
+        """textual-serve's server, quiet, and ending its seats' processes before it stops."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.seats: dict[web.WebSocketResponse, Any] = {}  # each browser's app service
+
         async def on_startup(self, app: web.Application) -> None:
             """Quiet: `serve` prints the two addresses itself."""
+
+        async def _process_messages(self, websocket: Any, app_service: Any) -> None:
+            self.seats[websocket] = app_service
+            try:
+                await super()._process_messages(websocket, app_service)
+            finally:
+                self.seats.pop(websocket, None)
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            """Close each browser's connection and wait for its app process to end while the
+            loop runs. Left to aiohttp's cancelling, the processes outlived the loop and
+            Ctrl+C printed a traceback ("Event loop is closed")."""
+            for websocket, service in list(self.seats.items()):
+                await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"serve stopped")
+                await service.stop()  # asks the app to quit; textual-serve waits for its output
+                process = getattr(service, "_process", None)
+                if process is not None:
+                    try:
+                        await asyncio.wait_for(process.wait(), 5)
+                    except TimeoutError:
+                        process.kill()
+                        await process.wait()
 
     title = "MQL workbench"
     follow_seat = Seat(
