@@ -356,6 +356,20 @@ def test_command_text_json_and_documents(folder: Path, draft_file: Path, tmp_pat
     assert html.exit_code == 0 and "<table>" in html.output
 
 
+def test_command_until_and_since_include_their_day(
+    folder: Path, draft_file: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    """`--since D --until D` reads the wins created on D: both ends include their day, as
+    `sla --from/--to` and `fit-scoring --train-until` do."""
+    won = sorted(r.created_at for r in fetch_leads(con) if r.won_at is not None)
+    day = won[len(won) // 2].date().isoformat()
+    result = _run(folder, str(draft_file), "--since", day, "--until", day, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["period"] == [day, day]
+    help_text = " ".join(CliRunner().invoke(app, ["analyze", "--help"]).output.split())
+    assert "on or before this day" in help_text and "last day, included" in help_text
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -131,7 +131,7 @@ def _direct(
 def test_the_validation_figures_are_a_direct_count(
     con: duckdb.DuckDBPyConnection, history: Path, fitted: ScoringFit
 ) -> None:
-    held = [lead for lead in read_leads(con) if lead.created.date() >= fitted.train_until]
+    held = [lead for lead in read_leads(con) if lead.created.date() > fitted.train_until]
     assert fitted.held_out_leads == len(held) > 0
     for scoring, figures in ((fitted.scoring, fitted.fitted), (HAND, fitted.hand_written)):
         assert figures is not None
@@ -147,6 +147,27 @@ def test_the_validation_figures_are_a_direct_count(
         assert got == direct
         assert figures.outcomes == sum(lead.opportunity or lead.won for lead in held)
     assert fitted.fitted.lift is not None and fitted.fitted.lift > 1
+
+
+def test_train_until_is_the_training_leads_last_day_included(
+    con: duckdb.DuckDBPyConnection, fitted: ScoringFit
+) -> None:
+    """`--train-until 2025-03-31` trains on March 31, as every end-date flag includes its day;
+    the default is the last day before the held-out months."""
+    leads = read_leads(con)
+    assert (fitted.train_until + timedelta(days=1)).day == 1  # a month's last day
+    assert fitted.train_leads == sum(lead.created.date() <= fitted.train_until for lead in leads)
+    day = fitted.train_until - timedelta(days=40)
+    on_the_day = sum(lead.created.date() == day for lead in leads)
+    assert on_the_day > 0  # the day itself decides the test
+    fit = fit_scoring(con, HAND, target="opportunity", acceptance=0.45, train_until=day)
+    assert fit.train_until == day
+    assert fit.train_leads == sum(lead.created.date() <= day for lead in leads)
+    assert fit.held_out_leads == sum(lead.created.date() > day for lead in leads)
+    assert f"leads created on or before {day.isoformat()}" in fit.lines()[0]
+    assert fit.to_json()["train_until"] == day.isoformat()
+    help_text = " ".join(CliRunner().invoke(app, ["fit-scoring", "--help"]).stdout.split())
+    assert "created on or before this day" in help_text and "last day, included" in help_text
 
 
 def test_the_threshold_meets_the_target_acceptance(
@@ -367,9 +388,11 @@ def test_write_refuses_points_the_held_out_months_cannot_judge(
     before = draft.read_bytes()
     with (history / "leads.csv").open(encoding="utf-8") as handle:
         last = max(row["created_at"][:10] for row in csv.DictReader(handle))
+    # Held out: the leads of the file's last day only (--train-until includes its day).
+    day_before = (date.fromisoformat(last) - timedelta(days=1)).isoformat()
     code, out, err = _cli(
         "fit-scoring", str(draft), "--leads", str(history / "leads.csv"),
-        "--activities", str(history / "activities.csv"), "--train-until", last, "--write",
+        "--activities", str(history / "activities.csv"), "--train-until", day_before, "--write",
     )  # fmt: skip
     assert code == 1, (out, err)
     assert "not written: no held-out lead reached the target (won)" in err

@@ -202,8 +202,12 @@ def _check_against_sla(series: Series, con: duckdb.DuckDBPyConnection) -> None:
     (those are held to a count by hand in test_sla.py): the two commands never disagree."""
     assert series.missing is None and series.points
     for point in series.points:
-        start, end = _aware(point.start), _aware(point.end)
-        figures = [f for f in measure(con, _acme(), start, end).sales if ".response_" in f.clause]
+        last_day = point.end - timedelta(days=1)  # `end` is the next period's first day
+        figures = [
+            f
+            for f in measure(con, _acme(), point.start, last_day).sales
+            if ".response_" in f.clause
+        ]
         numerator = sum(f.numerator for f in figures)
         denominator = sum(f.denominator for f in figures)
         assert (point.numerator, point.denominator) == (numerator, denominator), point.label

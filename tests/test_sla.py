@@ -234,13 +234,27 @@ def test_unworked_and_a_rejection_without_reason_are_misses(definition: Definiti
     assert timing.standard and "nurture" in timing.advice.lower()
 
 
-def test_the_period_is_start_inclusive_end_exclusive(definition: Definition) -> None:
-    rows = [_row("a"), dataclasses.replace(_row("b"), mql_at=datetime(2025, 4, 1, tzinfo=UTC))]
+def _on(lead_id: str, at: datetime) -> LeadRow:
+    return dataclasses.replace(_row(lead_id), mql_at=at)
+
+
+def test_the_period_holds_its_first_and_its_last_day(definition: Definition) -> None:
+    # `--to 2025-03-31` means 31 March included, to its last minute; 1 April is outside.
+    rows = [
+        _on("before", datetime(2025, 3, 2, 23, 59, tzinfo=UTC)),
+        _on("first", datetime(2025, 3, 3, 0, 0, tzinfo=UTC)),
+        _row("a"),
+        _on("last", datetime(2025, 3, 31, 23, 59, tzinfo=UTC)),
+        _on("after", datetime(2025, 4, 1, tzinfo=UTC)),
+    ]
     con = duckdb.connect()
     load_rows(con, rows, [])
-    start, end = datetime(2025, 3, 3, 9, 0, tzinfo=UTC), datetime(2025, 4, 1, tzinfo=UTC)
-    ids = [r[0] for r in con.execute(mql_facts_sql(definition, start, end)).fetchall()]
-    assert ids == ["a"]
+    sql = mql_facts_sql(definition, date(2025, 3, 3), date(2025, 3, 31))
+    assert sorted(r[0] for r in con.execute(sql).fetchall()) == ["a", "first", "last"]
+    one_day = mql_facts_sql(definition, date(2025, 3, 31), date(2025, 3, 31))
+    assert [r[0] for r in con.execute(one_day).fetchall()] == ["last"]
+    open_end = mql_facts_sql(definition, None, date(9999, 12, 31))  # no midnight after it
+    assert len(con.execute(open_end).fetchall()) == 5
 
 
 def test_a_tie_between_kinds_at_one_time_picks_the_first_name(definition: Definition) -> None:
@@ -320,11 +334,12 @@ def test_cli_prints_both_sections_and_exits_0(files: tuple[Path, Path], tmp_path
     assert "[MISSED] sla.sales.response_minutes.demo_request" in result.output
     as_json = cli(
         "sla", path, "--leads", files[0], "--activities", files[1], "--json",
-        "--from", "2025-03-01", "--to", "2025-04-01",
+        "--from", "2025-03-01", "--to", "2025-03-31",
     )  # fmt: skip
     assert as_json.exit_code == 0, as_json.output
     payload = json.loads(as_json.output)
     assert payload["mqls"] > 0 and payload["sales"][0]["clause"].startswith("sla.sales.")
+    assert (payload["from"], payload["to"]) == ("2025-03-01", "2025-03-31")  # both included
     bad = cli("sla", path, "--leads", files[0], "--activities", files[1], "--from", "2025-13-01")
     assert bad.exit_code == 2 and "--from" in bad.output and "Traceback" not in bad.output
 
@@ -584,3 +599,37 @@ def test_a_share_beside_its_target_never_reads_as_the_target() -> None:
     # As many decimals as it takes: 1699/2000 and 8501/10000 both read "85.0%" at one.
     assert "1699/2000 = 84.95%" in line(1699, 2000)
     assert "8501/10000 = 85.01%" in line(8501, 10000)
+
+
+def test_cli_to_includes_its_day_and_from_after_to_is_one_message(
+    definition: Definition, tmp_path: Path
+) -> None:
+    """`workbench sla --to 2025-03-31` counts the MQL of 31 March 23:20, as `analyze --until`
+    counts the lead of its last day; a one-day period is a period."""
+    leads = [
+        _on("march", datetime(2025, 3, 31, 23, 20, tzinfo=UTC)),
+        _on("april", datetime(2025, 4, 1, 0, 0, tzinfo=UTC)),
+    ]
+    touches = [ActivityRow(r.lead_id, "demo_request", r.created_at) for r in leads]
+    files = sample.write_sample(tmp_path / "data", leads, touches, "csv")
+    store.create(definition, tmp_path / "defs")
+    path = tmp_path / "defs" / "acme" / "v1.toml"
+    history = ("--leads", files[0], "--activities", files[1])
+
+    def mqls(*period: str) -> tuple[int, str | None, str | None]:
+        result = cli("sla", path, *history, "--json", *period)
+        assert result.exit_code == 0, result.output
+        payload = json.loads(result.output)
+        return payload["mqls"], payload["from"], payload["to"]
+
+    assert mqls("--to", "2025-03-31") == (1, None, "2025-03-31")
+    assert mqls("--from", "2025-03-31", "--to", "2025-03-31") == (1, "2025-03-31", "2025-03-31")
+    assert mqls("--from", "2025-04-01") == (1, "2025-04-01", None)
+    text = cli("sla", path, *history, "--from", "2025-03-01", "--to", "2025-03-31").output
+    assert "SLA measured over 1 historical MQLs from 2025-03-01 to 2025-03-31" in text
+    assert "(both days included)" in text
+    bad = cli("sla", path, *history, "--from", "2025-04-01", "--to", "2025-03-31")
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+    assert "--from" in bad.output and "is after --to 2025-03-31" in bad.output
+    help_text = " ".join(cli("sla", "--help").output.split())
+    assert "on or before this day" in help_text and "last day, included" in help_text

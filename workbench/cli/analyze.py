@@ -58,10 +58,16 @@ def analyze_cmd(
         typer.Option("--wins", help="Read the last N closed-won leads (default 100)."),
     ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Leads created on or after this date.")
+        str | None,
+        typer.Option(
+            "--since", help="Leads created on or after this day (YYYY-MM-DD): first day, included."
+        ),
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--until", help="Leads created on or before this date.")
+        str | None,
+        typer.Option(
+            "--until", help="Leads created on or before this day (YYYY-MM-DD): last day, included."
+        ),
     ] = None,
     as_json: JsonOption = False,
     fmt: Annotated[

@@ -48,10 +48,12 @@ def evidence_cmd(
         str | None, typer.Option("--source", help="The data it came from (files, export).")
     ] = None,
     start: Annotated[
-        str | None, typer.Option("--from", help="First day of the period (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--from", help="First day of the period, included (YYYY-MM-DD)."),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", help="Last day of the period (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--to", help="Last day of the period, included (YYYY-MM-DD)."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -56,8 +56,9 @@ def fit_scoring_cmd(
         str | None,
         typer.Option(
             "--train-until",
-            help="Train on leads created before this day (YYYY-MM-DD), validate on the rest. "
-            "Default: the last third of the months is held out.",
+            help="Train on leads created on or before this day (YYYY-MM-DD): last day, "
+            "included; validate on the later ones. Default: the last third of the months is "
+            "held out.",
         ),
     ] = None,
     target: Annotated[

@@ -8,7 +8,7 @@ a finding, not a failure: exit 0; bad input exits 2.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -28,16 +28,15 @@ from workbench.cli._history import open_history
 from workbench.core.domain.errors import InputError, Problem
 
 
-def _day(text: str | None, flag: str) -> datetime | None:
+def _day(text: str | None, flag: str) -> date | None:
     if text is None:
         return None
     try:
-        day = datetime.strptime(text, "%Y-%m-%d")
+        return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         raise InputError(
             [Problem(f"expected a date as YYYY-MM-DD, got {text!r}", field=flag)]
         ) from None
-    return day.replace(tzinfo=UTC)
 
 
 @app.command("sla")
@@ -48,20 +47,21 @@ def sla_cmd(
     activities: ActivitiesOption = None,
     mapping: MappingOption = None,
     since: Annotated[
-        str | None, typer.Option("--from", help="MQLs on or after this date (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--from", help="MQLs on or after this day (YYYY-MM-DD): first day, included."),
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--to", help="MQLs before this date (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--to", help="MQLs on or before this day (YYYY-MM-DD): last day, included."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Did sales answer, decide and follow up as agreed, and did marketing deliver?"""
-    from workbench.core.evidence.sla import measure, report_lines
+    from workbench.core.evidence.sla import check_period, measure, report_lines
     from workbench.core.files import store
 
     start, end = _day(since, "--from"), _day(until, "--to")
-    if start and end and start >= end:
-        raise InputError([Problem(f"is not before --to {until}", field="--from")])
+    check_period(start, end)  # before the history is read
     loaded = store.load_definition(path)
     with marked_if_altered(loaded):
         with open_history(path, leads, activities, mapping) as history:

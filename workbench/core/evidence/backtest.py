@@ -40,6 +40,7 @@ from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM
 from workbench.core.domain.readings import readings
 from workbench.core.domain.stages import STAGES
+from workbench.core.evidence.coverage import covers
 from workbench.core.evidence.engine import replay_query
 from workbench.core.evidence.gate_values import gate_warnings
 from workbench.core.evidence.missed import MissedClause, MissedWins, missed_wins
@@ -485,7 +486,7 @@ def _months(first: date | None, last: date | None) -> list[str]:
 
 
 def _complete(months: list[str], first: date | None, last: date | None) -> tuple[str, ...]:
-    """The months the history covers from their first day to their last."""
+    """The months the history covers from their first day to their last (`coverage.covers`)."""
     if first is None or last is None:
         return ()
     out = []
@@ -493,7 +494,7 @@ def _complete(months: list[str], first: date | None, last: date | None) -> tuple
         year, number = int(month[:4]), int(month[5:])
         start = date(year, number, 1)
         following = date(year + 1, 1, 1) if number == 12 else date(year, number + 1, 1)
-        if first <= start and following - timedelta(days=1) <= last:
+        if covers(first, last, start, following - timedelta(days=1)):
             out.append(month)
     return tuple(out)
 

@@ -19,8 +19,10 @@ The choices made here, where the framework leaves room:
   `MIN_SUPPORT` training leads gets no feature: too few rows to argue from.
 - **Target.** Won (default) or reached an opportunity (`target="opportunity"`, for histories
   with few wins).
-- **Held-out months.** Train on leads created before `train_until`, report on the rest.
-  Default: the last third of the months the leads were created in are held out.
+- **Held-out months.** Train on leads created on or before `train_until` (its last day,
+  included, as every end-date flag reads: `--train-until 2025-03-31` trains on March), report
+  on the later ones. Default: the last third of the months the leads were created in are
+  held out (`train_until` is the last day before them).
 - **Points.** Coefficients are scaled so that the calibrated threshold lands near 100 (002's
   typical 75-100), rounded to integers; a point that rounds to 0 is left out. The threshold is
   then calibrated again on the integer scores, so it is exact for the clause as written.
@@ -41,7 +43,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.domain.definition import Scoring, Triggers
@@ -361,7 +363,7 @@ class ScoringFit:
 
     scoring: Scoring
     target: Target
-    train_until: date
+    train_until: date  # the last day of the training leads, included
     train_leads: int
     train_outcomes: int
     train_months: float
@@ -387,9 +389,9 @@ class ScoringFit:
             else f"{self.calibration.target:g} MQLs a month"
         )
         out = [
-            f"Scoring fitted on {self.train_leads} leads created before "
+            f"Scoring fitted on {self.train_leads} leads created on or before "
             f"{self.train_until.isoformat()} ({self.train_outcomes} {self.target}), "
-            f"validated on the {self.held_out_leads} created since.",
+            f"validated on the {self.held_out_leads} created after.",
             "",
             "[scoring]",
             f"threshold = {s.threshold}",
@@ -441,6 +443,7 @@ class ScoringFit:
         return {
             "scoring": scoring_table(self.scoring),
             "target": self.target,
+            # The training leads' last day, included (it was the first held-out day, excluded).
             "train_until": self.train_until.isoformat(),
             "train": {
                 "leads": self.train_leads,
@@ -477,7 +480,8 @@ def scoring_table(scoring: Scoring) -> dict[str, Any]:
 
 
 def default_split(leads: Sequence[LeadRow]) -> date:
-    """The first day of the held-out months: the last third of the months leads were created in."""
+    """The last day before the held-out months (the last third of the months leads were
+    created in): the training leads' last day, included."""
     months = sorted({(lead.created.year, lead.created.month) for lead in leads})
     if len(months) < 2:
         raise InputError(
@@ -490,7 +494,7 @@ def default_split(leads: Sequence[LeadRow]) -> date:
         )
     held = max(1, round(len(months) / 3))
     year, month = months[-held]
-    return date(year, month, 1)
+    return date(year, month, 1) - timedelta(days=1)
 
 
 def _months_between(first: datetime, last: datetime) -> float:
@@ -508,7 +512,8 @@ def fit_scoring(
     window_days: int = DEFAULT_WINDOW_DAYS,
     triggers: Sequence[Triggers] | None = None,
 ) -> ScoringFit:
-    """Fit points on the leads created before `train_until`; validate on the rest.
+    """Fit points on the leads created on or before `train_until` (its day included);
+    validate on the later ones.
 
     `current` is the definition's own `[scoring]` (validated beside the fit when given).
     With neither `acceptance` nor `volume`, the target is `DEFAULT_ACCEPTANCE`.
@@ -534,8 +539,8 @@ def fit_scoring(
         acceptance = DEFAULT_ACCEPTANCE
     leads = read_leads(con)
     split = train_until or default_split(leads)
-    train = [lead for lead in leads if lead.created.date() < split]
-    held = [lead for lead in leads if lead.created.date() >= split]
+    train = [lead for lead in leads if lead.created.date() <= split]
+    held = [lead for lead in leads if lead.created.date() > split]
     if not train or not held:
         raise InputError(
             [
@@ -551,7 +556,7 @@ def fit_scoring(
         raise InputError(
             [
                 Problem(
-                    f"{positives} of the {len(train)} leads created before "
+                    f"{positives} of the {len(train)} leads created on or before "
                     f"{split.isoformat()} reached the target ({target}): a model needs at "
                     f"least {MIN_SUPPORT}, and some that did not"
                     + ("; try --target opportunity" if target == "won" else ""),

@@ -19,8 +19,10 @@ The rules the room reads the series by:
   file's median lead-to-MQL days after its first lead sees only the leads that moved fast (a
   lead created before the file cannot MQL in it): marked "early", never flagged.
 - **Small.** A denominator under `METRIC_SMALL` (20) is marked, never flagged.
-- **Partial.** The first and last periods the file only partly covers are marked; a count
-  (volume) in a partial period is never flagged, as it is low by construction.
+- **Partial.** The first and last periods the file does not cover from their first day to
+  their last (`coverage.covers`, by calendar day: an export taken on the evening of 31 March
+  covers March and Q1, as the review reads it) are marked; a count (volume) in a partial
+  period is never flagged, as it is low by construction.
 - **Flags.** "outside its band" (below or above the target); "fell two periods in a row" (004: a
   falling rate means the definition drifted), or "rose" where lower is better (velocity,
   false negatives), and only when the move over the two periods is larger than chance would
@@ -39,6 +41,7 @@ import duckdb
 
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import METRIC_SMALL, MetricTarget, metric_target
+from workbench.core.evidence.coverage import covers
 from workbench.core.evidence.sla import mql_facts_sql
 from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, quote_identifier
 
@@ -516,7 +519,7 @@ def series(
             value: float | None = numerator
         else:
             value = numerator / denominator if denominator else None
-        partial = _midnight(start) < first or _midnight(end) > as_of
+        partial = not covers(first, as_of, start, end - timedelta(days=1))
         mature = lag is None or _midnight(end) + timedelta(days=lag) <= as_of
         small = denominator is not None and denominator < METRIC_SMALL
         early = lead_in is not None and _midnight(start) - timedelta(days=lead_in) < first

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from workbench.core.domain.errors import InputError, Problem
+from workbench.core.evidence.coverage import reaches
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[qQ]([1-4])\s*$")
 
@@ -44,10 +45,11 @@ def quarter_of(day: date) -> Quarter:
 
 
 def last_complete_quarter(last_day: date) -> Quarter:
-    """The last quarter the data covers to its end: the one holding `last_day` when that is
-    its last day (an export taken at midnight after it), else the one before."""
+    """The last quarter the data covers to its end (`coverage.reaches`): the one holding
+    `last_day` when that is its last day (an export taken on its evening or at midnight after
+    it), else the one before."""
     holding = quarter_of(last_day)
-    return holding if holding.end <= last_day else holding.previous()
+    return holding if reaches(last_day, holding.end) else holding.previous()
 
 
 # The years a lead history can hold: the loader reads times outside 1971-2099 as placeholders

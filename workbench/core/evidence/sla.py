@@ -1,7 +1,8 @@
 """Both SLAs measured from lead history: did sales answer, decide and follow up as agreed, and
 did marketing deliver MQLs that fit, in volume, complete and notified?
 
-The unit is a historical MQL (a lead row with mql_at, inside [start, end)). `mql_facts_sql`
+The unit is a historical MQL (a lead row with mql_at, on a day from the period's first day to
+its last, both included: `--to 2025-03-31` holds the MQLs of 31 March). `mql_facts_sql`
 gives one row per such MQL with everything the figures read (the trigger, its deadline and
 clause, the response, the decision, the touches, whether the fit gate passes), so a per-period
 report can group the same facts by week; `measure` turns them into figures.
@@ -28,10 +29,11 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.domain.definition import Definition, Motion, Segment
+from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.evaluator import RuleSet, prepare
 from workbench.core.domain.framework import (
     CONTENT_KINDS,
@@ -41,6 +43,7 @@ from workbench.core.domain.framework import (
     response_for,
 )
 from workbench.core.domain.vocab import STANDARD_REJECTION_REASONS
+from workbench.core.evidence.coverage import day_bounds
 from workbench.core.evidence.engine import fit_sql
 
 if TYPE_CHECKING:
@@ -155,12 +158,13 @@ def _deadline_rows(definition: Definition) -> str:
 
 def mql_facts_sql(
     definition: Definition,
-    start: datetime | None = None,
-    end: datetime | None = None,
+    first_day: date | None = None,
+    last_day: date | None = None,
     leads: str = "leads",
     activities: str = "activities",
 ) -> str:
-    """One row per historical MQL in [start, end): the facts both SLAs are measured on.
+    """One row per historical MQL created (mql_at, UTC) from `first_day` to `last_day`, both
+    days included (either open: None): the facts both SLAs are measured on.
 
     Columns: lead_id, mql_at, month_ (first day of mql_at's month), trigger_ (an activity kind
     or 'score'), tier_, key_ / deadline_minutes_ / clause_ / deadline_words_ (the response
@@ -171,6 +175,7 @@ def mql_facts_sql(
     title, lead_source. Reuse it for per-period figures: group by date_trunc('week', mql_at).
     """
     window = ["l.mql_at IS NOT NULL"]
+    start, end = day_bounds(first_day, last_day)
     if start is not None:
         window.append(f"l.mql_at >= {_ts(start)}")
     if end is not None:
@@ -269,9 +274,14 @@ class RejectionCount:
 
 @dataclass(slots=True)
 class SlaReport:
+    """Both SLAs over the MQLs of a period. `start` and `end` are its first and last day, both
+    included (None: open), as `--from` and `--to` were typed; in JSON "from" and "to" are
+    those days as YYYY-MM-DD (earlier versions wrote "to" as the midnight after the period,
+    excluded: a report saved then reads one day later than its last day)."""
+
     mqls: int
-    start: datetime | None
-    end: datetime | None
+    start: date | None
+    end: date | None
     sales: list[Figure] = field(default_factory=list)
     marketing: list[Figure] = field(default_factory=list)
     rejections: list[RejectionCount] = field(default_factory=list)
@@ -321,21 +331,31 @@ def _missing(side: Literal["sales", "marketing"], clause: str, what: str, column
     )
 
 
+def check_period(first_day: date | None, last_day: date | None) -> None:
+    """Refuse a period that ends before it starts; one day (`--from D --to D`) is a period."""
+    if first_day is not None and last_day is not None and first_day > last_day:
+        raise InputError(
+            [Problem(f"is after --to {last_day.isoformat()}: no day is in both", field="--from")]
+        )
+
+
 def measure(
     con: duckdb.DuckDBPyConnection,
     definition: Definition,
-    start: datetime | None = None,
-    end: datetime | None = None,
+    first_day: date | None = None,
+    last_day: date | None = None,
     absent: frozenset[str] | set[str] = frozenset(),
     leads: str = "leads",
     activities: str = "activities",
 ) -> SlaReport:
-    """Both SLAs over the historical MQLs in [start, end) of the loaded tables. `absent`: the
-    leads columns the file does not have at all (the loader's note), said as not in the data."""
-    cursor = con.execute(mql_facts_sql(definition, start, end, leads, activities))
+    """Both SLAs over the historical MQLs of the loaded tables created from `first_day` to
+    `last_day`, both included (`coverage.day_bounds`). `absent`: the leads columns the file
+    does not have at all (the loader's note), said as not in the data."""
+    check_period(first_day, last_day)
+    cursor = con.execute(mql_facts_sql(definition, first_day, last_day, leads, activities))
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    report = SlaReport(len(rows), start, end)
+    report = SlaReport(len(rows), first_day, last_day)
     report.sales = _sales(definition, rows, absent, report.notes)
     report.marketing = _marketing(definition, rows, absent)
     report.rejections = _rejections(rows) if "rejection_reason" not in absent else []
@@ -636,9 +656,9 @@ def report_lines(report: SlaReport) -> list[str]:
     target and sentence; then the rejection reasons with the framework's advice."""
     period = ""
     if report.start or report.end:
-        start = report.start.date().isoformat() if report.start else "the start"
-        end = report.end.date().isoformat() if report.end else "the end"
-        period = f" from {start} to {end} (end excluded)"
+        start = report.start.isoformat() if report.start else "the start"
+        end = report.end.isoformat() if report.end else "the end"
+        period = f" from {start} to {end} (both days included)"
     lines = [f"SLA measured over {report.mqls} historical MQLs{period}"]
     lines += textwrap.wrap(
         "The MQLs are the ones your CRM recorded (the leads file's mql_at), whatever process "

@@ -127,7 +127,7 @@ def fit_evidence_text(fit: ScoringFit) -> str:
     """The fit's held-out figures in the room's words, for the `[scoring]` clause."""
     v = fit.fitted
     parts = [
-        f"fitted on {fit.train_leads:,} leads up to {fit.train_until.isoformat()}",
+        f"fitted on {fit.train_leads:,} leads created on or before {fit.train_until.isoformat()}",
         f"held out {v.leads:,} leads after it: the top band of {v.band:,}",
     ]
     if v.lift is not None:
