@@ -59,8 +59,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.csvfile import SAMPLE, CsvFormat, detect, utf8_copy
 from workbench.core.evidence.csvlines import CsvLines, Dialect, Footer, Rejected, find_footer
+from workbench.core.evidence.dates import ZONE_OFFSETS, reading_formats, split_zone, zone_of
 from workbench.core.evidence.dates import detect as detect_dates
-from workbench.core.evidence.dates import reading_formats
 from workbench.core.evidence.mapping import (
     CANONICAL,
     Mapping,
@@ -333,6 +333,9 @@ def _no_such_time(value: str, formats: tuple[str, ...]) -> str | None:
     names no formats of its own)."""
     if _ALL_ZEROS.fullmatch(value):
         return "a placeholder, not a real time (all zeros: a database's 'no date')"
+    split = split_zone(value)
+    if split is not None and split[1] in ZONE_OFFSETS:
+        value, formats = split[0], _zoneless(formats)  # the time before its zone
     for fmt in formats:
         try:
             datetime.strptime(value.strip(), fmt)
@@ -340,6 +343,24 @@ def _no_such_time(value: str, formats: tuple[str, ...]) -> str | None:
             if "out of range" in str(error):
                 return f"no such date: its day is past the end of its month (read as {fmt!r})"
     return None if formats else _no_such_day(value)
+
+
+def _zone_hint(value: str, formats: tuple[str, ...]) -> str | None:
+    """A time that reads but for the zone's abbreviation after it, one not in
+    `dates.ZONE_OFFSETS` ("2025-01-05 15:04:00 IST"): named, and its offset asked for."""
+    split = split_zone(value)
+    if split is None or split[1] in ZONE_OFFSETS:
+        return None
+    try:
+        _parse_time(split[0], _zoneless(formats))
+    except ValueError:
+        return None
+    read = ", ".join(ZONE_OFFSETS)
+    return (
+        f"time zone {split[1]!r} is not read: such an abbreviation can stand for more than "
+        f"one offset (only {read} are read); write the time with a numeric offset instead, "
+        "such as 2025-01-05T15:04:00+05:30"
+    )
 
 
 EARLIEST_TIME = datetime(1971, 1, 1, tzinfo=UTC)
@@ -425,8 +446,33 @@ def unix_time(text: str) -> datetime | None:
 def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
     """A cell as an aware UTC time: the mapping's formats, then Unix time, then ISO 8601;
     naive means UTC. Unix time comes before ISO 8601 because Python reads a few 13-digit
-    numbers as ISO's basic form (1701121212345 as 1701-12-12 23:45), which no export writes."""
-    text = value.strip()
+    numbers as ISO's basic form (1701121212345 as 1701-12-12 23:45), which no export writes.
+    A cell none of them reads may end with a zone's abbreviation (`dates.ZONE_OFFSETS`):
+    "2025-01-05 15:04:00 EST" is the time before it at that zone's offset."""
+    try:
+        parsed = _parse_time(value.strip(), formats)
+    except ValueError:
+        split = split_zone(value)
+        zone = None if split is None else zone_of(split[1])
+        if split is None or zone is None:
+            raise
+        parsed = _parse_time(split[0], _zoneless(formats))
+        if parsed.tzinfo is not None:
+            raise ValueError(f"two time zones: {value!r}") from None
+        parsed = parsed.replace(tzinfo=zone)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)  # OverflowError at the ends of year 1 and 9999
+
+
+def _zoneless(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats without a zone's name at the end ("%m/%d/%Y %I:%M %p %Z"): Python's %Z
+    reads only UTC, GMT and the machine's own zone, and reads it as no zone at all."""
+    return tuple(dict.fromkeys(re.sub(r"\s*%Z$", "", fmt) for fmt in formats))
+
+
+def _parse_time(text: str, formats: tuple[str, ...]) -> datetime:
+    """`parse_timestamp` without the zones' abbreviations: naive or aware, as written."""
     parsed: datetime | None = None
     for fmt in formats:
         try:
@@ -439,9 +485,7 @@ def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
     if parsed is None:
         iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
         parsed = datetime.fromisoformat(iso)  # raises ValueError
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)  # OverflowError at the ends of year 1 and 9999
+    return parsed
 
 
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})
@@ -568,6 +612,7 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
         why = {
             # ISO's order, unless the mapping says the file writes another.
             "timestamp": _no_such_time(value, mapping.date_formats)
+            or _zone_hint(value, mapping.date_formats)
             or time_hint(mapping.date_formats),
             "int": "not a whole number",
             "float": "not a number",
