@@ -2831,3 +2831,53 @@ def test_a_zone_abbreviation_with_more_than_one_offset_is_refused_by_name() -> N
     # The fast path leaves every such cell to Python.
     cells = ["2025-01-05 15:04:00 EST", "2025-01-05T15:04:00 UTC", "1/5/2025 3:04 PM PDT"]
     assert fast_values(_column("at"), SALESFORCE, cells) == [None, None, None]
+
+
+def test_ids_that_differ_only_in_leading_zeros_are_named_not_matched(tmp_path: Path) -> None:
+    # A CRM's "00123" went through pandas into Parquet as the integer 123: every activity of
+    # it was "not in the leads table", with nothing to say why.
+    leads = tmp_path / "leads.parquet"
+    duckdb.execute(
+        "COPY (SELECT * FROM (VALUES (123, '2025-01-05'), (456, '2025-01-05'), (0, '2025-01-05')) "
+        f"t(lead_id, created_at)) TO '{leads}' (FORMAT parquet)"
+    )
+    activities = write(
+        tmp_path / "activities.csv",
+        "lead_id,kind,at\n00123,demo_request,2025-01-06\n456,demo_request,2025-01-06\n"
+        "00123,webinar_attended,2025-01-07\n999,demo_request,2025-01-06\n000,demo_request,2025-01-06\n",
+    )
+    con = duckdb.connect()
+    report = load_to_duckdb(con, leads, activities, CANONICAL).activities
+    # Left out, as before: whether 00123 and 123 are one record is not ours to guess.
+    assert report.rows_loaded == 1 and report.reasons["unknown lead_id"] == 4
+    by_line = {p.number: p.reason for p in report.all}
+    assert by_line[2] == (
+        "lead_id '00123' is not in the leads table (a lead has '123': the same id but for "
+        "leading zeros)"
+    )
+    assert by_line[5] == "lead_id '999' is not in the leads table"
+    assert by_line[6] == "lead_id '000' is not in the leads table"  # zeros alone: no id
+    (note,) = [n for n in report.notes if "leading zeros" in n]
+    assert note.startswith("2 activities left out as unknown leads (1 lead id) match a lead")
+    assert "'00123' here, '123' in the leads file" in note
+    assert "the leads file's lead_id column was probably read as a number" in note
+    assert "export the ids as text" in note
+    assert note in "\n".join(report.lines())
+
+    # The other way round: the activities' column lost the zeros.
+    text_leads = write(tmp_path / "leads.csv", "lead_id,created_at\n00123,2025-01-05\n")
+    numbered = tmp_path / "activities.parquet"
+    duckdb.execute(
+        "COPY (SELECT 123 AS lead_id, 'demo_request' AS kind, '2025-01-06' AS at) "
+        f"TO '{numbered}' (FORMAT parquet)"
+    )
+    report = load_to_duckdb(con, text_leads, numbered, CANONICAL).activities
+    (note,) = [n for n in report.notes if "leading zeros" in n]
+    assert note.startswith("1 activity left out as unknown leads (1 lead id)")
+    assert "the activities file's lead_id column was probably read as a number" in note
+
+    # No such id: no note.
+    plain = write(tmp_path / "plain.csv", "lead_id,kind,at\n999,demo_request,2025-01-06\n")
+    report = load_to_duckdb(con, text_leads, plain, CANONICAL).activities
+    assert report.reasons["unknown lead_id"] == 1
+    assert not any("leading zeros" in n for n in report.notes)

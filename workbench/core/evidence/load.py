@@ -1969,11 +1969,13 @@ def _report(
     lines: CsvLines | None,
     emptied_values: dict[str, list[str]],
     dropped: dict[str, RowProblem] | None = None,
+    known: str | None = None,
 ) -> int:
     """Fill in the report's left-out rows and emptied cells, every one of them, as a row-by-row
     reading would have; returns how many rows of the table are left out. `lines` locates CSV
     rows; Parquet rows are numbered. `dropped`: the leads file's left-out rows by lead id, so
-    that an activity of such a lead names the line its lead was left out at."""
+    that an activity of such a lead names the line its lead was left out at; `known`: the
+    table of the leads' ids, for the ids that differ from one only in leading zeros."""
     raw_of = "CASE b.col " + " ".join(
         f"WHEN {n} THEN t.{table.raw(column)}"
         for n, column in enumerate(table.columns)
@@ -1989,6 +1991,8 @@ def _report(
         f"ORDER BY 1"
     ).fetchall()
     emptied = _emptied(con, table, emptied_values)
+    unknown = any(col is None and first is None for _, col, _, _, first in left)
+    twins = _zero_twins(con, known) if known is not None and unknown else {}
 
     ordinals = {int(row[0]) for row in left} | {int(row[4]) for row in left if row[4] is not None}
     ordinals |= {ordinal for ordinal, _, _ in emptied}
@@ -2037,7 +2041,7 @@ def _report(
                 report.table, where(place), reason, "duplicate lead_id", "lead_id", lead_id
             )
         else:
-            reason = unknown_lead_reason(lead_id, dropped)
+            reason = unknown_lead_reason(lead_id, dropped, twins.get(lead_id))
             problem = RowProblem(
                 report.table, where(place), reason, "unknown lead_id", "lead_id", lead_id
             )
@@ -2064,19 +2068,74 @@ def _report(
     report.skipped = sum(report.reasons.values())
     report.emptied_columns = Counter(p.column for p in report.all if p.kept)
     report.emptied = sum(report.emptied_columns.values())
+    note = _zero_twins_note(report, twins, dropped or {}) if twins else None
+    if note is not None:
+        report.notes.append(note)
     return report.skipped - len(rejected)
 
 
-def unknown_lead_reason(lead_id: str, dropped: dict[str, RowProblem] | None = None) -> str:
+def unknown_lead_reason(
+    lead_id: str, dropped: dict[str, RowProblem] | None = None, twin: str | None = None
+) -> str:
     """Why an activity's lead is not there: its lead row was left out (at that line, and
-    why), or no row of the leads file has the id."""
+    why), or no row of the leads file has the id (`twin`: a lead's id that differs from it
+    only in leading zeros)."""
     left_out = (dropped or {}).get(lead_id)
     if left_out is not None:
         return (
             f"lead_id {lead_id!r}: its lead row was left out at {left_out.where} of the leads "
             f"file: {left_out.reason}"
         )
+    if twin is not None:
+        return (
+            f"lead_id {lead_id!r} is not in the leads table (a lead has {twin!r}: the same id "
+            "but for leading zeros)"
+        )
     return f"lead_id {lead_id!r} is not in the leads table"
+
+
+def _zero_twins(con: duckdb.DuckDBPyConnection, known: str) -> dict[str, str]:
+    """The activities' unknown lead ids (`..._unknown`) that are a lead's id but for leading
+    zeros ("00123" and 123: one file's id column went through a spreadsheet or pandas as a
+    number), each with that lead's id. Asked only when there are unknown ids."""
+    rows = con.execute(
+        f"SELECT u.lead_id, min(k.lead_id) FROM (SELECT DISTINCT lead_id FROM {_PREFIX}unknown) u "
+        f"JOIN {known} k ON ltrim(u.lead_id, '0') = ltrim(k.lead_id, '0') "
+        f"WHERE ltrim(u.lead_id, '0') <> '' GROUP BY u.lead_id"
+    ).fetchall()
+    return {str(theirs): str(ours) for theirs, ours in rows}
+
+
+def _zero_twins_note(
+    report: TableReport, twins: dict[str, str], dropped: dict[str, RowProblem]
+) -> str | None:
+    """The note for activities left out whose lead id is a lead's but for leading zeros: how
+    many, an example, which file's column lost its zeros, and the fix. They are not matched:
+    whether "0123" and "123" are one record is the CRM's to say, not a guess of ours."""
+    rows = [
+        p.value
+        for p in report.all
+        if p.kind == "unknown lead_id" and p.value in twins and p.value not in dropped
+    ]
+    ids = list(dict.fromkeys(v for v in rows if v is not None))
+    if not ids:
+        return None  # every one's lead row was left out, which its reason says
+    example = ids[0]
+    shorter = {len(theirs) > len(twins[theirs]) for theirs in ids}
+    if shorter == {True}:
+        column = "the leads file's lead_id column was"
+    elif shorter == {False}:
+        column = "the activities file's lead_id column was"
+    else:
+        column = "both files' lead_id columns were"
+    activities = "1 activity" if len(rows) == 1 else f"{len(rows)} activities"
+    lead_ids = "1 lead id" if len(ids) == 1 else f"{len(ids)} lead ids"
+    return (
+        f"{activities} left out as unknown leads ({lead_ids}) match a lead "
+        f"once leading zeros are dropped ({example!r} here, {twins[example]!r} in the leads "
+        f"file): {column} probably read as a number (a spreadsheet or pandas drops the "
+        "zeros); export the ids as text. They are not matched by guess"
+    )
 
 
 def _emptied(
@@ -2413,7 +2472,7 @@ def _load_source(
     report.notes.extend(readings)
     bad_values, emptied_values = _read_the_rest(con, staged, mapping)
     _find_problems(con, staged, bad_values, unique=table == "leads", known=known)
-    left_out = _report(con, report, staged, mapping, lines, emptied_values, dropped)
+    left_out = _report(con, report, staged, mapping, lines, emptied_values, dropped, known)
     if left_out:
         con.execute(
             f"DELETE FROM {target} WHERE rowid IN (SELECT ord FROM {_PREFIX}bad "
