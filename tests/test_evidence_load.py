@@ -2881,3 +2881,27 @@ def test_ids_that_differ_only_in_leading_zeros_are_named_not_matched(tmp_path: P
     report = load_to_duckdb(con, text_leads, plain, CANONICAL).activities
     assert report.reasons["unknown lead_id"] == 1
     assert not any("leading zeros" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_mappings_yes_no_spellings_are_read_on_the_fast_path(tmp_path: Path, fmt: str) -> None:
+    mapping = replace(
+        CANONICAL, values={"target_account": {"x": "true", "✓": "true", "-": "false"}}
+    )
+    column = _column("target_account")
+    cells = ["x", "X", "✓", "-", "yes", "N", "maybe", " x "]
+    # The mapping's own marks are read without Python, as Python reads them.
+    assert fast_values(column, mapping, cells)[:6] == [True, True, True, False, True, False]
+    assert assert_fast_path_agrees(column, mapping, cells) == 6
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,target_account\n"
+        + "".join(f"L{n},2025-01-05,{cell}\n" for n, cell in enumerate(cells)),
+    )
+    if fmt == "parquet":
+        leads = _to_parquet(leads)
+    rows, report = load_leads(leads, mapping)
+    assert [lead.target_account for lead in rows] == [
+        True, True, True, False, True, False, False, True
+    ]  # fmt: skip
+    assert report.emptied_columns == {"target_account": 1}

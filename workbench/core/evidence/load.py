@@ -600,12 +600,19 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
             except Ambiguous:
                 raise _Bad(column.name, value, _ambiguous_hint(value)) from None
         if column.type == "bool":
-            folded = value.strip().casefold()
+            # The mapping's `[values]` first ("x" = true, "✓" = true), then the usual words.
+            folded = mapping.translate(column.name, value.strip()).casefold()
             if folded in _TRUE:
                 return True
             if folded in _FALSE:
                 return False
-            raise _Bad(column.name, value, "not true or false")
+            raise _Bad(
+                column.name,
+                value,
+                "not true or false (read: true, yes, y, t, 1 and false, no, n, f, 0); if it "
+                f'means one, say so in the mapping file: [values.{column.name}] "{value.strip()}"'
+                " = true",
+            )
     except _Bad:
         raise
     except (ValueError, OverflowError):
@@ -761,6 +768,7 @@ def _spellings(column: Column, mapping: Mapping) -> list[str]:
     """Common spellings of a bool or choice column's values, to read without Python."""
     if column.type == "bool":
         bases = ["true", "false", "yes", "no", "t", "f", "y", "n", "1", "0"]
+        bases += mapping.values.get(column.name, {})  # "x" = true: a CRM's own spelling
     else:
         bases = [*column.choices, *mapping.values.get(column.name, {})]
     out: dict[str, None] = {}
