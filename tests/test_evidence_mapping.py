@@ -378,3 +378,51 @@ def test_a_translated_text_value_must_say_what_it_reads_as(tmp_path: Path) -> No
     assert "values.region.Mexico" in text
     assert "mapping.toml:4: values.title: values can be translated for:" in text
     assert "region" in text
+
+
+def test_a_yes_no_column_reads_the_mappings_own_spellings(tmp_path: Path) -> None:
+    # An ABM list marked "x" or "✓" read as "not true or false", and [values.target_account]
+    # was refused: "values can be translated for: ..." without target_account.
+    path = tmp_path / "mapping.toml"
+    path.write_text(
+        '[values.target_account]\n"x" = true\n"✓" = true\n"-" = false\n"Named Account" = "true"\n',
+        encoding="utf-8",
+    )
+    mapping = load_mapping(path)
+    leads_csv = tmp_path / "leads.csv"
+    cells = ["x", "✓", "-", "X", "named account", "Yes", "N", "", "maybe"]
+    leads_csv.write_text(
+        "lead_id,created_at,target_account\n"
+        + "".join(f"L{n},2025-01-05,{cell}\n" for n, cell in enumerate(cells)),
+        encoding="utf-8",
+    )
+    leads, report = load_leads(leads_csv, mapping)
+    got = [lead.target_account for lead in leads]
+    assert got == [True, True, False, True, True, True, False, False, False]
+    # The usual words still read without a table; what none names is said, with the line.
+    (problem,) = report.emptied_first
+    assert problem.value == "maybe"
+    assert '[values.target_account] "maybe" = true' in problem.reason
+    # Without the table the marks are not guessed.
+    leads, report = load_leads(leads_csv)
+    assert [lead.target_account for lead in leads][:2] == [False, False]
+    assert report.emptied_columns["target_account"] == 6  # x, ✓, -, X, named account, maybe
+
+
+def test_a_yes_no_value_must_be_true_or_false(tmp_path: Path) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text(
+        '[values.target_account]\n"x" = "maybe"\n"o" = 1\n"Y" = true\n"y" = false\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    text = str(caught.value)
+    assert "mapping.toml:2: values.target_account.x: 'maybe' is not true or false" in text
+    assert 'write "x" = true or "x" = false' in text
+    assert "mapping.toml:3: values.target_account.o: 1 is not true or false" in text
+    assert "'y' is the same value as 'Y'" in text
+    path.write_text('[values.title]\n"x" = "y"\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    assert "target_account" in str(caught.value)  # among the columns that can be translated

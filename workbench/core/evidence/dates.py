@@ -13,7 +13,58 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
+
+# Time zones by abbreviation, as exports write them after the time ("2025-01-05 15:04:00 EST",
+# "1/5/2025 3:04 PM PDT": Salesforce reports, Marketo, HubSpot in some locales), each with its
+# fixed offset from UTC. Only the abbreviations that name one offset wherever a CRM export
+# comes from: UTC, GMT and Z, and North America's zones, which US exports write. Every other
+# one names different offsets in different places (IST: India +05:30, Ireland +01:00, Israel
+# +02:00; BST: British summer time +01:00, Bangladesh +06:00; AST: Atlantic -04:00, Arabia
+# +03:00), or is not what CRMs write: it is refused, and the time asked for with its offset.
+# (CST is also China's +08:00; exports from there write the offset, as HubSpot and Salesforce
+# do outside North America, so CST is read as North America's, which US exports write.)
+ZONE_OFFSETS: dict[str, timedelta] = {
+    "UTC": timedelta(0),
+    "GMT": timedelta(0),
+    "Z": timedelta(0),
+    "EST": timedelta(hours=-5),
+    "EDT": timedelta(hours=-4),
+    "CST": timedelta(hours=-6),
+    "CDT": timedelta(hours=-5),
+    "MST": timedelta(hours=-7),
+    "MDT": timedelta(hours=-6),
+    "PST": timedelta(hours=-8),
+    "PDT": timedelta(hours=-7),
+    "AKST": timedelta(hours=-9),
+    "AKDT": timedelta(hours=-8),
+    "HST": timedelta(hours=-10),
+}
+# A time, a space, then a word of capitals (as exports write it): a zone's abbreviation
+# ("AM" and "PM" are not).
+_ZONE_WORD = re.compile(r"(.*\S)\s+([A-Z]{1,5})")
+
+
+def split_zone(value: str) -> tuple[str, str] | None:
+    """A time written with a zone's abbreviation after it ("2025-01-05 15:04:00 EST"): the
+    time before it and the abbreviation (any, known or not), or None."""
+    found = _ZONE_WORD.fullmatch(value.strip())
+    if found is None or found.group(2) in ("AM", "PM"):
+        return None
+    return found.group(1), found.group(2)
+
+
+def zone_of(abbreviation: str) -> timezone | None:
+    """The fixed UTC offset of an abbreviation in `ZONE_OFFSETS`, or None."""
+    offset = ZONE_OFFSETS.get(abbreviation)
+    return None if offset is None else timezone(offset, abbreviation)
+
+
+def without_zone(value: str) -> str:
+    """A cell without a known zone's abbreviation after its time (for reading its format)."""
+    split = split_zone(value)
+    return split[0] if split is not None and split[1] in ZONE_OFFSETS else value
+
 
 _TIMES = (
     "",
@@ -46,9 +97,8 @@ def formats_for(order: str) -> tuple[str, ...]:
     )
 
 
-_YEAR_FIRST = tuple(f"%Y{sep}%m{sep}%d{time}" for sep in (".", "/") for time in _TIMES) + tuple(
-    f"%Y-%m-%d{time} {zone}" for time in (" %H:%M", " %H:%M:%S") for zone in ("UTC", "GMT")
-)  # 2025/01/17 (ISO 8601's dashes are always read), and "2025-02-19 01:01:00 UTC"
+# 2025/01/17 (ISO 8601's dashes are always read, "2025-02-19 01:01:00 UTC" too: ZONE_OFFSETS)
+_YEAR_FIRST = tuple(f"%Y{sep}%m{sep}%d{time}" for sep in (".", "/") for time in _TIMES)
 
 # The month by its name (English, as exports write it): "19-Feb-25", "Feb 19, 2025 01:01 AM",
 # "19 February 2025". Never ambiguous: the name says which field is the month.
@@ -102,7 +152,8 @@ def detect(
     """The formats that read a column's distinct non-ISO values, or None when there are none
     (or no format reads any). `day_first` is the mapping's locale, for ambiguous columns, or
     what the other file of the export showed (`told` says so)."""
-    cells = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+    # A known zone after the time says nothing of the date's format: read without it.
+    cells = list(dict.fromkeys(without_zone(v.strip()) for v in values if v and v.strip()))
     cells = [v for v in cells if not _is_iso(v)]
     if not cells:
         return None

@@ -59,8 +59,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.csvfile import SAMPLE, CsvFormat, detect, utf8_copy
 from workbench.core.evidence.csvlines import CsvLines, Dialect, Footer, Rejected, find_footer
+from workbench.core.evidence.dates import ZONE_OFFSETS, reading_formats, split_zone, zone_of
 from workbench.core.evidence.dates import detect as detect_dates
-from workbench.core.evidence.dates import reading_formats
 from workbench.core.evidence.mapping import (
     CANONICAL,
     Mapping,
@@ -333,6 +333,9 @@ def _no_such_time(value: str, formats: tuple[str, ...]) -> str | None:
     names no formats of its own)."""
     if _ALL_ZEROS.fullmatch(value):
         return "a placeholder, not a real time (all zeros: a database's 'no date')"
+    split = split_zone(value)
+    if split is not None and split[1] in ZONE_OFFSETS:
+        value, formats = split[0], _zoneless(formats)  # the time before its zone
     for fmt in formats:
         try:
             datetime.strptime(value.strip(), fmt)
@@ -340,6 +343,24 @@ def _no_such_time(value: str, formats: tuple[str, ...]) -> str | None:
             if "out of range" in str(error):
                 return f"no such date: its day is past the end of its month (read as {fmt!r})"
     return None if formats else _no_such_day(value)
+
+
+def _zone_hint(value: str, formats: tuple[str, ...]) -> str | None:
+    """A time that reads but for the zone's abbreviation after it, one not in
+    `dates.ZONE_OFFSETS` ("2025-01-05 15:04:00 IST"): named, and its offset asked for."""
+    split = split_zone(value)
+    if split is None or split[1] in ZONE_OFFSETS:
+        return None
+    try:
+        _parse_time(split[0], _zoneless(formats))
+    except ValueError:
+        return None
+    read = ", ".join(ZONE_OFFSETS)
+    return (
+        f"time zone {split[1]!r} is not read: such an abbreviation can stand for more than "
+        f"one offset (only {read} are read); write the time with a numeric offset instead, "
+        "such as 2025-01-05T15:04:00+05:30"
+    )
 
 
 EARLIEST_TIME = datetime(1971, 1, 1, tzinfo=UTC)
@@ -425,8 +446,33 @@ def unix_time(text: str) -> datetime | None:
 def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
     """A cell as an aware UTC time: the mapping's formats, then Unix time, then ISO 8601;
     naive means UTC. Unix time comes before ISO 8601 because Python reads a few 13-digit
-    numbers as ISO's basic form (1701121212345 as 1701-12-12 23:45), which no export writes."""
-    text = value.strip()
+    numbers as ISO's basic form (1701121212345 as 1701-12-12 23:45), which no export writes.
+    A cell none of them reads may end with a zone's abbreviation (`dates.ZONE_OFFSETS`):
+    "2025-01-05 15:04:00 EST" is the time before it at that zone's offset."""
+    try:
+        parsed = _parse_time(value.strip(), formats)
+    except ValueError:
+        split = split_zone(value)
+        zone = None if split is None else zone_of(split[1])
+        if split is None or zone is None:
+            raise
+        parsed = _parse_time(split[0], _zoneless(formats))
+        if parsed.tzinfo is not None:
+            raise ValueError(f"two time zones: {value!r}") from None
+        parsed = parsed.replace(tzinfo=zone)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)  # OverflowError at the ends of year 1 and 9999
+
+
+def _zoneless(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats without a zone's name at the end ("%m/%d/%Y %I:%M %p %Z"): Python's %Z
+    reads only UTC, GMT and the machine's own zone, and reads it as no zone at all."""
+    return tuple(dict.fromkeys(re.sub(r"\s*%Z$", "", fmt) for fmt in formats))
+
+
+def _parse_time(text: str, formats: tuple[str, ...]) -> datetime:
+    """`parse_timestamp` without the zones' abbreviations: naive or aware, as written."""
     parsed: datetime | None = None
     for fmt in formats:
         try:
@@ -439,9 +485,7 @@ def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
     if parsed is None:
         iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
         parsed = datetime.fromisoformat(iso)  # raises ValueError
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)  # OverflowError at the ends of year 1 and 9999
+    return parsed
 
 
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})
@@ -556,18 +600,26 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
             except Ambiguous:
                 raise _Bad(column.name, value, _ambiguous_hint(value)) from None
         if column.type == "bool":
-            folded = value.strip().casefold()
+            # The mapping's `[values]` first ("x" = true, "✓" = true), then the usual words.
+            folded = mapping.translate(column.name, value.strip()).casefold()
             if folded in _TRUE:
                 return True
             if folded in _FALSE:
                 return False
-            raise _Bad(column.name, value, "not true or false")
+            raise _Bad(
+                column.name,
+                value,
+                "not true or false (read: true, yes, y, t, 1 and false, no, n, f, 0); if it "
+                f'means one, say so in the mapping file: [values.{column.name}] "{value.strip()}"'
+                " = true",
+            )
     except _Bad:
         raise
     except (ValueError, OverflowError):
         why = {
             # ISO's order, unless the mapping says the file writes another.
             "timestamp": _no_such_time(value, mapping.date_formats)
+            or _zone_hint(value, mapping.date_formats)
             or time_hint(mapping.date_formats),
             "int": "not a whole number",
             "float": "not a number",
@@ -716,6 +768,7 @@ def _spellings(column: Column, mapping: Mapping) -> list[str]:
     """Common spellings of a bool or choice column's values, to read without Python."""
     if column.type == "bool":
         bases = ["true", "false", "yes", "no", "t", "f", "y", "n", "1", "0"]
+        bases += mapping.values.get(column.name, {})  # "x" = true: a CRM's own spelling
     else:
         bases = [*column.choices, *mapping.values.get(column.name, {})]
     out: dict[str, None] = {}
@@ -1924,11 +1977,13 @@ def _report(
     lines: CsvLines | None,
     emptied_values: dict[str, list[str]],
     dropped: dict[str, RowProblem] | None = None,
+    known: str | None = None,
 ) -> int:
     """Fill in the report's left-out rows and emptied cells, every one of them, as a row-by-row
     reading would have; returns how many rows of the table are left out. `lines` locates CSV
     rows; Parquet rows are numbered. `dropped`: the leads file's left-out rows by lead id, so
-    that an activity of such a lead names the line its lead was left out at."""
+    that an activity of such a lead names the line its lead was left out at; `known`: the
+    table of the leads' ids, for the ids that differ from one only in leading zeros."""
     raw_of = "CASE b.col " + " ".join(
         f"WHEN {n} THEN t.{table.raw(column)}"
         for n, column in enumerate(table.columns)
@@ -1944,6 +1999,8 @@ def _report(
         f"ORDER BY 1"
     ).fetchall()
     emptied = _emptied(con, table, emptied_values)
+    unknown = any(col is None and first is None for _, col, _, _, first in left)
+    twins = _zero_twins(con, known) if known is not None and unknown else {}
 
     ordinals = {int(row[0]) for row in left} | {int(row[4]) for row in left if row[4] is not None}
     ordinals |= {ordinal for ordinal, _, _ in emptied}
@@ -1992,7 +2049,7 @@ def _report(
                 report.table, where(place), reason, "duplicate lead_id", "lead_id", lead_id
             )
         else:
-            reason = unknown_lead_reason(lead_id, dropped)
+            reason = unknown_lead_reason(lead_id, dropped, twins.get(lead_id))
             problem = RowProblem(
                 report.table, where(place), reason, "unknown lead_id", "lead_id", lead_id
             )
@@ -2019,19 +2076,74 @@ def _report(
     report.skipped = sum(report.reasons.values())
     report.emptied_columns = Counter(p.column for p in report.all if p.kept)
     report.emptied = sum(report.emptied_columns.values())
+    note = _zero_twins_note(report, twins, dropped or {}) if twins else None
+    if note is not None:
+        report.notes.append(note)
     return report.skipped - len(rejected)
 
 
-def unknown_lead_reason(lead_id: str, dropped: dict[str, RowProblem] | None = None) -> str:
+def unknown_lead_reason(
+    lead_id: str, dropped: dict[str, RowProblem] | None = None, twin: str | None = None
+) -> str:
     """Why an activity's lead is not there: its lead row was left out (at that line, and
-    why), or no row of the leads file has the id."""
+    why), or no row of the leads file has the id (`twin`: a lead's id that differs from it
+    only in leading zeros)."""
     left_out = (dropped or {}).get(lead_id)
     if left_out is not None:
         return (
             f"lead_id {lead_id!r}: its lead row was left out at {left_out.where} of the leads "
             f"file: {left_out.reason}"
         )
+    if twin is not None:
+        return (
+            f"lead_id {lead_id!r} is not in the leads table (a lead has {twin!r}: the same id "
+            "but for leading zeros)"
+        )
     return f"lead_id {lead_id!r} is not in the leads table"
+
+
+def _zero_twins(con: duckdb.DuckDBPyConnection, known: str) -> dict[str, str]:
+    """The activities' unknown lead ids (`..._unknown`) that are a lead's id but for leading
+    zeros ("00123" and 123: one file's id column went through a spreadsheet or pandas as a
+    number), each with that lead's id. Asked only when there are unknown ids."""
+    rows = con.execute(
+        f"SELECT u.lead_id, min(k.lead_id) FROM (SELECT DISTINCT lead_id FROM {_PREFIX}unknown) u "
+        f"JOIN {known} k ON ltrim(u.lead_id, '0') = ltrim(k.lead_id, '0') "
+        f"WHERE ltrim(u.lead_id, '0') <> '' GROUP BY u.lead_id"
+    ).fetchall()
+    return {str(theirs): str(ours) for theirs, ours in rows}
+
+
+def _zero_twins_note(
+    report: TableReport, twins: dict[str, str], dropped: dict[str, RowProblem]
+) -> str | None:
+    """The note for activities left out whose lead id is a lead's but for leading zeros: how
+    many, an example, which file's column lost its zeros, and the fix. They are not matched:
+    whether "0123" and "123" are one record is the CRM's to say, not a guess of ours."""
+    rows = [
+        p.value
+        for p in report.all
+        if p.kind == "unknown lead_id" and p.value in twins and p.value not in dropped
+    ]
+    ids = list(dict.fromkeys(v for v in rows if v is not None))
+    if not ids:
+        return None  # every one's lead row was left out, which its reason says
+    example = ids[0]
+    shorter = {len(theirs) > len(twins[theirs]) for theirs in ids}
+    if shorter == {True}:
+        column = "the leads file's lead_id column was"
+    elif shorter == {False}:
+        column = "the activities file's lead_id column was"
+    else:
+        column = "both files' lead_id columns were"
+    activities = "1 activity" if len(rows) == 1 else f"{len(rows)} activities"
+    lead_ids = "1 lead id" if len(ids) == 1 else f"{len(ids)} lead ids"
+    return (
+        f"{activities} left out as unknown leads ({lead_ids}) match a lead "
+        f"once leading zeros are dropped ({example!r} here, {twins[example]!r} in the leads "
+        f"file): {column} probably read as a number (a spreadsheet or pandas drops the "
+        "zeros); export the ids as text. They are not matched by guess"
+    )
 
 
 def _emptied(
@@ -2368,7 +2480,7 @@ def _load_source(
     report.notes.extend(readings)
     bad_values, emptied_values = _read_the_rest(con, staged, mapping)
     _find_problems(con, staged, bad_values, unique=table == "leads", known=known)
-    left_out = _report(con, report, staged, mapping, lines, emptied_values, dropped)
+    left_out = _report(con, report, staged, mapping, lines, emptied_values, dropped, known)
     if left_out:
         con.execute(
             f"DELETE FROM {target} WHERE rowid IN (SELECT ord FROM {_PREFIX}bad "

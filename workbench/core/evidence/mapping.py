@@ -21,6 +21,10 @@ A mapping file is TOML; every key is optional:
     "United States" = "north-america"   # industry) and lead_source: "Their value" = "ours",
     "Canada" = "north-america"          # any text; values the table does not name stay as is
 
+    [values.target_account]             # a yes/no column: "Their value" = true or false
+    "x" = true                          # (true, yes, y, 1 and false, no, n, 0 are read
+    "✓" = true                          # without a table)
+
 Headers match case-insensitively, ignoring surrounding spaces. A column the mapping does not
 name is looked up under its canonical name, so a file already in the canonical shape needs no
 mapping at all. Choice values (activity kind, seniority, persona, relationship, SDR decision)
@@ -338,20 +342,23 @@ def load_mapping(path: Path) -> Mapping:
         problem('expected tables such as [values.kind] "Their value" = "demo_request"', "values")
         raw_values = {}
     choice_columns = {c.name: c for cols in TABLES.values() for c in cols if c.type == "choice"}
+    bool_columns = {c.name for cols in TABLES.values() for c in cols if c.type == "bool"}
     for column, table in raw_values.items():
         target = choice_columns.get(column)
-        if target is None and column not in TRANSLATED_TEXT:
+        if target is None and column not in TRANSLATED_TEXT and column not in bool_columns:
             problem(
                 "values can be translated for: "
-                f"{', '.join(sorted([*choice_columns, *TRANSLATED_TEXT]))}",
+                f"{', '.join(sorted([*choice_columns, *TRANSLATED_TEXT, *bool_columns]))}",
                 "values",
                 column,
             )
             continue
         if not isinstance(table, dict):
-            problem(
-                f'expected [values.{column}] "Their value" = "canonical value"', "values", column
-            )
+            example = "true" if column in bool_columns else '"canonical value"'
+            problem(f'expected [values.{column}] "Their value" = {example}', "values", column)
+            continue
+        if column in bool_columns:
+            values[column] = {**values.get(column, {}), **_yes_no_values(column, table, problem)}
             continue
         translated = values.setdefault(column, {})
         # A preset's value that is the same value as one of the file's gives way to it.
@@ -415,6 +422,41 @@ def load_mapping(path: Path) -> Mapping:
         dates_given=bool(raw_formats) and isinstance(raw_formats, list),
         alternates=base.alternates,  # `preset = "hubspot"` reads what the preset reads
     )
+
+
+def _yes_no_values(
+    column: str, table: dict[str, Any], problem: Callable[..., None]
+) -> dict[str, str]:
+    """A yes/no column's `[values]` table: "x" = true, "✓" = true, "-" = false (TOML's true
+    and false, or the strings "true" and "false"), held as the text the loader reads as
+    that value. A value that is neither, or one written twice with both, is a problem."""
+    out: dict[str, str] = {}
+    written: dict[str, str] = {}
+    for their, ours in table.items():
+        if isinstance(ours, str) and ours.strip().casefold() in ("true", "false"):
+            ours = ours.strip().casefold() == "true"
+        if not isinstance(ours, bool):
+            problem(
+                f'{ours!r} is not true or false: write "{their}" = true or "{their}" = false',
+                "values",
+                column,
+                their,
+            )
+            continue
+        key = squash(their)
+        meaning = "true" if ours else "false"
+        if key in written and out[written[key]] != meaning:
+            problem(
+                f"{their!r} is the same value as {written[key]!r} (case, spaces, '-' and "
+                f"'_' are ignored) but is translated differently; keep one",
+                "values",
+                column,
+                their,
+            )
+            continue
+        written[key] = their
+        out[their] = meaning
+    return out
 
 
 def _date_order(locale: object) -> str | None:
