@@ -39,6 +39,23 @@ def test_an_edit_reruns_the_suite_and_names_the_flip_and_its_clause(draft: Path)
     assert workshop.status_line() == f"edge cases {cases - 1}/{cases} passing"
 
 
+def test_a_reload_names_the_cases_the_file_on_disk_flipped(draft: Path) -> None:
+    """A follow seat takes the facilitator's save from disk: the cases whose verdict went
+    from PASS to FAIL or back against the suite it showed, by name, as an edit names them."""
+    follower = Workshop.open(draft, follow=True)
+    facilitator = Workshop.open(draft)
+    assert facilitator.apply("fit.min_seniority", "intern").ok
+    assert facilitator.save()
+    flipped = follower.reload()
+    assert [(f.name, f.was_passing, f.now_passing) for f in flipped] == [
+        ("intern-demo-request", True, False)
+    ]
+    assert facilitator.apply("fit.min_seniority", "director").ok
+    assert facilitator.save()
+    assert [(f.name, f.now_passing) for f in follower.reload()] == [("intern-demo-request", True)]
+    assert follower.reload() == ()  # the same file again: nothing flipped
+
+
 def test_an_invalid_edit_is_refused_with_its_reason_and_changes_nothing(draft: Path) -> None:
     workshop = Workshop.open(draft)
     before = workshop.definition

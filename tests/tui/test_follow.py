@@ -19,6 +19,7 @@ from workbench.core.services.signoff import sign
 from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.commands import ScreenActionsProvider
+from workbench.tui.components.status_bar import SuiteStatusBar
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.follow import FollowHomeScreen, FollowScreen
 from workbench.tui.screens.review import ReviewScreen
@@ -62,6 +63,42 @@ async def test_a_follower_sees_the_facilitators_save_on_the_step_it_is_looking_a
         assert screen._tabs().active == "step-fit"
         assert screen.workshop.conflict is None
         assert "updated" in screen.save_note()
+
+
+def status_lines(app: WorkbenchApp) -> list[str]:
+    return str(app.screen.query_one("#status", SuiteStatusBar).render()).splitlines()
+
+
+async def test_a_follower_is_told_which_case_the_facilitators_save_flipped(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """The room watching a follow seat saw "edge cases 16/17 passing" change with no word of
+    which case: its status line names the cases a save flipped, as the facilitator's does."""
+    path = seeded()
+    app = make_app(follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, FollowScreen)
+        assert status_lines(app)[1] == "no case has flipped yet"
+
+        facilitator_saves(path, "fit.exclude_email_domains", [])
+        screen.watch_disk()
+        await settle(pilot)
+        assert status_lines(app)[1] == (
+            "flipped academic-email-demo-request PASS→FAIL (now mql → sdr, tier 1)"
+        )
+
+        # Ten cases to FAIL, and the academic one back to PASS (rejected on size now).
+        facilitator_saves(path, "fit.min_employees", 999)
+        screen.watch_disk()
+        await settle(pilot)
+        assert status_lines(app)[1] == "flipped ceo-ebook-download PASS→FAIL (+10 more: ctrl+t)"
+
+        facilitator_saves(path, "sla.marketing.notify_seconds", 25)  # flips nothing
+        screen.watch_disk()
+        await settle(pilot)
+        assert "PASS→FAIL (+10 more" in status_lines(app)[1]  # the last flip stays said
 
 
 async def test_a_follower_updates_in_place_and_every_step_shows_the_save(

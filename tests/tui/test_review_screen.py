@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import TabbedContent
 
 from tests.test_review import History, bad_fit_quarter
-from tests.tui.pilot_steps import settle
+from tests.tui.pilot_steps import keys_handed_on, settle
 from workbench.core.domain.templates import from_template
 from workbench.core.evidence.settings import EvidenceSource, save_source
 from workbench.core.files import store
@@ -246,3 +247,49 @@ async def test_offered_early_before_the_review_is_due(
         await pilot.press("R")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
+
+
+@pytest.mark.parametrize("keys", [("R", "pagedown"), ("R",)])
+async def test_pagedown_pressed_while_the_review_loads_scrolls_the_report(
+    workdir: Path,
+    make_app: Callable[..., WorkbenchApp],
+    monkeypatch: pytest.MonkeyPatch,
+    keys: tuple[str, ...],
+) -> None:
+    """The facilitator presses PageDown while the history is still being read: it scrolls
+    the report once the packet is shown. It was lost (the report, one line long, had no
+    cursor), and the room waited for a page that never came. R then PageDown in one burst,
+    or PageDown a moment later, the review still reading."""
+    import threading
+
+    from workbench.core.services import review
+
+    folder = signed_folder(workdir, None)
+    with_history(workdir, folder)
+    reading = threading.Event()
+    go_on = threading.Event()
+    real = review.review_history
+
+    def slow_review(*args: Any, **kwargs: Any) -> Any:
+        reading.set()
+        assert go_on.wait(10), "the test never let the review go on"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(review, "review_history", slow_review)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        if keys == ("R",):
+            await pilot.pause()
+            assert reading.wait(10)
+            await pilot.press("pagedown")
+            await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.plan is None  # still reading
+        go_on.set()
+        await keys_handed_on(pilot)
+        assert screen.plan is not None
+        report = screen.query_one("#review-scroll")
+        assert report.max_scroll_y > 0
+        assert report.scroll_y > 0

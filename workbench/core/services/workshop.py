@@ -537,9 +537,13 @@ class Workshop:
             rescue_dir.mkdir(parents=True, exist_ok=True)
             return self.save_copy(rescue_dir / rescue_name(self.definition, now))
 
-    def reload(self) -> None:
-        """Drop unsaved edits and take what is on disk now (after a conflict, say)."""
+    def reload(self) -> tuple[Flip, ...]:
+        """Drop unsaved edits and take what is on disk now (after a conflict, say). Returns
+        the cases whose verdict the file flipped (PASS to FAIL or back) against the suite
+        shown before: a follow seat names them, as an edit names its own."""
+        before = self.suite
         self._adopt(store.load_definition(self.path))
+        return tuple(flips(before, self.suite))
 
     def disk_is_signed(self) -> bool:
         """After a conflict: whether the file on disk is now a signed version, the one case

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Header
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.stages import STAGES
 from workbench.core.files.folder import QuickRow, quick_rows, review_state
-from workbench.tui.components.held_keys import release_keys
+from workbench.tui.components.held_keys import hold_keys, release_keys
 from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.row_table import RowTable
 from workbench.tui.components.text import HEADER_ICON, PlainText
@@ -298,7 +298,9 @@ class HomeScreen(Screen[None]):
         row = self.selected()
         if row is None or not self.review_offered(row):
             return
-        self.app.push_screen(ReviewScreen(row.slug))
+        # The keys typed next (PageDown) are for the packet: held until it is shown.
+        hold_keys(self)
+        self.app.push_screen(ReviewScreen(row.slug, keys_held=True))
 
     def selected(self) -> QuickRow | None:
         table = self.query_one("#definitions", DataTable)

@@ -7,6 +7,7 @@ presses w. The written draft opens in the editor on the first clause the review 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,11 +19,14 @@ from textual.screen import Screen
 from textual.widgets import Header
 
 from workbench.core.services.workshop import FOLLOW_REASON
+from workbench.tui.components.held_keys import HOLD_LIMIT, release_keys
 from workbench.tui.components.report_scroll import ReportScroll
 from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.text import HEADER_ICON, PlainText
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from workbench.core.services.review import ReviewPlan
     from workbench.tui.app import WorkbenchApp
 
@@ -45,7 +49,12 @@ READ_ONLY_HINT = (
 class ReviewScreen(Screen[None]):
     """The seven steps for one signed version; w writes the new draft, escape goes back.
 
-    Each line is its own widget indented by CSS, so a line that wraps keeps its indent."""
+    Each line is its own widget indented by CSS, so a line that wraps keeps its indent.
+
+    The keys the room types while the history is read are for the packet: home holds them as
+    R is pressed (`keys_held`), and they go on once it is shown. PageDown pressed while
+    "reading the lead history…" was lost (that one line had nothing to scroll and took no
+    cursor), and the room waited for a page that never came."""
 
     DEFAULT_CSS = """
     ReviewScreen .review-heading { margin-top: 1; text-style: bold; }
@@ -64,10 +73,13 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "back", "Back", id="review.back", tooltip="Back to the definitions."),
     ]
 
-    def __init__(self, slug: str) -> None:
+    def __init__(self, slug: str, *, keys_held: bool = False) -> None:
         super().__init__()
         self.slug = slug
         self.plan: ReviewPlan | None = None
+        # Until when the keys held for this screen are ours to release: past the app's own
+        # limit its hold is gone, and a late release would end another's.
+        self._held_until = time.monotonic() + HOLD_LIMIT if keys_held else None
 
     @property
     def wb(self) -> WorkbenchApp:
@@ -110,27 +122,49 @@ class ReviewScreen(Screen[None]):
         try:
             source = self.wb.evidence or load_source(folder)
             if source is None:
-                self.app.call_from_thread(self.show_text, NO_HISTORY)
+                self._post(self.show_text, NO_HISTORY)
+                self._post(self.keys_go_on)
                 return
             plan = review_history(source, folder / self.slug, self.wb.today())
         except Exception as error:
             known = out_of_memory(error) or error
             if not isinstance(known, WorkbenchError):
+                self._post(self.keys_go_on)
                 raise
-            self.app.call_from_thread(self.show_text, f"The review could not run:\n{known}")
+            self._post(self.show_text, f"The review could not run:\n{known}")
+            self._post(self.keys_go_on)
             return
-        self.app.call_from_thread(self.show_plan, plan)
+        self._post(self.show_plan, plan)  # awaited: the packet's lines are mounted
+        self._post(self.keys_go_on)
+
+    def _post(self, callback: Callable[..., object], *args: object) -> None:
+        self.app.call_from_thread(callback, *args)
+
+    def keys_go_on(self) -> None:
+        """The packet (or what went wrong) is on screen: the keys held since R go on to it,
+        after the refresh that lays it out, when the report is tall enough to take the
+        cursor (`ReportScroll.take_keys_when_taller`)."""
+        held_until, self._held_until = self._held_until, None
+        if held_until is None:
+            return
+        if time.monotonic() <= held_until:
+            self.app.call_after_refresh(release_keys, self)
+
+    def on_unmount(self) -> None:
+        if self._held_until is not None and time.monotonic() <= self._held_until:
+            release_keys(self)
+        self._held_until = None
 
     def show_text(self, text: str) -> None:
         self.query_one("#review-body", PlainText).update(text)
 
-    def show_plan(self, plan: ReviewPlan, written: Path | None = None) -> None:
+    async def show_plan(self, plan: ReviewPlan, written: Path | None = None) -> None:
         from workbench.core.services.review import plan_sections, plan_title
 
         self.plan = plan
         self.show_text(plan_title(plan))
         steps = self.query_one("#review-steps", Vertical)
-        steps.remove_children()
+        await steps.remove_children()
         widgets: list[PlainText] = []
         if self.read_only:
             hint, unwritten = FOLLOWER_WRITES, f"not written yet: {FOLLOWER_WRITES}"
@@ -149,7 +183,7 @@ class ReviewScreen(Screen[None]):
                     classes="review-heading",
                 )
             )
-        steps.mount_all(widgets)
+        await steps.mount_all(widgets)
         self.refresh_bindings()
 
     def action_write(self) -> None:
