@@ -293,3 +293,47 @@ async def test_pagedown_pressed_while_the_review_loads_scrolls_the_report(
         report = screen.query_one("#review-scroll")
         assert report.max_scroll_y > 0
         assert report.scroll_y > 0
+
+
+async def test_escape_while_the_review_loads_goes_back_at_once(
+    workdir: Path,
+    make_app: Callable[..., WorkbenchApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R pressed by mistake: escape goes home while the history is still read. The keys
+    typed during the load are held for the packet, and escape had waited with them (up to
+    8 s) before it went back."""
+    import threading
+
+    from workbench.core.services import review
+
+    folder = signed_folder(workdir, None)
+    with_history(workdir, folder)
+    reading = threading.Event()
+    go_on = threading.Event()
+    real = review.review_history
+
+    def slow_review(*args: Any, **kwargs: Any) -> Any:
+        reading.set()
+        assert go_on.wait(10), "the test never let the review go on"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(review, "review_history", slow_review)
+    app = make_app()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("R", "pagedown")
+            await pilot.pause()
+            assert reading.wait(10)
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen) and screen.plan is None  # still reading
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)  # the review still reading behind it
+            assert not app.keys_waiting  # the pagedown held for the packet went with it
+            await pilot.press("down")  # and keys reach home again
+            await pilot.pause()
+            assert not app.keys_waiting
+    finally:
+        go_on.set()

@@ -137,6 +137,13 @@ class WorkbenchApp(App[None]):
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.last_key_at = time.monotonic()
             if self._held_keys is not None:
+                ends_hold = getattr(self.screen, "key_ends_hold", None)
+                if ends_hold is not None and ends_hold(event.key):
+                    # The room leaves what it waits for (escape on a review still reading
+                    # the history): the keys held for it go with it, and it goes at once.
+                    self.drop_held_keys()
+                    await self._forward_key(event)
+                    return
                 self._held_keys.append(event)  # after any held before it: typed order
                 return
             await self._forward_key(event)

@@ -150,6 +150,11 @@ class ReviewScreen(Screen[None]):
         if time.monotonic() <= held_until:
             self.app.call_after_refresh(release_keys, self)
 
+    def key_ends_hold(self, key: str) -> bool:
+        """Escape while the history is still read goes back at once (the app asks as the key
+        arrives): held with the rest, it waited for the packet, up to `HOLD_LIMIT`."""
+        return key == "escape" and self._held_until is not None
+
     def on_unmount(self) -> None:
         if self._held_until is not None and time.monotonic() <= self._held_until:
             release_keys(self)
