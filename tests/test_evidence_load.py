@@ -2833,6 +2833,59 @@ def test_a_zone_abbreviation_with_more_than_one_offset_is_refused_by_name() -> N
     assert fast_values(_column("at"), SALESFORCE, cells) == [None, None, None]
 
 
+@pytest.mark.parametrize("machine_zone", ["UTC", "America/Los_Angeles", "Asia/Kolkata"])
+def test_a_formats_zone_is_read_the_same_on_every_machine(
+    monkeypatch: pytest.MonkeyPatch, machine_zone: str
+) -> None:
+    # Python's %Z reads the machine's own zone name as no zone at all: on a machine set to
+    # Pacific time "15:04 PST" was 15:04 UTC, and on one in India "IST" was read, not refused.
+    import time
+
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        formats = ("%d.%m.%Y %H:%M %Z",)
+        assert load.parse_timestamp("05.01.2025 15:04 PST", formats) == datetime(
+            2025, 1, 5, 23, 4, tzinfo=UTC
+        )
+        with pytest.raises(ValueError):
+            load.parse_timestamp("05.01.2025 15:04 IST", formats)
+        custom = replace(CANONICAL, date_formats=formats)
+        status, why = read_cell(_column("at"), "05.01.2025 15:04 IST", custom)
+        assert status == "bad" and "time zone 'IST' is not read" in str(why), why
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_day_past_its_month_is_said_so_under_a_literal_utc_format() -> None:
+    # `workbench map` had suggested formats with a literal " UTC": the day no calendar has was
+    # "not a date or time ... say date_formats = [...]", naming the format that was right.
+    custom = replace(CANONICAL, date_formats=("%Y-%m-%d %H:%M:%S UTC",))
+    assert load.parse_timestamp("2025-02-03 10:00:00 UTC", custom.date_formats) == datetime(
+        2025, 2, 3, 10, tzinfo=UTC
+    )
+    status, why = read_cell(_column("at"), "2025-02-30 10:00:00 UTC", custom)
+    assert status == "bad" and "no such date" in str(why), why
+
+
+@pytest.mark.parametrize(
+    ("cell", "zone"), [("17.01.2025 15:04 CET", "CET"), ("1/17/2025 3:04 PM IST", "IST")]
+)
+def test_a_zone_not_read_is_named_in_a_column_of_any_date_format(
+    tmp_path: Path, cell: str, zone: str
+) -> None:
+    # The format is found without the zone, whichever it is, and the zone is then named:
+    # with it left on, no format was found and each row was "not a date or time".
+    leads = write(
+        tmp_path / "leads.csv", f"lead_id,created_at\nL1,{cell}\nL2,{cell}\nL3,2025-01-17\n"
+    )
+    activities = write(tmp_path / "activities.csv", "lead_id,kind,at\nL3,demo_request,2025-01-18\n")
+    report = load_to_duckdb(duckdb.connect(), leads, activities, CANONICAL)
+    text = "\n".join(report.lines())
+    assert f"time zone '{zone}' is not read" in text, text
+
+
 def test_ids_that_differ_only_in_leading_zeros_are_named_not_matched(tmp_path: Path) -> None:
     # A CRM's "00123" went through pandas into Parquet as the integer 123: every activity of
     # it was "not in the leads table", with nothing to say why.

@@ -409,6 +409,27 @@ def test_a_yes_no_column_reads_the_mappings_own_spellings(tmp_path: Path) -> Non
     assert report.emptied_columns["target_account"] == 6  # x, ✓, -, X, named account, maybe
 
 
+def test_a_mark_that_is_only_punctuation_reads_only_itself(tmp_path: Path) -> None:
+    # Compared without '-', '_', '/' and '.', "-" = false was "": "_", "." and "--" read as
+    # false too, and "-" and "." named twice were "the same value".
+    path = tmp_path / "mapping.toml"
+    path.write_text('[values.target_account]\n"-" = false\n"+" = true\n', encoding="utf-8")
+    mapping = load_mapping(path)
+    cells = ["-", " - ", "+", "_", ".", "--", "/"]
+    leads_csv = tmp_path / "leads.csv"
+    leads_csv.write_text(
+        "lead_id,created_at,target_account\n"
+        + "".join(f"L{n},2025-01-05,{cell}\n" for n, cell in enumerate(cells)),
+        encoding="utf-8",
+    )
+    leads, report = load_leads(leads_csv, mapping)
+    assert [lead.target_account for lead in leads][:3] == [False, False, True]
+    assert report.emptied_columns["target_account"] == 4  # "_", ".", "--", "/": not named
+    assert [p.value for p in report.emptied_first][:3] == ["_", ".", "--"]
+    path.write_text('[values.target_account]\n"-" = false\n"." = true\n', encoding="utf-8")
+    assert load_mapping(path).translate("target_account", ".") == "true"
+
+
 def test_a_yes_no_value_must_be_true_or_false(tmp_path: Path) -> None:
     path = tmp_path / "mapping.toml"
     path.write_text(

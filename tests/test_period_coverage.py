@@ -1,7 +1,8 @@
 """One rule for whether a history covers a period (`core.evidence.coverage`): `metrics`' partial
 periods, the review's last complete quarter and the backtest's complete months read the same
 file the same way. An export taken on the evening of 31 March (its last activity at 23:20)
-covers the first quarter in all three; one whose history stops on 30 March covers it in none."""
+covers the first quarter in all three; one whose history stops on 30 March, or in the first
+hours of 31 March, covers it in none."""
 
 from __future__ import annotations
 
@@ -78,7 +79,22 @@ def test_the_rule_reads_calendar_days() -> None:
     assert covers(date(2024, 12, 31), date(2025, 3, 31), q1_start, q1_end)
     assert not covers(datetime(2025, 1, 2), EVENING, q1_start, q1_end)  # starts a day late
     assert not covers(FIRST, datetime(2025, 3, 30, 23, 59), q1_start, q1_end)
-    assert reaches(datetime(2025, 3, 31, 0, 0), q1_end)
+    assert reaches(datetime(2025, 3, 31, 12, 0), q1_end)  # from the last day's noon
+    assert reaches(date(2025, 3, 31), q1_end)  # a day without a time: that day is held
+
+
+def test_a_history_that_stops_in_the_first_hours_of_the_last_day_does_not_cover_it() -> None:
+    # Its last activity at 00:30 on 31 March: an export taken before that day's work (a US
+    # export late on 30 March). Read as whole, the month's low volume was flagged.
+    early = datetime(2025, 3, 31, 0, 30, tzinfo=UTC)
+    assert not reaches(early, date(2025, 3, 31))
+    assert not reaches(datetime(2025, 3, 31, 11, 59), date(2025, 3, 31))
+    con = _con(early)
+    assert str(last_quarter(con)) == "2024Q4"
+    assert _q1_partial(con)
+    assert _complete_months(con) == ("2025-01", "2025-02")
+    # The same history read on 31 March itself: that day is under way, the quarter is not done.
+    assert str(last_quarter(_con(EVENING), today=date(2025, 3, 31))) == "2025Q1"
 
 
 def test_a_period_of_days_includes_its_last_day() -> None:

@@ -196,7 +196,7 @@ def test_a_network_host_is_served_with_a_plain_warning(
 def test_each_seat_runs_this_workbench_on_the_same_folder(draft: Path) -> None:
     follow = serve_module.seat_command(draft, follow=True)
     edit = serve_module.seat_command(draft, follow=False)
-    assert follow.startswith(sys.executable) and follow.endswith(" --follow")
+    assert follow.startswith(f"exec {sys.executable}") and follow.endswith(" --follow")
     assert str(draft.resolve()) in edit and "--follow" not in edit
 
 
@@ -360,6 +360,7 @@ def test_ctrl_c_with_browsers_connected_ends_their_seats_without_a_traceback(
     assert server.stdout is not None
     seat_processes: list[int] = []
     close_codes: list[int | None] = []
+    seat_commands: list[list[str]] = []
     try:
         addresses: dict[str, str] = {}
         while len(addresses) < 2:
@@ -389,6 +390,9 @@ def test_ctrl_c_with_browsers_connected_ends_their_seats_without_a_traceback(
                         drawn[i] = drawn[i] or message.type == aiohttp.WSMsgType.BINARY
                 assert all(drawn), "a seat's app never drew"
                 seat_processes.extend(_children(server.pid))
+                for pid in seat_processes:
+                    argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                    seat_commands.append([a.decode() for a in argv[2:4]])  # python -m ...
                 server.send_signal(signal.SIGINT)
 
                 async def until_closed(socket_: aiohttp.ClientWebSocketResponse) -> int | None:
@@ -411,8 +415,11 @@ def test_ctrl_c_with_browsers_connected_ends_their_seats_without_a_traceback(
     assert "Traceback" not in errors and "Event loop is closed" not in errors, errors
     # Each browser told the server is going away (1001), as serve closes it before it ends.
     assert close_codes == [aiohttp.WSCloseCode.GOING_AWAY] * 2
+    # The processes serve started are the seats' apps themselves (`exec`): a shell between
+    # them was what serve stopped, and killing it left the app running.
     assert len(seat_processes) == 2, seat_processes
     assert not [pid for pid in seat_processes if _running(pid)], "a seat outlived serve"
+    assert seat_commands == [["workbench", "open"]] * 2, seat_commands
 
 
 def _children(pid: int) -> list[int]:

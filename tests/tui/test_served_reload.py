@@ -135,3 +135,28 @@ async def test_a_reload_keeps_the_signer_fields_typed(
             await settle(pilot)
         assert read_place(place) is None
     assert path.read_bytes() == before  # kept by the seat, not written as if signed
+
+
+async def test_the_signer_fields_kept_are_forgotten_once_signed(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path], workdir: Path
+) -> None:
+    # Once signed, the names are the record's: a draft made again at the same path later
+    # must not come up with the last room's signers filled in.
+    from workbench.core.files.seat_place import read_signers
+    from workbench.tui.components.modals import ConfirmModal
+
+    seeded("acme", "3m-10m")
+    place = workdir / "facilitator.toml"
+    async with make_app(place_file=place).run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        for text in ("Maria Lopez", "VP Marketing", "Sam Okafor", "Head of Sales"):
+            await type_text(pilot, text)
+            await pilot.press("tab")
+        await settle(pilot)
+        assert len(next(iter(read_signers(place).values()))) == 4  # kept while typed
+        await pilot.press("ctrl+s")  # on Sign-off: sign
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmModal)  # "Signed and written: ..."
+        assert read_signers(place) == {}

@@ -10,6 +10,7 @@ command and streams its terminal. Two apps share one port: the follow seat's at 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import shlex
 import socket
@@ -37,13 +38,15 @@ def seat_command(path: Path, *, follow: bool, place: Path | None = None) -> str:
     Python, this workbench, the same folder or file (absolute: the server's working folder
     is not the seat's concern). `place`: the file where the facilitator's seat keeps the
     definition and step it is on, so a reload, which starts a new process, comes back there
-    (the follow seats are many and each goes its own way: they start at home)."""
+    (the follow seats are many and each goes its own way: they start at home). `exec`: the
+    shell becomes the app, so the process textual-serve waits for and stops is the app
+    itself, not a shell that leaves it running when killed."""
     args = [sys.executable, "-m", "workbench", "open", str(path.resolve())]
     if follow:
         args.append("--follow")
     if place is not None:
         args += ["--place", str(place.resolve())]
-    return shlex.join(args)
+    return "exec " + shlex.join(args)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -147,7 +150,8 @@ def serve(
                     try:
                         await asyncio.wait_for(process.wait(), 5)
                     except TimeoutError:
-                        process.kill()
+                        with contextlib.suppress(ProcessLookupError):  # ended meanwhile
+                            process.kill()
                         await process.wait()
 
     title = "MQL workbench"

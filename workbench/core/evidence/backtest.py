@@ -485,8 +485,11 @@ def _months(first: date | None, last: date | None) -> list[str]:
     return months
 
 
-def _complete(months: list[str], first: date | None, last: date | None) -> tuple[str, ...]:
-    """The months the history covers from their first day to their last (`coverage.covers`)."""
+def _complete(
+    months: list[str], first: date | None, last: date | datetime | None
+) -> tuple[str, ...]:
+    """The months the history covers from their first day to their last (`coverage.covers`;
+    `last`: the history's last moment)."""
     if first is None or last is None:
         return ()
     out = []
@@ -527,10 +530,12 @@ def replay_into(
 def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str) -> Backtest:
     """Read an events table (see `replay_into`) against the leads' outcomes."""
     row = con.execute(
-        'SELECT CAST(min("at") AS DATE), CAST(max("at") AS DATE), count(*) FROM activities'
+        'SELECT CAST(min("at") AS DATE), CAST(max("at") AS DATE), count(*), max("at") '
+        "FROM activities"
     ).fetchone()
     assert row is not None
     first, last, activity_count = _day(row[0]), _day(row[1]), int(row[2])
+    last_moment = row[3] if isinstance(row[3], datetime) else last  # how far into its day
     lead_row = con.execute("SELECT count(*) FROM leads").fetchone()
     lead_count = int(lead_row[0]) if lead_row else 0
     months = _months(first, last)
@@ -652,7 +657,7 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         false_negatives=FalseNegatives(won=int(fn[0]), missed=int(fn[1])),
         rejection_reasons=reasons,
         median_days_to_mql=None if median_days is None else float(median_days),
-        complete_months=_complete(months, first, last),
+        complete_months=_complete(months, first, last_moment),
         missed_wins=missed_wins(con, definition, table, int(fn[1])),
         committed=definition.sla.marketing.monthly_volume,
         mql_monthly=mql_monthly,

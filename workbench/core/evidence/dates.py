@@ -61,9 +61,11 @@ def zone_of(abbreviation: str) -> timezone | None:
 
 
 def without_zone(value: str) -> str:
-    """A cell without a known zone's abbreviation after its time (for reading its format)."""
+    """A cell without the zone's abbreviation after its time (for reading its format). Any
+    abbreviation, read or not: with "17.01.2025 15:04 CET" left whole no format was found,
+    and each cell was "not a date or time" where it is "zone 'CET' is not read"."""
     split = split_zone(value)
-    return split[0] if split is not None and split[1] in ZONE_OFFSETS else value
+    return split[0] if split is not None else value
 
 
 _TIMES = (

@@ -333,15 +333,17 @@ def _no_such_time(value: str, formats: tuple[str, ...]) -> str | None:
     names no formats of its own)."""
     if _ALL_ZEROS.fullmatch(value):
         return "a placeholder, not a real time (all zeros: a database's 'no date')"
+    readings = [(value, _zoneless(formats))]  # a literal " UTC" in a format reads it whole
     split = split_zone(value)
     if split is not None and split[1] in ZONE_OFFSETS:
-        value, formats = split[0], _zoneless(formats)  # the time before its zone
-    for fmt in formats:
-        try:
-            datetime.strptime(value.strip(), fmt)
-        except ValueError as error:
-            if "out of range" in str(error):
-                return f"no such date: its day is past the end of its month (read as {fmt!r})"
+        readings.append((split[0], readings[0][1]))  # the time before its zone
+    for cell, tried in readings:
+        for fmt in tried:
+            try:
+                datetime.strptime(cell.strip(), fmt)
+            except ValueError as error:
+                if "out of range" in str(error):
+                    return f"no such date: its day is past the end of its month (read as {fmt!r})"
     return None if formats else _no_such_day(value)
 
 
@@ -448,7 +450,10 @@ def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
     naive means UTC. Unix time comes before ISO 8601 because Python reads a few 13-digit
     numbers as ISO's basic form (1701121212345 as 1701-12-12 23:45), which no export writes.
     A cell none of them reads may end with a zone's abbreviation (`dates.ZONE_OFFSETS`):
-    "2025-01-05 15:04:00 EST" is the time before it at that zone's offset."""
+    "2025-01-05 15:04:00 EST" is the time before it at that zone's offset. A format's `%Z`
+    is never given to strptime, which reads the machine's own zone there as none at all
+    (on a machine set to Pacific time, "15:04 PST" was read as 15:04 UTC)."""
+    formats = _zoneless(formats)
     try:
         parsed = _parse_time(value.strip(), formats)
     except ValueError:
@@ -456,7 +461,7 @@ def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
         zone = None if split is None else zone_of(split[1])
         if split is None or zone is None:
             raise
-        parsed = _parse_time(split[0], _zoneless(formats))
+        parsed = _parse_time(split[0], formats)
         if parsed.tzinfo is not None:
             raise ValueError(f"two time zones: {value!r}") from None
         parsed = parsed.replace(tzinfo=zone)

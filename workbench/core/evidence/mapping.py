@@ -89,14 +89,14 @@ class Mapping:
     def _squashed(self) -> dict[str, dict[str, str]]:
         """The `[values]` tables keyed as cells are compared: without case, spaces, '-', '_'."""
         return {
-            column: {squash(their): ours for their, ours in table.items()}
+            column: {value_key(their): ours for their, ours in table.items()}
             for column, table in self.values.items()
         }
 
     def names(self, column: str, value: str) -> bool:
         """Whether the column's `[values]` table names this value (its own meaning wins
         over the loader's reading of it, a placeholder's included)."""
-        key = squash(value)
+        key = value_key(value)
         return bool(key) and key in self._squashed.get(column, {})
 
     def translate(self, column: str, value: str) -> str:
@@ -105,7 +105,7 @@ class Mapping:
         table = self._squashed.get(column)
         if not table:
             return value
-        return table.get(squash(value), value)
+        return table.get(value_key(value), value)
 
 
 CANONICAL = Mapping()
@@ -362,7 +362,7 @@ def load_mapping(path: Path) -> Mapping:
             continue
         translated = values.setdefault(column, {})
         # A preset's value that is the same value as one of the file's gives way to it.
-        preset_keys = {squash(their): their for their in translated}
+        preset_keys = {value_key(their): their for their in translated}
         written: dict[str, str] = {}
         for their, ours in table.items():
             if target is None and (not isinstance(ours, str) or not ours.strip()):
@@ -391,11 +391,11 @@ def load_mapping(path: Path) -> Mapping:
                     their,
                 )
                 continue
-            key = squash(their)
+            key = value_key(their)
             if key in written and translated[written[key]] != ours.strip():
                 problem(
-                    f"{their!r} is the same value as {written[key]!r} (case, spaces, '-' and "
-                    f"'_' are ignored) but is translated differently; keep one",
+                    f"{their!r} is the same value as {written[key]!r} (case, spaces, '-', '_', "
+                    f"'/' and '.' are ignored) but is translated differently; keep one",
                     "values",
                     column,
                     their,
@@ -443,12 +443,12 @@ def _yes_no_values(
                 their,
             )
             continue
-        key = squash(their)
+        key = value_key(their)
         meaning = "true" if ours else "false"
         if key in written and out[written[key]] != meaning:
             problem(
-                f"{their!r} is the same value as {written[key]!r} (case, spaces, '-' and "
-                f"'_' are ignored) but is translated differently; keep one",
+                f"{their!r} is the same value as {written[key]!r} (case, spaces, '-', '_', "
+                f"'/' and '.' are ignored) but is translated differently; keep one",
                 "values",
                 column,
                 their,
@@ -675,6 +675,13 @@ def resolve_mapping(spec: str | Path | None) -> Mapping:
 def squash(value: str) -> str:
     """A choice value as it is compared: case-folded, without spaces, '-', '_', '/' or '.'."""
     return re.sub(r"[\s_\-/.]+", "", value.casefold())
+
+
+def value_key(value: str) -> str:
+    """A `[values]` entry or a cell as the two are matched: `squash`ed, or, for a mark that is
+    nothing but what `squash` drops ("-" = false), as written less case and spaces. Squashed,
+    "-" had also read "_", "." and "--" as false."""
+    return squash(value) or value.strip().casefold()
 
 
 def match_choice(column: Column, value: str) -> str | None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from workbench.core.domain.errors import InputError, Problem
-from workbench.core.evidence.coverage import reaches
+from workbench.core.evidence.coverage import as_day, reaches
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[qQ]([1-4])\s*$")
 
@@ -44,12 +44,13 @@ def quarter_of(day: date) -> Quarter:
     return Quarter(day.year, (day.month - 1) // 3 + 1)
 
 
-def last_complete_quarter(last_day: date) -> Quarter:
+def last_complete_quarter(last: date | datetime) -> Quarter:
     """The last quarter the data covers to its end (`coverage.reaches`): the one holding
-    `last_day` when that is its last day (an export taken on its evening or at midnight after
-    it), else the one before."""
-    holding = quarter_of(last_day)
-    return holding if reaches(last_day, holding.end) else holding.previous()
+    `last` (the history's last moment, or its last day) when that reaches the quarter's last
+    day (an export taken on its afternoon or evening or at midnight after it), else the one
+    before."""
+    holding = quarter_of(as_day(last))
+    return holding if reaches(last, holding.end) else holding.previous()
 
 
 # The years a lead history can hold: the loader reads times outside 1971-2099 as placeholders

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.domain.clause_evidence import record_evidence
@@ -225,8 +225,9 @@ def last_quarter(con: duckdb.DuckDBPyConnection, today: date | None = None) -> Q
     last = row[0] if row else None
     if not isinstance(last, datetime):
         last = datetime(1970, 1, 1)
-    day = last.date() if today is None else min(last.date(), today)
-    return last_complete_quarter(day)
+    if today is not None:  # today is reached whatever the time: the run is under way on it
+        last = min(last, datetime.combine(today, time.max))
+    return last_complete_quarter(last)
 
 
 # --- step 5 and 6: the profile and the adjustments -----------------------------------------

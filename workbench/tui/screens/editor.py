@@ -1653,6 +1653,8 @@ class EditorScreen(Screen[None]):
             )
             return
         definition = result.definition
+        if definition.status == "signed":  # the names are the record's now, not a draft's
+            self.wb.keep_signers(self.workshop.path, {})
         lines = git.commit_lines(commit_paths(result.path), definition.slug, definition.version)
         in_repo = git.repo_root(result.path) is not None
         self.call_later(self._after_sign, result.path, lines, in_repo)
