@@ -335,11 +335,13 @@ def test_each_seat_has_its_own_tab_title_and_a_wrong_link_says_where_the_room_is
         assert "xterm-helper-textarea" in seen[seat][1] and ".focus()" in seen[seat][1]
 
 
+@pytest.mark.parametrize(("stop_signal", "exit_code"), [("SIGINT", 130), ("SIGTERM", 0)])
 def test_ctrl_c_with_browsers_connected_ends_their_seats_without_a_traceback(
-    draft: Path,
+    draft: Path, stop_signal: str, exit_code: int
 ) -> None:
     """Stopping `serve` while seats were open printed asyncio's "Event loop is closed"
-    traceback: the seats' app processes outlived the loop that watched them."""
+    traceback: the seats' app processes outlived the loop that watched them. Ctrl+C exits
+    130, as every command does (it exited 0); a service manager's SIGTERM is a plain stop."""
     import asyncio
     import json
     import os
@@ -393,7 +395,7 @@ def test_ctrl_c_with_browsers_connected_ends_their_seats_without_a_traceback(
                 for pid in seat_processes:
                     argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
                     seat_commands.append([a.decode() for a in argv[2:4]])  # python -m ...
-                server.send_signal(signal.SIGINT)
+                server.send_signal(getattr(signal, stop_signal))
 
                 async def until_closed(socket_: aiohttp.ClientWebSocketResponse) -> int | None:
                     try:  # read on, as a browser does, so serve's close is answered
@@ -406,12 +408,13 @@ def test_ctrl_c_with_browsers_connected_ends_their_seats_without_a_traceback(
                 close_codes.extend(await asyncio.gather(*map(until_closed, sockets)))
 
         asyncio.run(seats_open_then_stop())
-        _, errors = server.communicate(timeout=60)
+        said, errors = server.communicate(timeout=60)
+        assert "Stopped: every seat is closed." in said
     finally:
         if server.poll() is None:
             server.kill()
             server.communicate()
-    assert server.returncode == 0
+    assert server.returncode == exit_code
     assert "Traceback" not in errors and "Event loop is closed" not in errors, errors
     # Each browser told the server is going away (1001), as serve closes it before it ends.
     assert close_codes == [aiohttp.WSCloseCode.GOING_AWAY] * 2

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import errno
 import shlex
+import signal
 import socket
 import sys
 import tempfile
@@ -25,6 +26,7 @@ from workbench.cli._app import app, echo, err, friendly
 from workbench.cli.serve_pages import pages_middleware
 from workbench.core.domain import seats
 from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.exits import INTERRUPT_EXIT
 from workbench.core.files.target import resolve
 
 if TYPE_CHECKING:
@@ -110,6 +112,7 @@ def serve(
     (read-only, showing the draft as it is saved)."""
     try:
         from aiohttp import WSCloseCode, web
+        from aiohttp.web_runner import GracefulExit
         from textual_serve.server import Server
     except ImportError:
         raise InputError(
@@ -175,10 +178,28 @@ def serve(
             public_url=urls.base,
         )
 
+        interrupted: list[bool] = []
+
+        def stop(by_ctrl_c: bool) -> None:
+            interrupted.append(by_ctrl_c)
+            raise GracefulExit  # aiohttp's own way out: shutdown, then the seats closed
+
+        async def on_signals(app: web.Application) -> None:
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGINT, stop, True)
+            loop.add_signal_handler(signal.SIGTERM, stop, False)
+
         async def make_app() -> web.Application:
             root = await follow_seat._make_app()
             root.add_subapp(prefix, await edit_seat._make_app())
             root.middlewares.append(pages_middleware(prefix, urls.follow))
+            root.on_startup.append(on_signals)
             return root
 
-        web.run_app(make_app(), sock=sock, print=None, access_log=None, handle_signals=True)
+        web.run_app(make_app(), sock=sock, print=None, access_log=None, handle_signals=False)
+    if interrupted:
+        echo("Stopped: every seat is closed.")
+    if interrupted[:1] == [True]:
+        # Ctrl+C is how serve is stopped, and its exit code is the one every command gives
+        # it (130): a script that ran serve can tell it was stopped, not that it finished.
+        raise typer.Exit(INTERRUPT_EXIT)
