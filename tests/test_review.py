@@ -492,6 +492,13 @@ def test_steps_one_to_four_say_whose_mqls_and_what_the_version_replays(
     assert "replayed: " in dict(plan_sections(plan))["3. MQL-to-opportunity conversion"][-1]
     four = dict(plan_sections(plan))["4. False negatives (closed-won, never an MQL)"]
     assert four[-1].startswith(f"replayed: v1 had made {replayed.wins_mql} of the 10 closed-won")
+    # Two rates side by side (the CRM's 2%, the replay's 49%) read as a contradiction: each
+    # says whose MQLs it counts, and the replayed one where it stands against the alarm.
+    assert four[0].startswith("as the CRM recorded them (mql_at): ")
+    above = (10 - replayed.wins_mql) / 10 > 0.10
+    assert ("above the 10% alarm: v1's own rules would have missed these wins" in four[-1]) is (
+        above
+    )
 
 
 def test_signed_before_the_quarter_says_nothing_of_it(bad_fit: tuple[Path, Path, Path]) -> None:

@@ -976,15 +976,24 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
             f"replayed: {r.with_opportunity} of {v}'s {r.leads} MQL leads have an opportunity "
             f"on or after their MQL: {_pct(_share(r.with_opportunity, r.leads))}"
         )
+    # Two rates side by side read as a contradiction (2% and 49%): each says whose MQLs it
+    # counts, and the replayed one says where it stands against the same alarm.
     four = [
-        f"{f.wins_never_mql} of {f.wins} closed-won leads in {f.quarter} were never an MQL: "
-        f"{_pct(f.false_negatives)} (alarm above {percent(FALSE_NEGATIVE_ALARM)})"
+        f"as the CRM recorded them (mql_at): {f.wins_never_mql} of {f.wins} closed-won leads "
+        f"in {f.quarter} were never an MQL: {_pct(f.false_negatives)} (alarm above "
+        f"{percent(FALSE_NEGATIVE_ALARM)})"
     ]
     if r is not None:
+        never = _share(r.wins - r.wins_mql, r.wins)
+        standing = ""
+        if never is not None and never > FALSE_NEGATIVE_ALARM:
+            standing = (
+                f", above the {percent(FALSE_NEGATIVE_ALARM)} alarm: {v}'s own rules would "
+                "have missed these wins"
+            )
         four.append(
             f"replayed: {v} had made {r.wins_mql} of the {r.wins} closed-won leads an MQL "
-            f"before the win; {r.wins - r.wins_mql} never: "
-            f"{_pct(_share(r.wins - r.wins_mql, r.wins))}"
+            f"before the win; {r.wins - r.wins_mql} never: {_pct(never)}{standing}"
         )
     five = [f"closed-won profile: {packet.profile_note}"] + [
         f"{line.clause}: definition {_shown(line.current, line.clause)}; "
