@@ -4,6 +4,7 @@ it, and without a history the room is told what to do."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -260,22 +261,7 @@ async def test_pagedown_pressed_while_the_review_loads_scrolls_the_report(
     the report once the packet is shown. It was lost (the report, one line long, had no
     cursor), and the room waited for a page that never came. R then PageDown in one burst,
     or PageDown a moment later, the review still reading."""
-    import threading
-
-    from workbench.core.services import review
-
-    folder = signed_folder(workdir, None)
-    with_history(workdir, folder)
-    reading = threading.Event()
-    go_on = threading.Event()
-    real = review.review_history
-
-    def slow_review(*args: Any, **kwargs: Any) -> Any:
-        reading.set()
-        assert go_on.wait(10), "the test never let the review go on"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(review, "review_history", slow_review)
+    reading, go_on = slow_review(workdir, monkeypatch)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -303,22 +289,7 @@ async def test_escape_while_the_review_loads_goes_back_at_once(
     """R pressed by mistake: escape goes home while the history is still read. The keys
     typed during the load are held for the packet, and escape had waited with them (up to
     8 s) before it went back."""
-    import threading
-
-    from workbench.core.services import review
-
-    folder = signed_folder(workdir, None)
-    with_history(workdir, folder)
-    reading = threading.Event()
-    go_on = threading.Event()
-    real = review.review_history
-
-    def slow_review(*args: Any, **kwargs: Any) -> Any:
-        reading.set()
-        assert go_on.wait(10), "the test never let the review go on"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(review, "review_history", slow_review)
+    reading, go_on = slow_review(workdir, monkeypatch)
     app = make_app()
     try:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -337,3 +308,25 @@ async def test_escape_while_the_review_loads_goes_back_at_once(
             assert not app.keys_waiting
     finally:
         go_on.set()
+
+
+def slow_review(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[threading.Event, threading.Event]:
+    """A signed definition with history whose review waits, once started (`reading`), until
+    the test lets it go on (`go_on`)."""
+    from workbench.core.services import review
+
+    folder = signed_folder(workdir, None)
+    with_history(workdir, folder)
+    reading = threading.Event()
+    go_on = threading.Event()
+    real = review.review_history
+
+    def waiting(*args: Any, **kwargs: Any) -> Any:
+        reading.set()
+        assert go_on.wait(10), "the test never let the review go on"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(review, "review_history", waiting)
+    return reading, go_on

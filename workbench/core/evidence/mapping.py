@@ -393,13 +393,7 @@ def load_mapping(path: Path) -> Mapping:
                 continue
             key = value_key(their)
             if key in written and translated[written[key]] != ours.strip():
-                problem(
-                    f"{their!r} is the same value as {written[key]!r} (case, spaces, '-', '_', "
-                    f"'/' and '.' are ignored) but is translated differently; keep one",
-                    "values",
-                    column,
-                    their,
-                )
+                problem(_twice(their, written[key]), "values", column, their)
                 continue
             if key in preset_keys:
                 translated.pop(preset_keys.pop(key), None)
@@ -421,6 +415,14 @@ def load_mapping(path: Path) -> Mapping:
         date_order=_date_order(data.get("locale")),
         dates_given=bool(raw_formats) and isinstance(raw_formats, list),
         alternates=base.alternates,  # `preset = "hubspot"` reads what the preset reads
+    )
+
+
+def _twice(their: str, first: str) -> str:
+    """A `[values]` entry that is another's value (`value_key`) with another meaning."""
+    return (
+        f"{their!r} is the same value as {first!r} (case, spaces, '-', '_', '/' and '.' are "
+        "ignored) but is translated differently; keep one"
     )
 
 
@@ -446,13 +448,7 @@ def _yes_no_values(
         key = value_key(their)
         meaning = "true" if ours else "false"
         if key in written and out[written[key]] != meaning:
-            problem(
-                f"{their!r} is the same value as {written[key]!r} (case, spaces, '-', '_', "
-                f"'/' and '.' are ignored) but is translated differently; keep one",
-                "values",
-                column,
-                their,
-            )
+            problem(_twice(their, written[key]), "values", column, their)
             continue
         written[key] = their
         out[their] = meaning
