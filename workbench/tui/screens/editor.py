@@ -582,11 +582,16 @@ class EditorScreen(Screen[None]):
         elif result.errors:
             self.notify("; ".join(result.errors), severity="error", title="Not applied")
         if not result.ok:
+            newly_refused = path not in self.invalid
             self.invalid[path] = "; ".join(errors)
+            if newly_refused:
+                self.refresh_summaries()  # "72." refused: the headings drop the "72" before it
             self.refresh_status()
             return
         was_refused = self.invalid.pop(path, None) is not None
         if not result.changed:
+            if was_refused:
+                self.refresh_summaries()  # typed back to the draft's value: shown again
             if was_refused and self.workshop.dirty:
                 # Typed back to the value already applied ("999", "9999" refused, backspace):
                 # nothing changed, but the save held back while the field was refused is due.
@@ -759,10 +764,7 @@ class EditorScreen(Screen[None]):
             # A field's edit does not rebuild its pane; the pane's buttons (add a rule, give a
             # segment its own triggers) must still start from the definition as it now is.
             pane.definition = definition
-        for overrides in self.mounted_panes(OverridesPane):
-            overrides.refresh_summaries(definition)
-        for triggers in self.query(TriggersPane):
-            triggers.refresh_titles(definition)
+        self.refresh_summaries()
         for fit in self.mounted_panes(FitPane):
             refresh_evidence(fit, definition, fit.EVIDENCE)
             fit.refresh_scope(definition)
@@ -772,6 +774,16 @@ class EditorScreen(Screen[None]):
             self.get_child_by_id("status", SuiteStatusBar).show_flips(flips, label)
         self.refresh_readers(flips)
         self.schedule_save()
+
+    def refresh_summaries(self) -> None:
+        """The folds' titles and the segments' sentences say what is settled: a refused
+        field's value as it was before its keys, never the last value the core took on the
+        way ("threshold 72" while the field held a refused "72.5" and the file 75)."""
+        shown = self.workshop.settled(self.invalid)
+        for overrides in self.mounted_panes(OverridesPane):
+            overrides.refresh_summaries(shown)
+        for triggers in self.query(TriggersPane):
+            triggers.refresh_titles(shown)
 
     def refresh_readers(self, flips: list[Any] | None = None) -> None:
         """The panes that read the suite or the draft as a whole (cases, sign-off, evidence,
