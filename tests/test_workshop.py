@@ -470,6 +470,24 @@ def test_reverting_a_refused_field_keeps_another_field_of_its_clause(tmp_path: P
     assert workshop.definition.fit.industries == ["software", "retail"]
 
 
+def test_the_settled_draft_undoes_a_refused_fields_keys_and_keeps_the_draft(
+    tmp_path: Path,
+) -> None:
+    # "72.5" into the threshold: the core took the "72" and refused "72."; a heading showed
+    # 72. The settled draft is the one leaving would keep; the draft itself is untouched.
+    workshop = Workshop.open(store.create(from_template("acme", "3m-10m", NOW.date()), tmp_path))
+    workshop.typing_started("scoring.threshold")
+    assert workshop.apply("scoring.threshold", 72).ok
+    assert not workshop.apply("scoring.threshold", "72.5").ok
+    workshop.typing_started("fit.min_employees")
+    assert workshop.apply("fit.min_employees", 80).ok
+    settled = workshop.settled(["scoring.threshold"])
+    assert settled.scoring is not None and settled.scoring.threshold == 75
+    assert settled.fit.min_employees == 80, "another field's edit stays"
+    assert workshop.definition.scoring is not None and workshop.definition.scoring.threshold == 72
+    assert workshop.settled([]) is workshop.definition
+
+
 def test_ended_from_outside_the_edits_are_saved_or_copied(tmp_path: Path) -> None:
     path = store.create(from_template("acme", "3m-10m", NOW.date()), tmp_path / "defs")
     workshop = Workshop.open(path)

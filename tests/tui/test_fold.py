@@ -132,3 +132,42 @@ async def test_a_step_key_back_to_a_scrolled_step_shows_the_cursor(
         assert focused is not None and pane in focused.ancestors
         seen = pane.region
         assert seen.contains_region(focused.region), (focused, focused.region, seen)
+
+
+async def test_a_folds_title_shows_the_threshold_settled_not_one_met_on_the_way(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """ "72.5" typed into tier 3's threshold (the file holds 75) is refused at its "."; the
+    core took the "72" before it, and the fold's title read "threshold 72": a value neither
+    in the field nor in the file. The title says what stands until the field is settled."""
+    path = seeded("acme", "3m-10m")
+    app = make_app(save_delay=60)  # nothing saved on the way, as at a person's pace
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "triggers")
+        fold = screen.query_one("#fold-tier3", Collapsible)
+        fold.collapsed = False
+        await settle(pilot)
+        assert "threshold 75" in fold.title
+        box = screen.query_one("#field-scoring-threshold").query_one(Input)
+        box.focus()
+        await pilot.press("end", "backspace", "backspace", "7", "2", ".", "5")
+        await settle(pilot)
+        assert box.value == "72.5"
+        assert "scoring.threshold" in screen.invalid
+        assert fold.title.endswith("threshold 75"), fold.title
+        # Another field's edit (the title is worked out again) does not bring the 72 back.
+        recycling = screen.query_one("#field-recycling-resubmit-after-days").query_one(Input)
+        recycling.focus()
+        await pilot.press("end", "backspace", "5")
+        await settle(pilot)
+        assert "recycling.resubmit_after_days" not in screen.invalid, "taken"
+        assert box.value == "72.5"
+        assert fold.title.endswith("threshold 75"), fold.title
+        # Typed back to a whole number, the title follows the field again.
+        box.focus()
+        await pilot.press("end", "backspace", "backspace")
+        await settle(pilot)
+        assert box.value == "72"
+        assert fold.title.endswith("threshold 72"), fold.title
+        saved = store.load_definition(path).definition.scoring
+        assert saved is not None and saved.threshold == 75, "nothing saved on the way"

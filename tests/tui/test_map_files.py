@@ -292,3 +292,65 @@ async def test_the_palettes_pick_waits_to_know_whether_the_named_history_loads(
         await settle(pilot)
         assert isinstance(app.screen, MapFilesModal), said
         assert not any("it loads" in m for m in said), said
+
+
+async def test_the_pick_button_is_a_framed_tab_stop_that_enter_and_space_press(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """A facilitator tabbed off "Pick the two files…" (the cursor was on it, drawn compact as
+    a line of text) and pressed enter on the tab bar: nothing. It is drawn as a button, its
+    focus in the accent colour, tab comes back round to it, and space presses it too."""
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press(EVIDENCE_KEY)
+        await settle(pilot)
+        pick = app.screen.query_one("#evidence-pick", Button)
+        assert app.focused is pick
+        assert pick.outer_size.height == 3, "framed, not a line of text"
+        focused_look = pick.styles.background
+        await pilot.press("tab")
+        assert app.focused is not pick
+        assert pick.styles.background != focused_look, "the focus is seen to leave it"
+        for _ in range(3):  # the step tabs, the Backtest/Analysis tabs, the button
+            if app.focused is pick:
+                break
+            await pilot.press("tab")
+        assert app.focused is pick
+        await pilot.press("space")
+        await settle(pilot)
+        assert isinstance(app.screen, MapFilesModal)
+
+
+async def test_t_switches_the_evidence_steps_tabs_and_the_footer_says_so(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """Backtest and Analysis switched only with left and right on their own tab bar, and
+    nothing said so. `t` shows the other one, named in the footer, from anywhere on the step;
+    not on another step, where a field takes the letter."""
+    from workbench.tui.components.analysis_pane import ANALYSIS_TAB, BACKTEST_TAB, EvidenceStep
+
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        assert "t" not in app.screen.active_bindings, "the Stage step's field has the letter"
+        await pilot.press(EVIDENCE_KEY)
+        await settle(pilot)
+        step = app.screen.query_one(EvidenceStep)
+        assert step.active_tab == BACKTEST_TAB
+        offered = app.screen.active_bindings["t"].binding
+        assert (offered.description, offered.id) == ("Analysis", "editor.evidence_analysis")
+        assert offered.show and offered.tooltip
+        await pilot.press("t")  # the cursor is on the pick button
+        await settle(pilot)
+        assert step.active_tab == ANALYSIS_TAB
+        focused = app.focused
+        assert focused is not None and step in focused.ancestors
+        hidden = [node for node in focused.ancestors if node.id == BACKTEST_TAB]
+        assert not hidden, "the cursor is not left in the hidden tab"
+        assert app.screen.active_bindings["t"].binding.description == "Backtest"
+        await pilot.press("t")
+        await settle(pilot)
+        assert step.active_tab == BACKTEST_TAB

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.geometry import Region
 from textual.widgets import Input
 
 from tests.tui.pilot_steps import open_step, settle
@@ -167,3 +168,27 @@ async def test_tabbing_on_past_a_refused_band_keeps_the_cursor_in_view(
             assert focused.region.overlaps(pane.region), f"{focused!r} out of view"
             moved += 1
         assert moved >= 2
+
+
+async def test_a_refused_bands_reason_is_shown_whole_under_its_field_at_80x24(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """Under SMB's max employees, 26 columns wide at 80x24, "✗ Mid-market's size b…" was
+    all the room read of why 249 was refused (and the status line cut it too). The reason
+    wraps under the field, every word of it on screen."""
+    seeded("bigco", "10m-30m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "segments")
+        await type_into(pilot, "#field-segments-0-max-employees", "249")
+        field = screen.query_one("#field-segments-0-max-employees", ClauseField)
+        assert field.has_class("-invalid")
+        error = field.query_one(".field-error", PlainText)
+        width, height = error.outer_size
+        assert width < 40, "a narrow column: the case that was cut"
+        lines = [strip.text.strip() for strip in error.render_lines(Region(0, 0, width, height))]
+        said = " ".join(line for line in lines if line)
+        assert "…" not in said
+        reason = error.shown
+        assert reason.startswith("✗ Mid-market's size band 200-999 overlaps SMB's 50-249")
+        assert said.split() == reason.split(), (said, reason)

@@ -184,19 +184,18 @@ class Workshop:
         found = self._typing_from.pop(path, None)
         if found is None:
             return EditResult(True)
-        top, before = found
-        if "." in path and _same_length(getattr(self.definition, top), before):
-            # Only this field's value back: another field of the same clause typed since (an
-            # industry after a refused minimum size, another segment's name) keeps its edit.
-            # A list clause only while it has as many items, or the index names another one.
-            try:
-                was = clause_value(self.definition.model_copy(update={top: before}), path)
-                candidate = with_clause(self.definition, path, _dump(was))
-            except (ValidationError, LookupError, ValueError, AttributeError):
-                pass  # the clause as a whole, as it was before the first key
-            else:
-                return self._replace(candidate)
-        return self._replace(self.definition.model_copy(update={top: before}))
+        return self._replace(_before_typing(self.definition, path, found))
+
+    def settled(self, refused: Iterable[str]) -> Definition:
+        """The draft with each refused field's run of keys undone, as leaving it would: what
+        a heading or a summary shows. The draft itself holds the last value the core took on
+        the way ("72" of a refused "72.5"), which neither the field nor the file holds."""
+        definition = self.definition
+        for path in refused:
+            found = self._typing_from.get(path)
+            if found is not None:
+                definition = _before_typing(definition, path, found)
+        return definition
 
     @classmethod
     def open(cls, path: Path, *, follow: bool = False) -> Workshop:
@@ -649,6 +648,21 @@ class Workshop:
             self.integrity = "intact"
             self.suite = result.suite
             return result
+
+
+def _before_typing(definition: Definition, path: str, found: tuple[str, Any]) -> Definition:
+    """`definition` with the clause at `path` as it was before its field was typed in."""
+    top, before = found
+    if "." in path and _same_length(getattr(definition, top), before):
+        # Only this field's value back: another field of the same clause typed since (an
+        # industry after a refused minimum size, another segment's name) keeps its edit.
+        # A list clause only while it has as many items, or the index names another one.
+        try:
+            was = clause_value(definition.model_copy(update={top: before}), path)
+            return with_clause(definition, path, _dump(was))
+        except (ValidationError, LookupError, ValueError, AttributeError):
+            pass  # the clause as a whole, as it was before the first key
+    return definition.model_copy(update={top: before})
 
 
 def _same_length(now: Any, before: Any) -> bool:

@@ -589,8 +589,8 @@ class TriggersPane(TriggerButtons):
     def on_mount(self) -> None:
         show_evidence(self, self.definition, self.EVIDENCE)
 
-    def fold_titles(self) -> dict[str, str]:
-        d = self.definition
+    def fold_titles(self, shown: Definition | None = None) -> dict[str, str]:
+        d = self.definition if shown is None else shown
         t = d.triggers
 
         def kinds(chosen: Sequence[str]) -> str:
@@ -673,9 +673,11 @@ class TriggersPane(TriggerButtons):
     def refresh_titles(self, definition: Definition) -> None:
         """After an edit in a field: each fold's title says what it now holds (no rebuild).
         Only a title that changed is looked up: this runs at every key typed in the step,
-        and a query walks its 700 widgets (90 ms a key with twelve tier 2 rules)."""
-        self.definition = definition
-        titles = self.fold_titles()
+        and a query walks its 700 widgets (90 ms a key with twelve tier 2 rules).
+
+        `definition` is the draft as settled (`Workshop.settled`): it is shown, not kept, so
+        the step's buttons still start from the draft the editor gave the pane."""
+        titles = self.fold_titles(definition)
         for key, title in titles.items():
             if self._titles.get(key) != title:
                 for fold in self.query(f"#fold-{key}").results(Collapsible):
@@ -821,8 +823,8 @@ class OverridesPane(TriggerButtons):
         return "own " + ", ".join(own) + (f" (main {', '.join(main)})" if main else "")
 
     def refresh_summaries(self, definition: Definition) -> None:
-        """After an edit in a field: the sentences say what now differs (no rebuild)."""
-        self.definition = definition
+        """After an edit in a field: the sentences say what now differs (no rebuild);
+        `definition` is the draft as settled, shown and not kept (see `refresh_titles`)."""
         for index, entity in enumerate(self.entities()):
             for summary in self.query(f"#summary-{self.LIST}-{index}").results(PlainText):
                 summary.update("\n".join(override_sentences(definition, entity, activity_label)))

@@ -169,6 +169,22 @@ class EditorScreen(Screen[None]):
             id="editor.evidence_compare",
             tooltip="Backtest the draft against the signed version it would replace, or alone.",
         ),
+        # The Evidence step's two tabs: left and right switch them only from their own tab
+        # bar, and nothing on screen said so. The footer names the one not shown.
+        Binding(
+            "t",
+            f"evidence_tab('{ANALYSIS_TAB}')",
+            "Analysis",
+            id="editor.evidence_analysis",
+            tooltip="Show the Evidence step's Analysis tab: what the lead history says.",
+        ),
+        Binding(
+            "t",
+            f"evidence_tab('{BACKTEST_TAB}')",
+            "Backtest",
+            id="editor.evidence_backtest",
+            tooltip="Show the Evidence step's Backtest tab: the draft replayed over the history.",
+        ),
         Binding(
             "ctrl+r",
             "reload",
@@ -254,6 +270,12 @@ class EditorScreen(Screen[None]):
             ):
                 return False
             return bool(parameters) and parameters[0] in range(len(self.steps()))
+        if action == "evidence_tab":
+            # On the Evidence step, the tab not on screen (a field inside it keeps its 't').
+            step = self._evidence_tabs()
+            if step is None or self._tabs().active != EVIDENCE_STEP:
+                return False
+            return bool(parameters) and parameters[0] != step.active_tab
         if action in ("refresh_evidence", "compare_evidence"):
             # Keys of the Evidence step only; elsewhere 'r' and 'c' belong to the fields.
             pane = self._evidence_pane()
@@ -270,7 +292,16 @@ class EditorScreen(Screen[None]):
         return not (action == "add_question" and self.workshop.read_only)
 
     # The Analysis tab's apply and adopt keys, offered by `_analysis_commands` from any step.
-    PALETTE_COVERS = frozenset({"analysis.apply", "analysis.adopt"})
+    # The palette's "Analysis: what the lead history says" and "Evidence: backtest the draft
+    # now" stand for the footer's `t`.
+    PALETTE_COVERS = frozenset(
+        {
+            "analysis.apply",
+            "analysis.adopt",
+            "editor.evidence_analysis",
+            "editor.evidence_backtest",
+        }
+    )
 
     @property
     def PALETTE_COMMANDS(self) -> list[tuple[str, str, str]]:
@@ -582,11 +613,16 @@ class EditorScreen(Screen[None]):
         elif result.errors:
             self.notify("; ".join(result.errors), severity="error", title="Not applied")
         if not result.ok:
+            newly_refused = path not in self.invalid
             self.invalid[path] = "; ".join(errors)
+            if newly_refused:
+                self.refresh_summaries()  # "72." refused: the headings drop the "72" before it
             self.refresh_status()
             return
         was_refused = self.invalid.pop(path, None) is not None
         if not result.changed:
+            if was_refused:
+                self.refresh_summaries()  # typed back to the draft's value: shown again
             if was_refused and self.workshop.dirty:
                 # Typed back to the value already applied ("999", "9999" refused, backspace):
                 # nothing changed, but the save held back while the field was refused is due.
@@ -759,10 +795,7 @@ class EditorScreen(Screen[None]):
             # A field's edit does not rebuild its pane; the pane's buttons (add a rule, give a
             # segment its own triggers) must still start from the definition as it now is.
             pane.definition = definition
-        for overrides in self.mounted_panes(OverridesPane):
-            overrides.refresh_summaries(definition)
-        for triggers in self.query(TriggersPane):
-            triggers.refresh_titles(definition)
+        self.refresh_summaries()
         for fit in self.mounted_panes(FitPane):
             refresh_evidence(fit, definition, fit.EVIDENCE)
             fit.refresh_scope(definition)
@@ -772,6 +805,16 @@ class EditorScreen(Screen[None]):
             self.get_child_by_id("status", SuiteStatusBar).show_flips(flips, label)
         self.refresh_readers(flips)
         self.schedule_save()
+
+    def refresh_summaries(self) -> None:
+        """The folds' titles and the segments' sentences say what is settled: a refused
+        field's value as it was before its keys, never the last value the core took on the
+        way ("threshold 72" while the field held a refused "72.5" and the file 75)."""
+        shown = self.workshop.settled(self.invalid)
+        for overrides in self.mounted_panes(OverridesPane):
+            overrides.refresh_summaries(shown)
+        for triggers in self.query(TriggersPane):
+            triggers.refresh_titles(shown)
 
     def refresh_readers(self, flips: list[Any] | None = None) -> None:
         """The panes that read the suite or the draft as a whole (cases, sign-off, evidence,
@@ -1103,6 +1146,21 @@ class EditorScreen(Screen[None]):
     def _analysis_shown(self) -> bool:
         step = self._evidence_tabs()
         return step is not None and step.active_tab == ANALYSIS_TAB
+
+    def action_evidence_tab(self, tab: str) -> None:
+        """`t` on the Evidence step: the other of its two tabs. A cursor left in the tab
+        now hidden goes to the tab bar, where left and right switch them too."""
+        step = self._evidence_tabs()
+        if step is None:
+            return
+        step.show_tab(tab)
+        focused = self.focused
+        if (
+            focused is not None
+            and step in focused.ancestors
+            and not any(node.id == tab for node in focused.ancestors)
+        ):
+            step.query_one(Tabs).focus()
 
     def action_analysis(self, then: str = "show") -> None:
         """From the palette, on any step: show the Analysis tab, then apply or adopt the
