@@ -14,6 +14,7 @@ from tests.tui.pilot_steps import open_first, settle
 from tests.tui.test_review_screen import body as review_body
 from tests.tui.test_review_screen import signed_folder, with_history
 from tests.tui.test_small_stumbles import repository, signed
+from workbench.core.domain.definition import Expectation
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.services.signoff import sign
@@ -100,6 +101,30 @@ async def test_a_follower_is_told_which_case_the_facilitators_save_flipped(
         screen.watch_disk()
         await settle(pilot)
         assert "PASS→FAIL (+10 more" in status_lines(app)[1]  # the last flip stays said
+
+
+async def test_a_follower_is_told_of_a_case_the_facilitator_added(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The facilitator adopted a case from history that fails: the follower's "edge cases
+    # 16/17 passing" came with "no case has flipped yet".
+    path = seeded()
+    app = make_app(follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, FollowScreen)
+        facilitator = Workshop.open(path)
+        ebook = next(c for c in facilitator.definition.cases if c.name == "ceo-ebook-download")
+        adopted = ebook.model_copy(
+            update={"name": "history-won-webinar-0042", "expect": Expectation(status="mql")}
+        )
+        assert facilitator.add_case(adopted, typed=False).ok and facilitator.save()
+        screen.watch_disk()
+        await settle(pilot)
+        assert status_lines(app)[1] == (
+            "added history-won-webinar-0042: FAIL (now nurture, expected mql)"
+        )
 
 
 async def test_a_follower_updates_in_place_and_every_step_shows_the_save(
