@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from workbench.core.domain.definition import Definition, Scoring
+from workbench.core.domain.definition import Definition, Expectation, Scoring
 from workbench.core.domain.evaluator import evaluate
 from workbench.core.domain.lead import Lead
-from workbench.core.domain.suite import flips, run_suite
+from workbench.core.domain.suite import changes, flips, run_suite
 from workbench.core.domain.templates import from_template
 from workbench.core.domain.verdict import Verdict
 from workbench.core.domain.vocab import SENIORITY_ORDER, STAGE_IDS, STATUSES
@@ -970,6 +970,54 @@ def test_changing_only_an_expectation_is_a_flip_in_pass_fail() -> None:
     assert [f.name for f in changed] == ["ceo-ebook-download"]
     assert changed[0].before == changed[0].after
     assert changed[0].now_passing is False
+
+
+def test_a_case_added_or_removed_is_named_with_its_outcome_and_a_renamed_one_is_neither() -> None:
+    # Adopting a failing case from history read "edge cases 16/17 passing" over "no case has
+    # flipped yet": the case was in one run and not the other, and `flips` skipped it.
+    definition = from_template("x", "3m-10m", date(2025, 1, 1))
+    before = run_suite(definition)
+    ebook = next(c for c in definition.cases if c.name == "ceo-ebook-download")
+    adopted = ebook.model_copy(
+        update={"name": "history-won-webinar-0042", "expect": Expectation(status="mql")}
+    )
+    passing = ebook.model_copy(update={"name": "history-nurtured-0043"})
+    grown = definition.model_copy(update={"cases": [*definition.cases, adopted, passing]})
+    after = run_suite(grown)
+    assert flips(before, after) == []
+    came = changes(before, after)
+    assert [(f.name, f.added, f.removed, f.was_passing, f.now_passing) for f in came] == [
+        ("history-won-webinar-0042", True, False, None, False),
+        ("history-nurtured-0043", True, False, None, True),
+    ]
+    assert (came[0].after, came[0].expected) == ("nurture", "mql")
+
+    went = changes(after, before)
+    assert [(f.name, f.added, f.removed, f.was_passing, f.now_passing) for f in went] == [
+        ("history-won-webinar-0042", False, True, False, None),
+        ("history-nurtured-0043", False, True, True, None),
+    ]
+    assert (went[0].before, went[0].expected) == ("nurture", "mql")
+
+    # Renamed (and made to fail): one case, flipped under its new name, not one added and
+    # one removed.
+    renamed = [
+        adopted.model_copy(update={"name": "ceo-ebook-expected-mql"}) if c is ebook else c
+        for c in definition.cases
+    ]
+    moved = run_suite(definition.model_copy(update={"cases": renamed}))
+    assert [f.name for f in changes(before, moved)] == [
+        "ceo-ebook-expected-mql",
+        "ceo-ebook-download",
+    ]
+    [flip] = changes(before, moved, {"ceo-ebook-expected-mql": "ceo-ebook-download"})
+    assert (flip.name, flip.added, flip.removed, flip.was_passing, flip.now_passing) == (
+        "ceo-ebook-expected-mql",
+        False,
+        False,
+        True,
+        False,
+    )
 
 
 def test_a_competitor_reason_names_the_value_that_matched() -> None:

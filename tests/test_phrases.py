@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from workbench.core.domain.clauses import with_clause
+from workbench.core.domain.definition import Expectation
 from workbench.core.domain.flipwatch import FlipWatch
 from workbench.core.domain.phrases import (
     activity_label,
@@ -16,7 +17,7 @@ from workbench.core.domain.phrases import (
     tier_name,
     trigger_label,
 )
-from workbench.core.domain.suite import flips, run_suite
+from workbench.core.domain.suite import changes, flips, run_suite
 from workbench.core.domain.templates import from_template
 
 
@@ -159,6 +160,55 @@ def test_the_flip_lines_count_says_which_way_the_cases_went() -> None:
     assert "3 cases (1 to FAIL)" in mixed, mixed
     # Too long a clause to say: the count still says which way.
     assert flip_line(down, "x" * 80, 40) == f"{len(down)} cases to FAIL: ctrl+t"
+
+
+def test_a_case_added_or_removed_says_so_on_the_flip_line() -> None:
+    # "✗ edge cases 16/17 passing · saved" over "no case has flipped yet", after adopting a
+    # case from history that fails: the line names the case added, and whether it passes.
+    definition = from_template("x", "3m-10m", date(2026, 5, 1))
+    ebook = next(c for c in definition.cases if c.name == "ceo-ebook-download")
+    adopted = ebook.model_copy(
+        update={"name": "history-won-webinar-0042", "expect": Expectation(status="mql")}
+    )
+    passing = ebook.model_copy(update={"name": "history-nurtured-0043"})
+    before = run_suite(definition)
+    failing_added = changes(
+        before, run_suite(definition.model_copy(update={"cases": [*definition.cases, adopted]}))
+    )
+    label = "case history-won-webinar-0042"  # the adopt's edit, as `clause_label` says it
+    assert flip_line(failing_added, label, 78) == (
+        "added history-won-webinar-0042: FAIL (now nurture, expected mql)"
+    )
+    assert flip_line(failing_added, None, 40) == "added history-won-webinar-0042: FAIL"
+    passing_added = changes(
+        before, run_suite(definition.model_copy(update={"cases": [*definition.cases, passing]}))
+    )
+    assert flip_line(passing_added, None, 78) == "added history-nurtured-0043: PASS (now nurture)"
+
+    # Removed: which case left, and what it was doing.
+    with_both = run_suite(definition.model_copy(update={"cases": [*definition.cases, adopted]}))
+    assert flip_line(changes(with_both, before), None, 78) == (
+        "removed history-won-webinar-0042: was FAIL (nurture, expected mql)"
+    )
+    removed = changes(
+        before, run_suite(definition.model_copy(update={"cases": definition.cases[1:]}))
+    )
+    assert flip_line(removed, None, 78) == "removed ceo-ebook-download: was PASS (nurture)"
+
+    # With a flip (a follow seat's reload): "flipped" is said of the flip only, and the
+    # count says what else came.
+    stricter = with_clause(definition, "fit.exclude_email_domains", [])
+    mixed = changes(
+        before, run_suite(stricter.model_copy(update={"cases": [*stricter.cases, adopted]}))
+    )
+    flipped = [f for f in mixed if not f.added]
+    assert flipped and mixed[-1].added
+    line = flip_line(mixed, None, 200)
+    assert line.startswith("flipped academic-email-demo-request PASS→FAIL (now "), line
+    assert line.endswith(" | added history-won-webinar-0042: FAIL (now nurture, expected mql)")
+    assert line.count("flipped") == 1
+    assert flip_line(mixed, None, 31) == "1 case to FAIL, 1 added: ctrl+t"
+    assert flip_line(mixed, None, 20) == "2 changed: ctrl+t"
 
 
 def test_a_cases_activities_read_as_the_room_says_them() -> None:

@@ -206,6 +206,56 @@ async def test_a_history_case_is_adopted_with_the_rooms_expectation(
         assert len(workshop.definition.cases) == count + 1
 
 
+async def test_a_case_adopted_deleted_and_brought_back_is_named_on_the_status_line(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    history: EvidenceSource,
+) -> None:
+    # Adopting a case from history that fails read "✗ edge cases 16/17 passing · saved" over
+    # "no case has flipped yet": a new failing case, and not a word of it.
+    seeded("acme", "3m-10m")
+    app = make_app(evidence=history)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await show_analysis(pilot)
+        pane = pane_of(app)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        assert pane.outcome is not None
+        count = len(screen.workshop.definition.cases)
+        pane.query_one("#analysis-cases", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, AdoptCaseModal)
+        assert modal.query_one("#adopt-status", Select).value == "mql"  # history's suggestion
+        modal.query_one("#adopt", Button).press()
+        await settle(pilot)
+        assert app.screen is screen
+        name = screen.workshop.definition.cases[-1].name
+        result = screen.workshop.suite.by_name()[name]
+        assert not result.passed, "a won lead the draft never made an MQL: it fails"
+        first, second = str(screen.query_one(SuiteStatusBar).render()).splitlines()
+        assert first.startswith(f"✗ edge cases {count}/{count + 1} passing"), first
+        assert second == f"added {name}: FAIL (now {result.verdict.short()}, expected mql)"
+
+        # Deleted from the Cases step, then brought back with u: each said the same way.
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        screen.query_one("#cases-table", DataTable).move_cursor(row=count)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.click("#answer-delete")
+        await settle(pilot)
+        assert len(screen.workshop.definition.cases) == count
+        second = str(screen.query_one(SuiteStatusBar).render()).splitlines()[1]
+        assert second == f"removed {name}: was FAIL ({result.verdict.short()}, expected mql)"
+        await pilot.press("u")
+        await settle(pilot)
+        second = str(screen.query_one(SuiteStatusBar).render()).splitlines()[1]
+        assert second.startswith(f"added {name}: FAIL (now "), second
+
+
 async def test_a_signed_version_shows_the_analysis_and_offers_no_apply(
     make_app: Callable[..., WorkbenchApp],
     seeded: Callable[..., Path],

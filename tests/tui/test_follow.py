@@ -7,12 +7,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from textual.widgets import Input
+from textual import events
+from textual.widgets import DataTable, Input
 
 from tests.tui.pilot_steps import open_first, settle
 from tests.tui.test_review_screen import body as review_body
 from tests.tui.test_review_screen import signed_folder, with_history
 from tests.tui.test_small_stumbles import repository, signed
+from workbench.core.domain.definition import Expectation
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.services.signoff import sign
@@ -101,6 +103,30 @@ async def test_a_follower_is_told_which_case_the_facilitators_save_flipped(
         assert "PASS→FAIL (+10 more" in status_lines(app)[1]  # the last flip stays said
 
 
+async def test_a_follower_is_told_of_a_case_the_facilitator_added(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # The facilitator adopted a case from history that fails: the follower's "edge cases
+    # 16/17 passing" came with "no case has flipped yet".
+    path = seeded()
+    app = make_app(follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, FollowScreen)
+        facilitator = Workshop.open(path)
+        ebook = next(c for c in facilitator.definition.cases if c.name == "ceo-ebook-download")
+        adopted = ebook.model_copy(
+            update={"name": "history-won-webinar-0042", "expect": Expectation(status="mql")}
+        )
+        assert facilitator.add_case(adopted, typed=False).ok and facilitator.save()
+        screen.watch_disk()
+        await settle(pilot)
+        assert status_lines(app)[1] == (
+            "added history-won-webinar-0042: FAIL (now nurture, expected mql)"
+        )
+
+
 async def test_a_follower_updates_in_place_and_every_step_shows_the_save(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:
@@ -135,6 +161,81 @@ async def test_a_follower_updates_in_place_and_every_step_shows_the_save(
         await pilot.press(f"f{sla + 1}")  # never shown before: composed from the save
         await settle(pilot)
         assert shown(app, "field-sla-marketing-notify-seconds") == "25"
+
+
+async def test_a_follower_keeps_its_place_in_the_cases_after_a_save_seen_in_the_background(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # A browser follow seat, the cursor on a case, its page in the background as the
+    # facilitator saved (textual-serve sends the app a blur): back in front, the focus was on
+    # the step tab bar, the table's row dimmed, and Down no longer moved the cursor. The
+    # refresh found no focused widget (a blurred app has none) and focused the first one.
+    path = seeded()
+    app = make_app(follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, FollowScreen)
+        cases = [key for key, _label in screen.steps()].index("cases")
+        await pilot.press(f"f{cases + 1}", "down", "down")
+        await settle(pilot)
+        table = screen.query_one("#cases-table", DataTable)
+        assert screen.focused is table and table.cursor_row == 2
+
+        for in_front, notify_seconds in ((False, 25), (True, 35), (False, 45)):
+            if not in_front:
+                app.post_message(events.AppBlur())
+                await settle(pilot)
+                assert not app.app_focus and screen.focused is None
+            facilitator_saves(path, "sla.marketing.notify_seconds", notify_seconds)
+            screen.watch_disk()
+            await settle(pilot)
+            assert screen.workshop.definition.sla.marketing.notify_seconds == notify_seconds
+            if not in_front:
+                app.post_message(events.AppFocus())
+                await settle(pilot)
+            assert screen.query_one("#cases-table") is table
+            assert screen.focused is table, (in_front, screen.focused)
+            row = table.cursor_row
+            await pilot.press("down")
+            await settle(pilot)
+            assert table.cursor_row == row + 1, in_front
+        assert table.cursor_row == 5
+
+
+async def test_a_follower_in_the_background_keeps_the_cases_when_a_signature_rebuilds_them(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # A signature rebuilds the follower's whole screen: a new cases table, and Textual, given
+    # the focus back, looks for the one it remembered from the blur, which is gone.
+    path = seeded()
+    app = make_app(follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, FollowScreen)
+        cases = [key for key, _label in screen.steps()].index("cases")
+        await pilot.press(f"f{cases + 1}", "down")
+        await settle(pilot)
+        old = screen.query_one("#cases-table", DataTable)
+        assert screen.focused is old
+        app.post_message(events.AppBlur())
+        await settle(pilot)
+        sign(
+            store.load_definition(path),
+            "Dana Reyes, VP Marketing",
+            "Sam Okafor, VP Sales",
+            None,
+            datetime(2026, 5, 4, 10, tzinfo=UTC),
+        )
+        screen.watch_disk()
+        await settle(pilot)
+        assert "signed" in screen.title_text()
+        table = screen.query_one("#cases-table", DataTable)
+        assert table is not old and screen._tabs().active == "step-cases"
+        app.post_message(events.AppFocus())
+        await settle(pilot)
+        assert screen.focused is table
 
 
 async def test_a_follower_on_sign_off_sees_the_signature(

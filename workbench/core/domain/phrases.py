@@ -212,26 +212,56 @@ def _words(parts: Sequence[str]) -> str:
     return tail or " ".join(heads)
 
 
+def _pass_fail(passing: bool | None) -> str:
+    return "PASS" if passing else "FAIL"
+
+
 def flip_words(flip: Flip) -> str:
-    """'intern-demo-request PASS→FAIL (now mql → sdr, tier 1)'."""
-    before = "PASS" if flip.was_passing else "FAIL"
-    after = "PASS" if flip.now_passing else "FAIL"
+    """'intern-demo-request PASS→FAIL (now mql → sdr, tier 1)'; a case added or removed:
+    'added won-0042: FAIL (now nurture, expected mql)', 'removed intern-demo: was PASS
+    (rejected)'."""
+    if flip.added:
+        wanted = "" if flip.now_passing else f", expected {flip.expected}"
+        return f"added {flip.name}: {_pass_fail(flip.now_passing)} (now {flip.after}{wanted})"
+    if flip.removed:
+        wanted = "" if flip.was_passing else f", expected {flip.expected}"
+        return f"removed {flip.name}: was {_pass_fail(flip.was_passing)} ({flip.before}{wanted})"
+    before = _pass_fail(flip.was_passing)
+    after = _pass_fail(flip.now_passing)
     return f"{flip.name} {before}→{after} (now {flip.after})"
+
+
+def _flip_name(flip: Flip) -> str:
+    """A flip by name only, when the line has no room for the verdict."""
+    if flip.added:
+        return f"added {flip.name}: {_pass_fail(flip.now_passing)}"
+    if flip.removed:
+        return f"removed {flip.name}: was {_pass_fail(flip.was_passing)}"
+    return f"{flip.name} {'FAIL→PASS' if flip.now_passing else 'PASS→FAIL'}"
 
 
 def flip_line(flips: Sequence[Flip], edited: str | None, width: int) -> str:
     """The status bar's flip line, at most `width` columns: the edit, then as many flips as
-    fit in full, then how many more (ctrl+t lists them); cut with '…' only as a last resort."""
+    fit in full, then how many more (ctrl+t lists them); cut with '…' only as a last resort.
+    The cases added or removed come after the flips, in words of their own: "flipped" (or
+    the edit's name) is said of the flips only."""
     if not flips:
         return ""
+    flipped = [f for f in flips if not (f.added or f.removed)]
+    came = [f for f in flips if f.added]
+    went = [f for f in flips if f.removed]
+    flips = [*flipped, *came, *went]
     # The case edited is the one that flipped: named once, "case X PASS→FAIL (now …)", not
     # "case X flipped X PASS→FAIL" (nor, counted, "case 1 case to FAIL").
     itself = edited is not None and all(
-        edited in (f"case {f.name}", f"case {f.name}: expectation") for f in flips
+        edited in (f"case {f.name}", f"case {f.name}: expectation") for f in flipped
     )
-    cause = "case " if itself else f"{edited} flipped " if edited else "flipped "
+    if not flipped:
+        cause = ""
+    else:
+        cause = "case " if itself else f"{edited} flipped " if edited else "flipped "
     words = [flip_words(f) for f in flips]
-    names = [f"{f.name} {'FAIL→PASS' if f.now_passing else 'PASS→FAIL'}" for f in flips]
+    names = [_flip_name(f) for f in flips]
     candidates: list[str] = []
     for shown in range(len(flips), 0, -1):
         more = len(flips) - shown
@@ -241,21 +271,27 @@ def flip_line(flips: Sequence[Flip], edited: str | None, width: int) -> str:
     # Every case by name without the clause (a case's own expectation named the case twice
     # and left room for "1 case(s)"), then the clause and how many.
     candidates.append(" | ".join(names))
-    failing = sum(1 for f in flips if not f.now_passing)
-    count = f"{len(flips)} case{'' if len(flips) == 1 else 's'}"
+    failing = sum(1 for f in flipped if not f.now_passing)
+    count = f"{len(flipped)} case{'' if len(flipped) == 1 else 's'}"
     # Which way they went: "flipped 10 cases" read the same after a size floor of 600 and
     # after setting it back to 50.
-    if failing == len(flips):
+    if failing == len(flipped):
         way = " to FAIL"
     elif failing == 0:
         way = " to PASS"
     else:
         way = f" ({failing} to FAIL)"
-    if not itself:
-        candidates.append(f"{cause}{count}{way}: ctrl+t lists them")
-        candidates.append(f"{cause}{count}{way}: ctrl+t")
-    candidates.append(f"{count}{way}: ctrl+t")
-    candidates.append(f"{count} flipped: ctrl+t")
+    said = [f"{count}{way}"] if flipped else []
+    said += [f"{len(came)} added"] if came else []
+    said += [f"{len(went)} removed"] if went else []
+    summary = ", ".join(said)
+    if flipped and not itself:
+        candidates.append(f"{cause}{summary}: ctrl+t lists them")
+        candidates.append(f"{cause}{summary}: ctrl+t")
+    candidates.append(f"{summary}: ctrl+t")
+    candidates.append(
+        f"{len(flips)} {'flipped' if len(flipped) == len(flips) else 'changed'}: ctrl+t"
+    )
     for text in candidates:
         if len(text) <= width:
             return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -90,25 +91,43 @@ def run_suite(definition: Definition, as_of: datetime | None = None) -> SuiteRes
 
 @dataclass(frozen=True, slots=True)
 class Flip:
-    """A case whose outcome changed between two runs, and the clauses that now decide it."""
+    """A case whose outcome changed between two runs, and the clauses that now decide it.
+
+    A case in only one of the runs is one too (`changes`): added to the suite (adopted from
+    the history, typed in, a delete undone), `was_passing` is None; removed, `now_passing`
+    is None. After adopting a failing case the room read "edge cases 16/17 passing" over "no
+    case has flipped yet", with no word of the case that made it 16."""
 
     name: str
-    was_passing: bool
-    now_passing: bool
+    was_passing: bool | None
+    now_passing: bool | None
     before: str
     after: str
     clauses: tuple[str, ...]
+    expected: str = ""  # what the room agreed, in the words of `before` and `after`
+
+    @property
+    def added(self) -> bool:
+        return self.was_passing is None
+
+    @property
+    def removed(self) -> bool:
+        return self.now_passing is None
 
 
-def flips(before: SuiteResult, after: SuiteResult) -> list[Flip]:
+def flips(
+    before: SuiteResult, after: SuiteResult, renamed: Mapping[str, str] | None = None
+) -> list[Flip]:
     """Cases that went from PASS to FAIL or back: what the room needs named after an edit.
+    `renamed` (new name: old name) follows a case the edit renamed.
 
     A verdict that changes while the case keeps passing (or keeps failing) is not a flip:
     the status bar said "PASS→PASS" for those, which tells the room nothing."""
     old = before.by_name()
+    renamed = renamed or {}
     changed = []
     for result in after.results:
-        prior = old.get(result.name)
+        prior = old.get(renamed.get(result.name, result.name))
         if prior is None:
             continue
         if prior.passed != result.passed:
@@ -123,6 +142,52 @@ def flips(before: SuiteResult, after: SuiteResult) -> list[Flip]:
                     before=prior.verdict.short(),
                     after=result.verdict.short(),
                     clauses=clauses,
+                    expected=result.case.expect.label(),
                 )
             )
     return changed
+
+
+def added_and_removed(
+    before: SuiteResult, after: SuiteResult, renamed: Mapping[str, str] | None = None
+) -> list[Flip]:
+    """The cases in one run and not the other: those added (in the suite's order), then
+    those removed. A case renamed (`renamed`, new name: old name) is neither."""
+    renamed = renamed or {}
+    old = before.by_name()
+    kept = {renamed.get(result.name, result.name) for result in after.results}
+    found = [
+        Flip(
+            name=result.name,
+            was_passing=None,
+            now_passing=result.passed,
+            before="",
+            after=result.verdict.short(),
+            clauses=result.verdict.clauses(),
+            expected=result.case.expect.label(),
+        )
+        for result in after.results
+        if renamed.get(result.name, result.name) not in old
+    ]
+    found += [
+        Flip(
+            name=result.name,
+            was_passing=result.passed,
+            now_passing=None,
+            before=result.verdict.short(),
+            after="",
+            clauses=result.verdict.clauses(),
+            expected=result.case.expect.label(),
+        )
+        for result in before.results
+        if result.name not in kept
+    ]
+    return found
+
+
+def changes(
+    before: SuiteResult, after: SuiteResult, renamed: Mapping[str, str] | None = None
+) -> list[Flip]:
+    """What an edit or a reload did to the suite: the flips, then the cases added and
+    removed."""
+    return flips(before, after, renamed) + added_and_removed(before, after, renamed)

@@ -7,7 +7,7 @@ edit may do (validation, the suite, flips, conflict-safe saving) are tested with
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -29,7 +29,7 @@ from workbench.core.domain.diff import Change, diff
 from workbench.core.domain.errors import ConflictError, InputError, Problem, WorkbenchError
 from workbench.core.domain.lead import Lead
 from workbench.core.domain.points_text import TEXT_FORMS
-from workbench.core.domain.suite import Flip, SuiteResult, flips, run_suite
+from workbench.core.domain.suite import Flip, SuiteResult, changes, run_suite
 from workbench.core.domain.typed_words import refusals
 from workbench.core.files import store
 from workbench.core.services import versions
@@ -42,7 +42,8 @@ FOLLOW_REASON = (
 
 @dataclass(frozen=True, slots=True)
 class EditResult:
-    """What one edit did: the error that blocked it, or the cases that flipped."""
+    """What one edit did: the error that blocked it, or the cases that flipped, were added
+    or were removed (`Flip.added`, `Flip.removed`)."""
 
     ok: bool
     errors: tuple[str, ...] = ()
@@ -284,8 +285,11 @@ class Workshop:
         written with `clauses.with_clause`): the same checks and suite re-run as any edit."""
         return self._replace(candidate)
 
-    def _replace(self, candidate: Definition) -> EditResult:
-        """Every edit (clause, case, question) ends here, so read-only is enforced once."""
+    def _replace(
+        self, candidate: Definition, renamed: Mapping[str, str] | None = None
+    ) -> EditResult:
+        """Every edit (clause, case, question) ends here, so read-only is enforced once.
+        `renamed` (new name: old name): a case the edit renamed, neither added nor removed."""
         refused = self.read_only_reason()
         if refused is not None:
             return EditResult(False, (refused,))
@@ -301,7 +305,7 @@ class Workshop:
         before = self.suite
         self.definition = candidate
         self.suite = run_suite(candidate)
-        return EditResult(True, (), tuple(flips(before, self.suite)), changed=True)
+        return EditResult(True, (), tuple(changes(before, self.suite, renamed)), changed=True)
 
     def set_expectation(self, case_name: str, expect: Expectation) -> EditResult:
         """Give one case a new expectation; remembered so that `undo_expectation` can take
@@ -446,7 +450,8 @@ class Workshop:
         """Put `case` where `case_name` was; remember an expectation it changes."""
         before = self._case(case_name)
         cases = [case if c.name == case_name else c for c in self.definition.cases]
-        result = self._replace(self.definition.model_copy(update={"cases": cases}))
+        renamed = {case.name: case_name} if case.name != case_name else None
+        result = self._replace(self.definition.model_copy(update={"cases": cases}), renamed)
         if not (result.ok and result.changed) or before is None:
             return result
         if case.name != case_name:
@@ -539,10 +544,11 @@ class Workshop:
     def reload(self) -> tuple[Flip, ...]:
         """Drop unsaved edits and take what is on disk now (after a conflict, say). Returns
         the cases whose verdict the file flipped (PASS to FAIL or back) against the suite
-        shown before: a follow seat names them, as an edit names its own."""
+        shown before, and those it added or removed: a follow seat names them, as an edit
+        names its own (a case renamed there reads as one removed and one added here)."""
         before = self.suite
         self._adopt(store.load_definition(self.path))
-        return tuple(flips(before, self.suite))
+        return tuple(changes(before, self.suite))
 
     def disk_is_signed(self) -> bool:
         """After a conflict: whether the file on disk is now a signed version, the one case

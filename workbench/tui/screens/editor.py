@@ -765,6 +765,7 @@ class EditorScreen(Screen[None]):
         move nothing ("00" typed and taken back is no edit). When an edit makes that case
         pass again, the cursor goes back to where the room had it: Down twice from row 3
         opened row 13 after an undo."""
+        flips = [flip for flip in flips if not (flip.added or flip.removed)]  # moved no cursor
         failing = [flip.name for flip in flips if not flip.now_passing]
         for cases in self.mounted_panes(CasesPane):
             for flip in flips:

@@ -8,7 +8,7 @@ conflict, and the folder listing read again while it changes.
 
 from __future__ import annotations
 
-from textual import work
+from textual import events, on, work
 from textual.widget import Widget
 from textual.widgets import TabPane
 
@@ -87,6 +87,19 @@ class FollowScreen(EditorScreen):
         # Sign-off step's whole form (the record replaces the signer fields), so it is built
         # again, not refreshed in place.
         self._shown_signed = self._signed_state()
+        # The widget the follower was in, by id: while the browser tab is in the background
+        # (textual-serve sends a blur) Textual holds no focus, and a refresh then has
+        # nothing to put the cursor back on.
+        self._last_focus: str | None = None
+        self._focus_on_return: str | None = None  # given back when the page is in front
+
+    def on_mount(self) -> None:
+        # Textual runs EditorScreen.on_mount as well (handlers run for every class).
+        self.watch(self.app, "app_focus", self._app_focus_changed, init=False)
+
+    @on(events.DescendantFocus)
+    def _remember_focus(self, event: events.DescendantFocus) -> None:
+        self._last_focus = event.widget.id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_version", "reload"):
@@ -159,7 +172,10 @@ class FollowScreen(EditorScreen):
         active = self._tabs().active
         shown = self.query(f"#pane-{active.removeprefix('step-')}")
         y = shown.first().scroll_y if shown else 0.0
-        focused = self.focused.id if self.focused is not None else None
+        # In the background the app has no focus: the widget the follower was in still
+        # counts, or the refresh below sent the cursor to the tab bar.
+        blurred = not self.app.app_focus and self.app.screen is self
+        focused = self._last_focus if blurred else getattr(self.focused, "id", None)
         if self._same_steps() and self._signed_state() == self._shown_signed:
             await self._refresh_in_place(active.removeprefix("step-"))
         else:  # a segment or a motion came or went, or a side signed: rebuilt whole
@@ -172,13 +188,31 @@ class FollowScreen(EditorScreen):
         def restore() -> None:
             for pane in self.query(f"#pane-{active.removeprefix('step-')}"):
                 pane.scroll_to(y=y, animate=False)
-            again = self.query(f"#{focused}") if focused else None
-            if again:
-                self.set_focus(again.first())
-            elif self.focused is None:
-                self.focus_next()
+            if self.app.app_focus or self.app.screen is not self:
+                self._refocus(focused)
+            elif focused is not None:
+                # Not now: Textual holds no focus while the app is blurred, and the widget
+                # it will give the focus back to may be one the refresh replaced.
+                self._focus_on_return = focused
 
         self.call_after_refresh(restore)
+
+    def _refocus(self, focused: str | None, scroll: bool = True) -> None:
+        """The cursor back in the widget it was in (by id: a rebuilt step's is a new one);
+        somewhere, if that is gone."""
+        again = self.query(f"#{focused}") if focused else None
+        if again:
+            self.set_focus(again.first(), scroll_visible=scroll)
+        elif self.focused is None:
+            self.focus_next()
+
+    def _app_focus_changed(self, focus: bool) -> None:
+        """The page in front again after a refresh in the background: Textual gives the focus
+        back to the widget it remembers from the blur, or to none when that one was
+        replaced; the follower's widget is the one the refresh left."""
+        focused, self._focus_on_return = self._focus_on_return, None
+        if focus and focused is not None and self.app.screen is self:
+            self._refocus(focused, scroll=False)
 
     def _signed_state(self) -> tuple[bool, bool]:
         d = self.workshop.definition
