@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core.domain.clauses import clause_value, override_seed, with_clause
-from workbench.core.domain.definition import Expectation, Scoring
+from workbench.core.domain.definition import EdgeCase, Expectation, Scoring
 from workbench.core.domain.errors import (
     AlreadyExists,
     CheckFailed,
@@ -18,6 +18,7 @@ from workbench.core.domain.errors import (
     Problem,
 )
 from workbench.core.domain.templates import from_template
+from workbench.core.domain.vocab import Seniority
 from workbench.core.files import store
 from workbench.core.services.workshop import Workshop
 
@@ -527,3 +528,95 @@ def test_an_emptied_name_is_refused_in_the_rooms_words(draft: Path) -> None:
     # None", the file's words and Python's.
     result = Workshop.open(draft).apply("name", None)
     assert not result.ok and result.errors == ("name: must not be empty",)
+
+
+# --- a case's seniority read from its title, as the backtest reads it ----------------------
+
+
+def _vp_finance(
+    name: str, title: str = "VP Finance", seniority: Seniority | None = None
+) -> EdgeCase:
+    """A case as the form writes it: a title, the seniority left "(unset)" unless given."""
+    from workbench.core.domain.lead import Activity, Company, Lead, Person
+
+    person = Person(title=title, seniority=seniority, email="jo@bigco.com")
+    lead = Lead(
+        person=person,
+        company=Company(name="Bigco", domain="bigco.com", employees=500),
+        activities=[Activity(kind="demo_request", days_ago=0)],
+    )
+    return EdgeCase(
+        name=name, why="a VP asks for a demo", expect=Expectation(status="mql"), lead=lead
+    )
+
+
+def _enrich(workshop: Workshop, name: str) -> bool:
+    """Whether the case's verdict is the fit gate's "seniority is unknown: enrich"."""
+    verdict = workshop.suite.by_name()[name].verdict
+    return any(r.clause == "fit.min_seniority" and "unknown" in r.text for r in verdict.reasons)
+
+
+def test_a_case_added_with_a_title_and_no_seniority_reads_it_from_the_title(
+    draft: Path,
+) -> None:
+    # A "VP Finance" typed in the form with seniority "(unset)" failed the fit gate as
+    # unknown seniority, while the history loader reads vp from the same title: the same
+    # person got two verdicts, one in the suite and one in the backtest.
+    workshop = Workshop.open(draft)
+    result = workshop.add_case(_vp_finance("vp-finance-demo"))
+    assert result.ok and result.changed
+    case = workshop.definition.cases[-1]
+    assert case.lead.person.seniority == "vp"
+    assert not _enrich(workshop, case.name), workshop.suite.by_name()[case.name].verdict
+    assert result.notes == (
+        "seniority vp read from the title 'VP Finance', as the history loader reads it",
+    )
+    workshop.save()
+    saved = store.load_definition(draft).definition.cases[-1]
+    assert saved.lead.person.seniority == "vp", "written into the file, not only shown"
+
+
+def test_a_title_that_says_nothing_leaves_the_seniority_unset(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    result = workshop.add_case(_vp_finance("odd-title", title="Wizard of Light Bulb Moments"))
+    assert result.ok and result.notes == ()
+    assert workshop.definition.cases[-1].lead.person.seniority is None
+    assert _enrich(workshop, "odd-title")
+
+
+def test_a_seniority_given_is_kept_whatever_the_title_says(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    result = workshop.add_case(_vp_finance("vp-title-manager", seniority="manager"))
+    assert result.ok and result.notes == ()
+    assert workshop.definition.cases[-1].lead.person.seniority == "manager"
+
+
+def test_an_edited_case_reads_its_seniority_from_its_title_too(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    intern = workshop.definition.cases[1]
+    person = intern.lead.person.model_copy(update={"title": "VP Finance", "seniority": None})
+    edited = intern.model_copy(update={"lead": intern.lead.model_copy(update={"person": person})})
+    result = workshop.edit_case(intern.name, edited)
+    assert result.ok and result.notes, result
+    assert workshop.definition.cases[1].lead.person.seniority == "vp"
+    signed = Workshop.open(draft)
+    signed.sign("Dana Reyes, VP Marketing", "Sam Ortiz, VP Sales", None, NOW)
+    refused = signed.edit_case(intern.name, edited)
+    assert not refused.ok and refused.notes == (), "a refused edit filled in nothing"
+
+
+def test_a_case_already_in_a_file_keeps_its_unknown_seniority_and_its_verdict(
+    draft: Path,
+) -> None:
+    # A file signed by an earlier version keeps its meaning: no inference on load, nor on an
+    # edit that does not write the case's lead (its expectation).
+    loaded = store.load_definition(draft).definition
+    cases = [*loaded.cases, _vp_finance("vp-finance-on-file")]
+    store.save(loaded.model_copy(update={"cases": cases}), draft, store.file_sha256(draft))
+    workshop = Workshop.open(draft)
+    case = workshop.definition.cases[-1]
+    assert case.lead.person.seniority is None
+    assert _enrich(workshop, case.name)
+    result = workshop.set_expectation(case.name, Expectation(status="review"))
+    assert result.ok and result.notes == ()
+    assert workshop.definition.cases[-1].lead.person.seniority is None

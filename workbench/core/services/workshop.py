@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -33,6 +33,7 @@ from workbench.core.domain.suite import Flip, SuiteResult, changes, run_suite
 from workbench.core.domain.typed_words import refusals
 from workbench.core.files import store
 from workbench.core.services import versions
+from workbench.core.services.lead_input import with_inferred_seniority
 from workbench.core.services.signoff import SignerInput, SignResult, sign
 
 FOLLOW_REASON = (
@@ -49,6 +50,9 @@ class EditResult:
     errors: tuple[str, ...] = ()
     flips: tuple[Flip, ...] = ()
     changed: bool = False
+    notes: tuple[str, ...] = ()
+    """What the edit filled in by itself, in the room's words (a case's seniority read from
+    its title), to be said where the edit is reported."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,29 @@ class Acceptance:
 NO_WHY = "why: say in one line what the room agreed about this lead, and why"
 NO_LEAD = "lead: nothing about the lead yet: give it a title, the company's facts or an activity"
 UNDO_STEPS = 50  # how many deletions and expectation changes `u` can take back
+
+
+def seniority_from_title(case: EdgeCase) -> tuple[EdgeCase, tuple[str, ...]]:
+    """A case the room writes (added, edited, adopted), its lead's missing seniority read from
+    its job title as the history loader reads a row (`lead_input.with_inferred_seniority`), so
+    the same person gets the same verdict in the suite and in a backtest; with what was read,
+    to be said. Only on a write: a case already in a file is evaluated as it stands, so a
+    signed suite keeps its verdicts."""
+    lead, inferred = with_inferred_seniority(case.lead)
+    if not inferred:
+        return case, ()
+    note = (
+        f"seniority {lead.person.seniority} read from the title {case.lead.person.title!r}, "
+        "as the history loader reads it"
+    )
+    return case.model_copy(update={"lead": lead}), (note,)
+
+
+def _noted(result: EditResult, notes: tuple[str, ...]) -> EditResult:
+    """`result` with `notes`, when the edit was made: a refused edit filled in nothing."""
+    if not (result.ok and notes):
+        return result
+    return replace(result, notes=(*result.notes, *notes))
 
 
 def _taken(name: str) -> str:
@@ -387,8 +414,9 @@ class Workshop:
             return EditResult(False, (NO_WHY,))
         if typed and case.lead == Lead():
             return EditResult(False, (NO_LEAD,))
+        case, notes = seniority_from_title(case)
         cases = [*self.definition.cases, case]
-        return self._replace(self.definition.model_copy(update={"cases": cases}))
+        return _noted(self._replace(self.definition.model_copy(update={"cases": cases})), notes)
 
     def edit_case(self, case_name: str, case: EdgeCase) -> EditResult:
         """Replace one case (the room's own or the template's) in place; a new name must not
@@ -397,7 +425,8 @@ class Workshop:
             return EditResult(False, (f"no edge case named {case_name!r}",))
         if case.name != case_name and self._case(case.name) is not None:
             return EditResult(False, (_taken(case.name),))
-        return self._replace_case(case_name, case)
+        case, notes = seniority_from_title(case)
+        return _noted(self._replace_case(case_name, case), notes)
 
     def delete_case(self, case_name: str) -> EditResult:
         """Remove one case from the suite; `undo` brings it back where it stood."""
