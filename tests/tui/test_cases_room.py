@@ -816,3 +816,40 @@ async def test_a_case_added_after_a_flip_is_what_the_status_line_says(
         assert isinstance(pilot.app.screen, EditorScreen), form_error(pilot.app)
         second = str(status.render()).splitlines()[1]
         assert second.startswith("case added: vp-from-a-tiny-shop: "), second
+
+
+async def test_a_case_typed_with_a_title_and_no_seniority_reads_it_as_the_backtest_does(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # "VP Finance" with the seniority left "(unset)" failed the fit gate as "seniority
+    # unknown: enrich", while the backtest's loader reads vp from the same title. The form's
+    # field is left as the room set it; the case is saved with vp, and that is said.
+    from textual.widgets import Select
+
+    from workbench.tui.components.status_bar import SuiteStatusBar
+
+    path = seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        form = await new_case_form(pilot)
+        await type_text(pilot, "vp-finance-demo")
+        await pilot.press("tab")
+        await type_text(pilot, "a VP of Finance asks for a demo")
+        form.query_one("#new-title", Input).value = "VP Finance"
+        form.query_one("#new-employees", Input).value = "500"
+        form.query_one("#new-activities", Input).value = "demo_request 0"
+        form.query_one("#new-activities", Input).focus()
+        await settle(pilot)
+        assert form.query_one("#new-seniority", Select).value is Select.NULL
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, EditorScreen), form_error(pilot.app)
+        said = str(screen.query_one(SuiteStatusBar).render()).splitlines()[1]
+        assert said.startswith("case added: vp-finance-demo: "), said
+        assert "seniority vp read from the title 'VP Finance'" in said, said
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = str(pilot.app.screen.query_one("#case-detail", PlainText).render())
+        assert "VP Finance (vp, " in detail, detail
+        assert "seniority is unknown" not in detail, detail
+    assert saved_case(path, "vp-finance-demo").lead.person.seniority == "vp"

@@ -105,6 +105,12 @@ def short_reason(message: str) -> str:
     return message
 
 
+def _noted(result: EditResult) -> str:
+    """What the core filled in by itself on a case it wrote (a seniority read from the job
+    title), said after the case's verdict: the form's own field was left as the room set it."""
+    return "".join(f"; {note}" for note in result.notes)
+
+
 class EditorScreen(Screen[None]):
     """One definition, edited by the room; every value shown comes from the core."""
 
@@ -1282,7 +1288,7 @@ class EditorScreen(Screen[None]):
             verdict = self.workshop.suite.by_name()[name]
             self.notify(
                 f"{name} expects {expect.label()}: {'PASS' if verdict.passed else 'FAIL'}, "
-                f"{verdict.verdict.summary()}",
+                f"{verdict.verdict.summary()}" + _noted(result),
                 title="Case adopted",
             )
             self.after_change(list(result.flips), edited=f"cases.{name}")
@@ -1559,7 +1565,7 @@ class EditorScreen(Screen[None]):
             verdict = self.workshop.suite.by_name()[case.name]
             said = (
                 f"{case.name}: {'PASS' if verdict.passed else 'FAIL'}, {verdict.verdict.summary()}"
-            )
+            ) + _noted(result)
             self.notify(said, title="Case added")
             self.after_change(list(result.flips))
             self._say_on_status(f"case added: {said}")
@@ -1600,10 +1606,10 @@ class EditorScreen(Screen[None]):
             said = (
                 f"{changed.name}{renamed}: {'PASS' if verdict.passed else 'FAIL'}, "
                 f"{verdict.verdict.summary()}"
-            )
+            ) + _noted(result)
             self.notify(said, title="Case changed")
             self.after_change(list(result.flips), edited=f"cases.{changed.name}")
-            if not result.flips:  # a flip names the case itself; else say what changed
+            if not result.flips or result.notes:  # a flip names the case; a note is news
                 self._say_on_status(f"case changed: {said}")
             for cases in self.mounted_panes(CasesPane):
                 cases.select(changed.name)  # a renamed case keeps the cursor
