@@ -34,6 +34,17 @@ def facilitator_saves(path: Path, clause: str, value: object) -> None:
     assert workshop.save()
 
 
+def facilitator_signs(path: Path) -> None:
+    """The editing seat signs the draft, both sides at once."""
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Okafor, VP Sales",
+        None,
+        datetime(2026, 5, 4, 10, tzinfo=UTC),
+    )
+
+
 def shown(app: WorkbenchApp, field_id: str) -> str:
     return app.screen.query_one(f"#{field_id} Input", Input).value
 
@@ -221,13 +232,7 @@ async def test_a_follower_in_the_background_keeps_the_cases_when_a_signature_reb
         assert screen.focused is old
         app.post_message(events.AppBlur())
         await settle(pilot)
-        sign(
-            store.load_definition(path),
-            "Dana Reyes, VP Marketing",
-            "Sam Okafor, VP Sales",
-            None,
-            datetime(2026, 5, 4, 10, tzinfo=UTC),
-        )
+        facilitator_signs(path)
         screen.watch_disk()
         await settle(pilot)
         assert "signed" in screen.title_text()
@@ -253,13 +258,7 @@ async def test_a_follower_on_sign_off_sees_the_signature(
         await pilot.press(f"f{keys.index('signoff') + 1}")
         await settle(pilot)
         assert not screen.query("#signed-record")
-        sign(
-            store.load_definition(path),
-            "Dana Reyes, VP Marketing",
-            "Sam Okafor, VP Sales",
-            None,
-            datetime(2026, 5, 4, 10, tzinfo=UTC),
-        )
+        facilitator_signs(path)
         screen.watch_disk()
         await settle(pilot)
         await settle(pilot)

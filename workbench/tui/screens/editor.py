@@ -105,7 +105,7 @@ def short_reason(message: str) -> str:
     return message
 
 
-def _noted(result: EditResult) -> str:
+def _notes_said(result: EditResult) -> str:
     """What the core filled in by itself on a case it wrote (a seniority read from the job
     title), said after the case's verdict: the form's own field was left as the room set it."""
     return "".join(f"; {note}" for note in result.notes)
@@ -1288,7 +1288,7 @@ class EditorScreen(Screen[None]):
             verdict = self.workshop.suite.by_name()[name]
             self.notify(
                 f"{name} expects {expect.label()}: {'PASS' if verdict.passed else 'FAIL'}, "
-                f"{verdict.verdict.summary()}" + _noted(result),
+                f"{verdict.verdict.summary()}" + _notes_said(result),
                 title="Case adopted",
             )
             self.after_change(list(result.flips), edited=f"cases.{name}")
@@ -1565,7 +1565,7 @@ class EditorScreen(Screen[None]):
             verdict = self.workshop.suite.by_name()[case.name]
             said = (
                 f"{case.name}: {'PASS' if verdict.passed else 'FAIL'}, {verdict.verdict.summary()}"
-            ) + _noted(result)
+            ) + _notes_said(result)
             self.notify(said, title="Case added")
             self.after_change(list(result.flips))
             self._say_on_status(f"case added: {said}")
@@ -1606,7 +1606,7 @@ class EditorScreen(Screen[None]):
             said = (
                 f"{changed.name}{renamed}: {'PASS' if verdict.passed else 'FAIL'}, "
                 f"{verdict.verdict.summary()}"
-            ) + _noted(result)
+            ) + _notes_said(result)
             self.notify(said, title="Case changed")
             self.after_change(list(result.flips), edited=f"cases.{changed.name}")
             if not result.flips or result.notes:  # a flip names the case; a note is news
