@@ -440,3 +440,74 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return fields[0] != "Z"
+
+
+@pytest.mark.parametrize(
+    ("origin", "hosts", "foreign"),
+    [
+        (None, ["127.0.0.1:8765"], False),  # no browser page: a script, curl
+        ("http://127.0.0.1:8765", ["127.0.0.1:8765"], False),
+        ("http://LOCALHOST:8765", ["localhost:8765"], False),
+        ("http://192.168.1.20:8765", ["workshop.lan:8765"], False),  # the printed address
+        ("https://evil.example", ["127.0.0.1:8765"], True),
+        ("http://127.0.0.1:9999", ["127.0.0.1:8765"], True),  # another port is another site
+        ("null", ["127.0.0.1:8765"], True),  # a file or sandboxed page
+        ("https://room.example", ["127.0.0.1:8765", "room.example"], False),  # a TLS proxy
+        ("https://evil.example", ["127.0.0.1:8765", None], True),  # no proxy header
+    ],
+)
+def test_a_page_of_another_site_is_not_this_workshop(
+    origin: str | None, hosts: list[str | None], foreign: bool
+) -> None:
+    from workbench.cli.serve_pages import foreign_origin
+
+    assert foreign_origin(origin, hosts, "http://192.168.1.20:8765/") is foreign
+
+
+def test_another_sites_page_cannot_open_a_seat_nor_list_the_pages_files(
+    draft: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any web page the facilitator had open could open a seat's websocket on this machine
+    (each one starts an app process), and /static/ listed textual-serve's files."""
+    import asyncio
+
+    import aiohttp
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    captured = Captured()
+    monkeypatch.setattr(web, "run_app", captured)
+    result = run(CliRunner(), "serve", draft.parent.parent, "--port", "0")
+    assert result.exit_code == 0, result.output
+    edit = next(line for line in result.stdout.splitlines() if "facilitator" in line).split()[-1]
+    path = "/" + edit.split("/", 3)[3]
+
+    async def visits() -> dict[str, int]:
+        client = TestClient(TestServer(await captured.make_app))
+        await client.start_server()
+        seen: dict[str, int] = {}
+        try:
+            for name, url in (("follow", "/ws"), ("edit", path + "ws")):
+                try:
+                    socket_ = await client.ws_connect(
+                        url, headers={"Origin": "https://evil.example"}
+                    )
+                except aiohttp.WSServerHandshakeError as refused:
+                    seen[name] = refused.status
+                else:
+                    await socket_.close()
+                    seen[name] = 101
+            own = f"http://{client.host}:{client.port}"
+            seen["own page"] = (await client.get("/", headers={"Origin": own})).status
+            for url in ("/static/", "/static", path + "static/"):
+                seen[url] = (await client.get(url)).status
+            seen["a file"] = (await client.get("/static/js/textual.js")).status
+            return seen
+        finally:
+            await client.close()
+
+    seen = asyncio.run(visits())
+    assert seen["follow"] == seen["edit"] == 403
+    assert seen["own page"] == 200
+    assert seen["/static/"] == seen["/static"] == seen[path + "static/"] == 404
+    assert seen["a file"] == 200  # the page's own script is still served

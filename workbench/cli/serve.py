@@ -192,7 +192,7 @@ def serve(
         async def make_app() -> web.Application:
             root = await follow_seat._make_app()
             root.add_subapp(prefix, await edit_seat._make_app())
-            root.middlewares.append(pages_middleware(prefix, urls.follow))
+            root.middlewares.append(pages_middleware(prefix, urls.follow, urls.base))
             root.on_startup.append(on_signals)
             return root
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import html
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from aiohttp import web
     from aiohttp.typedefs import Handler, Middleware
 
@@ -80,12 +83,42 @@ def not_a_seat(follow_url: str) -> str:
 """
 
 
-def pages_middleware(edit_prefix: str, follow_url: str) -> Middleware:
-    """aiohttp middleware: the seat's title on its page, `not_a_seat` for any unknown path."""
+def foreign_origin(origin: str | None, hosts: Iterable[str | None], public_url: str) -> bool:
+    """A browser's `Origin` that is neither an address it asked (`Host`, or a proxy's
+    `X-Forwarded-Host`: a page cannot set either on a websocket) nor the one serve printed:
+    a page of some other site opening a seat. Browsers send `Origin` on every websocket and
+    let any page open one to any address, this machine's included, and each connection
+    starts an app process. A client that sends no `Origin` is no web page."""
+    if origin is None:
+        return False
+    seen = urlsplit(origin)
+    if seen.scheme not in ("http", "https") or not seen.netloc:
+        return True  # "null" (a file or sandboxed page), or no address at all
+    ours = {urlsplit(public_url).netloc.lower()}
+    ours |= {h.strip().lower() for given in hosts if given for h in given.split(",")}
+    return seen.netloc.lower() not in ours
+
+
+def _listing(path: str, edit_prefix: str) -> bool:
+    """A folder of textual-serve's own scripts and fonts, which it lists as a page."""
+    inside = path.removeprefix(edit_prefix)
+    return inside.startswith("/static") and (inside.endswith("/") or inside == "/static")
+
+
+def pages_middleware(edit_prefix: str, follow_url: str, public_url: str = "") -> Middleware:
+    """aiohttp middleware: the seat's title on its page, `not_a_seat` for any unknown path,
+    a seat opened from another site's page refused, and no listing of the page's files."""
     from aiohttp import web
 
     @web.middleware
     async def pages(request: web.Request, handler: Handler) -> web.StreamResponse:
+        hosts = (request.host, request.headers.get("X-Forwarded-Host"))
+        if foreign_origin(request.headers.get("Origin"), hosts, public_url or follow_url):
+            return web.Response(
+                status=403, text="A page of another site cannot open a seat of this workshop.\n"
+            )
+        if _listing(request.path, edit_prefix):
+            return web.Response(status=404, text=not_a_seat(follow_url), content_type="text/html")
         if request.path == edit_prefix:
             # The facilitator's link without its last "/" is still that link, not "not a
             # seat ... copy it again whole".
