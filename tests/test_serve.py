@@ -511,3 +511,40 @@ def test_another_sites_page_cannot_open_a_seat_nor_list_the_pages_files(
     assert seen["own page"] == 200
     assert seen["/static/"] == seen["/static"] == seen[path + "static/"] == 404
     assert seen["a file"] == 200  # the page's own script is still served
+
+
+def test_the_served_page_reads_its_font_from_the_room_not_from_google(
+    draft: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every seat's page asked fonts.googleapis.com for the terminal's font: a third party
+    told of the room, and a page held back until the request failed on a closed network."""
+    import asyncio
+    import re
+    from urllib.parse import urlsplit
+
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    captured = Captured()
+    monkeypatch.setattr(web, "run_app", captured)
+    result = run(CliRunner(), "serve", draft.parent.parent, "--port", "0")
+    assert result.exit_code == 0, result.output
+    edit = next(line for line in result.stdout.splitlines() if "facilitator" in line).split()[-1]
+
+    async def fonts() -> list[tuple[str, list[int]]]:
+        client = TestClient(TestServer(await captured.make_app))
+        await client.start_server()
+        seen = []
+        try:
+            for url in ("/", "/" + edit.split("/", 3)[3]):
+                page = await (await client.get(url)).text()
+                faces = re.findall(r'url\("([^"]+\.ttf)"\)', page)
+                got = [(await client.get(urlsplit(f).path)).status for f in faces]
+                seen.append((page, got))
+            return seen
+        finally:
+            await client.close()
+
+    for page, statuses in asyncio.run(fonts()):
+        assert "googleapis" not in page and "@font-face" in page
+        assert statuses == [200, 200]  # upright and italic, both served

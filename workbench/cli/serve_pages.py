@@ -11,6 +11,7 @@ when serving (`serve`), so `workbench --help` stays fast.
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -49,9 +50,35 @@ KEYBOARD = """<script>
 </script>"""
 
 
+# textual-serve's page asks Google for its terminal's font, with a stylesheet link that holds
+# the page back until it loads or fails: every seat's browser told a third party of the room,
+# and on a network without the internet the page waited for that request to time out. The
+# same font ships in textual-serve's own static folder, served beside the page.
+_GOOGLE_FONT = re.compile(r'<link\s[^>]*href="https://fonts\.googleapis\.com/[^"]*"[^>]*>\s*')
+_STATIC = re.compile(r'href="([^"]*/)css/xterm\.css"')
+_FACES = (
+    ("normal", "RobotoMono-VariableFont_wght.ttf"),
+    ("italic", "RobotoMono-Italic-VariableFont_wght.ttf"),
+)
+
+
+def own_font(page: str) -> str:
+    """`page` with the terminal's font read from the server, not from Google."""
+    static = _STATIC.search(page)
+    if static is None:
+        return page
+    faces = "\n".join(
+        f'      @font-face {{ font-family: "Roboto Mono"; font-style: {style}; '
+        f'font-weight: 100 700; src: url("{static.group(1)}fonts/{name}") format("truetype"); }}'
+        for style, name in _FACES
+    )
+    return _GOOGLE_FONT.sub(lambda _: f"<style>\n{faces}\n    </style>\n    ", page, count=1)
+
+
 def titled(page: str, title: str) -> str:
-    """The page with `title` as its tab title (textual-serve's page has none), and its
-    terminal taking the keyboard as soon as it is drawn (`KEYBOARD`)."""
+    """The page with `title` as its tab title (textual-serve's page has none), its terminal
+    taking the keyboard as soon as it is drawn (`KEYBOARD`) and its font from this server."""
+    page = own_font(page)
     if "<head>" in page and "<title>" not in page:
         page = page.replace("<head>", f"<head>\n    <title>{html.escape(title)}</title>", 1)
     if "</body>" in page and KEYBOARD not in page:
