@@ -17,6 +17,7 @@ from workbench.core.domain.errors import (
     InputError,
     Problem,
 )
+from workbench.core.domain.suite import run_suite
 from workbench.core.domain.templates import from_template
 from workbench.core.domain.vocab import Seniority
 from workbench.core.files import store
@@ -471,22 +472,30 @@ def test_reverting_a_refused_field_keeps_another_field_of_its_clause(tmp_path: P
     assert workshop.definition.fit.industries == ["software", "retail"]
 
 
-def test_the_settled_draft_undoes_a_refused_fields_keys_and_keeps_the_draft(
-    tmp_path: Path,
-) -> None:
-    # "72.5" into the threshold: the core took the "72" and refused "72."; a heading showed
-    # 72. The settled draft is the one leaving would keep; the draft itself is untouched.
+def test_a_refused_value_takes_the_keys_before_it_out_of_the_draft(tmp_path: Path) -> None:
+    # "72.5" into the threshold: the core took the "72" and refused "72."; the suite, the
+    # backtest and a heading read 72, which neither the field nor the file held.
     workshop = Workshop.open(store.create(from_template("acme", "3m-10m", NOW.date()), tmp_path))
+    workshop.typing_started("fit.min_employees")
+    assert workshop.apply("fit.min_employees", 80).ok
+    workshop.typing_settled("fit.min_employees")
     workshop.typing_started("scoring.threshold")
     assert workshop.apply("scoring.threshold", 72).ok
     assert not workshop.apply("scoring.threshold", "72.5").ok
-    workshop.typing_started("fit.min_employees")
-    assert workshop.apply("fit.min_employees", 80).ok
-    settled = workshop.settled(["scoring.threshold"])
-    assert settled.scoring is not None and settled.scoring.threshold == 75
-    assert settled.fit.min_employees == 80, "another field's edit stays"
-    assert workshop.definition.scoring is not None and workshop.definition.scoring.threshold == 72
-    assert workshop.settled([]) is workshop.definition
+    assert workshop.refused_typing("scoring.threshold").changed
+    draft = workshop.definition
+    assert draft.scoring is not None and draft.scoring.threshold == 75
+    assert draft.fit.min_employees == 80, "another field's edit stays"
+    assert workshop.suite == run_suite(draft)
+    # The keys go on: the next value taken is an edit, and leaving reverts as before.
+    assert workshop.apply("scoring.threshold", 73).ok
+    assert workshop.definition.scoring is not None and workshop.definition.scoring.threshold == 73
+    assert workshop.revert_typing("scoring.threshold").changed
+    assert workshop.definition.scoring is not None and workshop.definition.scoring.threshold == 75
+    # A field refused at its first key has nothing to take back.
+    workshop.typing_started("fit.max_employees")
+    assert not workshop.apply("fit.max_employees", "x").ok
+    assert not workshop.refused_typing("fit.max_employees").changed
 
 
 def test_ended_from_outside_the_edits_are_saved_or_copied(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.tui.pilot_steps import keys_handed_on, open_first, open_step, settle
+from workbench.core.domain.suite import run_suite
 from workbench.core.files import store
 from workbench.core.services.signoff import sign
 from workbench.core.services.workshop import Workshop
@@ -371,8 +372,14 @@ async def test_a_decimal_typed_into_a_whole_number_field_is_shown_and_refused(
         shown = field.query_one(Input).value
         error = str(field.query_one(".field-error", PlainText).render())
         note = screen.save_note()
+        draft = screen.workshop.definition
+        cases = screen.workshop.suite
     assert shown == "72.5"
     assert "whole number" in error and "'72.5'" in error, error
+    # The suite and the evidence read the draft: the value from before the keys, never the
+    # "72" taken on the way, which neither the field nor the file is left holding.
+    assert draft.fit.min_employees == 50
+    assert cases == run_suite(draft)
     assert note.startswith("not saved"), note
     # The file holds the last value that stood (the seeded 50, or blank, 7 or 72 as the pauses
     # fell), and the status line says the one on screen is not saved; never 725.

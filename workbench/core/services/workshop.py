@@ -214,16 +214,16 @@ class Workshop:
             return EditResult(True)
         return self._replace(_before_typing(self.definition, path, found))
 
-    def settled(self, refused: Iterable[str]) -> Definition:
-        """The draft with each refused field's run of keys undone, as leaving it would: what
-        a heading or a summary shows. The draft itself holds the last value the core took on
-        the way ("72" of a refused "72.5"), which neither the field nor the file holds."""
-        definition = self.definition
-        for path in refused:
-            found = self._typing_from.get(path)
-            if found is not None:
-                definition = _before_typing(definition, path, found)
-        return definition
+    def refused_typing(self, path: str) -> EditResult:
+        """The field at `path` was just refused: the draft goes back to its clause as it was
+        before the field's first key, so the suite, the backtest and every heading read what
+        leaving would keep, never the "72" the core took on the way to a refused "72.5" (which
+        neither the field nor the file held). The run of keys stays open: the next value the
+        core takes is applied as any key's, and leaving still reverts (`revert_typing`)."""
+        found = self._typing_from.get(path)
+        if found is None:
+            return EditResult(True)
+        return self._replace(_before_typing(self.definition, path, found))
 
     @classmethod
     def open(cls, path: Path, *, follow: bool = False) -> Workshop:

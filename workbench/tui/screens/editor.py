@@ -619,11 +619,13 @@ class EditorScreen(Screen[None]):
         elif result.errors:
             self.notify("; ".join(result.errors), severity="error", title="Not applied")
         if not result.ok:
-            newly_refused = path not in self.invalid
             self.invalid[path] = "; ".join(errors)
-            if newly_refused:
-                self.refresh_summaries()  # "72." refused: the headings drop the "72" before it
-            self.refresh_status()
+            # "72." refused: the draft drops the "72" taken before it, and the suite, the
+            # evidence and the headings read the value from before the field's keys.
+            if typed and self.workshop.refused_typing(path).changed:
+                self.after_change(None, edited=path)
+            else:
+                self.refresh_status()
             return
         was_refused = self.invalid.pop(path, None) is not None
         if not result.changed:
@@ -814,10 +816,9 @@ class EditorScreen(Screen[None]):
         self.schedule_save()
 
     def refresh_summaries(self) -> None:
-        """The folds' titles and the segments' sentences say what is settled: a refused
-        field's value as it was before its keys, never the last value the core took on the
-        way ("threshold 72" while the field held a refused "72.5" and the file 75)."""
-        shown = self.workshop.settled(self.invalid)
+        """The folds' titles and the segments' sentences, from the draft: a refused field's
+        value is the one from before its keys there (`Workshop.refused_typing`)."""
+        shown = self.workshop.definition
         for overrides in self.mounted_panes(OverridesPane):
             overrides.refresh_summaries(shown)
         for triggers in self.query(TriggersPane):
