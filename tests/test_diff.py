@@ -105,11 +105,15 @@ def test_tier2_window_change_reads_as_a_sentence() -> None:
     new = edited(old)
     new.triggers.tier2[0].within_days = 14
     assert texts(old, new) == [
-        "tier 2: pricing_page_view now counts only in the last 14 days (was 7)"
+        "tier 2: pricing_page_view now counts in the last 14 days (was 7: a longer window)"
     ]
     change = diff(old, new)[0]
     assert change.clause == "triggers.tier2.pricing_page_view.within_days"
     assert (change.before, change.after) == (7, 14)
+    # Narrowed, it counts "only" in the shorter window; widened, "only" read as the opposite.
+    assert texts(new, old) == [
+        "tier 2: pricing_page_view now counts only in the last 7 days (was 14)"
+    ]
 
 
 def test_tier2_rules_added_removed_and_count_changed() -> None:
@@ -267,7 +271,7 @@ def test_a_segments_own_rules_read_like_the_main_ones() -> None:
     enterprise.fit.min_employees = 1200
     assert texts(old, new) == [
         "segment enterprise: fit gate: minimum company size 1000 → 1200",
-        "segment enterprise: tier 2: pricing_page_view now counts only in the last 30 days (was 7)",
+        "segment enterprise: tier 2: pricing_page_view now counts in the last 30 days (was 7: a longer window)",
     ]
 
 
@@ -357,7 +361,7 @@ def test_diff_command_prints_a_header_and_one_line_per_change(
     assert result.stdout.splitlines() == [
         "acme v1 (signed) → v2 (draft)",
         "  fit gate: minimum company size 50 → 100",
-        "  tier 2: pricing_page_view now counts only in the last 14 days (was 7)",
+        "  tier 2: pricing_page_view now counts in the last 14 days (was 7: a longer window)",
     ]
     assert result.stderr == ""
 

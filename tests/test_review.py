@@ -807,3 +807,24 @@ def test_the_quarter_reviewed_ends_before_today_whatever_a_mistyped_year_says() 
     assert str(last_quarter(con)) == "2052Q2"  # the history alone
     assert str(last_quarter(con, date(2026, 1, 15))) == "2025Q4"
     assert str(last_quarter(con, date(2060, 1, 1))) == "2052Q2"  # the history ends first
+
+
+def test_a_top_reason_the_room_must_act_on_says_001s_action(tmp_path: Path) -> None:
+    """Acceptance below 30% with 'Bad fit (person)' on top: the review said "the framework
+    names no clause for it", where 001 says "review seniority/title criteria; if recurring,
+    add title filters" (and raising the minimum seniority was the advice given)."""
+    history = History()
+    for _ in range(5):
+        history.mql("accepted", opportunity=True)
+    for _ in range(12):
+        history.mql("rejected", "Bad fit (person)")
+    for _ in range(3):
+        history.mql("rejected", "timing")
+    for _ in range(10):
+        history.win()
+    con = loaded(history.write(tmp_path / "data"))
+    plan = prepare_review(con, signed(tmp_path / "defs"), "hand-made", TODAY)
+    [(clause, why)] = plan.packet.unchanged
+    assert clause == "fit" and "add title filters (fit.exclude_titles)" in why, why
+    six = "\n".join(dict(plan_sections(plan))["6. Adjust criteria"])
+    assert "names no clause" not in six and "add title filters" in six, six

@@ -255,9 +255,12 @@ def _tier2_changed(
         text = f"{heading}: {kind} now needs {b['min_count']}+ times (was {a['min_count']}+)"
         changes.append(Change(f"{clause}.min_count", a["min_count"], b["min_count"], text))
     if a["within_days"] != b["within_days"]:
+        # "only" says a narrower window; a wider one counts more, and saying "only" of it
+        # read as the opposite of the change.
+        wider = b["within_days"] > a["within_days"]
         text = (
-            f"{heading}: {kind} now counts only in the last {b['within_days']} days "
-            f"(was {a['within_days']})"
+            f"{heading}: {kind} now counts {'' if wider else 'only '}in the last "
+            f"{b['within_days']} days (was {a['within_days']}{': a longer window' if wider else ''})"
         )
         changes.append(Change(f"{clause}.within_days", a["within_days"], b["within_days"], text))
     return changes
@@ -342,6 +345,7 @@ _REVIEW_RULE = (
         "a high-intent action counts for",
         fmt=_unit("days", none="ever since the last MQL"),
     ),
+    _Field("score_rule", "a tier 3 score with no high-intent action reviewed", kind="flag"),
 )
 
 _MARKETING_SLA = (

@@ -62,7 +62,8 @@ REJECTION_ADVICE: dict[str, tuple[str, str]] = {
     ),
     "bad-fit-person": (
         "Bad fit (person)",
-        "Review the seniority and title criteria: if it recurs, raise the minimum seniority.",
+        "Review the seniority and title criteria: if it recurs, add title filters "
+        "(fit.exclude_titles) for the roles sales turns away.",
     ),
     "not-interested": (
         "Not interested",

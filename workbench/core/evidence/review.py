@@ -760,8 +760,14 @@ def _calibrate(
             notes += [note] if note else []
             unchanged += [(_threshold_clause(definition), note)] if note else []
         else:
-            notes.append(f"{rule}: the framework names no clause for it; fix it with sales")
-            unchanged.append(("fit", "the framework names no clause for it"))
+            # 001 names an action for every standard reason, but one the room takes with
+            # sales (which titles to filter, who to disqualify), not a number to move here.
+            from workbench.core.evidence.backtest import REJECTION_ADVICE
+
+            known = REJECTION_ADVICE.get(reason_key(top))
+            action = known[1] if known else "map it to a standard reason first"
+            notes.append(f"{rule}: the framework's action: {action}")
+            unchanged.append(("fit", f"001's action for {top!r} is the room's to take: {action}"))
     elif rate is not None and BROKEN_BELOW <= rate < ACCEPTABLE_BELOW and figures.reasons:
         # 001's acceptance table: 30-40% is acceptable, and its action is to fix the top two
         # rejection reasons (usually a fit or scoring issue); the advice names what to look at.
