@@ -360,6 +360,7 @@ def definitions(draw: st.DrawFn) -> Definition:
             "min_low_intent_actions": draw(optional(st.integers(1, 500))),
             "high_intent": draw(kind_list),
             "route": draw(routes),
+            "score_rule": draw(st.booleans()),
         },
         "sla": draw(slas()),
         "questions": draw(questions),

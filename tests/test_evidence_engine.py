@@ -149,6 +149,38 @@ def test_a_decayed_score_and_negative_points_agree() -> None:
     assert len(agree(definition, [lead()], plan)) >= 2
 
 
+def test_a_score_is_reviewed_only_for_volume_when_the_score_rule_is_off() -> None:
+    """001: tier 3 is the catch-all for leads who never take a tier 1 or 2 action; review is
+    for high volume with low intent. Off, the score makes the MQL below `many` activities
+    since the last one, counted over every kind (blog visits earn no points here)."""
+
+    def events(score_rule: bool, *items: tuple[str, float]) -> list[MqlEvent]:
+        definition = replay_definition(
+            triggers={"tier3": True},
+            scoring={"threshold": 30, "activity_points": {"content_download": 10}},
+            review_rule={
+                "min_low_intent_actions": 6,
+                "high_intent": ["pricing_page_view"],
+                "score_rule": score_rule,
+            },
+            recycling={"resubmit_after_days": 20},
+        )
+        return agree(definition, [lead()], acts(*items))
+
+    three = [("content_download", d) for d in (0, 1, 2)]
+    assert [e.tier for e in events(False, *three)] == [3]
+    assert events(True, *three) == [], "the score rule: no high-intent action, so review"
+    # Five blog visits first: the third download is the eighth action, high volume.
+    blogs = [("blog_visit", d / 10) for d in range(5)]
+    assert events(False, *blogs, *three) == []
+    # After an MQL only activity since it counts: three downloads more make a second one,
+    # unless five blog visits come with them.
+    later = [("content_download", d) for d in (30, 31, 32)]
+    assert [e.tier for e in events(False, *three, *later)] == [3, 3]
+    more_blogs = [("blog_visit", 29 + d / 10) for d in range(5)]
+    assert [e.tier for e in events(False, *three, *more_blogs, *later)] == [3]
+
+
 def test_an_excluding_activity_leaving_its_window_lets_the_next_moment_of_any_kind_fire() -> None:
     # The first-MQL shortcut reads only the moments of kinds some clause names; a blog visit
     # is none of them, but it is the first moment after the careers page view stops
@@ -560,6 +592,7 @@ def definitions(
             "enabled": draw(st.booleans()),
             "min_low_intent_actions": draw(st.sampled_from([0, 3, 6])),
             "high_intent": draw(small_kinds()),
+            "score_rule": draw(st.booleans()),
         },
     }
     high_intent_days = draw(st.sampled_from([None, None, 2, 10]))

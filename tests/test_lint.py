@@ -111,6 +111,7 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "no-edge-cases",
         "fit-score-unreachable",
         "tier3-score-unreachable",
+        "tier3-reviewed-without-intent",
         "fit-size-band-never-applies",
         "title-keyword-outside-ascii",
         "fit-value-spelled-unlike-cases",
@@ -222,6 +223,10 @@ def _score_out_of_reach(data: dict[str, Any]) -> None:
     data["scoring"]["threshold"] = 21
 
 
+def _score_reviewed_without_intent(data: dict[str, Any]) -> None:
+    data["review_rule"]["score_rule"] = True  # as every file before the key read it
+
+
 def _dead_size_band(data: dict[str, Any]) -> None:
     data["fit"]["score"]["size_points"].append({"max_employees": 20, "points": -5})
 
@@ -286,6 +291,7 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "fit-gate-without-company-or-role": (_students_kept_out_only, "fit"),
     "fit-score-unreachable": (_fit_bar_too_high, "fit.score.threshold"),
     "tier3-score-unreachable": (_score_out_of_reach, "scoring.threshold"),
+    "tier3-reviewed-without-intent": (_score_reviewed_without_intent, "review_rule.score_rule"),
     "fit-size-band-never-applies": (
         _dead_size_band,
         f"fit.score.size_points[{len(template().fit.score.size_points)}]",  # type: ignore[union-attr]
@@ -1202,3 +1208,33 @@ def test_a_shared_score_one_segment_reaches_is_not_flagged() -> None:
         data["fit"]["exclude_sources"] = ["event"]
 
     assert len(_tier3_findings(edited(template("10m-30m"), everywhere))) == 1
+
+
+def test_the_pre_1m_stage_tables_own_definition_is_no_error() -> None:
+    """001: "Pre-$1M ARR: No formal MQL. Every inbound demo request goes directly to the
+    founder." Written literally (no fit gate, one trigger, one response time) it was refused
+    as `no-fit-gate` and warned of for its one response time."""
+    founder = Definition.model_validate(
+        {
+            "name": "Founder-led",
+            "slug": "founder-led",
+            "stage": "pre-1m",
+            "created": CREATED,
+            "triggers": {"route": "founder", "tier1": ["demo_request"], "tier3": False},
+            "sla": {
+                "marketing": {"monthly_volume": 10},
+                "sales": {"response_minutes": {"demo_request": 5}},
+            },
+        }
+    )
+    rules = {f.rule for f in found(founder)}
+    assert not rules & {"no-fit-gate", "one-response-time"}, rules
+    # Past that stage, or with engagement making MQLs, a gate is still needed.
+    assert "no-fit-gate" in {f.rule for f in found(founder.model_copy(update={"stage": "1m-3m"}))}
+    pages = edited(
+        founder,
+        lambda d: d["triggers"].update(
+            tier2=[{"kind": "pricing_page_view", "min_count": 2, "within_days": 30}]
+        ),
+    )
+    assert "no-fit-gate" in {f.rule for f in found(pages)}

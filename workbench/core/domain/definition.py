@@ -287,6 +287,12 @@ class ReviewRule(Strict):
     # 001: "Pricing page visits from 6 months ago are stale." A high-intent action older than
     # this no longer clears high volume; unset, any since the last MQL does.
     high_intent_days: int | None = added(None, ge=1)
+    # The score rule: a tier 3 score reached with no high-intent action goes to a person.
+    # Files signed before this key read it so, and keep meaning it (the default). 001 makes
+    # tier 3 the catch-all for "leads who engage heavily but never take a Tier 1 or 2
+    # action" and sends to review only "high volume + low intent": with `false` the score
+    # makes the MQL and only the count rule (`min_low_intent_actions`) reviews.
+    score_rule: bool = added(True)
 
     @field_validator("min_low_intent_actions", mode="before")
     @classmethod

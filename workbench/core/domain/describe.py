@@ -318,16 +318,7 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
             [
                 f"A new hand raise {rec.resubmit_after_days}+ days after the last MQL is a fresh "
                 f"MQL; inside that window it goes to {rec.inside_window_route}.",
-                (
-                    "High score or "
-                    f"{rule.min_low_intent_actions or '—'}+ actions with no high-intent action"
-                    + (
-                        ""
-                        if rule.high_intent_days is None
-                        else f" in the last {rule.high_intent_days} days"
-                    )
-                    + f" goes to {rule.route} for manual review."
-                )
+                _review_sentence(definition)
                 if rule.enabled
                 else "Suspicious-engagement review is off.",
             ],
@@ -523,3 +514,33 @@ def account_sentence() -> str:
         "Those account facts make the AQL themselves (tier 2, account-level intent) when the "
         "contact fired none of the motion's tier 1, 2 or 4 triggers."
     )
+
+
+def _review_sentence(definition: Definition) -> str:
+    """The suspicious-engagement rule in words: what goes to a person, and, with the score rule
+    off (001's reading), that a tier 3 score below high volume is an MQL."""
+    rule = definition.review_rule
+    scores = definition.scoring is not None and any(
+        triggers.tier3
+        for triggers in [
+            definition.triggers,
+            *(s.triggers for s in definition.segments if s.triggers),
+            *(m.triggers for m in definition.motions if m.triggers),
+        ]
+    )
+    many = rule.min_low_intent_actions
+    what = []
+    if rule.score_rule and scores:
+        what.append("A score at the threshold")
+    if many is not None:
+        what.append(f"{many}+ actions")
+    if not what:
+        return "Suspicious-engagement review catches nothing: no action count is set."
+    recent = "" if rule.high_intent_days is None else f" in the last {rule.high_intent_days} days"
+    sentence = (
+        f"{' or '.join(what)} with no high-intent action{recent} goes to {rule.route} for manual "
+        "review."
+    )
+    if scores and not rule.score_rule and many is not None:
+        sentence += " A tier 3 score with fewer actions is an MQL (the catch-all)."
+    return sentence

@@ -993,7 +993,8 @@ def _suspicious(
     recent = "" if fresh is None else f" in the last {fresh} days"
     scoring = rules.scoring
     if (
-        triggers.tier3
+        rule.score_rule
+        and triggers.tier3
         and scoring is not None
         and score is not None
         and _reaches(score, source_threshold(scoring, lead)[0])

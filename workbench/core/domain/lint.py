@@ -159,6 +159,15 @@ RULES: dict[str, Rule] = {
             "table), lower the threshold, or switch tier 3 off.",
         ),
         Rule(
+            "tier3-reviewed-without-intent",
+            "warning",
+            "001: tier 3 is the catch-all; review is for high volume with low intent",
+            "With review_rule.score_rule on, a tier 3 score with no recent high-intent action "
+            "goes to review, so tier 3 never qualifies the lead who engages over time without "
+            "a tier 1 or 2 action, the lead 001 made it for. Set review_rule.score_rule = "
+            "false: high volume (min_low_intent_actions) still goes to a person.",
+        ),
+        Rule(
             "fit-size-band-never-applies",
             "warning",
             "objective: every clause on the page decides something",
@@ -532,6 +541,26 @@ def _tier3_score_unreachable(context: _Context) -> Iterator[Finding]:
         )
 
 
+def _tier3_reviewed_without_intent(context: _Context) -> Iterator[Finding]:
+    """The score rule (files before `score_rule` existed read it on) sends every tier 3 score
+    without a recent high-intent action to review: 001's catch-all never fires for them."""
+    definition = context.definition
+    rule = definition.review_rule
+    if not (rule.enabled and rule.score_rule):
+        return
+    for owner in definition.owners():
+        _path, triggers = definition.owned(owner, "triggers")
+        _scoring_path, scoring = definition.owned(owner, "scoring")
+        if triggers.tier3 and scoring is not None:
+            yield _finding(
+                "tier3-reviewed-without-intent",
+                "review_rule.score_rule",
+                "a tier 3 score with no high-intent action goes to review, so the score "
+                "alone never makes an MQL",
+            )
+            return
+
+
 def _fit_size_band_never_applies(context: _Context) -> Iterator[Finding]:
     """A fit score's size band outside every size its gate can see: the 10m-30m template's SMB
     gate (50-199 employees) carried '200+ employees +10' from the main gate's score. A gate
@@ -668,7 +697,9 @@ def _source_apart_and_scored(context: _Context) -> Iterator[Finding]:
 
 def _fit_gates(definition: Definition) -> list[tuple[str, FitGate, bool]]:
     """(clause, gate, narrowed otherwise): a segment's size band or a target-account list
-    also keeps unfit leads out, so a bare gate behind one is not 'no fit gate'."""
+    also keeps unfit leads out, so a bare gate behind one is not 'no fit gate'. Nor is a
+    pre-$1M rule set whose only triggers are hand raises: 001's stage table has no formal MQL
+    there, "every inbound demo request goes directly to the founder"."""
     gates = []
     for owner in definition.owners():
         path, gate = definition.owned(owner, "fit")
@@ -677,6 +708,9 @@ def _fit_gates(definition: Definition) -> list[tuple[str, FitGate, bool]]:
             narrowed = (owner.min_employees or 0) > 0 or owner.max_employees is not None
         elif isinstance(owner, Motion):
             narrowed = owner.target_accounts_only
+        if definition.stage == "pre-1m":
+            _path, triggers = definition.owned(owner, "triggers")
+            narrowed = narrowed or not (triggers.tier2 or triggers.tier3)
         gates.append((path, gate, narrowed))
     return gates
 
@@ -847,6 +881,13 @@ def _content_download_trigger(context: _Context) -> Iterator[Finding]:
     return _unique(found())
 
 
+def _trigger_keys(triggers: Triggers) -> set[str]:
+    """What can make an MQL in these triggers: each activity kind a tier names, and the score."""
+    keys = set(triggers.tier1) | set(triggers.tier4)
+    keys |= {kind for rule in triggers.tier2 for kind in rule.kinds}
+    return keys | ({"score"} if triggers.tier3 else set())
+
+
 def _one_response_time(context: _Context) -> Iterator[Finding]:
     definition = context.definition
     sales = definition.sla.sales
@@ -861,6 +902,9 @@ def _one_response_time(context: _Context) -> Iterator[Finding]:
                 owner.response_business_days if owner is not None else None,
             )
             table = response_entries(*merged)
+            _path, triggers = definition.owned(owner, "triggers")
+            if len(_trigger_keys(triggers)) <= 1 and table:
+                continue  # one trigger (pre-$1M's demo request) needs one response time
             if not table:
                 message = "no response time is set for any trigger"
             elif len(table) == 1:
@@ -1187,6 +1231,7 @@ _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _demo_request_scored,
     _fit_score_unreachable,
     _tier3_score_unreachable,
+    _tier3_reviewed_without_intent,
     _fit_size_band_never_applies,
     _title_keyword_outside_ascii,
     _fit_value_spelled_unlike_cases,

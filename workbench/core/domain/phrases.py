@@ -47,6 +47,7 @@ _FIELD_WORDS = {
     "enabled": "on or off",
     "min_low_intent_actions": "actions before review",
     "high_intent": "counts as high intent",
+    "score_rule": "a score alone goes to review",
     "min_engaged_contacts": "engaged contacts needed",
     "target_accounts_only": "target accounts only",
     "quality_pct": "meet fit (%)",

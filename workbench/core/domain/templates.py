@@ -474,8 +474,15 @@ def _tier2_signals(pricing: Tier2Rule | None = None, days: int = TIER2_DAYS) -> 
 
 
 def _review_rule(route: str = "marketing") -> ReviewRule:
+    """001's suspicious engagement: high volume with low intent goes to a person. A tier 3
+    score alone is the catch-all MQL (`score_rule = false`), not a case for review."""
     return ReviewRule.model_validate(
-        {"high_intent": list(HIGH_INTENT), "route": route, "high_intent_days": HIGH_INTENT_DAYS}
+        {
+            "high_intent": list(HIGH_INTENT),
+            "route": route,
+            "high_intent_days": HIGH_INTENT_DAYS,
+            "score_rule": False,
+        }
     )
 
 
@@ -548,6 +555,30 @@ def _recency_cases(route: str, review_route: str = "marketing") -> list[EdgeCase
             ),
         ),
     ]
+
+
+def _catch_all_case(route: str) -> EdgeCase:
+    """001's tier 3: the catch-all for leads who engage over time and never take a tier 1 or
+    2 action. Nine content actions in two months are not the high volume review is for."""
+    return _case(
+        "content-reader-reaches-the-score",
+        "Fourteen downloads and fifteen blog posts over two months, no pricing, comparison, "
+        "case study or webinar: the score passes the threshold with 29 actions, no high volume, "
+        "so tier 3 makes the MQL (001: the catch-all). A person reviews only high volume "
+        "with low intent.",
+        {"status": "mql", "route": route, "tier": 3},
+        _lead(
+            "Director of Finance",
+            "director",
+            "Initech Analytics",
+            "initech.example",
+            300,
+            activities=[
+                *({"kind": "content_download", "days_ago": d} for d in range(2, 58, 4)),
+                {"kind": "blog_visit", "days_ago": 5, "count": 15},
+            ],
+        ),
+    )
 
 
 def _pre_1m(base: dict[str, Any]) -> Definition:
@@ -644,7 +675,8 @@ def _3m_10m(base: dict[str, Any]) -> Definition:
                 intern={"status": "rejected", "route": "marketing"},
                 agency={"status": "rejected", "route": "marketing"},
             )
-            + _inferred_cases(webmail_route="sdr"),
+            + _inferred_cases(webmail_route="sdr")
+            + [_catch_all_case("sdr")],
         }
     )
 
@@ -701,12 +733,13 @@ def _10m_30m(base: dict[str, Any]) -> Definition:
         agency_why="No segment covers a 10-person company. Add an SMB floor below 50 if "
         "agencies are in the ICP.",
     )
-    cases += _inferred_cases(webmail_route="sdr")
+    cases += [*_inferred_cases(webmail_route="sdr"), _catch_all_case("sdr")]
     for case in cases:
         if case.name in (
             "chatbot-pricing-visitor",
             "resubmit-after-90-days",
             "webmail-buyer-demo-request",
+            "content-reader-reaches-the-score",
         ):
             case.expect.segment = "mid-market"
     cases.append(
@@ -799,7 +832,7 @@ def _30m_plus(base: dict[str, Any]) -> Definition:
         intern={"status": "rejected", "route": "marketing"},
         agency={"status": "rejected", "route": "marketing"},
     )
-    cases += _inferred_cases(webmail_route="sdr")
+    cases += [*_inferred_cases(webmail_route="sdr"), _catch_all_case("sdr")]
     cases.append(
         _case(
             "trial-user-hits-usage-limit",

@@ -109,6 +109,9 @@ class _Features:
     nth: set[tuple[int, int]] = field(default_factory=set)
     # The running values a later MQL reads as a difference (`_Compiler._since`).
     differenced: set[str] = field(default_factory=set)
+    # The review rule's count of every activity, when a score is reviewed only for volume
+    # (`review_rule.score_rule = false`): the activity count that makes it high (`n_`).
+    volume: int | None = None
 
     @staticmethod
     def _id(table: dict[Any, int], key: Any) -> int:
@@ -141,7 +144,9 @@ class _Features:
     def state(self) -> list[str]:
         """Running values an event row carries, so later moments can difference against it."""
         totals = [f"pc{i}" for i in self.kinds.values()] + [f"ps{i}" for i in self.points.values()]
-        return [name for name in totals if name in self.differenced]
+        return [name for name in totals if name in self.differenced] + (
+            ["n_"] if self.volume is not None else []
+        )
 
 
 def _points_key(scoring: Scoring) -> tuple[tuple[str, int], ...]:
@@ -710,7 +715,8 @@ class _Compiler:
             if apart is not None:
                 reaches = f"(NOT {apart} AND {reaches})"
             review = self.definition.review_rule
-            if review.enabled:
+            many = review.min_low_intent_actions
+            if review.enabled and (review.score_rule or many is not None):
                 high = set(review.high_intent) | set(triggers.tier1) | set(triggers.tier4)
                 for rule in triggers.tier2:
                     high.update(rule.kinds)
@@ -719,6 +725,12 @@ class _Compiler:
                     if high
                     else "FALSE"
                 )
+                if not review.score_rule and many is not None:
+                    # Only high volume reviews a score: fewer than `many` activities since
+                    # the last MQL (every kind, `n_` a running count) let it through.
+                    features.volume = many
+                    since = f"{c}.n_" if e is None else f"({c}.n_ - {e}.n_)"
+                    calm = f"({calm} OR {since} < {many})"
                 arms.append(f"({reaches} AND {calm})")
             else:
                 arms.append(reaches)
@@ -984,6 +996,17 @@ class _Compiler:
         )
         accounts = has_account_motion(self.definition)
         keep = ["k", "t", '"at"', *lead_columns, *(["eng_", "aint_"] if accounts else [])]
+        volume: list[str] = []
+        if f.volume is not None:
+            # Every activity counted at each moment (with its peers), for the leads with at
+            # least that many in all: for the others the count never reaches the rule's.
+            keep.append("n_")
+            volume = [
+                f"nh AS (SELECT k FROM a0 GROUP BY k HAVING COUNT(*) >= {f.volume})",
+                "nv AS (\n  SELECT DISTINCT k, t, COUNT(*) OVER (PARTITION BY k ORDER BY t "
+                "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n_\n"
+                "  FROM a0 WHERE k IN (SELECT k FROM nh)\n)",
+            ]
         moments = self.first_moments() if self.shortcut else None
         if moments is None:
             first_rows = "act"
@@ -1041,8 +1064,10 @@ class _Compiler:
                     '  JOIN lq ON lq.lead_id = a.lead_id WHERE a."at" IS NOT NULL\n)'
                 ]
             ),
+            *volume,
             f'act AS (\n  SELECT a.k, a.t, a."at", a.kind{session}{session_day}, '
             + listed(lead_columns, "a.")
+            + (", COALESCE(nv.n_, 0) AS n_" if volume else "")
             + (
                 f", COALESCE(f.s_ % {_FACT_BITS}, 0) AS eng_, "
                 f"COALESCE(f.s_ >= {INTENT_MIN_ACTIONS * _FACT_BITS}, FALSE) AS aint_"
@@ -1052,6 +1077,7 @@ class _Compiler:
             + (",\n    " + ",\n    ".join(per_row) if per_row else "")
             + "\n  FROM a0 AS a"
             + ("\n  LEFT JOIN af AS f ON f.k = a.k AND f.t = a.t" if accounts else "")
+            + ("\n  LEFT JOIN nv ON nv.k = a.k AND nv.t = a.t" if volume else "")
             + "\n)",
             # Before its first MQL a lead can only become one at an activity some clause
             # looks at, or once something time raises can reach it (see `first_moments`): the

@@ -669,14 +669,20 @@ class TriggersPane(TriggerButtons):
             yield KindsField(
                 "review_rule.high_intent", "Counts as high intent", r.high_intent, KIND_WORDS
             )
+            yield ToggleField(
+                "review_rule.score_rule",
+                "A tier 3 score with no high-intent action goes to review too "
+                "(off: only high volume does, and the score makes the MQL)",
+                r.score_rule,
+            )
 
     def refresh_titles(self, definition: Definition) -> None:
         """After an edit in a field: each fold's title says what it now holds (no rebuild).
         Only a title that changed is looked up: this runs at every key typed in the step,
         and a query walks its 700 widgets (90 ms a key with twelve tier 2 rules).
 
-        `definition` is the draft as settled (`Workshop.settled`): it is shown, not kept, so
-        the step's buttons still start from the draft the editor gave the pane."""
+        `definition` is the draft: it is shown, not kept, so the step's buttons still start
+        from the draft the editor gave the pane."""
         titles = self.fold_titles(definition)
         for key, title in titles.items():
             if self._titles.get(key) != title:
