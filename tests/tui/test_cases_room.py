@@ -853,3 +853,23 @@ async def test_a_case_typed_with_a_title_and_no_seniority_reads_it_as_the_backte
         assert "VP Finance (vp, " in detail, detail
         assert "seniority is unknown" not in detail, detail
     assert saved_case(path, "vp-finance-demo").lead.person.seniority == "vp"
+
+
+async def test_a_head_count_with_a_thousands_dot_is_a_thousand_in_the_case_form(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # "1.000" employees (a thousand, as much of Europe writes it) was saved as 1.
+    path = seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 0)
+        app = pilot.app
+        await pilot.press("a")
+        await settle(pilot)
+        typed = {"name": "a-thousand-people", "why": "a big company", "employees": "1.000"}
+        for key, text in typed.items():
+            app.screen.query_one(f"#new-{key}", Input).focus()
+            await type_text(pilot, text)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen), form_error(app)
+    assert saved_case(path, "a-thousand-people").lead.company.employees == 1000

@@ -467,20 +467,23 @@ async def test_leaving_with_a_refused_value_keeps_the_clause_from_before_it(
     assert store.load_definition(path).definition.fit.min_employees == before
 
 
-async def test_a_whole_number_with_a_thousands_comma_is_read(
-    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+@pytest.mark.parametrize("typed", ["1,000", "1.000"])
+async def test_a_whole_number_with_a_thousands_mark_is_read(
+    typed: str, make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:
+    # "1.000" (a thousand, as much of Europe writes it) was read as the decimal 1.0: the
+    # field showed 1.000 and the file held 1.
     path = seeded("acme", "3m-10m")
     app = make_app(save_delay=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first(pilot)
         await pilot.press("ctrl+n")
         await settle(pilot)
-        await send(pilot, [*clear(), *keys_for("1,000")], 0.02)
+        await send(pilot, [*clear(), *keys_for(typed)], 0.02)
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen), "1,000 was taken: nothing to ask"
+        assert isinstance(app.screen, HomeScreen), f"{typed} was taken: nothing to ask"
     assert store.load_definition(path).definition.fit.min_employees == 1000
 
 

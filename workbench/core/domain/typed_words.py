@@ -14,15 +14,19 @@ from datetime import date, time
 from typing import Any
 
 WHOLE = "a whole number expected"
-_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?:,\d{3})+|(?:\.\d{3})+)")
 
 
 def whole_number_text(text: str) -> str:
-    """'1,500' typed into a whole-number field as '1500': the room writes volumes with a
-    thousands comma, as the lead history's loader reads them. Only whole groups of three,
-    so '1,5' is still refused (a decimal comma is not a whole number)."""
+    """'1,500' or '1.500' typed into a whole-number field as '1500': the room writes volumes
+    with a thousands mark, a comma or (in much of Europe) a dot, as the lead history's loader
+    reads them ("never 3.2 people"). Left to the parser, '1.000' was read as the decimal 1.0
+    and saved as 1. Only whole groups of three and one mark, so '1,5' and '72.5' are still
+    refused (a decimal is not a whole number)."""
     stripped = text.strip()
-    return stripped.replace(",", "") if _GROUPED.fullmatch(stripped) else text
+    if _GROUPED.fullmatch(stripped):
+        return stripped.replace(",", "").replace(".", "")
+    return text
 
 
 NUMBER = "a number expected (with '.' for decimals)"

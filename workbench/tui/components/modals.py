@@ -22,7 +22,7 @@ from workbench.core.domain.errors import WorkbenchError
 from workbench.core.domain.phrases import activities_phrase
 from workbench.core.domain.stages import STAGES
 from workbench.core.domain.suite import CaseResult
-from workbench.core.domain.typed_words import refusals
+from workbench.core.domain.typed_words import refusals, whole_number_text
 from workbench.core.domain.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
 from workbench.core.services.workshop import NO_LEAD, NO_WHY, EditResult
 from workbench.tui.components.held_keys import HoldingButton, hold_keys, release_keys
@@ -320,7 +320,9 @@ def _form_value(key: str, shown: str | None) -> Any:
     if key == "activities":
         return parse_activities(shown or "")
     if key in ("employees", "last-mql"):
-        return shown or None  # as typed: the case's validation refuses "72.5" employees
+        # As typed, thousands marks read as the clause fields do; the case's validation
+        # refuses "72.5" employees.
+        return whole_number_text(shown) if shown else None
     if key == "contacts":
         return shown or 0
     if key in ("depends", "target"):
