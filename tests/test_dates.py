@@ -63,3 +63,11 @@ def test_a_cell_is_given_to_strptime_only_with_the_formats_of_its_shape(
     reading = dates.detect(cells)
     assert reading is not None and reading.formats == ("%d/%m/%Y %H:%M",)
     assert calls <= 3 * len(cells)
+
+
+def test_an_iso_date_with_a_12_hour_clock_is_read_year_first() -> None:
+    # "2025-01-05 3:04:00 PM" was "not a date or time" and the hint proposed a day-first
+    # format; nothing else reads it, so it is read as written.
+    reading = dates.detect(["2025-01-05 3:04:00 PM", "2025-01-13 9:04:00 AM", "2025-01-14"])
+    assert reading is not None and reading.order == "year" and not reading.ambiguous
+    assert reading.formats == ("%Y-%m-%d %I:%M:%S %p",)

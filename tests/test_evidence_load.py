@@ -2682,6 +2682,9 @@ def test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whol
         ("%d-%b-%y %H:%M", "dates read with the month's name"),
         ("%b %d, %Y %I:%M %p", "dates read with the month's name"),
         ("%d %B %Y %H:%M", "dates read with the month's name"),
+        # ISO 8601's date with a 12-hour clock: "2025-01-05 03:04:00 PM".
+        ("%Y-%m-%d %I:%M:%S %p", "dates read year first"),
+        ("%Y-%m-%d %I:%M %p", "dates read year first"),
         # ISO 8601 and a zone's abbreviation (`dates.ZONE_OFFSETS`): no format to say.
         ("%Y-%m-%d %H:%M:%S UTC", ""),
     ],

@@ -99,8 +99,9 @@ def formats_for(order: str) -> tuple[str, ...]:
     )
 
 
-# 2025/01/17 (ISO 8601's dashes are always read, "2025-02-19 01:01:00 UTC" too: ZONE_OFFSETS)
-_YEAR_FIRST = tuple(f"%Y{sep}%m{sep}%d{time}" for sep in (".", "/") for time in _TIMES)
+# 2025/01/17, and ISO 8601's dashes where the time is not ISO's: "2025-01-05 3:04:00 PM", a
+# 12-hour clock (ISO 8601 itself is always read, "2025-02-19 01:01:00 UTC" too: ZONE_OFFSETS).
+_YEAR_FIRST = tuple(f"%Y{sep}%m{sep}%d{time}" for sep in (".", "/", "-") for time in _TIMES)
 
 # The month by its name (English, as exports write it): "19-Feb-25", "Feb 19, 2025 01:01 AM",
 # "19 February 2025". Never ambiguous: the name says which field is the month.
