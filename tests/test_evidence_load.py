@@ -2730,6 +2730,93 @@ def test_activities_are_read_in_the_date_order_their_leads_file_proved(tmp_path:
     assert got == ["2025-03-02", "2025-05-04"]
 
 
+def test_a_uk_salesforce_report_reads_every_date_column_day_first(tmp_path: Path) -> None:
+    # A UK user's report: "21/01/2025 10:04" proves day first; the date-only "05/03/2025"
+    # could be either. Its reading replaced the created_at formats with month-first ones, and
+    # 0 of 3 leads loaded (exit 2) while the note said "created_at: dates read day first".
+    # The preset's month-first formats read "05/03/2025" and the activities' "05/02/2025":
+    # the order the file proved is read in them too.
+    leads = write(
+        tmp_path / "leads.csv",
+        '"Lead ID","Created Date","Converted Date","Title"\n'
+        '"00Q5g00000AbCdE","21/01/2025 10:04","05/03/2025","VP Marketing"\n'
+        '"00Q5g00000AbCdF","25/01/2025 15:04","","CEO"\n'
+        '"00Q5g00000AbCdG","14/02/2025 09:30","","CTO"\n',
+    )
+    activities = write(
+        tmp_path / "activities.csv",
+        '"Lead ID","Type","Activity Date"\n"00Q5g00000AbCdE","Attended","05/02/2025"\n',
+    )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities, SALESFORCE)
+    assert problems.skipped == 0 and problems.emptied == 0, problems.lines()
+    rows = con.execute("SELECT created_at, opportunity_at FROM leads ORDER BY lead_id").fetchall()
+    assert rows == [
+        (datetime(2025, 1, 21, 10, 4), datetime(2025, 3, 5)),
+        (datetime(2025, 1, 25, 15, 4), None),
+        (datetime(2025, 2, 14, 9, 30), None),
+    ]
+    assert con.execute('SELECT "at" FROM activities').fetchall() == [(datetime(2025, 2, 5),)]
+    shown = "\n".join(problems.lines())
+    assert "created_at: dates read day first, as '21/01/2025 10:04'" in shown, shown
+    follows = "opportunity_at: dates read day first (every date could be day or month first)"
+    assert f"{follows}, as created_at in this file writes them" in shown, shown
+    assert 'date_formats = ["%d/%m/%Y %H:%M", "%d/%m/%Y"]' in shown, shown
+    assert "as the leads file writes them" in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("leads", "expected"),
+    [
+        # Without a preset: created_at proves day first; won_at and first_response_at could
+        # be either. 1 of 3 loaded, with L3's "03/01/2025" read as 1 March.
+        (
+            "lead_id,created_at,won_at,first_response_at\n"
+            "L1,21/01/2025 10:00,05/03/2025,02/02/2025 09:00\n"
+            "L2,25/01/2025 10:00,,\nL3,03/01/2025 10:00,,\n",
+            {
+                "L1": (datetime(2025, 1, 21, 10), datetime(2025, 3, 5), datetime(2025, 2, 2, 9)),
+                "L3": (datetime(2025, 1, 3, 10), None, None),
+            },
+        ),
+        # The proof in a later column: created_at "01/03/2025" was read month first while
+        # won_at "20/11/2025" was read day first.
+        (
+            "lead_id,created_at,won_at\nL1,02/03/2025 10:00,20/11/2025\nL3,01/03/2025 10:00,\n",
+            {
+                "L1": (datetime(2025, 3, 2, 10), datetime(2025, 11, 20), None),
+                "L3": (datetime(2025, 3, 1, 10), None, None),
+            },
+        ),
+    ],
+)
+def test_the_order_one_column_proves_is_read_in_the_files_other_columns(
+    tmp_path: Path, leads: str, expected: dict[str, tuple[datetime | None, ...]]
+) -> None:
+    con, problems = loaded(tmp_path, leads, "lead_id,kind,at\nL1,demo_request,2025-02-01\n")
+    assert problems.skipped == 0 and problems.emptied == 0, problems.lines()
+    rows = con.execute(
+        "SELECT lead_id, created_at, won_at, first_response_at FROM leads ORDER BY lead_id"
+    ).fetchall()
+    read = {lead_id: tuple(times) for lead_id, *times in rows}
+    assert {lead_id: read[lead_id] for lead_id in expected} == expected
+    followers = [line for line in problems.lines() if "in this file writes them" in line]
+    assert len(followers) == 1, problems.lines()  # said once, naming every such column
+    assert "dates read month first" not in "\n".join(problems.lines())
+
+
+def test_two_columns_proving_two_orders_are_each_read_their_own_way(tmp_path: Path) -> None:
+    con, problems = loaded(
+        tmp_path,
+        "lead_id,created_at,won_at\nL1,21/01/2025 10:00,03/25/2025\n",
+        "lead_id,kind,at\nL1,demo_request,2025-02-01\n",
+    )
+    assert problems.skipped == 0 and problems.emptied == 0, problems.lines()
+    assert con.execute("SELECT created_at, won_at FROM leads").fetchall() == [
+        (datetime(2025, 1, 21, 10), datetime(2025, 3, 25))
+    ]
+
+
 def test_a_reports_title_above_the_header_is_named_with_the_headers_line(tmp_path: Path) -> None:
     # A report saved with its title and filters above the header read as "no header
     # 'lead_id'; the file's headers are 'Leads with activities'".

@@ -59,7 +59,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.csvfile import SAMPLE, CsvFormat, detect, utf8_copy
 from workbench.core.evidence.csvlines import CsvLines, Dialect, Footer, Rejected, find_footer
-from workbench.core.evidence.dates import ZONE_OFFSETS, reading_formats, split_zone, zone_of
+from workbench.core.evidence.dates import (
+    ZONE_OFFSETS,
+    DateReading,
+    reading_formats,
+    split_zone,
+    zone_of,
+)
 from workbench.core.evidence.dates import detect as detect_dates
 from workbench.core.evidence.mapping import (
     CANONICAL,
@@ -585,7 +591,7 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
             return mapping.translate(column.name, value.strip())
         if column.type == "timestamp":
             try:
-                moment = parse_timestamp(value, mapping.date_formats)
+                moment = parse_timestamp(value, mapping.formats_of(column.name))
             except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
                 raise _Placeholder(column.name, value, _PLACEHOLDER_HINT) from None
             if not EARLIEST_TIME <= moment < LATEST_TIME:
@@ -623,9 +629,9 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
     except (ValueError, OverflowError):
         why = {
             # ISO's order, unless the mapping says the file writes another.
-            "timestamp": _no_such_time(value, mapping.date_formats)
-            or _zone_hint(value, mapping.date_formats)
-            or time_hint(mapping.date_formats),
+            "timestamp": _no_such_time(value, mapping.formats_of(column.name))
+            or _zone_hint(value, mapping.formats_of(column.name))
+            or time_hint(mapping.formats_of(column.name)),
             "int": "not a whole number",
             "float": "not a number",
         }.get(column.type, "unreadable")
@@ -1012,10 +1018,11 @@ def typed_fast_sql(column: Column, mapping: Mapping, ref: str, duckdb_type: str)
     the mapping's decimal mark: a typed number is never ambiguous). Booleans: "true" / "false".
     """
     kind = duckdb_type.upper()
-    if column.type == "timestamp" and kind in ("TIMESTAMP", "DATE") and not mapping.date_formats:
+    formats = mapping.formats_of(column.name) if column.type == "timestamp" else ()
+    if column.type == "timestamp" and kind in ("TIMESTAMP", "DATE") and not formats:
         value = ref if kind == "TIMESTAMP" else f"CAST({ref} AS TIMESTAMP)"
         return f"CASE WHEN {_in_range(value)} THEN {value} END"
-    if column.type == "timestamp" and kind in _INTEGER_TYPES and not mapping.date_formats:
+    if column.type == "timestamp" and kind in _INTEGER_TYPES and not formats:
         # Unix time: a whole number of 10 digits (seconds) or 13 (milliseconds), as its text.
         digits = (
             f"CASE WHEN {ref} BETWEEN 1000000000 AND 9999999999 THEN 10 "
@@ -1094,7 +1101,7 @@ def fast_sql(column: Column, mapping: Mapping, ref: str) -> str | None:
         fast = _fast_translated(table, ref) if table else _fast_text(ref)
         return _placeholder_to_python(ref, fast, column.name)
     if column.type == "timestamp":
-        return _fast_timestamp(ref, mapping.date_formats)
+        return _fast_timestamp(ref, mapping.formats_of(column.name))
     if column.type == "int":
         return _fast_int(ref)
     if column.type == "float":
@@ -1669,7 +1676,7 @@ def _stage(
             if known and column.name == "lead_id":
                 expression: str | None = text  # checked against the known ids after the pass
             elif column.type == "timestamp":
-                expression = _fast_timestamp(text, mapping.date_formats, bounded=False)
+                expression = _fast_timestamp(text, mapping.formats_of(column.name), bounded=False)
             else:
                 expression = fast_sql(column, mapping, text)
             if expression is not None and expression != text:
@@ -1831,31 +1838,88 @@ the column with the same formats."""
 def date_readings(
     samples: Sequence[tuple[Column, Sequence[str | None]]], mapping: Mapping
 ) -> tuple[Mapping, list[str], tuple[str, str] | None]:
-    """How a time column's dates are written, when the mapping file names no date_formats
+    """How each time column's dates are written, when the mapping file names no date_formats
     and some of its first cells do not read: decided from their distinct values
-    (`dates.detect`), said in the summary; the mapping returned reads them. Last, the order
-    a value proved (day or month first, and the value), for the export's other file."""
+    (`dates.detect`), said in the summary; the mapping returned reads each column with its
+    own formats (`Mapping.column_formats`). Last, the order a value proved (day or month
+    first, and the value), for the export's other file.
+
+    A day over 12 in one column proves the order for the file: its columns whose every date
+    could be either are read that way (a UK report's "21/01/2025 10:04" and "05/03/2025"),
+    even those the preset's month-first formats read; else as the mapping's locale, else as
+    the leads file of the export proved (`Mapping.date_order_why`), else month first."""
     if mapping.dates_given:
         return mapping, [], None
-    notes: list[str] = []
-    proved: tuple[str, str] | None = None
-    day_first = None if mapping.date_order is None else mapping.date_order == "day"
+    told = mapping.date_order if mapping.date_order_why else None  # the leads file's order
+    locale = None if told is not None else mapping.date_order
+    columns: dict[str, list[str]] = {}
+    readings: dict[str, DateReading] = {}
     for column, cells in samples:
         values = list(dict.fromkeys(c.strip() for c in cells if c is not None and c.strip()))
+        columns[column.name] = values
         if not any(read_cell(column, v, mapping)[0] == "bad" for v in values):
             continue
-        reading = detect_dates(values, day_first, mapping.date_order_why)
-        if reading is None:
-            continue
-        if proved is None and reading.order in ("day", "month") and reading.evidence:
-            proved = (reading.order, reading.evidence)
-        mapping = replace(mapping, date_formats=reading_formats(reading, mapping.date_formats))
-        shown = ", ".join(f'"{f}"' for f in reading.formats)
-        notes.append(
-            f"{column.name}: dates read {reading.why} ({shown}); to be sure, say so in the "
-            f"mapping file: date_formats = [{shown}]"
-        )
-    return mapping, notes, proved
+        reading = detect_dates(values, None if locale is None else locale == "day")
+        if reading is not None:
+            readings[column.name] = reading
+    proofs: dict[str, tuple[str, str]] = {}  # order -> (the column, the value)
+    for name, reading in readings.items():
+        if reading.order in ("day", "month") and reading.evidence is not None:
+            proofs.setdefault(reading.order, (name, reading.evidence))
+    proved = None
+    followers: dict[str, DateReading] = {}
+    order, why = str(told), mapping.date_order_why
+    if len(proofs) == 1:  # two columns proving two orders prove none for the file
+        ((order, (name, value)),) = proofs.items()
+        proved = (order, value)
+        why = f"as {name} in this file writes them ({value!r} can only be read {order} first)"
+    if locale is None and (proved is not None or told is not None):
+        for column, _cells in samples:
+            values = columns[column.name]
+            before = readings.get(column.name)
+            if before is not None and not (before.ambiguous and before.order in ("day", "month")):
+                continue  # its own values decide it
+            reading = detect_dates(values, order == "day", why)
+            if reading is None or not reading.ambiguous or reading.order != order:
+                continue
+            if before is None and not _reads_otherwise(column, values, reading, mapping):
+                continue  # the mapping's formats read it this way already
+            readings.pop(column.name, None)
+            followers[column.name] = reading
+    formats: dict[str, tuple[str, ...]] = {}
+    notes: list[str] = []
+    for name, reading in readings.items():
+        formats[name] = reading_formats(reading, mapping.date_formats)
+        notes.append(f"{name}: dates read {reading.why} ({_shown(reading.formats)})")
+    if followers:
+        first = next(iter(followers.values()))
+        shown = _shown(tuple(dict.fromkeys(f for r in followers.values() for f in r.formats)))
+        notes.append(f"{', '.join(followers)}: dates read {first.why} ({shown})")
+        for name, reading in followers.items():
+            formats[name] = reading_formats(reading, mapping.date_formats)
+    if not notes:
+        return mapping, [], proved
+    every = tuple(
+        dict.fromkeys(f for r in [*readings.values(), *followers.values()] for f in r.formats)
+    )
+    notes[-1] += f"; to be sure, say so in the mapping file: date_formats = [{_shown(every)}]"
+    column_formats = {**mapping.column_formats, **formats}
+    return replace(mapping, column_formats=column_formats), notes, proved
+
+
+def _shown(formats: tuple[str, ...]) -> str:
+    return ", ".join(f'"{f}"' for f in formats)
+
+
+def _reads_otherwise(
+    column: Column, values: Sequence[str], reading: DateReading, mapping: Mapping
+) -> bool:
+    """Whether a column the mapping's formats read (a preset's month-first "05/03/2025")
+    reads otherwise with `reading`'s formats, the order its file proved."""
+    formats = reading_formats(reading, mapping.date_formats)
+    column_formats = {**mapping.column_formats, column.name: formats}
+    other = replace(mapping, column_formats=column_formats)
+    return any(read_cell(column, v, mapping) != read_cell(column, v, other) for v in values)
 
 
 def _date_samples(
