@@ -2817,6 +2817,44 @@ def test_two_columns_proving_two_orders_are_each_read_their_own_way(tmp_path: Pa
     ]
 
 
+@pytest.mark.parametrize(
+    ("cell", "usual"),
+    [
+        ("45662.6284722222", "2025-01-05 15:05"),
+        ("45663", "2025-01-06 00:00"),
+        ("45663,5", "2025-01-06 12:00"),
+    ],
+)
+def test_an_excel_date_number_is_named_and_not_guessed(cell: str, usual: str) -> None:
+    # A CSV saved from a sheet whose column is formatted General writes Excel's serial dates;
+    # the hint asked for a date_formats line, which cannot read them.
+    status, why = read_cell(_column("created_at"), cell, CANONICAL)
+    assert status == "bad"
+    assert why.startswith(f"created_at {cell!r}: an Excel date number, not a date or time"), why
+    assert usual in why and "format the column as a date in the sheet" in why, why
+    assert "date_formats" not in why
+
+
+@pytest.mark.parametrize("cell", ["19999.5", "80000.25", "123456.5", "4566.5"])
+def test_other_numbers_are_not_called_excel_dates(cell: str) -> None:
+    status, why = read_cell(_column("created_at"), cell, CANONICAL)
+    assert status == "bad" and "Excel" not in why, why
+
+
+def test_excel_date_numbers_in_an_optional_column_empty_the_cell_and_keep_the_lead(
+    tmp_path: Path,
+) -> None:
+    con, problems = loaded(
+        tmp_path,
+        "lead_id,created_at,won_at\nL1,2025-01-02,45662.6284722222\nL2,45663.5,\n",
+        "lead_id,kind,at\nL1,demo_request,2025-01-03\n",
+    )
+    assert con.execute("SELECT lead_id, won_at FROM leads").fetchall() == [("L1", None)]
+    shown = "\n".join(problems.lines())
+    assert "line 3: created_at '45663.5': an Excel date number" in shown, shown
+    assert "line 2: won_at '45662.6284722222': an Excel date number" in shown, shown
+
+
 def test_a_reports_title_above_the_header_is_named_with_the_headers_line(tmp_path: Path) -> None:
     # A report saved with its title and filters above the header read as "no header
     # 'lead_id'; the file's headers are 'Leads with activities'".

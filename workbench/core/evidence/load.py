@@ -353,6 +353,31 @@ def _no_such_time(value: str, formats: tuple[str, ...]) -> str | None:
     return None if formats else _no_such_day(value)
 
 
+# A number of days since 1899-12-30 with the time as its fraction: a date as Excel stores it,
+# which a CSV saved from a sheet whose column is formatted General writes ("45662.6284722222").
+# 20000 to 79999 is 1954 to 2119. Not read: the same number is 4 years later in a workbook of
+# Excel's 1904 date system, and a number column mapped onto a time would be read as dates.
+_EXCEL_SERIAL = re.compile(r"\s*([2-7][0-9]{4})(?:[.,]([0-9]+))?\s*")
+_EXCEL_DAY_ZERO = datetime(1899, 12, 30)
+_EXCEL_1904 = timedelta(days=1462)  # the 1904 date system's day 0, 1904-01-01, in the 1900 one
+
+
+def _excel_hint(value: str) -> str | None:
+    """A cell that is an Excel date number: what it is, and how to export it as a date."""
+    found = _EXCEL_SERIAL.fullmatch(value)
+    if found is None:
+        return None
+    days = float(f"{found.group(1)}.{found.group(2) or 0}")
+    moment = _EXCEL_DAY_ZERO + timedelta(minutes=round(days * 24 * 60))
+    later = moment + _EXCEL_1904
+    return (
+        "an Excel date number, not a date or time (a sheet's column formatted General writes "
+        f"them: {moment:%Y-%m-%d %H:%M} in Excel's usual date system, {later:%Y-%m-%d %H:%M} "
+        "in its 1904 one, so it is not guessed); format the column as a date in the sheet and "
+        "save the file again"
+    )
+
+
 def _zone_hint(value: str, formats: tuple[str, ...]) -> str | None:
     """A time that reads but for the zone's abbreviation after it, one not in
     `dates.ZONE_OFFSETS` ("2025-01-05 15:04:00 IST"): named, and its offset asked for."""
@@ -629,7 +654,8 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
     except (ValueError, OverflowError):
         why = {
             # ISO's order, unless the mapping says the file writes another.
-            "timestamp": _no_such_time(value, mapping.formats_of(column.name))
+            "timestamp": _excel_hint(value)
+            or _no_such_time(value, mapping.formats_of(column.name))
             or _zone_hint(value, mapping.formats_of(column.name))
             or time_hint(mapping.formats_of(column.name)),
             "int": "not a whole number",
