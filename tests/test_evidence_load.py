@@ -3064,6 +3064,60 @@ def test_ids_that_differ_only_in_leading_zeros_are_named_not_matched(tmp_path: P
     assert not any("leading zeros" in n for n in report.notes)
 
 
+_GUID_LOWER = "d95bafc8-f2a4-d27b-dcf4-bb99f4bea973"
+
+
+@pytest.mark.parametrize("leads_upper", [False, True])
+def test_guids_that_differ_only_in_case_are_one_id(tmp_path: Path, leads_upper: bool) -> None:
+    # Dynamics: the leads' "(Do Not Modify) Lead" in lower case, the activities' "Regarding
+    # (Lead)" in upper case: "0 of 30 activities", each "not in the leads table". A GUID is
+    # case-insensitive by definition (RFC 9562), so it is read in lower case.
+    upper = _GUID_LOWER.upper()
+    in_leads, in_activities = (upper, _GUID_LOWER) if leads_upper else (_GUID_LOWER, upper)
+    con, problems = loaded(
+        tmp_path,
+        f"lead_id,created_at,account_id\n{in_leads},2025-01-02,{upper}\n",
+        f"lead_id,kind,at\n{in_activities},demo_request,2025-01-03\n",
+    )
+    assert problems.skipped == 0, problems.lines()
+    assert con.execute("SELECT lead_id, account_id FROM leads").fetchall() == [
+        (_GUID_LOWER, _GUID_LOWER)
+    ]
+    assert con.execute("SELECT lead_id FROM activities").fetchall() == [(_GUID_LOWER,)]
+    cells = [
+        upper,
+        _GUID_LOWER,
+        f" {upper}",
+        upper[:-1],
+        upper.replace("-", "_"),
+        "{" + upper + "}",
+    ]
+    assert assert_fast_path_agrees(_column("lead_id"), CANONICAL, cells) >= 3
+
+
+def test_other_ids_that_differ_only_in_case_are_named_not_matched(tmp_path: Path) -> None:
+    # Salesforce's 15-character ids differ by case alone: "00Q5g00000AbCdE" and
+    # "00Q5G00000ABCDE" are two records, so they are never matched by guess; but a file of
+    # activities whose every id is a lead's in other capitals is said so, with the fix.
+    _, problems = loaded(
+        tmp_path,
+        "lead_id,created_at\n00Q5g00000AbCdE,2025-01-02\n00Q5g00000AbCdF,2025-01-02\n",
+        "lead_id,kind,at\n00Q5G00000ABCDE,demo_request,2025-01-03\n"
+        "00Q5g00000AbCdF,demo_request,2025-01-03\n00Q5G00000ABCDE,email_open,2025-01-04\n",
+    )
+    report = problems.activities
+    assert report.rows_loaded == 1 and report.reasons["unknown lead_id"] == 2
+    assert report.all[0].reason == (
+        "lead_id '00Q5G00000ABCDE' is not in the leads table (a lead has '00Q5g00000AbCdE': "
+        "the same id but for letter case)"
+    )
+    (note,) = [n for n in report.notes if "letter case" in n]
+    assert note.startswith("2 activities left out as unknown leads (1 lead id) match a lead")
+    assert "('00Q5G00000ABCDE' in activities.csv, '00Q5g00000AbCdE' in the leads file)" in note
+    assert "not matched by guess" in note and "export both files' ids" in note
+    assert note in "\n".join(problems.lines())
+
+
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_a_mappings_yes_no_spellings_are_read_on_the_fast_path(tmp_path: Path, fmt: str) -> None:
     mapping = replace(

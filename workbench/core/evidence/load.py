@@ -556,6 +556,13 @@ _FLOAT_ID = r"[0-9]{1,15}[.]0+"  # a float holds 15 digits exactly; past 2**53 i
 _SALESFORCE_CODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
+# A GUID (Dynamics, and any CRM keyed by UUIDs): 8-4-4-4-12 hex digits, case-insensitive by
+# definition (RFC 9562). Dynamics wrote a lead's "(Do Not Modify) Lead" in lower case and the
+# activities' "Regarding (Lead)" in upper case: 0 of 30 activities matched a lead. Read in
+# lower case. Other ids keep their case (Salesforce's 15-character ids differ by case alone).
+_GUID = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+
+
 def salesforce_15(value: str) -> str | None:
     """The 15-character form of an 18-character Salesforce id, or None for any other text."""
     if len(value) != 18 or not (value.isascii() and value.isalnum()):
@@ -611,6 +618,8 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
                 return value.strip().split(".", 1)[0]
             if column.name in _ID_COLUMNS and (short := salesforce_15(value.strip())):
                 return short
+            if column.name in _ID_COLUMNS and re.fullmatch(_GUID, value.strip()):
+                return value.strip().lower()
             if column.name == "domain":
                 return _domain(value)
             return mapping.translate(column.name, value.strip())
@@ -1114,6 +1123,8 @@ def _placeholder_to_python(ref: str, fast: str | None, column: str = "") -> str 
             f"WHEN ascii({ref}) BETWEEN 48 AND 57 AND contains({ref}, '.') "
             f"AND regexp_full_match({ref}, '{_FLOAT_ID}') THEN split_part({ref}, '.', 1) ",
             _salesforce_sql(ref),
+            f"WHEN strlen({ref}) = 36 AND substr({ref}, 9, 1) = '-' "
+            f"AND regexp_full_match({ref}, '{_GUID}') THEN lower({ref}) ",
         ]
     return f"CASE {''.join(steps)}ELSE {fast} END"
 
@@ -2096,6 +2107,7 @@ def _report(
     emptied = _emptied(con, table, emptied_values)
     unknown = any(col is None and first is None for _, col, _, _, first in left)
     twins = _zero_twins(con, known) if known is not None and unknown else {}
+    cases = _case_twins(con, known) if known is not None and unknown else {}
 
     ordinals = {int(row[0]) for row in left} | {int(row[4]) for row in left if row[4] is not None}
     ordinals |= {ordinal for ordinal, _, _ in emptied}
@@ -2144,7 +2156,7 @@ def _report(
                 report.table, where(place), reason, "duplicate lead_id", "lead_id", lead_id
             )
         else:
-            reason = unknown_lead_reason(lead_id, dropped, twins.get(lead_id))
+            reason = unknown_lead_reason(lead_id, dropped, twins.get(lead_id), cases.get(lead_id))
             problem = RowProblem(
                 report.table, where(place), reason, "unknown lead_id", "lead_id", lead_id
             )
@@ -2174,15 +2186,21 @@ def _report(
     note = _zero_twins_note(report, twins, dropped or {}) if twins else None
     if note is not None:
         report.notes.append(note)
+    note = _case_twins_note(report, cases, dropped or {}) if cases else None
+    if note is not None:
+        report.notes.append(note)
     return report.skipped - len(rejected)
 
 
 def unknown_lead_reason(
-    lead_id: str, dropped: dict[str, RowProblem] | None = None, twin: str | None = None
+    lead_id: str,
+    dropped: dict[str, RowProblem] | None = None,
+    twin: str | None = None,
+    case_twin: str | None = None,
 ) -> str:
     """Why an activity's lead is not there: its lead row was left out (at that line, and
     why), or no row of the leads file has the id (`twin`: a lead's id that differs from it
-    only in leading zeros)."""
+    only in leading zeros; `case_twin`: only in letter case)."""
     left_out = (dropped or {}).get(lead_id)
     if left_out is not None:
         return (
@@ -2193,6 +2211,11 @@ def unknown_lead_reason(
         return (
             f"lead_id {lead_id!r} is not in the leads table (a lead has {twin!r}: the same id "
             "but for leading zeros)"
+        )
+    if case_twin is not None:
+        return (
+            f"lead_id {lead_id!r} is not in the leads table (a lead has {case_twin!r}: the "
+            "same id but for letter case)"
         )
     return f"lead_id {lead_id!r} is not in the leads table"
 
@@ -2238,6 +2261,42 @@ def _zero_twins_note(
         f"once leading zeros are dropped ({example!r} here, {twins[example]!r} in the leads "
         f"file): {column} probably read as a number (a spreadsheet or pandas drops the "
         "zeros); export the ids as text. They are not matched by guess"
+    )
+
+
+def _case_twins(con: duckdb.DuckDBPyConnection, known: str) -> dict[str, str]:
+    """The activities' unknown lead ids (`..._unknown`) that are a lead's id but for letter
+    case, each with that lead's id (GUIDs are read in lower case, so these are other ids)."""
+    rows = con.execute(
+        f"SELECT u.lead_id, min(k.lead_id) FROM (SELECT DISTINCT lead_id FROM {_PREFIX}unknown) u "
+        f"JOIN {known} k ON lower(u.lead_id) = lower(k.lead_id) GROUP BY u.lead_id"
+    ).fetchall()
+    return {str(theirs): str(ours) for theirs, ours in rows}
+
+
+def _case_twins_note(
+    report: TableReport, twins: dict[str, str], dropped: dict[str, RowProblem]
+) -> str | None:
+    """The note for activities left out whose lead id is a lead's but for letter case: how
+    many, an example, and the fix. They are not matched: Salesforce's 15-character ids
+    differ by case alone ("00Q5g00000AbCdE" and "00Q5g00000ABCDE" are two leads)."""
+    rows = [
+        p.value
+        for p in report.all
+        if p.kind == "unknown lead_id" and p.value in twins and p.value not in dropped
+    ]
+    ids = list(dict.fromkeys(v for v in rows if v is not None))
+    if not ids:
+        return None
+    example = ids[0]
+    activities = "1 activity" if len(rows) == 1 else f"{len(rows)} activities"
+    lead_ids = "1 lead id" if len(ids) == 1 else f"{len(ids)} lead ids"
+    return (
+        f"{activities} left out as unknown leads ({lead_ids}) match a lead but for letter "
+        f"case ({example!r} in {report.path.name}, {twins[example]!r} in the leads file): "
+        "they are not matched by guess, as some CRMs' ids differ by case alone (Salesforce's "
+        "15-character ids); if they are one record, export both files' ids as the CRM writes "
+        "them, or write one file's ids in the other's case"
     )
 
 
