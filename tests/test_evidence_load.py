@@ -2682,6 +2682,9 @@ def test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whol
         ("%d-%b-%y %H:%M", "dates read with the month's name"),
         ("%b %d, %Y %I:%M %p", "dates read with the month's name"),
         ("%d %B %Y %H:%M", "dates read with the month's name"),
+        # ISO 8601's date with a 12-hour clock: "2025-01-05 03:04:00 PM".
+        ("%Y-%m-%d %I:%M:%S %p", "dates read year first"),
+        ("%Y-%m-%d %I:%M %p", "dates read year first"),
         # ISO 8601 and a zone's abbreviation (`dates.ZONE_OFFSETS`): no format to say.
         ("%Y-%m-%d %H:%M:%S UTC", ""),
     ],
@@ -2725,6 +2728,131 @@ def test_activities_are_read_in_the_date_order_their_leads_file_proved(tmp_path:
         row[0].date().isoformat() for row in con.execute('SELECT "at" FROM activities').fetchall()
     ]
     assert got == ["2025-03-02", "2025-05-04"]
+
+
+def test_a_uk_salesforce_report_reads_every_date_column_day_first(tmp_path: Path) -> None:
+    # A UK user's report: "21/01/2025 10:04" proves day first; the date-only "05/03/2025"
+    # could be either. Its reading replaced the created_at formats with month-first ones, and
+    # 0 of 3 leads loaded (exit 2) while the note said "created_at: dates read day first".
+    # The preset's month-first formats read "05/03/2025" and the activities' "05/02/2025":
+    # the order the file proved is read in them too.
+    leads = write(
+        tmp_path / "leads.csv",
+        '"Lead ID","Created Date","Converted Date","Title"\n'
+        '"00Q5g00000AbCdE","21/01/2025 10:04","05/03/2025","VP Marketing"\n'
+        '"00Q5g00000AbCdF","25/01/2025 15:04","","CEO"\n'
+        '"00Q5g00000AbCdG","14/02/2025 09:30","","CTO"\n',
+    )
+    activities = write(
+        tmp_path / "activities.csv",
+        '"Lead ID","Type","Activity Date"\n"00Q5g00000AbCdE","Attended","05/02/2025"\n',
+    )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities, SALESFORCE)
+    assert problems.skipped == 0 and problems.emptied == 0, problems.lines()
+    rows = con.execute("SELECT created_at, opportunity_at FROM leads ORDER BY lead_id").fetchall()
+    assert rows == [
+        (datetime(2025, 1, 21, 10, 4), datetime(2025, 3, 5)),
+        (datetime(2025, 1, 25, 15, 4), None),
+        (datetime(2025, 2, 14, 9, 30), None),
+    ]
+    assert con.execute('SELECT "at" FROM activities').fetchall() == [(datetime(2025, 2, 5),)]
+    shown = "\n".join(problems.lines())
+    assert "created_at: dates read day first, as '21/01/2025 10:04'" in shown, shown
+    follows = "opportunity_at: dates read day first (every date could be day or month first)"
+    assert f"{follows}, as created_at in this file writes them" in shown, shown
+    assert 'date_formats = ["%d/%m/%Y %H:%M", "%d/%m/%Y"]' in shown, shown
+    assert "as the leads file writes them" in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("leads", "expected"),
+    [
+        # Without a preset: created_at proves day first; won_at and first_response_at could
+        # be either. 1 of 3 loaded, with L3's "03/01/2025" read as 1 March.
+        (
+            "lead_id,created_at,won_at,first_response_at\n"
+            "L1,21/01/2025 10:00,05/03/2025,02/02/2025 09:00\n"
+            "L2,25/01/2025 10:00,,\nL3,03/01/2025 10:00,,\n",
+            {
+                "L1": (datetime(2025, 1, 21, 10), datetime(2025, 3, 5), datetime(2025, 2, 2, 9)),
+                "L3": (datetime(2025, 1, 3, 10), None, None),
+            },
+        ),
+        # The proof in a later column: created_at "01/03/2025" was read month first while
+        # won_at "20/11/2025" was read day first.
+        (
+            "lead_id,created_at,won_at\nL1,02/03/2025 10:00,20/11/2025\nL3,01/03/2025 10:00,\n",
+            {
+                "L1": (datetime(2025, 3, 2, 10), datetime(2025, 11, 20), None),
+                "L3": (datetime(2025, 3, 1, 10), None, None),
+            },
+        ),
+    ],
+)
+def test_the_order_one_column_proves_is_read_in_the_files_other_columns(
+    tmp_path: Path, leads: str, expected: dict[str, tuple[datetime | None, ...]]
+) -> None:
+    con, problems = loaded(tmp_path, leads, "lead_id,kind,at\nL1,demo_request,2025-02-01\n")
+    assert problems.skipped == 0 and problems.emptied == 0, problems.lines()
+    rows = con.execute(
+        "SELECT lead_id, created_at, won_at, first_response_at FROM leads ORDER BY lead_id"
+    ).fetchall()
+    read = {lead_id: tuple(times) for lead_id, *times in rows}
+    assert {lead_id: read[lead_id] for lead_id in expected} == expected
+    followers = [line for line in problems.lines() if "in this file writes them" in line]
+    assert len(followers) == 1, problems.lines()  # said once, naming every such column
+    assert "dates read month first" not in "\n".join(problems.lines())
+
+
+def test_two_columns_proving_two_orders_are_each_read_their_own_way(tmp_path: Path) -> None:
+    con, problems = loaded(
+        tmp_path,
+        "lead_id,created_at,won_at\nL1,21/01/2025 10:00,03/25/2025\n",
+        "lead_id,kind,at\nL1,demo_request,2025-02-01\n",
+    )
+    assert problems.skipped == 0 and problems.emptied == 0, problems.lines()
+    assert con.execute("SELECT created_at, won_at FROM leads").fetchall() == [
+        (datetime(2025, 1, 21, 10), datetime(2025, 3, 25))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "usual"),
+    [
+        ("45662.6284722222", "2025-01-05 15:05"),
+        ("45663", "2025-01-06 00:00"),
+        ("45663,5", "2025-01-06 12:00"),
+    ],
+)
+def test_an_excel_date_number_is_named_and_not_guessed(cell: str, usual: str) -> None:
+    # A CSV saved from a sheet whose column is formatted General writes Excel's serial dates;
+    # the hint asked for a date_formats line, which cannot read them.
+    status, why = read_cell(_column("created_at"), cell, CANONICAL)
+    assert status == "bad"
+    assert why.startswith(f"created_at {cell!r}: an Excel date number, not a date or time"), why
+    assert usual in why and "format the column as a date in the sheet" in why, why
+    assert "date_formats" not in why
+
+
+@pytest.mark.parametrize("cell", ["19999.5", "80000.25", "123456.5", "4566.5"])
+def test_other_numbers_are_not_called_excel_dates(cell: str) -> None:
+    status, why = read_cell(_column("created_at"), cell, CANONICAL)
+    assert status == "bad" and "Excel" not in why, why
+
+
+def test_excel_date_numbers_in_an_optional_column_empty_the_cell_and_keep_the_lead(
+    tmp_path: Path,
+) -> None:
+    con, problems = loaded(
+        tmp_path,
+        "lead_id,created_at,won_at\nL1,2025-01-02,45662.6284722222\nL2,45663.5,\n",
+        "lead_id,kind,at\nL1,demo_request,2025-01-03\n",
+    )
+    assert con.execute("SELECT lead_id, won_at FROM leads").fetchall() == [("L1", None)]
+    shown = "\n".join(problems.lines())
+    assert "line 3: created_at '45663.5': an Excel date number" in shown, shown
+    assert "line 2: won_at '45662.6284722222': an Excel date number" in shown, shown
 
 
 def test_a_reports_title_above_the_header_is_named_with_the_headers_line(tmp_path: Path) -> None:
@@ -2934,6 +3062,60 @@ def test_ids_that_differ_only_in_leading_zeros_are_named_not_matched(tmp_path: P
     report = load_to_duckdb(con, text_leads, plain, CANONICAL).activities
     assert report.reasons["unknown lead_id"] == 1
     assert not any("leading zeros" in n for n in report.notes)
+
+
+_GUID_LOWER = "d95bafc8-f2a4-d27b-dcf4-bb99f4bea973"
+
+
+@pytest.mark.parametrize("leads_upper", [False, True])
+def test_guids_that_differ_only_in_case_are_one_id(tmp_path: Path, leads_upper: bool) -> None:
+    # Dynamics: the leads' "(Do Not Modify) Lead" in lower case, the activities' "Regarding
+    # (Lead)" in upper case: "0 of 30 activities", each "not in the leads table". A GUID is
+    # case-insensitive by definition (RFC 9562), so it is read in lower case.
+    upper = _GUID_LOWER.upper()
+    in_leads, in_activities = (upper, _GUID_LOWER) if leads_upper else (_GUID_LOWER, upper)
+    con, problems = loaded(
+        tmp_path,
+        f"lead_id,created_at,account_id\n{in_leads},2025-01-02,{upper}\n",
+        f"lead_id,kind,at\n{in_activities},demo_request,2025-01-03\n",
+    )
+    assert problems.skipped == 0, problems.lines()
+    assert con.execute("SELECT lead_id, account_id FROM leads").fetchall() == [
+        (_GUID_LOWER, _GUID_LOWER)
+    ]
+    assert con.execute("SELECT lead_id FROM activities").fetchall() == [(_GUID_LOWER,)]
+    cells = [
+        upper,
+        _GUID_LOWER,
+        f" {upper}",
+        upper[:-1],
+        upper.replace("-", "_"),
+        "{" + upper + "}",
+    ]
+    assert assert_fast_path_agrees(_column("lead_id"), CANONICAL, cells) >= 3
+
+
+def test_other_ids_that_differ_only_in_case_are_named_not_matched(tmp_path: Path) -> None:
+    # Salesforce's 15-character ids differ by case alone: "00Q5g00000AbCdE" and
+    # "00Q5G00000ABCDE" are two records, so they are never matched by guess; but a file of
+    # activities whose every id is a lead's in other capitals is said so, with the fix.
+    _, problems = loaded(
+        tmp_path,
+        "lead_id,created_at\n00Q5g00000AbCdE,2025-01-02\n00Q5g00000AbCdF,2025-01-02\n",
+        "lead_id,kind,at\n00Q5G00000ABCDE,demo_request,2025-01-03\n"
+        "00Q5g00000AbCdF,demo_request,2025-01-03\n00Q5G00000ABCDE,email_open,2025-01-04\n",
+    )
+    report = problems.activities
+    assert report.rows_loaded == 1 and report.reasons["unknown lead_id"] == 2
+    assert report.all[0].reason == (
+        "lead_id '00Q5G00000ABCDE' is not in the leads table (a lead has '00Q5g00000AbCdE': "
+        "the same id but for letter case)"
+    )
+    (note,) = [n for n in report.notes if "letter case" in n]
+    assert note.startswith("2 activities left out as unknown leads (1 lead id) match a lead")
+    assert "('00Q5G00000ABCDE' in activities.csv, '00Q5g00000AbCdE' in the leads file)" in note
+    assert "not matched by guess" in note and "export both files' ids" in note
+    assert note in "\n".join(problems.lines())
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

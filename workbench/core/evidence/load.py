@@ -59,7 +59,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.csvfile import SAMPLE, CsvFormat, detect, utf8_copy
 from workbench.core.evidence.csvlines import CsvLines, Dialect, Footer, Rejected, find_footer
-from workbench.core.evidence.dates import ZONE_OFFSETS, reading_formats, split_zone, zone_of
+from workbench.core.evidence.dates import (
+    ZONE_OFFSETS,
+    DateReading,
+    reading_formats,
+    split_zone,
+    zone_of,
+)
 from workbench.core.evidence.dates import detect as detect_dates
 from workbench.core.evidence.mapping import (
     CANONICAL,
@@ -347,6 +353,31 @@ def _no_such_time(value: str, formats: tuple[str, ...]) -> str | None:
     return None if formats else _no_such_day(value)
 
 
+# A number of days since 1899-12-30 with the time as its fraction: a date as Excel stores it,
+# which a CSV saved from a sheet whose column is formatted General writes ("45662.6284722222").
+# 20000 to 79999 is 1954 to 2119. Not read: the same number is 4 years later in a workbook of
+# Excel's 1904 date system, and a number column mapped onto a time would be read as dates.
+_EXCEL_SERIAL = re.compile(r"\s*([2-7][0-9]{4})(?:[.,]([0-9]+))?\s*")
+_EXCEL_DAY_ZERO = datetime(1899, 12, 30)
+_EXCEL_1904 = timedelta(days=1462)  # the 1904 date system's day 0, 1904-01-01, in the 1900 one
+
+
+def _excel_hint(value: str) -> str | None:
+    """A cell that is an Excel date number: what it is, and how to export it as a date."""
+    found = _EXCEL_SERIAL.fullmatch(value)
+    if found is None:
+        return None
+    days = float(f"{found.group(1)}.{found.group(2) or 0}")
+    moment = _EXCEL_DAY_ZERO + timedelta(minutes=round(days * 24 * 60))
+    later = moment + _EXCEL_1904
+    return (
+        "an Excel date number, not a date or time (a sheet's column formatted General writes "
+        f"them: {moment:%Y-%m-%d %H:%M} in Excel's usual date system, {later:%Y-%m-%d %H:%M} "
+        "in its 1904 one, so it is not guessed); format the column as a date in the sheet and "
+        "save the file again"
+    )
+
+
 def _zone_hint(value: str, formats: tuple[str, ...]) -> str | None:
     """A time that reads but for the zone's abbreviation after it, one not in
     `dates.ZONE_OFFSETS` ("2025-01-05 15:04:00 IST"): named, and its offset asked for."""
@@ -525,6 +556,13 @@ _FLOAT_ID = r"[0-9]{1,15}[.]0+"  # a float holds 15 digits exactly; past 2**53 i
 _SALESFORCE_CODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
+# A GUID (Dynamics, and any CRM keyed by UUIDs): 8-4-4-4-12 hex digits, case-insensitive by
+# definition (RFC 9562). Dynamics wrote a lead's "(Do Not Modify) Lead" in lower case and the
+# activities' "Regarding (Lead)" in upper case: 0 of 30 activities matched a lead. Read in
+# lower case. Other ids keep their case (Salesforce's 15-character ids differ by case alone).
+_GUID = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+
+
 def salesforce_15(value: str) -> str | None:
     """The 15-character form of an 18-character Salesforce id, or None for any other text."""
     if len(value) != 18 or not (value.isascii() and value.isalnum()):
@@ -580,12 +618,14 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
                 return value.strip().split(".", 1)[0]
             if column.name in _ID_COLUMNS and (short := salesforce_15(value.strip())):
                 return short
+            if column.name in _ID_COLUMNS and re.fullmatch(_GUID, value.strip()):
+                return value.strip().lower()
             if column.name == "domain":
                 return _domain(value)
             return mapping.translate(column.name, value.strip())
         if column.type == "timestamp":
             try:
-                moment = parse_timestamp(value, mapping.date_formats)
+                moment = parse_timestamp(value, mapping.formats_of(column.name))
             except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
                 raise _Placeholder(column.name, value, _PLACEHOLDER_HINT) from None
             if not EARLIEST_TIME <= moment < LATEST_TIME:
@@ -623,9 +663,10 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
     except (ValueError, OverflowError):
         why = {
             # ISO's order, unless the mapping says the file writes another.
-            "timestamp": _no_such_time(value, mapping.date_formats)
-            or _zone_hint(value, mapping.date_formats)
-            or time_hint(mapping.date_formats),
+            "timestamp": _excel_hint(value)
+            or _no_such_time(value, mapping.formats_of(column.name))
+            or _zone_hint(value, mapping.formats_of(column.name))
+            or time_hint(mapping.formats_of(column.name)),
             "int": "not a whole number",
             "float": "not a number",
         }.get(column.type, "unreadable")
@@ -1012,10 +1053,11 @@ def typed_fast_sql(column: Column, mapping: Mapping, ref: str, duckdb_type: str)
     the mapping's decimal mark: a typed number is never ambiguous). Booleans: "true" / "false".
     """
     kind = duckdb_type.upper()
-    if column.type == "timestamp" and kind in ("TIMESTAMP", "DATE") and not mapping.date_formats:
+    formats = mapping.formats_of(column.name) if column.type == "timestamp" else ()
+    if column.type == "timestamp" and kind in ("TIMESTAMP", "DATE") and not formats:
         value = ref if kind == "TIMESTAMP" else f"CAST({ref} AS TIMESTAMP)"
         return f"CASE WHEN {_in_range(value)} THEN {value} END"
-    if column.type == "timestamp" and kind in _INTEGER_TYPES and not mapping.date_formats:
+    if column.type == "timestamp" and kind in _INTEGER_TYPES and not formats:
         # Unix time: a whole number of 10 digits (seconds) or 13 (milliseconds), as its text.
         digits = (
             f"CASE WHEN {ref} BETWEEN 1000000000 AND 9999999999 THEN 10 "
@@ -1081,6 +1123,8 @@ def _placeholder_to_python(ref: str, fast: str | None, column: str = "") -> str 
             f"WHEN ascii({ref}) BETWEEN 48 AND 57 AND contains({ref}, '.') "
             f"AND regexp_full_match({ref}, '{_FLOAT_ID}') THEN split_part({ref}, '.', 1) ",
             _salesforce_sql(ref),
+            f"WHEN strlen({ref}) = 36 AND substr({ref}, 9, 1) = '-' "
+            f"AND regexp_full_match({ref}, '{_GUID}') THEN lower({ref}) ",
         ]
     return f"CASE {''.join(steps)}ELSE {fast} END"
 
@@ -1094,7 +1138,7 @@ def fast_sql(column: Column, mapping: Mapping, ref: str) -> str | None:
         fast = _fast_translated(table, ref) if table else _fast_text(ref)
         return _placeholder_to_python(ref, fast, column.name)
     if column.type == "timestamp":
-        return _fast_timestamp(ref, mapping.date_formats)
+        return _fast_timestamp(ref, mapping.formats_of(column.name))
     if column.type == "int":
         return _fast_int(ref)
     if column.type == "float":
@@ -1669,7 +1713,7 @@ def _stage(
             if known and column.name == "lead_id":
                 expression: str | None = text  # checked against the known ids after the pass
             elif column.type == "timestamp":
-                expression = _fast_timestamp(text, mapping.date_formats, bounded=False)
+                expression = _fast_timestamp(text, mapping.formats_of(column.name), bounded=False)
             else:
                 expression = fast_sql(column, mapping, text)
             if expression is not None and expression != text:
@@ -1831,31 +1875,88 @@ the column with the same formats."""
 def date_readings(
     samples: Sequence[tuple[Column, Sequence[str | None]]], mapping: Mapping
 ) -> tuple[Mapping, list[str], tuple[str, str] | None]:
-    """How a time column's dates are written, when the mapping file names no date_formats
+    """How each time column's dates are written, when the mapping file names no date_formats
     and some of its first cells do not read: decided from their distinct values
-    (`dates.detect`), said in the summary; the mapping returned reads them. Last, the order
-    a value proved (day or month first, and the value), for the export's other file."""
+    (`dates.detect`), said in the summary; the mapping returned reads each column with its
+    own formats (`Mapping.column_formats`). Last, the order a value proved (day or month
+    first, and the value), for the export's other file.
+
+    A day over 12 in one column proves the order for the file: its columns whose every date
+    could be either are read that way (a UK report's "21/01/2025 10:04" and "05/03/2025"),
+    even those the preset's month-first formats read; else as the mapping's locale, else as
+    the leads file of the export proved (`Mapping.date_order_why`), else month first."""
     if mapping.dates_given:
         return mapping, [], None
-    notes: list[str] = []
-    proved: tuple[str, str] | None = None
-    day_first = None if mapping.date_order is None else mapping.date_order == "day"
+    told = mapping.date_order if mapping.date_order_why else None  # the leads file's order
+    locale = None if told is not None else mapping.date_order
+    columns: dict[str, list[str]] = {}
+    readings: dict[str, DateReading] = {}
     for column, cells in samples:
         values = list(dict.fromkeys(c.strip() for c in cells if c is not None and c.strip()))
+        columns[column.name] = values
         if not any(read_cell(column, v, mapping)[0] == "bad" for v in values):
             continue
-        reading = detect_dates(values, day_first, mapping.date_order_why)
-        if reading is None:
-            continue
-        if proved is None and reading.order in ("day", "month") and reading.evidence:
-            proved = (reading.order, reading.evidence)
-        mapping = replace(mapping, date_formats=reading_formats(reading, mapping.date_formats))
-        shown = ", ".join(f'"{f}"' for f in reading.formats)
-        notes.append(
-            f"{column.name}: dates read {reading.why} ({shown}); to be sure, say so in the "
-            f"mapping file: date_formats = [{shown}]"
-        )
-    return mapping, notes, proved
+        reading = detect_dates(values, None if locale is None else locale == "day")
+        if reading is not None:
+            readings[column.name] = reading
+    proofs: dict[str, tuple[str, str]] = {}  # order -> (the column, the value)
+    for name, reading in readings.items():
+        if reading.order in ("day", "month") and reading.evidence is not None:
+            proofs.setdefault(reading.order, (name, reading.evidence))
+    proved = None
+    followers: dict[str, DateReading] = {}
+    order, why = str(told), mapping.date_order_why
+    if len(proofs) == 1:  # two columns proving two orders prove none for the file
+        ((order, (name, value)),) = proofs.items()
+        proved = (order, value)
+        why = f"as {name} in this file writes them ({value!r} can only be read {order} first)"
+    if locale is None and (proved is not None or told is not None):
+        for column, _cells in samples:
+            values = columns[column.name]
+            before = readings.get(column.name)
+            if before is not None and not (before.ambiguous and before.order in ("day", "month")):
+                continue  # its own values decide it
+            reading = detect_dates(values, order == "day", why)
+            if reading is None or not reading.ambiguous or reading.order != order:
+                continue
+            if before is None and not _reads_otherwise(column, values, reading, mapping):
+                continue  # the mapping's formats read it this way already
+            readings.pop(column.name, None)
+            followers[column.name] = reading
+    formats: dict[str, tuple[str, ...]] = {}
+    notes: list[str] = []
+    for name, reading in readings.items():
+        formats[name] = reading_formats(reading, mapping.date_formats)
+        notes.append(f"{name}: dates read {reading.why} ({_shown(reading.formats)})")
+    if followers:
+        first = next(iter(followers.values()))
+        shown = _shown(tuple(dict.fromkeys(f for r in followers.values() for f in r.formats)))
+        notes.append(f"{', '.join(followers)}: dates read {first.why} ({shown})")
+        for name, reading in followers.items():
+            formats[name] = reading_formats(reading, mapping.date_formats)
+    if not notes:
+        return mapping, [], proved
+    every = tuple(
+        dict.fromkeys(f for r in [*readings.values(), *followers.values()] for f in r.formats)
+    )
+    notes[-1] += f"; to be sure, say so in the mapping file: date_formats = [{_shown(every)}]"
+    column_formats = {**mapping.column_formats, **formats}
+    return replace(mapping, column_formats=column_formats), notes, proved
+
+
+def _shown(formats: tuple[str, ...]) -> str:
+    return ", ".join(f'"{f}"' for f in formats)
+
+
+def _reads_otherwise(
+    column: Column, values: Sequence[str], reading: DateReading, mapping: Mapping
+) -> bool:
+    """Whether a column the mapping's formats read (a preset's month-first "05/03/2025")
+    reads otherwise with `reading`'s formats, the order its file proved."""
+    formats = reading_formats(reading, mapping.date_formats)
+    column_formats = {**mapping.column_formats, column.name: formats}
+    other = replace(mapping, column_formats=column_formats)
+    return any(read_cell(column, v, mapping) != read_cell(column, v, other) for v in values)
 
 
 def _date_samples(
@@ -2006,6 +2107,7 @@ def _report(
     emptied = _emptied(con, table, emptied_values)
     unknown = any(col is None and first is None for _, col, _, _, first in left)
     twins = _zero_twins(con, known) if known is not None and unknown else {}
+    cases = _case_twins(con, known) if known is not None and unknown else {}
 
     ordinals = {int(row[0]) for row in left} | {int(row[4]) for row in left if row[4] is not None}
     ordinals |= {ordinal for ordinal, _, _ in emptied}
@@ -2054,7 +2156,7 @@ def _report(
                 report.table, where(place), reason, "duplicate lead_id", "lead_id", lead_id
             )
         else:
-            reason = unknown_lead_reason(lead_id, dropped, twins.get(lead_id))
+            reason = unknown_lead_reason(lead_id, dropped, twins.get(lead_id), cases.get(lead_id))
             problem = RowProblem(
                 report.table, where(place), reason, "unknown lead_id", "lead_id", lead_id
             )
@@ -2084,15 +2186,21 @@ def _report(
     note = _zero_twins_note(report, twins, dropped or {}) if twins else None
     if note is not None:
         report.notes.append(note)
+    note = _case_twins_note(report, cases, dropped or {}) if cases else None
+    if note is not None:
+        report.notes.append(note)
     return report.skipped - len(rejected)
 
 
 def unknown_lead_reason(
-    lead_id: str, dropped: dict[str, RowProblem] | None = None, twin: str | None = None
+    lead_id: str,
+    dropped: dict[str, RowProblem] | None = None,
+    twin: str | None = None,
+    case_twin: str | None = None,
 ) -> str:
     """Why an activity's lead is not there: its lead row was left out (at that line, and
     why), or no row of the leads file has the id (`twin`: a lead's id that differs from it
-    only in leading zeros)."""
+    only in leading zeros; `case_twin`: only in letter case)."""
     left_out = (dropped or {}).get(lead_id)
     if left_out is not None:
         return (
@@ -2103,6 +2211,11 @@ def unknown_lead_reason(
         return (
             f"lead_id {lead_id!r} is not in the leads table (a lead has {twin!r}: the same id "
             "but for leading zeros)"
+        )
+    if case_twin is not None:
+        return (
+            f"lead_id {lead_id!r} is not in the leads table (a lead has {case_twin!r}: the "
+            "same id but for letter case)"
         )
     return f"lead_id {lead_id!r} is not in the leads table"
 
@@ -2148,6 +2261,42 @@ def _zero_twins_note(
         f"once leading zeros are dropped ({example!r} here, {twins[example]!r} in the leads "
         f"file): {column} probably read as a number (a spreadsheet or pandas drops the "
         "zeros); export the ids as text. They are not matched by guess"
+    )
+
+
+def _case_twins(con: duckdb.DuckDBPyConnection, known: str) -> dict[str, str]:
+    """The activities' unknown lead ids (`..._unknown`) that are a lead's id but for letter
+    case, each with that lead's id (GUIDs are read in lower case, so these are other ids)."""
+    rows = con.execute(
+        f"SELECT u.lead_id, min(k.lead_id) FROM (SELECT DISTINCT lead_id FROM {_PREFIX}unknown) u "
+        f"JOIN {known} k ON lower(u.lead_id) = lower(k.lead_id) GROUP BY u.lead_id"
+    ).fetchall()
+    return {str(theirs): str(ours) for theirs, ours in rows}
+
+
+def _case_twins_note(
+    report: TableReport, twins: dict[str, str], dropped: dict[str, RowProblem]
+) -> str | None:
+    """The note for activities left out whose lead id is a lead's but for letter case: how
+    many, an example, and the fix. They are not matched: Salesforce's 15-character ids
+    differ by case alone ("00Q5g00000AbCdE" and "00Q5g00000ABCDE" are two leads)."""
+    rows = [
+        p.value
+        for p in report.all
+        if p.kind == "unknown lead_id" and p.value in twins and p.value not in dropped
+    ]
+    ids = list(dict.fromkeys(v for v in rows if v is not None))
+    if not ids:
+        return None
+    example = ids[0]
+    activities = "1 activity" if len(rows) == 1 else f"{len(rows)} activities"
+    lead_ids = "1 lead id" if len(ids) == 1 else f"{len(ids)} lead ids"
+    return (
+        f"{activities} left out as unknown leads ({lead_ids}) match a lead but for letter "
+        f"case ({example!r} in {report.path.name}, {twins[example]!r} in the leads file): "
+        "they are not matched by guess, as some CRMs' ids differ by case alone (Salesforce's "
+        "15-character ids); if they are one record, export both files' ids as the CRM writes "
+        "them, or write one file's ids in the other's case"
     )
 
 

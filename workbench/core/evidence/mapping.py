@@ -77,10 +77,18 @@ class Mapping:
     # of the same export showed it (`load_to_duckdb`).
     date_order_why: str = ""
     dates_given: bool = False  # the mapping file names its `date_formats`: nothing is detected
+    # A time column's own formats, found from its values (`load.date_readings`), read instead
+    # of `date_formats`: a UK report's "21/01/2025 10:04" and "05/03/2025" in two columns
+    # need two formats, and the second column's reading had replaced the first's.
+    column_formats: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # A preset's other headers for a column, tried after its own: one CRM writes one field
     # under more than one name, by export (HubSpot's company id on a contacts export is
     # "Associated Company ID", on a report "Company ID").
     alternates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def formats_of(self, column: str) -> tuple[str, ...]:
+        """The date formats a time column is read with, before ISO 8601 and Unix time."""
+        return self.column_formats.get(column, self.date_formats)
 
     def headers(self, table: TableName) -> dict[str, str]:
         return self.leads if table == "leads" else self.activities
