@@ -112,6 +112,7 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "fit-score-unreachable",
         "tier3-score-unreachable",
         "tier3-reviewed-without-intent",
+        "segment-bands",
         "fit-size-band-never-applies",
         "title-keyword-outside-ascii",
         "fit-value-spelled-unlike-cases",
@@ -312,10 +313,35 @@ WITH_HISTORY: dict[str, tuple[Callable[[], tuple[Definition, list[Definition]]],
 WITH_LEAD_HISTORY = {"clause-without-evidence"}
 # Tripped only by a template with an account motion (the $30M+ one, below).
 WITH_MOTIONS = {"account-motion-without-intent"}
+# Tripped only by a template with segments (the $10-30M one, below).
+WITH_SEGMENTS = {"segment-bands"}
 
 
 def test_every_rule_has_a_definition_that_trips_it() -> None:
-    assert set(SIMPLE) | set(WITH_HISTORY) | WITH_LEAD_HISTORY | WITH_MOTIONS == set(RULES)
+    tripped = set(SIMPLE) | set(WITH_HISTORY) | WITH_LEAD_HISTORY | WITH_MOTIONS | WITH_SEGMENTS
+    assert tripped == set(RULES)
+
+
+def test_a_segment_band_its_own_fit_gate_cuts_short_is_warned_of() -> None:
+    """SMB's band moved to 50-249 and mid-market's to 250: SMB's own fit gate still stops at
+    199, so every company of 200-249 was rejected by fit. The Segments step said so; `check`
+    and sign-off did not."""
+    base = template("10m-30m")
+    assert of_rule(found(base), "segment-bands") == []
+
+    def widened(data: dict[str, Any]) -> None:
+        data["segments"][0]["max_employees"] = 249
+        data["segments"][1]["min_employees"] = 250
+
+    (finding,) = of_rule(found(edited(base, widened)), "segment-bands")
+    assert finding.clause == "segments.smb.fit.max_employees"
+    assert "companies of 200-249 in its band are rejected by fit" in finding.message
+
+    def gap(data: dict[str, Any]) -> None:
+        data["segments"][1]["min_employees"] = 300
+
+    (finding,) = of_rule(found(edited(base, gap)), "segment-bands")
+    assert "No segment covers companies of 200-299 employees" in finding.message
 
 
 @pytest.mark.parametrize("rule", sorted(SIMPLE))
@@ -463,7 +489,9 @@ def test_segments_size_bands_count_as_a_gate_and_own_gates_are_named() -> None:
         data["segments"][0].update(min_employees=None, max_employees=None, fit={})
 
     findings = found(edited(template("10m-30m"), bare_smb))
-    assert [(f.rule, f.clause) for f in findings] == [("no-fit-gate", "segments.smb.fit")]
+    gates = [(f.rule, f.clause) for f in findings if f.rule != "segment-bands"]
+    assert gates == [("no-fit-gate", "segments.smb.fit")]
+    assert rule_ids(findings) == {"no-fit-gate", "segment-bands"}  # SMB now spans every size
 
 
 def test_a_motion_gate_and_target_accounts() -> None:

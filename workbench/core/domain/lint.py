@@ -30,13 +30,14 @@ CI runs, not on the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from workbench.core.domain.account import intent_kinds
-from workbench.core.domain.bands import size_text
+from workbench.core.domain.bands import band_warnings, size_text
 from workbench.core.domain.clause_evidence import (
     current_json,
     evidence_state,
@@ -166,6 +167,15 @@ RULES: dict[str, Rule] = {
             "goes to review, so tier 3 never qualifies the lead who engages over time without "
             "a tier 1 or 2 action, the lead 001 made it for. Set review_rule.score_rule = "
             "false: high volume (min_low_intent_actions) still goes to a person.",
+        ),
+        Rule(
+            "segment-bands",
+            "warning",
+            "objective: a machine decides each company size once and as the room reads it",
+            "Segments are chosen by company size: an overlap hands the shared sizes to the "
+            "first segment, a gap between two bands rejects those companies as 'no segment', "
+            "and a fit gate stricter than its segment's band rejects part of the band by fit. "
+            "Move the band's edges, or the gate's size, so they agree.",
         ),
         Rule(
             "fit-size-band-never-applies",
@@ -559,6 +569,18 @@ def _tier3_reviewed_without_intent(context: _Context) -> Iterator[Finding]:
                 "alone never makes an MQL",
             )
             return
+
+
+def _segment_bands(context: _Context) -> Iterator[Finding]:
+    """The Segments step's warnings (`bands`), in its words, for `check` and sign-off: a band
+    its own fit gate cuts short was said only where the room typed it, and CI stayed green."""
+    segments = context.definition.segments
+    for problem in band_warnings(context.definition):
+        # The step's path names a segment by place ("segments.0."), lint's by id.
+        clause = re.sub(
+            r"^segments\.(\d+)\.", lambda m: f"segments.{segments[int(m[1])].id}.", problem.clause
+        )
+        yield _finding("segment-bands", clause, problem.message)
 
 
 def _fit_size_band_never_applies(context: _Context) -> Iterator[Finding]:
@@ -1232,6 +1254,7 @@ _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _fit_score_unreachable,
     _tier3_score_unreachable,
     _tier3_reviewed_without_intent,
+    _segment_bands,
     _fit_size_band_never_applies,
     _title_keyword_outside_ascii,
     _fit_value_spelled_unlike_cases,
