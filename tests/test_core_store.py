@@ -537,6 +537,9 @@ def test_a_signed_definition_with_switched_off_clauses_stays_intact(tmp_path: Pa
     assert definition.scoring is not None
     definition.scoring.window_days = None
     definition.review_rule.min_low_intent_actions = None
+    # With no count the score rule still reviews, so a tier 3 content reader is no MQL.
+    definition.review_rule.score_rule = True
+    definition.cases = [c for c in definition.cases if c.name != "content-reader-reaches-the-score"]
     definition.sla.escalation = None
     path = store.create(definition, tmp_path)
     assert store.load_definition(path).definition == definition

@@ -121,7 +121,9 @@ def test_3m_10m_decisive_clauses() -> None:
     assert resubmit.trigger == "demo_request"
     assert resubmit.response_minutes == 5
     assert "recycling.resubmit_after_days" in resubmit.clauses()
-    assert "review_rule" in verdicts["blog-researcher-200-visits"].clauses()
+    # 001's "high volume + low intent": the count decides it, not the score.
+    assert "review_rule.min_low_intent_actions" in verdicts["blog-researcher-200-visits"].clauses()
+    assert verdicts["content-reader-reaches-the-score"].tier == 3
     chatbot = verdicts["chatbot-pricing-visitor"]
     assert chatbot.tier == 2
     assert chatbot.trigger == "pricing_page_view"
