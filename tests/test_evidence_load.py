@@ -271,8 +271,11 @@ class _Skip(Exception):
 
 def _reference_raw(
     path: Path,
-) -> tuple[list[str], list[tuple[str | None, ...]], list[int], dict[int, str]]:
-    """The file as text rows, each row's line (CSV) or row number, and the rejected lines."""
+) -> tuple[
+    list[str], list[tuple[str | None, ...]], list[int], dict[int, str], dict[int, list[str]]
+]:
+    """The file as text rows, each row's line (CSV) or row number, the rejected lines, and
+    the cells of each rejected line as Python's csv reads them."""
     con = duckdb.connect()
     try:
         if path.suffix == ".parquet":
@@ -287,7 +290,7 @@ def _reference_raw(
         headers = [str(d[0]) for d in result.description or ()]
         rows = [tuple(r) for r in result.fetchall()]
         if path.suffix == ".parquet":
-            return headers, rows, list(range(1, len(rows) + 1)), {}
+            return headers, rows, list(range(1, len(rows) + 1)), {}, {}
         bad: dict[int, str] = {}
         for line, message in con.execute(
             "SELECT line, error_message FROM reject_errors ORDER BY line"
@@ -300,10 +303,11 @@ def _reference_raw(
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         starts = [1]
-        widths = [0]  # each record's cells, by record number (the header is 1)
+        records: list[list[str]] = [[]]  # each record's cells, by record number (the header is 1)
         for cells in reader:
             starts.append(reader.line_num + 1)
-            widths.append(len(cells))
+            records.append(cells)
+    widths = [len(cells) for cells in records]
     for record, why in bad.items():  # a too-wide record says how many cells it has
         wide = re.fullmatch(r"expected (\d+) fields, found more than \d+", why)
         if wide:
@@ -315,7 +319,13 @@ def _reference_raw(
         while record in bad:
             record += 1
         positions.append(starts[record - 1])
-    return headers, rows, positions, {starts[record - 1]: why for record, why in bad.items()}
+    return (
+        headers,
+        rows,
+        positions,
+        {starts[record - 1]: why for record, why in bad.items()},
+        {starts[record - 1]: records[record] for record in bad},
+    )
 
 
 def reference_number_notes(
@@ -408,9 +418,16 @@ def reference_load(
     dropped: dict[str, RowProblem] | None = None,
 ) -> tuple[list[Any], TableReport]:
     """The row-by-row loader: the rules exactly as they were before DuckDB did the work."""
-    headers, rows, positions, rejected = _reference_raw(path)
+    headers, rows, positions, rejected, rejected_cells = _reference_raw(path)
     columns = LEAD_COLUMNS if table == "leads" else ACTIVITY_COLUMNS
     index, notes = load._columns(headers, path, table, columns, mapping)
+
+    def unreadable(line: int, why: str) -> None:
+        report.skip(f"line {line}", why, "unreadable line")
+        cells = rejected_cells[line]
+        if table == "leads" and index["lead_id"] < len(cells) and cells[index["lead_id"]].strip():
+            report.left_out_ids.setdefault(cells[index["lead_id"]].strip(), report.all[-1])
+
     times = [c for c in columns if c.type == "timestamp" and c.name in index]
     samples = [(c, [row[index[c.name]] for row in rows[: load.DATE_SAMPLE_ROWS]]) for c in times]
     mapping, dated, proved = load.date_readings(samples, mapping)
@@ -428,7 +445,7 @@ def reference_load(
     for row, position in zip(rows, positions, strict=True):
         where = f"row {position}" if parquet else f"line {position}"
         while upcoming is not None and upcoming[0] < position:
-            report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
+            unreadable(*upcoming)
             upcoming = next(pending, None)
         values: dict[str, Any] = {}
         emptied: list[tuple[str, str, str, str]] = []  # counted only if the row is kept
@@ -494,7 +511,7 @@ def reference_load(
             for event in emptied:
                 report.empty(*event)
     while upcoming is not None:
-        report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
+        unreadable(*upcoming)
         upcoming = next(pending, None)
     report.rows_loaded = len(out)
     if table == "leads" and {"relationship", "won_at"} <= set(index):
@@ -2428,59 +2445,98 @@ def test_a_date_no_calendar_has_is_said_as_such_in_any_format(
     assert "date_formats" not in str(why)
 
 
-def test_a_quote_that_never_closes_is_named_when_the_file_is_read_without_quotes(
-    tmp_path: Path,
+QUOTED_LEADS = [
+    'L1,2025-01-05T10:00:00Z,"Director, Marketing",Acme,software,north-america{tail1}',
+    'L2,2025-01-06T10:00:00Z,"VP, Sales",Beta,fintech,europe{tail2}',
+    'L3,2025-01-07T10:00:00Z,CEO,"The 24" Monitor Co",software,europe{tail3}',
+    'L4,2025-01-08T10:00:00Z,"Head, Growth",Delta,software,north-america{tail4}',
+    "L5,2025-01-09T10:00:00Z,CTO,Echo,software,north-america{tail5}",
+]
+
+
+@pytest.mark.parametrize(
+    ("extra_header", "tails"),
+    [
+        # A trailing empty column: the whole file was read without quotes, 5 of 5 "loaded",
+        # L1's title '"Director' and company 'Marketing"', without a word.
+        (",lead_source", [",", ",", ",Web", ",", ",Web"]),
+        # None: L1, L2 and L4 left out as "expected 6 fields, found 7".
+        ("", [""] * 5),
+        # A notes column: L2 kept with its cells shifted, L1 and L4 left out.
+        (",notes", [',"Met at booth, follow up"', ",", ",ok", ',"Call back, Tuesday"', ",ok"]),
+    ],
+)
+def test_one_quote_that_does_not_close_costs_its_line_and_shifts_no_other_row(
+    tmp_path: Path, extra_header: str, tails: list[str]
 ) -> None:
+    rows = [
+        row.format(**{f"tail{n + 1}": tail for n, tail in enumerate(tails)}) for row in QUOTED_LEADS
+    ]
+    leads = write(
+        tmp_path / "leads.csv",
+        f"lead_id,created_at,title,company,industry,region{extra_header}\n"
+        + "\n".join(rows)
+        + "\n",
+    )
+    activities = write(
+        tmp_path / "activities.csv",
+        "lead_id,kind,at\n"
+        + "".join(f"L{n},demo_request,2025-02-01T10:00:00Z\n" for n in range(1, 6)),
+    )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities)
+    read = con.execute(
+        "SELECT lead_id, title, company, region FROM leads ORDER BY lead_id"
+    ).fetchall()
+    assert read == [
+        ("L1", "Director, Marketing", "Acme", "north-america"),
+        ("L2", "VP, Sales", "Beta", "europe"),
+        ("L4", "Head, Growth", "Delta", "north-america"),
+        ("L5", "CTO", "Echo", "north-america"),
+    ]
+    report = problems.leads
+    assert report.rows_read == 5 and report.rows_loaded == 4
+    (problem,) = report.all
+    assert problem.where == "line 4" and problem.kind == "unreadable line"
+    assert problem.reason.startswith("company: a quoted cell goes on after its closing quote")
+    assert not any("read without quotes" in note for note in report.notes)
+    # Its activities name the line the lead was left out at, not "not in the leads table".
+    (activity,) = problems.activities.all
+    assert "left out at line 4" in activity.reason
+
+
+def test_a_quote_that_closes_on_a_later_line_names_the_lines_it_took_in(tmp_path: Path) -> None:
     # One stray quote made DuckDB read the whole file without quotes: every properly quoted
-    # title with a comma split, its row left out as "expected 8 fields, found 9", and nothing
-    # said why.
-    leads = tmp_path / "leads.csv"
-    leads.write_text(
+    # title with a comma split. Read with quotes, the stray one runs into the next line, as
+    # a cell quoted over two lines does; both lines are named, none lost without a word.
+    leads = write(
+        tmp_path / "leads.csv",
         "lead_id,created_at,title,seniority,company,employees,industry,region\n"
         'L1,2025-01-05,"Director, Sales",director,Acme,300,software,europe\n'
         'L2,2025-01-06,VP Marketing,vp,"Globex,400,software,europe\n'
         'L3,2025-01-07,"VP, Ops",vp,Initech,500,software,europe\n'
         "L4,2025-01-08,CTO,cxo,Hooli,600,software,europe\n",
-        encoding="utf-8",
     )
-    activities = tmp_path / "activities.csv"
-    activities.write_text("lead_id,kind,at\nL4,demo_request,2025-02-01T10:00:00Z\n")
-    problems = load_to_duckdb(duckdb.connect(), leads, activities)
-    (note,) = [n for n in problems.leads.notes if "read without quotes" in n]
-    assert "line 3 opens a quote it never closes" in note
-    assert problems.leads.rows_loaded == 2  # as before: what DuckDB could read is kept
+    got, report = load_leads(leads)
+    assert [(lead.lead_id, lead.title) for lead in got] == [
+        ("L1", "Director, Sales"),
+        ("L4", "CTO"),
+    ]
+    (problem,) = report.all
+    assert problem.where == "line 3"
+    assert problem.reason.startswith("company: a quoted cell goes on after its closing quote")
+    assert "lines 3-4 were read as this one record and left out" in problem.reason
 
 
-def test_a_well_quoted_file_has_no_such_note(tmp_path: Path) -> None:
-    leads = tmp_path / "leads.csv"
-    leads.write_text(
-        "lead_id,created_at,title,company,employees\n"
-        'L1,2025-01-05,"Director, Sales",Acme,300\n'
-        "L2,2025-01-06,CTO,Hooli,x,extra\n",  # a refused line, with no quote in sight
-        encoding="utf-8",
+def test_a_file_read_unsniffed_still_refuses_a_header_used_twice(tmp_path: Path) -> None:
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,title,Title\n"
+        'L1,2025-01-05,"Director, Sales",x\n'
+        'L2,2025-01-06,"The 24" Monitor Co",y\n',
     )
-    activities = tmp_path / "activities.csv"
-    activities.write_text("lead_id,kind,at\nL1,demo_request,2025-02-01T10:00:00Z\n")
-    problems = load_to_duckdb(duckdb.connect(), leads, activities)
-    assert problems.leads.skipped
-    assert not any("read without quotes" in n for n in problems.leads.notes)
-
-
-def test_a_cell_quoted_over_two_lines_is_not_taken_for_the_unclosed_quote(tmp_path: Path) -> None:
-    from workbench.core.evidence.load import unquoted_note
-
-    path = tmp_path / "leads.csv"
-    path.write_text(
-        "lead_id,notes\n"
-        'L1,"called twice,\nno answer"\n'  # closed on its second line
-        'L2,"Globex\n'  # never closed
-        "L3,fine\n",
-        encoding="utf-8",
-    )
-    note = unquoted_note(path)
-    assert note is not None and "line 4 opens a quote it never closes" in note
-    path.write_text('lead_id,notes\nL1,"called twice,\nno answer"\n', encoding="utf-8")
-    assert unquoted_note(path) is None
+    with pytest.raises(InputError, match="columns 3 and 4 are both headed"):
+        load_leads(leads)
 
 
 # --- placeholders in text cells ---------------------------------------------------------------

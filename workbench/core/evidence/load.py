@@ -45,7 +45,6 @@ CSV problems are located by the file's own line (a quoted cell may span lines: s
 from __future__ import annotations
 
 import calendar
-import contextlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -58,7 +57,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.csvfile import SAMPLE, CsvFormat, detect, utf8_copy
-from workbench.core.evidence.csvlines import CsvLines, Dialect, Footer, Rejected, find_footer
+from workbench.core.evidence.csvlines import (
+    UNCLOSED_QUOTE,
+    CsvLines,
+    Dialect,
+    Footer,
+    Rejected,
+    find_footer,
+)
 from workbench.core.evidence.dates import ZONE_OFFSETS, reading_formats, split_zone, zone_of
 from workbench.core.evidence.dates import detect as detect_dates
 from workbench.core.evidence.mapping import (
@@ -1174,6 +1180,17 @@ class _LongLine(Exception):
         self.size, self.start = size, start
 
 
+class _NotSniffed(Exception):
+    """DuckDB's sniffer found no dialect for a CSV with RFC 4180's quotes: read it again
+    with the header's names, unsniffed (`_Source.columns`), when it is a CSV file."""
+
+
+_NO_HEADER = (
+    "no header line and columns were found in it: a CSV file has a header line, "
+    "then one line per record, its cells separated by commas, semicolons or tabs"
+)
+_QUOTES = """, quote = '"', escape = '"'"""  # RFC 4180's, as CRMs write them
+
 _BLOCK = 16 * 1024 * 1024
 
 
@@ -1264,6 +1281,7 @@ class _Source:
     form: CsvFormat = field(default_factory=CsvFormat)  # CSV: its encoding and delimiter
     utf8: Path | None = None  # CSV: the file DuckDB reads (a UTF-8 copy of another encoding)
     max_line: int | None = None  # CSV: the longest line DuckDB reads, when not its default
+    columns: tuple[str, ...] | None = None  # CSV: the header's names, when DuckDB cannot sniff
 
     @property
     def kind(self) -> str:
@@ -1281,11 +1299,20 @@ class _Source:
         return f"read_csv({path}, {self._csv_options()})"
 
     def _csv_options(self) -> str:
+        """Quotes as RFC 4180 writes them (and CRMs do): left to DuckDB's sniffer, one quote
+        that never closes in its sample made it read the whole file without quotes, every
+        "Director, Marketing" split in two and its row shifted without a word. A file whose
+        sample does not sniff so is read with the header's names (`columns`), unsniffed."""
         delimiter = "" if self.form.delimiter is None else f", delim = {_lit(self.form.delimiter)}"
+        unsniffed = ""
+        if self.columns is not None:
+            names = ", ".join(f"{_lit(name)}: 'VARCHAR'" for name in self.columns)
+            unsniffed = f", auto_detect = false, columns = {{{names}}}"
         return (
             f"header = true, all_varchar = true, store_rejects = true, "
             f"rejects_table = {_lit(self.rejects + '_errors')}, "
-            f"rejects_scan = {_lit(self.rejects + '_scans')}{delimiter}{self.longest()}"
+            f"rejects_scan = {_lit(self.rejects + '_scans')}{delimiter}{_QUOTES}"
+            f"{self.longest()}{unsniffed}"
         )
 
     def longest(self) -> str:
@@ -1302,7 +1329,7 @@ class _Source:
         fits = [size for size in sizes if size <= LONGEST_LINE]
         return _LongLine(max(fits), "") if fits else None
 
-    def unreadable(self, error: Exception) -> InputError | _LongLine:
+    def unreadable(self, error: Exception) -> InputError | _LongLine | _NotSniffed:
         """In the room's words: not DuckDB's error class, nor the temporary UTF-8 copy's path
         (a binary file gave 'Invalid Input Error: Error when sniffing file "/tmp/workbench-…"').
         A line longer than DuckDB reads is `_LongLine`, for `_load_table` to read again."""
@@ -1314,16 +1341,30 @@ class _Source:
         first = re.sub(r"^[A-Z][A-Za-z ]*? Error: ", "", first)
         if self.utf8 is not None:
             first = first.replace(str(self.utf8), str(self.path))
+        if not self.parquet and "sniffing file" in first and self.columns is None:
+            return _NotSniffed()  # read again unsniffed, or with room for any line
         if not self.parquet and "sniffing file" in first and self.max_line != LONGEST_LINE:
             return _LongLine(None, "")  # read again with room for any line first
         if not self.parquet and "sniffing file" in first:
-            first = (
-                "no header line and columns were found in it: a CSV file has a header line, "
-                "then one line per record, its cells separated by commas, semicolons or tabs"
-            )
+            first = _NO_HEADER
         if self.parquet and "magic bytes" in first:
             first = "it is not a Parquet file (it does not end with Parquet's footer)"
         return InputError([Problem(f"cannot read as {self.kind}: {first}", file=self.path)])
+
+    def sniffs_without_quotes(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Whether DuckDB's sniffer reads the file when not told the quote (it then gives up
+        quotes): a CSV file whose quotes are broken somewhere in its sample, not a file that
+        is no CSV at all."""
+        import duckdb
+
+        options = self._csv_options().replace(_QUOTES, "")
+        try:
+            con.execute(f"SELECT Delimiter FROM sniff_csv({_lit(str(self.read))}, {options})")
+        except duckdb.Error:
+            return False
+        finally:
+            self.forget_rejects(con)
+        return True
 
     def forget_rejects(self, con: duckdb.DuckDBPyConnection) -> None:
         for suffix in ("_errors", "_scans"):
@@ -1335,17 +1376,22 @@ class _Source:
             return []
         return [
             Rejected(
-                int(record), int(offset or 0), _reject_reason(str(message)), _line_size(message)
+                int(record),
+                int(offset or 0),
+                _reject_reason(str(message), column),
+                _line_size(message),
             )
-            for record, offset, message in con.execute(
-                f"SELECT line, line_byte_position, error_message "
-                f"FROM temp.{self.rejects}_errors ORDER BY line"
+            for record, offset, message, column in con.execute(
+                f"SELECT line, line_byte_position, error_message, column_name "
+                f"FROM temp.{self.rejects}_errors ORDER BY line, column_idx"
             ).fetchall()
         ]
 
     def dialect(self, con: duckdb.DuckDBPyConnection) -> Dialect:
-        """The delimiter, quote and escape DuckDB found (for reading the file again): sniffed
-        with the scan's own options, which change what the sniffer settles on."""
+        """The delimiter, quote and escape DuckDB read with (for reading the file again): the
+        quotes are RFC 4180's; a delimiter not known is sniffed with the scan's options."""
+        if self.form.delimiter is not None:
+            return Dialect(self.form.delimiter, '"', '"')
         row = con.execute(
             f"SELECT Delimiter, Quote, Escape FROM "
             f"sniff_csv({_lit(str(self.read))}, {self._csv_options()})"
@@ -1361,25 +1407,36 @@ class _Source:
         return Dialect(char(row[0]) or ",", char(row[1]), char(row[2]))
 
 
-def unquoted_note(path: Path) -> str | None:
-    """Why rows were refused when DuckDB read a CSV without quotes: one quote that never
-    closes (`"Globex,400,...`) makes its sniffer give up on quotes for the whole file, so every
-    properly quoted cell with a comma in it ("Director, Sales") splits and its row is left out,
-    or read with its cells shifted. Names the line of the quote still open at the end of the
-    file (a cell quoted over several lines, a CRM's notes, closes and counts as closed); None
-    when every quote closes (a file without quotes at all is read without them rightly)."""
-    opened: int | None = None  # the line of the quote still open, carried across lines
-    with contextlib.suppress(OSError), path.open(encoding="utf-8", errors="replace") as handle:
-        for number, text in enumerate(handle, start=1):
-            if text.count('"') % 2:  # a cell quoted over several lines closes on a later one
-                opened = number if opened is None else None
-    if opened is None:
+def raw_header(path: Path, delimiter: str | None) -> list[str]:
+    """The file's first record, read with RFC 4180's quotes by Python's csv."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            return next(csv.reader(handle, delimiter=delimiter or ","), [])
+    except (OSError, csv.Error):
+        return []
+
+
+def header_names(path: Path, delimiter: str | None) -> tuple[str, ...] | None:
+    """The header's names as DuckDB names them (trimmed; an empty one `column<n>`; a second
+    of one name, in any case, `<name>_1`), read with RFC 4180's quotes: for a file DuckDB's
+    sniffer gives up on. None when the first line holds no name."""
+    header = raw_header(path, delimiter)
+    if not any(cell.strip() for cell in header):
         return None
-    return (
-        f"read without quotes, because line {opened} opens a quote it never closes: cells "
-        'quoted elsewhere ("Director, Sales") were split at their commas, so their rows were '
-        "left out or read with their cells shifted; close that quote and load the file again"
-    )
+    width = len(str(len(header) - 1))
+    names: list[str] = []
+    seen: set[str] = set()
+    for at, cell in enumerate(header):
+        base = cell.strip() or f"column{at:0{width}d}"
+        name, n = base, 0
+        while name.casefold() in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name.casefold())
+        names.append(name)
+    return tuple(names)
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -1395,7 +1452,9 @@ def _line_size(message: object) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _reject_reason(message: str) -> str:
+def _reject_reason(message: str, column: object = None) -> str:
+    """A rejected record's reason in the room's words (`column`: the file's header of the
+    cell DuckDB stopped at, if any)."""
     size = _line_size(message)
     if size is not None:
         if size > LONGEST_LINE:
@@ -1407,6 +1466,9 @@ def _reject_reason(message: str) -> str:
         # DuckDB stops counting at the first cell too many: "found 5" may be 6 or more.
         more = f"more than {expected}" if got > expected else str(got)
         return f"expected {expected} fields, found {more}"
+    if "unterminated quote" in message:
+        cell = f"{column}: " if column else ""
+        return f"{cell}{UNCLOSED_QUOTE}"
     return message.strip().splitlines()[0] if message.strip() else "unreadable line"
 
 
@@ -1528,16 +1590,19 @@ def _no_header_twice(
 
     if source.parquet or not index or not _maybe_twice(headers):
         return
-    try:
-        row = con.execute(
-            f"SELECT * FROM read_csv({_lit(str(source.read))}, header = false, "
-            f"all_varchar = true, ignore_errors = true{source.longest()}"
-            f"{'' if source.form.delimiter is None else ', delim = ' + _lit(source.form.delimiter)}"
-            f") LIMIT 1"
-        ).fetchone()
-    except duckdb.Error:
-        return  # the scan that matters reports what is wrong with the file
-    raw = [str(cell or "") for cell in row or ()]
+    if source.columns is not None:  # not sniffed: the header as Python's csv reads it
+        raw = raw_header(source.read, source.form.delimiter)
+    else:
+        try:
+            row = con.execute(
+                f"SELECT * FROM read_csv({_lit(str(source.read))}, header = false, "
+                f"all_varchar = true, ignore_errors = true{_QUOTES}{source.longest()}"
+                f"{'' if source.form.delimiter is None else ', delim = ' + _lit(source.form.delimiter)}"
+                f") LIMIT 1"
+            ).fetchone()
+        except duckdb.Error:
+            return  # the scan that matters reports what is wrong with the file
+        raw = [str(cell or "") for cell in row or ()]
     if not raw or max(index.values()) >= len(raw):
         return  # read differently without a header: nothing to compare with
     problems = []
@@ -2354,9 +2419,18 @@ def _load_csv(
     with utf8_copy(path, form) as utf8:
         source = _Source(path, False, f"{_PREFIX}rejects", form, utf8)
         source = replace(source, max_line=line_limit(source.read, path))
-        while True:  # at most twice: with DuckDB's limit, then with LONGEST_LINE
+        while True:  # with DuckDB's limit, then LONGEST_LINE; sniffed, then with the names
             try:
                 return _load_source(con, table, source, mapping, target, say, known, dropped)
+            except _NotSniffed:
+                names = header_names(source.read, form.delimiter)
+                if names is not None and source.sniffs_without_quotes(con):
+                    source = replace(source, columns=names)
+                elif source.max_line != LONGEST_LINE:
+                    source = replace(source, max_line=LONGEST_LINE)
+                else:
+                    problem = Problem(f"cannot read as CSV: {_NO_HEADER}", file=path)
+                    raise InputError([problem]) from None
             except _LongLine as long_line:
                 size = long_line.size  # None only below LONGEST_LINE (`unreadable`)
                 if size is not None and (size > LONGEST_LINE or source.max_line == LONGEST_LINE):
@@ -2469,10 +2543,6 @@ def _load_source(
         raise InputError([Problem(f"has a header but no {table} rows", file=path)])
     report = TableReport(table, path, rows_read=read + records, notes=[*notes, *date_notes])
     report.date_order = proved
-    if rejected and not source.parquet and not source.dialect(con).quote:
-        unquoted = unquoted_note(source.read)
-        if unquoted is not None:
-            report.notes.insert(0, unquoted)
     if footer is not None:
         report.notes.insert(0, footer.describe())
     lines = None
@@ -2486,6 +2556,8 @@ def _load_source(
     bad_values, emptied_values = _read_the_rest(con, staged, mapping)
     _find_problems(con, staged, bad_values, unique=table == "leads", known=known)
     left_out = _report(con, report, staged, mapping, lines, emptied_values, dropped, known)
+    if table == "leads" and lines is not None and rejected:
+        _name_rejected_leads(report, lines, index["lead_id"])
     if left_out:
         con.execute(
             f"DELETE FROM {target} WHERE rowid IN (SELECT ord FROM {_PREFIX}bad "
@@ -2516,6 +2588,23 @@ def _load_source(
     _drop_scratch(con, keep=(target, *((known,) if known else ())))
     say(f"{table}: {report.rows_loaded} of {report.rows_read} rows loaded")
     return report
+
+
+def _name_rejected_leads(report: TableReport, lines: CsvLines, at: int) -> None:
+    """The lead ids of the leads file's lines DuckDB could not read, as `left_out_ids`: an
+    activity of such a lead names the line its lead was left out at, not "not in the leads
+    table" (it is, on a line that did not read)."""
+    unreadable = {p.where: p for p in report.all if p.kind == "unreadable line"}
+    for line, lead_id in lines.rejected_cells(at).items():
+        problem = unreadable.get(f"line {line}")
+        known = report.left_out_ids.get(lead_id)
+        if problem is not None and (known is None or _place(known.where) > line):
+            report.left_out_ids[lead_id] = problem  # the first in file order, as for others
+
+
+def _place(where: str) -> int:
+    """The number in a problem's "line 12" or "row 12"."""
+    return int(where.rsplit(" ", 1)[-1])
 
 
 def _footer(
