@@ -129,7 +129,7 @@ def test_bad_rows_are_counted_and_the_first_few_shown(tmp_path: Path) -> None:
         "L1,2025-01-01,CEO,200,software",  # line 2: fine
         "L2,2025-13-45,CEO,200,software",  # line 3: bad date
         "L3,2025-01-02,CEO,fifty,software",  # line 4: non-numeric size: emptied, kept
-        "L4,2025-01-03,CEO,200",  # line 5: too few fields
+        "L4,2025-01-03,CEO,200,software,x",  # line 5: too many fields
         "L1,2025-01-04,CEO,200,software",  # line 6: duplicate id
         "L5,,CEO,200,software",  # line 7: required, empty
         "L6,2025-01-05,CEO,-3,software",  # line 8: negative size: emptied, kept
@@ -148,7 +148,7 @@ def test_bad_rows_are_counted_and_the_first_few_shown(tmp_path: Path) -> None:
     assert "5 left out" in shown
     assert "line 3: created_at '2025-13-45': no such date: there is no month 13" in shown
     assert "line 4: employees 'fifty': not a whole number; read as empty" in shown
-    assert "line 5: expected 5 fields, found 4" in shown
+    assert "line 5: expected 5 fields, found 6" in shown
     assert "line 6: lead_id 'L1' appears again (first at line 2)" in shown
     assert report.reasons["bad created_at"] == 3
     nine = leads[4]
@@ -312,13 +312,32 @@ def _reference_raw(
         wide = re.fullmatch(r"expected (\d+) fields, found more than \d+", why)
         if wide:
             bad[record] = f"expected {wide.group(1)} fields, found {widths[record]}"
+    # A record of two or more cells but fewer than the header is read with the rest empty.
+    short = {
+        record: records[record]
+        for record, why in bad.items()
+        if (found := re.fullmatch(r"expected (\d+) fields, found (\d+)", why))
+        and 2 <= int(found.group(2)) < int(found.group(1))
+    }
+    if short:
+        bad = {record: why for record, why in bad.items() if record not in short}
+    read = iter(rows)
+    total = len(rows) + len(short)
+    padded: list[tuple[str | None, ...]] = []
     positions = []
     record = 1
-    for _ in rows:
+    while len(padded) < total:
         record += 1
-        while record in bad:
-            record += 1
+        if record in bad:
+            continue
+        if record in short:
+            padded_cells: list[str | None] = [c if c != "" else None for c in short[record]]
+            padded.append(tuple(padded_cells) + (None,) * (len(headers) - len(padded_cells)))
+        else:
+            padded.append(next(read))
         positions.append(starts[record - 1])
+    rows = padded
+    REFERENCE_SHORT[path] = [starts[record - 1] for record in sorted(short)]
     return (
         headers,
         rows,
@@ -326,6 +345,9 @@ def _reference_raw(
         {starts[record - 1]: why for record, why in bad.items()},
         {starts[record - 1]: records[record] for record in bad},
     )
+
+
+REFERENCE_SHORT: dict[Path, list[int]] = {}  # the lines of each file's short rows, read padded
 
 
 def reference_number_notes(
@@ -436,6 +458,9 @@ def reference_load(
         table, path, rows_read=len(rows) + len(rejected), notes=[*notes, *dated, *readings]
     )
     report.date_order = proved
+    short = REFERENCE_SHORT.pop(path, [])
+    if short:
+        report.notes.insert(0, load._Padded(short_read=short).notes()[0])
     parquet = path.suffix == ".parquet"
     pending = iter(sorted(rejected.items()))
     upcoming = next(pending, None)
@@ -2526,6 +2551,72 @@ def test_a_quote_that_closes_on_a_later_line_names_the_lines_it_took_in(tmp_path
     assert problem.where == "line 3"
     assert problem.reason.startswith("company: a quoted cell goes on after its closing quote")
     assert "lines 3-4 were read as this one record and left out" in problem.reason
+
+
+def test_a_row_that_leaves_trailing_empty_cells_off_is_kept_and_said(tmp_path: Path) -> None:
+    # "line 3: expected 6 fields, found 4": the lead and its activities were left out, the
+    # activity said to be of a lead "not in the leads table".
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,title,industry,won_at,amount\n"
+        "L1,2025-01-05T10:00:00Z,VP Marketing,software,2025-03-01,5000\n"
+        "L2,2025-01-06T10:00:00Z,CEO,fintech\n"
+        "L3,2025-01-07T10:00:00Z,CTO,software,,\n",
+    )
+    activities = write(
+        tmp_path / "activities.csv",
+        "lead_id,kind,at\n"
+        + "".join(f"L{n},demo_request,2025-02-01T10:00:00Z\n" for n in range(1, 4)),
+    )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities)
+    assert con.execute("SELECT lead_id, industry, won_at, amount FROM leads ORDER BY 1").fetchall()[
+        1
+    ] == ("L2", "fintech", None, None)
+    assert (problems.leads.rows_loaded, problems.leads.skipped) == (3, 0)
+    assert (problems.activities.rows_loaded, problems.activities.skipped) == (3, 0)
+    assert problems.leads.notes[0] == (
+        "1 row had fewer cells than the header: read the missing ones as empty (line 3)"
+    )
+
+
+def test_short_rows_are_kept_beside_quoted_line_breaks_a_footer_and_a_shifted_row(
+    tmp_path: Path,
+) -> None:
+    # DuckDB pads a file with a cell quoted over lines only in one thread; a footer's lines of
+    # one cell are not rows; a row with cells past the header that are not empty stays refused.
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,title,employees,industry\n"
+        'L1,2025-01-01,"Head of\nGrowth, EMEA",200,software\n'  # lines 2-3
+        "L2,2025-01-02,CEO\n"  # line 4: short
+        "L3,2025-01-03,CTO,300,software,Acme,extra\n"  # line 5: shifted, refused
+        "L4,2025-01-04,VP,400,fintech\n"  # line 6
+        "L5,2025-01-05\n"  # line 7: short
+        "L6,2025-01-06,,x\n"  # line 8: short, a bad size read as empty
+        "\n"
+        '"Leads report"\n'
+        '"Generated by someone"\n',
+    )
+    got, report = load_leads(leads)
+    assert [(lead.lead_id, lead.title, lead.employees) for lead in got] == [
+        ("L1", "Head of\nGrowth, EMEA", 200),
+        ("L2", "CEO", None),
+        ("L4", "VP", 400),
+        ("L5", None, None),
+        ("L6", None, None),
+    ]
+    assert [(p.where, p.kind) for p in report.all] == [
+        ("line 5", "unreadable line"),
+        ("line 8", "employees read as empty"),
+    ]
+    assert report.all[0].reason == "expected 5 fields, found 7"
+    assert "3 rows had fewer cells than the header: read the missing ones as empty " in " ".join(
+        report.notes
+    )
+    assert "(lines 4, 7, 8)" in " ".join(report.notes)
+    assert any("report footer of 2 lines" in note for note in report.notes)
+    assert report.rows_read == 6 and report.rows_loaded == 5
 
 
 def test_a_file_read_unsniffed_still_refuses_a_header_used_twice(tmp_path: Path) -> None:

@@ -269,6 +269,11 @@ class CsvLines:
             self._span_quoted(lines, offsets)
         return self._rejected_lines
 
+    def offset_of(self, line: int) -> int:
+        """DuckDB's byte offset of the rejected record on a line (from `rejected`)."""
+        self.rejected()
+        return self._rejected_offsets.get(line, 0)
+
     def rejected_cells(self, at: int) -> dict[int, str]:
         """The cell at index `at` of each rejected record, by its line, as Python's csv reads
         the record (a lead id, so that its activities name the line it was left out at)."""

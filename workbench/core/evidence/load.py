@@ -27,14 +27,16 @@ What counts as bad data, and what happens to it:
   mapping line that fixes it (`[leads] lead_id = "<your header>"`);
 - only what makes a row unusable leaves it out: a required cell that is empty or does not
   read (lead id, creation time; an activity's lead, kind and time), a duplicate lead id, an
-  activity for a lead that is not in the leads table, a CSV line with more or fewer cells than
-  the header. It is counted, and named by where it is and why. Never silently, and never
+  activity for a lead that is not in the leads table, a CSV line with more cells than the
+  header (not all empty past it). It is counted, and named by where it is and why. Never silently, and never
   fatal. Of rows with the same lead id, the first (in file order) that can be read is kept.
 - an optional cell that does not read (a size of "lots", an unknown lifecycle stage, a
   placeholder time outside 1971-2099: 9999-12-31 is a CRM's "never", 0001-01-01, 1900-01-01
   or 1970-01-01 its "unknown"; with the run's time given, a time more than a day after it) is read as empty
   (`None`, or the column's default), the row kept, and the cell counted per column. Nothing
   later does arithmetic on a placeholder time.
+- a CSV line with fewer cells than the header: the missing ones read as empty, the row kept,
+  and the lines said in one note (`_read_padded`: only such a file is read twice).
 An empty optional cell is not a problem: it is unknown (`None`), or its documented default.
 Every problem is in `TableReport.all` (file order); the summary shows the first few per cause.
 
@@ -1282,6 +1284,7 @@ class _Source:
     utf8: Path | None = None  # CSV: the file DuckDB reads (a UTF-8 copy of another encoding)
     max_line: int | None = None  # CSV: the longest line DuckDB reads, when not its default
     columns: tuple[str, ...] | None = None  # CSV: the header's names, when DuckDB cannot sniff
+    pad: bool = False  # CSV: a row with fewer cells than the header has the rest read as empty
 
     @property
     def kind(self) -> str:
@@ -1308,6 +1311,8 @@ class _Source:
         if self.columns is not None:
             names = ", ".join(f"{_lit(name)}: 'VARCHAR'" for name in self.columns)
             unsniffed = f", auto_detect = false, columns = {{{names}}}"
+        if self.pad:  # DuckDB pads a quoted file only when it reads it in one thread
+            unsniffed += ", null_padding = true, parallel = false"
         return (
             f"header = true, all_varchar = true, store_rejects = true, "
             f"rejects_table = {_lit(self.rejects + '_errors')}, "
@@ -2524,25 +2529,35 @@ def _load_source(
     guess = (
         _title_guesses(con, source, index, described_types, mapping) if table == "leads" else None
     )
+    padded_lines = _Padded()
     try:
         staged = _stage(con, source, target, columns, index, described_types, mapping, known, guess)
+        rejected = source.rejected(con)
+        source.forget_rejects(con)
+        again = source.long_lines(rejected)
+        if again is not None:
+            raise again
+        footer = _footer(con, source, headers, rejected)
+        if footer is not None:
+            rejected = [r for r in rejected if r.offset < footer.start]
+        if not source.parquet and _left_short(rejected):
+            source, rejected, padded_lines = _read_padded(
+                con, source, headers, target, rejected, footer
+            )
+            staged = _stage(
+                con, source, target, columns, index, described_types, mapping, known, guess
+            )
+            rejected = _after_padding(con, source, target, rejected, footer, padded_lines)
     finally:
         if guess:
             con.execute(f"DROP TYPE IF EXISTS {_TITLES}")
-    rejected = source.rejected(con)
-    source.forget_rejects(con)
-    again = source.long_lines(rejected)
-    if again is not None:
-        raise again
-    footer = _footer(con, source, headers, rejected)
-    if footer is not None:
-        rejected = [r for r in rejected if r.offset < footer.start]
     read = _scalar(con, f"SELECT count(*) FROM {target}")
     records = len({r.record for r in rejected})
     if not read and not records:
         raise InputError([Problem(f"has a header but no {table} rows", file=path)])
     report = TableReport(table, path, rows_read=read + records, notes=[*notes, *date_notes])
     report.date_order = proved
+    report.notes[:0] = padded_lines.notes()
     if footer is not None:
         report.notes.insert(0, footer.describe())
     lines = None
@@ -2588,6 +2603,137 @@ def _load_source(
     _drop_scratch(con, keep=(target, *((known,) if known else ())))
     say(f"{table}: {report.rows_loaded} of {report.rows_read} rows loaded")
     return report
+
+
+_FEWER = re.compile(r"expected (\d+) fields, found (\d+)")
+_TOO_WIDE = re.compile(r"expected \d+ fields, found more than \d+")
+
+
+def _fewer(reason: str) -> bool:
+    """Whether a rejected record had fewer cells than the header."""
+    found = _FEWER.fullmatch(reason)
+    return found is not None and int(found.group(2)) < int(found.group(1))
+
+
+def _left_short(rejected: Sequence[Rejected]) -> bool:
+    """Whether a record was refused only for having fewer cells than the header, two or more
+    (DuckDB names each missing one: "Found: 2", "Found: 3", ...). A line of one cell (a
+    report's title or footer) is no row left short: alone it does not make the file read
+    again, and stays refused."""
+    reasons: dict[int, list[str]] = {}
+    for r in rejected:
+        reasons.setdefault(r.record, []).append(r.reason)
+    return any(
+        all(_fewer(why) for why in whys)
+        and min(int(m.group(2)) for why in whys if (m := _FEWER.fullmatch(why))) >= 2
+        for whys in reasons.values()
+    )
+
+
+def _padded(con: duckdb.DuckDBPyConnection, source: _Source, headers: list[str]) -> _Source:
+    """The source read again with the cells a short row leaves off read as empty: the names
+    and delimiter of the first read given (unsniffed, so that a row with more cells than the
+    header does not add a column, and stays refused)."""
+    delimiter = source.form.delimiter or source.dialect(con).delimiter
+    form = replace(source.form, delimiter=delimiter)
+    return replace(source, form=form, columns=tuple(headers), pad=True)
+
+
+def _cells_off(reason: str) -> bool:
+    """Whether a rejected record had more or fewer cells than the header."""
+    return _FEWER.fullmatch(reason) is not None or _TOO_WIDE.fullmatch(reason) is not None
+
+
+@dataclass(slots=True)
+class _Padded:
+    """The rows read again with the cells they leave off empty (`_read_padded`): by line,
+    those with fewer cells than the header, and those whose cells past it were all empty."""
+
+    first: int = 0  # the rows of the first read
+    lines: dict[int, int] = field(default_factory=dict)  # offset -> line, of the rows refused
+    short: set[int] = field(default_factory=set)  # the lines of those with fewer cells
+    short_read: list[int] = field(default_factory=list)
+    wide_read: list[int] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.short_read:
+            notes.append(
+                f"{_count_rows(self.short_read)} had fewer cells than the header: read the missing "
+                f"ones as empty ({_line_list(self.short_read)})"
+            )
+        if self.wide_read:
+            notes.append(
+                f"{_count_rows(self.wide_read)} had more cells than the header, the ones past it "
+                f"empty: read without them ({_line_list(self.wide_read)})"
+            )
+        return notes
+
+
+def _count_rows(lines: list[int]) -> str:
+    return "1 row" if len(lines) == 1 else f"{len(lines)} rows"
+
+
+def _line_list(lines: list[int]) -> str:
+    shown = ", ".join(str(line) for line in lines[:SHOWN])
+    more = ", ..." if len(lines) > SHOWN else ""
+    return f"{'line' if len(lines) == 1 else 'lines'} {shown}{more}"
+
+
+def _read_padded(
+    con: duckdb.DuckDBPyConnection,
+    source: _Source,
+    headers: list[str],
+    target: str,
+    rejected: list[Rejected],
+    footer: Footer | None,
+) -> tuple[_Source, list[Rejected], _Padded]:
+    """A CSV whose first read refused rows for having more or fewer cells than the header,
+    to be read again padded (`_padded`): a row that leaves trailing empty cells off (an
+    export that writes `L2,2025-01-06,CEO,fintech` under six headers) is kept with them
+    empty, and said; one whose cells past the header are not all empty stays refused (its
+    cells may be shifted). Only such files are read twice."""
+    padded = _padded(con, source, headers)
+    found = CsvLines(
+        source.read,
+        _scalar(con, f"SELECT count(*) FROM {target}"),
+        rejected,
+        lambda: padded.dialect(con),
+        footer,
+    )
+    reasons = found.rejected()
+    info = _Padded(first=found.rows)
+    info.lines = {found.offset_of(line): line for line in reasons if _cells_off(reasons[line])}
+    info.short = {line for line in info.lines.values() if _fewer(reasons[line])}
+    return padded, rejected, info
+
+
+def _after_padding(
+    con: duckdb.DuckDBPyConnection,
+    source: _Source,
+    target: str,
+    before: list[Rejected],
+    footer: Footer | None,
+    info: _Padded,
+) -> list[Rejected]:
+    """The records the padded read refused; `info` told which rows it read that the first
+    did not. A report footer's lines of one cell are padded rows now, the last read: they
+    are taken out of the table again."""
+    rejected = source.rejected(con)
+    source.forget_rejects(con)
+    still = {r.offset for r in rejected}
+    read_now = sorted(line for at, line in info.lines.items() if at and at not in still)
+    info.short_read = [line for line in read_now if line in info.short]
+    info.wide_read = [line for line in read_now if line not in info.short]
+    if footer is not None:
+        rejected = [r for r in rejected if r.offset < footer.start]
+        again = len({r.offset for r in before} - still)
+        last = _scalar(con, f"SELECT count(*) FROM {target}") - info.first - again
+        if last > 0:
+            con.execute(
+                f"DELETE FROM {target} WHERE rowid >= (SELECT count(*) FROM {target}) - {last}"
+            )
+    return rejected
 
 
 def _name_rejected_leads(report: TableReport, lines: CsvLines, at: int) -> None:
