@@ -129,7 +129,7 @@ def test_bad_rows_are_counted_and_the_first_few_shown(tmp_path: Path) -> None:
         "L1,2025-01-01,CEO,200,software",  # line 2: fine
         "L2,2025-13-45,CEO,200,software",  # line 3: bad date
         "L3,2025-01-02,CEO,fifty,software",  # line 4: non-numeric size: emptied, kept
-        "L4,2025-01-03,CEO,200",  # line 5: too few fields
+        "L4,2025-01-03,CEO,200,software,x",  # line 5: too many fields
         "L1,2025-01-04,CEO,200,software",  # line 6: duplicate id
         "L5,,CEO,200,software",  # line 7: required, empty
         "L6,2025-01-05,CEO,-3,software",  # line 8: negative size: emptied, kept
@@ -148,7 +148,7 @@ def test_bad_rows_are_counted_and_the_first_few_shown(tmp_path: Path) -> None:
     assert "5 left out" in shown
     assert "line 3: created_at '2025-13-45': no such date: there is no month 13" in shown
     assert "line 4: employees 'fifty': not a whole number; read as empty" in shown
-    assert "line 5: expected 5 fields, found 4" in shown
+    assert "line 5: expected 5 fields, found 6" in shown
     assert "line 6: lead_id 'L1' appears again (first at line 2)" in shown
     assert report.reasons["bad created_at"] == 3
     nine = leads[4]
@@ -271,8 +271,11 @@ class _Skip(Exception):
 
 def _reference_raw(
     path: Path,
-) -> tuple[list[str], list[tuple[str | None, ...]], list[int], dict[int, str]]:
-    """The file as text rows, each row's line (CSV) or row number, and the rejected lines."""
+) -> tuple[
+    list[str], list[tuple[str | None, ...]], list[int], dict[int, str], dict[int, list[str]]
+]:
+    """The file as text rows, each row's line (CSV) or row number, the rejected lines, and
+    the cells of each rejected line as Python's csv reads them."""
     con = duckdb.connect()
     try:
         if path.suffix == ".parquet":
@@ -287,7 +290,7 @@ def _reference_raw(
         headers = [str(d[0]) for d in result.description or ()]
         rows = [tuple(r) for r in result.fetchall()]
         if path.suffix == ".parquet":
-            return headers, rows, list(range(1, len(rows) + 1)), {}
+            return headers, rows, list(range(1, len(rows) + 1)), {}, {}
         bad: dict[int, str] = {}
         for line, message in con.execute(
             "SELECT line, error_message FROM reject_errors ORDER BY line"
@@ -300,22 +303,51 @@ def _reference_raw(
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         starts = [1]
-        widths = [0]  # each record's cells, by record number (the header is 1)
+        records: list[list[str]] = [[]]  # each record's cells, by record number (the header is 1)
         for cells in reader:
             starts.append(reader.line_num + 1)
-            widths.append(len(cells))
+            records.append(cells)
+    widths = [len(cells) for cells in records]
     for record, why in bad.items():  # a too-wide record says how many cells it has
         wide = re.fullmatch(r"expected (\d+) fields, found more than \d+", why)
         if wide:
             bad[record] = f"expected {wide.group(1)} fields, found {widths[record]}"
+    # A record of two or more cells but fewer than the header is read with the rest empty.
+    short = {
+        record: records[record]
+        for record, why in bad.items()
+        if (found := re.fullmatch(r"expected (\d+) fields, found (\d+)", why))
+        and 2 <= int(found.group(2)) < int(found.group(1))
+    }
+    if short:
+        bad = {record: why for record, why in bad.items() if record not in short}
+    read = iter(rows)
+    total = len(rows) + len(short)
+    padded: list[tuple[str | None, ...]] = []
     positions = []
     record = 1
-    for _ in rows:
+    while len(padded) < total:
         record += 1
-        while record in bad:
-            record += 1
+        if record in bad:
+            continue
+        if record in short:
+            padded_cells: list[str | None] = [c if c != "" else None for c in short[record]]
+            padded.append(tuple(padded_cells) + (None,) * (len(headers) - len(padded_cells)))
+        else:
+            padded.append(next(read))
         positions.append(starts[record - 1])
-    return headers, rows, positions, {starts[record - 1]: why for record, why in bad.items()}
+    rows = padded
+    REFERENCE_SHORT[path] = [starts[record - 1] for record in sorted(short)]
+    return (
+        headers,
+        rows,
+        positions,
+        {starts[record - 1]: why for record, why in bad.items()},
+        {starts[record - 1]: records[record] for record in bad},
+    )
+
+
+REFERENCE_SHORT: dict[Path, list[int]] = {}  # the lines of each file's short rows, read padded
 
 
 def reference_number_notes(
@@ -408,9 +440,16 @@ def reference_load(
     dropped: dict[str, RowProblem] | None = None,
 ) -> tuple[list[Any], TableReport]:
     """The row-by-row loader: the rules exactly as they were before DuckDB did the work."""
-    headers, rows, positions, rejected = _reference_raw(path)
+    headers, rows, positions, rejected, rejected_cells = _reference_raw(path)
     columns = LEAD_COLUMNS if table == "leads" else ACTIVITY_COLUMNS
     index, notes = load._columns(headers, path, table, columns, mapping)
+
+    def unreadable(line: int, why: str) -> None:
+        report.skip(f"line {line}", why, "unreadable line")
+        cells = rejected_cells[line]
+        if table == "leads" and index["lead_id"] < len(cells) and cells[index["lead_id"]].strip():
+            report.left_out_ids.setdefault(cells[index["lead_id"]].strip(), report.all[-1])
+
     times = [c for c in columns if c.type == "timestamp" and c.name in index]
     samples = [(c, [row[index[c.name]] for row in rows[: load.DATE_SAMPLE_ROWS]]) for c in times]
     mapping, dated, proved = load.date_readings(samples, mapping)
@@ -419,6 +458,9 @@ def reference_load(
         table, path, rows_read=len(rows) + len(rejected), notes=[*notes, *dated, *readings]
     )
     report.date_order = proved
+    short = REFERENCE_SHORT.pop(path, [])
+    if short:
+        report.notes.insert(0, load._Padded(short_read=short).notes()[0])
     parquet = path.suffix == ".parquet"
     pending = iter(sorted(rejected.items()))
     upcoming = next(pending, None)
@@ -428,7 +470,7 @@ def reference_load(
     for row, position in zip(rows, positions, strict=True):
         where = f"row {position}" if parquet else f"line {position}"
         while upcoming is not None and upcoming[0] < position:
-            report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
+            unreadable(*upcoming)
             upcoming = next(pending, None)
         values: dict[str, Any] = {}
         emptied: list[tuple[str, str, str, str]] = []  # counted only if the row is kept
@@ -494,7 +536,7 @@ def reference_load(
             for event in emptied:
                 report.empty(*event)
     while upcoming is not None:
-        report.skip(f"line {upcoming[0]}", upcoming[1], "unreadable line")
+        unreadable(*upcoming)
         upcoming = next(pending, None)
     report.rows_loaded = len(out)
     if table == "leads" and {"relationship", "won_at"} <= set(index):
@@ -2428,59 +2470,164 @@ def test_a_date_no_calendar_has_is_said_as_such_in_any_format(
     assert "date_formats" not in str(why)
 
 
-def test_a_quote_that_never_closes_is_named_when_the_file_is_read_without_quotes(
-    tmp_path: Path,
+QUOTED_LEADS = [
+    'L1,2025-01-05T10:00:00Z,"Director, Marketing",Acme,software,north-america{tail1}',
+    'L2,2025-01-06T10:00:00Z,"VP, Sales",Beta,fintech,europe{tail2}',
+    'L3,2025-01-07T10:00:00Z,CEO,"The 24" Monitor Co",software,europe{tail3}',
+    'L4,2025-01-08T10:00:00Z,"Head, Growth",Delta,software,north-america{tail4}',
+    "L5,2025-01-09T10:00:00Z,CTO,Echo,software,north-america{tail5}",
+]
+
+
+@pytest.mark.parametrize(
+    ("extra_header", "tails"),
+    [
+        # A trailing empty column: the whole file was read without quotes, 5 of 5 "loaded",
+        # L1's title '"Director' and company 'Marketing"', without a word.
+        (",lead_source", [",", ",", ",Web", ",", ",Web"]),
+        # None: L1, L2 and L4 left out as "expected 6 fields, found 7".
+        ("", [""] * 5),
+        # A notes column: L2 kept with its cells shifted, L1 and L4 left out.
+        (",notes", [',"Met at booth, follow up"', ",", ",ok", ',"Call back, Tuesday"', ",ok"]),
+    ],
+)
+def test_one_quote_that_does_not_close_costs_its_line_and_shifts_no_other_row(
+    tmp_path: Path, extra_header: str, tails: list[str]
 ) -> None:
+    rows = [
+        row.format(**{f"tail{n + 1}": tail for n, tail in enumerate(tails)}) for row in QUOTED_LEADS
+    ]
+    leads = write(
+        tmp_path / "leads.csv",
+        f"lead_id,created_at,title,company,industry,region{extra_header}\n"
+        + "\n".join(rows)
+        + "\n",
+    )
+    activities = write(
+        tmp_path / "activities.csv",
+        "lead_id,kind,at\n"
+        + "".join(f"L{n},demo_request,2025-02-01T10:00:00Z\n" for n in range(1, 6)),
+    )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities)
+    read = con.execute(
+        "SELECT lead_id, title, company, region FROM leads ORDER BY lead_id"
+    ).fetchall()
+    assert read == [
+        ("L1", "Director, Marketing", "Acme", "north-america"),
+        ("L2", "VP, Sales", "Beta", "europe"),
+        ("L4", "Head, Growth", "Delta", "north-america"),
+        ("L5", "CTO", "Echo", "north-america"),
+    ]
+    report = problems.leads
+    assert report.rows_read == 5 and report.rows_loaded == 4
+    (problem,) = report.all
+    assert problem.where == "line 4" and problem.kind == "unreadable line"
+    assert problem.reason.startswith("company: a quoted cell goes on after its closing quote")
+    assert not any("read without quotes" in note for note in report.notes)
+    # Its activities name the line the lead was left out at, not "not in the leads table".
+    (activity,) = problems.activities.all
+    assert "left out at line 4" in activity.reason
+
+
+def test_a_quote_that_closes_on_a_later_line_names_the_lines_it_took_in(tmp_path: Path) -> None:
     # One stray quote made DuckDB read the whole file without quotes: every properly quoted
-    # title with a comma split, its row left out as "expected 8 fields, found 9", and nothing
-    # said why.
-    leads = tmp_path / "leads.csv"
-    leads.write_text(
+    # title with a comma split. Read with quotes, the stray one runs into the next line, as
+    # a cell quoted over two lines does; both lines are named, none lost without a word.
+    leads = write(
+        tmp_path / "leads.csv",
         "lead_id,created_at,title,seniority,company,employees,industry,region\n"
         'L1,2025-01-05,"Director, Sales",director,Acme,300,software,europe\n'
         'L2,2025-01-06,VP Marketing,vp,"Globex,400,software,europe\n'
         'L3,2025-01-07,"VP, Ops",vp,Initech,500,software,europe\n'
         "L4,2025-01-08,CTO,cxo,Hooli,600,software,europe\n",
-        encoding="utf-8",
     )
-    activities = tmp_path / "activities.csv"
-    activities.write_text("lead_id,kind,at\nL4,demo_request,2025-02-01T10:00:00Z\n")
-    problems = load_to_duckdb(duckdb.connect(), leads, activities)
-    (note,) = [n for n in problems.leads.notes if "read without quotes" in n]
-    assert "line 3 opens a quote it never closes" in note
-    assert problems.leads.rows_loaded == 2  # as before: what DuckDB could read is kept
+    got, report = load_leads(leads)
+    assert [(lead.lead_id, lead.title) for lead in got] == [
+        ("L1", "Director, Sales"),
+        ("L4", "CTO"),
+    ]
+    (problem,) = report.all
+    assert problem.where == "line 3"
+    assert problem.reason.startswith("company: a quoted cell goes on after its closing quote")
+    assert "lines 3-4 were read as this one record and left out" in problem.reason
 
 
-def test_a_well_quoted_file_has_no_such_note(tmp_path: Path) -> None:
-    leads = tmp_path / "leads.csv"
-    leads.write_text(
-        "lead_id,created_at,title,company,employees\n"
-        'L1,2025-01-05,"Director, Sales",Acme,300\n'
-        "L2,2025-01-06,CTO,Hooli,x,extra\n",  # a refused line, with no quote in sight
-        encoding="utf-8",
+def test_a_row_that_leaves_trailing_empty_cells_off_is_kept_and_said(tmp_path: Path) -> None:
+    # "line 3: expected 6 fields, found 4": the lead and its activities were left out, the
+    # activity said to be of a lead "not in the leads table".
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,title,industry,won_at,amount\n"
+        "L1,2025-01-05T10:00:00Z,VP Marketing,software,2025-03-01,5000\n"
+        "L2,2025-01-06T10:00:00Z,CEO,fintech\n"
+        "L3,2025-01-07T10:00:00Z,CTO,software,,\n",
     )
-    activities = tmp_path / "activities.csv"
-    activities.write_text("lead_id,kind,at\nL1,demo_request,2025-02-01T10:00:00Z\n")
-    problems = load_to_duckdb(duckdb.connect(), leads, activities)
-    assert problems.leads.skipped
-    assert not any("read without quotes" in n for n in problems.leads.notes)
-
-
-def test_a_cell_quoted_over_two_lines_is_not_taken_for_the_unclosed_quote(tmp_path: Path) -> None:
-    from workbench.core.evidence.load import unquoted_note
-
-    path = tmp_path / "leads.csv"
-    path.write_text(
-        "lead_id,notes\n"
-        'L1,"called twice,\nno answer"\n'  # closed on its second line
-        'L2,"Globex\n'  # never closed
-        "L3,fine\n",
-        encoding="utf-8",
+    activities = write(
+        tmp_path / "activities.csv",
+        "lead_id,kind,at\n"
+        + "".join(f"L{n},demo_request,2025-02-01T10:00:00Z\n" for n in range(1, 4)),
     )
-    note = unquoted_note(path)
-    assert note is not None and "line 4 opens a quote it never closes" in note
-    path.write_text('lead_id,notes\nL1,"called twice,\nno answer"\n', encoding="utf-8")
-    assert unquoted_note(path) is None
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities)
+    assert con.execute("SELECT lead_id, industry, won_at, amount FROM leads ORDER BY 1").fetchall()[
+        1
+    ] == ("L2", "fintech", None, None)
+    assert (problems.leads.rows_loaded, problems.leads.skipped) == (3, 0)
+    assert (problems.activities.rows_loaded, problems.activities.skipped) == (3, 0)
+    assert problems.leads.notes[0] == (
+        "1 row had fewer cells than the header: read the missing ones as empty (line 3)"
+    )
+
+
+def test_short_rows_are_kept_beside_quoted_line_breaks_a_footer_and_a_shifted_row(
+    tmp_path: Path,
+) -> None:
+    # DuckDB pads a file with a cell quoted over lines only in one thread; a footer's lines of
+    # one cell are not rows; a row with cells past the header that are not empty stays refused.
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,title,employees,industry\n"
+        'L1,2025-01-01,"Head of\nGrowth, EMEA",200,software\n'  # lines 2-3
+        "L2,2025-01-02,CEO\n"  # line 4: short
+        "L3,2025-01-03,CTO,300,software,Acme,extra\n"  # line 5: shifted, refused
+        "L4,2025-01-04,VP,400,fintech\n"  # line 6
+        "L5,2025-01-05\n"  # line 7: short
+        "L6,2025-01-06,,x\n"  # line 8: short, a bad size read as empty
+        "\n"
+        '"Leads report"\n'
+        '"Generated by someone"\n',
+    )
+    got, report = load_leads(leads)
+    assert [(lead.lead_id, lead.title, lead.employees) for lead in got] == [
+        ("L1", "Head of\nGrowth, EMEA", 200),
+        ("L2", "CEO", None),
+        ("L4", "VP", 400),
+        ("L5", None, None),
+        ("L6", None, None),
+    ]
+    assert [(p.where, p.kind) for p in report.all] == [
+        ("line 5", "unreadable line"),
+        ("line 8", "employees read as empty"),
+    ]
+    assert report.all[0].reason == "expected 5 fields, found 7"
+    assert "3 rows had fewer cells than the header: read the missing ones as empty " in " ".join(
+        report.notes
+    )
+    assert "(lines 4, 7, 8)" in " ".join(report.notes)
+    assert any("report footer of 2 lines" in note for note in report.notes)
+    assert report.rows_read == 6 and report.rows_loaded == 5
+
+
+def test_a_file_read_unsniffed_still_refuses_a_header_used_twice(tmp_path: Path) -> None:
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,title,Title\n"
+        'L1,2025-01-05,"Director, Sales",x\n'
+        'L2,2025-01-06,"The 24" Monitor Co",y\n',
+    )
+    with pytest.raises(InputError, match="columns 3 and 4 are both headed"):
+        load_leads(leads)
 
 
 # --- placeholders in text cells ---------------------------------------------------------------

@@ -25,6 +25,10 @@ from pathlib import Path
 _CHUNK = 1 << 24
 _TOO_WIDE = re.compile(r"expected (\d+) fields, found more than \d+")
 _COUNT_AT_MOST = 1000  # too-wide records whose cells are counted (each is one seek and read)
+UNCLOSED_QUOTE = (
+    "a quoted cell goes on after its closing quote (a quote inside a quoted cell is written "
+    'twice: "The 24"" Monitor Co")'
+)
 
 
 # Python's csv refuses a field over 128 KiB; the loader reads lines up to 64 MB
@@ -182,6 +186,19 @@ def fields_at(path: Path, offset: int, dialect: Dialect) -> int | None:
     """How many cells the record starting at a byte offset (DuckDB's, counted from 1) holds:
     DuckDB stops counting at the first cell too many, this reads the record (quotes and
     delimiters inside them as Python's csv reads them). None when it cannot be read."""
+    found = _record_at(path, offset, dialect)
+    return None if found is None else len(found[0])
+
+
+def lines_of_record_at(path: Path, offset: int, dialect: Dialect) -> int:
+    """How many lines the record starting at a byte offset (DuckDB's, counted from 1) spans,
+    as Python's csv reads it: a quote opened and closed only on a later line takes them in."""
+    found = _record_at(path, offset, dialect)
+    return 1 if found is None else max(1, found[1])
+
+
+def _record_at(path: Path, offset: int, dialect: Dialect) -> tuple[list[str], int] | None:
+    """The record starting at a byte offset, and the lines it spans; None if unreadable."""
     with path.open("rb") as handle:
         handle.seek(max(0, offset - 1))
         if handle.read(1) != b"\n":  # on CRLF files the offset is the previous line's end
@@ -197,7 +214,7 @@ def fields_at(path: Path, offset: int, dialect: Dialect) -> int | None:
             strict=False,
         )
         try:
-            return len(next(reader))
+            return next(reader), reader.line_num
         except (csv.Error, StopIteration):
             return None
 
@@ -221,6 +238,7 @@ class CsvLines:
         self._records = len({r.record for r in rejected})
         self._one_per_line: bool | None = None
         self._rejected_lines: dict[int, str] | None = None
+        self._rejected_offsets: dict[int, int] = {}
         self.by_record = False  # True when lines could not be found: numbers are records
 
     def one_record_per_line(self) -> bool:
@@ -246,8 +264,47 @@ class CsvLines:
                 lines.setdefault(line, reason)
                 offsets.setdefault(line, offset)
             self._rejected_lines = lines
+            self._rejected_offsets = offsets
             self._count_wide(lines, offsets)
+            self._span_quoted(lines, offsets)
         return self._rejected_lines
+
+    def offset_of(self, line: int) -> int:
+        """DuckDB's byte offset of the rejected record on a line (from `rejected`)."""
+        self.rejected()
+        return self._rejected_offsets.get(line, 0)
+
+    def rejected_cells(self, at: int) -> dict[int, str]:
+        """The cell at index `at` of each rejected record, by its line, as Python's csv reads
+        the record (a lead id, so that its activities name the line it was left out at)."""
+        lines = self.rejected()
+        if not lines:
+            return {}
+        dialect = self._dialect()
+        cells: dict[int, str] = {}
+        for line in list(lines)[:_COUNT_AT_MOST]:
+            offset = self._rejected_offsets.get(line)
+            found = _record_at(self.path, offset, dialect) if offset else None
+            if found is not None and at < len(found[0]) and found[0][at].strip():
+                cells[line] = found[0][at].strip()
+        return cells
+
+    def _span_quoted(self, lines: dict[int, str], offsets: dict[int, int]) -> None:
+        """A record left out for a quote that goes on past its cell, when the quote opened on
+        one line and closed on a later one: the lines it took in are named, not lost."""
+        quoted = [line for line, reason in lines.items() if reason.endswith(UNCLOSED_QUOTE)]
+        if not quoted or self.by_record:
+            return
+        dialect = self._dialect()
+        for line in quoted[:_COUNT_AT_MOST]:
+            if not offsets[line]:
+                continue
+            span = lines_of_record_at(self.path, offsets[line], dialect)
+            if span > 1:
+                lines[line] += (
+                    f"; the quote takes in the line break: lines {line}-{line + span - 1} "
+                    "were read as this one record and left out"
+                )
 
     def _count_wide(self, lines: dict[int, str], offsets: dict[int, int]) -> None:
         """ "found more than 22" made "found 24": the too-wide records' cells counted."""

@@ -27,14 +27,16 @@ What counts as bad data, and what happens to it:
   mapping line that fixes it (`[leads] lead_id = "<your header>"`);
 - only what makes a row unusable leaves it out: a required cell that is empty or does not
   read (lead id, creation time; an activity's lead, kind and time), a duplicate lead id, an
-  activity for a lead that is not in the leads table, a CSV line with more or fewer cells than
-  the header. It is counted, and named by where it is and why. Never silently, and never
+  activity for a lead that is not in the leads table, a CSV line with more cells than the
+  header (not all empty past it). It is counted, and named by where it is and why. Never silently, and never
   fatal. Of rows with the same lead id, the first (in file order) that can be read is kept.
 - an optional cell that does not read (a size of "lots", an unknown lifecycle stage, a
   placeholder time outside 1971-2099: 9999-12-31 is a CRM's "never", 0001-01-01, 1900-01-01
   or 1970-01-01 its "unknown"; with the run's time given, a time more than a day after it) is read as empty
   (`None`, or the column's default), the row kept, and the cell counted per column. Nothing
   later does arithmetic on a placeholder time.
+- a CSV line with fewer cells than the header: the missing ones read as empty, the row kept,
+  and the lines said in one note (`_read_padded`: only such a file is read twice).
 An empty optional cell is not a problem: it is unknown (`None`), or its documented default.
 Every problem is in `TableReport.all` (file order); the summary shows the first few per cause.
 
@@ -45,7 +47,6 @@ CSV problems are located by the file's own line (a quoted cell may span lines: s
 from __future__ import annotations
 
 import calendar
-import contextlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -58,7 +59,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.csvfile import SAMPLE, CsvFormat, detect, utf8_copy
-from workbench.core.evidence.csvlines import CsvLines, Dialect, Footer, Rejected, find_footer
+from workbench.core.evidence.csvlines import (
+    UNCLOSED_QUOTE,
+    CsvLines,
+    Dialect,
+    Footer,
+    Rejected,
+    find_footer,
+)
 from workbench.core.evidence.dates import (
     ZONE_OFFSETS,
     DateReading,
@@ -1218,6 +1226,17 @@ class _LongLine(Exception):
         self.size, self.start = size, start
 
 
+class _NotSniffed(Exception):
+    """DuckDB's sniffer found no dialect for a CSV with RFC 4180's quotes: read it again
+    with the header's names, unsniffed (`_Source.columns`), when it is a CSV file."""
+
+
+_NO_HEADER = (
+    "no header line and columns were found in it: a CSV file has a header line, "
+    "then one line per record, its cells separated by commas, semicolons or tabs"
+)
+_QUOTES = """, quote = '"', escape = '"'"""  # RFC 4180's, as CRMs write them
+
 _BLOCK = 16 * 1024 * 1024
 
 
@@ -1308,6 +1327,8 @@ class _Source:
     form: CsvFormat = field(default_factory=CsvFormat)  # CSV: its encoding and delimiter
     utf8: Path | None = None  # CSV: the file DuckDB reads (a UTF-8 copy of another encoding)
     max_line: int | None = None  # CSV: the longest line DuckDB reads, when not its default
+    columns: tuple[str, ...] | None = None  # CSV: the header's names, when DuckDB cannot sniff
+    pad: bool = False  # CSV: a row with fewer cells than the header has the rest read as empty
 
     @property
     def kind(self) -> str:
@@ -1325,11 +1346,22 @@ class _Source:
         return f"read_csv({path}, {self._csv_options()})"
 
     def _csv_options(self) -> str:
+        """Quotes as RFC 4180 writes them (and CRMs do): left to DuckDB's sniffer, one quote
+        that never closes in its sample made it read the whole file without quotes, every
+        "Director, Marketing" split in two and its row shifted without a word. A file whose
+        sample does not sniff so is read with the header's names (`columns`), unsniffed."""
         delimiter = "" if self.form.delimiter is None else f", delim = {_lit(self.form.delimiter)}"
+        unsniffed = ""
+        if self.columns is not None:
+            names = ", ".join(f"{_lit(name)}: 'VARCHAR'" for name in self.columns)
+            unsniffed = f", auto_detect = false, columns = {{{names}}}"
+        if self.pad:  # DuckDB pads a quoted file only when it reads it in one thread
+            unsniffed += ", null_padding = true, parallel = false"
         return (
             f"header = true, all_varchar = true, store_rejects = true, "
             f"rejects_table = {_lit(self.rejects + '_errors')}, "
-            f"rejects_scan = {_lit(self.rejects + '_scans')}{delimiter}{self.longest()}"
+            f"rejects_scan = {_lit(self.rejects + '_scans')}{delimiter}{_QUOTES}"
+            f"{self.longest()}{unsniffed}"
         )
 
     def longest(self) -> str:
@@ -1346,7 +1378,7 @@ class _Source:
         fits = [size for size in sizes if size <= LONGEST_LINE]
         return _LongLine(max(fits), "") if fits else None
 
-    def unreadable(self, error: Exception) -> InputError | _LongLine:
+    def unreadable(self, error: Exception) -> InputError | _LongLine | _NotSniffed:
         """In the room's words: not DuckDB's error class, nor the temporary UTF-8 copy's path
         (a binary file gave 'Invalid Input Error: Error when sniffing file "/tmp/workbench-…"').
         A line longer than DuckDB reads is `_LongLine`, for `_load_table` to read again."""
@@ -1358,16 +1390,30 @@ class _Source:
         first = re.sub(r"^[A-Z][A-Za-z ]*? Error: ", "", first)
         if self.utf8 is not None:
             first = first.replace(str(self.utf8), str(self.path))
+        if not self.parquet and "sniffing file" in first and self.columns is None:
+            return _NotSniffed()  # read again unsniffed, or with room for any line
         if not self.parquet and "sniffing file" in first and self.max_line != LONGEST_LINE:
             return _LongLine(None, "")  # read again with room for any line first
         if not self.parquet and "sniffing file" in first:
-            first = (
-                "no header line and columns were found in it: a CSV file has a header line, "
-                "then one line per record, its cells separated by commas, semicolons or tabs"
-            )
+            first = _NO_HEADER
         if self.parquet and "magic bytes" in first:
             first = "it is not a Parquet file (it does not end with Parquet's footer)"
         return InputError([Problem(f"cannot read as {self.kind}: {first}", file=self.path)])
+
+    def sniffs_without_quotes(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Whether DuckDB's sniffer reads the file when not told the quote (it then gives up
+        quotes): a CSV file whose quotes are broken somewhere in its sample, not a file that
+        is no CSV at all."""
+        import duckdb
+
+        options = self._csv_options().replace(_QUOTES, "")
+        try:
+            con.execute(f"SELECT Delimiter FROM sniff_csv({_lit(str(self.read))}, {options})")
+        except duckdb.Error:
+            return False
+        finally:
+            self.forget_rejects(con)
+        return True
 
     def forget_rejects(self, con: duckdb.DuckDBPyConnection) -> None:
         for suffix in ("_errors", "_scans"):
@@ -1379,17 +1425,22 @@ class _Source:
             return []
         return [
             Rejected(
-                int(record), int(offset or 0), _reject_reason(str(message)), _line_size(message)
+                int(record),
+                int(offset or 0),
+                _reject_reason(str(message), column),
+                _line_size(message),
             )
-            for record, offset, message in con.execute(
-                f"SELECT line, line_byte_position, error_message "
-                f"FROM temp.{self.rejects}_errors ORDER BY line"
+            for record, offset, message, column in con.execute(
+                f"SELECT line, line_byte_position, error_message, column_name "
+                f"FROM temp.{self.rejects}_errors ORDER BY line, column_idx"
             ).fetchall()
         ]
 
     def dialect(self, con: duckdb.DuckDBPyConnection) -> Dialect:
-        """The delimiter, quote and escape DuckDB found (for reading the file again): sniffed
-        with the scan's own options, which change what the sniffer settles on."""
+        """The delimiter, quote and escape DuckDB read with (for reading the file again): the
+        quotes are RFC 4180's; a delimiter not known is sniffed with the scan's options."""
+        if self.form.delimiter is not None:
+            return Dialect(self.form.delimiter, '"', '"')
         row = con.execute(
             f"SELECT Delimiter, Quote, Escape FROM "
             f"sniff_csv({_lit(str(self.read))}, {self._csv_options()})"
@@ -1405,25 +1456,36 @@ class _Source:
         return Dialect(char(row[0]) or ",", char(row[1]), char(row[2]))
 
 
-def unquoted_note(path: Path) -> str | None:
-    """Why rows were refused when DuckDB read a CSV without quotes: one quote that never
-    closes (`"Globex,400,...`) makes its sniffer give up on quotes for the whole file, so every
-    properly quoted cell with a comma in it ("Director, Sales") splits and its row is left out,
-    or read with its cells shifted. Names the line of the quote still open at the end of the
-    file (a cell quoted over several lines, a CRM's notes, closes and counts as closed); None
-    when every quote closes (a file without quotes at all is read without them rightly)."""
-    opened: int | None = None  # the line of the quote still open, carried across lines
-    with contextlib.suppress(OSError), path.open(encoding="utf-8", errors="replace") as handle:
-        for number, text in enumerate(handle, start=1):
-            if text.count('"') % 2:  # a cell quoted over several lines closes on a later one
-                opened = number if opened is None else None
-    if opened is None:
+def raw_header(path: Path, delimiter: str | None) -> list[str]:
+    """The file's first record, read with RFC 4180's quotes by Python's csv."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            return next(csv.reader(handle, delimiter=delimiter or ","), [])
+    except (OSError, csv.Error):
+        return []
+
+
+def header_names(path: Path, delimiter: str | None) -> tuple[str, ...] | None:
+    """The header's names as DuckDB names them (trimmed; an empty one `column<n>`; a second
+    of one name, in any case, `<name>_1`), read with RFC 4180's quotes: for a file DuckDB's
+    sniffer gives up on. None when the first line holds no name."""
+    header = raw_header(path, delimiter)
+    if not any(cell.strip() for cell in header):
         return None
-    return (
-        f"read without quotes, because line {opened} opens a quote it never closes: cells "
-        'quoted elsewhere ("Director, Sales") were split at their commas, so their rows were '
-        "left out or read with their cells shifted; close that quote and load the file again"
-    )
+    width = len(str(len(header) - 1))
+    names: list[str] = []
+    seen: set[str] = set()
+    for at, cell in enumerate(header):
+        base = cell.strip() or f"column{at:0{width}d}"
+        name, n = base, 0
+        while name.casefold() in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name.casefold())
+        names.append(name)
+    return tuple(names)
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -1439,7 +1501,9 @@ def _line_size(message: object) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _reject_reason(message: str) -> str:
+def _reject_reason(message: str, column: object = None) -> str:
+    """A rejected record's reason in the room's words (`column`: the file's header of the
+    cell DuckDB stopped at, if any)."""
     size = _line_size(message)
     if size is not None:
         if size > LONGEST_LINE:
@@ -1451,6 +1515,9 @@ def _reject_reason(message: str) -> str:
         # DuckDB stops counting at the first cell too many: "found 5" may be 6 or more.
         more = f"more than {expected}" if got > expected else str(got)
         return f"expected {expected} fields, found {more}"
+    if "unterminated quote" in message:
+        cell = f"{column}: " if column else ""
+        return f"{cell}{UNCLOSED_QUOTE}"
     return message.strip().splitlines()[0] if message.strip() else "unreadable line"
 
 
@@ -1572,16 +1639,19 @@ def _no_header_twice(
 
     if source.parquet or not index or not _maybe_twice(headers):
         return
-    try:
-        row = con.execute(
-            f"SELECT * FROM read_csv({_lit(str(source.read))}, header = false, "
-            f"all_varchar = true, ignore_errors = true{source.longest()}"
-            f"{'' if source.form.delimiter is None else ', delim = ' + _lit(source.form.delimiter)}"
-            f") LIMIT 1"
-        ).fetchone()
-    except duckdb.Error:
-        return  # the scan that matters reports what is wrong with the file
-    raw = [str(cell or "") for cell in row or ()]
+    if source.columns is not None:  # not sniffed: the header as Python's csv reads it
+        raw = raw_header(source.read, source.form.delimiter)
+    else:
+        try:
+            row = con.execute(
+                f"SELECT * FROM read_csv({_lit(str(source.read))}, header = false, "
+                f"all_varchar = true, ignore_errors = true{_QUOTES}{source.longest()}"
+                f"{'' if source.form.delimiter is None else ', delim = ' + _lit(source.form.delimiter)}"
+                f") LIMIT 1"
+            ).fetchone()
+        except duckdb.Error:
+            return  # the scan that matters reports what is wrong with the file
+        raw = [str(cell or "") for cell in row or ()]
     if not raw or max(index.values()) >= len(raw):
         return  # read differently without a header: nothing to compare with
     problems = []
@@ -2503,9 +2573,18 @@ def _load_csv(
     with utf8_copy(path, form) as utf8:
         source = _Source(path, False, f"{_PREFIX}rejects", form, utf8)
         source = replace(source, max_line=line_limit(source.read, path))
-        while True:  # at most twice: with DuckDB's limit, then with LONGEST_LINE
+        while True:  # with DuckDB's limit, then LONGEST_LINE; sniffed, then with the names
             try:
                 return _load_source(con, table, source, mapping, target, say, known, dropped)
+            except _NotSniffed:
+                names = header_names(source.read, form.delimiter)
+                if names is not None and source.sniffs_without_quotes(con):
+                    source = replace(source, columns=names)
+                elif source.max_line != LONGEST_LINE:
+                    source = replace(source, max_line=LONGEST_LINE)
+                else:
+                    problem = Problem(f"cannot read as CSV: {_NO_HEADER}", file=path)
+                    raise InputError([problem]) from None
             except _LongLine as long_line:
                 size = long_line.size  # None only below LONGEST_LINE (`unreadable`)
                 if size is not None and (size > LONGEST_LINE or source.max_line == LONGEST_LINE):
@@ -2599,29 +2678,35 @@ def _load_source(
     guess = (
         _title_guesses(con, source, index, described_types, mapping) if table == "leads" else None
     )
+    padded_lines = _Padded()
     try:
         staged = _stage(con, source, target, columns, index, described_types, mapping, known, guess)
+        rejected = source.rejected(con)
+        source.forget_rejects(con)
+        again = source.long_lines(rejected)
+        if again is not None:
+            raise again
+        footer = _footer(con, source, headers, rejected)
+        if footer is not None:
+            rejected = [r for r in rejected if r.offset < footer.start]
+        if not source.parquet and _left_short(rejected):
+            source, rejected, padded_lines = _read_padded(
+                con, source, headers, target, rejected, footer
+            )
+            staged = _stage(
+                con, source, target, columns, index, described_types, mapping, known, guess
+            )
+            rejected = _after_padding(con, source, target, rejected, footer, padded_lines)
     finally:
         if guess:
             con.execute(f"DROP TYPE IF EXISTS {_TITLES}")
-    rejected = source.rejected(con)
-    source.forget_rejects(con)
-    again = source.long_lines(rejected)
-    if again is not None:
-        raise again
-    footer = _footer(con, source, headers, rejected)
-    if footer is not None:
-        rejected = [r for r in rejected if r.offset < footer.start]
     read = _scalar(con, f"SELECT count(*) FROM {target}")
     records = len({r.record for r in rejected})
     if not read and not records:
         raise InputError([Problem(f"has a header but no {table} rows", file=path)])
     report = TableReport(table, path, rows_read=read + records, notes=[*notes, *date_notes])
     report.date_order = proved
-    if rejected and not source.parquet and not source.dialect(con).quote:
-        unquoted = unquoted_note(source.read)
-        if unquoted is not None:
-            report.notes.insert(0, unquoted)
+    report.notes[:0] = padded_lines.notes()
     if footer is not None:
         report.notes.insert(0, footer.describe())
     lines = None
@@ -2635,6 +2720,8 @@ def _load_source(
     bad_values, emptied_values = _read_the_rest(con, staged, mapping)
     _find_problems(con, staged, bad_values, unique=table == "leads", known=known)
     left_out = _report(con, report, staged, mapping, lines, emptied_values, dropped, known)
+    if table == "leads" and lines is not None and rejected:
+        _name_rejected_leads(report, lines, index["lead_id"])
     if left_out:
         con.execute(
             f"DELETE FROM {target} WHERE rowid IN (SELECT ord FROM {_PREFIX}bad "
@@ -2665,6 +2752,154 @@ def _load_source(
     _drop_scratch(con, keep=(target, *((known,) if known else ())))
     say(f"{table}: {report.rows_loaded} of {report.rows_read} rows loaded")
     return report
+
+
+_FEWER = re.compile(r"expected (\d+) fields, found (\d+)")
+_TOO_WIDE = re.compile(r"expected \d+ fields, found more than \d+")
+
+
+def _fewer(reason: str) -> bool:
+    """Whether a rejected record had fewer cells than the header."""
+    found = _FEWER.fullmatch(reason)
+    return found is not None and int(found.group(2)) < int(found.group(1))
+
+
+def _left_short(rejected: Sequence[Rejected]) -> bool:
+    """Whether a record was refused only for having fewer cells than the header, two or more
+    (DuckDB names each missing one: "Found: 2", "Found: 3", ...). A line of one cell (a
+    report's title or footer) is no row left short: alone it does not make the file read
+    again, and stays refused."""
+    reasons: dict[int, list[str]] = {}
+    for r in rejected:
+        reasons.setdefault(r.record, []).append(r.reason)
+    return any(
+        all(_fewer(why) for why in whys)
+        and min(int(m.group(2)) for why in whys if (m := _FEWER.fullmatch(why))) >= 2
+        for whys in reasons.values()
+    )
+
+
+def _padded(con: duckdb.DuckDBPyConnection, source: _Source, headers: list[str]) -> _Source:
+    """The source read again with the cells a short row leaves off read as empty: the names
+    and delimiter of the first read given (unsniffed, so that a row with more cells than the
+    header does not add a column, and stays refused)."""
+    delimiter = source.form.delimiter or source.dialect(con).delimiter
+    form = replace(source.form, delimiter=delimiter)
+    return replace(source, form=form, columns=tuple(headers), pad=True)
+
+
+def _cells_off(reason: str) -> bool:
+    """Whether a rejected record had more or fewer cells than the header."""
+    return _FEWER.fullmatch(reason) is not None or _TOO_WIDE.fullmatch(reason) is not None
+
+
+@dataclass(slots=True)
+class _Padded:
+    """The rows read again with the cells they leave off empty (`_read_padded`): by line,
+    those with fewer cells than the header, and those whose cells past it were all empty."""
+
+    first: int = 0  # the rows of the first read
+    lines: dict[int, int] = field(default_factory=dict)  # offset -> line, of the rows refused
+    short: set[int] = field(default_factory=set)  # the lines of those with fewer cells
+    short_read: list[int] = field(default_factory=list)
+    wide_read: list[int] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.short_read:
+            notes.append(
+                f"{_count_rows(self.short_read)} had fewer cells than the header: read the missing "
+                f"ones as empty ({_line_list(self.short_read)})"
+            )
+        if self.wide_read:
+            notes.append(
+                f"{_count_rows(self.wide_read)} had more cells than the header, the ones past it "
+                f"empty: read without them ({_line_list(self.wide_read)})"
+            )
+        return notes
+
+
+def _count_rows(lines: list[int]) -> str:
+    return "1 row" if len(lines) == 1 else f"{len(lines)} rows"
+
+
+def _line_list(lines: list[int]) -> str:
+    shown = ", ".join(str(line) for line in lines[:SHOWN])
+    more = ", ..." if len(lines) > SHOWN else ""
+    return f"{'line' if len(lines) == 1 else 'lines'} {shown}{more}"
+
+
+def _read_padded(
+    con: duckdb.DuckDBPyConnection,
+    source: _Source,
+    headers: list[str],
+    target: str,
+    rejected: list[Rejected],
+    footer: Footer | None,
+) -> tuple[_Source, list[Rejected], _Padded]:
+    """A CSV whose first read refused rows for having more or fewer cells than the header,
+    to be read again padded (`_padded`): a row that leaves trailing empty cells off (an
+    export that writes `L2,2025-01-06,CEO,fintech` under six headers) is kept with them
+    empty, and said; one whose cells past the header are not all empty stays refused (its
+    cells may be shifted). Only such files are read twice."""
+    padded = _padded(con, source, headers)
+    found = CsvLines(
+        source.read,
+        _scalar(con, f"SELECT count(*) FROM {target}"),
+        rejected,
+        lambda: padded.dialect(con),
+        footer,
+    )
+    reasons = found.rejected()
+    info = _Padded(first=found.rows)
+    info.lines = {found.offset_of(line): line for line in reasons if _cells_off(reasons[line])}
+    info.short = {line for line in info.lines.values() if _fewer(reasons[line])}
+    return padded, rejected, info
+
+
+def _after_padding(
+    con: duckdb.DuckDBPyConnection,
+    source: _Source,
+    target: str,
+    before: list[Rejected],
+    footer: Footer | None,
+    info: _Padded,
+) -> list[Rejected]:
+    """The records the padded read refused; `info` told which rows it read that the first
+    did not. A report footer's lines of one cell are padded rows now, the last read: they
+    are taken out of the table again."""
+    rejected = source.rejected(con)
+    source.forget_rejects(con)
+    still = {r.offset for r in rejected}
+    read_now = sorted(line for at, line in info.lines.items() if at and at not in still)
+    info.short_read = [line for line in read_now if line in info.short]
+    info.wide_read = [line for line in read_now if line not in info.short]
+    if footer is not None:
+        rejected = [r for r in rejected if r.offset < footer.start]
+        again = len({r.offset for r in before} - still)
+        last = _scalar(con, f"SELECT count(*) FROM {target}") - info.first - again
+        if last > 0:
+            con.execute(
+                f"DELETE FROM {target} WHERE rowid >= (SELECT count(*) FROM {target}) - {last}"
+            )
+    return rejected
+
+
+def _name_rejected_leads(report: TableReport, lines: CsvLines, at: int) -> None:
+    """The lead ids of the leads file's lines DuckDB could not read, as `left_out_ids`: an
+    activity of such a lead names the line its lead was left out at, not "not in the leads
+    table" (it is, on a line that did not read)."""
+    unreadable = {p.where: p for p in report.all if p.kind == "unreadable line"}
+    for line, lead_id in lines.rejected_cells(at).items():
+        problem = unreadable.get(f"line {line}")
+        known = report.left_out_ids.get(lead_id)
+        if problem is not None and (known is None or _place(known.where) > line):
+            report.left_out_ids[lead_id] = problem  # the first in file order, as for others
+
+
+def _place(where: str) -> int:
+    """The number in a problem's "line 12" or "row 12"."""
+    return int(where.rsplit(" ", 1)[-1])
 
 
 def _footer(
