@@ -9,6 +9,7 @@ its report must read exactly as it did before the split, which the file
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ import pytest
 
 from workbench.core.domain.templates import from_template
 from workbench.core.evidence.backtest import Backtest, backtest, compare
-from workbench.core.evidence.engine import load_rows
+from workbench.core.evidence.engine import compile_replay, load_rows
+from workbench.core.evidence.quarter import Quarter
 from workbench.core.evidence.report import backtest_lines, comparison_lines, three_numbers
 from workbench.core.evidence.review import build_packet, steps
 from workbench.core.evidence.sample import sample_data
@@ -80,6 +82,7 @@ def test_a_definition_without_motions_reads_exactly_as_before_the_split() -> Non
             assert report["mql_per_month"] == report["per_month"]
             assert report["mql_leads"] == report["leads_passed"]
             parts["json"] = _without_added(report)
+            assert parts["review"].pop("other_lead_types") == {}
     assert now.keys() == before.keys()
     for name in before:
         for part in before[name]:
@@ -211,3 +214,26 @@ def test_the_three_numbers_say_they_are_mql_figures(
     row = next(line for line in comparison_lines(both) if "MQLs per month" in line)
     assert row.split()[-1] == f"{both.after.mql_per_month:.1f}", row
     assert "MQL figures" in three_numbers(both.after, both.before)[0]
+
+
+def test_the_reviews_replayed_mqls_leave_a_motions_pqls_and_aqls_apart(
+    motions: tuple[duckdb.DuckDBPyConnection, Backtest],
+) -> None:
+    con, _ = motions
+    definition = from_template("big", "30m-plus", date(2025, 1, 1))
+    events = con.execute(f'SELECT lead_type, "at" FROM ({compile_replay(definition)})').fetchall()
+    # The quarter with the most AQLs beside its MQLs.
+    aqls = Counter(Quarter(at.year, (at.month + 2) // 3) for kind, at in events if kind == "aql")
+    quarter = aqls.most_common(1)[0][0]
+    by_type = Counter(kind for kind, at in events if quarter.start <= at.date() <= quarter.end)
+    assert by_type["aql"] and by_type["mql"], by_type
+    packet = build_packet(con, definition, "test", quarter)
+    replayed = packet.replayed
+    assert replayed is not None
+    assert replayed.events == by_type["mql"]  # before the split: every type's events
+    assert replayed.others == {"pql": by_type["pql"], "aql": by_type["aql"]}
+    assert packet.to_json()["replayed"]["other_lead_types"] == replayed.others
+    text = "\n".join(line for _title, lines in steps(packet) for line in lines)
+    assert f"would have made {replayed.events} MQL events" in text
+    assert "not MQL variants (000)" in text
+    assert "closed-won leads an MQL, PQL or AQL before the win" in text
