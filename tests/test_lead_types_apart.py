@@ -180,7 +180,10 @@ def test_the_report_and_json_give_pqls_and_aqls_their_own_lines(
     assert any(line.startswith("Expected acceptance of MQLs: ") for line in lines)
     assert f"  AQLs: {aql.events} from {aql.leads} leads, " in "\n".join(lines)
     assert any(line.startswith("AQL acceptance: ") for line in lines), lines
-    assert any(line.startswith("PQL to opportunity: ") for line in lines), lines
+    assert any(line.startswith("AQL to opportunity: ") for line in lines), lines
+    # This history makes no PQL: the line says so rather than "0 of 0 PQL leads".
+    assert result.lead_types["pql"].leads == 0
+    assert "PQL acceptance and conversion: no PQL in this history to read" in lines
     assert result.opportunity_rate is not None
     assert (
         f"MQL to opportunity: {result.opportunity_rate * 100:.1f}% "

@@ -200,6 +200,8 @@ def _handed(result: Backtest) -> str:
 def _type_lines(figures: LeadTypeFigures) -> list[str]:
     """A PQL's or AQL's own acceptance and conversion, apart from the MQL figures (000)."""
     name, acceptance = figures.name, figures.acceptance
+    if not figures.leads:
+        return ["", f"{name} acceptance and conversion: no {name} in this history to read"]
     lines = [""]
     if acceptance.counted:
         lines.append(
