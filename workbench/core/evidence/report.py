@@ -99,7 +99,8 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
             "alone; each other type has its own lines"
         )
     if complete >= 3:
-        lines.append(f"  last 3 complete months: {result.recent_per_month:.1f} per month")
+        every = f" ({result.counted} together)" if result.lead_types else ""
+        lines.append(f"  last 3 complete months: {result.recent_per_month:.1f} per month{every}")
     if any(n for _, n in result.historical_monthly):
         lines.append(
             f"  the old process made {result.historical_per_month:.1f} MQLs per month "
