@@ -354,8 +354,9 @@ def test_a_motions_pqls_and_aqls_are_named_apart_from_mqls_in_the_report() -> No
     assert sum(by_type.values()) == result.events and by_type["mql"] < result.events
     lines = backtest_lines(result)
     assert lines[3].startswith(f"MQLs, PQLs and AQLs: {result.events} from "), lines[3]
-    split = f"{by_type['mql']} MQLs, {by_type['pql']} PQLs, {by_type['aql']} AQLs"
-    assert lines[4].startswith(f"  {split}: "), lines[4]
+    for line, kind in zip(lines[4:7], ("MQL", "PQL", "AQL"), strict=True):
+        assert line.startswith(f"  {kind}s: {by_type[kind.lower()]} from "), line
+    assert "not MQL variants (000)" in lines[7]
     assert "MQLs, PQLs and AQLs per month" in lines
     assert result.to_json()["by_lead_type"] == by_type
     # Where every event is an MQL, the report says MQLs and nothing more.

@@ -503,3 +503,33 @@ async def test_page_down_scrolls_the_report_once_the_step_is_shown(
         active = tabs.active  # type: ignore[attr-defined]
     assert moved > 0
     assert active == "evidence-analysis"
+
+
+async def test_a_motions_pqls_and_aqls_show_apart_in_the_evidence_step_at_80_by_24(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    workdir: Path,
+) -> None:
+    """000: PQLs and AQLs are not MQL variants. The step shows core's report, so a $30M+
+    definition's three numbers say they are MQL figures and the AQLs have their own lines,
+    each wrapped to the narrow room's width."""
+    leads, activities = write_sample(Path("data"), *sample_data(3000, 3))  # AQLs beside MQLs
+    seeded("acme", "30m-plus")
+    app = make_app(evidence=EvidenceSource(leads, activities))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        ids = [step for step, _label in screen.steps()]
+        await pilot.press(f"f{ids.index('evidence') + 1}")  # after the Motions step
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        text = report(app)
+        width = pane_of(app).query_one("#evidence-report", PlainText).size.width
+    assert text.startswith("The three numbers (MQL figures: a motion's PQLs and AQLs are"), text
+    assert re.search(r"^  AQLs: \d+ from \d+ leads", text, re.MULTILINE), text
+    assert "Expected acceptance of MQLs:" in text
+    assert re.search(r"^AQL acceptance: ", text, re.MULTILINE), text
+    assert re.search(r"^AQL to opportunity: ", text, re.MULTILINE), text
+    assert 0 < width <= 80 and max(len(line) for line in text.splitlines()) <= width

@@ -25,6 +25,14 @@ What each number means here (the choices where the framework leaves room):
   day of the win: marketing would never have handed it over. Over 10% of closed-won is the framework's alarm.
 - **Rejection reasons** are the historical reasons among passed leads the SDRs rejected, the
   five most frequent, each with the framework's advice for it.
+- **Lead types.** A motion may make PQLs or AQLs beside MQLs. 000: they are not MQL variants,
+  and folding them into the same reporting is the mistake. So where a definition makes them,
+  the volume line counts every event and then each type apart, and every MQL figure (the
+  stage's volume, the SLA's commitment, acceptance, conversion, the median days, rejection
+  reasons) counts the MQL events alone; each other type has its own volume, acceptance and
+  conversion (`lead_types`). A lead counts under every type it was made. A false negative is
+  a win no motion handed over before it closed: a win the account-based motion caught as an
+  AQL was handed over. Without motions every event is an MQL and nothing changes.
 """
 
 from __future__ import annotations
@@ -180,6 +188,31 @@ class Acceptance:
 
 
 @dataclass(frozen=True, slots=True)
+class LeadTypeFigures:
+    """One lead type's own figures: its events, and what became of the leads it made."""
+
+    lead_type: str  # mql, pql or aql
+    events: int
+    leads: int  # leads with at least one event of this type
+    monthly: list[tuple[str, int]]
+    acceptance: Acceptance  # the SDR decisions the history holds for those leads
+    opportunities: int  # on or after the day of the lead's first event of this type
+    won: int
+
+    @property
+    def name(self) -> str:
+        return self.lead_type.upper()
+
+    @property
+    def opportunity_rate(self) -> float | None:
+        return self.opportunities / self.leads if self.leads else None
+
+    @property
+    def won_rate(self) -> float | None:
+        return self.won / self.leads if self.leads else None
+
+
+@dataclass(frozen=True, slots=True)
 class RejectionReason:
     reason: str
     label: str
@@ -237,6 +270,9 @@ class Backtest:
     # Events by lead type, where a motion makes PQLs or AQLs (000: not MQL variants, so the
     # report names them apart); empty when every event is an MQL.
     by_lead_type: dict[str, int] = field(default_factory=dict)
+    # Each lead type's own figures, in `by_lead_type`'s order; empty when every event is an
+    # MQL. `acceptance`, `opportunities`, `won` and `rejection_reasons` are then the MQLs'.
+    lead_types: dict[str, LeadTypeFigures] = field(default_factory=dict)
 
     @property
     def counted(self) -> str:
@@ -245,10 +281,6 @@ class Backtest:
             return "MQLs"
         names = [f"{kind.upper()}s" for kind in self.by_lead_type]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-    def lead_type_split(self) -> str:
-        """'37 MQLs, 3 AQLs, 0 PQLs' ('' when every event is an MQL)."""
-        return ", ".join(f"{n} {kind.upper()}s" for kind, n in self.by_lead_type.items())
 
     def _average(self, series: list[tuple[str, int]], last: int | None = None) -> float:
         full = [n for m, n in series if m in self.complete_months] or [n for _, n in series]
@@ -271,17 +303,33 @@ class Backtest:
         return self._average(self.historical_monthly)
 
     @property
+    def mql_leads(self) -> int:
+        """The leads the MQL figures are over: those with an MQL event (all passed leads when
+        every event is an MQL)."""
+        mql = self.lead_types.get("mql")
+        return self.leads_passed if mql is None else mql.leads
+
+    @property
     def opportunity_rate(self) -> float | None:
-        return self.opportunities / self.leads_passed if self.leads_passed else None
+        return self.opportunities / self.mql_leads if self.mql_leads else None
 
     @property
     def won_rate(self) -> float | None:
-        return self.won / self.leads_passed if self.leads_passed else None
+        return self.won / self.mql_leads if self.mql_leads else None
+
+    def type_per_month(self, figures: LeadTypeFigures) -> float:
+        """One lead type's events per complete month."""
+        return self._average(figures.monthly)
+
+    def other_types(self) -> list[LeadTypeFigures]:
+        """The PQLs and AQLs a motion makes: reported apart from the MQL figures."""
+        return [figures for kind, figures in self.lead_types.items() if kind != "mql"]
 
     def volume_reading(self) -> str:
-        """The monthly volume against the stage's typical range."""
+        """The MQLs' monthly volume against the stage's typical range (the MQLs alone where a
+        motion also makes PQLs or AQLs: the same number as the three numbers' first)."""
         stage = STAGES[self.stage]
-        per_month = self.per_month
+        per_month = self.mql_per_month
         if per_month < stage.volume_low:
             where = "below"
         elif stage.volume_high is not None and per_month > stage.volume_high:
@@ -368,7 +416,33 @@ class Backtest:
         data["false_negatives"]["alarm"] = self.false_negatives.alarm
         data["advice"] = self.advice()
         data["missed_wins"] = None if self.missed_wins is None else self.missed_wins.to_json()
+        data["mql_per_month"] = round(self.mql_per_month, 2)
+        data["mql_leads"] = self.mql_leads
+        data["lead_types"] = {
+            kind: self._type_json(figures) for kind, figures in self.lead_types.items()
+        }
         return data
+
+    def _type_json(self, figures: LeadTypeFigures) -> dict[str, Any]:
+        acceptance = figures.acceptance
+        return {
+            "events": figures.events,
+            "leads": figures.leads,
+            "per_month": round(self.type_per_month(figures), 2),
+            "monthly": [{"month": m, "events": n} for m, n in figures.monthly],
+            "acceptance": {
+                "accepted": acceptance.accepted,
+                "rejected": acceptance.rejected,
+                "unworked": acceptance.unworked,
+                "no_decision": acceptance.no_decision,
+                "rate": _rounded(acceptance.rate),
+                "rate_of_decided": _rounded(acceptance.rate_of_decided),
+            },
+            "opportunities": figures.opportunities,
+            "won": figures.won,
+            "opportunity_rate": _rounded(figures.opportunity_rate),
+            "won_rate": _rounded(figures.won_rate),
+        }
 
 
 def _rounded(value: float | None) -> float | None:
@@ -396,6 +470,7 @@ class Comparison:
             "after": self.after.to_json(),
             "change": {
                 "per_month": round(self.after.per_month - self.before.per_month, 2),
+                "mql_per_month": round(self.after.mql_per_month - self.before.mql_per_month, 2),
                 "leads_gained": self.gained,
                 "leads_lost": self.lost,
                 "gained_won": self.gained_won,
@@ -585,26 +660,34 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         elif motion is not None:
             groups[f"motion {motion} ({str(lead_type).upper()})"] = int(n)
     groups = dict(sorted(groups.items(), key=lambda item: -item[1]))  # ties: as defined
-    passed = (
-        f'(SELECT lead_id, min("at") AS first_at FROM {table} GROUP BY lead_id) AS p '
-        "JOIN leads AS l ON l.lead_id = p.lead_id"
-    )
-    outcome = con.execute(
-        "SELECT count(*),"
-        " count(*) FILTER (WHERE l.sdr_decision = 'accepted'),"
-        " count(*) FILTER (WHERE l.sdr_decision = 'rejected'),"
-        # A CRM MQL with no decision recorded was handed over and never decided, as the
-        # quarterly review counts it; a lead never handed over has no decision to count.
-        " count(*) FILTER (WHERE l.sdr_decision = 'unworked'"
-        " OR (l.sdr_decision IS NULL AND l.mql_at IS NOT NULL)),"
-        " count(*) FILTER (WHERE l.sdr_decision IS NULL AND l.mql_at IS NULL),"
-        " count(*) FILTER (WHERE CAST(l.opportunity_at AS DATE) >= CAST(p.first_at AS DATE)),"
-        " count(*) FILTER (WHERE CAST(l.won_at AS DATE) >= CAST(p.first_at AS DATE)),"
-        " median(date_diff('second', l.created_at, p.first_at) / 86400.0)"
-        f" FROM {passed}"
-    ).fetchone()
-    assert outcome is not None
-    passed_count, accepted, rejected, unworked, undecided, opps, won, median_days = outcome
+    # Where a motion makes PQLs or AQLs, the MQL figures are the MQL events' alone (000).
+    mql_only = "WHERE lead_type = 'mql' " if by_lead_type else ""
+    passed = _passed(table, mql_only)
+    mql_outcome = _outcome(con, passed)
+    passed_count, accepted, rejected, unworked, undecided, opps, won, median_days = mql_outcome
+    if by_lead_type:  # the volume line's leads: those with an event of any type
+        every = con.execute(f"SELECT count(*) FROM {_passed(table)}").fetchone()
+        assert every is not None
+        passed_count = every[0]
+    lead_types: dict[str, LeadTypeFigures] = {}
+    for kind, n in by_lead_type.items():
+        where = f"WHERE lead_type = '{kind}' "
+        type_leads, *decisions, type_opps, type_won, _ = (
+            mql_outcome if kind == "mql" else _outcome(con, _passed(table, where))
+        )
+        lead_types[kind] = LeadTypeFigures(
+            lead_type=kind,
+            events=n,
+            leads=int(type_leads),
+            monthly=mql_monthly
+            if kind == "mql"
+            else by_month(
+                f"SELECT strftime(\"at\", '%Y-%m') AS m, count(*) FROM {table} {where}GROUP BY m"
+            ),
+            acceptance=Acceptance(*(int(d) for d in decisions)),
+            opportunities=int(type_opps),
+            won=int(type_won),
+        )
     fn = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE p.first_at IS NULL "
         "OR CAST(p.first_at AS DATE) > CAST(l.won_at AS DATE)) "
@@ -663,7 +746,37 @@ def summarize(con: duckdb.DuckDBPyConnection, definition: Definition, table: str
         committed=definition.sla.marketing.monthly_volume,
         mql_monthly=mql_monthly,
         by_lead_type=by_lead_type,
+        lead_types=lead_types,
     )
+
+
+def _passed(table: str, where: str = "") -> str:
+    """Each lead's first event (of the events `where` keeps), joined to the lead."""
+    return (
+        f'(SELECT lead_id, min("at") AS first_at FROM {table} {where}GROUP BY lead_id) AS p '
+        "JOIN leads AS l ON l.lead_id = p.lead_id"
+    )
+
+
+def _outcome(con: duckdb.DuckDBPyConnection, passed: str) -> tuple[Any, ...]:
+    """(leads, accepted, rejected, unworked, no decision, opportunities, won, median days to
+    the first event) over the leads `passed` (see `_passed`) joins."""
+    outcome = con.execute(
+        "SELECT count(*),"
+        " count(*) FILTER (WHERE l.sdr_decision = 'accepted'),"
+        " count(*) FILTER (WHERE l.sdr_decision = 'rejected'),"
+        # A CRM MQL with no decision recorded was handed over and never decided, as the
+        # quarterly review counts it; a lead never handed over has no decision to count.
+        " count(*) FILTER (WHERE l.sdr_decision = 'unworked'"
+        " OR (l.sdr_decision IS NULL AND l.mql_at IS NOT NULL)),"
+        " count(*) FILTER (WHERE l.sdr_decision IS NULL AND l.mql_at IS NULL),"
+        " count(*) FILTER (WHERE CAST(l.opportunity_at AS DATE) >= CAST(p.first_at AS DATE)),"
+        " count(*) FILTER (WHERE CAST(l.won_at AS DATE) >= CAST(p.first_at AS DATE)),"
+        " median(date_diff('second', l.created_at, p.first_at) / 86400.0)"
+        f" FROM {passed}"
+    ).fetchone()
+    assert outcome is not None
+    return tuple(outcome)
 
 
 def backtest(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from workbench.core.domain import framework
 from workbench.core.domain.stages import STAGES
-from workbench.core.evidence.backtest import Backtest, Comparison
+from workbench.core.evidence.backtest import Backtest, Comparison, LeadTypeFigures
 from workbench.core.evidence.missed import MissedWins
 
 BAR = "█"
@@ -76,17 +76,31 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         f"Backtest of {result.definition}",
         f"  history: {result.leads} leads, {result.activities} activities, {period}",
         "",
-        f"{result.counted}: {result.events} from {result.leads_passed} leads, "
-        f"{result.per_month:.1f} per month {over} ({result.volume_reading()})",
     ]
-    if result.by_lead_type:
+    if not result.lead_types:
         lines.append(
-            f"  {result.lead_type_split()}: a motion's PQLs and AQLs are not MQL variants "
-            f"(000), so the SLA's MQL commitment is read against the MQLs alone "
-            f"({result.mql_per_month:.1f} a month)"
+            f"{result.counted}: {result.events} from {result.leads_passed} leads, "
+            f"{result.per_month:.1f} per month {over} ({result.volume_reading()})"
+        )
+    else:
+        lines.append(
+            f"{result.counted}: {result.events} from {result.leads_passed} leads, "
+            f"{result.per_month:.1f} per month {over}"
+        )
+        for figures in result.lead_types.values():
+            reading = f" ({result.volume_reading()})" if figures.lead_type == "mql" else ""
+            lines.append(
+                f"  {figures.name}s: {figures.events} from {_count(figures.leads, 'lead')}, "
+                f"{result.type_per_month(figures):.1f} per month{reading}"
+            )
+        lines.append(
+            "  a motion's PQLs and AQLs are not MQL variants (000): the stage's volume, the "
+            "SLA's commitment, acceptance, conversion and rejection reasons below count MQLs "
+            "alone; each other type has its own lines"
         )
     if complete >= 3:
-        lines.append(f"  last 3 complete months: {result.recent_per_month:.1f} per month")
+        every = f" ({result.counted} together)" if result.lead_types else ""
+        lines.append(f"  last 3 complete months: {result.recent_per_month:.1f} per month{every}")
     if any(n for _, n in result.historical_monthly):
         lines.append(
             f"  the old process made {result.historical_per_month:.1f} MQLs per month "
@@ -115,7 +129,8 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
     lines.append("")
     band = acceptance.band()
     reading = f" ({band[0]})" if band else ""
-    lines.append(f"Expected acceptance: {percent(acceptance.rate)}{reading}")
+    of_mqls = " of MQLs" if result.lead_types else ""
+    lines.append(f"Expected acceptance{of_mqls}: {percent(acceptance.rate)}{reading}")
     if 0 < acceptance.counted < 30:
         lines.append(
             f"  from only {acceptance.counted} MQLs sent to an SDR: read it as a rough guide"
@@ -137,15 +152,19 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         lines.append(f"  {band[1]}")
     lines.append(
         f"MQL to opportunity: {percent(result.opportunity_rate)} ({result.opportunities} of "
-        f"{_count(result.leads_passed, 'MQL lead')}); MQL to closed-won: "
+        f"{_count(result.mql_leads, 'MQL lead')}); MQL to closed-won: "
         f"{percent(result.won_rate)} ({result.won})"
     )
+    for figures in result.other_types():
+        lines.extend(_type_lines(figures))
+    if result.other_types():
+        lines.append("")
     fn = result.false_negatives
     alarm = f"above the {ALARM} alarm" if fn.alarm else f"within the {ALARM} rule"
     if fn.won:
         lines.append(
             f"False negatives: {percent(fn.rate)} ({fn.missed} of {fn.won} closed-won leads "
-            f"never an MQL before the win), {alarm}"
+            f"never {_handed(result)} before the win), {alarm}"
         )
     else:
         lines.append("False negatives: no closed-won leads in the history")
@@ -153,7 +172,8 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         lines.extend(missed_lines(result.missed_wins))
     if result.rejection_reasons:
         lines.append("")
-        lines.append("Top rejection reasons among the leads it passes")
+        among = "MQLs" if result.lead_types else "leads"
+        lines.append(f"Top rejection reasons among the {among} it passes")
         for reason in result.rejection_reasons:
             lines.append(f"  {reason.label:<34}{reason.count:>6}  {percent(reason.share):>6}")
             lines.append(f"    → {reason.advice}")
@@ -169,8 +189,46 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
     return lines
 
 
+def _handed(result: Backtest) -> str:
+    """What a win must have been made to be handed over: 'an MQL', or any type a motion makes
+    ('an MQL, PQL or AQL'): a win the account-based motion caught is not a false negative."""
+    if not result.lead_types:
+        return "an MQL"
+    names = [figures.name for figures in result.lead_types.values()]
+    return "an " + (", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0])
+
+
+def _type_lines(figures: LeadTypeFigures) -> list[str]:
+    """A PQL's or AQL's own acceptance and conversion, apart from the MQL figures (000)."""
+    name, acceptance = figures.name, figures.acceptance
+    if not figures.leads:
+        return ["", f"{name} acceptance and conversion: no {name} in this history to read"]
+    lines = [""]
+    if acceptance.counted:
+        lines.append(
+            f"{name} acceptance: {percent(acceptance.rate)} ({acceptance.accepted} accepted, "
+            f"{acceptance.rejected} rejected, {acceptance.unworked} never worked or left "
+            f"undecided, of {_count(acceptance.counted, f'{name} lead')} sent to an SDR)"
+        )
+    else:
+        lines.append(
+            f"{name} acceptance: no SDR decision in the history for these leads "
+            f"({acceptance.no_decision} never sent to an SDR by the old process)"
+        )
+    lines.append(
+        f"{name} to opportunity: {percent(figures.opportunity_rate)} ({figures.opportunities} "
+        f"of {_count(figures.leads, f'{name} lead')}); {name} to closed-won: "
+        f"{percent(figures.won_rate)} ({figures.won})"
+    )
+    return lines
+
+
 def three_numbers(after: Backtest, before: Backtest | None = None) -> list[str]:
-    """The three numbers the framework asks the room for, each with its reading in words."""
+    """The three numbers the framework asks the room for, each with its reading in words.
+
+    They are MQL figures: where a motion also makes PQLs or AQLs, the title says so, the
+    volume and acceptance count MQLs alone, and a false negative is a win no motion handed
+    over (the report's own lines give the PQLs and AQLs)."""
 
     def value(read: Callable[[Backtest], str]) -> str:
         return read(after) if before is None else f"{read(before)} → {read(after)}"
@@ -179,11 +237,12 @@ def three_numbers(after: Backtest, before: Backtest | None = None) -> list[str]:
     fn = after.false_negatives
     if fn.won:
         alarm = f"above the {ALARM} alarm" if fn.alarm else f"within the {ALARM} rule"
-        missed = f"{alarm} ({fn.missed} of {fn.won} wins missed)"
+        by = " by every motion" if after.lead_types else ""
+        missed = f"{alarm} ({fn.missed} of {fn.won} wins missed{by})"
     else:
         missed = "no closed-won leads in the history"
     rows = [
-        ("MQLs per month", value(lambda r: f"{r.per_month:.1f}"), after.volume_reading()),
+        ("MQLs per month", value(lambda r: f"{r.mql_per_month:.1f}"), after.volume_reading()),
         (
             "expected acceptance",
             value(lambda r: percent(r.acceptance.rate)),
@@ -195,6 +254,8 @@ def three_numbers(after: Backtest, before: Backtest | None = None) -> list[str]:
     title = "The three numbers"
     if before is not None:
         title += f", {before.definition} → {after.definition}"
+    if after.lead_types or (before is not None and before.lead_types):
+        title += " (MQL figures: a motion's PQLs and AQLs are reported apart)"
     lines = [title, *(f"  {label:<20} {n:>{width}}  {reading}" for label, n, reading in rows)]
     best = after.best_loosening() if fn.alarm else None
     if best is not None:
@@ -249,7 +310,7 @@ def comparison_lines(result: Comparison, chart_width: int = 30) -> list[str]:
         f"Comparing {a.definition} with {b.definition}",
         "",
         row("", left[:22], right[:22]),
-        row("MQLs per month", f"{a.per_month:.1f}", f"{b.per_month:.1f}"),
+        row("MQLs per month", f"{a.mql_per_month:.1f}", f"{b.mql_per_month:.1f}"),
         row("leads passed", str(a.leads_passed), str(b.leads_passed)),
         row("expected acceptance", percent(a.acceptance.rate), percent(b.acceptance.rate)),
         row("MQL to opportunity", percent(a.opportunity_rate), percent(b.opportunity_rate)),
@@ -261,7 +322,7 @@ def comparison_lines(result: Comparison, chart_width: int = 30) -> list[str]:
     lines += [
         "",
         "Adopting the second one",
-        f"  {_signed(b.per_month - a.per_month)} MQLs per month",
+        f"  {_signed(b.mql_per_month - a.mql_per_month)} MQLs per month",
         f"  gains {_count(result.gained, 'lead')} ({result.gained_accepted} accepted and "
         f"{result.gained_rejected} rejected by SDRs before, {result.gained_won} closed-won)",
         f"  loses {_count(result.lost, 'lead')} ({result.lost_accepted} accepted and "

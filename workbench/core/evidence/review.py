@@ -358,21 +358,27 @@ class Packet:
 @dataclass(frozen=True)
 class Replayed:
     """Steps 1, 3 and 4 as the version in force would have made them (the backtest's replay
-    over the history), beside the CRM's recorded MQLs."""
+    over the history), beside the CRM's recorded MQLs.
+
+    Where a motion also makes PQLs or AQLs, `events`, `leads` and `with_opportunity` count
+    the MQL events alone (000: not MQL variants, as the backtest reads them), `others` gives
+    the other types' events, and `wins_mql` counts a win any type handed over."""
 
     events: int  # MQL events in the quarter
     leads: int  # leads with an MQL event in the quarter
     with_opportunity: int  # of those, an opportunity on or after their first event there
     wins: int  # closed-won in the quarter
-    wins_mql: int  # of those, MQL'd by this version on or before the win day
+    wins_mql: int  # of those, MQL'd (or PQL'd, AQL'd) by this version on or before the win day
+    others: dict[str, int] = field(default_factory=dict)  # PQL and AQL events in the quarter
 
-    def to_json(self) -> dict[str, int]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "events": self.events,
             "leads": self.leads,
             "with_opportunity": self.with_opportunity,
             "wins": self.wins,
             "wins_mql": self.wins_mql,
+            "other_lead_types": dict(self.others),
         }
 
 
@@ -385,8 +391,17 @@ def replayed_figures(
     """The version's own MQLs in the quarter: one replay (`backtest.replay_into`), counted as
     the backtest counts (by day for the win)."""
     replay_into(con, definition, REPLAY_TABLE)
-    in_quarter = _between('"at"', quarter)
+    in_quarter = every = _between('"at"', quarter)
+    kinds = list(dict.fromkeys(m.lead_type for m in definition.motions if m.lead_type != "mql"))
+    if kinds:  # the MQL figures count the MQL events alone (000)
+        in_quarter += " AND lead_type = 'mql'"
     try:
+        others: dict[str, int] = {kind: 0 for kind in kinds}
+        for kind, n in con.execute(
+            f"SELECT lead_type, count(*) FROM {REPLAY_TABLE} "
+            f"WHERE {every} AND lead_type <> 'mql' GROUP BY 1"
+        ).fetchall():
+            others[str(kind)] = int(n)
         first = (
             f'SELECT lead_id, min("at") AS first_at FROM {REPLAY_TABLE} '
             f"WHERE {in_quarter} GROUP BY lead_id"
@@ -408,7 +423,14 @@ def replayed_figures(
     finally:
         con.execute(f"DROP TABLE IF EXISTS {REPLAY_TABLE}")
     assert row is not None and events is not None and wins is not None
-    return Replayed(int(events[0]), int(row[0]), int(row[1]), int(wins[0]), int(wins[1]))
+    return Replayed(
+        int(events[0]),
+        int(row[0]),
+        int(row[1]),
+        int(wins[0]),
+        int(wins[1]),
+        others if kinds else {},
+    )
 
 
 def gate_leaves_out(
@@ -969,6 +991,12 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
         one.append(
             f"replayed: {v} would have made {r.events} MQL events in {f.quarter} ({r.leads} leads)"
         )
+        if r.others:
+            apart = ", ".join(f"{n} {kind.upper()} events" for kind, n in r.others.items())
+            one.append(
+                f"replayed: its motions would also have made {apart}: not MQL variants (000), "
+                "so not in the MQL figures"
+            )
     two = [
         f"{printable(reason, one_line=True)}: {n} ({_pct(_share(n, f.rejected))})"
         for reason, n in f.top_reasons
@@ -997,8 +1025,10 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
                 f", above the {percent(FALSE_NEGATIVE_ALARM)} alarm: {v}'s own rules would "
                 "have missed these wins"
             )
+        names = ["MQL", *(kind.upper() for kind in r.others)]
+        made = "an " + (", ".join(names[:-1]) + " or " + names[-1] if r.others else "MQL")
         four.append(
-            f"replayed: {v} had made {r.wins_mql} of the {r.wins} closed-won leads an MQL "
+            f"replayed: {v} had made {r.wins_mql} of the {r.wins} closed-won leads {made} "
             f"before the win; {r.wins - r.wins_mql} never: {_pct(never)}{standing}"
         )
     five = [f"closed-won profile: {packet.profile_note}"] + [
