@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -254,6 +255,16 @@ class WorkbenchApp(App[None]):
 
     def today(self) -> date:
         return wall_clock.local_date(self.now())
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal, but on Linux and macOS the one that survives
+        the terminal being closed under it (`workbench.tui.terminal`)."""
+        driver = super().get_driver_class()
+        if (driver.__module__, driver.__name__) == ("textual.drivers.linux_driver", "LinuxDriver"):
+            from workbench.tui.terminal import TerminalDriver
+
+            return TerminalDriver
+        return driver
 
     def get_default_screen(self) -> HomeScreen:
         """The home screen is the app's first screen, not pushed over Textual's blank default:
