@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -94,6 +97,10 @@ class WorkbenchApp(App[None]):
         # definition opens read-only and is taken again from disk whenever it changes there.
         self.follow = follow
         self._ending_from_signal = False  # a second signal ends the process at once
+        # After a signal from outside: set once the exit has saved the room's edits, and once
+        # the app has ended; the watchdog (`_end_for_certain`) waits on them.
+        self._exit_saved = threading.Event()
+        self.ended = threading.Event()
         # `workbench open FILE` (or a definition's folder): the editor opens over the home
         # screen at once; a file that cannot be opened is said there, on the home screen.
         self.open_path = open_path
@@ -255,6 +262,16 @@ class WorkbenchApp(App[None]):
     def today(self) -> date:
         return wall_clock.local_date(self.now())
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal, but on Linux and macOS the one that survives
+        the terminal being closed under it (`workbench.tui.terminal`)."""
+        driver = super().get_driver_class()
+        if (driver.__module__, driver.__name__) == ("textual.drivers.linux_driver", "LinuxDriver"):
+            from workbench.tui.terminal import TerminalDriver
+
+            return TerminalDriver
+        return driver
+
     def get_default_screen(self) -> HomeScreen:
         """The home screen is the app's first screen, not pushed over Textual's blank default:
         the first frame the terminal gets is the folder, without painting and then swapping
@@ -296,13 +313,46 @@ class WorkbenchApp(App[None]):
 
     def _signalled(self, number: signal.Signals) -> None:
         """The first signal ends the app as its own exit does; a second one, while that exit
-        is stuck (a query in a worker), ends the process as the signal always did."""
+        is stuck (a query in a worker), ends the process as the signal always did.
+
+        The exit waits for the keys the terminal had already given the app: a terminal
+        closed right after typing sends the hang-up while they are still on their way from
+        Textual's input thread to the app's queue (`KEYS_IN_FLIGHT`), or held while a step
+        opens (F4 then "65", the terminal closed before the SLA step was up), and an exit
+        posted before them lost them. It goes once no key is held, after `SIGNAL_KEYS_WAIT`
+        seconds at the latest. A watchdog makes sure the process ends (`_end_for_certain`)."""
         if self._ending_from_signal:
             asyncio.get_running_loop().remove_signal_handler(number)
             signal.raise_signal(number)
             return
         self._ending_from_signal = True
-        self.exit()
+        if not self.is_headless:  # a process of its own, never a test's app in pytest's
+            threading.Thread(
+                target=self._end_for_certain, args=(number,), name="exit-watchdog", daemon=True
+            ).start()
+        until = time.monotonic() + SIGNAL_KEYS_WAIT
+
+        def exit_once_keys_are_in() -> None:
+            if self.keys_waiting and time.monotonic() < until:
+                asyncio.get_running_loop().call_later(KEYS_IN_FLIGHT, exit_once_keys_are_in)
+            else:
+                self.call_later(self.exit)  # behind the keys already in the app's queue
+
+        asyncio.get_running_loop().call_later(KEYS_IN_FLIGHT, exit_once_keys_are_in)
+
+    def _end_for_certain(self, number: signal.Signals) -> None:
+        """The watchdog after a signal from outside. A closed terminal must not leave the
+        process running (no terminal, deaf to signals: its event loop stuck, as Textual's
+        output once left it), so: if the exit has not saved within `EXIT_SAVE_SECONDS`, the
+        draft's edits are saved from here; then, if the app has not ended
+        `EXIT_AFTER_SAVE_SECONDS` after the save, the process ends at once (`os._exit`, code
+        128 + the signal, as a process the signal killed)."""
+        if not self._exit_saved.wait(EXIT_SAVE_SECONDS):
+            for screen in reversed(self.screen_stack):
+                if isinstance(screen, _editor_type()) and not screen.leaving:
+                    screen.save_before_exit()
+        if not self.ended.wait(EXIT_AFTER_SAVE_SECONDS):
+            os._exit(128 + number)
 
     async def _on_exit_app(self) -> None:
         """Every way the app ends passes here (Textual's own handler runs after this one): a
@@ -316,6 +366,7 @@ class WorkbenchApp(App[None]):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(screen.take_typing(), EXIT_TYPING_WAIT)
                 screen.save_before_exit()
+        self._exit_saved.set()
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # what the app froze is ordinary garbage again once it has gone
@@ -419,6 +470,10 @@ class WorkbenchApp(App[None]):
 
 INFO_TOAST_SECONDS = 3.0  # Textual's default is 5 for every toast
 EXIT_TYPING_WAIT = 1.0  # seconds the exit waits for keys still on their way to a field
+KEYS_IN_FLIGHT = 0.1  # seconds a signal's exit waits for keys the terminal already sent
+SIGNAL_KEYS_WAIT = 4.0  # seconds at most it waits for keys held while a step opens
+EXIT_SAVE_SECONDS = 8.0  # after a signal: the exit's own save, or the watchdog saves
+EXIT_AFTER_SAVE_SECONDS = 5.0  # after that save: the app ended, or the watchdog ends it
 
 
 def _editor_type() -> type[EditorScreen]:
@@ -445,6 +500,10 @@ def run_app(
     follow: bool = False,
     place_file: Path | None = None,
 ) -> None:
-    WorkbenchApp(
+    app = WorkbenchApp(
         folder, evidence=evidence, open_path=open_path, follow=follow, place_file=place_file
-    ).run()
+    )
+    try:
+        app.run()
+    finally:
+        app.ended.set()  # the watchdog after a signal has nothing left to do
