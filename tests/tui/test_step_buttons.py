@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 from textual.color import Color
 from textual.pilot import Pilot
 from textual.widgets import Button
@@ -189,7 +190,8 @@ def test_every_button_the_app_draws_is_a_room_button() -> None:
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Button":
                 plain.append(f"{source.relative_to(TUI)}:{node.lineno}")
     assert plain == []
-    assert "space" in {binding.key for binding in RoomButton.BINDINGS}
+    space = [b for b in RoomButton.BINDINGS if isinstance(b, Binding) and b.key == "space"]
+    assert len(space) == 1 and space[0].id and space[0].tooltip
 
 
 async def test_space_on_add_escalation_adds_one(
