@@ -201,7 +201,8 @@ def arrive_at_once(app: WorkbenchApp, keys: list[str]) -> None:
     """Keys as a loaded terminal delivers them: all in the app's queue before it reads one."""
     for key in keys:
         event = events.Key(
-            key, {"enter": "\r", "tab": "\t"}.get(key, key if len(key) == 1 else None)
+            key,
+            {"enter": "\r", "tab": "\t", "space": " "}.get(key, key if len(key) == 1 else None),
         )
         event.set_sender(app)
         app.post_message(event)

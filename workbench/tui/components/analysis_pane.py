@@ -47,6 +47,7 @@ from workbench.core.services.workshop import Workshop
 from workbench.tui.components.evidence_pane import EvidencePane, on_screen, wrap_lines
 from workbench.tui.components.modals import CANCEL, _labelled_select
 from workbench.tui.components.report_scroll import ReportScroll
+from workbench.tui.components.room_button import RoomButton
 from workbench.tui.components.row_table import RowTable
 from workbench.tui.components.text import PlainText
 
@@ -544,8 +545,8 @@ class AdoptCaseModal(ModalScreen[Expectation | None]):
                 )
                 yield _labelled_select("adopt-route", "routed to", ROUTES, None, blank=True)
             with Horizontal(classes="buttons"):
-                yield Button("Adopt with this expectation", id="adopt", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield RoomButton("Adopt with this expectation", id="adopt", variant="primary")
+                yield RoomButton("Cancel", id="cancel")
 
     @on(Button.Pressed, "#adopt")
     def _adopt(self) -> None:

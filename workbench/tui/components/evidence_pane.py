@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widget import Widget
@@ -33,6 +32,7 @@ from workbench.core.services.backtest_session import (
 )
 from workbench.core.services.workshop import Workshop
 from workbench.tui.components.report_scroll import ReportScroll
+from workbench.tui.components.room_button import RoomButton
 from workbench.tui.components.steps import EXPLAIN
 from workbench.tui.components.text import PlainText
 
@@ -87,20 +87,6 @@ def headline(outcome: Outcome) -> list[str]:
     return three_numbers(outcome.backtest)
 
 
-class PickButton(Button):
-    """ "Pick the two files…": enter presses it, and space too, as a room expects of a button."""
-
-    BINDINGS = [
-        Binding(
-            "space",
-            "press",
-            show=False,
-            id="evidence.pick_space",
-            tooltip="Pick the lead files: the leads and activities exports.",
-        )
-    ]
-
-
 class EvidencePane(Vertical):
     """The backtest report for the definition being edited, refreshed after edits."""
 
@@ -139,7 +125,7 @@ class EvidencePane(Vertical):
             yield PlainText(EXPLAIN["evidence"], classes="explain")
             # A framed button: drawn compact it read as a line of text, and a room that tabbed
             # off it (the cursor was already on it) could not tell it was a button at all.
-            pick = PickButton("Pick the two files…", id="evidence-pick")
+            pick = RoomButton("Pick the two files…", id="evidence-pick")
             pick.display = False  # no lead history, or one that does not load
             yield pick
             yield PlainText(self._waiting_text(), id="evidence-report")

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Self
 
 from textual.dom import DOMNode
-from textual.widgets import Button
+
+from workbench.tui.components.room_button import PRESS_KEYS, RoomButton
 
 # Seconds a change on screen may hold the room's keys before they go on regardless: a
 # loaded machine took 2-5 s to rebuild a Triggers step of 14 rules.
@@ -36,26 +37,26 @@ def drop_held_keys(node: DOMNode) -> int:
     return int(drop()) if drop is not None else 0
 
 
-class HoldingButton(Button):
+class HoldingButton(RoomButton):
     """A button whose press holds the keys typed after it until its handler releases them.
 
-    The app takes the hold for an enter on it as the key arrives (`press_holds_keys`), a
-    click or a `press()` from code takes it here."""
+    The app takes the hold for an enter or a space on it as the key arrives
+    (`press_holds_keys`), a click or a `press()` from code takes it here."""
 
-    _held_for_enter = False
+    _held_for_key = False
 
     def press_holds_keys(self, key: str) -> bool:
         """The app asks as `key` arrives with this button focused: will it press me?"""
-        if key == "enter" and not self.disabled and self.display:
-            self._held_for_enter = True
+        if key in PRESS_KEYS and not self.disabled and self.display:
+            self._held_for_key = True
             return True
         return False
 
     def press(self) -> Self:
         if self.disabled or not self.display:
             return self
-        if self._held_for_enter:
-            self._held_for_enter = False  # the app held the keys when the enter arrived
+        if self._held_for_key:
+            self._held_for_key = False  # the app held the keys when the enter or space arrived
         else:
             hold_keys(self)
         super().press()

@@ -27,6 +27,7 @@ from workbench.core.files.tomlfile import atomic_write
 from workbench.core.services.backtest_session import error_lines
 from workbench.tui.components.modals import CANCEL
 from workbench.tui.components.report_scroll import ReportScroll
+from workbench.tui.components.room_button import RoomButton
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 
@@ -98,9 +99,9 @@ class MapFilesModal(ModalScreen[bool]):
                     id="map-proposal",
                 )
             with Horizontal(classes="buttons"):
-                yield Button("Propose", id="map-propose", variant="primary")
-                yield Button("Save", id="map-save", disabled=True)
-                yield Button("Cancel", id="cancel")
+                yield RoomButton("Propose", id="map-propose", variant="primary")
+                yield RoomButton("Save", id="map-save", disabled=True)
+                yield RoomButton("Cancel", id="cancel")
 
     def _paths(self) -> tuple[Path, Path] | None:
         leads = self.query_one("#map-leads", Input).value.strip()

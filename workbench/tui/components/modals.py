@@ -26,6 +26,7 @@ from workbench.core.domain.typed_words import refusals, whole_number_text
 from workbench.core.domain.vocab import PERSONAS, ROUTES, SENIORITY_ORDER, STATUSES
 from workbench.core.services.workshop import NO_LEAD, NO_WHY, EditResult
 from workbench.tui.components.held_keys import HoldingButton, hold_keys, release_keys
+from workbench.tui.components.room_button import RoomButton
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 
@@ -48,7 +49,7 @@ class ConfirmModal(ModalScreen[str]):
         self.holding = holding
 
     def compose(self) -> ComposeResult:
-        kind = HoldingButton if self.holding else Button
+        kind = HoldingButton if self.holding else RoomButton
         with Vertical(classes="dialog"):
             yield PlainText(self.question, classes="dialog-text")
             with Horizontal(classes="buttons"):
@@ -77,8 +78,8 @@ class QuestionModal(ModalScreen[str | None]):
             yield RoomInput(placeholder="e.g. Are agencies in our ICP?", id="question-text")
             yield PlainText("", classes="field-error")
             with Horizontal(classes="buttons"):
-                yield Button("Park it", id="park", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield RoomButton("Park it", id="park", variant="primary")
+                yield RoomButton("Cancel", id="cancel")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#park")
@@ -172,14 +173,14 @@ class CaseModal(ModalScreen[Expectation | str | None]):
             # One line of compact buttons: five full-size ones do not fit 80 columns.
             with Horizontal(classes="buttons", id="case-buttons"):
                 if not self.read_only:
-                    yield Button(
+                    yield RoomButton(
                         "Set expectation", id="set-expect", variant="primary", compact=True
                     )
                     if not r.passed:
-                        yield Button("Accept (e)", id="accept", variant="warning", compact=True)
-                    yield Button("Edit (m)", id="edit-case", compact=True)
-                    yield Button("Delete (d)", id="delete-case", variant="error", compact=True)
-                yield Button("Close (esc)", id="close", compact=True)
+                        yield RoomButton("Accept (e)", id="accept", variant="warning", compact=True)
+                    yield RoomButton("Edit (m)", id="edit-case", compact=True)
+                    yield RoomButton("Delete (d)", id="delete-case", variant="error", compact=True)
+                yield RoomButton("Close (esc)", id="close", compact=True)
 
     def on_mount(self) -> None:
         """The cursor where the room acts, in sight: on what the room expects (a read-only
@@ -427,10 +428,10 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
             yield PlainText("", id="case-error", classes="field-error")
             with Horizontal(classes="buttons"):
                 if self.case is None:
-                    yield Button("Add case", id="add", variant="primary")
+                    yield RoomButton("Add case", id="add", variant="primary")
                 else:
-                    yield Button("Save changes", id="save-case", variant="primary")
-                yield Button("Cancel", id="cancel")
+                    yield RoomButton("Save changes", id="save-case", variant="primary")
+                yield RoomButton("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#new-name", Input).focus()
@@ -627,8 +628,8 @@ class NewDefinitionModal(ModalScreen[Path | None]):
             yield PlainText("", id="new-guidance", classes="summary")
             yield PlainText("", id="new-error", classes="field-error")
             with Horizontal(classes="buttons"):
-                yield Button("Create", id="create", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield RoomButton("Create", id="create", variant="primary")
+                yield RoomButton("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         stages = self.query_one("#new-stage", OptionList)

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label
 
 from workbench.core.domain.errors import WorkbenchError
 from workbench.tui.components.modals import CANCEL
+from workbench.tui.components.room_button import RoomButton
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.text import PlainText
 
@@ -38,8 +39,8 @@ class SaveCopyModal(ModalScreen[Path | None]):
             yield RoomInput(str(self.suggested), id="copy-path")
             yield PlainText("", classes="field-error")
             with Horizontal(classes="buttons"):
-                yield Button("Save copy", id="save-copy", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield RoomButton("Save copy", id="save-copy", variant="primary")
+                yield RoomButton("Cancel", id="cancel")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save-copy")

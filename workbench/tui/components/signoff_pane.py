@@ -24,6 +24,7 @@ from workbench.core.services.signoff import (
 )
 from workbench.core.services.workshop import Workshop
 from workbench.tui.components.fields import FOCUS_MARK
+from workbench.tui.components.room_button import RoomButton
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.steps import EXPLAIN
 from workbench.tui.components.text import PlainText
@@ -165,7 +166,7 @@ class SignoffPane(VerticalScroll):
             )
         yield PlainText("", id="sign-error", classes="field-error")
         with Horizontal(classes="buttons"):
-            yield Button("Sign both sides (ctrl+s)", id="sign", variant="success")
+            yield RoomButton("Sign both sides (ctrl+s)", id="sign", variant="success")
         yield PlainText("", id="sign-result", classes="summary")
 
     def first_field(self) -> Input | None:

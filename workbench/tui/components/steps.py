@@ -56,6 +56,7 @@ from workbench.tui.components.clause_evidence import refresh_evidence, show_evid
 from workbench.tui.components.fields import ChoiceField, KindsField, TextField, ToggleField
 from workbench.tui.components.fold import Fold
 from workbench.tui.components.held_keys import HoldingButton, hold_keys, release_keys
+from workbench.tui.components.room_button import RoomButton
 from workbench.tui.components.text import PlainText
 from workbench.tui.messages import ClauseEdited
 
@@ -632,7 +633,7 @@ class TriggersPane(TriggerButtons):
             yield _section("Scoring")
             if d.scoring is None:
                 yield PlainText("No point scoring in this definition.", classes="field-help")
-                yield Button("Add scoring", id="add-scoring", compact=True)
+                yield RoomButton("Add scoring", id="add-scoring", compact=True)
             else:
                 yield from scoring_fields("scoring", d.scoring)
         with self._fold("tier4", titles["tier4"]):
@@ -764,7 +765,7 @@ class OverridesPane(TriggerButtons):
                 yield _section(f"{name}: {words}")
                 if own is None:
                     yield PlainText(f"Uses the main {words}.", classes="field-help")
-                    yield Button(
+                    yield RoomButton(
                         f"Give {name} its own {words}",
                         id=f"own-{path.replace('.', '-')}",
                         name=path,
@@ -783,7 +784,7 @@ class OverridesPane(TriggerButtons):
                     )
                 else:
                     yield from scoring_fields(path, own)
-                yield Button(
+                yield RoomButton(
                     f"Use the main {words}",
                     id=f"main-{path.replace('.', '-')}",
                     name=path,
@@ -996,7 +997,7 @@ class SlaPane(DefinitionPane):
             yield PlainText(
                 "No escalation: a missed deadline has no consequence.", classes="field-help"
             )
-            yield Button("Add escalation", id="add-escalation", compact=True)
+            yield RoomButton("Add escalation", id="add-escalation", compact=True)
         else:
             with Horizontal(classes="row"):
                 yield TextField("sla.escalation.to", "Escalate to", sla.escalation.to)
