@@ -106,12 +106,12 @@ async def test_a_follower_is_told_which_case_the_facilitators_save_flipped(
         facilitator_saves(path, "fit.min_employees", 999)
         screen.watch_disk()
         await settle(pilot)
-        assert status_lines(app)[1] == "flipped ceo-ebook-download PASS→FAIL (+10 more: ctrl+t)"
+        assert status_lines(app)[1] == "flipped ceo-ebook-download PASS→FAIL (+11 more: ctrl+t)"
 
         facilitator_saves(path, "sla.marketing.notify_seconds", 25)  # flips nothing
         screen.watch_disk()
         await settle(pilot)
-        assert "PASS→FAIL (+10 more" in status_lines(app)[1]  # the last flip stays said
+        assert "PASS→FAIL (+11 more" in status_lines(app)[1]  # the last flip stays said
 
 
 async def test_a_follower_is_told_of_a_case_the_facilitator_added(
