@@ -1689,6 +1689,8 @@ class EditorScreen(Screen[None]):
             def answered(choice: str | None) -> None:
                 if choice == "sign":
                     self._sign_now(event)
+                elif choice == "back":  # to resolve them: the cursor on the first still open
+                    pane.focus_open_question()
 
             listing = "\n".join(f"• {text}" for text in open_questions)
             self.app.push_screen(
