@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import Input, OptionList
+import pytest
+from textual.widgets import Button, Input, OptionList
 
-from tests.tui.pilot_steps import open_first, settle, type_text
+from tests.tui.pilot_steps import keys_handed_on, open_first, settle, type_text
+from tests.tui.test_typing import send
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.components.map_files import MapFilesModal
 from workbench.tui.components.modals import ConfirmModal
 from workbench.tui.screens.editor import EditorScreen
 
@@ -54,3 +57,23 @@ async def test_go_back_from_the_open_questions_puts_the_cursor_on_the_first_open
         await pilot.press("enter")  # resolves it, as the dialog said
         await settle(pilot)
         assert all(q.resolved for q in screen.workshop.definition.questions)
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.05])
+async def test_the_evidence_step_without_history_has_the_cursor_on_pick_as_it_opens(
+    gap: float, make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # No lead history: F6 and enter at once did nothing. The step key left the cursor on
+    # the Backtest/Analysis tab bar, where the enter went; "Pick the two files…" took the
+    # cursor only once the first look at the folder was back.
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await send(pilot, ["f6", "enter"], gap)
+        await keys_handed_on(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, MapFilesModal), app.focused
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#evidence-pick", Button)

@@ -1041,8 +1041,9 @@ class EditorScreen(Screen[None]):
             return False
         for pane in panes:
             # A pane may name its own first field: Sign-off's is the first signer left to
-            # type, not the question list carried over from the last version above it.
-            chosen = pane.first_field() if isinstance(pane, SignoffPane) else None
+            # type, not the question list carried over from the last version above it;
+            # Evidence's, without a lead history, is "Pick the two files…".
+            chosen = pane.first_field() if isinstance(pane, SignoffPane | EvidenceStep) else None
             for widget in [chosen] if chosen is not None else pane.query("*"):
                 if widget.focusable:
                     if widget is self.focused and isinstance(widget, Input):
