@@ -548,6 +548,11 @@ class AdoptCaseModal(ModalScreen[Expectation | None]):
                 yield Button("Adopt with this expectation", id="adopt", variant="primary")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        """The cursor on what the room must decide, as the case detail does: on the lead's
+        text, enter did nothing and a tab was needed to reach "The room expects"."""
+        self.query_one("#adopt-status", Select).focus()
+
     @on(Button.Pressed, "#adopt")
     def _adopt(self) -> None:
         status = self.query_one("#adopt-status", Select).value
