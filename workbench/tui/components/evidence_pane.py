@@ -174,7 +174,14 @@ class EvidencePane(Vertical):
         """The one thing to do on this step without history: Enter picks the files (the tab
         bar's focus gave the room no sign of where the button was)."""
         pick = self.query_one("#evidence-pick", Button)
-        self.call_after_refresh(lambda: pick.focus() if pick.display else None)
+
+        def focus() -> None:
+            # Still on screen: focusing it on a step the room has left (or never came to)
+            # would switch the editor to the Evidence step.
+            if pick.display and self._visible():
+                pick.focus()
+
+        self.call_after_refresh(focus)
 
     def first_field(self) -> Button | None:
         """Where the cursor goes on arriving: "Pick the two files…" while it is offered. The
