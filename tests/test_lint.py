@@ -692,6 +692,18 @@ def test_a_scored_content_download_made_tier1_trips_both_rules() -> None:
     assert "a tier 1 trigger and also earns 5 points" in findings[0].message
 
 
+def test_a_scored_hand_raise_is_named_by_its_own_kind() -> None:
+    # The room scored "contact sales" and read about a demo request (the rule's id): the
+    # message names the kind scored, in the words the Triggers step labels it with.
+    def change(data: dict[str, Any]) -> None:
+        data["scoring"]["activity_points"]["contact_sales"] = 30
+
+    [finding] = of_rule(found(edited(template(), change)), "demo-request-scored")
+    assert finding.clause == "scoring.activity_points.contact_sales"
+    assert finding.message.startswith("contact sales is a tier 1 trigger and also earns 30")
+    assert "demo" not in finding.message
+
+
 def test_content_downloads_may_earn_points() -> None:
     assert template().scoring is not None
     assert template().scoring.activity_points["content_download"] > 0  # type: ignore[union-attr]

@@ -471,3 +471,23 @@ async def test_at_80x24_the_move_a_proposal_made_is_in_sight_and_on_the_status_l
         assert isinstance(screen, EditorScreen)
         status = str(screen.query_one(SuiteStatusBar).render())
         assert "applied: " in status or "→" in status, status
+
+
+async def test_the_adopt_dialog_starts_on_what_the_room_expects(
+    make_app: Callable[..., WorkbenchApp],
+    seeded: Callable[..., Path],
+    history: EvidenceSource,
+) -> None:
+    # The dialog opened with the cursor on the lead's text, where enter does nothing: a tab
+    # was needed to reach "The room expects", the one thing it asks.
+    seeded("acme", "3m-10m")
+    app = make_app(evidence=history)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await show_analysis(pilot)
+        pane_of(app).query_one("#analysis-cases", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, AdoptCaseModal)
+        assert app.focused is modal.query_one("#adopt-status", Select)

@@ -873,3 +873,26 @@ async def test_a_head_count_with_a_thousands_dot_is_a_thousand_in_the_case_form(
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen), form_error(app)
     assert saved_case(path, "a-thousand-people").lead.company.employees == 1000
+
+
+async def test_a_refusal_puts_the_cursor_after_the_fields_text_nothing_selected(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # "15o" employees, enter in another field: the cursor jumped to Employees with "15o"
+    # selected, one backspace to fix the typo wiped the field, and the "0" typed next saved a
+    # case of 0 employees. Enter in Employees itself left the cursor after the text.
+    path = seeded("acme", "3m-10m")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        fields = {"name": "typo-count", "why": "a typo fixed", "employees": "15o", "region": "eu"}
+        error = await typed_into_a_new_case(pilot, fields)
+        assert "(the cursor is now in Employees)" in error, error
+        employees = pilot.app.screen.query_one("#new-employees", Input)
+        assert pilot.app.focused is employees
+        assert employees.selection.is_empty and employees.cursor_position == 3
+        await pilot.press("backspace")
+        await type_text(pilot, "0")
+        assert employees.value == "150"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EditorScreen), form_error(pilot.app)
+    assert saved_case(path, "typo-count").lead.company.employees == 150

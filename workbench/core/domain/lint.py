@@ -867,14 +867,16 @@ def _demo_request_scored_in(definition: Definition) -> Iterator[Finding]:
                     yield _finding(
                         "demo-request-scored",
                         clause,
-                        f"{kind} is a tier 1 trigger and also earns {points} points: a tier "
+                        f"{activity_label(kind)} is a tier 1 trigger and also earns {points} "
+                        "points: a tier "
                         "1 trigger is an instant MQL, not something to score",
                     )
                 elif why == "hand raise":
                     yield _finding(
                         "demo-request-scored",
                         clause,
-                        f"{kind} earns {points} points but is not a tier 1 trigger, so a "
+                        f"{activity_label(kind)} earns {points} points but is not a tier 1 "
+                        "trigger, so a "
                         "prospect who asked must also reach the score threshold",
                     )
 

@@ -5,6 +5,10 @@ it may regret it. Lint finds the same things in a file; these say it at the fiel
 - a region or industry that the folder's lead history never uses (with the values it has),
   or that the edge cases write in other words ("North America" for north-america);
 - a response time slower than the framework's table (framework.RESPONSE_ROWS).
+
+And what signing refuses (lint's errors), said under the field of the clause it is about
+(`blocking_by_clause`): 30 points on "contact sales", a tier 1 trigger, showed nothing at the
+field while the edge cases passed and the draft saved; home and Sign-off said it later.
 """
 
 from __future__ import annotations
@@ -17,7 +21,12 @@ from workbench.core.domain.bands import fit_disagreements
 from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import RESPONSE_ROWS, ResponseRow
-from workbench.core.domain.lint import FIT_VALUE_FIELDS, REVIEW_MAX_DAYS, spelled_unlike_cases
+from workbench.core.domain.lint import (
+    FIT_VALUE_FIELDS,
+    REVIEW_MAX_DAYS,
+    lint,
+    spelled_unlike_cases,
+)
 
 _SHOWN = 8  # values of the history offered in a warning, at most
 
@@ -133,3 +142,26 @@ def clause_warnings(
         unit = "business_days" if parts[-2] == "response_business_days" else "minutes"
         found = response_time_warning(last, value if isinstance(value, int) else None, unit)
     return [found] if found else []
+
+
+BLOCKS_SIGNING = "blocks signing"
+
+
+def blocking_by_clause(definition: Definition, today: date) -> dict[str, list[str]]:
+    """What signing would refuse (lint's errors), by the clause each is about, worded for the
+    field: "blocks signing: contact sales is a tier 1 trigger and also earns 30 points…"."""
+    found: dict[str, list[str]] = {}
+    for finding in lint(definition, today=today):
+        if finding.severity == "error":
+            found.setdefault(finding.clause, []).append(f"{BLOCKS_SIGNING}: {finding.message}")
+    return found
+
+
+def blocking_at(blocking: Mapping[str, Sequence[str]], path: str) -> list[str]:
+    """The refusals about the clause at `path`, or inside it (an item of a list field)."""
+    return [
+        said
+        for clause, lines in blocking.items()
+        if clause == path or clause.startswith(path + ".")
+        for said in lines
+    ]

@@ -24,6 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Select, TabbedContent, TabPane
 
 from workbench.core.domain.clause_evidence import draft_change
@@ -548,6 +549,11 @@ class AdoptCaseModal(ModalScreen[Expectation | None]):
                 yield RoomButton("Adopt with this expectation", id="adopt", variant="primary")
                 yield RoomButton("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        """The cursor on what the room must decide, as the case detail does: on the lead's
+        text, enter did nothing and a tab was needed to reach "The room expects"."""
+        self.query_one("#adopt-status", Select).focus()
+
     @on(Button.Pressed, "#adopt")
     def _adopt(self) -> None:
         status = self.query_one("#adopt-status", Select).value
@@ -617,6 +623,11 @@ class EvidenceStep(Vertical):
     @property
     def active_tab(self) -> str:
         return self.query_one(f"#{TABS_ID}", TabbedContent).active
+
+    def first_field(self) -> Widget | None:
+        """The step's own first place for the cursor: the Backtest tab's pick button while it
+        is offered (None: the first focusable widget, the tab bar)."""
+        return self.backtest.first_field() if self.active_tab == BACKTEST_TAB else None
 
     @on(TabbedContent.TabActivated, f"#{TABS_ID}")
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:

@@ -116,7 +116,9 @@ class EvidencePane(Vertical):
         self._shown_for = ""  # which definition and mode the result on screen is for
         self._updated: datetime | None = None
         self._problem: list[str] | None = None  # a loading or backtest error, in words
-        self._unset = False  # no lead history configured for this folder
+        # No lead history configured for this folder: known from the folder itself, before
+        # the first look, so the step opens with "Pick the two files…" and the cursor on it.
+        self._unset = not session.names_a_source()
         self._pick_waiting = False  # the palette asked to pick before the first look was back
 
     def compose(self) -> ComposeResult:
@@ -126,7 +128,7 @@ class EvidencePane(Vertical):
             # A framed button: drawn compact it read as a line of text, and a room that tabbed
             # off it (the cursor was already on it) could not tell it was a button at all.
             pick = RoomButton("Pick the two files…", id="evidence-pick")
-            pick.display = False  # no lead history, or one that does not load
+            pick.display = self._unset  # no lead history, or one that does not load
             yield pick
             yield PlainText(self._waiting_text(), id="evidence-report")
             # Under the report: the bands it is read against, and the reading it does not follow.
@@ -158,7 +160,22 @@ class EvidencePane(Vertical):
         """The one thing to do on this step without history: Enter picks the files (the tab
         bar's focus gave the room no sign of where the button was)."""
         pick = self.query_one("#evidence-pick", Button)
-        self.call_after_refresh(lambda: pick.focus() if pick.display else None)
+
+        def focus() -> None:
+            # Still on screen: focusing it on a step the room has left (or never came to)
+            # would switch the editor to the Evidence step.
+            if pick.display and self._visible():
+                pick.focus()
+
+        self.call_after_refresh(focus)
+
+    def first_field(self) -> Button | None:
+        """Where the cursor goes on arriving: "Pick the two files…" while it is offered. The
+        step key left it on the Backtest/Analysis tab bar, and the pick took it only once the
+        first look was back: an enter typed right after F6 went to the tab bar and did
+        nothing."""
+        pick = self.query("#evidence-pick").first() if self.is_mounted else None
+        return pick if isinstance(pick, Button) and pick.display else None
 
     def shown(self) -> None:
         """The room switched to this step: catch up with any edit made meanwhile."""

@@ -72,11 +72,31 @@ class ClauseField(Vertical):
             FOCUS_MARK + self.label_text if inside else self.label_text
         )
 
+    _warnings: tuple[str, ...] = ()
+    _blocking: tuple[str, ...] = ()
+
     def set_warnings(self, warnings: Sequence[str]) -> None:
         """A risky value the core accepted: said where it was typed, without refusing it."""
-        warning = self.query_one(".field-warning", PlainText)
-        warning.say("⚠ " + "; ".join(warnings) if warnings else "")
-        self.set_class(bool(warnings), "-warned")
+        self._warnings = tuple(warnings)
+        self._show_warnings()
+
+    def set_blocking(self, blocking: Sequence[str]) -> None:
+        """What signing refuses about this clause (`risky.blocking_by_clause`), marked ✗ above
+        the warnings: applied and saved, the cases passing, and yet not signable."""
+        if tuple(blocking) != self._blocking:
+            self._blocking = tuple(blocking)
+            self._show_warnings()
+
+    @property
+    def blocking(self) -> tuple[str, ...]:
+        return self._blocking
+
+    def _show_warnings(self) -> None:
+        lines = [f"✗ {said}" for said in self._blocking]
+        if self._warnings:
+            lines.append("⚠ " + "; ".join(self._warnings))
+        self.query_one(".field-warning", PlainText).say("\n".join(lines))
+        self.set_class(bool(lines), "-warned")
 
     def compose_editor(self) -> ComposeResult:
         raise NotImplementedError

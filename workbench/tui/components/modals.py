@@ -518,7 +518,7 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
             data = self._data()
         except ValueError as problem:  # the activities line
             error.say(f"✗ Activities: {problem}")
-            self.query_one("#new-activities", Input).focus()
+            self.query_one("#new-activities", RoomInput).focus_after_text()
             return
         try:
             case = EdgeCase.model_validate(data)
@@ -537,10 +537,10 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                 (NO_LEAD, "#new-title", "Job title"),
             ):
                 if any(said in message for message in result.errors):
-                    target = self.query_one(field, Input)
+                    target = self.query_one(field, RoomInput)
                     if target is not self.focused:
                         error.say(f"{error.shown} (the cursor is now in {label})")
-                    target.focus()
+                    target.focus_after_text()
                     break
             return
         self.dismiss((case, result))
@@ -559,7 +559,10 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
         error.say(f"✗ {label}: {message}")
         if field is not self.focused:
             error.say(f"{error.shown} (the cursor is now in {label})")
-            field.focus()
+            if isinstance(field, RoomInput):
+                field.focus_after_text()  # "15o": a backspace takes the "o", not the field
+            else:
+                field.focus()
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -667,7 +670,7 @@ class NewDefinitionModal(ModalScreen[Path | None]):
             check_slug(slug)
         except ValueError as problem:
             error.say(f"✗ id: {problem}")
-            self.query_one("#new-slug", Input).focus()
+            self.query_one("#new-slug", RoomInput).focus_after_text()
             return
         highlighted = self.query_one("#new-stage", OptionList).highlighted_option
         stage = highlighted.id if highlighted and highlighted.id else "3m-10m"
@@ -676,7 +679,7 @@ class NewDefinitionModal(ModalScreen[Path | None]):
         except WorkbenchError as problem:
             said = "; ".join(p.message for p in problem.problems) or str(problem)
             error.say(f"✗ {slug}: {said}")
-            self.query_one("#new-slug", Input).focus()
+            self.query_one("#new-slug", RoomInput).focus_after_text()
             return
         self.dismiss(path)
 

@@ -85,6 +85,7 @@ class RoomInput(Input):
 
     _undoing = False
     _over_selection = False  # the key being handled types over a selection
+    _after_text = False  # the focus coming puts the cursor after the text (`focus_after_text`)
 
     def on_mount(self) -> None:
         self._undo: list[str] = []  # the value before each run of typing, latest last
@@ -112,6 +113,29 @@ class RoomInput(Input):
     def _push(self, old: str) -> None:
         self._undo.append(old)
         del self._undo[:-UNDO_DEPTH]
+
+    def focus_after_text(self) -> None:
+        """The cursor here after the text, nothing selected: where a refusal sends the room
+        to fix what it typed. Textual selects the whole text of a field given the focus;
+        after "15o" employees was refused, one backspace meant for the "o" wiped the field,
+        and the "0" typed next saved a case of 0 employees. Tab still selects the text."""
+        if self.has_focus:
+            return  # enter was pressed here: the cursor stays where the room left it
+        self._after_text = True
+        self.focus()
+
+    def on_focus(self) -> None:
+        """Runs before Input's own focus handler, which selects the text unless told not to."""
+        if not self._after_text:
+            return
+        self._after_text = False
+        keep, self.select_on_focus = self.select_on_focus, False
+
+        def after_text() -> None:
+            self.select_on_focus = keep
+            self.cursor_position = len(self.value)
+
+        self.call_later(after_text)  # once Input's handler of this focus has run
 
     def on_blur(self) -> None:
         """A long value left shows its start again, as a label reads: "student, phd candidate,

@@ -175,6 +175,19 @@ class SignoffPane(VerticalScroll):
         fields = [self.query_one(f"#{key}", Input) for key in SIGN_KEYS if self.query(f"#{key}")]
         return next((f for f in fields if not f.value.strip()), fields[0] if fields else None)
 
+    def focus_open_question(self) -> None:
+        """The cursor on the first question still open, in sight: where "Go back" from
+        signing with questions open goes. It went back to the signer field ctrl+s was
+        pressed in, where enter resolves nothing."""
+        lists = self.query("#signoff-questions")
+        if not lists:
+            return
+        options = lists.first(OptionList)
+        questions = self.workshop.definition.questions
+        options.highlighted = next((i for i, q in enumerate(questions) if not q.resolved), 0)
+        options.focus()
+        options.call_after_refresh(options.scroll_visible, animate=False)
+
     def _field(self, key: str, label: str, value: str = "") -> SignerField:
         return SignerField(key, label, self.typed.get(key, value))
 

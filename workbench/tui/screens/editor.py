@@ -24,7 +24,7 @@ from workbench.core.domain.definition import EdgeCase, Expectation
 from workbench.core.domain.errors import WorkbenchError
 from workbench.core.domain.flipwatch import FlipWatch
 from workbench.core.domain.phrases import clause_label
-from workbench.core.domain.risky import warnings_at
+from workbench.core.domain.risky import blocking_at, blocking_by_clause, warnings_at
 from workbench.core.domain.suite import Flip
 from workbench.core.files import git
 from workbench.core.services.analysis_session import adopt_case, adopt_proposal
@@ -808,12 +808,30 @@ class EditorScreen(Screen[None]):
         for fit in self.mounted_panes(FitPane):
             refresh_evidence(fit, definition, fit.EVIDENCE)
             fit.refresh_scope(definition)
+        self.show_blocking()
         self.refresh_status()
         if flips is not None:
             label = clause_label(definition, edited) if edited else None
             self.get_child_by_id("status", SuiteStatusBar).show_flips(flips, label)
         self.refresh_readers(flips)
         self.schedule_save()
+
+    def show_blocking(self) -> None:
+        """What signing refuses, under the field of the clause it is about (the SLA's
+        warnings are said there too): 30 points on "contact sales", a tier 1 trigger, showed
+        nothing at the field; home and Sign-off said it later. Only the fields whose say
+        changes are touched: this runs after every edit."""
+        blocking = (
+            {}
+            if self.workshop.read_only
+            else blocking_by_clause(self.workshop.definition, self.wb.today())
+        )
+        for pane in self.mounted_panes(DefinitionPane):
+            for field in pane.query(ClauseField):
+                if field.blocking or any(
+                    c == field.path or c.startswith(field.path + ".") for c in blocking
+                ):
+                    field.set_blocking(blocking_at(blocking, field.path))
 
     def refresh_summaries(self) -> None:
         """The folds' titles and the segments' sentences, from the draft: a refused field's
@@ -953,6 +971,7 @@ class EditorScreen(Screen[None]):
             if not self._leaving:
                 self.wb.remember_place(self.workshop.path, key)
             await self._freshen(key)
+            self.call_after_refresh(self.show_blocking)  # the step's fields, once mounted
         if event.pane.id == "step-signoff":
             for signoff in self.mounted_panes(SignoffPane):
                 signoff.refresh_evidence()
@@ -1041,8 +1060,9 @@ class EditorScreen(Screen[None]):
             return False
         for pane in panes:
             # A pane may name its own first field: Sign-off's is the first signer left to
-            # type, not the question list carried over from the last version above it.
-            chosen = pane.first_field() if isinstance(pane, SignoffPane) else None
+            # type, not the question list carried over from the last version above it;
+            # Evidence's, without a lead history, is "Pick the two files…".
+            chosen = pane.first_field() if isinstance(pane, SignoffPane | EvidenceStep) else None
             for widget in [chosen] if chosen is not None else pane.query("*"):
                 if widget.focusable:
                     if widget is self.focused and isinstance(widget, Input):
@@ -1689,6 +1709,8 @@ class EditorScreen(Screen[None]):
             def answered(choice: str | None) -> None:
                 if choice == "sign":
                     self._sign_now(event)
+                elif choice == "back":  # to resolve them: the cursor on the first still open
+                    pane.focus_open_question()
 
             listing = "\n".join(f"• {text}" for text in open_questions)
             self.app.push_screen(
