@@ -2290,16 +2290,22 @@ def unknown_lead_reason(
     return f"lead_id {lead_id!r} is not in the leads table"
 
 
-def _zero_twins(con: duckdb.DuckDBPyConnection, known: str) -> dict[str, str]:
-    """The activities' unknown lead ids (`..._unknown`) that are a lead's id but for leading
-    zeros ("00123" and 123: one file's id column went through a spreadsheet or pandas as a
-    number), each with that lead's id. Asked only when there are unknown ids."""
+def _twins(con: duckdb.DuckDBPyConnection, known: str, form: str) -> dict[str, str]:
+    """The activities' unknown lead ids (`..._unknown`) that are a lead's id once both are
+    put in `form` (SQL with `{}` for the id), each with that lead's id. Asked only when
+    there are unknown ids."""
+    ours, theirs = form.format("k.lead_id"), form.format("u.lead_id")
     rows = con.execute(
         f"SELECT u.lead_id, min(k.lead_id) FROM (SELECT DISTINCT lead_id FROM {_PREFIX}unknown) u "
-        f"JOIN {known} k ON ltrim(u.lead_id, '0') = ltrim(k.lead_id, '0') "
-        f"WHERE ltrim(u.lead_id, '0') <> '' GROUP BY u.lead_id"
+        f"JOIN {known} k ON {theirs} = {ours} WHERE {theirs} <> '' GROUP BY u.lead_id"
     ).fetchall()
     return {str(theirs): str(ours) for theirs, ours in rows}
+
+
+def _zero_twins(con: duckdb.DuckDBPyConnection, known: str) -> dict[str, str]:
+    """Unknown lead ids that are a lead's but for leading zeros ("00123" and 123: one file's id
+    column went through a spreadsheet or pandas as a number)."""
+    return _twins(con, known, "ltrim({}, '0')")
 
 
 def _zero_twins_note(
@@ -2335,13 +2341,9 @@ def _zero_twins_note(
 
 
 def _case_twins(con: duckdb.DuckDBPyConnection, known: str) -> dict[str, str]:
-    """The activities' unknown lead ids (`..._unknown`) that are a lead's id but for letter
-    case, each with that lead's id (GUIDs are read in lower case, so these are other ids)."""
-    rows = con.execute(
-        f"SELECT u.lead_id, min(k.lead_id) FROM (SELECT DISTINCT lead_id FROM {_PREFIX}unknown) u "
-        f"JOIN {known} k ON lower(u.lead_id) = lower(k.lead_id) GROUP BY u.lead_id"
-    ).fetchall()
-    return {str(theirs): str(ours) for theirs, ours in rows}
+    """Unknown lead ids that are a lead's but for letter case (GUIDs are read in lower case,
+    so these are other ids)."""
+    return _twins(con, known, "lower({})")
 
 
 def _case_twins_note(
