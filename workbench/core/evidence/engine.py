@@ -997,10 +997,20 @@ class _Compiler:
         accounts = has_account_motion(self.definition)
         keep = ["k", "t", '"at"', *lead_columns, *(["eng_", "aint_"] if accounts else [])]
         volume: list[str] = []
+        counted = ""  # `act`'s running count of every activity, as a warehouse computes it
         if f.volume is not None:
+            keep.append("n_")
+        if f.volume is not None and self.warehouse:
+            # One window over `act`'s own rows: a warehouse that inlines every CTE at each
+            # reference (Spark) planned another copy of the activities for `nv` below, and a
+            # generated account-motion definition ran its driver out of heap planning it.
+            counted = (
+                ", COUNT(*) OVER (PARTITION BY a.k ORDER BY a.t "
+                "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n_"
+            )
+        elif f.volume is not None:
             # Every activity counted at each moment (with its peers), for the leads with at
             # least that many in all: for the others the count never reaches the rule's.
-            keep.append("n_")
             volume = [
                 f"nh AS (SELECT k FROM a0 GROUP BY k HAVING COUNT(*) >= {f.volume})",
                 "nv AS (\n  SELECT DISTINCT k, t, COUNT(*) OVER (PARTITION BY k ORDER BY t "
@@ -1067,7 +1077,7 @@ class _Compiler:
             *volume,
             f'act AS (\n  SELECT a.k, a.t, a."at", a.kind{session}{session_day}, '
             + listed(lead_columns, "a.")
-            + (", COALESCE(nv.n_, 0) AS n_" if volume else "")
+            + (", COALESCE(nv.n_, 0) AS n_" if volume else counted)
             + (
                 f", COALESCE(f.s_ % {_FACT_BITS}, 0) AS eng_, "
                 f"COALESCE(f.s_ >= {INTENT_MIN_ACTIONS * _FACT_BITS}, FALSE) AS aint_"
