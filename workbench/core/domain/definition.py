@@ -779,6 +779,12 @@ class Definition(Strict):
             found.append((where, self.owned(owner, "triggers")[1], self.owned(owner, "scoring")[1]))
         return found
 
+    def scores_tier3(self) -> bool:
+        """Some rule set makes MQLs by a tier 3 score (its triggers say so and it has scoring)."""
+        return any(
+            triggers.tier3 and scoring is not None for _, triggers, scoring in self.rule_sets()
+        )
+
     @property
     def is_signed(self) -> bool:
         return self.status == "signed"

@@ -520,14 +520,7 @@ def _review_sentence(definition: Definition) -> str:
     """The suspicious-engagement rule in words: what goes to a person, and, with the score rule
     off (001's reading), that a tier 3 score below high volume is an MQL."""
     rule = definition.review_rule
-    scores = definition.scoring is not None and any(
-        triggers.tier3
-        for triggers in [
-            definition.triggers,
-            *(s.triggers for s in definition.segments if s.triggers),
-            *(m.triggers for m in definition.motions if m.triggers),
-        ]
-    )
+    scores = definition.scores_tier3()
     many = rule.min_low_intent_actions
     what = []
     if rule.score_rule and scores:

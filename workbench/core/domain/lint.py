@@ -558,17 +558,13 @@ def _tier3_reviewed_without_intent(context: _Context) -> Iterator[Finding]:
     rule = definition.review_rule
     if not (rule.enabled and rule.score_rule):
         return
-    for owner in definition.owners():
-        _path, triggers = definition.owned(owner, "triggers")
-        _scoring_path, scoring = definition.owned(owner, "scoring")
-        if triggers.tier3 and scoring is not None:
-            yield _finding(
-                "tier3-reviewed-without-intent",
-                "review_rule.score_rule",
-                "a tier 3 score with no high-intent action goes to review, so the score "
-                "alone never makes an MQL",
-            )
-            return
+    if definition.scores_tier3():
+        yield _finding(
+            "tier3-reviewed-without-intent",
+            "review_rule.score_rule",
+            "a tier 3 score with no high-intent action goes to review, so the score "
+            "alone never makes an MQL",
+        )
 
 
 def _segment_bands(context: _Context) -> Iterator[Finding]:
