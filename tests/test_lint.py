@@ -114,6 +114,7 @@ def test_every_rule_has_an_id_a_severity_and_advice() -> None:
         "tier3-reviewed-without-intent",
         "segment-bands",
         "fit-size-band-never-applies",
+        "fit-size-bands-stack",
         "title-keyword-outside-ascii",
         "fit-value-spelled-unlike-cases",
         "source-apart-and-scored",
@@ -232,6 +233,12 @@ def _dead_size_band(data: dict[str, Any]) -> None:
     data["fit"]["score"]["size_points"].append({"max_employees": 20, "points": -5})
 
 
+def _stacked_size_bands(data: dict[str, Any]) -> None:
+    data["fit"]["score"]["size_points"].append(
+        {"min_employees": 50, "max_employees": 500, "points": 5}
+    )
+
+
 def _accented_keyword(data: dict[str, Any]) -> None:
     data["fit"]["exclude_titles"].append("Étudiant")
 
@@ -297,6 +304,10 @@ SIMPLE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
         _dead_size_band,
         f"fit.score.size_points[{len(template().fit.score.size_points)}]",  # type: ignore[union-attr]
     ),
+    "fit-size-bands-stack": (
+        _stacked_size_bands,
+        f"fit.score.size_points[{len(template().fit.score.size_points)}]",  # type: ignore[union-attr]
+    ),
     "title-keyword-outside-ascii": (_accented_keyword, "fit.exclude_titles"),
     "fit-value-spelled-unlike-cases": (_region_in_other_words, "fit.regions"),
     "source-apart-and-scored": (_source_apart_and_scored, "scoring.source_points.EVENTS "),
@@ -320,6 +331,24 @@ WITH_SEGMENTS = {"segment-bands"}
 def test_every_rule_has_a_definition_that_trips_it() -> None:
     tripped = set(SIMPLE) | set(WITH_HISTORY) | WITH_LEAD_HISTORY | WITH_MOTIONS | WITH_SEGMENTS
     assert tripped == set(RULES)
+
+
+def test_stacked_size_bands_say_what_a_company_in_both_scores() -> None:
+    base = template()
+    assert of_rule(found(base), "fit-size-bands-stack") == []
+    (finding,) = of_rule(found(edited(base, _stacked_size_bands)), "fit-size-bands-stack")
+    assert finding.severity == "info"
+    assert finding.message == (
+        "200+ employees +10 and 50-500 +5 both count for companies of 200-500: they score +15"
+    )
+
+    def steps(data: dict[str, Any]) -> None:  # bands that meet without sharing a size
+        data["fit"]["score"]["size_points"] = [
+            {"min_employees": 50, "max_employees": 199, "points": 5},
+            {"min_employees": 200, "points": 10},
+        ]
+
+    assert of_rule(found(edited(base, steps)), "fit-size-bands-stack") == []
 
 
 def test_a_segment_band_its_own_fit_gate_cuts_short_is_warned_of() -> None:

@@ -186,6 +186,14 @@ RULES: dict[str, Rule] = {
             "nothing. Remove the band, or move it to the gate whose companies are that size.",
         ),
         Rule(
+            "fit-size-bands-stack",
+            "info",
+            "agreed: the room signs the points a company gets, not two numbers to add up",
+            "Every size band a company is in adds its points, so companies in two bands get "
+            "both. If that is meant (a bonus on top for the largest), leave it; if the bands "
+            "were meant as steps, make them meet without sharing a size (50-199, 200+).",
+        ),
+        Rule(
             "title-keyword-outside-ascii",
             "warning",
             "objective: a machine applies it the same way in every engine",
@@ -616,6 +624,31 @@ def _fit_size_band_never_applies(context: _Context) -> Iterator[Finding]:
                 f"{band.points:+d} never applies: this gate decides companies of {sizes} "
                 "employees",
             )
+
+
+def _fit_size_bands_stack(context: _Context) -> Iterator[Finding]:
+    """Two size bands of one fit score sharing sizes: both count (`FitScore`), so '50-500 +5'
+    and '200+ +10' score a company of 300 +15, which the facilitator had typed as two steps
+    and the room read as such."""
+    for clause, gate, _narrowed in _fit_gates(context.definition):
+        if gate.score is None:
+            continue
+        bands = gate.score.size_points
+        for later, band in enumerate(bands):
+            for earlier in bands[:later]:
+                low = max(band.min_employees or 0, earlier.min_employees or 0)
+                highs = [h for h in (band.max_employees, earlier.max_employees) if h is not None]
+                high = min(highs) if highs else None
+                if high is not None and low > high:
+                    continue
+                yield _finding(
+                    "fit-size-bands-stack",
+                    f"{clause}.score.size_points[{later}]",
+                    f"{band_text(earlier.min_employees, earlier.max_employees)} employees "
+                    f"{earlier.points:+d} and {band_text(band.min_employees, band.max_employees)}"
+                    f" {band.points:+d} both count for companies of {size_text(low, high)}: "
+                    f"they score {earlier.points + band.points:+d}",
+                )
 
 
 def _title_keyword_outside_ascii(context: _Context) -> Iterator[Finding]:
@@ -1254,6 +1287,7 @@ _CHECKS: tuple[Callable[[_Context], Iterable[Finding]], ...] = (
     _tier3_reviewed_without_intent,
     _segment_bands,
     _fit_size_band_never_applies,
+    _fit_size_bands_stack,
     _title_keyword_outside_ascii,
     _fit_value_spelled_unlike_cases,
     _source_apart_and_scored,
