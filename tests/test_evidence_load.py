@@ -1676,24 +1676,63 @@ def test_the_utf8_copy_is_removed_after_loading(tmp_path: Path) -> None:
     path = tmp_path / "leads.csv"
     path.write_bytes("lead_id,created_at,title\nL1,2025-01-01,Gérant\n".encode("cp1252"))
     form = detect(path)
-    with utf8_copy(path, form) as copy:
+    with utf8_copy(path, form, []) as copy:
         assert copy != path and copy.read_text(encoding="utf-8").endswith("Gérant\n")
     assert not copy.exists()
-    with utf8_copy(path, CsvFormat()) as same:
+    with utf8_copy(path, CsvFormat(), []) as same:
         assert same == path
 
 
-def test_lines_that_are_not_utf8_suggest_the_mapping_key(tmp_path: Path) -> None:
+def test_a_stray_byte_past_the_first_mib_of_a_utf8_file_is_read_and_said(
+    tmp_path: Path,
+) -> None:
     # Valid UTF-8 in the first MiB, a Windows-1252 byte after it: detected as UTF-8. A letter
-    # written as UTF-8 writes one ("Café") says the file is UTF-8 with one stray line, so it
+    # written as UTF-8 writes one ("Café") says the file is UTF-8 with one stray byte, so it
     # is not read again as Windows-1252 (a file of plain ASCII and that line is: see
-    # test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whole).
+    # test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whole). The
+    # line was left out, its lead with it; its byte is read as Windows-1252 and the line named.
     rows = "".join(f"L{n},2025-01-01,CEO\n" for n in range(60_000)) + "LU,2025-01-01,Café\n"
     path = tmp_path / "leads.csv"
     path.write_bytes(("lead_id,created_at,title\n" + rows).encode() + b"LX,2025-01-01,Jos\xe9\n")
     leads, report = load_leads(path)
-    assert len(leads) == 60_001 and report.reasons == {"unreadable line": 1}
-    assert 'encoding = "windows-1252"' in "\n".join(report.lines())
+    assert len(leads) == 60_002 and report.skipped == 0, report.lines()
+    assert [lead.title for lead in leads][-2:] == ["Café", "José"]
+    text = "\n".join(report.lines())
+    assert "read as windows-1252 (line 60003)" in text, text
+    assert "its bytes that are not UTF-8 as windows-1252" in text, text
+
+
+@pytest.mark.parametrize("first", [b"sep=;\r\n", b"SEP=,\n", b"\xef\xbb\xbfsep=\t\n"])
+def test_an_excel_sep_line_is_named_not_read_as_the_header(tmp_path: Path, first: bytes) -> None:
+    # DuckDB took "sep=" for the header: "has a header but no leads rows", exit 2.
+    delimiter = first.decode("utf-8-sig")[4]
+    path = tmp_path / "leads.csv"
+    path.write_bytes(
+        first + delimiter.join(["lead_id", "created_at"]).encode() + b"\nL1,2025-01-01\n"
+    )
+    with pytest.raises(InputError) as raised:
+        load_leads(path)
+    text = str(raised.value)
+    assert f'{path}:1: the first line is "sep=' in text and "delete that line" in text, text
+
+
+def test_a_stray_byte_in_the_first_mib_of_a_utf8_file_keeps_its_accents(tmp_path: Path) -> None:
+    # One Windows-1252 dash among UTF-8 names: the whole file had been read as Windows-1252,
+    # every "Müller" written "MÃ¼ller" without a word about those cells.
+    path = tmp_path / "leads.csv"
+    path.write_bytes(
+        "lead_id,created_at,company\nL1,2025-01-01,Müller GmbH\nL2,2025-01-01,Señor Co\n".encode()
+        + b"L3,2025-01-01,Acme \x96 Widgets\n"
+    )
+    form = detect(path)
+    assert (form.encoding, form.stray, form.utf8) == ("utf-8", True, False)
+    leads, report = load_leads(path)
+    assert [lead.company for lead in leads] == ["Müller GmbH", "Señor Co", "Acme – Widgets"]
+    assert "read as windows-1252 (line 4)" in "\n".join(report.lines())
+    # A Windows-1252 file stays one: its accents are single bytes.
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("lead_id,created_at,company\nL1,2025-01-01,Müller – Señor\n".encode("cp1252"))
+    assert detect(latin).encoding == "windows-1252" and not detect(latin).stray
 
 
 # --- numbers as people and enrichment tools write them -------------------------------------
@@ -2796,15 +2835,21 @@ def test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whol
         "Müller GmbH",
     )
     assert any("read as windows-1252" in line for line in problems.lines())
-    # A file whose first MiB is UTF-8 with accents keeps the old reading: the line that is
-    # not UTF-8 is left out and said (reading all as Windows-1252 would garble the rest).
+    # A file whose first MiB is UTF-8 with accents is UTF-8: the line that is not has its
+    # byte read as Windows-1252 and is said (reading all as Windows-1252 would garble the rest).
     mixed = tmp_path / "mixed.csv"
     body = "".join(f"U{i},2025-01-02,Café {i:06d}\n" for i in range(40000))
     mixed.write_bytes(
         ("lead_id,created_at,company\n" + body).encode() + "X1,2025-01-02,Müller\n".encode("cp1252")
     )
-    problems = load_to_duckdb(duckdb.connect(), mixed, activities, CANONICAL)
-    assert any("not utf-8" in p.reason for _, p in problems.all()), problems.lines()
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, mixed, activities, CANONICAL)
+    assert problems.leads.skipped == 0, problems.lines()
+    assert con.execute("SELECT company FROM leads WHERE lead_id = 'X1'").fetchone() == ("Müller",)
+    assert con.execute("SELECT company FROM leads WHERE lead_id = 'U1'").fetchone() == (
+        "Café 000001",
+    )
+    assert any("read as windows-1252 (line 40002)" in line for line in problems.lines())
     # Plain ASCII for the first MiB, then UTF-8 accents, then one stray line that is not:
     # a UTF-8 file. Read as Windows-1252 every accented row was garbled ("MÃ¼ller").
     stray = tmp_path / "stray.csv"
@@ -2819,8 +2864,9 @@ def test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whol
     assert con.execute("SELECT company FROM leads WHERE lead_id = 'U1'").fetchone() == (
         "Müller GmbH",
     )
-    assert any("not utf-8" in p.reason for _, p in problems.all()), problems.lines()
-    assert not any("read as windows-1252" in line for line in problems.lines())
+    assert con.execute("SELECT company FROM leads WHERE lead_id = 'X1'").fetchone() == ("Café",)
+    assert problems.leads.skipped == 0, problems.lines()
+    assert any("read as windows-1252 (line 40007)" in line for line in problems.lines())
 
 
 @pytest.mark.parametrize(

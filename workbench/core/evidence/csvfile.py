@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,10 +68,12 @@ class CsvFormat:
     delimiter: str | None = None
     encoding_given: bool = False
     delimiter_given: bool = False
+    stray: bool = False  # UTF-8 with a few bytes that are not: each read as Windows-1252
 
     @property
     def utf8(self) -> bool:
-        return self.encoding == "utf-8"
+        """Whether DuckDB reads the file itself (UTF-8 throughout)."""
+        return self.encoding == "utf-8" and not self.stray
 
     @property
     def plain(self) -> bool:
@@ -81,6 +84,8 @@ class CsvFormat:
         """The encoding and delimiter in the summary's words."""
         encoding = self.encoding + (" with a byte-order mark" if self.bom else "")
         encoding += " (the mapping's)" if self.encoding_given else " (detected)"
+        if self.stray:
+            encoding += ", its bytes that are not UTF-8 as windows-1252"
         if self.delimiter is None:
             return f"read as {encoding}"
         given = "the mapping's" if self.delimiter_given else "detected"
@@ -116,6 +121,7 @@ def detect(path: Path, encoding: str | None = None, delimiter: str | None = None
     with path.open("rb") as handle:
         head = handle.read(SAMPLE)
     bom = head.startswith(codecs.BOM_UTF8)
+    stray = False
     if encoding is not None:
         name = _canonical(encoding)
         bom = bom and name in ("utf-8", "utf-8-sig")
@@ -129,18 +135,84 @@ def detect(path: Path, encoding: str | None = None, delimiter: str | None = None
             codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
             name = "utf-8"
         except UnicodeDecodeError:
-            try:
-                head.decode("cp1252")
-                name = "windows-1252"
-            except UnicodeDecodeError:
-                name = "latin-1"
+            if mostly_utf8(head):
+                name, stray = "utf-8", True
+            else:
+                try:
+                    head.decode("cp1252")
+                    name = "windows-1252"
+                except UnicodeDecodeError:
+                    name = "latin-1"
     if delimiter is None:
         sample = head[3:] if bom else head
         text = codecs.getincrementaldecoder(name)(errors="replace").decode(sample, final=False)
         found = _header_delimiter(text)
     else:
         found = delimiter
-    return CsvFormat(name, bom, found, encoding is not None, delimiter is not None)
+    return CsvFormat(name, bom, found, encoding is not None, delimiter is not None, stray)
+
+
+UTF8_LETTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def mostly_utf8(sample: bytes) -> bool:
+    """A UTF-8 file with a few stray bytes (a Windows-1252 dash pasted into one cell), not a
+    Windows-1252 file: as many letters written as UTF-8 writes them as bytes it cannot read, or more.
+    A Windows-1252 file's accents are single bytes, almost never followed by what would make
+    them a UTF-8 letter. Read as Windows-1252, every "José" of such a file read "JosÃ©"."""
+    found = UTF8_LETTER.findall(sample)
+    stray = len(_HIGH.findall(sample)) - sum(len(letter) for letter in found)
+    return bool(found) and len(found) >= stray
+
+
+def stray_decode(line: bytes) -> str:
+    """A line of a UTF-8 file, each byte UTF-8 cannot read taken as Windows-1252 (Latin-1
+    where Windows-1252 leaves the byte undefined)."""
+    out: list[str] = []
+    at = 0
+    while at < len(line):
+        try:
+            out.append(line[at:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as error:
+            out.append(line[at : at + error.start].decode("utf-8"))
+            byte = line[at + error.start : at + error.start + 1]
+            try:
+                out.append(byte.decode("cp1252"))
+            except UnicodeDecodeError:
+                out.append(byte.decode("latin-1"))
+            at += error.start + 1
+    return "".join(out)
+
+
+_SEP_LINE = re.compile(rb"(?:\xef\xbb\xbf)?sep=(.)\r?\n", re.IGNORECASE)
+
+
+def excel_sep_line(path: Path) -> str | None:
+    """The delimiter a first line such as `sep=;` names (Excel writes and reads it), or None."""
+    with path.open("rb") as handle:
+        found = _SEP_LINE.match(handle.read(16))
+    return found.group(1).decode("latin-1") if found else None
+
+
+def transcode_stray(path: Path, into: Path) -> list[int]:
+    """Write a UTF-8 file with stray bytes as UTF-8 into `into`, each stray byte as Windows-1252
+    reads it (`stray_decode`); the numbers of the lines that had one (the file's physical
+    lines, from 1). Line by line, and only for such a file."""
+    lines: list[int] = []
+    with path.open("rb") as source, into.open("w", encoding="utf-8", newline="") as target:
+        for number, line in enumerate(source, start=1):
+            try:
+                target.write(line.decode("utf-8"))
+            except UnicodeDecodeError:
+                target.write(stray_decode(line))
+                lines.append(number)
+    return lines
 
 
 def transcode(path: Path, encoding: str, into: Path) -> None:
@@ -154,9 +226,9 @@ def transcode(path: Path, encoding: str, into: Path) -> None:
 
 
 @contextmanager
-def utf8_copy(path: Path, form: CsvFormat) -> Iterator[Path]:
+def utf8_copy(path: Path, form: CsvFormat, stray_lines: list[int]) -> Iterator[Path]:
     """The file DuckDB reads: `path` itself when it is UTF-8, else a temporary UTF-8 copy
-    (removed afterwards)."""
+    (removed afterwards). `stray_lines` gets the lines a stray byte was read in (`stray`)."""
     if form.utf8:
         yield path
         return
@@ -164,7 +236,10 @@ def utf8_copy(path: Path, form: CsvFormat) -> Iterator[Path]:
     os.close(handle)
     copy = Path(name)
     try:
-        transcode(path, form.encoding, copy)
+        if form.stray:
+            stray_lines.extend(transcode_stray(path, copy))
+        else:
+            transcode(path, form.encoding, copy)
         yield copy
     finally:
         copy.unlink(missing_ok=True)

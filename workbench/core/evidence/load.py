@@ -58,7 +58,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.domain.errors import InputError, Problem
-from workbench.core.evidence.csvfile import SAMPLE, CsvFormat, detect, utf8_copy
+from workbench.core.evidence.csvfile import (
+    SAMPLE,
+    UTF8_LETTER,
+    CsvFormat,
+    detect,
+    excel_sep_line,
+    utf8_copy,
+)
 from workbench.core.evidence.csvlines import (
     UNCLOSED_QUOTE,
     CsvLines,
@@ -553,22 +560,22 @@ _PLACEHOLDER_TEXT_HINT = "a placeholder for no value"
 # 5.12345E+10): its last digits are gone, so ids that differed now match, and 1,998 of 2,000
 # leads were "duplicates" with every activity on the two left. Never read as an id.
 _ID_COLUMNS = frozenset({"lead_id", "account_id"})
-_SCIENTIFIC = r"[+-]?[0-9](?:[.,][0-9]+[eE][+]?|[eE][+])[0-9]+"  # 5.12345E+10, 5.12345E10
+SCIENTIFIC_ID = r"[+-]?[0-9](?:[.,][0-9]+[eE][+]?|[eE][+])[0-9]+"  # 5.12345E+10, 5.12345E10
 # A whole-number id as a float column writes it (pandas, with an empty cell in the column):
 # "51234500000.0" in one file and "51234500000" in the other are one lead.
-_FLOAT_ID = r"[0-9]{1,15}[.]0+"  # a float holds 15 digits exactly; past 2**53 ids merge
+FLOAT_ID = r"[0-9]{1,15}[.]0+"  # a float holds 15 digits exactly; past 2**53 ids merge
 # Salesforce writes a record's id in 15 characters (case matters) or 18 (the 15 and three
 # characters that encode their case): a report of leads gave "00Q5e00000AbCdEFGH" where the
 # activity history gave "00Q5e00000AbCdE", and every activity was an unknown lead. An
 # 18-character id whose last three are that code is read as its 15.
-_SALESFORCE_CODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+SALESFORCE_CODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
 # A GUID (Dynamics, and any CRM keyed by UUIDs): 8-4-4-4-12 hex digits, case-insensitive by
 # definition (RFC 9562). Dynamics wrote a lead's "(Do Not Modify) Lead" in lower case and the
 # activities' "Regarding (Lead)" in upper case: 0 of 30 activities matched a lead. Read in
 # lower case. Other ids keep their case (Salesforce's 15-character ids differ by case alone).
-_GUID = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+GUID = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 
 
 def salesforce_15(value: str) -> str | None:
@@ -576,7 +583,7 @@ def salesforce_15(value: str) -> str | None:
     if len(value) != 18 or not (value.isascii() and value.isalnum()):
         return None
     code = "".join(
-        _SALESFORCE_CODE[sum(1 << j for j in range(5) if "A" <= value[5 * chunk + j] <= "Z")]
+        SALESFORCE_CODE[sum(1 << j for j in range(5) if "A" <= value[5 * chunk + j] <= "Z")]
         for chunk in range(3)
     )
     return value[:15] if value[15:] == code else None
@@ -591,7 +598,7 @@ def _salesforce_sql(ref: str) -> str:
             f"THEN {1 << j} ELSE 0 END"
             for j in range(5)
         )
-        chunks.append(f"substr('{_SALESFORCE_CODE}', {bits} + 1, 1)")
+        chunks.append(f"substr('{SALESFORCE_CODE}', {bits} + 1, 1)")
     return (
         f"WHEN strlen({ref}) = 18 AND regexp_full_match({ref}, '[A-Za-z0-9]{{18}}') "
         f"AND right({ref}, 3) = {' || '.join(chunks)} THEN left({ref}, 15) "
@@ -620,13 +627,13 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
                 column.name, value.strip()
             ):
                 raise _Bad(column.name, value, _PLACEHOLDER_TEXT_HINT)
-            if column.name in _ID_COLUMNS and re.fullmatch(_SCIENTIFIC, value.strip()):
+            if column.name in _ID_COLUMNS and re.fullmatch(SCIENTIFIC_ID, value.strip()):
                 raise _Bad(column.name, value, _SCIENTIFIC_HINT)
-            if column.name in _ID_COLUMNS and re.fullmatch(_FLOAT_ID, value.strip()):
+            if column.name in _ID_COLUMNS and re.fullmatch(FLOAT_ID, value.strip()):
                 return value.strip().split(".", 1)[0]
             if column.name in _ID_COLUMNS and (short := salesforce_15(value.strip())):
                 return short
-            if column.name in _ID_COLUMNS and re.fullmatch(_GUID, value.strip()):
+            if column.name in _ID_COLUMNS and re.fullmatch(GUID, value.strip()):
                 return value.strip().lower()
             if column.name == "domain":
                 return _domain(value)
@@ -1127,12 +1134,12 @@ def _placeholder_to_python(ref: str, fast: str | None, column: str = "") -> str 
     if column in _ID_COLUMNS:
         steps += [
             f"WHEN ascii({ref}) BETWEEN 43 AND 57 AND (contains({ref}, 'E') OR contains({ref}, 'e')) "
-            f"AND regexp_full_match({ref}, '{_SCIENTIFIC}') THEN NULL ",
+            f"AND regexp_full_match({ref}, '{SCIENTIFIC_ID}') THEN NULL ",
             f"WHEN ascii({ref}) BETWEEN 48 AND 57 AND contains({ref}, '.') "
-            f"AND regexp_full_match({ref}, '{_FLOAT_ID}') THEN split_part({ref}, '.', 1) ",
+            f"AND regexp_full_match({ref}, '{FLOAT_ID}') THEN split_part({ref}, '.', 1) ",
             _salesforce_sql(ref),
             f"WHEN strlen({ref}) = 36 AND substr({ref}, 9, 1) = '-' "
-            f"AND regexp_full_match({ref}, '{_GUID}') THEN lower({ref}) ",
+            f"AND regexp_full_match({ref}, '{GUID}') THEN lower({ref}) ",
         ]
     return f"CASE {''.join(steps)}ELSE {fast} END"
 
@@ -2530,10 +2537,33 @@ def _load_table(
     if parquet:
         source = _Source(path, parquet, f"{_PREFIX}rejects")
         return _load_source(con, table, source, mapping, target, say, known, dropped)
+    sep = excel_sep_line(path)
+    if sep is not None:
+        # Read past, DuckDB took "sep=" for the header and said the file had no rows.
+        raise InputError(
+            [
+                Problem(
+                    f'the first line is "sep={sep}", Excel\'s note of the character between '
+                    "cells, not the header: delete that line (the header must come first) and "
+                    "load the file again",
+                    file=path,
+                    line=1,
+                )
+            ]
+        )
     form = detect(path, mapping.encoding, mapping.delimiter)
     before = dict(dropped) if dropped is not None else None
     report = _load_csv(con, table, path, form, mapping, target, say, known, dropped)
-    if _not_utf8_past_an_ascii_start(path, form, report):
+    if form.utf8 and _not_utf8_lines(report) and not _ascii_start(path, form):
+        # A UTF-8 file with a byte that is not (a Windows-1252 dash pasted into one cell):
+        # left out, the line took its lead and the lead's activities. Read again, each such
+        # byte as Windows-1252 reads it, and the lines named.
+        if dropped is not None and before is not None:
+            dropped.clear()
+            dropped.update(before)
+        form = replace(form, stray=True)
+        report = _load_csv(con, table, path, form, mapping, target, say, known, dropped)
+    elif _not_utf8_past_an_ascii_start(path, form, report):
         # Plain ASCII for the first MiB, then a line that is not UTF-8: a Windows-1252 file
         # whose first accent comes late (30 of 2,000 leads were left out, taking their
         # activities). Read whole as Windows-1252, which reads those first lines the same.
@@ -2572,12 +2602,16 @@ def _load_csv(
     """One CSV file in `form`, read again once with room for a long line (`_LongLine`)."""
     if not form.utf8:
         say(f"{table}: reading {path} as {form.encoding}")
-    with utf8_copy(path, form) as utf8:
+    stray: list[int] = []
+    with utf8_copy(path, form, stray) as utf8:
         source = _Source(path, False, f"{_PREFIX}rejects", form, utf8)
         source = replace(source, max_line=line_limit(source.read, path))
         while True:  # with DuckDB's limit, then LONGEST_LINE; sniffed, then with the names
             try:
-                return _load_source(con, table, source, mapping, target, say, known, dropped)
+                report = _load_source(con, table, source, mapping, target, say, known, dropped)
+                if stray:
+                    report.notes.append(_stray_note(stray))
+                return report
             except _NotSniffed:
                 names = header_names(source.read, form.delimiter)
                 if names is not None and source.sniffs_without_quotes(con):
@@ -2594,28 +2628,40 @@ def _load_csv(
                 source = replace(source, max_line=LONGEST_LINE)
 
 
-_UTF8_LETTER = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
+def _stray_note(lines: list[int]) -> str:
+    shown = ", ".join(str(n) for n in lines[:5]) + (", ..." if len(lines) > 5 else "")
+    some = "a line has" if len(lines) == 1 else f"{len(lines)} lines have"
+    return (
+        f"{some} bytes that are not UTF-8, read as windows-1252 (line {shown}): the rest of "
+        "the file is UTF-8; check those cells"
+    )
 
 
-def _not_utf8_past_an_ascii_start(path: Path, form: CsvFormat, report: TableReport) -> bool:
-    """Detected as UTF-8 from a first MiB of plain ASCII, a later line was not UTF-8, and no
-    letter anywhere is written as UTF-8 writes one (else the file is UTF-8 with a stray bad
-    line, and read as Windows-1252 its accented rows would be garbled)."""
+def _not_utf8_lines(report: TableReport) -> bool:
+    return any("not utf-8" in p.reason for p in report.all if not p.kept)
+
+
+def _ascii_start(path: Path, form: CsvFormat) -> bool:
+    """Whether the file was detected as UTF-8 from a first MiB of plain ASCII and no letter
+    anywhere is written as UTF-8 writes one: a Windows-1252 file whose first accent comes late
+    (else it is UTF-8 with stray bytes, and read as Windows-1252 its accented rows would be
+    garbled)."""
     if not form.utf8 or form.encoding_given or form.bom:
-        return False
-    if not any("not utf-8" in p.reason for p in report.all if not p.kept):
         return False
     with path.open("rb") as handle:
         if not handle.read(SAMPLE).isascii():
             return False
         tail = b""
         while chunk := handle.read(1 << 24):
-            if _UTF8_LETTER.search(tail + chunk):
+            if UTF8_LETTER.search(tail + chunk):
                 return False
             tail = chunk[-3:]
     return True
+
+
+def _not_utf8_past_an_ascii_start(path: Path, form: CsvFormat, report: TableReport) -> bool:
+    """A line was not UTF-8 in a file `_ascii_start` holds to be Windows-1252."""
+    return _not_utf8_lines(report) and _ascii_start(path, form)
 
 
 def _too_long_words(size: int, start: str = "") -> str:
