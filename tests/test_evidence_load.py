@@ -1714,6 +1714,12 @@ def test_an_excel_sep_line_is_named_not_read_as_the_header(tmp_path: Path, first
         load_leads(path)
     text = str(raised.value)
     assert f'{path}:1: the first line is "sep=' in text and "delete that line" in text, text
+    # `map` finds the header under it and names the line alike (it said "below 1 lines of a
+    # report's title")
+    from workbench.core.evidence.load import title_above_header
+
+    assert 'below "sep=;", Excel\'s note' in title_above_header(2, "sep=;\r\n")
+    assert "below 1 line of a report's title" in title_above_header(2, "Leads report")
 
 
 def test_a_stray_byte_in_the_first_mib_of_a_utf8_file_keeps_its_accents(tmp_path: Path) -> None:

@@ -1585,8 +1585,15 @@ _TITLE_LINES = 30  # how far down a report's title may push the header
 def title_above_header(line: int, title: str) -> str:
     """Where the header is, under a report's title (`header_further_down`), in the words
     the loader and `map` both say."""
+    sep = re.fullmatch(r"(?i)sep=(.)", title.strip("\ufeff\r\n"))
+    if line == 2 and sep is not None:
+        return (
+            f'its header is on line 2, below "{title.strip()}", Excel\'s note of the character '
+            "between cells: delete that line (the header must come first)"
+        )
+    lines = "1 line" if line == 2 else f"{line - 1} lines"
     return (
-        f"its header is on line {line}, below {line - 1} lines of a report's title "
+        f"its header is on line {line}, below {lines} of a report's title "
         f"({title!r}): delete the lines above the header, or export the report without its "
         "title"
     )
