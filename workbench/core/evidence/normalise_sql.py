@@ -16,7 +16,10 @@ times, numbers and booleans stays with the warehouse's own loading: every wareho
 ISO time or a number, and no two agree on a bad one.
 
 What the SELECTs do, for the columns the replay reads (and the two times the relationship
-rule needs): text trimmed, an empty string read as NULL; domains lower case without scheme,
+rule needs): text trimmed, an empty string or a placeholder ("N/A", "#N/A", "-",
+`load.TEXT_PLACEHOLDERS`) read as NULL; ids (lead_id in both tables, account_id) as the
+loader reads them: a GUID in lower case, an 18-character Salesforce id as its 15, a whole
+number written as a float as the number, one in scientific notation as NULL; domains lower case without scheme,
 path, query or "www."; choice values (seniority, persona, relationship, activity kind)
 matched as `mapping.match_choice` does (case-folded, without whitespace, '_', '-', '/', '.');
 a seniority that matches none is inferred from the title, exactly as `mapping.infer_seniority`
@@ -45,6 +48,13 @@ from typing import get_args
 
 from workbench.core.domain.vocab import Seniority
 from workbench.core.evidence import mapping as rules
+from workbench.core.evidence.load import (
+    FLOAT_ID,
+    GUID,
+    SALESFORCE_CODE,
+    SCIENTIFIC_ID,
+    TEXT_PLACEHOLDERS,
+)
 from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, Column
 
 _WORD = "a-z0-9_"  # the word characters of the title rules (see `mapping.TO_THE`)
@@ -72,6 +82,7 @@ LEAD_INPUTS: tuple[str, ...] = (
 
 
 _STEPS_PER_LAYER = 8
+_IDS = ("lead_id", "account_id")
 
 
 def _lit(text: str) -> str:
@@ -225,15 +236,68 @@ def choice_sql(column: Column, value: str) -> str:
     return f"CASE {squashed} {arms} END"
 
 
+def _placeholder(trimmed: str) -> str:
+    """`load.TEXT_PLACEHOLDERS`: "N/A", "#N/A", "-", "null"... a CRM or a spreadsheet wrote for
+    no value. The loader reads them as empty: left as text, every lead with account_id '#N/A'
+    was one account and every activity with session '-' one session."""
+    words = ", ".join(_lit(word) for word in sorted(TEXT_PLACEHOLDERS))
+    longest = max(len(word) for word in TEXT_PLACEHOLDERS)
+    # lower(), not `folded_sql`: the placeholders are ASCII, and no one writes "undeﬁned" with
+    # a ligature; the fold's eight regexps on every text column made Spark's plan (each CTE
+    # copied into every place that reads it) run its driver out of memory.
+    return f"(length({trimmed}) <= {longest} AND lower({trimmed}) IN ({words}))"
+
+
 def _text(value: str) -> str:
-    return f"NULLIF(trim({value}), '')"
+    """Trimmed; an empty string or a placeholder as NULL."""
+    trimmed = f"trim({value})"
+    return f"CASE WHEN {_placeholder(trimmed)} THEN NULL ELSE NULLIF({trimmed}, '') END"
+
+
+def _full(pattern: str, value: str) -> str:
+    """`re.fullmatch(pattern, value)` in every dialect: nothing left once the match is gone."""
+    sql_pattern = pattern.replace("(?:", "(")
+    assert "(?" not in sql_pattern, pattern
+    return f"{_g(value, '^(' + sql_pattern + ')$', '')} = ''"
+
+
+def _id(v: str) -> str:
+    """An id as `load._cell` reads it, from `v`, the id as `_text` gives it (a column of the
+    layer below, as the expression reads it many times): an id in scientific notation as
+    NULL (the loader empties and reports it), a whole number written as a float as the
+    number, an 18-character Salesforce id as its 15 characters, a GUID in lower case. Without
+    this a warehouse's raw rows split an account Dynamics wrote in two cases, and lose every
+    activity a report wrote with a lead's 18-character id."""
+    upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # by position, not a range: no collation decides
+    chunks = []
+    for chunk in range(3):
+        bits = " + ".join(
+            f"CASE WHEN strpos({_lit(upper)}, substr({v}, {5 * chunk + j + 1}, 1)) > 0 "
+            f"THEN {1 << j} ELSE 0 END"
+            for j in range(5)
+        )
+        chunks.append(f"substr({_lit(SALESFORCE_CODE)}, {bits} + 1, 1)")
+    return (
+        f"CASE WHEN {_full(SCIENTIFIC_ID, v)} THEN NULL"
+        f" WHEN {_full(FLOAT_ID, v)} THEN {_g(v, '[.]0+$', '')}"
+        f" WHEN length({v}) = 18 AND {_g(v, '[A-Za-z0-9]', '')} = ''"
+        f" AND substr({v}, 16, 3) = {' || '.join(chunks)} THEN substr({v}, 1, 15)"
+        f" WHEN length({v}) = 36 AND {_full(GUID, v)} THEN lower({v})"
+        f" ELSE {v} END"
+    )
 
 
 def _domain(value: str) -> str:
-    """`load._domain`: lower case, without scheme, path, query or 'www.'."""
+    """`load._domain`: lower case, without scheme, path, query or 'www.'; a placeholder NULL."""
     host = _g(folded_sql(f"trim({value})", ascii_only=True), "^[a-z][a-z0-9+.-]*://", "")
     host = _g(host, "[/?](.|\\n)*$", "")
-    return _g(host, "^www\\.", "")
+    host = _g(host, "^www\\.", "")
+    return f"CASE WHEN {_placeholder(f'trim({value})')} THEN NULL ELSE NULLIF({host}, '') END"
+
+
+def _has_id(v: str) -> str:
+    """`_id(v) IS NOT NULL`, without writing `_id` out again."""
+    return f"{v} IS NOT NULL AND NOT {_full(SCIENTIFIC_ID, v)}"
 
 
 def leads_select(table: str, sources: bool = False) -> str:
@@ -252,8 +316,11 @@ def leads_select(table: str, sources: bool = False) -> str:
     for at in range(0, len(steps), _STEPS_PER_LAYER):
         for fn in steps[at : at + _STEPS_PER_LAYER]:
             value = fn(value)
-        if not inner:
-            raw = ", ".join(f"l.{name}" for name in inputs)
+        if not inner:  # the ids as text once: `_id` reads them many times
+            raw = ", ".join(
+                f"{_text(f'l.{name}')} AS {name}" if name in _IDS else f"l.{name}"
+                for name in inputs
+            )
             inner = f"SELECT {raw}, {value} AS wb_words FROM {table} AS l"
         else:
             raw = ", ".join(f"s.{name}" for name in inputs)
@@ -262,7 +329,7 @@ def leads_select(table: str, sources: bool = False) -> str:
     created, won = "s.created_at", "s.won_at"
     rel = choice_sql(relationship, "s.relationship")
     return (
-        "SELECT trim(s.lead_id) AS lead_id,\n"
+        f"SELECT {_id('s.lead_id')} AS lead_id,\n"
         f"    {created} AS created_at,\n"
         f"    {_text('s.title')} AS title,\n"
         f"    COALESCE({choice_sql(seniority, 's.seniority')}, "
@@ -270,8 +337,8 @@ def leads_select(table: str, sources: bool = False) -> str:
         f"    {choice_sql(persona, 's.persona')} AS persona,\n"
         f"    {_text('s.email')} AS email,\n"
         f"    {_text('s.company')} AS company,\n"
-        f"    NULLIF({_domain('s.domain')}, '') AS domain,\n"
-        f"    {_text('s.account_id')} AS account_id,\n"
+        f"    {_domain('s.domain')} AS domain,\n"
+        f"    {_id('s.account_id')} AS account_id,\n"
         "    s.employees AS employees,\n"
         f"    {_text('s.industry')} AS industry,\n"
         f"    {_text('s.region')} AS region,\n"
@@ -282,18 +349,21 @@ def leads_select(table: str, sources: bool = False) -> str:
         f"    {won} AS won_at"
         + (f",\n    {_text('s.lead_source')} AS lead_source" if sources else "")
         + f"\n  FROM ({inner}) AS s\n"
-        f"  WHERE {_text('s.lead_id')} IS NOT NULL AND {created} IS NOT NULL"
+        f"  WHERE {_has_id('s.lead_id')} AND {created} IS NOT NULL"
     )
 
 
 def activities_select(table: str, sessions: bool = True) -> str:
     """The activities as the replay reads them, from the raw table `table` (DuckDB SQL).
     `sessions`: whether to read session_id (only a tier 2 combination needs it)."""
-    kind = choice_sql(_column(ACTIVITY_COLUMNS, "kind"), "a.kind")
-    at = 'a."at"'
-    session = f",\n    {_text('a.session_id')} AS session_id" if sessions else ""
+    kind = choice_sql(_column(ACTIVITY_COLUMNS, "kind"), "s.kind")
+    at = 's."at"'
+    session = f",\n    {_text('s.session_id')} AS session_id" if sessions else ""
+    raw = f'{_text("a.lead_id")} AS lead_id, a.kind, a."at"' + (
+        ", a.session_id" if sessions else ""
+    )
     return (
-        f'SELECT trim(a.lead_id) AS lead_id, {kind} AS kind, {at} AS "at"{session}\n'
-        f"  FROM {table} AS a\n"
-        f"  WHERE {_text('a.lead_id')} IS NOT NULL AND {kind} IS NOT NULL AND {at} IS NOT NULL"
+        f'SELECT {_id("s.lead_id")} AS lead_id, {kind} AS kind, {at} AS "at"{session}\n'
+        f"  FROM (SELECT {raw} FROM {table} AS a) AS s\n"
+        f"  WHERE {_has_id('s.lead_id')} AND {kind} IS NOT NULL AND {at} IS NOT NULL"
     )
