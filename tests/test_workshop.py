@@ -629,3 +629,31 @@ def test_a_case_already_in_a_file_keeps_its_unknown_seniority_and_its_verdict(
     result = workshop.set_expectation(case.name, Expectation(status="review"))
     assert result.ok and result.notes == ()
     assert workshop.definition.cases[-1].lead.person.seniority is None
+
+
+@pytest.mark.parametrize(("stage", "path"), [("10m-30m", "segments"), ("30m-plus", "motions")])
+def test_a_draft_moved_to_a_split_stage_takes_its_templates_parts(
+    tmp_path: Path, stage: str, path: str
+) -> None:
+    """A $3-10M draft moved to $10-30M kept its rules and had no way to the segments 001
+    prescribes there but a new draft; `stage_parts` offers the template's, set as an edit."""
+    from workbench.core.domain.templates import stage_parts
+
+    workshop = Workshop.open(
+        store.create(from_template("acme", "3m-10m", date(2025, 1, 1)), tmp_path)
+    )
+    assert stage_parts(workshop.definition) is None
+    assert workshop.apply("stage", stage).ok
+    parts = stage_parts(workshop.definition)
+    assert parts is not None and parts.path == path
+    template = getattr(from_template("acme", stage, date(2025, 1, 1)), path)
+    assert parts.names == tuple(owner.label for owner in template)
+    threshold = workshop.definition.scoring.threshold if workshop.definition.scoring else None
+    result = workshop.apply(parts.path, parts.value)
+    assert result.ok, result.errors
+    assert getattr(workshop.definition, path) == template
+    # the room's own rules stay as they were
+    assert (
+        workshop.definition.scoring.threshold if workshop.definition.scoring else None
+    ) == threshold
+    assert stage_parts(workshop.definition) is None

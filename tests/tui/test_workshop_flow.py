@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, Select
+from textual.widgets import DataTable, Input, OptionList, Select, TabbedContent
 from typer.testing import CliRunner
 
 from tests.tui.pilot_steps import open_first, settle, type_text
@@ -624,3 +624,42 @@ async def test_an_id_already_taken_keeps_the_new_definition_form_and_says_why(
     assert existing.read_bytes() == before
     created = store.load_definition(Path("definitions") / "acme-2" / "v1.toml").definition
     assert (created.name, created.stage) == ("Room draft", "1m-3m")
+
+
+@pytest.mark.parametrize(
+    ("stage", "key", "ids"),
+    [
+        ("10m-30m", "segments", ["smb", "mid-market", "enterprise"]),
+        ("30m-plus", "motions", ["inbound", "product-led", "account-based"]),
+    ],
+)
+async def test_a_draft_moved_to_a_split_stage_gets_its_step_from_the_template(
+    stage: str, key: str, ids: list[str], make_app: Callable[..., WorkbenchApp], workdir: Path
+) -> None:
+    """A $3-10M draft set to $10-30M kept its rules (as the step says) and never showed a
+    Segments step: no way to 001's segments but a new draft. The Stage step offers the
+    template's; the step appears between Triggers and SLA, and the room is taken to it."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await create_definition(pilot, "acme", "3m-10m")
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        assert key not in dict(screen.steps()) and not screen.query("#add-stage-parts")
+        screen.query_one("#stage-list").focus()
+        await pilot.press(*["down"] * (STAGE_IDS.index(stage) - STAGE_IDS.index("3m-10m")))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.workshop.definition.stage == stage
+        assert key not in dict(screen.steps())  # the rules stay as they are until asked
+        help_text = str(screen.query_one("#stage-parts-help", PlainText).render())
+        assert f"splits the definition into {key}" in help_text
+        screen.query_one("#add-stage-parts").focus()
+        await pilot.press("space")
+        await settle(pilot)
+        keys = [k for k, _label in screen.steps()]
+        assert keys.index(key) == keys.index("triggers") + 1
+        assert screen.query_one("#steps", TabbedContent).active == f"step-{key}"
+        assert not screen.query("#add-stage-parts")
+        on_disk = store.load_definition(workdir / "definitions" / "acme" / "v1.toml").definition
+        assert [owner.id for owner in getattr(on_disk, key)] == ids

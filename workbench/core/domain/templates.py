@@ -8,6 +8,7 @@ gate. The room is expected to change them; the cases make the consequences visib
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -982,3 +983,29 @@ def from_template(slug: str, stage: str, created: date, name: str | None = None)
         if fit.existing_customers == "account-owner":
             fit.existing_customers = "account-owner-on-hand-raise"
     return definition
+
+
+@dataclass(frozen=True, slots=True)
+class StageParts:
+    """What a stage's template splits a definition into that the draft has none of."""
+
+    path: str  # "segments" or "motions"
+    value: list[dict[str, Any]]  # the template's, as an edit sets them (`Workshop.apply`)
+    names: tuple[str, ...]  # their labels, as the room reads them
+
+
+def stage_parts(definition: Definition) -> StageParts | None:
+    """The $10-30M template's segments or the $30M+ template's motions, for a draft at that
+    stage with none: a draft started from another stage and moved to this one kept its rules
+    (as it should), and the room had no way to the segments or motions 001 prescribes
+    there ("segment-specific definitions"; MQL, PQL and AQL apart) but a new draft."""
+    template = from_template(definition.slug, definition.stage, definition.created)
+    for path in ("segments", "motions"):
+        theirs = getattr(template, path)
+        if theirs and not getattr(definition, path):
+            return StageParts(
+                path,
+                [owner.model_dump() for owner in theirs],
+                tuple(owner.label or owner.id for owner in theirs),
+            )
+    return None

@@ -45,6 +45,7 @@ from workbench.core.domain.framework import (
 from workbench.core.domain.phrases import activity_label, tier_name, trigger_label
 from workbench.core.domain.readings import hand_raise_reading
 from workbench.core.domain.stages import STAGES
+from workbench.core.domain.templates import stage_parts
 from workbench.core.domain.vocab import (
     ACTIVITY_KINDS,
     PERSONAS,
@@ -184,6 +185,16 @@ class StagePane(DefinitionPane):
         yield _StageList(*options, at=at, id="stage-list", focused=self._set_from_list)
         self._set_from_list = False
         yield PlainText(self._guidance(self.definition.stage), id="stage-guidance")
+        parts = stage_parts(self.definition)
+        if parts is not None:
+            stage = STAGES[self.definition.stage]
+            yield PlainText(
+                f"The {stage.label} template splits the definition into {parts.path}: "
+                f"{', '.join(parts.names)}, each with its own rules. This draft has none.",
+                classes="field-help",
+                id="stage-parts-help",
+            )
+            yield RoomButton(f"Add the template's {parts.path}", id="add-stage-parts", compact=True)
 
     def _guidance(self, stage_id: str) -> str:
         stage = STAGES[stage_id]
@@ -191,6 +202,9 @@ class StagePane(DefinitionPane):
             current, offer = " (this definition)", ""
         else:
             current, offer = "", "\nPress enter to set this stage; the rules stay as they are."
+            parts = stage_parts(self.definition.model_copy(update={"stage": stage_id}))
+            if parts is not None:
+                offer += f" Its template's {parts.path} can then be added."
         return (
             f"{stage.label}{current}: {stage.approach}\nTypical volume {stage.volume}. "
             f"{stage.guidance}{offer}"
@@ -200,6 +214,12 @@ class StagePane(DefinitionPane):
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id:
             self.query_one("#stage-guidance", PlainText).update(self._guidance(event.option.id))
+
+    @on(Button.Pressed, "#add-stage-parts")
+    def _add_stage_parts(self) -> None:
+        parts = stage_parts(self.definition)
+        if parts is not None:
+            self.edit(parts.path, parts.value)
 
     @on(OptionList.OptionSelected, "#stage-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:

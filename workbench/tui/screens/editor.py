@@ -526,7 +526,10 @@ class EditorScreen(Screen[None]):
         if keys != self._keys_offered:
             self._keys_offered = keys
             self.refresh_bindings()
-        banner = self.get_child_by_id("banner", PlainText)
+        try:
+            banner = self.get_child_by_id("banner", PlainText)
+        except NoMatches:  # the screen recomposing (`rebuild_all`), which updates it after
+            return
         if self.workshop.conflict:
             banner.update(self.conflict_words())
             banner.set_class(True, "-conflict")
@@ -559,7 +562,10 @@ class EditorScreen(Screen[None]):
             banner.display = False
 
     def refresh_status(self) -> None:
-        status = self.get_child_by_id("status", SuiteStatusBar)
+        try:
+            status = self.get_child_by_id("status", SuiteStatusBar)
+        except NoMatches:  # the screen recomposing (`rebuild_all`), which refreshes it after
+            return
         status.show(self.workshop.status_line(), not self.workshop.suite.ok, self.save_note())
         status.show_refused(short_reason(next(iter(self.invalid.values()))) if self.invalid else "")
 
@@ -605,6 +611,7 @@ class EditorScreen(Screen[None]):
             return  # the fields are disabled; a mount-time echo is not an edit
         before = self.workshop.suite
         items_before = _items(self.workshop.definition, path)
+        steps_before = self.steps()
         typed = isinstance(source, ClauseField)
         if typed:
             self.workshop.typing_started(path)
@@ -649,6 +656,14 @@ class EditorScreen(Screen[None]):
             self.after_change(None, edited=path)
         else:
             self.after_change(list(result.flips), edited=path)
+        if not typed and self.steps() != steps_before:
+            # The stage's segments or motions added (`stage_parts`): a step of their own,
+            # between the triggers and the SLA, and the room taken to it.
+            await self.rebuild_all()
+            added = [key for key, _label in self.steps() if key not in dict(steps_before)]
+            if added:
+                self.show_step(added[0])
+            return
         if not isinstance(source, ClauseField):
             if not rows_shown:
                 await self.rebuild_pane(source)
