@@ -616,6 +616,8 @@ TRICKY_AMOUNTS = [
     "0.000000000000001", "999999999999999.9",
     "1.200", "1,200", "-1.200", "1.234,56", "1,234.56", "1.234.567", "0,5", "0.500", "999.999",
     "1 234,50", "€1.200", "1.200,5", "12,345", "1,2,3", "1.200.50",
+    "USD 15,000.00", "15.000,00 EUR", "USD15000", "USD -15,000.00", "NAN", "USD", "usd 15",
+    "ABCD 15", "15 USDX",
 ]  # fmt: skip
 TRICKY_TEXT = [
     "acme", " acme ", "acme\u3000", "\u00a0acme", "x\u0600 ", "é", "abc\u0301", "\x85a", "\x01a",
@@ -1720,6 +1722,22 @@ def test_an_excel_sep_line_is_named_not_read_as_the_header(tmp_path: Path, first
 
     assert 'below "sep=;", Excel\'s note' in title_above_header(2, "sep=;\r\n")
     assert "below 1 line of a report's title" in title_above_header(2, "Leads report")
+
+
+def test_an_amount_with_its_currency_code_is_read(tmp_path: Path) -> None:
+    # Salesforce's multi-currency orgs write "USD 15,000.00": it was "not a number", emptied,
+    # and the won deal counted no revenue.
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        "lead_id,created_at,won_at,amount\n"
+        'L1,2025-01-01,2025-03-01,"USD 15,000.00"\n'
+        "L2,2025-01-01,2025-03-01,15000 EUR\n"
+        "L3,2025-01-01,2025-03-01,usd 15\n",
+        encoding="utf-8",
+    )
+    leads, report = load_leads(path)
+    assert [lead.amount for lead in leads] == [15000.0, 15000.0, None]
+    assert "line 4: amount 'usd 15': not a number" in "\n".join(report.lines())
 
 
 def test_a_stray_byte_in_the_first_mib_of_a_utf8_file_keeps_its_accents(tmp_path: Path) -> None:

@@ -109,9 +109,19 @@ def decimal_evidence(value: str) -> str | None:
     return marks[0] if re.fullmatch(r"\d*[.,]\d+", body) else None
 
 
+# A currency's ISO code before or after the number, as multi-currency CRMs write an amount
+# (Salesforce: "USD 15,000.00"; "15.000,00 EUR"): read as the sign is, the number kept.
+_CODE = re.compile(r"^[A-Z]{3} ?(?=[-+]?[0-9.,])|(?<=[0-9]) ?[A-Z]{3}$")
+
+
+def _without_currency(value: str) -> str:
+    """The cell without its currency sign or ISO code, trimmed."""
+    return _CODE.sub("", re.sub(r"[$€£¥]", "", value).strip()).strip()
+
+
 def _body(value: str) -> str | None:
     """The number's digits and marks, without currency, sign and surrounding spaces."""
-    text = re.sub(r"[$€£¥]", "", value).strip().lstrip("+-").strip()
+    text = _without_currency(value).lstrip("+-").strip()
     return text or None
 
 
@@ -147,10 +157,10 @@ def _decimal(text: str, decimal: str | None, *, whole: bool = False) -> float:
 
 
 def parse_amount(value: str, decimal: str | None = None) -> float:
-    """An amount: currency signs and thousands separators dropped, the decimal mark the
+    """An amount: currency signs and codes and thousands separators dropped, the decimal mark the
     mapping's (or the one the cell shows beyond doubt); raises `Ambiguous` for a cell such as
     "1.200" when no decimal mark is known, ValueError for what is not a number."""
-    text = re.sub(r"[$€£¥]", "", value).strip()
+    text = _without_currency(value)
     sign = ""
     if text and text[0] in "+-":
         sign, text = text[0], text[1:].strip()
