@@ -589,19 +589,27 @@ def salesforce_15(value: str) -> str | None:
     return value[:15] if value[15:] == code else None
 
 
-def _salesforce_sql(ref: str) -> str:
-    """`salesforce_15` in SQL: the condition, and the 15 characters."""
+def salesforce_code_sql(ref: str) -> str:
+    """The three characters that end `ref`'s 18-character Salesforce form (`salesforce_15`),
+    as SQL every dialect reads: a letter's case found by its place in the alphabet, not by a
+    range a collation could order otherwise."""
+    upper = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"
     chunks = []
     for chunk in range(3):
         bits = " + ".join(
-            f"CASE WHEN substr({ref}, {5 * chunk + j + 1}, 1) BETWEEN 'A' AND 'Z' "
+            f"CASE WHEN strpos({upper}, substr({ref}, {5 * chunk + j + 1}, 1)) > 0 "
             f"THEN {1 << j} ELSE 0 END"
             for j in range(5)
         )
         chunks.append(f"substr('{SALESFORCE_CODE}', {bits} + 1, 1)")
+    return " || ".join(chunks)
+
+
+def _salesforce_sql(ref: str) -> str:
+    """`salesforce_15` in SQL: the condition, and the 15 characters."""
     return (
         f"WHEN strlen({ref}) = 18 AND regexp_full_match({ref}, '[A-Za-z0-9]{{18}}') "
-        f"AND right({ref}, 3) = {' || '.join(chunks)} THEN left({ref}, 15) "
+        f"AND right({ref}, 3) = {salesforce_code_sql(ref)} THEN left({ref}, 15) "
     )
 
 

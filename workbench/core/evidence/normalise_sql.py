@@ -51,9 +51,9 @@ from workbench.core.evidence import mapping as rules
 from workbench.core.evidence.load import (
     FLOAT_ID,
     GUID,
-    SALESFORCE_CODE,
     SCIENTIFIC_ID,
     TEXT_PLACEHOLDERS,
+    salesforce_code_sql,
 )
 from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, Column
 
@@ -268,20 +268,11 @@ def _id(v: str) -> str:
     number, an 18-character Salesforce id as its 15 characters, a GUID in lower case. Without
     this a warehouse's raw rows split an account Dynamics wrote in two cases, and lose every
     activity a report wrote with a lead's 18-character id."""
-    upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # by position, not a range: no collation decides
-    chunks = []
-    for chunk in range(3):
-        bits = " + ".join(
-            f"CASE WHEN strpos({_lit(upper)}, substr({v}, {5 * chunk + j + 1}, 1)) > 0 "
-            f"THEN {1 << j} ELSE 0 END"
-            for j in range(5)
-        )
-        chunks.append(f"substr({_lit(SALESFORCE_CODE)}, {bits} + 1, 1)")
     return (
         f"CASE WHEN {_full(SCIENTIFIC_ID, v)} THEN NULL"
         f" WHEN {_full(FLOAT_ID, v)} THEN {_g(v, '[.]0+$', '')}"
         f" WHEN length({v}) = 18 AND {_g(v, '[A-Za-z0-9]', '')} = ''"
-        f" AND substr({v}, 16, 3) = {' || '.join(chunks)} THEN substr({v}, 1, 15)"
+        f" AND substr({v}, 16, 3) = {salesforce_code_sql(v)} THEN substr({v}, 1, 15)"
         f" WHEN length({v}) = 36 AND {_full(GUID, v)} THEN lower({v})"
         f" ELSE {v} END"
     )
