@@ -617,7 +617,7 @@ TRICKY_AMOUNTS = [
     "1.200", "1,200", "-1.200", "1.234,56", "1,234.56", "1.234.567", "0,5", "0.500", "999.999",
     "1 234,50", "€1.200", "1.200,5", "12,345", "1,2,3", "1.200.50",
     "USD 15,000.00", "15.000,00 EUR", "USD15000", "USD -15,000.00", "NAN", "USD", "usd 15",
-    "ABCD 15", "15 USDX",
+    "ABCD 15", "15 USDX", "15 MIO", "TBD 2025", "MAX 100", "2,5 MIO",
 ]  # fmt: skip
 TRICKY_TEXT = [
     "acme", " acme ", "acme\u3000", "\u00a0acme", "x\u0600 ", "é", "abc\u0301", "\x85a", "\x01a",
@@ -1693,12 +1693,12 @@ def test_a_stray_byte_past_the_first_mib_of_a_utf8_file_is_read_and_said(
     # is not read again as Windows-1252 (a file of plain ASCII and that line is: see
     # test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whole). The
     # line was left out, its lead with it; its byte is read as Windows-1252 and the line named.
-    rows = "".join(f"L{n},2025-01-01,CEO\n" for n in range(60_000)) + "LU,2025-01-01,Café\n"
+    rows = "".join(f"L{n},2025-01-01,CEO\n" for n in range(60_000)) + "LU,2025-01-01,Café Zoë\n"
     path = tmp_path / "leads.csv"
     path.write_bytes(("lead_id,created_at,title\n" + rows).encode() + b"LX,2025-01-01,Jos\xe9\n")
     leads, report = load_leads(path)
     assert len(leads) == 60_002 and report.skipped == 0, report.lines()
-    assert [lead.title for lead in leads][-2:] == ["Café", "José"]
+    assert [lead.title for lead in leads][-2:] == ["Café Zoë", "José"]
     text = "\n".join(report.lines())
     assert "read as windows-1252 (line 60003)" in text, text
     assert "its bytes that are not UTF-8 as windows-1252" in text, text
@@ -1732,11 +1732,13 @@ def test_an_amount_with_its_currency_code_is_read(tmp_path: Path) -> None:
         "lead_id,created_at,won_at,amount\n"
         'L1,2025-01-01,2025-03-01,"USD 15,000.00"\n'
         "L2,2025-01-01,2025-03-01,15000 EUR\n"
-        "L3,2025-01-01,2025-03-01,usd 15\n",
+        "L3,2025-01-01,2025-03-01,usd 15\n"
+        "L4,2025-01-01,2025-03-01,15 MIO\n"
+        "L5,2025-01-01,2025-03-01,TBD 2025\n",
         encoding="utf-8",
     )
     leads, report = load_leads(path)
-    assert [lead.amount for lead in leads] == [15000.0, 15000.0, None]
+    assert [lead.amount for lead in leads] == [15000.0, 15000.0, None, None, None]
     assert "line 4: amount 'usd 15': not a number" in "\n".join(report.lines())
 
 
@@ -1753,10 +1755,37 @@ def test_a_stray_byte_in_the_first_mib_of_a_utf8_file_keeps_its_accents(tmp_path
     leads, report = load_leads(path)
     assert [lead.company for lead in leads] == ["Müller GmbH", "Señor Co", "Acme – Widgets"]
     assert "read as windows-1252 (line 4)" in "\n".join(report.lines())
-    # A Windows-1252 file stays one: its accents are single bytes.
+    # A Windows-1252 file stays one: its accents are single bytes, and a pair that happens
+    # to be a UTF-8 letter ("É®") among them does not make it UTF-8 (found by review).
     latin = tmp_path / "latin.csv"
-    latin.write_bytes("lead_id,created_at,company\nL1,2025-01-01,Müller – Señor\n".encode("cp1252"))
+    latin.write_bytes(
+        "lead_id,created_at,company\nL1,2025-01-01,NESTLÉ®\nL2,2025-01-01,Crème\n".encode("cp1252")
+    )
     assert detect(latin).encoding == "windows-1252" and not detect(latin).stray
+    leads, _report = load_leads(latin)
+    assert [lead.company for lead in leads] == ["NESTLÉ®", "Crème"]
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
+def test_stray_bytes_are_named_on_their_lines_whatever_ends_a_line(
+    tmp_path: Path, newline: bytes
+) -> None:
+    # CR-only files were one line to the transcoding: every stray byte named on line 1 (found
+    # by review), and each decoded the rest of the file again.
+    rows = [b"lead_id,created_at,company", "L0,2025-01-01,Müller".encode()]
+    rows += [
+        b"L%d,2025-01-01,%s" % (n, b"Acme \x96 Co" if n % 10 == 0 else "Zürich Co".encode())
+        for n in range(1, 2001)
+    ]
+    path = tmp_path / "leads.csv"
+    path.write_bytes(newline.join(rows) + newline)
+    leads, report = load_leads(path)
+    assert len(leads) == 2001 and [leads[9].company, leads[10].company] == [
+        "Zürich Co",
+        "Acme – Co",
+    ]
+    text = "\n".join(report.lines())
+    assert "200 lines have bytes that are not UTF-8, read as windows-1252 (line 12, 22, 32" in text
 
 
 # --- numbers as people and enrichment tools write them -------------------------------------

@@ -350,6 +350,16 @@ def test_stacked_size_bands_say_what_a_company_in_both_scores() -> None:
 
     assert of_rule(found(edited(base, steps)), "fit-size-bands-stack") == []
 
+    def zero(data: dict[str, Any]) -> None:  # a +0 band adds nothing to stack
+        data["fit"]["score"]["size_points"].append({"min_employees": 300, "points": 0})
+
+    assert of_rule(found(edited(base, zero)), "fit-size-bands-stack") == []
+    # 30m-plus: inbound and account-based share the main gate; said once, at its clause
+    (shared,) = of_rule(
+        found(edited(template("30m-plus"), _stacked_size_bands)), "fit-size-bands-stack"
+    )
+    assert shared.clause == "fit.score.size_points[1]"
+
 
 def test_a_segment_band_its_own_fit_gate_cuts_short_is_warned_of() -> None:
     """SMB's band moved to 50-249 and mid-market's to 250: SMB's own fit gate still stops at

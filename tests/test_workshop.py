@@ -651,9 +651,37 @@ def test_a_draft_moved_to_a_split_stage_takes_its_templates_parts(
     threshold = workshop.definition.scoring.threshold if workshop.definition.scoring else None
     result = workshop.apply(parts.path, parts.value)
     assert result.ok, result.errors
-    assert getattr(workshop.definition, path) == template
+    assert [owner.id for owner in getattr(workshop.definition, path)] == [o.id for o in template]
     # the room's own rules stay as they were
     assert (
         workshop.definition.scoring.threshold if workshop.definition.scoring else None
     ) == threshold
+    assert stage_parts(workshop.definition) is None
+
+
+def test_the_templates_segments_keep_the_rooms_own_fit(tmp_path: Path) -> None:
+    """Added to a draft whose fit gate the room had agreed (fintech, Europe), SMB and
+    Enterprise carried the template's own fit gates (software, North America and Europe):
+    two of three segments no longer used the agreed gate, without a word (found by review).
+    Each takes the template's differences for it (size band, seniority) on the room's gate."""
+    from workbench.core.domain.templates import stage_parts
+
+    draft = from_template("acme", "3m-10m", date(2025, 1, 1))
+    draft.fit.industries, draft.fit.regions = ["fintech"], ["europe"]
+    workshop = Workshop.open(store.create(draft, tmp_path))
+    assert workshop.apply("stage", "10m-30m").ok
+    parts = stage_parts(workshop.definition)
+    assert parts is not None and workshop.apply(parts.path, parts.value).ok
+    segments = {segment.id: segment for segment in workshop.definition.segments}
+    template = {s.id: s for s in from_template("acme", "10m-30m", date(2025, 1, 1)).segments}
+    for segment in segments.values():
+        if segment.fit is not None:
+            assert (segment.fit.industries, segment.fit.regions) == (["fintech"], ["europe"])
+    smb, enterprise = segments["smb"].fit, segments["enterprise"].fit
+    assert smb is not None and enterprise is not None
+    assert (smb.max_employees, smb.min_seniority) == (199, "manager")
+    assert enterprise.min_employees == 1000
+    assert segments["mid-market"].fit is None and template["mid-market"].fit is None
+    # a 10m-30m draft with segments moved to 30m-plus: no motions offered beside them
+    assert workshop.apply("stage", "30m-plus").ok
     assert stage_parts(workshop.definition) is None

@@ -630,12 +630,17 @@ def _fit_size_bands_stack(context: _Context) -> Iterator[Finding]:
     """Two size bands of one fit score sharing sizes: both count (`FitScore`), so '50-500 +5'
     and '200+ +10' score a company of 300 +15, which the facilitator had typed as two steps
     and the room read as such."""
-    for clause, gate, _narrowed in _fit_gates(context.definition):
+    return _unique(_stacked_bands(context.definition))
+
+
+def _stacked_bands(definition: Definition) -> Iterator[Finding]:
+    for clause, gate, _narrowed in _fit_gates(definition):
         if gate.score is None:
             continue
-        bands = gate.score.size_points
-        for later, band in enumerate(bands):
-            for earlier in bands[:later]:
+        # (place, band); a band of +0 adds nothing to stack
+        bands = [(at, band) for at, band in enumerate(gate.score.size_points) if band.points]
+        for later, (at, band) in enumerate(bands):
+            for _place, earlier in bands[:later]:
                 low = max(band.min_employees or 0, earlier.min_employees or 0)
                 highs = [h for h in (band.max_employees, earlier.max_employees) if h is not None]
                 high = min(highs) if highs else None
@@ -643,7 +648,7 @@ def _fit_size_bands_stack(context: _Context) -> Iterator[Finding]:
                     continue
                 yield _finding(
                     "fit-size-bands-stack",
-                    f"{clause}.score.size_points[{later}]",
+                    f"{clause}.score.size_points[{at}]",
                     f"{band_text(earlier.min_employees, earlier.max_employees)} employees "
                     f"{earlier.points:+d} and {band_text(band.min_employees, band.max_employees)}"
                     f" {band.points:+d} both count for companies of {size_text(low, high)}: "

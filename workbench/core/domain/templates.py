@@ -990,22 +990,57 @@ class StageParts:
     """What a stage's template splits a definition into that the draft has none of."""
 
     path: str  # "segments" or "motions"
-    value: list[dict[str, Any]]  # the template's, as an edit sets them (`Workshop.apply`)
+    value: list[dict[str, Any]]  # as an edit sets them (`Workshop.apply`)
     names: tuple[str, ...]  # their labels, as the room reads them
 
 
 def stage_parts(definition: Definition) -> StageParts | None:
     """The $10-30M template's segments or the $30M+ template's motions, for a draft at that
-    stage with none: a draft started from another stage and moved to this one kept its rules
-    (as it should), and the room had no way to the segments or motions 001 prescribes
-    there ("segment-specific definitions"; MQL, PQL and AQL apart) but a new draft."""
+    stage with neither: a draft started from another stage and moved to this one kept its
+    rules (as it should), and the room had no way to the segments or motions 001 prescribes
+    there ("segment-specific definitions"; MQL, PQL and AQL apart) but a new draft.
+
+    Each one's own rules start from the draft's, changed only where the template's segment or
+    motion differs from the template's main rules (`_rebased`): SMB's fit gate is the room's
+    agreed one with SMB's size band and minimum seniority, not the template's industries."""
+    if definition.segments or definition.motions:
+        return None  # a definition has segments or motions, never both
     template = from_template(definition.slug, definition.stage, definition.created)
     for path in ("segments", "motions"):
         theirs = getattr(template, path)
-        if theirs and not getattr(definition, path):
-            return StageParts(
-                path,
-                [owner.model_dump() for owner in theirs],
-                tuple(owner.label or owner.id for owner in theirs),
-            )
+        if not theirs:
+            continue
+        value = []
+        for owner in theirs:
+            data = owner.model_dump()
+            for clause in ("fit", "triggers", "scoring"):
+                if data.get(clause) is not None:
+                    data[clause] = _rebased(
+                        _dumped(getattr(definition, clause)),
+                        _dumped(getattr(template, clause)),
+                        data[clause],
+                    )
+            value.append(data)
+        return StageParts(path, value, tuple(owner.label or owner.id for owner in theirs))
     return None
+
+
+def _dumped(clause: Any) -> Any:
+    return clause.model_dump() if clause is not None else None
+
+
+def _rebased(ours: Any, base: Any, theirs: Any) -> Any:
+    """`theirs`'s changes from `base`, made to `ours`: tables key by key (nested ones too),
+    any other value taken whole where it differs. What `theirs` leaves as `base` has it stays
+    as `ours` has it."""
+    if not (isinstance(ours, dict) and isinstance(base, dict) and isinstance(theirs, dict)):
+        return ours if theirs == base and ours is not None else theirs
+    out = dict(ours)
+    for key in base.keys() | theirs.keys():
+        if key not in theirs:
+            out.pop(key, None)
+        elif key not in base or key not in ours:
+            out[key] = theirs[key]
+        elif theirs[key] != base[key]:
+            out[key] = _rebased(ours[key], base[key], theirs[key])
+    return out

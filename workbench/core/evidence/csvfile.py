@@ -135,7 +135,7 @@ def detect(path: Path, encoding: str | None = None, delimiter: str | None = None
             codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
             name = "utf-8"
         except UnicodeDecodeError:
-            if mostly_utf8(head):
+            if mostly_utf8(*utf8_evidence(head)):
                 name, stray = "utf-8", True
             else:
                 try:
@@ -160,34 +160,55 @@ UTF8_LETTER = re.compile(
 _HIGH = re.compile(rb"[\x80-\xff]")
 
 
-def mostly_utf8(sample: bytes) -> bool:
+def utf8_evidence(data: bytes) -> tuple[int, int]:
+    """(letters written as UTF-8 writes them, bytes UTF-8 cannot read) in `data`."""
+    found = UTF8_LETTER.findall(data)
+    return len(found), len(_HIGH.findall(data)) - sum(len(letter) for letter in found)
+
+
+def mostly_utf8(letters: int, stray: int) -> bool:
     """A UTF-8 file with a few stray bytes (a Windows-1252 dash pasted into one cell), not a
-    Windows-1252 file: as many letters written as UTF-8 writes them as bytes it cannot read, or more.
-    A Windows-1252 file's accents are single bytes, almost never followed by what would make
-    them a UTF-8 letter. Read as Windows-1252, every "José" of such a file read "JosÃ©"."""
-    found = UTF8_LETTER.findall(sample)
-    stray = len(_HIGH.findall(sample)) - sum(len(letter) for letter in found)
-    return bool(found) and len(found) >= stray
+    Windows-1252 file: more letters written as UTF-8 writes them than bytes it cannot read.
+    A Windows-1252 file's accents are single bytes, seldom followed by what makes them a
+    UTF-8 letter ("É®" is one); a tie is Windows-1252. Read as Windows-1252, every "José" of
+    a UTF-8 file read "JosÃ©"."""
+    return letters > stray
 
 
-def stray_decode(line: bytes) -> str:
-    """A line of a UTF-8 file, each byte UTF-8 cannot read taken as Windows-1252 (Latin-1
-    where Windows-1252 leaves the byte undefined)."""
-    out: list[str] = []
-    at = 0
-    while at < len(line):
-        try:
-            out.append(line[at:].decode("utf-8"))
-            break
-        except UnicodeDecodeError as error:
-            out.append(line[at : at + error.start].decode("utf-8"))
-            byte = line[at + error.start : at + error.start + 1]
-            try:
-                out.append(byte.decode("cp1252"))
-            except UnicodeDecodeError:
-                out.append(byte.decode("latin-1"))
-            at += error.start + 1
-    return "".join(out)
+def file_utf8_evidence(path: Path) -> tuple[int, int]:
+    """`utf8_evidence` over the whole file, a chunk at a time."""
+    letters = stray = 0
+    with path.open("rb") as handle:
+        tail = b""
+        while chunk := handle.read(_CHUNK):
+            data = tail + chunk
+            cut = len(data) - 3  # a letter cut by the chunk's end is counted with the next
+            while cut > 0 and 0x80 <= data[cut] < 0xC0:
+                cut -= 1
+            cut = max(cut, 0)
+            found, bad = utf8_evidence(data[:cut])
+            letters, stray, tail = letters + found, stray + bad, data[cut:]
+        found, bad = utf8_evidence(tail)
+    return letters + found, stray + bad
+
+
+def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    """A decoding error handler: each byte UTF-8 cannot read, as Windows-1252 reads it
+    (Latin-1 where Windows-1252 leaves the byte undefined)."""
+    assert isinstance(error, UnicodeDecodeError)
+    byte = error.object[error.start : error.start + 1]
+    try:
+        return byte.decode("cp1252"), error.start + 1
+    except UnicodeDecodeError:
+        return byte.decode("latin-1"), error.start + 1
+
+
+codecs.register_error("workbench-windows-1252", _as_windows_1252)
+
+
+def stray_decode(data: bytes) -> str:
+    """UTF-8 with each byte it cannot read taken as Windows-1252."""
+    return data.decode("utf-8", errors="workbench-windows-1252")
 
 
 _SEP_LINE = re.compile(rb"(?:\xef\xbb\xbf)?sep=(.)\r?\n", re.IGNORECASE)
@@ -200,18 +221,52 @@ def excel_sep_line(path: Path) -> str | None:
     return found.group(1).decode("latin-1") if found else None
 
 
+_BREAK = re.compile(rb"(\r\n|\r|\n)")
+
+
+def _line_end(data: bytes) -> int:
+    """Where `data` can be cut after a whole line: after its last LF, else after its last CR
+    that is not its last byte (the LF of a CRLF may follow); 0 when there is none."""
+    at = data.rfind(b"\n")
+    if at >= 0:
+        return at + 1
+    at = data.rfind(b"\r", 0, len(data) - 1)
+    return at + 1 if at >= 0 else 0
+
+
 def transcode_stray(path: Path, into: Path) -> list[int]:
     """Write a UTF-8 file with stray bytes as UTF-8 into `into`, each stray byte as Windows-1252
-    reads it (`stray_decode`); the numbers of the lines that had one (the file's physical
-    lines, from 1). Line by line, and only for such a file."""
+    reads it (`stray_decode`); the numbers of the lines that had one (physical lines from 1, a
+    CRLF, a CR or an LF ending one, as the loader numbers them). A chunk at a time, cut after a
+    whole line; only a chunk with a stray byte is looked at line by line."""
     lines: list[int] = []
+    before = 0  # line breaks before the pending data
+    pending = b""
     with path.open("rb") as source, into.open("w", encoding="utf-8", newline="") as target:
-        for number, line in enumerate(source, start=1):
+        while True:
+            chunk = source.read(_CHUNK)
+            data = pending + chunk
+            cut = _line_end(data) if chunk else len(data)
+            if not cut:
+                if not chunk:
+                    break
+                pending = data
+                continue
+            block, pending = data[:cut], data[cut:]
             try:
-                target.write(line.decode("utf-8"))
+                target.write(block.decode("utf-8"))
+                before += len(_BREAK.findall(block))
             except UnicodeDecodeError:
-                target.write(stray_decode(line))
-                lines.append(number)
+                parts = _BREAK.split(block)  # line, break, line, break, ..., rest
+                for index in range(0, len(parts), 2):
+                    try:
+                        parts[index].decode("utf-8")
+                    except UnicodeDecodeError:
+                        lines.append(before + index // 2 + 1)
+                before += len(parts) // 2
+                target.write(stray_decode(block))
+            if not chunk:
+                break
     return lines
 
 

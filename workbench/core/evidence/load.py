@@ -60,10 +60,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from workbench.core.domain.errors import InputError, Problem
 from workbench.core.evidence.csvfile import (
     SAMPLE,
-    UTF8_LETTER,
     CsvFormat,
     detect,
     excel_sep_line,
+    file_utf8_evidence,
+    mostly_utf8,
     utf8_copy,
 )
 from workbench.core.evidence.csvlines import (
@@ -2569,7 +2570,8 @@ def _load_table(
     form = detect(path, mapping.encoding, mapping.delimiter)
     before = dict(dropped) if dropped is not None else None
     report = _load_csv(con, table, path, form, mapping, target, say, known, dropped)
-    if form.utf8 and _not_utf8_lines(report) and not _ascii_start(path, form):
+    late_1252 = form.utf8 and _not_utf8_lines(report) and _ascii_start(path, form)
+    if form.utf8 and _not_utf8_lines(report) and not late_1252:
         # A UTF-8 file with a byte that is not (a Windows-1252 dash pasted into one cell):
         # left out, the line took its lead and the lead's activities. Read again, each such
         # byte as Windows-1252 reads it, and the lines named.
@@ -2578,7 +2580,7 @@ def _load_table(
             dropped.update(before)
         form = replace(form, stray=True)
         report = _load_csv(con, table, path, form, mapping, target, say, known, dropped)
-    elif _not_utf8_past_an_ascii_start(path, form, report):
+    elif late_1252:
         # Plain ASCII for the first MiB, then a line that is not UTF-8: a Windows-1252 file
         # whose first accent comes late (30 of 2,000 leads were left out, taking their
         # activities). Read whole as Windows-1252, which reads those first lines the same.
@@ -2657,26 +2659,16 @@ def _not_utf8_lines(report: TableReport) -> bool:
 
 
 def _ascii_start(path: Path, form: CsvFormat) -> bool:
-    """Whether the file was detected as UTF-8 from a first MiB of plain ASCII and no letter
-    anywhere is written as UTF-8 writes one: a Windows-1252 file whose first accent comes late
-    (else it is UTF-8 with stray bytes, and read as Windows-1252 its accented rows would be
-    garbled)."""
+    """Whether the file was detected as UTF-8 from a first MiB of plain ASCII and is, taken
+    whole, not mostly UTF-8 (`csvfile.mostly_utf8`): a Windows-1252 file whose first accent
+    comes late. Else it is UTF-8 with stray bytes, and read as Windows-1252 its accented rows
+    would be garbled; one "É®" (a UTF-8 letter by chance) among its accents no longer says so."""
     if not form.utf8 or form.encoding_given or form.bom:
         return False
     with path.open("rb") as handle:
         if not handle.read(SAMPLE).isascii():
             return False
-        tail = b""
-        while chunk := handle.read(1 << 24):
-            if UTF8_LETTER.search(tail + chunk):
-                return False
-            tail = chunk[-3:]
-    return True
-
-
-def _not_utf8_past_an_ascii_start(path: Path, form: CsvFormat, report: TableReport) -> bool:
-    """A line was not UTF-8 in a file `_ascii_start` holds to be Windows-1252."""
-    return _not_utf8_lines(report) and _ascii_start(path, form)
+    return not mostly_utf8(*file_utf8_evidence(path))
 
 
 def _too_long_words(size: int, start: str = "") -> str:

@@ -109,9 +109,19 @@ def decimal_evidence(value: str) -> str | None:
     return marks[0] if re.fullmatch(r"\d*[.,]\d+", body) else None
 
 
-# A currency's ISO code before or after the number, as multi-currency CRMs write an amount
-# (Salesforce: "USD 15,000.00"; "15.000,00 EUR"): read as the sign is, the number kept.
-_CODE = re.compile(r"^[A-Z]{3} ?(?=[-+]?[0-9.,])|(?<=[0-9]) ?[A-Z]{3}$")
+# A currency's ISO 4217 code before or after the number, as multi-currency CRMs write an
+# amount (Salesforce: "USD 15,000.00"; "15.000,00 EUR"): read as the sign is, the number kept.
+# Only these codes: "15 MIO" (millions), "TBD 2025" or "MAX 100" are not an amount of 15,
+# 2025 or 100.
+CURRENCY_CODES = frozenset({
+    "USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "ISK",
+    "PLN", "CZK", "HUF", "RON", "BGN", "HRK", "TRY", "RUB", "UAH", "INR", "CNY", "HKD",
+    "TWD", "SGD", "KRW", "THB", "MYR", "IDR", "PHP", "VND", "PKR", "BDT", "LKR", "ILS",
+    "AED", "SAR", "QAR", "KWD", "BHD", "OMR", "EGP", "NGN", "KES", "ZAR", "MAD", "BRL",
+    "MXN", "ARS", "CLP", "COP", "PEN", "UYU",
+})  # fmt: skip
+_CODES = "|".join(sorted(CURRENCY_CODES))
+_CODE = re.compile(rf"^(?:{_CODES}) ?(?=[-+]?[0-9.,])|(?<=[0-9]) ?(?:{_CODES})$")
 
 
 def _without_currency(value: str) -> str:

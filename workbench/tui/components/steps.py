@@ -190,7 +190,8 @@ class StagePane(DefinitionPane):
             stage = STAGES[self.definition.stage]
             yield PlainText(
                 f"The {stage.label} template splits the definition into {parts.path}: "
-                f"{', '.join(parts.names)}, each with its own rules. This draft has none.",
+                f"{', '.join(parts.names)}. This draft has none. Added, each starts from this "
+                "draft's rules, changed only where the template's differs for it.",
                 classes="field-help",
                 id="stage-parts-help",
             )
