@@ -2570,38 +2570,28 @@ def _load_table(
     form = detect(path, mapping.encoding, mapping.delimiter)
     before = dict(dropped) if dropped is not None else None
     report = _load_csv(con, table, path, form, mapping, target, say, known, dropped)
-    late_1252 = form.utf8 and _not_utf8_lines(report) and _ascii_start(path, form)
-    if form.utf8 and _not_utf8_lines(report) and not late_1252:
-        # A UTF-8 file with a byte that is not (a Windows-1252 dash pasted into one cell):
-        # left out, the line took its lead and the lead's activities. Read again, each such
-        # byte as Windows-1252 reads it, and the lines named.
+    if form.utf8 and _not_utf8_lines(report):
+        # A line that is not UTF-8 was left out, taking its lead and the lead's activities.
+        # Either a Windows-1252 file whose first accent comes after a first MiB of plain
+        # ASCII (30 of 2,000 leads were lost so): read whole as Windows-1252, which reads
+        # those first lines the same. Or a UTF-8 file with a stray byte (a Windows-1252 dash
+        # pasted into one cell): read again, each such byte as Windows-1252, the lines named.
+        late = _late_windows_1252(path, form)
+        form = replace(form, encoding="windows-1252") if late else replace(form, stray=True)
         if dropped is not None and before is not None:
             dropped.clear()
             dropped.update(before)
-        form = replace(form, stray=True)
         report = _load_csv(con, table, path, form, mapping, target, say, known, dropped)
-    elif late_1252:
-        # Plain ASCII for the first MiB, then a line that is not UTF-8: a Windows-1252 file
-        # whose first accent comes late (30 of 2,000 leads were left out, taking their
-        # activities). Read whole as Windows-1252, which reads those first lines the same.
-        if dropped is not None and before is not None:
-            dropped.clear()
-            dropped.update(before)
-        form = replace(form, encoding="windows-1252")
-        report = _load_csv(con, table, path, form, mapping, target, say, known, dropped)
-        report.notes.append(
-            "read as windows-1252: the first MiB is plain ASCII and a later line is not UTF-8; "
-            'if that is wrong, name the encoding in the mapping file, e.g. encoding = "latin-1"'
-        )
+        if late:
+            report.notes.append(
+                "read as windows-1252: the first MiB is plain ASCII and a later line is not "
+                "UTF-8; if that is wrong, name the encoding in the mapping file, e.g. encoding = "
+                '"latin-1"'
+            )
     report.encoding, report.delimiter = form.encoding, form.delimiter
     report.bom = form.bom
     if not form.plain:
         report.read_as = form.describe()
-    if form.utf8 and any("not utf-8" in p.reason for p in report.all if not p.kept):
-        report.notes.append(
-            f"lines that are not UTF-8 were left out: if the file is in another encoding, name "
-            f'it in the mapping file, e.g. encoding = "windows-1252" ({form.describe()})'
-        )
     return report
 
 
@@ -2658,7 +2648,7 @@ def _not_utf8_lines(report: TableReport) -> bool:
     return any("not utf-8" in p.reason for p in report.all if not p.kept)
 
 
-def _ascii_start(path: Path, form: CsvFormat) -> bool:
+def _late_windows_1252(path: Path, form: CsvFormat) -> bool:
     """Whether the file was detected as UTF-8 from a first MiB of plain ASCII and is, taken
     whole, not mostly UTF-8 (`csvfile.mostly_utf8`): a Windows-1252 file whose first accent
     comes late. Else it is UTF-8 with stray bytes, and read as Windows-1252 its accented rows
