@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
@@ -41,6 +43,16 @@ async def keys_handed_on(pilot: Pilot[None], within: float = 20.0) -> None:
             raise AssertionError(f"keys still held after {within} s")
         await pilot.pause(0.05)
     await settle(pilot)
+
+
+async def settled_until(pilot: Pilot[None], done: Callable[[], bool], tries: int = 60) -> None:
+    """Settle until `done()` holds, at most `tries` times: keys that arrived at once are
+    handed on one rebuild at a time, however slow the machine. The caller asserts after."""
+    for _ in range(tries):
+        await settle(pilot)
+        if done():
+            return
+        await asyncio.sleep(0.05)
 
 
 async def open_first(pilot: Pilot[None]) -> None:

@@ -12,7 +12,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Collapsible, Input
 
-from tests.tui.pilot_steps import open_step, settle
+from tests.tui.pilot_steps import open_step, settle, settled_until
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.modals import ConfirmModal
@@ -335,11 +335,12 @@ async def test_removing_rules_at_typing_speed_removes_one_rule_per_enter_tab_ent
         remove.focus()
         await settle(pilot)
         arrive_at_once(app, ROUND * 2)
-        for _ in range(60):
-            await settle(pilot)
-            if len(screen.workshop.definition.triggers.tier2) <= len(before.triggers.tier2) - 2:
-                break
-            await asyncio.sleep(0.05)
+        await settled_until(
+            pilot,
+            lambda: (
+                len(screen.workshop.definition.triggers.tier2) <= len(before.triggers.tier2) - 2
+            ),
+        )
         await asyncio.sleep(0.3)
         await settle(pilot)
         after = screen.workshop.definition

@@ -6,7 +6,6 @@ nothing."""
 from __future__ import annotations
 
 import ast
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from textual.color import Color
 from textual.pilot import Pilot
 from textual.widgets import Button
 
-from tests.tui.pilot_steps import open_step, settle
+from tests.tui.pilot_steps import open_step, settle, settled_until
 from tests.tui.test_overrides import ROUND, arrive_at_once, open_block, slow_rebuilds
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
@@ -78,12 +77,12 @@ async def test_space_on_add_tier2_rule_adds_a_rule_and_the_keys_after_it_land_as
         before = list(screen.workshop.definition.triggers.tier2)
         await focus_button(pilot, "#add-tier2")
         arrive_at_once(app, [key, "tab", "7"])
-        for _ in range(60):
-            await settle(pilot)
+
+        def landed() -> bool:
             rules = screen.workshop.definition.triggers.tier2
-            if len(rules) > len(before) and rules[-1].min_count == 7:
-                break
-            await asyncio.sleep(0.05)
+            return len(rules) > len(before) and rules[-1].min_count == 7
+
+        await settled_until(pilot, landed)
         rules = screen.workshop.definition.triggers.tier2
         assert len(rules) == len(before) + 1, f"{key} added a rule"
         assert rules[:-1] == before
@@ -108,11 +107,9 @@ async def test_space_removes_a_rule_and_answers_the_question(
         before = list(screen.workshop.definition.triggers.tier2)
         await focus_button(pilot, "#remove-tier2")
         arrive_at_once(app, ["space" if k == "enter" else k for k in ROUND])
-        for _ in range(60):
-            await settle(pilot)
-            if len(screen.workshop.definition.triggers.tier2) < len(before):
-                break
-            await asyncio.sleep(0.05)
+        await settled_until(
+            pilot, lambda: len(screen.workshop.definition.triggers.tier2) < len(before)
+        )
         await settle(pilot)
         assert screen.workshop.definition.triggers.tier2 == before[:-1]
         assert app.screen is screen
