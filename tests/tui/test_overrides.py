@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Button, Collapsible, Input
+from textual.widgets import Button, Collapsible, Input, TabbedContent
 
 from tests.tui.pilot_steps import open_step, settle, settled_until
 from workbench.core.files import store
@@ -489,3 +489,43 @@ async def test_a_refused_value_in_a_removed_rule_does_not_hold_the_saves_back(
         screen.save_draft()
         await settle(pilot)
         assert len(store.load_definition(path).definition.triggers.tier2) == last
+
+
+async def test_segments_are_removed_one_by_one_after_a_question_naming_the_lost_sizes(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """A room that wants two bands, or none, had no way but the file. Each segment has a
+    Remove button; the question names the sizes no other band covers (they would be
+    rejected); the last one removed takes the step away, and the room is on Triggers."""
+    path = seeded("bigco", "10m-30m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(pilot, "segments")
+        await press_button(pilot, "#remove-segments-2")
+        asked = app.screen
+        assert isinstance(asked, ConfirmModal)
+        assert asked.question.startswith("Remove the segment Enterprise and its own rules?")
+        assert "companies of 1000+ employees: they would be rejected" in asked.question
+        await press_button(pilot, "#answer-keep")
+        assert len(screen.workshop.definition.segments) == 3, "kept"
+
+        # Enter on the button, then tab and enter typed at once: the keys wait for the
+        # question, and the second answer removes it.
+        button = screen.query_one("#remove-segments-2", Button)
+        button.scroll_visible(animate=False)
+        button.focus()
+        await settle(pilot)
+        await pilot.press("enter", "tab", "enter")
+        await settled_until(pilot, lambda: len(screen.workshop.definition.segments) == 2)
+        assert [s.id for s in screen.workshop.definition.segments] == ["smb", "mid-market"]
+        assert not screen.query("#remove-segments-2")
+
+        for index in (1, 0):
+            await press_button(pilot, f"#remove-segments-{index}")
+            await press_button(pilot, "#answer-remove")
+        await settled_until(pilot, lambda: "segments" not in dict(screen.steps()))
+        assert screen.workshop.definition.segments == []
+        assert screen.query_one("#steps", TabbedContent).active == "step-triggers"
+        await screen.take_typing()
+        screen.workshop.save()
+    assert store.load_definition(path).definition.segments == []

@@ -42,6 +42,7 @@ from workbench.core.domain.framework import (
     healthy_acceptance,
     percent,
 )
+from workbench.core.domain.part_removal import PartList, remove_part
 from workbench.core.domain.phrases import activity_label, tier_name, trigger_label
 from workbench.core.domain.readings import hand_raise_reading
 from workbench.core.domain.stages import STAGES
@@ -753,7 +754,7 @@ class OverridesPane(TriggerButtons):
     own rules sit in a collapsible block, closed until the room opens it (and kept open or
     closed across the pane's rebuilds)."""
 
-    LIST = "segments"
+    LIST: PartList = "segments"
 
     def __init__(self, definition: Definition, **kwargs: Any) -> None:
         super().__init__(definition, **kwargs)
@@ -813,6 +814,13 @@ class OverridesPane(TriggerButtons):
                     compact=True,
                 )
             yield from self.response_fields(index, entity)
+        yield HoldingButton(
+            f"Remove {name}",
+            id=f"remove-{self.LIST}-{index}",
+            name=str(index),
+            classes="remove-part",
+            compact=True,
+        )
 
     def response_fields(self, index: int, entity: Segment | Motion) -> ComposeResult:
         """Its own response times, where the summary shows them: empty uses the main SLA's."""
@@ -877,6 +885,49 @@ class OverridesPane(TriggerButtons):
     @on(Button.Pressed, ".main-clause")
     def _main(self, event: Button.Pressed) -> None:
         self.edit(event.button.name or "", None)
+
+    @on(Button.Pressed, ".remove-part")
+    async def _remove_part(self, event: Button.Pressed) -> None:
+        """Asked first, saying which sizes or lead types the room would lose
+        (`part_removal`): taking out the top band rejects every large company. The button
+        held the keys typed after it until the question is up."""
+        try:
+            await self._ask_to_remove_part(int(event.button.name or "0"))
+        finally:
+            release_keys(self)
+
+    async def _ask_to_remove_part(self, index: int) -> None:
+        from workbench.tui.components.modals import ConfirmModal
+
+        take_typing = getattr(self.screen, "take_typing", None)
+        if take_typing is not None:
+            await take_typing()  # a label typed a moment ago is the name asked about
+        entities = self.entities()
+        if index >= len(entities):
+            return
+        removal = remove_part(self.definition, self.LIST, index)
+        target = entities[index].id
+
+        def answered(choice: str | None) -> None:
+            try:
+                if choice != "remove":
+                    return
+                now = self.entities()
+                if index >= len(now) or now[index].id != target:
+                    self.notify(f"The {self.LIST} changed meanwhile: nothing removed.")
+                    return
+                self.edit(self.LIST, remove_part(self.definition, self.LIST, index).value)
+            finally:
+                release_keys(self)  # the answer's hold; the edit holds its own until rebuilt
+
+        await self.app.push_screen(
+            ConfirmModal(
+                removal.question(),
+                [("keep", "Keep it"), ("remove", f"Remove {removal.name}")],
+                holding=True,
+            ),
+            answered,
+        )
 
 
 class SegmentsPane(OverridesPane):

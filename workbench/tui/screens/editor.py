@@ -658,11 +658,18 @@ class EditorScreen(Screen[None]):
             self.after_change(list(result.flips), edited=path)
         if not typed and self.steps() != steps_before:
             # The stage's segments or motions added (`stage_parts`): a step of their own,
-            # between the triggers and the SLA, and the room taken to it.
+            # between the triggers and the SLA, and the room taken to it. The last one
+            # removed: the step goes, and the room is on the step before it.
             await self.rebuild_all()
-            added = [key for key, _label in self.steps() if key not in dict(steps_before)]
+            now = dict(self.steps())
+            added = [key for key in now if key not in dict(steps_before)]
             if added:
                 self.show_step(added[0])
+                return
+            keys = [key for key, _label in steps_before]
+            gone = next((at for at, key in enumerate(keys) if key not in now), 0)
+            earlier = [key for key in keys[:gone] if key in now]
+            self.show_step(earlier[-1] if earlier else next(iter(now)))
             return
         if not isinstance(source, ClauseField):
             if not rows_shown:

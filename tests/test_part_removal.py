@@ -1,0 +1,95 @@
+"""A segment or motion taken out: the list the edit sets, and the sizes or lead types lost."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from workbench.core.domain.definition import Definition
+from workbench.core.domain.evaluator import evaluate
+from workbench.core.domain.part_removal import remove_part, uncovered
+from workbench.core.domain.templates import from_template
+from workbench.core.files import store
+from workbench.core.services.workshop import Workshop
+
+CREATED = date(2025, 1, 1)
+
+
+def test_each_segment_removed_names_the_sizes_no_other_covers() -> None:
+    d = from_template("acme", "10m-30m", CREATED)  # SMB 50-199, Mid-market 200-999, 1000+
+    top = remove_part(d, "segments", 2)
+    assert [s["id"] for s in top.value] == ["smb", "mid-market"]
+    assert "companies of 1000+ employees: they would be rejected" in top.question()
+    middle = remove_part(d, "segments", 1)
+    assert "companies of 200-999 employees" in middle.question()
+    assert middle.question().startswith("Remove the segment Mid-market and its own rules?")
+
+
+def test_a_band_the_others_cover_loses_nothing() -> None:
+    d = from_template("acme", "10m-30m", CREATED)
+    data = d.model_dump()
+    data["segments"][2]["min_employees"] = 150  # Enterprise 150+ covers Mid-market's sizes
+    data["segments"][1]["max_employees"] = 300
+    widened = Definition.model_validate(data)
+    assert "The other segments cover its sizes." in remove_part(widened, "segments", 1).effects
+
+
+@pytest.mark.parametrize(
+    ("band", "others", "left"),
+    [
+        ((0, None), [], [(0, None)]),
+        ((50, 199), [(0, 99)], [(100, 199)]),
+        ((50, 199), [(100, 120)], [(50, 99), (121, 199)]),
+        ((1000, None), [(900, 2000)], [(2001, None)]),
+        ((1000, None), [(0, None)], []),
+    ],
+)
+def test_uncovered_sizes(
+    band: tuple[int, int | None],
+    others: list[tuple[int, int | None]],
+    left: list[tuple[int, int | None]],
+) -> None:
+    d = from_template("acme", "10m-30m", CREATED)
+    segments = [
+        d.segments[0].model_copy(update={"min_employees": low, "max_employees": high})
+        for low, high in others
+    ]
+    assert uncovered(band, segments) == left
+
+
+def test_the_sizes_said_are_the_sizes_the_evaluator_then_rejects(tmp_path: Path) -> None:
+    """What the question says is what happens: a lead of 5,000 employees is decided by
+    Enterprise before, and 'no segment covers' after, as said."""
+    d = from_template("acme", "10m-30m", CREATED)
+    removal = remove_part(d, "segments", 2)
+    workshop = Workshop(store.load_definition(store.create(d, tmp_path)))
+    assert workshop.apply("segments", removal.value).ok
+    after = workshop.definition
+    assert [s.id for s in after.segments] == ["smb", "mid-market"]
+    lead = next(c.lead for c in d.cases if c.lead.company.employees)
+    big = lead.model_copy(update={"company": lead.company.model_copy(update={"employees": 5000})})
+    assert "No segment covers" not in " ".join(r.text for r in evaluate(d, big).reasons)
+    assert "No segment covers a company of 5000 employees." in [
+        r.text for r in evaluate(after, big).reasons
+    ]
+
+
+def test_the_last_one_removed_leaves_the_main_rules() -> None:
+    d = from_template("acme", "30m-plus", CREATED)
+    for _ in range(2):
+        d = d.model_copy(update={"motions": d.motions[:1]})
+    last = remove_part(d, "motions", 0)
+    assert last.value == []
+    assert "the main rules decide every lead, each one as an MQL" in last.question()
+
+
+def test_a_motion_removed_says_which_lead_type_goes() -> None:
+    d = from_template("acme", "30m-plus", CREATED)
+    pql = remove_part(d, "motions", 1)
+    assert pql.name == "Product-led PQL"
+    assert "No lead becomes a PQL any more" in pql.question()
+    assert "No lead becomes an AQL any more" in remove_part(d, "motions", 2).question()
+    with pytest.raises(IndexError):
+        remove_part(d, "motions", 3)

@@ -1,0 +1,93 @@
+"""Taking one segment or motion out of a draft, and what the room should hear before it does.
+
+The $10-30M template gives three segments and the $30M+ template three motions; a company
+without a free product has no PQLs to hand over, and a room may merge two bands into one. A
+segment taken out takes its own rules with it, and the sizes it covered go to no one: the
+evaluator rejects a company no segment covers ("No segment covers a company of ..."), so
+taking out the top band rejects every large company. The question says that before it is
+asked, in the sizes the room would lose, not after the backtest shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from workbench.core.domain.bands import size_text
+from workbench.core.domain.definition import Definition, Motion, Segment
+
+PartList = Literal["segments", "motions"]
+
+
+@dataclass(frozen=True, slots=True)
+class PartRemoval:
+    """One segment or motion taken out: the list as an edit sets it (`Workshop.apply`), and
+    what taking it out does, in sentences for the question put to the room."""
+
+    path: PartList
+    value: list[dict[str, Any]]
+    name: str
+    effects: tuple[str, ...]
+
+    def question(self) -> str:
+        kind = "segment" if self.path == "segments" else "motion"
+        return f"Remove the {kind} {self.name} and its own rules? " + " ".join(self.effects)
+
+
+def _name(part: Segment | Motion) -> str:
+    return part.label or part.id
+
+
+def _band(segment: Segment) -> tuple[int, int | None]:
+    return segment.min_employees or 0, segment.max_employees
+
+
+def uncovered(band: tuple[int, int | None], others: list[Segment]) -> list[tuple[int, int | None]]:
+    """The sizes of `band` that none of `others` covers, in order (`None`: no upper end)."""
+    left: list[tuple[int, int | None]] = [band]
+    for other in others:
+        o_low, o_high = _band(other)
+        rest: list[tuple[int, int | None]] = []
+        for low, high in left:
+            if low < o_low:  # the part below the other band
+                rest.append((low, o_low - 1 if high is None else min(high, o_low - 1)))
+            if o_high is not None and (high is None or high > o_high):  # the part above
+                rest.append((max(low, o_high + 1), high))
+        left = [(low, high) for low, high in rest if high is None or low <= high]
+    return sorted(left, key=lambda part: part[0])
+
+
+def remove_part(definition: Definition, path: PartList, index: int) -> PartRemoval:
+    """The draft's segments or motions without the one at `index`; IndexError if none is."""
+    parts: list[Segment | Motion] = list(getattr(definition, path))
+    if not 0 <= index < len(parts):
+        raise IndexError(f"{path}.{index}: no such {path[:-1]}")
+    gone = parts[index]
+    rest = [part for at, part in enumerate(parts) if at != index]
+    effects: list[str] = []
+    if not rest:
+        effects.append(
+            f"With no {path[:-1]} left, the main rules decide every lead"
+            + (", whatever its size." if path == "segments" else ", each one as an MQL.")
+        )
+    elif isinstance(gone, Segment):
+        lost = uncovered(_band(gone), [p for p in rest if isinstance(p, Segment)])
+        if lost:
+            sizes = ", ".join(size_text(low, high) for low, high in lost)
+            effects.append(
+                f"No other segment covers companies of {sizes} employees: they would be "
+                "rejected (widen a neighbour's band to take them)."
+            )
+        else:
+            effects.append("The other segments cover its sizes.")
+    else:
+        kind = gone.lead_type.upper()
+        same = [_name(p) for p in rest if isinstance(p, Motion) and p.lead_type == gone.lead_type]
+        if same:
+            effects.append(f"{', '.join(same)} still hands over {kind}s.")
+        else:
+            article = "an" if kind[0] in "AEFHILMNORSX" else "a"  # an MQL, an AQL, a PQL
+            effects.append(
+                f"No lead becomes {article} {kind} any more: no other motion hands them over."
+            )
+    return PartRemoval(path, [part.model_dump() for part in rest], _name(gone), tuple(effects))
