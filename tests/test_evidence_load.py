@@ -1704,7 +1704,7 @@ def test_a_stray_byte_past_the_first_mib_of_a_utf8_file_is_read_and_said(
     assert "its bytes that are not UTF-8 as windows-1252" in text, text
 
 
-@pytest.mark.parametrize("first", [b"sep=;\r\n", b"SEP=,\n", b"\xef\xbb\xbfsep=\t\n"])
+@pytest.mark.parametrize("first", [b"sep=;\r\n", b"SEP=,\n", b"\xef\xbb\xbfsep=\t\n", b"sep=;\r"])
 def test_an_excel_sep_line_is_named_not_read_as_the_header(tmp_path: Path, first: bytes) -> None:
     # DuckDB took "sep=" for the header: "has a header but no leads rows", exit 2.
     delimiter = first.decode("utf-8-sig")[4]

@@ -211,7 +211,7 @@ def stray_decode(data: bytes) -> str:
     return data.decode("utf-8", errors="workbench-windows-1252")
 
 
-_SEP_LINE = re.compile(rb"(?:\xef\xbb\xbf)?sep=(.)\r?\n", re.IGNORECASE)
+_SEP_LINE = re.compile(rb"(?:\xef\xbb\xbf)?sep=([^\r\n])(?:\r\n|\r|\n)", re.IGNORECASE)
 
 
 def excel_sep_line(path: Path) -> str | None:
