@@ -280,3 +280,34 @@ def test_spark_agrees_on_account_motions(
     out of heap) decide, alongside triggers, scores, decay and recycling."""
     assume(expected(definition, *history))
     agree_in_spark(spark, definition, *history)
+
+
+def test_spark_trims_ids_and_domains_as_the_loader_does(spark: SparkSession) -> None:
+    """A tab, a CR or a no-break space a spreadsheet left around an id or a domain: Spark
+    reads `chr()` modulo 256, so the trim set is checked where it runs, padded rows giving
+    the events the clean rows give (and the ids as the clean rows have them)."""
+    import dataclasses
+
+    leads, activities = inferred_data()
+    definition = inferred_definition()
+    want = expected(definition, leads, activities)
+    assert want
+    pads = ("\xa0{}\t", " {}\r", "\t{}\xa0 ")
+    padded = [
+        dataclasses.replace(
+            lead,
+            lead_id=pads[n % 3].format(lead.lead_id),
+            email=pads[n % 3].format(lead.email) if lead.email else lead.email,
+        )
+        for n, lead in enumerate(leads)
+    ]
+    acts = [
+        dataclasses.replace(a, lead_id=pads[(n + 1) % 3].format(a.lead_id))
+        for n, a in enumerate(activities)
+    ]
+    load(spark, padded, acts)
+    try:
+        assert spark_events(spark, export_sql(definition, "spark")) == want
+    finally:
+        for name in ("leads", "activities"):
+            spark.catalog.dropTempView(name)

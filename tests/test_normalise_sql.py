@@ -241,7 +241,8 @@ def _crm_ids(folder: Path) -> None:
     """Rewrite the sample's CSVs with ids as CRMs and spreadsheets write them: a lead's id as
     a float in the activities ("500003.0"), a GUID in lower case in one file and upper case in
     the other, an 18-character Salesforce id where the activities have its 15; account GUIDs in
-    either case, "#N/A" accounts and "N/A" domains, "-" sessions."""
+    either case, "#N/A" accounts and "N/A" domains, "-" sessions; ids padded with tabs, CRs
+    and no-break spaces."""
     leads = folder / "leads.csv"
     rows = list(csv.DictReader(leads.open(encoding="utf-8", newline="")))
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -259,12 +260,16 @@ def _crm_ids(folder: Path) -> None:
             id15 = "00Q" + tail
             ids[row["lead_id"]] = (_sf18(id15), id15)
         row["lead_id"] = ids[row["lead_id"]][0]
+        if n % 5 == 2:  # padded as a spreadsheet leaves a cell: a tab, a CR, a no-break space
+            row["lead_id"] = "\xa0" + row["lead_id"] + "\t"
         domain = row["domain"]
         if n % 4 == 0 or not domain:
             row["account_id"] = "#N/A"
         else:
             guid = str(uuid.uuid5(uuid.NAMESPACE_DNS, domain))
             row["account_id"] = guid.upper() if n % 2 else guid
+            if n % 6 == 1:
+                row["account_id"] += "\r"
         if n % 7 == 0:
             row["domain"] = "N/A"
     _write(leads, rows)
@@ -272,6 +277,8 @@ def _crm_ids(folder: Path) -> None:
     acts = list(csv.DictReader(activities.open(encoding="utf-8", newline="")))
     for n, act in enumerate(acts):
         act["lead_id"] = ids[act["lead_id"]][1]
+        if n % 5 == 3:
+            act["lead_id"] = "\t" + act["lead_id"] + " \xa0"
         act["session_id"] = "-" if n % 2 else ""
     _write(activities, acts)
 

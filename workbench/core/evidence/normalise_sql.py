@@ -31,8 +31,9 @@ lead, a known kind or a time, is left out, as the loader leaves it out. Not done
 mapping's `[values]` tables (the warehouse's values must be the canonical ones, in any
 spelling), duplicate lead ids (the loader keeps the first in file order; a table has no file
 order), placeholder times such as 9999-12-31 (the loader reads them as unknown; a warehouse
-loading them as times keeps them); text is trimmed of spaces only, and choice values are
-compared without ASCII whitespace only (the loader: any Unicode whitespace).
+loading them as times keeps them); text is trimmed of ASCII whitespace and the no-break
+space (`TRIMMED_CODES`), and choice values are compared without ASCII whitespace only (the
+loader: any Unicode whitespace, both).
 
 The SQL is DuckDB's, using only what `warehouse` carries to every dialect: string
 functions, `regexp_replace` with the 'g' flag (backreferences \\1..\\9), CASE and COALESCE.
@@ -79,6 +80,18 @@ LEAD_INPUTS: tuple[str, ...] = (
     "won_at",
 )
 """The raw leads columns the normalisation reads (and the replay after it)."""
+
+
+# What the export trims from each end of a text cell: ASCII whitespace (the tab or CR a
+# spreadsheet or a CRLF file leaves in an id) and the no-break space web forms and Excel
+# write, by code point. Not the loader's other Unicode spaces: Spark's chr() reads a code
+# point modulo 256 (chr(8239) is '/'), and a literal holding them would carry invisible
+# characters and line breaks into the exported file.
+TRIMMED_CODES: tuple[int, ...] = (9, 10, 11, 12, 13, 160)
+
+
+def _trim(value: str) -> str:
+    return f"trim({value}, ' ' || {' || '.join(f'chr({code})' for code in TRIMMED_CODES)})"
 
 
 _STEPS_PER_LAYER = 8
@@ -250,7 +263,7 @@ def _placeholder(trimmed: str) -> str:
 
 def _text(value: str) -> str:
     """Trimmed; an empty string or a placeholder as NULL."""
-    trimmed = f"trim({value})"
+    trimmed = _trim(value)
     return f"CASE WHEN {_placeholder(trimmed)} THEN NULL ELSE NULLIF({trimmed}, '') END"
 
 
@@ -280,10 +293,11 @@ def _id(v: str) -> str:
 
 def _domain(value: str) -> str:
     """`load._domain`: lower case, without scheme, path, query or 'www.'; a placeholder NULL."""
-    host = _g(folded_sql(f"trim({value})", ascii_only=True), "^[a-z][a-z0-9+.-]*://", "")
+    trimmed = _trim(value)
+    host = _g(folded_sql(trimmed, ascii_only=True), "^[a-z][a-z0-9+.-]*://", "")
     host = _g(host, "[/?](.|\\n)*$", "")
     host = _g(host, "^www\\.", "")
-    return f"CASE WHEN {_placeholder(f'trim({value})')} THEN NULL ELSE NULLIF({host}, '') END"
+    return f"CASE WHEN {_placeholder(trimmed)} THEN NULL ELSE NULLIF({host}, '') END"
 
 
 def _has_id(v: str) -> str:
