@@ -9,7 +9,7 @@ import pytest
 
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.evaluator import evaluate
-from workbench.core.domain.part_removal import remove_part, uncovered
+from workbench.core.domain.part_removal import PartList, remove_part, uncovered
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.services.workshop import Workshop
@@ -22,9 +22,12 @@ def test_each_segment_removed_names_the_sizes_no_other_covers() -> None:
     top = remove_part(d, "segments", 2)
     assert [s["id"] for s in top.value] == ["smb", "mid-market"]
     assert "companies of 1000+ employees: they would be rejected" in top.question()
+    assert top.question().startswith("Remove the segment Enterprise and its own rules?")
     middle = remove_part(d, "segments", 1)
     assert "companies of 200-999 employees" in middle.question()
-    assert middle.question().startswith("Remove the segment Mid-market and its own rules?")
+    # Mid-market uses the main rules: nothing of its own goes with it.
+    assert d.segments[1].fit is None and d.segments[1].triggers is None
+    assert middle.question().startswith("Remove the segment Mid-market? ")
 
 
 def test_a_band_the_others_cover_loses_nothing() -> None:
@@ -93,3 +96,24 @@ def test_a_motion_removed_says_which_lead_type_goes() -> None:
     assert "No lead becomes an AQL any more" in remove_part(d, "motions", 2).question()
     with pytest.raises(IndexError):
         remove_part(d, "motions", 3)
+
+
+@pytest.mark.parametrize(("stage", "path"), [("10m-30m", "segments"), ("30m-plus", "motions")])
+def test_the_question_names_the_edge_cases_the_removal_flips(
+    stage: str, path: PartList, tmp_path: Path
+) -> None:
+    """Each count said is the count the edit then flips (the suite passes whole before)."""
+    d = from_template("acme", stage, CREATED)
+    for index in range(len(getattr(d, path))):
+        removal = remove_part(d, path, index)
+        workshop = Workshop(store.load_definition(store.create(d, tmp_path / f"{path}{index}")))
+        result = workshop.apply(path, removal.value)
+        assert result.ok
+        flipped = [flip.name for flip in result.flips]
+        said = removal.effects[-1]
+        if not flipped:
+            assert said == "No edge case flips."
+        else:
+            count = "1 edge case flips" if len(flipped) == 1 else f"{len(flipped)} edge cases"
+            assert said.startswith(count), said
+            assert all(f"{name} PASS→FAIL" in said for name in flipped[:3]), said

@@ -12,10 +12,11 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Collapsible, Input, TabbedContent
 
-from tests.tui.pilot_steps import open_step, settle, settled_until
+from tests.tui.pilot_steps import keys_handed_on, open_step, settle, settled_until
 from workbench.core.files import store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.modals import ConfirmModal
+from workbench.tui.components.status_bar import SuiteStatusBar
 from workbench.tui.components.steps import MotionsPane, SegmentsPane, TriggerButtons
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
@@ -509,23 +510,42 @@ async def test_segments_are_removed_one_by_one_after_a_question_naming_the_lost_
         await press_button(pilot, "#answer-keep")
         assert len(screen.workshop.definition.segments) == 3, "kept"
 
-        # Enter on the button, then tab and enter typed at once: the keys wait for the
-        # question, and the second answer removes it.
+        # Enter on the button, then right and enter typed at once: the keys wait for the
+        # question, the arrow moves to the second answer, and it removes the segment.
         button = screen.query_one("#remove-segments-2", Button)
         button.scroll_visible(animate=False)
         button.focus()
         await settle(pilot)
-        await pilot.press("enter", "tab", "enter")
+        await pilot.press("enter", "right", "enter")
         await settled_until(pilot, lambda: len(screen.workshop.definition.segments) == 2)
+        await keys_handed_on(pilot)
         assert [s.id for s in screen.workshop.definition.segments] == ["smb", "mid-market"]
         assert not screen.query("#remove-segments-2")
+        # The cursor on the Remove button now last (it was nowhere, and keys went nowhere);
+        # the one case it flipped is named on the status line.
+        assert app.focused is not None and app.focused.id == "remove-segments-1"
+        status = screen.query_one(SuiteStatusBar)
+        assert [flip.name for flip in status.flips] == ["enterprise-demo-request"]
 
-        for index in (1, 0):
-            await press_button(pilot, f"#remove-segments-{index}")
-            await press_button(pilot, "#answer-remove")
+        # Mid-market flips nine cases; SMB, the one left, goes with its step, and the keys
+        # typed after the answer are not sent into Triggers.
+
+        await press_button(pilot, "#remove-segments-1")
+        await press_button(pilot, "#answer-remove")
+        smb_only = screen.workshop.definition
+        last = screen.query_one("#remove-segments-0", Button)
+        last.scroll_visible(animate=False)
+        last.focus()
+        await settle(pilot)
+        await pilot.press("enter", "right", "enter", "z", "z")
         await settled_until(pilot, lambda: "segments" not in dict(screen.steps()))
+        await keys_handed_on(pilot)
         assert screen.workshop.definition.segments == []
         assert screen.query_one("#steps", TabbedContent).active == "step-triggers"
+        # The keys typed after the answer changed nothing in the step the room is on.
+        assert screen.workshop.definition == smb_only.model_copy(update={"segments": []})
+        flipped = screen.query_one(SuiteStatusBar).flips  # the screen was composed again
+        assert any(flip.now_passing for flip in flipped), "named on the new status line"
         await screen.take_typing()
         screen.workshop.save()
     assert store.load_definition(path).definition.segments == []

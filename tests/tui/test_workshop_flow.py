@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Select, TabbedContent
 from typer.testing import CliRunner
 
-from tests.tui.pilot_steps import open_first, settle, type_text
+from tests.tui.pilot_steps import keys_handed_on, open_first, settle, type_text
 from workbench.cli import app as cli_app
 from workbench.core.domain.stages import STAGES
 from workbench.core.files import store
@@ -634,7 +634,12 @@ async def test_an_id_already_taken_keeps_the_new_definition_form_and_says_why(
     ],
 )
 async def test_a_draft_moved_to_a_split_stage_gets_its_step_from_the_template(
-    stage: str, key: str, ids: list[str], make_app: Callable[..., WorkbenchApp], workdir: Path
+    stage: str,
+    key: str,
+    ids: list[str],
+    make_app: Callable[..., WorkbenchApp],
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A $3-10M draft set to $10-30M kept its rules (as the step says) and never showed a
     Segments step: no way to 001's segments but a new draft. The Stage step offers the
@@ -655,11 +660,25 @@ async def test_a_draft_moved_to_a_split_stage_gets_its_step_from_the_template(
         help_text = str(screen.query_one("#stage-parts-help", PlainText).render())
         assert f"splits the definition into {key}" in help_text
         screen.query_one("#add-stage-parts").focus()
-        await pilot.press("space")
-        await settle(pilot)
+        # Typed at once behind the button: the new step's first field (the first one's
+        # label) gets them all. On a loaded machine the step took seconds to mount, and the
+        # first key went to the tab bar ("mall biz"): its first field is late here too.
+        real = screen._focus_first
+        late = {"misses": 0}
+
+        def mounting(step: str) -> bool:
+            if step == key and late["misses"] < 10:
+                late["misses"] += 1
+                return False
+            return real(step)
+
+        monkeypatch.setattr(screen, "_focus_first", mounting)
+        await pilot.press("space", "X", "y")
+        await keys_handed_on(pilot)
         keys = [k for k, _label in screen.steps()]
         assert keys.index(key) == keys.index("triggers") + 1
         assert screen.query_one("#steps", TabbedContent).active == f"step-{key}"
         assert not screen.query("#add-stage-parts")
         on_disk = store.load_definition(workdir / "definitions" / "acme" / "v1.toml").definition
         assert [owner.id for owner in getattr(on_disk, key)] == ids
+        assert getattr(screen.workshop.definition, key)[0].label == "Xy"

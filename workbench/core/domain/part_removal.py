@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from workbench.core.domain.bands import size_text
 from workbench.core.domain.definition import Definition, Motion, Segment
+from workbench.core.domain.phrases import flip_words
+from workbench.core.domain.suite import flips, run_suite
 
 PartList = Literal["segments", "motions"]
 
@@ -29,9 +31,12 @@ class PartRemoval:
     name: str
     effects: tuple[str, ...]
 
+    own_rules: bool = False
+
     def question(self) -> str:
         kind = "segment" if self.path == "segments" else "motion"
-        return f"Remove the {kind} {self.name} and its own rules? " + " ".join(self.effects)
+        rules = " and its own rules" if self.own_rules else ""
+        return f"Remove the {kind} {self.name}{rules}? " + " ".join(self.effects)
 
 
 def _name(part: Segment | Motion) -> str:
@@ -84,10 +89,29 @@ def remove_part(definition: Definition, path: PartList, index: int) -> PartRemov
         kind = gone.lead_type.upper()
         same = [_name(p) for p in rest if isinstance(p, Motion) and p.lead_type == gone.lead_type]
         if same:
-            effects.append(f"{', '.join(same)} still hands over {kind}s.")
+            effects.append(f"{', '.join(same)} still makes {kind}s.")
         else:
             article = "an" if kind[0] in "AEFHILMNORSX" else "a"  # an MQL, an AQL, a PQL
             effects.append(
-                f"No lead becomes {article} {kind} any more: no other motion hands them over."
+                f"No lead becomes {article} {kind} any more: no other motion makes them."
             )
-    return PartRemoval(path, [part.model_dump() for part in rest], _name(gone), tuple(effects))
+    effects.append(_flips_said(definition, definition.model_copy(update={path: rest})))
+    own = any(getattr(gone, clause) is not None for clause in _OWN_CLAUSES)
+    return PartRemoval(path, [part.model_dump() for part in rest], _name(gone), tuple(effects), own)
+
+
+_OWN_CLAUSES = ("fit", "triggers", "scoring", "response_minutes", "response_business_days")
+_FLIPS_NAMED = 3
+
+
+def _flips_said(before: Definition, after: Definition) -> str:
+    """The edge cases the removal would flip, as the status bar would name them after it:
+    the room argued for those cases, and taking out the PQL motion fails the one about the
+    trial user at the usage limit."""
+    found = flips(run_suite(before), run_suite(after))
+    if not found:
+        return "No edge case flips."
+    named = "; ".join(flip_words(flip) for flip in found[:_FLIPS_NAMED])
+    more = len(found) - _FLIPS_NAMED
+    cases = "1 edge case flips" if len(found) == 1 else f"{len(found)} edge cases flip"
+    return f"{cases}: {named}" + (f"; and {more} more." if more > 0 else ".")

@@ -34,9 +34,29 @@ CANCEL = Binding("escape", "cancel", "Cancel", id="modal.cancel", tooltip="Close
 
 
 class ConfirmModal(ModalScreen[str]):
-    """A question with a few named answers; dismisses with the chosen answer's id."""
+    """A question with a few named answers; dismisses with the chosen answer's id. The
+    arrows move between the answers as tab does: a facilitator pressed right to reach
+    "Remove" and the cursor stayed on "Keep it"."""
 
-    BINDINGS = [CANCEL]
+    BINDINGS = [
+        CANCEL,
+        Binding(
+            "left,up",
+            "app.focus_previous",
+            "Previous answer",
+            show=False,
+            id="modal.previous-answer",
+            tooltip="The answer to the left.",
+        ),
+        Binding(
+            "right,down",
+            "app.focus_next",
+            "Next answer",
+            show=False,
+            id="modal.next-answer",
+            tooltip="The answer to the right.",
+        ),
+    ]
 
     def __init__(
         self, question: str, answers: list[tuple[str, str]], *, holding: bool = False

@@ -196,7 +196,10 @@ class StagePane(DefinitionPane):
                 classes="field-help",
                 id="stage-parts-help",
             )
-            yield RoomButton(f"Add the template's {parts.path}", id="add-stage-parts", compact=True)
+            # Holding: the keys typed right after it are for the new step's first field.
+            yield HoldingButton(
+                f"Add the template's {parts.path}", id="add-stage-parts", compact=True
+            )
 
     def _guidance(self, stage_id: str) -> str:
         stage = STAGES[stage_id]
@@ -219,9 +222,12 @@ class StagePane(DefinitionPane):
 
     @on(Button.Pressed, "#add-stage-parts")
     def _add_stage_parts(self) -> None:
-        parts = stage_parts(self.definition)
-        if parts is not None:
-            self.edit(parts.path, parts.value)
+        try:
+            parts = stage_parts(self.definition)
+            if parts is not None:
+                self.edit(parts.path, parts.value)  # holds the keys until the step is shown
+        finally:
+            release_keys(self)  # the button's own hold
 
     @on(OptionList.OptionSelected, "#stage-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:

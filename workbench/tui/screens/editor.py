@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Collapsible, Header, Input, TabbedContent, TabPane, Tabs
 
 from workbench.core.domain.clauses import clause_value
-from workbench.core.domain.definition import EdgeCase, Expectation
+from workbench.core.domain.definition import Definition, EdgeCase, Expectation
 from workbench.core.domain.errors import WorkbenchError
 from workbench.core.domain.flipwatch import FlipWatch
 from workbench.core.domain.phrases import clause_label
@@ -612,6 +612,7 @@ class EditorScreen(Screen[None]):
         before = self.workshop.suite
         items_before = _items(self.workshop.definition, path)
         steps_before = self.steps()
+        parts_before = _parts(self.workshop.definition, path)
         typed = isinstance(source, ClauseField)
         if typed:
             self.workshop.typing_started(path)
@@ -658,18 +659,25 @@ class EditorScreen(Screen[None]):
             self.after_change(list(result.flips), edited=path)
         if not typed and self.steps() != steps_before:
             # The stage's segments or motions added (`stage_parts`): a step of their own,
-            # between the triggers and the SLA, and the room taken to it. The last one
-            # removed: the step goes, and the room is on the step before it.
+            # between the triggers and the SLA, and the room taken to it, the keys typed
+            # since the button held until its first field has the cursor (the first one went
+            # to the tab bar while the step was mounted: "Small biz" saved as "mall biz").
+            # The last one removed: the step goes, and the room is on the step before it.
             await self.rebuild_all()
-            now = dict(self.steps())
+            # The status line was composed again: the flips the edit made, named again.
+            self.get_child_by_id("status", SuiteStatusBar).show_flips(
+                list(result.flips), clause_label(self.workshop.definition, path)
+            )
+            now = [key for key, _label in self.steps()]
             added = [key for key in now if key not in dict(steps_before)]
             if added:
-                self.show_step(added[0])
+                await self.action_goto_step(now.index(added[0]))
                 return
             keys = [key for key, _label in steps_before]
             gone = next((at for at, key in enumerate(keys) if key not in now), 0)
             earlier = [key for key in keys[:gone] if key in now]
-            self.show_step(earlier[-1] if earlier else next(iter(now)))
+            self._part_removed(parts_before, bool(result.flips), drop_keys=True)
+            await self.action_goto_step(now.index(earlier[-1]) if earlier else 0)
             return
         if not isinstance(source, ClauseField):
             if not rows_shown:
@@ -678,6 +686,8 @@ class EditorScreen(Screen[None]):
                 self._focus_added(source, f"{path}.{len(value) - 1}.")
             elif isinstance(value, list) and len(value) < items_before:
                 self._focus_removed(source, path)
+                if parts_before:
+                    self._focus_part_removed(source, path, parts_before, bool(result.flips))
         if path == "stage":
             self.title = self.title_text()
 
@@ -739,6 +749,45 @@ class EditorScreen(Screen[None]):
         if target is not None:
             self.set_focus(target)
             target.call_after_refresh(target.scroll_visible, animate=False)
+
+    def _focus_part_removed(
+        self, pane: Widget, path: str, parts_before: list[tuple[str, str]], flipped: bool
+    ) -> None:
+        """After "Remove Enterprise", the cursor on the Remove button now in its place (the
+        one before it, for the last): the rebuild took the focus with the button, and the
+        keys typed after the answer went nowhere. The status line says what went."""
+        now = [part.id for part in getattr(self.workshop.definition, path)]
+        gone = next(
+            (
+                at
+                for at, (ident, _name) in enumerate(parts_before)
+                if at >= len(now) or now[at] != ident
+            ),
+            len(now),
+        )
+        self._part_removed(parts_before, flipped)
+        target = next(iter(pane.query(f"#remove-{path}-{min(gone, len(now) - 1)}")), None)
+        if target is not None:
+            self.set_focus(target)
+            target.call_after_refresh(target.scroll_visible, animate=False)
+
+    def _part_removed(
+        self, parts_before: list[tuple[str, str]], flipped: bool, drop_keys: bool = False
+    ) -> None:
+        """Say which segment or motion went, where no case flipped (a flip is named by
+        `after_change`; an older flip line read as the removal's news). `drop_keys`: the
+        last one went with its step, and the keys typed after the answer were aimed at it;
+        not sent on into the step before, and said."""
+        definition = self.workshop.definition
+        kept = {p.id for p in definition.segments} | {p.id for p in definition.motions}
+        names = [name for ident, name in parts_before if ident not in kept]
+        dropped = drop_held_keys(self) if drop_keys else 0
+        if not names or (flipped and not dropped):
+            return
+        note = f"{names[0]} removed" + ("" if flipped else "; no edge case flipped")
+        if dropped:
+            note += f"; the {dropped} key(s) typed after it were not used"
+        self.get_child_by_id("status", SuiteStatusBar).show_note(note + ".")
 
     async def _offer_refused_again(self) -> None:
         """A value refused because of another field ("Move the other edge first": SMB's
@@ -1798,6 +1847,13 @@ class EditorScreen(Screen[None]):
             )
             return
         self.app.call_from_thread(self.notify, summary, title="Committed")
+
+
+def _parts(definition: Definition, path: str) -> list[tuple[str, str]]:
+    """The segments or motions (id, name) before an edit of the whole list, else nothing."""
+    if path not in ("segments", "motions"):
+        return []
+    return [(part.id, part.label or part.id) for part in getattr(definition, path)]
 
 
 def _items(definition: Any, path: str) -> int:
