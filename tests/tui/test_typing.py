@@ -481,6 +481,14 @@ async def test_a_whole_number_with_a_thousands_mark_is_read(
         await settle(pilot)
         await send(pilot, [*clear(), *keys_for(typed)], 0.02)
         await settle(pilot)
+        # The reading is said under what was typed (a room that meant 1.2 sees it), and
+        # goes once the field holds plain digits.
+        field = app.screen.query_one("#field-fit-min-employees", TextField)
+        said = str(field.query_one(".field-warning", PlainText).render())
+        assert said == "read as 1000", said
+        await send(pilot, [*clear(), *keys_for("1000")], 0.02)
+        await settle(pilot)
+        assert str(field.query_one(".field-warning", PlainText).render()) == ""
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen), f"{typed} was taken: nothing to ask"

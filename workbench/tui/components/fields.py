@@ -74,6 +74,7 @@ class ClauseField(Vertical):
 
     _warnings: tuple[str, ...] = ()
     _blocking: tuple[str, ...] = ()
+    _reading = ""  # how a whole number typed with a thousands mark was read ("1.200")
 
     def set_warnings(self, warnings: Sequence[str]) -> None:
         """A risky value the core accepted: said where it was typed, without refusing it."""
@@ -95,8 +96,16 @@ class ClauseField(Vertical):
         lines = [f"✗ {said}" for said in self._blocking]
         if self._warnings:
             lines.append("⚠ " + "; ".join(self._warnings))
+        warned = bool(lines)
+        if self._reading:
+            lines.append(self._reading)
         self.query_one(".field-warning", PlainText).say("\n".join(lines))
-        self.set_class(bool(lines), "-warned")
+        self.set_class(warned, "-warned")
+
+    def show_reading(self, reading: str) -> None:
+        if reading != self._reading:
+            self._reading = reading
+            self._show_warnings()
 
     def compose_editor(self) -> ComposeResult:
         raise NotImplementedError
@@ -214,7 +223,13 @@ class TextField(ClauseField):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.send(self.parse(event.value))
+        value = self.parse(event.value)
+        if self.kind == "int":
+            # "1.200" is saved as 1200 (`whole_number_text`): said under it, so a room that
+            # meant 1.2 sees the reading, not only the file.
+            typed = event.value.strip()
+            self.show_reading(f"read as {value}" if value is not None and value != typed else "")
+        self.send(value)
 
     def sent(self, value: Any) -> None:
         self._taken = value
