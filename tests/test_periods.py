@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 from workbench.cli import app
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import metric_target
+from workbench.core.domain.sources import named_apart
 from workbench.core.domain.templates import from_template
 from workbench.core.evidence.load import fetch_leads
 from workbench.core.evidence.periods import (
@@ -29,6 +30,7 @@ from workbench.core.evidence.periods import (
     metrics_report,
     period_label,
     period_start,
+    scored_apart,
 )
 from workbench.core.evidence.periods_report import metrics_lines
 from workbench.core.evidence.sample import sample_data, write_sample
@@ -306,6 +308,49 @@ def test_wins_without_an_amount_are_unknown_revenue_not_zero(tmp_path: Path) -> 
     assert "3 closed-won leads have no amount" in text
     webinar_line = next(line for line in text.splitlines() if line.strip().startswith("webinar"))
     assert "n/a*" in webinar_line and " 0 " not in webinar_line
+
+
+@pytest.mark.parametrize(
+    ("source", "apart"),
+    [
+        ("Trade Show", True),
+        ("Badge Scan - SaaStr 2025", True),
+        ("Purchased List", True),
+        ("List Import", True),
+        ("Offline Sources", True),  # HubSpot's imports and integrations
+        ("cold email", True),
+        ("Webinar", False),
+        ("Events", False),  # a registration may be a hand raise: the room decides
+        ("Important accounts", False),  # words, not letters: "import" is not in it
+        ("Organic Search", False),
+    ],
+)
+def test_sources_named_like_002s_qualified_apart(source: str, apart: bool) -> None:
+    assert named_apart(source) is apart
+
+
+def test_list_sources_the_definition_scores_are_named(tmp_path: Path) -> None:
+    """002: event lists, badge scans and cold lists are qualified apart, not by MQL scoring.
+    The metrics name the ones the definition still scores, and only those."""
+    at = _at("2025-03-05T10:00:00")
+    leads = [
+        _mql(1, at, lead_source="Trade Show"),
+        _mql(2, at, lead_source="List Import"),
+        _mql(3, at, lead_source="webinar"),
+    ]
+    report = _report(tmp_path, leads)
+    assert report.scored_apart == ("List Import", "Trade Show")
+    text = " ".join(line.strip() for line in metrics_lines(report))
+    assert "'List Import', 'Trade Show' are named like one and this definition scores" in text
+    assert report.to_json()["scored_list_sources"] == ["List Import", "Trade Show"]
+    main = _acme()
+    fit = main.fit.model_copy(update={"exclude_sources": ["trade show"]})
+    assert scored_apart(main.model_copy(update={"fit": fit}), ["Trade Show"]) == ()
+    # A segment with its own fit gate that does not list it still scores it.
+    split = from_template("acme", "10m-30m", date(2025, 1, 1))
+    assert split.segments[0].fit is not None
+    fits = split.fit.model_copy(update={"exclude_sources": ["Trade Show"]})
+    assert scored_apart(split.model_copy(update={"fit": fits}), ["Trade Show"]) == ("Trade Show",)
 
 
 def _series(report: MetricsReport, key: str) -> Series:

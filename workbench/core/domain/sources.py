@@ -9,6 +9,7 @@ thresholds". A source is compared after trimming and lower-casing, the way the S
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 
@@ -58,3 +59,36 @@ def by_source(table: Mapping[str, int], source: str | None) -> tuple[str, int] |
 def normalized(table: Mapping[str, int]) -> dict[str, int]:
     """A table keyed by source in the compared form (validation keeps the forms distinct)."""
     return {form: value for key, value in table.items() if (form := source_form(key))}
+
+
+# The words a CRM names 002's sources qualified apart with: Salesforce's "Trade Show" lead
+# source, "Purchased List", "List Import", a badge scan, HubSpot's "Offline Sources" (imports
+# and integrations), cold calls and emails. Whole words of the source, case aside.
+_APART_WORDS = (
+    "trade show",
+    "tradeshow",
+    "badge",
+    "badge scan",
+    "booth",
+    "event list",
+    "list import",
+    "list upload",
+    "import",
+    "imported",
+    "purchased",
+    "bought",
+    "cold",
+    "offline",
+)
+_APART = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _APART_WORDS) + r")\b")
+
+
+def named_apart(source: str | None) -> bool:
+    """Named like a source 002 qualifies apart: an event list, a badge scan, a cold or bought
+    list ("Event list imports, trade show badge scans, and cold outreach lists should be
+    handled as separate lead sources"). A hint for the room, never a rule: the words are a
+    CRM's, and only the room knows what its sources hold."""
+    form = source_form(source)
+    if form is None:
+        return False
+    return _APART.search(" ".join(re.findall(r"[a-z0-9]+", form))) is not None

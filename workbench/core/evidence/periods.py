@@ -41,6 +41,7 @@ import duckdb
 
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.framework import METRIC_SMALL, MetricTarget, metric_target
+from workbench.core.domain.sources import listed_source, named_apart
 from workbench.core.evidence.coverage import covers
 from workbench.core.evidence.sla import mql_facts_sql
 from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS, quote_identifier
@@ -355,6 +356,9 @@ class MetricsReport:
     as_of: datetime  # the file's last moment: the export is taken no earlier
     series: tuple[Series, ...]
     sources: tuple[SourceRevenue, ...] = field(default=())
+    # Sources named like 002's qualified apart (`sources.named_apart`) that the definition
+    # scores: no fit gate of it lists them in exclude_sources.
+    scored_apart: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -366,6 +370,7 @@ class MetricsReport:
             "as_of": self.as_of.isoformat(),
             "series": [s.to_json() for s in self.series],
             "sources": [s.to_json() for s in self.sources],
+            "scored_list_sources": list(self.scored_apart),
         }
 
 
@@ -588,12 +593,15 @@ def _flagged(
     return replace(point, flags=tuple(flags))
 
 
+NO_SOURCE = "(no source)"
+
+
 def revenue_by_source(con: duckdb.DuckDBPyConnection) -> tuple[SourceRevenue, ...]:
     """Per lead source (empty: '(no source)'): leads, MQLs, wins, won revenue and how much of
     it came through an MQL; most revenue first."""
     won = "won_at IS NOT NULL"
     rows = con.execute(
-        "SELECT COALESCE(NULLIF(lead_source, ''), '(no source)') AS source, COUNT(*),"
+        f"SELECT COALESCE(NULLIF(lead_source, ''), '{NO_SOURCE}') AS source, COUNT(*),"
         f" COUNT(mql_at), {_ONE.format(won)},"
         f" SUM(CASE WHEN {won} THEN COALESCE(amount, 0) ELSE 0 END),"
         f" SUM(CASE WHEN {won} AND {MQL_BEFORE_WIN} THEN COALESCE(amount, 0) ELSE 0 END),"
@@ -634,6 +642,7 @@ def metrics_report(
             f" FROM ({facts}) AS f JOIN leads AS l USING (lead_id)"
         )
     monthly_volume = definition.sla.marketing.monthly_volume
+    sources = revenue_by_source(con)
     return MetricsReport(
         definition.name,
         definition.version,
@@ -642,5 +651,21 @@ def metrics_report(
         span[0],
         span[1],
         tuple(series(con, m, span, every, monthly_volume) for m in metrics),
-        revenue_by_source(con),
+        sources,
+        scored_apart(definition, [s.source for s in sources if s.source != NO_SOURCE]),
     )
+
+
+def scored_apart(definition: Definition, sources: list[str]) -> tuple[str, ...]:
+    """The sources named like an event list, a badge scan or a cold list that some fit gate of
+    the definition (the main one, a segment's or a motion's own) does not qualify apart."""
+    found = []
+    for name in sources:
+        if not named_apart(name):
+            continue
+        for owner in definition.owners():
+            _path, fit = definition.owned(owner, "fit")
+            if listed_source(fit.exclude_sources, name) is None:
+                found.append(name)
+                break
+    return tuple(found)

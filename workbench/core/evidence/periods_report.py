@@ -189,15 +189,31 @@ REVENUE_NOTE = (
 )
 
 
+def apart_note(report: MetricsReport) -> str:
+    """002's sources qualified apart that the definition scores, named, or nothing."""
+    names = report.scored_apart
+    if not names:
+        return ""
+    quoted = ", ".join(repr(name) for name in names)
+    one = len(names) == 1
+    return (
+        f" 002 qualifies event lists, badge scans and cold lists apart, not by MQL scoring: "
+        f"{quoted} {'is' if one else 'are'} named like one and this definition scores "
+        f"{'it' if one else 'them'}; fit.exclude_sources qualifies a source apart."
+    )
+
+
 def revenue_note(report: MetricsReport) -> str:
-    """`REVENUE_NOTE`, and how many wins have no amount (their revenue unknown, not 0)."""
+    """`REVENUE_NOTE`, how many wins have no amount (their revenue unknown, not 0), and the
+    sources 002 qualifies apart that the definition scores."""
     unpriced = sum(s.unpriced_wins for s in report.sources)
     if not unpriced:
-        return REVENUE_NOTE
+        return REVENUE_NOTE + apart_note(report)
     return (
         f"{REVENUE_NOTE} *: {unpriced:,} closed-won "
         f"{'lead has' if unpriced == 1 else 'leads have'} no amount; their revenue is "
         "unknown and not in these sums (n/a where no win of the source has one)."
+        + apart_note(report)
     )
 
 
