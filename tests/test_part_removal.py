@@ -85,7 +85,8 @@ def test_the_last_one_removed_leaves_the_main_rules() -> None:
         d = d.model_copy(update={"motions": d.motions[:1]})
     last = remove_part(d, "motions", 0)
     assert last.value == []
-    assert "the main rules decide every lead, each one as an MQL" in last.question()
+    assert "the main rules decide every lead as an MQL" in last.question()
+    assert "The main fit gate takes companies of" in last.question()
 
 
 def test_a_motion_removed_says_which_lead_type_goes() -> None:
@@ -117,3 +118,41 @@ def test_the_question_names_the_edge_cases_the_removal_flips(
             count = "1 edge case flips" if len(flipped) == 1 else f"{len(flipped)} edge cases"
             assert said.startswith(count), said
             assert all(f"{name} PASS→FAIL" in said for name in flipped[:3]), said
+
+
+def test_a_refused_key_after_a_removal_does_not_bring_the_segment_back(tmp_path: Path) -> None:
+    """A field remembers its clause from before its first key, to go back to when a value is
+    refused; a segment's field remembered the three segments. After SMB was removed, "500x"
+    typed in Enterprise's minimum (index 1 now) put SMB back, and the save wrote it."""
+    d = from_template("acme", "10m-30m", CREATED)
+    workshop = Workshop(store.load_definition(store.create(d, tmp_path)))
+    workshop.typing_started("segments.1.min_employees")  # Mid-market's, before the removal
+    assert workshop.apply("segments", remove_part(d, "segments", 0).value).ok
+    enterprise = "segments.1.min_employees"  # the same path, now Enterprise's
+    workshop.typing_started(enterprise)
+    assert workshop.apply(enterprise, "1500").ok
+    assert not workshop.apply(enterprise, "1500x").ok
+    workshop.refused_typing(enterprise)
+    assert [s.id for s in workshop.definition.segments] == ["mid-market", "enterprise"]
+    assert workshop.definition.segments[1].min_employees == 1000  # as before its first key
+
+
+def test_the_last_segment_removed_says_the_main_fit_gates_sizes() -> None:
+    """The main rules then decide every company, and the main fit gate's size limits reject
+    the large ones the top segment took: said before, as the evaluator then does it."""
+    d = from_template("acme", "10m-30m", CREATED)
+    only = d.model_copy(update={"segments": d.segments[2:]})  # Enterprise, 1000+
+    low, high = d.fit.min_employees, d.fit.max_employees
+    assert high is not None
+    said = remove_part(only, "segments", 0).question()
+    assert f"takes companies of {low}-{high} employees; others are rejected" in said
+
+
+def test_motions_left_for_some_leads_only_say_the_rest_are_nurtured() -> None:
+    d = from_template("acme", "30m-plus", CREATED)
+    two = d.model_copy(update={"motions": d.motions[1:]})  # product-led, account-based
+    said = remove_part(two, "motions", 0).question()
+    assert "any other lead matches no motion and is nurtured" in said
+    assert "Account-based AQL: target accounts" in said
+    # With the inbound motion (open to every lead) left, nothing of the kind is said.
+    assert "matches no motion" not in remove_part(d, "motions", 1).question()

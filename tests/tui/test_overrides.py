@@ -507,7 +507,9 @@ async def test_segments_are_removed_one_by_one_after_a_question_naming_the_lost_
         assert isinstance(asked, ConfirmModal)
         assert asked.question.startswith("Remove the segment Enterprise and its own rules?")
         assert "companies of 1000+ employees: they would be rejected" in asked.question
-        await press_button(pilot, "#answer-keep")
+        # Left on the first answer (the safe one) stays there: it wrapped to "Remove".
+        await pilot.press("left", "enter")
+        await settle(pilot)
         assert len(screen.workshop.definition.segments) == 3, "kept"
 
         # Enter on the button, then right and enter typed at once: the keys wait for the
@@ -549,3 +551,35 @@ async def test_segments_are_removed_one_by_one_after_a_question_naming_the_lost_
         await screen.take_typing()
         screen.workshop.save()
     assert store.load_definition(path).definition.segments == []
+
+
+async def test_an_open_own_rules_block_stays_with_its_segment_after_a_removal(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """The open blocks are kept by index: SMB removed, Mid-market's open block showed
+    folded and Enterprise's open. And a key refused in a field of the rebuilt step reverts
+    that field only (it put the removed segment back, and the save wrote it)."""
+    path = seeded("bigco", "10m-30m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "segments")
+        await open_block(pilot, "#own-segments-1")
+        await press_button(pilot, "#remove-segments-0")
+        await press_button(pilot, "#answer-remove")
+        assert [s.id for s in screen.workshop.definition.segments] == ["mid-market", "enterprise"]
+        assert not screen.query_one("#own-segments-0", Collapsible).collapsed  # Mid-market
+        assert screen.query_one("#own-segments-1", Collapsible).collapsed  # Enterprise
+
+        await type_into(pilot, "#field-segments-1-min-employees", "1500x")
+        assert [s.id for s in screen.workshop.definition.segments] == ["mid-market", "enterprise"]
+        await pilot.press("backspace")
+        await settle(pilot)
+        segments = screen.workshop.definition.segments
+        assert [s.id for s in segments] == ["mid-market", "enterprise"]
+        assert segments[1].min_employees == 1500 and segments[0].min_employees == 200
+        await screen.take_typing()
+        screen.workshop.save()
+    assert [s.id for s in store.load_definition(path).definition.segments] == [
+        "mid-market",
+        "enterprise",
+    ]

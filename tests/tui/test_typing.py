@@ -486,6 +486,10 @@ async def test_a_whole_number_with_a_thousands_mark_is_read(
         field = app.screen.query_one("#field-fit-min-employees", TextField)
         said = str(field.query_one(".field-warning", PlainText).render())
         assert said == "read as 1000", said
+        await send(pilot, [*clear(), *keys_for("+1,000")], 0.02)
+        await settle(pilot)
+        said = str(field.query_one(".field-warning", PlainText).render())
+        assert said == "read as 1000", "the number saved, not the text rewritten"
         await send(pilot, [*clear(), *keys_for("1000")], 0.02)
         await settle(pilot)
         assert str(field.query_one(".field-warning", PlainText).render()) == ""

@@ -71,10 +71,15 @@ def remove_part(definition: Definition, path: PartList, index: int) -> PartRemov
     rest = [part for at, part in enumerate(parts) if at != index]
     effects: list[str] = []
     if not rest:
-        effects.append(
-            f"With no {path[:-1]} left, the main rules decide every lead"
-            + (", whatever its size." if path == "segments" else ", each one as an MQL.")
-        )
+        effects.append(f"With no {path[:-1]} left, the main rules decide every lead as an MQL.")
+        low, high = definition.fit.min_employees, definition.fit.max_employees
+        if low is not None or high is not None:
+            # The main fit gate's own size limits then apply to every company: the top
+            # segment's large companies are rejected by them, said before, not after.
+            effects.append(
+                f"The main fit gate takes companies of {size_text(low or 0, high)} employees; "
+                "others are rejected."
+            )
     elif isinstance(gone, Segment):
         lost = uncovered(_band(gone), [p for p in rest if isinstance(p, Segment)])
         if lost:
@@ -95,9 +100,30 @@ def remove_part(definition: Definition, path: PartList, index: int) -> PartRemov
             effects.append(
                 f"No lead becomes {article} {kind} any more: no other motion makes them."
             )
+        open_to_all = [p for p in rest if isinstance(p, Motion) and not _conditions(p)]
+        if not open_to_all:
+            who = "; ".join(
+                f"{_name(p)}: {', '.join(_conditions(p))}" for p in rest if isinstance(p, Motion)
+            )
+            effects.append(
+                f"The motions left take only some leads ({who}): any other lead matches no "
+                "motion and is nurtured."
+            )
     effects.append(_flips_said(definition, definition.model_copy(update={path: rest})))
     own = any(getattr(gone, clause) is not None for clause in _OWN_CLAUSES)
     return PartRemoval(path, [part.model_dump() for part in rest], _name(gone), tuple(effects), own)
+
+
+def _conditions(motion: Motion) -> list[str]:
+    """What a lead's company needs for the motion to apply (`evaluator._rule_sets`)."""
+    found = []
+    if motion.target_accounts_only:
+        found.append("target accounts")
+    if motion.min_engaged_contacts:
+        found.append(f"{motion.min_engaged_contacts}+ engaged contacts")
+    if motion.qualifies_account:
+        found.append("account-level intent")
+    return found
 
 
 _OWN_CLAUSES = ("fit", "triggers", "scoring", "response_minutes", "response_business_days")

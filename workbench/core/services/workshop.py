@@ -290,7 +290,14 @@ class Workshop:
             clause = _adapter(top).validate_python(dumped)
         except ValidationError as error:
             return EditResult(False, _format_error(error, top))
-        return self._replace(self.definition.model_copy(update={top: clause}))
+        result = self._replace(self.definition.model_copy(update={top: clause}))
+        if result.changed:
+            # A list set whole (a segment removed, a tier 2 rule taken): what a field inside
+            # it remembered from before its first key is another list's. Kept, a refused key
+            # there put the removed segment back, and the save wrote it.
+            for typed in [p for p in self._typing_from if p.startswith(path + ".")]:
+                del self._typing_from[typed]
+        return result
 
     def read_only_reason(self) -> str | None:
         """Why no edit is taken now (following, signed, or signed by one side so far), in words

@@ -6,6 +6,7 @@ reason next to where it was typed, so a bad value never reaches the file.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
@@ -228,7 +229,11 @@ class TextField(ClauseField):
             # "1.200" is saved as 1200 (`whole_number_text`): said under it, so a room that
             # meant 1.2 sees the reading, not only the file.
             typed = event.value.strip()
-            self.show_reading(f"read as {value}" if value is not None and value != typed else "")
+            reading = ""
+            if value is not None and value != typed:
+                with contextlib.suppress(ValueError):
+                    reading = f"read as {int(value)}"  # the number saved: "0.500" is 500
+            self.show_reading(reading)
         self.send(value)
 
     def sent(self, value: Any) -> None:

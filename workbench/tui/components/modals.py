@@ -35,14 +35,15 @@ CANCEL = Binding("escape", "cancel", "Cancel", id="modal.cancel", tooltip="Close
 
 class ConfirmModal(ModalScreen[str]):
     """A question with a few named answers; dismisses with the chosen answer's id. The
-    arrows move between the answers as tab does: a facilitator pressed right to reach
-    "Remove" and the cursor stayed on "Keep it"."""
+    arrows move between the answers (a facilitator pressed right to reach "Remove" and the
+    cursor stayed on "Keep it"), without wrapping as tab does: the first answer is the safe
+    one, and left from it must not land on the last, which loses something."""
 
     BINDINGS = [
         CANCEL,
         Binding(
             "left,up",
-            "app.focus_previous",
+            "step_answer(-1)",
             "Previous answer",
             show=False,
             id="modal.previous-answer",
@@ -50,7 +51,7 @@ class ConfirmModal(ModalScreen[str]):
         ),
         Binding(
             "right,down",
-            "app.focus_next",
+            "step_answer(1)",
             "Next answer",
             show=False,
             id="modal.next-answer",
@@ -80,6 +81,14 @@ class ConfirmModal(ModalScreen[str]):
     def _answer(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
         self.dismiss(event.button.id.removeprefix("answer-"))
+
+    def action_step_answer(self, step: int) -> None:
+        buttons = list(self.query(Button))
+        focused = self.focused
+        if isinstance(focused, Button) and focused in buttons:
+            at = buttons.index(focused) + step
+            if 0 <= at < len(buttons):
+                buttons[at].focus()
 
     def action_cancel(self) -> None:
         if self.holding:

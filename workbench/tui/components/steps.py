@@ -922,6 +922,12 @@ class OverridesPane(TriggerButtons):
                 if index >= len(now) or now[index].id != target:
                     self.notify(f"The {self.LIST} changed meanwhile: nothing removed.")
                     return
+                # The open "own rules" blocks are kept by index: the ones after it move up.
+                self.opened = {
+                    f"{self.LIST}.{at - 1}" if at > index else name
+                    for name in self.opened
+                    if (at := _index_of(name, self.LIST)) != index
+                }
                 self.edit(self.LIST, remove_part(self.definition, self.LIST, index).value)
             finally:
                 release_keys(self)  # the answer's hold; the edit holds its own until rebuilt
@@ -934,6 +940,12 @@ class OverridesPane(TriggerButtons):
             ),
             answered,
         )
+
+
+def _index_of(name: str, kind: str) -> int:
+    """The index in an "own rules" block's name (`segments.2`), -1 for another kind's."""
+    head, _, at = name.partition(".")
+    return int(at) if head == kind and at.isdigit() else -1
 
 
 class SegmentsPane(OverridesPane):

@@ -705,6 +705,10 @@ class EditorScreen(Screen[None]):
         no longer on screen."""
         if isinstance(value, list) and len(value) < items_before:
             gone = tuple(f"{path}.{index}." for index in range(len(value), items_before))
+            if path in ("segments", "motions"):
+                # One taken from anywhere in the list: the items after it move up an index,
+                # and the rebuilt step shows each one's value from the draft.
+                gone = (f"{path}.",)
             for refused in [p for p in self.invalid if p.startswith(gone)]:
                 del self.invalid[refused]
 
