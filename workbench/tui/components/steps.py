@@ -871,7 +871,7 @@ class OverridesPane(TriggerButtons):
             for summary in self.query(f"#summary-{self.LIST}-{index}").results(PlainText):
                 summary.update("\n".join(override_sentences(definition, entity, activity_label)))
         for warnings in self.query("#band-warnings").results(PlainText):
-            warnings.update(band_text(definition))
+            warnings.say(band_text(definition))
 
     @on(Collapsible.Toggled)
     def _toggled(self, event: Collapsible.Toggled) -> None:
@@ -955,7 +955,11 @@ class SegmentsPane(OverridesPane):
 
     def compose(self) -> ComposeResult:
         yield _explain("segments")
-        yield PlainText(band_text(self.definition), id="band-warnings", classes="field-help")
+        # No line at all without a warning: an empty one cost a row of the step at 80x24.
+        said = band_text(self.definition)
+        yield PlainText(
+            said, id="band-warnings", classes="field-help" + (" -shown" if said else "")
+        )
         for index, segment in enumerate(self.definition.segments):
             yield _section(f"Segment: {segment.label or segment.id}")
             with Horizontal(classes="row"):
