@@ -663,11 +663,7 @@ class EditorScreen(Screen[None]):
             # since the button held until its first field has the cursor (the first one went
             # to the tab bar while the step was mounted: "Small biz" saved as "mall biz").
             # The last one removed: the step goes, and the room is on the step before it.
-            await self.rebuild_all()
-            # The status line was composed again: the flips the edit made, named again.
-            self.get_child_by_id("status", SuiteStatusBar).show_flips(
-                list(result.flips), clause_label(self.workshop.definition, path)
-            )
+            await self._change_steps(steps_before)
             now = [key for key, _label in self.steps()]
             added = [key for key in now if key not in dict(steps_before)]
             if added:
@@ -950,6 +946,26 @@ class EditorScreen(Screen[None]):
             self.call_later(self._offer_refused_when_idle)
             return
         self.save_draft()
+
+    async def _change_steps(self, steps_before: list[tuple[str, str]]) -> None:
+        """The Segments or Motions step added or taken away in place: its tab only, the
+        others renumbered and rebuilt when next shown (`_rebuild_steps`). Composing the whole
+        screen again blanked it for 2.4 s on a loaded machine, in front of the room."""
+        tabs = self.query_one("#steps", TabbedContent)
+        now = self.steps()
+        for key, _label in steps_before:
+            if key not in dict(now):
+                self._panes.pop(key, None)
+                await tabs.remove_pane(f"step-{key}")
+        for shown in self._panes.values():
+            if isinstance(shown, DefinitionPane):
+                shown.definition = self.workshop.definition  # a step not shown yet, too
+        await self._rebuild_steps()  # before the new step, which is built as the draft is
+        for index, (key, label) in enumerate(now):
+            if key not in dict(steps_before):
+                tab = TabPane(f"{index + 1} {label}", self.make_pane(key), id=f"step-{key}")
+                await tabs.add_pane(tab, before=f"step-{now[index + 1][0]}")
+        self.fit_tab_labels(self.size.width)
 
     async def rebuild_pane(self, pane: Widget) -> None:
         if isinstance(pane, DefinitionPane):
