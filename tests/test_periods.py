@@ -32,7 +32,7 @@ from workbench.core.evidence.periods import (
     period_start,
     scored_apart,
 )
-from workbench.core.evidence.periods_report import metrics_lines
+from workbench.core.evidence.periods_report import metrics_lines, metrics_markdown
 from workbench.core.evidence.sample import sample_data, write_sample
 from workbench.core.evidence.settings import EvidenceSource
 from workbench.core.evidence.sla import measure
@@ -317,8 +317,12 @@ def test_wins_without_an_amount_are_unknown_revenue_not_zero(tmp_path: Path) -> 
         ("Badge Scan - SaaStr 2025", True),
         ("Purchased List", True),
         ("List Import", True),
-        ("Offline Sources", True),  # HubSpot's imports and integrations
+        ("Trade Shows", True),
+        ("List Imports", True),
+        ("Event Lists", True),
+        ("Rented List", True),
         ("cold email", True),
+        ("Offline Sources", False),  # HubSpot's: API and integration forms, chat, sync too
         ("Webinar", False),
         ("Events", False),  # a registration may be a hand raise: the room decides
         ("Important accounts", False),  # words, not letters: "import" is not in it
@@ -341,8 +345,14 @@ def test_list_sources_the_definition_scores_are_named(tmp_path: Path) -> None:
     report = _report(tmp_path, leads)
     assert report.scored_apart == ("List Import", "Trade Show")
     text = " ".join(line.strip() for line in metrics_lines(report))
-    assert "'List Import', 'Trade Show' are named like one and this definition scores" in text
+    assert '"List Import", "Trade Show" are named like one and this definition scores' in text
     assert report.to_json()["scored_list_sources"] == ["List Import", "Trade Show"]
+    # One source in two spellings is named once, as exclude_sources reads it.
+    assert scored_apart(_acme(), ["Trade Show", "trade show "]) == ("Trade Show",)
+    # The Markdown note escapes a name from the file as the table does.
+    odd = _report(tmp_path / "odd", [_mql(1, at, lead_source="Purchased *2024* <b>")])
+    markdown = metrics_markdown(odd)
+    assert "Purchased \\*2024\\* \\<b\\>" in markdown.split("| source")[0], markdown
     main = _acme()
     fit = main.fit.model_copy(update={"exclude_sources": ["trade show"]})
     assert scored_apart(main.model_copy(update={"fit": fit}), ["Trade Show"]) == ()

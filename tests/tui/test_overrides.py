@@ -583,3 +583,38 @@ async def test_an_open_own_rules_block_stays_with_its_segment_after_a_removal(
         "mid-market",
         "enterprise",
     ]
+
+
+async def test_the_last_segment_removed_goes_straight_to_triggers(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """The step taken away while shown: the tab bar moved on to SLA, which was rebuilt and
+    shown for nothing on the way to Triggers. Only Triggers is shown and rebuilt."""
+    seeded("bigco", "10m-30m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_step(pilot, "segments")
+        for index in (2, 1):
+            await press_button(pilot, f"#remove-segments-{index}")
+            await press_button(pilot, "#answer-remove")
+        rebuilt: list[str | None] = []
+        real = screen.rebuild_pane
+
+        async def rebuild(pane: Any) -> None:
+            rebuilt.append(pane.id)
+            await real(pane)
+
+        screen.rebuild_pane = rebuild  # type: ignore[method-assign]
+        shown: list[str] = []
+        tabs = screen.query_one("#steps", TabbedContent)
+
+        def seen(active: str) -> None:
+            shown.append(active)
+
+        screen.watch(tabs, "active", seen, init=False)
+        await press_button(pilot, "#remove-segments-0")
+        await press_button(pilot, "#answer-remove")
+        await keys_handed_on(pilot)
+        assert tabs.active == "step-triggers"
+        assert "step-sla" not in shown, shown
+        assert rebuilt == ["pane-triggers"], rebuilt

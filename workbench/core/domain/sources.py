@@ -62,8 +62,10 @@ def normalized(table: Mapping[str, int]) -> dict[str, int]:
 
 
 # The words a CRM names 002's sources qualified apart with: Salesforce's "Trade Show" lead
-# source, "Purchased List", "List Import", a badge scan, HubSpot's "Offline Sources" (imports
-# and integrations), cold calls and emails. Whole words of the source, case aside.
+# source, "Purchased List", "Rented List", "List Import", a badge scan, cold calls and emails.
+# Whole words of the source, case aside, a plural too ("Trade Shows", "List Imports"). Not
+# HubSpot's "Offline Sources": it holds API and integration forms, Salesforce sync and chat,
+# where most inbound hand raises of such a portal land.
 _APART_WORDS = (
     "trade show",
     "tradeshow",
@@ -77,10 +79,10 @@ _APART_WORDS = (
     "imported",
     "purchased",
     "bought",
+    "rented",
     "cold",
-    "offline",
 )
-_APART = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _APART_WORDS) + r")\b")
+_APART = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _APART_WORDS) + r")s?\b")
 
 
 def named_apart(source: str | None) -> bool:

@@ -659,10 +659,10 @@ def metrics_report(
 def scored_apart(definition: Definition, sources: list[str]) -> tuple[str, ...]:
     """The sources named like an event list, a badge scan or a cold list that some fit gate of
     the definition (the main one, a segment's or a motion's own) does not qualify apart."""
-    found = []
+    found: list[str] = []
     for name in sources:
-        if not named_apart(name):
-            continue
+        if not named_apart(name) or listed_source(found, name) is not None:
+            continue  # "Trade Show" and "trade show" are one source, as exclude_sources reads
         for owner in definition.owners():
             _path, fit = definition.owned(owner, "fit")
             if listed_source(fit.exclude_sources, name) is None:

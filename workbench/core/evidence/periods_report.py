@@ -194,7 +194,7 @@ def apart_note(report: MetricsReport) -> str:
     names = report.scored_apart
     if not names:
         return ""
-    quoted = ", ".join(repr(name) for name in names)
+    quoted = ", ".join(f'"{name}"' for name in names)
     one = len(names) == 1
     return (
         f" 002 qualifies event lists, badge scans and cold lists apart, not by MQL scoring: "
@@ -288,7 +288,7 @@ def metrics_markdown(report: MetricsReport) -> str:
             for p in series.points
         ]
         out += ["", "```text", *_chart(series), "```"]
-    out += ["", f"### {REVENUE_TITLE}", "", revenue_note(report), ""]
+    out += ["", f"### {REVENUE_TITLE}", "", _md(revenue_note(report)), ""]
     out += ["| " + " | ".join(SOURCE_HEADER) + " |", "|---|---:|---:|---:|---:|---:|---:|"]
     out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _source_rows(report)]
     return "\n".join(out) + "\n"

@@ -953,8 +953,14 @@ class EditorScreen(Screen[None]):
         screen again blanked it for 2.4 s on a loaded machine, in front of the room."""
         tabs = self.query_one("#steps", TabbedContent)
         now = self.steps()
-        for key, _label in steps_before:
+        keys = [key for key, _label in steps_before]
+        for at, key in enumerate(keys):
             if key not in dict(now):
+                if tabs.active == f"step-{key}":
+                    # On the step before it first: taken away while shown, the tab bar
+                    # moved on to SLA, which was rebuilt and shown for nothing.
+                    earlier = [k for k in keys[:at] if k in dict(now)] or [now[0][0]]
+                    tabs.active = f"step-{earlier[-1]}"
                 self._panes.pop(key, None)
                 await tabs.remove_pane(f"step-{key}")
         for shown in self._panes.values():
