@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from workbench.core.domain.bands import uncovered
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.evaluator import evaluate
-from workbench.core.domain.part_removal import PartList, remove_part, uncovered
+from workbench.core.domain.part_removal import PartList, remove_part
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.services.workshop import Workshop

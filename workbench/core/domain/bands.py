@@ -45,7 +45,8 @@ def size_text(low: int, high: int | None) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
-def _band(segment: Segment) -> tuple[int, int | None]:
+def band(segment: Segment) -> tuple[int, int | None]:
+    """The sizes a segment covers (`None`: no upper end), as the evaluator reads them."""
     return segment.min_employees or 0, segment.max_employees
 
 
@@ -56,7 +57,7 @@ def overlaps(definition: Definition) -> list[BandProblem]:
     for i, first in enumerate(segments):
         for j in range(i + 1, len(segments)):
             second = segments[j]
-            (a_low, a_high), (b_low, b_high) = _band(first), _band(second)
+            (a_low, a_high), (b_low, b_high) = band(first), band(second)
             low = max(a_low, b_low)
             highs = [h for h in (a_high, b_high) if h is not None]
             high = min(highs) if highs else None
@@ -69,8 +70,8 @@ def overlaps(definition: Definition) -> list[BandProblem]:
                     low,
                     high,
                     f"segments.{j}.min_employees",
-                    f"{_name(second)}'s size band {size_text(*_band(second))} overlaps "
-                    f"{_name(first)}'s {size_text(*_band(first))}: companies of "
+                    f"{_name(second)}'s size band {size_text(*band(second))} overlaps "
+                    f"{_name(first)}'s {size_text(*band(first))}: companies of "
                     f"{size_text(low, high)} employees would all go to {_name(first)}. "
                     "Move the other edge first, so the bands never share a size.",
                 )
@@ -82,7 +83,7 @@ def gaps(definition: Definition) -> list[BandProblem]:
     """Company sizes between two bands that no segment covers (rejected as 'no segment').
 
     Below the lowest band and above the highest are the room's floor and ceiling, not gaps."""
-    bands = sorted(((*_band(s), s) for s in definition.segments), key=lambda b: b[0])
+    bands = sorted(((*band(s), s) for s in definition.segments), key=lambda b: b[0])
     found: list[BandProblem] = []
     reach: int | None = -1  # the highest size covered so far; None: everything above
     below: Segment | None = None
@@ -111,7 +112,7 @@ def fit_disagreements(definition: Definition) -> list[BandProblem]:
     found: list[BandProblem] = []
     for index, segment in enumerate(definition.segments):
         fit = segment.fit or definition.fit
-        low, high = _band(segment)
+        low, high = band(segment)
         which = "its own fit gate" if segment.fit else "the main fit gate it uses"
         clause = f"segments.{index}.fit" if segment.fit else "fit"
         if fit.min_employees is not None and fit.min_employees > low:
@@ -148,6 +149,22 @@ def fit_disagreements(definition: Definition) -> list[BandProblem]:
 def band_warnings(definition: Definition) -> list[BandProblem]:
     """Everything to tell the room about the bands, overlaps first."""
     return [*overlaps(definition), *gaps(definition), *fit_disagreements(definition)]
+
+
+def uncovered(sizes: tuple[int, int | None], others: list[Segment]) -> list[tuple[int, int | None]]:
+    """The part of `sizes` that none of `others` covers, in order (`None`: no upper end):
+    what a segment's removal hands to no one (`part_removal`)."""
+    left: list[tuple[int, int | None]] = [sizes]
+    for other in others:
+        o_low, o_high = band(other)
+        rest: list[tuple[int, int | None]] = []
+        for low, high in left:
+            if low < o_low:  # the part below the other band
+                rest.append((low, o_low - 1 if high is None else min(high, o_low - 1)))
+            if o_high is not None and (high is None or high > o_high):  # the part above
+                rest.append((max(low, o_high + 1), high))
+        left = [(low, high) for low, high in rest if high is None or low <= high]
+    return sorted(left, key=lambda part: part[0])
 
 
 def new_overlaps(before: Definition, after: Definition) -> list[BandProblem]:

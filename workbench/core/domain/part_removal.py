@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from workbench.core.domain.bands import size_text
+from workbench.core.domain.bands import band, size_text, uncovered
 from workbench.core.domain.definition import Definition, Motion, Segment
 from workbench.core.domain.phrases import flip_words
 from workbench.core.domain.suite import flips, run_suite
@@ -43,25 +43,6 @@ def _name(part: Segment | Motion) -> str:
     return part.label or part.id
 
 
-def _band(segment: Segment) -> tuple[int, int | None]:
-    return segment.min_employees or 0, segment.max_employees
-
-
-def uncovered(band: tuple[int, int | None], others: list[Segment]) -> list[tuple[int, int | None]]:
-    """The sizes of `band` that none of `others` covers, in order (`None`: no upper end)."""
-    left: list[tuple[int, int | None]] = [band]
-    for other in others:
-        o_low, o_high = _band(other)
-        rest: list[tuple[int, int | None]] = []
-        for low, high in left:
-            if low < o_low:  # the part below the other band
-                rest.append((low, o_low - 1 if high is None else min(high, o_low - 1)))
-            if o_high is not None and (high is None or high > o_high):  # the part above
-                rest.append((max(low, o_high + 1), high))
-        left = [(low, high) for low, high in rest if high is None or low <= high]
-    return sorted(left, key=lambda part: part[0])
-
-
 def remove_part(definition: Definition, path: PartList, index: int) -> PartRemoval:
     """The draft's segments or motions without the one at `index`; IndexError if none is."""
     parts: list[Segment | Motion] = list(getattr(definition, path))
@@ -81,7 +62,7 @@ def remove_part(definition: Definition, path: PartList, index: int) -> PartRemov
                 "others are rejected."
             )
     elif isinstance(gone, Segment):
-        lost = uncovered(_band(gone), [p for p in rest if isinstance(p, Segment)])
+        lost = uncovered(band(gone), [p for p in rest if isinstance(p, Segment)])
         if lost:
             sizes = ", ".join(size_text(low, high) for low, high in lost)
             effects.append(

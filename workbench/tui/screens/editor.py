@@ -663,17 +663,10 @@ class EditorScreen(Screen[None]):
             # since the button held until its first field has the cursor (the first one went
             # to the tab bar while the step was mounted: "Small biz" saved as "mall biz").
             # The last one removed: the step goes, and the room is on the step before it.
-            await self._change_steps(steps_before)
-            now = [key for key, _label in self.steps()]
-            added = [key for key in now if key not in dict(steps_before)]
-            if added:
-                await self.action_goto_step(now.index(added[0]))
-                return
-            keys = [key for key, _label in steps_before]
-            gone = next((at for at, key in enumerate(keys) if key not in now), 0)
-            earlier = [key for key in keys[:gone] if key in now]
-            self._part_removed(parts_before, bool(result.flips), drop_keys=True)
-            await self.action_goto_step(now.index(earlier[-1]) if earlier else 0)
+            shown = await self._change_steps(steps_before)
+            if shown in dict(steps_before):  # a step taken away, not one added
+                self._part_removed(parts_before, bool(result.flips), drop_keys=True)
+            await self.action_goto_step([key for key, _label in self.steps()].index(shown))
             return
         if not isinstance(source, ClauseField):
             if not rows_shown:
@@ -947,31 +940,36 @@ class EditorScreen(Screen[None]):
             return
         self.save_draft()
 
-    async def _change_steps(self, steps_before: list[tuple[str, str]]) -> None:
+    async def _change_steps(self, steps_before: list[tuple[str, str]]) -> str:
         """The Segments or Motions step added or taken away in place: its tab only, the
         others renumbered and rebuilt when next shown (`_rebuild_steps`). Composing the whole
-        screen again blanked it for 2.4 s on a loaded machine, in front of the room."""
+        screen again blanked it for 2.4 s on a loaded machine, in front of the room.
+
+        The step to show the room: the one added, else the one before the step taken away."""
         tabs = self.query_one("#steps", TabbedContent)
         now = self.steps()
         keys = [key for key, _label in steps_before]
+        shown = next((key for key, _label in now if key not in keys), None)
         for at, key in enumerate(keys):
             if key not in dict(now):
+                earlier = [k for k in keys[:at] if k in dict(now)] or [now[0][0]]
+                shown = shown or earlier[-1]
                 if tabs.active == f"step-{key}":
                     # On the step before it first: taken away while shown, the tab bar
                     # moved on to SLA, which was rebuilt and shown for nothing.
-                    earlier = [k for k in keys[:at] if k in dict(now)] or [now[0][0]]
-                    tabs.active = f"step-{earlier[-1]}"
+                    tabs.active = f"step-{shown}"
                 self._panes.pop(key, None)
                 await tabs.remove_pane(f"step-{key}")
-        for shown in self._panes.values():
-            if isinstance(shown, DefinitionPane):
-                shown.definition = self.workshop.definition  # a step not shown yet, too
+        for built in self._panes.values():
+            if isinstance(built, DefinitionPane):
+                built.definition = self.workshop.definition  # a step not shown yet, too
         await self._rebuild_steps()  # before the new step, which is built as the draft is
         for index, (key, label) in enumerate(now):
             if key not in dict(steps_before):
                 tab = TabPane(f"{index + 1} {label}", self.make_pane(key), id=f"step-{key}")
                 await tabs.add_pane(tab, before=f"step-{now[index + 1][0]}")
         self.fit_tab_labels(self.size.width)
+        return shown or now[0][0]
 
     async def rebuild_pane(self, pane: Widget) -> None:
         if isinstance(pane, DefinitionPane):
