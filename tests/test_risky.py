@@ -22,6 +22,8 @@ def test_a_review_date_more_than_two_quarters_out_is_warned() -> None:
     assert review_date_warning(date(2026, 9, 30), today) is None
     warning = review_date_warning(date(2027, 5, 4), today)
     assert warning is not None and "two quarters" in warning
+    # It said "review at least quarterly (at most 183 days)": two rules in one breath.
+    assert "every quarter" in warning and "at most" not in warning
 
 
 def test_a_response_time_slower_than_the_framework_is_warned() -> None:

@@ -17,11 +17,14 @@ from tests.tui.pilot_steps import open_first, open_step, settle, type_text
 from tests.tui.test_overrides import type_into
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
-from workbench.core.services.signoff import sign
+from workbench.core.domain.lint import Finding
+from workbench.core.services.signoff import lint_cautions, sign
 from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.commands import ScreenActionsProvider
 from workbench.tui.components.fields import ChoiceField, TextField
+from workbench.tui.components.modals import ConfirmModal
+from workbench.tui.components.signoff_pane import finding_text
 from workbench.tui.components.status_bar import SuiteStatusBar
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen, short_reason
@@ -96,7 +99,7 @@ async def test_a_refused_value_names_the_fields_label(
 async def test_the_status_line_says_why_a_value_was_refused(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:
-    _said, status, _in_view = await refuse_a_duplicate_source(make_app, seeded)
+    finding_text, status, _in_view = await refuse_a_duplicate_source(make_app, seeded)
     assert "not saved: Fit gate: exclude sources invalid" in status
     assert "✗ Lead sources qualified apart: lead source 'events' repeats 'Events'" in status
 
@@ -104,7 +107,7 @@ async def test_the_status_line_says_why_a_value_was_refused(
 async def test_the_refused_values_error_line_is_scrolled_into_view(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:
-    _said, _status, in_view = await refuse_a_duplicate_source(make_app, seeded)
+    finding_text, _status, in_view = await refuse_a_duplicate_source(make_app, seeded)
     assert in_view
 
 
@@ -848,3 +851,63 @@ async def test_home_puts_the_cursor_on_the_definition_the_room_just_left(
         await pilot.press("up")  # the room's own cursor holds from then on
         await settle(pilot)
         assert table.get_row_at(table.cursor_row)[0] == "alpha"
+
+
+async def test_quitting_asks_before_losing_signers_typed_but_not_signed(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """Both names and roles typed, ctrl+q: the app closed without a word and the next
+    morning the four fields were empty. It asks first; the safe answer stays."""
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sign_off(pilot)
+        screen.query_one("#mk-name", Input).focus()
+        await type_text(pilot, "Dana Reyes")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal), "quitting with typed signers asks first"
+        assert "Dana Reyes" in app.screen.question and "acme v1" in app.screen.question
+        await pilot.press("enter")  # "Stay"
+        await settle(pilot)
+        assert app.screen is screen and not app._exit
+        assert screen.query_one("#mk-name", Input).value == "Dana Reyes"
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.click("#answer-lose")
+        await settle(pilot)
+        assert app._exit, "the room chose to quit"
+
+
+async def test_quitting_without_typed_signers_does_not_ask(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sign_off(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert app._exit and not isinstance(app.screen, ConfirmModal)
+
+
+def test_sign_off_names_a_findings_clause_once() -> None:
+    """ "⚠ sla.sales.response_minutes.demo_request: sla.sales.response_minutes.demo_request is
+    10 minutes…": a message that starts with its clause is not given it again; one that does
+    not is."""
+    draft = from_template("acme", "3m-10m", date(2026, 1, 5))
+    sales = draft.sla.sales.model_copy(
+        update={"response_minutes": {**draft.sla.sales.response_minutes, "demo_request": 10}}
+    )
+    draft = draft.model_copy(update={"sla": draft.sla.model_copy(update={"sales": sales})})
+    (slow,) = [
+        f
+        for f in lint_cautions(draft, [], date(2026, 1, 5))
+        if f.clause == "sla.sales.response_minutes.demo_request"
+    ]
+    said = finding_text(slow)
+    assert said.count("sla.sales.response_minutes.demo_request") == 1, said
+    assert said.startswith("sla.sales.response_minutes.demo_request is 10 minutes")
+    other = Finding("no-edge-cases", "warning", "cases", "no edge cases show it", "")
+    assert finding_text(other) == "cases: no edge cases show it (no-edge-cases)"

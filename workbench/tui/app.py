@@ -456,11 +456,48 @@ class WorkbenchApp(App[None]):
         return versions.start_new_version(self.folder / slug, self.today()).path
 
     async def action_quit(self) -> None:
+        names = self._unsigned_names()
+        if names is None:
+            await self._leave_to_quit()
+            return
+        from workbench.tui.components.modals import ConfirmModal
+
+        def answered(choice: str | None) -> None:
+            if choice == "lose":
+                self.call_later(self._leave_to_quit)
+
+        question = f"{names}\nQuit anyway and lose them?"
+        self.push_screen(
+            ConfirmModal(question, [("stay", "Stay"), ("lose", "Quit, lose them")]), answered
+        )
+
+    async def _leave_to_quit(self) -> None:
         screen = self._editor_open()
         if screen is None:
             self._quit()
         else:
             await screen.leave(self._quit, "Quit")
+
+    def _unsigned_names(self) -> str | None:
+        """The signers typed on a draft's Sign-off step and not yet signed, which a quit
+        loses: a draft keeps no signers, and this process keeps them only while it runs (a
+        served seat keeps them in its place file). A room typed both names and roles, pressed
+        ctrl+q, and found four empty fields the next morning."""
+        if self.place_file is not None:
+            return None
+        typed = {
+            path: names
+            for path, values in self.typed_signers.items()
+            if (names := [values[k].strip() for k in SIGNER_NAMES if values.get(k, "").strip()])
+        }
+        if not typed:
+            return None
+        where = " and ".join(f"{path.parent.name} {path.stem}" for path in typed)
+        shown = ", ".join(name for names in typed.values() for name in names)
+        return (
+            f"The signers typed on the Sign-off step of {where} ({shown}) are not signed yet, "
+            "and the workbench keeps them only while it runs."
+        )
 
     def _quit(self) -> None:
         """The room's own quit: the next start is at home (a reload keeps the place)."""
@@ -468,6 +505,7 @@ class WorkbenchApp(App[None]):
         self.exit()
 
 
+SIGNER_NAMES = ("mk-name", "mk-role", "sl-name", "sl-role")  # the review date has a default
 INFO_TOAST_SECONDS = 3.0  # Textual's default is 5 for every toast
 EXIT_TYPING_WAIT = 1.0  # seconds the exit waits for keys still on their way to a field
 KEYS_IN_FLIGHT = 0.1  # seconds a signal's exit waits for keys the terminal already sent

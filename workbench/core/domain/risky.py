@@ -36,8 +36,8 @@ def review_date_warning(due: date, today: date) -> str | None:
     days = (due - today).days
     if days > REVIEW_MAX_DAYS:
         return (
-            f"{days} days out, more than two quarters: review at least quarterly "
-            f"(at most {REVIEW_MAX_DAYS} days)"
+            f"{days} days out, more than two quarters ({REVIEW_MAX_DAYS} days): the definition "
+            "is measured and adjusted every quarter, and this skips a review"
         )
     return None
 

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from workbench.core.domain.days import read_day
+from workbench.core.domain.lint import Finding
 from workbench.core.domain.risky import review_date_warning
 from workbench.core.services.signoff import (
     check_review_date,
@@ -59,6 +60,14 @@ class SignersTyped(Message):
 
 SIGN_KEYS = ["mk-name", "mk-role", "sl-name", "sl-role", "review-date"]
 FIX_FIRST = "✗ fix the fields marked above first"
+
+
+def finding_text(finding: Finding) -> str:
+    """A finding with its clause in front, once: a message that names its clause itself (as
+    `check` prints it) read "sla.sales.response_minutes.demo_request: sla.sales.response_
+    minutes.demo_request is 10 minutes"."""
+    named = finding.message.startswith(f"{finding.clause} ")
+    return f"{'' if named else finding.clause + ': '}{finding.message} ({finding.rule})"
 
 
 class SignerField(Vertical):
@@ -217,8 +226,7 @@ class SignoffPane(VerticalScroll):
         if definition.is_signed:
             return ""
         return "\n".join(
-            f"✗ {finding.clause}: {finding.message} ({finding.rule})"
-            for finding in lint_blockers(definition, self.today)
+            f"✗ {finding_text(finding)}" for finding in lint_blockers(definition, self.today)
         )
 
     def _cautions_text(self) -> str:
@@ -226,8 +234,7 @@ class SignoffPane(VerticalScroll):
         definition = self.workshop.definition
         history = self.workshop.signed_history(self.folder)
         return "\n".join(
-            f"⚠ {finding.clause}: {finding.message} ({finding.rule})"
-            for finding in lint_cautions(definition, history, self.today)
+            f"⚠ {finding_text(finding)}" for finding in lint_cautions(definition, history, self.today)
         )
 
     def _evidence_text(self) -> str:
