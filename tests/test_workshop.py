@@ -685,3 +685,27 @@ def test_the_templates_segments_keep_the_rooms_own_fit(tmp_path: Path) -> None:
     # a 10m-30m draft with segments moved to 30m-plus: no motions offered beside them
     assert workshop.apply("stage", "30m-plus").ok
     assert stage_parts(workshop.definition) is None
+
+
+def test_a_key_emptied_and_typed_again_keeps_its_place_in_the_file(draft: Path) -> None:
+    """Demo request's response: "10", backspace twice, "5". The empty field took the key out
+    and the "5" put it back last: the same value, but a line moved in the pull request."""
+    workshop = Workshop.open(draft)
+    path = "sla.sales.response_minutes.demo_request"
+    order = list(workshop.definition.sla.sales.response_minutes)
+    assert order.index("demo_request") < len(order) - 1  # not last already
+    workshop.typing_started(path)
+    for value in (1, 10, 1, None, 5):
+        assert workshop.apply(path, value).ok
+    assert list(workshop.definition.sla.sales.response_minutes) == order
+    workshop.save()
+    saved = store.load_definition(draft).definition.sla.sales.response_minutes
+    assert list(saved) == order and saved["demo_request"] == 5
+    # Typed over after the field was left: a key new to the table still goes last.
+    workshop.typing_settled(path)
+    workshop.typing_started(path)
+    assert workshop.apply(path, None).ok
+    workshop.typing_settled(path)
+    workshop.typing_started(path)
+    assert workshop.apply(path, 5).ok
+    assert list(workshop.definition.sla.sales.response_minutes)[-1] == "demo_request"

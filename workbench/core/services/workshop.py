@@ -282,6 +282,8 @@ class Workshop:
             if dumped is None:
                 dumped = {}
             set_path(dumped, parts[1:], value)
+            if value is not None and path in self._typing_from:
+                _keep_place(dumped, _dump(self._typing_from[path][1]), parts[1:])
         if in_score:
             refused = _fit_score_edit(dumped, parts[1:], path)
             if refused is not None:
@@ -716,6 +718,29 @@ def rescue_name(definition: Definition, now: datetime) -> str:
     """A file name for the room's edits saved elsewhere: which definition, which version,
     and when, so two rescues never collide and a reader knows what the file is."""
     return f"{definition.slug}-v{definition.version}-unsaved-{now:%Y%m%d-%H%M%S}.toml"
+
+
+def _keep_place(data: Any, before: Any, parts: list[str]) -> None:
+    """A table's key emptied and typed again within one field's keys ("10", backspace twice,
+    "5") is put back where it was before the first key, not appended: the file moved
+    `demo_request = 5` from first to last, noise in the pull request's diff."""
+    for part in parts[:-1]:
+        if isinstance(data, list) and isinstance(before, list) and int(part) < len(before):
+            data, before = data[int(part)], before[int(part)]
+        elif isinstance(data, dict) and isinstance(before, dict) and part in before:
+            data, before = data.get(part), before[part]
+        else:
+            return
+    key = parts[-1]
+    if not isinstance(data, dict) or not isinstance(before, dict) or key not in before:
+        return
+    keys = [k for k in data if k != key]
+    kept = [k for k in before if k in data]  # the keys both have, in the order before
+    if keys != [k for k in kept if k != key]:
+        return  # the table changed otherwise meanwhile: no order to go back to
+    ordered = {k: data[k] for k in kept}
+    data.clear()
+    data.update(ordered)
 
 
 def _dump(value: Any) -> Any:
