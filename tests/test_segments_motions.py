@@ -247,3 +247,43 @@ def test_the_fit_step_says_whom_its_gate_decides() -> None:
         "This fit gate applies to Inbound MQL and Account-based AQL; Product-led PQL has its "
         "own (Motions step). Its competitors and existing customers apply to every lead."
     )
+
+
+def test_a_segments_own_competitors_are_said_as_they_act_with_the_main_list() -> None:
+    """The main fit gate's competitors and customer rule judge every lead first. With
+    globexcrm.com added on the Fit step, SMB's own list (without it) said "Not a competitor
+    (rivalcrm.com, RivalCRM)", and a globexcrm.com lead in SMB was rejected all the same."""
+    from datetime import datetime as moment
+
+    from tests.test_core_evaluator import make_lead
+    from workbench.core.domain.evaluator import evaluate
+
+    definition = segments_template()
+    main = [*definition.fit.competitors, "globexcrm.com"]
+    widened = with_clause(definition, "fit.competitors", main)
+    smb = widened.segments[0]
+    assert smb.fit is not None and "globexcrm.com" not in smb.fit.competitors
+    said = " ".join(override_sentences(widened, smb))
+    assert "competitor" not in said, said
+    lead = make_lead(("demo_request", 0), employees=120, domain="globexcrm.com")
+    verdict = evaluate(widened, lead, moment(2026, 1, 5, tzinfo=UTC))
+    assert verdict.status == "rejected", verdict  # by the main list, before any segment
+    assert verdict.reasons[0].clause == "fit.competitors"
+    # A name only SMB's list has is said, as an addition.
+    own = with_clause(widened, "segments.0.fit.competitors", [*smb.fit.competitors, "rival.io"])
+    assert (
+        "Also not a competitor (rival.io), besides the main list: those go to marketing "
+        "leadership." in override_sentences(own, own.segments[0])
+    )
+
+
+def test_a_segments_own_customer_rule_is_said_only_where_it_acts() -> None:
+    definition = segments_template()
+    assert definition.fit.existing_customers != "prospect"
+    own = with_clause(definition, "segments.0.fit.existing_customers", "prospect")
+    said = " ".join(override_sentences(own, own.segments[0]))
+    assert "customer" not in said, "the main rule sends customers to the owner first"
+    main = with_clause(own, "fit.existing_customers", "prospect")
+    owner = with_clause(main, "segments.0.fit.existing_customers", "account-owner")
+    said = " ".join(override_sentences(owner, owner.segments[0]))
+    assert "Contacts at existing customers go to the account owner" in said

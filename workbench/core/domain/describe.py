@@ -412,6 +412,26 @@ def _fit_parts_apart(fit: FitGate) -> dict[str, str]:
     return parts
 
 
+def _disqualifiers_added(own: FitGate, main: FitGate) -> dict[str, str]:
+    """A segment's or motion's own competitors and customer rule, as they act: the main fit
+    gate's apply to every lead first (`evaluator.evaluate`), so its own list only adds names,
+    and its own customer rule counts only where the main one treats customers as prospects.
+    SMB's own list said "Not a competitor (rivalcrm.com, RivalCRM)" after the room had added
+    globexcrm.com on the Fit step, and a globexcrm.com lead in SMB was rejected all the same."""
+    parts = _fit_parts(main)
+    known = {name.strip().lower() for name in main.competitors}
+    added = [name for name in own.competitors if name.strip().lower() not in known]
+    said = {"competitors": parts["competitors"], "customers": parts["customers"]}
+    if added:
+        said["competitors"] = (
+            f"Also not a competitor ({', '.join(added)}), besides the main list: those go to "
+            "marketing leadership."
+        )
+    if main.existing_customers == "prospect":
+        said["customers"] = _fit_parts(own)["customers"]
+    return said
+
+
 def _differs(own: dict[str, str], main: dict[str, str]) -> list[str]:
     return [sentence for key, sentence in own.items() if main.get(key) != sentence]
 
@@ -427,7 +447,9 @@ def override_sentences(
     lead_type = part.lead_type if isinstance(part, Motion) else "mql"
     lines: list[str] = []
     if part.fit is not None:
-        lines += _differs(_fit_parts_apart(part.fit), _fit_parts_apart(definition.fit))
+        own_fit = _fit_parts_apart(part.fit)
+        own_fit.update(_disqualifiers_added(part.fit, definition.fit))
+        lines += _differs(own_fit, _fit_parts_apart(definition.fit))
     scoring = part.scoring or definition.scoring
     triggers = part.triggers or definition.triggers
     own = _trigger_parts(triggers, scoring, lead_type, words)

@@ -271,7 +271,9 @@ def fit_fields(prefix: str, fit: FitGate) -> ComposeResult:
         "Competitors (domains or names, comma-separated)",
         fit.competitors,
         "list",
-        help_text="Competitors are disqualified automatically and go to marketing leadership.",
+        help_text="Competitors are disqualified automatically and go to marketing leadership."
+        if prefix == "fit"
+        else "Added to the main fit gate's list, which disqualifies every lead first.",
     )
     yield ChoiceField(
         f"{prefix}.existing_customers",
