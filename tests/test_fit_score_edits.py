@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from workbench.core.domain.definition import SizeBand
-from workbench.core.domain.points_text import bands_text, parse_bands, parse_points, points_text
+from workbench.core.domain.points_text import (
+    bands_text,
+    parse_bands,
+    parse_points,
+    points_text,
+    sizes_read,
+)
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
 from workbench.core.services.workshop import Workshop
@@ -57,6 +63,24 @@ def test_size_bands_read_both_ends_an_open_end_and_write_back_the_same() -> None
     assert bands_text([SizeBand.model_validate(b) for b in bands]) == text
     with pytest.raises(ValueError, match="'200 10' is not a size band"):
         parse_bands("200 10")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("1,000+ 10", "1000+ 10"),
+        ("1.000-4.999 5, 5.000+ 10", "1000-4999 5, 5000+ 10"),
+        ("200 - 1,499 5, up to 9,999 -5", "200 - 1499 5, up to 9999 -5"),
+        # Not a size: the 5 of "50-199 5,200+ 10" is points and the comma parts two bands;
+        # "-10,500+ 5" is -10 points (a minus, not a range's dash), then the band 500+.
+        ("50-199 5,200+ 10", "50-199 5,200+ 10"),
+        ("up to 49 -10,500+ 5", "up to 49 -10,500+ 5"),
+    ],
+)
+def test_a_size_with_a_thousands_mark_is_one_size(typed: str, read: str) -> None:
+    """ "1,000+ 10" was split at its comma and refused: "'1' is not a size band"."""
+    assert sizes_read(typed) == read
+    assert parse_bands(typed) == parse_bands(read.replace(",", ", "))
 
 
 def test_a_threshold_typed_on_a_definition_without_a_fit_score_starts_one(draft: Path) -> None:

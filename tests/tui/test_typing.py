@@ -653,3 +653,34 @@ async def test_keys_typed_as_the_case_form_opens_name_the_case(
         assert isinstance(app.screen, NewCaseModal), app.screen
         assert app.screen.query_one("#new-name", Input).value == "mid-vp-pricing"
         assert len(app.screen_stack) == 3  # home, the draft, one form
+
+
+async def test_a_size_band_with_a_thousands_mark_says_how_it_is_read() -> None:
+    """ "1,000+ 10" was refused ("'1' is not a size band") with no word of the comma; it is
+    the band 1000+, and the field says so under what was typed (the text stays as typed)."""
+    from textual.app import App, ComposeResult
+
+    from workbench.tui.messages import ClauseEdited
+
+    edits: list[object] = []
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextField("fit.score.size_points", "Company size fit points", None, "points")
+
+        def on_clause_edited(self, event: ClauseEdited) -> None:
+            edits.append(event.value)
+
+    app = One()
+    async with app.run_test() as pilot:
+        field = app.query_one(TextField)
+        field.query_one(Input).focus()
+        await pilot.press(*"1,000+ 10")
+        await pilot.pause()
+        said = str(field.query_one(".field-warning", PlainText).render())
+        assert said == "read as 1000+ 10", said
+        assert field.query_one(Input).value == "1,000+ 10"
+        assert edits[-1] == "1,000+ 10"  # the core reads it (`parse_bands`)
+        field.query_one(Input).value = "1000+ 10"
+        await pilot.pause()
+        assert str(field.query_one(".field-warning", PlainText).render()) == ""

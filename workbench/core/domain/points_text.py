@@ -19,6 +19,14 @@ _BOTH = re.compile(r"(\d+)\s*-\s*(\d+)")
 _FROM = re.compile(r"(\d+)\s*\+")
 _UP_TO = re.compile(r"up to\s+(\d+)", re.IGNORECASE)
 BAND_EXAMPLE = "'50-199 5', '200+ 10' or 'up to 49 -10'"
+# A size written with a thousands mark ("1,000+", "200-1.499", "up to 9,999"), where a size
+# stands: at a band's start, after a range's dash ("200-", "200 - ", not the minus of "49
+# -10") or after "up to", and followed by "+", "-", a space or the end. "50-199 5,200+ 10"
+# is two bands (the 5 is points), not 5200.
+_THOUSANDS = re.compile(
+    r"(^\s*|,\s+|(?<=\d)-\s*|(?<=\d)\s+-\s+|up to\s+)(\d{1,3}([,.])\d{3}(?:\3\d{3})*)(?=\s*[+-]|\s|$)",
+    re.IGNORECASE,
+)
 
 
 def points_text(table: Mapping[str, int]) -> str:
@@ -59,10 +67,18 @@ def band_text(low: int | None, high: int | None) -> str:
     return "any"
 
 
+def sizes_read(text: str) -> str:
+    """The bands' text with each size's thousands mark read ("1,000+ 10" is "1000+ 10"): a
+    comma there had split "1,000+" into two bands and refused the first ("'1' is not a size
+    band"), with no word of the comma."""
+    return _THOUSANDS.sub(lambda m: m[1] + m[2].replace(m[3], ""), text)
+
+
 def parse_bands(text: str) -> list[dict[str, Any]]:
-    """Size bands typed as '50-199 5, 200+ 10, up to 49 -10' (both ends included)."""
+    """Size bands typed as '50-199 5, 200+ 10, up to 49 -10' (both ends included); a size
+    may carry a thousands mark ('1,000+ 10')."""
     bands: list[dict[str, Any]] = []
-    for part in _parts(text):
+    for part in _parts(sizes_read(text)):
         spec, _, points = part.rpartition(" ")
         spec = spec.strip()
         low: int | None = None

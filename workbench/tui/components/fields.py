@@ -19,7 +19,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Switch
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
-from workbench.core.domain.points_text import bands_text, points_text
+from workbench.core.domain.points_text import bands_text, points_text, sizes_read
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.typed_words import whole_number_text
 from workbench.tui.components.room_input import RoomInput
@@ -234,6 +234,11 @@ class TextField(ClauseField):
                 with contextlib.suppress(ValueError):
                     reading = f"read as {int(value)}"  # the number saved: "0.500" is 500
             self.show_reading(reading)
+        elif self.path.endswith("size_points"):
+            # "1,000+ 10" is the band 1000+ (`sizes_read`): said, as a number field says it.
+            typed = event.value.strip()
+            read = sizes_read(typed)
+            self.show_reading(f"read as {read}" if read != typed else "")
         self.send(value)
 
     def sent(self, value: Any) -> None:
