@@ -709,3 +709,17 @@ def test_a_key_emptied_and_typed_again_keeps_its_place_in_the_file(draft: Path) 
     workshop.typing_started(path)
     assert workshop.apply(path, 5).ok
     assert list(workshop.definition.sla.sales.response_minutes)[-1] == "demo_request"
+
+
+def test_a_question_is_resolved_with_what_the_room_settled(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    assert workshop.add_question("Are agencies in our ICP?").ok
+    assert workshop.toggle_question(0, "  Only above 200 people. ").ok
+    workshop.save()
+    (saved,) = store.load_definition(draft).definition.questions
+    assert saved.resolved and saved.answer == "Only above 200 people."
+    # Opened again, the answer stays; resolved again without one, it is not wiped.
+    assert workshop.toggle_question(0).ok
+    assert not workshop.definition.questions[0].resolved
+    assert workshop.toggle_question(0, "").ok
+    assert workshop.definition.questions[0].answer == "Only above 200 people."

@@ -16,7 +16,7 @@ from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.components.fields import ClauseField
 from workbench.tui.components.map_files import MapFilesModal
-from workbench.tui.components.modals import ConfirmModal
+from workbench.tui.components.modals import ConfirmModal, ResolveQuestionModal
 from workbench.tui.components.status_bar import SuiteStatusBar
 from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
@@ -61,7 +61,25 @@ async def test_go_back_from_the_open_questions_puts_the_cursor_on_the_first_open
         assert app.focused is questions and questions.highlighted == 1
         await pilot.press("enter")  # resolves it, as the dialog said
         await settle(pilot)
+        assert isinstance(app.screen, ResolveQuestionModal)  # what did the room settle?
+        await type_text(pilot, "Only above 200 people.")
+        await pilot.press("enter")
+        await settle(pilot)
         assert all(q.resolved for q in screen.workshop.definition.questions)
+        assert screen.workshop.definition.questions[1].answer == "Only above 200 people."
+        assert "→ Only above 200 people." in str(questions.get_option_at_index(1).prompt)
+        # Enter again opens it again, the answer kept; escape in the dialog leaves it open.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not screen.workshop.definition.questions[1].resolved
+        assert screen.workshop.definition.questions[1].answer == "Only above 200 people."
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ResolveQuestionModal)
+        assert app.screen.query_one("#answer-text", Input).value == "Only above 200 people."
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not screen.workshop.definition.questions[1].resolved
 
 
 @pytest.mark.parametrize("gap", [0.0, 0.05])

@@ -187,6 +187,8 @@ async def test_quit_with_an_unapplied_change_asks_first(
         await settle(pilot)
         assert isinstance(app.screen, ConfirmModal)
         assert "Fit gate: minimum employees" in app.screen.question  # the room's words
+        # "lose it" is that value: a room read it as every edit of the session.
+        assert "The room's other edits are saved." in app.screen.question
         await pilot.press("escape")  # stay
         await settle(pilot)
         screen = app.screen

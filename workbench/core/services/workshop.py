@@ -512,10 +512,15 @@ class Workshop:
         questions = [*self.definition.questions, question]
         return self._replace(self.definition.model_copy(update={"questions": questions}))
 
-    def toggle_question(self, index: int) -> EditResult:
+    def toggle_question(self, index: int, answer: str | None = None) -> EditResult:
+        """Resolve an open question, with what the room settled when it says (the file's
+        `answer`), or open a resolved one again (its answer kept: nothing typed is lost)."""
         questions = list(self.definition.questions)
         q = questions[index]
-        questions[index] = q.model_copy(update={"resolved": not q.resolved})
+        update: dict[str, Any] = {"resolved": not q.resolved}
+        if not q.resolved and answer is not None and answer.strip():
+            update["answer"] = answer.strip()
+        questions[index] = q.model_copy(update=update)
         return self._replace(self.definition.model_copy(update={"questions": questions}))
 
     def apply_proposal(self, proposal: ProposalLike, on: date) -> EditResult:

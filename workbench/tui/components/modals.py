@@ -124,6 +124,39 @@ class QuestionModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class ResolveQuestionModal(ModalScreen[str | None]):
+    """Resolve a parked question with what the room settled, if it says: saved as the
+    question's `answer`, so the file says what was decided and not only that it was. Enter on
+    an empty answer resolves it without one; escape leaves it open."""
+
+    BINDINGS = [CANCEL]
+
+    def __init__(self, question: str, answer: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.answer = answer
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Resolve: {self.question}")
+            yield Label("What did the room settle? (optional; enter resolves)")
+            yield RoomInput(
+                self.answer, placeholder="e.g. Only agencies above 200 people.", id="answer-text"
+            )
+            with Horizontal(classes="buttons"):
+                yield RoomButton("Resolve", id="resolve", variant="primary")
+                yield RoomButton("Cancel", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#resolve")
+    def _resolve(self) -> None:
+        self.dismiss(self.query_one("#answer-text", Input).value.strip())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class CaseModal(ModalScreen[Expectation | str | None]):
     """One case: its lead, the verdict, the clauses behind it, and what the room expects.
 

@@ -128,7 +128,10 @@ class SignoffPane(VerticalScroll):
             "cautions", "Worth a look (check warns; signing goes ahead)", self._cautions_text()
         )
         yield from self._section("evidence", "The data behind the clauses", self._evidence_text())
-        yield PlainText("Open questions (enter toggles resolved)", classes="section-title")
+        yield PlainText(
+            "Open questions (enter resolves, with what was settled; again opens)",
+            classes="section-title",
+        )
         if d.questions:
             yield OptionList(*self._question_options(), id="signoff-questions")
         else:
@@ -202,7 +205,11 @@ class SignoffPane(VerticalScroll):
 
     def _question_options(self) -> list[Option]:
         return [
-            Option(f"({'resolved' if q.resolved else 'OPEN'}) {q.text}", id=str(i))
+            Option(
+                f"({'resolved' if q.resolved else 'OPEN'}) {q.text}"
+                + (f" → {q.answer}" if q.answer else ""),
+                id=str(i),
+            )
             for i, q in enumerate(self.workshop.definition.questions)
         ]
 

@@ -50,7 +50,13 @@ from workbench.tui.components.held_keys import (
     hold_keys,
     release_keys,
 )
-from workbench.tui.components.modals import CaseModal, ConfirmModal, NewCaseModal, QuestionModal
+from workbench.tui.components.modals import (
+    CaseModal,
+    ConfirmModal,
+    NewCaseModal,
+    QuestionModal,
+    ResolveQuestionModal,
+)
 from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.save_copy import SaveCopyModal
 from workbench.tui.components.signoff_pane import (
@@ -1024,7 +1030,16 @@ class EditorScreen(Screen[None]):
         if self.invalid:
             path, message = next(iter(self.invalid.items()))
             where = clause_label(self.workshop.definition, path)
-            return f"{where} holds a value that was not applied ({message})."
+            # The rest is in the file: "lose it" had read as losing every edit of the room.
+            kept = "" if self.workshop.dirty else " The room's other edits are saved."
+            more = len(self.invalid) - 1
+            if more:
+                fields = "field" if more == 1 else "fields"
+                return (
+                    f"{where} ({message}) and {more} other {fields} hold values that were not "
+                    f"applied.{kept}"
+                )
+            return f"{where} holds a value that was not applied ({message}).{kept}"
         if self.workshop.dirty:
             return f"The draft could not be saved ({self.workshop.save_error})."
         return None
@@ -1452,8 +1467,21 @@ class EditorScreen(Screen[None]):
     async def _toggle_question(self, event: QuestionToggled) -> None:
         if self.refused_read_only():
             return
-        if self.workshop.toggle_question(event.index).ok:
-            self.after_change([])
+        question = self.workshop.definition.questions[event.index]
+        if question.resolved:  # opened again, its answer kept
+            if self.workshop.toggle_question(event.index).ok:
+                self.after_change([])
+            return
+
+        def settled(answer: str | None) -> None:
+            current = self.workshop.definition.questions
+            # Still the question asked about (a reload may have changed the list meanwhile).
+            if answer is None or event.index >= len(current) or current[event.index] != question:
+                return
+            if self.workshop.toggle_question(event.index, answer).ok:
+                self.after_change([])
+
+        self.app.push_screen(ResolveQuestionModal(question.text, question.answer or ""), settled)
 
     async def action_home(self) -> None:
         await self.leave(self.wb.go_home, "Leave")
