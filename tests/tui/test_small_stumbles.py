@@ -15,9 +15,9 @@ from textual.widgets._footer import FooterKey
 
 from tests.tui.pilot_steps import open_first, open_step, settle, type_text
 from tests.tui.test_overrides import type_into
+from workbench.core.domain.lint import Finding
 from workbench.core.domain.templates import from_template
 from workbench.core.files import store
-from workbench.core.domain.lint import Finding
 from workbench.core.services.signoff import lint_cautions, sign
 from workbench.core.services.workshop import Workshop
 from workbench.tui.app import WorkbenchApp
@@ -99,7 +99,7 @@ async def test_a_refused_value_names_the_fields_label(
 async def test_the_status_line_says_why_a_value_was_refused(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:
-    finding_text, status, _in_view = await refuse_a_duplicate_source(make_app, seeded)
+    _said, status, _in_view = await refuse_a_duplicate_source(make_app, seeded)
     assert "not saved: Fit gate: exclude sources invalid" in status
     assert "✗ Lead sources qualified apart: lead source 'events' repeats 'Events'" in status
 
@@ -107,7 +107,7 @@ async def test_the_status_line_says_why_a_value_was_refused(
 async def test_the_refused_values_error_line_is_scrolled_into_view(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:
-    finding_text, _status, in_view = await refuse_a_duplicate_source(make_app, seeded)
+    _said, _status, in_view = await refuse_a_duplicate_source(make_app, seeded)
     assert in_view
 
 
@@ -871,7 +871,8 @@ async def test_quitting_asks_before_losing_signers_typed_but_not_signed(
         assert "Dana Reyes" in app.screen.question and "acme v1" in app.screen.question
         await pilot.press("enter")  # "Stay"
         await settle(pilot)
-        assert app.screen is screen and not app._exit
+        stayed: object = app.screen  # (mypy narrowed it to the question above)
+        assert stayed is screen and not app._exit
         assert screen.query_one("#mk-name", Input).value == "Dana Reyes"
         await pilot.press("ctrl+q")
         await settle(pilot)

@@ -241,7 +241,8 @@ class SignoffPane(VerticalScroll):
         definition = self.workshop.definition
         history = self.workshop.signed_history(self.folder)
         return "\n".join(
-            f"⚠ {finding_text(finding)}" for finding in lint_cautions(definition, history, self.today)
+            f"⚠ {finding_text(finding)}"
+            for finding in lint_cautions(definition, history, self.today)
         )
 
     def _evidence_text(self) -> str:
