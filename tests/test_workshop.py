@@ -718,8 +718,14 @@ def test_a_question_is_resolved_with_what_the_room_settled(draft: Path) -> None:
     workshop.save()
     (saved,) = store.load_definition(draft).definition.questions
     assert saved.resolved and saved.answer == "Only above 200 people."
-    # Opened again, the answer stays; resolved again without one, it is not wiped.
+    # Opened again, the answer stays; resolved again with none said, it stays too.
     assert workshop.toggle_question(0).ok
     assert not workshop.definition.questions[0].resolved
-    assert workshop.toggle_question(0, "").ok
     assert workshop.definition.questions[0].answer == "Only above 200 people."
+    assert workshop.toggle_question(0).ok
+    assert workshop.definition.questions[0].answer == "Only above 200 people."
+    # The dialog shows it again, and a room that empties it means no answer.
+    assert workshop.toggle_question(0).ok
+    assert workshop.toggle_question(0, " ").ok
+    assert workshop.definition.questions[0].resolved
+    assert workshop.definition.questions[0].answer is None

@@ -80,6 +80,14 @@ async def test_go_back_from_the_open_questions_puts_the_cursor_on_the_first_open
         await pilot.press("escape")
         await settle(pilot)
         assert not screen.workshop.definition.questions[1].resolved
+        # The answer shown again and emptied is no answer (it was kept without a word).
+        await pilot.press("enter")
+        await settle(pilot)
+        app.screen.query_one("#answer-text", Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.workshop.definition.questions[1].resolved
+        assert screen.workshop.definition.questions[1].answer is None
 
 
 @pytest.mark.parametrize("gap", [0.0, 0.05])

@@ -881,6 +881,32 @@ async def test_quitting_asks_before_losing_signers_typed_but_not_signed(
         assert app._exit, "the room chose to quit"
 
 
+async def test_quitting_right_after_a_name_asks_and_asks_once(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """ "Dana" and ctrl+q sent at once: the keys had not reached the app's memory of the
+    names, and it quit without asking. ctrl+q again over the question stacked a second."""
+    from tests.tui.test_typing import send
+
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sign_off(pilot)
+        screen.query_one("#mk-name", Input).focus()
+        await settle(pilot)
+        await send(pilot, [*"Dana", "ctrl+q"], 0.0)
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal), "the names typed are asked about"
+        assert "(Dana)" in app.screen.question
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert sum(isinstance(s, ConfirmModal) for s in app.screen_stack) == 1
+        await pilot.press("enter")  # "Stay"
+        await settle(pilot)
+        stayed: object = app.screen
+        assert stayed is screen and not app._exit
+
+
 async def test_quitting_without_typed_signers_does_not_ask(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets import Input
 
 from workbench.core.domain import clock as wall_clock
 from workbench.core.files.folder import DEFAULT_DIR
@@ -112,6 +113,7 @@ class WorkbenchApp(App[None]):
         # Kept in the served seat's place file too (`keep_signers`), so a reload keeps them.
         self.typed_signers: dict[Path, dict[str, str]] = {}
         self._place: tuple[Path, str] | None = None  # what `remember_place` last kept
+        self._asking_quit = False  # the question about signers typed is on screen
         # The definition last opened: home puts its cursor there on the way back (the room
         # just signed it, and `c` commits the row under the cursor).
         self.last_opened: str | None = None
@@ -436,9 +438,12 @@ class WorkbenchApp(App[None]):
         return mounted
 
     def _editor_open(self) -> EditorScreen | None:
+        """The editor open, also under a dialog: ctrl+q over one skipped the editor's own
+        question about a value not applied."""
         from workbench.tui.screens.editor import EditorScreen
 
-        return self.screen if isinstance(self.screen, EditorScreen) else None
+        editors = [s for s in self.screen_stack if isinstance(s, EditorScreen)]
+        return editors[-1] if editors else None
 
     def go_home(self) -> None:
         from workbench.tui.screens.editor import EditorScreen
@@ -456,16 +461,23 @@ class WorkbenchApp(App[None]):
         return versions.start_new_version(self.folder / slug, self.today()).path
 
     async def action_quit(self) -> None:
-        names = self._unsigned_names()
+        if self._asking_quit:
+            return  # its question is on screen (ctrl+q twice stacked two of them)
+        editor = self._editor_open()
+        if editor is not None:
+            await editor.take_typing()  # the keys of a name typed just before ctrl+q
+        names = self._unsigned_names(editor)
         if names is None:
             await self._leave_to_quit()
             return
         from workbench.tui.components.modals import ConfirmModal
 
         def answered(choice: str | None) -> None:
+            self._asking_quit = False
             if choice == "lose":
                 self.call_later(self._leave_to_quit)
 
+        self._asking_quit = True
         question = f"{names}\nQuit anyway and lose them?"
         self.push_screen(
             ConfirmModal(question, [("stay", "Stay"), ("lose", "Quit, lose them")]), answered
@@ -478,16 +490,27 @@ class WorkbenchApp(App[None]):
         else:
             await screen.leave(self._quit, "Quit")
 
-    def _unsigned_names(self) -> str | None:
+    def _unsigned_names(self, editor: EditorScreen | None) -> str | None:
         """The signers typed on a draft's Sign-off step and not yet signed, which a quit
         loses: a draft keeps no signers, and this process keeps them only while it runs (a
         served seat keeps them in its place file). A room typed both names and roles, pressed
-        ctrl+q, and found four empty fields the next morning."""
+        ctrl+q, and found four empty fields the next morning. The open editor's fields are
+        read as they show: the message that keeps their keys may still be on its way."""
         if self.place_file is not None:
             return None
+        kept = dict(self.typed_signers)
+        if editor is not None and not editor.workshop.read_only:
+            shown = {
+                str(field.id): field.value
+                for field in editor.query(Input)
+                if field.id in SIGNER_NAMES
+            }
+            if shown:
+                path = editor.workshop.path.resolve()
+                kept[path] = {**kept.get(path, {}), **shown}
         typed = {
             path: names
-            for path, values in self.typed_signers.items()
+            for path, values in kept.items()
             if (names := [values[k].strip() for k in SIGNER_NAMES if values.get(k, "").strip()])
         }
         if not typed:

@@ -423,9 +423,10 @@ def _disqualifiers_added(own: FitGate, main: FitGate) -> dict[str, str]:
     added = [name for name in own.competitors if name.strip().lower() not in known]
     said = {"competitors": parts["competitors"], "customers": parts["customers"]}
     if added:
+        besides = ", besides the main list" if main.competitors else ""
         said["competitors"] = (
-            f"Also not a competitor ({', '.join(added)}), besides the main list: those go to "
-            "marketing leadership."
+            f"Also not a competitor ({', '.join(added)}){besides}: those go to marketing "
+            "leadership."
         )
     if main.existing_customers == "prospect":
         said["customers"] = _fit_parts(own)["customers"]

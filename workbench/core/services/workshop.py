@@ -513,13 +513,14 @@ class Workshop:
         return self._replace(self.definition.model_copy(update={"questions": questions}))
 
     def toggle_question(self, index: int, answer: str | None = None) -> EditResult:
-        """Resolve an open question, with what the room settled when it says (the file's
-        `answer`), or open a resolved one again (its answer kept: nothing typed is lost)."""
+        """Resolve an open question with what the room settled (the file's `answer`; an
+        empty one clears it, None keeps what it has), or open a resolved one again (its
+        answer kept: nothing typed is lost)."""
         questions = list(self.definition.questions)
         q = questions[index]
         update: dict[str, Any] = {"resolved": not q.resolved}
-        if not q.resolved and answer is not None and answer.strip():
-            update["answer"] = answer.strip()
+        if not q.resolved and answer is not None:
+            update["answer"] = answer.strip() or None
         questions[index] = q.model_copy(update=update)
         return self._replace(self.definition.model_copy(update={"questions": questions}))
 

@@ -284,6 +284,10 @@ def fit_fields(prefix: str, fit: FitGate) -> ComposeResult:
             ("always to the account owner", "account-owner"),
             ("treat as a prospect", "prospect"),
         ],
+        help_text=""
+        if prefix == "fit"
+        else "The main fit gate's rule decides first: this one counts only where the main "
+        "one treats customers as prospects.",
     )
     yield from inferred_fields(prefix, fit)
 

@@ -1474,9 +1474,17 @@ class EditorScreen(Screen[None]):
             return
 
         def settled(answer: str | None) -> None:
+            if answer is None:
+                return  # escape: left open
             current = self.workshop.definition.questions
             # Still the question asked about (a reload may have changed the list meanwhile).
-            if answer is None or event.index >= len(current) or current[event.index] != question:
+            if event.index >= len(current) or current[event.index] != question:
+                self.notify(
+                    "The questions changed meanwhile (the file was read again); enter on it "
+                    "again to resolve it.",
+                    severity="warning",
+                    title="Not resolved",
+                )
                 return
             if self.workshop.toggle_question(event.index, answer).ok:
                 self.after_change([])
@@ -1505,7 +1513,10 @@ class EditorScreen(Screen[None]):
                 self.offer_copy(then=go)
 
         self.app.push_screen(
-            ConfirmModal(f"{reason}\n{verb} anyway and lose it?", self.leave_answers(verb)),
+            ConfirmModal(
+                f"{reason}\n{verb} anyway and lose {'them' if len(self.invalid) > 1 else 'it'}?",
+                self.leave_answers(verb),
+            ),
             answered,
         )
 
