@@ -200,6 +200,27 @@ async def test_quit_with_an_unapplied_change_asks_first(
     assert store.load_definition(path).definition.fit.min_employees in (50, 500)
 
 
+async def test_quit_over_a_dialog_still_asks_about_an_unapplied_change(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """ctrl+q with the park-a-question dialog open quit at once: the editor under it, and
+    its question about "5000" not applied, were skipped."""
+    seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await replace_input(pilot, "5000")  # above the maximum of 1000: not applied
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal), "quitting asks first"
+        assert "Fit gate: minimum employees" in app.screen.question
+        assert not app._exit
+
+
 async def test_a_file_changed_on_disk_is_not_overwritten(
     make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:
