@@ -74,6 +74,8 @@ def test_size_bands_read_both_ends_an_open_end_and_write_back_the_same() -> None
         # Not a size: the 5 of "50-199 5,200+ 10" is points and the comma parts two bands;
         # "-10,500+ 5" is -10 points (a minus, not a range's dash), then the band 500+.
         ("50-199 5,200+ 10", "50-199 5,200+ 10"),
+        ("50-199 5,1,000+ 10", "50-199 5,1000+ 10"),
+        ("50-199 5,200,000+ 10", "50-199 5,200000+ 10"),
         ("up to 49 -10,500+ 5", "up to 49 -10,500+ 5"),
     ],
 )

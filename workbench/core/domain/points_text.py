@@ -22,9 +22,9 @@ BAND_EXAMPLE = "'50-199 5', '200+ 10' or 'up to 49 -10'"
 # A size written with a thousands mark ("1,000+", "200-1.499", "up to 9,999"), where a size
 # stands: at a band's start, after a range's dash ("200-", "200 - ", not the minus of "49
 # -10") or after "up to", and followed by "+", "-", a space or the end. "50-199 5,200+ 10"
-# is two bands (the 5 is points), not 5200.
+# is two bands (the 5 is points), not 5200; "50-199 5,1,000+ 10" is 50-199 and 1000+.
 _THOUSANDS = re.compile(
-    r"(^\s*|,\s+|(?<=\d)-\s*|(?<=\d)\s+-\s+|up to\s+)(\d{1,3}([,.])\d{3}(?:\3\d{3})*)(?=\s*[+-]|\s|$)",
+    r"(^\s*|,\s*|(?<=\d)-\s*|(?<=\d)\s+-\s+|up to\s+)(\d{1,3}([,.])\d{3}(?:\3\d{3})*)(?=\s*[+-]|\s|$)",
     re.IGNORECASE,
 )
 
