@@ -516,9 +516,9 @@ class WorkbenchApp(App[None]):
         if not typed:
             return None
         where = " and ".join(f"{path.parent.name} {path.stem}" for path in typed)
-        shown = ", ".join(name for names in typed.values() for name in names)
+        listed = ", ".join(name for names in typed.values() for name in names)
         return (
-            f"The signers typed on the Sign-off step of {where} ({shown}) are not signed yet, "
+            f"The signers typed on the Sign-off step of {where} ({listed}) are not signed yet, "
             "and the workbench keeps them only while it runs."
         )
 
