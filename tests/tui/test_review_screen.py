@@ -330,3 +330,34 @@ def slow_review(
 
     monkeypatch.setattr(review, "review_history", waiting)
     return reading, go_on
+
+
+async def test_escape_on_the_review_closes_the_keys_panel_first(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    """As in the editor: escape pressed to close the palette's "Keys" went back to home."""
+    from textual.widgets import HelpPanel
+
+    from tests.tui.pilot_steps import type_text
+
+    signed_folder(workdir, None)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "keys")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is review and review.query(HelpPanel), "the palette showed the keys"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is review and not review.query(HelpPanel)
+        await pilot.press("escape")  # no panel: back, as before
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)

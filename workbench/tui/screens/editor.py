@@ -14,10 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.lazy import Lazy
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Collapsible, Header, HelpPanel, Input, TabbedContent, TabPane, Tabs
+from textual.widgets import Collapsible, Header, Input, TabbedContent, TabPane, Tabs
 
 from workbench.core.domain.clauses import clause_value
 from workbench.core.domain.definition import Definition, EdgeCase, Expectation
@@ -50,6 +49,7 @@ from workbench.tui.components.held_keys import (
     hold_keys,
     release_keys,
 )
+from workbench.tui.components.keys_panel import ClosesKeysPanel, close_keys_binding
 from workbench.tui.components.modals import (
     CaseModal,
     ConfirmModal,
@@ -117,7 +117,7 @@ def _notes_said(result: EditResult) -> str:
     return "".join(f"; {note}" for note in result.notes)
 
 
-class EditorScreen(Screen[None]):
+class EditorScreen(ClosesKeysPanel):
     """One definition, edited by the room; every value shown comes from the core."""
 
     BINDINGS = [
@@ -164,13 +164,7 @@ class EditorScreen(Screen[None]):
         ),
         # Escape closes Textual's keys panel (the palette's "Keys") when it is shown, and only
         # that: it left the definition for home under the panel. First, so it wins the key.
-        Binding(
-            "escape",
-            "close_keys",
-            "Close keys",
-            id="editor.close_keys",
-            tooltip="Close the keys panel.",
-        ),
+        close_keys_binding("editor"),
         Binding(
             "escape", "home", "Home", id="editor.home", tooltip="Back to the list of definitions."
         ),
@@ -273,7 +267,6 @@ class EditorScreen(Screen[None]):
         # they are rebuilt when next shown, not all at once under the room's keypress.
         self._stale_steps: set[str] = set()
         self._freshening: dict[str, asyncio.Event] = {}  # a stale step's rebuild under way
-        self._keys_panel_was_shown = False  # what the footer's escape was last drawn for
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show 'new version' and 'reload' only when they are the way forward."""
@@ -284,7 +277,7 @@ class EditorScreen(Screen[None]):
         if action == "reload":
             return bool(self.workshop.conflict)
         if action == "close_keys":
-            return self._keys_panel_shown()
+            return self.keys_panel_shown()
         if action in ("goto_step", "digit_step"):
             # F8, F9, 8 and 9 name no step of a definition with seven; a digit belongs to the
             # field the cursor is in (a dropdown, a tick list), not only to a text box.
@@ -472,7 +465,7 @@ class EditorScreen(Screen[None]):
         yield RoomFooter(compact=True)  # every key in sight at 80 columns
 
     def on_mount(self) -> None:
-        self.screen_layout_refresh_signal.subscribe(self, self._follow_keys_panel)
+        self.watch_keys_panel()
         self.fit_tab_labels(self.app.size.width)
         self.title = self.title_text()
         self.fit_header(self.app.size.width)
@@ -1506,21 +1499,6 @@ class EditorScreen(Screen[None]):
 
     async def action_home(self) -> None:
         await self.leave(self.wb.go_home, "Leave")
-
-    def action_close_keys(self) -> None:
-        self.query(HelpPanel).remove()
-
-    def _keys_panel_shown(self) -> bool:
-        """Textual's keys panel is on this screen: the app mounts it as the screen's child."""
-        return any(isinstance(child, HelpPanel) for child in self.children)
-
-    def _follow_keys_panel(self, _screen: Screen[Any]) -> None:
-        """The footer says what escape does: close the keys panel while it is shown (it comes
-        and goes from the palette, which no binding here hears), else go home."""
-        shown = self._keys_panel_shown()
-        if shown != self._keys_panel_was_shown:
-            self._keys_panel_was_shown = shown
-            self.refresh_bindings()
 
     async def leave(self, go: Callable[[], None], verb: str) -> None:
         """Go (home, or quit) unless that would lose the room's work; then ask first."""

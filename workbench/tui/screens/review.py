@@ -15,11 +15,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header
 
 from workbench.core.services.workshop import FOLLOW_REASON
 from workbench.tui.components.held_keys import HOLD_LIMIT, release_keys
+from workbench.tui.components.keys_panel import ClosesKeysPanel, close_keys_binding
 from workbench.tui.components.report_scroll import ReportScroll
 from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.text import HEADER_ICON, PlainText
@@ -46,7 +46,7 @@ READ_ONLY_HINT = (
 )
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(ClosesKeysPanel):
     """The seven steps for one signed version; w writes the new draft, escape goes back.
 
     Each line is its own widget indented by CSS, so a line that wraps keeps its indent.
@@ -70,6 +70,7 @@ class ReviewScreen(Screen[None]):
             id="review.write",
             tooltip="Write the adjustments as the next draft version and open it.",
         ),
+        close_keys_binding("review"),
         Binding("escape", "back", "Back", id="review.back", tooltip="Back to the definitions."),
     ]
 
@@ -104,9 +105,12 @@ class ReviewScreen(Screen[None]):
         self.title = "Quarterly review"
         self.sub_title = self.slug
         self.query_one("#review-scroll", VerticalScroll).focus()
+        self.watch_keys_panel()
         self.run_review()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_keys":
+            return self.keys_panel_shown()
         if action == "write":
             return not self.read_only and self.plan is not None and self.plan.writable
         return True
