@@ -219,6 +219,37 @@ async def test_quit_over_a_dialog_still_asks_about_an_unapplied_change(
         assert isinstance(app.screen, ConfirmModal), "quitting asks first"
         assert "Fit gate: minimum employees" in app.screen.question
         assert not app._exit
+        # ctrl+q again over the question asks nothing more (each had to be answered).
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert sum(isinstance(s, ConfirmModal) for s in app.screen_stack) == 1
+
+
+async def test_quit_over_a_dialog_does_not_offer_a_new_version_under_it(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    """The file changed on disk, and ctrl+q pressed over the park-a-question dialog: "Keep
+    as new version" opened the new editor on top of the dialog of the file left behind."""
+    path = seeded("acme", "3m-10m")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        foreign = path.read_text(encoding="utf-8").replace(
+            'name = "acme inbound"', 'name = "theirs"'
+        )
+        path.write_text(foreign, encoding="utf-8")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await replace_input(pilot, "75")
+        editor = app.screen
+        assert isinstance(editor, EditorScreen) and editor.workshop.conflict
+        assert "new-version" in [a for a, _label in editor.leave_answers("Quit")]
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert "new-version" not in [a for a, _label in app.screen.answers]
 
 
 async def test_a_file_changed_on_disk_is_not_overwritten(

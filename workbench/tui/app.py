@@ -113,7 +113,6 @@ class WorkbenchApp(App[None]):
         # Kept in the served seat's place file too (`keep_signers`), so a reload keeps them.
         self.typed_signers: dict[Path, dict[str, str]] = {}
         self._place: tuple[Path, str] | None = None  # what `remember_place` last kept
-        self._asking_quit = False  # the question about signers typed is on screen
         # The definition last opened: home puts its cursor there on the way back (the room
         # just signed it, and `c` commits the row under the cursor).
         self.last_opened: str | None = None
@@ -461,8 +460,10 @@ class WorkbenchApp(App[None]):
         return versions.start_new_version(self.folder / slug, self.today()).path
 
     async def action_quit(self) -> None:
-        if self._asking_quit:
-            return  # its question is on screen (ctrl+q twice stacked two of them)
+        from workbench.tui.components.modals import QuitQuestion
+
+        if any(isinstance(screen, QuitQuestion) for screen in self.screen_stack):
+            return  # asked already: answer it (ctrl+q again stacked a second one)
         editor = self._editor_open()
         if editor is not None:
             await editor.take_typing()  # the keys of a name typed just before ctrl+q
@@ -470,17 +471,14 @@ class WorkbenchApp(App[None]):
         if names is None:
             await self._leave_to_quit()
             return
-        from workbench.tui.components.modals import ConfirmModal
 
         def answered(choice: str | None) -> None:
-            self._asking_quit = False
             if choice == "lose":
                 self.call_later(self._leave_to_quit)
 
-        self._asking_quit = True
         question = f"{names}\nQuit anyway and lose them?"
         self.push_screen(
-            ConfirmModal(question, [("stay", "Stay"), ("lose", "Quit, lose them")]), answered
+            QuitQuestion(question, [("stay", "Stay"), ("lose", "Quit, lose them")]), answered
         )
 
     async def _leave_to_quit(self) -> None:

@@ -96,6 +96,11 @@ class ConfirmModal(ModalScreen[str]):
         self.dismiss("cancel")
 
 
+class QuitQuestion(ConfirmModal):
+    """A question quitting asks (signers typed, a value not applied): one at a time, as ctrl+q
+    pressed again over it asked it again, and each had to be answered."""
+
+
 class QuestionModal(ModalScreen[str | None]):
     """Park a question the room cannot settle now; it is saved with the draft."""
 

@@ -55,6 +55,7 @@ from workbench.tui.components.modals import (
     ConfirmModal,
     NewCaseModal,
     QuestionModal,
+    QuitQuestion,
     ResolveQuestionModal,
 )
 from workbench.tui.components.room_footer import RoomFooter
@@ -1518,8 +1519,9 @@ class EditorScreen(ClosesKeysPanel):
             elif choice == "copy":
                 self.offer_copy(then=go)
 
+        question = QuitQuestion if verb == "Quit" else ConfirmModal
         self.app.push_screen(
-            ConfirmModal(
+            question(
                 f"{reason}\n{verb} anyway and lose {'them' if len(self.invalid) > 1 else 'it'}?",
                 self.leave_answers(verb),
             ),
@@ -1554,7 +1556,9 @@ class EditorScreen(ClosesKeysPanel):
         answers = [("stay", "Stay")]
         if not self.invalid:
             answers.append(("copy", "Save a copy…"))
-        if self.workshop.conflict and not self.invalid:
+        # Not from under a dialog (ctrl+q over one): the new version's editor would open on
+        # top of it, and escape from there land on the dialog of the file left behind.
+        if self.workshop.conflict and not self.invalid and self.app.screen is self:
             answers.append(("new-version", "Keep as new version"))
         answers.append(("lose", f"{verb}, lose it"))
         return answers
