@@ -21,6 +21,7 @@ from workbench.core.domain.definition import (
 )
 from workbench.core.domain.framework import format_minutes as format_minutes
 from workbench.core.domain.framework import response_entries
+from workbench.core.domain.matching import lowered
 from workbench.core.domain.readings import readings
 from workbench.core.domain.stages import STAGES
 
@@ -419,8 +420,8 @@ def _disqualifiers_added(own: FitGate, main: FitGate) -> dict[str, str]:
     SMB's own list said "Not a competitor (rivalcrm.com, RivalCRM)" after the room had added
     globexcrm.com on the Fit step, and a globexcrm.com lead in SMB was rejected all the same."""
     parts = _fit_parts(main)
-    known = {name.strip().lower() for name in main.competitors}
-    added = [name for name in own.competitors if name.strip().lower() not in known]
+    known = lowered(main.competitors)
+    added = [name for name in own.competitors if lowered([name]) - known]
     said = {"competitors": parts["competitors"], "customers": parts["customers"]}
     if added:
         besides = ", besides the main list" if main.competitors else ""

@@ -32,6 +32,7 @@ from workbench.core.domain.lead import Activity, Lead
 from workbench.core.domain.matching import (
     domain_matches,
     email_domain,
+    lowered,
     padded_title,
     title_matches,
 )
@@ -84,10 +85,6 @@ class Prepared:
     motions: tuple[tuple[Motion, RuleSet], ...]
 
 
-def _lowered(values: list[str]) -> frozenset[str]:
-    return frozenset(v.strip().lower() for v in values if v.strip())
-
-
 def _rule_set(
     definition: Definition, owner: Segment | Motion | None, **stamp: str | bool | int | None
 ) -> RuleSet:
@@ -116,9 +113,9 @@ def _rule_set(
         scoring_path=scoring_path,
         response_minutes=response_minutes,
         response_business_days=response_days,
-        industries=_lowered(fit.industries),
-        regions=_lowered(fit.regions),
-        competitors=_lowered(fit.competitors),
+        industries=lowered(fit.industries),
+        regions=lowered(fit.regions),
+        competitors=lowered(fit.competitors),
         **stamp,  # type: ignore[arg-type]
     )
 

@@ -15,6 +15,13 @@ from __future__ import annotations
 
 import re
 
+
+def lowered(values: list[str]) -> frozenset[str]:
+    """A fit gate's list as it is compared (industries, regions, competitors): trimmed, in
+    lower case, blanks left out; the evaluator and the sentences that describe it agree."""
+    return frozenset(v.strip().lower() for v in values if v.strip())
+
+
 TITLE_SEPARATORS = "[^A-Za-z0-9]+"
 _SEPARATORS = re.compile(TITLE_SEPARATORS)
 _DOMAIN = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*")
