@@ -76,3 +76,13 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     """Type as a person would, a key at a time."""
     for char in text:
         await pilot.press("space" if char == " " else char)
+
+
+async def open_keys_panel(pilot: Pilot[None]) -> None:
+    """Textual's keys panel, as the room opens it: the palette, "keys", enter."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await type_text(pilot, "keys")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)

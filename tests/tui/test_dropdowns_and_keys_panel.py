@@ -14,7 +14,7 @@ from textual.widgets import Collapsible, Footer, HelpPanel, Select
 from textual.widgets._footer import FooterKey
 from textual.widgets._select import SelectOverlay
 
-from tests.tui.pilot_steps import open_first, open_step, settle, type_text
+from tests.tui.pilot_steps import open_first, open_keys_panel, open_step, settle
 from tests.tui.test_cases_room import new_case_form
 from tests.tui.test_snapshots import settled_layout
 from workbench.tui.app import WorkbenchApp
@@ -107,12 +107,7 @@ async def test_escape_closes_the_keys_panel_and_only_then_goes_home(
         screen = app.screen
         assert isinstance(screen, EditorScreen)
         focused = screen.focused
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await type_text(pilot, "keys")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_keys_panel(pilot)
         assert app.screen is screen and screen.query(HelpPanel), "the palette showed the keys"
         shown_with_panel = footer_keys(app)
         await pilot.press("escape")

@@ -338,7 +338,7 @@ async def test_escape_on_the_review_closes_the_keys_panel_first(
     """As in the editor: escape pressed to close the palette's "Keys" went back to home."""
     from textual.widgets import HelpPanel
 
-    from tests.tui.pilot_steps import type_text
+    from tests.tui.pilot_steps import open_keys_panel
 
     signed_folder(workdir, None)
     app = make_app()
@@ -348,12 +348,7 @@ async def test_escape_on_the_review_closes_the_keys_panel_first(
         await settle(pilot)
         review = app.screen
         assert isinstance(review, ReviewScreen)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await type_text(pilot, "keys")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_keys_panel(pilot)
         assert app.screen is review and review.query(HelpPanel), "the palette showed the keys"
         await pilot.press("escape")
         await settle(pilot)

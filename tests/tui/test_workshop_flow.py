@@ -36,6 +36,17 @@ async def replace_input(pilot: Pilot[None], text: str, old_length: int = 8) -> N
     await settle(pilot)
 
 
+async def edit_after_a_change_on_disk(pilot: Pilot[None], path: Path) -> str:
+    """Someone else (or git) changes the draft while the room edits it: 75 typed into the
+    minimum employees afterwards. The file's text as the other writer left it."""
+    foreign = path.read_text(encoding="utf-8").replace('name = "acme inbound"', 'name = "theirs"')
+    path.write_text(foreign, encoding="utf-8")
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    await replace_input(pilot, "75")
+    return foreign
+
+
 def status_text(app: WorkbenchApp) -> str:
     return str(app.screen.query_one(SuiteStatusBar).render())
 
@@ -234,13 +245,7 @@ async def test_quit_over_a_dialog_does_not_offer_a_new_version_under_it(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first(pilot)
-        foreign = path.read_text(encoding="utf-8").replace(
-            'name = "acme inbound"', 'name = "theirs"'
-        )
-        path.write_text(foreign, encoding="utf-8")
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        await replace_input(pilot, "75")
+        await edit_after_a_change_on_disk(pilot, path)
         editor = app.screen
         assert isinstance(editor, EditorScreen) and editor.workshop.conflict
         assert "new-version" in [a for a, _label in editor.leave_answers("Quit")]
@@ -259,14 +264,7 @@ async def test_a_file_changed_on_disk_is_not_overwritten(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first(pilot)
-        # Someone else (or git) changes the file while the room is editing.
-        foreign = path.read_text(encoding="utf-8").replace(
-            'name = "acme inbound"', 'name = "theirs"'
-        )
-        path.write_text(foreign, encoding="utf-8")
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        await replace_input(pilot, "75")
+        foreign = await edit_after_a_change_on_disk(pilot, path)
         banner = str(app.screen.query_one("#banner", PlainText).render())
         assert "changed on disk" in banner
         assert "ctrl+g offers to save them as a copy" in banner  # the disk's is a draft

@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Input
 
 from workbench.core.domain import clock as wall_clock
 from workbench.core.files.folder import DEFAULT_DIR
@@ -460,9 +459,9 @@ class WorkbenchApp(App[None]):
         return versions.start_new_version(self.folder / slug, self.today()).path
 
     async def action_quit(self) -> None:
-        from workbench.tui.components.modals import QuitQuestion
+        from workbench.tui.components.modals import LeaveQuestion
 
-        if any(isinstance(screen, QuitQuestion) for screen in self.screen_stack):
+        if any(isinstance(screen, LeaveQuestion) for screen in self.screen_stack):
             return  # asked already: answer it (ctrl+q again stacked a second one)
         editor = self._editor_open()
         if editor is not None:
@@ -478,7 +477,7 @@ class WorkbenchApp(App[None]):
 
         question = f"{names}\nQuit anyway and lose them?"
         self.push_screen(
-            QuitQuestion(question, [("stay", "Stay"), ("lose", "Quit, lose them")]), answered
+            LeaveQuestion(question, [("stay", "Stay"), ("lose", "Quit, lose them")]), answered
         )
 
     async def _leave_to_quit(self) -> None:
@@ -496,20 +495,17 @@ class WorkbenchApp(App[None]):
         read as they show: the message that keeps their keys may still be on its way."""
         if self.place_file is not None:
             return None
+        from workbench.tui.components.signoff_pane import SIGNER_KEYS, SignoffPane
+
         kept = dict(self.typed_signers)
         if editor is not None and not editor.workshop.read_only:
-            shown = {
-                str(field.id): field.value
-                for field in editor.query(Input)
-                if field.id in SIGNER_NAMES
-            }
-            if shown:
+            for pane in editor.query(SignoffPane):
                 path = editor.workshop.path.resolve()
-                kept[path] = {**kept.get(path, {}), **shown}
+                kept[path] = {**kept.get(path, {}), **pane.signers_shown()}
         typed = {
             path: names
             for path, values in kept.items()
-            if (names := [values[k].strip() for k in SIGNER_NAMES if values.get(k, "").strip()])
+            if (names := [values[k].strip() for k in SIGNER_KEYS if values.get(k, "").strip()])
         }
         if not typed:
             return None
@@ -526,7 +522,6 @@ class WorkbenchApp(App[None]):
         self.exit()
 
 
-SIGNER_NAMES = ("mk-name", "mk-role", "sl-name", "sl-role")  # the review date has a default
 INFO_TOAST_SECONDS = 3.0  # Textual's default is 5 for every toast
 EXIT_TYPING_WAIT = 1.0  # seconds the exit waits for keys still on their way to a field
 KEYS_IN_FLIGHT = 0.1  # seconds a signal's exit waits for keys the terminal already sent

@@ -3,8 +3,8 @@
 The palette's "Keys" mounts the panel on the screen, through no binding the screen hears;
 escape pressed to close it went home from the editor (and back from the review) instead.
 A screen adds `close_keys_binding(...)` before its own escape binding, lets `check_action`
-answer for "close_keys" with `keys_panel_shown`, and subscribes `follow_keys_panel` to its
-layout refresh so the footer says which escape it is.
+answer for "close_keys" with `keys_panel_shown`, and calls `watch_keys_panel` on mount so the
+footer says which escape it is.
 """
 
 from __future__ import annotations

@@ -96,9 +96,9 @@ class ConfirmModal(ModalScreen[str]):
         self.dismiss("cancel")
 
 
-class QuitQuestion(ConfirmModal):
-    """A question quitting asks (signers typed, a value not applied): one at a time, as ctrl+q
-    pressed again over it asked it again, and each had to be answered."""
+class LeaveQuestion(ConfirmModal):
+    """What leaving or quitting would lose (signers typed, a value not applied), asked one at
+    a time: ctrl+q pressed again over it asked it again, and each had to be answered."""
 
 
 class QuestionModal(ModalScreen[str | None]):

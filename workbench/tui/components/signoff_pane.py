@@ -58,7 +58,8 @@ class SignersTyped(Message):
         self.values = values
 
 
-SIGN_KEYS = ["mk-name", "mk-role", "sl-name", "sl-role", "review-date"]
+SIGNER_KEYS = ("mk-name", "mk-role", "sl-name", "sl-role")  # the review date has a default
+SIGN_KEYS = [*SIGNER_KEYS, "review-date"]
 FIX_FIRST = "✗ fix the fields marked above first"
 
 
@@ -180,6 +181,15 @@ class SignoffPane(VerticalScroll):
         with Horizontal(classes="buttons"):
             yield RoomButton("Sign both sides (ctrl+s)", id="sign", variant="success")
         yield PlainText("", id="sign-result", classes="summary")
+
+    def signers_shown(self) -> dict[str, str]:
+        """The signer fields as they show now: a key typed just before ctrl+q is in the field
+        before its message reaches the app's memory of them (`SignersTyped`)."""
+        return {
+            key: field.value
+            for key in SIGNER_KEYS
+            for field in self.query(f"#{key}").results(Input)
+        }
 
     def first_field(self) -> Input | None:
         """Where the cursor goes on this step: the first signer field still empty, else the

@@ -53,9 +53,9 @@ from workbench.tui.components.keys_panel import ClosesKeysPanel, close_keys_bind
 from workbench.tui.components.modals import (
     CaseModal,
     ConfirmModal,
+    LeaveQuestion,
     NewCaseModal,
     QuestionModal,
-    QuitQuestion,
     ResolveQuestionModal,
 )
 from workbench.tui.components.room_footer import RoomFooter
@@ -1519,9 +1519,8 @@ class EditorScreen(ClosesKeysPanel):
             elif choice == "copy":
                 self.offer_copy(then=go)
 
-        question = QuitQuestion if verb == "Quit" else ConfirmModal
         self.app.push_screen(
-            question(
+            LeaveQuestion(
                 f"{reason}\n{verb} anyway and lose {'them' if len(self.invalid) > 1 else 'it'}?",
                 self.leave_answers(verb),
             ),
