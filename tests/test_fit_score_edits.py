@@ -85,6 +85,15 @@ def test_a_size_with_a_thousands_mark_is_one_size(typed: str, read: str) -> None
     assert parse_bands(typed) == parse_bands(read.replace(",", ", "))
 
 
+@pytest.mark.parametrize("typed", ["50-199 10,000+ 3", "50-199 10,000-49,999 3", "0-49 5,05+ 3"])
+def test_a_size_with_a_leading_zero_is_refused_not_read_as_another_size(typed: str) -> None:
+    """ "50-199 10,000+ 3" (no comma between the bands) was read as 10 points and a band
+    "0+" at 3 points, without a word: the "000" is the tail of 10,000, not a size."""
+    with pytest.raises(ValueError, match="a size does not start with 0"):
+        parse_bands(typed)
+    assert parse_bands("0-49 -5, 50+ 3")[0]["min_employees"] == 0
+
+
 def test_a_threshold_typed_on_a_definition_without_a_fit_score_starts_one(draft: Path) -> None:
     workshop = Workshop.open(draft)
     assert workshop.definition.fit.score is None

@@ -93,6 +93,13 @@ def parse_bands(text: str) -> list[dict[str, Any]]:
             spec = ""
         if not spec or not _POINTS.fullmatch(points):
             raise ValueError(f"'{part}' is not a size band and its points: write {BAND_EXAMPLE}")
+        if re.search(r"(?<!\d)0\d", spec):
+            # "50-199 10,000+ 3" splits at its comma into "50-199 10" and "000+ 3": a size
+            # written with a leading zero is the tail of a number, never a size of its own.
+            raise ValueError(
+                f"'{part}': a size does not start with 0. If it ends a number with a "
+                "thousands mark, put a comma between the bands, as in '50-199 10, 10,000+ 3'"
+            )
         bands.append({"min_employees": low, "max_employees": high, "points": int(points)})
     return bands
 
