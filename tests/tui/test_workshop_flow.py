@@ -678,6 +678,77 @@ async def test_an_id_already_taken_keeps_the_new_definition_form_and_says_why(
     assert (created.name, created.stage) == ("Room draft", "1m-3m")
 
 
+async def test_the_stage_list_stops_at_its_ends_and_esc_asks_before_losing_the_form(
+    make_app: Callable[..., WorkbenchApp], workdir: Path
+) -> None:
+    # Down on the last stage wrapped to the first: one down too many, then enter, created
+    # the pre-$1M template where the room had chosen $30M+. And esc threw the id and the
+    # name away without a word.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewDefinitionModal)
+        await type_text(pilot, "acme")
+        await pilot.press("enter")
+        await type_text(pilot, "Acme MQL")
+        await pilot.press("enter", *["down"] * (len(STAGE_IDS) + 2))
+        stages = form.query_one("#new-stage", OptionList)
+        assert stages.highlighted == len(STAGE_IDS) - 1, "down on the last stage stays on it"
+        await pilot.press(*["up"] * (len(STAGE_IDS) + 2))
+        assert stages.highlighted == 0, "up on the first stage stays on it"
+        await pilot.press("escape")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmModal)
+        assert "Discard the new definition acme?" in question.question
+        await pilot.press("escape")  # no answer: keep editing
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#new-slug", Input).value == "acme"
+        assert form.query_one("#new-name", Input).value == "Acme MQL"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#answer-discard")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("n")  # a form left as it opened closes at once
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    assert not (workdir / "definitions" / "acme").exists()
+
+
+async def test_esc_asks_before_losing_a_question_typed_to_park(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    before = path.read_bytes()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await type_text(pilot, "Are agencies in our ICP?")
+        await pilot.press("escape")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmModal)
+        assert "Discard this question?" in question.question
+        await pilot.click("#answer-keep")
+        await settle(pilot)
+        assert focused_input(app).value == "Are agencies in our ICP?"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#answer-discard")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+    assert path.read_bytes() == before
+
+
 @pytest.mark.parametrize(
     ("stage", "key", "ids"),
     [

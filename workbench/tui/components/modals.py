@@ -28,6 +28,7 @@ from workbench.core.services.workshop import NO_LEAD, NO_WHY, EditResult
 from workbench.tui.components.held_keys import HoldingButton, hold_keys, release_keys
 from workbench.tui.components.room_button import RoomButton
 from workbench.tui.components.room_input import RoomInput
+from workbench.tui.components.stop_list import StopList
 from workbench.tui.components.text import PlainText
 
 CANCEL = Binding("escape", "cancel", "Cancel", id="modal.cancel", tooltip="Close without changes.")
@@ -96,6 +97,23 @@ class ConfirmModal(ModalScreen[str]):
         self.dismiss("cancel")
 
 
+def ask_before_discarding(form: ModalScreen[Any], what: str) -> None:
+    """Close `form` (dismissed with None) only once the room says so: one esc too many threw
+    a whole case away, and then a new definition's id and name."""
+
+    def answered(choice: str | None) -> None:
+        if choice == "discard":
+            form.dismiss(None)
+
+    form.app.push_screen(
+        ConfirmModal(
+            f"Discard {what}? What was typed in the form is not kept.",
+            [("keep", "Keep editing"), ("discard", "Discard")],
+        ),
+        answered,
+    )
+
+
 class LeaveQuestion(ConfirmModal):
     """What leaving or quitting would lose (signers typed, a value not applied), asked one at
     a time: ctrl+q pressed again over it asked it again, and each had to be answered."""
@@ -126,7 +144,10 @@ class QuestionModal(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.query_one("#question-text", Input).value.strip():
+            ask_before_discarding(self, "this question")
+        else:
+            self.dismiss(None)
 
 
 class ResolveQuestionModal(ModalScreen[str | None]):
@@ -647,18 +668,8 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
         if not self._typed():
             self.dismiss(None)
             return
-
-        def answered(choice: str | None) -> None:
-            if choice == "discard":
-                self.dismiss(None)
-
-        what = "this case" if self.case is None else f"the changes to {self.case.name}"
-        self.app.push_screen(
-            ConfirmModal(
-                f"Discard {what}? What was typed in the form is not kept.",
-                [("keep", "Keep editing"), ("discard", "Discard")],
-            ),
-            answered,
+        ask_before_discarding(
+            self, "this case" if self.case is None else f"the changes to {self.case.name}"
         )
 
 
@@ -690,7 +701,7 @@ class NewDefinitionModal(ModalScreen[Path | None]):
             yield Label(
                 "Stage: which one is the company at? (enter creates)", classes="field-label"
             )
-            yield OptionList(
+            yield StopList(
                 *[Option(f"{s.id:<9} {s.label:<13} {s.volume}", id=s.id) for s in STAGES.values()],
                 id="new-stage",
                 compact=True,
@@ -752,4 +763,8 @@ class NewDefinitionModal(ModalScreen[Path | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        typed = [self.query_one(f"#new-{field}", Input).value.strip() for field in ("slug", "name")]
+        if any(typed):
+            ask_before_discarding(self, f"the new definition {typed[0] or typed[1]}")
+        else:
+            self.dismiss(None)

@@ -28,6 +28,7 @@ from workbench.tui.components.fields import FOCUS_MARK
 from workbench.tui.components.room_button import RoomButton
 from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.steps import EXPLAIN
+from workbench.tui.components.stop_list import StopList
 from workbench.tui.components.text import PlainText
 
 
@@ -134,7 +135,7 @@ class SignoffPane(VerticalScroll):
             classes="section-title",
         )
         if d.questions:
-            yield OptionList(*self._question_options(), id="signoff-questions")
+            yield StopList(*self._question_options(), id="signoff-questions")
         else:
             yield PlainText(
                 "None parked. ctrl+o parks one.", id="signoff-no-questions", classes="summary"
@@ -311,7 +312,7 @@ class SignoffPane(VerticalScroll):
         if not empty or not self.workshop.definition.questions:
             return
         await self.mount(
-            OptionList(*self._question_options(), id="signoff-questions"), after=empty.first()
+            StopList(*self._question_options(), id="signoff-questions"), after=empty.first()
         )
         await empty.first().remove()
 
