@@ -2818,6 +2818,39 @@ def test_an_id_in_scientific_notation_is_never_read_as_an_id(name: str) -> None:
     assert assert_fast_path_agrees(column, CANONICAL, real) == len(real)
 
 
+@pytest.mark.parametrize("name", ["lead_id", "account_id"])
+def test_several_ids_joined_in_one_cell_are_no_id(name: str) -> None:
+    # HubSpot's "Associated Company IDs" holds every company a contact is associated with:
+    # "555;777" and "777;555" were read as two more accounts beside "555".
+    column = _column(name)
+    for cell in ["555;777", "777;555", " 555; 777 ", "555;"]:
+        status, value = read_cell(column, cell, CANONICAL)
+        assert status == "bad" and "several ids in one cell" in str(value), (cell, value)
+    assert fast_values(column, CANONICAL, ["555;777", "555"]) == [None, "555"]
+    assert assert_fast_path_agrees(column, CANONICAL, ["555", "555,777", "a:b"]) == 3
+
+
+def test_a_lead_whose_account_cell_holds_several_ids_is_kept_without_one(tmp_path: Path) -> None:
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,account_id\n101,2025-02-19,555;777\n102,2025-02-19,777;555\n"
+        "103,2025-02-19,555\n",
+    )
+    activities = write(
+        tmp_path / "activities.csv", "lead_id,kind,at\n101,demo_request,2025-03-01\n"
+    )
+    con = duckdb.connect()
+    problems = load_to_duckdb(con, leads, activities, CANONICAL)
+    assert con.execute("SELECT lead_id, account_id FROM leads ORDER BY lead_id").fetchall() == [
+        ("101", None),
+        ("102", None),
+        ("103", "555"),
+    ]
+    said = "\n".join(problems.lines())
+    assert "account_id '555;777': several ids in one cell" in said, said
+    assert "line 2" in said and "line 3" in said, said
+
+
 def test_a_workbook_or_an_archive_is_named_for_what_it_is(tmp_path: Path) -> None:
     # All three read as "no header line and columns were found in it".
     import gzip

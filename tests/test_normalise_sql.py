@@ -241,7 +241,7 @@ def _crm_ids(folder: Path) -> None:
     """Rewrite the sample's CSVs with ids as CRMs and spreadsheets write them: a lead's id as
     a float in the activities ("500003.0"), a GUID in lower case in one file and upper case in
     the other, an 18-character Salesforce id where the activities have its 15; account GUIDs in
-    either case, "#N/A" accounts and "N/A" domains, "-" sessions; ids padded with tabs, CRs
+    either case, "#N/A" accounts, accounts joined by ";" and "N/A" domains, "-" sessions; ids padded with tabs, CRs
     and no-break spaces."""
     leads = folder / "leads.csv"
     rows = list(csv.DictReader(leads.open(encoding="utf-8", newline="")))
@@ -270,6 +270,8 @@ def _crm_ids(folder: Path) -> None:
             row["account_id"] = guid.upper() if n % 2 else guid
             if n % 6 == 1:
                 row["account_id"] += "\r"
+            if n % 9 == 5:  # HubSpot's several associated companies: read as no account
+                row["account_id"] += ";" + str(uuid.uuid5(uuid.NAMESPACE_DNS, "other." + domain))
         if n % 7 == 0:
             row["domain"] = "N/A"
     _write(leads, rows)

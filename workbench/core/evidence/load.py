@@ -618,6 +618,15 @@ _SCIENTIFIC_HINT = (
     "an id written in scientific notation, its last digits lost (a spreadsheet read it as a "
     "number): export the column as text"
 )
+# HubSpot writes every company (or contact) a record is associated with into one cell, joined
+# by ";": "555;777" as an account id made a third account of two companies, and "777;555"
+# a fourth. Which one is the record's own is not in the cell, so it is read as empty.
+SEVERAL_IDS = ";"
+_SEVERAL_IDS_HINT = (
+    "several ids in one cell (a CRM joins a record's associations with ';'); which is its own "
+    "is not said: map the primary one's column instead (HubSpot: 'Associated Company ID "
+    "(Primary)')"
+)
 _PLACEHOLDER_LONGEST = max(len(word) for word in TEXT_PLACEHOLDERS)
 
 
@@ -638,6 +647,8 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
                 raise _Bad(column.name, value, _PLACEHOLDER_TEXT_HINT)
             if column.name in _ID_COLUMNS and re.fullmatch(SCIENTIFIC_ID, value.strip()):
                 raise _Bad(column.name, value, _SCIENTIFIC_HINT)
+            if column.name in _ID_COLUMNS and SEVERAL_IDS in value:
+                raise _Bad(column.name, value, _SEVERAL_IDS_HINT)
             if column.name in _ID_COLUMNS and re.fullmatch(FLOAT_ID, value.strip()):
                 return value.strip().split(".", 1)[0]
             if column.name in _ID_COLUMNS and (short := salesforce_15(value.strip())):
@@ -1142,6 +1153,7 @@ def _placeholder_to_python(ref: str, fast: str | None, column: str = "") -> str 
     ]
     if column in _ID_COLUMNS:
         steps += [
+            f"WHEN contains({ref}, '{SEVERAL_IDS}') THEN NULL ",
             f"WHEN ascii({ref}) BETWEEN 43 AND 57 AND (contains({ref}, 'E') OR contains({ref}, 'e')) "
             f"AND regexp_full_match({ref}, '{SCIENTIFIC_ID}') THEN NULL ",
             f"WHEN ascii({ref}) BETWEEN 48 AND 57 AND contains({ref}, '.') "

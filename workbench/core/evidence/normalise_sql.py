@@ -53,6 +53,7 @@ from workbench.core.evidence.load import (
     FLOAT_ID,
     GUID,
     SCIENTIFIC_ID,
+    SEVERAL_IDS,
     TEXT_PLACEHOLDERS,
     salesforce_code_sql,
 )
@@ -276,13 +277,13 @@ def _full(pattern: str, value: str) -> str:
 
 def _id(v: str) -> str:
     """An id as `load._cell` reads it, from `v`, the id as `_text` gives it (a column of the
-    layer below, as the expression reads it many times): an id in scientific notation as
-    NULL (the loader empties and reports it), a whole number written as a float as the
+    layer below, as the expression reads it many times): an id in scientific notation, or
+    several joined by ';', as NULL (the loader empties and reports it), a whole number written as a float as the
     number, an 18-character Salesforce id as its 15 characters, a GUID in lower case. Without
     this a warehouse's raw rows split an account Dynamics wrote in two cases, and lose every
     activity a report wrote with a lead's 18-character id."""
     return (
-        f"CASE WHEN {_full(SCIENTIFIC_ID, v)} THEN NULL"
+        f"CASE WHEN {_full(SCIENTIFIC_ID, v)} OR {v} LIKE '%{SEVERAL_IDS}%' THEN NULL"
         f" WHEN {_full(FLOAT_ID, v)} THEN {_g(v, '[.]0+$', '')}"
         f" WHEN length({v}) = 18 AND {_g(v, '[A-Za-z0-9]', '')} = ''"
         f" AND substr({v}, 16, 3) = {salesforce_code_sql(v)} THEN substr({v}, 1, 15)"
@@ -302,7 +303,8 @@ def _domain(value: str) -> str:
 
 def _has_id(v: str) -> str:
     """`_id(v) IS NOT NULL`, without writing `_id` out again."""
-    return f"{v} IS NOT NULL AND NOT {_full(SCIENTIFIC_ID, v)}"
+    several = f"{v} LIKE '%{SEVERAL_IDS}%'"
+    return f"{v} IS NOT NULL AND NOT ({_full(SCIENTIFIC_ID, v)} OR {several})"
 
 
 def leads_select(table: str, sources: bool = False) -> str:
