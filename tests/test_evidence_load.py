@@ -1724,6 +1724,32 @@ def test_an_excel_sep_line_is_named_not_read_as_the_header(tmp_path: Path, first
     assert "below 1 line of a report's title" in title_above_header(2, "Leads report")
 
 
+@pytest.mark.parametrize("mapping", [CANONICAL, HUBSPOT])
+def test_a_title_line_with_fewer_cells_than_the_header_is_named(
+    tmp_path: Path, mapping: Mapping
+) -> None:
+    # "Leads report;generated 2026-01-02 by HubSpot;;" above a 30-column header: DuckDB read
+    # the title as a 4-column header, no row below had 4 cells, and the 20,000-line export
+    # was "has a header but no leads rows".
+    path = tmp_path / "leads.csv"
+    rows = "".join(f"L{n};2025-01-0{n} 10:00;CMO;Acme;x\r\n" for n in range(1, 6))
+    path.write_bytes(
+        (
+            "\ufeffLeads report;generated 2026-01-02 by HubSpot;;\r\n"
+            "Record ID;Create Date;Job Title;Company Name;Other\r\n" + rows
+        ).encode()
+    )
+    with pytest.raises(InputError) as raised:
+        load_leads(path, mapping)
+    text = str(raised.value)
+    assert "has a header but no" not in text, text
+    if mapping is HUBSPOT:
+        assert f"{path}:2: its header is on line 2, below 1 line of a report's title" in text
+    else:
+        assert f"{path}:1: line 1 ('Leads report;generated 2026-01-02 by HubSpot;;')" in text
+        assert "delete the lines above the header" in text, text
+
+
 def test_an_amount_with_its_currency_code_is_read(tmp_path: Path) -> None:
     # Salesforce's multi-currency orgs write "USD 15,000.00": it was "not a number", emptied,
     # and the won deal counted no revenue.

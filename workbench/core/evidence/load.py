@@ -1651,6 +1651,36 @@ def header_further_down(
     return None
 
 
+def _no_rows(
+    path: Path, table: str, columns: tuple[Column, ...], mapping: Mapping, headers: list[str]
+) -> InputError:
+    """Why a file gave no rows. "has a header but no leads rows" was said of a 20,000-line
+    export whose first line was a report's title ("Leads report;generated 2026-01-02;;"):
+    DuckDB read that line as a header of 4 columns, and no line below it had 4."""
+    below = header_further_down(path, table, columns, mapping)
+    if below is not None:
+        return InputError([Problem(title_above_header(*below), file=path, line=below[0])])
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            lines = [handle.readline() for _ in range(_TITLE_LINES)]
+    except OSError:
+        lines = []
+    filled = [line.strip() for line in lines if line.strip()]
+    if len(filled) > 1:
+        return InputError(
+            [
+                Problem(
+                    f"line 1 ({filled[0][:80]!r}) was read as a header of {len(headers)} "
+                    f"columns, and no line below it as {table} rows with that many cells: if "
+                    "line 1 is a report's title, delete the lines above the header",
+                    file=path,
+                    line=1,
+                )
+            ]
+        )
+    return InputError([Problem(f"has a header but no {table} rows", file=path)])
+
+
 def _maybe_twice(headers: list[str]) -> bool:
     """Whether DuckDB's names hint at a header used twice: two that fold to one name, or a
     renamed one (`title_1` next to `title`). Only then is the header row read again."""
@@ -2722,7 +2752,7 @@ def _load_source(
         rejected_any = source.rejected(con)
         source.forget_rejects(con)
         if not rows and not rejected_any:
-            raise InputError([Problem(f"has a header but no {table} rows", file=path)]) from None
+            raise _no_rows(path, table, columns, mapping, headers) from None
         raise
     date_notes: list[str] = []
     proved: tuple[str, str] | None = None
@@ -2760,7 +2790,7 @@ def _load_source(
     read = _scalar(con, f"SELECT count(*) FROM {target}")
     records = len({r.record for r in rejected})
     if not read and not records:
-        raise InputError([Problem(f"has a header but no {table} rows", file=path)])
+        raise _no_rows(path, table, columns, mapping, headers)
     report = TableReport(table, path, rows_read=read + records, notes=[*notes, *date_notes])
     report.date_order = proved
     report.notes[:0] = padded_lines.notes()
