@@ -21,6 +21,7 @@ from workbench.core.evidence.load import load_evidence, read_cell
 from workbench.core.evidence.mapping import load_mapping
 from workbench.core.evidence.propose import (
     TABLE_COLUMNS,
+    Proposal,
     paste_lines,
     propose,
     propose_value,
@@ -813,3 +814,35 @@ def test_map_names_the_header_line_under_a_reports_title(tmp_path: Path) -> None
     assert "its header is on line 3, below 2 lines of a report's title ('Leads report')" in (
         result.output
     )
+
+
+# --- findings from real CRM exports ---------------------------------------------------------
+
+
+def _found(proposal: Proposal) -> dict[str, dict[str, str]]:
+    return {t: {g.column: g.header for g in gs} for t, gs in proposal.headers.items()}
+
+
+def _activities(tmp_path: Path) -> Path:
+    return _write_csv(
+        tmp_path / "a.csv",
+        ["Lead ID", "Activity Type", "Activity Date"],
+        [["1001", "Email open", "2025-03-01 10:00"]],
+    )
+
+
+def test_a_money_column_is_never_a_domain(tmp_path: Path) -> None:
+    # Pipedrive's "Deal - Value" of "5900.00" was the domain: two leads with one deal value
+    # became one account. A domain's top level has a letter; a number has none.
+    leads = _write_csv(
+        tmp_path / "l.csv",
+        ["Lead ID", "Created Date", "Deal - Value", "Server"],
+        [
+            ["1001", "2025-01-01", "5900.00", "10.0.0.1"],
+            ["1002", "2025-01-02", "5900.00", "10.0.0.2"],
+            ["1003", "2025-01-03", "120.50", "10.0.0.3"],
+        ],
+    )
+    found = _found(propose(leads, _activities(tmp_path)))["leads"]
+    assert "domain" not in found, found
+    assert found["amount"] == "Deal - Value"

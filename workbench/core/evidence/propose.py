@@ -203,7 +203,11 @@ class HeaderGuess:
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
-_DOMAIN = re.compile(r"^(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/.*)?$", re.IGNORECASE)
+# A web domain's last label (its top level) has a letter: "5900.00" and "10.0.0.1" are none.
+_DOMAIN = re.compile(
+    r"^(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z0-9-]*[a-z][a-z0-9-]*(/.*)?$",
+    re.IGNORECASE,
+)
 _TIME = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T].*)?$")
 _NUMBER = re.compile(r"^[\d\s.,]+\+?$")
 
