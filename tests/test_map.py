@@ -846,3 +846,126 @@ def test_a_money_column_is_never_a_domain(tmp_path: Path) -> None:
     found = _found(propose(leads, _activities(tmp_path)))["leads"]
     assert "domain" not in found, found
     assert found["amount"] == "Deal - Value"
+
+
+PIPEDRIVE_PERSONS = [
+    "Person - ID",
+    "Person - Name",
+    "Person - Email - Work",
+    "Person - Job title",
+    "Person - Person created",
+    "Organization - Number of employees",
+    "Deal - Value",
+    "Deal - Status",
+]
+
+
+def _pipedrive(tmp_path: Path, people: int) -> tuple[Path, Path]:
+    first = ["Chris", "Pat", "Alex", "Sam", "Jo", "Kim", "Lee", "Max", "Ray", "Ty"]
+    rows = [
+        [
+            str(1001 + n),
+            f"{first[n % 10]} {chr(65 + n // 10)}{n}",
+            f"p{n}@co{n}.io",
+            "VP Marketing",
+            f"2025-02-{1 + n % 28:02d} 01:01:00",
+            str(40 + n),
+            "5900.00",
+            ["won", "open", "lost"][n % 3],
+        ]
+        for n in range(people)
+    ]
+    leads = _write_csv(tmp_path / "persons.csv", PIPEDRIVE_PERSONS, rows)
+    activities = _write_csv(
+        tmp_path / "acts.csv",
+        ["Activity - ID", "Activity - Type", "Activity - Due date", "Activity - Due time", "PID"],
+        [[str(5000 + n), "Demo request", "2025-02-24", "10:15", str(1001 + n)] for n in range(3)],
+    )
+    text = activities.read_text(encoding="utf-8")
+    activities.write_text(text.replace(",PID", ",Person - ID", 1), encoding="utf-8")
+    return leads, activities
+
+
+@pytest.mark.parametrize("people", [3, 40])
+def test_pipedrive_headers_are_read_by_their_field(tmp_path: Path, people: int) -> None:
+    # "Person - Name" was the persona ("a name close to it") and its names values to place,
+    # while the job title, the created date and the size were left unused.
+    leads, activities = _pipedrive(tmp_path, people)
+    proposal = propose(leads, activities)
+    found = _found(proposal)
+    assert found["leads"] == {
+        "lead_id": "Person - ID",
+        "created_at": "Person - Person created",
+        "title": "Person - Job title",
+        "email": "Person - Email - Work",
+        "employees": "Organization - Number of employees",
+        "amount": "Deal - Value",
+    }
+    # The activity's own id is no lead id; a deal's status is no SDR decision.
+    assert found["activities"] == {
+        "lead_id": "Person - ID",
+        "kind": "Activity - Type",
+        "at": "Activity - Due date",
+    }
+    assert not [g for g in proposal.values if g.column in ("persona", "sdr_decision")]
+    assert proposal.missing_required() == []
+
+
+def test_a_choice_column_is_not_proposed_by_a_close_name_for_distinct_values(
+    tmp_path: Path,
+) -> None:
+    names = [f"Person {n}" for n in range(30)]
+    leads = _write_csv(
+        tmp_path / "l.csv",
+        ["Lead ID", "Created Date", "Person Name"],
+        [[str(n), "2025-01-01", name] for n, name in enumerate(names)],
+    )
+    proposal = propose(leads, _activities(tmp_path))
+    assert "persona" not in _found(proposal)["leads"]
+    assert not [g for g in proposal.values if g.column == "persona"]
+    # A column of a few repeated values is still read by a close name.
+    leads = _write_csv(
+        tmp_path / "l2.csv",
+        ["Lead ID", "Created Date", "Person Name"],
+        [[str(n), "2025-01-01", ["Analyst", "Agency"][n % 2]] for n in range(30)],
+    )
+    assert _found(propose(leads, _activities(tmp_path)))["leads"]["persona"] == "Person Name"
+
+
+@pytest.mark.parametrize(
+    ("table", "header", "value", "column"),
+    [
+        ("leads", "SDR Decision Date", "29/04/2025 04:46", "sdr_decision_at"),
+        ("leads", "First Response", "29/04/2025 04:46", "first_response_at"),
+        ("leads", "Notified", "29/04/2025 04:46", "notified_at"),
+        ("leads", "Designation", "VP Marketing", "title"),  # Zoho
+        ("leads", "(Do Not Modify) Lead", "c4ca4238-a0b9-2382-0dcc-509a6f75849b", "lead_id"),
+        ("leads", "Est. Value", "1200.00", "amount"),  # Dynamics
+        ("activities", "Regarding (Lead)", "C4CA4238-A0B9-2382-0DCC-509A6F75849B", "lead_id"),
+        ("activities", "Actual End", "2/24/2025 10:15 AM", "at"),  # Dynamics
+    ],
+)
+def test_column_names_real_crms_write(
+    tmp_path: Path, table: str, header: str, value: str, column: str
+) -> None:
+    files = {
+        "leads": (["Lead ID", "Created Date", "Email"], ["L1", "2025-01-01", "a@b.io"]),
+        "activities": (
+            ["Lead ID", "Activity Type", "Activity Date"],
+            ["L1", "Email open", "2025-01-02"],
+        ),
+    }
+    names, row = files[table]
+    # The header takes the place of the file's own header for that column, or is one more.
+    at = {"lead_id": 0, "at": 2}.get(column, len(names))
+    files[table] = ([*names[:at], header, *names[at + 1 :]], [*row[:at], value, *row[at + 1 :]])
+    paths = [_write_csv(tmp_path / f"{t}.csv", names, [row]) for t, (names, row) in files.items()]
+    found = _found(propose(*paths))
+    assert found[table][column] == header, found[table]
+
+
+def test_a_hubspot_customer_stories_page_view_is_a_case_study_view() -> None:
+    assert propose_value(TABLE_COLUMNS["kind"], "Page view: Customer stories") == (
+        "case_study_view",
+        "it says 'customer stories'",
+    )

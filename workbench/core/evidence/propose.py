@@ -72,7 +72,17 @@ CHOICE_ORDER: tuple[tuple[str, str], ...] = (
 # spaces and punctuation ignored).
 _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "leads": {
-        "lead_id": ("id", "record id", "contact id", "lead id", "person id", "prospect id"),
+        # Dynamics writes a record's own id "(Do Not Modify) Lead".
+        "lead_id": (
+            "id",
+            "record id",
+            "contact id",
+            "lead id",
+            "person id",
+            "prospect id",
+            "(do not modify) lead",
+            "(do not modify) contact",
+        ),
         "created_at": (
             "create date",
             "created",
@@ -82,7 +92,7 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "date created",
             "created time",
         ),
-        "title": ("job title", "position", "job position", "role", "job role"),
+        "title": ("job title", "position", "job position", "role", "job role", "designation"),
         "seniority": ("job level", "level", "management level", "seniority level"),
         "persona": ("persona", "contact type", "audience", "buyer persona"),
         "email": ("e-mail", "email address", "e-mail address", "work email", "mail"),
@@ -99,6 +109,7 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "associated account id",
             "converted account id",
             "parent account id",
+            "organization id",
         ),
         "domain": ("website", "website url", "company domain", "company website", "url", "web"),
         "employees": (
@@ -138,8 +149,25 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "opportunity created date",
             "sql date",
         ),
-        "won_at": ("close date", "closed won date", "became a customer date", "won date"),
-        "amount": ("amount", "deal amount", "recent deal amount", "revenue", "deal value"),
+        "won_at": (
+            "close date",
+            "closed won date",
+            "became a customer date",
+            "won date",
+            "won time",
+        ),
+        "amount": (
+            "amount",
+            "deal amount",
+            "recent deal amount",
+            "revenue",
+            "deal value",
+            "est value",
+            "estimated value",
+        ),
+        "first_response_at": ("first response", "first response date", "first response time"),
+        "sdr_decision_at": ("sdr decision date", "sdr decision time", "decision date"),
+        "notified_at": ("notified", "notified date", "notification date", "sales notified"),
     },
     "activities": {
         # Engagement and activity exports name the person the activity is associated with:
@@ -163,6 +191,9 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "lead contact id",
             "name id",
             "prospect id",
+            "regarding (lead)",  # Dynamics: the record an activity is regarding
+            "regarding lead",
+            "related to id",  # Zoho
         ),
         "kind": ("activity type", "type", "event", "event type", "action", "activity"),
         "at": (
@@ -174,6 +205,9 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "event date",
             "created date",
             "create date",
+            "created time",
+            "due date",  # Pipedrive's "Activity - Due date"
+            "actual end",  # Dynamics
         ),
     },
 }
@@ -238,13 +272,127 @@ def _choice_share(column: Column, values: list[str], mapping: Mapping) -> float:
     return hits / len(filled)
 
 
-# Which canonical columns a kind of values fits (a column of e-mails is the e-mail).
+# Which canonical columns a kind of values fits (a column of e-mails is the e-mail): every
+# time column is a time ("SDR Decision Date" full of dates was refused as sdr_decision_at).
 _FITS: dict[str, tuple[str, ...]] = {
     "email": ("email",),
     "domain": ("domain",),
-    "time": ("created_at", "at", "mql_at", "opportunity_at", "won_at"),
-    "number": ("employees", "engaged_contacts", "amount", "lead_id"),
+    "time": tuple(
+        dict.fromkeys(c.name for cols in TABLES.values() for c in cols if c.type == "timestamp")
+    ),
+    "number": ("employees", "engaged_contacts", "amount", "touches_7d", "lead_id"),
 }
+
+# Pipedrive names its columns "<Entity> - <Field>" ("Person - Job title", "Organization -
+# Number of employees", "Activity - Due date"): such a header is read by its field too, for
+# the columns its entity holds (an activity's own "Activity - ID" is no lead id).
+_ENTITIES: dict[str, str] = {
+    "person": "person",
+    "contact": "person",
+    "lead": "person",
+    "organization": "company",
+    "organisation": "company",
+    "company": "company",
+    "account": "company",
+    "deal": "deal",
+    "opportunity": "deal",
+    "activity": "activity",
+}
+_COMPANY_COLUMNS = frozenset(
+    {
+        "company",
+        "domain",
+        "account_id",
+        "employees",
+        "industry",
+        "region",
+        "relationship",
+        "target_account",
+        "engaged_contacts",
+    }
+)
+_DEAL_COLUMNS = frozenset({"amount", "opportunity_at", "won_at", "closed_lost_at", "sql_at"})
+
+
+def _entity_holds(table: str, entity: str, column: str) -> bool:
+    """Whether a column of `entity` ("Person - ...") can be the canonical `column`."""
+    if table == "activities":
+        return (entity == "person") == (column == "lead_id") and entity in ("person", "activity")
+    if entity == "company":
+        return column in _COMPANY_COLUMNS
+    if entity == "deal":
+        return column in _DEAL_COLUMNS
+    return entity == "person"
+
+
+def entity_field(header: str) -> tuple[str, list[str]] | None:
+    """(entity, the names its field may be read by) of a "<Entity> - <Field>" header, or None:
+    "Person - Person created" is the person's "Person created", that is "created";
+    "Organization - Address - Country" the organization's "Address Country", or "Country"."""
+    parts = [part.strip() for part in re.split(r"\s+-\s+", header.strip())]
+    if len(parts) < 2 or not all(parts):
+        return None
+    entity = _ENTITIES.get(parts[0].casefold())
+    if entity is None:
+        return None
+    field = " ".join(parts[1:])
+    names = [field]
+    words = field.split()
+    if len(words) > 1 and words[0].casefold() == parts[0].casefold():
+        names.append(" ".join(words[1:]))  # a field that repeats its entity's word
+    if len(parts) > 2:
+        names.append(parts[-1])
+    return entity, names
+
+
+# A usual name that holds several ids per cell (HubSpot joins a contact's companies with
+# ';'): the loader reads such a cell as empty, so the primary one's column is preferred.
+_SEVERAL = frozenset({"associatedcompanyids", "associatedcontactids"})
+_PRIMARY = frozenset(
+    {
+        "associatedcompanyidprimary",
+        "associatedcompanyidsprimary",
+        "primaryassociatedcompanyid",
+        "associatedcontactidprimary",
+        "associatedcontactidsprimary",
+    }
+)
+
+
+def _by_name(table: str, column: str, squashed: str, field: str = "") -> tuple[float, str]:
+    """(score, why) of one name for a canonical column: its own, a preset's header, a usual
+    one, a close one; 0 for none. `field`: the name is a header's field (`entity_field`)."""
+    after = f", read by its field {field!r}" if field else ""
+    cut = 5.0 if field else 0.0  # a whole header's name first
+    if squashed == _squash(column):
+        return 100.0 - cut, "its own name, written another way" + after
+    for preset in PRESETS.values():
+        theirs = preset.headers(table).get(column)
+        if theirs and _squash(theirs) == squashed and preset is not CANONICAL:
+            return 90.0 - cut, f"the {preset.name} preset's header" + after
+    synonyms = {_squash(s) for s in _SYNONYMS[table].get(column, ())}
+    if column in ("account_id", "lead_id") and squashed in _PRIMARY:
+        return 85.0 - cut, "a usual name for it, the primary one" + after
+    if squashed in synonyms:
+        if squashed in _SEVERAL:
+            return 70.0 - cut, "a usual name for it" + after
+        return 80.0 - cut, "a usual name for it" + after
+    names = (column.replace("_", " "), *_SYNONYMS[table].get(column, ()))
+    ratio = max(difflib.SequenceMatcher(None, squashed, _squash(n)).ratio() for n in names)
+    if ratio >= 0.8:
+        return 50.0 + 20 * ratio - cut, "a name close to it" + after
+    return 0.0, ""
+
+
+CLOSE_NAME = "a name close to it"
+DISTINCT_SHARE = 0.9  # a sample this distinct is names or ids, not a choice column's values
+DISTINCT_MIN = 10  # ... when it has at least this many values
+
+
+def _mostly_distinct(values: list[str]) -> bool:
+    """Whether the sample's values are nearly all distinct (a choice column repeats a few)."""
+    filled = [v.strip().casefold() for v in values if v and v.strip()]
+    return len(filled) >= DISTINCT_MIN and len(set(filled)) >= DISTINCT_SHARE * len(filled)
 
 
 def _candidates(
@@ -253,27 +401,19 @@ def _candidates(
     """(score, canonical column, why) for one header of the file, best first."""
     squashed = _squash(header)
     kind = _value_kind(values)
+    entity = entity_field(header)
     out: list[tuple[float, str, str]] = []
     for column in TABLES[table]:
         name = column.name
-        score, why = 0.0, ""
-        if squashed == _squash(name):
-            score, why = 100.0, "its own name, written another way"
-        else:
-            for preset in PRESETS.values():
-                theirs = preset.headers(table).get(name)
-                if theirs and _squash(theirs) == squashed and preset is not CANONICAL:
-                    score, why = 90.0, f"the {preset.name} preset's header"
-                    break
-            if not score and squashed in {_squash(s) for s in _SYNONYMS[table].get(name, ())}:
-                score, why = 80.0, "a usual name for it"
-            if not score:
-                names = (name.replace("_", " "), *_SYNONYMS[table].get(name, ()))
-                ratio = max(
-                    difflib.SequenceMatcher(None, squashed, _squash(n)).ratio() for n in names
-                )
-                if ratio >= 0.8:
-                    score, why = 50.0 + 20 * ratio, "a name close to it"
+        if entity is not None and not _entity_holds(table, entity[0], name):
+            continue
+        score, why = _by_name(table, name, squashed)
+        if entity is not None and why.startswith(CLOSE_NAME):
+            score, why = 0.0, ""  # "Person - Name" is not close to persona: read its field
+        for text in entity[1] if entity is not None else ():
+            found = _by_name(table, name, _squash(text), text)
+            if found[0] > score:
+                score, why = found
         # The values confirm or overrule the name.
         if kind is not None and name in _FITS.get(kind, ()):
             if score:
@@ -297,6 +437,10 @@ def _candidates(
                     score += 10
                 else:
                     score, why = 55.0 + 10 * share, f"its values are {name} values"
+            elif why.startswith(CLOSE_NAME) and _mostly_distinct(values):
+                # A choice column repeats a few values: "Person - Name"'s 300 distinct
+                # names are no persona, however close the header's name.
+                score, why = 0.0, ""
         if score > 0:
             out.append((score, name, why))
     out.sort(reverse=True)
@@ -400,6 +544,7 @@ _KEYWORDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("case study", "case_study_view"),
         ("case studies", "case_study_view"),
         ("customer story", "case_study_view"),
+        ("customer stories", "case_study_view"),  # HubSpot: "Page view: Customer stories"
         ("webinar", "webinar_attended"),
         ("event attended", "webinar_attended"),
         ("download", "content_download"),
