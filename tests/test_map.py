@@ -969,3 +969,62 @@ def test_a_hubspot_customer_stories_page_view_is_a_case_study_view() -> None:
         "case_study_view",
         "it says 'customer stories'",
     )
+
+
+HUBSPOT_CONTACTS = ["Record ID", "Create Date", "Job Title"]
+
+
+@pytest.mark.parametrize(
+    "primary", ["Associated Company ID (Primary)", "Associated Company IDs (Primary)"]
+)
+def test_the_primary_company_id_is_preferred_over_the_plural(tmp_path: Path, primary: str) -> None:
+    # "Associated Company IDs" joins every company of a contact with ';': "555;777" was the
+    # account id. The loader reads such a cell as empty; the primary one's is one id a cell.
+    leads = _write_csv(
+        tmp_path / "l.csv",
+        [*HUBSPOT_CONTACTS, "Associated Company IDs", primary],
+        [["101", "2025-02-19 01:01", "CMO", "555;777", "555"]],
+    )
+    proposal = propose(leads, _activities(tmp_path))
+    assert _found(proposal)["leads"]["account_id"] == primary
+    assert proposal.notes == []
+
+
+def test_map_says_when_the_plural_company_ids_hold_several(tmp_path: Path) -> None:
+    leads = _write_csv(
+        tmp_path / "l.csv",
+        [*HUBSPOT_CONTACTS, "Associated Company IDs"],
+        [
+            ["101", "2025-02-19 01:01", "CMO", "555;777"],
+            ["102", "2025-02-19 01:01", "CMO", "777;555"],
+            ["103", "2025-02-19 01:01", "CMO", "555"],
+        ],
+    )
+    out = tmp_path / "m.toml"
+    result = runner.invoke(
+        app,
+        [
+            "map",
+            "--leads",
+            str(leads),
+            "--activities",
+            str(_activities(tmp_path)),
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    note = (
+        "leads.account_id = 'Associated Company IDs': 2 of the 3 sampled cells hold several ids "
+        "joined by ';' ('555;777'); each such cell will be read as empty (no account): export "
+        "the primary company's column instead (HubSpot: 'Associated Company ID (Primary)')"
+    )
+    assert f"note: {note}" in result.output.replace("\n", " ")
+    assert f"# note: {note}" in out.read_text(encoding="utf-8")
+    # One id a cell: nothing to say.
+    single = _write_csv(
+        tmp_path / "l1.csv",
+        [*HUBSPOT_CONTACTS, "Associated Company IDs"],
+        [["101", "2025-02-19 01:01", "CMO", "555"]],
+    )
+    assert propose(single, _activities(tmp_path)).notes == []

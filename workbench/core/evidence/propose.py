@@ -839,6 +839,7 @@ class Proposal:
     # they do not name, with one of the definition's names proposed (`gate_values`).
     listed: dict[str, list[str]] = field(default_factory=dict)
     gate: list[GateGuess] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the room should know before loading
 
     def mapping(self) -> Mapping:
         values = {column: dict(table) for column, table in self.preset.values.items()}
@@ -900,6 +901,7 @@ class Proposal:
                 for g in self.gate
             ],
             "missing": self.missing_required(),
+            "notes": self.notes,
         }
 
 
@@ -920,6 +922,7 @@ def toml_lines(proposal: Proposal) -> list[str]:
         f"#   {proposal.activities_file}",
         "# Every line marked 'guess' is the tool's guess: check it, then delete the mark.",
         "# Values it could not place are listed commented out: give each a canonical value.",
+        *(f"# note: {note}" for note in proposal.notes),
         "",
     ]
     if proposal.preset is not CANONICAL:
@@ -1041,6 +1044,7 @@ def propose(
             for table in files
         }
         proposal = Proposal(leads, activities, base, why, given, headers, unused)
+        proposal.notes += several_ids_notes(files, headers)
         proposal.dates = _date_guess(connection, files, headers, base)
         mapping = proposal.mapping()
         for table, name in CHOICE_ORDER:
@@ -1069,6 +1073,39 @@ def propose(
     finally:
         if own:
             close_duckdb(connection)
+
+
+def several_ids_notes(
+    files: dict[str, FileSample], headers: dict[str, list[HeaderGuess]]
+) -> list[str]:
+    """A note per id column whose sample has cells with several ids joined by ';' (HubSpot's
+    "Associated Company IDs"): the loader reads such a cell as empty."""
+    from workbench.core.evidence.load import SEVERAL_IDS
+
+    notes = []
+    for table, guesses in headers.items():
+        for guess in guesses:
+            if guess.column not in ("lead_id", "account_id"):
+                continue
+            values = [v.strip() for v in files[table].sample.get(guess.header, []) if v.strip()]
+            several = [v for v in values if SEVERAL_IDS in v]
+            if not several:
+                continue
+            if guess.column == "account_id":
+                read = "read as empty (no account)"
+                instead = (
+                    "export the primary company's column instead (HubSpot: 'Associated "
+                    "Company ID (Primary)'), one id a cell"
+                )
+            else:
+                read = "read as empty, and the row left out"
+                instead = "export the record's own id, one id a cell"
+            notes.append(
+                f"{table}.{guess.column} = {guess.header!r}: {len(several)} of the "
+                f"{len(values)} sampled cells hold several ids joined by {SEVERAL_IDS!r} "
+                f"({several[0]!r}); each such cell will be {read}: {instead}"
+            )
+    return notes
 
 
 _DATE_SAMPLE = 5000  # distinct cells per time column the date format is decided from
@@ -1141,6 +1178,7 @@ def summary_lines(proposal: Proposal, problems: Problems | None = None) -> list[
         lines += [f"  {g.column} = {g.header!r}  ({g.why})" for g in named]
         if proposal.unused[table]:
             lines.append("  not used: " + ", ".join(repr(h) for h in proposal.unused[table]))
+    lines += [f"note: {note}" for note in proposal.notes]
     missing = proposal.missing_required()
     if missing:
         lines.append(f"no header found for: {', '.join(missing)}")
