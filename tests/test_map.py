@@ -960,7 +960,7 @@ def test_column_names_real_crms_write(
     at = {"lead_id": 0, "at": 2}.get(column, len(names))
     files[table] = ([*names[:at], header, *names[at + 1 :]], [*row[:at], value, *row[at + 1 :]])
     paths = [_write_csv(tmp_path / f"{t}.csv", names, [row]) for t, (names, row) in files.items()]
-    found = _found(propose(*paths))
+    found = _found(propose(paths[0], paths[1]))
     assert found[table][column] == header, found[table]
 
 
