@@ -1028,3 +1028,18 @@ def test_map_says_when_the_plural_company_ids_hold_several(tmp_path: Path) -> No
         [["101", "2025-02-19 01:01", "CMO", "555"]],
     )
     assert propose(single, _activities(tmp_path)).notes == []
+
+
+def test_the_columns_listed_are_the_columns_counted(tmp_path: Path) -> None:
+    # "leads: 16 columns found, 3 by their own name" listed 13: Email, Industry and Seniority
+    # were left off.
+    leads, activities = crm_export(tmp_path, "hubspot", leads=30)
+    result = runner.invoke(app, ["map", "--leads", str(leads), "--activities", str(activities)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for table in ("leads", "activities"):
+        at = next(i for i, line in enumerate(lines) if line.startswith(f"{table}: "))
+        count = int(lines[at].split()[1])
+        listed = [line for line in lines[at + 1 :][:count] if " = " in line]
+        assert len(listed) == count, lines[at : at + count + 1]
+    assert "  email = 'Email'  (the hubspot preset's header)" in lines

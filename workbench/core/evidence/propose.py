@@ -1175,7 +1175,7 @@ def summary_lines(proposal: Proposal, problems: Problems | None = None) -> list[
         lines.append(
             f"{table}: {len(found)} columns found, {len(found) - len(named)} by their own name"
         )
-        lines += [f"  {g.column} = {g.header!r}  ({g.why})" for g in named]
+        lines += [f"  {g.column} = {g.header!r}  ({g.why})" for g in found]  # as many as counted
         if proposal.unused[table]:
             lines.append("  not used: " + ", ".join(repr(h) for h in proposal.unused[table]))
     lines += [f"note: {note}" for note in proposal.notes]
