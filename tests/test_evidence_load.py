@@ -1750,6 +1750,16 @@ def test_a_title_line_with_fewer_cells_than_the_header_is_named(
         assert "delete the lines above the header" in text, text
 
 
+@pytest.mark.parametrize("name", ["created_at", "won_at", "employees", "amount", "target_account"])
+@pytest.mark.parametrize("cell", ["N/A", "#N/A", "-", "null"])
+def test_a_placeholder_in_a_typed_column_is_named_as_one(name: str, cell: str) -> None:
+    # "N/A" in a date column was "not a date or time ...; say how the file writes dates:
+    # date_formats = [...]", on some 2,000 cells: the format was not wrong.
+    status, why = read_cell(_column(name), cell, CANONICAL)
+    assert (status, why) == ("bad", f"{name} {cell!r}: a placeholder for no value")
+    assert fast_values(_column(name), CANONICAL, [cell]) == [None]
+
+
 def test_an_amount_with_its_currency_code_is_read(tmp_path: Path) -> None:
     # Salesforce's multi-currency orgs write "USD 15,000.00": it was "not a number", emptied,
     # and the won deal counted no revenue.

@@ -658,6 +658,12 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
             if column.name == "domain":
                 return _domain(value)
             return mapping.translate(column.name, value.strip())
+        if value.strip().casefold() in TEXT_PLACEHOLDERS and not mapping.names(
+            column.name, value.strip()
+        ):
+            # "N/A" in a date column was "not a date or time", with advice to name the file's
+            # date format: a facilitator went looking for a format that was not wrong.
+            raise _Bad(column.name, value, _PLACEHOLDER_TEXT_HINT)
         if column.type == "timestamp":
             try:
                 moment = parse_timestamp(value, mapping.formats_of(column.name))
