@@ -1043,3 +1043,59 @@ def test_the_columns_listed_are_the_columns_counted(tmp_path: Path) -> None:
         listed = [line for line in lines[at + 1 :][:count] if " = " in line]
         assert len(listed) == count, lines[at : at + count + 1]
     assert "  email = 'Email'  (the hubspot preset's header)" in lines
+
+
+def test_map_reads_a_windows_1252_semicolon_file_as_the_loader_does(tmp_path: Path) -> None:
+    # Its header line is not UTF-8: map read the first data row as the header ("0 columns
+    # found"), where backtest reads the file whole.
+    leads = _write_csv(tmp_path / "l.csv", ["lead_id", "created_at"], [["DE-1", "2025-02-01"]])
+    activities = tmp_path / "akt.csv"
+    activities.write_bytes(
+        "Lead ID;Aktivität;Activity Type;Activity Date\r\n"
+        "DE-1;Fallstudie;Case study view;2025-02-24 10:15\r\n"
+        "DE-1;Geschäftsführer;Demo request;2025-03-30 07:55\r\n".encode("cp1252")
+    )
+    proposal = propose(leads, activities)
+    assert proposal.missing_required() == []
+    assert proposal.unused["activities"] == ["Aktivität"]
+    assert would_keep(proposal).activities.rows_loaded == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "said"),
+    [
+        ("sep=,\r\n", 'its header is on line 2, below "sep=,", Excel\'s note'),
+        (
+            "Leads report;generated 2026-01-02 by HubSpot;;\n",
+            "its header is on line 2, below 1 line of a report's title",
+        ),
+    ],
+)
+def test_map_refuses_a_file_whose_header_is_not_first_and_writes_nothing(
+    tmp_path: Path, first: str, said: str
+) -> None:
+    leads, activities = crm_export(tmp_path, "hubspot", leads=20)
+    leads.write_text(first + leads.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "m.toml"
+    result = runner.invoke(
+        app, ["map", "--leads", str(leads), "--activities", str(activities), "--out", str(out)]
+    )
+    assert result.exit_code == 1, result.output
+    assert said in result.output
+    assert "columns found" not in result.output  # not the title's cells as headers
+    assert not out.exists()
+
+
+def test_map_writes_no_mapping_when_a_required_header_is_missing(tmp_path: Path) -> None:
+    leads, activities = crm_export(tmp_path, "hubspot", leads=20)
+    text = activities.read_text(encoding="utf-8")
+    activities.write_text(text.replace("Record ID", "Blorp", 1), encoding="utf-8")
+    out = tmp_path / "m.toml"
+    args = ["map", "--leads", str(leads), "--activities", str(activities), "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "no header found for activities.lead_id" in result.output
+    assert f"{out} not written" in result.output.replace("\n", "")
+    assert not out.exists()
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 1 and not out.exists()

@@ -2,7 +2,8 @@
 
 It reads the two files, guesses which header is which canonical column and which value is
 which canonical value, writes the mapping (every guess marked on its line) and says how the
-files would load with it. It never overwrites `--out` unless `--force`.
+files would load with it. It never overwrites `--out` unless `--force`, and writes nothing
+when it fails (a required column with no header, a file whose header is not its first line).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def map_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Propose a column mapping for an export: headers, values, and what would load."""
+    from workbench.core.evidence.mapping import fix_line
     from workbench.core.evidence.propose import propose, summary_lines, would_keep
     from workbench.core.files import store
     from workbench.core.files.tomlfile import atomic_write
@@ -57,11 +59,11 @@ def map_cmd(
     proposal = propose(leads, activities, preset, definition=gate)
     missing = proposal.missing_required()
     problems = None if missing else would_keep(proposal)
-    if out is not None:
+    if out is not None and not missing:  # never a file when the command fails
         atomic_write(out, proposal.toml().encode("utf-8"), create=not force)
     if as_json:
         payload = proposal.to_json()
-        if out is not None:
+        if out is not None and not missing:
             payload["written"] = str(out)
         if problems is not None:
             payload["would_keep"] = {
@@ -71,10 +73,16 @@ def map_cmd(
         echo(json.dumps(payload, indent=2))
     else:
         echo("\n".join(summary_lines(proposal, problems)))
-        if out is not None:
+        if out is not None and not missing:
             echo(f"wrote {out}: review every line marked 'guess', then pass it as --mapping")
         elif not missing:
             echo("pass --out FILE to write it")
     if missing:
-        err(f"error: no header found for {', '.join(missing)}: name it in the mapping file")
+        table, column = missing[0].split(".", 1)
+        example = fix_line("leads" if table == "leads" else "activities", column)
+        nothing = f"; {out} not written" if out is not None else ""
+        err(
+            f"error: no header found for {', '.join(missing)}: name the file's header in a "
+            f"mapping file ({example}){nothing}"
+        )
         raise typer.Exit(1)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import tomli_w
 
 from workbench.core.domain import clock
-from workbench.core.domain.errors import InputError, Problem
+from workbench.core.domain.errors import InputError, Problem, WorkbenchError
 from workbench.core.domain.vocab import STANDARD_REJECTION_REASONS
 from workbench.core.evidence.connection import close_duckdb, duckdb_connection, open_duckdb
 from workbench.core.evidence.dates import DateReading
@@ -761,34 +762,57 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _scan(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
-    """A DuckDB table function that reads every cell as text (UTF-8, else Latin-1)."""
-    from workbench.core.evidence.load import LONGEST_LINE, _open, line_limit
+class HeaderNotFirst(WorkbenchError):
+    """A file whose header is not its first line (Excel's `sep=` line, a report's title
+    above it), which the loader refuses: `map` proposes nothing from the lines above. Exit 1,
+    as when no header is found."""
+
+    exit_code = 1
+
+
+def _scan(con: duckdb.DuckDBPyConnection, path: Path, table: str, stack: ExitStack) -> str:
+    """A DuckDB table function that reads every cell as text, the file read as the loader
+    reads it: its encoding and delimiter found by `csvfile.detect` (a file not in UTF-8 read
+    from a UTF-8 copy that lives as long as `stack`), Excel's `sep=` line refused."""
+    from workbench.core.evidence.csvfile import detect, excel_sep_line, utf8_copy
+    from workbench.core.evidence.load import LONGEST_LINE, _open, line_limit, title_above_header
 
     if _open(path, table):
         return f"read_parquet({_lit(str(path))})"
-    base = f"read_csv({_lit(str(path))}, header = true, all_varchar = true, ignore_errors = true"
+    sep = excel_sep_line(path)
+    if sep is not None:
+        problem = Problem(title_above_header(2, f"sep={sep}"), file=path, line=1)
+        raise HeaderNotFirst([problem])
+    form = detect(path)
+    read = stack.enter_context(utf8_copy(path, form, []))
+    delimiter = "" if form.delimiter is None else f", delim = {_lit(form.delimiter)}"
+    base = (
+        f"read_csv({_lit(str(read))}, header = true, all_varchar = true, ignore_errors = true"
+        f"{delimiter}"
+    )
     # DuckDB's default line limit, then room for a long line (a 3 MB description): past 2 MB
     # DuckDB refuses the line, or fails to sniff the file when the line is among its first;
     # a line it would skip without a word (`line_limit`) gets the room from the start.
     roomy = f", max_line_size = {LONGEST_LINE}"
-    limits = ("", roomy) if line_limit(path) is None else (roomy,)
-    for extra in ("", ", encoding = 'latin-1'"):
-        for longest in limits:
-            scan = base + extra + longest + ")"
-            try:
-                con.execute(f"SELECT * FROM {scan} LIMIT 1").fetchall()
-            except Exception:  # DuckDB raises many kinds: try the next way
-                continue
-            return scan
-    raise InputError([Problem("cannot read as CSV (UTF-8 or Latin-1)", file=path)])
+    limits = ("", roomy) if line_limit(read, path) is None else (roomy,)
+    for longest in limits:
+        scan = base + longest + ")"
+        try:
+            con.execute(f"SELECT * FROM {scan} LIMIT 1").fetchall()
+        except Exception:  # DuckDB raises many kinds: try the next way
+            continue
+        return scan
+    raise InputError([Problem(f"cannot read as CSV ({form.describe()})", file=path)])
 
 
-def read_sample(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> FileSample:
-    """The header and the first SAMPLE_ROWS rows of a file, cells as text."""
+def read_sample(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, stack: ExitStack
+) -> FileSample:
+    """The header and the first SAMPLE_ROWS rows of a file, cells as text (`_scan`: the
+    scan stays readable as long as `stack`)."""
     import duckdb as _duckdb
 
-    scan = _scan(con, path, table)
+    scan = _scan(con, path, table, stack)
     try:
         cursor = con.execute(f"SELECT * FROM {scan} LIMIT {SAMPLE_ROWS}")
         headers = [str(d[0]) for d in cursor.description or ()]
@@ -1026,53 +1050,84 @@ def propose(
     own = con is None
     connection = con or open_duckdb()
     try:
-        files = {
-            "leads": read_sample(connection, leads, "leads"),
-            "activities": read_sample(connection, activities, "activities"),
-        }
-        if preset is not None:
-            base, why, given = PRESETS[preset], "", True
-        else:
-            base, count = choose_preset(files["leads"].headers, files["activities"].headers)
-            why, given = f"{count} of the files' headers are {base.name}'s", False
-        headers = {
-            table: guess_headers(table, sample.headers, sample.sample, base)
-            for table, sample in files.items()
-        }
-        unused = {
-            table: [h for h in files[table].headers if h not in {g.header for g in headers[table]}]
-            for table in files
-        }
-        proposal = Proposal(leads, activities, base, why, given, headers, unused)
-        proposal.notes += several_ids_notes(files, headers)
-        proposal.dates = _date_guess(connection, files, headers, base)
-        mapping = proposal.mapping()
-        for table, name in CHOICE_ORDER:
-            found = next((g for g in headers[table] if g.column == name), None)
-            if found is None:
-                continue
-            column = TABLE_COLUMNS[name]
-            counts = distinct_counts(connection, files[table], found.header)
-            proposal.values += unmatched_values(column, counts, mapping)
-        found = next((g for g in headers["leads"] if g.column == "rejection_reason"), None)
-        if found is not None:
-            counts = distinct_counts(connection, files["leads"], found.header)
-            proposal.values += reason_guesses(counts, mapping)
-        if definition is not None:
-            proposal.listed = listed(definition)
-            for name, names in proposal.listed.items():
-                found = next((g for g in headers["leads"] if g.column == name), None)
-                if found is None:
-                    continue
-                counts = distinct_counts(connection, files["leads"], found.header)
-                counts = [
-                    (v, n) for v, n in counts if not matches(mapping.translate(name, v), names)
-                ]
-                proposal.gate += gate_guesses(name, counts, names)
-        return proposal
+        with ExitStack() as stack:
+            return _propose(connection, stack, leads, activities, preset, definition)
     finally:
         if own:
             close_duckdb(connection)
+
+
+def _header_further_down(path: Path, table: str, presets: Iterable[Mapping]) -> Problem | None:
+    """Where the loader would find the file's header further down, under a report's title
+    (`load.header_further_down`, with the headers of each preset), or None."""
+    from workbench.core.evidence.load import header_further_down, title_above_header
+
+    for mapping in presets:
+        below = header_further_down(path, table, TABLES[table], mapping)
+        if below is not None:
+            line, title = below
+            return Problem(title_above_header(line, title), file=path, line=line)
+    return None
+
+
+def _propose(
+    connection: duckdb.DuckDBPyConnection,
+    stack: ExitStack,
+    leads: Path,
+    activities: Path,
+    preset: str | None,
+    definition: Definition | None,
+) -> Proposal:
+    """`propose` on an open connection; the UTF-8 copies of the files live as long as `stack`."""
+    files = {
+        "leads": read_sample(connection, leads, "leads", stack),
+        "activities": read_sample(connection, activities, "activities", stack),
+    }
+    if preset is not None:
+        base, why, given = PRESETS[preset], "", True
+    else:
+        base, count = choose_preset(files["leads"].headers, files["activities"].headers)
+        why, given = f"{count} of the files' headers are {base.name}'s", False
+    headers = {
+        table: guess_headers(table, sample.headers, sample.sample, base)
+        for table, sample in files.items()
+    }
+    titled = []
+    for table, sample in files.items():
+        have = {g.column for g in headers[table]}
+        if any(c.required and c.name not in have for c in TABLES[table]):
+            titled.append(_header_further_down(sample.path, table, (base, *PRESETS.values())))
+    if any(titled):
+        raise HeaderNotFirst([problem for problem in titled if problem is not None])
+    unused = {
+        table: [h for h in files[table].headers if h not in {g.header for g in headers[table]}]
+        for table in files
+    }
+    proposal = Proposal(leads, activities, base, why, given, headers, unused)
+    proposal.notes += several_ids_notes(files, headers)
+    proposal.dates = _date_guess(connection, files, headers, base)
+    mapping = proposal.mapping()
+    for table, name in CHOICE_ORDER:
+        found = next((g for g in headers[table] if g.column == name), None)
+        if found is None:
+            continue
+        column = TABLE_COLUMNS[name]
+        counts = distinct_counts(connection, files[table], found.header)
+        proposal.values += unmatched_values(column, counts, mapping)
+    found = next((g for g in headers["leads"] if g.column == "rejection_reason"), None)
+    if found is not None:
+        counts = distinct_counts(connection, files["leads"], found.header)
+        proposal.values += reason_guesses(counts, mapping)
+    if definition is not None:
+        proposal.listed = listed(definition)
+        for name, names in proposal.listed.items():
+            found = next((g for g in headers["leads"] if g.column == name), None)
+            if found is None:
+                continue
+            counts = distinct_counts(connection, files["leads"], found.header)
+            counts = [(v, n) for v, n in counts if not matches(mapping.translate(name, v), names)]
+            proposal.gate += gate_guesses(name, counts, names)
+    return proposal
 
 
 def several_ids_notes(
@@ -1180,15 +1235,8 @@ def summary_lines(proposal: Proposal, problems: Problems | None = None) -> list[
             lines.append("  not used: " + ", ".join(repr(h) for h in proposal.unused[table]))
     lines += [f"note: {note}" for note in proposal.notes]
     missing = proposal.missing_required()
-    if missing:
+    if missing:  # a header under a report's title is refused by `propose` (HeaderNotFirst)
         lines.append(f"no header found for: {', '.join(missing)}")
-        from workbench.core.evidence.load import header_further_down, title_above_header
-
-        files = (("leads", proposal.leads_file), ("activities", proposal.activities_file))
-        for table, path in files:
-            below = header_further_down(path, table, TABLES[table], proposal.preset)
-            if below is not None:
-                lines.append(f"  {path}: {title_above_header(*below)}")
     placed, unplaced = proposal.placed(), proposal.unplaced()
     if placed:
         lines.append(f"values proposed ({len(placed)}):")
@@ -1256,10 +1304,11 @@ def unmapped_values(leads: Path, activities: Path, mapping: Mapping) -> list[Val
     """The values of the files' choice columns that `mapping` places nowhere, with proposals:
     what a backtest prints as lines to paste when it left rows out for them."""
     con = open_duckdb()
+    stack = ExitStack()
     try:
         files = {
-            "leads": read_sample(con, leads, "leads"),
-            "activities": read_sample(con, activities, "activities"),
+            "leads": read_sample(con, leads, "leads", stack),
+            "activities": read_sample(con, activities, "activities", stack),
         }
         out: list[ValueGuess] = []
         for table, name in CHOICE_ORDER:
@@ -1279,6 +1328,7 @@ def unmapped_values(leads: Path, activities: Path, mapping: Mapping) -> list[Val
             out += unmatched_values(TABLE_COLUMNS[name], counts, mapping)
         return out
     finally:
+        stack.close()
         close_duckdb(con)
 
 
