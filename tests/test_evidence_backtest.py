@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -196,12 +197,19 @@ def test_the_report_reads_in_words(con: duckdb.DuckDBPyConnection) -> None:
     text = "\n".join(backtest_lines(backtest(con, make())))
     assert (
         "2.0 per month over 3 complete months (below the $1-3M ARR typical 20-50/month; "
-        "the SLA commits to about 100 a month)"
+        "the SLA commits to about 100 MQLs a month, 50 to 200)"
     ) in text
     # Marketing would sign a volume the definition does not make: said before signing.
     assert (
-        "The SLA commits marketing to about 100 MQLs a month; this definition would have " in text
+        "The SLA commits marketing to about 100 MQLs a month, 50 to 200; this definition "
+        "would have made 2: change" in text
     )
+    # Far over the commitment is more than sales agreed to work, as `sla` flags it.
+    base = backtest(con, make(sla={"marketing": {"monthly_volume": 1}}))
+    assert base.volume_standing() == "about"  # 2 a month is twice 1: still about it
+    over = dataclasses.replace(base, mql_monthly=[(m, 3 * n) for m, n in base.monthly])
+    assert over.volume_standing() == "over"
+    assert "more than sales agreed to answer at the SLA's response times" in " ".join(over.advice())
     within = backtest(con, make(sla={"marketing": {"monthly_volume": 3}}))
     assert not within.volume_off_commitment() and "SLA" not in " ".join(within.advice())
     assert "last 3 complete months: 2.0 per month" in text
@@ -219,6 +227,27 @@ def test_the_chart_scales_bars_and_marks_the_typical_range(con: duckdb.DuckDBPyC
     assert bars["2025-02"].count("█") > bars["2025-01"].count("█") > 0
     assert "┆" in bars["2025-03"]  # an empty month still shows where "typical" starts
     assert "typical 20-50/month" in lines[-1]
+
+
+def test_a_month_the_history_barely_reaches_is_marked_partial() -> None:
+    # The 30k sample ends on one activity at 2026-01-01T00:00Z: its month read "2026-01 ... 0"
+    # in the chart and counted in "13 months", unmarked, beside twelve whole months.
+    leads = [lead("A"), lead("B")]
+    acts = [
+        ActivityRow("A", "demo_request", datetime(2025, 2, 1, 10, tzinfo=UTC)),
+        ActivityRow("B", "demo_request", datetime(2025, 3, 12, 10, tzinfo=UTC)),
+        ActivityRow("B", "email_open", datetime(2025, 4, 1, 0, 0, tzinfo=UTC)),
+    ]
+    connection = duckdb.connect()
+    load_rows(connection, leads, [ActivityRow("A", "email_open", datetime(2025, 2, 1)), *acts])
+    result = backtest(connection, make())
+    assert result.complete_months == ("2025-02", "2025-03")
+    lines = backtest_lines(result)
+    assert "2025-02-01 to 2025-04-01, 3 months (2025-04 partial)" in lines[1]
+    bars = {line.split()[0]: line for line in monthly_chart(result, width=20)[:-2]}
+    assert bars["2025-04"].endswith("0  partial")
+    assert not bars["2025-03"].endswith("partial")
+    assert "partial: only part of the month is in the history (not averaged)" in "\n".join(lines)
 
 
 def test_a_template_on_sample_data_gives_a_full_report() -> None:

@@ -532,14 +532,19 @@ def test_a_column_the_file_never_fills_is_named_not_measured(tmp_path: Path) -> 
 
 
 def test_volume_is_compared_with_the_committed_monthly_volume(tmp_path: Path) -> None:
-    report = _report(tmp_path, _weeks([9, 8, 9], 20))
-    volume = _series(report, "volume")
-    assert volume.low == pytest.approx(100 * 12 / 52)
-    below = ("below its band (at least 23 a week, from 100 a month committed)",)
-    assert [p.flags for p in volume.points] == [below, below, below, ()]
-    assert volume.points[-1].partial and volume.points[-1].value == 0  # low by construction
-    enough = _series(_report(tmp_path / "more", _weeks([9, 8, 9], 24)), "volume")
-    assert [p.flags for p in enough.points] == [(), (), (), ()]
+    # 100 a month is about 23 a week; "about" is read as the SLA and the backtest read it:
+    # half to twice (12 to 46), under half short of the commitment, over twice more than
+    # sales agreed to work. 20 a week read "below its band (at least 23 a week)".
+    about = _series(_report(tmp_path, _weeks([9, 8, 9], 20)), "volume")
+    assert about.low == pytest.approx(100 * 12 / 52 / 2)
+    assert about.high == pytest.approx(100 * 12 / 52 * 2)
+    assert [p.flags for p in about.points] == [(), (), (), ()]
+    assert about.points[-1].partial and about.points[-1].value == 0  # low by construction
+    words = "about 23 MQLs a week, 12 to 46, from 100 a month committed"
+    short = _series(_report(tmp_path / "short", _weeks([5, 5, 5], 10)), "volume")
+    assert [p.flags for p in short.points] == [(f"below its band ({words})",)] * 3 + [()]
+    over = _series(_report(tmp_path / "over", _weeks([9, 8, 9], 50)), "volume")
+    assert [p.flags for p in over.points] == [(f"above its band ({words})",)] * 3 + [()]
 
 
 # --- the command -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from workbench.core.domain.definition import (
     Triggers,
 )
 from workbench.core.domain.framework import format_minutes as format_minutes
-from workbench.core.domain.framework import response_entries
+from workbench.core.domain.framework import response_entries, volume_words
 from workbench.core.domain.matching import lowered
 from workbench.core.domain.readings import readings
 from workbench.core.domain.stages import STAGES
@@ -361,7 +361,7 @@ def summary(definition: Definition) -> list[tuple[str, list[str]]]:
             "SLA",
             [
                 f"Marketing: {sla.marketing.quality_pct}% of MQLs meet the fit criteria, "
-                f"about {sla.marketing.monthly_volume} MQLs a month, sales notified within "
+                f"{volume_words(sla.marketing.monthly_volume)}, sales notified within "
                 f"{sla.marketing.notify_seconds} s, every MQL has "
                 f"{', '.join(sla.marketing.required_fields)}.",
                 f"Sales: first response within {response or 'no agreed time'}; accept or reject "

@@ -335,6 +335,43 @@ def metric_target(key: str) -> MetricTarget:
     return next(target for target in METRIC_TARGETS if target.key == key)
 
 
+# --- the marketing SLA's volume (001, "Marketing SLA") ------------------------------------
+
+# 001's marketing SLA: "Marketing commits to delivering [X] MQLs per month/quarter", and the
+# sign-off shares the estimate "this definition would produce ~[X] MQLs per month". The
+# commitment is a pace both sides plan on, about X, not a floor to beat: under half of it
+# marketing fell short; over twice it the definition hands sales far more than the pace its
+# response times were agreed for (000 and 004: a loose definition floods sales with leads
+# that never buy, and trust erodes; 002: accept lower volume, improve quality). The backtest,
+# `sla`, `metrics` and the app all read the commitment by these two bounds.
+VOLUME_SHORT_BELOW = 0.5
+VOLUME_OVER_ABOVE = 2.0
+
+
+def volume_bounds(committed: float) -> tuple[float, float]:
+    """(low, high): the counts that are still "about" `committed`, both included."""
+    return committed * VOLUME_SHORT_BELOW, committed * VOLUME_OVER_ABOVE
+
+
+def volume_standing(count: float, committed: float) -> str | None:
+    """A period's MQLs against the commitment for that period: "short", "about" or "over";
+    None when nothing is committed (0)."""
+    if committed <= 0:
+        return None
+    low, high = volume_bounds(committed)
+    if count < low:
+        return "short"
+    return "over" if count > high else "about"
+
+
+def volume_words(committed: float, every: str = "month") -> str:
+    """The commitment in the room's words: 'about 250 MQLs a month, 125 to 500'."""
+    if committed <= 0:
+        return f"no MQL volume agreed a {every}"
+    low, high = volume_bounds(committed)
+    return f"about {committed:.0f} MQLs a {every}, {low:.0f} to {high:.0f}"
+
+
 # --- the SLA's measured targets ---------------------------------------------------------
 
 MQL_TRIGGER_WINDOW_HOURS = 24

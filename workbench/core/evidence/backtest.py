@@ -45,7 +45,12 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.core.domain.definition import Definition
 from workbench.core.domain.errors import InputError, Problem
-from workbench.core.domain.framework import ACCEPTANCE_BANDS, FALSE_NEGATIVE_ALARM
+from workbench.core.domain.framework import (
+    ACCEPTANCE_BANDS,
+    FALSE_NEGATIVE_ALARM,
+    volume_standing,
+    volume_words,
+)
 from workbench.core.domain.readings import readings
 from workbench.core.domain.stages import STAGES
 from workbench.core.evidence.coverage import covers
@@ -338,15 +343,22 @@ class Backtest:
             where = "within"
         said = f"{where} the {stage.label} typical {stage.volume}"
         if self.volume_off_commitment():
-            said += f"; the SLA commits to about {self.committed} a month"
+            assert self.committed
+            said += f"; the SLA commits to {volume_words(self.committed)}"
         return said
 
-    def volume_off_commitment(self) -> bool:
-        """Half or twice the SLA's monthly commitment, or further off: marketing would sign
-        a volume this definition does not make (the SLA sets "about", not an exact count)."""
+    def volume_standing(self) -> str | None:
+        """The MQLs a month against the SLA's commitment: "short", "about" or "over"
+        (`framework.volume_standing`, as `sla` and `metrics` read it); None without a
+        commitment or a month to read."""
         if not self.committed or (not self.complete_months and not self.monthly):
-            return False
-        return not self.committed / 2 <= self.mql_per_month <= self.committed * 2
+            return None
+        return volume_standing(self.mql_per_month, self.committed)
+
+    def volume_off_commitment(self) -> bool:
+        """Under half or over twice the SLA's monthly commitment: marketing would sign a
+        volume this definition does not make (the SLA sets "about", not an exact count)."""
+        return self.volume_standing() in ("short", "over")
 
     @property
     def mql_per_month(self) -> float:
@@ -361,10 +373,16 @@ class Backtest:
         if band is not None:
             out.append(f"Acceptance is {band[0]}. {band[2]}")
         if self.volume_off_commitment():
+            assert self.committed
+            over = (
+                ", more than sales agreed to answer at the SLA's response times"
+                if self.volume_standing() == "over"
+                else ""
+            )
             out.append(
-                f"The SLA commits marketing to about {self.committed} MQLs a month; this "
-                f"definition would have made {self.mql_per_month:.0f}: change the commitment (the "
-                "SLA step) or the definition before both sides sign."
+                f"The SLA commits marketing to {volume_words(self.committed)}; this "
+                f"definition would have made {self.mql_per_month:.0f}{over}: change the "
+                "commitment (the SLA step) or the definition before both sides sign."
             )
         if self.false_negatives.alarm:
             out.append(

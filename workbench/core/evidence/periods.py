@@ -40,7 +40,13 @@ from typing import Any, Literal
 import duckdb
 
 from workbench.core.domain.definition import Definition
-from workbench.core.domain.framework import METRIC_SMALL, MetricTarget, metric_target
+from workbench.core.domain.framework import (
+    METRIC_SMALL,
+    MetricTarget,
+    metric_target,
+    volume_bounds,
+    volume_words,
+)
 from workbench.core.domain.sources import listed_source, named_apart
 from workbench.core.evidence.coverage import covers
 from workbench.core.evidence.sla import mql_facts_sql
@@ -477,10 +483,13 @@ def _band_flag(value: float, low: float | None, high: float | None, words: str) 
     return None
 
 
-def _volume_band(monthly: int, every: Frequency) -> tuple[float, str]:
-    """The committed monthly volume in the period's terms: a month, 12/52 of it, or three."""
+def _volume_band(monthly: int, every: Frequency) -> tuple[float, float, str]:
+    """The committed monthly volume in the period's terms (a month, 12/52 of it, or three),
+    read as the SLA and the backtest read it: about that many (`framework.volume_bounds`),
+    a period under half of it short, over twice it more than sales agreed to work."""
     per = {"week": monthly * 12 / 52, "month": float(monthly), "quarter": monthly * 3.0}[every]
-    return per, f"at least {per:.0f} a {every}, from {monthly} a month committed"
+    low, high = volume_bounds(per)
+    return low, high, f"{volume_words(per, every)}, from {monthly} a month committed"
 
 
 def series(
@@ -494,8 +503,8 @@ def series(
     target = metric.target
     freq: Frequency = every or target.frequency  # type: ignore[assignment]
     low, high, words = target.low, target.high, target.words
-    if metric.key == "volume" and monthly_volume is not None:
-        low, words = _volume_band(monthly_volume, freq)
+    if metric.key == "volume" and monthly_volume:  # 0: no volume committed
+        low, high, words = _volume_band(monthly_volume, freq)
     head = Series(
         metric.key,
         target.name,

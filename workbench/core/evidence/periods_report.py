@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import textwrap
 
-from workbench.core.domain.framework import METRIC_SMALL
+from workbench.core.domain.framework import METRIC_SMALL, volume_words
 from workbench.core.domain.safe_text import markdown_text
 from workbench.core.evidence.periods import Kind, MetricsReport, Point, Series, SourceRevenue
 
@@ -135,7 +135,11 @@ def _about(series: Series) -> str:
 def _heading(report: MetricsReport) -> list[str]:
     return [
         f"Metrics for {report.definition} v{report.version} "
-        f"(committed: about {report.monthly_volume} MQLs a month)",
+        + (
+            f"(committed: {volume_words(report.monthly_volume)})"
+            if report.monthly_volume
+            else "(no monthly volume committed)"
+        ),
         f"{report.source}; {report.first.date().isoformat()} to "
         f"{report.as_of.date().isoformat()} (the file's last moment)",
         COHORTS,

@@ -34,8 +34,16 @@ def _bar(value: float, scale: float, width: int) -> str:
     return BAR * full + (PARTS[part] if part else "")
 
 
+def partial_months(result: Backtest) -> list[str]:
+    """The chart's months the history does not cover from their first day to their last
+    (`coverage.covers`, as `metrics` marks a partial period): a month one activity at its
+    first midnight reaches reads 0 MQLs, not a month without demand."""
+    return [month for month, _n in result.monthly if month not in result.complete_months]
+
+
 def monthly_chart(result: Backtest, width: int = 40) -> list[str]:
-    """One bar per month, with the stage's typical range marked as ┆ on the scale."""
+    """One bar per month, with the stage's typical range marked as ┆ on the scale; a month
+    the history covers only in part says so after its count."""
     stage = STAGES[result.stage]
     peak = max([n for _, n in result.monthly] + [stage.volume_low])
     if stage.volume_high is not None:
@@ -43,6 +51,7 @@ def monthly_chart(result: Backtest, width: int = 40) -> list[str]:
     marks = {round(stage.volume_low / peak * width)} if peak else set()
     if stage.volume_high is not None and stage.volume_high <= peak:
         marks.add(round(stage.volume_high / peak * width))
+    partial = set(partial_months(result))
     lines = []
     for month, count in result.monthly:
         bar = _bar(count, peak, width)
@@ -50,9 +59,14 @@ def monthly_chart(result: Backtest, width: int = 40) -> list[str]:
         for mark in marks:
             if 0 < mark <= width and cells[mark - 1] == " ":
                 cells[mark - 1] = "┆"
-        lines.append(f"  {month}  {''.join(cells)}  {count:>6}")
+        note = "  partial" if month in partial else ""
+        lines.append(f"  {month}  {''.join(cells)}  {count:>6}{note}")
     typical = f"┆ marks the {stage.label} typical {stage.volume} (where it fits the scale)"
-    return [*lines, f"  {'':7}  {typical}"]
+    footer = []
+    if partial:
+        apart = " (not averaged)" if result.complete_months else ""
+        footer.append(f"  {'':7}  partial: only part of the month is in the history{apart}")
+    return [*lines, *footer, f"  {'':7}  {typical}"]
 
 
 def _share(part: int, whole: int) -> str:
@@ -61,8 +75,10 @@ def _share(part: int, whole: int) -> str:
 
 def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
     """The whole report for one definition."""
+    partial = partial_months(result)
     period = (
         f"{result.first_day} to {result.last_day}, {_count(len(result.monthly), 'month')}"
+        + (f" ({_listed(partial)} partial)" if partial else "")
         if result.first_day
         else "no activity in the data"
     )
@@ -187,6 +203,10 @@ def backtest_lines(result: Backtest, chart_width: int = 40) -> list[str]:
         lines.append("Where the material disagrees")
         lines.extend(f"  {line}" for line in result.readings)
     return lines
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _handed(result: Backtest) -> str:

@@ -31,11 +31,12 @@ from workbench.core.evidence.analysis import Analysis, NoWins, Proposal, analyze
 from workbench.core.evidence.backtest import (
     NO_REASON,
     REJECTION_ADVICE,
+    Acceptance,
     reason_key,
     replay_into,
     tally_reasons,
 )
-from workbench.core.evidence.quarter import Quarter, last_complete_quarter
+from workbench.core.evidence.quarter import Quarter, last_complete_quarter, quarter_of
 
 if TYPE_CHECKING:
     import duckdb
@@ -325,10 +326,42 @@ class Packet:
     pending: str = ""
     waiting: int = 0  # how many of the quarter's MQLs `pending` counts
     reviewed: str = ""  # why this quarter's review is already in the version (no rule fires)
+    before_signing: int = 0  # the quarter's MQLs recorded before the version was signed
+    # Why the quarter's MQLs are not the version's to judge (signed after the quarter ended,
+    # or during it with most of them made before), or "": no rule fires on another
+    # process's MQLs, and no next version is written from them.
+    not_its_own: str = ""
 
     @property
     def quarter(self) -> Quarter:
         return self.figures.quarter
+
+    @property
+    def first_own_quarter(self) -> Quarter | None:
+        """The first quarter the version is in force throughout: its first to review."""
+        if self.signed_on is None:
+            return None
+        holding = quarter_of(self.signed_on)
+        return holding if self.signed_on <= holding.start else holding.next()
+
+    @property
+    def unwritable(self) -> str:
+        """Why no next version is written from this review, or ""."""
+        if self.reviewed:
+            return self.reviewed
+        if not self.not_its_own:
+            return ""
+        first = self.first_own_quarter
+        return (
+            f"no new version from {self.quarter}: {_whose(self.not_its_own, self.figures, f'v{self.version}')}, "
+            f"so there is nothing of v{self.version}'s own to calibrate"
+            + (
+                f"; its first review is of {first}, the first quarter it is in force "
+                f"throughout, once the history covers it (--quarter {first})"
+                if first is not None
+                else ""
+            )
+        )
 
     @property
     def change_called_for(self) -> bool:
@@ -352,6 +385,8 @@ class Packet:
             "acceptance_pending": self.pending,
             "acceptance_waiting": self.waiting,
             "already_reviewed": self.reviewed,
+            "mqls_before_signing": self.before_signing,
+            "not_its_own": self.not_its_own,
         }
 
 
@@ -370,8 +405,12 @@ class Replayed:
     wins: int  # closed-won in the quarter
     wins_mql: int  # of those, MQL'd (or PQL'd, AQL'd) by this version on or before the win day
     others: dict[str, int] = field(default_factory=dict)  # PQL and AQL events in the quarter
+    # The SDR decisions the history holds for `leads`, as the backtest reads its expected
+    # acceptance: over those the process then in force handed to an SDR.
+    acceptance: Acceptance | None = None
 
     def to_json(self) -> dict[str, Any]:
+        accepted = self.acceptance
         return {
             "events": self.events,
             "leads": self.leads,
@@ -379,6 +418,15 @@ class Replayed:
             "wins": self.wins,
             "wins_mql": self.wins_mql,
             "other_lead_types": dict(self.others),
+            "acceptance": None
+            if accepted is None
+            else {
+                "accepted": accepted.accepted,
+                "rejected": accepted.rejected,
+                "unworked": accepted.unworked,
+                "no_decision": accepted.no_decision,
+                "rate": None if accepted.rate is None else round(accepted.rate, 4),
+            },
         }
 
 
@@ -409,7 +457,13 @@ def replayed_figures(
         row = con.execute(
             "SELECT count(*), "
             "count(*) FILTER (WHERE l.opportunity_at IS NOT NULL "
-            "AND CAST(l.opportunity_at AS DATE) >= CAST(p.first_at AS DATE)) "
+            "AND CAST(l.opportunity_at AS DATE) >= CAST(p.first_at AS DATE)), "
+            # The backtest's expected acceptance (`backtest._outcome`), over the quarter's.
+            "count(*) FILTER (WHERE l.sdr_decision = 'accepted'), "
+            "count(*) FILTER (WHERE l.sdr_decision = 'rejected'), "
+            "count(*) FILTER (WHERE l.sdr_decision = 'unworked' "
+            "OR (l.sdr_decision IS NULL AND l.mql_at IS NOT NULL)), "
+            "count(*) FILTER (WHERE l.sdr_decision IS NULL AND l.mql_at IS NULL) "
             f"FROM ({first}) AS p JOIN leads AS l ON l.lead_id = p.lead_id"
         ).fetchone()
         events = con.execute(f"SELECT count(*) FROM {REPLAY_TABLE} WHERE {in_quarter}").fetchone()
@@ -430,6 +484,7 @@ def replayed_figures(
         int(wins[0]),
         int(wins[1]),
         others if kinds else {},
+        Acceptance(int(row[2]), int(row[3]), int(row[4]), int(row[5])),
     )
 
 
@@ -499,11 +554,17 @@ def build_packet(
     gate = gate_leaves_out(con, definition, chosen) if bad_fit else (0, 0)
     waiting, pending = decisions_pending(con, figures, definition.sla.sales.decide_within_hours)
     done = already_reviewed(definition, chosen)
+    signed_on = _signed_on(definition)
+    before = mqls_before(con, chosen, signed_on)
+    other = not_its_own(definition.version, signed_on, figures, before)
+    replayed = replayed_figures(con, definition, chosen)
     rules: list[str] = []
     adjustments: list[Adjustment] = []
     notes: list[str] = [done] if done else []
     unchanged: list[tuple[str, str]] = []
-    if not done:
+    if other and not done:
+        notes = _old_process_notes(definition.version, figures, other, gate, replayed)
+    elif not done:
         rules, adjustments, notes, unchanged = _calibrate(
             definition, figures, found, bad_fit, gate, (waiting, pending)
         )
@@ -520,11 +581,119 @@ def build_packet(
         notes=notes,
         unchanged=unchanged,
         version=definition.version,
-        signed_on=_signed_on(definition),
-        replayed=replayed_figures(con, definition, chosen),
+        signed_on=signed_on,
+        replayed=replayed,
         pending=pending,
         waiting=waiting,
         reviewed=done,
+        before_signing=before,
+        not_its_own=other,
+    )
+
+
+def mqls_before(con: duckdb.DuckDBPyConnection, quarter: Quarter, signed_on: date | None) -> int:
+    """The quarter's MQLs recorded before the day the version was signed: the process in
+    force before it made them."""
+    if signed_on is None or signed_on <= quarter.start:
+        return 0
+    row = con.execute(
+        f"SELECT count(*) FROM leads WHERE {_between('mql_at', quarter)} AND mql_at < ?",
+        [datetime.combine(signed_on, time())],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def not_its_own(version: int, signed_on: date | None, figures: QuarterFigures, before: int) -> str:
+    """Why the quarter's MQLs are not version `version`'s to judge, or "".
+
+    The calibration rules judge what a definition made; the CRM's MQLs of a quarter that
+    ended before the version was signed came from the process in force before it, whatever
+    they say of it. Signed during the quarter, the version is judged on it when most of its
+    MQLs came on or after the signing day (the line in step 1 says how many did not)."""
+    q, v = figures.quarter, f"v{version}"
+    if signed_on is None or signed_on <= q.start:
+        return ""
+    if signed_on > q.end:
+        return (
+            f"{v} was signed on {signed_on.isoformat()}, after {q} ended: none of its "
+            f"{figures.mqls} MQLs were made by {v}, but by the process in force before it"
+        )
+    if before * 2 > figures.mqls:
+        return (
+            f"{v} was signed on {signed_on.isoformat()}, during {q}: {before} of its "
+            f"{figures.mqls} MQLs, most of them, were made before that day by the process "
+            "in force before it"
+        )
+    return ""
+
+
+def _old_process_notes(
+    version: int,
+    figures: QuarterFigures,
+    other: str,
+    gate: tuple[int, int],
+    replayed: Replayed,
+) -> list[str]:
+    """Step 6 when the quarter's MQLs are not the version's: no rule is applied and no change
+    proposed; what the old process's figures say is given for the room, marked as such, and
+    the version's own replayed acceptance beside it."""
+    f, q, v = figures, figures.quarter, f"v{version}"
+    notes = [
+        f"no rule applied and no change to {v} proposed: the calibration rules judge the MQLs "
+        f"a version made, and {_whose(other, f, v)}"
+    ]
+    band = acceptance_band(f.acceptance)
+    if band is not None and f.mqls >= METRIC_SMALL:
+        said = (
+            f"the process before {v}, not {v}: acceptance {_pct(f.acceptance)} in {q} "
+            f"({f.accepted} of {f.mqls} MQLs), {band}"
+        )
+        if f.reasons:
+            top, count = f.reasons[0]
+            said += f"; its top rejection reason {top!r} ({count} of {f.rejected})"
+        if gate[1]:
+            said += (
+                f"; {v}'s fit gate already leaves out {gate[0]} of its {gate[1]} "
+                "bad-fit-company rejections"
+            )
+        notes.append(said)
+    own = _replayed_acceptance(replayed, v, q)
+    if own:
+        notes.append(f"{own}; the rules will judge {v} on a quarter of its own, not on this replay")
+    return notes
+
+
+def _whose(other: str, figures: QuarterFigures, v: str) -> str:
+    """`not_its_own`'s reason, short: who made the quarter's MQLs."""
+    if "ended" in other:
+        return f"{v} made none of {figures.quarter}'s MQLs (step 1)"
+    return f"most of {figures.quarter}'s MQLs were made before {v} was signed (step 1)"
+
+
+def _replayed_acceptance(replayed: Replayed | None, v: str, q: Quarter) -> str:
+    """The version's own acceptance in the quarter, as the backtest reads it: its replayed
+    MQL leads that the process then in force handed to an SDR, accepted over all of them."""
+    if replayed is None or replayed.acceptance is None:
+        return ""
+    a = replayed.acceptance
+    if not a.counted:
+        return (
+            f"replayed: none of {v}'s {replayed.leads} MQL leads in {q} were handed to an SDR "
+            "by the process then in force: no acceptance to read"
+        )
+    band = a.band()
+    reading = (
+        ", too few to place in a band"
+        if a.counted < METRIC_SMALL
+        else f" ({band[0]})"
+        if band
+        else ""
+    )
+    return (
+        f"replayed: {v}'s own acceptance in {q} would be {_pct(a.rate)}{reading}, as the "
+        f"backtest reads it: {a.accepted} accepted, {a.rejected} rejected, {a.unworked} never "
+        f"decided, of the {a.counted} of its {replayed.leads} MQL leads the process then in "
+        "force handed to an SDR"
     )
 
 
@@ -965,6 +1134,8 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
     f = packet.figures
     band = acceptance_band(f.acceptance)
     r, v = packet.replayed, f"v{packet.version}"
+    if band and packet.not_its_own:
+        band = f"{band} (the process before {v}, not {v})"
     one = [
         f"MQLs as the CRM recorded them (mql_at): "
         f"{f.mqls} MQLs in {f.quarter} ({f.quarter.start.isoformat()} to "
@@ -982,15 +1153,21 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
             )
         ),
     ]
-    if packet.signed_on is not None and packet.signed_on >= f.quarter.start:
+    if packet.not_its_own:
+        one.append(packet.not_its_own)
+    elif packet.before_signing and packet.signed_on is not None:
         one.append(
-            f"{v} was signed on {packet.signed_on.isoformat()}, after {f.quarter} began: "
-            "these MQLs came from the process in force before it"
+            f"{v} was signed on {packet.signed_on.isoformat()}, during {f.quarter}: "
+            f"{packet.before_signing} of these {f.mqls} MQLs were made before that day, by the "
+            "process in force before it"
         )
     if r is not None:
         one.append(
             f"replayed: {v} would have made {r.events} MQL events in {f.quarter} ({r.leads} leads)"
         )
+        own = _replayed_acceptance(r, v, f.quarter)
+        if own:
+            one.append(own)
         if r.others:
             apart = ", ".join(f"{n} {kind.upper()} events" for kind, n in r.others.items())
             one.append(
@@ -1001,6 +1178,8 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
         f"{printable(reason, one_line=True)}: {n} ({_pct(_share(n, f.rejected))})"
         for reason, n in f.top_reasons
     ] or ["no rejections recorded"]
+    if packet.not_its_own and f.top_reasons:
+        two.insert(0, f"the rejections of the process before {v}, not of {v}'s MQLs:")
     three = [
         f"{f.with_opportunity} of {f.mqls} MQLs have an opportunity: "
         f"{_pct(f.mql_to_opportunity)} (MQLs late in the quarter may not have one yet)"

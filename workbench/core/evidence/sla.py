@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.domain.definition import Definition, Motion, Segment
@@ -41,9 +41,12 @@ from workbench.core.domain.framework import (
     RESPONSE_COMPLIANCE_TARGET,
     percent,
     response_for,
+    volume_bounds,
+    volume_standing,
+    volume_words,
 )
 from workbench.core.domain.vocab import STANDARD_REJECTION_REASONS
-from workbench.core.evidence.coverage import day_bounds
+from workbench.core.evidence.coverage import as_day, covers, day_bounds
 from workbench.core.evidence.engine import fit_sql
 
 if TYPE_CHECKING:
@@ -86,7 +89,7 @@ REQUIRED_FIELD_COLUMNS: dict[str, str | None] = {
     "mql_trigger": "activities",
 }
 
-Status = Literal["measured", "not in the data"]
+Status = Literal["measured", "not in the data", "not agreed"]
 
 
 def _lit(value: str) -> str:
@@ -242,6 +245,9 @@ class Figure:
     status: Status = "measured"
     sentence: str = ""
     unknown: int = 0
+    # How the report marks a figure not kept, where MISSED would say the wrong thing: the
+    # volume's OVER (more than agreed, not marketing short of it). Empty: kept or MISSED.
+    flag: str = ""
 
     @property
     def rate(self) -> float | None:
@@ -357,7 +363,7 @@ def measure(
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     report = SlaReport(len(rows), first_day, last_day)
     report.sales = _sales(definition, rows, absent, report.notes)
-    report.marketing = _marketing(definition, rows, absent)
+    report.marketing = _marketing(definition, rows, absent, whole_months(con, first_day, last_day))
     report.rejections = _rejections(rows) if "rejection_reason" not in absent else []
     return report
 
@@ -531,7 +537,10 @@ def _follow_up(
 
 
 def _marketing(
-    definition: Definition, rows: list[dict[str, Any]], absent: frozenset[str] | set[str]
+    definition: Definition,
+    rows: list[dict[str, Any]],
+    absent: frozenset[str] | set[str],
+    months: tuple[list[date], list[date]] = ([], []),
 ) -> list[Figure]:
     sla = definition.sla.marketing
     out: list[Figure] = []
@@ -551,25 +560,7 @@ def _marketing(
         f"{_says(quality)}"
     )
     out.append(quality)
-    months: dict[Any, int] = {}
-    for row in rows:
-        months[row["month_"]] = months.get(row["month_"], 0) + 1
-    met = sum(1 for count in months.values() if count >= sla.monthly_volume)
-    volume = Figure(
-        "marketing",
-        "sla.marketing.monthly_volume",
-        "months with the agreed volume",
-        met,
-        len(months),
-        1.0,
-        f"{sla.monthly_volume} MQLs every month",
-    )
-    average = round(len(rows) / len(months)) if months else 0
-    volume.sentence = (
-        f"Marketing delivered {sla.monthly_volume}+ MQLs in {met} of {len(months)} months "
-        f"(about {average} a month); {_says(volume)}"
-    )
-    out.append(volume)
+    out.append(_volume(sla.monthly_volume, rows, months))
     for name in sla.required_fields:
         column = REQUIRED_FIELD_COLUMNS.get(name)
         clause = f"sla.marketing.required_fields.{name}"
@@ -626,6 +617,98 @@ def _marketing(
     return out
 
 
+def whole_months(
+    con: duckdb.DuckDBPyConnection, first_day: date | None, last_day: date | None
+) -> tuple[list[date], list[date]]:
+    """(whole months, partial months) of the period, by their first day: a month is whole when
+    the period holds every one of its days and the history covers it (`coverage.covers`, as
+    `metrics` and the backtest read a month); a month the period or the history only enters
+    is partial, its count low by construction."""
+    from workbench.core.evidence.periods import file_span
+
+    first, last = file_span(con)
+    if first is None or last is None:
+        return [], []
+    start = max(first_day or as_day(first), as_day(first))
+    end = min(last_day or as_day(last), as_day(last))
+    whole: list[date] = []
+    partial: list[date] = []
+    month = date(start.year, start.month, 1)
+    while month <= end:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        final = following - timedelta(days=1)
+        inside = (first_day is None or first_day <= month) and (
+            last_day is None or final <= last_day
+        )
+        (whole if inside and covers(first, last, month, final) else partial).append(month)
+        month = following
+    return whole, partial
+
+
+def _volume(
+    committed: int, rows: list[dict[str, Any]], months: tuple[list[date], list[date]]
+) -> Figure:
+    """Marketing's volume commitment, month by whole month: about `committed` a month
+    (`framework.volume_standing`). A month under half of it is short, a miss of marketing's
+    commitment; over twice it is flagged over: more MQLs than the pace sales agreed to answer
+    at the SLA's times, a miss of the agreement, not of marketing's delivery."""
+    whole, partial = months
+    clause = "sla.marketing.monthly_volume"
+    figure = Figure("marketing", clause, "whole months at about the agreed volume")
+    figure.target, figure.target_words = 1.0, volume_words(committed)
+    if committed <= 0:
+        figure.status = "not agreed"
+        figure.sentence = "Not measured: the SLA commits to no monthly volume (0)."
+        return figure
+    counts = dict.fromkeys(whole, 0)
+    for row in rows:
+        month = as_day(row["month_"])
+        if month in counts:
+            counts[month] += 1
+    short = [m for m, n in counts.items() if volume_standing(n, committed) == "short"]
+    over = [m for m, n in counts.items() if volume_standing(n, committed) == "over"]
+    figure.numerator, figure.denominator = len(counts) - len(short) - len(over), len(counts)
+    low, high = volume_bounds(committed)
+    left = (
+        f" ({_months_named(partial)}: only part of the month is in the period or the "
+        "history, not counted)"
+        if partial
+        else ""
+    )
+    if not counts:
+        figure.sentence = (
+            f"Not measured: no whole month in the period{left}; the agreement says "
+            f"{figure.target_words}."
+        )
+        return figure
+    average = sum(counts.values()) / len(counts)
+    said = [
+        f"Marketing delivered {low:.0f} to {high:.0f} MQLs in {figure.numerator} of "
+        f"{len(counts)} whole months"
+    ]
+    if short:
+        said.append(f"short, under {low:.0f}: {_months_named(short)}")
+    if over:
+        said.append(
+            f"over {high:.0f}, more than sales agreed to answer at the SLA's times: "
+            f"{_months_named(over)}"
+        )
+    figure.flag = ", ".join(["MISSED"] * bool(short) + ["OVER"] * bool(over))
+    figure.sentence = (
+        "; ".join(said)
+        + f". About {average:.0f} a month, {average / committed:.1f}x the agreed volume"
+        + f"{left}; {_says(figure)}"
+    )
+    return figure
+
+
+def _months_named(months: list[date]) -> str:
+    names = [f"{m.year:04d}-{m.month:02d}" for m in months]
+    if len(names) > 4:
+        return f"{len(names)} months ({names[0]} to {names[-1]})"
+    return ", ".join(names)
+
+
 def _rejections(rows: list[dict[str, Any]]) -> list[RejectionCount]:
     """Reasons given, most frequent first, spellings of one reason counted together ('No
     Budget' and 'no budget'; 'Bad fit (company)' and bad-fit-company); a reason outside the
@@ -669,7 +752,7 @@ def report_lines(report: SlaReport) -> list[str]:
     for title, figures in (("Sales", report.sales), ("Marketing", report.marketing)):
         lines += ["", title]
         for figure in figures:
-            kept = {True: "kept", False: "MISSED", None: "not measured"}[figure.kept]
+            kept = {True: "kept", False: figure.flag or "MISSED", None: "not measured"}[figure.kept]
             value = (
                 f"{figure.numerator}/{figure.denominator} = "
                 f"{_pct(figure.numerator, figure.denominator, figure.target)}"

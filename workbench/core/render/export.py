@@ -28,7 +28,7 @@ from workbench.core.domain.describe import (
     trigger_sentences,
 )
 from workbench.core.domain.diff import expectation_text
-from workbench.core.domain.framework import response_entries
+from workbench.core.domain.framework import response_entries, volume_words
 from workbench.core.domain.lead import Lead
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.stages import STAGES
@@ -196,7 +196,7 @@ def _sla_sections(d: Definition) -> list[Section]:
         ("Commitment", "Standard"),
         (
             ("MQL quality", f"≥ {sla.marketing.quality_pct}% of MQLs meet the fit criteria"),
-            ("MQL volume", f"about {sla.marketing.monthly_volume} MQLs a month"),
+            ("MQL volume", volume_words(sla.marketing.monthly_volume)),
             ("Data completeness", "every MQL has " + ", ".join(sla.marketing.required_fields)),
             ("Notification", f"sales notified within {sla.marketing.notify_seconds} s of the MQL"),
         ),

@@ -127,7 +127,7 @@ def prepare_review(
         diff(signed, draft),
         after,
         failing,
-        packet.reviewed or open_draft(base, signed.slug),
+        packet.unwritable or open_draft(base, signed.slug),
     )
 
 
