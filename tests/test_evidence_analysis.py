@@ -483,6 +483,13 @@ def test_draft_change_reads_lists_as_the_gate_does_and_names_changed_rules() -> 
     cased = with_clause(draft, "fit.industries", ["Software", "FinTech"])
     same = Proposal("fit.industries", ["fintech", "software"], "x", 1, 2, 1, 2, None, PERIOD, "")
     assert draft_change(cased, same) == ""
+    # An empty allow-list takes any industry: "adds fintech, software" read as widening it.
+    anything = with_clause(draft, "fit.industries", [])
+    assert draft_change(anything, same) == "limits to fintech, software (was any)"
+    regions = Proposal("fit.regions", ["europe"], "x", 1, 2, 1, 2, None, PERIOD, "")
+    assert draft_change(with_clause(draft, "fit.regions", []), regions) == (
+        "limits to europe (was any)"
+    )
     rules = [r.model_dump() for r in draft.triggers.tier2]
     rules[0] = {**rules[0], "min_count": rules[0]["min_count"] + 1}
     moved = Proposal("triggers.tier2", rules, "x", 1, 2, 1, 2, None, PERIOD, "")

@@ -37,6 +37,9 @@ EvidenceState = Literal["current", "stale", "gone"]
 
 # The tables a clause path may start with: identity, lifecycle, cases and the evidence itself
 # are not criteria anyone backs with data.
+# The list clauses where an empty list takes any value (the fit gate's allow-lists).
+_ANY_WHEN_EMPTY = frozenset({"industries", "regions"})
+
 CLAUSE_ROOTS = frozenset(
     {"fit", "triggers", "scoring", "recycling", "review_rule", "segments", "motions", "sla"}
 )
@@ -233,6 +236,9 @@ def draft_change(definition: Definition, proposal: ProposalLike) -> str:
         wanted = {str(v).casefold() for v in value}
         gone = [words(str(v)) for v in current if str(v).casefold() not in wanted]
         new = [words(str(v)) for v in value if str(v).casefold() not in had]
+        if not current and new and parts[-1] in _ANY_WHEN_EMPTY:
+            # An empty allow-list takes any value: "adds" read as widening what narrows it.
+            return f"limits to {', '.join(new)} (was any)"
         said = [f"removes {', '.join(gone)}"] if gone else []
         said += [f"adds {', '.join(new)}"] if new else []
         return "; ".join(said)
