@@ -464,28 +464,38 @@ def test_no_gate_change_says_how_much_the_gate_already_leaves_out(tmp_path: Path
     assert "acceptance below 30%" in v2.evidence["fit"].figure
 
 
-def test_steps_one_to_four_say_whose_mqls_and_what_the_version_replays(
-    tmp_path: Path,
-) -> None:
-    history = History()
-    bad_fit_quarter(history)
-    con = loaded(history.write(tmp_path / "data"))
-    made = from_template("acme", "1m-3m", date(2025, 1, 1))
-    path = store.create(made, tmp_path / "defs")
+def signed_on(folder: Path, day: date, review: date | None = None) -> Path:
+    """The $1-3M template signed by both sides on `day`."""
+    path = store.create(from_template("acme", "1m-3m", date(2025, 1, 1)), folder)
     sign(
         store.load_definition(path),
         "Dana Reyes, VP Marketing",
         "Sam Okafor, VP Sales",
-        date(2025, 12, 31),
-        datetime(2025, 8, 2, 9, tzinfo=UTC),
+        review,
+        datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
     )
+    return path
+
+
+def test_steps_one_to_four_say_whose_mqls_and_what_the_version_replays(
+    tmp_path: Path,
+) -> None:
+    history = History()
+    bad_fit_quarter(history)  # its 21 MQLs on 10 August
+    for day in (1, 2, 3):
+        history.mql("accepted", day=day)
+    con = loaded(history.write(tmp_path / "data"))
+    path = signed_on(tmp_path / "defs", date(2025, 8, 5), date(2025, 12, 31))
     plan = prepare_review(con, path, "hand-made", TODAY)
     text = "\n".join(line for _h, lines in plan_sections(plan) for line in lines)
-    assert "MQLs as the CRM recorded them (mql_at): 21 MQLs in 2025Q3" in text
+    assert "MQLs as the CRM recorded them (mql_at): 24 MQLs in 2025Q3" in text
+    # Signed during the quarter, with most of its MQLs after: judged, and the step says
+    # which came before.
     assert (
-        "v1 was signed on 2025-08-02, after 2025Q3 began: these MQLs came from the process "
-        "in force before it" in text
+        "v1 was signed on 2025-08-05, during 2025Q3: 3 of these 24 MQLs were made before "
+        "that day, by the process in force before it" in text
     )
+    assert plan.packet.rules and not plan.packet.not_its_own and plan.writable
     replayed = plan.packet.replayed
     assert replayed is not None and replayed.wins == 10
     assert f"replayed: v1 would have made {replayed.events} MQL events in 2025Q3" in text
@@ -505,7 +515,73 @@ def test_signed_before_the_quarter_says_nothing_of_it(bad_fit: tuple[Path, Path,
     path, leads, activities = bad_fit
     plan = prepare_review(loaded((leads, activities)), path, "hand-made", TODAY)
     text = "\n".join(line for _h, lines in plan_sections(plan) for line in lines)
+    assert "was signed on" not in text and "the process before" not in text
+    assert plan.packet.before_signing == 0 and not plan.packet.not_its_own
+
+
+def test_a_version_signed_after_the_quarter_ended_is_not_judged_on_its_mqls(
+    tmp_path: Path,
+) -> None:
+    """Signed 11 months after the quarter ended, v1 read "signed after 2025Q4 began", was
+    judged "below 30%: broken" on the old process's MQLs, and step 6 wrote a fit change
+    from their rejections into v2. The review now says whose MQLs they are, shows v1's own
+    replayed acceptance beside the CRM's, and proposes and writes nothing from them."""
+    history = History()
+    bad_fit_quarter(history)
+    demos = tuple(
+        ActivityRow(r.lead_id, "demo_request", r.mql_at)
+        for r in history.rows
+        if r.mql_at is not None and r.mql_at.month == 8
+    )
+    con = loaded(history.write(tmp_path / "data", demos))
+    path = signed_on(tmp_path / "defs", date(2026, 4, 20))
+    plan = prepare_review(con, path, "hand-made", TODAY)
+    packet = plan.packet
+    sections = dict(plan_sections(plan))
+    one = sections["1. MQL acceptance rate"]
+    text = "\n".join(line for lines in sections.values() for line in lines)
     assert "after 2025Q3 began" not in text
+    assert (
+        "v1 was signed on 2026-04-20, after 2025Q3 ended: none of its 21 MQLs were made by "
+        "v1, but by the process in force before it" in one
+    )
+    assert any(line.endswith("below 30%: broken (the process before v1, not v1)") for line in one)
+    replayed = packet.replayed
+    assert replayed is not None and replayed.acceptance is not None
+    # v1 replays the demo requests of the leads its gate lets through: the 5 accepted and
+    # the 7 others the old process rejected for other reasons or left undecided.
+    assert (replayed.acceptance.accepted, replayed.acceptance.counted) == (5, 12)
+    assert (
+        "replayed: v1's own acceptance in 2025Q3 would be 42%, too few to place in a band, as "
+        "the backtest reads it: 5 accepted, 6 rejected, 1 never decided, of the 12 of its 12 "
+        "MQL leads the process then in force handed to an SDR" in one
+    )
+    # No rule applied and nothing proposed or written from the old process's MQLs.
+    assert packet.rules == [] and packet.adjustments == [] and not packet.change_called_for
+    six = sections["6. Adjust criteria"]
+    assert not any(line.startswith(("rule:", "change ")) for line in six)
+    assert any("no change to v1 proposed" in line and "v1 made none" in line for line in six)
+    assert any(line.startswith("note: the process before v1, not v1: acceptance") for line in six)
+    assert not plan.writable and plan.blocked is not None
+    assert plan.blocked.startswith("no new version from 2025Q3: v1 made none of 2025Q3's MQLs")
+    assert "its first review is of 2026Q3" in plan.blocked
+    assert sections["7. Present changes to sales, get re-sign-off"] == [plan.blocked]
+    assert packet.to_json()["not_its_own"].startswith("v1 was signed on 2026-04-20")
+
+
+def test_signed_during_the_quarter_after_most_of_its_mqls_is_not_judged(tmp_path: Path) -> None:
+    history = History()
+    bad_fit_quarter(history)  # its 21 MQLs on 10 August
+    con = loaded(history.write(tmp_path / "data"))
+    path = signed_on(tmp_path / "defs", date(2025, 8, 20))
+    plan = prepare_review(con, path, "hand-made", TODAY)
+    assert plan.packet.before_signing == 21
+    assert plan.packet.not_its_own == (
+        "v1 was signed on 2025-08-20, during 2025Q3: 21 of its 21 MQLs, most of them, were "
+        "made before that day by the process in force before it"
+    )
+    assert plan.packet.adjustments == [] and not plan.writable
+    assert plan.blocked is not None and "its first review is of 2025Q4" in plan.blocked
 
 
 def test_the_evidence_is_shown_once_and_labelled_by_the_review(

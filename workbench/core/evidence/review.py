@@ -676,6 +676,8 @@ def _replayed_acceptance(replayed: Replayed | None, v: str, q: Quarter) -> str:
     if replayed is None or replayed.acceptance is None:
         return ""
     a = replayed.acceptance
+    if not replayed.leads:
+        return ""  # "would have made 0 MQL events" says it
     if not a.counted:
         return (
             f"replayed: none of {v}'s {replayed.leads} MQL leads in {q} were handed to an SDR "
