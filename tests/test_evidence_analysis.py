@@ -85,6 +85,28 @@ def test_finds_the_planted_patterns(analysis: Analysis) -> None:
     assert "demo_request" in (proposals["triggers.tier1"].value or [])  # type: ignore[operator]
 
 
+def test_behaviour_seen_in_too_few_wins_is_not_ranked(analysis: Analysis) -> None:
+    # "webinar attended 3+ times in 14 days": 1 win among 31 leads read as 3.2x lift and
+    # stood second in the list, marked nothing ('(few)' counted leads, not wins).
+    from workbench.core.evidence.analysis import PATTERN_WINS
+    from workbench.core.evidence.analysis_report import analysis_lines
+
+    lucky = replace(
+        analysis.patterns[0],
+        kind="webinar_attended",
+        count=3,
+        days=14,
+        figures=replace(analysis.patterns[0].figures, value="lucky 3+", wins=1, others=30),
+    )
+    assert not lucky.figures.small and (lucky.figures.lift or 0) > 1.5
+    seeded = replace(analysis, patterns=[lucky, *analysis.patterns])
+    assert lucky not in seeded.ranked_patterns
+    assert all(p.figures.wins >= PATTERN_WINS for p in seeded.ranked_patterns)
+    assert len(seeded.ranked_patterns) == len(analysis.ranked_patterns) > 3
+    text = "\n".join(analysis_lines(seeded))
+    assert "lucky 3+" not in text and "behaviour seen in under 5 wins is not ranked" in text
+
+
 def test_proposals_applied_beat_the_draft_without_breaking_acceptance(
     con: duckdb.DuckDBPyConnection, draft: Definition, analysis: Analysis
 ) -> None:

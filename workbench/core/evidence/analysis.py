@@ -52,6 +52,9 @@ class Proposal:
 
 DEFAULT_WINS = 100  # Step 1: "pull the last 50-100 closed-won deals"
 SMALL = 30  # a value seen on fewer leads than this is marked: its rate is a rough guide
+# Behaviour seen in fewer wins than this is not ranked by lift: one win among 31 leads read as
+# 3.2x and stood second in the list the room reads its triggers from.
+PATTERN_WINS = 5
 FEW_WINS = 10  # a segment's proposals from fewer wins than this say they are a rough guide
 ENOUGH_WINS = 50  # 001, step 1: "pull the last 50-100 closed-won deals"; fewer are a rough guide
 KEEP = 0.8  # a fit proposal keeps at least this share of wins
@@ -245,6 +248,12 @@ class Analysis:
     def base_rate(self) -> float | None:
         total = self.wins + self.others
         return self.wins / total if total else None
+
+    @property
+    def ranked_patterns(self) -> list[Pattern]:
+        """The behaviour patterns a report lists, most lift first: seen on enough leads
+        (`SMALL`) and in enough wins (`PATTERN_WINS`) for the lift to be more than chance."""
+        return [p for p in self.patterns if not p.figures.small and p.figures.wins >= PATTERN_WINS]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import html
 
-from workbench.core.evidence.analysis import SMALL, Analysis, Pattern, Proposal, ValueCount
+from workbench.core.evidence.analysis import (
+    PATTERN_WINS,
+    SMALL,
+    Analysis,
+    Pattern,
+    Proposal,
+    ValueCount,
+)
 
 SHOWN = 8  # values and patterns shown per list in text and documents
 
@@ -50,7 +57,7 @@ def _tables(analysis: Analysis) -> list[tuple[str, list[tuple[str, str, str, str
 
 
 def _shown(analysis: Analysis) -> list[Pattern]:
-    return [p for p in analysis.patterns if not p.figures.small][:SHOWN]
+    return analysis.ranked_patterns[:SHOWN]
 
 
 def _heading(analysis: Analysis) -> str:
@@ -58,7 +65,8 @@ def _heading(analysis: Analysis) -> str:
     return (
         f"{analysis.wins} closed-won leads and {analysis.others} non-buyers created "
         f"{start.isoformat()} to {end.isoformat()} ({analysis.source}); base win rate "
-        f"{_share(analysis.base_rate)}; '(few)': under {SMALL} leads"
+        f"{_share(analysis.base_rate)}; '(few)': under {SMALL} leads; behaviour seen in "
+        f"under {PATTERN_WINS} wins is not ranked"
     )
 
 

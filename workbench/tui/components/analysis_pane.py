@@ -483,8 +483,8 @@ def history_lines(analysis: Analysis, width: int) -> list[str]:
     table("First conversion action", analysis.first_actions)
     table("The definition's MQL trigger", analysis.draft_triggers)
     table(
-        "Behaviour (most lift first)",
-        [p.figures for p in analysis.patterns if not p.figures.small],
+        "Behaviour (most lift first; seen in enough wins to rank)",
+        [p.figures for p in analysis.ranked_patterns],
     )
     lines.extend(["", "Time to buy (wins)"])
     for label, spread in (
