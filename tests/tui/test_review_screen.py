@@ -29,7 +29,9 @@ from workbench.tui.screens.home import HomeScreen
 from workbench.tui.screens.review import ReviewScreen
 
 
-def signed_folder(workdir: Path, review: date | None) -> Path:
+def signed_folder(
+    workdir: Path, review: date | None, signed_at: datetime = datetime(2025, 1, 2, 9, tzinfo=UTC)
+) -> Path:
     """./definitions/acme/v1.toml signed in 2025; its review date `review` (None: the end
     of its quarter, 2025-03-31, long overdue by the app's clock in May 2026)."""
     folder = workdir / "definitions"
@@ -39,7 +41,7 @@ def signed_folder(workdir: Path, review: date | None) -> Path:
         "Dana Reyes, VP Marketing",
         "Sam Okafor, VP Sales",
         review,
-        datetime(2025, 1, 2, 9, tzinfo=UTC),
+        signed_at,
     )
     return folder
 
@@ -212,6 +214,29 @@ async def test_a_draft_open_is_said_before_w_is_offered(
         assert "a draft already exists (v2): edit or sign it first" in text
         assert "Press w" not in text
         assert app.screen.check_action("write", ()) is False
+
+
+async def test_a_version_signed_after_the_quarter_offers_no_draft_from_it(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    # Signed in April 2026, v1 made none of 2025Q3's MQLs: w wrote a gate change from the
+    # old process's rejections into v2. The packet says whose MQLs they are; w writes nothing.
+    folder = signed_folder(workdir, None, datetime(2026, 4, 20, 9, tzinfo=UTC))
+    with_history(workdir, folder)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        text = body(app)
+        assert "after 2025Q3 ended: none of its 21 MQLs were made by v1" in text
+        assert "no new version from 2025Q3" in text and "Press w" not in text
+        assert "fit.min_employees: 20 → 51" not in text
+        assert app.screen.check_action("write", ()) is False
+        await pilot.press("w")
+        await settle(pilot)
+        assert not (folder / "acme" / "v2.toml").exists()
 
 
 async def test_without_a_history_it_says_what_to_do(

@@ -7,6 +7,7 @@ so a number the room reads in one place is the number the tool applies in anothe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -364,12 +365,18 @@ def volume_standing(count: float, committed: float) -> str | None:
     return "over" if count > high else "about"
 
 
+def volume_range(committed: float) -> tuple[int, int]:
+    """The whole counts that are about `committed`: 125 a month is 63 to 250."""
+    low, high = volume_bounds(committed)
+    return math.ceil(low), math.floor(high)
+
+
 def volume_words(committed: float, every: str = "month") -> str:
     """The commitment in the room's words: 'about 250 MQLs a month, 125 to 500'."""
     if committed <= 0:
         return f"no MQL volume agreed a {every}"
-    low, high = volume_bounds(committed)
-    return f"about {committed:.0f} MQLs a {every}, {low:.0f} to {high:.0f}"
+    low, high = volume_range(committed)
+    return f"about {committed:.0f} MQLs a {every}, {low} to {high}"
 
 
 # --- the SLA's measured targets ---------------------------------------------------------

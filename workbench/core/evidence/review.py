@@ -563,7 +563,8 @@ def build_packet(
     notes: list[str] = [done] if done else []
     unchanged: list[tuple[str, str]] = []
     if other and not done:
-        notes = _old_process_notes(definition.version, figures, other, gate, replayed)
+        immature = bool(pending) and not band_holds(figures, waiting)
+        notes = _old_process_notes(definition.version, figures, other, gate, replayed, immature)
     elif not done:
         rules, adjustments, notes, unchanged = _calibrate(
             definition, figures, found, bad_fit, gate, (waiting, pending)
@@ -633,6 +634,7 @@ def _old_process_notes(
     other: str,
     gate: tuple[int, int],
     replayed: Replayed,
+    immature: bool = False,
 ) -> list[str]:
     """Step 6 when the quarter's MQLs are not the version's: no rule is applied and no change
     proposed; what the old process's figures say is given for the room, marked as such, and
@@ -643,7 +645,7 @@ def _old_process_notes(
         f"a version made, and {_whose(other, f, v)}"
     ]
     band = acceptance_band(f.acceptance)
-    if band is not None and f.mqls >= METRIC_SMALL:
+    if band is not None and f.mqls >= METRIC_SMALL and not immature:
         said = (
             f"the process before {v}, not {v}: acceptance {_pct(f.acceptance)} in {q} "
             f"({f.accepted} of {f.mqls} MQLs), {band}"
@@ -657,7 +659,7 @@ def _old_process_notes(
                 "bad-fit-company rejections"
             )
         notes.append(said)
-    own = _replayed_acceptance(replayed, v, q)
+    own = _replayed_acceptance(replayed, v, q, immature)
     if own:
         notes.append(f"{own}; the rules will judge {v} on a quarter of its own, not on this replay")
     return notes
@@ -670,7 +672,9 @@ def _whose(other: str, figures: QuarterFigures, v: str) -> str:
     return f"most of {figures.quarter}'s MQLs were made before {v} was signed (step 1)"
 
 
-def _replayed_acceptance(replayed: Replayed | None, v: str, q: Quarter) -> str:
+def _replayed_acceptance(
+    replayed: Replayed | None, v: str, q: Quarter, immature: bool = False
+) -> str:
     """The version's own acceptance in the quarter, as the backtest reads it: its replayed
     MQL leads that the process then in force handed to an SDR, accepted over all of them."""
     if replayed is None or replayed.acceptance is None:
@@ -685,7 +689,9 @@ def _replayed_acceptance(replayed: Replayed | None, v: str, q: Quarter) -> str:
         )
     band = a.band()
     reading = (
-        ", too few to place in a band"
+        ", not placed in a band: the quarter is not mature (step 1)"
+        if immature
+        else ", too few to place in a band"
         if a.counted < METRIC_SMALL
         else f" ({band[0]})"
         if band
@@ -1167,7 +1173,8 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
         one.append(
             f"replayed: {v} would have made {r.events} MQL events in {f.quarter} ({r.leads} leads)"
         )
-        own = _replayed_acceptance(r, v, f.quarter)
+        immature = bool(packet.pending) and not band_holds(f, packet.waiting)
+        own = _replayed_acceptance(r, v, f.quarter, immature)
         if own:
             one.append(own)
         if r.others:

@@ -41,7 +41,7 @@ from workbench.core.domain.framework import (
     RESPONSE_COMPLIANCE_TARGET,
     percent,
     response_for,
-    volume_bounds,
+    volume_range,
     volume_standing,
     volume_words,
 )
@@ -668,7 +668,7 @@ def _volume(
     short = [m for m, n in counts.items() if volume_standing(n, committed) == "short"]
     over = [m for m, n in counts.items() if volume_standing(n, committed) == "over"]
     figure.numerator, figure.denominator = len(counts) - len(short) - len(over), len(counts)
-    low, high = volume_bounds(committed)
+    low, high = volume_range(committed)
     left = (
         f" ({_months_named(partial)}: only part of the month is in the period or the "
         "history, not counted)"
@@ -683,14 +683,14 @@ def _volume(
         return figure
     average = sum(counts.values()) / len(counts)
     said = [
-        f"Marketing delivered {low:.0f} to {high:.0f} MQLs in {figure.numerator} of "
+        f"Marketing delivered {low} to {high} MQLs in {figure.numerator} of "
         f"{len(counts)} whole months"
     ]
     if short:
-        said.append(f"short, under {low:.0f}: {_months_named(short)}")
+        said.append(f"short, under {low}: {_months_named(short)}")
     if over:
         said.append(
-            f"over {high:.0f}, more than sales agreed to answer at the SLA's times: "
+            f"over {high}, more than sales agreed to answer at the SLA's times: "
             f"{_months_named(over)}"
         )
     figure.flag = ", ".join(["MISSED"] * bool(short) + ["OVER"] * bool(over))
