@@ -7,6 +7,7 @@ import io
 import random
 import re
 import struct
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import MISSING, replace
 from datetime import UTC, datetime, timedelta
@@ -1758,6 +1759,45 @@ def test_a_placeholder_in_a_typed_column_is_named_as_one(name: str, cell: str) -
     status, why = read_cell(_column(name), cell, CANONICAL)
     assert (status, why) == ("bad", f"{name} {cell!r}: a placeholder for no value")
     assert fast_values(_column(name), CANONICAL, [cell]) == [None]
+
+
+def test_a_reports_total_lines_are_named_and_a_grouped_report_is_said(tmp_path: Path) -> None:
+    # A Salesforce report grouped by Lead Status: 4 of its 7 lines were "lead_id '':
+    # required, but empty", and the lead under the group's first row lost its status unsaid.
+    leads = write(
+        tmp_path / "leads.csv",
+        '"Lead Status","Lead ID","Created Date","Title"\n'
+        '"Working - Contacted","00Q5g00000Ik2zw","2025-02-19","VP Sales"\n'
+        '"","00Q5g000009382D","2025-02-20","CMO"\n'
+        '"Subtotal","","",""\n'
+        '"Working - Contacted (2 records)","","",""\n'
+        '"Open - Not Contacted","00Q5g00000EYTq7","2025-03-19","VP Sales"\n'
+        '"Grand Totals (3 records)","","",""\n',
+    )
+    rows, report = load_leads(leads, SALESFORCE)
+    assert len(rows) == 3 and report.reasons == Counter({"report total line": 3})
+    text = "\n".join(report.lines())
+    assert "line 4: a report's total line ('Subtotal'), not a lead" in text, text
+    assert "line 7: a report's total line ('Grand Totals (3 records)'), not a lead" in text
+    assert "a report grouped by a column ('Working - Contacted (2 records)')" in text, text
+    # A flat report's total in the id's own column, its dates empty: not a bad created_at.
+    flat = write(
+        tmp_path / "flat.csv",
+        "Lead ID,Created Date,Amount\n00Q5g00000Ik2zw,2025-02-19,5\n"
+        '"Grand Totals (1 record)",,"USD 5.00"\n',
+    )
+    rows, report = load_leads(flat, SALESFORCE)
+    assert len(rows) == 1 and report.reasons == Counter({"report total line": 1})
+    assert "grouped" not in "\n".join(report.lines())
+    # An id-less row with a company that starts "Total" and a title is a lead's row gone
+    # wrong, not a total line; a lead whose title says "Total" is a lead.
+    real = write(
+        tmp_path / "real.csv",
+        "lead_id,created_at,company,title\nL1,2025-02-19,Acme,Total rewards\n"
+        ",2025-02-19,Total Wine,CMO\n",
+    )
+    rows, report = load_leads(real)
+    assert len(rows) == 1 and report.reasons == Counter({"bad lead_id": 1})
 
 
 def test_an_amount_with_its_currency_code_is_read(tmp_path: Path) -> None:

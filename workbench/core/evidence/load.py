@@ -2216,6 +2216,49 @@ def _find_problems(
         con.execute(f"CREATE OR REPLACE TEMP TABLE {_PREFIX}unknown (ord BIGINT, lead_id VARCHAR)")
 
 
+# A report's total and subtotal lines, as Salesforce writes them among and after the rows
+# ("Subtotal", "Working - Contacted (2 records)", "Grand Totals (300 records)"): 4 of a grouped
+# report's 7 lines were "lead_id '': required, but empty".
+_TOTAL_WORD = re.compile(r"(?i)^\s*(grand totals?|sub-?totals?|totals?)\b")
+_RECORDS = re.compile(r"(?i)\(\d[\d,.]* records?\)\s*$")  # "Working - Contacted (2 records)"
+_SUM = re.compile(r"[A-Za-z]{0,3}\s?[$€£¥]?\s?-?[\d.,]+\s?[$€£¥]?")
+
+
+def _total_lines(
+    con: duckdb.DuckDBPyConnection, table: _Table, left: Sequence[tuple[Any, ...]]
+) -> dict[int, str]:
+    """The rows left out for a cell that did not read that are a report's total lines (the
+    lead id empty or the total's own words): by ordinal, the cell that says so."""
+    if not table.present or table.present[0].name != "lead_id":
+        return {}
+    wanted = [int(row[0]) for row in left if row[1] is not None]
+    if not wanted:
+        return {}
+    # The raw cell where the fast path left it to Python, else the cell as it read.
+    cells = ", ".join(
+        f"COALESCE(t.{table.raw(c)}, CAST(t.{quote_identifier(c.name)} AS VARCHAR))"
+        for c in table.present
+        if c.type not in ("timestamp", "bool")
+    )
+    found: dict[int, str] = {}
+    for ordinal, lead_id, *values in con.execute(
+        f"SELECT t.rowid, {cells} FROM {table.name} t "
+        f"WHERE t.rowid IN (SELECT unnest($1::BIGINT[]))",
+        [wanted],
+    ).fetchall():
+        said = [
+            str(v).strip()
+            for v in (lead_id, *values)
+            if v and (_TOTAL_WORD.search(str(v)) or _RECORDS.search(str(v)))
+        ]
+        rest = [str(v).strip() for v in (lead_id, *values) if v and str(v).strip() not in said]
+        # Besides its words, a total line holds sums at most ("USD 573,500.00"): an id-less
+        # row with a title and an e-mail beside "Total Wine" is a lead's row gone wrong.
+        if said and all(_SUM.fullmatch(v) for v in rest):
+            found[int(ordinal)] = said[0]
+    return found
+
+
 def _report(
     con: duckdb.DuckDBPyConnection,
     report: TableReport,
@@ -2246,6 +2289,7 @@ def _report(
         f"ORDER BY 1"
     ).fetchall()
     emptied = _emptied(con, table, emptied_values)
+    totals = _total_lines(con, table, left)
     unknown = any(col is None and first is None for _, col, _, _, first in left)
     twins = _zero_twins(con, known) if known is not None and unknown else {}
     cases = _case_twins(con, known) if known is not None and unknown else {}
@@ -2283,7 +2327,14 @@ def _report(
         events.append((line, -1, RowProblem(report.table, where(line), why, "unreadable line")))
     for ordinal, col, raw, lead_id, first in left:
         place = position[int(ordinal)]
-        if col is not None:
+        if int(ordinal) in totals:
+            problem = RowProblem(
+                report.table,
+                where(place),
+                f"a report's total line ({totals[int(ordinal)]!r}), not a {report.table[:-1]}",
+                "report total line",
+            )
+        elif col is not None:
             name = table.columns[int(col)].name
             problem = RowProblem(
                 report.table, where(place), cell_reason(int(col), raw), f"bad {name}", name, raw
@@ -2324,6 +2375,15 @@ def _report(
     report.skipped = sum(report.reasons.values())
     report.emptied_columns = Counter(p.column for p in report.all if p.kept)
     report.emptied = sum(report.emptied_columns.values())
+    grouped = next(
+        (c for c in totals.values() if _RECORDS.search(c) and not _TOTAL_WORD.search(c)), None
+    )
+    if grouped is not None:
+        report.notes.append(
+            f"a report grouped by a column ({grouped!r}): such a report writes a group's value "
+            "on its first row only, and the rows under it read as empty there; export the "
+            "report's details only (Salesforce: Export, Details Only)"
+        )
     note = _zero_twins_note(report, twins, dropped or {}) if twins else None
     if note is not None:
         report.notes.append(note)
