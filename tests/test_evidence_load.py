@@ -2717,8 +2717,18 @@ def test_a_quote_that_closes_on_a_later_line_names_the_lines_it_took_in(tmp_path
     ]
     (problem,) = report.all
     assert problem.where == "line 3"
-    assert problem.reason.startswith("company: a quoted cell goes on after its closing quote")
+    # It said "goes on after its closing quote" of a quote that does not close on its line.
+    assert problem.reason.startswith("company: a quote opened in this cell is not closed")
     assert "lines 3-4 were read as this one record and left out" in problem.reason
+    # L3's activity said "not in the leads table": its line was taken into line 3's record.
+    activities = write(
+        tmp_path / "activities.csv",
+        "lead_id,kind,at\nL3,demo_request,2025-02-01T10:00:00Z\nL9,demo_request,2025-02-01\n",
+    )
+    problems = load_to_duckdb(duckdb.connect(), leads, activities)
+    first, second = problems.activities.all
+    assert "lead_id 'L3': its lead row was left out at line 3 of the leads file" in first.reason
+    assert second.reason == "lead_id 'L9' is not in the leads table"
 
 
 def test_a_row_that_leaves_trailing_empty_cells_off_is_kept_and_said(tmp_path: Path) -> None:

@@ -29,6 +29,12 @@ UNCLOSED_QUOTE = (
     "a quoted cell goes on after its closing quote (a quote inside a quoted cell is written "
     'twice: "The 24"" Monitor Co")'
 )
+# The same, when the quote opened in the cell is not closed on its line: it took in the lines
+# after it ("goes on after its closing quote" was said of a quote that never closed).
+SPANNING_QUOTE = (
+    "a quote opened in this cell is not closed on its line (a quote inside a quoted cell is "
+    'written twice: "The 24"" Monitor Co")'
+)
 
 
 # Python's csv refuses a field over 128 KiB; the loader reads lines up to 64 MB
@@ -239,6 +245,7 @@ class CsvLines:
         self._one_per_line: bool | None = None
         self._rejected_lines: dict[int, str] | None = None
         self._rejected_offsets: dict[int, int] = {}
+        self._spans: dict[int, int] = {}  # a rejected record's first line: the lines it took in
         self.by_record = False  # True when lines could not be found: numbers are records
 
     def one_record_per_line(self) -> bool:
@@ -289,6 +296,29 @@ class CsvLines:
                 cells[line] = found[0][at].strip()
         return cells
 
+    def spanned_cells(self, at: int) -> dict[int, tuple[int, str]]:
+        """The cell at index `at` of each line a quote took into an earlier line's record,
+        each line read alone: by that line, the record's first line and the cell. A lead on
+        such a line was "not in the leads table" to its activities; it is in the record."""
+        self.rejected()
+        dialect = self._dialect()
+        cells: dict[int, tuple[int, str]] = {}
+        for first, span in list(self._spans.items())[:_COUNT_AT_MOST]:
+            offset = self._rejected_offsets.get(first)
+            if not offset:
+                continue
+            with self.path.open("rb") as handle:
+                handle.seek(max(0, offset - 1))
+                if handle.read(1) != b"\n":
+                    handle.seek(max(0, offset - 1))
+                raw = [handle.readline() for _ in range(span)]
+            for number, data in enumerate(raw[1:], start=first + 1):
+                text = data.decode("utf-8", errors="replace")
+                row = next(csv.reader([text], delimiter=dialect.delimiter, strict=False), [])
+                if at < len(row) and row[at].strip():
+                    cells[number] = (first, row[at].strip())
+        return cells
+
     def _span_quoted(self, lines: dict[int, str], offsets: dict[int, int]) -> None:
         """A record left out for a quote that goes on past its cell, when the quote opened on
         one line and closed on a later one: the lines it took in are named, not lost."""
@@ -301,9 +331,11 @@ class CsvLines:
                 continue
             span = lines_of_record_at(self.path, offsets[line], dialect)
             if span > 1:
-                lines[line] += (
-                    f"; the quote takes in the line break: lines {line}-{line + span - 1} "
-                    "were read as this one record and left out"
+                self._spans[line] = span
+                lines[line] = (
+                    lines[line].removesuffix(UNCLOSED_QUOTE)
+                    + f"{SPANNING_QUOTE}: lines {line}-{line + span - 1} were read as this one "
+                    "record and left out"
                 )
 
     def _count_wide(self, lines: dict[int, str], offsets: dict[int, int]) -> None:

@@ -3048,6 +3048,10 @@ def _name_rejected_leads(report: TableReport, lines: CsvLines, at: int) -> None:
         known = report.left_out_ids.get(lead_id)
         if problem is not None and (known is None or _place(known.where) > line):
             report.left_out_ids[lead_id] = problem  # the first in file order, as for others
+    for first, lead_id in lines.spanned_cells(at).values():
+        problem = unreadable.get(f"line {first}")
+        if problem is not None and lead_id not in report.left_out_ids:
+            report.left_out_ids[lead_id] = problem
 
 
 def _place(where: str) -> int:
