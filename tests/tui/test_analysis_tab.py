@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Select, TabbedContent
@@ -34,6 +35,7 @@ from workbench.tui.components.analysis_pane import (
 )
 from workbench.tui.components.evidence_pane import EvidencePane
 from workbench.tui.components.status_bar import SuiteStatusBar
+from workbench.tui.components.text import PlainText
 from workbench.tui.screens.editor import EditorScreen
 
 M = TypeVar("M", bound=Message)
@@ -491,3 +493,10 @@ async def test_the_adopt_dialog_starts_on_what_the_room_expects(
         modal = app.screen
         assert isinstance(modal, AdoptCaseModal)
         assert app.focused is modal.query_one("#adopt-status", Select)
+        # At 80x24 a long activity list pushed what the room decides between below the
+        # fold: the draft's verdict and history's suggestion come before the lead's details.
+        lines = str(modal.query_one("#adopt-detail", PlainText).content).splitlines()
+        shown = modal.query_one(VerticalScroll).scrollable_content_region.height
+        suggests = next(n for n, line in enumerate(lines) if line.startswith("History suggests"))
+        assert suggests < shown, (suggests, shown)
+        assert lines[2].startswith("The draft now: ")

@@ -521,21 +521,20 @@ class AdoptCaseModal(ModalScreen[Expectation | None]):
         person, company = lead.person, lead.company
         suggested, reason = suggested_expectation(case)
         employees = company.employees if company.employees is not None else "?"
+        # What the room decides between comes first: at 80x24 a long activity list pushed
+        # "The draft now" and "History suggests" below the fold, and a room chose without them.
         lines = [
             f"Adopt {case.name} as an edge case",
             f"What happened: {case.why}",
+            f"The draft now: {self.verdict.summary()}",
+            *(f"  • {reason.text} [{reason.clause}]" for reason in self.verdict.reasons),
+            f"History suggests: {suggested.label()} ({reason})",
             "",
             f"Person:   {person.title or '—'} ({person.seniority or 'seniority unknown'}, "
             f"{person.persona})",
             f"Company:  {employees} employees, {company.industry or '?'}, "
             f"{company.region or '?'}, {company.relationship}",
             f"Activity: {activities_phrase(lead.activities)}",
-            "",
-            f"The draft now: {self.verdict.summary()}",
-            *(f"  • {reason.text} [{reason.clause}]" for reason in self.verdict.reasons),
-            f"History suggests: {suggested.label()} ({reason})",
-            "",
-            "Choose what the room agrees it should come out as:",
         ]
         with Vertical(classes="dialog wide"):
             with VerticalScroll():
