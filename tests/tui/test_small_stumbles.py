@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select
@@ -475,7 +476,17 @@ async def test_home_reminds_a_signed_version_is_not_committed_and_commits_it(
         assert "signed but not committed to git: press c" in detail
         assert "press R to review" in detail  # said beside, not instead of, the review
         assert home.check_action("commit", ()) is True
+        said: list[str] = []
+        notify = app.notify
+
+        def recording(message: str, **kwargs: Any) -> None:
+            said.append(str(kwargs.get("title")))
+            notify(message, **kwargs)
+
+        app.notify = recording  # type: ignore[method-assign]
         await pilot.press("c")
+        # git takes seconds on a loaded machine: it is said at once, before git is done.
+        assert said[:1] == ["Committing"], said
         await app.workers.wait_for_complete()
         await settle(pilot)
         await app.workers.wait_for_complete()
@@ -483,8 +494,7 @@ async def test_home_reminds_a_signed_version_is_not_committed_and_commits_it(
         detail = str(home.query_one("#home-detail", PlainText).render())
         assert "not committed" not in detail
         assert home.check_action("commit", ()) is False
-        titles = [n.title for n in app._notifications]
-        assert titles == ["Committed"], titles
+        assert said == ["Committing", "Committed"], said
     assert git("log", "--format=%s", "--", str(path)).strip() == "Sign MQL definition acme v1"
     assert git("status", "--porcelain").strip() == ""
 

@@ -1905,6 +1905,9 @@ class EditorScreen(ClosesKeysPanel):
 
         def answered(choice: str | None) -> None:
             if choice == "commit":
+                # git takes seconds on a loaded machine: with no word, a facilitator pressed
+                # enter again on a dialog that was already gone.
+                self.notify(f"Committing {path} to git…", title="Committing", timeout=4)
                 self.commit_signed(path)
 
         self.app.push_screen(ConfirmModal(text, answers), answered)

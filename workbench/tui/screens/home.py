@@ -273,6 +273,7 @@ class HomeScreen(Screen[None]):
         # Taken at once: a second `c` while git runs would start a second commit.
         self.rows = [replace(r, uncommitted=None) if r is row else r for r in self.rows]
         self.show_detail()
+        self.notify(f"Committing {row.uncommitted[1]} to git…", title="Committing", timeout=4)
         self.commit_row(row.uncommitted[1])
 
     @work(thread=True, exclusive=True, group="home-git")
