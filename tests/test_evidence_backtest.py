@@ -212,6 +212,12 @@ def test_the_report_reads_in_words(con: duckdb.DuckDBPyConnection) -> None:
     assert "more than sales agreed to answer at the SLA's response times" in " ".join(over.advice())
     within = backtest(con, make(sla={"marketing": {"monthly_volume": 3}}))
     assert not within.volume_off_commitment() and "SLA" not in " ".join(within.advice())
+    # A signed version is past "before both sides sign": the change is a new version.
+    assert "before both sides sign" in " ".join(over.advice())
+    signed = dataclasses.replace(over, definition=over.definition.replace("(draft)", "(signed)"))
+    assert signed.definition.endswith("(signed)")
+    said = " ".join(signed.advice())
+    assert "in a new version (workbench new-version)" in said and "both sides sign" not in said
     assert "last 3 complete months: 2.0 per month" in text
     assert "Expected acceptance: 33.3% (30-40%: acceptable" in text
     assert "2 accepted, 3 rejected, 1 never worked" in text

@@ -30,7 +30,7 @@ from workbench.core.evidence.engine import load_rows
 from workbench.core.evidence.load import fetch_activities, fetch_leads, load_to_duckdb
 from workbench.core.evidence.mapping import load_mapping
 from workbench.core.evidence.reasons import propose_reason
-from workbench.core.evidence.sla import Figure, SlaReport, measure, mql_facts_sql
+from workbench.core.evidence.sla import Figure, SlaReport, measure, mql_facts_sql, report_lines
 from workbench.core.evidence.tables import ActivityRow, LeadRow
 from workbench.core.files import store
 
@@ -687,3 +687,37 @@ def test_the_volume_is_about_the_agreed_pace_and_far_over_is_flagged_not_kept() 
     assert june.kept is True
     half_june = _figure(measure(con, ten, date(2025, 6, 1), date(2025, 6, 15)), volume.clause)
     assert half_june.kept is None and "no whole month in the period" in half_june.sentence
+
+
+def test_mqls_before_the_version_was_signed_are_said_to_be_the_old_processs(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # A year of history before the signing was "[MISSED]" for both teams, and nothing said
+    # the agreement did not exist yet.
+    from workbench.core.services.signoff import sign
+
+    path = store.create(from_template("acme", "3m-10m", date(2025, 1, 1)), tmp_path)
+    signing = datetime(2025, 7, 1, 9, tzinfo=UTC)
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Okafor, VP Sales",
+        None,
+        signing,
+    )
+    signed = store.load_definition(path).definition
+    con = duckdb.connect()
+    load_to_duckdb(con, *files)
+    report = measure(con, signed)
+    before = con.execute(
+        "SELECT count(*) FROM leads WHERE mql_at IS NOT NULL AND mql_at < ?",
+        [signing.replace(tzinfo=None)],
+    ).fetchone()
+    assert before is not None and 0 < before[0] < report.mqls
+    lines = report_lines(report)
+    assert " ".join(lines[1:4]).startswith(
+        f"v1 was signed on 2025-07-01: {before[0]} of the {report.mqls} MQLs here came before it"
+    ), lines[:4]
+    assert report.to_json()["whose"] == report.whose
+    draft = measure(con, from_template("acme", "3m-10m", date(2025, 1, 1)))
+    assert draft.whose == "" and report_lines(draft)[1].startswith("The MQLs are the ones")

@@ -382,7 +382,11 @@ class Backtest:
             out.append(
                 f"The SLA commits marketing to {volume_words(self.committed)}; this "
                 f"definition would have made {self.mql_per_month:.0f}{over}: change the "
-                "commitment (the SLA step) or the definition before both sides sign."
+                + (
+                    "commitment or the definition in a new version (workbench new-version)."
+                    if self.definition.endswith("(signed)")
+                    else "commitment (the SLA step) or the definition before both sides sign."
+                )
             )
         if self.false_negatives.alarm:
             out.append(

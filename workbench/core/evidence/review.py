@@ -1190,7 +1190,9 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
     if packet.not_its_own and f.top_reasons:
         two.insert(0, f"the rejections of the process before {v}, not of {v}'s MQLs:")
     three = [
-        f"{f.with_opportunity} of {f.mqls} MQLs have an opportunity: "
+        f"{f.with_opportunity} of {f.mqls} MQLs"
+        + (f" (the process before {v})" if packet.not_its_own else "")
+        + " have an opportunity: "
         f"{_pct(f.mql_to_opportunity)} (MQLs late in the quarter may not have one yet)"
     ]
     if r is not None:
@@ -1216,7 +1218,7 @@ def steps(packet: Packet, write_hint: str = WRITE_HINT) -> list[tuple[str, list[
         names = ["MQL", *(kind.upper() for kind in r.others)]
         made = "an " + (", ".join(names[:-1]) + " or " + names[-1] if r.others else "MQL")
         four.append(
-            f"replayed: {v} had made {r.wins_mql} of the {r.wins} closed-won leads {made} "
+            f"replayed: {v} would have made {r.wins_mql} of the {r.wins} closed-won leads {made} "
             f"before the win; {r.wins - r.wins_mql} never: {_pct(never)}{standing}"
         )
     five = [f"closed-won profile: {packet.profile_note}"] + [

@@ -292,10 +292,14 @@ class SlaReport:
     marketing: list[Figure] = field(default_factory=list)
     rejections: list[RejectionCount] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Whose MQLs these are, when the version was signed after some of them: a year of
+    # history was "[MISSED]" for both teams, before the agreement existed, and never said so.
+    whose: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "mqls": self.mqls,
+            "whose": self.whose or None,
             "from": self.start.isoformat() if self.start else None,
             "to": self.end.isoformat() if self.end else None,
             "sales": [f.to_json() for f in self.sales],
@@ -362,10 +366,32 @@ def measure(
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     report = SlaReport(len(rows), first_day, last_day)
+    report.whose = _whose(definition, rows)
     report.sales = _sales(definition, rows, absent, report.notes)
     report.marketing = _marketing(definition, rows, absent, whole_months(con, first_day, last_day))
     report.rejections = _rejections(rows) if "rejection_reason" not in absent else []
     return report
+
+
+def _whose(definition: Definition, rows: list[dict[str, Any]]) -> str:
+    """The sentence that says the MQLs came before the version was signed, if any did."""
+    signoff = definition.signoff
+    if signoff is None or not rows:
+        return ""
+    signed = max(signoff.marketing.signed_at, signoff.sales.signed_at).astimezone(UTC)
+    naive = signed.replace(tzinfo=None)  # DuckDB's times are UTC without a zone
+    before = sum(
+        1 for row in rows if row["mql_at"] < (naive if row["mql_at"].tzinfo is None else signed)
+    )
+    if not before:
+        return ""
+    v = f"v{definition.version}"
+    share = "all" if before == len(rows) else f"{before} of the {len(rows)}"
+    return (
+        f"{v} was signed on {signed.date().isoformat()}: {share} MQLs here came before it, "
+        f"made by the process in force then. They show how that process would have met "
+        f"{v}'s SLA, not that {v}'s was broken."
+    )
 
 
 def _sales(
@@ -743,6 +769,8 @@ def report_lines(report: SlaReport) -> list[str]:
         end = report.end.isoformat() if report.end else "the end"
         period = f" from {start} to {end} (both days included)"
     lines = [f"SLA measured over {report.mqls} historical MQLs{period}"]
+    if report.whose:
+        lines += textwrap.wrap(report.whose, 80)
     lines += textwrap.wrap(
         "The MQLs are the ones your CRM recorded (the leads file's mql_at), whatever process "
         "made them; each is held to this version's clauses. For this version's own MQLs "
