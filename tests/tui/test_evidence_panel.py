@@ -118,6 +118,9 @@ async def test_the_evidence_step_shows_the_drafts_numbers(
         assert "Expected acceptance:" in text
         assert "False negatives:" in text
         assert "Lead history: data/leads.csv and data/activities.csv" in text
+        # The bands the report is read against, said once (a line under it said them again).
+        shown = " ".join(str(t.render()) for t in pane_of(app).query(PlainText))
+        assert shown.count("Acceptance bands: this follows the framework") == 1
         assert f"updated {fixed_now:%H:%M:%S}" in status(app), "the time comes from the app's clock"
         assert mql_line(text).startswith(
             expected_mql_line(history, store.load_definition(path).definition)

@@ -21,7 +21,6 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, TabbedContent, TabPane
 
-from workbench.core.domain.framework import acceptance_reading
 from workbench.core.evidence.settings import settings_path
 from workbench.core.services.backtest_session import (
     Closed,
@@ -130,9 +129,9 @@ class EvidencePane(Vertical):
             pick = RoomButton("Pick the two files…", id="evidence-pick")
             pick.display = self._unset  # no lead history, or one that does not load
             yield pick
+            # The report says the bands it is read against (`readings`), once: a line of its
+            # own under it printed the same paragraph twice.
             yield PlainText(self._waiting_text(), id="evidence-report")
-            # Under the report: the bands it is read against, and the reading it does not follow.
-            yield PlainText(acceptance_reading(), classes="field-help")
 
     def on_mount(self) -> None:
         self._show_status()
