@@ -746,7 +746,7 @@ async def test_home_refuses_to_commit_a_file_edited_after_the_reminder(
         await app.workers.wait_for_complete()
         await settle(pilot)
         titles = [n.title for n in app._notifications]
-        assert titles == ["Not committed"], titles
+        assert titles[-1:] == ["Not committed"] and "Committed" not in titles, titles
     assert git("status", "--porcelain").startswith("??")  # still outside git
 
 
@@ -948,3 +948,26 @@ def test_sign_off_names_a_findings_clause_once() -> None:
     assert said.startswith("sla.sales.response_minutes.demo_request is 10 minutes")
     other = Finding("no-edge-cases", "warning", "cases", "no edge cases show it", "")
     assert finding_text(other) == "cases: no edge cases show it (no-edge-cases)"
+
+
+async def test_home_lists_a_version_made_beside_it(
+    workdir: Path, make_app: Callable[..., WorkbenchApp]
+) -> None:
+    # `workbench new-version acme` in another terminal made v2: home still said "v1 signed",
+    # and `v` then said "a draft already exists (v2)". Only `r` showed it.
+    from workbench.core.services.versions import start_new_version
+
+    path = signed(workdir)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert [(r.latest_version, r.status) for r in home.rows] == [(1, "signed")]
+        reads = home._reads
+        home._follow_folder()  # the folder as it was: not read again
+        assert home._reads == reads
+        start_new_version(path, date(2025, 2, 1))
+        home._follow_folder()  # what the timer does every FOLLOW_SECONDS
+        await settle(pilot)
+        assert [(r.latest_version, r.status) for r in home.rows] == [(2, "draft")]

@@ -156,5 +156,19 @@ def quick_row(folder: Path, slug: str) -> QuickRow | None:
     )
 
 
+def folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every version file of the folder with its size and change time: what changes when a
+    file is added, removed or written, by the app or by `workbench new-version` beside it."""
+    found = []
+    for slug in slug_folders(folder):
+        for _number, path in version_files(folder, slug):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue  # removed between the listing and the look: the next look says so
+            found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
 def quick_rows(folder: Path) -> list[QuickRow]:
     return [row for slug in slug_folders(folder) if (row := quick_row(folder, slug)) is not None]

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header
 
 from workbench.core.domain.safe_text import printable
 from workbench.core.domain.stages import STAGES
-from workbench.core.files.folder import QuickRow, quick_rows, review_state
+from workbench.core.files.folder import QuickRow, folder_signature, quick_rows, review_state
 from workbench.tui.components.held_keys import hold_keys, release_keys
 from workbench.tui.components.room_footer import RoomFooter
 from workbench.tui.components.row_table import RowTable
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from workbench.tui.app import WorkbenchApp
+
+
+FOLLOW_SECONDS = 2.0  # how often home looks for version files changed beside it
 
 
 class DefinitionsTable(RowTable):
@@ -102,6 +105,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.rows: list[QuickRow] = []
         self._reads = 0  # folder reads so far: a check shows its rows only for the latest
+        self._signature: tuple[tuple[str, int, int], ...] = ()  # the folder as last read
 
     @property
     def wb(self) -> WorkbenchApp:
@@ -130,6 +134,14 @@ class HomeScreen(Screen[None]):
         ):
             table.add_column(label, key=key)
         self.load_rows()
+        # A version made beside the app (`workbench new-version` in another terminal) was
+        # not listed until `r`; `v` then said "a draft already exists (v3)".
+        self.set_interval(FOLLOW_SECONDS, self._follow_folder)
+
+    def _follow_folder(self) -> None:
+        """Read the rows again when a version file was added, removed or written."""
+        if self.is_current and folder_signature(self.wb.folder) != self._signature:
+            self.load_rows()
 
     def load_rows(self) -> None:
         """Rows at once from a quick read (tomllib only, no validation: a few ms even for a
@@ -139,6 +151,7 @@ class HomeScreen(Screen[None]):
         The check starts only after the rows have been painted: its thread imports pydantic
         and the models (over 100 ms of Python holding the GIL), which would otherwise compete
         with the first paint and keep the room looking at an empty terminal."""
+        self._signature = folder_signature(self.wb.folder)
         rows = quick_rows(self.wb.folder)
         self._reads += 1
         self.show_rows(rows)
