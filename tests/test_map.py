@@ -990,6 +990,30 @@ def test_the_primary_company_id_is_preferred_over_the_plural(tmp_path: Path, pri
     assert proposal.notes == []
 
 
+def test_a_companys_primary_id_is_never_proposed_as_the_lead_id(tmp_path: Path) -> None:
+    # It scored as a primary name for lead_id too, above "Contact ID" and HubSpot's
+    # "Associated Contact ID": every activity was of an unknown lead.
+    leads = _write_csv(
+        tmp_path / "l.csv",
+        ["Contact ID", "Create Date", "Job Title", "Associated Company ID (Primary)"],
+        [["101", "2025-02-19 01:01", "CMO", "555"]],
+    )
+    activities = _write_csv(
+        tmp_path / "a.csv",
+        [
+            "Associated Contact ID",
+            "Activity type",
+            "Activity date",
+            "Associated Company ID (Primary)",
+        ],
+        [["101", "Form submission: Request a demo", "2025-02-20 10:00", "555"]],
+    )
+    found = _found(propose(leads, activities))
+    assert found["leads"]["lead_id"] == "Contact ID"
+    assert found["leads"]["account_id"] == "Associated Company ID (Primary)"
+    assert found["activities"]["lead_id"] == "Associated Contact ID"
+
+
 def test_map_says_when_the_plural_company_ids_hold_several(tmp_path: Path) -> None:
     leads = _write_csv(
         tmp_path / "l.csv",

@@ -349,15 +349,15 @@ def entity_field(header: str) -> tuple[str, list[str]] | None:
 # A usual name that holds several ids per cell (HubSpot joins a contact's companies with
 # ';'): the loader reads such a cell as empty, so the primary one's column is preferred.
 _SEVERAL = frozenset({"associatedcompanyids", "associatedcontactids"})
-_PRIMARY = frozenset(
-    {
-        "associatedcompanyidprimary",
-        "associatedcompanyidsprimary",
-        "primaryassociatedcompanyid",
-        "associatedcontactidprimary",
-        "associatedcontactidsprimary",
-    }
-)
+# Each column's own: a company's primary id is an account, never a lead ("Associated Company
+# ID (Primary)" beat a contacts file's own "Contact ID" for lead_id, and every activity of
+# an activities file with both columns was of an unknown lead).
+_PRIMARY = {
+    "account_id": frozenset(
+        {"associatedcompanyidprimary", "associatedcompanyidsprimary", "primaryassociatedcompanyid"}
+    ),
+    "lead_id": frozenset({"associatedcontactidprimary", "associatedcontactidsprimary"}),
+}
 
 
 def _by_name(table: str, column: str, squashed: str, field: str = "") -> tuple[float, str]:
@@ -372,7 +372,7 @@ def _by_name(table: str, column: str, squashed: str, field: str = "") -> tuple[f
         if theirs and _squash(theirs) == squashed and preset is not CANONICAL:
             return 90.0 - cut, f"the {preset.name} preset's header" + after
     synonyms = {_squash(s) for s in _SYNONYMS[table].get(column, ())}
-    if column in ("account_id", "lead_id") and squashed in _PRIMARY:
+    if squashed in _PRIMARY.get(column, frozenset()):
         return 85.0 - cut, "a usual name for it, the primary one" + after
     if squashed in synonyms:
         if squashed in _SEVERAL:
