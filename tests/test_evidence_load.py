@@ -1793,11 +1793,32 @@ def test_a_reports_total_lines_are_named_and_a_grouped_report_is_said(tmp_path: 
     # wrong, not a total line; a lead whose title says "Total" is a lead.
     real = write(
         tmp_path / "real.csv",
-        "lead_id,created_at,company,title\nL1,2025-02-19,Acme,Total rewards\n"
-        ",2025-02-19,Total Wine,CMO\n",
+        "lead_id,created_at,company,title,employees\nL1,2025-02-19,Acme,Total rewards,5\n"
+        ",2025-02-19,Total Wine,CMO,5\n,2025-02-19,Total Wine,,500\n102,N/A,Total Wine,,500\n",
     )
     rows, report = load_leads(real)
-    assert len(rows) == 1 and report.reasons == Counter({"bad lead_id": 1})
+    assert len(rows) == 1
+    assert report.reasons == Counter({"bad lead_id": 2, "bad created_at": 1}), report.lines()
+    # A report grouped by company writes its subtotal as the company and a count.
+    by_company = write(
+        tmp_path / "by_company.csv",
+        "Company,Lead ID,Created Date\nTotal Wine,L1,2025-02-19\n"
+        "Total Wine (1 record),,\nGrand Totals (1 record),,\n",
+    )
+    rows, report = load_leads(by_company, SALESFORCE)
+    assert len(rows) == 1 and report.reasons == Counter({"report total line": 2})
+    assert "a report grouped by a column ('Total Wine (1 record)')" in "\n".join(report.lines())
+
+
+def test_a_parquet_file_without_rows_is_said_so_not_read_as_text(tmp_path: Path) -> None:
+    # Read as text for a report's title, it said "line 1 ('PAR1...') was read as a header".
+    path = tmp_path / "leads.parquet"
+    duckdb.sql(
+        "COPY (SELECT 'L1' AS lead_id, TIMESTAMP '2025-01-01' AS created_at WHERE false) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    with pytest.raises(InputError, match="has a header but no leads rows"):
+        load_leads(path)
 
 
 def test_an_amount_with_its_currency_code_is_read(tmp_path: Path) -> None:

@@ -1658,11 +1658,15 @@ def header_further_down(
 
 
 def _no_rows(
-    path: Path, table: str, columns: tuple[Column, ...], mapping: Mapping, headers: list[str]
+    source: _Source, table: str, columns: tuple[Column, ...], mapping: Mapping, headers: list[str]
 ) -> InputError:
     """Why a file gave no rows. "has a header but no leads rows" was said of a 20,000-line
     export whose first line was a report's title ("Leads report;generated 2026-01-02;;"):
-    DuckDB read that line as a header of 4 columns, and no line below it had 4."""
+    DuckDB read that line as a header of 4 columns, and no line below it had 4. A Parquet
+    file has no lines: it has no rows."""
+    path = source.path
+    if source.parquet:
+        return InputError([Problem(f"has a header but no {table} rows", file=path)])
     below = header_further_down(path, table, columns, mapping)
     if below is not None:
         return InputError([Problem(title_above_header(*below), file=path, line=below[0])])
@@ -2219,9 +2223,14 @@ def _find_problems(
 # A report's total and subtotal lines, as Salesforce writes them among and after the rows
 # ("Subtotal", "Working - Contacted (2 records)", "Grand Totals (300 records)"): 4 of a grouped
 # report's 7 lines were "lead_id '': required, but empty".
-_TOTAL_WORD = re.compile(r"(?i)^\s*(grand totals?|sub-?totals?|totals?)\b")
-_RECORDS = re.compile(r"(?i)\(\d[\d,.]* records?\)\s*$")  # "Working - Contacted (2 records)"
-_SUM = re.compile(r"[A-Za-z]{0,3}\s?[$€£¥]?\s?-?[\d.,]+\s?[$€£¥]?")
+# A total's own words, the whole cell ("Subtotal", "Grand Totals", "Total:"): "Total Wine" is
+# a company. A group's count ends a cell ("Working - Contacted (2 records)", "Total Wine (2
+# records)" under a report grouped by company).
+_TOTAL_WORD = re.compile(
+    r"(?i)\s*(grand totals?|sub-?totals?|totals?)\s*:?\s*(\(\d[\d,.]* records?\))?\s*"
+)
+_RECORDS = re.compile(r"(?i)\(\d[\d,.]* records?\)\s*$")
+_SUM = re.compile(r"[A-Za-z]{0,3}\s?[$€£¥]?\s?-?[\d.,]+\s?[$€£¥]?")  # "USD 573,500.00"
 
 
 def _total_lines(
@@ -2249,12 +2258,14 @@ def _total_lines(
         said = [
             str(v).strip()
             for v in (lead_id, *values)
-            if v and (_TOTAL_WORD.search(str(v)) or _RECORDS.search(str(v)))
+            if v and (_TOTAL_WORD.fullmatch(str(v)) or _RECORDS.search(str(v)))
         ]
-        rest = [str(v).strip() for v in (lead_id, *values) if v and str(v).strip() not in said]
-        # Besides its words, a total line holds sums at most ("USD 573,500.00"): an id-less
-        # row with a title and an e-mail beside "Total Wine" is a lead's row gone wrong.
-        if said and all(_SUM.fullmatch(v) for v in rest):
+        rest = [str(v).strip() for v in values if v and str(v).strip() not in said]
+        # A total line has no lead id of its own (empty, or the total's words) and holds sums
+        # at most besides ("USD 573,500.00"): a lead with an id, or with a title beside it, is
+        # a lead's row gone wrong, and says why.
+        own_id = bool(lead_id and str(lead_id).strip()) and str(lead_id).strip() not in said
+        if said and not own_id and all(_SUM.fullmatch(v) for v in rest):
             found[int(ordinal)] = said[0]
     return found
 
@@ -2376,7 +2387,7 @@ def _report(
     report.emptied_columns = Counter(p.column for p in report.all if p.kept)
     report.emptied = sum(report.emptied_columns.values())
     grouped = next(
-        (c for c in totals.values() if _RECORDS.search(c) and not _TOTAL_WORD.search(c)), None
+        (c for c in totals.values() if _RECORDS.search(c) and not _TOTAL_WORD.fullmatch(c)), None
     )
     if grouped is not None:
         report.notes.append(
@@ -2818,7 +2829,7 @@ def _load_source(
         rejected_any = source.rejected(con)
         source.forget_rejects(con)
         if not rows and not rejected_any:
-            raise _no_rows(path, table, columns, mapping, headers) from None
+            raise _no_rows(source, table, columns, mapping, headers) from None
         raise
     date_notes: list[str] = []
     proved: tuple[str, str] | None = None
@@ -2856,7 +2867,7 @@ def _load_source(
     read = _scalar(con, f"SELECT count(*) FROM {target}")
     records = len({r.record for r in rejected})
     if not read and not records:
-        raise _no_rows(path, table, columns, mapping, headers)
+        raise _no_rows(source, table, columns, mapping, headers)
     report = TableReport(table, path, rows_read=read + records, notes=[*notes, *date_notes])
     report.date_order = proved
     report.notes[:0] = padded_lines.notes()
