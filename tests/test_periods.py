@@ -547,6 +547,20 @@ def test_volume_is_compared_with_the_committed_monthly_volume(tmp_path: Path) ->
     assert [p.flags for p in over.points] == [(f"above its band ({words})",)] * 3 + [()]
 
 
+def test_a_volume_too_small_for_the_period_is_judged_by_month() -> None:
+    # 1 a month is 0.23 a week, "about 0 MQLs a week, 1 to 0": every week with 0 MQLs was
+    # below its band and every week with one above it.
+    from workbench.core.evidence.periods import _band_flag, _volume_band
+
+    low, high, words = _volume_band(1, "week")
+    assert (low, high) == (None, None) and "too few a week to judge by" in words
+    assert _band_flag(0, low, high, words) is None and _band_flag(1, low, high, words) is None
+    assert _volume_band(3, "week")[:2] == (None, None)  # "1 to 1" a week: no band
+    low, high, _ = _volume_band(5, "week")
+    assert low is not None and high is not None and low < 1 and high > 2
+    assert _volume_band(1, "month")[:2] == (0.5, 2.0)  # a month judges it: 0 short, 3 over
+
+
 # --- the command -------------------------------------------------------------------------
 
 

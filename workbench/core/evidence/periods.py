@@ -45,6 +45,7 @@ from workbench.core.domain.framework import (
     MetricTarget,
     metric_target,
     volume_bounds,
+    volume_range,
     volume_words,
 )
 from workbench.core.domain.sources import listed_source, named_apart
@@ -483,11 +484,22 @@ def _band_flag(value: float, low: float | None, high: float | None, words: str) 
     return None
 
 
-def _volume_band(monthly: int, every: Frequency) -> tuple[float, float, str]:
+def _volume_band(monthly: int, every: Frequency) -> tuple[float | None, float | None, str]:
     """The committed monthly volume in the period's terms (a month, 12/52 of it, or three),
     read as the SLA and the backtest read it: about that many (`framework.volume_bounds`),
-    a period under half of it short, over twice it more than sales agreed to work."""
+    a period under half of it short, over twice it more than sales agreed to work.
+
+    No band when it holds one whole count or none: 1 a month is "1 to 0" MQLs a week, and
+    every week was flagged, below with 0 and above with 1."""
     per = {"week": monthly * 12 / 52, "month": float(monthly), "quarter": monthly * 3.0}[every]
+    whole_low, whole_high = volume_range(per)
+    if whole_high <= whole_low:
+        return (
+            None,
+            None,
+            f"{monthly} a month committed, {per:.1f} a {every}: too few a {every} to judge "
+            "by; see the monthly figures (--every month)",
+        )
     low, high = volume_bounds(per)
     return low, high, f"{volume_words(per, every)}, from {monthly} a month committed"
 
