@@ -444,6 +444,45 @@ def test_postgres_export_on_raw_files_finds_the_backtests_events(
             assert sorted(got, key=lambda e: (e[0], e[1], e[2] or "")) == want[stage], (name, stage)
 
 
+@pytest.mark.parametrize(
+    "cell",
+    ["555;777", " 555; 777 ", "555;", ";555", "555", "5.12345E+10", "500003.0", "#N/A", "  "],
+)
+def test_the_staging_reads_an_id_cell_as_the_loader_does(cell: str) -> None:
+    """Account and lead ids in the exported query's staging against `load.read_cell`: a cell
+    with several ids joined by ";" (HubSpot's associations) is no id in both, and a lead
+    without an id is no lead in both."""
+    from workbench.core.evidence.load import read_cell
+    from workbench.core.evidence.tables import ACTIVITY_COLUMNS, LEAD_COLUMNS
+
+    leads_sql, activities_sql = staging_sql("duckdb")
+    con = duckdb.connect()
+    try:
+        con.execute(
+            "CREATE TABLE leads AS SELECT $lead AS lead_id, TIMESTAMP '2025-01-01' AS created_at, "
+            "NULL AS title, NULL AS seniority, NULL AS persona, NULL AS email, NULL AS company, "
+            "NULL AS domain, $cell AS account_id, NULL::BIGINT AS employees, NULL AS industry, "
+            "NULL AS region, NULL AS relationship, NULL::BOOLEAN AS target_account, "
+            "NULL::BIGINT AS engaged_contacts, NULL::TIMESTAMP AS won_at",
+            {"lead": "L1", "cell": cell},
+        )
+        con.execute(
+            "CREATE TABLE activities AS SELECT $cell AS lead_id, 'demo_request' AS kind, "
+            "TIMESTAMP '2025-01-02' AS \"at\", NULL AS session_id",
+            {"cell": cell},
+        )
+        account = con.execute(f"SELECT account_id FROM ({leads_sql})").fetchall()
+        activity = con.execute(f"SELECT lead_id FROM ({activities_sql})").fetchall()
+    finally:
+        con.close()
+    column = next(c for c in LEAD_COLUMNS if c.name == "account_id")
+    status, value = read_cell(column, cell)
+    assert account == [(value if status == "ok" else None,)], (cell, status, value)
+    lead = next(c for c in ACTIVITY_COLUMNS if c.name == "lead_id")
+    status, value = read_cell(lead, cell)
+    assert activity == ([(value,)] if status == "ok" else []), (cell, status, value)
+
+
 def test_staging_selects_read_raw_rows_in_every_dialect() -> None:
     import sqlglot
 
