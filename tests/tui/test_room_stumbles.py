@@ -88,6 +88,21 @@ async def test_go_back_from_the_open_questions_puts_the_cursor_on_the_first_open
         await settle(pilot)
         assert screen.workshop.definition.questions[1].resolved
         assert screen.workshop.definition.questions[1].answer is None
+        # An answer typed and escape: asked before it is thrown away, as the other forms do.
+        await pilot.press("enter")  # open again
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ResolveQuestionModal)
+        await type_text(pilot, "Agencies are out")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert "Discard this answer?" in app.screen.question
+        await pilot.press("escape")  # no answer: keep editing
+        await settle(pilot)
+        assert isinstance(app.screen, ResolveQuestionModal)
+        assert app.screen.query_one("#answer-text", Input).value == "Agencies are out"
 
 
 @pytest.mark.parametrize("gap", [0.0, 0.05])

@@ -180,7 +180,10 @@ class ResolveQuestionModal(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.query_one("#answer-text", Input).value.strip() != self.answer.strip():
+            ask_before_discarding(self, "this answer")
+        else:
+            self.dismiss(None)
 
 
 class CaseModal(ModalScreen[Expectation | str | None]):
