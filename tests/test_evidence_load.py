@@ -1799,6 +1799,14 @@ def test_a_reports_total_lines_are_named_and_a_grouped_report_is_said(tmp_path: 
     rows, report = load_leads(real)
     assert len(rows) == 1
     assert report.reasons == Counter({"bad lead_id": 2, "bad created_at": 1}), report.lines()
+    # Other wordings of a total: a count or a sum after it, or a group's name after a dash.
+    for total in ["Total: 1", "Grand Total: 1", "Subtotal - Working", "Total (1)", "TOTAL 1"]:
+        worded = write(
+            tmp_path / "worded.csv",
+            f'Lead ID,Created Date,Amount\n00Q5g00000Ik2zw,2025-02-19,5\n"{total}",,"USD 5.00"\n',
+        )
+        rows, report = load_leads(worded, SALESFORCE)
+        assert report.reasons == Counter({"report total line": 1}), (total, report.lines())
     # A report grouped by company writes its subtotal as the company and a count.
     by_company = write(
         tmp_path / "by_company.csv",

@@ -501,7 +501,9 @@ def test_steps_one_to_four_say_whose_mqls_and_what_the_version_replays(
     assert f"replayed: v1 would have made {replayed.events} MQL events in 2025Q3" in text
     assert "replayed: " in dict(plan_sections(plan))["3. MQL-to-opportunity conversion"][-1]
     four = dict(plan_sections(plan))["4. False negatives (closed-won, never an MQL)"]
-    assert four[-1].startswith(f"replayed: v1 would have made {replayed.wins_mql} of the 10 closed-won")
+    assert four[-1].startswith(
+        f"replayed: v1 would have made {replayed.wins_mql} of the 10 closed-won"
+    )
     # Two rates side by side (the CRM's 2%, the replay's 49%) read as a contradiction: each
     # says whose MQLs it counts, and the replayed one where it stands against the alarm.
     assert four[0].startswith("as the CRM recorded them (mql_at): ")

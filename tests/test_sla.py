@@ -721,3 +721,34 @@ def test_mqls_before_the_version_was_signed_are_said_to_be_the_old_processs(
     assert report.to_json()["whose"] == report.whose
     draft = measure(con, from_template("acme", "3m-10m", date(2025, 1, 1)))
     assert draft.whose == "" and report_lines(draft)[1].startswith("The MQLs are the ones")
+
+
+def test_a_signing_time_without_an_offset_is_read_as_utc(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # One side's signed_at edited by hand to a TOML local time: `sla` raised "can't compare
+    # offset-naive and offset-aware datetimes", and with both naive the machine's zone decided.
+    from workbench.core.services.signoff import sign
+
+    path = store.create(from_template("acme", "3m-10m", date(2025, 1, 1)), tmp_path)
+    signing = datetime(2025, 7, 1, 9, tzinfo=UTC)
+    sign(
+        store.load_definition(path),
+        "Dana Reyes, VP Marketing",
+        "Sam Okafor, VP Sales",
+        None,
+        signing,
+    )
+    signed = store.load_definition(path).definition
+    assert signed.signoff is not None
+    marketing = signed.signoff.marketing.model_copy(
+        update={"signed_at": datetime(2025, 7, 1, 23, 30)}
+    )
+    edited = signed.model_copy(
+        update={"signoff": signed.signoff.model_copy(update={"marketing": marketing})}
+    )
+    assert edited.signoff is not None
+    assert edited.signoff.signed_utc() == datetime(2025, 7, 1, 23, 30, tzinfo=UTC)
+    con = duckdb.connect()
+    load_to_duckdb(con, *files)
+    assert measure(con, edited).whose.startswith("v1 was signed on 2025-07-01: ")

@@ -971,3 +971,19 @@ async def test_home_lists_a_version_made_beside_it(
         home._follow_folder()  # what the timer does every FOLLOW_SECONDS
         await settle(pilot)
         assert [(r.latest_version, r.status) for r in home.rows] == [(2, "draft")]
+        # A definition added above the one under the cursor: the cursor stays on its own
+        # (by position it moved onto the new one, which enter, v, c or R then acted on).
+        store.create(from_template("aaa", "3m-10m", date(2025, 1, 1)), workdir / "definitions")
+        home._follow_folder()
+        await settle(pilot)
+        assert [r.slug for r in home.rows] == ["aaa", "acme"]
+        selected = home.selected()
+        assert selected is not None and selected.slug == "acme"
+        # Under the editor home is not on top: it does not read the folder on every save.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not home
+        reads = home._reads
+        store.create(from_template("zzz", "3m-10m", date(2025, 1, 1)), workdir / "definitions")
+        home._follow_folder()
+        assert home._reads == reads

@@ -8,7 +8,7 @@ motions, SLA, open questions, edge cases, the evidence behind each clause, sign-
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
@@ -577,6 +577,16 @@ class SignOff(Strict):
 
     def signers(self) -> list[tuple[Side, Signer | None]]:
         return [("marketing", self.marketing), ("sales", self.sales)]
+
+    def signed_utc(self) -> datetime:
+        """When the second side signed, in UTC. A TOML local date-time (no offset, as a
+        hand edit leaves it) is read as UTC, as `sign` writes UTC: compared as it was, one
+        side with an offset and one without raised a TypeError."""
+        moments = [
+            (m if m.tzinfo is not None else m.replace(tzinfo=UTC)).astimezone(UTC)
+            for m in (self.marketing.signed_at, self.sales.signed_at)
+        ]
+        return max(moments)
 
 
 class PartialSignOff(Strict):

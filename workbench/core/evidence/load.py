@@ -2227,7 +2227,11 @@ def _find_problems(
 # a company. A group's count ends a cell ("Working - Contacted (2 records)", "Total Wine (2
 # records)" under a report grouped by company).
 _TOTAL_WORD = re.compile(
-    r"(?i)\s*(grand totals?|sub-?totals?|totals?)\s*:?\s*(\(\d[\d,.]* records?\))?\s*"
+    r"(?i)\s*(grand totals?|sub-?totals?|totals?)\s*"
+    # then nothing, a count or sum ("Total: 1", "TOTAL 1", "Total (1)", "(2 records)"), or
+    # a separator and the group's name ("Subtotal - Working"); never a name straight after
+    # the word ("Total Wine").
+    r"(:?\s*\(?[\d.,]+(\s*records?)?\)?|[:\-–]\s*.*)?\s*"
 )
 _RECORDS = re.compile(r"(?i)\(\d[\d,.]* records?\)\s*$")
 _SUM = re.compile(r"[A-Za-z]{0,3}\s?[$€£¥]?\s?-?[\d.,]+\s?[$€£¥]?")  # "USD 573,500.00"

@@ -508,7 +508,7 @@ def _signed_on(definition: Definition) -> date | None:
     signoff = definition.signoff
     if signoff is None:
         return None
-    return max(signoff.marketing.signed_at, signoff.sales.signed_at).date()
+    return signoff.signed_utc().date()
 
 
 def acceptance_band(rate: float | None) -> str | None:

@@ -378,7 +378,7 @@ def _whose(definition: Definition, rows: list[dict[str, Any]]) -> str:
     signoff = definition.signoff
     if signoff is None or not rows:
         return ""
-    signed = max(signoff.marketing.signed_at, signoff.sales.signed_at).astimezone(UTC)
+    signed = signoff.signed_utc()
     naive = signed.replace(tzinfo=None)  # DuckDB's times are UTC without a zone
     before = sum(
         1 for row in rows if row["mql_at"] < (naive if row["mql_at"].tzinfo is None else signed)

@@ -140,7 +140,9 @@ class HomeScreen(Screen[None]):
 
     def _follow_folder(self) -> None:
         """Read the rows again when a version file was added, removed or written."""
-        if self.is_current and folder_signature(self.wb.folder) != self._signature:
+        # `is_active`: home on top. `is_current` is also true under a dialog or the editor,
+        # where a read of the folder rebuilt the table every time the editor saved.
+        if self.is_active and folder_signature(self.wb.folder) != self._signature:
             self.load_rows()
 
     def load_rows(self) -> None:
@@ -174,9 +176,12 @@ class HomeScreen(Screen[None]):
             self.show_rows(rows)
 
     def show_rows(self, rows: list[QuickRow]) -> None:
-        self.rows = rows
         table = self.query_one("#definitions", DataTable)
         cursor = table.cursor_row
+        # The definition under the cursor, kept by its id: a definition added above it moved
+        # the cursor, by position, onto another one that enter, v, c or R then acted on.
+        was = self.rows[cursor].slug if 0 <= cursor < len(self.rows) else None
+        self.rows = rows
         table.clear()
         intro = self.query_one("#home-intro", PlainText)
         folder = self.wb.folder
@@ -210,6 +215,8 @@ class HomeScreen(Screen[None]):
             if opened in slugs:
                 cursor = slugs.index(opened)  # back from the definition the room worked on
                 self.wb.last_opened = None  # once: later reads keep the room's own cursor
+            elif was in slugs:
+                cursor = slugs.index(was)
             table.move_cursor(row=min(max(cursor, 0), len(rows) - 1))
         self.show_detail()
 
