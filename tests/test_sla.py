@@ -689,15 +689,14 @@ def test_the_volume_is_about_the_agreed_pace_and_far_over_is_flagged_not_kept() 
     assert half_june.kept is None and "no whole month in the period" in half_june.sentence
 
 
-def test_mqls_before_the_version_was_signed_are_said_to_be_the_old_processs(
-    files: tuple[Path, Path], tmp_path: Path
-) -> None:
-    # A year of history before the signing was "[MISSED]" for both teams, and nothing said
-    # the agreement did not exist yet.
+SIGNING = datetime(2025, 7, 1, 9, tzinfo=UTC)
+
+
+def signed_on(folder: Path, signing: datetime) -> Definition:
+    """The $3-10M template signed by both sides at `signing`."""
     from workbench.core.services.signoff import sign
 
-    path = store.create(from_template("acme", "3m-10m", date(2025, 1, 1)), tmp_path)
-    signing = datetime(2025, 7, 1, 9, tzinfo=UTC)
+    path = store.create(from_template("acme", "3m-10m", date(2025, 1, 1)), folder)
     sign(
         store.load_definition(path),
         "Dana Reyes, VP Marketing",
@@ -705,7 +704,16 @@ def test_mqls_before_the_version_was_signed_are_said_to_be_the_old_processs(
         None,
         signing,
     )
-    signed = store.load_definition(path).definition
+    return store.load_definition(path).definition
+
+
+def test_mqls_before_the_version_was_signed_are_said_to_be_the_old_processs(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # A year of history before the signing was "[MISSED]" for both teams, and nothing said
+    # the agreement did not exist yet.
+    signing = SIGNING
+    signed = signed_on(tmp_path, signing)
     con = duckdb.connect()
     load_to_duckdb(con, *files)
     report = measure(con, signed)
@@ -728,18 +736,7 @@ def test_a_signing_time_without_an_offset_is_read_as_utc(
 ) -> None:
     # One side's signed_at edited by hand to a TOML local time: `sla` raised "can't compare
     # offset-naive and offset-aware datetimes", and with both naive the machine's zone decided.
-    from workbench.core.services.signoff import sign
-
-    path = store.create(from_template("acme", "3m-10m", date(2025, 1, 1)), tmp_path)
-    signing = datetime(2025, 7, 1, 9, tzinfo=UTC)
-    sign(
-        store.load_definition(path),
-        "Dana Reyes, VP Marketing",
-        "Sam Okafor, VP Sales",
-        None,
-        signing,
-    )
-    signed = store.load_definition(path).definition
+    signed = signed_on(tmp_path, SIGNING)
     assert signed.signoff is not None
     marketing = signed.signoff.marketing.model_copy(
         update={"signed_at": datetime(2025, 7, 1, 23, 30)}

@@ -353,7 +353,8 @@ class Packet:
             return ""
         first = self.first_own_quarter
         return (
-            f"no new version from {self.quarter}: {_whose(self.not_its_own, self.figures, f'v{self.version}')}, "
+            f"no new version from {self.quarter}: "
+            f"{_whose(self.signed_on, self.figures, f'v{self.version}')}, "
             f"so there is nothing of v{self.version}'s own to calibrate"
             + (
                 f"; its first review is of {first}, the first quarter it is in force "
@@ -564,7 +565,7 @@ def build_packet(
     unchanged: list[tuple[str, str]] = []
     if other and not done:
         immature = bool(pending) and not band_holds(figures, waiting)
-        notes = _old_process_notes(definition.version, figures, other, gate, replayed, immature)
+        notes = _old_process_notes(definition.version, figures, signed_on, gate, replayed, immature)
     elif not done:
         rules, adjustments, notes, unchanged = _calibrate(
             definition, figures, found, bad_fit, gate, (waiting, pending)
@@ -631,7 +632,7 @@ def not_its_own(version: int, signed_on: date | None, figures: QuarterFigures, b
 def _old_process_notes(
     version: int,
     figures: QuarterFigures,
-    other: str,
+    signed_on: date | None,
     gate: tuple[int, int],
     replayed: Replayed,
     immature: bool = False,
@@ -642,7 +643,7 @@ def _old_process_notes(
     f, q, v = figures, figures.quarter, f"v{version}"
     notes = [
         f"no rule applied and no change to {v} proposed: the calibration rules judge the MQLs "
-        f"a version made, and {_whose(other, f, v)}"
+        f"a version made, and {_whose(signed_on, f, v)}"
     ]
     band = acceptance_band(f.acceptance)
     if band is not None and f.mqls >= METRIC_SMALL and not immature:
@@ -665,9 +666,10 @@ def _old_process_notes(
     return notes
 
 
-def _whose(other: str, figures: QuarterFigures, v: str) -> str:
-    """`not_its_own`'s reason, short: who made the quarter's MQLs."""
-    if "ended" in other:
+def _whose(signed_on: date | None, figures: QuarterFigures, v: str) -> str:
+    """`not_its_own`'s reason, short: who made the quarter's MQLs (by the dates, as
+    `not_its_own` decides, not by a word of its sentence)."""
+    if signed_on is not None and signed_on > figures.quarter.end:
         return f"{v} made none of {figures.quarter}'s MQLs (step 1)"
     return f"most of {figures.quarter}'s MQLs were made before {v} was signed (step 1)"
 
