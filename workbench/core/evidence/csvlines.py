@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 _CHUNK = 1 << 24
 _TOO_WIDE = re.compile(r"expected (\d+) fields, found more than \d+")
@@ -203,12 +204,18 @@ def lines_of_record_at(path: Path, offset: int, dialect: Dialect) -> int:
     return 1 if found is None else max(1, found[1])
 
 
+def _seek_record(handle: BinaryIO, offset: int) -> None:
+    """To the start of the record at DuckDB's offset (counted from 1): on CRLF files the
+    offset is the previous line's end, its line feed stepped over."""
+    handle.seek(max(0, offset - 1))
+    if handle.read(1) != b"\n":
+        handle.seek(max(0, offset - 1))
+
+
 def _record_at(path: Path, offset: int, dialect: Dialect) -> tuple[list[str], int] | None:
     """The record starting at a byte offset, and the lines it spans; None if unreadable."""
     with path.open("rb") as handle:
-        handle.seek(max(0, offset - 1))
-        if handle.read(1) != b"\n":  # on CRLF files the offset is the previous line's end
-            handle.seek(max(0, offset - 1))
+        _seek_record(handle, offset)
         text = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", newline="")
         reader = csv.reader(
             text,
@@ -308,9 +315,7 @@ class CsvLines:
             if not offset:
                 continue
             with self.path.open("rb") as handle:
-                handle.seek(max(0, offset - 1))
-                if handle.read(1) != b"\n":
-                    handle.seek(max(0, offset - 1))
+                _seek_record(handle, offset)
                 raw = [handle.readline() for _ in range(span)]
             for number, data in enumerate(raw[1:], start=first + 1):
                 text = data.decode("utf-8", errors="replace")
