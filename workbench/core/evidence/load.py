@@ -1609,6 +1609,16 @@ def _columns(
 _TITLE_LINES = 30  # how far down a report's title may push the header
 
 
+def _head_lines(path: Path) -> list[str]:
+    """The file's first `_TITLE_LINES` lines as text, for a message only (no lines when it
+    cannot be read: the scan that matters says why)."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            return [handle.readline() for _ in range(_TITLE_LINES)]
+    except OSError:
+        return []
+
+
 def title_above_header(line: int, title: str) -> str:
     """Where the header is, under a report's title (`header_further_down`), in the words
     the loader and `map` both say."""
@@ -1640,11 +1650,7 @@ def header_further_down(
         for c in columns
         if c.required
     ]
-    try:
-        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            lines = [handle.readline() for _ in range(_TITLE_LINES)]
-    except OSError:
-        return None
+    lines = _head_lines(path)
     for number, text in enumerate(lines[1:], start=2):
         for delimiter in ",;\t|":
             cells = {
@@ -1670,12 +1676,7 @@ def _no_rows(
     below = header_further_down(path, table, columns, mapping)
     if below is not None:
         return InputError([Problem(title_above_header(*below), file=path, line=below[0])])
-    try:
-        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            lines = [handle.readline() for _ in range(_TITLE_LINES)]
-    except OSError:
-        lines = []
-    filled = [line.strip() for line in lines if line.strip()]
+    filled = [line.strip() for line in _head_lines(path) if line.strip()]
     if len(filled) > 1:
         return InputError(
             [
