@@ -1818,6 +1818,62 @@ def test_a_reports_total_lines_are_named_and_a_grouped_report_is_said(tmp_path: 
     assert "a report grouped by a column ('Total Wine (1 record)')" in "\n".join(report.lines())
 
 
+def test_a_spreadsheets_empty_rows_are_said_as_empty_rows(tmp_path: Path) -> None:
+    # Excel keeps formatted blank rows below the data (",,,"): each was "lead_id '': required,
+    # but empty", and a room counted them as leads lost. A row with anything in it still
+    # says what is wrong with it.
+    leads = write(
+        tmp_path / "leads.csv",
+        "lead_id,created_at,title\nL1,2025-02-19,CEO\n,,\n, , \n,2025-02-20,\n,,CMO\n",
+    )
+    rows, report = load_leads(leads)
+    assert len(rows) == 1
+    assert report.reasons == Counter({"empty": 2, "bad lead_id": 2}), report.lines()
+    text = "\n".join(report.lines())
+    assert "line 3: an empty row: every column read is empty, not a lead" in text, text
+    assert "line 4: an empty row" in text and "line 5: lead_id" in text, text
+    activities = write(
+        tmp_path / "activities.csv",
+        'lead_id,kind,at\nL1,demo_request,2025-02-20\n,,\n"Grand Totals (1 record)",,\n',
+    )
+    loaded_activities, report = load_activities(activities, {"L1"})
+    assert len(loaded_activities) == 1
+    assert report.reasons == Counter({"empty": 1, "report total line": 1}), report.lines()
+    text = "\n".join(report.lines())
+    assert "line 3: an empty row: every column read is empty, not an activity" in text, text
+    assert "'Grand Totals (1 record)'), not an activity" in text, text
+
+
+def test_a_header_repeated_mid_file_is_said_as_the_header(tmp_path: Path) -> None:
+    # Two exports joined into one file repeat the header: it was "created_at 'Create Date':
+    # not a date or time", with advice to name the file's date format, and the activities'
+    # copy "lead_id 'Lead ID' is not in the leads table".
+    mapping = Mapping(
+        leads={"lead_id": "Lead ID", "created_at": "Create Date", "title": "Job Title"},
+        activities={"lead_id": "Lead ID", "kind": "Type", "at": "Date"},
+    )
+    leads = write(
+        tmp_path / "leads.csv",
+        "Lead ID,Create Date,Job Title\nL1,2025-01-02,CEO\n lead id ,CREATE DATE,\n"
+        "L2,2025-01-03,VP\nLead ID,Create Date,CEO\n",
+    )
+    rows, report = load_leads(leads, mapping)
+    assert [r.lead_id for r in rows] == ["L1", "L2"]
+    assert report.reasons == Counter({"header again": 1, "bad created_at": 1}), report.lines()
+    text = "\n".join(report.lines())
+    assert "line 3: the header again, not a lead (two exports joined" in text, text
+    assert "line 5: created_at 'Create Date'" in text, text  # a title in it: not the header
+    activities = write(
+        tmp_path / "activities.csv",
+        "Lead ID,Type,Date\nL1,demo_request,2025-01-04\nLead ID,Type,Date\n"
+        "L2,demo_request,2025-01-05\n",
+    )
+    kept, report = load_activities(activities, {"L1", "L2"}, mapping)
+    assert len(kept) == 2
+    assert report.reasons == Counter({"header again": 1}), report.lines()
+    assert "line 3: the header again, not an activity" in "\n".join(report.lines())
+
+
 def test_a_parquet_file_without_rows_is_said_so_not_read_as_text(tmp_path: Path) -> None:
     # Read as text for a report's title, it said "line 1 ('PAR1...') was read as a header".
     path = tmp_path / "leads.parquet"
@@ -3485,8 +3541,34 @@ def test_guids_that_differ_only_in_case_are_one_id(tmp_path: Path, leads_upper: 
         upper[:-1],
         upper.replace("-", "_"),
         "{" + upper + "}",
+        "{" + _GUID_LOWER + "}",
+        " {" + upper + "} ",
+        "{" + upper[:-1] + "}",
+        "{" + upper,
+        upper + "}",
     ]
-    assert assert_fast_path_agrees(_column("lead_id"), CANONICAL, cells) >= 3
+    assert assert_fast_path_agrees(_column("lead_id"), CANONICAL, cells) >= 5
+
+
+@pytest.mark.parametrize("braced_in", ["leads", "activities"])
+def test_a_guid_in_braces_is_the_same_guid(tmp_path: Path, braced_in: str) -> None:
+    # Dynamics' older exports, Advanced Find and SQL Server tools write a GUID in braces,
+    # "{D95BAFC8-...}", where the other file of the same CRM has it bare: every activity was
+    # "not in the leads table". Braces are no part of a GUID (RFC 9562's text form).
+    braced = "{" + _GUID_LOWER.upper() + "}"
+    in_leads, in_activities = (
+        (braced, _GUID_LOWER) if braced_in == "leads" else (_GUID_LOWER, braced)
+    )
+    con, problems = loaded(
+        tmp_path,
+        f"lead_id,created_at,account_id\n{in_leads},2025-01-02,{braced}\n",
+        f"lead_id,kind,at\n{in_activities},demo_request,2025-01-03\n",
+    )
+    assert problems.skipped == 0, problems.lines()
+    assert con.execute("SELECT lead_id, account_id FROM leads").fetchall() == [
+        (_GUID_LOWER, _GUID_LOWER)
+    ]
+    assert con.execute("SELECT lead_id FROM activities").fetchall() == [(_GUID_LOWER,)]
 
 
 def test_other_ids_that_differ_only_in_case_are_named_not_matched(tmp_path: Path) -> None:

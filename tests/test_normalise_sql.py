@@ -240,7 +240,7 @@ def _sf18(id15: str) -> str:
 def _crm_ids(folder: Path) -> None:
     """Rewrite the sample's CSVs with ids as CRMs and spreadsheets write them: a lead's id as
     a float in the activities ("500003.0"), a GUID in lower case in one file and upper case in
-    the other, an 18-character Salesforce id where the activities have its 15; account GUIDs in
+    the other (in braces for some), an 18-character Salesforce id where the activities have its 15; account GUIDs in
     either case, "#N/A" accounts, accounts joined by ";" and "N/A" domains, "-" sessions; ids padded with tabs, CRs
     and no-break spaces."""
     leads = folder / "leads.csv"
@@ -253,7 +253,8 @@ def _crm_ids(folder: Path) -> None:
             ids[row["lead_id"]] = (number, f"{number}.0" if n % 2 else number)
         elif n % 3 == 1:
             guid = str(uuid.UUID(int=(n + 1) * 0x9E3779B97F4A7C15F39CC0605CEDC834 % (1 << 128)))
-            ids[row["lead_id"]] = (guid, guid.upper())
+            # Dynamics' older exports write it in braces: "{D95BAFC8-...}"
+            ids[row["lead_id"]] = (guid, "{" + guid.upper() + "}" if n % 4 == 1 else guid.upper())
         else:
             seed = int.from_bytes(hashlib.sha256(str(n).encode()).digest()[:12], "big")
             tail = "".join(alphabet[(seed >> (6 * i)) % 62] for i in range(12))
@@ -446,7 +447,23 @@ def test_postgres_export_on_raw_files_finds_the_backtests_events(
 
 @pytest.mark.parametrize(
     "cell",
-    ["555;777", " 555; 777 ", "555;", ";555", "555", "5.12345E+10", "500003.0", "#N/A", "  "],
+    [
+        "555;777",
+        " 555; 777 ",
+        "555;",
+        ";555",
+        "555",
+        "5.12345E+10",
+        "500003.0",
+        "#N/A",
+        "  ",
+        "{D95BAFC8-F2A4-D27B-DCF4-BB99F4BEA973}",
+        " {d95bafc8-f2a4-d27b-dcf4-bb99f4bea973}",
+        "{D95BAFC8-F2A4-D27B-DCF4-BB99F4BEA97}",
+        "{D95BAFC8-F2A4-D27B-DCF4-BB99F4BEA973",
+        "D95BAFC8-F2A4-D27B-DCF4-BB99F4BEA973}",
+        "{{D95BAFC8-F2A4-D27B-DCF4-BB99F4BEA973}}",
+    ],
 )
 def test_the_staging_reads_an_id_cell_as_the_loader_does(cell: str) -> None:
     """Account and lead ids in the exported query's staging against `load.read_cell`: a cell

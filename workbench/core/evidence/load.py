@@ -577,6 +577,11 @@ SALESFORCE_CODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 # activities' "Regarding (Lead)" in upper case: 0 of 30 activities matched a lead. Read in
 # lower case. Other ids keep their case (Salesforce's 15-character ids differ by case alone).
 GUID = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+# The same GUID in braces, as Dynamics' older exports, Advanced Find and SQL Server tools write
+# it ("{D95BAFC8-...}"): one file of a CRM's with braces and the other without left every
+# activity "not in the leads table". Read without the braces, in lower case. The braces are
+# written as classes, so no dialect's string literal reads a backslash.
+BRACED_GUID = "[{]" + GUID + "[}]"
 
 
 def salesforce_15(value: str) -> str | None:
@@ -655,6 +660,8 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
                 return short
             if column.name in _ID_COLUMNS and re.fullmatch(GUID, value.strip()):
                 return value.strip().lower()
+            if column.name in _ID_COLUMNS and re.fullmatch(BRACED_GUID, value.strip()):
+                return value.strip()[1:-1].lower()
             if column.name == "domain":
                 return _domain(value)
             return mapping.translate(column.name, value.strip())
@@ -1167,6 +1174,8 @@ def _placeholder_to_python(ref: str, fast: str | None, column: str = "") -> str 
             _salesforce_sql(ref),
             f"WHEN strlen({ref}) = 36 AND substr({ref}, 9, 1) = '-' "
             f"AND regexp_full_match({ref}, '{GUID}') THEN lower({ref}) ",
+            f"WHEN strlen({ref}) = 38 AND ascii({ref}) = 123 "
+            f"AND regexp_full_match({ref}, '{BRACED_GUID}') THEN lower(substr({ref}, 2, 36)) ",
         ]
     return f"CASE {''.join(steps)}ELSE {fast} END"
 
@@ -2275,6 +2284,68 @@ def _total_lines(
     return found
 
 
+def _headers_again(
+    con: duckdb.DuckDBPyConnection,
+    table: _Table,
+    left: Sequence[tuple[Any, ...]],
+    headers: dict[str, str],
+) -> set[int]:
+    """The rows left out that are the file's header again: two exports joined into one file
+    (or a sheet pasted under another) repeat it mid-file. It was said as "created_at
+    'Create Date': not a date or time", and the activities' as a lead not in the leads table.
+    A row is the header again when its lead id is the header's and so is every other cell
+    with text in it, two at least."""
+    columns = [c for c in table.present if c.name in headers]
+    names = {c.name: headers[c.name].strip().casefold() for c in columns}
+    if not left or "lead_id" not in names:
+        return set()
+    wanted = [int(row[0]) for row in left]
+    cells = ", ".join(
+        f"COALESCE(t.{table.raw(c)}, CAST(t.{quote_identifier(c.name)} AS VARCHAR))"
+        for c in columns
+    )
+    found: set[int] = set()
+    for ordinal, *values in con.execute(
+        f"SELECT t.rowid, {cells} FROM {table.name} t "
+        f"WHERE t.rowid IN (SELECT unnest($1::BIGINT[]))",
+        [wanted],
+    ).fetchall():
+        said = {
+            column.name: str(value).strip().casefold()
+            for column, value in zip(columns, values, strict=True)
+            if value is not None and str(value).strip()
+        }
+        same = [name for name, cell in said.items() if cell == names[name]]
+        if said.get("lead_id") == names["lead_id"] and len(same) == len(said) >= 2:
+            found.add(int(ordinal))
+    return found
+
+
+_ONE_ROW = {"leads": "a lead", "activities": "an activity"}  # "not a activitie" was said
+
+
+def _empty_rows(
+    con: duckdb.DuckDBPyConnection, table: _Table, left: Sequence[tuple[Any, ...]]
+) -> set[int]:
+    """The rows left out for a cell that did not read whose every column read is empty: the
+    blank rows a spreadsheet keeps below its data (",,,"), said as such. They were "lead_id
+    '': required, but empty", one per row, and a room counted them as leads lost."""
+    wanted = [int(row[0]) for row in left if row[1] is not None]
+    if not wanted or not table.present:
+        return set()
+    filled = " OR ".join(
+        f"NULLIF(trim(COALESCE(t.{table.raw(c)}, CAST(t.{quote_identifier(c.name)} AS VARCHAR))),"
+        " '') IS NOT NULL"
+        for c in table.present
+    )
+    rows = con.execute(
+        f"SELECT t.rowid FROM {table.name} t "
+        f"WHERE t.rowid IN (SELECT unnest($1::BIGINT[])) AND NOT ({filled})",
+        [wanted],
+    ).fetchall()
+    return {int(ordinal) for (ordinal,) in rows}
+
+
 def _report(
     con: duckdb.DuckDBPyConnection,
     report: TableReport,
@@ -2284,6 +2355,7 @@ def _report(
     emptied_values: dict[str, list[str]],
     dropped: dict[str, RowProblem] | None = None,
     known: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> int:
     """Fill in the report's left-out rows and emptied cells, every one of them, as a row-by-row
     reading would have; returns how many rows of the table are left out. `lines` locates CSV
@@ -2306,6 +2378,8 @@ def _report(
     ).fetchall()
     emptied = _emptied(con, table, emptied_values)
     totals = _total_lines(con, table, left)
+    blank = _empty_rows(con, table, left)
+    again = _headers_again(con, table, left, headers) if headers else set()
     unknown = any(col is None and first is None for _, col, _, _, first in left)
     twins = _zero_twins(con, known) if known is not None and unknown else {}
     cases = _case_twins(con, known) if known is not None and unknown else {}
@@ -2343,11 +2417,27 @@ def _report(
         events.append((line, -1, RowProblem(report.table, where(line), why, "unreadable line")))
     for ordinal, col, raw, lead_id, first in left:
         place = position[int(ordinal)]
-        if int(ordinal) in totals:
+        if int(ordinal) in blank:
             problem = RowProblem(
                 report.table,
                 where(place),
-                f"a report's total line ({totals[int(ordinal)]!r}), not a {report.table[:-1]}",
+                f"an empty row: every column read is empty, not {_ONE_ROW[report.table]}",
+                "empty",
+            )
+        elif int(ordinal) in again:
+            problem = RowProblem(
+                report.table,
+                where(place),
+                "the header again, not "
+                f"{_ONE_ROW[report.table]} (two exports joined into one file?); the rows "
+                "after it are read",
+                "header again",
+            )
+        elif int(ordinal) in totals:
+            problem = RowProblem(
+                report.table,
+                where(place),
+                f"a report's total line ({totals[int(ordinal)]!r}), not {_ONE_ROW[report.table]}",
                 "report total line",
             )
         elif col is not None:
@@ -2888,7 +2978,9 @@ def _load_source(
     report.notes.extend(readings)
     bad_values, emptied_values = _read_the_rest(con, staged, mapping)
     _find_problems(con, staged, bad_values, unique=table == "leads", known=known)
-    left_out = _report(con, report, staged, mapping, lines, emptied_values, dropped, known)
+    left_out = _report(
+        con, report, staged, mapping, lines, emptied_values, dropped, known, file_columns
+    )
     if table == "leads" and lines is not None and rejected:
         _name_rejected_leads(report, lines, index["lead_id"])
     if left_out:

@@ -18,7 +18,7 @@ ISO time or a number, and no two agree on a bad one.
 What the SELECTs do, for the columns the replay reads (and the two times the relationship
 rule needs): text trimmed, an empty string or a placeholder ("N/A", "#N/A", "-",
 `load.TEXT_PLACEHOLDERS`) read as NULL; ids (lead_id in both tables, account_id) as the
-loader reads them: a GUID in lower case, an 18-character Salesforce id as its 15, a whole
+loader reads them: a GUID in lower case and without braces, an 18-character Salesforce id as its 15, a whole
 number written as a float as the number, one in scientific notation as NULL; domains lower case without scheme,
 path, query or "www."; choice values (seniority, persona, relationship, activity kind)
 matched as `mapping.match_choice` does (case-folded, without whitespace, '_', '-', '/', '.');
@@ -50,6 +50,7 @@ from typing import get_args
 from workbench.core.domain.vocab import Seniority
 from workbench.core.evidence import mapping as rules
 from workbench.core.evidence.load import (
+    BRACED_GUID,
     FLOAT_ID,
     GUID,
     SCIENTIFIC_ID,
@@ -279,7 +280,8 @@ def _id(v: str) -> str:
     """An id as `load._cell` reads it, from `v`, the id as `_text` gives it (a column of the
     layer below, as the expression reads it many times): an id in scientific notation, or
     several joined by ';', as NULL (the loader empties and reports it), a whole number written as a float as the
-    number, an 18-character Salesforce id as its 15 characters, a GUID in lower case. Without
+    number, an 18-character Salesforce id as its 15 characters, a GUID in lower case and without
+    braces. Without
     this a warehouse's raw rows split an account Dynamics wrote in two cases, and lose every
     activity a report wrote with a lead's 18-character id."""
     return (
@@ -288,6 +290,7 @@ def _id(v: str) -> str:
         f" WHEN length({v}) = 18 AND {_g(v, '[A-Za-z0-9]', '')} = ''"
         f" AND substr({v}, 16, 3) = {salesforce_code_sql(v)} THEN substr({v}, 1, 15)"
         f" WHEN length({v}) = 36 AND {_full(GUID, v)} THEN lower({v})"
+        f" WHEN length({v}) = 38 AND {_full(BRACED_GUID, v)} THEN lower(substr({v}, 2, 36))"
         f" ELSE {v} END"
     )
 

@@ -635,7 +635,7 @@ def _header(
         "-- normalise them as `workbench backtest` loads a file: choices matched ignoring case,",
         "-- spaces, '-', '_', '/', '.' (Demo Request is demo_request), text trimmed, empty text",
         "-- and placeholders (N/A, #N/A, -, null) NULL, ids as the loader reads them (GUIDs lower",
-        "-- case, 18-character Salesforce ids as their 15, 500123.0 as 500123), domains lower",
+        "-- case without braces, 18-character Salesforce ids as their 15, 500123.0 as 500123), domains lower",
         "-- case without scheme, path or www., a missing seniority inferred",
         "-- from the title, relationship prospect unless it says customer. Times, numbers and",
         "-- booleans must be typed columns. Company size is a whole number:",
