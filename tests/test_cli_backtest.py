@@ -319,3 +319,35 @@ def test_a_history_in_the_gate_s_words_is_not_warned(
     result = cli("backtest", draft(defs), "--leads", leads, "--activities", activities)
     assert result.exit_code == 0, result.output
     assert "do not meet" not in result.stdout
+
+
+def test_evidence_paths_are_said_without_dot_dot(tmp_path: Path) -> None:
+    """`leads = "../data/leads.csv"` beside the definitions was said as
+    "definitions/../data/leads.csv" in every message; where a folder on the way is a link,
+    folding the ".." would name another file, so the joined path stays."""
+    import os
+
+    from workbench.core.evidence.settings import load_source
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "leads.csv").write_text("lead_id,created_at\n")
+    folder = tmp_path / "definitions"
+    folder.mkdir()
+    (folder / "evidence.toml").write_text(
+        'leads = "../data/leads.csv"\nactivities = "../data/activities.csv"\n'
+    )
+    source = load_source(folder)
+    assert source is not None
+    assert source.leads == tmp_path / "data" / "leads.csv"
+    assert ".." not in source.activities.parts
+    # definitions as a link into another folder: its ".." is that folder's parent
+    elsewhere = tmp_path / "elsewhere" / "defs"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "evidence.toml").write_text(
+        'leads = "../data/leads.csv"\nactivities = "../data/activities.csv"\n'
+    )
+    link = tmp_path / "linked"
+    os.symlink(elsewhere, link)
+    source = load_source(link)
+    assert source is not None
+    assert source.leads.resolve() == (tmp_path / "elsewhere" / "data" / "leads.csv")

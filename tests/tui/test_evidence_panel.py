@@ -203,7 +203,8 @@ async def test_the_folders_evidence_toml_is_used_and_flags_win(
         await show_evidence(pilot)
         assert isinstance(pilot.app, WorkbenchApp)
         assert "Backtest of acme v1" in report(pilot.app)
-        assert "definitions/../data/leads.csv" in report(pilot.app)
+        # said as the file it is, not "definitions/../data/leads.csv"
+        assert " data/leads.csv: " in report(pilot.app) and "/../" not in report(pilot.app)
 
     settings.write_text('leads = "nowhere.csv"\nactivities = "nowhere-either.csv"\n')
     async with make_app(evidence=history).run_test(size=(120, 40)) as pilot:

@@ -65,8 +65,15 @@ def settings_path(folder: Path) -> Path:
 
 
 def _resolve(base: Path, value: str) -> Path:
+    """`value` against `base`, its ".." folded where that names the same file: every message
+    and the app said "definitions/../data/leads.csv". Where a folder on the way is a link,
+    folding would name another file, and the path stays as joined."""
+    import os
+
     path = Path(value).expanduser()
-    return path if path.is_absolute() else base / path
+    joined = path if path.is_absolute() else base / path
+    folded = Path(os.path.normpath(joined))
+    return folded if folded.resolve() == joined.resolve() else joined
 
 
 def load_source(folder: Path) -> EvidenceSource | None:
