@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -281,6 +282,38 @@ def test_accepting_the_outcome_of_an_agreed_case_needs_confirmation(draft: Path)
     assert workshop.suite.by_name()["intern-demo-request"].case.expect == proposal.old
     accepted = workshop.accept_actual("intern-demo-request", confirmed=True)
     assert accepted.ok and workshop.suite.ok
+
+
+def test_an_acceptance_carries_the_why_and_how_it_would_disagree(draft: Path) -> None:
+    # 'Accept actual' flipped a case's expectation and kept a why saying the opposite,
+    # which was then signed: the room sees the why as it flips, and only the room edits it.
+    workshop = Workshop.open(draft)
+    case = workshop.suite.by_name()["ceo-ebook-download"].case
+    why = "Fit is great and the CEO asked: an MQL for the SDRs."
+    mql = Expectation(status="mql")
+    assert workshop.edit_case(case.name, case.model_copy(update={"why": why, "expect": mql})).ok
+    proposal = workshop.acceptance(case.name)
+    assert proposal.new == Expectation(status="nurture")
+    assert proposal.why == why
+    assert proposal.why_disagrees == "the why says mql; the case expects nurture"
+    assert proposal.why_said() == (
+        f"Its why: {why}\n"
+        "⚠ Expecting nurture, it no longer matches: the why says mql; the case expects nurture."
+    )
+    assert workshop.accept_actual(case.name, confirmed=True).ok
+    assert workshop.suite.by_name()[case.name].case.why == why, "the room's words stay"
+
+
+def test_an_acceptance_that_agrees_with_its_why_says_only_the_why(draft: Path) -> None:
+    workshop = Workshop.open(draft)
+    workshop.set_expectation("ceo-ebook-download", Expectation(status="mql"))
+    proposal = workshop.acceptance("ceo-ebook-download")
+    assert proposal.why_disagrees is None, "the why says nurture, as the new expectation"
+    assert proposal.why_said() == (
+        "Its why: Fit is great, but one ebook is a low-intent action: nurture until a hand raise."
+    )
+    no_why = replace(proposal, why=" ")
+    assert no_why.why_said() == "It has no why yet."
 
 
 def test_a_depends_case_is_accepted_without_confirmation(draft: Path) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from workbench.core.domain.bands import new_overlaps
+from workbench.core.domain.case_why import why_mismatch
 from workbench.core.domain.clause_evidence import ProposalLike, apply_proposal, record_evidence
 from workbench.core.domain.clauses import clause_value, set_path, with_clause
 from workbench.core.domain.definition import (
@@ -74,16 +75,31 @@ class DeletedCase:
 
 @dataclass(frozen=True, slots=True)
 class Acceptance:
-    """What 'accept what the definition does now' would set, shown before it is done."""
+    """What 'accept what the definition does now' would set, shown before it is done.
+
+    With the case's why, which the change leaves as the room wrote it: the app never
+    rewrites the room's words, so the room reads them as the expectation flips and changes
+    them itself (a why saying the opposite of the expectation was signed into the file)."""
 
     case_name: str
     old: Expectation
     new: Expectation
     needs_confirmation: bool
+    why: str = ""
+    # How the why disagrees with the new expectation (`why_mismatch`), None if it does not.
+    why_disagrees: str | None = None
 
     @property
     def changes(self) -> bool:
         return self.old != self.new
+
+    def why_said(self) -> str:
+        """The case's why for the room to read as its expectation changes; when it states
+        another outcome than the new expectation, how."""
+        said = f"Its why: {self.why}" if self.why.strip() else "It has no why yet."
+        if self.why_disagrees is not None:
+            said += f"\n⚠ Expecting {self.new.label()}, it no longer matches: {self.why_disagrees}."
+        return said
 
 
 NO_WHY = "why: say in one line what the room agreed about this lead, and why"
@@ -366,7 +382,14 @@ class Workshop:
             lead_type=verdict.lead_type if old.lead_type is not None else None,
             segment=verdict.segment if old.segment is not None else None,
         )
-        return Acceptance(case_name, old, new, needs_confirmation=not result.case.depends)
+        return Acceptance(
+            case_name,
+            old,
+            new,
+            needs_confirmation=not result.case.depends,
+            why=result.case.why,
+            why_disagrees=why_mismatch(result.case.model_copy(update={"expect": new})),
+        )
 
     def accept_actual(self, case_name: str, confirmed: bool = False) -> EditResult:
         """Make the case expect what the definition now does: at once for a 'depends' case,
