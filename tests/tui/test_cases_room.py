@@ -8,9 +8,9 @@ from pathlib import Path
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import Button, DataTable, Input
 
-from tests.tui.pilot_steps import open_first, settle, type_text
+from tests.tui.pilot_steps import keys_handed_on, open_first, settle, type_text
 from workbench.core.domain.definition import EdgeCase, Expectation
 from workbench.core.files import store
 from workbench.core.services.workshop import Workshop
@@ -430,6 +430,122 @@ async def test_a_depends_case_is_accepted_without_a_question(
         await settle(pilot)
         assert isinstance(pilot.app.screen, EditorScreen), "no question for a 'depends' case"
     assert saved_case(path, "agency-vp-demo-request").expect.status == "mql"
+
+
+MQL_WHY = "Fit is great and the CEO asked: an MQL for the SDRs."
+
+
+def _why_says_mql(workshop: Workshop) -> None:
+    """The CEO case expects mql, and its why says so: the definition says nurture."""
+    case = workshop.suite.by_name()["ceo-ebook-download"].case
+    changed = case.model_copy(update={"why": MQL_WHY, "expect": Expectation(status="mql")})
+    assert workshop.edit_case(case.name, changed).ok
+
+
+async def test_accepting_shows_the_why_and_offers_to_edit_it_at_once(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # 'e' flipped the expectation and kept a why saying the opposite, signed as it stood:
+    # the room reads the why as it flips and edits it; the app never rewrites it.
+    path = seeded("acme", "3m-10m")
+    prepared(path, _why_says_mql)
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 0)
+        app = pilot.app
+        await pilot.press("e")
+        await settle(pilot)
+        question = dialog_text(app)
+        assert f"Its why: {MQL_WHY}" in question
+        assert "⚠ Expecting nurture, it no longer matches: the why says mql" in question
+        labels = [str(b.label) for b in app.screen.query(Button)]
+        assert labels == ["Keep mql", "Expect nurture", "Expect nurture, edit the why"]
+        app.screen.query_one("#answer-accept-edit", Button).focus()
+        # Keys typed at once go to the why, after its text, not to the cases (`d` deletes).
+        await pilot.press("enter", "space", "d", "o")
+        await keys_handed_on(pilot)
+        form = app.screen
+        assert isinstance(form, NewCaseModal), f"no case form: {form!r}"
+        why = form.query_one("#new-why", Input)
+        assert app.focused is why and why.value == f"{MQL_WHY} do"
+        case = saved_case(path, "ceo-ebook-download")
+        assert (case.expect.status, case.why) == ("nurture", MQL_WHY), "accepted, why as written"
+        await pilot.press("escape")  # something typed: the form asks before discarding it
+        await settle(pilot)
+        discard = app.screen
+        assert isinstance(discard, ConfirmModal) and "Discard" in discard.question
+        await pilot.press("escape")  # no answer: keep editing
+        await settle(pilot)
+        assert app.screen is form
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "One ebook is low intent: nurture until a hand raise.")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen), form_error(app)
+        assert WHY_MARK not in table_text(app)
+    case = saved_case(path, "ceo-ebook-download")
+    assert case.expect.status == "nurture"
+    assert case.why == "One ebook is low intent: nurture until a hand raise."
+
+
+async def test_the_accept_answers_all_show_at_80_columns(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    # A third answer in one row ran past the dialog's frame, cut to "…edit the wh".
+    path = seeded("acme", "3m-10m")
+    prepared(path, lambda w: w.apply("fit.min_seniority", "intern"))  # rejected → mql → sdr
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await to_case(pilot, 1)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "Its why: Fails the seniority fit gate." in dialog_text(pilot.app)
+        dialog = pilot.app.screen.query_one(".dialog").content_region
+        buttons = list(pilot.app.screen.query(Button))
+        assert [str(b.label) for b in buttons][-1] == "Expect mql → sdr, edit the why"
+        for button in buttons:
+            assert dialog.contains_region(button.region), f"{button.label} is cut"
+
+
+async def test_accepting_and_leaving_the_why_keeps_it_as_written(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    prepared(path, _why_says_mql)
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 0)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.click("#answer-accept-edit")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NewCaseModal)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EditorScreen)
+        assert WHY_MARK in table_text(pilot.app), "the disagreement stays in sight"
+    case = saved_case(path, "ceo-ebook-download")
+    assert (case.expect.status, case.why) == ("nurture", MQL_WHY)
+
+
+async def test_accepting_a_depends_case_says_its_why_and_how_to_edit_it(
+    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
+) -> None:
+    path = seeded("acme", "3m-10m")
+    why = saved_case(path, "agency-vp-demo-request").why
+
+    def agencies_in(workshop: Workshop) -> None:
+        workshop.apply("fit.min_employees", None)
+        workshop.apply("fit.industries", ["software", "saas", "agency"])
+
+    prepared(path, agencies_in)
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await to_case(pilot, 2)
+        await pilot.press("e")
+        await settle(pilot)
+        said = [str(n.message) for n in pilot.app._notifications]
+        assert any(f"Its why: {why}" in m and "m on the cases edits it" in m for m in said), said
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NewCaseModal)
+    assert saved_case(path, "agency-vp-demo-request").why == why
 
 
 async def test_the_case_detail_says_when_the_expectation_contradicts_its_why(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,6 +33,28 @@ from workbench.tui.components.stop_list import StopList
 from workbench.tui.components.text import PlainText
 
 CANCEL = Binding("escape", "cancel", "Cancel", id="modal.cancel", tooltip="Close without changes.")
+
+# The cells a question's row of answers has: a dialog 70 wide (as at 80 columns) less its
+# frame, padding and the row's margins. Answers beyond it go on a row below, not past the
+# frame ("Expect nurture, edit the why" was cut at 80 columns).
+ANSWER_ROW_CELLS = 64
+_BUTTON_MIN_CELLS = 16  # Textual's `min-width` of a button
+_BUTTON_GAP = 2  # `.buttons Button { margin-right: 2 }`
+
+
+def answer_rows(answers: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """The answers in rows that fit `ANSWER_ROW_CELLS`, in their order."""
+    rows: list[list[tuple[str, str]]] = []
+    used = 0
+    for answer in answers:
+        width = max(_BUTTON_MIN_CELLS, cell_len(answer[1]) + 2)  # a cell of padding each side
+        if rows and used + _BUTTON_GAP + width <= ANSWER_ROW_CELLS:
+            rows[-1].append(answer)
+            used += _BUTTON_GAP + width
+        else:
+            rows.append([answer])
+            used = width
+    return rows
 
 
 class ConfirmModal(ModalScreen[str]):
@@ -74,9 +97,10 @@ class ConfirmModal(ModalScreen[str]):
         kind = HoldingButton if self.holding else RoomButton
         with Vertical(classes="dialog"):
             yield PlainText(self.question, classes="dialog-text")
-            with Horizontal(classes="buttons"):
-                for answer_id, label in self.answers:
-                    yield kind(label, id=f"answer-{answer_id}")
+            for row in answer_rows(self.answers):
+                with Horizontal(classes="buttons"):
+                    for answer_id, label in row:
+                        yield kind(label, id=f"answer-{answer_id}")
 
     @on(Button.Pressed)
     def _answer(self, event: Button.Pressed) -> None:
@@ -449,11 +473,14 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
         *,
         segments: Sequence[str] = (),
         lead_types: Sequence[str] = (),
+        focus: str = "name",
     ) -> None:
         """`segments`: the definition's segment ids, `lead_types` its motions' lead types;
-        the expected segment or lead type is offered only where the definition has them."""
+        the expected segment or lead type is offered only where the definition has them.
+        `focus`: the text field the form opens with the cursor in (after its text)."""
         super().__init__()
         self.submit = submit
+        self.focus_key = focus
         self.case = case
         self.initial = case_form_values(case)
         self.segments = tuple(segments)
@@ -525,7 +552,10 @@ class NewCaseModal(ModalScreen[tuple[EdgeCase, EditResult] | None]):
                 yield RoomButton("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#new-name", Input).focus()
+        if self.focus_key == "name":
+            self.query_one("#new-name", Input).focus()
+        else:  # after its text, nothing selected: a key typed at once must not wipe it
+            self.query_one(f"#new-{self.focus_key}", RoomInput).focus_after_text()
         if self.held:
             self.held = False
             self.call_after_refresh(release_keys, self)

@@ -97,6 +97,8 @@ PaneT = TypeVar("PaneT", bound=Widget)
 _MOUNT_WAIT = 3.0  # seconds a step key waits for its step to be mounted (a loaded machine)
 _MOUNT_TRIES = 20  # refreshes `show_step` waits for a step to be mounted before its cursor
 STEP_KEYS = ["f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"]
+# Seconds a toast saying a case's why stays: a sentence of the room's to read, not a word.
+WHY_TOAST_SECONDS = 10.0
 # Tab labels when the full ones would not fit the terminal's width (eight steps at 80 columns):
 # every step stays in sight rather than scrolling off the tab bar.
 SHORT_LABELS = {"fit": "Fit", "cases": "Cases"}
@@ -1662,38 +1664,52 @@ class EditorScreen(ClosesKeysPanel):
             self.notify(f"{name} already expects what the definition does.", title="No change")
             return
         if not proposal.needs_confirmation:
-            self._accept_now(name)
+            # Accepted at once, the why left as the room wrote it: said, with how to change it.
+            self._accept_now(name, f"\n{proposal.why_said()}\nm on the cases edits it.")
             return
 
         def answered(choice: str | None) -> None:
+            # The answers hold the keys typed after them: the form's own `held` releases
+            # them once the why has the cursor (typed at once, they went to the cases).
+            if choice == "accept-edit" and self._accept_now(name):
+                self._edit_case(name, held=True, focus="why")
+                return
             if choice == "accept":
                 self._accept_now(name)
+            release_keys(self)
 
         self.app.push_screen(
             ConfirmModal(
                 f"{name} is not a 'depends' case: the room agreed its outcome.\n"
                 f"  agreed:        {proposal.old.label()}\n"
                 f"  does now:      {proposal.new.label()}\n"
+                f"{proposal.why_said()}\n"
                 "Change the agreed expectation to what the definition does now?",
                 [
                     ("keep", f"Keep {proposal.old.label()}"),
                     ("accept", f"Expect {proposal.new.label()}"),
+                    ("accept-edit", f"Expect {proposal.new.label()}, edit the why"),
                 ],
+                holding=True,
             ),
             answered,
         )
 
-    def _accept_now(self, name: str) -> None:
+    def _accept_now(self, name: str, why: str = "") -> bool:
+        """Make the case expect what the definition does now; `why`: the case's why as said
+        with the change. Whether it changed."""
         result = self.workshop.accept_actual(name, confirmed=True)
         if not result.ok:
             self.notify("; ".join(result.errors), severity="error", title="Not changed")
-            return
+            return False
         expect = self.workshop.suite.by_name()[name].case.expect
         self.notify(
-            f"{name} now expects {expect.label()}. u on the cases undoes it.",
+            f"{name} now expects {expect.label()}. u on the cases undoes it.{why}",
             title="Expectation changed",
+            timeout=WHY_TOAST_SECONDS if why else None,
         )
         self.after_change(list(result.flips), edited=f"cases.{name}.expect")
+        return True
 
     @on(UndoRequested)
     def _undo(self) -> None:
@@ -1749,10 +1765,11 @@ class EditorScreen(ClosesKeysPanel):
     def _edit_case_requested(self, event: CaseEditRequested) -> None:
         self._edit_case(event.name, held=True)
 
-    def _edit_case(self, name: str, held: bool = False) -> None:
+    def _edit_case(self, name: str, held: bool = False, focus: str = "name") -> None:
         """The add-case form, filled in from the case; the core refuses a taken name and the
         form stays open saying so. `held`: the cases' `m` held the keys typed after it,
-        released here when no form comes, else by the form once it has the cursor."""
+        released here when no form comes, else by the form once it has the cursor. `focus`:
+        the field with the cursor (the why, after an accept that left it as it was)."""
         case = next((c for c in self.workshop.definition.cases if c.name == name), None)
         if self.refused_read_only() or case is None:
             if held:
@@ -1782,7 +1799,7 @@ class EditorScreen(ClosesKeysPanel):
             return self.workshop.edit_case(name, changed)
 
         segments, lead_types = self._case_choices()
-        modal = NewCaseModal(submit, case, segments=segments, lead_types=lead_types)
+        modal = NewCaseModal(submit, case, segments=segments, lead_types=lead_types, focus=focus)
         modal.held = held
         self.app.push_screen(modal, edited)
 
