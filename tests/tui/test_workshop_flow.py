@@ -805,3 +805,27 @@ async def test_a_draft_moved_to_a_split_stage_gets_its_step_from_the_template(
         on_disk = store.load_definition(workdir / "definitions" / "acme" / "v1.toml").definition
         assert [owner.id for owner in getattr(on_disk, key)] == ids
         assert getattr(screen.workshop.definition, key)[0].label == "Xy"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_new_definition_box_stays_put_as_the_stages_are_read(
+    make_app: Callable[..., WorkbenchApp], workdir: Path, size: tuple[int, int]
+) -> None:
+    # A stage whose description wraps to two lines moved the whole box (and the list under
+    # the facilitator's eyes) a line up, and the next stage moved it back.
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewDefinitionModal)
+        stages = form.query_one("#new-stage", OptionList)
+        stages.focus()
+        await pilot.press(*["up"] * len(STAGE_IDS))
+        regions = set()
+        for _ in STAGE_IDS:
+            await settle(pilot)
+            regions.add((stages.region, form.query_one("#create").region))
+            await pilot.press("down")
+        assert len(regions) == 1, regions
