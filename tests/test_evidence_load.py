@@ -1656,6 +1656,26 @@ def test_a_byte_windows_1252_does_not_define_is_read_as_latin_1(tmp_path: Path) 
     assert [lead.title for lead in leads] == ["José\x81"] and report.skipped == 0
 
 
+@pytest.mark.parametrize("ending", ["\r", "\n", "\r\n"])
+def test_excel_for_macs_csv_is_read_as_mac_roman(tmp_path: Path, ending: str) -> None:
+    # Excel for Mac's "CSV (Macintosh)" writes Mac Roman (with CR line ends): read as
+    # Windows-1252 without a word, 61 titles became "SŽnior Director" and "MŸller".
+    rows = [("L1", "Sénior Director"), ("L2", "Head of Sales, Müller AG"), ("L3", "Gérant")]
+    text = "lead_id,created_at,title" + ending
+    text += "".join(f'{i},2025-01-0{n + 1},"{t}"{ending}' for n, (i, t) in enumerate(rows))
+    path = tmp_path / "leads.csv"
+    path.write_bytes(text.encode("mac_roman"))
+    assert detect(path).encoding == "mac-roman"
+    leads, report = load_leads(path)
+    assert [(lead.lead_id, lead.title) for lead in leads] == rows
+    assert "read as mac-roman (detected)" in "\n".join(report.lines())
+    # The same letters from Windows (and a German "ß", the same small letter in both) stay
+    # Windows-1252.
+    path.write_bytes(text.replace("Sales", "Straße").encode("cp1252"))
+    assert detect(path).encoding == "windows-1252"
+    assert [lead.title for lead in load_leads(path)[0]][1] == "Head of Straße, Müller AG"
+
+
 def test_the_mapping_names_the_encoding_and_delimiter(tmp_path: Path) -> None:
     # Detection would get both wrong here: the header has as many commas as semicolons, and
     # the first MiB is ASCII (the accent comes after it).
@@ -3132,6 +3152,9 @@ def test_a_windows_1252_file_whose_first_accent_is_past_the_first_mib_loads_whol
         ("%d-%b-%y %H:%M", "dates read with the month's name"),
         ("%b %d, %Y %I:%M %p", "dates read with the month's name"),
         ("%d %B %Y %H:%M", "dates read with the month's name"),
+        # macOS's medium style (Apple Numbers): "Feb 19, 2025 at 1:01 AM", "19 Feb 2025 at 13:01"
+        ("%b %d, %Y at %I:%M %p", "dates read with the month's name"),
+        ("%d %b %Y at %H:%M", "dates read with the month's name"),
         # ISO 8601's date with a 12-hour clock: "2025-01-05 03:04:00 PM".
         ("%Y-%m-%d %I:%M:%S %p", "dates read year first"),
         ("%Y-%m-%d %I:%M %p", "dates read year first"),

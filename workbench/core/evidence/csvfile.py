@@ -1,8 +1,8 @@
 """How a CSV file is written: its encoding and the character between its cells.
 
 Exports come as CRMs and spreadsheets write them: UTF-8 with or without a byte-order mark,
-Windows-1252 (Salesforce reports, Excel on Windows), Latin-1, UTF-16 (Excel's "Unicode
-text"); commas, or semicolons where the decimal mark is a comma, or tabs. Both are found from
+Windows-1252 (Salesforce reports, Excel on Windows), Latin-1, Mac Roman (Excel for Mac's
+"CSV (Macintosh)"), UTF-16 (Excel's "Unicode text"); commas, or semicolons where the decimal mark is a comma, or tabs. Both are found from
 the file's first MiB (cheap on any size), unless the mapping names them.
 
 DuckDB reads UTF-8 itself (a byte-order mark included). Any other encoding is transcoded to a
@@ -94,7 +94,27 @@ class CsvFormat:
 
 def _canonical(name: str) -> str:
     found = codecs.lookup(name).name
-    return {"cp1252": "windows-1252", "iso8859-1": "latin-1"}.get(found, found)
+    return {"cp1252": "windows-1252", "iso8859-1": "latin-1", "mac-roman": "mac-roman"}.get(
+        found, found
+    )
+
+
+# A byte past ASCII right after a letter: a letter of a word ("Sénior", "Müller").
+_IN_A_WORD = re.compile(rb"[A-Za-z]([\x80-\xff])")
+
+
+def mac_roman_letters(data: bytes) -> bool:
+    """Whether `data`, neither UTF-8 nor plain ASCII, is Mac Roman (Excel for Mac's "CSV
+    (Macintosh)", old Mac tools) rather than Windows-1252: more of its bytes inside words read
+    as small letters in Mac Roman than in Windows-1252. Mac Roman's é, ü, ö, á are bytes
+    Windows-1252 reads as Ž, Ÿ, š, ‡ (61 "SŽnior" titles, read without a word); Windows-1252's
+    é, ü, ñ are bytes Mac Roman reads as È, ¸, Ò. A tie stays Windows-1252."""
+    mac = windows = 0
+    for found in _IN_A_WORD.finditer(data):
+        byte = found.group(1)
+        mac += byte.decode("mac-roman").islower()
+        windows += byte.decode("cp1252", errors="replace").islower()
+    return mac > windows
 
 
 def _header_delimiter(text: str) -> str | None:
@@ -116,8 +136,9 @@ def detect(path: Path, encoding: str | None = None, delimiter: str | None = None
     """The file's encoding and delimiter: the given ones, else found from its first MiB.
 
     Encoding: a byte-order mark says UTF-8 or UTF-16; a sample that is valid UTF-8 is UTF-8;
-    any other is Windows-1252 (a superset of Latin-1's letters), or Latin-1 where it has a
-    byte Windows-1252 does not define."""
+    any other is Mac Roman where its words read as such (`mac_roman_letters`), else
+    Windows-1252 (a superset of Latin-1's letters), or Latin-1 where it has a byte
+    Windows-1252 does not define."""
     with path.open("rb") as handle:
         head = handle.read(SAMPLE)
     bom = head.startswith(codecs.BOM_UTF8)
@@ -137,6 +158,8 @@ def detect(path: Path, encoding: str | None = None, delimiter: str | None = None
         except UnicodeDecodeError:
             if mostly_utf8(*utf8_evidence(head)):
                 name, stray = "utf-8", True
+            elif mac_roman_letters(head):
+                name = "mac-roman"
             else:
                 try:
                     head.decode("cp1252")

@@ -78,6 +78,12 @@ _TIMES = (
     " %I:%M:%S %p",
     ", %I:%M %p",
     ", %I:%M:%S %p",
+    # macOS's medium style, as Apple Numbers exports it: "Feb 19, 2025 at 1:01 AM",
+    # "19 Feb 2025 at 13:01"; every one of 300 leads was "not a date or time".
+    " at %H:%M",
+    " at %H:%M:%S",
+    " at %I:%M %p",
+    " at %I:%M:%S %p",
 )
 _SEPARATORS = (".", "/", "-")
 _ORDERS = {
