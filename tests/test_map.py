@@ -307,10 +307,18 @@ def test_bad_input_is_one_message_and_exit_2(tmp_path: Path) -> None:
     assert "unknown preset 'pipedrive'" in result.output
 
 
+def _drop_column(path: Path, header: str) -> None:
+    """Rewrite a CSV file without one of its columns."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    at = rows[0].index(header)
+    _write_csv(
+        path, [*rows[0][:at], *rows[0][at + 1 :]], [[*r[:at], *r[at + 1 :]] for r in rows[1:]]
+    )
+
+
 def test_a_file_without_a_lead_id_is_refused_with_exit_1(tmp_path: Path) -> None:
     leads, activities = crm_export(tmp_path, "hubspot", leads=20)
-    text = activities.read_text(encoding="utf-8")
-    activities.write_text(text.replace("Record ID", "Blorp", 1), encoding="utf-8")
+    _drop_column(activities, "Record ID")
     result = runner.invoke(app, ["map", "--leads", str(leads), "--activities", str(activities)])
     assert result.exit_code == 1
     assert "no header found for activities.lead_id" in result.output
@@ -987,7 +995,7 @@ def test_the_primary_company_id_is_preferred_over_the_plural(tmp_path: Path, pri
     )
     proposal = propose(leads, _activities(tmp_path))
     assert _found(proposal)["leads"]["account_id"] == primary
-    assert proposal.notes == []
+    assert [n for n in proposal.notes if "account_id" in n] == []
 
 
 def test_a_companys_primary_id_is_never_proposed_as_the_lead_id(tmp_path: Path) -> None:
@@ -1051,7 +1059,8 @@ def test_map_says_when_the_plural_company_ids_hold_several(tmp_path: Path) -> No
         [*HUBSPOT_CONTACTS, "Associated Company IDs"],
         [["101", "2025-02-19 01:01", "CMO", "555"]],
     )
-    assert propose(single, _activities(tmp_path)).notes == []
+    notes = propose(single, _activities(tmp_path)).notes
+    assert [n for n in notes if "account_id" in n] == []
 
 
 def test_the_columns_listed_are_the_columns_counted(tmp_path: Path) -> None:
@@ -1112,8 +1121,7 @@ def test_map_refuses_a_file_whose_header_is_not_first_and_writes_nothing(
 
 def test_map_writes_no_mapping_when_a_required_header_is_missing(tmp_path: Path) -> None:
     leads, activities = crm_export(tmp_path, "hubspot", leads=20)
-    text = activities.read_text(encoding="utf-8")
-    activities.write_text(text.replace("Record ID", "Blorp", 1), encoding="utf-8")
+    _drop_column(activities, "Record ID")
     out = tmp_path / "m.toml"
     args = ["map", "--leads", str(leads), "--activities", str(activities), "--out", str(out)]
     result = runner.invoke(app, args)

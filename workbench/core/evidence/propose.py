@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -93,11 +94,28 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "date created",
             "created time",
         ),
-        "title": ("job title", "position", "job position", "role", "job role", "designation"),
+        "title": (
+            "job title",
+            "position",
+            "job position",
+            "role",
+            "job role",
+            "designation",
+            "contact title",  # Close: a lead is a company, its contact's title
+            "primary contact title",
+        ),
         "seniority": ("job level", "level", "management level", "seniority level"),
         "persona": ("persona", "contact type", "audience", "buyer persona"),
         "email": ("e-mail", "email address", "e-mail address", "work email", "mail"),
-        "company": ("company name", "account name", "organization", "organisation", "account"),
+        # Close: a lead is a company, and its "display_name" the company's name.
+        "company": (
+            "company name",
+            "account name",
+            "organization",
+            "organisation",
+            "account",
+            "display name",
+        ),
         # HubSpot writes the contact's company as "Associated Company ID" (and "Company ID"),
         # Salesforce as "Account ID" (a converted lead's "Converted Account ID").
         "account_id": (
@@ -150,6 +168,7 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "opportunity created date",
             "sql date",
         ),
+        "lead_source": ("source", "original source", "lead source type"),  # Pardot: "Source"
         "won_at": (
             "close date",
             "closed won date",
@@ -207,6 +226,12 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "created date",
             "create date",
             "created time",
+            "date created",  # Close: "date_created"
+            "created at",  # Pardot
+            "created on",
+            "created",
+            "date time",  # Marketo's activity log: "Date/Time"
+            "activity date time",
             "due date",  # Pipedrive's "Activity - Due date"
             "actual end",  # Dynamics
         ),
@@ -385,6 +410,16 @@ def _by_name(table: str, column: str, squashed: str, field: str = "") -> tuple[f
     return 0.0, ""
 
 
+# Close writes its custom fields "custom.<Field>" ("custom.Lead Source"): read by the field.
+_CUSTOM = re.compile(r"^custom[.:]\s*(?P<field>.+)$", re.IGNORECASE)
+
+
+def _custom_field(header: str) -> tuple[str, ...]:
+    """The field of a custom field's header ("custom.Lead Source": "Lead Source"), or none."""
+    found = _CUSTOM.match(header.strip())
+    return (found["field"],) if found else ()
+
+
 CLOSE_NAME = "a name close to it"
 DISTINCT_SHARE = 0.9  # a sample this distinct is names or ids, not a choice column's values
 DISTINCT_MIN = 10  # ... when it has at least this many values
@@ -411,7 +446,7 @@ def _candidates(
         score, why = _by_name(table, name, squashed)
         if entity is not None and why.startswith(CLOSE_NAME):
             score, why = 0.0, ""  # "Person - Name" is not close to persona: read its field
-        for text in entity[1] if entity is not None else ():
+        for text in (*(entity[1] if entity is not None else ()), *_custom_field(header)):
             found = _by_name(table, name, _squash(text), text)
             if found[0] > score:
                 score, why = found
@@ -489,26 +524,42 @@ def guess_headers(
 
 
 def choose_preset(leads: list[str], activities: list[str]) -> tuple[Mapping, int]:
-    """The preset with the most of its headers in the files (at least MIN_PRESET_HEADERS)."""
-    best, best_count = CANONICAL, 0
+    """The preset with the most of its own headers in the files (at least MIN_PRESET_HEADERS).
+
+    A header counts for a preset only when it is that preset's own: one another preset names
+    too ("Lead Status") says nothing of which CRM wrote the file. A Zoho export was proposed
+    as HubSpot's for "Record Id", "Lead Status" and "Activity Type"."""
+    preset, count, _ = choose_preset_why(leads, activities)
+    return preset, count
+
+
+def choose_preset_why(leads: list[str], activities: list[str]) -> tuple[Mapping, int, list[str]]:
+    """`choose_preset`, and the headers that decided it."""
+    best, best_found = CANONICAL, list[str]()
     files = {
-        "leads": {_squash(h) for h in leads},
-        "activities": {_squash(h) for h in activities},
+        "leads": {_squash(h): h for h in leads},
+        "activities": {_squash(h): h for h in activities},
     }
-    for preset in PRESETS.values():
-        if preset is CANONICAL:
-            continue
-        count = sum(
-            1
-            for table in ("leads", "activities")
-            for column, header in preset.headers(table).items()
-            if _squash(header) in files[table] and _squash(header) != _squash(column)
-        )
-        if count > best_count:
-            best, best_count = preset, count
-    if best_count < MIN_PRESET_HEADERS:
-        return CANONICAL, 0
-    return best, best_count
+    presets = [preset for preset in PRESETS.values() if preset is not CANONICAL]
+    for preset in presets:
+        found = []
+        for table in ("leads", "activities"):
+            for column, header in preset.headers(table).items():
+                squashed = _squash(header)
+                if squashed not in files[table] or squashed == _squash(column):
+                    continue
+                shared = any(
+                    _squash(other.headers(table).get(column, "")) == squashed
+                    for other in presets
+                    if other is not preset
+                )
+                if not shared:
+                    found.append(files[table][squashed])
+        if len(found) > len(best_found):
+            best, best_found = preset, found
+    if len(best_found) < MIN_PRESET_HEADERS:
+        return CANONICAL, 0, []
+    return best, len(best_found), best_found
 
 
 # --- values --------------------------------------------------------------------------------
@@ -556,6 +607,9 @@ _KEYWORDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("email open", "email_open"),
         ("email opened", "email_open"),
         ("opened email", "email_open"),
+        ("open email", "email_open"),  # Marketo: "Open Email"
+        ("attend event", "webinar_attended"),  # Marketo: "Attend Event"
+        ("attended event", "webinar_attended"),
         ("blog", "blog_visit"),
         ("article", "blog_visit"),
         ("chat", "chatbot_identified"),
@@ -711,6 +765,70 @@ _HAND_RAISES = frozenset(
 SEEN_NOTE = "it says {word!r}: a page seen, not the form sent? map it only if the prospect asked"
 
 
+# A page visit or a form sent, without which page or form ("Visit Webpage", "Fill Out Form",
+# Pardot's "Visitor Page View" and "Form Success"): the kind is the page's or the form's.
+_GENERIC = frozenset(
+    {
+        "visit webpage",
+        "visit web page",
+        "visitor page view",
+        "page view",
+        "page visit",
+        "web page visit",
+        "webpage visit",
+        "fill out form",
+        "form success",
+        "form submission",
+        "form submitted",
+        "form fill",
+        "submitted form",
+        "click link",
+        "click email",
+        "email click",
+        "email clicked",
+    }
+)
+GENERIC_NOTE = (
+    "a page, form or link without which one: its kind is the page's or form's (in another "
+    "column?); map it only if every one is the same kind"
+)
+
+# Marketo's standard activity type ids (GET /rest/v1/activities/types.json), as its bulk
+# extract writes them in "activityTypeId". Each is placed as its name would be.
+MARKETO_TYPES: dict[str, str] = {
+    "1": "Visit Webpage",
+    "2": "Fill Out Form",
+    "3": "Click Link",
+    "6": "Send Email",
+    "7": "Email Delivered",
+    "8": "Email Bounced",
+    "9": "Unsubscribe Email",
+    "10": "Open Email",
+    "11": "Click Email",
+    "12": "New Lead",
+    "13": "Change Data Value",
+}
+MARKETO_HEADERS = frozenset({"activitytypeid"})
+
+
+def kind_proposal(header: str, value: str) -> tuple[str | None, str]:
+    """`propose_value` for an activity type in the column `header`: Marketo's "activityTypeId"
+    numbers read as its standard activity types' names."""
+    column = TABLE_COLUMNS["kind"]
+    if _squash(header) not in MARKETO_HEADERS or not value.strip().isdigit():
+        return propose_value(column, value)
+    number = value.strip()
+    name = MARKETO_TYPES.get(number)
+    if name is None:
+        return None, (
+            "a Marketo activity type id, not one of its standard ones: its name is in "
+            "Marketo's activity types"
+        )
+    proposal, why = propose_value(column, name)
+    said = f"Marketo's standard activity type id {number} is {name!r}"
+    return proposal, f"{said}; {why}" if why else said
+
+
 def propose_value(column: Column, value: str) -> tuple[str | None, str]:
     """A canonical value for a CRM's value, and why; (None, "") when nothing fits, or
     (None, a note) when the value is a kind the tool should not guess (a rep's own touch, an
@@ -718,6 +836,8 @@ def propose_value(column: Column, value: str) -> tuple[str | None, str]:
     words = _words(value)
     if column.name == "kind" and " ".join(words) in _OWN_TOUCHES:
         return None, OWN_TOUCH_NOTE
+    if column.name == "kind" and " ".join(words) in _GENERIC:
+        return None, GENERIC_NOTE
     joined = " " + " ".join(words) + " "
     if column.name == "kind":
         denied = next((phrase for phrase in _DENIALS if f" {phrase} " in joined), None)
@@ -1014,16 +1134,20 @@ def reason_guesses(counts: Iterable[tuple[str, int]], mapping: Mapping) -> list[
 
 
 def unmatched_values(
-    column: Column, counts: Iterable[tuple[str, int]], mapping: Mapping
+    column: Column, counts: Iterable[tuple[str, int]], mapping: Mapping, header: str = ""
 ) -> list[ValueGuess]:
-    """The values that match nothing under `mapping`, each with a proposal (or None)."""
+    """The values that match nothing under `mapping`, each with a proposal (or None);
+    `header` the file's column they are from (`kind_proposal`)."""
     out = []
     for value, count in counts:
         if match_choice(column, mapping.translate(column.name, value)) is not None:
             continue
         if column.name == "seniority" and infer_seniority(value) is not None:
             continue  # the loader reads it from the words, as a title
-        proposal, why = propose_value(column, value)
+        if column.name == "kind":
+            proposal, why = kind_proposal(header, value)
+        else:
+            proposal, why = propose_value(column, value)
         out.append(ValueGuess(column.name, value, count, proposal, why))
     return out
 
@@ -1057,6 +1181,214 @@ def propose(
             close_duckdb(connection)
 
 
+# --- the values confirm the names ----------------------------------------------------------
+
+ID_SHARE = 0.5  # a column whose sampled values are at least this share of lead ids holds them
+KIND_NAMED = 0.1  # a type column that places this share of activities is the kind column
+KIND_OTHER = 0.5  # ... else another column that places at least this share
+_TYPE_WORDS = frozenset({"type", "kind", "activity", "event", "action", "category"})
+
+
+def _id_key(value: str) -> str:
+    """An id as compared across the files: trimmed, case and braces ignored."""
+    return value.strip().strip("{}").casefold()
+
+
+def _guess(guesses: list[HeaderGuess], column: str) -> HeaderGuess | None:
+    return next((g for g in guesses if g.column == column), None)
+
+
+def _put(guesses: list[HeaderGuess], guess: HeaderGuess) -> None:
+    """Put `guess` in place of its column's, the header no longer any other column's."""
+    guesses[:] = [g for g in guesses if g.column != guess.column and g.header != guess.header] + [
+        guess
+    ]
+    order = {c.name: n for n, c in enumerate(TABLES[guess.table])}
+    guesses.sort(key=lambda g: order[g.column])
+
+
+def _id_like(values: list[str]) -> bool:
+    """Whether a sample reads as a record's own ids: filled, all distinct, no spaces."""
+    filled = [v.strip() for v in values if v and v.strip()]
+    return (
+        len(filled) >= max(1, int(0.95 * len(values)))
+        and len({_id_key(v) for v in filled}) == len(filled)
+        and not any(" " in v or "@" in v for v in filled)
+        and _value_kind(filled) not in ("time", "email", "domain")
+    )
+
+
+def _lead_ids(con: duckdb.DuckDBPyConnection, sample: FileSample, header: str) -> set[str]:
+    """Every id of one column of the leads file (the whole file, not the sample)."""
+    rows = con.execute(
+        f"SELECT DISTINCT trim(CAST({_quote(header)} AS VARCHAR)) AS v FROM {sample.scan} "
+        "WHERE v IS NOT NULL AND v <> ''"
+    ).fetchall()
+    return {_id_key(str(v)) for (v,) in rows}
+
+
+def _id_share(values: list[str], ids: set[str]) -> tuple[float, int, int]:
+    """(share, hits, filled) of a sample's values that are among `ids`."""
+    filled = [v for v in values if v and v.strip()]
+    hits = sum(1 for v in filled if _id_key(v) in ids)
+    return (hits / len(filled) if filled else 0.0), hits, len(filled)
+
+
+def ids_by_values(
+    con: duckdb.DuckDBPyConnection,
+    files: dict[str, FileSample],
+    headers: dict[str, list[HeaderGuess]],
+) -> list[str]:
+    """Check the lead_id columns by their values, and put right what they show; the notes.
+
+    The activities' lead_id is the column whose sampled values are the leads' ids: Zoho's
+    "Related To" (the contact's name, "Chris Lee") was proposed by its name while "What Id"
+    held the leads' "Record Id", and no activity was kept. The leads' lead_id, when no name
+    gives it, is a column of distinct id-like values, the one the activities name if any."""
+    leads, acts = files["leads"], files["activities"]
+    notes: list[str] = []
+    own = _guess(headers["leads"], "lead_id")
+    if own is None:
+        options = [h for h in leads.headers if _id_like(leads.sample.get(h, []))]
+        taken = {g.header for g in headers["leads"]}
+        options = [h for h in options if h not in taken] or options
+        best: tuple[float, int, str] | None = None
+        for n, header in enumerate(options):
+            ids = _lead_ids(con, leads, header)
+            share = max(
+                (_id_share(acts.sample.get(h, []), ids)[0] for h in acts.headers), default=0.0
+            )
+            if best is None or (share, -n) > (best[0], -best[1]):
+                best = (share, n, header)
+        if best is None:
+            return notes
+        why = "its values are distinct ids"
+        if best[0] >= ID_SHARE:
+            why += ", the ones the activities name"
+        own = HeaderGuess("leads", "lead_id", best[2], why, 60.0)
+        _put(headers["leads"], own)
+    ids = _lead_ids(con, leads, own.header)
+    if not ids:
+        return notes
+    times = {c.name for c in TABLES["activities"] if c.type == "timestamp"}
+    named = _guess(headers["activities"], "lead_id")
+    shares = {
+        header: _id_share(acts.sample.get(header, []), ids)
+        for header in acts.headers
+        if not any(g.header == header and g.column in times for g in headers["activities"])
+    }
+    if not shares:
+        return notes
+    best_header = max(shares, key=lambda h: (shares[h][0], h == (named and named.header)))
+    share, hits, filled = shares[best_header]
+    if share >= ID_SHARE and named is not None and shares.get(named.header, (0.0,))[0] >= share:
+        return notes
+    if share >= ID_SHARE:
+        why = (
+            f"its values are the leads' ids ({hits} of {filled} sampled are in the leads' "
+            f"{own.header!r})"
+        )
+        if named is not None:
+            was = shares.get(named.header, (0.0, 0, 0))
+            why += f", not {named.header!r} ({was[1]} of {was[2]})"
+        _put(headers["activities"], HeaderGuess("activities", "lead_id", best_header, why, 95.0))
+    elif named is not None and shares.get(named.header, (0.0, 0, 0))[1] == 0:
+        values = [v for v in acts.sample.get(named.header, []) if v.strip()][:2]
+        shown = ", ".join(repr(v) for v in values)
+        notes.append(
+            f"activities.lead_id = {named.header!r}: none of its sampled values ({shown}) is a "
+            f"lead's id in the leads' {own.header!r}, and no other column's are either: every "
+            "activity would be left out as of an unknown lead. Name the activities' column that "
+            "holds the leads' ids"
+        )
+    return notes
+
+
+def _kind_share(header: str, values: list[str], mapping: Mapping) -> float:
+    """The share of sampled activities whose type the tool can place (`propose_value`)."""
+    filled = [v.strip() for v in values if v and v.strip()]
+    if not filled:
+        return 0.0
+    column = TABLE_COLUMNS["kind"]
+    placed = 0
+    for value, count in Counter(filled).items():
+        matched = match_choice(column, mapping.translate("kind", value)) is not None
+        if matched or kind_proposal(header, value)[0] is not None:
+            placed += count
+    return placed / len(filled)
+
+
+def kind_by_values(
+    files: dict[str, FileSample], headers: dict[str, list[HeaderGuess]], mapping: Mapping
+) -> None:
+    """Choose the activities' kind column by how many of its values place as activity kinds.
+
+    A column named for the type ("Type", "Type Name", "Activity Type") that places at least
+    KIND_NAMED of the sampled activities is chosen, the one that places most: Pardot's "Type"
+    ("Visit", "Email", "Form") placed less than its "Type Name" ("Email Open", "Email
+    Unsubscribe"). When none does (Zoho's "Activity Type" is "Event" throughout, Close's
+    "_type" "Note"), another column of a few repeated values that places at least KIND_OTHER
+    ("Subject": "Webinar Attended") is."""
+    acts = files["activities"]
+    current = _guess(headers["activities"], "kind")
+    others = {g.header for g in headers["activities"] if g.column != "kind"}
+    scored: list[tuple[bool, float, int, str]] = []
+    for n, header in enumerate(acts.headers):
+        values = acts.sample.get(header, [])
+        if header in others or _mostly_distinct(values) or not any(v.strip() for v in values):
+            continue
+        named = bool(_TYPE_WORDS & set(_words(header))) or (
+            current is not None and header == current.header
+        )
+        scored.append((named, _kind_share(header, values, mapping), -n, header))
+    typed = sorted((s for s in scored if s[0]), reverse=True)
+    if typed and typed[0][1] >= KIND_NAMED:
+        chosen, how = typed[0], "places"
+    else:
+        other = sorted((s for s in scored if not s[0]), reverse=True)
+        if not other or other[0][1] < KIND_OTHER:
+            return
+        chosen, how = other[0], "places"
+    header, share = chosen[3], chosen[1]
+    if current is not None and current.header == header:
+        return
+    why = f"its values are activity types: the tool {how} {share:.0%} of the sampled ones"
+    if current is not None:
+        was = next((s[1] for s in scored if s[3] == current.header), 0.0)
+        why += f" ({current.header!r}: {was:.0%})"
+    _put(headers["activities"], HeaderGuess("activities", "kind", header, why, 90.0))
+
+
+def times_by_values(
+    files: dict[str, FileSample], headers: dict[str, list[HeaderGuess]], mapping: Mapping
+) -> None:
+    """A required time column no header's name gives (created_at, at): a column whose values
+    read as dates, said so in its comment. A column named for an update is not a creation."""
+    for table, sample in files.items():
+        for column in TABLES[table]:
+            if column.type != "timestamp" or not column.required:
+                continue
+            if _guess(headers[table], column.name) is not None:
+                continue
+            taken = {g.header for g in headers[table]}
+            options = []
+            for n, header in enumerate(sample.headers):
+                filled = [v.strip() for v in sample.sample.get(header, []) if v.strip()]
+                if header in taken or len(filled) < 1:
+                    continue
+                reading = detect_dates(filled, None)
+                formats = (*mapping.date_formats, *(reading.formats if reading else ()))
+                reads = sum(1 for v in filled if _reads_as_time(v, formats))
+                if reads < 0.9 * len(filled):
+                    continue
+                later = bool({"modified", "updated", "update", "edited"} & set(_words(header)))
+                options.append((later, n, header))
+            if options:
+                header = min(options)[2]
+                why = "its values read as dates (no header's name says it)"
+                _put(headers[table], HeaderGuess(table, column.name, header, why, 60.0))
+
+
 def _header_further_down(path: Path, table: str, presets: Iterable[Mapping]) -> Problem | None:
     """Where the loader would find the file's header further down, under a report's title
     (`load.header_further_down`, with the headers of each preset), or None."""
@@ -1086,12 +1418,16 @@ def _propose(
     if preset is not None:
         base, why, given = PRESETS[preset], "", True
     else:
-        base, count = choose_preset(files["leads"].headers, files["activities"].headers)
-        why, given = f"{count} of the files' headers are {base.name}'s", False
+        base, count, own = choose_preset_why(files["leads"].headers, files["activities"].headers)
+        shown = ", ".join(repr(h) for h in own[:4]) + (", ..." if len(own) > 4 else "")
+        why, given = f"{count} of the files' headers are {base.name}'s own ({shown})", False
     headers = {
         table: guess_headers(table, sample.headers, sample.sample, base)
         for table, sample in files.items()
     }
+    times_by_values(files, headers, base)
+    id_notes = ids_by_values(connection, files, headers)
+    kind_by_values(files, headers, base)
     titled = []
     for table, sample in files.items():
         have = {g.column for g in headers[table]}
@@ -1104,7 +1440,7 @@ def _propose(
         for table in files
     }
     proposal = Proposal(leads, activities, base, why, given, headers, unused)
-    proposal.notes += several_ids_notes(files, headers)
+    proposal.notes += id_notes + several_ids_notes(files, headers)
     proposal.dates = _date_guess(connection, files, headers, base)
     mapping = proposal.mapping()
     for table, name in CHOICE_ORDER:
@@ -1113,7 +1449,7 @@ def _propose(
             continue
         column = TABLE_COLUMNS[name]
         counts = distinct_counts(connection, files[table], found.header)
-        proposal.values += unmatched_values(column, counts, mapping)
+        proposal.values += unmatched_values(column, counts, mapping, found.header)
     found = next((g for g in headers["leads"] if g.column == "rejection_reason"), None)
     if found is not None:
         counts = distinct_counts(connection, files["leads"], found.header)
@@ -1325,7 +1661,7 @@ def unmapped_values(leads: Path, activities: Path, mapping: Mapping) -> list[Val
             if header is None:
                 continue
             counts = distinct_counts(con, files[table], header)
-            out += unmatched_values(TABLE_COLUMNS[name], counts, mapping)
+            out += unmatched_values(TABLE_COLUMNS[name], counts, mapping, header)
         return out
     finally:
         stack.close()
