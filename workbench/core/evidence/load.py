@@ -2378,8 +2378,20 @@ def _report(
     ).fetchall()
     emptied = _emptied(con, table, emptied_values)
     totals = _total_lines(con, table, left)
-    blank = _empty_rows(con, table, left)
-    again = _headers_again(con, table, left, headers) if headers else set()
+    # Rows that are no lead or activity at all, said as what they are: (reason, kind).
+    one = _ONE_ROW[report.table]
+    not_rows = {
+        ordinal: (f"a report's total line ({said!r}), not {one}", "report total line")
+        for ordinal, said in totals.items()
+    }
+    for ordinal in _headers_again(con, table, left, headers) if headers else set():
+        not_rows[ordinal] = (
+            f"the header again, not {one} (two exports joined into one file?); the rows "
+            "after it are read",
+            "header again",
+        )
+    for ordinal in _empty_rows(con, table, left):
+        not_rows[ordinal] = (f"an empty row: every column read is empty, not {one}", "empty")
     unknown = any(col is None and first is None for _, col, _, _, first in left)
     twins = _zero_twins(con, known) if known is not None and unknown else {}
     cases = _case_twins(con, known) if known is not None and unknown else {}
@@ -2417,29 +2429,9 @@ def _report(
         events.append((line, -1, RowProblem(report.table, where(line), why, "unreadable line")))
     for ordinal, col, raw, lead_id, first in left:
         place = position[int(ordinal)]
-        if int(ordinal) in blank:
-            problem = RowProblem(
-                report.table,
-                where(place),
-                f"an empty row: every column read is empty, not {_ONE_ROW[report.table]}",
-                "empty",
-            )
-        elif int(ordinal) in again:
-            problem = RowProblem(
-                report.table,
-                where(place),
-                "the header again, not "
-                f"{_ONE_ROW[report.table]} (two exports joined into one file?); the rows "
-                "after it are read",
-                "header again",
-            )
-        elif int(ordinal) in totals:
-            problem = RowProblem(
-                report.table,
-                where(place),
-                f"a report's total line ({totals[int(ordinal)]!r}), not {_ONE_ROW[report.table]}",
-                "report total line",
-            )
+        if int(ordinal) in not_rows:
+            reason, kind = not_rows[int(ordinal)]
+            problem = RowProblem(report.table, where(place), reason, kind)
         elif col is not None:
             name = table.columns[int(col)].name
             problem = RowProblem(
