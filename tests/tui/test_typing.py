@@ -684,33 +684,3 @@ async def test_a_size_band_with_a_thousands_mark_says_how_it_is_read() -> None:
         field.query_one(Input).value = "1000+ 10"
         await pilot.pause()
         assert str(field.query_one(".field-warning", PlainText).render()) == ""
-
-
-async def test_a_steps_number_pressed_as_the_editor_opens_is_the_step(
-    make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
-) -> None:
-    # The editor opens with the cursor in the name, its text selected; "2", read off the
-    # "2 Fit gate" tab, replaced the definition's name with "2" and saved it. Until the room
-    # types in that field, a step's number is the step; once it has, a digit is typed.
-    path = seeded("acme", "3m-10m")
-    app = make_app(save_delay=0.3)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_first(pilot)
-        screen = app.screen
-        assert isinstance(screen, EditorScreen)
-        await send(pilot, ["2"], HUMAN)
-        await settle(pilot)
-        assert screen._tabs().active == "step-fit"
-        # The Fit gate's first field takes a number: "F2, then 200" types 200 there.
-        await send(pilot, ["f7"], HUMAN)
-        await settle(pilot)
-        assert screen._tabs().active == "step-signoff"
-        await send(pilot, ["1"], HUMAN)  # from Sign-off's first signer, untouched: step 1
-        await settle(pilot)
-        assert screen._tabs().active == "step-stage"
-        await send(pilot, ["f1", *keys_for("Acme 2027")], HUMAN)
-        await settle(pilot)
-        await pilot.pause(0.6)
-        await settle(pilot)
-        assert screen._tabs().active == "step-stage"
-    assert store.load_definition(path).definition.name == "Acme 2027"

@@ -130,10 +130,6 @@ class WorkbenchApp(App[None]):
         # while keys typed before it still wait in a widget's queue, so "typing has paused" is
         # decided from the keys that arrived, not from the edits already applied.
         self.last_key_at = 0.0
-        # How many keys the app has taken from the terminal: what was typed since a moment
-        # (the editor's "nothing typed in this field yet"), though the field's own queue
-        # has not read it yet.
-        self.keys_taken = 0
         # Keys typed while the screen changes under them (a step rebuilt after one of its
         # buttons, a question coming up or going away): held, then handed on one at a time
         # once the change is on screen. Sent on at once they went to a button being taken
@@ -147,7 +143,6 @@ class WorkbenchApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.last_key_at = time.monotonic()
-            self.keys_taken += 1
             if self._held_keys is not None:
                 ends_hold = getattr(self.screen, "key_ends_hold", None)
                 if ends_hold is not None and ends_hold(event.key):

@@ -24,8 +24,6 @@ a list typed over with "50-199 5, 200+ 10, up to 49 -5".
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual import events
 from textual.binding import Binding
 from textual.widgets import Input
@@ -87,10 +85,6 @@ class RoomInput(Input):
 
     _undoing = False
     _over_selection = False  # the key being handled types over a selection
-    # A character the screen's bindings take before this field would (the editor's step
-    # numbers, until anything is typed in the field it opened in): None, every printable
-    # character is the field's.
-    hands_on: Callable[[str], bool] | None = None
     _after_text = False  # the focus coming puts the cursor after the text (`focus_after_text`)
 
     def on_mount(self) -> None:
@@ -161,11 +155,6 @@ class RoomInput(Input):
             self._undoing = False
         self._run = None
         self.cursor_position = len(self.value)
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        if character is not None and self.hands_on is not None and self.hands_on(character):
-            return False
-        return super().check_consume_key(key, character)
 
     async def _on_key(self, event: events.Key) -> None:
         for binding in self._bindings.key_to_bindings.get(event.key, ()):

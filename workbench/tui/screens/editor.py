@@ -42,7 +42,7 @@ from workbench.tui.components.cases import CasesPane
 from workbench.tui.components.clause_evidence import refresh_evidence
 from workbench.tui.components.evidence_pane import STEP_ID as EVIDENCE_STEP
 from workbench.tui.components.evidence_pane import EvidencePane
-from workbench.tui.components.fields import NOTHING_PENDING, ClauseField, TextField
+from workbench.tui.components.fields import NOTHING_PENDING, ClauseField
 from workbench.tui.components.held_keys import (
     HOLD_LIMIT,
     drop_held_keys,
@@ -59,7 +59,6 @@ from workbench.tui.components.modals import (
     ResolveQuestionModal,
 )
 from workbench.tui.components.room_footer import RoomFooter
-from workbench.tui.components.room_input import RoomInput
 from workbench.tui.components.save_copy import SaveCopyModal
 from workbench.tui.components.signoff_pane import (
     QuestionToggled,
@@ -97,7 +96,6 @@ PaneT = TypeVar("PaneT", bound=Widget)
 
 _MOUNT_WAIT = 3.0  # seconds a step key waits for its step to be mounted (a loaded machine)
 _MOUNT_TRIES = 20  # refreshes `show_step` waits for a step to be mounted before its cursor
-_STEP_DIGITS = frozenset("123456789")
 STEP_KEYS = ["f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"]
 # Seconds a toast saying a case's why stays: a sentence of the room's to read, not a word.
 WHY_TOAST_SECONDS = 10.0
@@ -244,22 +242,6 @@ class EditorScreen(ClosesKeysPanel):
             )
             for index in range(len(STEP_KEYS))
         ],
-        # The same numbers before the text field a step opened in takes them
-        # (`_digits_are_steps`): a priority, so the field does not take the digit first; only
-        # until the room types there or moves the cursor.
-        *[
-            Binding(
-                str(index + 1),
-                f"opening_digit({index})",
-                f"Step {index + 1}",
-                show=False,
-                priority=True,
-                id=f"editor.opening-digit{index + 1}",
-                tooltip=f"Jump to step {index + 1} from the text field a step opened in, "
-                "before anything is typed there.",
-            )
-            for index in range(len(STEP_KEYS))
-        ],
     ]
 
     def __init__(
@@ -275,9 +257,6 @@ class EditorScreen(ClosesKeysPanel):
         self.start_clause = clause  # opened on this clause's step, its field in view
         self.start_step = step  # or on this step (a served seat back after a reload)
         self.start_note = note  # said on the status line once mounted
-        # The text field the app put the cursor in, and its text then: until the room types
-        # there, a digit is the step of that number (`_digits_are_steps`).
-        self._opened_in: tuple[RoomInput, str, int] | None = None
         self.invalid: dict[str, str] = {}
         self._keys_offered: tuple[object, ...] | None = None  # what update_banner last offered
         self._save_timer: Timer | None = None
@@ -302,12 +281,6 @@ class EditorScreen(ClosesKeysPanel):
             return bool(self.workshop.conflict)
         if action == "close_keys":
             return self.keys_panel_shown()
-        if action == "opening_digit":
-            return (
-                self._untouched_opening_field()
-                and bool(parameters)
-                and parameters[0] in range(len(self.steps()))
-            )
         if action in ("goto_step", "digit_step"):
             # F8, F9, 8 and 9 name no step of a definition with seven; a digit belongs to the
             # field the cursor is in (a dropdown, a tick list), not only to a text box.
@@ -1179,49 +1152,6 @@ class EditorScreen(ClosesKeysPanel):
 
         timer = self.set_interval(0.05, attempt)
 
-    def _digits_are_steps(self, widget: Widget) -> None:
-        """The app put the cursor in a step's first field: where it is a text (a name, a
-        signer), a step's number pressed before anything is typed there is the step. The
-        editor opens with the cursor in the name, its text selected, and "2", read off the
-        "2 Fit gate" tab, replaced the definition's name with "2" and saved it. A number,
-        a list or points field takes its digits: "F2, then 200" types 200."""
-        field = next((a for a in widget.ancestors if isinstance(a, ClauseField)), None)
-        if not isinstance(widget, RoomInput) or (
-            field is not None and not (isinstance(field, TextField) and field.kind == "text")
-        ):
-            self._opened_in = None
-            return
-        self._opened_in = (widget, widget.value, self._keys_taken())
-        widget.hands_on = lambda character: (
-            character in _STEP_DIGITS and self._untouched_opening_field()
-        )
-
-    def _keys_taken(self) -> int:
-        return int(getattr(self.app, "keys_taken", 0))
-
-    def _untouched_opening_field(self) -> bool:
-        """The cursor is still in the text field the app put it in, its text as it was and
-        all of it selected (nothing typed there yet, the cursor not moved)."""
-        if self._opened_in is None:
-            return False
-        field, value, keys = self._opened_in
-        # A key typed since, though the field has not read it yet (a burst of keys is taken
-        # by the app before the field's queue reads the first): the digit is typed.
-        if self.focused is not field or field.value != value or self._keys_taken() > keys + 1:
-            self._opened_in = None
-            return False
-        selected = sorted((field.selection.start, field.selection.end))
-        if value and selected != [0, len(value)]:  # the cursor moved: the room is editing
-            self._opened_in = None
-            return False
-        return True
-
-    async def action_opening_digit(self, index: int) -> None:
-        """A step's number pressed before anything is typed in the field the editor opened
-        in: that step (`_untouched_opening_field`)."""
-        self._opened_in = None
-        await self.action_goto_step(index)
-
     async def action_digit_step(self, index: int) -> None:
         """The number on a step's tab, pressed outside a field: that step."""
         await self.action_goto_step(index)
@@ -1257,7 +1187,6 @@ class EditorScreen(ClosesKeysPanel):
                     if widget is self.focused and isinstance(widget, Input):
                         widget.select_all()  # as focusing it would: the next key replaces
                     self.set_focus(widget)
-                    self._digits_are_steps(widget)
                     # In view once the step is laid out: Sign-off's first signer sits below
                     # the questions at 80x24, and a step left scrolled down (Triggers, at the
                     # foot of its tier 2 rules) kept the cursor out of sight on the way back.
