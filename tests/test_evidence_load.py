@@ -1674,6 +1674,12 @@ def test_excel_for_macs_csv_is_read_as_mac_roman(tmp_path: Path, ending: str) ->
     path.write_bytes(text.replace("Sales", "Straße").encode("cp1252"))
     assert detect(path).encoding == "windows-1252"
     assert [lead.title for lead in load_leads(path)[0]][1] == "Head of Straße, Müller AG"
+    # English from Windows: its quotes, dashes and ™ after a letter are letters in Mac Roman
+    # ("O’Brien" read as "OíBrien"); without an accent to decide, it stays Windows-1252.
+    english = text.replace("Sénior", "O’Brien™").replace("Müller", "Women’s").replace("Gé", "G–")
+    path.write_bytes(english.replace(ending, "\r\n").encode("cp1252"))  # Windows' line ends
+    assert detect(path).encoding == "windows-1252"
+    assert [lead.title for lead in load_leads(path)[0]][0] == "O’Brien™ Director"
 
 
 def test_the_mapping_names_the_encoding_and_delimiter(tmp_path: Path) -> None:

@@ -103,15 +103,26 @@ def _canonical(name: str) -> str:
 _IN_A_WORD = re.compile(rb"[A-Za-z]([\x80-\xff])")
 
 
+# Bytes that are letters in Mac Roman (ë í ì î ï ñ ó ò ô) and, in Windows-1252, the
+# punctuation English text puts after a letter (’ ” – — ™ •): "O’Brien" and "Acme™" are as
+# much Windows-1252 as "Señora" is Mac Roman. They decide only for a file whose lines end in
+# CR alone, as Excel for Mac's "CSV (Macintosh)" writes them.
+_EITHER = frozenset(range(0x91, 0x9A))
+
+
 def mac_roman_letters(data: bytes) -> bool:
     """Whether `data`, neither UTF-8 nor plain ASCII, is Mac Roman (Excel for Mac's "CSV
     (Macintosh)", old Mac tools) rather than Windows-1252: more of its bytes inside words read
     as small letters in Mac Roman than in Windows-1252. Mac Roman's é, ü, ö, á are bytes
     Windows-1252 reads as Ž, Ÿ, š, ‡ (61 "SŽnior" titles, read without a word); Windows-1252's
-    é, ü, ñ are bytes Mac Roman reads as È, ¸, Ò. A tie stays Windows-1252."""
+    é, ü, ñ are bytes Mac Roman reads as È, ¸, Ò. A tie stays Windows-1252, and the bytes the
+    two share between letters and punctuation count only where lines end in CR alone."""
+    mac_lines = b"\r" in data and b"\n" not in data
     mac = windows = 0
     for found in _IN_A_WORD.finditer(data):
         byte = found.group(1)
+        if byte[0] in _EITHER and not mac_lines:
+            continue
         mac += byte.decode("mac-roman").islower()
         windows += byte.decode("cp1252", errors="replace").islower()
     return mac > windows
