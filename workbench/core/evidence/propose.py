@@ -107,14 +107,14 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "seniority": ("job level", "level", "management level", "seniority level"),
         "persona": ("persona", "contact type", "audience", "buyer persona"),
         "email": ("e-mail", "email address", "e-mail address", "work email", "mail"),
-        # Close: a lead is a company, and its "display_name" the company's name.
+        # Not "display name": Close's is the company's, most tools' the person's (a review
+        # saw it beat "Organization" with people's names as companies).
         "company": (
             "company name",
             "account name",
             "organization",
             "organisation",
             "account",
-            "display name",
         ),
         # HubSpot writes the contact's company as "Associated Company ID" (and "Company ID"),
         # Salesforce as "Account ID" (a converted lead's "Converted Account ID").
@@ -1190,8 +1190,20 @@ _TYPE_WORDS = frozenset({"type", "kind", "activity", "event", "action", "categor
 
 
 def _id_key(value: str) -> str:
-    """An id as compared across the files: trimmed, case and braces ignored."""
-    return value.strip().strip("{}").casefold()
+    """An id as compared across the files, read as the loader reads one (`load._cell`): a
+    float's whole number ("500000.0"), an 18-character Salesforce id's 15, a GUID in lower
+    case without braces. Compared as written, a note said "every activity would be left out"
+    of files the loader then kept whole."""
+    from workbench.core.evidence.load import BRACED_GUID, FLOAT_ID, GUID, salesforce_15
+
+    text = value.strip()
+    if re.fullmatch(FLOAT_ID, text):
+        return text.split(".", 1)[0]
+    if re.fullmatch(BRACED_GUID, text):
+        return text[1:-1].lower()
+    if re.fullmatch(GUID, text):
+        return text.lower()
+    return salesforce_15(text) or text
 
 
 def _guess(guesses: list[HeaderGuess], column: str) -> HeaderGuess | None:
@@ -1281,7 +1293,11 @@ def ids_by_values(
         return notes
     best_header = max(shares, key=lambda h: (shares[h][0], h == (named and named.header)))
     share, hits, filled = shares[best_header]
-    if share >= ID_SHARE and named is not None and shares.get(named.header, (0.0,))[0] >= share:
+    if named is not None and shares.get(named.header, (0.0,))[0] >= ID_SHARE:
+        # The column named for it holds the leads' ids: kept, whatever else does too. An
+        # activity's own "id" (1-3000, where leads are 1-1000) held more of them than
+        # "lead_id" (some of whose leads were not in the file) and took every activity to
+        # another lead.
         return notes
     if share >= ID_SHARE:
         why = (
@@ -1337,14 +1353,23 @@ def kind_by_values(
         values = acts.sample.get(header, [])
         if header in others or _mostly_distinct(values) or not any(v.strip() for v in values):
             continue
-        named = bool(_TYPE_WORDS & set(_words(header))) or (
-            current is not None and header == current.header
-        )
+        split = entity_field(header)  # "Activity - Subject" is a subject, not a type
+        words = set(_words(" ".join(split[1]) if split else header))
+        named = bool(_TYPE_WORDS & words) or (current is not None and header == current.header)
         scored.append((named, _kind_share(header, values, mapping), -n, header))
     typed = sorted((s for s in scored if s[0]), reverse=True)
     if typed and typed[0][1] >= KIND_NAMED:
         chosen, how = typed[0], "places"
     else:
+        # Only where the type column says nothing (one value throughout: Zoho's "Event",
+        # Close's "Note"): a type column of calls, meetings and e-mails is the reps' own
+        # touches, and its "Subject" ("Demo", "Pricing review") read as the lead's
+        # hand-raises made demo requests of the reps' own meetings.
+        said = [
+            {v.strip().casefold() for v in acts.sample.get(s[3], []) if v.strip()} for s in typed
+        ]
+        if any(len(values) > 1 for values in said):
+            return
         other = sorted((s for s in scored if not s[0]), reverse=True)
         if not other or other[0][1] < KIND_OTHER:
             return
@@ -1361,9 +1386,12 @@ def kind_by_values(
 
 def times_by_values(
     files: dict[str, FileSample], headers: dict[str, list[HeaderGuess]], mapping: Mapping
-) -> None:
-    """A required time column no header's name gives (created_at, at): a column whose values
-    read as dates, said so in its comment. A column named for an update is not a creation."""
+) -> list[str]:
+    """A required time column no header's name gives (created_at, at): the columns whose
+    values read as dates, named in a note for the room to choose from; none is written. A
+    review saw "Last Activity Date" proposed as created_at, with every activity then before
+    its lead's creation; which date is the creation only the room knows."""
+    notes: list[str] = []
     for table, sample in files.items():
         for column in TABLES[table]:
             if column.type != "timestamp" or not column.required:
@@ -1384,9 +1412,21 @@ def times_by_values(
                 later = bool({"modified", "updated", "update", "edited"} & set(_words(header)))
                 options.append((later, n, header))
             if options:
-                header = min(options)[2]
-                why = "its values read as dates (no header's name says it)"
-                _put(headers[table], HeaderGuess(table, column.name, header, why, 60.0))
+                shown = ", ".join(repr(header) for _, _, header in sorted(options))
+                first = min(options)[2]
+                notes.append(
+                    f"{table}.{column.name}: no header's name says it; the columns whose values "
+                    f"read as dates are {shown}. Name the one that holds "
+                    f"{_TIME_MEANING.get(column.name, 'it')} in the mapping file: [{table}] "
+                    f"{column.name} = {first!r}"
+                )
+    return notes
+
+
+_TIME_MEANING = {
+    "created_at": "when each lead was created",
+    "at": "when each activity happened",
+}
 
 
 def _header_further_down(path: Path, table: str, presets: Iterable[Mapping]) -> Problem | None:
@@ -1425,7 +1465,7 @@ def _propose(
         table: guess_headers(table, sample.headers, sample.sample, base)
         for table, sample in files.items()
     }
-    times_by_values(files, headers, base)
+    time_notes = times_by_values(files, headers, base)
     id_notes = ids_by_values(connection, files, headers)
     kind_by_values(files, headers, base)
     titled = []
@@ -1440,7 +1480,7 @@ def _propose(
         for table in files
     }
     proposal = Proposal(leads, activities, base, why, given, headers, unused)
-    proposal.notes += id_notes + several_ids_notes(files, headers)
+    proposal.notes += time_notes + id_notes + several_ids_notes(files, headers)
     proposal.dates = _date_guess(connection, files, headers, base)
     mapping = proposal.mapping()
     for table, name in CHOICE_ORDER:
