@@ -3015,6 +3015,22 @@ def test_an_id_in_scientific_notation_is_never_read_as_an_id(name: str) -> None:
     assert assert_fast_path_agrees(column, CANONICAL, real) == len(real)
 
 
+def test_a_parquet_float_id_is_said_as_a_float_column_not_a_spreadsheets(tmp_path: Path) -> None:
+    # pandas turns a column of 19-digit ids into float64 after a merge leaves a cell empty:
+    # the ids were "written in scientific notation (a spreadsheet read it as a number)",
+    # where no spreadsheet had been.
+    leads = tmp_path / "leads.parquet"
+    duckdb.sql(
+        "COPY (SELECT * FROM (VALUES (5725767000000456000::DOUBLE, TIMESTAMP '2025-01-02'), "
+        "(5725767000000456007::DOUBLE, TIMESTAMP '2025-01-03')) t(lead_id, created_at)) "
+        f"TO '{leads}' (FORMAT parquet)"
+    )
+    rows, report = load_leads(leads)
+    assert rows == [] and report.skipped == 2
+    text = "\n".join(report.lines())
+    assert "stored as a floating-point number" in text and "spreadsheet" not in text, text
+
+
 @pytest.mark.parametrize("name", ["lead_id", "account_id"])
 def test_several_ids_joined_in_one_cell_are_no_id(name: str) -> None:
     # HubSpot's "Associated Company IDs" holds every company a contact is associated with:

@@ -623,6 +623,12 @@ _SCIENTIFIC_HINT = (
     "an id written in scientific notation, its last digits lost (a spreadsheet read it as a "
     "number): export the column as text"
 )
+# The same in a Parquet file: no spreadsheet, a float column (pandas makes one of whole ids
+# when a merge leaves a cell empty), and 19-digit ids past a float's 15 digits.
+_SCIENTIFIC_PARQUET_HINT = (
+    "an id stored as a floating-point number, its last digits lost: write the column as "
+    "text or int64 (pandas: .astype('Int64') or .astype(str) before to_parquet)"
+)
 # HubSpot writes every company (or contact) a record is associated with into one cell, joined
 # by ";": "555;777" as an account id made a third account of two companies, and "777;555"
 # a fourth. Which one is the record's own is not in the cell, so it is read as empty.
@@ -2422,6 +2428,8 @@ def _report(
             column = table.columns[col]
             status, why = read_cell(column, raw, mapping)
             reasons[key] = str(why) if status == "bad" else _empty_reason(column, raw)
+            if lines is None:  # Parquet: its ids were never in a spreadsheet
+                reasons[key] = reasons[key].replace(_SCIENTIFIC_HINT, _SCIENTIFIC_PARQUET_HINT)
         return reasons[key]
 
     events: list[tuple[int, int, RowProblem]] = []  # (line or row, column index, problem)
