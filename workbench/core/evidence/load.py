@@ -2253,6 +2253,29 @@ _RECORDS = re.compile(r"(?i)\(\d[\d,.]* records?\)\s*$")
 _SUM = re.compile(r"[A-Za-z]{0,3}\s?[$€£¥]?\s?-?[\d.,]+\s?[$€£¥]?")  # "USD 573,500.00"
 
 
+def _cells_of(
+    con: duckdb.DuckDBPyConnection,
+    table: _Table,
+    ordinals: Sequence[int],
+    columns: Sequence[Column],
+) -> list[tuple[int, list[Any]]]:
+    """The rows `ordinals` of the table, each with the cells of `columns` as the file had them
+    where the fast path left them to Python, else as they read: for saying what a row left
+    out is (a total line, the header again, an empty row)."""
+    if not ordinals or not columns:
+        return []
+    cells = ", ".join(
+        f"COALESCE(t.{table.raw(c)}, CAST(t.{quote_identifier(c.name)} AS VARCHAR))"
+        for c in columns
+    )
+    rows = con.execute(
+        f"SELECT t.rowid, {cells} FROM {table.name} t "
+        f"WHERE t.rowid IN (SELECT unnest($1::BIGINT[]))",
+        [list(ordinals)],
+    ).fetchall()
+    return [(int(ordinal), values) for ordinal, *values in rows]
+
+
 def _total_lines(
     con: duckdb.DuckDBPyConnection, table: _Table, left: Sequence[tuple[Any, ...]]
 ) -> dict[int, str]:
@@ -2261,20 +2284,9 @@ def _total_lines(
     if not table.present or table.present[0].name != "lead_id":
         return {}
     wanted = [int(row[0]) for row in left if row[1] is not None]
-    if not wanted:
-        return {}
-    # The raw cell where the fast path left it to Python, else the cell as it read.
-    cells = ", ".join(
-        f"COALESCE(t.{table.raw(c)}, CAST(t.{quote_identifier(c.name)} AS VARCHAR))"
-        for c in table.present
-        if c.type not in ("timestamp", "bool")
-    )
+    columns = [c for c in table.present if c.type not in ("timestamp", "bool")]
     found: dict[int, str] = {}
-    for ordinal, lead_id, *values in con.execute(
-        f"SELECT t.rowid, {cells} FROM {table.name} t "
-        f"WHERE t.rowid IN (SELECT unnest($1::BIGINT[]))",
-        [wanted],
-    ).fetchall():
+    for ordinal, (lead_id, *values) in _cells_of(con, table, wanted, columns):
         said = [
             str(v).strip()
             for v in (lead_id, *values)
@@ -2286,7 +2298,7 @@ def _total_lines(
         # a lead's row gone wrong, and says why.
         own_id = bool(lead_id and str(lead_id).strip()) and str(lead_id).strip() not in said
         if said and not own_id and all(_SUM.fullmatch(v) for v in rest):
-            found[int(ordinal)] = said[0]
+            found[ordinal] = said[0]
     return found
 
 
@@ -2305,17 +2317,8 @@ def _headers_again(
     names = {c.name: headers[c.name].strip().casefold() for c in columns}
     if not left or "lead_id" not in names:
         return set()
-    wanted = [int(row[0]) for row in left]
-    cells = ", ".join(
-        f"COALESCE(t.{table.raw(c)}, CAST(t.{quote_identifier(c.name)} AS VARCHAR))"
-        for c in columns
-    )
     found: set[int] = set()
-    for ordinal, *values in con.execute(
-        f"SELECT t.rowid, {cells} FROM {table.name} t "
-        f"WHERE t.rowid IN (SELECT unnest($1::BIGINT[]))",
-        [wanted],
-    ).fetchall():
+    for ordinal, values in _cells_of(con, table, [int(row[0]) for row in left], columns):
         said = {
             column.name: str(value).strip().casefold()
             for column, value in zip(columns, values, strict=True)
@@ -2323,7 +2326,7 @@ def _headers_again(
         }
         same = [name for name, cell in said.items() if cell == names[name]]
         if said.get("lead_id") == names["lead_id"] and len(same) == len(said) >= 2:
-            found.add(int(ordinal))
+            found.add(ordinal)
     return found
 
 
@@ -2337,19 +2340,11 @@ def _empty_rows(
     blank rows a spreadsheet keeps below its data (",,,"), said as such. They were "lead_id
     '': required, but empty", one per row, and a room counted them as leads lost."""
     wanted = [int(row[0]) for row in left if row[1] is not None]
-    if not wanted or not table.present:
-        return set()
-    filled = " OR ".join(
-        f"NULLIF(trim(COALESCE(t.{table.raw(c)}, CAST(t.{quote_identifier(c.name)} AS VARCHAR))),"
-        " '') IS NOT NULL"
-        for c in table.present
-    )
-    rows = con.execute(
-        f"SELECT t.rowid FROM {table.name} t "
-        f"WHERE t.rowid IN (SELECT unnest($1::BIGINT[])) AND NOT ({filled})",
-        [wanted],
-    ).fetchall()
-    return {int(ordinal) for (ordinal,) in rows}
+    return {
+        ordinal
+        for ordinal, values in _cells_of(con, table, wanted, table.present)
+        if not any(value is not None and str(value).strip() for value in values)
+    }
 
 
 def _report(
