@@ -542,7 +542,7 @@ def choose_preset_why(leads: list[str], activities: list[str]) -> tuple[Mapping,
     }
     presets = [preset for preset in PRESETS.values() if preset is not CANONICAL]
     for preset in presets:
-        found = []
+        found: list[str] = []
         for table in ("leads", "activities"):
             for column, header in preset.headers(table).items():
                 squashed = _squash(header)
@@ -1459,7 +1459,8 @@ def _propose(
         base, why, given = PRESETS[preset], "", True
     else:
         base, count, own = choose_preset_why(files["leads"].headers, files["activities"].headers)
-        shown = ", ".join(repr(h) for h in own[:4]) + (", ..." if len(own) > 4 else "")
+        named = list(dict.fromkeys(own))  # "Record ID" in both files is said once
+        shown = ", ".join(repr(h) for h in named[:4]) + (", ..." if len(named) > 4 else "")
         why, given = f"{count} of the files' headers are {base.name}'s own ({shown})", False
     headers = {
         table: guess_headers(table, sample.headers, sample.sample, base)
