@@ -660,6 +660,11 @@ MAPPINGS = {
     "custom": Mapping(date_formats=("%d.%m.%Y", "%d.%m.%Y %H:%M:%S.%f", "%m/%d/%y")),
     "unfollowable": Mapping(date_formats=("%d.%m.%Y", "%B %d, %Y", "%Y-%m-%d %H:%M")),
     "european": Mapping(date_formats=("%d.%m.%Y",), decimal=","),
+    # Times without an offset as a place's clock (`local_time`): the fast path's two chains.
+    "new-york": Mapping(timezone="America/New_York"),
+    "berlin-custom": Mapping(
+        date_formats=("%d.%m.%Y", "%m/%d/%Y %I:%M %p"), timezone="Europe/Berlin"
+    ),
 }
 
 
@@ -975,7 +980,8 @@ def assert_loads_by_the_rules(
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize(
-    "mapping_name", ["canonical", "hubspot", "salesforce", "custom", "european"]
+    "mapping_name",
+    ["canonical", "hubspot", "salesforce", "custom", "european", "new-york", "berlin-custom"],
 )
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_load_to_duckdb_matches_the_row_by_row_rules(

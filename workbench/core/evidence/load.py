@@ -83,6 +83,7 @@ from workbench.core.evidence.dates import (
     zone_of,
 )
 from workbench.core.evidence.dates import detect as detect_dates
+from workbench.core.evidence.local_time import from_local, from_local_sql
 from workbench.core.evidence.mapping import (
     CANONICAL,
     Mapping,
@@ -492,9 +493,9 @@ def unix_time(text: str) -> datetime | None:
     return _UNIX_EPOCH + timedelta(seconds=int(seconds), microseconds=micros)
 
 
-def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
+def parse_timestamp(value: str, formats: tuple[str, ...] = (), zone: str | None = None) -> datetime:
     """A cell as an aware UTC time: the mapping's formats, then Unix time, then ISO 8601;
-    naive means UTC. Unix time comes before ISO 8601 because Python reads a few 13-digit
+    naive means UTC, or the clock of the mapping's `zone` (`local_time.from_local`). Unix time comes before ISO 8601 because Python reads a few 13-digit
     numbers as ISO's basic form (1701121212345 as 1701-12-12 23:45), which no export writes.
     A cell none of them reads may end with a zone's abbreviation (`dates.ZONE_OFFSETS`):
     "2025-01-05 15:04:00 EST" is the time before it at that zone's offset. A format's `%Z`
@@ -505,15 +506,15 @@ def parse_timestamp(value: str, formats: tuple[str, ...] = ()) -> datetime:
         parsed = _parse_time(value.strip(), formats)
     except ValueError:
         split = split_zone(value)
-        zone = None if split is None else zone_of(split[1])
-        if split is None or zone is None:
+        offset = None if split is None else zone_of(split[1])
+        if split is None or offset is None:
             raise
         parsed = _parse_time(split[0], formats)
         if parsed.tzinfo is not None:
             raise ValueError(f"two time zones: {value!r}") from None
-        parsed = parsed.replace(tzinfo=zone)
+        parsed = parsed.replace(tzinfo=offset)
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
+        return parsed.replace(tzinfo=UTC) if zone is None else from_local(parsed, zone)
     return parsed.astimezone(UTC)  # OverflowError at the ends of year 1 and 9999
 
 
@@ -679,7 +680,7 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
             raise _Bad(column.name, value, _PLACEHOLDER_TEXT_HINT)
         if column.type == "timestamp":
             try:
-                moment = parse_timestamp(value, mapping.formats_of(column.name))
+                moment = parse_timestamp(value, mapping.formats_of(column.name), mapping.timezone)
             except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
                 raise _Placeholder(column.name, value, _PLACEHOLDER_HINT) from None
             if not EARLIEST_TIME <= moment < LATEST_TIME:
@@ -1007,28 +1008,33 @@ def _compile_format(fmt: str) -> _Format | None:
     return _Format("".join(strict), "(?i)" + "".join(loose), tuple(needs))
 
 
-def _fast_timestamp(ref: str, formats: tuple[str, ...], *, bounded: bool = True) -> str:
+def _fast_timestamp(
+    ref: str, formats: tuple[str, ...], *, bounded: bool = True, zone: str | None = None
+) -> str:
     """parse_timestamp in SQL: each of the mapping's formats in turn, then ISO 8601 and Unix
-    time (no cell reads as both)."""
-    steps: list[str] = []
+    time (no cell reads as both). With a `zone`, the times read without an offset are that
+    zone's clock (`local_time.from_local_sql`); the others (an ISO offset or Z, Unix time)
+    are UTC already."""
+    local: list[str] = []  # steps whose TIMESTAMP is as written (or the route to Python)
+    absolute: list[str] = []  # steps whose TIMESTAMP is UTC whatever the zone
     plain_checked = False
     iso = True
     for fmt in formats:
         compiled = _compile_format(fmt)
         if compiled is None:
-            steps.append(_ROUTE)  # Python might read anything here: leave the rest to it
+            local.append(_ROUTE)  # Python might read anything here: leave the rest to it
             iso = False
             break
         has = " AND ".join(f"contains({ref}, {_lit(c)})" for c in compiled.needs) or "TRUE"
-        steps.append(
+        local.append(
             f"CASE WHEN {has} AND regexp_full_match({ref}, {_lit(compiled.strict)}) "
             f"THEN try_strptime({ref}, {_lit(fmt)}) END"
         )
         if not plain_checked:
             # Python strips the cell and reads Unicode digits: leave anything unusual to it.
-            steps.append(f"CASE WHEN NOT regexp_full_match({ref}, '{_PLAIN}') THEN {_ROUTE} END")
+            local.append(f"CASE WHEN NOT regexp_full_match({ref}, '{_PLAIN}') THEN {_ROUTE} END")
             plain_checked = True
-        steps.append(
+        local.append(
             f"CASE WHEN {has} AND regexp_full_match({ref}, {_lit(compiled.loose)}) "
             f"THEN {_ROUTE} END"
         )
@@ -1043,11 +1049,11 @@ def _fast_timestamp(ref: str, formats: tuple[str, ...], *, bounded: bool = True)
             for at in digits:
                 char = f"({ref})[-1]" if at == -1 else f"substr({ref}, {at}, 1)"
                 guards.append(f"ord({char}) BETWEEN 48 AND 57")
-            steps.append(
+            (absolute if fmt.endswith("Z") else local).append(
                 f"CASE WHEN {' AND '.join(guards)} THEN try_strptime({ref}, {_lit(fmt)}) END"
             )
         # Unix time (`unix_time`), whole seconds or milliseconds: no ISO shape is all digits.
-        steps.append(
+        absolute.append(
             f"CASE WHEN strlen({ref}) IN (10, 13) AND regexp_full_match({ref}, '[1-9][0-9]+') "
             f"THEN {_from_unix(f'TRY_CAST({ref} AS BIGINT)', f'strlen({ref})')} END"
         )
@@ -1061,11 +1067,33 @@ def _fast_timestamp(ref: str, formats: tuple[str, ...], *, bounded: bool = True)
             "CASE WHEN length(m.offset) = 3 THEN 0 ELSE CAST(right(m.offset, 2) AS INTEGER) END) END"
         )
         utc = f"TRY_CAST(m.local AS TIMESTAMP) - to_minutes({minutes})"
-        steps.append(
-            f"CASE WHEN {ref} IS NOT NULL THEN list_transform([{parts}], lambda m: "
-            f"CASE WHEN (m.offset = '' OR length(m.local) > 10) AND {utc} < TIMESTAMP '10000-01-01' "
-            f"THEN {utc} END)[1] END"
-        )
+        late = f"{utc} < TIMESTAMP '10000-01-01'"
+        if zone is None:
+            absolute.append(
+                f"CASE WHEN {ref} IS NOT NULL THEN list_transform([{parts}], lambda m: "
+                f"CASE WHEN (m.offset = '' OR length(m.local) > 10) AND {late} "
+                f"THEN {utc} END)[1] END"
+            )
+        else:
+            local.append(
+                f"CASE WHEN {ref} IS NOT NULL THEN list_transform([{parts}], lambda m: "
+                f"CASE WHEN m.offset = '' AND {late} THEN {utc} END)[1] END"
+            )
+            absolute.append(
+                f"CASE WHEN {ref} IS NOT NULL THEN list_transform([{parts}], lambda m: "
+                f"CASE WHEN m.offset <> '' AND length(m.local) > 10 AND {late} "
+                f"THEN {utc} END)[1] END"
+            )
+    if zone is None:
+        steps = local + absolute  # the order of old: formats first; ISO's shapes exclude
+    else:
+        walls = f"COALESCE({', '.join(local)})" if len(local) > 1 else local[0]
+        read = from_local_sql("w", zone)
+        steps = [
+            f"list_transform([{walls}], lambda w: CASE WHEN w = {_ROUTE} THEN w "
+            f"ELSE {read} END)[1]",
+            *absolute,
+        ]
     chain = f"COALESCE({', '.join(steps)})" if len(steps) > 1 else steps[0]
     if not bounded:  # the caller bounds the result (`_stage`, over a column: cheaper)
         return f"NULLIF({chain}, {_ROUTE})" if formats else chain
@@ -1110,6 +1138,8 @@ def typed_fast_sql(column: Column, mapping: Mapping, ref: str, duckdb_type: str)
     formats = mapping.formats_of(column.name) if column.type == "timestamp" else ()
     if column.type == "timestamp" and kind in ("TIMESTAMP", "DATE") and not formats:
         value = ref if kind == "TIMESTAMP" else f"CAST({ref} AS TIMESTAMP)"
+        if mapping.timezone is not None:  # a zone's clock, as its text reads in Python
+            value = from_local_sql(value, mapping.timezone)
         return f"CASE WHEN {_in_range(value)} THEN {value} END"
     if column.type == "timestamp" and kind in _INTEGER_TYPES and not formats:
         # Unix time: a whole number of 10 digits (seconds) or 13 (milliseconds), as its text.
@@ -1195,7 +1225,7 @@ def fast_sql(column: Column, mapping: Mapping, ref: str) -> str | None:
         fast = _fast_translated(table, ref) if table else _fast_text(ref)
         return _placeholder_to_python(ref, fast, column.name)
     if column.type == "timestamp":
-        return _fast_timestamp(ref, mapping.formats_of(column.name))
+        return _fast_timestamp(ref, mapping.formats_of(column.name), zone=mapping.timezone)
     if column.type == "int":
         return _fast_int(ref)
     if column.type == "float":
@@ -1874,7 +1904,9 @@ def _stage(
             if known and column.name == "lead_id":
                 expression: str | None = text  # checked against the known ids after the pass
             elif column.type == "timestamp":
-                expression = _fast_timestamp(text, mapping.formats_of(column.name), bounded=False)
+                expression = _fast_timestamp(
+                    text, mapping.formats_of(column.name), bounded=False, zone=mapping.timezone
+                )
             else:
                 expression = fast_sql(column, mapping, text)
             if expression is not None and expression != text:
@@ -2034,6 +2066,17 @@ the column with the same formats."""
 
 
 def date_readings(
+    samples: Sequence[tuple[Column, Sequence[str | None]]], mapping: Mapping
+) -> tuple[Mapping, list[str], tuple[str, str] | None]:
+    """`_date_readings`, and the summary's note of the zone the mapping names (for a file
+    with a time column): where a time without an offset was read."""
+    mapping, notes, proved = _date_readings(samples, mapping)
+    if mapping.timezone is not None and samples:
+        notes = [*notes, f"times without a zone read as {mapping.timezone}'s clock"]
+    return mapping, notes, proved
+
+
+def _date_readings(
     samples: Sequence[tuple[Column, Sequence[str | None]]], mapping: Mapping
 ) -> tuple[Mapping, list[str], tuple[str, str] | None]:
     """How each time column's dates are written, when the mapping file names no date_formats

@@ -6,6 +6,8 @@ A mapping file is TOML; every key is optional:
     date_formats = ["%d.%m.%Y"]         # tried before ISO 8601, which is always accepted
     locale = "de-DE"                    # or decimal = ","; how an amount of "1.200" is read,
                                         # and day-first dates (05/03/2025 is March 5)
+    timezone = "America/New_York"       # the clock a time without an offset was written in
+                                        # (default UTC); a time with one keeps it
 
     [leads]
     lead_id = "Record ID"               # canonical column = "Their Header"
@@ -53,6 +55,7 @@ from workbench.core.domain.errors import InputError, Problem
 from workbench.core.domain.filekind import refuse_other_kind
 from workbench.core.domain.vocab import STANDARD_REJECTION_REASONS, Seniority
 from workbench.core.evidence.csvfile import delimiter_problem, encoding_problem
+from workbench.core.evidence.local_time import EXAMPLE, zone_problem
 from workbench.core.evidence.tables import TABLES, Column
 from workbench.core.files.tomlfile import key_lines, parse_toml, read_bytes
 
@@ -73,6 +76,9 @@ class Mapping:
     delimiter: str | None = None  # the character between a CSV's cells; None: detected
     decimal: str | None = None  # "." or ","; None: the rest of the column decides
     date_order: str | None = None  # "day" / "month" first, as `locale` writes; None: not said
+    # The zone whose clock a time without an offset is read in ("America/New_York",
+    # `local_time`); None: UTC.
+    timezone: str | None = None
     # Why `date_order` holds, in the summary's words, when not the locale's: the leads file
     # of the same export showed it (`load_to_duckdb`).
     date_order_why: str = ""
@@ -293,6 +299,7 @@ def load_mapping(path: Path) -> Mapping:
         "delimiter",
         "locale",
         "decimal",
+        "timezone",
         "leads",
         "activities",
         "values",
@@ -409,6 +416,12 @@ def load_mapping(path: Path) -> Mapping:
             translated[their] = ours.strip()
 
     decimal = _decimal_mark(data, problem)
+    zone = data.get("timezone")
+    if zone is not None and not isinstance(zone, str):
+        problem(f"expected a time zone's name such as {EXAMPLE}", "timezone")
+        zone = None
+    elif zone is not None and (why := zone_problem(zone)) is not None:
+        problem(why, "timezone")
     if problems:
         raise InputError(problems)
     return Mapping(
@@ -421,6 +434,7 @@ def load_mapping(path: Path) -> Mapping:
         delimiter=delimiter,
         decimal=decimal,
         date_order=_date_order(data.get("locale")),
+        timezone=zone,
         dates_given=bool(raw_formats) and isinstance(raw_formats, list),
         alternates=base.alternates,  # `preset = "hubspot"` reads what the preset reads
     )

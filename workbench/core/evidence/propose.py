@@ -984,6 +984,8 @@ class Proposal:
     listed: dict[str, list[str]] = field(default_factory=dict)
     gate: list[GateGuess] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the room should know before loading
+    # The headers of time columns whose sampled times say no zone (`zoneless_times`).
+    zoneless: list[str] = field(default_factory=list)
 
     def mapping(self) -> Mapping:
         values = {column: dict(table) for column, table in self.preset.values.items()}
@@ -1077,6 +1079,11 @@ def toml_lines(proposal: Proposal) -> list[str]:
     if proposal.dates is not None:
         shown = ", ".join(f'"{f}"' for f in proposal.dates.formats)
         lines.append(f"date_formats = [{shown}]  # guess: dates read {proposal.dates.why}")
+    if proposal.zoneless:
+        lines.append(
+            '# timezone = "America/New_York"  # to fill in: the place whose clock the times '
+            "without a zone were written in (see the note above), else UTC"
+        )
     for table in ("leads", "activities"):
         written = [g for g in proposal.headers[table] if g.written]
         written = [g for g in written if proposal.preset.headers(table).get(g.column) != g.header]
@@ -1484,6 +1491,15 @@ def _propose(
     proposal.notes += time_notes + id_notes + several_ids_notes(files, headers)
     proposal.dates = _date_guess(connection, files, headers, base)
     mapping = proposal.mapping()
+    proposal.zoneless = zoneless_times(files, headers, mapping)
+    if proposal.zoneless:
+        *others, last = [repr(h) for h in proposal.zoneless]
+        zoneless = f"{', '.join(others)} and {last}" if others else last
+        proposal.notes.append(
+            f"{zoneless} hold times without a zone, read as UTC; if the export wrote them in "
+            "its user's clock, name that place's zone in the mapping: timezone = "
+            '"America/New_York"'
+        )
     for table, name in CHOICE_ORDER:
         found = next((g for g in headers[table] if g.column == name), None)
         if found is None:
@@ -1505,6 +1521,40 @@ def _propose(
             counts = [(v, n) for v, n in counts if not matches(mapping.translate(name, v), names)]
             proposal.gate += gate_guesses(name, counts, names)
     return proposal
+
+
+def zoneless_times(
+    files: dict[str, FileSample], headers: dict[str, list[HeaderGuess]], mapping: Mapping
+) -> list[str]:
+    """The headers of the required time columns (a lead's creation, an activity's time)
+    where a sampled time says no zone (no offset, Z, abbreviation, nor Unix time): such a
+    time is read as UTC unless the mapping names `timezone`."""
+    from workbench.core.evidence.load import parse_timestamp
+
+    found = []
+    for table, guesses in headers.items():
+        columns = {c.name: c for c in TABLES[table]}
+        for guess in guesses:
+            column = columns.get(guess.column)
+            if column is None or column.type != "timestamp" or not column.required:
+                continue
+            formats = mapping.formats_of(column.name)
+            values = [v.strip() for v in files[table].sample.get(guess.header, []) if v.strip()]
+            for value in values:
+                try:
+                    # A time without a zone moves when read in another place's clock.
+                    moved = parse_timestamp(value, formats) != parse_timestamp(
+                        value, formats, _PROBE_ZONE
+                    )
+                except (ValueError, OverflowError):
+                    continue  # the loader will say what it cannot read
+                if moved:
+                    found.append(guess.header)
+                    break
+    return found
+
+
+_PROBE_ZONE = "Asia/Kolkata"  # +05:30 all year since 1945: any time without a zone moves
 
 
 def several_ids_notes(

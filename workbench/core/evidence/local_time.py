@@ -1,0 +1,156 @@
+"""Times written without an offset, read as a place's clock when the mapping names its zone.
+
+Most CRM exports write local times without saying where: Zoho, Pardot, ActiveCampaign and
+Marketo's screens write "2025-03-04 09:15" in the exporting user's zone. Read as UTC, such a
+file's leads were hours off the activities of a file that writes its offset, and a lead made
+late on the last day of a month moved into the next. `timezone = "America/New_York"` in the
+mapping file reads every time without an offset (or a zone's abbreviation) as that place's
+clock, summer time included; a time that says its offset keeps it.
+
+Two wall times are not one moment: the hour a clock skips in spring (02:30 on the day New
+York goes to summer time) is read at the offset before the change, which places it an hour
+later, as the clock a person wrote it from would have shown after it jumped; the hour a clock
+repeats in autumn is read as the second time it came round: both are the later moment.
+
+The loader reads most cells in SQL and the rest in Python (`load`), and both must give one
+answer. DuckDB's own zone functions use ICU's copy of the zone rules, which is not the one
+Python reads (tzdata 2025b on Debian and ICU disagreed on Vancouver in 2030 and on Chisinau in
+March 2025), so the SQL reads Python's: the zone's offsets by year, taken from `zoneinfo`, as
+a list literal (`from_local_sql`).
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# Names a clock's zone can be given as besides an "Area/City": UTC itself.
+_PLAIN = frozenset({"UTC"})
+EXAMPLE = '"America/New_York", "Europe/Berlin" or "Asia/Kolkata"'
+
+
+def zone_problem(name: str) -> str | None:
+    """Why `name` is not a place's zone to read times in, or None. An abbreviation such as
+    "EST" or "CET" names one offset all year (tzdata keeps a few as such), so summer's times
+    would be an hour off: a place's name is asked for instead."""
+    if name in _PLAIN:
+        return None
+    if "/" not in name or name.startswith(("posix/", "right/")):
+        return (
+            f"{name!r} is not a place's time zone; expected one such as {EXAMPLE} "
+            "(an abbreviation such as EST names one offset all year, and summer times would "
+            "be an hour off)"
+        )
+    try:
+        local_zone(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {name!r}; expected one such as {EXAMPLE}"
+    return None
+
+
+@functools.lru_cache(maxsize=32)
+def local_zone(name: str) -> ZoneInfo:
+    """The zone by its tz database name (ZoneInfoNotFoundError when there is none)."""
+    return ZoneInfo(name)
+
+
+def from_local(naive: datetime, name: str) -> datetime:
+    """A time without an offset, read as the clock of zone `name`, as an aware UTC time: in
+    a skipped or repeated hour, the later of the two moments it could be (see the module)."""
+    zone = local_zone(name)
+    first = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    return max(first, second)
+
+
+# The years the SQL knows a zone's offsets in: a day either side of the loader's bounds
+# (`load.EARLIEST_TIME`, `load.LATEST_TIME`); a time outside is a placeholder either way.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+_STEP = timedelta(hours=6)  # no zone has changed its clock twice within 6 hours since 1970
+
+
+def _offset(zone: ZoneInfo, moment: datetime) -> timedelta:
+    offset = moment.astimezone(zone).utcoffset()
+    assert offset is not None  # a ZoneInfo always has one
+    return offset
+
+
+@functools.lru_cache(maxsize=8)
+def changes(name: str) -> tuple[tuple[datetime, timedelta, timedelta], ...]:
+    """The zone's clock changes from FIRST_YEAR to LAST_YEAR: each as the local wall time from
+    which the new offset holds (the UTC moment plus the new offset: the later reading of a
+    skipped or repeated hour), the offset before and the offset after."""
+    zone = local_zone(name)
+    moment = datetime(FIRST_YEAR - 1, 12, 31, tzinfo=UTC)
+    end = datetime(LAST_YEAR + 1, 1, 2, tzinfo=UTC)
+    found: list[tuple[datetime, timedelta, timedelta]] = []
+    before = _offset(zone, moment)
+    while moment < end:
+        later = moment + _STEP
+        after = _offset(zone, later)
+        if after != before:
+            low, high = moment, later  # the change is in (low, high]: halve to the second
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(microsecond=0)
+                if middle <= low:
+                    break
+                if _offset(zone, middle) == before:
+                    low = middle
+                else:
+                    high = middle
+            found.append(((high + after).replace(tzinfo=None), before, after))
+            before = after
+        moment = later
+    return tuple(found)
+
+
+def _literal(moment: datetime) -> str:
+    return f"TIMESTAMP '{moment.isoformat(sep=' ')}'"
+
+
+@functools.lru_cache(maxsize=8)
+def _years_sql(name: str) -> str:
+    """The zone's offsets by local year, as a DuckDB list literal: item `year - FIRST_YEAR
+    + 1` holds the year's changes (`b`, local wall times) and the offset in seconds before
+    the first and after each (`o`)."""
+    found = changes(name)
+    # The offset a year starts with is the last change's before it (not the offset at the
+    # year's first moment: a clock that changes at midnight on 1 January skips it).
+    if found:
+        current = found[0][1]
+    else:
+        current = _offset(local_zone(name), datetime(FIRST_YEAR, 6, 1, tzinfo=UTC))
+    items: list[str] = []
+    index = 0
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        while index < len(found) and found[index][0].year < year:
+            current = found[index][2]
+            index += 1
+        offsets = [int(current.total_seconds())]
+        walls: list[str] = []
+        while index < len(found) and found[index][0].year == year:
+            walls.append(_literal(found[index][0]))
+            offsets.append(int(found[index][2].total_seconds()))
+            current = found[index][2]
+            index += 1
+        bounds = f"[{', '.join(walls)}]::TIMESTAMP[]"
+        items.append(f"{{b: {bounds}, o: [{', '.join(map(str, offsets))}]}}")
+    return f"[{', '.join(items)}]"
+
+
+def from_local_sql(expression: str, name: str) -> str:
+    """SQL (DuckDB): a TIMESTAMP without a zone, read as the clock of zone `name` as
+    `from_local` reads it, as a TIMESTAMP holding UTC; NULL outside FIRST_YEAR..LAST_YEAR
+    (left to Python, which says it is a placeholder) and for NULL. `name` has passed
+    `zone_problem`."""
+    offset = (
+        f"list_transform([({_years_sql(name)})[year(l) - {FIRST_YEAR - 1}]], lambda y: "
+        "y.o[1 + len(list_filter(y.b, lambda w: w <= l))])[1]"
+    )
+    inside = f"year(l) BETWEEN {FIRST_YEAR} AND {LAST_YEAR}"
+    return (
+        f"list_transform([{expression}], lambda l: "
+        f"CASE WHEN {inside} THEN l - to_seconds({offset}) END)[1]"
+    )
