@@ -47,13 +47,14 @@ CSV problems are located by the file's own line (a quoted cell may span lines: s
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -312,17 +313,36 @@ class _Bad(ValueError):
         self.kind = f"bad {column}"
 
 
-def time_hint(formats: tuple[str, ...]) -> str:
-    """Why a time did not read: the formats tried, and the mapping lines that say the file's."""
+def time_hint(formats: tuple[str, ...], value: str = "") -> str:
+    """Why a time did not read: the formats tried, and the mapping lines that say the file's,
+    with a format that reads this cell where one does (`dates.detect`): "2025/03/04 14:05"
+    was told to write date_formats = ["%d.%m.%Y %H:%M"], which would not read it either."""
     shown = ", ".join(repr(f) for f in formats[:4])
     more = f" and {len(formats) - 4} more" if len(formats) > 4 else ""
     tried = f"tried {shown}{more}, then ISO 8601" if formats else "tried ISO 8601"
+    fitting = _format_for_shape(re.sub(r"[0-9]", "9", value.strip())) if value.strip() else None
+    if fitting is None or fitting in formats:
+        say = (
+            'date_formats = ["%d.%m.%Y %H:%M"], or locale = "de-DE" (day first) / "en-US" '
+            "(month first)"
+        )
+    else:
+        say = f'date_formats = ["{fitting}"] reads this one'
+        if re.match(r"%[dm][^%]%[dm]", fitting):
+            say += ' (month first; locale = "de-DE" reads the day first)'
     return (
         f"not a date or time ({tried}, such as 2025-01-31 or 2025-01-31T14:00:00Z, and Unix "
-        "time in seconds or milliseconds); say how "
-        'the file writes dates in the mapping file: date_formats = ["%d.%m.%Y %H:%M"], or '
-        'locale = "de-DE" (day first) / "en-US" (month first)'
+        f"time in seconds or milliseconds); say how the file writes dates in the mapping "
+        f"file: {say}"
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _format_for_shape(shape: str) -> str | None:
+    """A format that reads cells of this shape (digits as 9: `dates.detect` costs 2-3 ms a
+    call, and a column of bad times has few shapes), or None."""
+    reading = detect_dates([shape.replace("9", "1")])
+    return reading.formats[0] if reading is not None and reading.formats else None
 
 
 _ISO_DAY = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]|$)")
@@ -493,6 +513,60 @@ def unix_time(text: str) -> datetime | None:
     return _UNIX_EPOCH + timedelta(seconds=int(seconds), microseconds=micros)
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# JavaScript's `Date.toString()`, which a script or no-code tool writes when it puts a date
+# object in a cell: "Tue Mar 04 2025 14:05:00 GMT+0100 (Central European Standard Time)";
+# and its `toUTCString()` / an e-mail's date (RFC 2822): "Tue, 04 Mar 2025 13:05:00 GMT".
+# Always in English; the zone's name in brackets is the machine's words and is not read.
+_JS_TIME = re.compile(
+    rf"({'|'.join(_WEEKDAYS)}) ({'|'.join(_MONTHS)}) ([0-9]{{2}}) ([0-9]{{4}}) "
+    r"([0-9]{2}):([0-9]{2}):([0-9]{2}) GMT([+-][0-9]{2})([0-9]{2})(?: \([^()]*\))?"
+)
+_MAIL_TIME = re.compile(
+    rf"({'|'.join(_WEEKDAYS)}), ([0-9]{{1,2}}) ({'|'.join(_MONTHS)}) ([0-9]{{4}}) "
+    r"([0-9]{2}):([0-9]{2})(?::([0-9]{2}))? (?:GMT|UTC|UT|Z|([+-][0-9]{2})([0-9]{2}))"
+)
+
+
+def written_out_time(text: str) -> datetime | None:
+    """A time as JavaScript's `Date.toString()` or an e-mail's header writes it (see
+    `_JS_TIME`), as an aware time; None for any other cell. Its weekday must be the date's:
+    a date written by a program has the right one. Raises ValueError for a date no calendar
+    has (31 Feb)."""
+    found = _JS_TIME.fullmatch(text)
+    if found is not None:
+        weekday, month, day, year, hour, minute, second, hours, minutes = found.groups()
+    else:
+        found = _MAIL_TIME.fullmatch(text)
+        if found is None:
+            return None
+        weekday, day, month, year, hour, minute, second, hours, minutes = found.groups()
+    sign = -1 if (hours or "+").startswith("-") else 1
+    offset = timedelta(hours=abs(int(hours or 0)), minutes=int(minutes or 0)) * sign
+    moment = datetime(
+        int(year),
+        _MONTHS.index(month) + 1,
+        int(day),
+        int(hour),
+        int(minute),
+        int(second or 0),
+        tzinfo=timezone(offset),
+    )
+    if _WEEKDAYS[moment.weekday()] != weekday:
+        raise ValueError(f"{text!r}: {weekday} is not that date's weekday")
+    return moment
+
+
+def _written_out_hint(value: str) -> str | None:
+    """A JavaScript or e-mail time (`written_out_time`) whose weekday is not its date's."""
+    try:
+        written_out_time(value.strip())
+    except ValueError as error:
+        return f"not a real time: {str(error).split(': ', 1)[1]}"
+    return None
+
+
 def parse_timestamp(value: str, formats: tuple[str, ...] = (), zone: str | None = None) -> datetime:
     """A cell as an aware UTC time: the mapping's formats, then Unix time, then ISO 8601;
     naive means UTC, or the clock of the mapping's `zone` (`local_time.from_local`). Unix time comes before ISO 8601 because Python reads a few 13-digit
@@ -535,6 +609,8 @@ def _parse_time(text: str, formats: tuple[str, ...]) -> datetime:
             continue
     if parsed is None:
         parsed = unix_time(text)
+    if parsed is None:
+        parsed = written_out_time(text)
     if parsed is None:
         iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
         parsed = datetime.fromisoformat(iso)  # raises ValueError
@@ -721,7 +797,8 @@ def _cell(column: Column, value: str, mapping: Mapping) -> Any:
             "timestamp": _excel_hint(value)
             or _no_such_time(value, mapping.formats_of(column.name))
             or _zone_hint(value, mapping.formats_of(column.name))
-            or time_hint(mapping.formats_of(column.name)),
+            or _written_out_hint(value)
+            or time_hint(mapping.formats_of(column.name), value),
             "int": "not a whole number",
             "float": "not a number",
         }.get(column.type, "unreadable")
@@ -1008,13 +1085,10 @@ def _compile_format(fmt: str) -> _Format | None:
     return _Format("".join(strict), "(?i)" + "".join(loose), tuple(needs))
 
 
-def _fast_timestamp(
-    ref: str, formats: tuple[str, ...], *, bounded: bool = True, zone: str | None = None
-) -> str:
-    """parse_timestamp in SQL: each of the mapping's formats in turn, then ISO 8601 and Unix
-    time (no cell reads as both). With a `zone`, the times read without an offset are that
-    zone's clock (`local_time.from_local_sql`); the others (an ISO offset or Z, Unix time)
-    are UTC already."""
+def _time_steps(ref: str, formats: tuple[str, ...], zone: bool) -> tuple[list[str], list[str]]:
+    """`_fast_timestamp`'s steps: those whose TIMESTAMP is as the cell writes it (and the
+    route to Python), and those whose TIMESTAMP is UTC whatever the zone (an ISO offset or
+    Z, Unix time). Without a `zone` an ISO time's step is one, in the second list."""
     local: list[str] = []  # steps whose TIMESTAMP is as written (or the route to Python)
     absolute: list[str] = []  # steps whose TIMESTAMP is UTC whatever the zone
     plain_checked = False
@@ -1068,7 +1142,7 @@ def _fast_timestamp(
         )
         utc = f"TRY_CAST(m.local AS TIMESTAMP) - to_minutes({minutes})"
         late = f"{utc} < TIMESTAMP '10000-01-01'"
-        if zone is None:
+        if not zone:
             absolute.append(
                 f"CASE WHEN {ref} IS NOT NULL THEN list_transform([{parts}], lambda m: "
                 f"CASE WHEN (m.offset = '' OR length(m.local) > 10) AND {late} "
@@ -1084,17 +1158,30 @@ def _fast_timestamp(
                 f"CASE WHEN m.offset <> '' AND length(m.local) > 10 AND {late} "
                 f"THEN {utc} END)[1] END"
             )
+    return local, absolute
+
+
+def _chain(steps: list[str]) -> str:
+    return f"COALESCE({', '.join(steps)})" if len(steps) > 1 else steps[0]
+
+
+def _fast_timestamp(
+    ref: str, formats: tuple[str, ...], *, bounded: bool = True, zone: str | None = None
+) -> str:
+    """parse_timestamp in SQL: each of the mapping's formats in turn, then ISO 8601 and Unix
+    time (no cell reads as both). With a `zone`, the times read without an offset are that
+    zone's clock (`local_time.from_local_sql`), in a lambda: the loader's own pass reads
+    them in a layer of its own instead (`_stage`), which is four times as fast."""
+    local, absolute = _time_steps(ref, formats, zone is not None)
     if zone is None:
-        steps = local + absolute  # the order of old: formats first; ISO's shapes exclude
+        steps = local + absolute  # formats first; ISO's shapes exclude each other
     else:
-        walls = f"COALESCE({', '.join(local)})" if len(local) > 1 else local[0]
-        read = from_local_sql("w", zone)
         steps = [
-            f"list_transform([{walls}], lambda w: CASE WHEN w = {_ROUTE} THEN w "
-            f"ELSE {read} END)[1]",
+            f"list_transform([{_chain(local)}], lambda w: CASE WHEN w = {_ROUTE} THEN w "
+            f"ELSE {from_local_sql('w', zone)} END)[1]",
             *absolute,
         ]
-    chain = f"COALESCE({', '.join(steps)})" if len(steps) > 1 else steps[0]
+    chain = _chain(steps)
     if not bounded:  # the caller bounds the result (`_stage`, over a column: cheaper)
         return f"NULLIF({chain}, {_ROUTE})" if formats else chain
     # A placeholder time (and the route to Python, -infinity) is left to Python, which says so.
@@ -1873,6 +1960,7 @@ def _stage(
     final: list[str] = []
     helpers: list[str] = []
     unsure: list[str] = []  # per column: SQL, the fast path left a cell that is there
+    zoned: list[str] = []  # per time column, with a `timezone`: its wall times read in it
     title = f"_wb_s{next(n for n, c in enumerate(columns) if c.name == 'title')}" if guess else ""
     inferred = "NULL"
     for n, column in enumerate(columns):
@@ -1901,8 +1989,21 @@ def _stage(
             scan.append(
                 f"CAST({raw} AS VARCHAR) AS {text}" if source.parquet else f"{raw} AS {text}"
             )
+            pair = ""  # a zoned time's wall times, in the fast layer
             if known and column.name == "lead_id":
                 expression: str | None = text  # checked against the known ids after the pass
+            elif column.type == "timestamp" and mapping.timezone is not None:
+                # The wall times in a column, read in the zone's clock in a layer of their
+                # own, over that column (`from_local_sql`).
+                # The UTC steps only where no wall time was read (the offset's regex is dear).
+                walls, utc = _time_steps(text, mapping.formats_of(column.name), True)
+                pair = f"CASE WHEN {text} IS NOT NULL THEN {_chain(walls)} END AS {value}_w"
+                zoned.append(
+                    f"CASE WHEN {value}_w = {_ROUTE} THEN NULL "
+                    f"WHEN {value}_w IS NOT NULL "
+                    f"THEN {from_local_sql(f'{value}_w', mapping.timezone)} "
+                    f"WHEN {text} IS NOT NULL THEN {_chain(utc)} END AS {value}"
+                )
             elif column.type == "timestamp":
                 expression = _fast_timestamp(
                     text, mapping.formats_of(column.name), bounded=False, zone=mapping.timezone
@@ -1913,7 +2014,10 @@ def _stage(
                 # Every fast path reads an empty cell as NULL; a mostly empty column (mql_at,
                 # rejection_reason) then skips it (CSV leads at 1M: 0.82 -> 0.76 s CPU).
                 expression = f"CASE WHEN {text} IS NOT NULL THEN {expression} END"
-            fast.append(f"{text}, {expression or 'NULL'} AS {value}")
+            if pair:
+                fast.append(f"{text}, {pair}")
+            else:
+                fast.append(f"{text}, {expression or 'NULL'} AS {value}")
             if column.type == "timestamp":
                 value = f"CASE WHEN {_in_range(value)} THEN {value} END"  # as fast_sql bounds it
             helpers.append(f"CASE WHEN {value} IS NULL THEN {text} END")
@@ -1930,11 +2034,10 @@ def _stage(
         final.append(f"CASE WHEN {' OR '.join(unsure)} THEN [{', '.join(helpers)}] END AS {_RAW}")
     if guess:
         final.append(f"{inferred} AS {_INFERRED}")
-    sql = (
-        f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {', '.join(final)} FROM "
-        f"(SELECT {', '.join(fast) or '1'} FROM "
-        f"(SELECT {', '.join(scan) or '1'} FROM {source.scan()}))"
-    )
+    layer = f"(SELECT {', '.join(fast) or '1'} FROM (SELECT {', '.join(scan) or '1'} FROM {source.scan()}))"
+    if zoned:
+        layer = f"(SELECT *, {', '.join(zoned)} FROM {layer})"
+    sql = f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {', '.join(final)} FROM {layer}"
     try:
         con.execute(sql)
     except duckdb.Error as error:
