@@ -71,3 +71,11 @@ def test_an_iso_date_with_a_12_hour_clock_is_read_year_first() -> None:
     reading = dates.detect(["2025-01-05 3:04:00 PM", "2025-01-13 9:04:00 AM", "2025-01-14"])
     assert reading is not None and reading.order == "year" and not reading.ambiguous
     assert reading.formats == ("%Y-%m-%d %I:%M:%S %p",)
+
+
+def test_the_example_of_how_dates_are_written_is_one_the_format_reads() -> None:
+    # The first cell of all had been the example: "-1740392100" said as written year first.
+    reading = dates.detect(["-1740392100", "2025/01/31 14:05:00"])
+    assert reading is not None and reading.why == "year first, as '2025/01/31 14:05:00' is written"
+    reading = dates.detect(["Q1 2025", "March 4, 2025"])
+    assert reading is not None and "as 'March 4, 2025' is written" in reading.why

@@ -233,6 +233,9 @@ def detect(
     used: dict[str, dict[str, None]] = {"day": {}, "month": {}, "year": {}, "name": {}}
     reads: dict[str, int] = {"day": 0, "month": 0, "year": 0, "name": 0}
     evidence: dict[str, str] = {}
+    # The first cell each order's formats read: the summary's example of how dates are
+    # written (the first cell of all was "-1740392100", said as read "%Y-%m-%d %H:%M:%S").
+    shown: dict[str, str] = {}
     separators: set[str] = set()
     candidates = {order: _ByShape(formats) for order, formats in _CANDIDATES.items()}
     for cell in cells:
@@ -242,6 +245,7 @@ def detect(
             if fmt is not None:
                 used[order].setdefault(fmt, None)
                 reads[order] += 1
+                shown.setdefault(order, cell)
         fields = _SHAPE.fullmatch(cell)
         if fields:
             separators.add(fields.group(2))
@@ -255,12 +259,12 @@ def detect(
     if not best:
         return None
     if reads["name"] == best and reads["name"] > max(reads["day"], reads["month"]):
-        why = f"with the month's name, as {cells[0]!r} is written"
-        return DateReading("name", tuple(used["name"]), why, cells[0], best, len(cells))
+        why = f"with the month's name, as {shown['name']!r} is written"
+        return DateReading("name", tuple(used["name"]), why, shown["name"], best, len(cells))
     if reads["year"] == best and reads["year"] > max(reads["day"], reads["month"]):
         order = "year"
-        why = f"year first, as {cells[0]!r} is written"
-        return DateReading(order, tuple(used[order]), why, cells[0], best, len(cells))
+        why = f"year first, as {shown[order]!r} is written"
+        return DateReading(order, tuple(used[order]), why, shown[order], best, len(cells))
     if reads["day"] == reads["month"]:  # every value could be either
         dotted = bool(separators) and separators <= {"."}
         if day_first is not None:
