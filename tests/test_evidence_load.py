@@ -574,6 +574,9 @@ def assert_same_report(got: TableReport, want: TableReport) -> None:
 
 # Cells that have tripped parsers: what DuckDB's casts accept and Python does not, and back.
 TRICKY_TIMES = [
+    "Tue Mar 04 2025 14:05:00 GMT+0100 (Central European Standard Time)",
+    "Tue Mar 04 2025 14:05:00 GMT-0500", "Wed Mar 04 2025 14:05:00 GMT+0100",
+    "Tue, 04 Mar 2025 13:05:00 GMT", "Tue, 4 Mar 2025 13:05 +0530", "Tue, 04 Mar 2025 13:05:00",
     "2025-01-31", "2025-1-1", "2025-01-31 14:05", "2025-01-31T14:05", "2025-01-31T14:05:00Z",
     "2025-01-31T14:05:00z", "2025-01-31 14:05:00+02:00", "2025-01-31T14:05:00-05:30",
     "2025-01-31T14:05:00+0200", "2025-01-31T14:05:00+02", "2025-01-31T14:05:00-00:00",
@@ -3667,3 +3670,27 @@ def test_a_mappings_yes_no_spellings_are_read_on_the_fast_path(tmp_path: Path, f
         True, True, True, False, True, False, False, True
     ]  # fmt: skip
     assert report.emptied_columns == {"target_account": 1}
+
+
+def test_javascript_and_email_times_are_read() -> None:
+    parse = load.parse_timestamp
+    js = "Tue Mar 04 2025 14:05:00 GMT+0100 (Central European Standard Time)"
+    assert parse(js) == datetime(2025, 3, 4, 13, 5, tzinfo=UTC)
+    assert parse("Tue Mar 04 2025 14:05:00 GMT-0500") == datetime(2025, 3, 4, 19, 5, tzinfo=UTC)
+    assert parse("Tue, 04 Mar 2025 13:05:00 GMT") == datetime(2025, 3, 4, 13, 5, tzinfo=UTC)
+    assert parse("Tue, 4 Mar 2025 13:05 +0530") == datetime(2025, 3, 4, 7, 35, tzinfo=UTC)
+    # A time that says its offset keeps it, whatever zone the mapping names.
+    assert parse(js, (), "America/New_York") == datetime(2025, 3, 4, 13, 5, tzinfo=UTC)
+    status, why = read_cell(_column("created_at"), "Wed Mar 04 2025 14:05:00 GMT+0100", CANONICAL)
+    assert status == "bad" and "not a real time: Wed is not that date's weekday" in str(why)
+
+
+def test_an_unread_time_is_told_a_format_that_reads_it() -> None:
+    # It was told date_formats = ["%d.%m.%Y %H:%M"], which does not read it either.
+    status, why = read_cell(_column("created_at"), "2025/03/04 14:05", Mapping(dates_given=True))
+    assert status == "bad"
+    assert 'date_formats = ["%Y/%m/%d %H:%M"] reads this one' in str(why)
+    status, why = read_cell(_column("created_at"), "04/03/25 14:05", Mapping(dates_given=True))
+    assert 'date_formats = ["%m/%d/%y %H:%M"] reads this one (month first' in str(why)
+    status, why = read_cell(_column("created_at"), "Q1 2025", CANONICAL)
+    assert 'date_formats = ["%d.%m.%Y %H:%M"], or locale' in str(why)  # nothing fits: as before
