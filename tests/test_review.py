@@ -89,7 +89,7 @@ class History:
             )
         )
 
-    def win(self, *, mql: bool = True, day: int = 5) -> None:
+    def win(self, *, mql: bool = True, day: int = 5, employees: int = 120) -> None:
         self.rows.append(
             LeadRow(
                 lead_id=self._id(),
@@ -98,7 +98,7 @@ class History:
                 seniority="vp",
                 company="Buyer",
                 domain=f"buyer{len(self.rows)}.com",
-                employees=120,
+                employees=employees,
                 industry="software",
                 region="europe",
                 mql_at=at(5, day) if mql else None,
@@ -906,3 +906,49 @@ def test_a_top_reason_the_room_must_act_on_says_001s_action(tmp_path: Path) -> N
     assert clause == "fit" and "add title filters (fit.exclude_titles)" in why, why
     six = "\n".join(dict(plan_sections(plan))["6. Adjust criteria"])
     assert "names no clause" not in six and "add title filters" in six, six
+
+
+def _segment_quarter(history: History, sizes: list[int]) -> None:
+    """Acceptance 25% with bad fit (company) the top reason, one rejection per size; the
+    wins are mid-market companies (400 people)."""
+    for _ in range(5):
+        history.mql("accepted", opportunity=True)
+    for employees in sizes:
+        history.mql("rejected", "Bad fit (company)", employees=employees, industry="retail")
+    for _ in range(4):
+        history.mql("rejected", "not-interested", employees=300, industry="retail")
+    history.mql("rejected", "timing")
+    history.mql("rejected", None)
+    history.mql("unworked")
+    for _ in range(10):
+        history.win(employees=400)
+
+
+def test_the_company_gate_rule_leaves_a_segments_own_gate_to_the_room(tmp_path: Path) -> None:
+    # $10-30M: SMB (50-199) and enterprise have their own fit gates; only mid-market uses the
+    # main one. Rejections of SMB companies had drawn a change to the main gate's sizes.
+    history = History()
+    _segment_quarter(history, [60] * 9)
+    con = loaded(history.write(tmp_path / "data"))
+    definition = store.load_definition(signed(tmp_path / "defs", "10m-30m")).definition
+    packet = build_packet(con, definition, "hand-made")
+    assert "below 30%" in packet.rules[0]
+    assert not [c for c in packet.adjustments if c.clause.startswith("fit.")]
+    [(_clause, why)] = [u for u in packet.unchanged if u[0] == "fit"]
+    assert "9 of the 9 bad-fit-company rejections are not judged by the main fit gate" in why
+    assert "(segments.smb.fit 9)" in why
+
+
+def test_the_company_gate_rule_counts_only_what_the_main_gate_judges(tmp_path: Path) -> None:
+    history = History()
+    _segment_quarter(history, [60] * 6 + [300] * 3)
+    con = loaded(history.write(tmp_path / "data"))
+    definition = store.load_definition(signed(tmp_path / "defs", "10m-30m")).definition
+    packet = build_packet(con, definition, "hand-made")
+    changes = [c for c in packet.adjustments if c.clause.startswith("fit.")]
+    if changes:  # the wins (120 people, software) support a stricter main gate
+        assert "of 3 of them judged by the main fit gate" in changes[0].evidence
+        assert any("6 of the 9 bad-fit-company rejections" in n for n in packet.notes)
+    else:
+        [(_clause, why)] = [u for u in packet.unchanged if u[0] == "fit"]
+        assert "6 of the 9 bad-fit-company rejections are not judged" in why

@@ -12,6 +12,7 @@ Every number the rules compare against is held in `domain/framework.py`.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -763,21 +764,34 @@ def _company_gate(
     accepted: str,
 ) -> tuple[Adjustment | None, list[str]]:
     """The one company-gate tightening the wins support that leaves out most of the
-    quarter's bad-fit-company rejections (the others are named, for the room)."""
+    quarter's bad-fit-company rejections (the others are named, for the room).
+
+    Only the rejections the main fit gate would judge count: a segment with a fit gate of
+    its own judges its companies by that one (`Definition.owned`). The $10-30M template's
+    SMB and enterprise segments have their own, so a change to the main gate's
+    min_employees had been proposed for rejections it would never see."""
+    judged = [_judging_gate(definition, employees) for employees, _industry in bad_fit]
+    main = [row for row, gate in zip(bad_fit, judged, strict=True) if gate == "fit"]
+    elsewhere = Counter(gate for gate in judged if gate != "fit")
+    aside = _judged_elsewhere(elsewhere, len(bad_fit))
+    if not main:
+        return None, [aside]
     ranked: list[tuple[int, str, Proposal]] = []
     for clause in _COMPANY_CLAUSES:
         proposal = found.get(clause)
         current = clause_value(definition, clause)
         if proposal is not None and _tightens(clause, current, proposal.value):
-            out = sum(1 for row in bad_fit if not _passes(clause, proposal.value, row))
+            out = sum(1 for row in main if not _passes(clause, proposal.value, row))
             ranked.append((out, clause, proposal))
     ranked.sort(key=lambda item: (-item[0], _COMPANY_CLAUSES.index(item[1])))
     if not ranked or ranked[0][0] == 0:
-        return None, [_why_no_gate(definition, found, bool(ranked))]
+        why = _why_no_gate(definition, found, bool(ranked))
+        return None, [f"{why}; {aside}" if aside else why]
     out, clause, proposal = ranked[0]
+    judged_by = " judged by the main fit gate" if elsewhere else ""
     figure = (
-        f"{accepted}, {top!r} #1, {out} of {len(bad_fit)} of them left out by this value; "
-        f"closed-won: {proposal.summary}"
+        f"{accepted}, {top!r} #1, {out} of {len(main)} of them{judged_by} left out by this "
+        f"value; closed-won: {proposal.summary}"
     )
     change = Adjustment(
         rule + ": tighten the company size or industry gate",
@@ -788,10 +802,42 @@ def _company_gate(
         proposal,
     )
     others = [
-        f"also supported by the wins: {p.summary} (leaves out {n} of {len(bad_fit)})"
+        f"also supported by the wins: {p.summary} (leaves out {n} of {len(main)})"
         for n, _c, p in ranked[1:]
     ]
-    return change, others
+    return change, [*others, *([aside] if aside else [])]
+
+
+def _judging_gate(definition: Definition, employees: int | None) -> str:
+    """The fit gate of `definition` a company of this size is judged by: "fit" (the main
+    one), a segment's own ("segments.smb.fit"), or "" where no segment takes it (its size
+    unknown, or in no segment's band: the segments' rule decides, not a fit gate)."""
+    if not definition.segments:
+        return "fit"  # motions: a lead may take several, and the main gate is one of them
+    if employees is None:
+        return ""
+    for segment in definition.segments:
+        low, high = segment.min_employees, segment.max_employees
+        if (low is None or employees >= low) and (high is None or employees <= high):
+            return definition.owned(segment, "fit")[0]
+    return ""
+
+
+def _judged_elsewhere(elsewhere: Counter[str], total: int) -> str:
+    """The rejections a segment's own fit gate judges (or no segment takes), which the
+    rule's change to the main gate cannot reach, said with where the room changes them."""
+    if not elsewhere:
+        return ""
+    parts = [
+        f"{gate} {count}" if gate else f"no segment (size unknown or in no band) {count}"
+        for gate, count in sorted(elsewhere.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    count = sum(elsewhere.values())
+    return (
+        f"{count} of the {total} bad-fit-company rejections are not judged by the main fit "
+        f"gate ({', '.join(parts)}): a change to it does not reach them; tighten a segment's "
+        "own gate on the Segments step"
+    )
 
 
 def _why_no_gate(definition: Definition, found: dict[str, Proposal], stricter: bool) -> str:
