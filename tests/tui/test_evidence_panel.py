@@ -338,7 +338,7 @@ async def test_evidence_keys_belong_to_the_evidence_step_and_the_palette_offers_
         assert not screen.check_action("refresh_evidence", ())
         assert not screen.check_action("compare_evidence", ()), "c belongs to the fields here"
         commands = {label: action for label, action, _help in screen.PALETTE_COMMANDS}
-        assert commands["Go to step 6: Evidence"] == "goto_step(5)"
+        assert commands["Go to step 6: Evidence (F6)"] == "goto_step(5)"
         # From the palette on another step: the Evidence step opens and runs.
         await screen.run_action(commands["Evidence: backtest the draft now"])
         await settle(pilot)

@@ -583,16 +583,17 @@ async def test_the_palette_offers_actions_not_a_fields_editing_keys(
         await settle(pilot)
         assert isinstance(app.focused, Input)
         labels = [label for label, _a, _h in ScreenActionsProvider(app.screen)._commands()]
-        assert "Go to step 5: Edge cases" in labels and "Sign-off" in " ".join(labels)
+        assert "Go to step 5: Edge cases (F5)" in labels and "Sign-off" in " ".join(labels)
         assert not {"Move cursor left", "Scroll Up", "Page Down", "Delete all to the left"} & set(
             labels
         ), labels
 
 
-async def test_the_number_on_a_tab_goes_to_its_step_and_a_field_keeps_its_digits(
+async def test_a_steps_number_outside_a_field_goes_to_it_and_a_field_keeps_its_digits(
     workdir: Path, make_app: Callable[..., WorkbenchApp], seeded: Callable[..., Path]
 ) -> None:
-    # The tab bar reads "1 Stage … 3 Triggers"; pressing 3 there did nothing (only F3 did).
+    # The tab bar read "1 Stage … 3 Triggers"; pressing 3 there did nothing (only F3 did). The
+    # tabs now name the F-keys ("F3 Triggers"); the digit still works where it is no field's.
     signed(workdir)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -99,11 +99,47 @@ _MOUNT_TRIES = 20  # refreshes `show_step` waits for a step to be mounted before
 STEP_KEYS = ["f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"]
 # Seconds a toast saying a case's why stays: a sentence of the room's to read, not a word.
 WHY_TOAST_SECONDS = 10.0
-# Tab labels when the full ones would not fit the terminal's width (eight steps at 80 columns):
-# every step stays in sight rather than scrolling off the tab bar.
-SHORT_LABELS = {"fit": "Fit", "cases": "Cases"}
 # The step that edits each top-level clause, where it is not the step of the same name.
 CLAUSE_STEPS = {"scoring": "triggers", "recycling": "triggers", "review_rule": "triggers"}
+# A step's tab names the key that shows it, "F2 Fit gate": a tab reading "2 Fit gate" had the
+# room press 2 as the editor opened, which typed over the definition's name and saved it.
+# Where the labels would not fit the terminal's width, names are shortened one at a time in
+# this order, only as far as needed: every step stays in sight rather than scrolling off the
+# tab bar. At 80 columns seven steps shorten Edge cases, eight also Fit gate, Triggers and
+# Sign-off (and Segments is kept), nine all of them; at 120 every name is whole.
+SHORT_LABELS = {
+    "cases": "Cases",
+    "fit": "Fit",
+    "triggers": "Trig",
+    "signoff": "Sign",
+    "segments": "Seg",
+    "evidence": "Evid",
+    "motions": "Mot",
+}
+
+
+def tab_label(index: int, label: str) -> str:
+    """A step's tab: its key, then its name ("F2 Fit gate")."""
+    return f"{STEP_KEYS[index].upper()} {label}"
+
+
+def tab_labels(steps: list[tuple[str, str]], width: int) -> list[str]:
+    """The steps' tab labels for a tab bar `width` columns wide: whole names where they fit,
+    else names shortened one at a time, in `SHORT_LABELS`'s order, until they are within it."""
+    names = dict(steps)
+
+    def labels() -> list[str]:
+        return [tab_label(index, names[key]) for index, (key, _label) in enumerate(steps)]
+
+    def needed() -> int:
+        return sum(len(text) + 2 for text in labels())  # a tab's padding: a column each side
+
+    for key, short in SHORT_LABELS.items():
+        if needed() <= width:
+            break
+        if key in names:
+            names[key] = short
+    return labels()
 
 
 def short_reason(message: str) -> str:
@@ -153,7 +189,7 @@ class EditorScreen(ClosesKeysPanel):
             "ctrl+t",
             "goto_cases",
             "Cases",
-            show=False,  # the tab bar shows the step and its number; the palette has it
+            show=False,  # the tab bar shows the step and its F-key; the palette has it
             id="editor.cases",
             tooltip="Show the edge-case suite.",
             priority=True,
@@ -229,8 +265,11 @@ class EditorScreen(ClosesKeysPanel):
             )
             for index, key in enumerate(STEP_KEYS)
         ],
-        # The number on a step's tab: not a priority, so a field takes a digit typed into it
-        # and only the tab bar, a table or a button hands it on to the screen.
+        # A step's number, from when the tabs read "2 Fit gate": not a priority, so a field
+        # takes a digit typed into it and only the tab bar, a table or a button hands it on to
+        # the screen. Kept working for hands that learnt it, but no longer offered anywhere
+        # (`system`: not in the keys panel; the palette's "Go to step" entries cover it): the
+        # tabs name the F-keys, and nothing on screen invites a bare digit.
         *[
             Binding(
                 str(index + 1),
@@ -238,7 +277,8 @@ class EditorScreen(ClosesKeysPanel):
                 f"Step {index + 1}",
                 show=False,
                 id=f"editor.digit{index + 1}",
-                tooltip=f"Jump to step {index + 1} (the number on its tab).",
+                tooltip=f"Jump to step {index + 1} ({STEP_KEYS[index].upper()} does too).",
+                system=True,
             )
             for index in range(len(STEP_KEYS))
         ],
@@ -313,20 +353,26 @@ class EditorScreen(ClosesKeysPanel):
 
     # The Analysis tab's apply and adopt keys, offered by `_analysis_commands` from any step.
     # The palette's "Analysis: what the lead history says" and "Evidence: backtest the draft
-    # now" stand for the footer's `t`.
+    # now" stand for the footer's `t`; its "Go to step 2: Fit gate (F2)" for the digits, which
+    # were listed a second time as "Step 2".
     PALETTE_COVERS = frozenset(
         {
             "analysis.apply",
             "analysis.adopt",
             "editor.evidence_analysis",
             "editor.evidence_backtest",
+            *(f"editor.digit{index + 1}" for index in range(len(STEP_KEYS))),
         }
     )
 
     @property
     def PALETTE_COMMANDS(self) -> list[tuple[str, str, str]]:
         commands = [
-            (f"Go to step {index + 1}: {label}", f"goto_step({index})", f"Show the {label} step.")
+            (
+                f"Go to step {index + 1}: {label} ({STEP_KEYS[index].upper()})",
+                f"goto_step({index})",
+                f"Show the {label} step (key {STEP_KEYS[index].upper()}, also from inside a field).",
+            )
             for index, (_key, label) in enumerate(self.steps())
         ]
         commands.append(
@@ -461,7 +507,7 @@ class EditorScreen(ClosesKeysPanel):
         yield PlainText("", id="banner")
         with TabbedContent(id="steps"):
             for index, (key, label) in enumerate(self.steps()):
-                with TabPane(f"{index + 1} {label}", id=f"step-{key}"):
+                with TabPane(tab_label(index, label), id=f"step-{key}"):
                     pane = self.make_pane(key)
                     yield pane if index == 0 else Lazy(pane)
         yield SuiteStatusBar(id="status")
@@ -502,11 +548,8 @@ class EditorScreen(ClosesKeysPanel):
 
     def fit_tab_labels(self, width: int) -> None:
         steps = self.steps()
-        needed = sum(len(f"{index + 1} {label}") + 2 for index, (_k, label) in enumerate(steps))
-        short = needed > width
         tabs = self._tabs()
-        for index, (key, label) in enumerate(steps):
-            text = f"{index + 1} {SHORT_LABELS.get(key, label) if short else label}"
+        for (key, _label), text in zip(steps, tab_labels(steps, width), strict=True):
             tab = tabs.get_tab(f"step-{key}")
             if tab.label_text != text:
                 tab.label = text
@@ -981,7 +1024,7 @@ class EditorScreen(ClosesKeysPanel):
         await self._rebuild_steps()  # before the new step, which is built as the draft is
         for index, (key, label) in enumerate(now):
             if key not in dict(steps_before):
-                tab = TabPane(f"{index + 1} {label}", self.make_pane(key), id=f"step-{key}")
+                tab = TabPane(tab_label(index, label), self.make_pane(key), id=f"step-{key}")
                 await tabs.add_pane(tab, before=f"step-{now[index + 1][0]}")
         self.fit_tab_labels(self.size.width)
         return shown or now[0][0]
@@ -1153,7 +1196,7 @@ class EditorScreen(ClosesKeysPanel):
         timer = self.set_interval(0.05, attempt)
 
     async def action_digit_step(self, index: int) -> None:
-        """The number on a step's tab, pressed outside a field: that step."""
+        """A step's number pressed outside a field: that step (the tabs name F-keys now)."""
         await self.action_goto_step(index)
 
     def show_step(self, key: str) -> None:
