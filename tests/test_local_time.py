@@ -195,7 +195,14 @@ def test_a_load_reads_times_in_the_mappings_zone(fmt: str, tmp_path: Path) -> No
     if fmt == "csv":
         assert got_leads["L2"] == utc(2025, 3, 31, 22)
         assert got_activities["L2"] == utc(2025, 4, 2, 14)
-    assert "times without a zone read as America/New_York's clock" in problems.leads.notes
+    assert "created_at: times without a zone read as America/New_York's clock" in (
+        problems.leads.notes
+    )
+    # The activities of the Parquet file say their zone: no note.
+    said = [n for n in problems.activities.notes if "zone" in n]
+    assert said == (
+        [] if fmt == "parquet" else ["at: times without a zone read as America/New_York's clock"]
+    )
     # Without the key, as before: the same cells as UTC.
     con = duckdb.connect()
     load_to_duckdb(con, leads, activities, CANONICAL)
@@ -229,6 +236,11 @@ def test_a_parquet_date_column_is_midnight_in_the_zone(tmp_path: Path) -> None:
         ('timezone = "Mars/Olympus_Mons"', "unknown time zone 'Mars/Olympus_Mons'"),
         ("timezone = 5", "expected a time zone's name"),
         ('timezone = "../etc/passwd"', "unknown time zone"),
+        ('timezone = "america/new_york"', "the tz database writes it 'America/New_York'"),
+        ('timezone = "America/New_York "', "the tz database writes it 'America/New_York'"),
+        ('timezone = "New York"', "expected a place's, such as"),
+        ('timezone = "Etc/GMT+5"', "names one offset all year"),
+        ('timezone = "Etc/UTC"', 'is UTC: write "UTC"'),
     ],
 )
 def test_a_timezone_that_is_not_a_place_is_refused_by_line(
@@ -256,8 +268,9 @@ def test_map_says_which_times_have_no_zone_and_offers_the_key(tmp_path: Path) ->
     leads.write_text(LEADS.format("2025-03-31 22:00:00", "2025-04-01 09:00:00"))
     activities.write_text(ACTIVITIES.format("2025-04-01T08:00:00Z", "2025-04-02T10:00:00Z"))
     proposal = propose(leads, activities)
-    assert proposal.zoneless == ["created_at"]  # the activities say Z
-    assert any("'created_at' hold times without a zone, read as UTC" in n for n in proposal.notes)
+    assert proposal.zoneless == ["leads.created_at = 'created_at'"]  # the activities say Z
+    said = "leads.created_at = 'created_at' holds times without a zone, read as UTC"
+    assert any(said in n for n in proposal.notes)
     lines = toml_lines(proposal)
     assert any(line.startswith('# timezone = "America/New_York"') for line in lines)
     # The line, uncommented, is a mapping the loader reads.
@@ -272,3 +285,31 @@ def test_map_says_which_times_have_no_zone_and_offers_the_key(tmp_path: Path) ->
     activities.write_text(ACTIVITIES.format("2025-04-01 08:00:00 EST", "2025-04-02T10:00:00+02:00"))
     proposal = propose(leads, activities)
     assert proposal.zoneless == [] and not any("timezone" in line for line in toml_lines(proposal))
+
+
+def test_a_format_that_writes_utc_keeps_it_whatever_the_zone() -> None:
+    # A format with a literal Z or UTC says its zone, as an offset does (review finding).
+    mapping = Mapping(
+        date_formats=("%Y-%m-%dT%H:%M:%SZ", "%d.%m.%Y %H:%M UTC"), timezone="America/New_York"
+    )
+    column = next(c for c in LEAD_COLUMNS if c.name == "created_at")
+    for cell in ("2025-07-01T09:00:00Z", "01.07.2025 09:00 UTC"):
+        status, value = load.read_cell(column, cell, mapping)
+        assert (status, value) == ("ok", utc(2025, 7, 1, 9))
+    assert load.read_cell(column, "2025-07-01 09:00", mapping)[1] == utc(2025, 7, 1, 13)
+
+
+def test_a_load_with_formats_the_fast_path_cannot_follow_and_a_zone(tmp_path: Path) -> None:
+    # "%B %d, %Y" is left to Python; the zoned pass had no UTC steps and failed (review).
+    leads, activities = tmp_path / "leads.csv", tmp_path / "activities.csv"
+    leads.write_text(LEADS.format('"March 4, 2025"', "2025-03-05 10:00"))
+    activities.write_text(ACTIVITIES.format("2025-03-06 10:00", "2025-03-06T10:00:00Z"))
+    con = duckdb.connect()
+    mapping = Mapping(date_formats=("%B %d, %Y", "%Y-%m-%d %H:%M"), timezone="Europe/Berlin")
+    load_to_duckdb(con, leads, activities, mapping)
+    got = {lead.lead_id: lead.created_at for lead in fetch_leads(con)}
+    assert got == {"L1": utc(2025, 3, 3, 23), "L2": utc(2025, 3, 5, 9)}
+    assert {a.lead_id: a.at for a in fetch_activities(con)} == {
+        "L1": utc(2025, 3, 6, 9),
+        "L2": utc(2025, 3, 6, 10),
+    }

@@ -203,6 +203,16 @@ _CANDIDATES = {
 }
 
 
+def candidate_formats() -> tuple[str, ...]:
+    """Every format a column's dates can be read with: year first, the month's name, month
+    first, then day first (as US CRMs write a date that could be either)."""
+    return tuple(
+        dict.fromkeys(
+            [*_CANDIDATES["year"], *_CANDIDATES["name"], *_CANDIDATES["month"], *_CANDIDATES["day"]]
+        )
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class DateReading:
     """The formats a column's dates are read with, and why (for the summary and `map`)."""

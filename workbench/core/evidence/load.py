@@ -79,6 +79,7 @@ from workbench.core.evidence.csvlines import (
 from workbench.core.evidence.dates import (
     ZONE_OFFSETS,
     DateReading,
+    candidate_formats,
     reading_formats,
     split_zone,
     zone_of,
@@ -315,21 +316,22 @@ class _Bad(ValueError):
 
 def time_hint(formats: tuple[str, ...], value: str = "") -> str:
     """Why a time did not read: the formats tried, and the mapping lines that say the file's,
-    with a format that reads this cell where one does (`dates.detect`): "2025/03/04 14:05"
-    was told to write date_formats = ["%d.%m.%Y %H:%M"], which would not read it either."""
+    with a format that reads this very cell where one does (`_formats_reading`): "2025/03/04
+    14:05" was told to write date_formats = ["%d.%m.%Y %H:%M"], which does not read it."""
     shown = ", ".join(repr(f) for f in formats[:4])
     more = f" and {len(formats) - 4} more" if len(formats) > 4 else ""
     tried = f"tried {shown}{more}, then ISO 8601" if formats else "tried ISO 8601"
-    fitting = _format_for_shape(re.sub(r"[0-9]", "9", value.strip())) if value.strip() else None
-    if fitting is None or fitting in formats:
+    readers = [f for f in _formats_reading(value.strip()) if f not in formats]
+    if not readers:
         say = (
             'date_formats = ["%d.%m.%Y %H:%M"], or locale = "de-DE" (day first) / "en-US" '
             "(month first)"
         )
     else:
-        say = f'date_formats = ["{fitting}"] reads this one'
-        if re.match(r"%[dm][^%]%[dm]", fitting):
-            say += ' (month first; locale = "de-DE" reads the day first)'
+        say = f'date_formats = ["{readers[0]}"] reads this one'
+        other = next((f for f in readers[1:] if _swapped(readers[0]) == f), None)
+        if other is not None:
+            say += f' (month first; ["{other}"] if the day comes first)'
     return (
         f"not a date or time ({tried}, such as 2025-01-31 or 2025-01-31T14:00:00Z, and Unix "
         f"time in seconds or milliseconds); say how the file writes dates in the mapping "
@@ -337,12 +339,44 @@ def time_hint(formats: tuple[str, ...], value: str = "") -> str:
     )
 
 
+def _swapped(fmt: str) -> str:
+    return fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
+
+
+# A cell that could be a date a format of `dates` reads: digits in two or three groups, or a
+# month's name, and short; not an e-mail address or a sentence (a column mapped wrongly has
+# thousands of shapes, and each new one costs a pass over the candidate formats).
+_DATE_LIKE = re.compile(r"[\w ,.:/-]{6,40}")
+
+
+def _formats_reading(value: str) -> list[str]:
+    """The candidate date formats (`dates`: year, month's name, month, then day first) that
+    read this cell, found for its shape (digits as 1) and then tried on the cell itself."""
+    if not _DATE_LIKE.fullmatch(value) or not re.search(r"[0-9]", value):
+        return []
+    shape = re.sub(r"[0-9]", "1", value)
+    found = []
+    for fmt in _formats_for_shape(shape):
+        try:
+            datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        found.append(fmt)
+    return found
+
+
 @functools.lru_cache(maxsize=256)
-def _format_for_shape(shape: str) -> str | None:
-    """A format that reads cells of this shape (digits as 9: `dates.detect` costs 2-3 ms a
-    call, and a column of bad times has few shapes), or None."""
-    reading = detect_dates([shape.replace("9", "1")])
-    return reading.formats[0] if reading is not None and reading.formats else None
+def _formats_for_shape(shape: str) -> tuple[str, ...]:
+    """The candidate formats that read a cell of this shape (a few ms over some 300 formats;
+    a column of real dates has a few shapes)."""
+    readers = []
+    for fmt in candidate_formats():
+        try:
+            datetime.strptime(shape, fmt)
+        except ValueError:
+            continue
+        readers.append(fmt)
+    return tuple(readers)
 
 
 _ISO_DAY = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]|$)")
@@ -521,11 +555,11 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 # Always in English; the zone's name in brackets is the machine's words and is not read.
 _JS_TIME = re.compile(
     rf"({'|'.join(_WEEKDAYS)}) ({'|'.join(_MONTHS)}) ([0-9]{{2}}) ([0-9]{{4}}) "
-    r"([0-9]{2}):([0-9]{2}):([0-9]{2}) GMT([+-][0-9]{2})([0-9]{2})(?: \([^()]*\))?"
+    r"([0-9]{2}):([0-9]{2}):([0-9]{2}) GMT([+-][0-9]{2})([0-5][0-9])(?: \([^()]*\))?"
 )
 _MAIL_TIME = re.compile(
-    rf"({'|'.join(_WEEKDAYS)}), ([0-9]{{1,2}}) ({'|'.join(_MONTHS)}) ([0-9]{{4}}) "
-    r"([0-9]{2}):([0-9]{2})(?::([0-9]{2}))? (?:GMT|UTC|UT|Z|([+-][0-9]{2})([0-9]{2}))"
+    rf"(?:({'|'.join(_WEEKDAYS)}), )?([0-9]{{1,2}}) ({'|'.join(_MONTHS)}) ([0-9]{{4}}) "
+    r"([0-9]{2}):([0-9]{2})(?::([0-9]{2}))? (?:GMT|UTC|UT|Z|([+-][0-9]{2})([0-5][0-9]))"
 )
 
 
@@ -553,7 +587,7 @@ def written_out_time(text: str) -> datetime | None:
         int(second or 0),
         tzinfo=timezone(offset),
     )
-    if _WEEKDAYS[moment.weekday()] != weekday:
+    if weekday is not None and _WEEKDAYS[moment.weekday()] != weekday:
         raise ValueError(f"{text!r}: {weekday} is not that date's weekday")
     return moment
 
@@ -562,8 +596,9 @@ def _written_out_hint(value: str) -> str | None:
     """A JavaScript or e-mail time (`written_out_time`) whose weekday is not its date's."""
     try:
         written_out_time(value.strip())
-    except ValueError as error:
-        return f"not a real time: {str(error).split(': ', 1)[1]}"
+    except ValueError as error:  # its own words, or datetime's ("day is out of range...")
+        words = str(error)
+        return f"not a real time: {words.rpartition(': ')[2] or words}"
     return None
 
 
@@ -588,8 +623,29 @@ def parse_timestamp(value: str, formats: tuple[str, ...] = (), zone: str | None 
             raise ValueError(f"two time zones: {value!r}") from None
         parsed = parsed.replace(tzinfo=offset)
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC) if zone is None else from_local(parsed, zone)
+        if zone is None or _read_by_utc_format(value.strip(), formats):
+            return parsed.replace(tzinfo=UTC)
+        return from_local(parsed, zone)
     return parsed.astimezone(UTC)  # OverflowError at the ends of year 1 and 9999
+
+
+def literal_utc(fmt: str) -> bool:
+    """A format that writes its zone as text, UTC's ("%Y-%m-%dT%H:%M:%SZ", "%d.%m.%Y %H:%M
+    UTC"): its times are UTC whatever `timezone` the mapping names."""
+    return re.search(r"(?:^|[^%])(?:Z|UTC|GMT)\s*$", fmt) is not None
+
+
+def _read_by_utc_format(text: str, formats: tuple[str, ...]) -> bool:
+    """Whether the first of `formats` that reads the cell writes UTC as text (`literal_utc`)."""
+    if not any(literal_utc(f) for f in formats):
+        return False
+    for fmt in formats:
+        try:
+            datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return literal_utc(fmt)
+    return False
 
 
 def _zoneless(formats: tuple[str, ...]) -> tuple[str, ...]:
@@ -1100,10 +1156,11 @@ def _time_steps(ref: str, formats: tuple[str, ...], zone: bool) -> tuple[list[st
             iso = False
             break
         has = " AND ".join(f"contains({ref}, {_lit(c)})" for c in compiled.needs) or "TRUE"
-        local.append(
-            f"CASE WHEN {has} AND regexp_full_match({ref}, {_lit(compiled.strict)}) "
-            f"THEN try_strptime({ref}, {_lit(fmt)}) END"
-        )
+        if not (zone and literal_utc(fmt)):  # else its cells go to Python, by the loose step
+            local.append(
+                f"CASE WHEN {has} AND regexp_full_match({ref}, {_lit(compiled.strict)}) "
+                f"THEN try_strptime({ref}, {_lit(fmt)}) END"
+            )
         if not plain_checked:
             # Python strips the cell and reads Unicode digits: leave anything unusual to it.
             local.append(f"CASE WHEN NOT regexp_full_match({ref}, '{_PLAIN}') THEN {_ROUTE} END")
@@ -1162,6 +1219,10 @@ def _time_steps(ref: str, formats: tuple[str, ...], zone: bool) -> tuple[list[st
 
 
 def _chain(steps: list[str]) -> str:
+    """The first step's TIMESTAMP that is not NULL (NULL for no steps: a format the fast
+    path cannot follow leaves the rest to Python)."""
+    if not steps:
+        return "CAST(NULL AS TIMESTAMP)"
     return f"COALESCE({', '.join(steps)})" if len(steps) > 1 else steps[0]
 
 
@@ -1998,6 +2059,7 @@ def _stage(
                 # The UTC steps only where no wall time was read (the offset's regex is dear).
                 walls, utc = _time_steps(text, mapping.formats_of(column.name), True)
                 pair = f"CASE WHEN {text} IS NOT NULL THEN {_chain(walls)} END AS {value}_w"
+                expression = None  # the fast layer takes `pair`, and the zoned layer the value
                 zoned.append(
                     f"CASE WHEN {value}_w = {_ROUTE} THEN NULL "
                     f"WHEN {value}_w IS NOT NULL "
@@ -2005,9 +2067,7 @@ def _stage(
                     f"WHEN {text} IS NOT NULL THEN {_chain(utc)} END AS {value}"
                 )
             elif column.type == "timestamp":
-                expression = _fast_timestamp(
-                    text, mapping.formats_of(column.name), bounded=False, zone=mapping.timezone
-                )
+                expression = _fast_timestamp(text, mapping.formats_of(column.name), bounded=False)
             else:
                 expression = fast_sql(column, mapping, text)
             if expression is not None and expression != text:
@@ -2174,9 +2234,45 @@ def date_readings(
     """`_date_readings`, and the summary's note of the zone the mapping names (for a file
     with a time column): where a time without an offset was read."""
     mapping, notes, proved = _date_readings(samples, mapping)
-    if mapping.timezone is not None and samples:
-        notes = [*notes, f"times without a zone read as {mapping.timezone}'s clock"]
+    zoneless = _zoneless_columns(samples, replace(mapping, timezone=None))
+    if mapping.timezone is not None and zoneless:
+        notes = [
+            *notes,
+            f"{', '.join(zoneless)}: times without a zone read as {mapping.timezone}'s clock",
+        ]
+    elif zoneless and mapping.timezone is None:
+        notes = [
+            *notes,
+            f"{', '.join(zoneless)}: times without a zone, read as UTC; if they are a place's "
+            'clock, name it in the mapping file: timezone = "America/New_York"',
+        ]
     return mapping, notes, proved
+
+
+_ZONE_PROBE = "Asia/Kolkata"  # +05:30 all year since 1945: a time without a zone moves in it
+_ZONE_SAMPLE = 50  # distinct cells per column looked at
+
+
+def _zoneless_columns(
+    samples: Sequence[tuple[Column, Sequence[str | None]]], mapping: Mapping
+) -> list[str]:
+    """The time columns where a sampled cell says no zone (no offset, Z, abbreviation, nor
+    Unix time): read as UTC without a word, a local export's times had moved by hours."""
+    found = []
+    for column, cells in samples:
+        values = list(dict.fromkeys(c.strip() for c in cells if c is not None and c.strip()))
+        formats = mapping.formats_of(column.name)
+        for value in values[:_ZONE_SAMPLE]:
+            try:
+                moved = parse_timestamp(value, formats) != parse_timestamp(
+                    value, formats, _ZONE_PROBE
+                )
+            except (ValueError, OverflowError):
+                continue
+            if moved:
+                found.append(column.name)
+                break
+    return found
 
 
 def _date_readings(

@@ -2,10 +2,12 @@
 
 Most CRM exports write local times without saying where: Zoho, Pardot, ActiveCampaign and
 Marketo's screens write "2025-03-04 09:15" in the exporting user's zone. Read as UTC, such a
-file's leads were hours off the activities of a file that writes its offset, and a lead made
-late on the last day of a month moved into the next. `timezone = "America/New_York"` in the
-mapping file reads every time without an offset (or a zone's abbreviation) as that place's
-clock, summer time included; a time that says its offset keeps it.
+file's leads were hours off the activities of a file that writes its offset (ActiveCampaign's
+leads 5 hours off its activities), and so was any time between the two, such as a response
+time. `timezone = "America/New_York"` in the mapping file reads every time without an offset
+(or a zone's abbreviation) as that place's clock, summer time included; a time that says its
+zone keeps it. The calendars read after loading stay UTC's: a backtest's months and the
+SLA's weekends (a lead made at 22:00 on 31 March in New York is April's there).
 
 Two wall times are not one moment: the hour a clock skips in spring (02:30 on the day New
 York goes to summer time) is read at the offset before the change, which places it an hour
@@ -23,30 +25,56 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 # Names a clock's zone can be given as besides an "Area/City": UTC itself.
 _PLAIN = frozenset({"UTC"})
+_UTC_NAMES = frozenset(
+    {"utc", "etc/utc", "gmt", "etc/gmt", "zulu", "etc/zulu", "uct", "etc/uct", "universal"}
+    | {"etc/universal", "z", "gmt0", "etc/gmt0", "etc/gmt+0", "etc/gmt-0", "greenwich"}
+)
 EXAMPLE = '"America/New_York", "Europe/Berlin" or "Asia/Kolkata"'
 
 
 def zone_problem(name: str) -> str | None:
     """Why `name` is not a place's zone to read times in, or None. An abbreviation such as
-    "EST" or "CET" names one offset all year (tzdata keeps a few as such), so summer's times
-    would be an hour off: a place's name is asked for instead."""
+    "EST" or "CET", or a fixed offset ("Etc/GMT+5", which is UTC-5), names one offset all
+    year, so summer's times would be an hour off: a place's name is asked for instead. A
+    name written in other capitals or with spaces is told the one meant."""
     if name in _PLAIN:
         return None
-    if "/" not in name or name.startswith(("posix/", "right/")):
+    if name.strip().casefold() in _UTC_NAMES:
+        return f'{name!r} is UTC: write "UTC", or leave timezone out (UTC is the default)'
+    meant = _meant(name)
+    if meant is not None and meant != name:
+        return f"unknown time zone {name!r}; the tz database writes it {meant!r}"
+    if name.startswith("Etc/") or "/" not in name or name.startswith(("posix/", "right/")):
+        if meant is None and "/" not in name:
+            return f"unknown time zone {name!r}; expected a place's, such as {EXAMPLE}"
         return (
             f"{name!r} is not a place's time zone; expected one such as {EXAMPLE} "
-            "(an abbreviation such as EST names one offset all year, and summer times would "
-            "be an hour off)"
+            "(it names one offset all year, and summer times would be an hour off)"
         )
     try:
         local_zone(name)
     except (ZoneInfoNotFoundError, ValueError):
         return f"unknown time zone {name!r}; expected one such as {EXAMPLE}"
     return None
+
+
+def _meant(name: str) -> str | None:
+    """The tz database's name for `name` written in other capitals, with spaces for '_' or
+    around it ("america/new york " is "America/New_York"), or None."""
+    key = name.strip().replace(" ", "_").casefold()
+    for known in (*_PLAIN, *_known_zones()):
+        if known.casefold() == key:
+            return known
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 @functools.lru_cache(maxsize=32)

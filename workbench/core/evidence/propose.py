@@ -984,7 +984,8 @@ class Proposal:
     listed: dict[str, list[str]] = field(default_factory=dict)
     gate: list[GateGuess] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the room should know before loading
-    # The headers of time columns whose sampled times say no zone (`zoneless_times`).
+    # The time columns whose sampled times say no zone, as "leads.created_at = 'Create
+    # Date'" (`zoneless_times`).
     zoneless: list[str] = field(default_factory=list)
 
     def mapping(self) -> Mapping:
@@ -1493,10 +1494,11 @@ def _propose(
     mapping = proposal.mapping()
     proposal.zoneless = zoneless_times(files, headers, mapping)
     if proposal.zoneless:
-        *others, last = [repr(h) for h in proposal.zoneless]
+        *others, last = proposal.zoneless
         zoneless = f"{', '.join(others)} and {last}" if others else last
+        verb = "hold" if others else "holds"
         proposal.notes.append(
-            f"{zoneless} hold times without a zone, read as UTC; if the export wrote them in "
+            f"{zoneless} {verb} times without a zone, read as UTC; if the export wrote them in "
             "its user's clock, name that place's zone in the mapping: timezone = "
             '"America/New_York"'
         )
@@ -1526,8 +1528,8 @@ def _propose(
 def zoneless_times(
     files: dict[str, FileSample], headers: dict[str, list[HeaderGuess]], mapping: Mapping
 ) -> list[str]:
-    """The headers of the required time columns (a lead's creation, an activity's time)
-    where a sampled time says no zone (no offset, Z, abbreviation, nor Unix time): such a
+    """The required time columns (a lead's creation, an activity's time), as
+    "leads.created_at = 'Create Date'", where a sampled time says no zone (no offset, Z, abbreviation, nor Unix time): such a
     time is read as UTC unless the mapping names `timezone`."""
     from workbench.core.evidence.load import parse_timestamp
 
@@ -1549,7 +1551,7 @@ def zoneless_times(
                 except (ValueError, OverflowError):
                     continue  # the loader will say what it cannot read
                 if moved:
-                    found.append(guess.header)
+                    found.append(f"{table}.{column.name} = {guess.header!r}")
                     break
     return found
 
