@@ -44,13 +44,16 @@ ZONES = [
 ]
 
 
-def sql_values(expression: str, times: list[datetime]) -> list[datetime | None]:
+def sql_values(
+    expression: str, values: list[datetime] | list[str], kind: str = "TIMESTAMP", name: str = "t"
+) -> list[datetime | None]:
+    """`expression` over each value (a column `name` of type `kind`), in their order."""
     con = duckdb.connect()
     try:
         rows = con.execute(
-            f"SELECT i, {expression} FROM (SELECT unnest($1::TIMESTAMP[]) AS t, "
+            f"SELECT i, {expression} FROM (SELECT unnest($1::{kind}[]) AS {name}, "
             "unnest($2::BIGINT[]) AS i) ORDER BY i",
-            [times, list(range(len(times)))],
+            [values, list(range(len(values)))],
         ).fetchall()
     finally:
         con.close()
@@ -136,17 +139,9 @@ def test_the_fast_path_reads_a_zones_clock_as_python_does(mapping: Mapping) -> N
     ]  # fmt: skip
     expression = fast_sql(column, mapping, "v")
     assert expression is not None
-    con = duckdb.connect()
-    try:
-        rows = con.execute(
-            f"SELECT i, {expression} FROM (SELECT unnest($1::VARCHAR[]) AS v, "
-            "unnest($2::BIGINT[]) AS i) ORDER BY i",
-            [cells, list(range(len(cells)))],
-        ).fetchall()
-    finally:
-        con.close()
+    rows = sql_values(expression, cells, "VARCHAR", "v")
     read = 0
-    for cell, (_, fast) in zip(cells, rows, strict=True):
+    for cell, fast in zip(cells, rows, strict=True):
         if fast is None:
             continue
         read += 1
@@ -155,7 +150,7 @@ def test_the_fast_path_reads_a_zones_clock_as_python_does(mapping: Mapping) -> N
         assert fast == value.astimezone(UTC).replace(tzinfo=None), cell
     assert read >= 10  # the fast path reads most of them itself
     berlin = mapping.timezone == "Europe/Berlin"
-    first = rows[0][1]
+    first = rows[0]
     assert first == (datetime(2025, 7, 1, 7) if berlin else datetime(2025, 7, 1, 13))
 
 
