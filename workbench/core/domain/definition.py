@@ -776,6 +776,15 @@ class Definition(Strict):
             return f"sla.sales.{clause}", getattr(self.sla.sales, clause)
         return clause, getattr(self, clause)
 
+    def segment_of(self, employees: int) -> Segment | None:
+        """The segment a company of this size falls in (the first whose band holds it, as
+        the evaluator picks it), or None where no band does."""
+        for segment in self.segments:
+            low, high = segment.min_employees, segment.max_employees
+            if (low is None or employees >= low) and (high is None or employees <= high):
+                return segment
+        return None
+
     def owners(self) -> list[Segment | Motion | None]:
         """Who applies rules: each segment and motion, or the definition itself (None)."""
         found: list[Segment | Motion | None] = [*self.segments, *self.motions]

@@ -2253,25 +2253,27 @@ _ZONE_PROBE = "Asia/Kolkata"  # +05:30 all year since 1945: a time without a zon
 _ZONE_SAMPLE = 50  # distinct cells per column looked at
 
 
+def says_no_zone(value: str, formats: tuple[str, ...]) -> bool:
+    """Whether a cell reads as a time that says no zone (no offset, Z, abbreviation, a
+    format writing UTC, nor Unix time): read in another place's clock, it moves. False for
+    a cell that does not read (the loader says why)."""
+    try:
+        return parse_timestamp(value, formats) != parse_timestamp(value, formats, _ZONE_PROBE)
+    except (ValueError, OverflowError):
+        return False
+
+
 def _zoneless_columns(
     samples: Sequence[tuple[Column, Sequence[str | None]]], mapping: Mapping
 ) -> list[str]:
-    """The time columns where a sampled cell says no zone (no offset, Z, abbreviation, nor
-    Unix time): read as UTC without a word, a local export's times had moved by hours."""
+    """The time columns where a sampled cell says no zone (`says_no_zone`): read as UTC
+    without a word, a local export's times had moved by hours."""
     found = []
     for column, cells in samples:
         values = list(dict.fromkeys(c.strip() for c in cells if c is not None and c.strip()))
         formats = mapping.formats_of(column.name)
-        for value in values[:_ZONE_SAMPLE]:
-            try:
-                moved = parse_timestamp(value, formats) != parse_timestamp(
-                    value, formats, _ZONE_PROBE
-                )
-            except (ValueError, OverflowError):
-                continue
-            if moved:
-                found.append(column.name)
-                break
+        if any(says_no_zone(value, formats) for value in values[:_ZONE_SAMPLE]):
+            found.append(column.name)
     return found
 
 

@@ -1529,9 +1529,9 @@ def zoneless_times(
     files: dict[str, FileSample], headers: dict[str, list[HeaderGuess]], mapping: Mapping
 ) -> list[str]:
     """The required time columns (a lead's creation, an activity's time), as
-    "leads.created_at = 'Create Date'", where a sampled time says no zone (no offset, Z, abbreviation, nor Unix time): such a
-    time is read as UTC unless the mapping names `timezone`."""
-    from workbench.core.evidence.load import parse_timestamp
+    "leads.created_at = 'Create Date'", where a sampled time says no zone
+    (`load.says_no_zone`): such a time is read as UTC unless the mapping names `timezone`."""
+    from workbench.core.evidence.load import says_no_zone
 
     found = []
     for table, guesses in headers.items():
@@ -1542,21 +1542,9 @@ def zoneless_times(
                 continue
             formats = mapping.formats_of(column.name)
             values = [v.strip() for v in files[table].sample.get(guess.header, []) if v.strip()]
-            for value in values:
-                try:
-                    # A time without a zone moves when read in another place's clock.
-                    moved = parse_timestamp(value, formats) != parse_timestamp(
-                        value, formats, _PROBE_ZONE
-                    )
-                except (ValueError, OverflowError):
-                    continue  # the loader will say what it cannot read
-                if moved:
-                    found.append(f"{table}.{column.name} = {guess.header!r}")
-                    break
+            if any(says_no_zone(value, formats) for value in values):
+                found.append(f"{table}.{column.name} = {guess.header!r}")
     return found
-
-
-_PROBE_ZONE = "Asia/Kolkata"  # +05:30 all year since 1945: any time without a zone moves
 
 
 def several_ids_notes(

@@ -814,13 +814,8 @@ def _judging_gate(definition: Definition, employees: int | None) -> str:
     unknown, or in no segment's band: the segments' rule decides, not a fit gate)."""
     if not definition.segments:
         return "fit"  # motions: a lead may take several, and the main gate is one of them
-    if employees is None:
-        return ""
-    for segment in definition.segments:
-        low, high = segment.min_employees, segment.max_employees
-        if (low is None or employees >= low) and (high is None or employees <= high):
-            return definition.owned(segment, "fit")[0]
-    return ""
+    segment = None if employees is None else definition.segment_of(employees)
+    return "" if segment is None else definition.owned(segment, "fit")[0]
 
 
 def _judged_elsewhere(elsewhere: Counter[str], total: int) -> str:
